@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Parking.Api.Auth;
+
+namespace Parking.Api.Endpoints;
+
+/// <summary>Sign-in for the embedded default: tokens for seeded demo users. Mapped only when Parking:Auth:DevTokens is on.</summary>
+public static class DevEndpoints
+{
+    public static IEndpointRouteBuilder MapDevEndpoints(this IEndpointRouteBuilder app)
+    {
+        var dev = app.MapGroup("/api/dev").WithTags("Development sign-in").AllowAnonymous();
+        dev.MapGet("/users", Users).WithSummary("Demo users to sign in as (a few per role)");
+        dev.MapPost("/token", Token).WithSummary("A token for a demo user");
+        return app;
+    }
+
+    public static async Task<Results<Ok<UserDto[]>, ProblemHttpResult>> Users(string? compoundId, string? role, int? limit, IGrainFactory grains, DemoCompoundInfo demo)
+    {
+        UserRole? userRole = null;
+        if (role is not null)
+        {
+            if (!Enum.TryParse<UserRole>(role, ignoreCase: true, out var parsed) || int.TryParse(role, out _))
+            {
+                return Problems.Invalid("role", "role is one of resident, staff, committee.");
+            }
+
+            userRole = parsed;
+        }
+
+        var compound = grains.Compound(compoundId ?? demo.CompoundId);
+        var users = await compound.GetUsers(userRole, Math.Clamp(limit ?? 10, 1, 100));
+        return TypedResults.Ok(users.Select(u => u.ToDto()).ToArray());
+    }
+
+    public static async Task<Results<Ok<DevTokenResponse>, ProblemHttpResult>> Token(DevTokenRequest? request, IGrainFactory grains, DevTokenIssuer issuer, DemoCompoundInfo demo)
+    {
+        if (string.IsNullOrWhiteSpace(request?.UserId))
+        {
+            return Problems.Invalid("userId", "userId is required: one of GET /api/dev/users.");
+        }
+
+        var user = await grains.Compound(request.CompoundId ?? demo.CompoundId).GetUser(request.UserId);
+        if (user is null)
+        {
+            return Problems.From(DomainError.NotFound("user-not-found", $"No user '{request.UserId}' in that compound."));
+        }
+
+        var (token, expiresAt) = issuer.Issue(user);
+        return TypedResults.Ok(new DevTokenResponse(token, expiresAt, user.ToDto()));
+    }
+}
+
+/// <summary>Which compound the demo users belong to when a request does not say.</summary>
+public sealed record DemoCompoundInfo(string CompoundId);

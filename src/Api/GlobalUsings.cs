@@ -1,0 +1,6 @@
+global using Parking.Contracts;
+global using Parking.Domain;
+global using Parking.Domain.Availability;
+global using Parking.Domain.Layout;
+global using Parking.Domain.Reservations;
+global using Parking.Grains;

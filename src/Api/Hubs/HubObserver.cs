@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.SignalR;
+using Parking.Grains.Notifications;
+
+namespace Parking.Api.Hubs;
+
+/// <summary>This host's ear in the cluster: pushes published on any silo arrive here and go to local clients.</summary>
+public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hub) : IHubObserver
+{
+    public Task Deliver(Push push) => push switch
+    {
+        LotChangedPush lot => hub.Clients
+            .Group(ParkingHubServer.LotGroup(lot.CompoundId, lot.LotId))
+            .LotChanged(lot.Change.ToDto(lot.CompoundId, lot.LotId, lot.Epoch)),
+        ReservationChangedPush changed => hub.Clients
+            .Group(ParkingHubServer.UserGroup(changed.Reservation.CompoundId, changed.Reservation.ResidentId))
+            .ReservationChanged(changed.Reservation.ToDto()),
+        _ => Task.CompletedTask,
+    };
+}

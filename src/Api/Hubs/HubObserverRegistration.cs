@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Parking.Grains.Notifications;
+
+namespace Parking.Api.Hubs;
+
+/// <summary>
+/// Keeps this host's observer in the cluster's hub directory: registers it at start, refreshes it well
+/// within the directory's expiry (entries of dead hosts fall out), and removes it at a clean stop.
+/// </summary>
+public sealed partial class HubObserverRegistration(
+    IGrainFactory grains,
+    HubObserver observer,
+    ILogger<HubObserverRegistration> logger) : BackgroundService
+{
+    private static readonly TimeSpan Refresh = HubDirectoryGrain.Expiry / 3;
+
+    private readonly string _hostId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private IHubObserver? _reference;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _reference = grains.CreateObjectReference<IHubObserver>(observer);
+        using var timer = new PeriodicTimer(Refresh);
+        do
+        {
+            try
+            {
+                await grains.GetGrain<IHubDirectoryGrain>(0).Register(_hostId, _reference);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogRegistrationFailed(exception, _hostId);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_reference is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await grains.GetGrain<IHubDirectoryGrain>(0).Unregister(_hostId).WaitAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogRegistrationFailed(exception, _hostId);
+        }
+
+        grains.DeleteObjectReference<IHubObserver>(_reference);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not update hub directory entry for host {HostId}")]
+    private partial void LogRegistrationFailed(Exception exception, string hostId);
+}

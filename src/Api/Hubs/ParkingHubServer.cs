@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Parking.Api.Auth;
+
+namespace Parking.Api.Hubs;
+
+/// <summary>
+/// The live channel at <c>/hubs/parking</c>. A connection joins its user's group at once and hears
+/// about its own reservations; it may watch lots of its own compound, and only those.
+/// </summary>
+[Authorize]
+public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
+{
+    public static string UserGroup(string compoundId, string userId) => $"user:{compoundId}/{userId}";
+
+    public static string LotGroup(string compoundId, string lotId) => $"lot:{compoundId}/{lotId}";
+
+    public override async Task OnConnectedAsync()
+    {
+        var user = RequireUser();
+        await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(user.CompoundId, user.UserId));
+        await base.OnConnectedAsync();
+    }
+
+    /// <summary>
+    /// Starts pushing the lot's changes to this connection and returns the lot as it is now. The
+    /// connection joins before the picture is read, so no change falls between the two; a change may
+    /// arrive twice, and its sequence number tells.
+    /// </summary>
+    public async Task<LotOccupancyDto> WatchLot(string compoundId, string lotId)
+    {
+        var user = RequireUser();
+        if (!string.Equals(user.CompoundId, compoundId, StringComparison.Ordinal))
+        {
+            throw new HubException($"Forbidden: you may watch lots of compound '{user.CompoundId}' only.");
+        }
+
+        var group = LotGroup(compoundId, lotId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        var occupancy = await grains.Lot(compoundId, lotId).GetOccupancy();
+        if (occupancy is null)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+            throw new HubException($"Not found: no lot '{lotId}' in compound '{compoundId}'.");
+        }
+
+        return occupancy.ToDto();
+    }
+
+    public Task UnwatchLot(string compoundId, string lotId) =>
+        Groups.RemoveFromGroupAsync(Context.ConnectionId, LotGroup(compoundId, lotId));
+
+    private CurrentUser RequireUser() =>
+        Context.User is { } principal && CurrentUser.From(principal) is { } user
+            ? user
+            : throw new HubException("Forbidden: the token does not name a user and a compound.");
+}

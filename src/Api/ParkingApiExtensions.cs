@@ -1,0 +1,119 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Parking.Api.Auth;
+using Parking.Api.Endpoints;
+using Parking.Api.Hubs;
+
+namespace Parking.Api;
+
+public static class ParkingApiExtensions
+{
+    /// <summary>Adds what the HTTP API and the hub need: auth, problem details, OpenAPI, SignalR, health.</summary>
+    public static IHostApplicationBuilder AddParkingApi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ReservationPolicy>().BindConfiguration(ReservationPolicy.SectionName);
+        services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<DevTokenIssuer>();
+        services.AddSingleton<HubObserver>();
+        services.AddHostedService<HubObserverRegistration>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ServiceUnavailableHandler>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddOpenApi();
+        services.AddSignalR();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<ParkingAuthOptions>, SigningKeys>(ConfigureJwtBearer);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Resident, p => p.RequireRole(Roles.Resident))
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff));
+
+        services.AddHealthChecks()
+            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>Maps the HTTP API under <c>/api</c>, the hub, OpenAPI and health endpoints.</summary>
+    public static WebApplication MapParkingApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+        var compound = app.MapGroup("/api/compounds/{compoundId}")
+            .RequireAuthorization()
+            .AddEndpointFilter<CompoundAccessFilter>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        compound.MapAvailabilityEndpoints();
+        compound.MapReservationEndpoints();
+        compound.MapLotEndpoints();
+
+        var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
+        if (auth.DevTokens && !auth.UsesExternalIssuer)
+        {
+            app.MapDevEndpoints();
+        }
+
+        app.MapHub<ParkingHubServer>(ParkingHub.Path);
+        return app;
+    }
+
+    private static void ConfigureJwtBearer(JwtBearerOptions jwt, IOptions<ParkingAuthOptions> options, SigningKeys keys)
+    {
+        var auth = options.Value;
+        jwt.MapInboundClaims = false;
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidAudience = auth.Audience,
+            ValidIssuer = auth.UsesExternalIssuer ? auth.Authority : auth.Issuer,
+            NameClaimType = CurrentUser.NameClaim,
+            RoleClaimType = CurrentUser.RoleClaim,
+            ClockSkew = TimeSpan.FromMinutes(1),
+        };
+
+        if (auth.UsesExternalIssuer)
+        {
+            jwt.Authority = auth.Authority;
+            jwt.Audience = auth.Audience;
+        }
+        else
+        {
+            jwt.TokenValidationParameters.IssuerSigningKey = keys.Key;
+        }
+
+        // Browsers cannot set headers on WebSocket requests: the hub takes the token from the query string.
+        jwt.Events = new JwtBearerEvents
+        {
+            OnMessageReceived = context =>
+            {
+                if (context.HttpContext.Request.Path.StartsWithSegments(ParkingHub.Path)
+                    && context.Request.Query["access_token"] is { Count: > 0 } token)
+                {
+                    context.Token = token;
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+    }
+}

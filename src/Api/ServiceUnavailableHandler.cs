@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace Parking.Api;
+
+/// <summary>
+/// When the cluster or its storage cannot answer (a silo gone, storage down, a call timed out), the
+/// client gets 503 problem details with Retry-After, not a 500: the request may be retried as it is.
+/// </summary>
+public sealed partial class ServiceUnavailableHandler(IProblemDetailsService problems, ILogger<ServiceUnavailableHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not (OrleansException or TimeoutException or SiloUnavailableException))
+        {
+            return false;
+        }
+
+        LogUnavailable(exception, httpContext.Request.Path);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = "2";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The service is briefly unavailable.",
+                Detail = "The cluster or its storage did not answer in time. Retry the request; with an Idempotency-Key a retried reservation is never made twice.",
+                Type = Problems.TypeFor("service-unavailable"),
+            },
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Path} failed because the cluster or storage is unavailable")]
+    private partial void LogUnavailable(Exception exception, string path);
+}

@@ -1,0 +1,302 @@
+using Parking.Domain.Availability;
+using Parking.Domain.Layout;
+
+namespace Parking.Domain.Reservations;
+
+/// <summary>What a space is doing at one instant.</summary>
+public enum SpaceStatus
+{
+    Free,
+    Reserved,
+    Occupied,
+    OutOfService,
+}
+
+/// <summary>What one wants of a space: a window for a resident's car.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReserveCommand(
+    [property: Id(0)] string ResidentId,
+    [property: Id(1)] TimeWindow Window,
+    [property: Id(2)] string? Plate);
+
+/// <summary>
+/// The calendar of one parking space and the rules that keep it consistent: windows never overlap,
+/// a reservation moves reserved → checked-in → completed, or is cancelled, or becomes a no-show.
+/// Every method either changes the calendar and bumps <see cref="Version"/>, or refuses and changes nothing.
+/// It is the state of the space grain, its single writer.
+/// </summary>
+[GenerateSerializer]
+public sealed class SpaceCalendar
+{
+    [Id(0)]
+    public SpaceDefinition? Definition { get; set; }
+
+    [Id(1)]
+    public bool OutOfService { get; set; }
+
+    [Id(2)]
+    public List<Reservation> Reservations { get; set; } = [];
+
+    [Id(3)]
+    public long Version { get; set; }
+
+    public bool IsConfigured => Definition is not null;
+
+    /// <summary>Defines (or redefines) the space; returns false when nothing changed.</summary>
+    public bool Configure(SpaceDefinition definition)
+    {
+        if (Definition == definition)
+        {
+            return false;
+        }
+
+        Definition = definition;
+        Version++;
+        return true;
+    }
+
+    public Outcome<Reservation> Reserve(ReserveCommand command, ReservationPolicy policy, DateTimeOffset now, Guid unique)
+    {
+        if (Definition is null)
+        {
+            return UnknownSpace();
+        }
+
+        if (policy.Validate(command.Window, now) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (OutOfService)
+        {
+            return DomainError.Conflict("space-out-of-service", "The space is out of service.");
+        }
+
+        if (Reservations.Any(r => r.HeldWindow is { } held && held.Overlaps(command.Window)))
+        {
+            return DomainError.Conflict("space-taken", "The space is already reserved for part of that window.");
+        }
+
+        var reservation = new Reservation(
+            Reservation.NewId(Definition.SpaceId, unique),
+            Definition.CompoundId,
+            Definition.LotId,
+            Definition.SpaceId,
+            command.ResidentId,
+            command.Plate,
+            command.Window,
+            ReservationStatus.Reserved,
+            CreatedAt: now,
+            CheckedInAt: null,
+            EndedAt: null,
+            Revision: 1);
+        Reservations.Add(reservation);
+        Version++;
+        return reservation;
+    }
+
+    public Outcome<Reservation> Cancel(string reservationId, Actor actor, DateTimeOffset now)
+    {
+        var found = Find(reservationId, actor);
+        if (!found.IsSuccess)
+        {
+            return found;
+        }
+
+        var reservation = found.Value!;
+        return reservation.Status switch
+        {
+            ReservationStatus.Reserved => Replace(reservation, reservation with { Status = ReservationStatus.Cancelled, EndedAt = now }),
+            ReservationStatus.CheckedIn => DomainError.Conflict("reservation-checked-in", "The car is checked in: check out instead of cancelling."),
+            _ => NotActive(reservation),
+        };
+    }
+
+    public Outcome<Reservation> CheckIn(string reservationId, Actor actor, DateTimeOffset now, ReservationPolicy policy)
+    {
+        var found = Find(reservationId, actor);
+        if (!found.IsSuccess)
+        {
+            return found;
+        }
+
+        var reservation = found.Value!;
+        if (reservation.Status == ReservationStatus.CheckedIn)
+        {
+            return DomainError.Conflict("reservation-checked-in", "The reservation is already checked in.");
+        }
+
+        if (reservation.Status != ReservationStatus.Reserved)
+        {
+            return NotActive(reservation);
+        }
+
+        if (now < reservation.Window.Start - policy.EarlyCheckIn)
+        {
+            return DomainError.Conflict("check-in-too-early", $"Check-in opens {policy.EarlyCheckIn.TotalMinutes:0} minutes before the start.");
+        }
+
+        if (now >= reservation.Window.End)
+        {
+            return DomainError.Conflict("reservation-over", "The reservation's window has ended.");
+        }
+
+        if (now < reservation.Window.Start)
+        {
+            // Arriving early takes the space from now on: only if nobody else holds it before our start.
+            var early = new TimeWindow(now, reservation.Window.Start);
+            if (Reservations.Any(r => r.Id != reservation.Id && r.HeldWindow is { } held && held.Overlaps(early)))
+            {
+                return DomainError.Conflict("space-still-held", "The space is still held by someone else until your window starts.");
+            }
+        }
+
+        return Replace(reservation, reservation with { Status = ReservationStatus.CheckedIn, CheckedInAt = now });
+    }
+
+    public Outcome<Reservation> CheckOut(string reservationId, Actor actor, DateTimeOffset now)
+    {
+        var found = Find(reservationId, actor);
+        if (!found.IsSuccess)
+        {
+            return found;
+        }
+
+        var reservation = found.Value!;
+        return reservation.Status == ReservationStatus.CheckedIn
+            ? Replace(reservation, reservation with { Status = ReservationStatus.Completed, EndedAt = now })
+            : DomainError.Conflict("reservation-not-checked-in", "Only a checked-in reservation can be checked out.");
+    }
+
+    /// <summary>Releases every reservation whose driver did not check in within the grace period.</summary>
+    public IReadOnlyList<Reservation> ReleaseNoShows(DateTimeOffset now, ReservationPolicy policy)
+    {
+        List<Reservation>? released = null;
+        for (var i = 0; i < Reservations.Count; i++)
+        {
+            var reservation = Reservations[i];
+            if (reservation.Status == ReservationStatus.Reserved && now >= reservation.Window.Start + policy.GracePeriod)
+            {
+                var noShow = reservation with
+                {
+                    Status = ReservationStatus.NoShow,
+                    EndedAt = reservation.Window.Start + policy.GracePeriod,
+                    Revision = reservation.Revision + 1,
+                };
+                Reservations[i] = noShow;
+                (released ??= []).Add(noShow);
+            }
+        }
+
+        if (released is null)
+        {
+            return [];
+        }
+
+        Version++;
+        return released;
+    }
+
+    /// <summary>When the next reservation becomes a no-show if nobody checks in; null if none can.</summary>
+    public DateTimeOffset? NextNoShowDeadline(ReservationPolicy policy)
+    {
+        DateTimeOffset? next = null;
+        foreach (var reservation in Reservations)
+        {
+            if (reservation.Status == ReservationStatus.Reserved)
+            {
+                var deadline = reservation.Window.Start + policy.GracePeriod;
+                if (next is null || deadline < next)
+                {
+                    next = deadline;
+                }
+            }
+        }
+
+        return next;
+    }
+
+    /// <summary>Blocks or reopens the space. Blocking refuses new reservations; existing ones stay for staff to move.</summary>
+    public bool SetOutOfService(bool outOfService)
+    {
+        if (OutOfService == outOfService)
+        {
+            return false;
+        }
+
+        OutOfService = outOfService;
+        Version++;
+        return true;
+    }
+
+    /// <summary>Drops finished reservations that ended long ago, so the calendar stays small.</summary>
+    public int Prune(DateTimeOffset now, ReservationPolicy policy) =>
+        Reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < now - policy.KeepFinished);
+
+    public SpaceStatus StatusAt(DateTimeOffset now)
+    {
+        if (OutOfService)
+        {
+            return SpaceStatus.OutOfService;
+        }
+
+        var status = SpaceStatus.Free;
+        foreach (var reservation in Reservations)
+        {
+            if (reservation.Status == ReservationStatus.CheckedIn)
+            {
+                return SpaceStatus.Occupied;
+            }
+
+            if (reservation.Status == ReservationStatus.Reserved && reservation.Window.Contains(now))
+            {
+                status = SpaceStatus.Reserved;
+            }
+        }
+
+        return status;
+    }
+
+    /// <summary>The windows in which the space is held from <paramref name="now"/> on, in order.</summary>
+    public IReadOnlyList<TimeWindow> HeldFrom(DateTimeOffset now) =>
+        Reservations
+            .Select(r => r.HeldWindow)
+            .OfType<TimeWindow>()
+            .Where(w => w.End > now)
+            .OrderBy(w => w.Start)
+            .ToArray();
+
+    public SpaceAvailability Snapshot(DateTimeOffset now) =>
+        new(Definition!, OutOfService, HeldFrom(now), StatusAt(now), Version, now);
+
+    private Outcome<Reservation> Find(string reservationId, Actor actor)
+    {
+        if (Definition is null)
+        {
+            return UnknownSpace();
+        }
+
+        var reservation = Reservations.Find(r => r.Id == reservationId);
+        if (reservation is null)
+        {
+            return DomainError.NotFound("reservation-not-found", $"No reservation '{reservationId}'.");
+        }
+
+        return actor.MayActOn(reservation)
+            ? reservation
+            : DomainError.Forbidden("The reservation belongs to another resident.");
+    }
+
+    private Reservation Replace(Reservation current, Reservation next)
+    {
+        next = next with { Revision = current.Revision + 1 };
+        Reservations[Reservations.IndexOf(current)] = next;
+        Version++;
+        return next;
+    }
+
+    private static DomainError UnknownSpace() => DomainError.NotFound("space-not-found", "No such parking space.");
+
+    private static DomainError NotActive(Reservation reservation) =>
+        DomainError.Conflict("reservation-not-active", $"The reservation is {reservation.Status.ToString().ToLowerInvariant()}.");
+}

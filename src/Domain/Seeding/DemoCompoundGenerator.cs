@@ -1,0 +1,180 @@
+using System.Globalization;
+using Parking.Domain.Layout;
+
+namespace Parking.Domain.Seeding;
+
+/// <summary>The sizes of demo compound one can seed.</summary>
+public enum DemoCompoundSize
+{
+    /// <summary>3 buildings, 60 households, 40 spaces: for tests and quick looks.</summary>
+    Small,
+
+    /// <summary>Modelled on Chengshangcheng: 23 buildings, 1,522 households, 900 spaces in 5 lots.</summary>
+    Chengshangcheng,
+
+    /// <summary>Modelled on Kangcheng: 280 buildings, 14,000 households, 6,000 spaces in 24 lots.</summary>
+    Kangcheng,
+}
+
+/// <summary>
+/// Builds a demo compound deterministically: the same size and seed always give the same layout,
+/// users and plates, so tests, benchmarks and the embedded default can rely on its ids.
+/// </summary>
+public static class DemoCompoundGenerator
+{
+    private const string PlateLetters = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+    private sealed record LotSpec(string Id, string Name, LotKind Kind, int Capacity, int X, int Y);
+
+    private sealed record Profile(
+        string CompoundId,
+        string Name,
+        int Buildings,
+        int Households,
+        int EvSpaces,
+        int AccessibleSpaces,
+        IReadOnlyList<LotSpec> Lots);
+
+    public static CompoundLayout Generate(DemoCompoundSize size, int seed = 2004) => Generate(ProfileFor(size), seed);
+
+    public static string CompoundIdFor(DemoCompoundSize size) => ProfileFor(size).CompoundId;
+
+    private static Profile ProfileFor(DemoCompoundSize size) => size switch
+    {
+        DemoCompoundSize.Small => new("demo-small", "Demo Gardens", 3, 60, 4, 2,
+        [
+            new("G1", "Garage", LotKind.Underground, 28, 40, 0),
+            new("T1", "Visitor lot", LotKind.Temporary, 12, 0, 60),
+        ]),
+        DemoCompoundSize.Chengshangcheng => new("chengshangcheng", "Chengshangcheng", 23, 1522, 60, 18,
+        [
+            new("G1", "North garage", LotKind.Underground, 360, 150, 0),
+            new("G2", "South garage", LotKind.Underground, 280, 150, 400),
+            new("S1", "East surface lot", LotKind.Surface, 140, 320, 200),
+            new("S2", "West surface lot", LotKind.Surface, 80, -20, 200),
+            new("T1", "Temporary and visitor lot", LotKind.Temporary, 40, 150, 460),
+        ]),
+        DemoCompoundSize.Kangcheng => new("kangcheng", "Kangcheng", 280, 14000, 300, 120,
+        [
+            .. Enumerable.Range(0, 24).Select(i => new LotSpec(
+                $"L{i + 1:00}",
+                string.Create(CultureInfo.InvariantCulture, $"Lot {i + 1}"),
+                i % 4 == 3 ? LotKind.Surface : i == 23 ? LotKind.Temporary : LotKind.Underground,
+                250,
+                (i % 6) * 300,
+                (i / 6) * 300)),
+        ]),
+        _ => throw new ArgumentOutOfRangeException(nameof(size), size, "Unknown demo compound size."),
+    };
+
+    private static CompoundLayout Generate(Profile profile, int seed)
+    {
+        var random = new Random(seed);
+        var id = profile.CompoundId;
+
+        // Buildings stand on a grid, 60 m apart; lots lie between and around them.
+        var perRow = (int)Math.Ceiling(Math.Sqrt(profile.Buildings));
+        var buildings = new List<Building>(profile.Buildings);
+        var positions = new Dictionary<string, (int X, int Y)>();
+        for (var b = 0; b < profile.Buildings; b++)
+        {
+            var buildingId = $"B{b + 1:00}";
+            buildings.Add(new Building(buildingId, string.Create(CultureInfo.InvariantCulture, $"Building {b + 1}")));
+            positions[buildingId] = ((b % perRow) * 60 + 20, (b / perRow) * 60 + 20);
+        }
+
+        var households = new List<Household>(profile.Households);
+        for (var h = 0; h < profile.Households; h++)
+        {
+            var building = buildings[h % buildings.Count];
+            var unit = string.Create(CultureInfo.InvariantCulture, $"{building.Id}-{(h / buildings.Count) + 101}");
+            var area = Math.Round(55m + (decimal)random.NextDouble() * 85m, 1);
+            households.Add(new Household($"H{h + 1:00000}", building.Id, unit, area));
+        }
+
+        var totalSpaces = profile.Lots.Sum(l => l.Capacity);
+        var evLeft = profile.EvSpaces;
+        var accessibleLeft = profile.AccessibleSpaces;
+        var lots = new List<LotDefinition>(profile.Lots.Count);
+        foreach (var spec in profile.Lots)
+        {
+            var walk = positions.ToDictionary(
+                p => p.Key,
+                p => Math.Abs(p.Value.X - spec.X) + Math.Abs(p.Value.Y - spec.Y));
+
+            // Each lot takes a share of the EV and accessible spaces in proportion to its size.
+            var evHere = spec.Kind == LotKind.Temporary ? 0 : Math.Min(evLeft, (int)Math.Round((double)profile.EvSpaces * spec.Capacity / totalSpaces));
+            var accessibleHere = spec.Kind == LotKind.Temporary ? 0 : Math.Min(accessibleLeft, Math.Max(1, (int)Math.Round((double)profile.AccessibleSpaces * spec.Capacity / totalSpaces)));
+            evLeft -= evHere;
+            accessibleLeft -= accessibleHere;
+
+            var spaces = new List<SpaceDefinition>(spec.Capacity);
+            for (var s = 0; s < spec.Capacity; s++)
+            {
+                // Accessible spaces sit by the entrance, EV spaces along the far wall where the cables run.
+                var kind = spec.Kind == LotKind.Temporary ? (s % 2 == 0 ? SpaceKind.Visitor : SpaceKind.Standard)
+                    : s < accessibleHere ? SpaceKind.Accessible
+                    : s >= spec.Capacity - evHere ? SpaceKind.EV
+                    : SpaceKind.Standard;
+                var ownership = spec.Kind switch
+                {
+                    LotKind.Temporary => SpaceOwnership.Temporary,
+                    LotKind.Surface => SpaceOwnership.Common,
+                    _ when kind is SpaceKind.Accessible or SpaceKind.EV => SpaceOwnership.Common,
+                    _ => random.NextDouble() < 0.85 ? SpaceOwnership.Private : SpaceOwnership.Common,
+                };
+                var owner = ownership == SpaceOwnership.Private ? households[random.Next(households.Count)].Id : null;
+                var offset = (int)Math.Round((s % 20) * 2.5 + (s / 20) * 6.0);
+                var label = string.Create(CultureInfo.InvariantCulture, $"{spec.Id}-{s + 1:000}");
+                spaces.Add(new SpaceDefinition(id, spec.Id, label, label, kind, ownership, offset, owner));
+            }
+
+            lots.Add(new LotDefinition(id, spec.Id, spec.Name, spec.Kind, walk, spaces));
+        }
+
+        var users = new List<CompoundUser>(profile.Households + 8);
+        for (var h = 0; h < households.Count; h++)
+        {
+            var household = households[h];
+            var vehicles = new List<Vehicle>();
+            if (random.NextDouble() < 0.6)
+            {
+                vehicles.Add(new Vehicle(NewPlate(random), IsElectric: random.NextDouble() < 0.25));
+            }
+
+            users.Add(new CompoundUser(
+                id,
+                $"r{h + 1:00000}",
+                string.Create(CultureInfo.InvariantCulture, $"Resident of {household.Unit}"),
+                UserRole.Resident,
+                household.Id,
+                household.BuildingId,
+                vehicles));
+        }
+
+        for (var s = 1; s <= 3; s++)
+        {
+            users.Add(new CompoundUser(id, $"staff{s:00}", string.Create(CultureInfo.InvariantCulture, $"Property staff {s}"), UserRole.Staff, null, null, []));
+        }
+
+        for (var c = 1; c <= 3; c++)
+        {
+            users.Add(new CompoundUser(id, $"committee{c:00}", string.Create(CultureInfo.InvariantCulture, $"Owners' committee member {c}"), UserRole.Committee, null, null, []));
+        }
+
+        return new CompoundLayout(id, profile.Name, buildings, lots, households, users);
+    }
+
+    private static string NewPlate(Random random)
+    {
+        Span<char> tail = stackalloc char[5];
+        for (var i = 0; i < tail.Length; i++)
+        {
+            tail[i] = i == 0 || random.NextDouble() < 0.3
+                ? PlateLetters[random.Next(PlateLetters.Length)]
+                : (char)('0' + random.Next(10));
+        }
+
+        return "沪" + PlateLetters[random.Next(4)] + new string(tail);
+    }
+}

@@ -1,0 +1,63 @@
+using Orleans.Runtime;
+
+namespace Parking.Grains.Compounds;
+
+[GenerateSerializer]
+public sealed class CompoundState
+{
+    [Id(0)]
+    public CompoundLayout? Layout { get; set; }
+}
+
+public sealed class CompoundGrain(
+    [PersistentState("compound", GrainKeys.StorageName)] IPersistentState<CompoundState> state) : Grain, ICompoundGrain
+{
+    private Dictionary<string, CompoundUser> _users = new(StringComparer.Ordinal);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        IndexUsers();
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> InitializeLayout(CompoundLayout layout)
+    {
+        if (state.State.Layout is not null)
+        {
+            return false;
+        }
+
+        if (layout.CompoundId != this.GetPrimaryKeyString())
+        {
+            throw new ArgumentException($"Layout of '{layout.CompoundId}' given to compound '{this.GetPrimaryKeyString()}'.", nameof(layout));
+        }
+
+        state.State.Layout = layout;
+        await state.WriteStateAsync();
+        IndexUsers();
+        return true;
+    }
+
+    public Task<bool> IsInitialized() => Task.FromResult(state.State.Layout is not null);
+
+    public Task<IReadOnlyList<LotSummary>> GetLots() =>
+        Task.FromResult<IReadOnlyList<LotSummary>>(
+            [.. Lots.Select(l => new LotSummary(l.LotId, l.Name, l.Kind, l.Spaces.Count, l.WalkMetersToBuilding))]);
+
+    public Task<LotDefinition?> GetLot(string lotId) =>
+        Task.FromResult(Lots.FirstOrDefault(l => l.LotId == lotId));
+
+    public Task<IReadOnlyList<Building>> GetBuildings() =>
+        Task.FromResult(state.State.Layout?.Buildings ?? []);
+
+    public Task<CompoundUser?> GetUser(string userId) => Task.FromResult(_users.GetValueOrDefault(userId));
+
+    public Task<IReadOnlyList<CompoundUser>> GetUsers(UserRole? role, int limit) =>
+        Task.FromResult<IReadOnlyList<CompoundUser>>(
+            [.. (state.State.Layout?.Users ?? []).Where(u => role is null || u.Role == role).Take(limit)]);
+
+    private IReadOnlyList<LotDefinition> Lots => state.State.Layout?.Lots ?? [];
+
+    private void IndexUsers() =>
+        _users = (state.State.Layout?.Users ?? []).ToDictionary(u => u.UserId, StringComparer.Ordinal);
+}

@@ -1,0 +1,35 @@
+namespace Parking.Grains;
+
+/// <summary>Where a lot lies: enough for a search to pick the nearest lots first.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LotSummary(
+    [property: Id(0)] string LotId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] LotKind Kind,
+    [property: Id(3)] int Spaces,
+    [property: Id(4)] IReadOnlyDictionary<string, int> WalkMetersToBuilding);
+
+/// <summary>A compound (key: compound id): its layout (buildings, lots, spaces) and its users.</summary>
+public interface ICompoundGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the layout if the compound has none yet; returns false when it already had one.</summary>
+    Task<bool> InitializeLayout(CompoundLayout layout);
+
+    [ReadOnly]
+    Task<bool> IsInitialized();
+
+    [ReadOnly]
+    Task<IReadOnlyList<LotSummary>> GetLots();
+
+    [ReadOnly]
+    Task<LotDefinition?> GetLot(string lotId);
+
+    [ReadOnly]
+    Task<IReadOnlyList<Building>> GetBuildings();
+
+    [ReadOnly]
+    Task<CompoundUser?> GetUser(string userId);
+
+    [ReadOnly]
+    Task<IReadOnlyList<CompoundUser>> GetUsers(UserRole? role, int limit);
+}

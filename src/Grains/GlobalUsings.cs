@@ -1,0 +1,6 @@
+global using Orleans;
+global using Orleans.Concurrency;
+global using Parking.Domain;
+global using Parking.Domain.Availability;
+global using Parking.Domain.Layout;
+global using Parking.Domain.Reservations;

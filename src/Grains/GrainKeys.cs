@@ -1,0 +1,30 @@
+namespace Parking.Grains;
+
+/// <summary>Every grain key starts with the compound id: compounds are tenants.</summary>
+public static class GrainKeys
+{
+    public const string StorageName = "parking";
+
+    public static string Of(string compoundId, string localId) => $"{compoundId}/{localId}";
+
+    public static (string CompoundId, string LocalId) Split(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? (key, string.Empty) : (key[..slash], key[(slash + 1)..]);
+    }
+
+    public static IParkingSpaceGrain Space(this IGrainFactory grains, string compoundId, string spaceId) =>
+        grains.GetGrain<IParkingSpaceGrain>(Of(compoundId, spaceId));
+
+    public static ILotGrain Lot(this IGrainFactory grains, string compoundId, string lotId) =>
+        grains.GetGrain<ILotGrain>(Of(compoundId, lotId));
+
+    public static IResidentGrain Resident(this IGrainFactory grains, string compoundId, string residentId) =>
+        grains.GetGrain<IResidentGrain>(Of(compoundId, residentId));
+
+    public static ICompoundGrain Compound(this IGrainFactory grains, string compoundId) =>
+        grains.GetGrain<ICompoundGrain>(compoundId);
+
+    public static IAvailabilityGrain Availability(this IGrainFactory grains, string compoundId) =>
+        grains.GetGrain<IAvailabilityGrain>(compoundId);
+}

@@ -1,0 +1,46 @@
+namespace Parking.Grains;
+
+/// <summary>One change of one space, numbered within its lot.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LotChange([property: Id(0)] long Sequence, [property: Id(1)] SpaceAvailability Space);
+
+/// <summary>
+/// A lot's live picture. <see cref="Epoch"/> names the index's lifetime: sequence numbers compare only
+/// within one epoch, so a client that sees a new epoch reloads instead of asking for changes.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record LotOccupancy(
+    [property: Id(0)] string CompoundId,
+    [property: Id(1)] string LotId,
+    [property: Id(2)] string Name,
+    [property: Id(3)] Guid Epoch,
+    [property: Id(4)] long Sequence,
+    [property: Id(5)] DateTimeOffset AsOf,
+    [property: Id(6)] IReadOnlyList<SpaceAvailability> Spaces,
+    [property: Id(7)] IReadOnlyDictionary<SpaceStatus, int> Counts);
+
+/// <summary>
+/// The changes after a sequence number. <see cref="Complete"/> is false when the lot no longer holds
+/// all of them (too old, or another epoch): the client must reload the occupancy instead.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record LotChanges(
+    [property: Id(0)] Guid Epoch,
+    [property: Id(1)] long Sequence,
+    [property: Id(2)] bool Complete,
+    [property: Id(3)] IReadOnlyList<LotChange> Changes);
+
+/// <summary>A lot (key: compound/lot): the availability index of its spaces and their live change feed.</summary>
+public interface ILotGrain : IGrainWithStringKey
+{
+    Task SpaceChanged(SpaceAvailability snapshot);
+
+    [ReadOnly]
+    Task<IReadOnlyList<AvailableSpace>> Search(AvailabilityQuery query);
+
+    [ReadOnly]
+    Task<LotOccupancy?> GetOccupancy();
+
+    [ReadOnly]
+    Task<LotChanges> GetChangesSince(Guid epoch, long sequence);
+}

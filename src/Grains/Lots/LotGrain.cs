@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using Parking.Grains.Notifications;
+
+namespace Parking.Grains.Lots;
+
+/// <summary>
+/// Holds the availability index of one lot in memory. It is derived state, so it is not stored: on
+/// activation it is rebuilt by asking each of the lot's spaces once, and afterwards every space reports
+/// its own changes. Each applied change gets the next sequence number, is kept in a bounded feed for
+/// clients catching up after a reconnect, and is pushed to the lot's watchers.
+/// </summary>
+public sealed partial class LotGrain(TimeProvider time, ILogger<LotGrain> logger) : Grain, ILotGrain
+{
+    private const int FeedCapacity = 4096;
+
+    private readonly Queue<LotChange> _feed = new();
+    private readonly Guid _epoch = Guid.NewGuid();
+    private LotIndex? _index;
+    private long _sequence;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var (compoundId, lotId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var lot = await GrainFactory.Compound(compoundId).GetLot(lotId);
+        if (lot is null)
+        {
+            return;
+        }
+
+        _index = new LotIndex(lot);
+        var snapshots = await Task.WhenAll(lot.Spaces.Select(s => GrainFactory.Space(compoundId, s.SpaceId).GetAvailability()));
+        foreach (var snapshot in snapshots)
+        {
+            if (snapshot is not null)
+            {
+                _index.Apply(snapshot);
+            }
+        }
+
+        LogRebuilt(this.GetPrimaryKeyString(), _index.Count, lot.Spaces.Count);
+    }
+
+    public Task SpaceChanged(SpaceAvailability snapshot)
+    {
+        if (_index is null || !_index.Apply(snapshot))
+        {
+            return Task.CompletedTask;
+        }
+
+        var change = new LotChange(++_sequence, snapshot);
+        _feed.Enqueue(change);
+        if (_feed.Count > FeedCapacity)
+        {
+            _feed.Dequeue();
+        }
+
+        GrainFactory.GetGrain<IPushNotifierGrain>(0)
+            .Publish(new LotChangedPush(snapshot.Definition.CompoundId, snapshot.Definition.LotId, _epoch, change))
+            .Ignore();
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<AvailableSpace>> Search(AvailabilityQuery query) =>
+        Task.FromResult(_index?.Search(query) ?? []);
+
+    public Task<LotOccupancy?> GetOccupancy()
+    {
+        if (_index is null)
+        {
+            return Task.FromResult<LotOccupancy?>(null);
+        }
+
+        var now = time.GetUtcNow();
+        var lot = _index.Lot;
+        return Task.FromResult<LotOccupancy?>(new LotOccupancy(
+            lot.CompoundId, lot.LotId, lot.Name, _epoch, _sequence, now, _index.All(), _index.CountByStatus(now)));
+    }
+
+    public Task<LotChanges> GetChangesSince(Guid epoch, long sequence)
+    {
+        var oldest = _feed.Count > 0 ? _feed.Peek().Sequence : _sequence + 1;
+        var complete = epoch == _epoch && sequence <= _sequence && sequence >= oldest - 1;
+        IReadOnlyList<LotChange> changes = complete ? [.. _feed.Where(c => c.Sequence > sequence)] : [];
+        return Task.FromResult(new LotChanges(_epoch, _sequence, complete, changes));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lot {LotKey} index built from {Known} of {Total} spaces")]
+    private partial void LogRebuilt(string lotKey, int known, int total);
+}

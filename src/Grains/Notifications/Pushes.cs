@@ -1,0 +1,47 @@
+namespace Parking.Grains.Notifications;
+
+/// <summary>A change to push to connected clients; each host turns it into hub calls on the right group.</summary>
+[GenerateSerializer, Immutable]
+public abstract record Push;
+
+[GenerateSerializer, Immutable]
+public sealed record LotChangedPush(
+    [property: Id(0)] string CompoundId,
+    [property: Id(1)] string LotId,
+    [property: Id(2)] Guid Epoch,
+    [property: Id(3)] LotChange Change) : Push;
+
+[GenerateSerializer, Immutable]
+public sealed record ReservationChangedPush([property: Id(0)] Reservation Reservation) : Push;
+
+/// <summary>Implemented by every host that serves SignalR clients; it forwards pushes to its local hub.</summary>
+public interface IHubObserver : IGrainObserver
+{
+    [OneWay]
+    Task Deliver(Push push);
+}
+
+/// <summary>
+/// The list of hosts with connected clients (one per cluster, key 0). Hosts register their observer
+/// periodically; an entry not refreshed within <see cref="HubDirectoryGrain.Expiry"/> is dropped, so a
+/// dead host falls out by itself.
+/// </summary>
+public interface IHubDirectoryGrain : IGrainWithIntegerKey
+{
+    Task Register(string hostId, IHubObserver observer);
+
+    Task Unregister(string hostId);
+
+    [ReadOnly]
+    Task<IReadOnlyList<IHubObserver>> GetObservers();
+}
+
+/// <summary>
+/// Fans a push out to every registered host. A stateless worker: an activation on every silo that
+/// publishes, each with a cached copy of the directory, so publishing never funnels through one grain.
+/// </summary>
+public interface IPushNotifierGrain : IGrainWithIntegerKey
+{
+    [OneWay]
+    Task Publish(Push push);
+}

@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace Parking.Grains.Residents;
+
+[GenerateSerializer, Immutable]
+public sealed record IdempotencyRecord(
+    [property: Id(0)] string ReservationId,
+    [property: Id(1)] string Fingerprint,
+    [property: Id(2)] DateTimeOffset CreatedAt);
+
+[GenerateSerializer]
+public sealed class ResidentState
+{
+    [Id(0)]
+    public List<Reservation> Reservations { get; set; } = [];
+
+    [Id(1)]
+    public Dictionary<string, IdempotencyRecord> IdempotencyKeys { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Requests of one resident pass through here one at a time, which makes the limit on active
+/// reservations and the idempotency keys exact without locks. The space decides whether the window
+/// is free; this grain decides whether this resident may ask.
+/// </summary>
+public sealed class ResidentGrain(
+    [PersistentState("resident", GrainKeys.StorageName)] IPersistentState<ResidentState> state,
+    IOptions<ReservationPolicy> policyOptions,
+    TimeProvider time) : Grain, IResidentGrain
+{
+    private static readonly TimeSpan KeyRetention = TimeSpan.FromHours(24);
+
+    private readonly ReservationPolicy _policy = policyOptions.Value;
+
+    private ResidentState State => state.State;
+
+    public async Task<Outcome<ReserveResult>> Reserve(string spaceId, TimeWindow window, string? plate, string? idempotencyKey)
+    {
+        var (compoundId, residentId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var now = time.GetUtcNow();
+        var fingerprint = $"{spaceId}|{window.Start:O}|{window.End:O}|{plate}";
+
+        if (idempotencyKey is not null && State.IdempotencyKeys.TryGetValue(idempotencyKey, out var earlier))
+        {
+            if (earlier.Fingerprint != fingerprint)
+            {
+                return new DomainError(ErrorKind.Unprocessable, "idempotency-key-reused", "This Idempotency-Key was used for a different request.", "Idempotency-Key");
+            }
+
+            var original = State.Reservations.Find(r => r.Id == earlier.ReservationId);
+            if (original is not null)
+            {
+                return new ReserveResult(original, Replayed: true);
+            }
+        }
+
+        if (CountActive(now) >= _policy.MaxActivePerResident)
+        {
+            // One-way updates from spaces may still be on their way: ask the spaces before refusing.
+            await RefreshActive();
+            if (CountActive(now) >= _policy.MaxActivePerResident)
+            {
+                return DomainError.Conflict("reservation-limit", $"You already hold {_policy.MaxActivePerResident} active reservations.");
+            }
+        }
+
+        var outcome = await GrainFactory.Space(compoundId, spaceId).Reserve(new ReserveCommand(residentId, window, plate));
+        if (!outcome.IsSuccess)
+        {
+            return outcome.Error!;
+        }
+
+        var reservation = outcome.Value!;
+        Upsert(reservation);
+        if (idempotencyKey is not null)
+        {
+            State.IdempotencyKeys[idempotencyKey] = new IdempotencyRecord(reservation.Id, fingerprint, now);
+        }
+
+        Prune(now);
+        await state.WriteStateAsync();
+        return new ReserveResult(reservation, Replayed: false);
+    }
+
+    public Task<IReadOnlyList<Reservation>> GetReservations() =>
+        Task.FromResult<IReadOnlyList<Reservation>>([.. State.Reservations.OrderBy(r => r.Window.Start)]);
+
+    public async Task ReservationUpdated(Reservation reservation)
+    {
+        if (Upsert(reservation))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    private int CountActive(DateTimeOffset now) =>
+        State.Reservations.Count(r => r.Status == ReservationStatus.CheckedIn || (r.Status == ReservationStatus.Reserved && r.Window.End > now));
+
+    private async Task RefreshActive()
+    {
+        var (compoundId, residentId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var me = new Actor(residentId, IsStaff: false);
+        foreach (var reservation in State.Reservations.Where(r => r.IsActive).ToList())
+        {
+            var current = await GrainFactory.Space(compoundId, reservation.SpaceId).GetReservation(reservation.Id, me);
+            if (current.Value is { } fresh)
+            {
+                Upsert(fresh);
+            }
+        }
+    }
+
+    /// <summary>Keeps the newest revision of a reservation; returns false when nothing changed.</summary>
+    private bool Upsert(Reservation reservation)
+    {
+        var index = State.Reservations.FindIndex(r => r.Id == reservation.Id);
+        if (index < 0)
+        {
+            State.Reservations.Add(reservation);
+            return true;
+        }
+
+        if (State.Reservations[index].Revision >= reservation.Revision)
+        {
+            return false;
+        }
+
+        State.Reservations[index] = reservation;
+        return true;
+    }
+
+    private void Prune(DateTimeOffset now)
+    {
+        State.Reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < now - _policy.KeepFinished);
+        foreach (var key in State.IdempotencyKeys.Where(k => k.Value.CreatedAt < now - KeyRetention).Select(k => k.Key).ToList())
+        {
+            State.IdempotencyKeys.Remove(key);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Parking.Grains.Notifications;
+
+namespace Parking.Grains.Spaces;
+
+/// <summary>
+/// The only writer of one space's calendar: every booking of the space passes through this activation,
+/// one at a time, so two reservations can never overlap and no database lock is needed. After each
+/// change it persists the calendar, then reports the new availability to its lot (the index and the
+/// lot's watchers) and the changed reservations to their residents.
+/// </summary>
+public sealed partial class ParkingSpaceGrain(
+    [PersistentState("space", GrainKeys.StorageName)] IPersistentState<SpaceCalendar> state,
+    IOptions<ReservationPolicy> policyOptions,
+    TimeProvider time,
+    ILogger<ParkingSpaceGrain> logger) : Grain, IParkingSpaceGrain, IRemindable
+{
+    private const string NoShowReminder = "no-show-sweep";
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(5);
+
+    private readonly ReservationPolicy _policy = policyOptions.Value;
+    private IGrainTimer? _noShowTimer;
+    private DateTimeOffset? _noShowTimerDue;
+    private bool? _reminderRegistered;
+
+    private SpaceCalendar Calendar => state.State;
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    public async Task Configure(SpaceDefinition definition)
+    {
+        if (Calendar.Configure(definition))
+        {
+            await Commit([]);
+        }
+        else
+        {
+            await ReportToLot();
+        }
+    }
+
+    public Task<Outcome<Reservation>> Reserve(ReserveCommand command) =>
+        Change(now => Calendar.Reserve(command, _policy, now, Guid.NewGuid()));
+
+    public Task<Outcome<Reservation>> Cancel(string reservationId, Actor actor) =>
+        Change(now => Calendar.Cancel(reservationId, actor, now));
+
+    public Task<Outcome<Reservation>> CheckIn(string reservationId, Actor actor) =>
+        Change(now => Calendar.CheckIn(reservationId, actor, now, _policy));
+
+    public Task<Outcome<Reservation>> CheckOut(string reservationId, Actor actor) =>
+        Change(now => Calendar.CheckOut(reservationId, actor, now));
+
+    public async Task<Outcome<Reservation>> GetReservation(string reservationId, Actor actor)
+    {
+        await ReleaseNoShows();
+        if (!Calendar.IsConfigured)
+        {
+            return DomainError.NotFound("space-not-found", "No such parking space.");
+        }
+
+        var reservation = Calendar.Reservations.Find(r => r.Id == reservationId);
+        if (reservation is null)
+        {
+            return DomainError.NotFound("reservation-not-found", $"No reservation '{reservationId}'.");
+        }
+
+        return actor.MayActOn(reservation) ? reservation : DomainError.Forbidden("The reservation belongs to another resident.");
+    }
+
+    public async Task<Outcome<bool>> SetOutOfService(bool outOfService)
+    {
+        if (!Calendar.IsConfigured)
+        {
+            return DomainError.NotFound("space-not-found", "No such parking space.");
+        }
+
+        if (Calendar.SetOutOfService(outOfService))
+        {
+            await Commit([]);
+        }
+
+        return outOfService;
+    }
+
+    public async Task<int> ReleaseNoShows()
+    {
+        var released = Calendar.ReleaseNoShows(Now, _policy);
+        if (released.Count > 0)
+        {
+            LogNoShows(released.Count, this.GetPrimaryKeyString());
+            await Commit(released);
+        }
+
+        return released.Count;
+    }
+
+    public Task<SpaceAvailability?> GetAvailability() =>
+        Task.FromResult(Calendar.IsConfigured ? Calendar.Snapshot(Now) : null);
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => ReleaseNoShows();
+
+    private async Task<Outcome<Reservation>> Change(Func<DateTimeOffset, Outcome<Reservation>> command)
+    {
+        var now = Now;
+
+        // A reservation past its grace period is released before anything else is decided,
+        // whether or not the timer has fired yet.
+        var released = Calendar.ReleaseNoShows(now, _policy);
+        var outcome = command(now);
+        if (outcome.IsSuccess)
+        {
+            await Commit([.. released, outcome.Value!]);
+        }
+        else if (released.Count > 0)
+        {
+            await Commit(released);
+        }
+
+        return outcome;
+    }
+
+    private async Task Commit(IReadOnlyList<Reservation> changed)
+    {
+        Calendar.Prune(Now, _policy);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception exception)
+        {
+            // The calendar in memory is ahead of storage: drop this activation so the next one reloads
+            // what was really stored, and let the caller see the failure. Nothing half-written is kept.
+            LogWriteFailed(exception, this.GetPrimaryKeyString());
+            DeactivateOnIdle();
+            throw;
+        }
+
+        await ReportToLot();
+
+        var notifier = GrainFactory.GetGrain<IPushNotifierGrain>(0);
+        foreach (var reservation in changed)
+        {
+            GrainFactory.Resident(reservation.CompoundId, reservation.ResidentId).ReservationUpdated(reservation).Ignore();
+            notifier.Publish(new ReservationChangedPush(reservation)).Ignore();
+        }
+
+        await ScheduleNoShowSweep();
+    }
+
+    private async Task ReportToLot()
+    {
+        if (Calendar.Definition is not { } definition)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.Lot(definition.CompoundId, definition.LotId).SpaceChanged(Calendar.Snapshot(Now));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The change is stored; the lot index catches up with the next change or when it is rebuilt.
+            LogLotReportFailed(exception, this.GetPrimaryKeyString());
+        }
+    }
+
+    /// <summary>
+    /// A timer releases no-shows on the minute while the space is active; a reminder wakes the space
+    /// again if it was deactivated or its silo died, so a no-show is never left holding the space.
+    /// </summary>
+    private async Task ScheduleNoShowSweep()
+    {
+        var deadline = Calendar.NextNoShowDeadline(_policy);
+        if (deadline != _noShowTimerDue)
+        {
+            _noShowTimer?.Dispose();
+            _noShowTimer = null;
+            _noShowTimerDue = deadline;
+            if (deadline is { } due)
+            {
+                var wait = due - Now;
+                _noShowTimer = this.RegisterGrainTimer(
+                    _ => ReleaseNoShows(),
+                    new GrainTimerCreationOptions(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan) { KeepAlive = false });
+            }
+        }
+
+        var wantReminder = deadline is not null;
+        if (_reminderRegistered == wantReminder)
+        {
+            return;
+        }
+
+        if (wantReminder)
+        {
+            await this.RegisterOrUpdateReminder(NoShowReminder, ReminderPeriod, ReminderPeriod);
+        }
+        else if (await this.GetReminder(NoShowReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _reminderRegistered = wantReminder;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released {Count} no-show reservation(s) on space {SpaceKey}")]
+    private partial void LogNoShows(int count, string spaceKey);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the calendar of space {SpaceKey}; the activation will reload it")]
+    private partial void LogWriteFailed(Exception exception, string spaceKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report space {SpaceKey} to its lot index")]
+    private partial void LogLotReportFailed(Exception exception, string spaceKey);
+}
