@@ -92,7 +92,8 @@ public static class DemoCompoundGenerator
             households.Add(new Household($"H{h + 1:00000}", building.Id, unit, area));
         }
 
-        var totalSpaces = profile.Lots.Sum(l => l.Capacity);
+        var permanent = profile.Lots.Where(l => l.Kind != LotKind.Temporary).ToList();
+        var totalSpaces = permanent.Sum(l => l.Capacity);
         var evLeft = profile.EvSpaces;
         var accessibleLeft = profile.AccessibleSpaces;
         var lots = new List<LotDefinition>(profile.Lots.Count);
@@ -102,9 +103,15 @@ public static class DemoCompoundGenerator
                 p => p.Key,
                 p => Math.Abs(p.Value.X - spec.X) + Math.Abs(p.Value.Y - spec.Y));
 
-            // Each lot takes a share of the EV and accessible spaces in proportion to its size.
-            var evHere = spec.Kind == LotKind.Temporary ? 0 : Math.Min(evLeft, (int)Math.Round((double)profile.EvSpaces * spec.Capacity / totalSpaces));
-            var accessibleHere = spec.Kind == LotKind.Temporary ? 0 : Math.Min(accessibleLeft, Math.Max(1, (int)Math.Round((double)profile.AccessibleSpaces * spec.Capacity / totalSpaces)));
+            // Each permanent lot takes a share of the EV and accessible spaces in proportion to its size;
+            // the last one takes what rounding left over.
+            var last = spec == permanent[^1];
+            var evHere = spec.Kind == LotKind.Temporary ? 0
+                : last ? evLeft
+                : Math.Min(evLeft, (int)Math.Round((double)profile.EvSpaces * spec.Capacity / totalSpaces));
+            var accessibleHere = spec.Kind == LotKind.Temporary ? 0
+                : last ? accessibleLeft
+                : Math.Min(accessibleLeft, Math.Max(1, (int)Math.Round((double)profile.AccessibleSpaces * spec.Capacity / totalSpaces)));
             evLeft -= evHere;
             accessibleLeft -= accessibleHere;
 

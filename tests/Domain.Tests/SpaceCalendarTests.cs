@@ -1,0 +1,190 @@
+using Parking.Domain.Layout;
+using Parking.Domain.Reservations;
+using Xunit;
+
+namespace Parking.Domain.Tests;
+
+public class SpaceCalendarTests
+{
+    internal static readonly DateTimeOffset Now = new(2026, 11, 23, 8, 0, 0, TimeSpan.FromHours(8));
+    internal static readonly ReservationPolicy Policy = new();
+
+    internal static SpaceCalendar NewCalendar()
+    {
+        var calendar = new SpaceCalendar();
+        calendar.Configure(new SpaceDefinition("c", "G1", "G1-001", "G1-001", SpaceKind.Standard, SpaceOwnership.Common, 0));
+        return calendar;
+    }
+
+    internal static TimeWindow Hours(double fromHours, double toHours) => new(Now.AddHours(fromHours), Now.AddHours(toHours));
+
+    private static Reservation Reserve(SpaceCalendar calendar, string resident, TimeWindow window)
+    {
+        var outcome = calendar.Reserve(new ReserveCommand(resident, window, null), Policy, Now, Guid.NewGuid());
+        Assert.True(outcome.IsSuccess, outcome.Error?.Message);
+        return outcome.Value!;
+    }
+
+    [Fact]
+    public void Overlapping_reservation_is_refused_and_changes_nothing()
+    {
+        var calendar = NewCalendar();
+        Reserve(calendar, "a", Hours(1, 3));
+        var version = calendar.Version;
+
+        var outcome = calendar.Reserve(new ReserveCommand("b", Hours(2, 4), null), Policy, Now, Guid.NewGuid());
+
+        Assert.Equal("space-taken", outcome.Error?.Code);
+        Assert.Equal(ErrorKind.Conflict, outcome.Error?.Kind);
+        Assert.Equal(version, calendar.Version);
+        Assert.Single(calendar.Reservations);
+    }
+
+    [Fact]
+    public void Adjacent_windows_do_not_overlap()
+    {
+        var calendar = NewCalendar();
+        Reserve(calendar, "a", Hours(1, 3));
+        Reserve(calendar, "b", Hours(3, 5));
+        Assert.Equal(2, calendar.Reservations.Count);
+    }
+
+    [Theory]
+    [InlineData(2, 2, "window-empty", "end")]
+    [InlineData(3, 2, "window-reversed", "end")]
+    [InlineData(-2, -1, "window-in-past", "start")]
+    [InlineData(1, 1.1, "window-too-short", "end")]
+    [InlineData(1, 26, "window-too-long", "end")]
+    [InlineData(15 * 24, 15 * 24 + 1, "window-too-far-ahead", "start")]
+    public void Bad_windows_are_refused_with_the_field_at_fault(double from, double to, string code, string field)
+    {
+        var calendar = NewCalendar();
+        var outcome = calendar.Reserve(new ReserveCommand("a", Hours(from, to), null), Policy, Now, Guid.NewGuid());
+
+        Assert.Equal(code, outcome.Error?.Code);
+        Assert.Equal(field, outcome.Error?.Field);
+        Assert.Empty(calendar.Reservations);
+    }
+
+    [Fact]
+    public void Unconfigured_space_is_not_found()
+    {
+        var outcome = new SpaceCalendar().Reserve(new ReserveCommand("a", Hours(1, 2), null), Policy, Now, Guid.NewGuid());
+        Assert.Equal(ErrorKind.NotFound, outcome.Error?.Kind);
+    }
+
+    [Fact]
+    public void Out_of_service_space_refuses_new_reservations()
+    {
+        var calendar = NewCalendar();
+        calendar.SetOutOfService(true);
+        var outcome = calendar.Reserve(new ReserveCommand("a", Hours(1, 2), null), Policy, Now, Guid.NewGuid());
+        Assert.Equal("space-out-of-service", outcome.Error?.Code);
+        Assert.Equal(SpaceStatus.OutOfService, calendar.StatusAt(Now));
+    }
+
+    [Fact]
+    public void Another_resident_cannot_cancel_but_staff_can()
+    {
+        var calendar = NewCalendar();
+        var reservation = Reserve(calendar, "a", Hours(1, 2));
+
+        Assert.Equal(ErrorKind.Forbidden, calendar.Cancel(reservation.Id, new Actor("b", IsStaff: false), Now).Error?.Kind);
+        Assert.Equal(ReservationStatus.Reserved, calendar.Reservations.Single().Status);
+
+        var cancelled = calendar.Cancel(reservation.Id, new Actor("staff01", IsStaff: true), Now);
+        Assert.Equal(ReservationStatus.Cancelled, cancelled.Value?.Status);
+        Assert.Empty(calendar.HeldFrom(Now));
+    }
+
+    [Fact]
+    public void Check_in_then_check_out_frees_the_rest_of_the_window()
+    {
+        var calendar = NewCalendar();
+        var reservation = Reserve(calendar, "a", Hours(1, 5));
+        var me = new Actor("a", IsStaff: false);
+
+        Assert.Equal("check-in-too-early", calendar.CheckIn(reservation.Id, me, Now, Policy).Error?.Code);
+
+        var arrived = Now.AddHours(1).AddMinutes(5);
+        var checkedIn = calendar.CheckIn(reservation.Id, me, arrived, Policy);
+        Assert.Equal(ReservationStatus.CheckedIn, checkedIn.Value?.Status);
+        Assert.Equal(SpaceStatus.Occupied, calendar.StatusAt(arrived));
+
+        var left = Now.AddHours(2);
+        var completed = calendar.CheckOut(reservation.Id, me, left);
+        Assert.Equal(ReservationStatus.Completed, completed.Value?.Status);
+        Assert.Equal(left, completed.Value?.EndedAt);
+
+        var later = calendar.Reserve(new ReserveCommand("b", new TimeWindow(left, Now.AddHours(5)), null), Policy, left, Guid.NewGuid());
+        Assert.True(later.IsSuccess);
+    }
+
+    [Fact]
+    public void Early_check_in_is_allowed_only_when_nobody_holds_the_space_before_the_start()
+    {
+        var calendar = NewCalendar();
+        var first = Reserve(calendar, "a", Hours(1, 2));
+        var second = Reserve(calendar, "b", Hours(2, 3));
+        var tenToTwo = Now.AddHours(2).AddMinutes(-10);
+
+        Assert.Equal("space-still-held", calendar.CheckIn(second.Id, new Actor("b", false), tenToTwo, Policy).Error?.Code);
+
+        calendar.CheckIn(first.Id, new Actor("a", false), Now.AddHours(1), Policy);
+        calendar.CheckOut(first.Id, new Actor("a", false), Now.AddHours(1.5));
+        Assert.Equal(ReservationStatus.CheckedIn, calendar.CheckIn(second.Id, new Actor("b", false), tenToTwo, Policy).Value?.Status);
+    }
+
+    [Fact]
+    public void No_show_releases_the_space_after_the_grace_period()
+    {
+        var calendar = NewCalendar();
+        var reservation = Reserve(calendar, "a", Hours(1, 3));
+
+        Assert.Empty(calendar.ReleaseNoShows(Now.AddHours(1) + Policy.GracePeriod - TimeSpan.FromSeconds(1), Policy));
+        Assert.Equal(Now.AddHours(1) + Policy.GracePeriod, calendar.NextNoShowDeadline(Policy));
+
+        var released = calendar.ReleaseNoShows(Now.AddHours(1) + Policy.GracePeriod, Policy);
+
+        Assert.Equal(reservation.Id, Assert.Single(released).Id);
+        Assert.Equal(ReservationStatus.NoShow, calendar.Reservations.Single().Status);
+        Assert.Null(calendar.NextNoShowDeadline(Policy));
+        Assert.Empty(calendar.HeldFrom(Now));
+        Assert.Equal("reservation-not-active", calendar.CheckIn(reservation.Id, new Actor("a", false), Now.AddHours(1.5), Policy).Error?.Code);
+    }
+
+    [Fact]
+    public void Revisions_grow_with_each_change()
+    {
+        var calendar = NewCalendar();
+        var reservation = Reserve(calendar, "a", Hours(1, 3));
+        var checkedIn = calendar.CheckIn(reservation.Id, new Actor("a", false), Now.AddHours(1), Policy).Value!;
+        var completed = calendar.CheckOut(reservation.Id, new Actor("a", false), Now.AddHours(2)).Value!;
+        Assert.True(reservation.Revision < checkedIn.Revision && checkedIn.Revision < completed.Revision);
+    }
+
+    [Fact]
+    public void Finished_reservations_are_pruned_after_the_keep_period()
+    {
+        var calendar = NewCalendar();
+        var reservation = Reserve(calendar, "a", Hours(1, 3));
+        calendar.Cancel(reservation.Id, new Actor("a", false), Now);
+
+        Assert.Equal(0, calendar.Prune(Now.AddDays(1), Policy));
+        Assert.Equal(1, calendar.Prune(Now + Policy.KeepFinished + TimeSpan.FromHours(1), Policy));
+    }
+
+    [Theory]
+    [InlineData("G1-001.abc", true, "G1-001")]
+    [InlineData("G1-001", false, "")]
+    [InlineData(".abc", false, "")]
+    [InlineData("G1-001.", false, "G1-001")]
+    public void Reservation_ids_carry_their_space(string id, bool valid, string space)
+    {
+        Assert.Equal(valid, Reservation.TryParseSpaceId(id, out var parsed));
+        if (valid)
+        {
+            Assert.Equal(space, parsed);
+        }
+    }
+}
