@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using Parking.Domain.Layout;
+using Parking.Domain.Seeding;
+using Xunit;
+
+namespace Parking.Grains.Tests;
+
+/// <summary>A two-silo test cluster with the small demo compound loaded and a clock the tests move.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero));
+
+    public TestCluster Cluster { get; } = new TestClusterBuilder(2).AddSiloBuilderConfigurator<SiloConfigurator>().Build();
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public CompoundLayout Layout { get; } = DemoCompoundGenerator.Generate(DemoCompoundSize.Small);
+
+    public string CompoundId => Layout.CompoundId;
+
+    public async Task InitializeAsync()
+    {
+        await Cluster.DeployAsync();
+        await Grains.Compound(CompoundId).InitializeLayout(Layout);
+        await Task.WhenAll(Layout.Lots.SelectMany(l => l.Spaces).Select(s => Grains.Space(s.CompoundId, s.SpaceId).Configure(s)));
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddMemoryGrainStorage(GrainKeys.StorageName);
+            siloBuilder.UseInMemoryReminderService();
+            siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
