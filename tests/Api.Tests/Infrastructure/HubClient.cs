@@ -1,0 +1,121 @@
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Parking.Contracts;
+
+namespace Parking.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real SignalR .NET client over WebSockets, recording every push it gets so a test can wait for
+/// the one it expects (whenever it arrived, before or after the wait began).
+/// </summary>
+public sealed class HubClient : IAsyncDisposable
+{
+    public static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Lock _gate = new();
+    private readonly List<object> _received = [];
+    private readonly List<Waiter> _waiters = [];
+
+    private HubClient(HubConnection connection)
+    {
+        Connection = connection;
+        connection.On<LotChangeDto>(nameof(IParkingClient.LotChanged), Record);
+        connection.On<ReservationDto>(nameof(IParkingClient.ReservationChanged), Record);
+    }
+
+    public HubConnection Connection { get; }
+
+    public static HubConnection Build(Uri baseAddress, string? token) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, ParkingHub.Path), options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                if (token is not null)
+                {
+                    options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                }
+            })
+            .Build();
+
+    public static async Task<HubClient> ConnectAsync(Uri baseAddress, string token)
+    {
+        var client = new HubClient(Build(baseAddress, token));
+        try
+        {
+            await client.Connection.StartAsync();
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task<LotOccupancyDto> WatchLotAsync(string lotId, string compoundId = ParkingHost.Compound) =>
+        Connection.InvokeAsync<LotOccupancyDto>(ParkingHub.WatchLot, compoundId, lotId);
+
+    public Task<LotChangeDto> WaitForLotChangeAsync(Func<LotChangeDto, bool> match, string what) => WaitFor(match, what);
+
+    public Task<ReservationDto> WaitForReservationAsync(Func<ReservationDto, bool> match, string what) => WaitFor(match, what);
+
+    public IReadOnlyList<T> Received<T>()
+    {
+        lock (_gate)
+        {
+            return [.. _received.OfType<T>()];
+        }
+    }
+
+    private async Task<T> WaitFor<T>(Func<T, bool> match, string what)
+    {
+        var waiter = new Waiter(o => o is T t && match(t));
+        lock (_gate)
+        {
+            var seen = _received.FirstOrDefault(waiter.Match);
+            if (seen is not null)
+            {
+                return (T)seen;
+            }
+
+            _waiters.Add(waiter);
+        }
+
+        try
+        {
+            return (T)await waiter.Arrived.Task.WaitAsync(PushTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"No push within {PushTimeout.TotalSeconds} s: {what}. Received: {string.Join("; ", Received<object>())}");
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _waiters.Remove(waiter);
+            }
+        }
+    }
+
+    private void Record(object push)
+    {
+        lock (_gate)
+        {
+            _received.Add(push);
+            foreach (var waiter in _waiters.Where(w => w.Match(push)))
+            {
+                waiter.Arrived.TrySetResult(push);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+
+    private sealed class Waiter(Func<object, bool> match)
+    {
+        public Func<object, bool> Match { get; } = match;
+
+        public TaskCompletionSource<object> Arrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Parking.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One host of the platform (silo + API + hub) on real loopback sockets: Kestrel on a dynamic port,
+/// the silo and gateway on free ports, the small demo compound, a known signing key and a fake clock.
+/// Give <see cref="PrimarySiloPort"/> the silo port of another factory to join its cluster.
+/// </summary>
+public sealed class ParkingAppFactory : WebApplicationFactory<Program>
+{
+    /// <summary>Base64 of 32 bytes: every host made by the tests shares it, so they accept each other's tokens.</summary>
+    public static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)(i * 7)).ToArray());
+
+    public ParkingAppFactory(FakeTimeProvider time, int? primarySiloPort = null)
+    {
+        Time = time;
+        PrimarySiloPort = primarySiloPort;
+        SiloPort = FreePorts.Next();
+        GatewayPort = FreePorts.Next();
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    public int? PrimarySiloPort { get; }
+
+    /// <summary>Where Kestrel listens, e.g. http://127.0.0.1:54321/ (after <see cref="Start"/>).</summary>
+    public Uri BaseAddress { get; private set; } = new("http://invalid.localhost/");
+
+    /// <summary>Starts the host (silo, seeding, Kestrel) and learns the address Kestrel took.</summary>
+    public void Start()
+    {
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
+            ?? throw new InvalidOperationException("Kestrel did not report its addresses.");
+        BaseAddress = new Uri(addresses.Addresses.First().TrimEnd('/') + "/");
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("Parking:Seed:Size", "Small");
+        builder.UseSetting("Parking:Seed:Enabled", "true");
+        builder.UseSetting("Parking:Auth:SigningKey", SigningKey);
+        builder.UseSetting("Parking:Auth:DevTokens", "true");
+        builder.UseSetting("Parking:Cluster:SiloPort", SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Parking:Cluster:GatewayPort", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (PrimarySiloPort is { } primary)
+        {
+            builder.UseSetting("Parking:Cluster:PrimarySiloPort", primary.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Orleans", "Error");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+}
+
+/// <summary>Free TCP ports on loopback, never the same one twice in this test run.</summary>
+public static class FreePorts
+{
+    private static readonly HashSet<int> Handed = [];
+    private static readonly Lock Gate = new();
+
+    public static int Next()
+    {
+        lock (Gate)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                listener.Stop();
+                if (Handed.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Parking.Api.Tests.Infrastructure;
+using Xunit;
+
+namespace Parking.Api.Tests;
+
+/// <summary>Pushes over the real SignalR client: lot watchers and a resident's own reservations.</summary>
+[Collection(SharedHostCollection.Name)]
+public sealed class LiveUpdateTests(SharedHostFixture fixture)
+{
+    private readonly ParkingHost _host = fixture.Host;
+
+    [Fact]
+    public async Task Reservation_made_by_one_user_reaches_a_second_connected_client()
+    {
+        await using var watcher = await _host.ConnectHubAsync("r00002");
+        await using var maker = await _host.ConnectHubAsync("r00001");
+        var before = await watcher.WatchLotAsync("G1");
+        Assert.Equal("G1", before.LotId);
+        Assert.Equal(28, before.Spaces.Count);
+        Assert.Empty(Assert.Single(before.Spaces, s => s.SpaceId == "G1-001").Held);
+
+        var start = _host.Now.AddHours(2);
+        var reservation = await _host.ReserveOkAsync("r00001", "G1-001", start, start.AddHours(1), plate: "沪A12345");
+
+        var change = await watcher.WaitForLotChangeAsync(
+            c => c.Space.SpaceId == "G1-001" && c.Space.Held.Any(w => w.Start == start && w.End == start.AddHours(1)),
+            "r00002 watching G1 hears of r00001's reservation of G1-001");
+        Assert.Equal(ParkingHost.Compound, change.CompoundId);
+        Assert.Equal("G1", change.LotId);
+        Assert.Equal(before.Epoch, change.Epoch);
+        Assert.True(change.Sequence > before.Sequence, $"Sequence {change.Sequence} should follow {before.Sequence}.");
+
+        // The maker hears of their own reservation; the other resident never does.
+        var own = await maker.WaitForReservationAsync(r => r.Id == reservation.Id, "r00001 hears of their own reservation");
+        Assert.Equal("reserved", own.Status);
+        Assert.Equal("r00001", own.ResidentId);
+        Assert.DoesNotContain(watcher.Received<Contracts.ReservationDto>(), r => r.Id == reservation.Id);
+    }
+
+    [Fact]
+    public async Task Watching_an_unknown_lot_is_refused_with_HubException()
+    {
+        await using var client = await _host.ConnectHubAsync("r00002");
+
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => client.WatchLotAsync("Z9"));
+
+        Assert.Contains("Not found", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Catch_up_endpoint_returns_the_changes_missed_while_disconnected()
+    {
+        var first = await _host.ConnectHubAsync("r00011");
+        var seen = await first.WatchLotAsync("G1");
+        await first.DisposeAsync();
+
+        // While the client is away two spaces of its lot change.
+        var start = _host.Now.AddHours(3);
+        await _host.ReserveOkAsync("r00011", "G1-013", start, start.AddHours(1));
+        await _host.ReserveOkAsync("r00011", "G1-014", start.AddHours(1), start.AddHours(2));
+
+        await using var again = await _host.ConnectHubAsync("r00011");
+        var missed = await _host.GetOkAsync<Contracts.LotChangesDto>(
+            ParkingHost.CompoundPath($"lots/G1/changes?epoch={seen.Epoch}&since={seen.Sequence}"), "r00011");
+
+        Assert.True(missed.Complete);
+        Assert.Equal(seen.Epoch, missed.Epoch);
+        Assert.True(missed.Sequence >= seen.Sequence + 2, $"Sequence {missed.Sequence} should be at least {seen.Sequence + 2}.");
+        Assert.All(missed.Changes, c => Assert.True(c.Sequence > seen.Sequence));
+        Assert.Equal(missed.Changes.Select(c => c.Sequence).Order(), missed.Changes.Select(c => c.Sequence));
+        Assert.Equal(missed.Sequence, missed.Changes[^1].Sequence);
+        Assert.Contains(missed.Changes, c => c.Space.SpaceId == "G1-013" && c.Space.Held.Any(w => w.Start == start));
+        Assert.Contains(missed.Changes, c => c.Space.SpaceId == "G1-014" && c.Space.Held.Any(w => w.Start == start.AddHours(1)));
+
+        // Having caught up, the client watches again and is told of later changes live.
+        var now = await again.WatchLotAsync("G1");
+        Assert.True(now.Sequence >= missed.Sequence);
+        await _host.ReserveOkAsync("r00011", "G1-015", start, start.AddHours(1));
+        var live = await again.WaitForLotChangeAsync(c => c.Space.SpaceId == "G1-015", "the reconnected client hears of G1-015");
+        Assert.True(live.Sequence > missed.Sequence, $"Live sequence {live.Sequence} should follow {missed.Sequence}.");
+
+        // Nothing missed since the latest sequence; an unknown epoch or a future sequence says "reload".
+        var upToDate = await _host.GetOkAsync<Contracts.LotChangesDto>(
+            ParkingHost.CompoundPath($"lots/G1/changes?epoch={seen.Epoch}&since={live.Sequence}"), "r00011");
+        Assert.True(upToDate.Complete);
+        Assert.Empty(upToDate.Changes);
+        var otherEpoch = await _host.GetOkAsync<Contracts.LotChangesDto>(
+            ParkingHost.CompoundPath($"lots/G1/changes?epoch={Guid.NewGuid()}&since={seen.Sequence}"), "r00011");
+        Assert.False(otherEpoch.Complete);
+        Assert.Empty(otherEpoch.Changes);
+        Assert.Equal(seen.Epoch, otherEpoch.Epoch);
+        var future = await _host.GetOkAsync<Contracts.LotChangesDto>(
+            ParkingHost.CompoundPath($"lots/G1/changes?epoch={seen.Epoch}&since={live.Sequence + 100}"), "r00011");
+        Assert.False(future.Complete);
+    }
+}
