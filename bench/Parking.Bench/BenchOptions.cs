@@ -1,0 +1,152 @@
+using System.Globalization;
+
+namespace Parking.Bench;
+
+/// <summary>Command-line options of the benchmark.</summary>
+internal sealed class BenchOptions
+{
+    public const string Usage = """
+        Parking.Bench: drives a Parking silo over HTTP and SignalR on loopback.
+
+        Usage: dotnet run -c Release --project bench/Parking.Bench -- [options]
+
+          --url URL          Target an already running silo (loopback only). Its
+                             Parking:Reservations:MaxActivePerResident must be high.
+                             Without --url the bench builds src/Silo (Release), starts it
+                             on free loopback ports, and stops it at the end.
+          --silo-pid PID     With --url: the silo's process id, to report its CPU use.
+          --runs N           Runs; medians are taken over them (default 3).
+          --duration S       Seconds per measured phase (default 10).
+          --concurrency C    Requests in flight in the search and reservation phases (default 64).
+          --clients N        SignalR clients in the push phase (default 1000).
+          --push-rate R      Reservations per second in the push phase (default 200).
+          --residents N      Residents to sign in as (default 1522, all of them: each resident's
+                             stored state grows with its reservations, so fewer residents make
+                             every reservation's write dearer).
+          --warmup S         Seconds of unreported load before the first run (default 5).
+          --no-cleanup       Keep the bench's reservations (default: cancel them after each phase).
+          --quick            Smoke test: 1 run of 2 s, 100 clients, 100 residents, 1 s warm-up.
+          --help             This text.
+        """;
+
+    public Uri? Url { get; private set; }
+
+    public int? SiloPid { get; private set; }
+
+    public int Runs { get; private set; } = 3;
+
+    public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(10);
+
+    public int Concurrency { get; private set; } = 64;
+
+    public int Clients { get; private set; } = 1000;
+
+    public double PushRate { get; private set; } = 200;
+
+    public int Residents { get; private set; } = 1522;
+
+    public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(5);
+
+    public bool Cleanup { get; private set; } = true;
+
+    public bool Quick { get; private set; }
+
+    public bool Help { get; private set; }
+
+    /// <summary>Parses the arguments; <c>--quick</c> sets small defaults that later options may override.</summary>
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        if (args.Contains("--quick"))
+        {
+            options.Quick = true;
+            options.Runs = 1;
+            options.Duration = TimeSpan.FromSeconds(2);
+            options.Clients = 100;
+            options.Residents = 100;
+            options.Warmup = TimeSpan.FromSeconds(1);
+        }
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            switch (name)
+            {
+                case "--quick":
+                    break;
+                case "--help" or "-h":
+                    options.Help = true;
+                    break;
+                case "--no-cleanup":
+                    options.Cleanup = false;
+                    break;
+                case "--url":
+                    options.Url = ParseUrl(Value(args, ref i));
+                    break;
+                case "--silo-pid":
+                    options.SiloPid = ParseInt(name, Value(args, ref i), 1, int.MaxValue);
+                    break;
+                case "--runs":
+                    options.Runs = ParseInt(name, Value(args, ref i), 1, 100);
+                    break;
+                case "--duration":
+                    options.Duration = TimeSpan.FromSeconds(ParseDouble(name, Value(args, ref i), 0.5, 600));
+                    break;
+                case "--concurrency":
+                    options.Concurrency = ParseInt(name, Value(args, ref i), 1, 4096);
+                    break;
+                case "--clients":
+                    options.Clients = ParseInt(name, Value(args, ref i), 1, 20_000);
+                    break;
+                case "--push-rate":
+                    options.PushRate = ParseDouble(name, Value(args, ref i), 1, 20_000);
+                    break;
+                case "--residents":
+                    options.Residents = ParseInt(name, Value(args, ref i), 1, 1522);
+                    break;
+                case "--warmup":
+                    options.Warmup = TimeSpan.FromSeconds(ParseDouble(name, Value(args, ref i), 0, 600));
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{name}'. Try --help.");
+            }
+        }
+
+        return options;
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i)
+    {
+        if (i + 1 >= args.Count)
+        {
+            throw new ArgumentException($"Option '{args[i]}' needs a value.");
+        }
+
+        return args[++i];
+    }
+
+    private static Uri ParseUrl(string text)
+    {
+        if (!Uri.TryCreate(text.TrimEnd('/'), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"--url '{text}' is not an http(s) URL.");
+        }
+
+        if (!url.IsLoopback)
+        {
+            throw new ArgumentException($"--url '{text}' is not a loopback address: the bench talks to this machine only.");
+        }
+
+        return url;
+    }
+
+    private static int ParseInt(string name, string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentException($"{name} takes a whole number from {min} to {max}, not '{text}'.");
+
+    private static double ParseDouble(string name, string text, double min, double max) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentException($"{name} takes a number from {min} to {max}, not '{text}'.");
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Parking.Bench;
+
+/// <summary>Everything one run measured.</summary>
+internal sealed record RunResult(int Run, LoadResult Search, LoadResult Reservations, BookingCheck Check, PushResult Push);
+
+/// <summary>Prints the figures of each phase, the medians over the runs, and the targets met or not.</summary>
+internal static class Report
+{
+    private const double SearchTarget = 10_000;
+    private const double ReservationTarget = 5_000;
+    private const double ReservationP99Target = 25;
+    private const double PushP99Target = 50;
+    private const int TargetClients = 1000;
+
+    public static void Header(BenchOptions options, Uri target, bool startedByBench)
+    {
+        Console.WriteLine();
+        Console.WriteLine("Parking benchmark");
+        Console.WriteLine($"  machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        Console.WriteLine($"  target:  {target} ({(startedByBench ? "silo started by the bench, Release build, in-memory storage" : "silo given by --url")})");
+        Console.WriteLine($"  runs {options.Runs} x {options.Duration.TotalSeconds:0.#} s per phase, concurrency {options.Concurrency}, {options.Clients} push clients at {options.PushRate:0.#} reservations/s, {options.Residents} residents{(options.Quick ? " (quick smoke run)" : string.Empty)}");
+#if DEBUG
+        Console.WriteLine("  WARNING: this bench is a Debug build; use -c Release for figures worth keeping.");
+#endif
+        Console.WriteLine($"  NOTE: the bench client and the silo share this machine's {Environment.ProcessorCount} cores; every figure is for both together on one box.");
+        Console.WriteLine();
+    }
+
+    public static void Search(LoadResult r) =>
+        Console.WriteLine($"  searches      {Rate(r.OkPerSecond),10}/s  ({N(r.Ok)} ok, {N(r.Failed)} failed in {r.Elapsed.TotalSeconds:0.0} s)  latency {Latency(r.Latency)}  {r.Cpu}{Problems(r)}");
+
+    public static void Reservations(LoadResult r) =>
+        Console.WriteLine($"  reservations  {Rate(r.OkPerSecond),10}/s  ({N(r.Ok)} created (201), {N(r.Conflicts)} conflicts (409), {N(r.Failed)} failed in {r.Elapsed.TotalSeconds:0.0} s)  latency {Latency(r.Latency)}  {r.Cpu}{Problems(r)}");
+
+    public static void Check(BookingCheck check) => Console.WriteLine($"    double-booking check: {check}");
+
+    public static void Cleanup((int Cancelled, int Failed, TimeSpan Elapsed) cleanup) =>
+        Console.WriteLine($"    cleanup: cancelled {N(cleanup.Cancelled)} reservations ({N(cleanup.Failed)} failed) in {cleanup.Elapsed.TotalSeconds:0.0} s");
+
+    public static void Push(PushResult r)
+    {
+        Console.WriteLine($"  push          p50 {Ms(r.Push.P50)}  p90 {Ms(r.Push.P90)}  p99 {Ms(r.Push.P99)}  max {Ms(r.Push.Max)}  over {N(r.Delivered)} deliveries ({Rate(r.DeliveriesPerSecond)}/s)");
+        Console.WriteLine($"    {r.Connected} clients ({r.ConnectFailures} failed, {r.Lost} lost); reservations at {r.TargetRate:0.#}/s: {N(r.Reservations.Ok)} created, {N(r.Reservations.Conflicts)} conflicts, {N(r.Reservations.Failed)} failed, {N(r.Skipped)} skipped (too many in flight); POST latency {Latency(r.Reservations.Latency)}");
+        Console.WriteLine($"    deliveries {N(r.Delivered)} of {N(r.Expected)} expected ({r.Completeness:P1})  {r.Reservations.Cpu}{Problems(r.Reservations)}");
+    }
+
+    public static void Summary(BenchOptions options, IReadOnlyList<RunResult> runs)
+    {
+        double Median(Func<RunResult, double> value) => Medians.Of(runs.Select(value));
+
+        var searches = Median(r => r.Search.OkPerSecond);
+        var reservations = Median(r => r.Reservations.OkPerSecond);
+        var reservationP99 = Median(r => r.Reservations.Latency.P99);
+        var pushP99 = Median(r => r.Push.Push.P99);
+
+        Console.WriteLine();
+        Console.WriteLine($"Medians over {runs.Count} run(s)   [per run: {string.Join(" | ", runs.Select(r => $"#{r.Run}"))}]");
+        Line("availability searches/s", Rate(searches), runs.Select(r => Rate(r.Search.OkPerSecond)));
+        Line("search latency p50", Ms(Median(r => r.Search.Latency.P50)), runs.Select(r => Ms(r.Search.Latency.P50)));
+        Line("search latency p99", Ms(Median(r => r.Search.Latency.P99)), runs.Select(r => Ms(r.Search.Latency.P99)));
+        Line("reservations/s (201)", Rate(reservations), runs.Select(r => Rate(r.Reservations.OkPerSecond)));
+        Line("reservation latency p50", Ms(Median(r => r.Reservations.Latency.P50)), runs.Select(r => Ms(r.Reservations.Latency.P50)));
+        Line("reservation latency p99", Ms(reservationP99), runs.Select(r => Ms(r.Reservations.Latency.P99)));
+        Line("reservation conflicts (409)", N((long)Median(r => r.Reservations.Conflicts)), runs.Select(r => N(r.Reservations.Conflicts)));
+        Line("double-booking check", runs.All(r => r.Check.Passed) ? "PASS" : "FAIL", runs.Select(r => r.Check.Passed ? "PASS" : "FAIL"));
+        Line($"push latency p50 ({options.Clients} clients)", Ms(Median(r => r.Push.Push.P50)), runs.Select(r => Ms(r.Push.Push.P50)));
+        Line($"push latency p99 ({options.Clients} clients)", Ms(pushP99), runs.Select(r => Ms(r.Push.Push.P99)));
+        Line("push deliveries/s", Rate(Median(r => r.Push.DeliveriesPerSecond)), runs.Select(r => Rate(r.Push.DeliveriesPerSecond)));
+        Line("push deliveries received", Percent(Median(r => r.Push.Completeness)), runs.Select(r => Percent(r.Push.Completeness)));
+        Line("CPU bench/silo/others (searches)", Cpu(runs.Select(r => r.Search.Cpu).ToList()), []);
+        Line("CPU bench/silo/others (reserve)", Cpu(runs.Select(r => r.Reservations.Cpu).ToList()), []);
+        Line("CPU bench/silo/others (push)", Cpu(runs.Select(r => r.Push.Reservations.Cpu).ToList()), []);
+
+        Console.WriteLine();
+        Console.WriteLine($"Targets ({Environment.ProcessorCount}-core machine, embedded default; bench and silo share the cores)");
+        Console.WriteLine($"  {"metric",-34} {"measured",12} {"target",12}  result");
+        Target("availability searches/s", Rate(searches), $">= {Rate(SearchTarget)}", searches >= SearchTarget);
+        Target("reservations/s", Rate(reservations), $">= {Rate(ReservationTarget)}", reservations >= ReservationTarget);
+        Target("reservation p99", Ms(reservationP99), $"<= {Ms(ReservationP99Target)}", reservationP99 <= ReservationP99Target);
+        Target($"push p99 ({options.Clients} clients)", Ms(pushP99), $"<= {Ms(PushP99Target)}", pushP99 <= PushP99Target);
+        if (options.Clients != TargetClients)
+        {
+            Console.WriteLine($"  (the push target is set for {TargetClients} clients; this run had {options.Clients})");
+        }
+
+        if (options.Quick)
+        {
+            Console.WriteLine("  (quick smoke run: too short to judge the targets)");
+        }
+    }
+
+    private static void Line(string name, string median, IEnumerable<string> perRun)
+    {
+        var runs = string.Join(" | ", perRun);
+        Console.WriteLine($"  {name,-34} {median,12}{(runs.Length > 0 ? $"   [{runs}]" : string.Empty)}");
+    }
+
+    private static void Target(string name, string measured, string target, bool met) =>
+        Console.WriteLine($"  {name,-34} {measured,12} {target,12}  {(met ? "met" : "NOT met")}");
+
+    private static string Cpu(IReadOnlyList<CpuUse> uses)
+    {
+        string Share(Func<CpuUse, double> part) => Percent(Medians.Of(uses.Select(part)));
+        return $"{Share(u => u.Client)} / {Share(u => u.Server)} / {Share(u => double.IsNaN(u.Machine) ? double.NaN : u.Others)}";
+    }
+
+    private static string Latency(LatencySummary s) =>
+        $"p50 {Ms(s.P50)} p90 {Ms(s.P90)} p99 {Ms(s.P99)} max {Ms(s.Max)}";
+
+    private static string Problems(LoadResult r) =>
+        r.Problems.Count == 0 ? string.Empty : $"\n    non-2xx: {string.Join(", ", r.Problems.OrderByDescending(p => p.Value).Take(5).Select(p => $"{p.Key} x{N(p.Value)}"))}";
+
+    private static string Rate(double perSecond) =>
+        double.IsNaN(perSecond) ? "n/a" : perSecond.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Ms(double milliseconds) =>
+        double.IsNaN(milliseconds) ? "n/a" : milliseconds.ToString(milliseconds < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture) + " ms";
+
+    private static string N(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Percent(double share) =>
+        double.IsNaN(share) ? "n/a" : share.ToString("P1", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Parking.Bench;
+
+/// <summary>
+/// The silo under test, started by the bench as a child process: the Release build of src/Silo on free
+/// loopback ports, with a limit on active reservations high enough for a load test. Disposing it kills it.
+/// </summary>
+internal sealed class SiloProcess : IAsyncDisposable
+{
+    private const int MaxActivePerResident = 1_000_000;
+    private const int KeptOutputLines = 40;
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
+
+    private readonly Process _process;
+    private readonly Queue<string> _output = new();
+    private readonly Lock _outputLock = new();
+
+    private SiloProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        ProcessId = process.Id;
+        BaseAddress = baseAddress;
+        Cpu = new ProcessCpu(process);
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int ProcessId { get; }
+
+    /// <summary>The silo's CPU time, for the CPU split of each phase.</summary>
+    public ProcessCpu Cpu { get; }
+
+    /// <summary>The repository root: the nearest directory, from the current one up, holding Parking.sln.</summary>
+    public static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Parking.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Parking.sln in '{Environment.CurrentDirectory}' or above it: run the bench from inside the repository, or pass --url.");
+    }
+
+    public static async Task<SiloProcess> StartAsync(string repositoryRoot, CancellationToken cancellationToken)
+    {
+        var dll = await BuildAsync(repositoryRoot, cancellationToken);
+        var (httpPort, siloPort, gatewayPort) = FreePorts();
+        var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{httpPort}"));
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(dll);
+        var environment = start.Environment;
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        environment["DOTNET_ENVIRONMENT"] = "Production";
+        environment["Urls"] = baseAddress.ToString().TrimEnd('/');
+        environment["Parking__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+        environment["Parking__Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
+        environment["Parking__Cluster__ClusterId"] = string.Create(CultureInfo.InvariantCulture, $"parking-bench-{Environment.ProcessId}");
+        environment["Parking__Reservations__MaxActivePerResident"] = MaxActivePerResident.ToString(CultureInfo.InvariantCulture);
+        environment["Parking__Auth__DevTokens"] = "true";
+        environment["Logging__LogLevel__Default"] = "Warning";
+        environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+
+        Console.WriteLine($"Starting silo: dotnet {dll} on {baseAddress} (silo port {siloPort}, gateway {gatewayPort}, MaxActivePerResident={MaxActivePerResident})");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
+        var silo = new SiloProcess(process, baseAddress);
+        process.OutputDataReceived += (_, e) => silo.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            await silo.WaitUntilReadyAsync(cancellationToken);
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+
+        return silo;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        {
+            Console.Error.WriteLine($"Could not stop the silo (pid {ProcessId}): {exception.Message}");
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    /// <summary>Builds src/Silo in Release (retrying when a concurrent build holds a file) and returns its dll.</summary>
+    private static async Task<string> BuildAsync(string repositoryRoot, CancellationToken cancellationToken)
+    {
+        const int Attempts = 3;
+        var project = Path.Combine(repositoryRoot, "src", "Silo");
+        for (var attempt = 1; ; attempt++)
+        {
+            Console.WriteLine($"Building {project} (Release)...");
+            var build = new ProcessStartInfo("dotnet")
+            {
+                WorkingDirectory = repositoryRoot,
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var argument in new[] { "build", project, "-c", "Release", "--nologo", "-v", "q" })
+            {
+                build.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(build) ?? throw new InvalidOperationException("Could not start dotnet build.");
+            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            if (process.ExitCode == 0)
+            {
+                break;
+            }
+
+            var output = await stdout + await stderr;
+            if (attempt == Attempts)
+            {
+                throw new InvalidOperationException($"dotnet build of the silo failed (exit {process.ExitCode}):\n{output}");
+            }
+
+            Console.WriteLine($"Build failed (attempt {attempt}, maybe a concurrent build holds a file); retrying in 5 s.");
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+
+        var bin = Path.Combine(project, "bin", "Release");
+        return Directory.EnumerateFiles(bin, "Parking.Silo.dll", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}publish{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .OrderByDescending(File.GetLastWriteTimeUtc)
+            .FirstOrDefault()
+            ?? throw new InvalidOperationException($"The build left no Parking.Silo.dll under {bin}.");
+    }
+
+    /// <summary>Three distinct free loopback ports, all held at once while chosen so none repeats.</summary>
+    private static (int Http, int Silo, int Gateway) FreePorts()
+    {
+        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Start();
+            }
+
+            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+            return (ports[0], ports[1], ports[2]);
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Stop();
+                listener.Dispose();
+            }
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < ReadyTimeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The silo exited with code {_process.ExitCode} before it was ready:\n{RecentOutput()}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    Console.WriteLine($"Silo ready after {clock.Elapsed.TotalSeconds:0.0} s (pid {_process.Id}).");
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A slow answer while the silo starts.
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+
+        throw new TimeoutException($"The silo was not ready within {ReadyTimeout.TotalSeconds:0} s:\n{RecentOutput()}");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_outputLock)
+        {
+            _output.Enqueue(line);
+            while (_output.Count > KeptOutputLines)
+            {
+                _output.Dequeue();
+            }
+        }
+    }
+
+    private string RecentOutput()
+    {
+        lock (_outputLock)
+        {
+            return string.Join('\n', _output);
+        }
+    }
+}
