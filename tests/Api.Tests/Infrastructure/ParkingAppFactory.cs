@@ -52,6 +52,8 @@ public sealed class ParkingAppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // As `dotnet run` of the silo (it has no launch profile). WebApplicationFactory's default,
+        // Development, changes how a malformed body is answered (see SrcBugRegressionTests).
         builder.UseEnvironment("Production");
         builder.UseSetting("Parking:Seed:Size", "Small");
         builder.UseSetting("Parking:Seed:Enabled", "true");

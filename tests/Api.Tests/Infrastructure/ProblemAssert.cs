@@ -13,7 +13,7 @@ public static class ProblemAssert
     /// Asserts a problem-details answer: the status, <c>application/problem+json</c>, a <c>type</c>, a
     /// <c>status</c> equal to the HTTP one, a <c>code</c> (equal to <paramref name="code"/> when given) and,
     /// when <paramref name="field"/> is given, <c>errors[field]</c> with at least one reason. With
-    /// <paramref name="requireCode"/> false a missing <c>code</c> is tolerated (see KnownBugTests).
+    /// <paramref name="requireCode"/> false a missing <c>code</c> is tolerated (see SrcBugRegressionTests).
     /// </summary>
     public static async Task<Problem> Expect(HttpResponseMessage response, HttpStatusCode status, string? code = null, string? field = null, bool requireCode = true)
     {
