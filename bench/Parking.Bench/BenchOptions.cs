@@ -2,6 +2,17 @@ using System.Globalization;
 
 namespace Parking.Bench;
 
+/// <summary>The measured phases of a run.</summary>
+[Flags]
+internal enum Phases
+{
+    None = 0,
+    Search = 1,
+    Reserve = 2,
+    Push = 4,
+    All = Search | Reserve | Push,
+}
+
 /// <summary>Command-line options of the benchmark.</summary>
 internal sealed class BenchOptions
 {
@@ -15,6 +26,7 @@ internal sealed class BenchOptions
                              Without --url the bench builds src/Silo (Release), starts it
                              on free loopback ports, and stops it at the end.
           --silo-pid PID     With --url: the silo's process id, to report its CPU use.
+          --phases LIST      Phases to run, comma-separated: search,reserve,push (default all).
           --runs N           Runs; medians are taken over them (default 3).
           --duration S       Seconds per measured phase (default 10).
           --concurrency C    Requests in flight in the search and reservation phases (default 64).
@@ -32,6 +44,8 @@ internal sealed class BenchOptions
     public Uri? Url { get; private set; }
 
     public int? SiloPid { get; private set; }
+
+    public Phases Phases { get; private set; } = Phases.All;
 
     public int Runs { get; private set; } = 3;
 
@@ -86,6 +100,9 @@ internal sealed class BenchOptions
                 case "--silo-pid":
                     options.SiloPid = ParseInt(name, Value(args, ref i), 1, int.MaxValue);
                     break;
+                case "--phases":
+                    options.Phases = ParsePhases(Value(args, ref i));
+                    break;
                 case "--runs":
                     options.Runs = ParseInt(name, Value(args, ref i), 1, 100);
                     break;
@@ -138,6 +155,23 @@ internal sealed class BenchOptions
         }
 
         return url;
+    }
+
+    private static Phases ParsePhases(string text)
+    {
+        var phases = Phases.None;
+        foreach (var name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            phases |= name.ToLowerInvariant() switch
+            {
+                "search" => Phases.Search,
+                "reserve" => Phases.Reserve,
+                "push" => Phases.Push,
+                _ => throw new ArgumentException($"--phases takes search, reserve and push, not '{name}'."),
+            };
+        }
+
+        return phases == Phases.None ? throw new ArgumentException("--phases needs at least one phase.") : phases;
     }
 
     private static int ParseInt(string name, string text, int min, int max) =>

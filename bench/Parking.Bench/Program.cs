@@ -6,7 +6,8 @@ namespace Parking.Bench;
 
 internal static class Program
 {
-    private const int MaxInFlightFloor = 64;
+    /// <summary>Connections the shared HTTP pool may open at least (the push phase has up to 64 requests in flight).</summary>
+    private const int MinPooledConnections = 128;
     private static readonly string[] StaffIds = ["staff01", "staff02", "staff03"];
 
     public static async Task<int> Main(string[] args)
@@ -55,7 +56,7 @@ internal static class Program
             var target = options.Url ?? silo!.BaseAddress;
             using var externalSilo = options.SiloPid is { } pid && silo is null ? new ProcessCpu(Process.GetProcessById(pid)) : null;
             Report.Header(options, target, silo is not null);
-            using var api = new ParkingApi(target, maxConnections: Math.Max(options.Concurrency, MaxInFlightFloor) * 2);
+            using var api = new ParkingApi(target, maxConnections: Math.Max(options.Concurrency * 2, MinPooledConnections));
             var context = await PrepareAsync(options, api, silo?.Cpu ?? externalSilo, cancel.Token);
             await WarmUpAsync(context, cancel.Token);
 
@@ -129,28 +130,41 @@ internal static class Program
         Console.WriteLine();
         Console.WriteLine($"Run {run}/{options.Runs}");
 
-        GC.Collect();
-        var search = await HttpPhases.SearchAsync(context, options.Duration, run, cancellationToken);
-        Report.Search(search);
-
-        GC.Collect();
-        var reservations = await HttpPhases.ReserveAsync(context, options.Duration, cancellationToken);
-        Report.Reservations(reservations.Load);
-        var check = await HttpPhases.CheckDoubleBookingsAsync(context, reservations.Confirmed, cancellationToken);
-        Report.Check(check);
-        if (options.Cleanup)
+        LoadResult? search = null;
+        if (options.Phases.HasFlag(Phases.Search))
         {
-            Report.Cleanup(await HttpPhases.CancelAsync(context, reservations.Confirmed, cancellationToken));
+            GC.Collect();
+            search = await HttpPhases.SearchAsync(context, options.Duration, run, cancellationToken);
+            Report.Search(search);
         }
 
-        GC.Collect();
-        var push = await PushPhase.RunAsync(context, options.Duration, cancellationToken);
-        Report.Push(push);
-        if (options.Cleanup)
+        ReservationPhaseResult? reservations = null;
+        BookingCheck? check = null;
+        if (options.Phases.HasFlag(Phases.Reserve))
         {
-            Report.Cleanup(await HttpPhases.CancelAsync(context, push.Confirmed, cancellationToken));
+            GC.Collect();
+            reservations = await HttpPhases.ReserveAsync(context, options.Duration, cancellationToken);
+            Report.Reservations(reservations.Load);
+            check = await HttpPhases.CheckDoubleBookingsAsync(context, reservations.Confirmed, cancellationToken);
+            Report.Check(check);
+            if (options.Cleanup)
+            {
+                Report.Cleanup(await HttpPhases.CancelAsync(context, reservations.Confirmed, cancellationToken));
+            }
         }
 
-        return new RunResult(run, search, reservations.Load, check, push);
+        PushResult? push = null;
+        if (options.Phases.HasFlag(Phases.Push))
+        {
+            GC.Collect();
+            push = await PushPhase.RunAsync(context, options.Duration, cancellationToken);
+            Report.Push(push);
+            if (options.Cleanup)
+            {
+                Report.Cleanup(await HttpPhases.CancelAsync(context, push.Confirmed, cancellationToken));
+            }
+        }
+
+        return new RunResult(run, search, reservations?.Load, check, push);
     }
 }

@@ -128,6 +128,7 @@ internal static class PushPhase
     private const int MaxInFlight = 64;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(2);
 
     public static async Task<PushResult> RunAsync(BenchContext context, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -160,6 +161,10 @@ internal static class PushPhase
         try
         {
             var watchersPerLot = watchers.GroupBy(w => w.LotId).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+
+            // Unmeasured pushes first, so that the clients' receive path is compiled and warm.
+            var warmup = TimeSpan.FromSeconds(Math.Min(MaxWarmup.TotalSeconds, options.Warmup.TotalSeconds));
+            var warmed = warmup > TimeSpan.Zero ? (await DriveAsync(context, warmup, watchersPerLot, cancellationToken)).Confirmed : [];
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
             GC.Collect();
 
@@ -188,7 +193,7 @@ internal static class PushPhase
                 delivered,
                 LatencyRecorder.Summarize(watchers.Select(w => w.Latencies)),
                 watchers.Count(w => w.Lost),
-                drive.Confirmed);
+                [.. warmed, .. drive.Confirmed]);
         }
         finally
         {

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Parking.Bench;
 
 /// <summary>Everything one run measured.</summary>
-internal sealed record RunResult(int Run, LoadResult Search, LoadResult Reservations, BookingCheck Check, PushResult Push);
+internal sealed record RunResult(int Run, LoadResult? Search, LoadResult? Reservations, BookingCheck? Check, PushResult? Push);
 
 /// <summary>Prints the figures of each phase, the medians over the runs, and the targets met or not.</summary>
 internal static class Report
@@ -21,7 +21,7 @@ internal static class Report
         Console.WriteLine("Parking benchmark");
         Console.WriteLine($"  machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
         Console.WriteLine($"  target:  {target} ({(startedByBench ? "silo started by the bench, Release build, in-memory storage" : "silo given by --url")})");
-        Console.WriteLine($"  runs {options.Runs} x {options.Duration.TotalSeconds:0.#} s per phase, concurrency {options.Concurrency}, {options.Clients} push clients at {options.PushRate:0.#} reservations/s, {options.Residents} residents{(options.Quick ? " (quick smoke run)" : string.Empty)}");
+        Console.WriteLine($"  phases {options.Phases.ToString().ToLowerInvariant()}; runs {options.Runs} x {options.Duration.TotalSeconds:0.#} s per phase, concurrency {options.Concurrency}, {options.Clients} push clients at {options.PushRate:0.#} reservations/s, {options.Residents} residents{(options.Quick ? " (quick smoke run)" : string.Empty)}");
 #if DEBUG
         Console.WriteLine("  WARNING: this bench is a Debug build; use -c Release for figures worth keeping.");
 #endif
@@ -29,11 +29,14 @@ internal static class Report
         Console.WriteLine();
     }
 
+    /// <summary>Above this share of the machine used by other processes, a phase's figures are flagged.</summary>
+    private const double ContentionWarning = 0.10;
+
     public static void Search(LoadResult r) =>
-        Console.WriteLine($"  searches      {Rate(r.OkPerSecond),10}/s  ({N(r.Ok)} ok, {N(r.Failed)} failed in {r.Elapsed.TotalSeconds:0.0} s)  latency {Latency(r.Latency)}  {r.Cpu}{Problems(r)}");
+        Console.WriteLine($"  searches      {Rate(r.OkPerSecond),10}/s  ({N(r.Ok)} ok, {N(r.Failed)} failed in {r.Elapsed.TotalSeconds:0.0} s)  latency {Latency(r.Latency)}\n    {r.Cpu}; {CostPerRequest(r)}{Contention(r.Cpu)}{Problems(r)}");
 
     public static void Reservations(LoadResult r) =>
-        Console.WriteLine($"  reservations  {Rate(r.OkPerSecond),10}/s  ({N(r.Ok)} created (201), {N(r.Conflicts)} conflicts (409), {N(r.Failed)} failed in {r.Elapsed.TotalSeconds:0.0} s)  latency {Latency(r.Latency)}  {r.Cpu}{Problems(r)}");
+        Console.WriteLine($"  reservations  {Rate(r.OkPerSecond),10}/s  ({N(r.Ok)} created (201), {N(r.Conflicts)} conflicts (409), {N(r.Failed)} failed in {r.Elapsed.TotalSeconds:0.0} s)  latency {Latency(r.Latency)}\n    {r.Cpu}; {CostPerRequest(r)}{Contention(r.Cpu)}{Problems(r)}");
 
     public static void Check(BookingCheck check) => Console.WriteLine($"    double-booking check: {check}");
 
@@ -44,35 +47,51 @@ internal static class Report
     {
         Console.WriteLine($"  push          p50 {Ms(r.Push.P50)}  p90 {Ms(r.Push.P90)}  p99 {Ms(r.Push.P99)}  max {Ms(r.Push.Max)}  over {N(r.Delivered)} deliveries ({Rate(r.DeliveriesPerSecond)}/s)");
         Console.WriteLine($"    {r.Connected} clients ({r.ConnectFailures} failed, {r.Lost} lost); reservations at {r.TargetRate:0.#}/s: {N(r.Reservations.Ok)} created, {N(r.Reservations.Conflicts)} conflicts, {N(r.Reservations.Failed)} failed, {N(r.Skipped)} skipped (too many in flight); POST latency {Latency(r.Reservations.Latency)}");
-        Console.WriteLine($"    deliveries {N(r.Delivered)} of {N(r.Expected)} expected ({r.Completeness:P1})  {r.Reservations.Cpu}{Problems(r.Reservations)}");
+        Console.WriteLine($"    deliveries {N(r.Delivered)} of {N(r.Expected)} expected ({r.Completeness:P1})  {r.Reservations.Cpu}{Contention(r.Reservations.Cpu)}{Problems(r.Reservations)}");
     }
 
     public static void Summary(BenchOptions options, IReadOnlyList<RunResult> runs)
     {
-        double Median(Func<RunResult, double> value) => Medians.Of(runs.Select(value));
+        double Median(Func<RunResult, double?> value) => Medians.Of(runs.Select(r => value(r) ?? double.NaN));
+        IEnumerable<string> PerRun(Func<RunResult, string?> value) => runs.Select(r => value(r) ?? "-");
 
-        var searches = Median(r => r.Search.OkPerSecond);
-        var reservations = Median(r => r.Reservations.OkPerSecond);
-        var reservationP99 = Median(r => r.Reservations.Latency.P99);
-        var pushP99 = Median(r => r.Push.Push.P99);
+        var searches = Median(r => r.Search?.OkPerSecond);
+        var reservations = Median(r => r.Reservations?.OkPerSecond);
+        var reservationP99 = Median(r => r.Reservations?.Latency.P99);
+        var pushP99 = Median(r => r.Push?.Push.P99);
 
         Console.WriteLine();
         Console.WriteLine($"Medians over {runs.Count} run(s)   [per run: {string.Join(" | ", runs.Select(r => $"#{r.Run}"))}]");
-        Line("availability searches/s", Rate(searches), runs.Select(r => Rate(r.Search.OkPerSecond)));
-        Line("search latency p50", Ms(Median(r => r.Search.Latency.P50)), runs.Select(r => Ms(r.Search.Latency.P50)));
-        Line("search latency p99", Ms(Median(r => r.Search.Latency.P99)), runs.Select(r => Ms(r.Search.Latency.P99)));
-        Line("reservations/s (201)", Rate(reservations), runs.Select(r => Rate(r.Reservations.OkPerSecond)));
-        Line("reservation latency p50", Ms(Median(r => r.Reservations.Latency.P50)), runs.Select(r => Ms(r.Reservations.Latency.P50)));
-        Line("reservation latency p99", Ms(reservationP99), runs.Select(r => Ms(r.Reservations.Latency.P99)));
-        Line("reservation conflicts (409)", N((long)Median(r => r.Reservations.Conflicts)), runs.Select(r => N(r.Reservations.Conflicts)));
-        Line("double-booking check", runs.All(r => r.Check.Passed) ? "PASS" : "FAIL", runs.Select(r => r.Check.Passed ? "PASS" : "FAIL"));
-        Line($"push latency p50 ({options.Clients} clients)", Ms(Median(r => r.Push.Push.P50)), runs.Select(r => Ms(r.Push.Push.P50)));
-        Line($"push latency p99 ({options.Clients} clients)", Ms(pushP99), runs.Select(r => Ms(r.Push.Push.P99)));
-        Line("push deliveries/s", Rate(Median(r => r.Push.DeliveriesPerSecond)), runs.Select(r => Rate(r.Push.DeliveriesPerSecond)));
-        Line("push deliveries received", Percent(Median(r => r.Push.Completeness)), runs.Select(r => Percent(r.Push.Completeness)));
-        Line("CPU bench/silo/others (searches)", Cpu(runs.Select(r => r.Search.Cpu).ToList()), []);
-        Line("CPU bench/silo/others (reserve)", Cpu(runs.Select(r => r.Reservations.Cpu).ToList()), []);
-        Line("CPU bench/silo/others (push)", Cpu(runs.Select(r => r.Push.Reservations.Cpu).ToList()), []);
+        if (options.Phases.HasFlag(Phases.Search))
+        {
+            Line("availability searches/s", Rate(searches), PerRun(r => Rate(r.Search!.OkPerSecond)));
+            Line("search latency p50", Ms(Median(r => r.Search?.Latency.P50)), PerRun(r => Ms(r.Search!.Latency.P50)));
+            Line("search latency p99", Ms(Median(r => r.Search?.Latency.P99)), PerRun(r => Ms(r.Search!.Latency.P99)));
+            Line("silo CPU per search", Micros(Median(r => r.Search is { } x ? Microseconds(x, x.Cpu.Server) : null)), PerRun(r => Micros(Microseconds(r.Search!, r.Search!.Cpu.Server))));
+        }
+
+        if (options.Phases.HasFlag(Phases.Reserve))
+        {
+            Line("reservations/s (201)", Rate(reservations), PerRun(r => Rate(r.Reservations!.OkPerSecond)));
+            Line("reservation latency p50", Ms(Median(r => r.Reservations?.Latency.P50)), PerRun(r => Ms(r.Reservations!.Latency.P50)));
+            Line("reservation latency p99", Ms(reservationP99), PerRun(r => Ms(r.Reservations!.Latency.P99)));
+            Line("silo CPU per reservation", Micros(Median(r => r.Reservations is { } x ? Microseconds(x, x.Cpu.Server) : null)), PerRun(r => Micros(Microseconds(r.Reservations!, r.Reservations!.Cpu.Server))));
+            Line("reservation conflicts (409)", N((long)Median(r => r.Reservations?.Conflicts)), PerRun(r => N(r.Reservations!.Conflicts)));
+            Line("double-booking check", runs.All(r => r.Check?.Passed != false) ? "PASS" : "FAIL", PerRun(r => r.Check!.Passed ? "PASS" : "FAIL"));
+        }
+
+        if (options.Phases.HasFlag(Phases.Push))
+        {
+            Line($"push latency p50 ({options.Clients} clients)", Ms(Median(r => r.Push?.Push.P50)), PerRun(r => Ms(r.Push!.Push.P50)));
+            Line($"push latency p99 ({options.Clients} clients)", Ms(pushP99), PerRun(r => Ms(r.Push!.Push.P99)));
+            Line("push deliveries/s", Rate(Median(r => r.Push?.DeliveriesPerSecond)), PerRun(r => Rate(r.Push!.DeliveriesPerSecond)));
+            Line("push deliveries received", Percent(Median(r => r.Push?.Completeness)), PerRun(r => Percent(r.Push!.Completeness)));
+        }
+
+        Console.WriteLine($"  CPU share of the {Environment.ProcessorCount} cores, medians: bench / silo / other processes");
+        CpuLine("  during searches", runs.Select(r => r.Search?.Cpu));
+        CpuLine("  during reservations", runs.Select(r => r.Reservations?.Cpu));
+        CpuLine("  during push", runs.Select(r => r.Push?.Reservations.Cpu));
 
         Console.WriteLine();
         Console.WriteLine($"Targets ({Environment.ProcessorCount}-core machine, embedded default; bench and silo share the cores)");
@@ -81,7 +100,7 @@ internal static class Report
         Target("reservations/s", Rate(reservations), $">= {Rate(ReservationTarget)}", reservations >= ReservationTarget);
         Target("reservation p99", Ms(reservationP99), $"<= {Ms(ReservationP99Target)}", reservationP99 <= ReservationP99Target);
         Target($"push p99 ({options.Clients} clients)", Ms(pushP99), $"<= {Ms(PushP99Target)}", pushP99 <= PushP99Target);
-        if (options.Clients != TargetClients)
+        if (options.Clients != TargetClients && options.Phases.HasFlag(Phases.Push))
         {
             Console.WriteLine($"  (the push target is set for {TargetClients} clients; this run had {options.Clients})");
         }
@@ -92,6 +111,15 @@ internal static class Report
         }
     }
 
+    private static void CpuLine(string name, IEnumerable<CpuUse?> uses)
+    {
+        var measured = uses.OfType<CpuUse>().ToList();
+        if (measured.Count > 0)
+        {
+            Line(name, Cpu(measured), []);
+        }
+    }
+
     private static void Line(string name, string median, IEnumerable<string> perRun)
     {
         var runs = string.Join(" | ", perRun);
@@ -99,13 +127,29 @@ internal static class Report
     }
 
     private static void Target(string name, string measured, string target, bool met) =>
-        Console.WriteLine($"  {name,-34} {measured,12} {target,12}  {(met ? "met" : "NOT met")}");
+        Console.WriteLine($"  {name,-34} {measured,12} {target,12}  {(measured == "n/a" ? "not run" : met ? "met" : "NOT met")}");
 
     private static string Cpu(IReadOnlyList<CpuUse> uses)
     {
         string Share(Func<CpuUse, double> part) => Percent(Medians.Of(uses.Select(part)));
         return $"{Share(u => u.Client)} / {Share(u => u.Server)} / {Share(u => double.IsNaN(u.Machine) ? double.NaN : u.Others)}";
     }
+
+    /// <summary>CPU time per request, which other processes on the machine disturb less than throughput.</summary>
+    private static string CostPerRequest(LoadResult r) =>
+        $"CPU per request: silo {Micros(Microseconds(r, r.Cpu.Server))}, bench {Micros(Microseconds(r, r.Cpu.Client))}";
+
+    /// <summary>A process's CPU time per request of the phase, in microseconds.</summary>
+    private static double Microseconds(LoadResult r, double share) =>
+        r.Requests == 0 ? double.NaN : share * r.Elapsed.TotalSeconds * Environment.ProcessorCount / r.Requests * 1e6;
+
+    private static string Micros(double microseconds) =>
+        double.IsNaN(microseconds) ? "n/a" : microseconds.ToString("N0", CultureInfo.InvariantCulture) + " µs";
+
+    private static string Contention(CpuUse cpu) =>
+        !double.IsNaN(cpu.Machine) && cpu.Others > ContentionWarning
+            ? $"\n    WARNING: other processes took {cpu.Others:P0} of the CPU during this phase; its figures understate the platform."
+            : string.Empty;
 
     private static string Latency(LatencySummary s) =>
         $"p50 {Ms(s.P50)} p90 {Ms(s.P90)} p99 {Ms(s.P99)} max {Ms(s.Max)}";
