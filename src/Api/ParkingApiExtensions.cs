@@ -28,7 +28,8 @@ public static class ParkingApiExtensions
         services.AddSingleton<HubObserver>();
         services.AddHostedService<HubObserverRegistration>();
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = AddCode);
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ServiceUnavailableHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi();
@@ -76,6 +77,30 @@ public static class ParkingApiExtensions
 
         app.MapHub<ParkingHubServer>(ParkingHub.Path);
         return app;
+    }
+
+    /// <summary>Problem details written by the framework (401, 403, 404 of unknown routes, 405) get a code like ours.</summary>
+    private static void AddCode(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("code"))
+        {
+            return;
+        }
+
+        var code = problem.Status switch
+        {
+            StatusCodes.Status400BadRequest => "malformed-request",
+            StatusCodes.Status401Unauthorized => "unauthenticated",
+            StatusCodes.Status403Forbidden => "forbidden",
+            StatusCodes.Status404NotFound => "not-found",
+            StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
+            StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
+            StatusCodes.Status503ServiceUnavailable => "service-unavailable",
+            _ => "error",
+        };
+        problem.Extensions["code"] = code;
+        problem.Type ??= Problems.TypeFor(code);
     }
 
     private static void ConfigureJwtBearer(JwtBearerOptions jwt, IOptions<ParkingAuthOptions> options, SigningKeys keys)

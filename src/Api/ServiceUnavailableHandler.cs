@@ -13,6 +13,11 @@ public sealed partial class ServiceUnavailableHandler(IProblemDetailsService pro
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException badRequest)
+        {
+            return await WriteMalformed(httpContext, badRequest);
+        }
+
         if (exception is not (OrleansException or TimeoutException or SiloUnavailableException))
         {
             return false;
@@ -33,6 +38,29 @@ public sealed partial class ServiceUnavailableHandler(IProblemDetailsService pro
                 Type = Problems.TypeFor("service-unavailable"),
             },
         });
+    }
+
+    /// <summary>
+    /// A body that is not JSON, or a value of the wrong type, fails binding before the endpoint runs:
+    /// 400 naming the field where the JSON reader can tell it.
+    /// </summary>
+    private async ValueTask<bool> WriteMalformed(HttpContext httpContext, BadHttpRequestException exception)
+    {
+        var field = exception.InnerException is System.Text.Json.JsonException { Path: { Length: > 0 } path }
+            ? path.TrimStart('$', '.')
+            : "body";
+        if (field.Length == 0)
+        {
+            field = "body";
+        }
+
+        var reason = exception.InnerException is System.Text.Json.JsonException
+            ? "The value is not valid JSON of the expected type (dates are ISO 8601 with an offset)."
+            : exception.Message;
+        httpContext.Response.StatusCode = exception.StatusCode;
+        var problem = Problems.From(DomainError.Invalid(field, "malformed-request", reason)).ProblemDetails;
+        problem.Status = exception.StatusCode;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Path} failed because the cluster or storage is unavailable")]

@@ -20,13 +20,14 @@ public sealed partial class HubObserverRegistration(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _reference = grains.CreateObjectReference<IHubObserver>(observer);
+        var reference = grains.CreateObjectReference<IHubObserver>(observer);
+        _reference = reference;
         using var timer = new PeriodicTimer(Refresh);
         do
         {
             try
             {
-                await grains.GetGrain<IHubDirectoryGrain>(0).Register(_hostId, _reference);
+                await grains.GetGrain<IHubDirectoryGrain>(0).Register(_hostId, reference);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -39,7 +40,9 @@ public sealed partial class HubObserverRegistration(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_reference is null)
+
+        // The host may stop its services more than once; only the first stop unregisters.
+        if (Interlocked.Exchange(ref _reference, null) is not { } reference)
         {
             return;
         }
@@ -53,7 +56,7 @@ public sealed partial class HubObserverRegistration(
             LogRegistrationFailed(exception, _hostId);
         }
 
-        grains.DeleteObjectReference<IHubObserver>(_reference);
+        grains.DeleteObjectReference<IHubObserver>(reference);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not update hub directory entry for host {HostId}")]
