@@ -35,7 +35,9 @@ internal sealed class BenchOptions
           --residents N      Residents to sign in as (default 1522, all of them: each resident's
                              stored state grows with its reservations, so fewer residents make
                              every reservation's write dearer).
-          --warmup S         Seconds of unreported load before the first run (default 5).
+          --warmup S         Unreported load before run 1: S seconds of searches, then S of
+                             reservations; each push phase also warms its clients for up to
+                             2 s (default 5).
           --no-cleanup       Keep the bench's reservations (default: cancel them after each phase).
           --quick            Smoke test: 1 run of 2 s, 100 clients, 100 residents, 1 s warm-up.
           --help             This text.
