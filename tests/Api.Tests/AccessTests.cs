@@ -21,7 +21,7 @@ public sealed class AccessTests(SharedHostFixture fixture)
         foreach (var notStaff in new[] { "r00010", "committee01" })
         {
             using var refused = await _host.GetAsync(ParkingHost.CompoundPath("lots/G1/occupancy"), notStaff);
-            await ProblemAssert.Expect(refused, HttpStatusCode.Forbidden, requireCode: false);
+            await ProblemAssert.Expect(refused, HttpStatusCode.Forbidden);
         }
 
         var before = await _host.OccupancyAsync("G1", "staff02");
@@ -51,7 +51,7 @@ public sealed class AccessTests(SharedHostFixture fixture)
 
         using var response = await _host.ReserveAsync("staff02", "G1-018", start, start.AddHours(1));
 
-        await ProblemAssert.Expect(response, HttpStatusCode.Forbidden, requireCode: false);
+        await ProblemAssert.Expect(response, HttpStatusCode.Forbidden);
         Assert.Empty((await _host.SpaceAsync("G1-018")).Held);
     }
 
@@ -109,11 +109,11 @@ public sealed class AccessTests(SharedHostFixture fixture)
         var body = method == "POST" ? new ReserveRequest("G1-019", start, start.AddHours(1), null) : null;
 
         using var anonymous = await _host.SendAsync(new HttpMethod(method), ParkingHost.CompoundPath(path), null, body);
-        await ProblemAssert.Expect(anonymous, HttpStatusCode.Unauthorized, requireCode: false);
+        await ProblemAssert.Expect(anonymous, HttpStatusCode.Unauthorized);
 
         var forged = MintToken("r00014", Roles.Resident, ParkingHost.Compound, key: new SymmetricSecurityKey(new byte[32]));
         using var forgedResponse = await _host.SendAsync(new HttpMethod(method), ParkingHost.CompoundPath(path), null, body, bearerToken: forged);
-        await ProblemAssert.Expect(forgedResponse, HttpStatusCode.Unauthorized, requireCode: false);
+        await ProblemAssert.Expect(forgedResponse, HttpStatusCode.Unauthorized);
 
         Assert.Empty((await _host.SpaceAsync("G1-019")).Held);
     }

@@ -170,8 +170,8 @@ public class SpaceCalendarTests
         var reservation = Reserve(calendar, "a", Hours(1, 3));
         calendar.Cancel(reservation.Id, new Actor("a", false), Now);
 
-        Assert.Equal(0, calendar.Prune(Now.AddDays(1), Policy));
-        Assert.Equal(1, calendar.Prune(Now + Policy.KeepFinished + TimeSpan.FromHours(1), Policy));
+        Assert.Equal(0, calendar.Prune(Now + Policy.SpaceHistory - TimeSpan.FromMinutes(1), Policy));
+        Assert.Equal(1, calendar.Prune(Now + Policy.SpaceHistory + TimeSpan.FromMinutes(1), Policy));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
+using Parking.Domain;
 using Parking.Domain.Layout;
 using Parking.Domain.Seeding;
 using Xunit;
@@ -35,7 +36,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             siloBuilder.AddMemoryGrainStorage(GrainKeys.StorageName);
             siloBuilder.UseInMemoryReminderService();
-            siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
+            siloBuilder.Services.AddSingleton(new ParkingClock(Clock));
         }
     }
 }

@@ -116,7 +116,7 @@ public class ReservationGrainTests(ClusterFixture fixture)
         var lot = _grains.Lot(_compound, "G1");
         var before = await lot.GetOccupancy();
 
-        // Orleans' timers run on the injected clock too, so the space's own timer may release it first.
+        // The space's no-show timer runs on the domain clock, so it may release the space first.
         ClusterFixture.Clock.Advance(TimeSpan.FromHours(1) + new ReservationPolicy().GracePeriod);
         await _grains.Space(_compound, space.SpaceId).ReleaseNoShows();
 

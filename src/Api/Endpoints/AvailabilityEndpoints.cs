@@ -29,7 +29,7 @@ public static class AvailabilityEndpoints
         HttpContext http,
         IGrainFactory grains,
         IOptions<ReservationPolicy> policy,
-        TimeProvider time)
+        ParkingClock time)
     {
         if (start is null)
         {

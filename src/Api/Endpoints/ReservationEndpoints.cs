@@ -36,7 +36,7 @@ public static partial class ReservationEndpoints
         HttpContext http,
         IGrainFactory grains,
         IOptions<ReservationPolicy> policy,
-        TimeProvider time)
+        ParkingClock time)
     {
         if (request is null)
         {

@@ -26,8 +26,14 @@ public sealed class ReservationPolicy
     /// <summary>How many reserved or checked-in reservations one resident may hold at once.</summary>
     public int MaxActivePerResident { get; set; } = 3;
 
-    /// <summary>How long finished reservations stay in a space's calendar before they are dropped from it.</summary>
-    public TimeSpan KeepFinished { get; set; } = TimeSpan.FromDays(7);
+    /// <summary>
+    /// How long a finished reservation stays in its space's calendar. Short: every write of the calendar
+    /// carries it, and the space needs only what still holds it. The resident keeps it longer.
+    /// </summary>
+    public TimeSpan SpaceHistory { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>How long a finished reservation stays in the resident's list ("my reservations").</summary>
+    public TimeSpan ResidentHistory { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Checks a requested window against the rules; null when it is acceptable.</summary>
     public DomainError? Validate(TimeWindow window, DateTimeOffset now)

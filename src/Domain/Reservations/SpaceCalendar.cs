@@ -231,7 +231,7 @@ public sealed class SpaceCalendar
 
     /// <summary>Drops finished reservations that ended long ago, so the calendar stays small.</summary>
     public int Prune(DateTimeOffset now, ReservationPolicy policy) =>
-        Reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < now - policy.KeepFinished);
+        Reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < now - policy.SpaceHistory);
 
     public SpaceStatus StatusAt(DateTimeOffset now)
     {

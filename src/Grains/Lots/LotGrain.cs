@@ -9,7 +9,7 @@ namespace Parking.Grains.Lots;
 /// its own changes. Each applied change gets the next sequence number, is kept in a bounded feed for
 /// clients catching up after a reconnect, and is pushed to the lot's watchers.
 /// </summary>
-public sealed partial class LotGrain(TimeProvider time, ILogger<LotGrain> logger) : Grain, ILotGrain
+public sealed partial class LotGrain(ParkingClock time, ILogger<LotGrain> logger) : Grain, ILotGrain
 {
     private const int FeedCapacity = 4096;
 

@@ -27,7 +27,7 @@ public sealed class ResidentState
 public sealed class ResidentGrain(
     [PersistentState("resident", GrainKeys.StorageName)] IPersistentState<ResidentState> state,
     IOptions<ReservationPolicy> policyOptions,
-    TimeProvider time) : Grain, IResidentGrain
+    ParkingClock time) : Grain, IResidentGrain
 {
     private static readonly TimeSpan KeyRetention = TimeSpan.FromHours(24);
 
@@ -132,7 +132,7 @@ public sealed class ResidentGrain(
 
     private void Prune(DateTimeOffset now)
     {
-        State.Reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < now - _policy.KeepFinished);
+        State.Reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < now - _policy.ResidentHistory);
         foreach (var key in State.IdempotencyKeys.Where(k => k.Value.CreatedAt < now - KeyRetention).Select(k => k.Key).ToList())
         {
             State.IdempotencyKeys.Remove(key);

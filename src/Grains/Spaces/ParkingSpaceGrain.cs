@@ -14,16 +14,16 @@ namespace Parking.Grains.Spaces;
 public sealed partial class ParkingSpaceGrain(
     [PersistentState("space", GrainKeys.StorageName)] IPersistentState<SpaceCalendar> state,
     IOptions<ReservationPolicy> policyOptions,
-    TimeProvider time,
+    ParkingClock time,
     ILogger<ParkingSpaceGrain> logger) : Grain, IParkingSpaceGrain, IRemindable
 {
     private const string NoShowReminder = "no-show-sweep";
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(5);
 
     private readonly ReservationPolicy _policy = policyOptions.Value;
-    private IGrainTimer? _noShowTimer;
+    private ITimer? _noShowTimer;
     private DateTimeOffset? _noShowTimerDue;
-    private bool? _reminderRegistered;
+    private IGrainReminder? _reminder;
 
     private SpaceCalendar Calendar => state.State;
 
@@ -97,10 +97,28 @@ public sealed partial class ParkingSpaceGrain(
         return released.Count;
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _noShowTimer?.Dispose();
+        return Task.CompletedTask;
+    }
+
     public Task<SpaceAvailability?> GetAvailability() =>
         Task.FromResult(Calendar.IsConfigured ? Calendar.Snapshot(Now) : null);
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => ReleaseNoShows();
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        await ReleaseNoShows();
+        if (Calendar.NextNoShowDeadline(_policy) is null)
+        {
+            _reminder ??= await this.GetReminder(reminderName);
+            if (_reminder is not null)
+            {
+                await this.UnregisterReminder(_reminder);
+                _reminder = null;
+            }
+        }
+    }
 
     private async Task<Outcome<Reservation>> Change(Func<DateTimeOffset, Outcome<Reservation>> command)
     {
@@ -183,28 +201,24 @@ public sealed partial class ParkingSpaceGrain(
             if (deadline is { } due)
             {
                 var wait = due - Now;
-                _noShowTimer = this.RegisterGrainTimer(
-                    _ => ReleaseNoShows(),
-                    new GrainTimerCreationOptions(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan) { KeepAlive = false });
+                // A timer on the domain clock (so a simulated or test clock fires it too) that sends this
+                // grain a message: the sweep itself runs inside the grain, one turn at a time.
+                var self = this.AsReference<IParkingSpaceGrain>();
+                _noShowTimer = time.CreateTimer(_ => self.ReleaseNoShows().Ignore(), null, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
             }
         }
 
-        var wantReminder = deadline is not null;
-        if (_reminderRegistered == wantReminder)
+        // The reminder is registered while a reservation awaits check-in and removed when none does.
+        // A reminder left by an earlier activation removes itself when it next fires (ReceiveReminder).
+        if (deadline is not null && _reminder is null)
         {
-            return;
+            _reminder = await this.RegisterOrUpdateReminder(NoShowReminder, ReminderPeriod, ReminderPeriod);
         }
-
-        if (wantReminder)
+        else if (deadline is null && _reminder is not null)
         {
-            await this.RegisterOrUpdateReminder(NoShowReminder, ReminderPeriod, ReminderPeriod);
+            await this.UnregisterReminder(_reminder);
+            _reminder = null;
         }
-        else if (await this.GetReminder(NoShowReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        _reminderRegistered = wantReminder;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Released {Count} no-show reservation(s) on space {SpaceKey}")]

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using Parking.Domain;
 
 namespace Parking.Api.Tests.Infrastructure;
 
@@ -52,8 +53,7 @@ public sealed class ParkingAppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        // As `dotnet run` of the silo (it has no launch profile). WebApplicationFactory's default,
-        // Development, changes how a malformed body is answered (see SrcBugRegressionTests).
+        // As `dotnet run` of the silo, which has no launch profile.
         builder.UseEnvironment("Production");
         builder.UseSetting("Parking:Seed:Size", "Small");
         builder.UseSetting("Parking:Seed:Enabled", "true");
@@ -72,8 +72,8 @@ public sealed class ParkingAppFactory : WebApplicationFactory<Program>
 
         builder.ConfigureTestServices(services =>
         {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Time);
+            services.RemoveAll<ParkingClock>();
+            services.AddSingleton(new ParkingClock(Time));
         });
     }
 }

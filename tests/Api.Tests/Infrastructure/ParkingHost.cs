@@ -199,22 +199,9 @@ public sealed class ParkingHost : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Stops the host. WebApplicationFactory and the Program's <c>app.Run()</c> both stop the generic host,
-    /// concurrently, so every hosted service is stopped twice. On src/ where HubObserverRegistration.StopAsync
-    /// is not idempotent the second call throws (see <see cref="HostShutdownRegressionTests"/>); that one
-    /// exception is tolerated here so that it fails only the test written for it.
-    /// </summary>
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        try
-        {
-            await Factory.DisposeAsync();
-        }
-        catch (ArgumentException exception) when (exception.Message.Contains("not associated with a local object", StringComparison.Ordinal))
-        {
-            Console.WriteLine($"Host shutdown hit the HubObserverRegistration bug (HostShutdownRegressionTests): {exception.Message}");
-        }
+        await Factory.DisposeAsync();
     }
 }

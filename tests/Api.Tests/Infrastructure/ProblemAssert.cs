@@ -12,10 +12,9 @@ public static class ProblemAssert
     /// <summary>
     /// Asserts a problem-details answer: the status, <c>application/problem+json</c>, a <c>type</c>, a
     /// <c>status</c> equal to the HTTP one, a <c>code</c> (equal to <paramref name="code"/> when given) and,
-    /// when <paramref name="field"/> is given, <c>errors[field]</c> with at least one reason. With
-    /// <paramref name="requireCode"/> false a missing <c>code</c> is tolerated (see SrcBugRegressionTests).
+    /// when <paramref name="field"/> is given, <c>errors[field]</c> with at least one reason.
     /// </summary>
-    public static async Task<Problem> Expect(HttpResponseMessage response, HttpStatusCode status, string? code = null, string? field = null, bool requireCode = true)
+    public static async Task<Problem> Expect(HttpResponseMessage response, HttpStatusCode status, string? code = null, string? field = null)
     {
         var raw = await response.Content.ReadAsStringAsync();
         var where = $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} -> {(int)response.StatusCode}: {raw}";
@@ -27,7 +26,7 @@ public static class ProblemAssert
         Assert.True(root.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString()!.Length > 0, $"No 'type'. {where}");
         Assert.True(root.TryGetProperty("status", out var statusField) && statusField.GetInt32() == (int)status, $"No or wrong 'status'. {where}");
         var hasCode = root.TryGetProperty("code", out var codeField) && codeField.ValueKind == JsonValueKind.String;
-        Assert.True(hasCode || !requireCode, $"No 'code'. {where}");
+        Assert.True(hasCode, $"No 'code'. {where}");
         if (code is not null)
         {
             Assert.True(codeField.GetString() == code, $"Expected code '{code}'. {where}");
