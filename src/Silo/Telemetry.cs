@@ -7,7 +7,8 @@ public static class Telemetry
 {
     /// <summary>
     /// Metrics (Orleans' own meter, ASP.NET Core, the runtime) and traces through OpenTelemetry. They are
-    /// exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and collected but not sent otherwise.
+    /// exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; without it metrics are still
+    /// collected (for in-process readers) and traces are off.
     /// </summary>
     public static WebApplicationBuilder AddParkingTelemetry(this WebApplicationBuilder builder)
     {
@@ -20,15 +21,17 @@ public static class Telemetry
                 {
                     metrics.AddOtlpExporter();
                 }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application").AddAspNetCoreInstrumentation();
-                if (otlp)
-                {
-                    tracing.AddOtlpExporter();
-                }
             });
+
+        // Traces cost an activity per request and per grain call: collect them only when they go somewhere.
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddAspNetCoreInstrumentation()
+                .AddOtlpExporter());
+        }
+
         return builder;
     }
 
