@@ -1,8 +1,10 @@
 using Parking.Api;
+using Parking.Grains.History;
 using Parking.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddParkingOrleans();
+builder.Services.AddInMemoryReservationHistory();
 builder.AddParkingApi();
 builder.AddParkingTelemetry();
 builder.AddDemoCompound();

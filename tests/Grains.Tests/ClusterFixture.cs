@@ -4,6 +4,7 @@ using Orleans.TestingHost;
 using Parking.Domain;
 using Parking.Domain.Layout;
 using Parking.Domain.Seeding;
+using Parking.Grains.History;
 using Xunit;
 
 namespace Parking.Grains.Tests;
@@ -37,6 +38,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.AddMemoryGrainStorage(GrainKeys.StorageName);
             siloBuilder.UseInMemoryReminderService();
             siloBuilder.Services.AddSingleton(new ParkingClock(Clock));
+            siloBuilder.Services.AddInMemoryReservationHistory();
         }
     }
 }

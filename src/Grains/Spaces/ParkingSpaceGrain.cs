@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Parking.Domain.History;
+using Parking.Grains.History;
 using Parking.Grains.Notifications;
 
 namespace Parking.Grains.Spaces;
@@ -9,12 +11,13 @@ namespace Parking.Grains.Spaces;
 /// The only writer of one space's calendar: every booking of the space passes through this activation,
 /// one at a time, so two reservations can never overlap and no database lock is needed. After each
 /// change it persists the calendar, then reports the new availability to its lot (the index and the
-/// lot's watchers) and the changed reservations to their residents.
+/// lot's watchers) and the changed reservations to their residents and to the history.
 /// </summary>
 public sealed partial class ParkingSpaceGrain(
     [PersistentState("space", GrainKeys.StorageName)] IPersistentState<SpaceCalendar> state,
     IOptions<ReservationPolicy> policyOptions,
     ParkingClock time,
+    IReservationHistory history,
     ILogger<ParkingSpaceGrain> logger) : Grain, IParkingSpaceGrain, IRemindable
 {
     private const string NoShowReminder = "no-show-sweep";
@@ -154,6 +157,12 @@ public sealed partial class ParkingSpaceGrain(
             LogWriteFailed(exception, this.GetPrimaryKeyString());
             DeactivateOnIdle();
             throw;
+        }
+
+        // Only what is stored becomes history. Append queues and returns: no I/O is awaited here.
+        foreach (var reservation in changed)
+        {
+            history.Append(ReservationEvent.Of(reservation));
         }
 
         await ReportToLot();

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+using Parking.Domain.History;
+
+namespace Parking.Grains.History;
+
+/// <summary>
+/// The embedded default's history: the newest events of this process, in memory, lost when it stops.
+/// Each silo keeps what its own space grains appended, so with several silos a report on one host sees
+/// only part of the history; the embedded default runs one silo, and production keeps it in PostgreSQL.
+/// </summary>
+public sealed partial class InMemoryReservationHistory(ILogger<InMemoryReservationHistory> logger) : IReservationHistory
+{
+    /// <summary>Enough for weeks of a Chengshangcheng-sized compound (about 200 bytes an event).</summary>
+    public const int DefaultCapacity = 500_000;
+
+    private readonly Lock _gate = new();
+    private readonly Queue<ReservationEvent> _events = new();
+    private bool _warnedFull;
+
+    public int Capacity { get; init; } = DefaultCapacity;
+
+    public void Append(ReservationEvent reservationEvent)
+    {
+        ArgumentNullException.ThrowIfNull(reservationEvent);
+        var dropped = false;
+        lock (_gate)
+        {
+            if (_events.Count >= Capacity)
+            {
+                // Bounded: the oldest events go first, so a long-running demo cannot exhaust memory.
+                _events.Dequeue();
+                dropped = !_warnedFull;
+                _warnedFull = true;
+            }
+
+            _events.Enqueue(reservationEvent);
+        }
+
+        if (dropped)
+        {
+            LogFull(Capacity);
+        }
+    }
+
+    public Task<IReadOnlyList<ReservationEvent>> Query(string compoundId, DateTimeOffset from, DateTimeOffset to, string? lotId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<ReservationEvent> found =
+            [
+                .. _events.Where(e => e.CompoundId == compoundId && (lotId is null || e.LotId == lotId) && e.BearsOn(from, to)),
+            ];
+            return Task.FromResult(found);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The in-memory reservation history holds {Capacity} events; the oldest are being dropped")]
+    private partial void LogFull(int capacity);
+}
