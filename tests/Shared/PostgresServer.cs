@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Parking.Testing;
+
+/// <summary>
+/// A throwaway PostgreSQL server for tests: initdb into a temporary directory (trust authentication,
+/// so no password), start it on a free loopback port with its socket in that directory, and stop and
+/// delete it on dispose. Uses the PostgreSQL 15 binaries of the Debian/Ubuntu package (CI installs
+/// them). initdb and postgres refuse to run as root, so as root they run as the postgres user.
+/// Shared by test projects through a linked source file (tests/Shared).
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    public const string DefaultBinDirectory = "/usr/lib/postgresql/15/bin";
+
+    private readonly string _bin;
+    private readonly string _dataDirectory;
+    private readonly string? _runAs;
+
+    private PostgresServer(string bin, string root, int port, string? runAs)
+    {
+        _bin = bin;
+        Root = root;
+        _dataDirectory = Path.Combine(root, "data");
+        Port = port;
+        _runAs = runAs;
+    }
+
+    public string Root { get; }
+
+    public int Port { get; }
+
+    /// <summary>Connection string of the maintenance database; see <see cref="CreateDatabaseAsync"/>.</summary>
+    public string AdminConnectionString => ConnectionString("postgres");
+
+    public string ConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = Port,
+            Username = "postgres",
+            Database = database,
+        }.ConnectionString;
+
+    public static async Task<PostgresServer> StartAsync(string bin = DefaultBinDirectory)
+    {
+        if (!File.Exists(Path.Combine(bin, "initdb")))
+        {
+            throw new InvalidOperationException($"PostgreSQL binaries not found in {bin}; install the postgresql package (CI does).");
+        }
+
+        var root = Path.Combine(Path.GetTempPath(), "parking-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(root);
+        var runAs = Environment.UserName == "root" ? "postgres" : null;
+        if (runAs is not null)
+        {
+            await RunAsync("chown", ["-R", runAs, root]);
+        }
+
+        var server = new PostgresServer(bin, root, FreePort(), runAs);
+        try
+        {
+            await server.RunPostgresToolAsync("initdb", ["-D", server._dataDirectory, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
+            await server.RunPostgresToolAsync("pg_ctl", [
+                "-D", server._dataDirectory, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60",
+                "-o", string.Create(CultureInfo.InvariantCulture, $"-k {root} -h 127.0.0.1 -p {server.Port} -c fsync=off -c max_connections=200"),
+                "start",
+            ]);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A new, empty database (a fresh one per test keeps tests independent).</summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        return ConnectionString(name);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (File.Exists(Path.Combine(_dataDirectory, "postmaster.pid")))
+        {
+            try
+            {
+                await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-m", "immediate", "-w", "stop"]);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone; deleting the directory is all that is left to do.
+            }
+        }
+
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private Task RunPostgresToolAsync(string tool, IReadOnlyList<string> arguments)
+    {
+        var path = Path.Combine(_bin, tool);
+        return _runAs is null ? RunAsync(path, arguments) : RunAsync("runuser", ["-u", _runAs, "--", path, .. arguments]);
+    }
+
+    private static async Task RunAsync(string fileName, IReadOnlyList<string> arguments)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        // pg_ctl start leaves the server running with our pipes inherited: read to the exit, not to EOF.
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            var output = (stdout.IsCompleted ? await stdout : "") + (stderr.IsCompleted ? await stderr : "");
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}: {output}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
