@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Orleans.TestingHost;
+using Parking.Domain;
+using Parking.Grains;
+using Parking.Grains.History;
+
+namespace Parking.Storage.Tests;
+
+/// <summary>
+/// A two-silo test cluster with membership, grain state and reminders in PostgreSQL, configured as the
+/// silo configures itself (<see cref="PostgresSilo.UseParkingPostgres(ISiloBuilder, string, string)"/>).
+/// Clusters built with the same database and service id share state, as a restarted deployment does.
+/// </summary>
+public static class PostgresCluster
+{
+    private const string ConnectionStringKey = "ParkingTests:ConnectionString";
+
+    public static async Task<TestCluster> StartAsync(string connectionString, string serviceId)
+    {
+        var builder = new TestClusterBuilder(2);
+        builder.Options.ServiceId = serviceId;
+        builder.Options.ClusterId = serviceId;
+
+        // Membership through the database, not the test cluster's in-memory table: that is what is under test.
+        builder.Options.UseTestClusterMembership = false;
+        builder.Properties[ConnectionStringKey] = connectionString;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    /// <summary>A service of one silo of the cluster (in-process silos).</summary>
+    public static IServiceProvider Services(this TestCluster cluster) => ((InProcessSiloHandle)cluster.Silos[0]).SiloHost.Services;
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.UseParkingPostgres(siloBuilder.Configuration[ConnectionStringKey]!, GrainKeys.StorageName);
+            siloBuilder.Services.AddSingleton(ParkingClock.RealTime);
+            siloBuilder.Services.AddInMemoryReservationHistory();
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.UseParkingPostgres(configuration[ConnectionStringKey]!);
+    }
+}

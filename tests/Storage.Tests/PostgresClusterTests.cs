@@ -1,0 +1,115 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Runtime;
+using Orleans.Storage;
+using Parking.Domain;
+using Parking.Domain.Layout;
+using Parking.Domain.Reservations;
+using Parking.Domain.Seeding;
+using Parking.Grains;
+using Xunit;
+
+namespace Parking.Storage.Tests;
+
+[Collection(PostgresCollection.Name)]
+public class PostgresClusterTests(PostgresFixture postgres)
+{
+    private static readonly Actor Staff = new("staff01", IsStaff: true);
+
+    [Fact]
+    public async Task A_reservation_survives_a_full_cluster_restart()
+    {
+        var connectionString = await postgres.NewMigratedDatabaseAsync();
+        var serviceId = "restart-" + Guid.NewGuid().ToString("N")[..8];
+        var layout = DemoCompoundGenerator.Generate(DemoCompoundSize.Small);
+        var space = layout.Lots[0].Spaces[3];
+        var start = DateTimeOffset.UtcNow.AddHours(2);
+        var window = new TimeWindow(start, start.AddHours(2));
+
+        string reservationId;
+        await using (var first = await PostgresCluster.StartAsync(connectionString, serviceId))
+        {
+            Assert.Equal(2, (await first.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count);
+            await SeedAsync(first.Client, layout);
+            var made = await first.Client.Resident(layout.CompoundId, "r00001").Reserve(space.SpaceId, window, "沪A12345", null);
+            Assert.True(made.IsSuccess, made.Error?.Message);
+            reservationId = made.Value!.Reservation.Id;
+            await first.StopAllSilosAsync();
+        }
+
+        await using var second = await PostgresCluster.StartAsync(connectionString, serviceId);
+        var read = await second.Client.Space(layout.CompoundId, space.SpaceId).GetReservation(reservationId, Staff);
+
+        Assert.True(read.IsSuccess, read.Error?.Message);
+        Assert.Equal(window, read.Value!.Window);
+        Assert.Equal("r00001", read.Value.ResidentId);
+        Assert.False(await second.Client.Compound(layout.CompoundId).InitializeLayout(layout), "the layout should have survived the restart");
+    }
+
+    [Fact]
+    public async Task A_write_with_a_stale_etag_fails_and_leaves_the_first_writers_state()
+    {
+        var connectionString = await postgres.NewMigratedDatabaseAsync();
+        await using var cluster = await PostgresCluster.StartAsync(connectionString, "etag-" + Guid.NewGuid().ToString("N")[..8]);
+        var storage = cluster.Services().GetRequiredKeyedService<IGrainStorage>(GrainKeys.StorageName);
+        var grainId = GrainId.Create("parkingspace", "etag-test/S1");
+
+        // Two first writes (no etag, as two activations that both found no row): only one may insert.
+        var created = new GrainState<string>("created");
+        await storage.WriteStateAsync("space", grainId, created);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("space", grainId, new GrainState<string>("duplicate")));
+
+        // Two writers that read the same version: the first wins, the second is told it is stale.
+        var writerA = new GrainState<string>();
+        var writerB = new GrainState<string>();
+        await storage.ReadStateAsync("space", grainId, writerA);
+        await storage.ReadStateAsync("space", grainId, writerB);
+        Assert.Equal(writerA.ETag, writerB.ETag);
+        writerA.State = "first writer";
+        await storage.WriteStateAsync("space", grainId, writerA);
+        writerB.State = "second writer";
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("space", grainId, writerB));
+
+        var stored = new GrainState<string>();
+        await storage.ReadStateAsync("space", grainId, stored);
+        Assert.Equal("first writer", stored.State);
+        Assert.Equal(writerA.ETag, stored.ETag);
+        Assert.Equal(1L, await CountAsync(connectionString, "SELECT count(*) FROM orleansstorage WHERE graintypestring = 'space'"));
+    }
+
+    [Fact]
+    public async Task A_reminder_can_be_registered_and_read_back()
+    {
+        var connectionString = await postgres.NewMigratedDatabaseAsync();
+        await using var cluster = await PostgresCluster.StartAsync(connectionString, "reminder-" + Guid.NewGuid().ToString("N")[..8]);
+        var reminders = cluster.Services().GetRequiredService<IReminderTable>();
+        var grainId = GrainId.Create("parkingspace", "reminder-test/S1");
+        var startAt = new DateTime(2026, 11, 23, 8, 0, 0, DateTimeKind.Utc);
+
+        var etag = await reminders.UpsertRow(new ReminderEntry { GrainId = grainId, ReminderName = "no-show-sweep", StartAt = startAt, Period = TimeSpan.FromMinutes(5) });
+        var read = await reminders.ReadRow(grainId, "no-show-sweep");
+        var all = await reminders.ReadRows(grainId);
+
+        Assert.NotNull(read);
+        Assert.Equal(etag, read.ETag);
+        Assert.Equal(startAt, read.StartAt.ToUniversalTime());
+        Assert.Equal(TimeSpan.FromMinutes(5), read.Period);
+        Assert.Single(all.Reminders);
+        Assert.True(await reminders.RemoveRow(grainId, "no-show-sweep", etag!));
+        Assert.Empty((await reminders.ReadRows(grainId)).Reminders);
+    }
+
+    private static async Task SeedAsync(IGrainFactory grains, CompoundLayout layout)
+    {
+        Assert.True(await grains.Compound(layout.CompoundId).InitializeLayout(layout));
+        await Task.WhenAll(layout.Lots.SelectMany(l => l.Spaces).Select(s => grains.Space(s.CompoundId, s.SpaceId).Configure(s)));
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
