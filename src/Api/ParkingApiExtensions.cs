@@ -68,6 +68,7 @@ public static class ParkingApiExtensions
         compound.MapAvailabilityEndpoints();
         compound.MapReservationEndpoints();
         compound.MapLotEndpoints();
+        compound.MapReportEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)
