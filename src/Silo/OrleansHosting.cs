@@ -4,10 +4,14 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Parking.Domain;
 using Parking.Grains;
+using Parking.Storage;
 
 namespace Parking.Silo;
 
-/// <summary>Cluster settings (<c>Parking:Cluster</c>) for the embedded default: silos on loopback.</summary>
+/// <summary>
+/// Cluster settings (<c>Parking:Cluster</c>): ports, identity and, with PostgreSQL, the address other
+/// silos reach this one at. Silos on loopback by default.
+/// </summary>
 public sealed class ClusterOptions
 {
     public const string SectionName = "Parking:Cluster";
@@ -22,34 +26,75 @@ public sealed class ClusterOptions
     public string ClusterId { get; set; } = "parking-dev";
 
     public string ServiceId { get; set; } = "parking";
+
+    /// <summary>
+    /// The address this silo advertises in the PostgreSQL membership table; loopback by default, so several
+    /// silos on one machine (different ports) form one cluster. Set it to the host's address across machines.
+    /// </summary>
+    public string? AdvertisedIp { get; set; }
+
+    public IPAddress AdvertisedAddress => string.IsNullOrWhiteSpace(AdvertisedIp) ? IPAddress.Loopback : IPAddress.Parse(AdvertisedIp);
 }
 
 public static class OrleansHosting
 {
     /// <summary>
-    /// The silo in this process. Embedded default: localhost clustering, grain state and reminders in
-    /// memory. Grains read domain time from <see cref="ParkingClock"/>; Orleans keeps the real clock.
+    /// The silo in this process. Without <c>ConnectionStrings:Parking</c>, the embedded default: localhost
+    /// clustering, grain state and reminders in memory. With it, membership, grain state and reminders in
+    /// PostgreSQL, whose schema is brought up to date before Orleans starts. Grains read domain time from
+    /// <see cref="ParkingClock"/>; Orleans keeps the real clock.
     /// </summary>
     public static WebApplicationBuilder AddParkingOrleans(this WebApplicationBuilder builder)
     {
         var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
+        var postgres = builder.Configuration.GetConnectionString(PostgresHosting.ConnectionStringName);
         builder.Services.AddSingleton(ParkingClock.RealTime);
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            // Before UseOrleans, so the schema exists when the providers read their queries at silo start.
+            builder.AddSchemaMigration(postgres);
+            builder.DefaultDevTokensOff();
+        }
+
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(
-                siloPort: cluster.SiloPort,
-                gatewayPort: cluster.GatewayPort,
-                primarySiloEndpoint: cluster.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null,
-                serviceId: cluster.ServiceId,
-                clusterId: cluster.ClusterId);
-            silo.AddMemoryGrainStorage(GrainKeys.StorageName);
+            if (string.IsNullOrWhiteSpace(postgres))
+            {
+                UseEmbeddedDefault(silo, cluster);
+            }
+            else
+            {
+                silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = cluster.ClusterId;
+                    o.ServiceId = cluster.ServiceId;
+                });
 
-            // Orleans' binary serializer for stored state: the default (JSON) took half the CPU of a reservation.
-            silo.Services.AddOptions<MemoryGrainStorageOptions>(GrainKeys.StorageName)
-                .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
-            silo.UseInMemoryReminderService();
+                // A non-loopback address is the host's (or container's) own: listen on every interface then,
+                // since the advertised address may be one the process cannot bind (behind NAT).
+                var address = cluster.AdvertisedAddress;
+                silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+                silo.UseParkingPostgres(postgres, GrainKeys.StorageName);
+            }
+
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMinutes(1));
         });
         return builder;
+    }
+
+    private static void UseEmbeddedDefault(ISiloBuilder silo, ClusterOptions cluster)
+    {
+        silo.UseLocalhostClustering(
+            siloPort: cluster.SiloPort,
+            gatewayPort: cluster.GatewayPort,
+            primarySiloEndpoint: cluster.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null,
+            serviceId: cluster.ServiceId,
+            clusterId: cluster.ClusterId);
+        silo.AddMemoryGrainStorage(GrainKeys.StorageName);
+
+        // Orleans' binary serializer for stored state: the default (JSON) took half the CPU of a reservation.
+        silo.Services.AddOptions<MemoryGrainStorageOptions>(GrainKeys.StorageName)
+            .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        silo.UseInMemoryReminderService();
     }
 }

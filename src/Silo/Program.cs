@@ -2,6 +2,12 @@ using Parking.Api;
 using Parking.Grains.History;
 using Parking.Silo;
 
+// `migrate`: apply the PostgreSQL schema and exit (see README, PostgreSQL).
+if (args is ["migrate", .. var rest])
+{
+    return await PostgresHosting.MigrateAsync(rest);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddParkingOrleans();
 builder.Services.AddInMemoryReservationHistory();
@@ -12,7 +18,8 @@ builder.AddDemoCompound();
 var app = builder.Build();
 app.MapParkingApi();
 app.AnnounceAddresses();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

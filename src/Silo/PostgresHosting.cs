@@ -1,0 +1,80 @@
+using Parking.Api.Auth;
+using Parking.Storage;
+
+namespace Parking.Silo;
+
+/// <summary>PostgreSQL as the production store: the connection string, the schema, and what it changes.</summary>
+public static partial class PostgresHosting
+{
+    /// <summary><c>ConnectionStrings:Parking</c> (environment: <c>ConnectionStrings__Parking</c>).</summary>
+    public const string ConnectionStringName = "Parking";
+
+    /// <summary>Brings the schema up to date when the host starts, before anything registered after it.</summary>
+    public static WebApplicationBuilder AddSchemaMigration(this WebApplicationBuilder builder, string connectionString)
+    {
+        builder.Services.AddSingleton(sp => new SchemaMigrator(connectionString, sp.GetRequiredService<ILogger<SchemaMigrator>>()));
+        builder.Services.AddHostedService<SchemaMigrationService>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Dev tokens hand a token for any demo user to anyone who asks: fine for the in-memory embedded
+    /// default, not for a deployment with real data. With PostgreSQL they stay off unless configured on.
+    /// </summary>
+    public static WebApplicationBuilder DefaultDevTokensOff(this WebApplicationBuilder builder)
+    {
+        if (builder.Configuration[$"{ParkingAuthOptions.SectionName}:{nameof(ParkingAuthOptions.DevTokens)}"] is null)
+        {
+            builder.Services.PostConfigure<ParkingAuthOptions>(o => o.DevTokens = false);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>migrate</c>: applies the schema with the silo's configuration (appsettings, environment, command
+    /// line) and exits, for deployments that migrate as a separate step before rolling out silos.
+    /// </summary>
+    public static async Task<int> MigrateAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        using var host = builder.Build();
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PostgresHosting));
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            LogNoConnectionString(logger);
+            return 2;
+        }
+
+        var applied = await new SchemaMigrator(connectionString, host.Services.GetRequiredService<ILogger<SchemaMigrator>>()).MigrateAsync();
+        LogMigrated(logger, applied.Count);
+        return 0;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "migrate needs ConnectionStrings:Parking (environment ConnectionStrings__Parking)")]
+    private static partial void LogNoConnectionString(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schema migration done: {Applied} scripts applied")]
+    private static partial void LogMigrated(ILogger logger, int applied);
+}
+
+/// <summary>
+/// Runs the migrator in the hosts' "starting" phase, which completes for every service before any is
+/// started: Orleans' clustering, storage and reminder providers need the tables and queries when the
+/// silo starts. Concurrent silos are serialized by the migrator's advisory lock.
+/// </summary>
+public sealed class SchemaMigrationService(SchemaMigrator migrator) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken) => await migrator.MigrateAsync(cancellationToken);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
