@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Parking.Grains.History;
+
+namespace Parking.Storage.History;
+
+public static class ReservationHistoryHosting
+{
+    /// <summary>
+    /// The reservation history: in PostgreSQL when <c>ConnectionStrings:Parking</c> is set, else in memory
+    /// (the embedded default). Options come from <c>Parking:History</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddParkingHistory(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var connectionString = builder.Configuration.GetConnectionString("Parking");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            builder.Services.AddInMemoryReservationHistory();
+            return builder;
+        }
+
+        var options = builder.Configuration.GetSection(ReservationHistoryOptions.SectionName).Get<ReservationHistoryOptions>() ?? new ReservationHistoryOptions();
+        builder.Services.AddSingleton(sp => new PostgresReservationHistory(connectionString, options, sp.GetRequiredService<ILogger<PostgresReservationHistory>>()));
+        builder.Services.AddSingleton<IReservationHistory>(sp => sp.GetRequiredService<PostgresReservationHistory>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresReservationHistory>());
+        return builder;
+    }
+}
