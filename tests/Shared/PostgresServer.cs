@@ -9,13 +9,34 @@ namespace Parking.Testing;
 /// <summary>
 /// A throwaway PostgreSQL server for tests: initdb into a temporary directory (trust authentication,
 /// so no password), start it on a free loopback port with its socket in that directory, and stop and
-/// delete it on dispose. Uses the PostgreSQL 15 binaries of the Debian/Ubuntu package (CI installs
-/// them). initdb and postgres refuse to run as root, so as root they run as the postgres user.
+/// delete it on dispose. Uses the binaries of the Debian/Ubuntu package: PostgreSQL 15 (CI installs it),
+/// else the newest installed version, or the directory in PARKING_PG_BIN. initdb and postgres refuse to
+/// run as root, so as root they run as the postgres user.
 /// Shared by test projects through a linked source file (tests/Shared).
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
     public const string DefaultBinDirectory = "/usr/lib/postgresql/15/bin";
+
+    /// <summary>PARKING_PG_BIN, else PostgreSQL 15, else the newest version the package manager installed.</summary>
+    public static string FindBinDirectory()
+    {
+        if (Environment.GetEnvironmentVariable("PARKING_PG_BIN") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        if (File.Exists(Path.Combine(DefaultBinDirectory, "initdb")) || !Directory.Exists("/usr/lib/postgresql"))
+        {
+            return DefaultBinDirectory;
+        }
+
+        return Directory.GetDirectories("/usr/lib/postgresql")
+            .Select(d => Path.Combine(d, "bin"))
+            .Where(d => File.Exists(Path.Combine(d, "initdb")))
+            .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var major) ? major : 0)
+            .FirstOrDefault() ?? DefaultBinDirectory;
+    }
 
     private readonly string _bin;
     private readonly string _dataDirectory;
@@ -46,8 +67,9 @@ public sealed class PostgresServer : IAsyncDisposable
             Database = database,
         }.ConnectionString;
 
-    public static async Task<PostgresServer> StartAsync(string bin = DefaultBinDirectory)
+    public static async Task<PostgresServer> StartAsync(string? bin = null)
     {
+        bin ??= FindBinDirectory();
         if (!File.Exists(Path.Combine(bin, "initdb")))
         {
             throw new InvalidOperationException($"PostgreSQL binaries not found in {bin}; install the postgresql package (CI does).");
