@@ -1,6 +1,6 @@
 using Parking.Api;
-using Parking.Grains.History;
 using Parking.Silo;
+using Parking.Storage.History;
 
 // `migrate`: apply the PostgreSQL schema and exit (see README, PostgreSQL).
 if (args is ["migrate", .. var rest])
@@ -9,8 +9,8 @@ if (args is ["migrate", .. var rest])
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddParkingHistory();
 builder.AddParkingOrleans();
-builder.Services.AddInMemoryReservationHistory();
 builder.AddParkingApi();
 builder.AddParkingTelemetry();
 builder.AddDemoCompound();

@@ -10,7 +10,9 @@ public static class ReservationHistoryHosting
 {
     /// <summary>
     /// The reservation history: in PostgreSQL when <c>ConnectionStrings:Parking</c> is set, else in memory
-    /// (the embedded default). Options come from <c>Parking:History</c>.
+    /// (the embedded default). Options come from <c>Parking:History</c>. Add it before the silo: hosted
+    /// services stop in reverse order, so the writer then outlives the silo and writes what its grains
+    /// appended while they deactivated.
     /// </summary>
     public static IHostApplicationBuilder AddParkingHistory(this IHostApplicationBuilder builder)
     {
