@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using static Parking.Bench.Format;
 
 namespace Parking.Bench;
 
@@ -143,9 +144,6 @@ internal static class Report
     private static double Microseconds(LoadResult r, double share) =>
         r.Requests == 0 ? double.NaN : share * r.Elapsed.TotalSeconds * Environment.ProcessorCount / r.Requests * 1e6;
 
-    private static string Micros(double microseconds) =>
-        double.IsNaN(microseconds) ? "n/a" : microseconds.ToString("N0", CultureInfo.InvariantCulture) + " µs";
-
     private static string Contention(CpuUse cpu) =>
         !double.IsNaN(cpu.Machine) && cpu.Others > ContentionWarning
             ? $"\n    WARNING: other processes took {cpu.Others:P0} of the CPU during this phase; its figures understate the platform."
@@ -156,15 +154,4 @@ internal static class Report
 
     private static string Problems(LoadResult r) =>
         r.Problems.Count == 0 ? string.Empty : $"\n    non-2xx: {string.Join(", ", r.Problems.OrderByDescending(p => p.Value).Take(5).Select(p => $"{p.Key} x{N(p.Value)}"))}";
-
-    private static string Rate(double perSecond) =>
-        double.IsNaN(perSecond) ? "n/a" : perSecond.ToString("N0", CultureInfo.InvariantCulture);
-
-    private static string Ms(double milliseconds) =>
-        double.IsNaN(milliseconds) ? "n/a" : milliseconds.ToString(milliseconds < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture) + " ms";
-
-    private static string N(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
-
-    private static string Percent(double share) =>
-        double.IsNaN(share) ? "n/a" : share.ToString("P1", CultureInfo.InvariantCulture);
 }

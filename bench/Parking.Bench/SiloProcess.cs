@@ -48,7 +48,16 @@ internal sealed class SiloProcess : IAsyncDisposable
         throw new InvalidOperationException($"No Parking.sln in '{Environment.CurrentDirectory}' or above it: run the bench from inside the repository, or pass --url.");
     }
 
-    public static async Task<SiloProcess> StartAsync(string repositoryRoot, CancellationToken cancellationToken)
+    public static Task<SiloProcess> StartAsync(string repositoryRoot, CancellationToken cancellationToken) =>
+        StartAsync(repositoryRoot, new Dictionary<string, string>(), "in-memory storage", cancellationToken);
+
+    /// <param name="environment">Extra environment variables for the silo (e.g. a connection string); they win over the defaults.</param>
+    /// <param name="storage">How the silo stores its state, for the start line.</param>
+    public static async Task<SiloProcess> StartAsync(
+        string repositoryRoot,
+        IReadOnlyDictionary<string, string> environment,
+        string storage,
+        CancellationToken cancellationToken)
     {
         var dll = await BuildAsync(repositoryRoot, cancellationToken);
         var (httpPort, siloPort, gatewayPort) = FreePorts();
@@ -62,19 +71,23 @@ internal sealed class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(dll);
-        var environment = start.Environment;
-        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        environment["DOTNET_ENVIRONMENT"] = "Production";
-        environment["Urls"] = baseAddress.ToString().TrimEnd('/');
-        environment["Parking__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
-        environment["Parking__Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
-        environment["Parking__Cluster__ClusterId"] = string.Create(CultureInfo.InvariantCulture, $"parking-bench-{Environment.ProcessId}");
-        environment["Parking__Reservations__MaxActivePerResident"] = MaxActivePerResident.ToString(CultureInfo.InvariantCulture);
-        environment["Parking__Auth__DevTokens"] = "true";
-        environment["Logging__LogLevel__Default"] = "Warning";
-        environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        var variables = start.Environment;
+        variables["ASPNETCORE_ENVIRONMENT"] = "Production";
+        variables["DOTNET_ENVIRONMENT"] = "Production";
+        variables["Urls"] = baseAddress.ToString().TrimEnd('/');
+        variables["Parking__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+        variables["Parking__Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
+        variables["Parking__Cluster__ClusterId"] = string.Create(CultureInfo.InvariantCulture, $"parking-bench-{Environment.ProcessId}");
+        variables["Parking__Reservations__MaxActivePerResident"] = MaxActivePerResident.ToString(CultureInfo.InvariantCulture);
+        variables["Parking__Auth__DevTokens"] = "true";
+        variables["Logging__LogLevel__Default"] = "Warning";
+        variables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        foreach (var (name, value) in environment)
+        {
+            variables[name] = value;
+        }
 
-        Console.WriteLine($"Starting silo: dotnet {dll} on {baseAddress} (silo port {siloPort}, gateway {gatewayPort}, MaxActivePerResident={MaxActivePerResident})");
+        Console.WriteLine($"Starting silo: dotnet {dll} on {baseAddress} (silo port {siloPort}, gateway {gatewayPort}, MaxActivePerResident={MaxActivePerResident}, {storage})");
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
         var silo = new SiloProcess(process, baseAddress);
         process.OutputDataReceived += (_, e) => silo.Keep(e.Data);
