@@ -18,7 +18,7 @@ namespace Parking.Bench.Postgres;
 /// The baseline: what a team without Orleans would write. A minimal ASP.NET Core service with the
 /// silo's two routes (same paths, same JWT bearer tokens, same window rules), each request one
 /// PostgreSQL round of work: a reservation is one transaction that locks the space's row
-/// (SELECT ... FOR UPDATE), checks for an overlapping held reservation and inserts; a search is one
+/// (SELECT ... FOR UPDATE), then checks for an overlapping held reservation and inserts; a search is one
 /// SELECT of the free spaces for the window, nearest to the building first. It runs as a child process
 /// of the bench (<c>serve-baseline</c>), so its CPU is measured apart like the silo's.
 /// </summary>
@@ -40,13 +40,18 @@ internal static class BaselineService
          LIMIT $5
         """;
 
-    private const string LockSql = """
-        SELECT s.lot_id,
-               EXISTS (SELECT 1 FROM reservation r
-                        WHERE r.space_id = s.space_id AND r.during && tstzrange($2, $3) AND r.status = 'reserved')
-          FROM space s
-         WHERE s.space_id = $1
-           FOR UPDATE
+    /// <summary>Locks the space's row: concurrent reservations of one space queue here until the holder commits.</summary>
+    private const string LockSql = "SELECT lot_id FROM space WHERE space_id = $1 FOR UPDATE";
+
+    /// <summary>
+    /// The overlap check, a statement of its own after the lock: in READ COMMITTED each statement takes a
+    /// new snapshot, so it sees what the previous holder of the lock committed. (Folded into the locking
+    /// SELECT as a subquery it would read the snapshot from before the wait, and let double bookings through:
+    /// this bench caught exactly that in a first version.)
+    /// </summary>
+    private const string OverlapSql = """
+        SELECT EXISTS (SELECT 1 FROM reservation
+                        WHERE space_id = $1 AND during && tstzrange($2, $3) AND status = 'reserved')
         """;
 
     private const string InsertSql = "INSERT INTO reservation (id, space_id, resident_id, during, plate) VALUES ($1, $2, $3, tstzrange($4, $5), $6)";
@@ -153,18 +158,21 @@ internal static class BaselineService
         await using (var lockSpace = new NpgsqlCommand(LockSql, connection, transaction))
         {
             lockSpace.Parameters.Add(new NpgsqlParameter<string> { TypedValue = body.SpaceId, NpgsqlDbType = NpgsqlDbType.Text });
-            lockSpace.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = window.Start.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            lockSpace.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = window.End.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await using var reader = await lockSpace.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
+            if (await lockSpace.ExecuteScalarAsync(cancellationToken) is not string lot)
             {
                 return Results.Problem(statusCode: 404, extensions: Code("space-not-found"));
             }
 
-            lotId = reader.GetString(0);
-            if (reader.GetBoolean(1))
+            lotId = lot;
+        }
+
+        await using (var overlap = new NpgsqlCommand(OverlapSql, connection, transaction))
+        {
+            overlap.Parameters.Add(new NpgsqlParameter<string> { TypedValue = body.SpaceId, NpgsqlDbType = NpgsqlDbType.Text });
+            overlap.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = window.Start.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            overlap.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = window.End.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            if (await overlap.ExecuteScalarAsync(cancellationToken) is true)
             {
-                await reader.DisposeAsync();
                 await transaction.RollbackAsync(cancellationToken);
                 return Results.Problem(statusCode: 409, extensions: Code("space-taken"));
             }

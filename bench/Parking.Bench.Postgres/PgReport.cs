@@ -23,7 +23,7 @@ internal static class PgReport
         Console.WriteLine($"  NOTE: PostgreSQL, the service under test and the bench client share this machine's {Environment.ProcessorCount} cores.");
         Console.WriteLine("  grain path: the real silo (Release) with ConnectionStrings:Parking (Orleans ADO.NET grain state, reminders, history table), over HTTP.");
         Console.WriteLine("  baseline:   a minimal ASP.NET Core service (child process, same routes, same JWTs, same window rules) doing per reservation one");
-        Console.WriteLine("              transaction (SELECT ... FOR UPDATE of the space row with an overlap check, INSERT, COMMIT) and per search one SELECT, over HTTP.");
+        Console.WriteLine("              transaction (SELECT ... FOR UPDATE of the space row, SELECT overlap check, INSERT, COMMIT) and per search one SELECT, over HTTP.");
         Console.WriteLine();
     }
 
