@@ -87,11 +87,7 @@ public sealed class PostgresServer : IAsyncDisposable
         try
         {
             await server.RunPostgresToolAsync("initdb", ["-D", server._dataDirectory, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
-            await server.RunPostgresToolAsync("pg_ctl", [
-                "-D", server._dataDirectory, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60",
-                "-o", string.Create(CultureInfo.InvariantCulture, $"-k {root} -h 127.0.0.1 -p {server.Port} -c fsync=off -c max_connections=200"),
-                "start",
-            ]);
+            await server.StartServerAsync();
             return server;
         }
         catch
@@ -110,6 +106,26 @@ public sealed class PostgresServer : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
         return ConnectionString(name);
     }
+
+    /// <summary>
+    /// Stops the server (fast shutdown: open connections are cut) and keeps its data directory, so that
+    /// <see cref="RestartAsync"/> brings it back with everything it had: a database outage for tests.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        await RunPostgresToolAsync("pg_ctl", ["-D", _dataDirectory, "-m", "fast", "-w", "-t", "60", "stop"]);
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>Starts a server stopped by <see cref="StopAsync"/> again, on the same port and data directory.</summary>
+    public Task RestartAsync() => StartServerAsync();
+
+    private Task StartServerAsync() =>
+        RunPostgresToolAsync("pg_ctl", [
+            "-D", _dataDirectory, "-l", Path.Combine(Root, "server.log"), "-w", "-t", "60",
+            "-o", string.Create(CultureInfo.InvariantCulture, $"-k {Root} -h 127.0.0.1 -p {Port} -c fsync=off -c max_connections=200"),
+            "start",
+        ]);
 
     public async ValueTask DisposeAsync()
     {
