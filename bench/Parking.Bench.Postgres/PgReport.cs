@@ -28,7 +28,7 @@ internal static class PgReport
     }
 
     public static void Ceiling(int run, CeilingResult r) =>
-        Console.WriteLine($"  run {run} {r.Tool,-12} {Rate(r.CommitsPerSecond),8} commits/s  mean latency {Ms(r.LatencyMs)}  CPU: PostgreSQL {Percent(r.PostgresCpu)}, client {Percent(r.Cpu.Client)}, idle {Percent(1 - r.Cpu.Machine)}");
+        Console.WriteLine($"  run {run} {r.Tool,-12} {Rate(r.CommitsPerSecond),8} commits/s  mean latency {Ms(r.LatencyMs)}  CPU: PostgreSQL {Percent(r.PostgresCpu)}, {(r.Tool == "pgbench" ? "pgbench and other processes" : "bench client")} {Percent(r.Cpu.Client)}, idle {Percent(1 - r.Cpu.Machine)}");
 
     public static void Phase(MixedResult r)
     {
