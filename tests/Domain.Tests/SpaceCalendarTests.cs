@@ -41,6 +41,24 @@ public class SpaceCalendarTests
     }
 
     [Fact]
+    public void The_same_request_sent_again_returns_the_reservation_it_made()
+    {
+        var calendar = NewCalendar();
+        var requestId = Guid.NewGuid();
+        var command = new ReserveCommand("a", Hours(1, 3), null, requestId);
+
+        var first = calendar.Reserve(command, Policy, Now, requestId);
+        var version = calendar.Version;
+        var again = calendar.Reserve(command, Policy, Now.AddMinutes(1), requestId);
+        var someoneElse = calendar.Reserve(command with { ResidentId = "b" }, Policy, Now, requestId);
+
+        Assert.Equal(first.Value, again.Value);
+        Assert.Equal(version, calendar.Version);
+        Assert.Single(calendar.Reservations);
+        Assert.Equal("space-taken", someoneElse.Error?.Code);
+    }
+
+    [Fact]
     public void Adjacent_windows_do_not_overlap()
     {
         var calendar = NewCalendar();

@@ -12,12 +12,16 @@ public enum SpaceStatus
     OutOfService,
 }
 
-/// <summary>What one wants of a space: a window for a resident's car.</summary>
+/// <summary>
+/// What one wants of a space: a window for a resident's car. <see cref="RequestId"/>, when given, names
+/// the reservation the request makes, so the same request sent again returns that reservation.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ReserveCommand(
     [property: Id(0)] string ResidentId,
     [property: Id(1)] TimeWindow Window,
-    [property: Id(2)] string? Plate);
+    [property: Id(2)] string? Plate,
+    [property: Id(3)] Guid? RequestId = null);
 
 /// <summary>
 /// The calendar of one parking space and the rules that keep it consistent: windows never overlap,
@@ -60,6 +64,15 @@ public sealed class SpaceCalendar
         if (Definition is null)
         {
             return UnknownSpace();
+        }
+
+        if (command.RequestId is { } requestId
+            && Reservations.Find(r => r.Id == Reservation.NewId(Definition.SpaceId, requestId)) is { } earlier
+            && earlier.ResidentId == command.ResidentId
+            && earlier.Window == command.Window)
+        {
+            // The same request again (its first answer was lost): the reservation it made, unchanged.
+            return earlier;
         }
 
         if (policy.Validate(command.Window, now) is { } invalid)

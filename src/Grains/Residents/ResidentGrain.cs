@@ -65,7 +65,10 @@ public sealed class ResidentGrain(
             }
         }
 
-        var outcome = await GrainFactory.Space(compoundId, spaceId).Reserve(new ReserveCommand(residentId, window, plate));
+        // With a key, the reservation id follows from it: should this grain fail after the space stored the
+        // reservation, a retry with the same key finds that reservation instead of a conflict with itself.
+        var requestId = idempotencyKey is null ? (Guid?)null : RequestIdFor(residentId, idempotencyKey);
+        var outcome = await GrainFactory.Space(compoundId, spaceId).Reserve(new ReserveCommand(residentId, window, plate, requestId));
         if (!outcome.IsSuccess)
         {
             return outcome.Error!;
@@ -93,6 +96,9 @@ public sealed class ResidentGrain(
             await state.WriteStateAsync();
         }
     }
+
+    private static Guid RequestIdFor(string residentId, string idempotencyKey) =>
+        new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{residentId}\n{idempotencyKey}")).AsSpan(0, 16));
 
     private int CountActive(DateTimeOffset now) =>
         State.Reservations.Count(r => r.Status == ReservationStatus.CheckedIn || (r.Status == ReservationStatus.Reserved && r.Window.End > now));

@@ -45,7 +45,7 @@ public sealed partial class ParkingSpaceGrain(
     }
 
     public Task<Outcome<Reservation>> Reserve(ReserveCommand command) =>
-        Change(now => Calendar.Reserve(command, _policy, now, Guid.NewGuid()));
+        Change(now => Calendar.Reserve(command, _policy, now, command.RequestId ?? Guid.NewGuid()));
 
     public Task<Outcome<Reservation>> Cancel(string reservationId, Actor actor) =>
         Change(now => Calendar.Cancel(reservationId, actor, now));
