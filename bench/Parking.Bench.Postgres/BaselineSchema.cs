@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Parking.Domain.Layout;
+using Parking.Testing;
 
 namespace Parking.Bench.Postgres;
 
@@ -41,7 +42,7 @@ internal static class BaselineSchema
         CREATE INDEX reservation_resident ON reservation (resident_id);
         """;
 
-    public static async Task CreateAsync(DurablePostgres server, CompoundLayout layout)
+    public static async Task CreateAsync(PostgresServer server, CompoundLayout layout)
     {
         await server.CreateDatabaseAsync(Database);
         await using var connection = new NpgsqlConnection(server.ConnectionString(Database));
@@ -88,7 +89,7 @@ internal static class BaselineSchema
     }
 
     /// <summary>Overlapping pairs of held reservations on one space (a self-join), and how many of the confirmed ids are stored.</summary>
-    public static async Task<(long Rows, long Overlaps, long Stored)> CheckAsync(DurablePostgres server, IReadOnlyCollection<string> confirmedIds, CancellationToken cancellationToken)
+    public static async Task<(long Rows, long Overlaps, long Stored)> CheckAsync(PostgresServer server, IReadOnlyCollection<string> confirmedIds, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(server.ConnectionString(Database));
         await connection.OpenAsync(cancellationToken);

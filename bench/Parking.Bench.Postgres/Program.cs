@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Parking.Domain.Seeding;
+using Parking.Testing;
 
 namespace Parking.Bench.Postgres;
 
@@ -50,13 +51,13 @@ internal static class Program
             cancel.Cancel();
         });
 
-        DurablePostgres? server = null;
+        PostgresServer? server = null;
         SiloProcess? silo = null;
         BaselineProcess? baseline = null;
         try
         {
             PgReport.Header(options);
-            server = await DurablePostgres.StartAsync(maxConnections: 300);
+            server = await PostgresServer.StartAsync(durable: true, maxConnections: 300);
             Console.WriteLine($"PostgreSQL on 127.0.0.1:{server.Port} (data in {server.Root}, {server.BinDirectory})");
             Console.WriteLine($"  settings: {await server.DurabilitySettingsAsync()}");
             Console.WriteLine("  durable: fsync and synchronous_commit are on (the defaults): every commit waits for its WAL flush to disk.");
@@ -176,7 +177,7 @@ internal static class Program
         }
     }
 
-    private static async Task<List<CeilingResult>> MeasureCeilingAsync(PgOptions options, DurablePostgres server, PostgresCpu postgres, CancellationToken cancellationToken)
+    private static async Task<List<CeilingResult>> MeasureCeilingAsync(PgOptions options, PostgresServer server, PostgresCpu postgres, CancellationToken cancellationToken)
     {
         await WriteCeiling.PrepareAsync(server);
         var pgbench = WriteCeiling.PgbenchPath(server);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
+using Parking.Testing;
 
 namespace Parking.Bench.Postgres;
 
@@ -18,7 +19,7 @@ internal static partial class WriteCeiling
     public const string Database = "ceiling";
     private const string Insert = "INSERT INTO ceiling_write (payload) VALUES ('reservation-sized row of about forty bytes')";
 
-    public static async Task PrepareAsync(DurablePostgres server)
+    public static async Task PrepareAsync(PostgresServer server)
     {
         await server.CreateDatabaseAsync(Database);
         await using var connection = new NpgsqlConnection(server.ConnectionString(Database));
@@ -28,14 +29,14 @@ internal static partial class WriteCeiling
         await command.ExecuteNonQueryAsync();
     }
 
-    public static string? PgbenchPath(DurablePostgres server)
+    public static string? PgbenchPath(PostgresServer server)
     {
         var path = Path.Combine(server.BinDirectory, "pgbench");
         return File.Exists(path) ? path : null;
     }
 
     /// <summary>pgbench -n -M prepared with a one-statement script: every transaction is one INSERT and its commit.</summary>
-    public static async Task<CeilingResult> PgbenchAsync(DurablePostgres server, string pgbench, int clients, TimeSpan duration, PostgresCpu postgres, CancellationToken cancellationToken)
+    public static async Task<CeilingResult> PgbenchAsync(PostgresServer server, string pgbench, int clients, TimeSpan duration, PostgresCpu postgres, CancellationToken cancellationToken)
     {
         var script = Path.Combine(server.Root, "insert.sql");
         await File.WriteAllTextAsync(script, Insert + ";\n", cancellationToken);
@@ -88,7 +89,7 @@ internal static partial class WriteCeiling
     }
 
     /// <summary>The same with Npgsql: one connection per worker, the prepared INSERT in autocommit, in the closed loop of the HTTP bench.</summary>
-    public static async Task<CeilingResult> NpgsqlLoopAsync(DurablePostgres server, int clients, TimeSpan duration, PostgresCpu postgres, CancellationToken cancellationToken)
+    public static async Task<CeilingResult> NpgsqlLoopAsync(PostgresServer server, int clients, TimeSpan duration, PostgresCpu postgres, CancellationToken cancellationToken)
     {
         await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString(Database, maxPoolSize: clients));
         var connections = new NpgsqlConnection[clients];

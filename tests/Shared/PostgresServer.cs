@@ -11,8 +11,9 @@ namespace Parking.Testing;
 /// so no password), start it on a free loopback port with its socket in that directory, and stop and
 /// delete it on dispose. Uses the binaries of the Debian/Ubuntu package: PostgreSQL 15 (CI installs it),
 /// else the newest installed version, or the directory in PARKING_PG_BIN. initdb and postgres refuse to
-/// run as root, so as root they run as the postgres user.
-/// Shared by test projects through a linked source file (tests/Shared).
+/// run as root, so as root they run as the postgres user. Tests run it with fsync off (commits cost
+/// nothing); the PostgreSQL benchmark runs it durable, with the server's defaults.
+/// Shared by test projects and bench/Parking.Bench.Postgres through a linked source file (tests/Shared).
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
@@ -41,10 +42,14 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _bin;
     private readonly string _dataDirectory;
     private readonly string? _runAs;
+    private readonly bool _durable;
+    private readonly int _maxConnections;
 
-    private PostgresServer(string bin, string root, int port, string? runAs)
+    private PostgresServer(string bin, string root, int port, string? runAs, bool durable, int maxConnections)
     {
         _bin = bin;
+        _durable = durable;
+        _maxConnections = maxConnections;
         Root = root;
         _dataDirectory = Path.Combine(root, "data");
         Port = port;
@@ -53,21 +58,31 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public string Root { get; }
 
+    public string BinDirectory => _bin;
+
+    /// <summary>The postmaster's process id (from postmaster.pid).</summary>
+    public int PostmasterPid =>
+        int.Parse(File.ReadLines(Path.Combine(_dataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+
     public int Port { get; }
 
     /// <summary>Connection string of the maintenance database; see <see cref="CreateDatabaseAsync"/>.</summary>
     public string AdminConnectionString => ConnectionString("postgres");
 
-    public string ConnectionString(string database) =>
+    public string ConnectionString(string database, int maxPoolSize = 100) =>
         new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
             Port = Port,
             Username = "postgres",
             Database = database,
+            MaxPoolSize = maxPoolSize,
         }.ConnectionString;
 
-    public static async Task<PostgresServer> StartAsync(string? bin = null)
+    /// <param name="bin">The PostgreSQL binaries; <see cref="FindBinDirectory"/> when null.</param>
+    /// <param name="durable">Keep fsync on (the default of a real server) so a commit waits for its WAL flush.</param>
+    /// <param name="maxConnections">The server's max_connections.</param>
+    public static async Task<PostgresServer> StartAsync(string? bin = null, bool durable = false, int maxConnections = 200)
     {
         bin ??= FindBinDirectory();
         if (!File.Exists(Path.Combine(bin, "initdb")))
@@ -83,7 +98,7 @@ public sealed class PostgresServer : IAsyncDisposable
             await RunAsync("chown", ["-R", runAs, root]);
         }
 
-        var server = new PostgresServer(bin, root, FreePort(), runAs);
+        var server = new PostgresServer(bin, root, FreePort(), runAs, durable, maxConnections);
         try
         {
             await server.RunPostgresToolAsync("initdb", ["-D", server._dataDirectory, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
@@ -123,7 +138,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private Task StartServerAsync() =>
         RunPostgresToolAsync("pg_ctl", [
             "-D", _dataDirectory, "-l", Path.Combine(Root, "server.log"), "-w", "-t", "60",
-            "-o", string.Create(CultureInfo.InvariantCulture, $"-k {Root} -h 127.0.0.1 -p {Port} -c fsync=off -c max_connections=200"),
+            "-o", string.Create(CultureInfo.InvariantCulture, $"-k {Root} -h 127.0.0.1 -p {Port}{(_durable ? "" : " -c fsync=off")} -c max_connections={_maxConnections}"),
             "start",
         ]);
 
