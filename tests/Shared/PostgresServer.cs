@@ -98,7 +98,7 @@ public sealed class PostgresServer : IAsyncDisposable
             await RunAsync("chown", ["-R", runAs, root]);
         }
 
-        var server = new PostgresServer(bin, root, FreePort(), runAs, durable, maxConnections);
+        var server = new PostgresServer(bin, root, FreePorts.Next(), runAs, durable, maxConnections);
         try
         {
             await server.RunPostgresToolAsync("initdb", ["-D", server._dataDirectory, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
@@ -196,12 +196,5 @@ public sealed class PostgresServer : IAsyncDisposable
             var output = (stdout.IsCompleted ? await stdout : "") + (stderr.IsCompleted ? await stderr : "");
             throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}: {output}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

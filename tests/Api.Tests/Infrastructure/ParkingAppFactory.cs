@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Parking.Domain;
+using Parking.Testing;
 
 namespace Parking.Api.Tests.Infrastructure;
 
@@ -75,30 +76,5 @@ public sealed class ParkingAppFactory : WebApplicationFactory<Program>
             services.RemoveAll<ParkingClock>();
             services.AddSingleton(new ParkingClock(Time));
         });
-    }
-}
-
-/// <summary>Free TCP ports on loopback, never the same one twice in this test run.</summary>
-public static class FreePorts
-{
-    private static readonly HashSet<int> Handed = [];
-    private static readonly Lock Gate = new();
-
-    public static int Next()
-    {
-        lock (Gate)
-        {
-            while (true)
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                listener.Stop();
-                if (Handed.Add(port))
-                {
-                    return port;
-                }
-            }
-        }
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using Parking.Testing;
 
 namespace Parking.Cluster.Tests.Infrastructure;
 
@@ -232,31 +233,6 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             _closed = true;
             _log.Dispose();
-        }
-    }
-}
-
-/// <summary>Free TCP ports on loopback, never the same one twice in this test run.</summary>
-public static class FreePorts
-{
-    private static readonly HashSet<int> Handed = [];
-    private static readonly Lock Gate = new();
-
-    public static int Next()
-    {
-        lock (Gate)
-        {
-            while (true)
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                listener.Stop();
-                if (Handed.Add(port))
-                {
-                    return port;
-                }
-            }
         }
     }
 }
