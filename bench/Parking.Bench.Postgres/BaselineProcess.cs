@@ -105,16 +105,7 @@ internal sealed class BaselineProcess : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-        {
-            Console.Error.WriteLine($"Could not stop the baseline service (pid {_process.Id}): {exception.Message}");
+            await ChildProcesses.StopAsync(_process, "baseline service");
         }
         finally
         {

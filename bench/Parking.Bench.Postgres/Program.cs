@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Parking.Domain.Seeding;
 using Parking.Testing;
@@ -40,16 +39,7 @@ internal static class Program
         }
 
         using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-        {
-            signal.Cancel = true;
-            cancel.Cancel();
-        });
+        using var interrupt = ChildProcesses.CancelOnInterrupt(cancel);
 
         PostgresServer? server = null;
         SiloProcess? silo = null;

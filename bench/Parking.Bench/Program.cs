@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace Parking.Bench;
 
@@ -34,16 +33,7 @@ internal static class Program
         }
 
         using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-        {
-            signal.Cancel = true;
-            cancel.Cancel();
-        });
+        using var interrupt = ChildProcesses.CancelOnInterrupt(cancel);
 
         SiloProcess? silo = null;
         try

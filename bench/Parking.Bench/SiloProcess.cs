@@ -112,16 +112,7 @@ internal sealed class SiloProcess : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-        {
-            Console.Error.WriteLine($"Could not stop the silo (pid {ProcessId}): {exception.Message}");
+            await ChildProcesses.StopAsync(_process, "silo");
         }
         finally
         {
