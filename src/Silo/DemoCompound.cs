@@ -23,7 +23,7 @@ public static class DemoCompoundHosting
     {
         var options = builder.Configuration.GetSection(SeedOptions.SectionName).Get<SeedOptions>() ?? new SeedOptions();
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new DemoCompoundInfo(DemoCompoundGenerator.CompoundIdFor(options.Size)));
+        builder.Services.AddSingleton(new DemoCompoundInfo(DemoCompoundGenerator.CompoundIdFor(options.Size), options.Enabled));
         builder.Services.AddHostedService<DemoCompoundSeeder>();
         return builder;
     }

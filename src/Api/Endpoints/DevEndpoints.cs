@@ -53,5 +53,8 @@ public static class DevEndpoints
     }
 }
 
-/// <summary>Which compound the demo users belong to when a request does not say.</summary>
-public sealed record DemoCompoundInfo(string CompoundId);
+/// <summary>
+/// Which compound the demo users belong to when a request does not say, and whether this host seeds it
+/// (then the host is ready only once its layout is loaded).
+/// </summary>
+public sealed record DemoCompoundInfo(string CompoundId, bool Seeded = true);
