@@ -1,0 +1,1 @@
+Console.WriteLine("Planner benchmarks: no suites yet.");
