@@ -90,4 +90,12 @@ public sealed record CompoundLayout(
     [property: Id(5)] IReadOnlyList<CompoundUser> Users)
 {
     public int SpaceCount => Lots.Sum(l => l.Spaces.Count);
+
+    /// <summary>Chargers grouped by the feed they share; empty for a compound without chargers.</summary>
+    [Id(6)]
+    public IReadOnlyList<ChargingAreaDefinition> ChargingAreas { get; init; } = [];
+
+    /// <summary>E-bike shelters; empty for a compound without them.</summary>
+    [Id(7)]
+    public IReadOnlyList<ShelterDefinition> Shelters { get; init; } = [];
 }

@@ -33,7 +33,9 @@ public static class DemoCompoundGenerator
         int Households,
         int EvSpaces,
         int AccessibleSpaces,
-        IReadOnlyList<LotSpec> Lots);
+        IReadOnlyList<LotSpec> Lots,
+        int Shelters,
+        int PortsPerShelter);
 
     public static CompoundLayout Generate(DemoCompoundSize size, int seed = 2004) => Generate(ProfileFor(size), seed);
 
@@ -45,7 +47,7 @@ public static class DemoCompoundGenerator
         [
             new("G1", "Garage", LotKind.Underground, 28, 40, 0),
             new("T1", "Visitor lot", LotKind.Temporary, 12, 0, 60),
-        ]),
+        ], Shelters: 1, PortsPerShelter: 10),
         DemoCompoundSize.Chengshangcheng => new("chengshangcheng", "Chengshangcheng", 23, 1522, 60, 18,
         [
             new("G1", "North garage", LotKind.Underground, 360, 150, 0),
@@ -53,7 +55,7 @@ public static class DemoCompoundGenerator
             new("S1", "East surface lot", LotKind.Surface, 140, 320, 200),
             new("S2", "West surface lot", LotKind.Surface, 80, -20, 200),
             new("T1", "Temporary and visitor lot", LotKind.Temporary, 40, 150, 460),
-        ]),
+        ], Shelters: 10, PortsPerShelter: 30),
         DemoCompoundSize.Kangcheng => new("kangcheng", "Kangcheng", 280, 14000, 300, 120,
         [
             .. Enumerable.Range(0, 24).Select(i => new LotSpec(
@@ -63,7 +65,7 @@ public static class DemoCompoundGenerator
                 250,
                 (i % 6) * 300,
                 (i / 6) * 300)),
-        ]),
+        ], Shelters: 40, PortsPerShelter: 60),
         _ => throw new ArgumentOutOfRangeException(nameof(size), size, "Unknown demo compound size."),
     };
 
@@ -169,7 +171,58 @@ public static class DemoCompoundGenerator
             users.Add(new CompoundUser(id, $"committee{c:00}", string.Create(CultureInfo.InvariantCulture, $"Owners' committee member {c}"), UserRole.Committee, null, null, []));
         }
 
-        return new CompoundLayout(id, profile.Name, buildings, lots, households, users);
+        return new CompoundLayout(id, profile.Name, buildings, lots, households, users)
+        {
+            ChargingAreas = ChargingAreasFor(lots),
+            Shelters = SheltersFor(profile, buildings, positions),
+        };
+    }
+
+    /// <summary>Kilowatts of a demo charger: the 7 kW AC wallbox common in Chinese compounds.</summary>
+    public const double DemoChargerKw = 7.0;
+
+    /// <summary>
+    /// One charging area per lot with EV spaces, one charger per EV space; the feed carries only half of
+    /// what all chargers could draw at once, so in-turn plans must share it.
+    /// </summary>
+    private static List<ChargingAreaDefinition> ChargingAreasFor(List<LotDefinition> lots) =>
+    [
+        .. lots
+            .Select(lot => (lot, chargers: lot.Spaces
+                .Where(s => s.Kind == SpaceKind.EV)
+                .Select(s => new ChargerDefinition("C-" + s.SpaceId, s.SpaceId, DemoChargerKw))
+                .ToList()))
+            .Where(x => x.chargers.Count > 0)
+            .Select(x => new ChargingAreaDefinition(
+                "CA-" + x.lot.LotId,
+                x.lot.Name,
+                x.lot.LotId,
+                Math.Max(DemoChargerKw, Math.Round(x.chargers.Count * DemoChargerKw / 2)),
+                x.chargers)),
+    ];
+
+    /// <summary>Shelters spread evenly over the buildings, each standing beside one; 0.4 kW per port, capped at half.</summary>
+    private static List<ShelterDefinition> SheltersFor(
+        Profile profile,
+        List<Building> buildings,
+        Dictionary<string, (int X, int Y)> positions)
+    {
+        var shelters = new List<ShelterDefinition>(profile.Shelters);
+        for (var i = 0; i < profile.Shelters; i++)
+        {
+            var near = buildings[i * buildings.Count / profile.Shelters];
+            var at = positions[near.Id];
+            var walk = positions.ToDictionary(p => p.Key, p => Math.Abs(p.Value.X - at.X) + Math.Abs(p.Value.Y - at.Y) + 15);
+            shelters.Add(new ShelterDefinition(
+                $"E{i + 1:00}",
+                string.Create(CultureInfo.InvariantCulture, $"E-bike shelter {i + 1}"),
+                near.Id,
+                profile.PortsPerShelter,
+                Math.Round(profile.PortsPerShelter * 0.4 / 2, 1),
+                walk));
+        }
+
+        return shelters;
     }
 
     private static string NewPlate(Random random)
