@@ -14,6 +14,14 @@ public sealed record LotChangedPush(
 [GenerateSerializer, Immutable]
 public sealed record ReservationChangedPush([property: Id(0)] Reservation Reservation) : Push;
 
+/// <summary>A driver must hear about their charging request (turn planned, moved, plug in now, move the car...).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargingNoticePush([property: Id(0)] Parking.Domain.Charging.ChargingNotice Notice) : Push;
+
+/// <summary>A charging area changed (a charger, a request or the plan): staff watching it get the whole area.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargingAreaChangedPush([property: Id(0)] Parking.Domain.Charging.ChargingAreaView Area) : Push;
+
 /// <summary>Implemented by every host that serves SignalR clients; it forwards pushes to its local hub.</summary>
 public interface IHubObserver : IGrainObserver
 {
