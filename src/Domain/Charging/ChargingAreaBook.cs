@@ -250,7 +250,7 @@ public sealed class ChargingAreaBook
                     PluggedAt = null,
                     MeterBase = null,
                     MoveNoticeSent = false,
-                    UnpluggedAt = request.PluggedAt is null ? null : now,
+                    UnpluggedAt = null,
                 };
                 Replace(moved);
                 notices.Add(new ChargingNotice(ChargingNoticeKind.ChargerFaulted, moved));
@@ -274,7 +274,7 @@ public sealed class ChargingAreaBook
                 .FirstOrDefault();
             if (due is not null)
             {
-                var charging = due.Next(ChargingRequestStatus.Charging) with { PluggedAt = now, MeterBase = after.EnergyMeterKwh - due.DeliveredKwh };
+                var charging = due.Next(ChargingRequestStatus.Charging) with { PluggedAt = now, UnpluggedAt = null, MeterBase = after.EnergyMeterKwh - due.DeliveredKwh };
                 Replace(charging);
                 notices.Add(new ChargingNotice(ChargingNoticeKind.ChargingStarted, charging));
             }
