@@ -205,18 +205,30 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
         await CreateCompound(chargers: 2, siteKw: 14);
         var a = await Submit("r1", 14, TimeSpan.FromHours(2), startsIn: TimeSpan.FromHours(1));
         var b = await Submit("r2", 14, TimeSpan.FromHours(2), startsIn: TimeSpan.FromHours(1));
-        Assert.NotNull((await Get(a.Id)).Turn);
-        Assert.NotNull((await Get(b.Id)).Turn);
+        var before = new[] { await Get(a.Id), await Get(b.Id) };
+        Assert.All(before, r => Assert.NotNull(r.Turn));
+        Assert.True(before[0].Turn!.Window.Overlaps(before[1].Turn!.Window), "with 14 kW both cars charge at once");
 
-        // 7 kW feeds one 7 kW charger at a time, and each car needs its whole window: one turn is left.
+        // 7 kW feeds one 7 kW charger at a time: the turns must not overlap any more.
         var view = (await Area.SetSiteCapacity(7)).Value!;
 
         Assert.Equal(7, view.SiteCapacityKw);
-        var planned = view.Requests.Where(r => r.Status == ChargingRequestStatus.Scheduled).ToList();
-        Assert.Single(planned);
-        Assert.Single(view.Requests, r => r.Status == ChargingRequestStatus.Waiting);
-        var moved = view.Requests.Single(r => r.Status == ChargingRequestStatus.Waiting);
-        await _recorder.WaitFor(moved.Id, ChargingNoticeKind.TurnMoved, PushTimeout);
+        var turns = view.Requests.Where(r => r.IsActive && r.Turn is not null).Select(r => r.Turn!.Window).ToList();
+        Assert.NotEmpty(turns);
+        for (var i = 0; i < turns.Count; i++)
+        {
+            for (var j = i + 1; j < turns.Count; j++)
+            {
+                Assert.False(turns[i].Overlaps(turns[j]), $"{turns[i]} and {turns[j]} would draw 14 kW from a 7 kW feed");
+            }
+        }
+
+        var moved = before.Where(r => view.Requests.Single(v => v.Id == r.Id).Turn != r.Turn).ToList();
+        Assert.NotEmpty(moved);
+        foreach (var request in moved)
+        {
+            await _recorder.WaitFor(request.Id, ChargingNoticeKind.TurnMoved, PushTimeout);
+        }
     }
 
     private sealed class Recorder : IHubObserver
