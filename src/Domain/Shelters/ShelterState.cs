@@ -49,7 +49,7 @@ public sealed class ShelterState
     public bool Configure(string compoundId, ShelterDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        if (CompoundId == compoundId && Definition == definition)
+        if (CompoundId == compoundId && Definition is { } current && Same(current, definition))
         {
             return false;
         }
@@ -368,6 +368,12 @@ public sealed class ShelterState
             Version,
             now);
     }
+
+    /// <summary>Records compare their dictionaries by reference; a definition read afresh from the layout is a copy.</summary>
+    private static bool Same(ShelterDefinition a, ShelterDefinition b) =>
+        a with { WalkMetersToBuilding = b.WalkMetersToBuilding } == b
+        && a.WalkMetersToBuilding.Count == b.WalkMetersToBuilding.Count
+        && a.WalkMetersToBuilding.All(w => b.WalkMetersToBuilding.TryGetValue(w.Key, out var meters) && meters == w.Value);
 
     private static bool IsFull(ShelterSession session, ShelterPolicy policy, DateTimeOffset now) =>
         session.LowPowerSince is { } low && now - low >= policy.FullHoldTime;

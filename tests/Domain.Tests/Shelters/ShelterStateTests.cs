@@ -139,6 +139,19 @@ public class ShelterStateTests
     }
 
     [Fact]
+    public void Configuring_again_with_an_equal_copy_of_the_definition_changes_nothing()
+    {
+        var shelter = NewShelter();
+        Start(shelter, "r1", "E01-P01");
+        var copy = shelter.Definition! with { WalkMetersToBuilding = new Dictionary<string, int> { ["B01"] = 15 } };
+
+        Assert.False(shelter.Configure("c", copy));
+        Assert.True(shelter.Configure("c", copy with { Ports = 5 }));
+        Assert.Equal(5, shelter.Ports.Count);
+        Assert.Equal(PortStatus.Charging, shelter.Ports[0].Status);
+    }
+
+    [Fact]
     public void Clearing_without_an_alarm_is_a_conflict()
     {
         var shelter = NewShelter();
