@@ -1,13 +1,17 @@
 using Parking.Bench.Planning;
 
-// Suites by name: `dotnet run -c Release --project bench/Parking.Bench.Planning -- charging [--days N] [--quick]`.
-var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
+var suite = args.Length > 0 ? args[0] : "";
+return suite switch
 {
-    ["charging"] = ChargingSuite.Run,
+    "charging" => ChargingSuite.Run(args[1..]),
+    "sharing" => SharingSuite.Run(args.Skip(1).ToList()),
+    _ => Usage(),
 };
-if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
+
+static int Usage()
 {
-    Console.Error.WriteLine($"usage: Parking.Bench.Planning <{string.Join("|", suites.Keys)}> [options]");
+    Console.WriteLine("usage: dotnet run -c Release --project bench/Parking.Bench.Planning -- <suite> [options]");
+    Console.WriteLine("suites: charging [--days n] [--from yyyy-MM-dd] [--quick] [--time-limit s] [--no-sweep] [--no-in-turn]");
+    Console.WriteLine("        sharing [--time-limit s] [--workers n] [--candidates n] [--candidates-per-lot n]");
     return 2;
 }
-return suite(args[1..]);
