@@ -53,6 +53,9 @@ public sealed class CompoundGrain(
     public Task<IReadOnlyList<ChargingAreaDefinition>> GetChargingAreas() =>
         Task.FromResult(state.State.Layout?.ChargingAreas ?? []);
 
+    public Task<IReadOnlyList<ShelterDefinition>> GetShelters() =>
+        Task.FromResult(state.State.Layout?.Shelters ?? []);
+
     public Task<CompoundUser?> GetUser(string userId) => Task.FromResult(_users.GetValueOrDefault(userId));
 
     public Task<IReadOnlyList<CompoundUser>> GetUsers(UserRole? role, int limit) =>

@@ -32,6 +32,9 @@ public interface ICompoundGrain : IGrainWithStringKey
     Task<IReadOnlyList<ChargingAreaDefinition>> GetChargingAreas();
 
     [ReadOnly]
+    Task<IReadOnlyList<ShelterDefinition>> GetShelters();
+
+    [ReadOnly]
     Task<CompoundUser?> GetUser(string userId);
 
     [ReadOnly]
