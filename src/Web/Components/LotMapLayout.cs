@@ -31,7 +31,7 @@ public static class LotMapLayout
 
     public static double Width(int columns) => (columns * (CellWidth + Gap)) - Gap;
 
-    public static double Height(int count, int columns) => count == 0 ? CellHeight : RowTop(((count - 1) / columns) + 1) - Gap;
+    public static double Height(int count, int columns) => count == 0 ? CellHeight : RowTop((count - 1) / columns) + CellHeight;
 
     /// <summary>How long ahead a hold makes a free space show as booked.</summary>
     public static readonly TimeSpan BookedHorizon = TimeSpan.FromHours(24);
