@@ -43,7 +43,7 @@ public sealed class PageSession : IAsyncDisposable
     public static async Task<PageSession> OpenAsync(WebAppFixture app, int width = 1280, int height = 800)
     {
         var context = await app.NewContextAsync(width, height);
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         return new PageSession(app, context, page);
     }

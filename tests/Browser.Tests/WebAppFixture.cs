@@ -37,6 +37,9 @@ public sealed class WebAppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Chromium.Ensure();
+
+        // Generous waits: the CI machine is small and shared; a wait ends as soon as its condition holds.
+        Assertions.SetDefaultExpectTimeout(30_000);
         Directory.CreateDirectory(Screenshots);
         _silo = StartSilo();
         await WaitUntilReadyAsync();
