@@ -50,6 +50,9 @@ public sealed class CompoundGrain(
     public Task<IReadOnlyList<Building>> GetBuildings() =>
         Task.FromResult(state.State.Layout?.Buildings ?? []);
 
+    public Task<IReadOnlyList<ShelterDefinition>> GetShelters() =>
+        Task.FromResult(state.State.Layout?.Shelters ?? []);
+
     public Task<CompoundUser?> GetUser(string userId) => Task.FromResult(_users.GetValueOrDefault(userId));
 
     public Task<IReadOnlyList<CompoundUser>> GetUsers(UserRole? role, int limit) =>

@@ -28,6 +28,9 @@ public interface ICompoundGrain : IGrainWithStringKey
     Task<IReadOnlyList<Building>> GetBuildings();
 
     [ReadOnly]
+    Task<IReadOnlyList<ShelterDefinition>> GetShelters();
+
+    [ReadOnly]
     Task<CompoundUser?> GetUser(string userId);
 
     [ReadOnly]

@@ -26,6 +26,23 @@ public sealed record DriverNoticePush(
     [property: Id(3)] Reservation Broken,
     [property: Id(4)] Reservation? Replacement) : Push;
 
+/// <summary>A shelter changed (a session, a meter reading, an alarm): its new picture, for staff watching it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ShelterChangedPush([property: Id(0)] Parking.Domain.Shelters.ShelterSnapshot Shelter) : Push;
+
+/// <summary>A driver's shelter session started or ended (and why), for that driver.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ShelterSessionChangedPush([property: Id(0)] Parking.Domain.Shelters.ShelterSession Session) : Push;
+
+/// <summary>A shelter's alarm was raised or cleared: for the compound's staff and the drivers whose sessions it cut.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ShelterAlarmPush(
+    [property: Id(0)] string CompoundId,
+    [property: Id(1)] string ShelterId,
+    [property: Id(2)] string Name,
+    [property: Id(3)] Parking.Domain.Shelters.ShelterAlarm Alarm,
+    [property: Id(4)] IReadOnlyList<string> Drivers) : Push;
+
 /// <summary>Implemented by every host that serves SignalR clients; it forwards pushes to its local hub.</summary>
 public interface IHubObserver : IGrainObserver
 {

@@ -1,0 +1,400 @@
+using System.Globalization;
+using Parking.Domain.Layout;
+using Parking.Domain.Reservations;
+
+namespace Parking.Domain.Shelters;
+
+/// <summary>
+/// One e-bike shelter's ports, sessions and alarms, and the rules that keep it safe: a session runs on a
+/// free port and ends when the battery is full, when it reaches the maximum length, when the driver or
+/// staff stop it, or when an alarm cuts every port at once; cut ports stay off until staff clear the alarm.
+/// Every command either changes the state and bumps <see cref="Version"/>, or refuses and changes nothing.
+/// It is the state of the shelter grain, its single writer.
+/// </summary>
+[GenerateSerializer]
+public sealed class ShelterState
+{
+    private const int AlarmsKept = 20;
+
+    [Id(0)]
+    public string? CompoundId { get; set; }
+
+    [Id(1)]
+    public ShelterDefinition? Definition { get; set; }
+
+    [Id(2)]
+    public List<ShelterPort> Ports { get; set; } = [];
+
+    /// <summary>Running sessions and those ended within <see cref="ShelterPolicy.SessionHistory"/>.</summary>
+    [Id(3)]
+    public List<ShelterSession> Sessions { get; set; } = [];
+
+    /// <summary>Recent alarms, oldest first; the last one is in force while it is not cleared.</summary>
+    [Id(4)]
+    public List<ShelterAlarm> Alarms { get; set; } = [];
+
+    [Id(5)]
+    public long Version { get; set; }
+
+    [Id(6)]
+    public long SessionsStarted { get; set; }
+
+    public bool IsConfigured => Definition is not null;
+
+    public ShelterAlarm? ActiveAlarm => Alarms.Count > 0 && Alarms[^1].IsActive ? Alarms[^1] : null;
+
+    public IEnumerable<ShelterSession> Running => Sessions.Where(s => s.IsActive);
+
+    /// <summary>Defines (or redefines) the shelter, keeping ports that still exist; returns false when nothing changed.</summary>
+    public bool Configure(string compoundId, ShelterDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (CompoundId == compoundId && Definition is { } current && Same(current, definition))
+        {
+            return false;
+        }
+
+        var existing = Ports.ToDictionary(p => p.PortId, StringComparer.Ordinal);
+        var cut = ActiveAlarm is not null;
+        CompoundId = compoundId;
+        Definition = definition;
+        Ports = [.. definition.PortIds.Select(id => existing.GetValueOrDefault(id) ?? new ShelterPort(id, cut, null, 0, null))];
+        Version++;
+        return true;
+    }
+
+    public Outcome<ShelterSession> Start(StartSessionCommand command, ShelterPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (Definition is null)
+        {
+            return UnknownShelter();
+        }
+
+        if (command.Bike is { Length: > 32 })
+        {
+            return DomainError.Invalid("bike", "bike-too-long", "bike has at most 32 characters.");
+        }
+
+        var index = PortIndex(command.PortId);
+        if (index < 0)
+        {
+            return UnknownPort(command.PortId);
+        }
+
+        var port = Ports[index];
+        if (port.Cut)
+        {
+            return DomainError.Conflict("port-cut", "The port is cut by an alarm; it stays off until staff clear the alarm.");
+        }
+
+        if (port.SessionId is not null)
+        {
+            return DomainError.Conflict("port-busy", "Another e-bike is charging on this port.");
+        }
+
+        var running = Running.ToList();
+        if (running.Count(s => s.ResidentId == command.ResidentId) >= policy.MaxSessionsPerResident)
+        {
+            return DomainError.Conflict(
+                "too-many-sessions",
+                string.Create(CultureInfo.InvariantCulture, $"You already charge {policy.MaxSessionsPerResident} e-bike(s) in this shelter."));
+        }
+
+        if (!ShelterPower.CanAdmit(Definition.PowerLimitKw, running.Count, policy))
+        {
+            return DomainError.Conflict("shelter-power-limit", "The shelter's power limit is taken up by the e-bikes charging now; try again later.");
+        }
+
+        var session = new ShelterSession(
+            string.Create(CultureInfo.InvariantCulture, $"{command.PortId}-{SessionsStarted + 1:000000}"),
+            CompoundId!,
+            Definition.ShelterId,
+            command.PortId,
+            command.ResidentId,
+            command.Bike,
+            StartedAt: now,
+            EndsBy: now + policy.MaxSessionLength,
+            EnergyWh: 0,
+            PowerW: 0,
+            LastReportAt: null,
+            LowPowerSince: null,
+            EndedAt: null,
+            EndReason: null,
+            Revision: 1);
+        SessionsStarted++;
+        Sessions.Add(session);
+        Ports[index] = port with { SessionId = session.SessionId, PowerW = 0 };
+        Version++;
+        return session;
+    }
+
+    /// <summary>Stops a running session: the driver's own (reason driver) or anyone's by staff (reason staff).</summary>
+    public Outcome<ShelterSession> Stop(string sessionId, Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var found = Find(sessionId, actor);
+        if (!found.IsSuccess)
+        {
+            return found;
+        }
+
+        var session = found.Value!;
+        if (!session.IsActive)
+        {
+            return DomainError.Conflict("session-ended", "The session has already ended.");
+        }
+
+        return EndSession(session, actor.UserId == session.ResidentId ? SessionEndReason.Driver : SessionEndReason.Staff, now);
+    }
+
+    /// <summary>A session as its driver (or staff) may see it.</summary>
+    public Outcome<ShelterSession> Find(string sessionId, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (Definition is null)
+        {
+            return UnknownShelter();
+        }
+
+        var session = Sessions.Find(s => s.SessionId == sessionId);
+        if (session is null)
+        {
+            return DomainError.NotFound("session-not-found", $"No session '{sessionId}' in this shelter.");
+        }
+
+        return actor.IsStaff || actor.UserId == session.ResidentId
+            ? session
+            : DomainError.Forbidden("The session belongs to another resident.");
+    }
+
+    /// <summary>
+    /// A port's meter reading. It updates the port and its running session; power under
+    /// <see cref="ShelterPolicy.FullPowerWatts"/> held for <see cref="ShelterPolicy.FullHoldTime"/> ends the
+    /// session as full. Energy is the session's running total, so a lower reading than the last one
+    /// (a meter restarting) does not lower it.
+    /// </summary>
+    public Outcome<PortReportResult> Report(string portId, PortReport report, ShelterPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (!double.IsFinite(report.PowerW) || report.PowerW < 0)
+        {
+            return DomainError.Invalid("powerW", "power-invalid", "powerW is a number of watts, 0 or more.");
+        }
+
+        if (!double.IsFinite(report.EnergyWh) || report.EnergyWh < 0)
+        {
+            return DomainError.Invalid("energyWh", "energy-invalid", "energyWh is a number of watt-hours, 0 or more.");
+        }
+
+        if (Definition is null)
+        {
+            return UnknownShelter();
+        }
+
+        var index = PortIndex(portId);
+        if (index < 0)
+        {
+            return UnknownPort(portId);
+        }
+
+        var port = Ports[index] with { PowerW = report.PowerW, LastReportAt = now };
+        Ports[index] = port;
+        ShelterSession? ended = null;
+        if (port.SessionId is { } sessionId && Sessions.FindIndex(s => s.SessionId == sessionId) is var at and >= 0)
+        {
+            var session = Sessions[at];
+            var low = report.PowerW < policy.FullPowerWatts;
+            session = session with
+            {
+                PowerW = report.PowerW,
+                EnergyWh = Math.Max(session.EnergyWh, report.EnergyWh),
+                LastReportAt = now,
+                LowPowerSince = low ? session.LowPowerSince ?? now : null,
+                Revision = session.Revision + 1,
+            };
+            Sessions[at] = session;
+            if (IsFull(session, policy, now))
+            {
+                ended = EndSession(session, SessionEndReason.Full, now);
+                port = Ports[index];
+            }
+        }
+
+        Version++;
+        return new PortReportResult(port, ended);
+    }
+
+    /// <summary>
+    /// A detector's reading. At or over its threshold it raises the alarm: every running session ends
+    /// (reason alarm) and every port is cut. Under the threshold, or while the alarm is on, nothing changes.
+    /// </summary>
+    public Outcome<AlarmResult> RaiseAlarm(AlarmReading reading, ShelterPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (!Enum.IsDefined(reading.Kind))
+        {
+            return DomainError.Invalid("kind", "alarm-kind-invalid", "kind is smoke or temperature.");
+        }
+
+        if (!double.IsFinite(reading.Value) || (reading.Kind == AlarmKind.Smoke && reading.Value < 0) || (reading.Kind == AlarmKind.Temperature && reading.Value < -273.15))
+        {
+            return DomainError.Invalid("value", "alarm-value-invalid", "value is a smoke obscuration (% per metre, 0 or more) or a temperature (°C).");
+        }
+
+        if (Definition is null)
+        {
+            return UnknownShelter();
+        }
+
+        if (ActiveAlarm is { } active)
+        {
+            return new AlarmResult(false, active, []);
+        }
+
+        var threshold = reading.Kind == AlarmKind.Smoke ? policy.SmokeAlarmLevel : policy.AlarmTemperatureCelsius;
+        if (reading.Value < threshold)
+        {
+            return new AlarmResult(false, null, []);
+        }
+
+        var alarm = new ShelterAlarm(reading.Kind, reading.Value, now, null, null);
+        Alarms.Add(alarm);
+        if (Alarms.Count > AlarmsKept)
+        {
+            Alarms.RemoveRange(0, Alarms.Count - AlarmsKept);
+        }
+
+        var cut = Running.ToList().Select(s => EndSession(s, SessionEndReason.Alarm, now)).ToList();
+        Ports = [.. Ports.Select(p => p with { Cut = true, SessionId = null, PowerW = 0 })];
+        Version++;
+        return new AlarmResult(true, alarm, cut);
+    }
+
+    /// <summary>Staff clear the alarm in force: every cut port is free again (sessions it ended stay ended).</summary>
+    public Outcome<ShelterAlarm> ClearAlarm(string staffId, DateTimeOffset now)
+    {
+        if (Definition is null)
+        {
+            return UnknownShelter();
+        }
+
+        if (ActiveAlarm is not { } active)
+        {
+            return DomainError.Conflict("no-alarm", "The shelter has no alarm to clear.");
+        }
+
+        var cleared = active with { ClearedAt = now, ClearedBy = staffId };
+        Alarms[^1] = cleared;
+        Ports = [.. Ports.Select(p => p with { Cut = false })];
+        Version++;
+        return cleared;
+    }
+
+    /// <summary>Ends sessions past their maximum length or with a full battery; returns them.</summary>
+    public IReadOnlyList<ShelterSession> Sweep(ShelterPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var ended = new List<ShelterSession>();
+        foreach (var session in Running.ToList())
+        {
+            if (now >= session.EndsBy)
+            {
+                ended.Add(EndSession(session, SessionEndReason.MaxLength, now));
+            }
+            else if (IsFull(session, policy, now))
+            {
+                ended.Add(EndSession(session, SessionEndReason.Full, now));
+            }
+        }
+
+        if (ended.Count > 0)
+        {
+            Version++;
+        }
+
+        return ended;
+    }
+
+    /// <summary>When <see cref="Sweep"/> next has something to end, if a session runs.</summary>
+    public DateTimeOffset? NextDeadline(ShelterPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        DateTimeOffset? next = null;
+        foreach (var session in Running)
+        {
+            var due = session.LowPowerSince is { } low && low + policy.FullHoldTime < session.EndsBy
+                ? low + policy.FullHoldTime
+                : session.EndsBy;
+            if (next is null || due < next)
+            {
+                next = due;
+            }
+        }
+
+        return next;
+    }
+
+    /// <summary>Drops sessions that ended longer ago than <see cref="ShelterPolicy.SessionHistory"/>.</summary>
+    public void Prune(ShelterPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        Sessions.RemoveAll(s => s.EndedAt is { } ended && ended < now - policy.SessionHistory);
+    }
+
+    public ShelterSnapshot? Snapshot(ShelterPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (Definition is null)
+        {
+            return null;
+        }
+
+        var sessions = Running.ToDictionary(s => s.SessionId, StringComparer.Ordinal);
+        var ports = Ports
+            .Select(p => new PortSnapshot(p.PortId, p.Status, p.PowerW, p.SessionId is { } id ? sessions.GetValueOrDefault(id) : null))
+            .ToList();
+        return new ShelterSnapshot(
+            CompoundId!,
+            Definition,
+            ports,
+            Ports.Sum(p => p.PowerW),
+            ShelterPower.AllowanceWatts(Definition.PowerLimitKw, sessions.Count, policy),
+            ActiveAlarm,
+            Alarms.Count > 0 ? Alarms[^1] : null,
+            Version,
+            now);
+    }
+
+    /// <summary>Records compare their dictionaries by reference; a definition read afresh from the layout is a copy.</summary>
+    private static bool Same(ShelterDefinition a, ShelterDefinition b) =>
+        a with { WalkMetersToBuilding = b.WalkMetersToBuilding } == b
+        && a.WalkMetersToBuilding.Count == b.WalkMetersToBuilding.Count
+        && a.WalkMetersToBuilding.All(w => b.WalkMetersToBuilding.TryGetValue(w.Key, out var meters) && meters == w.Value);
+
+    private static bool IsFull(ShelterSession session, ShelterPolicy policy, DateTimeOffset now) =>
+        session.LowPowerSince is { } low && now - low >= policy.FullHoldTime;
+
+    private ShelterSession EndSession(ShelterSession session, SessionEndReason reason, DateTimeOffset now)
+    {
+        var ended = session.End(reason, now);
+        Sessions[Sessions.FindIndex(s => s.SessionId == session.SessionId)] = ended;
+        var index = PortIndex(session.PortId);
+        if (index >= 0 && Ports[index].SessionId == session.SessionId)
+        {
+            Ports[index] = Ports[index] with { SessionId = null, PowerW = 0 };
+        }
+
+        Version++;
+        return ended;
+    }
+
+    private int PortIndex(string portId) => Ports.FindIndex(p => p.PortId == portId);
+
+    private static DomainError UnknownShelter() => DomainError.NotFound("shelter-not-found", "No such e-bike shelter.");
+
+    private static DomainError UnknownPort(string portId) => DomainError.NotFound("port-not-found", $"No port '{portId}' in this shelter.");
+}

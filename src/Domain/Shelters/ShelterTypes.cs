@@ -1,0 +1,142 @@
+using Parking.Domain.Layout;
+
+namespace Parking.Domain.Shelters;
+
+/// <summary>What a port is doing: free, charging an e-bike, or cut by an alarm until staff clear it.</summary>
+public enum PortStatus
+{
+    Free,
+    Charging,
+    Cut,
+}
+
+/// <summary>Why a charging session ended.</summary>
+public enum SessionEndReason
+{
+    /// <summary>The battery was full: the port drew almost nothing for a sustained period.</summary>
+    Full,
+
+    /// <summary>The session reached the shelter's maximum session length.</summary>
+    MaxLength,
+
+    /// <summary>A smoke or temperature alarm cut every port of the shelter.</summary>
+    Alarm,
+
+    /// <summary>Staff stopped it.</summary>
+    Staff,
+
+    /// <summary>The driver stopped it.</summary>
+    Driver,
+}
+
+public enum AlarmKind
+{
+    Smoke,
+    Temperature,
+}
+
+/// <summary>One e-bike charging on one port, from plug-in to cut-off.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ShelterSession(
+    [property: Id(0)] string SessionId,
+    [property: Id(1)] string CompoundId,
+    [property: Id(2)] string ShelterId,
+    [property: Id(3)] string PortId,
+    [property: Id(4)] string ResidentId,
+    [property: Id(5)] string? Bike,
+    [property: Id(6)] DateTimeOffset StartedAt,
+    [property: Id(7)] DateTimeOffset EndsBy,
+    [property: Id(8)] double EnergyWh,
+    [property: Id(9)] double PowerW,
+    [property: Id(10)] DateTimeOffset? LastReportAt,
+    [property: Id(11)] DateTimeOffset? LowPowerSince,
+    [property: Id(12)] DateTimeOffset? EndedAt,
+    [property: Id(13)] SessionEndReason? EndReason,
+    [property: Id(14)] long Revision)
+{
+    public bool IsActive => EndedAt is null;
+
+    /// <summary>Time until the maximum session length cuts the port; zero once ended.</summary>
+    public TimeSpan TimeLeft(DateTimeOffset now) =>
+        IsActive && EndsBy > now ? EndsBy - now : TimeSpan.Zero;
+
+    public ShelterSession End(SessionEndReason reason, DateTimeOffset now) =>
+        this with { EndedAt = now, EndReason = reason, PowerW = 0, LowPowerSince = null, Revision = Revision + 1 };
+}
+
+/// <summary>One port of a shelter. <see cref="Cut"/>: an alarm cut it, and only staff clearing the alarm restores it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ShelterPort(
+    [property: Id(0)] string PortId,
+    [property: Id(1)] bool Cut,
+    [property: Id(2)] string? SessionId,
+    [property: Id(3)] double PowerW,
+    [property: Id(4)] DateTimeOffset? LastReportAt)
+{
+    public PortStatus Status => Cut ? PortStatus.Cut : SessionId is null ? PortStatus.Free : PortStatus.Charging;
+}
+
+/// <summary>A smoke or temperature alarm: raised by a reading over its threshold, cleared by staff.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ShelterAlarm(
+    [property: Id(0)] AlarmKind Kind,
+    [property: Id(1)] double Value,
+    [property: Id(2)] DateTimeOffset RaisedAt,
+    [property: Id(3)] DateTimeOffset? ClearedAt,
+    [property: Id(4)] string? ClearedBy)
+{
+    public bool IsActive => ClearedAt is null;
+}
+
+/// <summary>What a driver asks for: a port for their e-bike.</summary>
+[GenerateSerializer, Immutable]
+public sealed record StartSessionCommand(
+    [property: Id(0)] string ResidentId,
+    [property: Id(1)] string PortId,
+    [property: Id(2)] string? Bike);
+
+/// <summary>A port's meter reading: the power it draws now and the energy delivered in the current session.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PortReport([property: Id(0)] double PowerW, [property: Id(1)] double EnergyWh);
+
+/// <summary>A detector's reading: smoke (obscuration, % per metre) or temperature (°C).</summary>
+[GenerateSerializer, Immutable]
+public sealed record AlarmReading([property: Id(0)] AlarmKind Kind, [property: Id(1)] double Value);
+
+/// <summary>The result of a port report: the port as it is now, and the session if the report ended it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PortReportResult([property: Id(0)] ShelterPort Port, [property: Id(1)] ShelterSession? Ended);
+
+/// <summary>
+/// The result of an alarm reading: whether it raised the alarm (a reading under the threshold, or one
+/// while the alarm is already on, raises nothing), the alarm in force, and the sessions it cut.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record AlarmResult(
+    [property: Id(0)] bool Raised,
+    [property: Id(1)] ShelterAlarm? Alarm,
+    [property: Id(2)] IReadOnlyList<ShelterSession> Cut);
+
+/// <summary>A port in a shelter's live picture, with its running session if any.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PortSnapshot(
+    [property: Id(0)] string PortId,
+    [property: Id(1)] PortStatus Status,
+    [property: Id(2)] double PowerW,
+    [property: Id(3)] ShelterSession? Session);
+
+/// <summary>A shelter's live picture: ports, power against the limit, and the alarm in force.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ShelterSnapshot(
+    [property: Id(0)] string CompoundId,
+    [property: Id(1)] ShelterDefinition Definition,
+    [property: Id(2)] IReadOnlyList<PortSnapshot> Ports,
+    [property: Id(3)] double PowerW,
+    [property: Id(4)] double AllowanceWPerPort,
+    [property: Id(5)] ShelterAlarm? Alarm,
+    [property: Id(6)] ShelterAlarm? LastAlarm,
+    [property: Id(7)] long Version,
+    [property: Id(8)] DateTimeOffset AsOf)
+{
+    public int FreePorts => Ports.Count(p => p.Status == PortStatus.Free);
+}

@@ -1,0 +1,39 @@
+using Parking.Domain.Shelters;
+
+namespace Parking.Grains;
+
+/// <summary>
+/// One e-bike shelter (key: compound/shelter): the single writer of its ports, sessions and alarms. It
+/// reads its definition (ports, power limit) from the compound's layout when it activates.
+/// </summary>
+public interface IShelterGrain : IGrainWithStringKey
+{
+    /// <summary>The shelter as it is now; null when the compound has no such shelter.</summary>
+    Task<ShelterSnapshot?> GetSnapshot();
+
+    Task<Outcome<ShelterSession>> StartSession(StartSessionCommand command);
+
+    Task<Outcome<ShelterSession>> StopSession(string sessionId, Actor actor);
+
+    Task<Outcome<ShelterSession>> GetSession(string sessionId, Actor actor);
+
+    /// <summary>A resident's sessions here: running ones and those ended recently, newest first.</summary>
+    Task<IReadOnlyList<ShelterSession>> GetSessionsOf(string residentId);
+
+    /// <summary>A port's meter reading from the hardware (or the simulator).</summary>
+    Task<Outcome<PortReportResult>> ReportPort(string portId, PortReport report);
+
+    /// <summary>A smoke or temperature reading; at or over its threshold it cuts every port.</summary>
+    Task<Outcome<AlarmResult>> ReportAlarm(AlarmReading reading);
+
+    Task<Outcome<ShelterAlarm>> ClearAlarm(string staffId);
+
+    /// <summary>Ends sessions past their maximum length or with a full battery; returns how many.</summary>
+    Task<int> Sweep();
+}
+
+public static class ShelterGrainKeys
+{
+    public static IShelterGrain Shelter(this IGrainFactory grains, string compoundId, string shelterId) =>
+        grains.GetGrain<IShelterGrain>(GrainKeys.Of(compoundId, shelterId));
+}

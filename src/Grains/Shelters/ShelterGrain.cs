@@ -1,0 +1,213 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Parking.Domain.Shelters;
+using Parking.Grains.Notifications;
+
+namespace Parking.Grains.Shelters;
+
+/// <summary>
+/// The only writer of one shelter's state: every session, meter reading and alarm passes through this
+/// activation one at a time. After each change it persists the state, then pushes the shelter's new
+/// picture to staff watching it and each changed session to its driver. A timer on the domain clock ends
+/// sessions at their maximum length or once their battery is full; a reminder wakes the shelter again
+/// while sessions run, in case it was deactivated or its silo died.
+/// </summary>
+public sealed partial class ShelterGrain(
+    [PersistentState("shelter", GrainKeys.StorageName)] IPersistentState<ShelterState> state,
+    IOptions<ShelterPolicy> policyOptions,
+    ParkingClock time,
+    ILogger<ShelterGrain> logger) : Grain, IShelterGrain, IRemindable
+{
+    private const string SweepReminder = "shelter-sweep";
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(5);
+
+    private readonly ShelterPolicy _policy = policyOptions.Value;
+    private ITimer? _timer;
+    private DateTimeOffset? _timerDue;
+    private IGrainReminder? _reminder;
+
+    private ShelterState Shelter => state.State;
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var (compoundId, shelterId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var definition = (await GrainFactory.Compound(compoundId).GetShelters()).FirstOrDefault(s => s.ShelterId == shelterId);
+        if (definition is not null && Shelter.Configure(compoundId, definition))
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        if (Shelter.IsConfigured)
+        {
+            _reminder = await this.GetReminder(SweepReminder, cancellationToken);
+            await ScheduleSweep();
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public async Task<ShelterSnapshot?> GetSnapshot()
+    {
+        await Sweep();
+        return Shelter.Snapshot(_policy, Now);
+    }
+
+    public Task<Outcome<ShelterSession>> StartSession(StartSessionCommand command) =>
+        Change(now => Shelter.Start(command, _policy, now), s => [s]);
+
+    public Task<Outcome<ShelterSession>> StopSession(string sessionId, Actor actor) =>
+        Change(now => Shelter.Stop(sessionId, actor, now), s => [s]);
+
+    public async Task<Outcome<ShelterSession>> GetSession(string sessionId, Actor actor)
+    {
+        await Sweep();
+        return Shelter.Find(sessionId, actor);
+    }
+
+    public async Task<IReadOnlyList<ShelterSession>> GetSessionsOf(string residentId)
+    {
+        await Sweep();
+        return [.. Shelter.Sessions.Where(s => s.ResidentId == residentId).OrderByDescending(s => s.StartedAt)];
+    }
+
+    public Task<Outcome<PortReportResult>> ReportPort(string portId, PortReport report) =>
+        Change(now => Shelter.Report(portId, report, _policy, now), r => r.Ended is { } ended ? [ended] : []);
+
+    public async Task<Outcome<AlarmResult>> ReportAlarm(AlarmReading reading)
+    {
+        var outcome = await Change(now => Shelter.RaiseAlarm(reading, _policy, now), r => r.Cut, r => r.Raised);
+        if (outcome.Value is { Raised: true, Alarm: { } alarm } result)
+        {
+            LogAlarm(this.GetPrimaryKeyString(), alarm.Kind, alarm.Value, result.Cut.Count);
+            Publish(new ShelterAlarmPush(Shelter.CompoundId!, Shelter.Definition!.ShelterId, Shelter.Definition.Name, alarm, [.. result.Cut.Select(s => s.ResidentId).Distinct()]));
+        }
+
+        return outcome;
+    }
+
+    public async Task<Outcome<ShelterAlarm>> ClearAlarm(string staffId)
+    {
+        var outcome = await Change(now => Shelter.ClearAlarm(staffId, now), _ => []);
+        if (outcome.Value is { } cleared)
+        {
+            Publish(new ShelterAlarmPush(Shelter.CompoundId!, Shelter.Definition!.ShelterId, Shelter.Definition.Name, cleared, []));
+        }
+
+        return outcome;
+    }
+
+    public async Task<int> Sweep()
+    {
+        var ended = Shelter.Sweep(_policy, Now);
+        if (ended.Count > 0)
+        {
+            await Commit(ended);
+        }
+
+        return ended.Count;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        await Sweep();
+        await ScheduleSweep();
+    }
+
+    private async Task<Outcome<T>> Change<T>(
+        Func<DateTimeOffset, Outcome<T>> command,
+        Func<T, IEnumerable<ShelterSession>> changedSessions,
+        Func<T, bool>? changedState = null)
+    {
+        var now = Now;
+
+        // A session past its deadline ends before anything else is decided, whether or not the timer has fired.
+        var swept = Shelter.Sweep(_policy, now);
+        var outcome = command(now);
+        if (outcome.Value is { } value && (changedState?.Invoke(value) ?? true))
+        {
+            await Commit([.. swept, .. changedSessions(value)]);
+        }
+        else if (swept.Count > 0)
+        {
+            await Commit(swept);
+        }
+
+        return outcome;
+    }
+
+    private async Task Commit(IReadOnlyList<ShelterSession> changed)
+    {
+        var now = Now;
+        Shelter.Prune(_policy, now);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception exception)
+        {
+            // Memory is ahead of storage: drop this activation so the next one reloads what was stored.
+            LogWriteFailed(exception, this.GetPrimaryKeyString());
+            DeactivateOnIdle();
+            throw;
+        }
+
+        if (Shelter.Snapshot(_policy, now) is { } snapshot)
+        {
+            Publish(new ShelterChangedPush(snapshot));
+        }
+
+        foreach (var session in changed)
+        {
+            Publish(new ShelterSessionChangedPush(session));
+        }
+
+        await ScheduleSweep();
+    }
+
+    private void Publish(Push push) => GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(push).Ignore();
+
+    /// <summary>
+    /// A timer on the domain clock (so a simulated or test clock fires it too) at the next deadline; it
+    /// sends this grain a message, so the sweep runs inside the grain, one turn at a time. The reminder
+    /// is registered while sessions run and removed when none does.
+    /// </summary>
+    private async Task ScheduleSweep()
+    {
+        var deadline = Shelter.NextDeadline(_policy);
+        if (deadline != _timerDue)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            _timerDue = deadline;
+            if (deadline is { } due)
+            {
+                var wait = due - Now;
+                var self = this.AsReference<IShelterGrain>();
+                _timer = time.CreateTimer(_ => self.Sweep().Ignore(), null, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        if (deadline is not null && _reminder is null)
+        {
+            _reminder = await this.RegisterOrUpdateReminder(SweepReminder, ReminderPeriod, ReminderPeriod);
+        }
+        else if (deadline is null && _reminder is not null)
+        {
+            await this.UnregisterReminder(_reminder);
+            _reminder = null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shelter {ShelterKey}: {Kind} alarm ({Value}); every port cut, {Sessions} session(s) ended")]
+    private partial void LogAlarm(string shelterKey, AlarmKind kind, double value, int sessions);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the state of shelter {ShelterKey}; the activation will reload it")]
+    private partial void LogWriteFailed(Exception exception, string shelterKey);
+}

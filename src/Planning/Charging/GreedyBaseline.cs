@@ -1,0 +1,190 @@
+using System.Diagnostics;
+
+namespace Parking.Planning.Charging;
+
+/// <summary>The order in which a greedy baseline serves the cars present, as in the ACN-Sim literature.</summary>
+public enum BaselineRule
+{
+    FirstComeFirstServed,
+    EarliestDeadlineFirst,
+    LeastLaxityFirst,
+    RoundRobin,
+}
+
+/// <summary>
+/// A greedy baseline that goes period by period. When every car is plugged into its own charger (rate allocation)
+/// it gives each car present, in the rule's order, all the power it can take until the site is full (round robin:
+/// an equal share, water-filled). With more cars than chargers it hands free chargers to waiting cars in the
+/// rule's order; a car keeps its charger for one contiguous turn until it is full or leaves (round robin: at most
+/// a fair quantum of periods), and no turn starts or ends inside quiet hours except at the car's own arrival or
+/// departure. The changeover gap is kept between two cars on one charger; fixed turns are kept as they are.
+/// </summary>
+public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAlgorithm
+{
+    public string Name => name;
+
+    public BaselineRule Rule => rule;
+
+    public ChargingPlan Solve(ChargingInstance instance, SolveOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var clock = Stopwatch.StartNew();
+        var (wh, turns) = instance.AllPlugged ? RateMode(instance) : TurnMode(instance, cancellationToken);
+        return EnergyUnits.ToPlan(instance, Name, PlanStatus.Feasible, wh, turns, solveTime: clock.Elapsed);
+    }
+
+    private double Priority(ChargingInstance instance, int i, int t, long remaining, long perPeriodWh)
+    {
+        var request = instance.Requests[i];
+        return rule switch
+        {
+            BaselineRule.EarliestDeadlineFirst => request.DeparturePeriod,
+            BaselineRule.LeastLaxityFirst => request.DeparturePeriod - t
+                - (perPeriodWh <= 0 ? 0 : Math.Ceiling((double)remaining / perPeriodWh)),
+            _ => request.ArrivalPeriod,
+        };
+    }
+
+    private (long[][] Wh, ChargingTurn?[]? Turns) RateMode(ChargingInstance instance)
+    {
+        var wh = EnergyUnits.Empty(instance);
+        var remaining = EnergyFlow.NeedWh(instance);
+        var perPeriod = instance.Requests.Select(r => EnergyUnits.PeriodWh(instance.MaxPowerKw(r), instance.PeriodHours)).ToArray();
+        for (var t = 0; t < instance.Periods; t++)
+        {
+            var site = EnergyUnits.PeriodWh(instance.CapacityKw(t), instance.PeriodHours);
+            var busy = new HashSet<string>();
+            var active = Enumerable.Range(0, instance.Requests.Count)
+                .Where(i => instance.Requests[i].ArrivalPeriod <= t && t < instance.Requests[i].DeparturePeriod && remaining[i] > 0)
+                .OrderBy(i => Priority(instance, i, t, remaining[i], perPeriod[i])).ThenBy(i => i)
+                .Where(i => busy.Add(instance.Requests[i].PluggedChargerId!))
+                .ToList();
+            Allocate(active, t, site, remaining, perPeriod, wh);
+        }
+        return (wh, null);
+    }
+
+    private void Allocate(List<int> active, int t, long site, long[] remaining, long[] perPeriod, long[][] wh)
+    {
+        if (rule == BaselineRule.RoundRobin)
+        {
+            // Equal shares, water-filled: a car that takes less than its share leaves the rest to the others.
+            var order = active.OrderBy(i => Math.Min(perPeriod[i], remaining[i])).ToList();
+            for (var k = 0; k < order.Count; k++)
+            {
+                var i = order[k];
+                var give = Math.Min(Math.Min(perPeriod[i], remaining[i]), site / (order.Count - k));
+                wh[i][t] = give;
+                remaining[i] -= give;
+                site -= give;
+            }
+            return;
+        }
+        foreach (var i in active)
+        {
+            var give = Math.Min(Math.Min(perPeriod[i], remaining[i]), site);
+            wh[i][t] = give;
+            remaining[i] -= give;
+            site -= give;
+        }
+    }
+
+    private (long[][] Wh, ChargingTurn?[]? Turns) TurnMode(ChargingInstance instance, CancellationToken cancellationToken)
+    {
+        var requests = instance.Requests;
+        var chargers = instance.Chargers;
+        var wh = EnergyUnits.Empty(instance);
+        var turns = new ChargingTurn?[requests.Count];
+        var remaining = EnergyFlow.NeedWh(instance);
+        var hadTurn = new bool[requests.Count];
+        var occupant = Enumerable.Repeat(-1, chargers.Count).ToArray();
+        var turnStart = new int[chargers.Count];
+        var freeAt = new int[chargers.Count];
+        var fixedTurns = instance.FixedTurns ?? [];
+        var index = requests.Select((r, i) => (r.Id, i)).ToDictionary(p => p.Id, p => p.i);
+        var fixedEnd = new int[requests.Count];
+        var reservedUntil = new int[chargers.Count];
+        foreach (var f in fixedTurns)
+        {
+            var c = ChargerIndex(instance, f.ChargerId);
+            reservedUntil[c] = Math.Max(reservedUntil[c], f.EndPeriod + instance.ChangeoverPeriods);
+            hadTurn[index[f.RequestId]] = true;
+            fixedEnd[index[f.RequestId]] = f.EndPeriod;
+        }
+        var isFixed = new HashSet<int>(fixedTurns.Select(f => index[f.RequestId]));
+        long PerPeriod(int i, int c) => EnergyUnits.PeriodWh(Math.Min(requests[i].MaxKw, chargers[c].MaxKw), instance.PeriodHours);
+        var totalSlots = (long)chargers.Count * instance.Periods;
+        var quantum = (int)Math.Max(1, totalSlots / Math.Max(1, requests.Count));
+
+        for (var t = 0; t <= instance.Periods; t++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var quiet = instance.IsQuietBoundary(t);
+            for (var c = 0; c < chargers.Count; c++)
+            {
+                var i = occupant[c];
+                if (i < 0) continue;
+                var end = t == instance.Periods || t >= requests[i].DeparturePeriod
+                    || (isFixed.Contains(i) ? t >= fixedEnd[i]
+                        : !quiet && (remaining[i] <= 0 || (rule == BaselineRule.RoundRobin && t - turnStart[c] >= quantum)));
+                if (!end) continue;
+                turns[i] = new ChargingTurn(chargers[c].Id, turnStart[c], t);
+                occupant[c] = -1;
+                freeAt[c] = t + instance.ChangeoverPeriods;
+            }
+            if (t == instance.Periods) break;
+            foreach (var f in fixedTurns.Where(f => f.StartPeriod == t))
+            {
+                var c = ChargerIndex(instance, f.ChargerId);
+                occupant[c] = index[f.RequestId];
+                turnStart[c] = t;
+            }
+            var waiting = Enumerable.Range(0, requests.Count)
+                .Where(i => !hadTurn[i] && remaining[i] > 0 && requests[i].ArrivalPeriod <= t && t < requests[i].DeparturePeriod
+                    && (!quiet || t == requests[i].ArrivalPeriod))
+                .OrderBy(i => Priority(instance, i, t, remaining[i], EnergyUnits.PeriodWh(instance.MaxPowerKw(requests[i]), instance.PeriodHours)))
+                .ThenBy(i => i);
+            foreach (var i in waiting)
+            {
+                var best = -1;
+                for (var c = 0; c < chargers.Count; c++)
+                {
+                    if (occupant[c] >= 0 || freeAt[c] > t || reservedUntil[c] > t) continue;
+                    if (requests[i].PluggedChargerId is { } plugged && plugged != chargers[c].Id) continue;
+                    if (best < 0 || PerPeriod(i, c) > PerPeriod(i, best)) best = c;
+                }
+                if (best < 0) continue;
+                occupant[best] = i;
+                turnStart[best] = t;
+                hadTurn[i] = true;
+            }
+            var site = EnergyUnits.PeriodWh(instance.CapacityKw(t), instance.PeriodHours);
+            var charging = Enumerable.Range(0, chargers.Count).Where(c => occupant[c] >= 0)
+                .OrderBy(c => Priority(instance, occupant[c], t, remaining[occupant[c]], PerPeriod(occupant[c], c)))
+                .ThenBy(c => occupant[c]).ToList();
+            if (rule == BaselineRule.RoundRobin)
+            {
+                var perPeriod = new long[requests.Count];
+                foreach (var c in charging) perPeriod[occupant[c]] = PerPeriod(occupant[c], c);
+                Allocate([.. charging.Select(c => occupant[c])], t, site, remaining, perPeriod, wh);
+                continue;
+            }
+            foreach (var c in charging)
+            {
+                var i = occupant[c];
+                var give = Math.Min(Math.Min(PerPeriod(i, c), remaining[i]), site);
+                wh[i][t] = give;
+                remaining[i] -= give;
+                site -= give;
+            }
+        }
+        return (wh, turns);
+    }
+
+    private static int ChargerIndex(ChargingInstance instance, string chargerId)
+    {
+        for (var c = 0; c < instance.Chargers.Count; c++)
+            if (instance.Chargers[c].Id == chargerId) return c;
+        throw new ArgumentException($"Unknown charger {chargerId}.", nameof(chargerId));
+    }
+}

@@ -1,0 +1,329 @@
+using System.Diagnostics;
+using Google.OrTools.Sat;
+using CpDomain = Google.OrTools.Util.Domain;
+
+namespace Parking.Planning.Charging;
+
+/// <summary>
+/// In-turn charging with CP-SAT for more cars than chargers: each request gets at most one turn, a contiguous
+/// interval on one charger inside its window, drawing the constant power of its car and charger.
+/// <para>
+/// Chargers of equal power form a class; no overlap per charger with the changeover gap is modelled, without an
+/// interval per (request, charger), as a cumulative of capacity = the class's charger count over turns lengthened
+/// by the changeover, and chargers are then assigned by greedy interval colouring (which needs no more chargers
+/// than the largest overlap). A charger a car is plugged into, or that holds a fixed turn, is a class of its own.
+/// The sum of turn powers stays within site capacity in every period (a cumulative); no turn starts or ends
+/// strictly inside quiet hours, except at the car's own arrival or departure.
+/// </para>
+/// <para>
+/// Objectives are solved in stages, each fixing the previous optimum as a bound and starting from its solution:
+/// (1) the least-served driver's share of their need (in ‰), (2) energy delivered, (3) cost under time-of-use
+/// prices, then moves (cost weighted above moves). The budget is split 45 % / 35 % / the rest. The plan is
+/// compared with the best greedy baseline, which also seeds the first stage (or the previous plan, when
+/// re-planning); the better plan by the same order is returned, the baseline with status Fallback.
+/// </para>
+/// </summary>
+public sealed class InTurnCpSat : IChargingAlgorithm
+{
+    public string Name => "in-turn";
+
+    public ChargingPlan Solve(ChargingInstance instance, SolveOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+        var baseline = BestBaseline(instance, cancellationToken);
+        if (instance.Requests.Count == 0)
+            return baseline with { Algorithm = Name, Status = PlanStatus.Optimal, SolveTime = clock.Elapsed };
+        var model = new TurnModel(instance);
+        var hint = options.Previous is { } previous && previous.Sessions.Any(s => s.Turn is not null) ? previous : baseline;
+        var solved = model.Solve(hint, options.TimeLimit - clock.Elapsed, options.Workers, cancellationToken);
+        if (solved is null)
+            return baseline with { Algorithm = Name, Status = PlanStatus.Fallback, SolveTime = clock.Elapsed };
+        var plan = solved with { Algorithm = Name, SolveTime = clock.Elapsed };
+        return Rank(instance, baseline).CompareTo(Rank(instance, plan)) > 0
+            ? baseline with { Algorithm = Name, Status = PlanStatus.Fallback, SolveTime = clock.Elapsed }
+            : plan;
+    }
+
+    /// <summary>The best of the greedy baselines, ranked as in-turn ranks plans.</summary>
+    public static ChargingPlan BestBaseline(ChargingInstance instance, CancellationToken cancellationToken = default) =>
+        ChargingAlgorithms.Baselines
+            .Select(b => b.Solve(instance, SolveOptions.Default, cancellationToken))
+            .OrderByDescending(p => Rank(instance, p))
+            .First();
+
+    /// <summary>The lexicographic objectives: least share, energy, then lower cost, then fewer moves.</summary>
+    internal static (double LeastShare, double Energy, double NegCost, int NegMoves) Rank(ChargingInstance instance, ChargingPlan plan)
+    {
+        var m = ChargingMetrics.Compute(instance, plan, 0);
+        return (Math.Round(m.LeastShare, 4), Math.Round(m.EnergyKwh, 3), -Math.Round(m.Cost, 3), -m.Moves);
+    }
+
+    private sealed class Turn(int request, int charger, int @class, IntVar start, IntVar end, IntVar size, BoolVar present, IntVar energy)
+    {
+        public int Request => request;
+        public int Class => @class;
+        public int Charger => charger;
+        public IntVar Start => start;
+        public IntVar End => end;
+        public IntVar Size => size;
+        public BoolVar Present => present;
+        public IntVar Energy => energy;
+        public long WhPerPeriod { get; init; }
+        public bool Fixed { get; init; }
+    }
+
+    private sealed class TurnModel
+    {
+        private readonly ChargingInstance _instance;
+        private readonly CpModel _model = new();
+        private readonly List<int[]> _classes = [];
+        private readonly List<Turn> _turns = [];
+        private readonly IntVar[] _delivered;
+        private readonly IntVar _leastShare;
+        private readonly LinearExpr _cost;
+        private readonly LinearExpr _moves;
+
+        public TurnModel(ChargingInstance instance)
+        {
+            _instance = instance;
+            var requests = instance.Requests;
+            var chargers = instance.Chargers;
+            var fixedTurns = instance.FixedTurns ?? [];
+            var special = requests.Select(r => r.PluggedChargerId).Concat(fixedTurns.Select(f => f.ChargerId))
+                .OfType<string>().ToHashSet();
+            var classOf = new int[chargers.Count];
+            for (var c = 0; c < chargers.Count; c++)
+            {
+                if (special.Contains(chargers[c].Id)) { classOf[c] = _classes.Count; _classes.Add([c]); }
+            }
+            foreach (var group in Enumerable.Range(0, chargers.Count).Where(c => !special.Contains(chargers[c].Id))
+                         .GroupBy(c => chargers[c].MaxKw))
+            {
+                foreach (var c in group) classOf[c] = _classes.Count;
+                _classes.Add([.. group]);
+            }
+
+            var periods = instance.Periods;
+            var changeover = instance.ChangeoverPeriods;
+            var prefix = new long[periods + 1];
+            for (var t = 0; t < periods; t++) prefix[t + 1] = prefix[t] + (long)Math.Round(instance.Price(t) * 1000);
+            var hasPrices = prefix[periods] != 0;
+            var costTerms = new List<LinearExpr>();
+            _delivered = new IntVar[requests.Count];
+            _leastShare = _model.NewIntVar(0, 1000, "leastShare");
+            var classIntervals = _classes.Select(_ => new List<IntervalVar>()).ToArray();
+            var site = _model.AddCumulative((long)Math.Floor(Enumerable.Range(0, periods).Max(instance.CapacityKw) * 1000));
+            var siteMaxW = (long)Math.Floor(Enumerable.Range(0, periods).Max(instance.CapacityKw) * 1000);
+            for (var t = 0; t < periods; t++)
+            {
+                var spare = siteMaxW - (long)Math.Floor(instance.CapacityKw(t) * 1000);
+                if (spare > 0) site.AddDemand(_model.NewFixedSizeIntervalVar(t, 1, $"cap{t}"), spare);
+            }
+
+            for (var i = 0; i < requests.Count; i++)
+            {
+                var request = requests[i];
+                var needWh = EnergyUnits.Wh(request.EnergyKwh);
+                var fixedTurn = fixedTurns.FirstOrDefault(f => f.RequestId == request.Id);
+                var candidates = fixedTurn is not null
+                    ? [Array.FindIndex(chargers.ToArray(), c => c.Id == fixedTurn.ChargerId)]
+                    : request.PluggedChargerId is { } plugged
+                        ? [Array.FindIndex(chargers.ToArray(), c => c.Id == plugged)]
+                        : _classes.Select(members => members[0]).ToArray();
+                var arrival = request.ArrivalPeriod;
+                var departure = request.DeparturePeriod;
+                var starts = Enumerable.Range(arrival, departure - arrival)
+                    .Where(b => b == arrival || !instance.IsQuietBoundary(b)).Select(b => (long)b).ToArray();
+                var ends = Enumerable.Range(arrival, departure - arrival + 1)
+                    .Where(b => b == arrival || b == departure || !instance.IsQuietBoundary(b)).Select(b => (long)b).ToArray();
+                var parts = new List<IntVar>();
+                var presences = new List<ILiteral>();
+                foreach (var c in candidates)
+                {
+                    var cls = classOf[c];
+                    var kw = Math.Min(request.MaxKw, chargers[c].MaxKw);
+                    var whPerPeriod = EnergyUnits.PeriodWh(kw, instance.PeriodHours);
+                    var demandW = (long)Math.Floor(Math.Max(0, kw) * 1000);
+                    var name = $"r{i}c{cls}";
+                    IntVar start, end, size;
+                    BoolVar present = _model.NewBoolVar($"{name}x");
+                    if (fixedTurn is not null)
+                    {
+                        start = _model.NewConstant(fixedTurn.StartPeriod);
+                        end = _model.NewConstant(fixedTurn.EndPeriod);
+                        size = _model.NewConstant(fixedTurn.EndPeriod - fixedTurn.StartPeriod);
+                        _model.Add(present == 1);
+                    }
+                    else
+                    {
+                        start = _model.NewIntVarFromDomain(CpDomain.FromValues(starts), $"{name}s");
+                        end = _model.NewIntVarFromDomain(CpDomain.FromValues(ends), $"{name}e");
+                        size = _model.NewIntVar(0, departure - arrival, $"{name}d");
+                        _model.Add(size >= 1).OnlyEnforceIf(present);
+                        _model.Add(start == arrival).OnlyEnforceIf(present.Not());
+                        _model.Add(end == arrival).OnlyEnforceIf(present.Not());
+                    }
+                    var interval = _model.NewOptionalIntervalVar(start, size, end, present, $"{name}i");
+                    classIntervals[cls].Add(_model.NewOptionalIntervalVar(
+                        start, size + changeover, end + changeover, present, $"{name}ext"));
+                    site.AddDemand(interval, demandW);
+                    var energy = _model.NewIntVar(0, needWh, $"{name}wh");
+                    _model.Add(energy <= whPerPeriod * size);
+                    _model.Add(energy <= needWh * present);
+                    if (hasPrices)
+                    {
+                        var startCost = _model.NewIntVar(0, prefix[periods], $"{name}qs");
+                        var endCost = _model.NewIntVar(0, prefix[periods], $"{name}qe");
+                        _model.AddElement(start, prefix, startCost);
+                        _model.AddElement(end, prefix, endCost);
+                        costTerms.Add((endCost - startCost) * (demandW / 100));
+                    }
+                    parts.Add(energy);
+                    presences.Add(present);
+                    _turns.Add(new Turn(i, c, cls, start, end, size, present, energy) { WhPerPeriod = whPerPeriod, Fixed = fixedTurn is not null });
+                }
+                _model.AddAtMostOne(presences);
+                _delivered[i] = _model.NewIntVar(0, needWh, $"r{i}wh");
+                _model.Add(_delivered[i] == LinearExpr.Sum(parts));
+                if (needWh > 0) _model.Add(1000 * _delivered[i] - needWh * _leastShare >= 0);
+            }
+            for (var cls = 0; cls < _classes.Count; cls++)
+            {
+                var chargersOfClass = _model.AddCumulative(_classes[cls].Length);
+                foreach (var interval in classIntervals[cls]) chargersOfClass.AddDemand(interval, 1);
+            }
+            _cost = LinearExpr.Sum(costTerms);
+            _moves = LinearExpr.Sum(_turns.Select(t => t.Present));
+        }
+
+        /// <summary>Runs the stages; null when not even the first one finds a feasible plan.</summary>
+        public ChargingPlan? Solve(ChargingPlan hint, TimeSpan budget, int workers, CancellationToken cancellationToken)
+        {
+            AddHints(hint);
+            var clock = Stopwatch.StartNew();
+            var allOptimal = true;
+            double? boundKwh = null;
+
+            _model.Maximize(_leastShare);
+            var (status, values) = Run(budget * 0.45, workers, cancellationToken);
+            if (values is null) return null;
+            allOptimal &= status == CpSolverStatus.Optimal;
+            _model.Add(_leastShare >= values.LeastShare);
+
+            var best = values;
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                UseAsHint(best);
+                _model.Maximize(LinearExpr.Sum(_delivered));
+                var stage2 = Run((budget - clock.Elapsed) * 0.6, workers, cancellationToken);
+                if (stage2.Values is not null)
+                {
+                    best = stage2.Values;
+                    boundKwh = stage2.Values.Bound / 1000.0;
+                    allOptimal &= stage2.Status == CpSolverStatus.Optimal;
+                }
+                else allOptimal = false;
+            }
+            else allOptimal = false;
+
+            if (!cancellationToken.IsCancellationRequested && budget - clock.Elapsed > TimeSpan.FromMilliseconds(50))
+            {
+                _model.Add(LinearExpr.Sum(_delivered) >= best.Delivered.Sum());
+                UseAsHint(best);
+                _model.Minimize(_cost * (_turns.Count + 1) + _moves);
+                var stage3 = Run(budget - clock.Elapsed, workers, cancellationToken);
+                if (stage3.Values is not null)
+                {
+                    best = stage3.Values;
+                    allOptimal &= stage3.Status == CpSolverStatus.Optimal;
+                }
+                else allOptimal = false;
+            }
+            else allOptimal = false;
+
+            return ToPlan(best, allOptimal ? PlanStatus.Optimal : PlanStatus.Feasible, boundKwh);
+        }
+
+        private sealed record Values(long LeastShare, long[] Delivered, (int Turn, long Start, long End)[] Turns, double Bound);
+
+        private (CpSolverStatus Status, Values? Values) Run(TimeSpan limit, int workers, CancellationToken cancellationToken)
+        {
+            using var solver = new CpSolver { StringParameters = CpSatParameters.For(limit, workers) };
+            using var registration = cancellationToken.Register(solver.StopSearch);
+            var status = solver.Solve(_model);
+            if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) return (status, null);
+            var turns = _turns.Select((t, k) => (k, t)).Where(p => solver.BooleanValue(p.t.Present))
+                .Select(p => (p.k, solver.Value(p.t.Start), solver.Value(p.t.End))).ToArray();
+            return (status, new Values(
+                solver.Value(_leastShare), [.. _delivered.Select(d => solver.Value(d))], turns, solver.BestObjectiveBound));
+        }
+
+        private void UseAsHint(Values values)
+        {
+            _model.ClearHints();
+            var chosen = values.Turns.ToDictionary(t => t.Turn);
+            for (var k = 0; k < _turns.Count; k++)
+            {
+                var turn = _turns[k];
+                if (turn.Fixed) continue;
+                var arrival = _instance.Requests[turn.Request].ArrivalPeriod;
+                var (start, end) = chosen.TryGetValue(k, out var c) ? (c.Start, c.End) : (arrival, arrival);
+                _model.AddHint(turn.Present, chosen.ContainsKey(k));
+                _model.AddHint(turn.Start, start);
+                _model.AddHint(turn.End, end);
+                _model.AddHint(turn.Size, end - start);
+            }
+        }
+
+        private void AddHints(ChargingPlan plan)
+        {
+            var byRequest = plan.Sessions.Where(s => s.Turn is not null).ToDictionary(s => s.RequestId, s => s.Turn!);
+            for (var k = 0; k < _turns.Count; k++)
+            {
+                var turn = _turns[k];
+                if (turn.Fixed) continue;
+                var request = _instance.Requests[turn.Request];
+                var present = byRequest.TryGetValue(request.Id, out var t)
+                    && _classes[turn.Class].Any(c => _instance.Chargers[c].Id == t.ChargerId)
+                    && t.StartPeriod >= request.ArrivalPeriod && t.EndPeriod <= request.DeparturePeriod && t.EndPeriod > t.StartPeriod;
+                var (start, end) = present ? (t!.StartPeriod, t.EndPeriod) : (request.ArrivalPeriod, request.ArrivalPeriod);
+                _model.AddHint(turn.Present, present);
+                _model.AddHint(turn.Start, start);
+                _model.AddHint(turn.End, end);
+                _model.AddHint(turn.Size, end - start);
+            }
+        }
+
+        private ChargingPlan ToPlan(Values values, PlanStatus status, double? boundKwh)
+        {
+            var instance = _instance;
+            var wh = EnergyUnits.Empty(instance);
+            var turns = new ChargingTurn?[instance.Requests.Count];
+            var freeAt = new long[instance.Chargers.Count];
+            foreach (var (k, start, end) in values.Turns.OrderBy(t => t.Start).ThenBy(t => _turns[t.Turn].Fixed ? 0 : 1).ThenBy(t => t.End))
+            {
+                var turn = _turns[k];
+                var members = _classes[turn.Class];
+                // Greedy interval colouring: a charger whose last turn and changeover are over by this start.
+                var charger = members.Where(c => freeAt[c] <= start).OrderByDescending(c => freeAt[c]).ThenBy(c => c)
+                    .Select(c => (int?)c).FirstOrDefault()
+                    ?? throw new InvalidOperationException("Turn colouring found no free charger; the cumulative model is wrong.");
+                freeAt[charger] = end + instance.ChangeoverPeriods;
+                var i = turn.Request;
+                turns[i] = new ChargingTurn(instance.Chargers[charger].Id, (int)start, (int)end);
+                var remaining = EnergyUnits.Wh(instance.Requests[i].EnergyKwh);
+                for (var t = (int)start; t < end && remaining > 0; t++)
+                {
+                    var give = Math.Min(turn.WhPerPeriod, remaining);
+                    wh[i][t] = give;
+                    remaining -= give;
+                }
+            }
+            var flowBound = OfflineOptimum.UpperBoundKwh(instance);
+            return EnergyUnits.ToPlan(instance, "in-turn", status, wh, turns,
+                boundKwh is { } b ? Math.Min(b, flowBound) : flowBound);
+        }
+    }
+}

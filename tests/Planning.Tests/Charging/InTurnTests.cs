@@ -1,0 +1,94 @@
+using Parking.Planning.Charging;
+using Xunit;
+
+namespace Parking.Planning.Tests.Charging;
+
+public class InTurnTests
+{
+    private static readonly SolveOptions Budget = new(TimeSpan.FromSeconds(2), Workers: 2);
+
+    [Fact]
+    public void Splits_one_charger_between_two_cars_where_fcfs_starves_one()
+    {
+        var instance = new ChargingInstance(Instances.Evening, 60, 4, [new ChargerSpec("C1", 7)], 7,
+        [
+            new ChargingRequest("a", 0, 4, 28, 7),
+            new ChargingRequest("b", 0, 4, 28, 7),
+        ]);
+
+        var inTurn = ChargingMetrics.Compute(instance, ChargingAlgorithms.Get("in-turn").Solve(instance, Budget), 28);
+        var fcfs = ChargingMetrics.Compute(instance, ChargingAlgorithms.Get("fcfs").Solve(instance, Budget), 28);
+
+        Assert.Equal(0.5, inTurn.LeastShare, 6);
+        Assert.Equal(28, inTurn.EnergyKwh, 6);
+        Assert.Equal(2, inTurn.Moves);
+        Assert.Equal(0, fcfs.LeastShare, 6);
+    }
+
+    [Fact]
+    public void Serves_three_cars_on_one_charger_with_a_changeover_gap()
+    {
+        var instance = Instances.ThreeCarsOneCharger(changeover: 1);
+        var plan = ChargingAlgorithms.Get("in-turn").Solve(instance, Budget);
+
+        Assert.NotEqual(PlanStatus.Fallback, plan.Status);
+        var turns = plan.Sessions.Select(s => s.Turn!).OrderBy(t => t.StartPeriod).ToList();
+        Assert.Equal(3, turns.Count);
+        Assert.All(turns.Zip(turns.Skip(1)), p => Assert.True(p.Second.StartPeriod >= p.First.EndPeriod + 1));
+        Assert.Equal(42, plan.EnergyKwh(instance), 6);
+    }
+
+    [Fact]
+    public void Moves_no_car_inside_quiet_hours()
+    {
+        var instance = Instances.ThreeCarsOneCharger(quiet: [new PeriodRange(2, 6)]);
+        var plan = ChargingAlgorithms.Get("in-turn").Solve(instance, Budget);
+
+        foreach (var session in plan.Sessions.Where(s => s.Turn is not null))
+        {
+            var request = instance.Requests.Single(r => r.Id == session.RequestId);
+            Assert.True(session.Turn!.StartPeriod == request.ArrivalPeriod || !instance.IsQuietBoundary(session.Turn.StartPeriod));
+            Assert.True(session.Turn.EndPeriod == request.DeparturePeriod || !instance.IsQuietBoundary(session.Turn.EndPeriod));
+        }
+        // a before the quiet hours, then b holds the charger through them: two cars fully served at best.
+        Assert.True(plan.EnergyKwh(instance) >= 28 - 1e-6);
+    }
+
+    [Fact]
+    public void Keeps_a_started_turn_when_re_planning()
+    {
+        var instance = Instances.ThreeCarsOneCharger();
+        var first = ChargingAlgorithms.Get("in-turn").Solve(instance, Budget);
+        var startedFirst = first.Sessions.Where(s => s.Turn is not null).MinBy(s => s.Turn!.StartPeriod)!;
+
+        var replanned = ChargingReplan.KeepStartedTurns(instance, first, nowPeriod: 1);
+        var second = ChargingAlgorithms.Get("in-turn").Solve(replanned, Budget with { Previous = first });
+
+        Assert.Equal(startedFirst.Turn, second.Session(startedFirst.RequestId)!.Turn);
+        Assert.Single(replanned.FixedTurns!);
+    }
+
+    [Fact]
+    public void Pins_a_plugged_in_car_to_its_charger()
+    {
+        var instance = new ChargingInstance(Instances.Evening, 60, 4, [new ChargerSpec("C1", 7), new ChargerSpec("C2", 7)], 14,
+        [
+            new ChargingRequest("plugged", 0, 4, 7, 7, "C2"),
+            new ChargingRequest("free", 0, 4, 7, 7),
+        ]);
+        var plan = ChargingAlgorithms.Get("in-turn").Solve(instance, Budget);
+
+        Assert.Equal("C2", plan.Session("plugged")!.Turn!.ChargerId);
+        Assert.Equal(14, plan.EnergyKwh(instance), 6);
+    }
+
+    [Fact]
+    public void Online_rate_allocation_reaches_the_offline_optimum_on_plugged_cars()
+    {
+        var instance = Instances.TwoPluggedCars();
+        var online = ChargingAlgorithms.Get("online").Solve(instance, Budget);
+
+        Assert.Equal(24, online.EnergyKwh(instance), 6);
+        Assert.All(Enumerable.Range(0, 4), t => Assert.True(online.Sessions.Sum(s => s.PowerKw[t]) <= 10 + 1e-9));
+    }
+}

@@ -1,0 +1,106 @@
+using FsCheck.Xunit;
+using Parking.Planning.Charging;
+
+namespace Parking.Planning.Tests.Charging;
+
+/// <summary>
+/// Invariants of every planner on small random instances (a seed drawn by FsCheck picks the instance): power
+/// within site, charger and vehicle limits and inside the car's window; turns that never overlap on a charger,
+/// changeover included, and never move a car inside quiet hours; never more than requested or than the bound;
+/// and in-turn at least as fair (least share) as every baseline.
+/// </summary>
+public class PlanPropertyTests
+{
+    private const double Tolerance = 1e-6;
+    private static readonly SolveOptions Budget = new(TimeSpan.FromSeconds(1), Workers: 2);
+
+    [Property(MaxTest = 25)]
+    public bool Turn_plans_respect_every_limit(int seed)
+    {
+        var instance = RandomInstance(seed, plugged: false);
+        return ChargingAlgorithms.All.All(a => Respects(instance, a.Solve(instance, Budget)));
+    }
+
+    [Property(MaxTest = 25)]
+    public bool Rate_plans_respect_every_limit(int seed)
+    {
+        var instance = RandomInstance(seed, plugged: true);
+        return ChargingAlgorithms.All.All(a => Respects(instance, a.Solve(instance, Budget)));
+    }
+
+    [Property(MaxTest = 25)]
+    public bool In_turn_is_at_least_as_fair_as_every_baseline(int seed)
+    {
+        var instance = RandomInstance(seed, plugged: false);
+        var inTurn = ChargingMetrics.Compute(instance, ChargingAlgorithms.Get("in-turn").Solve(instance, Budget), 0).LeastShare;
+        return ChargingAlgorithms.Baselines.All(b =>
+            ChargingMetrics.Compute(instance, b.Solve(instance, Budget), 0).LeastShare <= inTurn + 1e-4);
+    }
+
+    internal static ChargingInstance RandomInstance(int seed, bool plugged)
+    {
+        var random = new Random(seed);
+        var periods = random.Next(4, 11);
+        var count = random.Next(1, 7);
+        double[] kws = [3.7, 7, 11, 22];
+        var chargers = Enumerable.Range(0, plugged ? count : random.Next(1, 4))
+            .Select(c => new ChargerSpec($"C{c}", kws[random.Next(0, 3)])).ToList();
+        var requests = Enumerable.Range(0, count).Select(i =>
+        {
+            var arrival = random.Next(0, periods);
+            var departure = random.Next(arrival + 1, periods + 1);
+            return new ChargingRequest($"r{i}", arrival, departure, Math.Round(random.NextDouble() * 30, 1),
+                kws[random.Next(0, 4)], plugged ? $"C{i}" : null);
+        }).ToList();
+        var quietStart = random.Next(0, periods);
+        return new ChargingInstance(Instances.Evening, random.Next(0, 2) == 0 ? 60 : 30, periods, chargers,
+            Math.Round(3 + random.NextDouble() * 20, 1), requests,
+            PricePerKwh: random.Next(0, 2) == 0 ? null : [.. Enumerable.Range(0, periods).Select(t => t < periods / 2 ? 0.6 : 0.3)],
+            ChangeoverPeriods: random.Next(0, 2),
+            QuietPeriods: random.Next(0, 2) == 0 ? null : [new PeriodRange(quietStart, random.Next(quietStart, periods + 1))]);
+    }
+
+    internal static bool Respects(ChargingInstance instance, ChargingPlan plan)
+    {
+        var hours = instance.PeriodHours;
+        var bound = OfflineOptimum.UpperBoundKwh(instance);
+        if (plan.EnergyKwh(instance) > bound + Tolerance) return false;
+        for (var t = 0; t < instance.Periods; t++)
+            if (plan.Sessions.Sum(s => s.PowerKw[t]) > instance.CapacityKw(t) + Tolerance) return false;
+        var turnsByCharger = new Dictionary<string, List<ChargingTurn>>();
+        foreach (var request in instance.Requests)
+        {
+            var session = plan.Session(request.Id);
+            if (session is null) return false;
+            if (session.EnergyKwh(hours) > request.EnergyKwh + Tolerance) return false;
+            var limit = instance.MaxPowerKw(request);
+            if (session.Turn is { } turn)
+            {
+                limit = Math.Min(request.MaxKw, instance.Charger(turn.ChargerId)!.MaxKw);
+                if (turn.StartPeriod < request.ArrivalPeriod || turn.EndPeriod > request.DeparturePeriod || turn.StartPeriod >= turn.EndPeriod)
+                    return false;
+                if ((turn.StartPeriod != request.ArrivalPeriod && instance.IsQuietBoundary(turn.StartPeriod))
+                    || (turn.EndPeriod != request.DeparturePeriod && instance.IsQuietBoundary(turn.EndPeriod)))
+                    return false;
+                if (request.PluggedChargerId is { } plugged && plugged != turn.ChargerId) return false;
+                if (!turnsByCharger.TryGetValue(turn.ChargerId, out var list)) turnsByCharger[turn.ChargerId] = list = [];
+                list.Add(turn);
+            }
+            for (var t = 0; t < instance.Periods; t++)
+            {
+                var kw = session.PowerKw[t];
+                if (kw < -Tolerance || kw > limit + Tolerance) return false;
+                var inside = session.Turn is { } tr ? t >= tr.StartPeriod && t < tr.EndPeriod
+                    : t >= request.ArrivalPeriod && t < request.DeparturePeriod;
+                if (!inside && kw > Tolerance) return false;
+            }
+        }
+        foreach (var turns in turnsByCharger.Values)
+        {
+            var ordered = turns.OrderBy(t => t.StartPeriod).ToList();
+            for (var k = 1; k < ordered.Count; k++)
+                if (ordered[k].StartPeriod < ordered[k - 1].EndPeriod + instance.ChangeoverPeriods) return false;
+        }
+        return true;
+    }
+}
