@@ -33,4 +33,7 @@ public interface IParkingClient
 
     /// <summary>A watched charging area changed (staff): its chargers and turns as they are now.</summary>
     Task ChargingAreaChanged(ChargingPlanDto area);
+
+    /// <summary>One of your bookings broke (its window was withdrawn, or the car before overstays): where you were moved, if anywhere.</summary>
+    Task DriverNotice(DriverNoticeDto notice);
 }

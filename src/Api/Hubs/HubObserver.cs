@@ -21,6 +21,9 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         ChargingAreaChangedPush area => hub.Clients
             .Group(ParkingHubServer.ChargingAreaGroup(area.Area.CompoundId, area.Area.Definition.AreaId))
             .ChargingAreaChanged(area.Area.ToPlanDto()),
+        DriverNoticePush notice => hub.Clients
+            .Group(ParkingHubServer.UserGroup(notice.CompoundId, notice.ResidentId))
+            .DriverNotice(notice.ToDto()),
         _ => Task.CompletedTask,
     };
 }
