@@ -21,4 +21,7 @@ public interface IParkingClient
     Task LotChanged(LotChangeDto change);
 
     Task ReservationChanged(ReservationDto reservation);
+
+    /// <summary>One of your bookings broke (its window was withdrawn, or the car before overstays): where you were moved, if anywhere.</summary>
+    Task DriverNotice(DriverNoticeDto notice);
 }

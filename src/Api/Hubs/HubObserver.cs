@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Parking.Api.Endpoints;
 using Parking.Grains.Notifications;
 
 namespace Parking.Api.Hubs;
@@ -14,6 +15,9 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         ReservationChangedPush changed => hub.Clients
             .Group(ParkingHubServer.UserGroup(changed.Reservation.CompoundId, changed.Reservation.ResidentId))
             .ReservationChanged(changed.Reservation.ToDto()),
+        DriverNoticePush notice => hub.Clients
+            .Group(ParkingHubServer.UserGroup(notice.CompoundId, notice.ResidentId))
+            .DriverNotice(notice.ToDto()),
         _ => Task.CompletedTask,
     };
 }
