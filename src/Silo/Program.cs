@@ -14,9 +14,11 @@ builder.AddParkingOrleans();
 builder.AddParkingApi();
 builder.AddParkingTelemetry();
 builder.AddDemoCompound();
+builder.AddParkingWeb();
 
 var app = builder.Build();
 app.MapParkingApi();
+app.MapParkingWeb();
 app.AnnounceAddresses();
 await app.RunAsync();
 return 0;
