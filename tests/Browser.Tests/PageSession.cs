@@ -78,7 +78,7 @@ public sealed class PageSession : IAsyncDisposable
             "committee" => "committee",
             _ => "driver",
         };
-        await Page.WaitForURLAsync($"**/{home}");
+        await Page.WaitForURLAsync($"**/{home}", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await Page.Locator("h1").WaitForAsync();
     }
 
