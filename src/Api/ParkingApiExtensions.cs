@@ -22,6 +22,7 @@ public static class ParkingApiExtensions
     {
         var services = builder.Services;
         services.AddOptions<ReservationPolicy>().BindConfiguration(ReservationPolicy.SectionName);
+        services.AddOptions<Parking.Domain.Charging.ChargingPolicy>().BindConfiguration(Parking.Domain.Charging.ChargingPolicy.SectionName);
         services.AddOptions<Parking.Domain.Sharing.SharingPolicy>().BindConfiguration(Parking.Domain.Sharing.SharingPolicy.SectionName);
         services.AddOptions<Parking.Domain.Credits.CreditPolicy>().BindConfiguration(Parking.Domain.Credits.CreditPolicy.SectionName);
         services.AddOptions<Parking.Domain.Sharing.VisitorPolicy>().BindConfiguration(Parking.Domain.Sharing.VisitorPolicy.SectionName);
@@ -72,6 +73,7 @@ public static class ParkingApiExtensions
         compound.MapReservationEndpoints();
         compound.MapLotEndpoints();
         compound.MapReportEndpoints();
+        compound.MapChargingEndpoints();
         compound.MapSharingEndpoints();
         compound.MapCreditEndpoints();
         compound.MapVisitorEndpoints();

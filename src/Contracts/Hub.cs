@@ -10,6 +10,12 @@ public static class ParkingHub
 
     /// <summary>Server method: stop watching a lot.</summary>
     public const string UnwatchLot = nameof(UnwatchLot);
+
+    /// <summary>Server method (staff): start watching a charging area; returns its current <see cref="ChargingPlanDto"/>.</summary>
+    public const string WatchChargingArea = nameof(WatchChargingArea);
+
+    /// <summary>Server method: stop watching a charging area.</summary>
+    public const string UnwatchChargingArea = nameof(UnwatchChargingArea);
 }
 
 /// <summary>
@@ -21,6 +27,12 @@ public interface IParkingClient
     Task LotChanged(LotChangeDto change);
 
     Task ReservationChanged(ReservationDto reservation);
+
+    /// <summary>Something about one of your charging requests: a turn planned or moved, plug in now, move the car...</summary>
+    Task ChargingNotice(ChargingNoticeDto notice);
+
+    /// <summary>A watched charging area changed (staff): its chargers and turns as they are now.</summary>
+    Task ChargingAreaChanged(ChargingPlanDto area);
 
     /// <summary>One of your bookings broke (its window was withdrawn, or the car before overstays): where you were moved, if anywhere.</summary>
     Task DriverNotice(DriverNoticeDto notice);

@@ -14,9 +14,12 @@ builder.AddParkingOrleans();
 builder.AddParkingApi();
 builder.AddParkingTelemetry();
 builder.AddDemoCompound();
+builder.AddSimulatedChargers();
+builder.AddParkingWeb();
 
 var app = builder.Build();
 app.MapParkingApi();
+app.MapParkingWeb();
 app.AnnounceAddresses();
 await app.RunAsync();
 return 0;

@@ -15,6 +15,12 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         ReservationChangedPush changed => hub.Clients
             .Group(ParkingHubServer.UserGroup(changed.Reservation.CompoundId, changed.Reservation.ResidentId))
             .ReservationChanged(changed.Reservation.ToDto()),
+        ChargingNoticePush charging => hub.Clients
+            .Group(ParkingHubServer.UserGroup(charging.Notice.Request.CompoundId, charging.Notice.Request.ResidentId))
+            .ChargingNotice(charging.Notice.ToDto()),
+        ChargingAreaChangedPush area => hub.Clients
+            .Group(ParkingHubServer.ChargingAreaGroup(area.Area.CompoundId, area.Area.Definition.AreaId))
+            .ChargingAreaChanged(area.Area.ToPlanDto()),
         DriverNoticePush notice => hub.Clients
             .Group(ParkingHubServer.UserGroup(notice.CompoundId, notice.ResidentId))
             .DriverNotice(notice.ToDto()),
