@@ -69,6 +69,7 @@ public static class ParkingApiExtensions
         compound.MapReservationEndpoints();
         compound.MapLotEndpoints();
         compound.MapReportEndpoints();
+        compound.MapShelterEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)

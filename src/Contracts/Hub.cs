@@ -10,6 +10,12 @@ public static class ParkingHub
 
     /// <summary>Server method: stop watching a lot.</summary>
     public const string UnwatchLot = nameof(UnwatchLot);
+
+    /// <summary>Server method (staff): start watching an e-bike shelter; returns its current <see cref="ShelterDto"/>.</summary>
+    public const string WatchShelter = nameof(WatchShelter);
+
+    /// <summary>Server method: stop watching a shelter.</summary>
+    public const string UnwatchShelter = nameof(UnwatchShelter);
 }
 
 /// <summary>
@@ -21,4 +27,13 @@ public interface IParkingClient
     Task LotChanged(LotChangeDto change);
 
     Task ReservationChanged(ReservationDto reservation);
+
+    /// <summary>A watched shelter changed (staff who called WatchShelter).</summary>
+    Task ShelterChanged(ShelterDto shelter);
+
+    /// <summary>One of your shelter sessions started or ended, and why.</summary>
+    Task ShelterSessionChanged(ShelterSessionDto session);
+
+    /// <summary>A shelter's alarm was raised or cleared: to the compound's staff, and to the drivers whose sessions it cut.</summary>
+    Task ShelterAlarm(ShelterAlarmDto alarm);
 }
