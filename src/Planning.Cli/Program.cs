@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Parking.Planning.Cli;
 
 var root = new RootCommand("Parking planners on instance files: in-turn charging and shared-parking rounds.");
+root.Subcommands.Add(ChargingCommand.Create());
+root.Subcommands.Add(SharingCommand.Create());
 return await root.Parse(args).InvokeAsync();

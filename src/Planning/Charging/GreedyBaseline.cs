@@ -25,6 +25,12 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
 
     public BaselineRule Rule => rule;
 
+    /// <summary>
+    /// Turn mode only: a car starts only when its full power (car and charger) fits under the site capacity left
+    /// until it leaves, and then draws it for its whole turn, as CP-SAT's turns do; used to seed in-turn.
+    /// </summary>
+    internal bool ConstantPower { get; init; }
+
     public ChargingPlan Solve(ChargingInstance instance, SolveOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
@@ -113,6 +119,8 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
         }
         var isFixed = new HashSet<int>(fixedTurns.Select(f => index[f.RequestId]));
         long PerPeriod(int i, int c) => EnergyUnits.PeriodWh(Math.Min(requests[i].MaxKw, chargers[c].MaxKw), instance.PeriodHours);
+        long DemandW(int i, int c) => (long)Math.Floor(Math.Max(0, Math.Min(requests[i].MaxKw, chargers[c].MaxKw)) * 1000);
+        var capacityW = Enumerable.Range(0, instance.Periods).Select(t => (long)Math.Floor(instance.CapacityKw(t) * 1000)).ToArray();
         var totalSlots = (long)chargers.Count * instance.Periods;
         var quantum = (int)Math.Max(1, totalSlots / Math.Max(1, requests.Count));
 
@@ -154,15 +162,21 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
                     if (best < 0 || PerPeriod(i, c) > PerPeriod(i, best)) best = c;
                 }
                 if (best < 0) continue;
+                if (ConstantPower)
+                {
+                    var drawn = Enumerable.Range(0, chargers.Count).Where(c => occupant[c] >= 0).Sum(c => DemandW(occupant[c], c));
+                    var least = Enumerable.Range(t, requests[i].DeparturePeriod - t).Min(u => capacityW[u]);
+                    if (drawn + DemandW(i, best) > least) continue;
+                }
                 occupant[best] = i;
                 turnStart[best] = t;
                 hadTurn[i] = true;
             }
-            var site = EnergyUnits.PeriodWh(instance.CapacityKw(t), instance.PeriodHours);
+            var site = ConstantPower ? long.MaxValue : EnergyUnits.PeriodWh(instance.CapacityKw(t), instance.PeriodHours);
             var charging = Enumerable.Range(0, chargers.Count).Where(c => occupant[c] >= 0)
                 .OrderBy(c => Priority(instance, occupant[c], t, remaining[occupant[c]], PerPeriod(occupant[c], c)))
                 .ThenBy(c => occupant[c]).ToList();
-            if (rule == BaselineRule.RoundRobin)
+            if (rule == BaselineRule.RoundRobin && !ConstantPower)
             {
                 var perPeriod = new long[requests.Count];
                 foreach (var c in charging) perPeriod[occupant[c]] = PerPeriod(occupant[c], c);

@@ -18,7 +18,8 @@ namespace Parking.Planning.Charging;
 /// <para>
 /// Objectives are solved in stages, each fixing the previous optimum as a bound and starting from its solution:
 /// (1) the least-served driver's share of their need (in ‰), (2) energy delivered, (3) cost under time-of-use
-/// prices, then moves (cost weighted above moves). The budget is split 45 % / 35 % / the rest. The plan is
+/// prices, then moves (cost weighted above moves). 90 % of what is left of the budget after the baselines and the
+/// model are built is split 45 % / 35 % / the rest; the other 10 % is kept for turning the solution into a plan. The plan is
 /// compared with the best greedy baseline, which also seeds the first stage (or the previous plan, when
 /// re-planning); the better plan by the same order is returned, the baseline with status Fallback.
 /// </para>
@@ -36,8 +37,12 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         if (instance.Requests.Count == 0)
             return baseline with { Algorithm = Name, Status = PlanStatus.Optimal, SolveTime = clock.Elapsed };
         var model = new TurnModel(instance);
-        var hint = options.Previous is { } previous && previous.Sessions.Any(s => s.Turn is not null) ? previous : baseline;
-        var solved = model.Solve(hint, options.TimeLimit - clock.Elapsed, options.Workers, cancellationToken);
+        var hint = options.Previous is { } previous && previous.Sessions.Any(s => s.Turn is not null)
+            ? previous
+            : ChargingAlgorithms.Baselines.OfType<GreedyBaseline>()
+                .Select(b => new GreedyBaseline(b.Name, b.Rule) { ConstantPower = true }.Solve(instance, options, cancellationToken))
+                .OrderByDescending(p => Rank(instance, p)).First();
+        var solved = model.Solve(hint, (options.TimeLimit - clock.Elapsed) * 0.9, options.Workers, cancellationToken);
         if (solved is null)
             return baseline with { Algorithm = Name, Status = PlanStatus.Fallback, SolveTime = clock.Elapsed };
         var plan = solved with { Algorithm = Name, SolveTime = clock.Elapsed };
@@ -62,6 +67,9 @@ public sealed class InTurnCpSat : IChargingAlgorithm
 
     private sealed class Turn(int request, int charger, int @class, IntVar start, IntVar end, IntVar size, BoolVar present, IntVar energy)
     {
+        public IntVar? StartCost { get; init; }
+        public IntVar? EndCost { get; init; }
+        public long NeedWh { get; init; }
         public int Request => request;
         public int Class => @class;
         public int Charger => charger;
@@ -84,6 +92,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         private readonly IntVar _leastShare;
         private readonly LinearExpr _cost;
         private readonly LinearExpr _moves;
+        private long[] _prefix = [];
 
         public TurnModel(ChargingInstance instance)
         {
@@ -148,6 +157,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                     var demandW = (long)Math.Floor(Math.Max(0, kw) * 1000);
                     var name = $"r{i}c{cls}";
                     IntVar start, end, size;
+                    IntVar? startCost = null, endCost = null;
                     BoolVar present = _model.NewBoolVar($"{name}x");
                     if (fixedTurn is not null)
                     {
@@ -174,15 +184,15 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                     _model.Add(energy <= needWh * present);
                     if (hasPrices)
                     {
-                        var startCost = _model.NewIntVar(0, prefix[periods], $"{name}qs");
-                        var endCost = _model.NewIntVar(0, prefix[periods], $"{name}qe");
+                        startCost = _model.NewIntVar(0, prefix[periods], $"{name}qs");
+                        endCost = _model.NewIntVar(0, prefix[periods], $"{name}qe");
                         _model.AddElement(start, prefix, startCost);
                         _model.AddElement(end, prefix, endCost);
                         costTerms.Add((endCost - startCost) * (demandW / 100));
                     }
                     parts.Add(energy);
                     presences.Add(present);
-                    _turns.Add(new Turn(i, c, cls, start, end, size, present, energy) { WhPerPeriod = whPerPeriod, Fixed = fixedTurn is not null });
+                    _turns.Add(new Turn(i, c, cls, start, end, size, present, energy) { WhPerPeriod = whPerPeriod, Fixed = fixedTurn is not null, StartCost = startCost, EndCost = endCost, NeedWh = needWh });
                 }
                 _model.AddAtMostOne(presences);
                 _delivered[i] = _model.NewIntVar(0, needWh, $"r{i}wh");
@@ -195,6 +205,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 foreach (var interval in classIntervals[cls]) chargersOfClass.AddDemand(interval, 1);
             }
             _cost = LinearExpr.Sum(costTerms);
+            _prefix = prefix;
             _moves = LinearExpr.Sum(_turns.Select(t => t.Present));
         }
 
@@ -246,11 +257,14 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             return ToPlan(best, allOptimal ? PlanStatus.Optimal : PlanStatus.Feasible, boundKwh);
         }
 
+        // Probing and symmetry detection took most of a 10 s budget at 300 requests without helping the search.
+        private const string SearchParameters = "cp_model_probing_level:0 symmetry_level:0";
+
         private sealed record Values(long LeastShare, long[] Delivered, (int Turn, long Start, long End)[] Turns, double Bound);
 
         private (CpSolverStatus Status, Values? Values) Run(TimeSpan limit, int workers, CancellationToken cancellationToken)
         {
-            using var solver = new CpSolver { StringParameters = CpSatParameters.For(limit, workers) };
+            using var solver = new CpSolver { StringParameters = CpSatParameters.For(limit, workers, SearchParameters) };
             using var registration = cancellationToken.Register(solver.StopSearch);
             var status = solver.Solve(_model);
             if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) return (status, null);
@@ -260,40 +274,65 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 solver.Value(_leastShare), [.. _delivered.Select(d => solver.Value(d))], turns, solver.BestObjectiveBound));
         }
 
-        private void UseAsHint(Values values)
-        {
-            _model.ClearHints();
-            var chosen = values.Turns.ToDictionary(t => t.Turn);
-            for (var k = 0; k < _turns.Count; k++)
-            {
-                var turn = _turns[k];
-                if (turn.Fixed) continue;
-                var arrival = _instance.Requests[turn.Request].ArrivalPeriod;
-                var (start, end) = chosen.TryGetValue(k, out var c) ? (c.Start, c.End) : (arrival, arrival);
-                _model.AddHint(turn.Present, chosen.ContainsKey(k));
-                _model.AddHint(turn.Start, start);
-                _model.AddHint(turn.End, end);
-                _model.AddHint(turn.Size, end - start);
-            }
-        }
+        private void UseAsHint(Values values) =>
+            Hint(values.Turns.ToDictionary(t => t.Turn, t => (t.Start, t.End)));
 
         private void AddHints(ChargingPlan plan)
         {
             var byRequest = plan.Sessions.Where(s => s.Turn is not null).ToDictionary(s => s.RequestId, s => s.Turn!);
+            var chosen = new Dictionary<int, (long, long)>();
             for (var k = 0; k < _turns.Count; k++)
             {
                 var turn = _turns[k];
-                if (turn.Fixed) continue;
                 var request = _instance.Requests[turn.Request];
-                var present = byRequest.TryGetValue(request.Id, out var t)
+                if (turn.Fixed)
+                {
+                    chosen[k] = (0, 0);
+                    continue;
+                }
+                if (byRequest.TryGetValue(request.Id, out var t)
                     && _classes[turn.Class].Any(c => _instance.Chargers[c].Id == t.ChargerId)
-                    && t.StartPeriod >= request.ArrivalPeriod && t.EndPeriod <= request.DeparturePeriod && t.EndPeriod > t.StartPeriod;
-                var (start, end) = present ? (t!.StartPeriod, t.EndPeriod) : (request.ArrivalPeriod, request.ArrivalPeriod);
-                _model.AddHint(turn.Present, present);
-                _model.AddHint(turn.Start, start);
-                _model.AddHint(turn.End, end);
-                _model.AddHint(turn.Size, end - start);
+                    && t.StartPeriod >= request.ArrivalPeriod && t.EndPeriod <= request.DeparturePeriod && t.EndPeriod > t.StartPeriod)
+                    chosen[k] = (t.StartPeriod, t.EndPeriod);
             }
+            Hint(chosen);
+        }
+
+        /// <summary>A complete hint (every variable), so that CP-SAT can start from it as it is.</summary>
+        private void Hint(Dictionary<int, (long Start, long End)> chosen)
+        {
+            _model.ClearHints();
+            var delivered = new long[_delivered.Length];
+            for (var k = 0; k < _turns.Count; k++)
+            {
+                var turn = _turns[k];
+                var present = chosen.TryGetValue(k, out var c);
+                var arrival = _instance.Requests[turn.Request].ArrivalPeriod;
+                var (start, end) = turn.Fixed
+                    ? (turn.Start.Domain.Min(), turn.End.Domain.Min())
+                    : present ? (c.Start, c.End) : (arrival, arrival);
+                present |= turn.Fixed;
+                var energy = present ? Math.Min(turn.NeedWh, turn.WhPerPeriod * (end - start)) : 0;
+                delivered[turn.Request] += energy;
+                if (!turn.Fixed)
+                {
+                    _model.AddHint(turn.Present, present);
+                    _model.AddHint(turn.Start, start);
+                    _model.AddHint(turn.End, end);
+                    _model.AddHint(turn.Size, end - start);
+                }
+                _model.AddHint(turn.Energy, energy);
+                if (turn.StartCost is not null) _model.AddHint(turn.StartCost, _prefix[start]);
+                if (turn.EndCost is not null) _model.AddHint(turn.EndCost, _prefix[end]);
+            }
+            var least = 1000L;
+            for (var i = 0; i < delivered.Length; i++)
+            {
+                _model.AddHint(_delivered[i], delivered[i]);
+                var need = EnergyUnits.Wh(_instance.Requests[i].EnergyKwh);
+                if (need > 0) least = Math.Min(least, 1000 * delivered[i] / need);
+            }
+            _model.AddHint(_leastShare, least);
         }
 
         private ChargingPlan ToPlan(Values values, PlanStatus status, double? boundKwh)

@@ -216,7 +216,9 @@ internal static class SharingModel
         return picks;
     }
 
+    // A month has ~10^5 literals: full presolve (symmetry, probing) alone took most of a 15 s budget on a
+    // loaded two-core machine before the hinted solution was even loaded, so it is kept light.
     private static string Parameters(SharingSolveOptions options, TimeSpan limit) => string.Create(
         CultureInfo.InvariantCulture,
-        $"max_time_in_seconds:{Math.Max(0.01, limit.TotalSeconds):0.###} num_workers:{Math.Max(1, options.Workers)} random_seed:{options.RandomSeed}");
+        $"max_time_in_seconds:{Math.Max(0.01, limit.TotalSeconds):0.###} num_workers:{Math.Max(1, options.Workers)} random_seed:{options.RandomSeed} symmetry_level:0 cp_model_probing_level:0 max_presolve_iterations:1");
 }
