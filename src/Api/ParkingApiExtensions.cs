@@ -22,6 +22,7 @@ public static class ParkingApiExtensions
     {
         var services = builder.Services;
         services.AddOptions<ReservationPolicy>().BindConfiguration(ReservationPolicy.SectionName);
+        services.AddOptions<Parking.Domain.Sharing.SharingPolicy>().BindConfiguration(Parking.Domain.Sharing.SharingPolicy.SectionName);
         services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
@@ -70,6 +71,7 @@ public static class ParkingApiExtensions
         compound.MapLotEndpoints();
         compound.MapReportEndpoints();
         compound.MapShelterEndpoints();
+        compound.MapSharingEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)

@@ -36,4 +36,7 @@ public interface IParkingClient
 
     /// <summary>A shelter's alarm was raised or cleared: to the compound's staff, and to the drivers whose sessions it cut.</summary>
     Task ShelterAlarm(ShelterAlarmDto alarm);
+
+    /// <summary>One of your bookings broke (its window was withdrawn, or the car before overstays): where you were moved, if anywhere.</summary>
+    Task DriverNotice(DriverNoticeDto notice);
 }

@@ -1,6 +1,9 @@
 using Parking.Api.Endpoints;
 using Parking.Domain.Layout;
+using Microsoft.Extensions.Options;
+using Parking.Domain;
 using Parking.Domain.Seeding;
+using Parking.Domain.Sharing;
 using Parking.Grains;
 
 namespace Parking.Silo;
@@ -33,7 +36,12 @@ public static class DemoCompoundHosting
 /// Loads the demo compound when the silo starts, before the web server takes requests. A compound that
 /// already has a layout (durable storage, second silo) is left as it is.
 /// </summary>
-public sealed partial class DemoCompoundSeeder(IGrainFactory grains, SeedOptions options, ILogger<DemoCompoundSeeder> logger) : IHostedService
+public sealed partial class DemoCompoundSeeder(
+    IGrainFactory grains,
+    SeedOptions options,
+    IOptions<SharingPolicy> sharing,
+    ParkingClock time,
+    ILogger<DemoCompoundSeeder> logger) : IHostedService
 {
     private const int Parallelism = 64;
 
@@ -52,10 +60,19 @@ public sealed partial class DemoCompoundSeeder(IGrainFactory grains, SeedOptions
         }
 
         var spaces = layout.Lots.SelectMany(l => l.Spaces);
+        var demoSharing = DemoSharing.PlanFor(time.GetUtcNow(), sharing.Value);
         await Parallel.ForEachAsync(
             spaces,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (space, _) => await grains.Space(space.CompoundId, space.SpaceId).Configure(space));
+            async (space, _) =>
+            {
+                var grain = grains.Space(space.CompoundId, space.SpaceId);
+                await grain.Configure(space);
+                if (demoSharing is not null && space.Ownership == SpaceOwnership.Private)
+                {
+                    await grain.PublishSharing(demoSharing, new SharingPublisher("seed", space.OwnerHouseholdId));
+                }
+            });
         LogSeeded(layout.CompoundId, layout.Buildings.Count, layout.Households.Count, layout.Lots.Count, layout.SpaceCount);
     }
 

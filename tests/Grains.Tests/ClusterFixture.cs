@@ -27,6 +27,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
         await Grains.Compound(CompoundId).InitializeLayout(Layout);
         await Task.WhenAll(Layout.Lots.SelectMany(l => l.Spaces).Select(s => Grains.Space(s.CompoundId, s.SpaceId).Configure(s)));
+
+        // As the demo seed: private spaces shared round the clock, so tests may book any space.
+        var sharing = Parking.Domain.Sharing.DemoSharing.PlanFor(Clock.GetUtcNow(), new Parking.Domain.Sharing.SharingPolicy())!;
+        await Task.WhenAll(Layout.Lots.SelectMany(l => l.Spaces).Where(s => s.Ownership == SpaceOwnership.Private)
+            .Select(s => Grains.Space(s.CompoundId, s.SpaceId).PublishSharing(sharing, new SharingPublisher("seed", s.OwnerHouseholdId))));
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();

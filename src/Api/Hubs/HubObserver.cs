@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Parking.Api.Endpoints;
 using Parking.Grains.Notifications;
 
 namespace Parking.Api.Hubs;
@@ -23,6 +24,9 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         ShelterAlarmPush alarm => hub.Clients
             .Groups([ParkingHubServer.StaffGroup(alarm.CompoundId), .. alarm.Drivers.Select(d => ParkingHubServer.UserGroup(alarm.CompoundId, d))])
             .ShelterAlarm(alarm.Alarm.ToDto(alarm.CompoundId, alarm.ShelterId, alarm.Name)),
+        DriverNoticePush notice => hub.Clients
+            .Group(ParkingHubServer.UserGroup(notice.CompoundId, notice.ResidentId))
+            .DriverNotice(notice.ToDto()),
         _ => Task.CompletedTask,
     };
 }

@@ -16,9 +16,21 @@ public sealed record SpaceAvailability(
     [property: Id(4)] long Version,
     [property: Id(5)] DateTimeOffset AsOf)
 {
+    /// <summary>
+    /// For a private space, the windows its owner shares (as of <see cref="AsOf"/>, some days ahead): others
+    /// may book only inside one of them. Null for common and temporary spaces, which are always bookable.
+    /// </summary>
+    [Id(6)]
+    public IReadOnlyList<TimeWindow>? Shared { get; init; }
+
     public bool IsFreeFor(TimeWindow window)
     {
         if (OutOfService)
+        {
+            return false;
+        }
+
+        if (Shared is not null && !Shared.Any(s => s.Start <= window.Start && s.End >= window.End))
         {
             return false;
         }

@@ -1,5 +1,6 @@
 using Parking.Domain.Availability;
 using Parking.Domain.Layout;
+using Parking.Domain.Sharing;
 
 namespace Parking.Domain.Reservations;
 
@@ -15,13 +16,32 @@ public enum SpaceStatus
 /// <summary>
 /// What one wants of a space: a window for a resident's car. <see cref="RequestId"/>, when given, names
 /// the reservation the request makes, so the same request sent again returns that reservation.
+/// <see cref="HouseholdId"/> is the resident's household: it owns private spaces and pays for bookings.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ReserveCommand(
     [property: Id(0)] string ResidentId,
     [property: Id(1)] TimeWindow Window,
     [property: Id(2)] string? Plate,
-    [property: Id(3)] Guid? RequestId = null);
+    [property: Id(3)] Guid? RequestId = null,
+    [property: Id(4)] string? HouseholdId = null);
+
+/// <summary>What a new sharing plan did: the bookings it broke, and how many of them lay within the notice period.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SharingChange(
+    [property: Id(0)] SharingPlan Plan,
+    [property: Id(1)] IReadOnlyList<Reservation> Broken,
+    [property: Id(2)] int Late);
+
+/// <summary>The owner's record for one space: how often their withdrawals broke others' bookings.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SharingRecord(
+    [property: Id(0)] int Publications,
+    [property: Id(1)] int BrokenBookings,
+    [property: Id(2)] int LateBrokenBookings)
+{
+    public static readonly SharingRecord Empty = new(0, 0, 0);
+}
 
 /// <summary>
 /// The calendar of one parking space and the rules that keep it consistent: windows never overlap,
@@ -44,6 +64,16 @@ public sealed class SpaceCalendar
     [Id(3)]
     public long Version { get; set; }
 
+    /// <summary>For a private space: the hours its owner shares. Others may book it only inside them.</summary>
+    [Id(4)]
+    public SharingPlan? Sharing { get; set; }
+
+    [Id(5)]
+    public SharingRecord SharingRecord { get; set; } = SharingRecord.Empty;
+
+    /// <summary>How far ahead a snapshot lists a private space's shared windows: the booking horizon and a longest booking.</summary>
+    public static readonly TimeSpan SharedLookahead = TimeSpan.FromDays(16);
+
     public bool IsConfigured => Definition is not null;
 
     /// <summary>Defines (or redefines) the space; returns false when nothing changed.</summary>
@@ -61,6 +91,22 @@ public sealed class SpaceCalendar
 
     public Outcome<Reservation> Reserve(ReserveCommand command, ReservationPolicy policy, DateTimeOffset now, Guid unique)
     {
+        var prepared = Prepare(command, policy, now, unique, out var replayed);
+        if (prepared.IsSuccess && !replayed)
+        {
+            Add(prepared.Value!);
+        }
+
+        return prepared;
+    }
+
+    /// <summary>
+    /// Decides a reservation without making it: the reservation that <see cref="Add"/> would store, the one an
+    /// identical earlier request made (<paramref name="replayed"/>), or why not. Changes nothing.
+    /// </summary>
+    public Outcome<Reservation> Prepare(ReserveCommand command, ReservationPolicy policy, DateTimeOffset now, Guid unique, out bool replayed)
+    {
+        replayed = false;
         if (Definition is null)
         {
             return UnknownSpace();
@@ -72,6 +118,7 @@ public sealed class SpaceCalendar
             && earlier.Window == command.Window)
         {
             // The same request again (its first answer was lost): the reservation it made, unchanged.
+            replayed = true;
             return earlier;
         }
 
@@ -85,12 +132,25 @@ public sealed class SpaceCalendar
             return DomainError.Conflict("space-out-of-service", "The space is out of service.");
         }
 
+        if (Definition.Ownership == SpaceOwnership.Private)
+        {
+            if (command.HouseholdId is not null && command.HouseholdId == Definition.OwnerHouseholdId)
+            {
+                return DomainError.Conflict("own-space", "This is your household's own space: use it directly, it needs no booking.");
+            }
+
+            if (Sharing is null || !Sharing.Covers(command.Window))
+            {
+                return new DomainError(ErrorKind.Conflict, "outside-sharing-window", "A private space may be booked only inside its owner's published sharing windows.", "start");
+            }
+        }
+
         if (Reservations.Any(r => r.HeldWindow is { } held && held.Overlaps(command.Window)))
         {
             return DomainError.Conflict("space-taken", "The space is already reserved for part of that window.");
         }
 
-        var reservation = new Reservation(
+        return new Reservation(
             Reservation.NewId(Definition.SpaceId, unique),
             Definition.CompoundId,
             Definition.LotId,
@@ -103,9 +163,57 @@ public sealed class SpaceCalendar
             CheckedInAt: null,
             EndedAt: null,
             Revision: 1);
+    }
+
+    /// <summary>Stores a reservation <see cref="Prepare"/> decided, in the same turn of the space.</summary>
+    public void Add(Reservation reservation)
+    {
         Reservations.Add(reservation);
         Version++;
-        return reservation;
+    }
+
+    /// <summary>
+    /// Publishes (or replaces) the owner's sharing plan. Bookings not yet checked in that the new plan no
+    /// longer covers are broken: cancelled here, to be moved or told by the caller. A checked-in car stays.
+    /// </summary>
+    public Outcome<SharingChange> PublishSharing(SharingPlan plan, DateTimeOffset now, TimeSpan notice)
+    {
+        if (Definition is null)
+        {
+            return UnknownSpace();
+        }
+
+        if (Definition.Ownership != SpaceOwnership.Private)
+        {
+            return DomainError.Conflict("space-not-private", "Only a private space has sharing windows.");
+        }
+
+        if (plan.Validate(now) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var broken = new List<Reservation>();
+        var late = 0;
+        for (var i = 0; i < Reservations.Count; i++)
+        {
+            var reservation = Reservations[i];
+            if (reservation.Status == ReservationStatus.Reserved && !plan.Covers(reservation.Window))
+            {
+                var cancelled = reservation with { Status = ReservationStatus.Cancelled, EndedAt = now, Revision = reservation.Revision + 1 };
+                Reservations[i] = cancelled;
+                broken.Add(cancelled);
+                if (reservation.Window.Start < now + notice)
+                {
+                    late++;
+                }
+            }
+        }
+
+        Sharing = plan;
+        SharingRecord = new SharingRecord(SharingRecord.Publications + 1, SharingRecord.BrokenBookings + broken.Count, SharingRecord.LateBrokenBookings + late);
+        Version++;
+        return new SharingChange(plan, broken, late);
     }
 
     public Outcome<Reservation> Cancel(string reservationId, Actor actor, DateTimeOffset now)
@@ -280,7 +388,11 @@ public sealed class SpaceCalendar
             .ToArray();
 
     public SpaceAvailability Snapshot(DateTimeOffset now) =>
-        new(Definition!, OutOfService, HeldFrom(now), StatusAt(now), Version, now);
+        new(Definition!, OutOfService, HeldFrom(now), StatusAt(now), Version, now)
+        {
+            Shared = Definition!.Ownership != SpaceOwnership.Private ? null
+                : Sharing?.Expand(new TimeWindow(now, now + SharedLookahead)) ?? [],
+        };
 
     private Outcome<Reservation> Find(string reservationId, Actor actor)
     {

@@ -14,6 +14,18 @@ public sealed record LotChangedPush(
 [GenerateSerializer, Immutable]
 public sealed record ReservationChangedPush([property: Id(0)] Reservation Reservation) : Push;
 
+/// <summary>
+/// A driver's booking broke (<see cref="Reason"/>: <c>withdrawn</c> by the owner, or <c>overstay</c> of the car
+/// before); <see cref="Replacement"/> is where they were moved, or null when no space was free.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record DriverNoticePush(
+    [property: Id(0)] string CompoundId,
+    [property: Id(1)] string ResidentId,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] Reservation Broken,
+    [property: Id(4)] Reservation? Replacement) : Push;
+
 /// <summary>A shelter changed (a session, a meter reading, an alarm): its new picture, for staff watching it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ShelterChangedPush([property: Id(0)] Parking.Domain.Shelters.ShelterSnapshot Shelter) : Push;

@@ -33,6 +33,8 @@ public sealed class ResidentGrain(
 
     private readonly ReservationPolicy _policy = policyOptions.Value;
 
+    private CompoundUser? _profile;
+
     private ResidentState State => state.State;
 
     public async Task<Outcome<ReserveResult>> Reserve(string spaceId, TimeWindow window, string? plate, string? idempotencyKey)
@@ -68,7 +70,8 @@ public sealed class ResidentGrain(
         // With a key, the reservation id follows from it: should this grain fail after the space stored the
         // reservation, a retry with the same key finds that reservation instead of a conflict with itself.
         var requestId = idempotencyKey is null ? (Guid?)null : RequestIdFor(residentId, idempotencyKey);
-        var outcome = await GrainFactory.Space(compoundId, spaceId).Reserve(new ReserveCommand(residentId, window, plate, requestId));
+        _profile ??= await GrainFactory.Compound(compoundId).GetUser(residentId);
+        var outcome = await GrainFactory.Space(compoundId, spaceId).Reserve(new ReserveCommand(residentId, window, plate, requestId, _profile?.HouseholdId));
         if (!outcome.IsSuccess)
         {
             return outcome.Error!;

@@ -1,4 +1,19 @@
+using Parking.Domain.Sharing;
+
 namespace Parking.Grains;
+
+/// <summary>Who publishes a sharing plan: a resident and their household (the owner), or the demo seed.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SharingPublisher([property: Id(0)] string UserId, [property: Id(1)] string? HouseholdId);
+
+/// <summary>A private space's sharing as its owner and drivers see it: the plan, the owner's record, the next shared windows.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SpaceSharing(
+    [property: Id(0)] SpaceDefinition Space,
+    [property: Id(1)] SharingPlan? Plan,
+    [property: Id(2)] SharingRecord Record,
+    [property: Id(3)] IReadOnlyList<TimeWindow> Upcoming,
+    [property: Id(4)] int BrokenNow = 0);
 
 /// <summary>One parking space (key: compound/space): the single writer of its calendar.</summary>
 public interface IParkingSpaceGrain : IGrainWithStringKey
@@ -16,6 +31,15 @@ public interface IParkingSpaceGrain : IGrainWithStringKey
     Task<Outcome<Reservation>> GetReservation(string reservationId, Actor actor);
 
     Task<Outcome<bool>> SetOutOfService(bool outOfService);
+
+    /// <summary>
+    /// Publishes or replaces the owner's sharing plan (an empty plan withdraws everything). Bookings it breaks
+    /// are cancelled and handed to the sharing mover, which books the driver elsewhere or tells them.
+    /// </summary>
+    Task<Outcome<SpaceSharing>> PublishSharing(SharingPlan plan, SharingPublisher publisher);
+
+    [AlwaysInterleave]
+    Task<Outcome<SpaceSharing>> GetSharing();
 
     /// <summary>Releases reservations not checked in within the grace period; returns how many.</summary>
     Task<int> ReleaseNoShows();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Parking.Domain.History;
+using Parking.Domain.Sharing;
 using Parking.Grains.History;
 using Parking.Grains.Notifications;
 
@@ -16,6 +17,7 @@ namespace Parking.Grains.Spaces;
 public sealed partial class ParkingSpaceGrain(
     [PersistentState("space", GrainKeys.StorageName)] IPersistentState<SpaceCalendar> state,
     IOptions<ReservationPolicy> policyOptions,
+    IOptions<SharingPolicy> sharingOptions,
     ParkingClock time,
     IReservationHistory history,
     ILogger<ParkingSpaceGrain> logger) : Grain, IParkingSpaceGrain, IRemindable
@@ -24,6 +26,7 @@ public sealed partial class ParkingSpaceGrain(
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(5);
 
     private readonly ReservationPolicy _policy = policyOptions.Value;
+    private readonly SharingPolicy _sharing = sharingOptions.Value;
     private ITimer? _noShowTimer;
     private DateTimeOffset? _noShowTimerDue;
     private IGrainReminder? _reminder;
@@ -88,6 +91,49 @@ public sealed partial class ParkingSpaceGrain(
         return outOfService;
     }
 
+    public async Task<Outcome<SpaceSharing>> PublishSharing(SharingPlan plan, SharingPublisher publisher)
+    {
+        if (Calendar.Definition is not { } definition)
+        {
+            return DomainError.NotFound("space-not-found", "No such parking space.");
+        }
+
+        if (publisher.HouseholdId is null || publisher.HouseholdId != definition.OwnerHouseholdId)
+        {
+            return DomainError.Forbidden("Only the household that owns this space may publish its sharing windows.");
+        }
+
+        var now = Now;
+        var released = Calendar.ReleaseNoShows(now, _policy);
+        var outcome = Calendar.PublishSharing(plan, now, _sharing.WithdrawalNotice);
+        if (!outcome.IsSuccess)
+        {
+            if (released.Count > 0)
+            {
+                await Commit(released);
+            }
+
+            return outcome.Error!;
+        }
+
+        var change = outcome.Value!;
+        await Commit([.. released, .. change.Broken]);
+
+        // Moving a driver asks other spaces and the driver's resident grain: not from inside this turn.
+        var mover = GrainFactory.GetGrain<ISharingMoverGrain>(0);
+        foreach (var broken in change.Broken)
+        {
+            mover.MoveBroken(broken, definition.Kind, "withdrawn").Ignore();
+        }
+
+        return View(now) with { BrokenNow = change.Broken.Count };
+    }
+
+    public Task<Outcome<SpaceSharing>> GetSharing() =>
+        Task.FromResult<Outcome<SpaceSharing>>(Calendar.IsConfigured
+            ? View(Now)
+            : DomainError.NotFound("space-not-found", "No such parking space."));
+
     public async Task<int> ReleaseNoShows()
     {
         var released = Calendar.ReleaseNoShows(Now, _policy);
@@ -122,6 +168,12 @@ public sealed partial class ParkingSpaceGrain(
             }
         }
     }
+
+    private SpaceSharing View(DateTimeOffset now) => new(
+        Calendar.Definition!,
+        Calendar.Sharing,
+        Calendar.SharingRecord,
+        Calendar.Sharing?.Expand(new TimeWindow(now, now.AddDays(7))) ?? []);
 
     private async Task<Outcome<Reservation>> Change(Func<DateTimeOffset, Outcome<Reservation>> command)
     {

@@ -21,6 +21,7 @@ public sealed class HubClient : IAsyncDisposable
         Connection = connection;
         connection.On<LotChangeDto>(nameof(IParkingClient.LotChanged), Record);
         connection.On<ReservationDto>(nameof(IParkingClient.ReservationChanged), Record);
+        connection.On<DriverNoticeDto>(nameof(IParkingClient.DriverNotice), Record);
     }
 
     public HubConnection Connection { get; }
@@ -58,6 +59,8 @@ public sealed class HubClient : IAsyncDisposable
     public Task<LotChangeDto> WaitForLotChangeAsync(Func<LotChangeDto, bool> match, string what) => WaitFor(match, what);
 
     public Task<ReservationDto> WaitForReservationAsync(Func<ReservationDto, bool> match, string what) => WaitFor(match, what);
+
+    public Task<DriverNoticeDto> WaitForDriverNoticeAsync(Func<DriverNoticeDto, bool> match, string what) => WaitFor(match, what);
 
     public IReadOnlyList<T> Received<T>()
     {

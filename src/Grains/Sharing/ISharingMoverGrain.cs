@@ -1,0 +1,14 @@
+namespace Parking.Grains;
+
+/// <summary>
+/// Finds a broken booking a new home: a free space of the same kind, nearest to the driver's building, for
+/// the same window, booked for the driver; else the driver is told at once. One activation per silo.
+/// </summary>
+public interface ISharingMoverGrain : IGrainWithIntegerKey
+{
+    /// <param name="broken">The booking as its space cancelled it.</param>
+    /// <param name="kind">The kind of space the driver had.</param>
+    /// <param name="reason">Why it broke: <c>withdrawn</c> (the owner withdrew the window) or <c>overstay</c> (the space is still occupied).</param>
+    [OneWay]
+    Task MoveBroken(Reservation broken, SpaceKind kind, string reason);
+}
