@@ -27,19 +27,20 @@ internal static class SharingSuite
         Console.WriteLine();
 
         var greedy = SharingAllocator.Greedy(instance);
+        var longest = SharingAllocator.GreedyLongestFirst(instance);
         var round = SharingAllocator.Optimize(instance, new SharingSolveOptions(limit, workers, candidates, perLot));
 
-        Console.WriteLine("| metric | greedy FCFS | round (CP-SAT) |");
-        Console.WriteLine("| --- | ---: | ---: |");
-        Row("status", greedy.Status.ToString(), round.Status.ToString());
-        Row("requests served", Invariant($"{greedy.Metrics.RequestsServed} / {greedy.Metrics.Requests}"), Invariant($"{round.Metrics.RequestsServed} / {round.Metrics.Requests}"));
-        Row("hours served", Invariant($"{greedy.Metrics.HoursServed:N0} / {greedy.Metrics.HoursRequested:N0}"), Invariant($"{round.Metrics.HoursServed:N0} / {round.Metrics.HoursRequested:N0}"));
-        Row("shared supply used", Invariant($"{greedy.Metrics.SupplyUsedShare:P1}"), Invariant($"{round.Metrics.SupplyUsedShare:P1}"));
-        Row("mean walk (m)", Invariant($"{greedy.Metrics.MeanWalkMeters:0}"), Invariant($"{round.Metrics.MeanWalkMeters:0}"));
-        Row("households served", Invariant($"{greedy.Metrics.HouseholdsServed} / {greedy.Metrics.Households}"), Invariant($"{round.Metrics.HouseholdsServed} / {round.Metrics.Households}"));
-        Row("fairness (Jain over households' served share)", Invariant($"{greedy.Metrics.JainIndex:0.000}"), Invariant($"{round.Metrics.JainIndex:0.000}"));
-        Row("worst household's share", Invariant($"{greedy.Metrics.WorstHouseholdShare:P0}"), Invariant($"{round.Metrics.WorstHouseholdShare:P0}"));
-        Row("solve time (s)", Invariant($"{greedy.SolveTime.TotalSeconds:0.00}"), Invariant($"{round.SolveTime.TotalSeconds:0.00}"));
+        Console.WriteLine("| metric | greedy FCFS | greedy longest first | round (CP-SAT) |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        Row("status", greedy.Status.ToString(), longest.Status.ToString(), round.Status.ToString());
+        Row("requests served", Invariant($"{greedy.Metrics.RequestsServed} / {greedy.Metrics.Requests}"), Invariant($"{longest.Metrics.RequestsServed} / {longest.Metrics.Requests}"), Invariant($"{round.Metrics.RequestsServed} / {round.Metrics.Requests}"));
+        Row("hours served", Invariant($"{greedy.Metrics.HoursServed:N0} / {greedy.Metrics.HoursRequested:N0}"), Invariant($"{longest.Metrics.HoursServed:N0} / {longest.Metrics.HoursRequested:N0}"), Invariant($"{round.Metrics.HoursServed:N0} / {round.Metrics.HoursRequested:N0}"));
+        Row("shared supply used", Invariant($"{greedy.Metrics.SupplyUsedShare:P1}"), Invariant($"{longest.Metrics.SupplyUsedShare:P1}"), Invariant($"{round.Metrics.SupplyUsedShare:P1}"));
+        Row("mean walk (m)", Invariant($"{greedy.Metrics.MeanWalkMeters:0}"), Invariant($"{longest.Metrics.MeanWalkMeters:0}"), Invariant($"{round.Metrics.MeanWalkMeters:0}"));
+        Row("households served", Invariant($"{greedy.Metrics.HouseholdsServed} / {greedy.Metrics.Households}"), Invariant($"{longest.Metrics.HouseholdsServed} / {longest.Metrics.Households}"), Invariant($"{round.Metrics.HouseholdsServed} / {round.Metrics.Households}"));
+        Row("fairness (Jain over households' served share)", Invariant($"{greedy.Metrics.JainIndex:0.000}"), Invariant($"{longest.Metrics.JainIndex:0.000}"), Invariant($"{round.Metrics.JainIndex:0.000}"));
+        Row("worst household's share", Invariant($"{greedy.Metrics.WorstHouseholdShare:P0}"), Invariant($"{longest.Metrics.WorstHouseholdShare:P0}"), Invariant($"{round.Metrics.WorstHouseholdShare:P0}"));
+        Row("solve time (s)", Invariant($"{greedy.SolveTime.TotalSeconds:0.00}"), Invariant($"{longest.SolveTime.TotalSeconds:0.00}"), Invariant($"{round.SolveTime.TotalSeconds:0.00}"));
         Console.WriteLine();
 
         var gain = greedy.Metrics.HoursServed > 0 ? (round.Metrics.HoursServed / greedy.Metrics.HoursServed) - 1 : 0;
@@ -49,7 +50,7 @@ internal static class SharingSuite
         return 0;
     }
 
-    private static void Row(string name, string greedy, string round) => Console.WriteLine($"| {name} | {greedy} | {round} |");
+    private static void Row(string name, string greedy, string longest, string round) => Console.WriteLine($"| {name} | {greedy} | {longest} | {round} |");
 
     private static void Target(string what, bool met) => Console.WriteLine($"target {what}: {(met ? "met" : "NOT met")}");
 

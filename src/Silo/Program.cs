@@ -15,9 +15,11 @@ builder.AddParkingApi();
 builder.AddParkingTelemetry();
 builder.AddDemoCompound();
 builder.AddShelters();
+builder.AddParkingWeb();
 
 var app = builder.Build();
 app.MapParkingApi();
+app.MapParkingWeb();
 app.AnnounceAddresses();
 await app.RunAsync();
 return 0;

@@ -26,14 +26,16 @@ public sealed record SessionPlan(string RequestId, IReadOnlyList<double> PowerKw
 
 /// <summary>
 /// A plan: one <see cref="SessionPlan"/> per request, in the instance's order. <see cref="BoundKwh"/> is the
-/// algorithm's own upper bound on energy when it has one (the flow optimum, or CP-SAT's bound).
+/// algorithm's own upper bound on energy when it has one (the flow optimum, or CP-SAT's bound);
+/// <see cref="LeastShareBound"/> is CP-SAT's bound on the least-served driver's share (0..1), for in-turn.
 /// </summary>
 public sealed record ChargingPlan(
     string Algorithm,
     PlanStatus Status,
     IReadOnlyList<SessionPlan> Sessions,
     double? BoundKwh = null,
-    TimeSpan SolveTime = default)
+    TimeSpan SolveTime = default,
+    double? LeastShareBound = null)
 {
     public SessionPlan? Session(string requestId) => Sessions.FirstOrDefault(s => s.RequestId == requestId);
 

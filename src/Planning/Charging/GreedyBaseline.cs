@@ -31,6 +31,12 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
     /// </summary>
     internal bool ConstantPower { get; init; }
 
+    /// <summary>
+    /// Turn mode only: a car gives up its charger (at the next boundary outside quiet hours) once it has this share
+    /// of its need and another car is waiting, so that more cars get a turn; otherwise it keeps charging.
+    /// </summary>
+    internal double? TargetShare { get; init; }
+
     public ChargingPlan Solve(ChargingInstance instance, SolveOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
@@ -102,6 +108,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
         var wh = EnergyUnits.Empty(instance);
         var turns = new ChargingTurn?[requests.Count];
         var remaining = EnergyFlow.NeedWh(instance);
+        var need = EnergyFlow.NeedWh(instance);
         var hadTurn = new bool[requests.Count];
         var occupant = Enumerable.Repeat(-1, chargers.Count).ToArray();
         var turnStart = new int[chargers.Count];
@@ -128,13 +135,16 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
         {
             cancellationToken.ThrowIfCancellationRequested();
             var quiet = instance.IsQuietBoundary(t);
+            var anyWaiting = TargetShare is not null && Enumerable.Range(0, requests.Count).Any(i =>
+                !hadTurn[i] && remaining[i] > 0 && requests[i].ArrivalPeriod <= t && t < requests[i].DeparturePeriod);
             for (var c = 0; c < chargers.Count; c++)
             {
                 var i = occupant[c];
                 if (i < 0) continue;
                 var end = t == instance.Periods || t >= requests[i].DeparturePeriod
                     || (isFixed.Contains(i) ? t >= fixedEnd[i]
-                        : !quiet && (remaining[i] <= 0 || (rule == BaselineRule.RoundRobin && t - turnStart[c] >= quantum)));
+                        : !quiet && (remaining[i] <= 0 || (rule == BaselineRule.RoundRobin && t - turnStart[c] >= quantum)
+                            || (anyWaiting && TargetShare is { } target && remaining[i] <= need[i] * (1 - target))));
                 if (!end) continue;
                 turns[i] = new ChargingTurn(chargers[c].Id, turnStart[c], t);
                 occupant[c] = -1;

@@ -37,19 +37,33 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         if (instance.Requests.Count == 0)
             return baseline with { Algorithm = Name, Status = PlanStatus.Optimal, SolveTime = clock.Elapsed };
         var model = new TurnModel(instance);
-        var hint = options.Previous is { } previous && previous.Sessions.Any(s => s.Turn is not null)
-            ? previous
-            : ChargingAlgorithms.Baselines.OfType<GreedyBaseline>()
-                .Select(b => new GreedyBaseline(b.Name, b.Rule) { ConstantPower = true }.Solve(instance, options, cancellationToken))
+        var fromPrevious = options.Previous is { } previous && previous.Sessions.Any(s => s.Turn is not null);
+        var hint = fromPrevious
+            ? options.Previous!
+            : SeedCandidates().Select(b => b.Solve(instance, options, cancellationToken))
                 .OrderByDescending(p => Rank(instance, p)).First();
         var solved = model.Solve(hint, (options.TimeLimit - clock.Elapsed) * 0.9, options.Workers, cancellationToken);
-        if (solved is null)
-            return baseline with { Algorithm = Name, Status = PlanStatus.Fallback, SolveTime = clock.Elapsed };
+        // The seed (not a previous plan, made for another instance) and the baselines are feasible plans too:
+        // never return less than the best of them.
+        var fallback = !fromPrevious && Rank(instance, hint).CompareTo(Rank(instance, baseline)) > 0 ? hint : baseline;
+        fallback = fallback with { Algorithm = Name, Status = PlanStatus.Fallback, SolveTime = clock.Elapsed };
+        if (solved is null) return fallback;
         var plan = solved with { Algorithm = Name, SolveTime = clock.Elapsed };
-        return Rank(instance, baseline).CompareTo(Rank(instance, plan)) > 0
-            ? baseline with { Algorithm = Name, Status = PlanStatus.Fallback, SolveTime = clock.Elapsed }
-            : plan;
+        return Rank(instance, fallback).CompareTo(Rank(instance, plan)) > 0 ? fallback : plan;
     }
+
+    /// <summary>
+    /// Greedy plans CP-SAT can start from as they are (each car at constant power for its whole turn): the
+    /// baselines, and earliest-deadline-first with cars giving up their charger at a target share, so that
+    /// more drivers get a turn.
+    /// </summary>
+    private static readonly double[] TargetShares = [.. Enumerable.Range(1, 8).Select(k => k * 0.1)];
+
+    private static IEnumerable<GreedyBaseline> SeedCandidates() =>
+        ChargingAlgorithms.Baselines.OfType<GreedyBaseline>()
+            .Select(b => new GreedyBaseline(b.Name, b.Rule) { ConstantPower = true })
+            .Concat(TargetShares.Select(share =>
+                new GreedyBaseline("edf", BaselineRule.EarliestDeadlineFirst) { ConstantPower = true, TargetShare = share }));
 
     /// <summary>The best of the greedy baselines, ranked as in-turn ranks plans.</summary>
     public static ChargingPlan BestBaseline(ChargingInstance instance, CancellationToken cancellationToken = default) =>
@@ -222,6 +236,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             if (values is null) return null;
             allOptimal &= status == CpSolverStatus.Optimal;
             _model.Add(_leastShare >= values.LeastShare);
+            var leastShareBound = Math.Min(1000, values.Bound) / 1000.0;
 
             var best = values;
             if (!cancellationToken.IsCancellationRequested)
@@ -254,7 +269,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             }
             else allOptimal = false;
 
-            return ToPlan(best, allOptimal ? PlanStatus.Optimal : PlanStatus.Feasible, boundKwh);
+            return ToPlan(best, allOptimal ? PlanStatus.Optimal : PlanStatus.Feasible, boundKwh) with { LeastShareBound = leastShareBound };
         }
 
         // Probing and symmetry detection took most of a 10 s budget at 300 requests without helping the search.

@@ -5,8 +5,8 @@ namespace Parking.Planning.Charging;
 /// <summary>
 /// Online rate allocation, as a charging network must run: whenever a car arrives or leaves it re-plans the cars
 /// present (knowing only their declared departure and remaining energy, nothing of cars still to come) by a
-/// maximum flow that prefers earlier periods, and follows that plan until the next arrival or departure.
-/// Preferring early periods leaves the most room for cars not yet seen.
+/// maximum flow that prefers earlier periods (and, between cars, the one leaving first), and follows that plan until
+/// the next arrival or departure. Preferring early periods leaves the most room for cars not yet seen.
 /// </summary>
 public sealed class OnlineRateAllocation : IChargingAlgorithm
 {
@@ -34,7 +34,10 @@ public sealed class OnlineRateAllocation : IChargingAlgorithm
                 Array.Clear(wh[i], now, instance.Periods - now);
                 if (remaining[i] > 0) present.Add(i);
             }
-            var planned = EnergyFlow.Solve(instance, present, now, remaining, site, (_, t) => t - now);
+            // Earlier periods first; between cars, the one leaving first (as EDF) when not all can be served.
+            var weight = instance.Periods + 1L;
+            var planned = EnergyFlow.Solve(instance, present, now, remaining, site,
+                (i, t) => (t - now) * weight + (instance.Requests[i].DeparturePeriod - now));
             foreach (var i in present)
                 Array.Copy(planned[i], now, wh[i], now, instance.Periods - now);
         }

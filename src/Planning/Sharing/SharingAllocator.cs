@@ -19,9 +19,25 @@ public static class SharingAllocator
     }
 
     /// <summary>
+    /// Longest request first, each on the nearest space still free: not a queue anyone would call fair, but
+    /// it keeps one-offs from fragmenting the nights month-long requests need. One of the optimizer's hints,
+    /// public so benchmarks can show what CP-SAT adds on top of it.
+    /// </summary>
+    public static SharingRoundResult GreedyLongestFirst(SharingInstance instance)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var prepared = new PreparedRound(instance);
+        var picks = LongestFirstPicks(prepared);
+        return Result(prepared, SharingAlgorithm.Greedy, SharingSolveStatus.Fallback, picks, stopwatch.Elapsed);
+    }
+
+    /// <summary>
     /// The optimized round: most hours served first, then households weighted by past rounds, then the
-    /// shortest walks. Returns the best round found within the time limit, and the greedy round (status
-    /// <see cref="SharingSolveStatus.Fallback"/>) when the budget is zero or CP-SAT found nothing better in time.
+    /// shortest walks. CP-SAT starts from the better of two greedy rounds (first come first served, and
+    /// longest first) and returns the best round found within the time limit (the budget covers the whole
+    /// call). When CP-SAT finds nothing in time, the better greedy round is returned: longest first as
+    /// <see cref="SharingSolveStatus.Feasible"/> if it serves more hours, otherwise first come first served as
+    /// <see cref="SharingSolveStatus.Fallback"/>; a zero budget or a cancelled token always gives the latter.
     /// </summary>
     public static SharingRoundResult Optimize(SharingInstance instance, SharingSolveOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -34,10 +50,24 @@ public static class SharingAllocator
             return Result(prepared, SharingAlgorithm.Round, SharingSolveStatus.Fallback, greedy, stopwatch.Elapsed);
         }
 
-        var solved = SharingModel.Solve(prepared, greedy, options, stopwatch, cancellationToken);
-        if (solved is null || HoursOf(prepared, solved.Value.Picks) < HoursOf(prepared, greedy))
+        // Longest requests first packs month-long requests before one-offs fragment the nights; the better
+        // of the two greedy rounds is the hint CP-SAT starts from.
+        var longestFirst = LongestFirstPicks(prepared);
+        var hint = HoursOf(prepared, longestFirst) > HoursOf(prepared, greedy) ? longestFirst : greedy;
+        if (options.TimeLimit - stopwatch.Elapsed <= TimeSpan.Zero)
         {
+            // The greedy rounds alone used the budget up: no time is left to solve.
             return Result(prepared, SharingAlgorithm.Round, SharingSolveStatus.Fallback, greedy, stopwatch.Elapsed);
+        }
+
+        var solved = SharingModel.Solve(prepared, hint, [greedy, longestFirst], options, stopwatch, cancellationToken);
+        if (solved is null || HoursOf(prepared, solved.Value.Picks) < HoursOf(prepared, hint))
+        {
+            // The whole-round model found nothing better in time: the best round found before it, and the
+            // first-come-first-served one only if nothing beat it.
+            return HoursOf(prepared, hint) > HoursOf(prepared, greedy)
+                ? Result(prepared, SharingAlgorithm.Round, SharingSolveStatus.Feasible, hint, stopwatch.Elapsed)
+                : Result(prepared, SharingAlgorithm.Round, SharingSolveStatus.Fallback, greedy, stopwatch.Elapsed);
         }
 
         var status = solved.Value.Optimal ? SharingSolveStatus.Optimal : SharingSolveStatus.Feasible;
@@ -49,13 +79,19 @@ public static class SharingAllocator
         algorithm == SharingAlgorithm.Greedy ? Greedy(instance) : Optimize(instance, options, cancellationToken);
 
     /// <summary>Per request, the index of the supply slot it got, or -1.</summary>
-    internal static int[] GreedyPicks(PreparedRound prepared)
+    internal static int[] GreedyPicks(PreparedRound prepared) =>
+        GreedyPicks(prepared, Enumerable.Range(0, prepared.Instance.Requests.Count));
+
+    private static int[] LongestFirstPicks(PreparedRound prepared) =>
+        GreedyPicks(prepared, Enumerable.Range(0, prepared.Instance.Requests.Count).OrderByDescending(r => prepared.RequestHours[r]));
+
+    /// <summary>Greedy in the given order of requests: each takes the nearest space still free for all its windows.</summary>
+    internal static int[] GreedyPicks(PreparedRound prepared, IEnumerable<int> order)
     {
         var occupancy = new SpaceOccupancy[prepared.Instance.Supply.Count];
-        var picks = new int[prepared.Instance.Requests.Count];
-        for (var r = 0; r < picks.Length; r++)
+        var picks = Enumerable.Repeat(-1, prepared.Instance.Requests.Count).ToArray();
+        foreach (var r in order)
         {
-            picks[r] = -1;
             foreach (var s in prepared.Candidates[r])
             {
                 var taken = occupancy[s] ??= new SpaceOccupancy();

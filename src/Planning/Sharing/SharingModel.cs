@@ -17,7 +17,7 @@ internal static class SharingModel
 {
     public readonly record struct Solved(int[] Picks, bool Optimal);
 
-    public static Solved? Solve(PreparedRound prepared, int[] greedy, SharingSolveOptions options, Stopwatch stopwatch, CancellationToken cancellationToken)
+    public static Solved? Solve(PreparedRound prepared, int[] greedy, IReadOnlyList<int[]> heuristics, SharingSolveOptions options, Stopwatch stopwatch, CancellationToken cancellationToken)
     {
         var instance = prepared.Instance;
         var model = new CpModel();
@@ -28,7 +28,7 @@ internal static class SharingModel
         for (var r = 0; r < requestCount; r++)
         {
             perRequest[r] = [];
-            foreach (var (slot, walk) in CandidatesFor(prepared, r, greedy[r], options))
+            foreach (var (slot, walk) in CandidatesFor(prepared, r, [.. heuristics.Select(h => h[r])], options))
             {
                 var x = model.NewBoolVar(string.Create(CultureInfo.InvariantCulture, $"x{r}_{slot}"));
                 if (!perSlot.TryGetValue(slot, out var list))
@@ -64,8 +64,9 @@ internal static class SharingModel
         using var solver = new CpSolver();
         using var registration = cancellationToken.Register(solver.StopSearch);
 
+        // The budget covers the whole call, preparation and greedy rounds included: stage 1 gets 60% of what is left.
         model.Maximize(served);
-        solver.StringParameters = Parameters(options, total * 0.6);
+        solver.StringParameters = Parameters(options, (total - stopwatch.Elapsed) * 0.6);
         var first = solver.Solve(model);
         if (first is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
         {
@@ -131,36 +132,40 @@ internal static class SharingModel
         return new Solved(picks, false);
     }
 
-    /// <summary>The nearest candidates, no more than a few per lot, and always the greedy pick so the hint is feasible.</summary>
-    private static IEnumerable<(int Slot, int Walk)> CandidatesFor(PreparedRound prepared, int request, int greedyPick, SharingSolveOptions options)
+    /// <summary>
+    /// The nearest candidates, no more than a few per lot, and always the spaces the greedy rounds picked,
+    /// so every greedy round (and so the hint) is a solution of the model.
+    /// </summary>
+    internal static IEnumerable<(int Slot, int Walk)> CandidatesFor(PreparedRound prepared, int request, int[] picks, SharingSolveOptions options)
     {
         var perLot = new Dictionary<string, int>(StringComparer.Ordinal);
-        var taken = 0;
-        var hasGreedy = greedyPick < 0;
+        var chosen = new HashSet<int>();
         var candidates = prepared.Candidates[request];
-        for (var i = 0; i < candidates.Length && taken < options.CandidatesPerRequest; i++)
+        for (var i = 0; i < candidates.Length && chosen.Count < options.CandidatesPerRequest; i++)
         {
             var slot = candidates[i];
             var lot = prepared.Instance.Supply[slot].LotId;
             perLot.TryGetValue(lot, out var count);
-            if (count >= options.CandidatesPerLot && slot != greedyPick)
+            if (count >= options.CandidatesPerLot)
             {
                 continue;
             }
 
             perLot[lot] = count + 1;
-            taken++;
-            hasGreedy |= slot == greedyPick;
+            chosen.Add(slot);
             yield return (slot, prepared.CandidateWalks[request][i]);
         }
 
-        if (!hasGreedy)
+        foreach (var pick in picks)
         {
-            yield return (greedyPick, prepared.WalkTo(request, greedyPick));
+            if (pick >= 0 && chosen.Add(pick))
+            {
+                yield return (pick, prepared.WalkTo(request, pick));
+            }
         }
     }
 
-    private static void AddNoOverlap(CpModel model, PreparedRound prepared, List<(int Request, int Slot, int Walk, BoolVar X)> vars, List<int> members)
+    internal static void AddNoOverlap(CpModel model, PreparedRound prepared, List<(int Request, int Slot, int Walk, BoolVar X)> vars, List<int> members)
     {
         if (members.Count < 2)
         {
@@ -218,7 +223,7 @@ internal static class SharingModel
 
     // A month has ~10^5 literals: full presolve (symmetry, probing) alone took most of a 15 s budget on a
     // loaded two-core machine before the hinted solution was even loaded, so it is kept light.
-    private static string Parameters(SharingSolveOptions options, TimeSpan limit) => string.Create(
+    internal static string Parameters(SharingSolveOptions options, TimeSpan limit) => string.Create(
         CultureInfo.InvariantCulture,
         $"max_time_in_seconds:{Math.Max(0.01, limit.TotalSeconds):0.###} num_workers:{Math.Max(1, options.Workers)} random_seed:{options.RandomSeed} symmetry_level:0 cp_model_probing_level:0 max_presolve_iterations:1");
 }

@@ -102,6 +102,17 @@ public class SharingAllocatorTests
     }
 
     [Fact]
+    public void A_budget_used_up_by_preparation_returns_the_greedy_round_as_fallback()
+    {
+        var instance = SharingInstances.Random(9);
+
+        var round = SharingAllocator.Optimize(instance, new SharingSolveOptions(TimeSpan.FromTicks(1)));
+
+        Assert.Equal(SharingSolveStatus.Fallback, round.Status);
+        Assert.Equal(SharingAllocator.Greedy(instance).Assignments, round.Assignments);
+    }
+
+    [Fact]
     public void A_cancelled_solve_returns_the_greedy_round_as_fallback()
     {
         var instance = SharingInstances.Random(11);

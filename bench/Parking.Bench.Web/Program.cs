@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Parking.Contracts;
+
+// The web app's first load: bytes on the wire (as served: brotli/gzip) and the time from navigation until the
+// driver page's search form is rendered and interactive, medians over N cold runs in Chromium, against a
+// Release-published silo (the trimmed app) on loopback.
+const double TargetMegabytes = 3.0;
+const double TargetSeconds = 2.0;
+const string ChromiumPath = "/usr/bin/chromium";
+
+var runs = 5;
+string? url = null;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--runs" when i + 1 < args.Length:
+            runs = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--url" when i + 1 < args.Length:
+            url = args[++i];
+            break;
+        case "--help" or "-h":
+            Console.WriteLine("Parking.Bench.Web [--runs N (5)] [--url http://127.0.0.1:PORT (a running silo; default: publish src/Silo in Release and start it)]");
+            return 0;
+        default:
+            Console.Error.WriteLine($"Unknown option {args[i]}; see --help.");
+            return 2;
+    }
+}
+
+if (!File.Exists(ChromiumPath))
+{
+    Console.Error.WriteLine($"Chromium is required at {ChromiumPath} (apt-get install -y chromium).");
+    return 1;
+}
+
+Process? silo = null;
+string? publishDirectory = null;
+try
+{
+    if (url is null)
+    {
+        publishDirectory = Path.Combine(Path.GetTempPath(), $"parking-bench-web-{Environment.ProcessId}");
+        await PublishAsync(FindRepositoryRoot(), publishDirectory);
+        (silo, url) = await StartSiloAsync(publishDirectory);
+    }
+
+    var baseAddress = new Uri(url.TrimEnd('/') + "/");
+    var session = await SignInAsync(baseAddress);
+    using var playwright = await Playwright.CreateAsync();
+    await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = ChromiumPath,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    });
+
+    // One unmeasured load first: the silo's first requests pay for JIT and file-system caches.
+    await LoadAsync(browser, baseAddress, session);
+    var cold = new List<Load>();
+    for (var run = 1; run <= runs; run++)
+    {
+        var load = await LoadAsync(browser, baseAddress, session);
+        cold.Add(load);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"run {run}: {load.Bytes / 1e6:0.000} MB in {load.Requests} requests ({load.FrameworkBytes / 1e6:0.000} MB _framework), usable after {load.UsableMs:0} ms (warm reload {load.WarmUsableMs:0} ms, {load.WarmBytes / 1e3:0.0} kB)"));
+    }
+
+    var bytes = Median(cold.Select(l => l.Bytes));
+    var usable = Median(cold.Select(l => l.UsableMs));
+    Console.WriteLine();
+    Console.WriteLine($"| measure (median of {runs} cold loads, loopback) | value | target | met |");
+    Console.WriteLine("| --- | --- | --- | --- |");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| first load, bytes transferred (compressed as served) | {bytes / 1e6:0.00} MB | ≤ {TargetMegabytes} MB | {(bytes <= TargetMegabytes * 1e6 ? "yes" : "no")} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| of which _framework (runtime, assemblies, ICU) | {Median(cold.Select(l => l.FrameworkBytes)) / 1e6:0.00} MB | | |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| navigation → driver search form usable | {usable:0} ms | ≤ {TargetSeconds * 1000:0} ms | {(usable <= TargetSeconds * 1000 ? "yes" : "no")} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| warm reload (browser cache) → usable | {Median(cold.Select(l => l.WarmUsableMs)):0} ms, {Median(cold.Select(l => l.WarmBytes)) / 1e3:0.0} kB | | |"));
+    Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}.");
+    return 0;
+}
+finally
+{
+    if (silo is { HasExited: false })
+    {
+        silo.Kill(entireProcessTree: true);
+        await silo.WaitForExitAsync();
+    }
+
+    silo?.Dispose();
+    if (publishDirectory is not null && Directory.Exists(publishDirectory))
+    {
+        Directory.Delete(publishDirectory, recursive: true);
+    }
+}
+
+static async Task<Load> LoadAsync(IBrowser browser, Uri baseAddress, string session)
+{
+    await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), ViewportSize = new ViewportSize { Width = 412, Height = 915 } });
+    // Signed in already (as after the sign-in page), Chinese: the measure is the driver page itself.
+    await context.AddInitScriptAsync($"sessionStorage.setItem('parking.session', {JsonSerializer.Serialize(session)}); localStorage.setItem('parking.culture', 'zh-CN');");
+    var page = await context.NewPageAsync();
+    var cdp = await context.NewCDPSessionAsync(page);
+    await cdp.SendAsync("Network.enable");
+    var lockObject = new Lock();
+    var urls = new Dictionary<string, string>();
+    double total = 0, framework = 0;
+    var requests = 0;
+    cdp.Event("Network.requestWillBeSent").OnEvent += (_, e) =>
+    {
+        if (e is { } value)
+        {
+            lock (lockObject)
+            {
+                urls[value.GetProperty("requestId").GetString()!] = value.GetProperty("request").GetProperty("url").GetString()!;
+            }
+        }
+    };
+    cdp.Event("Network.loadingFinished").OnEvent += (_, e) =>
+    {
+        if (e is not { } value)
+        {
+            return;
+        }
+
+        var length = value.GetProperty("encodedDataLength").GetDouble();
+        lock (lockObject)
+        {
+            total += length;
+            requests++;
+            if (urls.TryGetValue(value.GetProperty("requestId").GetString()!, out var requestUrl) && requestUrl.Contains("/_framework/", StringComparison.Ordinal))
+            {
+                framework += length;
+            }
+        }
+    };
+
+    await page.GotoAsync("driver");
+    var usable = await UsableAtAsync(page);
+    await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+    double coldBytes, coldFramework;
+    int coldRequests;
+    lock (lockObject)
+    {
+        (coldBytes, coldFramework, coldRequests) = (total, framework, requests);
+        total = 0;
+    }
+
+    await page.ReloadAsync();
+    var warm = await UsableAtAsync(page);
+    await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+    double warmBytes;
+    lock (lockObject)
+    {
+        warmBytes = total;
+    }
+
+    return new Load(coldBytes, coldFramework, coldRequests, usable, warm, warmBytes);
+}
+
+// performance.now() when the search button is in the page and enabled: ms since the navigation started.
+static async Task<double> UsableAtAsync(IPage page)
+{
+    var handle = await page.WaitForFunctionAsync(
+        "() => { const b = document.querySelector('#search'); return b && !b.disabled && document.querySelector('#start') ? performance.now() : 0; }",
+        null,
+        new PageWaitForFunctionOptions { PollingInterval = 10, Timeout = 60_000 });
+    return await handle.JsonValueAsync<double>();
+}
+
+static async Task<string> SignInAsync(Uri baseAddress)
+{
+    using var http = new HttpClient { BaseAddress = baseAddress };
+    using var response = await http.PostAsJsonAsync("api/dev/token", new DevTokenRequest(null, "r00001"));
+    response.EnsureSuccessStatusCode();
+    return await response.Content.ReadAsStringAsync();
+}
+
+static async Task PublishAsync(string repositoryRoot, string output)
+{
+    Console.WriteLine($"Publishing src/Silo (with the web app, trimmed) in Release to {output}...");
+    var clock = Stopwatch.StartNew();
+    var start = new ProcessStartInfo("dotnet") { WorkingDirectory = repositoryRoot, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var argument in new[] { "publish", Path.Combine("src", "Silo"), "-c", "Release", "-o", output, "--nologo", "-v", "q" })
+    {
+        start.ArgumentList.Add(argument);
+    }
+
+    using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet publish.");
+    var stdout = process.StandardOutput.ReadToEndAsync();
+    var stderr = process.StandardError.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"dotnet publish failed ({process.ExitCode}):\n{await stdout}{await stderr}");
+    }
+
+    Console.WriteLine($"Published in {clock.Elapsed.TotalSeconds:0} s.");
+}
+
+static async Task<(Process Silo, string Url)> StartSiloAsync(string directory)
+{
+    var port = FreePort();
+    var url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
+    var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    start.ArgumentList.Add(Path.Combine(directory, "Parking.Silo.dll"));
+    start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+    start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+    start.Environment["Urls"] = url;
+    start.Environment["Parking__Seed__Size"] = "Small";
+    start.Environment["Parking__Cluster__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+    start.Environment["Parking__Cluster__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+    start.Environment["Parking__Cluster__ClusterId"] = string.Create(CultureInfo.InvariantCulture, $"bench-web-{Environment.ProcessId}");
+    start.Environment["Logging__LogLevel__Default"] = "Warning";
+    start.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "";
+    var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo.");
+    process.OutputDataReceived += (_, _) => { };
+    process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"silo: {e.Data}"); } };
+    process.BeginOutputReadLine();
+    process.BeginErrorReadLine();
+    using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(5) };
+    var clock = Stopwatch.StartNew();
+    while (clock.Elapsed < TimeSpan.FromSeconds(120))
+    {
+        if (process.HasExited)
+        {
+            throw new InvalidOperationException($"The silo exited with {process.ExitCode}.");
+        }
+
+        try
+        {
+            using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            if (ready.StatusCode == HttpStatusCode.OK)
+            {
+                Console.WriteLine($"Silo ready on {url} (pid {process.Id}).");
+                return (process, url);
+            }
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+        }
+
+        await Task.Delay(250);
+    }
+
+    throw new TimeoutException("The silo was not ready within 120 s.");
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static string FindRepositoryRoot()
+{
+    for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "Parking.sln")))
+        {
+            return directory.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Run the bench from inside the repository (no Parking.sln found above the current directory), or pass --url.");
+}
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+internal sealed record Load(double Bytes, double FrameworkBytes, int Requests, double UsableMs, double WarmUsableMs, double WarmBytes);

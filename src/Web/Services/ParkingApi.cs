@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Parking.Web.Services;
+
+/// <summary>A refused request: the problem details' stable code and its human text.</summary>
+public sealed class ApiProblemException(int status, string code, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+
+    public string Code { get; } = code;
+}
+
+/// <summary>The platform's HTTP API as the app uses it; every call carries the session's bearer token.</summary>
+public sealed class ParkingApi(HttpClient http, Session session)
+{
+    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    private string Compound => session.User?.CompoundId ?? throw new InvalidOperationException("Not signed in.");
+
+    public Task<UserDto[]> DemoUsersAsync(string role, int limit = 6) =>
+        SendAsync<UserDto[]>(HttpMethod.Get, $"api/dev/users?role={Uri.EscapeDataString(role)}&limit={limit}", authorized: false);
+
+    public Task<DevTokenResponse> DevTokenAsync(string userId) =>
+        SendAsync<DevTokenResponse>(HttpMethod.Post, "api/dev/token", new DevTokenRequest(null, userId), authorized: false);
+
+    public Task<LotSummaryDto[]> LotsAsync() => SendAsync<LotSummaryDto[]>(HttpMethod.Get, $"api/compounds/{Compound}/lots");
+
+    public Task<LotChangesDto> LotChangesAsync(string lotId, Guid epoch, long since) =>
+        SendAsync<LotChangesDto>(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"api/compounds/{Compound}/lots/{lotId}/changes?epoch={epoch}&since={since}"));
+
+    public Task<AvailabilityResultDto> AvailabilityAsync(DateTimeOffset start, DateTimeOffset end, string? kind, string? nearBuilding, int limit = 30)
+    {
+        var query = $"start={Iso(start)}&end={Iso(end)}&limit={limit}"
+            + (string.IsNullOrEmpty(kind) ? "" : $"&kind={Uri.EscapeDataString(kind)}")
+            + (string.IsNullOrWhiteSpace(nearBuilding) ? "" : $"&nearBuilding={Uri.EscapeDataString(nearBuilding.Trim())}");
+        return SendAsync<AvailabilityResultDto>(HttpMethod.Get, $"api/compounds/{Compound}/availability?{query}");
+    }
+
+    public Task<ReservationDto> ReserveAsync(string spaceId, DateTimeOffset start, DateTimeOffset end, string? plate, string idempotencyKey) =>
+        SendAsync<ReservationDto>(HttpMethod.Post, $"api/compounds/{Compound}/reservations", new ReserveRequest(spaceId, start, end, plate), idempotencyKey: idempotencyKey);
+
+    public Task<ReservationDto[]> MyReservationsAsync() => SendAsync<ReservationDto[]>(HttpMethod.Get, $"api/compounds/{Compound}/reservations/mine");
+
+    /// <param name="action">cancel, check-in or check-out.</param>
+    public Task<ReservationDto> ActAsync(string reservationId, string action) =>
+        SendAsync<ReservationDto>(HttpMethod.Post, $"api/compounds/{Compound}/reservations/{Uri.EscapeDataString(reservationId)}/{action}");
+
+    private static string Iso(DateTimeOffset at) => Uri.EscapeDataString(at.ToString("O", CultureInfo.InvariantCulture));
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body = null, bool authorized = true, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (authorized && session.Token is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        using var response = await http.SendAsync(request);
+        if (response.IsSuccessStatusCode)
+        {
+            return await response.Content.ReadFromJsonAsync<T>(Json) ?? throw new ApiProblemException((int)response.StatusCode, "empty", "Empty response.");
+        }
+
+        throw await ProblemAsync(response);
+    }
+
+    private static async Task<ApiProblemException> ProblemAsync(HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        try
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
+            var code = problem.TryGetProperty("code", out var c) ? c.GetString() ?? "error" : "error";
+            var text = problem.TryGetProperty("detail", out var d) && d.GetString() is { Length: > 0 } detail
+                ? detail
+                : problem.TryGetProperty("title", out var t) ? t.GetString() ?? code : code;
+            return new ApiProblemException(status, code, text);
+        }
+        catch (JsonException)
+        {
+            return new ApiProblemException(status, "error", response.ReasonPhrase ?? status.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+}

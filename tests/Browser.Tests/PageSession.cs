@@ -1,0 +1,88 @@
+using Microsoft.Playwright;
+
+namespace Parking.Browser.Tests;
+
+/// <summary>A page in its own browser context that records console errors and uncaught exceptions.</summary>
+public sealed class PageSession : IAsyncDisposable
+{
+    private readonly List<string> _errors = [];
+    private readonly Lock _gate = new();
+    private readonly WebAppFixture _app;
+
+    private PageSession(WebAppFixture app, IBrowserContext context, IPage page)
+    {
+        _app = app;
+        Context = context;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                Record($"console: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => Record($"page error: {error}");
+        page.RequestFailed += (_, request) => Record($"request failed: {request.Method} {request.Url} {request.Failure}");
+    }
+
+    public IBrowserContext Context { get; }
+
+    public IPage Page { get; }
+
+    public IReadOnlyList<string> Errors
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _errors];
+            }
+        }
+    }
+
+    public static async Task<PageSession> OpenAsync(WebAppFixture app, int width = 1280, int height = 800)
+    {
+        var context = await app.NewContextAsync(width, height);
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        return new PageSession(app, context, page);
+    }
+
+    /// <summary>Signs in on the start page as a demo user of the role, as a person would: role tab, then the user.</summary>
+    public async Task SignInAsync(string role, string userId)
+    {
+        await Page.GotoAsync("/");
+        await Page.Locator($"button[data-role='{role}']").ClickAsync();
+        await Page.Locator($"button[data-user='{userId}']").ClickAsync();
+        var home = role switch
+        {
+            "staff" => "staff",
+            "committee" => "committee",
+            _ => "driver",
+        };
+        await Page.WaitForURLAsync($"**/{home}");
+        await Page.Locator("h1").WaitForAsync();
+    }
+
+    public async Task ScreenshotAsync(string name) =>
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_app.Screenshots, name + ".png"), FullPage = true });
+
+    /// <summary>scrollWidth and clientWidth of the document: no horizontal scrolling when the first is not larger.</summary>
+    public async Task<(int ScrollWidth, int ClientWidth)> WidthsAsync()
+    {
+        var widths = await Page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+        return (widths[0], widths[1]);
+    }
+
+    public void AssertNoErrors() => Assert.True(Errors.Count == 0, "Browser errors:\n" + string.Join('\n', Errors));
+
+    public async ValueTask DisposeAsync() => await Context.CloseAsync();
+
+    private void Record(string error)
+    {
+        lock (_gate)
+        {
+            _errors.Add(error);
+        }
+    }
+}
