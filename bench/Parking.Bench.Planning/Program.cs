@@ -12,6 +12,6 @@ static int Usage()
 {
     Console.WriteLine("usage: dotnet run -c Release --project bench/Parking.Bench.Planning -- <suite> [options]");
     Console.WriteLine("suites: charging [--days n] [--from yyyy-MM-dd] [--quick] [--time-limit s] [--no-sweep] [--no-in-turn]");
-    Console.WriteLine("        sharing [--time-limit s] [--workers n] [--candidates n] [--candidates-per-lot n]");
+    Console.WriteLine("        sharing [--time-limit s] [--workers n] [--candidates n] [--candidates-per-lot n] [--seed n]");
     return 2;
 }

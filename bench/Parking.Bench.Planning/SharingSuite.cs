@@ -17,10 +17,11 @@ internal static class SharingSuite
         var candidates = (int)Option(args, "--candidates", SharingSolveOptions.Default.CandidatesPerRequest);
         var perLot = (int)Option(args, "--candidates-per-lot", SharingSolveOptions.Default.CandidatesPerLot);
         var build = Stopwatch.StartNew();
-        var (instance, counts) = SharingMonth.Build();
+        var seed = (int)Option(args, "--seed", 2026);
+        var (instance, counts) = SharingMonth.Build(seed);
         build.Stop();
 
-        Console.WriteLine("Shared parking: a Chengshangcheng month (December 2026) on the demo layout");
+        Console.WriteLine(Invariant($"Shared parking: a Chengshangcheng month (December 2026) on the demo layout, demand seed {seed}"));
         Console.WriteLine(Invariant($"supply: {instance.Supply.Count} spaces in the pool: {counts.SharedPrivate} of {counts.PrivateSpaces} private shared on weekdays 08-18 ({counts.SharedAtNight} also weekday nights 19-07:30), {counts.CommonInPool} common, {counts.Temporary} temporary"));
         Console.WriteLine(Invariant($"requests: {instance.Requests.Count} ({counts.RecurringNight} month-long weekday nights, {counts.RecurringDay} month-long weekday days, {counts.OneOffNight} one-off evenings/nights, {counts.OneOffDay} one-off days); {instance.HouseholdWeights?.Count ?? 0} households weighted by past rounds; built in {build.Elapsed.TotalSeconds:0.0} s"));
         Console.WriteLine(Invariant($"round: CP-SAT, time limit {limit.TotalSeconds:0} s, {workers} workers, {candidates} candidate spaces per request (at most {perLot} per lot)"));

@@ -22,6 +22,7 @@ public static class ParkingApiExtensions
     {
         var services = builder.Services;
         services.AddOptions<ReservationPolicy>().BindConfiguration(ReservationPolicy.SectionName);
+        services.AddOptions<Parking.Domain.Charging.ChargingPolicy>().BindConfiguration(Parking.Domain.Charging.ChargingPolicy.SectionName);
         services.AddOptions<Parking.Domain.Sharing.SharingPolicy>().BindConfiguration(Parking.Domain.Sharing.SharingPolicy.SectionName);
         services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
         services.AddSingleton<SigningKeys>();
@@ -71,6 +72,7 @@ public static class ParkingApiExtensions
         compound.MapLotEndpoints();
         compound.MapReportEndpoints();
         compound.MapShelterEndpoints();
+        compound.MapChargingEndpoints();
         compound.MapSharingEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;

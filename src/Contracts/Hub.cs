@@ -16,6 +16,12 @@ public static class ParkingHub
 
     /// <summary>Server method: stop watching a shelter.</summary>
     public const string UnwatchShelter = nameof(UnwatchShelter);
+
+    /// <summary>Server method (staff): start watching a charging area; returns its current <see cref="ChargingPlanDto"/>.</summary>
+    public const string WatchChargingArea = nameof(WatchChargingArea);
+
+    /// <summary>Server method: stop watching a charging area.</summary>
+    public const string UnwatchChargingArea = nameof(UnwatchChargingArea);
 }
 
 /// <summary>
@@ -36,6 +42,12 @@ public interface IParkingClient
 
     /// <summary>A shelter's alarm was raised or cleared: to the compound's staff, and to the drivers whose sessions it cut.</summary>
     Task ShelterAlarm(ShelterAlarmDto alarm);
+
+    /// <summary>Something about one of your charging requests: a turn planned or moved, plug in now, move the car...</summary>
+    Task ChargingNotice(ChargingNoticeDto notice);
+
+    /// <summary>A watched charging area changed (staff): its chargers and turns as they are now.</summary>
+    Task ChargingAreaChanged(ChargingPlanDto area);
 
     /// <summary>One of your bookings broke (its window was withdrawn, or the car before overstays): where you were moved, if anywhere.</summary>
     Task DriverNotice(DriverNoticeDto notice);

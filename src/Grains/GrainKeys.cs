@@ -25,6 +25,12 @@ public static class GrainKeys
     public static ICompoundGrain Compound(this IGrainFactory grains, string compoundId) =>
         grains.GetGrain<ICompoundGrain>(compoundId);
 
+    public static Charging.IChargerGrain Charger(this IGrainFactory grains, string compoundId, string chargerId) =>
+        grains.GetGrain<Charging.IChargerGrain>(Of(compoundId, chargerId));
+
+    public static Charging.IChargingAreaGrain ChargingArea(this IGrainFactory grains, string compoundId, string areaId) =>
+        grains.GetGrain<Charging.IChargingAreaGrain>(Of(compoundId, areaId));
+
     public static IAvailabilityGrain Availability(this IGrainFactory grains, string compoundId) =>
         grains.GetGrain<IAvailabilityGrain>(compoundId);
 }

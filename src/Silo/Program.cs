@@ -15,6 +15,7 @@ builder.AddParkingApi();
 builder.AddParkingTelemetry();
 builder.AddDemoCompound();
 builder.AddShelters();
+builder.AddSimulatedChargers();
 builder.AddParkingWeb();
 
 var app = builder.Build();

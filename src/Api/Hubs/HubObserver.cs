@@ -24,6 +24,12 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         ShelterAlarmPush alarm => hub.Clients
             .Groups([ParkingHubServer.StaffGroup(alarm.CompoundId), .. alarm.Drivers.Select(d => ParkingHubServer.UserGroup(alarm.CompoundId, d))])
             .ShelterAlarm(alarm.Alarm.ToDto(alarm.CompoundId, alarm.ShelterId, alarm.Name)),
+        ChargingNoticePush charging => hub.Clients
+            .Group(ParkingHubServer.UserGroup(charging.Notice.Request.CompoundId, charging.Notice.Request.ResidentId))
+            .ChargingNotice(charging.Notice.ToDto()),
+        ChargingAreaChangedPush area => hub.Clients
+            .Group(ParkingHubServer.ChargingAreaGroup(area.Area.CompoundId, area.Area.Definition.AreaId))
+            .ChargingAreaChanged(area.Area.ToPlanDto()),
         DriverNoticePush notice => hub.Clients
             .Group(ParkingHubServer.UserGroup(notice.CompoundId, notice.ResidentId))
             .DriverNotice(notice.ToDto()),

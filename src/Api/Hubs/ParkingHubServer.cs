@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Parking.Api.Auth;
+using Parking.Api.Endpoints;
 
 namespace Parking.Api.Hubs;
 
@@ -19,6 +20,8 @@ public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
 
     /// <summary>Every staff connection of a compound: alarms reach them whatever they watch.</summary>
     public static string StaffGroup(string compoundId) => $"staff:{compoundId}";
+
+    public static string ChargingAreaGroup(string compoundId, string areaId) => $"charging:{compoundId}/{areaId}";
 
     public override async Task OnConnectedAsync()
     {
@@ -88,6 +91,34 @@ public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
 
     public Task UnwatchShelter(string compoundId, string shelterId) =>
         Groups.RemoveFromGroupAsync(Context.ConnectionId, ShelterGroup(compoundId, shelterId));
+
+    /// <summary>
+    /// Staff only: starts pushing a charging area's changes (chargers, turns, plan) to this connection and
+    /// returns the area as it is now. Joins before reading, as <see cref="WatchLot"/> does.
+    /// </summary>
+    public async Task<ChargingPlanDto> WatchChargingArea(string compoundId, string areaId)
+    {
+        var user = RequireUser();
+        if (!user.IsStaff || !string.Equals(user.CompoundId, compoundId, StringComparison.Ordinal))
+        {
+            throw new HubException($"Forbidden: only staff of compound '{compoundId}' may watch its charging areas.");
+        }
+
+        var group = ChargingAreaGroup(compoundId, areaId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        var known = (await grains.Compound(compoundId).GetChargingAreas()).Any(a => a.AreaId == areaId);
+        var view = known ? await grains.ChargingArea(compoundId, areaId).GetView() : null;
+        if (view is null)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+            throw new HubException($"Not found: no charging area '{areaId}' in compound '{compoundId}'.");
+        }
+
+        return view.ToPlanDto();
+    }
+
+    public Task UnwatchChargingArea(string compoundId, string areaId) =>
+        Groups.RemoveFromGroupAsync(Context.ConnectionId, ChargingAreaGroup(compoundId, areaId));
 
     private CurrentUser RequireUser() =>
         Context.User is { } principal && CurrentUser.From(principal) is { } user

@@ -50,6 +50,9 @@ public sealed class CompoundGrain(
     public Task<IReadOnlyList<Building>> GetBuildings() =>
         Task.FromResult(state.State.Layout?.Buildings ?? []);
 
+    public Task<IReadOnlyList<ChargingAreaDefinition>> GetChargingAreas() =>
+        Task.FromResult(state.State.Layout?.ChargingAreas ?? []);
+
     public Task<IReadOnlyList<ShelterDefinition>> GetShelters() =>
         Task.FromResult(state.State.Layout?.Shelters ?? []);
 

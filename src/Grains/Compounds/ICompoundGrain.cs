@@ -27,6 +27,10 @@ public interface ICompoundGrain : IGrainWithStringKey
     [ReadOnly]
     Task<IReadOnlyList<Building>> GetBuildings();
 
+    /// <summary>The compound's charging areas and their chargers.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<ChargingAreaDefinition>> GetChargingAreas();
+
     [ReadOnly]
     Task<IReadOnlyList<ShelterDefinition>> GetShelters();
 

@@ -14,6 +14,14 @@ public sealed record LotChangedPush(
 [GenerateSerializer, Immutable]
 public sealed record ReservationChangedPush([property: Id(0)] Reservation Reservation) : Push;
 
+/// <summary>A driver must hear about their charging request (turn planned, moved, plug in now, move the car...).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargingNoticePush([property: Id(0)] Parking.Domain.Charging.ChargingNotice Notice) : Push;
+
+/// <summary>A charging area changed (a charger, a request or the plan): staff watching it get the whole area.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargingAreaChangedPush([property: Id(0)] Parking.Domain.Charging.ChargingAreaView Area) : Push;
+
 /// <summary>
 /// A driver's booking broke (<see cref="Reason"/>: <c>withdrawn</c> by the owner, or <c>overstay</c> of the car
 /// before); <see cref="Replacement"/> is where they were moved, or null when no space was free.

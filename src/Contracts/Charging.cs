@@ -1,0 +1,113 @@
+namespace Parking.Contracts;
+
+/// <summary>
+/// Body of <c>POST /api/compounds/{compoundId}/charging/areas/{areaId}/requests</c>. Give the energy either
+/// as <see cref="EnergyKwh"/> or as a battery with its state of charge now and wanted.
+/// </summary>
+/// <param name="Plate">The car to charge.</param>
+/// <param name="EnergyKwh">Energy wanted, more than 0.</param>
+/// <param name="BatteryKwh">The battery's capacity (with the two percentages instead of <paramref name="EnergyKwh"/>).</param>
+/// <param name="CurrentSocPercent">State of charge now, 0 to 100.</param>
+/// <param name="TargetSocPercent">State of charge wanted, above the current one.</param>
+/// <param name="EarliestStart">When the car can be at the charger first; now when not given.</param>
+/// <param name="Departure">When the car leaves; the turn ends by then.</param>
+/// <param name="CanMove">Whether the driver can come back to move the car when the turn ends (default true). When false, the turn lasts until departure.</param>
+public sealed record ChargingRequestBody(
+    string? Plate,
+    double? EnergyKwh,
+    double? BatteryKwh,
+    double? CurrentSocPercent,
+    double? TargetSocPercent,
+    DateTimeOffset? EarliestStart,
+    DateTimeOffset? Departure,
+    bool? CanMove);
+
+public sealed record ChargingTurnDto(string ChargerId, string? SpaceId, DateTimeOffset Start, DateTimeOffset End);
+
+/// <summary>
+/// A charging request as its driver and staff see it. Status: waiting, scheduled, called, charging, completed,
+/// noShow, cancelled, expired.
+/// </summary>
+public sealed record ChargingRequestDto(
+    string Id,
+    string CompoundId,
+    string AreaId,
+    string ResidentId,
+    string Plate,
+    double EnergyKwh,
+    DateTimeOffset EarliestStart,
+    DateTimeOffset Departure,
+    bool CanMove,
+    string Status,
+    ChargingTurnDto? Turn,
+    double DeliveredKwh,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? PluggedAt,
+    DateTimeOffset? EndedAt,
+    int Revision);
+
+/// <summary>
+/// A push to a driver about their request. Kind: turnScheduled, turnMoved, plugInNow, chargingStarted,
+/// chargingFinished, turnEndingSoon, turnEnded, completed, noShow, cancelled, expired, chargerFaulted.
+/// </summary>
+public sealed record ChargingNoticeDto(string Kind, string Message, ChargingRequestDto Request);
+
+public sealed record ChargerDto(
+    string ChargerId,
+    string SpaceId,
+    double MaxKw,
+    string Status,
+    double PowerKw,
+    double EnergyMeterKwh,
+    DateTimeOffset? ReportedAt,
+    string? SessionRequestId);
+
+/// <summary>A charging area as any member of the compound sees it in the list.</summary>
+public sealed record ChargingAreaDto(
+    string AreaId,
+    string Name,
+    string LotId,
+    double SiteCapacityKw,
+    int Chargers,
+    IReadOnlyDictionary<string, int> ChargersByStatus,
+    int Waiting);
+
+/// <summary>One turn on a charger's timeline.</summary>
+public sealed record TimelineTurnDto(
+    string RequestId,
+    string ResidentId,
+    string Plate,
+    string Status,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    double EnergyKwh,
+    double DeliveredKwh);
+
+public sealed record ChargerTimelineDto(ChargerDto Charger, IReadOnlyList<TimelineTurnDto> Turns);
+
+/// <summary>How the last plan was made: the planner, its status (Optimal, Feasible, Fallback), when, and how long it took.</summary>
+public sealed record ChargingPlanSummaryDto(string Algorithm, string Status, DateTimeOffset PlannedAt, double SolveMilliseconds, int Turns, int Waiting);
+
+/// <summary>
+/// An area's plan as a timeline (staff): every charger with its status and its turns (past ones of the
+/// area's short history included), and the requests waiting for a turn.
+/// </summary>
+public sealed record ChargingPlanDto(
+    string CompoundId,
+    string AreaId,
+    string Name,
+    double SiteCapacityKw,
+    DateTimeOffset AsOf,
+    long Version,
+    ChargingPlanSummaryDto? Plan,
+    IReadOnlyList<ChargerTimelineDto> Chargers,
+    IReadOnlyList<ChargingRequestDto> Waiting);
+
+/// <summary>Body of <c>PUT .../charging/areas/{areaId}/site-capacity</c>.</summary>
+public sealed record SiteCapacityBody(double? SiteCapacityKw);
+
+/// <summary>
+/// Body of <c>POST .../chargers/{chargerId}/status</c>: what the charger reports. Status: available, preparing,
+/// charging, finishing, faulted, unavailable. Power only while charging; the meter never runs backwards.
+/// </summary>
+public sealed record ChargerStatusBody(string? Status, double? PowerKw, double? EnergyMeterKwh);

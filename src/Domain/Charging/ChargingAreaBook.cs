@@ -1,0 +1,440 @@
+using Parking.Domain.Layout;
+using Parking.Domain.Reservations;
+
+namespace Parking.Domain.Charging;
+
+/// <summary>How the last plan was made.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlanSummary(
+    [property: Id(0)] string Algorithm,
+    [property: Id(1)] string Status,
+    [property: Id(2)] DateTimeOffset PlannedAt,
+    [property: Id(3)] TimeSpan SolveTime,
+    [property: Id(4)] int Turns,
+    [property: Id(5)] int Waiting);
+
+/// <summary>What a change did: the notices drivers must hear, and whether the area must plan again.</summary>
+public sealed record AreaChange(IReadOnlyList<ChargingNotice> Notices, bool Replan)
+{
+    public static AreaChange None { get; } = new([], false);
+}
+
+/// <summary>
+/// What a planner is asked: from <see cref="Start"/> (now, on a period boundary), the usable chargers,
+/// the site capacity, the turns that have started (they stay put) and the requests still open.
+/// </summary>
+public sealed record AreaPlanningInput(
+    DateTimeOffset Now,
+    DateTimeOffset Start,
+    TimeSpan Period,
+    IReadOnlyList<ChargerSnapshot> Chargers,
+    double SiteCapacityKw,
+    IReadOnlyList<ChargingRequest> Started,
+    IReadOnlyList<ChargingRequest> Open);
+
+/// <summary>
+/// The charging requests of one area, their turns and the last known state of its chargers: the state
+/// of the area grain, its single writer. Pure: every method takes the time, and returns the notices
+/// drivers must hear. Turns come from a planner through <see cref="ApplyPlan"/>, which keeps only turns
+/// that fit beside those already started (no overlap on a charger, site capacity kept).
+/// </summary>
+[GenerateSerializer]
+public sealed class ChargingAreaBook
+{
+    private const double KwSlack = 1e-6;
+
+    [Id(0)]
+    public ChargingAreaDefinition? Definition { get; set; }
+
+    /// <summary>Set by staff; the layout's value otherwise.</summary>
+    [Id(1)]
+    public double? SiteCapacityOverrideKw { get; set; }
+
+    [Id(2)]
+    public List<ChargingRequest> Requests { get; set; } = [];
+
+    [Id(3)]
+    public Dictionary<string, ChargerSnapshot> Chargers { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(4)]
+    public PlanSummary? Plan { get; set; }
+
+    [Id(5)]
+    public long Version { get; set; }
+
+    /// <summary>The compound the area belongs to (the grain sets it from its key).</summary>
+    [Id(6)]
+    public string CompoundId { get; set; } = string.Empty;
+
+    public bool IsConfigured => Definition is not null;
+
+    public double SiteCapacityKw => SiteCapacityOverrideKw ?? Definition?.SiteCapacityKw ?? 0;
+
+    /// <summary>Defines the area; chargers it did not know start as available. Returns false when nothing changed.</summary>
+    public bool Configure(ChargingAreaDefinition definition)
+    {
+        if (Definition == definition)
+        {
+            return false;
+        }
+
+        Definition = definition;
+        foreach (var charger in definition.Chargers)
+        {
+            Chargers.TryAdd(charger.ChargerId, ChargerSnapshot.New(charger));
+        }
+
+        Version++;
+        return true;
+    }
+
+    public Outcome<ChargingRequest> Submit(string residentId, ChargingRequestDraft draft, ChargingPolicy policy, DateTimeOffset now, Guid unique)
+    {
+        if (Definition is not { } area)
+        {
+            return DomainError.NotFound("area-not-found", "No such charging area.");
+        }
+
+        var active = Requests.Where(r => r.IsActive).ToList();
+        if (active.Any(r => string.Equals(r.Plate, draft.Plate, StringComparison.OrdinalIgnoreCase)))
+        {
+            return DomainError.Conflict("plate-already-waiting", $"The car {draft.Plate} already has a request in this area.");
+        }
+
+        if (active.Count(r => r.ResidentId == residentId) >= policy.MaxActivePerDriver)
+        {
+            return DomainError.Conflict("charging-request-limit", $"A driver may hold at most {policy.MaxActivePerDriver} open requests in an area.");
+        }
+
+        var request = new ChargingRequest(
+            ChargingRequests.NewId(area.AreaId, unique), CompoundId, area.AreaId, residentId, draft.Plate, draft.EnergyKwh,
+            draft.Window, draft.CanMove, now, ChargingRequestStatus.Waiting, null, null, null, 0, false, null, 1);
+        Requests.Add(request);
+        Version++;
+        return request;
+    }
+
+    public Outcome<ChargingRequest> Find(string requestId, Actor actor)
+    {
+        var request = Requests.Find(r => r.Id == requestId);
+        if (request is null)
+        {
+            return DomainError.NotFound("charging-request-not-found", $"No charging request '{requestId}'.");
+        }
+
+        return actor.IsStaff || request.ResidentId == actor.UserId
+            ? request
+            : DomainError.Forbidden("The charging request belongs to another driver.");
+    }
+
+    /// <summary>Withdraws a request (its driver or staff). A car on the charger frees it when unplugged.</summary>
+    public Outcome<(ChargingRequest Request, AreaChange Change)> Cancel(string requestId, Actor actor, DateTimeOffset now)
+    {
+        var found = Find(requestId, actor);
+        if (found.Value is not { } request)
+        {
+            return found.Error!;
+        }
+
+        if (!request.IsActive)
+        {
+            return DomainError.Conflict("request-not-active", $"The request is {request.Status} already.");
+        }
+
+        var cancelled = request.Next(ChargingRequestStatus.Cancelled) with { EndedAt = now };
+        Replace(cancelled);
+        return (cancelled, new AreaChange([new ChargingNotice(ChargingNoticeKind.Cancelled, cancelled)], true));
+    }
+
+    public Outcome<bool> SetSiteCapacity(double kw)
+    {
+        if (Definition is null)
+        {
+            return DomainError.NotFound("area-not-found", "No such charging area.");
+        }
+
+        if (double.IsNaN(kw) || kw <= 0 || kw > 100_000)
+        {
+            return DomainError.Invalid("siteCapacityKw", "capacity-invalid", "siteCapacityKw is more than 0 and at most 100000.");
+        }
+
+        SiteCapacityOverrideKw = kw;
+        Version++;
+        return true;
+    }
+
+    /// <summary>Moves every request along to <paramref name="now"/>: turns start, no-shows, move notices, turn ends, expiries.</summary>
+    public AreaChange Advance(DateTimeOffset now, ChargingPolicy policy)
+    {
+        var notices = new List<ChargingNotice>();
+        var replan = false;
+        for (var i = 0; i < Requests.Count; i++)
+        {
+            var request = Requests[i];
+            while (Step(request, now, policy) is { } step)
+            {
+                request = step.Request;
+                notices.Add(new ChargingNotice(step.Kind, request));
+                replan |= step.Replan;
+            }
+
+            Requests[i] = request;
+        }
+
+        if (notices.Count > 0)
+        {
+            Version++;
+        }
+
+        return new AreaChange(notices, replan);
+    }
+
+    /// <summary>The next instant at which <see cref="Advance"/> has something to do; null when nothing waits.</summary>
+    public DateTimeOffset? NextDue(ChargingPolicy policy)
+    {
+        DateTimeOffset? next = null;
+        foreach (var request in Requests)
+        {
+            DateTimeOffset? due = request.Status switch
+            {
+                ChargingRequestStatus.Waiting => request.Window.End,
+                ChargingRequestStatus.Scheduled => request.Turn!.Window.Start,
+                ChargingRequestStatus.Called => NoShowDeadline(request.Turn!, policy),
+                ChargingRequestStatus.Charging when !request.MoveNoticeSent => request.Turn!.Window.End - policy.MoveNotice,
+                ChargingRequestStatus.Charging => request.Turn!.Window.End,
+                _ => null,
+            };
+            if (due is { } d && (next is null || d < next))
+            {
+                next = d;
+            }
+        }
+
+        return next;
+    }
+
+    public static DateTimeOffset NoShowDeadline(ChargingTurn turn, ChargingPolicy policy)
+    {
+        var deadline = turn.Window.Start + policy.GracePeriod;
+        return deadline < turn.Window.End ? deadline : turn.Window.End;
+    }
+
+    /// <summary>
+    /// A charger reported: a plug-in starts the turn planned on it (or due within the early plug-in time), a
+    /// plug-out completes it (before its end: an early finish, so plan again), a fault sends every turn on
+    /// the charger back to waiting (plan again onto the others), a recovery plans again.
+    /// </summary>
+    public AreaChange ChargerReported(ChargerSnapshot after, DateTimeOffset now, ChargingPolicy policy)
+    {
+        var before = Chargers.GetValueOrDefault(after.ChargerId) ?? after with { Status = ChargerStatus.Available };
+        Chargers[after.ChargerId] = after;
+        Version++;
+
+        var notices = new List<ChargingNotice>();
+        var replan = false;
+        var on = Requests.Find(r => r.Turn?.ChargerId == after.ChargerId && r.PluggedAt is not null && r.UnpluggedAt is null);
+        if (on is not null && on.MeterBase is { } meterBase && after.EnergyMeterKwh - meterBase > on.DeliveredKwh)
+        {
+            on = on with { DeliveredKwh = Math.Round(after.EnergyMeterKwh - meterBase, 3) };
+            Replace(on);
+        }
+
+        if (ChargerRules.IsFault(before.Status, after.Status))
+        {
+            foreach (var request in Requests.Where(r => r.Turn?.ChargerId == after.ChargerId
+                && r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging).ToList())
+            {
+                var moved = request.Next(ChargingRequestStatus.Waiting) with
+                {
+                    Turn = null,
+                    PluggedAt = null,
+                    MeterBase = null,
+                    MoveNoticeSent = false,
+                    UnpluggedAt = null,
+                };
+                Replace(moved);
+                notices.Add(new ChargingNotice(ChargingNoticeKind.ChargerFaulted, moved));
+            }
+
+            return new AreaChange(notices, true);
+        }
+
+        if (ChargerRules.IsRecovery(before.Status, after.Status))
+        {
+            replan = true;
+        }
+
+        if (ChargerRules.IsPlugIn(before.Status, after.Status) && on is null)
+        {
+            var due = Requests
+                .Where(r => r.Turn?.ChargerId == after.ChargerId
+                    && (r.Status == ChargingRequestStatus.Called
+                        || (r.Status == ChargingRequestStatus.Scheduled && r.Turn.Window.Start - policy.EarlyPlugIn <= now)))
+                .OrderBy(r => r.Turn!.Window.Start)
+                .FirstOrDefault();
+            if (due is not null)
+            {
+                var charging = due.Next(ChargingRequestStatus.Charging) with { PluggedAt = now, UnpluggedAt = null, MeterBase = after.EnergyMeterKwh - due.DeliveredKwh };
+                Replace(charging);
+                notices.Add(new ChargingNotice(ChargingNoticeKind.ChargingStarted, charging));
+            }
+        }
+        else if (after.Status == ChargerStatus.Finishing && before.Status != ChargerStatus.Finishing && on is { Status: ChargingRequestStatus.Charging })
+        {
+            notices.Add(new ChargingNotice(ChargingNoticeKind.ChargingFinished, on));
+        }
+        else if (ChargerRules.IsPlugOut(before.Status, after.Status) && on is not null)
+        {
+            var unplugged = on with { UnpluggedAt = now };
+            if (on.Status == ChargingRequestStatus.Charging)
+            {
+                unplugged = unplugged.Next(ChargingRequestStatus.Completed) with { EndedAt = now };
+                notices.Add(new ChargingNotice(ChargingNoticeKind.Completed, unplugged));
+                replan |= now < on.Turn!.Window.End;
+            }
+
+            Replace(unplugged);
+        }
+
+        return new AreaChange(notices, replan);
+    }
+
+    /// <summary>What to ask the planner now: started turns stay, open requests get their remaining energy and window from now.</summary>
+    public AreaPlanningInput PlanningInput(DateTimeOffset now, ChargingPolicy policy)
+    {
+        var periodTicks = policy.Period.Ticks;
+        var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % periodTicks), TimeSpan.Zero);
+        var chargers = Definition?.Chargers
+            .Select(c => Chargers.GetValueOrDefault(c.ChargerId) ?? ChargerSnapshot.New(c))
+            .Where(c => c.IsUsable)
+            .ToList() ?? [];
+        var started = Requests.Where(r => r.HasStarted && r.Turn is not null).ToList();
+        var open = Requests
+            .Where(r => r.Status is ChargingRequestStatus.Waiting or ChargingRequestStatus.Scheduled
+                && r.RemainingKwh > 0
+                && r.Window.End > now)
+            .ToList();
+        return new AreaPlanningInput(now, start, policy.Period, chargers, SiteCapacityKw, started, open);
+    }
+
+    /// <summary>
+    /// Publishes a plan: each open request gets its turn from <paramref name="turns"/> if the turn fits
+    /// (inside its window, on a usable charger, no overlap with a turn kept or accepted on that charger,
+    /// site capacity kept at every instant), else it waits. A driver who cannot come back keeps the charger
+    /// until departure. Returns the notices for the drivers whose turn appeared, moved or went.
+    /// </summary>
+    public IReadOnlyList<ChargingNotice> ApplyPlan(IReadOnlyDictionary<string, ChargingTurn> turns, PlanSummary summary, DateTimeOffset now)
+    {
+        var accepted = Requests
+            .Where(r => r.HasStarted && r.Turn is not null)
+            .Select(r => (r.Turn!, Kw: KwOf(r.Turn!.ChargerId)))
+            .ToList();
+        var open = Requests
+            .Where(r => r.Status is ChargingRequestStatus.Waiting or ChargingRequestStatus.Scheduled)
+            .ToList();
+
+        var candidates = open
+            .Select(r => (Request: r, Turn: turns.GetValueOrDefault(r.Id) is { } t ? Fit(r, t, now) : null))
+            .Where(c => c.Turn is not null)
+            .OrderBy(c => c.Request.CanMove)
+            .ThenBy(c => c.Turn!.Window.Start)
+            .ToList();
+        var granted = new Dictionary<string, ChargingTurn>(StringComparer.Ordinal);
+        foreach (var (request, turn) in candidates)
+        {
+            var kw = KwOf(turn!.ChargerId);
+            if (accepted.Any(a => a.Item1.ChargerId == turn.ChargerId && a.Item1.Window.Overlaps(turn.Window))
+                || PeakWith(accepted, turn.Window) + kw > SiteCapacityKw + KwSlack)
+            {
+                continue;
+            }
+
+            accepted.Add((turn, kw));
+            granted[request.Id] = turn;
+        }
+
+        var notices = new List<ChargingNotice>();
+        foreach (var request in open)
+        {
+            var turn = granted.GetValueOrDefault(request.Id);
+            if (turn == request.Turn)
+            {
+                continue;
+            }
+
+            var updated = request.Next(turn is null ? ChargingRequestStatus.Waiting : ChargingRequestStatus.Scheduled) with { Turn = turn };
+            Replace(updated);
+            notices.Add(new ChargingNotice(request.Turn is null ? ChargingNoticeKind.TurnScheduled : ChargingNoticeKind.TurnMoved, updated));
+        }
+
+        Plan = summary with
+        {
+            Turns = Requests.Count(r => r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging),
+            Waiting = Requests.Count(r => r.Status == ChargingRequestStatus.Waiting),
+        };
+        Version++;
+        return notices;
+    }
+
+    /// <summary>Drops finished requests older than the history the area keeps.</summary>
+    public void Prune(DateTimeOffset now, ChargingPolicy policy) =>
+        Requests.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.CreatedAt) < now - policy.History && (r.PluggedAt is null || r.UnpluggedAt is not null));
+
+    private ChargingTurn? Fit(ChargingRequest request, ChargingTurn turn, DateTimeOffset now)
+    {
+        if (!Chargers.TryGetValue(turn.ChargerId, out var charger) || !charger.IsUsable
+            || Definition?.Chargers.FirstOrDefault(c => c.ChargerId == turn.ChargerId) is not { } definition)
+        {
+            return null;
+        }
+
+        var start = turn.Window.Start < now ? now : turn.Window.Start;
+        var end = request.CanMove ? turn.Window.End : request.Window.End;
+        if (start < request.Window.Start)
+        {
+            start = request.Window.Start;
+        }
+
+        if (end > request.Window.End)
+        {
+            end = request.Window.End;
+        }
+
+        return end > start ? new ChargingTurn(turn.ChargerId, new TimeWindow(start, end), definition.SpaceId) : null;
+    }
+
+    private double KwOf(string chargerId) => Chargers.TryGetValue(chargerId, out var c) ? c.MaxKw : 0;
+
+    /// <summary>The highest total power of the accepted turns at any instant of <paramref name="window"/>.</summary>
+    private static double PeakWith(List<(ChargingTurn Turn, double Kw)> accepted, TimeWindow window)
+    {
+        var overlapping = accepted.Where(a => a.Turn.Window.Overlaps(window)).ToList();
+        var instants = overlapping.Select(a => a.Turn.Window.Start).Where(window.Contains).Append(window.Start);
+        return instants.Max(t => overlapping.Where(a => a.Turn.Window.Contains(t)).Sum(a => a.Kw));
+    }
+
+    private static (ChargingRequest Request, ChargingNoticeKind Kind, bool Replan)? Step(ChargingRequest r, DateTimeOffset now, ChargingPolicy policy)
+    {
+        switch (r.Status)
+        {
+            case ChargingRequestStatus.Scheduled when r.Turn!.Window.Start <= now:
+                return (r.Next(ChargingRequestStatus.Called), ChargingNoticeKind.PlugInNow, false);
+            case ChargingRequestStatus.Called when NoShowDeadline(r.Turn!, policy) <= now:
+                return (r.Next(ChargingRequestStatus.NoShow) with { EndedAt = now }, ChargingNoticeKind.NoShow, true);
+            case ChargingRequestStatus.Charging when r.Turn!.Window.End <= now:
+                return (r.Next(ChargingRequestStatus.Completed) with { EndedAt = r.Turn.Window.End }, ChargingNoticeKind.TurnEnded, false);
+            case ChargingRequestStatus.Charging when !r.MoveNoticeSent && r.Turn!.Window.End - policy.MoveNotice <= now:
+                return (r with { MoveNoticeSent = true, Revision = r.Revision + 1 }, ChargingNoticeKind.TurnEndingSoon, false);
+            case ChargingRequestStatus.Waiting when r.Window.End <= now:
+                return (r.Next(ChargingRequestStatus.Expired) with { EndedAt = now }, ChargingNoticeKind.Expired, false);
+            default:
+                return null;
+        }
+    }
+
+    private void Replace(ChargingRequest request)
+    {
+        var index = Requests.FindIndex(r => r.Id == request.Id);
+        Requests[index] = request;
+    }
+}

@@ -1,0 +1,265 @@
+namespace Parking.Domain.Charging;
+
+/// <summary>Where a charging request stands.</summary>
+public enum ChargingRequestStatus
+{
+    /// <summary>Accepted, no turn in the current plan (yet).</summary>
+    Waiting,
+
+    /// <summary>A turn is planned and has not started.</summary>
+    Scheduled,
+
+    /// <summary>The turn has started: the driver was told to plug in now.</summary>
+    Called,
+
+    /// <summary>The car is plugged in during its turn.</summary>
+    Charging,
+
+    /// <summary>The turn ended (or the car was unplugged).</summary>
+    Completed,
+
+    /// <summary>The car was not plugged in within the grace period; the turn went to others.</summary>
+    NoShow,
+
+    Cancelled,
+
+    /// <summary>The departure passed without a turn.</summary>
+    Expired,
+}
+
+/// <summary>A turn: one car holds one charger (on the space <see cref="SpaceId"/>) for a window.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargingTurn(
+    [property: Id(0)] string ChargerId,
+    [property: Id(1)] TimeWindow Window,
+    [property: Id(2)] string? SpaceId = null);
+
+/// <summary>How a driver states the energy they need: kWh, or a battery and the state of charge now and wanted.</summary>
+public sealed record EnergyNeed(double? EnergyKwh, double? BatteryKwh, double? CurrentSocPercent, double? TargetSocPercent);
+
+/// <summary>What a driver asks for, as the API received it (validated by <see cref="ChargingRequests.Validate"/>).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargingRequestDraft(
+    [property: Id(0)] string Plate,
+    [property: Id(1)] double EnergyKwh,
+    [property: Id(2)] TimeWindow Window,
+    [property: Id(3)] bool CanMove);
+
+/// <summary>
+/// A driver's charging request in one area and its turn. <see cref="Window"/> runs from the earliest
+/// start to the departure; <see cref="DeliveredKwh"/> is what chargers metered for it so far, and
+/// <see cref="MeterBase"/> the reading of the charger it is plugged into, less that, at plug-in.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargingRequest(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string CompoundId,
+    [property: Id(2)] string AreaId,
+    [property: Id(3)] string ResidentId,
+    [property: Id(4)] string Plate,
+    [property: Id(5)] double EnergyKwh,
+    [property: Id(6)] TimeWindow Window,
+    [property: Id(7)] bool CanMove,
+    [property: Id(8)] DateTimeOffset CreatedAt,
+    [property: Id(9)] ChargingRequestStatus Status,
+    [property: Id(10)] ChargingTurn? Turn,
+    [property: Id(11)] DateTimeOffset? PluggedAt,
+    [property: Id(12)] double? MeterBase,
+    [property: Id(13)] double DeliveredKwh,
+    [property: Id(14)] bool MoveNoticeSent,
+    [property: Id(15)] DateTimeOffset? EndedAt,
+    [property: Id(16)] int Revision)
+{
+    /// <summary>When the car was unplugged from its turn's charger (it may stay plugged in after the turn ended).</summary>
+    [Id(17)]
+    public DateTimeOffset? UnpluggedAt { get; init; }
+
+    /// <summary>Still wants or holds a turn.</summary>
+    public bool IsActive => Status is ChargingRequestStatus.Waiting or ChargingRequestStatus.Scheduled
+        or ChargingRequestStatus.Called or ChargingRequestStatus.Charging;
+
+    /// <summary>Its turn has started: re-planning leaves it where it is.</summary>
+    public bool HasStarted => Status is ChargingRequestStatus.Called or ChargingRequestStatus.Charging;
+
+    public double RemainingKwh => Math.Max(0, EnergyKwh - DeliveredKwh);
+
+    public ChargingRequest Next(ChargingRequestStatus status) => this with { Status = status, Revision = Revision + 1 };
+}
+
+/// <summary>Why a driver hears from the area.</summary>
+public enum ChargingNoticeKind
+{
+    /// <summary>A turn was planned: "your turn at charger C at 19:40".</summary>
+    TurnScheduled,
+
+    /// <summary>The plan changed and the turn moved (or was withdrawn: no turn for now).</summary>
+    TurnMoved,
+
+    /// <summary>The turn started: "plug in now".</summary>
+    PlugInNow,
+
+    /// <summary>The car was plugged in during its turn.</summary>
+    ChargingStarted,
+
+    /// <summary>The car stopped drawing power before the turn ended: it is charged, please move it.</summary>
+    ChargingFinished,
+
+    /// <summary>The turn ends soon: "your turn ends at 21:10, please move".</summary>
+    TurnEndingSoon,
+
+    /// <summary>The turn ended: move the car now.</summary>
+    TurnEnded,
+
+    /// <summary>The car was unplugged; the request is done.</summary>
+    Completed,
+
+    /// <summary>Not plugged in within the grace period: the turn went to the next driver.</summary>
+    NoShow,
+
+    Cancelled,
+
+    /// <summary>The departure came without a turn.</summary>
+    Expired,
+
+    /// <summary>The charger failed during the turn: a new turn is planned on another charger if one is free.</summary>
+    ChargerFaulted,
+}
+
+/// <summary>Something a driver must hear about their request (the request as it is after the change).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargingNotice(
+    [property: Id(0)] ChargingNoticeKind Kind,
+    [property: Id(1)] ChargingRequest Request);
+
+public static class ChargingRequests
+{
+    /// <summary>Request ids carry their area, so any host can route a command to it.</summary>
+    public static string NewId(string areaId, Guid unique) => $"{areaId}.{unique:N}";
+
+    public static bool TryParseAreaId(string requestId, out string areaId)
+    {
+        var dot = requestId.LastIndexOf('.');
+        areaId = dot > 0 ? requestId[..dot] : string.Empty;
+        return dot > 0 && dot < requestId.Length - 1;
+    }
+
+    /// <summary>
+    /// Checks what a driver asked for and turns it into a draft: a plate, the energy (given, or from the
+    /// battery and the state of charge now and wanted), a window from the earliest start (now when not
+    /// given) to the departure. The first fault found is returned with its field.
+    /// </summary>
+    public static Outcome<ChargingRequestDraft> Validate(
+        string? plate,
+        EnergyNeed need,
+        DateTimeOffset? earliestStart,
+        DateTimeOffset? departure,
+        bool? canMove,
+        ChargingPolicy policy,
+        DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(plate))
+        {
+            return DomainError.Invalid("plate", "plate-required", "plate is required: the car to charge.");
+        }
+
+        if (plate.Length > 16)
+        {
+            return DomainError.Invalid("plate", "plate-too-long", "plate has at most 16 characters.");
+        }
+
+        var energy = EnergyOf(need, policy);
+        if (!energy.IsSuccess)
+        {
+            return energy.Error!;
+        }
+
+        var energyKwh = energy.Value;
+
+        if (departure is not { } end)
+        {
+            return DomainError.Invalid("departure", "departure-required", "departure is required (ISO 8601 with an offset): when the car leaves.");
+        }
+
+        var start = earliestStart ?? now;
+        if (start < now - policy.ClockSkew)
+        {
+            return DomainError.Invalid("earliestStart", "start-in-past", "earliestStart is in the past.");
+        }
+
+        if (start < now)
+        {
+            start = now;
+        }
+
+        if (end <= start)
+        {
+            return DomainError.Invalid("departure", "departure-before-start", "departure must be after the earliest start (and after now).");
+        }
+
+        if (end - start < policy.Period)
+        {
+            return DomainError.Invalid("departure", "window-too-short", $"The car must stay at least {policy.Period.TotalMinutes:0} minutes.");
+        }
+
+        if (end > now + policy.Horizon)
+        {
+            return DomainError.Invalid("departure", "departure-too-far-ahead", $"departure is at most {policy.Horizon.TotalHours:0} hours ahead.");
+        }
+
+        return new ChargingRequestDraft(plate.Trim(), energyKwh, new TimeWindow(start, end), canMove ?? true);
+    }
+
+    private static Outcome<double> EnergyOf(EnergyNeed need, ChargingPolicy policy)
+    {
+        double energy;
+        if (need.EnergyKwh is { } kwh)
+        {
+            if (need.BatteryKwh is not null || need.TargetSocPercent is not null || need.CurrentSocPercent is not null)
+            {
+                return DomainError.Invalid("energyKwh", "energy-given-twice", "Give energyKwh, or batteryKwh with currentSocPercent and targetSocPercent, not both.");
+            }
+
+            if (double.IsNaN(kwh) || kwh <= 0)
+            {
+                return DomainError.Invalid("energyKwh", "energy-not-positive", "energyKwh must be more than 0.");
+            }
+
+            energy = kwh;
+        }
+        else if (need.BatteryKwh is null && need.TargetSocPercent is null && need.CurrentSocPercent is null)
+        {
+            return DomainError.Invalid("energyKwh", "energy-required", "Give energyKwh, or batteryKwh with currentSocPercent and targetSocPercent.");
+        }
+        else
+        {
+            if (need.BatteryKwh is not { } battery || double.IsNaN(battery) || battery <= 0 || battery > 250)
+            {
+                return DomainError.Invalid("batteryKwh", "battery-invalid", "batteryKwh is required with a target charge: more than 0, at most 250.");
+            }
+
+            if (need.CurrentSocPercent is not { } current || double.IsNaN(current) || current < 0 || current > 100)
+            {
+                return DomainError.Invalid("currentSocPercent", "soc-invalid", "currentSocPercent is required with a target charge: 0 to 100.");
+            }
+
+            if (need.TargetSocPercent is not { } target || double.IsNaN(target) || target <= 0 || target > 100)
+            {
+                return DomainError.Invalid("targetSocPercent", "soc-invalid", "targetSocPercent is required with a target charge: more than 0, at most 100.");
+            }
+
+            if (target <= current)
+            {
+                return DomainError.Invalid("targetSocPercent", "target-not-above-current", "targetSocPercent must be above currentSocPercent.");
+            }
+
+            energy = battery * (target - current) / 100;
+        }
+
+        if (energy > policy.MaxEnergyKwh)
+        {
+            return DomainError.Invalid(need.EnergyKwh is null ? "targetSocPercent" : "energyKwh", "energy-too-large", $"One request asks for at most {policy.MaxEnergyKwh:0} kWh.");
+        }
+
+        return Math.Round(energy, 3);
+    }
+}

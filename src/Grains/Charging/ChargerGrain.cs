@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Parking.Domain.Charging;
+
+namespace Parking.Grains.Charging;
+
+[GenerateSerializer]
+public sealed class ChargerState
+{
+    [Id(0)]
+    public string? AreaId { get; set; }
+
+    [Id(1)]
+    public ChargerSnapshot? Charger { get; set; }
+
+    [Id(2)]
+    public string? SessionRequestId { get; set; }
+}
+
+/// <summary>
+/// The single writer of one charger's status. It learns where it stands from the compound's layout on first
+/// use, so a charger the layout does not have is refused. An accepted report is stored first, then handed to
+/// the area; the area's answer names the request whose car is on the charger.
+/// </summary>
+public sealed partial class ChargerGrain(
+    [PersistentState("charger", GrainKeys.StorageName)] IPersistentState<ChargerState> state,
+    ParkingClock time,
+    ILogger<ChargerGrain> logger) : Grain, IChargerGrain
+{
+    public async Task<Outcome<ChargerView>> Report(ChargerReport report)
+    {
+        if (!await EnsureConfigured())
+        {
+            return NotFound();
+        }
+
+        var current = state.State.Charger!;
+        if (ChargerRules.Validate(current, report) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var (compoundId, _) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var updated = ChargerRules.Apply(current, report, time.GetUtcNow());
+        state.State.Charger = updated;
+        await state.WriteStateAsync();
+
+        try
+        {
+            var session = await GrainFactory.ChargingArea(compoundId, state.State.AreaId!).ChargerReported(updated);
+            if (session != state.State.SessionRequestId)
+            {
+                state.State.SessionRequestId = session;
+                await state.WriteStateAsync();
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The report is stored; the area hears the charger's state with its next report.
+            LogAreaReportFailed(exception, this.GetPrimaryKeyString());
+        }
+
+        return View(compoundId);
+    }
+
+    public async Task<Outcome<ChargerView>> Get() =>
+        await EnsureConfigured() ? View(GrainKeys.Split(this.GetPrimaryKeyString()).CompoundId) : NotFound();
+
+    private ChargerView View(string compoundId) => new(compoundId, state.State.AreaId!, state.State.Charger!, state.State.SessionRequestId);
+
+    private async Task<bool> EnsureConfigured()
+    {
+        if (state.State.Charger is not null)
+        {
+            return true;
+        }
+
+        var (compoundId, chargerId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        foreach (var area in await GrainFactory.Compound(compoundId).GetChargingAreas())
+        {
+            if (area.Chargers.FirstOrDefault(c => c.ChargerId == chargerId) is { } definition)
+            {
+                state.State.AreaId = area.AreaId;
+                state.State.Charger = ChargerSnapshot.New(definition);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static DomainError NotFound() => DomainError.NotFound("charger-not-found", "No such charger in this compound.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report charger {ChargerKey} to its area")]
+    private partial void LogAreaReportFailed(Exception exception, string chargerKey);
+}

@@ -1,0 +1,262 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Parking.Domain.Charging;
+using Parking.Grains.Notifications;
+
+namespace Parking.Grains.Charging;
+
+/// <summary>
+/// The single writer of one charging area. Every call first moves the area to the domain clock's now (turns
+/// start, no-shows, move notices, turn ends), then does its work; whatever changes what is possible (a new
+/// or cancelled request, a no-show, an early finish, a fault or recovery, a new site capacity) is followed
+/// by a re-plan within the policy's solve budget, run off the grain's scheduler. Turns already started stay
+/// put. After each change the area is stored, drivers hear their notices, staff watching the area get it
+/// whole, and a timer on the domain clock is set for the next thing due; a reminder wakes the area while
+/// turns are pending, should its silo go.
+/// </summary>
+public sealed partial class ChargingAreaGrain(
+    [PersistentState("charging-area", GrainKeys.StorageName)] IPersistentState<ChargingAreaBook> state,
+    IOptions<ChargingPolicy> policyOptions,
+    ParkingClock time,
+    ILogger<ChargingAreaGrain> logger) : Grain, IChargingAreaGrain, IRemindable
+{
+    private const string WakeReminder = "charging-wake";
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(5);
+
+    private readonly ChargingPolicy _policy = policyOptions.Value;
+    private ITimer? _timer;
+    private DateTimeOffset? _timerDue;
+    private IGrainReminder? _reminder;
+
+    private ChargingAreaBook Book => state.State;
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var (compoundId, areaId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var areas = await GrainFactory.Compound(compoundId).GetChargingAreas();
+        if (areas.FirstOrDefault(a => a.AreaId == areaId) is { } definition)
+        {
+            Book.CompoundId = compoundId;
+            if (Book.Configure(definition))
+            {
+                await state.WriteStateAsync(cancellationToken);
+            }
+        }
+
+        await ScheduleWake();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public async Task<Outcome<ChargingRequest>> Submit(string residentId, ChargingRequestDraft draft)
+    {
+        var advanced = Book.Advance(Now, _policy);
+        var outcome = Book.Submit(residentId, draft, _policy, Now, Guid.NewGuid());
+        if (!outcome.IsSuccess)
+        {
+            await Commit(advanced);
+            return outcome;
+        }
+
+        await Commit(advanced with { Replan = true });
+        return Book.Requests.Find(r => r.Id == outcome.Value!.Id)!;
+    }
+
+    public async Task<Outcome<ChargingRequest>> Cancel(string requestId, Actor actor)
+    {
+        var advanced = Book.Advance(Now, _policy);
+        var outcome = Book.Cancel(requestId, actor, Now);
+        if (outcome.IsSuccess)
+        {
+            await Commit(Merge(advanced, outcome.Value.Change));
+            return outcome.Value.Request;
+        }
+
+        await Commit(advanced);
+        return outcome.Error!;
+    }
+
+    public async Task<Outcome<ChargingRequest>> GetRequest(string requestId, Actor actor)
+    {
+        await Commit(Book.Advance(Now, _policy));
+        return Book.Find(requestId, actor);
+    }
+
+    public async Task<IReadOnlyList<ChargingRequest>> GetRequestsOf(string residentId)
+    {
+        await Commit(Book.Advance(Now, _policy));
+        return [.. Book.Requests.Where(r => r.ResidentId == residentId).OrderByDescending(r => r.CreatedAt)];
+    }
+
+    public async Task<ChargingAreaView?> GetView()
+    {
+        if (!Book.IsConfigured)
+        {
+            return null;
+        }
+
+        await Commit(Book.Advance(Now, _policy));
+        return Book.View(Now);
+    }
+
+    public async Task<Outcome<ChargingAreaView>> SetSiteCapacity(double siteCapacityKw)
+    {
+        var advanced = Book.Advance(Now, _policy);
+        var outcome = Book.SetSiteCapacity(siteCapacityKw);
+        await Commit(outcome.IsSuccess ? advanced with { Replan = true } : advanced);
+        return outcome.IsSuccess ? Book.View(Now) : outcome.Error!;
+    }
+
+    public async Task<string?> ChargerReported(ChargerSnapshot charger)
+    {
+        if (!Book.IsConfigured || !Book.Chargers.ContainsKey(charger.ChargerId))
+        {
+            return null;
+        }
+
+        var advanced = Book.Advance(Now, _policy);
+        var reported = Book.ChargerReported(charger, Now, _policy);
+        await Commit(Merge(advanced, reported), force: true);
+        return Book.Requests.Find(r => r.Turn?.ChargerId == charger.ChargerId && r.PluggedAt is not null && r.UnpluggedAt is null)?.Id;
+    }
+
+    public async Task Tick() => await Commit(Book.Advance(Now, _policy));
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        await Tick();
+        if (Book.NextDue(_policy) is null)
+        {
+            _reminder ??= await this.GetReminder(reminderName);
+            if (_reminder is not null)
+            {
+                await this.UnregisterReminder(_reminder);
+                _reminder = null;
+            }
+        }
+    }
+
+    private static AreaChange Merge(AreaChange first, AreaChange second) =>
+        new([.. first.Notices, .. second.Notices], first.Replan || second.Replan);
+
+    /// <summary>
+    /// Re-plans if asked (and again while a re-plan's own notices, such as a turn that starts at once, call
+    /// for it), stores the area, then tells drivers and staff. Nothing is pushed that was not stored.
+    /// </summary>
+    private async Task Commit(AreaChange change, bool force = false)
+    {
+        if (!Book.IsConfigured)
+        {
+            return;
+        }
+
+        var notices = new List<ChargingNotice>(change.Notices);
+        if (change.Replan)
+        {
+            notices = Collapse([.. notices, .. await Replan()]);
+            var after = Book.Advance(Now, _policy);
+            notices.AddRange(after.Notices);
+            if (after.Replan)
+            {
+                notices = Collapse([.. notices, .. await Replan()]);
+            }
+        }
+
+        if (notices.Count == 0 && !change.Replan && !force)
+        {
+            return;
+        }
+
+        Book.Prune(Now, _policy);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception exception)
+        {
+            // The book in memory is ahead of storage: drop this activation so the next one reloads what
+            // was stored, and let the caller see the failure.
+            LogWriteFailed(exception, this.GetPrimaryKeyString());
+            DeactivateOnIdle();
+            throw;
+        }
+
+        var notifier = GrainFactory.GetGrain<IPushNotifierGrain>(0);
+        foreach (var notice in notices)
+        {
+            notifier.Publish(new ChargingNoticePush(notice)).Ignore();
+        }
+
+        notifier.Publish(new ChargingAreaChangedPush(Book.View(Now))).Ignore();
+        await ScheduleWake();
+    }
+
+    /// <summary>Several notices about one request in one change: the driver needs the last state of each kind once.</summary>
+    private static List<ChargingNotice> Collapse(List<ChargingNotice> notices)
+    {
+        var result = new List<ChargingNotice>();
+        foreach (var notice in notices)
+        {
+            var same = result.FindIndex(n => n.Kind == notice.Kind && n.Request.Id == notice.Request.Id);
+            if (same >= 0)
+            {
+                result.RemoveAt(same);
+            }
+
+            result.Add(notice);
+        }
+
+        return result;
+    }
+
+    private async Task<IReadOnlyList<ChargingNotice>> Replan()
+    {
+        var input = Book.PlanningInput(Now, _policy);
+
+        // CP-SAT works on its own threads; keep this grain's scheduler free of the solve.
+        var (turns, summary) = await Task.Run(() => TurnPlanner.Plan(input, _policy));
+        LogPlanned(this.GetPrimaryKeyString(), summary.Algorithm, summary.Status, summary.SolveTime.TotalMilliseconds, turns.Count, input.Open.Count);
+        return Book.ApplyPlan(turns, summary, Now);
+    }
+
+    /// <summary>A timer on the domain clock for the next thing due, and a reminder while anything is due at all.</summary>
+    private async Task ScheduleWake()
+    {
+        var due = Book.NextDue(_policy);
+        if (due != _timerDue)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            _timerDue = due;
+            if (due is { } at)
+            {
+                var wait = at - Now;
+                var self = this.AsReference<IChargingAreaGrain>();
+                _timer = time.CreateTimer(_ => self.Tick().Ignore(), null, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        if (due is not null && _reminder is null)
+        {
+            _reminder = await this.RegisterOrUpdateReminder(WakeReminder, ReminderPeriod, ReminderPeriod);
+        }
+        else if (due is null && _reminder is not null)
+        {
+            await this.UnregisterReminder(_reminder);
+            _reminder = null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Planned charging area {AreaKey} with {Algorithm} ({Status}) in {Milliseconds:0} ms: {Turns} turns for {Open} open requests")]
+    private partial void LogPlanned(string areaKey, string algorithm, string status, double milliseconds, int turns, int open);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store charging area {AreaKey}; the activation will reload it")]
+    private partial void LogWriteFailed(Exception exception, string areaKey);
+}

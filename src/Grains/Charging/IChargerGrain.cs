@@ -1,0 +1,51 @@
+using Parking.Domain.Charging;
+
+namespace Parking.Grains.Charging;
+
+/// <summary>A charger as its grain knows it: where it stands, its status and meter, and the request whose car is on it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargerView(
+    [property: Id(0)] string CompoundId,
+    [property: Id(1)] string AreaId,
+    [property: Id(2)] ChargerSnapshot Charger,
+    [property: Id(3)] string? SessionRequestId);
+
+/// <summary>
+/// One charger (key: compound/charger): its OCPP status, the power it delivers and its energy meter, and the
+/// session on it. Status reports come from the charger (or its gateway, or staff); each accepted report goes
+/// on to the charger's area, which starts, ends or re-plans turns.
+/// </summary>
+public interface IChargerGrain : IGrainWithStringKey
+{
+    Task<Outcome<ChargerView>> Report(ChargerReport report);
+
+    [ReadOnly]
+    Task<Outcome<ChargerView>> Get();
+}
+
+/// <summary>
+/// One charging area (key: compound/area): the drivers' requests, the plan of turns on its chargers, the
+/// notices to drivers at each step of a turn, and re-planning on every event that changes what is possible.
+/// </summary>
+public interface IChargingAreaGrain : IGrainWithStringKey
+{
+    Task<Outcome<ChargingRequest>> Submit(string residentId, ChargingRequestDraft draft);
+
+    Task<Outcome<ChargingRequest>> Cancel(string requestId, Actor actor);
+
+    Task<Outcome<ChargingRequest>> GetRequest(string requestId, Actor actor);
+
+    /// <summary>The requests of one driver in this area, newest first.</summary>
+    Task<IReadOnlyList<ChargingRequest>> GetRequestsOf(string residentId);
+
+    /// <summary>Every charger and request of the area (null when there is no such area).</summary>
+    Task<ChargingAreaView?> GetView();
+
+    Task<Outcome<ChargingAreaView>> SetSiteCapacity(double siteCapacityKw);
+
+    /// <summary>A charger of the area reported; returns the request whose car is on it now, if any.</summary>
+    Task<string?> ChargerReported(ChargerSnapshot charger);
+
+    /// <summary>Moves the area to the domain clock's now (timers and reminders call it).</summary>
+    Task Tick();
+}

@@ -1,0 +1,270 @@
+using System.Threading.Channels;
+using Parking.Domain;
+using Parking.Domain.Charging;
+using Parking.Domain.Layout;
+using Parking.Domain.Reservations;
+using Parking.Grains.Charging;
+using Parking.Grains.Notifications;
+using Xunit;
+
+namespace Parking.Grains.Tests.Charging;
+
+/// <summary>
+/// Live in-turn charging on the two-silo cluster. Each test has a compound of its own (one charging area,
+/// chargers of 7 kW) so tests do not share requests. After the clock moves, the tests wait for the pushes
+/// the area's timer sends, without calling the area, so the timers themselves are under test.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
+{
+    private const string AreaId = "CA-T";
+    private static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(15);
+    private static readonly ChargingPolicy Policy = new();
+
+    private readonly string _compoundId = "charging-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _hostId = "charging-test-" + Guid.NewGuid().ToString("N");
+    private readonly Recorder _recorder = new();
+    private IHubObserver? _reference;
+
+    private IChargingAreaGrain Area => fixture.Grains.ChargingArea(_compoundId, AreaId);
+
+    private static DateTimeOffset Now => ClusterFixture.Clock.GetUtcNow();
+
+    public async Task InitializeAsync()
+    {
+        _reference = fixture.Grains.CreateObjectReference<IHubObserver>(_recorder);
+        await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Register(_hostId, _reference);
+
+        // Publishers cache the directory for 2 s: after that, every push reaches this observer.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Unregister(_hostId);
+        fixture.Grains.DeleteObjectReference<IHubObserver>(_reference!);
+    }
+
+    private async Task CreateCompound(int chargers, double siteKw)
+    {
+        var area = new ChargingAreaDefinition(
+            AreaId, "Test area", "G1", siteKw,
+            [.. Enumerable.Range(1, chargers).Select(i => new ChargerDefinition($"C-T{i}", $"G1-T{i}", 7))]);
+        var layout = new CompoundLayout(_compoundId, "Charging test", [], [], [], []) { ChargingAreas = [area] };
+        Assert.True(await fixture.Grains.Compound(_compoundId).InitializeLayout(layout));
+    }
+
+    private async Task<ChargingRequest> Submit(string resident, double energyKwh, TimeSpan window, TimeSpan? startsIn = null)
+    {
+        var start = Now + (startsIn ?? TimeSpan.Zero);
+        var draft = new ChargingRequestDraft("P-" + resident, energyKwh, new TimeWindow(start, start + window), true);
+        var outcome = await Area.Submit(resident, draft);
+        Assert.True(outcome.IsSuccess, outcome.Error?.Message);
+        return outcome.Value!;
+    }
+
+    private async Task<ChargingRequest> Get(string id) => (await Area.GetRequest(id, new Actor("staff01", true))).Value!;
+
+    private async Task Report(string chargerId, ChargerStatus status, double power = 0, double? meter = null)
+    {
+        var outcome = await fixture.Grains.Charger(_compoundId, chargerId).Report(new ChargerReport(status, power, meter));
+        Assert.True(outcome.IsSuccess, outcome.Error?.Message);
+    }
+
+    /// <summary>Moves the clock to <paramref name="instant"/> if it is ahead.</summary>
+    private static void AdvanceTo(DateTimeOffset instant)
+    {
+        var wait = instant - Now;
+        if (wait > TimeSpan.Zero)
+        {
+            ClusterFixture.Clock.Advance(wait);
+        }
+    }
+
+    [Fact]
+    public async Task A_turn_goes_from_plan_to_plug_in_to_move_notice_to_end_and_then_the_next_driver_is_called()
+    {
+        await CreateCompound(chargers: 1, siteKw: 7);
+        var a = await Submit("r1", 7, TimeSpan.FromHours(6));
+        var b = await Submit("r2", 7, TimeSpan.FromHours(6));
+        a = await Get(a.Id);
+        b = await Get(b.Id);
+        Assert.NotNull(a.Turn);
+        Assert.NotNull(b.Turn);
+        Assert.False(a.Turn.Window.Overlaps(b.Turn.Window), "one charger: the two turns must not overlap");
+        var (first, second) = a.Turn.Window.Start <= b.Turn.Window.Start ? (a, b) : (b, a);
+        await _recorder.WaitFor(first.Id, ChargingNoticeKind.TurnScheduled, PushTimeout);
+
+        AdvanceTo(first.Turn!.Window.Start);
+        await _recorder.WaitFor(first.Id, ChargingNoticeKind.PlugInNow, PushTimeout);
+        Assert.Equal(ChargingRequestStatus.Called, (await Get(first.Id)).Status);
+
+        await Report("C-T1", ChargerStatus.Preparing, meter: 100);
+        await Report("C-T1", ChargerStatus.Charging, 7, 100.5);
+        await _recorder.WaitFor(first.Id, ChargingNoticeKind.ChargingStarted, PushTimeout);
+        Assert.Equal(ChargingRequestStatus.Charging, (await Get(first.Id)).Status);
+        var charger = (await fixture.Grains.Charger(_compoundId, "C-T1").Get()).Value!;
+        Assert.Equal(first.Id, charger.SessionRequestId);
+        Assert.Equal(ChargerStatus.Charging, charger.Charger.Status);
+
+        AdvanceTo(first.Turn.Window.End - Policy.MoveNotice);
+        await _recorder.WaitFor(first.Id, ChargingNoticeKind.TurnEndingSoon, PushTimeout);
+
+        await Report("C-T1", ChargerStatus.Charging, 7, 106);
+        AdvanceTo(first.Turn.Window.End);
+        var ended = await _recorder.WaitFor(first.Id, ChargingNoticeKind.TurnEnded, PushTimeout);
+        Assert.Equal(ChargingRequestStatus.Completed, ended.Request.Status);
+        Assert.Equal(6, ended.Request.DeliveredKwh, 3);
+
+        await Report("C-T1", ChargerStatus.Available, meter: 106);
+        second = await Get(second.Id);
+        Assert.True(second.Turn!.Window.Start >= first.Turn.Window.End);
+        AdvanceTo(second.Turn.Window.Start);
+        await _recorder.WaitFor(second.Id, ChargingNoticeKind.PlugInNow, PushTimeout);
+        Assert.Equal(ChargingRequestStatus.Called, (await Get(second.Id)).Status);
+    }
+
+    [Fact]
+    public async Task A_no_show_gives_the_charger_to_the_next_driver()
+    {
+        await CreateCompound(chargers: 1, siteKw: 7);
+
+        // The first car needs the whole of its one hour; the second needs 1 h 45 min of its two hours, so
+        // it can only get all it needs when the first does not come.
+        var first = await Submit("r1", 7, TimeSpan.FromHours(1));
+        var second = await Submit("r2", 12.25, TimeSpan.FromHours(2));
+        first = await Get(first.Id);
+        Assert.NotNull(first.Turn);
+        var secondPlanned = (await Get(second.Id)).Turn;
+
+        AdvanceTo(first.Turn.Window.Start);
+        await _recorder.WaitFor(first.Id, ChargingNoticeKind.PlugInNow, PushTimeout);
+
+        AdvanceTo(first.Turn.Window.Start + Policy.GracePeriod);
+        var noShow = await _recorder.WaitFor(first.Id, ChargingNoticeKind.NoShow, PushTimeout);
+        Assert.Equal(ChargingRequestStatus.NoShow, noShow.Request.Status);
+
+        var moved = await Get(second.Id);
+        Assert.NotNull(moved.Turn);
+        Assert.Equal("C-T1", moved.Turn.ChargerId);
+        Assert.True(moved.Turn.Window.Start <= Now + Policy.Period, $"the next driver's turn starts at once, not at {moved.Turn.Window.Start:O}");
+        Assert.True(secondPlanned is null || moved.Turn.Window.Start < secondPlanned.Window.Start);
+        AdvanceTo(moved.Turn.Window.Start);
+        await _recorder.WaitFor(second.Id, ChargingNoticeKind.PlugInNow, PushTimeout);
+    }
+
+    [Fact]
+    public async Task A_charger_fault_re_plans_the_turn_onto_another_charger()
+    {
+        await CreateCompound(chargers: 2, siteKw: 14);
+        var request = await Submit("r1", 7, TimeSpan.FromHours(4));
+        request = await Get(request.Id);
+        var broken = request.Turn!.ChargerId;
+        var other = broken == "C-T1" ? "C-T2" : "C-T1";
+
+        await Report(broken, ChargerStatus.Faulted);
+
+        var moved = await Get(request.Id);
+        Assert.Equal(other, moved.Turn?.ChargerId);
+        await _recorder.WaitFor(request.Id, ChargingNoticeKind.ChargerFaulted, PushTimeout);
+        var view = (await Area.GetView())!;
+        Assert.Equal(ChargerStatus.Faulted, view.Chargers.Single(c => c.ChargerId == broken).Status);
+        Assert.DoesNotContain(view.Requests, r => r.IsActive && r.Turn?.ChargerId == broken);
+
+        // Both chargers out: the request waits for a turn.
+        await Report(other, ChargerStatus.Unavailable);
+        Assert.Equal(ChargingRequestStatus.Waiting, (await Get(request.Id)).Status);
+
+        // One back: planned again.
+        await Report(broken, ChargerStatus.Available);
+        Assert.Equal(broken, (await Get(request.Id)).Turn?.ChargerId);
+    }
+
+    [Fact]
+    public async Task Unknown_chargers_and_impossible_reports_are_refused_and_change_nothing()
+    {
+        await CreateCompound(chargers: 1, siteKw: 7);
+
+        var unknown = await fixture.Grains.Charger(_compoundId, "C-NOPE").Report(new ChargerReport(ChargerStatus.Charging, 7, 1));
+        Assert.Equal("charger-not-found", unknown.Error?.Code);
+
+        await Report("C-T1", ChargerStatus.Charging, 7, 50);
+        var backwards = await fixture.Grains.Charger(_compoundId, "C-T1").Report(new ChargerReport(ChargerStatus.Charging, 7, 40));
+        Assert.Equal("meter-went-backwards", backwards.Error?.Code);
+        var charger = (await fixture.Grains.Charger(_compoundId, "C-T1").Get()).Value!.Charger;
+        Assert.Equal(50, charger.EnergyMeterKwh);
+
+        var capacity = await Area.SetSiteCapacity(-3);
+        Assert.Equal(ErrorKind.Validation, capacity.Error?.Kind);
+        Assert.Equal(7, (await Area.GetView())!.SiteCapacityKw);
+    }
+
+    [Fact]
+    public async Task A_lower_site_capacity_re_plans_so_the_turns_never_exceed_it()
+    {
+        await CreateCompound(chargers: 2, siteKw: 14);
+        var a = await Submit("r1", 14, TimeSpan.FromHours(2), startsIn: TimeSpan.FromHours(1));
+        var b = await Submit("r2", 14, TimeSpan.FromHours(2), startsIn: TimeSpan.FromHours(1));
+        var before = new[] { await Get(a.Id), await Get(b.Id) };
+        Assert.All(before, r => Assert.NotNull(r.Turn));
+        Assert.True(before[0].Turn!.Window.Overlaps(before[1].Turn!.Window), "with 14 kW both cars charge at once");
+
+        // 7 kW feeds one 7 kW charger at a time: the turns must not overlap any more.
+        var view = (await Area.SetSiteCapacity(7)).Value!;
+
+        Assert.Equal(7, view.SiteCapacityKw);
+        var turns = view.Requests.Where(r => r.IsActive && r.Turn is not null).Select(r => r.Turn!.Window).ToList();
+        Assert.NotEmpty(turns);
+        for (var i = 0; i < turns.Count; i++)
+        {
+            for (var j = i + 1; j < turns.Count; j++)
+            {
+                Assert.False(turns[i].Overlaps(turns[j]), $"{turns[i]} and {turns[j]} would draw 14 kW from a 7 kW feed");
+            }
+        }
+
+        var moved = before.Where(r => view.Requests.Single(v => v.Id == r.Id).Turn != r.Turn).ToList();
+        Assert.NotEmpty(moved);
+        foreach (var request in moved)
+        {
+            await _recorder.WaitFor(request.Id, ChargingNoticeKind.TurnMoved, PushTimeout);
+        }
+    }
+
+    private sealed class Recorder : IHubObserver
+    {
+        private readonly Channel<ChargingNotice> _notices = Channel.CreateUnbounded<ChargingNotice>();
+        private readonly List<ChargingNotice> _seen = [];
+
+        public Task Deliver(Push push)
+        {
+            if (push is ChargingNoticePush notice)
+            {
+                _notices.Writer.TryWrite(notice.Notice);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public async Task<ChargingNotice> WaitFor(string requestId, ChargingNoticeKind kind, TimeSpan timeout)
+        {
+            using var cancel = new CancellationTokenSource(timeout);
+            while (true)
+            {
+                if (_seen.Find(n => n.Request.Id == requestId && n.Kind == kind) is { } seen)
+                {
+                    return seen;
+                }
+
+                try
+                {
+                    _seen.Add(await _notices.Reader.ReadAsync(cancel.Token));
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new TimeoutException($"No {kind} for {requestId} within {timeout}; heard: {string.Join(", ", _seen.Select(n => $"{n.Kind} {n.Request.Id}"))}");
+                }
+            }
+        }
+    }
+}
