@@ -213,10 +213,13 @@ internal sealed class MixedLoad(CompoundLayout layout, DateTimeOffset now)
         return ParkingApi.SearchQuery(start, start + length, Kinds[random.Next(Kinds.Length)], building, limit: 10);
     }
 
-    /// <summary>Every space of the layout in a fixed shuffled order; the first 10% are the hot ones (so they fall in every lot).</summary>
+    /// <summary>
+    /// Every space anyone may book at any hour (private spaces only open inside sharing windows) in a fixed
+    /// shuffled order; the first 10% are the hot ones (so they fall in every lot).
+    /// </summary>
     private static (string LotId, string SpaceId)[] Shuffled(CompoundLayout layout)
     {
-        (string, string)[] spaces = [.. layout.Lots.SelectMany(l => l.Spaces).Select(s => (s.LotId, s.SpaceId)).OrderBy(s => s.SpaceId, StringComparer.Ordinal)];
+        (string, string)[] spaces = [.. layout.Lots.SelectMany(l => l.Spaces).Where(s => s.Ownership != SpaceOwnership.Private).Select(s => (s.LotId, s.SpaceId)).OrderBy(s => s.SpaceId, StringComparer.Ordinal)];
         new Random(11).Shuffle(spaces);
         return spaces;
     }

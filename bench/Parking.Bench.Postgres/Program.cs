@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Parking.Domain.Layout;
 using Parking.Domain.Seeding;
 using Parking.Testing;
 
@@ -79,7 +80,7 @@ internal static class Program
             var staff = await grainApi.SignInAllAsync(StaffIds, cancel.Token);
             var lots = await grainApi.GetLotsAsync(residents[0], cancel.Token);
             var now = DateTimeOffset.UtcNow;
-            var context = new BenchContext(BenchOptions.Parse([]), grainApi, silo.Cpu, residents, staff, lots, new BookingPlan(lots, now));
+            var context = new BenchContext(BenchOptions.Parse([]), grainApi, silo.Cpu, residents, staff, lots, new BookingPlan([.. layout.Lots.SelectMany(l => l.Spaces).Where(s => s.Ownership != SpaceOwnership.Private).Select(s => (s.LotId, s.SpaceId))], now));
             var load = new MixedLoad(layout, now);
             Console.WriteLine($"Signed in {residents.Length} residents (the silo's tokens, accepted by both services); {load}.");
             Console.WriteLine($"Each worker sends 1 reservation then {MixedLoad.SearchesPerReservation} searches, {options.Concurrency} workers, the same seeded request streams on both paths.");

@@ -91,7 +91,16 @@ internal static class Program
             throw new InvalidOperationException($"Compound '{ParkingApi.CompoundId}' has no lots: is the demo compound seeded?");
         }
 
-        var plan = new BookingPlan(lots, DateTimeOffset.UtcNow);
+        var bookable = new List<(string LotId, string SpaceId)>();
+        foreach (var lot in lots)
+        {
+            var occupancy = await api.GetOccupancyAsync(staff[0], lot.LotId, cancellationToken);
+            bookable.AddRange(occupancy.Spaces
+                .Where(s => !string.Equals(s.Ownership, "Private", StringComparison.OrdinalIgnoreCase))
+                .Select(s => (lot.LotId, s.SpaceId)));
+        }
+
+        var plan = new BookingPlan(bookable, DateTimeOffset.UtcNow);
         Console.WriteLine($"Signed in {residents.Length} residents and {staff.Length} staff in {clock.Elapsed.TotalSeconds:0.0} s; {lots.Length} lots ({string.Join(", ", lots.Select(l => $"{l.LotId}:{l.Spaces}"))}), {plan.Spaces} spaces.");
         Console.WriteLine($"Reservations use 30-minute windows from {plan.Origin:u} on ({plan.Slots} per space, {(long)plan.Slots * plan.Spaces:N0} distinct pairs), each pair once.");
         return new BenchContext(options, api, server, residents, staff, lots, plan);

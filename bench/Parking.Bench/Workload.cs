@@ -24,10 +24,10 @@ internal sealed class BookingPlan
     private readonly long _capacity;
     private long _next = -1;
 
-    public BookingPlan(IReadOnlyList<LotSummaryDto> lots, DateTimeOffset now, int seed = 7)
+    /// <param name="spaces">The spaces anyone may book at any hour: private spaces are bookable only inside their owners' sharing windows, so the bench leaves them out.</param>
+    public BookingPlan(IReadOnlyList<(string LotId, string SpaceId)> spaces, DateTimeOffset now, int seed = 7)
     {
-        // Space ids follow the seeded layout: "<lot>-<number>", numbered from 001.
-        _spaces = [.. lots.SelectMany(l => Enumerable.Range(1, l.Spaces).Select(n => (l.LotId, string.Create(CultureInfo.InvariantCulture, $"{l.LotId}-{n:000}"))))];
+        _spaces = [.. spaces];
         new Random(seed).Shuffle(_spaces);
 
         // Windows start on the half hour, two hours from now at the earliest (so they stay in the future

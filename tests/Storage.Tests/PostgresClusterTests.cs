@@ -22,7 +22,7 @@ public class PostgresClusterTests(PostgresFixture postgres)
         var connectionString = await postgres.NewMigratedDatabaseAsync();
         var serviceId = "restart-" + Guid.NewGuid().ToString("N")[..8];
         var layout = DemoCompoundGenerator.Generate(DemoCompoundSize.Small);
-        var space = layout.Lots[0].Spaces[3];
+        var space = layout.Lots[0].Spaces.First(s => s.Ownership != SpaceOwnership.Private);
         var start = DateTimeOffset.UtcNow.AddHours(2);
         var window = new TimeWindow(start, start.AddHours(2));
 

@@ -64,9 +64,13 @@ internal static class SharingModel
         using var solver = new CpSolver();
         using var registration = cancellationToken.Register(solver.StopSearch);
 
-        // The budget covers the whole call, preparation and greedy rounds included: stage 1 gets 60% of what is left.
+        // The budget covers the whole call, preparation and greedy rounds included: stage 1 gets 60% of what is
+        // left, stage 2 the rest. Each stage gets at least a tenth of the budget even when a loaded machine
+        // made preparation slow, so a small round still reaches its fairness stage (the call may then run over
+        // its budget by up to a fifth).
+        var floor = total * 0.1;
         model.Maximize(served);
-        solver.StringParameters = Parameters(options, (total - stopwatch.Elapsed) * 0.6);
+        solver.StringParameters = Parameters(options, Max((total - stopwatch.Elapsed) * 0.6, floor));
         var first = solver.Solve(model);
         if (first is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
         {
@@ -76,8 +80,8 @@ internal static class SharingModel
         var bestMinutes = (long)Math.Round(solver.ObjectiveValue);
         var firstOptimal = first == CpSolverStatus.Optimal;
         var picks = PicksOf(solver, vars, requestCount);
-        var remaining = total - stopwatch.Elapsed;
-        if (cancellationToken.IsCancellationRequested || remaining <= TimeSpan.FromMilliseconds(50))
+        var remaining = Max(total - stopwatch.Elapsed, floor);
+        if (cancellationToken.IsCancellationRequested)
         {
             return new Solved(picks, false);
         }
@@ -223,6 +227,8 @@ internal static class SharingModel
 
     // A month has ~10^5 literals: full presolve (symmetry, probing) alone took most of a 15 s budget on a
     // loaded two-core machine before the hinted solution was even loaded, so it is kept light.
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
     internal static string Parameters(SharingSolveOptions options, TimeSpan limit) => string.Create(
         CultureInfo.InvariantCulture,
         $"max_time_in_seconds:{Math.Max(0.01, limit.TotalSeconds):0.###} num_workers:{Math.Max(1, options.Workers)} random_seed:{options.RandomSeed} symmetry_level:0 cp_model_probing_level:0 max_presolve_iterations:1");
