@@ -91,4 +91,16 @@ public class InTurnTests
         Assert.Equal(24, online.EnergyKwh(instance), 6);
         Assert.All(Enumerable.Range(0, 4), t => Assert.True(online.Sessions.Sum(s => s.PowerKw[t]) <= 10 + 1e-9));
     }
+
+    [Fact]
+    public void Without_time_to_solve_returns_the_best_greedy_plan_as_fallback()
+    {
+        var instance = Instances.ThreeCarsOneCharger(changeover: 1);
+        var plan = ChargingAlgorithms.Get("in-turn").Solve(instance, new SolveOptions(TimeSpan.Zero));
+
+        Assert.Equal(PlanStatus.Fallback, plan.Status);
+        Assert.Equal("in-turn", plan.Algorithm);
+        Assert.True(PlanPropertyTests.Respects(instance, plan));
+        Assert.Equal(42, plan.EnergyKwh(instance), 6);
+    }
 }
