@@ -73,6 +73,7 @@ public static class ParkingApiExtensions
         compound.MapReservationEndpoints();
         compound.MapLotEndpoints();
         compound.MapReportEndpoints();
+        compound.MapShelterEndpoints();
         compound.MapChargingEndpoints();
         compound.MapSharingEndpoints();
         compound.MapCreditEndpoints();
