@@ -48,7 +48,7 @@ public sealed record ChargingRequestDto(
 
 /// <summary>
 /// A push to a driver about their request. Kind: turnScheduled, turnMoved, plugInNow, chargingStarted,
-/// chargingFinished, turnEndingSoon, turnEnded, completed, noShow, cancelled, expired, chargerFaulted.
+/// chargingFinished, turnEndingSoon, turnEnded, completed, noShow, cancelled, expired, chargerFaulted, waiting.
 /// </summary>
 public sealed record ChargingNoticeDto(string Kind, string Message, ChargingRequestDto Request);
 

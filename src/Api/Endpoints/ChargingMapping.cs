@@ -63,6 +63,7 @@ public static class ChargingMapping
             ChargingNoticeKind.NoShow => $"{r.Plate} was not plugged in within the grace period: the turn went to the next driver.",
             ChargingNoticeKind.Cancelled => $"Your charging request for {r.Plate} is cancelled.",
             ChargingNoticeKind.Expired => $"No turn could be found for {r.Plate} before its departure.",
+            ChargingNoticeKind.Waiting => $"No turn for {r.Plate} yet: you will hear as soon as one is planned.",
             ChargingNoticeKind.ChargerFaulted => $"The charger of your turn is out of order: a new turn is being planned for {r.Plate}.",
             _ => notice.Kind.ToString(),
         };

@@ -123,6 +123,9 @@ public enum ChargingNoticeKind
 
     /// <summary>The charger failed during the turn: a new turn is planned on another charger if one is free.</summary>
     ChargerFaulted,
+
+    /// <summary>The request was accepted but no turn fits yet: the driver hears when one is planned.</summary>
+    Waiting,
 }
 
 /// <summary>Something a driver must hear about their request (the request as it is after the change).</summary>

@@ -66,7 +66,13 @@ public sealed partial class ChargingAreaGrain(
         }
 
         await Commit(advanced with { Replan = true });
-        return Book.Requests.Find(r => r.Id == outcome.Value!.Id)!;
+        var request = Book.Requests.Find(r => r.Id == outcome.Value!.Id)!;
+        if (request.Status == ChargingRequestStatus.Waiting)
+        {
+            GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(new ChargingNoticePush(new ChargingNotice(ChargingNoticeKind.Waiting, request))).Ignore();
+        }
+
+        return request;
     }
 
     public async Task<Outcome<ChargingRequest>> Cancel(string requestId, Actor actor)

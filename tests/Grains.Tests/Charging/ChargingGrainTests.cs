@@ -182,6 +182,18 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_with_no_turn_yet_is_told_it_waits()
+    {
+        await CreateCompound(chargers: 1, siteKw: 7);
+        await Report("C-T1", ChargerStatus.Unavailable);
+
+        var request = await Submit("r1", 7, TimeSpan.FromHours(3));
+
+        Assert.Equal(ChargingRequestStatus.Waiting, request.Status);
+        await _recorder.WaitFor(request.Id, ChargingNoticeKind.Waiting, PushTimeout);
+    }
+
+    [Fact]
     public async Task Unknown_chargers_and_impossible_reports_are_refused_and_change_nothing()
     {
         await CreateCompound(chargers: 1, siteKw: 7);
