@@ -24,6 +24,7 @@ public static class ParkingApiExtensions
         services.AddOptions<ReservationPolicy>().BindConfiguration(ReservationPolicy.SectionName);
         services.AddOptions<Parking.Domain.Charging.ChargingPolicy>().BindConfiguration(Parking.Domain.Charging.ChargingPolicy.SectionName);
         services.AddOptions<Parking.Domain.Sharing.SharingPolicy>().BindConfiguration(Parking.Domain.Sharing.SharingPolicy.SectionName);
+        services.AddOptions<Parking.Domain.Rounds.RoundPolicy>().BindConfiguration(Parking.Domain.Rounds.RoundPolicy.SectionName);
         services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
@@ -73,6 +74,8 @@ public static class ParkingApiExtensions
         compound.MapReportEndpoints();
         compound.MapChargingEndpoints();
         compound.MapSharingEndpoints();
+        compound.MapRoundEndpoints();
+        compound.MapWaitlistEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)
