@@ -18,10 +18,17 @@ public sealed class PageSession : IAsyncDisposable
         {
             if (message.Type == "error")
             {
-                Record($"console: {message.Text}");
+                Record($"console: {message.Text} ({message.Location})");
             }
         };
         page.PageError += (_, error) => Record($"page error: {error}");
+        page.Response += async (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                Record($"response: {response.Request.Method} {response.Url} {response.Status} {await response.TextAsync()}");
+            }
+        };
         page.RequestFailed += (_, request) => Record($"request failed: {request.Method} {request.Url} {request.Failure}");
     }
 
@@ -53,14 +60,25 @@ public sealed class PageSession : IAsyncDisposable
     {
         await Page.GotoAsync("/");
         await Page.Locator($"button[data-role='{role}']").ClickAsync();
-        await Page.Locator($"button[data-user='{userId}']").ClickAsync();
+        var listed = Page.Locator($"button[data-user='{userId}']");
+        await Page.Locator("button[data-user]").First.WaitForAsync();
+        if (await listed.CountAsync() > 0)
+        {
+            await listed.ClickAsync();
+        }
+        else
+        {
+            await Page.Locator("#user-id").FillAsync(userId);
+            await Page.Locator("#sign-in").ClickAsync();
+        }
+
         var home = role switch
         {
             "staff" => "staff",
             "committee" => "committee",
             _ => "driver",
         };
-        await Page.WaitForURLAsync($"**/{home}");
+        await Page.WaitForURLAsync($"**/{home}", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await Page.Locator("h1").WaitForAsync();
     }
 

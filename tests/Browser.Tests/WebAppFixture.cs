@@ -11,7 +11,7 @@ namespace Parking.Browser.Tests;
 /// <summary>
 /// One real silo process (the silo project's build output, embedded default, small demo compound) serving
 /// the web app on a free loopback port, and one headless Debian Chromium driven by Playwright, shared by
-/// every test of the class. Playwright never downloads a browser: it launches /usr/bin/chromium, which
+/// every browser test (see <see cref="WebAppCollection"/>). Playwright never downloads a browser: it launches /usr/bin/chromium, which
 /// <see cref="Chromium.Ensure"/> installs first when it is missing.
 /// </summary>
 public sealed class WebAppFixture : IAsyncLifetime

@@ -7,7 +7,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Parking.Browser.Tests;
 
 /// <summary>The web app served by a real silo, in a real Chromium: the driver's and staff's flows, live updates, language, phone layout.</summary>
-public sealed partial class WebAppTests(WebAppFixture app, ITestOutputHelper output) : IClassFixture<WebAppFixture>
+[Collection(WebAppCollection.Name)]
+public sealed partial class WebAppTests(WebAppFixture app, ITestOutputHelper output)
 {
     [Fact]
     public async Task A_driver_reserves_a_space_and_the_staff_map_shows_it_taken_without_a_reload()

@@ -15,6 +15,15 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         ReservationChangedPush changed => hub.Clients
             .Group(ParkingHubServer.UserGroup(changed.Reservation.CompoundId, changed.Reservation.ResidentId))
             .ReservationChanged(changed.Reservation.ToDto()),
+        ShelterChangedPush shelter => hub.Clients
+            .Group(ParkingHubServer.ShelterGroup(shelter.Shelter.CompoundId, shelter.Shelter.Definition.ShelterId))
+            .ShelterChanged(shelter.Shelter.ToDto()),
+        ShelterSessionChangedPush session => hub.Clients
+            .Group(ParkingHubServer.UserGroup(session.Session.CompoundId, session.Session.ResidentId))
+            .ShelterSessionChanged(session.Session.ToDto(session.Session.EndedAt ?? session.Session.LastReportAt ?? session.Session.StartedAt)),
+        ShelterAlarmPush alarm => hub.Clients
+            .Groups([ParkingHubServer.StaffGroup(alarm.CompoundId), .. alarm.Drivers.Select(d => ParkingHubServer.UserGroup(alarm.CompoundId, d))])
+            .ShelterAlarm(alarm.Alarm.ToDto(alarm.CompoundId, alarm.ShelterId, alarm.Name)),
         ChargingNoticePush charging => hub.Clients
             .Group(ParkingHubServer.UserGroup(charging.Notice.Request.CompoundId, charging.Notice.Request.ResidentId))
             .ChargingNotice(charging.Notice.ToDto()),

@@ -42,7 +42,10 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             ? options.Previous!
             : SeedCandidates().Select(b => b.Solve(instance, options, cancellationToken))
                 .OrderByDescending(p => Rank(instance, p)).First();
-        var solved = model.Solve(hint, (options.TimeLimit - clock.Elapsed) * 0.9, options.Workers, cancellationToken);
+        var left = (options.TimeLimit - clock.Elapsed) * 0.9;
+        var solved = left > TimeSpan.FromMilliseconds(50) && !cancellationToken.IsCancellationRequested
+            ? model.Solve(hint, left, options.Workers, cancellationToken)
+            : null;
         // The seed (not a previous plan, made for another instance) and the baselines are feasible plans too:
         // never return less than the best of them.
         var fallback = !fromPrevious && Rank(instance, hint).CompareTo(Rank(instance, baseline)) > 0 ? hint : baseline;

@@ -33,6 +33,10 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
 
     public event Func<ReservationDto, Task>? ReservationChanged;
 
+    public event Func<DriverNoticeDto, Task>? DriverNotice;
+
+    public event Func<ChargingNoticeDto, Task>? ChargingNotice;
+
     public event Func<Task>? Reconnected;
 
     /// <summary>Connects if not yet connected; safe to call from every page.</summary>
@@ -52,6 +56,8 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
                 .Build();
             connection.On<LotChangeDto>(nameof(IParkingClient.LotChanged), change => LotChanged?.Invoke(change) ?? Task.CompletedTask);
             connection.On<ReservationDto>(nameof(IParkingClient.ReservationChanged), r => ReservationChanged?.Invoke(r) ?? Task.CompletedTask);
+            connection.On<DriverNoticeDto>(nameof(IParkingClient.DriverNotice), n => DriverNotice?.Invoke(n) ?? Task.CompletedTask);
+            connection.On<ChargingNoticeDto>(nameof(IParkingClient.ChargingNotice), n => ChargingNotice?.Invoke(n) ?? Task.CompletedTask);
             connection.Reconnecting += _ => SetState(LinkState.Reconnecting);
             connection.Reconnected += async _ =>
             {

@@ -48,6 +48,25 @@ public sealed class ParkingApi(HttpClient http, Session session)
     public Task<ReservationDto> ActAsync(string reservationId, string action) =>
         SendAsync<ReservationDto>(HttpMethod.Post, $"api/compounds/{Compound}/reservations/{Uri.EscapeDataString(reservationId)}/{action}");
 
+    public Task<SpaceSharingDto> SharingAsync(string spaceId) =>
+        SendAsync<SpaceSharingDto>(HttpMethod.Get, $"api/compounds/{Compound}/spaces/{Uri.EscapeDataString(spaceId)}/sharing");
+
+    public Task<SpaceSharingDto> PublishSharingAsync(string spaceId, SharingPlanDto plan) =>
+        SendAsync<SpaceSharingDto>(HttpMethod.Put, $"api/compounds/{Compound}/spaces/{Uri.EscapeDataString(spaceId)}/sharing", plan);
+
+    public Task<SpaceSharingDto> WithdrawSharingAsync(string spaceId) =>
+        SendAsync<SpaceSharingDto>(HttpMethod.Delete, $"api/compounds/{Compound}/spaces/{Uri.EscapeDataString(spaceId)}/sharing");
+
+    public Task<ChargingAreaDto[]> ChargingAreasAsync() => SendAsync<ChargingAreaDto[]>(HttpMethod.Get, $"api/compounds/{Compound}/charging/areas");
+
+    public Task<ChargingRequestDto> RequestChargingAsync(string areaId, ChargingRequestBody body) =>
+        SendAsync<ChargingRequestDto>(HttpMethod.Post, $"api/compounds/{Compound}/charging/areas/{Uri.EscapeDataString(areaId)}/requests", body);
+
+    public Task<ChargingRequestDto[]> MyChargingRequestsAsync() => SendAsync<ChargingRequestDto[]>(HttpMethod.Get, $"api/compounds/{Compound}/charging/requests/mine");
+
+    public Task<ChargingRequestDto> CancelChargingAsync(string areaId, string requestId) =>
+        SendAsync<ChargingRequestDto>(HttpMethod.Delete, $"api/compounds/{Compound}/charging/areas/{Uri.EscapeDataString(areaId)}/requests/{Uri.EscapeDataString(requestId)}");
+
     private static string Iso(DateTimeOffset at) => Uri.EscapeDataString(at.ToString("O", CultureInfo.InvariantCulture));
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body = null, bool authorized = true, string? idempotencyKey = null)
