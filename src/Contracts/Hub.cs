@@ -11,6 +11,12 @@ public static class ParkingHub
     /// <summary>Server method: stop watching a lot.</summary>
     public const string UnwatchLot = nameof(UnwatchLot);
 
+    /// <summary>Server method (staff): start watching an e-bike shelter; returns its current <see cref="ShelterDto"/>.</summary>
+    public const string WatchShelter = nameof(WatchShelter);
+
+    /// <summary>Server method: stop watching a shelter.</summary>
+    public const string UnwatchShelter = nameof(UnwatchShelter);
+
     /// <summary>Server method (staff): start watching a charging area; returns its current <see cref="ChargingPlanDto"/>.</summary>
     public const string WatchChargingArea = nameof(WatchChargingArea);
 
@@ -28,6 +34,15 @@ public interface IParkingClient
 
     Task ReservationChanged(ReservationDto reservation);
 
+    /// <summary>A watched shelter changed (staff who called WatchShelter).</summary>
+    Task ShelterChanged(ShelterDto shelter);
+
+    /// <summary>One of your shelter sessions started or ended, and why.</summary>
+    Task ShelterSessionChanged(ShelterSessionDto session);
+
+    /// <summary>A shelter's alarm was raised or cleared: to the compound's staff, and to the drivers whose sessions it cut.</summary>
+    Task ShelterAlarm(ShelterAlarmDto alarm);
+
     /// <summary>Something about one of your charging requests: a turn planned or moved, plug in now, move the car...</summary>
     Task ChargingNotice(ChargingNoticeDto notice);
 
@@ -36,4 +51,13 @@ public interface IParkingClient
 
     /// <summary>One of your bookings broke (its window was withdrawn, or the car before overstays): where you were moved, if anywhere.</summary>
     Task DriverNotice(DriverNoticeDto notice);
+
+    /// <summary>Your result in an allocation round that just ran: booked, or waitlisted and why.</summary>
+    Task RoundResult(RoundResultDto result);
+
+    /// <summary>The summary of a round you (staff) started: its figures and every request's result.</summary>
+    Task RoundSummary(RoundReportDto report);
+
+    /// <summary>Your waitlist entry was booked.</summary>
+    Task WaitlistServed(WaitlistServedDto served);
 }

@@ -15,6 +15,15 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         ReservationChangedPush changed => hub.Clients
             .Group(ParkingHubServer.UserGroup(changed.Reservation.CompoundId, changed.Reservation.ResidentId))
             .ReservationChanged(changed.Reservation.ToDto()),
+        ShelterChangedPush shelter => hub.Clients
+            .Group(ParkingHubServer.ShelterGroup(shelter.Shelter.CompoundId, shelter.Shelter.Definition.ShelterId))
+            .ShelterChanged(shelter.Shelter.ToDto()),
+        ShelterSessionChangedPush session => hub.Clients
+            .Group(ParkingHubServer.UserGroup(session.Session.CompoundId, session.Session.ResidentId))
+            .ShelterSessionChanged(session.Session.ToDto(session.Session.EndedAt ?? session.Session.LastReportAt ?? session.Session.StartedAt)),
+        ShelterAlarmPush alarm => hub.Clients
+            .Groups([ParkingHubServer.StaffGroup(alarm.CompoundId), .. alarm.Drivers.Select(d => ParkingHubServer.UserGroup(alarm.CompoundId, d))])
+            .ShelterAlarm(alarm.Alarm.ToDto(alarm.CompoundId, alarm.ShelterId, alarm.Name)),
         ChargingNoticePush charging => hub.Clients
             .Group(ParkingHubServer.UserGroup(charging.Notice.Request.CompoundId, charging.Notice.Request.ResidentId))
             .ChargingNotice(charging.Notice.ToDto()),
@@ -24,6 +33,15 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         DriverNoticePush notice => hub.Clients
             .Group(ParkingHubServer.UserGroup(notice.CompoundId, notice.ResidentId))
             .DriverNotice(notice.ToDto()),
+        RoundResultPush round => hub.Clients
+            .Group(ParkingHubServer.UserGroup(round.CompoundId, round.Result.Request.Asker.ResidentId))
+            .RoundResult(round.Result.ToDto(round.Round)),
+        RoundSummaryPush summary => hub.Clients
+            .Group(ParkingHubServer.UserGroup(summary.Report.CompoundId, summary.UserId))
+            .RoundSummary(summary.Report.ToDto()),
+        WaitlistServedPush served => hub.Clients
+            .Group(ParkingHubServer.UserGroup(served.CompoundId, served.Entry.Asker.ResidentId))
+            .WaitlistServed(new WaitlistServedDto(served.Entry.ToDto(), served.SpaceId, served.ReservationIds)),
         _ => Task.CompletedTask,
     };
 }

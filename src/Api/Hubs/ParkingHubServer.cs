@@ -16,12 +16,22 @@ public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
 
     public static string LotGroup(string compoundId, string lotId) => $"lot:{compoundId}/{lotId}";
 
+    public static string ShelterGroup(string compoundId, string shelterId) => $"shelter:{compoundId}/{shelterId}";
+
+    /// <summary>Every staff connection of a compound: alarms reach them whatever they watch.</summary>
+    public static string StaffGroup(string compoundId) => $"staff:{compoundId}";
+
     public static string ChargingAreaGroup(string compoundId, string areaId) => $"charging:{compoundId}/{areaId}";
 
     public override async Task OnConnectedAsync()
     {
         var user = RequireUser();
         await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(user.CompoundId, user.UserId));
+        if (user.IsStaff)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, StaffGroup(user.CompoundId));
+        }
+
         await base.OnConnectedAsync();
     }
 
@@ -52,6 +62,35 @@ public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
 
     public Task UnwatchLot(string compoundId, string lotId) =>
         Groups.RemoveFromGroupAsync(Context.ConnectionId, LotGroup(compoundId, lotId));
+
+    /// <summary>
+    /// Staff only: starts pushing the shelter's changes to this connection and returns it as it is now
+    /// (joined first, so no change falls between). Drivers hear of their own sessions and of an alarm
+    /// that cut them without watching.
+    /// </summary>
+    public async Task<ShelterDto> WatchShelter(string compoundId, string shelterId)
+    {
+        var user = RequireUser();
+        if (!user.IsStaff || !string.Equals(user.CompoundId, compoundId, StringComparison.Ordinal))
+        {
+            throw new HubException($"Forbidden: only staff of compound '{compoundId}' may watch its shelters.");
+        }
+
+        var group = ShelterGroup(compoundId, shelterId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        var known = (await grains.Compound(compoundId).GetShelters()).Any(s => s.ShelterId == shelterId);
+        var snapshot = known ? await grains.Shelter(compoundId, shelterId).GetSnapshot() : null;
+        if (snapshot is null)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+            throw new HubException($"Not found: no shelter '{shelterId}' in compound '{compoundId}'.");
+        }
+
+        return snapshot.ToDto();
+    }
+
+    public Task UnwatchShelter(string compoundId, string shelterId) =>
+        Groups.RemoveFromGroupAsync(Context.ConnectionId, ShelterGroup(compoundId, shelterId));
 
     /// <summary>
     /// Staff only: starts pushing a charging area's changes (chargers, turns, plan) to this connection and

@@ -179,14 +179,9 @@ public sealed class ShelterState
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(policy);
-        if (!double.IsFinite(report.PowerW) || report.PowerW < 0)
+        if (report.Validate() is { } invalid)
         {
-            return DomainError.Invalid("powerW", "power-invalid", "powerW is a number of watts, 0 or more.");
-        }
-
-        if (!double.IsFinite(report.EnergyWh) || report.EnergyWh < 0)
-        {
-            return DomainError.Invalid("energyWh", "energy-invalid", "energyWh is a number of watt-hours, 0 or more.");
+            return invalid;
         }
 
         if (Definition is null)
@@ -235,14 +230,9 @@ public sealed class ShelterState
     {
         ArgumentNullException.ThrowIfNull(reading);
         ArgumentNullException.ThrowIfNull(policy);
-        if (!Enum.IsDefined(reading.Kind))
+        if (reading.Validate() is { } invalid)
         {
-            return DomainError.Invalid("kind", "alarm-kind-invalid", "kind is smoke or temperature.");
-        }
-
-        if (!double.IsFinite(reading.Value) || (reading.Kind == AlarmKind.Smoke && reading.Value < 0) || (reading.Kind == AlarmKind.Temperature && reading.Value < -273.15))
-        {
-            return DomainError.Invalid("value", "alarm-value-invalid", "value is a smoke obscuration (% per metre, 0 or more) or a temperature (°C).");
+            return invalid;
         }
 
         if (Definition is null)

@@ -97,11 +97,45 @@ public sealed record StartSessionCommand(
 
 /// <summary>A port's meter reading: the power it draws now and the energy delivered in the current session.</summary>
 [GenerateSerializer, Immutable]
-public sealed record PortReport([property: Id(0)] double PowerW, [property: Id(1)] double EnergyWh);
+public sealed record PortReport([property: Id(0)] double PowerW, [property: Id(1)] double EnergyWh)
+{
+    /// <summary>Null when the reading makes sense; else why not, naming the field.</summary>
+    public DomainError? Validate()
+    {
+        if (!double.IsFinite(PowerW) || PowerW < 0)
+        {
+            return DomainError.Invalid("powerW", "power-invalid", "powerW is a number of watts, 0 or more.");
+        }
+
+        if (!double.IsFinite(EnergyWh) || EnergyWh < 0)
+        {
+            return DomainError.Invalid("energyWh", "energy-invalid", "energyWh is a number of watt-hours, 0 or more.");
+        }
+
+        return null;
+    }
+}
 
 /// <summary>A detector's reading: smoke (obscuration, % per metre) or temperature (°C).</summary>
 [GenerateSerializer, Immutable]
-public sealed record AlarmReading([property: Id(0)] AlarmKind Kind, [property: Id(1)] double Value);
+public sealed record AlarmReading([property: Id(0)] AlarmKind Kind, [property: Id(1)] double Value)
+{
+    /// <summary>Null when the reading makes sense; else why not, naming the field.</summary>
+    public DomainError? Validate()
+    {
+        if (!Enum.IsDefined(Kind))
+        {
+            return DomainError.Invalid("kind", "alarm-kind-invalid", "kind is smoke or temperature.");
+        }
+
+        if (!double.IsFinite(Value) || (Kind == AlarmKind.Smoke && Value < 0) || (Kind == AlarmKind.Temperature && Value < -273.15))
+        {
+            return DomainError.Invalid("value", "alarm-value-invalid", "value is a smoke obscuration (% per metre, 0 or more) or a temperature (°C).");
+        }
+
+        return null;
+    }
+}
 
 /// <summary>The result of a port report: the port as it is now, and the session if the report ended it.</summary>
 [GenerateSerializer, Immutable]

@@ -58,6 +58,7 @@ public sealed class ParkingAppFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Production");
         builder.UseSetting("Parking:Seed:Size", "Small");
         builder.UseSetting("Parking:Seed:Enabled", "true");
+        builder.UseSetting("Parking:Simulation:Shelters", "false");
         builder.UseSetting("Parking:Simulation:Chargers", "false");
         builder.UseSetting("Parking:Auth:SigningKey", SigningKey);
         builder.UseSetting("Parking:Auth:DevTokens", "true");

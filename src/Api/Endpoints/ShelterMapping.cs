@@ -1,0 +1,34 @@
+using Parking.Domain.Shelters;
+
+namespace Parking.Api;
+
+/// <summary>Turns shelter types of the domain into the wire types of Contracts.</summary>
+public static class ShelterMapping
+{
+    public static ShelterSessionDto ToDto(this ShelterSession s, DateTimeOffset now) => new(
+        s.SessionId, s.CompoundId, s.ShelterId, s.PortId, s.ResidentId, s.Bike,
+        s.IsActive ? "charging" : "ended",
+        s.StartedAt, s.EndsBy, (long)s.TimeLeft(now).TotalSeconds, s.EnergyWh, s.PowerW, s.LastReportAt,
+        s.EndedAt, s.EndReason?.Wire(), s.Revision);
+
+    public static ShelterPortDto ToDto(this PortSnapshot p, DateTimeOffset now) =>
+        new(p.PortId, p.Status.Wire(), p.PowerW, p.Session?.ToDto(now));
+
+    public static ShelterPortDto ToDto(this ShelterPort p) => new(p.PortId, p.Status.Wire(), p.PowerW, null);
+
+    public static ShelterAlarmDto ToDto(this ShelterAlarm a, string compoundId, ShelterDefinition shelter) =>
+        a.ToDto(compoundId, shelter.ShelterId, shelter.Name);
+
+    public static ShelterAlarmDto ToDto(this ShelterAlarm a, string compoundId, string shelterId, string name) =>
+        new(compoundId, shelterId, name, a.Kind.Wire(), a.Value, a.RaisedAt, a.ClearedAt, a.ClearedBy);
+
+    public static ShelterDto ToDto(this ShelterSnapshot s) => new(
+        s.CompoundId, s.Definition.ShelterId, s.Definition.Name, s.Definition.NearBuildingId, s.Definition.PowerLimitKw,
+        s.PowerW, s.AllowanceWPerPort, s.FreePorts,
+        s.Alarm?.ToDto(s.CompoundId, s.Definition), s.LastAlarm?.ToDto(s.CompoundId, s.Definition),
+        s.Version, s.AsOf, [.. s.Ports.Select(p => p.ToDto(s.AsOf))]);
+
+    public static ShelterSummaryDto ToSummary(this ShelterSnapshot s, string? buildingId) => new(
+        s.Definition.ShelterId, s.Definition.Name, s.Definition.NearBuildingId, s.Definition.WalkMetersTo(buildingId),
+        s.Definition.Ports, s.FreePorts, s.Definition.PowerLimitKw, s.Alarm is not null);
+}
