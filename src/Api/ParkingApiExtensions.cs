@@ -24,6 +24,8 @@ public static class ParkingApiExtensions
         services.AddOptions<ReservationPolicy>().BindConfiguration(ReservationPolicy.SectionName);
         services.AddOptions<Parking.Domain.Charging.ChargingPolicy>().BindConfiguration(Parking.Domain.Charging.ChargingPolicy.SectionName);
         services.AddOptions<Parking.Domain.Sharing.SharingPolicy>().BindConfiguration(Parking.Domain.Sharing.SharingPolicy.SectionName);
+        services.AddOptions<Parking.Domain.Credits.CreditPolicy>().BindConfiguration(Parking.Domain.Credits.CreditPolicy.SectionName);
+        services.AddOptions<Parking.Domain.Sharing.VisitorPolicy>().BindConfiguration(Parking.Domain.Sharing.VisitorPolicy.SectionName);
         services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
@@ -74,6 +76,8 @@ public static class ParkingApiExtensions
         compound.MapShelterEndpoints();
         compound.MapChargingEndpoints();
         compound.MapSharingEndpoints();
+        compound.MapCreditEndpoints();
+        compound.MapVisitorEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)

@@ -40,3 +40,26 @@ public sealed record SpaceSharingDto(
 /// <c>overstay</c> (the car before has not left). Replacement: the booking made for them elsewhere, or null.
 /// </summary>
 public sealed record DriverNoticeDto(string Reason, ReservationDto Broken, ReservationDto? Replacement, string Message);
+
+/// <summary>One credit transaction: <c>amount</c> moved from <c>debit</c> to <c>credit</c>. Kind: grant, booking, refund, visitorPass.</summary>
+public sealed record LedgerTransactionDto(long Id, DateTimeOffset At, string Kind, string Debit, string Credit, long Amount, string? Reference);
+
+/// <summary>An account (<c>household:H00001</c> or <c>compound</c>), its balance and its newest transactions.</summary>
+public sealed record CreditAccountDto(string Account, long Balance, IReadOnlyList<LedgerTransactionDto> Transactions);
+
+/// <summary>
+/// The compound's ledger: its own account (minus the grants it issued, plus common spaces' income), the credits
+/// households hold, and <c>total</c> = the sum of every balance, which is always zero (<c>balanced</c>).
+/// </summary>
+public sealed record CompoundLedgerDto(long CompoundBalance, long InCirculation, long Total, bool Balanced, int Accounts, long Transactions, IReadOnlyList<LedgerTransactionDto> Recent);
+
+/// <summary>The compound's prices (credits per hour), the grant of a new household and the refund rule.</summary>
+public sealed record CreditPricesDto(int SharedPerHour, int CommonPerHour, int TemporaryPerHour, int Grant, TimeSpan RefundNotice);
+
+/// <summary>Body of <c>POST /api/compounds/{compoundId}/visitor-passes</c>: the visitor's plate and window; a visitor space, or the nearest free one.</summary>
+public sealed record VisitorPassRequest(string? Plate, DateTimeOffset? Start, DateTimeOffset? End, string? SpaceId);
+
+public sealed record VisitorPassDto(string ReservationId, string SpaceId, string ResidentId, string Plate, DateTimeOffset Start, DateTimeOffset End, bool Cancelled);
+
+/// <summary>The household's visitor passes and what is left of the quota in the week (Monday to Sunday, local) asked about.</summary>
+public sealed record VisitorPassesDto(IReadOnlyList<VisitorPassDto> Passes, DateTimeOffset WeekStart, DateTimeOffset WeekEnd, int PassesLeft, double HoursLeft);

@@ -25,6 +25,9 @@ public static class GrainKeys
     public static ICompoundGrain Compound(this IGrainFactory grains, string compoundId) =>
         grains.GetGrain<ICompoundGrain>(compoundId);
 
+    public static ICreditLedgerGrain Ledger(this IGrainFactory grains, string compoundId) =>
+        grains.GetGrain<ICreditLedgerGrain>(compoundId);
+
     public static Charging.IChargerGrain Charger(this IGrainFactory grains, string compoundId, string chargerId) =>
         grains.GetGrain<Charging.IChargerGrain>(Of(compoundId, chargerId));
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Parking.Domain.Credits;
 using Parking.Domain.History;
 using Parking.Domain.Sharing;
 using Parking.Grains.History;
@@ -18,6 +19,7 @@ public sealed partial class ParkingSpaceGrain(
     [PersistentState("space", GrainKeys.StorageName)] IPersistentState<SpaceCalendar> state,
     IOptions<ReservationPolicy> policyOptions,
     IOptions<SharingPolicy> sharingOptions,
+    IOptions<CreditPolicy> creditOptions,
     ParkingClock time,
     IReservationHistory history,
     ILogger<ParkingSpaceGrain> logger) : Grain, IParkingSpaceGrain, IRemindable
@@ -27,6 +29,7 @@ public sealed partial class ParkingSpaceGrain(
 
     private readonly ReservationPolicy _policy = policyOptions.Value;
     private readonly SharingPolicy _sharing = sharingOptions.Value;
+    private readonly CreditPolicy _credits = creditOptions.Value;
     private ITimer? _noShowTimer;
     private DateTimeOffset? _noShowTimerDue;
     private IGrainReminder? _reminder;
@@ -47,11 +50,68 @@ public sealed partial class ParkingSpaceGrain(
         }
     }
 
-    public Task<Outcome<Reservation>> Reserve(ReserveCommand command) =>
-        Change(now => Calendar.Reserve(command, _policy, now, command.RequestId ?? Guid.NewGuid()));
+    /// <summary>
+    /// Decides the booking, charges the driver's household (the ledger refuses if they cannot pay, and then
+    /// nothing changes), then stores it. Should the store fail, the charge is refunded.
+    /// </summary>
+    public async Task<Outcome<Reservation>> Reserve(ReserveCommand command)
+    {
+        var now = Now;
+        var released = Calendar.ReleaseNoShows(now, _policy);
+        var prepared = Calendar.Prepare(command, _policy, now, command.RequestId ?? Guid.NewGuid(), out var replayed);
+        if (!prepared.IsSuccess || replayed)
+        {
+            if (released.Count > 0)
+            {
+                await Commit(released);
+            }
 
-    public Task<Outcome<Reservation>> Cancel(string reservationId, Actor actor) =>
-        Change(now => Calendar.Cancel(reservationId, actor, now));
+            return prepared;
+        }
+
+        var reservation = prepared.Value!;
+        var definition = Calendar.Definition!;
+        var price = _credits.Price(definition, command.Window);
+        if (command.HouseholdId is { } household && price > 0)
+        {
+            var paid = await GrainFactory.Ledger(definition.CompoundId)
+                .Charge(reservation.Id, Accounts.Household(household), CreditPolicy.PayeeOf(definition), price, command.Window, LedgerKind.Booking);
+            if (!paid.IsSuccess)
+            {
+                if (released.Count > 0)
+                {
+                    await Commit(released);
+                }
+
+                return paid.Error!;
+            }
+        }
+
+        Calendar.Add(reservation);
+        try
+        {
+            await Commit([.. released, reservation]);
+        }
+        catch
+        {
+            GrainFactory.Ledger(definition.CompoundId).Refund(reservation.Id).Ignore();
+            throw;
+        }
+
+        return reservation;
+    }
+
+    /// <summary>Cancels; the booking is refunded in full if cancelled early enough (<see cref="CreditPolicy.RefundNotice"/>) or by staff.</summary>
+    public async Task<Outcome<Reservation>> Cancel(string reservationId, Actor actor)
+    {
+        var outcome = await Change(now => Calendar.Cancel(reservationId, actor, now));
+        if (outcome.Value is { } cancelled && (actor.IsStaff || _credits.RefundsCancellation(cancelled.Window, cancelled.EndedAt ?? Now)))
+        {
+            await RefundQuietly(cancelled);
+        }
+
+        return outcome;
+    }
 
     public Task<Outcome<Reservation>> CheckIn(string reservationId, Actor actor) =>
         Change(now => Calendar.CheckIn(reservationId, actor, now, _policy));
@@ -119,6 +179,12 @@ public sealed partial class ParkingSpaceGrain(
         var change = outcome.Value!;
         await Commit([.. released, .. change.Broken]);
 
+        // The owner broke these bookings: their drivers get every credit back (a move is a new booking).
+        foreach (var broken in change.Broken)
+        {
+            await RefundQuietly(broken);
+        }
+
         // Moving a driver asks other spaces and the driver's resident grain: not from inside this turn.
         var mover = GrainFactory.GetGrain<ISharingMoverGrain>(0);
         foreach (var broken in change.Broken)
@@ -166,6 +232,19 @@ public sealed partial class ParkingSpaceGrain(
                 await this.UnregisterReminder(_reminder);
                 _reminder = null;
             }
+        }
+    }
+
+    /// <summary>The change is stored: a refund that fails is logged, not undone (the ledger's refund can be retried, it is per reservation).</summary>
+    private async Task RefundQuietly(Reservation reservation)
+    {
+        try
+        {
+            await GrainFactory.Ledger(reservation.CompoundId).Refund(reservation.Id);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogRefundFailed(exception, reservation.Id);
         }
     }
 
@@ -287,6 +366,9 @@ public sealed partial class ParkingSpaceGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the calendar of space {SpaceKey}; the activation will reload it")]
     private partial void LogWriteFailed(Exception exception, string spaceKey);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not refund reservation {ReservationId}; retry the refund")]
+    private partial void LogRefundFailed(Exception exception, string reservationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report space {SpaceKey} to its lot index")]
     private partial void LogLotReportFailed(Exception exception, string spaceKey);

@@ -1,0 +1,60 @@
+using Parking.Domain.Layout;
+
+namespace Parking.Domain.Credits;
+
+/// <summary>The compound's prices and credit rules. Bound from configuration section <c>Parking:Credits</c>.</summary>
+public sealed class CreditPolicy
+{
+    public const string SectionName = "Parking:Credits";
+
+    /// <summary>Credits per hour for a private space booked inside its owner's sharing windows; the owner earns them.</summary>
+    public int SharedPerHour { get; set; } = 2;
+
+    /// <summary>Credits per hour for a common space; the income belongs to all owners and goes to the compound's account.</summary>
+    public int CommonPerHour { get; set; } = 1;
+
+    /// <summary>Credits per hour for a temporary (visitor) space; visitor passes are limited by a quota instead.</summary>
+    public int TemporaryPerHour { get; set; }
+
+    /// <summary>What every household is granted from the compound's account when its account opens (its first booking or look).</summary>
+    public int Grant { get; set; } = 100;
+
+    /// <summary>A booking cancelled at least this long before its start is refunded in full; later, nothing is refunded.</summary>
+    public TimeSpan RefundNotice { get; set; } = TimeSpan.FromHours(2);
+
+    public int PerHour(SpaceOwnership ownership) => ownership switch
+    {
+        SpaceOwnership.Private => SharedPerHour,
+        SpaceOwnership.Common => CommonPerHour,
+        _ => TemporaryPerHour,
+    };
+
+    /// <summary>The price of a window on a space: started minutes at the hourly rate, rounded up to a whole credit.</summary>
+    public long Price(SpaceDefinition space, TimeWindow window)
+    {
+        var rate = PerHour(space.Ownership);
+        if (rate <= 0 || window.IsEmpty)
+        {
+            return 0;
+        }
+
+        var minutes = (long)Math.Ceiling(window.Duration.TotalMinutes);
+        return ((minutes * rate) + 59) / 60;
+    }
+
+    /// <summary>Who earns a booking's price: the owner's household for a private space, the compound for any other.</summary>
+    public static string PayeeOf(SpaceDefinition space) =>
+        space.Ownership == SpaceOwnership.Private && space.OwnerHouseholdId is { } owner ? Accounts.Household(owner) : Accounts.Compound;
+
+    /// <summary>The share of the price refunded when the driver cancels at <paramref name="now"/>: all or nothing.</summary>
+    public bool RefundsCancellation(TimeWindow window, DateTimeOffset now) => window.Start - now >= RefundNotice;
+}
+
+/// <summary>Names of ledger accounts.</summary>
+public static class Accounts
+{
+    /// <summary>The compound's account: it issues grants (so its balance is minus the credits in circulation) and earns common spaces' income.</summary>
+    public const string Compound = "compound";
+
+    public static string Household(string householdId) => $"household:{householdId}";
+}

@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Parking.Domain.Credits;
+
+namespace Parking.Grains.Credits;
+
+/// <summary>
+/// Keeps the compound's <see cref="CreditLedger"/>. The journal's newest transactions live in this grain's
+/// state; every <see cref="ChunkSize"/> of them move to an archive grain, so a write stays small however
+/// long the compound runs. Reads of an account scan the newest chunks only (<see cref="ChunksScanned"/>).
+/// </summary>
+public sealed partial class CreditLedgerGrain(
+    [PersistentState("credit-ledger", GrainKeys.StorageName)] IPersistentState<CreditLedger> state,
+    IOptions<CreditPolicy> policyOptions,
+    ParkingClock time,
+    ILogger<CreditLedgerGrain> logger) : Grain, ICreditLedgerGrain
+{
+    public const int ChunkSize = 1000;
+    public const int ChunksScanned = 10;
+    private static readonly TimeSpan ChargeRetention = TimeSpan.FromDays(2);
+
+    private readonly CreditPolicy _policy = policyOptions.Value;
+
+    private CreditLedger Ledger => state.State;
+
+    public async Task<Outcome<BookingCharge>> Charge(string reservationId, string payer, string payee, long amount, TimeWindow window, LedgerKind kind)
+    {
+        var before = Ledger.NextId;
+        var known = Ledger.Charges.ContainsKey(reservationId);
+        var outcome = Ledger.Charge(reservationId, payer, payee, amount, window, _policy.Grant, time.GetUtcNow(), kind);
+        if (outcome.IsSuccess && (!known || Ledger.NextId != before))
+        {
+            await Save();
+        }
+
+        return outcome;
+    }
+
+    public async Task<LedgerTransaction?> Refund(string reservationId)
+    {
+        var refund = Ledger.Refund(reservationId, time.GetUtcNow());
+        if (refund is not null)
+        {
+            await Save();
+        }
+
+        return refund;
+    }
+
+    public async Task<AccountStatement> GetHouseholdAccount(string householdId, int limit)
+    {
+        var account = Accounts.Household(householdId);
+        if (Ledger.Open(account, _policy.Grant, time.GetUtcNow()) is not null)
+        {
+            await Save();
+        }
+
+        return await GetAccount(account, limit);
+    }
+
+    public async Task<AccountStatement> GetAccount(string account, int limit) =>
+        new(account, Ledger.BalanceOf(account), await Newest(t => t.Touches(account), limit));
+
+    public async Task<LedgerSummary> GetSummary(int limit)
+    {
+        var compound = Ledger.BalanceOf(Accounts.Compound);
+        var households = Ledger.Balances.Where(b => b.Key != Accounts.Compound).Sum(b => b.Value);
+        return new LedgerSummary(compound, households, Ledger.Total, Ledger.Balances.Count, Ledger.NextId - 1, await Newest(_ => true, limit));
+    }
+
+    private async Task<IReadOnlyList<LedgerTransaction>> Newest(Func<LedgerTransaction, bool> match, int limit)
+    {
+        var found = new List<LedgerTransaction>(Math.Min(limit, 256));
+        found.AddRange(Enumerable.Reverse(Ledger.Journal).Where(match).Take(limit));
+        for (var chunk = Ledger.ArchivedChunks - 1; chunk >= 0 && chunk >= Ledger.ArchivedChunks - ChunksScanned && found.Count < limit; chunk--)
+        {
+            var archived = await Archive(chunk).Get();
+            found.AddRange(Enumerable.Reverse(archived).Where(match).Take(limit - found.Count));
+        }
+
+        return found;
+    }
+
+    private ILedgerArchiveGrain Archive(int chunk) =>
+        GrainFactory.GetGrain<ILedgerArchiveGrain>(GrainKeys.Of(this.GetPrimaryKeyString(), $"ledger-{chunk}"));
+
+    private async Task Save()
+    {
+        try
+        {
+            if (Ledger.Journal.Count >= ChunkSize)
+            {
+                // Archive first: a failure before the state write leaves the chunk in both places, and the
+                // next attempt stores the same chunk under the same number again.
+                await Archive(Ledger.ArchivedChunks).Store([.. Ledger.Journal.Take(ChunkSize)]);
+                Ledger.Journal.RemoveRange(0, ChunkSize);
+                Ledger.ArchivedChunks++;
+                Ledger.PruneCharges(time.GetUtcNow() - ChargeRetention);
+            }
+
+            await state.WriteStateAsync();
+        }
+        catch (Exception exception)
+        {
+            // Memory is ahead of storage: reload from what was stored; the caller sees the failure.
+            LogWriteFailed(exception, this.GetPrimaryKeyString());
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the credit ledger of {CompoundId}; the activation will reload it")]
+    private partial void LogWriteFailed(Exception exception, string compoundId);
+}
+
+[GenerateSerializer]
+public sealed class LedgerArchiveState
+{
+    [Id(0)]
+    public List<LedgerTransaction> Transactions { get; set; } = [];
+}
+
+public sealed class LedgerArchiveGrain(
+    [PersistentState("ledger-archive", GrainKeys.StorageName)] IPersistentState<LedgerArchiveState> state) : Grain, ILedgerArchiveGrain
+{
+    public async Task Store(IReadOnlyList<LedgerTransaction> chunk)
+    {
+        state.State.Transactions = [.. chunk];
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<LedgerTransaction>> Get() => Task.FromResult<IReadOnlyList<LedgerTransaction>>(state.State.Transactions);
+}
