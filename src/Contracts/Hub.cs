@@ -51,4 +51,13 @@ public interface IParkingClient
 
     /// <summary>One of your bookings broke (its window was withdrawn, or the car before overstays): where you were moved, if anywhere.</summary>
     Task DriverNotice(DriverNoticeDto notice);
+
+    /// <summary>Your result in an allocation round that just ran: booked, or waitlisted and why.</summary>
+    Task RoundResult(RoundResultDto result);
+
+    /// <summary>The summary of a round you (staff) started: its figures and every request's result.</summary>
+    Task RoundSummary(RoundReportDto report);
+
+    /// <summary>Your waitlist entry was booked.</summary>
+    Task WaitlistServed(WaitlistServedDto served);
 }

@@ -33,6 +33,15 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         DriverNoticePush notice => hub.Clients
             .Group(ParkingHubServer.UserGroup(notice.CompoundId, notice.ResidentId))
             .DriverNotice(notice.ToDto()),
+        RoundResultPush round => hub.Clients
+            .Group(ParkingHubServer.UserGroup(round.CompoundId, round.Result.Request.Asker.ResidentId))
+            .RoundResult(round.Result.ToDto(round.Round)),
+        RoundSummaryPush summary => hub.Clients
+            .Group(ParkingHubServer.UserGroup(summary.Report.CompoundId, summary.UserId))
+            .RoundSummary(summary.Report.ToDto()),
+        WaitlistServedPush served => hub.Clients
+            .Group(ParkingHubServer.UserGroup(served.CompoundId, served.Entry.Asker.ResidentId))
+            .WaitlistServed(new WaitlistServedDto(served.Entry.ToDto(), served.SpaceId, served.ReservationIds)),
         _ => Task.CompletedTask,
     };
 }
