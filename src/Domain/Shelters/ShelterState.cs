@@ -351,7 +351,7 @@ public sealed class ShelterState
             CompoundId!,
             Definition,
             ports,
-            Ports.Sum(p => p.PowerW),
+            Math.Round(Ports.Sum(p => p.PowerW), 1),
             ShelterPower.AllowanceWatts(Definition.PowerLimitKw, sessions.Count, policy),
             ActiveAlarm,
             Alarms.Count > 0 ? Alarms[^1] : null,
