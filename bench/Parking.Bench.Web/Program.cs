@@ -106,6 +106,17 @@ static async Task<Load> LoadAsync(IBrowser browser, Uri baseAddress, string sess
     // Signed in already (as after the sign-in page), Chinese: the measure is the driver page itself.
     await context.AddInitScriptAsync($"sessionStorage.setItem('parking.session', {JsonSerializer.Serialize(session)}); localStorage.setItem('parking.culture', 'zh-CN');");
     var page = await context.NewPageAsync();
+    var errors = new List<string>();
+    page.Console += (_, message) =>
+    {
+        if (message.Type == "error")
+        {
+            lock (errors)
+            {
+                errors.Add(message.Text);
+            }
+        }
+    };
     var cdp = await context.NewCDPSessionAsync(page);
     await cdp.SendAsync("Network.enable");
     var lockObject = new Lock();
@@ -142,7 +153,19 @@ static async Task<Load> LoadAsync(IBrowser browser, Uri baseAddress, string sess
     };
 
     await page.GotoAsync("driver");
-    var usable = await UsableAtAsync(page);
+    double usable;
+    try
+    {
+        usable = await UsableAtAsync(page);
+    }
+    catch (TimeoutException)
+    {
+        lock (errors)
+        {
+            throw new InvalidOperationException("The driver page never became usable. Browser console errors:\n" + string.Join('\n', errors));
+        }
+    }
+
     await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     double coldBytes, coldFramework;
     int coldRequests;

@@ -50,6 +50,14 @@ public sealed class WebAppFixture : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         });
+
+        // Warm-up: the first load makes the silo read and compress-negotiate every asset once; on a loaded
+        // machine it can take longer than a test's wait, so it happens here, outside any test.
+        var context = await NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.Locator("h1").WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
+        await context.CloseAsync();
     }
 
     public async Task DisposeAsync()

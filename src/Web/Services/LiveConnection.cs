@@ -37,6 +37,8 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
 
     public event Func<ChargingNoticeDto, Task>? ChargingNotice;
 
+    public event Func<ChargingPlanDto, Task>? ChargingAreaChanged;
+
     public event Func<Task>? Reconnected;
 
     /// <summary>Connects if not yet connected; safe to call from every page.</summary>
@@ -58,6 +60,7 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
             connection.On<ReservationDto>(nameof(IParkingClient.ReservationChanged), r => ReservationChanged?.Invoke(r) ?? Task.CompletedTask);
             connection.On<DriverNoticeDto>(nameof(IParkingClient.DriverNotice), n => DriverNotice?.Invoke(n) ?? Task.CompletedTask);
             connection.On<ChargingNoticeDto>(nameof(IParkingClient.ChargingNotice), n => ChargingNotice?.Invoke(n) ?? Task.CompletedTask);
+            connection.On<ChargingPlanDto>(nameof(IParkingClient.ChargingAreaChanged), a => ChargingAreaChanged?.Invoke(a) ?? Task.CompletedTask);
             connection.Reconnecting += _ => SetState(LinkState.Reconnecting);
             connection.Reconnected += async _ =>
             {
@@ -84,6 +87,20 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
     {
         await EnsureStartedAsync();
         return await Connection.InvokeAsync<LotOccupancyDto>(ParkingHub.WatchLot, session.User!.CompoundId, lotId);
+    }
+
+    public async Task<ChargingPlanDto> WatchChargingAreaAsync(string areaId)
+    {
+        await EnsureStartedAsync();
+        return await Connection.InvokeAsync<ChargingPlanDto>(ParkingHub.WatchChargingArea, session.User!.CompoundId, areaId);
+    }
+
+    public async Task UnwatchChargingAreaAsync(string areaId)
+    {
+        if (_connection is { State: HubConnectionState.Connected } connection && session.User is { } user)
+        {
+            await connection.InvokeAsync(ParkingHub.UnwatchChargingArea, user.CompoundId, areaId);
+        }
     }
 
     public async Task UnwatchLotAsync(string lotId)
