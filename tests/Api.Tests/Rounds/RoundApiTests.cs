@@ -59,6 +59,9 @@ public sealed class RoundApiTests(SharedHostFixture fixture)
         Assert.True(last.Round >= report.Round);
         Assert.All(last.Results, r => Assert.Equal(driver, r.Request.ResidentId));
         Assert.DoesNotContain(await _host.GetOkAsync<RoundEntryDto[]>(ParkingHost.CompoundPath("rounds/requests/mine"), driver), r => r.Id == request.Id);
+
+        // The other test classes share the spaces: give it back.
+        await _host.CommandOkAsync(driver, reservationId, "cancel");
     }
 
     public static TheoryData<string, string, string> BadRequests => new()

@@ -8,12 +8,15 @@ using Xunit;
 namespace Parking.Grains.Tests.Rounds;
 
 /// <summary>
-/// Rounds and the waitlist on the two-silo cluster. Each test works in its own hours of the coming days so the
-/// other tests' bookings never meet it; scarce supply is made by booking every other space of a kind first.
+/// Rounds and the waitlist on the two-silo cluster. Each test works in its own hours of the coming days;
+/// scarce supply is made by booking every other space of a kind first. Every test takes back what it made
+/// (waitlist entries first, then its bookings), because the other test classes share these spaces.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public class RoundTests(ClusterFixture fixture)
+public class RoundTests(ClusterFixture fixture) : IAsyncLifetime
 {
+    private static readonly Actor Staff = new("staff", IsStaff: true);
+    private readonly List<(string SpaceId, string ReservationId)> _made = [];
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
     private readonly IGrainFactory _grains = fixture.Grains;
     private readonly string _compound = fixture.CompoundId;
@@ -25,25 +28,43 @@ public class RoundTests(ClusterFixture fixture)
     private IReadOnlyList<SpaceDefinition> SpacesOf(SpaceKind kind) =>
         [.. fixture.Layout.Lots.SelectMany(l => l.Spaces).Where(s => s.Kind == kind).OrderBy(s => s.SpaceId, StringComparer.Ordinal)];
 
-    /// <summary>Residents of distinct households, far down the list so other tests' drivers are not theirs.</summary>
-    private RoundAsker Asker(int n)
-    {
-        var user = fixture.Layout.Users
-            .Where(u => u.Role == UserRole.Resident && u.HouseholdId is not null)
-            .GroupBy(u => u.HouseholdId)
-            .Select(g => g.First())
-            .Reverse()
-            .Skip(n)
-            .First();
-        return new RoundAsker(user.UserId, user.HouseholdId!, user.BuildingId);
-    }
+    /// <summary>
+    /// Drivers of their own households, not from the demo layout: the other test classes' residents keep their
+    /// credits and reservation limits to themselves.
+    /// </summary>
+    private static RoundAsker Asker(int n) => new($"round-test-r{n}", $"round-test-h{n}", null);
 
     private async Task<Reservation> Fill(SpaceDefinition space, TimeWindow window)
     {
         var outcome = await _grains.Space(_compound, space.SpaceId).Reserve(new ReserveCommand("round-test-filler", window, null));
         Assert.True(outcome.IsSuccess, outcome.Error?.Message);
+        _made.Add((space.SpaceId, outcome.Value!.Id));
         return outcome.Value!;
     }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        var mine = Enumerable.Range(0, 5).Select(n => Asker(n).ResidentId).ToHashSet(StringComparer.Ordinal);
+        foreach (var entry in (await Rounds.GetWaitlist()).Where(e => mine.Contains(e.Asker.ResidentId)))
+        {
+            await Rounds.LeaveWaitlist(entry.Id, Staff);
+        }
+
+        foreach (var request in (await Rounds.GetOpenRound()).Requests.Where(r => mine.Contains(r.Asker.ResidentId)))
+        {
+            await Rounds.Withdraw(request.Id, Staff);
+        }
+
+        foreach (var (spaceId, reservationId) in _made)
+        {
+            await _grains.Space(_compound, spaceId).Cancel(reservationId, Staff);
+        }
+    }
+
+    private void Made(RoundReport report) =>
+        _made.AddRange(report.Results.Where(r => r.SpaceId is not null).SelectMany(r => r.ReservationIds.Select(id => (r.SpaceId!, id))));
 
     private async Task<RoundEntry> Submit(RoundAsker asker, TimeWindow window, SpaceKind kind)
     {
@@ -71,6 +92,7 @@ public class RoundTests(ClusterFixture fixture)
         var requestA = await Submit(a, first, SpaceKind.Accessible);
         var requestB = await Submit(b, first, SpaceKind.Accessible);
         var report = await Rounds.Run("staff-test");
+        Made(report);
 
         Assert.Equal(1, report.RequestsBooked);
         var served = Assert.Single(report.Results, r => r.Status == "served");
@@ -100,6 +122,7 @@ public class RoundTests(ClusterFixture fixture)
         await Submit(winner, second, SpaceKind.Accessible);
         await Submit(loser, second, SpaceKind.Accessible);
         var next = await Rounds.Run("staff-test");
+        Made(next);
 
         Assert.Equal(report.Round + 1, next.Round);
         var servedNext = Assert.Single(next.Results, r => r.Status == "served");
@@ -128,6 +151,7 @@ public class RoundTests(ClusterFixture fixture)
         Assert.True(cancelled.IsSuccess, cancelled.Error?.Message);
 
         var booked = await Eventually(() => ActiveOn(driver.ResidentId, window));
+        _made.Add((booked.SpaceId, booked.Id));
         Assert.Equal(fillers[^1].SpaceId, booked.SpaceId);
         Assert.Equal("沪A12345", booked.Plate);
         Assert.DoesNotContain(await Rounds.GetWaitlist(), e => e.Id == joined.Value!.Id);
@@ -138,7 +162,12 @@ public class RoundTests(ClusterFixture fixture)
     {
         var standard = SpacesOf(SpaceKind.Standard);
         var visitor = SpacesOf(SpaceKind.Visitor);
-        var shared = standard.Last(s => s.Ownership == SpaceOwnership.Private);
+        // A private space whose owners the other test classes do not book with (they use r00040 and after).
+        var shared = standard
+            .Where(s => s.Ownership == SpaceOwnership.Private
+                && fixture.Layout.Users.Where(u => u.HouseholdId == s.OwnerHouseholdId).All(u => string.CompareOrdinal(u.UserId, "r00040") < 0))
+            .Skip(3)
+            .First();
         var owner = fixture.Layout.Users.First(u => u.HouseholdId == shared.OwnerHouseholdId);
         var publisher = new SharingPublisher(owner.UserId, owner.HouseholdId);
         var today = SharingPlan.LocalDate(Now, China);
@@ -161,6 +190,7 @@ public class RoundTests(ClusterFixture fixture)
         Assert.True(republished.IsSuccess, republished.Error?.Message);
 
         var booked = await Eventually(() => ActiveOn(driver.ResidentId, window));
+        _made.Add((booked.SpaceId, booked.Id));
         Assert.Equal(shared.SpaceId, booked.SpaceId);
     }
 
