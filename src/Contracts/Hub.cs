@@ -51,4 +51,7 @@ public interface IParkingClient
 
     /// <summary>One of your bookings broke (its window was withdrawn, or the car before overstays): where you were moved, if anywhere.</summary>
     Task DriverNotice(DriverNoticeDto notice);
+
+    /// <summary>Staff: a car is still checked in past its reservation's end.</summary>
+    Task Overstay(OverstayDto overstay);
 }
