@@ -5,7 +5,10 @@ using Xunit;
 
 namespace Parking.Api.Tests.Sharing;
 
-/// <summary>A car still checked in past its end is flagged to staff, and the next driver on its space is moved and told.</summary>
+/// <summary>
+/// A car still checked in past its end is flagged to staff, and the next driver on its space is moved and told.
+/// Its residents (r00027, r00028) are used by no other test: the move may land on any free standard space.
+/// </summary>
 [Collection(SharedHostCollection.Name)]
 public sealed class OverstayTests(SharedHostFixture fixture)
 {
@@ -16,11 +19,11 @@ public sealed class OverstayTests(SharedHostFixture fixture)
     public async Task An_overstaying_car_is_flagged_to_staff_and_the_next_driver_is_moved()
     {
         await using var staff = await _host.ConnectHubAsync("staff03");
-        await using var next = await _host.ConnectHubAsync("r00043");
+        await using var next = await _host.ConnectHubAsync("r00028");
         var start = _host.Now.AddMinutes(5);
-        var stay = await _host.ReserveOkAsync("r00042", Space, start, start.AddHours(1));
-        var waiting = await _host.ReserveOkAsync("r00043", Space, start.AddHours(1), start.AddHours(2));
-        await _host.CommandOkAsync("r00042", stay.Id, "check-in");
+        var stay = await _host.ReserveOkAsync("r00027", Space, start, start.AddHours(1));
+        var waiting = await _host.ReserveOkAsync("r00028", Space, start.AddHours(1), start.AddHours(2));
+        await _host.CommandOkAsync("r00027", stay.Id, "check-in");
 
         // The car does not leave: a minute past its end, the space's timer flags it.
         _host.Time.Advance(TimeSpan.FromMinutes(66));
@@ -36,17 +39,17 @@ public sealed class OverstayTests(SharedHostFixture fixture)
 
         var list = await _host.GetOkAsync<OverstayDto[]>(ParkingHost.CompoundPath("overstays"), "staff01");
         Assert.Contains(list, o => o.Overstay.Id == stay.Id);
-        var mine = await _host.MineAsync("r00043");
+        var mine = await _host.MineAsync("r00028");
         Assert.Equal("reserved", mine.Single(r => r.Id == notice.Replacement.Id).Status);
-        Assert.Equal("cancelled", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{waiting.Id}"), "r00043")).Status);
+        Assert.Equal("cancelled", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{waiting.Id}"), "r00028")).Status);
 
-        using (var asResident = await _host.GetAsync(ParkingHost.CompoundPath("overstays"), "r00043"))
+        using (var asResident = await _host.GetAsync(ParkingHost.CompoundPath("overstays"), "r00028"))
         {
             await ProblemAssert.Expect(asResident, HttpStatusCode.Forbidden);
         }
 
         // Checking out clears the flag (the registry hears of it one-way: wait, bounded).
-        await _host.CommandOkAsync("r00042", stay.Id, "check-out");
+        await _host.CommandOkAsync("r00027", stay.Id, "check-out");
         var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
         while ((await _host.GetOkAsync<OverstayDto[]>(ParkingHost.CompoundPath("overstays"), "staff01")).Any(o => o.Overstay.Id == stay.Id))
         {
@@ -54,6 +57,6 @@ public sealed class OverstayTests(SharedHostFixture fixture)
             await Task.Delay(50);
         }
 
-        await _host.CommandOkAsync("r00043", notice.Replacement.Id, "cancel");
+        await _host.CommandOkAsync("r00028", notice.Replacement.Id, "cancel");
     }
 }
