@@ -26,6 +26,7 @@ public static class ParkingApiExtensions
         services.AddOptions<Parking.Domain.Sharing.SharingPolicy>().BindConfiguration(Parking.Domain.Sharing.SharingPolicy.SectionName);
         services.AddOptions<Parking.Domain.Credits.CreditPolicy>().BindConfiguration(Parking.Domain.Credits.CreditPolicy.SectionName);
         services.AddOptions<Parking.Domain.Sharing.VisitorPolicy>().BindConfiguration(Parking.Domain.Sharing.VisitorPolicy.SectionName);
+        services.AddOptions<Parking.Domain.Rounds.RoundPolicy>().BindConfiguration(Parking.Domain.Rounds.RoundPolicy.SectionName);
         services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
@@ -78,6 +79,8 @@ public static class ParkingApiExtensions
         compound.MapSharingEndpoints();
         compound.MapCreditEndpoints();
         compound.MapVisitorEndpoints();
+        compound.MapRoundEndpoints();
+        compound.MapWaitlistEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)

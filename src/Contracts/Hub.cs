@@ -54,4 +54,13 @@ public interface IParkingClient
 
     /// <summary>Staff: a car is still checked in past its reservation's end.</summary>
     Task Overstay(OverstayDto overstay);
+
+    /// <summary>Your result in an allocation round that just ran: booked, or waitlisted and why.</summary>
+    Task RoundResult(RoundResultDto result);
+
+    /// <summary>The summary of a round you (staff) started: its figures and every request's result.</summary>
+    Task RoundSummary(RoundReportDto report);
+
+    /// <summary>Your waitlist entry was booked.</summary>
+    Task WaitlistServed(WaitlistServedDto served);
 }

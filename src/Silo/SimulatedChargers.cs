@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Parking.Api.Endpoints;
 using Parking.Domain;
@@ -30,9 +31,19 @@ public sealed class ChargerSimulationOptions
 
 public static class SimulatedChargersHosting
 {
+    /// <summary>
+    /// Registers the simulation. Unless <c>Parking:Simulation:Chargers</c> is set, it is on only for the embedded
+    /// default's first silo: not with PostgreSQL (real deployments, and every silo would simulate), not on a
+    /// second local silo.
+    /// </summary>
     public static WebApplicationBuilder AddSimulatedChargers(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ChargerSimulationOptions>().BindConfiguration(ChargerSimulationOptions.SectionName);
+        var configured = builder.Configuration[$"{ChargerSimulationOptions.SectionName}:{nameof(ChargerSimulationOptions.Chargers)}"];
+        var embeddedFirstSilo = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(PostgresHosting.ConnectionStringName))
+            && string.IsNullOrWhiteSpace(builder.Configuration[$"{ClusterOptions.SectionName}:{nameof(ClusterOptions.PrimarySiloPort)}"]);
+        builder.Services.AddOptions<ChargerSimulationOptions>()
+            .BindConfiguration(ChargerSimulationOptions.SectionName)
+            .PostConfigure(o => o.Chargers = configured is null ? embeddedFirstSilo : o.Chargers);
         builder.Services.AddHostedService<SimulatedChargers>();
         return builder;
     }
@@ -40,10 +51,11 @@ public static class SimulatedChargersHosting
 
 /// <summary>
 /// Plays the demo compound's drivers and chargers through the grains, the path the HTTP endpoints take:
-/// it keeps a few requests open in every charging area (residents with electric cars), plugs a car in when
+/// it keeps a few requests open in every charging area, plugs a car in when
 /// its turn starts (a few never come: no-shows), meters power while charging, reports finishing when the
-/// car has what it asked for, and unplugs it when the driver is told to move it. Domain time comes from
-/// <see cref="ParkingClock"/>.
+/// car has what it asked for, and unplugs it when the driver is told to move it. Its drivers are simulated
+/// ones (<c>sim-0001</c>, plates <c>SIM-0001</c>), never the demo's residents, so their requests never mix with
+/// those of a person trying the demo. Domain time comes from <see cref="ParkingClock"/>.
 /// </summary>
 public sealed partial class SimulatedChargers(
     IGrainFactory grains,
@@ -52,9 +64,12 @@ public sealed partial class SimulatedChargers(
     ParkingClock time,
     ILogger<SimulatedChargers> logger) : BackgroundService
 {
+    /// <summary>Simulated drivers, each with one car; enough that a driver's earlier request has ended before they ask again.</summary>
+    private const int SimulatedDrivers = 500;
+
     private readonly ChargerSimulationOptions _options = options.Value;
     private readonly Random _random = new(2004);
-    private IReadOnlyList<CompoundUser> _drivers = [];
+    private int _nextDriver;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -70,8 +85,7 @@ public sealed partial class SimulatedChargers(
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
 
-            _drivers = [.. (await grains.Compound(demo.CompoundId).GetUsers(UserRole.Resident, int.MaxValue)).Where(u => u.Vehicles.Any(v => v.IsElectric))];
-            LogStarted(demo.CompoundId, _drivers.Count);
+            LogStarted(demo.CompoundId);
             using var timer = new PeriodicTimer(_options.ChargerTick);
             do
             {
@@ -163,10 +177,10 @@ public sealed partial class SimulatedChargers(
         var open = view.Requests.Count(r => r.Status is ChargingRequestStatus.Waiting or ChargingRequestStatus.Scheduled);
         var wanted = (int)Math.Ceiling(view.Chargers.Count * _options.RequestsPerCharger);
         var busy = view.Requests.Where(r => r.IsActive).Select(r => r.Plate).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        for (var attempts = 0; open < wanted && attempts < wanted * 2 && _drivers.Count > 0; attempts++)
+        for (var attempts = 0; open < wanted && attempts < wanted * 2; attempts++)
         {
-            var driver = _drivers[_random.Next(_drivers.Count)];
-            var plate = driver.Vehicles.First(v => v.IsElectric).Plate;
+            var driver = (_nextDriver++ % SimulatedDrivers) + 1;
+            var plate = string.Create(CultureInfo.InvariantCulture, $"SIM-{driver:0000}");
             if (!busy.Add(plate))
             {
                 continue;
@@ -174,7 +188,7 @@ public sealed partial class SimulatedChargers(
 
             var start = now.AddMinutes(_random.Next(0, 120));
             var draft = new ChargingRequestDraft(plate, _random.Next(8, 31), new TimeWindow(start, start.AddHours(_random.Next(3, 11))), _random.NextDouble() < 0.8);
-            var outcome = await area.Submit(driver.UserId, draft);
+            var outcome = await area.Submit(string.Create(CultureInfo.InvariantCulture, $"sim-{driver:0000}"), draft);
             if (outcome.IsSuccess)
             {
                 open++;
@@ -182,8 +196,8 @@ public sealed partial class SimulatedChargers(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Simulating the chargers of {CompoundId} with {Drivers} drivers of electric cars")]
-    private partial void LogStarted(string compoundId, int drivers);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulating the chargers and drivers of {CompoundId}")]
+    private partial void LogStarted(string compoundId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Simulated step of charging area {AreaId} failed")]
     private partial void LogStepFailed(Exception exception, string areaId);

@@ -36,6 +36,15 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         OverstayPush overstay => hub.Clients
             .Group(ParkingHubServer.StaffGroup(overstay.Overstay.CompoundId))
             .Overstay(new OverstayDto(overstay.Overstay.ToDto(), overstay.Next?.ToDto())),
+        RoundResultPush round => hub.Clients
+            .Group(ParkingHubServer.UserGroup(round.CompoundId, round.Result.Request.Asker.ResidentId))
+            .RoundResult(round.Result.ToDto(round.Round)),
+        RoundSummaryPush summary => hub.Clients
+            .Group(ParkingHubServer.UserGroup(summary.Report.CompoundId, summary.UserId))
+            .RoundSummary(summary.Report.ToDto()),
+        WaitlistServedPush served => hub.Clients
+            .Group(ParkingHubServer.UserGroup(served.CompoundId, served.Entry.Asker.ResidentId))
+            .WaitlistServed(new WaitlistServedDto(served.Entry.ToDto(), served.SpaceId, served.ReservationIds)),
         _ => Task.CompletedTask,
     };
 }

@@ -41,6 +41,9 @@ public sealed record AreaPlanningInput(
 [GenerateSerializer]
 public sealed class ChargingAreaBook
 {
+    /// <summary>The status of a plan the planner could not improve on in time (the greedy baseline's).</summary>
+    public const string FallbackStatus = "Fallback";
+
     private const double KwSlack = 1e-6;
 
     [Id(0)]
@@ -333,17 +336,27 @@ public sealed class ChargingAreaBook
             .Where(r => r.Status is ChargingRequestStatus.Waiting or ChargingRequestStatus.Scheduled)
             .ToList();
 
-        var candidates = open
+        // The planner's turns first, then, for requests it left out or whose new turn does not fit, the turn
+        // they already had, if that still fits: a plan that fails a check never takes away more than it must.
+        // A fallback plan (the planner ran out of time) ranks below the turns already published.
+        var proposed = open
             .Select(r => (Request: r, Turn: turns.GetValueOrDefault(r.Id) is { } t ? Fit(r, t, now) : null))
             .Where(c => c.Turn is not null)
             .OrderBy(c => c.Request.CanMove)
             .ThenBy(c => c.Turn!.Window.Start)
             .ToList();
+        var published = open
+            .Where(r => r.Status == ChargingRequestStatus.Scheduled)
+            .Select(r => (Request: r, Turn: Fit(r, r.Turn!, now)))
+            .Where(c => c.Turn is not null)
+            .ToList();
+        var candidates = summary.Status == FallbackStatus ? [.. published, .. proposed] : proposed.Concat(published).ToList();
         var granted = new Dictionary<string, ChargingTurn>(StringComparer.Ordinal);
         foreach (var (request, turn) in candidates)
         {
             var kw = KwOf(turn!.ChargerId);
-            if (accepted.Any(a => a.Item1.ChargerId == turn.ChargerId && a.Item1.Window.Overlaps(turn.Window))
+            if (granted.ContainsKey(request.Id)
+                || accepted.Any(a => a.Item1.ChargerId == turn.ChargerId && a.Item1.Window.Overlaps(turn.Window))
                 || PeakWith(accepted, turn.Window) + kw > SiteCapacityKw + KwSlack)
             {
                 continue;

@@ -42,9 +42,15 @@ public sealed partial class LotGrain(ParkingClock time, ILogger<LotGrain> logger
 
     public Task SpaceChanged(SpaceAvailability snapshot)
     {
+        var before = _index?.Get(snapshot.Definition.SpaceId);
         if (_index is null || !_index.Apply(snapshot))
         {
             return Task.CompletedTask;
+        }
+
+        if (Parking.Domain.Rounds.RoundRules.FreesTime(before, snapshot))
+        {
+            GrainFactory.GetGrain<Rounds.IRoundGrain>(snapshot.Definition.CompoundId).SpaceFreed(snapshot.Definition.SpaceId).Ignore();
         }
 
         var change = new LotChange(++_sequence, snapshot);

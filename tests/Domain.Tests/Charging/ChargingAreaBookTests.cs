@@ -166,7 +166,7 @@ public class ChargingAreaBookTests
     }
 
     [Fact]
-    public void A_turn_that_moves_is_announced_and_one_withdrawn_sends_its_request_back_to_waiting()
+    public void A_turn_that_moves_is_announced_and_one_left_out_of_a_plan_is_kept()
     {
         var book = NewBook();
         var request = Submit(book, "r1", 0, 6);
@@ -179,9 +179,67 @@ public class ChargingAreaBookTests
         var same = book.ApplyPlan(new Dictionary<string, ChargingTurn> { [request.Id] = Turn("C-2", 2, 4) }, Summary, Now);
         Assert.Empty(same);
 
-        var withdrawn = book.ApplyPlan(new Dictionary<string, ChargingTurn>(), Summary, Now);
-        Assert.Null(Assert.Single(withdrawn).Request.Turn);
-        Assert.Equal(ChargingRequestStatus.Waiting, Get(book, request.Id).Status);
+        // Left out of a plan, a request keeps the turn it has while that still fits.
+        var left = book.ApplyPlan(new Dictionary<string, ChargingTurn>(), Summary, Now);
+        Assert.Empty(left);
+        Assert.Equal("C-2", Get(book, request.Id).Turn!.ChargerId);
+    }
+
+    [Fact]
+    public void A_turn_that_does_not_fit_falls_back_to_the_turn_already_published()
+    {
+        var book = NewBook(capacityKw: 14, chargers: 2);
+        var first = Submit(book, "r1", 0, 6);
+        var second = Submit(book, "r2", 0, 6);
+        book.ApplyPlan(new Dictionary<string, ChargingTurn> { [first.Id] = Turn("C-1", 1, 2), [second.Id] = Turn("C-1", 2, 3) }, Summary, Now);
+
+        // The new plan puts the second on the first's new charger at an overlapping time: it keeps its old turn.
+        var notices = book.ApplyPlan(
+            new Dictionary<string, ChargingTurn> { [first.Id] = Turn("C-2", 1, 3), [second.Id] = Turn("C-2", 2, 4) },
+            Summary,
+            Now);
+
+        Assert.Equal(Turn("C-2", 1, 3) with { SpaceId = "G1-002" }, Get(book, first.Id).Turn);
+        Assert.Equal(Turn("C-1", 2, 3) with { SpaceId = "G1-001" }, Get(book, second.Id).Turn);
+        Assert.Equal(first.Id, Assert.Single(notices, n => n.Kind == ChargingNoticeKind.TurnMoved).Request.Id);
+    }
+
+    [Fact]
+    public void A_turn_with_no_place_left_goes_back_to_waiting_and_its_driver_is_told()
+    {
+        var book = NewBook(capacityKw: 7, chargers: 2);
+        var first = Submit(book, "r1", 0, 6);
+        var second = Submit(book, "r2", 0, 6);
+        book.ApplyPlan(new Dictionary<string, ChargingTurn> { [first.Id] = Turn("C-1", 1, 2), [second.Id] = Turn("C-1", 2, 3) }, Summary, Now);
+
+        // The first now holds 1 h to 3 h: on a 7 kW feed no other car fits then, old turn or new.
+        var notices = book.ApplyPlan(
+            new Dictionary<string, ChargingTurn> { [first.Id] = Turn("C-2", 1, 3), [second.Id] = Turn("C-1", 1.5, 2.5) },
+            Summary,
+            Now);
+
+        Assert.Equal(ChargingRequestStatus.Waiting, Get(book, second.Id).Status);
+        var withdrawn = Assert.Single(notices, n => n.Request.Id == second.Id);
+        Assert.Equal(ChargingNoticeKind.TurnMoved, withdrawn.Kind);
+        Assert.Null(withdrawn.Request.Turn);
+    }
+
+    [Fact]
+    public void A_fallback_plan_does_not_displace_published_turns()
+    {
+        var book = NewBook(capacityKw: 7, chargers: 2);
+        var first = Submit(book, "r1", 0, 6);
+        book.ApplyPlan(new Dictionary<string, ChargingTurn> { [first.Id] = Turn("C-1", 1, 2) }, Summary, Now);
+        var second = Submit(book, "r2", 0, 6);
+
+        var notices = book.ApplyPlan(
+            new Dictionary<string, ChargingTurn> { [first.Id] = Turn("C-1", 3, 4), [second.Id] = Turn("C-2", 1, 2) },
+            Summary with { Status = ChargingAreaBook.FallbackStatus },
+            Now);
+
+        Assert.Empty(notices);
+        Assert.Equal(Turn("C-1", 1, 2) with { SpaceId = "G1-001" }, Get(book, first.Id).Turn);
+        Assert.Equal(ChargingRequestStatus.Waiting, Get(book, second.Id).Status);
     }
 
     [Fact]

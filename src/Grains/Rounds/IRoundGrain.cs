@@ -1,0 +1,125 @@
+using Parking.Planning.Sharing;
+
+namespace Parking.Grains.Rounds;
+
+/// <summary>What a driver asks of the next round, or of the waitlist: windows on one space of a kind, near a building.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RoundAsk(
+    [property: Id(0)] IReadOnlyList<TimeWindow> Windows,
+    [property: Id(1)] SpaceKind Kind,
+    [property: Id(2)] string? PreferredBuildingId,
+    [property: Id(3)] string? Plate);
+
+/// <summary>Who asks: the resident and their household (rotation weights are per household).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RoundAsker([property: Id(0)] string ResidentId, [property: Id(1)] string HouseholdId, [property: Id(2)] string? BuildingId);
+
+/// <summary>A request in the next round (<see cref="Round"/>) or an entry on the waitlist.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RoundEntry(
+    [property: Id(0)] string Id,
+    [property: Id(1)] int Round,
+    [property: Id(2)] RoundAsker Asker,
+    [property: Id(3)] RoundAsk Ask,
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] string Origin);
+
+/// <summary>
+/// What a round did with one request. Status: <c>served</c> (booked: <see cref="ReservationIds"/>),
+/// <c>waitlisted</c> (no space in the round, or the booking was raced at commit time).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record RoundRequestResult(
+    [property: Id(0)] RoundEntry Request,
+    [property: Id(1)] string Status,
+    [property: Id(2)] string? SpaceId,
+    [property: Id(3)] string? LotId,
+    [property: Id(4)] int WalkMeters,
+    [property: Id(5)] IReadOnlyList<string> ReservationIds,
+    [property: Id(6)] string? Reason);
+
+/// <summary>The planner's figures of a round (<see cref="SharingMetrics"/>), in a form that crosses grain boundaries.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RoundFigures(
+    [property: Id(0)] int Requests,
+    [property: Id(1)] int RequestsServed,
+    [property: Id(2)] double HoursRequested,
+    [property: Id(3)] double HoursServed,
+    [property: Id(4)] double SupplyHours,
+    [property: Id(5)] double SupplyUsedShare,
+    [property: Id(6)] double MeanWalkMeters,
+    [property: Id(7)] int Households,
+    [property: Id(8)] int HouseholdsServed,
+    [property: Id(9)] double JainIndex,
+    [property: Id(10)] double WorstHouseholdShare)
+{
+    public static RoundFigures Of(SharingMetrics m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        return new(m.Requests, m.RequestsServed, m.HoursRequested, m.HoursServed, m.SupplyHours, m.SupplyUsedShare,
+            m.MeanWalkMeters, m.Households, m.HouseholdsServed, m.JainIndex, m.WorstHouseholdShare);
+    }
+}
+
+/// <summary>
+/// One finished round: the optimizer's status (<see cref="SharingSolveStatus"/>: optimal, feasible, fallback) and
+/// figures and every request's result. <see cref="Metrics"/> are the planner's (before booking);
+/// <see cref="RequestsBooked"/> counts what was really booked.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record RoundReport(
+    [property: Id(0)] string CompoundId,
+    [property: Id(1)] int Round,
+    [property: Id(2)] DateTimeOffset RanAt,
+    [property: Id(3)] string StartedBy,
+    [property: Id(4)] string Status,
+    [property: Id(5)] RoundFigures Metrics,
+    [property: Id(6)] int RequestsBooked,
+    [property: Id(7)] double HoursBooked,
+    [property: Id(8)] TimeSpan SolveTime,
+    [property: Id(9)] IReadOnlyList<RoundRequestResult> Results);
+
+/// <summary>The open round: its number, when it runs by itself (null: only when staff start it), and its requests.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OpenRound(
+    [property: Id(0)] int Round,
+    [property: Id(1)] DateTimeOffset? RunsAt,
+    [property: Id(2)] IReadOnlyList<RoundEntry> Requests);
+
+/// <summary>
+/// A compound's allocation rounds and its waitlist (key: compound id). Requests gather in the open round;
+/// a run (staff or the daily reminder) solves them against the free shared supply, books the assignments
+/// through the spaces, keeps household rotation weights and pushes each driver their result. What cannot be
+/// met waits on the waitlist and is booked, first in line first, when a space frees time.
+/// </summary>
+public interface IRoundGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a request to the open round. <paramref name="round"/>, when given, must be the open round's number.</summary>
+    Task<Outcome<RoundEntry>> Submit(RoundAsker asker, RoundAsk ask, int? round);
+
+    Task<Outcome<RoundEntry>> Withdraw(string requestId, Actor actor);
+
+    [ReadOnly]
+    Task<OpenRound> GetOpenRound();
+
+    /// <summary>The last finished round, or null when none has run.</summary>
+    [ReadOnly]
+    Task<RoundReport?> GetLastRound();
+
+    /// <summary>Runs the open round now; <paramref name="startedBy"/> is the staff member (or <c>schedule</c>).</summary>
+    Task<RoundReport> Run(string startedBy);
+
+    [ReadOnly]
+    Task<IReadOnlyDictionary<string, double>> GetHouseholdWeights();
+
+    Task<Outcome<RoundEntry>> JoinWaitlist(RoundAsker asker, RoundAsk ask);
+
+    Task<Outcome<RoundEntry>> LeaveWaitlist(string entryId, Actor actor);
+
+    [ReadOnly]
+    Task<IReadOnlyList<RoundEntry>> GetWaitlist();
+
+    /// <summary>A space freed time (a cancellation, a no-show, a newly shared window): try the waitlist, first in line first.</summary>
+    [OneWay]
+    Task SpaceFreed(string spaceId);
+}

@@ -1,0 +1,358 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Parking.Domain.Rounds;
+using Parking.Domain.Sharing;
+using Parking.Grains.Notifications;
+using Parking.Planning.Sharing;
+
+namespace Parking.Grains.Rounds;
+
+[GenerateSerializer]
+public sealed class RoundState
+{
+    [Id(0)]
+    public int Round { get; set; } = 1;
+
+    [Id(1)]
+    public List<RoundEntry> Requests { get; set; } = [];
+
+    [Id(2)]
+    public RoundReport? Last { get; set; }
+
+    [Id(3)]
+    public Dictionary<string, double> Weights { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(4)]
+    public List<RoundEntry> Waitlist { get; set; } = [];
+
+    [Id(5)]
+    public long NextId { get; set; }
+}
+
+/// <summary>
+/// The compound's rounds and waitlist, one at a time: a run and a waitlist pass never race each other.
+/// Bookings go through the spaces (the single writers of their calendars, which also charge credits), so a
+/// booking a direct reservation raced in the meantime is refused there and the request waits instead.
+/// </summary>
+public sealed partial class RoundGrain(
+    [PersistentState("rounds", GrainKeys.StorageName)] IPersistentState<RoundState> state,
+    IOptions<RoundPolicy> roundOptions,
+    IOptions<ReservationPolicy> reservationOptions,
+    IOptions<SharingPolicy> sharingOptions,
+    ParkingClock time,
+    ILogger<RoundGrain> logger) : Grain, IRoundGrain, IRemindable
+{
+    private const string DailyReminder = "daily-round";
+    private static readonly Actor RoundActor = new("round", IsStaff: true);
+
+    private readonly RoundPolicy _policy = roundOptions.Value;
+    private readonly ReservationPolicy _reservations = reservationOptions.Value;
+    private readonly TimeSpan _utcOffset = sharingOptions.Value.UtcOffset;
+    private bool _scheduled;
+
+    private RoundState State => state.State;
+
+    private string CompoundId => this.GetPrimaryKeyString();
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    public async Task<Outcome<RoundEntry>> Submit(RoundAsker asker, RoundAsk ask, int? round)
+    {
+        if (round is { } asked && asked != State.Round)
+        {
+            return asked < State.Round
+                ? DomainError.Invalid("round", "round-closed", $"Round {asked} has closed; the open round is {State.Round}.")
+                : DomainError.Invalid("round", "round-not-open", $"Round {asked} is not open yet; the open round is {State.Round}.");
+        }
+
+        if (Check(asker, ask, State.Requests) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var entry = new RoundEntry($"r{State.Round}-{++State.NextId}", State.Round, asker, ask, Now, "round");
+        State.Requests.Add(entry);
+        await state.WriteStateAsync();
+        await EnsureSchedule();
+        return entry;
+    }
+
+    public async Task<Outcome<RoundEntry>> Withdraw(string requestId, Actor actor) =>
+        await Remove(State.Requests, requestId, actor, "round-request-not-found");
+
+    public Task<OpenRound> GetOpenRound() =>
+        Task.FromResult(new OpenRound(State.Round, NextScheduledRun(), [.. State.Requests]));
+
+    public Task<RoundReport?> GetLastRound() => Task.FromResult(State.Last);
+
+    public Task<IReadOnlyDictionary<string, double>> GetHouseholdWeights() =>
+        Task.FromResult<IReadOnlyDictionary<string, double>>(new Dictionary<string, double>(State.Weights, StringComparer.Ordinal));
+
+    public async Task<RoundReport> Run(string startedBy)
+    {
+        var now = Now;
+        var requests = State.Requests.ToList();
+        var (supply, walk) = await Supply(requests.Select(r => r.Ask));
+        var instance = new SharingInstance(
+            supply,
+            [.. requests.Select(ToSharingRequest)],
+            walk,
+            new Dictionary<string, double>(State.Weights, StringComparer.Ordinal));
+
+        // CP-SAT runs on the thread pool, not on the grain's scheduler; the budget bounds it and greedy is its fallback.
+        var options = new SharingSolveOptions(_policy.TimeBudget, Workers: 2);
+        var planned = await Task.Run(() => SharingAllocator.Optimize(instance, options));
+
+        var results = new List<RoundRequestResult>(requests.Count);
+        var booked = new List<SharingAssignment>();
+        foreach (var request in requests)
+        {
+            var assignment = planned.Assignments.FirstOrDefault(a => a.RequestId == request.Id);
+            if (assignment is null)
+            {
+                results.Add(new RoundRequestResult(request, "waitlisted", null, null, 0, [], "no-space"));
+                continue;
+            }
+
+            var outcome = await Book(request, assignment.SpaceId, $"round{State.Round}");
+            if (outcome.Value is { } reservationIds)
+            {
+                booked.Add(assignment);
+                results.Add(new RoundRequestResult(request, "served", assignment.SpaceId, assignment.LotId, assignment.WalkMeters, reservationIds, null));
+            }
+            else
+            {
+                // Raced by a direct booking (or refused by the space's rules, e.g. credits): the request waits.
+                results.Add(new RoundRequestResult(request, "waitlisted", null, null, 0, [], outcome.Error!.Code));
+            }
+        }
+
+        var bookedResult = planned with { Assignments = booked };
+        var report = new RoundReport(
+            CompoundId,
+            State.Round,
+            now,
+            startedBy,
+            planned.Status switch
+            {
+                SharingSolveStatus.Optimal => "optimal",
+                SharingSolveStatus.Feasible => "feasible",
+                _ => "fallback",
+            },
+            RoundFigures.Of(planned.Metrics),
+            booked.Count,
+            booked.Sum(a => a.Hours),
+            planned.SolveTime,
+            results);
+
+        State.Weights = new Dictionary<string, double>(SharingRotation.NextWeights(instance, bookedResult), StringComparer.Ordinal);
+        State.Waitlist.AddRange(results.Where(r => r.Status == "waitlisted").Select(r => r.Request));
+        State.Requests.RemoveAll(r => requests.Contains(r));
+        State.Last = report;
+        State.Round++;
+        await state.WriteStateAsync();
+        LogRound(report.Round, CompoundId, requests.Count, booked.Count, planned.Status);
+
+        var notifier = GrainFactory.GetGrain<IPushNotifierGrain>(0);
+        foreach (var result in results)
+        {
+            notifier.Publish(new RoundResultPush(CompoundId, report.Round, result)).Ignore();
+        }
+
+        notifier.Publish(new RoundSummaryPush(startedBy, report)).Ignore();
+        return report;
+    }
+
+    public async Task<Outcome<RoundEntry>> JoinWaitlist(RoundAsker asker, RoundAsk ask)
+    {
+        if (Check(asker, ask, State.Waitlist) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var entry = new RoundEntry($"w{++State.NextId}", 0, asker, ask, Now, "direct");
+        State.Waitlist.Add(entry);
+        await state.WriteStateAsync();
+        return entry;
+    }
+
+    public async Task<Outcome<RoundEntry>> LeaveWaitlist(string entryId, Actor actor) =>
+        await Remove(State.Waitlist, entryId, actor, "waitlist-entry-not-found");
+
+    public Task<IReadOnlyList<RoundEntry>> GetWaitlist() => Task.FromResult<IReadOnlyList<RoundEntry>>([.. State.Waitlist]);
+
+    public async Task SpaceFreed(string spaceId)
+    {
+        var now = Now;
+        var expired = State.Waitlist.RemoveAll(e => e.Ask.Windows.Min(w => w.Start) <= now);
+        var served = 0;
+        foreach (var entry in State.Waitlist.ToList())
+        {
+            var (supply, walk) = await Supply([entry.Ask]);
+
+            // A space may refuse at commit time (raced, or its own rules): try the next best a few times.
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var single = new SharingInstance(supply, [ToSharingRequest(entry)], walk);
+                if (SharingAllocator.Greedy(single).Assignments is not [var assignment])
+                {
+                    break;
+                }
+
+                var outcome = await Book(entry, assignment.SpaceId, "waitlist");
+                if (outcome.Value is { } reservationIds)
+                {
+                    State.Waitlist.Remove(entry);
+                    served++;
+                    GrainFactory.GetGrain<IPushNotifierGrain>(0)
+                        .Publish(new WaitlistServedPush(CompoundId, entry, assignment.SpaceId, reservationIds))
+                        .Ignore();
+                    break;
+                }
+
+                supply.RemoveAll(s => s.SpaceId == assignment.SpaceId);
+            }
+        }
+
+        if (expired + served > 0)
+        {
+            await state.WriteStateAsync();
+            LogWaitlist(CompoundId, spaceId, served, expired);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == DailyReminder && State.Requests.Count > 0)
+        {
+            await Run("schedule");
+        }
+    }
+
+    private DomainError? Check(RoundAsker asker, RoundAsk ask, List<RoundEntry> list)
+    {
+        if (RoundRules.Validate(ask.Windows, _policy, _reservations, Now) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return list.Count(e => e.Asker.ResidentId == asker.ResidentId) >= _policy.MaxRequestsPerResident
+            ? DomainError.Conflict("round-request-limit", $"You already hold {_policy.MaxRequestsPerResident} open requests here.")
+            : null;
+    }
+
+    private async Task<Outcome<RoundEntry>> Remove(List<RoundEntry> list, string id, Actor actor, string notFound)
+    {
+        var entry = list.Find(e => e.Id == id);
+        if (entry is null)
+        {
+            return DomainError.NotFound(notFound, $"No open request or entry '{id}'.");
+        }
+
+        if (!actor.IsStaff && entry.Asker.ResidentId != actor.UserId)
+        {
+            return DomainError.Forbidden("The request belongs to another resident.");
+        }
+
+        list.Remove(entry);
+        await state.WriteStateAsync();
+        return entry;
+    }
+
+    private static SharingRequest ToSharingRequest(RoundEntry entry) => new(
+        entry.Id,
+        entry.Asker.ResidentId,
+        entry.Asker.HouseholdId,
+        entry.Ask.Windows,
+        entry.Ask.Kind,
+        entry.Ask.PreferredBuildingId ?? entry.Asker.BuildingId);
+
+    /// <summary>The free time of every space over the asks' horizon, from the lots' indexes (no fan-out to spaces).</summary>
+    private async Task<(List<SupplySlot> Supply, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Walk)> Supply(IEnumerable<RoundAsk> asks)
+    {
+        var windows = asks.SelectMany(a => a.Windows).ToList();
+        var supply = new List<SupplySlot>();
+        var lots = await GrainFactory.Compound(CompoundId).GetLots();
+        var walk = lots.ToDictionary(l => l.LotId, l => l.WalkMetersToBuilding, StringComparer.Ordinal);
+        if (windows.Count == 0)
+        {
+            return (supply, walk);
+        }
+
+        var horizon = new TimeWindow(windows.Min(w => w.Start), windows.Max(w => w.End));
+        foreach (var lot in lots)
+        {
+            var occupancy = await GrainFactory.Lot(CompoundId, lot.LotId).GetOccupancy();
+            foreach (var space in occupancy?.Spaces ?? [])
+            {
+                var free = RoundRules.FreeTime(space, horizon);
+                if (free.Count > 0)
+                {
+                    var d = space.Definition;
+                    supply.Add(new SupplySlot(d.SpaceId, d.LotId, d.Kind, d.Ownership, free));
+                }
+            }
+        }
+
+        return (supply, walk);
+    }
+
+    /// <summary>Books every window of the entry on one space, or none: a refusal cancels what was booked before it.</summary>
+    private async Task<Outcome<IReadOnlyList<string>>> Book(RoundEntry entry, string spaceId, string pass)
+    {
+        var space = GrainFactory.Space(CompoundId, spaceId);
+        var made = new List<string>();
+        for (var i = 0; i < entry.Ask.Windows.Count; i++)
+        {
+            var command = new ReserveCommand(entry.Asker.ResidentId, entry.Ask.Windows[i], entry.Ask.Plate, RequestId(pass, entry.Id, i), entry.Asker.HouseholdId);
+            var outcome = await space.Reserve(command);
+            if (!outcome.IsSuccess)
+            {
+                foreach (var id in made)
+                {
+                    await space.Cancel(id, RoundActor);
+                }
+
+                return outcome.Error!;
+            }
+
+            made.Add(outcome.Value!.Id);
+        }
+
+        return made;
+    }
+
+    /// <summary>A stable id per round, request and window, so a retried run finds its own bookings instead of a conflict.</summary>
+    private Guid RequestId(string pass, string entryId, int window) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes($"{CompoundId}\n{pass}\n{entryId}\n{window}")).AsSpan(0, 16));
+
+    private DateTimeOffset? NextScheduledRun()
+    {
+        if (_policy.DailyAt is not { } at)
+        {
+            return null;
+        }
+
+        var local = Now.ToOffset(_utcOffset);
+        var today = new DateTimeOffset(DateOnly.FromDateTime(local.DateTime).ToDateTime(at), _utcOffset);
+        return today > Now ? today : today.AddDays(1);
+    }
+
+    private async Task EnsureSchedule()
+    {
+        if (!_scheduled && NextScheduledRun() is { } next)
+        {
+            await this.RegisterOrUpdateReminder(DailyReminder, next - Now, TimeSpan.FromDays(1));
+            _scheduled = true;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Round {Round} of {CompoundId}: {Requests} request(s), {Booked} booked ({Status})")]
+    private partial void LogRound(int round, string compoundId, int requests, int booked, SharingSolveStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waitlist of {CompoundId} after space {SpaceId} freed time: {Served} served, {Expired} expired")]
+    private partial void LogWaitlist(string compoundId, string spaceId, int served, int expired);
+}
