@@ -52,6 +52,9 @@ public interface IParkingClient
     /// <summary>One of your bookings broke (its window was withdrawn, or the car before overstays): where you were moved, if anywhere.</summary>
     Task DriverNotice(DriverNoticeDto notice);
 
+    /// <summary>Staff: a car is still checked in past its reservation's end.</summary>
+    Task Overstay(OverstayDto overstay);
+
     /// <summary>Your result in an allocation round that just ran: booked, or waitlisted and why.</summary>
     Task RoundResult(RoundResultDto result);
 

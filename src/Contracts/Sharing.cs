@@ -63,3 +63,6 @@ public sealed record VisitorPassDto(string ReservationId, string SpaceId, string
 
 /// <summary>The household's visitor passes and what is left of the quota in the week (Monday to Sunday, local) asked about.</summary>
 public sealed record VisitorPassesDto(IReadOnlyList<VisitorPassDto> Passes, DateTimeOffset WeekStart, DateTimeOffset WeekEnd, int PassesLeft, double HoursLeft);
+
+/// <summary>A car still checked in past its reservation's end, for staff; <c>next</c> is the booking it blocks, if one starts soon.</summary>
+public sealed record OverstayDto(ReservationDto Overstay, ReservationDto? Next);

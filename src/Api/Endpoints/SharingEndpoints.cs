@@ -25,7 +25,17 @@ public static class SharingEndpoints
         sharing.MapDelete("/", Withdraw)
             .RequireAuthorization(Policies.Resident)
             .WithSummary("Withdraw every sharing window of your own private space");
+        compound.MapGet("/overstays", Overstays)
+            .WithTags("Sharing")
+            .RequireAuthorization(Policies.Staff)
+            .WithSummary("Staff: cars still checked in past their reservation's end");
         return compound;
+    }
+
+    public static async Task<Ok<OverstayDto[]>> Overstays(string compoundId, IGrainFactory grains)
+    {
+        var overstays = await grains.GetGrain<IOverstayRegistryGrain>(compoundId).GetAll();
+        return TypedResults.Ok(overstays.Select(o => new OverstayDto(o.ToDto(), null)).ToArray());
     }
 
     public static async Task<Results<Ok<SpaceSharingDto>, ProblemHttpResult>> Get(string compoundId, string spaceId, IGrainFactory grains, IOptions<SharingPolicy> policy)

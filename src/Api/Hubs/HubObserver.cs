@@ -33,6 +33,9 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         DriverNoticePush notice => hub.Clients
             .Group(ParkingHubServer.UserGroup(notice.CompoundId, notice.ResidentId))
             .DriverNotice(notice.ToDto()),
+        OverstayPush overstay => hub.Clients
+            .Group(ParkingHubServer.StaffGroup(overstay.Overstay.CompoundId))
+            .Overstay(new OverstayDto(overstay.Overstay.ToDto(), overstay.Next?.ToDto())),
         RoundResultPush round => hub.Clients
             .Group(ParkingHubServer.UserGroup(round.CompoundId, round.Result.Request.Asker.ResidentId))
             .RoundResult(round.Result.ToDto(round.Round)),

@@ -71,6 +71,10 @@ public sealed class SpaceCalendar
     [Id(5)]
     public SharingRecord SharingRecord { get; set; } = SharingRecord.Empty;
 
+    /// <summary>Checked-in reservations whose car stayed past the end, already flagged to staff.</summary>
+    [Id(6)]
+    public List<string> Overstays { get; set; } = [];
+
     /// <summary>How far ahead a snapshot lists a private space's shared windows: the booking horizon and a longest booking.</summary>
     public static readonly TimeSpan SharedLookahead = TimeSpan.FromDays(16);
 
@@ -275,6 +279,30 @@ public sealed class SpaceCalendar
         return Replace(reservation, reservation with { Status = ReservationStatus.CheckedIn, CheckedInAt = now });
     }
 
+    /// <summary>Flags every checked-in car still on the space after its window ended; returns the newly flagged.</summary>
+    public IReadOnlyList<Reservation> FlagOverstays(DateTimeOffset now)
+    {
+        var flagged = Reservations.Where(r => r.Status == ReservationStatus.CheckedIn && now >= r.Window.End && !Overstays.Contains(r.Id)).ToList();
+        if (flagged.Count > 0)
+        {
+            Overstays.AddRange(flagged.Select(r => r.Id));
+            Version++;
+        }
+
+        return flagged;
+    }
+
+    /// <summary>When the next checked-in car overstays if it does not leave; null if none can.</summary>
+    public DateTimeOffset? NextOverstayDeadline() =>
+        Reservations.Where(r => r.Status == ReservationStatus.CheckedIn && !Overstays.Contains(r.Id)).Select(r => (DateTimeOffset?)r.Window.End).Min();
+
+    /// <summary>The next booking waiting for this space after an overstaying car, if it starts before <paramref name="horizon"/>.</summary>
+    public Reservation? NextWaiting(Reservation overstay, DateTimeOffset horizon) =>
+        Reservations
+            .Where(r => r.Status == ReservationStatus.Reserved && r.Id != overstay.Id && r.Window.Start >= overstay.Window.End && r.Window.Start < horizon)
+            .OrderBy(r => r.Window.Start)
+            .FirstOrDefault();
+
     public Outcome<Reservation> CheckOut(string reservationId, Actor actor, DateTimeOffset now)
     {
         var found = Find(reservationId, actor);
@@ -282,6 +310,8 @@ public sealed class SpaceCalendar
         {
             return found;
         }
+
+        Overstays.Remove(reservationId);
 
         var reservation = found.Value!;
         return reservation.Status == ReservationStatus.CheckedIn

@@ -17,6 +17,9 @@ public sealed class SharingPolicy
     /// </summary>
     public TimeSpan WithdrawalNotice { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>When a car overstays, the next booking on its space that starts sooner than this is moved elsewhere.</summary>
+    public TimeSpan OverstayLookahead { get; set; } = TimeSpan.FromHours(2);
+
     /// <summary>
     /// The demo seed only: every private demo space is published as shared round the clock for this many days,
     /// so the demo and the load benchmark find supply; owners replace it with their own plan. Zero shares nothing.

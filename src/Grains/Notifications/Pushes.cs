@@ -51,6 +51,12 @@ public sealed record ShelterAlarmPush(
     [property: Id(3)] Parking.Domain.Shelters.ShelterAlarm Alarm,
     [property: Id(4)] IReadOnlyList<string> Drivers) : Push;
 
+/// <summary>A car is still checked in past its reservation's end: for the compound's staff. <see cref="Next"/> is the booking it blocks, if any.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OverstayPush(
+    [property: Id(0)] Reservation Overstay,
+    [property: Id(1)] Reservation? Next) : Push;
+
 /// <summary>Implemented by every host that serves SignalR clients; it forwards pushes to its local hub.</summary>
 public interface IHubObserver : IGrainObserver
 {

@@ -31,6 +31,28 @@ public sealed partial class SharingMoverGrain(
         }
     }
 
+    public async Task MoveAway(Reservation waiting, SpaceKind kind)
+    {
+        var notifier = GrainFactory.GetGrain<IPushNotifierGrain>(0);
+        Reservation? replacement = null;
+        try
+        {
+            replacement = await FindAndBook(waiting, kind);
+            if (replacement is not null)
+            {
+                // Cancelled as staff would: refunded in full, the driver did nothing wrong.
+                await GrainFactory.Space(waiting.CompoundId, waiting.SpaceId).Cancel(waiting.Id, new Actor("overstay", IsStaff: true));
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogMoveFailed(exception, waiting.Id);
+        }
+
+        notifier.Publish(new DriverNoticePush(waiting.CompoundId, waiting.ResidentId, "overstay", waiting, replacement)).Ignore();
+        LogMoved(waiting.Id, replacement?.Id ?? "(none)", "overstay");
+    }
+
     private async Task<Reservation?> FindAndBook(Reservation broken, SpaceKind kind)
     {
         var policy = policyOptions.Value;

@@ -116,8 +116,17 @@ public sealed partial class ParkingSpaceGrain(
     public Task<Outcome<Reservation>> CheckIn(string reservationId, Actor actor) =>
         Change(now => Calendar.CheckIn(reservationId, actor, now, _policy));
 
-    public Task<Outcome<Reservation>> CheckOut(string reservationId, Actor actor) =>
-        Change(now => Calendar.CheckOut(reservationId, actor, now));
+    public async Task<Outcome<Reservation>> CheckOut(string reservationId, Actor actor)
+    {
+        var wasFlagged = Calendar.Overstays.Contains(reservationId);
+        var outcome = await Change(now => Calendar.CheckOut(reservationId, actor, now));
+        if (wasFlagged && outcome.Value is { } done)
+        {
+            GrainFactory.GetGrain<IOverstayRegistryGrain>(done.CompoundId).Clear(done.Id).Ignore();
+        }
+
+        return outcome;
+    }
 
     public async Task<Outcome<Reservation>> GetReservation(string reservationId, Actor actor)
     {
@@ -203,13 +212,35 @@ public sealed partial class ParkingSpaceGrain(
     public async Task<int> ReleaseNoShows()
     {
         var released = Calendar.ReleaseNoShows(Now, _policy);
-        if (released.Count > 0)
+        var overstays = Calendar.FlagOverstays(Now);
+        if (released.Count > 0 || overstays.Count > 0)
         {
-            LogNoShows(released.Count, this.GetPrimaryKeyString());
+            if (released.Count > 0)
+            {
+                LogNoShows(released.Count, this.GetPrimaryKeyString());
+            }
+
             await Commit(released);
+            ReportOverstays(overstays);
         }
 
         return released.Count;
+    }
+
+    /// <summary>Staff hear of each overstaying car; the next driver on the space is moved if a space is free, and told either way.</summary>
+    private void ReportOverstays(IReadOnlyList<Reservation> overstays)
+    {
+        foreach (var overstay in overstays)
+        {
+            var next = Calendar.NextWaiting(overstay, Now + _sharing.OverstayLookahead);
+            LogOverstay(overstay.Id, next?.Id ?? "(none)");
+            GrainFactory.GetGrain<IOverstayRegistryGrain>(overstay.CompoundId).Flag(overstay).Ignore();
+            GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(new OverstayPush(overstay, next)).Ignore();
+            if (next is not null)
+            {
+                GrainFactory.GetGrain<ISharingMoverGrain>(0).MoveAway(next, Calendar.Definition!.Kind).Ignore();
+            }
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -224,7 +255,7 @@ public sealed partial class ParkingSpaceGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         await ReleaseNoShows();
-        if (Calendar.NextNoShowDeadline(_policy) is null)
+        if (Calendar.NextNoShowDeadline(_policy) is null && Calendar.NextOverstayDeadline() is null)
         {
             _reminder ??= await this.GetReminder(reminderName);
             if (_reminder is not null)
@@ -332,7 +363,7 @@ public sealed partial class ParkingSpaceGrain(
     /// </summary>
     private async Task ScheduleNoShowSweep()
     {
-        var deadline = Calendar.NextNoShowDeadline(_policy);
+        var deadline = Min(Calendar.NextNoShowDeadline(_policy), Calendar.NextOverstayDeadline());
         if (deadline != _noShowTimerDue)
         {
             _noShowTimer?.Dispose();
@@ -360,6 +391,11 @@ public sealed partial class ParkingSpaceGrain(
             _reminder = null;
         }
     }
+
+    private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reservation {ReservationId} overstays; next booking on the space: {Next}")]
+    private partial void LogOverstay(string reservationId, string next);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Released {Count} no-show reservation(s) on space {SpaceKey}")]
     private partial void LogNoShows(int count, string spaceKey);

@@ -22,6 +22,7 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<LotChangeDto>(nameof(IParkingClient.LotChanged), Record);
         connection.On<ReservationDto>(nameof(IParkingClient.ReservationChanged), Record);
         connection.On<DriverNoticeDto>(nameof(IParkingClient.DriverNotice), Record);
+        connection.On<OverstayDto>(nameof(IParkingClient.Overstay), Record);
     }
 
     public HubConnection Connection { get; }
@@ -59,6 +60,8 @@ public sealed class HubClient : IAsyncDisposable
     public Task<LotChangeDto> WaitForLotChangeAsync(Func<LotChangeDto, bool> match, string what) => WaitFor(match, what);
 
     public Task<ReservationDto> WaitForReservationAsync(Func<ReservationDto, bool> match, string what) => WaitFor(match, what);
+
+    public Task<OverstayDto> WaitForOverstayAsync(Func<OverstayDto, bool> match, string what) => WaitFor(match, what);
 
     public Task<DriverNoticeDto> WaitForDriverNoticeAsync(Func<DriverNoticeDto, bool> match, string what) => WaitFor(match, what);
 

@@ -197,3 +197,30 @@ public class SharingPlanTests
         Assert.Null(calendar.Snapshot(Now).Shared);
     }
 }
+
+public class OverstayTests
+{
+    [Fact]
+    public void A_checked_in_car_past_its_end_is_flagged_once_and_the_next_booking_is_found()
+    {
+        var calendar = SpaceCalendarTests.NewCalendar();
+        var policy = SpaceCalendarTests.Policy;
+        var now = SpaceCalendarTests.Now;
+        var stay = calendar.Reserve(new ReserveCommand("a", SpaceCalendarTests.Hours(0, 1), null), policy, now, Guid.NewGuid()).Value!;
+        var next = calendar.Reserve(new ReserveCommand("b", SpaceCalendarTests.Hours(1, 2), null), policy, now, Guid.NewGuid()).Value!;
+        calendar.Reserve(new ReserveCommand("c", SpaceCalendarTests.Hours(5, 6), null), policy, now, Guid.NewGuid());
+        Assert.True(calendar.CheckIn(stay.Id, new Actor("a", false), now, policy).IsSuccess);
+        Assert.Equal(SpaceCalendarTests.Hours(0, 1).End, calendar.NextOverstayDeadline());
+
+        Assert.Empty(calendar.FlagOverstays(now.AddMinutes(59)));
+        var flagged = calendar.FlagOverstays(now.AddMinutes(61));
+        Assert.Equal(stay.Id, Assert.Single(flagged).Id);
+        Assert.Empty(calendar.FlagOverstays(now.AddMinutes(62)));
+        Assert.Null(calendar.NextOverstayDeadline());
+        Assert.Equal(next.Id, calendar.NextWaiting(stay, now.AddHours(3))?.Id);
+        Assert.Null(calendar.NextWaiting(stay, now.AddMinutes(30)));
+
+        Assert.True(calendar.CheckOut(stay.Id, new Actor("a", false), now.AddMinutes(70)).IsSuccess);
+        Assert.Empty(calendar.Overstays);
+    }
+}
