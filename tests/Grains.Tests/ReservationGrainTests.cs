@@ -33,10 +33,14 @@ public class ReservationGrainTests(ClusterFixture fixture)
             .Where(n => space.OwnerHouseholdId != $"H{n:00000}")
             .Select(n => Resident(n).Reserve(space.SpaceId, window, null, null)));
 
+        // The cluster is shared: other tests may have spent some of these residents' credits, so a refusal
+        // may also be for want of credits; what matters is that exactly one of them holds the space.
         Assert.Single(outcomes, o => o.IsSuccess);
-        Assert.All(outcomes.Where(o => !o.IsSuccess), o => Assert.Equal("space-taken", o.Error!.Code));
+        Assert.All(outcomes.Where(o => !o.IsSuccess), o => Assert.True(o.Error!.Code is "space-taken" or "insufficient-credits", o.Error.Code));
+        Assert.Contains(outcomes, o => o.Error?.Code == "space-taken");
+        // Other tests on the shared cluster (rounds, waitlist, moves) may hold other windows of this space.
         var availability = await _grains.Space(_compound, space.SpaceId).GetAvailability();
-        Assert.Equal(window, Assert.Single(availability!.Held));
+        Assert.Equal(window, Assert.Single(availability!.Held, w => w.Overlaps(window)));
     }
 
     [Fact]
@@ -115,7 +119,8 @@ public class ReservationGrainTests(ClusterFixture fixture)
     {
         var resident = Resident(44);
         var space = Space("G1", 22);
-        var made = (await resident.Reserve(space.SpaceId, HoursFromNow(1, 3), null, null)).Value!.Reservation;
+        var window = HoursFromNow(1, 3);
+        var made = (await resident.Reserve(space.SpaceId, window, null, null)).Value!.Reservation;
         var lot = _grains.Lot(_compound, "G1");
         var before = await lot.GetOccupancy();
 
@@ -127,11 +132,11 @@ public class ReservationGrainTests(ClusterFixture fixture)
         Assert.Equal(ReservationStatus.NoShow, stored.Value?.Status);
         var after = await lot.GetOccupancy();
         Assert.True(after!.Sequence > before!.Sequence);
-        Assert.Empty(after.Spaces.Single(s => s.Definition.SpaceId == space.SpaceId).Held);
+        Assert.DoesNotContain(after.Spaces.Single(s => s.Definition.SpaceId == space.SpaceId).Held, w => w.Overlaps(window));
 
         var changes = await lot.GetChangesSince(before.Epoch, before.Sequence);
         Assert.True(changes.Complete);
-        Assert.Contains(changes.Changes, c => c.Space.Definition.SpaceId == space.SpaceId && c.Space.Held.Count == 0);
+        Assert.Contains(changes.Changes, c => c.Space.Definition.SpaceId == space.SpaceId && !c.Space.Held.Any(w => w.Overlaps(window)));
 
         // The resident hears of it by a one-way message: give it a moment, bounded.
         ReservationStatus? status = null;
@@ -148,19 +153,20 @@ public class ReservationGrainTests(ClusterFixture fixture)
     public async Task The_space_releases_a_no_show_by_itself_when_the_grace_period_passes()
     {
         var space = Space("G1", 23);
-        var made = (await Resident(47).Reserve(space.SpaceId, HoursFromNow(0.5, 2), null, null)).Value!.Reservation;
+        var window = HoursFromNow(0.5, 2);
+        var made = (await Resident(47).Reserve(space.SpaceId, window, null, null)).Value!.Reservation;
 
         ClusterFixture.Clock.Advance(TimeSpan.FromMinutes(30) + new ReservationPolicy().GracePeriod);
 
         // Nothing calls the space: its no-show timer must fire (bounded wait, not a timing assertion).
         IReadOnlyList<TimeWindow>? held = null;
-        for (var attempt = 0; attempt < 100 && held is not { Count: 0 }; attempt++)
+        for (var attempt = 0; attempt < 100 && (held is null || held.Any(w => w.Overlaps(window))); attempt++)
         {
             await Task.Delay(100);
             held = (await _grains.Lot(_compound, "G1").GetOccupancy())!.Spaces.Single(s => s.Definition.SpaceId == space.SpaceId).Held;
         }
 
-        Assert.Empty(held!);
+        Assert.DoesNotContain(held!, w => w.Overlaps(window));
         var stored = await _grains.Space(_compound, space.SpaceId).GetReservation(made.Id, new Actor("r00047", false));
         Assert.Equal(ReservationStatus.NoShow, stored.Value?.Status);
     }
