@@ -66,6 +66,9 @@ internal static class Program
                 {
                     ["ConnectionStrings__Parking"] = server.ConnectionString(GrainDatabase),
                     ["Parking__Auth__DevTokens"] = "true",
+                    ["Parking__Credits__Grant"] = "10000000",
+                    ["Parking__Simulation__Chargers"] = "false",
+                    ["Parking__Simulation__Shelters"] = "false",
                     ["Parking__Auth__SigningKey"] = signingKey,
                 },
                 $"PostgreSQL storage, database '{GrainDatabase}'",

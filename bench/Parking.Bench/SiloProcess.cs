@@ -80,6 +80,12 @@ internal sealed class SiloProcess : IAsyncDisposable
         variables["Parking__Cluster__ClusterId"] = string.Create(CultureInfo.InvariantCulture, $"parking-bench-{Environment.ProcessId}");
         variables["Parking__Reservations__MaxActivePerResident"] = MaxActivePerResident.ToString(CultureInfo.InvariantCulture);
         variables["Parking__Auth__DevTokens"] = "true";
+        // Every booking is charged to the ledger as in production, but the bench's residents book thousands
+        // of windows: a large grant keeps them solvent. The simulated chargers and shelters stay off so they
+        // add no load of their own.
+        variables["Parking__Credits__Grant"] = "10000000";
+        variables["Parking__Simulation__Chargers"] = "false";
+        variables["Parking__Simulation__Shelters"] = "false";
         variables["Logging__LogLevel__Default"] = "Warning";
         variables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         foreach (var (name, value) in environment)

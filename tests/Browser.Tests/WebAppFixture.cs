@@ -123,6 +123,9 @@ public sealed class WebAppFixture : IAsyncLifetime
             ["Parking__Cluster__GatewayPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
             ["Parking__Cluster__ClusterId"] = string.Create(CultureInfo.InvariantCulture, $"browser-tests-{Environment.ProcessId}"),
             ["Parking__Seed__Size"] = "Small",
+            // The tests make their own charging requests; simulated cars would compete for the same chargers.
+            ["Parking__Simulation__Chargers"] = "false",
+            ["Parking__Simulation__Shelters"] = "false",
             ["Logging__LogLevel__Default"] = "Warning",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
         };
