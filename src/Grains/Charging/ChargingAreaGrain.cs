@@ -22,12 +22,9 @@ public sealed partial class ChargingAreaGrain(
     ILogger<ChargingAreaGrain> logger) : Grain, IChargingAreaGrain, IRemindable
 {
     private const string WakeReminder = "charging-wake";
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(5);
 
     private readonly ChargingPolicy _policy = policyOptions.Value;
-    private ITimer? _timer;
-    private DateTimeOffset? _timerDue;
-    private IGrainReminder? _reminder;
+    private DeadlineWake? _wake;
 
     private ChargingAreaBook Book => state.State;
 
@@ -51,7 +48,7 @@ public sealed partial class ChargingAreaGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _timer?.Dispose();
+        _wake?.Stop();
         return Task.CompletedTask;
     }
 
@@ -140,12 +137,7 @@ public sealed partial class ChargingAreaGrain(
         await Tick();
         if (Book.NextDue(_policy) is null)
         {
-            _reminder ??= await this.GetReminder(reminderName);
-            if (_reminder is not null)
-            {
-                await this.UnregisterReminder(_reminder);
-                _reminder = null;
-            }
+            await Wake.Forget();
         }
     }
 
@@ -233,32 +225,13 @@ public sealed partial class ChargingAreaGrain(
     }
 
     /// <summary>A timer on the domain clock for the next thing due, and a reminder while anything is due at all.</summary>
-    private async Task ScheduleWake()
+    private Task ScheduleWake()
     {
-        var due = Book.NextDue(_policy);
-        if (due != _timerDue)
-        {
-            _timer?.Dispose();
-            _timer = null;
-            _timerDue = due;
-            if (due is { } at)
-            {
-                var wait = at - Now;
-                var self = this.AsReference<IChargingAreaGrain>();
-                _timer = time.CreateTimer(_ => self.Tick().Ignore(), null, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
-            }
-        }
-
-        if (due is not null && _reminder is null)
-        {
-            _reminder = await this.RegisterOrUpdateReminder(WakeReminder, ReminderPeriod, ReminderPeriod);
-        }
-        else if (due is null && _reminder is not null)
-        {
-            await this.UnregisterReminder(_reminder);
-            _reminder = null;
-        }
+        var self = this.AsReference<IChargingAreaGrain>();
+        return Wake.Schedule(Book.NextDue(_policy), () => self.Tick());
     }
+
+    private DeadlineWake Wake => _wake ??= new DeadlineWake(this, time, WakeReminder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Planned charging area {AreaKey} with {Algorithm} ({Status}) in {Milliseconds:0} ms: {Turns} turns for {Open} open requests")]
     private partial void LogPlanned(string areaKey, string algorithm, string status, double milliseconds, int turns, int open);

@@ -20,12 +20,9 @@ public sealed partial class ShelterGrain(
     ILogger<ShelterGrain> logger) : Grain, IShelterGrain, IRemindable
 {
     private const string SweepReminder = "shelter-sweep";
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(5);
 
     private readonly ShelterPolicy _policy = policyOptions.Value;
-    private ITimer? _timer;
-    private DateTimeOffset? _timerDue;
-    private IGrainReminder? _reminder;
+    private DeadlineWake? _wake;
 
     private ShelterState Shelter => state.State;
 
@@ -42,14 +39,14 @@ public sealed partial class ShelterGrain(
 
         if (Shelter.IsConfigured)
         {
-            _reminder = await this.GetReminder(SweepReminder, cancellationToken);
+            await Wake.LoadReminder(cancellationToken);
             await ScheduleSweep();
         }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _timer?.Dispose();
+        _wake?.Stop();
         return Task.CompletedTask;
     }
 
@@ -178,32 +175,13 @@ public sealed partial class ShelterGrain(
     /// sends this grain a message, so the sweep runs inside the grain, one turn at a time. The reminder
     /// is registered while sessions run and removed when none does.
     /// </summary>
-    private async Task ScheduleSweep()
+    private Task ScheduleSweep()
     {
-        var deadline = Shelter.NextDeadline(_policy);
-        if (deadline != _timerDue)
-        {
-            _timer?.Dispose();
-            _timer = null;
-            _timerDue = deadline;
-            if (deadline is { } due)
-            {
-                var wait = due - Now;
-                var self = this.AsReference<IShelterGrain>();
-                _timer = time.CreateTimer(_ => self.Sweep().Ignore(), null, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
-            }
-        }
-
-        if (deadline is not null && _reminder is null)
-        {
-            _reminder = await this.RegisterOrUpdateReminder(SweepReminder, ReminderPeriod, ReminderPeriod);
-        }
-        else if (deadline is null && _reminder is not null)
-        {
-            await this.UnregisterReminder(_reminder);
-            _reminder = null;
-        }
+        var self = this.AsReference<IShelterGrain>();
+        return Wake.Schedule(Shelter.NextDeadline(_policy), () => self.Sweep());
     }
+
+    private DeadlineWake Wake => _wake ??= new DeadlineWake(this, time, SweepReminder);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shelter {ShelterKey}: {Kind} alarm ({Value}); every port cut, {Sessions} session(s) ended")]
     private partial void LogAlarm(string shelterKey, AlarmKind kind, double value, int sessions);

@@ -25,14 +25,11 @@ public sealed partial class ParkingSpaceGrain(
     ILogger<ParkingSpaceGrain> logger) : Grain, IParkingSpaceGrain, IRemindable
 {
     private const string NoShowReminder = "no-show-sweep";
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(5);
 
     private readonly ReservationPolicy _policy = policyOptions.Value;
     private readonly SharingPolicy _sharing = sharingOptions.Value;
     private readonly CreditPolicy _credits = creditOptions.Value;
-    private ITimer? _noShowTimer;
-    private DateTimeOffset? _noShowTimerDue;
-    private IGrainReminder? _reminder;
+    private DeadlineWake? _noShowWake;
 
     private SpaceCalendar Calendar => state.State;
 
@@ -245,7 +242,7 @@ public sealed partial class ParkingSpaceGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _noShowTimer?.Dispose();
+        _noShowWake?.Stop();
         return Task.CompletedTask;
     }
 
@@ -257,12 +254,7 @@ public sealed partial class ParkingSpaceGrain(
         await ReleaseNoShows();
         if (Calendar.NextNoShowDeadline(_policy) is null && Calendar.NextOverstayDeadline() is null)
         {
-            _reminder ??= await this.GetReminder(reminderName);
-            if (_reminder is not null)
-            {
-                await this.UnregisterReminder(_reminder);
-                _reminder = null;
-            }
+            await NoShowWake.Forget();
         }
     }
 
@@ -358,38 +350,15 @@ public sealed partial class ParkingSpaceGrain(
     }
 
     /// <summary>
-    /// A timer releases no-shows on the minute while the space is active; a reminder wakes the space
-    /// again if it was deactivated or its silo died, so a no-show is never left holding the space.
+    /// Releases no-shows and flags overstays at their deadline, and wakes the space again if it was
+    /// deactivated or its silo died, so a no-show is never left holding the space.
     /// </summary>
-    private async Task ScheduleNoShowSweep()
-    {
-        var deadline = Min(Calendar.NextNoShowDeadline(_policy), Calendar.NextOverstayDeadline());
-        if (deadline != _noShowTimerDue)
-        {
-            _noShowTimer?.Dispose();
-            _noShowTimer = null;
-            _noShowTimerDue = deadline;
-            if (deadline is { } due)
-            {
-                var wait = due - Now;
-                // A timer on the domain clock (so a simulated or test clock fires it too) that sends this
-                // grain a message: the sweep itself runs inside the grain, one turn at a time.
-                var self = this.AsReference<IParkingSpaceGrain>();
-                _noShowTimer = time.CreateTimer(_ => self.ReleaseNoShows().Ignore(), null, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
-            }
-        }
+    private DeadlineWake NoShowWake => _noShowWake ??= new DeadlineWake(this, time, NoShowReminder);
 
-        // The reminder is registered while a reservation awaits check-in and removed when none does.
-        // A reminder left by an earlier activation removes itself when it next fires (ReceiveReminder).
-        if (deadline is not null && _reminder is null)
-        {
-            _reminder = await this.RegisterOrUpdateReminder(NoShowReminder, ReminderPeriod, ReminderPeriod);
-        }
-        else if (deadline is null && _reminder is not null)
-        {
-            await this.UnregisterReminder(_reminder);
-            _reminder = null;
-        }
+    private Task ScheduleNoShowSweep()
+    {
+        var self = this.AsReference<IParkingSpaceGrain>();
+        return NoShowWake.Schedule(Min(Calendar.NextNoShowDeadline(_policy), Calendar.NextOverstayDeadline()), () => self.ReleaseNoShows());
     }
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
