@@ -103,8 +103,8 @@ public class RoundTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Contains(served.Request.Id, new[] { requestA.Id, requestB.Id });
 
         // A real reservation, in the space's calendar and the winner's list; the loser waits.
-        var booking = await ActiveOn(winner.ResidentId, first);
-        Assert.NotNull(booking);
+        // The resident's list hears of a booking by a one-way message from the space: wait for it, bounded.
+        var booking = await Eventually(() => ActiveOn(winner.ResidentId, first));
         Assert.Equal(accessible[0].SpaceId, booking.SpaceId);
         Assert.Null(await ActiveOn(loser.ResidentId, first));
         Assert.Contains(await Rounds.GetWaitlist(), e => e.Id == lost.Request.Id);
@@ -127,7 +127,7 @@ public class RoundTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(report.Round + 1, next.Round);
         var servedNext = Assert.Single(next.Results, r => r.Status == "served");
         Assert.Equal(loser.ResidentId, servedNext.Request.Asker.ResidentId);
-        Assert.NotNull(await ActiveOn(loser.ResidentId, second));
+        Assert.NotNull(await Eventually(() => ActiveOn(loser.ResidentId, second)));
         Assert.Null(await ActiveOn(winner.ResidentId, second));
     }
 
