@@ -22,6 +22,23 @@ public sealed record WeeklyPattern(
         }
     }
 
+    /// <summary>
+    /// One window per local day from <paramref name="first"/> to <paramref name="last"/> (both included) that
+    /// falls on one of the pattern's days, at <paramref name="utcOffset"/>; a pattern that ends at or before
+    /// its start runs into the next morning.
+    /// </summary>
+    public IEnumerable<TimeWindow> Occurrences(DateOnly first, DateOnly last, TimeSpan utcOffset)
+    {
+        for (var day = first; day <= last; day = day.AddDays(1))
+        {
+            if (Days.Contains(day.DayOfWeek))
+            {
+                var start = new DateTimeOffset(day.ToDateTime(Start), utcOffset);
+                yield return new TimeWindow(start, start + Length);
+            }
+        }
+    }
+
     /// <summary>The pattern's occurrences as minute ranges of a week that starts on Sunday 00:00; a range may run past the week's end.</summary>
     internal IEnumerable<(int Start, int End)> WeekMinutes()
     {
@@ -188,18 +205,11 @@ public sealed record SharingPlan(
         // A pattern that crosses midnight starts on the day before: begin one day early.
         var firstDay = LocalDate(from, UtcOffset).AddDays(-1);
         var lastDay = LocalDate(to, UtcOffset);
+        var first = firstDay > From ? firstDay : From;
+        var last = lastDay < Until ? lastDay : Until;
         foreach (var pattern in Patterns)
         {
-            for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
-            {
-                if (day < From || day > Until || withdrawn.Contains(day) || !pattern.Days.Contains(day.DayOfWeek))
-                {
-                    continue;
-                }
-
-                var start = Local(day.ToDateTime(pattern.Start));
-                raw.Add(new TimeWindow(start, start + pattern.Length));
-            }
+            raw.AddRange(pattern.Occurrences(first, last, UtcOffset).Where(w => !withdrawn.Contains(LocalDate(w.Start, UtcOffset))));
         }
 
         raw.AddRange(AddedWindows.Select(a => new TimeWindow(Local(a.Start), Local(a.End))));

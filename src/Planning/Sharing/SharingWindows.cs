@@ -1,4 +1,5 @@
 using Parking.Domain;
+using Parking.Domain.Sharing;
 
 namespace Parking.Planning.Sharing;
 
@@ -25,19 +26,6 @@ public static class SharingWindows
         TimeSpan utcOffset)
     {
         ArgumentNullException.ThrowIfNull(days);
-        var windows = new List<TimeWindow>();
-        for (var day = first; day <= last; day = day.AddDays(1))
-        {
-            if (!days.Contains(day.DayOfWeek))
-            {
-                continue;
-            }
-
-            var from = new DateTimeOffset(day.ToDateTime(start), utcOffset);
-            var until = new DateTimeOffset((end <= start ? day.AddDays(1) : day).ToDateTime(end), utcOffset);
-            windows.Add(new TimeWindow(from, until));
-        }
-
-        return windows;
+        return [.. new WeeklyPattern([.. days], start, end).Occurrences(first, last, utcOffset)];
     }
 }
