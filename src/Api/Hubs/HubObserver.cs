@@ -50,6 +50,9 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         WaitlistServedPush served => hub.Clients
             .Group(ParkingHubServer.UserGroup(served.CompoundId, served.Entry.Asker.ResidentId))
             .WaitlistServed(new WaitlistServedDto(served.Entry.ToDto(), served.SpaceId, served.ReservationIds)),
+        SimulationProgressPush simulation => hub.Clients
+            .Groups([ParkingHubServer.StaffGroup(simulation.Run.CompoundId), ParkingHubServer.CommitteeGroup(simulation.Run.CompoundId)])
+            .SimulationProgress(simulation.Run.ToDto()),
         _ => Task.CompletedTask,
     };
 }
