@@ -83,6 +83,7 @@ public static class ParkingApiExtensions
         compound.MapRoundEndpoints();
         compound.MapWaitlistEndpoints();
         compound.MapScenarioEndpoints();
+        compound.MapRebalancingEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)
