@@ -1,8 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Orleans.Configuration;
-using Orleans.Serialization;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using Parking.Domain;
 using Parking.Domain.Layout;
@@ -44,10 +41,6 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddMemoryGrainStorage(GrainKeys.StorageName);
-
-            // Stored state in Orleans' binary format, as the silo stores it (the default JSON cannot read a compound's layout back).
-            siloBuilder.Services.AddOptions<MemoryGrainStorageOptions>(GrainKeys.StorageName)
-                .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
             siloBuilder.UseInMemoryReminderService();
             siloBuilder.Services.AddSingleton(new ParkingClock(Clock));
             siloBuilder.Services.AddInMemoryReservationHistory();
