@@ -84,6 +84,7 @@ public static class ParkingApiExtensions
         compound.MapWaitlistEndpoints();
         compound.MapSpaceAdminEndpoints();
         compound.MapScenarioEndpoints();
+        compound.MapRebalancingEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)

@@ -45,4 +45,7 @@ public static class GrainKeys
 
     public static IAvailabilityGrain Availability(this IGrainFactory grains, string compoundId) =>
         grains.GetGrain<IAvailabilityGrain>(compoundId);
+
+    public static Rebalancing.IRebalancingGrain Rebalancing(this IGrainFactory grains, string compoundId) =>
+        grains.GetGrain<Rebalancing.IRebalancingGrain>(compoundId);
 }

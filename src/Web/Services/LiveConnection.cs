@@ -45,6 +45,8 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
 
     public event Func<OverstayDto, Task>? Overstay;
 
+    public event Func<SimulationRunDto, Task>? SimulationProgress;
+
     public event Func<Task>? Reconnected;
 
     /// <summary>Connects if not yet connected; safe to call from every page.</summary>
@@ -70,6 +72,7 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
             connection.On<ShelterDto>(nameof(IParkingClient.ShelterChanged), x => ShelterChanged?.Invoke(x) ?? Task.CompletedTask);
             connection.On<ShelterAlarmDto>(nameof(IParkingClient.ShelterAlarm), a => ShelterAlarm?.Invoke(a) ?? Task.CompletedTask);
             connection.On<OverstayDto>(nameof(IParkingClient.Overstay), o => Overstay?.Invoke(o) ?? Task.CompletedTask);
+            connection.On<SimulationRunDto>(nameof(IParkingClient.SimulationProgress), r => SimulationProgress?.Invoke(r) ?? Task.CompletedTask);
             connection.Reconnecting += _ => SetState(LinkState.Reconnecting);
             connection.Reconnected += async _ =>
             {
