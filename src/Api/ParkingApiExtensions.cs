@@ -82,6 +82,7 @@ public static class ParkingApiExtensions
         compound.MapVisitorEndpoints();
         compound.MapRoundEndpoints();
         compound.MapWaitlistEndpoints();
+        compound.MapSpaceAdminEndpoints();
         compound.MapScenarioEndpoints();
         compound.MapRebalancingEndpoints();
 
