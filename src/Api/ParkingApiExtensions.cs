@@ -81,6 +81,7 @@ public static class ParkingApiExtensions
         compound.MapVisitorEndpoints();
         compound.MapRoundEndpoints();
         compound.MapWaitlistEndpoints();
+        compound.MapCompoundInfoEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)

@@ -41,6 +41,10 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
 
     public event Func<Task>? Reconnected;
 
+    public event Func<ShelterSessionDto, Task>? ShelterSessionChanged;
+
+    public event Func<ShelterAlarmDto, Task>? ShelterAlarm;
+
     /// <summary>Connects if not yet connected; safe to call from every page.</summary>
     public async Task EnsureStartedAsync()
     {
@@ -61,6 +65,8 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
             connection.On<DriverNoticeDto>(nameof(IParkingClient.DriverNotice), n => DriverNotice?.Invoke(n) ?? Task.CompletedTask);
             connection.On<ChargingNoticeDto>(nameof(IParkingClient.ChargingNotice), n => ChargingNotice?.Invoke(n) ?? Task.CompletedTask);
             connection.On<ChargingPlanDto>(nameof(IParkingClient.ChargingAreaChanged), a => ChargingAreaChanged?.Invoke(a) ?? Task.CompletedTask);
+            connection.On<ShelterSessionDto>(nameof(IParkingClient.ShelterSessionChanged), x => ShelterSessionChanged?.Invoke(x) ?? Task.CompletedTask);
+            connection.On<ShelterAlarmDto>(nameof(IParkingClient.ShelterAlarm), x => ShelterAlarm?.Invoke(x) ?? Task.CompletedTask);
             connection.Reconnecting += _ => SetState(LinkState.Reconnecting);
             connection.Reconnected += async _ =>
             {
