@@ -82,6 +82,7 @@ public static class ParkingApiExtensions
         compound.MapRoundEndpoints();
         compound.MapWaitlistEndpoints();
         compound.MapCompoundInfoEndpoints();
+        compound.MapMySpacesEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)
