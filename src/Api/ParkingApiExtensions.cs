@@ -45,7 +45,8 @@ public static class ParkingApiExtensions
             .Configure<IOptions<ParkingAuthOptions>, SigningKeys>(ConfigureJwtBearer);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Resident, p => p.RequireRole(Roles.Resident))
-            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff));
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff))
+            .AddPolicy(Policies.Planner, p => p.RequireRole(Roles.Committee, Roles.Staff));
 
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
@@ -83,6 +84,7 @@ public static class ParkingApiExtensions
         compound.MapWaitlistEndpoints();
         compound.MapCompoundInfoEndpoints();
         compound.MapMySpacesEndpoints();
+        compound.MapScenarioEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)

@@ -4,4 +4,7 @@ public static class Policies
 {
     public const string Resident = nameof(Resident);
     public const string Staff = nameof(Staff);
+
+    /// <summary>Those who plan the compound's layout: the owners' committee and property staff.</summary>
+    public const string Planner = nameof(Planner);
 }
