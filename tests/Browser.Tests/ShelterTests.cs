@@ -57,6 +57,7 @@ public sealed class ShelterTests(WebAppFixture app)
         await using var driver = await PageSession.OpenAsync(app);
         await driver.SignInAsync("resident", "r00022");
         await driver.Page.GotoAsync("shelters");
+        await Expect(driver.Page.Locator("li.shelter[data-shelter='E01'] button.choose")).ToBeEnabledAsync();
         await driver.Page.Locator("li.shelter[data-shelter='E01'] button.choose").FocusAsync();
         await driver.Page.Keyboard.PressAsync("Enter");
         await driver.Page.Locator("#start-charging").FocusAsync();
@@ -64,6 +65,8 @@ public sealed class ShelterTests(WebAppFixture app)
         var session = driver.Page.Locator(".shelter-session[data-status='charging']");
         await Expect(session).ToHaveCountAsync(1);
 
+        // The start's refresh of the shelter list keeps the buttons disabled a moment longer.
+        await Expect(session.Locator("button.stop")).ToBeEnabledAsync();
         await session.Locator("button.stop").FocusAsync();
         await driver.Page.Keyboard.PressAsync("Enter");
         await Expect(driver.Page.Locator(".shelter-session").First).ToHaveAttributeAsync("data-reason", "driver");

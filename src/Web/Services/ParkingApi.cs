@@ -67,6 +67,8 @@ public sealed class ParkingApi(HttpClient http, Session session)
     public Task<ChargingRequestDto> CancelChargingAsync(string areaId, string requestId) =>
         SendAsync<ChargingRequestDto>(HttpMethod.Delete, $"api/compounds/{Compound}/charging/areas/{Uri.EscapeDataString(areaId)}/requests/{Uri.EscapeDataString(requestId)}");
 
+    public Task<CreditAccountDto> MyCreditsAsync() => SendAsync<CreditAccountDto>(HttpMethod.Get, $"api/compounds/{Compound}/credits/mine?limit=1");
+
     public Task<MySpaceDto[]> MySpacesAsync() => SendAsync<MySpaceDto[]>(HttpMethod.Get, $"api/compounds/{Compound}/spaces/mine");
 
     public Task<CompoundInfoDto> CompoundInfoAsync() => SendAsync<CompoundInfoDto>(HttpMethod.Get, $"api/compounds/{Compound}/info");
