@@ -40,7 +40,7 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
             .Group(ParkingHubServer.UserGroup(round.CompoundId, round.Result.Request.Asker.ResidentId))
             .RoundResult(round.Result.ToDto(round.Round)),
         RoundSummaryPush summary => hub.Clients
-            .Group(ParkingHubServer.UserGroup(summary.Report.CompoundId, summary.UserId))
+            .Group(ParkingHubServer.StaffGroup(summary.Report.CompoundId))
             .RoundSummary(summary.Report.ToDto()),
         WaitlistServedPush served => hub.Clients
             .Group(ParkingHubServer.UserGroup(served.CompoundId, served.Entry.Asker.ResidentId))
