@@ -85,6 +85,7 @@ public static class ParkingApiExtensions
         compound.MapCompoundInfoEndpoints();
         compound.MapMySpacesEndpoints();
         compound.MapScenarioEndpoints();
+        compound.MapRebalancingEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)

@@ -63,4 +63,7 @@ public interface IParkingClient
 
     /// <summary>Your waitlist entry was booked.</summary>
     Task WaitlistServed(WaitlistServedDto served);
+
+    /// <summary>Committee and staff: a simulation run of the compound moved on, finished, failed or was cancelled.</summary>
+    Task SimulationProgress(SimulationRunDto run);
 }

@@ -1,12 +1,17 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Parking.Domain.Sharing;
 using Parking.Api.Endpoints;
 using Parking.Grains.Notifications;
 
 namespace Parking.Api.Hubs;
 
 /// <summary>This host's ear in the cluster: pushes published on any silo arrive here and go to local clients.</summary>
-public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hub) : IHubObserver
+public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hub, IOptions<SharingPolicy> sharing) : IHubObserver
 {
+    /// <summary>The compound's local time: the times of day in a notice's sentence are read in it.</summary>
+    private readonly TimeSpan _utcOffset = sharing.Value.UtcOffset;
+
     public Task Deliver(Push push) => push switch
     {
         LotChangedPush lot => hub.Clients
@@ -26,7 +31,7 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
             .ShelterAlarm(alarm.Alarm.ToDto(alarm.CompoundId, alarm.ShelterId, alarm.Name)),
         ChargingNoticePush charging => hub.Clients
             .Group(ParkingHubServer.UserGroup(charging.Notice.Request.CompoundId, charging.Notice.Request.ResidentId))
-            .ChargingNotice(charging.Notice.ToDto()),
+            .ChargingNotice(charging.Notice.ToDto(_utcOffset)),
         ChargingAreaChangedPush area => hub.Clients
             .Group(ParkingHubServer.ChargingAreaGroup(area.Area.CompoundId, area.Area.Definition.AreaId))
             .ChargingAreaChanged(area.Area.ToPlanDto()),
@@ -45,6 +50,9 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         WaitlistServedPush served => hub.Clients
             .Group(ParkingHubServer.UserGroup(served.CompoundId, served.Entry.Asker.ResidentId))
             .WaitlistServed(new WaitlistServedDto(served.Entry.ToDto(), served.SpaceId, served.ReservationIds)),
+        SimulationProgressPush simulation => hub.Clients
+            .Groups([ParkingHubServer.StaffGroup(simulation.Run.CompoundId), ParkingHubServer.CommitteeGroup(simulation.Run.CompoundId)])
+            .SimulationProgress(simulation.Run.ToDto()),
         _ => Task.CompletedTask,
     };
 }

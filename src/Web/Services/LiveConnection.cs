@@ -39,6 +39,8 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
 
     public event Func<ChargingPlanDto, Task>? ChargingAreaChanged;
 
+    public event Func<SimulationRunDto, Task>? SimulationProgress;
+
     public event Func<Task>? Reconnected;
 
     public event Func<ShelterSessionDto, Task>? ShelterSessionChanged;
@@ -67,6 +69,7 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
             connection.On<ChargingPlanDto>(nameof(IParkingClient.ChargingAreaChanged), a => ChargingAreaChanged?.Invoke(a) ?? Task.CompletedTask);
             connection.On<ShelterSessionDto>(nameof(IParkingClient.ShelterSessionChanged), x => ShelterSessionChanged?.Invoke(x) ?? Task.CompletedTask);
             connection.On<ShelterAlarmDto>(nameof(IParkingClient.ShelterAlarm), x => ShelterAlarm?.Invoke(x) ?? Task.CompletedTask);
+            connection.On<SimulationRunDto>(nameof(IParkingClient.SimulationProgress), r => SimulationProgress?.Invoke(r) ?? Task.CompletedTask);
             connection.Reconnecting += _ => SetState(LinkState.Reconnecting);
             connection.Reconnected += async _ =>
             {
