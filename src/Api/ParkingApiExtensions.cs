@@ -84,6 +84,7 @@ public static class ParkingApiExtensions
         compound.MapWaitlistEndpoints();
         compound.MapCompoundInfoEndpoints();
         compound.MapMySpacesEndpoints();
+        compound.MapSpaceAdminEndpoints();
         compound.MapScenarioEndpoints();
         compound.MapRebalancingEndpoints();
 
