@@ -187,7 +187,10 @@ public sealed class CreditLedger
         return old.Count;
     }
 
-    /// <summary>A copy whose collections are its own (the transactions and charges in them are immutable).</summary>
+    /// <summary>
+    /// A copy whose collections are its own (what is in them is immutable): what the grain hands to storage.
+    /// Every stored property must be copied here; a test compares copies property by property.
+    /// </summary>
     public CreditLedger Copy() => new()
     {
         Balances = new Dictionary<string, long>(Balances, StringComparer.Ordinal),
@@ -195,6 +198,7 @@ public sealed class CreditLedger
         Charges = new Dictionary<string, BookingCharge>(Charges, StringComparer.Ordinal),
         NextId = NextId,
         ArchivedChunks = ArchivedChunks,
+        EarnedBySpace = new Dictionary<string, SpaceEarnings>(EarnedBySpace, StringComparer.Ordinal),
     };
 
     /// <summary>Sum of every balance: zero, always.</summary>
