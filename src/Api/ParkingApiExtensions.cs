@@ -45,7 +45,8 @@ public static class ParkingApiExtensions
             .Configure<IOptions<ParkingAuthOptions>, SigningKeys>(ConfigureJwtBearer);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Resident, p => p.RequireRole(Roles.Resident))
-            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff));
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff))
+            .AddPolicy(Policies.Committee, p => p.RequireRole(Roles.Committee));
 
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
@@ -81,6 +82,7 @@ public static class ParkingApiExtensions
         compound.MapVisitorEndpoints();
         compound.MapRoundEndpoints();
         compound.MapWaitlistEndpoints();
+        compound.MapVotingEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)

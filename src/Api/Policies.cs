@@ -4,4 +4,5 @@ public static class Policies
 {
     public const string Resident = nameof(Resident);
     public const string Staff = nameof(Staff);
+    public const string Committee = nameof(Committee);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Parking.Api.Endpoints;
 using Parking.Grains.Notifications;
+using Parking.Grains.Voting;
 
 namespace Parking.Api.Hubs;
 
@@ -45,6 +46,13 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         WaitlistServedPush served => hub.Clients
             .Group(ParkingHubServer.UserGroup(served.CompoundId, served.Entry.Asker.ResidentId))
             .WaitlistServed(new WaitlistServedDto(served.Entry.ToDto(), served.SpaceId, served.ReservationIds)),
+        ProposalChangedPush proposal => Task.WhenAll(
+            hub.Clients
+                .Group(ParkingHubServer.ProposalCommitteeGroup(proposal.View.Proposal.CompoundId, proposal.View.Proposal.ProposalId))
+                .ProposalChanged(proposal.View.ToDto(showTally: true)),
+            hub.Clients
+                .Group(ParkingHubServer.ProposalGroup(proposal.View.Proposal.CompoundId, proposal.View.Proposal.ProposalId))
+                .ProposalChanged(proposal.View.ToDto(showTally: false))),
         _ => Task.CompletedTask,
     };
 }

@@ -47,6 +47,9 @@ public interface IProposalIndexGrain : IGrainWithStringKey
 {
     Task<Outcome<ProposalView>> Create(ProposalDraft draft, string createdBy);
 
+    /// <summary>Makes a proposal with a chosen id (a seed); refused with <c>proposal-exists</c> when it is there already.</summary>
+    Task<Outcome<ProposalView>> CreateAs(string proposalId, ProposalDraft draft, string createdBy);
+
     [ReadOnly]
     Task<IReadOnlyList<string>> GetProposalIds();
 }

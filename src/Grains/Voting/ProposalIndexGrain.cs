@@ -28,6 +28,16 @@ public sealed class ProposalIndexGrain(
         // The id is taken (and stored) before the proposal is made, so a retry after a failure never reuses one.
         var proposalId = $"p{++state.State.NextId}";
         await state.WriteStateAsync();
+        return await Make(proposalId, draft, createdBy);
+    }
+
+    public async Task<Outcome<ProposalView>> CreateAs(string proposalId, ProposalDraft draft, string createdBy) =>
+        state.State.ProposalIds.Contains(proposalId)
+            ? DomainError.Conflict("proposal-exists", $"Proposal '{proposalId}' already exists.")
+            : await Make(proposalId, draft, createdBy);
+
+    private async Task<Outcome<ProposalView>> Make(string proposalId, ProposalDraft draft, string createdBy)
+    {
         var outcome = await GrainFactory.Proposal(this.GetPrimaryKeyString(), proposalId).Create(draft, createdBy);
         if (outcome.IsSuccess)
         {
