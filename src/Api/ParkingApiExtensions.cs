@@ -46,7 +46,8 @@ public static class ParkingApiExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Resident, p => p.RequireRole(Roles.Resident))
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff))
-            .AddPolicy(Policies.Committee, p => p.RequireRole(Roles.Committee));
+            .AddPolicy(Policies.Committee, p => p.RequireRole(Roles.Committee))
+            .AddPolicy(Policies.Planner, p => p.RequireRole(Roles.Committee, Roles.Staff));
 
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
@@ -82,6 +83,7 @@ public static class ParkingApiExtensions
         compound.MapVisitorEndpoints();
         compound.MapRoundEndpoints();
         compound.MapWaitlistEndpoints();
+        compound.MapScenarioEndpoints();
         compound.MapVotingEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;

@@ -34,6 +34,12 @@ public static class GrainKeys
     public static Charging.IChargingAreaGrain ChargingArea(this IGrainFactory grains, string compoundId, string areaId) =>
         grains.GetGrain<Charging.IChargingAreaGrain>(Of(compoundId, areaId));
 
+    public static Scenarios.IScenarioCatalogGrain ScenarioCatalog(this IGrainFactory grains, string compoundId) =>
+        grains.GetGrain<Scenarios.IScenarioCatalogGrain>(compoundId);
+
+    public static Scenarios.IScenarioGrain Scenario(this IGrainFactory grains, string compoundId, string scenarioId) =>
+        grains.GetGrain<Scenarios.IScenarioGrain>(Of(compoundId, scenarioId));
+
     public static IAvailabilityGrain Availability(this IGrainFactory grains, string compoundId) =>
         grains.GetGrain<IAvailabilityGrain>(compoundId);
 }

@@ -37,4 +37,10 @@ public sealed class ChargingPolicy
 
     /// <summary>How long a finished request stays in its area (for "my requests" and the timeline).</summary>
     public TimeSpan History { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Start of the quiet hours (compound local time) in which no turn may start or end, because people are asleep; null for none.</summary>
+    public TimeOnly? QuietHoursFrom { get; set; }
+
+    /// <summary>End of the quiet hours; may be before <see cref="QuietHoursFrom"/> (the hours cross midnight).</summary>
+    public TimeOnly? QuietHoursUntil { get; set; }
 }

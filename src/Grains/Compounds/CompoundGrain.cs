@@ -40,6 +40,8 @@ public sealed class CompoundGrain(
 
     public Task<bool> IsInitialized() => Task.FromResult(state.State.Layout is not null);
 
+    public Task<CompoundLayout?> GetLayout() => Task.FromResult(state.State.Layout);
+
     public Task<IReadOnlyList<LotSummary>> GetLots() =>
         Task.FromResult<IReadOnlyList<LotSummary>>(
             [.. Lots.Select(l => new LotSummary(l.LotId, l.Name, l.Kind, l.Spaces.Count, l.WalkMetersToBuilding))]);

@@ -18,6 +18,10 @@ public interface ICompoundGrain : IGrainWithStringKey
     [ReadOnly]
     Task<bool> IsInitialized();
 
+    /// <summary>The whole live layout (null before it is initialized): scenarios fork it and check their changes against it.</summary>
+    [ReadOnly]
+    Task<CompoundLayout?> GetLayout();
+
     [ReadOnly]
     Task<IReadOnlyList<LotSummary>> GetLots();
 

@@ -1,0 +1,148 @@
+namespace Parking.Contracts;
+
+/// <summary>
+/// A space in a scenario: a new kind (<c>standard</c>, <c>ev</c>, <c>accessible</c>, <c>visitor</c>), a new
+/// ownership (<c>private</c> with <see cref="OwnerHouseholdId"/>, <c>common</c>, <c>temporary</c>), or removed.
+/// Null fields keep the live value.
+/// </summary>
+public sealed record ScenarioSpaceChangeDto(string? SpaceId, string? Kind = null, string? Ownership = null, string? OwnerHouseholdId = null, bool Remove = false);
+
+/// <summary>A charger of <see cref="MaxKw"/> kW on an EV space (0 removes it); a new one joins <see cref="AreaId"/> or its lot's area.</summary>
+public sealed record ScenarioChargerChangeDto(string? SpaceId, double? MaxKw, string? AreaId = null);
+
+/// <summary>An e-bike shelter's ports and/or power limit (kW).</summary>
+public sealed record ScenarioShelterChangeDto(string? ShelterId, int? Ports = null, double? PowerLimitKw = null);
+
+/// <summary>A charging area's share of the transformer (site capacity, kW).</summary>
+public sealed record ScenarioAreaCapacityChangeDto(string? AreaId, double? SiteCapacityKw);
+
+/// <summary>What a scenario changes in the layout; a missing list is empty.</summary>
+public sealed record ScenarioChangesDto(
+    IReadOnlyList<ScenarioSpaceChangeDto>? Spaces = null,
+    IReadOnlyList<ScenarioChargerChangeDto>? Chargers = null,
+    IReadOnlyList<ScenarioShelterChangeDto>? Shelters = null,
+    IReadOnlyList<ScenarioAreaCapacityChangeDto>? AreaCapacities = null);
+
+/// <summary>
+/// The rules a scenario changes; null keeps the live rule. Durations in minutes (horizon in days), times of
+/// day <c>HH:mm</c> in the compound's local time, prices and grants in credits.
+/// </summary>
+public sealed record ScenarioRulesDto
+{
+    public int? ReservationGraceMinutes { get; init; }
+
+    public int? MaxActivePerResident { get; init; }
+
+    public int? BookingHorizonDays { get; init; }
+
+    public int? ChargingGraceMinutes { get; init; }
+
+    public string? QuietHoursFrom { get; init; }
+
+    public string? QuietHoursUntil { get; init; }
+
+    /// <summary><c>in-turn</c> (the optimizer), <c>online</c>, <c>offline</c> or a baseline: <c>fcfs</c>, <c>edf</c>, <c>llf</c>, <c>round-robin</c>.</summary>
+    public string? ChargingAlgorithm { get; init; }
+
+    public int? ShelterMaxSessionMinutes { get; init; }
+
+    public double? ShelterPortMaxWatts { get; init; }
+
+    public int? SharedPerHour { get; init; }
+
+    public int? CommonPerHour { get; init; }
+
+    public int? TemporaryPerHour { get; init; }
+
+    public int? Grant { get; init; }
+
+    public int? VisitorPassesPerWeek { get; init; }
+
+    public double? VisitorHoursPerWeek { get; init; }
+
+    /// <summary>The share (0–1) of private owners who publish their space in the simulation.</summary>
+    public double? SharingOwnersShare { get; init; }
+
+    public string? SharingFrom { get; init; }
+
+    public string? SharingUntil { get; init; }
+
+    public int? SharingWithdrawalNoticeMinutes { get; init; }
+}
+
+/// <summary>
+/// Body of <c>POST /api/compounds/{c}/scenarios</c> (a new scenario: version 1) and of <c>PUT .../scenarios/{id}</c>
+/// (a new version; <see cref="BasedOnVersion"/>, when given, must be the latest version, else 409).
+/// </summary>
+public sealed record ScenarioBody(string? Name, string? Description, ScenarioChangesDto? Changes, ScenarioRulesDto? Rules, int? BasedOnVersion = null);
+
+/// <summary>A scenario in the list: its latest version's name and whether that version changes the use of common parts.</summary>
+public sealed record ScenarioSummaryDto(
+    string Id,
+    string Name,
+    string Description,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    string? Origin,
+    int LatestVersion,
+    DateTimeOffset UpdatedAt,
+    bool Archived,
+    bool ChangesCommonParts,
+    int ChangeCount);
+
+/// <summary>
+/// One immutable version: its content, who saved it when, the live layout it was checked against (fingerprint,
+/// space count) and whether the live layout has changed since (<see cref="LiveChangedSince"/>).
+/// </summary>
+public sealed record ScenarioVersionDto(
+    string ScenarioId,
+    int Number,
+    string Name,
+    string Description,
+    ScenarioChangesDto Changes,
+    ScenarioRulesDto Rules,
+    string Author,
+    DateTimeOffset SavedAt,
+    string LiveFingerprint,
+    int LiveSpaceCount,
+    int ScenarioSpaceCount,
+    bool ChangesCommonParts,
+    bool LiveChangedSince);
+
+/// <summary>A scenario and all its versions, oldest first.</summary>
+public sealed record ScenarioDto(ScenarioSummaryDto Summary, IReadOnlyList<ScenarioVersionDto> Versions);
+
+/// <summary>
+/// Demand of a simulation run: <c>synthetic</c> (parameters; null ones take the simulator's defaults) or
+/// <c>recorded</c> (calibrated from the compound's reservation history; refused when there is too little).
+/// </summary>
+public sealed record SimulationDemandDto(
+    string? Source,
+    double? CarsPerHousehold = null,
+    double? EvShare = null,
+    double? EbikesPerHousehold = null,
+    int? VisitorsPerDay = null,
+    double? NoShowRate = null);
+
+/// <summary>Body of <c>POST .../scenarios/{id}/versions/{v}/runs</c> (id <c>live</c>, version 0: today's layout): days 1–60, a seed.</summary>
+public sealed record SimulationRunRequestDto(int? Days, int? Seed, SimulationDemandDto? Demand);
+
+/// <summary>
+/// A simulation run: status <c>queued</c>, <c>running</c>, <c>completed</c>, <c>cancelled</c> or <c>failed</c>;
+/// progress as simulated days done and a fraction 0–1; <see cref="Note"/> explains a fallback or a failure.
+/// </summary>
+public sealed record SimulationRunDto(
+    string Id,
+    string ScenarioId,
+    int Version,
+    string ScenarioName,
+    int Days,
+    int Seed,
+    SimulationDemandDto Demand,
+    string Status,
+    string StartedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? FinishedAt,
+    int DaysDone,
+    double Fraction,
+    string? Note);

@@ -1,0 +1,52 @@
+namespace Parking.Grains.Scenarios;
+
+/// <summary>Where a simulation run stands; <c>completed</c> runs keep their result.</summary>
+public static class SimulationRunStatus
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Completed = "completed";
+    public const string Cancelled = "cancelled";
+    public const string Failed = "failed";
+
+    public static bool IsFinal(string status) => status is Completed or Cancelled or Failed;
+}
+
+/// <summary>
+/// The demand a run simulates: <c>synthetic</c> from parameters (null: the simulator's defaults) or
+/// <c>recorded</c>, calibrated from the compound's reservation history.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record SimulationDemandSettings(
+    [property: Id(0)] string Source,
+    [property: Id(1)] double? CarsPerHousehold = null,
+    [property: Id(2)] double? EvShare = null,
+    [property: Id(3)] double? EbikesPerHousehold = null,
+    [property: Id(4)] int? VisitorsPerDay = null,
+    [property: Id(5)] double? NoShowRate = null)
+{
+    public const string Synthetic = "synthetic";
+    public const string Recorded = "recorded";
+}
+
+/// <summary>
+/// One simulation run of a scenario version (<see cref="ScenarioId"/> <c>live</c>, version 0: today's layout
+/// and rules). <see cref="Note"/> says what the reader should know: demand fell back to synthetic, why it failed.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record SimulationRunSummary(
+    [property: Id(0)] string CompoundId,
+    [property: Id(1)] string RunId,
+    [property: Id(2)] string ScenarioId,
+    [property: Id(3)] int Version,
+    [property: Id(4)] string ScenarioName,
+    [property: Id(5)] int Days,
+    [property: Id(6)] int Seed,
+    [property: Id(7)] SimulationDemandSettings Demand,
+    [property: Id(8)] string Status,
+    [property: Id(9)] string StartedBy,
+    [property: Id(10)] DateTimeOffset CreatedAt,
+    [property: Id(11)] DateTimeOffset? FinishedAt,
+    [property: Id(12)] int DaysDone,
+    [property: Id(13)] double Fraction,
+    [property: Id(14)] string? Note);
