@@ -39,6 +39,8 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
 
     public event Func<ChargingPlanDto, Task>? ChargingAreaChanged;
 
+    public event Func<ProposalDto, Task>? ProposalChanged;
+
     public event Func<Task>? Reconnected;
 
     /// <summary>Connects if not yet connected; safe to call from every page.</summary>
@@ -61,6 +63,7 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
             connection.On<DriverNoticeDto>(nameof(IParkingClient.DriverNotice), n => DriverNotice?.Invoke(n) ?? Task.CompletedTask);
             connection.On<ChargingNoticeDto>(nameof(IParkingClient.ChargingNotice), n => ChargingNotice?.Invoke(n) ?? Task.CompletedTask);
             connection.On<ChargingPlanDto>(nameof(IParkingClient.ChargingAreaChanged), a => ChargingAreaChanged?.Invoke(a) ?? Task.CompletedTask);
+            connection.On<ProposalDto>(nameof(IParkingClient.ProposalChanged), p => ProposalChanged?.Invoke(p) ?? Task.CompletedTask);
             connection.Reconnecting += _ => SetState(LinkState.Reconnecting);
             connection.Reconnected += async _ =>
             {
@@ -100,6 +103,20 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
         if (_connection is { State: HubConnectionState.Connected } connection && session.User is { } user)
         {
             await connection.InvokeAsync(ParkingHub.UnwatchChargingArea, user.CompoundId, areaId);
+        }
+    }
+
+    public async Task<ProposalDto> WatchProposalAsync(string proposalId)
+    {
+        await EnsureStartedAsync();
+        return await Connection.InvokeAsync<ProposalDto>(ParkingHub.WatchProposal, session.User!.CompoundId, proposalId);
+    }
+
+    public async Task UnwatchProposalAsync(string proposalId)
+    {
+        if (_connection is { State: HubConnectionState.Connected } connection && session.User is { } user)
+        {
+            await connection.InvokeAsync(ParkingHub.UnwatchProposal, user.CompoundId, proposalId);
         }
     }
 
