@@ -148,6 +148,16 @@ public sealed class CreditLedger
         return old.Count;
     }
 
+    /// <summary>A copy whose collections are its own (the transactions and charges in them are immutable).</summary>
+    public CreditLedger Copy() => new()
+    {
+        Balances = new Dictionary<string, long>(Balances, StringComparer.Ordinal),
+        Journal = [.. Journal],
+        Charges = new Dictionary<string, BookingCharge>(Charges, StringComparer.Ordinal),
+        NextId = NextId,
+        ArchivedChunks = ArchivedChunks,
+    };
+
     /// <summary>Sum of every balance: zero, always.</summary>
     public long Total => Balances.Values.Sum();
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Parking.Domain.Charging;
 using Parking.Grains.Notifications;
+using TurnPlanner = Parking.Planning.Charging.TurnPlanner;
 
 namespace Parking.Grains.Charging;
 

@@ -10,6 +10,16 @@ namespace Parking.Grains.Credits;
 /// state; every <see cref="ChunkSize"/> of them move to an archive grain, so a write stays small however
 /// long the compound runs. Reads of an account scan the newest chunks only (<see cref="ChunksScanned"/>).
 /// </summary>
+/// <remarks>
+/// Every booking of the compound passes through here, so writes are committed in groups: calls interleave,
+/// each applies its change in memory at once (a turn never yields between the balance check and the debit),
+/// then waits for a write that covers it. While one write is under way, the changes that arrive meanwhile
+/// gather and go out together in the next, so a booking waits for at most two writes and the grain does one
+/// write per group instead of one per booking. No caller hears "done" before a write holding its change has
+/// completed. If a write fails, every caller still waiting is told so, nothing more is written, and the
+/// activation is dropped, so the next call reloads what storage really holds.
+/// </remarks>
+[Reentrant]
 public sealed partial class CreditLedgerGrain(
     [PersistentState("credit-ledger", GrainKeys.StorageName)] IPersistentState<CreditLedger> state,
     IOptions<CreditPolicy> policyOptions,
@@ -22,14 +32,25 @@ public sealed partial class CreditLedgerGrain(
 
     private readonly CreditPolicy _policy = policyOptions.Value;
 
-    private CreditLedger Ledger => state.State;
+    /// <summary>The ledger as callers see it; what storage holds is a copy taken when a write starts.</summary>
+    private CreditLedger? _ledger;
+
+    /// <summary>Callers whose changes are applied in memory and wait for the next write.</summary>
+    private TaskCompletionSource? _waiting;
+
+    private bool _writing;
+
+    private Exception? _failed;
+
+    private CreditLedger Ledger => _ledger ??= state.State;
 
     public async Task<Outcome<BookingCharge>> Charge(string reservationId, string payer, string payee, long amount, TimeWindow window, LedgerKind kind)
     {
         var before = Ledger.NextId;
         var known = Ledger.Charges.ContainsKey(reservationId);
         var outcome = Ledger.Charge(reservationId, payer, payee, amount, window, _policy.Grant, time.GetUtcNow(), kind);
-        if (outcome.IsSuccess && (!known || Ledger.NextId != before))
+        // A repeated charge answers only once the first one is stored too.
+        if (outcome.IsSuccess && (!known || Ledger.NextId != before || _writing))
         {
             await Save();
         }
@@ -85,29 +106,72 @@ public sealed partial class CreditLedgerGrain(
     private ILedgerArchiveGrain Archive(int chunk) =>
         GrainFactory.GetGrain<ILedgerArchiveGrain>(GrainKeys.Of(this.GetPrimaryKeyString(), $"ledger-{chunk}"));
 
-    private async Task Save()
+    /// <summary>Completes when a write holding every change made so far has been stored.</summary>
+    private Task Save()
+    {
+        if (_failed is not null)
+        {
+            return Task.FromException(new InvalidOperationException("The credit ledger could not be stored; it will reload.", _failed));
+        }
+
+        var group = _waiting ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_writing)
+        {
+            _writing = true;
+            _ = WriteGroups();
+        }
+
+        return group.Task;
+    }
+
+    private async Task WriteGroups()
     {
         try
         {
-            if (Ledger.Journal.Count >= ChunkSize)
+            while (_waiting is { } group)
             {
-                // Archive first: a failure before the state write leaves the chunk in both places, and the
-                // next attempt stores the same chunk under the same number again.
-                await Archive(Ledger.ArchivedChunks).Store([.. Ledger.Journal.Take(ChunkSize)]);
-                Ledger.Journal.RemoveRange(0, ChunkSize);
-                Ledger.ArchivedChunks++;
-                Ledger.PruneCharges(time.GetUtcNow() - ChargeRetention);
+                _waiting = null;
+                try
+                {
+                    await WriteOnce();
+                    group.SetResult();
+                }
+                catch (Exception exception)
+                {
+                    // Memory is ahead of storage: tell everyone waiting, write nothing more, and reload on the next call.
+                    LogWriteFailed(exception, this.GetPrimaryKeyString());
+                    _failed = exception;
+                    group.SetException(exception);
+                    _waiting?.SetException(exception);
+                    _waiting = null;
+                    DeactivateOnIdle();
+                    return;
+                }
             }
-
-            await state.WriteStateAsync();
         }
-        catch (Exception exception)
+        finally
         {
-            // Memory is ahead of storage: reload from what was stored; the caller sees the failure.
-            LogWriteFailed(exception, this.GetPrimaryKeyString());
-            DeactivateOnIdle();
-            throw;
+            _writing = false;
         }
+    }
+
+    private async Task WriteOnce()
+    {
+        if (Ledger.Journal.Count >= ChunkSize)
+        {
+            // Archive first: a failure before the state write leaves the chunk in both places, and the
+            // next attempt stores the same chunk under the same number again. Calls arriving meanwhile only
+            // append to the journal, so its first chunk is still the one stored.
+            var chunk = Ledger.ArchivedChunks;
+            await Archive(chunk).Store([.. Ledger.Journal.Take(ChunkSize)]);
+            Ledger.Journal.RemoveRange(0, ChunkSize);
+            Ledger.ArchivedChunks = chunk + 1;
+            Ledger.PruneCharges(time.GetUtcNow() - ChargeRetention);
+        }
+
+        // The storage provider may read the state after its first await; give it a copy no call can change.
+        state.State = Ledger.Copy();
+        await state.WriteStateAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the credit ledger of {CompoundId}; the activation will reload it")]

@@ -1,0 +1,345 @@
+using Parking.Domain;
+using Parking.Domain.Availability;
+using Parking.Domain.Credits;
+using Parking.Domain.Layout;
+using Parking.Domain.Reservations;
+using Parking.Domain.Sharing;
+
+namespace Parking.Planning.Simulation;
+
+/// <summary>Car parking: spaces, owners' sharing, search, booking, check-in and out, no-shows.</summary>
+internal sealed partial class SimulationRun
+{
+    private void SetUpSpaces()
+    {
+        var rules = _input.Rules;
+        var share = rules.SharingOwnersShare ?? _options.DefaultSharingOwnersShare;
+        var from = rules.SharingFrom ?? _options.DefaultSharingFrom;
+        var until = rules.SharingUntil ?? _options.DefaultSharingUntil;
+        var firstDay = DateOnly.FromDateTime(_start.ToOffset(_offset).DateTime);
+        var lastDay = firstDay.AddDays(_input.Days);
+        var plan = WeekdayPlan(firstDay, lastDay, from, until, _offset);
+        var range = new TimeWindow(_start, _end);
+
+        foreach (var household in _input.Layout.Households)
+        {
+            Building(household.BuildingId).Households++;
+        }
+
+        foreach (var lot in _input.Layout.Lots)
+        {
+            foreach (var space in lot.Spaces)
+            {
+                var calendar = new SpaceCalendar();
+                calendar.Configure(space);
+                _calendars[space.SpaceId] = calendar;
+
+                // Owners decide in the layout's order, one draw each, so the same seed shares the same spaces.
+                if (space.Ownership == SpaceOwnership.Private && _random.NextDouble() < share)
+                {
+                    var published = calendar.PublishSharing(plan, _start, _policies.Sharing.WithdrawalNotice);
+                    if (published.IsSuccess)
+                    {
+                        _sharedHoursPublished += plan.Expand(range).Sum(w => w.Duration.TotalHours);
+                    }
+                }
+
+                if (space.Kind != SpaceKind.EV && (space.Ownership != SpaceOwnership.Private || calendar.Sharing is not null))
+                {
+                    _bookable++;
+                }
+            }
+        }
+
+        RebuildIndexes();
+    }
+
+    private void RebuildIndexes()
+    {
+        foreach (var lot in _input.Layout.Lots)
+        {
+            var index = new LotIndex(lot);
+            foreach (var space in lot.Spaces)
+            {
+                index.Apply(_calendars[space.SpaceId].Snapshot(_now));
+            }
+
+            _indexes[lot.LotId] = index;
+        }
+    }
+
+    private void Report(SpaceCalendar calendar) =>
+        _indexes[calendar.Definition!.LotId].Apply(calendar.Snapshot(_now));
+
+    private void QueueDemand()
+    {
+        var trace = _input.Demand.Draw(_input.Layout, _start, _input.Days, _input.Seed, _offset);
+        foreach (var demand in trace.Parking)
+        {
+            var bookAt = demand.Arrival - demand.BookAhead;
+            Queue(bookAt < _start ? _start : bookAt, new Book(demand, 0));
+        }
+
+        foreach (var demand in trace.Charging)
+        {
+            Queue(demand.Arrival, new ChargingArrival(demand));
+        }
+
+        foreach (var demand in trace.Ebikes)
+        {
+            Queue(demand.Arrival, new EbikeArrival(demand));
+        }
+    }
+
+    private void OnBook(Book book)
+    {
+        var demand = book.Demand;
+        var policy = _policies.Reservations;
+        if (book.Attempt == 0)
+        {
+            _parking.Requests++;
+            if (demand.IsVisitor)
+            {
+                _visitorRequests++;
+            }
+            else
+            {
+                var household = _households.GetValueOrDefault(demand.HouseholdId);
+                _households[demand.HouseholdId] = (household.Requests + 1, household.Served);
+                Building(demand.BuildingId).Requests++;
+            }
+        }
+
+        var start = demand.Arrival + (_options.RetryEvery * book.Attempt);
+        var stay = demand.Stay > policy.MaximumLength ? policy.MaximumLength : demand.Stay;
+        var window = new TimeWindow(start, start + stay);
+        if (policy.Validate(window, _now) is { } invalid)
+        {
+            Refuse(demand, invalid.Code);
+            return;
+        }
+
+        if (_activeByResident.GetValueOrDefault(demand.ResidentId) >= policy.MaxActivePerResident)
+        {
+            Refuse(demand, "reservation-limit");
+            return;
+        }
+
+        if (demand.IsVisitor && _policies.Visitors.Check(_visitorPasses.GetValueOrDefault(demand.HouseholdId) ?? [], window, _offset) is { } quota)
+        {
+            Refuse(demand, quota.Code);
+            return;
+        }
+
+        var hits = Search(new AvailabilityQuery(window, demand.IsVisitor ? SpaceKind.Visitor : SpaceKind.Standard, demand.BuildingId, _options.SearchLimit));
+        string? lastRefusal = null;
+        foreach (var hit in hits)
+        {
+            var calendar = _calendars[hit.SpaceId];
+            var command = new ReserveCommand(demand.ResidentId, window, null, null, demand.IsVisitor ? null : demand.HouseholdId);
+            var prepared = calendar.Prepare(command, policy, _now, NextGuid(), out _);
+            if (prepared.Value is not { } reservation)
+            {
+                lastRefusal = prepared.Error!.Code;
+                continue;
+            }
+
+            var space = calendar.Definition!;
+            var price = _policies.Credits.Price(space, window);
+            if (price > 0)
+            {
+                var payee = CreditPolicy.PayeeOf(space);
+                var paid = _ledger.Charge(reservation.Id, Accounts.Household(demand.HouseholdId), payee, price, window, _policies.Credits.Grant, _now);
+                if (!paid.IsSuccess)
+                {
+                    lastRefusal = paid.Error!.Code;
+                    continue;
+                }
+
+                if (payee == Accounts.Compound)
+                {
+                    _compoundIncome += price;
+                }
+                else
+                {
+                    _ownersEarnings += price;
+                    _earningOwners.Add(payee);
+                }
+            }
+
+            calendar.Add(reservation);
+            Report(calendar);
+            Served(demand, reservation, space);
+            return;
+        }
+
+        if (lastRefusal == "insufficient-credits")
+        {
+            // Free spaces were found and the household cannot pay for them: waiting will not help.
+            Refuse(demand, lastRefusal);
+            return;
+        }
+
+        if (start + _options.RetryEvery - demand.Arrival <= _options.MaxWait)
+        {
+            Queue(_now + _options.RetryEvery, new Book(demand, book.Attempt + 1));
+            return;
+        }
+
+        Refuse(demand, demand.IsVisitor ? "no-visitor-space" : "no-space");
+    }
+
+    /// <summary>The live search: lots nearest the building first, every lot's free spaces nearest first, the nearest <c>Limit</c> of all.</summary>
+    private List<AvailableSpace> Search(AvailabilityQuery query)
+    {
+        var hits = new List<AvailableSpace>();
+        foreach (var (lot, walk) in _input.Layout.Lots
+            .Select(l => (Lot: l, Walk: l.WalkMetersTo(query.NearBuildingId)))
+            .OrderBy(l => l.Walk))
+        {
+            if (hits.Count >= query.Limit && walk >= hits[query.Limit - 1].WalkMeters)
+            {
+                break;
+            }
+
+            hits.AddRange(_indexes[lot.LotId].Search(query));
+            hits = [.. hits.OrderBy(h => h.WalkMeters).ThenBy(h => h.SpaceId, StringComparer.Ordinal)];
+        }
+
+        return hits.Count > query.Limit ? hits[..query.Limit] : hits;
+    }
+
+    private void Served(ParkingDemand demand, Reservation reservation, SpaceDefinition space)
+    {
+        _parking.Served++;
+        _spaceWaits.Add((reservation.Window.Start - demand.Arrival).TotalMinutes);
+        _activeByResident[demand.ResidentId] = _activeByResident.GetValueOrDefault(demand.ResidentId) + 1;
+        if (demand.IsVisitor)
+        {
+            _visitorsServed++;
+            if (!_visitorPasses.TryGetValue(demand.HouseholdId, out var passes))
+            {
+                passes = [];
+                _visitorPasses[demand.HouseholdId] = passes;
+            }
+
+            passes.Add(reservation.Window);
+        }
+        else
+        {
+            var household = _households[demand.HouseholdId];
+            _households[demand.HouseholdId] = (household.Requests, household.Served + 1);
+            Building(demand.BuildingId).Served++;
+        }
+
+        if (space.Ownership == SpaceOwnership.Private)
+        {
+            _sharedHoursBooked += reservation.Window.Duration.TotalHours;
+        }
+
+        if (demand.NoShow)
+        {
+            Queue(reservation.Window.Start + _policies.Reservations.GracePeriod, new NoShowDue(reservation.SpaceId, demand.ResidentId));
+        }
+        else
+        {
+            Queue(reservation.Window.Start, new CheckIn(reservation.SpaceId, reservation.Id, demand.ResidentId));
+            Queue(reservation.Window.End, new CheckOut(reservation.SpaceId, reservation.Id, demand.ResidentId));
+        }
+    }
+
+    private void Refuse(ParkingDemand demand, string reason)
+    {
+        _parking.Refuse(reason);
+        if (!demand.IsVisitor)
+        {
+            var building = Building(demand.BuildingId);
+            building.Refused++;
+            building.Unserved.Add(demand.ResidentId);
+            _unservedResidents.Add(demand.ResidentId);
+        }
+    }
+
+    private void OnCheckIn(CheckIn e)
+    {
+        var calendar = _calendars[e.SpaceId];
+        if (calendar.CheckIn(e.ReservationId, new Actor(e.ResidentId, false), _now, _policies.Reservations).IsSuccess)
+        {
+            _occupied++;
+            Report(calendar);
+        }
+    }
+
+    private void OnCheckOut(CheckOut e)
+    {
+        var calendar = _calendars[e.SpaceId];
+        if (calendar.CheckOut(e.ReservationId, new Actor(e.ResidentId, false), _now).IsSuccess)
+        {
+            _occupied--;
+            Report(calendar);
+        }
+
+        Release(e.ResidentId);
+    }
+
+    private void OnNoShow(NoShowDue e)
+    {
+        var calendar = _calendars[e.SpaceId];
+        var released = calendar.ReleaseNoShows(_now, _policies.Reservations);
+        _noShows += released.Count;
+        foreach (var reservation in released)
+        {
+            Release(reservation.ResidentId);
+        }
+
+        if (released.Count > 0)
+        {
+            Report(calendar);
+        }
+    }
+
+    private void Release(string residentId)
+    {
+        var active = _activeByResident.GetValueOrDefault(residentId);
+        if (active <= 1)
+        {
+            _activeByResident.Remove(residentId);
+        }
+        else
+        {
+            _activeByResident[residentId] = active - 1;
+        }
+    }
+
+    private sealed class Book(ParkingDemand demand, int attempt) : Event
+    {
+        public ParkingDemand Demand => demand;
+
+        public int Attempt => attempt;
+    }
+
+    private sealed class CheckIn(string spaceId, string reservationId, string residentId) : Event
+    {
+        public string SpaceId => spaceId;
+
+        public string ReservationId => reservationId;
+
+        public string ResidentId => residentId;
+    }
+
+    private sealed class CheckOut(string spaceId, string reservationId, string residentId) : Event
+    {
+        public string SpaceId => spaceId;
+
+        public string ReservationId => reservationId;
+
+        public string ResidentId => residentId;
+    }
+
+    private sealed class NoShowDue(string spaceId, string residentId) : Event
+    {
+        public string SpaceId => spaceId;
+
+        public string ResidentId => residentId;
+    }
+}
