@@ -73,12 +73,14 @@ public sealed partial class DemoProposalSeeder(
             .Select(g => new Voter(g.First().UserId, g.Key))
             .Skip(LeftToVote)
             .ToList();
-        var random = new Random(278);
+        // Separate generators: who votes, and how, are not drawn from one sequence.
+        var turnout = new Random(278);
+        var choices = new Random(2020);
         var proposal = grains.Proposal(demo.CompoundId, ProposalId);
         var cast = 0;
-        foreach (var voter in voters.Where(_ => random.NextDouble() < 0.35).Take(MaxBallots))
+        foreach (var voter in voters.Where(_ => turnout.NextDouble() < 0.35).Take(MaxBallots))
         {
-            var roll = random.NextDouble();
+            var roll = choices.NextDouble();
             var choice = roll < 0.7 ? BallotChoice.Yes : roll < 0.9 ? BallotChoice.No : BallotChoice.Abstain;
             if ((await proposal.Cast(voter, choice)).IsSuccess)
             {
