@@ -84,6 +84,7 @@ public static class ParkingApiExtensions
         compound.MapRoundEndpoints();
         compound.MapWaitlistEndpoints();
         compound.MapScenarioEndpoints();
+        compound.MapRebalancingEndpoints();
         compound.MapVotingEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;

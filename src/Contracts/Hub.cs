@@ -70,6 +70,9 @@ public interface IParkingClient
     /// <summary>Your waitlist entry was booked.</summary>
     Task WaitlistServed(WaitlistServedDto served);
 
+    /// <summary>Committee and staff: a simulation run of the compound moved on, finished, failed or was cancelled.</summary>
+    Task SimulationProgress(SimulationRunDto run);
+
     /// <summary>A watched proposal's vote changed: its turnout, and its tallies for the committee (for everyone once closed).</summary>
     Task ProposalChanged(ProposalDto proposal);
 }

@@ -114,7 +114,8 @@ public sealed record ScenarioDto(ScenarioSummaryDto Summary, IReadOnlyList<Scena
 
 /// <summary>
 /// Demand of a simulation run: <c>synthetic</c> (parameters; null ones take the simulator's defaults) or
-/// <c>recorded</c> (calibrated from the compound's reservation history; refused when there is too little).
+/// <c>recorded</c> (calibrated from the compound's reservation history; with too little history the run falls back to
+/// synthetic demand and its note says so). <see cref="Households"/>: how many take part (null: the layout's; more repeats them).
 /// </summary>
 public sealed record SimulationDemandDto(
     string? Source,
@@ -122,7 +123,8 @@ public sealed record SimulationDemandDto(
     double? EvShare = null,
     double? EbikesPerHousehold = null,
     int? VisitorsPerDay = null,
-    double? NoShowRate = null);
+    double? NoShowRate = null,
+    int? Households = null);
 
 /// <summary>Body of <c>POST .../scenarios/{id}/versions/{v}/runs</c> (id <c>live</c>, version 0: today's layout): days 1–60, a seed.</summary>
 public sealed record SimulationRunRequestDto(int? Days, int? Seed, SimulationDemandDto? Demand);
@@ -146,3 +148,78 @@ public sealed record SimulationRunDto(
     int DaysDone,
     double Fraction,
     string? Note);
+
+/// <summary>How many requests were refused for one reason (<c>no-space</c>, <c>no-turn</c>, ...).</summary>
+public sealed record ReasonCountDto(string Reason, int Count);
+
+/// <summary>Waits in minutes: <see cref="Counts"/>[i] lay below <see cref="UpperMinutes"/>[i]; the last count holds the waits at or above the last bound.</summary>
+public sealed record WaitHistogramDto(IReadOnlyList<double> UpperMinutes, IReadOnlyList<int> Counts);
+
+/// <summary>Car parking: stays asked, booked, refused, no-shows, waits for a space, fairness (Jain, 1 = equal), the shared supply.</summary>
+public sealed record ParkingOutcomeDto(
+    int Requests,
+    int Served,
+    IReadOnlyList<ReasonCountDto> Refused,
+    int NoShows,
+    double MeanWaitMinutes,
+    double P95WaitMinutes,
+    double Fairness,
+    int VisitorRequests,
+    int VisitorsServed,
+    double SharedHoursPublished,
+    double SharedHoursBooked,
+    double SharedUtilizationPercent);
+
+/// <summary>One charging area: chargers, site capacity, the peak drawn, energy asked and delivered.</summary>
+public sealed record AreaOutcomeDto(string AreaId, int Chargers, double SiteCapacityKw, double PeakKw, double RequestedKwh, double DeliveredKwh, int Requests, int Served, int Plans);
+
+/// <summary>In-turn charging: requests, served, refused, waits for a turn, energy delivered % of requested, each area.</summary>
+public sealed record ChargingOutcomeDto(
+    int Requests,
+    int Served,
+    IReadOnlyList<ReasonCountDto> Refused,
+    int NoShows,
+    double MeanWaitMinutes,
+    double P95WaitMinutes,
+    double RequestedKwh,
+    double DeliveredKwh,
+    double DeliveredPercent,
+    IReadOnlyList<AreaOutcomeDto> Areas);
+
+public sealed record ShelterOutcomeDto(string ShelterId, int Ports, int Sessions, int Refused, double UtilizationPercent, int OvernightSessions);
+
+/// <summary>E-bike charging: sessions asked and started, port utilization, overnight sessions, each shelter.</summary>
+public sealed record EbikeOutcomeDto(int Requests, int Served, IReadOnlyList<ReasonCountDto> Refused, double PortUtilizationPercent, int OvernightSessions, IReadOnlyList<ShelterOutcomeDto> Shelters);
+
+/// <summary>Credits: owners' earnings from sharing, the compound's income from common spaces, refunds.</summary>
+public sealed record CreditOutcomeDto(long OwnersEarnings, long CompoundIncome, long Refunded, int OwnersEarning);
+
+/// <summary>One building: stays asked, booked, refused, residents left unserved, charging requests and served.</summary>
+public sealed record BuildingOutcomeDto(string BuildingId, int Households, int Requests, int Served, int Refused, int ResidentsUnserved, int ChargingRequests, int ChargingServed);
+
+/// <summary>The chart series: occupancy (%) by hour of day and by weekday (0 = Sunday) and hour, wait histograms.</summary>
+public sealed record SimulationChartsDto(
+    IReadOnlyList<double> OccupancyByHour,
+    IReadOnlyList<IReadOnlyList<double>> OccupancyByWeekdayHour,
+    WaitHistogramDto SpaceWait,
+    WaitHistogramDto ChargingWait);
+
+/// <summary>A completed run's result: the demand it used (<c>synthetic</c>, <c>calibrated</c>) and every outcome.</summary>
+public sealed record SimulationResultDto(
+    DateTimeOffset Start,
+    int Days,
+    int Seed,
+    string DemandSource,
+    ParkingOutcomeDto Parking,
+    ChargingOutcomeDto Charging,
+    EbikeOutcomeDto Ebikes,
+    CreditOutcomeDto Credits,
+    IReadOnlyList<BuildingOutcomeDto> Buildings,
+    SimulationChartsDto Charts,
+    long Events);
+
+/// <summary>A run with its result (null until it completes; a cancelled or failed run keeps none).</summary>
+public sealed record SimulationRunDetailDto(SimulationRunDto Run, SimulationResultDto? Result);
+
+/// <summary>Runs side by side (<c>GET /api/compounds/{c}/simulations/compare?runs=a,b</c>), in the order asked.</summary>
+public sealed record SimulationComparisonDto(IReadOnlyList<SimulationRunDetailDto> Runs);

@@ -40,6 +40,12 @@ public static class GrainKeys
     public static Scenarios.IScenarioGrain Scenario(this IGrainFactory grains, string compoundId, string scenarioId) =>
         grains.GetGrain<Scenarios.IScenarioGrain>(Of(compoundId, scenarioId));
 
+    public static Scenarios.ISimulationRunGrain SimulationRun(this IGrainFactory grains, string compoundId, string runId) =>
+        grains.GetGrain<Scenarios.ISimulationRunGrain>(Of(compoundId, runId));
+
     public static IAvailabilityGrain Availability(this IGrainFactory grains, string compoundId) =>
         grains.GetGrain<IAvailabilityGrain>(compoundId);
+
+    public static Rebalancing.IRebalancingGrain Rebalancing(this IGrainFactory grains, string compoundId) =>
+        grains.GetGrain<Rebalancing.IRebalancingGrain>(compoundId);
 }

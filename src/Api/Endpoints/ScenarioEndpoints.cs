@@ -31,6 +31,7 @@ public static class ScenarioEndpoints
             .WithDescription("Every save is a new immutable version; basedOnVersion, when given, must be the latest (else 409).");
         scenarios.MapGet("/{scenarioId}/versions/{version:int}", GetVersion).WithSummary("One version of a scenario (live/versions/0: today's layout)");
         scenarios.MapDelete("/{scenarioId}", Archive).WithSummary("Archive a scenario (its versions and runs are kept)");
+        compound.MapSimulationRunEndpoints();
         return compound;
     }
 

@@ -250,7 +250,7 @@ public static class ScenarioMapping
         r.ScenarioName,
         r.Days,
         r.Seed,
-        new SimulationDemandDto(r.Demand.Source, r.Demand.CarsPerHousehold, r.Demand.EvShare, r.Demand.EbikesPerHousehold, r.Demand.VisitorsPerDay, r.Demand.NoShowRate),
+        new SimulationDemandDto(r.Demand.Source, r.Demand.CarsPerHousehold, r.Demand.EvShare, r.Demand.EbikesPerHousehold, r.Demand.VisitorsPerDay, r.Demand.NoShowRate, r.Demand.Households),
         r.Status,
         r.StartedBy,
         r.CreatedAt,

@@ -41,11 +41,14 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
             .Group(ParkingHubServer.UserGroup(round.CompoundId, round.Result.Request.Asker.ResidentId))
             .RoundResult(round.Result.ToDto(round.Round)),
         RoundSummaryPush summary => hub.Clients
-            .Group(ParkingHubServer.UserGroup(summary.Report.CompoundId, summary.UserId))
+            .Group(ParkingHubServer.StaffGroup(summary.Report.CompoundId))
             .RoundSummary(summary.Report.ToDto()),
         WaitlistServedPush served => hub.Clients
             .Group(ParkingHubServer.UserGroup(served.CompoundId, served.Entry.Asker.ResidentId))
             .WaitlistServed(new WaitlistServedDto(served.Entry.ToDto(), served.SpaceId, served.ReservationIds)),
+        SimulationProgressPush simulation => hub.Clients
+            .Groups([ParkingHubServer.StaffGroup(simulation.Run.CompoundId), ParkingHubServer.CommitteeGroup(simulation.Run.CompoundId)])
+            .SimulationProgress(simulation.Run.ToDto()),
         ProposalChangedPush proposal => Task.WhenAll(
             hub.Clients
                 .Group(ParkingHubServer.ProposalCommitteeGroup(proposal.View.Proposal.CompoundId, proposal.View.Proposal.ProposalId))

@@ -22,6 +22,9 @@ public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
     /// <summary>Every staff connection of a compound: alarms reach them whatever they watch.</summary>
     public static string StaffGroup(string compoundId) => $"staff:{compoundId}";
 
+    /// <summary>Every committee connection of a compound: simulation progress reaches them (and staff) whatever page they are on.</summary>
+    public static string CommitteeGroup(string compoundId) => $"committee:{compoundId}";
+
     public static string ChargingAreaGroup(string compoundId, string areaId) => $"charging:{compoundId}/{areaId}";
 
     /// <summary>Those watching a proposal who see its turnout only (tallies once it has closed).</summary>
@@ -37,6 +40,11 @@ public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
         if (user.IsStaff)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, StaffGroup(user.CompoundId));
+        }
+
+        if (user.Role == Roles.Committee)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, CommitteeGroup(user.CompoundId));
         }
 
         await base.OnConnectedAsync();

@@ -88,3 +88,7 @@ public interface IPushNotifierGrain : IGrainWithIntegerKey
     [OneWay]
     Task Publish(Push push);
 }
+
+/// <summary>A simulation run moved on, finished, failed or was cancelled: for the compound's committee and staff.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SimulationProgressPush([property: Id(0)] Scenarios.SimulationRunSummary Run) : Push;

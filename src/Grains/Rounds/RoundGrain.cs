@@ -176,6 +176,13 @@ public sealed partial class RoundGrain(
         var entry = new RoundEntry($"w{++State.NextId}", 0, asker, ask, Now, "direct");
         State.Waitlist.Add(entry);
         await state.WriteStateAsync();
+
+        // Free time may already exist: try at once, as a freed space would; the driver hears WaitlistServed if it books.
+        if (await TryServe(entry, "joined"))
+        {
+            await state.WriteStateAsync();
+        }
+
         return entry;
     }
 
@@ -191,29 +198,9 @@ public sealed partial class RoundGrain(
         var served = 0;
         foreach (var entry in State.Waitlist.ToList())
         {
-            var (supply, walk) = await Supply([entry.Ask]);
-
-            // A space may refuse at commit time (raced, or its own rules): try the next best a few times.
-            for (var attempt = 0; attempt < 3; attempt++)
+            if (await TryServe(entry, spaceId))
             {
-                var single = new SharingInstance(supply, [ToSharingRequest(entry)], walk);
-                if (SharingAllocator.Greedy(single).Assignments is not [var assignment])
-                {
-                    break;
-                }
-
-                var outcome = await Book(entry, assignment.SpaceId, "waitlist");
-                if (outcome.Value is { } reservationIds)
-                {
-                    State.Waitlist.Remove(entry);
-                    served++;
-                    GrainFactory.GetGrain<IPushNotifierGrain>(0)
-                        .Publish(new WaitlistServedPush(CompoundId, entry, assignment.SpaceId, reservationIds))
-                        .Ignore();
-                    break;
-                }
-
-                supply.RemoveAll(s => s.SpaceId == assignment.SpaceId);
+                served++;
             }
         }
 
@@ -230,6 +217,37 @@ public sealed partial class RoundGrain(
         {
             await Run("schedule");
         }
+    }
+
+    /// <summary>Books a waitlist entry on the best free space, if any, and tells its driver; true when it was served and left the list.</summary>
+    private async Task<bool> TryServe(RoundEntry entry, string trigger)
+    {
+        var (supply, walk) = await Supply([entry.Ask]);
+
+        // A space may refuse at commit time (raced, or its own rules): try the next best a few times.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var single = new SharingInstance(supply, [ToSharingRequest(entry)], walk);
+            if (SharingAllocator.Greedy(single).Assignments is not [var assignment])
+            {
+                return false;
+            }
+
+            var outcome = await Book(entry, assignment.SpaceId, "waitlist");
+            if (outcome.Value is { } reservationIds)
+            {
+                State.Waitlist.Remove(entry);
+                LogServed(entry.Id, CompoundId, assignment.SpaceId, trigger);
+                GrainFactory.GetGrain<IPushNotifierGrain>(0)
+                    .Publish(new WaitlistServedPush(CompoundId, entry, assignment.SpaceId, reservationIds))
+                    .Ignore();
+                return true;
+            }
+
+            supply.RemoveAll(s => s.SpaceId == assignment.SpaceId);
+        }
+
+        return false;
     }
 
     private DomainError? Check(RoundAsker asker, RoundAsk ask, List<RoundEntry> list)
@@ -352,6 +370,9 @@ public sealed partial class RoundGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Round {Round} of {CompoundId}: {Requests} request(s), {Booked} booked ({Status})")]
     private partial void LogRound(int round, string compoundId, int requests, int booked, SharingSolveStatus status);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Waitlist entry {EntryId} of {CompoundId} booked on {SpaceId} ({Trigger})")]
+    private partial void LogServed(string entryId, string compoundId, string spaceId, string trigger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Waitlist of {CompoundId} after space {SpaceId} freed time: {Served} served, {Expired} expired")]
     private partial void LogWaitlist(string compoundId, string spaceId, int served, int expired);

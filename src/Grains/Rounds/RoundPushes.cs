@@ -7,7 +7,7 @@ public sealed record RoundResultPush(
     [property: Id(1)] int Round,
     [property: Id(2)] Rounds.RoundRequestResult Result) : Push;
 
-/// <summary>A round's summary for the staff member who started it.</summary>
+/// <summary>A round's summary for every staff member of the compound; <see cref="UserId"/> started it ("schedule" for the daily run).</summary>
 [GenerateSerializer, Immutable]
 public sealed record RoundSummaryPush([property: Id(0)] string UserId, [property: Id(1)] Rounds.RoundReport Report) : Push;
 

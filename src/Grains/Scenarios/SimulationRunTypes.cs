@@ -23,10 +23,26 @@ public sealed record SimulationDemandSettings(
     [property: Id(2)] double? EvShare = null,
     [property: Id(3)] double? EbikesPerHousehold = null,
     [property: Id(4)] int? VisitorsPerDay = null,
-    [property: Id(5)] double? NoShowRate = null)
+    [property: Id(5)] double? NoShowRate = null,
+    [property: Id(6)] int? Households = null)
 {
     public const string Synthetic = "synthetic";
     public const string Recorded = "recorded";
+
+    /// <summary>The simulator's demand parameters: its defaults with these settings over them.</summary>
+    public Parking.Planning.Simulation.DemandParameters ToParameters()
+    {
+        var defaults = new Parking.Planning.Simulation.DemandParameters();
+        return defaults with
+        {
+            Households = Households ?? defaults.Households,
+            CarsPerHousehold = CarsPerHousehold ?? defaults.CarsPerHousehold,
+            EvShare = EvShare ?? defaults.EvShare,
+            EbikesPerHousehold = EbikesPerHousehold ?? defaults.EbikesPerHousehold,
+            VisitorsPerDay = VisitorsPerDay ?? defaults.VisitorsPerDay,
+            NoShowRate = NoShowRate ?? defaults.NoShowRate,
+        };
+    }
 }
 
 /// <summary>

@@ -49,7 +49,8 @@ public static class Rebalancer
             return Proposal(prepared, greedyDecision, before, greedy, RebalancingSolveStatus.Fallback, "greedy", stopwatch.Elapsed);
         }
 
-        var solved = RebalancingModel.Solve(prepared, null, greedyDecision, remaining, cancellationToken);
+        // A tenth of what is left stays for evaluating the chosen layout after the solve.
+        var solved = RebalancingModel.Solve(prepared, null, greedyDecision, remaining * 0.9, cancellationToken);
         progress?.Report(0.9);
         if (solved is null || solved.Objective < greedy.Objective - Epsilon || !WithinConstraints(prepared, solved.Decision))
         {

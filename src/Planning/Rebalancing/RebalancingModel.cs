@@ -51,8 +51,11 @@ internal static class RebalancingModel
     /// <summary>Value of a served unit per need (in the order of <see cref="Need"/>): an hour on a standard space; a kWh; an hour on an accessible or visitor space.</summary>
     private static readonly double[] Value = [1.0, 1.5 / 7.0, 2.0, 0.8];
 
-    /// <summary>Cost of each space changed, a tie-breaker: no change without a gain.</summary>
-    private const double ChangeCost = 0.01;
+    /// <summary>
+    /// Cost of each space changed, in served hours per week: repainting and re-signing a space is not free, and
+    /// a change must serve at least this much more to be proposed (it also keeps changes worth nothing out).
+    /// </summary>
+    public const double ChangeCost = 2;
 
     /// <summary>Cost of each private space-hour opened to the pool: owners give something up.</summary>
     private const double SharingCost = 0.02;

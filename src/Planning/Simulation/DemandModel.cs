@@ -178,10 +178,18 @@ public sealed class DemandModel
             && DateTimeOffset.TryParseExact(value.GetString(), "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
     }
 
-    /// <summary>One draw: walks the households in order and the days in order, from one random source.</summary>
+    /// <summary>
+    /// A random source of its own for each household (and one for visitors), derived from the seed and the
+    /// household's place: a scenario that changes one household's spaces changes only that household's draws,
+    /// so two scenarios run with one seed meet the same demand (common random numbers).
+    /// </summary>
+    internal static Random Stream(int seed, int index, int purpose) =>
+        new(unchecked((int)((((uint)seed * 2_654_435_761u) ^ ((uint)index * 40_503u) ^ ((uint)purpose * 2_246_822_519u)) & 0x7FFF_FFFF)));
+
+    /// <summary>One draw: walks the households in order and the days in order.</summary>
     private sealed class Drawer(DemandParameters p, CompoundLayout layout, DateTimeOffset start, int days, int seed, TimeSpan offset)
     {
-        private readonly Random _random = new(seed);
+        private Random _random = new(seed);
 
         public DemandTrace Draw()
         {
@@ -204,90 +212,118 @@ public sealed class DemandModel
                 }
             }
 
-            // The fleet: cars (some electric) and e-bikes per household; a car beyond the household's own spaces books.
-            var booking = new List<(string Resident, Household Household)>();
-            var evs = new List<(string Resident, Household Household, string Plate)>();
-            var ebikes = new List<(string Resident, Household Household)>();
-            for (var i = 0; i < households.Count; i++)
-            {
-                var household = households[i];
-                var resident = residentOf.GetValueOrDefault(household.Id) ?? $"sim-{household.Id}";
-                var cars = Count(p.CarsPerHousehold);
-                for (var c = 0; c < cars; c++)
-                {
-                    if (c >= ownSpaces.GetValueOrDefault(household.Id))
-                    {
-                        booking.Add((resident, household));
-                    }
-
-                    if (_random.NextDouble() < p.EvShare)
-                    {
-                        evs.Add((resident, household, string.Create(CultureInfo.InvariantCulture, $"EV{i:00000}{c}")));
-                    }
-                }
-
-                for (var b = Count(p.EbikesPerHousehold); b > 0; b--)
-                {
-                    ebikes.Add((resident, household));
-                }
-            }
-
             var parking = new List<ParkingDemand>();
             var charging = new List<ChargingDemand>();
             var bikes = new List<EbikeDemand>();
-            var visitorsPerDay = p.VisitorsPerDay ?? households.Count * 0.08;
             var localStart = LocalDate(start, offset);
-            for (var d = 0; d < days; d++)
+
+            // Rates per car when the compound's totals are given (calibration): spread over the cars that book.
+            var bookingCars = 0.0;
+            var evCars = 0.0;
+            if (p.BookingsPerDay is not null || p.ChargingSessionsPerDay is not null)
             {
-                var date = localStart.AddDays(d);
-                var midnight = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), offset);
-                var weekend = date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
-                var arrivals = weekend ? p.WeekendArrivals : p.WeekdayArrivals;
-                var stays = weekend ? p.WeekendStayHours : p.WeekdayStayHours;
-                var perCar = p.BookingsPerDay is { } perDay && booking.Count > 0
-                    ? perDay / booking.Count
-                    : weekend ? p.WeekendStaysPerCar : p.WeekdayStaysPerCar;
-                foreach (var (resident, household) in booking)
+                foreach (var household in households)
                 {
-                    for (var n = Poisson(perCar); n > 0; n--)
+                    var cars = p.CarsPerHousehold;
+                    bookingCars += Math.Max(0, cars - ownSpaces.GetValueOrDefault(household.Id));
+                    evCars += cars * p.EvShare;
+                }
+            }
+
+            for (var i = 0; i < households.Count; i++)
+            {
+                var household = households[i];
+                _random = Stream(seed, i, 1);
+                var resident = residentOf.GetValueOrDefault(household.Id) ?? $"sim-{household.Id}";
+
+                // The fleet: cars (some electric) and e-bikes; a car beyond the household's own spaces books.
+                var cars = Count(p.CarsPerHousehold);
+                var electric = new List<string>();
+                for (var c = 0; c < cars; c++)
+                {
+                    if (_random.NextDouble() < p.EvShare)
                     {
-                        var arrival = At(midnight, arrivals);
-                        var stay = Stay(stays[arrival.ToOffset(offset).Hour]);
-                        parking.Add(new ParkingDemand(resident, household.Id, household.BuildingId, arrival, stay, BookAhead(), false, _random.NextDouble() < p.NoShowRate));
+                        electric.Add(string.Create(CultureInfo.InvariantCulture, $"EV{i:00000}{c}"));
                     }
                 }
 
-                for (var n = Poisson(visitorsPerDay); n > 0 && households.Count > 0; n--)
+                var ebikes = Count(p.EbikesPerHousehold);
+                var booking = Math.Max(0, cars - ownSpaces.GetValueOrDefault(household.Id));
+
+                // A car is in one place at a time: a drawn stay or charge that begins before the car's previous one
+                // ended is dropped (after it is drawn, so the draws that follow do not move).
+                var carFreeAt = new DateTimeOffset[cars];
+                var evFreeAt = new DateTimeOffset[electric.Count];
+                for (var d = 0; d < days; d++)
+                {
+                    var date = localStart.AddDays(d);
+                    var midnight = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), offset);
+                    var weekend = date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
+                    var arrivals = weekend ? p.WeekendArrivals : p.WeekdayArrivals;
+                    var stays = weekend ? p.WeekendStayHours : p.WeekdayStayHours;
+                    var perCar = p.BookingsPerDay is { } perDay
+                        ? (bookingCars > 0 ? perDay / bookingCars : 0)
+                        : weekend ? p.WeekendStaysPerCar : p.WeekdayStaysPerCar;
+
+                    // Every car draws its stays, booking or not, so the draws of a household do not depend on its spaces.
+                    for (var c = 0; c < cars; c++)
+                    {
+                        for (var n = Poisson(perCar); n > 0; n--)
+                        {
+                            var arrival = At(midnight, arrivals);
+                            var stay = Stay(stays[arrival.ToOffset(offset).Hour]);
+                            var bookAhead = BookAhead();
+                            var noShow = _random.NextDouble() < p.NoShowRate;
+                            if (c < booking && arrival - bookAhead >= carFreeAt[c])
+                            {
+                                carFreeAt[c] = arrival + stay;
+                                parking.Add(new ParkingDemand(resident, household.Id, household.BuildingId, arrival, stay, bookAhead, false, noShow));
+                            }
+                        }
+                    }
+
+                    var perEv = p.ChargingSessionsPerDay is { } sessions ? (evCars > 0 ? sessions / evCars : 0) : p.ChargingSessionsPerEv;
+                    for (var e = 0; e < electric.Count; e++)
+                    {
+                        for (var n = Poisson(perEv); n > 0; n--)
+                        {
+                            var arrival = At(midnight, p.ChargingArrivals);
+                            var stay = Stay(p.ChargingStayHours[arrival.ToOffset(offset).Hour]);
+                            var kwh = Math.Round(Math.Clamp(p.ChargingKwhMedian * Math.Exp(p.ChargingKwhSigma * Normal()), 1, 80), 1);
+                            var canMove = _random.NextDouble() < p.CanMoveShare;
+                            var noShow = _random.NextDouble() < p.ChargingNoShowRate;
+                            if (arrival >= evFreeAt[e])
+                            {
+                                evFreeAt[e] = arrival + stay;
+                                charging.Add(new ChargingDemand(resident, household.Id, household.BuildingId, electric[e], arrival, arrival + stay, kwh, canMove, noShow));
+                            }
+                        }
+                    }
+
+                    for (var b = 0; b < ebikes; b++)
+                    {
+                        if (_random.NextDouble() < p.EbikeChargesPerDay)
+                        {
+                            var arrival = At(midnight, p.EbikeArrivals);
+                            var wh = Math.Round(p.EbikeEnergyWh * (0.5 + _random.NextDouble()));
+                            bikes.Add(new EbikeDemand(resident, household.BuildingId, arrival, wh));
+                        }
+                    }
+                }
+            }
+
+            _random = Stream(seed, -1, 2);
+            var visitorsPerDay = p.VisitorsPerDay ?? households.Count * 0.08;
+            for (var d = 0; d < days && households.Count > 0; d++)
+            {
+                var midnight = new DateTimeOffset(localStart.AddDays(d).ToDateTime(TimeOnly.MinValue), offset);
+                for (var n = Poisson(visitorsPerDay); n > 0; n--)
                 {
                     var host = households[_random.Next(households.Count)];
                     var arrival = At(midnight, p.VisitorArrivals);
                     parking.Add(new ParkingDemand(
                         residentOf.GetValueOrDefault(host.Id) ?? $"sim-{host.Id}", host.Id, host.BuildingId, arrival,
                         Stay(p.VisitorStayHours), BookAhead(), true, _random.NextDouble() < p.NoShowRate));
-                }
-
-                var perEv = p.ChargingSessionsPerDay is { } sessions && evs.Count > 0 ? sessions / evs.Count : p.ChargingSessionsPerEv;
-                foreach (var (resident, household, plate) in evs)
-                {
-                    for (var n = Poisson(perEv); n > 0; n--)
-                    {
-                        var arrival = At(midnight, p.ChargingArrivals);
-                        var stay = Stay(p.ChargingStayHours[arrival.ToOffset(offset).Hour]);
-                        var kwh = Math.Round(Math.Clamp(p.ChargingKwhMedian * Math.Exp(p.ChargingKwhSigma * Normal()), 1, 80), 1);
-                        charging.Add(new ChargingDemand(
-                            resident, household.Id, household.BuildingId, plate, arrival, arrival + stay, kwh,
-                            _random.NextDouble() < p.CanMoveShare, _random.NextDouble() < p.ChargingNoShowRate));
-                    }
-                }
-
-                foreach (var (resident, household) in ebikes)
-                {
-                    if (_random.NextDouble() < p.EbikeChargesPerDay)
-                    {
-                        var arrival = At(midnight, p.EbikeArrivals);
-                        var wh = Math.Round(p.EbikeEnergyWh * (0.5 + _random.NextDouble()));
-                        bikes.Add(new EbikeDemand(resident, household.BuildingId, arrival, wh));
-                    }
                 }
             }
 

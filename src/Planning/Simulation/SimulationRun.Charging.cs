@@ -273,7 +273,11 @@ internal sealed partial class SimulationRun
             snapshot with { Status = ChargerStatus.Available, PowerKw = 0, EnergyMeterKwh = Math.Round(plugged.MeterAtPlugIn + taken, 3), ReportedAt = _now },
             _now,
             _policies.Charging);
-        if (change.Replan)
+
+        // The live area re-plans on an early finish only; the run also re-plans when a charger comes free while
+        // cars wait, because a baseline plan can share the feed more finely than ApplyPlan's check (every turn
+        // at its charger's full power) accepts, and the cars it turned away would otherwise wait for nothing.
+        if (change.Replan || area.Book.Requests.Any(r => r.Status == ChargingRequestStatus.Waiting))
         {
             PlanSoon(area);
         }

@@ -34,8 +34,8 @@ internal sealed partial class SimulationRun
                 calendar.Configure(space);
                 _calendars[space.SpaceId] = calendar;
 
-                // Owners decide in the layout's order, one draw each, so the same seed shares the same spaces.
-                if (space.Ownership == SpaceOwnership.Private && _random.NextDouble() < share)
+                // Each owner decides by a draw of their own space's stream: the same seed shares the same spaces in every scenario.
+                if (space.Ownership == SpaceOwnership.Private && DemandModel.Stream(_input.Seed, StableHash(space.SpaceId), 3).NextDouble() < share)
                 {
                     var published = calendar.PublishSharing(plan, _start, _policies.Sharing.WithdrawalNotice);
                     if (published.IsSuccess)
@@ -52,6 +52,18 @@ internal sealed partial class SimulationRun
         }
 
         RebuildIndexes();
+    }
+
+    /// <summary>FNV-1a of the id: stable across processes, unlike <see cref="string.GetHashCode()"/>.</summary>
+    private static int StableHash(string id)
+    {
+        var hash = 2_166_136_261u;
+        foreach (var c in id)
+        {
+            hash = unchecked((hash ^ c) * 16_777_619u);
+        }
+
+        return unchecked((int)hash);
     }
 
     private void RebuildIndexes()

@@ -15,6 +15,9 @@ internal sealed partial class SimulationRun
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
+    /// <summary>How long after the last day begun stays, turns and sessions may run on: the longest booking and charging horizon.</summary>
+    private static readonly TimeSpan DrainTime = TimeSpan.FromDays(2);
+
     private readonly SimulationInput _input;
     private readonly IProgress<SimulationProgress>? _progress;
     private readonly CancellationToken _cancellationToken;
@@ -24,7 +27,6 @@ internal sealed partial class SimulationRun
     private readonly TimeSpan _offset;
     private readonly DateTimeOffset _start;
     private readonly DateTimeOffset _end;
-    private readonly Random _random;
     private readonly PriorityQueue<Event, (long Ticks, long Seq)> _queue = new();
     private long _seq;
     private long _events;
@@ -80,7 +82,6 @@ internal sealed partial class SimulationRun
         _start = new DateTimeOffset(localStart.ToDateTime(TimeOnly.MinValue), _offset);
         _end = _start.AddDays(input.Days);
         _now = _start;
-        _random = new Random(input.Seed);
         _planningPolicy = PlanningPolicy(input.Policies.Charging, input.Rules.ChargingAlgorithm ?? _options.ChargingAlgorithm, _options.ChargingSolveBudget);
     }
 
@@ -96,15 +97,23 @@ internal sealed partial class SimulationRun
         }
 
         _progress?.Report(new SimulationProgress(0, _input.Days, 0, _start, 0));
-        while (_queue.TryDequeue(out var next, out var key) && key.Ticks < _end.UtcTicks)
+        // After the last day nothing new arrives, but what has begun runs to its end (a car that came in the
+        // last evening charges overnight), so that energy and waits are not cut off at an arbitrary instant.
+        var drainUntil = _end + DrainTime;
+        while (_queue.TryDequeue(out var next, out var key) && key.Ticks < drainUntil.UtcTicks)
         {
+            if (key.Ticks >= _end.UtcTicks && next is HourTick or ChargingArrival or EbikeArrival or Book { Attempt: 0 })
+            {
+                continue;
+            }
+
             _cancellationToken.ThrowIfCancellationRequested();
             _now = new DateTimeOffset(key.Ticks, TimeSpan.Zero).ToOffset(_offset);
             _events++;
             Handle(next);
         }
 
-        _now = _end;
+        _now = _now > _end ? _now : _end;
         var result = Result();
         _progress?.Report(new SimulationProgress(_input.Days, _input.Days, 100, _end, RequestsSoFar));
         return result;

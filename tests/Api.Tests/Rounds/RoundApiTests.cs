@@ -32,6 +32,13 @@ public sealed class RoundApiTests(SharedHostFixture fixture)
         var heard = new TaskCompletionSource<RoundResultDto>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = hub.Connection.On<RoundResultDto>(nameof(IParkingClient.RoundResult), r => heard.TrySetResult(r));
 
+        // Every staff member hears the round's summary, not only the one who started it.
+        await using var otherStaff = await _host.ConnectHubAsync("staff02");
+        var summary = new TaskCompletionSource<RoundReportDto>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var summarySubscription = otherStaff.Connection.On<RoundReportDto>(nameof(IParkingClient.RoundSummary), r => summary.TrySetResult(r));
+        var driverSummaries = 0;
+        using var driverSummary = hub.Connection.On<RoundReportDto>(nameof(IParkingClient.RoundSummary), _ => Interlocked.Increment(ref driverSummaries));
+
         using var submitted = await _host.SendAsync(HttpMethod.Post, RequestsPath, driver, new RoundRequestDto([Window(101, 104)], null, "standard", null, "沪C55555", null));
         await ParkingHost.Expect(submitted, HttpStatusCode.Created);
         var request = (await submitted.Content.ReadFromJsonAsync<RoundEntryDto>(ParkingHost.Json))!;
@@ -45,6 +52,8 @@ public sealed class RoundApiTests(SharedHostFixture fixture)
         Assert.True(report.Metrics.RequestsBooked >= 1);
 
         var pushed = await heard.Task.WaitAsync(HubClient.PushTimeout);
+        var heardSummary = await summary.Task.WaitAsync(HubClient.PushTimeout);
+        Assert.Contains(heardSummary.Results, r => r.Request.Id == request.Id);
         Assert.Equal(request.Id, pushed.Request.Id);
         Assert.Equal("served", pushed.Status);
         Assert.Equal(mine.SpaceId, pushed.SpaceId);
@@ -59,6 +68,9 @@ public sealed class RoundApiTests(SharedHostFixture fixture)
         Assert.True(last.Round >= report.Round);
         Assert.All(last.Results, r => Assert.Equal(driver, r.Request.ResidentId));
         Assert.DoesNotContain(await _host.GetOkAsync<RoundEntryDto[]>(ParkingHost.CompoundPath("rounds/requests/mine"), driver), r => r.Id == request.Id);
+
+        // The summary went to the staff group only (the driver's result came before it on the same path).
+        Assert.Equal(0, Volatile.Read(ref driverSummaries));
 
         // The other test classes share the spaces: give it back.
         await _host.CommandOkAsync(driver, reservationId, "cancel");

@@ -158,6 +158,21 @@ public class RoundTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Joining_the_waitlist_books_at_once_when_a_space_is_already_free()
+    {
+        var window = new TimeWindow(Now.AddHours(275), Now.AddHours(276));
+        var driver = Asker(5);
+
+        var joined = await Rounds.JoinWaitlist(driver, new RoundAsk([window], SpaceKind.Accessible, null, "沪A54321"));
+
+        Assert.True(joined.IsSuccess, joined.Error?.Message);
+        var booked = await Eventually(() => ActiveOn(driver.ResidentId, window));
+        _made.Add((booked.SpaceId, booked.Id));
+        Assert.Contains(SpacesOf(SpaceKind.Accessible), s => s.SpaceId == booked.SpaceId);
+        Assert.DoesNotContain(await Rounds.GetWaitlist(), e => e.Id == joined.Value!.Id);
+    }
+
+    [Fact]
     public async Task A_waitlist_entry_is_booked_when_an_owner_publishes_a_window()
     {
         var standard = SpacesOf(SpaceKind.Standard);

@@ -1,0 +1,262 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Parking.Domain.Charging;
+using Parking.Domain.Credits;
+using Parking.Domain.Scenarios;
+using Parking.Domain.Sharing;
+using Parking.Domain.Shelters;
+using Parking.Grains.History;
+using Parking.Grains.Notifications;
+using Parking.Planning.Simulation;
+
+namespace Parking.Grains.Scenarios;
+
+[GenerateSerializer]
+public sealed class SimulationRunState
+{
+    [Id(0)]
+    public SimulationRunSummary? Summary { get; set; }
+
+    [Id(1)]
+    public SimulationResult? Result { get; set; }
+}
+
+public sealed partial class SimulationRunGrain(
+    [PersistentState("simulation-run", GrainKeys.StorageName)] IPersistentState<SimulationRunState> state,
+    IOptions<ReservationPolicy> reservations,
+    IOptions<ChargingPolicy> charging,
+    IOptions<ShelterPolicy> shelters,
+    IOptions<CreditPolicy> credits,
+    IOptions<VisitorPolicy> visitors,
+    IOptions<SharingPolicy> sharing,
+    IReservationHistory history,
+    ParkingClock time,
+    ILogger<SimulationRunGrain> logger) : Grain, ISimulationRunGrain, IDisposable
+{
+    /// <summary>The fewest recorded reservations (in <see cref="RecordedWindow"/>) that calibrate demand; with fewer, a run falls back to synthetic demand.</summary>
+    public const int MinRecordedReservations = 20;
+
+    /// <summary>How far back recorded history is read to calibrate demand.</summary>
+    public static readonly TimeSpan RecordedWindow = TimeSpan.FromDays(28);
+
+    /// <summary>
+    /// Simulations running at once on this silo: each takes a core, and the silo also serves drivers. Others wait,
+    /// <c>queued</c>, in the order they came.
+    /// </summary>
+    private static readonly SemaphoreSlim Workers = new(Math.Max(1, Environment.ProcessorCount / 2));
+
+    private CancellationTokenSource? _cancellation;
+
+    private SimulationRunState State => state.State;
+
+    private (string CompoundId, string RunId) Key => GrainKeys.Split(this.GetPrimaryKeyString());
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A run whose worker died with its silo never reports back: say so instead of showing it running forever.
+        if (State.Summary is { } summary && !SimulationRunStatus.IsFinal(summary.Status))
+        {
+            await Finish(SimulationRunStatus.Failed, "Interrupted: the silo running it stopped. Start it again.");
+        }
+    }
+
+    public async Task<Outcome<SimulationRunSummary>> Start(SimulationOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (State.Summary is not null)
+        {
+            return DomainError.Conflict("run-exists", $"Run {Key.RunId} exists already.");
+        }
+
+        var live = await GrainFactory.Compound(Key.CompoundId).GetLayout();
+        if (live is null)
+        {
+            return DomainError.NotFound("compound-not-found", $"Compound '{Key.CompoundId}' has no layout.");
+        }
+
+        var now = time.GetUtcNow();
+        var (demand, note) = await Demand(order.Demand, now);
+        var policies = new ScenarioPolicies(reservations.Value, charging.Value, shelters.Value, credits.Value, visitors.Value, sharing.Value);
+        var input = SimulationInput.For(live, policies, order.Version == 0 ? null : order.Definition, demand, now, order.Days, order.Seed);
+        if (input.Value is not { } simulation)
+        {
+            // The live layout moved since the version was saved (a space it changes is gone, say): it must be saved again.
+            var error = input.Error!;
+            return error.Field is { } field && !field.StartsWith("demand.", StringComparison.Ordinal) && field != "days"
+                ? DomainError.Conflict("scenario-no-longer-applies", $"The version no longer applies to today's layout ({field}: {error.Message}) Save it again.") with { Field = field }
+                : error;
+        }
+
+        State.Summary = new SimulationRunSummary(
+            Key.CompoundId, Key.RunId, order.ScenarioId, order.Version, order.Definition.Name, order.Days, order.Seed, order.Demand,
+            SimulationRunStatus.Queued, order.StartedBy, now, null, 0, 0, note);
+        await state.WriteStateAsync();
+        await Report();
+
+        // Progress reports keep the activation busy, but a run may wait its turn first.
+        DelayDeactivation(TimeSpan.FromHours(6));
+        _cancellation = new CancellationTokenSource();
+        var self = this.AsReference<ISimulationRunGrain>();
+        var token = _cancellation.Token;
+        _ = Task.Run(() => Work(self, simulation, token), CancellationToken.None);
+        return State.Summary;
+    }
+
+    public Task<SimulationRunView?> Get() =>
+        Task.FromResult(State.Summary is { } summary ? new SimulationRunView(summary, State.Result) : null);
+
+    public async Task<Outcome<SimulationRunSummary>> Cancel(string by)
+    {
+        if (State.Summary is not { } summary)
+        {
+            return DomainError.NotFound("run-not-found", $"No run '{Key.RunId}'.");
+        }
+
+        if (summary.Status is SimulationRunStatus.Completed or SimulationRunStatus.Failed)
+        {
+            return DomainError.Conflict("run-finished", $"Run {Key.RunId} has {summary.Status}; there is nothing to cancel.");
+        }
+
+        if (summary.Status != SimulationRunStatus.Cancelled)
+        {
+            if (_cancellation is { } cancellation)
+            {
+                await cancellation.CancelAsync();
+            }
+
+            await Finish(SimulationRunStatus.Cancelled, string.Create(CultureInfo.InvariantCulture, $"Cancelled by {by} after {summary.DaysDone} of {summary.Days} days; partial results are not kept."));
+        }
+
+        return State.Summary!;
+    }
+
+    public async Task Progressed(int day, double fraction)
+    {
+        if (State.Summary is not { Status: SimulationRunStatus.Running or SimulationRunStatus.Queued } summary)
+        {
+            return;
+        }
+
+        State.Summary = summary with { Status = SimulationRunStatus.Running, DaysDone = day, Fraction = Math.Clamp(fraction, 0, 1) };
+        await Report();
+    }
+
+    public async Task Running()
+    {
+        if (State.Summary is { Status: SimulationRunStatus.Queued } summary)
+        {
+            State.Summary = summary with { Status = SimulationRunStatus.Running };
+            await state.WriteStateAsync();
+            await Report();
+        }
+    }
+
+    public async Task Completed(SimulationResult result)
+    {
+        if (State.Summary is not { } summary || SimulationRunStatus.IsFinal(summary.Status))
+        {
+            return;
+        }
+
+        State.Result = result;
+        State.Summary = summary with { DaysDone = summary.Days, Fraction = 1 };
+        await Finish(SimulationRunStatus.Completed, summary.Note);
+    }
+
+    public async Task Failed(string reason)
+    {
+        if (State.Summary is { } summary && !SimulationRunStatus.IsFinal(summary.Status))
+        {
+            await Finish(SimulationRunStatus.Failed, reason);
+        }
+    }
+
+    /// <summary>The worker, on the thread pool: waits for a free core on this silo, runs the simulation, reports back through the grain.</summary>
+    private async Task Work(ISimulationRunGrain self, SimulationInput input, CancellationToken token)
+    {
+        var entered = false;
+        try
+        {
+            await Workers.WaitAsync(token);
+            entered = true;
+            await self.Running();
+            var progress = new Reporter(p => self.Progressed(p.Day, p.Percent / 100).Ignore());
+            var result = Simulator.Run(input, progress, token);
+            await self.Completed(result);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Cancel recorded the state already.
+        }
+        catch (Exception exception)
+        {
+            LogRunFailed(exception, Key.CompoundId, Key.RunId);
+            await self.Failed($"The simulation failed: {exception.Message}");
+        }
+        finally
+        {
+            if (entered)
+            {
+                Workers.Release();
+            }
+        }
+    }
+
+    private async Task<(DemandModel Demand, string? Note)> Demand(SimulationDemandSettings settings, DateTimeOffset now)
+    {
+        var parameters = settings.ToParameters();
+        if (settings.Source != SimulationDemandSettings.Recorded)
+        {
+            return (DemandModel.Synthetic(parameters), null);
+        }
+
+        var events = await history.Query(Key.CompoundId, now - RecordedWindow, now, lotId: null);
+        var reservationCount = events.Select(e => e.ReservationId).Distinct(StringComparer.Ordinal).Count();
+        if (reservationCount < MinRecordedReservations)
+        {
+            return (DemandModel.Synthetic(parameters), string.Create(
+                CultureInfo.InvariantCulture,
+                $"Recorded history holds {reservationCount} reservations of the last {RecordedWindow.TotalDays} days, fewer than {MinRecordedReservations}: synthetic demand was simulated instead."));
+        }
+
+        return (DemandModel.Calibrate(events, baseline: parameters, utcOffset: sharing.Value.UtcOffset), string.Create(
+            CultureInfo.InvariantCulture,
+            $"Demand calibrated from {reservationCount} recorded reservations of the last {RecordedWindow.TotalDays} days."));
+    }
+
+    private async Task Finish(string status, string? note)
+    {
+        var summary = State.Summary!;
+        State.Summary = summary with { Status = status, FinishedAt = time.GetUtcNow(), Note = note };
+        if (status != SimulationRunStatus.Completed)
+        {
+            State.Result = null;
+        }
+
+        _cancellation?.Dispose();
+        _cancellation = null;
+        await state.WriteStateAsync();
+        await Report();
+    }
+
+    /// <summary>Tells the catalog and the compound's committee and staff where the run stands.</summary>
+    private async Task Report()
+    {
+        var summary = State.Summary!;
+        await GrainFactory.ScenarioCatalog(Key.CompoundId).RunUpdated(summary);
+        GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(new SimulationProgressPush(summary)).Ignore();
+    }
+
+    public void Dispose() => _cancellation?.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Simulation run {RunId} of compound {CompoundId} failed")]
+    private partial void LogRunFailed(Exception exception, string compoundId, string runId);
+
+    /// <summary>Reports synchronously on the simulator's thread (no synchronization context to post to).</summary>
+    private sealed class Reporter(Action<SimulationProgress> report) : IProgress<SimulationProgress>
+    {
+        public void Report(SimulationProgress value) => report(value);
+    }
+}
