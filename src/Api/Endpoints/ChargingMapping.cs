@@ -14,8 +14,8 @@ public static class ChargingMapping
     public static ChargerDto ToDto(this ChargerSnapshot c, string? sessionRequestId) => new(
         c.ChargerId, c.SpaceId, c.MaxKw, c.Status.Wire(), c.PowerKw, c.EnergyMeterKwh, c.ReportedAt, sessionRequestId);
 
-    public static ChargingNoticeDto ToDto(this ChargingNotice notice) =>
-        new(notice.Kind.Wire(), MessageOf(notice), notice.Request.ToDto());
+    public static ChargingNoticeDto ToDto(this ChargingNotice notice, TimeSpan utcOffset) =>
+        new(notice.Kind.Wire(), MessageOf(notice, utcOffset), notice.Request.ToDto());
 
     public static ChargingAreaDto ToSummaryDto(this ChargingAreaView view) => new(
         view.Definition.AreaId, view.Definition.Name, view.Definition.LotId, view.SiteCapacityKw, view.Chargers.Count,
@@ -42,13 +42,16 @@ public static class ChargingMapping
             [.. view.Requests.Where(r => r.Status == ChargingRequestStatus.Waiting).Select(r => r.ToDto())]);
     }
 
-    /// <summary>The sentence a driver reads; times in UTC (clients show them in local time from the request's turn).</summary>
-    public static string MessageOf(ChargingNotice notice)
+    /// <summary>
+    /// The sentence a driver reads, with times of day in the compound's local time (<paramref name="utcOffset"/>);
+    /// clients that format their own text use the request's turn, which carries instants.
+    /// </summary>
+    public static string MessageOf(ChargingNotice notice, TimeSpan utcOffset)
     {
         var r = notice.Request;
         var charger = r.Turn?.ChargerId ?? "a charger";
-        var start = r.Turn is { } t ? Clock(t.Window.Start) : string.Empty;
-        var end = r.Turn is { } u ? Clock(u.Window.End) : string.Empty;
+        var start = r.Turn is { } t ? Clock(t.Window.Start, utcOffset) : string.Empty;
+        var end = r.Turn is { } u ? Clock(u.Window.End, utcOffset) : string.Empty;
         return notice.Kind switch
         {
             ChargingNoticeKind.TurnScheduled => $"Your turn for {r.Plate}: charger {charger} at {start}, until {end}.",
@@ -69,6 +72,6 @@ public static class ChargingMapping
         };
     }
 
-    private static string Clock(DateTimeOffset instant) =>
-        instant.ToUniversalTime().ToString("HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    private static string Clock(DateTimeOffset instant, TimeSpan utcOffset) =>
+        instant.ToOffset(utcOffset).ToString("HH:mm", CultureInfo.InvariantCulture);
 }

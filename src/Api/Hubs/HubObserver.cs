@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Parking.Domain.Sharing;
 using Parking.Api.Endpoints;
 using Parking.Grains.Notifications;
 using Parking.Grains.Voting;
@@ -6,8 +8,11 @@ using Parking.Grains.Voting;
 namespace Parking.Api.Hubs;
 
 /// <summary>This host's ear in the cluster: pushes published on any silo arrive here and go to local clients.</summary>
-public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hub) : IHubObserver
+public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hub, IOptions<SharingPolicy> sharing) : IHubObserver
 {
+    /// <summary>The compound's local time: the times of day in a notice's sentence are read in it.</summary>
+    private readonly TimeSpan _utcOffset = sharing.Value.UtcOffset;
+
     public Task Deliver(Push push) => push switch
     {
         LotChangedPush lot => hub.Clients
@@ -27,7 +32,7 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
             .ShelterAlarm(alarm.Alarm.ToDto(alarm.CompoundId, alarm.ShelterId, alarm.Name)),
         ChargingNoticePush charging => hub.Clients
             .Group(ParkingHubServer.UserGroup(charging.Notice.Request.CompoundId, charging.Notice.Request.ResidentId))
-            .ChargingNotice(charging.Notice.ToDto()),
+            .ChargingNotice(charging.Notice.ToDto(_utcOffset)),
         ChargingAreaChangedPush area => hub.Clients
             .Group(ParkingHubServer.ChargingAreaGroup(area.Area.CompoundId, area.Area.Definition.AreaId))
             .ChargingAreaChanged(area.Area.ToPlanDto()),

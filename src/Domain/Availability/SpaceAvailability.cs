@@ -30,14 +30,25 @@ public sealed record SpaceAvailability(
             return false;
         }
 
-        if (Shared is not null && !Shared.Any(s => s.Start <= window.Start && s.End >= window.End))
+        // Index loops, not LINQ or foreach over the interface: a search asks this of every space of a lot,
+        // and neither a closure nor an enumerator should be allocated per space.
+        if (Shared is not null)
         {
-            return false;
+            var covered = false;
+            for (var i = 0; i < Shared.Count && !covered; i++)
+            {
+                covered = Shared[i].Start <= window.Start && Shared[i].End >= window.End;
+            }
+
+            if (!covered)
+            {
+                return false;
+            }
         }
 
-        foreach (var held in Held)
+        for (var i = 0; i < Held.Count; i++)
         {
-            if (held.Overlaps(window))
+            if (Held[i].Overlaps(window))
             {
                 return false;
             }

@@ -10,6 +10,11 @@ namespace Parking.Planning.Simulation;
 /// <summary>Car parking: spaces, owners' sharing, search, booking, check-in and out, no-shows.</summary>
 internal sealed partial class SimulationRun
 {
+    private readonly Dictionary<string, List<(LotDefinition Lot, int Walk)>> _lotsByWalk = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LotIndex> _indexOf = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<SpaceKind, Freeing> _freeing = Enum.GetValues<SpaceKind>().ToDictionary(k => k, _ => new Freeing());
+
     private void SetUpSpaces()
     {
         var rules = _input.Rules;
@@ -41,6 +46,10 @@ internal sealed partial class SimulationRun
                     if (published.IsSuccess)
                     {
                         _sharedHoursPublished += plan.Expand(range).Sum(w => w.Duration.TotalHours);
+                        foreach (var window in plan.Expand(new TimeWindow(_start, _end + DrainTime)))
+                        {
+                            _freeing[space.Kind].SharedFrom(window.Start);
+                        }
                     }
                 }
 
@@ -66,22 +75,41 @@ internal sealed partial class SimulationRun
         return unchecked((int)hash);
     }
 
+    /// <summary>
+    /// One index per lot and kind of space, holding only the spaces others can ever book (not a private space
+    /// its owner does not share): a search for a kind in a lot finds exactly what the live lot index finds, in
+    /// the same order, without walking past spaces that can never be its answer.
+    /// </summary>
     private void RebuildIndexes()
     {
         foreach (var lot in _input.Layout.Lots)
         {
-            var index = new LotIndex(lot);
-            foreach (var space in lot.Spaces)
+            foreach (var kind in Enum.GetValues<SpaceKind>())
             {
-                index.Apply(_calendars[space.SpaceId].Snapshot(_now));
-            }
+                var spaces = lot.Spaces
+                    .Where(s => s.Kind == kind && (s.Ownership != SpaceOwnership.Private || _calendars[s.SpaceId].Sharing is not null))
+                    .ToList();
+                var index = new LotIndex(lot with { Spaces = spaces });
+                foreach (var space in spaces)
+                {
+                    index.Apply(_calendars[space.SpaceId].Snapshot(_now));
+                    _indexOf[space.SpaceId] = index;
+                }
 
-            _indexes[lot.LotId] = index;
+                _indexes[IndexKey(lot.LotId, kind)] = index;
+            }
         }
     }
 
-    private void Report(SpaceCalendar calendar) =>
-        _indexes[calendar.Definition!.LotId].Apply(calendar.Snapshot(_now));
+    private static string IndexKey(string lotId, SpaceKind kind) => $"{lotId}/{kind}";
+
+    private void Report(SpaceCalendar calendar)
+    {
+        if (_indexOf.TryGetValue(calendar.Definition!.SpaceId, out var index))
+        {
+            index.Apply(calendar.Snapshot(_now));
+        }
+    }
 
     private void QueueDemand()
     {
@@ -143,7 +171,11 @@ internal sealed partial class SimulationRun
             return;
         }
 
-        var hits = Search(new AvailabilityQuery(window, demand.IsVisitor ? SpaceKind.Visitor : SpaceKind.Standard, demand.BuildingId, _options.SearchLimit));
+        var kind = demand.IsVisitor ? SpaceKind.Visitor : SpaceKind.Standard;
+        var skip = book.Previous is { } previous && !_freeing[kind].AnyFree(previous.Start, start, previous.At, _now, window, _indexOf);
+        var hits = skip
+            ? []
+            : Search(new AvailabilityQuery(window, kind, demand.BuildingId, _options.SearchLimit));
         string? lastRefusal = null;
         foreach (var hit in hits)
         {
@@ -180,6 +212,7 @@ internal sealed partial class SimulationRun
             }
 
             calendar.Add(reservation);
+            _freeing[space.Kind].Holds(reservation.Window.End, space.SpaceId);
             Report(calendar);
             Served(demand, reservation, space);
             return;
@@ -194,7 +227,7 @@ internal sealed partial class SimulationRun
 
         if (start + _options.RetryEvery - demand.Arrival <= _options.MaxWait)
         {
-            Queue(_now + _options.RetryEvery, new Book(demand, book.Attempt + 1));
+            Queue(_now + _options.RetryEvery, new Book(demand, book.Attempt + 1) { Previous = (_now, start) });
             return;
         }
 
@@ -205,20 +238,30 @@ internal sealed partial class SimulationRun
     private List<AvailableSpace> Search(AvailabilityQuery query)
     {
         var hits = new List<AvailableSpace>();
-        foreach (var (lot, walk) in _input.Layout.Lots
-            .Select(l => (Lot: l, Walk: l.WalkMetersTo(query.NearBuildingId)))
-            .OrderBy(l => l.Walk))
+        foreach (var (lot, walk) in LotsByWalk(query.NearBuildingId!))
         {
             if (hits.Count >= query.Limit && walk >= hits[query.Limit - 1].WalkMeters)
             {
                 break;
             }
 
-            hits.AddRange(_indexes[lot.LotId].Search(query));
+            hits.AddRange(_indexes[IndexKey(lot.LotId, query.Kind!.Value)].Search(query));
             hits = [.. hits.OrderBy(h => h.WalkMeters).ThenBy(h => h.SpaceId, StringComparer.Ordinal)];
         }
 
         return hits.Count > query.Limit ? hits[..query.Limit] : hits;
+    }
+
+    /// <summary>The lots nearest a building first (ties in layout order, as the live search's stable sort).</summary>
+    private List<(LotDefinition Lot, int Walk)> LotsByWalk(string buildingId)
+    {
+        if (!_lotsByWalk.TryGetValue(buildingId, out var lots))
+        {
+            lots = [.. _input.Layout.Lots.Select(l => (Lot: l, Walk: l.WalkMetersTo(buildingId))).OrderBy(l => l.Walk)];
+            _lotsByWalk[buildingId] = lots;
+        }
+
+        return lots;
     }
 
     private void Served(ParkingDemand demand, Reservation reservation, SpaceDefinition space)
@@ -301,6 +344,10 @@ internal sealed partial class SimulationRun
         _noShows += released.Count;
         foreach (var reservation in released)
         {
+            _freeing[calendar.Definition!.Kind].Released(_now, reservation.SpaceId);
+        }
+        foreach (var reservation in released)
+        {
             Release(reservation.ResidentId);
         }
 
@@ -328,6 +375,9 @@ internal sealed partial class SimulationRun
         public ParkingDemand Demand => demand;
 
         public int Attempt => attempt;
+
+        /// <summary>When the previous attempt was made, with the window start it tried; null for the first attempt.</summary>
+        public (DateTimeOffset At, DateTimeOffset Start)? Previous { get; init; }
     }
 
     private sealed class CheckIn(string spaceId, string reservationId, string residentId) : Event

@@ -46,6 +46,11 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
         var notice = await driver.WaitForNotice(n => n.Request.Id == request.Id && n.Kind == "turnScheduled", "r00031 hears of the turn");
         Assert.Equal(request.Turn!.ChargerId, notice.Request.Turn!.ChargerId);
         Assert.Contains(request.Turn.ChargerId, notice.Message, StringComparison.Ordinal);
+
+        // The sentence gives the turn's times of day in the compound's local time (UTC+8 by default).
+        var localStart = request.Turn.Start.ToOffset(TimeSpan.FromHours(8)).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"at {localStart},", notice.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("UTC", notice.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(neighbour.Notices, n => n.Request.Id == request.Id);
         Assert.Contains(await Mine("r00031"), r => r.Id == request.Id);
     }
