@@ -2,8 +2,12 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Parking.Domain.Charging;
+using Parking.Domain.Credits;
+using Parking.Domain.Reservations;
 using Parking.Domain.Scenarios;
 using Parking.Domain.Sharing;
+using Parking.Domain.Shelters;
 using Parking.Grains.History;
 using Parking.Planning.Rebalancing;
 
@@ -27,6 +31,11 @@ public sealed class RebalancingState
 public sealed partial class RebalancingGrain(
     [PersistentState("rebalancing", GrainKeys.StorageName)] IPersistentState<RebalancingState> state,
     IReservationHistory history,
+    IOptions<ReservationPolicy> reservations,
+    IOptions<ChargingPolicy> charging,
+    IOptions<ShelterPolicy> shelters,
+    IOptions<CreditPolicy> credits,
+    IOptions<VisitorPolicy> visitors,
     IOptions<SharingPolicy> sharingOptions,
     ParkingClock time,
     ILogger<RebalancingGrain> logger) : Grain, IRebalancingGrain
@@ -219,10 +228,11 @@ public sealed partial class RebalancingGrain(
                 ConsiderSharing = ask.ConsiderSharing,
                 SharingOwnersShare = ask.SharingOwnersShare,
             };
-            var solveProgress = new Scaled(job, 0, SimulatedEffects.Available ? 0.5 : 1);
+            var solveProgress = new Scaled(job, 0, 0.5);
             var proposal = await Task.Run(() => Rebalancer.Propose(live, demand, constraints, SolveOptions(ask), solveProgress, job.Cancellation.Token));
             job.Cancellation.Token.ThrowIfCancellationRequested();
-            var effect = await Task.Run(() => SimulatedEffects.Run(live, proposal, ask, time.GetUtcNow(), new Scaled(job, 0.5, 1), job.Cancellation.Token));
+            var policies = new ScenarioPolicies(reservations.Value, charging.Value, shelters.Value, credits.Value, visitors.Value, sharingOptions.Value);
+            var effect = await Task.Run(() => SimulatedEffects.Run(live, policies, proposal, ask, time.GetUtcNow(), new Scaled(job, 0.5, 1), job.Cancellation.Token));
             if (effect.Note is { } effectNote)
             {
                 note = note is null ? effectNote : $"{note} {effectNote}";

@@ -83,12 +83,15 @@ internal sealed partial class SimulationRun
         PlanSoon(area);
     }
 
-    /// <summary>Plans at the next period boundary (now, if on one), once, however many changes come before.</summary>
-    private void PlanSoon(AreaRun area)
+    /// <summary>
+    /// Plans at the next period boundary (now, if on one, unless <paramref name="after"/>), once, however many
+    /// changes come before.
+    /// </summary>
+    private void PlanSoon(AreaRun area, bool after = false)
     {
         var period = _policies.Charging.Period.Ticks;
         var ticks = _now.UtcTicks;
-        var boundary = new DateTimeOffset(ticks % period == 0 ? ticks : ticks - (ticks % period) + period, TimeSpan.Zero);
+        var boundary = new DateTimeOffset(ticks % period == 0 && !after ? ticks : ticks - (ticks % period) + period, TimeSpan.Zero);
         if (area.PlanAt is { } pending && pending <= boundary && pending >= _now)
         {
             return;
@@ -105,14 +108,21 @@ internal sealed partial class SimulationRun
             return;
         }
 
+        // Move the area to now first (turns that end now free their chargers), then plan, then start what the
+        // plan starts now. A replan asked for on the way (still pending now) is this one.
+        Advance(area);
         area.PlanAt = null;
-        area.Book.Advance(_now, _policies.Charging);
         area.Book.Prune(_now, _policies.Charging);
         var input = area.Book.PlanningInput(_now, _policies.Charging);
         var (turns, summary) = TurnPlanner.Plan(input, _planningPolicy, _offset, _cancellationToken);
         area.Book.ApplyPlan(turns, summary, _now);
         area.Plans++;
-        OnAreaDue(area, _now);
+        if (Advance(area))
+        {
+            PlanSoon(area, after: true);
+        }
+
+        WakeAt(area);
     }
 
     private void WakeAt(AreaRun area)
@@ -143,6 +153,17 @@ internal sealed partial class SimulationRun
             area.DueAt = null;
         }
 
+        if (Advance(area))
+        {
+            PlanSoon(area);
+        }
+
+        WakeAt(area);
+    }
+
+    /// <summary>Moves the area to now and acts on every notice as drivers would; true when the area must plan again.</summary>
+    private bool Advance(AreaRun area)
+    {
         var change = area.Book.Advance(_now, _policies.Charging);
 
         // Cars leave before the next ones plug in: a charger is free only once its car is out.
@@ -170,12 +191,7 @@ internal sealed partial class SimulationRun
             }
         }
 
-        if (change.Replan)
-        {
-            PlanSoon(area);
-        }
-
-        WakeAt(area);
+        return change.Replan;
     }
 
     private void PlugIn(AreaRun area, ChargingRequest request, ChargeRun charge)

@@ -57,6 +57,12 @@ public sealed class RebalancingGrainTests(ClusterFixture fixture)
         Assert.True(ScenarioLayout.Apply(layout, ready.Changes).IsSuccess);
         Assert.True(ready.After!.Objective >= ready.Before!.Objective - 1e-3);
 
+        // The simulated effect: both layouts, one simulated day each, the same demand and seed.
+        Assert.NotNull(ready.Effect);
+        Assert.Equal((1, 7, false), (ready.Effect.Days, ready.Effect.Seed, ready.Effect.Stale));
+        Assert.True(ready.Effect.Today.Requests > 0);
+        Assert.Equal(ready.Effect.Today.Requests, ready.Effect.Today.Served + ready.Effect.Today.Refused);
+
         var accepted = await grain.Accept(ready.ProposalId, "staff02", null);
         var scenario = await fixture.Grains.Scenario("rebal-accept", accepted.Value!).Get();
         Assert.NotNull(scenario);
