@@ -83,6 +83,7 @@ public static class ParkingApiExtensions
         compound.MapVisitorEndpoints();
         compound.MapRoundEndpoints();
         compound.MapWaitlistEndpoints();
+        compound.MapSpaceAdminEndpoints();
         compound.MapScenarioEndpoints();
         compound.MapRebalancingEndpoints();
         compound.MapVotingEndpoints();

@@ -191,6 +191,8 @@ public static class SharingEndpoints
         {
             ("withdrawn", { } moved) => $"The owner withdrew the window of space {notice.Broken.SpaceId}; you are booked on space {moved.SpaceId} instead.",
             ("withdrawn", null) => $"The owner withdrew the window of space {notice.Broken.SpaceId} and no other space is free: your booking is cancelled.",
+            ("blocked", { } moved) => $"Staff closed space {notice.Broken.SpaceId}; you are booked on space {moved.SpaceId} instead.",
+            ("blocked", null) => $"Staff closed space {notice.Broken.SpaceId} and no other space is free: your booking is cancelled and refunded.",
             (_, { } moved) => $"Space {notice.Broken.SpaceId} is still occupied by the car before you; you are booked on space {moved.SpaceId} instead.",
             _ => $"Space {notice.Broken.SpaceId} is still occupied by the car before you and no other space is free.",
         });

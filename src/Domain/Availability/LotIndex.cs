@@ -38,14 +38,16 @@ public sealed class LotIndex(LotDefinition lot)
         var hits = new List<AvailableSpace>(Math.Min(query.Limit, 64));
         foreach (var space in _byWalk)
         {
-            if (query.Kind is { } kind && space.Kind != kind)
+            // The space's own definition, as it last reported it: staff may have retyped or reassigned it since the lot was read.
+            if (!_spaces.TryGetValue(space.SpaceId, out var availability) || (query.Kind is { } kind && availability.Definition.Kind != kind))
             {
                 continue;
             }
 
-            if (_spaces.TryGetValue(space.SpaceId, out var availability) && availability.IsFreeFor(query.Window))
+            if (availability.IsFreeFor(query.Window))
             {
-                hits.Add(new AvailableSpace(lot.LotId, space.SpaceId, space.Label, space.Kind, space.Ownership, baseWalk + space.WalkOffsetMeters));
+                var current = availability.Definition;
+                hits.Add(new AvailableSpace(lot.LotId, space.SpaceId, current.Label, current.Kind, current.Ownership, baseWalk + current.WalkOffsetMeters));
                 if (hits.Count >= query.Limit)
                 {
                     break;

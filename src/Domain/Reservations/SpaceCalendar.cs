@@ -380,6 +380,73 @@ public sealed class SpaceCalendar
         return true;
     }
 
+    /// <summary>
+    /// Staff redefine the space (its kind or its owner). A new owner does not inherit the old owner's sharing
+    /// plan: it goes, and the space is shared again only when the new owner publishes. Bookings made under
+    /// the old terms stay. Returns false when nothing changed.
+    /// </summary>
+    public Outcome<bool> Redefine(SpaceDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (Definition is null)
+        {
+            return UnknownSpace();
+        }
+
+        if (definition.SpaceId != Definition.SpaceId || definition.LotId != Definition.LotId || definition.CompoundId != Definition.CompoundId)
+        {
+            throw new ArgumentException($"Definition of '{definition.SpaceId}' given to space '{Definition.SpaceId}'.", nameof(definition));
+        }
+
+        if (definition == Definition)
+        {
+            return false;
+        }
+
+        if (definition.Ownership != Definition.Ownership || definition.OwnerHouseholdId != Definition.OwnerHouseholdId)
+        {
+            Sharing = null;
+        }
+
+        Definition = definition;
+        Version++;
+        return true;
+    }
+
+    /// <summary>
+    /// Blocks the space (out of service). Every booking not yet checked in whose window has not ended is
+    /// cancelled and returned, for the caller to refund in full and move; a car already checked in stays
+    /// until it checks out. Blocking a blocked space changes nothing.
+    /// </summary>
+    public Outcome<IReadOnlyList<Reservation>> Block(DateTimeOffset now)
+    {
+        if (Definition is null)
+        {
+            return UnknownSpace();
+        }
+
+        if (OutOfService)
+        {
+            return Array.Empty<Reservation>();
+        }
+
+        var broken = new List<Reservation>();
+        for (var i = 0; i < Reservations.Count; i++)
+        {
+            var reservation = Reservations[i];
+            if (reservation.Status == ReservationStatus.Reserved && reservation.Window.End > now)
+            {
+                var cancelled = reservation with { Status = ReservationStatus.Cancelled, EndedAt = now, Revision = reservation.Revision + 1 };
+                Reservations[i] = cancelled;
+                broken.Add(cancelled);
+            }
+        }
+
+        OutOfService = true;
+        Version++;
+        return broken;
+    }
+
     /// <summary>Drops finished reservations that ended long ago, so the calendar stays small.</summary>
     public int Prune(DateTimeOffset now, ReservationPolicy policy) =>
         Reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < now - policy.SpaceHistory);

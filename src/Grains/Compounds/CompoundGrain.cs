@@ -67,6 +67,26 @@ public sealed class CompoundGrain(
         Task.FromResult<IReadOnlyList<CompoundUser>>(
             [.. (state.State.Layout?.Users ?? []).Where(u => role is null || u.Role == role).Take(limit)]);
 
+    public Task<SpaceDefinition?> GetSpace(string spaceId) =>
+        Task.FromResult(Lots.SelectMany(l => l.Spaces).FirstOrDefault(s => s.SpaceId == spaceId));
+
+    public Task<bool> HasHousehold(string householdId) =>
+        Task.FromResult((state.State.Layout?.Households ?? []).Any(h => h.Id == householdId));
+
+    public async Task UpdateSpace(SpaceDefinition definition)
+    {
+        if (state.State.Layout is not { } layout)
+        {
+            throw new InvalidOperationException($"Compound '{this.GetPrimaryKeyString()}' has no layout.");
+        }
+
+        var lots = layout.Lots
+            .Select(l => l.LotId != definition.LotId ? l : l with { Spaces = [.. l.Spaces.Select(s => s.SpaceId == definition.SpaceId ? definition : s)] })
+            .ToArray();
+        state.State.Layout = layout with { Lots = lots };
+        await state.WriteStateAsync();
+    }
+
     private IReadOnlyList<LotDefinition> Lots => state.State.Layout?.Lots ?? [];
 
     private void IndexUsers() =>

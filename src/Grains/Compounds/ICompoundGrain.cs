@@ -47,4 +47,14 @@ public interface ICompoundGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<IReadOnlyList<CompoundUser>> GetUsers(UserRole? role, int limit);
+
+    /// <summary>A space of any lot of the compound; null when the compound has none by that id.</summary>
+    [ReadOnly]
+    Task<SpaceDefinition?> GetSpace(string spaceId);
+
+    [ReadOnly]
+    Task<bool> HasHousehold(string householdId);
+
+    /// <summary>Stores a space's new definition (kind, owner) in the layout, so lots rebuilt later see it.</summary>
+    Task UpdateSpace(SpaceDefinition definition);
 }

@@ -32,6 +32,20 @@ public interface IParkingSpaceGrain : IGrainWithStringKey
 
     Task<Outcome<bool>> SetOutOfService(bool outOfService);
 
+    /// <summary>The space as staff manage it: definition, block, bookings still active.</summary>
+    [AlwaysInterleave]
+    Task<Outcome<SpaceAdmin>> GetAdmin();
+
+    /// <summary>Staff change the space's kind or owner (already checked against the compound); stored in the space and the compound's layout.</summary>
+    Task<Outcome<SpaceAdmin>> Redefine(SpaceDefinition definition);
+
+    /// <summary>
+    /// Staff block (out of service) or reopen the space. Blocking cancels every booking not checked in that
+    /// has not ended, refunds it in full and hands it to the sharing mover, which books the driver on
+    /// another space of the same kind or tells them (reason <c>blocked</c>).
+    /// </summary>
+    Task<Outcome<SpaceAdmin>> SetService(bool outOfService);
+
     /// <summary>
     /// Publishes or replaces the owner's sharing plan (an empty plan withdraws everything). Bookings it breaks
     /// are cancelled and handed to the sharing mover, which books the driver elsewhere or tells them.
@@ -51,3 +65,12 @@ public interface IParkingSpaceGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<SpaceAvailability?> GetAvailability();
 }
+
+/// <summary>A space as staff manage it; <see cref="Cancelled"/>: the bookings the change just cancelled.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SpaceAdmin(
+    [property: Id(0)] SpaceDefinition Definition,
+    [property: Id(1)] bool OutOfService,
+    [property: Id(2)] IReadOnlyList<Reservation> Active,
+    [property: Id(3)] IReadOnlyList<Reservation> Cancelled,
+    [property: Id(4)] long Version);

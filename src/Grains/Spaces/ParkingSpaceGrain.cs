@@ -157,6 +157,72 @@ public sealed partial class ParkingSpaceGrain(
         return outOfService;
     }
 
+    public Task<Outcome<SpaceAdmin>> GetAdmin() =>
+        Task.FromResult<Outcome<SpaceAdmin>>(Calendar.IsConfigured ? Admin([]) : DomainError.NotFound("space-not-found", "No such parking space."));
+
+    public async Task<Outcome<SpaceAdmin>> Redefine(SpaceDefinition definition)
+    {
+        var changed = Calendar.Redefine(definition);
+        if (!changed.IsSuccess)
+        {
+            return changed.Error!;
+        }
+
+        if (changed.Value)
+        {
+            // The space is the single writer of its definition: stored here first, then in the compound's
+            // layout (which a lot reads when it rebuilds its index), then the lot and its watchers hear of it.
+            await Commit([]);
+            await GrainFactory.Compound(definition.CompoundId).UpdateSpace(definition);
+        }
+
+        return Admin([]);
+    }
+
+    public async Task<Outcome<SpaceAdmin>> SetService(bool outOfService)
+    {
+        if (Calendar.Definition is not { } definition)
+        {
+            return DomainError.NotFound("space-not-found", "No such parking space.");
+        }
+
+        var now = Now;
+        var released = Calendar.ReleaseNoShows(now, _policy);
+        if (!outOfService)
+        {
+            if (Calendar.SetOutOfService(false) || released.Count > 0)
+            {
+                await Commit(released);
+            }
+
+            return Admin([]);
+        }
+
+        var broken = Calendar.Block(now).Value!;
+        await Commit([.. released, .. broken]);
+
+        // Staff blocked the space: its drivers get every credit back, and a new home if one is free.
+        foreach (var cancelled in broken)
+        {
+            await RefundQuietly(cancelled);
+        }
+
+        var mover = GrainFactory.GetGrain<ISharingMoverGrain>(0);
+        foreach (var cancelled in broken)
+        {
+            mover.MoveBroken(cancelled, definition.Kind, "blocked").Ignore();
+        }
+
+        return Admin(broken);
+    }
+
+    private SpaceAdmin Admin(IReadOnlyList<Reservation> cancelled) => new(
+        Calendar.Definition!,
+        Calendar.OutOfService,
+        [.. Calendar.Reservations.Where(r => r.IsActive).OrderBy(r => r.Window.Start)],
+        cancelled,
+        Calendar.Version);
+
     public async Task<Outcome<SpaceSharing>> PublishSharing(SharingPlan plan, SharingPublisher publisher)
     {
         if (Calendar.Definition is not { } definition)

@@ -39,6 +39,12 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
 
     public event Func<ChargingPlanDto, Task>? ChargingAreaChanged;
 
+    public event Func<ShelterDto, Task>? ShelterChanged;
+
+    public event Func<ShelterAlarmDto, Task>? ShelterAlarm;
+
+    public event Func<OverstayDto, Task>? Overstay;
+
     public event Func<SimulationRunDto, Task>? SimulationProgress;
     public event Func<ProposalDto, Task>? ProposalChanged;
 
@@ -64,6 +70,9 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
             connection.On<DriverNoticeDto>(nameof(IParkingClient.DriverNotice), n => DriverNotice?.Invoke(n) ?? Task.CompletedTask);
             connection.On<ChargingNoticeDto>(nameof(IParkingClient.ChargingNotice), n => ChargingNotice?.Invoke(n) ?? Task.CompletedTask);
             connection.On<ChargingPlanDto>(nameof(IParkingClient.ChargingAreaChanged), a => ChargingAreaChanged?.Invoke(a) ?? Task.CompletedTask);
+            connection.On<ShelterDto>(nameof(IParkingClient.ShelterChanged), x => ShelterChanged?.Invoke(x) ?? Task.CompletedTask);
+            connection.On<ShelterAlarmDto>(nameof(IParkingClient.ShelterAlarm), a => ShelterAlarm?.Invoke(a) ?? Task.CompletedTask);
+            connection.On<OverstayDto>(nameof(IParkingClient.Overstay), o => Overstay?.Invoke(o) ?? Task.CompletedTask);
             connection.On<SimulationRunDto>(nameof(IParkingClient.SimulationProgress), r => SimulationProgress?.Invoke(r) ?? Task.CompletedTask);
             connection.On<ProposalDto>(nameof(IParkingClient.ProposalChanged), p => ProposalChanged?.Invoke(p) ?? Task.CompletedTask);
             connection.Reconnecting += _ => SetState(LinkState.Reconnecting);
@@ -105,6 +114,20 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
         if (_connection is { State: HubConnectionState.Connected } connection && session.User is { } user)
         {
             await connection.InvokeAsync(ParkingHub.UnwatchChargingArea, user.CompoundId, areaId);
+        }
+    }
+
+    public async Task<ShelterDto> WatchShelterAsync(string shelterId)
+    {
+        await EnsureStartedAsync();
+        return await Connection.InvokeAsync<ShelterDto>(ParkingHub.WatchShelter, session.User!.CompoundId, shelterId);
+    }
+
+    public async Task UnwatchShelterAsync(string shelterId)
+    {
+        if (_connection is { State: HubConnectionState.Connected } connection && session.User is { } user)
+        {
+            await connection.InvokeAsync(ParkingHub.UnwatchShelter, user.CompoundId, shelterId);
         }
     }
 

@@ -67,6 +67,28 @@ public sealed partial class ParkingApi(HttpClient http, Session session)
     public Task<ChargingRequestDto> CancelChargingAsync(string areaId, string requestId) =>
         SendAsync<ChargingRequestDto>(HttpMethod.Delete, $"api/compounds/{Compound}/charging/areas/{Uri.EscapeDataString(areaId)}/requests/{Uri.EscapeDataString(requestId)}");
 
+    public Task<ShelterDto[]> SheltersLiveAsync() => SendAsync<ShelterDto[]>(HttpMethod.Get, $"api/compounds/{Compound}/shelters/live");
+
+    public Task<ShelterAlarmDto> ClearShelterAlarmAsync(string shelterId) =>
+        SendAsync<ShelterAlarmDto>(HttpMethod.Post, $"api/compounds/{Compound}/shelters/{Uri.EscapeDataString(shelterId)}/alarm/clear");
+
+    public Task<OverstayDto[]> OverstaysAsync() => SendAsync<OverstayDto[]>(HttpMethod.Get, $"api/compounds/{Compound}/overstays");
+
+    public Task<NoShowListDto> NoShowListAsync(DateTimeOffset from, DateTimeOffset to) =>
+        SendAsync<NoShowListDto>(HttpMethod.Get, $"api/compounds/{Compound}/reports/no-shows/list?from={Iso(from)}&to={Iso(to)}");
+
+    public Task<SpaceAdminDto> SpaceAdminAsync(string spaceId) =>
+        SendAsync<SpaceAdminDto>(HttpMethod.Get, $"api/compounds/{Compound}/spaces/{Uri.EscapeDataString(spaceId)}/admin");
+
+    public Task<SpaceAdminDto> SetSpaceKindAsync(string spaceId, string kind) =>
+        SendAsync<SpaceAdminDto>(HttpMethod.Put, $"api/compounds/{Compound}/spaces/{Uri.EscapeDataString(spaceId)}/kind", new SpaceKindBody(kind));
+
+    public Task<SpaceAdminDto> SetSpaceServiceAsync(string spaceId, bool outOfService) =>
+        SendAsync<SpaceAdminDto>(HttpMethod.Put, $"api/compounds/{Compound}/spaces/{Uri.EscapeDataString(spaceId)}/service", new SpaceServiceBody(outOfService));
+
+    public Task<SpaceAdminDto> SetSpaceOwnerAsync(string spaceId, string ownership, string? householdId) =>
+        SendAsync<SpaceAdminDto>(HttpMethod.Put, $"api/compounds/{Compound}/spaces/{Uri.EscapeDataString(spaceId)}/owner", new SpaceOwnerBody(ownership, householdId));
+
     private static string Iso(DateTimeOffset at) => Uri.EscapeDataString(at.ToString("O", CultureInfo.InvariantCulture));
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body = null, bool authorized = true, string? idempotencyKey = null)
