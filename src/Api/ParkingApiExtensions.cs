@@ -83,6 +83,8 @@ public static class ParkingApiExtensions
         compound.MapVisitorEndpoints();
         compound.MapRoundEndpoints();
         compound.MapWaitlistEndpoints();
+        compound.MapCompoundInfoEndpoints();
+        compound.MapMySpacesEndpoints();
         compound.MapSpaceAdminEndpoints();
         compound.MapScenarioEndpoints();
         compound.MapRebalancingEndpoints();

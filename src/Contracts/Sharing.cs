@@ -66,3 +66,23 @@ public sealed record VisitorPassesDto(IReadOnlyList<VisitorPassDto> Passes, Date
 
 /// <summary>A car still checked in past its reservation's end, for staff; <c>next</c> is the booking it blocks, if one starts soon.</summary>
 public sealed record OverstayDto(ReservationDto Overstay, ReservationDto? Next);
+
+/// <summary>What a private space earned its owner: bookings others paid for, the credits paid, refunds, and the net.</summary>
+public sealed record SpaceEarningsDto(int Bookings, long Earned, int Refunds, long Refunded, long Net);
+
+/// <summary>
+/// One private space of the caller's household (<c>GET /api/compounds/{compoundId}/spaces/mine</c>): its sharing plan
+/// (null when never published), the shared windows of the next 7 days and their hours, the bookings by others not
+/// yet over, the owner's record (broken bookings) and what the space earned.
+/// </summary>
+public sealed record MySpaceDto(
+    string SpaceId,
+    string Label,
+    string LotId,
+    string Kind,
+    SharingPlanDto? Plan,
+    IReadOnlyList<TimeWindowDto> Upcoming,
+    double SharedHoursNext7Days,
+    int BookedByOthers,
+    SharingRecordDto Record,
+    SpaceEarningsDto Earnings);

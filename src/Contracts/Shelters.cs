@@ -80,3 +80,12 @@ public sealed record PortReportResultDto(ShelterPortDto Port, ShelterSessionDto?
 
 /// <summary>Whether a detector reading raised the alarm, the alarm in force, and the sessions it cut.</summary>
 public sealed record ShelterAlarmResultDto(bool Raised, ShelterAlarmDto? Alarm, IReadOnlyList<ShelterSessionDto> Cut);
+
+/// <summary>A port as a driver choosing one sees it: its id and status (free, charging, cut), never whose e-bike charges there.</summary>
+public sealed record ShelterPortStateDto(string PortId, string Status);
+
+/// <summary>
+/// A shelter's ports for a driver choosing one (<c>GET .../shelters/{shelterId}/ports</c>): the power limit, each
+/// running session's share of it now (W) and whether an alarm holds every port cut.
+/// </summary>
+public sealed record ShelterPortsDto(string ShelterId, string Name, double PowerLimitKw, double AllowanceWPerPort, bool Alarm, IReadOnlyList<ShelterPortStateDto> Ports);

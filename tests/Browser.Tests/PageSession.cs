@@ -94,6 +94,13 @@ public sealed class PageSession : IAsyncDisposable
 
     public void AssertNoErrors() => Assert.True(Errors.Count == 0, "Browser errors:\n" + string.Join('\n', Errors));
 
+    /// <summary>No errors but those the test provoked on purpose (e.g. failed hub requests while it cut the link).</summary>
+    public void AssertNoErrors(Func<string, bool> expected)
+    {
+        var unexpected = Errors.Where(e => !expected(e)).ToList();
+        Assert.True(unexpected.Count == 0, "Browser errors:\n" + string.Join('\n', unexpected));
+    }
+
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
 
     private void Record(string error)

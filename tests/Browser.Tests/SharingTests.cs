@@ -64,7 +64,7 @@ public sealed class SharingTests(WebAppFixture app)
     }
 
     /// <summary>A private space of the small demo compound and the resident of its owner household (r00007 lives in H00007).</summary>
-    private static async Task<(string SpaceId, string Owner)> FindPrivateSpaceAsync(HttpClient http)
+    internal static async Task<(string SpaceId, string Owner)> FindPrivateSpaceAsync(HttpClient http, bool lastFirst = true)
     {
         var staff = await TokenAsync(http, "staff03");
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/compounds/demo-small/lots/G1/occupancy");
@@ -74,7 +74,12 @@ public sealed class SharingTests(WebAppFixture app)
         var spaces = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("spaces").EnumerateArray()
             .Where(s => s.GetProperty("ownership").GetString() == "private")
             .Select(s => s.GetProperty("spaceId").GetString()!)
-            .Reverse();
+            .ToList();
+        if (lastFirst)
+        {
+            spaces.Reverse();
+        }
+
         foreach (var spaceId in spaces)
         {
             using var sharingRequest = new HttpRequestMessage(HttpMethod.Get, $"api/compounds/demo-small/spaces/{spaceId}/sharing");

@@ -52,8 +52,9 @@ public sealed partial class WebAppTests(WebAppFixture app, ITestOutputHelper out
         await staff.SignInAsync("staff", "staff02");
         await driver.SignInAsync("resident", "r00004");
 
-        // A window starting within the early check-in allowance, so the driver may check in at once.
-        var start = DateTimeOffset.Now.AddMinutes(5);
+        // A window starting within the early check-in allowance, so the driver may check in at once; the form's times
+        // are the compound's local time (UTC+8), whatever the zone of this machine or the browser.
+        var start = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).AddMinutes(5);
         await driver.Page.Locator("#start").FillAsync(start.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
         await driver.Page.Locator("#end").FillAsync(start.AddHours(1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
         await driver.Page.Locator("#search").ClickAsync();

@@ -22,6 +22,7 @@ public static class ShelterEndpoints
         shelters.MapGet("/live", Live).RequireAuthorization(Policies.Staff).WithSummary("Every shelter live: ports, power, alarms (staff)");
         shelters.MapGet("/sessions/mine", Mine).WithSummary("My shelter sessions: running and recently ended, with why they ended");
         shelters.MapGet("/{shelterId}", Get).RequireAuthorization(Policies.Staff).WithSummary("One shelter live (staff)");
+        shelters.MapGet("/{shelterId}/ports", Ports).WithSummary("A shelter's ports, which are free, and the power share per port (for a driver choosing one)");
         shelters.MapPost("/{shelterId}/sessions", Start)
             .RequireAuthorization(Policies.Resident)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -77,6 +78,17 @@ public static class ShelterEndpoints
 
         var snapshot = await grains.Shelter(compoundId, shelterId).GetSnapshot();
         return snapshot is null ? UnknownShelter(shelterId) : TypedResults.Ok(snapshot.ToDto());
+    }
+
+    public static async Task<Results<Ok<ShelterPortsDto>, ProblemHttpResult>> Ports(string compoundId, string shelterId, IGrainFactory grains)
+    {
+        if (await Known(compoundId, shelterId, grains) is { } unknown)
+        {
+            return unknown;
+        }
+
+        var snapshot = await grains.Shelter(compoundId, shelterId).GetSnapshot();
+        return snapshot is null ? UnknownShelter(shelterId) : TypedResults.Ok(snapshot.ToPorts());
     }
 
     public static async Task<Ok<ShelterSessionDto[]>> Mine(string compoundId, HttpContext http, IGrainFactory grains, ParkingClock time)

@@ -28,6 +28,11 @@ public static class ShelterMapping
         s.Alarm?.ToDto(s.CompoundId, s.Definition), s.LastAlarm?.ToDto(s.CompoundId, s.Definition),
         s.Version, s.AsOf, [.. s.Ports.Select(p => p.ToDto(s.AsOf))]);
 
+    /// <summary>The ports without their sessions: a driver sees which are free, not who charges.</summary>
+    public static ShelterPortsDto ToPorts(this ShelterSnapshot s) => new(
+        s.Definition.ShelterId, s.Definition.Name, s.Definition.PowerLimitKw, s.AllowanceWPerPort, s.Alarm is not null,
+        [.. s.Ports.Select(p => new ShelterPortStateDto(p.PortId, p.Status.Wire()))]);
+
     public static ShelterSummaryDto ToSummary(this ShelterSnapshot s, string? buildingId) => new(
         s.Definition.ShelterId, s.Definition.Name, s.Definition.NearBuildingId, s.Definition.WalkMetersTo(buildingId),
         s.Definition.Ports, s.FreePorts, s.Definition.PowerLimitKw, s.Alarm is not null);

@@ -1,3 +1,5 @@
+using Parking.Domain.Reservations;
+
 namespace Parking.Domain.Credits;
 
 public enum LedgerKind
@@ -42,6 +44,22 @@ public sealed record BookingCharge(
     [property: Id(4)] DateTimeOffset WindowEnd);
 
 /// <summary>
+/// What one private space earned its owner's household: the bookings others paid for (each reservation once),
+/// the credits they paid, and what was refunded of them (cancellations, withdrawals). Net is what it earned.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record SpaceEarnings(
+    [property: Id(0)] int Bookings,
+    [property: Id(1)] long Earned,
+    [property: Id(2)] int Refunds,
+    [property: Id(3)] long Refunded)
+{
+    public static readonly SpaceEarnings None = new(0, 0, 0, 0);
+
+    public long Net => Earned - Refunded;
+}
+
+/// <summary>
 /// The compound's credits: balances and the journal of transactions. Every change is a transaction that
 /// debits one account and credits another by the same amount, so the sum of all balances never changes
 /// (it is zero: the compound's account issues every grant). A driver may spend only what they have;
@@ -67,6 +85,15 @@ public sealed class CreditLedger
     /// <summary>How many full chunks of the journal were moved to the archive (oldest first).</summary>
     [Id(4)]
     public int ArchivedChunks { get; set; }
+
+    /// <summary>
+    /// Per private space (by the space id every reservation id carries), what bookings paid its owner's household and
+    /// what was refunded; kept as the charges are posted, so it survives the journal's archiving and the charges' pruning.
+    /// </summary>
+    [Id(5)]
+    public Dictionary<string, SpaceEarnings> EarnedBySpace { get; set; } = new(StringComparer.Ordinal);
+
+    public SpaceEarnings EarningsOf(string spaceId) => EarnedBySpace.GetValueOrDefault(spaceId) ?? SpaceEarnings.None;
 
     public long BalanceOf(string account) => Balances.GetValueOrDefault(account);
 
@@ -120,6 +147,12 @@ public sealed class CreditLedger
 
         var charge = new BookingCharge(payer, payee, amount, 0, window.End);
         Charges[reservationId] = charge;
+        if (EarningSpace(reservationId, payee) is { } spaceId && amount > 0)
+        {
+            var earned = EarningsOf(spaceId);
+            EarnedBySpace[spaceId] = earned with { Bookings = earned.Bookings + 1, Earned = earned.Earned + amount };
+        }
+
         return charge;
     }
 
@@ -133,6 +166,12 @@ public sealed class CreditLedger
 
         var amount = charge.Amount - charge.Refunded;
         Charges[reservationId] = charge with { Refunded = charge.Amount };
+        if (EarningSpace(reservationId, charge.Payee) is { } spaceId)
+        {
+            var earned = EarningsOf(spaceId);
+            EarnedBySpace[spaceId] = earned with { Refunds = earned.Refunds + 1, Refunded = earned.Refunded + amount };
+        }
+
         return Post(LedgerKind.Refund, charge.Payee, charge.Payer, amount, reservationId, now);
     }
 
@@ -160,6 +199,10 @@ public sealed class CreditLedger
 
     /// <summary>Sum of every balance: zero, always.</summary>
     public long Total => Balances.Values.Sum();
+
+    /// <summary>The space a booking paid a household for; null when the compound was paid (a common or temporary space).</summary>
+    private static string? EarningSpace(string reservationId, string payee) =>
+        payee != Accounts.Compound && Reservation.TryParseSpaceId(reservationId, out var spaceId) ? spaceId : null;
 
     private LedgerTransaction Post(LedgerKind kind, string debit, string credit, long amount, string? reference, DateTimeOffset now)
     {

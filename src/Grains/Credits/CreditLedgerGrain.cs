@@ -90,6 +90,10 @@ public sealed partial class CreditLedgerGrain(
         return new LedgerSummary(compound, households, Ledger.Total, Ledger.Balances.Count, Ledger.NextId - 1, await Newest(_ => true, limit));
     }
 
+    public Task<IReadOnlyDictionary<string, SpaceEarnings>> GetSpaceEarnings(IReadOnlyList<string> spaceIds) =>
+        Task.FromResult<IReadOnlyDictionary<string, SpaceEarnings>>(
+            spaceIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, Ledger.EarningsOf, StringComparer.Ordinal));
+
     private async Task<IReadOnlyList<LedgerTransaction>> Newest(Func<LedgerTransaction, bool> match, int limit)
     {
         var found = new List<LedgerTransaction>(Math.Min(limit, 256));

@@ -39,6 +39,10 @@ public interface ICreditLedgerGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<LedgerSummary> GetSummary(int limit);
+
+    /// <summary>What each of these private spaces earned its owner (bookings, credits, refunds); none for a space never booked.</summary>
+    [ReadOnly]
+    Task<IReadOnlyDictionary<string, SpaceEarnings>> GetSpaceEarnings(IReadOnlyList<string> spaceIds);
 }
 
 /// <summary>A full chunk of a compound's ledger journal (key: compound/ledger-n), written once and kept.</summary>

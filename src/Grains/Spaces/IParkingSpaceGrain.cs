@@ -6,14 +6,19 @@ namespace Parking.Grains;
 [GenerateSerializer, Immutable]
 public sealed record SharingPublisher([property: Id(0)] string UserId, [property: Id(1)] string? HouseholdId);
 
-/// <summary>A private space's sharing as its owner and drivers see it: the plan, the owner's record, the next shared windows.</summary>
+/// <summary>
+/// A private space's sharing as its owner and drivers see it: the plan, the owner's record, the next shared windows.
+/// Booked: the bookings on the space not yet over (reserved or checked in); on a private space these are other
+/// households' (an owner cannot pay themself for their own space).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SpaceSharing(
     [property: Id(0)] SpaceDefinition Space,
     [property: Id(1)] SharingPlan? Plan,
     [property: Id(2)] SharingRecord Record,
     [property: Id(3)] IReadOnlyList<TimeWindow> Upcoming,
-    [property: Id(4)] int BrokenNow = 0);
+    [property: Id(4)] int BrokenNow = 0,
+    [property: Id(5)] int Booked = 0);
 
 /// <summary>One parking space (key: compound/space): the single writer of its calendar.</summary>
 public interface IParkingSpaceGrain : IGrainWithStringKey

@@ -341,7 +341,8 @@ public sealed partial class ParkingSpaceGrain(
         Calendar.Definition!,
         Calendar.Sharing,
         Calendar.SharingRecord,
-        Calendar.Sharing?.Expand(new TimeWindow(now, now.AddDays(7))) ?? []);
+        Calendar.Sharing?.Expand(new TimeWindow(now, now.AddDays(7))) ?? [],
+        Booked: Calendar.Reservations.Count(r => r.IsActive && r.Window.End > now));
 
     private async Task<Outcome<Reservation>> Change(Func<DateTimeOffset, Outcome<Reservation>> command)
     {

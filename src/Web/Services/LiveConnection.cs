@@ -50,6 +50,8 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
 
     public event Func<Task>? Reconnected;
 
+    public event Func<ShelterSessionDto, Task>? ShelterSessionChanged;
+
     /// <summary>Connects if not yet connected; safe to call from every page.</summary>
     public async Task EnsureStartedAsync()
     {
@@ -70,6 +72,7 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
             connection.On<DriverNoticeDto>(nameof(IParkingClient.DriverNotice), n => DriverNotice?.Invoke(n) ?? Task.CompletedTask);
             connection.On<ChargingNoticeDto>(nameof(IParkingClient.ChargingNotice), n => ChargingNotice?.Invoke(n) ?? Task.CompletedTask);
             connection.On<ChargingPlanDto>(nameof(IParkingClient.ChargingAreaChanged), a => ChargingAreaChanged?.Invoke(a) ?? Task.CompletedTask);
+            connection.On<ShelterSessionDto>(nameof(IParkingClient.ShelterSessionChanged), x => ShelterSessionChanged?.Invoke(x) ?? Task.CompletedTask);
             connection.On<ShelterDto>(nameof(IParkingClient.ShelterChanged), x => ShelterChanged?.Invoke(x) ?? Task.CompletedTask);
             connection.On<ShelterAlarmDto>(nameof(IParkingClient.ShelterAlarm), a => ShelterAlarm?.Invoke(a) ?? Task.CompletedTask);
             connection.On<OverstayDto>(nameof(IParkingClient.Overstay), o => Overstay?.Invoke(o) ?? Task.CompletedTask);

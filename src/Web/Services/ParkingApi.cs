@@ -67,6 +67,24 @@ public sealed partial class ParkingApi(HttpClient http, Session session)
     public Task<ChargingRequestDto> CancelChargingAsync(string areaId, string requestId) =>
         SendAsync<ChargingRequestDto>(HttpMethod.Delete, $"api/compounds/{Compound}/charging/areas/{Uri.EscapeDataString(areaId)}/requests/{Uri.EscapeDataString(requestId)}");
 
+    public Task<CreditAccountDto> MyCreditsAsync() => SendAsync<CreditAccountDto>(HttpMethod.Get, $"api/compounds/{Compound}/credits/mine?limit=1");
+
+    public Task<MySpaceDto[]> MySpacesAsync() => SendAsync<MySpaceDto[]>(HttpMethod.Get, $"api/compounds/{Compound}/spaces/mine");
+
+    public Task<CompoundInfoDto> CompoundInfoAsync() => SendAsync<CompoundInfoDto>(HttpMethod.Get, $"api/compounds/{Compound}/info");
+
+    public Task<ShelterSummaryDto[]> SheltersAsync() => SendAsync<ShelterSummaryDto[]>(HttpMethod.Get, $"api/compounds/{Compound}/shelters?all=true");
+
+    public Task<ShelterPortsDto> ShelterPortsAsync(string shelterId) =>
+        SendAsync<ShelterPortsDto>(HttpMethod.Get, $"api/compounds/{Compound}/shelters/{Uri.EscapeDataString(shelterId)}/ports");
+
+    public Task<ShelterSessionDto[]> MyShelterSessionsAsync() => SendAsync<ShelterSessionDto[]>(HttpMethod.Get, $"api/compounds/{Compound}/shelters/sessions/mine");
+
+    public Task<ShelterSessionDto> StartShelterSessionAsync(string shelterId, string portId, string? bike) =>
+        SendAsync<ShelterSessionDto>(HttpMethod.Post, $"api/compounds/{Compound}/shelters/{Uri.EscapeDataString(shelterId)}/sessions", new StartShelterSessionRequest(portId, bike));
+
+    public Task<ShelterSessionDto> StopShelterSessionAsync(string shelterId, string sessionId) =>
+        SendAsync<ShelterSessionDto>(HttpMethod.Post, $"api/compounds/{Compound}/shelters/{Uri.EscapeDataString(shelterId)}/sessions/{Uri.EscapeDataString(sessionId)}/stop");
     public Task<ShelterDto[]> SheltersLiveAsync() => SendAsync<ShelterDto[]>(HttpMethod.Get, $"api/compounds/{Compound}/shelters/live");
 
     public Task<ShelterAlarmDto> ClearShelterAlarmAsync(string shelterId) =>

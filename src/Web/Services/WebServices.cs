@@ -15,6 +15,7 @@ public static class WebServices
         services.AddScoped<Session>();
         services.AddScoped<CultureChoice>();
         services.AddScoped<ParkingApi>();
+        services.AddScoped<LocalDisplay>();
         services.AddScoped<ScenarioApi>();
         services.AddScoped<LiveConnection>(sp => new LiveConnection(new Uri(baseAddress, ParkingHub.Path.TrimStart('/')), sp.GetRequiredService<Session>()));
         return builder;
