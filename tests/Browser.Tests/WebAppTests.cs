@@ -128,14 +128,15 @@ public sealed partial class WebAppTests(WebAppFixture app, ITestOutputHelper out
     }
 
     [Fact]
-    public async Task The_committee_page_says_scenarios_come_later()
+    public async Task The_committee_page_opens_on_the_scenarios_in_english()
     {
         await using var session = await PageSession.OpenAsync(app);
         await session.Page.GotoAsync("/");
         await session.Page.Locator("button.lang-btn[lang='en']").ClickAsync();
         await Expect(session.Page.Locator("h1")).ToHaveTextAsync("Sign in");
         await session.SignInAsync("committee", "committee01");
-        await Expect(session.Page.Locator(".placeholder")).ToContainTextAsync("later release");
+        await Expect(session.Page.Locator("h1")).ToHaveTextAsync("Owners' committee");
+        await Expect(session.Page.Locator("#fork")).ToBeVisibleAsync();
         await session.ScreenshotAsync("committee");
         session.AssertNoErrors();
     }

@@ -189,8 +189,12 @@ public sealed class ChargingAreaBook
             Version++;
         }
 
+        // A turn that ended frees its charger and its share of the feed: a driver still waiting may fit now.
+        replan |= notices.Any(n => n.Kind == ChargingNoticeKind.TurnEnded) && AnyWaiting;
         return new AreaChange(notices, replan);
     }
+
+    private bool AnyWaiting => Requests.Exists(r => r.Status == ChargingRequestStatus.Waiting);
 
     /// <summary>The next instant at which <see cref="Advance"/> has something to do; null when nothing waits.</summary>
     public DateTimeOffset? NextDue(ChargingPolicy policy)
@@ -293,7 +297,7 @@ public sealed class ChargingAreaBook
             {
                 unplugged = unplugged.Next(ChargingRequestStatus.Completed) with { EndedAt = now };
                 notices.Add(new ChargingNotice(ChargingNoticeKind.Completed, unplugged));
-                replan |= now < on.Turn!.Window.End;
+                replan |= now < on.Turn!.Window.End || AnyWaiting;
             }
 
             Replace(unplugged);

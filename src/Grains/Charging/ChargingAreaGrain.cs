@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Parking.Domain.Charging;
+using Parking.Domain.Sharing;
 using Parking.Grains.Notifications;
 using TurnPlanner = Parking.Planning.Charging.TurnPlanner;
 
@@ -19,12 +20,16 @@ namespace Parking.Grains.Charging;
 public sealed partial class ChargingAreaGrain(
     [PersistentState("charging-area", GrainKeys.StorageName)] IPersistentState<ChargingAreaBook> state,
     IOptions<ChargingPolicy> policyOptions,
+    IOptions<SharingPolicy> sharingOptions,
     ParkingClock time,
     ILogger<ChargingAreaGrain> logger) : Grain, IChargingAreaGrain, IRemindable
 {
     private const string WakeReminder = "charging-wake";
 
     private readonly ChargingPolicy _policy = policyOptions.Value;
+
+    /// <summary>The compound's local time: quiet hours are read in it.</summary>
+    private readonly TimeSpan _utcOffset = sharingOptions.Value.UtcOffset;
     private DeadlineWake? _wake;
 
     private ChargingAreaBook Book => state.State;
@@ -220,7 +225,7 @@ public sealed partial class ChargingAreaGrain(
         var input = Book.PlanningInput(Now, _policy);
 
         // CP-SAT works on its own threads; keep this grain's scheduler free of the solve.
-        var (turns, summary) = await Task.Run(() => TurnPlanner.Plan(input, _policy));
+        var (turns, summary) = await Task.Run(() => TurnPlanner.Plan(input, _policy, _utcOffset));
         LogPlanned(this.GetPrimaryKeyString(), summary.Algorithm, summary.Status, summary.SolveTime.TotalMilliseconds, turns.Count, input.Open.Count);
         return Book.ApplyPlan(turns, summary, Now);
     }

@@ -17,14 +17,6 @@ public static class TurnPlanner
 {
     public const string Fallback = "fcfs";
 
-    /// <summary>The compound's local time when the caller does not say: China Standard Time, as <c>SharingPolicy.UtcOffset</c>.</summary>
-    public static readonly TimeSpan DefaultUtcOffset = TimeSpan.FromHours(8);
-
-    public static (IReadOnlyDictionary<string, PlannedTurn> Turns, PlanSummary Summary) Plan(
-        AreaPlanningInput input,
-        ChargingPolicy policy,
-        CancellationToken cancellationToken = default) => Plan(input, policy, DefaultUtcOffset, cancellationToken);
-
     /// <summary>Plans with the policy's quiet hours read at <paramref name="utcOffset"/>, the compound's local time.</summary>
     public static (IReadOnlyDictionary<string, PlannedTurn> Turns, PlanSummary Summary) Plan(
         AreaPlanningInput input,
@@ -64,8 +56,6 @@ public static class TurnPlanner
 
         return (turns, new PlanSummary(plan.Algorithm, plan.Status.ToString(), input.Now, stopwatch.Elapsed, turns.Count, input.Open.Count - turns.Count));
     }
-
-    public static ChargingInstance InstanceOf(AreaPlanningInput input) => InstanceOf(input, null, DefaultUtcOffset);
 
     /// <summary>The instance for <paramref name="input"/>, with the quiet hours of <paramref name="policy"/> (if any) as quiet periods.</summary>
     public static ChargingInstance InstanceOf(AreaPlanningInput input, ChargingPolicy? policy, TimeSpan utcOffset)

@@ -66,6 +66,7 @@ public class ChargingAreaBookTests
 
         var ended = book.Advance(Now.AddHours(3), Policy);
         Assert.Equal(ChargingNoticeKind.TurnEnded, Assert.Single(ended.Notices).Kind);
+        Assert.False(ended.Replan);
         Assert.Equal(ChargingRequestStatus.Completed, Get(book, request.Id).Status);
         Assert.Null(book.NextDue(Policy));
 
@@ -73,6 +74,23 @@ public class ChargingAreaBookTests
         Assert.Empty(unplugged.Notices);
         Assert.Equal(8, Get(book, request.Id).DeliveredKwh, 3);
         Assert.NotNull(Get(book, request.Id).UnpluggedAt);
+    }
+
+    [Fact]
+    public void A_turn_that_ends_while_a_driver_waits_asks_for_a_re_plan()
+    {
+        var book = NewBook(capacityKw: 7, chargers: 1);
+        var first = Submit(book, "r1", 0, 6);
+        var second = Submit(book, "r2", 0, 6);
+        book.ApplyPlan(new Dictionary<string, ChargingTurn> { [first.Id] = Turn("C-1", 0, 2) }, Summary, Now);
+        Assert.Equal(ChargingRequestStatus.Waiting, Get(book, second.Id).Status);
+
+        book.Advance(Now, Policy);
+        book.ChargerReported(Report(book, "C-1", ChargerStatus.Charging, 0), Now.AddMinutes(5), Policy);
+        var ended = book.Advance(Now.AddHours(2), Policy);
+
+        Assert.Contains(ended.Notices, n => n.Kind == ChargingNoticeKind.TurnEnded);
+        Assert.True(ended.Replan);
     }
 
     [Fact]
