@@ -46,6 +46,7 @@ public static class ParkingApiExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Resident, p => p.RequireRole(Roles.Resident))
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff))
+            .AddPolicy(Policies.Committee, p => p.RequireRole(Roles.Committee))
             .AddPolicy(Policies.Planner, p => p.RequireRole(Roles.Committee, Roles.Staff));
 
         services.AddHealthChecks()
@@ -87,6 +88,7 @@ public static class ParkingApiExtensions
         compound.MapSpaceAdminEndpoints();
         compound.MapScenarioEndpoints();
         compound.MapRebalancingEndpoints();
+        compound.MapVotingEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)

@@ -4,6 +4,7 @@ public static class Policies
 {
     public const string Resident = nameof(Resident);
     public const string Staff = nameof(Staff);
+    public const string Committee = nameof(Committee);
 
     /// <summary>Those who plan the compound's layout: the owners' committee and property staff.</summary>
     public const string Planner = nameof(Planner);

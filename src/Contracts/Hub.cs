@@ -22,6 +22,12 @@ public static class ParkingHub
 
     /// <summary>Server method: stop watching a charging area.</summary>
     public const string UnwatchChargingArea = nameof(UnwatchChargingArea);
+
+    /// <summary>Server method (anyone of the compound): start watching a proposal's vote; returns its current <see cref="ProposalDto"/>.</summary>
+    public const string WatchProposal = nameof(WatchProposal);
+
+    /// <summary>Server method: stop watching a proposal.</summary>
+    public const string UnwatchProposal = nameof(UnwatchProposal);
 }
 
 /// <summary>
@@ -66,4 +72,7 @@ public interface IParkingClient
 
     /// <summary>Committee and staff: a simulation run of the compound moved on, finished, failed or was cancelled.</summary>
     Task SimulationProgress(SimulationRunDto run);
+
+    /// <summary>A watched proposal's vote changed: its turnout, and its tallies for the committee (for everyone once closed).</summary>
+    Task ProposalChanged(ProposalDto proposal);
 }

@@ -14,6 +14,7 @@ builder.AddParkingOrleans();
 builder.AddParkingApi();
 builder.AddParkingTelemetry();
 builder.AddDemoCompound();
+builder.AddDemoProposal();
 builder.AddShelters();
 builder.AddSimulatedChargers();
 builder.AddParkingWeb();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Parking.Domain.Sharing;
 using Parking.Api.Endpoints;
 using Parking.Grains.Notifications;
+using Parking.Grains.Voting;
 
 namespace Parking.Api.Hubs;
 
@@ -53,6 +54,13 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         SimulationProgressPush simulation => hub.Clients
             .Groups([ParkingHubServer.StaffGroup(simulation.Run.CompoundId), ParkingHubServer.CommitteeGroup(simulation.Run.CompoundId)])
             .SimulationProgress(simulation.Run.ToDto()),
+        ProposalChangedPush proposal => Task.WhenAll(
+            hub.Clients
+                .Group(ParkingHubServer.ProposalCommitteeGroup(proposal.View.Proposal.CompoundId, proposal.View.Proposal.ProposalId))
+                .ProposalChanged(proposal.View.ToDto(showTally: true)),
+            hub.Clients
+                .Group(ParkingHubServer.ProposalGroup(proposal.View.Proposal.CompoundId, proposal.View.Proposal.ProposalId))
+                .ProposalChanged(proposal.View.ToDto(showTally: false))),
         _ => Task.CompletedTask,
     };
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Parking.Api.Auth;
 using Parking.Api.Endpoints;
+using Parking.Grains.Voting;
 
 namespace Parking.Api.Hubs;
 
@@ -25,6 +26,12 @@ public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
     public static string CommitteeGroup(string compoundId) => $"committee:{compoundId}";
 
     public static string ChargingAreaGroup(string compoundId, string areaId) => $"charging:{compoundId}/{areaId}";
+
+    /// <summary>Those watching a proposal who see its turnout only (tallies once it has closed).</summary>
+    public static string ProposalGroup(string compoundId, string proposalId) => $"proposal:{compoundId}/{proposalId}";
+
+    /// <summary>The committee members watching a proposal: they see its tallies while it is open.</summary>
+    public static string ProposalCommitteeGroup(string compoundId, string proposalId) => $"proposal-committee:{compoundId}/{proposalId}";
 
     public override async Task OnConnectedAsync()
     {
@@ -127,6 +134,37 @@ public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
 
     public Task UnwatchChargingArea(string compoundId, string areaId) =>
         Groups.RemoveFromGroupAsync(Context.ConnectionId, ChargingAreaGroup(compoundId, areaId));
+
+    /// <summary>
+    /// Anyone of the compound: starts pushing the proposal's vote to this connection and returns it as it is now
+    /// (joined first, as <see cref="WatchLot"/>). The committee gets the tallies; others the turnout until the close.
+    /// </summary>
+    public async Task<ProposalDto> WatchProposal(string compoundId, string proposalId)
+    {
+        var user = RequireUser();
+        if (!string.Equals(user.CompoundId, compoundId, StringComparison.Ordinal))
+        {
+            throw new HubException($"Forbidden: you may watch proposals of compound '{user.CompoundId}' only.");
+        }
+
+        var committee = VotingEndpoints.IsCommittee(user);
+        var group = committee ? ProposalCommitteeGroup(compoundId, proposalId) : ProposalGroup(compoundId, proposalId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        var view = await grains.Proposal(compoundId, proposalId).Get();
+        if (view is null)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+            throw new HubException($"Not found: no proposal '{proposalId}' in compound '{compoundId}'.");
+        }
+
+        return view.ToDto(committee);
+    }
+
+    public async Task UnwatchProposal(string compoundId, string proposalId)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ProposalGroup(compoundId, proposalId));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ProposalCommitteeGroup(compoundId, proposalId));
+    }
 
     private CurrentUser RequireUser() =>
         Context.User is { } principal && CurrentUser.From(principal) is { } user

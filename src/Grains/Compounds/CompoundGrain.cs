@@ -60,6 +60,9 @@ public sealed class CompoundGrain(
 
     public Task<CompoundUser?> GetUser(string userId) => Task.FromResult(_users.GetValueOrDefault(userId));
 
+    public Task<IReadOnlyList<Household>> GetHouseholds() =>
+        Task.FromResult(state.State.Layout?.Households ?? []);
+
     public Task<IReadOnlyList<CompoundUser>> GetUsers(UserRole? role, int limit) =>
         Task.FromResult<IReadOnlyList<CompoundUser>>(
             [.. (state.State.Layout?.Users ?? []).Where(u => role is null || u.Role == role).Take(limit)]);

@@ -41,6 +41,10 @@ public interface ICompoundGrain : IGrainWithStringKey
     [ReadOnly]
     Task<CompoundUser?> GetUser(string userId);
 
+    /// <summary>Every household with its exclusive area: the owners who vote on proposals.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<Household>> GetHouseholds();
+
     [ReadOnly]
     Task<IReadOnlyList<CompoundUser>> GetUsers(UserRole? role, int limit);
 

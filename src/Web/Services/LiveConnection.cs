@@ -46,6 +46,7 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
     public event Func<OverstayDto, Task>? Overstay;
 
     public event Func<SimulationRunDto, Task>? SimulationProgress;
+    public event Func<ProposalDto, Task>? ProposalChanged;
 
     public event Func<Task>? Reconnected;
 
@@ -76,6 +77,7 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
             connection.On<ShelterAlarmDto>(nameof(IParkingClient.ShelterAlarm), a => ShelterAlarm?.Invoke(a) ?? Task.CompletedTask);
             connection.On<OverstayDto>(nameof(IParkingClient.Overstay), o => Overstay?.Invoke(o) ?? Task.CompletedTask);
             connection.On<SimulationRunDto>(nameof(IParkingClient.SimulationProgress), r => SimulationProgress?.Invoke(r) ?? Task.CompletedTask);
+            connection.On<ProposalDto>(nameof(IParkingClient.ProposalChanged), p => ProposalChanged?.Invoke(p) ?? Task.CompletedTask);
             connection.Reconnecting += _ => SetState(LinkState.Reconnecting);
             connection.Reconnected += async _ =>
             {
@@ -129,6 +131,20 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
         if (_connection is { State: HubConnectionState.Connected } connection && session.User is { } user)
         {
             await connection.InvokeAsync(ParkingHub.UnwatchShelter, user.CompoundId, shelterId);
+        }
+    }
+
+    public async Task<ProposalDto> WatchProposalAsync(string proposalId)
+    {
+        await EnsureStartedAsync();
+        return await Connection.InvokeAsync<ProposalDto>(ParkingHub.WatchProposal, session.User!.CompoundId, proposalId);
+    }
+
+    public async Task UnwatchProposalAsync(string proposalId)
+    {
+        if (_connection is { State: HubConnectionState.Connected } connection && session.User is { } user)
+        {
+            await connection.InvokeAsync(ParkingHub.UnwatchProposal, user.CompoundId, proposalId);
         }
     }
 

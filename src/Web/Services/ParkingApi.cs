@@ -14,7 +14,7 @@ public sealed class ApiProblemException(int status, string code, string message)
 }
 
 /// <summary>The platform's HTTP API as the app uses it; every call carries the session's bearer token.</summary>
-public sealed class ParkingApi(HttpClient http, Session session)
+public sealed partial class ParkingApi(HttpClient http, Session session)
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
