@@ -22,6 +22,7 @@ public sealed class WebAppFixture : IAsyncLifetime
     private readonly Lock _logGate = new();
     private Process? _silo;
     private IPlaywright? _playwright;
+    private Dictionary<string, string>? _environment;
 
     public Uri BaseAddress { get; private set; } = new("http://invalid.localhost/");
 
@@ -77,6 +78,22 @@ public sealed class WebAppFixture : IAsyncLifetime
         _silo?.Dispose();
     }
 
+    /// <summary>
+    /// Stops the silo (killed, as a crash would), runs <paramref name="whileDown"/>, and starts it again on the
+    /// same ports with the same token key, so pages keep their session. The embedded default keeps state in
+    /// memory: the restarted silo holds only the demo seed.
+    /// </summary>
+    public async Task RestartSiloAsync(Func<Task> whileDown)
+    {
+        ArgumentNullException.ThrowIfNull(whileDown);
+        _silo!.Kill(entireProcessTree: true);
+        await _silo.WaitForExitAsync();
+        _silo.Dispose();
+        await whileDown();
+        _silo = StartSilo();
+        await WaitUntilReadyAsync();
+    }
+
     /// <summary>The silo's output so far, for failure messages.</summary>
     public string SiloLog()
     {
@@ -103,8 +120,12 @@ public sealed class WebAppFixture : IAsyncLifetime
             throw new InvalidOperationException($"Silo build output not found at {SiloAssembly}; build tests/Browser.Tests (it builds src/Silo).");
         }
 
-        var port = FreePorts.Next();
-        BaseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
+        if (_environment is null)
+        {
+            var port = FreePorts.Next();
+            BaseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
+        }
+
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -113,8 +134,10 @@ public sealed class WebAppFixture : IAsyncLifetime
             WorkingDirectory = Path.GetDirectoryName(SiloAssembly)!,
         };
         start.ArgumentList.Add(SiloAssembly);
-        var environment = new Dictionary<string, string>
+        var environment = _environment ??= new Dictionary<string, string>
         {
+            // A key of the fixture's own, kept across a restart, so a page's token stays good.
+            ["Parking__Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             // As `dotnet run --project src/Silo`, which has no launch profile.
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
