@@ -60,9 +60,14 @@ public class SpaceAdminGrainTests(ClusterFixture fixture)
         var window = HoursFromNow(2, 3);
         var definition = (await space.GetAdmin()).Value!.Definition;
 
-        var changed = await space.Redefine(SpaceEdits.Retype(definition, SpaceKind.EV));
+        var changed = await space.Redefine(SpaceEdits.Retype(definition, SpaceKind.EV), definition);
 
         Assert.Equal(SpaceKind.EV, changed.Value?.Definition.Kind);
+
+        // A second edit made from the definition as it was before the first is refused, and the first stays.
+        var stale = await space.Redefine(SpaceEdits.Retype(definition, SpaceKind.Accessible), definition);
+        Assert.Equal("space-changed", stale.Error?.Code);
+        Assert.Equal(SpaceKind.EV, (await space.GetAdmin()).Value!.Definition.Kind);
         Assert.Equal(["A1-001"], (await Search(compound, window, SpaceKind.EV)).Select(s => s.SpaceId));
         Assert.DoesNotContain(await Search(compound, window, SpaceKind.Standard), s => s.SpaceId == "A1-001");
         Assert.Equal(SpaceKind.EV, (await _grains.Compound(compound).GetSpace("A1-001"))?.Kind);
@@ -128,14 +133,14 @@ public class SpaceAdminGrainTests(ClusterFixture fixture)
         var window = HoursFromNow(3, 4);
         var definition = (await space.GetAdmin()).Value!.Definition;
 
-        var owned = await space.Redefine(definition with { Ownership = SpaceOwnership.Private, OwnerHouseholdId = "H2" });
+        var owned = await space.Redefine(definition with { Ownership = SpaceOwnership.Private, OwnerHouseholdId = "H2" }, definition);
 
         Assert.Equal("H2", owned.Value?.Definition.OwnerHouseholdId);
         Assert.Equal(SpaceOwnership.Private, (await _grains.Compound(compound).GetSpace("A1-003"))?.Ownership);
         Assert.DoesNotContain(await Search(compound, window, null), s => s.SpaceId == "A1-003");
         Assert.Equal("outside-sharing-window", (await _grains.Resident(compound, "u1").Reserve("A1-003", window, null, null)).Error?.Code);
 
-        await space.Redefine(owned.Value!.Definition with { Ownership = SpaceOwnership.Common, OwnerHouseholdId = null });
+        await space.Redefine(owned.Value!.Definition with { Ownership = SpaceOwnership.Common, OwnerHouseholdId = null }, owned.Value!.Definition);
         Assert.Contains(await Search(compound, window, null), s => s.SpaceId == "A1-003");
     }
 }

@@ -75,7 +75,7 @@ public static class SpaceAdminEndpoints
             return Problems.From(current.Error!);
         }
 
-        var outcome = await grains.Space(compoundId, spaceId).Redefine(SpaceEdits.Retype(admin.Definition, kind.Value));
+        var outcome = await grains.Space(compoundId, spaceId).Redefine(SpaceEdits.Retype(admin.Definition, kind.Value), admin.Definition);
         return outcome.Value is { } changed ? TypedResults.Ok(changed.ToDto()) : Problems.From(outcome.Error!);
     }
 
@@ -129,7 +129,7 @@ public static class SpaceAdminEndpoints
             return Problems.From(reassigned.Error!);
         }
 
-        var outcome = await grains.Space(compoundId, spaceId).Redefine(definition);
+        var outcome = await grains.Space(compoundId, spaceId).Redefine(definition, admin.Definition);
         return outcome.Value is { } changed ? TypedResults.Ok(changed.ToDto()) : Problems.From(outcome.Error!);
     }
 

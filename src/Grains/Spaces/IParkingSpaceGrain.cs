@@ -41,8 +41,13 @@ public interface IParkingSpaceGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<Outcome<SpaceAdmin>> GetAdmin();
 
-    /// <summary>Staff change the space's kind or owner (already checked against the compound); stored in the space and the compound's layout.</summary>
-    Task<Outcome<SpaceAdmin>> Redefine(SpaceDefinition definition);
+    /// <summary>
+    /// Staff change the space's kind or owner (already checked against the compound); stored in the space and the
+    /// compound's layout. <paramref name="expected"/> is the definition the change was made from: if the space
+    /// changed since (another staff member's edit), the change is refused with <c>space-changed</c> rather than
+    /// silently undoing the other.
+    /// </summary>
+    Task<Outcome<SpaceAdmin>> Redefine(SpaceDefinition definition, SpaceDefinition expected);
 
     /// <summary>
     /// Staff block (out of service) or reopen the space. Blocking cancels every booking not checked in that

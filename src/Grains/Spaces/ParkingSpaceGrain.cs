@@ -160,8 +160,13 @@ public sealed partial class ParkingSpaceGrain(
     public Task<Outcome<SpaceAdmin>> GetAdmin() =>
         Task.FromResult<Outcome<SpaceAdmin>>(Calendar.IsConfigured ? Admin([]) : DomainError.NotFound("space-not-found", "No such parking space."));
 
-    public async Task<Outcome<SpaceAdmin>> Redefine(SpaceDefinition definition)
+    public async Task<Outcome<SpaceAdmin>> Redefine(SpaceDefinition definition, SpaceDefinition expected)
     {
+        if (Calendar.IsConfigured && Calendar.Definition != expected)
+        {
+            return DomainError.Conflict("space-changed", "The space was changed by someone else since it was read; read it again and retry.");
+        }
+
         var changed = Calendar.Redefine(definition);
         if (!changed.IsSuccess)
         {
