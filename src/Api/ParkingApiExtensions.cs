@@ -77,6 +77,7 @@ public static class ParkingApiExtensions
         compound.MapLotEndpoints();
         compound.MapReportEndpoints();
         compound.MapShelterEndpoints();
+        compound.MapShelterControllerEndpoints();
         compound.MapChargingEndpoints();
         compound.MapSharingEndpoints();
         compound.MapCreditEndpoints();

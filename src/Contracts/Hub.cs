@@ -49,6 +49,9 @@ public interface IParkingClient
     /// <summary>A shelter's alarm was raised or cleared: to the compound's staff, and to the drivers whose sessions it cut.</summary>
     Task ShelterAlarm(ShelterAlarmDto alarm);
 
+    /// <summary>Staff: a command to a shelter's controller did not switch its ports; kind port-did-not-cut is the louder, second alarm.</summary>
+    Task ShelterCommandFailed(ShelterCommandFailedDto failure);
+
     /// <summary>Something about one of your charging requests: a turn planned or moved, plug in now, move the car...</summary>
     Task ChargingNotice(ChargingNoticeDto notice);
 

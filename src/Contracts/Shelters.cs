@@ -49,7 +49,8 @@ public sealed record ShelterAlarmDto(
 
 /// <summary>
 /// A shelter's live picture (staff): every port, the power drawn against the limit, each running
-/// session's share of the limit, and the alarm in force (null when none).
+/// session's share of the limit, the alarm in force (null when none), and whether its controller fell
+/// silent (then no new session starts).
 /// </summary>
 public sealed record ShelterDto(
     string CompoundId,
@@ -64,7 +65,8 @@ public sealed record ShelterDto(
     ShelterAlarmDto? LastAlarm,
     long Version,
     DateTimeOffset AsOf,
-    IReadOnlyList<ShelterPortDto> Ports);
+    IReadOnlyList<ShelterPortDto> Ports,
+    bool ControllerOffline = false);
 
 /// <summary>Body of <c>POST .../shelters/{shelterId}/sessions</c>: a free port and, optionally, which e-bike.</summary>
 public sealed record StartShelterSessionRequest(string? PortId, string? Bike);

@@ -3,7 +3,9 @@ using Parking.Api.Endpoints;
 using Parking.Domain;
 using Parking.Domain.Layout;
 using Parking.Domain.Shelters;
+using Parking.Api.Devices;
 using Parking.Grains;
+using Parking.Grains.Devices;
 
 namespace Parking.Silo;
 
@@ -35,36 +37,38 @@ public static class SimulatedSheltersHosting
     {
         builder.Services.AddOptions<ShelterPolicy>().BindConfiguration(ShelterPolicy.SectionName);
         builder.Services.AddOptions<ShelterSimulationOptions>().BindConfiguration(ShelterSimulationOptions.SectionName);
+        builder.AddShelterControllers();
+        builder.AddEmbeddedMqttBroker();
         builder.Services.AddHostedService<SimulatedShelters>();
         return builder;
     }
 }
 
 /// <summary>
-/// Plays the demo compound's e-bikes through the shelter grains, the path the HTTP endpoints take: residents
-/// plug e-bikes into free ports until about <see cref="ShelterSimulationOptions.ShelterOccupancy"/> of the
-/// ports charge; each port meters its battery, drawing the shelter's share of power (at most the charger's
-/// rating) and tapering as the battery fills, then almost nothing once it is full, so the shelter's
-/// full-battery cut-off ends the session. A shelter with an alarm is left alone until staff clear it.
+/// Plays the demo compound's shelters over the real path: every shelter gets controller credentials (as staff
+/// would issue them) and a <see cref="SimulatedShelterController"/> that connects to the MQTT broker, reports
+/// telemetry and port states and carries out the commands the shelter sends. Residents (through the shelter
+/// grains, the path the app takes) plug e-bikes into free ports until about
+/// <see cref="ShelterSimulationOptions.ShelterOccupancy"/> of the ports charge. A shelter with an alarm is left
+/// alone until staff clear it.
 /// </summary>
 public sealed partial class SimulatedShelters(
     IGrainFactory grains,
     DemoCompoundInfo demo,
     IOptions<ShelterSimulationOptions> options,
+    IServiceProvider services,
     ParkingClock time,
     ILogger<SimulatedShelters> logger) : BackgroundService
 {
-    private const double FullBatteryWatts = 2;
-
     private readonly ShelterSimulationOptions _options = options.Value;
     private readonly Random _random = new(2004);
-    private readonly Dictionary<string, Battery> _batteries = new(StringComparer.Ordinal);
+    private readonly List<SimulatedShelterController> _controllers = [];
     private IReadOnlyList<CompoundUser> _residents = [];
     private DateTimeOffset _lastTick;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!demo.Seeded || !_options.Shelters)
+        if (!demo.Seeded || !_options.Shelters || services.GetService<MqttBrokerEndpoint>() is not { } broker)
         {
             return;
         }
@@ -83,61 +87,62 @@ public sealed partial class SimulatedShelters(
                 return;
             }
 
-            LogStarted(demo.CompoundId, shelters.Count, shelters.Sum(s => s.Ports));
+            var address = await broker.Address.WaitAsync(stoppingToken);
+            foreach (var shelter in shelters)
+            {
+                var secret = await grains.DeviceCredential(demo.CompoundId, DeviceKind.ShelterController, shelter.ShelterId).Issue();
+                var controller = new SimulatedShelterController(demo.CompoundId, shelter.ShelterId, [.. shelter.PortIds], _options.ShelterSpeedUp, new Random(_random.Next()));
+                _controllers.Add(controller);
+                await controller.ConnectAsync(address, secret.Secret, stoppingToken);
+            }
+
+            LogStarted(demo.CompoundId, shelters.Count, shelters.Sum(s => s.Ports), address.Port);
             _lastTick = time.GetUtcNow();
             using var timer = new PeriodicTimer(_options.ShelterTick);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            var first = true;
+            do
             {
                 var now = time.GetUtcNow();
-                var elapsed = now - _lastTick;
+                var elapsed = first ? TimeSpan.Zero : now - _lastTick;
                 _lastTick = now;
-                foreach (var shelter in shelters)
+                for (var i = 0; i < shelters.Count; i++)
                 {
                     try
                     {
-                        await Tick(shelter, elapsed);
+                        await Tick(shelters[i], _controllers[i], elapsed, plugIn: !first, stoppingToken);
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException)
                     {
-                        LogTickFailed(exception, shelter.ShelterId);
+                        LogTickFailed(exception, shelters[i].ShelterId);
                     }
                 }
+
+                first = false;
             }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            foreach (var controller in _controllers)
+            {
+                await controller.DisposeAsync();
+            }
+        }
     }
 
-    private async Task Tick(ShelterDefinition definition, TimeSpan elapsed)
+    private async Task Tick(ShelterDefinition definition, SimulatedShelterController controller, TimeSpan elapsed, bool plugIn, CancellationToken cancellationToken)
     {
+        await controller.TickAsync(elapsed, cancellationToken);
         var shelter = grains.Shelter(demo.CompoundId, definition.ShelterId);
-        if (await shelter.GetSnapshot() is not { } snapshot || snapshot.Alarm is not null)
+        if (!plugIn || await shelter.GetSnapshot() is not { } snapshot || snapshot.Alarm is not null)
         {
             return;
         }
 
-        var charging = 0;
-        foreach (var port in snapshot.Ports)
-        {
-            if (port.Session is not { } session || !_batteries.TryGetValue(session.SessionId, out var battery))
-            {
-                continue;
-            }
-
-            charging++;
-            var power = battery.PowerW(snapshot.AllowanceWPerPort);
-            battery.DeliveredWh += power * elapsed.TotalHours * _options.ShelterSpeedUp;
-            await shelter.ReportPort(port.PortId, new PortReport(Math.Round(power, 1), Math.Round(battery.DeliveredWh, 1)));
-        }
-
-        // Batteries of sessions that ended (full, maximum length, alarm, stopped) are forgotten.
-        var running = snapshot.Ports.Where(p => p.Session is not null).Select(p => p.Session!.SessionId).ToHashSet(StringComparer.Ordinal);
-        foreach (var gone in _batteries.Keys.Where(id => id.StartsWith(definition.ShelterId + "-", StringComparison.Ordinal) && !running.Contains(id)).ToList())
-        {
-            _batteries.Remove(gone);
-        }
-
+        var charging = snapshot.Ports.Count(p => p.Status == PortStatus.Charging);
         var target = (int)Math.Round(definition.Ports * _options.ShelterOccupancy);
         foreach (var port in snapshot.Ports.Where(p => p.Status == PortStatus.Free))
         {
@@ -147,40 +152,15 @@ public sealed partial class SimulatedShelters(
             }
 
             var resident = _residents[_random.Next(_residents.Count)];
-            var started = await shelter.StartSession(new StartSessionCommand(resident.UserId, port.PortId, "simulated e-bike"));
-            if (started.Value is { } session)
+            if ((await shelter.StartSession(new StartSessionCommand(resident.UserId, port.PortId, "simulated e-bike"))).IsSuccess)
             {
-                _batteries[session.SessionId] = Battery.Random(_random);
                 charging++;
             }
         }
     }
 
-    /// <summary>A 48 V e-bike battery behind its charger: constant power, then a taper over the last part of the charge.</summary>
-    private sealed class Battery(double needWh, double chargerW)
-    {
-        private const double TaperShare = 0.15;
-
-        public double DeliveredWh { get; set; }
-
-        public static Battery Random(Random random) => new(150 + (random.NextDouble() * 550), 150 + (random.NextDouble() * 100));
-
-        public double PowerW(double allowanceW)
-        {
-            var remaining = needWh - DeliveredWh;
-            if (remaining <= 0)
-            {
-                return FullBatteryWatts;
-            }
-
-            var bulk = Math.Min(chargerW, allowanceW);
-            var taper = needWh * TaperShare;
-            return remaining >= taper ? bulk : Math.Max(FullBatteryWatts * 3, bulk * remaining / taper);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Simulating e-bikes in {Shelters} shelter(s) ({Ports} ports) of {CompoundId}")]
-    private partial void LogStarted(string compoundId, int shelters, int ports);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulating e-bikes in {Shelters} shelter(s) ({Ports} ports) of {CompoundId}: one MQTT controller per shelter on port {MqttPort}")]
+    private partial void LogStarted(string compoundId, int shelters, int ports, int mqttPort);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Simulated shelter {ShelterId} could not report")]
     private partial void LogTickFailed(Exception exception, string shelterId);

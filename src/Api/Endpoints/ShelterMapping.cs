@@ -26,7 +26,7 @@ public static class ShelterMapping
         s.CompoundId, s.Definition.ShelterId, s.Definition.Name, s.Definition.NearBuildingId, s.Definition.PowerLimitKw,
         s.PowerW, s.AllowanceWPerPort, s.FreePorts,
         s.Alarm?.ToDto(s.CompoundId, s.Definition), s.LastAlarm?.ToDto(s.CompoundId, s.Definition),
-        s.Version, s.AsOf, [.. s.Ports.Select(p => p.ToDto(s.AsOf))]);
+        s.Version, s.AsOf, [.. s.Ports.Select(p => p.ToDto(s.AsOf))], s.ControllerOffline);
 
     /// <summary>The ports without their sessions: a driver sees which are free, not who charges.</summary>
     public static ShelterPortsDto ToPorts(this ShelterSnapshot s) => new(
@@ -36,4 +36,12 @@ public static class ShelterMapping
     public static ShelterSummaryDto ToSummary(this ShelterSnapshot s, string? buildingId) => new(
         s.Definition.ShelterId, s.Definition.Name, s.Definition.NearBuildingId, s.Definition.WalkMetersTo(buildingId),
         s.Definition.Ports, s.FreePorts, s.Definition.PowerLimitKw, s.Alarm is not null);
+
+    public static ShelterCommandFailedDto ToDto(this Parking.Grains.Shelters.ShelterCommandFailedPush p)
+    {
+        var f = p.Failure;
+        return new ShelterCommandFailedDto(
+            p.CompoundId, p.ShelterId, p.Name, f.PortDidNotCut ? "port-did-not-cut" : "port-did-not-start",
+            f.Command.CommandId, Parking.Api.Devices.ShelterMessages.Wire(f.Command.Action), f.Ports, f.Reason, f.Detail, f.At);
+    }
 }

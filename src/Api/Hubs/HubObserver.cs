@@ -30,6 +30,9 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         ShelterAlarmPush alarm => hub.Clients
             .Groups([ParkingHubServer.StaffGroup(alarm.CompoundId), .. alarm.Drivers.Select(d => ParkingHubServer.UserGroup(alarm.CompoundId, d))])
             .ShelterAlarm(alarm.Alarm.ToDto(alarm.CompoundId, alarm.ShelterId, alarm.Name)),
+        Parking.Grains.Shelters.ShelterCommandFailedPush failed => hub.Clients
+            .Group(ParkingHubServer.StaffGroup(failed.CompoundId))
+            .ShelterCommandFailed(failed.ToDto()),
         ChargingNoticePush charging => hub.Clients
             .Group(ParkingHubServer.UserGroup(charging.Notice.Request.CompoundId, charging.Notice.Request.ResidentId))
             .ChargingNotice(charging.Notice.ToDto(_utcOffset)),

@@ -31,4 +31,10 @@ public sealed class ShelterPolicy
 
     /// <summary>How long an ended session stays in its shelter ("why did my charge end?").</summary>
     public TimeSpan SessionHistory { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>A port a command switches must be confirmed within this, or the command fails (for a cut: "port did not cut").</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A controller not heard from for this long is offline, and its shelter refuses new sessions.</summary>
+    public TimeSpan ControllerSilence { get; set; } = TimeSpan.FromSeconds(60);
 }

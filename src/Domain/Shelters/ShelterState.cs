@@ -39,6 +39,10 @@ public sealed class ShelterState
     [Id(6)]
     public long SessionsStarted { get; set; }
 
+    /// <summary>The shelter's controller fell silent: no new session starts until it reports again.</summary>
+    [Id(7)]
+    public bool ControllerOffline { get; set; }
+
     public bool IsConfigured => Definition is not null;
 
     public ShelterAlarm? ActiveAlarm => Alarms.Count > 0 && Alarms[^1].IsActive ? Alarms[^1] : null;
@@ -81,6 +85,11 @@ public sealed class ShelterState
         if (index < 0)
         {
             return UnknownPort(command.PortId);
+        }
+
+        if (ControllerOffline)
+        {
+            return DomainError.Conflict("shelter-offline", "The shelter's controller is not reporting, so no port can be switched on; try another shelter.");
         }
 
         var port = Ports[index];
@@ -284,6 +293,19 @@ public sealed class ShelterState
         return cleared;
     }
 
+    /// <summary>The controller went silent or came back; returns false when nothing changed.</summary>
+    public bool SetControllerOffline(bool offline)
+    {
+        if (ControllerOffline == offline || Definition is null)
+        {
+            return false;
+        }
+
+        ControllerOffline = offline;
+        Version++;
+        return true;
+    }
+
     /// <summary>Ends sessions past their maximum length or with a full battery; returns them.</summary>
     public IReadOnlyList<ShelterSession> Sweep(ShelterPolicy policy, DateTimeOffset now)
     {
@@ -356,7 +378,8 @@ public sealed class ShelterState
             ActiveAlarm,
             Alarms.Count > 0 ? Alarms[^1] : null,
             Version,
-            now);
+            now,
+            ControllerOffline);
     }
 
     /// <summary>Records compare their dictionaries by reference; a definition read afresh from the layout is a copy.</summary>

@@ -170,7 +170,9 @@ public sealed record ShelterSnapshot(
     [property: Id(5)] ShelterAlarm? Alarm,
     [property: Id(6)] ShelterAlarm? LastAlarm,
     [property: Id(7)] long Version,
-    [property: Id(8)] DateTimeOffset AsOf)
+    [property: Id(8)] DateTimeOffset AsOf,
+    [property: Id(9)] bool ControllerOffline = false)
 {
-    public int FreePorts => Ports.Count(p => p.Status == PortStatus.Free);
+    /// <summary>Ports a new session could start on: none while the controller is offline.</summary>
+    public int FreePorts => ControllerOffline ? 0 : Ports.Count(p => p.Status == PortStatus.Free);
 }

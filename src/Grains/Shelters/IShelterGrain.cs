@@ -28,6 +28,9 @@ public interface IShelterGrain : IGrainWithStringKey
 
     Task<Outcome<ShelterAlarm>> ClearAlarm(string staffId);
 
+    /// <summary>The shelter's controller fell silent (true) or reports again (false): an offline shelter refuses new sessions.</summary>
+    Task SetControllerOffline(bool offline);
+
     /// <summary>Ends sessions past their maximum length or with a full battery; returns how many.</summary>
     Task<int> Sweep();
 }

@@ -84,6 +84,7 @@ public sealed partial class ShelterGrain(
         {
             LogAlarm(this.GetPrimaryKeyString(), alarm.Kind, alarm.Value, result.Cut.Count);
             Publish(new ShelterAlarmPush(Shelter.CompoundId!, Shelter.Definition!.ShelterId, Shelter.Definition.Name, alarm, [.. result.Cut.Select(s => s.ResidentId).Distinct()]));
+            CutEveryPort();
         }
 
         return outcome;
@@ -164,6 +165,8 @@ public sealed partial class ShelterGrain(
         {
             Publish(new ShelterSessionChangedPush(session));
         }
+
+        SwitchPorts(changed);
 
         await ScheduleSweep();
     }

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Parking.Api.Devices;
+
+public static class DeviceHosting
+{
+    /// <summary>
+    /// The MQTT client of the shelter controllers (<c>Parking:Mqtt</c>). With <c>Parking:Mqtt:Server</c> it
+    /// connects to that broker; without it the host must start the embedded broker, which sets the address.
+    /// </summary>
+    public static IHostApplicationBuilder AddShelterControllers(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.SectionName);
+        if (builder.Configuration.GetSection(MqttOptions.SectionName).Get<MqttOptions>() is { Enabled: false })
+        {
+            return builder;
+        }
+
+        services.AddSingleton(provider =>
+        {
+            var endpoint = new MqttBrokerEndpoint();
+            var options = provider.GetRequiredService<IOptions<MqttOptions>>().Value;
+            if (!string.IsNullOrWhiteSpace(options.Server))
+            {
+                endpoint.Set(new MqttBrokerAddress(options.Server, options.Port, options.UseTls, options.Username, options.Password ?? string.Empty));
+            }
+
+            return endpoint;
+        });
+        services.AddSingleton<MqttShelterLink>();
+        services.AddHostedService(provider => provider.GetRequiredService<MqttShelterLink>());
+        return builder;
+    }
+}

@@ -1,0 +1,189 @@
+using System.Buffers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Parking.Grains.Shelters;
+
+namespace Parking.Api.Devices;
+
+/// <summary>
+/// This host's MQTT client: subscribes to every shelter controller's telemetry, port states and
+/// acknowledgements, checks each payload and hands it to the controller's grain with this host's link
+/// reference; the grains send their commands back through it. It reconnects when the broker goes away.
+/// </summary>
+public sealed partial class MqttShelterLink(
+    IGrainFactory grains,
+    MqttBrokerEndpoint endpoint,
+    IOptions<MqttOptions> options,
+    ILogger<MqttShelterLink> logger) : BackgroundService, IShelterLink
+{
+    private static readonly TimeSpan Retry = TimeSpan.FromSeconds(2);
+
+    private readonly MqttOptions _options = options.Value;
+    private IMqttClient? _client;
+    private IShelterLink? _reference;
+
+    /// <summary>Becomes true once subscribed (tests and the benchmark wait for it).</summary>
+    public Task Subscribed => _subscribed.Task;
+
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var address = await endpoint.Address.WaitAsync(stoppingToken);
+        _reference = grains.CreateObjectReference<IShelterLink>(this);
+        using var client = new MqttClientFactory().CreateMqttClient();
+        _client = client;
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            var payload = e.ApplicationMessage.Payload.ToArray();
+            var topic = e.ApplicationMessage.Topic;
+
+            // Not awaited: one slow grain call must not hold up the next controller's message.
+            _ = Handle(topic, payload);
+            return Task.CompletedTask;
+        };
+
+        var filter = string.IsNullOrWhiteSpace(_options.SharedSubscriptionGroup)
+            ? $"{ShelterTopics.Root}/+/shelters/#"
+            : $"$share/{_options.SharedSubscriptionGroup}/{ShelterTopics.Root}/+/shelters/#";
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!client.IsConnected)
+                {
+                    var builder = new MqttClientOptionsBuilder()
+                        .WithTcpServer(address.Host, address.Port)
+                        .WithCredentials(address.Username, address.Password)
+                        .WithClientId($"parking-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48])
+                        .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+                        .WithCleanSession()
+                        .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
+                    if (address.UseTls)
+                    {
+                        builder.WithTlsOptions(tls => tls.UseTls());
+                    }
+
+                    await client.ConnectAsync(builder.Build(), stoppingToken);
+                    await client.SubscribeAsync(
+                        new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+                        stoppingToken);
+                    LogConnected(address.Host, address.Port, filter);
+                    _subscribed.TrySetResult();
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogConnectFailed(exception, address.Host, address.Port);
+            }
+
+            try
+            {
+                await Task.Delay(Retry, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        if (client.IsConnected)
+        {
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+        }
+
+        grains.DeleteObjectReference<IShelterLink>(_reference);
+    }
+
+    public async Task<bool> Send(Parking.Domain.Shelters.ShelterCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (_client is not { IsConnected: true } client)
+        {
+            return false;
+        }
+
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(ShelterTopics.Commands(command.CompoundId, command.ShelterId))
+            .WithPayload(ShelterMessages.Serialize(command.ToMessage()))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithContentType("application/json")
+            .Build();
+        var result = await client.PublishAsync(message);
+        return result.IsSuccess;
+    }
+
+    private async Task Handle(string topic, byte[] payload)
+    {
+        try
+        {
+            if (ShelterTopic.Parse(topic) is not { } parsed)
+            {
+                return;
+            }
+
+            var controller = grains.ShelterController(parsed.CompoundId, parsed.ShelterId);
+            var link = _reference!;
+            switch (parsed.Kind)
+            {
+                case "telemetry":
+                    var telemetry = ShelterMessages.Telemetry(payload);
+                    if (!telemetry.IsValid)
+                    {
+                        LogInvalid(topic, telemetry.Field!, telemetry.Reason!);
+                        return;
+                    }
+
+                    Refused(topic, await controller.Telemetry(telemetry.Value!, link));
+                    break;
+                case "state":
+                    var state = ShelterMessages.PortState(payload);
+                    if (!state.IsValid)
+                    {
+                        LogInvalid(topic, state.Field!, state.Reason!);
+                        return;
+                    }
+
+                    Refused(topic, await controller.PortState(parsed.PortId!, state.Value!, link));
+                    break;
+                case "acks":
+                    var ack = ShelterMessages.Ack(payload);
+                    if (!ack.IsValid)
+                    {
+                        LogInvalid(topic, ack.Field!, ack.Reason!);
+                        return;
+                    }
+
+                    await controller.Acknowledge(ack.Value!, link);
+                    break;
+            }
+        }
+        catch (Exception exception)
+        {
+            LogHandleFailed(exception, topic);
+        }
+    }
+
+    private void Refused(string topic, Outcome<bool> outcome)
+    {
+        if (outcome.Error is { } error)
+        {
+            LogInvalid(topic, error.Field ?? "topic", error.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shelter controllers: connected to MQTT broker {Host}:{Port}, subscribed to {Filter}")]
+    private partial void LogConnected(string host, int port, string filter);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shelter controllers: cannot reach MQTT broker {Host}:{Port}; retrying")]
+    private partial void LogConnectFailed(Exception exception, string host, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shelter controller message on {Topic} ignored: {Field}: {Reason}")]
+    private partial void LogInvalid(string topic, string field, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Shelter controller message on {Topic} could not be handled")]
+    private partial void LogHandleFailed(Exception exception, string topic);
+}
