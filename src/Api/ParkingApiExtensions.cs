@@ -78,6 +78,8 @@ public static class ParkingApiExtensions
         compound.MapReportEndpoints();
         compound.MapShelterEndpoints();
         compound.MapShelterControllerEndpoints();
+        compound.MapGateEndpoints();
+        app.MapGateDeviceEndpoints();
         compound.MapChargingEndpoints();
         compound.MapSharingEndpoints();
         compound.MapCreditEndpoints();

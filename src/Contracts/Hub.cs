@@ -52,6 +52,9 @@ public interface IParkingClient
     /// <summary>Staff: a command to a shelter's controller did not switch its ports; kind port-did-not-cut is the louder, second alarm.</summary>
     Task ShelterCommandFailed(ShelterCommandFailedDto failure);
 
+    /// <summary>Staff: a gate event needs a decision (an unknown or doubtful plate, a car without a booking while the lots are full).</summary>
+    Task GateReview(GateReviewDto review);
+
     /// <summary>Something about one of your charging requests: a turn planned or moved, plug in now, move the car...</summary>
     Task ChargingNotice(ChargingNoticeDto notice);
 

@@ -45,20 +45,36 @@ public sealed partial class EmbeddedMqttBroker(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var port = PickPort(options.Value.EmbeddedPort);
-        var serverOptions = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
-            .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
-            .WithDefaultEndpointPort(port)
-            .Build();
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
-        _server.ValidatingConnectionAsync += Validate;
-        _server.InterceptingPublishAsync += InterceptPublish;
-        _server.InterceptingSubscriptionAsync += InterceptSubscription;
-        await _server.StartAsync();
-        endpoint.Set(new MqttBrokerAddress("127.0.0.1", port, false, ParkingUser, _password));
-        LogListening(port);
+        // The configured port first; when another process (or another host in the tests) holds it, a free one.
+        var wanted = options.Value.EmbeddedPort;
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = attempt == 0 && wanted > 0 ? wanted : FreePort();
+            var server = new MqttServerFactory().CreateMqttServer(new MqttServerOptionsBuilder()
+                .WithDefaultEndpoint()
+                .WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
+                .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
+                .WithDefaultEndpointPort(port)
+                .Build());
+            server.ValidatingConnectionAsync += Validate;
+            server.InterceptingPublishAsync += InterceptPublish;
+            server.InterceptingSubscriptionAsync += InterceptSubscription;
+            try
+            {
+                await server.StartAsync();
+            }
+            catch (SocketException) when (attempt < 5)
+            {
+                server.Dispose();
+                LogPortTaken(port);
+                continue;
+            }
+
+            _server = server;
+            endpoint.Set(new MqttBrokerAddress("127.0.0.1", port, false, ParkingUser, _password));
+            LogListening(port);
+            return;
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -128,24 +144,8 @@ public sealed partial class EmbeddedMqttBroker(
         return Task.CompletedTask;
     }
 
-    /// <summary>The configured port if it is free, else one the system hands out (several hosts on one machine, tests).</summary>
-    private int PickPort(int wanted)
+    private static int FreePort()
     {
-        if (wanted > 0)
-        {
-            try
-            {
-                using var probe = new TcpListener(IPAddress.Loopback, wanted);
-                probe.Start();
-                probe.Stop();
-                return wanted;
-            }
-            catch (SocketException)
-            {
-                LogPortTaken(wanted);
-            }
-        }
-
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -156,7 +156,7 @@ public sealed partial class EmbeddedMqttBroker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker for shelter controllers listening on 127.0.0.1:{Port}")]
     private partial void LogListening(int port);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT port {Port} is taken; the embedded broker takes a free one")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT port {Port} is taken; the embedded broker tries a free one")]
     private partial void LogPortTaken(int port);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection refused for user {User} (client {ClientId}): unknown user or wrong password")]

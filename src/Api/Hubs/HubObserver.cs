@@ -33,6 +33,9 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
         Parking.Grains.Shelters.ShelterCommandFailedPush failed => hub.Clients
             .Group(ParkingHubServer.StaffGroup(failed.CompoundId))
             .ShelterCommandFailed(failed.ToDto()),
+        Parking.Grains.Gates.GateReviewPush gate => hub.Clients
+            .Group(ParkingHubServer.StaffGroup(gate.CompoundId))
+            .GateReview(gate.Review.ToDto()),
         ChargingNoticePush charging => hub.Clients
             .Group(ParkingHubServer.UserGroup(charging.Notice.Request.CompoundId, charging.Notice.Request.ResidentId))
             .ChargingNotice(charging.Notice.ToDto(_utcOffset)),

@@ -398,6 +398,12 @@ public sealed partial class ParkingSpaceGrain(
         {
             GrainFactory.Resident(reservation.CompoundId, reservation.ResidentId).ReservationUpdated(reservation).Ignore();
             notifier.Publish(new ReservationChangedPush(reservation)).Ignore();
+
+            // The gates recognise a booked car by its plate.
+            if (reservation.Plate is not null)
+            {
+                GrainFactory.GetGrain<Gates.IPlateIndexGrain>(reservation.CompoundId).Track(reservation).Ignore();
+            }
         }
 
         await ScheduleNoShowSweep();

@@ -16,6 +16,7 @@ public sealed class ShelterPushes
         connection.On<ShelterDto>(nameof(IParkingClient.ShelterChanged), Record);
         connection.On<ShelterSessionDto>(nameof(IParkingClient.ShelterSessionChanged), Record);
         connection.On<ShelterAlarmDto>(nameof(IParkingClient.ShelterAlarm), Record);
+        connection.On<ShelterCommandFailedDto>(nameof(IParkingClient.ShelterCommandFailed), Record);
     }
 
     public static ShelterPushes On(HubClient client) => new(client.Connection);

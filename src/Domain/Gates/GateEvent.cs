@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text;
+using Parking.Domain.Reservations;
+
+namespace Parking.Domain.Gates;
+
+/// <summary>The rules of gate cameras. Bound from configuration section <c>Parking:Gates</c>.</summary>
+public sealed class GatePolicy
+{
+    public const string SectionName = "Parking:Gates";
+
+    /// <summary>A reading below this confidence (0–1) is not trusted: it goes to staff.</summary>
+    public double MinConfidence { get; set; } = 0.8;
+
+    /// <summary>A signed request whose timestamp is further than this from the host's clock is refused.</summary>
+    public TimeSpan SignatureWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>An event time further than this in the future is refused (a camera with a wrong clock).</summary>
+    public TimeSpan MaxEventAhead { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a gate remembers the events it decided (retries within it get the same answer).</summary>
+    public TimeSpan EventMemory { get; set; } = TimeSpan.FromDays(2);
+}
+
+public enum GateDirection
+{
+    In,
+    Out,
+}
+
+/// <summary>Plate colours of Chinese plates: blue (small cars), yellow (large), green (new energy), white (police, military), black (foreign).</summary>
+public enum PlateColour
+{
+    Blue,
+    Yellow,
+    Green,
+    White,
+    Black,
+}
+
+/// <summary>What a camera saw: a car at the gate, its plate as read, and how sure the reading is.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GateEvent(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] GateDirection Direction,
+    [property: Id(2)] string Plate,
+    [property: Id(3)] PlateColour Colour,
+    [property: Id(4)] double Confidence,
+    [property: Id(5)] DateTimeOffset At,
+    [property: Id(6)] string? Picture);
+
+/// <summary>Plates as the cameras and the drivers write them, made comparable.</summary>
+public static class PlateNumber
+{
+    /// <summary>
+    /// Upper case, without spaces, dots, middle dots or hyphens (沪A·12345 and 沪a 12345 are the same car).
+    /// Null when what is left is not 5 to 10 letters, digits or Chinese characters.
+    /// </summary>
+    public static string? Normalize(string? plate)
+    {
+        if (string.IsNullOrWhiteSpace(plate))
+        {
+            return null;
+        }
+
+        var builder = new StringBuilder(plate.Length);
+        foreach (var c in plate.Trim())
+        {
+            if (c is ' ' or '·' or '.' or '-' or '•' or '\u3000')
+            {
+                continue;
+            }
+
+            if (char.IsAsciiLetterOrDigit(c) || (c >= '\u4e00' && c <= '\u9fff'))
+            {
+                builder.Append(char.ToUpperInvariant(c));
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return builder.Length is >= 5 and <= 10 ? builder.ToString() : null;
+    }
+}
+
+/// <summary>
+/// What the gate answers and why. Reason: <c>checked-in</c>, <c>checked-out</c>, <c>visitor-pass</c>,
+/// <c>household-car</c>, <c>resident-car</c>, <c>exit</c>, <c>unknown-plate</c>, <c>low-confidence</c>,
+/// <c>no-reservation-lots-full</c>, <c>check-in-refused</c>. Review: the event is on the staff list.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record GateDecision(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] string GateId,
+    [property: Id(2)] bool Open,
+    [property: Id(3)] string Reason,
+    [property: Id(4)] string? ReservationId,
+    [property: Id(5)] string? SpaceId,
+    [property: Id(6)] bool Review,
+    [property: Id(7)] DateTimeOffset DecidedAt);
+
+/// <summary>What Parking knows of a plate at an instant: its reservations that hold now or soon, and whose car it is.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlateFacts(
+    [property: Id(0)] Reservation? CheckedIn,
+    [property: Id(1)] Reservation? Arriving,
+    [property: Id(2)] bool HouseholdCar,
+    [property: Id(3)] bool HouseholdHasOwnSpace,
+    [property: Id(4)] bool VisitorPass)
+{
+    public static readonly PlateFacts Unknown = new(null, null, false, false, false);
+}
+
+/// <summary>What a gate event should do: check a reservation in or out, or nothing; open or not; and whether staff must look.</summary>
+public enum GateAction
+{
+    None,
+    CheckIn,
+    CheckOut,
+}
+
+public sealed record GateVerdict(GateAction Action, Reservation? Reservation, bool Open, string Reason, bool Review);
+
+/// <summary>The gate's decision, a pure function of the event and what is known of its plate.</summary>
+public static class GateRules
+{
+    public static DomainError? Validate(GateEvent e, DateTimeOffset now, GatePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > 64)
+        {
+            return DomainError.Invalid("eventId", "event-id-invalid", "eventId is required, at most 64 characters.");
+        }
+
+        if (!Enum.IsDefined(e.Direction))
+        {
+            return DomainError.Invalid("direction", "direction-invalid", "direction is in or out.");
+        }
+
+        if (PlateNumber.Normalize(e.Plate) is null)
+        {
+            return DomainError.Invalid("plate", "plate-invalid", "plate is 5 to 10 letters, digits or Chinese characters (spaces, dots and hyphens are ignored).");
+        }
+
+        if (!Enum.IsDefined(e.Colour))
+        {
+            return DomainError.Invalid("plateColour", "plate-colour-invalid", "plateColour is blue, yellow, green, white or black.");
+        }
+
+        if (!double.IsFinite(e.Confidence) || e.Confidence < 0 || e.Confidence > 1)
+        {
+            return DomainError.Invalid("confidence", "confidence-invalid", "confidence is a number from 0 to 1.");
+        }
+
+        if (e.At > now + policy.MaxEventAhead)
+        {
+            return DomainError.Invalid("eventTime", "event-time-invalid", string.Create(CultureInfo.InvariantCulture, $"eventTime is more than {policy.MaxEventAhead.TotalMinutes:0} minutes ahead of the server's clock."));
+        }
+
+        if (e.Picture is { Length: > 500 })
+        {
+            return DomainError.Invalid("pictureRef", "picture-invalid", "pictureRef is at most 500 characters.");
+        }
+
+        return null;
+    }
+
+    public static GateVerdict Decide(GateEvent e, PlateFacts facts, bool lotsFull, GatePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (e.Direction == GateDirection.Out)
+        {
+            // A car leaving is never held at the barrier; an uncertain reading still goes to staff.
+            if (e.Confidence < policy.MinConfidence)
+            {
+                return new GateVerdict(GateAction.None, null, true, "low-confidence", Review: true);
+            }
+
+            return facts.CheckedIn is { } parked
+                ? new GateVerdict(GateAction.CheckOut, parked, true, "checked-out", false)
+                : new GateVerdict(GateAction.None, null, true, "exit", Review: !facts.HouseholdCar);
+        }
+
+        if (e.Confidence < policy.MinConfidence)
+        {
+            return new GateVerdict(GateAction.None, null, false, "low-confidence", Review: true);
+        }
+
+        if (facts.CheckedIn is { } inside)
+        {
+            return new GateVerdict(GateAction.None, inside, true, facts.VisitorPass ? "visitor-pass" : "checked-in", false);
+        }
+
+        if (facts.Arriving is { } arriving)
+        {
+            return new GateVerdict(GateAction.CheckIn, arriving, true, facts.VisitorPass ? "visitor-pass" : "checked-in", false);
+        }
+
+        if (facts.HouseholdCar)
+        {
+            if (facts.HouseholdHasOwnSpace)
+            {
+                return new GateVerdict(GateAction.None, null, true, "household-car", false);
+            }
+
+            return lotsFull
+                ? new GateVerdict(GateAction.None, null, true, "no-reservation-lots-full", Review: true)
+                : new GateVerdict(GateAction.None, null, true, "resident-car", false);
+        }
+
+        return new GateVerdict(GateAction.None, null, false, "unknown-plate", Review: true);
+    }
+}

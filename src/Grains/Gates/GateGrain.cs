@@ -1,0 +1,204 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Parking.Domain.Gates;
+using Parking.Domain.Reservations;
+using Parking.Grains.Notifications;
+
+namespace Parking.Grains.Gates;
+
+[GenerateSerializer]
+public sealed class GateState
+{
+    /// <summary>Decisions by event id, so a camera's retry gets the same answer and changes nothing twice.</summary>
+    [Id(0)]
+    public Dictionary<string, GateDecision> Decisions { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>An event staff must look at: an unknown or doubtful plate, or a car without a booking while the lots are full.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GateReview(
+    [property: Id(0)] string GateId,
+    [property: Id(1)] GateEvent Event,
+    [property: Id(2)] GateDecision Decision,
+    [property: Id(3)] string? ResolvedBy,
+    [property: Id(4)] bool? ResolvedOpen,
+    [property: Id(5)] DateTimeOffset? ResolvedAt);
+
+/// <summary>A gate event went to the staff list: for the compound's staff.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GateReviewPush([property: Id(0)] string CompoundId, [property: Id(1)] GateReview Review) : Push;
+
+/// <summary>
+/// One barrier gate and its camera (key: compound/gate): decides each event once, in order, and remembers
+/// the decision by event id. Entry with a reservation starting soon or running checks it in; exit checks it
+/// out (the rest of the window is freed); visitor passes and the households' own cars open; an unknown or
+/// doubtful plate, or a car without a booking while the lots are full, goes to the staff list.
+/// </summary>
+public interface IGateGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Decides an event. <paramref name="signature"/> is the request's signature: the same one twice is a
+    /// replay and is refused (code <c>request-replayed</c>) even when the event itself would be a retry.
+    /// </summary>
+    Task<Outcome<GateDecision>> Handle(GateEvent gateEvent, string signature);
+}
+
+public sealed partial class GateGrain(
+    [PersistentState("gate", GrainKeys.StorageName)] IPersistentState<GateState> state,
+    IOptions<GatePolicy> policyOptions,
+    ParkingClock time,
+    ILogger<GateGrain> logger) : Grain, IGateGrain
+{
+    private static readonly TimeSpan LotsFullCache = TimeSpan.FromSeconds(15);
+
+    private readonly GatePolicy _policy = policyOptions.Value;
+
+    /// <summary>Signatures seen, with the real time they expire: replays are a transport matter, not domain time.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _signatures = new(StringComparer.Ordinal);
+    private (bool Full, DateTimeOffset At)? _lotsFull;
+
+    private string CompoundId => GrainKeys.Split(this.GetPrimaryKeyString()).CompoundId;
+
+    private string GateId => GrainKeys.Split(this.GetPrimaryKeyString()).LocalId;
+
+    public async Task<Outcome<GateDecision>> Handle(GateEvent gateEvent, string signature)
+    {
+        ArgumentNullException.ThrowIfNull(gateEvent);
+        var real = TimeProvider.System.GetUtcNow();
+        foreach (var expired in _signatures.Where(s => s.Value < real).Select(s => s.Key).ToList())
+        {
+            _signatures.Remove(expired);
+        }
+
+        if (!_signatures.TryAdd(signature, real + (2 * _policy.SignatureWindow)))
+        {
+            return new DomainError(ErrorKind.Forbidden, "request-replayed", "This signed request was already received; a retry must be signed again with a new timestamp.");
+        }
+
+        var now = time.GetUtcNow();
+        if (state.State.Decisions.TryGetValue(gateEvent.EventId ?? string.Empty, out var known))
+        {
+            return known;
+        }
+
+        if (GateRules.Validate(gateEvent, now, _policy) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var facts = await GrainFactory.PlateIndex(CompoundId).Lookup(gateEvent.Plate, gateEvent.At);
+        var verdict = GateRules.Decide(gateEvent, facts, await LotsFull(), _policy);
+        var (open, reason, review) = (verdict.Open, verdict.Reason, verdict.Review);
+        var actor = new Actor($"gate:{GateId}", IsStaff: true);
+        if (verdict is { Action: not GateAction.None, Reservation: { } reservation })
+        {
+            var space = GrainFactory.Space(reservation.CompoundId, reservation.SpaceId);
+            var done = verdict.Action == GateAction.CheckIn
+                ? await space.CheckIn(reservation.Id, actor)
+                : await space.CheckOut(reservation.Id, actor);
+            if (done.Error is { } refused)
+            {
+                // The booking holds but the space cannot take the car now (the car before overstays): staff decide.
+                LogActionRefused(this.GetPrimaryKeyString(), reservation.Id, refused.Code);
+                (reason, review) = (verdict.Action == GateAction.CheckIn ? "check-in-refused" : "check-out-refused", true);
+            }
+        }
+
+        var decision = new GateDecision(gateEvent.EventId!, GateId, open, reason, verdict.Reservation?.Id, verdict.Reservation?.SpaceId, review, now);
+        state.State.Decisions[decision.EventId] = decision;
+        foreach (var old in state.State.Decisions.Where(d => d.Value.DecidedAt < now - _policy.EventMemory).Select(d => d.Key).ToList())
+        {
+            state.State.Decisions.Remove(old);
+        }
+
+        await state.WriteStateAsync();
+        if (review)
+        {
+            var item = new GateReview(GateId, gateEvent, decision, null, null, null);
+            await GrainFactory.GetGrain<IGateReviewGrain>(CompoundId).Add(item);
+            GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(new GateReviewPush(CompoundId, item)).Ignore();
+        }
+
+        return decision;
+    }
+
+    private async Task<bool> LotsFull()
+    {
+        var real = TimeProvider.System.GetUtcNow();
+        if (_lotsFull is { } cached && real - cached.At < LotsFullCache)
+        {
+            return cached.Full;
+        }
+
+        var lots = await GrainFactory.Compound(CompoundId).GetLots();
+        var occupancies = await Task.WhenAll(lots.Select(l => GrainFactory.Lot(CompoundId, l.LotId).GetOccupancy()));
+        var full = occupancies.All(o => o is null || o.Counts.GetValueOrDefault(SpaceStatus.Free) == 0);
+        _lotsFull = (full, real);
+        return full;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gate {GateKey}: reservation {ReservationId} refused the gate's command ({Code}); sent to staff")]
+    private partial void LogActionRefused(string gateKey, string reservationId, string code);
+}
+
+/// <summary>The compound's list of gate events for staff to decide (key: compound), newest last.</summary>
+public interface IGateReviewGrain : IGrainWithStringKey
+{
+    Task Add(GateReview review);
+
+    [ReadOnly]
+    Task<IReadOnlyList<GateReview>> List(bool includeResolved);
+
+    /// <summary>Staff decide an event on the list (open or deny); a second decision is refused.</summary>
+    Task<Outcome<GateReview>> Resolve(string gateId, string eventId, bool open, string staffId);
+}
+
+[GenerateSerializer]
+public sealed class GateReviewState
+{
+    [Id(0)]
+    public List<GateReview> Reviews { get; set; } = [];
+}
+
+public sealed class GateReviewGrain(
+    [PersistentState("gate-reviews", GrainKeys.StorageName)] IPersistentState<GateReviewState> state,
+    ParkingClock time) : Grain, IGateReviewGrain
+{
+    private const int Kept = 500;
+
+    public async Task Add(GateReview review)
+    {
+        ArgumentNullException.ThrowIfNull(review);
+        state.State.Reviews.Add(review);
+        if (state.State.Reviews.Count > Kept)
+        {
+            // Resolved ones go first; unresolved ones only when there are more than the list keeps.
+            var resolved = state.State.Reviews.FindIndex(r => r.ResolvedAt is not null);
+            state.State.Reviews.RemoveAt(resolved >= 0 ? resolved : 0);
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<GateReview>> List(bool includeResolved) =>
+        Task.FromResult<IReadOnlyList<GateReview>>([.. state.State.Reviews.Where(r => includeResolved || r.ResolvedAt is null)]);
+
+    public async Task<Outcome<GateReview>> Resolve(string gateId, string eventId, bool open, string staffId)
+    {
+        var at = state.State.Reviews.FindIndex(r => r.GateId == gateId && r.Event.EventId == eventId);
+        if (at < 0)
+        {
+            return DomainError.NotFound("review-not-found", $"No gate event '{eventId}' of gate '{gateId}' on the staff list.");
+        }
+
+        if (state.State.Reviews[at].ResolvedAt is not null)
+        {
+            return DomainError.Conflict("review-resolved", "Another member of staff already decided this event.");
+        }
+
+        var resolved = state.State.Reviews[at] with { ResolvedBy = staffId, ResolvedOpen = open, ResolvedAt = time.GetUtcNow() };
+        state.State.Reviews[at] = resolved;
+        await state.WriteStateAsync();
+        return resolved;
+    }
+}
