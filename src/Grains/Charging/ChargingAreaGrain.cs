@@ -197,7 +197,7 @@ public sealed partial class ChargingAreaGrain(
             GrainFactory.Publish(new ChargingNoticePush(notice));
         }
 
-        notifier.Publish(new ChargingAreaChangedPush(Book.View(Now))).Ignore();
+        GrainFactory.Publish(new ChargingAreaChangedPush(Book.View(Now)));
         await ScheduleWake();
     }
 
