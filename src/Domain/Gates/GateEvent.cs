@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Parking.Domain.Reservations;
 
 namespace Parking.Domain.Gates;
@@ -53,36 +52,10 @@ public sealed record GateEvent(
 public static class PlateNumber
 {
     /// <summary>
-    /// Upper case, without spaces, dots, middle dots or hyphens (沪A·12345 and 沪a 12345 are the same car).
-    /// Null when what is left is not 5 to 10 letters, digits or Chinese characters.
+    /// The plate's canonical spelling (<see cref="Membership.Plate"/>: 沪A·12345 and 沪a 12345 are the same car),
+    /// or null when the text is not a Chinese number plate.
     /// </summary>
-    public static string? Normalize(string? plate)
-    {
-        if (string.IsNullOrWhiteSpace(plate))
-        {
-            return null;
-        }
-
-        var builder = new StringBuilder(plate.Length);
-        foreach (var c in plate.Trim())
-        {
-            if (c is ' ' or '·' or '.' or '-' or '•' or '\u3000')
-            {
-                continue;
-            }
-
-            if (char.IsAsciiLetterOrDigit(c) || (c >= '\u4e00' && c <= '\u9fff'))
-            {
-                builder.Append(char.ToUpperInvariant(c));
-            }
-            else
-            {
-                return null;
-            }
-        }
-
-        return builder.Length is >= 5 and <= 10 ? builder.ToString() : null;
-    }
+    public static string? Normalize(string? plate) => Membership.Plate.TryParse(plate, out var parsed) ? parsed.Value : null;
 }
 
 /// <summary>
@@ -142,7 +115,7 @@ public static class GateRules
 
         if (PlateNumber.Normalize(e.Plate) is null)
         {
-            return DomainError.Invalid("plate", "plate-invalid", "plate is 5 to 10 letters, digits or Chinese characters (spaces, dots and hyphens are ignored).");
+            return DomainError.Invalid("plate", "plate-invalid", "plate is a Chinese number plate: a province character, an issuing letter and five characters (沪A12345), or six for a new-energy plate.");
         }
 
         if (!Enum.IsDefined(e.Colour))

@@ -116,7 +116,7 @@ public sealed partial class GateGrain(
         {
             var item = new GateReview(GateId, gateEvent, decision, null, null, null);
             await GrainFactory.GetGrain<IGateReviewGrain>(CompoundId).Add(item);
-            GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(new GateReviewPush(CompoundId, item)).Ignore();
+            GrainFactory.Publish(new GateReviewPush(CompoundId, item));
         }
 
         return decision;

@@ -265,7 +265,7 @@ public sealed partial class ShelterControllerGrain(
     private void Report(CommandFailure failure)
     {
         LogCommandFailed(this.GetPrimaryKeyString(), failure.Command.CommandId, failure.Command.Action, string.Join(",", failure.Ports), failure.Reason, failure.PortDidNotCut);
-        GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(new ShelterCommandFailedPush(_compoundId, _shelterId, _name, failure)).Ignore();
+        GrainFactory.Publish(new ShelterCommandFailedPush(_compoundId, _shelterId, _name, failure));
     }
 
     private static DomainError UnknownShelter() => DomainError.NotFound("shelter-not-found", "No such e-bike shelter.");

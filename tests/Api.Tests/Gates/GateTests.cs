@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
 using Parking.Domain.Layout;
