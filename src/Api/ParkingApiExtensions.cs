@@ -30,6 +30,7 @@ public static class ParkingApiExtensions
         services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
+        services.AddSingleton<Parking.Grains.Compounds.CompoundImporter>();
         services.AddSingleton<HubObserver>();
         services.AddHostedService<HubObserverRegistration>();
 
@@ -65,6 +66,8 @@ public static class ParkingApiExtensions
         app.MapOpenApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+        app.MapCompoundImportEndpoints();
 
         var compound = app.MapGroup("/api/compounds/{compoundId}")
             .RequireAuthorization()
