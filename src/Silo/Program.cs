@@ -32,6 +32,7 @@ if (args is ["import", .. var importRest])
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.UseDefaultListenAddress();
 builder.AddParkingHistory();
 builder.AddParkingOrleans();
 builder.AddParkingApi();
