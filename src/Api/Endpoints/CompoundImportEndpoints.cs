@@ -53,6 +53,12 @@ public static class CompoundImportEndpoints
             return Problems.Forbidden("Importing a compound file is for a sub-district operator, or for staff of that compound.");
         }
 
+        // A compound file is larger than the API's usual body limit: this endpoint sets its own.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = MaxFileBytes;
+        }
+
         if (http.Request.ContentLength > MaxFileBytes)
         {
             return Problems.Invalid("body", $"The file is larger than {MaxFileBytes / (1024 * 1024)} MB.", "file-too-large");
