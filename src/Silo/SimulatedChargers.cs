@@ -5,6 +5,7 @@ using Parking.Domain;
 using Parking.Domain.Charging;
 using Parking.Domain.Layout;
 using Parking.Grains;
+using Parking.Storage;
 
 namespace Parking.Silo;
 
@@ -39,7 +40,7 @@ public static class SimulatedChargersHosting
     public static WebApplicationBuilder AddSimulatedChargers(this WebApplicationBuilder builder)
     {
         var configured = builder.Configuration[$"{ChargerSimulationOptions.SectionName}:{nameof(ChargerSimulationOptions.Chargers)}"];
-        var embeddedFirstSilo = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(PostgresHosting.ConnectionStringName))
+        var embeddedFirstSilo = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(PostgresConnection.ConnectionStringName))
             && string.IsNullOrWhiteSpace(builder.Configuration[$"{ClusterOptions.SectionName}:{nameof(ClusterOptions.PrimarySiloPort)}"]);
         builder.Services.AddOptions<ChargerSimulationOptions>()
             .BindConfiguration(ChargerSimulationOptions.SectionName)
