@@ -28,6 +28,7 @@ public static class ParkingApiExtensions
         services.AddOptions<Parking.Domain.Sharing.VisitorPolicy>().BindConfiguration(Parking.Domain.Sharing.VisitorPolicy.SectionName);
         services.AddOptions<Parking.Domain.Rounds.RoundPolicy>().BindConfiguration(Parking.Domain.Rounds.RoundPolicy.SectionName);
         services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
+        services.AddOptions<Parking.Grains.Notices.NoticeOptions>().BindConfiguration(Parking.Grains.Notices.NoticeOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
         services.AddSingleton<Parking.Grains.Compounds.CompoundImporter>();
@@ -95,6 +96,7 @@ public static class ParkingApiExtensions
         compound.MapScenarioEndpoints();
         compound.MapRebalancingEndpoints();
         compound.MapVotingEndpoints();
+        compound.MapNoticeEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)
