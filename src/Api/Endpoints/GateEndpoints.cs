@@ -24,8 +24,10 @@ public static class GateEndpoints
     /// <summary>The camera endpoint; outside the token-protected group: the signature is the authentication.</summary>
     public static WebApplication MapGateDeviceEndpoints(this WebApplication app)
     {
-        app.MapPost("/api/compounds/{compoundId}/gates/{gateId}/events", Event)
+        // The route value is named deviceId so the per-device rate limit counts each gate on its own.
+        app.MapPost("/api/compounds/{compoundId}/gates/{deviceId}/events", Event)
             .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.DevicePolicy)
             .WithTags("Gates")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -47,7 +49,7 @@ public static class GateEndpoints
 
     public static async Task<Results<Ok<GateDecisionDto>, ProblemHttpResult>> Event(
         string compoundId,
-        string gateId,
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "deviceId")] string gateId,
         HttpRequest request,
         IGrainFactory grains,
         IOptions<GatePolicy> policy)
