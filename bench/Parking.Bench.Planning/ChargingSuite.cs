@@ -228,17 +228,21 @@ internal static class ChargingSuite
             ("in-turn, no quiet hours", instance with { QuietPeriods = null }),
             ("in-turn, three-phase feed (100 kW per phase)", threePhase),
         ];
+        // The turn-aware bound is a large linear program (about 100,000 variables on this night): within a budget,
+        // and only for the night itself; NaN when GLOP did not finish in time.
         var turnBounds = new Dictionary<ChargingInstance, (double Kwh, double Seconds)>(ReferenceEqualityComparer.Instance);
         foreach (var variant in variants.Select(v => v.Instance).Distinct(ReferenceEqualityComparer.Instance).Cast<ChargingInstance>())
         {
             var clock = Stopwatch.StartNew();
-            turnBounds[variant] = (TurnBound.UpperBoundKwh(variant) ?? double.NaN, clock.Elapsed.TotalSeconds);
+            turnBounds[variant] = ReferenceEquals(variant, instance)
+                ? (TurnBound.UpperBoundKwh(variant, TimeSpan.FromSeconds(120)) ?? double.NaN, clock.Elapsed.TotalSeconds)
+                : (double.NaN, 0);
         }
         Console.WriteLine();
         Console.WriteLine(string.Create(c,
             $"In-turn night at the Chengshangcheng scale (synthetic, seed 2026): {instance.Requests.Count} requests, {instance.Chargers.Count} chargers (40 x 7 kW, 20 x 11 kW), {instance.SiteCapacityKw:0} kW site, 18:00-08:00 in {instance.Periods} x 15 min, changeover 15 min, quiet 23:00-06:00, {instance.Requests.Sum(r => r.EnergyKwh):0} kWh requested."));
         Console.WriteLine(string.Create(c,
-            $"Flow bound (ignores turns) {bound:0} kWh; turn-aware bound (LP relaxation of the time-indexed turn model) {turnBounds[instance].Kwh:0} kWh in {turnBounds[instance].Seconds:0.0} s; without quiet hours {turnBounds[variants[^2].Instance].Kwh:0} kWh; three-phase {turnBounds[threePhase].Kwh:0} kWh."));
+            $"Flow bound (ignores turns) {bound:0} kWh; turn-aware bound (LP relaxation of the time-indexed turn model) {turnBounds[instance].Kwh:0} kWh in {turnBounds[instance].Seconds:0.0} s (NaN: not finished within 120 s; the gap column then uses the flow bound)."));
         Console.WriteLine();
         Console.WriteLine("| algorithm | status | solve s | energy % | least share % | fully served % | Jain | cost | moves | gap to flow bound % | gap to turn-aware bound % |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -250,7 +254,7 @@ internal static class ChargingSuite
             var plan = ChargingAlgorithms.Get(name.Split(',')[0]).Solve(variant, new SolveOptions(limit, Workers: 2));
             var elapsed = clock.Elapsed.TotalSeconds;
             var flow = OfflineOptimum.UpperBoundKwh(variant);
-            var turnBound = Math.Min(flow, turnBounds[variant].Kwh);
+            var turnBound = double.IsNaN(turnBounds[variant].Kwh) ? flow : Math.Min(flow, turnBounds[variant].Kwh);
             var m = ChargingMetrics.Compute(variant, plan, flow);
             var turnGap = 100 * Math.Max(0, turnBound - m.EnergyKwh) / turnBound;
             Console.WriteLine(string.Create(c,

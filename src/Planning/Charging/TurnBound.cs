@@ -15,8 +15,8 @@ namespace Parking.Planning.Charging;
 /// </summary>
 public static class TurnBound
 {
-    /// <summary>The bound in kWh, or null when GLOP fails.</summary>
-    public static double? UpperBoundKwh(ChargingInstance instance)
+    /// <summary>The bound in kWh, or null when GLOP fails or does not finish within <paramref name="timeLimit"/>.</summary>
+    public static double? UpperBoundKwh(ChargingInstance instance, TimeSpan? timeLimit = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var chargers = instance.Chargers;
@@ -96,6 +96,7 @@ public static class TurnBound
                 }
             }
         }
+        if (timeLimit is { } limitTime) solver.SetTimeLimit((long)limitTime.TotalMilliseconds);
         var status = solver.Solve();
         return status == Solver.ResultStatus.OPTIMAL ? objective.Value() : null;
     }
