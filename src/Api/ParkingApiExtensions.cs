@@ -28,11 +28,14 @@ public static class ParkingApiExtensions
         services.AddOptions<Parking.Domain.Sharing.VisitorPolicy>().BindConfiguration(Parking.Domain.Sharing.VisitorPolicy.SectionName);
         services.AddOptions<Parking.Domain.Rounds.RoundPolicy>().BindConfiguration(Parking.Domain.Rounds.RoundPolicy.SectionName);
         services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
+        services.AddOptions<Parking.Grains.Notices.NoticeOptions>().BindConfiguration(Parking.Grains.Notices.NoticeOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
+        services.AddSingleton<Parking.Grains.Compounds.CompoundImporter>();
         services.AddSingleton<HubObserver>();
         services.AddHostedService<HubObserverRegistration>();
 
+        services.AddParkingRequestLimits();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = AddCode);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ServiceUnavailableHandler>();
@@ -61,14 +64,18 @@ public static class ParkingApiExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 
+        app.MapCompoundImportEndpoints();
+
         var compound = app.MapGroup("/api/compounds/{compoundId}")
             .RequireAuthorization()
             .AddEndpointFilter<CompoundAccessFilter>()
+            .RequireRateLimiting(RateLimits.CallerPolicy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -89,6 +96,7 @@ public static class ParkingApiExtensions
         compound.MapScenarioEndpoints();
         compound.MapRebalancingEndpoints();
         compound.MapVotingEndpoints();
+        compound.MapNoticeEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)
