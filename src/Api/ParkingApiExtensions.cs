@@ -31,6 +31,7 @@ public static class ParkingApiExtensions
         services.AddOptions<Parking.Grains.Notices.NoticeOptions>().BindConfiguration(Parking.Grains.Notices.NoticeOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
+        services.AddSingleton<Parking.Grains.Compounds.CompoundImporter>();
         services.AddSingleton<HubObserver>();
         services.AddHostedService<HubObserverRegistration>();
 
@@ -68,6 +69,8 @@ public static class ParkingApiExtensions
         app.MapOpenApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+        app.MapCompoundImportEndpoints();
 
         var compound = app.MapGroup("/api/compounds/{compoundId}")
             .RequireAuthorization()
