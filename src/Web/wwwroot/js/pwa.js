@@ -1,5 +1,5 @@
-// Registers the service worker once the app has started (so its first install finds the files in the HTTP
-// cache), and subscribes this browser to Web Push for the notices page.
+// Registers the service worker (the app calls it after its first render, so the worker's first install finds
+// the app's files in the HTTP cache instead of racing the app for them), and subscribes this browser to Web Push.
 window.parkingPwa = {
     register: async function () {
         if (!('serviceWorker' in navigator)) {
@@ -63,10 +63,3 @@ function fromBase64Url(text) {
     const base64 = (text + '='.repeat((4 - text.length % 4) % 4)).replace(/-/g, '+').replace(/_/g, '/');
     return Uint8Array.from(atob(base64), c => c.charCodeAt(0));
 }
-
-window.addEventListener('load', () => {
-    if ('serviceWorker' in navigator) {
-        // Off the critical path: after the page's own loading is done.
-        setTimeout(() => window.parkingPwa.register(), 0);
-    }
-});
