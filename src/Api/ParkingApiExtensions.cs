@@ -32,6 +32,8 @@ public static class ParkingApiExtensions
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
         services.AddSingleton<Parking.Grains.Compounds.CompoundImporter>();
+        services.AddHttpContextAccessor();
+        services.AddTransient<Microsoft.AspNetCore.Authentication.IClaimsTransformation, MembershipClaimsTransformation>();
         services.AddSingleton<HubObserver>();
         services.AddHostedService<HubObserverRegistration>();
 
