@@ -12,6 +12,7 @@ using Microsoft.IdentityModel.Tokens;
 using Parking.Api.Auth;
 using Parking.Api.Endpoints;
 using Parking.Api.Hubs;
+using Parking.Api.Ocpp;
 
 namespace Parking.Api;
 
@@ -30,6 +31,9 @@ public static class ParkingApiExtensions
         services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
+        services.AddOptions<Parking.Domain.Ocpp.OcppPolicy>().BindConfiguration(Parking.Domain.Ocpp.OcppPolicy.SectionName);
+        services.AddSingleton<Ocpp.OcppHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<Ocpp.OcppHost>());
         services.AddSingleton<HubObserver>();
         services.AddHostedService<HubObserverRegistration>();
 
@@ -59,6 +63,7 @@ public static class ParkingApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -89,6 +94,7 @@ public static class ParkingApiExtensions
         compound.MapScenarioEndpoints();
         compound.MapRebalancingEndpoints();
         compound.MapVotingEndpoints();
+        compound.MapOcppEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)
@@ -97,6 +103,7 @@ public static class ParkingApiExtensions
         }
 
         app.MapHub<ParkingHubServer>(ParkingHub.Path);
+        app.MapOcppCentralSystem();
         return app;
     }
 

@@ -198,7 +198,11 @@ public sealed partial class ChargingAreaGrain(
             notifier.Publish(new ChargingNoticePush(notice)).Ignore();
         }
 
-        notifier.Publish(new ChargingAreaChangedPush(Book.View(Now))).Ignore();
+        var view = Book.View(Now);
+        notifier.Publish(new ChargingAreaChangedPush(view)).Ignore();
+
+        // The chargers hear their share of the plan (their charging profiles) from the area's distributor.
+        GrainFactory.GetGrain<Ocpp.IAreaProfilesGrain>(this.GetPrimaryKeyString()).PlanChanged(view).Ignore();
         await ScheduleWake();
     }
 
