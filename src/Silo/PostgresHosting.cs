@@ -6,13 +6,11 @@ namespace Parking.Silo;
 /// <summary>PostgreSQL as the production store: the connection string, the schema, and what it changes.</summary>
 public static partial class PostgresHosting
 {
-    /// <summary><c>ConnectionStrings:Parking</c> (environment: <c>ConnectionStrings__Parking</c>).</summary>
-    public const string ConnectionStringName = "Parking";
-
     /// <summary>Brings the schema up to date when the host starts, before anything registered after it.</summary>
     public static WebApplicationBuilder AddSchemaMigration(this WebApplicationBuilder builder, string connectionString)
     {
         builder.Services.AddSingleton(sp => new SchemaMigrator(connectionString, sp.GetRequiredService<ILogger<SchemaMigrator>>()));
+        builder.Services.AddSingleton(PostgresConnection.Options(builder.Configuration));
         builder.Services.AddHostedService<SchemaMigrationService>();
         return builder;
     }
@@ -40,14 +38,15 @@ public static partial class PostgresHosting
         var builder = Host.CreateApplicationBuilder(args);
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PostgresHosting));
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        var connectionString = PostgresConnection.Resolve(builder.Configuration);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             LogNoConnectionString(logger);
             return 2;
         }
 
-        var applied = await new SchemaMigrator(connectionString, host.Services.GetRequiredService<ILogger<SchemaMigrator>>()).MigrateAsync();
+        var applied = await new SchemaMigrator(connectionString, host.Services.GetRequiredService<ILogger<SchemaMigrator>>())
+            .MigrateWithRetryAsync(PostgresConnection.Options(builder.Configuration));
         LogMigrated(logger, applied.Count);
         return 0;
     }
@@ -62,11 +61,13 @@ public static partial class PostgresHosting
 /// <summary>
 /// Runs the migrator in the hosts' "starting" phase, which completes for every service before any is
 /// started: Orleans' clustering, storage and reminder providers need the tables and queries when the
-/// silo starts. Concurrent silos are serialized by the migrator's advisory lock.
+/// silo starts. Concurrent silos are serialized by the migrator's advisory lock. A server that cannot be
+/// reached yet, or has no free connection, is waited for (see <see cref="PostgresOptions"/>) instead of
+/// crashing the silo; until then the silo does not listen, so load balancers see it as not ready.
 /// </summary>
-public sealed class SchemaMigrationService(SchemaMigrator migrator) : IHostedLifecycleService
+public sealed class SchemaMigrationService(SchemaMigrator migrator, PostgresOptions options) : IHostedLifecycleService
 {
-    public async Task StartingAsync(CancellationToken cancellationToken) => await migrator.MigrateAsync(cancellationToken);
+    public async Task StartingAsync(CancellationToken cancellationToken) => await migrator.MigrateWithRetryAsync(options, cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -10,6 +10,7 @@ using Parking.Domain.Layout;
 using Parking.Domain.Ocpp;
 using Parking.Devices;
 using Parking.Grains;
+using Parking.Storage;
 
 namespace Parking.Silo;
 
@@ -44,7 +45,7 @@ public static class SimulatedChargersHosting
     public static WebApplicationBuilder AddSimulatedChargers(this WebApplicationBuilder builder)
     {
         var configured = builder.Configuration[$"{ChargerSimulationOptions.SectionName}:{nameof(ChargerSimulationOptions.Chargers)}"];
-        var embeddedFirstSilo = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(PostgresHosting.ConnectionStringName))
+        var embeddedFirstSilo = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(PostgresConnection.ConnectionStringName))
             && string.IsNullOrWhiteSpace(builder.Configuration[$"{ClusterOptions.SectionName}:{nameof(ClusterOptions.PrimarySiloPort)}"]);
         builder.Services.AddOptions<ChargerSimulationOptions>()
             .BindConfiguration(ChargerSimulationOptions.SectionName)

@@ -63,6 +63,38 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger<Sche
 
     public IReadOnlyList<SchemaScript> Scripts => _scripts;
 
+    /// <summary>
+    /// <see cref="MigrateAsync"/> at a silo's start, waiting out a server that cannot be reached or has no
+    /// free connection (another silo seeding, a server still starting) with a doubling pause, up to
+    /// <see cref="PostgresOptions.StartupRetryLimit"/>; any other failure, or the limit, is thrown.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MigrateWithRetryAsync(PostgresOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var started = TimeProvider.System.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(500);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await MigrateAsync(cancellationToken);
+            }
+            catch (Exception e) when (PostgresConnection.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                var waited = TimeProvider.System.GetElapsedTime(started);
+                if (waited + delay > options.StartupRetryLimit)
+                {
+                    LogGaveUp(attempt, waited, e.Message);
+                    throw;
+                }
+
+                LogRetrying(attempt, e.Message, delay);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.StartupRetryMaxDelay.Ticks));
+            }
+        }
+    }
+
     /// <summary>Applies the pending scripts; returns the names of those it applied (none when up to date).</summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
     {
@@ -128,6 +160,12 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger<Sche
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL not usable at start (attempt {Attempt}): {Reason}; trying again in {Delay}")]
+    private partial void LogRetrying(int attempt, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "PostgreSQL still not usable after {Attempt} attempts over {Waited}: {Reason}; giving up (Parking:Postgres:StartupRetryLimit)")]
+    private partial void LogGaveUp(int attempt, TimeSpan waited, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied schema script {Script} to database {Database}")]
     private partial void LogApplied(string script, string database);

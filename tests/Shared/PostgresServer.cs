@@ -69,20 +69,28 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Connection string of the maintenance database; see <see cref="CreateDatabaseAsync"/>.</summary>
     public string AdminConnectionString => ConnectionString("postgres");
 
-    public string ConnectionString(string database, int maxPoolSize = 100) =>
-        new NpgsqlConnectionStringBuilder
+    /// <param name="maxPoolSize">Written into the string only when given, so a silo applies its own configured limit otherwise.</param>
+    public string ConnectionString(string database, int? maxPoolSize = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
             Port = Port,
             Username = "postgres",
             Database = database,
-            MaxPoolSize = maxPoolSize,
-        }.ConnectionString;
+        };
+        if (maxPoolSize is { } limit)
+        {
+            builder.MaxPoolSize = limit;
+        }
+
+        return builder.ConnectionString;
+    }
 
     /// <param name="bin">The PostgreSQL binaries; <see cref="FindBinDirectory"/> when null.</param>
     /// <param name="durable">Keep fsync on (the default of a real server) so a commit waits for its WAL flush.</param>
-    /// <param name="maxConnections">The server's max_connections.</param>
-    public static async Task<PostgresServer> StartAsync(string? bin = null, bool durable = false, int maxConnections = 200)
+    /// <param name="maxConnections">The server's max_connections: 100 by default, as a freshly installed PostgreSQL, so the tests run the silos against the limit users have.</param>
+    public static async Task<PostgresServer> StartAsync(string? bin = null, bool durable = false, int maxConnections = 100)
     {
         bin ??= FindBinDirectory();
         if (!File.Exists(Path.Combine(bin, "initdb")))

@@ -30,7 +30,12 @@ public enum UserRole
 }
 
 [GenerateSerializer, Immutable]
-public sealed record Building([property: Id(0)] string Id, [property: Id(1)] string Name);
+public sealed record Building([property: Id(0)] string Id, [property: Id(1)] string Name)
+{
+    /// <summary>Where the building's main door is, in the compound's local frame; walking distances are measured to it.</summary>
+    [Id(2)]
+    public Point? Position { get; init; }
+}
 
 /// <summary>One car space. <see cref="WalkOffsetMeters"/> is the walk from the lot's entrance to the space.</summary>
 [GenerateSerializer, Immutable]
@@ -42,7 +47,16 @@ public sealed record SpaceDefinition(
     [property: Id(4)] SpaceKind Kind,
     [property: Id(5)] SpaceOwnership Ownership,
     [property: Id(6)] int WalkOffsetMeters,
-    [property: Id(7)] string? OwnerHouseholdId = null);
+    [property: Id(7)] string? OwnerHouseholdId = null)
+{
+    /// <summary>The middle of the painted space in the compound's local frame, so the lot map is drawn as it is.</summary>
+    [Id(8)]
+    public Point? Position { get; init; }
+
+    /// <summary>Which way a car faces when parked, in degrees clockwise from north.</summary>
+    [Id(9)]
+    public double? HeadingDegrees { get; init; }
+}
 
 /// <summary>A parking area, with the walking distance from its entrance to every building.</summary>
 [GenerateSerializer, Immutable]
@@ -56,6 +70,14 @@ public sealed record LotDefinition(
 {
     public int WalkMetersTo(string? buildingId) =>
         buildingId is not null && WalkMetersToBuilding.TryGetValue(buildingId, out var meters) ? meters : 0;
+
+    /// <summary>The lot's boundary, a closed polygon in the compound's local frame; empty when not known.</summary>
+    [Id(6)]
+    public IReadOnlyList<Point> Outline { get; init; } = [];
+
+    /// <summary>Where people and cars come in; walks are measured from the nearest one.</summary>
+    [Id(7)]
+    public IReadOnlyList<Point> Entrances { get; init; } = [];
 }
 
 [GenerateSerializer, Immutable]
@@ -77,7 +99,12 @@ public sealed record Household(
     [property: Id(0)] string Id,
     [property: Id(1)] string BuildingId,
     [property: Id(2)] string Unit,
-    [property: Id(3)] decimal ExclusiveAreaSquareMeters);
+    [property: Id(3)] decimal ExclusiveAreaSquareMeters)
+{
+    /// <summary>Owners' names as the property register has them; optional, and personal information.</summary>
+    [Id(4)]
+    public IReadOnlyList<string> OwnerNames { get; init; } = [];
+}
 
 /// <summary>A residential community: the tenant. Every key in the system starts with its id.</summary>
 [GenerateSerializer, Immutable]
@@ -98,4 +125,19 @@ public sealed record CompoundLayout(
     /// <summary>E-bike shelters; empty for a compound without them.</summary>
     [Id(7)]
     public IReadOnlyList<ShelterDefinition> Shelters { get; init; } = [];
+
+    /// <summary>The compound's offset from UTC in minutes (Shanghai: +480).</summary>
+    [Id(8)]
+    public int UtcOffsetMinutes { get; init; } = 480;
+
+    /// <summary>The sub-district that runs the compound, if the file names one.</summary>
+    [Id(9)]
+    public string? SubDistrictId { get; init; }
+
+    /// <summary>
+    /// Counts applied layout changes (imports and re-imports); an apply names the version it previewed, so two
+    /// concurrent applies cannot both win.
+    /// </summary>
+    [Id(10)]
+    public int LayoutVersion { get; init; }
 }

@@ -491,7 +491,8 @@ public sealed class SpaceCalendar
                 : Sharing?.Expand(new TimeWindow(now, now + SharedLookahead)) ?? [],
         };
 
-    private Outcome<Reservation> Find(string reservationId, Actor actor)
+    /// <summary>A reservation of this space that <paramref name="actor"/> may see and act on, or why not.</summary>
+    public Outcome<Reservation> Find(string reservationId, Actor actor)
     {
         if (Definition is null)
         {

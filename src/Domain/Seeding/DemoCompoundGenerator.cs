@@ -1,4 +1,5 @@
 using System.Globalization;
+using Parking.Domain.CompoundFiles;
 using Parking.Domain.Layout;
 
 namespace Parking.Domain.Seeding;
@@ -38,6 +39,10 @@ public static class DemoCompoundGenerator
         int PortsPerShelter);
 
     public static CompoundLayout Generate(DemoCompoundSize size, int seed = 2004) => Generate(ProfileFor(size), seed);
+
+    /// <summary>The demo compound as a compound file: the embedded default imports this, like any compound.</summary>
+    public static CompoundFile GenerateFile(DemoCompoundSize size, int seed = 2004) =>
+        CompoundFileMapping.FromLayout(Generate(size, seed));
 
     public static string CompoundIdFor(DemoCompoundSize size) => ProfileFor(size).CompoundId;
 
@@ -81,8 +86,11 @@ public static class DemoCompoundGenerator
         for (var b = 0; b < profile.Buildings; b++)
         {
             var buildingId = $"B{b + 1:00}";
-            buildings.Add(new Building(buildingId, string.Create(CultureInfo.InvariantCulture, $"Building {b + 1}")));
             positions[buildingId] = ((b % perRow) * 60 + 20, (b / perRow) * 60 + 20);
+            buildings.Add(new Building(buildingId, string.Create(CultureInfo.InvariantCulture, $"Building {b + 1}"))
+            {
+                Position = new Point(positions[buildingId].X, positions[buildingId].Y),
+            });
         }
 
         var households = new List<Household>(profile.Households);
@@ -133,12 +141,30 @@ public static class DemoCompoundGenerator
                     _ => random.NextDouble() < 0.85 ? SpaceOwnership.Private : SpaceOwnership.Common,
                 };
                 var owner = ownership == SpaceOwnership.Private ? households[random.Next(households.Count)].Id : null;
-                var offset = (int)Math.Round((s % 20) * 2.5 + (s / 20) * 6.0);
+                // Rows of 20 spaces 2.5 m wide, rows 6 m apart, from the entrance at the lot's corner.
+                var along = (s % 20) * 2.5;
+                var across = (s / 20) * 6.0;
+                var offset = (int)Math.Round(along + across);
                 var label = string.Create(CultureInfo.InvariantCulture, $"{spec.Id}-{s + 1:000}");
-                spaces.Add(new SpaceDefinition(id, spec.Id, label, label, kind, ownership, offset, owner));
+                spaces.Add(new SpaceDefinition(id, spec.Id, label, label, kind, ownership, offset, owner)
+                {
+                    Position = new Point(spec.X + along, spec.Y + across),
+                    HeadingDegrees = (s / 20) % 2 == 0 ? 0 : 180,
+                });
             }
 
-            lots.Add(new LotDefinition(id, spec.Id, spec.Name, spec.Kind, walk, spaces));
+            var rows = (spec.Capacity + 19) / 20;
+            lots.Add(new LotDefinition(id, spec.Id, spec.Name, spec.Kind, walk, spaces)
+            {
+                Entrances = [new Point(spec.X, spec.Y)],
+                Outline =
+                [
+                    new Point(spec.X - 3, spec.Y - 4),
+                    new Point(spec.X + 51, spec.Y - 4),
+                    new Point(spec.X + 51, spec.Y + ((rows - 1) * 6) + 4),
+                    new Point(spec.X - 3, spec.Y + ((rows - 1) * 6) + 4),
+                ],
+            });
         }
 
         var users = new List<CompoundUser>(profile.Households + 8);

@@ -72,7 +72,7 @@ public sealed partial class ChargingAreaGrain(
         var request = Book.Requests.Find(r => r.Id == outcome.Value!.Id)!;
         if (request.Status == ChargingRequestStatus.Waiting)
         {
-            GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(new ChargingNoticePush(new ChargingNotice(ChargingNoticeKind.Waiting, request))).Ignore();
+            GrainFactory.Publish(new ChargingNoticePush(new ChargingNotice(ChargingNoticeKind.Waiting, request)));
         }
 
         return request;
@@ -192,14 +192,13 @@ public sealed partial class ChargingAreaGrain(
             throw;
         }
 
-        var notifier = GrainFactory.GetGrain<IPushNotifierGrain>(0);
         foreach (var notice in notices)
         {
-            notifier.Publish(new ChargingNoticePush(notice)).Ignore();
+            GrainFactory.Publish(new ChargingNoticePush(notice));
         }
 
         var view = Book.View(Now);
-        notifier.Publish(new ChargingAreaChangedPush(view)).Ignore();
+        GrainFactory.Publish(new ChargingAreaChangedPush(view));
 
         // The chargers hear their share of the plan (their charging profiles) from the area's distributor.
         GrainFactory.GetGrain<Ocpp.IAreaProfilesGrain>(this.GetPrimaryKeyString()).PlanChanged(view).Ignore();

@@ -682,7 +682,7 @@ public sealed partial class ChargePointGrain(
     {
         var (compoundId, chargerId) = Ids;
         LogAlert(ChargePointId, kind, message);
-        GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(new ChargerAlertPush(compoundId, chargerId, kind, message, Now)).Ignore();
+        GrainFactory.Publish(new ChargerAlertPush(compoundId, chargerId, kind, message, Now));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Charge point {ChargePointId}: {Action} refused with {Code}: {Description}")]

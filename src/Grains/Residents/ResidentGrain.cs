@@ -57,13 +57,13 @@ public sealed class ResidentGrain(
             }
         }
 
-        if (CountActive(now) >= _policy.MaxActivePerResident)
+        if (Booking.CheckLimit(Booking.CountActive(State.Reservations, now), _policy) is not null)
         {
             // One-way updates from spaces may still be on their way: ask the spaces before refusing.
             await RefreshActive();
-            if (CountActive(now) >= _policy.MaxActivePerResident)
+            if (Booking.CheckLimit(Booking.CountActive(State.Reservations, now), _policy) is { } limit)
             {
-                return DomainError.Conflict("reservation-limit", $"You already hold {_policy.MaxActivePerResident} active reservations.");
+                return limit;
             }
         }
 
@@ -102,9 +102,6 @@ public sealed class ResidentGrain(
 
     private static Guid RequestIdFor(string residentId, string idempotencyKey) =>
         new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{residentId}\n{idempotencyKey}")).AsSpan(0, 16));
-
-    private int CountActive(DateTimeOffset now) =>
-        State.Reservations.Count(r => r.Status == ReservationStatus.CheckedIn || (r.Status == ReservationStatus.Reserved && r.Window.End > now));
 
     private async Task RefreshActive()
     {

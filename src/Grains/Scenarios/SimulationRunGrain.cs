@@ -246,7 +246,7 @@ public sealed partial class SimulationRunGrain(
     {
         var summary = State.Summary!;
         await GrainFactory.ScenarioCatalog(Key.CompoundId).RunUpdated(summary);
-        GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(new SimulationProgressPush(summary)).Ignore();
+        GrainFactory.Publish(new SimulationProgressPush(summary));
     }
 
     public void Dispose() => _cancellation?.Dispose();

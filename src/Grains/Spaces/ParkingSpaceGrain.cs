@@ -33,6 +33,8 @@ public sealed partial class ParkingSpaceGrain(
 
     private SpaceCalendar Calendar => state.State;
 
+    private ParkingSpace Space => new(state.State, _policy);
+
     private DateTimeOffset Now => time.GetUtcNow();
 
     public async Task Configure(SpaceDefinition definition)
@@ -53,55 +55,26 @@ public sealed partial class ParkingSpaceGrain(
     /// </summary>
     public async Task<Outcome<Reservation>> Reserve(ReserveCommand command)
     {
-        var now = Now;
-        var released = Calendar.ReleaseNoShows(now, _policy);
-        var prepared = Calendar.Prepare(command, _policy, now, command.RequestId ?? Guid.NewGuid(), out var replayed);
-        if (!prepared.IsSuccess || replayed)
-        {
-            if (released.Count > 0)
-            {
-                await Commit(released);
-            }
-
-            return prepared;
-        }
-
-        var reservation = prepared.Value!;
-        var definition = Calendar.Definition!;
-        var price = _credits.Price(definition, command.Window);
-        if (command.HouseholdId is { } household && price > 0)
-        {
-            var paid = await GrainFactory.Ledger(definition.CompoundId)
-                .Charge(reservation.Id, Accounts.Household(household), CreditPolicy.PayeeOf(definition), price, command.Window, LedgerKind.Booking);
-            if (!paid.IsSuccess)
-            {
-                if (released.Count > 0)
-                {
-                    await Commit(released);
-                }
-
-                return paid.Error!;
-            }
-        }
-
-        Calendar.Add(reservation);
+        var ledger = Calendar.Definition is { } definition ? GrainFactory.Ledger(definition.CompoundId) : null;
+        var change = await Space.Reserve(command, _credits, Now, command.RequestId ?? Guid.NewGuid(), async payment =>
+            (await ledger!.Charge(payment.ReservationId, payment.Payer, payment.Payee, payment.Amount, payment.Window, LedgerKind.Booking)).Error);
         try
         {
-            await Commit([.. released, reservation]);
+            await Apply(change);
         }
-        catch
+        catch when (change.Outcome.Value is { Replayed: false } made)
         {
-            GrainFactory.Ledger(definition.CompoundId).Refund(reservation.Id).Ignore();
+            ledger!.Refund(made.Reservation.Id).Ignore();
             throw;
         }
 
-        return reservation;
+        return change.Outcome.Value is { } booked ? booked.Reservation : change.Outcome.Error!;
     }
 
     /// <summary>Cancels; the booking is refunded in full if cancelled early enough (<see cref="CreditPolicy.RefundNotice"/>) or by staff.</summary>
     public async Task<Outcome<Reservation>> Cancel(string reservationId, Actor actor)
     {
-        var outcome = await Change(now => Calendar.Cancel(reservationId, actor, now));
+        var outcome = await Apply(Space.Cancel(reservationId, actor, Now));
         if (outcome.Value is { } cancelled && (actor.IsStaff || _credits.RefundsCancellation(cancelled.Window, cancelled.EndedAt ?? Now)))
         {
             await RefundQuietly(cancelled);
@@ -110,13 +83,12 @@ public sealed partial class ParkingSpaceGrain(
         return outcome;
     }
 
-    public Task<Outcome<Reservation>> CheckIn(string reservationId, Actor actor) =>
-        Change(now => Calendar.CheckIn(reservationId, actor, now, _policy));
+    public Task<Outcome<Reservation>> CheckIn(string reservationId, Actor actor) => Apply(Space.CheckIn(reservationId, actor, Now));
 
     public async Task<Outcome<Reservation>> CheckOut(string reservationId, Actor actor)
     {
         var wasFlagged = Calendar.Overstays.Contains(reservationId);
-        var outcome = await Change(now => Calendar.CheckOut(reservationId, actor, now));
+        var outcome = await Apply(Space.CheckOut(reservationId, actor, Now));
         if (wasFlagged && outcome.Value is { } done)
         {
             GrainFactory.GetGrain<IOverstayRegistryGrain>(done.CompoundId).Clear(done.Id).Ignore();
@@ -128,56 +100,27 @@ public sealed partial class ParkingSpaceGrain(
     public async Task<Outcome<Reservation>> GetReservation(string reservationId, Actor actor)
     {
         await ReleaseNoShows();
-        if (!Calendar.IsConfigured)
-        {
-            return DomainError.NotFound("space-not-found", "No such parking space.");
-        }
-
-        var reservation = Calendar.Reservations.Find(r => r.Id == reservationId);
-        if (reservation is null)
-        {
-            return DomainError.NotFound("reservation-not-found", $"No reservation '{reservationId}'.");
-        }
-
-        return actor.MayActOn(reservation) ? reservation : DomainError.Forbidden("The reservation belongs to another resident.");
+        return Calendar.Find(reservationId, actor);
     }
 
-    public async Task<Outcome<bool>> SetOutOfService(bool outOfService)
-    {
-        if (!Calendar.IsConfigured)
-        {
-            return DomainError.NotFound("space-not-found", "No such parking space.");
-        }
-
-        if (Calendar.SetOutOfService(outOfService))
-        {
-            await Commit([]);
-        }
-
-        return outOfService;
-    }
+    public Task<Outcome<bool>> SetOutOfService(bool outOfService) => Apply(Space.SetOutOfService(outOfService));
 
     public Task<Outcome<SpaceAdmin>> GetAdmin() =>
         Task.FromResult<Outcome<SpaceAdmin>>(Calendar.IsConfigured ? Admin([]) : DomainError.NotFound("space-not-found", "No such parking space."));
 
     public async Task<Outcome<SpaceAdmin>> Redefine(SpaceDefinition definition, SpaceDefinition expected)
     {
-        if (Calendar.IsConfigured && Calendar.Definition != expected)
+        var change = Space.Redefine(definition, expected);
+        if (!change.Outcome.IsSuccess)
         {
-            return DomainError.Conflict("space-changed", "The space was changed by someone else since it was read; read it again and retry.");
+            return change.Outcome.Error!;
         }
 
-        var changed = Calendar.Redefine(definition);
-        if (!changed.IsSuccess)
-        {
-            return changed.Error!;
-        }
-
-        if (changed.Value)
+        if (change.StateChanged)
         {
             // The space is the single writer of its definition: stored here first, then in the compound's
             // layout (which a lot reads when it rebuilds its index), then the lot and its watchers hear of it.
-            await Commit([]);
+            await Apply(change);
             await GrainFactory.Compound(definition.CompoundId).UpdateSpace(definition);
         }
 
@@ -186,38 +129,14 @@ public sealed partial class ParkingSpaceGrain(
 
     public async Task<Outcome<SpaceAdmin>> SetService(bool outOfService)
     {
-        if (Calendar.Definition is not { } definition)
+        var outcome = await Apply(Space.SetService(outOfService, Now));
+        if (outcome.Value is not { } broken)
         {
-            return DomainError.NotFound("space-not-found", "No such parking space.");
+            return outcome.Error!;
         }
-
-        var now = Now;
-        var released = Calendar.ReleaseNoShows(now, _policy);
-        if (!outOfService)
-        {
-            if (Calendar.SetOutOfService(false) || released.Count > 0)
-            {
-                await Commit(released);
-            }
-
-            return Admin([]);
-        }
-
-        var broken = Calendar.Block(now).Value!;
-        await Commit([.. released, .. broken]);
 
         // Staff blocked the space: its drivers get every credit back, and a new home if one is free.
-        foreach (var cancelled in broken)
-        {
-            await RefundQuietly(cancelled);
-        }
-
-        var mover = GrainFactory.GetGrain<ISharingMoverGrain>(0);
-        foreach (var cancelled in broken)
-        {
-            mover.MoveBroken(cancelled, definition.Kind, "blocked").Ignore();
-        }
-
+        await RefundAndMove(broken, "blocked");
         return Admin(broken);
     }
 
@@ -230,45 +149,15 @@ public sealed partial class ParkingSpaceGrain(
 
     public async Task<Outcome<SpaceSharing>> PublishSharing(SharingPlan plan, SharingPublisher publisher)
     {
-        if (Calendar.Definition is not { } definition)
-        {
-            return DomainError.NotFound("space-not-found", "No such parking space.");
-        }
-
-        if (publisher.HouseholdId is null || publisher.HouseholdId != definition.OwnerHouseholdId)
-        {
-            return DomainError.Forbidden("Only the household that owns this space may publish its sharing windows.");
-        }
-
         var now = Now;
-        var released = Calendar.ReleaseNoShows(now, _policy);
-        var outcome = Calendar.PublishSharing(plan, now, _sharing.WithdrawalNotice);
-        if (!outcome.IsSuccess)
+        var outcome = await Apply(Space.PublishSharing(plan, publisher.HouseholdId, now, _sharing.WithdrawalNotice));
+        if (outcome.Value is not { } change)
         {
-            if (released.Count > 0)
-            {
-                await Commit(released);
-            }
-
             return outcome.Error!;
         }
 
-        var change = outcome.Value!;
-        await Commit([.. released, .. change.Broken]);
-
         // The owner broke these bookings: their drivers get every credit back (a move is a new booking).
-        foreach (var broken in change.Broken)
-        {
-            await RefundQuietly(broken);
-        }
-
-        // Moving a driver asks other spaces and the driver's resident grain: not from inside this turn.
-        var mover = GrainFactory.GetGrain<ISharingMoverGrain>(0);
-        foreach (var broken in change.Broken)
-        {
-            mover.MoveBroken(broken, definition.Kind, "withdrawn").Ignore();
-        }
-
+        await RefundAndMove(change.Broken, "withdrawn");
         return View(now) with { BrokenNow = change.Broken.Count };
     }
 
@@ -279,20 +168,15 @@ public sealed partial class ParkingSpaceGrain(
 
     public async Task<int> ReleaseNoShows()
     {
-        var released = Calendar.ReleaseNoShows(Now, _policy);
-        var overstays = Calendar.FlagOverstays(Now);
-        if (released.Count > 0 || overstays.Count > 0)
+        var sweep = Space.Sweep(Now);
+        if (sweep.Changed.Count > 0)
         {
-            if (released.Count > 0)
-            {
-                LogNoShows(released.Count, this.GetPrimaryKeyString());
-            }
-
-            await Commit(released);
-            ReportOverstays(overstays);
+            LogNoShows(sweep.Changed.Count, this.GetPrimaryKeyString());
         }
 
-        return released.Count;
+        await Apply(sweep);
+        ReportOverstays(sweep.Outcome.Value!);
+        return sweep.Changed.Count;
     }
 
     /// <summary>Staff hear of each overstaying car; the next driver on the space is moved if a space is free, and told either way.</summary>
@@ -349,24 +233,31 @@ public sealed partial class ParkingSpaceGrain(
         Calendar.Sharing?.Expand(new TimeWindow(now, now.AddDays(7))) ?? [],
         Booked: Calendar.Reservations.Count(r => r.IsActive && r.Window.End > now));
 
-    private async Task<Outcome<Reservation>> Change(Func<DateTimeOffset, Outcome<Reservation>> command)
+    /// <summary>Stores what a decision changed (also when it refused the command but released no-shows), then tells who must hear.</summary>
+    private async Task<Outcome<T>> Apply<T>(SpaceChange<T> change)
     {
-        var now = Now;
-
-        // A reservation past its grace period is released before anything else is decided,
-        // whether or not the timer has fired yet.
-        var released = Calendar.ReleaseNoShows(now, _policy);
-        var outcome = command(now);
-        if (outcome.IsSuccess)
+        if (change.StateChanged)
         {
-            await Commit([.. released, outcome.Value!]);
-        }
-        else if (released.Count > 0)
-        {
-            await Commit(released);
+            await Commit(change.Changed);
         }
 
-        return outcome;
+        return change.Outcome;
+    }
+
+    /// <summary>Bookings a staff block or an owner's withdrawal broke: every credit back, then a move to another space if one is free.</summary>
+    private async Task RefundAndMove(IReadOnlyList<Reservation> broken, string reason)
+    {
+        foreach (var cancelled in broken)
+        {
+            await RefundQuietly(cancelled);
+        }
+
+        // Moving a driver asks other spaces and the driver's resident grain: not from inside this turn.
+        var mover = GrainFactory.GetGrain<ISharingMoverGrain>(0);
+        foreach (var cancelled in broken)
+        {
+            mover.MoveBroken(cancelled, Calendar.Definition!.Kind, reason).Ignore();
+        }
     }
 
     private async Task Commit(IReadOnlyList<Reservation> changed)

@@ -159,9 +159,9 @@ internal sealed partial class SimulationRun
             return;
         }
 
-        if (_activeByResident.GetValueOrDefault(demand.ResidentId) >= policy.MaxActivePerResident)
+        if (Booking.CheckLimit(_activeByResident.GetValueOrDefault(demand.ResidentId), policy) is { } limit)
         {
-            Refuse(demand, "reservation-limit");
+            Refuse(demand, limit.Code);
             return;
         }
 
@@ -181,37 +181,29 @@ internal sealed partial class SimulationRun
         {
             var calendar = _calendars[hit.SpaceId];
             var command = new ReserveCommand(demand.ResidentId, window, null, null, demand.IsVisitor ? null : demand.HouseholdId);
-            var prepared = calendar.Prepare(command, policy, _now, NextGuid(), out _);
-            if (prepared.Value is not { } reservation)
+            var booked = Booking.Book(calendar, command, demand.HouseholdId, policy, _policies.Credits, _now, NextGuid(), payment =>
+                _ledger.Charge(payment.ReservationId, payment.Payer, payment.Payee, payment.Amount, payment.Window, _policies.Credits.Grant, _now).Error);
+            if (booked.Value is not { } made)
             {
-                lastRefusal = prepared.Error!.Code;
+                lastRefusal = booked.Error!.Code;
                 continue;
             }
 
+            var reservation = made.Reservation;
             var space = calendar.Definition!;
-            var price = _policies.Credits.Price(space, window);
-            if (price > 0)
+            if (made.Payment is { } paid)
             {
-                var payee = CreditPolicy.PayeeOf(space);
-                var paid = _ledger.Charge(reservation.Id, Accounts.Household(demand.HouseholdId), payee, price, window, _policies.Credits.Grant, _now);
-                if (!paid.IsSuccess)
+                if (paid.Payee == Accounts.Compound)
                 {
-                    lastRefusal = paid.Error!.Code;
-                    continue;
-                }
-
-                if (payee == Accounts.Compound)
-                {
-                    _compoundIncome += price;
+                    _compoundIncome += paid.Amount;
                 }
                 else
                 {
-                    _ownersEarnings += price;
-                    _earningOwners.Add(payee);
+                    _ownersEarnings += paid.Amount;
+                    _earningOwners.Add(paid.Payee);
                 }
             }
 
-            calendar.Add(reservation);
             _freeing[space.Kind].Holds(reservation.Window.End, space.SpaceId);
             Report(calendar);
             Served(demand, reservation, space);

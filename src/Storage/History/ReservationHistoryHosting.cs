@@ -17,7 +17,7 @@ public static class ReservationHistoryHosting
     public static IHostApplicationBuilder AddParkingHistory(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var connectionString = builder.Configuration.GetConnectionString("Parking");
+        var connectionString = PostgresConnection.Resolve(builder.Configuration);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             builder.Services.AddInMemoryReservationHistory();
