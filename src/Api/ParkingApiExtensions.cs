@@ -37,6 +37,7 @@ public static class ParkingApiExtensions
         services.AddSingleton<HubObserver>();
         services.AddHostedService<HubObserverRegistration>();
 
+        services.AddParkingRequestLimits();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = AddCode);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ServiceUnavailableHandler>();
@@ -66,6 +67,7 @@ public static class ParkingApiExtensions
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -74,6 +76,7 @@ public static class ParkingApiExtensions
         var compound = app.MapGroup("/api/compounds/{compoundId}")
             .RequireAuthorization()
             .AddEndpointFilter<CompoundAccessFilter>()
+            .RequireRateLimiting(RateLimits.CallerPolicy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
