@@ -74,7 +74,7 @@ internal static class Program
         }
     }
 
-    private static async Task ImportInSiloAsync(string dll, IReadOnlyList<string> files, string what, string target)
+    private static async Task ImportInSiloAsync(string dll, List<string> files, string what, string target)
     {
         var start = new ProcessStartInfo("dotnet")
         {
