@@ -38,6 +38,10 @@ internal static class Program
         {
             ["Parking__Seed__Size"] = "Kangcheng",
             ["Parking__Mqtt__EmbeddedPort"] = mqttPort.ToString(CultureInfo.InvariantCulture),
+
+            // The bench's one staff member and its residents make far more requests than a person would.
+            ["Parking__Limits__UserRequestsPerSecond"] = "10000",
+            ["Parking__Limits__UserBurst"] = "10000",
         };
         await using var silo = await SiloProcess.StartAsync(SiloProcess.FindRepositoryRoot(), environment, "in-memory storage, embedded MQTT broker", cancel.Token);
         using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
