@@ -17,6 +17,12 @@ public sealed class PushNotifierGrain : Grain, IPushNotifierGrain
 
     public Task Publish(Push push)
     {
+        // Drivers' notices also go to their inboxes and phones, whether or not a page is open.
+        if (Notices.NoticeTexts.Concerns(push))
+        {
+            GrainFactory.GetGrain<Notices.INoticeRouterGrain>(0).Route(push).Ignore();
+        }
+
         _queue.Add(push);
         if (!_flushScheduled)
         {
