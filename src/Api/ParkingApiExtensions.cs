@@ -17,18 +17,12 @@ namespace Parking.Api;
 
 public static class ParkingApiExtensions
 {
-    /// <summary>Adds what the HTTP API and the hub need: auth, problem details, OpenAPI, SignalR, health.</summary>
+    /// <summary>Adds what the HTTP API and the hub need: the rules' settings, auth, problem details, OpenAPI, SignalR, health.</summary>
     public static IHostApplicationBuilder AddParkingApi(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ReservationPolicy>().BindConfiguration(ReservationPolicy.SectionName);
-        services.AddOptions<Parking.Domain.Charging.ChargingPolicy>().BindConfiguration(Parking.Domain.Charging.ChargingPolicy.SectionName);
-        services.AddOptions<Parking.Domain.Sharing.SharingPolicy>().BindConfiguration(Parking.Domain.Sharing.SharingPolicy.SectionName);
-        services.AddOptions<Parking.Domain.Credits.CreditPolicy>().BindConfiguration(Parking.Domain.Credits.CreditPolicy.SectionName);
-        services.AddOptions<Parking.Domain.Sharing.VisitorPolicy>().BindConfiguration(Parking.Domain.Sharing.VisitorPolicy.SectionName);
-        services.AddOptions<Parking.Domain.Rounds.RoundPolicy>().BindConfiguration(Parking.Domain.Rounds.RoundPolicy.SectionName);
+        services.AddParkingRules();
         services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
-        services.AddOptions<Parking.Grains.Notices.NoticeOptions>().BindConfiguration(Parking.Grains.Notices.NoticeOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
         services.AddSingleton<Parking.Grains.Compounds.CompoundImporter>();
