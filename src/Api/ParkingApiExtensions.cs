@@ -12,6 +12,7 @@ using Microsoft.IdentityModel.Tokens;
 using Parking.Api.Auth;
 using Parking.Api.Endpoints;
 using Parking.Api.Hubs;
+using Parking.Api.Ocpp;
 
 namespace Parking.Api;
 
@@ -25,6 +26,9 @@ public static class ParkingApiExtensions
         services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
+        services.AddOptions<Parking.Domain.Ocpp.OcppPolicy>().BindConfiguration(Parking.Domain.Ocpp.OcppPolicy.SectionName);
+        services.AddSingleton<Ocpp.OcppHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<Ocpp.OcppHost>());
         services.AddSingleton<Parking.Grains.Compounds.CompoundImporter>();
         services.AddSingleton<HubObserver>();
         services.AddHostedService<HubObserverRegistration>();
@@ -56,6 +60,7 @@ public static class ParkingApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -90,6 +95,7 @@ public static class ParkingApiExtensions
         compound.MapScenarioEndpoints();
         compound.MapRebalancingEndpoints();
         compound.MapVotingEndpoints();
+        compound.MapOcppEndpoints();
         compound.MapNoticeEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
@@ -99,6 +105,7 @@ public static class ParkingApiExtensions
         }
 
         app.MapHub<ParkingHubServer>(ParkingHub.Path);
+        app.MapOcppCentralSystem();
         return app;
     }
 
