@@ -14,7 +14,7 @@ internal static class ChargingSuite
 {
     private static readonly double[] Capacities = [10, 20, 30, 50, 75, 100, 150];
     private static readonly string[] NightAlgorithms = ["in-turn", "fcfs", "edf", "llf", "round-robin"];
-    private static readonly string[] RateAlgorithms = ["online", "in-turn", "fcfs", "edf", "llf", "round-robin"];
+    private static readonly string[] RateAlgorithms = ["online", "fcfs", "edf", "llf", "round-robin"];
 
     public static int Run(string[] args)
     {
@@ -144,14 +144,22 @@ internal static class ChargingSuite
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    /// <summary>A file of the project's shared data: ../shared/data beside the folder holding Parking.sln.</summary>
+    /// <summary>
+    /// A file of the project's shared data: shared/data in the first folder above the one holding Parking.sln that
+    /// has it (../shared/data beside a clone, further up for a nested worktree).
+    /// </summary>
     internal static string DataFile(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Parking.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", name));
+            if (!File.Exists(Path.Combine(dir.FullName, "Parking.sln"))) continue;
+            for (var up = dir.Parent; up is not null; up = up.Parent)
+            {
+                var path = Path.Combine(up.FullName, "shared", "data", name);
+                if (File.Exists(path)) return path;
+            }
+            throw new FileNotFoundException($"No shared/data/{name} in any folder above {dir.FullName}.");
         }
-        throw new FileNotFoundException($"No Parking.sln above {AppContext.BaseDirectory}; cannot find ../shared/data/{name}.");
+        throw new FileNotFoundException($"No Parking.sln above {AppContext.BaseDirectory}; cannot find shared/data/{name}.");
     }
 }

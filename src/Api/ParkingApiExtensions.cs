@@ -33,6 +33,7 @@ public static class ParkingApiExtensions
         services.AddSingleton<HubObserver>();
         services.AddHostedService<HubObserverRegistration>();
 
+        services.AddParkingRequestLimits();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = AddCode);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ServiceUnavailableHandler>();
@@ -61,6 +62,7 @@ public static class ParkingApiExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -69,6 +71,7 @@ public static class ParkingApiExtensions
         var compound = app.MapGroup("/api/compounds/{compoundId}")
             .RequireAuthorization()
             .AddEndpointFilter<CompoundAccessFilter>()
+            .RequireRateLimiting(RateLimits.CallerPolicy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);

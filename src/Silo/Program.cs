@@ -9,6 +9,7 @@ if (args is ["migrate", .. var rest])
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.UseDefaultListenAddress();
 builder.AddParkingHistory();
 builder.AddParkingOrleans();
 builder.AddParkingApi();

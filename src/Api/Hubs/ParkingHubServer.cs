@@ -11,7 +11,7 @@ namespace Parking.Api.Hubs;
 /// about its own reservations; it may watch lots of its own compound, and only those.
 /// </summary>
 [Authorize]
-public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
+public sealed class ParkingHubServer(IGrainFactory grains, Microsoft.Extensions.Options.IOptions<RequestLimitOptions> limits) : Hub<IParkingClient>
 {
     public static string UserGroup(string compoundId, string userId) => $"user:{compoundId}/{userId}";
 
@@ -64,19 +64,18 @@ public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
         }
 
         var group = LotGroup(compoundId, lotId);
-        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        await JoinWatchAsync(group);
         var occupancy = await grains.Lot(compoundId, lotId).GetOccupancy();
         if (occupancy is null)
         {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+            await LeaveWatchAsync(group);
             throw new HubException($"Not found: no lot '{lotId}' in compound '{compoundId}'.");
         }
 
         return occupancy.ToDto();
     }
 
-    public Task UnwatchLot(string compoundId, string lotId) =>
-        Groups.RemoveFromGroupAsync(Context.ConnectionId, LotGroup(compoundId, lotId));
+    public Task UnwatchLot(string compoundId, string lotId) => LeaveWatchAsync(LotGroup(compoundId, lotId));
 
     /// <summary>
     /// Staff only: starts pushing the shelter's changes to this connection and returns it as it is now
@@ -92,20 +91,19 @@ public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
         }
 
         var group = ShelterGroup(compoundId, shelterId);
-        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        await JoinWatchAsync(group);
         var known = (await grains.Compound(compoundId).GetShelters()).Any(s => s.ShelterId == shelterId);
         var snapshot = known ? await grains.Shelter(compoundId, shelterId).GetSnapshot() : null;
         if (snapshot is null)
         {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+            await LeaveWatchAsync(group);
             throw new HubException($"Not found: no shelter '{shelterId}' in compound '{compoundId}'.");
         }
 
         return snapshot.ToDto();
     }
 
-    public Task UnwatchShelter(string compoundId, string shelterId) =>
-        Groups.RemoveFromGroupAsync(Context.ConnectionId, ShelterGroup(compoundId, shelterId));
+    public Task UnwatchShelter(string compoundId, string shelterId) => LeaveWatchAsync(ShelterGroup(compoundId, shelterId));
 
     /// <summary>
     /// Staff only: starts pushing a charging area's changes (chargers, turns, plan) to this connection and
@@ -120,20 +118,19 @@ public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
         }
 
         var group = ChargingAreaGroup(compoundId, areaId);
-        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        await JoinWatchAsync(group);
         var known = (await grains.Compound(compoundId).GetChargingAreas()).Any(a => a.AreaId == areaId);
         var view = known ? await grains.ChargingArea(compoundId, areaId).GetView() : null;
         if (view is null)
         {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+            await LeaveWatchAsync(group);
             throw new HubException($"Not found: no charging area '{areaId}' in compound '{compoundId}'.");
         }
 
         return view.ToPlanDto();
     }
 
-    public Task UnwatchChargingArea(string compoundId, string areaId) =>
-        Groups.RemoveFromGroupAsync(Context.ConnectionId, ChargingAreaGroup(compoundId, areaId));
+    public Task UnwatchChargingArea(string compoundId, string areaId) => LeaveWatchAsync(ChargingAreaGroup(compoundId, areaId));
 
     /// <summary>
     /// Anyone of the compound: starts pushing the proposal's vote to this connection and returns it as it is now
@@ -149,11 +146,11 @@ public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
 
         var committee = VotingEndpoints.IsCommittee(user);
         var group = committee ? ProposalCommitteeGroup(compoundId, proposalId) : ProposalGroup(compoundId, proposalId);
-        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        await JoinWatchAsync(group);
         var view = await grains.Proposal(compoundId, proposalId).Get();
         if (view is null)
         {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+            await LeaveWatchAsync(group);
             throw new HubException($"Not found: no proposal '{proposalId}' in compound '{compoundId}'.");
         }
 
@@ -162,8 +159,44 @@ public sealed class ParkingHubServer(IGrainFactory grains) : Hub<IParkingClient>
 
     public async Task UnwatchProposal(string compoundId, string proposalId)
     {
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ProposalGroup(compoundId, proposalId));
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ProposalCommitteeGroup(compoundId, proposalId));
+        await LeaveWatchAsync(ProposalGroup(compoundId, proposalId));
+        await LeaveWatchAsync(ProposalCommitteeGroup(compoundId, proposalId));
+    }
+
+    /// <summary>
+    /// Joins a watched group, refusing past <see cref="RequestLimitOptions.MaxWatchesPerConnection"/>: each
+    /// watch costs every change of that lot (or shelter...) a send to this connection. A connection's hub
+    /// calls run one at a time, so the set needs no lock.
+    /// </summary>
+    private async Task JoinWatchAsync(string group)
+    {
+        var watched = Watched();
+        var max = limits.Value.MaxWatchesPerConnection;
+        if (!watched.Contains(group) && watched.Count >= max)
+        {
+            throw new HubException($"Too many watches: a connection may watch at most {max} lots, shelters, charging areas and proposals at once; unwatch one first.");
+        }
+
+        watched.Add(group);
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+    }
+
+    private async Task LeaveWatchAsync(string group)
+    {
+        Watched().Remove(group);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+    }
+
+    private HashSet<string> Watched()
+    {
+        if (Context.Items.TryGetValue(nameof(Watched), out var value) && value is HashSet<string> set)
+        {
+            return set;
+        }
+
+        var created = new HashSet<string>(StringComparer.Ordinal);
+        Context.Items[nameof(Watched)] = created;
+        return created;
     }
 
     private CurrentUser RequireUser() =>

@@ -72,7 +72,7 @@ public sealed partial class ChargingAreaGrain(
         var request = Book.Requests.Find(r => r.Id == outcome.Value!.Id)!;
         if (request.Status == ChargingRequestStatus.Waiting)
         {
-            GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(new ChargingNoticePush(new ChargingNotice(ChargingNoticeKind.Waiting, request))).Ignore();
+            GrainFactory.Publish(new ChargingNoticePush(new ChargingNotice(ChargingNoticeKind.Waiting, request)));
         }
 
         return request;
@@ -192,13 +192,12 @@ public sealed partial class ChargingAreaGrain(
             throw;
         }
 
-        var notifier = GrainFactory.GetGrain<IPushNotifierGrain>(0);
         foreach (var notice in notices)
         {
-            notifier.Publish(new ChargingNoticePush(notice)).Ignore();
+            GrainFactory.Publish(new ChargingNoticePush(notice));
         }
 
-        notifier.Publish(new ChargingAreaChangedPush(Book.View(Now))).Ignore();
+        GrainFactory.Publish(new ChargingAreaChangedPush(Book.View(Now)));
         await ScheduleWake();
     }
 

@@ -60,9 +60,7 @@ public sealed partial class LotGrain(ParkingClock time, ILogger<LotGrain> logger
             _feed.Dequeue();
         }
 
-        GrainFactory.GetGrain<IPushNotifierGrain>(0)
-            .Publish(new LotChangedPush(snapshot.Definition.CompoundId, snapshot.Definition.LotId, _epoch, change))
-            .Ignore();
+        GrainFactory.Publish(new LotChangedPush(snapshot.Definition.CompoundId, snapshot.Definition.LotId, _epoch, change));
         return Task.CompletedTask;
     }
 

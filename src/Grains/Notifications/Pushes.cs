@@ -89,6 +89,16 @@ public interface IPushNotifierGrain : IGrainWithIntegerKey
     Task Publish(Push push);
 }
 
+/// <summary>The one way grains send a push: to the notifier on this silo, without waiting for delivery.</summary>
+public static class PushPublishing
+{
+    /// <summary>The notifier (a stateless worker, so key 0 is one activation per silo, not one grain for all).</summary>
+    public static IPushNotifierGrain PushNotifier(this IGrainFactory grains) => grains.GetGrain<IPushNotifierGrain>(0);
+
+    /// <summary>Hands the push to the notifier; a push that cannot be delivered is dropped, never retried.</summary>
+    public static void Publish(this IGrainFactory grains, Push push) => grains.PushNotifier().Publish(push).Ignore();
+}
+
 /// <summary>A simulation run moved on, finished, failed or was cancelled: for the compound's committee and staff.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SimulationProgressPush([property: Id(0)] Scenarios.SimulationRunSummary Run) : Push;

@@ -47,6 +47,12 @@ public sealed partial class SimulationRunGrain(
     /// </summary>
     private static readonly SemaphoreSlim Workers = new(Math.Max(1, Environment.ProcessorCount / 2));
 
+    /// <summary>
+    /// Runs queued or running at once in one compound: beyond it a start is refused, so one committee cannot
+    /// queue unbounded work. Checked at start against the compound's catalogue.
+    /// </summary>
+    public const int MaxActiveRunsPerCompound = 4;
+
     private CancellationTokenSource? _cancellation;
 
     private SimulationRunState State => state.State;
@@ -68,6 +74,14 @@ public sealed partial class SimulationRunGrain(
         if (State.Summary is not null)
         {
             return DomainError.Conflict("run-exists", $"Run {Key.RunId} exists already.");
+        }
+
+        var active = (await GrainFactory.ScenarioCatalog(Key.CompoundId).ListRuns(null)).Count(r => !SimulationRunStatus.IsFinal(r.Status));
+        if (active >= MaxActiveRunsPerCompound)
+        {
+            return DomainError.Conflict(
+                "too-many-runs",
+                string.Create(CultureInfo.InvariantCulture, $"{active} simulations of this compound are queued or running; wait for one to finish or cancel one (at most {MaxActiveRunsPerCompound})."));
         }
 
         var live = await GrainFactory.Compound(Key.CompoundId).GetLayout();
@@ -246,7 +260,7 @@ public sealed partial class SimulationRunGrain(
     {
         var summary = State.Summary!;
         await GrainFactory.ScenarioCatalog(Key.CompoundId).RunUpdated(summary);
-        GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(new SimulationProgressPush(summary)).Ignore();
+        GrainFactory.Publish(new SimulationProgressPush(summary));
     }
 
     public void Dispose() => _cancellation?.Dispose();

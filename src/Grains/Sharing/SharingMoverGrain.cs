@@ -16,24 +16,22 @@ public sealed partial class SharingMoverGrain(
     public async Task MoveBroken(Reservation broken, SpaceKind kind, string reason)
     {
         var compoundId = broken.CompoundId;
-        var notifier = GrainFactory.GetGrain<IPushNotifierGrain>(0);
         try
         {
             var replacement = await FindAndBook(broken, kind);
-            notifier.Publish(new DriverNoticePush(compoundId, broken.ResidentId, reason, broken, replacement)).Ignore();
+            GrainFactory.Publish(new DriverNoticePush(compoundId, broken.ResidentId, reason, broken, replacement));
             LogMoved(broken.Id, replacement?.Id ?? "(none)", reason);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // The driver must hear of it even when the search failed.
             LogMoveFailed(exception, broken.Id);
-            notifier.Publish(new DriverNoticePush(compoundId, broken.ResidentId, reason, broken, null)).Ignore();
+            GrainFactory.Publish(new DriverNoticePush(compoundId, broken.ResidentId, reason, broken, null));
         }
     }
 
     public async Task MoveAway(Reservation waiting, SpaceKind kind)
     {
-        var notifier = GrainFactory.GetGrain<IPushNotifierGrain>(0);
         Reservation? replacement = null;
         try
         {
@@ -49,7 +47,7 @@ public sealed partial class SharingMoverGrain(
             LogMoveFailed(exception, waiting.Id);
         }
 
-        notifier.Publish(new DriverNoticePush(waiting.CompoundId, waiting.ResidentId, "overstay", waiting, replacement)).Ignore();
+        GrainFactory.Publish(new DriverNoticePush(waiting.CompoundId, waiting.ResidentId, "overstay", waiting, replacement));
         LogMoved(waiting.Id, replacement?.Id ?? "(none)", "overstay");
     }
 

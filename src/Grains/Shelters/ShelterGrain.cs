@@ -168,7 +168,7 @@ public sealed partial class ShelterGrain(
         await ScheduleSweep();
     }
 
-    private void Publish(Push push) => GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(push).Ignore();
+    private void Publish(Push push) => GrainFactory.Publish(push);
 
     /// <summary>
     /// A timer on the domain clock (so a simulated or test clock fires it too) at the next deadline; it

@@ -173,7 +173,7 @@ public sealed partial class ProposalGrain(
 
     private ProposalView View() => new(Vote.Proposal!, Vote.Result(Now), Vote.Version);
 
-    private void Publish() => GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(new ProposalChangedPush(View())).Ignore();
+    private void Publish() => GrainFactory.Publish(new ProposalChangedPush(View()));
 
     private Task Schedule()
     {

@@ -32,9 +32,12 @@ public sealed record AcnImportOptions(
 
 /// <summary>
 /// Turns an ACN-Data sessions file (a JSON array of sessions) into a rate-allocation instance: every session that
-/// connects within the chosen local days becomes a request plugged into its station, present from the first whole
-/// period after it connects to the last whole period before it disconnects (so two sessions on one station never
-/// share a period), wanting what it really took (or what the driver asked for).
+/// connects within the chosen local days becomes a request plugged into its station, present from the period in
+/// which it connects to the period in which it disconnects, with the share of its first and last period it misses
+/// (<see cref="ChargingRequest.ArrivesAfter"/>, <see cref="ChargingRequest.LeavesBefore"/>), so that it keeps exactly
+/// the time it was plugged in: the bound on the imported instance is the bound on the sessions themselves. The instance lasts the chosen days,
+/// or longer when a session connected in them leaves later. It wants
+/// what it really took (or what the driver asked for).
 /// </summary>
 public static class AcnImporter
 {
@@ -79,20 +82,32 @@ public static class AcnImporter
             sessions.Add((id, station, connect, disconnect, kwh));
         }
 
+        // Periods in whole ticks, so that a session plugged in or out exactly on a boundary keeps that boundary.
+        var periodTicks = period.Ticks;
+        // The instance runs until the last of its sessions leaves, so that a car plugged in late on the last day
+        // keeps its whole stay too.
+        var horizonTicks = Math.Max(periods * periodTicks,
+            sessions.Count == 0 ? 0 : sessions.Max(s => (s.Disconnect - start).Ticks));
         var requests = new List<ChargingRequest>();
-        var busyUntil = new Dictionary<string, int>();
+        var busyUntil = new Dictionary<string, long>();
         foreach (var session in sessions.OrderBy(s => s.Connect).ThenBy(s => s.Id, StringComparer.Ordinal))
         {
-            var arrival = (int)Math.Ceiling((session.Connect - start) / period);
-            var departure = (int)Math.Min(periods, Math.Floor((session.Disconnect - start) / period));
-            if (busyUntil.TryGetValue(session.Station, out var busy)) arrival = Math.Max(arrival, busy);
-            if (departure <= arrival || session.Kwh <= 0) continue;
-            busyUntil[session.Station] = departure;
+            var from = (session.Connect - start).Ticks;
+            var to = Math.Min(horizonTicks, (session.Disconnect - start).Ticks);
+            // A station holds one car at a time: a session logged before the previous one left starts when it left.
+            if (busyUntil.TryGetValue(session.Station, out var busy)) from = Math.Max(from, busy);
+            if (to <= from || session.Kwh <= 0) continue;
+            busyUntil[session.Station] = to;
+            var arrival = (int)(from / periodTicks);
+            var departure = (int)((to + periodTicks - 1) / periodTicks);
+            var arrivesAfter = (double)(from - (arrival * periodTicks)) / periodTicks;
+            var leavesBefore = (double)((departure * periodTicks) - to) / periodTicks;
             requests.Add(new ChargingRequest(session.Id, arrival, departure, Math.Round(session.Kwh, 3),
-                options.VehicleKw ?? stationKw[session.Station], session.Station));
+                options.VehicleKw ?? stationKw[session.Station], session.Station, arrivesAfter, leavesBefore));
         }
         var chargers = requests.Select(r => r.PluggedChargerId!).Distinct().Order(StringComparer.Ordinal)
             .Select(id => new ChargerSpec(id, stationKw[id])).ToList();
+        periods = Math.Max(periods, requests.Count == 0 ? 0 : requests.Max(r => r.DeparturePeriod));
         return new ChargingInstance(start, options.PeriodMinutes, periods, chargers, options.SiteKw, requests);
     }
 

@@ -1,12 +1,35 @@
 namespace Parking.Planning.Charging;
 
-/// <summary>A charging point and the most power it can deliver.</summary>
-public sealed record ChargerSpec(string Id, double MaxKw);
+/// <summary>
+/// A charging point and the most power it can deliver. <see cref="Phases"/> names the feed's phases it loads
+/// ("A", "B", "C", "AB", "ABC"...), its power split evenly over them; null means all three, evenly.
+/// </summary>
+public sealed record ChargerSpec(string Id, double MaxKw, string? Phases = null)
+{
+    /// <summary>The share of the charger's power on each phase A, B, C (sums to one).</summary>
+    public (double A, double B, double C) PhaseShares()
+    {
+        if (string.IsNullOrEmpty(Phases)) return (1 / 3.0, 1 / 3.0, 1 / 3.0);
+        var upper = Phases.ToUpperInvariant();
+        var count = upper.Distinct().Count();
+        return (upper.Contains('A') ? 1.0 / count : 0, upper.Contains('B') ? 1.0 / count : 0, upper.Contains('C') ? 1.0 / count : 0);
+    }
+
+    /// <summary>The share of the charger's power on phase <paramref name="phase"/> (0 = A, 1 = B, 2 = C).</summary>
+    public double PhaseShare(int phase)
+    {
+        var (a, b, c) = PhaseShares();
+        return phase switch { 0 => a, 1 => b, _ => c };
+    }
+}
 
 /// <summary>
 /// A driver's need: present in periods <c>[ArrivalPeriod, DeparturePeriod)</c>, wanting <see cref="EnergyKwh"/>,
 /// drawing at most <see cref="MaxKw"/>. <see cref="PluggedChargerId"/> is set when the car is already plugged into
-/// that charger: it is then charged there and nowhere else.
+/// that charger: it is then charged there and nowhere else. A car that plugs in or leaves between two period
+/// boundaries (an imported trace) is present for only part of its first or last period: <see cref="ArrivesAfter"/>
+/// is the share of its first period gone before it plugs in, <see cref="LeavesBefore"/> the share of its last
+/// period left after it unplugs; in those periods it can take that much less energy.
 /// </summary>
 public sealed record ChargingRequest(
     string Id,
@@ -14,7 +37,20 @@ public sealed record ChargingRequest(
     int DeparturePeriod,
     double EnergyKwh,
     double MaxKw,
-    string? PluggedChargerId = null);
+    string? PluggedChargerId = null,
+    double ArrivesAfter = 0,
+    double LeavesBefore = 0)
+{
+    /// <summary>The share of period <paramref name="period"/> in which the car is present (0 outside its window).</summary>
+    public double PresentShare(int period)
+    {
+        if (period < ArrivalPeriod || period >= DeparturePeriod) return 0;
+        var share = 1.0;
+        if (period == ArrivalPeriod) share -= ArrivesAfter;
+        if (period == DeparturePeriod - 1) share -= LeavesBefore;
+        return Math.Max(0, share);
+    }
+}
 
 /// <summary>Periods <c>[Start, End)</c>; as quiet hours, no turn may start or end strictly inside them.</summary>
 public sealed record PeriodRange(int Start, int End)
@@ -43,8 +79,13 @@ public sealed record ChargingInstance(
     IReadOnlyList<double>? PricePerKwh = null,
     int ChangeoverPeriods = 0,
     IReadOnlyList<PeriodRange>? QuietPeriods = null,
-    IReadOnlyList<FixedTurn>? FixedTurns = null)
+    IReadOnlyList<FixedTurn>? FixedTurns = null,
+    double? PhaseLimitKw = null,
+    double? PhaseImbalanceKw = null)
 {
+    /// <summary>True when the feed has a per-phase limit or an imbalance limit that plans must respect.</summary>
+    public bool HasPhaseLimits => PhaseLimitKw is not null || PhaseImbalanceKw is not null;
+
     public double PeriodHours => PeriodMinutes / 60.0;
 
     public double CapacityKw(int period) =>
@@ -72,6 +113,26 @@ public sealed record ChargingInstance(
     }
 
     /// <summary>
+    /// The most a request can draw in period <paramref name="period"/> (average kW over the period) on the charger it
+    /// is plugged into (or the strongest): <see cref="MaxPowerKw(ChargingRequest)"/>, or the site's capacity and its
+    /// charger's phase limit when lower, times the share of the period it is present.
+    /// </summary>
+    public double PowerLimitKw(ChargingRequest request, int period)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var share = request.PresentShare(period);
+        if (share <= 0) return 0;
+        var kw = MaxPowerKw(request);
+        if (share >= 1) return kw;
+        // Present for part of the period only: no instant of it can draw more than the feed gives.
+        kw = Math.Min(kw, CapacityKw(period));
+        if (PhaseLimitKw is { } limit && Charger(request.PluggedChargerId) is { } charger)
+            for (var p = 0; p < 3; p++)
+                if (charger.PhaseShare(p) > 0) kw = Math.Min(kw, limit / charger.PhaseShare(p));
+        return kw * share;
+    }
+
+    /// <summary>
     /// Problems that make the instance unusable, as (field, reason); empty when it is valid.
     /// </summary>
     public IReadOnlyList<(string Field, string Reason)> Validate()
@@ -86,12 +147,19 @@ public sealed record ChargingInstance(
         if (Requests.Select(r => r.Id).Distinct().Count() != Requests.Count) errors.Add(("requests", "request ids must be unique"));
         foreach (var c in Chargers.Where(c => c.MaxKw <= 0))
             errors.Add(("chargers", $"charger {c.Id}: maxKw must be positive"));
+        foreach (var c in Chargers.Where(c => c.Phases is { } p && (p.Length == 0 || p.ToUpperInvariant().Any(ch => ch is not ('A' or 'B' or 'C')))))
+            errors.Add(("chargers", $"charger {c.Id}: phases must be made of A, B and C"));
+        if (PhaseLimitKw is < 0) errors.Add(("phaseLimitKw", "must not be negative"));
+        if (PhaseImbalanceKw is < 0) errors.Add(("phaseImbalanceKw", "must not be negative"));
         foreach (var r in Requests)
         {
             if (r.ArrivalPeriod < 0 || r.DeparturePeriod > Periods || r.ArrivalPeriod >= r.DeparturePeriod)
                 errors.Add(("requests", $"request {r.Id}: needs 0 <= arrivalPeriod < departurePeriod <= periods"));
             if (r.EnergyKwh < 0 || r.MaxKw < 0)
                 errors.Add(("requests", $"request {r.Id}: energyKwh and maxKw must not be negative"));
+            if (r.ArrivesAfter is < 0 or >= 1 || r.LeavesBefore is < 0 or >= 1
+                || (r.DeparturePeriod == r.ArrivalPeriod + 1 && r.ArrivesAfter + r.LeavesBefore >= 1))
+                errors.Add(("requests", $"request {r.Id}: arrivesAfter and leavesBefore must be in [0, 1) and leave part of the window"));
             if (r.PluggedChargerId is not null && Charger(r.PluggedChargerId) is null)
                 errors.Add(("requests", $"request {r.Id}: unknown charger {r.PluggedChargerId}"));
         }

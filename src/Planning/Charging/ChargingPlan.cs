@@ -41,3 +41,38 @@ public sealed record ChargingPlan(
 
     public double EnergyKwh(ChargingInstance instance) => Sessions.Sum(s => s.EnergyKwh(instance.PeriodHours));
 }
+
+/// <summary>Reads a plan's power per period as charging profiles.</summary>
+public static class PowerSchedules
+{
+    /// <summary>
+    /// One <see cref="Parking.Domain.Charging.TurnPowerSchedule"/> per session that holds a charger: its turn (or,
+    /// for a car plugged in as in rate allocation, its stay) as instants from <see cref="ChargingInstance.Start"/>,
+    /// with its power per period, equal neighbouring periods merged.
+    /// </summary>
+    public static IReadOnlyList<Parking.Domain.Charging.TurnPowerSchedule> Of(ChargingInstance instance, ChargingPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(plan);
+        var period = TimeSpan.FromMinutes(instance.PeriodMinutes);
+        DateTimeOffset At(int t) => instance.Start + (period * t);
+        var schedules = new List<Parking.Domain.Charging.TurnPowerSchedule>();
+        foreach (var session in plan.Sessions)
+        {
+            var request = instance.Requests.FirstOrDefault(r => r.Id == session.RequestId);
+            if (request is null) continue;
+            var (charger, from, to) = session.Turn is { } turn
+                ? (turn.ChargerId, turn.StartPeriod, turn.EndPeriod)
+                : (request.PluggedChargerId, request.ArrivalPeriod, request.DeparturePeriod);
+            if (charger is null || to <= from) continue;
+            var steps = new List<Parking.Domain.Charging.PowerStep>();
+            for (var t = from; t < to; t++)
+            {
+                var kw = t < session.PowerKw.Count ? Math.Round(session.PowerKw[t], 6) : 0;
+                if (steps.Count == 0 || steps[^1].Kw != kw) steps.Add(new(At(t), kw));
+            }
+            schedules.Add(new(session.RequestId, charger, new Parking.Domain.TimeWindow(At(from), At(to)), steps));
+        }
+        return schedules;
+    }
+}

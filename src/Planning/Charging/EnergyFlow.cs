@@ -17,7 +17,7 @@ internal static class EnergyFlow
     /// <returns>Wh by request index and period (only the planned requests' rows are filled).</returns>
     public static long[][] Solve(
         ChargingInstance instance, IReadOnlyList<int> requests, int from, long[] needWh, long[] siteWh,
-        Func<int, int, long> cost)
+        Func<int, int, long> cost, double unitsPerKwh = 1000)
     {
         var result = EnergyUnits.Empty(instance);
         var to = requests.Count == 0 ? from : requests.Max(i => instance.Requests[i].DeparturePeriod);
@@ -40,9 +40,11 @@ internal static class EnergyFlow
             var node = firstRequestNode + k;
             flow.AddArcWithCapacityAndUnitCost(source, node, need, 0);
             total += need;
-            var perPeriod = EnergyUnits.PeriodWh(instance.MaxPowerKw(request), instance.PeriodHours);
             for (var t = Math.Max(from, request.ArrivalPeriod); t < request.DeparturePeriod; t++)
-                arcs.Add((i, t, flow.AddArcWithCapacityAndUnitCost(node, PeriodNode(t), perPeriod, cost(i, t))));
+            {
+                var perPeriod = Units(instance.PowerLimitKw(request, t) * instance.PeriodHours, unitsPerKwh);
+                if (perPeriod > 0) arcs.Add((i, t, flow.AddArcWithCapacityAndUnitCost(node, PeriodNode(t), perPeriod, cost(i, t))));
+            }
         }
         if (total == 0) return result;
         flow.SetNodeSupply(source, total);
@@ -53,6 +55,17 @@ internal static class EnergyFlow
         foreach (var (request, period, arc) in arcs)
             result[request][period] = flow.Flow(arc);
         return result;
+    }
+
+    /// <summary>Energy in whole units of 1/<paramref name="unitsPerKwh"/> kWh, rounded down.</summary>
+    public static long Units(double kwh, double unitsPerKwh) => (long)Math.Floor((Math.Max(0, kwh) * unitsPerKwh) + 1e-6);
+
+    public static long[] SiteUnits(ChargingInstance instance, double unitsPerKwh)
+    {
+        var chargersKw = instance.Chargers.Sum(c => c.MaxKw);
+        var limitChargers = !instance.AllPlugged;
+        return [.. Enumerable.Range(0, instance.Periods).Select(t => Units(
+            (limitChargers ? Math.Min(instance.CapacityKw(t), chargersKw) : instance.CapacityKw(t)) * instance.PeriodHours, unitsPerKwh))];
     }
 
     public static long[] SiteWh(ChargingInstance instance)

@@ -61,43 +61,101 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
     {
         var wh = EnergyUnits.Empty(instance);
         var remaining = EnergyFlow.NeedWh(instance);
-        var perPeriod = instance.Requests.Select(r => EnergyUnits.PeriodWh(instance.MaxPowerKw(r), instance.PeriodHours)).ToArray();
+        var chargerOf = instance.Requests.Select(r => instance.Charger(r.PluggedChargerId)!).ToArray();
+        var perPeriod = new long[instance.Requests.Count];
         for (var t = 0; t < instance.Periods; t++)
         {
             var site = EnergyUnits.PeriodWh(instance.CapacityKw(t), instance.PeriodHours);
-            var busy = new HashSet<string>();
             var active = Enumerable.Range(0, instance.Requests.Count)
                 .Where(i => instance.Requests[i].ArrivalPeriod <= t && t < instance.Requests[i].DeparturePeriod && remaining[i] > 0)
-                .OrderBy(i => Priority(instance, i, t, remaining[i], perPeriod[i])).ThenBy(i => i)
-                .Where(i => busy.Add(instance.Requests[i].PluggedChargerId!))
                 .ToList();
-            Allocate(active, t, site, remaining, perPeriod, wh);
+            foreach (var i in active) perPeriod[i] = EnergyUnits.PeriodWh(instance.PowerLimitKw(instance.Requests[i], t), instance.PeriodHours);
+            active = [.. active.OrderBy(i => Priority(instance, i, t, remaining[i], perPeriod[i])).ThenBy(i => i)];
+            Allocate(active, t, site, remaining, perPeriod, wh, PhaseRoom.For(instance), i => chargerOf[i]);
         }
         return (wh, null);
     }
 
-    private void Allocate(List<int> active, int t, long site, long[] remaining, long[] perPeriod, long[][] wh)
+    private void Allocate(
+        List<int> active, int t, long site, long[] remaining, long[] perPeriod, long[][] wh, PhaseRoom? phases,
+        Func<int, ChargerSpec> chargerOf)
     {
-        if (rule == BaselineRule.RoundRobin)
+        // With phase limits a car may get less than it could take because another phase is not loaded yet (the
+        // imbalance limit): a few passes let it take more once the others are served.
+        var passes = phases?.HasImbalanceLimit == true ? 3 : 1;
+        for (var pass = 0; pass < passes && site > 0; pass++)
         {
-            // Equal shares, water-filled: a car that takes less than its share leaves the rest to the others.
-            var order = active.OrderBy(i => Math.Min(perPeriod[i], remaining[i])).ToList();
-            for (var k = 0; k < order.Count; k++)
+            if (rule == BaselineRule.RoundRobin)
             {
-                var i = order[k];
-                var give = Math.Min(Math.Min(perPeriod[i], remaining[i]), site / (order.Count - k));
-                wh[i][t] = give;
+                // Equal shares, water-filled: a car that takes less than its share leaves the rest to the others.
+                var order = active.OrderBy(i => Math.Min(perPeriod[i] - wh[i][t], remaining[i])).ToList();
+                for (var k = 0; k < order.Count; k++)
+                {
+                    var i = order[k];
+                    var give = Math.Min(Math.Min(perPeriod[i] - wh[i][t], remaining[i]), site / (order.Count - k));
+                    if (phases is not null) give = Math.Min(give, phases.Room(chargerOf(i)));
+                    if (give <= 0) continue;
+                    wh[i][t] += give;
+                    remaining[i] -= give;
+                    site -= give;
+                    phases?.Add(chargerOf(i), give);
+                }
+                continue;
+            }
+            foreach (var i in active)
+            {
+                var give = Math.Min(Math.Min(perPeriod[i] - wh[i][t], remaining[i]), site);
+                if (phases is not null) give = Math.Min(give, phases.Room(chargerOf(i)));
+                if (give <= 0) continue;
+                wh[i][t] += give;
                 remaining[i] -= give;
                 site -= give;
+                phases?.Add(chargerOf(i), give);
             }
-            return;
         }
-        foreach (var i in active)
+    }
+
+    /// <summary>
+    /// What is left of each phase's limit in one period (Wh), and the most a charger may add without overloading a
+    /// phase or taking two phases further apart than the imbalance limit.
+    /// </summary>
+    internal sealed class PhaseRoom
+    {
+        private readonly double[] _load = new double[3];
+        private readonly double _limit;
+        private readonly double _imbalance;
+
+        private PhaseRoom(double limit, double imbalance)
         {
-            var give = Math.Min(Math.Min(perPeriod[i], remaining[i]), site);
-            wh[i][t] = give;
-            remaining[i] -= give;
-            site -= give;
+            _limit = limit;
+            _imbalance = imbalance;
+        }
+
+        public bool HasImbalanceLimit => !double.IsPositiveInfinity(_imbalance);
+
+        /// <summary>A fresh period's room on <paramref name="instance"/>'s feed; null when the feed has no phase limits.</summary>
+        public static PhaseRoom? For(ChargingInstance instance) => instance.HasPhaseLimits
+            ? new PhaseRoom(
+                instance.PhaseLimitKw is { } l ? l * instance.PeriodHours * 1000 : double.PositiveInfinity,
+                instance.PhaseImbalanceKw is { } b ? b * instance.PeriodHours * 1000 : double.PositiveInfinity)
+            : null;
+
+        public long Room(ChargerSpec charger)
+        {
+            double[] share = [charger.PhaseShare(0), charger.PhaseShare(1), charger.PhaseShare(2)];
+            var room = double.PositiveInfinity;
+            for (var p = 0; p < 3; p++)
+            {
+                if (share[p] > 0) room = Math.Min(room, (_limit - _load[p]) / share[p]);
+                for (var q = 0; q < 3; q++)
+                    if (share[p] > share[q]) room = Math.Min(room, (_imbalance - (_load[p] - _load[q])) / (share[p] - share[q]));
+            }
+            return double.IsPositiveInfinity(room) ? long.MaxValue : (long)Math.Floor(Math.Max(0, room) - 1e-6);
+        }
+
+        public void Add(ChargerSpec charger, double wh)
+        {
+            for (var p = 0; p < 3; p++) _load[p] += charger.PhaseShare(p) * wh;
         }
     }
 
@@ -126,6 +184,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
         }
         var isFixed = new HashSet<int>(fixedTurns.Select(f => index[f.RequestId]));
         long PerPeriod(int i, int c) => EnergyUnits.PeriodWh(Math.Min(requests[i].MaxKw, chargers[c].MaxKw), instance.PeriodHours);
+        long PerPeriodAt(int i, int c, int t) => EnergyUnits.PeriodWh(Math.Min(requests[i].MaxKw, chargers[c].MaxKw) * requests[i].PresentShare(t), instance.PeriodHours);
         long DemandW(int i, int c) => (long)Math.Floor(Math.Max(0, Math.Min(requests[i].MaxKw, chargers[c].MaxKw)) * 1000);
         var capacityW = Enumerable.Range(0, instance.Periods).Select(t => (long)Math.Floor(instance.CapacityKw(t) * 1000)).ToArray();
         var totalSlots = (long)chargers.Count * instance.Periods;
@@ -174,9 +233,17 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
                 if (best < 0) continue;
                 if (ConstantPower)
                 {
-                    var drawn = Enumerable.Range(0, chargers.Count).Where(c => occupant[c] >= 0).Sum(c => DemandW(occupant[c], c));
+                    var holding = Enumerable.Range(0, chargers.Count).Where(c => occupant[c] >= 0).ToList();
+                    var drawn = holding.Sum(c => DemandW(occupant[c], c));
                     var least = Enumerable.Range(t, requests[i].DeparturePeriod - t).Min(u => capacityW[u]);
                     if (drawn + DemandW(i, best) > least) continue;
+                    if (instance.HasPhaseLimits)
+                    {
+                        var phases = PhaseRoom.For(instance)!;
+                        var hours = instance.PeriodHours;
+                        foreach (var c in holding) phases.Add(chargers[c], DemandW(occupant[c], c) * hours);
+                        if (phases.Room(chargers[best]) < DemandW(i, best) * hours - 1e-6) continue;
+                    }
                 }
                 occupant[best] = i;
                 turnStart[best] = t;
@@ -186,21 +253,16 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
             var charging = Enumerable.Range(0, chargers.Count).Where(c => occupant[c] >= 0)
                 .OrderBy(c => Priority(instance, occupant[c], t, remaining[occupant[c]], PerPeriod(occupant[c], c)))
                 .ThenBy(c => occupant[c]).ToList();
-            if (rule == BaselineRule.RoundRobin && !ConstantPower)
-            {
-                var perPeriod = new long[requests.Count];
-                foreach (var c in charging) perPeriod[occupant[c]] = PerPeriod(occupant[c], c);
-                Allocate([.. charging.Select(c => occupant[c])], t, site, remaining, perPeriod, wh);
-                continue;
-            }
+            var chargerOfRequest = new Dictionary<int, ChargerSpec>();
+            var perPeriodNow = new long[requests.Count];
             foreach (var c in charging)
             {
-                var i = occupant[c];
-                var give = Math.Min(Math.Min(PerPeriod(i, c), remaining[i]), site);
-                wh[i][t] = give;
-                remaining[i] -= give;
-                site -= give;
+                chargerOfRequest[occupant[c]] = chargers[c];
+                perPeriodNow[occupant[c]] = PerPeriodAt(occupant[c], c, t);
             }
+            // Constant-power seeds were admitted within the phase limits; the others share what the phases leave.
+            Allocate([.. charging.Select(c => occupant[c])], t, site, remaining, perPeriodNow, wh,
+                ConstantPower ? null : PhaseRoom.For(instance), i => chargerOfRequest[i]);
         }
         return (wh, turns);
     }

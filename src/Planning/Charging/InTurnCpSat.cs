@@ -125,7 +125,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 if (special.Contains(chargers[c].Id)) { classOf[c] = _classes.Count; _classes.Add([c]); }
             }
             foreach (var group in Enumerable.Range(0, chargers.Count).Where(c => !special.Contains(chargers[c].Id))
-                         .GroupBy(c => chargers[c].MaxKw))
+                         .GroupBy(c => (chargers[c].MaxKw, chargers[c].PhaseShares())))
             {
                 foreach (var c in group) classOf[c] = _classes.Count;
                 _classes.Add([.. group]);
@@ -148,6 +148,16 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 if (spare > 0) site.AddDemand(_model.NewFixedSizeIntervalVar(t, 1, $"cap{t}"), spare);
             }
 
+            // Each phase's limit as a cumulative over the turns' power on that phase (in W).
+            var phaseLimit = instance.PhaseLimitKw is { } limitKw ? (long)Math.Floor(limitKw * 1000) : (long?)null;
+            var phaseCumulatives = phaseLimit is { } phaseW
+                ? Enumerable.Range(0, 3).Select(_ => _model.AddCumulative(phaseW)).ToArray()
+                : null;
+            // The imbalance limit (load of one phase minus another's, per period) needs the load per period:
+            // each turn adds its power on a phase to the periods it covers.
+            var phaseLoads = instance.PhaseImbalanceKw is not null
+                ? Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, periods).Select(_ => new List<LinearExpr>()).ToArray()).ToArray()
+                : null;
             for (var i = 0; i < requests.Count; i++)
             {
                 var request = requests[i];
@@ -196,6 +206,30 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                     classIntervals[cls].Add(_model.NewOptionalIntervalVar(
                         start, size + changeover, end + changeover, present, $"{name}ext"));
                     site.AddDemand(interval, demandW);
+                    if (phaseCumulatives is not null || phaseLoads is not null)
+                    {
+                        for (var p = 0; p < 3; p++)
+                        {
+                            var onPhase = (long)Math.Ceiling(demandW * chargers[c].PhaseShare(p));
+                            if (onPhase <= 0) continue;
+                            phaseCumulatives?[p].AddDemand(interval, onPhase);
+                            if (phaseLoads is null) continue;
+                            for (var t = arrival; t < departure; t++)
+                            {
+                                // covers[t] <=> start <= t < end, for a present turn.
+                                var covers = _model.NewBoolVar($"{name}v{t}");
+                                _model.Add(start <= t).OnlyEnforceIf(covers);
+                                _model.Add(end >= t + 1).OnlyEnforceIf(covers);
+                                _model.AddImplication(covers, present);
+                                var before = _model.NewBoolVar("");
+                                var after = _model.NewBoolVar("");
+                                _model.Add(start >= t + 1).OnlyEnforceIf(before);
+                                _model.Add(end <= t).OnlyEnforceIf(after);
+                                _model.AddBoolOr([covers, before, after, present.Not()]);
+                                phaseLoads[p][t].Add(covers * onPhase);
+                            }
+                        }
+                    }
                     var energy = _model.NewIntVar(0, needWh, $"{name}wh");
                     _model.Add(energy <= whPerPeriod * size);
                     _model.Add(energy <= needWh * present);
@@ -215,6 +249,14 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 _delivered[i] = _model.NewIntVar(0, needWh, $"r{i}wh");
                 _model.Add(_delivered[i] == LinearExpr.Sum(parts));
                 if (needWh > 0) _model.Add(1000 * _delivered[i] - needWh * _leastShare >= 0);
+            }
+            if (phaseLoads is not null)
+            {
+                var imbalanceW = (long)Math.Floor(instance.PhaseImbalanceKw!.Value * 1000);
+                for (var t = 0; t < periods; t++)
+                    for (var p = 0; p < 3; p++)
+                        for (var q = 0; q < 3; q++)
+                            if (p != q) _model.Add(LinearExpr.Sum(phaseLoads[p][t]) - LinearExpr.Sum(phaseLoads[q][t]) <= imbalanceW);
             }
             for (var cls = 0; cls < _classes.Count; cls++)
             {
@@ -373,7 +415,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 var remaining = EnergyUnits.Wh(instance.Requests[i].EnergyKwh);
                 for (var t = (int)start; t < end && remaining > 0; t++)
                 {
-                    var give = Math.Min(turn.WhPerPeriod, remaining);
+                    var give = Math.Min((long)Math.Floor(turn.WhPerPeriod * instance.Requests[i].PresentShare(t)), remaining);
                     wh[i][t] = give;
                     remaining -= give;
                 }

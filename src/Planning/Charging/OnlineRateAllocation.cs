@@ -3,44 +3,88 @@ using System.Diagnostics;
 namespace Parking.Planning.Charging;
 
 /// <summary>
-/// Online rate allocation, as a charging network must run: whenever a car arrives or leaves it re-plans the cars
-/// present (knowing only their declared departure and remaining energy, nothing of cars still to come) by a
-/// maximum flow that prefers earlier periods (and, between cars, the one leaving first), and follows that plan until
-/// the next arrival or departure. Preferring early periods leaves the most room for cars not yet seen.
+/// How the online planner weighs what it plans: <see cref="QuickCharge"/> is the extra weight of a kWh delivered now
+/// over one delivered at the end of the horizon (weights fall linearly in between), <see cref="EarlyDeparture"/> the
+/// extra weight of a kWh for the car leaving first over the one leaving last, <see cref="EqualShare"/> the penalty
+/// on the largest share of its limit any car takes in the period applied. Energy itself weighs 1 per kWh, so these
+/// only choose among plans that deliver (nearly) as much.
 /// </summary>
-public sealed class OnlineRateAllocation : IChargingAlgorithm
+public sealed record OnlineObjective(double QuickCharge = 1e-3, double EarlyDeparture = 1e-5, double EqualShare = 1e-6)
 {
+    public static OnlineObjective Default { get; } = new();
+}
+
+/// <summary>
+/// Online rate allocation as model-predictive control, as a charging network must run it: whenever a car arrives or
+/// leaves it solves a linear program (GLOP) over the cars present, knowing only their declared departures and the
+/// energy they still need (nothing of cars still to come): deliver as much as possible, sooner rather than later,
+/// with a small equal-share regulariser (<see cref="OnlineObjective"/>), within every car's, charger's, site's and
+/// phase's limit. It applies that plan until the next arrival or departure (nothing new is known in between, so
+/// re-solving every period would give the same plan). Preferring early periods leaves the most room for cars not yet
+/// seen. The C# API gives GLOP no starting basis, so every re-plan builds its program afresh.
+/// </summary>
+public sealed class OnlineRateAllocation(OnlineObjective? objective = null) : IChargingAlgorithm
+{
+    private readonly OnlineObjective _objective = objective ?? OnlineObjective.Default;
+
     public string Name => "online";
 
-    public ChargingPlan Solve(ChargingInstance instance, SolveOptions options, CancellationToken cancellationToken = default)
+    public ChargingPlan Solve(ChargingInstance instance, SolveOptions options, CancellationToken cancellationToken = default) =>
+        SolveTimed(instance, cancellationToken).Plan;
+
+    /// <summary>Plans as <see cref="Solve"/> does and also returns how long each re-plan took.</summary>
+    public (ChargingPlan Plan, IReadOnlyList<TimeSpan> Replans, IReadOnlyList<int> CarsPresent) SolveTimed(
+        ChargingInstance instance, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var clock = Stopwatch.StartNew();
-        var wh = EnergyUnits.Empty(instance);
-        var need = EnergyFlow.NeedWh(instance);
-        var site = EnergyFlow.SiteWh(instance);
+        var count = instance.Requests.Count;
+        var kw = instance.Requests.Select(_ => new double[instance.Periods]).ToArray();
+        var delivered = new double[count];
+        var hours = instance.PeriodHours;
+        var times = new List<TimeSpan>();
+        var cars = new List<int>();
+        var present = new List<int>();
         var events = instance.Requests.SelectMany(r => new[] { r.ArrivalPeriod, r.DeparturePeriod })
             .Where(t => t < instance.Periods).Distinct().Order().ToArray();
-        foreach (var now in events)
+        var order = Enumerable.Range(0, count).OrderBy(i => instance.Requests[i].ArrivalPeriod).ToArray();
+        var next = 0;
+        var active = new List<int>();
+        var replan = Stopwatch.StartNew();
+        for (var e = 0; e < events.Length; e++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var present = new List<int>();
-            var remaining = new long[instance.Requests.Count];
-            for (var i = 0; i < instance.Requests.Count; i++)
+            var now = events[e];
+            var until = e + 1 < events.Length ? events[e + 1] : instance.Periods;
+            while (next < order.Length && instance.Requests[order[next]].ArrivalPeriod <= now) active.Add(order[next++]);
+            active.RemoveAll(i => instance.Requests[i].DeparturePeriod <= now);
+            var remaining = new double[count];
+            present.Clear();
+            foreach (var i in active)
             {
-                var request = instance.Requests[i];
-                if (request.ArrivalPeriod > now || request.DeparturePeriod <= now) continue;
-                remaining[i] = need[i] - wh[i].Take(now).Sum();
-                Array.Clear(wh[i], now, instance.Periods - now);
-                if (remaining[i] > 0) present.Add(i);
+                remaining[i] = Math.Max(0, instance.Requests[i].EnergyKwh - delivered[i]);
+                if (remaining[i] > 1e-9) present.Add(i);
             }
-            // Earlier periods first; between cars, the one leaving first (as EDF) when not all can be served.
-            var weight = instance.Periods + 1L;
-            var planned = EnergyFlow.Solve(instance, present, now, remaining, site,
-                (i, t) => (t - now) * weight + (instance.Requests[i].DeparturePeriod - now));
+            if (present.Count == 0) continue;
+            replan.Restart();
+            var horizon = present.Max(i => instance.Requests[i].DeparturePeriod) - now;
+            var planned = RateLp.Solve(instance, present, now, remaining,
+                (i, t) => 1 + (_objective.QuickCharge * (horizon - (t - now)) / horizon)
+                    + (_objective.EarlyDeparture * (horizon - (instance.Requests[i].DeparturePeriod - now)) / horizon),
+                _objective.EqualShare)
+                ?? throw new InvalidOperationException($"GLOP found no plan at period {now}.");
+            times.Add(replan.Elapsed);
+            cars.Add(present.Count);
             foreach (var i in present)
-                Array.Copy(planned[i], now, wh[i], now, instance.Periods - now);
+            {
+                for (var t = now; t < until; t++)
+                {
+                    kw[i][t] = planned[i][t];
+                    delivered[i] += planned[i][t] * hours;
+                }
+            }
         }
-        return EnergyUnits.ToPlan(instance, Name, PlanStatus.Feasible, wh, solveTime: clock.Elapsed);
+        var sessions = instance.Requests.Select((r, i) => new SessionPlan(r.Id, kw[i], null)).ToList();
+        return (new ChargingPlan(Name, PlanStatus.Feasible, sessions, SolveTime: clock.Elapsed), times, cars);
     }
 }

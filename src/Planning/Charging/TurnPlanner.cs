@@ -15,10 +15,30 @@ namespace Parking.Planning.Charging;
 /// </summary>
 public static class TurnPlanner
 {
+    /// <summary>An area's plan: new turns of open requests, power per period of every turn, and how it was made.</summary>
+    public sealed record AreaPlan(
+        IReadOnlyDictionary<string, PlannedTurn> Turns,
+        IReadOnlyList<TurnPowerSchedule> PowerSchedules,
+        PlanSummary Summary);
+
     public const string Fallback = "fcfs";
 
     /// <summary>Plans with the policy's quiet hours read at <paramref name="utcOffset"/>, the compound's local time.</summary>
     public static (IReadOnlyDictionary<string, PlannedTurn> Turns, PlanSummary Summary) Plan(
+        AreaPlanningInput input,
+        ChargingPolicy policy,
+        TimeSpan utcOffset,
+        CancellationToken cancellationToken = default)
+    {
+        var plan = PlanArea(input, policy, utcOffset, cancellationToken);
+        return (plan.Turns, plan.Summary);
+    }
+
+    /// <summary>
+    /// As <see cref="Plan"/>, with the power per period of every turn (started or planned) as charging profiles to
+    /// send the chargers.
+    /// </summary>
+    public static AreaPlan PlanArea(
         AreaPlanningInput input,
         ChargingPolicy policy,
         TimeSpan utcOffset,
@@ -29,7 +49,7 @@ public static class TurnPlanner
         var stopwatch = Stopwatch.StartNew();
         if (input.Chargers.Count == 0 || (input.Open.Count == 0 && input.Started.Count == 0))
         {
-            return (new Dictionary<string, PlannedTurn>(), new PlanSummary("none", "Empty", input.Now, stopwatch.Elapsed, 0, input.Open.Count));
+            return new AreaPlan(new Dictionary<string, PlannedTurn>(), [], new PlanSummary("none", "Empty", input.Now, stopwatch.Elapsed, 0, input.Open.Count));
         }
 
         var instance = InstanceOf(input, policy, utcOffset);
@@ -54,7 +74,8 @@ public static class TurnPlanner
             }
         }
 
-        return (turns, new PlanSummary(plan.Algorithm, plan.Status.ToString(), input.Now, stopwatch.Elapsed, turns.Count, input.Open.Count - turns.Count));
+        return new AreaPlan(turns, PowerSchedules.Of(instance, plan),
+            new PlanSummary(plan.Algorithm, plan.Status.ToString(), input.Now, stopwatch.Elapsed, turns.Count, input.Open.Count - turns.Count));
     }
 
     /// <summary>The instance for <paramref name="input"/>, with the quiet hours of <paramref name="policy"/> (if any) as quiet periods.</summary>

@@ -89,7 +89,7 @@ public class PlanPropertyTests
             for (var t = 0; t < instance.Periods; t++)
             {
                 var kw = session.PowerKw[t];
-                if (kw < -Tolerance || kw > limit + Tolerance) return false;
+                if (kw < -Tolerance || kw > (limit * request.PresentShare(t)) + Tolerance) return false;
                 var inside = session.Turn is { } tr ? t >= tr.StartPeriod && t < tr.EndPeriod
                     : t >= request.ArrivalPeriod && t < request.DeparturePeriod;
                 if (!inside && kw > Tolerance) return false;

@@ -65,4 +65,34 @@ public sealed class TurnPlannerTests
         Assert.Contains(ranges, r => r.Start == 300);
         Assert.Null(TurnPlanner.QuietPeriods(input, 360, new ChargingPolicy(), Shanghai));
     }
+
+    /// <summary>
+    /// Two cars for one 6 kW charger: the plan's power per period comes back as one schedule per turn, on the
+    /// turn's charger and window, whose energy is what the turn delivers (what a charging profile sends).
+    /// </summary>
+    [Fact]
+    public void Every_turn_comes_with_its_power_per_period()
+    {
+        var now = new DateTimeOffset(2026, 11, 23, 18, 0, 0, Shanghai);
+        var book = new ChargingAreaBook { CompoundId = "c" };
+        book.Configure(new ChargingAreaDefinition("A", "Area", "L1", 6, [new ChargerDefinition("C1", "S1", 6)]));
+        var policy = new ChargingPolicy { Algorithm = "fcfs" };
+        book.Submit("r1", new ChargingRequestDraft("P1", 5, new TimeWindow(now, now.AddHours(4)), true), policy, now, Guid.NewGuid());
+        book.Submit("r2", new ChargingRequestDraft("P2", 5, new TimeWindow(now, now.AddHours(4)), true), policy, now, Guid.NewGuid());
+
+        var plan = TurnPlanner.PlanArea(book.PlanningInput(now, policy), policy, Shanghai);
+
+        Assert.Equal(2, plan.PowerSchedules.Count);
+        foreach (var schedule in plan.PowerSchedules)
+        {
+            var turn = plan.Turns[schedule.RequestId];
+            Assert.Equal((turn.ChargerId, turn.Window), (schedule.ChargerId, schedule.Window));
+            Assert.Equal(schedule.Window.Start, schedule.Steps[0].Start);
+            Assert.True(schedule.Steps.Zip(schedule.Steps.Skip(1)).All(p => p.First.Start < p.Second.Start && p.First.Kw != p.Second.Kw));
+            var kwh = 0.0;
+            for (var t = schedule.Window.Start; t < schedule.Window.End; t = t.AddMinutes(5)) kwh += schedule.KwAt(t) * 5 / 60;
+            Assert.Equal(5, kwh, 6);
+            Assert.Equal(0, schedule.KwAt(schedule.Window.End));
+        }
+    }
 }

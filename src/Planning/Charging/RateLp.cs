@@ -1,0 +1,163 @@
+using Google.OrTools.LinearSolver;
+
+namespace Parking.Planning.Charging;
+
+/// <summary>
+/// Rate allocation as a linear program solved by GLOP: a power <c>r[i, t]</c> (kW) for every request to plan and
+/// every period of its window from <c>from</c> on, within its limit in that period (its car, its charger, the share
+/// of the period it is present); its energy within what it still needs; in every period the site's capacity, and
+/// when the feed has them each phase's limit and the imbalance limit between any two phases. The objective is
+/// energy weighted per request and period (the caller's weights), minus a small penalty on the largest share of
+/// its limit any car takes in the first period (an equal-share regulariser, linearised as a max).
+/// <para>
+/// A request that is not plugged into a charger has no known phase: it then counts only toward the total, and the
+/// total is held within three times the phase limit (a relaxation; turns place cars on phases).
+/// </para>
+/// </summary>
+internal static class RateLp
+{
+    /// <summary>Constraint violations GLOP may leave are cleaned up to this tolerance before a plan is returned.</summary>
+    private const double Slack = 1e-9;
+
+    /// <param name="requests">Indices into the instance's requests to plan.</param>
+    /// <param name="from">First period to plan.</param>
+    /// <param name="remainingKwh">Energy still wanted, by request index.</param>
+    /// <param name="usedKw">Power already committed in each period (by requests not planned here), by phase; may be null.</param>
+    /// <param name="weight">Objective weight of one kWh for request <c>i</c> in period <c>t</c>.</param>
+    /// <param name="equalShare">Weight of the equal-share regulariser on the first period (0 for none).</param>
+    /// <returns>kW by request index and period (only the planned requests' rows are filled), or null when GLOP fails.</returns>
+    public static double[][]? Solve(
+        ChargingInstance instance, IReadOnlyList<int> requests, int from, double[] remainingKwh,
+        Func<int, int, double> weight, double equalShare = 0, int? to = null)
+    {
+        var result = new double[instance.Requests.Count][];
+        var planned = requests.Where(i => remainingKwh[i] > 1e-9).ToList();
+        var end = to ?? (planned.Count == 0 ? from : planned.Max(i => instance.Requests[i].DeparturePeriod));
+        end = Math.Min(end, instance.Periods);
+        foreach (var i in requests) result[i] = new double[instance.Periods];
+        if (end <= from || planned.Count == 0) return result;
+
+        using var solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("GLOP is not available.");
+        var hours = instance.PeriodHours;
+        var horizon = end - from;
+        var site = new Constraint[horizon];
+        var phase = new Constraint[horizon, 3];
+        for (var k = 0; k < horizon; k++)
+        {
+            var t = from + k;
+            var cap = instance.CapacityKw(t);
+            if (instance.PhaseLimitKw is { } limit) cap = Math.Min(cap, 3 * limit);
+            if (!instance.AllPlugged) cap = Math.Min(cap, instance.Chargers.Sum(c => c.MaxKw));
+            site[k] = solver.MakeConstraint(double.NegativeInfinity, cap);
+            if (instance.PhaseLimitKw is { } phaseLimit)
+                for (var p = 0; p < 3; p++) phase[k, p] = solver.MakeConstraint(double.NegativeInfinity, phaseLimit);
+        }
+        var imbalance = instance.PhaseImbalanceKw is { } maxImbalance
+            ? Enumerable.Range(0, horizon).Select(_ => Pairs.Select(_ => solver.MakeConstraint(double.NegativeInfinity, maxImbalance)).ToArray()).ToArray()
+            : null;
+        var objective = solver.Objective();
+        objective.SetMaximization();
+        Variable? largestShare = null;
+        if (equalShare > 0)
+        {
+            largestShare = solver.MakeNumVar(0, 1, "z");
+            objective.SetCoefficient(largestShare, -equalShare);
+        }
+        var variables = new List<(int Request, int Period, Variable Rate)>();
+        foreach (var i in planned)
+        {
+            var request = instance.Requests[i];
+            var charger = instance.Charger(request.PluggedChargerId);
+            var shares = charger?.PhaseShares() ?? default;
+            var energy = solver.MakeConstraint(0, remainingKwh[i] / hours);
+            for (var t = Math.Max(from, request.ArrivalPeriod); t < Math.Min(end, request.DeparturePeriod); t++)
+            {
+                var limit = instance.PowerLimitKw(request, t);
+                if (limit <= 0) continue;
+                var k = t - from;
+                var rate = solver.MakeNumVar(0, limit, "");
+                variables.Add((i, t, rate));
+                energy.SetCoefficient(rate, 1);
+                site[k].SetCoefficient(rate, 1);
+                if (shares is var (a, b, c) && charger is not null)
+                {
+                    double[] load = [a, b, c];
+                    if (instance.PhaseLimitKw is not null)
+                        for (var p = 0; p < 3; p++)
+                            if (load[p] > 0) phase[k, p].SetCoefficient(rate, load[p]);
+                    if (imbalance is not null)
+                        for (var q = 0; q < Pairs.Length; q++)
+                        {
+                            var coefficient = load[Pairs[q].P] - load[Pairs[q].Q];
+                            if (coefficient != 0) imbalance[k][q].SetCoefficient(rate, coefficient);
+                        }
+                }
+                objective.SetCoefficient(rate, weight(i, t) * hours);
+                if (largestShare is not null && t == from)
+                {
+                    // z >= r / limit for every car present now.
+                    var share = solver.MakeConstraint(double.NegativeInfinity, 0);
+                    share.SetCoefficient(rate, 1 / limit);
+                    share.SetCoefficient(largestShare, -1);
+                }
+            }
+        }
+        var status = solver.Solve();
+        if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)) return null;
+        foreach (var (i, t, rate) in variables)
+            result[i][t] = Math.Clamp(rate.SolutionValue(), 0, instance.PowerLimitKw(instance.Requests[i], t));
+        Clean(instance, planned, from, end, remainingKwh, result);
+        return result;
+    }
+
+    private static readonly (int P, int Q)[] Pairs = [(0, 1), (1, 0), (0, 2), (2, 0), (1, 2), (2, 1)];
+
+    /// <summary>
+    /// Removes the small violations a floating-point LP may leave: each request's energy within what it needs,
+    /// then every period within the site's and each phase's limit (scaling the period down if needed).
+    /// </summary>
+    private static void Clean(ChargingInstance instance, List<int> planned, int from, int end, double[] remainingKwh, double[][] kw)
+    {
+        var hours = instance.PeriodHours;
+        foreach (var i in planned)
+        {
+            var total = 0.0;
+            for (var t = from; t < end; t++) total += kw[i][t] * hours;
+            if (total > remainingKwh[i])
+            {
+                var factor = remainingKwh[i] / total * (1 - Slack);
+                for (var t = from; t < end; t++) kw[i][t] *= factor;
+            }
+        }
+        for (var t = from; t < end; t++)
+        {
+            var factor = 1.0;
+            var sum = planned.Sum(i => kw[i][t]);
+            var cap = instance.CapacityKw(t);
+            if (sum > cap) factor = Math.Min(factor, cap / sum * (1 - Slack));
+            if (instance.PhaseLimitKw is { } limit)
+            {
+                var loads = PhaseLoads(instance, planned, kw, t);
+                foreach (var load in loads)
+                    if (load > limit) factor = Math.Min(factor, limit / load * (1 - Slack));
+            }
+            if (factor < 1)
+                foreach (var i in planned) kw[i][t] *= factor;
+        }
+    }
+
+    /// <summary>The load on phases A, B and C in period <paramref name="t"/> of the given requests' powers.</summary>
+    public static double[] PhaseLoads(ChargingInstance instance, IEnumerable<int> requests, double[][] kw, int t)
+    {
+        var loads = new double[3];
+        foreach (var i in requests)
+        {
+            var charger = instance.Charger(instance.Requests[i].PluggedChargerId);
+            var (a, b, c) = charger?.PhaseShares() ?? (1 / 3.0, 1 / 3.0, 1 / 3.0);
+            loads[0] += a * kw[i][t];
+            loads[1] += b * kw[i][t];
+            loads[2] += c * kw[i][t];
+        }
+        return loads;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Parking.Api.Tests.Infrastructure;
+using Parking.Contracts;
+using Xunit;
+
+namespace Parking.Api.Tests;
+
+/// <summary>
+/// One caller cannot make the service do unbounded work: past their budget they get 429 problem details
+/// with Retry-After, other callers are served, and a refused request changes nothing. Product defaults only.
+/// </summary>
+[Collection(SharedHostCollection.Name)]
+public sealed class RequestLimitTests(SharedHostFixture fixture)
+{
+    private readonly ParkingHost _host = fixture.Host;
+
+    [Fact]
+    public async Task A_user_past_their_budget_gets_429_with_retry_after_and_others_are_still_served()
+    {
+        const string flooder = "r00057";
+        var start = _host.Now.AddHours(30);
+
+        // Far more at once than the default burst (100) plus what refills while they run.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 400).Select(_ =>
+            _host.GetAsync(ParkingHost.CompoundPath($"availability?start={ParkingHost.Q(start)}&end={ParkingHost.Q(start.AddHours(1))}"), flooder)));
+        try
+        {
+            var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+            Assert.NotEmpty(limited);
+            Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+            foreach (var response in limited.Take(5))
+            {
+                Assert.True(response.Headers.RetryAfter?.Delta is { TotalSeconds: >= 1 }, "429 without a Retry-After of at least a second");
+                await ProblemAssert.Expect(response, HttpStatusCode.TooManyRequests, "rate-limited", null);
+            }
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+
+        // Another resident is counted on their own.
+        var other = await _host.SearchAsync("r00058", start, start.AddHours(1));
+        Assert.NotNull(other);
+    }
+
+    [Fact]
+    public async Task A_reservation_refused_for_the_rate_is_not_made()
+    {
+        const string flooder = "r00056";
+        var start = _host.Now.AddDays(2);
+
+        // 300 attempts at once on one space in distinct windows, each with its own Idempotency-Key: the
+        // resident's limit of active reservations admits three, the rate refuses many of the rest.
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
+        {
+            var window = start.AddHours(i);
+            using var response = await _host.ReserveAsync(flooder, "T1-002", window, window.AddHours(1), idempotencyKey: $"flood-{i}");
+            var created = response.StatusCode == HttpStatusCode.Created
+                ? await response.Content.ReadFromJsonAsync<ReservationDto>(ParkingHost.Json)
+                : null;
+            return (response.StatusCode, created);
+        }));
+
+        Assert.Contains(attempts, a => a.StatusCode == HttpStatusCode.TooManyRequests);
+        var made = attempts.Where(a => a.created is not null).Select(a => a.created!.Id).Order(StringComparer.Ordinal).ToList();
+        var mine = (await MineOnceAllowedAsync(flooder)).Where(r => r.SpaceId == "T1-002").Select(r => r.Id).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(made, mine);
+    }
+
+    /// <summary>Reads the resident's reservations as a well-behaved client does: waiting out a 429 as Retry-After says.</summary>
+    private async Task<ReservationDto[]> MineOnceAllowedAsync(string residentId)
+    {
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            using var response = await _host.GetAsync(ParkingHost.CompoundPath("reservations/mine"), residentId);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests)
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return (await response.Content.ReadFromJsonAsync<ReservationDto[]>(ParkingHost.Json))!;
+            }
+
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+        }
+
+        throw new Xunit.Sdk.XunitException($"{residentId} was still refused for the rate after 30 waits.");
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_refused_before_it_is_read()
+    {
+        var huge = "{\"spaceId\":\"G1-004\",\"plate\":\"" + new string('x', 2 * 1024 * 1024) + "\"}";
+        using var response = await _host.SendAsync(
+            HttpMethod.Post, ParkingHost.CompoundPath("reservations"), "r00055", new StringContent(huge, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(await _host.MineAsync("r00055"));
+    }
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Parking.Cluster.Tests.Infrastructure;
+using Parking.Testing;
+using Xunit;
+
+namespace Parking.Cluster.Tests;
+
+/// <summary>
+/// The ordinary ways of choosing where an ASP.NET Core app listens reach the real silo process: the
+/// <c>ASPNETCORE_URLS</c> variable and the <c>--urls</c> argument (appsettings.json no longer overrides them).
+/// The embedded default (no PostgreSQL) with the small demo compound, so each start takes seconds.
+/// </summary>
+public class ListenAddressTests
+{
+    [Fact]
+    public async Task The_silo_listens_where_ASPNETCORE_URLS_says()
+    {
+        var address = LoopbackAddress();
+        await AssertListensAsync(address, start => start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/'));
+    }
+
+    [Fact]
+    public async Task The_silo_listens_where_the_urls_argument_says()
+    {
+        var address = LoopbackAddress();
+        await AssertListensAsync(address, start =>
+        {
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        });
+    }
+
+    private static Uri LoopbackAddress() =>
+        new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePorts.Next()}/"));
+
+    private static async Task AssertListensAsync(Uri address, Action<ProcessStartInfo> choose)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(SiloProcess.AssemblyPath)!,
+        };
+        start.ArgumentList.Add(SiloProcess.AssemblyPath);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Parking__Seed__Size"] = "Small";
+        start.Environment["Parking__Cluster__SiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
+        start.Environment["Parking__Cluster__GatewayPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
+        start.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "";
+        choose(start);
+
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(90);
+            HttpStatusCode? status = null;
+            while (DateTimeOffset.UtcNow < deadline && !process.HasExited)
+            {
+                try
+                {
+                    using var response = await http.GetAsync(new Uri("/health/live", UriKind.Relative));
+                    status = response.StatusCode;
+                    break;
+                }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                {
+                    await Task.Delay(250);
+                }
+            }
+
+            Assert.True(status == HttpStatusCode.OK, $"no answer on {address}:\n{string.Join('\n', output.TakeLast(40))}");
+            Assert.Contains(output, line => line.Contains($"Parking is listening on {address.ToString().TrimEnd('/')}", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+    }
+}
