@@ -13,6 +13,9 @@ public static class Roles
     public const string Resident = "resident";
     public const string Staff = "staff";
     public const string Committee = "committee";
+
+    /// <summary>A sub-district operator: imports compounds and sees all of them.</summary>
+    public const string Operator = "operator";
 }
 
 /// <summary>Claim types the API reads from a token.</summary>

@@ -5,3 +5,59 @@ namespace Parking.Contracts;
 /// (<c>+08:00</c>, and in minutes) and the currency of money amounts (ISO 4217, <c>CNY</c>).
 /// </summary>
 public sealed record CompoundInfoDto(string CompoundId, string UtcOffset, int UtcOffsetMinutes, string Currency);
+
+/// <summary>One compound a caller may see (<c>GET /api/compounds</c>).</summary>
+public sealed record CompoundSummaryDto(
+    string CompoundId,
+    string Name,
+    string? SubDistrictId,
+    int Buildings,
+    int Households,
+    int Spaces,
+    int LayoutVersion);
+
+/// <summary>A space whose kind or owner a re-import changes; null where that part stays.</summary>
+public sealed record SpaceChangeDto(
+    string SpaceId,
+    string LotId,
+    string? KindBefore,
+    string? KindAfter,
+    string? OwnershipBefore,
+    string? OwnershipAfter,
+    string? OwnerHouseholdBefore,
+    string? OwnerHouseholdAfter);
+
+/// <summary>A charger added, removed or changed (change: added, removed, changed).</summary>
+public sealed record ChargerChangeDto(string AreaId, string ChargerId, string Change, double? MaxKwBefore, double? MaxKwAfter);
+
+/// <summary>What the change does to the live bookings of one space.</summary>
+public sealed record BookingEffectDto(string SpaceId, int ActiveBookings, string Effect);
+
+/// <summary>
+/// The preview (dry run) or the result of importing a compound file. <c>LiveVersion</c> is the layout version the
+/// preview was made at: pass it back as <c>expectedVersion</c> to apply exactly what was previewed.
+/// </summary>
+public sealed record ImportReportDto(
+    string CompoundId,
+    bool DryRun,
+    bool Applied,
+    bool NewCompound,
+    int LiveVersion,
+    int? LayoutVersion,
+    int Buildings,
+    int Households,
+    int Lots,
+    int Spaces,
+    string[] SpacesAdded,
+    string[] SpacesRemoved,
+    SpaceChangeDto[] SpacesRetyped,
+    SpaceChangeDto[] SpacesReowned,
+    int SpacesRedrawn,
+    ChargerChangeDto[] ChargersChanged,
+    string[] LotsAdded,
+    string[] LotsRemoved,
+    string[] SheltersChanged,
+    int HouseholdsAdded,
+    int HouseholdsRemoved,
+    BookingEffectDto[] Bookings,
+    int BookingsMoved);

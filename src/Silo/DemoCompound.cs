@@ -2,9 +2,11 @@ using Parking.Api.Endpoints;
 using Parking.Domain.Layout;
 using Microsoft.Extensions.Options;
 using Parking.Domain;
+using Parking.Domain.CompoundFiles;
 using Parking.Domain.Seeding;
 using Parking.Domain.Sharing;
 using Parking.Grains;
+using Parking.Grains.Compounds;
 
 namespace Parking.Silo;
 
@@ -38,6 +40,7 @@ public static class DemoCompoundHosting
 /// </summary>
 public sealed partial class DemoCompoundSeeder(
     IGrainFactory grains,
+    CompoundImporter importer,
     SeedOptions options,
     IOptions<SharingPolicy> sharing,
     ParkingClock time,
@@ -52,27 +55,39 @@ public sealed partial class DemoCompoundSeeder(
             return;
         }
 
-        var layout = DemoCompoundGenerator.Generate(options.Size, options.RandomSeed);
-        if (!await grains.Compound(layout.CompoundId).InitializeLayout(layout))
+        // The demo comes in as any compound does: as a compound file, checked and applied by the importer.
+        var text = CompoundFileReader.Write(DemoCompoundGenerator.GenerateFile(options.Size, options.RandomSeed));
+        var check = CompoundFileCheck.Run(text);
+        if (!check.IsValid)
         {
+            throw new InvalidOperationException("The demo compound file has problems: " + string.Join("; ", check.Problems));
+        }
+
+        var layout = check.Layout!;
+        if (await grains.Compound(layout.CompoundId).IsInitialized())
+        {
+            LogAlreadySeeded(layout.CompoundId);
+            return;
+        }
+
+        var applied = await importer.Apply(layout, expectedVersion: 0, cancellationToken);
+        if (!applied.IsSuccess)
+        {
+            // Another silo of the cluster imported it first.
             LogAlreadySeeded(layout.CompoundId);
             return;
         }
 
         var spaces = layout.Lots.SelectMany(l => l.Spaces);
         var demoSharing = DemoSharing.PlanFor(time.GetUtcNow(), sharing.Value);
-        await Parallel.ForEachAsync(
-            spaces,
-            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (space, _) =>
-            {
-                var grain = grains.Space(space.CompoundId, space.SpaceId);
-                await grain.Configure(space);
-                if (demoSharing is not null && space.Ownership == SpaceOwnership.Private)
-                {
-                    await grain.PublishSharing(demoSharing, new SharingPublisher("seed", space.OwnerHouseholdId));
-                }
-            });
+        if (demoSharing is not null)
+        {
+            await Parallel.ForEachAsync(
+                spaces.Where(s => s.Ownership == SpaceOwnership.Private),
+                new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (space, _) => await grains.Space(space.CompoundId, space.SpaceId).PublishSharing(demoSharing, new SharingPublisher("seed", space.OwnerHouseholdId)));
+        }
+
         LogSeeded(layout.CompoundId, layout.Buildings.Count, layout.Households.Count, layout.Lots.Count, layout.SpaceCount);
     }
 

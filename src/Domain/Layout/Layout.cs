@@ -27,6 +27,9 @@ public enum UserRole
     Resident,
     Staff,
     Committee,
+
+    /// <summary>Works for the sub-district: onboards its compounds and sees every one of them.</summary>
+    Operator,
 }
 
 [GenerateSerializer, Immutable]

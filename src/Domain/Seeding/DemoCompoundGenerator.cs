@@ -197,6 +197,9 @@ public static class DemoCompoundGenerator
             users.Add(new CompoundUser(id, $"committee{c:00}", string.Create(CultureInfo.InvariantCulture, $"Owners' committee member {c}"), UserRole.Committee, null, null, []));
         }
 
+        // The sub-district operator who onboards compounds; signs in to the demo like anyone else.
+        users.Add(new CompoundUser(id, "operator01", "Sub-district operator", UserRole.Operator, null, null, []));
+
         return new CompoundLayout(id, profile.Name, buildings, lots, households, users)
         {
             ChargingAreas = ChargingAreasFor(lots),

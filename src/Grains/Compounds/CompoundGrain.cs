@@ -32,11 +32,35 @@ public sealed class CompoundGrain(
             throw new ArgumentException($"Layout of '{layout.CompoundId}' given to compound '{this.GetPrimaryKeyString()}'.", nameof(layout));
         }
 
-        state.State.Layout = layout;
+        state.State.Layout = layout with { LayoutVersion = Math.Max(1, layout.LayoutVersion) };
         await state.WriteStateAsync();
         IndexUsers();
         return true;
     }
+
+    public async Task<Outcome<int>> ReplaceLayout(CompoundLayout layout, int expectedVersion)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        if (layout.CompoundId != this.GetPrimaryKeyString())
+        {
+            return DomainError.Invalid("compound.id", "compound-mismatch", $"The file is of compound '{layout.CompoundId}', not '{this.GetPrimaryKeyString()}'.");
+        }
+
+        var current = state.State.Layout?.LayoutVersion ?? 0;
+        if (current != expectedVersion)
+        {
+            return DomainError.Conflict(
+                "layout-changed",
+                $"The layout of '{layout.CompoundId}' is at version {current}, not {expectedVersion}: it changed since the preview. Preview again and apply that.");
+        }
+
+        state.State.Layout = layout with { LayoutVersion = current + 1 };
+        await state.WriteStateAsync();
+        IndexUsers();
+        return current + 1;
+    }
+
+    public Task<int> GetLayoutVersion() => Task.FromResult(state.State.Layout?.LayoutVersion ?? 0);
 
     public Task<bool> IsInitialized() => Task.FromResult(state.State.Layout is not null);
 
@@ -83,7 +107,7 @@ public sealed class CompoundGrain(
         var lots = layout.Lots
             .Select(l => l.LotId != definition.LotId ? l : l with { Spaces = [.. l.Spaces.Select(s => s.SpaceId == definition.SpaceId ? definition : s)] })
             .ToArray();
-        state.State.Layout = layout with { Lots = lots };
+        state.State.Layout = layout with { Lots = lots, LayoutVersion = layout.LayoutVersion + 1 };
         await state.WriteStateAsync();
     }
 

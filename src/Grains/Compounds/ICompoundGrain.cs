@@ -18,6 +18,17 @@ public interface ICompoundGrain : IGrainWithStringKey
     [ReadOnly]
     Task<bool> IsInitialized();
 
+    /// <summary>
+    /// Stores an imported layout if the live one is still at <paramref name="expectedVersion"/> (0: none yet), and
+    /// returns the new version; refuses with <c>layout-changed</c> otherwise, so of two concurrent applies only the
+    /// first wins. Spaces are then brought in line by the importer, outside this grain.
+    /// </summary>
+    Task<Outcome<int>> ReplaceLayout(CompoundLayout layout, int expectedVersion);
+
+    /// <summary>The version of the live layout: 0 before any, then one more for each import and each staff edit.</summary>
+    [ReadOnly]
+    Task<int> GetLayoutVersion();
+
     /// <summary>The whole live layout (null before it is initialized): scenarios fork it and check their changes against it.</summary>
     [ReadOnly]
     Task<CompoundLayout?> GetLayout();

@@ -35,6 +35,9 @@ public interface ILotGrain : IGrainWithStringKey
 {
     Task SpaceChanged(SpaceAvailability snapshot);
 
+    /// <summary>The lot's spaces changed (a re-import): rebuild the index from the compound's layout on the next call.</summary>
+    Task Reload();
+
     [ReadOnly]
     Task<IReadOnlyList<AvailableSpace>> Search(AvailabilityQuery query);
 

@@ -64,6 +64,13 @@ public sealed partial class LotGrain(ParkingClock time, ILogger<LotGrain> logger
         return Task.CompletedTask;
     }
 
+    public Task Reload()
+    {
+        // The index is derived state: dropping the activation is the one way to rebuild it that cannot miss a space.
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<AvailableSpace>> Search(AvailabilityQuery query) =>
         Task.FromResult(_index?.Search(query) ?? []);
 

@@ -12,6 +12,12 @@ public sealed class PushNotifierGrain : Grain, IPushNotifierGrain
 
     public async Task Publish(Push push)
     {
+        // Drivers' notices also go to their inboxes and phones, whether or not a page is open.
+        if (Notices.NoticeTexts.Concerns(push))
+        {
+            GrainFactory.GetGrain<Notices.INoticeRouterGrain>(0).Route(push).Ignore();
+        }
+
         // Real time, not the injected clock: a cache's age is not domain time, and tests move that clock.
         if (_refreshing is null && TimeProvider.System.GetUtcNow() - _refreshedAt > Refresh)
         {

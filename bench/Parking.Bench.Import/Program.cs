@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Parking.Domain.CompoundFiles;
+using Parking.Domain.Seeding;
+
+namespace Parking.Bench.Import;
+
+/// <summary>
+/// Import benchmark: validation time of a Kangcheng-sized compound file (14,000 households, 6,000 spaces) in this
+/// process, then the apply time and the silo's memory, measured on a real silo process running
+/// <c>import FILE --exit</c>-less (it keeps serving until the bench reads its memory and stops it).
+/// <c>--compounds N</c> adds a sub-district run: N Chengshangcheng-sized compounds in one silo.
+/// <c>--silo-dll PATH</c> uses a built silo instead of building src/Silo in Release.
+/// </summary>
+internal static class Program
+{
+    private const int ValidationRuns = 3;
+
+    public static async Task<int> Main(string[] args)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        var compounds = Option(args, "--compounds") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 0;
+        var root = RepositoryRoot();
+        var work = Directory.CreateTempSubdirectory("parking-bench-import-");
+        try
+        {
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+            var kangcheng = Path.Combine(work.FullName, "kangcheng.json");
+            var text = CompoundFileReader.Write(DemoCompoundGenerator.GenerateFile(DemoCompoundSize.Kangcheng));
+            await File.WriteAllTextAsync(kangcheng, text);
+            Console.WriteLine($"Kangcheng file: {text.Length / 1024.0 / 1024.0:F1} MB");
+
+            for (var run = 1; run <= ValidationRuns; run++)
+            {
+                var watch = Stopwatch.StartNew();
+                var check = CompoundFileCheck.Run(text);
+                watch.Stop();
+                if (!check.IsValid)
+                {
+                    Console.Error.WriteLine("The Kangcheng file has problems: " + string.Join("; ", check.Problems.Take(5)));
+                    return 1;
+                }
+
+                Console.WriteLine(
+                    $"validate run {run}: {watch.Elapsed.TotalSeconds:F2} s ({check.Layout!.Households.Count} households, {check.Layout.SpaceCount} spaces){(run == 1 ? " (cold: schema load and JIT)" : string.Empty)}  target <= 5 s");
+            }
+
+            var dll = Option(args, "--silo-dll") ?? await BuildSiloAsync(root);
+            await ImportInSiloAsync(dll, [kangcheng], "Kangcheng", "target: applied <= 30 s");
+
+            if (compounds > 0)
+            {
+                var files = new List<string>();
+                for (var i = 1; i <= compounds; i++)
+                {
+                    var id = string.Create(CultureInfo.InvariantCulture, $"cs{i:00}");
+                    var file = DemoCompoundGenerator.GenerateFile(DemoCompoundSize.Chengshangcheng, seed: 2000 + i);
+                    file = file with { Compound = file.Compound with { Id = id, Name = "Chengshangcheng " + id, SubDistrict = "caojiadu" } };
+                    var path = Path.Combine(work.FullName, id + ".json");
+                    await File.WriteAllTextAsync(path, CompoundFileReader.Write(file));
+                    files.Add(path);
+                }
+
+                await ImportInSiloAsync(dll, files, $"sub-district ({compounds} Chengshangcheng-sized compounds)", "target: applied <= 10 min within 4 GB");
+            }
+
+            return 0;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static async Task ImportInSiloAsync(string dll, List<string> files, string what, string target)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("import");
+        foreach (var file in files)
+        {
+            start.ArgumentList.Add(file);
+        }
+
+        var env = start.Environment;
+        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        env["DOTNET_ENVIRONMENT"] = "Production";
+        env["Urls"] = $"http://127.0.0.1:{FreePort()}";
+        env["Parking__Cluster__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        env["Parking__Cluster__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        env["Parking__Cluster__ClusterId"] = $"parking-bench-import-{Environment.ProcessId}";
+        env["Parking__Seed__Enabled"] = "false";
+        env["Parking__Simulation__Chargers"] = "false";
+        env["Parking__Simulation__Shelters"] = "false";
+        env["Logging__LogLevel__Default"] = "Warning";
+        env.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+
+        Console.WriteLine($"{what}: starting a silo that imports {files.Count} file(s)...");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo.");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(20);
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line.Contains(": valid (", StringComparison.Ordinal) && files.Count == 1)
+                {
+                    Console.WriteLine("  silo: " + line[(line.LastIndexOf('/') + 1)..]);
+                }
+
+                var done = files.Count == 1 ? line.StartsWith("Imported '", StringComparison.Ordinal) : line.StartsWith($"Imported {files.Count} compounds", StringComparison.Ordinal);
+                if (line.StartsWith("Not imported", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException(line);
+                }
+
+                if (done)
+                {
+                    Console.WriteLine("  silo: " + line);
+                    Console.WriteLine($"  {what} apply: {ElapsedSeconds(line):F2} s  {target}");
+                    process.Refresh();
+                    Console.WriteLine($"  silo memory after import: {Rss(process.Id) / 1024.0 / 1024.0:F0} MB resident (peak {PeakRss(process.Id) / 1024.0 / 1024.0:F0} MB)");
+                    return;
+                }
+
+                if (DateTimeOffset.UtcNow > deadline)
+                {
+                    throw new TimeoutException("The import did not finish within 20 minutes.");
+                }
+            }
+
+            throw new InvalidOperationException("The silo ended before importing: " + await stderr);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+    }
+
+    /// <summary>The "in N ms" of the silo's import line, in seconds.</summary>
+    private static double ElapsedSeconds(string line)
+    {
+        var at = line.IndexOf(" in ", StringComparison.Ordinal) + 4;
+        var end = line.IndexOf(" ms", at, StringComparison.Ordinal);
+        return long.Parse(line[at..end], CultureInfo.InvariantCulture) / 1000.0;
+    }
+
+    private static long Rss(int pid) => StatusKb(pid, "VmRSS:") * 1024;
+
+    private static long PeakRss(int pid) => StatusKb(pid, "VmHWM:") * 1024;
+
+    private static long StatusKb(int pid, string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task<string> BuildSiloAsync(string root)
+    {
+        Console.WriteLine("Building src/Silo (Release)...");
+        var build = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false };
+        foreach (var argument in new[] { "build", Path.Combine(root, "src", "Silo"), "-c", "Release", "--nologo", "-v", "q" })
+        {
+            build.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(build)!;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException("Building the silo failed.");
+        }
+
+        return Path.Combine(root, "src", "Silo", "bin", "Release", "net10.0", "Parking.Silo.dll");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Parking.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the bench from inside the repository.");
+    }
+}

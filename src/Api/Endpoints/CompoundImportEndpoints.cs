@@ -1,0 +1,156 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Parking.Api.Auth;
+using Parking.Domain.CompoundFiles;
+using Parking.Grains.Compounds;
+
+namespace Parking.Api.Endpoints;
+
+/// <summary>
+/// Onboarding: a sub-district operator imports a compound file (a new compound, or a layout change of one), first
+/// as a preview; everyone signed in lists the compounds they may see.
+/// </summary>
+public static class CompoundImportEndpoints
+{
+    /// <summary>A Kangcheng-sized file is about 2 MB; 64 MB leaves room for a compound several times larger.</summary>
+    public const long MaxFileBytes = 64L * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapCompoundImportEndpoints(this IEndpointRouteBuilder app)
+    {
+        var compounds = app.MapGroup("/api/compounds").WithTags("Compounds").RequireAuthorization();
+        compounds.MapGet("", List)
+            .WithSummary("The compounds the caller may see: all of them for a sub-district operator, else their own");
+        compounds.MapPost("/import", Import)
+            .WithSummary("Import a compound file: a new compound, or a layout change of an existing one (sub-district operator; staff for their own compound)")
+            .WithDescription("The body is the compound file (docs/compound-file.md). dryRun=true checks it and previews the change (spaces added, removed, retyped, re-owned; chargers; effect on live bookings) without changing anything. expectedVersion: the liveVersion of the preview; the apply is refused with 409 layout-changed if the layout moved since. A file with any problem gets 422 with every problem and its place, and changes nothing.")
+            .Accepts<object>("application/json")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return app;
+    }
+
+    public static async Task<Ok<CompoundSummaryDto[]>> List(HttpContext http, IGrainFactory grains)
+    {
+        var user = CurrentUser.From(http.User);
+        var all = await grains.GetGrain<ICompoundDirectoryGrain>(0).List();
+        var visible = all.Where(c => user is not null && (user.Role == Roles.Operator || c.CompoundId == user.CompoundId));
+        return TypedResults.Ok(visible
+            .Select(c => new CompoundSummaryDto(c.CompoundId, c.Name, c.SubDistrictId, c.Buildings, c.Households, c.Spaces, c.LayoutVersion))
+            .ToArray());
+    }
+
+    public static async Task<Results<Ok<ImportReportDto>, ProblemHttpResult>> Import(
+        HttpContext http,
+        bool? dryRun,
+        int? expectedVersion,
+        CompoundImporter importer)
+    {
+        var user = CurrentUser.From(http.User);
+        if (user is null || user.Role is not (Roles.Operator or Roles.Staff))
+        {
+            return Problems.Forbidden("Importing a compound file is for a sub-district operator, or for staff of that compound.");
+        }
+
+        // A compound file is larger than the API's usual body limit: this endpoint sets its own.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = MaxFileBytes;
+        }
+
+        if (http.Request.ContentLength > MaxFileBytes)
+        {
+            return Problems.Invalid("body", $"The file is larger than {MaxFileBytes / (1024 * 1024)} MB.", "file-too-large");
+        }
+
+        string text;
+        using (var reader = new StreamReader(http.Request.Body))
+        {
+            text = await reader.ReadToEndAsync(http.RequestAborted);
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Problems.Invalid("body", "The body must be a compound file (JSON).", "file-required");
+        }
+
+        // CSV parts need a multipart upload; through this endpoint a file carries its households and spaces inline.
+        var check = CompoundFileCheck.Run(text, name => null);
+        if (!check.IsValid)
+        {
+            return FileProblems(check.Problems);
+        }
+
+        var layout = check.Layout!;
+        if (user.Role == Roles.Staff && user.CompoundId != layout.CompoundId)
+        {
+            return Problems.Forbidden($"Staff import only their own compound '{user.CompoundId}', not '{layout.CompoundId}'.");
+        }
+
+        if (dryRun == true)
+        {
+            var preview = await importer.Preview(layout);
+            return preview.Diff.Problems.Count > 0 ? FileProblems(preview.Diff.Problems) : TypedResults.Ok(Report(preview, dryRun: true, null, 0));
+        }
+
+        var applied = await importer.Apply(layout, expectedVersion, http.RequestAborted);
+        return applied.Value is { } outcome
+            ? TypedResults.Ok(Report(outcome.Preview, dryRun: false, outcome.LayoutVersion, outcome.BookingsMoved))
+            : Problems.From(applied.Error!);
+    }
+
+    private static ProblemHttpResult FileProblems(IReadOnlyList<CompoundFileProblem> problems) =>
+        TypedResults.Problem(
+            detail: $"The compound file has {problems.Count} problem(s); nothing was changed. " + string.Join("; ", problems.Take(5)),
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "The compound file is not valid",
+            type: Problems.TypeFor("compound-file-invalid"),
+            extensions: new Dictionary<string, object?>
+            {
+                ["code"] = "compound-file-invalid",
+                ["problems"] = problems.Select(p => p.ToString()).ToArray(),
+                ["errors"] = problems.GroupBy(p => p.Place).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
+            });
+
+    public static ImportReportDto Report(ImportPreview preview, bool dryRun, int? version, int moved)
+    {
+        ArgumentNullException.ThrowIfNull(preview);
+        var diff = preview.Diff;
+        var layout = preview.Layout;
+        return new ImportReportDto(
+            layout.CompoundId,
+            dryRun,
+            Applied: !dryRun,
+            preview.IsNewCompound,
+            preview.LiveVersion,
+            version,
+            layout.Buildings.Count,
+            layout.Households.Count,
+            layout.Lots.Count,
+            layout.SpaceCount,
+            [.. diff.SpacesAdded.Select(s => s.SpaceId)],
+            [.. diff.SpacesRemoved.Select(s => s.SpaceId)],
+            [.. diff.SpacesChanged.Where(c => c.Retyped).Select(Change)],
+            [.. diff.SpacesChanged.Where(c => c.Reowned).Select(Change)],
+            diff.SpacesRedrawn.Count,
+            [.. diff.ChargersChanged.Select(c => new ChargerChangeDto(c.AreaId, c.ChargerId, c.Before is null ? "added" : c.After is null ? "removed" : "changed", c.Before?.MaxKw, c.After?.MaxKw))],
+            [.. diff.LotsAdded],
+            [.. diff.LotsRemoved],
+            [.. diff.SheltersChanged],
+            diff.HouseholdsAdded,
+            diff.HouseholdsRemoved,
+            [.. preview.Bookings.Select(b => new BookingEffectDto(b.SpaceId, b.ActiveBookings, b.Effect))],
+            moved);
+    }
+
+    private static SpaceChangeDto Change(SpaceChange c) => new(
+        c.After.SpaceId,
+        c.After.LotId,
+        c.Retyped ? c.Before.Kind.Wire() : null,
+        c.Retyped ? c.After.Kind.Wire() : null,
+        c.Reowned ? c.Before.Ownership.Wire() : null,
+        c.Reowned ? c.After.Ownership.Wire() : null,
+        c.Reowned ? c.Before.OwnerHouseholdId : null,
+        c.Reowned ? c.After.OwnerHouseholdId : null);
+}

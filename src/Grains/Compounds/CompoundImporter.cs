@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Logging;
+using Parking.Domain.CompoundFiles;
+
+namespace Parking.Grains.Compounds;
+
+/// <summary>What a re-import would do to the bookings of one removed space.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BookingEffect(
+    [property: Id(0)] string SpaceId,
+    [property: Id(1)] int ActiveBookings,
+    [property: Id(2)] string Effect);
+
+/// <summary>A checked compound file against the live compound: the diff, its effect on bookings, and the version it was read at.</summary>
+public sealed record ImportPreview(
+    CompoundLayout Layout,
+    LayoutDiff Diff,
+    int LiveVersion,
+    IReadOnlyList<BookingEffect> Bookings)
+{
+    public bool IsNewCompound => LiveVersion == 0;
+}
+
+/// <summary>What an apply did.</summary>
+public sealed record ImportOutcome(ImportPreview Preview, int LayoutVersion, int BookingsMoved);
+
+/// <summary>
+/// Brings a checked compound layout into the cluster: the one way compounds come in, whether the demo at start,
+/// the <c>import</c> command or the operator's API. A first import configures every space; a re-import is a layout
+/// change that follows the staff-edit rules: a removed space is blocked first (its bookings cancelled, refunded in
+/// full and moved to a free space of the same kind, drivers told), a retyped or re-owned space is redefined
+/// (bookings stay), and the lots rebuild their indexes. The compound's layout version makes two concurrent applies
+/// of the same preview fail but one.
+/// </summary>
+public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<CompoundImporter> logger)
+{
+    private const int Parallelism = 64;
+
+    public async Task<ImportPreview> Preview(CompoundLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var compound = grains.Compound(layout.CompoundId);
+        var live = await compound.GetLayout();
+        var diff = LayoutDiff.Between(live, layout);
+        var bookings = new List<BookingEffect>();
+        foreach (var space in diff.SpacesRemoved)
+        {
+            var admin = await grains.Space(space.CompoundId, space.SpaceId).GetAdmin();
+            var active = admin.Value?.Active.Count ?? 0;
+            if (active > 0)
+            {
+                bookings.Add(new BookingEffect(space.SpaceId, active, "cancelled, refunded in full, and moved to a free space of the same kind where one is free; drivers told"));
+            }
+        }
+
+        foreach (var change in diff.SpacesChanged)
+        {
+            var admin = await grains.Space(change.After.CompoundId, change.After.SpaceId).GetAdmin();
+            var active = admin.Value?.Active.Count ?? 0;
+            if (active > 0)
+            {
+                bookings.Add(new BookingEffect(change.After.SpaceId, active, change.Reowned ? "kept; the new owner does not inherit the old owner's sharing plan" : "kept"));
+            }
+        }
+
+        return new ImportPreview(layout, diff, live?.LayoutVersion ?? 0, bookings);
+    }
+
+    /// <param name="expectedVersion">The version the preview was made at; null applies over whatever is live now.</param>
+    public async Task<Outcome<ImportOutcome>> Apply(CompoundLayout layout, int? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        var preview = await Preview(layout);
+        if (preview.Diff.Problems.Count > 0)
+        {
+            var first = preview.Diff.Problems[0];
+            return DomainError.Invalid(first.Place, "layout-change-invalid", string.Join("; ", preview.Diff.Problems));
+        }
+
+        var version = expectedVersion ?? preview.LiveVersion;
+        var compound = grains.Compound(layout.CompoundId);
+        var live = await compound.GetLayout();
+        var stored = await compound.ReplaceLayout(layout, version);
+        if (!stored.IsSuccess)
+        {
+            return stored.Error!;
+        }
+
+        // The preview may be older than the stored version check: diff again against what was really replaced.
+        var diff = LayoutDiff.Between(live, layout);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(diff.SpacesAdded, parallel, async (space, _) => await grains.Space(space.CompoundId, space.SpaceId).Configure(space));
+
+        var moved = 0;
+        foreach (var space in diff.SpacesRemoved)
+        {
+            var blocked = await grains.Space(space.CompoundId, space.SpaceId).SetService(true);
+            moved += blocked.Value?.Cancelled.Count ?? 0;
+        }
+
+        foreach (var change in diff.SpacesChanged.Concat(diff.SpacesRedrawn))
+        {
+            var space = grains.Space(change.After.CompoundId, change.After.SpaceId);
+            var current = await space.GetAdmin();
+            var redefined = await space.Redefine(change.After, current.Value?.Definition ?? change.Before);
+            if (!redefined.IsSuccess)
+            {
+                LogSpaceNotRedefined(change.After.SpaceId, redefined.Error!.Message);
+            }
+        }
+
+        if (live is not null)
+        {
+            var lots = live.Lots.Select(l => l.LotId).Union(layout.Lots.Select(l => l.LotId), StringComparer.Ordinal);
+            await Task.WhenAll(lots.Select(l => grains.Lot(layout.CompoundId, l).Reload()));
+        }
+
+        var finalVersion = await compound.GetLayoutVersion();
+        await grains.GetGrain<ICompoundDirectoryGrain>(0).Register(CompoundSummary.Of(layout with { LayoutVersion = finalVersion }));
+        LogApplied(layout.CompoundId, finalVersion, diff.SpacesAdded.Count, diff.SpacesRemoved.Count, diff.SpacesChanged.Count, moved);
+        return new ImportOutcome(preview with { Diff = diff }, finalVersion, moved);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Imported compound {CompoundId} at layout version {Version}: {Added} spaces added, {Removed} removed, {Changed} changed; {Moved} bookings moved or refunded")]
+    private partial void LogApplied(string compoundId, int version, int added, int removed, int changed, int moved);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Space {SpaceId} was not redefined by the import: {Reason}")]
+    private partial void LogSpaceNotRedefined(string spaceId, string reason);
+}
