@@ -14,63 +14,197 @@ internal static class ChargingSuite
 {
     private static readonly double[] Capacities = [10, 20, 30, 50, 75, 100, 150];
     private static readonly string[] NightAlgorithms = ["in-turn", "fcfs", "edf", "llf", "round-robin"];
-    private static readonly string[] RateAlgorithms = ["online", "fcfs", "edf", "llf", "round-robin"];
 
     public static int Run(string[] args)
     {
         var quick = args.Contains("--quick");
-        var days = int.Parse(Arg(args, "--days") ?? (quick ? "2" : "7"), CultureInfo.InvariantCulture);
+        var days = int.Parse(Arg(args, "--days") ?? (quick ? "7" : "30"), CultureInfo.InvariantCulture);
         var from = DateOnly.ParseExact(Arg(args, "--from") ?? "2021-06-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var limit = TimeSpan.FromSeconds(double.Parse(Arg(args, "--time-limit") ?? (quick ? "5" : "8"), CultureInfo.InvariantCulture));
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(c, $"Charging planners; {Environment.ProcessorCount} cores, CP-SAT workers 2."));
-        var sweepOk = args.Contains("--no-sweep") || AcnSweep(from, days, quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5));
-        var inTurnOk = args.Contains("--no-in-turn") || InTurnNight(limit);
-        return sweepOk && inTurnOk ? 0 : 1;
+        Console.WriteLine(string.Create(c, $"Charging planners; {Environment.ProcessorCount} cores (shared with other work: figures are noisy), CP-SAT workers 2."));
+        var ok = true;
+        if (!args.Contains("--no-sweep"))
+        {
+            var path = DataFile("acn-caltech-2021-sessions.json");
+            var trace = AcnImporter.Import(path, new AcnImportOptions(from, days, 5, 150));
+            Console.WriteLine();
+            Console.WriteLine(string.Create(c,
+                $"ACN-Data Caltech, {from:yyyy-MM-dd} + {days} days, 5-min periods: {trace.Requests.Count} sessions on {trace.Chargers.Count} stations ({string.Join(", ", trace.Chargers.GroupBy(ch => ch.MaxKw).OrderBy(g => g.Key).Select(g => string.Create(c, $"{g.Count()} x {g.Key:0.#} kW")))}), {trace.Requests.Sum(r => r.EnergyKwh):0} kWh delivered in reality."));
+            var replans = new List<TimeSpan>();
+            var cars = new List<int>();
+            ok &= Sweep("Single-phase feed: site capacity swept", trace, capacity => trace with { SiteCapacityKw = capacity }, 0.05, replans, cars);
+            var threePhase = ThreePhase(trace);
+            Console.WriteLine();
+            Console.WriteLine("Three-phase feed: stations on phases A, B, C in turn by id (" + string.Join(", ", threePhase.Chargers.GroupBy(ch => ch.Phases).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} on {g.Key}")) + "); each phase limited to a third of the site capacity.");
+            ok &= Sweep("Three-phase feed: site capacity swept (phase limit = capacity / 3)", trace,
+                capacity => threePhase with { SiteCapacityKw = capacity, PhaseLimitKw = capacity / 3 }, 0.1, replans, cars);
+            ok &= Replans("over both sweeps", replans, cars);
+            OnlineVariants(trace, threePhase);
+            var dense = Dense(path);
+            var denseReplans = new List<TimeSpan>();
+            var denseCars = new List<int>();
+            var (_, times, present) = new OnlineRateAllocation().SolveTimed(dense with { SiteCapacityKw = 100 });
+            denseReplans.AddRange(times);
+            denseCars.AddRange(present);
+            Console.WriteLine();
+            Console.WriteLine(string.Create(c,
+                $"Dense trace at the Caltech site's busy scale: every week of the file (2021-05-01 to 2021-09-14) folded onto the first, each week on its own stations ({dense.Requests.Count} sessions on {dense.Chargers.Count} stations), 100 kW."));
+            ok &= Replans("on the dense trace", denseReplans, denseCars);
+        }
+        if (!args.Contains("--no-in-turn")) ok &= InTurnNight(limit);
+        return ok ? 0 : 1;
     }
 
-    private static bool AcnSweep(DateOnly from, int days, TimeSpan inTurnLimit)
+    /// <summary>The trace with its stations on phases A, B and C in turn (by id); a station above 22 kW on all three.</summary>
+    internal static ChargingInstance ThreePhase(ChargingInstance trace)
+    {
+        var ordered = trace.Chargers.OrderBy(ch => ch.Id, StringComparer.Ordinal).ToList();
+        var single = 0;
+        var phases = ordered.ToDictionary(ch => ch.Id, ch => ch.MaxKw > 22 ? "ABC" : ((single++ % 3) switch { 0 => "A", 1 => "B", _ => "C" }));
+        return trace with { Chargers = [.. trace.Chargers.Select(ch => ch with { Phases = phases[ch.Id] })] };
+    }
+
+    /// <summary>Every week of the file from 2021-05-01 folded onto the first, each week on its own stations.</summary>
+    private static ChargingInstance Dense(string path)
+    {
+        var from = new DateOnly(2021, 5, 1);
+        const int weeks = 20;
+        var requests = new List<ChargingRequest>();
+        var chargers = new List<ChargerSpec>();
+        ChargingInstance? first = null;
+        for (var w = 0; w < weeks; w++)
+        {
+            var week = AcnImporter.Import(path, new AcnImportOptions(from.AddDays(7 * w), 7, 5, 100));
+            first ??= week;
+            requests.AddRange(week.Requests.Select(r => r with { Id = $"w{w}:{r.Id}", PluggedChargerId = $"w{w}:{r.PluggedChargerId}" }));
+            chargers.AddRange(week.Chargers.Select(ch => ch with { Id = $"w{w}:{ch.Id}" }));
+        }
+        var periods = requests.Max(r => r.DeparturePeriod);
+        return first! with { Requests = requests, Chargers = chargers, Periods = Math.Max(periods, first.Periods) };
+    }
+
+    /// <summary>The objectives tried for online, on the capacities where the site binds hardest.</summary>
+    private static readonly (string Name, OnlineObjective Objective)[] Variants =
+    [
+        ("A: quick charge, then earliest departure (1e-5), equal share 1e-6", new OnlineObjective()),
+        ("B: quick charge, then least laxity (1e-5), equal share 1e-6", new OnlineObjective(ByLaxity: true)),
+        ("C: quick charge, least laxity weighted as quick charge (1e-3)", new OnlineObjective(Urgency: 1e-3, ByLaxity: true)),
+        ("D: quick charge, earliest departure, equal share 1e-4", new OnlineObjective(EqualShare: 1e-4)),
+        ("E: no quick charge, least laxity (1e-3)", new OnlineObjective(QuickCharge: 0, Urgency: 1e-3, ByLaxity: true)),
+    ];
+
+    private static void OnlineVariants(ChargingInstance trace, ChargingInstance threePhase)
     {
         var c = CultureInfo.InvariantCulture;
-        var path = DataFile("acn-caltech-2021-sessions.json");
-        var baseInstance = AcnImporter.Import(path, new AcnImportOptions(from, days, 5, 150));
+        double[] capacities = [10, 20, 30];
+        var requested = trace.Requests.Sum(r => r.EnergyKwh);
+        var cases = capacities.Select(k => (Label: string.Create(c, $"1-phase {k:0} kW"), Instance: trace with { SiteCapacityKw = k }))
+            .Concat(capacities.Select(k => (Label: string.Create(c, $"3-phase {k:0} kW"), Instance: threePhase with { SiteCapacityKw = k, PhaseLimitKw = k / 3 })))
+            .ToList();
+        var reference = cases.Select(x => (Bound: 100 * OfflineOptimum.UpperBoundKwh(x.Instance) / requested,
+            Llf: 100 * ChargingAlgorithms.Get("llf").Solve(x.Instance, SolveOptions.Default).EnergyKwh(x.Instance) / requested)).ToList();
         Console.WriteLine();
-        Console.WriteLine(string.Create(c,
-            $"ACN-Data Caltech, {from:yyyy-MM-dd} + {days} days, 5-min periods: {baseInstance.Requests.Count} sessions on {baseInstance.Chargers.Count} stations ({string.Join(", ", baseInstance.Chargers.GroupBy(ch => ch.MaxKw).OrderBy(g => g.Key).Select(g => string.Create(c, $"{g.Count()} x {g.Key:0.#} kW")))}), {baseInstance.Requests.Sum(r => r.EnergyKwh):0} kWh delivered in reality."));
-        Console.WriteLine($"Energy delivered, % of what the cars took (in-turn budget {inTurnLimit.TotalSeconds:0} s per capacity):");
+        Console.WriteLine("Online objectives tried, energy % (gap to bound in pp; * = below LLF):");
         Console.WriteLine();
-        Console.WriteLine("| site kW | upper bound | " + string.Join(" | ", RateAlgorithms) + " |");
-        Console.WriteLine("| ---: | ---: | " + string.Join(" | ", RateAlgorithms.Select(_ => "---:")) + " |");
-        var gaps = new List<double>();
-        var onlineBelowLlf = 0;
+        Console.WriteLine("| objective | " + string.Join(" | ", cases.Select(x => x.Label)) + " |");
+        Console.WriteLine("| --- | " + string.Join(" | ", cases.Select(_ => "---:")) + " |");
+        Console.WriteLine("| bound / llf | " + string.Join(" | ", reference.Select(r => string.Create(c, $"{r.Bound:0.000} / {r.Llf:0.000}"))) + " |");
+        foreach (var (name, objective) in Variants)
+        {
+            var cells = cases.Select((x, k) =>
+            {
+                var percent = 100 * new OnlineRateAllocation(objective).Solve(x.Instance, SolveOptions.Default).EnergyKwh(x.Instance) / requested;
+                return string.Create(c, $"{percent:0.000} ({reference[k].Bound - percent:0.000}){(percent < reference[k].Llf - 1e-9 ? " *" : "")}");
+            });
+            Console.WriteLine($"| {name} | " + string.Join(" | ", cells) + " |");
+        }
+    }
+
+    private static readonly string[] SweepColumns = ["online", "llf", "edf", "fcfs", "round-robin"];
+
+    private static bool Sweep(string title, ChargingInstance trace, Func<double, ChargingInstance> at, double targetPp,
+        List<TimeSpan> replans, List<int> cars)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine();
+        Console.WriteLine(title + "; energy delivered, % of what the cars took:");
+        Console.WriteLine();
+        Console.WriteLine("| site kW | bound | " + string.Join(" | ", SweepColumns) + " |");
+        Console.WriteLine("| ---: | ---: | " + string.Join(" | ", SweepColumns.Select(_ => "---:")) + " |");
         var seconds = new Dictionary<string, double>();
+        var percents = SweepColumns.Append("bound").ToDictionary(n => n, _ => new List<double>());
+        var belowLlf = new List<double>();
+        var requested = trace.Requests.Sum(r => r.EnergyKwh);
         foreach (var capacity in Capacities)
         {
-            var instance = baseInstance with { SiteCapacityKw = capacity };
-            var requested = instance.Requests.Sum(r => r.EnergyKwh);
+            var instance = at(capacity);
+            var clock = Stopwatch.StartNew();
             var bound = OfflineOptimum.UpperBoundKwh(instance);
-            var percent = new Dictionary<string, double>();
-            foreach (var name in RateAlgorithms)
+            seconds["bound"] = seconds.GetValueOrDefault("bound") + clock.Elapsed.TotalSeconds;
+            percents["bound"].Add(100 * bound / requested);
+            foreach (var name in SweepColumns)
             {
-                var clock = Stopwatch.StartNew();
-                var plan = ChargingAlgorithms.Get(name).Solve(instance, new SolveOptions(inTurnLimit, Workers: 2));
+                clock.Restart();
+                ChargingPlan plan;
+                if (name == "online")
+                {
+                    var (p, times, present) = new OnlineRateAllocation().SolveTimed(instance);
+                    (plan, _) = (p, 0);
+                    replans.AddRange(times);
+                    cars.AddRange(present);
+                }
+                else plan = ChargingAlgorithms.Get(name).Solve(instance, SolveOptions.Default);
                 seconds[name] = seconds.GetValueOrDefault(name) + clock.Elapsed.TotalSeconds;
-                percent[name] = 100 * plan.EnergyKwh(instance) / requested;
+                percents[name].Add(100 * plan.EnergyKwh(instance) / requested);
             }
-            var boundPercent = 100 * bound / requested;
-            gaps.Add(boundPercent - percent["online"]);
-            if (percent["online"] < percent["llf"] - 1e-9) onlineBelowLlf++;
-            Console.WriteLine(string.Create(c, $"| {capacity:0} | {boundPercent:0.0} | ")
-                + string.Join(" | ", RateAlgorithms.Select(n => percent[n].ToString("0.0", c))) + " |");
+            belowLlf.Add(percents["llf"][^1] - percents["online"][^1]);
+            Console.WriteLine(string.Create(c, $"| {capacity:0} | {percents["bound"][^1]:0.000} | ")
+                + string.Join(" | ", SweepColumns.Select(n => percents[n][^1].ToString("0.000", c))) + " |");
         }
+        Console.WriteLine("| mean | " + percents["bound"].Average().ToString("0.000", c) + " | "
+            + string.Join(" | ", SweepColumns.Select(n => percents[n].Average().ToString("0.000", c))) + " |");
+        Console.WriteLine("| mean gap to bound, pp | 0 | "
+            + string.Join(" | ", SweepColumns.Select(n => percents["bound"].Zip(percents[n]).Average(p => p.First - p.Second).ToString("0.000", c))) + " |");
+        Console.WriteLine("| worst gap to bound, pp | 0 | "
+            + string.Join(" | ", SweepColumns.Select(n => percents["bound"].Zip(percents[n]).Max(p => p.First - p.Second).ToString("0.000", c))) + " |");
         Console.WriteLine();
-        Console.WriteLine("Solve time over the sweep: " + string.Join(", ", RateAlgorithms.Select(n => string.Create(c, $"{n} {seconds[n]:0.0} s"))));
-        var meanGap = gaps.Average();
-        var gapOk = meanGap <= 1.0;
-        var llfOk = onlineBelowLlf == 0;
-        Console.WriteLine(string.Create(c, $"Target online within 1 pp of the upper bound on average: {meanGap:0.00} pp -> {(gapOk ? "MET" : "NOT MET")}"));
-        Console.WriteLine(string.Create(c, $"Target online never below least laxity first: below at {onlineBelowLlf} of {Capacities.Length} capacities -> {(llfOk ? "MET" : "NOT MET")}"));
+        Console.WriteLine("Solve time over the sweep: " + string.Join(", ", seconds.Select(p => string.Create(c, $"{p.Key} {p.Value:0.0} s"))));
+        var meanGap = percents["bound"].Zip(percents["online"]).Average(p => p.First - p.Second);
+        var gapOk = meanGap <= targetPp;
+        var llfOk = belowLlf.All(d => d <= 1e-9);
+        Console.WriteLine(string.Create(c, $"Target online within {targetPp} pp of the bound on average: {meanGap:0.000} pp -> {(gapOk ? "MET" : "NOT MET")}"));
+        Console.WriteLine(string.Create(c, $"Target online never below least laxity first: below at {belowLlf.Count(d => d > 1e-9)} of {Capacities.Length} capacities (most: {Math.Max(0, belowLlf.Max()):0.000} pp) -> {(llfOk ? "MET" : "NOT MET")}"));
         return gapOk && llfOk;
+    }
+
+    private static bool Replans(string what, List<TimeSpan> replans, List<int> cars)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var ms = replans.Select(t => t.TotalMilliseconds).Order().ToArray();
+        double At(double q) => ms.Length == 0 ? 0 : ms[Math.Min(ms.Length - 1, (int)Math.Ceiling(q * ms.Length) - 1)];
+        var p99 = At(0.99);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(c,
+            $"Online re-plans {what}: {ms.Length}, cars present mean {(cars.Count == 0 ? 0 : cars.Average()):0.0}, max {(cars.Count == 0 ? 0 : cars.Max())}; p50 {At(0.5):0.0} ms, p99 {p99:0.0} ms, max {(ms.Length == 0 ? 0 : ms[^1]):0.0} ms."));
+        var ok = p99 < 100;
+        if (cars.Count > 0 && cars.Max() > 20)
+        {
+            Console.WriteLine();
+            Console.WriteLine("| cars present | re-plans | p50 ms | p99 ms |");
+            Console.WriteLine("| --- | ---: | ---: | ---: |");
+            foreach (var (low, high) in new[] { (1, 20), (21, 40), (41, 60), (61, 100), (101, 1000) })
+            {
+                var bin = replans.Zip(cars).Where(p => p.Second >= low && p.Second <= high).Select(p => p.First.TotalMilliseconds).Order().ToArray();
+                if (bin.Length == 0) continue;
+                double Q(double q) => bin[Math.Min(bin.Length - 1, (int)Math.Ceiling(q * bin.Length) - 1)];
+                Console.WriteLine(string.Create(c, $"| {low}-{(high >= 1000 ? "" : high.ToString(c))} | {bin.Length} | {Q(0.5):0.0} | {Q(0.99):0.0} |"));
+                if (low == 41) ok = Q(0.99) < 100;
+            }
+            Console.WriteLine();
+        }
+        Console.WriteLine(string.Create(c, $"Target re-plan p99 under 100 ms (all re-plans; on the dense trace, those at 41-60 cars present): {p99:0.0} ms overall -> {(ok ? "MET" : "NOT MET")}"));
+        return ok;
     }
 
     private static bool InTurnNight(TimeSpan limit)
@@ -83,32 +217,54 @@ internal static class ChargingSuite
         Console.WriteLine();
         Console.WriteLine(string.Create(c, $"(warm-up on a 5-request slice, not counted: {warmUp.Elapsed.TotalSeconds:0.00} s)"));
         var bound = OfflineOptimum.UpperBoundKwh(instance);
+        var threePhase = instance with
+        {
+            Chargers = [.. instance.Chargers.Select((ch, k) => ch with { Phases = ch.MaxKw > 7 ? "ABC" : (k % 3) switch { 0 => "A", 1 => "B", _ => "C" } })],
+            PhaseLimitKw = 100,
+        };
+        List<(string Name, ChargingInstance Instance)> variants =
+        [
+            .. NightAlgorithms.Select(n => (n, instance)),
+            ("in-turn, no quiet hours", instance with { QuietPeriods = null }),
+            ("in-turn, three-phase feed (100 kW per phase)", threePhase),
+        ];
+        // The turn-aware bound is a large linear program (about 100,000 variables on this night): within a budget,
+        // and only for the night itself; NaN when GLOP did not finish in time.
+        var turnBounds = new Dictionary<ChargingInstance, (double Kwh, double Seconds)>(ReferenceEqualityComparer.Instance);
+        foreach (var variant in variants.Select(v => v.Instance).Distinct(ReferenceEqualityComparer.Instance).Cast<ChargingInstance>())
+        {
+            var clock = Stopwatch.StartNew();
+            turnBounds[variant] = ReferenceEquals(variant, instance)
+                ? (TurnBound.UpperBoundKwh(variant, TimeSpan.FromSeconds(120)) ?? double.NaN, clock.Elapsed.TotalSeconds)
+                : (double.NaN, 0);
+        }
         Console.WriteLine();
         Console.WriteLine(string.Create(c,
-            $"In-turn night at the Chengshangcheng scale (synthetic, seed 2026): {instance.Requests.Count} requests, {instance.Chargers.Count} chargers (40 x 7 kW, 20 x 11 kW), {instance.SiteCapacityKw:0} kW site, 18:00-08:00 in {instance.Periods} x 15 min, changeover 15 min, quiet 23:00-06:00, {instance.Requests.Sum(r => r.EnergyKwh):0} kWh requested, flow upper bound {bound:0} kWh."));
+            $"In-turn night at the Chengshangcheng scale (synthetic, seed 2026): {instance.Requests.Count} requests, {instance.Chargers.Count} chargers (40 x 7 kW, 20 x 11 kW), {instance.SiteCapacityKw:0} kW site, 18:00-08:00 in {instance.Periods} x 15 min, changeover 15 min, quiet 23:00-06:00, {instance.Requests.Sum(r => r.EnergyKwh):0} kWh requested."));
+        Console.WriteLine(string.Create(c,
+            $"Flow bound (ignores turns) {bound:0} kWh; turn-aware bound (LP relaxation of the time-indexed turn model) {turnBounds[instance].Kwh:0} kWh in {turnBounds[instance].Seconds:0.0} s (NaN: not finished within 120 s; the gap column then uses the flow bound)."));
         Console.WriteLine();
-        Console.WriteLine("| algorithm | status | solve s | energy % | least share % | fully served % | Jain | cost | moves | gap to flow bound % | gap to best bound % |");
+        Console.WriteLine("| algorithm | status | solve s | energy % | least share % | fully served % | Jain | cost | moves | gap to flow bound % | gap to turn-aware bound % |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var targets = new List<string>();
         var ok = true;
-        var variants = NightAlgorithms.Select(n => (Name: n, Instance: instance))
-            .Append(("in-turn, no quiet hours", instance with { QuietPeriods = null }));
         foreach (var (name, variant) in variants)
         {
             var clock = Stopwatch.StartNew();
             var plan = ChargingAlgorithms.Get(name.Split(',')[0]).Solve(variant, new SolveOptions(limit, Workers: 2));
             var elapsed = clock.Elapsed.TotalSeconds;
-            var best = Math.Min(bound, plan.BoundKwh ?? bound);
-            var m = ChargingMetrics.Compute(variant, plan, bound);
-            var bestGap = 100 * Math.Max(0, best - m.EnergyKwh) / best;
+            var flow = OfflineOptimum.UpperBoundKwh(variant);
+            var turnBound = double.IsNaN(turnBounds[variant].Kwh) ? flow : Math.Min(flow, turnBounds[variant].Kwh);
+            var m = ChargingMetrics.Compute(variant, plan, flow);
+            var turnGap = 100 * Math.Max(0, turnBound - m.EnergyKwh) / turnBound;
             Console.WriteLine(string.Create(c,
-                $"| {name} | {plan.Status} | {elapsed:0.00} | {m.EnergyPercent:0.0} | {100 * m.LeastShare:0.0} | {m.FullyServedPercent:0.0} | {m.JainFairness:0.000} | {m.Cost:0} | {m.Moves} | {100 * m.GapToBound:0.00} | {bestGap:0.00} |"));
+                $"| {name} | {plan.Status} | {elapsed:0.00} | {m.EnergyPercent:0.0} | {100 * m.LeastShare:0.0} | {m.FullyServedPercent:0.0} | {m.JainFairness:0.000} | {m.Cost:0} | {m.Moves} | {100 * m.GapToBound:0.00} | {turnGap:0.00} |"));
             if (name != "in-turn") continue;
             var timeOk = elapsed < 10;
-            var gapOk = bestGap < 2;
-            targets.Add(string.Create(c, $"CP-SAT bounds: least share <= {100 * (plan.LeastShareBound ?? 1):0.0} %, energy <= {plan.BoundKwh ?? bound:0} kWh (flow bound {bound:0} kWh)."));
+            var gapOk = turnGap <= 2;
+            targets.Add(string.Create(c, $"CP-SAT bounds: least share <= {100 * (plan.LeastShareBound ?? 1):0.0} %, energy <= {plan.BoundKwh ?? bound:0} kWh."));
             targets.Add(string.Create(c, $"Target in-turn solve under 10 s: {elapsed:0.00} s -> {(timeOk ? "MET" : "NOT MET")}"));
-            targets.Add(string.Create(c, $"Target in-turn gap under 2 % (to the better of CP-SAT's bound and the flow bound): {bestGap:0.00} % -> {(gapOk ? "MET" : "NOT MET")}"));
+            targets.Add(string.Create(c, $"Target in-turn energy gap to the turn-aware bound <= 2 % (plan ordered least share first, then energy): {turnGap:0.00} % -> {(gapOk ? "MET" : "NOT MET")}"));
             ok = timeOk && gapOk;
         }
         Console.WriteLine();

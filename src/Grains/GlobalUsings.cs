@@ -4,3 +4,4 @@ global using Parking.Domain;
 global using Parking.Domain.Availability;
 global using Parking.Domain.Layout;
 global using Parking.Domain.Reservations;
+global using Parking.Domain.Rebalancing;

@@ -1,16 +1,36 @@
 namespace Parking.Grains;
 
+/// <summary>
+/// The key of a grain that belongs to one compound (a space, a lot, a resident, a charger, ...):
+/// <c>compound/local-id</c>. Built and parsed here only; a grain reads its own with <see cref="Of"/>.
+/// </summary>
+public readonly record struct CompoundScopedKey(string CompoundId, string LocalId)
+{
+    /// <summary>The part before the first slash is the compound; a key without one is a compound's own grain.</summary>
+    public static CompoundScopedKey Parse(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? new(key, string.Empty) : new(key[..slash], key[(slash + 1)..]);
+    }
+
+    /// <summary>The key of this grain.</summary>
+    public static CompoundScopedKey Of(IAddressable grain) => Parse(grain.GetPrimaryKeyString());
+
+    public override string ToString() => $"{CompoundId}/{LocalId}";
+}
+
 /// <summary>Every grain key starts with the compound id: compounds are tenants.</summary>
 public static class GrainKeys
 {
     public const string StorageName = "parking";
 
-    public static string Of(string compoundId, string localId) => $"{compoundId}/{localId}";
+    public static string Of(string compoundId, string localId) => new CompoundScopedKey(compoundId, localId).ToString();
 
     public static (string CompoundId, string LocalId) Split(string key)
     {
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? (key, string.Empty) : (key[..slash], key[(slash + 1)..]);
+        var (compoundId, localId) = CompoundScopedKey.Parse(key);
+        return (compoundId, localId);
     }
 
     public static IParkingSpaceGrain Space(this IGrainFactory grains, string compoundId, string spaceId) =>

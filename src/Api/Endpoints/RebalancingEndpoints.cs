@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Parking.Domain.Rebalancing;
 using Parking.Grains.Rebalancing;
 
 namespace Parking.Api.Endpoints;

@@ -40,7 +40,7 @@ public sealed partial class ChargerGrain(
             return invalid;
         }
 
-        var (compoundId, _) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var (compoundId, _) = CompoundScopedKey.Of(this);
         var updated = ChargerRules.Apply(current, report, time.GetUtcNow());
         state.State.Charger = updated;
         await state.WriteStateAsync();
@@ -64,7 +64,7 @@ public sealed partial class ChargerGrain(
     }
 
     public async Task<Outcome<ChargerView>> Get() =>
-        await EnsureConfigured() ? View(GrainKeys.Split(this.GetPrimaryKeyString()).CompoundId) : NotFound();
+        await EnsureConfigured() ? View(CompoundScopedKey.Of(this).CompoundId) : NotFound();
 
     private ChargerView View(string compoundId) => new(compoundId, state.State.AreaId!, state.State.Charger!, state.State.SessionRequestId);
 
@@ -75,7 +75,7 @@ public sealed partial class ChargerGrain(
             return true;
         }
 
-        var (compoundId, chargerId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var (compoundId, chargerId) = CompoundScopedKey.Of(this);
         foreach (var area in await GrainFactory.Compound(compoundId).GetChargingAreas())
         {
             if (area.Chargers.FirstOrDefault(c => c.ChargerId == chargerId) is { } definition)

@@ -38,7 +38,7 @@ public sealed partial class ChargingAreaGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var (compoundId, areaId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var (compoundId, areaId) = CompoundScopedKey.Of(this);
         var areas = await GrainFactory.Compound(compoundId).GetChargingAreas();
         if (areas.FirstOrDefault(a => a.AreaId == areaId) is { } definition)
         {

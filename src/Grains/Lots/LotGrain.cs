@@ -20,7 +20,7 @@ public sealed partial class LotGrain(ParkingClock time, ILogger<LotGrain> logger
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var (compoundId, lotId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var (compoundId, lotId) = CompoundScopedKey.Of(this);
         var lot = await GrainFactory.Compound(compoundId).GetLot(lotId);
         if (lot is null)
         {

@@ -54,12 +54,12 @@ public sealed partial class RebalancingGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var interrupted = State.Proposals.Where(p => p.Status == ProposalStatus.Running).ToList();
+        var interrupted = State.Proposals.Where(p => p.Stage == RebalancingStatus.Running).ToList();
         if (interrupted.Count > 0)
         {
             foreach (var proposal in interrupted)
             {
-                Replace(proposal with { Status = ProposalStatus.Failed, Note = "The job was cut off (the silo stopped); ask again." });
+                Replace(proposal.MoveTo(RebalancingStatus.Failed) with { Note = "The job was cut off (the silo stopped); ask again." });
             }
 
             await state.WriteStateAsync(cancellationToken);
@@ -86,7 +86,7 @@ public sealed partial class RebalancingGrain(
         }
 
         var proposal = new RebalancingProposalRecord(
-            string.Create(CultureInfo.InvariantCulture, $"p{State.NextNumber}"), ProposalStatus.Running, staffId, time.GetUtcNow(), ask);
+            string.Create(CultureInfo.InvariantCulture, $"p{State.NextNumber}"), RebalancingLifecycle.Name(RebalancingLifecycle.Initial), staffId, time.GetUtcNow(), ask);
         State.NextNumber++;
         State.Proposals.Add(proposal);
         Trim();
@@ -166,7 +166,7 @@ public sealed partial class RebalancingGrain(
             return created.Error!;
         }
 
-        Replace(proposal with { Status = ProposalStatus.Accepted, ScenarioId = scenario.ScenarioId, DecidedBy = staffId, DecidedAt = time.GetUtcNow() });
+        Replace(proposal.MoveTo(RebalancingStatus.Accepted) with { ScenarioId = scenario.ScenarioId, DecidedBy = staffId, DecidedAt = time.GetUtcNow() });
         await state.WriteStateAsync();
         return scenario.ScenarioId;
     }
@@ -183,7 +183,7 @@ public sealed partial class RebalancingGrain(
             return error;
         }
 
-        var rejected = Find(proposalId)! with { Status = ProposalStatus.Rejected, RejectReason = reason.Trim(), DecidedBy = staffId, DecidedAt = time.GetUtcNow() };
+        var rejected = Find(proposalId)!.MoveTo(RebalancingStatus.Rejected) with { RejectReason = reason.Trim(), DecidedBy = staffId, DecidedAt = time.GetUtcNow() };
         Replace(rejected);
         await state.WriteStateAsync();
         return rejected;
@@ -197,7 +197,7 @@ public sealed partial class RebalancingGrain(
             return NotFound(proposalId);
         }
 
-        if (proposal.Status != ProposalStatus.Running)
+        if (proposal.Stage != RebalancingStatus.Running)
         {
             return DomainError.Conflict("proposal-not-running", $"Proposal {proposalId} is {proposal.Status}, not running.");
         }
@@ -207,7 +207,7 @@ public sealed partial class RebalancingGrain(
             await job.Cancellation.CancelAsync();
         }
 
-        var cancelled = proposal with { Status = ProposalStatus.Cancelled, DecidedBy = staffId, DecidedAt = time.GetUtcNow(), Progress = job?.Progress ?? proposal.Progress };
+        var cancelled = proposal.MoveTo(RebalancingStatus.Cancelled) with { DecidedBy = staffId, DecidedAt = time.GetUtcNow(), Progress = job?.Progress ?? proposal.Progress };
         Replace(cancelled);
         await state.WriteStateAsync();
         return cancelled;
@@ -249,7 +249,7 @@ public sealed partial class RebalancingGrain(
 #pragma warning restore CA1031
         {
             LogJobFailed(ex, CompoundId, proposalId);
-            done = Find(proposalId)! with { Status = ProposalStatus.Failed, Note = ex.Message };
+            done = Find(proposalId)!.MoveTo(RebalancingStatus.Failed) with { Note = ex.Message };
         }
         finally
         {
@@ -257,7 +257,7 @@ public sealed partial class RebalancingGrain(
             job.Cancellation.Dispose();
         }
 
-        if (done is not null && Find(proposalId) is { Status: ProposalStatus.Running })
+        if (done is not null && Find(proposalId) is { Stage: RebalancingStatus.Running })
         {
             Replace(done with { Progress = 1 });
             await state.WriteStateAsync();
@@ -299,7 +299,7 @@ public sealed partial class RebalancingGrain(
             return NotFound(proposalId);
         }
 
-        return proposal.Status == ProposalStatus.Ready
+        return RebalancingLifecycle.CanBeDecided(proposal.Stage)
             ? proposal
             : DomainError.Conflict("proposal-not-ready", $"Proposal {proposalId} is {proposal.Status}; only a ready proposal can be edited, accepted or rejected.");
     }
@@ -310,7 +310,7 @@ public sealed partial class RebalancingGrain(
     private RebalancingProposalRecord? Find(string proposalId) => State.Proposals.FirstOrDefault(p => p.ProposalId == proposalId);
 
     private RebalancingProposalRecord WithProgress(RebalancingProposalRecord proposal) =>
-        _jobs.TryGetValue(proposal.ProposalId, out var job) && proposal.Status == ProposalStatus.Running ? proposal with { Progress = job.Progress } : proposal;
+        _jobs.TryGetValue(proposal.ProposalId, out var job) && proposal.Stage == RebalancingStatus.Running ? proposal with { Progress = job.Progress } : proposal;
 
     private void Replace(RebalancingProposalRecord proposal)
     {
@@ -320,7 +320,7 @@ public sealed partial class RebalancingGrain(
 
     private void Trim()
     {
-        while (State.Proposals.Count > MaxKept && State.Proposals.FindIndex(p => p.Status != ProposalStatus.Running) is var oldest and >= 0)
+        while (State.Proposals.Count > MaxKept && State.Proposals.FindIndex(p => p.Stage != RebalancingStatus.Running) is var oldest and >= 0)
         {
             State.Proposals.RemoveAt(oldest);
         }

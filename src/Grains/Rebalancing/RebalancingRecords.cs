@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Parking.Domain.Rebalancing;
 using Parking.Planning.Rebalancing;
 
 namespace Parking.Grains.Rebalancing;
@@ -10,7 +11,7 @@ internal static class RebalancingRecords
     public static RebalancingProposalRecord Ready(
         RebalancingProposalRecord running, RebalancingProposal proposal, SimulatedEffect? effect, string demandUsed, string? note) => running with
         {
-            Status = ProposalStatus.Ready,
+            Status = RebalancingLifecycle.Move(running.Status, RebalancingStatus.Ready),
             Changes = proposal.Changes,
             Rules = proposal.Rules,
             Retypes = [.. proposal.Retypes.Select(r => new RetypeRationale(

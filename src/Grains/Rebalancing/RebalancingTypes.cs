@@ -1,42 +1,7 @@
+using Parking.Domain.Rebalancing;
 using Parking.Domain.Scenarios;
 
 namespace Parking.Grains.Rebalancing;
-
-/// <summary>Where a proposal stands. Only a <c>ready</c> proposal can be edited, accepted or rejected.</summary>
-public static class ProposalStatus
-{
-    public const string Running = "running";
-    public const string Ready = "ready";
-    public const string Accepted = "accepted";
-    public const string Rejected = "rejected";
-    public const string Cancelled = "cancelled";
-    public const string Failed = "failed";
-}
-
-/// <summary>
-/// What staff ask the optimizer for: the spaces it may not change, the budget, the kinds not to touch, the
-/// demand (<c>synthetic</c> from parameters, or <c>recorded</c> from the last <see cref="HistoryDays"/> of
-/// reservations), the days and seed of the simulated effect, and the solve's time limit.
-/// </summary>
-[GenerateSerializer, Immutable]
-public sealed record RebalancingAsk(
-    [property: Id(0)] IReadOnlyList<string> FixedSpaceIds,
-    [property: Id(1)] int MaxSpaceChanges,
-    [property: Id(2)] int MaxNewChargers,
-    [property: Id(3)] IReadOnlyList<SpaceKind> KindsNotToTouch,
-    [property: Id(4)] string DemandSource,
-    [property: Id(5)] double? CarsPerHousehold,
-    [property: Id(6)] double? EvShare,
-    [property: Id(7)] int Days,
-    [property: Id(8)] int Seed,
-    [property: Id(9)] bool ConsiderSharing,
-    [property: Id(10)] double SharingOwnersShare,
-    [property: Id(11)] int TimeLimitSeconds,
-    [property: Id(12)] int HistoryDays)
-{
-    public const string Synthetic = "synthetic";
-    public const string Recorded = "recorded";
-}
 
 /// <summary>One group of retyped spaces and why (see the optimizer's <c>ProposedRetype</c>).</summary>
 [GenerateSerializer, Immutable]
@@ -114,6 +79,12 @@ public sealed record RebalancingProposalRecord(
     [property: Id(3)] DateTimeOffset CreatedAt,
     [property: Id(4)] RebalancingAsk Ask)
 {
+    /// <summary>The stored <see cref="Status"/> as the life cycle's state.</summary>
+    public RebalancingStatus Stage => RebalancingLifecycle.Parse(Status);
+
+    /// <summary>This proposal moved to <paramref name="to"/>, if its life cycle allows it (else a programming error).</summary>
+    public RebalancingProposalRecord MoveTo(RebalancingStatus to) => this with { Status = RebalancingLifecycle.Move(Status, to) };
+
     /// <summary>Share of the job done (0–1) while running.</summary>
     [Id(5)] public double Progress { get; init; }
 

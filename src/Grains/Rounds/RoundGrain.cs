@@ -133,13 +133,12 @@ public sealed partial class RoundGrain(
         await state.WriteStateAsync();
         LogRound(report.Round, CompoundId, requests.Count, booked.Count, planned.Status);
 
-        var notifier = GrainFactory.GetGrain<IPushNotifierGrain>(0);
         foreach (var result in results)
         {
-            notifier.Publish(new RoundResultPush(CompoundId, report.Round, result)).Ignore();
+            GrainFactory.Publish(new RoundResultPush(CompoundId, report.Round, result));
         }
 
-        notifier.Publish(new RoundSummaryPush(startedBy, report)).Ignore();
+        GrainFactory.Publish(new RoundSummaryPush(startedBy, report));
         return report;
     }
 
@@ -211,9 +210,7 @@ public sealed partial class RoundGrain(
             {
                 Book.Served(entry);
                 LogServed(entry.Id, CompoundId, assignment.SpaceId, trigger);
-                GrainFactory.GetGrain<IPushNotifierGrain>(0)
-                    .Publish(new WaitlistServedPush(CompoundId, entry, assignment.SpaceId, reservationIds))
-                    .Ignore();
+                GrainFactory.Publish(new WaitlistServedPush(CompoundId, entry, assignment.SpaceId, reservationIds));
                 return true;
             }
 

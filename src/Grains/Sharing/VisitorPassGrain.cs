@@ -25,7 +25,7 @@ public sealed class VisitorPassGrain(
 
     public async Task<Outcome<VisitorPass>> Book(string residentId, string? buildingId, string plate, TimeWindow window, string? spaceId)
     {
-        var compoundId = GrainKeys.Split(this.GetPrimaryKeyString()).CompoundId;
+        var compoundId = CompoundScopedKey.Of(this).CompoundId;
         await RefreshCancellations();
         if (_policy.Check(Held(), window, _offset) is { } overQuota)
         {
@@ -101,7 +101,7 @@ public sealed class VisitorPassGrain(
     /// <summary>A cancelled pass gives its quota back: ask the passes' spaces, which know.</summary>
     private async Task RefreshCancellations()
     {
-        var compoundId = GrainKeys.Split(this.GetPrimaryKeyString()).CompoundId;
+        var compoundId = CompoundScopedKey.Of(this).CompoundId;
         var changed = false;
         for (var i = 0; i < state.State.Passes.Count; i++)
         {

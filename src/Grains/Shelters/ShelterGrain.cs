@@ -30,7 +30,7 @@ public sealed partial class ShelterGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var (compoundId, shelterId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var (compoundId, shelterId) = CompoundScopedKey.Of(this);
         var definition = (await GrainFactory.Compound(compoundId).GetShelters()).FirstOrDefault(s => s.ShelterId == shelterId);
         if (definition is not null && Shelter.Configure(compoundId, definition))
         {

@@ -187,7 +187,7 @@ public sealed partial class ParkingSpaceGrain(
             var next = Calendar.NextWaiting(overstay, Now + _sharing.OverstayLookahead);
             LogOverstay(overstay.Id, next?.Id ?? "(none)");
             GrainFactory.GetGrain<IOverstayRegistryGrain>(overstay.CompoundId).Flag(overstay).Ignore();
-            GrainFactory.GetGrain<IPushNotifierGrain>(0).Publish(new OverstayPush(overstay, next)).Ignore();
+            GrainFactory.Publish(new OverstayPush(overstay, next));
             if (next is not null)
             {
                 GrainFactory.GetGrain<ISharingMoverGrain>(0).MoveAway(next, Calendar.Definition!.Kind).Ignore();
@@ -284,11 +284,10 @@ public sealed partial class ParkingSpaceGrain(
 
         await ReportToLot();
 
-        var notifier = GrainFactory.GetGrain<IPushNotifierGrain>(0);
         foreach (var reservation in changed)
         {
             GrainFactory.Resident(reservation.CompoundId, reservation.ResidentId).ReservationUpdated(reservation).Ignore();
-            notifier.Publish(new ReservationChangedPush(reservation)).Ignore();
+            GrainFactory.Publish(new ReservationChangedPush(reservation));
         }
 
         await ScheduleNoShowSweep();

@@ -43,7 +43,7 @@ public sealed partial class ProposalGrain(
 
     public async Task<Outcome<ProposalView>> Create(ProposalDraft draft, string createdBy)
     {
-        var (compoundId, proposalId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var (compoundId, proposalId) = CompoundScopedKey.Of(this);
         var households = await GrainFactory.Compound(compoundId).GetHouseholds();
         var outcome = Vote.Create(compoundId, proposalId, draft, households, createdBy, Now);
         if (!outcome.IsSuccess)

@@ -26,9 +26,17 @@ public sealed class OfflineOptimum : IChargingAlgorithm
         if (instance.HasPhaseLimits)
         {
             var maxPrice = Enumerable.Range(0, instance.Periods).Max(instance.Price);
-            kw = RateLp.Solve(instance, all, 0, [.. instance.Requests.Select(r => r.EnergyKwh)],
-                (_, t) => 1 + (maxPrice <= 0 ? 0 : 1e-4 * (maxPrice - instance.Price(t)) / maxPrice))
-                ?? throw new InvalidOperationException("GLOP could not solve the offline optimum.");
+            var need = instance.Requests.Select(r => r.EnergyKwh).ToArray();
+            kw = new double[instance.Requests.Count][];
+            // Cars whose stays do not overlap, directly or through others, never compete: solve each such block
+            // on its own (a month of a workplace site splits into days), which is much faster than one program.
+            foreach (var (block, from, to) in Blocks(instance))
+            {
+                var part = RateLp.Solve(instance, block, from, need,
+                    (_, t) => 1 + (maxPrice <= 0 ? 0 : 1e-4 * (maxPrice - instance.Price(t)) / maxPrice), 0, to)
+                    ?? throw new InvalidOperationException("GLOP could not solve the offline optimum.");
+                foreach (var i in block) kw[i] = part[i];
+            }
             for (var i = 0; i < kw.Length; i++) kw[i] ??= new double[instance.Periods];
         }
         else
@@ -42,6 +50,27 @@ public sealed class OfflineOptimum : IChargingAlgorithm
         var sessions = instance.Requests.Select((r, i) => new SessionPlan(r.Id, kw[i], null)).ToList();
         var plan = new ChargingPlan(Name, PlanStatus.Optimal, sessions, SolveTime: clock.Elapsed);
         return plan with { BoundKwh = plan.EnergyKwh(instance) };
+    }
+
+    /// <summary>Requests in groups whose windows chain together, with the periods each group spans.</summary>
+    private static IEnumerable<(List<int> Block, int From, int To)> Blocks(ChargingInstance instance)
+    {
+        var order = Enumerable.Range(0, instance.Requests.Count).OrderBy(i => instance.Requests[i].ArrivalPeriod).ToList();
+        var block = new List<int>();
+        int from = 0, to = 0;
+        foreach (var i in order)
+        {
+            var request = instance.Requests[i];
+            if (block.Count > 0 && request.ArrivalPeriod >= to)
+            {
+                yield return (block, from, to);
+                block = [];
+            }
+            if (block.Count == 0) (from, to) = (request.ArrivalPeriod, request.DeparturePeriod);
+            block.Add(i);
+            to = Math.Max(to, request.DeparturePeriod);
+        }
+        if (block.Count > 0) yield return (block, from, to);
     }
 
     /// <summary>The most energy any plan can deliver on <paramref name="instance"/>, in kWh.</summary>

@@ -4,12 +4,15 @@ namespace Parking.Planning.Charging;
 
 /// <summary>
 /// How the online planner weighs what it plans: <see cref="QuickCharge"/> is the extra weight of a kWh delivered now
-/// over one delivered at the end of the horizon (weights fall linearly in between), <see cref="EarlyDeparture"/> the
-/// extra weight of a kWh for the car leaving first over the one leaving last, <see cref="EqualShare"/> the penalty
-/// on the largest share of its limit any car takes in the period applied. Energy itself weighs 1 per kWh, so these
-/// only choose among plans that deliver (nearly) as much.
+/// over one delivered at the end of the horizon (weights fall linearly in between), <see cref="Urgency"/> the extra
+/// weight of a kWh for the most urgent car over the least urgent one (urgent: leaving first, or with the least
+/// laxity when <see cref="ByLaxity"/>), <see cref="EqualShare"/> the penalty on the largest share of its limit any
+/// car takes in the period applied. Energy itself weighs 1 per kWh, so these only choose among plans that deliver
+/// (nearly) as much. The program sees the next <see cref="Fine"/> periods one by one and the rest of the horizon in
+/// blocks of <see cref="Block"/> periods (by default all one by one); the planner re-plans at least every <see cref="Fine"/> periods.
 /// </summary>
-public sealed record OnlineObjective(double QuickCharge = 1e-3, double EarlyDeparture = 1e-5, double EqualShare = 1e-6)
+public sealed record OnlineObjective(
+    double QuickCharge = 1e-3, double Urgency = 1e-5, double EqualShare = 1e-6, bool ByLaxity = false, int Fine = int.MaxValue, int Block = 1)
 {
     public static OnlineObjective Default { get; } = new();
 }
@@ -51,11 +54,19 @@ public sealed class OnlineRateAllocation(OnlineObjective? objective = null) : IC
         var next = 0;
         var active = new List<int>();
         var replan = Stopwatch.StartNew();
-        for (var e = 0; e < events.Length; e++)
+        // Re-plan at every arrival and departure, and at least every `Fine` periods: the program sees the next
+        // `Fine` periods one by one and the rest of the horizon in blocks of `Block` periods.
+        var pending = new PriorityQueue<int, int>();
+        foreach (var t in events) pending.Enqueue(t, t);
+        var last = -1;
+        while (pending.TryDequeue(out var now, out _))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var now = events[e];
-            var until = e + 1 < events.Length ? events[e + 1] : instance.Periods;
+            if (now <= last) continue;
+            last = now;
+            var until = (int)Math.Min(instance.Periods, (long)now + _objective.Fine);
+            if (pending.TryPeek(out var upcoming, out _)) until = Math.Min(until, upcoming);
+            if (until < instance.Periods && (!pending.TryPeek(out var peek, out _) || peek != until)) pending.Enqueue(until, until);
             while (next < order.Length && instance.Requests[order[next]].ArrivalPeriod <= now) active.Add(order[next++]);
             active.RemoveAll(i => instance.Requests[i].DeparturePeriod <= now);
             var remaining = new double[count];
@@ -68,10 +79,19 @@ public sealed class OnlineRateAllocation(OnlineObjective? objective = null) : IC
             if (present.Count == 0) continue;
             replan.Restart();
             var horizon = present.Max(i => instance.Requests[i].DeparturePeriod) - now;
+            // Slack in periods: time left, less the periods it needs at full power (laxity), or time left.
+            var slack = new double[count];
+            foreach (var i in present)
+            {
+                var request = instance.Requests[i];
+                slack[i] = request.DeparturePeriod - now;
+                var most = instance.MaxPowerKw(request);
+                if (_objective.ByLaxity && most > 0) slack[i] = Math.Max(0, slack[i] - (remaining[i] / (most * hours)));
+            }
             var planned = RateLp.Solve(instance, present, now, remaining,
                 (i, t) => 1 + (_objective.QuickCharge * (horizon - (t - now)) / horizon)
-                    + (_objective.EarlyDeparture * (horizon - (instance.Requests[i].DeparturePeriod - now)) / horizon),
-                _objective.EqualShare)
+                    + (_objective.Urgency * (horizon - slack[i]) / horizon),
+                _objective.EqualShare, fine: _objective.Fine, block: _objective.Block)
                 ?? throw new InvalidOperationException($"GLOP found no plan at period {now}.");
             times.Add(replan.Elapsed);
             cars.Add(present.Count);

@@ -28,7 +28,7 @@ internal static class RateLp
     /// <returns>kW by request index and period (only the planned requests' rows are filled), or null when GLOP fails.</returns>
     public static double[][]? Solve(
         ChargingInstance instance, IReadOnlyList<int> requests, int from, double[] remainingKwh,
-        Func<int, int, double> weight, double equalShare = 0, int? to = null)
+        Func<int, int, double> weight, double equalShare = 0, int? to = null, int fine = int.MaxValue, int block = 1)
     {
         var result = new double[instance.Requests.Count][];
         var planned = requests.Where(i => remainingKwh[i] > 1e-9).ToList();
@@ -39,13 +39,25 @@ internal static class RateLp
 
         using var solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("GLOP is not available.");
         var hours = instance.PeriodHours;
-        var horizon = end - from;
+        // Periods one by one for the first `fine` of them, then in blocks of `block` (one average power per block):
+        // the far future only needs to be roughly right, since it is planned again before it comes.
+        var segments = new List<(int Start, int End)>();
+        for (var t = from; t < end;)
+        {
+            var length = t - from < fine ? 1 : Math.Max(1, block);
+            segments.Add((t, Math.Min(end, t + length)));
+            t += length;
+        }
+        var segmentOf = new int[end - from];
+        for (var k = 0; k < segments.Count; k++)
+            for (var t = segments[k].Start; t < segments[k].End; t++) segmentOf[t - from] = k;
+        var horizon = segments.Count;
         var site = new Constraint[horizon];
         var phase = new Constraint[horizon, 3];
         for (var k = 0; k < horizon; k++)
         {
-            var t = from + k;
-            var cap = instance.CapacityKw(t);
+            var (t, segmentEnd) = segments[k];
+            var cap = Enumerable.Range(t, segmentEnd - t).Min(instance.CapacityKw);
             if (instance.PhaseLimitKw is { } limit) cap = Math.Min(cap, 3 * limit);
             if (!instance.AllPlugged) cap = Math.Min(cap, instance.Chargers.Sum(c => c.MaxKw));
             site[k] = solver.MakeConstraint(double.NegativeInfinity, cap);
@@ -63,21 +75,26 @@ internal static class RateLp
             largestShare = solver.MakeNumVar(0, 1, "z");
             objective.SetCoefficient(largestShare, -equalShare);
         }
-        var variables = new List<(int Request, int Period, Variable Rate)>();
+        var variables = new List<(int Request, int Segment, Variable Rate)>();
         foreach (var i in planned)
         {
             var request = instance.Requests[i];
             var charger = instance.Charger(request.PluggedChargerId);
             var shares = charger?.PhaseShares() ?? default;
             var energy = solver.MakeConstraint(0, remainingKwh[i] / hours);
-            for (var t = Math.Max(from, request.ArrivalPeriod); t < Math.Min(end, request.DeparturePeriod); t++)
+            var first = Math.Max(from, request.ArrivalPeriod);
+            var last = Math.Min(end, request.DeparturePeriod);
+            for (var k = first >= last ? horizon : segmentOf[first - from]; k < horizon && segments[k].Start < last; k++)
             {
-                var limit = instance.PowerLimitKw(request, t);
+                var (t, segmentEnd) = segments[k];
+                var length = segmentEnd - t;
+                var limit = 0.0;
+                for (var u = t; u < segmentEnd; u++) limit += instance.PowerLimitKw(request, u);
+                limit /= length;
                 if (limit <= 0) continue;
-                var k = t - from;
                 var rate = solver.MakeNumVar(0, limit, "");
-                variables.Add((i, t, rate));
-                energy.SetCoefficient(rate, 1);
+                variables.Add((i, k, rate));
+                energy.SetCoefficient(rate, length);
                 site[k].SetCoefficient(rate, 1);
                 if (shares is var (a, b, c) && charger is not null)
                 {
@@ -92,7 +109,7 @@ internal static class RateLp
                             if (coefficient != 0) imbalance[k][q].SetCoefficient(rate, coefficient);
                         }
                 }
-                objective.SetCoefficient(rate, weight(i, t) * hours);
+                objective.SetCoefficient(rate, weight(i, t) * hours * length);
                 if (largestShare is not null && t == from)
                 {
                     // z >= r / limit for every car present now.
@@ -104,8 +121,12 @@ internal static class RateLp
         }
         var status = solver.Solve();
         if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)) return null;
-        foreach (var (i, t, rate) in variables)
-            result[i][t] = Math.Clamp(rate.SolutionValue(), 0, instance.PowerLimitKw(instance.Requests[i], t));
+        foreach (var (i, k, rate) in variables)
+        {
+            var value = Math.Max(0, rate.SolutionValue());
+            for (var t = segments[k].Start; t < segments[k].End; t++)
+                result[i][t] = Math.Min(value, instance.PowerLimitKw(instance.Requests[i], t));
+        }
         Clean(instance, planned, from, end, remainingKwh, result);
         return result;
     }

@@ -2,6 +2,7 @@ using Parking.Domain;
 using Parking.Domain.Layout;
 using Parking.Domain.Scenarios;
 using Parking.Domain.Seeding;
+using Parking.Domain.Rebalancing;
 using Parking.Grains.Rebalancing;
 using Xunit;
 

@@ -29,6 +29,22 @@ public class PlanPropertyTests
     }
 
     [Property(MaxTest = 25)]
+    public bool Rate_plans_on_a_three_phase_feed_keep_every_phase_within_its_limit(int seed)
+    {
+        var instance = RandomInstance(seed, plugged: true, phases: true);
+        return ChargingAlgorithms.All.All(a => Respects(instance, a.Solve(instance, Budget)));
+    }
+
+    [Property(MaxTest = 25)]
+    public bool Turn_plans_on_a_three_phase_feed_keep_every_phase_within_its_limit(int seed)
+    {
+        var instance = RandomInstance(seed, plugged: false, phases: true);
+        // Online and offline allocate rates without placing cars on chargers, so their cars have no phase:
+        // on turns they are relaxations (offline is the bound) and only the total is checked.
+        return ChargingAlgorithms.All.All(a => Respects(instance, a.Solve(instance, Budget)));
+    }
+
+    [Property(MaxTest = 25)]
     public bool In_turn_is_at_least_as_fair_as_every_baseline(int seed)
     {
         var instance = RandomInstance(seed, plugged: false);
@@ -37,14 +53,15 @@ public class PlanPropertyTests
             ChargingMetrics.Compute(instance, b.Solve(instance, Budget), 0).LeastShare <= inTurn + 1e-4);
     }
 
-    internal static ChargingInstance RandomInstance(int seed, bool plugged)
+    internal static ChargingInstance RandomInstance(int seed, bool plugged, bool phases = false)
     {
         var random = new Random(seed);
         var periods = random.Next(4, 11);
         var count = random.Next(1, 7);
         double[] kws = [3.7, 7, 11, 22];
+        string?[] phaseNames = ["A", "B", "C", "AB", "ABC", null];
         var chargers = Enumerable.Range(0, plugged ? count : random.Next(1, 4))
-            .Select(c => new ChargerSpec($"C{c}", kws[random.Next(0, 3)])).ToList();
+            .Select(c => new ChargerSpec($"C{c}", kws[random.Next(0, 3)], phases ? phaseNames[random.Next(phaseNames.Length)] : null)).ToList();
         var requests = Enumerable.Range(0, count).Select(i =>
         {
             var arrival = random.Next(0, periods);
@@ -57,7 +74,29 @@ public class PlanPropertyTests
             Math.Round(3 + random.NextDouble() * 20, 1), requests,
             PricePerKwh: random.Next(0, 2) == 0 ? null : [.. Enumerable.Range(0, periods).Select(t => t < periods / 2 ? 0.6 : 0.3)],
             ChangeoverPeriods: random.Next(0, 2),
-            QuietPeriods: random.Next(0, 2) == 0 ? null : [new PeriodRange(quietStart, random.Next(quietStart, periods + 1))]);
+            QuietPeriods: random.Next(0, 2) == 0 ? null : [new PeriodRange(quietStart, random.Next(quietStart, periods + 1))],
+            PhaseLimitKw: phases ? Math.Round(2 + random.NextDouble() * 8, 1) : null,
+            PhaseImbalanceKw: phases && random.Next(0, 2) == 0 ? Math.Round(1 + random.NextDouble() * 4, 1) : null);
+    }
+
+    /// <summary>Every phase's load within its limit and no two phases further apart than the imbalance limit.</summary>
+    private static bool RespectsPhases(ChargingInstance instance, ChargingPlan plan)
+    {
+        if (!instance.HasPhaseLimits) return true;
+        for (var t = 0; t < instance.Periods; t++)
+        {
+            var load = new double[3];
+            foreach (var session in plan.Sessions)
+            {
+                var request = instance.Requests.First(r => r.Id == session.RequestId);
+                var charger = instance.Charger(session.Turn?.ChargerId ?? request.PluggedChargerId);
+                if (charger is null) continue;
+                for (var p = 0; p < 3; p++) load[p] += charger.PhaseShare(p) * session.PowerKw[t];
+            }
+            if (instance.PhaseLimitKw is { } limit && load.Any(l => l > limit + Tolerance)) return false;
+            if (instance.PhaseImbalanceKw is { } imbalance && load.Max() - load.Min() > imbalance + Tolerance) return false;
+        }
+        return true;
     }
 
     internal static bool Respects(ChargingInstance instance, ChargingPlan plan)
@@ -65,6 +104,7 @@ public class PlanPropertyTests
         var hours = instance.PeriodHours;
         var bound = OfflineOptimum.UpperBoundKwh(instance);
         if (plan.EnergyKwh(instance) > bound + Tolerance) return false;
+        if (!RespectsPhases(instance, plan)) return false;
         for (var t = 0; t < instance.Periods; t++)
             if (plan.Sessions.Sum(s => s.PowerKw[t]) > instance.CapacityKw(t) + Tolerance) return false;
         var turnsByCharger = new Dictionary<string, List<ChargingTurn>>();

@@ -2,7 +2,7 @@ using System.Globalization;
 using Parking.Domain.Layout;
 using Parking.Domain.Scenarios;
 
-namespace Parking.Grains.Rebalancing;
+namespace Parking.Domain.Rebalancing;
 
 /// <summary>Checks of a rebalancing ask and of staff's edits, naming the body's field of the first problem.</summary>
 public static class RebalancingChecks
