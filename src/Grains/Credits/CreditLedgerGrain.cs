@@ -161,15 +161,13 @@ public sealed partial class CreditLedgerGrain(
 
     private async Task WriteOnce()
     {
-        if (Ledger.Journal.Count >= ChunkSize)
+        if (Ledger.NextChunk(ChunkSize) is { } chunk)
         {
             // Archive first: a failure before the state write leaves the chunk in both places, and the
             // next attempt stores the same chunk under the same number again. Calls arriving meanwhile only
             // append to the journal, so its first chunk is still the one stored.
-            var chunk = Ledger.ArchivedChunks;
-            await Archive(chunk).Store([.. Ledger.Journal.Take(ChunkSize)]);
-            Ledger.Journal.RemoveRange(0, ChunkSize);
-            Ledger.ArchivedChunks = chunk + 1;
+            await Archive(chunk.Number).Store(chunk.Transactions);
+            Ledger.Archived(chunk);
             Ledger.PruneCharges(time.GetUtcNow() - ChargeRetention);
         }
 
