@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Parking.Domain;
-using Parking.Domain.Charging;
-using Parking.Domain.Credits;
 using Parking.Domain.Layout;
 using Parking.Domain.Reservations;
 using Parking.Domain.Rounds;
@@ -48,36 +46,5 @@ public class StoredStateTests(ClusterFixture fixture)
         Assert.Equal(book.Weights, read.Weights);
         var next = new RoundAsker("cy", "H3", null);
         Assert.Equal(book.Submit(next, ask, null, rounds, reservations, Now).Value!.Id, read.Submit(next, ask, null, rounds, reservations, Now).Value!.Id);
-    }
-
-    [Fact]
-    public void A_credit_ledger_keeps_its_balances_journal_charges_counters_and_earnings()
-    {
-        var ledger = new CreditLedger();
-        var window = new TimeWindow(Now.AddHours(1), Now.AddHours(2));
-        for (var i = 0; i < 3; i++)
-        {
-            ledger.Charge(Reservation.NewId("G1-007", Guid.NewGuid()), Accounts.Household("H1"), Accounts.Household("H9"), 2, window, 100, Now);
-        }
-
-        ledger.Archived(ledger.NextChunk(2)!);
-
-        var read = RoundTrip(ledger);
-
-        Assert.Equal(Json(ledger.Balances), Json(read.Balances));
-        Assert.Equal(ledger.Journal, read.Journal);
-        Assert.Equal(Json(ledger.Charges), Json(read.Charges));
-        Assert.Equal((ledger.NextId, ledger.ArchivedChunks), (read.NextId, read.ArchivedChunks));
-        Assert.Equal(ledger.EarningsOf("G1-007"), read.EarningsOf("G1-007"));
-        Assert.Equal(3, read.EarningsOf("G1-007").Bookings);
-    }
-
-    [Fact]
-    public void A_charging_area_book_keeps_its_compound()
-    {
-        var book = new ChargingAreaBook();
-        book.BelongsTo("c1");
-
-        Assert.Equal("c1", RoundTrip(book).CompoundId);
     }
 }

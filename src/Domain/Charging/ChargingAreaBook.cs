@@ -65,29 +65,11 @@ public sealed class ChargingAreaBook
     [Id(5)]
     public long Version { get; set; }
 
+    /// <summary>The compound the area belongs to (the grain sets it from its key).</summary>
     [Id(6)]
-    private string _compoundId = string.Empty;
-
-    /// <summary>The compound the area belongs to: given when the book is made, or by <see cref="BelongsTo"/> from the grain's key.</summary>
-    public string CompoundId
-    {
-        get => _compoundId;
-        init => _compoundId = value;
-    }
+    public string CompoundId { get; set; } = string.Empty;
 
     public bool IsConfigured => Definition is not null;
-
-    /// <summary>Names the area's compound once; a book never moves to another compound.</summary>
-    public void BelongsTo(string compoundId)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(compoundId);
-        if (_compoundId.Length > 0 && _compoundId != compoundId)
-        {
-            throw new InvalidOperationException($"The charging area belongs to compound '{_compoundId}', not '{compoundId}'.");
-        }
-
-        _compoundId = compoundId;
-    }
 
     public double SiteCapacityKw => SiteCapacityOverrideKw ?? Definition?.SiteCapacityKw ?? 0;
 

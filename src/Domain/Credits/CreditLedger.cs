@@ -59,9 +59,6 @@ public sealed record SpaceEarnings(
     public long Net => Earned - Refunded;
 }
 
-/// <summary>The oldest <see cref="CreditLedger.Journal"/> transactions, moved together to the archive as chunk <see cref="Number"/>.</summary>
-public sealed record LedgerChunk(int Number, IReadOnlyList<LedgerTransaction> Transactions);
-
 /// <summary>
 /// The compound's credits: balances and the journal of transactions. Every change is a transaction that
 /// debits one account and credits another by the same amount, so the sum of all balances never changes
@@ -73,52 +70,34 @@ public sealed record LedgerChunk(int Number, IReadOnlyList<LedgerTransaction> Tr
 public sealed class CreditLedger
 {
     [Id(0)]
-    private Dictionary<string, long> _balances = new(StringComparer.Ordinal);
+    public Dictionary<string, long> Balances { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The newest transactions, not yet moved to the archive.</summary>
     [Id(1)]
-    private List<LedgerTransaction> _journal = [];
+    public List<LedgerTransaction> Journal { get; set; } = [];
 
     [Id(2)]
-    private Dictionary<string, BookingCharge> _charges = new(StringComparer.Ordinal);
+    public Dictionary<string, BookingCharge> Charges { get; set; } = new(StringComparer.Ordinal);
 
     [Id(3)]
-    private long _nextId = 1;
+    public long NextId { get; set; } = 1;
 
+    /// <summary>How many full chunks of the journal were moved to the archive (oldest first).</summary>
     [Id(4)]
-    private int _archivedChunks;
-
-    [Id(5)]
-    private Dictionary<string, SpaceEarnings> _earnedBySpace = new(StringComparer.Ordinal);
-
-    public IReadOnlyDictionary<string, long> Balances => _balances.AsReadOnly();
-
-    /// <summary>The newest transactions, not yet moved to the archive, oldest first.</summary>
-    public IReadOnlyList<LedgerTransaction> Journal => _journal.AsReadOnly();
-
-    /// <summary>What each booking still refundable paid, by reservation id.</summary>
-    public IReadOnlyDictionary<string, BookingCharge> Charges => _charges.AsReadOnly();
-
-    /// <summary>The id the next transaction gets.</summary>
-    public long NextId => _nextId;
-
-    /// <summary>How many full chunks of the journal were moved to the archive (oldest first); set only when a ledger is made.</summary>
-    public int ArchivedChunks
-    {
-        get => _archivedChunks;
-        init => _archivedChunks = value;
-    }
+    public int ArchivedChunks { get; set; }
 
     /// <summary>
     /// Per private space (by the space id every reservation id carries), what bookings paid its owner's household and
     /// what was refunded; kept as the charges are posted, so it survives the journal's archiving and the charges' pruning.
     /// </summary>
-    public IReadOnlyDictionary<string, SpaceEarnings> EarnedBySpace => _earnedBySpace.AsReadOnly();
+    [Id(5)]
+    public Dictionary<string, SpaceEarnings> EarnedBySpace { get; set; } = new(StringComparer.Ordinal);
 
-    public SpaceEarnings EarningsOf(string spaceId) => _earnedBySpace.GetValueOrDefault(spaceId) ?? SpaceEarnings.None;
+    public SpaceEarnings EarningsOf(string spaceId) => EarnedBySpace.GetValueOrDefault(spaceId) ?? SpaceEarnings.None;
 
-    public long BalanceOf(string account) => _balances.GetValueOrDefault(account);
+    public long BalanceOf(string account) => Balances.GetValueOrDefault(account);
 
-    public bool IsOpen(string account) => _balances.ContainsKey(account);
+    public bool IsOpen(string account) => Balances.ContainsKey(account);
 
     /// <summary>Opens a household's account with the grant, booked from the compound's account; null when it was open.</summary>
     public LedgerTransaction? Open(string account, long grant, DateTimeOffset now)
@@ -128,8 +107,8 @@ public sealed class CreditLedger
             return null;
         }
 
-        _balances[account] = 0;
-        _balances.TryAdd(Accounts.Compound, 0);
+        Balances[account] = 0;
+        Balances.TryAdd(Accounts.Compound, 0);
         return grant > 0 ? Post(LedgerKind.Grant, Accounts.Compound, account, grant, null, now) : null;
     }
 
@@ -139,7 +118,7 @@ public sealed class CreditLedger
     /// </summary>
     public Outcome<BookingCharge> Charge(string reservationId, string payer, string payee, long amount, TimeWindow window, long grant, DateTimeOffset now, LedgerKind kind = LedgerKind.Booking)
     {
-        if (_charges.TryGetValue(reservationId, out var earlier))
+        if (Charges.TryGetValue(reservationId, out var earlier))
         {
             return earlier;
         }
@@ -160,18 +139,18 @@ public sealed class CreditLedger
         }
 
         Open(payer, grant, now);
-        _balances.TryAdd(payee, 0);
+        Balances.TryAdd(payee, 0);
         if (amount > 0)
         {
             Post(kind, payer, payee, amount, reservationId, now);
         }
 
         var charge = new BookingCharge(payer, payee, amount, 0, window.End);
-        _charges[reservationId] = charge;
+        Charges[reservationId] = charge;
         if (EarningSpace(reservationId, payee) is { } spaceId && amount > 0)
         {
             var earned = EarningsOf(spaceId);
-            _earnedBySpace[spaceId] = earned with { Bookings = earned.Bookings + 1, Earned = earned.Earned + amount };
+            EarnedBySpace[spaceId] = earned with { Bookings = earned.Bookings + 1, Earned = earned.Earned + amount };
         }
 
         return charge;
@@ -180,17 +159,17 @@ public sealed class CreditLedger
     /// <summary>Refunds what is left of a booking's charge from its payee to its payer; null when nothing was charged or is left.</summary>
     public LedgerTransaction? Refund(string reservationId, DateTimeOffset now)
     {
-        if (!_charges.TryGetValue(reservationId, out var charge) || charge.Refunded >= charge.Amount)
+        if (!Charges.TryGetValue(reservationId, out var charge) || charge.Refunded >= charge.Amount)
         {
             return null;
         }
 
         var amount = charge.Amount - charge.Refunded;
-        _charges[reservationId] = charge with { Refunded = charge.Amount };
+        Charges[reservationId] = charge with { Refunded = charge.Amount };
         if (EarningSpace(reservationId, charge.Payee) is { } spaceId)
         {
             var earned = EarningsOf(spaceId);
-            _earnedBySpace[spaceId] = earned with { Refunds = earned.Refunds + 1, Refunded = earned.Refunded + amount };
+            EarnedBySpace[spaceId] = earned with { Refunds = earned.Refunds + 1, Refunded = earned.Refunded + amount };
         }
 
         return Post(LedgerKind.Refund, charge.Payee, charge.Payer, amount, reservationId, now);
@@ -199,41 +178,14 @@ public sealed class CreditLedger
     /// <summary>Forgets the charges of bookings that ended long ago (they can no longer be refunded); their transactions stay.</summary>
     public int PruneCharges(DateTimeOffset before)
     {
-        var old = _charges.Where(c => c.Value.WindowEnd < before).Select(c => c.Key).ToList();
+        var old = Charges.Where(c => c.Value.WindowEnd < before).Select(c => c.Key).ToList();
         foreach (var key in old)
         {
-            _charges.Remove(key);
+            Charges.Remove(key);
         }
 
         return old.Count;
     }
-
-    /// <summary>The journal's oldest <paramref name="size"/> transactions as the next chunk for the archive; null while the journal holds fewer.</summary>
-    public LedgerChunk? NextChunk(int size)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
-        return _journal.Count >= size ? new LedgerChunk(_archivedChunks, [.. _journal.Take(size)]) : null;
-    }
-
-    /// <summary>
-    /// The chunk <see cref="NextChunk"/> gave is stored in the archive: it leaves the journal. Transactions posted
-    /// since stay. A chunk that is not the journal's next one is refused (it would drop transactions never archived).
-    /// </summary>
-    public void Archived(LedgerChunk chunk)
-    {
-        ArgumentNullException.ThrowIfNull(chunk);
-        if (chunk.Number != _archivedChunks || chunk.Transactions.Count > _journal.Count
-            || !chunk.Transactions.SequenceEqual(_journal.Take(chunk.Transactions.Count)))
-        {
-            throw new InvalidOperationException($"Chunk {chunk.Number} is not the journal's next chunk ({_archivedChunks}).");
-        }
-
-        _journal.RemoveRange(0, chunk.Transactions.Count);
-        _archivedChunks++;
-    }
-
-    /// <summary>Forgets the journal without archiving it: for a simulation, which keeps balances and charges only.</summary>
-    public void ForgetJournal() => _journal.Clear();
 
     /// <summary>
     /// A copy whose collections are its own (what is in them is immutable): what the grain hands to storage.
@@ -241,16 +193,16 @@ public sealed class CreditLedger
     /// </summary>
     public CreditLedger Copy() => new()
     {
-        _balances = new Dictionary<string, long>(_balances, StringComparer.Ordinal),
-        _journal = [.. _journal],
-        _charges = new Dictionary<string, BookingCharge>(_charges, StringComparer.Ordinal),
-        _nextId = _nextId,
-        _archivedChunks = _archivedChunks,
-        _earnedBySpace = new Dictionary<string, SpaceEarnings>(_earnedBySpace, StringComparer.Ordinal),
+        Balances = new Dictionary<string, long>(Balances, StringComparer.Ordinal),
+        Journal = [.. Journal],
+        Charges = new Dictionary<string, BookingCharge>(Charges, StringComparer.Ordinal),
+        NextId = NextId,
+        ArchivedChunks = ArchivedChunks,
+        EarnedBySpace = new Dictionary<string, SpaceEarnings>(EarnedBySpace, StringComparer.Ordinal),
     };
 
     /// <summary>Sum of every balance: zero, always.</summary>
-    public long Total => _balances.Values.Sum();
+    public long Total => Balances.Values.Sum();
 
     /// <summary>The space a booking paid a household for; null when the compound was paid (a common or temporary space).</summary>
     private static string? EarningSpace(string reservationId, string payee) =>
@@ -258,10 +210,10 @@ public sealed class CreditLedger
 
     private LedgerTransaction Post(LedgerKind kind, string debit, string credit, long amount, string? reference, DateTimeOffset now)
     {
-        var transaction = new LedgerTransaction(_nextId++, now, kind, debit, credit, amount, reference);
-        _balances[debit] = BalanceOf(debit) - amount;
-        _balances[credit] = BalanceOf(credit) + amount;
-        _journal.Add(transaction);
+        var transaction = new LedgerTransaction(NextId++, now, kind, debit, credit, amount, reference);
+        Balances[debit] = BalanceOf(debit) - amount;
+        Balances[credit] = BalanceOf(credit) + amount;
+        Journal.Add(transaction);
         return transaction;
     }
 }

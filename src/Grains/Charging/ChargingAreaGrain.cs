@@ -42,7 +42,7 @@ public sealed partial class ChargingAreaGrain(
         var areas = await GrainFactory.Compound(compoundId).GetChargingAreas();
         if (areas.FirstOrDefault(a => a.AreaId == areaId) is { } definition)
         {
-            Book.BelongsTo(compoundId);
+            Book.CompoundId = compoundId;
             if (Book.Configure(definition))
             {
                 await state.WriteStateAsync(cancellationToken);

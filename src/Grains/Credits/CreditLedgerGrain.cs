@@ -161,13 +161,15 @@ public sealed partial class CreditLedgerGrain(
 
     private async Task WriteOnce()
     {
-        if (Ledger.NextChunk(ChunkSize) is { } chunk)
+        if (Ledger.Journal.Count >= ChunkSize)
         {
             // Archive first: a failure before the state write leaves the chunk in both places, and the
             // next attempt stores the same chunk under the same number again. Calls arriving meanwhile only
             // append to the journal, so its first chunk is still the one stored.
-            await Archive(chunk.Number).Store(chunk.Transactions);
-            Ledger.Archived(chunk);
+            var chunk = Ledger.ArchivedChunks;
+            await Archive(chunk).Store([.. Ledger.Journal.Take(ChunkSize)]);
+            Ledger.Journal.RemoveRange(0, ChunkSize);
+            Ledger.ArchivedChunks = chunk + 1;
             Ledger.PruneCharges(time.GetUtcNow() - ChargeRetention);
         }
 
