@@ -12,26 +12,26 @@ using Microsoft.IdentityModel.Tokens;
 using Parking.Api.Auth;
 using Parking.Api.Endpoints;
 using Parking.Api.Hubs;
+using Parking.Api.Ocpp;
 
 namespace Parking.Api;
 
 public static class ParkingApiExtensions
 {
-    /// <summary>Adds what the HTTP API and the hub need: auth, problem details, OpenAPI, SignalR, health.</summary>
+    /// <summary>Adds what the HTTP API and the hub need: the rules' settings, auth, problem details, OpenAPI, SignalR, health.</summary>
     public static IHostApplicationBuilder AddParkingApi(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ReservationPolicy>().BindConfiguration(ReservationPolicy.SectionName);
-        services.AddOptions<Parking.Domain.Charging.ChargingPolicy>().BindConfiguration(Parking.Domain.Charging.ChargingPolicy.SectionName);
-        services.AddOptions<Parking.Domain.Sharing.SharingPolicy>().BindConfiguration(Parking.Domain.Sharing.SharingPolicy.SectionName);
-        services.AddOptions<Parking.Domain.Credits.CreditPolicy>().BindConfiguration(Parking.Domain.Credits.CreditPolicy.SectionName);
-        services.AddOptions<Parking.Domain.Sharing.VisitorPolicy>().BindConfiguration(Parking.Domain.Sharing.VisitorPolicy.SectionName);
-        services.AddOptions<Parking.Domain.Rounds.RoundPolicy>().BindConfiguration(Parking.Domain.Rounds.RoundPolicy.SectionName);
+        services.AddParkingRules();
         services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
-        services.AddOptions<Parking.Grains.Notices.NoticeOptions>().BindConfiguration(Parking.Grains.Notices.NoticeOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
+        services.AddOptions<Parking.Domain.Ocpp.OcppPolicy>().BindConfiguration(Parking.Domain.Ocpp.OcppPolicy.SectionName);
+        services.AddSingleton<Ocpp.OcppHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<Ocpp.OcppHost>());
         services.AddSingleton<Parking.Grains.Compounds.CompoundImporter>();
+        services.AddHttpContextAccessor();
+        services.AddTransient<Microsoft.AspNetCore.Authentication.IClaimsTransformation, MembershipClaimsTransformation>();
         services.AddSingleton<HubObserver>();
         services.AddHostedService<HubObserverRegistration>();
 
@@ -62,6 +62,7 @@ public static class ParkingApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -96,6 +97,7 @@ public static class ParkingApiExtensions
         compound.MapScenarioEndpoints();
         compound.MapRebalancingEndpoints();
         compound.MapVotingEndpoints();
+        compound.MapOcppEndpoints();
         compound.MapNoticeEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
@@ -105,6 +107,7 @@ public static class ParkingApiExtensions
         }
 
         app.MapHub<ParkingHubServer>(ParkingHub.Path);
+        app.MapOcppCentralSystem();
         return app;
     }
 

@@ -106,8 +106,3 @@ public sealed record ChargingPlanDto(
 /// <summary>Body of <c>PUT .../charging/areas/{areaId}/site-capacity</c>.</summary>
 public sealed record SiteCapacityBody(double? SiteCapacityKw);
 
-/// <summary>
-/// Body of <c>POST .../chargers/{chargerId}/status</c>: what the charger reports. Status: available, preparing,
-/// charging, finishing, faulted, unavailable. Power only while charging; the meter never runs backwards.
-/// </summary>
-public sealed record ChargerStatusBody(string? Status, double? PowerKw, double? EnergyMeterKwh);

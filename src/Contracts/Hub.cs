@@ -73,6 +73,9 @@ public interface IParkingClient
     /// <summary>Committee and staff: a simulation run of the compound moved on, finished, failed or was cancelled.</summary>
     Task SimulationProgress(SimulationRunDto run);
 
+    /// <summary>Staff: a charger draws above its profile, or a command to it was refused or failed.</summary>
+    Task ChargerAlert(ChargerAlertDto alert);
+
     /// <summary>A watched proposal's vote changed: its turnout, and its tallies for the committee (for everyone once closed).</summary>
     Task ProposalChanged(ProposalDto proposal);
 }

@@ -30,6 +30,7 @@ public static class DemoCompoundHosting
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new DemoCompoundInfo(DemoCompoundGenerator.CompoundIdFor(options.Size), options.Enabled));
         builder.Services.AddHostedService<DemoCompoundSeeder>();
+        builder.Services.AddHostedService<DemoChargePoints>();
         return builder;
     }
 }

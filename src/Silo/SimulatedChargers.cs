@@ -1,9 +1,14 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Parking.Api.Endpoints;
 using Parking.Domain;
 using Parking.Domain.Charging;
 using Parking.Domain.Layout;
+using Parking.Domain.Ocpp;
+using Parking.Devices;
 using Parking.Grains;
 using Parking.Storage;
 
@@ -51,17 +56,21 @@ public static class SimulatedChargersHosting
 }
 
 /// <summary>
-/// Plays the demo compound's drivers and chargers through the grains, the path the HTTP endpoints take:
-/// it keeps a few requests open in every charging area, plugs a car in when
-/// its turn starts (a few never come: no-shows), meters power while charging, reports finishing when the
-/// car has what it asked for, and unplugs it when the driver is told to move it. Its drivers are simulated
-/// ones (<c>sim-0001</c>, plates <c>SIM-0001</c>), never the demo's residents, so their requests never mix with
-/// those of a person trying the demo. Domain time comes from <see cref="ParkingClock"/>.
+/// Plays the demo compound's drivers and chargers. The chargers are OCPP 1.6J charge points on loopback
+/// WebSockets to this very host, so the demo runs the path real chargers take: they boot, report their
+/// connector, start a transaction when the central system starts one remotely, draw what their charging
+/// profile allows, send meter values, and stop when told or when the car is full. The drivers keep a few
+/// requests open in every area, plug in when their turn starts (a few never come: no-shows) and unplug when
+/// told to move the car. Simulated drivers are <c>sim-0001</c> (plate <c>SIM-0001</c>) and never the demo's
+/// residents. Domain time comes from <see cref="ParkingClock"/>.
 /// </summary>
 public sealed partial class SimulatedChargers(
     IGrainFactory grains,
     DemoCompoundInfo demo,
     IOptions<ChargerSimulationOptions> options,
+    IOptions<OcppPolicy> ocpp,
+    IServer server,
+    IHostApplicationLifetime lifetime,
     ParkingClock time,
     ILogger<SimulatedChargers> logger) : BackgroundService
 {
@@ -70,6 +79,7 @@ public sealed partial class SimulatedChargers(
 
     private readonly ChargerSimulationOptions _options = options.Value;
     private readonly Random _random = new(2004);
+    private readonly Dictionary<string, SimulatedChargePoint> _chargePoints = new(StringComparer.Ordinal);
     private int _nextDriver;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -81,12 +91,14 @@ public sealed partial class SimulatedChargers(
 
         try
         {
+            await WhenStarted(stoppingToken);
             while (!await grains.Compound(demo.CompoundId).IsInitialized())
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
 
-            LogStarted(demo.CompoundId);
+            var centralSystem = CentralSystemAddress();
+            LogStarted(demo.CompoundId, centralSystem);
             using var timer = new PeriodicTimer(_options.ChargerTick);
             do
             {
@@ -94,7 +106,7 @@ public sealed partial class SimulatedChargers(
                 {
                     try
                     {
-                        await Step(area);
+                        await Step(area, centralSystem, stoppingToken);
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException)
                     {
@@ -107,9 +119,35 @@ public sealed partial class SimulatedChargers(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            foreach (var chargePoint in _chargePoints.Values)
+            {
+                await chargePoint.DisposeAsync();
+            }
+        }
     }
 
-    private async Task Step(ChargingAreaDefinition definition)
+    private async Task WhenStarted(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken);
+    }
+
+    /// <summary>This host's own OCPP endpoint, on loopback.</summary>
+    private Uri CentralSystemAddress()
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5080";
+        var uri = new UriBuilder(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal))
+        {
+            Path = "/ocpp/",
+        };
+        uri.Scheme = uri.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
+        return uri.Uri;
+    }
+
+    private async Task Step(ChargingAreaDefinition definition, Uri centralSystem, CancellationToken stoppingToken)
     {
         var area = grains.ChargingArea(demo.CompoundId, definition.AreaId);
         if (await area.GetView() is not { } view)
@@ -120,53 +158,30 @@ public sealed partial class SimulatedChargers(
         var now = time.GetUtcNow();
         foreach (var charger in view.Chargers)
         {
-            var on = view.Requests.FirstOrDefault(r => r.Turn?.ChargerId == charger.ChargerId && r.PluggedAt is not null && r.UnpluggedAt is null);
-            var due = view.Requests.FirstOrDefault(r => r.Turn?.ChargerId == charger.ChargerId && r.Status == ChargingRequestStatus.Called);
-            var report = Next(charger, on, due, now);
-            if (report is not null)
+            if (!_chargePoints.TryGetValue(charger.ChargerId, out var chargePoint))
             {
-                var outcome = await grains.Charger(demo.CompoundId, charger.ChargerId).Report(report);
-                if (!outcome.IsSuccess)
+                chargePoint = new SimulatedChargePoint(ChargePointIds.Of(demo.CompoundId, charger.ChargerId), charger.MaxKw, time);
+                _chargePoints[charger.ChargerId] = chargePoint;
+            }
+
+            try
+            {
+                if (!await chargePoint.EnsureConnected(centralSystem, ocpp.Value.DemoPassword, stoppingToken))
                 {
-                    LogReportRefused(charger.ChargerId, outcome.Error!.Code);
+                    continue;
                 }
+
+                var on = view.Requests.FirstOrDefault(r => r.Turn?.ChargerId == charger.ChargerId && r.PluggedAt is not null && r.UnpluggedAt is null);
+                var due = view.Requests.FirstOrDefault(r => r.Turn?.ChargerId == charger.ChargerId && r.Status == ChargingRequestStatus.Called);
+                await chargePoint.Drive(charger, on, due is not null && !NeverComes(due), now, stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogChargePointFailed(chargePoint.ChargePointId, exception.Message);
             }
         }
 
         await TopUp(area, view, now);
-    }
-
-    /// <summary>What the charger reports now, given the car on it (if any) and the turn due on it (if any).</summary>
-    private ChargerReport? Next(ChargerSnapshot charger, ChargingRequest? on, ChargingRequest? due, DateTimeOffset now)
-    {
-        if (!charger.IsUsable)
-        {
-            return null;
-        }
-
-        if (on is null)
-        {
-            if (charger.IsOccupied)
-            {
-                return new ChargerReport(ChargerStatus.Available, 0, charger.EnergyMeterKwh);
-            }
-
-            // The driver comes when called, unless they are one of the few who never do.
-            return due is not null && !NeverComes(due) ? new ChargerReport(ChargerStatus.Charging, charger.MaxKw, charger.EnergyMeterKwh) : null;
-        }
-
-        // The driver moves the car once the turn is over or the car is full and they were told.
-        if (on.Status != ChargingRequestStatus.Charging || charger.Status == ChargerStatus.Finishing)
-        {
-            return new ChargerReport(ChargerStatus.Available, 0, charger.EnergyMeterKwh);
-        }
-
-        var hours = charger.ReportedAt is { } last ? Math.Max(0, (now - last).TotalHours) : 0;
-        var meter = Math.Round(charger.EnergyMeterKwh + (charger.PowerKw * hours), 3);
-        var delivered = meter - (on.MeterBase ?? charger.EnergyMeterKwh);
-        return delivered >= on.EnergyKwh
-            ? new ChargerReport(ChargerStatus.Finishing, 0, meter)
-            : new ChargerReport(ChargerStatus.Charging, charger.MaxKw, meter);
     }
 
     private bool NeverComes(ChargingRequest request) =>
@@ -197,12 +212,274 @@ public sealed partial class SimulatedChargers(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Simulating the chargers and drivers of {CompoundId}")]
-    private partial void LogStarted(string compoundId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulating the chargers (OCPP 1.6J to {CentralSystem}) and drivers of {CompoundId}")]
+    private partial void LogStarted(string compoundId, Uri centralSystem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Simulated step of charging area {AreaId} failed")]
     private partial void LogStepFailed(Exception exception, string areaId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Simulated report of charger {ChargerId} refused: {Code}")]
-    private partial void LogReportRefused(string chargerId, string code);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Simulated charge point {ChargePointId}: {Reason}")]
+    private partial void LogChargePointFailed(string chargePointId, string reason);
+}
+
+/// <summary>
+/// One simulated wallbox: an OCPP 1.6J client with a meter, a connector and the charging profile it was sent,
+/// whose draw never exceeds that profile.
+/// </summary>
+internal sealed class SimulatedChargePoint(string chargePointId, double maxKw, ParkingClock time) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private OcppChargePointClient? _client;
+    private string _status = "Available";
+    private long _meterWh;
+    private int? _transactionId;
+    private DateTimeOffset? _lastMetered;
+    private DateTimeOffset _profileStart;
+    private List<(int StartSeconds, double LimitW)> _profile = [];
+
+    public string ChargePointId => chargePointId;
+
+    public async Task<bool> EnsureConnected(Uri centralSystem, string password, CancellationToken cancellationToken)
+    {
+        if (_client is { State: System.Net.WebSockets.WebSocketState.Open })
+        {
+            return true;
+        }
+
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+            _client = null;
+        }
+
+        var client = await OcppChargePointClient.ConnectAsync(centralSystem, chargePointId, password, cancellationToken: cancellationToken);
+        client.OnCall = OnCall;
+        _client = client;
+        var boot = await client.CallAsync("BootNotification", new JsonObject { ["chargePointVendor"] = "Parking", ["chargePointModel"] = "Simulated wallbox" }, cancellationToken: cancellationToken);
+        if (boot.GetProperty("status").GetString() != "Accepted")
+        {
+            return false;
+        }
+
+        await Status(_status, cancellationToken);
+        return true;
+    }
+
+    /// <summary>What the driver does now: plug in for a due turn, unplug after the turn, or charge (metering) while plugged in.</summary>
+    public async Task Drive(ChargerSnapshot charger, ChargingRequest? on, bool driverComes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!charger.IsUsable)
+        {
+            return;
+        }
+
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            var plugged = _status is "Preparing" or "Charging" or "SuspendedEVSE" or "Finishing";
+            if (!plugged)
+            {
+                if (on is null && driverComes)
+                {
+                    await Status("Preparing", cancellationToken);
+                }
+
+                return;
+            }
+
+            if (on is null || on.Status != ChargingRequestStatus.Charging || _status == "Finishing")
+            {
+                await StopTransaction("EVDisconnected", cancellationToken);
+                await Status("Available", cancellationToken);
+                return;
+            }
+
+            if (_transactionId is not null)
+            {
+                var (powerKw, full) = Meter(now, on, charger);
+                await MeterValues(powerKw, now, cancellationToken);
+                if (full)
+                {
+                    await StopTransaction("Local", cancellationToken);
+                    await Status("Finishing", cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
+
+        _lock.Dispose();
+    }
+
+    /// <summary>Advances the meter at the power the profile allows; reports whether the car has what it asked for.</summary>
+    private (double PowerKw, bool Full) Meter(DateTimeOffset now, ChargingRequest on, ChargerSnapshot charger)
+    {
+        var powerKw = Math.Min(maxKw, LimitW(now) / 1000);
+        var hours = _lastMetered is { } last ? Math.Max(0, (now - last).TotalHours) : 0;
+        _lastMetered = now;
+        _meterWh += (long)Math.Round(powerKw * hours * 1000);
+        var delivered = (_meterWh / 1000.0) - (on.MeterBase ?? charger.EnergyMeterKwh);
+        return (_status == "Charging" ? powerKw : 0, delivered >= on.EnergyKwh);
+    }
+
+    private double LimitW(DateTimeOffset at)
+    {
+        var offset = (at - _profileStart).TotalSeconds;
+        var limit = 0.0;
+        foreach (var (start, limitW) in _profile)
+        {
+            if (start > offset)
+            {
+                break;
+            }
+
+            limit = limitW;
+        }
+
+        return limit;
+    }
+
+    private async Task<JsonObject?> OnCall(string action, System.Text.Json.JsonElement payload)
+    {
+        switch (action)
+        {
+            case "SetChargingProfile":
+                var profile = payload.GetProperty("csChargingProfiles");
+                if (profile.GetProperty("chargingProfilePurpose").GetString() == "ChargePointMaxProfile")
+                {
+                    var schedule = profile.GetProperty("chargingSchedule");
+                    _profileStart = schedule.GetProperty("startSchedule").GetDateTimeOffset();
+                    _profile = [.. schedule.GetProperty("chargingSchedulePeriod").EnumerateArray().Select(p => (p.GetProperty("startPeriod").GetInt32(), p.GetProperty("limit").GetDouble()))];
+                }
+
+                return new JsonObject { ["status"] = "Accepted" };
+            case "RemoteStartTransaction":
+                var idTag = payload.GetProperty("idTag").GetString()!;
+                if (_status != "Preparing" || _transactionId is not null)
+                {
+                    return new JsonObject { ["status"] = "Rejected" };
+                }
+
+                _ = Task.Run(() => StartTransaction(idTag));
+                return new JsonObject { ["status"] = "Accepted" };
+            case "RemoteStopTransaction":
+                if (_transactionId != payload.GetProperty("transactionId").GetInt32())
+                {
+                    return new JsonObject { ["status"] = "Rejected" };
+                }
+
+                _ = Task.Run(async () =>
+                {
+                    await _lock.WaitAsync();
+                    try
+                    {
+                        await StopTransaction("Remote", CancellationToken.None);
+                        await Status("Finishing", CancellationToken.None);
+                    }
+                    finally
+                    {
+                        _lock.Release();
+                    }
+                });
+                return new JsonObject { ["status"] = "Accepted" };
+            case "TriggerMessage":
+                _ = Task.Run(() => Status(_status, CancellationToken.None));
+                return new JsonObject { ["status"] = "Accepted" };
+            case "GetConfiguration":
+                return new JsonObject
+                {
+                    ["configurationKey"] = new JsonArray(
+                        new JsonObject { ["key"] = "MeterValueSampleInterval", ["readonly"] = false, ["value"] = "60" },
+                        new JsonObject { ["key"] = "ChargeProfileMaxStackLevel", ["readonly"] = true, ["value"] = "1" }),
+                };
+            case "UnlockConnector":
+                return new JsonObject { ["status"] = "Unlocked" };
+            case "ClearChargingProfile":
+                _profile = [];
+                return new JsonObject { ["status"] = "Accepted" };
+            case "ChangeConfiguration" or "ChangeAvailability" or "Reset":
+                return new JsonObject { ["status"] = "Accepted" };
+            default:
+                return null;
+        }
+    }
+
+    private async Task StartTransaction(string idTag)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            var now = time.GetUtcNow();
+            var started = await _client!.CallAsync("StartTransaction", new JsonObject
+            {
+                ["connectorId"] = 1,
+                ["idTag"] = idTag,
+                ["meterStart"] = _meterWh,
+                ["timestamp"] = now.ToString("O", CultureInfo.InvariantCulture),
+            });
+            if (started.GetProperty("idTagInfo").GetProperty("status").GetString() == "Accepted")
+            {
+                _transactionId = started.GetProperty("transactionId").GetInt32();
+                _lastMetered = now;
+                await Status("Charging", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task StopTransaction(string reason, CancellationToken cancellationToken)
+    {
+        if (_transactionId is not { } transactionId)
+        {
+            return;
+        }
+
+        await _client!.CallAsync("StopTransaction", new JsonObject
+        {
+            ["transactionId"] = transactionId,
+            ["meterStop"] = _meterWh,
+            ["timestamp"] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+            ["reason"] = reason,
+        }, cancellationToken: cancellationToken);
+        _transactionId = null;
+    }
+
+    private async Task MeterValues(double powerKw, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await _client!.CallAsync("MeterValues", new JsonObject
+        {
+            ["connectorId"] = 1,
+            ["transactionId"] = _transactionId,
+            ["meterValue"] = new JsonArray(new JsonObject
+            {
+                ["timestamp"] = now.ToString("O", CultureInfo.InvariantCulture),
+                ["sampledValue"] = new JsonArray(
+                    new JsonObject { ["value"] = _meterWh.ToString(CultureInfo.InvariantCulture), ["measurand"] = "Energy.Active.Import.Register", ["unit"] = "Wh" },
+                    new JsonObject { ["value"] = Math.Round(powerKw * 1000).ToString(CultureInfo.InvariantCulture), ["measurand"] = "Power.Active.Import", ["unit"] = "W" }),
+            }),
+        }, cancellationToken: cancellationToken);
+
+    private async Task Status(string status, CancellationToken cancellationToken)
+    {
+        _status = status;
+        await _client!.CallAsync("StatusNotification", new JsonObject
+        {
+            ["connectorId"] = 1,
+            ["errorCode"] = "NoError",
+            ["status"] = status,
+            ["timestamp"] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+        }, cancellationToken: cancellationToken);
+    }
 }

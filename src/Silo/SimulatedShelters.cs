@@ -30,10 +30,9 @@ public sealed class ShelterSimulationOptions
 
 public static class SimulatedSheltersHosting
 {
-    /// <summary>The shelter rules (<c>Parking:Shelters</c>) and the simulated shelter driver.</summary>
+    /// <summary>The simulated shelter driver (the shelter rules themselves are bound with the others, <c>AddParkingRules</c>).</summary>
     public static WebApplicationBuilder AddShelters(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ShelterPolicy>().BindConfiguration(ShelterPolicy.SectionName);
         builder.Services.AddOptions<ShelterSimulationOptions>().BindConfiguration(ShelterSimulationOptions.SectionName);
         builder.Services.AddHostedService<SimulatedShelters>();
         return builder;

@@ -16,7 +16,7 @@ public static class WebHosting
     /// <summary>
     /// Serves the browser app (src/Web) at <c>/</c>: its fingerprinted, precompressed static assets
     /// (brotli/gzip chosen by Accept-Encoding), and <c>index.html</c> for the app's client-side routes.
-    /// API, hub, health and OpenAPI paths never fall back to the app, so unknown ones stay 404 problems.
+    /// API, hub, OCPP, health and OpenAPI paths never fall back to the app, so unknown ones stay 404 problems.
     /// </summary>
     public static WebApplication MapParkingWeb(this WebApplication app)
     {
@@ -29,7 +29,7 @@ public static class WebHosting
 
         app.MapStaticAssets(manifest);
         app.MapFallbackToFile("/", "index.html");
-        app.MapFallbackToFile("{*path:regex(^(?!(api|hubs|health|openapi)(/|$)).*$):nonfile}", "index.html");
+        app.MapFallbackToFile("{*path:regex(^(?!(api|hubs|health|openapi|ocpp)(/|$)).*$):nonfile}", "index.html");
         return app;
     }
 }

@@ -10,7 +10,7 @@ namespace Parking.Api.Endpoints;
 
 /// <summary>
 /// In-turn charging: drivers ask for a turn and follow their requests; staff see the plan as a timeline and
-/// set the site capacity; chargers (through a gateway holding a staff or device token) report their status.
+/// set the site capacity. Chargers report their status over OCPP (see Ocpp/OcppEndpoints.cs), never with a person's token.
 /// </summary>
 public static class ChargingEndpoints
 {
@@ -33,10 +33,6 @@ public static class ChargingEndpoints
             .WithSummary("Change the area's site capacity in kW and re-plan (staff)");
 
         var chargers = compound.MapGroup("/chargers").WithTags("Charging");
-        chargers.MapPost("/{chargerId}/status", Report)
-            .RequireAuthorization(Policies.Staff)
-            .WithSummary("A charger's status report, or a staff override (staff or a charger gateway's token)")
-            .WithDescription("status: available, preparing, charging, finishing, faulted, unavailable; powerKw only while charging; energyMeterKwh never runs backwards.");
         chargers.MapGet("/{chargerId}", Charger)
             .RequireAuthorization(Policies.Staff)
             .WithSummary("One charger's status (staff)");
@@ -132,27 +128,6 @@ public static class ChargingEndpoints
 
         var outcome = await grains.ChargingArea(compoundId, areaId).SetSiteCapacity(kw);
         return outcome.Value is { } view ? TypedResults.Ok(view.ToPlanDto()) : Problems.From(outcome.Error!);
-    }
-
-    public static async Task<Results<Ok<ChargerDto>, ProblemHttpResult>> Report(string compoundId, string chargerId, ChargerStatusBody? body, IGrainFactory grains)
-    {
-        if (body?.Status is not { Length: > 0 } text)
-        {
-            return Problems.Invalid("status", "status is required: available, preparing, charging, finishing, faulted or unavailable.");
-        }
-
-        if (!Enum.TryParse<ChargerStatus>(text, ignoreCase: true, out var status) || !Enum.IsDefined(status) || char.IsDigit(text[0]))
-        {
-            return Problems.Invalid("status", "status is one of available, preparing, charging, finishing, faulted, unavailable.", "status-unknown");
-        }
-
-        if (!ReservationEndpoints.IdPattern().IsMatch(chargerId))
-        {
-            return UnknownCharger();
-        }
-
-        var outcome = await grains.Charger(compoundId, chargerId).Report(new ChargerReport(status, body.PowerKw, body.EnergyMeterKwh));
-        return outcome.Value is { } view ? TypedResults.Ok(view.Charger.ToDto(view.SessionRequestId)) : Problems.From(outcome.Error!);
     }
 
     public static async Task<Results<Ok<ChargerDto>, ProblemHttpResult>> Charger(string compoundId, string chargerId, IGrainFactory grains)

@@ -61,6 +61,9 @@ public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hu
             hub.Clients
                 .Group(ParkingHubServer.ProposalGroup(proposal.View.Proposal.CompoundId, proposal.View.Proposal.ProposalId))
                 .ProposalChanged(proposal.View.ToDto(showTally: false))),
+        ChargerAlertPush alert => hub.Clients
+            .Group(ParkingHubServer.StaffGroup(alert.CompoundId))
+            .ChargerAlert(new ChargerAlertDto(alert.ChargerId, alert.Kind, alert.Message, alert.At)),
         _ => Task.CompletedTask,
     };
 }

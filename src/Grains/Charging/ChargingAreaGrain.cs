@@ -197,7 +197,11 @@ public sealed partial class ChargingAreaGrain(
             GrainFactory.Publish(new ChargingNoticePush(notice));
         }
 
-        GrainFactory.Publish(new ChargingAreaChangedPush(Book.View(Now)));
+        var view = Book.View(Now);
+        GrainFactory.Publish(new ChargingAreaChangedPush(view));
+
+        // The chargers hear their share of the plan (their charging profiles) from the area's distributor.
+        GrainFactory.GetGrain<Ocpp.IAreaProfilesGrain>(this.GetPrimaryKeyString()).PlanChanged(view).Ignore();
         await ScheduleWake();
     }
 

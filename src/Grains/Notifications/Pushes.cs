@@ -102,3 +102,12 @@ public static class PushPublishing
 /// <summary>A simulation run moved on, finished, failed or was cancelled: for the compound's committee and staff.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SimulationProgressPush([property: Id(0)] Scenarios.SimulationRunSummary Run) : Push;
+
+/// <summary>Something about a charger staff must hear: a command refused or failed, a draw above its profile.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargerAlertPush(
+    [property: Id(0)] string CompoundId,
+    [property: Id(1)] string ChargerId,
+    [property: Id(2)] string Kind,
+    [property: Id(3)] string Message,
+    [property: Id(4)] DateTimeOffset At) : Push;

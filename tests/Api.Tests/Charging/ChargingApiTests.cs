@@ -86,14 +86,15 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
 
         Assert.Empty(await Mine("r00033"));
 
-        using (var unknownCharger = await _host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath("chargers/C-NOPE/status"), "staff01", new ChargerStatusBody("charging", 7, 1)))
+        using (var unknownCharger = await _host.GetAsync(ParkingHost.CompoundPath("chargers/C-NOPE"), "staff01"))
         {
             await ProblemAssert.Expect(unknownCharger, HttpStatusCode.NotFound, "charger-not-found");
         }
 
-        using (var unknownStatus = await _host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath("chargers/C-G1-025/status"), "staff01", new ChargerStatusBody("exploded", null, null)))
+        // A charger's status comes from the charger over OCPP; a person's token cannot report it.
+        using (var staffReport = await _host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath("chargers/C-G1-025/status"), "staff01", new { status = "charging" }))
         {
-            await ProblemAssert.Expect(unknownStatus, HttpStatusCode.BadRequest, "status-unknown", "status");
+            Assert.Contains(staffReport.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
         }
 
         using (var capacity = await _host.SendAsync(HttpMethod.Put, ParkingHost.CompoundPath($"charging/areas/{Area}/site-capacity"), "staff01", new SiteCapacityBody(0)))
@@ -150,9 +151,9 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
             Assert.Equal(HttpStatusCode.Forbidden, capacity.StatusCode);
         }
 
-        using (var report = await _host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath("chargers/C-G1-025/status"), "r00036", new ChargerStatusBody("faulted", null, null)))
+        using (var ocpp = await _host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath("chargers/C-G1-025/ocpp/commands"), "r00036", new ChargerCommandBody("Reset", Type: "Hard")))
         {
-            Assert.Equal(HttpStatusCode.Forbidden, report.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, ocpp.StatusCode);
         }
 
         await using var resident = await ChargingHubClient.ConnectAsync(_host, "r00036");
@@ -176,11 +177,11 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
         var request = await AskOk("r00037", energyKwh: 5, hours: 8);
         await staff.WaitForArea(a => a.Chargers.Any(c => c.Turns.Any(t => t.RequestId == request.Id)), "staff see the new turn on the timeline");
 
+        // The charger itself reports the fault, over OCPP.
         var broken = request.Turn!.ChargerId;
-        using (var fault = await _host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath($"chargers/{broken}/status"), "staff01", new ChargerStatusBody("faulted", null, null)))
-        {
-            await ParkingHost.Expect(fault, HttpStatusCode.OK);
-        }
+        await using var charger = await OcppCharger.ConnectAsync(_host, broken);
+        await charger.BootAsync();
+        await charger.StatusAsync("Faulted");
 
         try
         {
@@ -193,8 +194,8 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
         }
         finally
         {
-            using var repaired = await _host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath($"chargers/{broken}/status"), "staff01", new ChargerStatusBody("available", null, null));
-            await ParkingHost.Expect(repaired, HttpStatusCode.OK);
+            await charger.StatusAsync("Available");
+            Assert.Equal("available", (await _host.GetOkAsync<ChargerDto>(ParkingHost.CompoundPath($"chargers/{broken}"), "staff01")).Status);
         }
     }
 }

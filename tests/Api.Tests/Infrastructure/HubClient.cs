@@ -23,6 +23,7 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<ReservationDto>(nameof(IParkingClient.ReservationChanged), Record);
         connection.On<DriverNoticeDto>(nameof(IParkingClient.DriverNotice), Record);
         connection.On<OverstayDto>(nameof(IParkingClient.Overstay), Record);
+        connection.On<ChargerAlertDto>(nameof(IParkingClient.ChargerAlert), Record);
     }
 
     public HubConnection Connection { get; }
@@ -62,6 +63,8 @@ public sealed class HubClient : IAsyncDisposable
     public Task<ReservationDto> WaitForReservationAsync(Func<ReservationDto, bool> match, string what) => WaitFor(match, what);
 
     public Task<OverstayDto> WaitForOverstayAsync(Func<OverstayDto, bool> match, string what) => WaitFor(match, what);
+
+    public Task<ChargerAlertDto> WaitForChargerAlertAsync(Func<ChargerAlertDto, bool> match, string what) => WaitFor(match, what);
 
     public Task<DriverNoticeDto> WaitForDriverNoticeAsync(Func<DriverNoticeDto, bool> match, string what) => WaitFor(match, what);
 

@@ -1,0 +1,261 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Parking.Contracts;
+using Parking.Devices;
+
+// The OCPP benchmark: a Release silo (Kangcheng demo compound, simulations off) as a child process, then
+//  1. N charge points (default 5,000, a sub-district's worth) connected over loopback, each sending a
+//     Heartbeat and MeterValues every 60 s: the silo's CPU (share of one core) and memory while it holds them;
+//  2. re-plans of the compound's largest charging area with all its chargers connected: the time from the
+//     re-plan request to each charger receiving its new SetChargingProfile (p50/p99).
+var argsList = args.ToList();
+int Arg(string name, int fallback) => argsList.IndexOf(name) is var i and >= 0 && i + 1 < argsList.Count ? int.Parse(argsList[i + 1], CultureInfo.InvariantCulture) : fallback;
+var connections = Arg("--connections", 5000);
+var steadySeconds = Arg("--steady-seconds", 120);
+var replans = Arg("--replans", 10);
+const string Password = "bench-charger-password";
+var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+
+var root = FindRoot();
+Console.WriteLine("Building the silo (Release)...");
+await Run("dotnet", $"build -c Release \"{Path.Combine(root, "src", "Silo", "Parking.Silo.csproj")}\" -v q -nologo");
+var dll = Path.Combine(root, "src", "Silo", "bin", "Release", "net10.0", "Parking.Silo.dll");
+var (httpPort, siloPort, gatewayPort) = (FreePort(), FreePort(), FreePort());
+var baseAddress = new Uri($"http://127.0.0.1:{httpPort}/");
+var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+start.Environment["Urls"] = baseAddress.ToString().TrimEnd('/');
+start.Environment["Parking__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+start.Environment["Parking__Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
+start.Environment["Parking__Cluster__ClusterId"] = $"parking-bench-ocpp-{Environment.ProcessId}";
+start.Environment["Parking__Seed__Size"] = "Kangcheng";
+start.Environment["Parking__Simulation__Chargers"] = "false";
+start.Environment["Parking__Simulation__Shelters"] = "false";
+start.Environment["Parking__Auth__DevTokens"] = "true";
+// The bench provisions thousands of charge points as one staff member: lift the per-person request limit.
+start.Environment["Parking__Limits__UserRequestsPerSecond"] = "1000000";
+start.Environment["Parking__Limits__UserBurst"] = "1000000";
+start.Environment["Logging__LogLevel__Default"] = "Warning";
+using var silo = Process.Start(start)!;
+silo.OutputDataReceived += (_, _) => { };
+silo.ErrorDataReceived += (_, _) => { };
+silo.BeginOutputReadLine();
+silo.BeginErrorReadLine();
+using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
+var clients = new ConcurrentBag<OcppChargePointClient>();
+try
+{
+    await WaitReady();
+    const string compound = "kangcheng";
+    var staff = await Token(compound, "staff01");
+    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", staff);
+    var areas = (await http.GetFromJsonAsync<ChargingAreaDto[]>($"api/compounds/{compound}/charging/areas", json))!;
+    var largest = areas.OrderByDescending(a => a.Chargers).First();
+    var plan = (await http.GetFromJsonAsync<ChargingPlanDto>($"api/compounds/{compound}/charging/areas/{largest.AreaId}/plan", json))!;
+    var areaChargers = plan.Chargers.Select(c => c.Charger.ChargerId).ToList();
+
+    // Charge points: the largest area's real chargers first, then made-up ones (Pending at boot: not bound to a space).
+    var ids = areaChargers.Concat(Enumerable.Range(1, Math.Max(0, connections - areaChargers.Count)).Select(i => $"BENCH-{i:00000}")).Take(connections).ToList();
+    var watch = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, ct) =>
+    {
+        using var response = await http.PutAsJsonAsync($"api/compounds/{compound}/chargers/{id}/ocpp/password", new ChargePointPasswordBody(Password), json, ct);
+        response.EnsureSuccessStatusCode();
+    });
+    Console.WriteLine($"Provisioned {ids.Count} charge points in {watch.Elapsed.TotalSeconds:0.0} s");
+
+    var centralSystem = new Uri($"ws://127.0.0.1:{httpPort}/ocpp/");
+    var profileArrivals = new ConcurrentDictionary<string, DateTimeOffset>();
+    var arrived = new ConcurrentQueue<(string Id, long Timestamp)>();
+    watch.Restart();
+    await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (id, ct) =>
+    {
+        var chargePointId = $"{compound}.{id}";
+        var client = await OcppChargePointClient.ConnectAsync(centralSystem, chargePointId, Password, cancellationToken: ct);
+        client.OnCall = (action, _) =>
+        {
+            if (action == "SetChargingProfile")
+            {
+                arrived.Enqueue((id, Stopwatch.GetTimestamp()));
+            }
+
+            return Task.FromResult<JsonObject?>(action switch
+            {
+                "GetConfiguration" => new JsonObject(),
+                _ => new JsonObject { ["status"] = "Accepted" },
+            });
+        };
+        await client.CallAsync("BootNotification", new JsonObject { ["chargePointVendor"] = "Bench", ["chargePointModel"] = "Loopback" }, cancellationToken: ct);
+        clients.Add(client);
+    });
+    Console.WriteLine($"Connected {clients.Count} charge points in {watch.Elapsed.TotalSeconds:0.0} s");
+
+    // Phase 1: hold the connections, each sending a Heartbeat and MeterValues every 60 s (spread over the minute).
+    using var stop = new CancellationTokenSource();
+    var meter = 0L;
+    var traffic = clients.Select((client, index) => Task.Run(async () =>
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(60_000.0 * index / clients.Count), stop.Token);
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await client.CallAsync("Heartbeat", new JsonObject(), cancellationToken: stop.Token);
+                await client.CallAsync("MeterValues", new JsonObject
+                {
+                    ["connectorId"] = 1,
+                    ["meterValue"] = new JsonArray(new JsonObject
+                    {
+                        ["timestamp"] = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O", CultureInfo.InvariantCulture),
+                        ["sampledValue"] = new JsonArray(new JsonObject { ["value"] = Interlocked.Increment(ref meter).ToString(CultureInfo.InvariantCulture), ["measurand"] = "Energy.Active.Import.Register", ["unit"] = "Wh" }),
+                    }),
+                }, cancellationToken: stop.Token);
+                await Task.Delay(TimeSpan.FromSeconds(60), stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    })).ToList();
+    await Task.Delay(TimeSpan.FromSeconds(20));
+    silo.Refresh();
+    var cpuBefore = silo.TotalProcessorTime;
+    var wallBefore = Stopwatch.GetTimestamp();
+    var peakWorkingSet = 0L;
+    var privateBytes = 0L;
+    var steady = Stopwatch.StartNew();
+    while (steady.Elapsed < TimeSpan.FromSeconds(steadySeconds))
+    {
+        await Task.Delay(1000);
+        silo.Refresh();
+        peakWorkingSet = Math.Max(peakWorkingSet, silo.WorkingSet64);
+        privateBytes = silo.PrivateMemorySize64;
+    }
+
+    silo.Refresh();
+    var cores = (silo.TotalProcessorTime - cpuBefore).TotalSeconds / Stopwatch.GetElapsedTime(wallBefore).TotalSeconds;
+    var open = clients.Count(c => c.State == System.Net.WebSockets.WebSocketState.Open);
+    Console.WriteLine();
+    Console.WriteLine($"== {open} OCPP connections held for {steadySeconds} s (Heartbeat + MeterValues every 60 s each) ==");
+    Console.WriteLine($"silo CPU: {cores:0.000} of one core ({cores * 100:0.0}%)   target <= 0.250");
+    Console.WriteLine($"silo memory: working set {peakWorkingSet / 1048576.0:0} MB (peak), private {privateBytes / 1048576.0:0} MB   target <= 1024 MB");
+    await stop.CancelAsync();
+    await Task.WhenAll(traffic);
+
+    // Phase 2: re-plans of the largest area, every one of its chargers connected; drivers' requests give them turns.
+    var residents = Enumerable.Range(1, areaChargers.Count * 2).Select(i => $"r{i:00000}").ToList();
+    var asked = 0;
+    foreach (var resident in residents)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/compounds/{compound}/charging/areas/{largest.AreaId}/requests")
+        {
+            Content = JsonContent.Create(new ChargingRequestBody($"沪B{asked:00000}", 10, null, null, null, null, DateTimeOffset.UtcNow.AddHours(10), true), options: json),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await Token(compound, resident));
+        using var response = await http.SendAsync(request);
+        if (response.IsSuccessStatusCode)
+        {
+            asked++;
+        }
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"== Re-plan to profile: area {largest.AreaId}, {areaChargers.Count} chargers connected, {asked} requests ==");
+    var latencies = new List<double>();
+    var capacity = largest.SiteCapacityKw;
+    for (var round = 0; round < replans; round++)
+    {
+        arrived.Clear();
+        capacity = round % 2 == 0 ? Math.Max(7, Math.Round(largest.SiteCapacityKw / 2)) : largest.SiteCapacityKw;
+        var sent = Stopwatch.GetTimestamp();
+        using var replan = await http.PutAsJsonAsync($"api/compounds/{compound}/charging/areas/{largest.AreaId}/site-capacity", new SiteCapacityBody(capacity), json);
+        replan.EnsureSuccessStatusCode();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var firsts = arrived.Where(a => areaChargers.Contains(a.Id)).GroupBy(a => a.Id).Select(g => Stopwatch.GetElapsedTime(sent, g.Min(a => a.Timestamp)).TotalMilliseconds).ToList();
+        latencies.AddRange(firsts);
+        Console.WriteLine($"re-plan {round + 1} (site capacity {capacity} kW): {firsts.Count} chargers got a new profile, slowest after {(firsts.Count == 0 ? 0 : firsts.Max()):0} ms");
+    }
+
+    latencies.Sort();
+    double Percentile(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
+    Console.WriteLine($"re-plan request to profile received: n={latencies.Count}  p50 {Percentile(0.50):0} ms  p99 {Percentile(0.99):0} ms  max {(latencies.Count == 0 ? double.NaN : latencies[^1]):0} ms   target p99 <= 2000 ms");
+}
+finally
+{
+    await Parallel.ForEachAsync(clients, async (c, _) => await c.DisposeAsync());
+    if (!silo.HasExited)
+    {
+        silo.Kill(entireProcessTree: true);
+        await silo.WaitForExitAsync();
+    }
+}
+
+async Task WaitReady()
+{
+    var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
+    while (true)
+    {
+        try
+        {
+            using var ready = await http.GetAsync("health/ready");
+            if (ready.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+        }
+        catch (HttpRequestException)
+        {
+        }
+
+        if (DateTimeOffset.UtcNow > deadline || silo.HasExited)
+        {
+            throw new InvalidOperationException("The silo did not become ready.");
+        }
+
+        await Task.Delay(500);
+    }
+}
+
+async Task<string> Token(string compound, string user)
+{
+    using var response = await http.PostAsJsonAsync("api/dev/token", new DevTokenRequest(compound, user), json);
+    response.EnsureSuccessStatusCode();
+    return (await response.Content.ReadFromJsonAsync<DevTokenResponse>(json))!.AccessToken;
+}
+
+static async Task Run(string file, string arguments)
+{
+    using var process = Process.Start(new ProcessStartInfo(file, arguments) { UseShellExecute = false })!;
+    await process.WaitForExitAsync();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}).");
+    }
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static string FindRoot()
+{
+    for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "Parking.sln")))
+        {
+            return directory.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Run the benchmark from inside the repository.");
+}

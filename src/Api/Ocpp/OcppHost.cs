@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Parking.Domain.Ocpp;
+using Parking.Grains.Ocpp;
+
+namespace Parking.Api.Ocpp;
+
+/// <summary>
+/// This host's charge point sockets, and its ear in the cluster: the grain of a charge point connected here
+/// holds this host's observer reference and sends commands through it, from whichever silo they came.
+/// At a clean stop every socket is closed, so chargers reconnect to another host at once.
+/// </summary>
+public sealed partial class OcppHost(
+    IGrainFactory grains,
+    IOptions<OcppPolicy> policy,
+    ILogger<OcppHost> logger) : IOcppHostObserver, IHostedService
+{
+    private readonly ConcurrentDictionary<string, OcppConnection> _connections = new(StringComparer.Ordinal);
+    private readonly object _referenceLock = new();
+    private IOcppHostObserver? _reference;
+
+    /// <summary>How many charge points are connected to this host now.</summary>
+    public int Count => _connections.Count;
+
+    public async Task RunAsync(WebSocket socket, string chargePointId, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<IChargePointGrain>(chargePointId);
+        using var connection = new OcppConnection(socket, chargePointId, grain, policy.Value.CommandTimeout, logger);
+        if (_connections.TryGetValue(chargePointId, out var previous))
+        {
+            await previous.CloseAsync(WebSocketCloseStatus.PolicyViolation, "The charge point connected again.");
+        }
+
+        _connections[chargePointId] = connection;
+        LogConnected(chargePointId);
+        try
+        {
+            await grain.Connected(connection.Id, Reference);
+            await connection.RunAsync(cancellationToken);
+        }
+        finally
+        {
+            _connections.TryRemove(new KeyValuePair<string, OcppConnection>(chargePointId, connection));
+            try
+            {
+                await grain.Disconnected(connection.Id);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogDisconnectFailed(exception, chargePointId);
+            }
+
+            LogDisconnected(chargePointId);
+        }
+    }
+
+    public Task Call(string chargePointId, string commandId, string action, string payloadJson)
+    {
+        if (_connections.TryGetValue(chargePointId, out var connection))
+        {
+            return connection.CallAsync(commandId, action, payloadJson);
+        }
+
+        return grains.GetGrain<IChargePointGrain>(chargePointId).CallEnded(commandId, new OcppCallResult(null, null, null, NotConnected: true));
+    }
+
+    public Task Drop(string chargePointId, string connectionId) =>
+        _connections.TryGetValue(chargePointId, out var connection) && connection.Id == connectionId
+            ? connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "The charge point connected elsewhere.")
+            : Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(_connections.Values.Select(c => c.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "The central system host is stopping.")));
+        lock (_referenceLock)
+        {
+            if (_reference is not null)
+            {
+                grains.DeleteObjectReference<IOcppHostObserver>(_reference);
+                _reference = null;
+            }
+        }
+    }
+
+    private IOcppHostObserver Reference
+    {
+        get
+        {
+            lock (_referenceLock)
+            {
+                return _reference ??= grains.CreateObjectReference<IOcppHostObserver>(this);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Charge point {ChargePointId} connected")]
+    private partial void LogConnected(string chargePointId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Charge point {ChargePointId} disconnected")]
+    private partial void LogDisconnected(string chargePointId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Charge point {ChargePointId}: could not record the disconnect")]
+    private partial void LogDisconnectFailed(Exception exception, string chargePointId);
+}

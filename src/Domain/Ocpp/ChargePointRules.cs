@@ -1,0 +1,74 @@
+using System.Globalization;
+using Parking.Domain.Charging;
+
+namespace Parking.Domain.Ocpp;
+
+/// <summary>What a charge point's messages mean for the charger as Parking knows it, and the checks past the schema.</summary>
+public static class ChargePointRules
+{
+    /// <summary>How far ahead of the central system's clock a charger's timestamp may be (clocks drift).</summary>
+    public static readonly TimeSpan FutureSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The charger status an OCPP connector status stands for. Suspended states keep the car on the charger
+    /// (it draws nothing now); Reserved is free as far as the plan is concerned.
+    /// </summary>
+    public static ChargerStatus ToChargerStatus(string ocppStatus) => ocppStatus switch
+    {
+        "Available" or "Reserved" => ChargerStatus.Available,
+        "Preparing" => ChargerStatus.Preparing,
+        "Charging" or "SuspendedEVSE" or "SuspendedEV" => ChargerStatus.Charging,
+        "Finishing" => ChargerStatus.Finishing,
+        "Faulted" => ChargerStatus.Faulted,
+        "Unavailable" => ChargerStatus.Unavailable,
+        _ => throw new ArgumentOutOfRangeException(nameof(ocppStatus), ocppStatus, "Not an OCPP 1.6 charge point status."),
+    };
+
+    /// <summary>A fault (null when none) for a timestamp too far ahead of now.</summary>
+    public static OcppFault? CheckTimestamp(DateTimeOffset? timestamp, DateTimeOffset now, string field) =>
+        timestamp is { } t && t > now + FutureSkew
+            ? new OcppFault(OcppErrorCodes.PropertyConstraintViolation, $"{field} {t:O} is in the future (the central system's time is {now:O}).", field)
+            : null;
+
+    /// <summary>A meter reading of a sample, converted: energy register in kWh, active power in kW (null when absent).</summary>
+    public static (double? EnergyKwh, double? PowerKw, OcppFault? Fault) Read(MeterValue meterValue, string field)
+    {
+        double? energy = null;
+        double? power = null;
+        for (var i = 0; i < meterValue.SampledValue.Count; i++)
+        {
+            var sample = meterValue.SampledValue[i];
+            var measurand = sample.Measurand ?? "Energy.Active.Import.Register";
+            if (measurand is not ("Energy.Active.Import.Register" or "Power.Active.Import") || sample.Phase is not null)
+            {
+                continue;
+            }
+
+            if (!double.TryParse(sample.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value) || double.IsInfinity(value) || value < 0)
+            {
+                return (null, null, new OcppFault(OcppErrorCodes.PropertyConstraintViolation, $"{field}.sampledValue[{i}].value is a number of 0 or more, not '{sample.Value}'.", $"{field}.sampledValue[{i}].value"));
+            }
+
+            if (measurand == "Energy.Active.Import.Register")
+            {
+                energy = (sample.Unit ?? "Wh") switch
+                {
+                    "Wh" => value / 1000,
+                    "kWh" => value,
+                    _ => null,
+                };
+            }
+            else
+            {
+                power = (sample.Unit ?? "W") switch
+                {
+                    "W" => value / 1000,
+                    "kW" => value,
+                    _ => null,
+                };
+            }
+        }
+
+        return (energy, power, null);
+    }
+}

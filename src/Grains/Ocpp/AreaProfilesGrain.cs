@@ -1,0 +1,39 @@
+using Parking.Domain.Charging;
+using Parking.Domain.Ocpp;
+
+namespace Parking.Grains.Ocpp;
+
+/// <summary>
+/// Hands each charger of an area its share of the area's latest plan. It remembers what it last handed out
+/// in memory only: after a re-activation it hands everything out once more, and each charge point drops what
+/// would change nothing.
+/// </summary>
+public sealed class AreaProfilesGrain(ParkingClock time) : Grain, IAreaProfilesGrain
+{
+    private readonly Dictionary<string, ChargerSchedule> _sent = new(StringComparer.Ordinal);
+    private long _version = -1;
+
+    public async Task PlanChanged(ChargingAreaView area)
+    {
+        if (area.Version < _version)
+        {
+            return;
+        }
+
+        _version = area.Version;
+        var now = time.GetUtcNow();
+        var changed = new List<Task>();
+        foreach (var schedule in ChargingSchedules.ForArea(area, now))
+        {
+            if (schedule.SameAs(_sent.GetValueOrDefault(schedule.ChargerId), now))
+            {
+                continue;
+            }
+
+            _sent[schedule.ChargerId] = schedule;
+            changed.Add(GrainFactory.GetGrain<IChargePointGrain>(ChargePointIds.Of(area.CompoundId, schedule.ChargerId)).ApplySchedule(schedule, area.Version));
+        }
+
+        await Task.WhenAll(changed);
+    }
+}

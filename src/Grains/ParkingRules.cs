@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Parking.Domain.Charging;
+using Parking.Domain.Credits;
+using Parking.Domain.Rounds;
+using Parking.Domain.Sharing;
+using Parking.Domain.Shelters;
+using Parking.Grains.Notices;
+
+namespace Parking.Grains;
+
+/// <summary>The settings of the rules the grains apply, bound in one place for every host that runs them.</summary>
+public static class ParkingRules
+{
+    /// <summary>
+    /// Binds every rule's section of <c>Parking:*</c> (reservations, charging, sharing, credits, visitors, rounds,
+    /// shelters, notices) once; the grains, the API's checks and the simulated devices all read these options.
+    /// </summary>
+    public static IServiceCollection AddParkingRules(this IServiceCollection services)
+    {
+        services.AddOptions<ReservationPolicy>().BindConfiguration(ReservationPolicy.SectionName);
+        services.AddOptions<ChargingPolicy>().BindConfiguration(ChargingPolicy.SectionName);
+        services.AddOptions<SharingPolicy>().BindConfiguration(SharingPolicy.SectionName);
+        services.AddOptions<CreditPolicy>().BindConfiguration(CreditPolicy.SectionName);
+        services.AddOptions<VisitorPolicy>().BindConfiguration(VisitorPolicy.SectionName);
+        services.AddOptions<RoundPolicy>().BindConfiguration(RoundPolicy.SectionName);
+        services.AddOptions<ShelterPolicy>().BindConfiguration(ShelterPolicy.SectionName);
+        services.AddOptions<NoticeOptions>().BindConfiguration(NoticeOptions.SectionName);
+        return services;
+    }
+}
