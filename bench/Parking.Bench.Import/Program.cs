@@ -12,7 +12,8 @@ namespace Parking.Bench.Import;
 /// process, then the apply time and the silo's memory, measured on a real silo process running
 /// <c>import FILE --exit</c>-less (it keeps serving until the bench reads its memory and stops it).
 /// <c>--compounds N</c> adds a sub-district run: N Chengshangcheng-sized compounds in one silo.
-/// <c>--silo-dll PATH</c> uses a built silo instead of building src/Silo in Release.
+/// <c>--silo-dll PATH</c> uses a built silo instead of building src/Silo in Release; <c>--validate-only</c> stops
+/// after the validation runs.
 /// </summary>
 internal static class Program
 {
@@ -45,6 +46,11 @@ internal static class Program
 
                 Console.WriteLine(
                     $"validate run {run}: {watch.Elapsed.TotalSeconds:F2} s ({check.Layout!.Households.Count} households, {check.Layout.SpaceCount} spaces){(run == 1 ? " (cold: schema load and JIT)" : string.Empty)}  target <= 5 s");
+            }
+
+            if (args.Contains("--validate-only"))
+            {
+                return 0;
             }
 
             var dll = Option(args, "--silo-dll") ?? await BuildSiloAsync(root);

@@ -12,6 +12,7 @@ using Parking.Contracts;
 // Release-published silo (the trimmed app) on loopback.
 const double TargetMegabytes = 3.0;
 const double TargetSeconds = 2.0;
+const double TargetRepeatMs = 500;
 const string ChromiumPath = "/usr/bin/chromium";
 
 var runs = 5;
@@ -70,7 +71,7 @@ try
         var load = await LoadAsync(browser, baseAddress, session);
         cold.Add(load);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"run {run}: {load.Bytes / 1e6:0.000} MB in {load.Requests} requests ({load.FrameworkBytes / 1e6:0.000} MB _framework), usable after {load.UsableMs:0} ms (warm reload {load.WarmUsableMs:0} ms, {load.WarmBytes / 1e3:0.0} kB)"));
+            $"run {run}: {load.Bytes / 1e6:0.000} MB in {load.Requests} requests ({load.FrameworkBytes / 1e6:0.000} MB _framework), usable after {load.UsableMs:0} ms (warm reload {load.WarmUsableMs:0} ms, {load.WarmBytes / 1e3:0.0} kB; repeat visit with the service worker {load.RepeatUsableMs:0} ms, {load.RepeatFromWorker} of {load.RepeatRequests} requests from it, {load.RepeatBytes / 1e3:0.0} kB)"));
     }
 
     var bytes = Median(cold.Select(l => l.Bytes));
@@ -82,6 +83,8 @@ try
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| of which _framework (runtime, assemblies, ICU) | {Median(cold.Select(l => l.FrameworkBytes)) / 1e6:0.00} MB | | |"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| navigation → driver search form usable | {usable:0} ms | ≤ {TargetSeconds * 1000:0} ms | {(usable <= TargetSeconds * 1000 ? "yes" : "no")} |"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| warm reload (browser cache) → usable | {Median(cold.Select(l => l.WarmUsableMs)):0} ms, {Median(cold.Select(l => l.WarmBytes)) / 1e3:0.0} kB | | |"));
+    var repeat = Median(cold.Select(l => l.RepeatUsableMs));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| repeat visit (new tab, service worker's cache) → usable | {repeat:0} ms, {Median(cold.Select(l => l.RepeatBytes)) / 1e3:0.0} kB | ≤ {TargetRepeatMs:0} ms | {(repeat <= TargetRepeatMs ? "yes" : "no")} |"));
     Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}.");
     return 0;
 }
@@ -184,7 +187,63 @@ static async Task<Load> LoadAsync(IBrowser browser, Uri baseAddress, string sess
         warmBytes = total;
     }
 
-    return new Load(coldBytes, coldFramework, coldRequests, usable, warm, warmBytes);
+    // A repeat visit: once the service worker holds the shell, a new tab of the same browser profile opens the app.
+    await WaitForServiceWorkerShellAsync(page);
+    var (repeatUsable, repeatBytes, repeatRequests, fromWorker) = await RepeatVisitAsync(context);
+    return new Load(coldBytes, coldFramework, coldRequests, usable, warm, warmBytes, repeatUsable, repeatBytes, repeatRequests, fromWorker);
+}
+
+static async Task WaitForServiceWorkerShellAsync(IPage page)
+{
+    var clock = Stopwatch.StartNew();
+    while (!await page.EvaluateAsync<bool>("async () => { const r = await navigator.serviceWorker.getRegistration(); return !!(r && r.active) && !!(await caches.match('/')); }"))
+    {
+        if (clock.Elapsed > TimeSpan.FromSeconds(60))
+        {
+            throw new TimeoutException("The service worker did not install the app shell within 60 s.");
+        }
+
+        await Task.Delay(100);
+    }
+}
+
+static async Task<(double UsableMs, double Bytes, int Requests, int FromWorker)> RepeatVisitAsync(IBrowserContext context)
+{
+    var page = await context.NewPageAsync();
+    var cdp = await context.NewCDPSessionAsync(page);
+    await cdp.SendAsync("Network.enable");
+    var gate = new Lock();
+    double bytes = 0;
+    int requests = 0, fromWorker = 0;
+    cdp.Event("Network.responseReceived").OnEvent += (_, e) =>
+    {
+        if (e is { } value && value.GetProperty("response").TryGetProperty("fromServiceWorker", out var worker) && worker.GetBoolean())
+        {
+            lock (gate)
+            {
+                fromWorker++;
+            }
+        }
+    };
+    cdp.Event("Network.loadingFinished").OnEvent += (_, e) =>
+    {
+        if (e is { } value)
+        {
+            lock (gate)
+            {
+                bytes += value.GetProperty("encodedDataLength").GetDouble();
+                requests++;
+            }
+        }
+    };
+    await page.GotoAsync("driver");
+    var usable = await UsableAtAsync(page);
+    await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+    await page.CloseAsync();
+    lock (gate)
+    {
+        return (usable, bytes, requests, fromWorker);
+    }
 }
 
 // performance.now() when the search button is in the page and enabled: ms since the navigation started.
@@ -304,4 +363,14 @@ static double Median(IEnumerable<double> values)
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-internal sealed record Load(double Bytes, double FrameworkBytes, int Requests, double UsableMs, double WarmUsableMs, double WarmBytes);
+internal sealed record Load(
+    double Bytes,
+    double FrameworkBytes,
+    int Requests,
+    double UsableMs,
+    double WarmUsableMs,
+    double WarmBytes,
+    double RepeatUsableMs,
+    double RepeatBytes,
+    int RepeatRequests,
+    int RepeatFromWorker);

@@ -30,6 +30,8 @@ public static class ParkingApiExtensions
         services.AddSingleton<Ocpp.OcppHost>();
         services.AddHostedService(sp => sp.GetRequiredService<Ocpp.OcppHost>());
         services.AddSingleton<Parking.Grains.Compounds.CompoundImporter>();
+        services.AddHttpContextAccessor();
+        services.AddTransient<Microsoft.AspNetCore.Authentication.IClaimsTransformation, MembershipClaimsTransformation>();
         services.AddSingleton<HubObserver>();
         services.AddHostedService<HubObserverRegistration>();
 

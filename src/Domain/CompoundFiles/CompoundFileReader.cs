@@ -102,11 +102,14 @@ public static class CompoundFileReader
     /// <summary>Schema problems, each at its place in the file (<c>spaces[3].kind</c>).</summary>
     public static IReadOnlyList<CompoundFileProblem> SchemaProblems(JsonElement root)
     {
-        var results = Schema.Value.Evaluate(root, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        if (results.IsValid)
+        // A flag evaluation stops at the first failure and collects nothing: most files are valid, and the
+        // full list of places is worth its cost only for one that is not.
+        if (Schema.Value.Evaluate(root, new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid)
         {
             return [];
         }
+
+        var results = Schema.Value.Evaluate(root, new EvaluationOptions { OutputFormat = OutputFormat.List });
 
         var problems = new List<CompoundFileProblem>();
         foreach (var detail in results.Details ?? [])

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Parking.Domain.CompoundFiles;
+using Parking.Domain.Membership;
+using Parking.Grains.Membership;
 
 namespace Parking.Grains.Compounds;
 
@@ -113,6 +115,24 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
             await Task.WhenAll(lots.Select(l => grains.Lot(layout.CompoundId, l).Reload()));
         }
 
+        // Membership lives in Parking: everyone the file names is enrolled in their own grain (keyed by their
+        // subject at the issuer), so a token that says only who they are gets exactly these rights.
+        await Parallel.ForEachAsync(layout.Users, parallel, async (user, _) =>
+        {
+            var enrolled = await grains.GetGrain<IMemberGrain>(user.UserId).Enrol(
+                new CompoundMembership(layout.CompoundId, user.Role, user.DisplayName, user.HouseholdId, user.BuildingId),
+                user.Vehicles);
+            if (!enrolled.IsSuccess)
+            {
+                LogNotEnrolled(user.UserId, enrolled.Error!.Message);
+            }
+        });
+        var staying = layout.Users.Select(u => u.UserId).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in (live?.Users ?? []).Where(u => !staying.Contains(u.UserId)))
+        {
+            await grains.GetGrain<IMemberGrain>(gone.UserId).Leave(layout.CompoundId);
+        }
+
         var finalVersion = await compound.GetLayoutVersion();
         await grains.GetGrain<ICompoundDirectoryGrain>(0).Register(CompoundSummary.Of(layout with { LayoutVersion = finalVersion }));
         LogApplied(layout.CompoundId, finalVersion, diff.SpacesAdded.Count, diff.SpacesRemoved.Count, diff.SpacesChanged.Count, moved);
@@ -121,6 +141,9 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Imported compound {CompoundId} at layout version {Version}: {Added} spaces added, {Removed} removed, {Changed} changed; {Moved} bookings moved or refunded")]
     private partial void LogApplied(string compoundId, int version, int added, int removed, int changed, int moved);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{UserId} was not enrolled by the import: {Reason}")]
+    private partial void LogNotEnrolled(string userId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Space {SpaceId} was not redefined by the import: {Reason}")]
     private partial void LogSpaceNotRedefined(string spaceId, string reason);

@@ -158,8 +158,12 @@ public sealed partial class NoticeSenderGrain(IOptions<NoticeOptions> options, I
             ? new VapidKeys(options.VapidPublicKey, options.VapidPrivateKey)
             : await grains.GetGrain<IVapidKeysGrain>(0).Get();
 
-    private string Absolute(Notice notice) =>
-        string.IsNullOrWhiteSpace(_options.PublicBaseUrl) ? notice.Link : new Uri(new Uri(_options.PublicBaseUrl), notice.Link).AbsoluteUri;
+    /// <summary>The app's notices page, which records the click as the webhook's and then opens the notice's own page.</summary>
+    private string Absolute(Notice notice)
+    {
+        var link = $"/notices?clicked={Uri.EscapeDataString(notice.Id)}&channel={WebhookRelay.Channel}&then={Uri.EscapeDataString(notice.Link)}";
+        return string.IsNullOrWhiteSpace(_options.PublicBaseUrl) ? link : new Uri(new Uri(_options.PublicBaseUrl), link).AbsoluteUri;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notice delivery on {Channel} failed after {Attempts} tries: {Error}")]
     private partial void LogFailed(string channel, int attempts, string error);

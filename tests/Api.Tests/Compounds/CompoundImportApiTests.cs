@@ -148,4 +148,42 @@ public sealed class CompoundImportApiTests(ImportHostFixture fixture) : IClassFi
         Assert.Equal("accessible", (await _host.SpaceAsync("T1-004")).Kind);
         Assert.DoesNotContain((await _host.OccupancyAsync("T1")).Spaces, s => s.SpaceId == "T1-010");
     }
+
+    /// <summary>A token as an outside issuer would sign it: who the person is, and nothing about their rights.</summary>
+    private static string SubOnlyToken(string subject)
+    {
+        var key = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Convert.FromBase64String(ParkingAppFactory.SigningKey));
+        var now = DateTime.UtcNow;
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = "parking-silo",
+            Audience = "parking",
+            Subject = new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim("sub", subject)]),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddHours(1),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    [Fact]
+    public async Task A_token_with_only_sub_gets_exactly_the_rights_stored_for_that_person_in_each_compound()
+    {
+        // The demo's resident r00005 is also a resident of this copy: one person, two compounds.
+        await ImportOk(Other("import-two"), dryRun: false, expectedVersion: 0);
+        var resident = SubOnlyToken("r00005");
+
+        async Task<HttpStatusCode> Status(string path, string token)
+        {
+            using var response = await _host.SendAsync(HttpMethod.Get, path, userId: null, bearerToken: token);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await Status("/api/compounds/demo-small/reservations/mine", resident));
+        Assert.Equal(HttpStatusCode.OK, await Status("/api/compounds/import-two/reservations/mine", resident));
+        Assert.Equal(HttpStatusCode.Forbidden, await Status("/api/compounds/demo-small/spaces/T1-001/admin", resident));
+        Assert.Equal(HttpStatusCode.Forbidden, await Status("/api/compounds/import-nowhere/reservations/mine", resident));
+        Assert.Equal(HttpStatusCode.OK, await Status("/api/compounds/demo-small/spaces/T1-001/admin", SubOnlyToken("staff01")));
+        Assert.Equal(HttpStatusCode.Forbidden, await Status("/api/compounds/demo-small/reservations/mine", SubOnlyToken("somebody-unknown")));
+    }
 }

@@ -1,0 +1,69 @@
+using Parking.Domain.Layout;
+
+namespace Parking.Domain.Membership;
+
+/// <summary>Who a person is in one compound: their role there and, for a resident, their household.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CompoundMembership(
+    [property: Id(0)] string CompoundId,
+    [property: Id(1)] UserRole Role,
+    [property: Id(2)] string DisplayName,
+    [property: Id(3)] string? HouseholdId = null,
+    [property: Id(4)] string? BuildingId = null);
+
+/// <summary>
+/// What Parking keeps about a person, keyed by their subject at the identity issuer: the compounds they belong
+/// to, in which role, and their vehicles. The issuer only says who someone is; the rights come from here.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record MemberRecord(
+    [property: Id(0)] IReadOnlyList<CompoundMembership> Memberships,
+    [property: Id(1)] IReadOnlyList<MemberVehicle> Vehicles)
+{
+    public static MemberRecord Empty { get; } = new([], []);
+
+    /// <summary>Adds the membership, or replaces the one the person already had in that compound.</summary>
+    public MemberRecord Join(CompoundMembership membership)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        return this with { Memberships = [.. Memberships.Where(m => m.CompoundId != membership.CompoundId), membership] };
+    }
+
+    public MemberRecord Leave(string compoundId) =>
+        this with { Memberships = [.. Memberships.Where(m => m.CompoundId != compoundId)] };
+
+    /// <summary>Registers a car by its plate; the same plate twice is kept once.</summary>
+    public Outcome<MemberRecord> AddCar(string? plateText, bool isElectric)
+    {
+        var car = MemberVehicle.Car(plateText, isElectric);
+        if (car.Error is { } error)
+        {
+            return error;
+        }
+
+        return Vehicles.Any(v => v.Plate == car.Value!.Plate)
+            ? this
+            : this with { Vehicles = [.. Vehicles, car.Value!] };
+    }
+
+    /// <summary>
+    /// The membership a request acts in: the compound it names, or the person's only compound when it names none.
+    /// A person of several compounds picks one (the app asks); nobody acts in a compound they do not belong to.
+    /// </summary>
+    public Outcome<CompoundMembership> In(string? compoundId)
+    {
+        if (compoundId is not null)
+        {
+            return Memberships.FirstOrDefault(m => m.CompoundId == compoundId) is { } membership
+                ? membership
+                : DomainError.Forbidden($"You are not a member of compound '{compoundId}'.");
+        }
+
+        return Memberships.Count switch
+        {
+            0 => DomainError.Forbidden("You are not a member of any compound yet."),
+            1 => Memberships[0],
+            _ => DomainError.Invalid("compoundId", "compound-required", "You belong to several compounds: name the one you act in."),
+        };
+    }
+}

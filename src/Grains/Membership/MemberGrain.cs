@@ -1,0 +1,64 @@
+using Parking.Domain.Membership;
+
+namespace Parking.Grains.Membership;
+
+/// <summary>A person (key: their subject, <c>sub</c>, at the identity issuer): memberships, roles and vehicles.</summary>
+public interface IMemberGrain : IGrainWithStringKey
+{
+    [ReadOnly]
+    Task<MemberRecord> Get();
+
+    /// <summary>Joins a compound (or changes the role there) and registers the cars by plate; a bad plate refuses it all.</summary>
+    Task<Outcome<MemberRecord>> Enrol(CompoundMembership membership, IReadOnlyList<Vehicle> vehicles);
+
+    Task<MemberRecord> Leave(string compoundId);
+}
+
+[GenerateSerializer]
+public sealed class MemberState
+{
+    [Id(0)]
+    public MemberRecord Record { get; set; } = MemberRecord.Empty;
+}
+
+public sealed class MemberGrain(
+    [PersistentState("member", GrainKeys.StorageName)] IPersistentState<MemberState> state) : Grain, IMemberGrain
+{
+    public Task<MemberRecord> Get() => Task.FromResult(state.State.Record);
+
+    public async Task<Outcome<MemberRecord>> Enrol(CompoundMembership membership, IReadOnlyList<Vehicle> vehicles)
+    {
+        ArgumentNullException.ThrowIfNull(vehicles);
+        var record = state.State.Record.Join(membership);
+        foreach (var vehicle in vehicles)
+        {
+            var added = record.AddCar(vehicle.Plate, vehicle.IsElectric);
+            if (added.Error is { } error)
+            {
+                return error;
+            }
+
+            record = added.Value!;
+        }
+
+        if (record != state.State.Record)
+        {
+            state.State.Record = record;
+            await state.WriteStateAsync();
+        }
+
+        return record;
+    }
+
+    public async Task<MemberRecord> Leave(string compoundId)
+    {
+        var record = state.State.Record.Leave(compoundId);
+        if (record != state.State.Record)
+        {
+            state.State.Record = record;
+            await state.WriteStateAsync();
+        }
+
+        return record;
+    }
+}
