@@ -64,9 +64,13 @@ public class PushTests(ClusterFixture fixture)
 
     private sealed class RecordingObserver(ChannelWriter<Push> writer) : IHubObserver
     {
-        public Task Deliver(Push push)
+        public Task Deliver(IReadOnlyList<Push> pushes)
         {
-            writer.TryWrite(push);
+            foreach (var push in pushes)
+            {
+                writer.TryWrite(push);
+            }
+
             return Task.CompletedTask;
         }
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Parking.Domain.Rounds;
 using Parking.Domain.Sharing;
 using Parking.Grains.Rounds;
 using Parking.Planning.Sharing;

@@ -8,12 +8,35 @@ using Parking.Grains.Voting;
 namespace Parking.Api.Hubs;
 
 /// <summary>This host's ear in the cluster: pushes published on any silo arrive here and go to local clients.</summary>
-public sealed class HubObserver(IHubContext<ParkingHubServer, IParkingClient> hub, IOptions<SharingPolicy> sharing) : IHubObserver
+public sealed partial class HubObserver(
+    IHubContext<ParkingHubServer, IParkingClient> hub,
+    IOptions<SharingPolicy> sharing,
+    Microsoft.Extensions.Logging.ILogger<HubObserver> logger) : IHubObserver
 {
     /// <summary>The compound's local time: the times of day in a notice's sentence are read in it.</summary>
     private readonly TimeSpan _utcOffset = sharing.Value.UtcOffset;
 
-    public Task Deliver(Push push) => push switch
+    /// <summary>Sends a batch on to local clients in its order; one push that fails to send does not hold back the others.</summary>
+    public async Task Deliver(IReadOnlyList<Push> pushes)
+    {
+        ArgumentNullException.ThrowIfNull(pushes);
+        foreach (var push in pushes)
+        {
+            try
+            {
+                await Send(push);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogSendFailed(e, push.GetType().Name);
+            }
+        }
+    }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "A {Push} could not be sent to this host's clients")]
+    private partial void LogSendFailed(Exception exception, string push);
+
+    private Task Send(Push push) => push switch
     {
         LotChangedPush lot => hub.Clients
             .Group(ParkingHubServer.LotGroup(lot.CompoundId, lot.LotId))

@@ -22,6 +22,19 @@ public sealed class RoundPolicy
 
     /// <summary>How many open requests one resident may hold in the next round, and entries on the waitlist.</summary>
     public int MaxRequestsPerResident { get; set; } = 3;
+
+    /// <summary>When the open round runs by itself next, after <paramref name="now"/>: <see cref="DailyAt"/> in the compound's local time; null when it does not.</summary>
+    public DateTimeOffset? NextRun(DateTimeOffset now, TimeSpan utcOffset)
+    {
+        if (DailyAt is not { } at)
+        {
+            return null;
+        }
+
+        var local = now.ToOffset(utcOffset);
+        var today = new DateTimeOffset(DateOnly.FromDateTime(local.DateTime).ToDateTime(at), utcOffset);
+        return today > now ? today : today.AddDays(1);
+    }
 }
 
 /// <summary>Rules of round requests and waitlist entries: pure, so the API and the grain judge alike.</summary>

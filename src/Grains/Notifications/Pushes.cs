@@ -60,8 +60,9 @@ public sealed record OverstayPush(
 /// <summary>Implemented by every host that serves SignalR clients; it forwards pushes to its local hub.</summary>
 public interface IHubObserver : IGrainObserver
 {
+    /// <summary>The pushes a notifier gathered in one short window, in the order they were published.</summary>
     [OneWay]
-    Task Deliver(Push push);
+    Task Deliver(IReadOnlyList<Push> pushes);
 }
 
 /// <summary>
@@ -82,6 +83,8 @@ public interface IHubDirectoryGrain : IGrainWithIntegerKey
 /// <summary>
 /// Fans a push out to every registered host. A stateless worker: an activation on every silo that
 /// publishes, each with a cached copy of the directory, so publishing never funnels through one grain.
+/// Pushes are gathered for a few milliseconds and sent to each host as one message (the GPSTracker
+/// sample's queue and flush), so a burst of changes costs each host one call, not one per change.
 /// </summary>
 public interface IPushNotifierGrain : IGrainWithIntegerKey
 {

@@ -1,28 +1,7 @@
+using Parking.Domain.Rounds;
 using Parking.Planning.Sharing;
 
 namespace Parking.Grains.Rounds;
-
-/// <summary>What a driver asks of the next round, or of the waitlist: windows on one space of a kind, near a building.</summary>
-[GenerateSerializer, Immutable]
-public sealed record RoundAsk(
-    [property: Id(0)] IReadOnlyList<TimeWindow> Windows,
-    [property: Id(1)] SpaceKind Kind,
-    [property: Id(2)] string? PreferredBuildingId,
-    [property: Id(3)] string? Plate);
-
-/// <summary>Who asks: the resident and their household (rotation weights are per household).</summary>
-[GenerateSerializer, Immutable]
-public sealed record RoundAsker([property: Id(0)] string ResidentId, [property: Id(1)] string HouseholdId, [property: Id(2)] string? BuildingId);
-
-/// <summary>A request in the next round (<see cref="Round"/>) or an entry on the waitlist.</summary>
-[GenerateSerializer, Immutable]
-public sealed record RoundEntry(
-    [property: Id(0)] string Id,
-    [property: Id(1)] int Round,
-    [property: Id(2)] RoundAsker Asker,
-    [property: Id(3)] RoundAsk Ask,
-    [property: Id(4)] DateTimeOffset CreatedAt,
-    [property: Id(5)] string Origin);
 
 /// <summary>
 /// What a round did with one request. Status: <c>served</c> (booked: <see cref="ReservationIds"/>),
@@ -38,29 +17,6 @@ public sealed record RoundRequestResult(
     [property: Id(5)] IReadOnlyList<string> ReservationIds,
     [property: Id(6)] string? Reason);
 
-/// <summary>The planner's figures of a round (<see cref="SharingMetrics"/>), in a form that crosses grain boundaries.</summary>
-[GenerateSerializer, Immutable]
-public sealed record RoundFigures(
-    [property: Id(0)] int Requests,
-    [property: Id(1)] int RequestsServed,
-    [property: Id(2)] double HoursRequested,
-    [property: Id(3)] double HoursServed,
-    [property: Id(4)] double SupplyHours,
-    [property: Id(5)] double SupplyUsedShare,
-    [property: Id(6)] double MeanWalkMeters,
-    [property: Id(7)] int Households,
-    [property: Id(8)] int HouseholdsServed,
-    [property: Id(9)] double JainIndex,
-    [property: Id(10)] double WorstHouseholdShare)
-{
-    public static RoundFigures Of(SharingMetrics m)
-    {
-        ArgumentNullException.ThrowIfNull(m);
-        return new(m.Requests, m.RequestsServed, m.HoursRequested, m.HoursServed, m.SupplyHours, m.SupplyUsedShare,
-            m.MeanWalkMeters, m.Households, m.HouseholdsServed, m.JainIndex, m.WorstHouseholdShare);
-    }
-}
-
 /// <summary>
 /// One finished round: the optimizer's status (<see cref="SharingSolveStatus"/>: optimal, feasible, fallback) and
 /// figures and every request's result. <see cref="Metrics"/> are the planner's (before booking);
@@ -73,7 +29,7 @@ public sealed record RoundReport(
     [property: Id(2)] DateTimeOffset RanAt,
     [property: Id(3)] string StartedBy,
     [property: Id(4)] string Status,
-    [property: Id(5)] RoundFigures Metrics,
+    [property: Id(5)] SharingMetrics Metrics,
     [property: Id(6)] int RequestsBooked,
     [property: Id(7)] double HoursBooked,
     [property: Id(8)] TimeSpan SolveTime,

@@ -10,26 +10,15 @@ using Parking.Planning.Sharing;
 
 namespace Parking.Grains.Rounds;
 
+/// <summary>The round grain's stored state: the rounds and the waitlist (a Domain object), and the last round's report.</summary>
 [GenerateSerializer]
 public sealed class RoundState
 {
     [Id(0)]
-    public int Round { get; set; } = 1;
+    public RoundBook Book { get; set; } = new();
 
     [Id(1)]
-    public List<RoundEntry> Requests { get; set; } = [];
-
-    [Id(2)]
     public RoundReport? Last { get; set; }
-
-    [Id(3)]
-    public Dictionary<string, double> Weights { get; set; } = new(StringComparer.Ordinal);
-
-    [Id(4)]
-    public List<RoundEntry> Waitlist { get; set; } = [];
-
-    [Id(5)]
-    public long NextId { get; set; }
 }
 
 /// <summary>
@@ -55,52 +44,43 @@ public sealed partial class RoundGrain(
 
     private RoundState State => state.State;
 
+    private RoundBook Book => state.State.Book;
+
     private string CompoundId => this.GetPrimaryKeyString();
 
     private DateTimeOffset Now => time.GetUtcNow();
 
     public async Task<Outcome<RoundEntry>> Submit(RoundAsker asker, RoundAsk ask, int? round)
     {
-        if (round is { } asked && asked != State.Round)
+        var outcome = await Store(Book.Submit(asker, ask, round, _policy, _reservations, Now));
+        if (outcome.IsSuccess)
         {
-            return asked < State.Round
-                ? DomainError.Invalid("round", "round-closed", $"Round {asked} has closed; the open round is {State.Round}.")
-                : DomainError.Invalid("round", "round-not-open", $"Round {asked} is not open yet; the open round is {State.Round}.");
+            await EnsureSchedule();
         }
 
-        if (Check(asker, ask, State.Requests) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var entry = new RoundEntry($"r{State.Round}-{++State.NextId}", State.Round, asker, ask, Now, "round");
-        State.Requests.Add(entry);
-        await state.WriteStateAsync();
-        await EnsureSchedule();
-        return entry;
+        return outcome;
     }
 
-    public async Task<Outcome<RoundEntry>> Withdraw(string requestId, Actor actor) =>
-        await Remove(State.Requests, requestId, actor, "round-request-not-found");
+    public Task<Outcome<RoundEntry>> Withdraw(string requestId, Actor actor) => Store(Book.Withdraw(requestId, actor));
 
     public Task<OpenRound> GetOpenRound() =>
-        Task.FromResult(new OpenRound(State.Round, NextScheduledRun(), [.. State.Requests]));
+        Task.FromResult(new OpenRound(Book.Round, NextScheduledRun(), [.. Book.Requests]));
 
     public Task<RoundReport?> GetLastRound() => Task.FromResult(State.Last);
 
     public Task<IReadOnlyDictionary<string, double>> GetHouseholdWeights() =>
-        Task.FromResult<IReadOnlyDictionary<string, double>>(new Dictionary<string, double>(State.Weights, StringComparer.Ordinal));
+        Task.FromResult<IReadOnlyDictionary<string, double>>(new Dictionary<string, double>(Book.Weights, StringComparer.Ordinal));
 
     public async Task<RoundReport> Run(string startedBy)
     {
         var now = Now;
-        var requests = State.Requests.ToList();
+        var requests = Book.Requests.ToList();
         var (supply, walk) = await Supply(requests.Select(r => r.Ask));
         var instance = new SharingInstance(
             supply,
             [.. requests.Select(ToSharingRequest)],
             walk,
-            new Dictionary<string, double>(State.Weights, StringComparer.Ordinal));
+            new Dictionary<string, double>(Book.Weights, StringComparer.Ordinal));
 
         // CP-SAT runs on the thread pool, not on the grain's scheduler; the budget bounds it and greedy is its fallback.
         var options = new SharingSolveOptions(_policy.TimeBudget, Workers: 2);
@@ -117,7 +97,7 @@ public sealed partial class RoundGrain(
                 continue;
             }
 
-            var outcome = await Book(request, assignment.SpaceId, $"round{State.Round}");
+            var outcome = await BookOnSpace(request, assignment.SpaceId, $"round{Book.Round}");
             if (outcome.Value is { } reservationIds)
             {
                 booked.Add(assignment);
@@ -133,7 +113,7 @@ public sealed partial class RoundGrain(
         var bookedResult = planned with { Assignments = booked };
         var report = new RoundReport(
             CompoundId,
-            State.Round,
+            Book.Round,
             now,
             startedBy,
             planned.Status switch
@@ -142,17 +122,14 @@ public sealed partial class RoundGrain(
                 SharingSolveStatus.Feasible => "feasible",
                 _ => "fallback",
             },
-            RoundFigures.Of(planned.Metrics),
+            planned.Metrics,
             booked.Count,
             booked.Sum(a => a.Hours),
             planned.SolveTime,
             results);
 
-        State.Weights = new Dictionary<string, double>(SharingRotation.NextWeights(instance, bookedResult), StringComparer.Ordinal);
-        State.Waitlist.AddRange(results.Where(r => r.Status == "waitlisted").Select(r => r.Request));
-        State.Requests.RemoveAll(r => requests.Contains(r));
+        Book.Close(requests, results.Where(r => r.Status == "waitlisted").Select(r => r.Request), SharingRotation.NextWeights(instance, bookedResult));
         State.Last = report;
-        State.Round++;
         await state.WriteStateAsync();
         LogRound(report.Round, CompoundId, requests.Count, booked.Count, planned.Status);
 
@@ -167,14 +144,11 @@ public sealed partial class RoundGrain(
 
     public async Task<Outcome<RoundEntry>> JoinWaitlist(RoundAsker asker, RoundAsk ask)
     {
-        if (Check(asker, ask, State.Waitlist) is { } invalid)
+        var outcome = await Store(Book.JoinWaitlist(asker, ask, _policy, _reservations, Now));
+        if (outcome.Value is not { } entry)
         {
-            return invalid;
+            return outcome;
         }
-
-        var entry = new RoundEntry($"w{++State.NextId}", 0, asker, ask, Now, "direct");
-        State.Waitlist.Add(entry);
-        await state.WriteStateAsync();
 
         // Free time may already exist: try at once, as a freed space would; the driver hears WaitlistServed if it books.
         if (await TryServe(entry, "joined"))
@@ -185,17 +159,16 @@ public sealed partial class RoundGrain(
         return entry;
     }
 
-    public async Task<Outcome<RoundEntry>> LeaveWaitlist(string entryId, Actor actor) =>
-        await Remove(State.Waitlist, entryId, actor, "waitlist-entry-not-found");
+    public Task<Outcome<RoundEntry>> LeaveWaitlist(string entryId, Actor actor) => Store(Book.LeaveWaitlist(entryId, actor));
 
-    public Task<IReadOnlyList<RoundEntry>> GetWaitlist() => Task.FromResult<IReadOnlyList<RoundEntry>>([.. State.Waitlist]);
+    public Task<IReadOnlyList<RoundEntry>> GetWaitlist() => Task.FromResult<IReadOnlyList<RoundEntry>>([.. Book.Waitlist]);
 
     public async Task SpaceFreed(string spaceId)
     {
         var now = Now;
-        var expired = State.Waitlist.RemoveAll(e => e.Ask.Windows.Min(w => w.Start) <= now);
+        var expired = Book.ExpireWaitlist(now);
         var served = 0;
-        foreach (var entry in State.Waitlist.ToList())
+        foreach (var entry in Book.Waitlist.ToList())
         {
             if (await TryServe(entry, spaceId))
             {
@@ -212,7 +185,7 @@ public sealed partial class RoundGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == DailyReminder && State.Requests.Count > 0)
+        if (reminderName == DailyReminder && Book.Requests.Count > 0)
         {
             await Run("schedule");
         }
@@ -232,10 +205,10 @@ public sealed partial class RoundGrain(
                 return false;
             }
 
-            var outcome = await Book(entry, assignment.SpaceId, "waitlist");
+            var outcome = await BookOnSpace(entry, assignment.SpaceId, "waitlist");
             if (outcome.Value is { } reservationIds)
             {
-                State.Waitlist.Remove(entry);
+                Book.Served(entry);
                 LogServed(entry.Id, CompoundId, assignment.SpaceId, trigger);
                 GrainFactory.Publish(new WaitlistServedPush(CompoundId, entry, assignment.SpaceId, reservationIds));
                 return true;
@@ -247,34 +220,15 @@ public sealed partial class RoundGrain(
         return false;
     }
 
-    private DomainError? Check(RoundAsker asker, RoundAsk ask, List<RoundEntry> list)
+    /// <summary>Stores the rounds when the decision changed them (it succeeded); a refusal changed nothing.</summary>
+    private async Task<Outcome<RoundEntry>> Store(Outcome<RoundEntry> outcome)
     {
-        if (RoundRules.Validate(ask.Windows, _policy, _reservations, Now) is { } invalid)
+        if (outcome.IsSuccess)
         {
-            return invalid;
+            await state.WriteStateAsync();
         }
 
-        return list.Count(e => e.Asker.ResidentId == asker.ResidentId) >= _policy.MaxRequestsPerResident
-            ? DomainError.Conflict("round-request-limit", $"You already hold {_policy.MaxRequestsPerResident} open requests here.")
-            : null;
-    }
-
-    private async Task<Outcome<RoundEntry>> Remove(List<RoundEntry> list, string id, Actor actor, string notFound)
-    {
-        var entry = list.Find(e => e.Id == id);
-        if (entry is null)
-        {
-            return DomainError.NotFound(notFound, $"No open request or entry '{id}'.");
-        }
-
-        if (!actor.IsStaff && entry.Asker.ResidentId != actor.UserId)
-        {
-            return DomainError.Forbidden("The request belongs to another resident.");
-        }
-
-        list.Remove(entry);
-        await state.WriteStateAsync();
-        return entry;
+        return outcome;
     }
 
     private static SharingRequest ToSharingRequest(RoundEntry entry) => new(
@@ -316,7 +270,7 @@ public sealed partial class RoundGrain(
     }
 
     /// <summary>Books every window of the entry on one space, or none: a refusal cancels what was booked before it.</summary>
-    private async Task<Outcome<IReadOnlyList<string>>> Book(RoundEntry entry, string spaceId, string pass)
+    private async Task<Outcome<IReadOnlyList<string>>> BookOnSpace(RoundEntry entry, string spaceId, string pass)
     {
         var space = GrainFactory.Space(CompoundId, spaceId);
         var made = new List<string>();
@@ -344,17 +298,7 @@ public sealed partial class RoundGrain(
     private Guid RequestId(string pass, string entryId, int window) =>
         new(SHA256.HashData(Encoding.UTF8.GetBytes($"{CompoundId}\n{pass}\n{entryId}\n{window}")).AsSpan(0, 16));
 
-    private DateTimeOffset? NextScheduledRun()
-    {
-        if (_policy.DailyAt is not { } at)
-        {
-            return null;
-        }
-
-        var local = Now.ToOffset(_utcOffset);
-        var today = new DateTimeOffset(DateOnly.FromDateTime(local.DateTime).ToDateTime(at), _utcOffset);
-        return today > Now ? today : today.AddDays(1);
-    }
+    private DateTimeOffset? NextScheduledRun() => _policy.NextRun(Now, _utcOffset);
 
     private async Task EnsureSchedule()
     {

@@ -15,6 +15,6 @@ public sealed record RoundSummaryPush([property: Id(0)] string UserId, [property
 [GenerateSerializer, Immutable]
 public sealed record WaitlistServedPush(
     [property: Id(0)] string CompoundId,
-    [property: Id(1)] Rounds.RoundEntry Entry,
+    [property: Id(1)] Domain.Rounds.RoundEntry Entry,
     [property: Id(2)] string SpaceId,
     [property: Id(3)] IReadOnlyList<string> ReservationIds) : Push;

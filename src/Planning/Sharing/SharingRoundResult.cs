@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace Parking.Planning.Sharing;
 
 public enum SharingSolveStatus
@@ -25,20 +27,21 @@ public sealed record SharingAssignment(string RequestId, string SpaceId, string 
 /// <summary>
 /// Figures of one round. Fairness is over the households that asked: a household's share is the hours
 /// it was served over the hours it asked for; <see cref="JainIndex"/> is 1 when every household got the
-/// same share and 1/n when one got everything.
+/// same share and 1/n when one got everything. A round's report carries them as they are, across grain boundaries.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record SharingMetrics(
-    int Requests,
-    int RequestsServed,
-    double HoursRequested,
-    double HoursServed,
-    double SupplyHours,
-    double SupplyUsedShare,
-    double MeanWalkMeters,
-    int Households,
-    int HouseholdsServed,
-    double JainIndex,
-    double WorstHouseholdShare);
+    [property: Id(0)] int Requests,
+    [property: Id(1)] int RequestsServed,
+    [property: Id(2)] double HoursRequested,
+    [property: Id(3)] double HoursServed,
+    [property: Id(4)] double SupplyHours,
+    [property: Id(5)] double SupplyUsedShare,
+    [property: Id(6)] double MeanWalkMeters,
+    [property: Id(7)] int Households,
+    [property: Id(8)] int HouseholdsServed,
+    [property: Id(9)] double JainIndex,
+    [property: Id(10)] double WorstHouseholdShare);
 
 public sealed record SharingRoundResult(
     SharingAlgorithm Algorithm,

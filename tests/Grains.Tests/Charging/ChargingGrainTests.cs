@@ -249,9 +249,9 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
         private readonly Channel<ChargingNotice> _notices = Channel.CreateUnbounded<ChargingNotice>();
         private readonly List<ChargingNotice> _seen = [];
 
-        public Task Deliver(Push push)
+        public Task Deliver(IReadOnlyList<Push> pushes)
         {
-            if (push is ChargingNoticePush notice)
+            foreach (var notice in pushes.OfType<ChargingNoticePush>())
             {
                 _notices.Writer.TryWrite(notice.Notice);
             }

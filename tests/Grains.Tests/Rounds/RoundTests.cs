@@ -1,6 +1,7 @@
 using Parking.Domain;
 using Parking.Domain.Layout;
 using Parking.Domain.Reservations;
+using Parking.Domain.Rounds;
 using Parking.Domain.Sharing;
 using Parking.Grains.Rounds;
 using Xunit;

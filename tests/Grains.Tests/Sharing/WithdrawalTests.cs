@@ -166,9 +166,13 @@ public class WithdrawalTests(ClusterFixture fixture)
 
     private sealed class RecordingObserver(ChannelWriter<Push> writer) : IHubObserver
     {
-        public Task Deliver(Push push)
+        public Task Deliver(IReadOnlyList<Push> pushes)
         {
-            writer.TryWrite(push);
+            foreach (var push in pushes)
+            {
+                writer.TryWrite(push);
+            }
+
             return Task.CompletedTask;
         }
     }
