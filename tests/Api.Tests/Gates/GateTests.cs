@@ -80,9 +80,9 @@ public sealed class GateTests(GateHostFixture fixture) : IClassFixture<GateHostF
         return await _host.Http.SendAsync(request);
     }
 
-    private async Task<GateDecisionDto> PostOk(string gateId, string secret, object body)
+    private async Task<GateDecisionDto> PostOk(string gateId, string secret, object body, long? timestamp = null)
     {
-        using var response = await Post(gateId, secret, body);
+        using var response = await Post(gateId, secret, body, timestamp);
         await ParkingHost.Expect(response, HttpStatusCode.OK);
         return (await response.Content.ReadFromJsonAsync<GateDecisionDto>(ParkingHost.Json))!;
     }
@@ -122,8 +122,9 @@ public sealed class GateTests(GateHostFixture fixture) : IClassFixture<GateHostF
         var checkedIn = await Stored(booked);
         Assert.Equal(ReservationStatus.CheckedIn, checkedIn.Status);
 
-        // The camera did not hear the answer and sends the same event again (signed afresh): same answer, no second change.
-        var retry = await PostOk("north", secret, entry);
+        // The camera did not hear the answer and sends the same event again, signed afresh a second later (a request
+        // identical to the byte, timestamp included, is a replay and refused): same answer, no second change.
+        var retry = await PostOk("north", secret, entry, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
         Assert.Equal(decision, retry);
         Assert.Equal(checkedIn.Revision, (await Stored(booked)).Revision);
 
