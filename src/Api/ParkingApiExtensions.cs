@@ -89,6 +89,7 @@ public static class ParkingApiExtensions
         compound.MapGateEndpoints();
         app.MapGateDeviceEndpoints();
         compound.MapChargingEndpoints();
+        compound.MapChargingHistoryEndpoints();
         compound.MapSharingEndpoints();
         compound.MapCreditEndpoints();
         compound.MapVisitorEndpoints();

@@ -60,3 +60,43 @@ public sealed record ChargePointDto(
 
 /// <summary>Pushed to the compound's staff: a charger draws above its profile, or a command to it was refused or failed.</summary>
 public sealed record ChargerAlertDto(string ChargerId, string Kind, string Message, DateTimeOffset At);
+
+/// <summary>
+/// One metered charging session as the history keeps it: where and when, the energy (kWh) and what it cost under the
+/// compound's time-of-use tariff (kWh per level: peak, flat, valley).
+/// </summary>
+public sealed record ChargingSessionDto(
+    string AreaId,
+    string ChargerId,
+    int TransactionId,
+    string? RequestId,
+    string? ResidentId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset StoppedAt,
+    double EnergyKwh,
+    double PeakKwh,
+    double FlatKwh,
+    double ValleyKwh,
+    decimal Cost,
+    string Currency,
+    string? StopReason);
+
+/// <summary>Energy and cost over a period for one charger (<c>AreaId</c> set) or one area.</summary>
+public sealed record ChargingEnergyTotalDto(string Id, string? AreaId, int Sessions, double EnergyKwh, decimal Cost);
+
+/// <summary>Staff's energy report: sessions that started in <c>[From, To)</c>, per charger and per area.</summary>
+public sealed record ChargingEnergyDto(
+    DateTimeOffset From,
+    DateTimeOffset To,
+    string Currency,
+    ChargingEnergyTotalDto[] Chargers,
+    ChargingEnergyTotalDto[] Areas);
+
+/// <summary>A band of the day (compound local time, <c>HH:mm</c>) from which energy costs the level's price: <c>peak</c>, <c>flat</c> or <c>valley</c>.</summary>
+public sealed record TariffBandDto(string? From, string? Level);
+
+/// <summary>
+/// The compound's time-of-use tariff for charging: a price per kWh for each level and the bands of the day, each lasting
+/// until the next one starts (the last one until the first one of the next day).
+/// </summary>
+public sealed record ChargingTariffDto(string? Currency, decimal? PeakPrice, decimal? FlatPrice, decimal? ValleyPrice, TariffBandDto[]? Bands, string? UtcOffset = null);

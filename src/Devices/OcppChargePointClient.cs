@@ -33,6 +33,8 @@ public sealed class OcppChargePointClient : IAsyncDisposable
     private readonly Channel<JsonElement> _unmatched = Channel.CreateUnbounded<JsonElement>();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiving;
+    /// <summary>Message ids are unique across this charge point's connections too, as a central system may remember them across a reconnect.</summary>
+    private readonly string _idPrefix = Guid.NewGuid().ToString("N")[..12];
     private long _nextId;
 
     private OcppChargePointClient(ClientWebSocket socket, string chargePointId)
@@ -91,7 +93,7 @@ public sealed class OcppChargePointClient : IAsyncDisposable
     /// <summary>Sends a CALL and returns the CALLRESULT's payload; a CALLERROR throws <see cref="OcppCallErrorException"/>.</summary>
     public async Task<JsonElement> CallAsync(string action, JsonObject payload, string? messageId = null, CancellationToken cancellationToken = default)
     {
-        var id = messageId ?? $"cp-{Interlocked.Increment(ref _nextId)}";
+        var id = messageId ?? $"{_idPrefix}-{Interlocked.Increment(ref _nextId)}";
         var frame = new JsonArray(2, id, action, payload).ToJsonString();
         var reply = await SendRawAsync(frame, id, cancellationToken);
         return Unwrap(reply);

@@ -17,6 +17,10 @@ public sealed record ChargerSchedule(
     [property: Id(2)] IReadOnlyList<SchedulePeriod> Periods,
     [property: Id(3)] string? SessionRequestId)
 {
+    /// <summary>The driver of <see cref="SessionRequestId"/>: a transaction started for it is theirs.</summary>
+    [Id(4)]
+    public string? SessionResidentId { get; init; }
+
     /// <summary>The limit in force at <paramref name="at"/> (the last period's after the end; 0 before the start).</summary>
     public int LimitAt(DateTimeOffset at)
     {
@@ -97,11 +101,11 @@ public static class ChargingSchedules
             }
         }
 
-        return [.. area.Chargers.Select(c => new ChargerSchedule(
-            c.ChargerId,
-            start,
-            limits[c.ChargerId],
-            area.Requests.FirstOrDefault(r => r.Turn?.ChargerId == c.ChargerId && r.Status == ChargingRequestStatus.Charging && r.UnpluggedAt is null)?.Id))];
+        return [.. area.Chargers.Select(c =>
+        {
+            var session = area.Requests.FirstOrDefault(r => r.Turn?.ChargerId == c.ChargerId && r.Status == ChargingRequestStatus.Charging && r.UnpluggedAt is null);
+            return new ChargerSchedule(c.ChargerId, start, limits[c.ChargerId], session?.Id) { SessionResidentId = session?.ResidentId };
+        })];
     }
 
     private static DateTimeOffset Clamp(DateTimeOffset at, DateTimeOffset min, DateTimeOffset max) =>

@@ -5,11 +5,12 @@ namespace Parking.Grains.History;
 
 public static class ReservationHistoryServices
 {
-    /// <summary>The in-memory history, unless another one is registered already.</summary>
+    /// <summary>The in-memory histories (reservations and charging sessions), unless others are registered already.</summary>
     public static IServiceCollection AddInMemoryReservationHistory(this IServiceCollection services)
     {
         services.TryAddSingleton<InMemoryReservationHistory>();
         services.TryAddSingleton<IReservationHistory>(sp => sp.GetRequiredService<InMemoryReservationHistory>());
+        services.TryAddSingleton<IChargingHistory, InMemoryChargingHistory>();
         return services;
     }
 }

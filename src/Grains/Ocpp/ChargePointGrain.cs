@@ -5,7 +5,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Parking.Domain.Charging;
+using Parking.Domain.History;
 using Parking.Domain.Ocpp;
+using Parking.Domain.Sharing;
+using Parking.Grains.Charging;
+using Parking.Grains.History;
 using Parking.Grains.Notifications;
 
 namespace Parking.Grains.Ocpp;
@@ -53,6 +57,12 @@ public sealed class ChargePointState
     [Id(18)] public string? DiagnosticsStatus { get; set; }
 
     [Id(19)] public string? FirmwareStatus { get; set; }
+
+    /// <summary>The meter readings of each open transaction, for its cost under the time-of-use tariff when it stops.</summary>
+    [Id(20)] public Dictionary<int, List<MeterReading>> Readings { get; set; } = [];
+
+    /// <summary>The resident each issued idTag stands for (the driver of the turn it was issued for).</summary>
+    [Id(21)] public Dictionary<string, string> IdTagResidents { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A CALL already answered: a charger that repeats its message id gets the same answer, and nothing happens twice.</summary>
@@ -72,9 +82,14 @@ public sealed record HandledMessage(
 public sealed partial class ChargePointGrain(
     [PersistentState("charge-point", GrainKeys.StorageName)] IPersistentState<ChargePointState> state,
     IOptions<OcppPolicy> policyOptions,
+    IOptions<SharingPolicy> sharingOptions,
+    IChargingHistory history,
     ParkingClock time,
     ILogger<ChargePointGrain> logger) : Grain, IChargePointGrain
 {
+    /// <summary>Readings kept per open transaction; beyond it every other one is dropped (the energy stays exact, its split over the day coarser).</summary>
+    private const int ReadingsKept = 2_000;
+
     private const int HandledKept = 64;
     private const int SessionsKept = 50;
     private const int CommandsKept = 50;
@@ -295,7 +310,7 @@ public sealed partial class ChargePointGrain(
         if (schedule.SessionRequestId is { } requestId && open is null && S.ConnectorStatus == "Preparing"
             && !S.Commands.Any(c => c.Action == "RemoteStartTransaction" && !c.IsDone))
         {
-            Enqueue("RemoteStartTransaction", OcppCommands.RemoteStart(IssueIdTag(requestId)), "plan");
+            Enqueue("RemoteStartTransaction", OcppCommands.RemoteStart(IssueIdTag(requestId, schedule.SessionResidentId)), "plan");
         }
         else if (open is not null && open.RequestId is not null && schedule.SessionRequestId != open.RequestId
             && !S.Commands.Any(c => c.Action == "RemoteStopTransaction" && c.PayloadJson == OcppCommands.RemoteStop(open.TransactionId)))
@@ -396,14 +411,20 @@ public sealed partial class ChargePointGrain(
 
         var status = IdTagStatus(start.IdTag);
         var requestId = S.IssuedIdTags.GetValueOrDefault(start.IdTag);
-        var session = new ChargeSession(++S.LastTransactionId, start.IdTag, requestId, start.Timestamp, start.MeterStart, start.MeterStart, null, null);
+        var session = new ChargeSession(++S.LastTransactionId, start.IdTag, requestId, start.Timestamp, start.MeterStart, start.MeterStart, null, null)
+        {
+            ResidentId = S.IdTagResidents.GetValueOrDefault(start.IdTag),
+        };
+        S.Readings[session.TransactionId] = [new MeterReading(start.Timestamp, start.MeterStart)];
 
         // Transactions a charger kept while offline arrive late: keep the sessions in the order they happened.
         S.Sessions.Add(session);
         S.Sessions.Sort((a, b) => a.StartedAt.CompareTo(b.StartedAt));
         if (S.Sessions.Count > SessionsKept)
         {
-            S.Sessions.RemoveAt(S.Sessions.FindIndex(s => !s.IsOpen) is >= 0 and var oldest ? oldest : 0);
+            var oldest = S.Sessions.FindIndex(s => !s.IsOpen) is >= 0 and var closed ? closed : 0;
+            S.Readings.Remove(S.Sessions[oldest].TransactionId);
+            S.Sessions.RemoveAt(oldest);
         }
 
         if (status == "Accepted" && S.Schedule is { } schedule)
@@ -450,6 +471,11 @@ public sealed partial class ChargePointGrain(
             if (e is { } kwh && session is not null && kwh * 1000 < session.MeterStartWh)
             {
                 return new OcppFault(OcppErrorCodes.PropertyConstraintViolation, $"{field}: the energy register ({kwh * 1000:0} Wh) is below the transaction's meterStart ({session.MeterStartWh} Wh).", field);
+            }
+
+            if (e is { } reading && session is { IsOpen: true })
+            {
+                Record(session.TransactionId, new MeterReading(value.Timestamp, (long)Math.Round(reading * 1000)));
             }
 
             energy = e ?? energy;
@@ -518,12 +544,68 @@ public sealed partial class ChargePointGrain(
             }
         }
 
+        foreach (var value in stop.TransactionData ?? [])
+        {
+            if (ChargePointRules.Read(value, "transactionData").EnergyKwh is { } kwh)
+            {
+                Record(session.TransactionId, new MeterReading(value.Timestamp, (long)Math.Round(kwh * 1000)));
+            }
+        }
+
+        Record(session.TransactionId, new MeterReading(stop.Timestamp, stop.MeterStop));
+
         var stopped = session with { LastMeterWh = stop.MeterStop, StoppedAt = stop.Timestamp, StopReason = stop.Reason ?? "Local" };
         Replace(session, stopped);
         S.Commands.RemoveAll(c => c.Status == OcppCommandStatus.Queued && c.PayloadJson == OcppCommands.RemoteStop(session.TransactionId));
         LogSessionStopped(ChargePointId, stopped.TransactionId, stopped.EnergyKwh, stopped.RequestId);
+        await WriteHistory(stopped);
         await ReportMeter(stop.MeterStop / 1000.0, null);
         return new StopTransactionResponse(stop.IdTag is null ? null : new IdTagInfo(IdTagStatus(stop.IdTag)));
+    }
+
+    /// <summary>Keeps a reading of an open transaction, in time order; one older than the last known is dropped (a replay never winds the meter back).</summary>
+    private void Record(int transactionId, MeterReading reading)
+    {
+        if (!S.Readings.TryGetValue(transactionId, out var readings))
+        {
+            return;
+        }
+
+        if (readings.Count > 0 && (reading.At < readings[^1].At || reading.RegisterWh < readings[^1].RegisterWh))
+        {
+            return;
+        }
+
+        readings.Add(reading);
+        if (readings.Count > ReadingsKept)
+        {
+            var thinned = readings.Where((_, i) => i % 2 == 0 || i == readings.Count - 1).ToList();
+            readings.Clear();
+            readings.AddRange(thinned);
+        }
+    }
+
+    /// <summary>A stopped session goes to the charging history with its cost under the compound's tariff of now.</summary>
+    private async Task WriteHistory(ChargeSession session)
+    {
+        var (compoundId, chargerId) = Ids;
+        var readings = S.Readings.Remove(session.TransactionId, out var kept) ? kept : [new MeterReading(session.StartedAt, session.MeterStartWh), new MeterReading(session.StoppedAt!.Value, session.LastMeterWh)];
+        var areaId = (await GrainFactory.Charger(compoundId, chargerId).Get()).Value?.AreaId ?? string.Empty;
+        var tariff = await GrainFactory.GetGrain<IChargingTariffGrain>(compoundId).Get();
+        var cost = tariff.Cost(readings, sharingOptions.Value.UtcOffset);
+        history.Append(new ChargingSessionRecord(
+            compoundId,
+            areaId,
+            chargerId,
+            session.TransactionId,
+            session.ResidentId,
+            session.RequestId,
+            session.StartedAt,
+            session.StoppedAt!.Value,
+            session.MeterStartWh,
+            session.LastMeterWh,
+            session.StopReason,
+            cost));
     }
 
     private static EmptyResponse Note(Action change)
@@ -538,13 +620,20 @@ public sealed partial class ChargePointGrain(
     /// <summary>An idTag is accepted when this central system issued it for a turn (remote start).</summary>
     private string IdTagStatus(string idTag) => S.IssuedIdTags.ContainsKey(idTag) ? "Accepted" : "Invalid";
 
-    private string IssueIdTag(string requestId)
+    private string IssueIdTag(string requestId, string? residentId)
     {
         var tag = "P" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(requestId)))[..19];
         S.IssuedIdTags[tag] = requestId;
+        if (residentId is not null)
+        {
+            S.IdTagResidents[tag] = residentId;
+        }
+
         if (S.IssuedIdTags.Count > SessionsKept)
         {
-            S.IssuedIdTags.Remove(S.IssuedIdTags.Keys.First());
+            var oldest = S.IssuedIdTags.Keys.First();
+            S.IssuedIdTags.Remove(oldest);
+            S.IdTagResidents.Remove(oldest);
         }
 
         return tag;

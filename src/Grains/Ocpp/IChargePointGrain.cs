@@ -57,6 +57,10 @@ public sealed record ChargeSession(
     [property: Id(6)] DateTimeOffset? StoppedAt,
     [property: Id(7)] string? StopReason)
 {
+    /// <summary>The resident the idTag stands for, when Parking knows it.</summary>
+    [Id(8)]
+    public string? ResidentId { get; init; }
+
     public bool IsOpen => StoppedAt is null;
 
     public double EnergyKwh => Math.Round((LastMeterWh - MeterStartWh) / 1000.0, 3);

@@ -9,7 +9,7 @@ namespace Parking.Storage.History;
 public static class ReservationHistoryHosting
 {
     /// <summary>
-    /// The reservation history: in PostgreSQL when <c>ConnectionStrings:Parking</c> is set, else in memory
+    /// The reservation and charging session histories: in PostgreSQL when <c>ConnectionStrings:Parking</c> is set, else in memory
     /// (the embedded default). Options come from <c>Parking:History</c>. Add it before the silo: hosted
     /// services stop in reverse order, so the writer then outlives the silo and writes what its grains
     /// appended while they deactivated.
@@ -28,6 +28,9 @@ public static class ReservationHistoryHosting
         builder.Services.AddSingleton(sp => new PostgresReservationHistory(connectionString, options, sp.GetRequiredService<ILogger<PostgresReservationHistory>>()));
         builder.Services.AddSingleton<IReservationHistory>(sp => sp.GetRequiredService<PostgresReservationHistory>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresReservationHistory>());
+        builder.Services.AddSingleton(sp => new PostgresChargingHistory(connectionString, options, sp.GetRequiredService<ILogger<PostgresChargingHistory>>()));
+        builder.Services.AddSingleton<IChargingHistory>(sp => sp.GetRequiredService<PostgresChargingHistory>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresChargingHistory>());
         return builder;
     }
 }

@@ -64,6 +64,10 @@ public sealed partial class ParkingApi(HttpClient http, Session session)
 
     public Task<ChargingRequestDto[]> MyChargingRequestsAsync() => SendAsync<ChargingRequestDto[]>(HttpMethod.Get, $"api/compounds/{Compound}/charging/requests/mine");
 
+    public Task<ChargingSessionDto[]> MyChargingSessionsAsync() => SendAsync<ChargingSessionDto[]>(HttpMethod.Get, $"api/compounds/{Compound}/charging/sessions/mine");
+
+    public Task<ChargingEnergyDto> ChargingEnergyAsync() => SendAsync<ChargingEnergyDto>(HttpMethod.Get, $"api/compounds/{Compound}/charging/energy");
+
     public Task<ChargingRequestDto> CancelChargingAsync(string areaId, string requestId) =>
         SendAsync<ChargingRequestDto>(HttpMethod.Delete, $"api/compounds/{Compound}/charging/areas/{Uri.EscapeDataString(areaId)}/requests/{Uri.EscapeDataString(requestId)}");
 

@@ -1,0 +1,53 @@
+using Parking.Domain.History;
+
+namespace Parking.Grains.History;
+
+/// <summary>
+/// The embedded default's charging history: this process's sessions in memory, the oldest dropped beyond
+/// <see cref="Capacity"/>, lost when it stops (as the in-memory reservation history).
+/// </summary>
+public sealed class InMemoryChargingHistory : IChargingHistory
+{
+    /// <summary>Months of a Chengshangcheng-sized compound (60 chargers, a few sessions each a day).</summary>
+    public const int DefaultCapacity = 200_000;
+
+    private readonly Lock _gate = new();
+    private readonly LinkedList<ChargingSessionRecord> _sessions = new();
+    private readonly HashSet<(string, string, int, DateTimeOffset)> _keys = [];
+
+    public int Capacity { get; init; } = DefaultCapacity;
+
+    public void Append(ChargingSessionRecord session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        lock (_gate)
+        {
+            if (!_keys.Add(Key(session)))
+            {
+                return;
+            }
+
+            _sessions.AddLast(session);
+            if (_sessions.Count > Capacity)
+            {
+                _keys.Remove(Key(_sessions.First!.Value));
+                _sessions.RemoveFirst();
+            }
+        }
+    }
+
+    public Task<IReadOnlyList<ChargingSessionRecord>> Query(ChargingSessionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        lock (_gate)
+        {
+            IReadOnlyList<ChargingSessionRecord> found =
+            [
+                .. _sessions.Where(query.Matches).OrderByDescending(s => s.StartedAt).ThenBy(s => s.ChargerId, StringComparer.Ordinal).Take(query.Limit),
+            ];
+            return Task.FromResult(found);
+        }
+    }
+
+    private static (string, string, int, DateTimeOffset) Key(ChargingSessionRecord s) => (s.CompoundId, s.ChargerId, s.TransactionId, s.StartedAt);
+}
