@@ -57,7 +57,9 @@ public sealed partial class SimulationRunGrain(
 
     private SimulationRunState State => state.State;
 
-    private (string CompoundId, string RunId) Key => GrainKeys.Split(this.GetPrimaryKeyString());
+    private CompoundScopedKey Key => CompoundScopedKey.Of(this);
+
+    private string RunId => Key.LocalId;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -73,7 +75,7 @@ public sealed partial class SimulationRunGrain(
         ArgumentNullException.ThrowIfNull(order);
         if (State.Summary is not null)
         {
-            return DomainError.Conflict("run-exists", $"Run {Key.RunId} exists already.");
+            return DomainError.Conflict("run-exists", $"Run {RunId} exists already.");
         }
 
         var active = (await GrainFactory.ScenarioCatalog(Key.CompoundId).ListRuns(null)).Count(r => !SimulationRunStatus.IsFinal(r.Status));
@@ -104,7 +106,7 @@ public sealed partial class SimulationRunGrain(
         }
 
         State.Summary = new SimulationRunSummary(
-            Key.CompoundId, Key.RunId, order.ScenarioId, order.Version, order.Definition.Name, order.Days, order.Seed, order.Demand,
+            Key.CompoundId, RunId, order.ScenarioId, order.Version, order.Definition.Name, order.Days, order.Seed, order.Demand,
             SimulationRunStatus.Queued, order.StartedBy, now, null, 0, 0, note);
         await state.WriteStateAsync();
         await Report();
@@ -125,12 +127,12 @@ public sealed partial class SimulationRunGrain(
     {
         if (State.Summary is not { } summary)
         {
-            return DomainError.NotFound("run-not-found", $"No run '{Key.RunId}'.");
+            return DomainError.NotFound("run-not-found", $"No run '{RunId}'.");
         }
 
         if (summary.Status is SimulationRunStatus.Completed or SimulationRunStatus.Failed)
         {
-            return DomainError.Conflict("run-finished", $"Run {Key.RunId} has {summary.Status}; there is nothing to cancel.");
+            return DomainError.Conflict("run-finished", $"Run {RunId} has {summary.Status}; there is nothing to cancel.");
         }
 
         if (summary.Status != SimulationRunStatus.Cancelled)
@@ -206,7 +208,7 @@ public sealed partial class SimulationRunGrain(
         }
         catch (Exception exception)
         {
-            LogRunFailed(exception, Key.CompoundId, Key.RunId);
+            LogRunFailed(exception, Key.CompoundId, RunId);
             await self.Failed($"The simulation failed: {exception.Message}");
         }
         finally
