@@ -102,6 +102,7 @@ public static class ParkingApiExtensions
         compound.MapRebalancingEndpoints();
         compound.MapVotingEndpoints();
         compound.MapOcppEndpoints();
+        compound.MapChargingCardEndpoints();
         compound.MapNoticeEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;

@@ -100,3 +100,9 @@ public sealed record TariffBandDto(string? From, string? Level);
 /// until the next one starts (the last one until the first one of the next day).
 /// </summary>
 public sealed record ChargingTariffDto(string? Currency, decimal? PeakPrice, decimal? FlatPrice, decimal? ValleyPrice, TariffBandDto[]? Bands, string? UtcOffset = null);
+
+/// <summary>Body of <c>PUT .../charging/cards/{idTag}</c>: the resident the card belongs to, and whether it is blocked.</summary>
+public sealed record ChargingCardBody(string? ResidentId, bool? Blocked = null);
+
+/// <summary>A registered RFID card: chargers accept its idTag for the resident (Blocked when blocked).</summary>
+public sealed record ChargingCardDto(string IdTag, string ResidentId, bool Blocked, DateTimeOffset RegisteredAt);

@@ -265,7 +265,7 @@ public static class OcppEndpoints
         [.. view.Sessions.Select(s => new ChargeSessionDto(s.TransactionId, s.RequestId, s.StartedAt, s.StoppedAt, s.EnergyKwh, s.StopReason))],
         [.. view.Commands.Select(c => c.ToDto())]);
 
-    private static ChargerCommandDto ToDto(this OcppCommandRecord command) => new(
+    public static ChargerCommandDto ToDto(this OcppCommandRecord command) => new(
         command.Id,
         command.Action,
         command.Origin,

@@ -27,7 +27,14 @@ public enum ChargerStatus
 public sealed record ChargerReport(
     [Id(0)] ChargerStatus Status,
     [Id(1)] double? PowerKw,
-    [Id(2)] double? EnergyMeterKwh);
+    [Id(2)] double? EnergyMeterKwh)
+{
+    // Stored in an internal field: the codec is generated in Parking.Grains (InternalsVisibleTo).
+    [Id(3)] internal bool? _overdrawing;
+
+    /// <summary>The charge point's verdict on the draw: above its profile for two samples (true), complying again (false), or unchanged (null).</summary>
+    public bool? Overdrawing { get => _overdrawing; init => _overdrawing = value; }
+}
 
 /// <summary>A charger as the area and staff see it.</summary>
 [GenerateSerializer, Immutable]
@@ -40,6 +47,15 @@ public sealed record ChargerSnapshot(
     [Id(5)] double EnergyMeterKwh,
     [Id(6)] DateTimeOffset? ReportedAt)
 {
+    /// <summary>
+    /// Flagged for drawing above its profile: until it complies, the area counts its measured draw as a fixed load
+    /// and plans the others within what is left of the feed.
+    /// </summary>
+    public bool Overdrawing { get => _overdrawing; init => _overdrawing = value; }
+
+    // Stored in an internal field: the codec is generated in Parking.Grains (InternalsVisibleTo).
+    [Id(7)] internal bool _overdrawing;
+
     /// <summary>Something is plugged into it.</summary>
     public bool IsOccupied => Status is ChargerStatus.Preparing or ChargerStatus.Charging or ChargerStatus.Finishing;
 
@@ -136,5 +152,6 @@ public static class ChargerRules
         PowerKw = report.Status == ChargerStatus.Charging ? report.PowerKw ?? current.PowerKw : 0,
         EnergyMeterKwh = report.EnergyMeterKwh ?? current.EnergyMeterKwh,
         ReportedAt = now,
+        Overdrawing = report.Overdrawing ?? current.Overdrawing,
     };
 }

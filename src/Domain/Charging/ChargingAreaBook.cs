@@ -266,7 +266,7 @@ public sealed class ChargingAreaBook
             return new AreaChange(notices, true);
         }
 
-        if (ChargerRules.IsRecovery(before.Status, after.Status))
+        if (ChargerRules.IsRecovery(before.Status, after.Status) || before.Overdrawing != after.Overdrawing)
         {
             replan = true;
         }
@@ -313,15 +313,18 @@ public sealed class ChargingAreaBook
         var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % periodTicks), TimeSpan.Zero);
         var chargers = Definition?.Chargers
             .Select(c => Chargers.GetValueOrDefault(c.ChargerId) ?? ChargerSnapshot.New(c))
-            .Where(c => c.IsUsable)
+            .Where(c => c.IsUsable && !c.Overdrawing)
             .ToList() ?? [];
-        var started = Requests.Where(r => r.HasStarted && r.Turn is not null).ToList();
+
+        // A charger that does not keep to its profile is a fixed load of what it draws: its own turn stays as it is,
+        // outside the plan, and the others are planned within what is left of the feed.
+        var started = Requests.Where(r => r.HasStarted && r.Turn is not null && !IsOverdrawing(r.Turn.ChargerId)).ToList();
         var open = Requests
             .Where(r => r.Status is ChargingRequestStatus.Waiting or ChargingRequestStatus.Scheduled
                 && r.RemainingKwh > 0
                 && r.Window.End > now)
             .ToList();
-        return new AreaPlanningInput(now, start, policy.Period, chargers, SiteCapacityKw, started, open);
+        return new AreaPlanningInput(now, start, policy.Period, chargers, PlannableKw, started, open);
     }
 
     /// <summary>
@@ -333,7 +336,7 @@ public sealed class ChargingAreaBook
     public IReadOnlyList<ChargingNotice> ApplyPlan(IReadOnlyDictionary<string, ChargingTurn> turns, PlanSummary summary, DateTimeOffset now)
     {
         var accepted = Requests
-            .Where(r => r.HasStarted && r.Turn is not null)
+            .Where(r => r.HasStarted && r.Turn is not null && !IsOverdrawing(r.Turn.ChargerId))
             .Select(r => (r.Turn!, Kw: KwOf(r.Turn!.ChargerId)))
             .ToList();
         var open = Requests
@@ -361,7 +364,7 @@ public sealed class ChargingAreaBook
             var kw = KwOf(turn!.ChargerId);
             if (granted.ContainsKey(request.Id)
                 || accepted.Any(a => a.Item1.ChargerId == turn.ChargerId && a.Item1.Window.Overlaps(turn.Window))
-                || PeakWith(accepted, turn.Window) + kw > SiteCapacityKw + KwSlack)
+                || PeakWith(accepted, turn.Window) + kw > PlannableKw + KwSlack)
             {
                 continue;
             }
@@ -399,7 +402,7 @@ public sealed class ChargingAreaBook
 
     private ChargingTurn? Fit(ChargingRequest request, ChargingTurn turn, DateTimeOffset now)
     {
-        if (!Chargers.TryGetValue(turn.ChargerId, out var charger) || !charger.IsUsable
+        if (!Chargers.TryGetValue(turn.ChargerId, out var charger) || !charger.IsUsable || charger.Overdrawing
             || Definition?.Chargers.FirstOrDefault(c => c.ChargerId == turn.ChargerId) is not { } definition)
         {
             return null;
@@ -421,6 +424,11 @@ public sealed class ChargingAreaBook
     }
 
     private double KwOf(string chargerId) => Chargers.TryGetValue(chargerId, out var c) ? c.MaxKw : 0;
+
+    private bool IsOverdrawing(string chargerId) => Chargers.TryGetValue(chargerId, out var c) && c.Overdrawing;
+
+    /// <summary>The feed left for planning: the site capacity less what non-complying chargers draw.</summary>
+    public double PlannableKw => Math.Max(0, SiteCapacityKw - Chargers.Values.Where(c => c.Overdrawing).Sum(c => c.PowerKw));
 
     /// <summary>The highest total power of the accepted turns at any instant of <paramref name="window"/>.</summary>
     private static double PeakWith(List<(ChargingTurn Turn, double Kw)> accepted, TimeWindow window)

@@ -12,20 +12,20 @@ public enum TariffLevel
 
 /// <summary>From <see cref="From"/> (compound local time of day) until the next band's start, energy costs the <see cref="Level"/>'s price.</summary>
 [GenerateSerializer, Immutable]
-public sealed record TariffBand([property: Id(0)] TimeOnly From, [property: Id(1)] TariffLevel Level);
+public sealed record TariffBand([Id(0)] TimeOnly From, [Id(1)] TariffLevel Level);
 
 /// <summary>A meter reading of a session: the energy register (Wh) at an instant.</summary>
 [GenerateSerializer, Immutable]
-public sealed record MeterReading([property: Id(0)] DateTimeOffset At, [property: Id(1)] long RegisterWh);
+public sealed record MeterReading([Id(0)] DateTimeOffset At, [Id(1)] long RegisterWh);
 
 /// <summary>What a session's energy cost: kWh and money per level, and the total.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SessionCost(
-    [property: Id(0)] double PeakKwh,
-    [property: Id(1)] double FlatKwh,
-    [property: Id(2)] double ValleyKwh,
-    [property: Id(3)] decimal Amount,
-    [property: Id(4)] string Currency)
+    [Id(0)] double PeakKwh,
+    [Id(1)] double FlatKwh,
+    [Id(2)] double ValleyKwh,
+    [Id(3)] decimal Amount,
+    [Id(4)] string Currency)
 {
     public double EnergyKwh => PeakKwh + FlatKwh + ValleyKwh;
 }
@@ -37,11 +37,11 @@ public sealed record SessionCost(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TimeOfUseTariff(
-    [property: Id(0)] string Currency,
-    [property: Id(1)] decimal PeakPrice,
-    [property: Id(2)] decimal FlatPrice,
-    [property: Id(3)] decimal ValleyPrice,
-    [property: Id(4)] IReadOnlyList<TariffBand> Bands)
+    [Id(0)] string Currency,
+    [Id(1)] decimal PeakPrice,
+    [Id(2)] decimal FlatPrice,
+    [Id(3)] decimal ValleyPrice,
+    [Id(4)] IReadOnlyList<TariffBand> Bands)
 {
     /// <summary>The highest price per kWh accepted: anything above is a typing error, not a tariff.</summary>
     public const decimal MaxPrice = 100m;

@@ -9,18 +9,18 @@ namespace Parking.Domain.History;
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargingSessionRecord(
-    [property: Id(0)] string CompoundId,
-    [property: Id(1)] string AreaId,
-    [property: Id(2)] string ChargerId,
-    [property: Id(3)] int TransactionId,
-    [property: Id(4)] string? ResidentId,
-    [property: Id(5)] string? RequestId,
-    [property: Id(6)] DateTimeOffset StartedAt,
-    [property: Id(7)] DateTimeOffset StoppedAt,
-    [property: Id(8)] long MeterStartWh,
-    [property: Id(9)] long MeterStopWh,
-    [property: Id(10)] string? StopReason,
-    [property: Id(11)] SessionCost Cost)
+    [Id(0)] string CompoundId,
+    [Id(1)] string AreaId,
+    [Id(2)] string ChargerId,
+    [Id(3)] int TransactionId,
+    [Id(4)] string? ResidentId,
+    [Id(5)] string? RequestId,
+    [Id(6)] DateTimeOffset StartedAt,
+    [Id(7)] DateTimeOffset StoppedAt,
+    [Id(8)] long MeterStartWh,
+    [Id(9)] long MeterStopWh,
+    [Id(10)] string? StopReason,
+    [Id(11)] SessionCost Cost)
 {
     public double EnergyKwh => Math.Round((MeterStopWh - MeterStartWh) / 1000.0, 3);
 }

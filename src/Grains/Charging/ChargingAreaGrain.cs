@@ -32,6 +32,9 @@ public sealed partial class ChargingAreaGrain(
     private readonly TimeSpan _utcOffset = sharingOptions.Value.UtcOffset;
     private DeadlineWake? _wake;
 
+    /// <summary>The last plan's power per period of every turn (kept in memory: after a re-activation, until the next re-plan, turns get their charger's rating).</summary>
+    private IReadOnlyList<TurnPowerSchedule> _power = [];
+
     private ChargingAreaBook Book => state.State;
 
     private DateTimeOffset Now => time.GetUtcNow();
@@ -201,7 +204,7 @@ public sealed partial class ChargingAreaGrain(
         GrainFactory.Publish(new ChargingAreaChangedPush(view));
 
         // The chargers hear their share of the plan (their charging profiles) from the area's distributor.
-        GrainFactory.GetGrain<Ocpp.IAreaProfilesGrain>(this.GetPrimaryKeyString()).PlanChanged(view).Ignore();
+        GrainFactory.GetGrain<Ocpp.IAreaProfilesGrain>(this.GetPrimaryKeyString()).PlanChanged(view, _power).Ignore();
         await ScheduleWake();
     }
 
@@ -228,8 +231,10 @@ public sealed partial class ChargingAreaGrain(
         var input = Book.PlanningInput(Now, _policy);
 
         // CP-SAT works on its own threads; keep this grain's scheduler free of the solve.
-        var (turns, summary) = await Task.Run(() => TurnPlanner.Plan(input, _policy, _utcOffset));
+        var plan = await Task.Run(() => TurnPlanner.PlanArea(input, _policy, _utcOffset));
+        var (turns, summary) = (plan.Turns, plan.Summary);
         LogPlanned(this.GetPrimaryKeyString(), summary.Algorithm, summary.Status, summary.SolveTime.TotalMilliseconds, turns.Count, input.Open.Count);
+        _power = plan.PowerSchedules;
         return Book.ApplyPlan(turns, summary, Now);
     }
 

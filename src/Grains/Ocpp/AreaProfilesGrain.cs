@@ -13,7 +13,7 @@ public sealed class AreaProfilesGrain(ParkingClock time) : Grain, IAreaProfilesG
     private readonly Dictionary<string, ChargerSchedule> _sent = new(StringComparer.Ordinal);
     private long _version = -1;
 
-    public async Task PlanChanged(ChargingAreaView area)
+    public async Task PlanChanged(ChargingAreaView area, IReadOnlyList<TurnPowerSchedule> power)
     {
         if (area.Version < _version)
         {
@@ -23,7 +23,7 @@ public sealed class AreaProfilesGrain(ParkingClock time) : Grain, IAreaProfilesG
         _version = area.Version;
         var now = time.GetUtcNow();
         var changed = new List<Task>();
-        foreach (var schedule in ChargingSchedules.ForArea(area, now))
+        foreach (var schedule in ChargingSchedules.ForArea(area, now, power))
         {
             if (schedule.SameAs(_sent.GetValueOrDefault(schedule.ChargerId), now))
             {

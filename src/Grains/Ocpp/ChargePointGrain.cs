@@ -63,6 +63,9 @@ public sealed class ChargePointState
 
     /// <summary>The resident each issued idTag stands for (the driver of the turn it was issued for).</summary>
     [Id(21)] public Dictionary<string, string> IdTagResidents { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The unit the charger takes limits in (its ChargingScheduleAllowedChargingRateUnit): W, or A when it takes only current.</summary>
+    [Id(22)] public string RateUnit { get; set; } = "W";
 }
 
 /// <summary>A CALL already answered: a charger that repeats its message id gets the same answer, and nothing happens twice.</summary>
@@ -93,6 +96,9 @@ public sealed partial class ChargePointGrain(
     private const int HandledKept = 64;
     private const int SessionsKept = 50;
     private const int CommandsKept = 50;
+
+    /// <summary>The origin of the GetConfiguration that asks a charger which unit it takes limits in.</summary>
+    private const string RateUnitOrigin = "rate-unit";
 
     /// <summary>Slack for meters and rounding before a draw counts as above the profile.</summary>
     private const double OverdrawToleranceKw = 0.2;
@@ -146,11 +152,13 @@ public sealed partial class ChargePointGrain(
 
         ExpireQueued();
 
-        // What the charger did while offline is unknown: ask for its status, and make sure it has its profile.
+        // What the charger did while offline is unknown: ask for its status and the unit it takes limits in, and
+        // make sure it has its profile.
         Enqueue("TriggerMessage", OcppCommands.TriggerStatus(), "reconnect");
+        Enqueue("GetConfiguration", OcppCommands.GetRateUnit(), RateUnitOrigin);
         if (S.Schedule is { } schedule && !S.Commands.Any(c => c.Action == "SetChargingProfile" && !c.IsDone))
         {
-            Enqueue("SetChargingProfile", OcppCommands.SetChargePointMaxProfile(schedule), "plan");
+            Enqueue("SetChargingProfile", OcppCommands.SetChargePointMaxProfile(schedule, S.RateUnit), "plan");
         }
 
         await state.WriteStateAsync();
@@ -188,7 +196,7 @@ public sealed partial class ChargePointGrain(
         {
             BootNotificationRequest boot => await Boot(boot),
             HeartbeatRequest => new HeartbeatResponse(Now),
-            AuthorizeRequest authorize => new AuthorizeResponse(new IdTagInfo(IdTagStatus(authorize.IdTag))),
+            AuthorizeRequest authorize => new AuthorizeResponse(new IdTagInfo((await Authorize(authorize.IdTag)).Status)),
             StatusNotificationRequest status => await Status(status),
             StartTransactionRequest start => await Start(start),
             MeterValuesRequest meter => await Meter(meter),
@@ -224,6 +232,25 @@ public sealed partial class ChargePointGrain(
         return S.Commands.Find(c => c.Id == command.Id) ?? command;
     }
 
+    public async Task<Outcome<OcppCommandRecord>> StartFor(string requestId, string residentId)
+    {
+        if (S.Sessions.Any(s => s.IsOpen))
+        {
+            return DomainError.Conflict("transaction-running", "The charger already runs a transaction: the car is charging.");
+        }
+
+        if (S.ConnectorStatus != "Preparing")
+        {
+            return DomainError.Conflict("not-plugged-in", "The charger does not report a plugged-in car waiting to charge; plug the car in first.");
+        }
+
+        ExpireQueued();
+        var command = Enqueue("RemoteStartTransaction", OcppCommands.RemoteStart(IssueIdTag(requestId, residentId)), "driver:" + residentId);
+        await state.WriteStateAsync();
+        DeliverQueued();
+        return S.Commands.Find(c => c.Id == command.Id) ?? command;
+    }
+
     public async Task CallEnded(string commandId, OcppCallResult result)
     {
         if (S.Commands.Find(c => c.Id == commandId) is not { IsDone: false } command)
@@ -248,8 +275,20 @@ public sealed partial class ChargePointGrain(
             CompletedAt = Now,
         };
         Replace(done);
+        if (command.Origin == RateUnitOrigin && status == OcppCommandStatus.Accepted && OcppCommands.RateUnitOf(result.PayloadJson) is { } unit && unit != S.RateUnit)
+        {
+            S.RateUnit = unit;
+            if (S.Schedule is { } schedule)
+            {
+                EnqueueProfiles(schedule);
+                DeliverQueued();
+            }
+        }
+
         await state.WriteStateAsync();
-        if (status != OcppCommandStatus.Accepted)
+
+        // The unit probe is a question, not an order: a charger that does not answer it simply gets watts.
+        if (status != OcppCommandStatus.Accepted && command.Origin != RateUnitOrigin)
         {
             Alert("command-" + status.ToString().ToLowerInvariant(), $"{command.Action} to {ChargePointId} {status.ToString().ToLowerInvariant()}: {done.Error ?? done.ResultJson}");
         }
@@ -298,13 +337,7 @@ public sealed partial class ChargePointGrain(
         var open = S.Sessions.FindLast(s => s.IsOpen);
         if (changed)
         {
-            // A newer profile replaces one not yet delivered.
-            S.Commands.RemoveAll(c => c.Action == "SetChargingProfile" && c.Status == OcppCommandStatus.Queued);
-            Enqueue("SetChargingProfile", OcppCommands.SetChargePointMaxProfile(schedule), "plan");
-            if (open is not null)
-            {
-                Enqueue("SetChargingProfile", OcppCommands.SetTxProfile(schedule, open.TransactionId), "plan");
-            }
+            EnqueueProfiles(schedule);
         }
 
         if (schedule.SessionRequestId is { } requestId && open is null && S.ConnectorStatus == "Preparing"
@@ -324,6 +357,17 @@ public sealed partial class ChargePointGrain(
     }
 
     public Task<ChargePointView> Get() => Task.FromResult(View());
+
+    /// <summary>The charger's limits (and its open transaction's); a newer profile replaces one not yet delivered.</summary>
+    private void EnqueueProfiles(ChargerSchedule schedule)
+    {
+        S.Commands.RemoveAll(c => c.Action == "SetChargingProfile" && c.Status == OcppCommandStatus.Queued);
+        Enqueue("SetChargingProfile", OcppCommands.SetChargePointMaxProfile(schedule, S.RateUnit), "plan");
+        if (S.Sessions.FindLast(s => s.IsOpen) is { } open)
+        {
+            Enqueue("SetChargingProfile", OcppCommands.SetTxProfile(schedule, open.TransactionId, S.RateUnit), "plan");
+        }
+    }
 
     private ChargePointView View() => new(
         ChargePointId,
@@ -409,11 +453,17 @@ public sealed partial class ChargePointGrain(
             return new OcppFault(OcppErrorCodes.PropertyConstraintViolation, "meterStart is a meter reading in Wh, 0 or more.", "meterStart");
         }
 
-        var status = IdTagStatus(start.IdTag);
-        var requestId = S.IssuedIdTags.GetValueOrDefault(start.IdTag);
+        var (status, cardHolder) = await Authorize(start.IdTag);
+
+        // Only an accepted idTag binds the session to a resident (a blocked card's session is nobody's charge).
+        var residentId = status == "Accepted" ? cardHolder : null;
+
+        // A registered card of the driver whose turn this is starts that turn's session.
+        var requestId = S.IssuedIdTags.GetValueOrDefault(start.IdTag)
+            ?? (residentId is not null && S.Schedule is { SessionRequestId: { } turn } current && current.SessionResidentId == residentId ? turn : null);
         var session = new ChargeSession(++S.LastTransactionId, start.IdTag, requestId, start.Timestamp, start.MeterStart, start.MeterStart, null, null)
         {
-            ResidentId = S.IdTagResidents.GetValueOrDefault(start.IdTag),
+            ResidentId = residentId,
         };
         S.Readings[session.TransactionId] = [new MeterReading(start.Timestamp, start.MeterStart)];
 
@@ -429,7 +479,7 @@ public sealed partial class ChargePointGrain(
 
         if (status == "Accepted" && S.Schedule is { } schedule)
         {
-            Enqueue("SetChargingProfile", OcppCommands.SetTxProfile(schedule, session.TransactionId), "plan");
+            Enqueue("SetChargingProfile", OcppCommands.SetTxProfile(schedule, session.TransactionId, S.RateUnit), "plan");
             DeliverQueued();
         }
 
@@ -560,7 +610,7 @@ public sealed partial class ChargePointGrain(
         LogSessionStopped(ChargePointId, stopped.TransactionId, stopped.EnergyKwh, stopped.RequestId);
         await WriteHistory(stopped);
         await ReportMeter(stop.MeterStop / 1000.0, null);
-        return new StopTransactionResponse(stop.IdTag is null ? null : new IdTagInfo(IdTagStatus(stop.IdTag)));
+        return new StopTransactionResponse(stop.IdTag is null ? null : new IdTagInfo((await Authorize(stop.IdTag)).Status));
     }
 
     /// <summary>Keeps a reading of an open transaction, in time order; one older than the last known is dropped (a replay never winds the meter back).</summary>
@@ -617,8 +667,20 @@ public sealed partial class ChargePointGrain(
     private static OcppFault UnknownTransaction(int transactionId) =>
         new(OcppErrorCodes.PropertyConstraintViolation, $"transactionId {transactionId} is not a transaction of this charge point.", "transactionId");
 
-    /// <summary>An idTag is accepted when this central system issued it for a turn (remote start).</summary>
-    private string IdTagStatus(string idTag) => S.IssuedIdTags.ContainsKey(idTag) ? "Accepted" : "Invalid";
+    /// <summary>
+    /// An idTag is accepted when this central system issued it for a turn (remote start) or it is a card staff
+    /// registered for a resident; a blocked card is Blocked; anything else Invalid. The resident it stands for, if known.
+    /// </summary>
+    private async Task<(string Status, string? ResidentId)> Authorize(string idTag)
+    {
+        if (S.IssuedIdTags.ContainsKey(idTag))
+        {
+            return ("Accepted", S.IdTagResidents.GetValueOrDefault(idTag));
+        }
+
+        var card = await GrainFactory.GetGrain<IChargingCardsGrain>(Ids.CompoundId).Find(idTag);
+        return card is null ? ("Invalid", null) : (card.Blocked ? "Blocked" : "Accepted", card.ResidentId);
+    }
 
     private string IssueIdTag(string requestId, string? residentId)
     {
@@ -676,12 +738,13 @@ public sealed partial class ChargePointGrain(
         // Readings replayed after an outage may be older than one already reported: the meter never runs backwards.
         var energy = energyKwh is { } kwh && kwh >= view.Charger.EnergyMeterKwh ? kwh : (double?)null;
         var power = view.Charger.Status == ChargerStatus.Charging ? powerKw : null;
-        if (energy is null && power is null)
+        if (energy is null && power is null && view.Charger.Overdrawing == S.Overdrawing)
         {
             return null;
         }
 
-        return await Report(new ChargerReport(view.Charger.Status, power, energy));
+        // The area hears whether the charger keeps to its profile: it plans the others around a charger that does not.
+        return await Report(new ChargerReport(view.Charger.Status, power, energy) { Overdrawing = S.Overdrawing });
     }
 
     private async Task<OcppFault?> Report(ChargerReport report)

@@ -124,6 +124,12 @@ public interface IChargePointGrain : IGrainWithStringKey
     /// <summary>A command for the charge point: sent now if it is connected, else kept for its reconnect.</summary>
     Task<OcppCommandRecord> Send(string action, string payloadJson, string origin);
 
+    /// <summary>
+    /// The driver starts charging from the app: a RemoteStartTransaction for their request, when their car is plugged
+    /// in (the connector is Preparing) and no transaction runs.
+    /// </summary>
+    Task<Outcome<OcppCommandRecord>> StartFor(string requestId, string residentId);
+
     /// <summary>The host's report of how a CALL ended.</summary>
     Task CallEnded(string commandId, OcppCallResult result);
 
@@ -145,5 +151,5 @@ public interface IChargePointGrain : IGrainWithStringKey
 public interface IAreaProfilesGrain : IGrainWithStringKey
 {
     [OneWay]
-    Task PlanChanged(Parking.Domain.Charging.ChargingAreaView area);
+    Task PlanChanged(Parking.Domain.Charging.ChargingAreaView area, IReadOnlyList<Parking.Domain.Charging.TurnPowerSchedule> power);
 }
