@@ -82,7 +82,7 @@ public sealed class ScenarioCatalogGrain(
         }
 
         // Progress of a running run is not worth a write each time: the run grain holds it; the final state is.
-        if (index < 0 || SimulationRunStatus.IsFinal(run.Status))
+        if (index < 0 || run.Status.IsFinal())
         {
             await state.WriteStateAsync();
         }
