@@ -41,7 +41,7 @@ public sealed class ParkingAppFactory : WebApplicationFactory<Program>
 
     public int? PrimarySiloPort { get; }
 
-    /// <summary>Further configuration, as a user would set it (e.g. <c>Parking:Ocpp:CommandTimeout</c>).</summary>
+    /// <summary>Settings an operator would give the host (e.g. a stricter limit), on top of the defaults.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; }
 
     /// <summary>Where Kestrel listens, e.g. http://127.0.0.1:54321/ (after <see cref="Start"/>).</summary>
