@@ -49,7 +49,7 @@ public sealed partial class SimulationRunGrain(
 
     /// <summary>
     /// Runs queued or running at once in one compound: beyond it a start is refused, so one committee cannot
-    /// queue unbounded work. Checked at start against the compound's catalogue.
+    /// queue unbounded work. The compound's catalogue admits each start (<see cref="IScenarioCatalogGrain.TryAdmitRun"/>).
     /// </summary>
     public const int MaxActiveRunsPerCompound = 4;
 
@@ -64,7 +64,7 @@ public sealed partial class SimulationRunGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A run whose worker died with its silo never reports back: say so instead of showing it running forever.
-        if (State.Summary is { } summary && !SimulationRunStatus.IsFinal(summary.Status))
+        if (State.Summary is { } summary && !summary.Status.IsFinal())
         {
             await Finish(SimulationRunStatus.Failed, "Interrupted: the silo running it stopped. Start it again.");
         }
@@ -78,31 +78,20 @@ public sealed partial class SimulationRunGrain(
             return DomainError.Conflict("run-exists", $"Run {RunId} exists already.");
         }
 
-        var active = (await GrainFactory.ScenarioCatalog(Key.CompoundId).ListRuns(null)).Count(r => !SimulationRunStatus.IsFinal(r.Status));
-        if (active >= MaxActiveRunsPerCompound)
+        var catalog = GrainFactory.ScenarioCatalog(Key.CompoundId);
+        if (!await catalog.TryAdmitRun(RunId, MaxActiveRunsPerCompound))
         {
             return DomainError.Conflict(
                 "too-many-runs",
-                string.Create(CultureInfo.InvariantCulture, $"{active} simulations of this compound are queued or running; wait for one to finish or cancel one (at most {MaxActiveRunsPerCompound})."));
-        }
-
-        var live = await GrainFactory.Compound(Key.CompoundId).GetLayout();
-        if (live is null)
-        {
-            return DomainError.NotFound("compound-not-found", $"Compound '{Key.CompoundId}' has no layout.");
+                string.Create(CultureInfo.InvariantCulture, $"{MaxActiveRunsPerCompound} simulations of this compound are queued or running already; wait for one to finish or cancel one."));
         }
 
         var now = time.GetUtcNow();
-        var (demand, note) = await Demand(order.Demand, now);
-        var policies = new ScenarioPolicies(reservations.Value, charging.Value, shelters.Value, credits.Value, visitors.Value, sharing.Value);
-        var input = SimulationInput.For(live, policies, order.Version == 0 ? null : order.Definition, demand, now, order.Days, order.Seed);
-        if (input.Value is not { } simulation)
+        var (prepared, note) = await Prepare(order, now);
+        if (prepared.Value is not { } simulation)
         {
-            // The live layout moved since the version was saved (a space it changes is gone, say): it must be saved again.
-            var error = input.Error!;
-            return error.Field is { } field && !field.StartsWith("demand.", StringComparison.Ordinal) && field != "days"
-                ? DomainError.Conflict("scenario-no-longer-applies", $"The version no longer applies to today's layout ({field}: {error.Message}) Save it again.") with { Field = field }
-                : error;
+            await catalog.ReleaseRun(RunId);
+            return prepared.Error!;
         }
 
         State.Summary = new SimulationRunSummary(
@@ -120,6 +109,29 @@ public sealed partial class SimulationRunGrain(
         return State.Summary;
     }
 
+    /// <summary>The simulation's input from the live layout, the rules and the demand, or why the order no longer applies.</summary>
+    private async Task<(Outcome<SimulationInput> Input, string? Note)> Prepare(SimulationOrder order, DateTimeOffset now)
+    {
+        var live = await GrainFactory.Compound(Key.CompoundId).GetLayout();
+        if (live is null)
+        {
+            return (DomainError.NotFound("compound-not-found", $"Compound '{Key.CompoundId}' has no layout."), null);
+        }
+
+        var (demand, note) = await Demand(order.Demand, now);
+        var policies = new ScenarioPolicies(reservations.Value, charging.Value, shelters.Value, credits.Value, visitors.Value, sharing.Value);
+        var input = SimulationInput.For(live, policies, order.Version == 0 ? null : order.Definition, demand, now, order.Days, order.Seed);
+        if (input.Error is { } error)
+        {
+            // The live layout moved since the version was saved (a space it changes is gone, say): it must be saved again.
+            return (error.Field is { } field && !field.StartsWith("demand.", StringComparison.Ordinal) && field != "days"
+                ? DomainError.Conflict("scenario-no-longer-applies", $"The version no longer applies to today's layout ({field}: {error.Message}) Save it again.") with { Field = field }
+                : error, note);
+        }
+
+        return (input, note);
+    }
+
     public Task<SimulationRunView?> Get() =>
         Task.FromResult(State.Summary is { } summary ? new SimulationRunView(summary, State.Result) : null);
 
@@ -132,7 +144,7 @@ public sealed partial class SimulationRunGrain(
 
         if (summary.Status is SimulationRunStatus.Completed or SimulationRunStatus.Failed)
         {
-            return DomainError.Conflict("run-finished", $"Run {RunId} has {summary.Status}; there is nothing to cancel.");
+            return DomainError.Conflict("run-finished", $"Run {RunId} has {summary.Status.Describe()}; there is nothing to cancel.");
         }
 
         if (summary.Status != SimulationRunStatus.Cancelled)
@@ -171,7 +183,7 @@ public sealed partial class SimulationRunGrain(
 
     public async Task Completed(SimulationResult result)
     {
-        if (State.Summary is not { } summary || SimulationRunStatus.IsFinal(summary.Status))
+        if (State.Summary is not { } summary || summary.Status.IsFinal())
         {
             return;
         }
@@ -183,7 +195,7 @@ public sealed partial class SimulationRunGrain(
 
     public async Task Failed(string reason)
     {
-        if (State.Summary is { } summary && !SimulationRunStatus.IsFinal(summary.Status))
+        if (State.Summary is { } summary && !summary.Status.IsFinal())
         {
             await Finish(SimulationRunStatus.Failed, reason);
         }
@@ -242,7 +254,7 @@ public sealed partial class SimulationRunGrain(
             $"Demand calibrated from {reservationCount} recorded reservations of the last {RecordedWindow.TotalDays} days."));
     }
 
-    private async Task Finish(string status, string? note)
+    private async Task Finish(SimulationRunStatus status, string? note)
     {
         var summary = State.Summary!;
         State.Summary = summary with { Status = status, FinishedAt = time.GetUtcNow(), Note = note };
