@@ -31,7 +31,7 @@ public sealed class OcppPlanEnforcementTests(OcppHostFixture fixture)
         }
 
         var plan = await Plan();
-        var rogueId = plan.Chargers.First(c => c.Charger.Status == "available" && c.Turns.All(t => t.End <= _host.Now || t.Status is "completed" or "cancelled" or "noShow" or "expired")).Charger.ChargerId;
+        var rogueId = plan.Chargers.First(c => c.Charger.Status == ChargerStatusDto.Available && c.Turns.All(t => t.End <= _host.Now || t.Status is ChargingRequestStatusDto.Completed or ChargingRequestStatusDto.Cancelled or ChargingRequestStatusDto.NoShow or ChargingRequestStatusDto.Expired)).Charger.ChargerId;
         await using var rogue = await OcppCharger.ConnectAsync(_host, rogueId);
         await rogue.BootAsync();
         await rogue.StatusAsync("Charging");
@@ -55,7 +55,7 @@ public sealed class OcppPlanEnforcementTests(OcppHostFixture fixture)
             var planned = await Plan();
             var turns = planned.Chargers
                 .Where(c => c.Charger.ChargerId != rogueId)
-                .SelectMany(c => c.Turns.Where(t => t.Status is "scheduled" or "called" or "charging").Select(t => (c.Charger.MaxKw, t.Start, t.End)))
+                .SelectMany(c => c.Turns.Where(t => t.Status is ChargingRequestStatusDto.Scheduled or ChargingRequestStatusDto.Called or ChargingRequestStatusDto.Charging).Select(t => (c.Charger.MaxKw, t.Start, t.End)))
                 .ToList();
             Assert.Contains(turns, t => t.Start >= _host.Now.AddMinutes(-5));
             for (var at = _host.Now; at < _host.Now.AddHours(5); at = at.AddMinutes(5))
