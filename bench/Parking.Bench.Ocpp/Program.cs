@@ -41,6 +41,7 @@ start.Environment["Parking__Cluster__ClusterId"] = $"parking-bench-ocpp-{Environ
 start.Environment["Parking__Seed__Size"] = "Kangcheng";
 start.Environment["Parking__Simulation__Chargers"] = "false";
 start.Environment["Parking__Simulation__Shelters"] = "false";
+start.Environment["Parking__Simulation__Gate"] = "false";
 start.Environment["Parking__Auth__DevTokens"] = "true";
 // The bench provisions thousands of charge points as one staff member: lift the per-person request limit.
 start.Environment["Parking__Limits__UserRequestsPerSecond"] = "1000000";
