@@ -17,6 +17,7 @@ const string ChromiumPath = "/usr/bin/chromium";
 
 var runs = 5;
 string? url = null;
+string? published = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -27,8 +28,11 @@ for (var i = 0; i < args.Length; i++)
         case "--url" when i + 1 < args.Length:
             url = args[++i];
             break;
+        case "--published" when i + 1 < args.Length:
+            published = Path.GetFullPath(args[++i]);
+            break;
         case "--help" or "-h":
-            Console.WriteLine("Parking.Bench.Web [--runs N (5)] [--url http://127.0.0.1:PORT (a running silo; default: publish src/Silo in Release and start it)]");
+            Console.WriteLine("Parking.Bench.Web [--runs N (5)] [--url http://127.0.0.1:PORT (a running silo) | --published DIR (start the silo already published there)] (default: publish src/Silo in Release and start it)");
             return 0;
         default:
             Console.Error.WriteLine($"Unknown option {args[i]}; see --help.");
@@ -46,7 +50,11 @@ Process? silo = null;
 string? publishDirectory = null;
 try
 {
-    if (url is null)
+    if (url is null && published is not null)
+    {
+        (silo, url) = await StartSiloAsync(published);
+    }
+    else if (url is null)
     {
         publishDirectory = Path.Combine(Path.GetTempPath(), $"parking-bench-web-{Environment.ProcessId}");
         await PublishAsync(FindRepositoryRoot(), publishDirectory);
@@ -72,6 +80,9 @@ try
         cold.Add(load);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run {run}: {load.Bytes / 1e6:0.000} MB in {load.Requests} requests ({load.FrameworkBytes / 1e6:0.000} MB _framework), usable after {load.UsableMs:0} ms (warm reload {load.WarmUsableMs:0} ms, {load.WarmBytes / 1e3:0.0} kB; repeat visit with the service worker {load.RepeatUsableMs:0} ms, {load.RepeatFromWorker} of {load.RepeatRequests} requests from it, {load.RepeatBytes / 1e3:0.0} kB)"));
+        var p = load.RepeatPhases;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"       repeat visit: document {p.DocumentMs:0} ms, runtime's native wasm {p.NativeWasmMs:0} ms, last _framework file {p.FrameworkMs:0} ms, app's first render {p.FirstRenderMs:0} ms, usable {load.RepeatUsableMs:0} ms"));
     }
 
     var bytes = Median(cold.Select(l => l.Bytes));
@@ -108,6 +119,7 @@ static async Task<Load> LoadAsync(IBrowser browser, Uri baseAddress, string sess
     await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), ViewportSize = new ViewportSize { Width = 412, Height = 915 } });
     // Signed in already (as after the sign-in page), Chinese: the measure is the driver page itself.
     await context.AddInitScriptAsync($"sessionStorage.setItem('parking.session', {JsonSerializer.Serialize(session)}); localStorage.setItem('parking.culture', 'zh-CN');");
+    await context.AddInitScriptAsync(FirstRenderScript);
     var page = await context.NewPageAsync();
     var errors = new List<string>();
     page.Console += (_, message) =>
@@ -189,8 +201,8 @@ static async Task<Load> LoadAsync(IBrowser browser, Uri baseAddress, string sess
 
     // A repeat visit: once the service worker holds the shell, a new tab of the same browser profile opens the app.
     await WaitForServiceWorkerShellAsync(page);
-    var (repeatUsable, repeatBytes, repeatRequests, fromWorker) = await RepeatVisitAsync(context);
-    return new Load(coldBytes, coldFramework, coldRequests, usable, warm, warmBytes, repeatUsable, repeatBytes, repeatRequests, fromWorker);
+    var (repeatUsable, repeatBytes, repeatRequests, fromWorker, phases) = await RepeatVisitAsync(context);
+    return new Load(coldBytes, coldFramework, coldRequests, usable, warm, warmBytes, repeatUsable, repeatBytes, repeatRequests, fromWorker, phases);
 }
 
 static async Task WaitForServiceWorkerShellAsync(IPage page)
@@ -207,7 +219,7 @@ static async Task WaitForServiceWorkerShellAsync(IPage page)
     }
 }
 
-static async Task<(double UsableMs, double Bytes, int Requests, int FromWorker)> RepeatVisitAsync(IBrowserContext context)
+static async Task<(double UsableMs, double Bytes, int Requests, int FromWorker, Phases Phases)> RepeatVisitAsync(IBrowserContext context)
 {
     var page = await context.NewPageAsync();
     var cdp = await context.NewCDPSessionAsync(page);
@@ -238,11 +250,20 @@ static async Task<(double UsableMs, double Bytes, int Requests, int FromWorker)>
     };
     await page.GotoAsync("driver");
     var usable = await UsableAtAsync(page);
+    var phases = await page.EvaluateAsync<double[]>(PhasesScript);
+    if (Environment.GetEnvironmentVariable("PARKING_BENCH_TRACE") == "1")
+    {
+        // Every resource of the repeat visit: start, end (ms since navigation), name.
+        foreach (var line in await page.EvaluateAsync<string[]>("() => performance.getEntriesByType('resource').map(e => Math.round(e.startTime) + '\\t' + Math.round(e.responseEnd) + '\\t' + e.name.replace(location.origin, ''))"))
+        {
+            Console.WriteLine("       " + line);
+        }
+    }
     await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     await page.CloseAsync();
     lock (gate)
     {
-        return (usable, bytes, requests, fromWorker);
+        return (usable, bytes, requests, fromWorker, new Phases(phases[0], phases[1], phases[2], phases[3]));
     }
 }
 
@@ -373,4 +394,35 @@ internal sealed record Load(
     double RepeatUsableMs,
     double RepeatBytes,
     int RepeatRequests,
-    int RepeatFromWorker);
+    int RepeatFromWorker,
+    Phases RepeatPhases);
+
+/// <summary>
+/// Where a repeat visit's time goes, in ms since navigation: the page's document in, the last of the runtime's
+/// files (dotnet.js, its native wasm, the assemblies, ICU) in, and the app's first render (the loading
+/// indicator replaced). The rest up to "usable" is the driver page's own start.
+/// </summary>
+internal sealed record Phases(double DocumentMs, double NativeWasmMs, double FrameworkMs, double FirstRenderMs);
+
+internal static partial class Program
+{
+    // Records when the app first replaces the loading indicator in #app (the app's first render).
+    private const string FirstRenderScript = """
+        new MutationObserver((_, observer) => {
+            const app = document.getElementById('app');
+            if (app && app.firstElementChild && !app.querySelector('.loading-progress')) {
+                window.__parkingFirstRender = performance.now();
+                observer.disconnect();
+            }
+        }).observe(document, { childList: true, subtree: true });
+        """;
+
+    private const string PhasesScript = """
+        () => {
+            const entries = performance.getEntriesByType('resource').filter(e => e.name.includes('/_framework/'));
+            const end = pattern => Math.max(0, ...entries.filter(e => pattern.test(e.name)).map(e => e.responseEnd));
+            const navigation = performance.getEntriesByType('navigation')[0];
+            return [navigation ? navigation.responseEnd : 0, end(/dotnet\.native\.[^/]*wasm/), end(/./), window.__parkingFirstRender || 0];
+        }
+        """;
+}
