@@ -18,6 +18,7 @@ const string ChromiumPath = "/usr/bin/chromium";
 var runs = 5;
 string? url = null;
 string? published = null;
+var profile = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -28,11 +29,14 @@ for (var i = 0; i < args.Length; i++)
         case "--url" when i + 1 < args.Length:
             url = args[++i];
             break;
+        case "--profile":
+            profile = true;
+            break;
         case "--published" when i + 1 < args.Length:
             published = Path.GetFullPath(args[++i]);
             break;
         case "--help" or "-h":
-            Console.WriteLine("Parking.Bench.Web [--runs N (5)] [--url http://127.0.0.1:PORT (a running silo) | --published DIR (start the silo already published there)] (default: publish src/Silo in Release and start it)");
+            Console.WriteLine("Parking.Bench.Web [--runs N (5)] [--profile (where a repeat visit's time goes: a CPU profile of it)] [--url http://127.0.0.1:PORT (a running silo) | --published DIR (start the silo already published there)] (default: publish src/Silo in Release and start it)");
             return 0;
         default:
             Console.Error.WriteLine($"Unknown option {args[i]}; see --help.");
@@ -72,11 +76,11 @@ try
     });
 
     // One unmeasured load first: the silo's first requests pay for JIT and file-system caches.
-    await LoadAsync(browser, baseAddress, session);
+    await LoadAsync(browser, baseAddress, session, profile: false);
     var cold = new List<Load>();
     for (var run = 1; run <= runs; run++)
     {
-        var load = await LoadAsync(browser, baseAddress, session);
+        var load = await LoadAsync(browser, baseAddress, session, profile);
         cold.Add(load);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run {run}: {load.Bytes / 1e6:0.000} MB in {load.Requests} requests ({load.FrameworkBytes / 1e6:0.000} MB _framework), usable after {load.UsableMs:0} ms (warm reload {load.WarmUsableMs:0} ms, {load.WarmBytes / 1e3:0.0} kB; repeat visit with the service worker {load.RepeatUsableMs:0} ms, {load.RepeatFromWorker} of {load.RepeatRequests} requests from it, {load.RepeatBytes / 1e3:0.0} kB)"));
@@ -114,7 +118,7 @@ finally
     }
 }
 
-static async Task<Load> LoadAsync(IBrowser browser, Uri baseAddress, string session)
+static async Task<Load> LoadAsync(IBrowser browser, Uri baseAddress, string session, bool profile)
 {
     await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), ViewportSize = new ViewportSize { Width = 412, Height = 915 } });
     // Signed in already (as after the sign-in page), Chinese: the measure is the driver page itself.
@@ -201,7 +205,7 @@ static async Task<Load> LoadAsync(IBrowser browser, Uri baseAddress, string sess
 
     // A repeat visit: once the service worker holds the shell, a new tab of the same browser profile opens the app.
     await WaitForServiceWorkerShellAsync(page);
-    var (repeatUsable, repeatBytes, repeatRequests, fromWorker, phases) = await RepeatVisitAsync(context);
+    var (repeatUsable, repeatBytes, repeatRequests, fromWorker, phases) = await RepeatVisitAsync(context, profile);
     return new Load(coldBytes, coldFramework, coldRequests, usable, warm, warmBytes, repeatUsable, repeatBytes, repeatRequests, fromWorker, phases);
 }
 
@@ -219,7 +223,7 @@ static async Task WaitForServiceWorkerShellAsync(IPage page)
     }
 }
 
-static async Task<(double UsableMs, double Bytes, int Requests, int FromWorker, Phases Phases)> RepeatVisitAsync(IBrowserContext context)
+static async Task<(double UsableMs, double Bytes, int Requests, int FromWorker, Phases Phases)> RepeatVisitAsync(IBrowserContext context, bool profile)
 {
     var page = await context.NewPageAsync();
     var cdp = await context.NewCDPSessionAsync(page);
@@ -248,8 +252,20 @@ static async Task<(double UsableMs, double Bytes, int Requests, int FromWorker, 
             }
         }
     };
+    if (profile)
+    {
+        await cdp.SendAsync("Profiler.enable");
+        await cdp.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 200 });
+        await cdp.SendAsync("Profiler.start");
+    }
+
     await page.GotoAsync("driver");
     var usable = await UsableAtAsync(page);
+    if (profile && await cdp.SendAsync("Profiler.stop") is { } stopped)
+    {
+        PrintProfile(stopped.GetProperty("profile"));
+    }
+
     var phases = await page.EvaluateAsync<double[]>(PhasesScript);
     if (Environment.GetEnvironmentVariable("PARKING_BENCH_TRACE") == "1")
     {
@@ -265,6 +281,63 @@ static async Task<(double UsableMs, double Bytes, int Requests, int FromWorker, 
     {
         return (usable, bytes, requests, fromWorker, new Phases(phases[0], phases[1], phases[2], phases[3]));
     }
+}
+
+// Self time by function and by kind (the runtime's wasm, JavaScript, garbage collection, idle) of a CDP CPU
+// profile; wasm functions are named from the runtime pack's symbol map when the names were stripped.
+static void PrintProfile(JsonElement profile)
+{
+    var symbols = WasmSymbols();
+    var names = new Dictionary<int, (string Name, string Kind)>();
+    foreach (var node in profile.GetProperty("nodes").EnumerateArray())
+    {
+        var frame = node.GetProperty("callFrame");
+        var name = frame.GetProperty("functionName").GetString() ?? "";
+        var script = frame.GetProperty("url").GetString() ?? "";
+        var kind = name.StartsWith('(') ? name : script.Contains(".wasm", StringComparison.Ordinal) || name.StartsWith("wasm-function[", StringComparison.Ordinal) ? "wasm (runtime, interpreter)" : "JavaScript " + Path.GetFileName(new Uri(script.Length == 0 ? "about:blank" : script).AbsolutePath);
+        // V8 names a wasm function without a name section "wasm-function[index]".
+        var index = name.StartsWith("wasm-function[", StringComparison.Ordinal) ? name["wasm-function[".Length..].TrimEnd(']') : "";
+        if (int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && symbols.TryGetValue(number, out var symbol))
+        {
+            name = symbol;
+        }
+
+        names[node.GetProperty("id").GetInt32()] = (name.Length == 0 ? "(anonymous)" : name, kind);
+    }
+
+    var samples = profile.GetProperty("samples").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+    var deltas = profile.GetProperty("timeDeltas").EnumerateArray().Select(e => e.GetDouble() / 1000).ToArray();
+    var byName = new Dictionary<string, double>();
+    var byKind = new Dictionary<string, double>();
+    for (var i = 0; i + 1 < samples.Length; i++)
+    {
+        var (name, kind) = names[samples[i]];
+        byName[name] = byName.GetValueOrDefault(name) + deltas[i + 1];
+        byKind[kind] = byKind.GetValueOrDefault(kind) + deltas[i + 1];
+    }
+
+    Console.WriteLine("       profile of the repeat visit, self time by kind: " + string.Join(", ", byKind.OrderByDescending(p => p.Value).Take(8).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:0} ms"))));
+    Console.WriteLine("       top functions: " + string.Join(", ", byName.OrderByDescending(p => p.Value).Take(25).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:0}"))));
+}
+
+static Dictionary<int, string> WasmSymbols()
+{
+    var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+    var pack = Path.Combine(packages, "microsoft.netcore.app.runtime.mono.browser-wasm");
+    var file = Directory.Exists(pack)
+        ? Directory.GetDirectories(pack).Select(d => Path.Combine(d, "runtimes", "browser-wasm", "native", "dotnet.native.js.symbols")).Where(File.Exists).Order().LastOrDefault()
+        : null;
+    var map = new Dictionary<int, string>();
+    foreach (var line in file is null ? [] : File.ReadLines(file))
+    {
+        var colon = line.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && int.TryParse(line.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        {
+            map[index] = line[(colon + 1)..];
+        }
+    }
+
+    return map;
 }
 
 // performance.now() when the search button is in the page and enabled: ms since the navigation started.
