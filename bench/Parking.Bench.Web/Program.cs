@@ -17,7 +17,7 @@ const string ChromiumPath = "/usr/bin/chromium";
 
 var runs = 5;
 string? url = null;
-string? published = null;
+var published = new List<string>();
 var profile = false;
 for (var i = 0; i < args.Length; i++)
 {
@@ -33,10 +33,10 @@ for (var i = 0; i < args.Length; i++)
             profile = true;
             break;
         case "--published" when i + 1 < args.Length:
-            published = Path.GetFullPath(args[++i]);
+            published.Add(Path.GetFullPath(args[++i]));
             break;
         case "--help" or "-h":
-            Console.WriteLine("Parking.Bench.Web [--runs N (5)] [--profile (where a repeat visit's time goes: a CPU profile of it)] [--url http://127.0.0.1:PORT (a running silo) | --published DIR (start the silo already published there)] (default: publish src/Silo in Release and start it)");
+            Console.WriteLine("Parking.Bench.Web [--runs N (5)] [--profile (where a repeat visit's time goes: a CPU profile of it)] [--url http://127.0.0.1:PORT (a running silo) | --published DIR (start the silo already published there; repeat it to compare builds, their runs interleaved)] (default: publish src/Silo in Release and start it)");
             return 0;
         default:
             Console.Error.WriteLine($"Unknown option {args[i]}; see --help.");
@@ -50,23 +50,39 @@ if (!File.Exists(ChromiumPath))
     return 1;
 }
 
-Process? silo = null;
+var silos = new List<Process>();
 string? publishDirectory = null;
 try
 {
-    if (url is null && published is not null)
+    var targets = new List<(string Name, Uri BaseAddress)>();
+    if (url is not null)
     {
-        (silo, url) = await StartSiloAsync(published);
+        targets.Add((url, new Uri(url.TrimEnd('/') + "/")));
     }
-    else if (url is null)
+    else if (published.Count > 0)
+    {
+        foreach (var directory in published)
+        {
+            var (started, startedUrl) = await StartSiloAsync(directory);
+            silos.Add(started);
+            targets.Add((Path.GetFileName(directory), new Uri(startedUrl + "/")));
+        }
+    }
+    else
     {
         publishDirectory = Path.Combine(Path.GetTempPath(), $"parking-bench-web-{Environment.ProcessId}");
         await PublishAsync(FindRepositoryRoot(), publishDirectory);
-        (silo, url) = await StartSiloAsync(publishDirectory);
+        var (started, startedUrl) = await StartSiloAsync(publishDirectory);
+        silos.Add(started);
+        targets.Add(("Release", new Uri(startedUrl + "/")));
     }
 
-    var baseAddress = new Uri(url.TrimEnd('/') + "/");
-    var session = await SignInAsync(baseAddress);
+    var sessions = new List<string>();
+    foreach (var target in targets)
+    {
+        sessions.Add(await SignInAsync(target.BaseAddress));
+    }
+
     using var playwright = await Playwright.CreateAsync();
     await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
     {
@@ -76,42 +92,60 @@ try
     });
 
     // One unmeasured load first: the silo's first requests pay for JIT and file-system caches.
-    await LoadAsync(browser, baseAddress, session, profile: false);
-    var cold = new List<Load>();
-    for (var run = 1; run <= runs; run++)
+    for (var t = 0; t < targets.Count; t++)
     {
-        var load = await LoadAsync(browser, baseAddress, session, profile);
-        cold.Add(load);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"run {run}: {load.Bytes / 1e6:0.000} MB in {load.Requests} requests ({load.FrameworkBytes / 1e6:0.000} MB _framework), usable after {load.UsableMs:0} ms (warm reload {load.WarmUsableMs:0} ms, {load.WarmBytes / 1e3:0.0} kB; repeat visit with the service worker {load.RepeatUsableMs:0} ms, {load.RepeatFromWorker} of {load.RepeatRequests} requests from it, {load.RepeatBytes / 1e3:0.0} kB)"));
-        var p = load.RepeatPhases;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"       repeat visit: document {p.DocumentMs:0} ms, runtime's native wasm {p.NativeWasmMs:0} ms, last _framework file {p.FrameworkMs:0} ms, app's first render {p.FirstRenderMs:0} ms, usable {load.RepeatUsableMs:0} ms"));
+        await LoadAsync(browser, targets[t].BaseAddress, sessions[t], profile: false);
     }
 
-    var bytes = Median(cold.Select(l => l.Bytes));
-    var usable = Median(cold.Select(l => l.UsableMs));
-    Console.WriteLine();
-    Console.WriteLine($"| measure (median of {runs} cold loads, loopback) | value | target | met |");
-    Console.WriteLine("| --- | --- | --- | --- |");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| first load, bytes transferred (compressed as served) | {bytes / 1e6:0.00} MB | ≤ {TargetMegabytes} MB | {(bytes <= TargetMegabytes * 1e6 ? "yes" : "no")} |"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| of which _framework (runtime, assemblies, ICU) | {Median(cold.Select(l => l.FrameworkBytes)) / 1e6:0.00} MB | | |"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| navigation → driver search form usable | {usable:0} ms | ≤ {TargetSeconds * 1000:0} ms | {(usable <= TargetSeconds * 1000 ? "yes" : "no")} |"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| warm reload (browser cache) → usable | {Median(cold.Select(l => l.WarmUsableMs)):0} ms, {Median(cold.Select(l => l.WarmBytes)) / 1e3:0.0} kB | | |"));
-    var repeat = Median(cold.Select(l => l.RepeatUsableMs));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| repeat visit (new tab, service worker's cache) → usable | {repeat:0} ms, {Median(cold.Select(l => l.RepeatBytes)) / 1e3:0.0} kB | ≤ {TargetRepeatMs:0} ms | {(repeat <= TargetRepeatMs ? "yes" : "no")} |"));
+    var loads = targets.Select(_ => new List<Load>()).ToArray();
+    for (var run = 1; run <= runs; run++)
+    {
+        // Builds compared take turns, so a change of the machine's load falls on all of them.
+        for (var t = 0; t < targets.Count; t++)
+        {
+            var load = await LoadAsync(browser, targets[t].BaseAddress, sessions[t], profile);
+            loads[t].Add(load);
+            var label = targets.Count > 1 ? $"{targets[t].Name} " : "";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{label}run {run}: {load.Bytes / 1e6:0.000} MB in {load.Requests} requests ({load.FrameworkBytes / 1e6:0.000} MB _framework), usable after {load.UsableMs:0} ms (warm reload {load.WarmUsableMs:0} ms, {load.WarmBytes / 1e3:0.0} kB; repeat visit with the service worker {load.RepeatUsableMs:0} ms, {load.RepeatFromWorker} of {load.RepeatRequests} requests from it, {load.RepeatBytes / 1e3:0.0} kB) [load average {LoadAverage()}]"));
+            var p = load.RepeatPhases;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"       repeat visit: document {p.DocumentMs:0} ms, runtime's native wasm {p.NativeWasmMs:0} ms, last _framework file {p.FrameworkMs:0} ms, app's first render {p.FirstRenderMs:0} ms, usable {load.RepeatUsableMs:0} ms"));
+        }
+    }
+
+    for (var t = 0; t < targets.Count; t++)
+    {
+        var cold = loads[t];
+        var bytes = Median(cold.Select(l => l.Bytes));
+        var usable = Median(cold.Select(l => l.UsableMs));
+        Console.WriteLine();
+        Console.WriteLine($"| {targets[t].Name}: measure (median of {runs} cold loads, loopback) | value | target | met |");
+        Console.WriteLine("| --- | --- | --- | --- |");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| first load, bytes transferred (compressed as served) | {bytes / 1e6:0.00} MB | ≤ {TargetMegabytes} MB | {(bytes <= TargetMegabytes * 1e6 ? "yes" : "no")} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| of which _framework (runtime, assemblies, ICU) | {Median(cold.Select(l => l.FrameworkBytes)) / 1e6:0.00} MB | | |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| navigation → driver search form usable | {usable:0} ms | ≤ {TargetSeconds * 1000:0} ms | {(usable <= TargetSeconds * 1000 ? "yes" : "no")} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| warm reload (browser cache) → usable | {Median(cold.Select(l => l.WarmUsableMs)):0} ms, {Median(cold.Select(l => l.WarmBytes)) / 1e3:0.0} kB | | |"));
+        var repeat = Median(cold.Select(l => l.RepeatUsableMs));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| repeat visit (new tab, service worker's cache) → usable | {repeat:0} ms, {Median(cold.Select(l => l.RepeatBytes)) / 1e3:0.0} kB | ≤ {TargetRepeatMs:0} ms | {(repeat <= TargetRepeatMs ? "yes" : "no")} |"));
+    }
+
     Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}.");
     return 0;
 }
 finally
 {
-    if (silo is { HasExited: false })
+    foreach (var silo in silos)
     {
-        silo.Kill(entireProcessTree: true);
-        await silo.WaitForExitAsync();
+        if (!silo.HasExited)
+        {
+            silo.Kill(entireProcessTree: true);
+            await silo.WaitForExitAsync();
+        }
+
+        silo.Dispose();
     }
 
-    silo?.Dispose();
     if (publishDirectory is not null && Directory.Exists(publishDirectory))
     {
         Directory.Delete(publishDirectory, recursive: true);
