@@ -15,10 +15,10 @@ public enum ErrorKind
 /// <summary>Why a command was refused: a stable code, a sentence for people, and the offending field if any.</summary>
 [GenerateSerializer, Immutable]
 public sealed record DomainError(
-    [property: Id(0)] ErrorKind Kind,
-    [property: Id(1)] string Code,
-    [property: Id(2)] string Message,
-    [property: Id(3)] string? Field = null)
+    [Id(0)] ErrorKind Kind,
+    [Id(1)] string Code,
+    [Id(2)] string Message,
+    [Id(3)] string? Field = null)
 {
     public static DomainError Invalid(string field, string code, string message) => new(ErrorKind.Validation, code, message, field);
 
@@ -31,7 +31,7 @@ public sealed record DomainError(
 
 /// <summary>The result of a command: a value, or the reason it was refused. Nothing changes on refusal.</summary>
 [GenerateSerializer, Immutable]
-public sealed record Outcome<T>([property: Id(0)] T? Value, [property: Id(1)] DomainError? Error)
+public sealed record Outcome<T>([Id(0)] T? Value, [Id(1)] DomainError? Error)
 {
     public bool IsSuccess => Error is null;
 

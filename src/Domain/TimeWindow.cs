@@ -3,8 +3,8 @@ namespace Parking.Domain;
 /// <summary>A half-open interval of time, <c>[Start, End)</c>.</summary>
 [GenerateSerializer, Immutable]
 public readonly record struct TimeWindow(
-    [property: Id(0)] DateTimeOffset Start,
-    [property: Id(1)] DateTimeOffset End)
+    [Id(0)] DateTimeOffset Start,
+    [Id(1)] DateTimeOffset End)
 {
     public TimeSpan Duration => End - Start;
 

@@ -27,12 +27,6 @@ public static class GrainKeys
 
     public static string Of(string compoundId, string localId) => new CompoundScopedKey(compoundId, localId).ToString();
 
-    public static (string CompoundId, string LocalId) Split(string key)
-    {
-        var (compoundId, localId) = CompoundScopedKey.Parse(key);
-        return (compoundId, localId);
-    }
-
     public static IParkingSpaceGrain Space(this IGrainFactory grains, string compoundId, string spaceId) =>
         grains.GetGrain<IParkingSpaceGrain>(Of(compoundId, spaceId));
 

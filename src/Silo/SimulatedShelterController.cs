@@ -51,7 +51,12 @@ public sealed class SimulatedShelterController(
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanSession()
             .Build();
-        await _client.ConnectAsync(options, cancellationToken);
+        var connected = await _client.ConnectAsync(options, cancellationToken);
+        if (connected.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"The broker refused controller {compoundId}/{shelterId}: {connected.ResultCode} {connected.ReasonString}");
+        }
+
         await _client.SubscribeAsync(
             new MqttClientSubscribeOptionsBuilder().WithTopicFilter(ShelterTopics.Commands(compoundId, shelterId), MqttQualityOfServiceLevel.AtLeastOnce).Build(),
             cancellationToken);

@@ -6,6 +6,7 @@ using Parking.Domain.Shelters;
 using Parking.Api.Devices;
 using Parking.Grains;
 using Parking.Grains.Devices;
+using Parking.Storage;
 
 namespace Parking.Silo;
 
@@ -17,7 +18,11 @@ public sealed class ShelterSimulationOptions
 {
     public const string SectionName = "Parking:Simulation";
 
-    /// <summary>Simulate e-bikes charging in the demo compound's shelters; false turns it off.</summary>
+    /// <summary>
+    /// Simulate e-bikes charging in the demo compound's shelters. Unset, it is on only for the embedded default's
+    /// first silo (as the simulated chargers): with PostgreSQL or on a second local silo every silo would play the
+    /// same controllers and re-issue their credentials under each other.
+    /// </summary>
     public bool Shelters { get; set; } = true;
 
     /// <summary>How often (real time) the simulated ports report and residents plug in.</summary>
@@ -35,7 +40,12 @@ public static class SimulatedSheltersHosting
     /// <summary>The simulated shelter driver (the shelter rules themselves are bound with the others, <c>AddParkingRules</c>).</summary>
     public static WebApplicationBuilder AddShelters(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ShelterSimulationOptions>().BindConfiguration(ShelterSimulationOptions.SectionName);
+        var configured = builder.Configuration[$"{ShelterSimulationOptions.SectionName}:{nameof(ShelterSimulationOptions.Shelters)}"];
+        var embeddedFirstSilo = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(PostgresConnection.ConnectionStringName))
+            && string.IsNullOrWhiteSpace(builder.Configuration[$"{ClusterOptions.SectionName}:{nameof(ClusterOptions.PrimarySiloPort)}"]);
+        builder.Services.AddOptions<ShelterSimulationOptions>()
+            .BindConfiguration(ShelterSimulationOptions.SectionName)
+            .PostConfigure(o => o.Shelters = configured is null ? embeddedFirstSilo : o.Shelters);
         builder.AddShelterControllers();
         builder.AddEmbeddedMqttBroker();
         builder.Services.AddHostedService<SimulatedShelters>();
@@ -91,9 +101,25 @@ public sealed partial class SimulatedShelters(
             {
                 var secret = await grains.DeviceCredential(demo.CompoundId, DeviceKind.ShelterController, shelter.ShelterId).Issue();
                 var controller = new SimulatedShelterController(demo.CompoundId, shelter.ShelterId, [.. shelter.PortIds], _options.ShelterSpeedUp, new Random(_random.Next()));
-                _controllers.Add(controller);
-                await controller.ConnectAsync(address, secret.Secret, stoppingToken);
+                try
+                {
+                    await controller.ConnectAsync(address, secret.Secret, stoppingToken);
+                    _controllers.Add(controller);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // One controller that cannot connect must not take the silo down; the shelter shows it offline.
+                    LogConnectFailed(exception, shelter.ShelterId);
+                    await controller.DisposeAsync();
+                }
             }
+
+            if (_controllers.Count == 0)
+            {
+                return;
+            }
+
+            shelters = [.. shelters.Where(s => _controllers.Any(c => c.ShelterId == s.ShelterId))];
 
             LogStarted(demo.CompoundId, shelters.Count, shelters.Sum(s => s.Ports), address.Port);
             _lastTick = time.GetUtcNow();
@@ -160,6 +186,9 @@ public sealed partial class SimulatedShelters(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulating e-bikes in {Shelters} shelter(s) ({Ports} ports) of {CompoundId}: one MQTT controller per shelter on port {MqttPort}")]
     private partial void LogStarted(string compoundId, int shelters, int ports, int mqttPort);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Simulated shelter controller {ShelterId} could not connect to the MQTT broker")]
+    private partial void LogConnectFailed(Exception exception, string shelterId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Simulated shelter {ShelterId} could not report")]
     private partial void LogTickFailed(Exception exception, string shelterId);

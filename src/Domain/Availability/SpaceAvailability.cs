@@ -9,19 +9,21 @@ namespace Parking.Domain.Availability;
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SpaceAvailability(
-    [property: Id(0)] SpaceDefinition Definition,
-    [property: Id(1)] bool OutOfService,
-    [property: Id(2)] IReadOnlyList<TimeWindow> Held,
-    [property: Id(3)] SpaceStatus Status,
-    [property: Id(4)] long Version,
-    [property: Id(5)] DateTimeOffset AsOf)
+    [Id(0)] SpaceDefinition Definition,
+    [Id(1)] bool OutOfService,
+    [Id(2)] IReadOnlyList<TimeWindow> Held,
+    [Id(3)] SpaceStatus Status,
+    [Id(4)] long Version,
+    [Id(5)] DateTimeOffset AsOf)
 {
     /// <summary>
     /// For a private space, the windows its owner shares (as of <see cref="AsOf"/>, some days ahead): others
     /// may book only inside one of them. Null for common and temporary spaces, which are always bookable.
     /// </summary>
-    [Id(6)]
-    public IReadOnlyList<TimeWindow>? Shared { get; init; }
+    // Stored in an internal field: the codec is generated in Parking.Grains (InternalsVisibleTo), which
+    // cannot reach the private backing field of an init-only property in another assembly.
+    [Id(6)] internal IReadOnlyList<TimeWindow>? _shared;
+    public IReadOnlyList<TimeWindow>? Shared { get => _shared; init => _shared = value; }
 
     public bool IsFreeFor(TimeWindow window)
     {
@@ -77,17 +79,17 @@ public sealed record SpaceAvailability(
 /// <summary>One search hit: a free space and the walk from it to the building asked about.</summary>
 [GenerateSerializer, Immutable]
 public sealed record AvailableSpace(
-    [property: Id(0)] string LotId,
-    [property: Id(1)] string SpaceId,
-    [property: Id(2)] string Label,
-    [property: Id(3)] SpaceKind Kind,
-    [property: Id(4)] SpaceOwnership Ownership,
-    [property: Id(5)] int WalkMeters);
+    [Id(0)] string LotId,
+    [Id(1)] string SpaceId,
+    [Id(2)] string Label,
+    [Id(3)] SpaceKind Kind,
+    [Id(4)] SpaceOwnership Ownership,
+    [Id(5)] int WalkMeters);
 
 /// <summary>A question to the availability index.</summary>
 [GenerateSerializer, Immutable]
 public sealed record AvailabilityQuery(
-    [property: Id(0)] TimeWindow Window,
-    [property: Id(1)] SpaceKind? Kind,
-    [property: Id(2)] string? NearBuildingId,
-    [property: Id(3)] int Limit);
+    [Id(0)] TimeWindow Window,
+    [Id(1)] SpaceKind? Kind,
+    [Id(2)] string? NearBuildingId,
+    [Id(3)] int Limit);

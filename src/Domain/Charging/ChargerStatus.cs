@@ -25,20 +25,20 @@ public enum ChargerStatus
 /// <summary>What a charger (or its gateway, or staff) reports: its status, the power it delivers now, and its energy meter.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargerReport(
-    [property: Id(0)] ChargerStatus Status,
-    [property: Id(1)] double? PowerKw,
-    [property: Id(2)] double? EnergyMeterKwh);
+    [Id(0)] ChargerStatus Status,
+    [Id(1)] double? PowerKw,
+    [Id(2)] double? EnergyMeterKwh);
 
 /// <summary>A charger as the area and staff see it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargerSnapshot(
-    [property: Id(0)] string ChargerId,
-    [property: Id(1)] string SpaceId,
-    [property: Id(2)] double MaxKw,
-    [property: Id(3)] ChargerStatus Status,
-    [property: Id(4)] double PowerKw,
-    [property: Id(5)] double EnergyMeterKwh,
-    [property: Id(6)] DateTimeOffset? ReportedAt)
+    [Id(0)] string ChargerId,
+    [Id(1)] string SpaceId,
+    [Id(2)] double MaxKw,
+    [Id(3)] ChargerStatus Status,
+    [Id(4)] double PowerKw,
+    [Id(5)] double EnergyMeterKwh,
+    [Id(6)] DateTimeOffset? ReportedAt)
 {
     /// <summary>Something is plugged into it.</summary>
     public bool IsOccupied => Status is ChargerStatus.Preparing or ChargerStatus.Charging or ChargerStatus.Finishing;

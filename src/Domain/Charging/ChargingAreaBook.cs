@@ -6,12 +6,12 @@ namespace Parking.Domain.Charging;
 /// <summary>How the last plan was made.</summary>
 [GenerateSerializer, Immutable]
 public sealed record PlanSummary(
-    [property: Id(0)] string Algorithm,
-    [property: Id(1)] string Status,
-    [property: Id(2)] DateTimeOffset PlannedAt,
-    [property: Id(3)] TimeSpan SolveTime,
-    [property: Id(4)] int Turns,
-    [property: Id(5)] int Waiting);
+    [Id(0)] string Algorithm,
+    [Id(1)] string Status,
+    [Id(2)] DateTimeOffset PlannedAt,
+    [Id(3)] TimeSpan SolveTime,
+    [Id(4)] int Turns,
+    [Id(5)] int Waiting);
 
 /// <summary>What a change did: the notices drivers must hear, and whether the area must plan again.</summary>
 public sealed record AreaChange(IReadOnlyList<ChargingNotice> Notices, bool Replan)

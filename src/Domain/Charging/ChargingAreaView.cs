@@ -5,14 +5,14 @@ namespace Parking.Domain.Charging;
 /// <summary>An area as staff see it: every charger, the requests with their turns, and how the plan was made.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargingAreaView(
-    [property: Id(0)] string CompoundId,
-    [property: Id(1)] ChargingAreaDefinition Definition,
-    [property: Id(2)] double SiteCapacityKw,
-    [property: Id(3)] IReadOnlyList<ChargerSnapshot> Chargers,
-    [property: Id(4)] IReadOnlyList<ChargingRequest> Requests,
-    [property: Id(5)] PlanSummary? Plan,
-    [property: Id(6)] DateTimeOffset AsOf,
-    [property: Id(7)] long Version);
+    [Id(0)] string CompoundId,
+    [Id(1)] ChargingAreaDefinition Definition,
+    [Id(2)] double SiteCapacityKw,
+    [Id(3)] IReadOnlyList<ChargerSnapshot> Chargers,
+    [Id(4)] IReadOnlyList<ChargingRequest> Requests,
+    [Id(5)] PlanSummary? Plan,
+    [Id(6)] DateTimeOffset AsOf,
+    [Id(7)] long Version);
 
 public static class ChargingAreaViews
 {

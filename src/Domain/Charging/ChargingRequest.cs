@@ -30,9 +30,9 @@ public enum ChargingRequestStatus
 /// <summary>A turn: one car holds one charger (on the space <see cref="SpaceId"/>) for a window.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargingTurn(
-    [property: Id(0)] string ChargerId,
-    [property: Id(1)] TimeWindow Window,
-    [property: Id(2)] string? SpaceId = null);
+    [Id(0)] string ChargerId,
+    [Id(1)] TimeWindow Window,
+    [Id(2)] string? SpaceId = null);
 
 /// <summary>How a driver states the energy they need: kWh, or a battery and the state of charge now and wanted.</summary>
 public sealed record EnergyNeed(double? EnergyKwh, double? BatteryKwh, double? CurrentSocPercent, double? TargetSocPercent);
@@ -40,10 +40,10 @@ public sealed record EnergyNeed(double? EnergyKwh, double? BatteryKwh, double? C
 /// <summary>What a driver asks for, as the API received it (validated by <see cref="ChargingRequests.Validate"/>).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargingRequestDraft(
-    [property: Id(0)] string Plate,
-    [property: Id(1)] double EnergyKwh,
-    [property: Id(2)] TimeWindow Window,
-    [property: Id(3)] bool CanMove);
+    [Id(0)] string Plate,
+    [Id(1)] double EnergyKwh,
+    [Id(2)] TimeWindow Window,
+    [Id(3)] bool CanMove);
 
 /// <summary>
 /// A driver's charging request in one area and its turn. <see cref="Window"/> runs from the earliest
@@ -52,27 +52,29 @@ public sealed record ChargingRequestDraft(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargingRequest(
-    [property: Id(0)] string Id,
-    [property: Id(1)] string CompoundId,
-    [property: Id(2)] string AreaId,
-    [property: Id(3)] string ResidentId,
-    [property: Id(4)] string Plate,
-    [property: Id(5)] double EnergyKwh,
-    [property: Id(6)] TimeWindow Window,
-    [property: Id(7)] bool CanMove,
-    [property: Id(8)] DateTimeOffset CreatedAt,
-    [property: Id(9)] ChargingRequestStatus Status,
-    [property: Id(10)] ChargingTurn? Turn,
-    [property: Id(11)] DateTimeOffset? PluggedAt,
-    [property: Id(12)] double? MeterBase,
-    [property: Id(13)] double DeliveredKwh,
-    [property: Id(14)] bool MoveNoticeSent,
-    [property: Id(15)] DateTimeOffset? EndedAt,
-    [property: Id(16)] int Revision)
+    [Id(0)] string Id,
+    [Id(1)] string CompoundId,
+    [Id(2)] string AreaId,
+    [Id(3)] string ResidentId,
+    [Id(4)] string Plate,
+    [Id(5)] double EnergyKwh,
+    [Id(6)] TimeWindow Window,
+    [Id(7)] bool CanMove,
+    [Id(8)] DateTimeOffset CreatedAt,
+    [Id(9)] ChargingRequestStatus Status,
+    [Id(10)] ChargingTurn? Turn,
+    [Id(11)] DateTimeOffset? PluggedAt,
+    [Id(12)] double? MeterBase,
+    [Id(13)] double DeliveredKwh,
+    [Id(14)] bool MoveNoticeSent,
+    [Id(15)] DateTimeOffset? EndedAt,
+    [Id(16)] int Revision)
 {
     /// <summary>When the car was unplugged from its turn's charger (it may stay plugged in after the turn ended).</summary>
-    [Id(17)]
-    public DateTimeOffset? UnpluggedAt { get; init; }
+    // Stored in an internal field: the codec is generated in Parking.Grains (InternalsVisibleTo), which
+    // cannot reach the private backing field of an init-only property in another assembly.
+    [Id(17)] internal DateTimeOffset? _unpluggedAt;
+    public DateTimeOffset? UnpluggedAt { get => _unpluggedAt; init => _unpluggedAt = value; }
 
     /// <summary>Still wants or holds a turn.</summary>
     public bool IsActive => Status is ChargingRequestStatus.Waiting or ChargingRequestStatus.Scheduled
@@ -131,8 +133,8 @@ public enum ChargingNoticeKind
 /// <summary>Something a driver must hear about their request (the request as it is after the change).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargingNotice(
-    [property: Id(0)] ChargingNoticeKind Kind,
-    [property: Id(1)] ChargingRequest Request);
+    [Id(0)] ChargingNoticeKind Kind,
+    [Id(1)] ChargingRequest Request);
 
 public static class ChargingRequests
 {

@@ -3,8 +3,8 @@ namespace Parking.Domain.Charging;
 /// <summary>From <see cref="Start"/> until the next step (or the end of the schedule), at most <see cref="Kw"/>.</summary>
 [GenerateSerializer, Immutable]
 public sealed record PowerStep(
-    [property: Id(0)] DateTimeOffset Start,
-    [property: Id(1)] double Kw);
+    [Id(0)] DateTimeOffset Start,
+    [Id(1)] double Kw);
 
 /// <summary>
 /// The power a plan gives one turn, period by period: what a charging profile sends the charger. The car holds
@@ -13,10 +13,10 @@ public sealed record PowerStep(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TurnPowerSchedule(
-    [property: Id(0)] string RequestId,
-    [property: Id(1)] string ChargerId,
-    [property: Id(2)] TimeWindow Window,
-    [property: Id(3)] IReadOnlyList<PowerStep> Steps)
+    [Id(0)] string RequestId,
+    [Id(1)] string ChargerId,
+    [Id(2)] TimeWindow Window,
+    [Id(3)] IReadOnlyList<PowerStep> Steps)
 {
     /// <summary>The power at <paramref name="instant"/>: that of the last step started by then; 0 outside the window.</summary>
     public double KwAt(DateTimeOffset instant)

@@ -16,13 +16,13 @@ public enum LedgerKind
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LedgerTransaction(
-    [property: Id(0)] long Id,
-    [property: Id(1)] DateTimeOffset At,
-    [property: Id(2)] LedgerKind Kind,
-    [property: Id(3)] string Debit,
-    [property: Id(4)] string Credit,
-    [property: Id(5)] long Amount,
-    [property: Id(6)] string? Reference)
+    [Id(0)] long Id,
+    [Id(1)] DateTimeOffset At,
+    [Id(2)] LedgerKind Kind,
+    [Id(3)] string Debit,
+    [Id(4)] string Credit,
+    [Id(5)] long Amount,
+    [Id(6)] string? Reference)
 {
     /// <summary>The two entries of the transaction: they always sum to zero.</summary>
     public IEnumerable<(string Account, long Amount)> Entries()
@@ -37,11 +37,11 @@ public sealed record LedgerTransaction(
 /// <summary>What a booking paid and to whom, so a cancellation or a withdrawal can refund it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record BookingCharge(
-    [property: Id(0)] string Payer,
-    [property: Id(1)] string Payee,
-    [property: Id(2)] long Amount,
-    [property: Id(3)] long Refunded,
-    [property: Id(4)] DateTimeOffset WindowEnd);
+    [Id(0)] string Payer,
+    [Id(1)] string Payee,
+    [Id(2)] long Amount,
+    [Id(3)] long Refunded,
+    [Id(4)] DateTimeOffset WindowEnd);
 
 /// <summary>
 /// What one private space earned its owner's household: the bookings others paid for (each reservation once),
@@ -49,10 +49,10 @@ public sealed record BookingCharge(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SpaceEarnings(
-    [property: Id(0)] int Bookings,
-    [property: Id(1)] long Earned,
-    [property: Id(2)] int Refunds,
-    [property: Id(3)] long Refunded)
+    [Id(0)] int Bookings,
+    [Id(1)] long Earned,
+    [Id(2)] int Refunds,
+    [Id(3)] long Refunded)
 {
     public static readonly SpaceEarnings None = new(0, 0, 0, 0);
 

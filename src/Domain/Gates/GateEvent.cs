@@ -40,13 +40,13 @@ public enum PlateColour
 /// <summary>What a camera saw: a car at the gate, its plate as read, and how sure the reading is.</summary>
 [GenerateSerializer, Immutable]
 public sealed record GateEvent(
-    [property: Id(0)] string EventId,
-    [property: Id(1)] GateDirection Direction,
-    [property: Id(2)] string Plate,
-    [property: Id(3)] PlateColour Colour,
-    [property: Id(4)] double Confidence,
-    [property: Id(5)] DateTimeOffset At,
-    [property: Id(6)] string? Picture);
+    [Id(0)] string EventId,
+    [Id(1)] GateDirection Direction,
+    [Id(2)] string Plate,
+    [Id(3)] PlateColour Colour,
+    [Id(4)] double Confidence,
+    [Id(5)] DateTimeOffset At,
+    [Id(6)] string? Picture);
 
 /// <summary>Plates as the cameras and the drivers write them, made comparable.</summary>
 public static class PlateNumber
@@ -65,23 +65,23 @@ public static class PlateNumber
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record GateDecision(
-    [property: Id(0)] string EventId,
-    [property: Id(1)] string GateId,
-    [property: Id(2)] bool Open,
-    [property: Id(3)] string Reason,
-    [property: Id(4)] string? ReservationId,
-    [property: Id(5)] string? SpaceId,
-    [property: Id(6)] bool Review,
-    [property: Id(7)] DateTimeOffset DecidedAt);
+    [Id(0)] string EventId,
+    [Id(1)] string GateId,
+    [Id(2)] bool Open,
+    [Id(3)] string Reason,
+    [Id(4)] string? ReservationId,
+    [Id(5)] string? SpaceId,
+    [Id(6)] bool Review,
+    [Id(7)] DateTimeOffset DecidedAt);
 
 /// <summary>What Parking knows of a plate at an instant: its reservations that hold now or soon, and whose car it is.</summary>
 [GenerateSerializer, Immutable]
 public sealed record PlateFacts(
-    [property: Id(0)] Reservation? CheckedIn,
-    [property: Id(1)] Reservation? Arriving,
-    [property: Id(2)] bool HouseholdCar,
-    [property: Id(3)] bool HouseholdHasOwnSpace,
-    [property: Id(4)] bool VisitorPass)
+    [Id(0)] Reservation? CheckedIn,
+    [Id(1)] Reservation? Arriving,
+    [Id(2)] bool HouseholdCar,
+    [Id(3)] bool HouseholdHasOwnSpace,
+    [Id(4)] bool VisitorPass)
 {
     public static readonly PlateFacts Unknown = new(null, null, false, false, false);
 }

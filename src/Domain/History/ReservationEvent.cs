@@ -19,17 +19,17 @@ public enum ReservationEventKind
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ReservationEvent(
-    [property: Id(0)] DateTimeOffset At,
-    [property: Id(1)] string CompoundId,
-    [property: Id(2)] string LotId,
-    [property: Id(3)] string SpaceId,
-    [property: Id(4)] string ReservationId,
-    [property: Id(5)] string ResidentId,
-    [property: Id(6)] ReservationEventKind Kind,
-    [property: Id(7)] TimeWindow Window,
-    [property: Id(8)] DateTimeOffset? CheckedInAt,
-    [property: Id(9)] DateTimeOffset? EndedAt,
-    [property: Id(10)] int Revision)
+    [Id(0)] DateTimeOffset At,
+    [Id(1)] string CompoundId,
+    [Id(2)] string LotId,
+    [Id(3)] string SpaceId,
+    [Id(4)] string ReservationId,
+    [Id(5)] string ResidentId,
+    [Id(6)] ReservationEventKind Kind,
+    [Id(7)] TimeWindow Window,
+    [Id(8)] DateTimeOffset? CheckedInAt,
+    [Id(9)] DateTimeOffset? EndedAt,
+    [Id(10)] int Revision)
 {
     /// <summary>
     /// How early before its window a reservation's events can matter to a period: a car may check in

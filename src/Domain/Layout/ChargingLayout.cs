@@ -14,16 +14,18 @@ public enum ChargerPhase
 /// <summary>A charging point bound to one EV space; <see cref="MaxKw"/> is the most it can deliver.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargerDefinition(
-    [property: Id(0)] string ChargerId,
-    [property: Id(1)] string SpaceId,
-    [property: Id(2)] double MaxKw)
+    [Id(0)] string ChargerId,
+    [Id(1)] string SpaceId,
+    [Id(2)] double MaxKw)
 {
-    [Id(3)]
-    public ChargerPhase Phase { get; init; }
+    // Stored in an internal field: the codec is generated in Parking.Grains (InternalsVisibleTo), which
+    // cannot reach the private backing field of an init-only property in another assembly.
+    [Id(3)] internal ChargerPhase _phase;
+    public ChargerPhase Phase { get => _phase; init => _phase = value; }
 
     /// <summary>Further EV spaces its cable reaches besides <see cref="SpaceId"/>.</summary>
-    [Id(4)]
-    public IReadOnlyList<string> AlsoReachesSpaceIds { get; init; } = [];
+    [Id(4)] internal IReadOnlyList<string> _alsoReachesSpaceIds = [];
+    public IReadOnlyList<string> AlsoReachesSpaceIds { get => _alsoReachesSpaceIds; init => _alsoReachesSpaceIds = value; }
 }
 
 /// <summary>
@@ -32,26 +34,26 @@ public sealed record ChargerDefinition(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargingAreaDefinition(
-    [property: Id(0)] string AreaId,
-    [property: Id(1)] string Name,
-    [property: Id(2)] string LotId,
-    [property: Id(3)] double SiteCapacityKw,
-    [property: Id(4)] IReadOnlyList<ChargerDefinition> Chargers)
+    [Id(0)] string AreaId,
+    [Id(1)] string Name,
+    [Id(2)] string LotId,
+    [Id(3)] double SiteCapacityKw,
+    [Id(4)] IReadOnlyList<ChargerDefinition> Chargers)
 {
     /// <summary>The feed's capacity for each hour of the local day (24 values) when it varies; null when flat.</summary>
-    [Id(5)]
-    public IReadOnlyList<double>? SiteCapacityKwByHour { get; init; }
+    [Id(5)] internal IReadOnlyList<double>? _siteCapacityKwByHour;
+    public IReadOnlyList<double>? SiteCapacityKwByHour { get => _siteCapacityKwByHour; init => _siteCapacityKwByHour = value; }
 }
 
 /// <summary>An e-bike shelter: charging ports behind one power limit, with smoke and temperature alarms.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ShelterDefinition(
-    [property: Id(0)] string ShelterId,
-    [property: Id(1)] string Name,
-    [property: Id(2)] string NearBuildingId,
-    [property: Id(3)] int Ports,
-    [property: Id(4)] double PowerLimitKw,
-    [property: Id(5)] IReadOnlyDictionary<string, int> WalkMetersToBuilding)
+    [Id(0)] string ShelterId,
+    [Id(1)] string Name,
+    [Id(2)] string NearBuildingId,
+    [Id(3)] int Ports,
+    [Id(4)] double PowerLimitKw,
+    [Id(5)] IReadOnlyDictionary<string, int> WalkMetersToBuilding)
 {
     /// <summary>Port ids are the shelter id and a two-digit number: <c>E01-P07</c>.</summary>
     public IEnumerable<string> PortIds =>
@@ -60,6 +62,7 @@ public sealed record ShelterDefinition(
     public int WalkMetersTo(string? buildingId) =>
         buildingId is not null && WalkMetersToBuilding.TryGetValue(buildingId, out var meters) ? meters : 0;
 
-    [Id(6)]
-    public Point? Position { get; init; }
+    [Id(6)] internal Point? _position;
+
+    public Point? Position { get => _position; init => _position = value; }
 }

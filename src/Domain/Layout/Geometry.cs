@@ -10,7 +10,7 @@ namespace Parking.Domain.Layout;
 /// </summary>
 [GenerateSerializer, Immutable]
 [JsonConverter(typeof(PointJsonConverter))]
-public readonly record struct Point([property: Id(0)] double X, [property: Id(1)] double Y)
+public readonly record struct Point([Id(0)] double X, [Id(1)] double Y)
 {
     /// <summary>Walking distance along paths laid out at right angles: the sum of the two offsets.</summary>
     public double WalkTo(Point other) => Math.Abs(X - other.X) + Math.Abs(Y - other.Y);

@@ -5,11 +5,11 @@ namespace Parking.Domain.Membership;
 /// <summary>Who a person is in one compound: their role there and, for a resident, their household.</summary>
 [GenerateSerializer, Immutable]
 public sealed record CompoundMembership(
-    [property: Id(0)] string CompoundId,
-    [property: Id(1)] UserRole Role,
-    [property: Id(2)] string DisplayName,
-    [property: Id(3)] string? HouseholdId = null,
-    [property: Id(4)] string? BuildingId = null);
+    [Id(0)] string CompoundId,
+    [Id(1)] UserRole Role,
+    [Id(2)] string DisplayName,
+    [Id(3)] string? HouseholdId = null,
+    [Id(4)] string? BuildingId = null);
 
 /// <summary>
 /// What Parking keeps about a person, keyed by their subject at the identity issuer: the compounds they belong
@@ -17,8 +17,8 @@ public sealed record CompoundMembership(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record MemberRecord(
-    [property: Id(0)] IReadOnlyList<CompoundMembership> Memberships,
-    [property: Id(1)] IReadOnlyList<MemberVehicle> Vehicles)
+    [Id(0)] IReadOnlyList<CompoundMembership> Memberships,
+    [Id(1)] IReadOnlyList<MemberVehicle> Vehicles)
 {
     public static MemberRecord Empty { get; } = new([], []);
 

@@ -21,7 +21,7 @@ public enum PlateKind
 /// dashes) so the same car read by a gate camera and typed by a resident compares equal.
 /// </summary>
 [GenerateSerializer, Immutable]
-public readonly record struct Plate([property: Id(0)] string Value, [property: Id(1)] PlateKind Kind)
+public readonly record struct Plate([Id(0)] string Value, [Id(1)] PlateKind Kind)
 {
     /// <summary>The one-character abbreviations of the 31 provincial-level divisions that issue plates.</summary>
     public const string Provinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
@@ -158,10 +158,10 @@ public enum VehicleType
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record MemberVehicle(
-    [property: Id(0)] VehicleType Type,
-    [property: Id(1)] Plate? Plate,
-    [property: Id(2)] bool IsElectric,
-    [property: Id(3)] string? Label = null)
+    [Id(0)] VehicleType Type,
+    [Id(1)] Plate? Plate,
+    [Id(2)] bool IsElectric,
+    [Id(3)] string? Label = null)
 {
     /// <summary>A car from the plate a person typed: the plate is checked, and a green plate marks it electric.</summary>
     public static Outcome<MemberVehicle> Car(string? plateText, bool isElectric, string? label = null, string field = "plate")

@@ -22,14 +22,14 @@ public enum NoticeKind
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record Notice(
-    [property: Id(0)] string Id,
-    [property: Id(1)] string CompoundId,
-    [property: Id(2)] string UserId,
-    [property: Id(3)] NoticeKind Kind,
-    [property: Id(4)] string Title,
-    [property: Id(5)] string Body,
-    [property: Id(6)] string Link,
-    [property: Id(7)] DateTimeOffset CreatedAt)
+    [Id(0)] string Id,
+    [Id(1)] string CompoundId,
+    [Id(2)] string UserId,
+    [Id(3)] NoticeKind Kind,
+    [Id(4)] string Title,
+    [Id(5)] string Body,
+    [Id(6)] string Link,
+    [Id(7)] DateTimeOffset CreatedAt)
 {
     /// <summary>Safety first: a shelter alarm reaches the driver even in their quiet hours.</summary>
     public bool Urgent => Kind == NoticeKind.ShelterAlarm;
@@ -56,15 +56,15 @@ public enum DeliveryStatus
 /// <summary>What happened to one notice on one channel (<c>push:…</c> per subscribed device, <c>webhook</c>, <c>inbox</c>).</summary>
 [GenerateSerializer, Immutable]
 public sealed record NoticeDelivery(
-    [property: Id(0)] string Channel,
-    [property: Id(1)] DeliveryStatus Status,
-    [property: Id(2)] DateTimeOffset At,
-    [property: Id(3)] int Attempts,
-    [property: Id(4)] string? Error);
+    [Id(0)] string Channel,
+    [Id(1)] DeliveryStatus Status,
+    [Id(2)] DateTimeOffset At,
+    [Id(3)] int Attempts,
+    [Id(4)] string? Error);
 
 /// <summary>A notice in a user's inbox with what each channel did with it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record InboxEntry(
-    [property: Id(0)] Notice Notice,
-    [property: Id(1)] bool Read,
-    [property: Id(2)] IReadOnlyList<NoticeDelivery> Deliveries);
+    [Id(0)] Notice Notice,
+    [Id(1)] bool Read,
+    [Id(2)] IReadOnlyList<NoticeDelivery> Deliveries);

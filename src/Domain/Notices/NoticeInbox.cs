@@ -13,21 +13,23 @@ public sealed class NoticeInbox
     public const int IdsRemembered = 1000;
     public const int MaximumSubscriptions = 10;
 
+    // Stored fields are internal, not private: their codec is generated in Parking.Grains
+    // (InternalsVisibleTo), and a generator cannot see another assembly's private members.
     [Id(0)]
-    private List<InboxEntry> _entries = [];
+    internal List<InboxEntry> _entries = [];
 
     [Id(1)]
-    private List<string> _recentIds = [];
+    internal List<string> _recentIds = [];
 
     [Id(2)]
-    private List<PushSubscriptionKeys> _subscriptions = [];
+    internal List<PushSubscriptionKeys> _subscriptions = [];
 
     [Id(3)]
-    public NoticePreferences Preferences { get; private set; } = NoticePreferences.Default;
+    public NoticePreferences Preferences { get; internal set; } = NoticePreferences.Default;
 
     /// <summary>The user's household, as their token last said: vote notices go to households.</summary>
     [Id(4)]
-    public string? HouseholdId { get; private set; }
+    public string? HouseholdId { get; internal set; }
 
     public IReadOnlyList<InboxEntry> Entries => _entries;
 

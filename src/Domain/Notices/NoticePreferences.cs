@@ -7,9 +7,9 @@ namespace Parking.Domain.Notices;
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record NoticePreferences(
-    [property: Id(0)] IReadOnlyList<NoticeKind> Muted,
-    [property: Id(1)] TimeOnly? QuietFrom,
-    [property: Id(2)] TimeOnly? QuietUntil)
+    [Id(0)] IReadOnlyList<NoticeKind> Muted,
+    [Id(1)] TimeOnly? QuietFrom,
+    [Id(2)] TimeOnly? QuietUntil)
 {
     public static readonly NoticePreferences Default = new([], null, null);
 

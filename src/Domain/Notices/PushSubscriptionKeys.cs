@@ -7,10 +7,10 @@ namespace Parking.Domain.Notices;
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record PushSubscriptionKeys(
-    [property: Id(0)] string Endpoint,
-    [property: Id(1)] string P256dh,
-    [property: Id(2)] string Auth,
-    [property: Id(3)] DateTimeOffset CreatedAt)
+    [Id(0)] string Endpoint,
+    [Id(1)] string P256dh,
+    [Id(2)] string Auth,
+    [Id(3)] DateTimeOffset CreatedAt)
 {
     public const int MaximumEndpointLength = 2048;
 

@@ -10,9 +10,9 @@ namespace Parking.Domain.Ocpp;
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargePointSecret(
-    [property: Id(0)] byte[] Salt,
-    [property: Id(1)] byte[] Hash,
-    [property: Id(2)] int Iterations)
+    [Id(0)] byte[] Salt,
+    [Id(1)] byte[] Hash,
+    [Id(2)] int Iterations)
 {
     public const int MinLength = 16;
     public const int MaxLength = 40;

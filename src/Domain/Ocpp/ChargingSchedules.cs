@@ -4,7 +4,7 @@ namespace Parking.Domain.Ocpp;
 
 /// <summary>From <see cref="StartSeconds"/> after the schedule's start, the charger may draw at most <see cref="LimitW"/>.</summary>
 [GenerateSerializer, Immutable]
-public sealed record SchedulePeriod([property: Id(0)] int StartSeconds, [property: Id(1)] int LimitW);
+public sealed record SchedulePeriod([Id(0)] int StartSeconds, [Id(1)] int LimitW);
 
 /// <summary>
 /// One charger's share of the plan: its power limit per period from <see cref="Start"/> on, and the request whose
@@ -12,10 +12,10 @@ public sealed record SchedulePeriod([property: Id(0)] int StartSeconds, [propert
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargerSchedule(
-    [property: Id(0)] string ChargerId,
-    [property: Id(1)] DateTimeOffset Start,
-    [property: Id(2)] IReadOnlyList<SchedulePeriod> Periods,
-    [property: Id(3)] string? SessionRequestId)
+    [Id(0)] string ChargerId,
+    [Id(1)] DateTimeOffset Start,
+    [Id(2)] IReadOnlyList<SchedulePeriod> Periods,
+    [Id(3)] string? SessionRequestId)
 {
     /// <summary>The limit in force at <paramref name="at"/> (the last period's after the end; 0 before the start).</summary>
     public int LimitAt(DateTimeOffset at)

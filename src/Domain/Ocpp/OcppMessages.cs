@@ -10,102 +10,102 @@ public abstract record OcppRequest;
 
 [GenerateSerializer, Immutable]
 public sealed record BootNotificationRequest(
-    [property: Id(0)] string ChargePointVendor,
-    [property: Id(1)] string ChargePointModel,
-    [property: Id(2)] string? ChargePointSerialNumber,
-    [property: Id(3)] string? FirmwareVersion) : OcppRequest;
+    [Id(0)] string ChargePointVendor,
+    [Id(1)] string ChargePointModel,
+    [Id(2)] string? ChargePointSerialNumber,
+    [Id(3)] string? FirmwareVersion) : OcppRequest;
 
 [GenerateSerializer, Immutable]
 public sealed record HeartbeatRequest : OcppRequest;
 
 [GenerateSerializer, Immutable]
-public sealed record AuthorizeRequest([property: Id(0)] string IdTag) : OcppRequest;
+public sealed record AuthorizeRequest([Id(0)] string IdTag) : OcppRequest;
 
 [GenerateSerializer, Immutable]
 public sealed record StatusNotificationRequest(
-    [property: Id(0)] int ConnectorId,
-    [property: Id(1)] string ErrorCode,
-    [property: Id(2)] string Status,
-    [property: Id(3)] DateTimeOffset? Timestamp,
-    [property: Id(4)] string? Info) : OcppRequest;
+    [Id(0)] int ConnectorId,
+    [Id(1)] string ErrorCode,
+    [Id(2)] string Status,
+    [Id(3)] DateTimeOffset? Timestamp,
+    [Id(4)] string? Info) : OcppRequest;
 
 [GenerateSerializer, Immutable]
 public sealed record StartTransactionRequest(
-    [property: Id(0)] int ConnectorId,
-    [property: Id(1)] string IdTag,
-    [property: Id(2)] long MeterStart,
-    [property: Id(3)] DateTimeOffset Timestamp,
-    [property: Id(4)] int? ReservationId) : OcppRequest;
+    [Id(0)] int ConnectorId,
+    [Id(1)] string IdTag,
+    [Id(2)] long MeterStart,
+    [Id(3)] DateTimeOffset Timestamp,
+    [Id(4)] int? ReservationId) : OcppRequest;
 
 [GenerateSerializer, Immutable]
 public sealed record SampledValue(
-    [property: Id(0)] string Value,
-    [property: Id(1)] string? Context,
-    [property: Id(2)] string? Measurand,
-    [property: Id(3)] string? Unit,
-    [property: Id(4)] string? Phase);
+    [Id(0)] string Value,
+    [Id(1)] string? Context,
+    [Id(2)] string? Measurand,
+    [Id(3)] string? Unit,
+    [Id(4)] string? Phase);
 
 [GenerateSerializer, Immutable]
 public sealed record MeterValue(
-    [property: Id(0)] DateTimeOffset Timestamp,
-    [property: Id(1)] IReadOnlyList<SampledValue> SampledValue);
+    [Id(0)] DateTimeOffset Timestamp,
+    [Id(1)] IReadOnlyList<SampledValue> SampledValue);
 
 [GenerateSerializer, Immutable]
 public sealed record MeterValuesRequest(
-    [property: Id(0)] int ConnectorId,
-    [property: Id(1)] int? TransactionId,
-    [property: Id(2)] IReadOnlyList<MeterValue> MeterValue) : OcppRequest;
+    [Id(0)] int ConnectorId,
+    [Id(1)] int? TransactionId,
+    [Id(2)] IReadOnlyList<MeterValue> MeterValue) : OcppRequest;
 
 [GenerateSerializer, Immutable]
 public sealed record StopTransactionRequest(
-    [property: Id(0)] int TransactionId,
-    [property: Id(1)] long MeterStop,
-    [property: Id(2)] DateTimeOffset Timestamp,
-    [property: Id(3)] string? IdTag,
-    [property: Id(4)] string? Reason,
-    [property: Id(5)] IReadOnlyList<MeterValue>? TransactionData) : OcppRequest;
+    [Id(0)] int TransactionId,
+    [Id(1)] long MeterStop,
+    [Id(2)] DateTimeOffset Timestamp,
+    [Id(3)] string? IdTag,
+    [Id(4)] string? Reason,
+    [Id(5)] IReadOnlyList<MeterValue>? TransactionData) : OcppRequest;
 
 [GenerateSerializer, Immutable]
 public sealed record DataTransferRequest(
-    [property: Id(0)] string VendorId,
-    [property: Id(1)] string? MessageId,
-    [property: Id(2)] string? Data) : OcppRequest;
+    [Id(0)] string VendorId,
+    [Id(1)] string? MessageId,
+    [Id(2)] string? Data) : OcppRequest;
 
 [GenerateSerializer, Immutable]
-public sealed record DiagnosticsStatusNotificationRequest([property: Id(0)] string Status) : OcppRequest;
+public sealed record DiagnosticsStatusNotificationRequest([Id(0)] string Status) : OcppRequest;
 
 [GenerateSerializer, Immutable]
-public sealed record FirmwareStatusNotificationRequest([property: Id(0)] string Status) : OcppRequest;
+public sealed record FirmwareStatusNotificationRequest([Id(0)] string Status) : OcppRequest;
 
 /// <summary>The central system's answer to a charge point's CALL: a CALLRESULT payload, or a CALLERROR.</summary>
 [GenerateSerializer, Immutable]
 public abstract record OcppResponse;
 
 [GenerateSerializer, Immutable]
-public sealed record IdTagInfo([property: Id(0)] string Status);
+public sealed record IdTagInfo([Id(0)] string Status);
 
 [GenerateSerializer, Immutable]
 public sealed record BootNotificationResponse(
-    [property: Id(0)] string Status,
-    [property: Id(1)] DateTimeOffset CurrentTime,
-    [property: Id(2)] int Interval) : OcppResponse;
+    [Id(0)] string Status,
+    [Id(1)] DateTimeOffset CurrentTime,
+    [Id(2)] int Interval) : OcppResponse;
 
 [GenerateSerializer, Immutable]
-public sealed record HeartbeatResponse([property: Id(0)] DateTimeOffset CurrentTime) : OcppResponse;
+public sealed record HeartbeatResponse([Id(0)] DateTimeOffset CurrentTime) : OcppResponse;
 
 [GenerateSerializer, Immutable]
-public sealed record AuthorizeResponse([property: Id(0)] IdTagInfo IdTagInfo) : OcppResponse;
+public sealed record AuthorizeResponse([Id(0)] IdTagInfo IdTagInfo) : OcppResponse;
 
 [GenerateSerializer, Immutable]
 public sealed record StartTransactionResponse(
-    [property: Id(0)] IdTagInfo IdTagInfo,
-    [property: Id(1)] int TransactionId) : OcppResponse;
+    [Id(0)] IdTagInfo IdTagInfo,
+    [Id(1)] int TransactionId) : OcppResponse;
 
 [GenerateSerializer, Immutable]
-public sealed record StopTransactionResponse([property: Id(0)] IdTagInfo? IdTagInfo) : OcppResponse;
+public sealed record StopTransactionResponse([Id(0)] IdTagInfo? IdTagInfo) : OcppResponse;
 
 [GenerateSerializer, Immutable]
-public sealed record DataTransferResponse([property: Id(0)] string Status, [property: Id(1)] string? Data) : OcppResponse;
+public sealed record DataTransferResponse([Id(0)] string Status, [Id(1)] string? Data) : OcppResponse;
 
 /// <summary>An answer without fields (StatusNotification, MeterValues, the two status notifications).</summary>
 [GenerateSerializer, Immutable]
@@ -114,9 +114,9 @@ public sealed record EmptyResponse : OcppResponse;
 /// <summary>A CALLERROR: <see cref="Code"/> is one of OCPP-J's error codes; nothing was changed.</summary>
 [GenerateSerializer, Immutable]
 public sealed record OcppFault(
-    [property: Id(0)] string Code,
-    [property: Id(1)] string Description,
-    [property: Id(2)] string? Field = null) : OcppResponse;
+    [Id(0)] string Code,
+    [Id(1)] string Description,
+    [Id(2)] string? Field = null) : OcppResponse;
 
 /// <summary>OCPP-J 1.6's error codes (section 4.2.3 of the JSON specification, its spelling kept).</summary>
 public static class OcppErrorCodes

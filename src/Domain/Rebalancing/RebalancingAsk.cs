@@ -9,19 +9,19 @@ namespace Parking.Domain.Rebalancing;
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RebalancingAsk(
-    [property: Id(0)] IReadOnlyList<string> FixedSpaceIds,
-    [property: Id(1)] int MaxSpaceChanges,
-    [property: Id(2)] int MaxNewChargers,
-    [property: Id(3)] IReadOnlyList<SpaceKind> KindsNotToTouch,
-    [property: Id(4)] string DemandSource,
-    [property: Id(5)] double? CarsPerHousehold,
-    [property: Id(6)] double? EvShare,
-    [property: Id(7)] int Days,
-    [property: Id(8)] int Seed,
-    [property: Id(9)] bool ConsiderSharing,
-    [property: Id(10)] double SharingOwnersShare,
-    [property: Id(11)] int TimeLimitSeconds,
-    [property: Id(12)] int HistoryDays)
+    [Id(0)] IReadOnlyList<string> FixedSpaceIds,
+    [Id(1)] int MaxSpaceChanges,
+    [Id(2)] int MaxNewChargers,
+    [Id(3)] IReadOnlyList<SpaceKind> KindsNotToTouch,
+    [Id(4)] string DemandSource,
+    [Id(5)] double? CarsPerHousehold,
+    [Id(6)] double? EvShare,
+    [Id(7)] int Days,
+    [Id(8)] int Seed,
+    [Id(9)] bool ConsiderSharing,
+    [Id(10)] double SharingOwnersShare,
+    [Id(11)] int TimeLimitSeconds,
+    [Id(12)] int HistoryDays)
 {
     public const string Synthetic = "synthetic";
     public const string Recorded = "recorded";

@@ -12,18 +12,18 @@ public enum ReservationStatus
 /// <summary>A driver's claim on one space for a window. <see cref="Revision"/> grows with every change.</summary>
 [GenerateSerializer, Immutable]
 public sealed record Reservation(
-    [property: Id(0)] string Id,
-    [property: Id(1)] string CompoundId,
-    [property: Id(2)] string LotId,
-    [property: Id(3)] string SpaceId,
-    [property: Id(4)] string ResidentId,
-    [property: Id(5)] string? Plate,
-    [property: Id(6)] TimeWindow Window,
-    [property: Id(7)] ReservationStatus Status,
-    [property: Id(8)] DateTimeOffset CreatedAt,
-    [property: Id(9)] DateTimeOffset? CheckedInAt,
-    [property: Id(10)] DateTimeOffset? EndedAt,
-    [property: Id(11)] int Revision)
+    [Id(0)] string Id,
+    [Id(1)] string CompoundId,
+    [Id(2)] string LotId,
+    [Id(3)] string SpaceId,
+    [Id(4)] string ResidentId,
+    [Id(5)] string? Plate,
+    [Id(6)] TimeWindow Window,
+    [Id(7)] ReservationStatus Status,
+    [Id(8)] DateTimeOffset CreatedAt,
+    [Id(9)] DateTimeOffset? CheckedInAt,
+    [Id(10)] DateTimeOffset? EndedAt,
+    [Id(11)] int Revision)
 {
     /// <summary>Reserved or checked in: the reservation still holds (part of) its window.</summary>
     public bool IsActive => Status is ReservationStatus.Reserved or ReservationStatus.CheckedIn;
@@ -53,7 +53,7 @@ public sealed record Reservation(
 
 /// <summary>Who asks for a change: the resident themself, or a member of staff of the compound.</summary>
 [GenerateSerializer, Immutable]
-public sealed record Actor([property: Id(0)] string UserId, [property: Id(1)] bool IsStaff)
+public sealed record Actor([Id(0)] string UserId, [Id(1)] bool IsStaff)
 {
     public bool MayActOn(Reservation reservation) => IsStaff || reservation.ResidentId == UserId;
 }

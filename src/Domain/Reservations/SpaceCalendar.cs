@@ -20,25 +20,25 @@ public enum SpaceStatus
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ReserveCommand(
-    [property: Id(0)] string ResidentId,
-    [property: Id(1)] TimeWindow Window,
-    [property: Id(2)] string? Plate,
-    [property: Id(3)] Guid? RequestId = null,
-    [property: Id(4)] string? HouseholdId = null);
+    [Id(0)] string ResidentId,
+    [Id(1)] TimeWindow Window,
+    [Id(2)] string? Plate,
+    [Id(3)] Guid? RequestId = null,
+    [Id(4)] string? HouseholdId = null);
 
 /// <summary>What a new sharing plan did: the bookings it broke, and how many of them lay within the notice period.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SharingChange(
-    [property: Id(0)] SharingPlan Plan,
-    [property: Id(1)] IReadOnlyList<Reservation> Broken,
-    [property: Id(2)] int Late);
+    [Id(0)] SharingPlan Plan,
+    [Id(1)] IReadOnlyList<Reservation> Broken,
+    [Id(2)] int Late);
 
 /// <summary>The owner's record for one space: how often their withdrawals broke others' bookings.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SharingRecord(
-    [property: Id(0)] int Publications,
-    [property: Id(1)] int BrokenBookings,
-    [property: Id(2)] int LateBrokenBookings)
+    [Id(0)] int Publications,
+    [Id(1)] int BrokenBookings,
+    [Id(2)] int LateBrokenBookings)
 {
     public static readonly SharingRecord Empty = new(0, 0, 0);
 }

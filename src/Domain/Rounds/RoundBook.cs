@@ -6,24 +6,24 @@ namespace Parking.Domain.Rounds;
 /// <summary>What a driver asks of the next round, or of the waitlist: windows on one space of a kind, near a building.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RoundAsk(
-    [property: Id(0)] IReadOnlyList<TimeWindow> Windows,
-    [property: Id(1)] SpaceKind Kind,
-    [property: Id(2)] string? PreferredBuildingId,
-    [property: Id(3)] string? Plate);
+    [Id(0)] IReadOnlyList<TimeWindow> Windows,
+    [Id(1)] SpaceKind Kind,
+    [Id(2)] string? PreferredBuildingId,
+    [Id(3)] string? Plate);
 
 /// <summary>Who asks: the resident and their household (rotation weights are per household).</summary>
 [GenerateSerializer, Immutable]
-public sealed record RoundAsker([property: Id(0)] string ResidentId, [property: Id(1)] string HouseholdId, [property: Id(2)] string? BuildingId);
+public sealed record RoundAsker([Id(0)] string ResidentId, [Id(1)] string HouseholdId, [Id(2)] string? BuildingId);
 
 /// <summary>A request in the next round (<see cref="Round"/>) or an entry on the waitlist.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RoundEntry(
-    [property: Id(0)] string Id,
-    [property: Id(1)] int Round,
-    [property: Id(2)] RoundAsker Asker,
-    [property: Id(3)] RoundAsk Ask,
-    [property: Id(4)] DateTimeOffset CreatedAt,
-    [property: Id(5)] string Origin)
+    [Id(0)] string Id,
+    [Id(1)] int Round,
+    [Id(2)] RoundAsker Asker,
+    [Id(3)] RoundAsk Ask,
+    [Id(4)] DateTimeOffset CreatedAt,
+    [Id(5)] string Origin)
 {
     /// <summary>When the entry's first window starts: a waitlist entry expires then.</summary>
     public DateTimeOffset FirstStart => Ask.Windows.Min(w => w.Start);
@@ -38,20 +38,22 @@ public sealed record RoundEntry(
 [GenerateSerializer]
 public sealed class RoundBook
 {
+    // Stored fields are internal, not private: their codec is generated in Parking.Grains
+    // (InternalsVisibleTo), and a generator cannot see another assembly's private members.
     [Id(0)]
-    private int _round = 1;
+    internal int _round = 1;
 
     [Id(1)]
-    private List<RoundEntry> _requests = [];
+    internal List<RoundEntry> _requests = [];
 
     [Id(2)]
-    private List<RoundEntry> _waitlist = [];
+    internal List<RoundEntry> _waitlist = [];
 
     [Id(3)]
-    private Dictionary<string, double> _weights = new(StringComparer.Ordinal);
+    internal Dictionary<string, double> _weights = new(StringComparer.Ordinal);
 
     [Id(4)]
-    private long _nextId;
+    internal long _nextId;
 
     /// <summary>The open round's number: 1 before any round ran.</summary>
     public int Round => _round;

@@ -8,11 +8,11 @@ namespace Parking.Domain.Scenarios;
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SpaceChange(
-    [property: Id(0)] string SpaceId,
-    [property: Id(1)] SpaceKind? Kind = null,
-    [property: Id(2)] SpaceOwnership? Ownership = null,
-    [property: Id(3)] string? OwnerHouseholdId = null,
-    [property: Id(4)] bool Remove = false);
+    [Id(0)] string SpaceId,
+    [Id(1)] SpaceKind? Kind = null,
+    [Id(2)] SpaceOwnership? Ownership = null,
+    [Id(3)] string? OwnerHouseholdId = null,
+    [Id(4)] bool Remove = false);
 
 /// <summary>
 /// Puts a charger of <see cref="MaxKw"/> on an EV space (or changes its power); <c>MaxKw == 0</c> removes it.
@@ -20,30 +20,30 @@ public sealed record SpaceChange(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargerChange(
-    [property: Id(0)] string SpaceId,
-    [property: Id(1)] double MaxKw,
-    [property: Id(2)] string? AreaId = null);
+    [Id(0)] string SpaceId,
+    [Id(1)] double MaxKw,
+    [Id(2)] string? AreaId = null);
 
 /// <summary>Changes an e-bike shelter's number of ports and/or its power limit.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ShelterChange(
-    [property: Id(0)] string ShelterId,
-    [property: Id(1)] int? Ports = null,
-    [property: Id(2)] double? PowerLimitKw = null);
+    [Id(0)] string ShelterId,
+    [Id(1)] int? Ports = null,
+    [Id(2)] double? PowerLimitKw = null);
 
 /// <summary>Raises or lowers a charging area's share of the transformer (its site capacity).</summary>
 [GenerateSerializer, Immutable]
 public sealed record AreaCapacityChange(
-    [property: Id(0)] string AreaId,
-    [property: Id(1)] double SiteCapacityKw);
+    [Id(0)] string AreaId,
+    [Id(1)] double SiteCapacityKw);
 
 /// <summary>What a scenario changes in the compound's physical layout; applied to the live layout by <see cref="ScenarioLayout.Apply"/>.</summary>
 [GenerateSerializer, Immutable]
 public sealed record LayoutChanges(
-    [property: Id(0)] IReadOnlyList<SpaceChange> Spaces,
-    [property: Id(1)] IReadOnlyList<ChargerChange> Chargers,
-    [property: Id(2)] IReadOnlyList<ShelterChange> Shelters,
-    [property: Id(3)] IReadOnlyList<AreaCapacityChange> AreaCapacities)
+    [Id(0)] IReadOnlyList<SpaceChange> Spaces,
+    [Id(1)] IReadOnlyList<ChargerChange> Chargers,
+    [Id(2)] IReadOnlyList<ShelterChange> Shelters,
+    [Id(3)] IReadOnlyList<AreaCapacityChange> AreaCapacities)
 {
     public static LayoutChanges None { get; } = new([], [], [], []);
 
@@ -61,41 +61,75 @@ public sealed record ScenarioRules
     public static ScenarioRules Live { get; } = new();
 
     // Reservations
-    [Id(0)] public TimeSpan? ReservationGracePeriod { get; init; }
-    [Id(1)] public int? MaxActivePerResident { get; init; }
-    [Id(2)] public TimeSpan? BookingHorizon { get; init; }
+    // Stored in an internal field: the codec is generated in Parking.Grains (InternalsVisibleTo), which
+    // cannot reach the private backing field of an init-only property in another assembly.
+    [Id(0)] internal TimeSpan? _reservationGracePeriod;
+    public TimeSpan? ReservationGracePeriod { get => _reservationGracePeriod; init => _reservationGracePeriod = value; }
+
+    [Id(1)] internal int? _maxActivePerResident;
+    public int? MaxActivePerResident { get => _maxActivePerResident; init => _maxActivePerResident = value; }
+
+    [Id(2)] internal TimeSpan? _bookingHorizon;
+    public TimeSpan? BookingHorizon { get => _bookingHorizon; init => _bookingHorizon = value; }
 
     // Charging
-    [Id(3)] public TimeSpan? ChargingGracePeriod { get; init; }
-    [Id(4)] public TimeOnly? QuietHoursFrom { get; init; }
-    [Id(5)] public TimeOnly? QuietHoursUntil { get; init; }
-    [Id(6)] public string? ChargingAlgorithm { get; init; }
+    [Id(3)] internal TimeSpan? _chargingGracePeriod;
+    public TimeSpan? ChargingGracePeriod { get => _chargingGracePeriod; init => _chargingGracePeriod = value; }
+
+    [Id(4)] internal TimeOnly? _quietHoursFrom;
+    public TimeOnly? QuietHoursFrom { get => _quietHoursFrom; init => _quietHoursFrom = value; }
+
+    [Id(5)] internal TimeOnly? _quietHoursUntil;
+    public TimeOnly? QuietHoursUntil { get => _quietHoursUntil; init => _quietHoursUntil = value; }
+
+    [Id(6)] internal string? _chargingAlgorithm;
+    public string? ChargingAlgorithm { get => _chargingAlgorithm; init => _chargingAlgorithm = value; }
 
     // E-bike shelters
-    [Id(7)] public TimeSpan? ShelterMaxSessionLength { get; init; }
-    [Id(8)] public double? ShelterPortMaxWatts { get; init; }
+    [Id(7)] internal TimeSpan? _shelterMaxSessionLength;
+    public TimeSpan? ShelterMaxSessionLength { get => _shelterMaxSessionLength; init => _shelterMaxSessionLength = value; }
+
+    [Id(8)] internal double? _shelterPortMaxWatts;
+    public double? ShelterPortMaxWatts { get => _shelterPortMaxWatts; init => _shelterPortMaxWatts = value; }
 
     // Prices and credits
-    [Id(9)] public int? SharedPerHour { get; init; }
-    [Id(10)] public int? CommonPerHour { get; init; }
-    [Id(11)] public int? TemporaryPerHour { get; init; }
-    [Id(12)] public int? Grant { get; init; }
+    [Id(9)] internal int? _sharedPerHour;
+    public int? SharedPerHour { get => _sharedPerHour; init => _sharedPerHour = value; }
+
+    [Id(10)] internal int? _commonPerHour;
+    public int? CommonPerHour { get => _commonPerHour; init => _commonPerHour = value; }
+
+    [Id(11)] internal int? _temporaryPerHour;
+    public int? TemporaryPerHour { get => _temporaryPerHour; init => _temporaryPerHour = value; }
+
+    [Id(12)] internal int? _grant;
+    public int? Grant { get => _grant; init => _grant = value; }
 
     // Visitors
-    [Id(13)] public int? VisitorPassesPerWeek { get; init; }
-    [Id(14)] public TimeSpan? VisitorHoursPerWeek { get; init; }
+    [Id(13)] internal int? _visitorPassesPerWeek;
+    public int? VisitorPassesPerWeek { get => _visitorPassesPerWeek; init => _visitorPassesPerWeek = value; }
+
+    [Id(14)] internal TimeSpan? _visitorHoursPerWeek;
+    public TimeSpan? VisitorHoursPerWeek { get => _visitorHoursPerWeek; init => _visitorHoursPerWeek = value; }
 
     // Sharing
-    [Id(15)] public double? SharingOwnersShare { get; init; }
-    [Id(16)] public TimeOnly? SharingFrom { get; init; }
-    [Id(17)] public TimeOnly? SharingUntil { get; init; }
-    [Id(18)] public TimeSpan? SharingWithdrawalNotice { get; init; }
+    [Id(15)] internal double? _sharingOwnersShare;
+    public double? SharingOwnersShare { get => _sharingOwnersShare; init => _sharingOwnersShare = value; }
+
+    [Id(16)] internal TimeOnly? _sharingFrom;
+    public TimeOnly? SharingFrom { get => _sharingFrom; init => _sharingFrom = value; }
+
+    [Id(17)] internal TimeOnly? _sharingUntil;
+    public TimeOnly? SharingUntil { get => _sharingUntil; init => _sharingUntil = value; }
+
+    [Id(18)] internal TimeSpan? _sharingWithdrawalNotice;
+    public TimeSpan? SharingWithdrawalNotice { get => _sharingWithdrawalNotice; init => _sharingWithdrawalNotice = value; }
 }
 
 /// <summary>A scenario's content: a name for people, the layout changes and the rule changes against the live compound.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ScenarioDefinition(
-    [property: Id(0)] string Name,
-    [property: Id(1)] string Description,
-    [property: Id(2)] LayoutChanges Changes,
-    [property: Id(3)] ScenarioRules Rules);
+    [Id(0)] string Name,
+    [Id(1)] string Description,
+    [Id(2)] LayoutChanges Changes,
+    [Id(3)] ScenarioRules Rules);

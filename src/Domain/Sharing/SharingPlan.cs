@@ -7,9 +7,9 @@ namespace Parking.Domain.Sharing;
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WeeklyPattern(
-    [property: Id(0)] IReadOnlyList<DayOfWeek> Days,
-    [property: Id(1)] TimeOnly Start,
-    [property: Id(2)] TimeOnly End)
+    [Id(0)] IReadOnlyList<DayOfWeek> Days,
+    [Id(1)] TimeOnly Start,
+    [Id(2)] TimeOnly End)
 {
     private const int MinutesPerDay = 24 * 60;
 
@@ -55,8 +55,8 @@ public sealed record WeeklyPattern(
 /// <summary>A one-off window added to a plan, in the compound's local time.</summary>
 [GenerateSerializer, Immutable]
 public sealed record LocalWindow(
-    [property: Id(0)] DateTime Start,
-    [property: Id(1)] DateTime End);
+    [Id(0)] DateTime Start,
+    [Id(1)] DateTime End);
 
 /// <summary>
 /// The hours in which an owner lets others use their private space: weekly patterns from
@@ -66,12 +66,12 @@ public sealed record LocalWindow(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SharingPlan(
-    [property: Id(0)] IReadOnlyList<WeeklyPattern> Patterns,
-    [property: Id(1)] DateOnly From,
-    [property: Id(2)] DateOnly Until,
-    [property: Id(3)] IReadOnlyList<DateOnly> WithdrawnDates,
-    [property: Id(4)] IReadOnlyList<LocalWindow> AddedWindows,
-    [property: Id(5)] TimeSpan UtcOffset)
+    [Id(0)] IReadOnlyList<WeeklyPattern> Patterns,
+    [Id(1)] DateOnly From,
+    [Id(2)] DateOnly Until,
+    [Id(3)] IReadOnlyList<DateOnly> WithdrawnDates,
+    [Id(4)] IReadOnlyList<LocalWindow> AddedWindows,
+    [Id(5)] TimeSpan UtcOffset)
 {
     /// <summary>The longest plan one may publish at once.</summary>
     public static readonly TimeSpan MaximumSpan = TimeSpan.FromDays(366);

@@ -33,15 +33,15 @@ public enum ControllerStatus
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ShelterCommand(
-    [property: Id(0)] string CommandId,
-    [property: Id(1)] string CompoundId,
-    [property: Id(2)] string ShelterId,
-    [property: Id(3)] ShelterCommandAction Action,
-    [property: Id(4)] string? PortId,
-    [property: Id(5)] double? MaxPowerW,
-    [property: Id(6)] DateTimeOffset IssuedAt,
-    [property: Id(7)] DateTimeOffset DueBy,
-    [property: Id(8)] IReadOnlyList<string> Ports)
+    [Id(0)] string CommandId,
+    [Id(1)] string CompoundId,
+    [Id(2)] string ShelterId,
+    [Id(3)] ShelterCommandAction Action,
+    [Id(4)] string? PortId,
+    [Id(5)] double? MaxPowerW,
+    [Id(6)] DateTimeOffset IssuedAt,
+    [Id(7)] DateTimeOffset DueBy,
+    [Id(8)] IReadOnlyList<string> Ports)
 {
     public bool SwitchesOff => Action != ShelterCommandAction.PortOn;
 }
@@ -49,9 +49,9 @@ public sealed record ShelterCommand(
 /// <summary>A command still waiting for some of its ports to be confirmed.</summary>
 [GenerateSerializer, Immutable]
 public sealed record PendingCommand(
-    [property: Id(0)] ShelterCommand Command,
-    [property: Id(1)] IReadOnlyList<string> Unconfirmed,
-    [property: Id(2)] bool Sent);
+    [Id(0)] ShelterCommand Command,
+    [Id(1)] IReadOnlyList<string> Unconfirmed,
+    [Id(2)] bool Sent);
 
 /// <summary>
 /// A command that was not carried out: the ports not confirmed and why (<c>no-ack</c>: nothing confirmed
@@ -60,11 +60,11 @@ public sealed record PendingCommand(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record CommandFailure(
-    [property: Id(0)] ShelterCommand Command,
-    [property: Id(1)] IReadOnlyList<string> Ports,
-    [property: Id(2)] string Reason,
-    [property: Id(3)] string? Detail,
-    [property: Id(4)] DateTimeOffset At)
+    [Id(0)] ShelterCommand Command,
+    [Id(1)] IReadOnlyList<string> Ports,
+    [Id(2)] string Reason,
+    [Id(3)] string? Detail,
+    [Id(4)] DateTimeOffset At)
 {
     public bool PortDidNotCut => Command.SwitchesOff;
 }
@@ -72,26 +72,26 @@ public sealed record CommandFailure(
 /// <summary>A controller's acknowledgement of a command: done, or failed with a reason.</summary>
 [GenerateSerializer, Immutable]
 public sealed record CommandAck(
-    [property: Id(0)] string CommandId,
-    [property: Id(1)] bool Ok,
-    [property: Id(2)] string? Reason);
+    [Id(0)] string CommandId,
+    [Id(1)] bool Ok,
+    [Id(2)] string? Reason);
 
 /// <summary>What a look at the clock found: failed commands and whether the controller just went offline.</summary>
 [GenerateSerializer, Immutable]
-public sealed record LinkCheck([property: Id(0)] IReadOnlyList<CommandFailure> Failed, [property: Id(1)] bool WentOffline);
+public sealed record LinkCheck([Id(0)] IReadOnlyList<CommandFailure> Failed, [Id(1)] bool WentOffline);
 
 /// <summary>The relay state a port last reported.</summary>
 [GenerateSerializer, Immutable]
-public sealed record PortRelay([property: Id(0)] bool On, [property: Id(1)] double PowerW, [property: Id(2)] DateTimeOffset At);
+public sealed record PortRelay([Id(0)] bool On, [Id(1)] double PowerW, [Id(2)] DateTimeOffset At);
 
 /// <summary>A controller's link as staff see it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ShelterLinkView(
-    [property: Id(0)] ControllerStatus Status,
-    [property: Id(1)] DateTimeOffset? LastSeenAt,
-    [property: Id(2)] IReadOnlyList<PendingCommand> Pending,
-    [property: Id(3)] IReadOnlyList<CommandFailure> RecentFailures,
-    [property: Id(4)] long CommandsIssued);
+    [Id(0)] ControllerStatus Status,
+    [Id(1)] DateTimeOffset? LastSeenAt,
+    [Id(2)] IReadOnlyList<PendingCommand> Pending,
+    [Id(3)] IReadOnlyList<CommandFailure> RecentFailures,
+    [Id(4)] long CommandsIssued);
 
 /// <summary>
 /// The link between Parking and one shelter's controller: when it was last heard, the commands sent to it

@@ -38,21 +38,21 @@ public enum AlarmKind
 /// <summary>One e-bike charging on one port, from plug-in to cut-off.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ShelterSession(
-    [property: Id(0)] string SessionId,
-    [property: Id(1)] string CompoundId,
-    [property: Id(2)] string ShelterId,
-    [property: Id(3)] string PortId,
-    [property: Id(4)] string ResidentId,
-    [property: Id(5)] string? Bike,
-    [property: Id(6)] DateTimeOffset StartedAt,
-    [property: Id(7)] DateTimeOffset EndsBy,
-    [property: Id(8)] double EnergyWh,
-    [property: Id(9)] double PowerW,
-    [property: Id(10)] DateTimeOffset? LastReportAt,
-    [property: Id(11)] DateTimeOffset? LowPowerSince,
-    [property: Id(12)] DateTimeOffset? EndedAt,
-    [property: Id(13)] SessionEndReason? EndReason,
-    [property: Id(14)] long Revision)
+    [Id(0)] string SessionId,
+    [Id(1)] string CompoundId,
+    [Id(2)] string ShelterId,
+    [Id(3)] string PortId,
+    [Id(4)] string ResidentId,
+    [Id(5)] string? Bike,
+    [Id(6)] DateTimeOffset StartedAt,
+    [Id(7)] DateTimeOffset EndsBy,
+    [Id(8)] double EnergyWh,
+    [Id(9)] double PowerW,
+    [Id(10)] DateTimeOffset? LastReportAt,
+    [Id(11)] DateTimeOffset? LowPowerSince,
+    [Id(12)] DateTimeOffset? EndedAt,
+    [Id(13)] SessionEndReason? EndReason,
+    [Id(14)] long Revision)
 {
     public bool IsActive => EndedAt is null;
 
@@ -67,11 +67,11 @@ public sealed record ShelterSession(
 /// <summary>One port of a shelter. <see cref="Cut"/>: an alarm cut it, and only staff clearing the alarm restores it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ShelterPort(
-    [property: Id(0)] string PortId,
-    [property: Id(1)] bool Cut,
-    [property: Id(2)] string? SessionId,
-    [property: Id(3)] double PowerW,
-    [property: Id(4)] DateTimeOffset? LastReportAt)
+    [Id(0)] string PortId,
+    [Id(1)] bool Cut,
+    [Id(2)] string? SessionId,
+    [Id(3)] double PowerW,
+    [Id(4)] DateTimeOffset? LastReportAt)
 {
     public PortStatus Status => Cut ? PortStatus.Cut : SessionId is null ? PortStatus.Free : PortStatus.Charging;
 }
@@ -79,11 +79,11 @@ public sealed record ShelterPort(
 /// <summary>A smoke or temperature alarm: raised by a reading over its threshold, cleared by staff.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ShelterAlarm(
-    [property: Id(0)] AlarmKind Kind,
-    [property: Id(1)] double Value,
-    [property: Id(2)] DateTimeOffset RaisedAt,
-    [property: Id(3)] DateTimeOffset? ClearedAt,
-    [property: Id(4)] string? ClearedBy)
+    [Id(0)] AlarmKind Kind,
+    [Id(1)] double Value,
+    [Id(2)] DateTimeOffset RaisedAt,
+    [Id(3)] DateTimeOffset? ClearedAt,
+    [Id(4)] string? ClearedBy)
 {
     public bool IsActive => ClearedAt is null;
 }
@@ -91,13 +91,13 @@ public sealed record ShelterAlarm(
 /// <summary>What a driver asks for: a port for their e-bike.</summary>
 [GenerateSerializer, Immutable]
 public sealed record StartSessionCommand(
-    [property: Id(0)] string ResidentId,
-    [property: Id(1)] string PortId,
-    [property: Id(2)] string? Bike);
+    [Id(0)] string ResidentId,
+    [Id(1)] string PortId,
+    [Id(2)] string? Bike);
 
 /// <summary>A port's meter reading: the power it draws now and the energy delivered in the current session.</summary>
 [GenerateSerializer, Immutable]
-public sealed record PortReport([property: Id(0)] double PowerW, [property: Id(1)] double EnergyWh)
+public sealed record PortReport([Id(0)] double PowerW, [Id(1)] double EnergyWh)
 {
     /// <summary>Null when the reading makes sense; else why not, naming the field.</summary>
     public DomainError? Validate()
@@ -118,7 +118,7 @@ public sealed record PortReport([property: Id(0)] double PowerW, [property: Id(1
 
 /// <summary>A detector's reading: smoke (obscuration, % per metre) or temperature (°C).</summary>
 [GenerateSerializer, Immutable]
-public sealed record AlarmReading([property: Id(0)] AlarmKind Kind, [property: Id(1)] double Value)
+public sealed record AlarmReading([Id(0)] AlarmKind Kind, [Id(1)] double Value)
 {
     /// <summary>Null when the reading makes sense; else why not, naming the field.</summary>
     public DomainError? Validate()
@@ -139,7 +139,7 @@ public sealed record AlarmReading([property: Id(0)] AlarmKind Kind, [property: I
 
 /// <summary>The result of a port report: the port as it is now, and the session if the report ended it.</summary>
 [GenerateSerializer, Immutable]
-public sealed record PortReportResult([property: Id(0)] ShelterPort Port, [property: Id(1)] ShelterSession? Ended);
+public sealed record PortReportResult([Id(0)] ShelterPort Port, [Id(1)] ShelterSession? Ended);
 
 /// <summary>
 /// The result of an alarm reading: whether it raised the alarm (a reading under the threshold, or one
@@ -147,31 +147,31 @@ public sealed record PortReportResult([property: Id(0)] ShelterPort Port, [prope
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record AlarmResult(
-    [property: Id(0)] bool Raised,
-    [property: Id(1)] ShelterAlarm? Alarm,
-    [property: Id(2)] IReadOnlyList<ShelterSession> Cut);
+    [Id(0)] bool Raised,
+    [Id(1)] ShelterAlarm? Alarm,
+    [Id(2)] IReadOnlyList<ShelterSession> Cut);
 
 /// <summary>A port in a shelter's live picture, with its running session if any.</summary>
 [GenerateSerializer, Immutable]
 public sealed record PortSnapshot(
-    [property: Id(0)] string PortId,
-    [property: Id(1)] PortStatus Status,
-    [property: Id(2)] double PowerW,
-    [property: Id(3)] ShelterSession? Session);
+    [Id(0)] string PortId,
+    [Id(1)] PortStatus Status,
+    [Id(2)] double PowerW,
+    [Id(3)] ShelterSession? Session);
 
 /// <summary>A shelter's live picture: ports, power against the limit, and the alarm in force.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ShelterSnapshot(
-    [property: Id(0)] string CompoundId,
-    [property: Id(1)] ShelterDefinition Definition,
-    [property: Id(2)] IReadOnlyList<PortSnapshot> Ports,
-    [property: Id(3)] double PowerW,
-    [property: Id(4)] double AllowanceWPerPort,
-    [property: Id(5)] ShelterAlarm? Alarm,
-    [property: Id(6)] ShelterAlarm? LastAlarm,
-    [property: Id(7)] long Version,
-    [property: Id(8)] DateTimeOffset AsOf,
-    [property: Id(9)] bool ControllerOffline = false)
+    [Id(0)] string CompoundId,
+    [Id(1)] ShelterDefinition Definition,
+    [Id(2)] IReadOnlyList<PortSnapshot> Ports,
+    [Id(3)] double PowerW,
+    [Id(4)] double AllowanceWPerPort,
+    [Id(5)] ShelterAlarm? Alarm,
+    [Id(6)] ShelterAlarm? LastAlarm,
+    [Id(7)] long Version,
+    [Id(8)] DateTimeOffset AsOf,
+    [Id(9)] bool ControllerOffline = false)
 {
     /// <summary>Ports a new session could start on: none while the controller is offline.</summary>
     public int FreePorts => ControllerOffline ? 0 : Ports.Count(p => p.Status == PortStatus.Free);

@@ -31,14 +31,14 @@ public static class Electorate
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record VoteTally(
-    [property: Id(0)] int TotalOwners,
-    [property: Id(1)] decimal TotalArea,
-    [property: Id(2)] int YesOwners,
-    [property: Id(3)] decimal YesArea,
-    [property: Id(4)] int NoOwners,
-    [property: Id(5)] decimal NoArea,
-    [property: Id(6)] int AbstainOwners,
-    [property: Id(7)] decimal AbstainArea)
+    [Id(0)] int TotalOwners,
+    [Id(1)] decimal TotalArea,
+    [Id(2)] int YesOwners,
+    [Id(3)] decimal YesArea,
+    [Id(4)] int NoOwners,
+    [Id(5)] decimal NoArea,
+    [Id(6)] int AbstainOwners,
+    [Id(7)] decimal AbstainArea)
 {
     public int ParticipatingOwners => YesOwners + NoOwners + AbstainOwners;
 
@@ -119,10 +119,10 @@ public enum VoteFailure
 /// <summary>A vote's status and figures at one instant; <see cref="ClosedAt"/> is set once the result is frozen.</summary>
 [GenerateSerializer, Immutable]
 public sealed record VoteResult(
-    [property: Id(0)] VoteStatus Status,
-    [property: Id(1)] VoteFailure? Failure,
-    [property: Id(2)] VoteTally Tally,
-    [property: Id(3)] DateTimeOffset? ClosedAt)
+    [Id(0)] VoteStatus Status,
+    [Id(1)] VoteFailure? Failure,
+    [Id(2)] VoteTally Tally,
+    [Id(3)] DateTimeOffset? ClosedAt)
 {
     public bool IsClosed => Status is VoteStatus.Passed or VoteStatus.Failed;
 

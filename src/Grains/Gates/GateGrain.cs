@@ -57,9 +57,9 @@ public sealed partial class GateGrain(
     private readonly Dictionary<string, DateTimeOffset> _signatures = new(StringComparer.Ordinal);
     private (bool Full, DateTimeOffset At)? _lotsFull;
 
-    private string CompoundId => GrainKeys.Split(this.GetPrimaryKeyString()).CompoundId;
+    private string CompoundId => CompoundScopedKey.Of(this).CompoundId;
 
-    private string GateId => GrainKeys.Split(this.GetPrimaryKeyString()).LocalId;
+    private string GateId => CompoundScopedKey.Of(this).LocalId;
 
     public async Task<Outcome<GateDecision>> Handle(GateEvent gateEvent, string signature)
     {

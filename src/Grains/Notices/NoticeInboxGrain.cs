@@ -83,7 +83,7 @@ public sealed class NoticeInboxGrain(
         if (Inbox.SetHousehold(householdId))
         {
             await state.WriteStateAsync();
-            var (compoundId, userId) = GrainKeys.Split(this.GetPrimaryKeyString());
+            var (compoundId, userId) = CompoundScopedKey.Of(this);
             await GrainFactory.GetGrain<INoticeDirectoryGrain>(compoundId).Register(userId, householdId);
         }
     }

@@ -39,7 +39,7 @@ public sealed class ResidentGrain(
 
     public async Task<Outcome<ReserveResult>> Reserve(string spaceId, TimeWindow window, string? plate, string? idempotencyKey)
     {
-        var (compoundId, residentId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var (compoundId, residentId) = CompoundScopedKey.Of(this);
         var now = time.GetUtcNow();
         var fingerprint = $"{spaceId}|{window.Start:O}|{window.End:O}|{plate}";
 
@@ -105,7 +105,7 @@ public sealed class ResidentGrain(
 
     private async Task RefreshActive()
     {
-        var (compoundId, residentId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var (compoundId, residentId) = CompoundScopedKey.Of(this);
         var me = new Actor(residentId, IsStaff: false);
         foreach (var reservation in State.Reservations.Where(r => r.IsActive).ToList())
         {

@@ -86,6 +86,17 @@ public interface IScenarioCatalogGrain : IGrainWithStringKey
     /// <summary>A simulation run started, moved on or ended (called by the run grain).</summary>
     Task RunUpdated(SimulationRunSummary run);
 
+    /// <summary>
+    /// Admits a run about to start if fewer than <paramref name="limit"/> runs of the compound are queued,
+    /// running or admitted and not yet reported; one grain decides, so two starts at the same instant cannot
+    /// both take the last place. The run holds its place until it reports (<see cref="RunUpdated"/>) or gives
+    /// it back (<see cref="ReleaseRun"/>).
+    /// </summary>
+    Task<bool> TryAdmitRun(string runId, int limit);
+
+    /// <summary>An admitted run did not start after all (its order no longer applies, say): its place is free.</summary>
+    Task ReleaseRun(string runId);
+
     /// <summary>Runs, newest first: of one scenario (<c>live</c> for today's layout), or of all when null.</summary>
     [ReadOnly]
     Task<IReadOnlyList<SimulationRunSummary>> ListRuns(string? scenarioId);

@@ -27,6 +27,9 @@ public sealed class ScenarioCatalogGrain(
     /// <summary>The run list keeps the newest runs' summaries (in the order they started); results stay in the run grains.</summary>
     public const int MaxRunsListed = 500;
 
+    /// <summary>Runs admitted by <see cref="TryAdmitRun"/> that have not reported yet (in memory: a start takes moments).</summary>
+    private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
+
     private ScenarioCatalogState State => state.State;
 
     private string CompoundId => this.GetPrimaryKeyString();
@@ -65,8 +68,28 @@ public sealed class ScenarioCatalogGrain(
         await state.WriteStateAsync();
     }
 
+    public Task<bool> TryAdmitRun(string runId, int limit)
+    {
+        var active = State.Runs.Where(r => !SimulationRunStatus.IsFinal(r.Status)).Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+        active.UnionWith(_admitted);
+        if (active.Count >= limit && !active.Contains(runId))
+        {
+            return Task.FromResult(false);
+        }
+
+        _admitted.Add(runId);
+        return Task.FromResult(true);
+    }
+
+    public Task ReleaseRun(string runId)
+    {
+        _admitted.Remove(runId);
+        return Task.CompletedTask;
+    }
+
     public async Task RunUpdated(SimulationRunSummary run)
     {
+        _admitted.Remove(run.RunId);
         var index = State.Runs.FindIndex(r => r.RunId == run.RunId);
         if (index < 0)
         {

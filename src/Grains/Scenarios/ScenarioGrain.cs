@@ -19,13 +19,15 @@ public sealed class ScenarioGrain(
 {
     private ScenarioState State => state.State;
 
-    private (string CompoundId, string ScenarioId) Key => GrainKeys.Split(this.GetPrimaryKeyString());
+    private CompoundScopedKey Key => CompoundScopedKey.Of(this);
+
+    private string ScenarioId => Key.LocalId;
 
     public async Task<Outcome<ScenarioSummary>> Create(ScenarioDefinition definition, string createdBy, string? origin)
     {
         if (State.Summary is not null)
         {
-            return DomainError.Conflict("scenario-exists", $"Scenario {Key.ScenarioId} already exists.");
+            return DomainError.Conflict("scenario-exists", $"Scenario {ScenarioId} already exists.");
         }
 
         var checkedVersion = await Check(definition, createdBy, 1);
@@ -36,7 +38,7 @@ public sealed class ScenarioGrain(
 
         State.Versions = [version];
         State.Summary = new ScenarioSummary(
-            Key.CompoundId, Key.ScenarioId, definition.Name.Trim(), definition.Description ?? string.Empty, createdBy, version.SavedAt, origin,
+            Key.CompoundId, ScenarioId, definition.Name.Trim(), definition.Description ?? string.Empty, createdBy, version.SavedAt, origin,
             1, version.SavedAt, Archived: false, version.ChangesCommonParts, definition.Changes.Count);
         await state.WriteStateAsync();
         return State.Summary;
@@ -130,5 +132,5 @@ public sealed class ScenarioGrain(
             ScenarioLayout.ChangesCommonParts(live, definition.Changes));
     }
 
-    private DomainError NotFound() => DomainError.NotFound("scenario-not-found", $"No scenario '{Key.ScenarioId}' in compound '{Key.CompoundId}'.");
+    private DomainError NotFound() => DomainError.NotFound("scenario-not-found", $"No scenario '{ScenarioId}' in compound '{Key.CompoundId}'.");
 }

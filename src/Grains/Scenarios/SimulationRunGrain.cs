@@ -49,7 +49,7 @@ public sealed partial class SimulationRunGrain(
 
     /// <summary>
     /// Runs queued or running at once in one compound: beyond it a start is refused, so one committee cannot
-    /// queue unbounded work. Checked at start against the compound's catalogue.
+    /// queue unbounded work. The compound's catalogue admits each start (<see cref="IScenarioCatalogGrain.TryAdmitRun"/>).
     /// </summary>
     public const int MaxActiveRunsPerCompound = 4;
 
@@ -57,7 +57,9 @@ public sealed partial class SimulationRunGrain(
 
     private SimulationRunState State => state.State;
 
-    private (string CompoundId, string RunId) Key => GrainKeys.Split(this.GetPrimaryKeyString());
+    private CompoundScopedKey Key => CompoundScopedKey.Of(this);
+
+    private string RunId => Key.LocalId;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -73,38 +75,27 @@ public sealed partial class SimulationRunGrain(
         ArgumentNullException.ThrowIfNull(order);
         if (State.Summary is not null)
         {
-            return DomainError.Conflict("run-exists", $"Run {Key.RunId} exists already.");
+            return DomainError.Conflict("run-exists", $"Run {RunId} exists already.");
         }
 
-        var active = (await GrainFactory.ScenarioCatalog(Key.CompoundId).ListRuns(null)).Count(r => !SimulationRunStatus.IsFinal(r.Status));
-        if (active >= MaxActiveRunsPerCompound)
+        var catalog = GrainFactory.ScenarioCatalog(Key.CompoundId);
+        if (!await catalog.TryAdmitRun(RunId, MaxActiveRunsPerCompound))
         {
             return DomainError.Conflict(
                 "too-many-runs",
-                string.Create(CultureInfo.InvariantCulture, $"{active} simulations of this compound are queued or running; wait for one to finish or cancel one (at most {MaxActiveRunsPerCompound})."));
-        }
-
-        var live = await GrainFactory.Compound(Key.CompoundId).GetLayout();
-        if (live is null)
-        {
-            return DomainError.NotFound("compound-not-found", $"Compound '{Key.CompoundId}' has no layout.");
+                string.Create(CultureInfo.InvariantCulture, $"{MaxActiveRunsPerCompound} simulations of this compound are queued or running already; wait for one to finish or cancel one."));
         }
 
         var now = time.GetUtcNow();
-        var (demand, note) = await Demand(order.Demand, now);
-        var policies = new ScenarioPolicies(reservations.Value, charging.Value, shelters.Value, credits.Value, visitors.Value, sharing.Value);
-        var input = SimulationInput.For(live, policies, order.Version == 0 ? null : order.Definition, demand, now, order.Days, order.Seed);
-        if (input.Value is not { } simulation)
+        var (prepared, note) = await Prepare(order, now);
+        if (prepared.Value is not { } simulation)
         {
-            // The live layout moved since the version was saved (a space it changes is gone, say): it must be saved again.
-            var error = input.Error!;
-            return error.Field is { } field && !field.StartsWith("demand.", StringComparison.Ordinal) && field != "days"
-                ? DomainError.Conflict("scenario-no-longer-applies", $"The version no longer applies to today's layout ({field}: {error.Message}) Save it again.") with { Field = field }
-                : error;
+            await catalog.ReleaseRun(RunId);
+            return prepared.Error!;
         }
 
         State.Summary = new SimulationRunSummary(
-            Key.CompoundId, Key.RunId, order.ScenarioId, order.Version, order.Definition.Name, order.Days, order.Seed, order.Demand,
+            Key.CompoundId, RunId, order.ScenarioId, order.Version, order.Definition.Name, order.Days, order.Seed, order.Demand,
             SimulationRunStatus.Queued, order.StartedBy, now, null, 0, 0, note);
         await state.WriteStateAsync();
         await Report();
@@ -118,6 +109,29 @@ public sealed partial class SimulationRunGrain(
         return State.Summary;
     }
 
+    /// <summary>The simulation's input from the live layout, the rules and the demand, or why the order no longer applies.</summary>
+    private async Task<(Outcome<SimulationInput> Input, string? Note)> Prepare(SimulationOrder order, DateTimeOffset now)
+    {
+        var live = await GrainFactory.Compound(Key.CompoundId).GetLayout();
+        if (live is null)
+        {
+            return (DomainError.NotFound("compound-not-found", $"Compound '{Key.CompoundId}' has no layout."), null);
+        }
+
+        var (demand, note) = await Demand(order.Demand, now);
+        var policies = new ScenarioPolicies(reservations.Value, charging.Value, shelters.Value, credits.Value, visitors.Value, sharing.Value);
+        var input = SimulationInput.For(live, policies, order.Version == 0 ? null : order.Definition, demand, now, order.Days, order.Seed);
+        if (input.Error is { } error)
+        {
+            // The live layout moved since the version was saved (a space it changes is gone, say): it must be saved again.
+            return (error.Field is { } field && !field.StartsWith("demand.", StringComparison.Ordinal) && field != "days"
+                ? DomainError.Conflict("scenario-no-longer-applies", $"The version no longer applies to today's layout ({field}: {error.Message}) Save it again.") with { Field = field }
+                : error, note);
+        }
+
+        return (input, note);
+    }
+
     public Task<SimulationRunView?> Get() =>
         Task.FromResult(State.Summary is { } summary ? new SimulationRunView(summary, State.Result) : null);
 
@@ -125,12 +139,12 @@ public sealed partial class SimulationRunGrain(
     {
         if (State.Summary is not { } summary)
         {
-            return DomainError.NotFound("run-not-found", $"No run '{Key.RunId}'.");
+            return DomainError.NotFound("run-not-found", $"No run '{RunId}'.");
         }
 
         if (summary.Status is SimulationRunStatus.Completed or SimulationRunStatus.Failed)
         {
-            return DomainError.Conflict("run-finished", $"Run {Key.RunId} has {summary.Status}; there is nothing to cancel.");
+            return DomainError.Conflict("run-finished", $"Run {RunId} has {summary.Status}; there is nothing to cancel.");
         }
 
         if (summary.Status != SimulationRunStatus.Cancelled)
@@ -206,7 +220,7 @@ public sealed partial class SimulationRunGrain(
         }
         catch (Exception exception)
         {
-            LogRunFailed(exception, Key.CompoundId, Key.RunId);
+            LogRunFailed(exception, Key.CompoundId, RunId);
             await self.Failed($"The simulation failed: {exception.Message}");
         }
         finally

@@ -85,7 +85,7 @@ public sealed partial class ShelterControllerGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_compoundId, _shelterId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        (_compoundId, _shelterId) = CompoundScopedKey.Of(this);
         var definition = (await GrainFactory.Compound(_compoundId).GetShelters()).FirstOrDefault(s => s.ShelterId == _shelterId);
         if (definition is not null)
         {

@@ -31,17 +31,17 @@ public sealed record SharingAssignment(string RequestId, string SpaceId, string 
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SharingMetrics(
-    [property: Id(0)] int Requests,
-    [property: Id(1)] int RequestsServed,
-    [property: Id(2)] double HoursRequested,
-    [property: Id(3)] double HoursServed,
-    [property: Id(4)] double SupplyHours,
-    [property: Id(5)] double SupplyUsedShare,
-    [property: Id(6)] double MeanWalkMeters,
-    [property: Id(7)] int Households,
-    [property: Id(8)] int HouseholdsServed,
-    [property: Id(9)] double JainIndex,
-    [property: Id(10)] double WorstHouseholdShare);
+    [Id(0)] int Requests,
+    [Id(1)] int RequestsServed,
+    [Id(2)] double HoursRequested,
+    [Id(3)] double HoursServed,
+    [Id(4)] double SupplyHours,
+    [Id(5)] double SupplyUsedShare,
+    [Id(6)] double MeanWalkMeters,
+    [Id(7)] int Households,
+    [Id(8)] int HouseholdsServed,
+    [Id(9)] double JainIndex,
+    [Id(10)] double WorstHouseholdShare);
 
 public sealed record SharingRoundResult(
     SharingAlgorithm Algorithm,

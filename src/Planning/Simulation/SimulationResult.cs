@@ -5,8 +5,8 @@ namespace Parking.Planning.Simulation;
 /// <summary>How many requests were refused for one reason (a stable code such as <c>no-space</c>).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ReasonCount(
-    [property: Id(0)] string Reason,
-    [property: Id(1)] int Count);
+    [Id(0)] string Reason,
+    [Id(1)] int Count);
 
 /// <summary>
 /// A histogram of waits in minutes: <see cref="Counts"/>[i] waits lay below <see cref="UpperMinutes"/>[i] (and at or
@@ -14,8 +14,8 @@ public sealed record ReasonCount(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WaitHistogram(
-    [property: Id(0)] IReadOnlyList<double> UpperMinutes,
-    [property: Id(1)] IReadOnlyList<int> Counts);
+    [Id(0)] IReadOnlyList<double> UpperMinutes,
+    [Id(1)] IReadOnlyList<int> Counts);
 
 /// <summary>
 /// Car parking: stays asked for (residents' and visitors'), booked, refused by reason, no-shows, the wait
@@ -25,31 +25,31 @@ public sealed record WaitHistogram(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ParkingOutcome(
-    [property: Id(0)] int Requests,
-    [property: Id(1)] int Served,
-    [property: Id(2)] IReadOnlyList<ReasonCount> Refused,
-    [property: Id(3)] int NoShows,
-    [property: Id(4)] double MeanWaitMinutes,
-    [property: Id(5)] double P95WaitMinutes,
-    [property: Id(6)] double Fairness,
-    [property: Id(7)] int VisitorRequests,
-    [property: Id(8)] int VisitorsServed,
-    [property: Id(9)] double SharedHoursPublished,
-    [property: Id(10)] double SharedHoursBooked,
-    [property: Id(11)] double SharedUtilizationPercent);
+    [Id(0)] int Requests,
+    [Id(1)] int Served,
+    [Id(2)] IReadOnlyList<ReasonCount> Refused,
+    [Id(3)] int NoShows,
+    [Id(4)] double MeanWaitMinutes,
+    [Id(5)] double P95WaitMinutes,
+    [Id(6)] double Fairness,
+    [Id(7)] int VisitorRequests,
+    [Id(8)] int VisitorsServed,
+    [Id(9)] double SharedHoursPublished,
+    [Id(10)] double SharedHoursBooked,
+    [Id(11)] double SharedUtilizationPercent);
 
 /// <summary>One charging area: its chargers and site capacity, the highest power drawn at once, energy asked and delivered, plans made.</summary>
 [GenerateSerializer, Immutable]
 public sealed record AreaOutcome(
-    [property: Id(0)] string AreaId,
-    [property: Id(1)] int Chargers,
-    [property: Id(2)] double SiteCapacityKw,
-    [property: Id(3)] double PeakKw,
-    [property: Id(4)] double RequestedKwh,
-    [property: Id(5)] double DeliveredKwh,
-    [property: Id(6)] int Requests,
-    [property: Id(7)] int Served,
-    [property: Id(8)] int Plans);
+    [Id(0)] string AreaId,
+    [Id(1)] int Chargers,
+    [Id(2)] double SiteCapacityKw,
+    [Id(3)] double PeakKw,
+    [Id(4)] double RequestedKwh,
+    [Id(5)] double DeliveredKwh,
+    [Id(6)] int Requests,
+    [Id(7)] int Served,
+    [Id(8)] int Plans);
 
 /// <summary>
 /// In-turn charging: requests, those whose car was plugged in (served), refused by reason (no turn before
@@ -58,56 +58,56 @@ public sealed record AreaOutcome(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargingOutcome(
-    [property: Id(0)] int Requests,
-    [property: Id(1)] int Served,
-    [property: Id(2)] IReadOnlyList<ReasonCount> Refused,
-    [property: Id(3)] int NoShows,
-    [property: Id(4)] double MeanWaitMinutes,
-    [property: Id(5)] double P95WaitMinutes,
-    [property: Id(6)] double RequestedKwh,
-    [property: Id(7)] double DeliveredKwh,
-    [property: Id(8)] double DeliveredPercent,
-    [property: Id(9)] IReadOnlyList<AreaOutcome> Areas);
+    [Id(0)] int Requests,
+    [Id(1)] int Served,
+    [Id(2)] IReadOnlyList<ReasonCount> Refused,
+    [Id(3)] int NoShows,
+    [Id(4)] double MeanWaitMinutes,
+    [Id(5)] double P95WaitMinutes,
+    [Id(6)] double RequestedKwh,
+    [Id(7)] double DeliveredKwh,
+    [Id(8)] double DeliveredPercent,
+    [Id(9)] IReadOnlyList<AreaOutcome> Areas);
 
 /// <summary>One e-bike shelter: ports, sessions started, refused, the share of port-hours in use, sessions that ran through the night.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ShelterOutcome(
-    [property: Id(0)] string ShelterId,
-    [property: Id(1)] int Ports,
-    [property: Id(2)] int Sessions,
-    [property: Id(3)] int Refused,
-    [property: Id(4)] double UtilizationPercent,
-    [property: Id(5)] int OvernightSessions);
+    [Id(0)] string ShelterId,
+    [Id(1)] int Ports,
+    [Id(2)] int Sessions,
+    [Id(3)] int Refused,
+    [Id(4)] double UtilizationPercent,
+    [Id(5)] int OvernightSessions);
 
 /// <summary>E-bike charging: sessions asked for and started, refused by reason, port utilization, overnight sessions (running at 03:00 local), each shelter.</summary>
 [GenerateSerializer, Immutable]
 public sealed record EbikeOutcome(
-    [property: Id(0)] int Requests,
-    [property: Id(1)] int Served,
-    [property: Id(2)] IReadOnlyList<ReasonCount> Refused,
-    [property: Id(3)] double PortUtilizationPercent,
-    [property: Id(4)] int OvernightSessions,
-    [property: Id(5)] IReadOnlyList<ShelterOutcome> Shelters);
+    [Id(0)] int Requests,
+    [Id(1)] int Served,
+    [Id(2)] IReadOnlyList<ReasonCount> Refused,
+    [Id(3)] double PortUtilizationPercent,
+    [Id(4)] int OvernightSessions,
+    [Id(5)] IReadOnlyList<ShelterOutcome> Shelters);
 
 /// <summary>Credits moved by bookings (net of refunds): what private owners earned by sharing, and the compound's income from common spaces.</summary>
 [GenerateSerializer, Immutable]
 public sealed record CreditOutcome(
-    [property: Id(0)] long OwnersEarnings,
-    [property: Id(1)] long CompoundIncome,
-    [property: Id(2)] long Refunded,
-    [property: Id(3)] int OwnersEarning);
+    [Id(0)] long OwnersEarnings,
+    [Id(1)] long CompoundIncome,
+    [Id(2)] long Refunded,
+    [Id(3)] int OwnersEarning);
 
 /// <summary>One building: its households, the stays they asked for, booked and refused, residents left unserved (refused at least once), charging requests and those served.</summary>
 [GenerateSerializer, Immutable]
 public sealed record BuildingOutcome(
-    [property: Id(0)] string BuildingId,
-    [property: Id(1)] int Households,
-    [property: Id(2)] int Requests,
-    [property: Id(3)] int Served,
-    [property: Id(4)] int Refused,
-    [property: Id(5)] int ResidentsUnserved,
-    [property: Id(6)] int ChargingRequests,
-    [property: Id(7)] int ChargingServed);
+    [Id(0)] string BuildingId,
+    [Id(1)] int Households,
+    [Id(2)] int Requests,
+    [Id(3)] int Served,
+    [Id(4)] int Refused,
+    [Id(5)] int ResidentsUnserved,
+    [Id(6)] int ChargingRequests,
+    [Id(7)] int ChargingServed);
 
 /// <summary>
 /// What the committee pages draw: the share (%) of bookable car spaces occupied by hour of day (local), the same
@@ -115,10 +115,10 @@ public sealed record BuildingOutcome(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SimulationCharts(
-    [property: Id(0)] IReadOnlyList<double> OccupancyByHour,
-    [property: Id(1)] IReadOnlyList<IReadOnlyList<double>> OccupancyByWeekdayHour,
-    [property: Id(2)] WaitHistogram SpaceWait,
-    [property: Id(3)] WaitHistogram ChargingWait);
+    [Id(0)] IReadOnlyList<double> OccupancyByHour,
+    [Id(1)] IReadOnlyList<IReadOnlyList<double>> OccupancyByWeekdayHour,
+    [Id(2)] WaitHistogram SpaceWait,
+    [Id(3)] WaitHistogram ChargingWait);
 
 /// <summary>
 /// What a run gives: the run's identity (compound, start, days, seed, demand source), and the outcomes. Compact
@@ -127,18 +127,18 @@ public sealed record SimulationCharts(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SimulationResult(
-    [property: Id(0)] string CompoundId,
-    [property: Id(1)] DateTimeOffset Start,
-    [property: Id(2)] int Days,
-    [property: Id(3)] int Seed,
-    [property: Id(4)] string DemandSource,
-    [property: Id(5)] ParkingOutcome Parking,
-    [property: Id(6)] ChargingOutcome Charging,
-    [property: Id(7)] EbikeOutcome Ebikes,
-    [property: Id(8)] CreditOutcome Credits,
-    [property: Id(9)] IReadOnlyList<BuildingOutcome> Buildings,
-    [property: Id(10)] SimulationCharts Charts,
-    [property: Id(11)] long Events)
+    [Id(0)] string CompoundId,
+    [Id(1)] DateTimeOffset Start,
+    [Id(2)] int Days,
+    [Id(3)] int Seed,
+    [Id(4)] string DemandSource,
+    [Id(5)] ParkingOutcome Parking,
+    [Id(6)] ChargingOutcome Charging,
+    [Id(7)] EbikeOutcome Ebikes,
+    [Id(8)] CreditOutcome Credits,
+    [Id(9)] IReadOnlyList<BuildingOutcome> Buildings,
+    [Id(10)] SimulationCharts Charts,
+    [Id(11)] long Events)
 {
     /// <summary>The result as CSV for the report download (see <see cref="SimulationCsv"/>).</summary>
     public string ToCsv() => SimulationCsv.Write(this);

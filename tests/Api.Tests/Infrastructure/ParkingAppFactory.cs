@@ -23,10 +23,11 @@ public sealed class ParkingAppFactory : WebApplicationFactory<Program>
     /// <summary>Base64 of 32 bytes: every host made by the tests shares it, so they accept each other's tokens.</summary>
     public static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)(i * 7)).ToArray());
 
-    public ParkingAppFactory(FakeTimeProvider time, int? primarySiloPort = null)
+    public ParkingAppFactory(FakeTimeProvider time, int? primarySiloPort = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         Time = time;
         PrimarySiloPort = primarySiloPort;
+        Settings = settings ?? new Dictionary<string, string>();
         SiloPort = FreePorts.Next();
         GatewayPort = FreePorts.Next();
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -39,6 +40,9 @@ public sealed class ParkingAppFactory : WebApplicationFactory<Program>
     public int GatewayPort { get; }
 
     public int? PrimarySiloPort { get; }
+
+    /// <summary>Settings an operator would give the host (e.g. a stricter limit), on top of the defaults.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
 
     /// <summary>Where Kestrel listens, e.g. http://127.0.0.1:54321/ (after <see cref="Start"/>).</summary>
     public Uri BaseAddress { get; private set; } = new("http://invalid.localhost/");
@@ -67,6 +71,11 @@ public sealed class ParkingAppFactory : WebApplicationFactory<Program>
         if (PrimarySiloPort is { } primary)
         {
             builder.UseSetting("Parking:Cluster:PrimarySiloPort", primary.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
         }
 
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
