@@ -27,7 +27,7 @@ internal static class ChargingSuite
         if (!args.Contains("--no-sweep"))
         {
             var path = DataFile("acn-caltech-2021-sessions.json");
-            var trace = AcnImporter.Import(path, new AcnImportOptions(from, days, 5, 150));
+            var trace = Import(path, new AcnImportOptions(from, days, 5, 150));
             Console.WriteLine();
             Console.WriteLine(string.Create(c,
                 $"ACN-Data Caltech, {from:yyyy-MM-dd} + {days} days, 5-min periods: {trace.Requests.Count} sessions on {trace.Chargers.Count} stations ({string.Join(", ", trace.Chargers.GroupBy(ch => ch.MaxKw).OrderBy(g => g.Key).Select(g => string.Create(c, $"{g.Count()} x {g.Key:0.#} kW")))}), {trace.Requests.Sum(r => r.EnergyKwh):0} kWh delivered in reality."));
@@ -66,6 +66,12 @@ internal static class ChargingSuite
     }
 
     /// <summary>Every week of the file from 2021-05-01 folded onto the first, each week on its own stations.</summary>
+    private static ChargingInstance Import(string path, AcnImportOptions options)
+    {
+        using var sessions = File.OpenRead(path);
+        return AcnImporter.Import(sessions, options);
+    }
+
     private static ChargingInstance Dense(string path)
     {
         var from = new DateOnly(2021, 5, 1);
@@ -75,7 +81,7 @@ internal static class ChargingSuite
         ChargingInstance? first = null;
         for (var w = 0; w < weeks; w++)
         {
-            var week = AcnImporter.Import(path, new AcnImportOptions(from.AddDays(7 * w), 7, 5, 100));
+            var week = Import(path, new AcnImportOptions(from.AddDays(7 * w), 7, 5, 100));
             first ??= week;
             requests.AddRange(week.Requests.Select(r => r with { Id = $"w{w}:{r.Id}", PluggedChargerId = $"w{w}:{r.PluggedChargerId}" }));
             chargers.AddRange(week.Chargers.Select(ch => ch with { Id = $"w{w}:{ch.Id}" }));

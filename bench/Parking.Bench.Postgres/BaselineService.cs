@@ -118,11 +118,14 @@ internal static class BaselineService
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                spaces.Add(new AvailableSpaceDto(reader.GetString(1), reader.GetString(0), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5)));
+                spaces.Add(new AvailableSpaceDto(
+                    reader.GetString(1), reader.GetString(0), reader.GetString(2),
+                    Enum.Parse<SpaceKindDto>(reader.GetString(3), ignoreCase: true), Enum.Parse<SpaceOwnershipDto>(reader.GetString(4), ignoreCase: true), reader.GetInt32(5)));
             }
         }
 
-        return Results.Ok(new AvailabilityResultDto(start.Value, end.Value, kind, nearBuilding, spaces));
+        var kindAsked = kind is null ? (SpaceKindDto?)null : Enum.Parse<SpaceKindDto>(kind, ignoreCase: true);
+        return Results.Ok(new AvailabilityResultDto(start.Value, end.Value, kindAsked, nearBuilding, spaces));
     }
 
     private static async Task<IResult> ReserveAsync(
@@ -191,7 +194,7 @@ internal static class BaselineService
 
         await transaction.CommitAsync(cancellationToken);
         var reservation = new ReservationDto(
-            id.ToString(), compoundId, lotId, body.SpaceId, residentId, body.Plate, window.Start, window.End, "reserved", now, null, null, 1);
+            id.ToString(), compoundId, lotId, body.SpaceId, residentId, body.Plate, window.Start, window.End, ReservationStatusDto.Reserved, now, null, null, 1);
         return Results.Created($"/api/compounds/{compoundId}/reservations/{id}", reservation);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Parking.Contracts;
 
 namespace Parking.Bench;
 
@@ -96,7 +97,7 @@ internal static class Program
         {
             var occupancy = await api.GetOccupancyAsync(staff[0], lot.LotId, cancellationToken);
             bookable.AddRange(occupancy.Spaces
-                .Where(s => !string.Equals(s.Ownership, "Private", StringComparison.OrdinalIgnoreCase))
+                .Where(s => s.Ownership != SpaceOwnershipDto.Private)
                 .Select(s => (lot.LotId, s.SpaceId)));
         }
 

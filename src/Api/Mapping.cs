@@ -1,4 +1,8 @@
 using System.Text.Json;
+using Parking.Domain.Charging;
+using Parking.Domain.Rebalancing;
+using Parking.Domain.Shelters;
+using Parking.Domain.Voting;
 
 namespace Parking.Api;
 
@@ -8,16 +12,38 @@ public static class Mapping
     public static string Wire<TEnum>(this TEnum value)
         where TEnum : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 
+    // Each Contracts enum has its Domain counterpart's members in the same order, so a cast maps them
+    // (tests/Api.Tests/WireEnumTests.cs checks every pair by name and by the string on the wire).
+    public static SpaceKindDto ToDto(this SpaceKind value) => (SpaceKindDto)value;
+
+    public static SpaceOwnershipDto ToDto(this SpaceOwnership value) => (SpaceOwnershipDto)value;
+
+    public static LotKindDto ToDto(this LotKind value) => (LotKindDto)value;
+
+    public static SpaceStatusDto ToDto(this SpaceStatus value) => (SpaceStatusDto)value;
+
+    public static ReservationStatusDto ToDto(this ReservationStatus value) => (ReservationStatusDto)value;
+
+    public static ChargingRequestStatusDto ToDto(this ChargingRequestStatus value) => (ChargingRequestStatusDto)value;
+
+    public static ChargerStatusDto ToDto(this ChargerStatus value) => (ChargerStatusDto)value;
+
+    public static PortStatusDto ToDto(this PortStatus value) => (PortStatusDto)value;
+
+    public static VoteStatusDto ToDto(this VoteStatus value) => (VoteStatusDto)value;
+
+    public static RebalancingStatusDto ToDto(this RebalancingStatus value) => (RebalancingStatusDto)value;
+
     public static ReservationDto ToDto(this Reservation r) => new(
         r.Id, r.CompoundId, r.LotId, r.SpaceId, r.ResidentId, r.Plate, r.Window.Start, r.Window.End,
-        r.Status.Wire(), r.CreatedAt, r.CheckedInAt, r.EndedAt, r.Revision);
+        r.Status.ToDto(), r.CreatedAt, r.CheckedInAt, r.EndedAt, r.Revision);
 
     public static AvailableSpaceDto ToDto(this AvailableSpace s) =>
-        new(s.LotId, s.SpaceId, s.Label, s.Kind.Wire(), s.Ownership.Wire(), s.WalkMeters);
+        new(s.LotId, s.SpaceId, s.Label, s.Kind.ToDto(), s.Ownership.ToDto(), s.WalkMeters);
 
     public static SpaceOccupancyDto ToDto(this SpaceAvailability s, DateTimeOffset now) => new(
-        s.Definition.SpaceId, s.Definition.Label, s.Definition.Kind.Wire(), s.Definition.Ownership.Wire(),
-        s.StatusAt(now).Wire(), [.. s.Held.Select(w => new TimeWindowDto(w.Start, w.End))], s.Version);
+        s.Definition.SpaceId, s.Definition.Label, s.Definition.Kind.ToDto(), s.Definition.Ownership.ToDto(),
+        s.StatusAt(now).ToDto(), [.. s.Held.Select(w => new TimeWindowDto(w.Start, w.End))], s.Version);
 
     public static LotOccupancyDto ToDto(this LotOccupancy o) => new(
         o.CompoundId, o.LotId, o.Name, o.Epoch, o.Sequence, o.AsOf,
@@ -27,7 +53,7 @@ public static class Mapping
     public static LotChangeDto ToDto(this LotChange c, string compoundId, string lotId, Guid epoch) =>
         new(compoundId, lotId, epoch, c.Sequence, c.Space.AsOf, c.Space.ToDto(c.Space.AsOf));
 
-    public static LotSummaryDto ToDto(this LotSummary l) => new(l.LotId, l.Name, l.Kind.Wire(), l.Spaces);
+    public static LotSummaryDto ToDto(this LotSummary l) => new(l.LotId, l.Name, l.Kind.ToDto(), l.Spaces);
 
     public static UserDto ToDto(this CompoundUser u) => new(
         u.CompoundId, u.UserId, u.DisplayName, u.Role.Wire(), u.HouseholdId, u.BuildingId, [.. u.Vehicles.Select(v => v.Plate)]);

@@ -39,7 +39,7 @@ public static class ParkingApiExtensions
         services.AddProblemDetails(o => o.CustomizeProblemDetails = AddCode);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ServiceUnavailableHandler>();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new EnumNameConverter()));
         services.AddOpenApi();
         services.AddSignalR();
 

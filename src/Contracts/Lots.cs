@@ -1,14 +1,14 @@
 namespace Parking.Contracts;
 
-public sealed record LotSummaryDto(string LotId, string Name, string Kind, int Spaces);
+public sealed record LotSummaryDto(string LotId, string Name, LotKindDto Kind, int Spaces);
 
 /// <summary>One space in a lot's live picture. Status: free, reserved, occupied, outOfService (as of the occupancy's AsOf).</summary>
 public sealed record SpaceOccupancyDto(
     string SpaceId,
     string Label,
-    string Kind,
-    string Ownership,
-    string Status,
+    SpaceKindDto Kind,
+    SpaceOwnershipDto Ownership,
+    SpaceStatusDto Status,
     IReadOnlyList<TimeWindowDto> Held,
     long Version);
 

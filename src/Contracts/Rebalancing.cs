@@ -69,7 +69,7 @@ public sealed record RebalancingEffectDto(int Days, int Seed, RebalancingSimulat
 /// </summary>
 public sealed record RebalancingProposalDto(
     string Id,
-    string Status,
+    RebalancingStatusDto Status,
     double Progress,
     string CreatedBy,
     DateTimeOffset CreatedAt,

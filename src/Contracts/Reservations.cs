@@ -19,12 +19,12 @@ public sealed record ReservationDto(
     string? Plate,
     DateTimeOffset Start,
     DateTimeOffset End,
-    string Status,
+    ReservationStatusDto Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset? CheckedInAt,
     DateTimeOffset? EndedAt,
     int Revision);
 
-public sealed record AvailableSpaceDto(string LotId, string SpaceId, string Label, string Kind, string Ownership, int WalkMeters);
+public sealed record AvailableSpaceDto(string LotId, string SpaceId, string Label, SpaceKindDto Kind, SpaceOwnershipDto Ownership, int WalkMeters);
 
-public sealed record AvailabilityResultDto(DateTimeOffset Start, DateTimeOffset End, string? Kind, string? NearBuildingId, IReadOnlyList<AvailableSpaceDto> Spaces);
+public sealed record AvailabilityResultDto(DateTimeOffset Start, DateTimeOffset End, SpaceKindDto? Kind, string? NearBuildingId, IReadOnlyList<AvailableSpaceDto> Spaces);

@@ -141,7 +141,7 @@ public sealed record SimulationRunDto(
     int Days,
     int Seed,
     SimulationDemandDto Demand,
-    string Status,
+    SimulationRunStatusDto Status,
     string StartedBy,
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt,

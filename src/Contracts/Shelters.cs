@@ -22,7 +22,7 @@ public sealed record ShelterSessionDto(
     string PortId,
     string ResidentId,
     string? Bike,
-    string Status,
+    ShelterSessionStatusDto Status,
     DateTimeOffset StartedAt,
     DateTimeOffset EndsBy,
     long TimeLeftSeconds,
@@ -34,7 +34,7 @@ public sealed record ShelterSessionDto(
     long Revision);
 
 /// <summary>A port in a shelter's live picture. Status: free, charging, cut (by an alarm, until staff clear it).</summary>
-public sealed record ShelterPortDto(string PortId, string Status, double PowerW, ShelterSessionDto? Session);
+public sealed record ShelterPortDto(string PortId, PortStatusDto Status, double PowerW, ShelterSessionDto? Session);
 
 /// <summary>A smoke or temperature alarm of a shelter; active while ClearedAt is null.</summary>
 public sealed record ShelterAlarmDto(
@@ -84,7 +84,7 @@ public sealed record PortReportResultDto(ShelterPortDto Port, ShelterSessionDto?
 public sealed record ShelterAlarmResultDto(bool Raised, ShelterAlarmDto? Alarm, IReadOnlyList<ShelterSessionDto> Cut);
 
 /// <summary>A port as a driver choosing one sees it: its id and status (free, charging, cut), never whose e-bike charges there.</summary>
-public sealed record ShelterPortStateDto(string PortId, string Status);
+public sealed record ShelterPortStateDto(string PortId, PortStatusDto Status);
 
 /// <summary>
 /// A shelter's ports for a driver choosing one (<c>GET .../shelters/{shelterId}/ports</c>): the power limit, each

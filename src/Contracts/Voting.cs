@@ -67,7 +67,7 @@ public sealed record ProposalDto(
     DateTimeOffset Closes,
     string CreatedBy,
     DateTimeOffset CreatedAt,
-    string Status,
+    VoteStatusDto Status,
     string? Failure,
     DateTimeOffset? ClosedAt,
     VoteRuleDto Rule,

@@ -31,7 +31,7 @@ public static class ChargingCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var writer = parse.InvocationConfiguration.Output;
-            var instance = ChargingJson.ReadInstance(parse.GetRequiredValue(input).FullName);
+            var instance = InstanceFiles.ReadCharging(parse.GetRequiredValue(input).FullName);
             var errors = instance.Validate();
             if (errors.Count > 0)
             {
@@ -75,11 +75,11 @@ public static class ChargingCommand
                 parse.InvocationConfiguration.Error.WriteLine("--from: expected a date as yyyy-MM-dd");
                 return 2;
             }
-            var instance = AcnImporter.Import(parse.GetRequiredValue(input).FullName, new AcnImportOptions(
+            var instance = InstanceFiles.ImportAcn(parse.GetRequiredValue(input).FullName, new AcnImportOptions(
                 day, parse.GetValue(days), parse.GetValue(period), parse.GetValue(siteKw),
                 parse.GetValue(chargerKw), parse.GetValue(vehicleKw), parse.GetValue(energy)));
             var file = parse.GetRequiredValue(output);
-            ChargingJson.WriteInstance(file.FullName, instance);
+            InstanceFiles.WriteCharging(file.FullName, instance);
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{instance.Requests.Count} sessions on {instance.Chargers.Count} chargers, {instance.Periods} periods of {instance.PeriodMinutes} min, {instance.Requests.Sum(r => r.EnergyKwh):0.0} kWh wanted -> {file.FullName}"));
             return 0;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Serialization;
-using Orleans.Storage;
+using Parking.Grains;
 
 namespace Parking.Storage;
 
@@ -30,9 +30,9 @@ public static class PostgresSilo
         });
 
         // Orleans' binary serializer for stored state, as with the in-memory storage: the default (JSON)
-        // took half the CPU of a reservation.
+        // took half the CPU of a reservation. It also reads state an earlier build stored in a layout since changed.
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(storageName)
-            .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new StoredStateSerializer(serializer));
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;

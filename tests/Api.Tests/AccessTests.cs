@@ -30,12 +30,12 @@ public sealed class AccessTests(SharedHostFixture fixture)
         Assert.Equal(28, before.Spaces.Count);
         Assert.Equal(["free", "occupied", "outOfService", "reserved"], before.Counts.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(28, before.Counts.Values.Sum());
-        Assert.Equal("free", Assert.Single(before.Spaces, s => s.SpaceId == "G1-016").Status);
+        Assert.Equal("free", Assert.Single(before.Spaces, s => s.SpaceId == "G1-016").Status.WireName());
 
         // A window running now makes the space "reserved" at once.
         await _host.ReserveOkAsync("r00010", "G1-016", _host.Now, _host.Now.AddHours(1));
         var after = await _host.OccupancyAsync("G1", "staff02");
-        Assert.Equal("reserved", Assert.Single(after.Spaces, s => s.SpaceId == "G1-016").Status);
+        Assert.Equal("reserved", Assert.Single(after.Spaces, s => s.SpaceId == "G1-016").Status.WireName());
         Assert.Equal(before.Counts["reserved"] + 1, after.Counts["reserved"]);
         Assert.Equal(before.Counts["free"] - 1, after.Counts["free"]);
         Assert.True(after.Sequence > before.Sequence);

@@ -40,7 +40,7 @@ public sealed class CrossHostTests
         Assert.Equal(before.Epoch, change.Epoch);
         Assert.True(change.Sequence > before.Sequence);
         var own = await makerOnB.WaitForReservationAsync(r => r.Id == reservation.Id, "r00001, connected to host B, hears of the reservation made through host A");
-        Assert.Equal("reserved", own.Status);
+        Assert.Equal("reserved", own.Status.WireName());
 
         // Both hosts see the same state.
         var throughB = await hostB.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{reservation.Id}"), "r00001");

@@ -1,4 +1,5 @@
 using Parking.Api.Tests.Infrastructure;
+using Parking.Contracts;
 using Xunit;
 
 namespace Parking.Api.Tests;
@@ -32,7 +33,7 @@ public sealed class LiveUpdateTests(SharedHostFixture fixture)
 
         // The maker hears of their own reservation; the other resident never does.
         var own = await maker.WaitForReservationAsync(r => r.Id == reservation.Id, "r00001 hears of their own reservation");
-        Assert.Equal("reserved", own.Status);
+        Assert.Equal("reserved", own.Status.WireName());
         Assert.Equal("r00001", own.ResidentId);
         Assert.DoesNotContain(watcher.Received<Contracts.ReservationDto>(), r => r.Id == reservation.Id);
     }

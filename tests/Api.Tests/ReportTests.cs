@@ -30,7 +30,7 @@ public sealed class ReportTests(SharedHostFixture fixture)
         _host.Time.Advance(TimeSpan.FromMinutes(30));
         await _host.CommandOkAsync("r00050", stay.Id, "check-out");
         var released = await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{noShow.Id}"), "r00051");
-        Assert.Equal("noShow", released.Status);
+        Assert.Equal("noShow", released.Status.WireName());
 
         var from = new DateTimeOffset(start.UtcDateTime.Date.AddHours(start.UtcDateTime.Hour), TimeSpan.Zero);
         var to = from.AddHours(3);

@@ -35,7 +35,7 @@ public sealed class ReservationTests(SharedHostFixture fixture)
 
         // Nothing changed: the owner still holds it, at the same revision.
         var unchanged = await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{reservation.Id}"), "r00003");
-        Assert.Equal("reserved", unchanged.Status);
+        Assert.Equal("reserved", unchanged.Status.WireName());
         Assert.Equal(reservation.Revision, unchanged.Revision);
         Assert.Contains((await _host.SpaceAsync("G1-002")).Held, w => w.Start == start);
         Assert.DoesNotContain(await _host.MineAsync("r00004"), r => r.Id == reservation.Id);
@@ -44,7 +44,7 @@ public sealed class ReservationTests(SharedHostFixture fixture)
         var asStaff = await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{reservation.Id}"), "staff03");
         Assert.Equal(reservation.Id, asStaff.Id);
         var cancelled = await _host.CommandOkAsync("r00003", reservation.Id, "cancel");
-        Assert.Equal("cancelled", cancelled.Status);
+        Assert.Equal("cancelled", cancelled.Status.WireName());
         Assert.Empty((await _host.SpaceAsync("G1-002")).Held);
     }
 
@@ -148,7 +148,7 @@ public sealed class ReservationTests(SharedHostFixture fixture)
         var start = _host.Now.AddMinutes(5);
         var end = start.AddHours(2);
         var reservation = await _host.ReserveOkAsync("r00008", space, start, end);
-        Assert.Equal("reserved", reservation.Status);
+        Assert.Equal("reserved", reservation.Status.WireName());
         Assert.DoesNotContain((await _host.SearchAsync("r00012", start.AddMinutes(30), start.AddMinutes(90))).Spaces, s => s.SpaceId == space);
 
         using (var early = await _host.CommandAsync("r00008", reservation.Id, "check-out"))
@@ -158,7 +158,7 @@ public sealed class ReservationTests(SharedHostFixture fixture)
 
         // Five minutes before the start is within the early check-in allowance.
         var checkedIn = await _host.CommandOkAsync("r00008", reservation.Id, "check-in");
-        Assert.Equal("checkedIn", checkedIn.Status);
+        Assert.Equal("checkedIn", checkedIn.Status.WireName());
         Assert.Equal(_host.Now, checkedIn.CheckedInAt);
         Assert.True(checkedIn.Revision > reservation.Revision);
         using (var twice = await _host.CommandAsync("r00008", reservation.Id, "check-in"))
@@ -172,21 +172,21 @@ public sealed class ReservationTests(SharedHostFixture fixture)
         }
 
         var occupied = await _host.OccupancyAsync("G1");
-        Assert.Equal("occupied", Assert.Single(occupied.Spaces, s => s.SpaceId == space).Status);
+        Assert.Equal("occupied", Assert.Single(occupied.Spaces, s => s.SpaceId == space).Status.WireName());
         Assert.True(occupied.Counts["occupied"] >= 1);
         Assert.Equal(28, occupied.Counts.Values.Sum());
 
         // Half an hour into the window the car leaves: the rest of the window is free for others.
         _host.Time.Advance(TimeSpan.FromMinutes(35));
         var completed = await _host.CommandOkAsync("r00008", reservation.Id, "check-out");
-        Assert.Equal("completed", completed.Status);
+        Assert.Equal("completed", completed.Status.WireName());
         Assert.Equal(_host.Now, completed.EndedAt);
-        await owner.WaitForReservationAsync(r => r.Id == reservation.Id && r.Status == "completed", "the owner hears of the check-out");
+        await owner.WaitForReservationAsync(r => r.Id == reservation.Id && r.Status.WireName() == "completed", "the owner hears of the check-out");
 
         var rest = await _host.SearchAsync("r00012", _host.Now, end);
         Assert.Contains(rest.Spaces, s => s.SpaceId == space);
         var after = await _host.SpaceAsync(space);
-        Assert.Equal("free", after.Status);
+        Assert.Equal("free", after.Status.WireName());
         Assert.DoesNotContain(after.Held, w => w.End > _host.Now);
         var next = await _host.ReserveOkAsync("r00012", space, _host.Now, end);
         Assert.Equal(end, next.End);
@@ -210,14 +210,14 @@ public sealed class ReservationTests(SharedHostFixture fixture)
         _host.Time.Advance(TimeSpan.FromMinutes(36));
         var noShow = await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{reservation.Id}"), "r00009");
 
-        Assert.Equal("noShow", noShow.Status);
+        Assert.Equal("noShow", noShow.Status.WireName());
         Assert.Equal(start.AddMinutes(15), noShow.EndedAt);
         Assert.True(noShow.Revision > reservation.Revision);
         var change = await watcher.WaitForLotChangeAsync(
             c => c.Space.SpaceId == space && c.Sequence > before.Sequence && c.Space.Held.Count == 0,
             "the G1 watcher hears that G1-012 is free again");
-        Assert.Equal("free", change.Space.Status);
-        await owner.WaitForReservationAsync(r => r.Id == reservation.Id && r.Status == "noShow", "the owner hears of the no-show");
+        Assert.Equal("free", change.Space.Status.WireName());
+        await owner.WaitForReservationAsync(r => r.Id == reservation.Id && r.Status.WireName() == "noShow", "the owner hears of the no-show");
         Assert.Contains((await _host.SearchAsync("r00012", _host.Now, start.AddHours(1))).Spaces, s => s.SpaceId == space);
 
         using var lateCheckIn = await _host.CommandAsync("r00009", reservation.Id, "check-in");

@@ -80,7 +80,7 @@ public sealed class ComparisonTableTests : BunitContext
     public ComparisonTableTests() => Services.AddLocalization();
 
     private static SimulationRunDto Run(string id, string name, int version, string status = "completed") =>
-        new(id, "s1", version, name, 1, 7, new SimulationDemandDto("synthetic"), status, "committee01", DateTimeOffset.UnixEpoch, null, 1, 1, null);
+        new(id, "s1", version, name, 1, 7, new SimulationDemandDto("synthetic"), status.As<SimulationRunStatusDto>(), "committee01", DateTimeOffset.UnixEpoch, null, 1, 1, null);
 
     public static SimulationResultDto Result(int served, double meanWait) => new(
         DateTimeOffset.UnixEpoch,

@@ -20,7 +20,7 @@ public sealed class LotViewTests
         var view = View();
         Assert.Equal(LotApply.Applied, view.Apply(Change(11, Space("L-002", "occupied") with { Version = 2 })));
         Assert.Equal(11, view.Sequence);
-        Assert.Equal("occupied", view.Spaces.Single(s => s.SpaceId == "L-002").Status);
+        Assert.Equal("occupied", view.Spaces.Single(s => s.SpaceId == "L-002").Status.WireName());
         Assert.Equal(2, view.Spaces.Count);
     }
 
@@ -29,7 +29,7 @@ public sealed class LotViewTests
     {
         var view = View();
         Assert.Equal(LotApply.Duplicate, view.Apply(Change(10, Space("L-001", "occupied"))));
-        Assert.Equal("free", view.Spaces[0].Status);
+        Assert.Equal("free", view.Spaces[0].Status.WireName());
     }
 
     [Fact]
@@ -39,6 +39,6 @@ public sealed class LotViewTests
         Assert.Equal(LotApply.Reload, view.Apply(Change(12, Space("L-001", "occupied"))));
         Assert.Equal(LotApply.Reload, view.Apply(Change(11, Space("L-001", "occupied"), Guid.NewGuid())));
         Assert.Equal(10, view.Sequence);
-        Assert.Equal("free", view.Spaces[0].Status);
+        Assert.Equal("free", view.Spaces[0].Status.WireName());
     }
 }

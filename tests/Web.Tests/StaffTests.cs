@@ -21,7 +21,7 @@ public sealed class AlarmBoardTests
 
     private static ChargingPlanDto Area(string id, long version, params (string Charger, string Status)[] chargers) =>
         new("c", id, "Area " + id, 50, Now, version, null,
-            [.. chargers.Select(c => new ChargerTimelineDto(new ChargerDto(c.Charger, "G1-001", 7, c.Status, 0, 0, Now.AddMinutes(-5), null), []))], []);
+            [.. chargers.Select(c => new ChargerTimelineDto(new ChargerDto(c.Charger, "G1-001", 7, c.Status.As<ChargerStatusDto>(), 0, 0, Now.AddMinutes(-5), null), []))], []);
 
     [Fact]
     public void A_pushed_alarm_is_listed_and_its_clearing_removes_it()
@@ -80,13 +80,13 @@ public sealed class OverstayListTests
     private static readonly DateTimeOffset Now = Spaces.Now;
 
     private static ReservationDto Booking(string id, double endHours) =>
-        new(id, "c", "G1", "G1-00" + id, "r0000" + id, null, Now.AddHours(endHours - 2), Now.AddHours(endHours), "checkedIn", Now.AddDays(-1), Now.AddHours(endHours - 2), null, 2);
+        new(id, "c", "G1", "G1-00" + id, "r0000" + id, null, Now.AddHours(endHours - 2), Now.AddHours(endHours), ReservationStatusDto.CheckedIn, Now.AddDays(-1), Now.AddHours(endHours - 2), null, 2);
 
     [Fact]
     public void Pushes_add_once_and_a_reload_drops_cars_that_left_but_keeps_the_next_booking()
     {
         var list = new OverstayList();
-        var next = Booking("9", 3) with { Status = "reserved" };
+        var next = Booking("9", 3) with { Status = ReservationStatusDto.Reserved };
         list.Load([new OverstayDto(Booking("1", -1), null), new OverstayDto(Booking("2", -0.5), null)]);
 
         Assert.True(list.Add(new OverstayDto(Booking("1", -1), next)));
@@ -118,8 +118,8 @@ public sealed class SpacePanelTests : BunitContext
     }
 
     private static SpaceAdminDto Admin(string kind = "standard", string ownership = "common", string? household = null, bool blocked = false, int cancelled = 0) =>
-        new("c", "G1", "G1-001", "G1-001", kind, ownership, household, blocked, [],
-            [.. Enumerable.Range(0, cancelled).Select(i => new ReservationDto($"G1-001.{i}", "c", "G1", "G1-001", "r1", null, Spaces.Now, Spaces.Now.AddHours(1), "cancelled", Spaces.Now, null, Spaces.Now, 2))], 1);
+        new("c", "G1", "G1-001", "G1-001", kind.As<SpaceKindDto>(), ownership.As<SpaceOwnershipDto>(), household, blocked, [],
+            [.. Enumerable.Range(0, cancelled).Select(i => new ReservationDto($"G1-001.{i}", "c", "G1", "G1-001", "r1", null, Spaces.Now, Spaces.Now.AddHours(1), ReservationStatusDto.Cancelled, Spaces.Now, null, Spaces.Now, 2))], 1);
 
     [Fact]
     public void Retyping_sends_the_chosen_kind_and_shows_the_answer()
@@ -134,7 +134,7 @@ public sealed class SpacePanelTests : BunitContext
         panel.Find("select[data-field=kind]").Change("ev");
         panel.Find("[data-act=retype]").Click();
 
-        panel.WaitForAssertion(() => Assert.Equal("ev", changed?.Kind));
+        panel.WaitForAssertion(() => Assert.Equal("ev", changed?.Kind.WireName()));
         Assert.Equal((HttpMethod.Put, "/api/compounds/c/spaces/G1-001/kind"), (_api.Requests[1].Method, _api.Requests[1].Path));
         Assert.Equal("ev", _api.Requests[1].Body!.Value.GetProperty("kind").GetString());
         Assert.Contains("EV", panel.Find("[data-fact=kind]").TextContent, StringComparison.Ordinal);

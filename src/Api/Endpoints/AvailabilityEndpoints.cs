@@ -66,7 +66,7 @@ public static class AvailabilityEndpoints
         var building = nearBuilding ?? http.CurrentUser().BuildingId;
         var outcome = await grains.Availability(compoundId).Search(new AvailabilityQuery(window, spaceKind, building, limit ?? 20));
         return outcome.Value is { } spaces
-            ? TypedResults.Ok(new AvailabilityResultDto(window.Start, window.End, spaceKind?.Wire(), building, [.. spaces.Select(s => s.ToDto())]))
+            ? TypedResults.Ok(new AvailabilityResultDto(window.Start, window.End, spaceKind?.ToDto(), building, [.. spaces.Select(s => s.ToDto())]))
             : Problems.From(outcome.Error!);
     }
 }

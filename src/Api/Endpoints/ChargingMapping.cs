@@ -8,11 +8,11 @@ public static class ChargingMapping
 {
     public static ChargingRequestDto ToDto(this ChargingRequest r) => new(
         r.Id, r.CompoundId, r.AreaId, r.ResidentId, r.Plate, r.EnergyKwh, r.Window.Start, r.Window.End, r.CanMove,
-        r.Status.Wire(), r.Turn is { } t ? new ChargingTurnDto(t.ChargerId, t.SpaceId, t.Window.Start, t.Window.End) : null,
+        r.Status.ToDto(), r.Turn is { } t ? new ChargingTurnDto(t.ChargerId, t.SpaceId, t.Window.Start, t.Window.End) : null,
         r.DeliveredKwh, r.CreatedAt, r.PluggedAt, r.EndedAt, r.Revision);
 
     public static ChargerDto ToDto(this ChargerSnapshot c, string? sessionRequestId) => new(
-        c.ChargerId, c.SpaceId, c.MaxKw, c.Status.Wire(), c.PowerKw, c.EnergyMeterKwh, c.ReportedAt, sessionRequestId);
+        c.ChargerId, c.SpaceId, c.MaxKw, c.Status.ToDto(), c.PowerKw, c.EnergyMeterKwh, c.ReportedAt, sessionRequestId);
 
     public static ChargingNoticeDto ToDto(this ChargingNotice notice, TimeSpan utcOffset) =>
         new(notice.Kind.Wire(), MessageOf(notice, utcOffset), notice.Request.ToDto());
@@ -38,7 +38,7 @@ public static class ChargingMapping
                 [.. view.Requests
                     .Where(r => r.Turn?.ChargerId == c.ChargerId)
                     .OrderBy(r => r.Turn!.Window.Start)
-                    .Select(r => new TimelineTurnDto(r.Id, r.ResidentId, r.Plate, r.Status.Wire(), r.Turn!.Window.Start, r.Turn.Window.End, r.EnergyKwh, r.DeliveredKwh))]))],
+                    .Select(r => new TimelineTurnDto(r.Id, r.ResidentId, r.Plate, r.Status.ToDto(), r.Turn!.Window.Start, r.Turn.Window.End, r.EnergyKwh, r.DeliveredKwh))]))],
             [.. view.Requests.Where(r => r.Status == ChargingRequestStatus.Waiting).Select(r => r.ToDto())]);
     }
 

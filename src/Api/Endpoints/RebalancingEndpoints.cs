@@ -145,7 +145,7 @@ public static class RebalancingEndpoints
 
     public static RebalancingProposalDto ToDto(this RebalancingProposalRecord p) => new(
         p.ProposalId,
-        p.Status,
+        p.Stage.ToDto(),
         p.Progress,
         p.CreatedBy,
         p.CreatedAt,

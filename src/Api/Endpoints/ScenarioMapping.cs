@@ -243,6 +243,8 @@ public static class ScenarioMapping
         v.ChangesCommonParts,
         !string.Equals(v.LiveFingerprint, liveFingerprint, StringComparison.Ordinal));
 
+    public static SimulationRunStatusDto ToDto(this SimulationRunStatus value) => (SimulationRunStatusDto)value;
+
     public static SimulationRunDto ToDto(this SimulationRunSummary r) => new(
         r.RunId,
         r.ScenarioId,
@@ -251,7 +253,7 @@ public static class ScenarioMapping
         r.Days,
         r.Seed,
         new SimulationDemandDto(r.Demand.Source, r.Demand.CarsPerHousehold, r.Demand.EvShare, r.Demand.EbikesPerHousehold, r.Demand.VisitorsPerDay, r.Demand.NoShowRate, r.Demand.Households),
-        r.Status,
+        r.Status.ToDto(),
         r.StartedBy,
         r.CreatedAt,
         r.FinishedAt,

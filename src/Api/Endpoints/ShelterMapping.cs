@@ -7,14 +7,14 @@ public static class ShelterMapping
 {
     public static ShelterSessionDto ToDto(this ShelterSession s, DateTimeOffset now) => new(
         s.SessionId, s.CompoundId, s.ShelterId, s.PortId, s.ResidentId, s.Bike,
-        s.IsActive ? "charging" : "ended",
+        s.IsActive ? ShelterSessionStatusDto.Charging : ShelterSessionStatusDto.Ended,
         s.StartedAt, s.EndsBy, (long)s.TimeLeft(now).TotalSeconds, s.EnergyWh, s.PowerW, s.LastReportAt,
         s.EndedAt, s.EndReason?.Wire(), s.Revision);
 
     public static ShelterPortDto ToDto(this PortSnapshot p, DateTimeOffset now) =>
-        new(p.PortId, p.Status.Wire(), p.PowerW, p.Session?.ToDto(now));
+        new(p.PortId, p.Status.ToDto(), p.PowerW, p.Session?.ToDto(now));
 
-    public static ShelterPortDto ToDto(this ShelterPort p) => new(p.PortId, p.Status.Wire(), p.PowerW, null);
+    public static ShelterPortDto ToDto(this ShelterPort p) => new(p.PortId, p.Status.ToDto(), p.PowerW, null);
 
     public static ShelterAlarmDto ToDto(this ShelterAlarm a, string compoundId, ShelterDefinition shelter) =>
         a.ToDto(compoundId, shelter.ShelterId, shelter.Name);
@@ -31,7 +31,7 @@ public static class ShelterMapping
     /// <summary>The ports without their sessions: a driver sees which are free, not who charges.</summary>
     public static ShelterPortsDto ToPorts(this ShelterSnapshot s) => new(
         s.Definition.ShelterId, s.Definition.Name, s.Definition.PowerLimitKw, s.AllowanceWPerPort, s.Alarm is not null,
-        [.. s.Ports.Select(p => new ShelterPortStateDto(p.PortId, p.Status.Wire()))]);
+        [.. s.Ports.Select(p => new ShelterPortStateDto(p.PortId, p.Status.ToDto()))]);
 
     public static ShelterSummaryDto ToSummary(this ShelterSnapshot s, string? buildingId) => new(
         s.Definition.ShelterId, s.Definition.Name, s.Definition.NearBuildingId, s.Definition.WalkMetersTo(buildingId),

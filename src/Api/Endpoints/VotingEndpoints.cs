@@ -196,7 +196,7 @@ public static class VotingEndpoints
             p.Closes,
             p.CreatedBy,
             p.CreatedAt,
-            result.Status.Wire(),
+            result.Status.ToDto(),
             result.Failure?.Wire(),
             result.ClosedAt,
             new VoteRuleDto(2, 3, common ? 3 : 1, common ? 4 : 2, MajorityStrict: !common),

@@ -67,6 +67,25 @@ public sealed class RoundBook
     /// <summary>Each household's rotation weight after the last round (a household that lost out weighs more next time).</summary>
     public IReadOnlyDictionary<string, double> Weights => _weights.AsReadOnly();
 
+    /// <summary>
+    /// A book holding what an earlier build stored field by field: the open round, its requests, the waitlist,
+    /// the households' weights and the last number handed out. For reading old stored state only.
+    /// </summary>
+    public static RoundBook Restore(int round, IEnumerable<RoundEntry> requests, IEnumerable<RoundEntry> waitlist, IReadOnlyDictionary<string, double> weights, long nextId)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(waitlist);
+        ArgumentNullException.ThrowIfNull(weights);
+        return new RoundBook
+        {
+            _round = round,
+            _requests = [.. requests],
+            _waitlist = [.. waitlist],
+            _weights = new Dictionary<string, double>(weights, StringComparer.Ordinal),
+            _nextId = nextId,
+        };
+    }
+
     /// <summary>Adds a request to the open round; <paramref name="round"/>, when given, must be its number.</summary>
     public Outcome<RoundEntry> Submit(RoundAsker asker, RoundAsk ask, int? round, RoundPolicy policy, ReservationPolicy reservations, DateTimeOffset now)
     {

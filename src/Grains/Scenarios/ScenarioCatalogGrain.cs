@@ -70,7 +70,7 @@ public sealed class ScenarioCatalogGrain(
 
     public Task<bool> TryAdmitRun(string runId, int limit)
     {
-        var active = State.Runs.Where(r => !SimulationRunStatus.IsFinal(r.Status)).Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+        var active = State.Runs.Where(r => !r.Status.IsFinal()).Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
         active.UnionWith(_admitted);
         if (active.Count >= limit && !active.Contains(runId))
         {
@@ -105,7 +105,7 @@ public sealed class ScenarioCatalogGrain(
         }
 
         // Progress of a running run is not worth a write each time: the run grain holds it; the final state is.
-        if (index < 0 || SimulationRunStatus.IsFinal(run.Status))
+        if (index < 0 || run.Status.IsFinal())
         {
             await state.WriteStateAsync();
         }

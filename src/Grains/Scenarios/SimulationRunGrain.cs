@@ -64,7 +64,7 @@ public sealed partial class SimulationRunGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A run whose worker died with its silo never reports back: say so instead of showing it running forever.
-        if (State.Summary is { } summary && !SimulationRunStatus.IsFinal(summary.Status))
+        if (State.Summary is { } summary && !summary.Status.IsFinal())
         {
             await Finish(SimulationRunStatus.Failed, "Interrupted: the silo running it stopped. Start it again.");
         }
@@ -144,7 +144,7 @@ public sealed partial class SimulationRunGrain(
 
         if (summary.Status is SimulationRunStatus.Completed or SimulationRunStatus.Failed)
         {
-            return DomainError.Conflict("run-finished", $"Run {RunId} has {summary.Status}; there is nothing to cancel.");
+            return DomainError.Conflict("run-finished", $"Run {RunId} has {summary.Status.Describe()}; there is nothing to cancel.");
         }
 
         if (summary.Status != SimulationRunStatus.Cancelled)
@@ -183,7 +183,7 @@ public sealed partial class SimulationRunGrain(
 
     public async Task Completed(SimulationResult result)
     {
-        if (State.Summary is not { } summary || SimulationRunStatus.IsFinal(summary.Status))
+        if (State.Summary is not { } summary || summary.Status.IsFinal())
         {
             return;
         }
@@ -195,7 +195,7 @@ public sealed partial class SimulationRunGrain(
 
     public async Task Failed(string reason)
     {
-        if (State.Summary is { } summary && !SimulationRunStatus.IsFinal(summary.Status))
+        if (State.Summary is { } summary && !summary.Status.IsFinal())
         {
             await Finish(SimulationRunStatus.Failed, reason);
         }
@@ -254,7 +254,7 @@ public sealed partial class SimulationRunGrain(
             $"Demand calibrated from {reservationCount} recorded reservations of the last {RecordedWindow.TotalDays} days."));
     }
 
-    private async Task Finish(string status, string? note)
+    private async Task Finish(SimulationRunStatus status, string? note)
     {
         var summary = State.Summary!;
         State.Summary = summary with { Status = status, FinishedAt = time.GetUtcNow(), Note = note };

@@ -1,15 +1,31 @@
 namespace Parking.Grains.Scenarios;
 
-/// <summary>Where a simulation run stands; <c>completed</c> runs keep their result.</summary>
-public static class SimulationRunStatus
+/// <summary>Where a simulation run stands; <c>Completed</c> runs keep their result.</summary>
+public enum SimulationRunStatus
 {
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Completed = "completed";
-    public const string Cancelled = "cancelled";
-    public const string Failed = "failed";
+    Queued,
+    Running,
+    Completed,
+    Cancelled,
+    Failed,
+}
 
-    public static bool IsFinal(string status) => status is Completed or Cancelled or Failed;
+public static class SimulationRunStatuses
+{
+    public static bool IsFinal(this SimulationRunStatus status) => status is SimulationRunStatus.Completed or SimulationRunStatus.Cancelled or SimulationRunStatus.Failed;
+
+    /// <summary>The status as words after "has" in a sentence; a run that cannot be cancelled has completed or failed.</summary>
+    public static string Describe(this SimulationRunStatus status) => status switch
+    {
+        SimulationRunStatus.Queued => "been queued",
+        SimulationRunStatus.Running => "been running",
+        SimulationRunStatus.Completed => "completed",
+        SimulationRunStatus.Cancelled => "been cancelled",
+        _ => "failed",
+    };
+
+    /// <summary>Reads the lower-case name that builds before the enum stored (<c>queued</c>, <c>completed</c>, ...).</summary>
+    public static SimulationRunStatus ParseStored(string stored) => Enum.Parse<SimulationRunStatus>(stored, ignoreCase: true);
 }
 
 /// <summary>
@@ -59,10 +75,29 @@ public sealed record SimulationRunSummary(
     [property: Id(5)] int Days,
     [property: Id(6)] int Seed,
     [property: Id(7)] SimulationDemandSettings Demand,
-    [property: Id(8)] string Status,
+    SimulationRunStatus Status,
     [property: Id(9)] string StartedBy,
     [property: Id(10)] DateTimeOffset CreatedAt,
     [property: Id(11)] DateTimeOffset? FinishedAt,
     [property: Id(12)] int DaysDone,
     [property: Id(13)] double Fraction,
-    [property: Id(14)] string? Note);
+    [property: Id(14)] string? Note)
+{
+    // Earlier builds stored the status as its lower-case name under Id(8); the enum is stored under Id(15).
+    // A summary read from such state has only the name, which Status then reads.
+    [Id(8)]
+    private readonly string? _storedStatusName;
+
+    [Id(15)]
+    private readonly SimulationRunStatus? _status = Status;
+
+    public SimulationRunStatus Status
+    {
+        get => _status ?? (_storedStatusName is { } name ? SimulationRunStatuses.ParseStored(name) : SimulationRunStatus.Queued);
+        init
+        {
+            _status = value;
+            _storedStatusName = null;
+        }
+    }
+}

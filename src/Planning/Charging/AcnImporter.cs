@@ -41,13 +41,6 @@ public sealed record AcnImportOptions(
 /// </summary>
 public static class AcnImporter
 {
-    public static ChargingInstance Import(string path, AcnImportOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        using var stream = File.OpenRead(path);
-        return Import(stream, options);
-    }
-
     public static ChargingInstance Import(Stream json, AcnImportOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -13,10 +13,11 @@ public static class ChargingJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
-    public static ChargingInstance ReadInstance(string path) =>
-        JsonSerializer.Deserialize<ChargingInstance>(File.ReadAllText(path), Options)
-        ?? throw new InvalidDataException($"{path} holds no charging instance.");
+    /// <summary>Reads an instance; <paramref name="source"/> names the input in the error when it holds none.</summary>
+    public static ChargingInstance ReadInstance(Stream json, string source = "the input") =>
+        JsonSerializer.Deserialize<ChargingInstance>(json, Options)
+        ?? throw new InvalidDataException($"{source} holds no charging instance.");
 
-    public static void WriteInstance(string path, ChargingInstance instance) =>
-        File.WriteAllText(path, JsonSerializer.Serialize(instance, Options));
+    public static void WriteInstance(Stream json, ChargingInstance instance) =>
+        JsonSerializer.Serialize(json, instance, Options);
 }

@@ -33,6 +33,9 @@ public static class LotMapLayout
 
     public static double Height(int count, int columns) => count == 0 ? CellHeight : RowTop((count - 1) / columns) + CellHeight;
 
+    /// <summary>The state only the map shows: free now, held within <see cref="BookedHorizon"/>.</summary>
+    public const string Booked = "booked";
+
     /// <summary>How long ahead a hold makes a free space show as booked.</summary>
     public static readonly TimeSpan BookedHorizon = TimeSpan.FromHours(24);
 
@@ -43,17 +46,17 @@ public static class LotMapLayout
     public static string StateAt(SpaceOccupancyDto space, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(space);
-        if (space.Status is "occupied" or "outOfService")
+        if (space.Status is SpaceStatusDto.Occupied or SpaceStatusDto.OutOfService)
         {
-            return space.Status;
+            return space.Status.WireName();
         }
 
         if (space.Held.Any(w => w.Start <= now && now < w.End))
         {
-            return "reserved";
+            return SpaceStatusDto.Reserved.WireName();
         }
 
-        return space.Held.Any(w => w.Start > now && w.Start - now <= BookedHorizon) ? "booked" : "free";
+        return space.Held.Any(w => w.Start > now && w.Start - now <= BookedHorizon) ? Booked : SpaceStatusDto.Free.WireName();
     }
 
     /// <summary>The CSS class that colours a space: its state, or "pick"/"dim" when a driver's search decides what may be chosen.</summary>

@@ -83,7 +83,7 @@ public sealed class AlarmBoard
 
         _areas[area.AreaId] = (area.Version, [.. area.Chargers
             .Select(c => c.Charger)
-            .Where(c => c.Status == "faulted")
+            .Where(c => c.Status == ChargerStatusDto.Faulted)
             .Select(c => new AlarmEntry($"charger:{area.AreaId}/{c.ChargerId}", "charger", c.ChargerId, area.Name, "faulted", null, c.ReportedAt))]);
         return true;
     }

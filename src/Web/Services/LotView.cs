@@ -34,7 +34,7 @@ public sealed class LotView
 
     public IReadOnlyList<SpaceOccupancyDto> Spaces => _spaces;
 
-    public int Count(string status) => _spaces.Count(s => string.Equals(s.Status, status, StringComparison.Ordinal));
+    public int Count(SpaceStatusDto status) => _spaces.Count(s => s.Status == status);
 
     public LotApply Apply(LotChangeDto change)
     {

@@ -42,7 +42,7 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
         Assert.Equal("r00031", request.ResidentId);
         Assert.Equal(Area, request.AreaId);
         Assert.NotNull(request.Turn);
-        Assert.True(request.Status is "scheduled" or "called", request.Status);
+        Assert.True(request.Status.WireName() is "scheduled" or "called", request.Status.WireName());
         var notice = await driver.WaitForNotice(n => n.Request.Id == request.Id && n.Kind == "turnScheduled", "r00031 hears of the turn");
         Assert.Equal(request.Turn!.ChargerId, notice.Request.Turn!.ChargerId);
         Assert.Contains(request.Turn.ChargerId, notice.Message, StringComparison.Ordinal);
@@ -130,12 +130,12 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
         Assert.Empty(await Mine("r00035"));
         var still = await _host.GetOkAsync<ChargingRequestDto>(path, "r00034");
         Assert.Equal(request.Revision, still.Revision);
-        Assert.NotEqual("cancelled", still.Status);
+        Assert.NotEqual("cancelled", still.Status.WireName());
 
         using var own = await _host.SendAsync(HttpMethod.Delete, path, "r00034");
         await ParkingHost.Expect(own, HttpStatusCode.OK);
-        Assert.Equal("cancelled", (await own.Content.ReadFromJsonAsync<ChargingRequestDto>(ParkingHost.Json))!.Status);
-        Assert.Equal("cancelled", Assert.Single(await Mine("r00034"), r => r.Id == request.Id).Status);
+        Assert.Equal("cancelled", (await own.Content.ReadFromJsonAsync<ChargingRequestDto>(ParkingHost.Json))!.Status.WireName());
+        Assert.Equal("cancelled", Assert.Single(await Mine("r00034"), r => r.Id == request.Id).Status.WireName());
     }
 
     [Fact]
@@ -186,16 +186,16 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
         try
         {
             var after = await staff.WaitForArea(
-                a => a.Chargers.Single(c => c.Charger.ChargerId == broken).Charger.Status == "faulted",
+                a => a.Chargers.Single(c => c.Charger.ChargerId == broken).Charger.Status.WireName() == "faulted",
                 "staff see the faulted charger");
-            Assert.DoesNotContain(after.Chargers.Single(c => c.Charger.ChargerId == broken).Turns, t => t.RequestId == request.Id && t.Status is "scheduled" or "called");
+            Assert.DoesNotContain(after.Chargers.Single(c => c.Charger.ChargerId == broken).Turns, t => t.RequestId == request.Id && t.Status.WireName() is "scheduled" or "called");
             var moved = await _host.GetOkAsync<ChargingRequestDto>($"{Requests()}/{request.Id}", "r00037");
             Assert.NotEqual(broken, moved.Turn?.ChargerId);
         }
         finally
         {
             await charger.StatusAsync("Available");
-            Assert.Equal("available", (await _host.GetOkAsync<ChargerDto>(ParkingHost.CompoundPath($"chargers/{broken}"), "staff01")).Status);
+            Assert.Equal("available", (await _host.GetOkAsync<ChargerDto>(ParkingHost.CompoundPath($"chargers/{broken}"), "staff01")).Status.WireName());
         }
     }
 }

@@ -144,8 +144,8 @@ public sealed class CompoundImportApiTests(ImportHostFixture fixture) : IClassFi
         var notice = await driver.WaitForDriverNoticeAsync(n => n.Broken.Id == booked.Id, "the removed space's booking notice");
         Assert.NotNull(notice.Replacement);
         Assert.NotEqual("T1-010", notice.Replacement.SpaceId);
-        Assert.Equal("cancelled", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{booked.Id}"), "r00021")).Status);
-        Assert.Equal("accessible", (await _host.SpaceAsync("T1-004")).Kind);
+        Assert.Equal("cancelled", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{booked.Id}"), "r00021")).Status.WireName());
+        Assert.Equal("accessible", (await _host.SpaceAsync("T1-004")).Kind.WireName());
         Assert.DoesNotContain((await _host.OccupancyAsync("T1")).Spaces, s => s.SpaceId == "T1-010");
     }
 

@@ -105,7 +105,7 @@ public sealed class GateTests(GateHostFixture fixture) : IClassFixture<GateHostF
     }
 
     private async Task<string> FreeSpace(DateTimeOffset start, DateTimeOffset end, int skip) =>
-        (await _host.SearchAsync("r00041", start, end)).Spaces.Where(s => s.Kind == "standard").Skip(skip).First().SpaceId;
+        (await _host.SearchAsync("r00041", start, end)).Spaces.Where(s => s.Kind.WireName() == "standard").Skip(skip).First().SpaceId;
 
     [Fact]
     public async Task Entry_checks_a_booking_in_exit_checks_it_out_and_a_retry_changes_nothing_twice()

@@ -55,7 +55,7 @@ public sealed class WorkLimitTests(SharedHostFixture fixture)
     public async Task Simultaneous_starts_never_take_more_places_than_a_compound_has_for_runs()
     {
         var before = await _host.GetOkAsync<SimulationRunDto[]>(ParkingHost.CompoundPath("simulations/runs"), "committee01");
-        var activeBefore = before.Count(r => r.Status is "queued" or "running");
+        var activeBefore = before.Count(r => r.Status.WireName() is "queued" or "running");
 
         // Six long runs asked at the same instant: at most four may be queued or running in one compound.
         var body = new SimulationRunRequestDto(60, 11, new SimulationDemandDto("synthetic", Households: 5000));
@@ -82,7 +82,7 @@ public sealed class WorkLimitTests(SharedHostFixture fixture)
             // A refused start left nothing behind: the compound lists only the runs that started.
             var after = await _host.GetOkAsync<SimulationRunDto[]>(ParkingHost.CompoundPath("simulations/runs"), "committee01");
             Assert.Equal(before.Length + started.Count, after.Length);
-            Assert.True(after.Count(r => r.Status is "queued" or "running") <= SimulationRunLimit);
+            Assert.True(after.Count(r => r.Status.WireName() is "queued" or "running") <= SimulationRunLimit);
         }
         finally
         {

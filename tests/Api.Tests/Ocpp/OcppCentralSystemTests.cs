@@ -177,7 +177,7 @@ public sealed class OcppCentralSystemTests(OcppHostFixture fixture)
         _host.Time.Advance(TimeSpan.FromMinutes(15));
         await charger.MeterAsync(transactionId, meterStart + 1750, 7000, _host.Now);
         var charging = await _host.GetOkAsync<ChargingRequestDto>(ParkingHost.CompoundPath($"charging/areas/CA-G1/requests/{request.Id}"), "r00051");
-        Assert.Equal("charging", charging.Status);
+        Assert.Equal("charging", charging.Status.WireName());
         Assert.Equal(1.75, charging.DeliveredKwh, 3);
         var live = await View(chargerId);
         Assert.True(live.Connected);
@@ -192,7 +192,7 @@ public sealed class OcppCentralSystemTests(OcppHostFixture fixture)
         var done = Assert.Single((await View(chargerId)).Sessions, s => s.TransactionId == transactionId);
         Assert.Equal(2.9, done.EnergyKwh, 3);
         Assert.Equal(request.Id, done.RequestId);
-        Assert.Equal("available", (await Charger(chargerId)).Status);
+        Assert.Equal("available", (await Charger(chargerId)).Status.WireName());
         var ended = await _host.GetOkAsync<ChargingRequestDto>(ParkingHost.CompoundPath($"charging/areas/CA-G1/requests/{request.Id}"), "r00051");
         Assert.Equal(2.9, ended.DeliveredKwh, 3);
 

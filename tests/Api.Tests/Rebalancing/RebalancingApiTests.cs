@@ -22,14 +22,14 @@ public sealed class RebalancingApiTests(SharedHostFixture fixture)
         using var response = await _host.SendAsync(HttpMethod.Post, ProposalsPath, "staff01", body);
         await ParkingHost.Expect(response, HttpStatusCode.Accepted);
         var started = (await response.Content.ReadFromJsonAsync<RebalancingProposalDto>(ParkingHost.Json))!;
-        Assert.Equal("running", started.Status);
+        Assert.Equal("running", started.Status.WireName());
         Assert.EndsWith($"/rebalancing/proposals/{started.Id}", response.Headers.Location!.ToString(), StringComparison.Ordinal);
 
         // Bounded wait: the solve has a 2 s limit; a loaded machine may take longer to reach it.
         for (var i = 0; i < 600; i++)
         {
             var proposal = await _host.GetOkAsync<RebalancingProposalDto>($"{ProposalsPath}/{started.Id}", "committee01");
-            if (proposal.Status != "running")
+            if (proposal.Status.WireName() != "running")
             {
                 return proposal;
             }
@@ -46,7 +46,7 @@ public sealed class RebalancingApiTests(SharedHostFixture fixture)
         var fixedId = Layout.Lots.SelectMany(l => l.Spaces).First(s => s.Kind == SpaceKind.Visitor).SpaceId;
         var proposal = await Ready(Quick with { FixedSpaceIds = [fixedId] });
 
-        Assert.Equal("ready", proposal.Status);
+        Assert.Equal("ready", proposal.Status.WireName());
         Assert.Equal([fixedId], proposal.Request.FixedSpaceIds);
         Assert.True(proposal.Changes.Spaces!.Count <= 4);
         Assert.DoesNotContain(proposal.Changes.Spaces!, c => c.SpaceId == fixedId);
@@ -61,7 +61,7 @@ public sealed class RebalancingApiTests(SharedHostFixture fixture)
         Assert.Equal(proposal.Changes.Spaces!.Select(s => s.SpaceId), scenario.Versions[0].Changes.Spaces!.Select(s => s.SpaceId));
 
         var after = await _host.GetOkAsync<RebalancingProposalDto>($"{ProposalsPath}/{proposal.Id}", "staff01");
-        Assert.Equal(("accepted", accepted.ScenarioId), (after.Status, after.ScenarioId));
+        Assert.Equal(("accepted", accepted.ScenarioId), (after.Status.WireName(), after.ScenarioId));
         using var twice = await _host.SendAsync(HttpMethod.Post, $"{ProposalsPath}/{proposal.Id}/reject", "staff01", new RebalancingRejectDto("late"));
         await ProblemAssert.Expect(twice, HttpStatusCode.Conflict, "proposal-not-ready");
     }
@@ -145,6 +145,6 @@ public sealed class RebalancingApiTests(SharedHostFixture fixture)
         using var reject = await _host.SendAsync(HttpMethod.Post, $"{ProposalsPath}/{proposal.Id}/reject", "staff01", new RebalancingRejectDto("Budget goes to chargers"));
         await ParkingHost.Expect(reject, HttpStatusCode.OK);
         var rejected = (await reject.Content.ReadFromJsonAsync<RebalancingProposalDto>(ParkingHost.Json))!;
-        Assert.Equal(("rejected", "Budget goes to chargers"), (rejected.Status, rejected.RejectReason));
+        Assert.Equal(("rejected", "Budget goes to chargers"), (rejected.Status.WireName(), rejected.RejectReason));
     }
 }

@@ -61,7 +61,7 @@ public sealed class RoundApiTests(SharedHostFixture fixture)
         var reservationId = Assert.Single(pushed.ReservationIds);
         var reservations = await _host.MineAsync(driver);
         var booked = Assert.Single(reservations, r => r.Id == reservationId);
-        Assert.Equal(("reserved", mine.SpaceId, "沪C55555"), (booked.Status, booked.SpaceId, booked.Plate));
+        Assert.Equal(("reserved", mine.SpaceId, "沪C55555"), (booked.Status.WireName(), booked.SpaceId, booked.Plate));
 
         // The driver sees their own result of the last round; the request left the open round.
         var last = await _host.GetOkAsync<RoundReportDto>(ParkingHost.CompoundPath("rounds/last"), driver);

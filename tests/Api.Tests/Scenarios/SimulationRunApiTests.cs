@@ -30,12 +30,12 @@ public sealed class SimulationRunApiTests(SharedHostFixture fixture)
         while (true)
         {
             var detail = await _host.GetOkAsync<SimulationRunDetailDto>($"{ScenariosPath}/{scenarioId}/runs/{runId}", "committee01");
-            if (detail.Run.Status is "completed" or "cancelled" or "failed")
+            if (detail.Run.Status.WireName() is "completed" or "cancelled" or "failed")
             {
                 return detail;
             }
 
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"Run {runId} still {detail.Run.Status} after {RunTimeout}.");
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Run {runId} still {detail.Run.Status.WireName()} after {RunTimeout}.");
             await Task.Delay(200);
         }
     }
@@ -55,7 +55,7 @@ public sealed class SimulationRunApiTests(SharedHostFixture fixture)
         {
             lock (ids)
             {
-                if (ids.Contains(run.Id) && run.Status == "completed")
+                if (ids.Contains(run.Id) && run.Status.WireName() == "completed")
                 {
                     completed.TrySetResult(run);
                 }
@@ -73,7 +73,7 @@ public sealed class SimulationRunApiTests(SharedHostFixture fixture)
         Assert.Equal((live.Id, 1, 1.0), (pushed.Id, pushed.DaysDone, pushed.Fraction));
 
         var liveResult = await Final("live", live.Id);
-        Assert.Equal("completed", liveResult.Run.Status);
+        Assert.Equal("completed", liveResult.Run.Status.WireName());
         Assert.NotNull(liveResult.Result);
         Assert.Equal((1, 7, "synthetic"), (liveResult.Result!.Days, liveResult.Result.Seed, liveResult.Result.DemandSource));
         Assert.True(liveResult.Result.Parking.Requests > 0, "A day of demand in the small compound asks for stays.");
@@ -81,7 +81,7 @@ public sealed class SimulationRunApiTests(SharedHostFixture fixture)
 
         var scenarioRun = await StartOk(scenario.Id, 1, new SimulationRunRequestDto(1, 7, null), "staff01");
         var scenarioResult = await Final(scenario.Id, scenarioRun.Id);
-        Assert.Equal("completed", scenarioResult.Run.Status);
+        Assert.Equal("completed", scenarioResult.Run.Status.WireName());
         Assert.Contains(await _host.GetOkAsync<SimulationRunDto[]>($"{ScenariosPath}/{scenario.Id}/runs", "committee01"), r => r.Id == scenarioRun.Id);
         Assert.DoesNotContain(await _host.GetOkAsync<SimulationRunDto[]>($"{ScenariosPath}/{scenario.Id}/runs", "committee01"), r => r.Id == live.Id);
 
@@ -115,18 +115,18 @@ public sealed class SimulationRunApiTests(SharedHostFixture fixture)
         {
             await ParkingHost.Expect(cancel, HttpStatusCode.OK);
             var cancelled = (await cancel.Content.ReadFromJsonAsync<SimulationRunDto>(ParkingHost.Json))!;
-            Assert.Equal("cancelled", cancelled.Status);
+            Assert.Equal("cancelled", cancelled.Status.WireName());
             Assert.Contains("committee01", cancelled.Note, StringComparison.Ordinal);
         }
 
         var detail = await Final("live", run.Id);
-        Assert.Equal("cancelled", detail.Run.Status);
+        Assert.Equal("cancelled", detail.Run.Status.WireName());
         Assert.Null(detail.Result);
         Assert.True(detail.Run.DaysDone < 60);
 
         // The worker stopped: the next run gets a core (a silo runs half its cores' worth at once) and completes.
         var next = await StartOk("live", 0, new SimulationRunRequestDto(1, 4, null));
-        Assert.Equal("completed", (await Final("live", next.Id)).Run.Status);
+        Assert.Equal("completed", (await Final("live", next.Id)).Run.Status.WireName());
 
         using var csv = await _host.GetAsync($"{ScenariosPath}/live/runs/{run.Id}/report.csv", "committee01");
         await ProblemAssert.Expect(csv, HttpStatusCode.Conflict, "run-not-completed");

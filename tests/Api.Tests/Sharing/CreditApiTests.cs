@@ -39,7 +39,7 @@ public sealed class CreditApiTests(SharedHostFixture fixture)
         Assert.Equal(ownerBefore.Balance, (await MineAsync(ownerId)).Balance);
         Assert.Equal(ledgerBefore.Transactions, (await _host.GetOkAsync<CompoundLedgerDto>(ParkingHost.CompoundPath("credits/ledger"), "staff01")).Transactions);
         Assert.DoesNotContain((await _host.SpaceAsync(spaceId)).Held, w => w.Start == start.AddHours(48));
-        Assert.Equal(2, (await _host.MineAsync(driver)).Count(r => r.SpaceId == spaceId && r.Status == "reserved"));
+        Assert.Equal(2, (await _host.MineAsync(driver)).Count(r => r.SpaceId == spaceId && r.Status.WireName() == "reserved"));
 
         await _host.CommandOkAsync(driver, first.Id, "cancel");
         await _host.CommandOkAsync(driver, second.Id, "cancel");

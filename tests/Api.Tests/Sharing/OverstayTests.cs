@@ -40,8 +40,8 @@ public sealed class OverstayTests(SharedHostFixture fixture)
         var list = await _host.GetOkAsync<OverstayDto[]>(ParkingHost.CompoundPath("overstays"), "staff01");
         Assert.Contains(list, o => o.Overstay.Id == stay.Id);
         var mine = await _host.MineAsync("r00028");
-        Assert.Equal("reserved", mine.Single(r => r.Id == notice.Replacement.Id).Status);
-        Assert.Equal("cancelled", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{waiting.Id}"), "r00028")).Status);
+        Assert.Equal("reserved", mine.Single(r => r.Id == notice.Replacement.Id).Status.WireName());
+        Assert.Equal("cancelled", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{waiting.Id}"), "r00028")).Status.WireName());
 
         using (var asResident = await _host.GetAsync(ParkingHost.CompoundPath("overstays"), "r00028"))
         {

@@ -153,7 +153,7 @@ public sealed class SharingApiTests(SharedHostFixture fixture)
         Assert.DoesNotContain(evening.Spaces, s => s.SpaceId == spaceId);
 
         var booked = await _host.ReserveOkAsync(driver, spaceId, window.Start.AddHours(1), window.Start.AddHours(3));
-        Assert.Equal("reserved", booked.Status);
+        Assert.Equal("reserved", booked.Status.WireName());
         await _host.CommandOkAsync(driver, booked.Id, "cancel");
     }
 
@@ -181,8 +181,8 @@ public sealed class SharingApiTests(SharedHostFixture fixture)
         Assert.Equal((start, start.AddHours(2)), (notice.Replacement.Start, notice.Replacement.End));
 
         var mine = await _host.MineAsync(driver);
-        Assert.Equal("cancelled", mine.Single(r => r.Id == booked.Id).Status);
-        Assert.Equal("reserved", mine.Single(r => r.Id == notice.Replacement.Id).Status);
+        Assert.Equal("cancelled", mine.Single(r => r.Id == booked.Id).Status.WireName());
+        Assert.Equal("reserved", mine.Single(r => r.Id == notice.Replacement.Id).Status.WireName());
         Assert.Empty((await _host.SpaceAsync(spaceId)).Held);
 
         // Staff see the owner's record too.

@@ -57,7 +57,7 @@ public sealed class ShelterApiTests(ShelterHostFixture fixture) : IClassFixture<
         Assert.True(shelter.WalkMeters > 0);
 
         var session = await StartOk("r00021", "E01-P01");
-        Assert.Equal("charging", session.Status);
+        Assert.Equal("charging", session.Status.WireName());
         Assert.Equal(8 * 3600, session.TimeLeftSeconds);
         using (var reported = await Report("E01-P01", 190, 120))
         {
@@ -72,7 +72,7 @@ public sealed class ShelterApiTests(ShelterHostFixture fixture) : IClassFixture<
         using var stopped = await _host.SendAsync(HttpMethod.Post, Path($"E01/sessions/{session.SessionId}/stop"), "r00021");
         await ParkingHost.Expect(stopped, HttpStatusCode.OK);
         var ended = (await stopped.Content.ReadFromJsonAsync<ShelterSessionDto>(ParkingHost.Json))!;
-        Assert.Equal(("ended", "driver"), (ended.Status, ended.EndReason));
+        Assert.Equal(("ended", "driver"), (ended.Status.WireName(), ended.EndReason));
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class ShelterApiTests(ShelterHostFixture fixture) : IClassFixture<
         await using var other = await _host.ConnectHubAsync("r00023");
         var otherPushes = ShelterPushes.On(other);
         var session = await StartOk("r00022", "E01-P02");
-        await driverPushes.WaitFor<ShelterSessionDto>(s => s.SessionId == session.SessionId && s.Status == "charging", "the driver hears their session started");
+        await driverPushes.WaitFor<ShelterSessionDto>(s => s.SessionId == session.SessionId && s.Status.WireName() == "charging", "the driver hears their session started");
 
         using var raised = await _host.SendAsync(HttpMethod.Post, Path("E01/alarm"), Staff, new ShelterAlarmRequest("smoke", 5.2));
         await ParkingHost.Expect(raised, HttpStatusCode.OK);
@@ -97,10 +97,10 @@ public sealed class ShelterApiTests(ShelterHostFixture fixture) : IClassFixture<
 
         var alarm = await driverPushes.WaitFor<ShelterAlarmDto>(a => a.ShelterId == "E01" && a.ClearedAt is null, "the driver hears of the alarm");
         Assert.Equal(("smoke", 5.2), (alarm.Kind, alarm.Value));
-        var ended = await driverPushes.WaitFor<ShelterSessionDto>(s => s.SessionId == session.SessionId && s.Status == "ended", "the driver hears their session was cut");
+        var ended = await driverPushes.WaitFor<ShelterSessionDto>(s => s.SessionId == session.SessionId && s.Status.WireName() == "ended", "the driver hears their session was cut");
         Assert.Equal("alarm", ended.EndReason);
         await staffPushes.WaitFor<ShelterAlarmDto>(a => a.ShelterId == "E01" && a.ClearedAt is null, "staff hear of the alarm");
-        await staffPushes.WaitFor<ShelterDto>(s => s.Alarm is not null && s.Ports.All(p => p.Status == "cut"), "staff watching see every port cut");
+        await staffPushes.WaitFor<ShelterDto>(s => s.Alarm is not null && s.Ports.All(p => p.Status.WireName() == "cut"), "staff watching see every port cut");
 
         // A cut port stays off: a new session is refused until staff clear the alarm.
         using (var refused = await _host.SendAsync(HttpMethod.Post, Path("E01/sessions"), "r00023", new StartShelterSessionRequest("E01-P03", null)))
@@ -113,7 +113,7 @@ public sealed class ShelterApiTests(ShelterHostFixture fixture) : IClassFixture<
         await staffPushes.WaitFor<ShelterAlarmDto>(a => a.ShelterId == "E01" && a.ClearedBy == Staff, "staff hear the alarm cleared");
         var after = await _host.GetOkAsync<ShelterDto>(Path("E01"), Staff);
         Assert.Null(after.Alarm);
-        Assert.All(after.Ports, p => Assert.NotEqual("cut", p.Status));
+        Assert.All(after.Ports, p => Assert.NotEqual("cut", p.Status.WireName()));
 
         // The alarm went to the staff and to the driver it cut, not to a resident who was not charging.
         Assert.Empty(otherPushes.Received<ShelterAlarmDto>());
@@ -129,7 +129,7 @@ public sealed class ShelterApiTests(ShelterHostFixture fixture) : IClassFixture<
         _host.Time.Advance(TimeSpan.FromHours(8));
 
         // No request touches the shelter: the timer on the domain clock ends the session and pushes it.
-        var ended = await pushes.WaitFor<ShelterSessionDto>(s => s.SessionId == session.SessionId && s.Status == "ended", "the driver hears their session hit the maximum length");
+        var ended = await pushes.WaitFor<ShelterSessionDto>(s => s.SessionId == session.SessionId && s.Status.WireName() == "ended", "the driver hears their session hit the maximum length");
         Assert.Equal("maxLength", ended.EndReason);
         Assert.Equal(0, ended.TimeLeftSeconds);
     }
@@ -151,10 +151,10 @@ public sealed class ShelterApiTests(ShelterHostFixture fixture) : IClassFixture<
         _host.Time.Advance(TimeSpan.FromMinutes(5));
         var ended = await _host.GetOkAsync<ShelterSessionDto>(Path($"E01/sessions/{session.SessionId}"), "r00025");
 
-        Assert.Equal(("ended", "full"), (ended.Status, ended.EndReason));
+        Assert.Equal(("ended", "full"), (ended.Status.WireName(), ended.EndReason));
         Assert.Equal(611, ended.EnergyWh);
         var port = Assert.Single((await _host.GetOkAsync<ShelterDto>(Path("E01"), Staff)).Ports, p => p.PortId == "E01-P05");
-        Assert.Equal("free", port.Status);
+        Assert.Equal("free", port.Status.WireName());
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class ShelterApiTests(ShelterHostFixture fixture) : IClassFixture<
         var after = await _host.GetOkAsync<ShelterDto>(Path("E01"), Staff);
         Assert.Equal(before.Version, after.Version);
         var port = Assert.Single(after.Ports, p => p.PortId == "E01-P06");
-        Assert.Equal(("charging", session.SessionId, 150.0), (port.Status, port.Session?.SessionId, port.PowerW));
+        Assert.Equal(("charging", session.SessionId, 150.0), (port.Status.WireName(), port.Session?.SessionId, port.PowerW));
         Assert.Null(after.Alarm);
     }
 

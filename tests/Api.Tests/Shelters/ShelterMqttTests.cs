@@ -72,7 +72,7 @@ public sealed class ShelterMqttTests
 
         shelter = await host.GetOkAsync<ShelterDto>(Path(Shelter), Staff);
         Assert.Equal("smoke", shelter.Alarm?.Kind);
-        Assert.All(shelter.Ports, p => Assert.Equal("cut", p.Status));
+        Assert.All(shelter.Ports, p => Assert.Equal("cut", p.Status.WireName()));
     }
 
     [Fact]

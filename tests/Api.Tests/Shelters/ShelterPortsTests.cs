@@ -28,8 +28,8 @@ public sealed class ShelterPortsTests(SharedHostFixture fixture)
             Assert.Equal("E01", ports.ShelterId);
             Assert.False(ports.Alarm);
             Assert.Equal(10, ports.Ports.Count);
-            Assert.Equal("charging", Assert.Single(ports.Ports, p => p.PortId == "E01-P10").Status);
-            Assert.Contains(ports.Ports, p => p.Status == "free");
+            Assert.Equal("charging", Assert.Single(ports.Ports, p => p.PortId == "E01-P10").Status.WireName());
+            Assert.Contains(ports.Ports, p => p.Status.WireName() == "free");
             Assert.InRange(ports.AllowanceWPerPort, 1, ports.PowerLimitKw * 1000);
             Assert.DoesNotContain("r00031", raw, StringComparison.Ordinal);
             Assert.DoesNotContain("红色", raw, StringComparison.Ordinal);

@@ -48,16 +48,16 @@ public sealed class SpaceAdminApiTests(SpaceAdminHostFixture fixture) : IClassFi
 
         var retyped = await PutOk("T1-004", "kind", new SpaceKindBody("accessible"));
 
-        Assert.Equal(("T1-004", "accessible"), (retyped.SpaceId, retyped.Kind));
-        var change = await staff.WaitForLotChangeAsync(c => c.Space.SpaceId == "T1-004" && c.Space.Kind == "accessible", "T1-004 retyped");
+        Assert.Equal(("T1-004", "accessible"), (retyped.SpaceId, retyped.Kind.WireName()));
+        var change = await staff.WaitForLotChangeAsync(c => c.Space.SpaceId == "T1-004" && c.Space.Kind.WireName() == "accessible", "T1-004 retyped");
         Assert.Equal("T1", change.LotId);
         var accessible = await _host.GetOkAsync<AvailabilityResultDto>(
             ParkingHost.CompoundPath($"availability?start={ParkingHost.Q(start)}&end={ParkingHost.Q(start.AddHours(1))}&kind=accessible&limit=100"), "r00011");
-        Assert.Contains(accessible.Spaces, s => s.SpaceId == "T1-004" && s.Kind == "accessible");
-        Assert.Equal("accessible", (await _host.SpaceAsync("T1-004")).Kind);
+        Assert.Contains(accessible.Spaces, s => s.SpaceId == "T1-004" && s.Kind.WireName() == "accessible");
+        Assert.Equal("accessible", (await _host.SpaceAsync("T1-004")).Kind.WireName());
 
         var back = await PutOk("T1-004", "kind", new SpaceKindBody("Standard"));
-        Assert.Equal("standard", back.Kind);
+        Assert.Equal("standard", back.Kind.WireName());
     }
 
     [Fact]
@@ -80,9 +80,9 @@ public sealed class SpaceAdminApiTests(SpaceAdminHostFixture fixture) : IClassFi
         Assert.NotEqual("T1-006", notice.Replacement.SpaceId);
         Assert.Equal((start, start.AddHours(2)), (notice.Replacement.Start, notice.Replacement.End));
         Assert.Contains("Staff closed space T1-006", notice.Message, StringComparison.Ordinal);
-        await staff.WaitForLotChangeAsync(c => c.Space.SpaceId == "T1-006" && c.Space.Status == "outOfService", "T1-006 out of service");
+        await staff.WaitForLotChangeAsync(c => c.Space.SpaceId == "T1-006" && c.Space.Status.WireName() == "outOfService", "T1-006 out of service");
         Assert.DoesNotContain((await _host.SearchAsync("r00013", start, start.AddHours(1))).Spaces, s => s.SpaceId == "T1-006");
-        Assert.Equal("cancelled", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{booked.Id}"), "r00012")).Status);
+        Assert.Equal("cancelled", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{booked.Id}"), "r00012")).Status.WireName());
 
         var reopened = await PutOk("T1-006", "service", new SpaceServiceBody(false));
         Assert.False(reopened.OutOfService);
@@ -96,12 +96,12 @@ public sealed class SpaceAdminApiTests(SpaceAdminHostFixture fixture) : IClassFi
 
         var owned = await PutOk("T1-008", "owner", new SpaceOwnerBody("private", "H00003"));
 
-        Assert.Equal(("private", "H00003"), (owned.Ownership, owned.OwnerHouseholdId));
-        Assert.Equal("private", (await _host.SpaceAsync("T1-008")).Ownership);
+        Assert.Equal(("private", "H00003"), (owned.Ownership.WireName(), owned.OwnerHouseholdId));
+        Assert.Equal("private", (await _host.SpaceAsync("T1-008")).Ownership.WireName());
         Assert.DoesNotContain((await _host.SearchAsync("r00014", start, start.AddHours(1))).Spaces, s => s.SpaceId == "T1-008");
 
         var temporary = await PutOk("T1-008", "owner", new SpaceOwnerBody("temporary", null));
-        Assert.Equal(("temporary", (string?)null), (temporary.Ownership, temporary.OwnerHouseholdId));
+        Assert.Equal(("temporary", (string?)null), (temporary.Ownership.WireName(), temporary.OwnerHouseholdId));
         Assert.Contains((await _host.SearchAsync("r00014", start, start.AddHours(1))).Spaces, s => s.SpaceId == "T1-008");
     }
 
@@ -147,7 +147,7 @@ public sealed class SpaceAdminApiTests(SpaceAdminHostFixture fixture) : IClassFi
 
         // Nobody comes: past the grace period the space releases the booking when next asked.
         _host.Time.Advance(TimeSpan.FromMinutes(30));
-        Assert.Equal("noShow", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{noShow.Id}"), "r00016")).Status);
+        Assert.Equal("noShow", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{noShow.Id}"), "r00016")).Status.WireName());
 
         var list = await _host.GetOkAsync<NoShowListDto>(ParkingHost.CompoundPath("reports/no-shows/list"), Staff);
 

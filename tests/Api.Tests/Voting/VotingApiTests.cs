@@ -67,7 +67,7 @@ public sealed class VotingApiTests(VotingHostFixture fixture) : IClassFixture<Vo
     public async Task A_household_votes_once_changes_its_ballot_and_sees_only_its_own_while_the_committee_sees_the_trail()
     {
         var proposal = await CreateOk(Request());
-        Assert.Equal(("open", "commonPartsUse", 60), (proposal.Status, proposal.Matter, proposal.Turnout.TotalOwners));
+        Assert.Equal(("open", "commonPartsUse", 60), (proposal.Status.WireName(), proposal.Matter, proposal.Turnout.TotalOwners));
         Assert.Equal(new VoteRuleDto(2, 3, 3, 4, false), proposal.Rule);
         Assert.NotNull(proposal.Tally);
 
@@ -97,7 +97,7 @@ public sealed class VotingApiTests(VotingHostFixture fixture) : IClassFixture<Vo
         var residentView = await _host.GetOkAsync<ProposalDto>(Path(proposal.ProposalId), Resident(3));
         Assert.Null(residentView.Tally);
         Assert.Equal(2, residentView.Turnout.ParticipatingOwners);
-        Assert.All(await _host.GetOkAsync<ProposalDto[]>(Path(), Resident(3)), p => Assert.True(p.Tally is null || p.Status is "passed" or "failed"));
+        Assert.All(await _host.GetOkAsync<ProposalDto[]>(Path(), Resident(3)), p => Assert.True(p.Tally is null || p.Status.WireName() is "passed" or "failed"));
         var committeeView = await _host.GetOkAsync<ProposalDto>(Path(proposal.ProposalId), Committee);
         Assert.Equal((0, 1, 1), (committeeView.Tally!.YesOwners, committeeView.Tally.NoOwners, committeeView.Tally.AbstainOwners));
         Assert.Contains(await _host.GetOkAsync<ProposalDto[]>(Path(), Committee), p => p.ProposalId == proposal.ProposalId);
@@ -194,8 +194,8 @@ public sealed class VotingApiTests(VotingHostFixture fixture) : IClassFixture<Vo
 
         // No request touches the proposal: the timer on the domain clock closes it and pushes the result.
         _host.Time.Advance(TimeSpan.FromHours(2));
-        var closed = await residentPushes.WaitFor(p => p.ProposalId == proposal.ProposalId && p.Status != "open", "the resident hears the vote closed");
-        Assert.Equal(("passed", (string?)null), (closed.Status, closed.Failure));
+        var closed = await residentPushes.WaitFor(p => p.ProposalId == proposal.ProposalId && p.Status.WireName() != "open", "the resident hears the vote closed");
+        Assert.Equal(("passed", (string?)null), (closed.Status.WireName(), closed.Failure));
         Assert.Equal(21, closed.Tally?.YesOwners);
 
         using var late = await Vote(HttpMethod.Post, proposal.ProposalId, Resident(Enumerable.Range(1, 60).Except(largest).First()), "no");
@@ -203,7 +203,7 @@ public sealed class VotingApiTests(VotingHostFixture fixture) : IClassFixture<Vo
         using var lateChange = await Vote(HttpMethod.Put, proposal.ProposalId, Resident(largest[0]), "no");
         await ProblemAssert.Expect(lateChange, HttpStatusCode.Conflict, "voting-closed");
         var final = await _host.GetOkAsync<ProposalDto>(Path(proposal.ProposalId), Resident(5));
-        Assert.Equal(("passed", 21, 40), (final.Status, final.Tally?.YesOwners, final.Turnout.ParticipatingOwners));
+        Assert.Equal(("passed", 21, 40), (final.Status.WireName(), final.Tally?.YesOwners, final.Turnout.ParticipatingOwners));
     }
 
     [Fact]

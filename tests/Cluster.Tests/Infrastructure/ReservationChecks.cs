@@ -46,7 +46,7 @@ public static class ReservationChecks
             }
 
             var found = JsonSerializer.Deserialize<ReservationDto>(raw, ParkingApi.Json)!;
-            if (found.SpaceId != reservation.SpaceId || found.Start != reservation.Start || found.End != reservation.End || found.Status != "reserved")
+            if (found.SpaceId != reservation.SpaceId || found.Start != reservation.Start || found.End != reservation.End || found.Status.WireName() != "reserved")
             {
                 problems.Enqueue($"{reservation}: read back as {raw}");
             }

@@ -1,4 +1,5 @@
 using Parking.Planning.Charging;
+using Parking.Planning.Cli;
 using Xunit;
 
 namespace Parking.Planning.Tests.Charging;
@@ -6,7 +7,7 @@ namespace Parking.Planning.Tests.Charging;
 public class AcnImporterTests
 {
     private static ChargingInstance ImportFirstOfJune(int periodMinutes = 5) =>
-        AcnImporter.Import(SharedData.File("acn-caltech-2021-sessions.json"),
+        InstanceFiles.ImportAcn(SharedData.File("acn-caltech-2021-sessions.json"),
             new AcnImportOptions(new DateOnly(2021, 6, 1), 1, periodMinutes, 50));
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class ChargingCommandTests : IDisposable
         Assert.Contains("least share", output, StringComparison.Ordinal);
         using var plan = JsonDocument.Parse(File.ReadAllText(planPath));
         var sessions = plan.RootElement.GetProperty("sessions");
-        Assert.Equal(ChargingJson.ReadInstance(example).Requests.Count, sessions.GetArrayLength());
+        Assert.Equal(InstanceFiles.ReadCharging(example).Requests.Count, sessions.GetArrayLength());
         Assert.Contains(sessions.EnumerateArray(), s => s.TryGetProperty("turn", out var turn) && turn.GetProperty("chargerId").GetString() is not null);
         Assert.All(sessions.EnumerateArray(), s => Assert.True(s.GetProperty("powerKw").GetArrayLength() > 0));
     }
@@ -51,7 +51,7 @@ public sealed class ChargingCommandTests : IDisposable
 
         Assert.Equal(0, exit);
         Assert.Contains("algorithm        online", output, StringComparison.Ordinal);
-        var instance = ChargingJson.ReadInstance(instancePath);
+        var instance = InstanceFiles.ReadCharging(instancePath);
         Assert.Equal(96, instance.Periods);
         Assert.Equal(20, instance.SiteCapacityKw);
     }
@@ -60,7 +60,7 @@ public sealed class ChargingCommandTests : IDisposable
     public void Rejects_an_invalid_instance_with_the_field_and_reason()
     {
         var path = Path.Combine(_folder.FullName, "bad.json");
-        ChargingJson.WriteInstance(path, new ChargingInstance(Instances.Evening, 60, 4, [new ChargerSpec("C1", 7)], 7,
+        InstanceFiles.WriteCharging(path, new ChargingInstance(Instances.Evening, 60, 4, [new ChargerSpec("C1", 7)], 7,
             [new ChargingRequest("a", 3, 2, 10, 7)]));
 
         var (exit, _, error) = Run("charging", "--input", path, "--algorithm", "fcfs");

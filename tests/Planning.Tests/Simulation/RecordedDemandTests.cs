@@ -2,6 +2,7 @@ using Parking.Domain.History;
 using Parking.Domain.Layout;
 using Parking.Domain.Scenarios;
 using Parking.Planning.Charging;
+using Parking.Planning.Cli;
 using Parking.Planning.Simulation;
 using Parking.Planning.Tests.Charging;
 using Xunit;
@@ -30,7 +31,7 @@ public sealed class RecordedDemandTests(ITestOutputHelper output)
         var sessions = DemandModel.ReadAcnSessions(File.OpenRead(file));
         var weekStart = new DateTimeOffset(2021, 5, 3, 0, 0, 0, TimeSpan.FromHours(-7));
         var week = sessions.Where(s => s.Arrival >= weekStart && s.Arrival < weekStart.AddDays(7)).ToList();
-        var stations = AcnImporter.Import(file, new AcnImportOptions(new DateOnly(2021, 5, 3), 7, 5, 10_000)).Chargers;
+        var stations = InstanceFiles.ImportAcn(file, new AcnImportOptions(new DateOnly(2021, 5, 3), 7, 5, 10_000)).Chargers;
         var fast = stations.Where(s => s.MaxKw > 20).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         var recordedKwh = week.Sum(s => s.EnergyKwh);
 

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Parking.Contracts;
+
+/// <summary>
+/// Writes and reads a Contracts enum as its camel-case name (<c>checkedIn</c>, <c>outOfService</c>, <c>ev</c>).
+/// It sits on each enum type, so every reader of these DTOs (the API, the hub, the web app, a test) gets the
+/// same strings without registering anything; numbers are refused.
+/// </summary>
+public sealed class WireEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
+    where TEnum : struct, Enum;
+
+/// <summary>What a space is for: <c>standard</c>, <c>ev</c> (a charger beside it), <c>accessible</c>, <c>visitor</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<SpaceKindDto>))]
+public enum SpaceKindDto
+{
+    Standard,
+    EV,
+    Accessible,
+    Visitor,
+}
+
+/// <summary>Who a space belongs to: <c>private</c> (a household), <c>common</c>, <c>temporary</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<SpaceOwnershipDto>))]
+public enum SpaceOwnershipDto
+{
+    Private,
+    Common,
+    Temporary,
+}
+
+/// <summary>A lot's kind: <c>surface</c>, <c>underground</c>, <c>temporary</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<LotKindDto>))]
+public enum LotKindDto
+{
+    Surface,
+    Underground,
+    Temporary,
+}
+
+/// <summary>A space at one moment: <c>free</c>, <c>reserved</c>, <c>occupied</c>, <c>outOfService</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<SpaceStatusDto>))]
+public enum SpaceStatusDto
+{
+    Free,
+    Reserved,
+    Occupied,
+    OutOfService,
+}
+
+/// <summary>A reservation's state: <c>reserved</c>, <c>checkedIn</c>, <c>completed</c>, <c>cancelled</c>, <c>noShow</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<ReservationStatusDto>))]
+public enum ReservationStatusDto
+{
+    Reserved,
+    CheckedIn,
+    Completed,
+    Cancelled,
+    NoShow,
+}
+
+/// <summary>A charging request's state, from <c>waiting</c> for a turn to <c>completed</c>, <c>noShow</c>, <c>cancelled</c> or <c>expired</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<ChargingRequestStatusDto>))]
+public enum ChargingRequestStatusDto
+{
+    Waiting,
+    Scheduled,
+    Called,
+    Charging,
+    Completed,
+    NoShow,
+    Cancelled,
+    Expired,
+}
+
+/// <summary>A charger as it last reported: <c>available</c>, <c>preparing</c>, <c>charging</c>, <c>finishing</c>, <c>faulted</c>, <c>unavailable</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<ChargerStatusDto>))]
+public enum ChargerStatusDto
+{
+    Available,
+    Preparing,
+    Charging,
+    Finishing,
+    Faulted,
+    Unavailable,
+}
+
+/// <summary>An e-bike shelter's port: <c>free</c>, <c>charging</c>, <c>cut</c> (by an alarm, until staff clear it).</summary>
+[JsonConverter(typeof(WireEnumConverter<PortStatusDto>))]
+public enum PortStatusDto
+{
+    Free,
+    Charging,
+    Cut,
+}
+
+/// <summary>An e-bike charging session: <c>charging</c> or <c>ended</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<ShelterSessionStatusDto>))]
+public enum ShelterSessionStatusDto
+{
+    Charging,
+    Ended,
+}
+
+/// <summary>A ballot's state: <c>scheduled</c>, <c>open</c>, <c>passed</c>, <c>failed</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<VoteStatusDto>))]
+public enum VoteStatusDto
+{
+    Scheduled,
+    Open,
+    Passed,
+    Failed,
+}
+
+/// <summary>
+/// A rebalancing proposal's state: <c>running</c>, <c>ready</c>, <c>accepted</c>, <c>rejected</c>,
+/// <c>cancelled</c>, <c>failed</c>.
+/// </summary>
+[JsonConverter(typeof(WireEnumConverter<RebalancingStatusDto>))]
+public enum RebalancingStatusDto
+{
+    Running,
+    Ready,
+    Accepted,
+    Rejected,
+    Cancelled,
+    Failed,
+}
+
+/// <summary>A simulation run's state: <c>queued</c>, <c>running</c>, <c>completed</c>, <c>cancelled</c>, <c>failed</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<SimulationRunStatusDto>))]
+public enum SimulationRunStatusDto
+{
+    Queued,
+    Running,
+    Completed,
+    Cancelled,
+    Failed,
+}

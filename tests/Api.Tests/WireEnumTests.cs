@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Parking.Api.Tests.Infrastructure;
+using Parking.Contracts;
+using Parking.Domain.Charging;
+using Parking.Domain.Layout;
+using Parking.Domain.Rebalancing;
+using Parking.Domain.Reservations;
+using Parking.Domain.Shelters;
+using Parking.Domain.Voting;
+using Parking.Grains.Scenarios;
+using Xunit;
+
+namespace Parking.Api.Tests;
+
+/// <summary>
+/// The Contracts enums against what they replace: the API maps each Domain member to the member of the same
+/// name, and each is written as the word the API wrote before the enums (the Domain name in camel case).
+/// </summary>
+[Collection(SharedHostCollection.Name)]
+public sealed class WireEnumTests(SharedHostFixture fixture)
+{
+    private readonly ParkingHost _host = fixture.Host;
+
+    public static TheoryData<string> Pairs() => [.. Mappings.Keys];
+
+    private static readonly Dictionary<string, Func<IEnumerable<(string Domain, string Old, Enum Dto)>>> Mappings = new()
+    {
+        ["space kind"] = () => All<SpaceKind, SpaceKindDto>(v => v.ToDto()),
+        ["space ownership"] = () => All<SpaceOwnership, SpaceOwnershipDto>(v => v.ToDto()),
+        ["lot kind"] = () => All<LotKind, LotKindDto>(v => v.ToDto()),
+        ["space status"] = () => All<SpaceStatus, SpaceStatusDto>(v => v.ToDto()),
+        ["reservation status"] = () => All<ReservationStatus, ReservationStatusDto>(v => v.ToDto()),
+        ["charging request status"] = () => All<ChargingRequestStatus, ChargingRequestStatusDto>(v => v.ToDto()),
+        ["charger status"] = () => All<ChargerStatus, ChargerStatusDto>(v => v.ToDto()),
+        ["port status"] = () => All<PortStatus, PortStatusDto>(v => v.ToDto()),
+        ["vote status"] = () => All<VoteStatus, VoteStatusDto>(v => v.ToDto()),
+        ["rebalancing status"] = () => All<RebalancingStatus, RebalancingStatusDto>(v => v.ToDto()),
+        ["simulation run status"] = () => All<SimulationRunStatus, SimulationRunStatusDto>(Endpoints.ScenarioMapping.ToDto),
+    };
+
+    private static IEnumerable<(string Domain, string Old, Enum Dto)> All<TDomain, TDto>(Func<TDomain, TDto> map)
+        where TDomain : struct, Enum
+        where TDto : struct, Enum
+    {
+        Assert.Equal(Enum.GetNames<TDomain>(), Enum.GetNames<TDto>());
+        return Enum.GetValues<TDomain>().Select(v => (v.ToString(), v.Wire(), (Enum)map(v)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void Each_member_maps_by_name_and_is_written_as_before(string pair)
+    {
+        foreach (var (domain, old, dto) in Mappings[pair]())
+        {
+            Assert.Equal(domain, dto.ToString());
+            Assert.Equal($"\"{old}\"", JsonSerializer.Serialize(dto, dto.GetType()));
+            Assert.Equal($"\"{old}\"", JsonSerializer.Serialize(dto, dto.GetType(), ParkingHost.Json));
+            Assert.Equal(dto, JsonSerializer.Deserialize($"\"{old}\"", dto.GetType()));
+        }
+    }
+
+    [Fact]
+    public void A_number_is_not_a_kind()
+    {
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<SpaceKindDto>("1"));
+    }
+
+    [Fact]
+    public async Task The_api_writes_the_words_not_the_names_of_the_members()
+    {
+        var start = _host.Now.AddHours(30);
+        var reservation = await _host.ReserveOkAsync("r00046", "G1-014", start, start.AddHours(1));
+
+        using var mine = await _host.GetAsync(ParkingHost.CompoundPath($"reservations/{reservation.Id}"), "r00046");
+        var json = await mine.Content.ReadAsStringAsync();
+        Assert.Contains("\"status\":\"reserved\"", json, StringComparison.Ordinal);
+
+        using var lot = await _host.GetAsync(ParkingHost.CompoundPath("lots/G1/occupancy"), "staff03");
+        var occupancy = await lot.Content.ReadAsStringAsync();
+        Assert.Contains("\"kind\":\"standard\"", occupancy, StringComparison.Ordinal);
+        Assert.Contains("\"ownership\":", occupancy, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"status\":\"Free\"", occupancy, StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"free\"", occupancy, StringComparison.Ordinal);
+    }
+}
