@@ -106,6 +106,7 @@ internal static class Program
         env["Parking__Seed__Enabled"] = "false";
         env["Parking__Simulation__Chargers"] = "false";
         env["Parking__Simulation__Shelters"] = "false";
+        env["Parking__Simulation__Gate"] = "false";
         env["Logging__LogLevel__Default"] = "Warning";
         env.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
 

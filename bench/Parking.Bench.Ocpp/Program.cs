@@ -10,16 +10,18 @@ using System.Text.Json.Nodes;
 using Parking.Contracts;
 using Parking.Devices;
 
-// The OCPP benchmark: a Release silo (Kangcheng demo compound, simulations off) as a child process, then
+// The OCPP benchmark: a Release silo (Kangcheng demo compound, simulations off) as a child process, beside it a
+// compound imported from a file the bench writes, whose one charging area has 300 chargers (--area-chargers), then
 //  1. N charge points (default 5,000, a sub-district's worth) connected over loopback, each sending a
 //     Heartbeat and MeterValues every 60 s: the silo's CPU (share of one core) and memory while it holds them;
-//  2. re-plans of the compound's largest charging area with all its chargers connected: the time from the
-//     re-plan request to each charger receiving its new SetChargingProfile (p50/p99).
+//  2. re-plans of the 300-charger area with all its chargers connected and two drivers' requests per charger:
+//     the time from the re-plan request to each charger receiving its new SetChargingProfile (p50/p99).
 var argsList = args.ToList();
 int Arg(string name, int fallback) => argsList.IndexOf(name) is var i and >= 0 && i + 1 < argsList.Count ? int.Parse(argsList[i + 1], CultureInfo.InvariantCulture) : fallback;
 var connections = Arg("--connections", 5000);
 var steadySeconds = Arg("--steady-seconds", 120);
 var replans = Arg("--replans", 10);
+var areaSize = Arg("--area-chargers", 300);
 const string Password = "bench-charger-password";
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
 
@@ -29,7 +31,9 @@ await Run("dotnet", $"build -c Release \"{Path.Combine(root, "src", "Silo", "Par
 var dll = Path.Combine(root, "src", "Silo", "bin", "Release", "net10.0", "Parking.Silo.dll");
 var (httpPort, siloPort, gatewayPort) = (FreePort(), FreePort(), FreePort());
 var baseAddress = new Uri($"http://127.0.0.1:{httpPort}/");
-var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+var compoundFile = Path.Combine(Path.GetTempPath(), $"parking-bench-ocpp-{Environment.ProcessId}.json");
+await File.WriteAllTextAsync(compoundFile, BigAreaCompound(areaSize).ToJsonString());
+var start = new ProcessStartInfo("dotnet", [dll, "import", compoundFile]) { WorkingDirectory = Path.GetDirectoryName(dll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
 start.Environment["Urls"] = baseAddress.ToString().TrimEnd('/');
 start.Environment["Parking__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
 start.Environment["Parking__Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
@@ -37,6 +41,7 @@ start.Environment["Parking__Cluster__ClusterId"] = $"parking-bench-ocpp-{Environ
 start.Environment["Parking__Seed__Size"] = "Kangcheng";
 start.Environment["Parking__Simulation__Chargers"] = "false";
 start.Environment["Parking__Simulation__Shelters"] = "false";
+start.Environment["Parking__Simulation__Gate"] = "false";
 start.Environment["Parking__Auth__DevTokens"] = "true";
 // The bench provisions thousands of charge points as one staff member: lift the per-person request limit.
 start.Environment["Parking__Limits__UserRequestsPerSecond"] = "1000000";
@@ -52,7 +57,7 @@ var clients = new ConcurrentBag<OcppChargePointClient>();
 try
 {
     await WaitReady();
-    const string compound = "kangcheng";
+    const string compound = BenchCompound;
     var staff = await Token(compound, "staff01");
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", staff);
     var areas = (await http.GetFromJsonAsync<ChargingAreaDto[]>($"api/compounds/{compound}/charging/areas", json))!;
@@ -169,6 +174,7 @@ try
     Console.WriteLine();
     Console.WriteLine($"== Re-plan to profile: area {largest.AreaId}, {areaChargers.Count} chargers connected, {asked} requests ==");
     var latencies = new List<double>();
+    var failedReplans = 0;
     var capacity = largest.SiteCapacityKw;
     for (var round = 0; round < replans; round++)
     {
@@ -176,8 +182,23 @@ try
         capacity = round % 2 == 0 ? Math.Max(7, Math.Round(largest.SiteCapacityKw / 2)) : largest.SiteCapacityKw;
         var sent = Stopwatch.GetTimestamp();
         using var replan = await http.PutAsJsonAsync($"api/compounds/{compound}/charging/areas/{largest.AreaId}/site-capacity", new SiteCapacityBody(capacity), json);
-        replan.EnsureSuccessStatusCode();
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        if (!replan.IsSuccessStatusCode)
+        {
+            // Reported, not fatal: a refused re-plan is a figure too.
+            Console.WriteLine($"re-plan {round + 1} (site capacity {capacity} kW): refused with {(int)replan.StatusCode} after {Stopwatch.GetElapsedTime(sent).TotalMilliseconds:0} ms");
+            failedReplans++;
+            continue;
+        }
+
+        // Profiles keep arriving after the answer: wait until none came for 3 s (at most 60 s).
+        var settled = Stopwatch.StartNew();
+        var seen = -1;
+        while (settled.Elapsed < TimeSpan.FromSeconds(60) && arrived.Count != seen)
+        {
+            seen = arrived.Count;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+        }
+
         var firsts = arrived.Where(a => areaChargers.Contains(a.Id)).GroupBy(a => a.Id).Select(g => Stopwatch.GetElapsedTime(sent, g.Min(a => a.Timestamp)).TotalMilliseconds).ToList();
         latencies.AddRange(firsts);
         Console.WriteLine($"re-plan {round + 1} (site capacity {capacity} kW): {firsts.Count} chargers got a new profile, slowest after {(firsts.Count == 0 ? 0 : firsts.Max()):0} ms");
@@ -185,16 +206,58 @@ try
 
     latencies.Sort();
     double Percentile(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
-    Console.WriteLine($"re-plan request to profile received: n={latencies.Count}  p50 {Percentile(0.50):0} ms  p99 {Percentile(0.99):0} ms  max {(latencies.Count == 0 ? double.NaN : latencies[^1]):0} ms   target p99 <= 2000 ms");
+    Console.WriteLine($"re-plan request to profile received: n={latencies.Count}  p50 {Percentile(0.50):0} ms  p99 {Percentile(0.99):0} ms  max {(latencies.Count == 0 ? double.NaN : latencies[^1]):0} ms   target p99 <= 2000 ms; {failedReplans} of {replans} re-plans refused");
 }
 finally
 {
     await Parallel.ForEachAsync(clients, async (c, _) => await c.DisposeAsync());
+    File.Delete(compoundFile);
     if (!silo.HasExited)
     {
         silo.Kill(entireProcessTree: true);
         await silo.WaitForExitAsync();
     }
+}
+
+// One building, one lot of EV spaces and one charging area of n chargers (7 kW each, a feed for a third of them
+// at once), two residents per charger and one staff member: a compound file as an operator would import it.
+static JsonObject BigAreaCompound(int n)
+{
+    var spaces = new JsonArray();
+    var chargers = new JsonArray();
+    var households = new JsonArray();
+    var people = new JsonArray { new JsonObject { ["id"] = "staff01", ["name"] = "Bench staff", ["role"] = "staff" } };
+    for (var i = 1; i <= n; i++)
+    {
+        var space = $"P-{i:000}";
+        spaces.Add(new JsonObject { ["id"] = space, ["lotId"] = "P1", ["kind"] = "ev", ["ownership"] = "common", ["position"] = new JsonArray(i % 50 * 3, i / 50 * 6), ["heading"] = 0 });
+        chargers.Add(new JsonObject { ["id"] = $"C-{i:000}", ["maxKw"] = 7, ["spaceIds"] = new JsonArray(space) });
+    }
+
+    for (var i = 1; i <= n * 2; i++)
+    {
+        var household = $"H{i:00000}";
+        households.Add(new JsonObject { ["id"] = household, ["buildingId"] = "B01", ["unit"] = $"B01-{i}", ["areaM2"] = 90 });
+        people.Add(new JsonObject { ["id"] = $"r{i:00000}", ["name"] = $"Resident {i}", ["role"] = "resident", ["householdId"] = household });
+    }
+
+    return new JsonObject
+    {
+        ["version"] = 1,
+        ["compound"] = new JsonObject { ["id"] = BenchCompound, ["name"] = "OCPP bench compound", ["utcOffset"] = "+08:00" },
+        ["frame"] = "local",
+        ["buildings"] = new JsonArray(new JsonObject { ["id"] = "B01", ["name"] = "Building 1", ["position"] = new JsonArray(0, -20) }),
+        ["households"] = households,
+        ["lots"] = new JsonArray(new JsonObject
+        {
+            ["id"] = "P1", ["name"] = "Charging lot", ["kind"] = "surface",
+            ["outline"] = new JsonArray(new JsonArray(-5, -5), new JsonArray(160, -5), new JsonArray(160, 45), new JsonArray(-5, 45)),
+            ["entrances"] = new JsonArray(new JsonArray(0, -5)),
+        }),
+        ["spaces"] = spaces,
+        ["chargingAreas"] = new JsonArray(new JsonObject { ["id"] = "CA-P1", ["name"] = "Charging lot", ["lotId"] = "P1", ["feedKw"] = n * 7 / 3, ["chargers"] = chargers }),
+        ["people"] = people,
+    };
 }
 
 async Task WaitReady()
@@ -258,4 +321,9 @@ static string FindRoot()
     }
 
     throw new InvalidOperationException("Run the benchmark from inside the repository.");
+}
+
+internal static partial class Program
+{
+    private const string BenchCompound = "bench-ocpp";
 }

@@ -69,6 +69,7 @@ internal static class Program
                     ["Parking__Credits__Grant"] = "10000000",
                     ["Parking__Simulation__Chargers"] = "false",
                     ["Parking__Simulation__Shelters"] = "false",
+                    ["Parking__Simulation__Gate"] = "false",
                     ["Parking__Auth__SigningKey"] = signingKey,
                 },
                 $"PostgreSQL storage, database '{GrainDatabase}'",

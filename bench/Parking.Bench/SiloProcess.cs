@@ -86,6 +86,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         variables["Parking__Credits__Grant"] = "10000000";
         variables["Parking__Simulation__Chargers"] = "false";
         variables["Parking__Simulation__Shelters"] = "false";
+        variables["Parking__Simulation__Gate"] = "false";
         variables["Logging__LogLevel__Default"] = "Warning";
         variables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         foreach (var (name, value) in environment)

@@ -64,7 +64,13 @@ public sealed record ShelterCommandDto(
     string? Detail,
     DateTimeOffset? FailedAt);
 
-/// <summary>A shelter's controller as staff see it. Status: none (never reported), online, offline.</summary>
+/// <summary>A controller message refused by its schema: its topic, the field and the reason, and when.</summary>
+public sealed record RejectedMessageDto(string Topic, string Field, string Reason, DateTimeOffset At);
+
+/// <summary>
+/// A shelter's controller as staff see it. Status: none (never reported), online, offline. RecentRejected: the
+/// last messages refused (bad payloads), newest last.
+/// </summary>
 public sealed record ShelterControllerDto(
     string ShelterId,
     string Status,
@@ -72,7 +78,8 @@ public sealed record ShelterControllerDto(
     bool CredentialsIssued,
     long CommandsIssued,
     IReadOnlyList<ShelterCommandDto> Pending,
-    IReadOnlyList<ShelterCommandDto> RecentFailures);
+    IReadOnlyList<ShelterCommandDto> RecentFailures,
+    IReadOnlyList<RejectedMessageDto> RecentRejected);
 
 /// <summary>
 /// The second, louder shelter alarm, to staff: a command did not switch its ports. Kind "port-did-not-cut" for a

@@ -41,6 +41,7 @@ builder.AddDemoCompound();
 builder.AddDemoProposal();
 builder.AddShelters();
 builder.AddSimulatedChargers();
+builder.AddSimulatedGate();
 builder.AddParkingWeb();
 
 var app = builder.Build();

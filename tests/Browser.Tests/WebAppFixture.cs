@@ -150,6 +150,7 @@ public sealed class WebAppFixture : IAsyncLifetime
             // The tests make their own charging requests; simulated cars would compete for the same chargers.
             ["Parking__Simulation__Chargers"] = "false",
             ["Parking__Simulation__Shelters"] = "false",
+            ["Parking__Simulation__Gate"] = "false",
             ["Logging__LogLevel__Default"] = "Warning",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
         };

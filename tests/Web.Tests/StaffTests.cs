@@ -41,6 +41,42 @@ public sealed class AlarmBoardTests
     }
 
     [Fact]
+    public void A_port_that_did_not_cut_is_listed_first_until_dismissed_and_an_offline_controller_is_listed()
+    {
+        var board = new AlarmBoard();
+        board.Apply(Shelter("E01", 1));
+        board.Apply(Shelter("E02", 1) with { ControllerOffline = true });
+        board.Apply(Alarm("E01", 5));
+        var failed = new ShelterCommandFailedDto("c", "E01", "Shelter E01", "port-did-not-cut", "E01-c000007", "all-off", ["E01-P04"], "no-ack", null, Now.AddMinutes(1));
+        Assert.True(board.Apply(failed));
+
+        Assert.Equal(["command:E01/E01-c000007", "shelter:E01", "controller:E02"], board.Alarms.Select(a => a.Key));
+        var loud = board.Alarms[0];
+        Assert.True(loud.IsLoud && loud.CanDismiss && !loud.CanClear);
+        Assert.Equal(["E01-P04"], loud.Ports!);
+
+        Assert.True(board.Dismiss(loud.Key));
+        Assert.False(board.Apply(failed));
+        Assert.DoesNotContain(board.Alarms, a => a.Source == "command");
+    }
+
+    [Fact]
+    public void The_gate_review_list_keeps_each_event_once_and_a_decided_one_never_waits_again()
+    {
+        var list = new GateReviewList();
+        GateReviewDto Review(string id, double minutes, string? by = null) =>
+            new("north", id, "in", "苏E12345", "blue", 0.95, Now.AddMinutes(minutes), null, "unknown-plate", false, by, by is null ? null : true, by is null ? null : Now.AddMinutes(10));
+        list.Replace([Review("e2", 2), Review("e1", 1)]);
+        list.Apply(Review("e2", 2));
+        Assert.Equal(["e1", "e2"], list.Waiting.Select(r => r.EventId));
+
+        list.Apply(Review("e1", 1, by: "staff01"));
+        list.Replace([Review("e1", 1), Review("e2", 2)]);
+        Assert.Equal(["e2"], list.Waiting.Select(r => r.EventId));
+        Assert.Equal("staff01", Assert.Single(list.Decided).ResolvedBy);
+    }
+
+    [Fact]
     public void A_late_raise_does_not_undo_a_clearing_and_an_older_picture_is_ignored()
     {
         var board = new AlarmBoard();

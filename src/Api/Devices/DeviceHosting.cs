@@ -24,10 +24,9 @@ public static class DeviceHosting
         services.AddSingleton(provider =>
         {
             var endpoint = new MqttBrokerEndpoint();
-            var options = provider.GetRequiredService<IOptions<MqttOptions>>().Value;
-            if (!string.IsNullOrWhiteSpace(options.Server))
+            if (MqttBrokerAddress.FromOptions(provider.GetRequiredService<IOptions<MqttOptions>>().Value) is { } external)
             {
-                endpoint.Set(new MqttBrokerAddress(options.Server, options.Port, options.UseTls, options.Username, options.Password ?? string.Empty));
+                endpoint.Set(external);
             }
 
             return endpoint;

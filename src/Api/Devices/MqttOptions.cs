@@ -17,8 +17,15 @@ public sealed class MqttOptions
     /// <summary>The external broker's port.</summary>
     public int Port { get; set; } = 1883;
 
-    /// <summary>Connect to the external broker over TLS.</summary>
+    /// <summary>Connect to the external broker over TLS (port 8883, usually); the broker's certificate must name <see cref="Server"/>.</summary>
     public bool UseTls { get; set; }
+
+    /// <summary>
+    /// With TLS: a PEM file of the certificate authority that signed the broker's certificate, for a broker
+    /// whose certificate the machine's trust store does not know (a compound's own CA). Empty: the machine's
+    /// trust store.
+    /// </summary>
+    public string? CaCertificatePath { get; set; }
 
     /// <summary>Parking's own user on the external broker: it subscribes to every shelter's topics and publishes commands.</summary>
     public string Username { get; set; } = "parking";
@@ -37,7 +44,26 @@ public sealed class MqttOptions
 }
 
 /// <summary>How this host reaches its broker: set from configuration, or by the embedded broker once it listens.</summary>
-public sealed record MqttBrokerAddress(string Host, int Port, bool UseTls, string Username, string Password);
+public sealed record MqttBrokerAddress(string Host, int Port, bool UseTls, string Username, string Password, string? CaCertificatePath = null)
+{
+    /// <summary>The external broker named by <c>Parking:Mqtt</c>; null without a <see cref="MqttOptions.Server"/> (the embedded broker sets its own).</summary>
+    public static MqttBrokerAddress? FromOptions(MqttOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return string.IsNullOrWhiteSpace(options.Server)
+            ? null
+            : new MqttBrokerAddress(
+                options.Server.Trim(),
+                options.Port,
+                options.UseTls,
+                options.Username,
+                options.Password ?? string.Empty,
+                string.IsNullOrWhiteSpace(options.CaCertificatePath) ? null : options.CaCertificatePath);
+    }
+
+    /// <summary>Never print the password (logs, exceptions).</summary>
+    public override string ToString() => $"{Username}@{Host}:{Port}{(UseTls ? " (TLS)" : string.Empty)}";
+}
 
 /// <summary>The broker this host's MQTT client connects to, known once the broker (embedded or external) is ready.</summary>
 public sealed class MqttBrokerEndpoint

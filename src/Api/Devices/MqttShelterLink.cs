@@ -1,8 +1,10 @@
 using System.Buffers;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
+using MQTTnet.Adapter;
 using MQTTnet.Protocol;
 using Parking.Grains.Shelters;
 
@@ -24,6 +26,9 @@ public sealed partial class MqttShelterLink(
     private readonly MqttOptions _options = options.Value;
     private IMqttClient? _client;
     private IShelterLink? _reference;
+
+    /// <summary>Why the last attempt to connect failed (the broker's refusal, a TLS or network error); null once connected.</summary>
+    public string? LastConnectError { get; private set; }
 
     /// <summary>Becomes true once subscribed (tests and the benchmark wait for it).</summary>
     public Task Subscribed => _subscribed.Task;
@@ -64,19 +69,40 @@ public sealed partial class MqttShelterLink(
                         .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
                     if (address.UseTls)
                     {
-                        builder.WithTlsOptions(tls => tls.UseTls());
+                        builder.WithTlsOptions(tls =>
+                        {
+                            tls.UseTls().WithTargetHost(address.Host);
+                            if (address.CaCertificatePath is { } ca)
+                            {
+                                // The broker's chain must end at this CA (and still name the host).
+                                tls.WithTrustChain(LoadPem(ca));
+                            }
+                        });
                     }
 
-                    await client.ConnectAsync(builder.Build(), stoppingToken);
-                    await client.SubscribeAsync(
-                        new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(),
-                        stoppingToken);
-                    LogConnected(address.Host, address.Port, filter);
-                    _subscribed.TrySetResult();
+                    var connected = await client.ConnectAsync(builder.Build(), stoppingToken);
+                    if (connected.ResultCode != MqttClientConnectResultCode.Success)
+                    {
+                        Refused(address, $"{connected.ResultCode} {connected.ReasonString}".TrimEnd());
+                    }
+                    else
+                    {
+                        await client.SubscribeAsync(
+                            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+                            stoppingToken);
+                        LastConnectError = null;
+                        LogConnected(address.Host, address.Port, filter);
+                        _subscribed.TrySetResult();
+                    }
                 }
+            }
+            catch (MqttConnectingFailedException refused)
+            {
+                Refused(address, refused.Message);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                LastConnectError = exception.Message;
                 LogConnectFailed(exception, address.Host, address.Port);
             }
 
@@ -96,6 +122,13 @@ public sealed partial class MqttShelterLink(
         }
 
         grains.DeleteObjectReference<IShelterLink>(_reference);
+    }
+
+    /// <summary>The broker answered and said no: wrong user name or password, or not authorized.</summary>
+    private void Refused(MqttBrokerAddress address, string reason)
+    {
+        LastConnectError = reason;
+        LogRefused(address.Host, address.Port, address.Username, reason);
     }
 
     public async Task<bool> Send(Parking.Domain.Shelters.ShelterCommand command)
@@ -133,27 +166,27 @@ public sealed partial class MqttShelterLink(
                     var telemetry = ShelterMessages.Telemetry(payload);
                     if (!telemetry.IsValid)
                     {
-                        LogInvalid(topic, telemetry.Field!, telemetry.Reason!);
+                        await Reject(controller, topic, telemetry.Field!, telemetry.Reason!);
                         return;
                     }
 
-                    Refused(topic, await controller.Telemetry(telemetry.Value!, link));
+                    await Refused(controller, topic, await controller.Telemetry(telemetry.Value!, link));
                     break;
                 case "state":
                     var state = ShelterMessages.PortState(payload);
                     if (!state.IsValid)
                     {
-                        LogInvalid(topic, state.Field!, state.Reason!);
+                        await Reject(controller, topic, state.Field!, state.Reason!);
                         return;
                     }
 
-                    Refused(topic, await controller.PortState(parsed.PortId!, state.Value!, link));
+                    await Refused(controller, topic, await controller.PortState(parsed.PortId!, state.Value!, link));
                     break;
                 case "acks":
                     var ack = ShelterMessages.Ack(payload);
                     if (!ack.IsValid)
                     {
-                        LogInvalid(topic, ack.Field!, ack.Reason!);
+                        await Reject(controller, topic, ack.Field!, ack.Reason!);
                         return;
                     }
 
@@ -167,12 +200,19 @@ public sealed partial class MqttShelterLink(
         }
     }
 
-    private void Refused(string topic, Outcome<bool> outcome)
+    private async Task Refused(IShelterControllerGrain controller, string topic, Outcome<bool> outcome)
     {
         if (outcome.Error is { } error)
         {
-            LogInvalid(topic, error.Field ?? "topic", error.Message);
+            await Reject(controller, topic, error.Field ?? "topic", error.Message);
         }
+    }
+
+    /// <summary>A refused message is logged here and recorded on the controller's link, where staff see it.</summary>
+    private async Task Reject(IShelterControllerGrain controller, string topic, string field, string reason)
+    {
+        LogInvalid(topic, field, reason);
+        await controller.Rejected(topic, field, reason);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shelter controllers: connected to MQTT broker {Host}:{Port}, subscribed to {Filter}")]
@@ -180,6 +220,17 @@ public sealed partial class MqttShelterLink(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shelter controllers: cannot reach MQTT broker {Host}:{Port}; retrying")]
     private partial void LogConnectFailed(Exception exception, string host, int port);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Shelter controllers: MQTT broker {Host}:{Port} refused user {Username}: {Reason}; check Parking:Mqtt:Username and Password; retrying")]
+    private partial void LogRefused(string host, int port, string username, string reason);
+
+    /// <summary>A PEM file of one or more certificates.</summary>
+    private static X509Certificate2Collection LoadPem(string path)
+    {
+        var collection = new X509Certificate2Collection();
+        collection.ImportFromPemFile(path);
+        return collection;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shelter controller message on {Topic} ignored: {Field}: {Reason}")]
     private partial void LogInvalid(string topic, string field, string reason);

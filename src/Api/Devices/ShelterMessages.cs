@@ -33,92 +33,56 @@ public sealed record ShelterTopic(string CompoundId, string ShelterId, string Ki
 }
 
 /// <summary>
-/// Reads and checks controller payloads (documented in docs/shelters.md). A payload that is not JSON, misses
-/// a field or has a value out of range is refused with the field and the reason, and changes nothing.
+/// Reads and checks controller payloads against their published JSON Schemas (docs/schemas/mqtt/, see
+/// docs/shelters.md). A payload that is not JSON, misses a field or has a value out of range is refused with
+/// the field and the reason, and changes nothing.
 /// </summary>
 public static class ShelterMessages
 {
+    /// <summary>Larger payloads are refused unread: the biggest valid one is a few hundred bytes.</summary>
+    public const int MaxPayloadBytes = 4096;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static Parsed<ShelterTelemetry> Telemetry(ReadOnlySpan<byte> payload)
+    public static Parsed<ShelterTelemetry> Telemetry(ReadOnlySpan<byte> payload) =>
+        Conform<ShelterTelemetryMessage, ShelterTelemetry>(payload, MqttSchemas.Telemetry, m => new ShelterTelemetry(m.PowerW!.Value, m.TemperatureC!.Value, m.Smoke!.Value));
+
+    public static Parsed<PortRelayReport> PortState(ReadOnlySpan<byte> payload) =>
+        Conform<PortStateMessage, PortRelayReport>(payload, MqttSchemas.PortState, m => new PortRelayReport(m.On!.Value, m.PowerW!.Value, m.EnergyWh ?? 0));
+
+    public static Parsed<CommandAck> Ack(ReadOnlySpan<byte> payload) =>
+        Conform<ShelterAckMessage, CommandAck>(payload, MqttSchemas.Ack, m => new CommandAck(m.CommandId!, m.Ok!.Value, m.Reason));
+
+    /// <summary>Parses the payload, checks it against its schema, then reads it into its message type.</summary>
+    private static Parsed<TValue> Conform<TMessage, TValue>(ReadOnlySpan<byte> payload, string schema, Func<TMessage, TValue> read)
+        where TMessage : class
     {
-        if (Read<ShelterTelemetryMessage>(payload) is not { } m)
+        if (payload.Length is 0 or > MaxPayloadBytes)
         {
-            return Invalid<ShelterTelemetry>("payload", "not a JSON object of the telemetry message");
+            return Invalid<TValue>("payload", $"empty or larger than {MaxPayloadBytes} bytes");
         }
 
-        if (m.PowerW is not { } power || !double.IsFinite(power) || power < 0)
+        JsonDocument document;
+        try
         {
-            return Invalid<ShelterTelemetry>("powerW", "required, a number of watts, 0 or more");
+            var reader = new Utf8JsonReader(payload);
+            document = JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException e)
+        {
+            return Invalid<TValue>("payload", $"not JSON: {e.Message}");
         }
 
-        if (m.TemperatureC is not { } temperature || !double.IsFinite(temperature) || temperature < -60 || temperature > 400)
+        using (document)
         {
-            return Invalid<ShelterTelemetry>("temperatureC", "required, degrees Celsius between -60 and 400");
+            if (MqttSchemas.Check(schema, document.RootElement) is { } breach)
+            {
+                return Invalid<TValue>(breach.Field, breach.Reason);
+            }
+
+            // The schema has vouched for every field the typed message reads.
+            return new Parsed<TValue>(read(document.RootElement.Deserialize<TMessage>(Json)!), null, null);
         }
-
-        if (m.Smoke is not { } smoke || !double.IsFinite(smoke) || smoke < 0 || smoke > 100)
-        {
-            return Invalid<ShelterTelemetry>("smoke", "required, an obscuration in % per metre between 0 and 100");
-        }
-
-        return new Parsed<ShelterTelemetry>(new ShelterTelemetry(power, temperature, smoke), null, null);
-    }
-
-    public static Parsed<PortRelayReport> PortState(ReadOnlySpan<byte> payload)
-    {
-        if (Read<PortStateMessage>(payload) is not { } m)
-        {
-            return Invalid<PortRelayReport>("payload", "not a JSON object of the port state message");
-        }
-
-        if (m.On is not { } on)
-        {
-            return Invalid<PortRelayReport>("on", "required, true or false");
-        }
-
-        if (m.PowerW is not { } power || !double.IsFinite(power) || power < 0 || power > 10_000)
-        {
-            return Invalid<PortRelayReport>("powerW", "required, a number of watts between 0 and 10000");
-        }
-
-        var energy = m.EnergyWh ?? 0;
-        if (!double.IsFinite(energy) || energy < 0)
-        {
-            return Invalid<PortRelayReport>("energyWh", "a number of watt-hours, 0 or more");
-        }
-
-        if (!on && power > 0)
-        {
-            return Invalid<PortRelayReport>("powerW", "a port whose relay is off draws no power");
-        }
-
-        return new Parsed<PortRelayReport>(new PortRelayReport(on, power, energy), null, null);
-    }
-
-    public static Parsed<CommandAck> Ack(ReadOnlySpan<byte> payload)
-    {
-        if (Read<ShelterAckMessage>(payload) is not { } m)
-        {
-            return Invalid<CommandAck>("payload", "not a JSON object of the acknowledgement message");
-        }
-
-        if (string.IsNullOrWhiteSpace(m.CommandId) || m.CommandId.Length > 64)
-        {
-            return Invalid<CommandAck>("commandId", "required, the id of the command (at most 64 characters)");
-        }
-
-        if (m.Ok is not { } ok)
-        {
-            return Invalid<CommandAck>("ok", "required, true or false");
-        }
-
-        if (m.Reason is { Length: > 200 })
-        {
-            return Invalid<CommandAck>("reason", "at most 200 characters");
-        }
-
-        return new Parsed<CommandAck>(new CommandAck(m.CommandId, ok, m.Reason), null, null);
     }
 
     private static Parsed<T> Invalid<T>(string field, string reason) => new(default, field, reason);

@@ -43,7 +43,8 @@ public static class ShelterControllerEndpoints
             issued,
             view.CommandsIssued,
             [.. view.Pending.Select(p => p.Command.ToDto(p.Unconfirmed, null))],
-            [.. view.RecentFailures.Select(f => f.Command.ToDto(f.Ports, f))]));
+            [.. view.RecentFailures.Select(f => f.Command.ToDto(f.Ports, f))],
+            [.. view.RecentRejected.Select(r => new RejectedMessageDto(r.Topic, r.Field, r.Reason, r.At))]));
     }
 
     public static async Task<Results<Created<ControllerCredentialsDto>, ProblemHttpResult>> Issue(string compoundId, string shelterId, IGrainFactory grains)

@@ -84,6 +84,14 @@ public sealed record LinkCheck([Id(0)] IReadOnlyList<CommandFailure> Failed, [Id
 [GenerateSerializer, Immutable]
 public sealed record PortRelay([Id(0)] bool On, [Id(1)] double PowerW, [Id(2)] DateTimeOffset At);
 
+/// <summary>A controller message refused by its schema or its shelter: where it came, the field and the reason.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RejectedMessage(
+    [Id(0)] string Topic,
+    [Id(1)] string Field,
+    [Id(2)] string Reason,
+    [Id(3)] DateTimeOffset At);
+
 /// <summary>A controller's link as staff see it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ShelterLinkView(
@@ -91,7 +99,8 @@ public sealed record ShelterLinkView(
     [Id(1)] DateTimeOffset? LastSeenAt,
     [Id(2)] IReadOnlyList<PendingCommand> Pending,
     [Id(3)] IReadOnlyList<CommandFailure> RecentFailures,
-    [Id(4)] long CommandsIssued);
+    [Id(4)] long CommandsIssued,
+    [Id(5)] IReadOnlyList<RejectedMessage> RecentRejected);
 
 /// <summary>
 /// The link between Parking and one shelter's controller: when it was last heard, the commands sent to it
@@ -103,6 +112,7 @@ public sealed record ShelterLinkView(
 public sealed class ShelterLinkState
 {
     private const int FailuresKept = 20;
+    private const int RejectedKept = 20;
 
     [Id(0)]
     public DateTimeOffset? LastSeenAt { get; set; }
@@ -121,6 +131,10 @@ public sealed class ShelterLinkState
 
     [Id(5)]
     public Dictionary<string, PortRelay> Relays { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The last messages refused, newest last: a record for staff, not a change to the shelter.</summary>
+    [Id(6)]
+    public List<RejectedMessage> Rejected { get; set; } = [];
 
     public ControllerStatus Status => LastSeenAt is null ? ControllerStatus.None : Offline ? ControllerStatus.Offline : ControllerStatus.Online;
 
@@ -273,7 +287,17 @@ public sealed class ShelterLinkState
         return next;
     }
 
-    public ShelterLinkView View() => new(Status, LastSeenAt, [.. Pending], [.. Failures], CommandsIssued);
+    public ShelterLinkView View() => new(Status, LastSeenAt, [.. Pending], [.. Failures], CommandsIssued, [.. Rejected]);
+
+    /// <summary>Records a refused message; it does not count as hearing from the controller.</summary>
+    public void Reject(RejectedMessage message)
+    {
+        Rejected.Add(message);
+        if (Rejected.Count > RejectedKept)
+        {
+            Rejected.RemoveRange(0, Rejected.Count - RejectedKept);
+        }
+    }
 
     private CommandFailure Fail(int at, string reason, string? detail, DateTimeOffset now)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parking.Domain.Gates;
 using Parking.Domain.Layout;
@@ -5,18 +6,13 @@ using Parking.Domain.Reservations;
 
 namespace Parking.Grains.Gates;
 
-[GenerateSerializer]
-public sealed class PlateIndexState
-{
-    /// <summary>Active reservations that name a plate, by normalised plate.</summary>
-    [Id(0)]
-    public Dictionary<string, List<Reservation>> Reservations { get; set; } = new(StringComparer.Ordinal);
-}
-
 /// <summary>
 /// Which cars a compound knows (key: compound): the active reservations and visitor passes that name a plate
 /// (the space grains report every change of one) and the residents' own cars (from the compound's users).
 /// The gates ask it what a plate means at an instant, so a gate event never searches every space.
+/// The spaces are the truth: on activation the index reads every space's active bookings, so bookings made
+/// before it ran (a silo restart, an upgrade of a running compound, a report lost with a silo) are known
+/// before the first gate event is decided. It is therefore not stored.
 /// </summary>
 public interface IPlateIndexGrain : IGrainWithStringKey
 {
@@ -28,10 +24,15 @@ public interface IPlateIndexGrain : IGrainWithStringKey
     Task<PlateFacts> Lookup(string plate, DateTimeOffset at);
 }
 
-public sealed class PlateIndexGrain(
-    [PersistentState("plate-index", GrainKeys.StorageName)] IPersistentState<PlateIndexState> state,
-    IOptions<ReservationPolicy> reservationPolicy) : Grain, IPlateIndexGrain
+public sealed partial class PlateIndexGrain(
+    IOptions<ReservationPolicy> reservationPolicy,
+    ILogger<PlateIndexGrain> logger) : Grain, IPlateIndexGrain
 {
+    /// <summary>Spaces read at once while rebuilding: enough to be quick, few enough not to flood a silo.</summary>
+    private const int RebuildParallelism = 64;
+
+    /// <summary>Active reservations that name a plate, by normalised plate.</summary>
+    private readonly Dictionary<string, List<Reservation>> _reservations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _householdOfPlate = new(StringComparer.Ordinal);
     private readonly HashSet<string> _householdsWithOwnSpace = new(StringComparer.Ordinal);
     private readonly HashSet<string> _visitorSpaces = new(StringComparer.Ordinal);
@@ -50,32 +51,69 @@ public sealed class PlateIndexGrain(
             }
         }
 
-        if (await compound.GetLayout() is { } layout)
+        if (await compound.GetLayout() is not { } layout)
         {
-            foreach (var space in layout.Lots.SelectMany(l => l.Spaces))
-            {
-                if (space.Ownership == SpaceOwnership.Private && space.OwnerHouseholdId is { } owner)
-                {
-                    _householdsWithOwnSpace.Add(owner);
-                }
+            return;
+        }
 
-                if (space.Kind == SpaceKind.Visitor)
+        var spaces = layout.Lots.SelectMany(l => l.Spaces).ToList();
+        foreach (var space in spaces)
+        {
+            if (space.Ownership == SpaceOwnership.Private && space.OwnerHouseholdId is { } owner)
+            {
+                _householdsWithOwnSpace.Add(owner);
+            }
+
+            if (space.Kind == SpaceKind.Visitor)
+            {
+                _visitorSpaces.Add(space.SpaceId);
+            }
+        }
+
+        await Rebuild(spaces, cancellationToken);
+    }
+
+    /// <summary>Reads every space's active bookings (the spaces answer while busy: <c>GetAdmin</c> interleaves).</summary>
+    private async Task Rebuild(List<SpaceDefinition> spaces, CancellationToken cancellationToken)
+    {
+        // In batches on the grain's own scheduler (not Parallel.ForEachAsync: grain calls need the activation's context).
+        var found = new List<Reservation>();
+        foreach (var batch in spaces.Chunk(RebuildParallelism))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var admin in await Task.WhenAll(batch.Select(s => GrainFactory.Space(s.CompoundId, s.SpaceId).GetAdmin())))
+            {
+                if (admin.Value is { } space)
                 {
-                    _visitorSpaces.Add(space.SpaceId);
+                    found.AddRange(space.Active.Where(r => PlateNumber.Normalize(r.Plate) is not null));
                 }
             }
         }
+
+        // Reports that arrive while this runs wait for the activation to finish, then apply by revision.
+        foreach (var reservation in found)
+        {
+            Apply(reservation);
+        }
+
+        LogRebuilt(this.GetPrimaryKeyString(), found.Count, spaces.Count);
     }
 
-    public async Task Track(Reservation reservation)
+    public Task Track(Reservation reservation)
     {
         ArgumentNullException.ThrowIfNull(reservation);
+        Apply(reservation);
+        return Task.CompletedTask;
+    }
+
+    private void Apply(Reservation reservation)
+    {
         if (PlateNumber.Normalize(reservation.Plate) is not { } plate)
         {
             return;
         }
 
-        var list = state.State.Reservations.GetValueOrDefault(plate) ?? [];
+        var list = _reservations.GetValueOrDefault(plate) ?? [];
         var at = list.FindIndex(r => r.Id == reservation.Id);
         if (at >= 0 && list[at].Revision > reservation.Revision)
         {
@@ -95,14 +133,12 @@ public sealed class PlateIndexGrain(
 
         if (list.Count == 0)
         {
-            state.State.Reservations.Remove(plate);
+            _reservations.Remove(plate);
         }
         else
         {
-            state.State.Reservations[plate] = list;
+            _reservations[plate] = list;
         }
-
-        await state.WriteStateAsync();
     }
 
     public Task<PlateFacts> Lookup(string plate, DateTimeOffset at)
@@ -114,7 +150,7 @@ public sealed class PlateIndexGrain(
         }
 
         var early = reservationPolicy.Value.EarlyCheckIn;
-        var reservations = state.State.Reservations.GetValueOrDefault(normalized) ?? [];
+        var reservations = _reservations.GetValueOrDefault(normalized) ?? [];
         var checkedIn = reservations.FirstOrDefault(r => r.Status == ReservationStatus.CheckedIn);
         var arriving = reservations
             .Where(r => r.Status == ReservationStatus.Reserved && r.Window.Start - early <= at && at < r.Window.End)
@@ -129,6 +165,12 @@ public sealed class PlateIndexGrain(
             household is not null && _householdsWithOwnSpace.Contains(household),
             pass));
     }
+}
+
+public sealed partial class PlateIndexGrain
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Plate index of {CompoundId} rebuilt: {Bookings} active booking(s) with a plate on {Spaces} space(s)")]
+    private partial void LogRebuilt(string compoundId, int bookings, int spaces);
 }
 
 public static class PlateIndexKeys

@@ -53,6 +53,12 @@ public interface IShelterControllerGrain : IGrainWithStringKey
     [OneWay]
     Task Command(ShelterCommandAction action, IReadOnlyList<string> ports, double? maxPowerW);
 
+    /// <summary>
+    /// A message from this controller was refused (its schema, or an unknown port): recorded for staff with the
+    /// field and the reason. It changes nothing else: the controller is not thereby heard.
+    /// </summary>
+    Task Rejected(string topic, string field, string reason);
+
     [ReadOnly]
     Task<ShelterLinkView> GetView();
 
@@ -200,6 +206,18 @@ public sealed partial class ShelterControllerGrain(
             await Save();
             Report(failure);
         }
+    }
+
+    public async Task Rejected(string topic, string field, string reason)
+    {
+        if (_ports.Count == 0)
+        {
+            // No such shelter: nothing to record it on (the host has logged it).
+            return;
+        }
+
+        Link.Reject(new RejectedMessage(topic, field, reason, Now));
+        await state.WriteStateAsync();
     }
 
     public Task<ShelterLinkView> GetView() => Task.FromResult(Link.View());

@@ -1,16 +1,26 @@
 namespace Parking.Web.Services;
 
-/// <summary>An alarm as the staff's list shows it: a shelter's smoke or temperature alarm, or a faulted charger.</summary>
-/// <param name="Key">shelter:{id} or charger:{area}/{charger}.</param>
-/// <param name="Source">shelter or charger.</param>
+/// <summary>
+/// An alarm as the staff's list shows it: a shelter's smoke or temperature alarm, a shelter port that did not
+/// cut (or start) when commanded, a shelter controller gone silent, or a faulted charger.
+/// </summary>
+/// <param name="Key">shelter:{id}, command:{shelter}/{commandId}, controller:{shelter} or charger:{area}/{charger}.</param>
+/// <param name="Source">shelter, command, controller or charger.</param>
 /// <param name="SiteId">The shelter, or the charger.</param>
 /// <param name="Name">The shelter's name, or the charging area's.</param>
-/// <param name="Kind">smoke, temperature, or faulted.</param>
+/// <param name="Kind">smoke, temperature, port-did-not-cut, port-did-not-start, offline, or faulted.</param>
 /// <param name="Value">The reading that raised a shelter alarm.</param>
-public sealed record AlarmEntry(string Key, string Source, string SiteId, string Name, string Kind, double? Value, DateTimeOffset? RaisedAt)
+/// <param name="Ports">The ports a failed command did not switch.</param>
+public sealed record AlarmEntry(string Key, string Source, string SiteId, string Name, string Kind, double? Value, DateTimeOffset? RaisedAt, IReadOnlyList<string>? Ports = null)
 {
     /// <summary>Staff clear a shelter's alarm here; a charger's fault clears when the charger reports again.</summary>
     public bool CanClear => Source == "shelter";
+
+    /// <summary>A failed command is a fact, not a state: staff dismiss it from the list once they have seen to the ports.</summary>
+    public bool CanDismiss => Source == "command";
+
+    /// <summary>The second, louder alarm: ports that may still carry power after an alarm or a session's end.</summary>
+    public bool IsLoud => Kind == "port-did-not-cut";
 }
 
 /// <summary>
@@ -22,6 +32,8 @@ public sealed class AlarmBoard
 {
     private readonly Dictionary<string, ShelterDto> _shelters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Version, AlarmEntry[] Faults)> _areas = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AlarmEntry> _failures = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dismissed = new(StringComparer.Ordinal);
 
     public IReadOnlyList<ShelterDto> Shelters => [.. _shelters.Values.OrderBy(s => s.ShelterId, StringComparer.Ordinal)];
 
@@ -88,14 +100,41 @@ public sealed class AlarmBoard
         return true;
     }
 
-    /// <summary>Active alarms: shelters' then chargers', newest first.</summary>
+    /// <summary>A command the shelter's controller did not confirm (pushed, or read from the controller's recent failures).</summary>
+    public bool Apply(ShelterCommandFailedDto failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var key = $"command:{failure.ShelterId}/{failure.CommandId}";
+        if (_dismissed.Contains(key))
+        {
+            return false;
+        }
+
+        _failures[key] = new AlarmEntry(key, "command", failure.ShelterId, failure.Name, failure.Kind, null, failure.At, failure.Ports);
+        return true;
+    }
+
+    /// <summary>Staff have seen to a failed command: it leaves the list, and a later read of the same failure does not bring it back.</summary>
+    public bool Dismiss(string key)
+    {
+        _dismissed.Add(key);
+        return _failures.Remove(key);
+    }
+
+    /// <summary>
+    /// Active alarms, newest first: ports that did not cut come first of all (the louder alarm), then shelters'
+    /// alarms, controllers gone offline, failed switch-ons and faulted chargers.
+    /// </summary>
     public IReadOnlyList<AlarmEntry> Alarms =>
     [
         .. _shelters.Values
             .Where(s => s.Alarm is { ClearedAt: null })
             .Select(s => new AlarmEntry($"shelter:{s.ShelterId}", "shelter", s.ShelterId, s.Name, s.Alarm!.Kind, s.Alarm.Value, s.Alarm.RaisedAt))
+            .Concat(_shelters.Values.Where(s => s.ControllerOffline).Select(s => new AlarmEntry($"controller:{s.ShelterId}", "controller", s.ShelterId, s.Name, "offline", null, null)))
+            .Concat(_failures.Values)
             .Concat(_areas.Values.SelectMany(a => a.Faults))
-            .OrderByDescending(a => a.RaisedAt ?? DateTimeOffset.MinValue)
+            .OrderByDescending(a => a.IsLoud)
+            .ThenByDescending(a => a.RaisedAt ?? DateTimeOffset.MinValue)
             .ThenBy(a => a.Key, StringComparer.Ordinal),
     ];
 }

@@ -43,6 +43,10 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
 
     public event Func<ShelterAlarmDto, Task>? ShelterAlarm;
 
+    public event Func<ShelterCommandFailedDto, Task>? ShelterCommandFailed;
+
+    public event Func<GateReviewDto, Task>? GateReview;
+
     public event Func<OverstayDto, Task>? Overstay;
 
     public event Func<SimulationRunDto, Task>? SimulationProgress;
@@ -75,6 +79,8 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
             connection.On<ShelterSessionDto>(nameof(IParkingClient.ShelterSessionChanged), x => ShelterSessionChanged?.Invoke(x) ?? Task.CompletedTask);
             connection.On<ShelterDto>(nameof(IParkingClient.ShelterChanged), x => ShelterChanged?.Invoke(x) ?? Task.CompletedTask);
             connection.On<ShelterAlarmDto>(nameof(IParkingClient.ShelterAlarm), a => ShelterAlarm?.Invoke(a) ?? Task.CompletedTask);
+            connection.On<ShelterCommandFailedDto>(nameof(IParkingClient.ShelterCommandFailed), f => ShelterCommandFailed?.Invoke(f) ?? Task.CompletedTask);
+            connection.On<GateReviewDto>(nameof(IParkingClient.GateReview), r => GateReview?.Invoke(r) ?? Task.CompletedTask);
             connection.On<OverstayDto>(nameof(IParkingClient.Overstay), o => Overstay?.Invoke(o) ?? Task.CompletedTask);
             connection.On<SimulationRunDto>(nameof(IParkingClient.SimulationProgress), r => SimulationProgress?.Invoke(r) ?? Task.CompletedTask);
             connection.On<ProposalDto>(nameof(IParkingClient.ProposalChanged), p => ProposalChanged?.Invoke(p) ?? Task.CompletedTask);

@@ -135,6 +135,22 @@ public sealed class GateTests(GateHostFixture fixture) : IClassFixture<GateHostF
     }
 
     [Fact]
+    public async Task A_booking_made_before_the_plate_index_was_activated_is_checked_in_by_the_gate()
+    {
+        var secret = await Provision("upgrade");
+        var start = _host.Now.AddMinutes(5);
+        var booked = await _host.ReserveOkAsync("r00042", await FreeSpace(start, start.AddHours(1), 1), start, start.AddHours(1), plate: "沪D55501");
+        await WaitUntilIndexed("沪D55501", _host.Now, ReservationStatus.Reserved);
+
+        // The index goes away (a silo restart, an idle deactivation) and comes back knowing nothing of its own:
+        // it must read the booking from its space before it answers the gate.
+        await _host.Grains.GetGrain<IPlateIndexGrain>(ParkingHost.Compound).Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        var decision = await PostOk("upgrade", secret, Event("u-0001", "in", "沪D55501"));
+        Assert.Equal(("open", "checked-in", booked.Id), (decision.Decision, decision.Reason, decision.ReservationId));
+        Assert.Equal(ReservationStatus.CheckedIn, (await Stored(booked)).Status);
+    }
+
+    [Fact]
     public async Task Forged_replayed_stale_and_person_signed_requests_are_refused_and_change_nothing()
     {
         var secret = await Provision("south");

@@ -64,6 +64,7 @@ public sealed class ParkingAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Parking:Seed:Enabled", "true");
         builder.UseSetting("Parking:Simulation:Shelters", "false");
         builder.UseSetting("Parking:Simulation:Chargers", "false");
+        builder.UseSetting("Parking:Simulation:Gate", "false");
         builder.UseSetting("Parking:Auth:SigningKey", SigningKey);
         builder.UseSetting("Parking:Auth:DevTokens", "true");
         builder.UseSetting("Parking:Cluster:SiloPort", SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -91,12 +91,20 @@ public sealed class ShelterMqttTests
         await using var controller = await MqttController.ConnectAsync(broker, ParkingHost.Compound, Shelter, credentials.Password);
         Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, await controller.SubscribeAsync("parking/#"));
 
-        // Bad payloads are ignored: a smoke value that is not a number, telemetry without a temperature.
+        // Bad payloads break their published schema: each is refused and recorded with its field and reason, and
+        // changes nothing (a smoke reading of 50 without a temperature raises no alarm; the controller stays unheard).
         await controller.PublishRawAsync(ShelterTopics.Telemetry(ParkingHost.Compound, Shelter), """{"powerW":0,"temperatureC":25,"smoke":"lots"}""");
         await controller.PublishRawAsync(ShelterTopics.Telemetry(ParkingHost.Compound, Shelter), """{"powerW":0,"smoke":50}""");
         await controller.PublishRawAsync(ShelterTopics.PortState(ParkingHost.Compound, Shelter, "E01-P03"), """{"on":false,"powerW":250}""");
         await controller.PublishRawAsync(ShelterTopics.Telemetry(ParkingHost.Compound, Shelter), "not json");
+        await controller.PublishRawAsync(ShelterTopics.Acks(ParkingHost.Compound, Shelter), """{"commandId":"E01-c000001","ok":"yes"}""");
+        var rejected = (await Eventually(host, c => c.RecentRejected.Count == 5, "five messages refused")).RecentRejected;
         Assert.Equal("none", (await host.GetOkAsync<ShelterControllerDto>(Path($"{Shelter}/controller"), Staff)).Status);
+        Assert.Contains(rejected, r => r.Field == "smoke" && r.Reason.Contains("number", StringComparison.Ordinal) && r.Topic.EndsWith("/telemetry", StringComparison.Ordinal));
+        Assert.Contains(rejected, r => r.Field == "temperatureC" && r.Reason.StartsWith("required", StringComparison.Ordinal));
+        Assert.Contains(rejected, r => r.Field == "powerW" && r.Reason.Contains("draws no power", StringComparison.Ordinal) && r.Topic.EndsWith("/ports/E01-P03/state", StringComparison.Ordinal));
+        Assert.Contains(rejected, r => r.Field == "payload" && r.Reason.StartsWith("not JSON", StringComparison.Ordinal));
+        Assert.Contains(rejected, r => r.Field == "ok" && r.Topic.EndsWith("/acks", StringComparison.Ordinal));
         await controller.TelemetryAsync();
         await Eventually(host, c => c.Status == "online", "online after valid telemetry");
         var shelter = await host.GetOkAsync<ShelterDto>(Path(Shelter), Staff);
