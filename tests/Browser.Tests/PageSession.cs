@@ -47,9 +47,9 @@ public sealed class PageSession : IAsyncDisposable
         }
     }
 
-    public static async Task<PageSession> OpenAsync(WebAppFixture app, int width = 1280, int height = 800)
+    public static async Task<PageSession> OpenAsync(WebAppFixture app, int width = 1280, int height = 800, string locale = "zh-CN", string timezone = "Asia/Shanghai")
     {
-        var context = await app.NewContextAsync(width, height);
+        var context = await app.NewContextAsync(width, height, locale, timezone);
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         return new PageSession(app, context, page);

@@ -103,14 +103,15 @@ public sealed class WebAppFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh browser context (its own session and local storage), optionally phone-sized.</summary>
-    public Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 800) =>
+    /// <summary>A fresh browser context (its own session and local storage), optionally phone-sized; by default a
+    /// browser whose own language is Chinese in China's zone.</summary>
+    public Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 800, string locale = "zh-CN", string timezone = "Asia/Shanghai") =>
         Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
-            Locale = "zh-CN",
-            TimezoneId = "Asia/Shanghai",
+            Locale = locale,
+            TimezoneId = timezone,
         });
 
     private Process StartSilo()

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using Parking.Domain.Rounds;
 using Parking.Domain.Sharing;
 using Parking.Grains.Rounds;
-using Parking.Planning.Sharing;
 
 namespace Parking.Api.Endpoints;
 
@@ -158,7 +157,7 @@ public static class RoundEndpoints
                 return DomainError.Invalid("weekly.until", "round-span-too-long", $"A weekly pattern spans at most {MaxWindows} days.");
             }
 
-            windows.AddRange(SharingWindows.Weekly(plan.Value.From, plan.Value.Until, [.. pattern.Days], pattern.Start, pattern.End, utcOffset));
+            windows.AddRange(pattern.Occurrences(plan.Value.From, plan.Value.Until, utcOffset));
         }
 
         if (windows.Count == 0)

@@ -161,7 +161,7 @@ public static class ScenarioMapping
             return DomainError.Invalid("rules.visitorHoursPerWeek", "rule-out-of-range", "visitorHoursPerWeek lies between 0 and 168.");
         }
 
-        var algorithms = Parking.Planning.Charging.ChargingAlgorithms.Names;
+        var algorithms = Parking.Domain.Charging.ChargingAlgorithmNames.All;
         if (r.ChargingAlgorithm is { } algorithm && !algorithms.Contains(algorithm, StringComparer.Ordinal))
         {
             return DomainError.Invalid("rules.chargingAlgorithm", "invalid-request", $"chargingAlgorithm is one of {string.Join(", ", algorithms)}.");

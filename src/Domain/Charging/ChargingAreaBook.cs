@@ -38,7 +38,6 @@ public sealed record AreaPlanningInput(
 /// drivers must hear. Turns come from a planner through <see cref="ApplyPlan"/>, which keeps only turns
 /// that fit beside those already started (no overlap on a charger, site capacity kept).
 /// </summary>
-[GenerateSerializer]
 public sealed class ChargingAreaBook
 {
     /// <summary>The status of a plan the planner could not improve on in time (the greedy baseline's).</summary>
@@ -46,59 +45,87 @@ public sealed class ChargingAreaBook
 
     private const double KwSlack = 1e-6;
 
-    [Id(0)]
-    public ChargingAreaDefinition? Definition { get; set; }
+    private readonly List<ChargingRequest> _requests;
+    private readonly Dictionary<string, ChargerSnapshot> _chargers;
+    private ChargingAreaDefinition? _definition;
+    private double? _siteCapacityOverrideKw;
+    private PlanSummary? _plan;
+    private long _version;
+
+    public ChargingAreaBook()
+        : this(new ChargingAreaSnapshot())
+    {
+    }
+
+    private ChargingAreaBook(ChargingAreaSnapshot snapshot)
+    {
+        // Collections of its own: the snapshot may be the one storage holds.
+        _definition = snapshot.Definition;
+        _siteCapacityOverrideKw = snapshot.SiteCapacityOverrideKw;
+        _requests = [.. snapshot.Requests ?? []];
+        _chargers = new Dictionary<string, ChargerSnapshot>(snapshot.Chargers ?? [], StringComparer.Ordinal);
+        _plan = snapshot.Plan;
+        _version = snapshot.Version;
+        CompoundId = snapshot.CompoundId ?? string.Empty;
+    }
+
+    public ChargingAreaDefinition? Definition => _definition;
 
     /// <summary>Set by staff; the layout's value otherwise.</summary>
-    [Id(1)]
-    public double? SiteCapacityOverrideKw { get; set; }
+    public double? SiteCapacityOverrideKw => _siteCapacityOverrideKw;
 
-    [Id(2)]
-    public List<ChargingRequest> Requests { get; set; } = [];
+    public IReadOnlyList<ChargingRequest> Requests => _requests.AsReadOnly();
 
-    [Id(3)]
-    public Dictionary<string, ChargerSnapshot> Chargers { get; set; } = new(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, ChargerSnapshot> Chargers => _chargers.AsReadOnly();
 
-    [Id(4)]
-    public PlanSummary? Plan { get; set; }
+    public PlanSummary? Plan => _plan;
 
-    [Id(5)]
-    public long Version { get; set; }
+    public long Version => _version;
 
-    /// <summary>The compound the area belongs to (the grain sets it from its key).</summary>
-    [Id(6)]
-    public string CompoundId { get; set; } = string.Empty;
+    /// <summary>The compound the area belongs to (from the grain's key).</summary>
+    public string CompoundId { get; init; }
 
-    public bool IsConfigured => Definition is not null;
+    /// <summary>The area as stored: a snapshot in collections of its own, which no later change touches.</summary>
+    public ChargingAreaSnapshot Snapshot() => new(
+        _definition, _siteCapacityOverrideKw, [.. _requests], new Dictionary<string, ChargerSnapshot>(_chargers, StringComparer.Ordinal), _plan, _version, CompoundId);
 
-    public double SiteCapacityKw => SiteCapacityOverrideKw ?? Definition?.SiteCapacityKw ?? 0;
+    /// <summary>The area a stored snapshot describes, in the compound <paramref name="compoundId"/> (the grain's key).</summary>
+    public static ChargingAreaBook Restore(ChargingAreaSnapshot snapshot, string compoundId)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return new ChargingAreaBook(snapshot) { CompoundId = compoundId };
+    }
+
+    public bool IsConfigured => _definition is not null;
+
+    public double SiteCapacityKw => _siteCapacityOverrideKw ?? Definition?.SiteCapacityKw ?? 0;
 
     /// <summary>Defines the area; chargers it did not know start as available. Returns false when nothing changed.</summary>
     public bool Configure(ChargingAreaDefinition definition)
     {
-        if (Definition == definition)
+        if (_definition == definition)
         {
             return false;
         }
 
-        Definition = definition;
+        _definition = definition;
         foreach (var charger in definition.Chargers)
         {
-            Chargers.TryAdd(charger.ChargerId, ChargerSnapshot.New(charger));
+            _chargers.TryAdd(charger.ChargerId, ChargerSnapshot.New(charger));
         }
 
-        Version++;
+        _version++;
         return true;
     }
 
     public Outcome<ChargingRequest> Submit(string residentId, ChargingRequestDraft draft, ChargingPolicy policy, DateTimeOffset now, Guid unique)
     {
-        if (Definition is not { } area)
+        if (_definition is not { } area)
         {
             return DomainError.NotFound("area-not-found", "No such charging area.");
         }
 
-        var active = Requests.Where(r => r.IsActive).ToList();
+        var active = _requests.Where(r => r.IsActive).ToList();
         if (active.Any(r => string.Equals(r.Plate, draft.Plate, StringComparison.OrdinalIgnoreCase)))
         {
             return DomainError.Conflict("plate-already-waiting", $"The car {draft.Plate} already has a request in this area.");
@@ -112,14 +139,14 @@ public sealed class ChargingAreaBook
         var request = new ChargingRequest(
             ChargingRequests.NewId(area.AreaId, unique), CompoundId, area.AreaId, residentId, draft.Plate, draft.EnergyKwh,
             draft.Window, draft.CanMove, now, ChargingRequestStatus.Waiting, null, null, null, 0, false, null, 1);
-        Requests.Add(request);
-        Version++;
+        _requests.Add(request);
+        _version++;
         return request;
     }
 
     public Outcome<ChargingRequest> Find(string requestId, Actor actor)
     {
-        var request = Requests.Find(r => r.Id == requestId);
+        var request = _requests.Find(r => r.Id == requestId);
         if (request is null)
         {
             return DomainError.NotFound("charging-request-not-found", $"No charging request '{requestId}'.");
@@ -151,7 +178,7 @@ public sealed class ChargingAreaBook
 
     public Outcome<bool> SetSiteCapacity(double kw)
     {
-        if (Definition is null)
+        if (_definition is null)
         {
             return DomainError.NotFound("area-not-found", "No such charging area.");
         }
@@ -161,8 +188,8 @@ public sealed class ChargingAreaBook
             return DomainError.Invalid("siteCapacityKw", "capacity-invalid", "siteCapacityKw is more than 0 and at most 100000.");
         }
 
-        SiteCapacityOverrideKw = kw;
-        Version++;
+        _siteCapacityOverrideKw = kw;
+        _version++;
         return true;
     }
 
@@ -171,9 +198,9 @@ public sealed class ChargingAreaBook
     {
         var notices = new List<ChargingNotice>();
         var replan = false;
-        for (var i = 0; i < Requests.Count; i++)
+        for (var i = 0; i < _requests.Count; i++)
         {
-            var request = Requests[i];
+            var request = _requests[i];
             while (Step(request, now, policy) is { } step)
             {
                 request = step.Request;
@@ -181,12 +208,12 @@ public sealed class ChargingAreaBook
                 replan |= step.Replan;
             }
 
-            Requests[i] = request;
+            _requests[i] = request;
         }
 
         if (notices.Count > 0)
         {
-            Version++;
+            _version++;
         }
 
         // A turn that ended frees its charger and its share of the feed: a driver still waiting may fit now.
@@ -194,13 +221,13 @@ public sealed class ChargingAreaBook
         return new AreaChange(notices, replan);
     }
 
-    private bool AnyWaiting => Requests.Exists(r => r.Status == ChargingRequestStatus.Waiting);
+    private bool AnyWaiting => _requests.Exists(r => r.Status == ChargingRequestStatus.Waiting);
 
     /// <summary>The next instant at which <see cref="Advance"/> has something to do; null when nothing waits.</summary>
     public DateTimeOffset? NextDue(ChargingPolicy policy)
     {
         DateTimeOffset? next = null;
-        foreach (var request in Requests)
+        foreach (var request in _requests)
         {
             DateTimeOffset? due = request.Status switch
             {
@@ -233,13 +260,13 @@ public sealed class ChargingAreaBook
     /// </summary>
     public AreaChange ChargerReported(ChargerSnapshot after, DateTimeOffset now, ChargingPolicy policy)
     {
-        var before = Chargers.GetValueOrDefault(after.ChargerId) ?? after with { Status = ChargerStatus.Available };
-        Chargers[after.ChargerId] = after;
-        Version++;
+        var before = _chargers.GetValueOrDefault(after.ChargerId) ?? after with { Status = ChargerStatus.Available };
+        _chargers[after.ChargerId] = after;
+        _version++;
 
         var notices = new List<ChargingNotice>();
         var replan = false;
-        var on = Requests.Find(r => r.Turn?.ChargerId == after.ChargerId && r.PluggedAt is not null && r.UnpluggedAt is null);
+        var on = _requests.Find(r => r.Turn?.ChargerId == after.ChargerId && r.PluggedAt is not null && r.UnpluggedAt is null);
         if (on is not null && on.MeterBase is { } meterBase && after.EnergyMeterKwh - meterBase > on.DeliveredKwh)
         {
             on = on with { DeliveredKwh = Math.Round(after.EnergyMeterKwh - meterBase, 3) };
@@ -248,7 +275,7 @@ public sealed class ChargingAreaBook
 
         if (ChargerRules.IsFault(before.Status, after.Status))
         {
-            foreach (var request in Requests.Where(r => r.Turn?.ChargerId == after.ChargerId
+            foreach (var request in _requests.Where(r => r.Turn?.ChargerId == after.ChargerId
                 && r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging).ToList())
             {
                 var moved = request.Next(ChargingRequestStatus.Waiting) with
@@ -273,7 +300,7 @@ public sealed class ChargingAreaBook
 
         if (ChargerRules.IsPlugIn(before.Status, after.Status) && on is null)
         {
-            var due = Requests
+            var due = _requests
                 .Where(r => r.Turn?.ChargerId == after.ChargerId
                     && (r.Status == ChargingRequestStatus.Called
                         || (r.Status == ChargingRequestStatus.Scheduled && r.Turn.Window.Start - policy.EarlyPlugIn <= now)))
@@ -312,14 +339,14 @@ public sealed class ChargingAreaBook
         var periodTicks = policy.Period.Ticks;
         var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % periodTicks), TimeSpan.Zero);
         var chargers = Definition?.Chargers
-            .Select(c => Chargers.GetValueOrDefault(c.ChargerId) ?? ChargerSnapshot.New(c))
+            .Select(c => _chargers.GetValueOrDefault(c.ChargerId) ?? ChargerSnapshot.New(c))
             .Where(c => c.IsUsable && !c.Overdrawing)
             .ToList() ?? [];
 
         // A charger that does not keep to its profile is a fixed load of what it draws: its own turn stays as it is,
         // outside the plan, and the others are planned within what is left of the feed.
-        var started = Requests.Where(r => r.HasStarted && r.Turn is not null && !IsOverdrawing(r.Turn.ChargerId)).ToList();
-        var open = Requests
+        var started = _requests.Where(r => r.HasStarted && r.Turn is not null && !IsOverdrawing(r.Turn.ChargerId)).ToList();
+        var open = _requests
             .Where(r => r.Status is ChargingRequestStatus.Waiting or ChargingRequestStatus.Scheduled
                 && r.RemainingKwh > 0
                 && r.Window.End > now)
@@ -335,11 +362,11 @@ public sealed class ChargingAreaBook
     /// </summary>
     public IReadOnlyList<ChargingNotice> ApplyPlan(IReadOnlyDictionary<string, ChargingTurn> turns, PlanSummary summary, DateTimeOffset now)
     {
-        var accepted = Requests
+        var accepted = _requests
             .Where(r => r.HasStarted && r.Turn is not null && !IsOverdrawing(r.Turn.ChargerId))
             .Select(r => (r.Turn!, Kw: KwOf(r.Turn!.ChargerId)))
             .ToList();
-        var open = Requests
+        var open = _requests
             .Where(r => r.Status is ChargingRequestStatus.Waiting or ChargingRequestStatus.Scheduled)
             .ToList();
 
@@ -387,22 +414,22 @@ public sealed class ChargingAreaBook
             notices.Add(new ChargingNotice(request.Turn is null ? ChargingNoticeKind.TurnScheduled : ChargingNoticeKind.TurnMoved, updated));
         }
 
-        Plan = summary with
+        _plan = summary with
         {
-            Turns = Requests.Count(r => r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging),
-            Waiting = Requests.Count(r => r.Status == ChargingRequestStatus.Waiting),
+            Turns = _requests.Count(r => r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging),
+            Waiting = _requests.Count(r => r.Status == ChargingRequestStatus.Waiting),
         };
-        Version++;
+        _version++;
         return notices;
     }
 
     /// <summary>Drops finished requests older than the history the area keeps.</summary>
     public void Prune(DateTimeOffset now, ChargingPolicy policy) =>
-        Requests.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.CreatedAt) < now - policy.History && (r.PluggedAt is null || r.UnpluggedAt is not null));
+        _requests.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.CreatedAt) < now - policy.History && (r.PluggedAt is null || r.UnpluggedAt is not null));
 
     private ChargingTurn? Fit(ChargingRequest request, ChargingTurn turn, DateTimeOffset now)
     {
-        if (!Chargers.TryGetValue(turn.ChargerId, out var charger) || !charger.IsUsable || charger.Overdrawing
+        if (!_chargers.TryGetValue(turn.ChargerId, out var charger) || !charger.IsUsable || charger.Overdrawing
             || Definition?.Chargers.FirstOrDefault(c => c.ChargerId == turn.ChargerId) is not { } definition)
         {
             return null;
@@ -423,12 +450,12 @@ public sealed class ChargingAreaBook
         return end > start ? new ChargingTurn(turn.ChargerId, new TimeWindow(start, end), definition.SpaceId) : null;
     }
 
-    private double KwOf(string chargerId) => Chargers.TryGetValue(chargerId, out var c) ? c.MaxKw : 0;
+    private double KwOf(string chargerId) => _chargers.TryGetValue(chargerId, out var c) ? c.MaxKw : 0;
 
-    private bool IsOverdrawing(string chargerId) => Chargers.TryGetValue(chargerId, out var c) && c.Overdrawing;
+    private bool IsOverdrawing(string chargerId) => _chargers.TryGetValue(chargerId, out var c) && c.Overdrawing;
 
     /// <summary>The feed left for planning: the site capacity less what non-complying chargers draw.</summary>
-    public double PlannableKw => Math.Max(0, SiteCapacityKw - Chargers.Values.Where(c => c.Overdrawing).Sum(c => c.PowerKw));
+    public double PlannableKw => Math.Max(0, SiteCapacityKw - _chargers.Values.Where(c => c.Overdrawing).Sum(c => c.PowerKw));
 
     /// <summary>The highest total power of the accepted turns at any instant of <paramref name="window"/>.</summary>
     private static double PeakWith(List<(ChargingTurn Turn, double Kw)> accepted, TimeWindow window)
@@ -459,7 +486,28 @@ public sealed class ChargingAreaBook
 
     private void Replace(ChargingRequest request)
     {
-        var index = Requests.FindIndex(r => r.Id == request.Id);
-        Requests[index] = request;
+        var index = _requests.FindIndex(r => r.Id == request.Id);
+        _requests[index] = request;
+    }
+}
+
+/// <summary>
+/// A <see cref="ChargingAreaBook"/> as the area grain stores it. The field ids and types are those the book itself
+/// was stored with before it kept its collections private, so state stored then loads as a snapshot.
+/// </summary>
+[GenerateSerializer]
+public sealed record ChargingAreaSnapshot(
+    [Id(0)] ChargingAreaDefinition? Definition,
+    [Id(1)] double? SiteCapacityOverrideKw,
+    [Id(2)] List<ChargingRequest> Requests,
+    [Id(3)] Dictionary<string, ChargerSnapshot> Chargers,
+    [Id(4)] PlanSummary? Plan,
+    [Id(5)] long Version,
+    [Id(6)] string CompoundId)
+{
+    /// <summary>An area not configured yet: what storage starts from when nothing was stored.</summary>
+    public ChargingAreaSnapshot()
+        : this(null, null, [], new(StringComparer.Ordinal), null, 0, string.Empty)
+    {
     }
 }

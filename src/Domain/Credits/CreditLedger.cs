@@ -66,38 +66,71 @@ public sealed record SpaceEarnings(
 /// an owner's balance may go below zero only by refunding a booking they broke after spending its income.
 /// Every method either posts or refuses and changes nothing.
 /// </summary>
-[GenerateSerializer]
 public sealed class CreditLedger
 {
-    [Id(0)]
-    public Dictionary<string, long> Balances { get; set; } = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _balances;
+    private readonly List<LedgerTransaction> _journal;
+    private readonly Dictionary<string, BookingCharge> _charges;
+    private readonly Dictionary<string, SpaceEarnings> _earnedBySpace;
+    private long _nextId;
+    private int _archivedChunks;
+
+    public CreditLedger()
+        : this(new CreditLedgerSnapshot())
+    {
+    }
+
+    private CreditLedger(CreditLedgerSnapshot snapshot)
+    {
+        // Collections of its own: the snapshot may be the one storage holds.
+        _balances = new Dictionary<string, long>(snapshot.Balances ?? [], StringComparer.Ordinal);
+        _journal = [.. snapshot.Journal ?? []];
+        _charges = new Dictionary<string, BookingCharge>(snapshot.Charges ?? [], StringComparer.Ordinal);
+        _earnedBySpace = new Dictionary<string, SpaceEarnings>(snapshot.EarnedBySpace ?? [], StringComparer.Ordinal);
+        _nextId = Math.Max(1, snapshot.NextId);
+        _archivedChunks = snapshot.ArchivedChunks;
+    }
+
+    public IReadOnlyDictionary<string, long> Balances => _balances.AsReadOnly();
 
     /// <summary>The newest transactions, not yet moved to the archive.</summary>
-    [Id(1)]
-    public List<LedgerTransaction> Journal { get; set; } = [];
+    public IReadOnlyList<LedgerTransaction> Journal => _journal.AsReadOnly();
 
-    [Id(2)]
-    public Dictionary<string, BookingCharge> Charges { get; set; } = new(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, BookingCharge> Charges => _charges.AsReadOnly();
 
-    [Id(3)]
-    public long NextId { get; set; } = 1;
+    /// <summary>The id the next transaction gets.</summary>
+    public long NextId => _nextId;
 
     /// <summary>How many full chunks of the journal were moved to the archive (oldest first).</summary>
-    [Id(4)]
-    public int ArchivedChunks { get; set; }
+    public int ArchivedChunks => _archivedChunks;
 
     /// <summary>
     /// Per private space (by the space id every reservation id carries), what bookings paid its owner's household and
     /// what was refunded; kept as the charges are posted, so it survives the journal's archiving and the charges' pruning.
     /// </summary>
-    [Id(5)]
-    public Dictionary<string, SpaceEarnings> EarnedBySpace { get; set; } = new(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, SpaceEarnings> EarnedBySpace => _earnedBySpace.AsReadOnly();
 
-    public SpaceEarnings EarningsOf(string spaceId) => EarnedBySpace.GetValueOrDefault(spaceId) ?? SpaceEarnings.None;
+    /// <summary>The ledger as stored: a snapshot in collections of its own, which no later change touches.</summary>
+    public CreditLedgerSnapshot Snapshot() => new(
+        new Dictionary<string, long>(_balances, StringComparer.Ordinal),
+        [.. _journal],
+        new Dictionary<string, BookingCharge>(_charges, StringComparer.Ordinal),
+        _nextId,
+        _archivedChunks,
+        new Dictionary<string, SpaceEarnings>(_earnedBySpace, StringComparer.Ordinal));
 
-    public long BalanceOf(string account) => Balances.GetValueOrDefault(account);
+    /// <summary>The ledger a stored snapshot describes (fields an older build did not store start empty).</summary>
+    public static CreditLedger Restore(CreditLedgerSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return new CreditLedger(snapshot);
+    }
 
-    public bool IsOpen(string account) => Balances.ContainsKey(account);
+    public SpaceEarnings EarningsOf(string spaceId) => _earnedBySpace.GetValueOrDefault(spaceId) ?? SpaceEarnings.None;
+
+    public long BalanceOf(string account) => _balances.GetValueOrDefault(account);
+
+    public bool IsOpen(string account) => _balances.ContainsKey(account);
 
     /// <summary>Opens a household's account with the grant, booked from the compound's account; null when it was open.</summary>
     public LedgerTransaction? Open(string account, long grant, DateTimeOffset now)
@@ -107,8 +140,8 @@ public sealed class CreditLedger
             return null;
         }
 
-        Balances[account] = 0;
-        Balances.TryAdd(Accounts.Compound, 0);
+        _balances[account] = 0;
+        _balances.TryAdd(Accounts.Compound, 0);
         return grant > 0 ? Post(LedgerKind.Grant, Accounts.Compound, account, grant, null, now) : null;
     }
 
@@ -118,7 +151,7 @@ public sealed class CreditLedger
     /// </summary>
     public Outcome<BookingCharge> Charge(string reservationId, string payer, string payee, long amount, TimeWindow window, long grant, DateTimeOffset now, LedgerKind kind = LedgerKind.Booking)
     {
-        if (Charges.TryGetValue(reservationId, out var earlier))
+        if (_charges.TryGetValue(reservationId, out var earlier))
         {
             return earlier;
         }
@@ -139,18 +172,18 @@ public sealed class CreditLedger
         }
 
         Open(payer, grant, now);
-        Balances.TryAdd(payee, 0);
+        _balances.TryAdd(payee, 0);
         if (amount > 0)
         {
             Post(kind, payer, payee, amount, reservationId, now);
         }
 
         var charge = new BookingCharge(payer, payee, amount, 0, window.End);
-        Charges[reservationId] = charge;
+        _charges[reservationId] = charge;
         if (EarningSpace(reservationId, payee) is { } spaceId && amount > 0)
         {
             var earned = EarningsOf(spaceId);
-            EarnedBySpace[spaceId] = earned with { Bookings = earned.Bookings + 1, Earned = earned.Earned + amount };
+            _earnedBySpace[spaceId] = earned with { Bookings = earned.Bookings + 1, Earned = earned.Earned + amount };
         }
 
         return charge;
@@ -159,17 +192,17 @@ public sealed class CreditLedger
     /// <summary>Refunds what is left of a booking's charge from its payee to its payer; null when nothing was charged or is left.</summary>
     public LedgerTransaction? Refund(string reservationId, DateTimeOffset now)
     {
-        if (!Charges.TryGetValue(reservationId, out var charge) || charge.Refunded >= charge.Amount)
+        if (!_charges.TryGetValue(reservationId, out var charge) || charge.Refunded >= charge.Amount)
         {
             return null;
         }
 
         var amount = charge.Amount - charge.Refunded;
-        Charges[reservationId] = charge with { Refunded = charge.Amount };
+        _charges[reservationId] = charge with { Refunded = charge.Amount };
         if (EarningSpace(reservationId, charge.Payee) is { } spaceId)
         {
             var earned = EarningsOf(spaceId);
-            EarnedBySpace[spaceId] = earned with { Refunds = earned.Refunds + 1, Refunded = earned.Refunded + amount };
+            _earnedBySpace[spaceId] = earned with { Refunds = earned.Refunds + 1, Refunded = earned.Refunded + amount };
         }
 
         return Post(LedgerKind.Refund, charge.Payee, charge.Payer, amount, reservationId, now);
@@ -178,31 +211,37 @@ public sealed class CreditLedger
     /// <summary>Forgets the charges of bookings that ended long ago (they can no longer be refunded); their transactions stay.</summary>
     public int PruneCharges(DateTimeOffset before)
     {
-        var old = Charges.Where(c => c.Value.WindowEnd < before).Select(c => c.Key).ToList();
+        var old = _charges.Where(c => c.Value.WindowEnd < before).Select(c => c.Key).ToList();
         foreach (var key in old)
         {
-            Charges.Remove(key);
+            _charges.Remove(key);
         }
 
         return old.Count;
     }
 
+    /// <summary>The oldest <paramref name="count"/> transactions of the journal (fewer when it is shorter): the next chunk to archive.</summary>
+    public IReadOnlyList<LedgerTransaction> OldestInJournal(int count) => [.. _journal.Take(count)];
+
     /// <summary>
-    /// A copy whose collections are its own (what is in them is immutable): what the grain hands to storage.
-    /// Every stored property must be copied here; a test compares copies property by property.
+    /// The journal's oldest <paramref name="count"/> transactions are stored in the archive as its next chunk: they
+    /// leave the journal, the chunk count grows, and charges of bookings that ended before
+    /// <paramref name="pruneChargesBefore"/> are forgotten.
     /// </summary>
-    public CreditLedger Copy() => new()
+    public void Archived(int count, DateTimeOffset pruneChargesBefore)
     {
-        Balances = new Dictionary<string, long>(Balances, StringComparer.Ordinal),
-        Journal = [.. Journal],
-        Charges = new Dictionary<string, BookingCharge>(Charges, StringComparer.Ordinal),
-        NextId = NextId,
-        ArchivedChunks = ArchivedChunks,
-        EarnedBySpace = new Dictionary<string, SpaceEarnings>(EarnedBySpace, StringComparer.Ordinal),
-    };
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _journal.Count);
+        _journal.RemoveRange(0, count);
+        _archivedChunks++;
+        PruneCharges(pruneChargesBefore);
+    }
+
+    /// <summary>Forgets the journal without archiving it (the simulator keeps balances, not history).</summary>
+    public void DropJournal() => _journal.Clear();
 
     /// <summary>Sum of every balance: zero, always.</summary>
-    public long Total => Balances.Values.Sum();
+    public long Total => _balances.Values.Sum();
 
     /// <summary>The space a booking paid a household for; null when the compound was paid (a common or temporary space).</summary>
     private static string? EarningSpace(string reservationId, string payee) =>
@@ -210,10 +249,30 @@ public sealed class CreditLedger
 
     private LedgerTransaction Post(LedgerKind kind, string debit, string credit, long amount, string? reference, DateTimeOffset now)
     {
-        var transaction = new LedgerTransaction(NextId++, now, kind, debit, credit, amount, reference);
-        Balances[debit] = BalanceOf(debit) - amount;
-        Balances[credit] = BalanceOf(credit) + amount;
-        Journal.Add(transaction);
+        var transaction = new LedgerTransaction(_nextId++, now, kind, debit, credit, amount, reference);
+        _balances[debit] = BalanceOf(debit) - amount;
+        _balances[credit] = BalanceOf(credit) + amount;
+        _journal.Add(transaction);
         return transaction;
+    }
+}
+
+/// <summary>
+/// A <see cref="CreditLedger"/> as the ledger grain stores it. The field ids and types are those the ledger
+/// itself was stored with before it kept its collections private, so state stored then loads as a snapshot.
+/// </summary>
+[GenerateSerializer]
+public sealed record CreditLedgerSnapshot(
+    [Id(0)] Dictionary<string, long> Balances,
+    [Id(1)] List<LedgerTransaction> Journal,
+    [Id(2)] Dictionary<string, BookingCharge> Charges,
+    [Id(3)] long NextId,
+    [Id(4)] int ArchivedChunks,
+    [Id(5)] Dictionary<string, SpaceEarnings> EarnedBySpace)
+{
+    /// <summary>An empty ledger's: what storage starts from when nothing was stored yet.</summary>
+    public CreditLedgerSnapshot()
+        : this(new(StringComparer.Ordinal), [], new(StringComparer.Ordinal), 1, 0, new(StringComparer.Ordinal))
+    {
     }
 }

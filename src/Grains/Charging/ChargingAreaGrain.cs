@@ -18,7 +18,7 @@ namespace Parking.Grains.Charging;
 /// turns are pending, should its silo go.
 /// </summary>
 public sealed partial class ChargingAreaGrain(
-    [PersistentState("charging-area", GrainKeys.StorageName)] IPersistentState<ChargingAreaBook> state,
+    [PersistentState("charging-area", GrainKeys.StorageName)] IPersistentState<ChargingAreaSnapshot> state,
     IOptions<ChargingPolicy> policyOptions,
     IOptions<SharingPolicy> sharingOptions,
     ParkingClock time,
@@ -31,25 +31,25 @@ public sealed partial class ChargingAreaGrain(
     /// <summary>The compound's local time: quiet hours are read in it.</summary>
     private readonly TimeSpan _utcOffset = sharingOptions.Value.UtcOffset;
     private DeadlineWake? _wake;
+    private ChargingAreaBook? _book;
 
     /// <summary>The last plan's power per period of every turn (kept in memory: after a re-activation, until the next re-plan, turns get their charger's rating).</summary>
     private IReadOnlyList<TurnPowerSchedule> _power = [];
 
-    private ChargingAreaBook Book => state.State;
+    /// <summary>The area as callers see it, restored from the stored snapshot when the grain activates.</summary>
+    private ChargingAreaBook Book => _book ?? throw new InvalidOperationException("The charging area is not activated.");
 
     private DateTimeOffset Now => time.GetUtcNow();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var (compoundId, areaId) = CompoundScopedKey.Of(this);
+        _book = ChargingAreaBook.Restore(state.State, compoundId);
         var areas = await GrainFactory.Compound(compoundId).GetChargingAreas();
-        if (areas.FirstOrDefault(a => a.AreaId == areaId) is { } definition)
+        if (areas.FirstOrDefault(a => a.AreaId == areaId) is { } definition && Book.Configure(definition))
         {
-            Book.CompoundId = compoundId;
-            if (Book.Configure(definition))
-            {
-                await state.WriteStateAsync(cancellationToken);
-            }
+            state.State = Book.Snapshot();
+            await state.WriteStateAsync(cancellationToken);
         }
 
         await ScheduleWake();
@@ -72,7 +72,7 @@ public sealed partial class ChargingAreaGrain(
         }
 
         await Commit(advanced with { Replan = true });
-        var request = Book.Requests.Find(r => r.Id == outcome.Value!.Id)!;
+        var request = Book.Requests.First(r => r.Id == outcome.Value!.Id);
         if (request.Status == ChargingRequestStatus.Waiting)
         {
             GrainFactory.Publish(new ChargingNoticePush(new ChargingNotice(ChargingNoticeKind.Waiting, request)));
@@ -136,7 +136,7 @@ public sealed partial class ChargingAreaGrain(
         var advanced = Book.Advance(Now, _policy);
         var reported = Book.ChargerReported(charger, Now, _policy);
         await Commit(Merge(advanced, reported), force: true);
-        return Book.Requests.Find(r => r.Turn?.ChargerId == charger.ChargerId && r.PluggedAt is not null && r.UnpluggedAt is null)?.Id;
+        return Book.Requests.FirstOrDefault(r => r.Turn?.ChargerId == charger.ChargerId && r.PluggedAt is not null && r.UnpluggedAt is null)?.Id;
     }
 
     public async Task Tick() => await Commit(Book.Advance(Now, _policy));
@@ -184,6 +184,7 @@ public sealed partial class ChargingAreaGrain(
         Book.Prune(Now, _policy);
         try
         {
+            state.State = Book.Snapshot();
             await state.WriteStateAsync();
         }
         catch (Exception exception)

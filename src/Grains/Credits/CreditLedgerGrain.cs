@@ -21,7 +21,7 @@ namespace Parking.Grains.Credits;
 /// </remarks>
 [Reentrant]
 public sealed partial class CreditLedgerGrain(
-    [PersistentState("credit-ledger", GrainKeys.StorageName)] IPersistentState<CreditLedger> state,
+    [PersistentState("credit-ledger", GrainKeys.StorageName)] IPersistentState<CreditLedgerSnapshot> state,
     IOptions<CreditPolicy> policyOptions,
     ParkingClock time,
     ILogger<CreditLedgerGrain> logger) : Grain, ICreditLedgerGrain
@@ -42,7 +42,7 @@ public sealed partial class CreditLedgerGrain(
 
     private Exception? _failed;
 
-    private CreditLedger Ledger => _ledger ??= state.State;
+    private CreditLedger Ledger => _ledger ??= CreditLedger.Restore(state.State);
 
     public async Task<Outcome<BookingCharge>> Charge(string reservationId, string payer, string payee, long amount, TimeWindow window, LedgerKind kind)
     {
@@ -166,15 +166,12 @@ public sealed partial class CreditLedgerGrain(
             // Archive first: a failure before the state write leaves the chunk in both places, and the
             // next attempt stores the same chunk under the same number again. Calls arriving meanwhile only
             // append to the journal, so its first chunk is still the one stored.
-            var chunk = Ledger.ArchivedChunks;
-            await Archive(chunk).Store([.. Ledger.Journal.Take(ChunkSize)]);
-            Ledger.Journal.RemoveRange(0, ChunkSize);
-            Ledger.ArchivedChunks = chunk + 1;
-            Ledger.PruneCharges(time.GetUtcNow() - ChargeRetention);
+            await Archive(Ledger.ArchivedChunks).Store(Ledger.OldestInJournal(ChunkSize));
+            Ledger.Archived(ChunkSize, time.GetUtcNow() - ChargeRetention);
         }
 
-        // The storage provider may read the state after its first await; give it a copy no call can change.
-        state.State = Ledger.Copy();
+        // The storage provider may read the state after its first await; give it a snapshot no call can change.
+        state.State = Ledger.Snapshot();
         await state.WriteStateAsync();
     }
 

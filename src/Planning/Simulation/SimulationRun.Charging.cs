@@ -250,7 +250,7 @@ internal sealed partial class SimulationRun
         area.Plugged[e.ChargerId] = plugged with { Drawing = false };
         area.PowerKw -= plugged.Kw;
         var charge = _charges[e.RequestId];
-        var request = area.Book.Requests.Find(r => r.Id == e.RequestId);
+        var request = area.Book.Requests.FirstOrDefault(r => r.Id == e.RequestId);
         if (charge.Demand.CanMove && request?.Turn is { } turn && _now + ComeBackAfterFull < turn.Window.End)
         {
             Queue(_now + ComeBackAfterFull, new Unplug(area, e.ChargerId, e.RequestId));
@@ -261,7 +261,7 @@ internal sealed partial class SimulationRun
     {
         if (e.Area.Plugged.TryGetValue(e.ChargerId, out var plugged) && plugged.RequestId == e.RequestId)
         {
-            var request = e.Area.Book.Requests.Find(r => r.Id == e.RequestId);
+            var request = e.Area.Book.Requests.FirstOrDefault(r => r.Id == e.RequestId);
             if (request is not null)
             {
                 UnplugCar(e.Area, request);

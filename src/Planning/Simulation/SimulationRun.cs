@@ -201,7 +201,7 @@ internal sealed partial class SimulationRun
         }
 
         _ledger.PruneCharges(_now - TimeSpan.FromDays(1));
-        _ledger.Journal.Clear();
+        _ledger.DropJournal();
         foreach (var shelter in _shelters.Values)
         {
             shelter.State.Prune(_policies.Shelters, _now);

@@ -7,7 +7,19 @@ const shellFiles = [/\.dll$/, /\.wasm$/, /\.html$/, /\.js$/, /\.json$/, /\.css$/
 const neverCached = [/^service-worker/];
 const live = /^\/(api|hubs|health|openapi)(\/|$)/;
 
-self.addEventListener('install', event => event.waitUntil(install()));
+self.addEventListener('install', event => {
+    // Where the browser can, it answers the runtime's files from this cache itself, without waking this worker's
+    // script for each of them (they are fingerprinted: a new build has new names and a new cache); a file missing
+    // from the cache goes to the network.
+    if (event.addRoutes && typeof URLPattern === 'function') {
+        event.waitUntil(event.addRoutes({
+            condition: { urlPattern: new URLPattern({ pathname: new URL('_framework/', self.registration.scope).pathname + '*' }) },
+            source: { cacheName: shellCache },
+        }).catch(() => { }));
+    }
+
+    event.waitUntil(install());
+});
 self.addEventListener('activate', event => event.waitUntil(activate()));
 self.addEventListener('fetch', event => {
     const request = event.request;

@@ -6,6 +6,10 @@ namespace Parking.Planning.Tests.Charging;
 public class BaselineTests
 {
     [Fact]
+    public void Domain_names_exactly_the_planners_Planning_implements() =>
+        Assert.Equal(Parking.Domain.Charging.ChargingAlgorithmNames.All, ChargingAlgorithms.Names);
+
+    [Fact]
     public void Registry_knows_every_planner_by_name()
     {
         Assert.Equal(["online", "offline", "in-turn", "fcfs", "edf", "llf", "round-robin"], ChargingAlgorithms.Names);
