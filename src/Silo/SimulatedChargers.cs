@@ -10,7 +10,6 @@ using Parking.Domain.Layout;
 using Parking.Domain.Ocpp;
 using Parking.Devices;
 using Parking.Grains;
-using Parking.Storage;
 
 namespace Parking.Silo;
 
@@ -44,12 +43,9 @@ public static class SimulatedChargersHosting
     /// </summary>
     public static WebApplicationBuilder AddSimulatedChargers(this WebApplicationBuilder builder)
     {
-        var configured = builder.Configuration[$"{ChargerSimulationOptions.SectionName}:{nameof(ChargerSimulationOptions.Chargers)}"];
-        var embeddedFirstSilo = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(PostgresConnection.ConnectionStringName))
-            && string.IsNullOrWhiteSpace(builder.Configuration[$"{ClusterOptions.SectionName}:{nameof(ClusterOptions.PrimarySiloPort)}"]);
         builder.Services.AddOptions<ChargerSimulationOptions>()
             .BindConfiguration(ChargerSimulationOptions.SectionName)
-            .PostConfigure(o => o.Chargers = configured is null ? embeddedFirstSilo : o.Chargers);
+            .OnFirstEmbeddedSiloUnlessSet(builder.Configuration, $"{ChargerSimulationOptions.SectionName}:{nameof(ChargerSimulationOptions.Chargers)}", (o, on) => o.Chargers = on);
         builder.Services.AddHostedService<SimulatedChargers>();
         return builder;
     }

@@ -11,7 +11,6 @@ using Parking.Domain.Availability;
 using Parking.Domain.Layout;
 using Parking.Grains;
 using Parking.Grains.Devices;
-using Parking.Storage;
 
 namespace Parking.Silo;
 
@@ -47,12 +46,9 @@ public static class SimulatedGateHosting
     /// </summary>
     public static WebApplicationBuilder AddSimulatedGate(this WebApplicationBuilder builder)
     {
-        var configured = builder.Configuration[$"{GateSimulationOptions.SectionName}:{nameof(GateSimulationOptions.Gate)}"];
-        var embeddedFirstSilo = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(PostgresConnection.ConnectionStringName))
-            && string.IsNullOrWhiteSpace(builder.Configuration[$"{ClusterOptions.SectionName}:{nameof(ClusterOptions.PrimarySiloPort)}"]);
         builder.Services.AddOptions<GateSimulationOptions>()
             .BindConfiguration(GateSimulationOptions.SectionName)
-            .PostConfigure(o => o.Gate = configured is null ? embeddedFirstSilo : o.Gate);
+            .OnFirstEmbeddedSiloUnlessSet(builder.Configuration, $"{GateSimulationOptions.SectionName}:{nameof(GateSimulationOptions.Gate)}", (o, on) => o.Gate = on);
         builder.Services.AddHostedService<SimulatedGate>();
         return builder;
     }

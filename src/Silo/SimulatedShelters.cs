@@ -6,7 +6,6 @@ using Parking.Domain.Shelters;
 using Parking.Api.Devices;
 using Parking.Grains;
 using Parking.Grains.Devices;
-using Parking.Storage;
 
 namespace Parking.Silo;
 
@@ -40,12 +39,9 @@ public static class SimulatedSheltersHosting
     /// <summary>The simulated shelter driver (the shelter rules themselves are bound with the others, <c>AddParkingRules</c>).</summary>
     public static WebApplicationBuilder AddShelters(this WebApplicationBuilder builder)
     {
-        var configured = builder.Configuration[$"{ShelterSimulationOptions.SectionName}:{nameof(ShelterSimulationOptions.Shelters)}"];
-        var embeddedFirstSilo = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(PostgresConnection.ConnectionStringName))
-            && string.IsNullOrWhiteSpace(builder.Configuration[$"{ClusterOptions.SectionName}:{nameof(ClusterOptions.PrimarySiloPort)}"]);
         builder.Services.AddOptions<ShelterSimulationOptions>()
             .BindConfiguration(ShelterSimulationOptions.SectionName)
-            .PostConfigure(o => o.Shelters = configured is null ? embeddedFirstSilo : o.Shelters);
+            .OnFirstEmbeddedSiloUnlessSet(builder.Configuration, $"{ShelterSimulationOptions.SectionName}:{nameof(ShelterSimulationOptions.Shelters)}", (o, on) => o.Shelters = on);
         builder.AddShelterControllers();
         builder.AddEmbeddedMqttBroker();
         builder.Services.AddHostedService<SimulatedShelters>();

@@ -20,16 +20,31 @@ public sealed partial class PostgresChargingHistory : BackgroundService, IChargi
     private const string Columns = "compound_id, area_id, charger_id, transaction_id, resident_id, request_id, started_at, stopped_at, meter_start_wh, meter_stop_wh, stop_reason, peak_kwh, flat_kwh, valley_kwh, amount, currency";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly ReservationHistoryOptions _options;
     private readonly ILogger<PostgresChargingHistory> _logger;
     private readonly Channel<ChargingSessionRecord> _queue;
     private long _accepted;
     private long _written;
 
+    /// <summary>With its own pool (tests and tools); a silo passes its shared history pool instead.</summary>
     public PostgresChargingHistory(string connectionString, ReservationHistoryOptions options, ILogger<PostgresChargingHistory> logger)
+        : this(NpgsqlDataSource.Create(connectionString), ownsDataSource: true, options, logger)
     {
+    }
+
+    /// <summary>Over a pool the caller owns and disposes, shared with the silo's other history writer.</summary>
+    public PostgresChargingHistory(NpgsqlDataSource dataSource, ReservationHistoryOptions options, ILogger<PostgresChargingHistory> logger)
+        : this(dataSource, ownsDataSource: false, options, logger)
+    {
+    }
+
+    private PostgresChargingHistory(NpgsqlDataSource dataSource, bool ownsDataSource, ReservationHistoryOptions options, ILogger<PostgresChargingHistory> logger)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
         _options = options;
         _logger = logger;
         _queue = Channel.CreateBounded<ChargingSessionRecord>(new BoundedChannelOptions(options.QueueCapacity)
@@ -107,7 +122,10 @@ public sealed partial class PostgresChargingHistory : BackgroundService, IChargi
     public override void Dispose()
     {
         base.Dispose();
-        _dataSource.Dispose();
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

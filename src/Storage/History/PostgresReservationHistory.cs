@@ -39,6 +39,7 @@ public sealed partial class PostgresReservationHistory : BackgroundService, IRes
     private const string Columns = "at, compound_id, lot_id, space_id, reservation_id, resident_id, kind, window_start, window_end, checked_in_at, ended_at, revision";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly ReservationHistoryOptions _options;
     private readonly ILogger<PostgresReservationHistory> _logger;
     private readonly Channel<ReservationEvent> _queue;
@@ -46,10 +47,24 @@ public sealed partial class PostgresReservationHistory : BackgroundService, IRes
     private long _written;
     private long _dropped;
 
+    /// <summary>With its own pool (tests and tools); a silo passes its shared history pool instead.</summary>
     public PostgresReservationHistory(string connectionString, ReservationHistoryOptions options, ILogger<PostgresReservationHistory> logger)
+        : this(NpgsqlDataSource.Create(connectionString), ownsDataSource: true, options, logger)
     {
+    }
+
+    /// <summary>Over a pool the caller owns and disposes, shared with the silo's other history writer.</summary>
+    public PostgresReservationHistory(NpgsqlDataSource dataSource, ReservationHistoryOptions options, ILogger<PostgresReservationHistory> logger)
+        : this(dataSource, ownsDataSource: false, options, logger)
+    {
+    }
+
+    private PostgresReservationHistory(NpgsqlDataSource dataSource, bool ownsDataSource, ReservationHistoryOptions options, ILogger<PostgresReservationHistory> logger)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
         _options = options;
         _logger = logger;
         _queue = Channel.CreateBounded<ReservationEvent>(new BoundedChannelOptions(options.QueueCapacity)
@@ -131,7 +146,10 @@ public sealed partial class PostgresReservationHistory : BackgroundService, IRes
     public override void Dispose()
     {
         base.Dispose();
-        _dataSource.Dispose();
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
