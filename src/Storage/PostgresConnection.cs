@@ -73,6 +73,25 @@ public static class PostgresConnection
     /// Failures worth waiting out at start: the server not (yet) reachable, starting up, or out of
     /// connections ("53300: sorry, too many clients already").
     /// </summary>
+    /// <summary>
+    /// Opens a connection from Npgsql's pool for <paramref name="connectionString"/>: the same pool Orleans' ADO.NET
+    /// providers draw from with that string, so the history writers add no pool of their own to the budget.
+    /// </summary>
+    public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     public static bool IsTransient(Exception exception) => exception switch
     {
         PostgresException pg => pg.SqlState is "53300" or "57P03" or "53400" || pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.IsTransient,

@@ -19,32 +19,18 @@ public sealed partial class PostgresChargingHistory : BackgroundService, IChargi
 {
     private const string Columns = "compound_id, area_id, charger_id, transaction_id, resident_id, request_id, started_at, stopped_at, meter_start_wh, meter_stop_wh, stop_reason, peak_kwh, flat_kwh, valley_kwh, amount, currency";
 
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly bool _ownsDataSource;
+    private readonly string _connectionString;
     private readonly ReservationHistoryOptions _options;
     private readonly ILogger<PostgresChargingHistory> _logger;
     private readonly Channel<ChargingSessionRecord> _queue;
     private long _accepted;
     private long _written;
 
-    /// <summary>With its own pool (tests and tools); a silo passes its shared history pool instead.</summary>
     public PostgresChargingHistory(string connectionString, ReservationHistoryOptions options, ILogger<PostgresChargingHistory> logger)
-        : this(NpgsqlDataSource.Create(connectionString), ownsDataSource: true, options, logger)
     {
-    }
-
-    /// <summary>Over a pool the caller owns and disposes, shared with the silo's other history writer.</summary>
-    public PostgresChargingHistory(NpgsqlDataSource dataSource, ReservationHistoryOptions options, ILogger<PostgresChargingHistory> logger)
-        : this(dataSource, ownsDataSource: false, options, logger)
-    {
-    }
-
-    private PostgresChargingHistory(NpgsqlDataSource dataSource, bool ownsDataSource, ReservationHistoryOptions options, ILogger<PostgresChargingHistory> logger)
-    {
-        ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
-        _dataSource = dataSource;
-        _ownsDataSource = ownsDataSource;
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _connectionString = connectionString;
         _options = options;
         _logger = logger;
         _queue = Channel.CreateBounded<ChargingSessionRecord>(new BoundedChannelOptions(options.QueueCapacity)
@@ -79,7 +65,8 @@ public sealed partial class PostgresChargingHistory : BackgroundService, IChargi
     public async Task<IReadOnlyList<ChargingSessionRecord>> Query(ChargingSessionQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var command = _dataSource.CreateCommand($"""
+        await using var connection = await PostgresConnection.OpenAsync(_connectionString, cancellationToken);
+        await using var command = new NpgsqlCommand($"""
             SELECT {Columns}
             FROM charging_session_history
             WHERE compound_id = $1 AND started_at >= $2 AND started_at < $3
@@ -88,7 +75,7 @@ public sealed partial class PostgresChargingHistory : BackgroundService, IChargi
               AND ($6::text IS NULL OR area_id = $6)
             ORDER BY started_at DESC, charger_id
             LIMIT $7
-            """);
+            """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = query.CompoundId, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = query.From.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = query.To.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -117,15 +104,6 @@ public sealed partial class PostgresChargingHistory : BackgroundService, IChargi
         }
 
         return sessions;
-    }
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        if (_ownsDataSource)
-        {
-            _dataSource.Dispose();
-        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -186,7 +164,7 @@ public sealed partial class PostgresChargingHistory : BackgroundService, IChargi
             return;
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await PostgresConnection.OpenAsync(_connectionString, cancellationToken);
         await using var npgsqlBatch = new NpgsqlBatch(connection);
         foreach (var s in batch)
         {

@@ -38,8 +38,7 @@ public sealed partial class PostgresReservationHistory : BackgroundService, IRes
 {
     private const string Columns = "at, compound_id, lot_id, space_id, reservation_id, resident_id, kind, window_start, window_end, checked_in_at, ended_at, revision";
 
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly bool _ownsDataSource;
+    private readonly string _connectionString;
     private readonly ReservationHistoryOptions _options;
     private readonly ILogger<PostgresReservationHistory> _logger;
     private readonly Channel<ReservationEvent> _queue;
@@ -47,24 +46,11 @@ public sealed partial class PostgresReservationHistory : BackgroundService, IRes
     private long _written;
     private long _dropped;
 
-    /// <summary>With its own pool (tests and tools); a silo passes its shared history pool instead.</summary>
     public PostgresReservationHistory(string connectionString, ReservationHistoryOptions options, ILogger<PostgresReservationHistory> logger)
-        : this(NpgsqlDataSource.Create(connectionString), ownsDataSource: true, options, logger)
     {
-    }
-
-    /// <summary>Over a pool the caller owns and disposes, shared with the silo's other history writer.</summary>
-    public PostgresReservationHistory(NpgsqlDataSource dataSource, ReservationHistoryOptions options, ILogger<PostgresReservationHistory> logger)
-        : this(dataSource, ownsDataSource: false, options, logger)
-    {
-    }
-
-    private PostgresReservationHistory(NpgsqlDataSource dataSource, bool ownsDataSource, ReservationHistoryOptions options, ILogger<PostgresReservationHistory> logger)
-    {
-        ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
-        _dataSource = dataSource;
-        _ownsDataSource = ownsDataSource;
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _connectionString = connectionString;
         _options = options;
         _logger = logger;
         _queue = Channel.CreateBounded<ReservationEvent>(new BoundedChannelOptions(options.QueueCapacity)
@@ -110,13 +96,14 @@ public sealed partial class PostgresReservationHistory : BackgroundService, IRes
     public async Task<IReadOnlyList<ReservationEvent>> Query(string compoundId, DateTimeOffset from, DateTimeOffset to, string? lotId, CancellationToken cancellationToken = default)
     {
         // The same filter as ReservationEvent.BearsOn, so both stores answer alike.
-        await using var command = _dataSource.CreateCommand($"""
+        await using var connection = await PostgresConnection.OpenAsync(_connectionString, cancellationToken);
+        await using var command = new NpgsqlCommand($"""
             SELECT {Columns}
             FROM reservation_history
             WHERE compound_id = $1 AND ($2::text IS NULL OR lot_id = $2)
               AND window_start < $3 AND (window_end > $4 OR ended_at > $4)
             ORDER BY id
-            """);
+            """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = compoundId, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)lotId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (to + ReservationEvent.EarlyArrivalMargin).ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -141,15 +128,6 @@ public sealed partial class PostgresReservationHistory : BackgroundService, IRes
         }
 
         return events;
-    }
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        if (_ownsDataSource)
-        {
-            _dataSource.Dispose();
-        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -228,7 +206,7 @@ public sealed partial class PostgresReservationHistory : BackgroundService, IRes
             return;
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await PostgresConnection.OpenAsync(_connectionString, cancellationToken);
         await using (var importer = await connection.BeginBinaryImportAsync($"COPY reservation_history ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
             foreach (var e in batch)

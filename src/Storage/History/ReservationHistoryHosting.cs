@@ -2,15 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Parking.Grains.History;
 
 namespace Parking.Storage.History;
 
 public static class ReservationHistoryHosting
 {
-    private const string HistoryPool = "parking-history";
-
     /// <summary>
     /// The reservation and charging session histories: in PostgreSQL when <c>ConnectionStrings:Parking</c> is set, else in memory
     /// (the embedded default). Options come from <c>Parking:History</c>. Add it before the silo: hosted
@@ -28,14 +25,10 @@ public static class ReservationHistoryHosting
         }
 
         var options = builder.Configuration.GetSection(ReservationHistoryOptions.SectionName).Get<ReservationHistoryOptions>() ?? new ReservationHistoryOptions();
-        // One pool for both writers, so the history adds one pool to the silo's connection budget, not one per table.
-        builder.Services.AddKeyedSingleton(HistoryPool, (_, _) => NpgsqlDataSource.Create(connectionString));
-        builder.Services.AddSingleton(sp => new PostgresReservationHistory(
-            sp.GetRequiredKeyedService<NpgsqlDataSource>(HistoryPool), options, sp.GetRequiredService<ILogger<PostgresReservationHistory>>()));
+        builder.Services.AddSingleton(sp => new PostgresReservationHistory(connectionString, options, sp.GetRequiredService<ILogger<PostgresReservationHistory>>()));
         builder.Services.AddSingleton<IReservationHistory>(sp => sp.GetRequiredService<PostgresReservationHistory>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresReservationHistory>());
-        builder.Services.AddSingleton(sp => new PostgresChargingHistory(
-            sp.GetRequiredKeyedService<NpgsqlDataSource>(HistoryPool), options, sp.GetRequiredService<ILogger<PostgresChargingHistory>>()));
+        builder.Services.AddSingleton(sp => new PostgresChargingHistory(connectionString, options, sp.GetRequiredService<ILogger<PostgresChargingHistory>>()));
         builder.Services.AddSingleton<IChargingHistory>(sp => sp.GetRequiredService<PostgresChargingHistory>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresChargingHistory>());
         return builder;
