@@ -81,13 +81,30 @@ public sealed partial class EmbeddedMqttBroker(
     {
         if (_server is { } server)
         {
-            await server.StopAsync();
+            try
+            {
+                await server.StopAsync();
+            }
+            catch (InvalidOperationException exception)
+            {
+                // MQTTnet's TCP adapter can enumerate its listeners while one of them is closing ("Collection was
+                // modified"). The listeners are closed either way; the host's shutdown must not fail for it.
+                LogStopRace(exception);
+            }
         }
     }
 
     public ValueTask DisposeAsync()
     {
-        _server?.Dispose();
+        try
+        {
+            _server?.Dispose();
+        }
+        catch (InvalidOperationException exception)
+        {
+            LogStopRace(exception);
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -155,6 +172,9 @@ public sealed partial class EmbeddedMqttBroker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker for shelter controllers listening on 127.0.0.1:{Port}")]
     private partial void LogListening(int port);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The embedded MQTT broker's listeners raced while closing; they are closed")]
+    private partial void LogStopRace(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT port {Port} is taken; the embedded broker tries a free one")]
     private partial void LogPortTaken(int port);
