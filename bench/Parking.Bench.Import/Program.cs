@@ -11,7 +11,9 @@ namespace Parking.Bench.Import;
 /// Import benchmark: validation time of a Kangcheng-sized compound file (14,000 households, 6,000 spaces) in this
 /// process, then the apply time and the silo's memory, measured on a real silo process running
 /// <c>import FILE --exit</c>-less (it keeps serving until the bench reads its memory and stops it).
-/// <c>--compounds N</c> adds a sub-district run: N Chengshangcheng-sized compounds in one silo.
+/// <c>--compounds N</c> adds a sub-district run: N compounds in one silo, Chengshangcheng-sized (900 spaces) with every
+/// thirteenth Kangcheng-sized (6,000 spaces), so 80 compounds hold about 100,000 spaces. After the last import the
+/// bench signs in residents of the largest compound and prints the availability search's p50 and p99 there.
 /// <c>--silo-dll PATH</c> uses a built silo instead of building src/Silo in Release; <c>--validate-only</c> stops
 /// after the validation runs.
 /// </summary>
@@ -54,22 +56,40 @@ internal static class Program
             }
 
             var dll = Option(args, "--silo-dll") ?? await BuildSiloAsync(root);
-            await ImportInSiloAsync(dll, [kangcheng], "Kangcheng", "target: applied <= 30 s");
+            await ImportInSiloAsync(dll, [kangcheng], "Kangcheng", "target: applied <= 30 s", compounds > 0 ? null : "kangcheng");
 
             if (compounds > 0)
             {
                 var files = new List<string>();
+                var spaces = 0;
+                var households = 0;
+                string? largest = null;
                 for (var i = 1; i <= compounds; i++)
                 {
-                    var id = string.Create(CultureInfo.InvariantCulture, $"cs{i:00}");
-                    var file = DemoCompoundGenerator.GenerateFile(DemoCompoundSize.Chengshangcheng, seed: 2000 + i);
-                    file = file with { Compound = file.Compound with { Id = id, Name = "Chengshangcheng " + id, SubDistrict = "caojiadu" } };
+                    var big = i % 13 == 0;
+                    var id = string.Create(CultureInfo.InvariantCulture, $"{(big ? "kc" : "cs")}{i:00}");
+                    var file = DemoCompoundGenerator.GenerateFile(big ? DemoCompoundSize.Kangcheng : DemoCompoundSize.Chengshangcheng, seed: 2000 + i);
+                    file = file with { Compound = file.Compound with { Id = id, Name = (big ? "Kangcheng " : "Chengshangcheng ") + id, SubDistrict = "caojiadu" } };
+                    spaces += file.Spaces.Count;
+                    households += file.Households.Count;
+                    if (big)
+                    {
+                        largest ??= id;
+                    }
+
                     var path = Path.Combine(work.FullName, id + ".json");
                     await File.WriteAllTextAsync(path, CompoundFileReader.Write(file));
                     files.Add(path);
                 }
 
-                await ImportInSiloAsync(dll, files, $"sub-district ({compounds} Chengshangcheng-sized compounds)", "target: applied <= 10 min within 4 GB");
+                largest ??= Path.GetFileNameWithoutExtension(files[0]);
+                var kangchengs = files.Count(f => Path.GetFileName(f).StartsWith("kc", StringComparison.Ordinal));
+                await ImportInSiloAsync(
+                    dll,
+                    files,
+                    $"sub-district ({compounds} compounds: {compounds - kangchengs} Chengshangcheng-sized, {kangchengs} Kangcheng-sized; {spaces:N0} spaces, {households:N0} households)",
+                    "target: applied <= 10 min within 4 GB",
+                    largest);
             }
 
             return 0;
@@ -80,8 +100,9 @@ internal static class Program
         }
     }
 
-    private static async Task ImportInSiloAsync(string dll, List<string> files, string what, string target)
+    private static async Task ImportInSiloAsync(string dll, List<string> files, string what, string target, string? searchIn = null)
     {
+        var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -99,7 +120,10 @@ internal static class Program
         var env = start.Environment;
         env["ASPNETCORE_ENVIRONMENT"] = "Production";
         env["DOTNET_ENVIRONMENT"] = "Production";
-        env["Urls"] = $"http://127.0.0.1:{FreePort()}";
+        env["Urls"] = $"http://127.0.0.1:{port}";
+        // The search phase signs in as the largest compound's residents through the dev token endpoint, which a
+        // production silo has off unless told; no other setting differs from what an operator runs.
+        env["Parking__Auth__DevTokens"] = searchIn is null ? "false" : "true";
         env["Parking__Cluster__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
         env["Parking__Cluster__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
         env["Parking__Cluster__ClusterId"] = $"parking-bench-import-{Environment.ProcessId}";
@@ -135,6 +159,12 @@ internal static class Program
                     Console.WriteLine($"  {what} apply: {ElapsedSeconds(line):F2} s  {target}");
                     process.Refresh();
                     Console.WriteLine($"  silo memory after import: {Rss(process.Id) / 1024.0 / 1024.0:F0} MB resident (peak {PeakRss(process.Id) / 1024.0 / 1024.0:F0} MB)");
+                    if (searchIn is not null)
+                    {
+                        await SearchPhase.RunAsync(new Uri($"http://127.0.0.1:{port}"), searchIn);
+                        Console.WriteLine($"  silo memory after the searches: {Rss(process.Id) / 1024.0 / 1024.0:F0} MB resident");
+                    }
+
                     return;
                 }
 

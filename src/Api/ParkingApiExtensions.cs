@@ -50,7 +50,8 @@ public static class ParkingApiExtensions
             .AddPolicy(Policies.Resident, p => p.RequireRole(Roles.Resident))
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff))
             .AddPolicy(Policies.Committee, p => p.RequireRole(Roles.Committee))
-            .AddPolicy(Policies.Planner, p => p.RequireRole(Roles.Committee, Roles.Staff));
+            .AddPolicy(Policies.Planner, p => p.RequireRole(Roles.Committee, Roles.Staff))
+            .AddPolicy(Policies.PeopleManager, p => p.RequireRole(Roles.Staff, Roles.Operator));
 
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
@@ -104,6 +105,8 @@ public static class ParkingApiExtensions
         compound.MapOcppEndpoints();
         compound.MapChargingCardEndpoints();
         compound.MapNoticeEndpoints();
+        compound.MapPeopleEndpoints();
+        app.MapPersonEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;
         if (auth.DevTokens && !auth.UsesExternalIssuer)

@@ -8,4 +8,7 @@ public static class Policies
 
     /// <summary>Those who plan the compound's layout: the owners' committee and property staff.</summary>
     public const string Planner = nameof(Planner);
+
+    /// <summary>Those who manage a compound's people: its staff and the sub-district operator.</summary>
+    public const string PeopleManager = nameof(PeopleManager);
 }

@@ -19,6 +19,9 @@ public static class PostgresCluster
 
     public static async Task<TestCluster> StartAsync(string connectionString, string serviceId)
     {
+        // The silos run in this process, and each test's database has a pool of its own: idle connections of clusters
+        // that already stopped would otherwise pile up against the server's max_connections as tests follow each other.
+        Npgsql.NpgsqlConnection.ClearAllPools();
         var builder = new TestClusterBuilder(2);
         builder.Options.ServiceId = serviceId;
         builder.Options.ClusterId = serviceId;

@@ -99,6 +99,37 @@ public class PostgresClusterTests(PostgresFixture postgres)
         Assert.Empty((await reminders.ReadRows(grainId)).Reminders);
     }
 
+    [Fact]
+    public async Task A_compounds_invites_audit_trail_and_redeemed_membership_survive_a_full_cluster_restart()
+    {
+        var connectionString = await postgres.NewMigratedDatabaseAsync();
+        var serviceId = "people-" + Guid.NewGuid().ToString("N")[..8];
+        var layout = DemoCompoundGenerator.Generate(DemoCompoundSize.Small);
+        var staff = new Parking.Grains.Membership.PeopleActor("staff01", UserRole.Staff);
+
+        string code;
+        await using (var first = await PostgresCluster.StartAsync(connectionString, serviceId))
+        {
+            await SeedAsync(first.Client, layout);
+            var people = first.Client.GetGrain<Parking.Grains.Membership.ICompoundPeopleGrain>(layout.CompoundId);
+            code = (await people.CreateInvite(staff, "H00003", 7)).Value!.Invite.Code;
+            Assert.True((await people.RedeemInvite(code, "newcomer", "Zhang Wei")).IsSuccess);
+            await first.StopAllSilosAsync();
+        }
+
+        await using var second = await PostgresCluster.StartAsync(connectionString, serviceId);
+        var read = second.Client.GetGrain<Parking.Grains.Membership.ICompoundPeopleGrain>(layout.CompoundId);
+        Assert.Equal(
+            [Parking.Domain.Membership.AuditAction.InviteCreated, Parking.Domain.Membership.AuditAction.InviteRedeemed],
+            (await read.GetAudit(10)).Reverse().Select(e => e.Action));
+        Assert.Equal("invite-used", (await read.RedeemInvite(code, "someone-else", "Li Na")).Error!.Code);
+        var member = await second.Client.GetGrain<Parking.Grains.Membership.IMemberGrain>("newcomer").Get();
+        Assert.Equal("H00003", Assert.Single(member.Memberships).HouseholdId);
+        Assert.Equal(layout.CompoundId, await second.Client.GetGrain<Parking.Grains.Membership.IInviteCodeGrain>(code).GetCompound());
+        var reminders = second.Services().GetRequiredService<IReminderTable>();
+        Assert.NotNull(await reminders.ReadRow(GrainId.Create("compoundpeople", layout.CompoundId), Parking.Grains.Membership.CompoundPeopleGrain.RetentionReminder));
+    }
+
     private static async Task SeedAsync(IGrainFactory grains, CompoundLayout layout)
     {
         Assert.True(await grains.Compound(layout.CompoundId).InitializeLayout(layout));

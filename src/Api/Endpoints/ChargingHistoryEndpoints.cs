@@ -135,7 +135,7 @@ public static class ChargingHistoryEndpoints
             : (start, end, null);
     }
 
-    private static ChargingSessionDto ToDto(ChargingSessionRecord s) => new(
+    internal static ChargingSessionDto ToDto(ChargingSessionRecord s) => new(
         s.AreaId,
         s.ChargerId,
         s.TransactionId,

@@ -5,7 +5,8 @@ namespace Parking.Api.Endpoints;
 
 /// <summary>
 /// Every route under <c>/api/compounds/{compoundId}</c> belongs to one compound: a token of another
-/// compound gets 403, whatever its role. Staff act on their own compound only.
+/// compound gets 403, whatever its role. Staff act on their own compound only; the sub-district operator may
+/// enter any compound, where the routes' own policies decide what they may do (the people routes, for one).
 /// </summary>
 public sealed class CompoundAccessFilter : IEndpointFilter
 {
@@ -16,6 +17,12 @@ public sealed class CompoundAccessFilter : IEndpointFilter
         if (user is null)
         {
             return Problems.Forbidden("The token does not name a user and a compound.");
+        }
+
+        // The sub-district operator watches every compound: they act in the one the route names.
+        if (user.Role == Roles.Operator && compoundId is not null)
+        {
+            user = user with { CompoundId = compoundId, BuildingId = null, HouseholdId = null };
         }
 
         if (!string.Equals(user.CompoundId, compoundId, StringComparison.Ordinal))

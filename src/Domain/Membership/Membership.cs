@@ -46,6 +46,20 @@ public sealed record MemberRecord(
             : this with { Vehicles = [.. Vehicles, car.Value!] };
     }
 
+    /// <summary>Takes a car off the person's record; a plate they never registered is refused (field <c>plate</c>).</summary>
+    public Outcome<MemberRecord> RemoveCar(string? plateText)
+    {
+        var plate = Plate.Parse(plateText, "plate");
+        if (plate.Error is { } error)
+        {
+            return error;
+        }
+
+        return Vehicles.Any(v => v.Plate == plate.Value)
+            ? this with { Vehicles = [.. Vehicles.Where(v => v.Plate != plate.Value)] }
+            : DomainError.NotFound("vehicle-not-found", $"No vehicle with plate '{plate.Value.Value}' is registered to you.");
+    }
+
     /// <summary>
     /// The membership a request acts in: the compound it names, or the person's only compound when it names none.
     /// A person of several compounds picks one (the app asks); nobody acts in a compound they do not belong to.
@@ -54,8 +68,14 @@ public sealed record MemberRecord(
     {
         if (compoundId is not null)
         {
-            return Memberships.FirstOrDefault(m => m.CompoundId == compoundId) is { } membership
-                ? membership
+            if (Memberships.FirstOrDefault(m => m.CompoundId == compoundId) is { } membership)
+            {
+                return membership;
+            }
+
+            // A sub-district operator watches every compound: they act in the one named, as its operator.
+            return Memberships.FirstOrDefault(m => m.Role == UserRole.Operator) is { } operatorRole
+                ? operatorRole with { CompoundId = compoundId, HouseholdId = null, BuildingId = null }
                 : DomainError.Forbidden($"You are not a member of compound '{compoundId}'.");
         }
 

@@ -48,24 +48,24 @@ public static class DemoCompoundGenerator
 
     private static Profile ProfileFor(DemoCompoundSize size) => size switch
     {
-        DemoCompoundSize.Small => new("demo-small", "Demo Gardens", 3, 60, 4, 2,
+        DemoCompoundSize.Small => new("demo-small", "示范花园", 3, 60, 4, 2,
         [
-            new("G1", "Garage", LotKind.Underground, 28, 40, 0),
-            new("T1", "Visitor lot", LotKind.Temporary, 12, 0, 60),
+            new("G1", "地下车库", LotKind.Underground, 28, 40, 0),
+            new("T1", "访客停车场", LotKind.Temporary, 12, 0, 60),
         ], Shelters: 1, PortsPerShelter: 10),
-        DemoCompoundSize.Chengshangcheng => new("chengshangcheng", "Chengshangcheng", 23, 1522, 60, 18,
+        DemoCompoundSize.Chengshangcheng => new("chengshangcheng", "城上城", 23, 1522, 60, 18,
         [
-            new("G1", "North garage", LotKind.Underground, 360, 150, 0),
-            new("G2", "South garage", LotKind.Underground, 280, 150, 400),
-            new("S1", "East surface lot", LotKind.Surface, 140, 320, 200),
-            new("S2", "West surface lot", LotKind.Surface, 80, -20, 200),
-            new("T1", "Temporary and visitor lot", LotKind.Temporary, 40, 150, 460),
+            new("G1", "北区地下车库", LotKind.Underground, 360, 150, 0),
+            new("G2", "南区地下车库", LotKind.Underground, 280, 150, 400),
+            new("S1", "东侧地面停车场", LotKind.Surface, 140, 320, 200),
+            new("S2", "西侧地面停车场", LotKind.Surface, 80, -20, 200),
+            new("T1", "临时及访客停车场", LotKind.Temporary, 40, 150, 460),
         ], Shelters: 10, PortsPerShelter: 30),
-        DemoCompoundSize.Kangcheng => new("kangcheng", "Kangcheng", 280, 14000, 300, 120,
+        DemoCompoundSize.Kangcheng => new("kangcheng", "康城", 280, 14000, 300, 120,
         [
             .. Enumerable.Range(0, 24).Select(i => new LotSpec(
                 $"L{i + 1:00}",
-                string.Create(CultureInfo.InvariantCulture, $"Lot {i + 1}"),
+                string.Create(CultureInfo.InvariantCulture, $"{i + 1}号停车场"),
                 i % 4 == 3 ? LotKind.Surface : i == 23 ? LotKind.Temporary : LotKind.Underground,
                 250,
                 (i % 6) * 300,
@@ -87,7 +87,7 @@ public static class DemoCompoundGenerator
         {
             var buildingId = $"B{b + 1:00}";
             positions[buildingId] = ((b % perRow) * 60 + 20, (b / perRow) * 60 + 20);
-            buildings.Add(new Building(buildingId, string.Create(CultureInfo.InvariantCulture, $"Building {b + 1}"))
+            buildings.Add(new Building(buildingId, string.Create(CultureInfo.InvariantCulture, $"{b + 1}号楼"))
             {
                 Position = new Point(positions[buildingId].X, positions[buildingId].Y),
             });
@@ -180,7 +180,7 @@ public static class DemoCompoundGenerator
             users.Add(new CompoundUser(
                 id,
                 $"r{h + 1:00000}",
-                string.Create(CultureInfo.InvariantCulture, $"Resident of {household.Unit}"),
+                string.Create(CultureInfo.InvariantCulture, $"{household.Unit}室住户"),
                 UserRole.Resident,
                 household.Id,
                 household.BuildingId,
@@ -189,16 +189,16 @@ public static class DemoCompoundGenerator
 
         for (var s = 1; s <= 3; s++)
         {
-            users.Add(new CompoundUser(id, $"staff{s:00}", string.Create(CultureInfo.InvariantCulture, $"Property staff {s}"), UserRole.Staff, null, null, []));
+            users.Add(new CompoundUser(id, $"staff{s:00}", string.Create(CultureInfo.InvariantCulture, $"物业员工{s}"), UserRole.Staff, null, null, []));
         }
 
         for (var c = 1; c <= 3; c++)
         {
-            users.Add(new CompoundUser(id, $"committee{c:00}", string.Create(CultureInfo.InvariantCulture, $"Owners' committee member {c}"), UserRole.Committee, null, null, []));
+            users.Add(new CompoundUser(id, $"committee{c:00}", string.Create(CultureInfo.InvariantCulture, $"业委会委员{c}"), UserRole.Committee, null, null, []));
         }
 
         // The sub-district operator who onboards compounds; signs in to the demo like anyone else.
-        users.Add(new CompoundUser(id, "operator01", "Sub-district operator", UserRole.Operator, null, null, []));
+        users.Add(new CompoundUser(id, "operator01", "街道运营员", UserRole.Operator, null, null, []));
 
         return new CompoundLayout(id, profile.Name, buildings, lots, households, users)
         {
@@ -244,7 +244,7 @@ public static class DemoCompoundGenerator
             var walk = positions.ToDictionary(p => p.Key, p => Math.Abs(p.Value.X - at.X) + Math.Abs(p.Value.Y - at.Y) + 15);
             shelters.Add(new ShelterDefinition(
                 $"E{i + 1:00}",
-                string.Create(CultureInfo.InvariantCulture, $"E-bike shelter {i + 1}"),
+                string.Create(CultureInfo.InvariantCulture, $"{i + 1}号电动自行车车棚"),
                 near.Id,
                 profile.PortsPerShelter,
                 Math.Round(profile.PortsPerShelter * 0.4 / 2, 1),

@@ -12,6 +12,11 @@ public interface IMemberGrain : IGrainWithStringKey
     Task<Outcome<MemberRecord>> Enrol(CompoundMembership membership, IReadOnlyList<Vehicle> vehicles);
 
     Task<MemberRecord> Leave(string compoundId);
+
+    /// <summary>Registers a car the person typed; a bad plate is refused (field <c>plate</c>) and changes nothing.</summary>
+    Task<Outcome<MemberRecord>> AddCar(string? plate, bool isElectric);
+
+    Task<Outcome<MemberRecord>> RemoveCar(string? plate);
 }
 
 [GenerateSerializer]
@@ -48,6 +53,21 @@ public sealed class MemberGrain(
         }
 
         return record;
+    }
+
+    public Task<Outcome<MemberRecord>> AddCar(string? plate, bool isElectric) => Store(state.State.Record.AddCar(plate, isElectric));
+
+    public Task<Outcome<MemberRecord>> RemoveCar(string? plate) => Store(state.State.Record.RemoveCar(plate));
+
+    private async Task<Outcome<MemberRecord>> Store(Outcome<MemberRecord> changed)
+    {
+        if (changed.Value is { } record && record != state.State.Record)
+        {
+            state.State.Record = record;
+            await state.WriteStateAsync();
+        }
+
+        return changed;
     }
 
     public async Task<MemberRecord> Leave(string compoundId)

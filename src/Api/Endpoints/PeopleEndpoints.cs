@@ -1,0 +1,371 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Parking.Api.Auth;
+using Parking.Domain.History;
+using Parking.Grains.Compounds;
+using Parking.Domain.Membership;
+using Parking.Grains.History;
+using Parking.Grains.Membership;
+
+namespace Parking.Api.Endpoints;
+
+/// <summary>
+/// A compound's people, for its staff (and the sub-district operator): household invites, requests to join, staff and
+/// committee accounts, the audit trail of membership changes, and how long history that names a person is kept.
+/// </summary>
+public static class PeopleEndpoints
+{
+    public static RouteGroupBuilder MapPeopleEndpoints(this RouteGroupBuilder compound)
+    {
+        var people = compound.MapGroup("").WithTags("People");
+        people.MapPost("/invites", CreateInvite)
+            .RequireAuthorization(Policies.Staff)
+            .WithSummary("Create a one-time invite code for a household (staff); print it and hand it over")
+            .WithDescription("validDays: 1-90, default 14. The code is good once, until it expires or is revoked; redeeming it makes the person a resident of the household.");
+        people.MapGet("/invites", Invites).RequireAuthorization(Policies.Staff).WithSummary("The compound's invites, newest first, with their status (staff)");
+        people.MapGet("/invites/{code}", Invite).RequireAuthorization(Policies.Staff).WithSummary("One invite, as printed on its slip (staff)");
+        people.MapPost("/invites/{code}/revoke", Revoke).RequireAuthorization(Policies.Staff).WithSummary("Revoke an open invite (staff)");
+        people.MapGet("/join-requests", JoinRequests).RequireAuthorization(Policies.Staff).WithSummary("Requests to join a household, pending first (staff)");
+        people.MapPost("/join-requests/{requestId}/approve", Approve).RequireAuthorization(Policies.Staff).WithSummary("Approve a request: the person becomes a resident of the household (staff)");
+        people.MapPost("/join-requests/{requestId}/refuse", Refuse).RequireAuthorization(Policies.Staff).WithSummary("Refuse a request, with a reason for the person (staff)");
+        people.MapPut("/people/{personId}/role", GrantRole)
+            .RequireAuthorization(Policies.PeopleManager)
+            .WithSummary("Make a person staff or committee of the compound (staff: committee and staff; operator: both)");
+        people.MapDelete("/people/{personId}/role", RemoveRole)
+            .RequireAuthorization(Policies.PeopleManager)
+            .WithSummary("Take a person's staff or committee role away (staff: committee only; operator: both)");
+        people.MapGet("/audit", Audit)
+            .RequireAuthorization(Policies.PeopleManager)
+            .WithSummary("The audit trail of membership changes, newest first (staff, operator)");
+        people.MapGet("/retention", Retention).RequireAuthorization(Policies.PeopleManager).WithSummary("How long history that names a person is kept, in days");
+        people.MapPut("/retention", SetRetention).RequireAuthorization(Policies.Staff).WithSummary("Set how long history that names a person is kept: 30-3650 days (staff)");
+        return compound;
+    }
+
+    /// <summary>What a signed-in person does for themselves, in no compound or across all of theirs.</summary>
+    public static IEndpointRouteBuilder MapPersonEndpoints(this IEndpointRouteBuilder app)
+    {
+        var me = app.MapGroup("/api").WithTags("People").RequireAuthorization().RequireRateLimiting(RateLimits.CallerPolicy);
+        me.MapPost("/invites/redeem", Redeem).WithSummary("Redeem a household invite code: become a resident of that household");
+        me.MapPost("/join-requests", AskToJoin).WithSummary("Ask to join a household of a compound; its staff decide");
+        me.MapGet("/me", Me).WithSummary("My memberships (one per compound) and vehicles");
+        me.MapGet("/me/export", Export).WithSummary("Everything Parking holds about me, as one JSON file (PIPL)");
+        me.MapPost("/me/vehicles", AddVehicle).WithSummary("Register a car by its plate (a Chinese plate; a green plate marks it electric)");
+        me.MapDelete("/me/vehicles/{plate}", RemoveVehicle).WithSummary("Remove a car from my record");
+        me.MapPost("/me/compounds/{compoundId}/leave", Leave)
+            .WithSummary("Leave a compound: my membership there ends and what names me there is anonymised; the ledger's balances stay");
+        return app;
+    }
+
+    private static ICompoundPeopleGrain People(this IGrainFactory grains, string compoundId) => grains.GetGrain<ICompoundPeopleGrain>(compoundId);
+
+    private static PeopleActor Actor(HttpContext http)
+    {
+        var user = http.CurrentUser();
+        return new PeopleActor(user.UserId, Enum.Parse<UserRole>(user.Role, ignoreCase: true));
+    }
+
+    private static string? Subject(HttpContext http) => http.User.FindFirstValue(CurrentUser.NameClaim);
+
+    public static async Task<Results<Created<InviteDto>, ProblemHttpResult>> CreateInvite(string compoundId, CreateInviteRequest? body, HttpContext http, IGrainFactory grains)
+    {
+        var created = await grains.People(compoundId).CreateInvite(Actor(http), body?.HouseholdId, body?.ValidDays);
+        if (created.Error is { } error)
+        {
+            return Problems.From(error);
+        }
+
+        var dto = ToDto(compoundId, await NameOf(grains, compoundId), created.Value!);
+        return TypedResults.Created($"/api/compounds/{compoundId}/invites/{created.Value!.Invite.Code}", dto);
+    }
+
+    public static async Task<Ok<InviteDto[]>> Invites(string compoundId, IGrainFactory grains)
+    {
+        var name = await NameOf(grains, compoundId);
+        var invites = await grains.People(compoundId).GetInvites();
+        return TypedResults.Ok(invites.OrderByDescending(i => i.Invite.CreatedAt).Select(i => ToDto(compoundId, name, i)).ToArray());
+    }
+
+    public static async Task<Results<Ok<InviteDto>, ProblemHttpResult>> Invite(string compoundId, string code, IGrainFactory grains)
+    {
+        var normal = PeopleRules.NormaliseCode(code);
+        if (normal.Error is { } bad)
+        {
+            return Problems.From(bad);
+        }
+
+        var invite = (await grains.People(compoundId).GetInvites()).FirstOrDefault(i => i.Invite.Code == normal.Value);
+        return invite is null
+            ? Problems.From(DomainError.NotFound("invite-not-found", "No invite has that code in this compound."))
+            : TypedResults.Ok(ToDto(compoundId, await NameOf(grains, compoundId), invite));
+    }
+
+    public static async Task<Results<Ok<InviteDto>, ProblemHttpResult>> Revoke(string compoundId, string code, HttpContext http, IGrainFactory grains)
+    {
+        var revoked = await grains.People(compoundId).RevokeInvite(Actor(http), code);
+        return revoked.Value is { } invite ? TypedResults.Ok(ToDto(compoundId, await NameOf(grains, compoundId), invite)) : Problems.From(revoked.Error!);
+    }
+
+    public static async Task<Ok<JoinRequestDto[]>> JoinRequests(string compoundId, IGrainFactory grains)
+    {
+        var requests = await grains.People(compoundId).GetJoinRequests();
+        return TypedResults.Ok(requests
+            .OrderBy(r => r.Status == JoinRequestStatus.Pending ? 0 : 1)
+            .ThenByDescending(r => r.At)
+            .Select(r => ToDto(compoundId, r))
+            .ToArray());
+    }
+
+    public static Task<Results<Ok<JoinRequestDto>, ProblemHttpResult>> Approve(string compoundId, string requestId, DecideJoinRequest? body, HttpContext http, IGrainFactory grains) =>
+        Decide(compoundId, requestId, approve: true, body?.Reason, http, grains);
+
+    public static Task<Results<Ok<JoinRequestDto>, ProblemHttpResult>> Refuse(string compoundId, string requestId, DecideJoinRequest? body, HttpContext http, IGrainFactory grains) =>
+        Decide(compoundId, requestId, approve: false, body?.Reason, http, grains);
+
+    private static async Task<Results<Ok<JoinRequestDto>, ProblemHttpResult>> Decide(string compoundId, string requestId, bool approve, string? reason, HttpContext http, IGrainFactory grains)
+    {
+        var decided = await grains.People(compoundId).DecideJoin(Actor(http), requestId, approve, reason);
+        return decided.Value is { } request ? TypedResults.Ok(ToDto(compoundId, request)) : Problems.From(decided.Error!);
+    }
+
+    public static async Task<Results<Ok<MembershipDto>, ProblemHttpResult>> GrantRole(string compoundId, string personId, GrantRoleRequest? body, HttpContext http, IGrainFactory grains)
+    {
+        if (body?.Role is not { } text || !Enum.TryParse<UserRole>(text, ignoreCase: true, out var role) || int.TryParse(text, out _))
+        {
+            return Problems.Invalid("role", "role is staff or committee.", "role-not-managed");
+        }
+
+        var granted = await grains.People(compoundId).GrantRole(Actor(http), personId, role, body.DisplayName);
+        return granted.Value is { } m ? TypedResults.Ok(ToDto(m, await NameOf(grains, compoundId))) : Problems.From(granted.Error!);
+    }
+
+    public static async Task<Results<Ok<MembershipDto>, NoContent, ProblemHttpResult>> RemoveRole(string compoundId, string personId, HttpContext http, IGrainFactory grains)
+    {
+        var removed = await grains.People(compoundId).RemoveRole(Actor(http), personId);
+        if (removed.Error is { } error)
+        {
+            return Problems.From(error);
+        }
+
+        return removed.Value is { } m ? TypedResults.Ok(ToDto(m, await NameOf(grains, compoundId))) : TypedResults.NoContent();
+    }
+
+    public static async Task<Results<Ok<AuditEntryDto[]>, ProblemHttpResult>> Audit(string compoundId, int? limit, IGrainFactory grains)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            return Problems.Invalid("limit", "limit must be between 1 and 1000.");
+        }
+
+        var entries = await grains.People(compoundId).GetAudit(limit ?? 200);
+        return TypedResults.Ok(entries.Select(ToDto).ToArray());
+    }
+
+    public static async Task<Ok<RetentionDto>> Retention(string compoundId, IGrainFactory grains) =>
+        TypedResults.Ok(new RetentionDto(await grains.People(compoundId).GetRetentionDays()));
+
+    public static async Task<Results<Ok<RetentionDto>, ProblemHttpResult>> SetRetention(string compoundId, RetentionDto? body, HttpContext http, IGrainFactory grains)
+    {
+        if (body is null)
+        {
+            return Problems.Invalid("retentionDays", "retentionDays is required (days, 30-3650).", "retention-out-of-range");
+        }
+
+        var set = await grains.People(compoundId).SetRetentionDays(Actor(http), body.RetentionDays);
+        return set.Error is { } error ? Problems.From(error) : TypedResults.Ok(new RetentionDto(set.Value));
+    }
+
+    public static async Task<Results<Ok<MembershipDto>, ProblemHttpResult>> Redeem(RedeemInviteRequest? body, HttpContext http, IGrainFactory grains)
+    {
+        var code = PeopleRules.NormaliseCode(body?.Code);
+        if (code.Error is { } bad)
+        {
+            return Problems.From(bad);
+        }
+
+        if (Subject(http) is not { } person)
+        {
+            return Problems.Forbidden("The token does not say who you are (sub).");
+        }
+
+        if (await grains.GetGrain<IInviteCodeGrain>(code.Value!).GetCompound() is not { } compoundId)
+        {
+            return Problems.From(new DomainError(ErrorKind.NotFound, "invite-not-found", "No invite has that code.", "code"));
+        }
+
+        var redeemed = await grains.People(compoundId).RedeemInvite(code.Value!, person, body!.DisplayName);
+        return redeemed.Value is { } m ? TypedResults.Ok(ToDto(m, await NameOf(grains, compoundId))) : Problems.From(redeemed.Error!);
+    }
+
+    public static async Task<Results<Created<JoinRequestDto>, ProblemHttpResult>> AskToJoin(AskToJoinRequest? body, HttpContext http, IGrainFactory grains)
+    {
+        if (string.IsNullOrWhiteSpace(body?.CompoundId))
+        {
+            return Problems.Invalid("compoundId", "compoundId is required: the compound of the household.", "compound-required");
+        }
+
+        if (Subject(http) is not { } person)
+        {
+            return Problems.Forbidden("The token does not say who you are (sub).");
+        }
+
+        var compounds = await grains.GetGrain<ICompoundDirectoryGrain>(0).List();
+        if (compounds.All(c => c.CompoundId != body.CompoundId))
+        {
+            return Problems.From(new DomainError(ErrorKind.NotFound, "compound-not-found", $"No compound '{body.CompoundId}'.", "compoundId"));
+        }
+
+        var asked = await grains.People(body.CompoundId).AskToJoin(person, body.DisplayName, body.HouseholdId, body.Note);
+        return asked.Value is { } r
+            ? TypedResults.Created($"/api/compounds/{body.CompoundId}/join-requests/{r.Id}", ToDto(body.CompoundId, r))
+            : Problems.From(asked.Error!);
+    }
+
+    public static async Task<Results<Ok<MeDto>, ProblemHttpResult>> Me(HttpContext http, IGrainFactory grains)
+    {
+        if (Subject(http) is not { } person)
+        {
+            return Problems.Forbidden("The token does not say who you are (sub).");
+        }
+
+        var record = await grains.GetGrain<IMemberGrain>(person).Get();
+        var names = await Names(grains);
+        return TypedResults.Ok(new MeDto(person, [.. record.Memberships.Select(m => ToDto(m, names.GetValueOrDefault(m.CompoundId, m.CompoundId)))], [.. record.Vehicles.Select(ToDto)]));
+    }
+
+    /// <summary>
+    /// Everything Parking holds about the person, reachable from their record: memberships and vehicles; per compound
+    /// their reservations, metered charging sessions of the retention period, and what the people book holds about
+    /// them (audit entries, join requests, invites they redeemed).
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(
+        HttpContext http, IGrainFactory grains, IChargingHistory history, ParkingClock time, CancellationToken cancellationToken)
+    {
+        if (Subject(http) is not { } person)
+        {
+            return Problems.Forbidden("The token does not say who you are (sub).");
+        }
+
+        var now = time.GetUtcNow();
+        var record = await grains.GetGrain<IMemberGrain>(person).Get();
+        var names = await Names(grains);
+        var compounds = new List<CompoundPersonalDataDto>();
+        foreach (var compoundId in record.Memberships.Select(m => m.CompoundId).Distinct())
+        {
+            var people = grains.People(compoundId);
+            var retention = await people.GetRetentionDays();
+            var reservations = await grains.Resident(compoundId, person).GetReservations();
+            var sessions = await history.Query(new ChargingSessionQuery(compoundId, now.AddDays(-retention), now, ResidentId: person, Limit: 10_000), cancellationToken);
+            var entries = await people.GetEntriesAbout(person);
+            var name = names.GetValueOrDefault(compoundId, compoundId);
+            compounds.Add(new CompoundPersonalDataDto(
+                compoundId,
+                [.. reservations.Select(r => r.ToDto())],
+                [.. sessions.Select(ChargingHistoryEndpoints.ToDto)],
+                [.. entries.Audit.Select(ToDto)],
+                [.. entries.JoinRequests.Select(r => ToDto(compoundId, r))],
+                [.. entries.InvitesRedeemed.Select(i => ToDto(compoundId, name, new InviteView(i, i.StatusAt(now))))]));
+        }
+
+        var export = new PersonalDataExportDto(
+            person,
+            now,
+            [.. record.Memberships.Select(m => ToDto(m, names.GetValueOrDefault(m.CompoundId, m.CompoundId)))],
+            [.. record.Vehicles.Select(ToDto)],
+            compounds);
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(export, ExportJson);
+        return TypedResults.File(json, "application/json", $"parking-personal-data-{now:yyyyMMdd}.json");
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions ExportJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new EnumNameConverter() },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static async Task<Results<Ok<MeDto>, ProblemHttpResult>> AddVehicle(AddVehicleRequest? body, HttpContext http, IGrainFactory grains)
+    {
+        if (Subject(http) is not { } person)
+        {
+            return Problems.Forbidden("The token does not say who you are (sub).");
+        }
+
+        var member = grains.GetGrain<IMemberGrain>(person);
+        var before = await member.Get();
+        var added = await member.AddCar(body?.Plate, body?.IsElectric ?? false);
+        if (added.Error is { } error)
+        {
+            return Problems.From(error);
+        }
+
+        var record = added.Value!;
+        if (record.Vehicles.Count != before.Vehicles.Count)
+        {
+            var plate = record.Vehicles[^1].Plate?.Value ?? string.Empty;
+            await Task.WhenAll(record.Memberships.Select(m => grains.People(m.CompoundId).RecordVehicle(person, plate, added: true)));
+        }
+
+        return await Me(http, grains);
+    }
+
+    public static async Task<Results<Ok<MeDto>, ProblemHttpResult>> RemoveVehicle(string plate, HttpContext http, IGrainFactory grains)
+    {
+        if (Subject(http) is not { } person)
+        {
+            return Problems.Forbidden("The token does not say who you are (sub).");
+        }
+
+        var removed = await grains.GetGrain<IMemberGrain>(person).RemoveCar(plate);
+        if (removed.Error is { } error)
+        {
+            return Problems.From(error);
+        }
+
+        var canonical = Plate.Parse(plate).Value.Value;
+        await Task.WhenAll(removed.Value!.Memberships.Select(m => grains.People(m.CompoundId).RecordVehicle(person, canonical, added: false)));
+        return await Me(http, grains);
+    }
+
+    public static async Task<Results<Ok<MeDto>, ProblemHttpResult>> Leave(string compoundId, HttpContext http, IGrainFactory grains)
+    {
+        if (Subject(http) is not { } person)
+        {
+            return Problems.Forbidden("The token does not say who you are (sub).");
+        }
+
+        var record = await grains.GetGrain<IMemberGrain>(person).Get();
+        if (record.Memberships.All(m => m.CompoundId != compoundId))
+        {
+            return Problems.From(DomainError.NotFound("not-a-member", $"You are not a member of compound '{compoundId}'."));
+        }
+
+        await grains.People(compoundId).Leave(person);
+        return await Me(http, grains);
+    }
+
+    private static async Task<Dictionary<string, string>> Names(IGrainFactory grains) =>
+        (await grains.GetGrain<ICompoundDirectoryGrain>(0).List()).ToDictionary(c => c.CompoundId, c => c.Name, StringComparer.Ordinal);
+
+    private static async Task<string> NameOf(IGrainFactory grains, string compoundId) =>
+        (await Names(grains)).GetValueOrDefault(compoundId, compoundId);
+
+    private static InviteDto ToDto(string compoundId, string compoundName, InviteView view)
+    {
+        var i = view.Invite;
+        return new InviteDto(PeopleRules.Printable(i.Code), compoundId, compoundName, i.HouseholdId, i.Unit, i.BuildingId, i.CreatedAt, i.ExpiresAt, view.Status.Wire(), i.CreatedBy, i.RedeemedBy, i.ClosedAt);
+    }
+
+    private static JoinRequestDto ToDto(string compoundId, JoinRequest r) =>
+        new(r.Id, compoundId, r.PersonId, r.DisplayName, r.HouseholdId, r.BuildingId, r.Note, r.At, r.Status.Wire(), r.DecidedBy, r.DecidedAt, r.Reason);
+
+    private static AuditEntryDto ToDto(AuditEntry e) => new(e.Sequence, e.At, e.ActorId, e.Action.Wire(), e.SubjectId, e.HouseholdId, e.Detail);
+
+    private static MembershipDto ToDto(CompoundMembership m, string compoundName) =>
+        new(m.CompoundId, compoundName, m.Role.Wire(), m.DisplayName, m.HouseholdId, m.BuildingId);
+
+    private static VehicleDto ToDto(MemberVehicle v) => new(v.Type.Wire(), v.Plate?.Value, v.IsElectric, v.Label);
+}

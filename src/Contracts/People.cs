@@ -1,0 +1,83 @@
+namespace Parking.Contracts;
+
+/// <summary>Body of <c>POST /api/compounds/{compoundId}/invites</c>: the household and how many days the code is good (1-90, default 14).</summary>
+public sealed record CreateInviteRequest(string? HouseholdId, int? ValidDays);
+
+/// <summary>
+/// A household invite as staff print it: the code (grouped in fours), the household, its unit and building, and
+/// until when it can be redeemed. Status: open, redeemed, revoked or expired.
+/// </summary>
+public sealed record InviteDto(
+    string Code,
+    string CompoundId,
+    string CompoundName,
+    string HouseholdId,
+    string Unit,
+    string BuildingId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    string Status,
+    string CreatedBy,
+    string? RedeemedBy,
+    DateTimeOffset? ClosedAt);
+
+/// <summary>Body of <c>POST /api/invites/redeem</c>: the printed code and the name staff should see.</summary>
+public sealed record RedeemInviteRequest(string? Code, string? DisplayName);
+
+/// <summary>Body of <c>POST /api/join-requests</c>: a person asks to be taken in as a resident of a household.</summary>
+public sealed record AskToJoinRequest(string? CompoundId, string? HouseholdId, string? DisplayName, string? Note);
+
+/// <summary>A request to join a household. Status: pending, approved or refused.</summary>
+public sealed record JoinRequestDto(
+    string Id,
+    string CompoundId,
+    string PersonId,
+    string DisplayName,
+    string HouseholdId,
+    string BuildingId,
+    string? Note,
+    DateTimeOffset At,
+    string Status,
+    string? DecidedBy,
+    DateTimeOffset? DecidedAt,
+    string? Reason);
+
+/// <summary>Body of <c>POST .../join-requests/{id}/refuse</c> (and optionally approve): why, for the person.</summary>
+public sealed record DecideJoinRequest(string? Reason);
+
+/// <summary>Body of <c>PUT .../people/{personId}/role</c>: staff or committee, and the name to show for someone new.</summary>
+public sealed record GrantRoleRequest(string? Role, string? DisplayName);
+
+/// <summary>One membership change (action: inviteCreated, inviteRedeemed, inviteRevoked, joinRequested, joinApproved, joinRefused, roleGranted, roleRemoved, vehicleAdded, vehicleRemoved, left, retentionChanged).</summary>
+public sealed record AuditEntryDto(long Sequence, DateTimeOffset At, string ActorId, string Action, string? SubjectId, string? HouseholdId, string? Detail);
+
+/// <summary>How long history that names a person is kept in a compound, in days (30-3650).</summary>
+public sealed record RetentionDto(int RetentionDays);
+
+/// <summary>Who a person is in one compound.</summary>
+public sealed record MembershipDto(string CompoundId, string CompoundName, string Role, string DisplayName, string? HouseholdId, string? BuildingId);
+
+public sealed record VehicleDto(string Type, string? Plate, bool IsElectric, string? Label);
+
+/// <summary>Body of <c>POST /api/me/vehicles</c>.</summary>
+public sealed record AddVehicleRequest(string? Plate, bool IsElectric);
+
+/// <summary><c>GET /api/me</c>: the person's memberships (one per compound: the app's compound picker) and vehicles.</summary>
+public sealed record MeDto(string PersonId, IReadOnlyList<MembershipDto> Memberships, IReadOnlyList<VehicleDto> Vehicles);
+
+/// <summary>What Parking holds about a person in one compound, as far as it is reachable from their record.</summary>
+public sealed record CompoundPersonalDataDto(
+    string CompoundId,
+    IReadOnlyList<ReservationDto> Reservations,
+    IReadOnlyList<ChargingSessionDto> ChargingSessions,
+    IReadOnlyList<AuditEntryDto> AuditEntries,
+    IReadOnlyList<JoinRequestDto> JoinRequests,
+    IReadOnlyList<InviteDto> InvitesRedeemed);
+
+/// <summary><c>GET /api/me/export</c>: everything Parking holds about the person (PIPL), as one JSON document.</summary>
+public sealed record PersonalDataExportDto(
+    string PersonId,
+    DateTimeOffset ExportedAt,
+    IReadOnlyList<MembershipDto> Memberships,
+    IReadOnlyList<VehicleDto> Vehicles,
+    IReadOnlyList<CompoundPersonalDataDto> Compounds);

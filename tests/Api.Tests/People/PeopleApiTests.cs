@@ -1,0 +1,291 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Parking.Api.Tests.Infrastructure;
+using Parking.Contracts;
+using Parking.Domain.CompoundFiles;
+using Parking.Domain.Seeding;
+using Xunit;
+
+namespace Parking.Api.Tests.People;
+
+/// <summary>A host of its own: these tests change who belongs to the demo compound, and move its clock by weeks.</summary>
+public sealed class PeopleHostFixture : IAsyncLifetime
+{
+    private ParkingHost? _host;
+
+    public ParkingHost Host => _host ?? throw new InvalidOperationException("The people host has not started.");
+
+    public async Task InitializeAsync() => _host = await ParkingHost.StartAsync(ParkingHost.NewClock());
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// Invites, join requests, roles, the audit trail, the personal-data export, leaving and retention, through HTTP with
+/// tokens as an outside issuer signs them (only <c>sub</c>): every right comes from what Parking stores. Those tokens
+/// are signed on the real clock, so the host's fake clock can be moved by days.
+/// </summary>
+public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<PeopleHostFixture>
+{
+    private const string Staff = "staff01";
+    private readonly ParkingHost _host = fixture.Host;
+
+    private static string Path(string relative) => ParkingHost.CompoundPath(relative);
+
+    private static string Token(string subject)
+    {
+        var key = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Convert.FromBase64String(ParkingAppFactory.SigningKey));
+        var now = DateTime.UtcNow;
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = "parking-silo",
+            Audience = "parking",
+            Subject = new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim("sub", subject)]),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddHours(1),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    private Task<HttpResponseMessage> Send(HttpMethod method, string path, string person, object? body = null) =>
+        _host.SendAsync(method, path, userId: null, body: body, bearerToken: Token(person));
+
+    private async Task<T> Ok<T>(HttpMethod method, string path, string person, object? body = null, HttpStatusCode status = HttpStatusCode.OK)
+    {
+        using var response = await Send(method, path, person, body);
+        await ParkingHost.Expect(response, status);
+        return (await response.Content.ReadFromJsonAsync<T>(ParkingHost.Json))!;
+    }
+
+    private Task<InviteDto> Invite(string household, int? days = null) =>
+        Ok<InviteDto>(HttpMethod.Post, Path("invites"), Staff, new CreateInviteRequest(household, days), HttpStatusCode.Created);
+
+    private Task<AuditEntryDto[]> Audit(string person = Staff) => Ok<AuditEntryDto[]>(HttpMethod.Get, Path("audit?limit=1000"), person);
+
+    private static string NewPerson() => "person-" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Staff_invite_a_household_a_newcomer_redeems_it_once_and_both_are_audited()
+    {
+        var newcomer = NewPerson();
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, Path("reservations/mine"), newcomer)).StatusCode);
+
+        var invite = await Invite("H00007", days: 7);
+        Assert.Matches("^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{2}$", invite.Code);
+        Assert.Equal(("H00007", "open", "demo-small"), (invite.HouseholdId, invite.Status, invite.CompoundId));
+        Assert.Equal(_host.Now.AddDays(7), invite.ExpiresAt);
+        Assert.False(string.IsNullOrEmpty(invite.Unit));
+        var slip = await Ok<InviteDto>(HttpMethod.Get, Path($"invites/{invite.Code}"), Staff);
+        Assert.Equal(invite.Code, slip.Code);
+
+        var membership = await Ok<MembershipDto>(HttpMethod.Post, "/api/invites/redeem", newcomer, new RedeemInviteRequest(invite.Code.ToLowerInvariant(), "Zhang Wei"));
+        Assert.Equal(("demo-small", "resident", "H00007", "Zhang Wei"), (membership.CompoundId, membership.Role, membership.HouseholdId, membership.DisplayName));
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, Path("reservations/mine"), newcomer)).StatusCode);
+
+        // Single use: a second person, or the same one again, is told it was used.
+        using var second = await Send(HttpMethod.Post, "/api/invites/redeem", NewPerson(), new RedeemInviteRequest(invite.Code, "Li Na"));
+        await ProblemAssert.Expect(second, HttpStatusCode.Conflict, "invite-used", "code");
+
+        var audit = await Audit();
+        var created = Assert.Single(audit, e => e.Action == "inviteCreated" && e.Detail!.StartsWith(invite.Code, StringComparison.Ordinal));
+        Assert.Equal((Staff, "H00007"), (created.ActorId, created.HouseholdId));
+        var redeemed = Assert.Single(audit, e => e.Action == "inviteRedeemed" && e.SubjectId == newcomer);
+        Assert.Equal(_host.Now, redeemed.At);
+        Assert.Equal("redeemed", (await Ok<InviteDto>(HttpMethod.Get, Path($"invites/{invite.Code}"), Staff)).Status);
+    }
+
+    [Fact]
+    public async Task Bad_input_names_the_field_and_changes_nothing()
+    {
+        var invitesBefore = (await Ok<InviteDto[]>(HttpMethod.Get, Path("invites"), Staff)).Length;
+        var auditBefore = (await Audit()).Length;
+
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, Path("invites"), Staff, new CreateInviteRequest(null, null)), HttpStatusCode.BadRequest, "household-required", "householdId");
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, Path("invites"), Staff, new CreateInviteRequest("H99999", null)), HttpStatusCode.NotFound, "household-not-found", "householdId");
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, Path("invites"), Staff, new CreateInviteRequest("H00001", 0)), HttpStatusCode.BadRequest, "invite-days-out-of-range", "validDays");
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, Path("invites"), Staff, new CreateInviteRequest("H00001", 91)), HttpStatusCode.BadRequest, "invite-days-out-of-range", "validDays");
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/invites/redeem", NewPerson(), new RedeemInviteRequest("ABC", "Li")), HttpStatusCode.BadRequest, "invite-code-malformed", "code");
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/invites/redeem", NewPerson(), new RedeemInviteRequest("ZZZZ-ZZZZ-ZZ", "Li")), HttpStatusCode.NotFound, "invite-not-found", "code");
+        var invite = await Invite("H00002");
+        invitesBefore++;
+        auditBefore++;
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/invites/redeem", NewPerson(), new RedeemInviteRequest(invite.Code, "  ")), HttpStatusCode.BadRequest, "display-name-required", "displayName");
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/join-requests", NewPerson(), new AskToJoinRequest("demo-small", "H00002", "Li", new string('x', 501))), HttpStatusCode.BadRequest, "note-too-long", "note");
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/join-requests", NewPerson(), new AskToJoinRequest("nowhere", "H00002", "Li", null)), HttpStatusCode.NotFound, "compound-not-found", "compoundId");
+        await ProblemAssert.Expect(await Send(HttpMethod.Put, Path("people/someone/role"), Staff, new GrantRoleRequest("resident", "X")), HttpStatusCode.BadRequest, "role-not-managed", "role");
+        await ProblemAssert.Expect(await Send(HttpMethod.Put, Path("retention"), Staff, new RetentionDto(10)), HttpStatusCode.BadRequest, "retention-out-of-range", "retentionDays");
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/me/vehicles", "r00003", new AddVehicleRequest("AB-123", false)), HttpStatusCode.BadRequest, field: "plate");
+
+        Assert.Equal(invitesBefore, (await Ok<InviteDto[]>(HttpMethod.Get, Path("invites"), Staff)).Length);
+        Assert.Equal(auditBefore, (await Audit()).Length);
+        Assert.Equal("open", (await Ok<InviteDto>(HttpMethod.Get, Path($"invites/{invite.Code}"), Staff)).Status);
+    }
+
+    [Fact]
+    public async Task A_revoked_or_expired_invite_cannot_be_redeemed()
+    {
+        var revoked = await Invite("H00003");
+        await Ok<InviteDto>(HttpMethod.Post, Path($"invites/{revoked.Code}/revoke"), Staff);
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/invites/redeem", NewPerson(), new RedeemInviteRequest(revoked.Code, "Li")), HttpStatusCode.Conflict, "invite-revoked", "code");
+
+        var expiring = await Invite("H00004", days: 1);
+        _host.Time.Advance(TimeSpan.FromDays(1));
+        var person = NewPerson();
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/invites/redeem", person, new RedeemInviteRequest(expiring.Code, "Li")), HttpStatusCode.Conflict, "invite-expired", "code");
+        Assert.Equal("expired", (await Ok<InviteDto>(HttpMethod.Get, Path($"invites/{expiring.Code}"), Staff)).Status);
+        Assert.Empty((await Ok<MeDto>(HttpMethod.Get, "/api/me", person)).Memberships);
+    }
+
+    [Fact]
+    public async Task Residents_and_committee_cannot_reach_staff_routes_and_staff_only_their_own_compound()
+    {
+        foreach (var person in new[] { "r00001", "committee01" })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Post, Path("invites"), person, new CreateInviteRequest("H00001", null))).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, Path("audit"), person)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, Path("join-requests"), person)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, "/api/compounds/elsewhere/audit", Staff)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_join_request_is_approved_or_refused_by_staff_once()
+    {
+        var ann = NewPerson();
+        var bob = NewPerson();
+        var asked = await Ok<JoinRequestDto>(HttpMethod.Post, "/api/join-requests", ann, new AskToJoinRequest("demo-small", "H00010", "Ann", "tenant since May"), HttpStatusCode.Created);
+        var other = await Ok<JoinRequestDto>(HttpMethod.Post, "/api/join-requests", bob, new AskToJoinRequest("demo-small", "H00011", "Bob", null), HttpStatusCode.Created);
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/join-requests", ann, new AskToJoinRequest("demo-small", "H00010", "Ann", null)), HttpStatusCode.Conflict, "join-request-pending");
+
+        var pending = await Ok<JoinRequestDto[]>(HttpMethod.Get, Path("join-requests"), Staff);
+        Assert.Contains(pending, r => r.Id == asked.Id && r is { Status: "pending", Note: "tenant since May" });
+
+        var approved = await Ok<JoinRequestDto>(HttpMethod.Post, Path($"join-requests/{asked.Id}/approve"), Staff, new DecideJoinRequest(null));
+        Assert.Equal(("approved", Staff), (approved.Status, approved.DecidedBy));
+        var me = await Ok<MeDto>(HttpMethod.Get, "/api/me", ann);
+        Assert.Equal(("demo-small", "resident", "H00010"), (me.Memberships[0].CompoundId, me.Memberships[0].Role, me.Memberships[0].HouseholdId));
+
+        await Ok<JoinRequestDto>(HttpMethod.Post, Path($"join-requests/{other.Id}/refuse"), Staff, new DecideJoinRequest("not on the register"));
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, Path($"join-requests/{other.Id}/approve"), Staff), HttpStatusCode.Conflict, "join-request-decided");
+        Assert.Empty((await Ok<MeDto>(HttpMethod.Get, "/api/me", bob)).Memberships);
+        var audit = await Audit();
+        Assert.Contains(audit, e => e is { Action: "joinApproved", ActorId: Staff } && e.SubjectId == ann);
+        Assert.Contains(audit, e => e is { Action: "joinRefused", Detail: "not on the register" } && e.SubjectId == bob);
+    }
+
+    [Fact]
+    public async Task Staff_add_committee_and_staff_but_only_the_operator_removes_staff()
+    {
+        var member = NewPerson();
+        var colleague = NewPerson();
+        var committee = await Ok<MembershipDto>(HttpMethod.Put, Path($"people/{member}/role"), Staff, new GrantRoleRequest("committee", "Chen Jie"));
+        Assert.Equal("committee", committee.Role);
+        await Ok<MembershipDto>(HttpMethod.Put, Path($"people/{colleague}/role"), Staff, new GrantRoleRequest("staff", "Wu Min"));
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, Path("audit"), colleague)).StatusCode);
+
+        await ProblemAssert.Expect(await Send(HttpMethod.Delete, Path($"people/{colleague}/role"), Staff), HttpStatusCode.Forbidden);
+        await ProblemAssert.Expect(await Send(HttpMethod.Put, Path($"people/{Staff}/role"), Staff, new GrantRoleRequest("committee", null)), HttpStatusCode.Forbidden);
+        await ProblemAssert.Expect(await Send(HttpMethod.Put, Path($"people/{member}/role"), "committee01", new GrantRoleRequest("staff", null)), HttpStatusCode.Forbidden);
+
+        using var removed = await Send(HttpMethod.Delete, Path($"people/{colleague}/role"), "operator01");
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, Path("audit"), colleague)).StatusCode);
+        using var noCommittee = await Send(HttpMethod.Delete, Path($"people/{member}/role"), Staff);
+        Assert.Equal(HttpStatusCode.NoContent, noCommittee.StatusCode);
+
+        var audit = await Audit("operator01");
+        Assert.Contains(audit, e => e is { Action: "roleGranted", ActorId: Staff, Detail: "committee" } && e.SubjectId == member);
+        Assert.Contains(audit, e => e is { Action: "roleRemoved", ActorId: "operator01", Detail: "staff" } && e.SubjectId == colleague);
+    }
+
+    [Fact]
+    public async Task A_person_sees_and_exports_only_their_own_data_and_leaving_anonymises_them()
+    {
+        var start = _host.Now.AddDays(2);
+        var reservation = await Ok<ReservationDto>(HttpMethod.Post, Path("reservations"), "r00031", new ReserveRequest("T1-012", start, start.AddHours(2), null), HttpStatusCode.Created);
+        await Ok<MeDto>(HttpMethod.Post, "/api/me/vehicles", "r00031", new AddVehicleRequest("沪ad 12345", false));
+
+        using var response = await Send(HttpMethod.Get, "/api/me/export", "r00031");
+        await ParkingHost.Expect(response, HttpStatusCode.OK);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        var text = await response.Content.ReadAsStringAsync();
+        var export = JsonSerializer.Deserialize<PersonalDataExportDto>(text, ParkingHost.Json)!;
+        Assert.Equal("r00031", export.PersonId);
+        Assert.Equal("demo-small", Assert.Single(export.Memberships).CompoundId);
+        Assert.Contains(export.Vehicles, v => v is { Plate: "沪AD12345", IsElectric: true });
+        var compound = Assert.Single(export.Compounds);
+        Assert.Equal(reservation.Id, Assert.Single(compound.Reservations).Id);
+        Assert.Contains(compound.AuditEntries, e => e is { Action: "vehicleAdded", Detail: "沪AD12345" });
+        Assert.DoesNotContain("r00032", text, StringComparison.Ordinal);
+
+        using var left = await Send(HttpMethod.Post, "/api/me/compounds/demo-small/leave", "r00031");
+        await ParkingHost.Expect(left, HttpStatusCode.OK);
+        Assert.Empty((await left.Content.ReadFromJsonAsync<MeDto>(ParkingHost.Json))!.Memberships);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, Path("reservations/mine"), "r00031")).StatusCode);
+        var audit = await Audit();
+        Assert.DoesNotContain(audit, e => e.ActorId == "r00031" || e.SubjectId == "r00031" || e.Detail == "沪AD12345");
+        var gone = Assert.Single(audit, e => e.Action == "left");
+        Assert.StartsWith("former-member-", gone.SubjectId, StringComparison.Ordinal);
+        Assert.Equal(gone.SubjectId, Assert.Single(audit, e => e.Action == "vehicleAdded" && e.SubjectId == gone.SubjectId).ActorId);
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/me/compounds/demo-small/leave", "r00031"), HttpStatusCode.NotFound, "not-a-member");
+    }
+
+    [Fact]
+    public async Task A_person_of_two_compounds_sees_each_only_in_its_own_context()
+    {
+        var file = DemoCompoundGenerator.GenerateFile(DemoCompoundSize.Small) with { Compound = new CompoundEntry("people-two", "Second Gardens") { SubDistrict = "caojiadu" } };
+        using (var imported = await _host.SendAsync(HttpMethod.Post, "/api/compounds/import?dryRun=false&expectedVersion=0", userId: null, new StringContent(CompoundFileReader.Write(file), Encoding.UTF8, "application/json"), bearerToken: Token("operator01")))
+        {
+            await ParkingHost.Expect(imported, HttpStatusCode.OK);
+        }
+
+        var both = NewPerson();
+        await Ok<MembershipDto>(HttpMethod.Put, Path($"people/{both}/role"), "operator01", new GrantRoleRequest("staff", "Two-compound staff"));
+        await Ok<MembershipDto>(HttpMethod.Put, $"/api/compounds/people-two/people/{both}/role", "operator01", new GrantRoleRequest("staff", "Two-compound staff"));
+        var here = await Ok<InviteDto>(HttpMethod.Post, Path("invites"), both, new CreateInviteRequest("H00020", null), HttpStatusCode.Created);
+        var there = await Ok<InviteDto>(HttpMethod.Post, "/api/compounds/people-two/invites", both, new CreateInviteRequest("H00020", null), HttpStatusCode.Created);
+
+        var me = await Ok<MeDto>(HttpMethod.Get, "/api/me", both);
+        Assert.Equal(["demo-small", "people-two"], me.Memberships.Select(m => m.CompoundId).Order());
+        Assert.Contains(me.Memberships, m => m is { CompoundId: "people-two", CompoundName: "Second Gardens" });
+        var hereList = await Ok<InviteDto[]>(HttpMethod.Get, Path("invites"), both);
+        var thereList = await Ok<InviteDto[]>(HttpMethod.Get, "/api/compounds/people-two/invites", both);
+        Assert.Contains(hereList, i => i.Code == here.Code);
+        Assert.DoesNotContain(hereList, i => i.Code == there.Code);
+        Assert.Equal([there.Code], thereList.Select(i => i.Code));
+        Assert.DoesNotContain((await Ok<AuditEntryDto[]>(HttpMethod.Get, "/api/compounds/people-two/audit", both)), e => e.Detail?.StartsWith(here.Code, StringComparison.Ordinal) == true);
+
+        // Staff of the demo compound only are no one in the second one.
+        var onlyHere = NewPerson();
+        await Ok<MembershipDto>(HttpMethod.Put, Path($"people/{onlyHere}/role"), "operator01", new GrantRoleRequest("staff", "Demo staff"));
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, Path("invites"), onlyHere)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, "/api/compounds/people-two/invites", onlyHere)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, "/api/compounds/people-two/reservations/mine", onlyHere)).StatusCode);
+    }
+
+    [Fact]
+    public async Task History_that_names_a_person_is_kept_only_for_the_compound_retention_period()
+    {
+        Assert.Equal(365, (await Ok<RetentionDto>(HttpMethod.Get, Path("retention"), Staff)).RetentionDays);
+        await Invite("H00015");
+        Assert.Equal(30, (await Ok<RetentionDto>(HttpMethod.Put, Path("retention"), Staff, new RetentionDto(30))).RetentionDays);
+        var open = await Invite("H00016", days: 90);
+        Assert.NotEmpty(await Audit());
+
+        _host.Time.Advance(TimeSpan.FromDays(31));
+
+        Assert.Empty(await Audit());
+        Assert.Contains(await Ok<InviteDto[]>(HttpMethod.Get, Path("invites"), Staff), i => i.Code == open.Code);
+        Assert.Equal(30, (await Ok<RetentionDto>(HttpMethod.Get, Path("retention"), "operator01")).RetentionDays);
+    }
+}
