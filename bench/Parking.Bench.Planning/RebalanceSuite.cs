@@ -34,7 +34,7 @@ internal static class RebalanceSuite
         Console.WriteLine();
 
         var greedy = Rebalancer.Greedy(layout, demand, constraints, options);
-        var mip = Rebalancer.Propose(layout, demand, constraints, options);
+        var mip = Rebalancer.Suggest(layout, demand, constraints, options);
 
         Console.WriteLine("| figure | today | greedy | optimized (MIP) |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
@@ -65,7 +65,7 @@ internal static class RebalanceSuite
 
     private static string Served(NeedFigures f) => Invariant($"{f.ServedPerWeek:N0} / {f.DemandPerWeek:N0} ({f.ServedShare:P1})");
 
-    private static string Window(RebalancingProposal p) => p.Sharing is { } s ? Invariant($"{s.From:HH\\:mm}–{s.Until:HH\\:mm}") : "none";
+    private static string Window(LayoutSuggestion p) => p.Sharing is { } s ? Invariant($"{s.From:HH\\:mm}–{s.Until:HH\\:mm}") : "none";
 
     private static void Row(string name, string today, string greedy, string mip) => Console.WriteLine($"| {name} | {today} | {greedy} | {mip} |");
 

@@ -1,7 +1,7 @@
 namespace Parking.Contracts;
 
 /// <summary>
-/// Demand a rebalancing proposal serves: <c>synthetic</c> (parameters; null ones take the defaults: 0.6 cars
+/// Demand a rebalancing suggestion serves: <c>synthetic</c> (parameters; null ones take the defaults: 0.6 cars
 /// per household, 25 % electric) or <c>recorded</c> (the last <see cref="HistoryDays"/> days of reservations;
 /// falls back to synthetic, with a note, when none were recorded).
 /// </summary>
@@ -63,11 +63,12 @@ public sealed record RebalancingSimulatedDto(
 public sealed record RebalancingEffectDto(int Days, int Seed, RebalancingSimulatedDto Today, RebalancingSimulatedDto Proposed, bool Stale);
 
 /// <summary>
-/// A rebalancing proposal. Status <c>running</c> (with <see cref="Progress"/> 0–1), <c>ready</c>, <c>accepted</c>
+/// A rebalancing suggestion: the optimizer's suggestion to staff (an owners' vote is a <see cref="ProposalDto"/>);
+/// the routes and error codes call it a proposal (<c>.../rebalancing/proposals</c>, <c>proposal-not-ready</c>). Status <c>running</c> (with <see cref="Progress"/> 0–1), <c>ready</c>, <c>accepted</c>
 /// (<see cref="ScenarioId"/> is the committee's new scenario), <c>rejected</c>, <c>cancelled</c> or <c>failed</c>.
 /// <see cref="SolveStatus"/>: <c>optimal</c>, <c>feasible</c> (best in the time limit) or <c>fallback</c> (greedy).
 /// </summary>
-public sealed record RebalancingProposalDto(
+public sealed record RebalancingSuggestionDto(
     string Id,
     RebalancingStatusDto Status,
     double Progress,

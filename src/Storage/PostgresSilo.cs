@@ -30,9 +30,11 @@ public static class PostgresSilo
         });
 
         // Orleans' binary serializer for stored state, as with the in-memory storage: the default (JSON)
-        // took half the CPU of a reservation. It also reads state an earlier build stored in a layout since changed.
+        // took half the CPU of a reservation. It also reads state an earlier build stored in a layout since
+        // changed, or under type names since changed (EarlierTypeNames).
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(storageName)
             .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new StoredStateSerializer(serializer));
+        silo.Services.AddEarlierTypeNames();
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Parking.Domain.Rebalancing;
 using Parking.Grains.Rebalancing;
+using Parking.Planning.Rebalancing;
 
 namespace Parking.Api.Endpoints;
 
@@ -36,13 +37,13 @@ public static class RebalancingEndpoints
         return compound;
     }
 
-    public static async Task<Ok<RebalancingProposalDto[]>> List(string compoundId, IGrainFactory grains) =>
+    public static async Task<Ok<RebalancingSuggestionDto[]>> List(string compoundId, IGrainFactory grains) =>
         TypedResults.Ok((await grains.Rebalancing(compoundId).List()).Select(p => p.ToDto()).ToArray());
 
-    public static async Task<Results<Ok<RebalancingProposalDto>, ProblemHttpResult>> Get(string compoundId, string proposalId, IGrainFactory grains) =>
+    public static async Task<Results<Ok<RebalancingSuggestionDto>, ProblemHttpResult>> Get(string compoundId, string proposalId, IGrainFactory grains) =>
         await grains.Rebalancing(compoundId).Get(proposalId) is { } proposal ? TypedResults.Ok(proposal.ToDto()) : NotFound(proposalId);
 
-    public static async Task<Results<Accepted<RebalancingProposalDto>, ProblemHttpResult>> Request(
+    public static async Task<Results<Accepted<RebalancingSuggestionDto>, ProblemHttpResult>> Request(
         string compoundId, RebalancingRequestDto? body, HttpContext http, IGrainFactory grains)
     {
         var ask = ToAsk(body ?? new RebalancingRequestDto());
@@ -53,11 +54,11 @@ public static class RebalancingEndpoints
 
         var started = await grains.Rebalancing(compoundId).Request(ask.Value!, http.CurrentUser().UserId);
         return started.Value is { } proposal
-            ? TypedResults.Accepted($"/api/compounds/{compoundId}/rebalancing/proposals/{proposal.ProposalId}", proposal.ToDto())
+            ? TypedResults.Accepted($"/api/compounds/{compoundId}/rebalancing/proposals/{proposal.SuggestionId}", proposal.ToDto())
             : Problems.From(started.Error!);
     }
 
-    public static async Task<Results<Ok<RebalancingProposalDto>, ProblemHttpResult>> Edit(
+    public static async Task<Results<Ok<RebalancingSuggestionDto>, ProblemHttpResult>> Edit(
         string compoundId, string proposalId, RebalancingEditDto? body, HttpContext http, IGrainFactory grains)
     {
         if (body?.Changes is null)
@@ -89,14 +90,14 @@ public static class RebalancingEndpoints
             : Problems.From(accepted.Error!.ToWireField());
     }
 
-    public static async Task<Results<Ok<RebalancingProposalDto>, ProblemHttpResult>> Reject(
+    public static async Task<Results<Ok<RebalancingSuggestionDto>, ProblemHttpResult>> Reject(
         string compoundId, string proposalId, RebalancingRejectDto? body, HttpContext http, IGrainFactory grains)
     {
         var rejected = await grains.Rebalancing(compoundId).Reject(proposalId, body?.Reason ?? string.Empty, http.CurrentUser().UserId);
         return rejected.Value is { } proposal ? TypedResults.Ok(proposal.ToDto()) : Problems.From(rejected.Error!);
     }
 
-    public static async Task<Results<Ok<RebalancingProposalDto>, ProblemHttpResult>> Cancel(
+    public static async Task<Results<Ok<RebalancingSuggestionDto>, ProblemHttpResult>> Cancel(
         string compoundId, string proposalId, HttpContext http, IGrainFactory grains)
     {
         var cancelled = await grains.Rebalancing(compoundId).Cancel(proposalId, http.CurrentUser().UserId);
@@ -143,9 +144,9 @@ public static class RebalancingEndpoints
             body.Demand?.HistoryDays ?? 28);
     }
 
-    public static RebalancingProposalDto ToDto(this RebalancingProposalRecord p) => new(
-        p.ProposalId,
-        p.Stage.ToDto(),
+    public static RebalancingSuggestionDto ToDto(this RebalancingSuggestion p) => new(
+        p.SuggestionId,
+        p.Status.ToDto(),
         p.Progress,
         p.CreatedBy,
         p.CreatedAt,
@@ -170,7 +171,7 @@ public static class RebalancingEndpoints
         ToDto(p.Before),
         ToDto(p.After),
         p.Effect is { } e ? new RebalancingEffectDto(e.Days, e.Seed, ToDto(e.Today), ToDto(e.Proposed), e.Stale) : null,
-        p.SolveStatus,
+        p.SolveStatus is { } solved ? Wire(solved) : null,
         p.Method,
         p.SolveSeconds,
         p.DemandUsed,
@@ -182,10 +183,16 @@ public static class RebalancingEndpoints
         p.ScenarioId,
         p.RejectReason);
 
-    private static RebalancingFiguresDto? ToDto(ModelFigures? f) => f is null ? null : new(
-        [.. f.Needs.Select(n => new RebalancingNeedDto(n.Need, n.Unit, n.DemandPerWeek, n.ServedPerWeek, n.MeanWalkMeters))],
-        [.. f.Unserved.Select(u => new RebalancingUnservedDto(u.BuildingId, u.Need, u.UnservedPerWeek))],
+    private static RebalancingFiguresDto? ToDto(RebalancingFigures? f) => f is null ? null : new(
+        [.. f.Needs.Select(n => new RebalancingNeedDto(Wire(n.Need), n.Unit, n.DemandPerWeek, n.ServedPerWeek, n.MeanWalkMeters))],
+        [.. f.Unserved.Select(u => new RebalancingUnservedDto(u.BuildingId, Wire(u.Need), u.UnservedPerWeek))],
         f.Objective);
+
+    /// <summary>A need's wire word: <c>standard</c>, <c>charging</c>, <c>accessible</c>, <c>visitor</c>.</summary>
+    private static string Wire(Need need) => need.ToString().ToLowerInvariant();
+
+    /// <summary>A solve's wire word: <c>optimal</c>, <c>feasible</c>, <c>fallback</c>.</summary>
+    private static string Wire(RebalancingSolveStatus status) => status.ToString().ToLowerInvariant();
 
     private static RebalancingSimulatedDto ToDto(SimulatedFigures f) =>
         new(f.Requests, f.Served, f.Refused, f.MeanWaitMinutes, f.P95WaitMinutes, f.EnergyDeliveredShare, f.UnservedByBuilding);

@@ -97,7 +97,7 @@ public static class SimulationRunEndpoints
             return NotCompleted(view.Summary);
         }
 
-        return Csv(SimulationCsv.Write([(Label(view.Summary), result)]), $"simulation-{runId}.csv");
+        return Csv(SimulationReportCsv.Write(compoundId, [(Label(view.Summary), result.ToDto())]), $"simulation-{runId}.csv");
     }
 
     public static async Task<Results<Ok<SimulationComparisonDto>, ProblemHttpResult>> Compare(string compoundId, string? runs, IGrainFactory grains)
@@ -112,7 +112,7 @@ public static class SimulationRunEndpoints
     {
         var views = await Completed(compoundId, runs, grains);
         return views.Value is { } found
-            ? Csv(SimulationCsv.Write([.. found.Select(v => (Label(v.Summary), v.Result!))]), "simulation-comparison.csv")
+            ? Csv(SimulationReportCsv.Write(compoundId, [.. found.Select(v => (Label(v.Summary), v.Result!.ToDto()))]), "simulation-comparison.csv")
             : Problems.From(views.Error!);
     }
 

@@ -1,6 +1,6 @@
 namespace Parking.Domain.Rebalancing;
 
-/// <summary>Where a rebalancing proposal stands. Only a <see cref="Ready"/> one can be edited, accepted or rejected.</summary>
+/// <summary>Where a rebalancing suggestion stands. Only a <see cref="Ready"/> one can be edited, accepted or rejected.</summary>
 public enum RebalancingStatus
 {
     Running,
@@ -12,22 +12,8 @@ public enum RebalancingStatus
 }
 
 /// <summary>
-/// The names a proposal's status is stored and sent under. Stored state keeps these strings, so proposals
-/// stored by earlier versions load unchanged; every change of status goes through <see cref="RebalancingLifecycle"/>.
-/// </summary>
-public static class ProposalStatus
-{
-    public const string Running = "running";
-    public const string Ready = "ready";
-    public const string Accepted = "accepted";
-    public const string Rejected = "rejected";
-    public const string Cancelled = "cancelled";
-    public const string Failed = "failed";
-}
-
-/// <summary>
-/// The life cycle of a rebalancing proposal as a state machine: a proposal starts <c>running</c>; the job
-/// ends it <c>ready</c> or <c>failed</c>, staff may cancel it while it runs; a ready proposal is accepted
+/// The life cycle of a rebalancing suggestion as a state machine: a suggestion starts <c>running</c>; the job
+/// ends it <c>ready</c> or <c>failed</c>, staff may cancel it while it runs; a ready suggestion is accepted
 /// or rejected. Nothing leaves accepted, rejected, cancelled or failed.
 /// </summary>
 public static class RebalancingLifecycle
@@ -41,39 +27,39 @@ public static class RebalancingLifecycle
     public static bool IsFinal(RebalancingStatus status) =>
         status is RebalancingStatus.Accepted or RebalancingStatus.Rejected or RebalancingStatus.Cancelled or RebalancingStatus.Failed;
 
-    /// <summary>Edits, acceptance and rejection need a ready proposal.</summary>
+    /// <summary>Edits, acceptance and rejection need a ready suggestion.</summary>
     public static bool CanBeDecided(RebalancingStatus status) => status == RebalancingStatus.Ready;
 
-    /// <summary>The status a stored name stands for.</summary>
+    /// <summary>The status a lower-case name stands for (as builds before the enum stored it, and as messages say it).</summary>
     public static RebalancingStatus Parse(string stored) => stored switch
     {
-        ProposalStatus.Running => RebalancingStatus.Running,
-        ProposalStatus.Ready => RebalancingStatus.Ready,
-        ProposalStatus.Accepted => RebalancingStatus.Accepted,
-        ProposalStatus.Rejected => RebalancingStatus.Rejected,
-        ProposalStatus.Cancelled => RebalancingStatus.Cancelled,
-        ProposalStatus.Failed => RebalancingStatus.Failed,
-        _ => throw new ArgumentOutOfRangeException(nameof(stored), stored, "Not a rebalancing proposal status."),
+        "running" => RebalancingStatus.Running,
+        "ready" => RebalancingStatus.Ready,
+        "accepted" => RebalancingStatus.Accepted,
+        "rejected" => RebalancingStatus.Rejected,
+        "cancelled" => RebalancingStatus.Cancelled,
+        "failed" => RebalancingStatus.Failed,
+        _ => throw new ArgumentOutOfRangeException(nameof(stored), stored, "Not a rebalancing status."),
     };
 
-    /// <summary>The name a status is stored and sent under.</summary>
+    /// <summary>The status's word in messages (<c>running</c>, <c>ready</c>, ...).</summary>
     public static string Name(RebalancingStatus status) => status switch
     {
-        RebalancingStatus.Running => ProposalStatus.Running,
-        RebalancingStatus.Ready => ProposalStatus.Ready,
-        RebalancingStatus.Accepted => ProposalStatus.Accepted,
-        RebalancingStatus.Rejected => ProposalStatus.Rejected,
-        RebalancingStatus.Cancelled => ProposalStatus.Cancelled,
-        RebalancingStatus.Failed => ProposalStatus.Failed,
+        RebalancingStatus.Running => "running",
+        RebalancingStatus.Ready => "ready",
+        RebalancingStatus.Accepted => "accepted",
+        RebalancingStatus.Rejected => "rejected",
+        RebalancingStatus.Cancelled => "cancelled",
+        RebalancingStatus.Failed => "failed",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
-    /// <summary>The stored name after moving from <paramref name="stored"/> to <paramref name="to"/>; a move the life cycle forbids is a programming error.</summary>
-    public static string Move(string stored, RebalancingStatus to)
-    {
-        var from = Parse(stored);
-        return Allows(from, to)
-            ? Name(to)
-            : throw new InvalidOperationException($"A rebalancing proposal cannot go from {Name(from)} to {Name(to)}.");
-    }
+    /// <summary>The status after moving from <paramref name="from"/> to <paramref name="to"/>; a move the life cycle forbids is a programming error.</summary>
+    public static RebalancingStatus Move(RebalancingStatus from, RebalancingStatus to) =>
+        Allows(from, to)
+            ? to
+            : throw new InvalidOperationException($"A rebalancing suggestion cannot go from {Name(from)} to {Name(to)}.");
+
+    /// <summary>The same move on the lower-case names.</summary>
+    public static string Move(string from, RebalancingStatus to) => Name(Move(Parse(from), to));
 }

@@ -17,16 +17,16 @@ namespace Parking.Grains.Rebalancing;
 public sealed class RebalancingState
 {
     [Id(0)]
-    public List<RebalancingProposalRecord> Proposals { get; set; } = [];
+    public List<RebalancingSuggestion> Suggestions { get; set; } = [];
 
     [Id(1)]
     public int NextNumber { get; set; } = 1;
 }
 
 /// <summary>
-/// A compound's rebalancing proposals. The solve and the simulations run on the thread pool, never on the
+/// A compound's rebalancing suggestions. The solve and the simulations run on the thread pool, never on the
 /// grain's scheduler; their progress is kept in memory and their end comes back to the grain as a turn of
-/// its own. A proposal found running at activation was cut off by a silo stopping: it is marked failed.
+/// its own. A suggestion found running at activation was cut off by a silo stopping: it is marked failed.
 /// </summary>
 public sealed partial class RebalancingGrain(
     [PersistentState("rebalancing", GrainKeys.StorageName)] IPersistentState<RebalancingState> state,
@@ -43,7 +43,9 @@ public sealed partial class RebalancingGrain(
     /// <summary>Jobs at once per compound: the machine's cores are shared with the live planners.</summary>
     public const int MaxRunning = 2;
 
-    /// <summary>Proposals kept; the oldest decided ones go first.</summary>
+    // Error codes and messages keep the word "proposal": clients read them (and the routes say proposals).
+
+    /// <summary>Suggestions kept; the oldest decided ones go first.</summary>
     public const int MaxKept = 100;
 
     private readonly Dictionary<string, Job> _jobs = new(StringComparer.Ordinal);
@@ -54,19 +56,19 @@ public sealed partial class RebalancingGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var interrupted = State.Proposals.Where(p => p.Stage == RebalancingStatus.Running).ToList();
+        var interrupted = State.Suggestions.Where(p => p.Status == RebalancingStatus.Running).ToList();
         if (interrupted.Count > 0)
         {
-            foreach (var proposal in interrupted)
+            foreach (var suggestion in interrupted)
             {
-                Replace(proposal.MoveTo(RebalancingStatus.Failed) with { Note = "The job was cut off (the silo stopped); ask again." });
+                Replace(suggestion.MoveTo(RebalancingStatus.Failed) with { Note = "The job was cut off (the silo stopped); ask again." });
             }
 
             await state.WriteStateAsync(cancellationToken);
         }
     }
 
-    public async Task<Outcome<RebalancingProposalRecord>> Request(RebalancingAsk ask, string staffId)
+    public async Task<Outcome<RebalancingSuggestion>> Request(RebalancingAsk ask, string staffId)
     {
         ArgumentNullException.ThrowIfNull(ask);
         var live = await GrainFactory.Compound(CompoundId).GetLayout();
@@ -85,42 +87,42 @@ public sealed partial class RebalancingGrain(
             return DomainError.Conflict("rebalancing-busy", $"{MaxRunning} proposals are being worked out already; wait for one to finish or cancel it.");
         }
 
-        var proposal = new RebalancingProposalRecord(
-            string.Create(CultureInfo.InvariantCulture, $"p{State.NextNumber}"), RebalancingLifecycle.Name(RebalancingLifecycle.Initial), staffId, time.GetUtcNow(), ask);
+        var suggestion = new RebalancingSuggestion(
+            string.Create(CultureInfo.InvariantCulture, $"p{State.NextNumber}"), RebalancingLifecycle.Initial, staffId, time.GetUtcNow(), ask);
         State.NextNumber++;
-        State.Proposals.Add(proposal);
+        State.Suggestions.Add(suggestion);
         Trim();
         await state.WriteStateAsync();
 
         var job = new Job();
-        _jobs[proposal.ProposalId] = job;
+        _jobs[suggestion.SuggestionId] = job;
         DelayDeactivation(TimeSpan.FromMinutes(30));
-        _ = RunJob(proposal.ProposalId, ask, live, job);
-        return proposal;
+        _ = RunJob(suggestion.SuggestionId, ask, live, job);
+        return suggestion;
     }
 
-    public Task<IReadOnlyList<RebalancingProposalRecord>> List() =>
-        Task.FromResult<IReadOnlyList<RebalancingProposalRecord>>([.. State.Proposals.Select(WithProgress).Reverse()]);
+    public Task<IReadOnlyList<RebalancingSuggestion>> List() =>
+        Task.FromResult<IReadOnlyList<RebalancingSuggestion>>([.. State.Suggestions.Select(WithProgress).Reverse()]);
 
-    public Task<RebalancingProposalRecord?> Get(string proposalId) =>
-        Task.FromResult(Find(proposalId) is { } p ? WithProgress(p) : null);
+    public Task<RebalancingSuggestion?> Get(string suggestionId) =>
+        Task.FromResult(Find(suggestionId) is { } p ? WithProgress(p) : null);
 
-    public async Task<Outcome<RebalancingProposalRecord>> Edit(string proposalId, LayoutChanges changes, string staffId)
+    public async Task<Outcome<RebalancingSuggestion>> Edit(string suggestionId, LayoutChanges changes, string staffId)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        if (Ready(proposalId) is { Error: { } error })
+        if (Ready(suggestionId) is { Error: { } error })
         {
             return error;
         }
 
-        var proposal = Find(proposalId)!;
+        var suggestion = Find(suggestionId)!;
         var live = await GrainFactory.Compound(CompoundId).GetLayout();
         if (live is null)
         {
             return DomainError.NotFound("compound-not-found", $"Compound '{CompoundId}' has no layout.");
         }
 
-        var applied = RebalancingChecks.ValidateEdit(proposal.Ask, live, changes);
+        var applied = RebalancingChecks.ValidateEdit(suggestion.Ask, live, changes);
         if (applied.Error is { } invalid)
         {
             return invalid;
@@ -128,17 +130,17 @@ public sealed partial class RebalancingGrain(
 
         // The model's figures are recomputed for the edited layout (an LP: about a second for a compound of 900
         // spaces); a simulation takes minutes, so the simulated effect is only marked stale.
-        var (demand, _, _) = await Demand(proposal.Ask, live, CancellationToken.None);
-        var after = await Task.Run(() => Rebalancer.Evaluate(applied.Value!, demand, proposal.Rules, SolveOptions(proposal.Ask)));
+        var (demand, _, _) = await Demand(suggestion.Ask, live, CancellationToken.None);
+        var after = await Task.Run(() => Rebalancer.Evaluate(applied.Value!, demand, suggestion.Rules, SolveOptions(suggestion.Ask)));
         var kept = changes.Spaces.Select(s => s.SpaceId).ToHashSet(StringComparer.Ordinal);
-        var edited = proposal with
+        var edited = suggestion with
         {
             Changes = changes,
-            Retypes = [.. proposal.Retypes
+            Retypes = [.. suggestion.Retypes
                 .Select(r => r with { SpaceIds = [.. r.SpaceIds.Where(kept.Contains)] })
                 .Where(r => r.SpaceIds.Count > 0)],
-            After = RebalancingRecords.ToRecord(after),
-            Effect = proposal.Effect is { } effect ? effect with { Stale = true } : null,
+            After = after,
+            Effect = suggestion.Effect is { } effect ? effect with { Stale = true } : null,
             EditedBy = staffId,
             EditedAt = time.GetUtcNow(),
         };
@@ -147,75 +149,75 @@ public sealed partial class RebalancingGrain(
         return edited;
     }
 
-    public async Task<Outcome<string>> Accept(string proposalId, string staffId, string? name)
+    public async Task<Outcome<string>> Accept(string suggestionId, string staffId, string? name)
     {
-        if (Ready(proposalId) is { Error: { } error })
+        if (Ready(suggestionId) is { Error: { } error })
         {
             return error;
         }
 
-        var proposal = Find(proposalId)!;
+        var suggestion = Find(suggestionId)!;
         var definition = new ScenarioDefinition(
-            string.IsNullOrWhiteSpace(name) ? $"Rebalancing {proposalId}" : name.Trim(),
-            RebalancingRecords.Describe(proposal),
-            proposal.Changes,
-            proposal.Rules);
-        var created = await GrainFactory.ScenarioCatalog(CompoundId).Create(definition, staffId, $"rebalancing:{proposalId}");
+            string.IsNullOrWhiteSpace(name) ? $"Rebalancing {suggestionId}" : name.Trim(),
+            RebalancingRecords.Describe(suggestion),
+            suggestion.Changes,
+            suggestion.Rules);
+        var created = await GrainFactory.ScenarioCatalog(CompoundId).Create(definition, staffId, $"rebalancing:{suggestionId}");
         if (created.Value is not { } scenario)
         {
             return created.Error!;
         }
 
-        Replace(proposal.MoveTo(RebalancingStatus.Accepted) with { ScenarioId = scenario.ScenarioId, DecidedBy = staffId, DecidedAt = time.GetUtcNow() });
+        Replace(suggestion.MoveTo(RebalancingStatus.Accepted) with { ScenarioId = scenario.ScenarioId, DecidedBy = staffId, DecidedAt = time.GetUtcNow() });
         await state.WriteStateAsync();
         return scenario.ScenarioId;
     }
 
-    public async Task<Outcome<RebalancingProposalRecord>> Reject(string proposalId, string reason, string staffId)
+    public async Task<Outcome<RebalancingSuggestion>> Reject(string suggestionId, string reason, string staffId)
     {
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
         {
             return DomainError.Invalid("reason", "invalid-reason", "Say why, in 1 to 500 characters.");
         }
 
-        if (Ready(proposalId) is { Error: { } error })
+        if (Ready(suggestionId) is { Error: { } error })
         {
             return error;
         }
 
-        var rejected = Find(proposalId)!.MoveTo(RebalancingStatus.Rejected) with { RejectReason = reason.Trim(), DecidedBy = staffId, DecidedAt = time.GetUtcNow() };
+        var rejected = Find(suggestionId)!.MoveTo(RebalancingStatus.Rejected) with { RejectReason = reason.Trim(), DecidedBy = staffId, DecidedAt = time.GetUtcNow() };
         Replace(rejected);
         await state.WriteStateAsync();
         return rejected;
     }
 
-    public async Task<Outcome<RebalancingProposalRecord>> Cancel(string proposalId, string staffId)
+    public async Task<Outcome<RebalancingSuggestion>> Cancel(string suggestionId, string staffId)
     {
-        var proposal = Find(proposalId);
-        if (proposal is null)
+        var suggestion = Find(suggestionId);
+        if (suggestion is null)
         {
-            return NotFound(proposalId);
+            return NotFound(suggestionId);
         }
 
-        if (proposal.Stage != RebalancingStatus.Running)
+        if (suggestion.Status != RebalancingStatus.Running)
         {
-            return DomainError.Conflict("proposal-not-running", $"Proposal {proposalId} is {proposal.Status}, not running.");
+            return DomainError.Conflict("proposal-not-running", $"Proposal {suggestionId} is {RebalancingLifecycle.Name(suggestion.Status)}, not running.");
         }
 
-        if (_jobs.TryGetValue(proposalId, out var job))
+        if (_jobs.TryGetValue(suggestionId, out var job))
         {
             await job.Cancellation.CancelAsync();
         }
 
-        var cancelled = proposal.MoveTo(RebalancingStatus.Cancelled) with { DecidedBy = staffId, DecidedAt = time.GetUtcNow(), Progress = job?.Progress ?? proposal.Progress };
+        var cancelled = suggestion.MoveTo(RebalancingStatus.Cancelled) with { DecidedBy = staffId, DecidedAt = time.GetUtcNow(), Progress = job?.Progress ?? suggestion.Progress };
         Replace(cancelled);
         await state.WriteStateAsync();
         return cancelled;
     }
 
-    private async Task RunJob(string proposalId, RebalancingAsk ask, Domain.Layout.CompoundLayout live, Job job)
+    private async Task RunJob(string suggestionId, RebalancingAsk ask, Domain.Layout.CompoundLayout live, Job job)
     {
-        RebalancingProposalRecord? done = null;
+        RebalancingSuggestion? done = null;
         try
         {
             var (demand, used, note) = await Demand(ask, live, job.Cancellation.Token);
@@ -229,35 +231,35 @@ public sealed partial class RebalancingGrain(
                 SharingOwnersShare = ask.SharingOwnersShare,
             };
             var solveProgress = new Scaled(job, 0, 0.5);
-            var proposal = await Task.Run(() => Rebalancer.Propose(live, demand, constraints, SolveOptions(ask), solveProgress, job.Cancellation.Token));
+            var suggestion = await Task.Run(() => Rebalancer.Suggest(live, demand, constraints, SolveOptions(ask), solveProgress, job.Cancellation.Token));
             job.Cancellation.Token.ThrowIfCancellationRequested();
             var policies = new ScenarioPolicies(reservations.Value, charging.Value, shelters.Value, credits.Value, visitors.Value, sharingOptions.Value);
-            var effect = await Task.Run(() => SimulatedEffects.Run(live, policies, proposal, ask, time.GetUtcNow(), new Scaled(job, 0.5, 1), job.Cancellation.Token));
+            var effect = await Task.Run(() => SimulatedEffects.Run(live, policies, suggestion, ask, time.GetUtcNow(), new Scaled(job, 0.5, 1), job.Cancellation.Token));
             if (effect.Note is { } effectNote)
             {
                 note = note is null ? effectNote : $"{note} {effectNote}";
             }
 
-            done = RebalancingRecords.Ready(Find(proposalId)!, proposal, effect.Effect, used, note);
+            done = RebalancingRecords.Ready(Find(suggestionId)!, suggestion, effect.Effect, used, note);
         }
         catch (OperationCanceledException)
         {
             // Cancel already marked it.
         }
-#pragma warning disable CA1031 // Whatever went wrong, the proposal must end as failed rather than stay running.
+#pragma warning disable CA1031 // Whatever went wrong, the suggestion must end as failed rather than stay running.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            LogJobFailed(ex, CompoundId, proposalId);
-            done = Find(proposalId)!.MoveTo(RebalancingStatus.Failed) with { Note = ex.Message };
+            LogJobFailed(ex, CompoundId, suggestionId);
+            done = Find(suggestionId)!.MoveTo(RebalancingStatus.Failed) with { Note = ex.Message };
         }
         finally
         {
-            _jobs.Remove(proposalId);
+            _jobs.Remove(suggestionId);
             job.Cancellation.Dispose();
         }
 
-        if (done is not null && Find(proposalId) is { Stage: RebalancingStatus.Running })
+        if (done is not null && Find(suggestionId) is { Status: RebalancingStatus.Running })
         {
             Replace(done with { Progress = 1 });
             await state.WriteStateAsync();
@@ -291,43 +293,43 @@ public sealed partial class RebalancingGrain(
 
     private static RebalancingSolveOptions SolveOptions(RebalancingAsk ask) => new() { TimeLimit = TimeSpan.FromSeconds(ask.TimeLimitSeconds), RandomSeed = ask.Seed };
 
-    private Outcome<RebalancingProposalRecord> Ready(string proposalId)
+    private Outcome<RebalancingSuggestion> Ready(string suggestionId)
     {
-        var proposal = Find(proposalId);
-        if (proposal is null)
+        var suggestion = Find(suggestionId);
+        if (suggestion is null)
         {
-            return NotFound(proposalId);
+            return NotFound(suggestionId);
         }
 
-        return RebalancingLifecycle.CanBeDecided(proposal.Stage)
-            ? proposal
-            : DomainError.Conflict("proposal-not-ready", $"Proposal {proposalId} is {proposal.Status}; only a ready proposal can be edited, accepted or rejected.");
+        return RebalancingLifecycle.CanBeDecided(suggestion.Status)
+            ? suggestion
+            : DomainError.Conflict("proposal-not-ready", $"Proposal {suggestionId} is {RebalancingLifecycle.Name(suggestion.Status)}; only a ready proposal can be edited, accepted or rejected.");
     }
 
-    private static DomainError NotFound(string proposalId) =>
-        DomainError.NotFound("proposal-not-found", $"No rebalancing proposal '{proposalId}' in this compound.");
+    private static DomainError NotFound(string suggestionId) =>
+        DomainError.NotFound("proposal-not-found", $"No rebalancing proposal '{suggestionId}' in this compound.");
 
-    private RebalancingProposalRecord? Find(string proposalId) => State.Proposals.FirstOrDefault(p => p.ProposalId == proposalId);
+    private RebalancingSuggestion? Find(string suggestionId) => State.Suggestions.FirstOrDefault(p => p.SuggestionId == suggestionId);
 
-    private RebalancingProposalRecord WithProgress(RebalancingProposalRecord proposal) =>
-        _jobs.TryGetValue(proposal.ProposalId, out var job) && proposal.Stage == RebalancingStatus.Running ? proposal with { Progress = job.Progress } : proposal;
+    private RebalancingSuggestion WithProgress(RebalancingSuggestion suggestion) =>
+        _jobs.TryGetValue(suggestion.SuggestionId, out var job) && suggestion.Status == RebalancingStatus.Running ? suggestion with { Progress = job.Progress } : suggestion;
 
-    private void Replace(RebalancingProposalRecord proposal)
+    private void Replace(RebalancingSuggestion suggestion)
     {
-        var index = State.Proposals.FindIndex(p => p.ProposalId == proposal.ProposalId);
-        State.Proposals[index] = proposal;
+        var index = State.Suggestions.FindIndex(p => p.SuggestionId == suggestion.SuggestionId);
+        State.Suggestions[index] = suggestion;
     }
 
     private void Trim()
     {
-        while (State.Proposals.Count > MaxKept && State.Proposals.FindIndex(p => p.Stage != RebalancingStatus.Running) is var oldest and >= 0)
+        while (State.Suggestions.Count > MaxKept && State.Suggestions.FindIndex(p => p.Status != RebalancingStatus.Running) is var oldest and >= 0)
         {
-            State.Proposals.RemoveAt(oldest);
+            State.Suggestions.RemoveAt(oldest);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rebalancing proposal {ProposalId} of {CompoundId} failed")]
-    private partial void LogJobFailed(Exception exception, string compoundId, string proposalId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rebalancing suggestion {SuggestionId} of {CompoundId} failed")]
+    private partial void LogJobFailed(Exception exception, string compoundId, string suggestionId);
 
     private sealed class Job
     {

@@ -7,14 +7,14 @@ using Parking.Planning.Simulation;
 namespace Parking.Grains.Rebalancing;
 
 /// <summary>
-/// The simulated effect of a proposal: today's layout and the proposed one run through the simulator for the
+/// The simulated effect of a suggestion: today's layout and the suggested one run through the simulator for the
 /// ask's days with the same demand and seed. Both runs use synthetic demand from the ask's parameters (the
 /// simulator's own demand model), so the two differ only in the layout and the sharing rules.
 /// </summary>
 internal static class SimulatedEffects
 {
     public static (SimulatedEffect? Effect, string? Note) Run(
-        CompoundLayout live, ScenarioPolicies policies, RebalancingProposal proposal, RebalancingAsk ask, DateTimeOffset now,
+        CompoundLayout live, ScenarioPolicies policies, LayoutSuggestion suggestion, RebalancingAsk ask, DateTimeOffset now,
         IProgress<double> progress, CancellationToken cancellationToken)
     {
         var parameters = new DemandParameters
@@ -24,7 +24,7 @@ internal static class SimulatedEffects
         };
         var demand = DemandModel.Synthetic(parameters);
         var today = SimulationInput.For(live, policies, null, demand, now, ask.Days, ask.Seed);
-        var proposed = SimulationInput.For(live, policies, proposal.ToDefinition("proposal", string.Empty), demand, now, ask.Days, ask.Seed);
+        var proposed = SimulationInput.For(live, policies, suggestion.ToDefinition("proposal", string.Empty), demand, now, ask.Days, ask.Seed);
         if (today.Value is not { } todayInput || proposed.Value is not { } proposedInput)
         {
             var error = today.Error ?? proposed.Error!;

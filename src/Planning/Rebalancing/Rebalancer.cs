@@ -8,15 +8,15 @@ namespace Parking.Planning.Rebalancing;
 /// Layout rebalancing: proposes which shared-pool spaces to retype (and where to put chargers) and which daily
 /// hours to open private spaces to the pool, to serve the demand best within what staff fix. <see cref="Greedy"/>
 /// moves spaces that stand idle all week to the nearest unmet need (the baseline, the hint and the fallback);
-/// <see cref="Propose"/> solves the mixed-integer model from that hint and never returns a worse proposal.
-/// Every proposal keeps the fixed spaces and kinds, stays within the budget and applies to the live layout.
+/// <see cref="Suggest"/> solves the mixed-integer model from that hint and never returns a worse suggestion.
+/// Every suggestion keeps the fixed spaces and kinds, stays within the budget and applies to the live layout.
 /// </summary>
 public static class Rebalancer
 {
     private const double Epsilon = 1e-6;
 
-    /// <summary>The greedy proposal: idle spaces, nearest unmet need first.</summary>
-    public static RebalancingProposal Greedy(
+    /// <summary>The greedy suggestion: idle spaces, nearest unmet need first.</summary>
+    public static LayoutSuggestion Greedy(
         CompoundLayout live, RebalancingDemand demand, RebalancingConstraints constraints, RebalancingSolveOptions? options = null)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -24,14 +24,14 @@ public static class Rebalancer
         var before = Evaluate(prepared, RebalancingDecision.None(prepared));
         var decision = GreedyDecision(prepared, before);
         var after = Evaluate(prepared, decision);
-        return Proposal(prepared, decision, before, after, RebalancingSolveStatus.Fallback, "greedy", stopwatch.Elapsed);
+        return Suggestion(prepared, decision, before, after, RebalancingSolveStatus.Fallback, "greedy", stopwatch.Elapsed);
     }
 
     /// <summary>
-    /// The optimized proposal: the greedy one, then the model hinted with it within the time budget; the better
+    /// The optimized suggestion: the greedy one, then the model hinted with it within the time budget; the better
     /// of the two by the model's objective. A cancelled token or a model that finds nothing gives the greedy one.
     /// </summary>
-    public static RebalancingProposal Propose(
+    public static LayoutSuggestion Suggest(
         CompoundLayout live, RebalancingDemand demand, RebalancingConstraints constraints, RebalancingSolveOptions? options = null,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -46,7 +46,7 @@ public static class Rebalancer
         var remaining = options.TimeLimit - stopwatch.Elapsed;
         if (remaining <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
         {
-            return Proposal(prepared, greedyDecision, before, greedy, RebalancingSolveStatus.Fallback, "greedy", stopwatch.Elapsed);
+            return Suggestion(prepared, greedyDecision, before, greedy, RebalancingSolveStatus.Fallback, "greedy", stopwatch.Elapsed);
         }
 
         // A tenth of what is left stays for evaluating the chosen layout after the solve.
@@ -54,13 +54,13 @@ public static class Rebalancer
         progress?.Report(0.9);
         if (solved is null || solved.Objective < greedy.Objective - Epsilon || !WithinConstraints(prepared, solved.Decision))
         {
-            return Proposal(prepared, greedyDecision, before, greedy, RebalancingSolveStatus.Fallback, "greedy", stopwatch.Elapsed);
+            return Suggestion(prepared, greedyDecision, before, greedy, RebalancingSolveStatus.Fallback, "greedy", stopwatch.Elapsed);
         }
 
         // The figures of the chosen layout are its own best flows (an LP), as for every other layout.
         var after = Evaluate(prepared, solved.Decision);
         var status = solved.Optimal ? RebalancingSolveStatus.Optimal : RebalancingSolveStatus.Feasible;
-        return Proposal(prepared, solved.Decision, before, after, status, "mip", stopwatch.Elapsed);
+        return Suggestion(prepared, solved.Decision, before, after, status, "mip", stopwatch.Elapsed);
     }
 
     /// <summary>
@@ -192,13 +192,13 @@ public static class Rebalancer
         return decision with { Window = best.Window };
     }
 
-    private static RebalancingProposal Proposal(
+    private static LayoutSuggestion Suggestion(
         PreparedRebalancing prepared, RebalancingDecision decision, RebalancingSolution before, RebalancingSolution after,
         RebalancingSolveStatus status, string method, TimeSpan elapsed)
     {
         var spaceChanges = new List<SpaceChange>();
         var chargerChanges = new List<ChargerChange>();
-        var retypes = new List<ProposedRetype>();
+        var retypes = new List<SuggestedRetype>();
         var withCharger = prepared.Layout.ChargingAreas.SelectMany(a => a.Chargers).Select(c => c.SpaceId).ToHashSet(StringComparer.Ordinal);
         for (var l = 0; l < prepared.Lots.Length; l++)
         {
@@ -236,7 +236,7 @@ public static class Rebalancer
             }
         }
 
-        ProposedSharing? sharing = null;
+        SuggestedSharing? sharing = null;
         var rules = ScenarioRules.Live;
         if (decision.Window >= 0)
         {
@@ -244,10 +244,10 @@ public static class Rebalancer
             var from = new TimeOnly(window.FromHour % 24, 0);
             var until = new TimeOnly(window.UntilHour % 24, 0);
             rules = rules with { SharingOwnersShare = prepared.Constraints.SharingOwnersShare, SharingFrom = from, SharingUntil = until };
-            sharing = new ProposedSharing(from, until, prepared.Constraints.SharingOwnersShare, prepared.SharablePrivateTotal, after.SharedServed.Sum());
+            sharing = new SuggestedSharing(from, until, prepared.Constraints.SharingOwnersShare, prepared.SharablePrivateTotal, after.SharedServed.Sum());
         }
 
-        return new RebalancingProposal(
+        return new LayoutSuggestion(
             new LayoutChanges(spaceChanges, chargerChanges, [], []),
             rules,
             retypes,
@@ -272,7 +272,7 @@ public static class Rebalancer
         _ => candidates.OrderByDescending(s => s.WalkOffsetMeters).ThenBy(s => s.SpaceId, StringComparer.Ordinal),
     };
 
-    private static ProposedRetype Rationale(
+    private static SuggestedRetype Rationale(
         PreparedRebalancing prepared, int lot, int from, int to, List<string> ids, RebalancingDecision decision,
         RebalancingSolution before, RebalancingSolution after)
     {
@@ -286,7 +286,7 @@ public static class Rebalancer
             .ToList();
         var walkWeight = buildings.Sum(x => x.Delta);
         var walk = walkWeight > 0 ? buildings.Sum(x => x.Delta * prepared.Walk[lot][x.b]) / walkWeight : 0;
-        return new ProposedRetype(
+        return new SuggestedRetype(
             prepared.Lots[lot].LotId,
             (SpaceKind)from,
             (SpaceKind)to,

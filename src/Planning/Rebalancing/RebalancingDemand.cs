@@ -19,6 +19,12 @@ public enum Need
     Visitor,
 }
 
+public static class Needs
+{
+    /// <summary>Reads the lower-case name (<c>standard</c>, <c>charging</c>, ...) that builds before the enum stored.</summary>
+    public static Need ParseStored(string? stored) => stored is null ? Need.Standard : Enum.Parse<Need>(stored, ignoreCase: true);
+}
+
 /// <summary>
 /// Demand of one building in one hour of the week (0 = Monday 00:00 to 01:00, the compound's local time):
 /// the mean number of cars wanting a space of the need in that hour, or for <see cref="Need.Charging"/> the

@@ -32,7 +32,7 @@ public sealed record RebalancingSolveOptions
 {
     public static RebalancingSolveOptions Default { get; } = new();
 
-    /// <summary>The budget of the whole call; the greedy proposal is returned when the model finds nothing better in it.</summary>
+    /// <summary>The budget of the whole call; the greedy suggestion is returned when the model finds nothing better in it.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Merge the 168 hours of the week into 48 (weekday and weekend × hour of day), weighted by the hours each stands for.</summary>
@@ -50,15 +50,15 @@ public sealed record RebalancingSolveOptions
     public int RandomSeed { get; init; } = 1;
 }
 
-/// <summary>Which algorithm made a proposal, and how far it got.</summary>
+/// <summary>Which algorithm made a suggestion, and how far it got.</summary>
 public enum RebalancingSolveStatus
 {
-    /// <summary>The model proved its proposal best for the model's objective.</summary>
+    /// <summary>The model proved its suggestion best for the model's objective.</summary>
     Optimal,
 
-    /// <summary>The model's best proposal within the time budget (at least as good as the greedy one).</summary>
+    /// <summary>The model's best suggestion within the time budget (at least as good as the greedy one).</summary>
     Feasible,
 
-    /// <summary>The greedy proposal: the model found nothing better in time, or was not run.</summary>
+    /// <summary>The greedy suggestion: the model found nothing better in time, or was not run.</summary>
     Fallback,
 }

@@ -4,9 +4,10 @@ using System.Text;
 namespace Parking.Planning.Simulation;
 
 /// <summary>
-/// A result as CSV for the report download: one table after another, each under a header row and separated by
+/// A result as CSV for the command line (`plan simulate`): one table after another, each under a header row and separated by
 /// an empty line (summary metrics; refusals; buildings; charging areas; shelters; occupancy by hour; waits).
-/// Numbers use the invariant culture; text fields are quoted when they need it.
+/// Numbers use the invariant culture; text fields are quoted when they need it. The API's report download
+/// writes the same file from its DTOs (`Api/Endpoints/SimulationReportCsv.cs`); a test holds the two equal.
 /// </summary>
 public static class SimulationCsv
 {

@@ -140,6 +140,6 @@ public sealed record SimulationResult(
     [Id(10)] SimulationCharts Charts,
     [Id(11)] long Events)
 {
-    /// <summary>The result as CSV for the report download (see <see cref="SimulationCsv"/>).</summary>
+    /// <summary>The result as CSV, as the command line writes it (see <see cref="SimulationCsv"/>; the API writes the same from its DTOs).</summary>
     public string ToCsv() => SimulationCsv.Write(this);
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Parking.Web.Services;
 
-/// <summary>The committee's scenarios and simulation runs, and the staff's rebalancing proposals, over HTTP with the session's bearer token.</summary>
+/// <summary>The committee's scenarios and simulation runs, and the staff's rebalancing suggestions, over HTTP with the session's bearer token.</summary>
 public sealed class ScenarioApi(HttpClient http, Session session)
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
@@ -34,20 +34,20 @@ public sealed class ScenarioApi(HttpClient http, Session session)
     public Task<SimulationComparisonDto> CompareAsync(IEnumerable<string> runs) =>
         SendAsync<SimulationComparisonDto>(HttpMethod.Get, $"{Base}/simulations/compare?runs={Uri.EscapeDataString(string.Join(',', runs))}");
 
-    public Task<RebalancingProposalDto[]> ProposalsAsync() => SendAsync<RebalancingProposalDto[]>(HttpMethod.Get, $"{Base}/rebalancing/proposals");
+    public Task<RebalancingSuggestionDto[]> SuggestionsAsync() => SendAsync<RebalancingSuggestionDto[]>(HttpMethod.Get, $"{Base}/rebalancing/proposals");
 
-    public Task<RebalancingProposalDto> ProposalAsync(string id) => SendAsync<RebalancingProposalDto>(HttpMethod.Get, $"{Base}/rebalancing/proposals/{Uri.EscapeDataString(id)}");
+    public Task<RebalancingSuggestionDto> SuggestionAsync(string id) => SendAsync<RebalancingSuggestionDto>(HttpMethod.Get, $"{Base}/rebalancing/proposals/{Uri.EscapeDataString(id)}");
 
-    public Task<RebalancingProposalDto> ProposeAsync(RebalancingRequestDto body) => SendAsync<RebalancingProposalDto>(HttpMethod.Post, $"{Base}/rebalancing/proposals", body);
+    public Task<RebalancingSuggestionDto> SuggestAsync(RebalancingRequestDto body) => SendAsync<RebalancingSuggestionDto>(HttpMethod.Post, $"{Base}/rebalancing/proposals", body);
 
-    public Task<RebalancingProposalDto> EditProposalAsync(string id, RebalancingEditDto body) =>
-        SendAsync<RebalancingProposalDto>(HttpMethod.Put, $"{Base}/rebalancing/proposals/{Uri.EscapeDataString(id)}", body);
+    public Task<RebalancingSuggestionDto> EditSuggestionAsync(string id, RebalancingEditDto body) =>
+        SendAsync<RebalancingSuggestionDto>(HttpMethod.Put, $"{Base}/rebalancing/proposals/{Uri.EscapeDataString(id)}", body);
 
-    public Task<RebalancingAcceptedDto> AcceptProposalAsync(string id, RebalancingAcceptDto body) =>
+    public Task<RebalancingAcceptedDto> AcceptSuggestionAsync(string id, RebalancingAcceptDto body) =>
         SendAsync<RebalancingAcceptedDto>(HttpMethod.Post, $"{Base}/rebalancing/proposals/{Uri.EscapeDataString(id)}/accept", body);
 
-    public Task<RebalancingProposalDto> RejectProposalAsync(string id, RebalancingRejectDto body) =>
-        SendAsync<RebalancingProposalDto>(HttpMethod.Post, $"{Base}/rebalancing/proposals/{Uri.EscapeDataString(id)}/reject", body);
+    public Task<RebalancingSuggestionDto> RejectSuggestionAsync(string id, RebalancingRejectDto body) =>
+        SendAsync<RebalancingSuggestionDto>(HttpMethod.Post, $"{Base}/rebalancing/proposals/{Uri.EscapeDataString(id)}/reject", body);
 
     /// <summary>The comparison as CSV text (the browser saves it from a data link: a plain link would carry no token).</summary>
     public async Task<string> CompareCsvAsync(IEnumerable<string> runs)

@@ -17,18 +17,18 @@ public sealed class RebalancingApiTests(SharedHostFixture fixture)
     private static readonly RebalancingRequestDto Quick = new(MaxSpaceChanges: 4, MaxNewChargers: 1, Demand: new RebalancingDemandDto("synthetic", CarsPerHousehold: 1.5), Days: 1, TimeLimitSeconds: 2);
     private readonly ParkingHost _host = fixture.Host;
 
-    private async Task<RebalancingProposalDto> Ready(RebalancingRequestDto body)
+    private async Task<RebalancingSuggestionDto> Ready(RebalancingRequestDto body)
     {
         using var response = await _host.SendAsync(HttpMethod.Post, ProposalsPath, "staff01", body);
         await ParkingHost.Expect(response, HttpStatusCode.Accepted);
-        var started = (await response.Content.ReadFromJsonAsync<RebalancingProposalDto>(ParkingHost.Json))!;
+        var started = (await response.Content.ReadFromJsonAsync<RebalancingSuggestionDto>(ParkingHost.Json))!;
         Assert.Equal("running", started.Status.WireName());
         Assert.EndsWith($"/rebalancing/proposals/{started.Id}", response.Headers.Location!.ToString(), StringComparison.Ordinal);
 
         // Bounded wait: the solve has a 2 s limit; a loaded machine may take longer to reach it.
         for (var i = 0; i < 600; i++)
         {
-            var proposal = await _host.GetOkAsync<RebalancingProposalDto>($"{ProposalsPath}/{started.Id}", "committee01");
+            var proposal = await _host.GetOkAsync<RebalancingSuggestionDto>($"{ProposalsPath}/{started.Id}", "committee01");
             if (proposal.Status.WireName() != "running")
             {
                 return proposal;
@@ -51,7 +51,7 @@ public sealed class RebalancingApiTests(SharedHostFixture fixture)
         Assert.True(proposal.Changes.Spaces!.Count <= 4);
         Assert.DoesNotContain(proposal.Changes.Spaces!, c => c.SpaceId == fixedId);
         Assert.Equal(["standard", "charging", "accessible", "visitor"], proposal.Today!.Needs.Select(n => n.Need));
-        Assert.Contains(await _host.GetOkAsync<RebalancingProposalDto[]>(ProposalsPath, "committee02"), p => p.Id == proposal.Id);
+        Assert.Contains(await _host.GetOkAsync<RebalancingSuggestionDto[]>(ProposalsPath, "committee02"), p => p.Id == proposal.Id);
 
         using var accept = await _host.SendAsync(HttpMethod.Post, $"{ProposalsPath}/{proposal.Id}/accept", "staff02", new RebalancingAcceptDto("Rebalanced garage"));
         await ParkingHost.Expect(accept, HttpStatusCode.OK);
@@ -60,7 +60,7 @@ public sealed class RebalancingApiTests(SharedHostFixture fixture)
         Assert.Equal(($"rebalancing:{proposal.Id}", "Rebalanced garage", "staff02"), (scenario.Summary.Origin, scenario.Summary.Name, scenario.Summary.CreatedBy));
         Assert.Equal(proposal.Changes.Spaces!.Select(s => s.SpaceId), scenario.Versions[0].Changes.Spaces!.Select(s => s.SpaceId));
 
-        var after = await _host.GetOkAsync<RebalancingProposalDto>($"{ProposalsPath}/{proposal.Id}", "staff01");
+        var after = await _host.GetOkAsync<RebalancingSuggestionDto>($"{ProposalsPath}/{proposal.Id}", "staff01");
         Assert.Equal(("accepted", accepted.ScenarioId), (after.Status.WireName(), after.ScenarioId));
         using var twice = await _host.SendAsync(HttpMethod.Post, $"{ProposalsPath}/{proposal.Id}/reject", "staff01", new RebalancingRejectDto("late"));
         await ProblemAssert.Expect(twice, HttpStatusCode.Conflict, "proposal-not-ready");
@@ -104,12 +104,12 @@ public sealed class RebalancingApiTests(SharedHostFixture fixture)
             "source" => Quick with { Demand = new RebalancingDemandDto("rumour") },
             _ => Quick with { Days = 0 },
         };
-        var before = (await _host.GetOkAsync<RebalancingProposalDto[]>(ProposalsPath, "staff01")).Length;
+        var before = (await _host.GetOkAsync<RebalancingSuggestionDto[]>(ProposalsPath, "staff01")).Length;
 
         using var response = await _host.SendAsync(HttpMethod.Post, ProposalsPath, "staff01", body);
 
         await ProblemAssert.Expect(response, HttpStatusCode.BadRequest, code, field);
-        Assert.Equal(before, (await _host.GetOkAsync<RebalancingProposalDto[]>(ProposalsPath, "staff01")).Length);
+        Assert.Equal(before, (await _host.GetOkAsync<RebalancingSuggestionDto[]>(ProposalsPath, "staff01")).Length);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class RebalancingApiTests(SharedHostFixture fixture)
         using (var edit = await _host.SendAsync(HttpMethod.Put, $"{ProposalsPath}/{proposal.Id}", "staff02", new RebalancingEditDto(new ScenarioChangesDto())))
         {
             await ParkingHost.Expect(edit, HttpStatusCode.OK);
-            var edited = (await edit.Content.ReadFromJsonAsync<RebalancingProposalDto>(ParkingHost.Json))!;
+            var edited = (await edit.Content.ReadFromJsonAsync<RebalancingSuggestionDto>(ParkingHost.Json))!;
             Assert.Empty(edited.Changes.Spaces!);
             Assert.Equal("staff02", edited.EditedBy);
             Assert.Equal(proposal.Today!.Needs.Select(n => Math.Round(n.ServedPerWeek)), edited.Proposed!.Needs.Select(n => Math.Round(n.ServedPerWeek)));
@@ -144,7 +144,7 @@ public sealed class RebalancingApiTests(SharedHostFixture fixture)
 
         using var reject = await _host.SendAsync(HttpMethod.Post, $"{ProposalsPath}/{proposal.Id}/reject", "staff01", new RebalancingRejectDto("Budget goes to chargers"));
         await ParkingHost.Expect(reject, HttpStatusCode.OK);
-        var rejected = (await reject.Content.ReadFromJsonAsync<RebalancingProposalDto>(ParkingHost.Json))!;
+        var rejected = (await reject.Content.ReadFromJsonAsync<RebalancingSuggestionDto>(ParkingHost.Json))!;
         Assert.Equal(("rejected", "Budget goes to chargers"), (rejected.Status.WireName(), rejected.RejectReason));
     }
 }

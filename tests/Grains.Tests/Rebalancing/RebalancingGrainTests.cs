@@ -21,13 +21,13 @@ public sealed class RebalancingGrainTests(ClusterFixture fixture)
         return (fixture.Grains.Rebalancing(id), layout);
     }
 
-    private static async Task<RebalancingProposalRecord> Finished(IRebalancingGrain grain, string proposalId)
+    private static async Task<RebalancingSuggestion> Finished(IRebalancingGrain grain, string proposalId)
     {
         // Bounded: the solve has a 2 s limit; a loaded machine may take longer to get to it.
         for (var i = 0; i < 600; i++)
         {
             var proposal = await grain.Get(proposalId);
-            if (proposal is { Status: not ProposalStatus.Running })
+            if (proposal is { Status: not RebalancingStatus.Running })
             {
                 return proposal;
             }
@@ -45,10 +45,10 @@ public sealed class RebalancingGrainTests(ClusterFixture fixture)
         var fixedIds = layout.Lots.SelectMany(l => l.Spaces).Where(s => s.Kind == SpaceKind.Visitor).Select(s => s.SpaceId).Take(3).ToList();
 
         var started = await grain.Request(Ask with { FixedSpaceIds = fixedIds }, "staff01");
-        Assert.Equal(ProposalStatus.Running, started.Value!.Status);
-        var ready = await Finished(grain, started.Value.ProposalId);
+        Assert.Equal(RebalancingStatus.Running, started.Value!.Status);
+        var ready = await Finished(grain, started.Value.SuggestionId);
 
-        Assert.Equal(ProposalStatus.Ready, ready.Status);
+        Assert.Equal(RebalancingStatus.Ready, ready.Status);
         Assert.Equal(RebalancingAsk.Synthetic, ready.DemandUsed);
         Assert.NotNull(ready.Before);
         Assert.NotNull(ready.After);
@@ -64,16 +64,16 @@ public sealed class RebalancingGrainTests(ClusterFixture fixture)
         Assert.True(ready.Effect.Today.Requests > 0);
         Assert.Equal(ready.Effect.Today.Requests, ready.Effect.Today.Served + ready.Effect.Today.Refused);
 
-        var accepted = await grain.Accept(ready.ProposalId, "staff02", null);
+        var accepted = await grain.Accept(ready.SuggestionId, "staff02", null);
         var scenario = await fixture.Grains.Scenario("rebal-accept", accepted.Value!).Get();
         Assert.NotNull(scenario);
-        Assert.Equal($"rebalancing:{ready.ProposalId}", scenario.Summary.Origin);
+        Assert.Equal($"rebalancing:{ready.SuggestionId}", scenario.Summary.Origin);
         Assert.Equal(ready.Changes.Spaces, scenario.Versions[^1].Definition.Changes.Spaces);
         Assert.Equal(ready.Rules, scenario.Versions[^1].Definition.Rules);
 
-        var after = (await grain.Get(ready.ProposalId))!;
-        Assert.Equal((ProposalStatus.Accepted, accepted.Value, "staff02"), (after.Status, after.ScenarioId, after.DecidedBy));
-        var again = await grain.Accept(ready.ProposalId, "staff02", null);
+        var after = (await grain.Get(ready.SuggestionId))!;
+        Assert.Equal((RebalancingStatus.Accepted, accepted.Value, "staff02"), (after.Status, after.ScenarioId, after.DecidedBy));
+        var again = await grain.Accept(ready.SuggestionId, "staff02", null);
         Assert.Equal("proposal-not-ready", again.Error!.Code);
     }
 
@@ -97,18 +97,18 @@ public sealed class RebalancingGrainTests(ClusterFixture fixture)
     {
         var (grain, layout) = await NewCompound("rebal-edit");
         var fixedId = layout.Lots.SelectMany(l => l.Spaces).First(s => s.Ownership == SpaceOwnership.Common && s.Kind == SpaceKind.Standard).SpaceId;
-        var ready = await Finished(grain, (await grain.Request(Ask with { FixedSpaceIds = [fixedId], ConsiderSharing = false }, "staff01")).Value!.ProposalId);
+        var ready = await Finished(grain, (await grain.Request(Ask with { FixedSpaceIds = [fixedId], ConsiderSharing = false }, "staff01")).Value!.SuggestionId);
 
-        var touchesFixed = await grain.Edit(ready.ProposalId, new LayoutChanges([new SpaceChange(fixedId, SpaceKind.Visitor)], [], [], []), "staff01");
+        var touchesFixed = await grain.Edit(ready.SuggestionId, new LayoutChanges([new SpaceChange(fixedId, SpaceKind.Visitor)], [], [], []), "staff01");
         Assert.Equal(("changes.spaces[0].spaceId", "fixed-space"), (touchesFixed.Error!.Field, touchesFixed.Error.Code));
-        var unknown = await grain.Edit(ready.ProposalId, new LayoutChanges([new SpaceChange("nope", SpaceKind.Visitor)], [], [], []), "staff01");
+        var unknown = await grain.Edit(ready.SuggestionId, new LayoutChanges([new SpaceChange("nope", SpaceKind.Visitor)], [], [], []), "staff01");
         Assert.Equal("changes.spaces[0].spaceId", unknown.Error!.Field);
-        var unchanged = (await grain.Get(ready.ProposalId))!;
+        var unchanged = (await grain.Get(ready.SuggestionId))!;
         Assert.Equal(ready.Changes.Spaces, unchanged.Changes.Spaces);
         Assert.Null(unchanged.EditedBy);
 
         // Dropping every change leaves today's layout: the recomputed figures are today's.
-        var edited = await grain.Edit(ready.ProposalId, LayoutChanges.None, "staff02");
+        var edited = await grain.Edit(ready.SuggestionId, LayoutChanges.None, "staff02");
         Assert.Empty(edited.Value!.Changes.Spaces);
         Assert.Empty(edited.Value.Retypes);
         Assert.Equal("staff02", edited.Value.EditedBy);
@@ -116,11 +116,11 @@ public sealed class RebalancingGrainTests(ClusterFixture fixture)
             ready.Before!.Needs.Select(n => (n.Need, Math.Round(n.ServedPerWeek, 1))),
             edited.Value.After!.Needs.Select(n => (n.Need, Math.Round(n.ServedPerWeek, 1))));
 
-        var noReason = await grain.Reject(ready.ProposalId, " ", "staff01");
+        var noReason = await grain.Reject(ready.SuggestionId, " ", "staff01");
         Assert.Equal("reason", noReason.Error!.Field);
-        var rejected = await grain.Reject(ready.ProposalId, "Not this year", "staff01");
-        Assert.Equal((ProposalStatus.Rejected, "Not this year"), (rejected.Value!.Status, rejected.Value.RejectReason));
-        Assert.Equal("proposal-not-ready", (await grain.Edit(ready.ProposalId, LayoutChanges.None, "staff01")).Error!.Code);
+        var rejected = await grain.Reject(ready.SuggestionId, "Not this year", "staff01");
+        Assert.Equal((RebalancingStatus.Rejected, "Not this year"), (rejected.Value!.Status, rejected.Value.RejectReason));
+        Assert.Equal("proposal-not-ready", (await grain.Edit(ready.SuggestionId, LayoutChanges.None, "staff01")).Error!.Code);
     }
 
     [Fact]
@@ -129,12 +129,12 @@ public sealed class RebalancingGrainTests(ClusterFixture fixture)
         var (grain, _) = await NewCompound("rebal-cancel", DemoCompoundSize.Chengshangcheng);
 
         var started = await grain.Request(Ask with { TimeLimitSeconds = 60 }, "staff01");
-        var cancelled = await grain.Cancel(started.Value!.ProposalId, "staff01");
+        var cancelled = await grain.Cancel(started.Value!.SuggestionId, "staff01");
 
-        Assert.Equal(ProposalStatus.Cancelled, cancelled.Value!.Status);
-        Assert.Equal(ProposalStatus.Cancelled, (await Finished(grain, started.Value.ProposalId)).Status);
-        Assert.Equal("proposal-not-running", (await grain.Cancel(started.Value.ProposalId, "staff01")).Error!.Code);
-        Assert.Equal("proposal-not-ready", (await grain.Accept(started.Value.ProposalId, "staff01", null)).Error!.Code);
+        Assert.Equal(RebalancingStatus.Cancelled, cancelled.Value!.Status);
+        Assert.Equal(RebalancingStatus.Cancelled, (await Finished(grain, started.Value.SuggestionId)).Status);
+        Assert.Equal("proposal-not-running", (await grain.Cancel(started.Value.SuggestionId, "staff01")).Error!.Code);
+        Assert.Equal("proposal-not-ready", (await grain.Accept(started.Value.SuggestionId, "staff01", null)).Error!.Code);
     }
 
     /// <summary>The same layout under another compound id, so a test has a compound of its own.</summary>

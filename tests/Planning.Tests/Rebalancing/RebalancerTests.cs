@@ -27,7 +27,7 @@ public class RebalancerTests
         var demand = new RebalancingDemand([.. AllWeek("A", Need.Standard, 10), .. AllWeek("B", Need.Standard, 14)], "test");
         var constraints = new RebalancingConstraints { MaxSpaceChanges = 4, ConsiderSharing = false };
 
-        var proposal = Rebalancer.Propose(layout, demand, constraints, Quick);
+        var proposal = Rebalancer.Suggest(layout, demand, constraints, Quick);
 
         Assert.Equal(RebalancingSolveStatus.Optimal, proposal.Status);
         Assert.Equal(4, proposal.Changes.Spaces.Count);
@@ -55,7 +55,7 @@ public class RebalancerTests
         var demand = new RebalancingDemand([.. Hours("A", Need.Charging, 21, 18, 24), .. Hours("A", Need.Standard, 2, 0, 24)], "test");
         var constraints = new RebalancingConstraints { MaxSpaceChanges = 5, MaxNewChargers = 2, ConsiderSharing = false };
 
-        var proposal = Rebalancer.Propose(layout, demand, constraints, Quick);
+        var proposal = Rebalancer.Suggest(layout, demand, constraints, Quick);
 
         Assert.Equal(2, proposal.NewChargers);
         Assert.All(proposal.Changes.Spaces, c => Assert.Equal(SpaceKind.EV, c.Kind));
@@ -81,7 +81,7 @@ public class RebalancerTests
         var demand = new RebalancingDemand([.. Hours("A", Need.Standard, 4, 9, 17)], "test");
         var constraints = new RebalancingConstraints { MaxSpaceChanges = 0, SharingOwnersShare = 0.5 };
 
-        var proposal = Rebalancer.Propose(layout, demand, constraints, Quick);
+        var proposal = Rebalancer.Suggest(layout, demand, constraints, Quick);
 
         Assert.NotNull(proposal.Sharing);
         Assert.True(proposal.Sharing.From <= new TimeOnly(9, 0) && proposal.Sharing.Until >= new TimeOnly(17, 0));
@@ -109,7 +109,7 @@ public class RebalancerTests
             KindsNotToTouch = new HashSet<SpaceKind> { SpaceKind.Accessible },
         };
 
-        var proposal = Rebalancer.Propose(layout, demand, constraints, Quick);
+        var proposal = Rebalancer.Suggest(layout, demand, constraints, Quick);
 
         Assert.Equal(["L2-07", "L2-08"], proposal.Changes.Spaces.Select(s => s.SpaceId).Order(StringComparer.Ordinal));
     }
@@ -120,8 +120,8 @@ public class RebalancerTests
         var (layout, demand, constraints) = Random(7);
         var options = Quick with { MergeWeekdays = false };
 
-        var first = Rebalancer.Propose(layout, demand, constraints with { MaxSpaceChanges = 4, MaxNewChargers = 2 }, options);
-        var second = Rebalancer.Propose(layout, demand, constraints with { MaxSpaceChanges = 4, MaxNewChargers = 2 }, options);
+        var first = Rebalancer.Suggest(layout, demand, constraints with { MaxSpaceChanges = 4, MaxNewChargers = 2 }, options);
+        var second = Rebalancer.Suggest(layout, demand, constraints with { MaxSpaceChanges = 4, MaxNewChargers = 2 }, options);
 
         Assert.Equal(first.Changes.Spaces, second.Changes.Spaces);
         Assert.Equal(first.Changes.Chargers, second.Changes.Chargers);
@@ -136,7 +136,7 @@ public class RebalancerTests
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
 
-        var proposal = Rebalancer.Propose(layout, demand, constraints, Quick, cancellationToken: cancelled.Token);
+        var proposal = Rebalancer.Suggest(layout, demand, constraints, Quick, cancellationToken: cancelled.Token);
 
         Assert.Equal(RebalancingSolveStatus.Fallback, proposal.Status);
         Assert.Equal("greedy", proposal.Method);
@@ -147,7 +147,7 @@ public class RebalancerTests
     {
         var (layout, demand, constraints) = Random(seed);
         var spaces = layout.Lots.SelectMany(l => l.Spaces).ToDictionary(s => s.SpaceId);
-        return new[] { Rebalancer.Greedy(layout, demand, constraints, Quick), Rebalancer.Propose(layout, demand, constraints, Quick) }.All(proposal =>
+        return new[] { Rebalancer.Greedy(layout, demand, constraints, Quick), Rebalancer.Suggest(layout, demand, constraints, Quick) }.All(proposal =>
             proposal.Changes.Spaces.Count <= constraints.MaxSpaceChanges &&
             proposal.NewChargers <= constraints.MaxNewChargers &&
             proposal.Changes.Spaces.All(c =>
@@ -165,7 +165,7 @@ public class RebalancerTests
     public bool An_optimal_proposal_is_never_worse_than_today_nor_than_greedy(int seed)
     {
         var (layout, demand, constraints) = Random(seed);
-        var proposal = Rebalancer.Propose(layout, demand, constraints, Quick);
+        var proposal = Rebalancer.Suggest(layout, demand, constraints, Quick);
         var greedy = Rebalancer.Greedy(layout, demand, constraints, Quick);
         return proposal.After.Objective >= greedy.After.Objective - 1e-3 &&
             (proposal.Status != RebalancingSolveStatus.Optimal || proposal.After.Objective >= proposal.Before.Objective - 1e-3);

@@ -16,12 +16,12 @@ public sealed class ProposalEditsTests
     {
         var group = new RebalancingRetypeDto("G1", "standard", "ev", ["G1-001", "G1-002"], 120, "space-hours", 0, "space-hours", 80, ["B01"]);
 
-        var kept = ProposalEdits.Drop(Changes, group);
+        var kept = SuggestionEdits.Drop(Changes, group);
 
         Assert.Equal(["S1-010"], kept.Spaces!.Select(s => s.SpaceId));
         Assert.Empty(kept.Chargers!);
         Assert.Equal(Changes.Shelters, kept.Shelters);
-        Assert.Equal(1, ProposalEdits.Count(kept));
-        Assert.Equal(5, ProposalEdits.Count(Changes));
+        Assert.Equal(1, SuggestionEdits.Count(kept));
+        Assert.Equal(5, SuggestionEdits.Count(Changes));
     }
 }

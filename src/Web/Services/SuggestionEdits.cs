@@ -1,11 +1,11 @@
 namespace Parking.Web.Services;
 
-/// <summary>Staff edits of a rebalancing proposal, done on the client before they are sent back for checking.</summary>
-public static class ProposalEdits
+/// <summary>Staff edits of a rebalancing suggestion, done on the client before they are sent back for checking.</summary>
+public static class SuggestionEdits
 {
     /// <summary>
-    /// The proposal's changes without one group of retyped spaces: their space changes go, and so do the chargers
-    /// proposed on them (a charger needs the EV space the group would have made). Everything else stays.
+    /// The suggestion's changes without one group of retyped spaces: their space changes go, and so do the chargers
+    /// suggested on them (a charger needs the EV space the group would have made). Everything else stays.
     /// </summary>
     public static ScenarioChangesDto Drop(ScenarioChangesDto changes, RebalancingRetypeDto group)
     {

@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Serialization.TypeSystem;
+
+namespace Parking.Grains;
+
+/// <summary>
+/// Types that were renamed or moved since an earlier build stored them. The serializer writes a type's name
+/// into stored state wherever the value's type is not the field's declared one (a list behind an
+/// <c>IReadOnlyList&lt;T&gt;</c>, an empty array), so state stored before the move names a type that no
+/// longer exists. Reading maps such a name onto today's type (the field ids of both are the same); nothing is
+/// written under an old name. <c>tests/Grains.Tests/EarlierStoredStateTests.cs</c> reads bytes an earlier build wrote.
+/// </summary>
+public sealed partial class EarlierTypeNames(TypeResolver resolver) : ITypeConverter, ITypeNameFilter
+{
+    private const string EarlierAssembly = "Parking.Grains";
+
+    /// <summary>Earlier full name (in Parking.Grains) → today's full name and assembly.</summary>
+    private static readonly Dictionary<string, (string Type, string Assembly)> Moved = new(StringComparer.Ordinal)
+    {
+        // The rebalancing grain stored copies of the optimizer's records; it stores the records themselves now.
+        ["Parking.Grains.Rebalancing.RetypeRationale"] = ("Parking.Planning.Rebalancing.SuggestedRetype", "Parking.Planning"),
+        ["Parking.Grains.Rebalancing.SharingRationale"] = ("Parking.Planning.Rebalancing.SuggestedSharing", "Parking.Planning"),
+        ["Parking.Grains.Rebalancing.ModelFigures"] = ("Parking.Planning.Rebalancing.RebalancingFigures", "Parking.Planning"),
+        ["Parking.Grains.Rebalancing.NeedFigure"] = ("Parking.Planning.Rebalancing.NeedFigures", "Parking.Planning"),
+        ["Parking.Grains.Rebalancing.UnservedFigure"] = ("Parking.Planning.Rebalancing.BuildingUnserved", "Parking.Planning"),
+
+        // A rebalancing proposal is called a suggestion (an owners' vote is the proposal).
+        ["Parking.Grains.Rebalancing.RebalancingProposalRecord"] = ("Parking.Grains.Rebalancing.RebalancingSuggestion", "Parking.Grains"),
+    };
+
+    public bool TryFormat(Type type, out string formatted)
+    {
+        formatted = default!;
+        return false;
+    }
+
+    public bool TryParse(string formatted, out Type type)
+    {
+        var renamed = EarlierName().Replace(formatted, m => Moved.TryGetValue(m.Groups["type"].Value, out var today)
+            ? $"{today.Type}{m.Groups["array"].Value},{today.Assembly}"
+            : m.Value);
+        if (string.Equals(renamed, formatted, StringComparison.Ordinal))
+        {
+            type = default!;
+            return false;
+        }
+
+        return resolver.TryResolveType(renamed, out type!);
+    }
+
+    /// <summary>Lets the serializer read the earlier names at all (they are not known types any more).</summary>
+    public bool? IsTypeNameAllowed(string typeName, string assemblyName) =>
+        string.Equals(assemblyName, EarlierAssembly, StringComparison.Ordinal) && Moved.ContainsKey(typeName.TrimEnd('[', ']')) ? true : null;
+
+    [GeneratedRegex(@"(?<type>Parking\.Grains\.[A-Za-z.]+?)(?<array>(\[\])*),Parking\.Grains(?=[\],]|$)")]
+    private static partial Regex EarlierName();
+}
+
+public static class EarlierTypeNamesRegistration
+{
+    /// <summary>Reads stored state that names types as an earlier build did (see <see cref="EarlierTypeNames"/>).</summary>
+    public static IServiceCollection AddEarlierTypeNames(this IServiceCollection services)
+    {
+        services.AddSingleton<EarlierTypeNames>();
+        services.AddSingleton<ITypeConverter>(sp => sp.GetRequiredService<EarlierTypeNames>());
+        services.AddSingleton<ITypeNameFilter>(sp => sp.GetRequiredService<EarlierTypeNames>());
+        return services;
+    }
+}
