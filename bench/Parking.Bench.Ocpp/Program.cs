@@ -22,6 +22,8 @@ var connections = Arg("--connections", 5000);
 var steadySeconds = Arg("--steady-seconds", 120);
 var replans = Arg("--replans", 10);
 var areaSize = Arg("--area-chargers", 300);
+// --silo-log <file>: the silo's output, with the re-plan and profile timing spans (Debug) of the area grains.
+var siloLog = argsList.IndexOf("--silo-log") is var logAt and >= 0 && logAt + 1 < argsList.Count ? argsList[logAt + 1] : null;
 const string Password = "bench-charger-password";
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
 
@@ -47,9 +49,16 @@ start.Environment["Parking__Auth__DevTokens"] = "true";
 start.Environment["Parking__Limits__UserRequestsPerSecond"] = "1000000";
 start.Environment["Parking__Limits__UserBurst"] = "1000000";
 start.Environment["Logging__LogLevel__Default"] = "Warning";
+if (siloLog is not null)
+{
+    start.Environment["Logging__LogLevel__Parking.Grains.Charging"] = "Debug";
+    start.Environment["Logging__LogLevel__Parking.Grains.Ocpp"] = "Debug";
+}
+
+using var siloOutput = siloLog is null ? null : new StreamWriter(siloLog) { AutoFlush = true };
 using var silo = Process.Start(start)!;
-silo.OutputDataReceived += (_, _) => { };
-silo.ErrorDataReceived += (_, _) => { };
+silo.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (start) { siloOutput?.WriteLine(e.Data); } } };
+silo.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (start) { siloOutput?.WriteLine(e.Data); } } };
 silo.BeginOutputReadLine();
 silo.BeginErrorReadLine();
 using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
@@ -106,7 +115,16 @@ try
     var meter = 0L;
     var traffic = clients.Select((client, index) => Task.Run(async () =>
     {
-        await Task.Delay(TimeSpan.FromMilliseconds(60_000.0 * index / clients.Count), stop.Token);
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(60_000.0 * index / clients.Count), stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A steady window shorter than the minute ends before every client has started.
+            return;
+        }
+
         while (!stop.IsCancellationRequested)
         {
             try
@@ -174,6 +192,8 @@ try
     Console.WriteLine();
     Console.WriteLine($"== Re-plan to profile: area {largest.AreaId}, {areaChargers.Count} chargers connected, {asked} requests ==");
     var latencies = new List<double>();
+    var finals = new List<double>();
+    var areaSet = areaChargers.ToHashSet(StringComparer.Ordinal);
     var failedReplans = 0;
     var capacity = largest.SiteCapacityKw;
     for (var round = 0; round < replans; round++)
@@ -182,6 +202,7 @@ try
         capacity = round % 2 == 0 ? Math.Max(7, Math.Round(largest.SiteCapacityKw / 2)) : largest.SiteCapacityKw;
         var sent = Stopwatch.GetTimestamp();
         using var replan = await http.PutAsJsonAsync($"api/compounds/{compound}/charging/areas/{largest.AreaId}/site-capacity", new SiteCapacityBody(capacity), json);
+        var answered = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
         if (!replan.IsSuccessStatusCode)
         {
             // Reported, not fatal: a refused re-plan is a figure too.
@@ -199,14 +220,19 @@ try
             await Task.Delay(TimeSpan.FromSeconds(3));
         }
 
-        var firsts = arrived.Where(a => areaChargers.Contains(a.Id)).GroupBy(a => a.Id).Select(g => Stopwatch.GetElapsedTime(sent, g.Min(a => a.Timestamp)).TotalMilliseconds).ToList();
+        // Per charger: its first new profile (with a safe first profile, the current turns scaled into the new feed)
+        // and its last one (the new plan's), each timed from the re-plan request.
+        var byCharger = arrived.Where(a => areaSet.Contains(a.Id)).GroupBy(a => a.Id).ToList();
+        var firsts = byCharger.Select(g => Stopwatch.GetElapsedTime(sent, g.Min(a => a.Timestamp)).TotalMilliseconds).ToList();
+        var lasts = byCharger.Select(g => Stopwatch.GetElapsedTime(sent, g.Max(a => a.Timestamp)).TotalMilliseconds).ToList();
         latencies.AddRange(firsts);
-        Console.WriteLine($"re-plan {round + 1} (site capacity {capacity} kW): {firsts.Count} chargers got a new profile, slowest after {(firsts.Count == 0 ? 0 : firsts.Max()):0} ms");
+        finals.AddRange(lasts);
+        Console.WriteLine($"re-plan {round + 1} (site capacity {capacity} kW): answered after {answered:0} ms; {firsts.Count} chargers got a new profile ({byCharger.Sum(g => g.Count())} profiles), first profile slowest after {(firsts.Count == 0 ? 0 : firsts.Max()):0} ms, last profile slowest after {(lasts.Count == 0 ? 0 : lasts.Max()):0} ms");
     }
 
-    latencies.Sort();
-    double Percentile(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
-    Console.WriteLine($"re-plan request to profile received: n={latencies.Count}  p50 {Percentile(0.50):0} ms  p99 {Percentile(0.99):0} ms  max {(latencies.Count == 0 ? double.NaN : latencies[^1]):0} ms   target p99 <= 2000 ms; {failedReplans} of {replans} re-plans refused");
+    static double Percentile(List<double> values, double p) => values.Count == 0 ? double.NaN : values.Order().ElementAt(Math.Min(values.Count - 1, (int)Math.Ceiling(p * values.Count) - 1));
+    Console.WriteLine($"re-plan request to first profile received: n={latencies.Count}  p50 {Percentile(latencies, 0.50):0} ms  p99 {Percentile(latencies, 0.99):0} ms  max {(latencies.Count == 0 ? double.NaN : latencies.Max()):0} ms   target p99 <= 2000 ms; {failedReplans} of {replans} re-plans refused");
+    Console.WriteLine($"re-plan request to last profile received (the new plan's): n={finals.Count}  p50 {Percentile(finals, 0.50):0} ms  p99 {Percentile(finals, 0.99):0} ms  max {(finals.Count == 0 ? double.NaN : finals.Max()):0} ms");
 }
 finally
 {

@@ -30,7 +30,10 @@ public static class OcppSchemas
 
     private static readonly Lazy<IReadOnlyDictionary<string, JsonSchema>> Schemas = new(Load);
 
-    private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    // A valid payload (nearly every one) needs only the verdict; the list of errors is built only to name what failed.
+    private static readonly EvaluationOptions Verdict = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
+
+    private static readonly EvaluationOptions Details = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
     /// <summary>Checks a charge point's request payload (<c>Action.req</c>) or answer payload (<c>Action.conf</c>); null when it conforms.</summary>
     public static OcppFault? Check(string action, bool isRequest, JsonElement payload)
@@ -41,12 +44,12 @@ public static class OcppSchemas
             return null;
         }
 
-        var result = schema.Evaluate(payload, Options);
-        if (result.IsValid)
+        if (schema.Evaluate(payload, Verdict).IsValid)
         {
             return null;
         }
 
+        var result = schema.Evaluate(payload, Details);
         OcppFault? worst = null;
         foreach (var detail in (result.Details ?? []).Where(d => d.Errors is { Count: > 0 }))
         {

@@ -45,6 +45,14 @@ public sealed partial class ChargerGrain(
         state.State.Charger = updated;
         await state.WriteStateAsync();
 
+        // Only the register of an idle charger moved (no car of a turn on it): nothing the area plans with changed,
+        // and a plug-in report carries the register the session then counts from. A connected charger's periodic
+        // meter values are mostly of this kind; sending each one on would re-store and re-publish the whole area.
+        if (state.State.SessionRequestId is null && updated with { EnergyMeterKwh = current.EnergyMeterKwh, ReportedAt = current.ReportedAt } == current)
+        {
+            return View(compoundId);
+        }
+
         try
         {
             var session = await GrainFactory.ChargingArea(compoundId, state.State.AreaId!).ChargerReported(updated);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -122,8 +123,18 @@ public sealed partial class ChargingAreaGrain(
     {
         var advanced = Book.Advance(Now, _policy);
         var outcome = Book.SetSiteCapacity(siteCapacityKw);
-        await Commit(outcome.IsSuccess ? advanced with { Replan = true } : advanced);
-        return outcome.IsSuccess ? Book.View(Now) : outcome.Error!;
+        if (!outcome.IsSuccess)
+        {
+            await Commit(advanced);
+            return outcome.Error!;
+        }
+
+        // The feed's safety first: the new capacity is stored and the chargers get the turns they have now, scaled
+        // into the new feed, at once; the re-plan (which may take the planner's whole budget) follows with the
+        // profiles of the new plan.
+        await Commit(advanced, force: true);
+        await Commit(new AreaChange([], Replan: true));
+        return Book.View(Now);
     }
 
     public async Task<string?> ChargerReported(ChargerSnapshot charger)
@@ -165,16 +176,22 @@ public sealed partial class ChargingAreaGrain(
         }
 
         var notices = new List<ChargingNotice>(change.Notices);
+        var began = Stopwatch.GetTimestamp();
+        var replans = 0;
         if (change.Replan)
         {
             notices = Collapse([.. notices, .. await Replan()]);
+            replans++;
             var after = Book.Advance(Now, _policy);
             notices.AddRange(after.Notices);
             if (after.Replan)
             {
                 notices = Collapse([.. notices, .. await Replan()]);
+                replans++;
             }
         }
+
+        var planned = Stopwatch.GetTimestamp();
 
         if (notices.Count == 0 && !change.Replan && !force)
         {
@@ -206,6 +223,7 @@ public sealed partial class ChargingAreaGrain(
 
         // The chargers hear their share of the plan (their charging profiles) from the area's distributor.
         GrainFactory.GetGrain<Ocpp.IAreaProfilesGrain>(this.GetPrimaryKeyString()).PlanChanged(view, _power).Ignore();
+        LogCommitted(this.GetPrimaryKeyString(), replans, Stopwatch.GetElapsedTime(began, planned).TotalMilliseconds, Stopwatch.GetElapsedTime(planned).TotalMilliseconds);
         await ScheduleWake();
     }
 
@@ -250,6 +268,9 @@ public sealed partial class ChargingAreaGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Planned charging area {AreaKey} with {Algorithm} ({Status}) in {Milliseconds:0} ms: {Turns} turns for {Open} open requests")]
     private partial void LogPlanned(string areaKey, string algorithm, string status, double milliseconds, int turns, int open);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Committed charging area {AreaKey}: {Replans} re-plans in {PlanMilliseconds:0} ms, then stored and published in {PublishMilliseconds:0} ms")]
+    private partial void LogCommitted(string areaKey, int replans, double planMilliseconds, double publishMilliseconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store charging area {AreaKey}; the activation will reload it")]
     private partial void LogWriteFailed(Exception exception, string areaKey);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Parking.Domain.Charging;
 using Parking.Domain.Ocpp;
 
@@ -8,7 +10,7 @@ namespace Parking.Grains.Ocpp;
 /// in memory only: after a re-activation it hands everything out once more, and each charge point drops what
 /// would change nothing.
 /// </summary>
-public sealed class AreaProfilesGrain(ParkingClock time) : Grain, IAreaProfilesGrain
+public sealed partial class AreaProfilesGrain(ParkingClock time, ILogger<AreaProfilesGrain> logger) : Grain, IAreaProfilesGrain
 {
     private readonly Dictionary<string, ChargerSchedule> _sent = new(StringComparer.Ordinal);
     private long _version = -1;
@@ -22,8 +24,11 @@ public sealed class AreaProfilesGrain(ParkingClock time) : Grain, IAreaProfilesG
 
         _version = area.Version;
         var now = time.GetUtcNow();
+        var began = Stopwatch.GetTimestamp();
+        var schedules = ChargingSchedules.ForArea(area, now, power);
+        var computed = Stopwatch.GetTimestamp();
         var changed = new List<Task>();
-        foreach (var schedule in ChargingSchedules.ForArea(area, now, power))
+        foreach (var schedule in schedules)
         {
             if (schedule.SameAs(_sent.GetValueOrDefault(schedule.ChargerId), now))
             {
@@ -35,5 +40,9 @@ public sealed class AreaProfilesGrain(ParkingClock time) : Grain, IAreaProfilesG
         }
 
         await Task.WhenAll(changed);
+        LogHandedOut(this.GetPrimaryKeyString(), area.Version, Stopwatch.GetElapsedTime(began, computed).TotalMilliseconds, changed.Count, schedules.Count, Stopwatch.GetElapsedTime(computed).TotalMilliseconds);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Profiles of area {AreaKey} v{Version}: computed in {ComputeMilliseconds:0} ms, {Changed} of {Chargers} changed, handed to their charge points in {HandMilliseconds:0} ms")]
+    private partial void LogHandedOut(string areaKey, long version, double computeMilliseconds, int changed, int chargers, double handMilliseconds);
 }

@@ -106,6 +106,12 @@ public sealed partial class ChargePointGrain(
     private readonly OcppPolicy _policy = policyOptions.Value;
     private readonly Dictionary<string, TaskCompletionSource<OcppCommandRecord>> _waiters = new(StringComparer.Ordinal);
 
+    /// <summary>Set while handling a message that changed nothing but recency: it is answered without a write.</summary>
+    private bool _nothingStored;
+
+    /// <summary>Until when a charger that booted Pending (not in the layout) is taken as still unbound, in memory only.</summary>
+    private DateTimeOffset _unboundUntil;
+
     private ChargePointState S => state.State;
 
     private string ChargePointId => this.GetPrimaryKeyString();
@@ -192,10 +198,11 @@ public sealed partial class ChargePointGrain(
         }
 
         S.LastSeen = Now;
+        _nothingStored = false;
         var response = request switch
         {
             BootNotificationRequest boot => await Boot(boot),
-            HeartbeatRequest => new HeartbeatResponse(Now),
+            HeartbeatRequest => Unstored(new HeartbeatResponse(Now)),
             AuthorizeRequest authorize => new AuthorizeResponse(new IdTagInfo((await Authorize(authorize.IdTag)).Status)),
             StatusNotificationRequest status => await Status(status),
             StartTransactionRequest start => await Start(start),
@@ -219,7 +226,14 @@ public sealed partial class ChargePointGrain(
             S.Handled.RemoveRange(0, S.Handled.Count - HandledKept);
         }
 
-        await state.WriteStateAsync();
+        // A heartbeat, or meter values that touched no transaction and no over-draw count, changed nothing worth a
+        // write: their answer and the time last seen go to storage with the next write (the charger's own grain
+        // keeps the meter). Most of a connected charger's traffic is of this kind.
+        if (!_nothingStored)
+        {
+            await state.WriteStateAsync();
+        }
+
         return response;
     }
 
@@ -394,6 +408,7 @@ public sealed partial class ChargePointGrain(
         S.FirmwareVersion = boot.FirmwareVersion;
         var (compoundId, chargerId) = Ids;
         var bound = (await GrainFactory.Charger(compoundId, chargerId).Get()).IsSuccess;
+        _unboundUntil = bound ? default : Now + _policy.PendingRetry;
         return bound
             ? new BootNotificationResponse("Accepted", Now, (int)_policy.HeartbeatInterval.TotalSeconds)
             : new BootNotificationResponse("Pending", Now, (int)_policy.PendingRetry.TotalSeconds);
@@ -541,7 +556,9 @@ public sealed partial class ChargePointGrain(
             Replace(session, session with { LastMeterWh = Math.Max(session.LastMeterWh, (long)Math.Round(register * 1000)) });
         }
 
+        var (streak, overdrawing) = (S.OverdrawStreak, S.Overdrawing);
         CheckDraw(powerSamples);
+        _nothingStored = session is null && streak == S.OverdrawStreak && overdrawing == S.Overdrawing;
         var refused = await ReportMeter(energy, power);
         return refused is null ? new EmptyResponse() : refused;
     }
@@ -728,6 +745,13 @@ public sealed partial class ChargePointGrain(
 
     private async Task<OcppFault?> ReportMeter(double? energyKwh, double? powerKw)
     {
+        // A charger told Pending at boot has no charger in the layout to report to until it boots again (after the
+        // retry interval): its meter values are checked and answered, not looked up again each time.
+        if (Now < _unboundUntil)
+        {
+            return null;
+        }
+
         var (compoundId, chargerId) = Ids;
         var charger = await GrainFactory.Charger(compoundId, chargerId).Get();
         if (charger.Value is not { } view)
@@ -754,6 +778,12 @@ public sealed partial class ChargePointGrain(
         return outcome.Error is { } error
             ? new OcppFault(OcppErrorCodes.PropertyConstraintViolation, error.Message, error.Field)
             : null;
+    }
+
+    private OcppResponse Unstored(OcppResponse response)
+    {
+        _nothingStored = true;
+        return response;
     }
 
     private OcppCommandRecord Enqueue(string action, string payloadJson, string origin)

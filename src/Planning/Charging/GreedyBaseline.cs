@@ -187,6 +187,9 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
         long PerPeriodAt(int i, int c, int t) => EnergyUnits.PeriodWh(Math.Min(requests[i].MaxKw, chargers[c].MaxKw) * requests[i].PresentShare(t), instance.PeriodHours);
         long DemandW(int i, int c) => (long)Math.Floor(Math.Max(0, Math.Min(requests[i].MaxKw, chargers[c].MaxKw)) * 1000);
         var capacityW = Enumerable.Range(0, instance.Periods).Select(t => (long)Math.Floor(instance.CapacityKw(t) * 1000)).ToArray();
+        // Per request once, not per request and period: the most a car can draw in a period does not change.
+        var maxPeriodWh = requests.Select(r => EnergyUnits.PeriodWh(instance.MaxPowerKw(r), instance.PeriodHours)).ToArray();
+        var free = new List<int>(chargers.Count);
         var totalSlots = (long)chargers.Count * instance.Periods;
         var quantum = (int)Math.Max(1, totalSlots / Math.Max(1, requests.Count));
 
@@ -216,34 +219,46 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
                 occupant[c] = index[f.RequestId];
                 turnStart[c] = t;
             }
-            var waiting = Enumerable.Range(0, requests.Count)
+            // The chargers free at t, in index order; a car that takes one below is marked as its occupant. With
+            // none free nobody waiting can start, so the waiting list is not even sorted.
+            free.Clear();
+            for (var c = 0; c < chargers.Count; c++)
+            {
+                if (occupant[c] < 0 && freeAt[c] <= t && reservedUntil[c] <= t) free.Add(c);
+            }
+            IEnumerable<int> waiting = free.Count == 0 ? [] : Enumerable.Range(0, requests.Count)
                 .Where(i => !hadTurn[i] && remaining[i] > 0 && requests[i].ArrivalPeriod <= t && t < requests[i].DeparturePeriod
                     && (!quiet || t == requests[i].ArrivalPeriod))
-                .OrderBy(i => Priority(instance, i, t, remaining[i], EnergyUnits.PeriodWh(instance.MaxPowerKw(requests[i]), instance.PeriodHours)))
+                .OrderBy(i => Priority(instance, i, t, remaining[i], maxPeriodWh[i]))
                 .ThenBy(i => i);
+            // What the cars holding a charger draw, kept as cars start rather than summed again for every car.
+            var drawn = ConstantPower ? Enumerable.Range(0, chargers.Count).Where(c => occupant[c] >= 0).Sum(c => DemandW(occupant[c], c)) : 0;
             foreach (var i in waiting)
             {
                 var best = -1;
-                for (var c = 0; c < chargers.Count; c++)
+                foreach (var c in free)
                 {
-                    if (occupant[c] >= 0 || freeAt[c] > t || reservedUntil[c] > t) continue;
+                    if (occupant[c] >= 0) continue;
                     if (requests[i].PluggedChargerId is { } plugged && plugged != chargers[c].Id) continue;
                     if (best < 0 || PerPeriod(i, c) > PerPeriod(i, best)) best = c;
                 }
                 if (best < 0) continue;
                 if (ConstantPower)
                 {
-                    var holding = Enumerable.Range(0, chargers.Count).Where(c => occupant[c] >= 0).ToList();
-                    var drawn = holding.Sum(c => DemandW(occupant[c], c));
-                    var least = Enumerable.Range(t, requests[i].DeparturePeriod - t).Min(u => capacityW[u]);
+                    var least = long.MaxValue;
+                    for (var u = t; u < requests[i].DeparturePeriod; u++) least = Math.Min(least, capacityW[u]);
                     if (drawn + DemandW(i, best) > least) continue;
                     if (instance.HasPhaseLimits)
                     {
                         var phases = PhaseRoom.For(instance)!;
                         var hours = instance.PeriodHours;
-                        foreach (var c in holding) phases.Add(chargers[c], DemandW(occupant[c], c) * hours);
+                        for (var c = 0; c < chargers.Count; c++)
+                        {
+                            if (occupant[c] >= 0) phases.Add(chargers[c], DemandW(occupant[c], c) * hours);
+                        }
                         if (phases.Room(chargers[best]) < DemandW(i, best) * hours - 1e-6) continue;
                     }
+                    drawn += DemandW(i, best);
                 }
                 occupant[best] = i;
                 turnStart[best] = t;

@@ -117,7 +117,14 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             var requests = instance.Requests;
             var chargers = instance.Chargers;
             var fixedTurns = instance.FixedTurns ?? [];
-            var special = requests.Select(r => r.PluggedChargerId).Concat(fixedTurns.Select(f => f.ChargerId))
+            // A fixed turn that starts at period 0 can stay in its charger's class: colouring takes those turns
+            // first, each on its own charger, and every later turn finds a free one as before. Only a car plugged in
+            // for a turn still to come, or a fixed turn starting later, needs its charger as a class of its own. (With
+            // a class per running turn, every open request had a candidate turn per running charger: a hundred turns
+            // running made the model a hundred times larger.)
+            var fixedIds = fixedTurns.Select(f => f.RequestId).ToHashSet(StringComparer.Ordinal);
+            var special = requests.Where(r => !fixedIds.Contains(r.Id)).Select(r => r.PluggedChargerId)
+                .Concat(fixedTurns.Where(f => f.StartPeriod != 0).Select(f => f.ChargerId))
                 .OfType<string>().ToHashSet();
             var classOf = new int[chargers.Count];
             for (var c = 0; c < chargers.Count; c++)
@@ -405,10 +412,15 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             {
                 var turn = _turns[k];
                 var members = _classes[turn.Class];
-                // Greedy interval colouring: a charger whose last turn and changeover are over by this start.
-                var charger = members.Where(c => freeAt[c] <= start).OrderByDescending(c => freeAt[c]).ThenBy(c => c)
-                    .Select(c => (int?)c).FirstOrDefault()
-                    ?? throw new InvalidOperationException("Turn colouring found no free charger; the cumulative model is wrong.");
+                // Greedy interval colouring: a charger whose last turn and changeover are over by this start; a fixed
+                // turn keeps its own charger (fixed turns sharing a class start at 0 and are coloured first).
+                var charger = turn.Fixed && freeAt[turn.Charger] <= start
+                    ? turn.Charger
+                    : turn.Fixed
+                        ? throw new InvalidOperationException("A fixed turn's charger is taken; the cumulative model is wrong.")
+                        : members.Where(c => freeAt[c] <= start).OrderByDescending(c => freeAt[c]).ThenBy(c => c)
+                            .Select(c => (int?)c).FirstOrDefault()
+                            ?? throw new InvalidOperationException("Turn colouring found no free charger; the cumulative model is wrong.");
                 freeAt[charger] = end + instance.ChangeoverPeriods;
                 var i = turn.Request;
                 turns[i] = new ChargingTurn(instance.Chargers[charger].Id, (int)start, (int)end);

@@ -71,6 +71,32 @@ public class InTurnTests
     }
 
     [Fact]
+    public void Keeps_running_turns_on_their_chargers_and_plans_the_waiting_cars_around_them()
+    {
+        // Two turns run (fixed from period 0) on C2 and C4; four cars wait for the four chargers, the feed takes three at once.
+        var instance = new ChargingInstance(Instances.Evening, 60, 6,
+            [new ChargerSpec("C1", 7), new ChargerSpec("C2", 7), new ChargerSpec("C3", 7), new ChargerSpec("C4", 7)], 21,
+            [
+                new ChargingRequest("run2", 0, 2, 14, 7, "C2"),
+                new ChargingRequest("run4", 0, 3, 21, 7, "C4"),
+                new ChargingRequest("a", 0, 6, 7, 7),
+                new ChargingRequest("b", 0, 6, 7, 7),
+                new ChargingRequest("c", 0, 6, 14, 7),
+                new ChargingRequest("d", 0, 6, 14, 7),
+            ],
+            ChangeoverPeriods: 1,
+            FixedTurns: [new FixedTurn("run2", "C2", 0, 2), new FixedTurn("run4", "C4", 0, 3)]);
+
+        var plan = ChargingAlgorithms.Get("in-turn").Solve(instance, Budget);
+
+        Assert.True(PlanPropertyTests.Respects(instance, plan));
+        Assert.Equal(new ChargingTurn("C2", 0, 2), plan.Session("run2")!.Turn);
+        Assert.Equal(new ChargingTurn("C4", 0, 3), plan.Session("run4")!.Turn);
+        // Everyone can be served in full: 35 kWh running, 42 waiting, within 6 h of a 21 kW feed.
+        Assert.Equal(77, plan.EnergyKwh(instance), 6);
+    }
+
+    [Fact]
     public void Pins_a_plugged_in_car_to_its_charger()
     {
         var instance = new ChargingInstance(Instances.Evening, 60, 4, [new ChargerSpec("C1", 7), new ChargerSpec("C2", 7)], 14,
