@@ -43,12 +43,16 @@ public static class Mapping
 
     public static SpaceOccupancyDto ToDto(this SpaceAvailability s, DateTimeOffset now) => new(
         s.Definition.SpaceId, s.Definition.Label, s.Definition.Kind.ToDto(), s.Definition.Ownership.ToDto(),
-        s.StatusAt(now).ToDto(), [.. s.Held.Select(w => new TimeWindowDto(w.Start, w.End))], s.Version);
+        s.StatusAt(now).ToDto(), [.. s.Held.Select(w => new TimeWindowDto(w.Start, w.End))], s.Version,
+        s.Definition.Position is { } at ? at.ToDto() : null, s.Definition.HeadingDegrees);
+
+    public static PointDto ToDto(this Point p) => new(p.X, p.Y);
 
     public static LotOccupancyDto ToDto(this LotOccupancy o) => new(
         o.CompoundId, o.LotId, o.Name, o.Epoch, o.Sequence, o.AsOf,
         o.Counts.ToDictionary(c => c.Key.Wire(), c => c.Value),
-        [.. o.Spaces.Select(s => s.ToDto(o.AsOf))]);
+        [.. o.Spaces.Select(s => s.ToDto(o.AsOf))],
+        o.Outline.Count >= 3 ? new LotGeometryDto([.. o.Outline.Select(p => p.ToDto())], [.. o.Entrances.Select(p => p.ToDto())]) : null);
 
     public static LotChangeDto ToDto(this LotChange c, string compoundId, string lotId, Guid epoch) =>
         new(compoundId, lotId, epoch, c.Sequence, c.Space.AsOf, c.Space.ToDto(c.Space.AsOf));

@@ -10,7 +10,19 @@ public sealed record SpaceOccupancyDto(
     SpaceOwnershipDto Ownership,
     SpaceStatusDto Status,
     IReadOnlyList<TimeWindowDto> Held,
-    long Version);
+    long Version,
+    PointDto? Position = null,
+    double? HeadingDegrees = null);
+
+/// <summary>A point in the compound's local frame: metres east (X) and north (Y) of its origin.</summary>
+public sealed record PointDto(double X, double Y);
+
+/// <summary>
+/// A lot as it lies on the ground, from the compound file: its boundary (a closed polygon) and its entrances, in the
+/// compound's local frame. A space's <see cref="SpaceOccupancyDto.Position"/> is the middle of its painted box and
+/// its <see cref="SpaceOccupancyDto.HeadingDegrees"/> the way a parked car faces, clockwise from north.
+/// </summary>
+public sealed record LotGeometryDto(IReadOnlyList<PointDto> Outline, IReadOnlyList<PointDto> Entrances);
 
 /// <summary>
 /// A lot's live picture. <see cref="Epoch"/> and <see cref="Sequence"/> let a client that lost its
@@ -24,7 +36,8 @@ public sealed record LotOccupancyDto(
     long Sequence,
     DateTimeOffset AsOf,
     IReadOnlyDictionary<string, int> Counts,
-    IReadOnlyList<SpaceOccupancyDto> Spaces);
+    IReadOnlyList<SpaceOccupancyDto> Spaces,
+    LotGeometryDto? Geometry = null);
 
 /// <summary>A change of one space, pushed to the lot's watchers and kept for catch-up.</summary>
 public sealed record LotChangeDto(

@@ -76,4 +76,43 @@ public sealed class LotMapTests : BunitContext
         map.Find("g[data-space='L-002']").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
         Assert.Equal("L-002", picked?.SpaceId);
     }
+
+    [Fact]
+    public void With_the_files_geometry_the_lot_is_drawn_as_it_lies_north_up_with_each_space_at_its_place_and_heading()
+    {
+        var geometry = new LotGeometryDto([new(0, 0), new(20, 0), new(20, 12), new(0, 12)], [new(0, 6)]);
+        SpaceOccupancyDto[] spaces =
+        [
+            Space("L-001") with { Position = new(3, 3), HeadingDegrees = 0 },
+            Space("L-002", "occupied") with { Position = new(6, 9), HeadingDegrees = 180 },
+        ];
+
+        var map = Render<LotMap>(p => p.Add(m => m.Spaces, spaces).Add(m => m.Geometry, geometry).Add(m => m.Now, Now));
+
+        Assert.Equal("geometry", map.Find("svg").GetAttribute("data-drawn"));
+        // Metres east and north become drawing units (10 per metre) with y pointing down, so north is up.
+        Assert.Equal("0,0 200,0 200,-120 0,-120", map.Find("polygon.lot-outline").GetAttribute("points"));
+        Assert.Equal(("0", "-60"), (map.Find("circle.lot-entrance").GetAttribute("cx"), map.Find("circle.lot-entrance").GetAttribute("cy")));
+        Assert.Equal("translate(30 -30)", map.Find("g[data-space='L-001']").GetAttribute("transform"));
+        Assert.Equal("translate(60 -90)", map.Find("g[data-space='L-002']").GetAttribute("transform"));
+        Assert.Equal("rotate(180)", map.Find("g[data-space='L-002'] rect").GetAttribute("transform"));
+        Assert.Equal("space occupied", map.Find("g[data-space='L-002']").GetAttribute("class"));
+        // The view holds the outline, the entrance and the spaces' far ends, with a margin: nothing is cut.
+        var box = map.Find("svg").GetAttribute("viewBox")!.Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(box[0] < 0 && box[1] < -120 && box[0] + box[2] > 200 && box[1] + box[3] > 0, string.Join(' ', box));
+    }
+
+    [Fact]
+    public void A_lot_without_an_outline_or_with_a_space_of_unknown_place_is_drawn_in_rows()
+    {
+        var geometry = new LotGeometryDto([new(0, 0), new(20, 0), new(20, 12)], []);
+        SpaceOccupancyDto[] spaces = [Space("L-001") with { Position = new(3, 3) }, Space("L-002")];
+
+        var withGap = Render<LotMap>(p => p.Add(m => m.Spaces, spaces).Add(m => m.Geometry, geometry).Add(m => m.Now, Now));
+        var noOutline = Render<LotMap>(p => p.Add(m => m.Spaces, [spaces[0]]).Add(m => m.Now, Now));
+
+        Assert.Equal("rows", withGap.Find("svg").GetAttribute("data-drawn"));
+        Assert.Equal("rows", noOutline.Find("svg").GetAttribute("data-drawn"));
+        Assert.Equal(2, withGap.FindAll("g[data-space]").Count);
+    }
 }

@@ -17,7 +17,14 @@ public sealed record LotOccupancy(
     [property: Id(4)] long Sequence,
     [property: Id(5)] DateTimeOffset AsOf,
     [property: Id(6)] IReadOnlyList<SpaceAvailability> Spaces,
-    [property: Id(7)] IReadOnlyDictionary<SpaceStatus, int> Counts);
+    [property: Id(7)] IReadOnlyDictionary<SpaceStatus, int> Counts)
+{
+    /// <summary>The lot's boundary from its definition; empty when the compound file gave none.</summary>
+    [Id(8)] public IReadOnlyList<Point> Outline { get; init; } = [];
+
+    /// <summary>The lot's entrances from its definition.</summary>
+    [Id(9)] public IReadOnlyList<Point> Entrances { get; init; } = [];
+}
 
 /// <summary>
 /// The changes after a sequence number. <see cref="Complete"/> is false when the lot no longer holds

@@ -84,7 +84,11 @@ public sealed partial class LotGrain(ParkingClock time, ILogger<LotGrain> logger
         var now = time.GetUtcNow();
         var lot = _index.Lot;
         return Task.FromResult<LotOccupancy?>(new LotOccupancy(
-            lot.CompoundId, lot.LotId, lot.Name, _epoch, _sequence, now, _index.All(), _index.CountByStatus(now)));
+            lot.CompoundId, lot.LotId, lot.Name, _epoch, _sequence, now, _index.All(), _index.CountByStatus(now))
+        {
+            Outline = lot.Outline,
+            Entrances = lot.Entrances,
+        });
     }
 
     public Task<LotChanges> GetChangesSince(Guid epoch, long sequence)

@@ -15,6 +15,7 @@ public sealed class LotView
         ArgumentNullException.ThrowIfNull(occupancy);
         LotId = occupancy.LotId;
         Name = occupancy.Name;
+        Geometry = occupancy.Geometry;
         Epoch = occupancy.Epoch;
         Sequence = occupancy.Sequence;
         _spaces = [.. occupancy.Spaces];
@@ -27,6 +28,9 @@ public sealed class LotView
     public string LotId { get; }
 
     public string Name { get; }
+
+    /// <summary>The lot's outline and entrances from the compound file, when it gave them.</summary>
+    public LotGeometryDto? Geometry { get; }
 
     public Guid Epoch { get; }
 
