@@ -173,6 +173,11 @@ try
     await Task.WhenAll(traffic);
 
     // Phase 2: re-plans of the largest area, every one of its chargers connected; drivers' requests give them turns.
+    if (replans == 0)
+    {
+        return;
+    }
+
     var residents = Enumerable.Range(1, areaChargers.Count * 2).Select(i => $"r{i:00000}").ToList();
     var asked = 0;
     foreach (var resident in residents)

@@ -188,8 +188,12 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
         long DemandW(int i, int c) => (long)Math.Floor(Math.Max(0, Math.Min(requests[i].MaxKw, chargers[c].MaxKw)) * 1000);
         var capacityW = Enumerable.Range(0, instance.Periods).Select(t => (long)Math.Floor(instance.CapacityKw(t) * 1000)).ToArray();
         // Per request once, not per request and period: the most a car can draw in a period does not change.
-        var maxPeriodWh = requests.Select(r => EnergyUnits.PeriodWh(instance.MaxPowerKw(r), instance.PeriodHours)).ToArray();
+        // (MaxPowerKw's rule, with the strongest charger found once rather than per request.)
+        var strongest = chargers.Count > 0 ? chargers.Max(c => c.MaxKw) : 0;
+        var maxPeriodWh = requests.Select(r => EnergyUnits.PeriodWh(
+            Math.Max(0, Math.Min(r.MaxKw, instance.Charger(r.PluggedChargerId)?.MaxKw ?? strongest)), instance.PeriodHours)).ToArray();
         var free = new List<int>(chargers.Count);
+        var constantCapacity = capacityW.Length > 0 && capacityW.All(w => w == capacityW[0]);
         var totalSlots = (long)chargers.Count * instance.Periods;
         var quantum = (int)Math.Max(1, totalSlots / Math.Max(1, requests.Count));
 
@@ -241,12 +245,14 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
                     if (occupant[c] >= 0) continue;
                     if (requests[i].PluggedChargerId is { } plugged && plugged != chargers[c].Id) continue;
                     if (best < 0 || PerPeriod(i, c) > PerPeriod(i, best)) best = c;
+                    // No charger gives the car more than its own power: a later one could only tie, and ties keep the first.
+                    if (chargers[best].MaxKw >= requests[i].MaxKw) break;
                 }
                 if (best < 0) continue;
                 if (ConstantPower)
                 {
-                    var least = long.MaxValue;
-                    for (var u = t; u < requests[i].DeparturePeriod; u++) least = Math.Min(least, capacityW[u]);
+                    var least = constantCapacity ? capacityW[0] : long.MaxValue;
+                    for (var u = t; !constantCapacity && u < requests[i].DeparturePeriod; u++) least = Math.Min(least, capacityW[u]);
                     if (drawn + DemandW(i, best) > least) continue;
                     if (instance.HasPhaseLimits)
                     {
