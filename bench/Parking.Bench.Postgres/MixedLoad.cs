@@ -123,7 +123,7 @@ internal sealed class MixedLoad(CompoundLayout layout, DateTimeOffset now)
                         (outcome, var id, problem) = await target.Api.ReserveAsync(user, booking, ct);
                         if (outcome == RequestOutcome.Ok && id is not null)
                         {
-                            confirmed.Enqueue(new Confirmed(booking, id));
+                            confirmed.Enqueue(new Confirmed(booking, id, user));
                         }
                     }
                     catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)

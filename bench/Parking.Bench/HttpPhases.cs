@@ -70,7 +70,7 @@ internal static class HttpPhases
                 var (outcome, id, problem) = await context.Api.ReserveAsync(resident, booking, ct);
                 if (outcome == RequestOutcome.Ok && id is not null)
                 {
-                    confirmed.Enqueue(new Confirmed(booking, id));
+                    confirmed.Enqueue(new Confirmed(booking, id, resident));
                 }
 
                 return new Attempt(outcome, problem);
@@ -134,16 +134,17 @@ internal static class HttpPhases
     {
         int cancelled = 0, failed = 0;
         var clock = Stopwatch.StartNew();
-        var staff = context.Staff;
+        // Each driver cancels their own: a few staff accounts cancelling thousands would be held back by the per-user
+        // rate limit (429), leaving the bookings in place for the next run.
         await Parallel.ForEachAsync(
-            confirmed.Select((c, i) => (c.ReservationId, Staff: staff[i % staff.Length])),
+            confirmed.Select(c => (c.ReservationId, c.Driver)),
             new ParallelOptions { MaxDegreeOfParallelism = context.Options.Concurrency, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
                 bool done;
                 try
                 {
-                    done = await context.Api.CancelAsync(item.Staff, item.ReservationId, ct);
+                    done = await context.Api.CancelAsync(item.Driver, item.ReservationId, ct);
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
                 {

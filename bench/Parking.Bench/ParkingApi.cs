@@ -126,12 +126,21 @@ internal sealed class ParkingApi : IDisposable
         return (response.StatusCode == HttpStatusCode.Conflict ? RequestOutcome.Conflict : RequestOutcome.Failed, null, problem);
     }
 
-    public async Task<bool> CancelAsync(Credential staff, string reservationId, CancellationToken cancellationToken)
+    /// <summary>Cancels as <paramref name="user"/>; a 429 is retried after its Retry-After (a few times), so the cleanup completes.</summary>
+    public async Task<bool> CancelAsync(Credential user, string reservationId, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"{CompoundPath}/reservations/{Uri.EscapeDataString(reservationId)}/cancel", UriKind.Relative));
-        request.Headers.Authorization = staff.Header;
-        using var response = await _http.SendAsync(request, cancellationToken);
-        return response.IsSuccessStatusCode;
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"{CompoundPath}/reservations/{Uri.EscapeDataString(reservationId)}/cancel", UriKind.Relative));
+            request.Headers.Authorization = user.Header;
+            using var response = await _http.SendAsync(request, cancellationToken);
+            if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests || attempt >= 5)
+            {
+                return response.IsSuccessStatusCode;
+            }
+
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken);
+        }
     }
 
     public static string SearchQuery(DateTimeOffset start, DateTimeOffset end, string? kind, string? nearBuilding, int limit)

@@ -234,7 +234,7 @@ internal static class PushPhase
                     if (outcome == RequestOutcome.Ok && id is not null)
                     {
                         Interlocked.Add(ref expected, watchersPerLot.GetValueOrDefault(booking.LotId));
-                        confirmed.Enqueue(new Confirmed(booking, id));
+                        confirmed.Enqueue(new Confirmed(booking, id, resident));
                     }
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)

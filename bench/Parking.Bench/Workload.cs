@@ -6,8 +6,8 @@ namespace Parking.Bench;
 /// <summary>One reservation to ask for: a space and a window.</summary>
 internal readonly record struct Booking(string LotId, string SpaceId, DateTimeOffset Start, DateTimeOffset End);
 
-/// <summary>A reservation the platform confirmed (201), remembered for the double-booking check and the cleanup.</summary>
-internal sealed record Confirmed(Booking Booking, string ReservationId);
+/// <summary>A reservation the platform confirmed (201) to <see cref="Driver"/>, remembered for the double-booking check and the cleanup.</summary>
+internal sealed record Confirmed(Booking Booking, string ReservationId, Credential Driver);
 
 /// <summary>
 /// Hands out (space, 30-minute window) pairs, each at most once in the bench's life, so reservations

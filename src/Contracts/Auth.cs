@@ -1,7 +1,11 @@
 namespace Parking.Contracts;
 
-/// <summary>Body of <c>POST /api/dev/token</c> (embedded default only).</summary>
-public sealed record DevTokenRequest(string? CompoundId, string? UserId);
+/// <summary>
+/// Body of <c>POST /api/dev/token</c> (embedded default only). <paramref name="Newcomer"/>: a token for someone Parking
+/// does not know yet, saying only who they are (<c>sub</c>), as an outside issuer's would: to redeem an invite or ask
+/// to join a household.
+/// </summary>
+public sealed record DevTokenRequest(string? CompoundId, string? UserId, bool Newcomer = false);
 
 public sealed record DevTokenResponse(string AccessToken, DateTimeOffset ExpiresAt, UserDto User);
 

@@ -1,3 +1,5 @@
+using Parking.Domain.Credits;
+
 namespace Parking.Grains;
 
 /// <summary>
@@ -39,8 +41,37 @@ public static class GrainKeys
     public static ICompoundGrain Compound(this IGrainFactory grains, string compoundId) =>
         grains.GetGrain<ICompoundGrain>(compoundId);
 
+    /// <summary>The compound-wide ledger of earlier builds, read-only: the household ledgers and settlement shards take it over.</summary>
     public static ICreditLedgerGrain Ledger(this IGrainFactory grains, string compoundId) =>
         grains.GetGrain<ICreditLedgerGrain>(compoundId);
+
+    public static IHouseholdLedgerGrain HouseholdLedger(this IGrainFactory grains, string compoundId, string householdId) =>
+        grains.GetGrain<IHouseholdLedgerGrain>(Of(compoundId, householdId));
+
+    /// <summary>How many shards settle a compound's ledger; a household's shard is <see cref="Accounts.SettlementShard"/>.</summary>
+    public const int SettlementShards = 8;
+
+    private const string SettlementPrefix = "settlement-";
+
+    public static ISettlementShardGrain SettlementShard(this IGrainFactory grains, string compoundId, string householdAccount) =>
+        grains.SettlementShard(compoundId, Accounts.SettlementShard(householdAccount, SettlementShards));
+
+    public static ISettlementShardGrain SettlementShard(this IGrainFactory grains, string compoundId, int shard) =>
+        grains.GetGrain<ISettlementShardGrain>(Of(compoundId, SettlementPrefix + shard.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>The shard number in a settlement shard's local id (<c>settlement-n</c>).</summary>
+    public static int SettlementShardNumber(string localId) =>
+        int.Parse(localId.AsSpan(SettlementPrefix.Length), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The compound's ledger as staff see it: every settlement shard's part, added up.</summary>
+    public static async Task<LedgerSummary> LedgerSummary(this IGrainFactory grains, string compoundId, int limit)
+    {
+        var views = await Task.WhenAll(Enumerable.Range(0, SettlementShards).Select(s => grains.SettlementShard(compoundId, s).GetView(limit)));
+        var compound = views.Sum(v => v.CompoundBalance);
+        var households = views.Sum(v => v.InCirculation);
+        var recent = views.SelectMany(v => v.Recent).OrderByDescending(t => t.At).ThenByDescending(t => t.Id).Take(limit).ToList();
+        return new LedgerSummary(compound, households, compound + households, views.Sum(v => v.Households) + 1, views.Sum(v => v.Transactions), recent);
+    }
 
     public static Charging.IChargerGrain Charger(this IGrainFactory grains, string compoundId, string chargerId) =>
         grains.GetGrain<Charging.IChargerGrain>(Of(compoundId, chargerId));

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.TestingHost;
 using Parking.Domain.Charging;
 using Parking.Domain.Credits;
 using Xunit;
@@ -49,6 +51,37 @@ public class EarlierStoredStateTests(ClusterFixture fixture)
         Assert.Equal(3, ledger.ArchivedChunks);
         Assert.Equal(2, ledger.Charges.Count);
         Assert.Equal(new SpaceEarnings(1, 4, 1, 4), ledger.EarningsOf("G1-007"));
+    }
+
+    [Fact]
+    public async Task The_ledger_stored_by_the_earlier_build_is_taken_over_by_the_households_and_the_settlement()
+    {
+        // The earlier build's bytes, stored where its compound-wide ledger grain kept them, for a compound of this test alone.
+        const string compound = "earlier-ledger";
+        var snapshot = Read<CreditLedgerSnapshot>(EarlierLedger);
+        var storage = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services.GetRequiredKeyedService<IGrainStorage>(GrainKeys.StorageName);
+        await storage.WriteStateAsync("credit-ledger", fixture.Grains.Ledger(compound).GetGrainId(), new GrainState<CreditLedgerSnapshot>(snapshot));
+
+        var h1 = await fixture.Grains.HouseholdLedger(compound, "H1").GetAccount(10);
+        Assert.Equal(20, h1.Balance);
+        Assert.Equal(snapshot.Journal.Where(t => t.Touches(h1.Account)).Select(t => t.Id).Reverse(), h1.Transactions.Select(t => t.Id));
+        Assert.Equal(14, (await fixture.Grains.HouseholdLedger(compound, "H2").GetAccount(10)).Balance);
+        Assert.Equal(new SpaceEarnings(1, 4, 1, 4), (await fixture.Grains.HouseholdLedger(compound, "H9").GetSpaceEarnings(["G1-007"]))["G1-007"]);
+
+        var summary = await fixture.Grains.LedgerSummary(compound, 10);
+        Assert.Equal(0, summary.Total);
+        Assert.Equal(snapshot.Balances[Accounts.Compound], summary.CompoundBalance);
+        Assert.Equal(5, summary.Transactions);
+
+        // A charge the earlier build took is refunded by its payer's household, and the settlement hears of it.
+        var (reservationId, charge) = snapshot.Charges.Single(c => c.Value.Refunded == 0);
+        Assert.Equal(charge.Payer, await fixture.Grains.Ledger(compound).PayerOf(reservationId));
+        Assert.True(Accounts.TryHouseholdOf(charge.Payer, out var payer));
+        var refund = await fixture.Grains.HouseholdLedger(compound, payer).Refund(reservationId);
+        Assert.Equal(charge.Amount, refund?.Amount);
+        var refunded = await fixture.Grains.LedgerSummary(compound, 10);
+        Assert.Equal(0, refunded.Total);
+        Assert.Equal(6, refunded.Transactions);
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public class SpaceAdminGrainTests(ClusterFixture fixture)
         var space = _grains.Space(compound, "A1-002");
         var later = HoursFromNow(5, 7);
         var booked = (await _grains.Resident(compound, "u1").Reserve("A1-002", later, "沪A00001", null)).Value!.Reservation;
-        var balanceBooked = (await _grains.Ledger(compound).GetHouseholdAccount("H1", 10)).Balance;
+        var balanceBooked = (await _grains.HouseholdLedger(compound, "H1").GetAccount(10)).Balance;
         var here = (await _grains.Resident(compound, "u2").Reserve("A1-002", HoursFromNow(0.1, 1), "沪A00002", null)).Value!.Reservation;
         Assert.True((await space.CheckIn(here.Id, new Actor("u2", false))).IsSuccess);
 
@@ -117,7 +117,7 @@ public class SpaceAdminGrainTests(ClusterFixture fixture)
         Assert.Equal(SpaceKind.Standard, (await _grains.Compound(compound).GetSpace(moved.SpaceId))?.Kind);
 
         // Refunded in full, then charged again for the new booking of the same price: the balance is what it was booked.
-        var balance = (await _grains.Ledger(compound).GetHouseholdAccount("H1", 10)).Balance;
+        var balance = (await _grains.HouseholdLedger(compound, "H1").GetAccount(10)).Balance;
         Assert.Equal(balanceBooked, balance);
 
         var reopened = (await space.SetService(false)).Value!;

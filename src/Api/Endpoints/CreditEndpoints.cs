@@ -37,7 +37,7 @@ public static class CreditEndpoints
             return Problems.From(DomainError.NotFound("no-household", "Your token names no household, so you have no credit account."));
         }
 
-        var statement = await grains.Ledger(compoundId).GetHouseholdAccount(household, limit ?? 50);
+        var statement = await grains.HouseholdLedger(compoundId, household).GetAccount(limit ?? 50);
         return TypedResults.Ok(statement.ToDto());
     }
 
@@ -48,7 +48,7 @@ public static class CreditEndpoints
             return Problems.Invalid("limit", $"limit is between 1 and {MaxLimit}.");
         }
 
-        var summary = await grains.Ledger(compoundId).GetSummary(limit ?? 100);
+        var summary = await grains.LedgerSummary(compoundId, limit ?? 100);
         return TypedResults.Ok(new CompoundLedgerDto(
             summary.CompoundBalance,
             summary.InCirculation,

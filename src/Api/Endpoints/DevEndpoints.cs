@@ -42,7 +42,27 @@ public static class DevEndpoints
             return Problems.Invalid("userId", "userId is required: one of GET /api/dev/users.");
         }
 
-        var user = await grains.Compound(request.CompoundId ?? demo.CompoundId).GetUser(request.UserId);
+        if (request.Newcomer)
+        {
+            var person = Parking.Domain.Membership.PeopleRules.PersonId(request.UserId);
+            if (person.Error is { } bad)
+            {
+                return Problems.Invalid("userId", bad.Message);
+            }
+
+            var (subjectToken, subjectExpires) = issuer.IssueSubjectOnly(person.Value!);
+            return TypedResults.Ok(new DevTokenResponse(subjectToken, subjectExpires, new UserDto(string.Empty, person.Value!, person.Value!, string.Empty, null, null, [])));
+        }
+
+        var compoundId = request.CompoundId ?? demo.CompoundId;
+        var user = await grains.Compound(compoundId).GetUser(request.UserId);
+
+        // People who joined by invite or request are not in the compound file: their stored membership counts.
+        if (user is null && (await grains.GetGrain<Parking.Grains.Membership.IMemberGrain>(request.UserId).Get()).In(compoundId).Value is { } stored)
+        {
+            user = new CompoundUser(stored.CompoundId, request.UserId, stored.DisplayName, stored.Role, stored.HouseholdId, stored.BuildingId, []);
+        }
+
         if (user is null)
         {
             return Problems.From(DomainError.NotFound("user-not-found", $"No user '{request.UserId}' in that compound."));

@@ -40,7 +40,7 @@ public static class MySpacesEndpoints
             return TypedResults.Ok(Array.Empty<MySpaceDto>());
         }
 
-        var earnings = await grains.Ledger(compoundId).GetSpaceEarnings([.. owned.Select(s => s.SpaceId)]);
+        var earnings = await grains.HouseholdLedger(compoundId, household).GetSpaceEarnings([.. owned.Select(s => s.SpaceId)]);
         var sharing = await Task.WhenAll(owned.Select(s => grains.Space(compoundId, s.SpaceId).GetSharing()));
         var offset = policy.Value.UtcOffset;
         var spaces = new List<MySpaceDto>(owned.Count);

@@ -240,6 +240,38 @@ public sealed class CreditLedger
     /// <summary>Forgets the journal without archiving it (the simulator keeps balances, not history).</summary>
     public void DropJournal() => _journal.Clear();
 
+    /// <summary>
+    /// What this ledger (the compound-wide one of earlier builds) holds for one household, for its own ledger to take
+    /// over: whether it was open, its balance, the charges it paid, the transactions touching it and what the spaces
+    /// it was paid for earned. Null when the household does not appear here.
+    /// </summary>
+    public EarlierAccount? EarlierAccountOf(string account)
+    {
+        if (!_balances.ContainsKey(account))
+        {
+            return null;
+        }
+
+        var charges = _charges.Where(c => c.Value.Payer == account).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        var journal = _journal.Where(t => t.Touches(account)).ToList();
+        var paidSpaces = journal.Where(t => t.Credit == account && t.Kind != LedgerKind.Refund)
+            .Select(t => t.Reference)
+            .Concat(_charges.Where(c => c.Value.Payee == account).Select(c => c.Key))
+            .Select(reference => reference is not null && Reservation.TryParseSpaceId(reference, out var spaceId) ? spaceId : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal);
+        var earned = paidSpaces.Where(_earnedBySpace.ContainsKey).ToDictionary(id => id, id => _earnedBySpace[id], StringComparer.Ordinal);
+        return new EarlierAccount(true, BalanceOf(account), charges, journal, earned);
+    }
+
+    /// <summary>The household accounts of one settlement shard, with their balances here.</summary>
+    public IReadOnlyDictionary<string, long> BalancesOfShard(int shard, int shards) =>
+        _balances.Where(b => b.Key != Accounts.Compound && Accounts.SettlementShard(b.Key, shards) == shard)
+            .ToDictionary(b => b.Key, b => b.Value, StringComparer.Ordinal);
+
+    /// <summary>The compound's own account here: its balance, how many transactions were posted, the newest of them.</summary>
+    public EarlierCompound EarlierCompound() => new(BalanceOf(Accounts.Compound), _nextId - 1, [.. _journal.TakeLast(CompoundSettlement.RecentKept)]);
+
     /// <summary>Sum of every balance: zero, always.</summary>
     public long Total => _balances.Values.Sum();
 

@@ -56,5 +56,33 @@ public static class Accounts
     /// <summary>The compound's account: it issues grants (so its balance is minus the credits in circulation) and earns common spaces' income.</summary>
     public const string Compound = "compound";
 
-    public static string Household(string householdId) => $"household:{householdId}";
+    private const string HouseholdPrefix = "household:";
+
+    public static string Household(string householdId) => HouseholdPrefix + householdId;
+
+    /// <summary>The household an account belongs to; false for the compound's account.</summary>
+    public static bool TryHouseholdOf(string account, out string householdId)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var isHousehold = account.StartsWith(HouseholdPrefix, StringComparison.Ordinal) && account.Length > HouseholdPrefix.Length;
+        householdId = isHousehold ? account[HouseholdPrefix.Length..] : string.Empty;
+        return isHousehold;
+    }
+
+    /// <summary>
+    /// Which of <paramref name="shards"/> settlement shards settles a household's account: a hash of its name that every
+    /// process computes alike (FNV-1a; <c>string.GetHashCode</c> differs between processes).
+    /// </summary>
+    public static int SettlementShard(string account, int shards)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
+        var hash = 2166136261u;
+        foreach (var c in account)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)shards);
+    }
 }

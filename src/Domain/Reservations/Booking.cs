@@ -75,6 +75,8 @@ public static class Booking
             {
                 return refused;
             }
+
+            reservation = reservation with { PaidBy = payment.Payer };
         }
 
         calendar.Add(reservation);

@@ -9,7 +9,10 @@ public enum ReservationStatus
     NoShow,
 }
 
-/// <summary>A driver's claim on one space for a window. <see cref="Revision"/> grows with every change.</summary>
+/// <summary>
+/// A driver's claim on one space for a window. <see cref="Revision"/> grows with every change. <see cref="PaidBy"/> is
+/// the ledger account charged for it (null: nothing charged, or booked by an earlier build), where a refund goes.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record Reservation(
     [Id(0)] string Id,
@@ -23,7 +26,8 @@ public sealed record Reservation(
     [Id(8)] DateTimeOffset CreatedAt,
     [Id(9)] DateTimeOffset? CheckedInAt,
     [Id(10)] DateTimeOffset? EndedAt,
-    [Id(11)] int Revision)
+    [Id(11)] int Revision,
+    [Id(12)] string? PaidBy = null)
 {
     /// <summary>Reserved or checked in: the reservation still holds (part of) its window.</summary>
     public bool IsActive => Status is ReservationStatus.Reserved or ReservationStatus.CheckedIn;

@@ -19,33 +19,80 @@ public sealed record LedgerSummary(
     [property: Id(4)] long Transactions,
     [property: Id(5)] IReadOnlyList<LedgerTransaction> Recent);
 
-/// <summary>
-/// The credits of one compound (key: compound id): the single writer of every balance, so a charge checks
-/// and debits in one step and no credit is ever made or lost. Spaces charge and refund bookings here.
-/// </summary>
-public interface ICreditLedgerGrain : IGrainWithStringKey
-{
-    /// <summary>Charges a booking (once per reservation id); refused with <c>insufficient-credits</c> and nothing changed.</summary>
-    Task<Outcome<BookingCharge>> Charge(string reservationId, string payer, string payee, long amount, TimeWindow window, LedgerKind kind);
+/// <summary>One settlement shard's part of the compound's ledger summary.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SettlementView(
+    [property: Id(0)] long CompoundBalance,
+    [property: Id(1)] long InCirculation,
+    [property: Id(2)] int Households,
+    [property: Id(3)] long Transactions,
+    [property: Id(4)] IReadOnlyList<LedgerTransaction> Recent);
 
-    /// <summary>Refunds what is left of a booking's charge; null when there was nothing to refund.</summary>
+/// <summary>
+/// One household's credits (key: compound/household-id): the single writer of its balance, so a charge checks and
+/// debits in one step. Spaces charge and refund bookings here; the other side of each transaction (the owner of a
+/// private space, or the compound's settlement) is told afterwards, and keeps it exactly once.
+/// </summary>
+public interface IHouseholdLedgerGrain : IGrainWithStringKey
+{
+    /// <summary>Charges a booking to this household (once per reservation id); refused with <c>insufficient-credits</c> and nothing changed.</summary>
+    Task<Outcome<BookingCharge>> Charge(string reservationId, string payee, long amount, TimeWindow window, LedgerKind kind);
+
+    /// <summary>Refunds what is left of a booking this household paid; null when there was nothing to refund.</summary>
     Task<LedgerTransaction?> Refund(string reservationId);
 
-    /// <summary>A household's account, opened with its grant if it was not yet.</summary>
-    Task<AccountStatement> GetHouseholdAccount(string householdId, int limit);
+    /// <summary>The account, opened with its grant if it was not yet.</summary>
+    Task<AccountStatement> GetAccount(int limit);
 
-    [ReadOnly]
-    Task<AccountStatement> GetAccount(string account, int limit);
+    /// <summary>
+    /// Legs of transactions <paramref name="sender"/> decided that touch this household, in the order decided. Answers the
+    /// highest id from the sender it has stored, so the sender can forget the legs up to it.
+    /// </summary>
+    Task<long> Receive(string sender, IReadOnlyList<LedgerTransaction> legs);
 
-    [ReadOnly]
-    Task<LedgerSummary> GetSummary(int limit);
-
-    /// <summary>What each of these private spaces earned its owner (bookings, credits, refunds); none for a space never booked.</summary>
+    /// <summary>What each of these spaces (owned by the household) earned it; none for a space never booked.</summary>
     [ReadOnly]
     Task<IReadOnlyDictionary<string, SpaceEarnings>> GetSpaceEarnings(IReadOnlyList<string> spaceIds);
 }
 
-/// <summary>A full chunk of a compound's ledger journal (key: compound/ledger-n), written once and kept.</summary>
+/// <summary>
+/// One shard of a compound's settlement (key: compound/settlement-n): the compound's account as its households moved it,
+/// their reported balances, the count and the newest of their transactions. Households report after each change.
+/// </summary>
+public interface ISettlementShardGrain : IGrainWithStringKey
+{
+    /// <summary>Settles a household's report; answers the highest transaction id of that household it has stored.</summary>
+    Task<long> Settle(string household, ReportedBalance balance, IReadOnlyList<LedgerTransaction> decided);
+
+    [ReadOnly]
+    Task<SettlementView> GetView(int limit);
+}
+
+/// <summary>
+/// The compound-wide ledger of earlier builds (key: compound id), kept read-only: each household's ledger and each
+/// settlement shard take over their part of it once, on their first activation.
+/// </summary>
+public interface ICreditLedgerGrain : IGrainWithStringKey
+{
+    [ReadOnly]
+    Task<EarlierAccount?> EarlierAccount(string account);
+
+    /// <summary>The balances of one shard's households; shard 0 also gets the compound's account.</summary>
+    [ReadOnly]
+    Task<EarlierSettlement> EarlierSettlement(int shard, int shards);
+
+    /// <summary>Who paid for a reservation charged by an earlier build (null: not charged there).</summary>
+    [ReadOnly]
+    Task<string?> PayerOf(string reservationId);
+}
+
+/// <summary>What the earlier compound-wide ledger holds for one settlement shard.</summary>
+[GenerateSerializer, Immutable]
+public sealed record EarlierSettlement(
+    [property: Id(0)] IReadOnlyDictionary<string, long> Balances,
+    [property: Id(1)] EarlierCompound? Compound);
+
+/// <summary>A full chunk of a ledger journal (key: compound/ledger-n, or compound/ledger-household-n), written once and kept.</summary>
 public interface ILedgerArchiveGrain : IGrainWithStringKey
 {
     Task Store(IReadOnlyList<LedgerTransaction> chunk);

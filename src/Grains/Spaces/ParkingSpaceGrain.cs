@@ -55,16 +55,16 @@ public sealed partial class ParkingSpaceGrain(
     /// </summary>
     public async Task<Outcome<Reservation>> Reserve(ReserveCommand command)
     {
-        var ledger = Calendar.Definition is { } definition ? GrainFactory.Ledger(definition.CompoundId) : null;
+        var compoundId = Calendar.Definition?.CompoundId ?? string.Empty;
         var change = await Space.Reserve(command, _credits, Now, command.RequestId ?? Guid.NewGuid(), async payment =>
-            (await ledger!.Charge(payment.ReservationId, payment.Payer, payment.Payee, payment.Amount, payment.Window, LedgerKind.Booking)).Error);
+            (await PayerLedger(compoundId, payment.Payer).Charge(payment.ReservationId, payment.Payee, payment.Amount, payment.Window, LedgerKind.Booking)).Error);
         try
         {
             await Apply(change);
         }
-        catch when (change.Outcome.Value is { Replayed: false } made)
+        catch when (change.Outcome.Value is { Replayed: false, Payment: { } paid } made)
         {
-            ledger!.Refund(made.Reservation.Id).Ignore();
+            PayerLedger(compoundId, paid.Payer).Refund(made.Reservation.Id).Ignore();
             throw;
         }
 
@@ -218,13 +218,23 @@ public sealed partial class ParkingSpaceGrain(
     {
         try
         {
-            await GrainFactory.Ledger(reservation.CompoundId).Refund(reservation.Id);
+            // Bookings made by earlier builds do not name their payer; their compound-wide ledger still knows it.
+            var payer = reservation.PaidBy ?? await GrainFactory.Ledger(reservation.CompoundId).PayerOf(reservation.Id);
+            if (payer is not null)
+            {
+                await PayerLedger(reservation.CompoundId, payer).Refund(reservation.Id);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogRefundFailed(exception, reservation.Id);
         }
     }
+
+    private IHouseholdLedgerGrain PayerLedger(string compoundId, string payerAccount) =>
+        Accounts.TryHouseholdOf(payerAccount, out var household)
+            ? GrainFactory.HouseholdLedger(compoundId, household)
+            : throw new InvalidOperationException($"Only a household pays for a booking, not '{payerAccount}'.");
 
     private SpaceSharing View(DateTimeOffset now) => new(
         Calendar.Definition!,

@@ -289,3 +289,42 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         Assert.Equal(30, (await Ok<RetentionDto>(HttpMethod.Get, Path("retention"), "operator01")).RetentionDays);
     }
 }
+
+/// <summary>The dev sign-in of the embedded default, on the shared host (its clock moves by minutes only, so the tokens it signs stay valid).</summary>
+[Collection(SharedHostCollection.Name)]
+public sealed class DevSignInPeopleTests(SharedHostFixture fixture)
+{
+    private readonly ParkingHost _host = fixture.Host;
+
+    [Fact]
+    public async Task Dev_sign_in_of_a_newcomer_says_only_who_they_are_and_after_joining_gives_their_stored_rights()
+    {
+        var person = "person-" + Guid.NewGuid().ToString("N")[..8];
+        using var signIn = await _host.Http.PostAsJsonAsync("/api/dev/token", new DevTokenRequest(null, person, Newcomer: true), ParkingHost.Json);
+        await ParkingHost.Expect(signIn, HttpStatusCode.OK);
+        var newcomer = (await signIn.Content.ReadFromJsonAsync<DevTokenResponse>(ParkingHost.Json))!;
+        Assert.Equal((person, "", ""), (newcomer.User.UserId, newcomer.User.Role, newcomer.User.CompoundId));
+        using (var mine = await _host.SendAsync(HttpMethod.Get, ParkingHost.CompoundPath("reservations/mine"), userId: null, bearerToken: newcomer.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, mine.StatusCode);
+        }
+
+        using (var unknown = await _host.Http.PostAsJsonAsync("/api/dev/token", new DevTokenRequest("demo-small", person), ParkingHost.Json))
+        {
+            await ProblemAssert.Expect(unknown, HttpStatusCode.NotFound, "user-not-found");
+        }
+
+        using var created = await _host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath("invites"), "staff01", new CreateInviteRequest("H00012", null));
+        await ParkingHost.Expect(created, HttpStatusCode.Created);
+        var invite = (await created.Content.ReadFromJsonAsync<InviteDto>(ParkingHost.Json))!;
+        using (var redeemed = await _host.SendAsync(HttpMethod.Post, "/api/invites/redeem", userId: null, new RedeemInviteRequest(invite.Code, "Sun Li"), bearerToken: newcomer.AccessToken))
+        {
+            await ParkingHost.Expect(redeemed, HttpStatusCode.OK);
+        }
+
+        using var again = await _host.Http.PostAsJsonAsync("/api/dev/token", new DevTokenRequest("demo-small", person), ParkingHost.Json);
+        await ParkingHost.Expect(again, HttpStatusCode.OK);
+        var resident = (await again.Content.ReadFromJsonAsync<DevTokenResponse>(ParkingHost.Json))!.User;
+        Assert.Equal(("demo-small", "resident", "H00012", "Sun Li"), (resident.CompoundId, resident.Role, resident.HouseholdId, resident.DisplayName));
+    }
+}

@@ -6,9 +6,10 @@ using Xunit;
 namespace Parking.Grains.Tests.Credits;
 
 /// <summary>
-/// The ledger commits concurrent charges in groups. These tests charge one ledger from many callers at once
-/// and check that no credit is made or lost, that a household never spends more than it has, and that what
-/// callers were told is what storage holds after the activation is dropped and reloaded.
+/// The ledger sharded by household, under concurrent load: many bookings at once per household (committed in groups),
+/// households paying each other in both directions at the same time (no deadlock), then every activation dropped and
+/// reloaded. No credit is made or lost, no household spends more than it has, and what callers were told is what
+/// storage holds.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class LedgerGroupCommitTests(ClusterFixture fixture)
@@ -18,45 +19,51 @@ public sealed class LedgerGroupCommitTests(ClusterFixture fixture)
     [Fact]
     public async Task Concurrent_charges_never_overspend_and_survive_a_reload()
     {
-        // A ledger of its own (a compound id no other test uses), so its balances are this test's alone.
-        var ledger = fixture.Grains.GetGrain<ICreditLedgerGrain>("ledger-group-commit");
-        var payers = Enumerable.Range(0, 8).Select(i => Accounts.Household($"h{i}")).ToList();
+        // A compound id no other test uses, so its balances are this test's alone.
+        const string compound = "ledger-group-commit";
+        var households = Enumerable.Range(0, 8).Select(i => $"h{i}").ToList();
+        var ledgers = households.Select(h => fixture.Grains.HouseholdLedger(compound, h)).ToList();
+
+        // Every household pays each other household 1 credit for a private space, all at once and both ways: the sums even out.
+        var transfers = await Task.WhenAll(households.SelectMany(payer => households.Where(payee => payee != payer).Select(payee =>
+            fixture.Grains.HouseholdLedger(compound, payer).Charge($"Q-{payee}.{payer}", Accounts.Household(payee), 1, Window, LedgerKind.Booking))));
+        Assert.All(transfers, t => Assert.True(t.IsSuccess));
+
 
         // 8 households × 30 bookings of 7 credits, all at once: each household's grant (100) pays for 14 of them.
-        var bookings = payers.SelectMany(payer => Enumerable.Range(0, 30).Select(n => (Payer: payer, Id: $"{payer}/r{n}"))).ToList();
-        var outcomes = await Task.WhenAll(bookings.Select(b => ledger.Charge(b.Id, b.Payer, Accounts.Compound, 7, Window, LedgerKind.Booking)));
+        var bookings = households.SelectMany(h => Enumerable.Range(0, 30).Select(n => (Household: h, Id: $"P-{h}.r{n}"))).ToList();
+        var outcomes = await Task.WhenAll(bookings.Select(b =>
+            fixture.Grains.HouseholdLedger(compound, b.Household).Charge(b.Id, Accounts.Compound, 7, Window, LedgerKind.Booking)));
 
         var accepted = outcomes.Count(o => o.IsSuccess);
         Assert.Equal(8 * (100 / 7), accepted);
         Assert.All(outcomes.Where(o => !o.IsSuccess), o => Assert.Equal("insufficient-credits", o.Error!.Code));
+        Assert.All(await Task.WhenAll(ledgers.Select(l => l.GetAccount(1))), s => Assert.Equal(100 - (7 * 14), s.Balance));
 
-        var before = await Statements(ledger, payers);
+        var before = await Task.WhenAll(ledgers.Select(l => l.GetAccount(100)));
         Assert.All(before, s => Assert.Equal(100 - (7 * 14), s.Balance));
-        var summary = await ledger.GetSummary(10);
+        var summary = await fixture.Grains.LedgerSummary(compound, 10);
         Assert.Equal(0, summary.Total);
+        Assert.Equal(-800, summary.CompoundBalance - (8 * 14 * 7));
+        Assert.Equal(8 + (8 * 14) + (8 * 7), summary.Transactions);
 
-        // Drop the activation: the next call reads what storage holds.
-        await ledger.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        var after = await Statements(ledger, payers);
+        // Drop every activation: the next calls read what storage holds.
+        foreach (var grain in ledgers.Cast<IAddressable>().Concat(Enumerable.Range(0, GrainKeys.SettlementShards).Select(s => fixture.Grains.SettlementShard(compound, s))))
+        {
+            await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        }
+
+        var after = await Task.WhenAll(ledgers.Select(l => l.GetAccount(100)));
         Assert.Equal(before.Select(s => s.Balance), after.Select(s => s.Balance));
-        Assert.Equal(summary.Transactions, (await ledger.GetSummary(10)).Transactions);
+        Assert.Equal(before.Select(s => s.Transactions.Count), after.Select(s => s.Transactions.Count));
+        var reloaded = await fixture.Grains.LedgerSummary(compound, 10);
+        Assert.Equal((summary.CompoundBalance, summary.InCirculation, summary.Transactions), (reloaded.CompoundBalance, reloaded.InCirculation, reloaded.Transactions));
 
         // Charging a known reservation again answers with its first charge and posts nothing.
         // (Calls sent at once arrive in any order, so take one that was accepted, whichever it was.)
         var known = bookings[outcomes.ToList().FindIndex(o => o.IsSuccess)];
-        var repeat = await ledger.Charge(known.Id, known.Payer, Accounts.Compound, 7, Window, LedgerKind.Booking);
+        var repeat = await fixture.Grains.HouseholdLedger(compound, known.Household).Charge(known.Id, Accounts.Compound, 7, Window, LedgerKind.Booking);
         Assert.True(repeat.IsSuccess);
-        Assert.Equal(summary.Transactions, (await ledger.GetSummary(10)).Transactions);
-    }
-
-    private static async Task<List<AccountStatement>> Statements(ICreditLedgerGrain ledger, IEnumerable<string> accounts)
-    {
-        var statements = new List<AccountStatement>();
-        foreach (var account in accounts)
-        {
-            statements.Add(await ledger.GetAccount(account, 1));
-        }
-
-        return statements;
+        Assert.Equal(summary.Transactions, (await fixture.Grains.LedgerSummary(compound, 10)).Transactions);
     }
 }

@@ -1,0 +1,226 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Parking.Domain.Credits;
+
+namespace Parking.Grains.Credits;
+
+/// <summary>
+/// Keeps one household's <see cref="HouseholdLedger"/>. A booking is decided here alone (the balance check and the
+/// debit in one turn), stored, and only then are the other side's legs delivered: to the owner's household for a
+/// private space, and to the household's settlement shard for every transaction (and the balance it left). A leg
+/// stays in the stored outbox until its receiver answers that it has stored it, and is sent again after a failure
+/// or a reload, so a credit in transit is never lost; receivers skip legs they have already kept.
+/// </summary>
+/// <remarks>
+/// Reentrant, so two households paying each other at the same moment cannot wait on each other; writes are committed
+/// in groups (<see cref="GroupCommit"/>). The state is bounded: the newest <see cref="HouseholdLedger.JournalKept"/>
+/// transactions, older chunks in archive grains, charges until two days after their booking ended.
+/// </remarks>
+[Reentrant]
+public sealed partial class HouseholdLedgerGrain(
+    [PersistentState("household-ledger", GrainKeys.StorageName)] IPersistentState<HouseholdLedgerSnapshot> state,
+    IOptions<CreditPolicy> policyOptions,
+    ParkingClock time,
+    ILogger<HouseholdLedgerGrain> logger) : Grain, IHouseholdLedgerGrain
+{
+    public const int ChunksScanned = 5;
+    private static readonly TimeSpan ChargeRetention = TimeSpan.FromDays(2);
+    private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
+
+    private readonly CreditPolicy _policy = policyOptions.Value;
+    private HouseholdLedger _ledger = null!;
+    private GroupCommit _commit = null!;
+    private long _reportedVersion = -1;
+    private IGrainTimer? _retry;
+    private string _compoundId = string.Empty;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = CompoundScopedKey.Of(this);
+        _compoundId = key.CompoundId;
+        _ledger = state.RecordExists && state.State.Account.Length > 0
+            ? HouseholdLedger.Restore(state.State)
+            : HouseholdLedger.Empty(Accounts.Household(key.LocalId));
+        _commit = new GroupCommit(WriteOnce, exception =>
+        {
+            LogWriteFailed(exception, this.GetPrimaryKeyString());
+            DeactivateOnIdle();
+        });
+
+        if (!_ledger.Migrated)
+        {
+            var earlier = await GrainFactory.Ledger(_compoundId).EarlierAccount(_ledger.Account);
+            _ledger.TakeOver(earlier);
+            if (earlier is not null)
+            {
+                await _commit.Save();
+            }
+        }
+
+        if (_ledger.Outbox.Count > 0)
+        {
+            // Legs stored but perhaps never confirmed: send them again (receivers skip what they kept).
+            ScheduleRetry();
+        }
+    }
+
+    public async Task<Outcome<BookingCharge>> Charge(string reservationId, string payee, long amount, TimeWindow window, LedgerKind kind)
+    {
+        var before = _ledger.NextId;
+        var known = _ledger.Charges.ContainsKey(reservationId);
+        var outcome = _ledger.Charge(reservationId, payee, amount, window, _policy.Grant, time.GetUtcNow(), kind);
+
+        // A repeated charge answers only once the first one is stored too.
+        if (outcome.IsSuccess && (!known || _ledger.NextId != before || _commit.Writing))
+        {
+            await _commit.Save();
+            await Deliver();
+        }
+
+        return outcome;
+    }
+
+    public async Task<LedgerTransaction?> Refund(string reservationId)
+    {
+        var refund = _ledger.Refund(reservationId, time.GetUtcNow());
+        if (refund is not null)
+        {
+            await _commit.Save();
+            await Deliver();
+        }
+
+        return refund;
+    }
+
+    public async Task<AccountStatement> GetAccount(int limit)
+    {
+        if (_ledger.Open(_policy.Grant, time.GetUtcNow()) is not null)
+        {
+            await _commit.Save();
+            await Deliver();
+        }
+
+        var found = new List<LedgerTransaction>(Math.Min(limit, 256));
+        found.AddRange(Enumerable.Reverse(_ledger.Journal).Take(limit));
+        for (var chunk = _ledger.ArchivedChunks - 1; chunk >= 0 && chunk >= _ledger.ArchivedChunks - ChunksScanned && found.Count < limit; chunk--)
+        {
+            found.AddRange(Enumerable.Reverse(await Archive(chunk).Get()).Take(limit - found.Count));
+        }
+
+        return new AccountStatement(_ledger.Account, _ledger.Balance, found);
+    }
+
+    public async Task<long> Receive(string sender, IReadOnlyList<LedgerTransaction> legs)
+    {
+        if (_ledger.Receive(sender, legs) || _commit.Writing)
+        {
+            await _commit.Save();
+
+            // Only the settlement hears of it now: sending this household's own legs to other households from here
+            // could send them back and forth between two households paying each other.
+            await Deliver(settlementOnly: true);
+        }
+
+        return _ledger.AppliedFrom(sender);
+    }
+
+    public Task<IReadOnlyDictionary<string, SpaceEarnings>> GetSpaceEarnings(IReadOnlyList<string> spaceIds) =>
+        Task.FromResult<IReadOnlyDictionary<string, SpaceEarnings>>(
+            spaceIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ledger.EarningsOf, StringComparer.Ordinal));
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _retry?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Sends every unconfirmed leg to its receiver and the balance to the settlement shard, and forgets the legs they
+    /// confirm. A failure is logged and retried on a timer; the booking it follows stands (its leg is stored here).
+    /// </summary>
+    private async Task Deliver(bool settlementOnly = false)
+    {
+        try
+        {
+            var version = _ledger.Version;
+            var byReceiver = _ledger.Outbox.Where(l => !settlementOnly || l.To == Accounts.Compound).GroupBy(l => l.To, StringComparer.Ordinal).ToList();
+            var deliveries = new List<Task>(byReceiver.Count + 1);
+            var settled = false;
+            foreach (var legs in byReceiver)
+            {
+                var transactions = legs.Select(l => l.Transaction).ToList();
+                if (legs.Key == Accounts.Compound)
+                {
+                    settled = true;
+                    deliveries.Add(Settle(transactions, version));
+                }
+                else if (Accounts.TryHouseholdOf(legs.Key, out var household))
+                {
+                    deliveries.Add(Send(legs.Key, GrainFactory.HouseholdLedger(_compoundId, household), transactions));
+                }
+            }
+
+            if (!settled && version > _reportedVersion)
+            {
+                deliveries.Add(Settle([], version));
+            }
+
+            await Task.WhenAll(deliveries);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogDeliveryFailed(exception, this.GetPrimaryKeyString());
+            ScheduleRetry();
+        }
+    }
+
+    private async Task Send(string to, IHouseholdLedgerGrain receiver, IReadOnlyList<LedgerTransaction> legs) =>
+        _ledger.Confirmed(to, await receiver.Receive(_ledger.Account, legs));
+
+    private async Task Settle(IReadOnlyList<LedgerTransaction> decided, long version)
+    {
+        var shard = GrainFactory.SettlementShard(_compoundId, _ledger.Account);
+        var stored = await shard.Settle(_ledger.Account, new ReportedBalance(_ledger.Balance, version), decided);
+        _ledger.Confirmed(Accounts.Compound, stored);
+        _reportedVersion = Math.Max(_reportedVersion, version);
+    }
+
+    private void ScheduleRetry() =>
+        _retry ??= this.RegisterGrainTimer(RetryAsync, new GrainTimerCreationOptions(RetryPeriod, RetryPeriod) { KeepAlive = true, Interleave = true });
+
+    private async Task RetryAsync(CancellationToken cancellationToken)
+    {
+        await Deliver();
+        if (_ledger.Outbox.Count == 0 && _reportedVersion >= _ledger.Version)
+        {
+            _retry?.Dispose();
+            _retry = null;
+            await _commit.Save();
+        }
+    }
+
+    private ILedgerArchiveGrain Archive(int chunk) =>
+        GrainFactory.GetGrain<ILedgerArchiveGrain>(GrainKeys.Of(_compoundId, $"ledger-{_ledger.Account}-{chunk}"));
+
+    private async Task WriteOnce()
+    {
+        if (_ledger.ChunkToArchive() is { } chunk)
+        {
+            // Archive first: a failure before the state write leaves the chunk in both places, and the next attempt
+            // stores the same chunk under the same number again.
+            await Archive(_ledger.ArchivedChunks).Store(chunk);
+            _ledger.Archived(chunk.Count, time.GetUtcNow() - ChargeRetention);
+        }
+
+        // The storage provider may read the state after its first await; give it a snapshot no call can change.
+        state.State = _ledger.Snapshot();
+        await state.WriteStateAsync();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the credit ledger of household {HouseholdKey}; the activation will reload it")]
+    private partial void LogWriteFailed(Exception exception, string householdKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not deliver the ledger legs of household {HouseholdKey}; retrying")]
+    private partial void LogDeliveryFailed(Exception exception, string householdKey);
+}
