@@ -44,18 +44,16 @@ public static class LotGeometryLayout
     /// </summary>
     public const double MinPixelsPerUnit = 0.9;
 
-    /// <summary>The SVG viewBox holding the outline and every space, with a margin.</summary>
-    public static string ViewBox(LotGeometryDto geometry, IReadOnlyList<SpaceOccupancyDto> spaces)
-    {
-        var (x, y, width, height) = Bounds(geometry, spaces);
-        return string.Create(CultureInfo.InvariantCulture, $"{x:0.##} {y:0.##} {width:0.##} {height:0.##}");
-    }
+    /// <summary>The SVG viewBox of <see cref="Bounds"/>.</summary>
+    public static string ViewBox((double X, double Y, double Width, double Height) bounds) =>
+        string.Create(CultureInfo.InvariantCulture, $"{bounds.X:0.##} {bounds.Y:0.##} {bounds.Width:0.##} {bounds.Height:0.##}");
 
     /// <summary>The narrowest the map is drawn, in CSS pixels (see <see cref="MinPixelsPerUnit"/>).</summary>
-    public static string MinWidth(LotGeometryDto geometry, IReadOnlyList<SpaceOccupancyDto> spaces) =>
-        string.Create(CultureInfo.InvariantCulture, $"min-width: {Math.Ceiling(Bounds(geometry, spaces).Width * MinPixelsPerUnit):0}px");
+    public static string MinWidth((double X, double Y, double Width, double Height) bounds) =>
+        string.Create(CultureInfo.InvariantCulture, $"min-width: {Math.Ceiling(bounds.Width * MinPixelsPerUnit):0}px");
 
-    private static (double X, double Y, double Width, double Height) Bounds(LotGeometryDto geometry, IReadOnlyList<SpaceOccupancyDto> spaces)
+    /// <summary>The drawing's extent holding the outline, the entrances and every space, with a margin; worked out once per render.</summary>
+    public static (double X, double Y, double Width, double Height) Bounds(LotGeometryDto geometry, IReadOnlyList<SpaceOccupancyDto> spaces)
     {
         ArgumentNullException.ThrowIfNull(geometry);
         ArgumentNullException.ThrowIfNull(spaces);
