@@ -91,8 +91,7 @@ try
     await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (id, ct) =>
     {
         var chargePointId = $"{compound}.{id}";
-        var client = await OcppChargePointClient.ConnectAsync(centralSystem, chargePointId, Password, cancellationToken: ct);
-        client.OnCall = (action, _) =>
+        var client = await OcppChargePointClient.ConnectAsync(centralSystem, chargePointId, Password, onCall: (action, _) =>
         {
             if (action == "SetChargingProfile")
             {
@@ -104,7 +103,7 @@ try
                 "GetConfiguration" => new JsonObject(),
                 _ => new JsonObject { ["status"] = "Accepted" },
             });
-        };
+        }, cancellationToken: ct);
         await client.CallAsync("BootNotification", new JsonObject { ["chargePointVendor"] = "Bench", ["chargePointModel"] = "Loopback" }, cancellationToken: ct);
         clients.Add(client);
     });

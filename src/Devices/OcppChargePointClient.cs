@@ -37,10 +37,11 @@ public sealed class OcppChargePointClient : IAsyncDisposable
     private readonly string _idPrefix = Guid.NewGuid().ToString("N")[..12];
     private long _nextId;
 
-    private OcppChargePointClient(ClientWebSocket socket, string chargePointId)
+    private OcppChargePointClient(ClientWebSocket socket, string chargePointId, Func<string, JsonElement, Task<JsonObject?>>? onCall)
     {
         _socket = socket;
         ChargePointId = chargePointId;
+        OnCall = onCall;
         _receiving = Task.Run(ReceiveLoopAsync);
     }
 
@@ -54,13 +55,18 @@ public sealed class OcppChargePointClient : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
-    /// <summary>Opens the socket to <c>{centralSystem}/{chargePointId}</c>; throws <see cref="WebSocketException"/> when the handshake is refused.</summary>
+    /// <summary>
+    /// Opens the socket to <c>{centralSystem}/{chargePointId}</c>; throws <see cref="WebSocketException"/> when the handshake is
+    /// refused. <paramref name="onCall"/> answers from the first frame: a central system sends its CALLs (a status trigger, a
+    /// configuration question, a profile) as soon as the socket opens, before a handler set afterwards could see them.
+    /// </summary>
     public static async Task<OcppChargePointClient> ConnectAsync(
         Uri centralSystem,
         string chargePointId,
         string? password,
         string? subProtocol = SubProtocol,
         string? user = null,
+        Func<string, JsonElement, Task<JsonObject?>>? onCall = null,
         CancellationToken cancellationToken = default)
     {
         var socket = new ClientWebSocket();
@@ -81,7 +87,7 @@ public sealed class OcppChargePointClient : IAsyncDisposable
             socket.Options.CollectHttpResponseDetails = true;
             var uri = new Uri(centralSystem.ToString().TrimEnd('/') + "/" + Uri.EscapeDataString(chargePointId));
             await socket.ConnectAsync(uri, cancellationToken);
-            return new OcppChargePointClient(socket, chargePointId);
+            return new OcppChargePointClient(socket, chargePointId, onCall);
         }
         catch
         {

@@ -248,8 +248,7 @@ internal sealed class SimulatedChargePoint(string chargePointId, double maxKw, P
             _client = null;
         }
 
-        var client = await OcppChargePointClient.ConnectAsync(centralSystem, chargePointId, password, cancellationToken: cancellationToken);
-        client.OnCall = OnCall;
+        var client = await OcppChargePointClient.ConnectAsync(centralSystem, chargePointId, password, onCall: OnCall, cancellationToken: cancellationToken);
         _client = client;
         var boot = await client.CallAsync("BootNotification", new JsonObject { ["chargePointVendor"] = "Parking", ["chargePointModel"] = "Simulated wallbox" }, cancellationToken: cancellationToken);
         if (boot.GetProperty("status").GetString() != "Accepted")

@@ -22,18 +22,16 @@ public sealed class OcppCharger : IAsyncDisposable
     private readonly Channel<(string Action, JsonElement Payload)> _calls = Channel.CreateUnbounded<(string, JsonElement)>();
     private readonly List<(string Action, JsonElement Payload)> _seen = [];
 
-    private OcppCharger(OcppChargePointClient client, ParkingHost host)
+    private OcppCharger(ParkingHost host, Func<string, JsonElement, JsonObject?>? answer)
     {
-        Client = client;
         Host = host;
-        client.OnCall = (action, payload) =>
+        if (answer is not null)
         {
-            _calls.Writer.TryWrite((action, payload.Clone()));
-            return Task.FromResult(Answer(action, payload));
-        };
+            Answer = answer;
+        }
     }
 
-    public OcppChargePointClient Client { get; }
+    public OcppChargePointClient Client { get; private set; } = null!;
 
     public ParkingHost Host { get; }
 
@@ -49,8 +47,22 @@ public sealed class OcppCharger : IAsyncDisposable
 
     public static string IdOf(string chargerId) => $"{ParkingHost.Compound}.{chargerId}";
 
-    public static async Task<OcppCharger> ConnectAsync(ParkingHost host, string chargerId, string password = DemoPassword) =>
-        new(await OcppChargePointClient.ConnectAsync(CentralSystem(host), IdOf(chargerId), password), host);
+    /// <summary>
+    /// Connects as the charge point of <paramref name="chargerId"/>. Give <paramref name="answer"/> here rather than setting
+    /// <see cref="Answer"/> afterwards when the first CALLs matter: the central system sends them as soon as the socket opens.
+    /// </summary>
+    public static async Task<OcppCharger> ConnectAsync(ParkingHost host, string chargerId, string password = DemoPassword, Func<string, JsonElement, JsonObject?>? answer = null)
+    {
+        var charger = new OcppCharger(host, answer);
+        charger.Client = await OcppChargePointClient.ConnectAsync(CentralSystem(host), IdOf(chargerId), password, onCall: charger.OnCallAsync);
+        return charger;
+    }
+
+    private Task<JsonObject?> OnCallAsync(string action, JsonElement payload)
+    {
+        _calls.Writer.TryWrite((action, payload.Clone()));
+        return Task.FromResult(Answer(action, payload));
+    }
 
     /// <summary>The HTTP status of a handshake (101 when the socket opened), and the subprotocol agreed.</summary>
     public static async Task<(HttpStatusCode Status, string? SubProtocol)> HandshakeAsync(ParkingHost host, string chargePointId, string? user, string? password, string? subProtocol = OcppChargePointClient.SubProtocol)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
@@ -97,11 +98,11 @@ public sealed class OcppPlanEnforcementTests(OcppHostFixture fixture)
         }
 
         var chargerId = fixture.Chargers[0];
-        await using (var charger = await OcppCharger.ConnectAsync(_host, chargerId))
+        var takesOnlyCurrent = (string action, JsonElement _) => action == "GetConfiguration"
+            ? new JsonObject { ["configurationKey"] = new JsonArray(new JsonObject { ["key"] = "ChargingScheduleAllowedChargingRateUnit", ["readonly"] = true, ["value"] = "Current" }) }
+            : new JsonObject { ["status"] = "Accepted" };
+        await using (var charger = await OcppCharger.ConnectAsync(_host, chargerId, answer: takesOnlyCurrent))
         {
-            charger.Answer = (action, _) => action == "GetConfiguration"
-                ? new JsonObject { ["configurationKey"] = new JsonArray(new JsonObject { ["key"] = "ChargingScheduleAllowedChargingRateUnit", ["readonly"] = true, ["value"] = "Current" }) }
-                : new JsonObject { ["status"] = "Accepted" };
             await charger.BootAsync();
 
             var profile = await charger.ExpectCallAsync(
