@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Security;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -59,6 +60,8 @@ public sealed class OcppChargePointClient : IAsyncDisposable
     /// Opens the socket to <c>{centralSystem}/{chargePointId}</c>; throws <see cref="WebSocketException"/> when the handshake is
     /// refused. <paramref name="onCall"/> answers from the first frame: a central system sends its CALLs (a status trigger, a
     /// configuration question, a profile) as soon as the socket opens, before a handler set afterwards could see them.
+    /// For <c>wss://</c> (security profile 2) the central system's certificate is checked as any TLS client does, unless
+    /// <paramref name="serverCertificateValidation"/> decides instead (a charger that pins its central system's certificate).
     /// </summary>
     public static async Task<OcppChargePointClient> ConnectAsync(
         Uri centralSystem,
@@ -67,11 +70,17 @@ public sealed class OcppChargePointClient : IAsyncDisposable
         string? subProtocol = SubProtocol,
         string? user = null,
         Func<string, JsonElement, Task<JsonObject?>>? onCall = null,
+        RemoteCertificateValidationCallback? serverCertificateValidation = null,
         CancellationToken cancellationToken = default)
     {
         var socket = new ClientWebSocket();
         try
         {
+            if (serverCertificateValidation is not null)
+            {
+                socket.Options.RemoteCertificateValidationCallback = serverCertificateValidation;
+            }
+
             if (subProtocol is not null)
             {
                 socket.Options.AddSubProtocol(subProtocol);

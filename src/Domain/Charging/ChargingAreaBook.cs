@@ -51,6 +51,7 @@ public sealed class ChargingAreaBook
     private double? _siteCapacityOverrideKw;
     private PlanSummary? _plan;
     private long _version;
+    private List<TurnPowerSchedule> _power;
 
     public ChargingAreaBook()
         : this(new ChargingAreaSnapshot())
@@ -66,6 +67,7 @@ public sealed class ChargingAreaBook
         _chargers = new Dictionary<string, ChargerSnapshot>(snapshot.Chargers ?? [], StringComparer.Ordinal);
         _plan = snapshot.Plan;
         _version = snapshot.Version;
+        _power = [.. snapshot.PowerSchedules ?? []];
         CompoundId = snapshot.CompoundId ?? string.Empty;
     }
 
@@ -80,6 +82,12 @@ public sealed class ChargingAreaBook
 
     public PlanSummary? Plan => _plan;
 
+    /// <summary>
+    /// The last plan's power per period of each turn (what the chargers' profiles are made of). Stored with the area,
+    /// so a re-activated area hands out the same profiles as before, not its chargers' ratings.
+    /// </summary>
+    public IReadOnlyList<TurnPowerSchedule> PowerSchedules => _power.AsReadOnly();
+
     public long Version => _version;
 
     /// <summary>The compound the area belongs to (from the grain's key).</summary>
@@ -87,7 +95,10 @@ public sealed class ChargingAreaBook
 
     /// <summary>The area as stored: a snapshot in collections of its own, which no later change touches.</summary>
     public ChargingAreaSnapshot Snapshot() => new(
-        _definition, _siteCapacityOverrideKw, [.. _requests], new Dictionary<string, ChargerSnapshot>(_chargers, StringComparer.Ordinal), _plan, _version, CompoundId);
+        _definition, _siteCapacityOverrideKw, [.. _requests], new Dictionary<string, ChargerSnapshot>(_chargers, StringComparer.Ordinal), _plan, _version, CompoundId)
+    {
+        PowerSchedules = [.. _power],
+    };
 
     /// <summary>The area a stored snapshot describes, in the compound <paramref name="compoundId"/> (the grain's key).</summary>
     public static ChargingAreaBook Restore(ChargingAreaSnapshot snapshot, string compoundId)
@@ -360,7 +371,7 @@ public sealed class ChargingAreaBook
     /// site capacity kept at every instant), else it waits. A driver who cannot come back keeps the charger
     /// until departure. Returns the notices for the drivers whose turn appeared, moved or went.
     /// </summary>
-    public IReadOnlyList<ChargingNotice> ApplyPlan(IReadOnlyDictionary<string, ChargingTurn> turns, PlanSummary summary, DateTimeOffset now)
+    public IReadOnlyList<ChargingNotice> ApplyPlan(IReadOnlyDictionary<string, ChargingTurn> turns, PlanSummary summary, DateTimeOffset now, IReadOnlyList<TurnPowerSchedule>? power = null)
     {
         var accepted = _requests
             .Where(r => r.HasStarted && r.Turn is not null && !IsOverdrawing(r.Turn.ChargerId))
@@ -419,13 +430,17 @@ public sealed class ChargingAreaBook
             Turns = _requests.Count(r => r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging),
             Waiting = _requests.Count(r => r.Status == ChargingRequestStatus.Waiting),
         };
+        _power = [.. power ?? []];
         _version++;
         return notices;
     }
 
     /// <summary>Drops finished requests older than the history the area keeps.</summary>
-    public void Prune(DateTimeOffset now, ChargingPolicy policy) =>
+    public void Prune(DateTimeOffset now, ChargingPolicy policy)
+    {
         _requests.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.CreatedAt) < now - policy.History && (r.PluggedAt is null || r.UnpluggedAt is not null));
+        _power.RemoveAll(p => p.Window.End <= now);
+    }
 
     private ChargingTurn? Fit(ChargingRequest request, ChargingTurn turn, DateTimeOffset now)
     {
@@ -505,6 +520,12 @@ public sealed record ChargingAreaSnapshot(
     [Id(5)] long Version,
     [Id(6)] string CompoundId)
 {
+    // Init-only members are stored in internal fields: the codec is generated in Parking.Grains (InternalsVisibleTo).
+    [Id(7)] internal List<TurnPowerSchedule>? _powerSchedules;
+
+    /// <summary>The last plan's power per turn; null in state stored before it was kept.</summary>
+    public List<TurnPowerSchedule>? PowerSchedules { get => _powerSchedules; init => _powerSchedules = value; }
+
     /// <summary>An area not configured yet: what storage starts from when nothing was stored.</summary>
     public ChargingAreaSnapshot()
         : this(null, null, [], new(StringComparer.Ordinal), null, 0, string.Empty)

@@ -34,9 +34,6 @@ public sealed partial class ChargingAreaGrain(
     private DeadlineWake? _wake;
     private ChargingAreaBook? _book;
 
-    /// <summary>The last plan's power per period of every turn (kept in memory: after a re-activation, until the next re-plan, turns get their charger's rating).</summary>
-    private IReadOnlyList<TurnPowerSchedule> _power = [];
-
     /// <summary>The area as callers see it, restored from the stored snapshot when the grain activates.</summary>
     private ChargingAreaBook Book => _book ?? throw new InvalidOperationException("The charging area is not activated.");
 
@@ -222,7 +219,7 @@ public sealed partial class ChargingAreaGrain(
         GrainFactory.Publish(new ChargingAreaChangedPush(view));
 
         // The chargers hear their share of the plan (their charging profiles) from the area's distributor.
-        GrainFactory.GetGrain<Ocpp.IAreaProfilesGrain>(this.GetPrimaryKeyString()).PlanChanged(view, _power).Ignore();
+        GrainFactory.GetGrain<Ocpp.IAreaProfilesGrain>(this.GetPrimaryKeyString()).PlanChanged(view, Book.PowerSchedules).Ignore();
         LogCommitted(this.GetPrimaryKeyString(), replans, Stopwatch.GetElapsedTime(began, planned).TotalMilliseconds, Stopwatch.GetElapsedTime(planned).TotalMilliseconds);
         await ScheduleWake();
     }
@@ -253,8 +250,7 @@ public sealed partial class ChargingAreaGrain(
         var plan = await Task.Run(() => TurnPlanner.PlanArea(input, _policy, _utcOffset));
         var (turns, summary) = (plan.Turns, plan.Summary);
         LogPlanned(this.GetPrimaryKeyString(), summary.Algorithm, summary.Status, summary.SolveTime.TotalMilliseconds, turns.Count, input.Open.Count);
-        _power = plan.PowerSchedules;
-        return Book.ApplyPlan(turns, summary, Now);
+        return Book.ApplyPlan(turns, summary, Now, plan.PowerSchedules);
     }
 
     /// <summary>A timer on the domain clock for the next thing due, and a reminder while anything is due at all.</summary>

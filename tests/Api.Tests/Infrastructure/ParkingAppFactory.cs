@@ -47,13 +47,17 @@ public sealed class ParkingAppFactory : WebApplicationFactory<Program>
     /// <summary>Where Kestrel listens, e.g. http://127.0.0.1:54321/ (after <see cref="Start"/>).</summary>
     public Uri BaseAddress { get; private set; } = new("http://invalid.localhost/");
 
+    /// <summary>Every address Kestrel listens on: the test's plain HTTP one, and any endpoint configured in <see cref="Settings"/>.</summary>
+    public IReadOnlyList<Uri> Addresses { get; private set; } = [];
+
     /// <summary>Starts the host (silo, seeding, Kestrel) and learns the address Kestrel took.</summary>
     public void Start()
     {
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
             ?? throw new InvalidOperationException("Kestrel did not report its addresses.");
-        BaseAddress = new Uri(addresses.Addresses.First().TrimEnd('/') + "/");
+        Addresses = [.. addresses.Addresses.Select(a => new Uri(a.TrimEnd('/') + "/"))];
+        BaseAddress = Addresses.First(a => a.Scheme == Uri.UriSchemeHttp);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

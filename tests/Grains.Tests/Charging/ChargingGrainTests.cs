@@ -1,10 +1,13 @@
 using System.Threading.Channels;
+using Orleans.Core.Internal;
 using Parking.Domain;
 using Parking.Domain.Charging;
 using Parking.Domain.Layout;
+using Parking.Domain.Ocpp;
 using Parking.Domain.Reservations;
 using Parking.Grains.Charging;
 using Parking.Grains.Notifications;
+using Parking.Grains.Ocpp;
 using Xunit;
 
 namespace Parking.Grains.Tests.Charging;
@@ -241,6 +244,57 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
         foreach (var request in moved)
         {
             await _recorder.WaitFor(request.Id, ChargingNoticeKind.TurnMoved, PushTimeout);
+        }
+    }
+
+    /// <summary>
+    /// The plan's power per period outlives the area grain: after the area and its profile distributor are deactivated,
+    /// a plug-in (a change that does not re-plan) hands the charger the planned limits again, not its rating.
+    /// </summary>
+    [Fact]
+    public async Task A_re_activated_area_hands_out_the_planned_power_not_the_chargers_rating()
+    {
+        await CreateCompound(chargers: 1, siteKw: 7);
+
+        // 1 kWh at 7 kW is not a whole number of 5-minute periods: the plan's last period is below the rating.
+        var request = await Get((await Submit("r1", 1, TimeSpan.FromHours(2))).Id);
+        Assert.NotNull(request.Turn);
+        var planned = await ScheduleOf("C-T1", s => s.Periods.Any(p => p.LimitW is > 0 and < 7000), "the plan's profile");
+        var partial = planned.Periods.First(p => p.LimitW is > 0 and < 7000);
+        var partialAt = planned.Start.AddSeconds(partial.StartSeconds);
+
+        await Deactivate(Area);
+        await Deactivate(fixture.Grains.GetGrain<IAreaProfilesGrain>(Area.GetPrimaryKeyString()));
+
+        // Plugging in starts the turn without a re-plan: the profile handed out now is made from what the area stored.
+        AdvanceTo(request.Turn.Window.Start);
+        await Report("C-T1", ChargerStatus.Preparing, meter: 10);
+        var after = await ScheduleOf("C-T1", s => s.SessionRequestId == request.Id, "the profile for the started session");
+        Assert.Equal(ChargingRequestStatus.Charging, (await Get(request.Id)).Status);
+        Assert.Equal(partial.LimitW, after.LimitAt(partialAt));
+        foreach (var period in planned.Periods.Where(p => planned.Start.AddSeconds(p.StartSeconds) >= Now))
+        {
+            var at = planned.Start.AddSeconds(period.StartSeconds);
+            Assert.True(period.LimitW == after.LimitAt(at), $"at {at:O} the plan gave {period.LimitW} W, the re-activated area {after.LimitAt(at)} W");
+        }
+    }
+
+    private static async Task Deactivate(IAddressable grain) => await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+
+    /// <summary>Waits until the charge point of <paramref name="chargerId"/> holds a schedule that matches.</summary>
+    private async Task<ChargerSchedule> ScheduleOf(string chargerId, Func<ChargerSchedule, bool> match, string what)
+    {
+        var chargePoint = fixture.Grains.GetGrain<IChargePointGrain>(ChargePointIds.Of(_compoundId, chargerId));
+        var deadline = DateTimeOffset.UtcNow + PushTimeout;
+        while (true)
+        {
+            if ((await chargePoint.Get()).Schedule is { } schedule && match(schedule))
+            {
+                return schedule;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"No {what} reached charger {chargerId}.");
+            await Task.Delay(100);
         }
     }
 
