@@ -214,6 +214,8 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         var start = _host.Now.AddDays(2);
         var reservation = await Ok<ReservationDto>(HttpMethod.Post, Path("reservations"), "r00031", new ReserveRequest("T1-012", start, start.AddHours(2), null), HttpStatusCode.Created);
         await Ok<MeDto>(HttpMethod.Post, "/api/me/vehicles", "r00031", new AddVehicleRequest("沪ad 12345", false));
+        var charging = await Ok<ChargingRequestDto>(HttpMethod.Post, Path("charging/areas/CA-G1/requests"), "r00031", new ChargingRequestBody("沪AD12345", 10, null, null, null, null, _host.Now.AddHours(8), true), HttpStatusCode.Created);
+        var bike = await Ok<ShelterSessionDto>(HttpMethod.Post, Path("shelters/E01/sessions"), "r00031", new StartShelterSessionRequest("E01-P05", "green bike"), HttpStatusCode.Created);
 
         using var response = await Send(HttpMethod.Get, "/api/me/export", "r00031");
         await ParkingHost.Expect(response, HttpStatusCode.OK);
@@ -226,6 +228,9 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         var compound = Assert.Single(export.Compounds);
         Assert.Equal(reservation.Id, Assert.Single(compound.Reservations).Id);
         Assert.Contains(compound.AuditEntries, e => e is { Action: "vehicleAdded", Detail: "沪AD12345" });
+        Assert.Equal(charging.Id, Assert.Single(compound.ChargingRequests).Id);
+        Assert.Equal(bike.SessionId, Assert.Single(compound.ShelterSessions).SessionId);
+        Assert.All(compound.Ballots, b => Assert.Equal("r00031", b.UserId));
         Assert.DoesNotContain("r00032", text, StringComparison.Ordinal);
 
         using var left = await Send(HttpMethod.Post, "/api/me/compounds/demo-small/leave", "r00031");
