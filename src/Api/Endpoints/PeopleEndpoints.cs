@@ -392,8 +392,42 @@ public static class PeopleEndpoints
             return Problems.From(DomainError.NotFound("not-a-member", $"You are not a member of compound '{compoundId}'."));
         }
 
+        await EndWhatIsLive(grains, compoundId, person);
         await grains.People(compoundId).Leave(person);
         return await Me(http, grains);
+    }
+
+    /// <summary>
+    /// Nothing of a person who leaves stays live in the compound: their bookings not yet checked in are cancelled (as
+    /// they would cancel them, with the refund that brings), their open charging requests withdrawn and their e-bike
+    /// charges stopped. A car already checked in stays checked in: it is physically there.
+    /// </summary>
+    private static async Task EndWhatIsLive(IGrainFactory grains, string compoundId, string person)
+    {
+        var actor = new Actor(person, IsStaff: false);
+        var reservations = await grains.Resident(compoundId, person).GetReservations();
+        foreach (var reservation in reservations.Where(r => r.Status == ReservationStatus.Reserved))
+        {
+            await grains.Space(compoundId, reservation.SpaceId).Cancel(reservation.Id, actor);
+        }
+
+        foreach (var area in await grains.Compound(compoundId).GetChargingAreas())
+        {
+            var charging = grains.ChargingArea(compoundId, area.AreaId);
+            foreach (var request in (await charging.GetRequestsOf(person)).Where(r => r.IsActive))
+            {
+                await charging.Cancel(request.Id, actor);
+            }
+        }
+
+        foreach (var shelter in await grains.Compound(compoundId).GetShelters())
+        {
+            var grain = grains.Shelter(compoundId, shelter.ShelterId);
+            foreach (var session in (await grain.GetSessionsOf(person)).Where(s => s.IsActive))
+            {
+                await grain.StopSession(session.SessionId, actor);
+            }
+        }
     }
 
     private static async Task<Dictionary<string, string>> Names(IGrainFactory grains) =>

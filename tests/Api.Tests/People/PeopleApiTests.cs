@@ -237,6 +237,11 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         await ParkingHost.Expect(left, HttpStatusCode.OK);
         Assert.Empty((await left.Content.ReadFromJsonAsync<MeDto>(ParkingHost.Json))!.Memberships);
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, Path("reservations/mine"), "r00031")).StatusCode);
+
+        // Nothing of theirs stays live: the booking is cancelled, the charging request withdrawn, the e-bike charge stopped.
+        Assert.Equal("cancelled", (await Ok<ReservationDto>(HttpMethod.Get, Path($"reservations/{reservation.Id}"), Staff)).Status.ToString(), ignoreCase: true);
+        Assert.Equal("cancelled", (await Ok<ChargingRequestDto>(HttpMethod.Get, Path($"charging/areas/CA-G1/requests/{charging.Id}"), Staff)).Status.ToString(), ignoreCase: true);
+        Assert.Equal("ended", (await Ok<ShelterSessionDto>(HttpMethod.Get, Path($"shelters/E01/sessions/{bike.SessionId}"), Staff)).Status.ToString(), ignoreCase: true);
         var audit = await Audit();
         Assert.DoesNotContain(audit, e => e.ActorId == "r00031" || e.SubjectId == "r00031" || e.Detail == "沪AD12345");
         var gone = Assert.Single(audit, e => e.Action == "left");
