@@ -51,7 +51,8 @@ public static class ParkingApiExtensions
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff))
             .AddPolicy(Policies.Committee, p => p.RequireRole(Roles.Committee))
             .AddPolicy(Policies.Planner, p => p.RequireRole(Roles.Committee, Roles.Staff))
-            .AddPolicy(Policies.PeopleManager, p => p.RequireRole(Roles.Staff, Roles.Operator));
+            .AddPolicy(Policies.PeopleManager, p => p.RequireRole(Roles.Staff, Roles.Operator))
+            .AddPolicy(Policies.Watcher, p => p.RequireRole(Roles.Staff, Roles.Operator));
 
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
@@ -73,6 +74,7 @@ public static class ParkingApiExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 
         app.MapCompoundImportEndpoints();
+        app.MapDashboardEndpoints();
 
         var compound = app.MapGroup("/api/compounds/{compoundId}")
             .RequireAuthorization()

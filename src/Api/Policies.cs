@@ -11,4 +11,7 @@ public static class Policies
 
     /// <summary>Those who manage a compound's people: its staff and the sub-district operator.</summary>
     public const string PeopleManager = nameof(PeopleManager);
+
+    /// <summary>Those who watch a compound's lots live: its staff and the sub-district operator.</summary>
+    public const string Watcher = nameof(Watcher);
 }

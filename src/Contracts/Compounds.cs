@@ -61,3 +61,28 @@ public sealed record ImportReportDto(
     int HouseholdsRemoved,
     BookingEffectDto[] Bookings,
     int BookingsMoved);
+
+/// <summary>
+/// One compound on the sub-district operator's dashboard, as of <c>AsOf</c>: its spaces by state now, its chargers
+/// (charging, faulted) against its feed capacity, charging requests waiting, and its open alarms (shelters in alarm,
+/// faulted chargers).
+/// </summary>
+public sealed record CompoundDashboardDto(
+    string CompoundId,
+    string Name,
+    string? SubDistrictId,
+    int LayoutVersion,
+    DateTimeOffset AsOf,
+    int Spaces,
+    int SpacesFree,
+    int SpacesReserved,
+    int SpacesOccupied,
+    int SpacesOutOfService,
+    int Chargers,
+    int ChargersCharging,
+    int ChargersFaulted,
+    double FeedKw,
+    int ChargingWaiting,
+    int Shelters,
+    int SheltersInAlarm,
+    int OpenAlarms);

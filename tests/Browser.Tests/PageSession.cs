@@ -76,6 +76,7 @@ public sealed class PageSession : IAsyncDisposable
         {
             "staff" => "staff",
             "committee" => "committee",
+            "operator" => "operator",
             _ => "driver",
         };
         await Page.WaitForURLAsync($"**/{home}", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });

@@ -43,7 +43,7 @@ public sealed class MembershipClaimsTransformation(
         var requested = context?.GetRouteValue("compoundId") as string
             ?? (context?.Request.Headers[CompoundHeader] is { Count: > 0 } header ? header.ToString() : null);
         var record = await grains.GetGrain<IMemberGrain>(subject).Get();
-        var membership = record.In(requested);
+        var membership = await grains.MembershipIn(record, requested);
 
         var identity = new ClaimsIdentity(Marker, CurrentUser.NameClaim, CurrentUser.RoleClaim);
         identity.AddClaims(principal.Claims

@@ -6,9 +6,10 @@ namespace Parking.Api.Endpoints;
 /// <summary>
 /// Every route under <c>/api/compounds/{compoundId}</c> belongs to one compound: a token of another
 /// compound gets 403, whatever its role. Staff act on their own compound only; the sub-district operator may
-/// enter any compound, where the routes' own policies decide what they may do (the people routes, for one).
+/// enter any compound of their own sub-district (and no other), where the routes' own policies decide what they
+/// may do (the people routes, for one).
 /// </summary>
-public sealed class CompoundAccessFilter : IEndpointFilter
+public sealed class CompoundAccessFilter(IGrainFactory grains) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -19,9 +20,14 @@ public sealed class CompoundAccessFilter : IEndpointFilter
             return Problems.Forbidden("The token does not name a user and a compound.");
         }
 
-        // The sub-district operator watches every compound: they act in the one the route names.
-        if (user.Role == Roles.Operator && compoundId is not null)
+        // The sub-district operator watches every compound of their sub-district: they act in the one the route names.
+        if (user.Role == Roles.Operator && compoundId is not null && !string.Equals(user.CompoundId, compoundId, StringComparison.Ordinal))
         {
+            if (!await grains.OperatorMayEnter(user.CompoundId, compoundId))
+            {
+                return Problems.Forbidden($"Compound '{compoundId}' is not in your sub-district.");
+            }
+
             user = user with { CompoundId = compoundId, BuildingId = null, HouseholdId = null };
         }
 

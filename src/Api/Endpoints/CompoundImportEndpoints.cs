@@ -24,8 +24,8 @@ public static class CompoundImportEndpoints
             .WithSummary("The compounds the caller may see: all of them for a sub-district operator, else their own");
         compounds.MapPost("/import", Import)
             .WithSummary("Import a compound file: a new compound, or a layout change of an existing one (sub-district operator; staff for their own compound)")
-            .WithDescription("The body is the compound file (docs/compound-file.md). dryRun=true checks it and previews the change (spaces added, removed, retyped, re-owned; chargers; effect on live bookings) without changing anything. expectedVersion: the liveVersion of the preview; the apply is refused with 409 layout-changed if the layout moved since. A file with any problem gets 422 with every problem and its place, and changes nothing.")
-            .Accepts<object>("application/json")
+            .WithDescription("The body is the compound file (docs/compound-file.md). Or a multipart form: part file (the compound file) and the CSV files it names, by file name. dryRun=true checks it and previews the change (spaces added, removed, retyped, re-owned; chargers; effect on live bookings) without changing anything. expectedVersion: the liveVersion of the preview; the apply is refused with 409 layout-changed if the layout moved since. A file with any problem gets 422 with every problem and its place, and changes nothing.")
+            .Accepts<object>("application/json", "multipart/form-data")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
@@ -35,7 +35,12 @@ public static class CompoundImportEndpoints
     {
         var user = CurrentUser.From(http.User);
         var all = await grains.GetGrain<ICompoundDirectoryGrain>(0).List();
-        var visible = all.Where(c => user is not null && (user.Role == Roles.Operator || c.CompoundId == user.CompoundId));
+        var home = user is null ? null : all.FirstOrDefault(c => c.CompoundId == user.CompoundId);
+
+        // An operator sees every compound of their own sub-district; anyone else their own compound.
+        var visible = all.Where(c => user is not null
+            && (c.CompoundId == user.CompoundId
+                || (user.Role == Roles.Operator && home?.SubDistrictId is { } subDistrict && c.SubDistrictId == subDistrict)));
         return TypedResults.Ok(visible
             .Select(c => new CompoundSummaryDto(c.CompoundId, c.Name, c.SubDistrictId, c.Buildings, c.Households, c.Spaces, c.LayoutVersion))
             .ToArray());
@@ -45,7 +50,8 @@ public static class CompoundImportEndpoints
         HttpContext http,
         bool? dryRun,
         int? expectedVersion,
-        CompoundImporter importer)
+        CompoundImporter importer,
+        IGrainFactory grains)
     {
         var user = CurrentUser.From(http.User);
         if (user is null || user.Role is not (Roles.Operator or Roles.Staff))
@@ -64,19 +70,13 @@ public static class CompoundImportEndpoints
             return Problems.Invalid("body", $"The file is larger than {MaxFileBytes / (1024 * 1024)} MB.", "file-too-large");
         }
 
-        string text;
-        using (var reader = new StreamReader(http.Request.Body))
+        var upload = await ReadUpload(http);
+        if (upload.Problem is { } unreadable)
         {
-            text = await reader.ReadToEndAsync(http.RequestAborted);
+            return unreadable;
         }
 
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return Problems.Invalid("body", "The body must be a compound file (JSON).", "file-required");
-        }
-
-        // CSV parts need a multipart upload; through this endpoint a file carries its households and spaces inline.
-        var check = CompoundFileCheck.Run(text, name => null);
+        var check = CompoundFileCheck.Run(upload.Json!, upload.Sibling);
         if (!check.IsValid)
         {
             return FileProblems(check.Problems);
@@ -86,6 +86,23 @@ public static class CompoundImportEndpoints
         if (user.Role == Roles.Staff && user.CompoundId != layout.CompoundId)
         {
             return Problems.Forbidden($"Staff import only their own compound '{user.CompoundId}', not '{layout.CompoundId}'.");
+        }
+
+        // An operator imports into their own sub-district: a new compound must name it, a known one must lie in it.
+        if (user.Role == Roles.Operator)
+        {
+            var directory = grains.GetGrain<ICompoundDirectoryGrain>(0);
+            var mine = await directory.SubDistrictOf(user.CompoundId);
+            var known = (await directory.List()).Any(c => c.CompoundId == layout.CompoundId);
+            if (known && !await grains.OperatorMayEnter(user.CompoundId, layout.CompoundId))
+            {
+                return Problems.Forbidden($"Compound '{layout.CompoundId}' is not in your sub-district.");
+            }
+
+            if (!string.Equals(layout.SubDistrictId, mine, StringComparison.Ordinal) && layout.CompoundId != user.CompoundId)
+            {
+                return Problems.Forbidden($"compound.subDistrict: '{layout.SubDistrictId}' is not your sub-district '{mine}'.");
+            }
         }
 
         if (dryRun == true)
@@ -98,6 +115,43 @@ public static class CompoundImportEndpoints
         return applied.Value is { } outcome
             ? TypedResults.Ok(Report(outcome.Preview, dryRun: false, outcome.LayoutVersion, outcome.BookingsMoved))
             : Problems.From(applied.Error!);
+    }
+
+    private sealed record Upload(string? Json, Func<string, string?> Sibling, ProblemHttpResult? Problem);
+
+    /// <summary>
+    /// The compound file from the body: JSON as it is, or a multipart form whose <c>file</c> part is the compound
+    /// file and whose other parts are the CSV files it names (<c>householdsCsv</c>, <c>spacesCsv</c>), by file name.
+    /// </summary>
+    private static async Task<Upload> ReadUpload(HttpContext http)
+    {
+        static string? None(string name) => null;
+        if (!http.Request.HasFormContentType)
+        {
+            using var reader = new StreamReader(http.Request.Body);
+            var text = await reader.ReadToEndAsync(http.RequestAborted);
+            return string.IsNullOrWhiteSpace(text)
+                ? new(null, None, Problems.Invalid("body", "The body must be a compound file (JSON).", "file-required"))
+                : new(text, None, null);
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var compoundFile = form.Files.GetFile("file");
+        if (compoundFile is null || compoundFile.Length == 0)
+        {
+            return new(null, None, Problems.Invalid("file", "The form's 'file' part must be the compound file (JSON).", "file-required"));
+        }
+
+        var siblings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in form.Files.Where(f => !ReferenceEquals(f, compoundFile)))
+        {
+            using var reader = new StreamReader(part.OpenReadStream());
+            siblings[Path.GetFileName(part.FileName)] = await reader.ReadToEndAsync(http.RequestAborted);
+        }
+
+        using var json = new StreamReader(compoundFile.OpenReadStream());
+        var compoundText = await json.ReadToEndAsync(http.RequestAborted);
+        return new(compoundText, name => siblings.TryGetValue(Path.GetFileName(name), out var csv) ? csv : null, null);
     }
 
     private static ProblemHttpResult FileProblems(IReadOnlyList<CompoundFileProblem> problems) =>

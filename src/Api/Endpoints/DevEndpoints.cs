@@ -24,7 +24,7 @@ public static class DevEndpoints
         {
             if (!Enum.TryParse<UserRole>(role, ignoreCase: true, out var parsed) || int.TryParse(role, out _))
             {
-                return Problems.Invalid("role", "role is one of resident, staff, committee.");
+                return Problems.Invalid("role", "role is one of resident, staff, committee, operator.");
             }
 
             userRole = parsed;
@@ -57,10 +57,21 @@ public static class DevEndpoints
         var compoundId = request.CompoundId ?? demo.CompoundId;
         var user = await grains.Compound(compoundId).GetUser(request.UserId);
 
-        // People who joined by invite or request are not in the compound file: their stored membership counts.
-        if (user is null && (await grains.GetGrain<Parking.Grains.Membership.IMemberGrain>(request.UserId).Get()).In(compoundId).Value is { } stored)
+        // People who joined by invite or request are not in the compound file: their stored membership counts. An
+        // operator gets a token for a compound of their own sub-district only.
+        if (user is null)
         {
-            user = new CompoundUser(stored.CompoundId, request.UserId, stored.DisplayName, stored.Role, stored.HouseholdId, stored.BuildingId, []);
+            var record = await grains.GetGrain<Parking.Grains.Membership.IMemberGrain>(request.UserId).Get();
+            var stored = await grains.MembershipIn(record, compoundId);
+            if (stored.Error is { Kind: ErrorKind.Forbidden } refused && record.Memberships.Any(m => m.Role == UserRole.Operator))
+            {
+                return Problems.From(refused);
+            }
+
+            if (stored.Value is { } m)
+            {
+                user = new CompoundUser(m.CompoundId, request.UserId, m.DisplayName, m.Role, m.HouseholdId, m.BuildingId, []);
+            }
         }
 
         if (user is null)

@@ -12,8 +12,8 @@ public static class LotEndpoints
         var lots = compound.MapGroup("/lots").WithTags("Lots");
         lots.MapGet("/", List).WithSummary("The compound's lots");
         lots.MapGet("/{lotId}/occupancy", Occupancy)
-            .RequireAuthorization(Policies.Staff)
-            .WithSummary("A lot's live occupancy (staff)")
+            .RequireAuthorization(Policies.Watcher)
+            .WithSummary("A lot's live occupancy (staff, and the sub-district operator)")
             .WithDescription("Every space with its status now and the windows it is held; Epoch and Sequence let a client catch up on changes later.");
         lots.MapGet("/{lotId}/changes", Changes)
             .WithSummary("Changes to a lot after a sequence number, for clients catching up after a reconnect");

@@ -202,10 +202,15 @@ public static class DemoCompoundGenerator
 
         return new CompoundLayout(id, profile.Name, buildings, lots, households, users)
         {
+            // Every demo compound lies in one sub-district (Caojiadu), whose operator is seeded above.
+            SubDistrictId = DemoSubDistrict,
             ChargingAreas = ChargingAreasFor(lots),
             Shelters = SheltersFor(profile, buildings, positions),
         };
     }
+
+    /// <summary>The sub-district of the demo compounds: its operator (<c>operator01</c>) may act in each of them.</summary>
+    public const string DemoSubDistrict = "caojiadu";
 
     /// <summary>Kilowatts of a demo charger: the 7 kW AC wallbox common in Chinese compounds.</summary>
     public const double DemoChargerKw = 7.0;

@@ -25,6 +25,18 @@ public interface ICompoundDirectoryGrain : IGrainWithIntegerKey
 
     [ReadOnly]
     Task<IReadOnlyList<CompoundSummary>> List();
+
+    /// <summary>
+    /// Whether <paramref name="compoundId"/> is in the same sub-district as <paramref name="homeCompoundId"/>: a
+    /// sub-district operator (whose membership is in the home compound) may act there. A compound always covers
+    /// itself; a compound that names no sub-district covers only itself.
+    /// </summary>
+    [ReadOnly]
+    Task<bool> SameSubDistrict(string homeCompoundId, string compoundId);
+
+    /// <summary>The sub-district the compound belongs to, or null (unknown compound, or none named in its file).</summary>
+    [ReadOnly]
+    Task<string?> SubDistrictOf(string compoundId);
 }
 
 [GenerateSerializer]
@@ -48,6 +60,15 @@ public sealed class CompoundDirectoryGrain(
         state.State.Compounds[compound.CompoundId] = compound;
         await state.WriteStateAsync();
     }
+
+    public Task<bool> SameSubDistrict(string homeCompoundId, string compoundId) =>
+        Task.FromResult(string.Equals(homeCompoundId, compoundId, StringComparison.Ordinal)
+            || (SubDistrict(homeCompoundId) is { } home && string.Equals(home, SubDistrict(compoundId), StringComparison.Ordinal)));
+
+    public Task<string?> SubDistrictOf(string compoundId) => Task.FromResult(SubDistrict(compoundId));
+
+    private string? SubDistrict(string compoundId) =>
+        state.State.Compounds.TryGetValue(compoundId, out var compound) ? compound.SubDistrictId : null;
 
     public Task<IReadOnlyList<CompoundSummary>> List() =>
         Task.FromResult<IReadOnlyList<CompoundSummary>>([.. state.State.Compounds.Values.OrderBy(c => c.CompoundId, StringComparer.Ordinal)]);

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Parking.Api.Tests.Infrastructure;
+using Parking.Contracts;
+using Parking.Domain.CompoundFiles;
+using Parking.Domain.Seeding;
+using Parking.Grains.Compounds;
+using Xunit;
+
+namespace Parking.Api.Tests.Compounds;
+
+/// <summary>
+/// The sub-district operator is scoped to their sub-district (the demo's operator01 to Caojiadu): another
+/// sub-district's compound, imported beside it with its own operator, is out of reach both ways. Also the operator's
+/// dashboard and the multipart upload of a compound file with its CSV files.
+/// </summary>
+public sealed class OperatorScopeTests(ImportHostFixture fixture) : IClassFixture<ImportHostFixture>
+{
+    private const string Operator = "operator01";
+    private const string FarCompound = "far-gardens";
+    private const string FarOperator = "operator-far";
+    private readonly ParkingHost _host = fixture.Host;
+
+    private static CompoundFile InSubDistrict(string id, string subDistrict, IReadOnlyList<PersonEntry> people) =>
+        DemoCompoundGenerator.GenerateFile(DemoCompoundSize.Small) with
+        {
+            Compound = new CompoundEntry(id, "Far Gardens") { SubDistrict = subDistrict },
+            People = people,
+        };
+
+    /// <summary>Another sub-district's compound and its operator, brought in as the command line does.</summary>
+    private async Task ImportFarCompoundAsync()
+    {
+        var importer = _host.Factory.Services.GetRequiredService<CompoundImporter>();
+        var file = InSubDistrict(FarCompound, "putuo", [new PersonEntry(FarOperator, "Far operator", "operator")]);
+        var check = CompoundFileCheck.Run(CompoundFileReader.Write(file));
+        Assert.True(check.IsValid, string.Join("; ", check.Problems));
+        var applied = await importer.Apply(check.Layout!, expectedVersion: null);
+        Assert.True(applied.IsSuccess);
+    }
+
+    private async Task<HttpResponseMessage> DevTokenAsync(string compoundId, string userId, bool newcomer = false) =>
+        await _host.Http.PostAsJsonAsync(new Uri("/api/dev/token", UriKind.Relative), new DevTokenRequest(compoundId, userId, newcomer), ParkingHost.Json);
+
+    private async Task<string> TokenAsync(string compoundId, string userId, bool newcomer = false)
+    {
+        using var response = await DevTokenAsync(compoundId, userId, newcomer);
+        await ParkingHost.Expect(response, HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<DevTokenResponse>(ParkingHost.Json))!.AccessToken;
+    }
+
+    private async Task<T> OkAsync<T>(string path, string token)
+    {
+        using var response = await _host.GetAsync(path, null, token);
+        await ParkingHost.Expect(response, HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<T>(ParkingHost.Json))!;
+    }
+
+    private async Task<HttpStatusCode> StatusAsync(string path, string token)
+    {
+        using var response = await _host.GetAsync(path, null, token);
+        return response.StatusCode;
+    }
+
+    private async Task<HttpResponseMessage> ImportAsync(CompoundFile file, string user) =>
+        await _host.SendAsync(HttpMethod.Post, "/api/compounds/import?dryRun=true", user, new StringContent(CompoundFileReader.Write(file), Encoding.UTF8, "application/json"));
+
+    [Fact]
+    public async Task An_operator_acts_in_the_compounds_of_their_sub_district_and_is_refused_in_another()
+    {
+        await ImportFarCompoundAsync();
+        var near = await _host.TokenFor(Operator);
+        var far = await TokenAsync(FarCompound, FarOperator);
+
+        // Each sees the compounds of their own sub-district only.
+        var nearList = await OkAsync<CompoundSummaryDto[]>("/api/compounds", near);
+        Assert.Contains(nearList, c => c.CompoundId == ParkingHost.Compound);
+        Assert.DoesNotContain(nearList, c => c.CompoundId == FarCompound);
+        var farList = await OkAsync<CompoundSummaryDto[]>("/api/compounds", far);
+        Assert.Equal([FarCompound], farList.Select(c => c.CompoundId));
+
+        // Each may enter their own compounds' routes, and is refused in the other sub-district's.
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync($"/api/compounds/{FarCompound}/lots/G1/occupancy", far));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync($"/api/compounds/{FarCompound}/lots/G1/occupancy", near));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync($"/api/compounds/{FarCompound}/audit", near));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync($"/api/compounds/{ParkingHost.Compound}/lots/G1/occupancy", far));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync($"/api/compounds/{ParkingHost.Compound}/lots/G1/occupancy", near));
+
+        // No token for the other sub-district's compound, and a token that says only who they are gets no further.
+        using (var refused = await DevTokenAsync(FarCompound, Operator))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        var subOnly = await TokenAsync(ParkingHost.Compound, Operator, newcomer: true);
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync($"/api/compounds/{FarCompound}/lots/G1/occupancy", subOnly));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync($"/api/compounds/{ParkingHost.Compound}/lots/G1/occupancy", subOnly));
+
+        // Nor may they import into it: a re-import of its compound, or a new compound naming that sub-district.
+        var versionBefore = (await _host.Grains.GetGrain<ICompoundDirectoryGrain>(0).List()).Single(c => c.CompoundId == FarCompound).LayoutVersion;
+        using (var reimport = await ImportAsync(InSubDistrict(FarCompound, "caojiadu", []), Operator))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, reimport.StatusCode);
+        }
+
+        using (var elsewhere = await ImportAsync(InSubDistrict("far-new", "putuo", []), Operator))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, elsewhere.StatusCode);
+            Assert.Contains("compound.subDistrict", await elsewhere.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var after = await _host.Grains.GetGrain<ICompoundDirectoryGrain>(0).List();
+        Assert.Equal(versionBefore, after.Single(c => c.CompoundId == FarCompound).LayoutVersion);
+        Assert.DoesNotContain(after, c => c.CompoundId == "far-new");
+
+        // The dashboard follows the same scope.
+        var farBoard = await OkAsync<CompoundDashboardDto[]>("/api/dashboard", far);
+        Assert.Equal([FarCompound], farBoard.Select(c => c.CompoundId));
+    }
+
+    [Fact]
+    public async Task The_dashboard_shows_each_compound_with_spaces_chargers_feed_and_alarms_and_is_for_operators_only()
+    {
+        var start = _host.Now.AddMinutes(-5);
+        var booked = await _host.ReserveOkAsync("r00007", "T1-003", _host.Now.AddHours(1), _host.Now.AddHours(3));
+        Assert.NotNull(booked);
+
+        var board = await _host.GetOkAsync<CompoundDashboardDto[]>("/api/dashboard", Operator);
+        var demo = Assert.Single(board, c => c.CompoundId == ParkingHost.Compound);
+        var layout = (await _host.Grains.GetGrain<ICompoundDirectoryGrain>(0).List()).Single(c => c.CompoundId == ParkingHost.Compound);
+        Assert.Equal(layout.Spaces, demo.Spaces);
+        Assert.Equal(demo.Spaces, demo.SpacesFree + demo.SpacesReserved + demo.SpacesOccupied + demo.SpacesOutOfService);
+        var areas = await _host.GetOkAsync<ChargingAreaDto[]>(ParkingHost.CompoundPath("charging/areas"), "staff01");
+        Assert.Equal(areas.Sum(a => a.Chargers), demo.Chargers);
+        Assert.True(demo.Chargers > 0);
+        Assert.Equal(areas.Sum(a => a.SiteCapacityKw), demo.FeedKw, 3);
+        Assert.Equal(demo.ChargersFaulted + demo.SheltersInAlarm, demo.OpenAlarms);
+        Assert.True(demo.Shelters > 0);
+        Assert.True(demo.AsOf >= start);
+
+        using var resident = await _host.GetAsync("/api/dashboard", "r00001");
+        Assert.Equal(HttpStatusCode.Forbidden, resident.StatusCode);
+        using var staff = await _host.GetAsync("/api/dashboard", "staff01");
+        Assert.Equal(HttpStatusCode.Forbidden, staff.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_multipart_upload_carries_the_csv_files_the_compound_file_names()
+    {
+        var full = InSubDistrict("csv-gardens", "caojiadu", []);
+        var file = full with { Households = [], HouseholdsCsv = "households.csv", Spaces = [], SpacesCsv = "spaces.csv" };
+        var households = CompoundFileReader.WriteHouseholdsCsv(full.Households);
+        var spaces = CompoundFileReader.WriteSpacesCsv(full.Spaces);
+
+        using var ok = await UploadAsync(file, ("households.csv", households), ("spaces.csv", spaces));
+        await ParkingHost.Expect(ok, HttpStatusCode.OK);
+        var report = (await ok.Content.ReadFromJsonAsync<ImportReportDto>(ParkingHost.Json))!;
+        Assert.True(report is { NewCompound: true, Households: 60, Spaces: 40 });
+
+        // A missing CSV part and a bad CSV line are named with their place; nothing is imported.
+        var badSpaces = spaces.Replace(",standard,", ",parking-ish,", StringComparison.Ordinal);
+        using var bad = await UploadAsync(file, ("spaces.csv", badSpaces));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        using var problem = JsonDocument.Parse(await bad.Content.ReadAsStringAsync());
+        var problems = problem.RootElement.GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToList();
+        Assert.Contains("householdsCsv: no file 'households.csv' beside the compound file", problems);
+        Assert.Contains(problems, p => p.StartsWith("spaces.csv line ", StringComparison.Ordinal));
+        Assert.DoesNotContain(await _host.GetOkAsync<CompoundSummaryDto[]>("/api/compounds", Operator), c => c.CompoundId == "csv-gardens");
+    }
+
+    private async Task<HttpResponseMessage> UploadAsync(CompoundFile file, params (string Name, string Text)[] csvs)
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new StringContent(CompoundFileReader.Write(file), Encoding.UTF8, "application/json"), "file", "compound.json");
+        foreach (var (name, text) in csvs)
+        {
+            var part = new StringContent(text, Encoding.UTF8);
+            part.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            form.Add(part, "csv", name);
+        }
+
+        return await _host.SendAsync(HttpMethod.Post, "/api/compounds/import?dryRun=true", Operator, form);
+    }
+}
