@@ -166,7 +166,7 @@ internal static class Program
 
                 latencies.Add(elapsed);
                 var decision = (await response.Content.ReadFromJsonAsync<GateDecisionDto>(Json))!;
-                reasons.AddOrUpdate(decision.Reason, 1, (_, n) => n + 1);
+                reasons.AddOrUpdate(decision.Reason.WireName(), 1, (_, n) => n + 1);
             }));
         }
 

@@ -34,6 +34,16 @@ public static class Mapping
 
     public static RebalancingStatusDto ToDto(this RebalancingStatus value) => (RebalancingStatusDto)value;
 
+    public static NoticeKindDto ToDto(this Domain.Notices.NoticeKind value) => (NoticeKindDto)value;
+
+    public static NoticeDeliveryStatusDto ToDto(this Domain.Notices.DeliveryStatus value) => (NoticeDeliveryStatusDto)value;
+
+    public static GateReasonDto ToDto(this Domain.Gates.GateReason value) => (GateReasonDto)value;
+
+    public static GateDirectionDto ToDto(this Domain.Gates.GateDirection value) => (GateDirectionDto)value;
+
+    public static PlateColourDto ToDto(this Domain.Gates.PlateColour value) => (PlateColourDto)value;
+
     public static ReservationDto ToDto(this Reservation r) => new(
         r.Id, r.CompoundId, r.LotId, r.SpaceId, r.ResidentId, r.Plate, r.Window.Start, r.Window.End,
         r.Status.ToDto(), r.CreatedAt, r.CheckedInAt, r.EndedAt, r.Revision);

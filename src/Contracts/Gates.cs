@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Parking.Contracts;
 
 /// <summary>
@@ -14,12 +16,56 @@ public sealed record GateEventRequest(
     DateTimeOffset? EventTime,
     string? PictureRef);
 
+/// <summary>What the barrier does: <c>open</c> or <c>deny</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<GateVerdictDto>))]
+public enum GateVerdictDto
+{
+    Open,
+    Deny,
+}
+
 /// <summary>
-/// The gate's answer. Decision: open or deny. Reason: checked-in, checked-out, visitor-pass, household-car,
-/// resident-car, exit, unknown-plate, low-confidence, no-reservation-lots-full, check-in-refused, check-out-refused.
-/// Review: the event is on the staff list.
+/// Why: <c>checked-in</c>, <c>checked-out</c>, <c>visitor-pass</c>, <c>household-car</c>, <c>resident-car</c>,
+/// <c>exit</c>, <c>unknown-plate</c>, <c>low-confidence</c>, <c>no-reservation-lots-full</c>,
+/// <c>check-in-refused</c>, <c>check-out-refused</c>.
 /// </summary>
-public sealed record GateDecisionDto(string EventId, string GateId, string Decision, string Reason, string? ReservationId, string? SpaceId, bool Review, DateTimeOffset DecidedAt);
+[JsonConverter(typeof(KebabWireEnumConverter<GateReasonDto>))]
+public enum GateReasonDto
+{
+    CheckedIn,
+    CheckedOut,
+    VisitorPass,
+    HouseholdCar,
+    ResidentCar,
+    Exit,
+    UnknownPlate,
+    LowConfidence,
+    NoReservationLotsFull,
+    CheckInRefused,
+    CheckOutRefused,
+}
+
+/// <summary>Which way the car passed the camera: <c>in</c> or <c>out</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<GateDirectionDto>))]
+public enum GateDirectionDto
+{
+    In,
+    Out,
+}
+
+/// <summary>A Chinese plate's colour: <c>blue</c>, <c>yellow</c>, <c>green</c>, <c>white</c>, <c>black</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<PlateColourDto>))]
+public enum PlateColourDto
+{
+    Blue,
+    Yellow,
+    Green,
+    White,
+    Black,
+}
+
+/// <summary>The gate's answer. Review: the event is on the staff list.</summary>
+public sealed record GateDecisionDto(string EventId, string GateId, GateVerdictDto Decision, GateReasonDto Reason, string? ReservationId, string? SpaceId, bool Review, DateTimeOffset DecidedAt);
 
 /// <summary>A gate's signing secret, shown once when staff provision or rotate it.</summary>
 public sealed record GateCredentialsDto(string GateId, string Secret, int Version, DateTimeOffset IssuedAt, string Signing);
@@ -28,13 +74,13 @@ public sealed record GateCredentialsDto(string GateId, string Secret, int Versio
 public sealed record GateReviewDto(
     string GateId,
     string EventId,
-    string Direction,
+    GateDirectionDto Direction,
     string Plate,
-    string PlateColour,
+    PlateColourDto PlateColour,
     double Confidence,
     DateTimeOffset EventTime,
     string? PictureRef,
-    string Reason,
+    GateReasonDto Reason,
     bool Opened,
     string? ResolvedBy,
     bool? ResolvedOpen,

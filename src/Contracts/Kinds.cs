@@ -11,6 +11,13 @@ namespace Parking.Contracts;
 public sealed class WireEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
     where TEnum : struct, Enum;
 
+/// <summary>
+/// Writes and reads a Contracts enum as its kebab-case name (<c>no-reservation-lots-full</c>, <c>plug-in-now</c>):
+/// for the kinds and reasons the API has always spelled that way. Numbers are refused.
+/// </summary>
+public sealed class KebabWireEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)
+    where TEnum : struct, Enum;
+
 /// <summary>What a space is for: <c>standard</c>, <c>ev</c> (a charger beside it), <c>accessible</c>, <c>visitor</c>.</summary>
 [JsonConverter(typeof(WireEnumConverter<SpaceKindDto>))]
 public enum SpaceKindDto

@@ -1,12 +1,42 @@
+using System.Text.Json.Serialization;
+
 namespace Parking.Contracts;
 
 /// <summary>
-/// A notice in the user's inbox. Kind: turn-scheduled, turn-moved, plug-in-now, move-car, no-show-warning,
-/// booking-broken, shelter-alarm, round-result, vote-opened, vote-closing. Link: the app page it opens.
+/// What a notice is about: <c>turn-scheduled</c>, <c>turn-moved</c>, <c>plug-in-now</c>, <c>move-car</c>,
+/// <c>no-show-warning</c>, <c>booking-broken</c>, <c>shelter-alarm</c>, <c>round-result</c>, <c>vote-opened</c>,
+/// <c>vote-closing</c>.
 /// </summary>
+[JsonConverter(typeof(KebabWireEnumConverter<NoticeKindDto>))]
+public enum NoticeKindDto
+{
+    TurnScheduled,
+    TurnMoved,
+    PlugInNow,
+    MoveCar,
+    NoShowWarning,
+    BookingBroken,
+    ShelterAlarm,
+    RoundResult,
+    VoteOpened,
+    VoteClosing,
+}
+
+/// <summary>What a channel did with a notice: <c>pending</c>, <c>sent</c>, <c>failed</c>, <c>clicked</c>, <c>held</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<NoticeDeliveryStatusDto>))]
+public enum NoticeDeliveryStatusDto
+{
+    Pending,
+    Sent,
+    Failed,
+    Clicked,
+    Held,
+}
+
+/// <summary>A notice in the user's inbox. Link: the app page it opens.</summary>
 public sealed record NoticeDto(
     string Id,
-    string Kind,
+    NoticeKindDto Kind,
     string Title,
     string Body,
     string Link,
@@ -14,8 +44,8 @@ public sealed record NoticeDto(
     bool Read,
     IReadOnlyList<NoticeDeliveryDto> Deliveries);
 
-/// <summary>What one channel (<c>push:…</c> per device, <c>webhook</c>, <c>inbox</c>) did: pending, sent, failed, clicked, held.</summary>
-public sealed record NoticeDeliveryDto(string Channel, string Status, DateTimeOffset At, int Attempts, string? Error);
+/// <summary>What one channel (<c>push:…</c> per device, <c>webhook</c>, <c>inbox</c>) did.</summary>
+public sealed record NoticeDeliveryDto(string Channel, NoticeDeliveryStatusDto Status, DateTimeOffset At, int Attempts, string? Error);
 
 /// <summary>The user's notices, newest first.</summary>
 public sealed record InboxDto(IReadOnlyList<NoticeDto> Notices, int Unread);
@@ -27,7 +57,7 @@ public sealed record NoticeClickRequest(string? Channel);
 /// Which kinds are not sent to phones or the webhook (they still reach the inbox), and the quiet hours in the
 /// compound's local time as HH:mm (both or neither; may run past midnight). <see cref="Kinds"/> lists every kind.
 /// </summary>
-public sealed record NoticePreferencesDto(IReadOnlyList<string> Muted, string? QuietFrom, string? QuietUntil, IReadOnlyList<string> Kinds);
+public sealed record NoticePreferencesDto(IReadOnlyList<NoticeKindDto> Muted, string? QuietFrom, string? QuietUntil, IReadOnlyList<NoticeKindDto> Kinds);
 
 public sealed record NoticePreferencesRequest(IReadOnlyList<string>? Muted, string? QuietFrom, string? QuietUntil);
 
@@ -50,8 +80,8 @@ public sealed record WebhookConfiguredDto(string Url, string Secret);
 public sealed record WebhookDeliveryDto(
     string NoticeId,
     string UserId,
-    string Kind,
-    string Status,
+    NoticeKindDto Kind,
+    NoticeDeliveryStatusDto Status,
     int Attempts,
     DateTimeOffset At,
     int? HttpStatus,

@@ -219,7 +219,7 @@ public sealed partial class SimulatedGate(
         }
 
         var decision = JsonSerializer.Deserialize<GateDecisionDto>(text, Json);
-        return decision is null ? text : $"{decision.Decision} ({decision.Reason})";
+        return decision is null ? text : $"{decision.Decision.WireName()} ({decision.Reason.WireName()})";
     }
 
     private async Task WhenStarted(CancellationToken stoppingToken)

@@ -2,7 +2,9 @@ using System.Text.Json;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
 using Parking.Domain.Charging;
+using Parking.Domain.Gates;
 using Parking.Domain.Layout;
+using Parking.Domain.Notices;
 using Parking.Domain.Rebalancing;
 using Parking.Domain.Reservations;
 using Parking.Domain.Shelters;
@@ -36,14 +38,49 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
         ["vote status"] = () => All<VoteStatus, VoteStatusDto>(v => v.ToDto()),
         ["rebalancing status"] = () => All<RebalancingStatus, RebalancingStatusDto>(v => v.ToDto()),
         ["simulation run status"] = () => All<SimulationRunStatus, SimulationRunStatusDto>(Endpoints.ScenarioMapping.ToDto),
+        ["gate reason"] = () => All<GateReason, GateReasonDto>(v => v.ToDto(), Kebab),
+        ["gate direction"] = () => All<GateDirection, GateDirectionDto>(v => v.ToDto()),
+        ["plate colour"] = () => All<PlateColour, PlateColourDto>(v => v.ToDto()),
+        ["notice kind"] = () => All<NoticeKind, NoticeKindDto>(v => v.ToDto(), Kebab),
+        ["notice delivery status"] = () => All<DeliveryStatus, NoticeDeliveryStatusDto>(v => v.ToDto()),
     };
 
-    private static IEnumerable<(string Domain, string Old, Enum Dto)> All<TDomain, TDto>(Func<TDomain, TDto> map)
+    // Words the API wrote before these enums existed, spelled out rather than derived, for the kinds and reasons
+    // that were kebab case; the rest were the Domain name in camel case.
+    private static readonly Dictionary<Enum, string> KebabWords = new()
+    {
+        [GateReason.CheckedIn] = "checked-in",
+        [GateReason.CheckedOut] = "checked-out",
+        [GateReason.VisitorPass] = "visitor-pass",
+        [GateReason.HouseholdCar] = "household-car",
+        [GateReason.ResidentCar] = "resident-car",
+        [GateReason.Exit] = "exit",
+        [GateReason.UnknownPlate] = "unknown-plate",
+        [GateReason.LowConfidence] = "low-confidence",
+        [GateReason.NoReservationLotsFull] = "no-reservation-lots-full",
+        [GateReason.CheckInRefused] = "check-in-refused",
+        [GateReason.CheckOutRefused] = "check-out-refused",
+        [NoticeKind.TurnScheduled] = "turn-scheduled",
+        [NoticeKind.TurnMoved] = "turn-moved",
+        [NoticeKind.PlugInNow] = "plug-in-now",
+        [NoticeKind.MoveCar] = "move-car",
+        [NoticeKind.NoShowWarning] = "no-show-warning",
+        [NoticeKind.BookingBroken] = "booking-broken",
+        [NoticeKind.ShelterAlarm] = "shelter-alarm",
+        [NoticeKind.RoundResult] = "round-result",
+        [NoticeKind.VoteOpened] = "vote-opened",
+        [NoticeKind.VoteClosing] = "vote-closing",
+    };
+
+    private static string Kebab<TDomain>(TDomain value)
+        where TDomain : struct, Enum => KebabWords[value];
+
+    private static IEnumerable<(string Domain, string Old, Enum Dto)> All<TDomain, TDto>(Func<TDomain, TDto> map, Func<TDomain, string>? oldWord = null)
         where TDomain : struct, Enum
         where TDto : struct, Enum
     {
         Assert.Equal(Enum.GetNames<TDomain>(), Enum.GetNames<TDto>());
-        return Enum.GetValues<TDomain>().Select(v => (v.ToString(), v.Wire(), (Enum)map(v)));
+        return Enum.GetValues<TDomain>().Select(v => (v.ToString(), oldWord?.Invoke(v) ?? v.Wire(), (Enum)map(v)));
     }
 
     [Theory]

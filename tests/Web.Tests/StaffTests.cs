@@ -65,7 +65,7 @@ public sealed class AlarmBoardTests
     {
         var list = new GateReviewList();
         GateReviewDto Review(string id, double minutes, string? by = null) =>
-            new("north", id, "in", "苏E12345", "blue", 0.95, Now.AddMinutes(minutes), null, "unknown-plate", false, by, by is null ? null : true, by is null ? null : Now.AddMinutes(10));
+            new("north", id, GateDirectionDto.In, "苏E12345", PlateColourDto.Blue, 0.95, Now.AddMinutes(minutes), null, GateReasonDto.UnknownPlate, false, by, by is null ? null : true, by is null ? null : Now.AddMinutes(10));
         list.Replace([Review("e2", 2), Review("e1", 1)]);
         list.Apply(Review("e2", 2));
         Assert.Equal(["e1", "e2"], list.Waiting.Select(r => r.EventId));

@@ -234,9 +234,9 @@ public static class GateEndpoints
         gateId.Length is >= 1 and <= 32 && gateId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     public static GateDecisionDto ToDto(this GateDecision d) =>
-        new(d.EventId, d.GateId, d.Open ? "open" : "deny", d.Reason, d.ReservationId, d.SpaceId, d.Review, d.DecidedAt);
+        new(d.EventId, d.GateId, d.Open ? GateVerdictDto.Open : GateVerdictDto.Deny, d.Reason.ToDto(), d.ReservationId, d.SpaceId, d.Review, d.DecidedAt);
 
     public static GateReviewDto ToDto(this GateReview r) =>
-        new(r.GateId, r.Event.EventId, r.Event.Direction.ToString().ToLowerInvariant(), r.Event.Plate, r.Event.Colour.ToString().ToLowerInvariant(),
-            r.Event.Confidence, r.Event.At, r.Event.Picture, r.Decision.Reason, r.Decision.Open, r.ResolvedBy, r.ResolvedOpen, r.ResolvedAt);
+        new(r.GateId, r.Event.EventId, r.Event.Direction.ToDto(), r.Event.Plate, r.Event.Colour.ToDto(),
+            r.Event.Confidence, r.Event.At, r.Event.Picture, r.Decision.Reason.ToDto(), r.Decision.Open, r.ResolvedBy, r.ResolvedOpen, r.ResolvedAt);
 }

@@ -164,31 +164,29 @@ public static class NoticeEndpoints
 
     public static async Task<Ok<WebhookDeliveryDto[]>> WebhookDeliveries(string compoundId, IGrainFactory grains) =>
         TypedResults.Ok((await grains.WebhookRelay(compoundId).Deliveries()).Reverse().Select(d => new WebhookDeliveryDto(
-            d.NoticeId, d.UserId, NoticePayload.KindName(d.Kind), Wire(d.Status), d.Attempts, d.At, d.HttpStatus, d.Error)).ToArray());
+            d.NoticeId, d.UserId, d.Kind.ToDto(), d.Status.ToDto(), d.Attempts, d.At, d.HttpStatus, d.Error)).ToArray());
 
     public static NoticeDto ToDto(InboxEntry entry) => new(
         entry.Notice.Id,
-        NoticePayload.KindName(entry.Notice.Kind),
+        entry.Notice.Kind.ToDto(),
         entry.Notice.Title,
         entry.Notice.Body,
         entry.Notice.Link,
         entry.Notice.CreatedAt,
         entry.Read,
-        [.. entry.Deliveries.Select(d => new NoticeDeliveryDto(d.Channel, Wire(d.Status), d.At, d.Attempts, d.Error))]);
+        [.. entry.Deliveries.Select(d => new NoticeDeliveryDto(d.Channel, d.Status.ToDto(), d.At, d.Attempts, d.Error))]);
 
-    private static readonly string[] AllKinds = [.. Enum.GetValues<NoticeKind>().Select(NoticePayload.KindName)];
+    private static readonly NoticeKindDto[] AllKinds = [.. Enum.GetValues<NoticeKind>().Select(Mapping.ToDto)];
 
     private static NoticePreferencesDto ToDto(NoticePreferences p) =>
-        new([.. p.Muted.Select(NoticePayload.KindName)], Clock(p.QuietFrom), Clock(p.QuietUntil), AllKinds);
+        new([.. p.Muted.Select(Mapping.ToDto)], Clock(p.QuietFrom), Clock(p.QuietUntil), AllKinds);
 
     private static PushSubscriptionDto ToDto(PushSubscriptionKeys s) => new(s.Channel, s.Endpoint, s.CreatedAt);
-
-    private static string Wire(DeliveryStatus status) => status.ToString().ToLowerInvariant();
 
     private static string? Clock(TimeOnly? time) => time?.ToString("HH:mm", CultureInfo.InvariantCulture);
 
     private static NoticeKind? KindOf(string name) =>
-        Enum.GetValues<NoticeKind>().Cast<NoticeKind?>().FirstOrDefault(k => NoticePayload.KindName(k!.Value) == name);
+        Enum.GetValues<NoticeKind>().Cast<NoticeKind?>().FirstOrDefault(k => k!.Value.ToDto().WireName() == name);
 
     private static bool TryTime(string? text, out TimeOnly? time)
     {

@@ -58,21 +58,94 @@ public static class PlateNumber
     public static string? Normalize(string? plate) => Membership.Plate.TryParse(plate, out var parsed) ? parsed.Value : null;
 }
 
+/// <summary>Why the gate opened or stayed shut; the API writes it in kebab case (<c>no-reservation-lots-full</c>).</summary>
+public enum GateReason
+{
+    CheckedIn,
+    CheckedOut,
+    VisitorPass,
+    HouseholdCar,
+    ResidentCar,
+    Exit,
+    UnknownPlate,
+    LowConfidence,
+    NoReservationLotsFull,
+    CheckInRefused,
+    CheckOutRefused,
+}
+
 /// <summary>
-/// What the gate answers and why. Reason: <c>checked-in</c>, <c>checked-out</c>, <c>visitor-pass</c>,
-/// <c>household-car</c>, <c>resident-car</c>, <c>exit</c>, <c>unknown-plate</c>, <c>low-confidence</c>,
-/// <c>no-reservation-lots-full</c>, <c>check-in-refused</c>. Review: the event is on the staff list.
+/// The fields of a <see cref="GateDecision"/> as earlier builds stored them, the reason as its kebab-case word:
+/// the first layer of the stored form. Earlier builds stored the decision as a positional record, which the
+/// serializer writes as one layer and an end-of-base mark; this class keeps that layer as it was, and
+/// <see cref="GateDecision"/> adds the reason as an enum in the layer after it. The fields are internal, as in
+/// <see cref="Rounds.RoundBook"/>: their codec is generated in Parking.Grains.
 /// </summary>
+[GenerateSerializer]
+public abstract class GateDecisionLayout
+{
+    [Id(0)] internal string _eventId = string.Empty;
+    [Id(1)] internal string _gateId = string.Empty;
+    [Id(2)] internal bool _open;
+    [Id(3)] internal string? _storedReasonWord;
+    [Id(4)] internal string? _reservationId;
+    [Id(5)] internal string? _spaceId;
+    [Id(6)] internal bool _review;
+    [Id(7)] internal DateTimeOffset _decidedAt;
+
+    private protected GateDecisionLayout()
+    {
+    }
+}
+
+/// <summary>What the gate answers and why (<see cref="GateReason"/>). Review: the event is on the staff list.</summary>
 [GenerateSerializer, Immutable]
-public sealed record GateDecision(
-    [Id(0)] string EventId,
-    [Id(1)] string GateId,
-    [Id(2)] bool Open,
-    [Id(3)] string Reason,
-    [Id(4)] string? ReservationId,
-    [Id(5)] string? SpaceId,
-    [Id(6)] bool Review,
-    [Id(7)] DateTimeOffset DecidedAt);
+public sealed class GateDecision : GateDecisionLayout
+{
+    // Null in a decision an earlier build stored: it has only the word.
+    [Id(0)] internal GateReason? _reason;
+
+    public GateDecision(string eventId, string gateId, bool open, GateReason reason, string? reservationId, string? spaceId, bool review, DateTimeOffset decidedAt)
+    {
+        (_eventId, _gateId, _open, _reason) = (eventId, gateId, open, reason);
+        (_reservationId, _spaceId, _review, _decidedAt) = (reservationId, spaceId, review, decidedAt);
+    }
+
+    public string EventId => _eventId;
+
+    public string GateId => _gateId;
+
+    public bool Open => _open;
+
+    public GateReason Reason => _reason ?? GateReasons.Parse(_storedReasonWord);
+
+    public string? ReservationId => _reservationId;
+
+    public string? SpaceId => _spaceId;
+
+    public bool Review => _review;
+
+    public DateTimeOffset DecidedAt => _decidedAt;
+}
+
+/// <summary>The words earlier builds stored for a <see cref="GateReason"/>.</summary>
+public static class GateReasons
+{
+    public static GateReason Parse(string? word)
+    {
+        foreach (var reason in Enum.GetValues<GateReason>())
+        {
+            if (string.Equals(Word(reason), word, StringComparison.Ordinal))
+            {
+                return reason;
+            }
+        }
+
+        throw new FormatException($"'{word}' is not a gate reason.");
+    }
+
+    private static string Word(GateReason reason) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(reason.ToString());
+}
 
 /// <summary>What Parking knows of a plate at an instant: its reservations that hold now or soon, and whose car it is.</summary>
 [GenerateSerializer, Immutable]
@@ -94,7 +167,7 @@ public enum GateAction
     CheckOut,
 }
 
-public sealed record GateVerdict(GateAction Action, Reservation? Reservation, bool Open, string Reason, bool Review);
+public sealed record GateVerdict(GateAction Action, Reservation? Reservation, bool Open, GateReason Reason, bool Review);
 
 /// <summary>The gate's decision, a pure function of the event and what is known of its plate.</summary>
 public static class GateRules
@@ -151,41 +224,41 @@ public static class GateRules
             // A car leaving is never held at the barrier; an uncertain reading still goes to staff.
             if (e.Confidence < policy.MinConfidence)
             {
-                return new GateVerdict(GateAction.None, null, true, "low-confidence", Review: true);
+                return new GateVerdict(GateAction.None, null, true, GateReason.LowConfidence, Review: true);
             }
 
             return facts.CheckedIn is { } parked
-                ? new GateVerdict(GateAction.CheckOut, parked, true, "checked-out", false)
-                : new GateVerdict(GateAction.None, null, true, "exit", Review: !facts.HouseholdCar);
+                ? new GateVerdict(GateAction.CheckOut, parked, true, GateReason.CheckedOut, false)
+                : new GateVerdict(GateAction.None, null, true, GateReason.Exit, Review: !facts.HouseholdCar);
         }
 
         if (e.Confidence < policy.MinConfidence)
         {
-            return new GateVerdict(GateAction.None, null, false, "low-confidence", Review: true);
+            return new GateVerdict(GateAction.None, null, false, GateReason.LowConfidence, Review: true);
         }
 
         if (facts.CheckedIn is { } inside)
         {
-            return new GateVerdict(GateAction.None, inside, true, facts.VisitorPass ? "visitor-pass" : "checked-in", false);
+            return new GateVerdict(GateAction.None, inside, true, facts.VisitorPass ? GateReason.VisitorPass : GateReason.CheckedIn, false);
         }
 
         if (facts.Arriving is { } arriving)
         {
-            return new GateVerdict(GateAction.CheckIn, arriving, true, facts.VisitorPass ? "visitor-pass" : "checked-in", false);
+            return new GateVerdict(GateAction.CheckIn, arriving, true, facts.VisitorPass ? GateReason.VisitorPass : GateReason.CheckedIn, false);
         }
 
         if (facts.HouseholdCar)
         {
             if (facts.HouseholdHasOwnSpace)
             {
-                return new GateVerdict(GateAction.None, null, true, "household-car", false);
+                return new GateVerdict(GateAction.None, null, true, GateReason.HouseholdCar, false);
             }
 
             return lotsFull
-                ? new GateVerdict(GateAction.None, null, true, "no-reservation-lots-full", Review: true)
-                : new GateVerdict(GateAction.None, null, true, "resident-car", false);
+                ? new GateVerdict(GateAction.None, null, true, GateReason.NoReservationLotsFull, Review: true)
+                : new GateVerdict(GateAction.None, null, true, GateReason.ResidentCar, false);
         }
 
-        return new GateVerdict(GateAction.None, null, false, "unknown-plate", Review: true);
+        return new GateVerdict(GateAction.None, null, false, GateReason.UnknownPlate, Review: true);
     }
 }

@@ -100,7 +100,7 @@ public sealed partial class GateGrain(
             {
                 // The booking holds but the space cannot take the car now (the car before overstays): staff decide.
                 LogActionRefused(this.GetPrimaryKeyString(), reservation.Id, refused.Code);
-                (reason, review) = (verdict.Action == GateAction.CheckIn ? "check-in-refused" : "check-out-refused", true);
+                (reason, review) = (verdict.Action == GateAction.CheckIn ? GateReason.CheckInRefused : GateReason.CheckOutRefused, true);
             }
         }
 

@@ -118,7 +118,7 @@ public sealed class GateTests(GateHostFixture fixture) : IClassFixture<GateHostF
         // The camera reads the plate its own way: lower case, a space instead of the middle dot.
         var entry = Event("n-0001", "in", "沪b 7e123");
         var decision = await PostOk("north", secret, entry);
-        Assert.Equal(("open", "checked-in", booked.Id, false), (decision.Decision, decision.Reason, decision.ReservationId, decision.Review));
+        Assert.Equal((GateVerdictDto.Open, GateReasonDto.CheckedIn, booked.Id, false), (decision.Decision, decision.Reason, decision.ReservationId, decision.Review));
         var checkedIn = await Stored(booked);
         Assert.Equal(ReservationStatus.CheckedIn, checkedIn.Status);
 
@@ -130,7 +130,7 @@ public sealed class GateTests(GateHostFixture fixture) : IClassFixture<GateHostF
 
         await WaitUntilIndexed("沪B7E123", _host.Now, ReservationStatus.CheckedIn);
         var exit = await PostOk("north", secret, Event("n-0002", "out", "沪B7E123"));
-        Assert.Equal(("open", "checked-out", booked.Id), (exit.Decision, exit.Reason, exit.ReservationId));
+        Assert.Equal((GateVerdictDto.Open, GateReasonDto.CheckedOut, booked.Id), (exit.Decision, exit.Reason, exit.ReservationId));
         Assert.Equal(ReservationStatus.Completed, (await Stored(booked)).Status);
     }
 
@@ -146,7 +146,7 @@ public sealed class GateTests(GateHostFixture fixture) : IClassFixture<GateHostF
         // it must read the booking from its space before it answers the gate.
         await _host.Grains.GetGrain<IPlateIndexGrain>(ParkingHost.Compound).Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
         var decision = await PostOk("upgrade", secret, Event("u-0001", "in", "沪D55501"));
-        Assert.Equal(("open", "checked-in", booked.Id), (decision.Decision, decision.Reason, decision.ReservationId));
+        Assert.Equal((GateVerdictDto.Open, GateReasonDto.CheckedIn, booked.Id), (decision.Decision, decision.Reason, decision.ReservationId));
         Assert.Equal(ReservationStatus.CheckedIn, (await Stored(booked)).Status);
     }
 
@@ -223,20 +223,20 @@ public sealed class GateTests(GateHostFixture fixture) : IClassFixture<GateHostF
         });
 
         var unknown = await PostOk("east", secret, Event("e-0001", "in", "苏E99999"));
-        Assert.Equal(("deny", "unknown-plate", true), (unknown.Decision, unknown.Reason, unknown.Review));
+        Assert.Equal((GateVerdictDto.Deny, GateReasonDto.UnknownPlate, true), (unknown.Decision, unknown.Reason, unknown.Review));
         Assert.Equal("苏E99999", (await pushed.Task.WaitAsync(HubClient.PushTimeout)).Plate);
 
         // A resident's own car whose household owns a space: the barrier opens and nothing else happens.
         var (plate, _) = await HouseholdCarWithOwnSpace();
         var own = await PostOk("east", secret, Event("e-0002", "in", plate));
-        Assert.Equal(("open", "household-car", false), (own.Decision, own.Reason, own.Review));
+        Assert.Equal((GateVerdictDto.Open, GateReasonDto.HouseholdCar, false), (own.Decision, own.Reason, own.Review));
 
         var doubtful = await PostOk("east", secret, Event("e-0003", "in", plate, confidence: 0.4));
-        Assert.Equal(("deny", "low-confidence", true), (doubtful.Decision, doubtful.Reason, doubtful.Review));
+        Assert.Equal((GateVerdictDto.Deny, GateReasonDto.LowConfidence, true), (doubtful.Decision, doubtful.Reason, doubtful.Review));
 
         var listed = await Reviews();
-        Assert.Contains(listed, r => r.EventId == "e-0001" && r.Reason == "unknown-plate" && r.PictureRef == "cam/e-0001.jpg");
-        Assert.Contains(listed, r => r.EventId == "e-0003" && r.Reason == "low-confidence");
+        Assert.Contains(listed, r => r.EventId == "e-0001" && r.Reason == GateReasonDto.UnknownPlate && r.PictureRef == "cam/e-0001.jpg");
+        Assert.Contains(listed, r => r.EventId == "e-0003" && r.Reason == GateReasonDto.LowConfidence);
         Assert.DoesNotContain(listed, r => r.EventId == "e-0002");
 
         using (var decided = await _host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath("gates/east/events/e-0001/decision"), Staff, new GateReviewDecisionRequest(true)))
@@ -267,7 +267,7 @@ public sealed class GateTests(GateHostFixture fixture) : IClassFixture<GateHostF
             await ProblemAssert.Expect(badDirection, HttpStatusCode.BadRequest, field: "direction");
         }
 
-        Assert.Equal("unknown-plate", (await PostOk("east", secret, Event("e-0004", "in", "苏E88888"))).Reason);
+        Assert.Equal(GateReasonDto.UnknownPlate, (await PostOk("east", secret, Event("e-0004", "in", "苏E88888"))).Reason);
     }
 
     /// <summary>The reservation as its space holds it (the driver's list catches up one way, a moment later).</summary>

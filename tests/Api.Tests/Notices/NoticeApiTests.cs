@@ -89,7 +89,7 @@ public sealed class NoticeApiTests(NoticeHostFixture fixture) : IClassFixture<No
             var channel = root.GetProperty("channel").GetString()!;
             Assert.StartsWith("shelter-alarm:E01:", noticeId, StringComparison.Ordinal);
 
-            var notice = await WaitForNotice(driver, noticeId, n => n.Deliveries.Any(d => d.Channel == channel && d.Status == "sent"));
+            var notice = await WaitForNotice(driver, noticeId, n => n.Deliveries.Any(d => d.Channel == channel && d.Status == NoticeDeliveryStatusDto.Sent));
             Assert.Equal(2, notice.Deliveries.Single(d => d.Channel == channel).Attempts);
             Assert.False(notice.Read);
 
@@ -99,7 +99,7 @@ public sealed class NoticeApiTests(NoticeHostFixture fixture) : IClassFixture<No
             await inbox.Deliver(again);
             var after = await _host.GetOkAsync<InboxDto>(Path(""), driver);
             var once = Assert.Single(after.Notices, n => n.Id == noticeId);
-            Assert.Equal(("sent", 2), (once.Deliveries.Single(d => d.Channel == channel).Status, once.Deliveries.Single(d => d.Channel == channel).Attempts));
+            Assert.Equal((NoticeDeliveryStatusDto.Sent, 2), (once.Deliveries.Single(d => d.Channel == channel).Status, once.Deliveries.Single(d => d.Channel == channel).Attempts));
 
             // Opening it from the phone is recorded on that channel and marks it read.
             using (var clicked = await _host.SendAsync(HttpMethod.Post, Path($"{Uri.EscapeDataString(noticeId)}/clicked"), driver, new NoticeClickRequest(channel)))
@@ -109,7 +109,7 @@ public sealed class NoticeApiTests(NoticeHostFixture fixture) : IClassFixture<No
 
             var read = Assert.Single((await _host.GetOkAsync<InboxDto>(Path(""), driver)).Notices, n => n.Id == noticeId);
             Assert.True(read.Read);
-            Assert.Equal("clicked", read.Deliveries.Single(d => d.Channel == channel).Status);
+            Assert.Equal(NoticeDeliveryStatusDto.Clicked, read.Deliveries.Single(d => d.Channel == channel).Status);
         }
         finally
         {
@@ -131,7 +131,7 @@ public sealed class NoticeApiTests(NoticeHostFixture fixture) : IClassFixture<No
         }
 
         await _host.Grains.NoticeInbox(ParkingHost.Compound, driver).Deliver(Make(driver, "test:gone", NoticeKind.RoundResult));
-        var notice = await WaitForNotice(driver, "test:gone", n => n.Deliveries.Any(d => d.Status == "failed"));
+        var notice = await WaitForNotice(driver, "test:gone", n => n.Deliveries.Any(d => d.Status == NoticeDeliveryStatusDto.Failed));
         Assert.Equal("HTTP 410", notice.Deliveries.Single().Error);
         Assert.Single(pushService.Received);
         await WaitUntil(async () => (await _host.GetOkAsync<PushSubscriptionDto[]>(Path("push/subscriptions"), driver)).Length == 0, "the subscription is removed");
@@ -175,10 +175,10 @@ public sealed class NoticeApiTests(NoticeHostFixture fixture) : IClassFixture<No
                 payload.RootElement.GetProperty("userId").GetString(),
                 payload.RootElement.GetProperty("channel").GetString()));
 
-            await WaitUntil(async () => (await _host.GetOkAsync<WebhookDeliveryDto[]>(Path("webhook/deliveries"), Staff)).Any(d => d.NoticeId == "test:webhook" && d.Status == "sent"), "the log shows the delivery sent");
+            await WaitUntil(async () => (await _host.GetOkAsync<WebhookDeliveryDto[]>(Path("webhook/deliveries"), Staff)).Any(d => d.NoticeId == "test:webhook" && d.Status == NoticeDeliveryStatusDto.Sent), "the log shows the delivery sent");
             var logged = Assert.Single(await _host.GetOkAsync<WebhookDeliveryDto[]>(Path("webhook/deliveries"), Staff), d => d.NoticeId == "test:webhook");
-            Assert.Equal((3, 200, driver, "plug-in-now"), (logged.Attempts, logged.HttpStatus, logged.UserId, logged.Kind));
-            var notice = await WaitForNotice(driver, "test:webhook", n => n.Deliveries.Any(d => d.Channel == "webhook" && d.Status == "sent"));
+            Assert.Equal((3, 200, driver, NoticeKindDto.PlugInNow), (logged.Attempts, logged.HttpStatus, logged.UserId, logged.Kind));
+            var notice = await WaitForNotice(driver, "test:webhook", n => n.Deliveries.Any(d => d.Channel == "webhook" && d.Status == NoticeDeliveryStatusDto.Sent));
             Assert.Equal(3, notice.Deliveries.Single(d => d.Channel == "webhook").Attempts);
 
             // Residents may not read or change the relay.
@@ -209,17 +209,17 @@ public sealed class NoticeApiTests(NoticeHostFixture fixture) : IClassFixture<No
         }
 
         var preferences = await _host.GetOkAsync<NoticePreferencesDto>(Path("preferences"), driver);
-        Assert.Equal(["vote-opened"], preferences.Muted);
+        Assert.Equal([NoticeKindDto.VoteOpened], preferences.Muted);
         Assert.Equal(("00:00", "23:59"), (preferences.QuietFrom, preferences.QuietUntil));
         Assert.Equal(10, preferences.Kinds.Count);
 
         var inbox = _host.Grains.NoticeInbox(ParkingHost.Compound, driver);
         await inbox.Deliver(Make(driver, "test:quiet", NoticeKind.MoveCar));
         await inbox.Deliver(Make(driver, "test:urgent", NoticeKind.ShelterAlarm));
-        var urgent = await WaitForNotice(driver, "test:urgent", n => n.Deliveries.Any(d => d.Status == "sent"));
+        var urgent = await WaitForNotice(driver, "test:urgent", n => n.Deliveries.Any(d => d.Status == NoticeDeliveryStatusDto.Sent));
         Assert.StartsWith("push:", urgent.Deliveries.Single().Channel, StringComparison.Ordinal);
         var quiet = Assert.Single((await _host.GetOkAsync<InboxDto>(Path(""), driver)).Notices, n => n.Id == "test:quiet");
-        Assert.Equal("held", Assert.Single(quiet.Deliveries).Status);
+        Assert.Equal(NoticeDeliveryStatusDto.Held, Assert.Single(quiet.Deliveries).Status);
         var pushed = Assert.Single(pushService.Received);
         using var payload = JsonDocument.Parse(browser.Decrypt(pushed.Body));
         Assert.Equal("test:urgent", payload.RootElement.GetProperty("id").GetString());
