@@ -129,6 +129,66 @@ public sealed class ChargingAreaBook
         return true;
     }
 
+    /// <summary>
+    /// Redefines a configured area from a changed compound file (a re-import): a new charger starts available; a kept
+    /// one keeps its live status and meter with its new rating and space; a charger no longer in the file leaves the
+    /// area, and every turn on it not yet over (scheduled, called, or charging) goes back to waiting, its driver told
+    /// as for a faulted charger, so the re-plan puts it on the chargers that remain. A new feed in the file replaces
+    /// a capacity staff set by hand (the file is the later decision). Null <paramref name="definition"/>: the area
+    /// left the file; it keeps its name but no chargers, so nothing more is planned in it.
+    /// </summary>
+    public AreaChange Redefine(ChargingAreaDefinition? definition)
+    {
+        if (_definition is not { } current)
+        {
+            return definition is not null && Configure(definition) ? new AreaChange([], true) : AreaChange.None;
+        }
+
+        var next = definition ?? current with { Chargers = [] };
+        if (current.SameAs(next))
+        {
+            return AreaChange.None;
+        }
+
+        if (!current.SameFeedAs(next))
+        {
+            _siteCapacityOverrideKw = null;
+        }
+
+        _definition = next;
+        var kept = next.Chargers.ToDictionary(c => c.ChargerId, StringComparer.Ordinal);
+        foreach (var charger in next.Chargers)
+        {
+            _chargers[charger.ChargerId] = _chargers.TryGetValue(charger.ChargerId, out var live)
+                ? live with { SpaceId = charger.SpaceId, MaxKw = charger.MaxKw }
+                : ChargerSnapshot.New(charger);
+        }
+
+        var notices = new List<ChargingNotice>();
+        foreach (var gone in _chargers.Keys.Where(id => !kept.ContainsKey(id)).ToList())
+        {
+            _chargers.Remove(gone);
+            _power.RemoveAll(p => p.ChargerId == gone);
+            foreach (var request in _requests.Where(r => r.Turn?.ChargerId == gone
+                && r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging).ToList())
+            {
+                var moved = request.Next(ChargingRequestStatus.Waiting) with
+                {
+                    Turn = null,
+                    PluggedAt = null,
+                    MeterBase = null,
+                    MoveNoticeSent = false,
+                    UnpluggedAt = null,
+                };
+                Replace(moved);
+                notices.Add(new ChargingNotice(ChargingNoticeKind.ChargerFaulted, moved));
+            }
+        }
+
+        _version++;
+        return new AreaChange(notices, true);
+    }
+
     public Outcome<ChargingRequest> Submit(string residentId, ChargingRequestDraft draft, ChargingPolicy policy, DateTimeOffset now, Guid unique)
     {
         if (_definition is not { } area)

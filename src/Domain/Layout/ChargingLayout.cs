@@ -26,6 +26,14 @@ public sealed record ChargerDefinition(
     /// <summary>Further EV spaces its cable reaches besides <see cref="SpaceId"/>.</summary>
     [Id(4)] internal IReadOnlyList<string> _alsoReachesSpaceIds = [];
     public IReadOnlyList<string> AlsoReachesSpaceIds { get => _alsoReachesSpaceIds; init => _alsoReachesSpaceIds = value; }
+
+    /// <summary>Whether <paramref name="other"/> is the same charger, field by field.</summary>
+    public bool SameAs(ChargerDefinition other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return ChargerId == other.ChargerId && SpaceId == other.SpaceId && MaxKw.Equals(other.MaxKw) && Phase == other.Phase
+            && AlsoReachesSpaceIds.SequenceEqual(other.AlsoReachesSpaceIds);
+    }
 }
 
 /// <summary>
@@ -43,6 +51,24 @@ public sealed record ChargingAreaDefinition(
     /// <summary>The feed's capacity for each hour of the local day (24 values) when it varies; null when flat.</summary>
     [Id(5)] internal IReadOnlyList<double>? _siteCapacityKwByHour;
     public IReadOnlyList<double>? SiteCapacityKwByHour { get => _siteCapacityKwByHour; init => _siteCapacityKwByHour = value; }
+
+    /// <summary>Whether the feed (flat and by hour) is the same as <paramref name="other"/>'s.</summary>
+    public bool SameFeedAs(ChargingAreaDefinition other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return SiteCapacityKw.Equals(other.SiteCapacityKw)
+            && (SiteCapacityKwByHour ?? []).SequenceEqual(other.SiteCapacityKwByHour ?? []);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="other"/> defines the same area, field by field (a record's own equality compares its
+    /// lists by reference, so two reads of one unchanged file would differ).
+    /// </summary>
+    public bool SameAs(ChargingAreaDefinition? other) =>
+        other is not null
+        && AreaId == other.AreaId && Name == other.Name && LotId == other.LotId && SameFeedAs(other)
+        && Chargers.Count == other.Chargers.Count
+        && Chargers.Zip(other.Chargers).All(pair => pair.First.SameAs(pair.Second));
 }
 
 /// <summary>An e-bike shelter: charging ports behind one power limit, with smoke and temperature alarms.</summary>

@@ -76,6 +76,33 @@ public sealed partial class ChargerGrain(
 
     private ChargerView View(string compoundId) => new(compoundId, state.State.AreaId!, state.State.Charger!, state.State.SessionRequestId);
 
+    public async Task Reload()
+    {
+        if (state.State.Charger is not { } live)
+        {
+            return;
+        }
+
+        var (compoundId, chargerId) = CompoundScopedKey.Of(this);
+        var found = (await GrainFactory.Compound(compoundId).GetChargingAreas())
+            .SelectMany(a => a.Chargers.Select(c => (Area: a.AreaId, Charger: c)))
+            .FirstOrDefault(x => x.Charger.ChargerId == chargerId);
+        if (found.Charger is { } definition)
+        {
+            state.State.AreaId = found.Area;
+            state.State.Charger = live with { SpaceId = definition.SpaceId, MaxKw = definition.MaxKw };
+        }
+        else
+        {
+            // Dropped from the file: the charger is unknown from now on, as if it had never been configured.
+            state.State.AreaId = null;
+            state.State.Charger = null;
+            state.State.SessionRequestId = null;
+        }
+
+        await state.WriteStateAsync();
+    }
+
     private async Task<bool> EnsureConfigured()
     {
         if (state.State.Charger is not null)

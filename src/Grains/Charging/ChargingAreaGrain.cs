@@ -44,13 +44,31 @@ public sealed partial class ChargingAreaGrain(
         var (compoundId, areaId) = CompoundScopedKey.Of(this);
         _book = ChargingAreaBook.Restore(state.State, compoundId);
         var areas = await GrainFactory.Compound(compoundId).GetChargingAreas();
-        if (areas.FirstOrDefault(a => a.AreaId == areaId) is { } definition && Book.Configure(definition))
+        var definition = areas.FirstOrDefault(a => a.AreaId == areaId);
+        if (!Book.IsConfigured)
         {
-            state.State = Book.Snapshot();
-            await state.WriteStateAsync(cancellationToken);
+            if (definition is not null && Book.Configure(definition))
+            {
+                state.State = Book.Snapshot();
+                await state.WriteStateAsync(cancellationToken);
+            }
+        }
+        else if (Book.Redefine(definition) is { } redefined && redefined != AreaChange.None)
+        {
+            // The compound file changed while the area slept: its chargers follow the file before anything else.
+            await Commit(redefined, force: true);
         }
 
         await ScheduleWake();
+    }
+
+    public async Task Reload()
+    {
+        var (compoundId, areaId) = CompoundScopedKey.Of(this);
+        var definition = (await GrainFactory.Compound(compoundId).GetChargingAreas()).FirstOrDefault(a => a.AreaId == areaId);
+        var advanced = Book.Advance(Now, _policy);
+        var redefined = Book.Redefine(definition);
+        await Commit(Merge(advanced, redefined), force: redefined != AreaChange.None);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

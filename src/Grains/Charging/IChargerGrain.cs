@@ -21,6 +21,9 @@ public interface IChargerGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<Outcome<ChargerView>> Get();
+
+    /// <summary>Reads the charger's definition from the compound's layout again (after a re-import): its area, space and rating; gone when the file dropped it.</summary>
+    Task Reload();
 }
 
 /// <summary>
@@ -48,4 +51,7 @@ public interface IChargingAreaGrain : IGrainWithStringKey
 
     /// <summary>Moves the area to the domain clock's now (timers and reminders call it).</summary>
     Task Tick();
+
+    /// <summary>Reads the area's definition from the compound's layout again (after a re-import) and re-plans if it changed.</summary>
+    Task Reload();
 }

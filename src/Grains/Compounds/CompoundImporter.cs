@@ -113,6 +113,7 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         {
             var lots = live.Lots.Select(l => l.LotId).Union(layout.Lots.Select(l => l.LotId), StringComparer.Ordinal);
             await Task.WhenAll(lots.Select(l => grains.Lot(layout.CompoundId, l).Reload()));
+            await ReloadDevices(live, layout, diff);
         }
 
         // Membership lives in Parking: everyone the file names is enrolled in their own grain (keyed by their
@@ -138,6 +139,29 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         LogApplied(layout.CompoundId, finalVersion, diff.SpacesAdded.Count, diff.SpacesRemoved.Count, diff.SpacesChanged.Count, moved);
         return new ImportOutcome(preview with { Diff = diff }, finalVersion, moved);
     }
+
+    /// <summary>
+    /// A re-import reaches the running charging grains and shelters: chargers added, removed or changed (rating, space,
+    /// area) learn it, every area whose definition changed (its chargers or its feed) is redefined and re-plans, and a
+    /// shelter with other ports or another power limit is redefined.
+    /// </summary>
+    private async Task ReloadDevices(CompoundLayout live, CompoundLayout layout, LayoutDiff diff)
+    {
+        var compoundId = layout.CompoundId;
+        await Task.WhenAll(diff.ChargersChanged.Select(c => grains.Charger(compoundId, c.ChargerId).Reload()));
+
+        var before = live.ChargingAreas.ToDictionary(a => a.AreaId, StringComparer.Ordinal);
+        var after = layout.ChargingAreas.ToDictionary(a => a.AreaId, StringComparer.Ordinal);
+        var changedAreas = before.Keys.Union(after.Keys, StringComparer.Ordinal)
+            .Where(id => !(before.TryGetValue(id, out var was) && was.SameAs(after.GetValueOrDefault(id))));
+        await Task.WhenAll(changedAreas.Select(id => grains.ChargingArea(compoundId, id).Reload()));
+
+        await Task.WhenAll(diff.SheltersChanged.Select(id => grains.Shelter(compoundId, id).Reload()));
+        LogDevicesReloaded(compoundId, diff.ChargersChanged.Count, diff.SheltersChanged.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-import of {CompoundId} reached the running devices: {Chargers} chargers and {Shelters} shelters changed")]
+    private partial void LogDevicesReloaded(string compoundId, int chargers, int shelters);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Imported compound {CompoundId} at layout version {Version}: {Added} spaces added, {Removed} removed, {Changed} changed; {Moved} bookings moved or refunded")]
     private partial void LogApplied(string compoundId, int version, int added, int removed, int changed, int moved);

@@ -11,6 +11,9 @@ public interface IShelterGrain : IGrainWithStringKey
     /// <summary>The shelter as it is now; null when the compound has no such shelter.</summary>
     Task<ShelterSnapshot?> GetSnapshot();
 
+    /// <summary>Reads the shelter's definition from the compound's layout again (after a re-import): ports and power limit.</summary>
+    Task Reload();
+
     Task<Outcome<ShelterSession>> StartSession(StartSessionCommand command);
 
     Task<Outcome<ShelterSession>> StopSession(string sessionId, Actor actor);

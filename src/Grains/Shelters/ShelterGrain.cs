@@ -50,6 +50,16 @@ public sealed partial class ShelterGrain(
         return Task.CompletedTask;
     }
 
+    public async Task Reload()
+    {
+        var (compoundId, shelterId) = CompoundScopedKey.Of(this);
+        var definition = (await GrainFactory.Compound(compoundId).GetShelters()).FirstOrDefault(s => s.ShelterId == shelterId);
+        if (definition is not null && Shelter.Configure(compoundId, definition))
+        {
+            await Commit([]);
+        }
+    }
+
     public async Task<ShelterSnapshot?> GetSnapshot()
     {
         await Sweep();

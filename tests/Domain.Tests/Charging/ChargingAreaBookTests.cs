@@ -314,4 +314,44 @@ public class ChargingAreaBookTests
         Assert.Equal(ChargingNoticeKind.Expired, Assert.Single(expired.Notices).Kind);
         Assert.Equal(ChargingRequestStatus.Expired, Get(book, request.Id).Status);
     }
+
+    [Fact]
+    public void A_reimported_area_adds_rerates_and_removes_chargers_and_the_turns_on_a_removed_one_wait_again()
+    {
+        var book = NewBook(capacityKw: 14, chargers: 2);
+        var onOne = Submit(book, "r1", 0, 6);
+        var onTwo = Submit(book, "r2", 0, 6);
+        book.ApplyPlan(new Dictionary<string, ChargingTurn> { [onOne.Id] = Turn("C-1", 1, 3), [onTwo.Id] = Turn("C-2", 1, 3) }, Summary, Now);
+        book.ChargerReported(Report(book, "C-1", ChargerStatus.Faulted, 42), Now, Policy);
+        Assert.True(book.SetSiteCapacity(10).IsSuccess);
+
+        // Unchanged file (a fresh read of it): nothing happens.
+        var same = new ChargingAreaDefinition("CA-1", "Area", "G1", 14, [new ChargerDefinition("C-1", "G1-001", 7), new ChargerDefinition("C-2", "G1-002", 7)]);
+        Assert.Equal(AreaChange.None, book.Redefine(same));
+        Assert.Equal(10, book.SiteCapacityKw);
+
+        // C-1 re-rated to 11 kW, C-2 gone, C-3 new; the feed is now 22 kW.
+        var changed = new ChargingAreaDefinition("CA-1", "Area", "G1", 22, [new ChargerDefinition("C-1", "G1-001", 11), new ChargerDefinition("C-3", "G1-003", 7)]);
+        var change = book.Redefine(changed);
+
+        Assert.True(change.Replan);
+        Assert.Equal(["C-1", "C-3"], book.Chargers.Keys.Order());
+        Assert.Equal(11, book.Chargers["C-1"].MaxKw);
+        Assert.Equal(ChargerStatus.Faulted, book.Chargers["C-1"].Status);
+        Assert.Equal(42, book.Chargers["C-1"].EnergyMeterKwh);
+        Assert.Equal(ChargerStatus.Available, book.Chargers["C-3"].Status);
+        Assert.Equal(22, book.SiteCapacityKw);
+        var told = Assert.Single(change.Notices);
+        Assert.Equal(onTwo.Id, told.Request.Id);
+        Assert.Equal(ChargingRequestStatus.Waiting, Get(book, onTwo.Id).Status);
+        Assert.Null(Get(book, onTwo.Id).Turn);
+        Assert.DoesNotContain(book.PlanningInput(Now, Policy).Chargers, c => c.ChargerId == "C-2");
+        Assert.Contains(book.PlanningInput(Now, Policy).Chargers, c => c.ChargerId == "C-3");
+
+        // An area dropped from the file keeps no chargers.
+        var dropped = book.Redefine(null);
+        Assert.True(dropped.Replan);
+        Assert.Empty(book.Chargers);
+        Assert.Empty(book.PlanningInput(Now, Policy).Chargers);
+    }
 }
