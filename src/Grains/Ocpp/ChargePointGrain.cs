@@ -88,8 +88,10 @@ public sealed partial class ChargePointGrain(
     IOptions<SharingPolicy> sharingOptions,
     IChargingHistory history,
     ParkingClock time,
-    ILogger<ChargePointGrain> logger) : Grain, IChargePointGrain
+    ILogger<ChargePointGrain> logger) : Grain, IChargePointGrain, IRemindable
 {
+    private const string ExpiryReminder = "ocpp-offline-expiry";
+
     /// <summary>Readings kept per open transaction; beyond it every other one is dropped (the energy stays exact, its split over the day coarser).</summary>
     private const int ReadingsKept = 2_000;
 
@@ -111,6 +113,8 @@ public sealed partial class ChargePointGrain(
 
     /// <summary>Until when a charger that booted Pending (not in the layout) is taken as still unbound, in memory only.</summary>
     private DateTimeOffset _unboundUntil;
+
+    private DeadlineWake? _wake;
 
     private ChargePointState S => state.State;
 
@@ -169,6 +173,7 @@ public sealed partial class ChargePointGrain(
 
         await state.WriteStateAsync();
         DeliverQueued();
+        await ScheduleExpiry();
     }
 
     public async Task Disconnected(string connectionId)
@@ -186,6 +191,7 @@ public sealed partial class ChargePointGrain(
         }
 
         await state.WriteStateAsync();
+        await ScheduleExpiry();
     }
 
     public async Task<OcppResponse> Handle(string messageId, string action, string fingerprint, OcppRequest request)
@@ -243,6 +249,7 @@ public sealed partial class ChargePointGrain(
         var command = Enqueue(action, payloadJson, origin);
         await state.WriteStateAsync();
         DeliverQueued();
+        await ScheduleExpiry();
         return S.Commands.Find(c => c.Id == command.Id) ?? command;
     }
 
@@ -262,6 +269,7 @@ public sealed partial class ChargePointGrain(
         var command = Enqueue("RemoteStartTransaction", OcppCommands.RemoteStart(IssueIdTag(requestId, residentId)), "driver:" + residentId);
         await state.WriteStateAsync();
         DeliverQueued();
+        await ScheduleExpiry();
         return S.Commands.Find(c => c.Id == command.Id) ?? command;
     }
 
@@ -277,6 +285,7 @@ public sealed partial class ChargePointGrain(
             // The socket went away before the CALL could be written: deliver it on the next connection.
             Replace(command with { Status = OcppCommandStatus.Queued });
             await state.WriteStateAsync();
+            await ScheduleExpiry();
             return;
         }
 
@@ -368,9 +377,52 @@ public sealed partial class ChargePointGrain(
 
         await state.WriteStateAsync();
         DeliverQueued();
+        await ScheduleExpiry();
     }
 
     public Task<ChargePointView> Get() => Task.FromResult(View());
+
+    public async Task ExpireOffline()
+    {
+        if (ExpireQueued())
+        {
+            await state.WriteStateAsync();
+        }
+
+        await ScheduleExpiry();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        await ExpireOffline();
+        if (OfflineExpiryDue() is null)
+        {
+            await Wake.Forget();
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _wake?.Stop();
+        return Task.CompletedTask;
+    }
+
+    private DeadlineWake Wake => _wake ??= new DeadlineWake(this, time, ExpiryReminder);
+
+    /// <summary>
+    /// When the oldest command kept for an offline charger expires, so staff hear that it failed even if the charger never
+    /// comes back; nothing while it is connected (its commands go out at once) or nothing waits.
+    /// </summary>
+    private DateTimeOffset? OfflineExpiryDue() =>
+        S.Host is null && S.Commands.Where(c => c.Status == OcppCommandStatus.Queued).Select(c => (DateTimeOffset?)c.CreatedAt).Min() is { } oldest
+            ? oldest + _policy.OfflineCommandExpiry
+            : null;
+
+    private Task ScheduleExpiry()
+    {
+        var self = this.AsReference<IChargePointGrain>();
+        return Wake.Schedule(OfflineExpiryDue(), () => self.ExpireOffline());
+    }
 
     /// <summary>The charger's limits (and its open transaction's); a newer profile replaces one not yet delivered.</summary>
     private void EnqueueProfiles(ChargerSchedule schedule)
@@ -817,15 +869,19 @@ public sealed partial class ChargePointGrain(
         }
     }
 
-    private void ExpireQueued()
+    /// <summary>Fails the commands kept longer than the offline expiry, and tells staff; true if there were any.</summary>
+    private bool ExpireQueued()
     {
-        foreach (var command in S.Commands.Where(c => c.Status == OcppCommandStatus.Queued && Now - c.CreatedAt > _policy.OfflineCommandExpiry).ToList())
+        var expired = S.Commands.Where(c => c.Status == OcppCommandStatus.Queued && Now - c.CreatedAt >= _policy.OfflineCommandExpiry).ToList();
+        foreach (var command in expired)
         {
             var failed = command with { Status = OcppCommandStatus.Failed, Error = "The charge point stayed offline; the command expired.", CompletedAt = Now };
             Replace(failed);
             Alert("command-failed", $"{command.Action} to {ChargePointId} failed: the charge point stayed offline.");
             Complete(failed);
         }
+
+        return expired.Count > 0;
     }
 
     private static OcppCommandStatus AnswerStatus(string? payloadJson)

@@ -142,6 +142,9 @@ public interface IChargePointGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<ChargePointView> Get();
+
+    /// <summary>From the charge point's own timer: fails the commands an offline charger did not take in time, and tells staff.</summary>
+    Task ExpireOffline();
 }
 
 /// <summary>

@@ -65,3 +65,30 @@ public sealed class OcppCommandTimeoutTests
         Assert.NotNull(failed.CompletedAt);
     }
 }
+
+/// <summary>A command for a charger that never comes back: kept for <c>Parking:Ocpp:OfflineCommandExpiry</c>, then failed and staff told.</summary>
+public sealed class OcppOfflineExpiryTests
+{
+    [Fact]
+    public async Task A_command_for_a_charger_that_stays_offline_fails_when_it_expires_and_staff_are_told()
+    {
+        await using var host = await ParkingHost.StartAsync(ParkingHost.NewClock());
+        var chargerId = (await host.Grains.Compound(ParkingHost.Compound).GetChargingAreas()).Single(a => a.AreaId == "CA-G1").Chargers[2].ChargerId;
+        await using var staff = await host.ConnectHubAsync("staff01");
+
+        // The charger has never connected: the command is kept for it.
+        using var command = await host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath($"chargers/{chargerId}/ocpp/commands"), "staff01", new ChargerCommandBody("ChangeAvailability", ConnectorId: 0, Type: "Inoperative"));
+        await ParkingHost.Expect(command, HttpStatusCode.Accepted);
+        var kept = (await command.Content.ReadFromJsonAsync<ChargerCommandDto>(ParkingHost.Json))!;
+        Assert.Equal("queued", kept.Status);
+
+        // Nothing else happens to the charger; only the clock moves past the expiry (15 minutes by default).
+        host.Time.Advance(TimeSpan.FromMinutes(15));
+        var alert = await staff.WaitForChargerAlertAsync(a => a.ChargerId == chargerId && a.Kind == "command-failed" && a.Message.StartsWith("ChangeAvailability", StringComparison.Ordinal), "staff hear that the command expired");
+        Assert.Contains("offline", alert.Message, StringComparison.Ordinal);
+        var view = await host.GetOkAsync<ChargePointDto>(ParkingHost.CompoundPath($"chargers/{chargerId}/ocpp"), "staff01");
+        var failed = Assert.Single(view.Commands, c => c.Id == kept.Id);
+        Assert.Equal("failed", failed.Status);
+        Assert.Contains("offline", failed.Error, StringComparison.Ordinal);
+    }
+}
