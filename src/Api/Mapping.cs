@@ -34,6 +34,12 @@ public static class Mapping
 
     public static RebalancingStatusDto ToDto(this RebalancingStatus value) => (RebalancingStatusDto)value;
 
+    public static RoundEntryOriginDto ToDto(this Domain.Rounds.RoundEntryOrigin value) => (RoundEntryOriginDto)value;
+
+    public static RoundRequestStatusDto ToDto(this Domain.Rounds.RoundRequestStatus value) => (RoundRequestStatusDto)value;
+
+    public static RoundSolveStatusDto ToDto(this Domain.Rounds.RoundSolveStatus value) => (RoundSolveStatusDto)value;
+
     public static NoticeKindDto ToDto(this Domain.Notices.NoticeKind value) => (NoticeKindDto)value;
 
     public static NoticeDeliveryStatusDto ToDto(this Domain.Notices.DeliveryStatus value) => (NoticeDeliveryStatusDto)value;

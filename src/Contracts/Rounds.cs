@@ -1,4 +1,31 @@
+using System.Text.Json.Serialization;
+
 namespace Parking.Contracts;
+
+/// <summary>Where an entry came from: <c>round</c> (a request for a round) or <c>direct</c> (put on the waitlist).</summary>
+[JsonConverter(typeof(WireEnumConverter<RoundEntryOriginDto>))]
+public enum RoundEntryOriginDto
+{
+    Round,
+    Direct,
+}
+
+/// <summary>What a round did with a request: <c>served</c> or <c>waitlisted</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<RoundRequestStatusDto>))]
+public enum RoundRequestStatusDto
+{
+    Served,
+    Waitlisted,
+}
+
+/// <summary>How far a round's solve got: <c>optimal</c>, <c>feasible</c> or <c>fallback</c> (the greedy round).</summary>
+[JsonConverter(typeof(WireEnumConverter<RoundSolveStatusDto>))]
+public enum RoundSolveStatusDto
+{
+    Optimal,
+    Feasible,
+    Fallback,
+}
 
 /// <summary>One window with offsets, e.g. <c>2026-11-28T10:00:00+08:00</c> to <c>2026-11-28T16:00:00+08:00</c>.</summary>
 public sealed record RoundWindowDto(DateTimeOffset? Start, DateTimeOffset? End);
@@ -29,23 +56,23 @@ public sealed record RoundEntryDto(
     string ResidentId,
     string HouseholdId,
     IReadOnlyList<TimeWindowDto> Windows,
-    string Kind,
+    SpaceKindDto Kind,
     string? PreferredBuildingId,
     string? Plate,
     DateTimeOffset CreatedAt,
-    string Origin);
+    RoundEntryOriginDto Origin);
 
 /// <summary>The open round: its number, when it runs by itself (null: when staff start it), and the requests you may see.</summary>
 public sealed record OpenRoundDto(int Round, DateTimeOffset? RunsAt, IReadOnlyList<RoundEntryDto> Requests);
 
 /// <summary>
-/// What a round did with one request: status <c>served</c> (booked on <see cref="SpaceId"/>) or <c>waitlisted</c>
-/// (reason <c>no-space</c>, or the space's refusal code when a direct booking raced it).
+/// What a round did with one request: served (booked on <see cref="SpaceId"/>) or waitlisted (reason
+/// <c>no-space</c>, or the space's refusal code when a direct booking raced it).
 /// </summary>
 public sealed record RoundResultDto(
     int Round,
     RoundEntryDto Request,
-    string Status,
+    RoundRequestStatusDto Status,
     string? SpaceId,
     string? LotId,
     int WalkMeters,
@@ -68,12 +95,12 @@ public sealed record RoundMetricsDto(
     double JainIndex,
     double WorstHouseholdShare);
 
-/// <summary>A finished round. Status: <c>optimal</c>, <c>feasible</c> or <c>fallback</c> (the greedy round).</summary>
+/// <summary>A finished round.</summary>
 public sealed record RoundReportDto(
     int Round,
     DateTimeOffset RanAt,
     string StartedBy,
-    string Status,
+    RoundSolveStatusDto Status,
     double SolveSeconds,
     RoundMetricsDto Metrics,
     IReadOnlyList<RoundResultDto> Results);

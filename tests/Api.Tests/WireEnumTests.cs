@@ -7,6 +7,7 @@ using Parking.Domain.Layout;
 using Parking.Domain.Notices;
 using Parking.Domain.Rebalancing;
 using Parking.Domain.Reservations;
+using Parking.Domain.Rounds;
 using Parking.Domain.Shelters;
 using Parking.Domain.Voting;
 using Parking.Grains.Scenarios;
@@ -42,6 +43,9 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
         ["gate direction"] = () => All<GateDirection, GateDirectionDto>(v => v.ToDto()),
         ["plate colour"] = () => All<PlateColour, PlateColourDto>(v => v.ToDto()),
         ["notice kind"] = () => All<NoticeKind, NoticeKindDto>(v => v.ToDto(), Kebab),
+        ["round entry origin"] = () => All<RoundEntryOrigin, RoundEntryOriginDto>(v => v.ToDto()),
+        ["round request status"] = () => All<RoundRequestStatus, RoundRequestStatusDto>(v => v.ToDto()),
+        ["round solve status"] = () => All<RoundSolveStatus, RoundSolveStatusDto>(v => v.ToDto()),
         ["notice delivery status"] = () => All<DeliveryStatus, NoticeDeliveryStatusDto>(v => v.ToDto()),
     };
 

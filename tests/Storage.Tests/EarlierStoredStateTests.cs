@@ -29,9 +29,9 @@ public class EarlierStoredStateTests(PostgresFixture postgres)
         var earlier = new RoundStateV1
         {
             Round = 5,
-            Requests = [new RoundEntry("r5-12", 5, new RoundAsker("ann", "H1", null), ask, now, "round")],
+            Requests = [new RoundEntry("r5-12", 5, new RoundAsker("ann", "H1", null), ask, now, RoundEntryOrigin.Round)],
             Weights = new Dictionary<string, double>(StringComparer.Ordinal) { ["H1"] = 1.25 },
-            Waitlist = [new RoundEntry("w11", 0, new RoundAsker("bob", "H2", null), ask, now, "direct")],
+            Waitlist = [new RoundEntry("w11", 0, new RoundAsker("bob", "H2", null), ask, now, RoundEntryOrigin.Direct)],
             NextId = 12,
         };
         await storage.WriteStateAsync("rounds", rounds.GetGrainId(), new GrainState<RoundStateV1>(earlier));

@@ -179,20 +179,20 @@ public static class RoundEndpoints
         e.Asker.ResidentId,
         e.Asker.HouseholdId,
         [.. e.Ask.Windows.Select(w => new TimeWindowDto(w.Start, w.End))],
-        e.Ask.Kind.Wire(),
+        e.Ask.Kind.ToDto(),
         e.Ask.PreferredBuildingId,
         e.Ask.Plate,
         e.CreatedAt,
-        e.Origin);
+        e.Origin.ToDto());
 
     public static RoundResultDto ToDto(this RoundRequestResult r, int round) =>
-        new(round, r.Request.ToDto(), r.Status, r.SpaceId, r.LotId, r.WalkMeters, r.ReservationIds, r.Reason);
+        new(round, r.Request.ToDto(), r.Status.ToDto(), r.SpaceId, r.LotId, r.WalkMeters, r.ReservationIds, r.Reason);
 
     public static RoundReportDto ToDto(this RoundReport r) => new(
         r.Round,
         r.RanAt,
         r.StartedBy,
-        r.Status,
+        r.Status.ToDto(),
         r.SolveTime.TotalSeconds,
         new RoundMetricsDto(
             r.Metrics.Requests,

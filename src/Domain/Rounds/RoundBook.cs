@@ -15,16 +15,78 @@ public sealed record RoundAsk(
 [GenerateSerializer, Immutable]
 public sealed record RoundAsker([Id(0)] string ResidentId, [Id(1)] string HouseholdId, [Id(2)] string? BuildingId);
 
+/// <summary>Where an entry came from: a request for a round, or an ask put <c>direct</c>ly on the waitlist.</summary>
+public enum RoundEntryOrigin
+{
+    Round,
+    Direct,
+}
+
+/// <summary>What a round did with one request: booked it (<c>served</c>), or put it on the waitlist.</summary>
+public enum RoundRequestStatus
+{
+    Served,
+    Waitlisted,
+}
+
+/// <summary>How far a round's solve got: proved best, the best within the budget, or the greedy round.</summary>
+public enum RoundSolveStatus
+{
+    Optimal,
+    Feasible,
+    Fallback,
+}
+
+/// <summary>
+/// The fields of a <see cref="RoundEntry"/> as earlier builds stored them, the origin as its word (<c>round</c>,
+/// <c>direct</c>): the first layer of the stored form. Earlier builds stored the entry as a positional record, which
+/// the serializer writes as one layer and an end-of-base mark; this class keeps that layer as it was, and
+/// <see cref="RoundEntry"/> adds the origin as an enum in the layer after it (as <see cref="Gates.GateDecisionLayout"/>).
+/// </summary>
+[GenerateSerializer]
+public abstract class RoundEntryLayout
+{
+    [Id(0)] internal string _id = string.Empty;
+    [Id(1)] internal int _round;
+    [Id(2)] internal RoundAsker _asker = null!;
+    [Id(3)] internal RoundAsk _ask = null!;
+    [Id(4)] internal DateTimeOffset _createdAt;
+    [Id(5)] internal string? _storedOriginWord;
+
+    private protected RoundEntryLayout()
+    {
+    }
+}
+
 /// <summary>A request in the next round (<see cref="Round"/>) or an entry on the waitlist.</summary>
 [GenerateSerializer, Immutable]
-public sealed record RoundEntry(
-    [Id(0)] string Id,
-    [Id(1)] int Round,
-    [Id(2)] RoundAsker Asker,
-    [Id(3)] RoundAsk Ask,
-    [Id(4)] DateTimeOffset CreatedAt,
-    [Id(5)] string Origin)
+public sealed class RoundEntry : RoundEntryLayout
 {
+    // Null in an entry an earlier build stored: it has only the word.
+    [Id(0)] internal RoundEntryOrigin? _origin;
+
+    public RoundEntry(string id, int round, RoundAsker asker, RoundAsk ask, DateTimeOffset createdAt, RoundEntryOrigin origin)
+    {
+        (_id, _round, _asker, _ask, _createdAt, _origin) = (id, round, asker, ask, createdAt, origin);
+    }
+
+    public string Id => _id;
+
+    public int Round => _round;
+
+    public RoundAsker Asker => _asker;
+
+    public RoundAsk Ask => _ask;
+
+    public DateTimeOffset CreatedAt => _createdAt;
+
+    public RoundEntryOrigin Origin => _origin ?? _storedOriginWord switch
+    {
+        "round" => RoundEntryOrigin.Round,
+        "direct" => RoundEntryOrigin.Direct,
+        var word => throw new FormatException($"'{word}' is not where a round entry came from."),
+    };
+
     /// <summary>When the entry's first window starts: a waitlist entry expires then.</summary>
     public DateTimeOffset FirstStart => Ask.Windows.Min(w => w.Start);
 }
@@ -103,7 +165,7 @@ public sealed class RoundBook
             return invalid;
         }
 
-        var entry = new RoundEntry($"r{_round}-{++_nextId}", _round, asker, ask, now, "round");
+        var entry = new RoundEntry($"r{_round}-{++_nextId}", _round, asker, ask, now, RoundEntryOrigin.Round);
         _requests.Add(entry);
         return entry;
     }
@@ -121,7 +183,7 @@ public sealed class RoundBook
             return invalid;
         }
 
-        var entry = new RoundEntry($"w{++_nextId}", 0, asker, ask, now, "direct");
+        var entry = new RoundEntry($"w{++_nextId}", 0, asker, ask, now, RoundEntryOrigin.Direct);
         _waitlist.Add(entry);
         return entry;
     }
@@ -133,7 +195,7 @@ public sealed class RoundBook
     public int ExpireWaitlist(DateTimeOffset now) => _waitlist.RemoveAll(e => e.FirstStart <= now);
 
     /// <summary>A waitlist entry was booked: it leaves the list. False when it was not on it.</summary>
-    public bool Served(RoundEntry entry) => _waitlist.Remove(entry);
+    public bool Served(RoundEntry entry) => _waitlist.RemoveAll(e => e.Id == entry.Id) > 0;
 
     /// <summary>
     /// Closes the open round after it ran over <paramref name="ran"/> (the requests it was given): they leave the
@@ -147,7 +209,7 @@ public sealed class RoundBook
         ArgumentNullException.ThrowIfNull(weights);
         _weights = new Dictionary<string, double>(weights, StringComparer.Ordinal);
         _waitlist.AddRange(unserved);
-        _requests.RemoveAll(r => ran.Contains(r));
+        _requests.RemoveAll(r => ran.Any(x => x.Id == r.Id));
         _round++;
     }
 

@@ -76,7 +76,7 @@ public static class NoticeTexts
     public static Notice Round(RoundResultPush push, DateTimeOffset now)
     {
         var result = push.Result;
-        var body = result.Status == "served"
+        var body = result.Status == Parking.Domain.Rounds.RoundRequestStatus.Served
             ? $"Round {push.Round}: you are booked on space {result.SpaceId}."
             : $"Round {push.Round}: no space this time ({result.Reason}); you are on the waitlist.";
         return new Notice($"round:{push.Round}:{result.Request.Id}", push.CompoundId, result.Request.Asker.ResidentId, NoticeKind.RoundResult, "Round result", body, "/driver", now);

@@ -4,23 +4,42 @@ using Parking.Planning.Sharing;
 namespace Parking.Grains.Rounds;
 
 /// <summary>
-/// What a round did with one request. Status: <c>served</c> (booked: <see cref="ReservationIds"/>),
-/// <c>waitlisted</c> (no space in the round, or the booking was raced at commit time).
+/// What a round did with one request: served (booked: <see cref="ReservationIds"/>), or waitlisted (no space in
+/// the round, or the booking was raced at commit time: <see cref="Reason"/>).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RoundRequestResult(
     [property: Id(0)] RoundEntry Request,
-    [property: Id(1)] string Status,
+    RoundRequestStatus Status,
     [property: Id(2)] string? SpaceId,
     [property: Id(3)] string? LotId,
     [property: Id(4)] int WalkMeters,
     [property: Id(5)] IReadOnlyList<string> ReservationIds,
-    [property: Id(6)] string? Reason);
+    [property: Id(6)] string? Reason)
+{
+    // Earlier builds stored the status as its word under Id(1); the enum is stored under Id(7). Such state has
+    // only the word, which the property reads (as RebalancingSuggestion's status).
+    [Id(1)]
+    private readonly string? _storedStatusWord;
+
+    [Id(7)]
+    private readonly RoundRequestStatus? _status = Status;
+
+    public RoundRequestStatus Status
+    {
+        get => _status ?? Enum.Parse<RoundRequestStatus>(_storedStatusWord!, ignoreCase: true);
+        init
+        {
+            _status = value;
+            _storedStatusWord = null;
+        }
+    }
+}
 
 /// <summary>
-/// One finished round: the optimizer's status (<see cref="SharingSolveStatus"/>: optimal, feasible, fallback) and
-/// figures and every request's result. <see cref="Metrics"/> are the planner's (before booking);
-/// <see cref="RequestsBooked"/> counts what was really booked.
+/// One finished round: how far the optimizer got (<see cref="RoundSolveStatus"/>) and its figures and every
+/// request's result. <see cref="Metrics"/> are the planner's (before booking); <see cref="RequestsBooked"/> counts
+/// what was really booked.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RoundReport(
@@ -28,12 +47,30 @@ public sealed record RoundReport(
     [property: Id(1)] int Round,
     [property: Id(2)] DateTimeOffset RanAt,
     [property: Id(3)] string StartedBy,
-    [property: Id(4)] string Status,
+    RoundSolveStatus Status,
     [property: Id(5)] SharingMetrics Metrics,
     [property: Id(6)] int RequestsBooked,
     [property: Id(7)] double HoursBooked,
     [property: Id(8)] TimeSpan SolveTime,
-    [property: Id(9)] IReadOnlyList<RoundRequestResult> Results);
+    [property: Id(9)] IReadOnlyList<RoundRequestResult> Results)
+{
+    // Earlier builds stored the status as its word under Id(4); the enum is stored under Id(10).
+    [Id(4)]
+    private readonly string? _storedStatusWord;
+
+    [Id(10)]
+    private readonly RoundSolveStatus? _status = Status;
+
+    public RoundSolveStatus Status
+    {
+        get => _status ?? Enum.Parse<RoundSolveStatus>(_storedStatusWord!, ignoreCase: true);
+        init
+        {
+            _status = value;
+            _storedStatusWord = null;
+        }
+    }
+}
 
 /// <summary>The open round: its number, when it runs by itself (null: only when staff start it), and its requests.</summary>
 [GenerateSerializer, Immutable]

@@ -93,7 +93,7 @@ public sealed partial class RoundGrain(
             var assignment = planned.Assignments.FirstOrDefault(a => a.RequestId == request.Id);
             if (assignment is null)
             {
-                results.Add(new RoundRequestResult(request, "waitlisted", null, null, 0, [], "no-space"));
+                results.Add(new RoundRequestResult(request, RoundRequestStatus.Waitlisted, null, null, 0, [], "no-space"));
                 continue;
             }
 
@@ -101,12 +101,12 @@ public sealed partial class RoundGrain(
             if (outcome.Value is { } reservationIds)
             {
                 booked.Add(assignment);
-                results.Add(new RoundRequestResult(request, "served", assignment.SpaceId, assignment.LotId, assignment.WalkMeters, reservationIds, null));
+                results.Add(new RoundRequestResult(request, RoundRequestStatus.Served, assignment.SpaceId, assignment.LotId, assignment.WalkMeters, reservationIds, null));
             }
             else
             {
                 // Raced by a direct booking (or refused by the space's rules, e.g. credits): the request waits.
-                results.Add(new RoundRequestResult(request, "waitlisted", null, null, 0, [], outcome.Error!.Code));
+                results.Add(new RoundRequestResult(request, RoundRequestStatus.Waitlisted, null, null, 0, [], outcome.Error!.Code));
             }
         }
 
@@ -118,9 +118,9 @@ public sealed partial class RoundGrain(
             startedBy,
             planned.Status switch
             {
-                SharingSolveStatus.Optimal => "optimal",
-                SharingSolveStatus.Feasible => "feasible",
-                _ => "fallback",
+                SharingSolveStatus.Optimal => RoundSolveStatus.Optimal,
+                SharingSolveStatus.Feasible => RoundSolveStatus.Feasible,
+                _ => RoundSolveStatus.Fallback,
             },
             planned.Metrics,
             booked.Count,
@@ -128,7 +128,7 @@ public sealed partial class RoundGrain(
             planned.SolveTime,
             results);
 
-        Book.Close(requests, results.Where(r => r.Status == "waitlisted").Select(r => r.Request), SharingRotation.NextWeights(instance, bookedResult));
+        Book.Close(requests, results.Where(r => r.Status == RoundRequestStatus.Waitlisted).Select(r => r.Request), SharingRotation.NextWeights(instance, bookedResult));
         State.Last = report;
         await state.WriteStateAsync();
         LogRound(report.Round, CompoundId, requests.Count, booked.Count, planned.Status);

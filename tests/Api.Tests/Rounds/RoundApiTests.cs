@@ -48,14 +48,14 @@ public sealed class RoundApiTests(SharedHostFixture fixture)
         await ParkingHost.Expect(run, HttpStatusCode.OK);
         var report = (await run.Content.ReadFromJsonAsync<RoundReportDto>(ParkingHost.Json))!;
         var mine = Assert.Single(report.Results, r => r.Request.Id == request.Id);
-        Assert.Equal("served", mine.Status);
+        Assert.Equal(RoundRequestStatusDto.Served, mine.Status);
         Assert.True(report.Metrics.RequestsBooked >= 1);
 
         var pushed = await heard.Task.WaitAsync(HubClient.PushTimeout);
         var heardSummary = await summary.Task.WaitAsync(HubClient.PushTimeout);
         Assert.Contains(heardSummary.Results, r => r.Request.Id == request.Id);
         Assert.Equal(request.Id, pushed.Request.Id);
-        Assert.Equal("served", pushed.Status);
+        Assert.Equal(RoundRequestStatusDto.Served, pushed.Status);
         Assert.Equal(mine.SpaceId, pushed.SpaceId);
 
         var reservationId = Assert.Single(pushed.ReservationIds);

@@ -31,9 +31,9 @@ public class RoundBookTests
         var second = Submit(book, Bob);
         var waiting = book.JoinWaitlist(Ann, Ask(), Rounds, Policy, Now).Value!;
 
-        Assert.Equal(("r1-1", 1, "round"), (first.Id, first.Round, first.Origin));
+        Assert.Equal(("r1-1", 1, RoundEntryOrigin.Round), (first.Id, first.Round, first.Origin));
         Assert.Equal("r1-2", second.Id);
-        Assert.Equal(("w3", 0, "direct"), (waiting.Id, waiting.Round, waiting.Origin));
+        Assert.Equal(("w3", 0, RoundEntryOrigin.Direct), (waiting.Id, waiting.Round, waiting.Origin));
         Assert.Equal([first, second], book.Requests);
         Assert.Equal([waiting], book.Waitlist);
     }

@@ -26,11 +26,11 @@ public class RoundStateCompatibilityTests(ClusterFixture fixture)
 
     private static RoundEntry Entry(string id, int round, string resident) => new(
         id, round, new RoundAsker(resident, "H-" + resident, "B1"),
-        new RoundAsk([new TimeWindow(Now.AddHours(2), Now.AddHours(4))], SpaceKind.Standard, "B1", null), Now, round == 0 ? "direct" : "round");
+        new RoundAsk([new TimeWindow(Now.AddHours(2), Now.AddHours(4))], SpaceKind.Standard, "B1", null), Now, round == 0 ? RoundEntryOrigin.Direct : RoundEntryOrigin.Round);
 
     private static RoundReport Report() => new(
-        "c1", 3, Now, "staff", "optimal", new SharingMetrics(4, 3, 8, 6, 20, 0.3, 55, 3, 2, 0.9, 0.5), 3, 6, TimeSpan.FromSeconds(1.5),
-        [new RoundRequestResult(Entry("r3-7", 3, "ann"), "booked", "S1", "L1", 40, ["res-1"], null)]);
+        "c1", 3, Now, "staff", RoundSolveStatus.Optimal, new SharingMetrics(4, 3, 8, 6, 20, 0.3, 55, 3, 2, 0.9, 0.5), 3, 6, TimeSpan.FromSeconds(1.5),
+        [new RoundRequestResult(Entry("r3-7", 3, "ann"), RoundRequestStatus.Served, "S1", "L1", 40, ["res-1"], null)]);
 
     [Fact]
     public void A_round_stored_in_the_earlier_layout_loads_with_its_number_lists_weights_counter_and_report()

@@ -96,8 +96,8 @@ public class RoundTests(ClusterFixture fixture) : IAsyncLifetime
         Made(report);
 
         Assert.Equal(1, report.RequestsBooked);
-        var served = Assert.Single(report.Results, r => r.Status == "served");
-        var lost = Assert.Single(report.Results, r => r.Status == "waitlisted");
+        var served = Assert.Single(report.Results, r => r.Status == RoundRequestStatus.Served);
+        var lost = Assert.Single(report.Results, r => r.Status == RoundRequestStatus.Waitlisted);
         Assert.Equal(accessible[0].SpaceId, served.SpaceId);
         var winner = served.Request.Asker;
         var loser = lost.Request.Asker;
@@ -126,7 +126,7 @@ public class RoundTests(ClusterFixture fixture) : IAsyncLifetime
         Made(next);
 
         Assert.Equal(report.Round + 1, next.Round);
-        var servedNext = Assert.Single(next.Results, r => r.Status == "served");
+        var servedNext = Assert.Single(next.Results, r => r.Status == RoundRequestStatus.Served);
         Assert.Equal(loser.ResidentId, servedNext.Request.Asker.ResidentId);
         Assert.NotNull(await Eventually(() => ActiveOn(loser.ResidentId, second)));
         Assert.Null(await ActiveOn(winner.ResidentId, second));
