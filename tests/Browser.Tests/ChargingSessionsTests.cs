@@ -83,6 +83,16 @@ public sealed class ChargingSessionsTests(WebAppFixture app)
         await Expect(chargerRow).ToBeVisibleAsync();
         await Expect(chargerRow.Locator("td").Nth(3)).ToHaveTextAsync((energyBefore + 3.456).ToString("0.0", CultureInfo.InvariantCulture));
         await Expect(staff.Page.Locator("table.energy tr.area-total[data-area='CA-G1']")).ToBeVisibleAsync();
+
+        // The chargers' status counts speak the page's language, not the wire's words.
+        var legend = staff.Page.Locator("ul.legend.counts li[data-status]");
+        await Expect(legend.First).ToBeVisibleAsync();
+        foreach (var entry in await legend.AllAsync())
+        {
+            var status = (await entry.GetAttributeAsync("data-status"))!;
+            Assert.DoesNotContain(status, await entry.InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
+        }
+
         await staff.ScreenshotAsync("staff-charging-energy");
         staff.AssertNoErrors();
     }

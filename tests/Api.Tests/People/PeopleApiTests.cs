@@ -214,6 +214,8 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         var start = _host.Now.AddDays(2);
         var reservation = await Ok<ReservationDto>(HttpMethod.Post, Path("reservations"), "r00031", new ReserveRequest("T1-012", start, start.AddHours(2), null), HttpStatusCode.Created);
         await Ok<MeDto>(HttpMethod.Post, "/api/me/vehicles", "r00031", new AddVehicleRequest("沪ad 12345", false));
+        var charging = await Ok<ChargingRequestDto>(HttpMethod.Post, Path("charging/areas/CA-G1/requests"), "r00031", new ChargingRequestBody("沪AD12345", 10, null, null, null, null, _host.Now.AddHours(8), true), HttpStatusCode.Created);
+        var bike = await Ok<ShelterSessionDto>(HttpMethod.Post, Path("shelters/E01/sessions"), "r00031", new StartShelterSessionRequest("E01-P05", "green bike"), HttpStatusCode.Created);
 
         using var response = await Send(HttpMethod.Get, "/api/me/export", "r00031");
         await ParkingHost.Expect(response, HttpStatusCode.OK);
@@ -226,12 +228,20 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         var compound = Assert.Single(export.Compounds);
         Assert.Equal(reservation.Id, Assert.Single(compound.Reservations).Id);
         Assert.Contains(compound.AuditEntries, e => e is { Action: "vehicleAdded", Detail: "沪AD12345" });
+        Assert.Equal(charging.Id, Assert.Single(compound.ChargingRequests).Id);
+        Assert.Equal(bike.SessionId, Assert.Single(compound.ShelterSessions).SessionId);
+        Assert.All(compound.Ballots, b => Assert.Equal("r00031", b.UserId));
         Assert.DoesNotContain("r00032", text, StringComparison.Ordinal);
 
         using var left = await Send(HttpMethod.Post, "/api/me/compounds/demo-small/leave", "r00031");
         await ParkingHost.Expect(left, HttpStatusCode.OK);
         Assert.Empty((await left.Content.ReadFromJsonAsync<MeDto>(ParkingHost.Json))!.Memberships);
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, Path("reservations/mine"), "r00031")).StatusCode);
+
+        // Nothing of theirs stays live: the booking is cancelled, the charging request withdrawn, the e-bike charge stopped.
+        Assert.Equal("cancelled", (await Ok<ReservationDto>(HttpMethod.Get, Path($"reservations/{reservation.Id}"), Staff)).Status.ToString(), ignoreCase: true);
+        Assert.Equal("cancelled", (await Ok<ChargingRequestDto>(HttpMethod.Get, Path($"charging/areas/CA-G1/requests/{charging.Id}"), Staff)).Status.ToString(), ignoreCase: true);
+        Assert.Equal("ended", (await Ok<ShelterSessionDto>(HttpMethod.Get, Path($"shelters/E01/sessions/{bike.SessionId}"), Staff)).Status.ToString(), ignoreCase: true);
         var audit = await Audit();
         Assert.DoesNotContain(audit, e => e.ActorId == "r00031" || e.SubjectId == "r00031" || e.Detail == "沪AD12345");
         var gone = Assert.Single(audit, e => e.Action == "left");
