@@ -62,6 +62,9 @@ public sealed record VehicleDto(string Type, string? Plate, bool IsElectric, str
 /// <summary>Body of <c>POST /api/me/vehicles</c>.</summary>
 public sealed record AddVehicleRequest(string? Plate, bool IsElectric);
 
+/// <summary>Body of <c>POST /api/me/ebikes</c>: the name the owner gives the e-bike (1-40 characters).</summary>
+public sealed record AddEBikeRequest(string? Label);
+
 /// <summary><c>GET /api/me</c>: the person's memberships (one per compound: the app's compound picker) and vehicles.</summary>
 public sealed record MeDto(string PersonId, IReadOnlyList<MembershipDto> Memberships, IReadOnlyList<VehicleDto> Vehicles);
 

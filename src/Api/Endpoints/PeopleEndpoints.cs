@@ -57,6 +57,8 @@ public static class PeopleEndpoints
         me.MapGet("/me/export", Export).WithSummary("Everything Parking holds about me, as one JSON file (PIPL)");
         me.MapPost("/me/vehicles", AddVehicle).WithSummary("Register a car by its plate (a Chinese plate; a green plate marks it electric)");
         me.MapDelete("/me/vehicles/{plate}", RemoveVehicle).WithSummary("Remove a car from my record");
+        me.MapPost("/me/ebikes", AddEBike).WithSummary("Register an e-bike by the name I give it (1-40 characters)");
+        me.MapDelete("/me/ebikes/{label}", RemoveEBike).WithSummary("Remove an e-bike from my record");
         me.MapPost("/me/compounds/{compoundId}/leave", Leave)
             .WithSummary("Leave a compound: my membership there ends and what names me there is anonymised; the ledger's balances stay");
         return app;
@@ -376,6 +378,47 @@ public static class PeopleEndpoints
 
         var canonical = Plate.Parse(plate).Value.Value;
         await Task.WhenAll(removed.Value!.Memberships.Select(m => grains.People(m.CompoundId).RecordVehicle(person, canonical, added: false)));
+        return await Me(http, grains);
+    }
+
+    public static async Task<Results<Ok<MeDto>, ProblemHttpResult>> AddEBike(AddEBikeRequest? body, HttpContext http, IGrainFactory grains)
+    {
+        if (Subject(http) is not { } person)
+        {
+            return Problems.Forbidden("The token does not say who you are (sub).");
+        }
+
+        var member = grains.GetGrain<IMemberGrain>(person);
+        var before = await member.Get();
+        var added = await member.AddEBike(body?.Label);
+        if (added.Error is { } error)
+        {
+            return Problems.From(error);
+        }
+
+        if (added.Value!.Vehicles.Count != before.Vehicles.Count)
+        {
+            var label = "e-bike " + added.Value.Vehicles[^1].Label;
+            await Task.WhenAll(added.Value.Memberships.Select(m => grains.People(m.CompoundId).RecordVehicle(person, label, added: true)));
+        }
+
+        return await Me(http, grains);
+    }
+
+    public static async Task<Results<Ok<MeDto>, ProblemHttpResult>> RemoveEBike(string label, HttpContext http, IGrainFactory grains)
+    {
+        if (Subject(http) is not { } person)
+        {
+            return Problems.Forbidden("The token does not say who you are (sub).");
+        }
+
+        var removed = await grains.GetGrain<IMemberGrain>(person).RemoveEBike(label);
+        if (removed.Error is { } error)
+        {
+            return Problems.From(error);
+        }
+
+        await Task.WhenAll(removed.Value!.Memberships.Select(m => grains.People(m.CompoundId).RecordVehicle(person, "e-bike " + label.Trim(), added: false)));
         return await Me(http, grains);
     }
 

@@ -46,6 +46,29 @@ public sealed record MemberRecord(
             : this with { Vehicles = [.. Vehicles, car.Value!] };
     }
 
+    /// <summary>Registers an e-bike by the name its owner gives it; the same name twice is kept once.</summary>
+    public Outcome<MemberRecord> AddEBike(string? label)
+    {
+        var bike = MemberVehicle.EBike(label);
+        if (bike.Error is { } error)
+        {
+            return error;
+        }
+
+        return Vehicles.Any(v => v.Type == VehicleType.EBike && v.Label == bike.Value!.Label)
+            ? this
+            : this with { Vehicles = [.. Vehicles, bike.Value!] };
+    }
+
+    /// <summary>Takes an e-bike off the person's record; a name they never registered is refused (field <c>label</c>).</summary>
+    public Outcome<MemberRecord> RemoveEBike(string? label)
+    {
+        var name = label?.Trim();
+        return Vehicles.Any(v => v.Type == VehicleType.EBike && v.Label == name)
+            ? this with { Vehicles = [.. Vehicles.Where(v => !(v.Type == VehicleType.EBike && v.Label == name))] }
+            : DomainError.NotFound("vehicle-not-found", $"No e-bike named '{name}' is registered to you.");
+    }
+
     /// <summary>Takes a car off the person's record; a plate they never registered is refused (field <c>plate</c>).</summary>
     public Outcome<MemberRecord> RemoveCar(string? plateText)
     {

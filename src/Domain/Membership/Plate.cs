@@ -171,4 +171,18 @@ public sealed record MemberVehicle(
             ? error
             : new MemberVehicle(VehicleType.Car, plate.Value, isElectric || plate.Value.IsNewEnergy, label);
     }
+
+    /// <summary>The longest name of an e-bike (what its owner calls it: colour, make, the sticker on it).</summary>
+    public const int MaxEBikeLabel = 40;
+
+    /// <summary>An e-bike, named by its owner (e-bikes carry no plate Parking could check); always electric.</summary>
+    public static Outcome<MemberVehicle> EBike(string? label, string field = "label")
+    {
+        var name = label?.Trim();
+        return string.IsNullOrEmpty(name)
+            ? DomainError.Invalid(field, "label-required", "Name the e-bike (its colour or make, say) so you can tell your bikes apart.")
+            : name.Length > MaxEBikeLabel
+                ? DomainError.Invalid(field, "label-too-long", $"An e-bike's name is at most {MaxEBikeLabel} characters.")
+                : new MemberVehicle(VehicleType.EBike, null, true, name);
+    }
 }

@@ -17,6 +17,10 @@ public interface IMemberGrain : IGrainWithStringKey
     Task<Outcome<MemberRecord>> AddCar(string? plate, bool isElectric);
 
     Task<Outcome<MemberRecord>> RemoveCar(string? plate);
+
+    Task<Outcome<MemberRecord>> AddEBike(string? label);
+
+    Task<Outcome<MemberRecord>> RemoveEBike(string? label);
 }
 
 [GenerateSerializer]
@@ -58,6 +62,10 @@ public sealed class MemberGrain(
     public Task<Outcome<MemberRecord>> AddCar(string? plate, bool isElectric) => Store(state.State.Record.AddCar(plate, isElectric));
 
     public Task<Outcome<MemberRecord>> RemoveCar(string? plate) => Store(state.State.Record.RemoveCar(plate));
+
+    public Task<Outcome<MemberRecord>> AddEBike(string? label) => Store(state.State.Record.AddEBike(label));
+
+    public Task<Outcome<MemberRecord>> RemoveEBike(string? label) => Store(state.State.Record.RemoveEBike(label));
 
     private async Task<Outcome<MemberRecord>> Store(Outcome<MemberRecord> changed)
     {

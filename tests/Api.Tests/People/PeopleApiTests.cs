@@ -217,6 +217,13 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         var start = _host.Now.AddDays(2);
         var reservation = await Ok<ReservationDto>(HttpMethod.Post, Path("reservations"), "r00031", new ReserveRequest("T1-012", start, start.AddHours(2), null), HttpStatusCode.Created);
         await Ok<MeDto>(HttpMethod.Post, "/api/me/vehicles", "r00031", new AddVehicleRequest("沪ad 12345", false));
+        await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/me/ebikes", "r00031", new AddEBikeRequest("  ")), HttpStatusCode.BadRequest, "label-required");
+        var me = await Ok<MeDto>(HttpMethod.Post, "/api/me/ebikes", "r00031", new AddEBikeRequest("红色雅迪"));
+        Assert.Contains(me.Vehicles, v => v is { Label: "红色雅迪", IsElectric: true, Plate: null });
+        await Ok<MeDto>(HttpMethod.Post, "/api/me/ebikes", "r00031", new AddEBikeRequest("blue bike"));
+        me = await Ok<MeDto>(HttpMethod.Delete, "/api/me/ebikes/" + Uri.EscapeDataString("blue bike"), "r00031");
+        Assert.DoesNotContain(me.Vehicles, v => v.Label == "blue bike");
+        await ProblemAssert.Expect(await Send(HttpMethod.Delete, "/api/me/ebikes/nothing", "r00031"), HttpStatusCode.NotFound, "vehicle-not-found");
         var charging = await Ok<ChargingRequestDto>(HttpMethod.Post, Path("charging/areas/CA-G1/requests"), "r00031", new ChargingRequestBody("沪AD12345", 10, null, null, null, null, _host.Now.AddHours(8), true), HttpStatusCode.Created);
         var bike = await Ok<ShelterSessionDto>(HttpMethod.Post, Path("shelters/E01/sessions"), "r00031", new StartShelterSessionRequest("E01-P05", "green bike"), HttpStatusCode.Created);
 
@@ -228,6 +235,7 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         Assert.Equal("r00031", export.PersonId);
         Assert.Equal("demo-small", Assert.Single(export.Memberships).CompoundId);
         Assert.Contains(export.Vehicles, v => v is { Plate: "沪AD12345", IsElectric: true });
+        Assert.Contains(export.Vehicles, v => v is { Label: "红色雅迪", Plate: null });
         var compound = Assert.Single(export.Compounds);
         Assert.Equal(reservation.Id, Assert.Single(compound.Reservations).Id);
         Assert.Contains(compound.AuditEntries, e => e is { Action: "vehicleAdded", Detail: "沪AD12345" });
@@ -249,7 +257,9 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         Assert.DoesNotContain(audit, e => e.ActorId == "r00031" || e.SubjectId == "r00031" || e.Detail == "沪AD12345");
         var gone = Assert.Single(audit, e => e.Action == "left");
         Assert.StartsWith("former-member-", gone.SubjectId, StringComparison.Ordinal);
-        Assert.Equal(gone.SubjectId, Assert.Single(audit, e => e.Action == "vehicleAdded" && e.SubjectId == gone.SubjectId).ActorId);
+        var added = audit.Where(e => e.Action == "vehicleAdded" && e.SubjectId == gone.SubjectId).ToList();
+        Assert.Equal(3, added.Count);
+        Assert.All(added, e => Assert.Equal(gone.SubjectId, e.ActorId));
 
         // The reservation history keeps the booking and its cancellation, under the same pseudonym.
         var history = await _host.Factory.Services.GetRequiredService<IReservationHistory>().Query("demo-small", start.AddHours(-1), start.AddHours(3), lotId: null);
