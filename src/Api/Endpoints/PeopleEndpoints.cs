@@ -379,7 +379,8 @@ public static class PeopleEndpoints
         return await Me(http, grains);
     }
 
-    public static async Task<Results<Ok<MeDto>, ProblemHttpResult>> Leave(string compoundId, HttpContext http, IGrainFactory grains)
+    public static async Task<Results<Ok<MeDto>, ProblemHttpResult>> Leave(
+        string compoundId, HttpContext http, IGrainFactory grains, IReservationHistory reservations, IChargingHistory charging, CancellationToken cancellationToken)
     {
         if (Subject(http) is not { } person)
         {
@@ -393,7 +394,11 @@ public static class PeopleEndpoints
         }
 
         await EndWhatIsLive(grains, compoundId, person);
-        await grains.People(compoundId).Leave(person);
+        var pseudonym = await grains.People(compoundId).Leave(person);
+
+        // The histories keep what happened (reports still count it) under the same pseudonym as the people book.
+        await reservations.Anonymise(compoundId, person, pseudonym, cancellationToken);
+        await charging.Anonymise(compoundId, person, pseudonym, cancellationToken);
         return await Me(http, grains);
     }
 

@@ -2,10 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
 using Parking.Domain.CompoundFiles;
+using Parking.Domain.History;
 using Parking.Domain.Seeding;
+using Parking.Grains.History;
 using Xunit;
 
 namespace Parking.Api.Tests.People;
@@ -247,6 +250,13 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         var gone = Assert.Single(audit, e => e.Action == "left");
         Assert.StartsWith("former-member-", gone.SubjectId, StringComparison.Ordinal);
         Assert.Equal(gone.SubjectId, Assert.Single(audit, e => e.Action == "vehicleAdded" && e.SubjectId == gone.SubjectId).ActorId);
+
+        // The reservation history keeps the booking and its cancellation, under the same pseudonym.
+        var history = await _host.Factory.Services.GetRequiredService<IReservationHistory>().Query("demo-small", start.AddHours(-1), start.AddHours(3), lotId: null);
+        var booked = history.Where(e => e.ReservationId == reservation.Id).ToList();
+        Assert.Contains(booked, e => e.Kind == ReservationEventKind.Cancelled);
+        Assert.All(booked, e => Assert.Equal(gone.SubjectId, e.ResidentId));
+        Assert.DoesNotContain(history, e => e.ResidentId == "r00031");
         await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/me/compounds/demo-small/leave", "r00031"), HttpStatusCode.NotFound, "not-a-member");
     }
 
