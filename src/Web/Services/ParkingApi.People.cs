@@ -24,6 +24,9 @@ public sealed partial class ParkingApi
     public Task<MeDto> RemoveVehicleAsync(string plate) =>
         SendAsync<MeDto>(HttpMethod.Delete, $"api/me/vehicles/{Uri.EscapeDataString(plate)}");
 
+    public Task<MeDto> RemoveEBikeAsync(string label) =>
+        SendAsync<MeDto>(HttpMethod.Delete, $"api/me/ebikes/{Uri.EscapeDataString(label)}");
+
     public Task<MeDto> LeaveAsync(string compoundId) =>
         SendAsync<MeDto>(HttpMethod.Post, $"api/me/compounds/{Uri.EscapeDataString(compoundId)}/leave");
 
