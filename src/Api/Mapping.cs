@@ -34,6 +34,8 @@ public static class Mapping
 
     public static RebalancingStatusDto ToDto(this RebalancingStatus value) => (RebalancingStatusDto)value;
 
+    public static ShelterAlarmKindDto ToDto(this AlarmKind value) => (ShelterAlarmKindDto)value;
+
     public static RoundEntryOriginDto ToDto(this Domain.Rounds.RoundEntryOrigin value) => (RoundEntryOriginDto)value;
 
     public static RoundRequestStatusDto ToDto(this Domain.Rounds.RoundRequestStatus value) => (RoundRequestStatusDto)value;

@@ -26,7 +26,6 @@ public static class ParkingApiExtensions
         services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
-        services.AddOptions<Parking.Domain.Ocpp.OcppPolicy>().BindConfiguration(Parking.Domain.Ocpp.OcppPolicy.SectionName);
         services.AddSingleton<Ocpp.OcppHost>();
         services.AddHostedService(sp => sp.GetRequiredService<Ocpp.OcppHost>());
         services.AddSingleton<Parking.Grains.Compounds.CompoundImporter>();

@@ -72,7 +72,28 @@ public sealed record CompoundPersonalDataDto(
     IReadOnlyList<ChargingSessionDto> ChargingSessions,
     IReadOnlyList<AuditEntryDto> AuditEntries,
     IReadOnlyList<JoinRequestDto> JoinRequests,
-    IReadOnlyList<InviteDto> InvitesRedeemed);
+    IReadOnlyList<InviteDto> InvitesRedeemed)
+{
+    /// <summary>Charging requests the person made in the compound's charging areas, with their turns.</summary>
+    public IReadOnlyList<ChargingRequestDto> ChargingRequests { get; init; } = [];
+
+    /// <summary>E-bike charging sessions at the compound's shelters (running and those the shelters still keep).</summary>
+    public IReadOnlyList<ShelterSessionDto> ShelterSessions { get; init; } = [];
+
+    /// <summary>The person's notices, newest first, with what each channel did with them.</summary>
+    public IReadOnlyList<NoticeDto> Notices { get; init; } = [];
+
+    /// <summary>Requests in the open allocation round and places on the waitlist.</summary>
+    public IReadOnlyList<RoundEntryDto> RoundRequests { get; init; } = [];
+
+    public IReadOnlyList<RoundEntryDto> Waitlist { get; init; } = [];
+
+    /// <summary>Visitor passes the person booked for their household.</summary>
+    public IReadOnlyList<VisitorPassDto> VisitorPasses { get; init; } = [];
+
+    /// <summary>Every ballot cast or changed by the person for their household.</summary>
+    public IReadOnlyList<BallotAuditEntryDto> Ballots { get; init; } = [];
+}
 
 /// <summary><c>GET /api/me/export</c>: everything Parking holds about the person (PIPL), as one JSON document.</summary>
 public sealed record PersonalDataExportDto(

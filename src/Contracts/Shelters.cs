@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Parking.Contracts;
 
 /// <summary>A shelter near a building, for a driver looking for a free port.</summary>
@@ -36,12 +38,20 @@ public sealed record ShelterSessionDto(
 /// <summary>A port in a shelter's live picture. Status: free, charging, cut (by an alarm, until staff clear it).</summary>
 public sealed record ShelterPortDto(string PortId, PortStatusDto Status, double PowerW, ShelterSessionDto? Session);
 
+/// <summary>What raised a shelter's alarm: <c>smoke</c> or <c>temperature</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<ShelterAlarmKindDto>))]
+public enum ShelterAlarmKindDto
+{
+    Smoke,
+    Temperature,
+}
+
 /// <summary>A smoke or temperature alarm of a shelter; active while ClearedAt is null.</summary>
 public sealed record ShelterAlarmDto(
     string CompoundId,
     string ShelterId,
     string Name,
-    string Kind,
+    ShelterAlarmKindDto Kind,
     double Value,
     DateTimeOffset RaisedAt,
     DateTimeOffset? ClearedAt,

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Parking.Domain.Charging;
 using Parking.Domain.Credits;
+using Parking.Domain.Gates;
+using Parking.Domain.Ocpp;
 using Parking.Domain.Rounds;
 using Parking.Domain.Sharing;
 using Parking.Domain.Shelters;
@@ -13,7 +15,7 @@ public static class ParkingRules
 {
     /// <summary>
     /// Binds every rule's section of <c>Parking:*</c> (reservations, charging, sharing, credits, visitors, rounds,
-    /// shelters, notices) once; the grains, the API's checks and the simulated devices all read these options.
+    /// shelters, notices, gates, OCPP) once; the grains, the API's checks and the simulated devices all read these options.
     /// </summary>
     public static IServiceCollection AddParkingRules(this IServiceCollection services)
     {
@@ -25,6 +27,8 @@ public static class ParkingRules
         services.AddOptions<RoundPolicy>().BindConfiguration(RoundPolicy.SectionName);
         services.AddOptions<ShelterPolicy>().BindConfiguration(ShelterPolicy.SectionName);
         services.AddOptions<NoticeOptions>().BindConfiguration(NoticeOptions.SectionName);
+        services.AddOptions<GatePolicy>().BindConfiguration(GatePolicy.SectionName);
+        services.AddOptions<OcppPolicy>().BindConfiguration(OcppPolicy.SectionName);
         return services;
     }
 }

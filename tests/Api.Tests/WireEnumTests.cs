@@ -43,6 +43,7 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
         ["gate direction"] = () => All<GateDirection, GateDirectionDto>(v => v.ToDto()),
         ["plate colour"] = () => All<PlateColour, PlateColourDto>(v => v.ToDto()),
         ["notice kind"] = () => All<NoticeKind, NoticeKindDto>(v => v.ToDto(), Kebab),
+        ["shelter alarm kind"] = () => All<AlarmKind, ShelterAlarmKindDto>(v => v.ToDto()),
         ["round entry origin"] = () => All<RoundEntryOrigin, RoundEntryOriginDto>(v => v.ToDto()),
         ["round request status"] = () => All<RoundRequestStatus, RoundRequestStatusDto>(v => v.ToDto()),
         ["round solve status"] = () => All<RoundSolveStatus, RoundSolveStatusDto>(v => v.ToDto()),

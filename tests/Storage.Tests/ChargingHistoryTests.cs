@@ -63,4 +63,33 @@ public sealed class ChargingHistoryTests(PostgresFixture postgres)
 
         await history.StopAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task A_departed_drivers_sessions_and_later_ones_name_their_pseudonym_and_the_memory_store_agrees()
+    {
+        var connectionString = await postgres.NewMigratedDatabaseAsync();
+        using var history = new PostgresChargingHistory(connectionString, new ReservationHistoryOptions { BatchSize = 2, FirstRetryDelay = TimeSpan.FromMilliseconds(50) }, NullLogger<PostgresChargingHistory>.Instance);
+        var memory = new InMemoryChargingHistory();
+        await history.StartAsync(CancellationToken.None);
+        foreach (var s in new[] { Session("C-1", 1, "r1", 1, 7), Session("C-1", 2, "r2", 5, 12) })
+        {
+            history.Append(s);
+            memory.Append(s);
+        }
+
+        await history.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await history.Anonymise("c1", "r1", "former-member-12345678");
+        await memory.Anonymise("c1", "r1", "former-member-12345678");
+        history.Append(Session("C-2", 3, "r1", 8, 4));
+        memory.Append(Session("C-2", 3, "r1", 8, 4));
+        await history.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        var day = new ChargingSessionQuery("c1", Day, Day.AddDays(1));
+        var stored = await history.Query(day);
+        Assert.Equal(await memory.Query(day), stored);
+        Assert.Empty(await history.Query(day with { ResidentId = "r1" }));
+        Assert.Equal([8.0, 1.0], (await history.Query(day with { ResidentId = "former-member-12345678" })).Select(s => (s.StartedAt - Day).TotalHours));
+        Assert.Single(await history.Query(day with { ResidentId = "r2" }));
+        await history.StopAsync(CancellationToken.None);
+    }
 }

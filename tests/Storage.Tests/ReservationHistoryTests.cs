@@ -86,9 +86,10 @@ public sealed class ReservationHistoryTests(PostgresFixture postgres)
         history.Append(Events[0]);
         await history.FlushAsync().WaitAsync(Wait);
 
-        // The store has no way to change or remove an event, and the database refuses it too.
-        Assert.Equal(["Append", "Query"], typeof(IReservationHistory).GetMethods().Select(m => m.Name).Order(StringComparer.Ordinal));
-        foreach (var sql in new[] { "UPDATE reservation_history SET kind = 'cancelled'", "DELETE FROM reservation_history", "TRUNCATE reservation_history" })
+        // The store has no way to change or remove an event (only to put a departed person's pseudonym in), and the
+        // database refuses it too, including a resident id changed for someone who did not leave.
+        Assert.Equal(["Anonymise", "Append", "Query"], typeof(IReservationHistory).GetMethods().Select(m => m.Name).Order(StringComparer.Ordinal));
+        foreach (var sql in new[] { "UPDATE reservation_history SET kind = 'cancelled'", "UPDATE reservation_history SET resident_id = 'someone-else'", "DELETE FROM reservation_history", "TRUNCATE reservation_history" })
         {
             var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connectionString, sql));
             Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
@@ -128,6 +129,36 @@ public sealed class ReservationHistoryTests(PostgresFixture postgres)
         var kept = (long)Events.Length * 2 - history.Dropped;
         Assert.Equal(kept, history.Written);
         Assert.Equal(kept, await ExecuteAsync(connectionString, "SELECT count(*) FROM reservation_history"));
+        await history.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_departed_person_is_replaced_by_their_pseudonym_in_rows_written_before_and_after()
+    {
+        var connectionString = await postgres.NewMigratedDatabaseAsync();
+        using var history = NewHistory(connectionString);
+        await history.StartAsync(CancellationToken.None);
+        history.Append(Events[0]);
+        history.Append(Events[5] with { ResidentId = "r00002" });
+        await history.FlushAsync().WaitAsync(Wait);
+
+        await history.Anonymise("c1", "r00001", "former-member-0a1b2c3d");
+        history.Append(Events[1]);
+        history.Append(Events[2] with { CompoundId = "c2" });
+        await history.FlushAsync().WaitAsync(Wait);
+
+        var stored = await history.Query("c1", At(0), At(24), null);
+        Assert.Equal(["former-member-0a1b2c3d", "r00002", "former-member-0a1b2c3d"], stored.Select(e => e.ResidentId));
+        Assert.Equal([Events[0] with { ResidentId = "former-member-0a1b2c3d" }, Events[1] with { ResidentId = "former-member-0a1b2c3d" }], stored.Where(e => e.LotId == "A"));
+
+        // Only that compound: the same person elsewhere keeps their id.
+        Assert.Equal("r00001", Assert.Single(await history.Query("c2", At(0), At(24), null)).ResidentId);
+
+        // Leaving twice keeps the first pseudonym; nothing else about a row may change.
+        await history.Anonymise("c1", "r00001", "former-member-ffffffff");
+        Assert.DoesNotContain(await history.Query("c1", At(0), At(24), null), e => e.ResidentId == "former-member-ffffffff");
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connectionString, "UPDATE reservation_history SET kind = 'cancelled' WHERE resident_id = 'former-member-0a1b2c3d'"));
+        Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
         await history.StopAsync(CancellationToken.None);
     }
 

@@ -17,7 +17,7 @@ public sealed class AlarmBoardTests
         new("c", id, "Shelter " + id, "B01", 2, 0, 200, 10, alarm, last ?? alarm, version, Now, []);
 
     private static ShelterAlarmDto Alarm(string shelterId, double minutes, DateTimeOffset? cleared = null) =>
-        new("c", shelterId, "Shelter " + shelterId, "temperature", 75, Now.AddMinutes(minutes), cleared, cleared is null ? null : "staff01");
+        new("c", shelterId, "Shelter " + shelterId, ShelterAlarmKindDto.Temperature, 75, Now.AddMinutes(minutes), cleared, cleared is null ? null : "staff01");
 
     private static ChargingPlanDto Area(string id, long version, params (string Charger, string Status)[] chargers) =>
         new("c", id, "Area " + id, 50, Now, version, null,

@@ -14,7 +14,6 @@ public static class DeviceHosting
     public static IHostApplicationBuilder AddShelterControllers(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<Parking.Domain.Gates.GatePolicy>().BindConfiguration(Parking.Domain.Gates.GatePolicy.SectionName);
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.SectionName);
         if (builder.Configuration.GetSection(MqttOptions.SectionName).Get<MqttOptions>() is { Enabled: false })
         {

@@ -9,6 +9,8 @@ using Parking.Grains.Compounds;
 using Parking.Domain.Membership;
 using Parking.Grains.History;
 using Parking.Grains.Membership;
+using Parking.Grains.Notices;
+using Parking.Grains.Voting;
 
 namespace Parking.Api.Endpoints;
 
@@ -267,7 +269,16 @@ public static class PeopleEndpoints
                 [.. sessions.Select(ChargingHistoryEndpoints.ToDto)],
                 [.. entries.Audit.Select(ToDto)],
                 [.. entries.JoinRequests.Select(r => ToDto(compoundId, r))],
-                [.. entries.InvitesRedeemed.Select(i => ToDto(compoundId, name, new InviteView(i, i.StatusAt(now))))]));
+                [.. entries.InvitesRedeemed.Select(i => ToDto(compoundId, name, new InviteView(i, i.StatusAt(now))))])
+            {
+                ChargingRequests = await ChargingRequestsOf(grains, compoundId, person),
+                ShelterSessions = await ShelterSessionsOf(grains, compoundId, person, now),
+                Notices = [.. (await grains.NoticeInbox(compoundId, person).Get()).Entries.Reverse().Select(NoticeEndpoints.ToDto)],
+                RoundRequests = [.. (await RoundEndpoints.Rounds(grains, compoundId).GetOpenRound()).Requests.Where(r => r.Asker.ResidentId == person).Select(r => r.ToDto())],
+                Waitlist = [.. (await RoundEndpoints.Rounds(grains, compoundId).GetWaitlist()).Where(e => e.Asker.ResidentId == person).Select(e => e.ToDto())],
+                VisitorPasses = await VisitorPassesOf(grains, compoundId, record, person, now),
+                Ballots = await BallotsOf(grains, compoundId, record, person),
+            });
         }
 
         var export = new PersonalDataExportDto(
@@ -278,6 +289,44 @@ public static class PeopleEndpoints
             compounds);
         var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(export, ExportJson);
         return TypedResults.File(json, "application/json", $"parking-personal-data-{now:yyyyMMdd}.json");
+    }
+
+    private static async Task<IReadOnlyList<ChargingRequestDto>> ChargingRequestsOf(IGrainFactory grains, string compoundId, string person)
+    {
+        var areas = await grains.Compound(compoundId).GetChargingAreas();
+        var requests = await Task.WhenAll(areas.Select(a => grains.ChargingArea(compoundId, a.AreaId).GetRequestsOf(person)));
+        return [.. requests.SelectMany(r => r).OrderByDescending(r => r.CreatedAt).Select(r => r.ToDto())];
+    }
+
+    private static async Task<IReadOnlyList<ShelterSessionDto>> ShelterSessionsOf(IGrainFactory grains, string compoundId, string person, DateTimeOffset now)
+    {
+        var shelters = await grains.Compound(compoundId).GetShelters();
+        var sessions = await Task.WhenAll(shelters.Select(s => grains.Shelter(compoundId, s.ShelterId).GetSessionsOf(person)));
+        return [.. sessions.SelectMany(s => s).OrderByDescending(s => s.StartedAt).Select(s => s.ToDto(now))];
+    }
+
+    /// <summary>The passes the person booked, from their household's passes of the current week.</summary>
+    private static async Task<IReadOnlyList<VisitorPassDto>> VisitorPassesOf(IGrainFactory grains, string compoundId, MemberRecord record, string person, DateTimeOffset now)
+    {
+        if (record.Memberships.FirstOrDefault(m => m.CompoundId == compoundId)?.HouseholdId is not { } household)
+        {
+            return [];
+        }
+
+        var passes = await grains.GetGrain<IVisitorPassGrain>(GrainKeys.Of(compoundId, household)).Get(now);
+        return [.. passes.Passes.Where(p => p.ResidentId == person).Select(p => p.ToDto())];
+    }
+
+    private static async Task<IReadOnlyList<BallotAuditEntryDto>> BallotsOf(IGrainFactory grains, string compoundId, MemberRecord record, string person)
+    {
+        if (record.Memberships.FirstOrDefault(m => m.CompoundId == compoundId)?.HouseholdId is not { } household)
+        {
+            return [];
+        }
+
+        var ids = await grains.Proposals(compoundId).GetProposalIds();
+        var ballots = await Task.WhenAll(ids.Select(id => grains.Proposal(compoundId, id).GetBallot(household)));
+        return [.. ballots.Where(b => b.Value is not null).SelectMany(b => b.Value!.History).Where(h => h.UserId == person).Select(h => h.ToDto())];
     }
 
     private static readonly System.Text.Json.JsonSerializerOptions ExportJson = new(System.Text.Json.JsonSerializerDefaults.Web)
@@ -330,7 +379,8 @@ public static class PeopleEndpoints
         return await Me(http, grains);
     }
 
-    public static async Task<Results<Ok<MeDto>, ProblemHttpResult>> Leave(string compoundId, HttpContext http, IGrainFactory grains)
+    public static async Task<Results<Ok<MeDto>, ProblemHttpResult>> Leave(
+        string compoundId, HttpContext http, IGrainFactory grains, IReservationHistory reservations, IChargingHistory charging, CancellationToken cancellationToken)
     {
         if (Subject(http) is not { } person)
         {
@@ -343,8 +393,46 @@ public static class PeopleEndpoints
             return Problems.From(DomainError.NotFound("not-a-member", $"You are not a member of compound '{compoundId}'."));
         }
 
-        await grains.People(compoundId).Leave(person);
+        await EndWhatIsLive(grains, compoundId, person);
+        var pseudonym = await grains.People(compoundId).Leave(person);
+
+        // The histories keep what happened (reports still count it) under the same pseudonym as the people book.
+        await reservations.Anonymise(compoundId, person, pseudonym, cancellationToken);
+        await charging.Anonymise(compoundId, person, pseudonym, cancellationToken);
         return await Me(http, grains);
+    }
+
+    /// <summary>
+    /// Nothing of a person who leaves stays live in the compound: their bookings not yet checked in are cancelled (as
+    /// they would cancel them, with the refund that brings), their open charging requests withdrawn and their e-bike
+    /// charges stopped. A car already checked in stays checked in: it is physically there.
+    /// </summary>
+    private static async Task EndWhatIsLive(IGrainFactory grains, string compoundId, string person)
+    {
+        var actor = new Actor(person, IsStaff: false);
+        var reservations = await grains.Resident(compoundId, person).GetReservations();
+        foreach (var reservation in reservations.Where(r => r.Status == ReservationStatus.Reserved))
+        {
+            await grains.Space(compoundId, reservation.SpaceId).Cancel(reservation.Id, actor);
+        }
+
+        foreach (var area in await grains.Compound(compoundId).GetChargingAreas())
+        {
+            var charging = grains.ChargingArea(compoundId, area.AreaId);
+            foreach (var request in (await charging.GetRequestsOf(person)).Where(r => r.IsActive))
+            {
+                await charging.Cancel(request.Id, actor);
+            }
+        }
+
+        foreach (var shelter in await grains.Compound(compoundId).GetShelters())
+        {
+            var grain = grains.Shelter(compoundId, shelter.ShelterId);
+            foreach (var session in (await grain.GetSessionsOf(person)).Where(s => s.IsActive))
+            {
+                await grain.StopSession(session.SessionId, actor);
+            }
+        }
     }
 
     private static async Task<Dictionary<string, string>> Names(IGrainFactory grains) =>

@@ -20,7 +20,7 @@ public static class ShelterMapping
         a.ToDto(compoundId, shelter.ShelterId, shelter.Name);
 
     public static ShelterAlarmDto ToDto(this ShelterAlarm a, string compoundId, string shelterId, string name) =>
-        new(compoundId, shelterId, name, a.Kind.Wire(), a.Value, a.RaisedAt, a.ClearedAt, a.ClearedBy);
+        new(compoundId, shelterId, name, a.Kind.ToDto(), a.Value, a.RaisedAt, a.ClearedAt, a.ClearedBy);
 
     public static ShelterDto ToDto(this ShelterSnapshot s) => new(
         s.CompoundId, s.Definition.ShelterId, s.Definition.Name, s.Definition.NearBuildingId, s.Definition.PowerLimitKw,

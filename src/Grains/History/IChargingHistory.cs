@@ -14,4 +14,7 @@ public interface IChargingHistory
 
     /// <summary>The sessions that match, newest start first, at most <see cref="ChargingSessionQuery.Limit"/>. One written twice comes back once.</summary>
     Task<IReadOnlyList<ChargingSessionRecord>> Query(ChargingSessionQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>A person left the compound: their sessions, and any recorded later, name <paramref name="pseudonym"/> instead.</summary>
+    Task Anonymise(string compoundId, string residentId, string pseudonym, CancellationToken cancellationToken = default);
 }

@@ -19,4 +19,10 @@ public interface IReservationHistory
     /// of one lot or of all. Events still queued for writing may be missing.
     /// </summary>
     Task<IReadOnlyList<ReservationEvent>> Query(string compoundId, DateTimeOffset from, DateTimeOffset to, string? lotId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A person left the compound (PIPL): every event that names them, and every one recorded later, names
+    /// <paramref name="pseudonym"/> instead. The events stay (reports still count them), only who is gone.
+    /// </summary>
+    Task Anonymise(string compoundId, string residentId, string pseudonym, CancellationToken cancellationToken = default);
 }

@@ -14,6 +14,7 @@ public sealed class InMemoryChargingHistory : IChargingHistory
     private readonly Lock _gate = new();
     private readonly LinkedList<ChargingSessionRecord> _sessions = new();
     private readonly HashSet<(string, string, int, DateTimeOffset)> _keys = [];
+    private readonly Dictionary<(string Compound, string Resident), string> _departed = [];
 
     public int Capacity { get; init; } = DefaultCapacity;
 
@@ -27,7 +28,9 @@ public sealed class InMemoryChargingHistory : IChargingHistory
                 return;
             }
 
-            _sessions.AddLast(session);
+            _sessions.AddLast(session.ResidentId is { } resident && _departed.TryGetValue((session.CompoundId, resident), out var pseudonym)
+                ? session with { ResidentId = pseudonym }
+                : session);
             if (_sessions.Count > Capacity)
             {
                 _keys.Remove(Key(_sessions.First!.Value));
@@ -47,6 +50,23 @@ public sealed class InMemoryChargingHistory : IChargingHistory
             ];
             return Task.FromResult(found);
         }
+    }
+
+    public Task Anonymise(string compoundId, string residentId, string pseudonym, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _departed[(compoundId, residentId)] = pseudonym;
+            for (var node = _sessions.First; node is not null; node = node.Next)
+            {
+                if (node.Value.CompoundId == compoundId && node.Value.ResidentId == residentId)
+                {
+                    node.Value = node.Value with { ResidentId = pseudonym };
+                }
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     private static (string, string, int, DateTimeOffset) Key(ChargingSessionRecord s) => (s.CompoundId, s.ChargerId, s.TransactionId, s.StartedAt);

@@ -15,6 +15,7 @@ public sealed partial class InMemoryReservationHistory(ILogger<InMemoryReservati
 
     private readonly Lock _gate = new();
     private readonly Queue<ReservationEvent> _events = new();
+    private readonly Dictionary<(string Compound, string Resident), string> _departed = [];
     private bool _warnedFull;
 
     public int Capacity { get; init; } = DefaultCapacity;
@@ -33,7 +34,9 @@ public sealed partial class InMemoryReservationHistory(ILogger<InMemoryReservati
                 _warnedFull = true;
             }
 
-            _events.Enqueue(reservationEvent);
+            _events.Enqueue(_departed.TryGetValue((reservationEvent.CompoundId, reservationEvent.ResidentId), out var pseudonym)
+                ? reservationEvent with { ResidentId = pseudonym }
+                : reservationEvent);
         }
 
         if (dropped)
@@ -52,6 +55,22 @@ public sealed partial class InMemoryReservationHistory(ILogger<InMemoryReservati
             ];
             return Task.FromResult(found);
         }
+    }
+
+    public Task Anonymise(string compoundId, string residentId, string pseudonym, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _departed[(compoundId, residentId)] = pseudonym;
+            var kept = _events.Select(e => e.CompoundId == compoundId && e.ResidentId == residentId ? e with { ResidentId = pseudonym } : e).ToList();
+            _events.Clear();
+            foreach (var e in kept)
+            {
+                _events.Enqueue(e);
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The in-memory reservation history holds {Capacity} events; the oldest are being dropped")]

@@ -255,7 +255,7 @@ public sealed class CompoundPeopleGrain(
         await Store(Book.Record(Now, personId, added ? AuditAction.VehicleAdded : AuditAction.VehicleRemoved, personId, household, plate));
     }
 
-    public async Task Leave(string personId)
+    public async Task<string> Leave(string personId)
     {
         var member = GrainFactory.GetGrain<IMemberGrain>(personId);
         var household = (await member.Get()).Memberships.FirstOrDefault(m => m.CompoundId == CompoundId)?.HouseholdId;
@@ -264,6 +264,7 @@ public sealed class CompoundPeopleGrain(
         var pseudonym = "former-member-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         await Store(Book.Record(Now, personId, AuditAction.Left, personId, household, null).Anonymise(personId, pseudonym));
         await member.Leave(CompoundId);
+        return pseudonym;
     }
 
     public Task<IReadOnlyList<AuditEntry>> GetAudit(int limit) =>

@@ -52,7 +52,7 @@ public interface ICompoundPeopleGrain : IGrainWithStringKey
     Task RecordVehicle(string personId, string plate, bool added);
 
     /// <summary>The person leaves: their membership goes, and every entry here that names them is anonymised.</summary>
-    Task Leave(string personId);
+    Task<string> Leave(string personId);
 
     [ReadOnly]
     Task<IReadOnlyList<AuditEntry>> GetAudit(int limit);

@@ -129,7 +129,7 @@ public sealed class AlarmBoard
     [
         .. _shelters.Values
             .Where(s => s.Alarm is { ClearedAt: null })
-            .Select(s => new AlarmEntry($"shelter:{s.ShelterId}", "shelter", s.ShelterId, s.Name, s.Alarm!.Kind, s.Alarm.Value, s.Alarm.RaisedAt))
+            .Select(s => new AlarmEntry($"shelter:{s.ShelterId}", "shelter", s.ShelterId, s.Name, s.Alarm!.Kind.WireName(), s.Alarm.Value, s.Alarm.RaisedAt))
             .Concat(_shelters.Values.Where(s => s.ControllerOffline).Select(s => new AlarmEntry($"controller:{s.ShelterId}", "controller", s.ShelterId, s.Name, "offline", null, null)))
             .Concat(_failures.Values)
             .Concat(_areas.Values.SelectMany(a => a.Faults))

@@ -2,10 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
 using Parking.Domain.CompoundFiles;
+using Parking.Domain.History;
 using Parking.Domain.Seeding;
+using Parking.Grains.History;
 using Xunit;
 
 namespace Parking.Api.Tests.People;
@@ -214,6 +217,8 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         var start = _host.Now.AddDays(2);
         var reservation = await Ok<ReservationDto>(HttpMethod.Post, Path("reservations"), "r00031", new ReserveRequest("T1-012", start, start.AddHours(2), null), HttpStatusCode.Created);
         await Ok<MeDto>(HttpMethod.Post, "/api/me/vehicles", "r00031", new AddVehicleRequest("沪ad 12345", false));
+        var charging = await Ok<ChargingRequestDto>(HttpMethod.Post, Path("charging/areas/CA-G1/requests"), "r00031", new ChargingRequestBody("沪AD12345", 10, null, null, null, null, _host.Now.AddHours(8), true), HttpStatusCode.Created);
+        var bike = await Ok<ShelterSessionDto>(HttpMethod.Post, Path("shelters/E01/sessions"), "r00031", new StartShelterSessionRequest("E01-P05", "green bike"), HttpStatusCode.Created);
 
         using var response = await Send(HttpMethod.Get, "/api/me/export", "r00031");
         await ParkingHost.Expect(response, HttpStatusCode.OK);
@@ -226,17 +231,32 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         var compound = Assert.Single(export.Compounds);
         Assert.Equal(reservation.Id, Assert.Single(compound.Reservations).Id);
         Assert.Contains(compound.AuditEntries, e => e is { Action: "vehicleAdded", Detail: "沪AD12345" });
+        Assert.Equal(charging.Id, Assert.Single(compound.ChargingRequests).Id);
+        Assert.Equal(bike.SessionId, Assert.Single(compound.ShelterSessions).SessionId);
+        Assert.All(compound.Ballots, b => Assert.Equal("r00031", b.UserId));
         Assert.DoesNotContain("r00032", text, StringComparison.Ordinal);
 
         using var left = await Send(HttpMethod.Post, "/api/me/compounds/demo-small/leave", "r00031");
         await ParkingHost.Expect(left, HttpStatusCode.OK);
         Assert.Empty((await left.Content.ReadFromJsonAsync<MeDto>(ParkingHost.Json))!.Memberships);
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, Path("reservations/mine"), "r00031")).StatusCode);
+
+        // Nothing of theirs stays live: the booking is cancelled, the charging request withdrawn, the e-bike charge stopped.
+        Assert.Equal("cancelled", (await Ok<ReservationDto>(HttpMethod.Get, Path($"reservations/{reservation.Id}"), Staff)).Status.ToString(), ignoreCase: true);
+        Assert.Equal("cancelled", (await Ok<ChargingRequestDto>(HttpMethod.Get, Path($"charging/areas/CA-G1/requests/{charging.Id}"), Staff)).Status.ToString(), ignoreCase: true);
+        Assert.Equal("ended", (await Ok<ShelterSessionDto>(HttpMethod.Get, Path($"shelters/E01/sessions/{bike.SessionId}"), Staff)).Status.ToString(), ignoreCase: true);
         var audit = await Audit();
         Assert.DoesNotContain(audit, e => e.ActorId == "r00031" || e.SubjectId == "r00031" || e.Detail == "沪AD12345");
         var gone = Assert.Single(audit, e => e.Action == "left");
         Assert.StartsWith("former-member-", gone.SubjectId, StringComparison.Ordinal);
         Assert.Equal(gone.SubjectId, Assert.Single(audit, e => e.Action == "vehicleAdded" && e.SubjectId == gone.SubjectId).ActorId);
+
+        // The reservation history keeps the booking and its cancellation, under the same pseudonym.
+        var history = await _host.Factory.Services.GetRequiredService<IReservationHistory>().Query("demo-small", start.AddHours(-1), start.AddHours(3), lotId: null);
+        var booked = history.Where(e => e.ReservationId == reservation.Id).ToList();
+        Assert.Contains(booked, e => e.Kind == ReservationEventKind.Cancelled);
+        Assert.All(booked, e => Assert.Equal(gone.SubjectId, e.ResidentId));
+        Assert.DoesNotContain(history, e => e.ResidentId == "r00031");
         await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/me/compounds/demo-small/leave", "r00031"), HttpStatusCode.NotFound, "not-a-member");
     }
 

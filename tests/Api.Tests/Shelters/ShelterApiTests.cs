@@ -96,7 +96,7 @@ public sealed class ShelterApiTests(ShelterHostFixture fixture) : IClassFixture<
         Assert.Contains(result.Cut, s => s.SessionId == session.SessionId);
 
         var alarm = await driverPushes.WaitFor<ShelterAlarmDto>(a => a.ShelterId == "E01" && a.ClearedAt is null, "the driver hears of the alarm");
-        Assert.Equal(("smoke", 5.2), (alarm.Kind, alarm.Value));
+        Assert.Equal((ShelterAlarmKindDto.Smoke, 5.2), (alarm.Kind, alarm.Value));
         var ended = await driverPushes.WaitFor<ShelterSessionDto>(s => s.SessionId == session.SessionId && s.Status.WireName() == "ended", "the driver hears their session was cut");
         Assert.Equal("alarm", ended.EndReason);
         await staffPushes.WaitFor<ShelterAlarmDto>(a => a.ShelterId == "E01" && a.ClearedAt is null, "staff hear of the alarm");

@@ -71,7 +71,7 @@ public sealed class ShelterMqttTests
         Assert.Equal(allOff.CommandId, view.RecentFailures[0].CommandId);
 
         shelter = await host.GetOkAsync<ShelterDto>(Path(Shelter), Staff);
-        Assert.Equal("smoke", shelter.Alarm?.Kind);
+        Assert.Equal(ShelterAlarmKindDto.Smoke, shelter.Alarm?.Kind);
         Assert.All(shelter.Ports, p => Assert.Equal("cut", p.Status.WireName()));
     }
 
