@@ -1,6 +1,8 @@
 using System.Net;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
+using Parking.Domain.Credits;
+using Parking.Grains;
 using Xunit;
 
 namespace Parking.Api.Tests.Sharing;
@@ -72,6 +74,13 @@ public sealed class CreditApiTests(SharedHostFixture fixture)
         Assert.Equal(ownerBefore, (await MineAsync(ownerId)).Balance);
         var refund = Assert.Single((await MineAsync(driver)).Transactions, t => t.Reference == booked.Id && t.Kind == "refund");
         Assert.Equal((owner.Account, 6L), (refund.Debit, refund.Amount));
+
+        // The shards hear of bookings after their answer; let both households deliver what is in their outboxes.
+        foreach (var account in new[] { paid.Account, owner.Account })
+        {
+            Assert.True(Accounts.TryHouseholdOf(account, out var household));
+            Assert.Equal(0, await _host.Grains.HouseholdLedger(ParkingHost.Compound, household).DeliverNow());
+        }
 
         var ledger = await _host.GetOkAsync<CompoundLedgerDto>(ParkingHost.CompoundPath("credits/ledger"), "staff02");
         Assert.True(ledger.Balanced);
