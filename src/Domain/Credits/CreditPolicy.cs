@@ -39,7 +39,14 @@ public sealed class CreditPolicy
     /// <summary>The price of a window on a space: started minutes at the hourly rate, rounded up to a whole credit.</summary>
     public long Price(SpaceDefinition space, TimeWindow window)
     {
-        var rate = PerHour(space.Ownership);
+        ArgumentNullException.ThrowIfNull(space);
+        return Price(space.Ownership, window);
+    }
+
+    /// <summary>The price of a window on a space of this ownership (see <see cref="Price(SpaceDefinition, TimeWindow)"/>).</summary>
+    public long Price(SpaceOwnership ownership, TimeWindow window)
+    {
+        var rate = PerHour(ownership);
         if (rate <= 0 || window.IsEmpty)
         {
             return 0;
