@@ -145,3 +145,115 @@ public enum SimulationRunStatusDto
     Cancelled,
     Failed,
 }
+
+/// <summary>A person's role in a compound: <c>resident</c>, <c>staff</c>, <c>committee</c>, <c>operator</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<UserRoleDto>))]
+public enum UserRoleDto
+{
+    Resident,
+    Staff,
+    Committee,
+    Operator,
+}
+
+/// <summary>Where a household invite stands: <c>open</c>, <c>redeemed</c>, <c>revoked</c>, <c>expired</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<InviteStatusDto>))]
+public enum InviteStatusDto
+{
+    Open,
+    Redeemed,
+    Revoked,
+    Expired,
+}
+
+/// <summary>A request to join a household: <c>pending</c>, <c>approved</c>, <c>refused</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<JoinRequestStatusDto>))]
+public enum JoinRequestStatusDto
+{
+    Pending,
+    Approved,
+    Refused,
+}
+
+/// <summary>What changed in a compound's membership: <c>inviteCreated</c>, <c>joinApproved</c>, <c>roleGranted</c>, <c>left</c>, ...</summary>
+[JsonConverter(typeof(WireEnumConverter<AuditActionDto>))]
+public enum AuditActionDto
+{
+    InviteCreated,
+    InviteRedeemed,
+    InviteRevoked,
+    JoinRequested,
+    JoinApproved,
+    JoinRefused,
+    RoleGranted,
+    RoleRemoved,
+    VehicleAdded,
+    VehicleRemoved,
+    Left,
+    RetentionChanged,
+}
+
+/// <summary>Why a driver hears from a charging area: <c>turnScheduled</c>, <c>plugInNow</c>, <c>turnEndingSoon</c>, ...</summary>
+[JsonConverter(typeof(WireEnumConverter<ChargingNoticeKindDto>))]
+public enum ChargingNoticeKindDto
+{
+    TurnScheduled,
+    TurnMoved,
+    PlugInNow,
+    ChargingStarted,
+    ChargingFinished,
+    TurnEndingSoon,
+    TurnEnded,
+    Completed,
+    NoShow,
+    Cancelled,
+    Expired,
+    ChargerFaulted,
+    Waiting,
+}
+
+/// <summary>What a credit transaction is for: <c>grant</c>, <c>booking</c>, <c>refund</c>, <c>visitorPass</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<LedgerKindDto>))]
+public enum LedgerKindDto
+{
+    Grant,
+    Booking,
+    Refund,
+    VisitorPass,
+}
+
+/// <summary>Why an e-bike charging session ended: <c>full</c>, <c>maxLength</c>, <c>alarm</c>, <c>staff</c>, <c>driver</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<SessionEndReasonDto>))]
+public enum SessionEndReasonDto
+{
+    Full,
+    MaxLength,
+    Alarm,
+    Staff,
+    Driver,
+}
+
+/// <summary>What a proposal asks the owners: <c>commonPartsUse</c> (three quarters of both) or <c>other</c> (more than half).</summary>
+[JsonConverter(typeof(WireEnumConverter<VoteMatterDto>))]
+public enum VoteMatterDto
+{
+    CommonPartsUse,
+    Other,
+}
+
+/// <summary>A household's ballot: <c>yes</c>, <c>no</c>, <c>abstain</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<BallotChoiceDto>))]
+public enum BallotChoiceDto
+{
+    Yes,
+    No,
+    Abstain,
+}
+
+/// <summary>A line of a ballot's audit trail: <c>cast</c> or <c>change</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<BallotActionDto>))]
+public enum BallotActionDto
+{
+    Cast,
+    Change,
+}

@@ -2,8 +2,10 @@ using System.Text.Json;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
 using Parking.Domain.Charging;
+using Parking.Domain.Credits;
 using Parking.Domain.Gates;
 using Parking.Domain.Layout;
+using Parking.Domain.Membership;
 using Parking.Domain.Notices;
 using Parking.Domain.Rebalancing;
 using Parking.Domain.Reservations;
@@ -48,6 +50,16 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
         ["round request status"] = () => All<RoundRequestStatus, RoundRequestStatusDto>(v => v.ToDto()),
         ["round solve status"] = () => All<RoundSolveStatus, RoundSolveStatusDto>(v => v.ToDto()),
         ["notice delivery status"] = () => All<DeliveryStatus, NoticeDeliveryStatusDto>(v => v.ToDto()),
+        ["user role"] = () => All<UserRole, UserRoleDto>(v => v.ToDto()),
+        ["invite status"] = () => All<InviteStatus, InviteStatusDto>(v => v.ToDto()),
+        ["join request status"] = () => All<JoinRequestStatus, JoinRequestStatusDto>(v => v.ToDto()),
+        ["audit action"] = () => All<AuditAction, AuditActionDto>(v => v.ToDto()),
+        ["charging notice kind"] = () => All<ChargingNoticeKind, ChargingNoticeKindDto>(v => v.ToDto()),
+        ["ledger kind"] = () => All<LedgerKind, LedgerKindDto>(v => v.ToDto()),
+        ["session end reason"] = () => All<SessionEndReason, SessionEndReasonDto>(v => v.ToDto()),
+        ["vote matter"] = () => All<VoteMatter, VoteMatterDto>(v => v.ToDto()),
+        ["ballot choice"] = () => All<BallotChoice, BallotChoiceDto>(v => v.ToDto()),
+        ["ballot action"] = () => All<BallotAction, BallotActionDto>(v => v.ToDto()),
     };
 
     // Words the API wrote before these enums existed, spelled out rather than derived, for the kinds and reasons

@@ -168,7 +168,7 @@ public static class SharingEndpoints
 
     public static SpaceSharingDto ToDto(this SpaceSharing s, TimeSpan utcOffset) => new(
         s.Space.SpaceId,
-        s.Space.Ownership.Wire(),
+        s.Space.Ownership.ToDto(),
         s.Space.OwnerHouseholdId,
         s.Plan is { } plan
             ? new SharingPlanDto(
