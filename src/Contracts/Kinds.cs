@@ -257,3 +257,22 @@ public enum BallotActionDto
     Cast,
     Change,
 }
+
+/// <summary>What a car needs from a space, in the rebalancing figures: <c>standard</c>, <c>charging</c>, <c>accessible</c>, <c>visitor</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<RebalancingNeedKindDto>))]
+public enum RebalancingNeedKindDto
+{
+    Standard,
+    Charging,
+    Accessible,
+    Visitor,
+}
+
+/// <summary>How a rebalancing suggestion was found: <c>optimal</c>, <c>feasible</c> (best in the time limit), <c>fallback</c> (greedy).</summary>
+[JsonConverter(typeof(WireEnumConverter<RebalancingSolveStatusDto>))]
+public enum RebalancingSolveStatusDto
+{
+    Optimal,
+    Feasible,
+    Fallback,
+}

@@ -60,6 +60,8 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
         ["vote matter"] = () => All<VoteMatter, VoteMatterDto>(v => v.ToDto()),
         ["ballot choice"] = () => All<BallotChoice, BallotChoiceDto>(v => v.ToDto()),
         ["ballot action"] = () => All<BallotAction, BallotActionDto>(v => v.ToDto()),
+        ["rebalancing need"] = () => All<Parking.Planning.Rebalancing.Need, RebalancingNeedKindDto>(Endpoints.RebalancingEndpoints.ToDto),
+        ["rebalancing solve status"] = () => All<Parking.Planning.Rebalancing.RebalancingSolveStatus, RebalancingSolveStatusDto>(Endpoints.RebalancingEndpoints.ToDto),
     };
 
     // Words the API wrote before these enums existed, spelled out rather than derived, for the kinds and reasons
