@@ -72,6 +72,10 @@ public static class Mapping
 
     public static BallotActionDto ToDto(this BallotAction value) => (BallotActionDto)value;
 
+    public static ShelterCommandActionDto ToDto(this ShelterCommandAction value) => (ShelterCommandActionDto)value;
+
+    public static ShelterControllerStatusDto ToDto(this ControllerStatus value) => (ShelterControllerStatusDto)value;
+
     public static ReservationDto ToDto(this Reservation r) => new(
         r.Id, r.CompoundId, r.LotId, r.SpaceId, r.ResidentId, r.Plate, r.Window.Start, r.Window.End,
         r.Status.ToDto(), r.CreatedAt, r.CheckedInAt, r.EndedAt, r.Revision);

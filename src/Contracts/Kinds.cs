@@ -276,3 +276,59 @@ public enum RebalancingSolveStatusDto
     Feasible,
     Fallback,
 }
+
+/// <summary>Where a command to a charger stands: <c>queued</c>, <c>sent</c>, <c>accepted</c>, <c>rejected</c>, <c>failed</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<OcppCommandStatusDto>))]
+public enum OcppCommandStatusDto
+{
+    Queued,
+    Sent,
+    Accepted,
+    Rejected,
+    Failed,
+}
+
+/// <summary>What staff hear about a charger: <c>overdraw</c>, <c>overdraw-cleared</c>, <c>command-rejected</c>, <c>command-failed</c>.</summary>
+[JsonConverter(typeof(KebabWireEnumConverter<ChargerAlertKindDto>))]
+public enum ChargerAlertKindDto
+{
+    Overdraw,
+    OverdrawCleared,
+    CommandRejected,
+    CommandFailed,
+}
+
+/// <summary>What Parking asks a shelter controller to do: <c>port-on</c>, <c>port-off</c>, <c>all-off</c>.</summary>
+[JsonConverter(typeof(KebabWireEnumConverter<ShelterCommandActionDto>))]
+public enum ShelterCommandActionDto
+{
+    PortOn,
+    PortOff,
+    AllOff,
+}
+
+/// <summary>A shelter's controller: <c>none</c> (never reported), <c>online</c>, <c>offline</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<ShelterControllerStatusDto>))]
+public enum ShelterControllerStatusDto
+{
+    None,
+    Online,
+    Offline,
+}
+
+/// <summary>The louder shelter alarm: <c>port-did-not-cut</c> (a switch-off) or <c>port-did-not-start</c> (a switch-on).</summary>
+[JsonConverter(typeof(KebabWireEnumConverter<ShelterCommandFailureKindDto>))]
+public enum ShelterCommandFailureKindDto
+{
+    PortDidNotCut,
+    PortDidNotStart,
+}
+
+/// <summary>Why a driver's booking broke: <c>withdrawn</c> (by the owner), <c>overstay</c> (the car before), <c>blocked</c> (by staff).</summary>
+[JsonConverter(typeof(WireEnumConverter<BrokenBookingReasonDto>))]
+public enum BrokenBookingReasonDto
+{
+    Withdrawn,
+    Overstay,
+    Blocked,
+}

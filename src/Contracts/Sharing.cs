@@ -37,9 +37,9 @@ public sealed record SpaceSharingDto(
 
 /// <summary>
 /// Pushed to a driver whose booking broke. Reason: <c>withdrawn</c> (the owner withdrew the window) or
-/// <c>overstay</c> (the car before has not left). Replacement: the booking made for them elsewhere, or null.
+/// <c>overstay</c> (the car before has not left) or <c>blocked</c> (staff closed the space). Replacement: the booking made for them elsewhere, or null.
 /// </summary>
-public sealed record DriverNoticeDto(string Reason, ReservationDto Broken, ReservationDto? Replacement, string Message);
+public sealed record DriverNoticeDto(BrokenBookingReasonDto Reason, ReservationDto Broken, ReservationDto? Replacement, string Message);
 
 /// <summary>One credit transaction: <c>amount</c> moved from <c>debit</c> to <c>credit</c>. Kind: grant, booking, refund, visitorPass.</summary>
 public sealed record LedgerTransactionDto(long Id, DateTimeOffset At, LedgerKindDto Kind, string Debit, string Credit, long Amount, string? Reference);

@@ -41,7 +41,7 @@ public static class ShelterMapping
     {
         var f = p.Failure;
         return new ShelterCommandFailedDto(
-            p.CompoundId, p.ShelterId, p.Name, f.PortDidNotCut ? "port-did-not-cut" : "port-did-not-start",
-            f.Command.CommandId, Parking.Api.Devices.ShelterMessages.Wire(f.Command.Action), f.Ports, f.Reason, f.Detail, f.At);
+            p.CompoundId, p.ShelterId, p.Name, f.PortDidNotCut ? ShelterCommandFailureKindDto.PortDidNotCut : ShelterCommandFailureKindDto.PortDidNotStart,
+            f.Command.CommandId, f.Command.Action.ToDto(), f.Ports, f.Reason, f.Detail, f.At);
     }
 }
