@@ -12,7 +12,8 @@ namespace Parking.Planning.Charging;
 /// blocks of <see cref="Block"/> periods (by default all one by one); the planner re-plans at least every <see cref="Fine"/> periods.
 /// </summary>
 public sealed record OnlineObjective(
-    double QuickCharge = 1e-3, double Urgency = 1e-5, double EqualShare = 1e-6, bool ByLaxity = false, int Fine = int.MaxValue, int Block = 1)
+    double QuickCharge = 1e-3, double Urgency = 1e-5, double EqualShare = 1e-6, bool ByLaxity = false, int Fine = int.MaxValue, int Block = 1,
+    double Decay = 0, double DecayPower = 1)
 {
     public static OnlineObjective Default { get; } = new();
 }
@@ -90,7 +91,8 @@ public sealed class OnlineRateAllocation(OnlineObjective? objective = null) : IC
             }
             var planned = RateLp.Solve(instance, present, now, remaining,
                 (i, t) => 1 + (_objective.QuickCharge * (horizon - (t - now)) / horizon)
-                    + (_objective.Urgency * (horizon - slack[i]) / horizon),
+                    + (_objective.Urgency * (horizon - slack[i]) / horizon)
+                    + (_objective.Decay * Math.Max(0, Math.Max(1, slack[i]) - (t - now)) / Math.Pow(Math.Max(1, slack[i]), _objective.DecayPower)),
                 _objective.EqualShare, fine: _objective.Fine, block: _objective.Block)
                 ?? throw new InvalidOperationException($"GLOP found no plan at period {now}.");
             times.Add(replan.Elapsed);
