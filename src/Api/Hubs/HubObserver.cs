@@ -139,7 +139,7 @@ public sealed partial class HubObserver(
                 .ProposalChanged(proposal.View.ToDto(showTally: false))),
         ChargerAlertPush alert => hub.Clients
             .Group(ParkingHubServer.StaffGroup(alert.CompoundId))
-            .ChargerAlert(new ChargerAlertDto(alert.ChargerId, alert.Kind, alert.Message, alert.At)),
+            .ChargerAlert(new ChargerAlertDto(alert.ChargerId, Ocpp.OcppEndpoints.ToDto(alert.Kind), alert.Message, alert.At)),
         _ => Task.CompletedTask,
     };
 }

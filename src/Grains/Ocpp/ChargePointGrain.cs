@@ -313,7 +313,7 @@ public sealed partial class ChargePointGrain(
         // The unit probe is a question, not an order: a charger that does not answer it simply gets watts.
         if (status != OcppCommandStatus.Accepted && command.Origin != RateUnitOrigin)
         {
-            Alert("command-" + status.ToString().ToLowerInvariant(), $"{command.Action} to {ChargePointId} {status.ToString().ToLowerInvariant()}: {done.Error ?? done.ResultJson}");
+            Alert(status == OcppCommandStatus.Rejected ? ChargerAlertKind.CommandRejected : ChargerAlertKind.CommandFailed, $"{command.Action} to {ChargePointId} {status.ToString().ToLowerInvariant()}: {done.Error ?? done.ResultJson}");
         }
 
         Complete(done);
@@ -785,12 +785,12 @@ public sealed partial class ChargePointGrain(
             if (S.OverdrawStreak >= 2 && !S.Overdrawing)
             {
                 S.Overdrawing = true;
-                Alert("overdraw", $"Charger {Ids.ChargerId} draws {kw:0.0} kW, above its profile's {limitKw:0.0} kW, for two intervals in a row.");
+                Alert(ChargerAlertKind.Overdraw, $"Charger {Ids.ChargerId} draws {kw:0.0} kW, above its profile's {limitKw:0.0} kW, for two intervals in a row.");
             }
             else if (S.OverdrawStreak == 0 && S.Overdrawing)
             {
                 S.Overdrawing = false;
-                Alert("overdraw-cleared", $"Charger {Ids.ChargerId} keeps to its profile again ({kw:0.0} kW, limit {limitKw:0.0} kW).");
+                Alert(ChargerAlertKind.OverdrawCleared, $"Charger {Ids.ChargerId} keeps to its profile again ({kw:0.0} kW, limit {limitKw:0.0} kW).");
             }
         }
     }
@@ -877,7 +877,7 @@ public sealed partial class ChargePointGrain(
         {
             var failed = command with { Status = OcppCommandStatus.Failed, Error = "The charge point stayed offline; the command expired.", CompletedAt = Now };
             Replace(failed);
-            Alert("command-failed", $"{command.Action} to {ChargePointId} failed: the charge point stayed offline.");
+            Alert(ChargerAlertKind.CommandFailed, $"{command.Action} to {ChargePointId} failed: the charge point stayed offline.");
             Complete(failed);
         }
 
@@ -916,7 +916,7 @@ public sealed partial class ChargePointGrain(
 
     private void Replace(ChargeSession before, ChargeSession after) => S.Sessions[S.Sessions.IndexOf(before)] = after;
 
-    private void Alert(string kind, string message)
+    private void Alert(ChargerAlertKind kind, string message)
     {
         var (compoundId, chargerId) = Ids;
         LogAlert(ChargePointId, kind, message);
@@ -927,7 +927,7 @@ public sealed partial class ChargePointGrain(
     private partial void LogRefused(string chargePointId, string action, string code, string description);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Charge point {ChargePointId}: {Kind}: {Message}")]
-    private partial void LogAlert(string chargePointId, string kind, string message);
+    private partial void LogAlert(string chargePointId, ChargerAlertKind kind, string message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Charge point {ChargePointId}: transaction {TransactionId} stopped, {EnergyKwh} kWh (request {RequestId})")]
     private partial void LogSessionStopped(string chargePointId, int transactionId, double energyKwh, string? requestId);

@@ -21,6 +21,22 @@ public enum OcppCommandStatus
     Failed,
 }
 
+/// <summary>What staff hear about a charger (<see cref="Notifications.ChargerAlertPush"/>).</summary>
+public enum ChargerAlertKind
+{
+    /// <summary>The charger draws above its profile for two intervals in a row.</summary>
+    Overdraw,
+
+    /// <summary>After an overdraw, the charger keeps to its profile again.</summary>
+    OverdrawCleared,
+
+    /// <summary>The charge point answered a command and refused it.</summary>
+    CommandRejected,
+
+    /// <summary>A command got no answer in time, a CALLERROR, or expired while the charge point was offline.</summary>
+    CommandFailed,
+}
+
 /// <summary>A command to a charge point: the CALL's action and payload, who asked, and how it ended.</summary>
 [GenerateSerializer, Immutable]
 public sealed record OcppCommandRecord(

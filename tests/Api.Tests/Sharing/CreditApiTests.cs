@@ -62,7 +62,7 @@ public sealed class CreditApiTests(SharedHostFixture fixture)
         var paid = await MineAsync(driver);
         Assert.Equal(driverBefore - 6, paid.Balance);
         var payment = Assert.Single(paid.Transactions, t => t.Reference == booked.Id);
-        Assert.Equal(("booking", 6L), (payment.Kind, payment.Amount));
+        Assert.Equal((LedgerKindDto.Booking, 6L), (payment.Kind, payment.Amount));
         Assert.Equal($"household:{paid.Account["household:".Length..]}", payment.Debit);
         var owner = await MineAsync(ownerId);
         Assert.Equal(ownerBefore + 6, owner.Balance);
@@ -72,7 +72,7 @@ public sealed class CreditApiTests(SharedHostFixture fixture)
 
         Assert.Equal(driverBefore, (await MineAsync(driver)).Balance);
         Assert.Equal(ownerBefore, (await MineAsync(ownerId)).Balance);
-        var refund = Assert.Single((await MineAsync(driver)).Transactions, t => t.Reference == booked.Id && t.Kind == "refund");
+        var refund = Assert.Single((await MineAsync(driver)).Transactions, t => t.Reference == booked.Id && t.Kind == LedgerKindDto.Refund);
         Assert.Equal((owner.Account, 6L), (refund.Debit, refund.Amount));
 
         // The shards hear of bookings after their answer; let both households deliver what is in their outboxes.
