@@ -13,6 +13,11 @@ namespace Parking.Bench.Planning;
 internal static class ChargingSuite
 {
     private static readonly double[] Capacities = [10, 20, 30, 50, 75, 100, 150];
+    /// <summary>
+    /// Two plans within this many percentage points deliver the same energy: the online planner's clean-up of its LP
+    /// answer scales rates by (1 - 1e-9) to stay inside every limit, which costs about 1e-7 pp when all is delivered.
+    /// </summary>
+    private const double SameEnergyPp = 1e-6;
     private static readonly string[] NightAlgorithms = ["in-turn", "fcfs", "edf", "llf", "round-robin"];
 
     public static int Run(string[] args)
@@ -29,6 +34,7 @@ internal static class ChargingSuite
         {
             var trace = Import(DataFile("acn-caltech-2021-sessions.json"), new AcnImportOptions(from, days, 5, 150));
             OnlineVariants(trace, ThreePhase(trace));
+            TimeOfUse(trace);
             return 0;
         }
         if (args.Contains("--dense-only"))
@@ -52,21 +58,37 @@ internal static class ChargingSuite
                 capacity => threePhase with { SiteCapacityKw = capacity, PhaseLimitKw = capacity / 3 }, 0.1, replans, cars);
             ok &= Replans("over both sweeps", replans, cars);
             OnlineVariants(trace, threePhase);
+            TimeOfUse(trace);
             ok &= DenseReplans(path);
         }
         if (!args.Contains("--no-in-turn")) ok &= InTurnNight(limit, !args.Contains("--no-tight-bound"), int.Parse(Arg(args, "--rows") ?? "99", CultureInfo.InvariantCulture));
         return ok ? 0 : 1;
     }
 
-    /// <summary>Online's re-plan times on the dense trace, at the Caltech site's busy scale.</summary>
+    /// <summary>
+    /// Online's re-plan times on the dense trace, at the Caltech site's busy scale: the shipped planner, and the far
+    /// horizon in blocks that end where a car arrives or leaves (exact for what is feasible, coarser for the objective).
+    /// </summary>
     private static bool DenseReplans(string path)
     {
-        var dense = Dense(path);
-        var (_, times, present) = new OnlineRateAllocation().SolveTimed(dense with { SiteCapacityKw = 100 });
+        var dense = Dense(path) with { SiteCapacityKw = 100 };
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Dense trace at the Caltech site's busy scale: every week of the file (2021-05-01 to 2021-09-14) folded onto the first, each week on its own stations ({dense.Requests.Count} sessions on {dense.Chargers.Count} stations), 100 kW."));
-        return Replans("on the dense trace", [.. times], [.. present]);
+        var ok = true;
+        foreach (var (name, objective) in new[]
+        {
+            ("shipped (every period of the horizon)", OnlineObjective.Default),
+            ("first hour by period, then blocks between arrivals and departures (OnlineObjective(Fine: 12, Block: 0))", new OnlineObjective(Fine: 12, Block: 0)),
+        })
+        {
+            var (plan, times, present, cpu) = new OnlineRateAllocation(objective).SolveTimed(dense, threadTime: ThreadClock.Now);
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {plan.EnergyKwh(dense):0.00} kWh delivered."));
+            var met = Replans("on the dense trace", [.. times], [.. present], [.. cpu]);
+            if (objective == OnlineObjective.Default) ok = met;
+        }
+        return ok;
     }
 
     /// <summary>The trace with its stations on phases A, B and C in turn (by id); a station above 22 kW on all three.</summary>
@@ -106,16 +128,52 @@ internal static class ChargingSuite
     /// <summary>The objectives tried for online, on the capacities where the site binds hardest.</summary>
     private static readonly (string Name, OnlineObjective Objective)[] Variants =
     [
-        ("A: quick charge, then earliest departure (1e-5), equal share 1e-6", new OnlineObjective()),
-        ("B: quick charge, then least laxity (1e-5), equal share 1e-6", new OnlineObjective(ByLaxity: true)),
-        ("C: quick charge, least laxity weighted as quick charge (1e-3)", new OnlineObjective(Urgency: 1e-3, ByLaxity: true)),
-        ("D: quick charge, earliest departure, equal share 1e-4", new OnlineObjective(EqualShare: 1e-4)),
-        ("E: no quick charge, least laxity (1e-3)", new OnlineObjective(QuickCharge: 0, Urgency: 1e-3, ByLaxity: true)),
-        ("F: quick charge 1e-2", new OnlineObjective(QuickCharge: 1e-2)),
-        ("G: quick charge 1e-1", new OnlineObjective(QuickCharge: 1e-1)),
-        ("H: quick charge 1e-2, least laxity 1e-4", new OnlineObjective(QuickCharge: 1e-2, Urgency: 1e-4, ByLaxity: true)),
-        ("I: quick charge 1e-3, least laxity 1e-4", new OnlineObjective(Urgency: 1e-4, ByLaxity: true)),
+        ("A (default): quick charge 1e-3, a weight decaying to 0 at departure 1e-3, equal share 1e-6", OnlineObjective.Default),
+        ("B: quick charge, then earliest departure (1e-5), equal share 1e-6 (the default until 2026-12)", new OnlineObjective(Urgency: 1e-5, Decay: 0)),
+        ("C: quick charge, then least laxity (1e-5), equal share 1e-6", new OnlineObjective(Urgency: 1e-5, ByLaxity: true, Decay: 0)),
+        ("D: quick charge, decaying weight 1e-2", new OnlineObjective(Decay: 1e-2)),
+        ("E: quick charge, decaying weight 1e-4", new OnlineObjective(Decay: 1e-4)),
+        ("F: quick charge, decaying weight 1e-1 over time left squared, quick charge 1e-4", new OnlineObjective(QuickCharge: 1e-4, Decay: 1e-1, DecayPower: 2)),
+        ("G: decaying weight and least laxity 1e-5", new OnlineObjective(Urgency: 1e-5, ByLaxity: true)),
+        ("H: no quick charge, decaying weight 1e-3", new OnlineObjective(QuickCharge: 0)),
     ];
+
+    /// <summary>
+    /// Cost as a later objective: the trace priced by an illustrative three-level time-of-use schedule (valley
+    /// 22:00-06:00 at 0.3, peak 08:00-11:00, 13:00-15:00 and 18:00-21:00 at 1.0, flat 0.6 otherwise, per kWh, in the
+    /// trace's local time), online with the cost weight off, as shipped (a tie-break) and strong, beside LLF.
+    /// </summary>
+    private static void TimeOfUse(ChargingInstance trace)
+    {
+        var c = CultureInfo.InvariantCulture;
+        static double PriceAt(int hour) => hour is >= 22 or < 6 ? 0.3 : hour is >= 8 and < 11 or >= 13 and < 15 or >= 18 and < 21 ? 1.0 : 0.6;
+        var prices = Enumerable.Range(0, trace.Periods).Select(t => PriceAt(trace.Start.AddMinutes(t * trace.PeriodMinutes).Hour)).ToArray();
+        var priced = trace with { PricePerKwh = prices };
+        var requested = trace.Requests.Sum(r => r.EnergyKwh);
+        Console.WriteLine();
+        Console.WriteLine("Time-of-use prices (valley 0.3, flat 0.6, peak 1.0 per kWh): energy % and mean price paid per kWh delivered:");
+        Console.WriteLine();
+        Console.WriteLine("| site kW | planner | energy % | price per kWh | cost |");
+        Console.WriteLine("| ---: | --- | ---: | ---: | ---: |");
+        foreach (var capacity in new double[] { 10, 30, 100 })
+        {
+            var instance = priced with { SiteCapacityKw = capacity };
+            foreach (var (name, algorithm) in new (string, IChargingAlgorithm)[]
+            {
+                ("llf", ChargingAlgorithms.Get("llf")),
+                ("online, cost off (0)", new OnlineRateAllocation(new OnlineObjective(Cost: 0))),
+                ("online, shipped (cost 1e-7)", new OnlineRateAllocation()),
+                ("online, cost 1e-3", new OnlineRateAllocation(new OnlineObjective(Cost: 1e-3))),
+                ("online, cost 1e-2", new OnlineRateAllocation(new OnlineObjective(Cost: 1e-2))),
+            })
+            {
+                var plan = algorithm.Solve(instance, SolveOptions.Default);
+                var metrics = ChargingMetrics.Compute(instance, plan, 0);
+                var delivered = plan.EnergyKwh(instance);
+                Console.WriteLine(string.Create(c, $"| {capacity:0} | {name} | {100 * delivered / requested:0.000} | {(delivered > 0 ? metrics.Cost / delivered : 0):0.0000} | {metrics.Cost:0.0} |"));
+            }
+        }
+    }
 
     private static void OnlineVariants(ChargingInstance trace, ChargingInstance threePhase)
     {
@@ -138,7 +196,7 @@ internal static class ChargingSuite
             var cells = cases.Select((x, k) =>
             {
                 var percent = 100 * new OnlineRateAllocation(objective).Solve(x.Instance, SolveOptions.Default).EnergyKwh(x.Instance) / requested;
-                return string.Create(c, $"{percent:0.000} ({reference[k].Bound - percent:0.000}){(percent < reference[k].Llf - 1e-9 ? " *" : "")}");
+                return string.Create(c, $"{percent:0.000} ({reference[k].Bound - percent:0.000}){(percent < reference[k].Llf - SameEnergyPp ? " *" : "")}");
             });
             Console.WriteLine($"| {name} | " + string.Join(" | ", cells) + " |");
         }
@@ -172,7 +230,7 @@ internal static class ChargingSuite
                 ChargingPlan plan;
                 if (name == "online")
                 {
-                    var (p, times, present) = new OnlineRateAllocation().SolveTimed(instance);
+                    var (p, times, present, _) = new OnlineRateAllocation().SolveTimed(instance);
                     (plan, _) = (p, 0);
                     replans.AddRange(times);
                     cars.AddRange(present);
@@ -195,38 +253,57 @@ internal static class ChargingSuite
         Console.WriteLine("Solve time over the sweep: " + string.Join(", ", seconds.Select(p => string.Create(c, $"{p.Key} {p.Value:0.0} s"))));
         var meanGap = percents["bound"].Zip(percents["online"]).Average(p => p.First - p.Second);
         var gapOk = meanGap <= targetPp;
-        var llfOk = belowLlf.All(d => d <= 1e-9);
+        var llfOk = belowLlf.All(d => d <= SameEnergyPp);
         Console.WriteLine(string.Create(c, $"Target online within {targetPp} pp of the bound on average: {meanGap:0.000} pp -> {(gapOk ? "MET" : "NOT MET")}"));
-        Console.WriteLine(string.Create(c, $"Target online never below least laxity first: below at {belowLlf.Count(d => d > 1e-9)} of {Capacities.Length} capacities (most: {Math.Max(0, belowLlf.Max()):0.000} pp) -> {(llfOk ? "MET" : "NOT MET")}"));
+        Console.WriteLine(string.Create(c, $"Target online never below least laxity first: below at {belowLlf.Count(d => d > SameEnergyPp)} of {Capacities.Length} capacities (most: {Math.Max(0, belowLlf.Max()):0.000} pp) -> {(llfOk ? "MET" : "NOT MET")}"));
         return gapOk && llfOk;
     }
 
-    private static bool Replans(string what, List<TimeSpan> replans, List<int> cars)
+    /// <summary>
+    /// Prints re-plan times (wall time, and the re-plan thread's CPU time when measured) and whether p99 is under
+    /// 100 ms: on the dense trace for re-plans with 41-60 cars present (the Caltech site's busy scale), else all.
+    /// The target is judged on CPU time when it is measured, since on a shared machine wall time mostly measures the
+    /// other processes; both are printed.
+    /// </summary>
+    private static bool Replans(string what, List<TimeSpan> replans, List<int> cars, List<TimeSpan>? cpu = null)
     {
         var c = CultureInfo.InvariantCulture;
-        var ms = replans.Select(t => t.TotalMilliseconds).Order().ToArray();
-        double At(double q) => ms.Length == 0 ? 0 : ms[Math.Min(ms.Length - 1, (int)Math.Ceiling(q * ms.Length) - 1)];
-        var p99 = At(0.99);
+        var withCpu = cpu is { Count: > 0 } && cpu.Count == replans.Count;
+        static double Q(double[] sorted, double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        var wall = replans.Select(t => t.TotalMilliseconds).Order().ToArray();
+        var cpuMs = withCpu ? cpu!.Select(t => t.TotalMilliseconds).Order().ToArray() : [];
         Console.WriteLine();
         Console.WriteLine(string.Create(c,
-            $"Online re-plans {what}: {ms.Length}, cars present mean {(cars.Count == 0 ? 0 : cars.Average()):0.0}, max {(cars.Count == 0 ? 0 : cars.Max())}; p50 {At(0.5):0.0} ms, p99 {p99:0.0} ms, max {(ms.Length == 0 ? 0 : ms[^1]):0.0} ms."));
-        var ok = p99 < 100;
+            $"Online re-plans {what}: {wall.Length}, cars present mean {(cars.Count == 0 ? 0 : cars.Average()):0.0}, max {(cars.Count == 0 ? 0 : cars.Max())}; wall p50 {Q(wall, 0.5):0.0} ms, p99 {Q(wall, 0.99):0.0} ms, max {(wall.Length == 0 ? 0 : wall[^1]):0.0} ms")
+            + (withCpu ? string.Create(c, $"; CPU p50 {Q(cpuMs, 0.5):0.0} ms, p99 {Q(cpuMs, 0.99):0.0} ms, max {cpuMs[^1]:0.0} ms.") : "."));
+        var judged = withCpu ? cpuMs : wall;
+        var p99 = Q(judged, 0.99);
+        var scope = "all re-plans";
         if (cars.Count > 0 && cars.Max() > 20)
         {
             Console.WriteLine();
-            Console.WriteLine("| cars present | re-plans | p50 ms | p99 ms |");
-            Console.WriteLine("| --- | ---: | ---: | ---: |");
+            Console.WriteLine(withCpu ? "| cars present | re-plans | wall p50 ms | wall p99 ms | CPU p50 ms | CPU p99 ms |" : "| cars present | re-plans | p50 ms | p99 ms |");
+            Console.WriteLine(withCpu ? "| --- | ---: | ---: | ---: | ---: | ---: |" : "| --- | ---: | ---: | ---: |");
             foreach (var (low, high) in new[] { (1, 20), (21, 40), (41, 60), (61, 100), (101, 1000) })
             {
-                var bin = replans.Zip(cars).Where(p => p.Second >= low && p.Second <= high).Select(p => p.First.TotalMilliseconds).Order().ToArray();
-                if (bin.Length == 0) continue;
-                double Q(double q) => bin[Math.Min(bin.Length - 1, (int)Math.Ceiling(q * bin.Length) - 1)];
-                Console.WriteLine(string.Create(c, $"| {low}-{(high >= 1000 ? "" : high.ToString(c))} | {bin.Length} | {Q(0.5):0.0} | {Q(0.99):0.0} |"));
-                if (low == 41) ok = Q(0.99) < 100;
+                var index = Enumerable.Range(0, cars.Count).Where(k => cars[k] >= low && cars[k] <= high).ToList();
+                if (index.Count == 0) continue;
+                var binWall = index.Select(k => replans[k].TotalMilliseconds).Order().ToArray();
+                var binCpu = withCpu ? index.Select(k => cpu![k].TotalMilliseconds).Order().ToArray() : [];
+                var label = $"{low}-{(high >= 1000 ? "" : high.ToString(c))}";
+                Console.WriteLine(withCpu
+                    ? string.Create(c, $"| {label} | {index.Count} | {Q(binWall, 0.5):0.0} | {Q(binWall, 0.99):0.0} | {Q(binCpu, 0.5):0.0} | {Q(binCpu, 0.99):0.0} |")
+                    : string.Create(c, $"| {label} | {index.Count} | {Q(binWall, 0.5):0.0} | {Q(binWall, 0.99):0.0} |"));
+                if (low == 41)
+                {
+                    p99 = Q(withCpu ? binCpu : binWall, 0.99);
+                    scope = "re-plans with 41-60 cars present";
+                }
             }
             Console.WriteLine();
         }
-        Console.WriteLine(string.Create(c, $"Target re-plan p99 under 100 ms (all re-plans; on the dense trace, those at 41-60 cars present): {p99:0.0} ms overall -> {(ok ? "MET" : "NOT MET")}"));
+        var ok = p99 < 100;
+        Console.WriteLine(string.Create(c, $"Target re-plan p99 under 100 ms ({scope}, {(withCpu ? "CPU time" : "wall time")}): {p99:0.0} ms -> {(ok ? "MET" : "NOT MET")}"));
         return ok;
     }
 

@@ -52,6 +52,30 @@ public static class Mapping
 
     public static PlateColourDto ToDto(this Domain.Gates.PlateColour value) => (PlateColourDto)value;
 
+    public static UserRoleDto ToDto(this UserRole value) => (UserRoleDto)value;
+
+    public static InviteStatusDto ToDto(this Domain.Membership.InviteStatus value) => (InviteStatusDto)value;
+
+    public static JoinRequestStatusDto ToDto(this Domain.Membership.JoinRequestStatus value) => (JoinRequestStatusDto)value;
+
+    public static AuditActionDto ToDto(this Domain.Membership.AuditAction value) => (AuditActionDto)value;
+
+    public static ChargingNoticeKindDto ToDto(this ChargingNoticeKind value) => (ChargingNoticeKindDto)value;
+
+    public static LedgerKindDto ToDto(this Domain.Credits.LedgerKind value) => (LedgerKindDto)value;
+
+    public static SessionEndReasonDto ToDto(this SessionEndReason value) => (SessionEndReasonDto)value;
+
+    public static VoteMatterDto ToDto(this VoteMatter value) => (VoteMatterDto)value;
+
+    public static BallotChoiceDto ToDto(this BallotChoice value) => (BallotChoiceDto)value;
+
+    public static BallotActionDto ToDto(this BallotAction value) => (BallotActionDto)value;
+
+    public static ShelterCommandActionDto ToDto(this ShelterCommandAction value) => (ShelterCommandActionDto)value;
+
+    public static ShelterControllerStatusDto ToDto(this ControllerStatus value) => (ShelterControllerStatusDto)value;
+
     public static ReservationDto ToDto(this Reservation r) => new(
         r.Id, r.CompoundId, r.LotId, r.SpaceId, r.ResidentId, r.Plate, r.Window.Start, r.Window.End,
         r.Status.ToDto(), r.CreatedAt, r.CheckedInAt, r.EndedAt, r.Revision);

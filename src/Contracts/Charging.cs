@@ -50,7 +50,7 @@ public sealed record ChargingRequestDto(
 /// A push to a driver about their request. Kind: turnScheduled, turnMoved, plugInNow, chargingStarted,
 /// chargingFinished, turnEndingSoon, turnEnded, completed, noShow, cancelled, expired, chargerFaulted, waiting.
 /// </summary>
-public sealed record ChargingNoticeDto(string Kind, string Message, ChargingRequestDto Request);
+public sealed record ChargingNoticeDto(ChargingNoticeKindDto Kind, string Message, ChargingRequestDto Request);
 
 public sealed record ChargerDto(
     string ChargerId,

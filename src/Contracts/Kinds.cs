@@ -145,3 +145,190 @@ public enum SimulationRunStatusDto
     Cancelled,
     Failed,
 }
+
+/// <summary>A person's role in a compound: <c>resident</c>, <c>staff</c>, <c>committee</c>, <c>operator</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<UserRoleDto>))]
+public enum UserRoleDto
+{
+    Resident,
+    Staff,
+    Committee,
+    Operator,
+}
+
+/// <summary>Where a household invite stands: <c>open</c>, <c>redeemed</c>, <c>revoked</c>, <c>expired</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<InviteStatusDto>))]
+public enum InviteStatusDto
+{
+    Open,
+    Redeemed,
+    Revoked,
+    Expired,
+}
+
+/// <summary>A request to join a household: <c>pending</c>, <c>approved</c>, <c>refused</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<JoinRequestStatusDto>))]
+public enum JoinRequestStatusDto
+{
+    Pending,
+    Approved,
+    Refused,
+}
+
+/// <summary>What changed in a compound's membership: <c>inviteCreated</c>, <c>joinApproved</c>, <c>roleGranted</c>, <c>left</c>, ...</summary>
+[JsonConverter(typeof(WireEnumConverter<AuditActionDto>))]
+public enum AuditActionDto
+{
+    InviteCreated,
+    InviteRedeemed,
+    InviteRevoked,
+    JoinRequested,
+    JoinApproved,
+    JoinRefused,
+    RoleGranted,
+    RoleRemoved,
+    VehicleAdded,
+    VehicleRemoved,
+    Left,
+    RetentionChanged,
+}
+
+/// <summary>Why a driver hears from a charging area: <c>turnScheduled</c>, <c>plugInNow</c>, <c>turnEndingSoon</c>, ...</summary>
+[JsonConverter(typeof(WireEnumConverter<ChargingNoticeKindDto>))]
+public enum ChargingNoticeKindDto
+{
+    TurnScheduled,
+    TurnMoved,
+    PlugInNow,
+    ChargingStarted,
+    ChargingFinished,
+    TurnEndingSoon,
+    TurnEnded,
+    Completed,
+    NoShow,
+    Cancelled,
+    Expired,
+    ChargerFaulted,
+    Waiting,
+}
+
+/// <summary>What a credit transaction is for: <c>grant</c>, <c>booking</c>, <c>refund</c>, <c>visitorPass</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<LedgerKindDto>))]
+public enum LedgerKindDto
+{
+    Grant,
+    Booking,
+    Refund,
+    VisitorPass,
+}
+
+/// <summary>Why an e-bike charging session ended: <c>full</c>, <c>maxLength</c>, <c>alarm</c>, <c>staff</c>, <c>driver</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<SessionEndReasonDto>))]
+public enum SessionEndReasonDto
+{
+    Full,
+    MaxLength,
+    Alarm,
+    Staff,
+    Driver,
+}
+
+/// <summary>What a proposal asks the owners: <c>commonPartsUse</c> (three quarters of both) or <c>other</c> (more than half).</summary>
+[JsonConverter(typeof(WireEnumConverter<VoteMatterDto>))]
+public enum VoteMatterDto
+{
+    CommonPartsUse,
+    Other,
+}
+
+/// <summary>A household's ballot: <c>yes</c>, <c>no</c>, <c>abstain</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<BallotChoiceDto>))]
+public enum BallotChoiceDto
+{
+    Yes,
+    No,
+    Abstain,
+}
+
+/// <summary>A line of a ballot's audit trail: <c>cast</c> or <c>change</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<BallotActionDto>))]
+public enum BallotActionDto
+{
+    Cast,
+    Change,
+}
+
+/// <summary>What a car needs from a space, in the rebalancing figures: <c>standard</c>, <c>charging</c>, <c>accessible</c>, <c>visitor</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<RebalancingNeedKindDto>))]
+public enum RebalancingNeedKindDto
+{
+    Standard,
+    Charging,
+    Accessible,
+    Visitor,
+}
+
+/// <summary>How a rebalancing suggestion was found: <c>optimal</c>, <c>feasible</c> (best in the time limit), <c>fallback</c> (greedy).</summary>
+[JsonConverter(typeof(WireEnumConverter<RebalancingSolveStatusDto>))]
+public enum RebalancingSolveStatusDto
+{
+    Optimal,
+    Feasible,
+    Fallback,
+}
+
+/// <summary>Where a command to a charger stands: <c>queued</c>, <c>sent</c>, <c>accepted</c>, <c>rejected</c>, <c>failed</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<OcppCommandStatusDto>))]
+public enum OcppCommandStatusDto
+{
+    Queued,
+    Sent,
+    Accepted,
+    Rejected,
+    Failed,
+}
+
+/// <summary>What staff hear about a charger: <c>overdraw</c>, <c>overdraw-cleared</c>, <c>command-rejected</c>, <c>command-failed</c>.</summary>
+[JsonConverter(typeof(KebabWireEnumConverter<ChargerAlertKindDto>))]
+public enum ChargerAlertKindDto
+{
+    Overdraw,
+    OverdrawCleared,
+    CommandRejected,
+    CommandFailed,
+}
+
+/// <summary>What Parking asks a shelter controller to do: <c>port-on</c>, <c>port-off</c>, <c>all-off</c>.</summary>
+[JsonConverter(typeof(KebabWireEnumConverter<ShelterCommandActionDto>))]
+public enum ShelterCommandActionDto
+{
+    PortOn,
+    PortOff,
+    AllOff,
+}
+
+/// <summary>A shelter's controller: <c>none</c> (never reported), <c>online</c>, <c>offline</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<ShelterControllerStatusDto>))]
+public enum ShelterControllerStatusDto
+{
+    None,
+    Online,
+    Offline,
+}
+
+/// <summary>The louder shelter alarm: <c>port-did-not-cut</c> (a switch-off) or <c>port-did-not-start</c> (a switch-on).</summary>
+[JsonConverter(typeof(KebabWireEnumConverter<ShelterCommandFailureKindDto>))]
+public enum ShelterCommandFailureKindDto
+{
+    PortDidNotCut,
+    PortDidNotStart,
+}
+
+/// <summary>Why a driver's booking broke: <c>withdrawn</c> (by the owner), <c>overstay</c> (the car before), <c>blocked</c> (by staff).</summary>
+[JsonConverter(typeof(WireEnumConverter<BrokenBookingReasonDto>))]
+public enum BrokenBookingReasonDto
+{
+    Withdrawn,
+    Overstay,
+    Blocked,
+}

@@ -24,7 +24,7 @@ public sealed record ChargerCommandDto(
     string Id,
     string Action,
     string Origin,
-    string Status,
+    OcppCommandStatusDto Status,
     string? Result,
     string? Error,
     DateTimeOffset CreatedAt,
@@ -59,7 +59,7 @@ public sealed record ChargePointDto(
     ChargerCommandDto[] Commands);
 
 /// <summary>Pushed to the compound's staff: a charger draws above its profile, or a command to it was refused or failed.</summary>
-public sealed record ChargerAlertDto(string ChargerId, string Kind, string Message, DateTimeOffset At);
+public sealed record ChargerAlertDto(string ChargerId, ChargerAlertKindDto Kind, string Message, DateTimeOffset At);
 
 /// <summary>
 /// One metered charging session as the history keeps it: where and when, the energy (kWh) and what it cost under the

@@ -16,7 +16,7 @@ public sealed record InviteDto(
     string BuildingId,
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
-    string Status,
+    InviteStatusDto Status,
     string CreatedBy,
     string? RedeemedBy,
     DateTimeOffset? ClosedAt);
@@ -37,7 +37,7 @@ public sealed record JoinRequestDto(
     string BuildingId,
     string? Note,
     DateTimeOffset At,
-    string Status,
+    JoinRequestStatusDto Status,
     string? DecidedBy,
     DateTimeOffset? DecidedAt,
     string? Reason);
@@ -49,13 +49,13 @@ public sealed record DecideJoinRequest(string? Reason);
 public sealed record GrantRoleRequest(string? Role, string? DisplayName);
 
 /// <summary>One membership change (action: inviteCreated, inviteRedeemed, inviteRevoked, joinRequested, joinApproved, joinRefused, roleGranted, roleRemoved, vehicleAdded, vehicleRemoved, left, retentionChanged).</summary>
-public sealed record AuditEntryDto(long Sequence, DateTimeOffset At, string ActorId, string Action, string? SubjectId, string? HouseholdId, string? Detail);
+public sealed record AuditEntryDto(long Sequence, DateTimeOffset At, string ActorId, AuditActionDto Action, string? SubjectId, string? HouseholdId, string? Detail);
 
 /// <summary>How long history that names a person is kept in a compound, in days (30-3650).</summary>
 public sealed record RetentionDto(int RetentionDays);
 
 /// <summary>Who a person is in one compound.</summary>
-public sealed record MembershipDto(string CompoundId, string CompoundName, string Role, string DisplayName, string? HouseholdId, string? BuildingId);
+public sealed record MembershipDto(string CompoundId, string CompoundName, UserRoleDto Role, string DisplayName, string? HouseholdId, string? BuildingId);
 
 public sealed record VehicleDto(string Type, string? Plate, bool IsElectric, string? Label);
 

@@ -28,8 +28,8 @@ public sealed record RebalancingRequestDto(
 /// <summary>One group of retyped spaces and why: what it serves more and less per week, for which buildings, how far they walk.</summary>
 public sealed record RebalancingRetypeDto(
     string LotId,
-    string From,
-    string To,
+    SpaceKindDto From,
+    SpaceKindDto To,
     IReadOnlyList<string> SpaceIds,
     double ServedGainPerWeek,
     string GainUnit,
@@ -42,9 +42,9 @@ public sealed record RebalancingRetypeDto(
 public sealed record RebalancingSharingDto(string From, string Until, double OwnersShare, int PrivateSpaces, double ServedGainPerWeek);
 
 /// <summary>One need (<c>standard</c>, <c>charging</c>, <c>accessible</c>, <c>visitor</c>): demand and served per week (space-hours or kWh), and the mean walk.</summary>
-public sealed record RebalancingNeedDto(string Need, string Unit, double DemandPerWeek, double ServedPerWeek, double MeanWalkMeters);
+public sealed record RebalancingNeedDto(RebalancingNeedKindDto Need, string Unit, double DemandPerWeek, double ServedPerWeek, double MeanWalkMeters);
 
-public sealed record RebalancingUnservedDto(string BuildingId, string Need, double UnservedPerWeek);
+public sealed record RebalancingUnservedDto(string BuildingId, RebalancingNeedKindDto Need, double UnservedPerWeek);
 
 /// <summary>The optimizer model's figures for a layout.</summary>
 public sealed record RebalancingFiguresDto(IReadOnlyList<RebalancingNeedDto> Needs, IReadOnlyList<RebalancingUnservedDto> Unserved, double Objective);
@@ -82,7 +82,7 @@ public sealed record RebalancingSuggestionDto(
     RebalancingFiguresDto? Today,
     RebalancingFiguresDto? Proposed,
     RebalancingEffectDto? Effect,
-    string? SolveStatus,
+    RebalancingSolveStatusDto? SolveStatus,
     string? Method,
     double SolveSeconds,
     string? DemandUsed,

@@ -27,7 +27,7 @@ public sealed record SharingRecordDto(int Publications, int BrokenBookings, int 
 /// <summary>A private space's sharing: the plan, the compound's UTC offset, the owner's record and the shared windows of the next 7 days.</summary>
 public sealed record SpaceSharingDto(
     string SpaceId,
-    string Ownership,
+    SpaceOwnershipDto Ownership,
     string? OwnerHouseholdId,
     SharingPlanDto? Plan,
     string UtcOffset,
@@ -37,12 +37,16 @@ public sealed record SpaceSharingDto(
 
 /// <summary>
 /// Pushed to a driver whose booking broke. Reason: <c>withdrawn</c> (the owner withdrew the window) or
-/// <c>overstay</c> (the car before has not left). Replacement: the booking made for them elsewhere, or null.
+/// <c>overstay</c> (the car before has not left) or <c>blocked</c> (staff closed the space). Replacement: the booking made for them elsewhere, or null.
 /// </summary>
-public sealed record DriverNoticeDto(string Reason, ReservationDto Broken, ReservationDto? Replacement, string Message);
+public sealed record DriverNoticeDto(BrokenBookingReasonDto Reason, ReservationDto Broken, ReservationDto? Replacement, string Message);
 
-/// <summary>One credit transaction: <c>amount</c> moved from <c>debit</c> to <c>credit</c>. Kind: grant, booking, refund, visitorPass.</summary>
-public sealed record LedgerTransactionDto(long Id, DateTimeOffset At, string Kind, string Debit, string Credit, long Amount, string? Reference);
+/// <summary>
+/// One credit transaction: <c>amount</c> moved from <c>debit</c> to <c>credit</c>. Kind: grant, booking, refund, visitorPass.
+/// <c>id</c> is unique in the compound: the deciding household and its own count (<c>H00001-37</c>), or a plain number for
+/// a transaction of the compound-wide ledger of earlier builds.
+/// </summary>
+public sealed record LedgerTransactionDto(string Id, DateTimeOffset At, LedgerKindDto Kind, string Debit, string Credit, long Amount, string? Reference);
 
 /// <summary>An account (<c>household:H00001</c> or <c>compound</c>), its balance and its newest transactions.</summary>
 public sealed record CreditAccountDto(string Account, long Balance, IReadOnlyList<LedgerTransactionDto> Transactions);
@@ -79,7 +83,7 @@ public sealed record MySpaceDto(
     string SpaceId,
     string Label,
     string LotId,
-    string Kind,
+    SpaceKindDto Kind,
     SharingPlanDto? Plan,
     IReadOnlyList<TimeWindowDto> Upcoming,
     double SharedHoursNext7Days,

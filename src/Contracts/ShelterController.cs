@@ -55,7 +55,7 @@ public sealed record ControllerCredentialsDto(string ShelterId, string Username,
 /// <summary>A command a controller has not confirmed in full, or one that failed.</summary>
 public sealed record ShelterCommandDto(
     string CommandId,
-    string Action,
+    ShelterCommandActionDto Action,
     string? Port,
     DateTimeOffset IssuedAt,
     DateTimeOffset DueBy,
@@ -73,7 +73,7 @@ public sealed record RejectedMessageDto(string Topic, string Field, string Reaso
 /// </summary>
 public sealed record ShelterControllerDto(
     string ShelterId,
-    string Status,
+    ShelterControllerStatusDto Status,
     DateTimeOffset? LastSeenAt,
     bool CredentialsIssued,
     long CommandsIssued,
@@ -89,9 +89,9 @@ public sealed record ShelterCommandFailedDto(
     string CompoundId,
     string ShelterId,
     string Name,
-    string Kind,
+    ShelterCommandFailureKindDto Kind,
     string CommandId,
-    string Action,
+    ShelterCommandActionDto Action,
     IReadOnlyList<string> Ports,
     string Reason,
     string? Detail,

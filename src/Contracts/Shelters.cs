@@ -32,7 +32,7 @@ public sealed record ShelterSessionDto(
     double PowerW,
     DateTimeOffset? LastReportAt,
     DateTimeOffset? EndedAt,
-    string? EndReason,
+    SessionEndReasonDto? EndReason,
     long Revision);
 
 /// <summary>A port in a shelter's live picture. Status: free, charging, cut (by an alarm, until staff clear it).</summary>

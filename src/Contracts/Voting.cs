@@ -62,7 +62,7 @@ public sealed record ProposalDto(
     string Description,
     string ScenarioId,
     int ScenarioVersion,
-    string Matter,
+    VoteMatterDto Matter,
     DateTimeOffset Opens,
     DateTimeOffset Closes,
     string CreatedBy,
@@ -79,7 +79,7 @@ public sealed record ProposalDto(
 public sealed record BallotDto(
     string ProposalId,
     string HouseholdId,
-    string Choice,
+    BallotChoiceDto Choice,
     string CastBy,
     DateTimeOffset CastAt,
     string UpdatedBy,
@@ -91,9 +91,9 @@ public sealed record BallotAuditEntryDto(
     long Sequence,
     string HouseholdId,
     string UserId,
-    string Action,
-    string Choice,
-    string? PreviousChoice,
+    BallotActionDto Action,
+    BallotChoiceDto Choice,
+    BallotChoiceDto? PreviousChoice,
     DateTimeOffset At);
 
 /// <summary>Your household's ballot on a proposal (null before it votes) and its history.</summary>

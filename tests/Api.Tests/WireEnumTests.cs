@@ -2,8 +2,10 @@ using System.Text.Json;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
 using Parking.Domain.Charging;
+using Parking.Domain.Credits;
 using Parking.Domain.Gates;
 using Parking.Domain.Layout;
+using Parking.Domain.Membership;
 using Parking.Domain.Notices;
 using Parking.Domain.Rebalancing;
 using Parking.Domain.Reservations;
@@ -48,6 +50,23 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
         ["round request status"] = () => All<RoundRequestStatus, RoundRequestStatusDto>(v => v.ToDto()),
         ["round solve status"] = () => All<RoundSolveStatus, RoundSolveStatusDto>(v => v.ToDto()),
         ["notice delivery status"] = () => All<DeliveryStatus, NoticeDeliveryStatusDto>(v => v.ToDto()),
+        ["user role"] = () => All<UserRole, UserRoleDto>(v => v.ToDto()),
+        ["invite status"] = () => All<InviteStatus, InviteStatusDto>(v => v.ToDto()),
+        ["join request status"] = () => All<JoinRequestStatus, JoinRequestStatusDto>(v => v.ToDto()),
+        ["audit action"] = () => All<AuditAction, AuditActionDto>(v => v.ToDto()),
+        ["charging notice kind"] = () => All<ChargingNoticeKind, ChargingNoticeKindDto>(v => v.ToDto()),
+        ["ledger kind"] = () => All<LedgerKind, LedgerKindDto>(v => v.ToDto()),
+        ["session end reason"] = () => All<SessionEndReason, SessionEndReasonDto>(v => v.ToDto()),
+        ["vote matter"] = () => All<VoteMatter, VoteMatterDto>(v => v.ToDto()),
+        ["ballot choice"] = () => All<BallotChoice, BallotChoiceDto>(v => v.ToDto()),
+        ["ballot action"] = () => All<BallotAction, BallotActionDto>(v => v.ToDto()),
+        ["rebalancing need"] = () => All<Parking.Planning.Rebalancing.Need, RebalancingNeedKindDto>(Endpoints.RebalancingEndpoints.ToDto),
+        ["ocpp command status"] = () => All<Parking.Grains.Ocpp.OcppCommandStatus, OcppCommandStatusDto>(Parking.Api.Ocpp.OcppEndpoints.ToDto),
+        ["charger alert kind"] = () => All<Parking.Grains.Ocpp.ChargerAlertKind, ChargerAlertKindDto>(Parking.Api.Ocpp.OcppEndpoints.ToDto, Kebab),
+        ["shelter command action"] = () => All<ShelterCommandAction, ShelterCommandActionDto>(v => v.ToDto(), Kebab),
+        ["shelter controller status"] = () => All<ControllerStatus, ShelterControllerStatusDto>(v => v.ToDto()),
+        ["broken booking reason"] = () => All<BrokenBookingReason, BrokenBookingReasonDto>(Endpoints.SharingEndpoints.ToDto),
+        ["rebalancing solve status"] = () => All<Parking.Planning.Rebalancing.RebalancingSolveStatus, RebalancingSolveStatusDto>(Endpoints.RebalancingEndpoints.ToDto),
     };
 
     // Words the API wrote before these enums existed, spelled out rather than derived, for the kinds and reasons
@@ -65,6 +84,13 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
         [GateReason.NoReservationLotsFull] = "no-reservation-lots-full",
         [GateReason.CheckInRefused] = "check-in-refused",
         [GateReason.CheckOutRefused] = "check-out-refused",
+        [Parking.Grains.Ocpp.ChargerAlertKind.Overdraw] = "overdraw",
+        [Parking.Grains.Ocpp.ChargerAlertKind.OverdrawCleared] = "overdraw-cleared",
+        [Parking.Grains.Ocpp.ChargerAlertKind.CommandRejected] = "command-rejected",
+        [Parking.Grains.Ocpp.ChargerAlertKind.CommandFailed] = "command-failed",
+        [ShelterCommandAction.PortOn] = "port-on",
+        [ShelterCommandAction.PortOff] = "port-off",
+        [ShelterCommandAction.AllOff] = "all-off",
         [NoticeKind.TurnScheduled] = "turn-scheduled",
         [NoticeKind.TurnMoved] = "turn-moved",
         [NoticeKind.PlugInNow] = "plug-in-now",

@@ -47,7 +47,7 @@ public sealed class AlarmBoardTests
         board.Apply(Shelter("E01", 1));
         board.Apply(Shelter("E02", 1) with { ControllerOffline = true });
         board.Apply(Alarm("E01", 5));
-        var failed = new ShelterCommandFailedDto("c", "E01", "Shelter E01", "port-did-not-cut", "E01-c000007", "all-off", ["E01-P04"], "no-ack", null, Now.AddMinutes(1));
+        var failed = new ShelterCommandFailedDto("c", "E01", "Shelter E01", ShelterCommandFailureKindDto.PortDidNotCut, "E01-c000007", ShelterCommandActionDto.AllOff, ["E01-P04"], "no-ack", null, Now.AddMinutes(1));
         Assert.True(board.Apply(failed));
 
         Assert.Equal(["command:E01/E01-c000007", "shelter:E01", "controller:E02"], board.Alarms.Select(a => a.Key));

@@ -14,7 +14,7 @@ public sealed class ProposalEditsTests
     [Fact]
     public void Dropping_a_group_removes_its_spaces_and_the_chargers_on_them_only()
     {
-        var group = new RebalancingRetypeDto("G1", "standard", "ev", ["G1-001", "G1-002"], 120, "space-hours", 0, "space-hours", 80, ["B01"]);
+        var group = new RebalancingRetypeDto("G1", SpaceKindDto.Standard, SpaceKindDto.EV, ["G1-001", "G1-002"], 120, "space-hours", 0, "space-hours", 80, ["B01"]);
 
         var kept = SuggestionEdits.Drop(Changes, group);
 

@@ -19,7 +19,7 @@ public sealed class TurnoutBarTests : BunitContext
         var common = matter == "commonPartsUse";
         var at = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
         return new ProposalDto(
-            "p1", "Convert spaces", "", "sc-1", 1, matter, at, at.AddDays(7), "committee01", at, status.As<VoteStatusDto>(), failure, null,
+            "p1", "Convert spaces", "", "sc-1", 1, matter.As<VoteMatterDto>(), at, at.AddDays(7), "committee01", at, status.As<VoteStatusDto>(), failure, null,
             new VoteRuleDto(2, 3, common ? 3 : 1, common ? 4 : 2, !common),
             turnout ?? new VoteTurnoutDto(60, 6000m, 40, 3900m, true, false, false),
             tally,

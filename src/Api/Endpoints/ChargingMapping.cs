@@ -15,7 +15,7 @@ public static class ChargingMapping
         c.ChargerId, c.SpaceId, c.MaxKw, c.Status.ToDto(), c.PowerKw, c.EnergyMeterKwh, c.ReportedAt, sessionRequestId);
 
     public static ChargingNoticeDto ToDto(this ChargingNotice notice, TimeSpan utcOffset) =>
-        new(notice.Kind.Wire(), MessageOf(notice, utcOffset), notice.Request.ToDto());
+        new(notice.Kind.ToDto(), MessageOf(notice, utcOffset), notice.Request.ToDto());
 
     public static ChargingAreaDto ToSummaryDto(this ChargingAreaView view) => new(
         view.Definition.AreaId, view.Definition.Name, view.Definition.LotId, view.SiteCapacityKw, view.Chargers.Count,

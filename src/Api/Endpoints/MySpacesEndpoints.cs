@@ -58,7 +58,7 @@ public static class MySpacesEndpoints
                 space.SpaceId,
                 space.Label,
                 space.LotId,
-                space.Kind.Wire(),
+                space.Kind.ToDto(),
                 wire.Plan,
                 wire.Upcoming,
                 Math.Round(view.Upcoming.Sum(w => w.Duration.TotalHours), 2),

@@ -487,16 +487,16 @@ public static class PeopleEndpoints
     private static InviteDto ToDto(string compoundId, string compoundName, InviteView view)
     {
         var i = view.Invite;
-        return new InviteDto(PeopleRules.Printable(i.Code), compoundId, compoundName, i.HouseholdId, i.Unit, i.BuildingId, i.CreatedAt, i.ExpiresAt, view.Status.Wire(), i.CreatedBy, i.RedeemedBy, i.ClosedAt);
+        return new InviteDto(PeopleRules.Printable(i.Code), compoundId, compoundName, i.HouseholdId, i.Unit, i.BuildingId, i.CreatedAt, i.ExpiresAt, view.Status.ToDto(), i.CreatedBy, i.RedeemedBy, i.ClosedAt);
     }
 
     private static JoinRequestDto ToDto(string compoundId, JoinRequest r) =>
-        new(r.Id, compoundId, r.PersonId, r.DisplayName, r.HouseholdId, r.BuildingId, r.Note, r.At, r.Status.Wire(), r.DecidedBy, r.DecidedAt, r.Reason);
+        new(r.Id, compoundId, r.PersonId, r.DisplayName, r.HouseholdId, r.BuildingId, r.Note, r.At, r.Status.ToDto(), r.DecidedBy, r.DecidedAt, r.Reason);
 
-    private static AuditEntryDto ToDto(AuditEntry e) => new(e.Sequence, e.At, e.ActorId, e.Action.Wire(), e.SubjectId, e.HouseholdId, e.Detail);
+    private static AuditEntryDto ToDto(AuditEntry e) => new(e.Sequence, e.At, e.ActorId, e.Action.ToDto(), e.SubjectId, e.HouseholdId, e.Detail);
 
     private static MembershipDto ToDto(CompoundMembership m, string compoundName) =>
-        new(m.CompoundId, compoundName, m.Role.Wire(), m.DisplayName, m.HouseholdId, m.BuildingId);
+        new(m.CompoundId, compoundName, m.Role.ToDto(), m.DisplayName, m.HouseholdId, m.BuildingId);
 
     private static VehicleDto ToDto(MemberVehicle v) => new(v.Type.Wire(), v.Plate?.Value, v.IsElectric, v.Label);
 }

@@ -164,14 +164,14 @@ public static class RebalancingEndpoints
         p.Changes.ToDto(),
         p.Rules.ToDto(),
         [.. p.Retypes.Select(r => new RebalancingRetypeDto(
-            r.LotId, r.From.Wire(), r.To.Wire(), r.SpaceIds, r.ServedGainPerWeek, r.GainUnit, r.ServedLossPerWeek, r.LossUnit, r.MeanWalkMeters, r.Buildings))],
+            r.LotId, r.From.ToDto(), r.To.ToDto(), r.SpaceIds, r.ServedGainPerWeek, r.GainUnit, r.ServedLossPerWeek, r.LossUnit, r.MeanWalkMeters, r.Buildings))],
         p.Sharing is { } s
             ? new RebalancingSharingDto(Time(s.From), Time(s.Until), s.OwnersShare, s.PrivateSpaces, s.ServedGainPerWeek)
             : null,
         ToDto(p.Before),
         ToDto(p.After),
         p.Effect is { } e ? new RebalancingEffectDto(e.Days, e.Seed, ToDto(e.Today), ToDto(e.Proposed), e.Stale) : null,
-        p.SolveStatus is { } solved ? Wire(solved) : null,
+        p.SolveStatus?.ToDto(),
         p.Method,
         p.SolveSeconds,
         p.DemandUsed,
@@ -184,15 +184,14 @@ public static class RebalancingEndpoints
         p.RejectReason);
 
     private static RebalancingFiguresDto? ToDto(RebalancingFigures? f) => f is null ? null : new(
-        [.. f.Needs.Select(n => new RebalancingNeedDto(Wire(n.Need), n.Unit, n.DemandPerWeek, n.ServedPerWeek, n.MeanWalkMeters))],
-        [.. f.Unserved.Select(u => new RebalancingUnservedDto(u.BuildingId, Wire(u.Need), u.UnservedPerWeek))],
+        [.. f.Needs.Select(n => new RebalancingNeedDto(n.Need.ToDto(), n.Unit, n.DemandPerWeek, n.ServedPerWeek, n.MeanWalkMeters))],
+        [.. f.Unserved.Select(u => new RebalancingUnservedDto(u.BuildingId, u.Need.ToDto(), u.UnservedPerWeek))],
         f.Objective);
 
-    /// <summary>A need's wire word: <c>standard</c>, <c>charging</c>, <c>accessible</c>, <c>visitor</c>.</summary>
-    private static string Wire(Need need) => need.ToString().ToLowerInvariant();
+    /// <summary>Each Contracts enum has the Planning enum's members in the same order (tests/Api.Tests/WireEnumTests.cs).</summary>
+    public static RebalancingNeedKindDto ToDto(this Need need) => (RebalancingNeedKindDto)need;
 
-    /// <summary>A solve's wire word: <c>optimal</c>, <c>feasible</c>, <c>fallback</c>.</summary>
-    private static string Wire(RebalancingSolveStatus status) => status.ToString().ToLowerInvariant();
+    public static RebalancingSolveStatusDto ToDto(this RebalancingSolveStatus status) => (RebalancingSolveStatusDto)status;
 
     private static RebalancingSimulatedDto ToDto(SimulatedFigures f) =>
         new(f.Requests, f.Served, f.Refused, f.MeanWaitMinutes, f.P95WaitMinutes, f.EnergyDeliveredShare, f.UnservedByBuilding);

@@ -168,7 +168,7 @@ public static class SharingEndpoints
 
     public static SpaceSharingDto ToDto(this SpaceSharing s, TimeSpan utcOffset) => new(
         s.Space.SpaceId,
-        s.Space.Ownership.Wire(),
+        s.Space.Ownership.ToDto(),
         s.Space.OwnerHouseholdId,
         s.Plan is { } plan
             ? new SharingPlanDto(
@@ -183,16 +183,18 @@ public static class SharingEndpoints
         [.. s.Upcoming.Select(w => new TimeWindowDto(w.Start, w.End))],
         s.BrokenNow);
 
+    public static BrokenBookingReasonDto ToDto(this BrokenBookingReason reason) => (BrokenBookingReasonDto)reason;
+
     public static DriverNoticeDto ToDto(this DriverNoticePush notice) => new(
-        notice.Reason,
+        notice.Reason.ToDto(),
         notice.Broken.ToDto(),
         notice.Replacement?.ToDto(),
         (notice.Reason, notice.Replacement) switch
         {
-            ("withdrawn", { } moved) => $"The owner withdrew the window of space {notice.Broken.SpaceId}; you are booked on space {moved.SpaceId} instead.",
-            ("withdrawn", null) => $"The owner withdrew the window of space {notice.Broken.SpaceId} and no other space is free: your booking is cancelled.",
-            ("blocked", { } moved) => $"Staff closed space {notice.Broken.SpaceId}; you are booked on space {moved.SpaceId} instead.",
-            ("blocked", null) => $"Staff closed space {notice.Broken.SpaceId} and no other space is free: your booking is cancelled and refunded.",
+            (BrokenBookingReason.Withdrawn, { } moved) => $"The owner withdrew the window of space {notice.Broken.SpaceId}; you are booked on space {moved.SpaceId} instead.",
+            (BrokenBookingReason.Withdrawn, null) => $"The owner withdrew the window of space {notice.Broken.SpaceId} and no other space is free: your booking is cancelled.",
+            (BrokenBookingReason.Blocked, { } moved) => $"Staff closed space {notice.Broken.SpaceId}; you are booked on space {moved.SpaceId} instead.",
+            (BrokenBookingReason.Blocked, null) => $"Staff closed space {notice.Broken.SpaceId} and no other space is free: your booking is cancelled and refunded.",
             (_, { } moved) => $"Space {notice.Broken.SpaceId} is still occupied by the car before you; you are booked on space {moved.SpaceId} instead.",
             _ => $"Space {notice.Broken.SpaceId} is still occupied by the car before you and no other space is free.",
         });

@@ -38,7 +38,7 @@ public static class ShelterControllerEndpoints
         var issued = await grains.DeviceCredential(compoundId, DeviceKind.ShelterController, shelterId).IsIssued();
         return TypedResults.Ok(new ShelterControllerDto(
             shelterId,
-            view.Status.ToString().ToLowerInvariant(),
+            view.Status.ToDto(),
             view.LastSeenAt,
             issued,
             view.CommandsIssued,
@@ -79,7 +79,7 @@ public static class ShelterControllerEndpoints
     }
 
     private static ShelterCommandDto ToDto(this ShelterCommand c, IReadOnlyList<string> ports, CommandFailure? failure) =>
-        new(c.CommandId, c.Action.Wire(), c.PortId, c.IssuedAt, c.DueBy, ports, failure?.Reason, failure?.Detail, failure?.At);
+        new(c.CommandId, c.Action.ToDto(), c.PortId, c.IssuedAt, c.DueBy, ports, failure?.Reason, failure?.Detail, failure?.At);
 
     private static async Task<ProblemHttpResult?> Unknown(string compoundId, string shelterId, IGrainFactory grains) =>
         (await grains.Compound(compoundId).GetShelters()).Any(s => s.ShelterId == shelterId)

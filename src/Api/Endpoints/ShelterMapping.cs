@@ -9,7 +9,7 @@ public static class ShelterMapping
         s.SessionId, s.CompoundId, s.ShelterId, s.PortId, s.ResidentId, s.Bike,
         s.IsActive ? ShelterSessionStatusDto.Charging : ShelterSessionStatusDto.Ended,
         s.StartedAt, s.EndsBy, (long)s.TimeLeft(now).TotalSeconds, s.EnergyWh, s.PowerW, s.LastReportAt,
-        s.EndedAt, s.EndReason?.Wire(), s.Revision);
+        s.EndedAt, s.EndReason?.ToDto(), s.Revision);
 
     public static ShelterPortDto ToDto(this PortSnapshot p, DateTimeOffset now) =>
         new(p.PortId, p.Status.ToDto(), p.PowerW, p.Session?.ToDto(now));
@@ -41,7 +41,7 @@ public static class ShelterMapping
     {
         var f = p.Failure;
         return new ShelterCommandFailedDto(
-            p.CompoundId, p.ShelterId, p.Name, f.PortDidNotCut ? "port-did-not-cut" : "port-did-not-start",
-            f.Command.CommandId, Parking.Api.Devices.ShelterMessages.Wire(f.Command.Action), f.Ports, f.Reason, f.Detail, f.At);
+            p.CompoundId, p.ShelterId, p.Name, f.PortDidNotCut ? ShelterCommandFailureKindDto.PortDidNotCut : ShelterCommandFailureKindDto.PortDidNotStart,
+            f.Command.CommandId, f.Command.Action.ToDto(), f.Ports, f.Reason, f.Detail, f.At);
     }
 }

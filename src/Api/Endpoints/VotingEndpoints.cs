@@ -191,7 +191,7 @@ public static class VotingEndpoints
             p.Description,
             p.ScenarioId,
             p.ScenarioVersion,
-            p.Matter.Wire(),
+            p.Matter.ToDto(),
             p.Opens,
             p.Closes,
             p.CreatedBy,
@@ -208,10 +208,10 @@ public static class VotingEndpoints
     }
 
     public static BallotDto ToDto(this Ballot b, string proposalId) =>
-        new(proposalId, b.HouseholdId, b.Choice.Wire(), b.CastBy, b.CastAt, b.UpdatedBy, b.UpdatedAt, b.Changes);
+        new(proposalId, b.HouseholdId, b.Choice.ToDto(), b.CastBy, b.CastAt, b.UpdatedBy, b.UpdatedAt, b.Changes);
 
     public static BallotAuditEntryDto ToDto(this BallotAuditEntry a) =>
-        new(a.Sequence, a.HouseholdId, a.UserId, a.Action.Wire(), a.Choice.Wire(), a.PreviousChoice?.Wire(), a.At);
+        new(a.Sequence, a.HouseholdId, a.UserId, a.Action.ToDto(), a.Choice.ToDto(), a.PreviousChoice?.ToDto(), a.At);
 
     private static Outcome<Voter> VoterOf(CurrentUser user) =>
         user.HouseholdId is { Length: > 0 } household

@@ -265,11 +265,16 @@ public static class OcppEndpoints
         [.. view.Sessions.Select(s => new ChargeSessionDto(s.TransactionId, s.RequestId, s.StartedAt, s.StoppedAt, s.EnergyKwh, s.StopReason))],
         [.. view.Commands.Select(c => c.ToDto())]);
 
+    /// <summary>Each Contracts enum has the grain enum's members in the same order (tests/Api.Tests/WireEnumTests.cs).</summary>
+    public static OcppCommandStatusDto ToDto(this OcppCommandStatus status) => (OcppCommandStatusDto)status;
+
+    public static ChargerAlertKindDto ToDto(this ChargerAlertKind kind) => (ChargerAlertKindDto)kind;
+
     public static ChargerCommandDto ToDto(this OcppCommandRecord command) => new(
         command.Id,
         command.Action,
         command.Origin,
-        command.Status.ToString().ToLowerInvariant(),
+        command.Status.ToDto(),
         command.ResultJson,
         command.Error,
         command.CreatedAt,

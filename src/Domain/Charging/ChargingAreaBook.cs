@@ -224,24 +224,33 @@ public sealed class ChargingAreaBook
         {
             _chargers.Remove(gone);
             _power.RemoveAll(p => p.ChargerId == gone);
-            foreach (var request in _requests.Where(r => r.Turn?.ChargerId == gone
-                && r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging).ToList())
-            {
-                var moved = request.Next(ChargingRequestStatus.Waiting) with
-                {
-                    Turn = null,
-                    PluggedAt = null,
-                    MeterBase = null,
-                    MoveNoticeSent = false,
-                    UnpluggedAt = null,
-                };
-                Replace(moved);
-                notices.Add(new ChargingNotice(ChargingNoticeKind.ChargerFaulted, moved));
-            }
+            ReturnTurnsToWaiting(gone, notices);
         }
 
         _version++;
         return new AreaChange(notices, true);
+    }
+
+    /// <summary>
+    /// Sends every turn held on a charger that can no longer serve it (faulted, or gone from the layout) back to
+    /// waiting, so the next plan places it on another charger, and tells each driver.
+    /// </summary>
+    private void ReturnTurnsToWaiting(string chargerId, List<ChargingNotice> notices)
+    {
+        foreach (var request in _requests.Where(r => r.Turn?.ChargerId == chargerId
+            && r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging).ToList())
+        {
+            var moved = request.Next(ChargingRequestStatus.Waiting) with
+            {
+                Turn = null,
+                PluggedAt = null,
+                MeterBase = null,
+                MoveNoticeSent = false,
+                UnpluggedAt = null,
+            };
+            Replace(moved);
+            notices.Add(new ChargingNotice(ChargingNoticeKind.ChargerFaulted, moved));
+        }
     }
 
     public Outcome<ChargingRequest> Submit(string residentId, ChargingRequestDraft draft, ChargingPolicy policy, DateTimeOffset now, Guid unique)
@@ -401,21 +410,7 @@ public sealed class ChargingAreaBook
 
         if (ChargerRules.IsFault(before.Status, after.Status))
         {
-            foreach (var request in _requests.Where(r => r.Turn?.ChargerId == after.ChargerId
-                && r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging).ToList())
-            {
-                var moved = request.Next(ChargingRequestStatus.Waiting) with
-                {
-                    Turn = null,
-                    PluggedAt = null,
-                    MeterBase = null,
-                    MoveNoticeSent = false,
-                    UnpluggedAt = null,
-                };
-                Replace(moved);
-                notices.Add(new ChargingNotice(ChargingNoticeKind.ChargerFaulted, moved));
-            }
-
+            ReturnTurnsToWaiting(after.ChargerId, notices);
             return new AreaChange(notices, true);
         }
 

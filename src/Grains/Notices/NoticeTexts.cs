@@ -56,7 +56,7 @@ public static class NoticeTexts
     {
         var b = push.Broken;
         var when = $"{Day(b.Window.Start, utcOffset)} {Clock(b.Window.Start, utcOffset)}";
-        var why = push.Reason == "overstay" ? "the car before yours has not left" : "the owner withdrew the space";
+        var why = push.Reason == BrokenBookingReason.Overstay ? "the car before yours has not left" : "the owner withdrew the space";
         var body = push.Replacement is { } r
             ? $"Your booking of {b.SpaceId} at {when} broke ({why}); you were moved to {r.SpaceId}."
             : $"Your booking of {b.SpaceId} at {when} broke ({why}) and no other space was free.";

@@ -30,7 +30,7 @@ public sealed record ChargingAreaChangedPush([property: Id(0)] Parking.Domain.Ch
 public sealed record DriverNoticePush(
     [property: Id(0)] string CompoundId,
     [property: Id(1)] string ResidentId,
-    [property: Id(2)] string Reason,
+    [property: Id(2)] BrokenBookingReason Reason,
     [property: Id(3)] Reservation Broken,
     [property: Id(4)] Reservation? Replacement) : Push;
 
@@ -111,6 +111,6 @@ public sealed record SimulationProgressPush([property: Id(0)] Scenarios.Simulati
 public sealed record ChargerAlertPush(
     [property: Id(0)] string CompoundId,
     [property: Id(1)] string ChargerId,
-    [property: Id(2)] string Kind,
+    [property: Id(2)] Ocpp.ChargerAlertKind Kind,
     [property: Id(3)] string Message,
     [property: Id(4)] DateTimeOffset At) : Push;

@@ -21,6 +21,22 @@ public enum OcppCommandStatus
     Failed,
 }
 
+/// <summary>What staff hear about a charger (<see cref="Notifications.ChargerAlertPush"/>).</summary>
+public enum ChargerAlertKind
+{
+    /// <summary>The charger draws above its profile for two intervals in a row.</summary>
+    Overdraw,
+
+    /// <summary>After an overdraw, the charger keeps to its profile again.</summary>
+    OverdrawCleared,
+
+    /// <summary>The charge point answered a command and refused it.</summary>
+    CommandRejected,
+
+    /// <summary>A command got no answer in time, a CALLERROR, or expired while the charge point was offline.</summary>
+    CommandFailed,
+}
+
 /// <summary>A command to a charge point: the CALL's action and payload, who asked, and how it ended.</summary>
 [GenerateSerializer, Immutable]
 public sealed record OcppCommandRecord(
@@ -145,6 +161,13 @@ public interface IChargePointGrain : IGrainWithStringKey
 
     /// <summary>From the charge point's own timer: fails the commands an offline charger did not take in time, and tells staff.</summary>
     Task ExpireOffline();
+
+    /// <summary>
+    /// The compound's layout changed (a re-import): a charge point whose charger left the file is retired (its open
+    /// transaction stopped, the charger set Inoperative, its boots rejected from then on); one whose charger is back
+    /// is reinstated (set Operative). Does nothing when its standing did not change.
+    /// </summary>
+    Task LayoutChanged();
 }
 
 /// <summary>

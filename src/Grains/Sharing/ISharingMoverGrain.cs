@@ -10,7 +10,7 @@ public interface ISharingMoverGrain : IGrainWithIntegerKey
     /// <param name="kind">The kind of space the driver had.</param>
     /// <param name="reason">Why it broke: <c>withdrawn</c> (the owner withdrew the window) or <c>overstay</c> (the space is still occupied).</param>
     [OneWay]
-    Task MoveBroken(Reservation broken, SpaceKind kind, string reason);
+    Task MoveBroken(Reservation broken, SpaceKind kind, BrokenBookingReason reason);
 
     /// <summary>
     /// A car overstays on <paramref name="waiting"/>'s space: books the driver elsewhere and then cancels the

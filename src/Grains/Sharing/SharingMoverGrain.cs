@@ -13,7 +13,7 @@ public sealed partial class SharingMoverGrain(
 {
     private const int Candidates = 10;
 
-    public async Task MoveBroken(Reservation broken, SpaceKind kind, string reason)
+    public async Task MoveBroken(Reservation broken, SpaceKind kind, BrokenBookingReason reason)
     {
         var compoundId = broken.CompoundId;
         try
@@ -47,8 +47,8 @@ public sealed partial class SharingMoverGrain(
             LogMoveFailed(exception, waiting.Id);
         }
 
-        GrainFactory.Publish(new DriverNoticePush(waiting.CompoundId, waiting.ResidentId, "overstay", waiting, replacement));
-        LogMoved(waiting.Id, replacement?.Id ?? "(none)", "overstay");
+        GrainFactory.Publish(new DriverNoticePush(waiting.CompoundId, waiting.ResidentId, BrokenBookingReason.Overstay, waiting, replacement));
+        LogMoved(waiting.Id, replacement?.Id ?? "(none)", BrokenBookingReason.Overstay);
     }
 
     private async Task<Reservation?> FindAndBook(Reservation broken, SpaceKind kind)
@@ -90,7 +90,7 @@ public sealed partial class SharingMoverGrain(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Broken booking {ReservationId} ({Reason}) moved to {Replacement}")]
-    private partial void LogMoved(string reservationId, string replacement, string reason);
+    private partial void LogMoved(string reservationId, string replacement, BrokenBookingReason reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not move broken booking {ReservationId}; the driver is told")]
     private partial void LogMoveFailed(Exception exception, string reservationId);

@@ -136,7 +136,7 @@ public sealed partial class ParkingSpaceGrain(
         }
 
         // Staff blocked the space: its drivers get every credit back, and a new home if one is free.
-        await RefundAndMove(broken, "blocked");
+        await RefundAndMove(broken, BrokenBookingReason.Blocked);
         return Admin(broken);
     }
 
@@ -157,7 +157,7 @@ public sealed partial class ParkingSpaceGrain(
         }
 
         // The owner broke these bookings: their drivers get every credit back (a move is a new booking).
-        await RefundAndMove(change.Broken, "withdrawn");
+        await RefundAndMove(change.Broken, BrokenBookingReason.Withdrawn);
         return View(now) with { BrokenNow = change.Broken.Count };
     }
 
@@ -255,7 +255,7 @@ public sealed partial class ParkingSpaceGrain(
     }
 
     /// <summary>Bookings a staff block or an owner's withdrawal broke: every credit back, then a move to another space if one is free.</summary>
-    private async Task RefundAndMove(IReadOnlyList<Reservation> broken, string reason)
+    private async Task RefundAndMove(IReadOnlyList<Reservation> broken, BrokenBookingReason reason)
     {
         foreach (var cancelled in broken)
         {

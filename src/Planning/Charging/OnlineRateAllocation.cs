@@ -3,16 +3,31 @@ using System.Diagnostics;
 namespace Parking.Planning.Charging;
 
 /// <summary>
-/// How the online planner weighs what it plans: <see cref="QuickCharge"/> is the extra weight of a kWh delivered now
-/// over one delivered at the end of the horizon (weights fall linearly in between), <see cref="Urgency"/> the extra
-/// weight of a kWh for the most urgent car over the least urgent one (urgent: leaving first, or with the least
-/// laxity when <see cref="ByLaxity"/>), <see cref="EqualShare"/> the penalty on the largest share of its limit any
-/// car takes in the period applied. Energy itself weighs 1 per kWh, so these only choose among plans that deliver
-/// (nearly) as much. The program sees the next <see cref="Fine"/> periods one by one and the rest of the horizon in
-/// blocks of <see cref="Block"/> periods (by default all one by one); the planner re-plans at least every <see cref="Fine"/> periods.
+/// How the online planner weighs what it plans. Energy itself weighs 1 per kWh, so every term here only chooses among
+/// plans that deliver (nearly) as much:
+/// <list type="bullet">
+/// <item><see cref="QuickCharge"/>: the extra weight of a kWh delivered now over one delivered at the end of the
+/// horizon (weights fall linearly in between), so the plan charges sooner rather than later.</item>
+/// <item><see cref="Decay"/>: a per-car weight that starts at <see cref="Decay"/> now and falls to zero at the car's
+/// departure (divided by its time left to the power <see cref="DecayPower"/>). When every present car can be served,
+/// a static urgency is the same whatever the plan, so it cannot say which car should get the early periods; this
+/// weight makes the car that leaves first take them, as earliest-deadline-first does, and leaves the later periods to
+/// cars that stay, where new arrivals can still share them. It is on by default (1e-3).</item>
+/// <item><see cref="Urgency"/>: a static extra weight for the most urgent car over the least urgent one (urgent:
+/// leaving first, or with the least laxity when <see cref="ByLaxity"/>). Off by default: the decaying weight does its
+/// work better (see docs/planning-charging.md).</item>
+/// <item><see cref="EqualShare"/>: the penalty on the largest share of its limit any car takes in the period
+/// applied.</item>
+/// <item><see cref="Cost"/>: the penalty on a kWh bought at the instance's dearest time-of-use price (prices scale it
+/// down linearly; none without prices). By default 1e-7, below every other term, so among plans that deliver as much
+/// as soon, the cheaper one wins; a larger weight (1e-3 and up) lets cheaper later hours outweigh charging sooner.</item>
+/// </list>
+/// The program sees the next <see cref="Fine"/> periods one by one and the rest of the horizon in blocks of
+/// <see cref="Block"/> periods (by default all one by one); the planner re-plans at least every <see cref="Fine"/> periods.
 /// </summary>
 public sealed record OnlineObjective(
-    double QuickCharge = 1e-3, double Urgency = 1e-5, double EqualShare = 1e-6, bool ByLaxity = false, int Fine = int.MaxValue, int Block = 1)
+    double QuickCharge = 1e-3, double Urgency = 0, double EqualShare = 1e-6, bool ByLaxity = false, int Fine = int.MaxValue, int Block = 1,
+    double Decay = 1e-3, double DecayPower = 1, double Cost = 1e-7)
 {
     public static OnlineObjective Default { get; } = new();
 }
@@ -33,11 +48,15 @@ public sealed class OnlineRateAllocation(OnlineObjective? objective = null) : IC
     public string Name => "online";
 
     public ChargingPlan Solve(ChargingInstance instance, SolveOptions options, CancellationToken cancellationToken = default) =>
-        SolveTimed(instance, cancellationToken).Plan;
+        SolveTimed(instance, cancellationToken: cancellationToken).Plan;
 
-    /// <summary>Plans as <see cref="Solve"/> does and also returns how long each re-plan took.</summary>
-    public (ChargingPlan Plan, IReadOnlyList<TimeSpan> Replans, IReadOnlyList<int> CarsPresent) SolveTimed(
-        ChargingInstance instance, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Plans as <see cref="Solve"/> does and also returns how long each re-plan took (wall time), and, when given a
+    /// clock of the calling thread's CPU time (<paramref name="threadTime"/>), the CPU time each re-plan used: on a
+    /// machine shared with other work the wall time mostly measures the neighbours.
+    /// </summary>
+    public (ChargingPlan Plan, IReadOnlyList<TimeSpan> Replans, IReadOnlyList<int> CarsPresent, IReadOnlyList<TimeSpan> ReplanCpu) SolveTimed(
+        ChargingInstance instance, Func<TimeSpan>? threadTime = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var clock = Stopwatch.StartNew();
@@ -45,7 +64,9 @@ public sealed class OnlineRateAllocation(OnlineObjective? objective = null) : IC
         var kw = instance.Requests.Select(_ => new double[instance.Periods]).ToArray();
         var delivered = new double[count];
         var hours = instance.PeriodHours;
+        var dearest = instance.PricePerKwh is { Count: > 0 } prices ? prices.Max() : 0;
         var times = new List<TimeSpan>();
+        var cpu = new List<TimeSpan>();
         var cars = new List<int>();
         var present = new List<int>();
         var events = instance.Requests.SelectMany(r => new[] { r.ArrivalPeriod, r.DeparturePeriod })
@@ -78,6 +99,7 @@ public sealed class OnlineRateAllocation(OnlineObjective? objective = null) : IC
             }
             if (present.Count == 0) continue;
             replan.Restart();
+            var cpuStart = threadTime?.Invoke() ?? TimeSpan.Zero;
             var horizon = present.Max(i => instance.Requests[i].DeparturePeriod) - now;
             // Slack in periods: time left, less the periods it needs at full power (laxity), or time left.
             var slack = new double[count];
@@ -89,11 +111,14 @@ public sealed class OnlineRateAllocation(OnlineObjective? objective = null) : IC
                 if (_objective.ByLaxity && most > 0) slack[i] = Math.Max(0, slack[i] - (remaining[i] / (most * hours)));
             }
             var planned = RateLp.Solve(instance, present, now, remaining,
-                (i, t) => 1 + (_objective.QuickCharge * (horizon - (t - now)) / horizon)
-                    + (_objective.Urgency * (horizon - slack[i]) / horizon),
+                (i, t) => 1 - (dearest > 0 ? _objective.Cost * instance.Price(t) / dearest : 0)
+                    + (_objective.QuickCharge * (horizon - (t - now)) / horizon)
+                    + (_objective.Urgency * (horizon - slack[i]) / horizon)
+                    + (_objective.Decay * Math.Max(0, Math.Max(1, slack[i]) - (t - now)) / Math.Pow(Math.Max(1, slack[i]), _objective.DecayPower)),
                 _objective.EqualShare, fine: _objective.Fine, block: _objective.Block)
                 ?? throw new InvalidOperationException($"GLOP found no plan at period {now}.");
             times.Add(replan.Elapsed);
+            if (threadTime is not null) cpu.Add(threadTime() - cpuStart);
             cars.Add(present.Count);
             foreach (var i in present)
             {
@@ -105,6 +130,6 @@ public sealed class OnlineRateAllocation(OnlineObjective? objective = null) : IC
             }
         }
         var sessions = instance.Requests.Select((r, i) => new SessionPlan(r.Id, kw[i], null)).ToList();
-        return (new ChargingPlan(Name, PlanStatus.Feasible, sessions, SolveTime: clock.Elapsed), times, cars);
+        return (new ChargingPlan(Name, PlanStatus.Feasible, sessions, SolveTime: clock.Elapsed), times, cars, cpu);
     }
 }

@@ -20,7 +20,7 @@ public sealed record AlarmEntry(string Key, string Source, string SiteId, string
     public bool CanDismiss => Source == "command";
 
     /// <summary>The second, louder alarm: ports that may still carry power after an alarm or a session's end.</summary>
-    public bool IsLoud => Kind == "port-did-not-cut";
+    public bool IsLoud => Kind == ShelterCommandFailureKindDto.PortDidNotCut.WireName();
 }
 
 /// <summary>
@@ -110,7 +110,7 @@ public sealed class AlarmBoard
             return false;
         }
 
-        _failures[key] = new AlarmEntry(key, "command", failure.ShelterId, failure.Name, failure.Kind, null, failure.At, failure.Ports);
+        _failures[key] = new AlarmEntry(key, "command", failure.ShelterId, failure.Name, failure.Kind.WireName(), null, failure.At, failure.Ports);
         return true;
     }
 

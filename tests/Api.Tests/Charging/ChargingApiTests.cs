@@ -43,7 +43,7 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
         Assert.Equal(Area, request.AreaId);
         Assert.NotNull(request.Turn);
         Assert.True(request.Status.WireName() is "scheduled" or "called", request.Status.WireName());
-        var notice = await driver.WaitForNotice(n => n.Request.Id == request.Id && n.Kind == "turnScheduled", "r00031 hears of the turn");
+        var notice = await driver.WaitForNotice(n => n.Request.Id == request.Id && n.Kind == ChargingNoticeKindDto.TurnScheduled, "r00031 hears of the turn");
         Assert.Equal(request.Turn!.ChargerId, notice.Request.Turn!.ChargerId);
         Assert.Contains(request.Turn.ChargerId, notice.Message, StringComparison.Ordinal);
 

@@ -108,7 +108,7 @@ public sealed class ChargingCardTests(OcppHostFixture fixture)
             using var start = await _host.SendAsync(HttpMethod.Post, startPath, driver);
             await ParkingHost.Expect(start, HttpStatusCode.OK);
             var command = (await start.Content.ReadFromJsonAsync<ChargerCommandDto>(ParkingHost.Json))!;
-            Assert.Equal(("RemoteStartTransaction", "accepted"), (command.Action, command.Status));
+            Assert.Equal(("RemoteStartTransaction", OcppCommandStatusDto.Accepted), (command.Action, command.Status));
             var idTag = (await charger.ExpectCallAsync("RemoteStartTransaction", what: "the driver's start from the app")).GetProperty("idTag").GetString()!;
             var transactionId = (await charger.StartAsync(idTag, 0, _host.Now)).GetProperty("transactionId").GetInt32();
             var view = await _host.GetOkAsync<ChargePointDto>(ParkingHost.CompoundPath($"chargers/{request.Turn.ChargerId}/ocpp"), "staff01");

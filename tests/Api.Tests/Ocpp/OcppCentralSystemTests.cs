@@ -206,7 +206,7 @@ public sealed class OcppCentralSystemTests(OcppHostFixture fixture)
         await charger.StatusAsync("Charging");
         await charger.MeterAsync(null, meterStart + 3000, 7000, _host.Now);
         await charger.MeterAsync(null, meterStart + 3100, 7000, _host.Now);
-        var alert = await staff.WaitForChargerAlertAsync(a => a.ChargerId == chargerId && a.Kind == "overdraw", "staff hear of the overdraw");
+        var alert = await staff.WaitForChargerAlertAsync(a => a.ChargerId == chargerId && a.Kind == ChargerAlertKindDto.Overdraw, "staff hear of the overdraw");
         Assert.Contains("above its profile", alert.Message, StringComparison.Ordinal);
         Assert.True((await View(chargerId)).Overdrawing);
         await charger.MeterAsync(null, meterStart + 3100, 0, _host.Now);
@@ -230,7 +230,7 @@ public sealed class OcppCentralSystemTests(OcppHostFixture fixture)
         using (var offline = await _host.SendAsync(HttpMethod.Post, OcppPath(chargerId, "/commands"), "staff01", new ChargerCommandBody("ChangeConfiguration", Key: "MeterValueSampleInterval", Value: "30")))
         {
             await ParkingHost.Expect(offline, HttpStatusCode.Accepted);
-            Assert.Equal("queued", (await offline.Content.ReadFromJsonAsync<ChargerCommandDto>(ParkingHost.Json))!.Status);
+            Assert.Equal(OcppCommandStatusDto.Queued, (await offline.Content.ReadFromJsonAsync<ChargerCommandDto>(ParkingHost.Json))!.Status);
         }
 
         using (var bad = await _host.SendAsync(HttpMethod.Post, OcppPath(chargerId, "/commands"), "staff01", new ChargerCommandBody("Reset", Type: "Gentle")))
@@ -255,21 +255,21 @@ public sealed class OcppCentralSystemTests(OcppHostFixture fixture)
         var sessions = view.Sessions.Where(s => s.TransactionId == a || s.TransactionId == b).ToList();
         Assert.Equal([a, b], sessions.Select(s => s.TransactionId));
         Assert.Equal([4.0, 1.5], sessions.Select(s => s.EnergyKwh));
-        Assert.Equal("accepted", view.Commands.Last(c => c.Action == "ChangeConfiguration").Status);
+        Assert.Equal(OcppCommandStatusDto.Accepted, view.Commands.Last(c => c.Action == "ChangeConfiguration").Status);
         Assert.Equal((meter + 5500) / 1000.0, (await Charger(chargerId)).EnergyMeterKwh, 3);
 
         // A command answered at once: 200 with the charger's answer.
         using var get = await _host.SendAsync(HttpMethod.Post, OcppPath(chargerId, "/commands"), "staff01", new ChargerCommandBody("GetConfiguration", Keys: ["MeterValueSampleInterval"]));
         await ParkingHost.Expect(get, HttpStatusCode.OK);
         var answered = (await get.Content.ReadFromJsonAsync<ChargerCommandDto>(ParkingHost.Json))!;
-        Assert.Equal("accepted", answered.Status);
+        Assert.Equal(OcppCommandStatusDto.Accepted, answered.Status);
         Assert.Contains("MeterValueSampleInterval", answered.Result, StringComparison.Ordinal);
 
         // A refusal is reported as such, not assumed done.
         again.Answer = (_, _) => new JsonObject { ["status"] = "Rejected" };
         using var reset = await _host.SendAsync(HttpMethod.Post, OcppPath(chargerId, "/commands"), "staff01", new ChargerCommandBody("Reset", Type: "Soft"));
         await ParkingHost.Expect(reset, HttpStatusCode.OK);
-        Assert.Equal("rejected", (await reset.Content.ReadFromJsonAsync<ChargerCommandDto>(ParkingHost.Json))!.Status);
+        Assert.Equal(OcppCommandStatusDto.Rejected, (await reset.Content.ReadFromJsonAsync<ChargerCommandDto>(ParkingHost.Json))!.Status);
     }
 
     private static async Task WaitUntil(Func<Task<bool>> condition, string what)

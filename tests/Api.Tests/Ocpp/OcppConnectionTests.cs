@@ -31,7 +31,7 @@ public sealed class OcppConnectionTests(OcppHostFixture fixture)
         Assert.NotEqual(System.Net.WebSockets.WebSocketState.Open, first.Client.State);
         using var command = await _host.SendAsync(HttpMethod.Post, OcppPath(chargerId, "/commands"), "staff01", new ChargerCommandBody("UnlockConnector", ConnectorId: 1));
         await ParkingHost.Expect(command, HttpStatusCode.OK);
-        Assert.Equal("accepted", (await command.Content.ReadFromJsonAsync<ChargerCommandDto>(ParkingHost.Json))!.Status);
+        Assert.Equal(OcppCommandStatusDto.Accepted, (await command.Content.ReadFromJsonAsync<ChargerCommandDto>(ParkingHost.Json))!.Status);
         await second.ExpectCallAsync("UnlockConnector", what: "the command goes to the connection that took over");
         Assert.True((await _host.GetOkAsync<ChargePointDto>(OcppPath(chargerId), "staff01")).Connected);
         Assert.True((await second.CallAsync("Heartbeat", new JsonObject())).TryGetProperty("currentTime", out _));
@@ -56,11 +56,11 @@ public sealed class OcppCommandTimeoutTests
         Assert.True(command.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted, $"got {(int)command.StatusCode}");
         var sent = (await command.Content.ReadFromJsonAsync<ChargerCommandDto>(ParkingHost.Json))!;
 
-        var alert = await staff.WaitForChargerAlertAsync(a => a.ChargerId == chargerId && a.Kind == "command-failed" && a.Message.StartsWith("Reset", StringComparison.Ordinal), "staff hear that the Reset failed");
+        var alert = await staff.WaitForChargerAlertAsync(a => a.ChargerId == chargerId && a.Kind == ChargerAlertKindDto.CommandFailed && a.Message.StartsWith("Reset", StringComparison.Ordinal), "staff hear that the Reset failed");
         Assert.Contains("failed", alert.Message, StringComparison.Ordinal);
         var view = await host.GetOkAsync<ChargePointDto>(ParkingHost.CompoundPath($"chargers/{chargerId}/ocpp"), "staff01");
         var failed = Assert.Single(view.Commands, c => c.Id == sent.Id);
-        Assert.Equal("failed", failed.Status);
+        Assert.Equal(OcppCommandStatusDto.Failed, failed.Status);
         Assert.Contains("Timeout", failed.Error, StringComparison.Ordinal);
         Assert.NotNull(failed.CompletedAt);
     }
@@ -80,15 +80,15 @@ public sealed class OcppOfflineExpiryTests
         using var command = await host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath($"chargers/{chargerId}/ocpp/commands"), "staff01", new ChargerCommandBody("ChangeAvailability", ConnectorId: 0, Type: "Inoperative"));
         await ParkingHost.Expect(command, HttpStatusCode.Accepted);
         var kept = (await command.Content.ReadFromJsonAsync<ChargerCommandDto>(ParkingHost.Json))!;
-        Assert.Equal("queued", kept.Status);
+        Assert.Equal(OcppCommandStatusDto.Queued, kept.Status);
 
         // Nothing else happens to the charger; only the clock moves past the expiry (15 minutes by default).
         host.Time.Advance(TimeSpan.FromMinutes(15));
-        var alert = await staff.WaitForChargerAlertAsync(a => a.ChargerId == chargerId && a.Kind == "command-failed" && a.Message.StartsWith("ChangeAvailability", StringComparison.Ordinal), "staff hear that the command expired");
+        var alert = await staff.WaitForChargerAlertAsync(a => a.ChargerId == chargerId && a.Kind == ChargerAlertKindDto.CommandFailed && a.Message.StartsWith("ChangeAvailability", StringComparison.Ordinal), "staff hear that the command expired");
         Assert.Contains("offline", alert.Message, StringComparison.Ordinal);
         var view = await host.GetOkAsync<ChargePointDto>(ParkingHost.CompoundPath($"chargers/{chargerId}/ocpp"), "staff01");
         var failed = Assert.Single(view.Commands, c => c.Id == kept.Id);
-        Assert.Equal("failed", failed.Status);
+        Assert.Equal(OcppCommandStatusDto.Failed, failed.Status);
         Assert.Contains("offline", failed.Error, StringComparison.Ordinal);
     }
 }

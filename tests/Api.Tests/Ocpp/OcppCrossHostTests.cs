@@ -28,7 +28,7 @@ public sealed class OcppCrossHostTests
         {
             await ParkingHost.Expect(command, HttpStatusCode.OK);
             var answered = (await command.Content.ReadFromJsonAsync<ChargerCommandDto>(ParkingHost.Json))!;
-            Assert.Equal("accepted", answered.Status);
+            Assert.Equal(OcppCommandStatusDto.Accepted, answered.Status);
             Assert.Contains("Unlocked", answered.Result, StringComparison.Ordinal);
         }
 

@@ -84,14 +84,14 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
 
         var invite = await Invite("H00007", days: 7);
         Assert.Matches("^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{2}$", invite.Code);
-        Assert.Equal(("H00007", "open", "demo-small"), (invite.HouseholdId, invite.Status, invite.CompoundId));
+        Assert.Equal(("H00007", InviteStatusDto.Open, "demo-small"), (invite.HouseholdId, invite.Status, invite.CompoundId));
         Assert.Equal(_host.Now.AddDays(7), invite.ExpiresAt);
         Assert.False(string.IsNullOrEmpty(invite.Unit));
         var slip = await Ok<InviteDto>(HttpMethod.Get, Path($"invites/{invite.Code}"), Staff);
         Assert.Equal(invite.Code, slip.Code);
 
         var membership = await Ok<MembershipDto>(HttpMethod.Post, "/api/invites/redeem", newcomer, new RedeemInviteRequest(invite.Code.ToLowerInvariant(), "Zhang Wei"));
-        Assert.Equal(("demo-small", "resident", "H00007", "Zhang Wei"), (membership.CompoundId, membership.Role, membership.HouseholdId, membership.DisplayName));
+        Assert.Equal(("demo-small", UserRoleDto.Resident, "H00007", "Zhang Wei"), (membership.CompoundId, membership.Role, membership.HouseholdId, membership.DisplayName));
         Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, Path("reservations/mine"), newcomer)).StatusCode);
 
         // Single use: a second person, or the same one again, is told it was used.
@@ -99,11 +99,11 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         await ProblemAssert.Expect(second, HttpStatusCode.Conflict, "invite-used", "code");
 
         var audit = await Audit();
-        var created = Assert.Single(audit, e => e.Action == "inviteCreated" && e.Detail!.StartsWith(invite.Code, StringComparison.Ordinal));
+        var created = Assert.Single(audit, e => e.Action == AuditActionDto.InviteCreated && e.Detail!.StartsWith(invite.Code, StringComparison.Ordinal));
         Assert.Equal((Staff, "H00007"), (created.ActorId, created.HouseholdId));
-        var redeemed = Assert.Single(audit, e => e.Action == "inviteRedeemed" && e.SubjectId == newcomer);
+        var redeemed = Assert.Single(audit, e => e.Action == AuditActionDto.InviteRedeemed && e.SubjectId == newcomer);
         Assert.Equal(_host.Now, redeemed.At);
-        Assert.Equal("redeemed", (await Ok<InviteDto>(HttpMethod.Get, Path($"invites/{invite.Code}"), Staff)).Status);
+        Assert.Equal(InviteStatusDto.Redeemed, (await Ok<InviteDto>(HttpMethod.Get, Path($"invites/{invite.Code}"), Staff)).Status);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
 
         Assert.Equal(invitesBefore, (await Ok<InviteDto[]>(HttpMethod.Get, Path("invites"), Staff)).Length);
         Assert.Equal(auditBefore, (await Audit()).Length);
-        Assert.Equal("open", (await Ok<InviteDto>(HttpMethod.Get, Path($"invites/{invite.Code}"), Staff)).Status);
+        Assert.Equal(InviteStatusDto.Open, (await Ok<InviteDto>(HttpMethod.Get, Path($"invites/{invite.Code}"), Staff)).Status);
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         _host.Time.Advance(TimeSpan.FromDays(1));
         var person = NewPerson();
         await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/invites/redeem", person, new RedeemInviteRequest(expiring.Code, "Li")), HttpStatusCode.Conflict, "invite-expired", "code");
-        Assert.Equal("expired", (await Ok<InviteDto>(HttpMethod.Get, Path($"invites/{expiring.Code}"), Staff)).Status);
+        Assert.Equal(InviteStatusDto.Expired, (await Ok<InviteDto>(HttpMethod.Get, Path($"invites/{expiring.Code}"), Staff)).Status);
         Assert.Empty((await Ok<MeDto>(HttpMethod.Get, "/api/me", person)).Memberships);
     }
 
@@ -171,19 +171,19 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/join-requests", ann, new AskToJoinRequest("demo-small", "H00010", "Ann", null)), HttpStatusCode.Conflict, "join-request-pending");
 
         var pending = await Ok<JoinRequestDto[]>(HttpMethod.Get, Path("join-requests"), Staff);
-        Assert.Contains(pending, r => r.Id == asked.Id && r is { Status: "pending", Note: "tenant since May" });
+        Assert.Contains(pending, r => r.Id == asked.Id && r is { Status: JoinRequestStatusDto.Pending, Note: "tenant since May" });
 
         var approved = await Ok<JoinRequestDto>(HttpMethod.Post, Path($"join-requests/{asked.Id}/approve"), Staff, new DecideJoinRequest(null));
-        Assert.Equal(("approved", Staff), (approved.Status, approved.DecidedBy));
+        Assert.Equal((JoinRequestStatusDto.Approved, Staff), (approved.Status, approved.DecidedBy));
         var me = await Ok<MeDto>(HttpMethod.Get, "/api/me", ann);
-        Assert.Equal(("demo-small", "resident", "H00010"), (me.Memberships[0].CompoundId, me.Memberships[0].Role, me.Memberships[0].HouseholdId));
+        Assert.Equal(("demo-small", UserRoleDto.Resident, "H00010"), (me.Memberships[0].CompoundId, me.Memberships[0].Role, me.Memberships[0].HouseholdId));
 
         await Ok<JoinRequestDto>(HttpMethod.Post, Path($"join-requests/{other.Id}/refuse"), Staff, new DecideJoinRequest("not on the register"));
         await ProblemAssert.Expect(await Send(HttpMethod.Post, Path($"join-requests/{other.Id}/approve"), Staff), HttpStatusCode.Conflict, "join-request-decided");
         Assert.Empty((await Ok<MeDto>(HttpMethod.Get, "/api/me", bob)).Memberships);
         var audit = await Audit();
-        Assert.Contains(audit, e => e is { Action: "joinApproved", ActorId: Staff } && e.SubjectId == ann);
-        Assert.Contains(audit, e => e is { Action: "joinRefused", Detail: "not on the register" } && e.SubjectId == bob);
+        Assert.Contains(audit, e => e is { Action: AuditActionDto.JoinApproved, ActorId: Staff } && e.SubjectId == ann);
+        Assert.Contains(audit, e => e is { Action: AuditActionDto.JoinRefused, Detail: "not on the register" } && e.SubjectId == bob);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         var member = NewPerson();
         var colleague = NewPerson();
         var committee = await Ok<MembershipDto>(HttpMethod.Put, Path($"people/{member}/role"), Staff, new GrantRoleRequest("committee", "Chen Jie"));
-        Assert.Equal("committee", committee.Role);
+        Assert.Equal(UserRoleDto.Committee, committee.Role);
         await Ok<MembershipDto>(HttpMethod.Put, Path($"people/{colleague}/role"), Staff, new GrantRoleRequest("staff", "Wu Min"));
         Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, Path("audit"), colleague)).StatusCode);
 
@@ -207,8 +207,8 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         Assert.Equal(HttpStatusCode.NoContent, noCommittee.StatusCode);
 
         var audit = await Audit("operator01");
-        Assert.Contains(audit, e => e is { Action: "roleGranted", ActorId: Staff, Detail: "committee" } && e.SubjectId == member);
-        Assert.Contains(audit, e => e is { Action: "roleRemoved", ActorId: "operator01", Detail: "staff" } && e.SubjectId == colleague);
+        Assert.Contains(audit, e => e is { Action: AuditActionDto.RoleGranted, ActorId: Staff, Detail: "committee" } && e.SubjectId == member);
+        Assert.Contains(audit, e => e is { Action: AuditActionDto.RoleRemoved, ActorId: "operator01", Detail: "staff" } && e.SubjectId == colleague);
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         Assert.Contains(export.Vehicles, v => v is { Label: "红色雅迪", Plate: null });
         var compound = Assert.Single(export.Compounds);
         Assert.Equal(reservation.Id, Assert.Single(compound.Reservations).Id);
-        Assert.Contains(compound.AuditEntries, e => e is { Action: "vehicleAdded", Detail: "沪AD12345" });
+        Assert.Contains(compound.AuditEntries, e => e is { Action: AuditActionDto.VehicleAdded, Detail: "沪AD12345" });
         Assert.Equal(charging.Id, Assert.Single(compound.ChargingRequests).Id);
         Assert.Equal(bike.SessionId, Assert.Single(compound.ShelterSessions).SessionId);
         Assert.All(compound.Ballots, b => Assert.Equal("r00031", b.UserId));
@@ -255,9 +255,9 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         Assert.Equal("ended", (await Ok<ShelterSessionDto>(HttpMethod.Get, Path($"shelters/E01/sessions/{bike.SessionId}"), Staff)).Status.ToString(), ignoreCase: true);
         var audit = await Audit();
         Assert.DoesNotContain(audit, e => e.ActorId == "r00031" || e.SubjectId == "r00031" || e.Detail == "沪AD12345");
-        var gone = Assert.Single(audit, e => e.Action == "left");
+        var gone = Assert.Single(audit, e => e.Action == AuditActionDto.Left);
         Assert.StartsWith("former-member-", gone.SubjectId, StringComparison.Ordinal);
-        var added = audit.Where(e => e.Action == "vehicleAdded" && e.SubjectId == gone.SubjectId).ToList();
+        var added = audit.Where(e => e.Action == AuditActionDto.VehicleAdded && e.SubjectId == gone.SubjectId).ToList();
         Assert.Equal(3, added.Count);
         Assert.All(added, e => Assert.Equal(gone.SubjectId, e.ActorId));
 

@@ -50,7 +50,7 @@ public sealed class RebalancingApiTests(SharedHostFixture fixture)
         Assert.Equal([fixedId], proposal.Request.FixedSpaceIds);
         Assert.True(proposal.Changes.Spaces!.Count <= 4);
         Assert.DoesNotContain(proposal.Changes.Spaces!, c => c.SpaceId == fixedId);
-        Assert.Equal(["standard", "charging", "accessible", "visitor"], proposal.Today!.Needs.Select(n => n.Need));
+        Assert.Equal([RebalancingNeedKindDto.Standard, RebalancingNeedKindDto.Charging, RebalancingNeedKindDto.Accessible, RebalancingNeedKindDto.Visitor], proposal.Today!.Needs.Select(n => n.Need));
         Assert.Contains(await _host.GetOkAsync<RebalancingSuggestionDto[]>(ProposalsPath, "committee02"), p => p.Id == proposal.Id);
 
         using var accept = await _host.SendAsync(HttpMethod.Post, $"{ProposalsPath}/{proposal.Id}/accept", "staff02", new RebalancingAcceptDto("Rebalanced garage"));

@@ -31,7 +31,7 @@ public sealed class OverstayTests(SharedHostFixture fixture)
         var flagged = await staff.WaitForOverstayAsync(o => o.Overstay.Id == stay.Id, "staff hear of the overstaying car");
         Assert.Equal(waiting.Id, flagged.Next?.Id);
         var notice = await next.WaitForDriverNoticeAsync(n => n.Broken.Id == waiting.Id, "the next driver hears they were moved");
-        Assert.Equal("overstay", notice.Reason);
+        Assert.Equal(BrokenBookingReasonDto.Overstay, notice.Reason);
         Assert.NotNull(notice.Replacement);
         Assert.NotEqual(Space, notice.Replacement.SpaceId);
         // The waiting booking had begun a minute before: it moves for the rest of its window.

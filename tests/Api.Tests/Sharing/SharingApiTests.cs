@@ -175,7 +175,7 @@ public sealed class SharingApiTests(SharedHostFixture fixture)
         Assert.True(view.Record.LateBrokenBookings >= 1, "the booking started within the 24 h notice");
         Assert.Empty(view.Upcoming);
         var notice = await hub.WaitForDriverNoticeAsync(n => n.Broken.Id == booked.Id, "the driver hears that their booking moved");
-        Assert.Equal("withdrawn", notice.Reason);
+        Assert.Equal(BrokenBookingReasonDto.Withdrawn, notice.Reason);
         Assert.NotNull(notice.Replacement);
         Assert.NotEqual(spaceId, notice.Replacement.SpaceId);
         Assert.Equal((start, start.AddHours(2)), (notice.Replacement.Start, notice.Replacement.End));

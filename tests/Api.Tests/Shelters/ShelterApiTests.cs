@@ -72,7 +72,7 @@ public sealed class ShelterApiTests(ShelterHostFixture fixture) : IClassFixture<
         using var stopped = await _host.SendAsync(HttpMethod.Post, Path($"E01/sessions/{session.SessionId}/stop"), "r00021");
         await ParkingHost.Expect(stopped, HttpStatusCode.OK);
         var ended = (await stopped.Content.ReadFromJsonAsync<ShelterSessionDto>(ParkingHost.Json))!;
-        Assert.Equal(("ended", "driver"), (ended.Status.WireName(), ended.EndReason));
+        Assert.Equal(("ended", (SessionEndReasonDto?)SessionEndReasonDto.Driver), (ended.Status.WireName(), ended.EndReason));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class ShelterApiTests(ShelterHostFixture fixture) : IClassFixture<
         var alarm = await driverPushes.WaitFor<ShelterAlarmDto>(a => a.ShelterId == "E01" && a.ClearedAt is null, "the driver hears of the alarm");
         Assert.Equal((ShelterAlarmKindDto.Smoke, 5.2), (alarm.Kind, alarm.Value));
         var ended = await driverPushes.WaitFor<ShelterSessionDto>(s => s.SessionId == session.SessionId && s.Status.WireName() == "ended", "the driver hears their session was cut");
-        Assert.Equal("alarm", ended.EndReason);
+        Assert.Equal(SessionEndReasonDto.Alarm, ended.EndReason);
         await staffPushes.WaitFor<ShelterAlarmDto>(a => a.ShelterId == "E01" && a.ClearedAt is null, "staff hear of the alarm");
         await staffPushes.WaitFor<ShelterDto>(s => s.Alarm is not null && s.Ports.All(p => p.Status.WireName() == "cut"), "staff watching see every port cut");
 
@@ -130,7 +130,7 @@ public sealed class ShelterApiTests(ShelterHostFixture fixture) : IClassFixture<
 
         // No request touches the shelter: the timer on the domain clock ends the session and pushes it.
         var ended = await pushes.WaitFor<ShelterSessionDto>(s => s.SessionId == session.SessionId && s.Status.WireName() == "ended", "the driver hears their session hit the maximum length");
-        Assert.Equal("maxLength", ended.EndReason);
+        Assert.Equal(SessionEndReasonDto.MaxLength, ended.EndReason);
         Assert.Equal(0, ended.TimeLeftSeconds);
     }
 
@@ -151,7 +151,7 @@ public sealed class ShelterApiTests(ShelterHostFixture fixture) : IClassFixture<
         _host.Time.Advance(TimeSpan.FromMinutes(5));
         var ended = await _host.GetOkAsync<ShelterSessionDto>(Path($"E01/sessions/{session.SessionId}"), "r00025");
 
-        Assert.Equal(("ended", "full"), (ended.Status.WireName(), ended.EndReason));
+        Assert.Equal(("ended", (SessionEndReasonDto?)SessionEndReasonDto.Full), (ended.Status.WireName(), ended.EndReason));
         Assert.Equal(611, ended.EnergyWh);
         var port = Assert.Single((await _host.GetOkAsync<ShelterDto>(Path("E01"), Staff)).Ports, p => p.PortId == "E01-P05");
         Assert.Equal("free", port.Status.WireName());

@@ -32,7 +32,7 @@ public sealed class ShelterMqttTests
         var pushes = ShelterPushes.On(staff);
 
         await controller.TelemetryAsync();
-        await Eventually(host, c => c.Status == "online", "the controller online after its first telemetry");
+        await Eventually(host, c => c.Status == ShelterControllerStatusDto.Online, "the controller online after its first telemetry");
 
         // A session starts: its port is switched on by command, with its share of the power limit.
         using (var started = await host.SendAsync(HttpMethod.Post, Path($"{Shelter}/sessions"), "r00031", new StartShelterSessionRequest("E01-P02", null)))
@@ -65,7 +65,7 @@ public sealed class ShelterMqttTests
 
         host.Time.Advance(TimeSpan.FromSeconds(6));
         var failed = await pushes.WaitFor<ShelterCommandFailedDto>(f => f.CommandId == allOff.CommandId, "the port-did-not-cut alarm");
-        Assert.Equal(("port-did-not-cut", "no-ack"), (failed.Kind, failed.Reason));
+        Assert.Equal((ShelterCommandFailureKindDto.PortDidNotCut, "no-ack"), (failed.Kind, failed.Reason));
         Assert.Equal(["E01-P07"], failed.Ports);
         var view = await Eventually(host, c => c.RecentFailures.Count == 1, "the failure in the controller's view");
         Assert.Equal(allOff.CommandId, view.RecentFailures[0].CommandId);
@@ -99,20 +99,20 @@ public sealed class ShelterMqttTests
         await controller.PublishRawAsync(ShelterTopics.Telemetry(ParkingHost.Compound, Shelter), "not json");
         await controller.PublishRawAsync(ShelterTopics.Acks(ParkingHost.Compound, Shelter), """{"commandId":"E01-c000001","ok":"yes"}""");
         var rejected = (await Eventually(host, c => c.RecentRejected.Count == 5, "five messages refused")).RecentRejected;
-        Assert.Equal("none", (await host.GetOkAsync<ShelterControllerDto>(Path($"{Shelter}/controller"), Staff)).Status);
+        Assert.Equal(ShelterControllerStatusDto.None, (await host.GetOkAsync<ShelterControllerDto>(Path($"{Shelter}/controller"), Staff)).Status);
         Assert.Contains(rejected, r => r.Field == "smoke" && r.Reason.Contains("number", StringComparison.Ordinal) && r.Topic.EndsWith("/telemetry", StringComparison.Ordinal));
         Assert.Contains(rejected, r => r.Field == "temperatureC" && r.Reason.StartsWith("required", StringComparison.Ordinal));
         Assert.Contains(rejected, r => r.Field == "powerW" && r.Reason.Contains("draws no power", StringComparison.Ordinal) && r.Topic.EndsWith("/ports/E01-P03/state", StringComparison.Ordinal));
         Assert.Contains(rejected, r => r.Field == "payload" && r.Reason.StartsWith("not JSON", StringComparison.Ordinal));
         Assert.Contains(rejected, r => r.Field == "ok" && r.Topic.EndsWith("/acks", StringComparison.Ordinal));
         await controller.TelemetryAsync();
-        await Eventually(host, c => c.Status == "online", "online after valid telemetry");
+        await Eventually(host, c => c.Status == ShelterControllerStatusDto.Online, "online after valid telemetry");
         var shelter = await host.GetOkAsync<ShelterDto>(Path(Shelter), Staff);
         Assert.Null(shelter.Alarm);
         Assert.Equal(0, Assert.Single(shelter.Ports, p => p.PortId == "E01-P03").PowerW);
 
         host.Time.Advance(TimeSpan.FromSeconds(61));
-        await Eventually(host, c => c.Status == "offline", "offline after 60 s of silence");
+        await Eventually(host, c => c.Status == ShelterControllerStatusDto.Offline, "offline after 60 s of silence");
         shelter = await host.GetOkAsync<ShelterDto>(Path(Shelter), Staff);
         Assert.True(shelter.ControllerOffline);
         Assert.Equal(0, shelter.FreePorts);
@@ -122,7 +122,7 @@ public sealed class ShelterMqttTests
         }
 
         await controller.TelemetryAsync();
-        await Eventually(host, c => c.Status == "online", "online again when it reports");
+        await Eventually(host, c => c.Status == ShelterControllerStatusDto.Online, "online again when it reports");
         using var started = await host.SendAsync(HttpMethod.Post, Path($"{Shelter}/sessions"), "r00032", new StartShelterSessionRequest("E01-P04", null));
         await ParkingHost.Expect(started, HttpStatusCode.Created);
     }

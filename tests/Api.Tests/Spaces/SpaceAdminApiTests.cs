@@ -75,7 +75,7 @@ public sealed class SpaceAdminApiTests(SpaceAdminHostFixture fixture) : IClassFi
         Assert.Equal(booked.Id, Assert.Single(blocked.Cancelled).Id);
         Assert.Empty(blocked.Active);
         var notice = await driver.WaitForDriverNoticeAsync(n => n.Broken.Id == booked.Id, "the blocked booking's notice");
-        Assert.Equal("blocked", notice.Reason);
+        Assert.Equal(BrokenBookingReasonDto.Blocked, notice.Reason);
         Assert.NotNull(notice.Replacement);
         Assert.NotEqual("T1-006", notice.Replacement.SpaceId);
         Assert.Equal((start, start.AddHours(2)), (notice.Replacement.Start, notice.Replacement.End));

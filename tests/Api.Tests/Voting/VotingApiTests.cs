@@ -67,7 +67,7 @@ public sealed class VotingApiTests(VotingHostFixture fixture) : IClassFixture<Vo
     public async Task A_household_votes_once_changes_its_ballot_and_sees_only_its_own_while_the_committee_sees_the_trail()
     {
         var proposal = await CreateOk(Request());
-        Assert.Equal(("open", "commonPartsUse", 60), (proposal.Status.WireName(), proposal.Matter, proposal.Turnout.TotalOwners));
+        Assert.Equal(("open", VoteMatterDto.CommonPartsUse, 60), (proposal.Status.WireName(), proposal.Matter, proposal.Turnout.TotalOwners));
         Assert.Equal(new VoteRuleDto(2, 3, 3, 4, false), proposal.Rule);
         Assert.NotNull(proposal.Tally);
 
@@ -75,7 +75,7 @@ public sealed class VotingApiTests(VotingHostFixture fixture) : IClassFixture<Vo
         {
             await ParkingHost.Expect(cast, HttpStatusCode.Created);
             var ballot = (await cast.Content.ReadFromJsonAsync<BallotDto>(ParkingHost.Json))!;
-            Assert.Equal(("H00001", "yes", Resident(1)), (ballot.HouseholdId, ballot.Choice, ballot.CastBy));
+            Assert.Equal(("H00001", BallotChoiceDto.Yes, Resident(1)), (ballot.HouseholdId, ballot.Choice, ballot.CastBy));
         }
 
         using (var twice = await Vote(HttpMethod.Post, proposal.ProposalId, Resident(1), "no"))
@@ -87,8 +87,8 @@ public sealed class VotingApiTests(VotingHostFixture fixture) : IClassFixture<Vo
         await VoteOk(HttpMethod.Post, proposal.ProposalId, Resident(2), "abstain");
 
         var mine = await _host.GetOkAsync<MyBallotDto>(Path($"{proposal.ProposalId}/ballot"), Resident(1));
-        Assert.Equal(("no", 1), (mine.Ballot?.Choice, mine.Ballot?.Changes));
-        Assert.Equal([("cast", "yes", (string?)null), ("change", "no", "yes")], mine.History.Select(h => (h.Action, h.Choice, h.PreviousChoice)));
+        Assert.Equal(((BallotChoiceDto?)BallotChoiceDto.No, 1), (mine.Ballot?.Choice, mine.Ballot?.Changes));
+        Assert.Equal([(BallotActionDto.Cast, BallotChoiceDto.Yes, (BallotChoiceDto?)null), (BallotActionDto.Change, BallotChoiceDto.No, BallotChoiceDto.Yes)], mine.History.Select(h => (h.Action, h.Choice, h.PreviousChoice)));
         var notYet = await _host.GetOkAsync<MyBallotDto>(Path($"{proposal.ProposalId}/ballot"), Resident(3));
         Assert.Null(notYet.Ballot);
         Assert.Empty(notYet.History);
@@ -104,7 +104,7 @@ public sealed class VotingApiTests(VotingHostFixture fixture) : IClassFixture<Vo
 
         var audit = await _host.GetOkAsync<BallotAuditEntryDto[]>(Path($"{proposal.ProposalId}/audit"), Committee);
         Assert.Equal(
-            [("H00001", Resident(1), "cast", "yes"), ("H00001", Resident(1), "change", "no"), ("H00002", Resident(2), "cast", "abstain")],
+            [("H00001", Resident(1), BallotActionDto.Cast, BallotChoiceDto.Yes), ("H00001", Resident(1), BallotActionDto.Change, BallotChoiceDto.No), ("H00002", Resident(2), BallotActionDto.Cast, BallotChoiceDto.Abstain)],
             audit.Select(a => (a.HouseholdId, a.UserId, a.Action, a.Choice)));
         using var residentAudit = await _host.GetAsync(Path($"{proposal.ProposalId}/audit"), Resident(1));
         await ProblemAssert.Expect(residentAudit, HttpStatusCode.Forbidden);
@@ -156,7 +156,7 @@ public sealed class VotingApiTests(VotingHostFixture fixture) : IClassFixture<Vo
         var after = await _host.GetOkAsync<ProposalDto[]>(Path(), Committee);
         Assert.Equal(before.Select(p => (p.ProposalId, p.Version)), after.Select(p => (p.ProposalId, p.Version)));
         var audit = await _host.GetOkAsync<BallotAuditEntryDto[]>(Path($"{proposal.ProposalId}/audit"), Committee);
-        Assert.Equal([(Resident(11), "yes")], audit.Select(a => (a.UserId, a.Choice)));
+        Assert.Equal([(Resident(11), BallotChoiceDto.Yes)], audit.Select(a => (a.UserId, a.Choice)));
     }
 
     [Fact]

@@ -113,7 +113,7 @@ public class WithdrawalTests(ClusterFixture fixture)
             while (notice is null)
             {
                 // The notifier caches the directory for a moment: repeat until the push arrives (bounded).
-                await _grains.GetGrain<ISharingMoverGrain>(0).MoveBroken(broken, SpaceKind.Accessible, "withdrawn");
+                await _grains.GetGrain<ISharingMoverGrain>(0).MoveBroken(broken, SpaceKind.Accessible, BrokenBookingReason.Withdrawn);
                 notice = await Next(received.Reader, broken.Id, timeout.Token);
             }
 
