@@ -161,7 +161,7 @@ internal static class Program
                     Console.WriteLine($"  silo memory after import: {Rss(process.Id) / 1024.0 / 1024.0:F0} MB resident (peak {PeakRss(process.Id) / 1024.0 / 1024.0:F0} MB)");
                     if (searchIn is not null)
                     {
-                        await SearchPhase.RunAsync(new Uri($"http://127.0.0.1:{port}"), searchIn);
+                        await SearchPhase.RunAsync(new Uri($"http://127.0.0.1:{port}"), searchIn, TraceStarter(process.Id));
                         Console.WriteLine($"  silo memory after the searches: {Rss(process.Id) / 1024.0 / 1024.0:F0} MB resident");
                     }
 
@@ -183,6 +183,55 @@ internal static class Program
                 process.Kill(entireProcessTree: true);
                 await process.WaitForExitAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// With <c>--trace TOOL OUT</c> (TOOL: a dotnet-trace executable), a CPU-sampling trace of the silo during the
+    /// measured searches, written to OUT (a .nettrace file; <c>dotnet-trace report OUT topN</c> lists the hot methods).
+    /// </summary>
+    private static Func<Task<IAsyncDisposable?>>? TraceStarter(int pid)
+    {
+        var args = Environment.GetCommandLineArgs();
+        var at = Array.IndexOf(args, "--trace");
+        if (at < 0 || at + 2 >= args.Length)
+        {
+            return null;
+        }
+
+        var tool = args[at + 1];
+        var output = args[at + 2];
+        return async () =>
+        {
+            var start = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true };
+            foreach (var argument in new[] { "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time", "-o", output })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + tool);
+            // dotnet-trace prints a line once the session runs.
+            while (await process.StandardOutput.ReadLineAsync() is { } line && !line.Contains("Process", StringComparison.Ordinal))
+            {
+            }
+
+            return new TraceSession(process);
+        };
+    }
+
+    private sealed class TraceSession(Process process) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            // dotnet-trace ends its session on an interrupt, as on Ctrl+C at a terminal.
+            using (var interrupt = Process.Start("kill", ["-s", "INT", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await interrupt.WaitForExitAsync();
+            }
+
+            await process.WaitForExitAsync();
+            process.Dispose();
+            Console.WriteLine("  trace written");
         }
     }
 

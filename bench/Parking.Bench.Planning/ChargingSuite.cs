@@ -33,6 +33,7 @@ internal static class ChargingSuite
         {
             var trace = Import(DataFile("acn-caltech-2021-sessions.json"), new AcnImportOptions(from, days, 5, 150));
             OnlineVariants(trace, ThreePhase(trace));
+            TimeOfUse(trace);
             return 0;
         }
         if (args.Contains("--dense-only"))
@@ -56,6 +57,7 @@ internal static class ChargingSuite
                 capacity => threePhase with { SiteCapacityKw = capacity, PhaseLimitKw = capacity / 3 }, 0.1, replans, cars);
             ok &= Replans("over both sweeps", replans, cars);
             OnlineVariants(trace, threePhase);
+            TimeOfUse(trace);
             ok &= DenseReplans(path);
         }
         if (!args.Contains("--no-in-turn")) ok &= InTurnNight(limit);
@@ -134,6 +136,43 @@ internal static class ChargingSuite
         ("G: decaying weight and least laxity 1e-5", new OnlineObjective(Urgency: 1e-5, ByLaxity: true)),
         ("H: no quick charge, decaying weight 1e-3", new OnlineObjective(QuickCharge: 0)),
     ];
+
+    /// <summary>
+    /// Cost as a later objective: the trace priced by an illustrative three-level time-of-use schedule (valley
+    /// 22:00-06:00 at 0.3, peak 08:00-11:00, 13:00-15:00 and 18:00-21:00 at 1.0, flat 0.6 otherwise, per kWh, in the
+    /// trace's local time), online with the cost weight off, as shipped (a tie-break) and strong, beside LLF.
+    /// </summary>
+    private static void TimeOfUse(ChargingInstance trace)
+    {
+        var c = CultureInfo.InvariantCulture;
+        static double PriceAt(int hour) => hour is >= 22 or < 6 ? 0.3 : hour is >= 8 and < 11 or >= 13 and < 15 or >= 18 and < 21 ? 1.0 : 0.6;
+        var prices = Enumerable.Range(0, trace.Periods).Select(t => PriceAt(trace.Start.AddMinutes(t * trace.PeriodMinutes).Hour)).ToArray();
+        var priced = trace with { PricePerKwh = prices };
+        var requested = trace.Requests.Sum(r => r.EnergyKwh);
+        Console.WriteLine();
+        Console.WriteLine("Time-of-use prices (valley 0.3, flat 0.6, peak 1.0 per kWh): energy % and mean price paid per kWh delivered:");
+        Console.WriteLine();
+        Console.WriteLine("| site kW | planner | energy % | price per kWh | cost |");
+        Console.WriteLine("| ---: | --- | ---: | ---: | ---: |");
+        foreach (var capacity in new double[] { 10, 30, 100 })
+        {
+            var instance = priced with { SiteCapacityKw = capacity };
+            foreach (var (name, algorithm) in new (string, IChargingAlgorithm)[]
+            {
+                ("llf", ChargingAlgorithms.Get("llf")),
+                ("online, cost off (0)", new OnlineRateAllocation(new OnlineObjective(Cost: 0))),
+                ("online, shipped (cost 1e-7)", new OnlineRateAllocation()),
+                ("online, cost 1e-3", new OnlineRateAllocation(new OnlineObjective(Cost: 1e-3))),
+                ("online, cost 1e-2", new OnlineRateAllocation(new OnlineObjective(Cost: 1e-2))),
+            })
+            {
+                var plan = algorithm.Solve(instance, SolveOptions.Default);
+                var metrics = ChargingMetrics.Compute(instance, plan, 0);
+                var delivered = plan.EnergyKwh(instance);
+                Console.WriteLine(string.Create(c, $"| {capacity:0} | {name} | {100 * delivered / requested:0.000} | {(delivered > 0 ? metrics.Cost / delivered : 0):0.0000} | {metrics.Cost:0.0} |"));
+            }
+        }
+    }
 
     private static void OnlineVariants(ChargingInstance trace, ChargingInstance threePhase)
     {

@@ -76,6 +76,31 @@ public class ReservationGrainTests(ClusterFixture fixture)
         Assert.Equal("nearBuilding", unknown.Error?.Field);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(SpaceKind.Standard)]
+    [InlineData(SpaceKind.EV)]
+    [InlineData(SpaceKind.Accessible)]
+    [InlineData(SpaceKind.Visitor)]
+    public async Task Compound_search_finds_what_asking_every_lot_finds(SpaceKind? kind)
+    {
+        // A limit above what the nearest lot holds: the search must go on to further lots (in parallel rounds, and
+        // skipping the lots without the kind) and still return exactly the nearest free spaces of the compound.
+        var window = HoursFromNow(60, 61);
+        var query = new AvailabilityQuery(window, kind, "B01", 100);
+        var everyLot = new List<AvailableSpace>();
+        foreach (var lot in await _grains.Compound(_compound).GetLots())
+        {
+            everyLot.AddRange(await _grains.Lot(_compound, lot.LotId).Search(query));
+        }
+
+        var expected = everyLot.OrderBy(h => h.WalkMeters).ThenBy(h => h.SpaceId, StringComparer.Ordinal).Take(100).Select(h => h.SpaceId).ToList();
+        var found = (await _grains.Availability(_compound).Search(query)).Value!;
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, found.Select(h => h.SpaceId).ToList());
+    }
+
     [Fact]
     public async Task A_resident_holds_at_most_the_limit_of_active_reservations()
     {

@@ -11,6 +11,9 @@ public sealed class AvailabilityGrain : Grain, IAvailabilityGrain
 {
     private static readonly TimeSpan LayoutRefresh = TimeSpan.FromMinutes(1);
 
+    /// <summary>Lots asked at once after the nearest one.</summary>
+    private const int WaveSize = 4;
+
     private IReadOnlyList<LotSummary> _lots = [];
     private DateTimeOffset _lotsLoadedAt = DateTimeOffset.MinValue;
 
@@ -35,20 +38,35 @@ public sealed class AvailabilityGrain : Grain, IAvailabilityGrain
             return DomainError.Invalid("nearBuilding", "building-not-found", $"No building '{building}' in this compound.");
         }
 
+        // A search for one kind asks only the lots whose layout has spaces of that kind. Staff retyping a space update
+        // the layout, which this worker reads again within a minute.
         var ordered = _lots
+            .Where(l => query.Kind is not { } kind || l.SpacesByKind.GetValueOrDefault(kind) > 0)
             .Select(l => (Lot: l, Walk: query.NearBuildingId is { } b && l.WalkMetersToBuilding.TryGetValue(b, out var m) ? m : 0))
             .OrderBy(l => l.Walk)
             .ToList();
 
+        // The nearest lot first: most searches end there. When it is not enough, the next lots are asked a few at a
+        // time, in parallel, so a search that must go far (a kind that few lots have) waits for a handful of rounds
+        // rather than one call per lot after another.
         var hits = new List<AvailableSpace>();
-        foreach (var (lot, walk) in ordered)
+        var next = 0;
+        var wave = 1;
+        while (next < ordered.Count)
         {
-            if (hits.Count >= query.Limit && (query.NearBuildingId is null || walk >= hits[query.Limit - 1].WalkMeters))
+            if (hits.Count >= query.Limit && (query.NearBuildingId is null || ordered[next].Walk >= hits[query.Limit - 1].WalkMeters))
             {
                 break;
             }
 
-            hits.AddRange(await GrainFactory.Lot(compoundId, lot.LotId).Search(query));
+            var asked = ordered.Skip(next).Take(wave).Select(l => GrainFactory.Lot(compoundId, l.Lot.LotId).Search(query)).ToList();
+            next += asked.Count;
+            wave = WaveSize;
+            foreach (var found in await Task.WhenAll(asked))
+            {
+                hits.AddRange(found);
+            }
+
             hits = [.. hits.OrderBy(h => h.WalkMeters).ThenBy(h => h.SpaceId, StringComparer.Ordinal)];
         }
 

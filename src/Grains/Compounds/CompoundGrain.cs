@@ -68,7 +68,10 @@ public sealed class CompoundGrain(
 
     public Task<IReadOnlyList<LotSummary>> GetLots() =>
         Task.FromResult<IReadOnlyList<LotSummary>>(
-            [.. Lots.Select(l => new LotSummary(l.LotId, l.Name, l.Kind, l.Spaces.Count, l.WalkMetersToBuilding))]);
+            [.. Lots.Select(l => new LotSummary(l.LotId, l.Name, l.Kind, l.Spaces.Count, l.WalkMetersToBuilding)
+            {
+                SpacesByKind = l.Spaces.GroupBy(s => s.Kind).ToDictionary(g => g.Key, g => g.Count()),
+            })]);
 
     public Task<LotDefinition?> GetLot(string lotId) =>
         Task.FromResult(Lots.FirstOrDefault(l => l.LotId == lotId));

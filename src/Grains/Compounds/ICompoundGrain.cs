@@ -7,7 +7,12 @@ public sealed record LotSummary(
     [property: Id(1)] string Name,
     [property: Id(2)] LotKind Kind,
     [property: Id(3)] int Spaces,
-    [property: Id(4)] IReadOnlyDictionary<string, int> WalkMetersToBuilding);
+    [property: Id(4)] IReadOnlyDictionary<string, int> WalkMetersToBuilding)
+{
+    /// <summary>How many of its spaces are of each kind, as the layout has them (a search for a kind skips lots with none).</summary>
+    [Id(5)]
+    public IReadOnlyDictionary<SpaceKind, int> SpacesByKind { get; init; } = new Dictionary<SpaceKind, int>();
+}
 
 /// <summary>A compound (key: compound id): its layout (buildings, lots, spaces) and its users.</summary>
 public interface ICompoundGrain : IGrainWithStringKey

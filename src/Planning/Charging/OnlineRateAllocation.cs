@@ -18,13 +18,16 @@ namespace Parking.Planning.Charging;
 /// work better (see docs/planning-charging.md).</item>
 /// <item><see cref="EqualShare"/>: the penalty on the largest share of its limit any car takes in the period
 /// applied.</item>
+/// <item><see cref="Cost"/>: the penalty on a kWh bought at the instance's dearest time-of-use price (prices scale it
+/// down linearly; none without prices). By default 1e-7, below every other term, so among plans that deliver as much
+/// as soon, the cheaper one wins; a larger weight (1e-3 and up) lets cheaper later hours outweigh charging sooner.</item>
 /// </list>
 /// The program sees the next <see cref="Fine"/> periods one by one and the rest of the horizon in blocks of
 /// <see cref="Block"/> periods (by default all one by one); the planner re-plans at least every <see cref="Fine"/> periods.
 /// </summary>
 public sealed record OnlineObjective(
     double QuickCharge = 1e-3, double Urgency = 0, double EqualShare = 1e-6, bool ByLaxity = false, int Fine = int.MaxValue, int Block = 1,
-    double Decay = 1e-3, double DecayPower = 1)
+    double Decay = 1e-3, double DecayPower = 1, double Cost = 1e-7)
 {
     public static OnlineObjective Default { get; } = new();
 }
@@ -61,6 +64,7 @@ public sealed class OnlineRateAllocation(OnlineObjective? objective = null) : IC
         var kw = instance.Requests.Select(_ => new double[instance.Periods]).ToArray();
         var delivered = new double[count];
         var hours = instance.PeriodHours;
+        var dearest = instance.PricePerKwh is { Count: > 0 } prices ? prices.Max() : 0;
         var times = new List<TimeSpan>();
         var cpu = new List<TimeSpan>();
         var cars = new List<int>();
@@ -107,7 +111,8 @@ public sealed class OnlineRateAllocation(OnlineObjective? objective = null) : IC
                 if (_objective.ByLaxity && most > 0) slack[i] = Math.Max(0, slack[i] - (remaining[i] / (most * hours)));
             }
             var planned = RateLp.Solve(instance, present, now, remaining,
-                (i, t) => 1 + (_objective.QuickCharge * (horizon - (t - now)) / horizon)
+                (i, t) => 1 - (dearest > 0 ? _objective.Cost * instance.Price(t) / dearest : 0)
+                    + (_objective.QuickCharge * (horizon - (t - now)) / horizon)
                     + (_objective.Urgency * (horizon - slack[i]) / horizon)
                     + (_objective.Decay * Math.Max(0, Math.Max(1, slack[i]) - (t - now)) / Math.Pow(Math.Max(1, slack[i]), _objective.DecayPower)),
                 _objective.EqualShare, fine: _objective.Fine, block: _objective.Block)

@@ -43,4 +43,23 @@ public class OnlineObjectiveTests
         var bound = OfflineOptimum.UpperBoundKwh(instance);
         Assert.True(online <= bound + 1e-3, $"online {online:0.000000} kWh, bound {bound:0.000000} kWh");
     }
+
+    [Fact]
+    public void A_cost_weight_moves_charging_into_cheaper_hours_without_losing_energy_and_the_default_charges_soonest()
+    {
+        // One car on a 7 kW charger for four hours, needing two hours of charging; the last two hours cost a third.
+        var instance = new ChargingInstance(
+            Instances.Evening, 60, 4, [new ChargerSpec("C1", 7)], 7,
+            [new ChargingRequest("car", 0, 4, 14, 7, "C1")],
+            PricePerKwh: [0.9, 0.9, 0.3, 0.3]);
+
+        var soonest = new OnlineRateAllocation().Solve(instance, SolveOptions.Default);
+        var cheapest = new OnlineRateAllocation(new OnlineObjective(Cost: 1e-2)).Solve(instance, SolveOptions.Default);
+
+        Assert.Equal(14, soonest.EnergyKwh(instance), 6);
+        Assert.Equal(14, cheapest.EnergyKwh(instance), 6);
+        Assert.Equal([7, 7, 0, 0], soonest.Sessions[0].PowerKw.Select(kw => Math.Round(kw, 6)));
+        Assert.Equal([0, 0, 7, 7], cheapest.Sessions[0].PowerKw.Select(kw => Math.Round(kw, 6)));
+        Assert.True(ChargingMetrics.Compute(instance, cheapest, 0).Cost < ChargingMetrics.Compute(instance, soonest, 0).Cost);
+    }
 }
