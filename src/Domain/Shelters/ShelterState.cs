@@ -67,6 +67,19 @@ public sealed class ShelterState
         return true;
     }
 
+    /// <summary>
+    /// The shelter left the compound's layout: every running session ends (reason staff: the operator's file removed
+    /// it), and the shelter is undefined, so it refuses sessions and reports as unknown. Returns the sessions ended.
+    /// </summary>
+    public IReadOnlyList<ShelterSession> Retire(DateTimeOffset now)
+    {
+        var ended = Running.ToList().Select(s => EndSession(s, SessionEndReason.Staff, now)).ToList();
+        Definition = null;
+        Ports = [];
+        Version++;
+        return ended;
+    }
+
     public Outcome<ShelterSession> Start(StartSessionCommand command, ShelterPolicy policy, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);

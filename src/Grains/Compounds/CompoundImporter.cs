@@ -142,13 +142,20 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
 
     /// <summary>
     /// A re-import reaches the running charging grains and shelters: chargers added, removed or changed (rating, space,
-    /// area) learn it, every area whose definition changed (its chargers or its feed) is redefined and re-plans, and a
-    /// shelter with other ports or another power limit is redefined.
+    /// area) learn it, every area whose definition changed (its chargers or its feed) is redefined and re-plans, the
+    /// charge point of a removed charger is taken out of service, a shelter with other ports or another power limit is
+    /// redefined, and a shelter dropped from the file ends its sessions, switches its ports off and is retired.
     /// </summary>
     private async Task ReloadDevices(CompoundLayout live, CompoundLayout layout, LayoutDiff diff)
     {
         var compoundId = layout.CompoundId;
         await Task.WhenAll(diff.ChargersChanged.Select(c => grains.Charger(compoundId, c.ChargerId).Reload()));
+
+        // A charger dropped from the file is decommissioned at its charge point (a running car stopped, the charger set
+        // Inoperative, its boots rejected); one that is back is set Operative again.
+        await Task.WhenAll(diff.ChargersChanged
+            .Where(c => c.Before is null || c.After is null)
+            .Select(c => grains.GetGrain<Parking.Grains.Ocpp.IChargePointGrain>(Parking.Domain.Ocpp.ChargePointIds.Of(compoundId, c.ChargerId)).LayoutChanged()));
 
         var before = live.ChargingAreas.ToDictionary(a => a.AreaId, StringComparer.Ordinal);
         var after = layout.ChargingAreas.ToDictionary(a => a.AreaId, StringComparer.Ordinal);

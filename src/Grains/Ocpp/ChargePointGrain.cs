@@ -66,6 +66,9 @@ public sealed class ChargePointState
 
     /// <summary>The unit the charger takes limits in (its ChargingScheduleAllowedChargingRateUnit): W, or A when it takes only current.</summary>
     [Id(22)] public string RateUnit { get; set; } = "W";
+
+    /// <summary>The charger left the compound's file: boots are rejected and idTags refused until it is back.</summary>
+    [Id(23)] public bool Retired { get; set; }
 }
 
 /// <summary>A CALL already answered: a charger that repeats its message id gets the same answer, and nothing happens twice.</summary>
@@ -101,6 +104,9 @@ public sealed partial class ChargePointGrain(
 
     /// <summary>The origin of the GetConfiguration that asks a charger which unit it takes limits in.</summary>
     private const string RateUnitOrigin = "rate-unit";
+
+    /// <summary>The origin of the commands a re-import that removes (or restores) the charger sends.</summary>
+    private const string RemovedOrigin = "layout";
 
     /// <summary>Slack for meters and rounding before a draw counts as above the profile.</summary>
     private const double OverdrawToleranceKw = 0.2;
@@ -382,6 +388,42 @@ public sealed partial class ChargePointGrain(
 
     public Task<ChargePointView> Get() => Task.FromResult(View());
 
+    public async Task LayoutChanged()
+    {
+        var (compoundId, chargerId) = Ids;
+        var inLayout = (await GrainFactory.Compound(compoundId).GetChargingAreas()).Any(a => a.Chargers.Any(c => c.ChargerId == chargerId));
+        if (inLayout != S.Retired || (S.Secret is null && S.LastSeen is null))
+        {
+            // Nothing to tell: its standing is unchanged, or no charge point was ever set up for this charger.
+            return;
+        }
+
+        ExpireQueued();
+        if (!inLayout)
+        {
+            // A car still charging is stopped first (its StopTransaction closes the session as usual), then the
+            // charger is taken out of service. Both wait in the queue while the charge point is offline.
+            S.Retired = true;
+            S.Schedule = null;
+            if (S.Sessions.FirstOrDefault(x => x.IsOpen) is { } open)
+            {
+                Enqueue("RemoteStopTransaction", OcppCommands.RemoteStop(open.TransactionId), RemovedOrigin);
+            }
+
+            Enqueue("ChangeAvailability", OcppCommands.ChangeAvailability(operative: false), RemovedOrigin);
+            LogRetired(ChargePointId);
+        }
+        else
+        {
+            S.Retired = false;
+            Enqueue("ChangeAvailability", OcppCommands.ChangeAvailability(operative: true), RemovedOrigin);
+        }
+
+        await state.WriteStateAsync();
+        DeliverQueued();
+        await ScheduleExpiry();
+    }
+
     public async Task ExpireOffline()
     {
         if (ExpireQueued())
@@ -458,6 +500,12 @@ public sealed partial class ChargePointGrain(
         S.Vendor = boot.ChargePointVendor;
         S.Model = boot.ChargePointModel;
         S.FirmwareVersion = boot.FirmwareVersion;
+        if (S.Retired)
+        {
+            // Decommissioned: OCPP's Rejected tells the charge point to send nothing but another boot after the interval.
+            return new BootNotificationResponse("Rejected", Now, (int)_policy.PendingRetry.TotalSeconds);
+        }
+
         var (compoundId, chargerId) = Ids;
         var bound = (await GrainFactory.Charger(compoundId, chargerId).Get()).IsSuccess;
         _unboundUntil = bound ? default : Now + _policy.PendingRetry;
@@ -742,6 +790,11 @@ public sealed partial class ChargePointGrain(
     /// </summary>
     private async Task<(string Status, string? ResidentId)> Authorize(string idTag)
     {
+        if (S.Retired)
+        {
+            return ("Invalid", null);
+        }
+
         if (S.IssuedIdTags.ContainsKey(idTag))
         {
             return ("Accepted", S.IdTagResidents.GetValueOrDefault(idTag));
@@ -928,6 +981,9 @@ public sealed partial class ChargePointGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Charge point {ChargePointId}: {Kind}: {Message}")]
     private partial void LogAlert(string chargePointId, ChargerAlertKind kind, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Charge point {ChargePointId}: its charger left the compound's file; stopped, set Inoperative, boots rejected")]
+    private partial void LogRetired(string chargePointId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Charge point {ChargePointId}: transaction {TransactionId} stopped, {EnergyKwh} kWh (request {RequestId})")]
     private partial void LogSessionStopped(string chargePointId, int transactionId, double energyKwh, string? requestId);

@@ -161,6 +161,13 @@ public interface IChargePointGrain : IGrainWithStringKey
 
     /// <summary>From the charge point's own timer: fails the commands an offline charger did not take in time, and tells staff.</summary>
     Task ExpireOffline();
+
+    /// <summary>
+    /// The compound's layout changed (a re-import): a charge point whose charger left the file is retired (its open
+    /// transaction stopped, the charger set Inoperative, its boots rejected from then on); one whose charger is back
+    /// is reinstated (set Operative). Does nothing when its standing did not change.
+    /// </summary>
+    Task LayoutChanged();
 }
 
 /// <summary>

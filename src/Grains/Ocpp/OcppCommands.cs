@@ -54,6 +54,10 @@ public static class OcppCommands
 
     public static string RemoteStop(int transactionId) => new JsonObject { ["transactionId"] = transactionId }.ToJsonString();
 
+    /// <summary>ChangeAvailability for the whole charger (connector 0): Operative, or Inoperative (out of service).</summary>
+    public static string ChangeAvailability(bool operative) =>
+        new JsonObject { ["connectorId"] = 0, ["type"] = operative ? "Operative" : "Inoperative" }.ToJsonString();
+
     public static string TriggerStatus() => new JsonObject { ["requestedMessage"] = "StatusNotification", ["connectorId"] = 1 }.ToJsonString();
 
     private static JsonObject Profile(int id, string purpose, ChargerSchedule schedule, int? transactionId, string unit)

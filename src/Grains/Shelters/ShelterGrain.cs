@@ -58,6 +58,16 @@ public sealed partial class ShelterGrain(
         {
             await Commit([]);
         }
+        else if (definition is null && Shelter.IsConfigured)
+        {
+            // Dropped from the compound's file: every running session ends (its driver is told, as when staff stop it),
+            // the controller switches every port off, and the shelter is unknown from now on.
+            var ports = Shelter.Ports.Select(p => p.PortId).ToList();
+            var ended = Shelter.Retire(Now);
+            Controller.Command(ShelterCommandAction.AllOff, ports, null).Ignore();
+            await Commit(ended);
+            LogRetired(this.GetPrimaryKeyString(), ended.Count);
+        }
     }
 
     public async Task<ShelterSnapshot?> GetSnapshot()
@@ -198,6 +208,9 @@ public sealed partial class ShelterGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shelter {ShelterKey}: {Kind} alarm ({Value}); every port cut, {Sessions} session(s) ended")]
     private partial void LogAlarm(string shelterKey, AlarmKind kind, double value, int sessions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shelter {ShelterKey} left the compound's file: {Sessions} session(s) ended, every port switched off")]
+    private partial void LogRetired(string shelterKey, int sessions);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the state of shelter {ShelterKey}; the activation will reload it")]
     private partial void LogWriteFailed(Exception exception, string shelterKey);

@@ -5,6 +5,7 @@ using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
 using Parking.Domain.CompoundFiles;
 using Parking.Domain.Seeding;
+using Parking.Grains;
 using Parking.Grains.Compounds;
 using Xunit;
 
@@ -27,6 +28,13 @@ public sealed class ReimportDevicesTests(ImportHostFixture fixture) : IClassFixt
             Compound = new CompoundEntry(CompoundId, "Device Gardens") { SubDistrict = DemoCompoundGenerator.DemoSubDistrict },
             People = [new PersonEntry(Staff, "Device staff", "staff")],
         };
+
+    private static async Task<string> TokenAsync(ParkingHost host, string compoundId, string userId)
+    {
+        using var response = await host.Http.PostAsJsonAsync(new Uri("/api/dev/token", UriKind.Relative), new DevTokenRequest(compoundId, userId), ParkingHost.Json);
+        await ParkingHost.Expect(response, HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<DevTokenResponse>(ParkingHost.Json))!.AccessToken;
+    }
 
     private async Task ApplyAsync(CompoundFile file)
     {
@@ -92,5 +100,79 @@ public sealed class ReimportDevicesTests(ImportHostFixture fixture) : IClassFixt
         var shelter = await OkAsync<ShelterDto>("shelters/E01", token);
         Assert.Equal(12, shelter.Ports.Count);
         Assert.Equal(3, shelter.PowerLimitKw);
+    }
+
+    [Fact]
+    public async Task A_charger_and_a_shelter_dropped_from_the_file_are_taken_out_of_service()
+    {
+        const string compoundId = "retire-gardens";
+        var v1 = DemoCompoundGenerator.GenerateFile(DemoCompoundSize.Small) with
+        {
+            Compound = new CompoundEntry(compoundId, "Retire Gardens") { SubDistrict = DemoCompoundGenerator.DemoSubDistrict },
+        };
+        v1 = v1 with { People = [new PersonEntry("rg-staff", "Retire staff", "staff"), new PersonEntry("rg-res", "Retire resident", "resident") { HouseholdId = v1.Households[0].Id }] };
+        await ApplyAsync(v1);
+        var staff = await TokenAsync(_host, compoundId, "rg-staff");
+        var resident = await TokenAsync(_host, compoundId, "rg-res");
+        string Path(string rest) => $"/api/compounds/{compoundId}/{rest}";
+
+        // The charge point of C-G1-026 is set up and connected with the real OCPP client, and a car charges on it.
+        const string password = "retire-gardens-charger-0001";
+        using (var set = await _host.SendAsync(HttpMethod.Put, Path("chargers/C-G1-026/ocpp/password"), null, new ChargePointPasswordBody(password), bearerToken: staff))
+        {
+            await ParkingHost.Expect(set, HttpStatusCode.OK);
+        }
+
+        await using var charger = await OcppCharger.ConnectAsync(_host, "C-G1-026", password, compoundId: compoundId);
+        Assert.Equal("Accepted", (await charger.BootAsync()).GetProperty("status").GetString());
+        var transaction = (await charger.StartAsync("CARD-RG-1", 1_000, _host.Now)).GetProperty("transactionId").GetInt32();
+
+        // A resident charges an e-bike in shelter E01.
+        using var started = await _host.SendAsync(HttpMethod.Post, Path("shelters/E01/sessions"), null, new StartShelterSessionRequest("E01-P02", "blue bike"), bearerToken: resident);
+        await ParkingHost.Expect(started, HttpStatusCode.Created);
+        var bike = (await started.Content.ReadFromJsonAsync<ShelterSessionDto>(ParkingHost.Json))!;
+
+        var area = v1.ChargingAreas[0];
+        await ApplyAsync(v1 with
+        {
+            ChargingAreas = [area with { Chargers = [.. area.Chargers.Where(c => c.Id != "C-G1-026")] }],
+            Shelters = [],
+        });
+
+        // The charge point is told: the running transaction is stopped, then the charger is set Inoperative.
+        var stop = await charger.ExpectCallAsync("RemoteStopTransaction", what: "the car on the removed charger is stopped");
+        Assert.Equal(transaction, stop.GetProperty("transactionId").GetInt32());
+        var availability = await charger.ExpectCallAsync("ChangeAvailability", what: "the removed charger is taken out of service");
+        Assert.Equal(0, availability.GetProperty("connectorId").GetInt32());
+        Assert.Equal("Inoperative", availability.GetProperty("type").GetString());
+
+        // From now on its boots are rejected and its cards refused; staff see the commands and their outcome.
+        Assert.Equal("Rejected", (await charger.BootAsync()).GetProperty("status").GetString());
+        var authorize = await charger.CallAsync("Authorize", new System.Text.Json.Nodes.JsonObject { ["idTag"] = "CARD-RG-1" });
+        Assert.Equal("Invalid", authorize.GetProperty("idTagInfo").GetProperty("status").GetString());
+        using var viewResponse = await _host.GetAsync(Path("chargers/C-G1-026/ocpp"), null, staff);
+        await ParkingHost.Expect(viewResponse, HttpStatusCode.OK);
+        var view = (await viewResponse.Content.ReadFromJsonAsync<ChargePointDto>(ParkingHost.Json))!;
+        Assert.Contains(view.Commands, c => c.Action == "ChangeAvailability" && c.Origin == "layout");
+
+        // The shelter is gone: its session ended (as when staff stop it), it is unknown, and nothing new starts there.
+        using (var gone = await _host.GetAsync(Path("shelters/E01"), null, staff))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
+        var shelter = await _host.Grains.Shelter(compoundId, "E01").GetSessionsOf("rg-res");
+        var ended = Assert.Single(shelter, s => s.SessionId == bike.SessionId);
+        Assert.False(ended.IsActive);
+        using (var again = await _host.SendAsync(HttpMethod.Post, Path("shelters/E01/sessions"), null, new StartShelterSessionRequest("E01-P03", "blue bike"), bearerToken: resident))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        }
+
+        // Back in the next file: the charge point is set Operative and boots are accepted again.
+        await ApplyAsync(v1);
+        var back = await charger.ExpectCallAsync("ChangeAvailability", p => p.GetProperty("type").GetString() == "Operative", "the charger is back in service");
+        Assert.Equal(0, back.GetProperty("connectorId").GetInt32());
+        Assert.Equal("Accepted", (await charger.BootAsync()).GetProperty("status").GetString());
     }
 }

@@ -51,10 +51,11 @@ public sealed class OcppCharger : IAsyncDisposable
     /// Connects as the charge point of <paramref name="chargerId"/>. Give <paramref name="answer"/> here rather than setting
     /// <see cref="Answer"/> afterwards when the first CALLs matter: the central system sends them as soon as the socket opens.
     /// </summary>
-    public static async Task<OcppCharger> ConnectAsync(ParkingHost host, string chargerId, string password = DemoPassword, Func<string, JsonElement, JsonObject?>? answer = null)
+    public static async Task<OcppCharger> ConnectAsync(ParkingHost host, string chargerId, string password = DemoPassword, Func<string, JsonElement, JsonObject?>? answer = null, string? compoundId = null)
     {
         var charger = new OcppCharger(host, answer);
-        charger.Client = await OcppChargePointClient.ConnectAsync(CentralSystem(host), IdOf(chargerId), password, onCall: charger.OnCallAsync);
+        var id = compoundId is null ? IdOf(chargerId) : $"{compoundId}.{chargerId}";
+        charger.Client = await OcppChargePointClient.ConnectAsync(CentralSystem(host), id, password, onCall: charger.OnCallAsync);
         return charger;
     }
 
