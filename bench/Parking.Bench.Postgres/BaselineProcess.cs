@@ -8,6 +8,9 @@ namespace Parking.Bench.Postgres;
 /// <summary>The baseline service (<see cref="BaselineService"/>) as a child process of the bench; disposing it kills it.</summary>
 internal sealed class BaselineProcess : IAsyncDisposable
 {
+    /// <summary>The grant of a new household, in the silo and the baseline alike: large, so the bench's residents stay solvent.</summary>
+    public const string Grant = "10000000";
+
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
@@ -42,6 +45,7 @@ internal sealed class BaselineProcess : IAsyncDisposable
         start.Environment[BaselineService.UrlVariable] = baseAddress.ToString().TrimEnd('/');
         start.Environment[BaselineService.ConnectionVariable] = connectionString;
         start.Environment[BaselineService.KeyVariable] = signingKey;
+        start.Environment[BaselineService.GrantVariable] = BaselineProcess.Grant;
         start.Environment["DOTNET_gcServer"] = "1";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 

@@ -11,6 +11,9 @@ namespace Parking.Bench.Postgres;
 /// by GiST on (space, window) for the overlap check and the searches (btree_gist for the text column).
 /// No exclusion constraint: the rule is enforced by the transaction (row lock on the space), so the
 /// double-booking check after the run tests that code, not a constraint.
+/// Credits as the same team would keep them: a row per household account (its balance, opened with the grant) and a
+/// journal of double entries (debit, credit, amount). The compound's own account is the sum of its journal entries, not
+/// a row every booking would update (that one row would queue every booking of the compound behind its lock).
 /// </summary>
 internal static class BaselineSchema
 {
@@ -40,6 +43,17 @@ internal static class BaselineSchema
             created_at  timestamptz NOT NULL DEFAULT now());
         CREATE INDEX reservation_space_during ON reservation USING gist (space_id, during);
         CREATE INDEX reservation_resident ON reservation (resident_id);
+        CREATE TABLE account (
+            account     text PRIMARY KEY,
+            balance     bigint NOT NULL);
+        CREATE TABLE ledger_entry (
+            id          bigserial PRIMARY KEY,
+            at          timestamptz NOT NULL DEFAULT now(),
+            kind        text NOT NULL,
+            debit       text NOT NULL,
+            credit      text NOT NULL,
+            amount      bigint NOT NULL CHECK (amount > 0),
+            reference   text);
         """;
 
     public static async Task CreateAsync(PostgresServer server, CompoundLayout layout)

@@ -10,6 +10,8 @@ using Npgsql;
 using NpgsqlTypes;
 using Parking.Contracts;
 using Parking.Domain;
+using Parking.Domain.Credits;
+using Parking.Domain.Layout;
 using Parking.Domain.Reservations;
 
 namespace Parking.Bench.Postgres;
@@ -19,7 +21,10 @@ namespace Parking.Bench.Postgres;
 /// silo's two routes (same paths, same JWT bearer tokens, same window rules), each request one
 /// PostgreSQL round of work: a reservation is one transaction that locks the space's row
 /// (SELECT ... FOR UPDATE), then checks for an overlapping held reservation and inserts; a search is one
-/// SELECT of the free spaces for the window, nearest to the building first. It runs as a child process
+/// SELECT of the free spaces for the window, nearest to the building first. The booking is charged in the same
+/// transaction, by the silo's rule (<see cref="CreditPolicy"/>): the household's account opens with the grant, the
+/// price is debited only if the balance covers it (else 409 <c>insufficient-credits</c> and nothing is kept), and the
+/// double entry goes to the journal. It runs as a child process
 /// of the bench (<c>serve-baseline</c>), so its CPU is measured apart like the silo's.
 /// </summary>
 internal static class BaselineService
@@ -28,6 +33,21 @@ internal static class BaselineService
     public const string UrlVariable = "PARKING_BASELINE_URL";
     public const string ConnectionVariable = "PARKING_BASELINE_CONNECTION";
     public const string KeyVariable = "PARKING_BASELINE_SIGNING_KEY";
+    public const string GrantVariable = "PARKING_BASELINE_GRANT";
+
+    /// <summary>Opens the household's account with the grant (paid by the compound, in the journal) unless it is open.</summary>
+    private const string OpenSql = """
+        WITH opened AS (INSERT INTO account (account, balance) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING account)
+        INSERT INTO ledger_entry (kind, debit, credit, amount) SELECT 'grant', 'compound', account, $2 FROM opened WHERE $2 > 0
+        """;
+
+    /// <summary>Debits the price if the balance covers it (the row stays locked to the end of the transaction); no row: too little.</summary>
+    private const string ChargeSql = "UPDATE account SET balance = balance - $2 WHERE account = $1 AND balance >= $2 RETURNING balance";
+
+    private const string JournalSql = "INSERT INTO ledger_entry (kind, debit, credit, amount, reference) VALUES ('booking', $1, 'compound', $2, $3)";
+
+    /// <summary>Locks the space's row (and reads what it costs): concurrent reservations of one space queue here until the holder commits.</summary>
+    private const string SpaceSql = "SELECT lot_id, ownership FROM space WHERE space_id = $1 FOR UPDATE";
 
     private const string SearchSql = """
         SELECT s.space_id, s.lot_id, s.label, s.kind, s.ownership, coalesce(w.meters, 0) + s.walk_offset AS walk
@@ -40,8 +60,6 @@ internal static class BaselineService
          LIMIT $5
         """;
 
-    /// <summary>Locks the space's row: concurrent reservations of one space queue here until the holder commits.</summary>
-    private const string LockSql = "SELECT lot_id FROM space WHERE space_id = $1 FOR UPDATE";
 
     /// <summary>
     /// The overlap check, a statement of its own after the lock: in READ COMMITTED each statement takes a
@@ -81,6 +99,7 @@ internal static class BaselineService
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton(new ReservationPolicy { MaxActivePerResident = int.MaxValue });
+        builder.Services.AddSingleton(new CreditPolicy { Grant = int.Parse(Environment.GetEnvironmentVariable(GrantVariable) ?? "100", System.Globalization.CultureInfo.InvariantCulture) });
 
         await using var app = builder.Build();
         app.UseAuthentication();
@@ -129,7 +148,7 @@ internal static class BaselineService
     }
 
     private static async Task<IResult> ReserveAsync(
-        string compoundId, ReserveRequest body, ClaimsPrincipal user, NpgsqlDataSource database, ReservationPolicy policy, CancellationToken cancellationToken)
+        string compoundId, ReserveRequest body, ClaimsPrincipal user, NpgsqlDataSource database, ReservationPolicy policy, CreditPolicy credits, CancellationToken cancellationToken)
     {
         if (user.FindFirstValue(ParkingClaims.Compound) != compoundId)
         {
@@ -137,7 +156,8 @@ internal static class BaselineService
         }
 
         var residentId = user.FindFirstValue("sub");
-        if (user.FindFirstValue("role") != "resident" || residentId is null)
+        var household = user.FindFirstValue(ParkingClaims.Household);
+        if (user.FindFirstValue("role") != "resident" || residentId is null || household is null)
         {
             return Results.Problem(statusCode: 403, extensions: Code("residents-only"));
         }
@@ -158,15 +178,18 @@ internal static class BaselineService
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         string lotId;
-        await using (var lockSpace = new NpgsqlCommand(LockSql, connection, transaction))
+        SpaceOwnership ownership;
+        await using (var lockSpace = new NpgsqlCommand(SpaceSql, connection, transaction))
         {
             lockSpace.Parameters.Add(new NpgsqlParameter<string> { TypedValue = body.SpaceId, NpgsqlDbType = NpgsqlDbType.Text });
-            if (await lockSpace.ExecuteScalarAsync(cancellationToken) is not string lot)
+            await using var reader = await lockSpace.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
             {
                 return Results.Problem(statusCode: 404, extensions: Code("space-not-found"));
             }
 
-            lotId = lot;
+            lotId = reader.GetString(0);
+            ownership = Enum.Parse<SpaceOwnership>(reader.GetString(1), ignoreCase: true);
         }
 
         await using (var overlap = new NpgsqlCommand(OverlapSql, connection, transaction))
@@ -179,6 +202,12 @@ internal static class BaselineService
                 await transaction.RollbackAsync(cancellationToken);
                 return Results.Problem(statusCode: 409, extensions: Code("space-taken"));
             }
+        }
+
+        if (!await ChargeAsync(connection, transaction, Accounts.Household(household), credits.Price(ownership, window), credits.Grant, id.ToString(), cancellationToken))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return Results.Problem(statusCode: 409, extensions: Code("insufficient-credits"));
         }
 
         await using (var insert = new NpgsqlCommand(InsertSql, connection, transaction))
@@ -196,6 +225,40 @@ internal static class BaselineService
         var reservation = new ReservationDto(
             id.ToString(), compoundId, lotId, body.SpaceId, residentId, body.Plate, window.Start, window.End, ReservationStatusDto.Reserved, now, null, null, 1);
         return Results.Created($"/api/compounds/{compoundId}/reservations/{id}", reservation);
+    }
+
+    /// <summary>Opens the account if new, then debits the price and journals it; false (nothing charged) when the balance is too low.</summary>
+    private static async Task<bool> ChargeAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string account, long price, long grant, string reference, CancellationToken cancellationToken)
+    {
+        await using (var open = new NpgsqlCommand(OpenSql, connection, transaction))
+        {
+            open.Parameters.Add(new NpgsqlParameter<string> { TypedValue = account, NpgsqlDbType = NpgsqlDbType.Text });
+            open.Parameters.Add(new NpgsqlParameter<long> { TypedValue = grant });
+            await open.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (price <= 0)
+        {
+            return true;
+        }
+
+        await using (var charge = new NpgsqlCommand(ChargeSql, connection, transaction))
+        {
+            charge.Parameters.Add(new NpgsqlParameter<string> { TypedValue = account, NpgsqlDbType = NpgsqlDbType.Text });
+            charge.Parameters.Add(new NpgsqlParameter<long> { TypedValue = price });
+            if (await charge.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                return false;
+            }
+        }
+
+        await using var journal = new NpgsqlCommand(JournalSql, connection, transaction);
+        journal.Parameters.Add(new NpgsqlParameter<string> { TypedValue = account, NpgsqlDbType = NpgsqlDbType.Text });
+        journal.Parameters.Add(new NpgsqlParameter<long> { TypedValue = price });
+        journal.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reference, NpgsqlDbType = NpgsqlDbType.Text });
+        await journal.ExecuteNonQueryAsync(cancellationToken);
+        return true;
     }
 
     private static Dictionary<string, object?> Code(string code) => new(StringComparer.Ordinal) { ["code"] = code };

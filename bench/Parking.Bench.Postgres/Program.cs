@@ -66,7 +66,7 @@ internal static class Program
                 {
                     ["ConnectionStrings__Parking"] = server.ConnectionString(GrainDatabase),
                     ["Parking__Auth__DevTokens"] = "true",
-                    ["Parking__Credits__Grant"] = "10000000",
+                    ["Parking__Credits__Grant"] = BaselineProcess.Grant,
                     ["Parking__Simulation__Chargers"] = "false",
                     ["Parking__Simulation__Shelters"] = "false",
                     ["Parking__Simulation__Gate"] = "false",

@@ -38,6 +38,11 @@ internal sealed class BenchOptions
           --warmup S         Unreported load before run 1: S seconds of searches, then S of
                              reservations; each push phase also warms its clients for up to
                              2 s (default 5).
+          --compare-settlement
+                             Start two silos, A (Parking:Credits:AwaitSettlement=true: a booking
+                             waits until the settlement shard stored its leg) and B (the default:
+                             the leg is settled after the answer), and alternate their runs
+                             (A then B in odd runs, B then A in even ones); medians per silo.
           --no-cleanup       Keep the bench's reservations (default: cancel them after each phase).
           --quick            Smoke test: 1 run of 2 s, 100 clients, 100 residents, 1 s warm-up.
           --help             This text.
@@ -67,6 +72,8 @@ internal sealed class BenchOptions
 
     public bool Quick { get; private set; }
 
+    public bool CompareSettlement { get; private set; }
+
     public bool Help { get; private set; }
 
     /// <summary>Parses the arguments; <c>--quick</c> sets small defaults that later options may override.</summary>
@@ -95,6 +102,9 @@ internal sealed class BenchOptions
                     break;
                 case "--no-cleanup":
                     options.Cleanup = false;
+                    break;
+                case "--compare-settlement":
+                    options.CompareSettlement = true;
                     break;
                 case "--url":
                     options.Url = ParseUrl(Value(args, ref i));
@@ -129,6 +139,11 @@ internal sealed class BenchOptions
                 default:
                     throw new ArgumentException($"Unknown option '{name}'. Try --help.");
             }
+        }
+
+        if (options.CompareSettlement && options.Url is not null)
+        {
+            throw new ArgumentException("--compare-settlement starts its own two silos; it cannot be used with --url.");
         }
 
         return options;

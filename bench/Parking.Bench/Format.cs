@@ -18,4 +18,18 @@ internal static class Format
 
     public static string Micros(double microseconds) =>
         double.IsNaN(microseconds) ? "n/a" : microseconds.ToString("N0", CultureInfo.InvariantCulture) + " µs";
+
+    /// <summary>The machine's load average (1, 5 and 15 minutes), so a figure can be read against what else ran.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/loadavg").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return $"load average {fields[0]}, {fields[1]}, {fields[2]}";
+        }
+        catch (IOException)
+        {
+            return "load average n/a";
+        }
+    }
 }

@@ -36,28 +36,67 @@ internal static class Program
         using var cancel = new CancellationTokenSource();
         using var interrupt = ChildProcesses.CancelOnInterrupt(cancel);
 
-        SiloProcess? silo = null;
+        var silos = new List<SiloProcess>();
+        var owned = new List<IDisposable>();
         try
         {
-            if (options.Url is null)
+            // One silo, or two that differ only in whether a booking waits for the settlement (A) or not (B).
+            (string? Label, string? AwaitSettlement)[] variants = options.CompareSettlement
+                ? [("A (booking waits for the settlement shard)", "true"), ("B (settlement after the answer)", "false")]
+                : [(null, null)];
+            var contexts = new List<(string? Label, BenchContext Context)>();
+            foreach (var (label, awaitSettlement) in variants)
             {
-                silo = await SiloProcess.StartAsync(SiloProcess.FindRepositoryRoot(), cancel.Token);
+                SiloProcess? silo = null;
+                if (options.Url is null)
+                {
+                    var environment = awaitSettlement is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["Parking__Credits__AwaitSettlement"] = awaitSettlement };
+                    silo = await SiloProcess.StartAsync(SiloProcess.FindRepositoryRoot(), environment, label is null ? "in-memory storage" : $"in-memory storage, {label}", cancel.Token);
+                    silos.Add(silo);
+                }
+
+                var target = options.Url ?? silo!.BaseAddress;
+                var externalSilo = options.SiloPid is { } pid && silo is null ? new ProcessCpu(Process.GetProcessById(pid)) : null;
+                if (externalSilo is not null)
+                {
+                    owned.Add(externalSilo);
+                }
+
+                Report.Header(options, target, silo is not null);
+                var api = new ParkingApi(target, maxConnections: Math.Max(options.Concurrency * 2, MinPooledConnections));
+                owned.Add(api);
+                var context = await PrepareAsync(options, api, silo?.Cpu ?? externalSilo, cancel.Token);
+                await WarmUpAsync(context, cancel.Token);
+                contexts.Add((label, context));
             }
 
-            var target = options.Url ?? silo!.BaseAddress;
-            using var externalSilo = options.SiloPid is { } pid && silo is null ? new ProcessCpu(Process.GetProcessById(pid)) : null;
-            Report.Header(options, target, silo is not null);
-            using var api = new ParkingApi(target, maxConnections: Math.Max(options.Concurrency * 2, MinPooledConnections));
-            var context = await PrepareAsync(options, api, silo?.Cpu ?? externalSilo, cancel.Token);
-            await WarmUpAsync(context, cancel.Token);
-
-            var runs = new List<RunResult>(options.Runs);
+            var runs = contexts.Select(_ => new List<RunResult>(options.Runs)).ToList();
             for (var run = 1; run <= options.Runs; run++)
             {
-                runs.Add(await RunOnceAsync(context, run, cancel.Token));
+                var order = Enumerable.Range(0, contexts.Count).ToList();
+                if (run % 2 == 0)
+                {
+                    order.Reverse();
+                }
+
+                foreach (var index in order)
+                {
+                    runs[index].Add(await RunOnceAsync(contexts[index].Context, run, contexts[index].Label, cancel.Token));
+                }
             }
 
-            Report.Summary(options, runs);
+            for (var index = 0; index < contexts.Count; index++)
+            {
+                if (contexts[index].Label is { } label)
+                {
+                    Console.WriteLine();
+                    Console.WriteLine($"=== {label}");
+                }
+
+                Report.Summary(options, runs[index]);
+            }
+
+            Console.WriteLine($"  ({Format.LoadAverage()} at the end)");
             return 0;
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -72,7 +111,12 @@ internal static class Program
         }
         finally
         {
-            if (silo is not null)
+            foreach (var disposable in owned)
+            {
+                disposable.Dispose();
+            }
+
+            foreach (var silo in silos)
             {
                 await silo.DisposeAsync();
                 Console.WriteLine($"Silo (pid {silo.ProcessId}) stopped.");
@@ -124,11 +168,11 @@ internal static class Program
         }
     }
 
-    private static async Task<RunResult> RunOnceAsync(BenchContext context, int run, CancellationToken cancellationToken)
+    private static async Task<RunResult> RunOnceAsync(BenchContext context, int run, string? label, CancellationToken cancellationToken)
     {
         var options = context.Options;
         Console.WriteLine();
-        Console.WriteLine($"Run {run}/{options.Runs}");
+        Console.WriteLine($"Run {run}/{options.Runs}{(label is null ? string.Empty : $", silo {label}")}  ({Format.LoadAverage()})");
 
         LoadResult? search = null;
         if (options.Phases.HasFlag(Phases.Search))
@@ -136,6 +180,7 @@ internal static class Program
             GC.Collect();
             search = await HttpPhases.SearchAsync(context, options.Duration, run, cancellationToken);
             Report.Search(search);
+            Console.WriteLine($"    {Format.LoadAverage()}");
         }
 
         ReservationPhaseResult? reservations = null;
@@ -145,6 +190,7 @@ internal static class Program
             GC.Collect();
             reservations = await HttpPhases.ReserveAsync(context, options.Duration, cancellationToken);
             Report.Reservations(reservations.Load);
+            Console.WriteLine($"    {Format.LoadAverage()}");
             check = await HttpPhases.CheckDoubleBookingsAsync(context, reservations.Confirmed, cancellationToken);
             Report.Check(check);
             if (options.Cleanup)
@@ -159,6 +205,7 @@ internal static class Program
             GC.Collect();
             push = await PushPhase.RunAsync(context, options.Duration, cancellationToken);
             Report.Push(push);
+            Console.WriteLine($"    {Format.LoadAverage()}");
             if (options.Cleanup)
             {
                 Report.Cleanup(await HttpPhases.CancelAsync(context, push.Confirmed, cancellationToken));

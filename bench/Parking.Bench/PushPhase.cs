@@ -20,7 +20,8 @@ internal sealed record PushResult(
     long Delivered,
     LatencySummary Push,
     int Lost,
-    IReadOnlyCollection<Confirmed> Confirmed)
+    IReadOnlyCollection<Confirmed> Confirmed,
+    long Messages = 0)
 {
     public double DeliveriesPerSecond => Elapsed > TimeSpan.Zero ? Delivered / Elapsed.TotalSeconds : double.NaN;
 
@@ -42,12 +43,13 @@ internal sealed class PushWindow
     public bool Accepts(DateTimeOffset changedAt) => changedAt.UtcTicks >= Volatile.Read(ref _fromUtcTicks);
 }
 
-/// <summary>One SignalR client watching one lot; it times every LotChanged push it receives.</summary>
+/// <summary>One SignalR client watching one lot; it times every lot change it receives (they come in LotChanges batches).</summary>
 internal sealed class Watcher : IAsyncDisposable
 {
     private readonly HubConnection _connection;
     private readonly PushWindow _window;
     private long _delivered;
+    private long _messages;
     private volatile bool _closing;
 
     private Watcher(HubConnection connection, string lotId, PushWindow window)
@@ -55,7 +57,7 @@ internal sealed class Watcher : IAsyncDisposable
         _connection = connection;
         _window = window;
         LotId = lotId;
-        _connection.On<LotChangeDto>(nameof(IParkingClient.LotChanged), OnLotChanged);
+        _connection.On<LotChangeDto[]>(nameof(IParkingClient.LotChanges), OnLotChanges);
         _connection.Closed += _ =>
         {
             if (!_closing)
@@ -72,6 +74,9 @@ internal sealed class Watcher : IAsyncDisposable
     public LatencyRecorder Latencies { get; } = new();
 
     public long Delivered => Interlocked.Read(ref _delivered);
+
+    /// <summary>LotChanges messages received (each holds one or more changes).</summary>
+    public long Messages => Interlocked.Read(ref _messages);
 
     public bool Lost { get; private set; }
 
@@ -104,23 +109,34 @@ internal sealed class Watcher : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 
-    private void OnLotChanged(LotChangeDto change)
+    /// <summary>One lot's changes of one batch: each is timed, so waiting in the batch counts in its latency.</summary>
+    private void OnLotChanges(LotChangeDto[] changes)
     {
         // Receive time minus the server's commit time, both read from this machine's clock.
         var received = DateTimeOffset.UtcNow;
-        if (!_window.Accepts(change.ChangedAt))
+        var counted = false;
+        foreach (var change in changes)
         {
-            return;
+            if (!_window.Accepts(change.ChangedAt))
+            {
+                continue;
+            }
+
+            Latencies.RecordMilliseconds((received - change.ChangedAt).TotalMilliseconds);
+            Interlocked.Increment(ref _delivered);
+            counted = true;
         }
 
-        Latencies.RecordMilliseconds((received - change.ChangedAt).TotalMilliseconds);
-        Interlocked.Increment(ref _delivered);
+        if (counted)
+        {
+            Interlocked.Increment(ref _messages);
+        }
     }
 }
 
 /// <summary>
 /// Push latency: many SignalR clients watch the lots (spread evenly), reservations are made at a steady
-/// rate, and every LotChanged push each client receives is timed from the server's commit time.
+/// rate, and every lot change each client receives is timed from the server's commit time.
 /// </summary>
 internal static class PushPhase
 {
@@ -193,7 +209,8 @@ internal static class PushPhase
                 delivered,
                 LatencyRecorder.Summarize(watchers.Select(w => w.Latencies)),
                 watchers.Count(w => w.Lost),
-                [.. warmed, .. drive.Confirmed]);
+                [.. warmed, .. drive.Confirmed],
+                watchers.Sum(w => w.Messages));
         }
         finally
         {

@@ -15,6 +15,10 @@ internal static class Report
     private const double ReservationP99Target = 25;
     private const double PushP99Target = 50;
     private const int TargetClients = 1000;
+    private const double RatioTarget = 0.4;
+    private const double FlatTarget = 0.10;
+
+    private static string Ratio(double value) => double.IsNaN(value) ? "n/a" : value.ToString("0.00", CultureInfo.InvariantCulture);
 
     public static void Header(BenchOptions options, Uri target, bool startedByBench)
     {
@@ -46,7 +50,7 @@ internal static class Report
 
     public static void Push(PushResult r)
     {
-        Console.WriteLine($"  push          p50 {Ms(r.Push.P50)}  p90 {Ms(r.Push.P90)}  p99 {Ms(r.Push.P99)}  max {Ms(r.Push.Max)}  over {N(r.Delivered)} deliveries ({Rate(r.DeliveriesPerSecond)}/s)");
+        Console.WriteLine($"  push          p50 {Ms(r.Push.P50)}  p90 {Ms(r.Push.P90)}  p99 {Ms(r.Push.P99)}  max {Ms(r.Push.Max)}  over {N(r.Delivered)} deliveries ({Rate(r.DeliveriesPerSecond)}/s) in {N(r.Messages)} LotChanges messages");
         Console.WriteLine($"    {r.Connected} clients ({r.ConnectFailures} failed, {r.Lost} lost); reservations at {r.TargetRate:0.#}/s: {N(r.Reservations.Ok)} created, {N(r.Reservations.Conflicts)} conflicts, {N(r.Reservations.Failed)} failed, {N(r.Skipped)} skipped (too many in flight); POST latency {Latency(r.Reservations.Latency)}");
         Console.WriteLine($"    deliveries {N(r.Delivered)} of {N(r.Expected)} expected ({r.Completeness:P1})  {r.Reservations.Cpu}{Contention(r.Reservations.Cpu)}{Problems(r.Reservations)}");
     }
@@ -101,6 +105,20 @@ internal static class Report
         Target("reservations/s", Rate(reservations), $">= {Rate(ReservationTarget)}", reservations >= ReservationTarget);
         Target("reservation p99", Ms(reservationP99), $"<= {Ms(ReservationP99Target)}", reservationP99 <= ReservationP99Target);
         Target($"push p99 ({options.Clients} clients)", Ms(pushP99), $"<= {Ms(PushP99Target)}", pushP99 <= PushP99Target);
+
+        // Booking cost against searching in the same runs, and whether it stays flat from the first run to the last.
+        var ratios = runs.Select(r => r.Search is { } s && r.Reservations is { } b && s.OkPerSecond > 0 ? b.OkPerSecond / s.OkPerSecond : double.NaN).ToList();
+        var ratio = Medians.Of(ratios);
+        Target("reservations / searches", Ratio(ratio), $">= {Ratio(RatioTarget)}", ratio >= RatioTarget);
+        if (ratios.Count > 1)
+        {
+            Console.WriteLine($"  {string.Empty,-34} {string.Empty,12} {string.Empty,12}  per run: {string.Join(" | ", ratios.Select(Ratio))}");
+        }
+
+        var first = runs[0].Reservations?.OkPerSecond ?? double.NaN;
+        var last = runs[^1].Reservations?.OkPerSecond ?? double.NaN;
+        var drift = runs.Count > 1 && first > 0 ? (last - first) / first : double.NaN;
+        Target("reservations/s, last run vs first", double.IsNaN(drift) ? "n/a" : drift.ToString("+0.0%;-0.0%", CultureInfo.InvariantCulture), $"within {FlatTarget:P0}", Math.Abs(drift) <= FlatTarget);
         if (options.Clients != TargetClients && options.Phases.HasFlag(Phases.Push))
         {
             Console.WriteLine($"  (the push target is set for {TargetClients} clients; this run had {options.Clients})");

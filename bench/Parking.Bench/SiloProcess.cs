@@ -15,6 +15,8 @@ internal sealed class SiloProcess : IAsyncDisposable
     private const int KeptOutputLines = 40;
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
 
+    private static string? _built;
+
     private readonly Process _process;
     private readonly Queue<string> _output = new();
     private readonly Lock _outputLock = new();
@@ -59,7 +61,8 @@ internal sealed class SiloProcess : IAsyncDisposable
         string storage,
         CancellationToken cancellationToken)
     {
-        var dll = await BuildAsync(repositoryRoot, cancellationToken);
+        // Built once per bench: a second silo (--compare-settlement) runs the very same build.
+        var dll = _built ??= await BuildAsync(repositoryRoot, cancellationToken);
         var (httpPort, siloPort, gatewayPort) = FreePorts();
         var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{httpPort}"));
 
@@ -77,7 +80,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         variables["Urls"] = baseAddress.ToString().TrimEnd('/');
         variables["Parking__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
         variables["Parking__Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
-        variables["Parking__Cluster__ClusterId"] = string.Create(CultureInfo.InvariantCulture, $"parking-bench-{Environment.ProcessId}");
+        variables["Parking__Cluster__ClusterId"] = string.Create(CultureInfo.InvariantCulture, $"parking-bench-{Environment.ProcessId}-{siloPort}");
         variables["Parking__Reservations__MaxActivePerResident"] = MaxActivePerResident.ToString(CultureInfo.InvariantCulture);
         variables["Parking__Auth__DevTokens"] = "true";
         // Every booking is charged to the ledger as in production, but the bench's residents book thousands

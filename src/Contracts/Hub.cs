@@ -36,7 +36,12 @@ public static class ParkingHub
 /// </summary>
 public interface IParkingClient
 {
-    Task LotChanged(LotChangeDto change);
+    /// <summary>
+    /// A watched lot's changes, one message per lot per batch (the host gathers a lot's changes for about 20 ms): one
+    /// lot, consecutive sequence numbers of one epoch, oldest first. A gap to what the client last saw means it missed
+    /// a batch (fetch <c>/changes?epoch=&amp;since=</c>).
+    /// </summary>
+    Task LotChanges(IReadOnlyList<LotChangeDto> changes);
 
     Task ReservationChanged(ReservationDto reservation);
 

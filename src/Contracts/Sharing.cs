@@ -41,8 +41,12 @@ public sealed record SpaceSharingDto(
 /// </summary>
 public sealed record DriverNoticeDto(BrokenBookingReasonDto Reason, ReservationDto Broken, ReservationDto? Replacement, string Message);
 
-/// <summary>One credit transaction: <c>amount</c> moved from <c>debit</c> to <c>credit</c>. Kind: grant, booking, refund, visitorPass.</summary>
-public sealed record LedgerTransactionDto(long Id, DateTimeOffset At, LedgerKindDto Kind, string Debit, string Credit, long Amount, string? Reference);
+/// <summary>
+/// One credit transaction: <c>amount</c> moved from <c>debit</c> to <c>credit</c>. Kind: grant, booking, refund, visitorPass.
+/// <c>id</c> is unique in the compound: the deciding household and its own count (<c>H00001-37</c>), or a plain number for
+/// a transaction of the compound-wide ledger of earlier builds.
+/// </summary>
+public sealed record LedgerTransactionDto(string Id, DateTimeOffset At, LedgerKindDto Kind, string Debit, string Credit, long Amount, string? Reference);
 
 /// <summary>An account (<c>household:H00001</c> or <c>compound</c>), its balance and its newest transactions.</summary>
 public sealed record CreditAccountDto(string Account, long Balance, IReadOnlyList<LedgerTransactionDto> Transactions);

@@ -5,4 +5,4 @@ using Orleans;
 // type names each assembly. Stored members those types keep non-public are internal (InternalsVisibleTo
 // Parking.Grains), since a generator cannot see another assembly's private members.
 [assembly: GenerateCodeForDeclaringAssembly(typeof(Parking.Domain.TimeWindow))]
-[assembly: GenerateCodeForDeclaringAssembly(typeof(Parking.Planning.Simulation.ParkingOutcome))]
+[assembly: GenerateCodeForDeclaringAssembly(typeof(Parking.Planning.Rebalancing.SuggestedRetype))]

@@ -14,9 +14,7 @@ namespace Parking.Grains;
 /// </summary>
 public sealed partial class EarlierTypeNames(TypeResolver resolver) : ITypeConverter, ITypeNameFilter
 {
-    private const string EarlierAssembly = "Parking.Grains";
-
-    /// <summary>Earlier full name (in Parking.Grains) → today's full name and assembly.</summary>
+    /// <summary>Earlier full name (in Parking.Grains or Parking.Planning) → today's full name and assembly.</summary>
     private static readonly Dictionary<string, (string Type, string Assembly)> Moved = new(StringComparer.Ordinal)
     {
         // The rebalancing grain stored copies of the optimizer's records; it stores the records themselves now.
@@ -28,6 +26,19 @@ public sealed partial class EarlierTypeNames(TypeResolver resolver) : ITypeConve
 
         // A rebalancing proposal is called a suggestion (an owners' vote is the proposal).
         ["Parking.Grains.Rebalancing.RebalancingProposalRecord"] = ("Parking.Grains.Rebalancing.RebalancingSuggestion", "Parking.Grains"),
+
+        // A simulation's result moved from Planning into Domain, so that the API reads it without Planning.
+        ["Parking.Planning.Simulation.ReasonCount"] = ("Parking.Domain.Simulation.ReasonCount", "Parking.Domain"),
+        ["Parking.Planning.Simulation.WaitHistogram"] = ("Parking.Domain.Simulation.WaitHistogram", "Parking.Domain"),
+        ["Parking.Planning.Simulation.ParkingOutcome"] = ("Parking.Domain.Simulation.ParkingOutcome", "Parking.Domain"),
+        ["Parking.Planning.Simulation.AreaOutcome"] = ("Parking.Domain.Simulation.AreaOutcome", "Parking.Domain"),
+        ["Parking.Planning.Simulation.ChargingOutcome"] = ("Parking.Domain.Simulation.ChargingOutcome", "Parking.Domain"),
+        ["Parking.Planning.Simulation.ShelterOutcome"] = ("Parking.Domain.Simulation.ShelterOutcome", "Parking.Domain"),
+        ["Parking.Planning.Simulation.EbikeOutcome"] = ("Parking.Domain.Simulation.EbikeOutcome", "Parking.Domain"),
+        ["Parking.Planning.Simulation.CreditOutcome"] = ("Parking.Domain.Simulation.CreditOutcome", "Parking.Domain"),
+        ["Parking.Planning.Simulation.BuildingOutcome"] = ("Parking.Domain.Simulation.BuildingOutcome", "Parking.Domain"),
+        ["Parking.Planning.Simulation.SimulationCharts"] = ("Parking.Domain.Simulation.SimulationCharts", "Parking.Domain"),
+        ["Parking.Planning.Simulation.SimulationResult"] = ("Parking.Domain.Simulation.SimulationResult", "Parking.Domain"),
     };
 
     public bool TryFormat(Type type, out string formatted)
@@ -52,9 +63,9 @@ public sealed partial class EarlierTypeNames(TypeResolver resolver) : ITypeConve
 
     /// <summary>Lets the serializer read the earlier names at all (they are not known types any more).</summary>
     public bool? IsTypeNameAllowed(string typeName, string assemblyName) =>
-        string.Equals(assemblyName, EarlierAssembly, StringComparison.Ordinal) && Moved.ContainsKey(typeName.TrimEnd('[', ']')) ? true : null;
+        assemblyName is "Parking.Grains" or "Parking.Planning" && Moved.ContainsKey(typeName.TrimEnd('[', ']')) ? true : null;
 
-    [GeneratedRegex(@"(?<type>Parking\.Grains\.[A-Za-z.]+?)(?<array>(\[\])*),Parking\.Grains(?=[\],]|$)")]
+    [GeneratedRegex(@"(?<type>Parking\.(Grains|Planning)\.[A-Za-z.]+?)(?<array>(\[\])*),Parking\.(Grains|Planning)(?=[\],]|$)")]
     private static partial Regex EarlierName();
 }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Parking.Domain.Scenarios;
 using Parking.Domain.Seeding;
+using Parking.Domain.Simulation;
 using Parking.Planning.Simulation;
 
 namespace Parking.Planning.Cli;

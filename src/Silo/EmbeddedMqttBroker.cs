@@ -11,10 +11,13 @@ namespace Parking.Silo;
 
 public static class EmbeddedMqttBrokerHosting
 {
-    /// <summary>The embedded default's MQTT broker, when no external one is configured (<c>Parking:Mqtt:Server</c>).</summary>
-    public static WebApplicationBuilder AddEmbeddedMqttBroker(this WebApplicationBuilder builder)
+    /// <summary>
+    /// The embedded default's MQTT broker, when no external one is configured (<c>Parking:Mqtt:Server</c>). The
+    /// settings are those <see cref="DeviceHosting.AddShelterControllers"/> read and bound.
+    /// </summary>
+    public static WebApplicationBuilder AddEmbeddedMqttBroker(this WebApplicationBuilder builder, MqttOptions options)
     {
-        var options = builder.Configuration.GetSection(MqttOptions.SectionName).Get<MqttOptions>() ?? new MqttOptions();
+        ArgumentNullException.ThrowIfNull(options);
         if (options.Enabled && string.IsNullOrWhiteSpace(options.Server))
         {
             builder.Services.AddHostedService<EmbeddedMqttBroker>();

@@ -42,8 +42,7 @@ public static class SimulatedSheltersHosting
         builder.Services.AddOptions<ShelterSimulationOptions>()
             .BindConfiguration(ShelterSimulationOptions.SectionName)
             .OnFirstEmbeddedSiloUnlessSet(builder.Configuration, $"{ShelterSimulationOptions.SectionName}:{nameof(ShelterSimulationOptions.Shelters)}", (o, on) => o.Shelters = on);
-        builder.AddShelterControllers();
-        builder.AddEmbeddedMqttBroker();
+        builder.AddEmbeddedMqttBroker(builder.AddShelterControllers());
         builder.Services.AddHostedService<SimulatedShelters>();
         return builder;
     }

@@ -8,6 +8,8 @@ namespace Parking.Api.Tests;
 [Collection(SharedHostCollection.Name)]
 public sealed class LiveUpdateTests(SharedHostFixture fixture)
 {
+    private static readonly string[] BurstResidents = ["r00043", "r00044", "r00045", "r00047", "r00048", "r00049"];
+
     private readonly ParkingHost _host = fixture.Host;
 
     [Fact]
@@ -36,6 +38,49 @@ public sealed class LiveUpdateTests(SharedHostFixture fixture)
         Assert.Equal("reserved", own.Status.WireName());
         Assert.Equal("r00001", own.ResidentId);
         Assert.DoesNotContain(watcher.Received<Contracts.ReservationDto>(), r => r.Id == reservation.Id);
+    }
+
+    [Fact]
+    public async Task A_burst_of_changes_reaches_a_watcher_in_batches_of_one_lot_with_no_gap_in_the_sequence()
+    {
+        await using var watcher = await _host.ConnectHubAsync("r00003");
+        var before = await watcher.WatchLotAsync("G1");
+        var start = _host.Now.AddDays(4).AddHours(7);
+        var spaces = before.Spaces.Where(s => s.Ownership == SpaceOwnershipDto.Common).TakeLast(6).Select(s => s.SpaceId).ToList();
+
+        // Six common spaces of the lot booked at once by six residents: their changes fall into a few batches.
+        await Task.WhenAll(spaces.Select((id, i) => _host.ReserveOkAsync(BurstResidents[i], id, start, start.AddHours(1))));
+        foreach (var id in spaces)
+        {
+            await watcher.WaitForLotChangeAsync(c => c.Space.SpaceId == id && c.Space.Held.Any(w => w.Start == start), $"the watcher hears of {id}");
+        }
+
+        var batches = watcher.LotBatches.Where(b => b.Any(c => c.LotId == "G1" && c.Sequence > before.Sequence)).ToList();
+        Assert.All(batches, b =>
+        {
+            Assert.Single(b.Select(c => (c.CompoundId, c.LotId, c.Epoch)).Distinct());
+            Assert.Equal(Enumerable.Range(0, b.Length).Select(i => b[0].Sequence + i), b.Select(c => c.Sequence));
+        });
+
+        // Taken together, the batches carry every change after the watch began, each once and in order.
+        var sequences = batches.SelectMany(b => b).Select(c => c.Sequence).Where(s => s > before.Sequence).ToList();
+        Assert.Equal(Enumerable.Range(0, sequences.Count).Select(i => before.Sequence + 1 + i), sequences);
+        Assert.True(sequences.Count >= spaces.Count, $"{sequences.Count} changes for {spaces.Count} bookings");
+    }
+
+    [Fact]
+    public void A_hosts_batch_becomes_one_message_per_lot_with_its_changes_in_sequence()
+    {
+        var epoch = Guid.NewGuid();
+        var reservation = new Parking.Grains.Notifications.ReservationChangedPush(null!);
+        Parking.Grains.Notifications.LotChangedPush Change(string lot, long sequence) => new("c1", lot, epoch, new Parking.Grains.LotChange(sequence, null!));
+
+        var messages = Parking.Api.Hubs.HubObserver.Messages([Change("A", 2), reservation, Change("B", 7), Change("A", 1), Change("A", 3)]);
+
+        Assert.Equal(3, messages.Count);
+        Assert.Equal([(long)1, 2, 3], messages[0].Cast<Parking.Grains.Notifications.LotChangedPush>().Select(c => c.Change.Sequence));
+        Assert.Same(reservation, Assert.Single(messages[1]));
+        Assert.Equal("B", ((Parking.Grains.Notifications.LotChangedPush)Assert.Single(messages[2])).LotId);
     }
 
     [Fact]

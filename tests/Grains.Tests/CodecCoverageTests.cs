@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using Parking.Domain.Simulation;
 using Parking.Domain;
 using Parking.Planning.Simulation;
 using Xunit;

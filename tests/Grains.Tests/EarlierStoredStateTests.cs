@@ -79,6 +79,7 @@ public class EarlierStoredStateTests(ClusterFixture fixture)
         Assert.True(Accounts.TryHouseholdOf(charge.Payer, out var payer));
         var refund = await fixture.Grains.HouseholdLedger(compound, payer).Refund(reservationId);
         Assert.Equal(charge.Amount, refund?.Amount);
+        Assert.Equal(0, await fixture.Grains.HouseholdLedger(compound, payer).DeliverNow());
         var refunded = await fixture.Grains.LedgerSummary(compound, 10);
         Assert.Equal(0, refunded.Total);
         Assert.Equal(6, refunded.Transactions);

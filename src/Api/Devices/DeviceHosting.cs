@@ -10,14 +10,17 @@ public static class DeviceHosting
     /// <summary>
     /// The MQTT client of the shelter controllers (<c>Parking:Mqtt</c>). With <c>Parking:Mqtt:Server</c> it
     /// connects to that broker; without it the host must start the embedded broker, which sets the address.
+    /// This is the one place that reads <c>Parking:Mqtt</c>: it binds the options for the services and returns the
+    /// values read, with which the host decides whether to start the embedded broker.
     /// </summary>
-    public static IHostApplicationBuilder AddShelterControllers(this IHostApplicationBuilder builder)
+    public static MqttOptions AddShelterControllers(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.SectionName);
-        if (builder.Configuration.GetSection(MqttOptions.SectionName).Get<MqttOptions>() is { Enabled: false })
+        var settings = builder.Configuration.GetSection(MqttOptions.SectionName).Get<MqttOptions>() ?? new MqttOptions();
+        if (!settings.Enabled)
         {
-            return builder;
+            return settings;
         }
 
         services.AddSingleton(provider =>
@@ -32,6 +35,6 @@ public static class DeviceHosting
         });
         services.AddSingleton<MqttShelterLink>();
         services.AddHostedService(provider => provider.GetRequiredService<MqttShelterLink>());
-        return builder;
+        return settings;
     }
 }

@@ -67,5 +67,5 @@ public static class CreditEndpoints
 
     public static CreditAccountDto ToDto(this AccountStatement s) => new(s.Account, s.Balance, [.. s.Transactions.Select(t => t.ToDto())]);
 
-    public static LedgerTransactionDto ToDto(this LedgerTransaction t) => new(t.Id, t.At, t.Kind.ToDto(), t.Debit, t.Credit, t.Amount, t.Reference);
+    public static LedgerTransactionDto ToDto(this LedgerTransaction t) => new(t.Number, t.At, t.Kind.ToDto(), t.Debit, t.Credit, t.Amount, t.Reference);
 }

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Parking.Domain.Simulation;
 using Parking.Grains.Scenarios;
-using Parking.Planning.Simulation;
 
 namespace Parking.Api.Endpoints;
 
@@ -97,7 +97,7 @@ public static class SimulationRunEndpoints
             return NotCompleted(view.Summary);
         }
 
-        return Csv(SimulationReportCsv.Write(compoundId, [(Label(view.Summary), result.ToDto())]), $"simulation-{runId}.csv");
+        return Csv(SimulationCsv.Write([(Label(view.Summary), result)]), $"simulation-{runId}.csv");
     }
 
     public static async Task<Results<Ok<SimulationComparisonDto>, ProblemHttpResult>> Compare(string compoundId, string? runs, IGrainFactory grains)
@@ -112,7 +112,7 @@ public static class SimulationRunEndpoints
     {
         var views = await Completed(compoundId, runs, grains);
         return views.Value is { } found
-            ? Csv(SimulationReportCsv.Write(compoundId, [.. found.Select(v => (Label(v.Summary), v.Result!.ToDto()))]), "simulation-comparison.csv")
+            ? Csv(SimulationCsv.Write([.. found.Select(v => (Label(v.Summary), v.Result!))]), "simulation-comparison.csv")
             : Problems.From(views.Error!);
     }
 

@@ -16,19 +16,23 @@ public sealed partial class HubObserver(
     /// <summary>The compound's local time: the times of day in a notice's sentence are read in it.</summary>
     private readonly TimeSpan _utcOffset = sharing.Value.UtcOffset;
 
-    /// <summary>Sends a batch on to local clients in its order; one push that fails to send does not hold back the others.</summary>
+    /// <summary>
+    /// Sends a batch on to local clients in its order; one push that fails to send does not hold back the others. A
+    /// lot's changes in the batch go to its watchers as one message (at the place of the lot's first change), so a
+    /// watcher gets one message per lot per batch however busy the lot is.
+    /// </summary>
     public async Task Deliver(IReadOnlyList<Push> pushes)
     {
         ArgumentNullException.ThrowIfNull(pushes);
-        foreach (var push in pushes)
+        foreach (var message in Messages(pushes))
         {
             try
             {
-                await Send(push);
+                await Send(message);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                LogSendFailed(e, push.GetType().Name);
+                LogSendFailed(e, message[0].GetType().Name);
             }
         }
     }
@@ -36,11 +40,54 @@ public sealed partial class HubObserver(
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "A {Push} could not be sent to this host's clients")]
     private partial void LogSendFailed(Exception exception, string push);
 
+    /// <summary>
+    /// The batch as messages to send, in order: each lot's changes gathered into one entry (at the place of the lot's first
+    /// change, in order of their sequence), every other push an entry of its own.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<Push>> Messages(IReadOnlyList<Push> pushes)
+    {
+        ArgumentNullException.ThrowIfNull(pushes);
+        var result = new List<IReadOnlyList<Push>>(pushes.Count);
+        var byLot = new Dictionary<(string CompoundId, string LotId), List<Push>>();
+        foreach (var push in pushes)
+        {
+            if (push is not LotChangedPush lot)
+            {
+                result.Add([push]);
+                continue;
+            }
+
+            if (!byLot.TryGetValue((lot.CompoundId, lot.LotId), out var changes))
+            {
+                changes = [];
+                byLot[(lot.CompoundId, lot.LotId)] = changes;
+                result.Add(changes);
+            }
+
+            changes.Add(lot);
+        }
+
+        // Calls between grains may overtake each other: put each lot's changes back in sequence (an epoch that came
+        // first stays first; a new epoch means the lot restarted its numbering).
+        foreach (var changes in byLot.Values)
+        {
+            var epochs = changes.Cast<LotChangedPush>().Select(c => c.Epoch).Distinct().ToList();
+            var ordered = changes.Cast<LotChangedPush>().OrderBy(c => epochs.IndexOf(c.Epoch)).ThenBy(c => c.Change.Sequence).ToList();
+            changes.Clear();
+            changes.AddRange(ordered);
+        }
+
+        return result;
+    }
+
+    private Task Send(IReadOnlyList<Push> message) => message[0] is LotChangedPush first
+        ? hub.Clients
+            .Group(ParkingHubServer.LotGroup(first.CompoundId, first.LotId))
+            .LotChanges([.. message.Cast<LotChangedPush>().Select(c => c.Change.ToDto(c.CompoundId, c.LotId, c.Epoch))])
+        : Send(message[0]);
+
     private Task Send(Push push) => push switch
     {
-        LotChangedPush lot => hub.Clients
-            .Group(ParkingHubServer.LotGroup(lot.CompoundId, lot.LotId))
-            .LotChanged(lot.Change.ToDto(lot.CompoundId, lot.LotId, lot.Epoch)),
         ReservationChangedPush changed => hub.Clients
             .Group(ParkingHubServer.UserGroup(changed.Reservation.CompoundId, changed.Reservation.ResidentId))
             .ReservationChanged(changed.Reservation.ToDto()),

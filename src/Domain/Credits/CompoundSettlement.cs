@@ -12,8 +12,13 @@ public sealed record ReportedBalance([Id(0)] long Balance, [Id(1)] long Version)
 /// </summary>
 public sealed class CompoundSettlement
 {
-    /// <summary>Newest transactions kept for the staff's view of the ledger.</summary>
+    /// <summary>Newest transactions the staff's view of the ledger can show (in the hot state and the newest archived chunks).</summary>
     public const int RecentKept = 500;
+
+    /// <summary>Transactions in the hot state before the oldest <see cref="RecentChunk"/> of them go to an archive chunk.</summary>
+    public const int RecentHot = 100;
+
+    public const int RecentChunk = 50;
 
     private readonly Dictionary<string, ReportedBalance> _households;
     private readonly Dictionary<string, long> _appliedFrom;
@@ -27,6 +32,7 @@ public sealed class CompoundSettlement
         CompoundBalance = snapshot.CompoundBalance;
         Transactions = snapshot.Transactions;
         Migrated = snapshot.Migrated;
+        ArchivedRecent = snapshot.ArchivedRecent;
     }
 
     /// <summary>This shard's part of the compound's account.</summary>
@@ -37,9 +43,12 @@ public sealed class CompoundSettlement
 
     public bool Migrated { get; private set; }
 
+    /// <summary>Chunks of <see cref="RecentChunk"/> older transactions stored in archives (number n is the n-th oldest).</summary>
+    public int ArchivedRecent { get; private set; }
+
     public IReadOnlyDictionary<string, ReportedBalance> Households => _households.AsReadOnly();
 
-    /// <summary>The newest transactions, oldest first.</summary>
+    /// <summary>The newest transactions not yet archived, oldest first (at most about <see cref="RecentHot"/>).</summary>
     public IReadOnlyList<LedgerTransaction> Recent => _recent.AsReadOnly();
 
     /// <summary>Sum of the balances the households reported.</summary>
@@ -57,7 +66,8 @@ public sealed class CompoundSettlement
         [.. _recent],
         CompoundBalance,
         Transactions,
-        Migrated);
+        Migrated,
+        ArchivedRecent);
 
     /// <summary>The highest transaction id settled from <paramref name="household"/> (0: none).</summary>
     public long AppliedFrom(string household) => _appliedFrom.GetValueOrDefault(household);
@@ -98,12 +108,19 @@ public sealed class CompoundSettlement
             changed = true;
         }
 
-        if (_recent.Count > RecentKept * 2)
-        {
-            _recent.RemoveRange(0, _recent.Count - RecentKept);
-        }
-
         return changed;
+    }
+
+    /// <summary>The oldest <see cref="RecentChunk"/> transactions, once the hot list is long enough to archive them (see <see cref="Archived"/>).</summary>
+    public IReadOnlyList<LedgerTransaction>? ChunkToArchive() => _recent.Count >= RecentHot ? [.. _recent.Take(RecentChunk)] : null;
+
+    /// <summary>The oldest <paramref name="count"/> transactions are stored as archive chunk <see cref="ArchivedRecent"/>.</summary>
+    public void Archived(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _recent.Count);
+        _recent.RemoveRange(0, count);
+        ArchivedRecent++;
     }
 
     /// <summary>
@@ -142,7 +159,8 @@ public sealed record CompoundSettlementSnapshot(
     [Id(2)] List<LedgerTransaction> Recent,
     [Id(3)] long CompoundBalance,
     [Id(4)] long Transactions,
-    [Id(5)] bool Migrated)
+    [Id(5)] bool Migrated,
+    [Id(6)] int ArchivedRecent = 0)
 {
     public CompoundSettlementSnapshot()
         : this(new(StringComparer.Ordinal), new(StringComparer.Ordinal), [], 0, 0, false)

@@ -13,6 +13,8 @@ public enum LedgerKind
 /// <summary>
 /// One movement of credits, a double entry: <see cref="Amount"/> is debited from <see cref="Debit"/> and
 /// credited to <see cref="Credit"/> under one id. <see cref="Reference"/> names what it pays for (a reservation).
+/// <see cref="Id"/> counts per deciding account (<see cref="DecidedBy"/>, a household); transactions of the compound-wide
+/// ledger of earlier builds have none and ids unique in the compound. <see cref="Number"/> is unique in the compound either way.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LedgerTransaction(
@@ -22,8 +24,14 @@ public sealed record LedgerTransaction(
     [Id(3)] string Debit,
     [Id(4)] string Credit,
     [Id(5)] long Amount,
-    [Id(6)] string? Reference)
+    [Id(6)] string? Reference,
+    [Id(7)] string? DecidedBy = null)
 {
+    /// <summary>The transaction's number in the compound: <c>H00001-37</c> (the deciding household's 37th), or <c>37</c> for an earlier build's.</summary>
+    public string Number => DecidedBy is { } decider && Accounts.TryHouseholdOf(decider, out var household)
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{household}-{Id}")
+        : Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The two entries of the transaction: they always sum to zero.</summary>
     public IEnumerable<(string Account, long Amount)> Entries()
     {

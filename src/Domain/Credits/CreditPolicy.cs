@@ -22,6 +22,13 @@ public sealed class CreditPolicy
     /// <summary>A booking cancelled at least this long before its start is refunded in full; later, nothing is refunded.</summary>
     public TimeSpan RefundNotice { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// Whether a booking's answer waits until the compound's settlement shard has stored its leg (off by default: the leg
+    /// is in the payer's stored outbox, so it is delivered afterwards and cannot be lost; staff's ledger summary then
+    /// trails the bookings by a few milliseconds). The owner of a private space is told before the answer either way.
+    /// </summary>
+    public bool AwaitSettlement { get; set; }
+
     public int PerHour(SpaceOwnership ownership) => ownership switch
     {
         SpaceOwnership.Private => SharedPerHour,
@@ -32,7 +39,14 @@ public sealed class CreditPolicy
     /// <summary>The price of a window on a space: started minutes at the hourly rate, rounded up to a whole credit.</summary>
     public long Price(SpaceDefinition space, TimeWindow window)
     {
-        var rate = PerHour(space.Ownership);
+        ArgumentNullException.ThrowIfNull(space);
+        return Price(space.Ownership, window);
+    }
+
+    /// <summary>The price of a window on a space of this ownership (see <see cref="Price(SpaceDefinition, TimeWindow)"/>).</summary>
+    public long Price(SpaceOwnership ownership, TimeWindow window)
+    {
+        var rate = PerHour(ownership);
         if (rate <= 0 || window.IsEmpty)
         {
             return 0;

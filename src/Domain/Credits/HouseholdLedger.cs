@@ -280,7 +280,7 @@ public sealed class HouseholdLedger
 
     private LedgerTransaction Post(LedgerKind kind, string debit, string credit, long amount, string? reference, DateTimeOffset now)
     {
-        var transaction = new LedgerTransaction(NextId++, now, kind, debit, credit, amount, reference);
+        var transaction = new LedgerTransaction(NextId++, now, kind, debit, credit, amount, reference, Account);
         Balance += credit == Account ? amount : -amount;
         Version++;
         _journal.Add(transaction);

@@ -7,8 +7,10 @@ namespace Parking.Grains.Credits;
 /// No caller hears "done" before a write holding its change has completed. If a write fails, every caller still
 /// waiting is told so, nothing more is written, and <paramref name="failed"/> runs (the grain drops its activation so
 /// the next call reloads what storage really holds).
+/// With a <paramref name="gather"/> time, each write first waits that long so that more changes join it: fewer, larger
+/// writes for a grain whose callers do not wait on it (a settlement shard).
 /// </summary>
-internal sealed class GroupCommit(Func<Task> write, Action<Exception> failed)
+internal sealed class GroupCommit(Func<Task> write, Action<Exception> failed, TimeSpan gather = default)
 {
     private TaskCompletionSource? _waiting;
     private bool _writing;
@@ -39,8 +41,14 @@ internal sealed class GroupCommit(Func<Task> write, Action<Exception> failed)
     {
         try
         {
-            while (_waiting is { } group)
+            while (_waiting is not null)
             {
+                if (gather > TimeSpan.Zero)
+                {
+                    await Task.Delay(gather);
+                }
+
+                var group = _waiting!;
                 _waiting = null;
                 try
                 {

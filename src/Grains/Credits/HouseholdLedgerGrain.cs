@@ -33,6 +33,9 @@ public sealed partial class HouseholdLedgerGrain(
     private GroupCommit _commit = null!;
     private long _reportedVersion = -1;
     private IGrainTimer? _retry;
+    private HouseholdLedgerSnapshot _stored = new();
+    private bool _settling;
+    private bool _settleAgain;
     private string _compoundId = string.Empty;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -42,6 +45,7 @@ public sealed partial class HouseholdLedgerGrain(
         _ledger = state.RecordExists && state.State.Account.Length > 0
             ? HouseholdLedger.Restore(state.State)
             : HouseholdLedger.Empty(Accounts.Household(key.LocalId));
+        _stored = _ledger.Snapshot();
         _commit = new GroupCommit(WriteOnce, exception =>
         {
             LogWriteFailed(exception, this.GetPrimaryKeyString());
@@ -122,7 +126,14 @@ public sealed partial class HouseholdLedgerGrain(
             await Deliver(settlementOnly: true);
         }
 
-        return _ledger.AppliedFrom(sender);
+        // What the last completed write holds: legs applied after it started are confirmed by a later answer.
+        return _stored.AppliedFrom.GetValueOrDefault(sender);
+    }
+
+    public async Task<int> DeliverNow()
+    {
+        await Deliver(awaitSettlement: true);
+        return _ledger.Outbox.Count;
     }
 
     public Task<IReadOnlyDictionary<string, SpaceEarnings>> GetSpaceEarnings(IReadOnlyList<string> spaceIds) =>
@@ -136,34 +147,34 @@ public sealed partial class HouseholdLedgerGrain(
     }
 
     /// <summary>
-    /// Sends every unconfirmed leg to its receiver and the balance to the settlement shard, and forgets the legs they
-    /// confirm. A failure is logged and retried on a timer; the booking it follows stands (its leg is stored here).
+    /// Sends every unconfirmed leg to another household and waits for its answer, then settles with the shard: waiting for
+    /// it too when <see cref="CreditPolicy.AwaitSettlement"/> is on (or <paramref name="awaitSettlement"/>), otherwise in
+    /// the background. Legs leave the outbox only when their receiver confirms it stored them. A failure is logged and
+    /// retried on a timer; the booking it follows stands (its legs are stored here).
     /// </summary>
-    private async Task Deliver(bool settlementOnly = false)
+    private async Task Deliver(bool settlementOnly = false, bool awaitSettlement = false)
     {
         try
         {
-            var version = _ledger.Version;
-            var byReceiver = _ledger.Outbox.Where(l => !settlementOnly || l.To == Accounts.Compound).GroupBy(l => l.To, StringComparer.Ordinal).ToList();
-            var deliveries = new List<Task>(byReceiver.Count + 1);
-            var settled = false;
-            foreach (var legs in byReceiver)
+            var deliveries = new List<Task>();
+            if (!settlementOnly)
             {
-                var transactions = legs.Select(l => l.Transaction).ToList();
-                if (legs.Key == Accounts.Compound)
+                foreach (var legs in _ledger.Outbox.Where(l => l.To != Accounts.Compound).GroupBy(l => l.To, StringComparer.Ordinal).ToList())
                 {
-                    settled = true;
-                    deliveries.Add(Settle(transactions, version));
-                }
-                else if (Accounts.TryHouseholdOf(legs.Key, out var household))
-                {
-                    deliveries.Add(Send(legs.Key, GrainFactory.HouseholdLedger(_compoundId, household), transactions));
+                    if (Accounts.TryHouseholdOf(legs.Key, out var household))
+                    {
+                        deliveries.Add(Send(legs.Key, GrainFactory.HouseholdLedger(_compoundId, household), [.. legs.Select(l => l.Transaction)]));
+                    }
                 }
             }
 
-            if (!settled && version > _reportedVersion)
+            if (awaitSettlement || _policy.AwaitSettlement)
             {
-                deliveries.Add(Settle([], version));
+                deliveries.Add(SettleNow());
+            }
+            else
+            {
+                SettleInBackground();
             }
 
             await Task.WhenAll(deliveries);
@@ -173,6 +184,52 @@ public sealed partial class HouseholdLedgerGrain(
             LogDeliveryFailed(exception, this.GetPrimaryKeyString());
             ScheduleRetry();
         }
+    }
+
+    /// <summary>
+    /// Settles with the shard after the caller has been answered. One settlement at a time: whatever changes while one is
+    /// under way goes in the next, so a burst of bookings makes a few settlements, not one each.
+    /// </summary>
+    private void SettleInBackground()
+    {
+        if (_settling)
+        {
+            _settleAgain = true;
+            return;
+        }
+
+        _settling = true;
+        _ = SettleRepeatedly();
+    }
+
+    private async Task SettleRepeatedly()
+    {
+        try
+        {
+            do
+            {
+                _settleAgain = false;
+                await SettleNow();
+            }
+            while (_settleAgain);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogDeliveryFailed(exception, this.GetPrimaryKeyString());
+            ScheduleRetry();
+        }
+        finally
+        {
+            _settling = false;
+        }
+    }
+
+    /// <summary>Sends the legs for the compound and the balance to the settlement shard, if it has not heard of them.</summary>
+    private Task SettleNow()
+    {
+        var version = _ledger.Version;
+        var decided = _ledger.Outbox.Where(l => l.To == Accounts.Compound).Select(l => l.Transaction).ToList();
+        return decided.Count > 0 || version > _reportedVersion ? Settle(decided, version) : Task.CompletedTask;
     }
 
     private async Task Send(string to, IHouseholdLedgerGrain receiver, IReadOnlyList<LedgerTransaction> legs) =>
@@ -191,7 +248,7 @@ public sealed partial class HouseholdLedgerGrain(
 
     private async Task RetryAsync(CancellationToken cancellationToken)
     {
-        await Deliver();
+        await Deliver(awaitSettlement: true);
         if (_ledger.Outbox.Count == 0 && _reportedVersion >= _ledger.Version)
         {
             _retry?.Dispose();
@@ -214,8 +271,10 @@ public sealed partial class HouseholdLedgerGrain(
         }
 
         // The storage provider may read the state after its first await; give it a snapshot no call can change.
-        state.State = _ledger.Snapshot();
+        var snapshot = _ledger.Snapshot();
+        state.State = snapshot;
         await state.WriteStateAsync();
+        _stored = snapshot;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the credit ledger of household {HouseholdKey}; the activation will reload it")]

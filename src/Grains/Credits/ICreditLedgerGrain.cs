@@ -50,6 +50,12 @@ public interface IHouseholdLedgerGrain : IGrainWithStringKey
     /// </summary>
     Task<long> Receive(string sender, IReadOnlyList<LedgerTransaction> legs);
 
+    /// <summary>
+    /// Delivers every leg not yet confirmed (to the settlement shard too) and waits for the answers; answers how many legs
+    /// are still unconfirmed (0 unless a receiver failed). For tests and tools that read the compound's summary at once.
+    /// </summary>
+    Task<int> DeliverNow();
+
     /// <summary>What each of these spaces (owned by the household) earned it; none for a space never booked.</summary>
     [ReadOnly]
     Task<IReadOnlyDictionary<string, SpaceEarnings>> GetSpaceEarnings(IReadOnlyList<string> spaceIds);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Parking.Domain.Credits;
 
@@ -7,28 +8,44 @@ namespace Parking.Grains.Credits;
 /// <summary>
 /// Keeps one shard of a compound's <see cref="CompoundSettlement"/>. Households report here after their own change is
 /// stored; no booking is decided here. Reentrant, with writes committed in groups, so reports arriving during a write
-/// go out together in the next one. The state grows with the shard's households, not with history.
+/// go out together in the next one; when bookings do not wait for the settlement (<see cref="CreditPolicy.AwaitSettlement"/>
+/// off), each write also gathers reports for <see cref="GatherTime"/> first. The state grows with the shard's
+/// households, not with history: the newest transactions beyond <see cref="CompoundSettlement.RecentHot"/> go to
+/// archive chunks.
 /// </summary>
 [Reentrant]
 public sealed partial class SettlementShardGrain(
     [PersistentState("settlement", GrainKeys.StorageName)] IPersistentState<CompoundSettlementSnapshot> state,
+    IOptions<CreditPolicy> policyOptions,
     ILogger<SettlementShardGrain> logger) : Grain, ISettlementShardGrain
 {
+    /// <summary>How long a write waits for more reports when no booking waits on it.</summary>
+    public static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(25);
+
     private CompoundSettlement _settlement = null!;
     private GroupCommit _commit = null!;
+    private string _compoundId = string.Empty;
+    private string _localId = string.Empty;
+    private CompoundSettlementSnapshot _stored = new();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        var key = CompoundScopedKey.Of(this);
+        _compoundId = key.CompoundId;
+        _localId = key.LocalId;
         _settlement = CompoundSettlement.Restore(state.State);
-        _commit = new GroupCommit(WriteOnce, exception =>
-        {
-            LogWriteFailed(exception, this.GetPrimaryKeyString());
-            DeactivateOnIdle();
-        });
+        _stored = state.State;
+        _commit = new GroupCommit(
+            WriteOnce,
+            exception =>
+            {
+                LogWriteFailed(exception, this.GetPrimaryKeyString());
+                DeactivateOnIdle();
+            },
+            policyOptions.Value.AwaitSettlement ? TimeSpan.Zero : GatherTime);
 
         if (!_settlement.Migrated)
         {
-            var key = CompoundScopedKey.Of(this);
             var shard = GrainKeys.SettlementShardNumber(key.LocalId);
             var earlier = await GrainFactory.Ledger(key.CompoundId).EarlierSettlement(shard, GrainKeys.SettlementShards);
             _settlement.TakeOver(earlier.Balances, earlier.Compound);
@@ -46,20 +63,47 @@ public sealed partial class SettlementShardGrain(
             await _commit.Save();
         }
 
-        return _settlement.AppliedFrom(household);
+        // What the last completed write holds, not what is in memory: a report applied after that write started must
+        // stay in its household's outbox until a write holds it too.
+        return _stored.AppliedFrom.GetValueOrDefault(household);
     }
 
-    public Task<SettlementView> GetView(int limit) => Task.FromResult(new SettlementView(
-        _settlement.CompoundBalance,
-        _settlement.InCirculation,
-        _settlement.Households.Count,
-        _settlement.Transactions,
-        [.. Enumerable.Reverse(_settlement.Recent).Take(limit)]));
+    public async Task<SettlementView> GetView(int limit)
+    {
+        var view = new SettlementView(
+            _settlement.CompoundBalance,
+            _settlement.InCirculation,
+            _settlement.Households.Count,
+            _settlement.Transactions,
+            []);
+        var recent = new List<LedgerTransaction>(Math.Min(limit, CompoundSettlement.RecentKept));
+        recent.AddRange(Enumerable.Reverse(_settlement.Recent).Take(limit));
+        var oldest = _settlement.ArchivedRecent - (CompoundSettlement.RecentKept / CompoundSettlement.RecentChunk);
+        for (var chunk = _settlement.ArchivedRecent - 1; chunk >= 0 && chunk >= oldest && recent.Count < limit; chunk--)
+        {
+            recent.AddRange(Enumerable.Reverse(await Archive(chunk).Get()).Take(limit - recent.Count));
+        }
+
+        return view with { Recent = recent };
+    }
+
+    private ILedgerArchiveGrain Archive(int chunk) =>
+        GrainFactory.GetGrain<ILedgerArchiveGrain>(GrainKeys.Of(_compoundId, $"ledger-{_localId}-{chunk}"));
 
     private async Task WriteOnce()
     {
-        state.State = _settlement.Snapshot();
+        while (_settlement.ChunkToArchive() is { } chunk)
+        {
+            // Archive first: a failure before the state write leaves the chunk in both places, and the next attempt
+            // stores the same chunk under the same number again.
+            await Archive(_settlement.ArchivedRecent).Store(chunk);
+            _settlement.Archived(chunk.Count);
+        }
+
+        var snapshot = _settlement.Snapshot();
+        state.State = snapshot;
         await state.WriteStateAsync();
+        _stored = snapshot;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the settlement shard {ShardKey}; the activation will reload it")]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Parking.Domain.Layout;
 using Parking.Domain.Scenarios;
+using Parking.Domain.Simulation;
 using Parking.Planning.Rebalancing;
 using Parking.Planning.Simulation;
 

@@ -1,4 +1,5 @@
 using Parking.Domain.Scenarios;
+using Parking.Domain.Simulation;
 using Parking.Planning.Simulation;
 
 namespace Parking.Grains.Scenarios;

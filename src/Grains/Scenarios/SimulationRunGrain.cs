@@ -7,6 +7,7 @@ using Parking.Domain.Credits;
 using Parking.Domain.Scenarios;
 using Parking.Domain.Sharing;
 using Parking.Domain.Shelters;
+using Parking.Domain.Simulation;
 using Parking.Grains.History;
 using Parking.Grains.Notifications;
 using Parking.Planning.Simulation;

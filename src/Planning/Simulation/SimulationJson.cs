@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Parking.Domain.Scenarios;
+using Parking.Domain.Simulation;
 
 namespace Parking.Planning.Simulation;
 

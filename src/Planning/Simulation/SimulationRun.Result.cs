@@ -1,3 +1,5 @@
+using Parking.Domain.Simulation;
+
 namespace Parking.Planning.Simulation;
 
 /// <summary>Turns the tallies of a finished run into its <see cref="SimulationResult"/>.</summary>

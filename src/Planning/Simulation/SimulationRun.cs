@@ -6,6 +6,7 @@ using Parking.Domain.Layout;
 using Parking.Domain.Reservations;
 using Parking.Domain.Shelters;
 using Parking.Domain.Sharing;
+using Parking.Domain.Simulation;
 using Parking.Planning.Charging;
 
 namespace Parking.Planning.Simulation;

@@ -1,3 +1,5 @@
+using Parking.Domain.Simulation;
+
 namespace Parking.Planning.Simulation;
 
 /// <summary>

@@ -71,7 +71,14 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
                 .WithUrl(hubUrl, o => o.AccessTokenProvider = () => Task.FromResult(session.Token))
                 .WithAutomaticReconnect(new ForeverRetry())
                 .Build();
-            connection.On<LotChangeDto>(nameof(IParkingClient.LotChanged), change => LotChanged?.Invoke(change) ?? Task.CompletedTask);
+            connection.On<LotChangeDto[]>(nameof(IParkingClient.LotChanges), async changes =>
+            {
+                // One message per lot per batch; the pages take the changes one by one, in order.
+                foreach (var change in changes)
+                {
+                    await (LotChanged?.Invoke(change) ?? Task.CompletedTask);
+                }
+            });
             connection.On<ReservationDto>(nameof(IParkingClient.ReservationChanged), r => ReservationChanged?.Invoke(r) ?? Task.CompletedTask);
             connection.On<DriverNoticeDto>(nameof(IParkingClient.DriverNotice), n => DriverNotice?.Invoke(n) ?? Task.CompletedTask);
             connection.On<ChargingNoticeDto>(nameof(IParkingClient.ChargingNotice), n => ChargingNotice?.Invoke(n) ?? Task.CompletedTask);

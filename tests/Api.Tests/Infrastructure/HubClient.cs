@@ -15,11 +15,24 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<object> _received = [];
     private readonly List<Waiter> _waiters = [];
+    private readonly List<LotChangeDto[]> _lotBatches = [];
 
     private HubClient(HubConnection connection)
     {
         Connection = connection;
-        connection.On<LotChangeDto>(nameof(IParkingClient.LotChanged), Record);
+        connection.On<LotChangeDto[]>(nameof(IParkingClient.LotChanges), changes =>
+        {
+            // A batch is one lot's consecutive changes; kept as it came, and recorded one by one, as a page takes them.
+            lock (_gate)
+            {
+                _lotBatches.Add(changes);
+            }
+
+            foreach (var change in changes)
+            {
+                Record(change);
+            }
+        });
         connection.On<ReservationDto>(nameof(IParkingClient.ReservationChanged), Record);
         connection.On<DriverNoticeDto>(nameof(IParkingClient.DriverNotice), Record);
         connection.On<OverstayDto>(nameof(IParkingClient.Overstay), Record);
@@ -27,6 +40,18 @@ public sealed class HubClient : IAsyncDisposable
     }
 
     public HubConnection Connection { get; }
+
+    /// <summary>The LotChanges messages received, each as it came.</summary>
+    public IReadOnlyList<LotChangeDto[]> LotBatches
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _lotBatches];
+            }
+        }
+    }
 
     public static HubConnection Build(Uri baseAddress, string? token) =>
         new HubConnectionBuilder()

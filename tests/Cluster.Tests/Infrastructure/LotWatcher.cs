@@ -7,7 +7,7 @@ namespace Parking.Cluster.Tests.Infrastructure;
 
 /// <summary>
 /// A SignalR client (the real .NET client, WebSockets) on one silo, watching lots and recording every
-/// LotChanged push it gets, with a count per space.
+/// lot change it gets (LotChanges batches, taken apart), with a count per space.
 /// </summary>
 public sealed class LotWatcher : IAsyncDisposable
 {
@@ -19,10 +19,13 @@ public sealed class LotWatcher : IAsyncDisposable
     {
         Name = name;
         _connection = connection;
-        connection.On<LotChangeDto>(nameof(IParkingClient.LotChanged), change =>
+        connection.On<LotChangeDto[]>(nameof(IParkingClient.LotChanges), changes =>
         {
-            _received.Enqueue(change);
-            _perSpace.AddOrUpdate(change.Space.SpaceId, 1, (_, n) => n + 1);
+            foreach (var change in changes)
+            {
+                _received.Enqueue(change);
+                _perSpace.AddOrUpdate(change.Space.SpaceId, 1, (_, n) => n + 1);
+            }
         });
     }
 

@@ -12,6 +12,8 @@ namespace Parking.Domain.Tests.Credits;
 /// other senders, or not at all (a receiver that loses what it had not stored). Whatever happens, every balance plus
 /// every credit still in transit sums to zero; once every leg is through, the balances alone do, the settlement's
 /// figures match the households' own, and nobody spent more than they had.
+/// Settlement is also modelled as the grains do it when bookings do not wait for it: a shard applies a household's
+/// report in memory, answers only once a later (gathered) write has stored it, and may crash before that write.
 /// </summary>
 public class HouseholdLedgerProperties
 {
@@ -33,6 +35,15 @@ public class HouseholdLedgerProperties
     /// <summary>Household <see cref="Sender"/> sends its outbox; the receiver keeps it or, when <see cref="Lost"/>, loses what it applied (a crash before its write).</summary>
     public sealed record DeliverStep(int Sender, bool Lost, bool AckLost) : Step;
 
+    /// <summary>Household <see cref="Sender"/> reports to its shard, which applies it in memory and answers only at its next <see cref="StoreShardStep"/>.</summary>
+    public sealed record SettleLaterStep(int Sender) : Step;
+
+    /// <summary>Shard <see cref="Shard"/> writes what it applied (archiving its oldest recent transactions) and answers the households waiting.</summary>
+    public sealed record StoreShardStep(int Shard, bool AckLost) : Step;
+
+    /// <summary>Shard <see cref="Shard"/> crashes: what it applied since its last write is gone.</summary>
+    public sealed record CrashShardStep(int Shard) : Step;
+
     private static Gen<Step> Steps() => Gen.OneOf(
         from payer in Gen.Choose(0, Households - 1)
         from payee in Gen.Choose(-1, Households - 1)
@@ -47,7 +58,14 @@ public class HouseholdLedgerProperties
         from sender in Gen.Choose(0, Households - 1)
         from lost in Gen.Frequency((1, Gen.Constant(true)), (4, Gen.Constant(false)))
         from ackLost in Gen.Frequency((1, Gen.Constant(true)), (4, Gen.Constant(false)))
-        select (Step)new DeliverStep(sender, lost, ackLost));
+        select (Step)new DeliverStep(sender, lost, ackLost),
+        from sender in Gen.Choose(0, Households - 1)
+        select (Step)new SettleLaterStep(sender),
+        from shard in Gen.Choose(0, ShardCount - 1)
+        from ackLost in Gen.Frequency((1, Gen.Constant(true)), (4, Gen.Constant(false)))
+        select (Step)new StoreShardStep(shard, ackLost),
+        from shard in Gen.Choose(0, ShardCount - 1)
+        select (Step)new CrashShardStep(shard));
 
     [Property(MaxTest = 300)]
     public Property Credits_in_balances_and_in_transit_always_sum_to_zero_and_settle_exactly_once() =>
@@ -68,7 +86,46 @@ public class HouseholdLedgerProperties
             Assert.Equal(0, households + compound);
             Assert.Equal(households, network.Shards.Sum(s => s.InCirculation));
             Assert.Equal(network.Decided, network.Shards.Sum(s => s.Transactions));
+
+            // Every transaction settled is in one shard's recent list or its archive chunks, once, under a number unique in the compound.
+            var numbers = network.SettledTransactions().Select(t => t.Number).ToList();
+            Assert.Equal(network.Decided, numbers.Count);
+            Assert.Equal(numbers.Count, numbers.Distinct(StringComparer.Ordinal).Count());
         });
+
+    [Fact]
+    public void Two_households_own_transactions_have_the_same_count_but_different_numbers()
+    {
+        var h1 = HouseholdLedger.Empty(Accounts.Household("H1"));
+        var h2 = HouseholdLedger.Empty(Accounts.Household("H2"));
+        h1.Charge("G1-001.a", Accounts.Compound, 5, Window, Grant, Now);
+        h2.Charge("G1-002.a", Accounts.Compound, 5, Window, Grant, Now);
+
+        Assert.Equal(h1.Journal.Select(t => t.Id), h2.Journal.Select(t => t.Id));
+        Assert.Equal(["H1-1", "H1-2"], h1.Journal.Select(t => t.Number));
+        Assert.Equal(["H2-1", "H2-2"], h2.Journal.Select(t => t.Number));
+        Assert.Equal("7", new LedgerTransaction(7, Now, LedgerKind.Grant, Accounts.Compound, h1.Account, 1, null).Number);
+    }
+
+    [Fact]
+    public void A_shard_keeps_its_newest_transactions_hot_and_archives_older_ones_in_chunks()
+    {
+        var settlement = CompoundSettlement.Restore(new CompoundSettlementSnapshot());
+        var household = Accounts.Household("H1");
+        var decided = Enumerable.Range(1, CompoundSettlement.RecentHot + 7)
+            .Select(i => new LedgerTransaction(i, Now, LedgerKind.Booking, household, Accounts.Compound, 1, $"G1-001.{i}", household)).ToList();
+        settlement.Settle(household, new ReportedBalance(0, 1), decided);
+
+        var chunk = settlement.ChunkToArchive();
+        Assert.NotNull(chunk);
+        Assert.Equal(decided.Take(CompoundSettlement.RecentChunk), chunk);
+        settlement.Archived(chunk.Count);
+
+        Assert.Equal(1, settlement.ArchivedRecent);
+        Assert.Equal(decided.Skip(CompoundSettlement.RecentChunk), settlement.Recent);
+        Assert.Null(settlement.ChunkToArchive());
+        Assert.Equal(decided.Count, settlement.Transactions);
+    }
 
     [Fact]
     public void A_charge_retried_and_its_legs_sent_twice_are_counted_once()
@@ -131,6 +188,7 @@ public class HouseholdLedgerProperties
     {
         private readonly Dictionary<string, HouseholdLedgerSnapshot> _storedHouseholds = [];
         private readonly CompoundSettlementSnapshot[] _storedShards;
+        private readonly Dictionary<(int Shard, int Chunk), IReadOnlyList<LedgerTransaction>> _archives = [];
 
         public Network()
         {
@@ -182,6 +240,27 @@ public class HouseholdLedgerProperties
                 case DeliverStep d:
                     Deliver(Ledgers[d.Sender], d.Lost, d.AckLost);
                     break;
+                case SettleLaterStep l:
+                    var sender = Ledgers[l.Sender];
+                    Shards[ShardOf(sender)].Settle(
+                        sender.Account,
+                        new ReportedBalance(sender.Balance, sender.Version),
+                        [.. sender.Outbox.Where(g => g.To == Accounts.Compound).Select(g => g.Transaction)]);
+                    break;
+                case StoreShardStep w:
+                    Store(w.Shard);
+                    if (!w.AckLost)
+                    {
+                        foreach (var waiting in Ledgers.Where(h => ShardOf(h) == w.Shard))
+                        {
+                            waiting.Confirmed(Accounts.Compound, Shards[w.Shard].AppliedFrom(waiting.Account));
+                        }
+                    }
+
+                    break;
+                case CrashShardStep c:
+                    Shards[c.Shard] = CompoundSettlement.Restore(_storedShards[c.Shard]);
+                    break;
             }
 
             foreach (var ledger in Ledgers)
@@ -201,6 +280,10 @@ public class HouseholdLedgerProperties
                 }
             }
         }
+
+        /// <summary>What the shards stored, their archive chunks and their recent lists together.</summary>
+        public IEnumerable<LedgerTransaction> SettledTransactions() =>
+            _archives.Values.SelectMany(c => c).Concat(Shards.SelectMany(s => s.Recent));
 
         /// <summary>Every household balance, the compound's (what the shards settled) and every leg not yet applied.</summary>
         public long BalancesPlusInTransit()
@@ -227,6 +310,20 @@ public class HouseholdLedgerProperties
         public long RefundedAsPayee(HouseholdLedger ledger) =>
             Ledgers.SelectMany(l => l.Charges.Values).Where(c => c.Payee == ledger.Account && c.Refunded > 0).Sum(c => c.Refunded);
 
+        private int ShardOf(HouseholdLedger household) => Accounts.SettlementShard(household.Account, Shards.Length);
+
+        /// <summary>A shard's write, as its grain does it: archive chunks first, then the state.</summary>
+        private void Store(int shard)
+        {
+            while (Shards[shard].ChunkToArchive() is { } chunk)
+            {
+                _archives[(shard, Shards[shard].ArchivedRecent)] = chunk;
+                Shards[shard].Archived(chunk.Count);
+            }
+
+            _storedShards[shard] = Shards[shard].Snapshot();
+        }
+
         private void Deliver(HouseholdLedger sender, bool lost, bool ackLost)
         {
             foreach (var legs in sender.Outbox.GroupBy(l => l.To).ToList())
@@ -243,7 +340,7 @@ public class HouseholdLedgerProperties
                         continue;
                     }
 
-                    _storedShards[index] = Shards[index].Snapshot();
+                    Store(index);
                     stored = Shards[index].AppliedFrom(sender.Account);
                 }
                 else
@@ -269,7 +366,7 @@ public class HouseholdLedgerProperties
             // The household reports its balance even when it sent nothing (it received).
             var shard = Shards[Accounts.SettlementShard(sender.Account, Shards.Length)];
             shard.Settle(sender.Account, new ReportedBalance(sender.Balance, sender.Version), []);
-            _storedShards[Accounts.SettlementShard(sender.Account, Shards.Length)] = shard.Snapshot();
+            Store(ShardOf(sender));
         }
     }
 }

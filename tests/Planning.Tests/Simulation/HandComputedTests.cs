@@ -1,5 +1,6 @@
 using Parking.Domain.Layout;
 using Parking.Domain.Scenarios;
+using Parking.Domain.Simulation;
 using Parking.Planning.Simulation;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using Orleans;
 
-namespace Parking.Planning.Simulation;
+namespace Parking.Domain.Simulation;
 
 /// <summary>How many requests were refused for one reason (a stable code such as <c>no-space</c>).</summary>
 [GenerateSerializer, Immutable]
@@ -140,6 +140,6 @@ public sealed record SimulationResult(
     [Id(10)] SimulationCharts Charts,
     [Id(11)] long Events)
 {
-    /// <summary>The result as CSV, as the command line writes it (see <see cref="SimulationCsv"/>; the API writes the same from its DTOs).</summary>
+    /// <summary>The result as CSV (see <see cref="SimulationCsv"/>), as the command line and the API's report download write it.</summary>
     public string ToCsv() => SimulationCsv.Write(this);
 }

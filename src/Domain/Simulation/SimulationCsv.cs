@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
 
-namespace Parking.Planning.Simulation;
+namespace Parking.Domain.Simulation;
 
 /// <summary>
-/// A result as CSV for the command line (`plan simulate`): one table after another, each under a header row and separated by
-/// an empty line (summary metrics; refusals; buildings; charging areas; shelters; occupancy by hour; waits).
-/// Numbers use the invariant culture; text fields are quoted when they need it. The API's report download
-/// writes the same file from its DTOs (`Api/Endpoints/SimulationReportCsv.cs`); a test holds the two equal.
+/// A result as CSV: one table after another, each under a header row and separated by an empty line (summary
+/// metrics; refusals; buildings; charging areas; shelters; occupancy by hour; waits). Numbers use the invariant
+/// culture; text fields are quoted when they need it. The one writer of the file: the command line
+/// (`plan simulate`) and the API's report download (one run, or a comparison) both call it.
 /// </summary>
 public static class SimulationCsv
 {
