@@ -379,7 +379,45 @@ internal static class ChargingSuite
         }
         Console.WriteLine();
         targets.ForEach(Console.WriteLine);
+        if (rows >= variants.Count) Stability(instance, leastShare);
         return ok;
+    }
+
+    /// <summary>
+    /// Plan stability: the night planned at 18:00 (least share first), then at 20:00 one driver whose turn is still to
+    /// come cancels and a new one arrives; the re-plan keeps the started turns, once with the first plan as the
+    /// previous one (drivers already told keep their turn unless the new plan is better in earnest) and once from
+    /// scratch. Prints how many notified turns (not started by 20:00) each moves.
+    /// </summary>
+    private static void Stability(ChargingInstance instance, SolveOptions options)
+    {
+        var c = CultureInfo.InvariantCulture;
+        const int now = 8;
+        var inTurn = ChargingAlgorithms.Get("in-turn");
+        var first = inTurn.Solve(instance, options);
+        var started = first.Sessions.Where(x => x.Turn is { } t && t.StartPeriod < now).Select(x => x.RequestId).ToHashSet(StringComparer.Ordinal);
+        var cancelled = first.Sessions.Where(x => x.Turn is { } t && t.StartPeriod >= now).OrderBy(x => x.Turn!.StartPeriod).ThenBy(x => x.RequestId, StringComparer.Ordinal).First().RequestId;
+        var requests = instance.Requests
+            .Where(r => r.Id != cancelled && (started.Contains(r.Id) || r.DeparturePeriod > now + 1))
+            .Select(r => started.Contains(r.Id) ? r : r with { ArrivalPeriod = Math.Max(r.ArrivalPeriod, now) })
+            .Append(new ChargingRequest("R301", now, 52, 12, 7))
+            .ToList();
+        var changed = ChargingReplan.KeepStartedTurns(instance with { Requests = requests }, first, now);
+        var notified = first.Sessions.Count(x => x.Turn is { } t && t.StartPeriod >= now);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(c,
+            $"Plan stability: the night planned at 18:00 (least share first); at 20:00 driver {cancelled} (turn still to come) cancels and R301 arrives (12 kWh, until 07:00); {started.Count} turns have started, {notified} drivers have been told a turn still to come."));
+        Console.WriteLine();
+        Console.WriteLine("| re-plan | solve s | energy % | least share % | notified turns moved |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var (name, previous) in new[] { ("with the first plan as previous (shipped)", (ChargingPlan?)first), ("from scratch", null) })
+        {
+            var clock = Stopwatch.StartNew();
+            var plan = inTurn.Solve(changed, options with { Previous = previous });
+            var m = ChargingMetrics.Compute(changed, plan, 0);
+            Console.WriteLine(string.Create(c,
+                $"| {name} | {clock.Elapsed.TotalSeconds:0.00} | {m.EnergyPercent:0.0} | {100 * m.LeastShare:0.0} | {InTurnCpSat.MovedNotifiedTurns(first, plan, now)} |"));
+        }
     }
 
     private static double MinimumShare(ChargingInstance instance, ChargingPlan plan, double minimumKwh) =>

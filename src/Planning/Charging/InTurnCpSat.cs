@@ -53,21 +53,39 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         var flowBound = OfflineOptimum.UpperBoundKwh(instance);
         ChargingPlan? best = null;
         double[]? bestRank = null;
+        var considered = new List<(ChargingPlan Plan, double[] Rank)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        void Consider(IReadOnlyList<ChargingTurn?> turns, string label)
+        (ChargingPlan Plan, double[] Rank)? Consider(IReadOnlyList<ChargingTurn?> turns, string label, bool stable = false)
         {
-            var shaped = TurnShaping.Shape(instance, turns);
-            if (!seen.Add(string.Join(';', shaped.Select(t => t is null ? "-" : $"{t.ChargerId},{t.StartPeriod},{t.EndPeriod}")))) return;
+            // The previous plan's turns stay as they were told (no lengthening, no trimming); only cars without one are fitted in.
+            var shaped = TurnShaping.Shape(instance, turns, extend: !stable);
+            if (!seen.Add(string.Join(';', shaped.Select(t => t is null ? "-" : $"{t.ChargerId},{t.StartPeriod},{t.EndPeriod}")))) return null;
             var kw = TurnPower.Allocate(instance, shaped, order, minimum);
-            shaped = Trim(instance, shaped, kw);
+            shaped = Trim(instance, shaped, kw, stable ? turns : null);
             var plan = new ChargingPlan(Name, PlanStatus.Feasible,
                 [.. instance.Requests.Select((r, i) => new SessionPlan(r.Id, kw[i], shaped[i]))], flowBound);
             var rank = Rank(instance, plan, order, minimum);
             Trace?.Invoke($"{label} {clock.Elapsed.TotalSeconds:0.00}s rank {string.Join(" ", rank)}");
+            considered.Add((plan, rank));
             if (bestRank is null || RankComparer.Instance.Compare(rank, bestRank) > 0) (best, bestRank) = (plan, rank);
+            return (plan, rank);
         }
-        if (options.Previous is { } previous && previous.Sessions.Any(s => s.Turn is not null))
-            Consider(PreviousTurns(instance, previous), "previous");
+
+        // Re-planning: drivers already told their turn keep it when nothing real changed (the same requests, every
+        // told turn still inside its car's window on a charger that is still there), even if a new search might find a
+        // slightly better plan: a better search is not a reason to move a driver. A previous plan that was only the
+        // fallback (made without time to search) is improved on. The search runs only when something changed.
+        var previous = options.Previous is { } p && p.Sessions.Any(s => s.Turn is not null) ? p : null;
+        if (previous is not null)
+        {
+            var previousTurns = PreviousTurns(instance, previous);
+            var kept = Consider(previousTurns, "previous", stable: true);
+            var sameRequests = previous.Sessions.Select(s => s.RequestId).ToHashSet(StringComparer.Ordinal)
+                .SetEquals(instance.Requests.Select(r => r.Id));
+            var allFit = previous.Sessions.Count(s => s.Turn is not null) == previousTurns.Count(t => t is not null);
+            if (kept is { } k && sameRequests && allFit && previous.Status != PlanStatus.Fallback)
+                return k.Plan with { SolveTime = clock.Elapsed };
+        }
         var budget = options.TimeLimit * 0.5;
         foreach (var candidate in TurnCandidates())
         {
@@ -79,17 +97,85 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         var left = (options.TimeLimit - clock.Elapsed) * 0.8;
         if (left > TimeSpan.FromMilliseconds(300) && !cancellationToken.IsCancellationRequested)
         {
-            var fromPrevious = options.Previous is { } prior && prior.Sessions.Any(s => s.Turn is not null);
-            var hint = fromPrevious
-                ? options.Previous!
-                : SeedCandidates().Select(b => b.Solve(instance, options, cancellationToken))
+            var hint = previous
+                ?? SeedCandidates().Select(b => b.Solve(instance, options, cancellationToken))
                     .OrderByDescending(p => Rank(instance, p, ChargingObjectiveOrder.LeastShareFirst, 0), RankComparer.Instance).First();
             var solved = new TurnModel(instance).Solve(hint, left, options.Workers, cancellationToken);
             if (solved is not null) Consider(solved.Sessions.Select(s => s.Turn).ToArray(), "cp-sat");
         }
         if (best is null || RankComparer.Instance.Compare(Rank(instance, fallback, order, minimum), bestRank!) > 0)
             return fallback with { SolveTime = clock.Elapsed };
+
+        if (previous is not null)
+        {
+            // Something changed: the best plan with told turns put back where their charger is still free for them,
+            // then, among the plans not materially worse than the best (a least share within half a point, no driver
+            // fewer fully served, energy within 0.5 %), the one that moves the fewest told turns.
+            Consider(Revert(instance, best.Sessions.Select(s => s.Turn).ToArray(), PreviousTurns(instance, previous)), "best, told turns put back", stable: true);
+            var top = bestRank!;
+            (best, bestRank) = considered
+                .Where(c => !Materially(top, c.Rank, order))
+                .OrderBy(c => MovedTold(instance, previous, c.Plan))
+                .ThenByDescending(c => c.Rank, RankComparer.Instance)
+                .First();
+        }
         return best with { SolveTime = clock.Elapsed };
+    }
+
+    /// <summary>
+    /// Told turns of the previous plan (not fixed: not started yet) that <paramref name="plan"/> changes (another charger,
+    /// start or end, or none) or drops, for requests still in the instance.
+    /// </summary>
+    private static int MovedTold(ChargingInstance instance, ChargingPlan previous, ChargingPlan plan)
+    {
+        var fixedIds = (instance.FixedTurns ?? []).Select(f => f.RequestId).ToHashSet(StringComparer.Ordinal);
+        return previous.Sessions.Count(s => s.Turn is { } turn && !fixedIds.Contains(s.RequestId)
+            && plan.Session(s.RequestId) is { } now && now.Turn != turn);
+    }
+
+    /// <summary>
+    /// <paramref name="turns"/> with each told turn of <paramref name="told"/> put back where its charger is free for it
+    /// (the changeover kept on both sides), earliest told turn first; the turn it replaces goes.
+    /// </summary>
+    private static ChargingTurn?[] Revert(ChargingInstance instance, ChargingTurn?[] turns, ChargingTurn?[] told)
+    {
+        var result = turns.ToArray();
+        var changeover = instance.ChangeoverPeriods;
+        foreach (var i in Enumerable.Range(0, result.Length).Where(i => told[i] is not null && told[i] != result[i])
+                     .OrderBy(i => told[i]!.StartPeriod).ToList())
+        {
+            var want = told[i]!;
+            var free = Enumerable.Range(0, result.Length).All(j => j == i || result[j] is not { } other || other.ChargerId != want.ChargerId
+                || other.EndPeriod + changeover <= want.StartPeriod || want.EndPeriod + changeover <= other.StartPeriod);
+            if (free) result[i] = want;
+        }
+        return result;
+    }
+
+    /// <summary>True when <paramref name="better"/> beats <paramref name="than"/> by more than noise, in <paramref name="order"/>.</summary>
+    private static bool Materially(double[] better, double[] than, ChargingObjectiveOrder order)
+    {
+        var energy = order == ChargingObjectiveOrder.MinimumNeedFirst ? 2 : 1;
+        for (var k = 0; k < energy; k++)
+        {
+            var count = order == ChargingObjectiveOrder.FullyServedFirst || (order == ChargingObjectiveOrder.MinimumNeedFirst && k == 1);
+            var step = better[k] - than[k];
+            if (step > (count ? 0.5 : 0.005)) return true;
+            if (step < -(count ? 0.5 : 0.005)) return false;
+        }
+        return better[energy] > than[energy] * 1.005 + 1e-6;
+    }
+
+    /// <summary>
+    /// How many turns of <paramref name="previous"/> that had not started by <paramref name="nowPeriod"/> (drivers told
+    /// "your turn at ... on ...") are different in <paramref name="plan"/>: another charger, start or end, or none.
+    /// </summary>
+    public static int MovedNotifiedTurns(ChargingPlan previous, ChargingPlan plan, int nowPeriod)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(plan);
+        return previous.Sessions.Count(s => s.Turn is { } turn && turn.StartPeriod >= nowPeriod
+            && plan.Session(s.RequestId) is { } now && now.Turn != turn);
     }
 
     /// <summary>
@@ -97,14 +183,14 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     /// which a turn may start and end: the charger is free again for others as soon as the car is done, and a car plugs
     /// in no earlier than it must (inside quiet hours, at its arrival). A turn in which the car draws nothing goes.
     /// </summary>
-    private static ChargingTurn?[] Trim(ChargingInstance instance, ChargingTurn?[] turns, double[][] kw)
+    private static ChargingTurn?[] Trim(ChargingInstance instance, ChargingTurn?[] turns, double[][] kw, IReadOnlyList<ChargingTurn?>? keep)
     {
         var fixedIds = (instance.FixedTurns ?? []).Select(f => f.RequestId).ToHashSet(StringComparer.Ordinal);
         var trimmed = turns.ToArray();
         for (var i = 0; i < trimmed.Length; i++)
         {
             var request = instance.Requests[i];
-            if (trimmed[i] is not { } turn || fixedIds.Contains(request.Id)) continue;
+            if (trimmed[i] is not { } turn || fixedIds.Contains(request.Id) || keep?[i] is not null) continue;
             var first = Enumerable.Range(turn.StartPeriod, turn.EndPeriod - turn.StartPeriod).FirstOrDefault(t => kw[i][t] > 0, -1);
             if (first < 0)
             {
