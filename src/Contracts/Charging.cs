@@ -101,8 +101,21 @@ public sealed record ChargingPlanDto(
     long Version,
     ChargingPlanSummaryDto? Plan,
     IReadOnlyList<ChargerTimelineDto> Chargers,
-    IReadOnlyList<ChargingRequestDto> Waiting);
+    IReadOnlyList<ChargingRequestDto> Waiting)
+{
+    /// <summary>
+    /// What the area's plans put first when the feed cannot serve everyone: <c>least-share-first</c> (default),
+    /// <c>minimum-need-first</c> (then drivers fully served, then energy) or <c>fully-served-first</c>.
+    /// </summary>
+    public string ObjectiveOrder { get; init; } = "least-share-first";
+
+    /// <summary>The minimum need per driver (kWh) of <c>minimum-need-first</c>; null when not set.</summary>
+    public double? MinimumNeedKwh { get; init; }
+}
 
 /// <summary>Body of <c>PUT .../charging/areas/{areaId}/site-capacity</c>.</summary>
 public sealed record SiteCapacityBody(double? SiteCapacityKw);
+
+/// <summary>Body of <c>PUT .../charging/areas/{areaId}/objective</c>: an order's name and, for minimum-need-first, the minimum need (kWh).</summary>
+public sealed record ObjectiveBody(string? Order, double? MinimumNeedKwh = null);
 

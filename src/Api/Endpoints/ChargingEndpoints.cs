@@ -31,6 +31,10 @@ public static class ChargingEndpoints
         charging.MapPut("/areas/{areaId}/site-capacity", SetSiteCapacity)
             .RequireAuthorization(Policies.Staff)
             .WithSummary("Change the area's site capacity in kW and re-plan (staff)");
+        charging.MapPut("/areas/{areaId}/objective", SetObjective)
+            .RequireAuthorization(Policies.Staff)
+            .WithSummary("Choose what the area's plans put first and re-plan (staff)")
+            .WithDescription("order: least-share-first (everyone gets a share), minimum-need-first (each driver's minimumNeedKwh first, then drivers fully served, then energy; minimumNeedKwh required) or fully-served-first (as many drivers fully served as possible, then energy).");
 
         var chargers = compound.MapGroup("/chargers").WithTags("Charging");
         chargers.MapGet("/{chargerId}", Charger)
@@ -127,6 +131,22 @@ public static class ChargingEndpoints
         }
 
         var outcome = await grains.ChargingArea(compoundId, areaId).SetSiteCapacity(kw);
+        return outcome.Value is { } view ? TypedResults.Ok(view.ToPlanDto()) : Problems.From(outcome.Error!);
+    }
+
+    public static async Task<Results<Ok<ChargingPlanDto>, ProblemHttpResult>> SetObjective(string compoundId, string areaId, ObjectiveBody? body, IGrainFactory grains)
+    {
+        if (body?.Order is not { Length: > 0 } order)
+        {
+            return Problems.Invalid("order", $"order is required: one of {string.Join(", ", ChargingObjectiveOrders.Names)}.", "order-invalid");
+        }
+
+        if (!await AreaExists(grains, compoundId, areaId))
+        {
+            return UnknownArea(areaId);
+        }
+
+        var outcome = await grains.ChargingArea(compoundId, areaId).SetObjective(order, body.MinimumNeedKwh);
         return outcome.Value is { } view ? TypedResults.Ok(view.ToPlanDto()) : Problems.From(outcome.Error!);
     }
 

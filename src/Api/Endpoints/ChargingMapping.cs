@@ -39,7 +39,11 @@ public static class ChargingMapping
                     .Where(r => r.Turn?.ChargerId == c.ChargerId)
                     .OrderBy(r => r.Turn!.Window.Start)
                     .Select(r => new TimelineTurnDto(r.Id, r.ResidentId, r.Plate, r.Status.ToDto(), r.Turn!.Window.Start, r.Turn.Window.End, r.EnergyKwh, r.DeliveredKwh))]))],
-            [.. view.Requests.Where(r => r.Status == ChargingRequestStatus.Waiting).Select(r => r.ToDto())]);
+            [.. view.Requests.Where(r => r.Status == ChargingRequestStatus.Waiting).Select(r => r.ToDto())])
+        {
+            ObjectiveOrder = ChargingObjectiveOrders.Wire(view.ObjectiveOrder),
+            MinimumNeedKwh = view.MinimumNeedKwh,
+        };
     }
 
     /// <summary>

@@ -30,7 +30,14 @@ public sealed record AreaPlanningInput(
     IReadOnlyList<ChargerSnapshot> Chargers,
     double SiteCapacityKw,
     IReadOnlyList<ChargingRequest> Started,
-    IReadOnlyList<ChargingRequest> Open);
+    IReadOnlyList<ChargingRequest> Open)
+{
+    /// <summary>What the area's plan puts first (staff's choice).</summary>
+    public ChargingObjectiveOrder Order { get; init; }
+
+    /// <summary>Each driver's minimum need (kWh) for <see cref="ChargingObjectiveOrder.MinimumNeedFirst"/>.</summary>
+    public double MinimumNeedKwh { get; init; }
+}
 
 /// <summary>
 /// The charging requests of one area, their turns and the last known state of its chargers: the state
@@ -45,6 +52,9 @@ public sealed class ChargingAreaBook
 
     private const double KwSlack = 1e-6;
 
+    // Power schedules are rounded to the microwatt per turn: a feed shared by many turns may add up a few above it.
+    private const double ProfileSlackKw = 1e-3;
+
     private readonly List<ChargingRequest> _requests;
     private readonly Dictionary<string, ChargerSnapshot> _chargers;
     private ChargingAreaDefinition? _definition;
@@ -52,6 +62,8 @@ public sealed class ChargingAreaBook
     private PlanSummary? _plan;
     private long _version;
     private List<TurnPowerSchedule> _power;
+    private ChargingObjectiveOrder _order;
+    private double? _minimumNeedKwh;
 
     public ChargingAreaBook()
         : this(new ChargingAreaSnapshot())
@@ -68,6 +80,9 @@ public sealed class ChargingAreaBook
         _plan = snapshot.Plan;
         _version = snapshot.Version;
         _power = [.. snapshot.PowerSchedules ?? []];
+        // State stored before the order was kept (or an unknown name) plans least share first.
+        _order = ChargingObjectiveOrders.TryParse(snapshot.ObjectiveOrder, out var order) ? order : ChargingObjectiveOrder.LeastShareFirst;
+        _minimumNeedKwh = snapshot.MinimumNeedKwh;
         CompoundId = snapshot.CompoundId ?? string.Empty;
     }
 
@@ -98,7 +113,47 @@ public sealed class ChargingAreaBook
         _definition, _siteCapacityOverrideKw, [.. _requests], new Dictionary<string, ChargerSnapshot>(_chargers, StringComparer.Ordinal), _plan, _version, CompoundId)
     {
         PowerSchedules = [.. _power],
+        ObjectiveOrder = _order.Wire(),
+        MinimumNeedKwh = _minimumNeedKwh,
     };
+
+    /// <summary>What the area's plans put first when the feed cannot serve everyone (staff's choice; least share first by default).</summary>
+    public ChargingObjectiveOrder ObjectiveOrder => _order;
+
+    /// <summary>Each driver's minimum need (kWh) when the order is <see cref="ChargingObjectiveOrder.MinimumNeedFirst"/>.</summary>
+    public double? MinimumNeedKwh => _minimumNeedKwh;
+
+    /// <summary>
+    /// Sets the objective order by its wire name (<see cref="ChargingObjectiveOrders.Names"/>) and the minimum need per
+    /// driver (required, more than 0 and at most 150 kWh, with minimum-need-first). Bad values change nothing.
+    /// </summary>
+    public Outcome<bool> SetObjective(string? order, double? minimumNeedKwh)
+    {
+        if (_definition is null)
+        {
+            return DomainError.NotFound("area-not-found", "No such charging area.");
+        }
+
+        if (!ChargingObjectiveOrders.TryParse(order, out var parsed))
+        {
+            return DomainError.Invalid("order", "order-invalid", $"order is one of {string.Join(", ", ChargingObjectiveOrders.Names)}.");
+        }
+
+        if (minimumNeedKwh is { } kwh && (double.IsNaN(kwh) || kwh <= 0 || kwh > ChargingObjectiveOrders.MaxMinimumNeedKwh))
+        {
+            return DomainError.Invalid("minimumNeedKwh", "minimum-need-invalid", "minimumNeedKwh is more than 0 and at most 150 (kWh).");
+        }
+
+        if (parsed == ChargingObjectiveOrder.MinimumNeedFirst && minimumNeedKwh is null)
+        {
+            return DomainError.Invalid("minimumNeedKwh", "minimum-need-invalid", "minimumNeedKwh is required with minimum-need-first (kWh, more than 0 and at most 150).");
+        }
+
+        _order = parsed;
+        _minimumNeedKwh = minimumNeedKwh;
+        _version++;
+        return true;
+    }
 
     /// <summary>The area a stored snapshot describes, in the compound <paramref name="compoundId"/> (the grain's key).</summary>
     public static ChargingAreaBook Restore(ChargingAreaSnapshot snapshot, string compoundId)
@@ -417,7 +472,11 @@ public sealed class ChargingAreaBook
                 && r.RemainingKwh > 0
                 && r.Window.End > now)
             .ToList();
-        return new AreaPlanningInput(now, start, policy.Period, chargers, PlannableKw, started, open);
+        return new AreaPlanningInput(now, start, policy.Period, chargers, PlannableKw, started, open)
+        {
+            Order = _order,
+            MinimumNeedKwh = _minimumNeedKwh ?? 0,
+        };
     }
 
     /// <summary>
@@ -428,9 +487,14 @@ public sealed class ChargingAreaBook
     /// </summary>
     public IReadOnlyList<ChargingNotice> ApplyPlan(IReadOnlyDictionary<string, ChargingTurn> turns, PlanSummary summary, DateTimeOffset now, IReadOnlyList<TurnPowerSchedule>? power = null)
     {
+        // A turn draws what the plan's power schedule gives it (a car may wait plugged in at 0 kW until the feed has
+        // room), or its charger's rating where the plan gave none.
+        var schedules = (power ?? []).GroupBy(p => p.RequestId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        Load LoadOf(string requestId, ChargingTurn turn) => new(turn, KwOf(turn.ChargerId),
+            schedules.GetValueOrDefault(requestId) is { } schedule && schedule.ChargerId == turn.ChargerId ? schedule : null);
         var accepted = _requests
             .Where(r => r.HasStarted && r.Turn is not null && !IsOverdrawing(r.Turn.ChargerId))
-            .Select(r => (r.Turn!, Kw: KwOf(r.Turn!.ChargerId)))
+            .Select(r => LoadOf(r.Id, r.Turn!))
             .ToList();
         var open = _requests
             .Where(r => r.Status is ChargingRequestStatus.Waiting or ChargingRequestStatus.Scheduled)
@@ -454,16 +518,16 @@ public sealed class ChargingAreaBook
         var granted = new Dictionary<string, ChargingTurn>(StringComparer.Ordinal);
         foreach (var (request, turn) in candidates)
         {
-            var kw = KwOf(turn!.ChargerId);
+            var load = LoadOf(request.Id, turn!);
             if (granted.ContainsKey(request.Id)
-                || accepted.Any(a => a.Item1.ChargerId == turn.ChargerId && a.Item1.Window.Overlaps(turn.Window))
-                || PeakWith(accepted, turn.Window) + kw > PlannableKw + KwSlack)
+                || accepted.Any(a => a.Turn.ChargerId == turn!.ChargerId && a.Turn.Window.Overlaps(turn.Window))
+                || PeakWith(accepted, load) > PlannableKw + (load.Schedule is null ? KwSlack : ProfileSlackKw))
             {
                 continue;
             }
 
-            accepted.Add((turn, kw));
-            granted[request.Id] = turn;
+            accepted.Add(load);
+            granted[request.Id] = load.Turn;
         }
 
         var notices = new List<ChargingNotice>();
@@ -527,12 +591,29 @@ public sealed class ChargingAreaBook
     /// <summary>The feed left for planning: the site capacity less what non-complying chargers draw.</summary>
     public double PlannableKw => Math.Max(0, SiteCapacityKw - _chargers.Values.Where(c => c.Overdrawing).Sum(c => c.PowerKw));
 
-    /// <summary>The highest total power of the accepted turns at any instant of <paramref name="window"/>.</summary>
-    private static double PeakWith(List<(ChargingTurn Turn, double Kw)> accepted, TimeWindow window)
+    /// <summary>
+    /// A turn's draw over time: its power schedule inside the schedule's window, its charger's rating in the rest of the
+    /// turn (or all of it, without a schedule).
+    /// </summary>
+    private sealed record Load(ChargingTurn Turn, double RatingKw, TurnPowerSchedule? Schedule)
     {
-        var overlapping = accepted.Where(a => a.Turn.Window.Overlaps(window)).ToList();
-        var instants = overlapping.Select(a => a.Turn.Window.Start).Where(window.Contains).Append(window.Start);
-        return instants.Max(t => overlapping.Where(a => a.Turn.Window.Contains(t)).Sum(a => a.Kw));
+        public double KwAt(DateTimeOffset instant) =>
+            !Turn.Window.Contains(instant) ? 0
+            : Schedule is { } s && s.Window.Contains(instant) ? Math.Min(RatingKw, s.KwAt(instant))
+            : RatingKw;
+
+        /// <summary>The instants at which the draw may change.</summary>
+        public IEnumerable<DateTimeOffset> Changes() =>
+            Schedule is { } s ? [Turn.Window.Start, s.Window.Start, s.Window.End, .. s.Steps.Select(step => step.Start)] : [Turn.Window.Start];
+    }
+
+    /// <summary>The highest total power of the accepted turns and <paramref name="load"/> at any instant of its turn.</summary>
+    private static double PeakWith(List<Load> accepted, Load load)
+    {
+        var window = load.Turn.Window;
+        var overlapping = accepted.Where(a => a.Turn.Window.Overlaps(window)).Append(load).ToList();
+        var instants = overlapping.SelectMany(a => a.Changes()).Where(window.Contains).Append(window.Start).Distinct();
+        return instants.Max(t => overlapping.Sum(a => a.KwAt(t)));
     }
 
     private static (ChargingRequest Request, ChargingNoticeKind Kind, bool Replan)? Step(ChargingRequest r, DateTimeOffset now, ChargingPolicy policy)
@@ -580,6 +661,15 @@ public sealed record ChargingAreaSnapshot(
 
     /// <summary>The last plan's power per turn; null in state stored before it was kept.</summary>
     public List<TurnPowerSchedule>? PowerSchedules { get => _powerSchedules; init => _powerSchedules = value; }
+
+    [Id(8)] internal string? _objectiveOrder;
+    [Id(9)] internal double? _minimumNeedKwh;
+
+    /// <summary>The objective order's wire name; null in state stored before it was kept (least share first).</summary>
+    public string? ObjectiveOrder { get => _objectiveOrder; init => _objectiveOrder = value; }
+
+    /// <summary>The minimum need per driver (kWh) of minimum-need-first; null when not set.</summary>
+    public double? MinimumNeedKwh { get => _minimumNeedKwh; init => _minimumNeedKwh = value; }
 
     /// <summary>An area not configured yet: what storage starts from when nothing was stored.</summary>
     public ChargingAreaSnapshot()

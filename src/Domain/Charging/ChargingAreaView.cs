@@ -12,7 +12,18 @@ public sealed record ChargingAreaView(
     [Id(4)] IReadOnlyList<ChargingRequest> Requests,
     [Id(5)] PlanSummary? Plan,
     [Id(6)] DateTimeOffset AsOf,
-    [Id(7)] long Version);
+    [Id(7)] long Version)
+{
+    // Init-only members are stored in internal fields: the codec is generated in Parking.Grains (InternalsVisibleTo).
+    [Id(8)] internal ChargingObjectiveOrder _objectiveOrder;
+    [Id(9)] internal double? _minimumNeedKwh;
+
+    /// <summary>What the area's plans put first (staff's choice).</summary>
+    public ChargingObjectiveOrder ObjectiveOrder { get => _objectiveOrder; init => _objectiveOrder = value; }
+
+    /// <summary>The minimum need per driver (kWh) of minimum-need-first; null when not set.</summary>
+    public double? MinimumNeedKwh { get => _minimumNeedKwh; init => _minimumNeedKwh = value; }
+}
 
 public static class ChargingAreaViews
 {
@@ -24,5 +35,9 @@ public static class ChargingAreaViews
         [.. book.Requests.OrderBy(r => r.Turn?.Window.Start ?? r.Window.End)],
         book.Plan,
         now,
-        book.Version);
+        book.Version)
+    {
+        ObjectiveOrder = book.ObjectiveOrder,
+        MinimumNeedKwh = book.MinimumNeedKwh,
+    };
 }

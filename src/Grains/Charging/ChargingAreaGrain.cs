@@ -152,6 +152,20 @@ public sealed partial class ChargingAreaGrain(
         return Book.View(Now);
     }
 
+    public async Task<Outcome<ChargingAreaView>> SetObjective(string? order, double? minimumNeedKwh)
+    {
+        var advanced = Book.Advance(Now, _policy);
+        var outcome = Book.SetObjective(order, minimumNeedKwh);
+        await Commit(advanced);
+        if (!outcome.IsSuccess)
+        {
+            return outcome.Error!;
+        }
+
+        await Commit(new AreaChange([], Replan: true));
+        return Book.View(Now);
+    }
+
     public async Task<string?> ChargerReported(ChargerSnapshot charger)
     {
         if (!Book.IsConfigured || !Book.Chargers.ContainsKey(charger.ChargerId))

@@ -46,6 +46,12 @@ public interface IChargingAreaGrain : IGrainWithStringKey
 
     Task<Outcome<ChargingAreaView>> SetSiteCapacity(double siteCapacityKw);
 
+    /// <summary>
+    /// Sets what the area's plans put first (an order's wire name, and the minimum need per driver for
+    /// minimum-need-first) and re-plans; a bad value is refused with its field and changes nothing.
+    /// </summary>
+    Task<Outcome<ChargingAreaView>> SetObjective(string? order, double? minimumNeedKwh);
+
     /// <summary>A charger of the area reported; returns the request whose car is on it now, if any.</summary>
     Task<string?> ChargerReported(ChargerSnapshot charger);
 

@@ -37,6 +37,20 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
     /// </summary>
     internal double? TargetShare { get; init; }
 
+    /// <summary>
+    /// Turn mode only: before each quiet range, the chargers go to the cars that can take the most energy through it
+    /// (as long as the range lasts, at their power, up to what they still need). Those cars are held back from turns
+    /// before it; a boundary before the range (its changeover earlier) ends the other turns so that they plug in at
+    /// its start and charge through the night, when nobody may move a car.
+    /// </summary>
+    internal bool NightSelection { get; init; }
+
+    /// <summary>
+    /// With <see cref="NightSelection"/>: the night's holders may plug in up to an hour before the quiet range and leave
+    /// over the hour after it, a few at each boundary; without, they plug in at its start and leave at its end.
+    /// </summary>
+    internal bool NightLead { get; init; }
+
     public ChargingPlan Solve(ChargingInstance instance, SolveOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
@@ -196,27 +210,54 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
         var constantCapacity = capacityW.Length > 0 && capacityW.All(w => w == capacityW[0]);
         var totalSlots = (long)chargers.Count * instance.Periods;
         var quantum = (int)Math.Max(1, totalSlots / Math.Max(1, requests.Count));
+        // Night selection: the boundary that ends the other turns, the quiet range it prepares, and the cars held back.
+        var heldBack = Enumerable.Repeat(-1, requests.Count).ToArray();
+        var nightPriority = new HashSet<int>();
+        var selections = new Dictionary<int, PeriodRange>();
+        // The night's holders may plug in up to an hour before it (using the feed while the others change over) and
+        // leave over an hour after it, a few at each boundary, so that the feed is never idle while everyone changes over.
+        var lead = NightLead ? Math.Max(instance.ChangeoverPeriods + 1, (int)Math.Round(60.0 / Math.Max(1, instance.PeriodMinutes))) : 0;
+        var nightEnd = new int[requests.Count];
+        long NightValue(int i, PeriodRange q, long left) =>
+            Math.Min(left, maxPeriodWh[i] * (Math.Min(requests[i].DeparturePeriod, q.End) - q.Start));
+        if (NightSelection && instance.QuietPeriods is { } quietRanges)
+        {
+            foreach (var q in quietRanges.Where(q => q.End - q.Start >= 2 && q.Start >= 0 && q.Start < instance.Periods).OrderBy(q => q.Start))
+            {
+                var select = q.Start - instance.ChangeoverPeriods;
+                while (select > 0 && instance.IsQuietBoundary(select)) select--;
+                selections[Math.Max(0, select)] = q;
+                foreach (var i in Enumerable.Range(0, requests.Count)
+                             .Where(i => !isFixed.Contains(i) && heldBack[i] < 0 && requests[i].ArrivalPeriod < q.Start && requests[i].DeparturePeriod >= q.Start + 2)
+                             .OrderByDescending(i => NightValue(i, q, need[i])).ThenBy(i => i).Take(chargers.Count))
+                {
+                    heldBack[i] = Math.Max(0, q.Start - lead);
+                    nightPriority.Add(i);
+                }
+            }
+        }
 
         for (var t = 0; t <= instance.Periods; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var quiet = instance.IsQuietBoundary(t);
             var anyWaiting = TargetShare is not null && Enumerable.Range(0, requests.Count).Any(i =>
-                !hadTurn[i] && remaining[i] > 0 && requests[i].ArrivalPeriod <= t && t < requests[i].DeparturePeriod);
+                !hadTurn[i] && remaining[i] > 0 && requests[i].ArrivalPeriod <= t && t < requests[i].DeparturePeriod && heldBack[i] <= t);
             for (var c = 0; c < chargers.Count; c++)
             {
                 var i = occupant[c];
                 if (i < 0) continue;
                 var end = t == instance.Periods || t >= requests[i].DeparturePeriod
                     || (isFixed.Contains(i) ? t >= fixedEnd[i]
-                        : !quiet && (remaining[i] <= 0 || (rule == BaselineRule.RoundRobin && t - turnStart[c] >= quantum)
-                            || (anyWaiting && TargetShare is { } target && remaining[i] <= need[i] * (1 - target))));
+                        : !quiet && ((remaining[i] <= 0 && t >= nightEnd[i]) || (rule == BaselineRule.RoundRobin && t - turnStart[c] >= quantum)
+                            || (anyWaiting && !nightPriority.Contains(i) && TargetShare is { } target && remaining[i] <= need[i] * (1 - target))));
                 if (!end) continue;
                 turns[i] = new ChargingTurn(chargers[c].Id, turnStart[c], t);
                 occupant[c] = -1;
                 freeAt[c] = t + instance.ChangeoverPeriods;
             }
             if (t == instance.Periods) break;
+            if (selections.TryGetValue(t, out var night)) SelectForNight(t, night);
             foreach (var f in fixedTurns.Where(f => f.StartPeriod == t))
             {
                 var c = ChargerIndex(instance, f.ChargerId);
@@ -232,8 +273,9 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
             }
             IEnumerable<int> waiting = free.Count == 0 ? [] : Enumerable.Range(0, requests.Count)
                 .Where(i => !hadTurn[i] && remaining[i] > 0 && requests[i].ArrivalPeriod <= t && t < requests[i].DeparturePeriod
-                    && (!quiet || t == requests[i].ArrivalPeriod))
-                .OrderBy(i => Priority(instance, i, t, remaining[i], maxPeriodWh[i]))
+                    && (!quiet || t == requests[i].ArrivalPeriod) && heldBack[i] <= t)
+                .OrderBy(i => nightPriority.Contains(i) ? 0 : 1)
+                .ThenBy(i => Priority(instance, i, t, remaining[i], maxPeriodWh[i]))
                 .ThenBy(i => i);
             // What the cars holding a charger draw, kept as cars start rather than summed again for every car.
             var drawn = ConstantPower ? Enumerable.Range(0, chargers.Count).Where(c => occupant[c] >= 0).Sum(c => DemandW(occupant[c], c)) : 0;
@@ -286,6 +328,40 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
                 ConstantPower ? null : PhaseRoom.For(instance), i => chargerOfRequest[i]);
         }
         return (wh, turns);
+
+        // The holders for the quiet range q: the cars (running or waiting) that can take the most energy through it,
+        // one per charger not held by a fixed turn; the other running turns end now.
+        void SelectForNight(int t, PeriodRange q)
+        {
+            var slots = Enumerable.Range(0, chargers.Count).Count(c => (occupant[c] < 0 || !isFixed.Contains(occupant[c])) && reservedUntil[c] <= q.Start);
+            var running = Enumerable.Range(0, chargers.Count).Where(c => occupant[c] >= 0 && !isFixed.Contains(occupant[c])).ToList();
+            var pool = running.Select(c => occupant[c])
+                .Concat(Enumerable.Range(0, requests.Count).Where(i => !hadTurn[i] && !isFixed.Contains(i) && remaining[i] > 0
+                    && requests[i].ArrivalPeriod <= q.Start && requests[i].DeparturePeriod >= q.Start + 2))
+                .Where(i => requests[i].DeparturePeriod > q.Start)
+                .OrderByDescending(i => NightValue(i, q, remaining[i])).ThenBy(i => i)
+                .Take(slots).ToHashSet();
+            foreach (var c in running)
+            {
+                var i = occupant[c];
+                if (pool.Contains(i) || turnStart[c] >= t) continue;
+                turns[i] = new ChargingTurn(chargers[c].Id, turnStart[c], t);
+                occupant[c] = -1;
+                freeAt[c] = t + instance.ChangeoverPeriods;
+            }
+            foreach (var i in nightPriority.Where(i => !pool.Contains(i)).ToList())
+            {
+                nightPriority.Remove(i);
+                heldBack[i] = -1;
+            }
+            var k = 0;
+            foreach (var i in pool.OrderByDescending(i => NightValue(i, q, remaining[i])).ThenBy(i => i))
+            {
+                nightPriority.Add(i);
+                nightEnd[i] = q.End + (k++ % Math.Max(1, lead));
+                if (!hadTurn[i]) heldBack[i] = Math.Min(heldBack[i], t);
+            }
+        }
     }
 
     private static int ChargerIndex(ChargingInstance instance, string chargerId)

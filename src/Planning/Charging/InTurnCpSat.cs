@@ -1,58 +1,238 @@
 using System.Diagnostics;
 using Google.OrTools.Sat;
+using Parking.Domain.Charging;
 using CpDomain = Google.OrTools.Util.Domain;
 
 namespace Parking.Planning.Charging;
 
 /// <summary>
-/// In-turn charging with CP-SAT for more cars than chargers: each request gets at most one turn, a contiguous
-/// interval on one charger inside its window, drawing the constant power of its car and charger.
+/// In-turn charging for more cars than chargers, with modulated power: each request gets at most one turn, a
+/// contiguous interval on one charger inside its window held from plug-in to unplug, and inside it a power per period
+/// (what a charging profile sends the charger). Turns decide who holds which charger; power decides how the feed is
+/// shared.
 /// <para>
-/// Chargers of equal power form a class; no overlap per charger with the changeover gap is modelled, without an
-/// interval per (request, charger), as a cumulative of capacity = the class's charger count over turns lengthened
-/// by the changeover, and chargers are then assigned by greedy interval colouring (which needs no more chargers
-/// than the largest overlap). A charger a car is plugged into, or that holds a fixed turn, is a class of its own.
-/// The sum of turn powers stays within site capacity in every period (a cumulative); no turn starts or ends
-/// strictly inside quiet hours, except at the car's own arrival or departure.
+/// Candidate turns come from greedy plans (each baseline rule, with cars giving up their charger at a target share,
+/// with and without choosing the night's holders before quiet hours), the previous plan when re-planning, and last,
+/// with what is left of the budget, CP-SAT (below). Each candidate is shaped (<see cref="TurnShaping"/>: cars without
+/// a turn take idle chargers, turns hold their charger while it is free), powered by a linear program in the objective
+/// order (<see cref="TurnPower"/>), and trimmed to the periods in which its car draws. The best candidate in the order
+/// is returned, or the best plain baseline (status Fallback) when none beats it.
 /// </para>
 /// <para>
-/// Objectives are solved in stages, each fixing the previous optimum as a bound and starting from its solution:
-/// (1) the least-served driver's share of their need (in ‰), (2) energy delivered, (3) cost under time-of-use
-/// prices, then moves (cost weighted above moves). 90 % of what is left of the budget after the baselines and the
-/// model are built is split 45 % / 35 % / the rest; the other 10 % is kept for turning the solution into a plan. The plan is
-/// compared with the best greedy baseline, which also seeds the first stage (or the previous plan, when
-/// re-planning); the better plan by the same order is returned, the baseline with status Fallback.
+/// CP-SAT's model: chargers of equal power form a class; no overlap per charger with the changeover gap is modelled,
+/// without an interval per (request, charger), as a cumulative of capacity = the class's charger count over turns
+/// lengthened by the changeover, and chargers are then assigned by greedy interval colouring. A charger a car is
+/// plugged into, or that holds a fixed turn, is a class of its own. Each turn draws its car's constant power there
+/// (cumulatives over the feed and each phase); no turn starts or ends strictly inside quiet hours, except at the
+/// car's own arrival or departure. Objectives in stages: the least share, energy, then cost and moves.
 /// </para>
 /// </summary>
 public sealed class InTurnCpSat : IChargingAlgorithm
 {
     public string Name => "in-turn";
 
+    /// <summary>Called with each candidate's label and rank as it is weighed (the bench prints them); null for silence.</summary>
+    public static Action<string>? Trace { get; set; }
+
     public ChargingPlan Solve(ChargingInstance instance, SolveOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        var baseline = BestBaseline(instance, cancellationToken);
+        var order = options.Order;
+        var minimum = options.MinimumNeedKwh;
+        var baselines = ChargingAlgorithms.Baselines.Select(b => b.Solve(instance, SolveOptions.Default, cancellationToken)).ToList();
+        var baseline = baselines.OrderByDescending(p => Rank(instance, p, order, minimum), RankComparer.Instance).First();
         if (instance.Requests.Count == 0)
             return baseline with { Algorithm = Name, Status = PlanStatus.Optimal, SolveTime = clock.Elapsed };
-        var model = new TurnModel(instance);
-        var fromPrevious = options.Previous is { } previous && previous.Sessions.Any(s => s.Turn is not null);
-        var hint = fromPrevious
-            ? options.Previous!
-            : SeedCandidates().Select(b => b.Solve(instance, options, cancellationToken))
-                .OrderByDescending(p => Rank(instance, p)).First();
-        var left = (options.TimeLimit - clock.Elapsed) * 0.9;
-        var solved = left > TimeSpan.FromMilliseconds(50) && !cancellationToken.IsCancellationRequested
-            ? model.Solve(hint, left, options.Workers, cancellationToken)
-            : null;
-        // The seed (not a previous plan, made for another instance) and the baselines are feasible plans too:
-        // never return less than the best of them.
-        var fallback = !fromPrevious && Rank(instance, hint).CompareTo(Rank(instance, baseline)) > 0 ? hint : baseline;
-        fallback = fallback with { Algorithm = Name, Status = PlanStatus.Fallback, SolveTime = clock.Elapsed };
-        if (solved is null) return fallback;
-        var plan = solved with { Algorithm = Name, SolveTime = clock.Elapsed };
-        return Rank(instance, fallback).CompareTo(Rank(instance, plan)) > 0 ? fallback : plan;
+        var fallback = baseline with { Algorithm = Name, Status = PlanStatus.Fallback, SolveTime = clock.Elapsed };
+        if (options.TimeLimit - clock.Elapsed <= TimeSpan.FromMilliseconds(20) || cancellationToken.IsCancellationRequested)
+            return fallback;
+
+        // Turns from several greedy plans (the baselines' own first), each shaped and powered by the linear program.
+        var flowBound = OfflineOptimum.UpperBoundKwh(instance);
+        ChargingPlan? best = null;
+        double[]? bestRank = null;
+        var considered = new List<(ChargingPlan Plan, double[] Rank)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        (ChargingPlan Plan, double[] Rank)? Consider(IReadOnlyList<ChargingTurn?> turns, string label, bool stable = false)
+        {
+            // The previous plan's turns stay as they were told (no lengthening, no trimming); only cars without one are fitted in.
+            var shaped = TurnShaping.Shape(instance, turns, extend: !stable);
+            if (!seen.Add(string.Join(';', shaped.Select(t => t is null ? "-" : $"{t.ChargerId},{t.StartPeriod},{t.EndPeriod}")))) return null;
+            var kw = TurnPower.Allocate(instance, shaped, order, minimum);
+            shaped = Trim(instance, shaped, kw, stable ? turns : null);
+            var plan = new ChargingPlan(Name, PlanStatus.Feasible,
+                [.. instance.Requests.Select((r, i) => new SessionPlan(r.Id, kw[i], shaped[i]))], flowBound);
+            var rank = Rank(instance, plan, order, minimum);
+            Trace?.Invoke($"{label} {clock.Elapsed.TotalSeconds:0.00}s rank {string.Join(" ", rank)}");
+            considered.Add((plan, rank));
+            if (bestRank is null || RankComparer.Instance.Compare(rank, bestRank) > 0) (best, bestRank) = (plan, rank);
+            return (plan, rank);
+        }
+
+        // Re-planning: drivers already told their turn keep it when nothing real changed (the same requests, every
+        // told turn still inside its car's window on a charger that is still there), even if a new search might find a
+        // slightly better plan: a better search is not a reason to move a driver. A previous plan that was only the
+        // fallback (made without time to search) is improved on. The search runs only when something changed.
+        var previous = options.Previous is { } p && p.Sessions.Any(s => s.Turn is not null) ? p : null;
+        if (previous is not null)
+        {
+            var previousTurns = PreviousTurns(instance, previous);
+            var kept = Consider(previousTurns, "previous", stable: true);
+            var sameRequests = previous.Sessions.Select(s => s.RequestId).ToHashSet(StringComparer.Ordinal)
+                .SetEquals(instance.Requests.Select(r => r.Id));
+            var allFit = previous.Sessions.Count(s => s.Turn is not null) == previousTurns.Count(t => t is not null);
+            if (kept is { } k && sameRequests && allFit && previous.Status != PlanStatus.Fallback)
+                return k.Plan with { SolveTime = clock.Elapsed };
+        }
+        var budget = options.TimeLimit * 0.5;
+        foreach (var candidate in TurnCandidates())
+        {
+            if (clock.Elapsed > budget || cancellationToken.IsCancellationRequested) break;
+            Consider(candidate.Solve(instance, SolveOptions.Default, cancellationToken).Sessions.Select(s => s.Turn).ToArray(), $"{candidate.Name} night {candidate.NightSelection} lead {candidate.NightLead} share {candidate.TargetShare}");
+        }
+
+        // CP-SAT's turns (constant power per turn, least share then energy) with what is left of the budget.
+        var left = (options.TimeLimit - clock.Elapsed) * 0.8;
+        if (left > TimeSpan.FromMilliseconds(300) && !cancellationToken.IsCancellationRequested)
+        {
+            var hint = previous
+                ?? SeedCandidates().Select(b => b.Solve(instance, options, cancellationToken))
+                    .OrderByDescending(p => Rank(instance, p, ChargingObjectiveOrder.LeastShareFirst, 0), RankComparer.Instance).First();
+            var solved = new TurnModel(instance).Solve(hint, left, options.Workers, cancellationToken);
+            if (solved is not null) Consider(solved.Sessions.Select(s => s.Turn).ToArray(), "cp-sat");
+        }
+        if (best is null || RankComparer.Instance.Compare(Rank(instance, fallback, order, minimum), bestRank!) > 0)
+            return fallback with { SolveTime = clock.Elapsed };
+
+        if (previous is not null)
+        {
+            // Something changed: the best plan with told turns put back where their charger is still free for them,
+            // then, among the plans not materially worse than the best (a least share within half a point, no driver
+            // fewer fully served, energy within 0.5 %), the one that moves the fewest told turns.
+            Consider(Revert(instance, best.Sessions.Select(s => s.Turn).ToArray(), PreviousTurns(instance, previous)), "best, told turns put back", stable: true);
+            var top = bestRank!;
+            (best, bestRank) = considered
+                .Where(c => !Materially(top, c.Rank, order))
+                .OrderBy(c => MovedTold(instance, previous, c.Plan))
+                .ThenByDescending(c => c.Rank, RankComparer.Instance)
+                .First();
+        }
+        return best with { SolveTime = clock.Elapsed };
+    }
+
+    /// <summary>
+    /// Told turns of the previous plan (not fixed: not started yet) that <paramref name="plan"/> changes (another charger,
+    /// start or end, or none) or drops, for requests still in the instance.
+    /// </summary>
+    private static int MovedTold(ChargingInstance instance, ChargingPlan previous, ChargingPlan plan)
+    {
+        var fixedIds = (instance.FixedTurns ?? []).Select(f => f.RequestId).ToHashSet(StringComparer.Ordinal);
+        return previous.Sessions.Count(s => s.Turn is { } turn && !fixedIds.Contains(s.RequestId)
+            && plan.Session(s.RequestId) is { } now && now.Turn != turn);
+    }
+
+    /// <summary>
+    /// <paramref name="turns"/> with each told turn of <paramref name="told"/> put back where its charger is free for it
+    /// (the changeover kept on both sides), earliest told turn first; the turn it replaces goes.
+    /// </summary>
+    private static ChargingTurn?[] Revert(ChargingInstance instance, ChargingTurn?[] turns, ChargingTurn?[] told)
+    {
+        var result = turns.ToArray();
+        var changeover = instance.ChangeoverPeriods;
+        foreach (var i in Enumerable.Range(0, result.Length).Where(i => told[i] is not null && told[i] != result[i])
+                     .OrderBy(i => told[i]!.StartPeriod).ToList())
+        {
+            var want = told[i]!;
+            var free = Enumerable.Range(0, result.Length).All(j => j == i || result[j] is not { } other || other.ChargerId != want.ChargerId
+                || other.EndPeriod + changeover <= want.StartPeriod || want.EndPeriod + changeover <= other.StartPeriod);
+            if (free) result[i] = want;
+        }
+        return result;
+    }
+
+    /// <summary>True when <paramref name="better"/> beats <paramref name="than"/> by more than noise, in <paramref name="order"/>.</summary>
+    private static bool Materially(double[] better, double[] than, ChargingObjectiveOrder order)
+    {
+        var energy = order == ChargingObjectiveOrder.MinimumNeedFirst ? 2 : 1;
+        for (var k = 0; k < energy; k++)
+        {
+            var count = order == ChargingObjectiveOrder.FullyServedFirst || (order == ChargingObjectiveOrder.MinimumNeedFirst && k == 1);
+            var step = better[k] - than[k];
+            if (step > (count ? 0.5 : 0.005)) return true;
+            if (step < -(count ? 0.5 : 0.005)) return false;
+        }
+        return better[energy] > than[energy] * 1.005 + 1e-6;
+    }
+
+    /// <summary>
+    /// How many turns of <paramref name="previous"/> that had not started by <paramref name="nowPeriod"/> (drivers told
+    /// "your turn at ... on ...") are different in <paramref name="plan"/>: another charger, start or end, or none.
+    /// </summary>
+    public static int MovedNotifiedTurns(ChargingPlan previous, ChargingPlan plan, int nowPeriod)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(plan);
+        return previous.Sessions.Count(s => s.Turn is { } turn && turn.StartPeriod >= nowPeriod
+            && plan.Session(s.RequestId) is { } now && now.Turn != turn);
+    }
+
+    /// <summary>
+    /// Each turn (fixed ones aside) trimmed to the periods in which its car draws power, out to the nearest boundaries at
+    /// which a turn may start and end: the charger is free again for others as soon as the car is done, and a car plugs
+    /// in no earlier than it must (inside quiet hours, at its arrival). A turn in which the car draws nothing goes.
+    /// </summary>
+    private static ChargingTurn?[] Trim(ChargingInstance instance, ChargingTurn?[] turns, double[][] kw, IReadOnlyList<ChargingTurn?>? keep)
+    {
+        var fixedIds = (instance.FixedTurns ?? []).Select(f => f.RequestId).ToHashSet(StringComparer.Ordinal);
+        var trimmed = turns.ToArray();
+        for (var i = 0; i < trimmed.Length; i++)
+        {
+            var request = instance.Requests[i];
+            if (trimmed[i] is not { } turn || fixedIds.Contains(request.Id) || keep?[i] is not null) continue;
+            var first = Enumerable.Range(turn.StartPeriod, turn.EndPeriod - turn.StartPeriod).FirstOrDefault(t => kw[i][t] > 0, -1);
+            if (first < 0)
+            {
+                trimmed[i] = null;
+                continue;
+            }
+            var last = Enumerable.Range(turn.StartPeriod, turn.EndPeriod - turn.StartPeriod).Last(t => kw[i][t] > 0);
+            var start = first;
+            while (start > turn.StartPeriod && start != request.ArrivalPeriod && instance.IsQuietBoundary(start)) start--;
+            var end = last + 1;
+            while (end < turn.EndPeriod && end != request.DeparturePeriod && instance.IsQuietBoundary(end)) end++;
+            trimmed[i] = turn with { StartPeriod = start, EndPeriod = end };
+        }
+        return trimmed;
+    }
+
+    /// <summary>The previous plan's turns for the requests still in the instance, where they still fit their window.</summary>
+    private static ChargingTurn?[] PreviousTurns(ChargingInstance instance, ChargingPlan previous) =>
+        [.. instance.Requests.Select(r =>
+        {
+            var fixedTurn = (instance.FixedTurns ?? []).FirstOrDefault(f => f.RequestId == r.Id);
+            if (fixedTurn is not null) return new ChargingTurn(fixedTurn.ChargerId, fixedTurn.StartPeriod, fixedTurn.EndPeriod);
+            return previous.Session(r.Id)?.Turn is { } turn && turn.StartPeriod >= r.ArrivalPeriod && turn.EndPeriod <= r.DeparturePeriod
+                && turn.EndPeriod > turn.StartPeriod && instance.Charger(turn.ChargerId) is not null
+                && (r.PluggedChargerId is null || r.PluggedChargerId == turn.ChargerId)
+                ? turn : null;
+        })];
+
+    /// <summary>
+    /// Greedy turn plans with modulated power to shape and power: each rule, with and without choosing the night's
+    /// holders before quiet hours, and with cars giving up their charger at a target share when someone waits.
+    /// </summary>
+    private static IEnumerable<GreedyBaseline> TurnCandidates()
+    {
+        var rules = ChargingAlgorithms.Baselines.OfType<GreedyBaseline>().ToList();
+        foreach (var (night, lead) in new[] { (true, false), (true, true), (false, false) })
+        {
+            foreach (var b in rules) yield return new GreedyBaseline(b.Name, b.Rule) { NightSelection = night, NightLead = lead };
+            foreach (var share in new[] { 0.3, 0.5, 0.7 })
+                foreach (var b in rules.Where(b => b.Rule != BaselineRule.RoundRobin))
+                    yield return new GreedyBaseline(b.Name, b.Rule) { NightSelection = night, NightLead = lead, TargetShare = share };
+        }
     }
 
     /// <summary>
@@ -68,18 +248,59 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             .Concat(TargetShares.Select(share =>
                 new GreedyBaseline("edf", BaselineRule.EarliestDeadlineFirst) { ConstantPower = true, TargetShare = share }));
 
-    /// <summary>The best of the greedy baselines, ranked as in-turn ranks plans.</summary>
-    public static ChargingPlan BestBaseline(ChargingInstance instance, CancellationToken cancellationToken = default) =>
+    /// <summary>The best of the greedy baselines, ranked as in-turn ranks plans in <paramref name="order"/>.</summary>
+    public static ChargingPlan BestBaseline(
+        ChargingInstance instance, ChargingObjectiveOrder order = ChargingObjectiveOrder.LeastShareFirst, CancellationToken cancellationToken = default) =>
         ChargingAlgorithms.Baselines
             .Select(b => b.Solve(instance, SolveOptions.Default, cancellationToken))
-            .OrderByDescending(p => Rank(instance, p))
+            .OrderByDescending(p => Rank(instance, p, order, 0), RankComparer.Instance)
             .First();
 
-    /// <summary>The lexicographic objectives: least share, energy, then lower cost, then fewer moves.</summary>
-    internal static (double LeastShare, double Energy, double NegCost, int NegMoves) Rank(ChargingInstance instance, ChargingPlan plan)
+    /// <summary>
+    /// The lexicographic objectives of <paramref name="order"/>, larger is better: least share (of the need, or of the
+    /// minimum need), drivers fully served, energy, then lower cost, then fewer moves.
+    /// </summary>
+    internal static double[] Rank(ChargingInstance instance, ChargingPlan plan, ChargingObjectiveOrder order, double minimumNeedKwh)
     {
         var m = ChargingMetrics.Compute(instance, plan, 0);
-        return (Math.Round(m.LeastShare, 4), Math.Round(m.EnergyKwh, 3), -Math.Round(m.Cost, 3), -m.Moves);
+        var tail = new[] { Math.Round(m.EnergyKwh, 3), -Math.Round(m.Cost, 3), -m.Moves };
+        var fully = Math.Round(m.FullyServedPercent * instance.Requests.Count / 100);
+        return order switch
+        {
+            ChargingObjectiveOrder.FullyServedFirst => [fully, .. tail],
+            ChargingObjectiveOrder.MinimumNeedFirst => [Math.Round(LeastShareOf(instance, plan, minimumNeedKwh), 4), fully, .. tail],
+            _ => [Math.Round(m.LeastShare, 4), .. tail],
+        };
+    }
+
+    /// <summary>The least share of min(need, <paramref name="minimumNeedKwh"/>) delivered (of the need when it is 0).</summary>
+    internal static double LeastShareOf(ChargingInstance instance, ChargingPlan plan, double minimumNeedKwh)
+    {
+        var least = 1.0;
+        foreach (var request in instance.Requests)
+        {
+            var target = minimumNeedKwh > 0 ? Math.Min(request.EnergyKwh, minimumNeedKwh) : request.EnergyKwh;
+            if (target <= 0) continue;
+            var delivered = plan.Session(request.Id)?.EnergyKwh(instance.PeriodHours) ?? 0;
+            least = Math.Min(least, Math.Min(1, delivered / target));
+        }
+        return least;
+    }
+
+    /// <summary>Lexicographic order of ranks.</summary>
+    private sealed class RankComparer : IComparer<double[]>
+    {
+        public static RankComparer Instance { get; } = new();
+
+        public int Compare(double[]? x, double[]? y)
+        {
+            for (var k = 0; k < Math.Min(x!.Length, y!.Length); k++)
+            {
+                var c = x[k].CompareTo(y[k]);
+                if (c != 0) return c;
+            }
+            return 0;
+        }
     }
 
     private sealed class Turn(int request, int charger, int @class, IntVar start, IntVar end, IntVar size, BoolVar present, IntVar energy)

@@ -3,20 +3,41 @@ using Google.OrTools.LinearSolver;
 namespace Parking.Planning.Charging;
 
 /// <summary>
-/// An upper bound on the energy of in-turn charging that knows about turns: the linear relaxation (GLOP) of a
-/// time-indexed model. For every request, charger class (chargers of equal power and phases; a charger a car is
-/// plugged into or that holds a fixed turn is a class of its own) and period of its window, an occupancy
-/// <c>x</c> in [0, 1] and a power <c>p &lt;= x</c> times the turn's power; a turn start where <c>x</c> rises and
-/// a turn end where it falls; at most one start per request; per class and period, occupancy plus chargers in
-/// changeover after an end at most the class's chargers; no start or end strictly inside quiet hours (except at the
-/// car's arrival or departure), so occupancy is constant across them; site capacity and each phase's limit per
-/// period; energy within each request's need. Every in-turn plan is a solution of the integer model, so its energy
-/// is at most this bound.
+/// Upper bounds on the energy of in-turn charging that know about turns: linear relaxations (GLOP) of a
+/// time-indexed model of turns with modulated power, in which quiet hours count.
+/// <para>
+/// For every request and charger class (chargers of equal power and phases; a charger a car is plugged into or that
+/// holds a fixed turn is a class of its own), the request's window is cut into <b>runs</b>: stretches of periods with
+/// no boundary inside at which its turn may start or end. Outside quiet hours a run is one period; inside them it
+/// lasts from the quiet start (or the car's arrival) to the quiet end (or its departure), since a car holding a
+/// charger then keeps it. A long run has one occupancy <c>x</c> in [0, 1], the share of a charger of the class the
+/// request holds through it, and the energy the request takes in the run is at most its need times <c>x</c>: this cut
+/// is what makes quiet hours count (without it a car holding a fifth of a charger all night would get a fifth of the
+/// charger's power all night, and three hundred cars would share sixty chargers through the night as if nobody held
+/// one). Per class and period, the occupancy of long runs plus, in one-period runs, each request's power over its
+/// turn's power is at most the class's chargers; site capacity and each phase's limit per period; energy within each
+/// need. Every in-turn plan (modulated power included) is a solution of the integer model, so its energy is at most
+/// either bound.
+/// </para>
+/// <para>
+/// <see cref="UpperBoundKwh"/> is that relaxation (under a second at the Chengshangcheng scale).
+/// <see cref="TightUpperBoundKwh"/> adds, per run, an occupancy with power at most occupancy times the turn's power,
+/// a turn start where occupancy rises (at most one per request, and energy at most the need times the turns
+/// started) and an end where it falls, followed by the changeover: tighter, but a much larger program.
+/// </para>
 /// </summary>
 public static class TurnBound
 {
     /// <summary>The bound in kWh, or null when GLOP fails or does not finish within <paramref name="timeLimit"/>.</summary>
-    public static double? UpperBoundKwh(ChargingInstance instance, TimeSpan? timeLimit = null)
+    public static double? UpperBoundKwh(ChargingInstance instance, TimeSpan? timeLimit = null) => Solve(instance, timeLimit, tight: false);
+
+    /// <summary>
+    /// The bound with turn starts and changeovers (never above <see cref="UpperBoundKwh"/>), or null when GLOP fails or
+    /// does not finish within <paramref name="timeLimit"/>.
+    /// </summary>
+    public static double? TightUpperBoundKwh(ChargingInstance instance, TimeSpan? timeLimit = null) => Solve(instance, timeLimit, tight: true);
+
+    private static double? Solve(ChargingInstance instance, TimeSpan? timeLimit, bool tight)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var chargers = instance.Chargers;
@@ -44,49 +65,78 @@ public static class TurnBound
             var request = instance.Requests[i];
             var fixedTurn = fixedTurns.FirstOrDefault(f => f.RequestId == request.Id);
             var only = fixedTurn?.ChargerId ?? request.PluggedChargerId;
-            var energy = solver.MakeConstraint(0, request.EnergyKwh / hours);
-            var starts = solver.MakeConstraint(0, 1);
+            var needKwPeriods = request.EnergyKwh / hours;
+            var energy = solver.MakeConstraint(0, needKwPeriods);
+            var starts = tight ? solver.MakeConstraint(0, 1) : null;
+            // Energy only with a turn: sum of power - need x (turns started) <= 0.
+            var withTurn = tight ? solver.MakeConstraint(double.NegativeInfinity, 0) : null;
+            var from = fixedTurn?.StartPeriod ?? request.ArrivalPeriod;
+            var to = fixedTurn?.EndPeriod ?? request.DeparturePeriod;
+            // Runs: the boundaries from..to at which the turn may start or end cut the window.
+            var cuts = new List<int> { from };
+            for (var b = from + 1; b < to; b++)
+                if (fixedTurn is null && !instance.IsQuietBoundary(b)) cuts.Add(b);
+            cuts.Add(to);
             for (var k = 0; k < classes.Count; k++)
             {
                 if (only is not null ? chargers[classes[k][0]].Id != only || classes[k].Length != 1 : special.Contains(chargers[classes[k][0]].Id)) continue;
                 var charger = chargers[classes[k][0]];
                 var kw = Math.Min(request.MaxKw, charger.MaxKw);
-                var from = fixedTurn?.StartPeriod ?? request.ArrivalPeriod;
-                var to = fixedTurn?.EndPeriod ?? request.DeparturePeriod;
-                var x = new Variable[to - from];
-                for (var t = from; t < to; t++)
+                var x = new Variable?[cuts.Count - 1];
+                for (var r = 0; r < x.Length; r++)
                 {
-                    x[t - from] = fixedTurn is null ? solver.MakeNumVar(0, 1, "") : solver.MakeNumVar(1, 1, "");
-                    occupancy[k][t].SetCoefficient(x[t - from], 1);
-                    var p = solver.MakeNumVar(0, kw * request.PresentShare(t), "");
-                    var link = solver.MakeConstraint(double.NegativeInfinity, 0);
-                    link.SetCoefficient(p, 1);
-                    link.SetCoefficient(x[t - from], -kw * request.PresentShare(t));
-                    energy.SetCoefficient(p, 1);
-                    site[t].SetCoefficient(p, 1);
-                    if (phase is not null)
-                        for (var q = 0; q < 3; q++)
-                            if (charger.PhaseShare(q) > 0) phase[t][q].SetCoefficient(p, charger.PhaseShare(q));
-                    objective.SetCoefficient(p, hours);
+                    var longRun = cuts[r + 1] - cuts[r] > 1;
+                    x[r] = fixedTurn is not null ? solver.MakeNumVar(1, 1, "") : tight || longRun ? solver.MakeNumVar(0, 1, "") : null;
+                    // Energy in a long run at most the need times the run's occupancy.
+                    var inRun = longRun && x[r] is not null ? solver.MakeConstraint(double.NegativeInfinity, 0) : null;
+                    inRun?.SetCoefficient(x[r], -needKwPeriods);
+                    for (var t = cuts[r]; t < cuts[r + 1]; t++)
+                    {
+                        if (x[r] is not null) occupancy[k][t].SetCoefficient(x[r], 1);
+                        var cap = kw * request.PresentShare(t);
+                        if (cap <= 0) continue;
+                        var p = solver.MakeNumVar(0, cap, "");
+                        if (x[r] is null)
+                        {
+                            // A one-period run without an occupancy: the request holds at least power / turn's power of a charger.
+                            occupancy[k][t].SetCoefficient(p, 1 / cap);
+                        }
+                        else if (tight && !longRun)
+                        {
+                            var link = solver.MakeConstraint(double.NegativeInfinity, 0);
+                            link.SetCoefficient(p, 1);
+                            link.SetCoefficient(x[r], -cap);
+                        }
+                        energy.SetCoefficient(p, 1);
+                        withTurn?.SetCoefficient(p, 1);
+                        inRun?.SetCoefficient(p, 1);
+                        site[t].SetCoefficient(p, 1);
+                        if (phase is not null)
+                            for (var q = 0; q < 3; q++)
+                                if (charger.PhaseShare(q) > 0) phase[t][q].SetCoefficient(p, charger.PhaseShare(q));
+                        objective.SetCoefficient(p, hours);
+                    }
                 }
-                // Boundaries from..to: a start where occupancy rises, an end where it falls (0 outside the window).
-                for (var b = from; b <= to; b++)
+                if (!tight) continue;
+                // At each cut: a start where occupancy rises, an end where it falls (0 outside the window).
+                for (var r = 0; r <= x.Length; r++)
                 {
-                    var before = b > from ? x[b - from - 1] : null;
-                    var after = b < to ? x[b - from] : null;
-                    var quiet = fixedTurn is null && instance.IsQuietBoundary(b);
+                    var before = r > 0 ? x[r - 1] : null;
+                    var after = r < x.Length ? x[r] : null;
+                    var b = cuts[r];
                     if (after is not null)
                     {
-                        var start = solver.MakeNumVar(0, quiet && b != request.ArrivalPeriod ? 0 : 1, "");
+                        var start = solver.MakeNumVar(0, 1, "");
                         var rise = solver.MakeConstraint(double.NegativeInfinity, 0); // after - before - start <= 0
                         rise.SetCoefficient(after, 1);
                         if (before is not null) rise.SetCoefficient(before, -1);
                         rise.SetCoefficient(start, -1);
-                        starts.SetCoefficient(start, 1);
+                        starts!.SetCoefficient(start, 1);
+                        withTurn!.SetCoefficient(start, -needKwPeriods);
                     }
-                    if (before is not null)
+                    if (before is not null && changeover > 0 && b < periods)
                     {
-                        var end = solver.MakeNumVar(0, quiet && b != request.DeparturePeriod ? 0 : 1, "");
+                        var end = solver.MakeNumVar(0, 1, "");
                         var fall = solver.MakeConstraint(double.NegativeInfinity, 0); // before - after - end <= 0
                         fall.SetCoefficient(before, 1);
                         if (after is not null) fall.SetCoefficient(after, -1);

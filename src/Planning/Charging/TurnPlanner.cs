@@ -53,7 +53,7 @@ public static class TurnPlanner
         }
 
         var instance = InstanceOf(input, policy, utcOffset);
-        var options = new SolveOptions(policy.SolveBudget, null, 2);
+        var options = new SolveOptions(policy.SolveBudget, null, 2) { Order = input.Order, MinimumNeedKwh = input.MinimumNeedKwh };
         ChargingPlan plan;
         try
         {

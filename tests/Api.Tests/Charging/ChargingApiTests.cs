@@ -107,6 +107,52 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
     }
 
     [Fact]
+    public async Task Staff_pick_what_the_areas_plans_put_first_and_bad_values_are_refused_by_field()
+    {
+        var path = ParkingHost.CompoundPath($"charging/areas/{Area}/objective");
+        var before = await _host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath($"charging/areas/{Area}/plan"), "staff01");
+        Assert.Equal("least-share-first", before.ObjectiveOrder);
+
+        using (var unknown = await _host.SendAsync(HttpMethod.Put, path, "staff01", new ObjectiveBody("most-energy")))
+        {
+            await ProblemAssert.Expect(unknown, HttpStatusCode.BadRequest, "order-invalid", "order");
+        }
+
+        using (var noMinimum = await _host.SendAsync(HttpMethod.Put, path, "staff01", new ObjectiveBody("minimum-need-first")))
+        {
+            await ProblemAssert.Expect(noMinimum, HttpStatusCode.BadRequest, "minimum-need-invalid", "minimumNeedKwh");
+        }
+
+        using (var negative = await _host.SendAsync(HttpMethod.Put, path, "staff01", new ObjectiveBody("minimum-need-first", -3)))
+        {
+            await ProblemAssert.Expect(negative, HttpStatusCode.BadRequest, "minimum-need-invalid", "minimumNeedKwh");
+        }
+
+        using (var resident = await _host.SendAsync(HttpMethod.Put, path, "r00047", new ObjectiveBody("fully-served-first")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, resident.StatusCode);
+        }
+
+        // Refused values changed nothing.
+        Assert.Equal("least-share-first", (await _host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath($"charging/areas/{Area}/plan"), "staff01")).ObjectiveOrder);
+        try
+        {
+            using var set = await _host.SendAsync(HttpMethod.Put, path, "staff01", new ObjectiveBody("minimum-need-first", 8));
+            await ParkingHost.Expect(set, HttpStatusCode.OK);
+            var answer = (await set.Content.ReadFromJsonAsync<ChargingPlanDto>(ParkingHost.Json))!;
+            Assert.Equal(("minimum-need-first", (double?)8), (answer.ObjectiveOrder, answer.MinimumNeedKwh));
+
+            var stored = await _host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath($"charging/areas/{Area}/plan"), "staff02");
+            Assert.Equal(("minimum-need-first", (double?)8), (stored.ObjectiveOrder, stored.MinimumNeedKwh));
+        }
+        finally
+        {
+            using var reset = await _host.SendAsync(HttpMethod.Put, path, "staff01", new ObjectiveBody("least-share-first"));
+            await ParkingHost.Expect(reset, HttpStatusCode.OK);
+        }
+    }
+
+    [Fact]
     public async Task Another_drivers_request_can_be_neither_read_nor_cancelled()
     {
         var request = await AskOk("r00034");

@@ -38,6 +38,25 @@ public class ChargingAreaBookTests
         book.Chargers[charger] with { Status = status, EnergyMeterKwh = meter };
 
     [Fact]
+    public void The_objective_order_is_kept_in_the_area_and_bad_values_change_nothing()
+    {
+        var book = NewBook();
+        Assert.Equal(ChargingObjectiveOrder.LeastShareFirst, book.ObjectiveOrder);
+
+        Assert.Equal("order", book.SetObjective("most-energy", null).Error!.Field);
+        Assert.Equal("minimumNeedKwh", book.SetObjective("minimum-need-first", null).Error!.Field);
+        Assert.Equal("minimumNeedKwh", book.SetObjective("minimum-need-first", 0).Error!.Field);
+        Assert.Equal("minimumNeedKwh", book.SetObjective("fully-served-first", 151).Error!.Field);
+        Assert.Equal(ChargingObjectiveOrder.LeastShareFirst, book.ObjectiveOrder);
+
+        Assert.True(book.SetObjective("minimum-need-first", 8).IsSuccess);
+        var restored = ChargingAreaBook.Restore(book.Snapshot(), "c");
+        Assert.Equal((ChargingObjectiveOrder.MinimumNeedFirst, (double?)8), (restored.ObjectiveOrder, restored.MinimumNeedKwh));
+        var input = restored.PlanningInput(Now, Policy);
+        Assert.Equal((ChargingObjectiveOrder.MinimumNeedFirst, 8.0), (input.Order, input.MinimumNeedKwh));
+    }
+
+    [Fact]
     public void A_turn_runs_from_plan_to_plug_in_to_move_notice_to_end()
     {
         var book = NewBook();

@@ -53,6 +53,24 @@ public class PlanPropertyTests
             ChargingMetrics.Compute(instance, b.Solve(instance, Budget), 0).LeastShare <= inTurn + 1e-4);
     }
 
+    [Property(MaxTest = 25)]
+    public bool In_turn_plans_in_every_objective_order_respect_every_limit(int seed)
+    {
+        var instance = RandomInstance(seed, plugged: false, phases: seed % 2 == 0);
+        return Enum.GetValues<Parking.Domain.Charging.ChargingObjectiveOrder>().All(order =>
+            Respects(instance, ChargingAlgorithms.Get("in-turn").Solve(instance, Budget with { Order = order, MinimumNeedKwh = 5 })));
+    }
+
+    [Property(MaxTest = 25)]
+    public bool The_turn_aware_bounds_are_never_below_a_turn_plan(int seed)
+    {
+        var instance = RandomInstance(seed, plugged: false, phases: seed % 3 == 0);
+        var bound = TurnBound.UpperBoundKwh(instance)!.Value;
+        var tight = TurnBound.TightUpperBoundKwh(instance)!.Value;
+        var plans = ChargingAlgorithms.Baselines.Append(ChargingAlgorithms.Get("in-turn")).Select(a => a.Solve(instance, Budget));
+        return tight <= bound + Tolerance && plans.All(p => p.EnergyKwh(instance) <= tight + 1e-4);
+    }
+
     internal static ChargingInstance RandomInstance(int seed, bool plugged, bool phases = false)
     {
         var random = new Random(seed);

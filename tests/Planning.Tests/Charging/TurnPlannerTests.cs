@@ -95,4 +95,66 @@ public sealed class TurnPlannerTests
             Assert.Equal(0, schedule.KwAt(schedule.Window.End));
         }
     }
+
+    /// <summary>
+    /// The demo case (area CA-G1): 25 chargers of 7 kW on an 88 kW feed, quiet hours 23:00–06:00. At 22:00 twelve
+    /// drivers staying until 07:00 take twelve chargers and nearly all the feed (84 kW). At 23:10 three more arrive:
+    /// thirteen chargers are idle, so each plugs into one at once and is told its turn (not "waiting"), drawing only
+    /// what the feed has left (0 kW while it is full) until the others are full; nobody moves a car at night, no charger
+    /// is held by two cars, and the planned power never exceeds the feed at any instant.
+    /// </summary>
+    [Fact]
+    public void A_car_arriving_in_quiet_hours_plugs_into_an_idle_charger_and_waits_for_the_feed()
+    {
+        var evening = new DateTimeOffset(2026, 11, 23, 22, 0, 0, Shanghai);
+        var departure = evening.AddHours(9);
+        var book = new ChargingAreaBook { CompoundId = "c" };
+        book.Configure(new ChargingAreaDefinition("CA-G1", "Garage 1", "G1", 88,
+            [.. Enumerable.Range(1, 25).Select(i => new ChargerDefinition($"C{i:00}", $"S{i:00}", 7))]));
+        var policy = new ChargingPolicy
+        {
+            QuietHoursFrom = new TimeOnly(23, 0),
+            QuietHoursUntil = new TimeOnly(6, 0),
+            SolveBudget = TimeSpan.FromSeconds(5),
+        };
+        void Plan(DateTimeOffset now)
+        {
+            var plan = TurnPlanner.PlanArea(book.PlanningInput(now, policy), policy, Shanghai);
+            book.ApplyPlan(plan.Turns, plan.Summary, now, plan.PowerSchedules);
+        }
+        var first = Enumerable.Range(1, 12).Select(i => book.Submit($"r{i}",
+            new ChargingRequestDraft($"P{i}", 45, new TimeWindow(evening, departure), true), policy, evening, Guid.NewGuid()).Value!.Id).ToList();
+        Plan(evening);
+        book.Advance(evening, policy);
+        Assert.All(first, id => Assert.Equal(ChargingRequestStatus.Called, book.Requests.Single(r => r.Id == id).Status));
+
+        var late = evening.AddMinutes(70);
+        var arriving = Enumerable.Range(13, 3).Select(i => book.Submit($"r{i}",
+            new ChargingRequestDraft($"P{i}", 20, new TimeWindow(late, departure), true), policy, late, Guid.NewGuid()).Value!.Id).ToList();
+        Plan(late);
+
+        foreach (var id in arriving)
+        {
+            var request = book.Requests.Single(r => r.Id == id);
+            Assert.Equal(ChargingRequestStatus.Scheduled, request.Status);
+            Assert.Equal(late, request.Turn!.Window.Start);
+            Assert.True(request.Turn.Window.End >= evening.AddHours(8), "nobody moves a car inside the quiet hours");
+        }
+        var holders = book.Requests.Where(r => r.Turn is not null).ToList();
+        Assert.Equal(15, holders.Select(r => r.Turn!.ChargerId).Distinct().Count());
+        var schedules = book.PowerSchedules;
+        for (var t = late; t < departure; t = t.AddMinutes(5))
+        {
+            var instant = t;
+            Assert.True(schedules.Sum(s => s.KwAt(instant)) <= 88 + 1e-3, $"the feed is exceeded at {instant}");
+            Assert.All(schedules, s => Assert.True(s.KwAt(instant) <= 7 + 1e-9));
+        }
+        // Everyone is served in full by 07:00: 12 x 45 + 3 x 20 = 600 kWh, within 88 kW for 9 hours.
+        foreach (var schedule in schedules.Where(s => arriving.Contains(s.RequestId)))
+        {
+            var kwh = 0.0;
+            for (var t = schedule.Window.Start; t < schedule.Window.End; t = t.AddMinutes(5)) kwh += schedule.KwAt(t) * 5 / 60;
+            Assert.Equal(20, kwh, 3);
+        }
+    }
 }
