@@ -33,6 +33,12 @@ public sealed record ChargerChangeDto(string AreaId, string ChargerId, string Ch
 /// <summary>What the change does to the live bookings of one space.</summary>
 public sealed record BookingEffectDto(string SpaceId, int ActiveBookings, string Effect);
 
+/// <summary>What the change does to one live charging request (status as the area has it; its charger, if it has a turn).</summary>
+public sealed record ChargingRequestEffectDto(string AreaId, string RequestId, string Status, string? ChargerId, string Effect);
+
+/// <summary>What the change does to the owner's sharing plan of one removed or re-owned space.</summary>
+public sealed record SharingPlanEffectDto(string SpaceId, string? OwnerHouseholdId, string Effect);
+
 /// <summary>
 /// The preview (dry run) or the result of importing a compound file. <c>LiveVersion</c> is the layout version the
 /// preview was made at: pass it back as <c>expectedVersion</c> to apply exactly what was previewed.
@@ -60,7 +66,9 @@ public sealed record ImportReportDto(
     int HouseholdsAdded,
     int HouseholdsRemoved,
     BookingEffectDto[] Bookings,
-    int BookingsMoved);
+    int BookingsMoved,
+    ChargingRequestEffectDto[]? ChargingRequests = null,
+    SharingPlanEffectDto[]? SharingPlans = null);
 
 /// <summary>
 /// One compound on the sub-district operator's dashboard, as of <c>AsOf</c>: its spaces by state now, its chargers

@@ -195,7 +195,9 @@ public static class CompoundImportEndpoints
             diff.HouseholdsAdded,
             diff.HouseholdsRemoved,
             [.. preview.Bookings.Select(b => new BookingEffectDto(b.SpaceId, b.ActiveBookings, b.Effect))],
-            moved);
+            moved,
+            [.. preview.ChargingRequests.Select(c => new ChargingRequestEffectDto(c.AreaId, c.RequestId, c.Status, c.ChargerId, c.Effect))],
+            [.. preview.SharingPlans.Select(p => new SharingPlanEffectDto(p.SpaceId, p.OwnerHouseholdId, p.Effect))]);
     }
 
     private static SpaceChangeDto Change(SpaceChange c) => new(

@@ -50,9 +50,10 @@ public sealed class ParkingSpace(SpaceCalendar calendar, ReservationPolicy polic
 
     /// <summary>
     /// Staff block the space (every booking not yet checked in whose window has not ended is cancelled and is the
-    /// answer, to refund and move) or reopen it. Blocking is always stored, even a space already blocked.
+    /// answer, to refund and move) or reopen it. Blocking is always stored, even a space already blocked. A space
+    /// that leaves the layout (<paramref name="leavesLayout"/>) is blocked and its owner's sharing plan ends.
     /// </summary>
-    public SpaceChange<IReadOnlyList<Reservation>> SetService(bool outOfService, DateTimeOffset now)
+    public SpaceChange<IReadOnlyList<Reservation>> SetService(bool outOfService, DateTimeOffset now, bool leavesLayout = false)
     {
         if (!calendar.IsConfigured)
         {
@@ -67,6 +68,12 @@ public sealed class ParkingSpace(SpaceCalendar calendar, ReservationPolicy polic
         }
 
         var broken = calendar.Block(now).Value!;
+        if (leavesLayout)
+        {
+            // The space leaves the compound (a re-import dropped it): nothing of it is shared any more.
+            calendar.Sharing = null;
+        }
+
         return new(Outcome(broken), [.. released, .. broken], true);
     }
 

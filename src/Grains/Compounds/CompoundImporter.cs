@@ -12,6 +12,22 @@ public sealed record BookingEffect(
     [property: Id(1)] int ActiveBookings,
     [property: Id(2)] string Effect);
 
+/// <summary>What a re-import would do to one live charging request (its turn is on a removed charger, or its area left the file).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargingRequestEffect(
+    [property: Id(0)] string AreaId,
+    [property: Id(1)] string RequestId,
+    [property: Id(2)] string Status,
+    [property: Id(3)] string? ChargerId,
+    [property: Id(4)] string Effect);
+
+/// <summary>What a re-import would do to the owner's sharing plan of one removed or re-owned space.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SharingPlanEffect(
+    [property: Id(0)] string SpaceId,
+    [property: Id(1)] string? OwnerHouseholdId,
+    [property: Id(2)] string Effect);
+
 /// <summary>A checked compound file against the live compound: the diff, its effect on bookings, and the version it was read at.</summary>
 public sealed record ImportPreview(
     CompoundLayout Layout,
@@ -19,6 +35,12 @@ public sealed record ImportPreview(
     int LiveVersion,
     IReadOnlyList<BookingEffect> Bookings)
 {
+    /// <summary>Live charging requests the change reaches.</summary>
+    public IReadOnlyList<ChargingRequestEffect> ChargingRequests { get; init; } = [];
+
+    /// <summary>Owners' sharing plans the change ends.</summary>
+    public IReadOnlyList<SharingPlanEffect> SharingPlans { get; init; } = [];
+
     public bool IsNewCompound => LiveVersion == 0;
 }
 
@@ -64,7 +86,70 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
             }
         }
 
-        return new ImportPreview(layout, diff, live?.LayoutVersion ?? 0, bookings);
+        return new ImportPreview(layout, diff, live?.LayoutVersion ?? 0, bookings)
+        {
+            ChargingRequests = live is null ? [] : await ChargingEffects(live, layout, diff),
+            SharingPlans = await SharingEffects(diff),
+        };
+    }
+
+    /// <summary>
+    /// The live requests whose turn is on a charger the file drops (back to waiting, re-planned onto the chargers
+    /// left, driver told as for a faulted charger), and those of an area the file drops (they keep waiting: no charger
+    /// is left to plan them on).
+    /// </summary>
+    private async Task<IReadOnlyList<ChargingRequestEffect>> ChargingEffects(CompoundLayout live, CompoundLayout layout, LayoutDiff diff)
+    {
+        var removed = diff.ChargersChanged.Where(c => c.After is null).Select(c => c.ChargerId).ToHashSet(StringComparer.Ordinal);
+        var keptAreas = layout.ChargingAreas.Select(a => a.AreaId).ToHashSet(StringComparer.Ordinal);
+        var effects = new List<ChargingRequestEffect>();
+        foreach (var area in live.ChargingAreas)
+        {
+            var areaGone = !keptAreas.Contains(area.AreaId);
+            if (!areaGone && !area.Chargers.Any(c => removed.Contains(c.ChargerId)))
+            {
+                continue;
+            }
+
+            var view = await grains.ChargingArea(live.CompoundId, area.AreaId).GetView();
+            foreach (var request in view?.Requests.Where(r => r.IsActive) ?? [])
+            {
+                var charger = request.Turn?.ChargerId;
+                if (areaGone)
+                {
+                    effects.Add(new(area.AreaId, request.Id, request.Status.ToString(), charger, "the area leaves the file: the request keeps waiting with no charger to plan it on (staff or the driver cancel it)"));
+                }
+                else if (charger is not null && removed.Contains(charger))
+                {
+                    effects.Add(new(area.AreaId, request.Id, request.Status.ToString(), charger, "its charger leaves the file: back to waiting, re-planned onto the chargers left; the driver is told"));
+                }
+            }
+        }
+
+        return effects;
+    }
+
+    /// <summary>The owners' sharing plans that end: on a removed space (withdrawn with it), and on a re-owned one (not inherited).</summary>
+    private async Task<IReadOnlyList<SharingPlanEffect>> SharingEffects(LayoutDiff diff)
+    {
+        var effects = new List<SharingPlanEffect>();
+        foreach (var space in diff.SpacesRemoved.Where(s => s.OwnerHouseholdId is not null))
+        {
+            if ((await grains.Space(space.CompoundId, space.SpaceId).GetSharing()).Value?.Plan is not null)
+            {
+                effects.Add(new(space.SpaceId, space.OwnerHouseholdId, "withdrawn with the space: bookings inside it are refunded and moved"));
+            }
+        }
+
+        foreach (var change in diff.SpacesChanged.Where(c => c.Reowned && c.Before.OwnerHouseholdId is not null))
+        {
+            if ((await grains.Space(change.Before.CompoundId, change.Before.SpaceId).GetSharing()).Value?.Plan is not null)
+            {
+                effects.Add(new(change.Before.SpaceId, change.Before.OwnerHouseholdId, "ended: the new owner does not inherit it (bookings made under it stay)"));
+            }
+        }
+
+        return effects;
     }
 
     /// <param name="expectedVersion">The version the preview was made at; null applies over whatever is live now.</param>
@@ -94,7 +179,7 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         var moved = 0;
         foreach (var space in diff.SpacesRemoved)
         {
-            var blocked = await grains.Space(space.CompoundId, space.SpaceId).SetService(true);
+            var blocked = await grains.Space(space.CompoundId, space.SpaceId).LeaveLayout();
             moved += blocked.Value?.Cancelled.Count ?? 0;
         }
 

@@ -57,6 +57,12 @@ public interface IParkingSpaceGrain : IGrainWithStringKey
     Task<Outcome<SpaceAdmin>> SetService(bool outOfService);
 
     /// <summary>
+    /// A re-import dropped the space: blocked as by <see cref="SetService"/> (bookings refunded and moved, drivers
+    /// told), and its owner's sharing plan ends.
+    /// </summary>
+    Task<Outcome<SpaceAdmin>> LeaveLayout();
+
+    /// <summary>
     /// Publishes or replaces the owner's sharing plan (an empty plan withdraws everything). Bookings it breaks
     /// are cancelled and handed to the sharing mover, which books the driver elsewhere or tells them.
     /// </summary>

@@ -127,9 +127,13 @@ public sealed partial class ParkingSpaceGrain(
         return Admin([]);
     }
 
-    public async Task<Outcome<SpaceAdmin>> SetService(bool outOfService)
+    public Task<Outcome<SpaceAdmin>> SetService(bool outOfService) => Block(outOfService, leavesLayout: false);
+
+    public Task<Outcome<SpaceAdmin>> LeaveLayout() => Block(true, leavesLayout: true);
+
+    private async Task<Outcome<SpaceAdmin>> Block(bool outOfService, bool leavesLayout)
     {
-        var outcome = await Apply(Space.SetService(outOfService, Now));
+        var outcome = await Apply(Space.SetService(outOfService, Now, leavesLayout));
         if (outcome.Value is not { } broken)
         {
             return outcome.Error!;

@@ -10,7 +10,7 @@ namespace Parking.Planning.Charging;
 /// </summary>
 internal static class TurnShaping
 {
-    public static ChargingTurn?[] Shape(ChargingInstance instance, IReadOnlyList<ChargingTurn?> turns)
+    public static ChargingTurn?[] Shape(ChargingInstance instance, IReadOnlyList<ChargingTurn?> turns, bool extend = true)
     {
         var requests = instance.Requests;
         var shaped = turns.ToArray();
@@ -57,7 +57,7 @@ internal static class TurnShaping
         }
 
         // Extend: every turn holds its charger as long as it is free around it.
-        foreach (var charger in instance.Chargers)
+        foreach (var charger in extend ? instance.Chargers : [])
         {
             var on = OnCharger(charger.Id);
             for (var k = 0; k < on.Count; k++)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
+using Parking.Domain.Charging;
 using Parking.Domain.CompoundFiles;
 using Parking.Domain.Seeding;
 using Parking.Grains;
@@ -174,5 +175,71 @@ public sealed class ReimportDevicesTests(ImportHostFixture fixture) : IClassFixt
         var back = await charger.ExpectCallAsync("ChangeAvailability", p => p.GetProperty("type").GetString() == "Operative", "the charger is back in service");
         Assert.Equal(0, back.GetProperty("connectorId").GetInt32());
         Assert.Equal("Accepted", (await charger.BootAsync()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_preview_shows_the_charging_requests_and_sharing_plans_a_reimport_reaches_and_the_apply_ends_the_plan()
+    {
+        const string compoundId = "plan-gardens";
+        var v1 = DemoCompoundGenerator.GenerateFile(DemoCompoundSize.Small) with
+        {
+            Compound = new CompoundEntry(compoundId, "Plan Gardens") { SubDistrict = DemoCompoundGenerator.DemoSubDistrict },
+        };
+        var owned = v1.Spaces.First(s => s.Ownership == "private" && s.OwnerHouseholdId is not null);
+        var driver = v1.Households.First(h => h.Id != owned.OwnerHouseholdId).Id;
+        v1 = v1 with
+        {
+            People =
+            [
+                new PersonEntry("pg-owner", "Owner", "resident") { HouseholdId = owned.OwnerHouseholdId },
+                new PersonEntry("pg-driver", "Driver", "resident") { HouseholdId = driver },
+            ],
+        };
+        await ApplyAsync(v1);
+        var owner = await TokenAsync(_host, compoundId, "pg-owner");
+
+        // The owner shares the space on weekdays; a driver asks to charge in CA-G1 and gets a turn on some charger.
+        var today = DateOnly.FromDateTime(_host.Now.ToOffset(TimeSpan.FromHours(8)).DateTime);
+        using (var shared = await _host.SendAsync(
+            HttpMethod.Put,
+            $"/api/compounds/{compoundId}/spaces/{owned.Id}/sharing",
+            null,
+            new SharingPlanDto([new WeeklyPatternDto(["daily"], "08:00", "18:00")], today.AddDays(1), today.AddDays(30), null, null),
+            bearerToken: owner))
+        {
+            await ParkingHost.Expect(shared, HttpStatusCode.OK);
+        }
+
+        var area = _host.Grains.ChargingArea(compoundId, "CA-G1");
+        var submitted = await area.Submit("pg-driver", new ChargingRequestDraft("沪A12345", 7, new Parking.Domain.TimeWindow(_host.Now, _host.Now.AddHours(8)), true));
+        Assert.True(submitted.IsSuccess, submitted.Error?.Message);
+        var request = (await area.GetView())!.Requests.Single(r => r.Id == submitted.Value!.Id);
+        var turnCharger = Assert.IsType<string>(request.Turn?.ChargerId);
+
+        // The next file drops the shared space and the charger of the turn.
+        var areaEntry = v1.ChargingAreas[0];
+        var v2 = v1 with
+        {
+            Spaces = [.. v1.Spaces.Where(s => s.Id != owned.Id)],
+            ChargingAreas = [areaEntry with { Chargers = [.. areaEntry.Chargers.Where(c => c.Id != turnCharger)] }],
+        };
+        var check = CompoundFileCheck.Run(CompoundFileReader.Write(v2));
+        Assert.True(check.IsValid, string.Join("; ", check.Problems));
+        var importer = _host.Factory.Services.GetRequiredService<CompoundImporter>();
+        var preview = await importer.Preview(check.Layout!);
+
+        var effect = Assert.Single(preview.ChargingRequests);
+        Assert.Equal((request.Id, turnCharger, "CA-G1"), (effect.RequestId, effect.ChargerId, effect.AreaId));
+        Assert.Contains("back to waiting", effect.Effect, StringComparison.Ordinal);
+        var plan = Assert.Single(preview.SharingPlans);
+        Assert.Equal((owned.Id, owned.OwnerHouseholdId), (plan.SpaceId, plan.OwnerHouseholdId));
+        Assert.Contains("withdrawn", plan.Effect, StringComparison.Ordinal);
+
+        // Applying ends the plan on the removed space and moves the request off the removed charger.
+        Assert.True((await importer.Apply(check.Layout!, preview.LiveVersion)).IsSuccess);
+        Assert.Null((await _host.Grains.Space(compoundId, owned.Id).GetSharing()).Value?.Plan);
+        var after = (await area.GetView())!.Requests.Single(r => r.Id == request.Id);
+        Assert.NotEqual(turnCharger, after.Turn?.ChargerId);
+        Assert.True(after.IsActive);
     }
 }
