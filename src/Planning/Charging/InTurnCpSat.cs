@@ -109,9 +109,10 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             var hint = previous ?? (DrawWithinTurn && order == ChargingObjectiveOrder.FullyServedFirst ? best : null)
                 ?? SeedCandidates().Select(b => b.Solve(instance, options, cancellationToken))
                     .OrderByDescending(p => Rank(instance, p, order, minimum), RankComparer.Instance).First();
-            // CP-SAT's limit starts once the model is built; what follows it (powering its turns) needs the last tenth.
+            // CP-SAT's limit starts once the model is built; what follows it (powering its turns, and when re-planning
+            // the plan with told turns put back) needs the rest.
             var model = new TurnModel(instance, DrawWithinTurn, order, minimum);
-            left = (options.TimeLimit * 0.85) - clock.Elapsed;
+            left = (options.TimeLimit * (previous is null ? 0.85 : 0.7)) - clock.Elapsed;
             var solved = left > TimeSpan.FromMilliseconds(200) ? model.Solve(hint, left, options.Workers, cancellationToken) : null;
             if (solved is not null) Consider(solved.Sessions.Select(s => s.Turn).ToArray(), "cp-sat");
         }
