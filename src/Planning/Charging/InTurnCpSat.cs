@@ -31,6 +31,13 @@ public sealed class InTurnCpSat : IChargingAlgorithm
 {
     public string Name => "in-turn";
 
+    /// <summary>
+    /// CP-SAT's model lets a car draw within its turn (a draw interval inside the held one: it may wait at 0 kW after
+    /// plugging in and stop drawing before it unplugs), the feed and phases counting the draw only; off, a turn draws
+    /// its car's power from plug-in to unplug, as the model did until 2026-12 (kept for the benchmark's comparison).
+    /// </summary>
+    public bool DrawWithinTurn { get; init; } = true;
+
     /// <summary>Called with each candidate's label and rank as it is weighed (the bench prints them); null for silence.</summary>
     public static Action<string>? Trace { get; set; }
 
@@ -97,10 +104,15 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         var left = (options.TimeLimit - clock.Elapsed) * 0.8;
         if (left > TimeSpan.FromMilliseconds(300) && !cancellationToken.IsCancellationRequested)
         {
-            var hint = previous
+            // Energy first: the best candidate so far (its cars' energy drawn at full power from plug-in) is a better
+            // start than the constant-power seeds; for a least share the seeds, which the model takes as they are, do better.
+            var hint = previous ?? (DrawWithinTurn && order == ChargingObjectiveOrder.FullyServedFirst ? best : null)
                 ?? SeedCandidates().Select(b => b.Solve(instance, options, cancellationToken))
-                    .OrderByDescending(p => Rank(instance, p, ChargingObjectiveOrder.LeastShareFirst, 0), RankComparer.Instance).First();
-            var solved = new TurnModel(instance).Solve(hint, left, options.Workers, cancellationToken);
+                    .OrderByDescending(p => Rank(instance, p, order, minimum), RankComparer.Instance).First();
+            // CP-SAT's limit starts once the model is built; what follows it (powering its turns) needs the last tenth.
+            var model = new TurnModel(instance, DrawWithinTurn, order, minimum);
+            left = (options.TimeLimit * 0.85) - clock.Elapsed;
+            var solved = left > TimeSpan.FromMilliseconds(200) ? model.Solve(hint, left, options.Workers, cancellationToken) : null;
             if (solved is not null) Consider(solved.Sessions.Select(s => s.Turn).ToArray(), "cp-sat");
         }
         if (best is null || RankComparer.Instance.Compare(Rank(instance, fallback, order, minimum), bestRank!) > 0)
@@ -317,6 +329,9 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         public BoolVar Present => present;
         public IntVar Energy => energy;
         public long WhPerPeriod { get; init; }
+        public required IntVar DrawStart { get; init; }
+        public required IntVar DrawEnd { get; init; }
+        public required IntVar DrawSize { get; init; }
         public bool Fixed { get; init; }
     }
 
@@ -328,12 +343,23 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         private readonly List<Turn> _turns = [];
         private readonly IntVar[] _delivered;
         private readonly IntVar _leastShare;
+        private readonly Func<long, long> _shareOf;
         private readonly LinearExpr _cost;
         private readonly LinearExpr _moves;
         private long[] _prefix = [];
 
-        public TurnModel(ChargingInstance instance)
+        private readonly bool _shareFirst;
+
+        /// <summary>
+        /// The model; its first stage follows <paramref name="order"/>: the least share of each need (least share first), of
+        /// min(need, <paramref name="minimumNeedKwh"/>) (minimum need first), or none, energy first (fully served first).
+        /// </summary>
+        public TurnModel(ChargingInstance instance, bool drawWithinTurn, ChargingObjectiveOrder order, double minimumNeedKwh)
         {
+            _shareFirst = order != ChargingObjectiveOrder.FullyServedFirst;
+            var shareOfWh = (long need) => order == ChargingObjectiveOrder.MinimumNeedFirst && minimumNeedKwh > 0
+                ? Math.Min(need, EnergyUnits.Wh(minimumNeedKwh)) : need;
+            _shareOf = shareOfWh;
             _instance = instance;
             var requests = instance.Requests;
             var chargers = instance.Chargers;
@@ -433,14 +459,33 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                     var interval = _model.NewOptionalIntervalVar(start, size, end, present, $"{name}i");
                     classIntervals[cls].Add(_model.NewOptionalIntervalVar(
                         start, size + changeover, end + changeover, present, $"{name}ext"));
-                    site.AddDemand(interval, demandW);
+                    // What the car draws: its power over a stretch inside the turn (any boundaries: a car may wait
+                    // plugged in at 0 kW and stop drawing before it unplugs, quiet hours or not), or the whole turn.
+                    IntVar drawStart = start, drawEnd = end, drawSize = size;
+                    if (drawWithinTurn && fixedTurn is null)
+                    {
+                        drawStart = _model.NewIntVar(arrival, departure, $"{name}ds");
+                        drawEnd = _model.NewIntVar(arrival, departure, $"{name}de");
+                        drawSize = _model.NewIntVar(0, departure - arrival, $"{name}dd");
+                        _model.Add(drawStart >= start);
+                        _model.Add(drawEnd <= end);
+                        _model.Add(drawStart == arrival).OnlyEnforceIf(present.Not());
+                    }
+                    else if (drawWithinTurn)
+                    {
+                        drawStart = _model.NewIntVar(fixedTurn!.StartPeriod, fixedTurn.EndPeriod, $"{name}ds");
+                        drawEnd = _model.NewIntVar(fixedTurn.StartPeriod, fixedTurn.EndPeriod, $"{name}de");
+                        drawSize = _model.NewIntVar(0, fixedTurn.EndPeriod - fixedTurn.StartPeriod, $"{name}dd");
+                    }
+                    var draw = drawWithinTurn ? _model.NewOptionalIntervalVar(drawStart, drawSize, drawEnd, present, $"{name}di") : interval;
+                    site.AddDemand(draw, demandW);
                     if (phaseCumulatives is not null || phaseLoads is not null)
                     {
                         for (var p = 0; p < 3; p++)
                         {
                             var onPhase = (long)Math.Ceiling(demandW * chargers[c].PhaseShare(p));
                             if (onPhase <= 0) continue;
-                            phaseCumulatives?[p].AddDemand(interval, onPhase);
+                            phaseCumulatives?[p].AddDemand(draw, onPhase);
                             if (phaseLoads is null) continue;
                             for (var t = arrival; t < departure; t++)
                             {
@@ -459,24 +504,24 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                         }
                     }
                     var energy = _model.NewIntVar(0, needWh, $"{name}wh");
-                    _model.Add(energy <= whPerPeriod * size);
+                    _model.Add(energy <= whPerPeriod * drawSize);
                     _model.Add(energy <= needWh * present);
                     if (hasPrices)
                     {
                         startCost = _model.NewIntVar(0, prefix[periods], $"{name}qs");
                         endCost = _model.NewIntVar(0, prefix[periods], $"{name}qe");
-                        _model.AddElement(start, prefix, startCost);
-                        _model.AddElement(end, prefix, endCost);
+                        _model.AddElement(drawStart, prefix, startCost);
+                        _model.AddElement(drawEnd, prefix, endCost);
                         costTerms.Add((endCost - startCost) * (demandW / 100));
                     }
                     parts.Add(energy);
                     presences.Add(present);
-                    _turns.Add(new Turn(i, c, cls, start, end, size, present, energy) { WhPerPeriod = whPerPeriod, Fixed = fixedTurn is not null, StartCost = startCost, EndCost = endCost, NeedWh = needWh });
+                    _turns.Add(new Turn(i, c, cls, start, end, size, present, energy) { DrawStart = drawStart, DrawEnd = drawEnd, DrawSize = drawSize, WhPerPeriod = whPerPeriod, Fixed = fixedTurn is not null, StartCost = startCost, EndCost = endCost, NeedWh = needWh });
                 }
                 _model.AddAtMostOne(presences);
                 _delivered[i] = _model.NewIntVar(0, needWh, $"r{i}wh");
                 _model.Add(_delivered[i] == LinearExpr.Sum(parts));
-                if (needWh > 0) _model.Add(1000 * _delivered[i] - needWh * _leastShare >= 0);
+                if (needWh > 0) _model.Add(1000 * _delivered[i] - shareOfWh(needWh) * _leastShare >= 0);
             }
             if (phaseLoads is not null)
             {
@@ -504,15 +549,20 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             var allOptimal = true;
             double? boundKwh = null;
 
-            _model.Maximize(_leastShare);
-            var (status, values) = Run(budget * 0.45, workers, cancellationToken);
+            _model.Maximize(_shareFirst ? _leastShare : LinearExpr.Sum(_delivered));
+            var (status, values) = Run(budget * (_shareFirst ? 0.45 : 0.7), workers, cancellationToken);
             if (values is null) return null;
             allOptimal &= status == CpSolverStatus.Optimal;
-            _model.Add(_leastShare >= values.LeastShare);
-            var leastShareBound = Math.Min(1000, values.Bound) / 1000.0;
+            double? leastShareBound = null;
+            if (_shareFirst)
+            {
+                _model.Add(_leastShare >= values.LeastShare);
+                leastShareBound = Math.Min(1000, values.Bound) / 1000.0;
+            }
+            else boundKwh = values.Bound / 1000.0;
 
             var best = values;
-            if (!cancellationToken.IsCancellationRequested)
+            if (!cancellationToken.IsCancellationRequested && _shareFirst)
             {
                 UseAsHint(best);
                 _model.Maximize(LinearExpr.Sum(_delivered));
@@ -525,7 +575,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 }
                 else allOptimal = false;
             }
-            else allOptimal = false;
+            else if (_shareFirst) allOptimal = false;
 
             if (!cancellationToken.IsCancellationRequested && budget - clock.Elapsed > TimeSpan.FromMilliseconds(50))
             {
@@ -563,7 +613,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         }
 
         private void UseAsHint(Values values) =>
-            Hint(values.Turns.ToDictionary(t => t.Turn, t => (t.Start, t.End)));
+            Hint(values.Turns.ToDictionary(t => t.Turn, t => (t.Start, t.End)), values.Delivered);
 
         private void AddHints(ChargingPlan plan)
         {
@@ -583,11 +633,13 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                     && t.StartPeriod >= request.ArrivalPeriod && t.EndPeriod <= request.DeparturePeriod && t.EndPeriod > t.StartPeriod)
                     chosen[k] = (t.StartPeriod, t.EndPeriod);
             }
-            Hint(chosen);
+            // What each car got in the plan (its power there may have been modulated): the hint's car draws that at its
+            // full power from plug-in, so the feed in the hint is close to the plan's.
+            Hint(chosen, [.. _instance.Requests.Select(r => plan.Session(r.Id) is { } s ? (long)Math.Floor(s.EnergyKwh(_instance.PeriodHours) * 1000) : 0L)]);
         }
 
         /// <summary>A complete hint (every variable), so that CP-SAT can start from it as it is.</summary>
-        private void Hint(Dictionary<int, (long Start, long End)> chosen)
+        private void Hint(Dictionary<int, (long Start, long End)> chosen, long[] energyOf)
         {
             _model.ClearHints();
             var delivered = new long[_delivered.Length];
@@ -600,7 +652,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                     ? (turn.Start.Domain.Min(), turn.End.Domain.Min())
                     : present ? (c.Start, c.End) : (arrival, arrival);
                 present |= turn.Fixed;
-                var energy = present ? Math.Min(turn.NeedWh, turn.WhPerPeriod * (end - start)) : 0;
+                var energy = present ? Math.Min(Math.Min(turn.NeedWh, energyOf[turn.Request]), turn.WhPerPeriod * (end - start)) : 0;
                 delivered[turn.Request] += energy;
                 if (!turn.Fixed)
                 {
@@ -609,16 +661,25 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                     _model.AddHint(turn.End, end);
                     _model.AddHint(turn.Size, end - start);
                 }
+                // The car draws from plug-in until it has what it needs (or the turn ends).
+                var drawEnd = end;
+                if (!ReferenceEquals(turn.DrawEnd, turn.End))
+                {
+                    drawEnd = present && turn.WhPerPeriod > 0 ? Math.Min(end, start + ((energy + turn.WhPerPeriod - 1) / turn.WhPerPeriod)) : start;
+                    _model.AddHint(turn.DrawStart, start);
+                    _model.AddHint(turn.DrawEnd, drawEnd);
+                    _model.AddHint(turn.DrawSize, drawEnd - start);
+                }
                 _model.AddHint(turn.Energy, energy);
                 if (turn.StartCost is not null) _model.AddHint(turn.StartCost, _prefix[start]);
-                if (turn.EndCost is not null) _model.AddHint(turn.EndCost, _prefix[end]);
+                if (turn.EndCost is not null) _model.AddHint(turn.EndCost, _prefix[drawEnd]);
             }
             var least = 1000L;
             for (var i = 0; i < delivered.Length; i++)
             {
                 _model.AddHint(_delivered[i], delivered[i]);
                 var need = EnergyUnits.Wh(_instance.Requests[i].EnergyKwh);
-                if (need > 0) least = Math.Min(least, 1000 * delivered[i] / need);
+                if (need > 0) least = Math.Min(least, Math.Min(1000, 1000 * delivered[i] / _shareOf(need)));
             }
             _model.AddHint(_leastShare, least);
         }

@@ -32,12 +32,25 @@ public static class TurnBound
     public static double? UpperBoundKwh(ChargingInstance instance, TimeSpan? timeLimit = null) => Solve(instance, timeLimit, tight: false);
 
     /// <summary>
+    /// The bound among plans that give request <c>i</c> at least <paramref name="atLeastKwh"/>[i] (in the instance's
+    /// order): the most energy a plan as fair as a given one can deliver, for instance with every driver at least the
+    /// least share the plan reached. Null when GLOP fails, finds no such plan or does not finish in time.
+    /// </summary>
+    public static double? UpperBoundKwh(ChargingInstance instance, IReadOnlyList<double> atLeastKwh, TimeSpan? timeLimit = null)
+    {
+        ArgumentNullException.ThrowIfNull(atLeastKwh);
+        if (atLeastKwh.Count != (instance?.Requests.Count ?? 0))
+            throw new ArgumentException($"atLeastKwh has {atLeastKwh.Count} values for {instance?.Requests.Count} requests.", nameof(atLeastKwh));
+        return Solve(instance!, timeLimit, tight: false, atLeastKwh);
+    }
+
+    /// <summary>
     /// The bound with turn starts and changeovers (never above <see cref="UpperBoundKwh"/>), or null when GLOP fails or
     /// does not finish within <paramref name="timeLimit"/>.
     /// </summary>
     public static double? TightUpperBoundKwh(ChargingInstance instance, TimeSpan? timeLimit = null) => Solve(instance, timeLimit, tight: true);
 
-    private static double? Solve(ChargingInstance instance, TimeSpan? timeLimit, bool tight)
+    private static double? Solve(ChargingInstance instance, TimeSpan? timeLimit, bool tight, IReadOnlyList<double>? atLeastKwh = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var chargers = instance.Chargers;
@@ -66,7 +79,7 @@ public static class TurnBound
             var fixedTurn = fixedTurns.FirstOrDefault(f => f.RequestId == request.Id);
             var only = fixedTurn?.ChargerId ?? request.PluggedChargerId;
             var needKwPeriods = request.EnergyKwh / hours;
-            var energy = solver.MakeConstraint(0, needKwPeriods);
+            var energy = solver.MakeConstraint(Math.Min(needKwPeriods, (atLeastKwh?[i] ?? 0) / hours), needKwPeriods);
             var starts = tight ? solver.MakeConstraint(0, 1) : null;
             // Energy only with a turn: sum of power - need x (turns started) <= 0.
             var withTurn = tight ? solver.MakeConstraint(double.NegativeInfinity, 0) : null;

@@ -71,6 +71,19 @@ public class PlanPropertyTests
         return tight <= bound + Tolerance && plans.All(p => p.EnergyKwh(instance) <= tight + 1e-4);
     }
 
+    [Property(MaxTest = 25)]
+    public bool The_bound_at_a_plans_own_shares_is_never_below_that_plan_nor_above_the_plain_bound(int seed)
+    {
+        // Every plan gives each driver what it gives: the bound among plans at least as generous to everyone is above
+        // the plan's energy (it is one of them) and below the bound without that condition.
+        var instance = RandomInstance(seed, plugged: false, phases: seed % 3 == 0);
+        var plain = TurnBound.UpperBoundKwh(instance)!.Value;
+        var plan = ChargingAlgorithms.Get("in-turn").Solve(instance, Budget);
+        var given = instance.Requests.Select(r => 0.999 * (plan.Session(r.Id)?.EnergyKwh(instance.PeriodHours) ?? 0)).ToList();
+        var atShares = TurnBound.UpperBoundKwh(instance, given)!.Value;
+        return atShares <= plain + Tolerance && plan.EnergyKwh(instance) <= atShares + 1e-3;
+    }
+
     internal static ChargingInstance RandomInstance(int seed, bool plugged, bool phases = false)
     {
         var random = new Random(seed);
