@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Parking.Domain.Layout;
+using Parking.Domain.Rebalancing;
 using Parking.Domain.Scenarios;
 using Parking.Domain.Seeding;
 using Parking.Planning.Rebalancing;

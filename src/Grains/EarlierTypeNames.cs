@@ -17,12 +17,23 @@ public sealed partial class EarlierTypeNames(TypeResolver resolver) : ITypeConve
     /// <summary>Earlier full name (in Parking.Grains or Parking.Planning) → today's full name and assembly.</summary>
     private static readonly Dictionary<string, (string Type, string Assembly)> Moved = new(StringComparer.Ordinal)
     {
-        // The rebalancing grain stored copies of the optimizer's records; it stores the records themselves now.
-        ["Parking.Grains.Rebalancing.RetypeRationale"] = ("Parking.Planning.Rebalancing.SuggestedRetype", "Parking.Planning"),
-        ["Parking.Grains.Rebalancing.SharingRationale"] = ("Parking.Planning.Rebalancing.SuggestedSharing", "Parking.Planning"),
-        ["Parking.Grains.Rebalancing.ModelFigures"] = ("Parking.Planning.Rebalancing.RebalancingFigures", "Parking.Planning"),
-        ["Parking.Grains.Rebalancing.NeedFigure"] = ("Parking.Planning.Rebalancing.NeedFigures", "Parking.Planning"),
-        ["Parking.Grains.Rebalancing.UnservedFigure"] = ("Parking.Planning.Rebalancing.BuildingUnserved", "Parking.Planning"),
+        // The rebalancing grain stored copies of the optimizer's records; it stores the records themselves now,
+        // which moved from Planning into Domain (the API reads them without Planning).
+        ["Parking.Grains.Rebalancing.RetypeRationale"] = ("Parking.Domain.Rebalancing.SuggestedRetype", "Parking.Domain"),
+        ["Parking.Grains.Rebalancing.SharingRationale"] = ("Parking.Domain.Rebalancing.SuggestedSharing", "Parking.Domain"),
+        ["Parking.Grains.Rebalancing.ModelFigures"] = ("Parking.Domain.Rebalancing.RebalancingFigures", "Parking.Domain"),
+        ["Parking.Grains.Rebalancing.NeedFigure"] = ("Parking.Domain.Rebalancing.NeedFigures", "Parking.Domain"),
+        ["Parking.Grains.Rebalancing.UnservedFigure"] = ("Parking.Domain.Rebalancing.BuildingUnserved", "Parking.Domain"),
+        ["Parking.Planning.Rebalancing.SuggestedRetype"] = ("Parking.Domain.Rebalancing.SuggestedRetype", "Parking.Domain"),
+        ["Parking.Planning.Rebalancing.SuggestedSharing"] = ("Parking.Domain.Rebalancing.SuggestedSharing", "Parking.Domain"),
+        ["Parking.Planning.Rebalancing.RebalancingFigures"] = ("Parking.Domain.Rebalancing.RebalancingFigures", "Parking.Domain"),
+        ["Parking.Planning.Rebalancing.NeedFigures"] = ("Parking.Domain.Rebalancing.NeedFigures", "Parking.Domain"),
+        ["Parking.Planning.Rebalancing.BuildingUnserved"] = ("Parking.Domain.Rebalancing.BuildingUnserved", "Parking.Domain"),
+        ["Parking.Planning.Rebalancing.Need"] = ("Parking.Domain.Rebalancing.Need", "Parking.Domain"),
+        ["Parking.Planning.Rebalancing.RebalancingSolveStatus"] = ("Parking.Domain.Rebalancing.RebalancingSolveStatus", "Parking.Domain"),
+
+        // A round's figures moved from Planning into Domain with them.
+        ["Parking.Planning.Sharing.SharingMetrics"] = ("Parking.Domain.Sharing.SharingMetrics", "Parking.Domain"),
 
         // A rebalancing proposal is called a suggestion (an owners' vote is the proposal).
         ["Parking.Grains.Rebalancing.RebalancingProposalRecord"] = ("Parking.Grains.Rebalancing.RebalancingSuggestion", "Parking.Grains"),

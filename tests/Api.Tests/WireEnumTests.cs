@@ -60,13 +60,13 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
         ["vote matter"] = () => All<VoteMatter, VoteMatterDto>(v => v.ToDto()),
         ["ballot choice"] = () => All<BallotChoice, BallotChoiceDto>(v => v.ToDto()),
         ["ballot action"] = () => All<BallotAction, BallotActionDto>(v => v.ToDto()),
-        ["rebalancing need"] = () => All<Parking.Planning.Rebalancing.Need, RebalancingNeedKindDto>(Endpoints.RebalancingEndpoints.ToDto),
+        ["rebalancing need"] = () => All<Need, RebalancingNeedKindDto>(Endpoints.RebalancingEndpoints.ToDto),
         ["ocpp command status"] = () => All<Parking.Grains.Ocpp.OcppCommandStatus, OcppCommandStatusDto>(Parking.Api.Ocpp.OcppEndpoints.ToDto),
         ["charger alert kind"] = () => All<Parking.Grains.Ocpp.ChargerAlertKind, ChargerAlertKindDto>(Parking.Api.Ocpp.OcppEndpoints.ToDto, Kebab),
         ["shelter command action"] = () => All<ShelterCommandAction, ShelterCommandActionDto>(v => v.ToDto(), Kebab),
         ["shelter controller status"] = () => All<ControllerStatus, ShelterControllerStatusDto>(v => v.ToDto()),
         ["broken booking reason"] = () => All<BrokenBookingReason, BrokenBookingReasonDto>(Endpoints.SharingEndpoints.ToDto),
-        ["rebalancing solve status"] = () => All<Parking.Planning.Rebalancing.RebalancingSolveStatus, RebalancingSolveStatusDto>(Endpoints.RebalancingEndpoints.ToDto),
+        ["rebalancing solve status"] = () => All<RebalancingSolveStatus, RebalancingSolveStatusDto>(Endpoints.RebalancingEndpoints.ToDto),
     };
 
     // Words the API wrote before these enums existed, spelled out rather than derived, for the kinds and reasons

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Parking.Domain.Rebalancing;
 using Parking.Grains.Rebalancing;
-using Parking.Planning.Rebalancing;
 
 namespace Parking.Api.Endpoints;
 
@@ -188,7 +187,7 @@ public static class RebalancingEndpoints
         [.. f.Unserved.Select(u => new RebalancingUnservedDto(u.BuildingId, u.Need.ToDto(), u.UnservedPerWeek))],
         f.Objective);
 
-    /// <summary>Each Contracts enum has the Planning enum's members in the same order (tests/Api.Tests/WireEnumTests.cs).</summary>
+    /// <summary>Each Contracts enum has the Domain enum's members in the same order (tests/Api.Tests/WireEnumTests.cs).</summary>
     public static RebalancingNeedKindDto ToDto(this Need need) => (RebalancingNeedKindDto)need;
 
     public static RebalancingSolveStatusDto ToDto(this RebalancingSolveStatus status) => (RebalancingSolveStatusDto)status;

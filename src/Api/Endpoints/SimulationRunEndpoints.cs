@@ -177,7 +177,7 @@ public static class SimulationRunEndpoints
         }
 
         var settings = new SimulationDemandSettings(source, demand.CarsPerHousehold, demand.EvShare, demand.EbikesPerHousehold, demand.VisitorsPerDay, demand.NoShowRate, demand.Households);
-        if (settings.ToParameters().Validate() is { } invalid)
+        if (settings.Validate() is { } invalid)
         {
             return DomainError.Invalid($"demand.{invalid.Field}", "demand-out-of-range", $"{invalid.Field} {invalid.Reason}.");
         }

@@ -1,4 +1,5 @@
 using Parking.Domain.Rounds;
+using Parking.Domain.Sharing;
 using Parking.Planning.Sharing;
 
 namespace Parking.Grains.Rounds;

@@ -45,6 +45,9 @@ public sealed record SimulationDemandSettings(
     public const string Synthetic = "synthetic";
     public const string Recorded = "recorded";
 
+    /// <summary>The first setting outside the simulator's range (its field and why), or null when all fit.</summary>
+    public (string Field, string Reason)? Validate() => ToParameters().Validate();
+
     /// <summary>The simulator's demand parameters: its defaults with these settings over them.</summary>
     public Parking.Planning.Simulation.DemandParameters ToParameters()
     {

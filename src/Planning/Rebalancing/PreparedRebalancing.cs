@@ -1,4 +1,5 @@
 using Parking.Domain.Layout;
+using Parking.Domain.Rebalancing;
 
 namespace Parking.Planning.Rebalancing;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Parking.Domain.Layout;
+using Parking.Domain.Rebalancing;
 using Parking.Domain.Scenarios;
 
 namespace Parking.Planning.Rebalancing;

@@ -1,29 +1,8 @@
 using Parking.Domain.History;
 using Parking.Domain.Layout;
+using Parking.Domain.Rebalancing;
 
 namespace Parking.Planning.Rebalancing;
-
-/// <summary>What a car (or a visitor's car) needs from a space; the index matches <see cref="SpaceKind"/>.</summary>
-public enum Need
-{
-    /// <summary>A standard space; served by standard spaces and by private spaces opened to the shared pool.</summary>
-    Standard,
-
-    /// <summary>Energy at a charger on an EV space, in kWh.</summary>
-    Charging,
-
-    /// <summary>An accessible space.</summary>
-    Accessible,
-
-    /// <summary>A visitor space.</summary>
-    Visitor,
-}
-
-public static class Needs
-{
-    /// <summary>Reads the lower-case name (<c>standard</c>, <c>charging</c>, ...) that builds before the enum stored.</summary>
-    public static Need ParseStored(string? stored) => stored is null ? Need.Standard : Enum.Parse<Need>(stored, ignoreCase: true);
-}
 
 /// <summary>
 /// Demand of one building in one hour of the week (0 = Monday 00:00 to 01:00, the compound's local time):

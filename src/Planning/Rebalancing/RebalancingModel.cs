@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.OrTools.LinearSolver;
 using Parking.Domain.Layout;
+using Parking.Domain.Rebalancing;
 
 namespace Parking.Planning.Rebalancing;
 

@@ -49,16 +49,3 @@ public sealed record RebalancingSolveOptions
 
     public int RandomSeed { get; init; } = 1;
 }
-
-/// <summary>Which algorithm made a suggestion, and how far it got.</summary>
-public enum RebalancingSolveStatus
-{
-    /// <summary>The model proved its suggestion best for the model's objective.</summary>
-    Optimal,
-
-    /// <summary>The model's best suggestion within the time budget (at least as good as the greedy one).</summary>
-    Feasible,
-
-    /// <summary>The greedy suggestion: the model found nothing better in time, or was not run.</summary>
-    Fallback,
-}

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Parking.Domain.Sharing;
 
 namespace Parking.Planning.Sharing;
 

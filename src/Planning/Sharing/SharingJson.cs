@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Parking.Domain;
 using Parking.Domain.Layout;
+using Parking.Domain.Sharing;
 
 namespace Parking.Planning.Sharing;
 

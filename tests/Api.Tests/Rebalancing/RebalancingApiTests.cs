@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
 using Parking.Domain.Layout;
+using Parking.Domain.Rebalancing;
 using Parking.Domain.Seeding;
 using Xunit;
 

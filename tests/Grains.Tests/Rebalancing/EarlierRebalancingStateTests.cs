@@ -20,7 +20,7 @@ namespace Parking.Grains.Tests.Rebalancing;
 /// </summary>
 public sealed class EarlierRebalancingStateTests
 {
-    private const string ReadyAndRunning =
+    internal const string ReadyAndRunning =
         "ICAABSHoQAVwMUELcmVhZHlBD3N0YWZmMDEhgAB0yZ4XUd8IgQAAAAAAAAAA4CEwAcPZbj5NUmVhZE9ubHlMaXN0SW50ZXJmYWNlQ29k" +
         "ZWNgMVtbc3RyaW5nXV0ABUEHUy0xQAdTLTLgARkBCTEBdGlJ551SZWFkT25seUxpc3RJbnRlcmZhY2VDb2RlY2AxW1tQYXJraW5nLkRv" +
         "bWFpbi5MYXlvdXQuU3BhY2VLaW5kLFBhcmtpbmcuRG9tYWluXV0AAwkDCeBBEXJlY29yZGVkgZqZmZmZmek/gTMzMzMzM9M/AQ0BHQED" +
@@ -46,7 +46,7 @@ public sealed class EarlierRebalancingStateTests
         "UmViYWxhbmNpbmcuUmV0eXBlUmF0aW9uYWxlW10sUGFya2luZy5HcmFpbnPgwQHBAcEBwQHBAYEAAAAAAAAAAMEBwQHBAcEBwQHBAcEB" +
         "wQHBAeDgAQ3g";
 
-    private const string Decided =
+    internal const string Decided =
         "ICAACSHoQAVwOUENZmFpbGVkQQ9zdGFmZjAxIYAA3I0AIFHfCIEAAAAAAAAAAOAhMAHD2W4+TVJlYWRPbmx5TGlzdEludGVyZmFjZUNv" +
         "ZGVjYDFbW3N0cmluZ11dAAVBB1MtMUAHUy0y4AEZAQkxAXRpSeedUmVhZE9ubHlMaXN0SW50ZXJmYWNlQ29kZWNgMVtbUGFya2luZy5E" +
         "b21haW4uTGF5b3V0LlNwYWNlS2luZCxQYXJraW5nLkRvbWFpbl1dAAMJAwngQRFyZWNvcmRlZIGamZmZmZnpP4EzMzMzMzPTPwENAR0B" +
@@ -150,6 +150,100 @@ public sealed class EarlierRebalancingStateTests
         Assert.Equal((RebalancingStatus.Accepted, RebalancingSolveStatus.Feasible, "sc-9"), (again.Suggestions[0].Status, again.Suggestions[0].SolveStatus, again.Suggestions[0].ScenarioId));
         Assert.Equal(ready.Before!.Needs.Select(n => n.Need), again.Suggestions[0].Before!.Needs.Select(n => n.Need));
         Assert.DoesNotContain("Parking.Grains.Rebalancing.RetypeRationale", Encoding.UTF8.GetString(bytes.ToArray()), StringComparison.Ordinal);
-        Assert.Contains("Parking.Planning.Rebalancing.SuggestedRetype", Encoding.UTF8.GetString(bytes.ToArray()), StringComparison.Ordinal);
+        Assert.DoesNotContain("Parking.Planning", Encoding.UTF8.GetString(bytes.ToArray()), StringComparison.Ordinal);
+        Assert.Contains("Parking.Domain.Rebalancing.SuggestedRetype", Encoding.UTF8.GetString(bytes.ToArray()), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// The same suggestions as <see cref="EarlierRebalancingStateTests"/>, as the build of 4 December 2026 (main at d5d12b0)
+/// stored them once it had loaded them: the optimizer's records were then Planning's (SuggestedRetype, NeedFigures,
+/// BuildingUnserved in Parking.Planning, names the serializer wrote into the bytes). They load into today's Domain
+/// records as the same state, field for field.
+/// </summary>
+public sealed class PlanningNamedRebalancingStateTests
+{
+    private const string ReadyAndRunning =
+        "ICAABSEJAwXoQAVwMUELcmVhZHlBD3N0YWZmMDEhgAB0yZ4XUd8IgQAAAAAAAAAA4CEwAVnRtylXU3lzdGVtLkNvbGxlY3Rpb25zLkdl" +
+        "bmVyaWMuTGlzdGAxW1tzdHJpbmddXQAFQQdTLTFAB1MtMuABGQEJMQHYbESQp1N5c3RlbS5Db2xsZWN0aW9ucy5HZW5lcmljLkxpc3Rg" +
+        "MVtbUGFya2luZy5Eb21haW4uTGF5b3V0LlNwYWNlS2luZCxQYXJraW5nLkRvbWFpbl1dAAMJAwngQRFyZWNvcmRlZIGamZmZmZnpP4Ez" +
+        "MzMzMzPTPwENAR0BA4EzMzMzMzPTPwEpAXHo4IEAAAAAAADwPyEwAeI396WxU3lzdGVtLkNvbGxlY3Rpb25zLkdlbmVyaWMuTGlzdGAx" +
+        "W1tQYXJraW5nLkRvbWFpbi5TY2VuYXJpb3MuU3BhY2VDaGFuZ2UsUGFya2luZy5Eb21haW5dXQADIUAHUy03CQMFwQHBAQEB6ODgMQFI" +
+        "te4EtVN5c3RlbS5Db2xsZWN0aW9ucy5HZW5lcmljLkxpc3RgMVtbUGFya2luZy5Eb21haW4uU2NlbmFyaW9zLkNoYXJnZXJDaGFuZ2Us" +
+        "UGFya2luZy5Eb21haW5dXQADIcBJgQAAAAAAABxAQQlDQS0x6ODgMQGQQW58b1BhcmtpbmcuRG9tYWluLlNjZW5hcmlvcy5TaGVsdGVy" +
+        "Q2hhbmdlW10sUGFya2luZy5Eb21haW7gMQF8pypLeVBhcmtpbmcuRG9tYWluLlNjZW5hcmlvcy5BcmVhQ2FwYWNpdHlDaGFuZ2VbXSxQ" +
+        "YXJraW5nLkRvbWFpbuDo4CHowAHBAcEBwQHBAcEBwQHBAcEBwQHBAcEBwQHBAcEBwQHBAcEBwQHgMQFCWsz6xVN5c3RlbS5Db2xsZWN0" +
+        "aW9ucy5HZW5lcmljLkxpc3RgMVtbUGFya2luZy5QbGFubmluZy5SZWJhbGFuY2luZy5TdWdnZXN0ZWRSZXR5cGUsUGFya2luZy5QbGFu" +
+        "bmluZ11dAAMh6EAFTDEJAwEJAwU5AwAFwUlAB1MtOOCBZmZmZmYmRUBBB2tXaIEAAAAAAAAIQEEXc3BhY2UtaG91cnOBAAAAAADgV0A5" +
+        "AwAFQQVCM0AFQjTg4OAh6IAAqOdvSwAAAIEAHO2ukgAAAIEzMzMzMzPTPwExgZqZmZmZGVZA4CHoMAEGis/nvVN5c3RlbS5Db2xsZWN0" +
+        "aW9ucy5HZW5lcmljLkxpc3RgMVtbUGFya2luZy5QbGFubmluZy5SZWJhbGFuY2luZy5OZWVkRmlndXJlcyxQYXJraW5nLlBsYW5uaW5n" +
+        "XV0ABSEIAwHoQBFzdGFuZGFyZMGlgQAAAAAAIF5AgQAAAAAAEFlAgQAAAAAAIFRAwQHgIAgDBehAEWNoYXJnaW5nwaGBAAAAAADAckCB" +
+        "AAAAAABYakCBAAAAAAAATkDBAeDgMQEH6jYDx1N5c3RlbS5Db2xsZWN0aW9ucy5HZW5lcmljLkxpc3RgMVtbUGFya2luZy5QbGFubmlu" +
+        "Zy5SZWJhbGFuY2luZy5CdWlsZGluZ1Vuc2VydmVkLFBhcmtpbmcuUGxhbm5pbmddXQAFIQkDBejArUERY2hhcmdpbmeBAAAAAAAAKUDB" +
+        "AeAgCQMB6MCvQRFzdGFuZGFyZIEAAAAAAAAIQMEB4OCBAAAAAABAJEDgIeg4EQADIQgDDehAD3Zpc2l0b3LBpYEAAAAAAABEQIEAAAAA" +
+        "AIBDQIEAAAAAACBeQMEB4OA5E+CBAAAAAAAAJ0DgQRFmZWFzaWJsZUENY3Atc2F0ga5H4XoUrvM/IegADQEdIegAIgMB0gIBKYEAAAAA" +
+        "AAASQIEAAAAAAAApQIEAAAAAAADqPzEB/vz9q29TeXN0ZW0uQ29sbGVjdGlvbnMuR2VuZXJpYy5EaWN0aW9uYXJ5YDJbW3N0cmluZ10s" +
+        "W2ludF1dAQPBrQAR4OAh6AAiAwH6AgEVgQAAAAAAAAxAgQAAAAAAACNAgc3MzMzMzOw/ORXg4AEB4EEPQSBub3RlLkEPc3RhZmYwMiGA" +
+        "ADpesyBR3wiBAAAAAAAAAADgwQHBAcEBwQHBLcEBwQHgIAkDAehABXAyQQ9ydW5uaW5nwREhgADcjQAgUd8IgQAAAAAAAAAA4MEZgQAA" +
+        "AAAAAAAAITABNxhHMGtQYXJraW5nLkRvbWFpbi5TY2VuYXJpb3MuU3BhY2VDaGFuZ2VbXSxQYXJraW5nLkRvbWFpbuAxARTDFjlvUGFy" +
+        "a2luZy5Eb21haW4uU2NlbmFyaW9zLkNoYXJnZXJDaGFuZ2VbXSxQYXJraW5nLkRvbWFpbuDZC1/ZDWHo4MFjMQGU5rZCf1Bhcmtpbmcu" +
+        "UGxhbm5pbmcuUmViYWxhbmNpbmcuU3VnZ2VzdGVkUmV0eXBlW10sUGFya2luZy5QbGFubmluZ+DBAcEBwQHBAcEBgQAAAAAAAAAAwQHB" +
+        "AcEBwQHBAcEBwQHBAcEBwQHBAeDgAQ3g";
+
+    private const string Decided =
+        "ICAACSEJAxXoQAVwOUENZmFpbGVkQQ9zdGFmZjAxIYAA3I0AIFHfCIEAAAAAAAAAAOAhMAFZ0bcpV1N5c3RlbS5Db2xsZWN0aW9ucy5H" +
+        "ZW5lcmljLkxpc3RgMVtbc3RyaW5nXV0ABUEHUy0xQAdTLTLgARkBCTEB2GxEkKdTeXN0ZW0uQ29sbGVjdGlvbnMuR2VuZXJpYy5MaXN0" +
+        "YDFbW1BhcmtpbmcuRG9tYWluLkxheW91dC5TcGFjZUtpbmQsUGFya2luZy5Eb21haW5dXQADCQMJ4EERcmVjb3JkZWSBmpmZmZmZ6T+B" +
+        "MzMzMzMz0z8BDQEdAQOBMzMzMzMz0z8BKQFx6OCBAAAAAAAAAAAhMAE3GEcwa1BhcmtpbmcuRG9tYWluLlNjZW5hcmlvcy5TcGFjZUNo" +
+        "YW5nZVtdLFBhcmtpbmcuRG9tYWlu4DEBFMMWOW9QYXJraW5nLkRvbWFpbi5TY2VuYXJpb3MuQ2hhcmdlckNoYW5nZVtdLFBhcmtpbmcu" +
+        "RG9tYWlu4DEBkEFufG9QYXJraW5nLkRvbWFpbi5TY2VuYXJpb3MuU2hlbHRlckNoYW5nZVtdLFBhcmtpbmcuRG9tYWlu4DEBfKcqS3lQ" +
+        "YXJraW5nLkRvbWFpbi5TY2VuYXJpb3MuQXJlYUNhcGFjaXR5Q2hhbmdlW10sUGFya2luZy5Eb21haW7g6OAh6MABwQHBAcEBwQHBAcEB" +
+        "wQHBAcEBwQHBAcEBwQHBAcEBwQHBAcEB4DEBlOa2Qn9QYXJraW5nLlBsYW5uaW5nLlJlYmFsYW5jaW5nLlN1Z2dlc3RlZFJldHlwZVtd" +
+        "LFBhcmtpbmcuUGxhbm5pbmfgwQHBAcEBwQHBAYEAAAAAAAAAAMEBQQ9jdXQgb2ZmwQHBAcEBwQHBAcEBwQHBAcEB4CAJAxHoQAVwMUET" +
+        "Y2FuY2VsbGVkwREhgAB0yZ4XUd8IgQAAAAAAAAAA4MEZgZqZmZmZmdk/wUHBS9kPc8EBwQHBAcEBwQGBAAAAAAAAAADBAcEBwQHBAUEP" +
+        "c3RhZmYwMyGAACJRJCBR3wiBAAAAAAAAAADgwQHBAcEBwQHBAeAgCQMJ6MCbQRFhY2NlcHRlZMERIYAAdMmeF1HfCIEAAAAAAAAAAODB" +
+        "GYEAAAAAAADwPyEwAeI396WxU3lzdGVtLkNvbGxlY3Rpb25zLkdlbmVyaWMuTGlzdGAxW1tQYXJraW5nLkRvbWFpbi5TY2VuYXJpb3Mu" +
+        "U3BhY2VDaGFuZ2UsUGFya2luZy5Eb21haW5dXQADIUAHUy03CQMFwQHBAQEB6ODgMQFIte4EtVN5c3RlbS5Db2xsZWN0aW9ucy5HZW5l" +
+        "cmljLkxpc3RgMVtbUGFya2luZy5Eb21haW4uU2NlbmFyaW9zLkNoYXJnZXJDaGFuZ2UsUGFya2luZy5Eb21haW5dXQADIcDzgQAAAAAA" +
+        "ABxAQQlDQS0x6ODg2QtH2Q1J6ODBSzEBQlrM+sVTeXN0ZW0uQ29sbGVjdGlvbnMuR2VuZXJpYy5MaXN0YDFbW1BhcmtpbmcuUGxhbm5p" +
+        "bmcuUmViYWxhbmNpbmcuU3VnZ2VzdGVkUmV0eXBlLFBhcmtpbmcuUGxhbm5pbmddXQADIehABUwxCQMBCQMFOQMABcHzQAdTLTjggWZm" +
+        "ZmZmJkVAQQdrV2iBAAAAAAAACEBBF3NwYWNlLWhvdXJzgQAAAAAA4FdAOQMABUEFQjNABUI04ODgIeiAAKjnb0sAAACBABztrpIAAACB" +
+        "MzMzMzMz0z8BMYGamZmZmRlWQOAh6DABBorP571TeXN0ZW0uQ29sbGVjdGlvbnMuR2VuZXJpYy5MaXN0YDFbW1BhcmtpbmcuUGxhbm5p" +
+        "bmcuUmViYWxhbmNpbmcuTmVlZEZpZ3VyZXMsUGFya2luZy5QbGFubmluZ11dAAUhCAMB6EARc3RhbmRhcmTBUgKBAAAAAAAgXkCBAAAA" +
+        "AAAQWUCBAAAAAAAgVEDBAeAgCAMF6EARY2hhcmdpbmfBSgKBAAAAAADAckCBAAAAAABYakCBAAAAAAAATkDBAeDgMQEH6jYDx1N5c3Rl" +
+        "bS5Db2xsZWN0aW9ucy5HZW5lcmljLkxpc3RgMVtbUGFya2luZy5QbGFubmluZy5SZWJhbGFuY2luZy5CdWlsZGluZ1Vuc2VydmVkLFBh" +
+        "cmtpbmcuUGxhbm5pbmddXQAFIQkDBejAYgJBEWNoYXJnaW5ngQAAAAAAAClAwQHgIAkDAejAZgJBEXN0YW5kYXJkgQAAAAAAAAhAwQHg" +
+        "4IEAAAAAAEAkQOAh6DgXAAMhCAMN6EAPdmlzaXRvcsFSAoEAAAAAAABEQIEAAAAAAIBDQIEAAAAAACBeQMEB4OA5GeCBAAAAAAAAJ0Dg" +
+        "QRFmZWFzaWJsZUENY3Atc2F0ga5H4XoUrvM/IegADQEdIegAIgMB0gIBKYEAAAAAAAASQIEAAAAAAAApQIEAAAAAAADqPzEB/vz9q29T" +
+        "eXN0ZW0uQ29sbGVjdGlvbnMuR2VuZXJpYy5EaWN0aW9uYXJ5YDJbW3N0cmluZ10sW2ludF1dAQPBYgIAEeDgIegAIgMB+gIBFYEAAAAA" +
+        "AAAMQIEAAAAAAAAjQIHNzMzMzMzsPzkb4OABAeBBD0Egbm90ZS5BD3N0YWZmMDIhgAA6XrMgUd8IgQAAAAAAAAAA4EEPc3RhZmYwNCGA" +
+        "AFJrQiFR3wiBAAAAAAAAAADgQQlzYy00wQHBLcEBwQHgIAkDDehABXA1QRFyZWplY3RlZMERIYAAdMmeF1HfCIEAAAAAAAAAAODBGYEA" +
+        "AAAAAADwP8HrwUvZFR4CwWoCwYICwQoDwT4DwUIDga5H4XoUrvM/wUoDwaYDwaoDIYAAOl6zIFHfCIEAAAAAAAAAAOBBD3N0YWZmMDUh" +
+        "gACYLmYhUd8IgQAAAAAAAAAA4MEBQR9Ub28gbWFueSBtb3Zlcy7BLcEBwQHg4AEp4A==";
+
+    private static readonly Serializer Serializer = new ServiceCollection()
+        .AddSerializer(b => b.AddAssembly(typeof(RebalancingState).Assembly))
+        .AddEarlierTypeNames()
+        .BuildServiceProvider()
+        .GetRequiredService<Serializer>();
+
+    private static StoredStateSerializer Storage => new(Serializer);
+
+    [Theory]
+    [InlineData(nameof(ReadyAndRunning))]
+    [InlineData(nameof(Decided))]
+    public void Suggestions_stored_under_the_planning_names_load_as_the_same_state(string which)
+    {
+        var (planningNamed, grainNamed) = which == nameof(ReadyAndRunning)
+            ? (ReadyAndRunning, EarlierRebalancingStateTests.ReadyAndRunning)
+            : (Decided, EarlierRebalancingStateTests.Decided);
+        Assert.Contains("Parking.Planning.Rebalancing.SuggestedRetype", Encoding.UTF8.GetString(Convert.FromBase64String(planningNamed)), StringComparison.Ordinal);
+
+        var loaded = Storage.Deserialize<RebalancingState>(new BinaryData(Convert.FromBase64String(planningNamed)))!;
+        var earlier = Storage.Deserialize<RebalancingState>(new BinaryData(Convert.FromBase64String(grainNamed)))!;
+
+        Assert.NotEmpty(loaded.Suggestions);
+        Assert.Equal(Storage.Serialize(earlier).ToArray(), Storage.Serialize(loaded).ToArray());
+        Assert.DoesNotContain("Parking.Planning", Encoding.UTF8.GetString(Storage.Serialize(loaded).ToArray()), StringComparison.Ordinal);
     }
 }

@@ -5,6 +5,7 @@ using Parking.Domain;
 using Parking.Domain.Layout;
 using Parking.Domain.Reservations;
 using Parking.Domain.Rounds;
+using Parking.Domain.Sharing;
 using Parking.Planning.Sharing;
 using Parking.Grains.Rounds;
 using Xunit;

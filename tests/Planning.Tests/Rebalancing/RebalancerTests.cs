@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using Parking.Domain.Layout;
+using Parking.Domain.Rebalancing;
 using Parking.Domain.Scenarios;
 using Parking.Planning.Rebalancing;
 using Xunit;

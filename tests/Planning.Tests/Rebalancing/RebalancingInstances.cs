@@ -1,5 +1,6 @@
 using System.Globalization;
 using Parking.Domain.Layout;
+using Parking.Domain.Rebalancing;
 using Parking.Planning.Rebalancing;
 
 namespace Parking.Planning.Tests.Rebalancing;
