@@ -101,4 +101,31 @@ public sealed class RequestLimitTests(SharedHostFixture fixture)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Empty(await _host.MineAsync("r00055"));
     }
+
+    [Fact]
+    public async Task A_device_past_its_budget_gets_429_and_another_device_is_still_answered()
+    {
+        // Unsigned camera events: each is refused by the endpoint (401) unless the per-device limit refuses it first.
+        static Uri Events(string deviceId) => new(ParkingHost.CompoundPath($"gates/{deviceId}/events"), UriKind.Relative);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ =>
+            _host.Http.PostAsync(Events("limit-flood-gate"), new StringContent("{}", Encoding.UTF8, "application/json"))));
+        try
+        {
+            var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+            Assert.True(limited.Count > 0, "300 events at once from one device, none limited (default burst 60).");
+            Assert.True(limited[0].Headers.RetryAfter?.Delta is { TotalSeconds: >= 1 }, "429 without a Retry-After of at least a second");
+            await ProblemAssert.Expect(limited[0], HttpStatusCode.TooManyRequests, "rate-limited", null);
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+
+        // Another gate is counted on its own: its event reaches the endpoint (and is refused there, unsigned).
+        using var other = await _host.Http.PostAsync(Events("limit-other-gate"), new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, other.StatusCode);
+    }
 }
