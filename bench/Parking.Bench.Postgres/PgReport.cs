@@ -7,8 +7,8 @@ namespace Parking.Bench.Postgres;
 /// <summary>Prints the ceiling, every phase, the table of medians, the ratios and the targets.</summary>
 internal static class PgReport
 {
-    private const double BaselineRatioTarget = 1.5;
-    private const double CeilingRatioTarget = 0.5;
+    private const double BaselineRatioTarget = 5.0;
+    private const double CeilingRatioTarget = 0.25;
     private const double ContentionWarning = 0.10;
 
     public static void Header(PgOptions options)
