@@ -107,6 +107,7 @@ public static class ParkingApiExtensions
         compound.MapChargingCardEndpoints();
         compound.MapNoticeEndpoints();
         compound.MapPeopleEndpoints();
+        compound.MapCompoundDashboardEndpoints();
         app.MapPersonEndpoints();
 
         var auth = app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value;

@@ -93,4 +93,31 @@ public sealed record CompoundDashboardDto(
     int ChargingWaiting,
     int Shelters,
     int SheltersInAlarm,
-    int OpenAlarms);
+    int OpenAlarms,
+    double ChargingKw = 0,
+    int NoShows24h = 0,
+    int PendingProposals = 0);
+
+/// <summary>
+/// One compound's dashboard opened up (<c>GET /api/compounds/{c}/dashboard</c>): the row of the sub-district's table,
+/// then each lot, charging area and shelter, the no-shows of the last 24 hours and the proposals still pending.
+/// </summary>
+public sealed record CompoundDrillDownDto(
+    CompoundDashboardDto Summary,
+    IReadOnlyList<LotDashboardDto> Lots,
+    IReadOnlyList<AreaDashboardDto> Areas,
+    IReadOnlyList<ShelterDashboardDto> Shelters,
+    IReadOnlyList<NoShowItemDto> NoShows,
+    IReadOnlyList<PendingProposalDto> Proposals);
+
+/// <summary>A lot's spaces by state now.</summary>
+public sealed record LotDashboardDto(string LotId, string Name, int Spaces, int Free, int Reserved, int Occupied, int OutOfService);
+
+/// <summary>A charging area: the power its chargers draw now against its feed, its chargers by state and the requests waiting.</summary>
+public sealed record AreaDashboardDto(string AreaId, string Name, double FeedKw, double ChargingKw, int Chargers, int Charging, int Faulted, int Waiting, IReadOnlyList<string> FaultedChargers);
+
+/// <summary>An e-bike shelter: ports, the power drawn now, and the alarm that is on (null when none).</summary>
+public sealed record ShelterDashboardDto(string ShelterId, string Name, int Ports, double PowerW, string? Alarm, DateTimeOffset? AlarmSince);
+
+/// <summary>A proposal not yet decided: an owners' vote not closed (<c>vote</c>) or a rebalancing suggestion running or waiting for staff (<c>rebalancing</c>).</summary>
+public sealed record PendingProposalDto(string Kind, string Id, string Title, string Status, DateTimeOffset? Closes);

@@ -100,7 +100,19 @@ public sealed class ImportTests(WebAppFixture app)
         await op.Page.GotoAsync("operator");
         await Expect(op.Page.Locator("table.dashboard tr[data-compound='browser-gardens'] [data-col='spaces']")).ToHaveTextAsync("4");
         await Expect(op.Page.Locator("table.dashboard tr[data-compound='browser-gardens'] [data-col='chargers']")).ToHaveTextAsync("1");
+        await Expect(op.Page.Locator("table.dashboard tr[data-compound='browser-gardens'] [data-col='chargingKw']")).ToHaveTextAsync("0");
+        await Expect(op.Page.Locator("table.dashboard tr[data-compound='browser-gardens'] [data-col='noShows']")).ToHaveTextAsync("0");
         await op.ScreenshotAsync("operator-dashboard");
+
+        // Drill-down: the compound's lot, its charging area's power against the 22 kW feed, no no-shows, in Chinese.
+        await op.Page.Locator("button[data-open='browser-gardens']").ClickAsync();
+        var detail = op.Page.Locator("#dashboard-detail[data-compound='browser-gardens']");
+        await Expect(detail.Locator("h2")).ToContainTextAsync("详情");
+        await Expect(detail.Locator("table[data-part='lots'] tr[data-lot='G1'] th")).ToHaveTextAsync("地面停车场");
+        await Expect(detail.Locator("table[data-part='lots'] tr[data-lot='G1'] td").First).ToHaveTextAsync("4");
+        await Expect(detail.Locator("table[data-part='areas'] tr[data-area='CA-G1'] [data-col='power']")).ToHaveTextAsync("0 / 22");
+        await Expect(detail.Locator("[data-part='no-shows-none']")).ToBeVisibleAsync();
+        await op.ScreenshotAsync("operator-dashboard-detail");
         op.AssertNoErrors(e => e.Contains("422", StringComparison.Ordinal));
     }
 }

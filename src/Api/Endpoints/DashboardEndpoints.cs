@@ -3,9 +3,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Parking.Api.Auth;
+using Parking.Contracts;
 using Parking.Domain.Charging;
+using Parking.Domain.Rebalancing;
+using Parking.Domain.Reservations;
 using Parking.Grains.Charging;
 using Parking.Grains.Compounds;
+using Parking.Grains.Lots;
+using Parking.Grains.History;
+using Parking.Grains.Voting;
 
 namespace Parking.Api.Endpoints;
 
@@ -25,7 +31,63 @@ public static class DashboardEndpoints
         return app;
     }
 
-    public static async Task<Results<Ok<CompoundDashboardDto[]>, ProblemHttpResult>> Dashboard(HttpContext http, IGrainFactory grains, ParkingClock clock)
+    /// <summary>The drill-down into one compound, under the compound's routes (so the operator's sub-district scope applies).</summary>
+    public static RouteGroupBuilder MapCompoundDashboardEndpoints(this RouteGroupBuilder compound)
+    {
+        compound.MapGet("/dashboard", Detail)
+            .WithTags("Compounds")
+            .RequireAuthorization(Policies.Watcher)
+            .WithSummary("One compound opened up: each lot, charging area (power now against its feed) and shelter, the no-shows of the last 24 hours, the proposals pending (sub-district operator, staff)");
+        return compound;
+    }
+
+    public static async Task<Results<Ok<CompoundDrillDownDto>, ProblemHttpResult>> Detail(
+        string compoundId, IGrainFactory grains, IReservationHistory history, ParkingClock clock, CancellationToken cancellationToken)
+    {
+        var compound = (await grains.GetGrain<ICompoundDirectoryGrain>(0).List()).FirstOrDefault(c => c.CompoundId == compoundId);
+        if (compound is null)
+        {
+            return Problems.From(Parking.Domain.DomainError.NotFound("compound-not-found", $"No compound '{compoundId}'."));
+        }
+
+        var figures = await Read(compound, grains, history, clock, clock.GetUtcNow(), cancellationToken);
+        return TypedResults.Ok(new CompoundDrillDownDto(
+            figures.Summary,
+            [.. figures.Lots.OfType<LotOccupancy>().Select(o => new LotDashboardDto(
+                o.LotId, o.Name, o.Spaces.Count, Count(o, SpaceStatus.Free), Count(o, SpaceStatus.Reserved), Count(o, SpaceStatus.Occupied), Count(o, SpaceStatus.OutOfService)))],
+            [.. figures.Areas.Select(v => new AreaDashboardDto(
+                v.Definition.AreaId,
+                v.Definition.Name,
+                v.SiteCapacityKw,
+                PowerNow(v.Chargers),
+                v.Chargers.Count,
+                v.Chargers.Count(c => c.Status == ChargerStatus.Charging),
+                v.Chargers.Count(c => c.Status == ChargerStatus.Faulted),
+                v.Requests.Count(r => r.Status == ChargingRequestStatus.Waiting),
+                [.. v.Chargers.Where(c => c.Status == ChargerStatus.Faulted).Select(c => c.ChargerId)]))],
+            [.. figures.Shelters.Select(s => new ShelterDashboardDto(
+                s.Definition.ShelterId, s.Definition.Name, s.Ports.Count, s.PowerW,
+                s.Alarm is { } alarm ? alarm.Kind.ToString().ToLowerInvariant() : null, s.Alarm?.RaisedAt))],
+            figures.NoShows,
+            figures.Proposals));
+    }
+
+    private static int Count(LotOccupancy o, SpaceStatus status) => o.Counts.TryGetValue(status, out var n) ? n : 0;
+
+    /// <summary>What the chargers draw now: the power each charging one reports (kW).</summary>
+    private static double PowerNow(IEnumerable<ChargerSnapshot> chargers) =>
+        Math.Round(chargers.Where(c => c.Status == ChargerStatus.Charging).Sum(c => Math.Max(0, c.PowerKw)), 3);
+
+    private sealed record Figures(
+        CompoundDashboardDto Summary,
+        LotOccupancy?[] Lots,
+        ChargingAreaView[] Areas,
+        Parking.Domain.Shelters.ShelterSnapshot[] Shelters,
+        IReadOnlyList<NoShowItemDto> NoShows,
+        IReadOnlyList<PendingProposalDto> Proposals);
+
+    public static async Task<Results<Ok<CompoundDashboardDto[]>, ProblemHttpResult>> Dashboard(
+        HttpContext http, IGrainFactory grains, IReservationHistory history, ParkingClock clock, CancellationToken cancellationToken)
     {
         var user = CurrentUser.From(http.User);
         if (user is null || user.Role != Roles.Operator)
@@ -36,43 +98,65 @@ public static class DashboardEndpoints
         var all = await grains.GetGrain<ICompoundDirectoryGrain>(0).List();
         var home = all.FirstOrDefault(c => c.CompoundId == user.CompoundId);
         var mine = all.Where(c => c.CompoundId == user.CompoundId || (home?.SubDistrictId is { } sub && c.SubDistrictId == sub));
-        var rows = await Task.WhenAll(mine.Select(c => Row(c, grains, clock.GetUtcNow())));
-        return TypedResults.Ok(rows);
+        var now = clock.GetUtcNow();
+        var rows = await Task.WhenAll(mine.Select(c => Read(c, grains, history, clock, now, cancellationToken)));
+        return TypedResults.Ok(rows.Select(r => r.Summary).ToArray());
     }
 
-    private static async Task<CompoundDashboardDto> Row(CompoundSummary compound, IGrainFactory grains, DateTimeOffset now)
+    private static async Task<Figures> Read(CompoundSummary compound, IGrainFactory grains, IReservationHistory history, ParkingClock clock, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var id = compound.CompoundId;
         var layout = grains.Compound(id);
         var lotsTask = layout.GetLots();
         var areasTask = layout.GetChargingAreas();
         var sheltersTask = layout.GetShelters();
+        var proposalsTask = PendingProposals(id, grains, now);
+        var noShowsTask = SpaceAdminEndpoints.NoShows(id, null, null, grains, history, clock, cancellationToken);
         var occupancies = await Task.WhenAll((await lotsTask).Select(l => grains.Lot(id, l.LotId).GetOccupancy()));
-        var views = await Task.WhenAll((await areasTask).Select(a => grains.ChargingArea(id, a.AreaId).GetView()));
-        var shelters = await Task.WhenAll((await sheltersTask).Select(s => grains.Shelter(id, s.ShelterId).GetSnapshot()));
+        var views = (await Task.WhenAll((await areasTask).Select(a => grains.ChargingArea(id, a.AreaId).GetView()))).OfType<ChargingAreaView>().ToArray();
+        var shelters = (await Task.WhenAll((await sheltersTask).Select(s => grains.Shelter(id, s.ShelterId).GetSnapshot()))).OfType<Parking.Domain.Shelters.ShelterSnapshot>().ToArray();
+        var noShows = (await noShowsTask).Result is Ok<NoShowListDto> ok ? ok.Value!.Items : [];
+        var proposals = await proposalsTask;
 
-        int Count(SpaceStatus status) => occupancies.Sum(o => o is not null && o.Counts.TryGetValue(status, out var n) ? n : 0);
-        var chargers = views.OfType<ChargingAreaView>().SelectMany(v => v.Chargers).ToList();
+        int Total(SpaceStatus status) => occupancies.Sum(o => o is not null ? Count(o, status) : 0);
+        var chargers = views.SelectMany(v => v.Chargers).ToList();
         var faulted = chargers.Count(c => c.Status == ChargerStatus.Faulted);
-        var inAlarm = shelters.Count(s => s?.Alarm is not null);
-        return new CompoundDashboardDto(
+        var inAlarm = shelters.Count(s => s.Alarm is not null);
+        var summary = new CompoundDashboardDto(
             id,
             compound.Name,
             compound.SubDistrictId,
             compound.LayoutVersion,
             now,
             occupancies.Sum(o => o?.Spaces.Count ?? 0),
-            Count(SpaceStatus.Free),
-            Count(SpaceStatus.Reserved),
-            Count(SpaceStatus.Occupied),
-            Count(SpaceStatus.OutOfService),
+            Total(SpaceStatus.Free),
+            Total(SpaceStatus.Reserved),
+            Total(SpaceStatus.Occupied),
+            Total(SpaceStatus.OutOfService),
             chargers.Count,
             chargers.Count(c => c.Status == ChargerStatus.Charging),
             faulted,
-            views.OfType<ChargingAreaView>().Sum(v => v.SiteCapacityKw),
-            views.OfType<ChargingAreaView>().Sum(v => v.Requests.Count(r => r.Status == ChargingRequestStatus.Waiting)),
+            views.Sum(v => v.SiteCapacityKw),
+            views.Sum(v => v.Requests.Count(r => r.Status == ChargingRequestStatus.Waiting)),
             shelters.Length,
             inAlarm,
-            faulted + inAlarm);
+            faulted + inAlarm,
+            PowerNow(chargers),
+            noShows.Count,
+            proposals.Count);
+        return new Figures(summary, occupancies, views, shelters, noShows, proposals);
+    }
+
+    /// <summary>Owners' votes not closed yet, and rebalancing suggestions still running or waiting for staff's decision.</summary>
+    private static async Task<IReadOnlyList<PendingProposalDto>> PendingProposals(string compoundId, IGrainFactory grains, DateTimeOffset now)
+    {
+        var ids = await grains.Proposals(compoundId).GetProposalIds();
+        var votes = (await Task.WhenAll(ids.Select(p => grains.Proposal(compoundId, p).Get()))).OfType<ProposalView>()
+            .Where(v => !v.Result.IsClosed && v.Proposal.Closes > now)
+            .Select(v => new PendingProposalDto("vote", v.Proposal.ProposalId, v.Proposal.Title, v.Result.Status.ToString().ToLowerInvariant(), v.Proposal.Closes));
+        var suggestions = (await grains.Rebalancing(compoundId).List())
+            .Where(p => p.Status is RebalancingStatus.Running or RebalancingStatus.Ready)
+            .Select(p => new PendingProposalDto("rebalancing", p.SuggestionId, p.SuggestionId, p.Status.ToString().ToLowerInvariant(), null));
+        return [.. votes.Concat(suggestions)];
     }
 }

@@ -19,6 +19,9 @@ public sealed partial class ParkingApi
 
     public Task<CompoundDashboardDto[]> DashboardAsync() => SendAsync<CompoundDashboardDto[]>(HttpMethod.Get, "api/dashboard");
 
+    public Task<CompoundDrillDownDto> CompoundDashboardAsync(string compoundId) =>
+        SendAsync<CompoundDrillDownDto>(HttpMethod.Get, $"api/compounds/{Uri.EscapeDataString(compoundId)}/dashboard");
+
     public Task<LotSummaryDto[]> LotsOfAsync(string compoundId) =>
         SendAsync<LotSummaryDto[]>(HttpMethod.Get, $"api/compounds/{Uri.EscapeDataString(compoundId)}/lots");
 

@@ -6,8 +6,10 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
+using Parking.Domain.Charging;
 using Parking.Domain.CompoundFiles;
 using Parking.Domain.Seeding;
+using Parking.Grains;
 using Parking.Grains.Compounds;
 using Xunit;
 
@@ -35,6 +37,11 @@ public sealed class OperatorScopeTests(ImportHostFixture fixture) : IClassFixtur
     /// <summary>Another sub-district's compound and its operator, brought in as the command line does.</summary>
     private async Task ImportFarCompoundAsync()
     {
+        if ((await _host.Grains.GetGrain<ICompoundDirectoryGrain>(0).List()).Any(c => c.CompoundId == FarCompound))
+        {
+            return;
+        }
+
         var importer = _host.Factory.Services.GetRequiredService<CompoundImporter>();
         var file = InSubDistrict(FarCompound, "putuo", [new PersonEntry(FarOperator, "Far operator", "operator")]);
         var check = CompoundFileCheck.Run(CompoundFileReader.Write(file));
@@ -146,6 +153,72 @@ public sealed class OperatorScopeTests(ImportHostFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.Forbidden, resident.StatusCode);
         using var staff = await _host.GetAsync("/api/dashboard", "staff01");
         Assert.Equal(HttpStatusCode.Forbidden, staff.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_drill_down_shows_lots_power_against_feed_faulted_chargers_and_no_shows_and_follows_the_scope()
+    {
+        var path = ParkingHost.CompoundPath("dashboard");
+        var before = await _host.GetOkAsync<CompoundDrillDownDto>(path, Operator);
+
+        // A booking nobody comes to: past the grace period it is a no-show.
+        var start = _host.Now.AddMinutes(5);
+        var noShow = await _host.ReserveOkAsync("r00016", "T1-011", start, start.AddHours(1));
+        _host.Time.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal("noShow", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{noShow.Id}"), "r00016")).Status.WireName());
+
+        // One charger draws 7.2 kW, another faults (as their charge points would report it).
+        var area = (await _host.Grains.Compound(ParkingHost.Compound).GetChargingAreas()).First(a => a.Chargers.Count >= 2);
+        var (drawing, faulty) = (area.Chargers[0].ChargerId, area.Chargers[1].ChargerId);
+        Assert.NotNull(await ReportAsync(drawing, ChargerStatus.Charging, 7.2));
+        Assert.NotNull(await ReportAsync(faulty, ChargerStatus.Faulted, 0));
+
+        var detail = await _host.GetOkAsync<CompoundDrillDownDto>(path, Operator);
+        var row = Assert.Single(await _host.GetOkAsync<CompoundDashboardDto[]>("/api/dashboard", Operator), c => c.CompoundId == ParkingHost.Compound);
+
+        // Lots add up to the compound's row, and the row is the same on the table and in the drill-down.
+        Assert.Equal(detail.Summary.Spaces, detail.Lots.Sum(l => l.Spaces));
+        Assert.Equal(detail.Summary.SpacesFree, detail.Lots.Sum(l => l.Free));
+        Assert.Equal(row.Spaces, detail.Summary.Spaces);
+        Assert.Contains(detail.Lots, l => l.LotId == "T1");
+
+        // Power now against the feed, per area and in total.
+        var shown = Assert.Single(detail.Areas, a => a.AreaId == area.AreaId);
+        var shownBefore = before.Areas.Single(a => a.AreaId == area.AreaId);
+        Assert.Equal(shownBefore.ChargingKw + 7.2, shown.ChargingKw, 3);
+        Assert.Equal(area.SiteCapacityKw, shown.FeedKw, 3);
+        Assert.Contains(faulty, shown.FaultedChargers);
+        Assert.DoesNotContain(faulty, shownBefore.FaultedChargers);
+        Assert.Equal(detail.Areas.Sum(a => a.ChargingKw), detail.Summary.ChargingKw, 3);
+        Assert.Equal(detail.Summary.ChargingKw, row.ChargingKw, 3);
+        Assert.Equal(before.Summary.OpenAlarms + 1, detail.Summary.OpenAlarms);
+
+        // The no-show of the last 24 hours, counted on the row.
+        var item = Assert.Single(detail.NoShows, n => n.Id == noShow.Id);
+        Assert.Equal(("reservation", "r00016", "T1-011"), (item.Kind, item.ResidentId, item.SpaceId));
+        Assert.Equal(detail.NoShows.Count, detail.Summary.NoShows24h);
+        Assert.Equal(detail.NoShows.Count, row.NoShows24h);
+        Assert.Equal(detail.Proposals.Count, row.PendingProposals);
+
+        // Staff of the compound may open their own; a resident may not; another sub-district's operator may not.
+        Assert.Equal(detail.Summary.Spaces, (await _host.GetOkAsync<CompoundDrillDownDto>(path, "staff01")).Summary.Spaces);
+        using var resident = await _host.GetAsync(path, "r00001");
+        Assert.Equal(HttpStatusCode.Forbidden, resident.StatusCode);
+        await ImportFarCompoundAsync();
+        var far = await TokenAsync(FarCompound, FarOperator);
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(path, far));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync($"/api/compounds/{FarCompound}/dashboard", far));
+
+        Assert.NotNull(await ReportAsync(faulty, ChargerStatus.Available, 0));
+        Assert.NotNull(await ReportAsync(drawing, ChargerStatus.Available, 0));
+    }
+
+    /// <summary>A status report as the charger's charge point sends it, at the meter reading it has now.</summary>
+    private async Task<Parking.Grains.Charging.ChargerView?> ReportAsync(string chargerId, ChargerStatus status, double powerKw)
+    {
+        var charger = _host.Grains.Charger(ParkingHost.Compound, chargerId);
+        var meter = (await charger.Get()).Value!.Charger.EnergyMeterKwh;
+        return (await charger.Report(new ChargerReport(status, powerKw, meter))).Value;
     }
 
     [Fact]
