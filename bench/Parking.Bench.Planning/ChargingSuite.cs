@@ -329,8 +329,8 @@ internal static class ChargingSuite
         var minimumNeed = leastShare with { Order = Parking.Domain.Charging.ChargingObjectiveOrder.MinimumNeedFirst, MinimumNeedKwh = NightMinimumKwh };
         var fullyServed = leastShare with { Order = Parking.Domain.Charging.ChargingObjectiveOrder.FullyServedFirst };
         var shipped = ChargingAlgorithms.Get("in-turn");
-        var before = new InTurnCpSat { DrawWithinTurn = false };
-        const string Before = " (CP-SAT before 2026-12: constant power from plug-in to unplug)";
+        var drawModel = new InTurnCpSat { DrawWithinTurn = true };
+        const string DrawModel = " (CP-SAT with a draw interval inside each turn)";
         List<(string Name, IChargingAlgorithm Algorithm, ChargingInstance Instance, SolveOptions Options)> variants =
         [
             ("in-turn, least share first", shipped, instance, leastShare),
@@ -339,9 +339,9 @@ internal static class ChargingSuite
             .. NightAlgorithms.Skip(1).Select(n => (n, ChargingAlgorithms.Get(n), instance, leastShare)),
             ("in-turn, no quiet hours", shipped, instance with { QuietPeriods = null }, leastShare),
             ("in-turn, three-phase feed (100 kW per phase)", shipped, threePhase, leastShare),
-            ("in-turn, least share first" + Before, before, instance, leastShare),
-            (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served") + Before, before, instance, minimumNeed),
-            ("in-turn, fully served first" + Before, before, instance, fullyServed),
+            ("in-turn, least share first" + DrawModel, drawModel, instance, leastShare),
+            (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served") + DrawModel, drawModel, instance, minimumNeed),
+            ("in-turn, fully served first" + DrawModel, drawModel, instance, fullyServed),
         ];
         var noQuiet = variants[^5].Instance;
         var bounds = new Dictionary<ChargingInstance, (double Flow, double Turn, double Seconds)>(ReferenceEqualityComparer.Instance);

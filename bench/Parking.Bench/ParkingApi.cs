@@ -97,6 +97,27 @@ internal sealed class ParkingApi : IDisposable
             ?? throw new InvalidOperationException($"Empty occupancy of lot {lotId}.");
     }
 
+    /// <summary>Any request as <paramref name="user"/>, with an optional JSON body; the caller reads and disposes the answer.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, Credential user, object? body, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        request.Headers.Authorization = user.Header;
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        return SendAndDisposeAsync(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAndDisposeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+    }
+
     /// <summary>One availability search; the body is read (so the connection is reused) but not parsed.</summary>
     public async Task<RequestOutcome> SearchAsync(Credential user, string query, CancellationToken cancellationToken)
     {

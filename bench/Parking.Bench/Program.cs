@@ -70,6 +70,12 @@ internal static class Program
                 contexts.Add((label, context));
             }
 
+            if (options.SoakDuration > TimeSpan.Zero)
+            {
+                var siloProcess = silos.Count > 0 ? silos[0].Process : options.SiloPid is { } soakPid ? Process.GetProcessById(soakPid) : null;
+                return await SoakPhase.RunAsync(contexts[0].Context, siloProcess, cancel.Token) ? 0 : 3;
+            }
+
             var runs = contexts.Select(_ => new List<RunResult>(options.Runs)).ToList();
             for (var run = 1; run <= options.Runs; run++)
             {

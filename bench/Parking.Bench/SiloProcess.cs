@@ -36,6 +36,9 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>The silo's CPU time, for the CPU split of each phase.</summary>
     public ProcessCpu Cpu { get; }
 
+    /// <summary>The silo's process, for its memory.</summary>
+    public Process Process => _process;
+
     /// <summary>The repository root: the nearest directory, from the current one up, holding Parking.sln.</summary>
     public static string FindRepositoryRoot()
     {

@@ -17,6 +17,17 @@ internal sealed class LatencyRecorder
         }
     }
 
+    /// <summary>What was recorded since the last drain, forgotten here.</summary>
+    public List<long> Drain()
+    {
+        lock (_lock)
+        {
+            var taken = new List<long>(_ticks);
+            _ticks.Clear();
+            return taken;
+        }
+    }
+
     public void RecordMilliseconds(double milliseconds) =>
         Record((long)(milliseconds * Stopwatch.Frequency / 1000.0));
 

@@ -124,6 +124,8 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
         await stopLoad.CancelAsync();
         await loading;
         var afterKill = load.Acknowledged.Count(r => r.At > killedAt);
+        var stall = load.StallAround(killedAt);
+        Log(clock, $"stall: {stall.Describe(killedAt)} (issue 17's target: flowing again within 3 s, with failure detection at about 3 s)");
         Log(clock, $"load: {load.Sent} requests, {load.Acknowledged.Count} acknowledged ({beforeKill} before the kill, {afterKill} after); outcomes {string.Join(", ", load.Outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key}: {o.Value}"))}");
         Assert.Empty(load.Unexpected);
         Assert.True(beforeKill >= 10, $"Only {beforeKill} reservations were acknowledged before the kill.");

@@ -61,6 +61,13 @@ public static class OcppEndpoints
             return;
         }
 
+        if (host.Stopping)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            await Refuse(http, StatusCodes.Status503ServiceUnavailable, "host-stopping", "This host is stopping; connect again, to another host if there is one.");
+            return;
+        }
+
         if (!ChargePointIds.TryParse(chargePointId, out _, out _)
             || BasicCredentials(http.Request) is not ({ } user, { } password)
             || user != chargePointId

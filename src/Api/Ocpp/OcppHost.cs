@@ -11,19 +11,25 @@ namespace Parking.Api.Ocpp;
 /// <summary>
 /// This host's charge point sockets, and its ear in the cluster: the grain of a charge point connected here
 /// holds this host's observer reference and sends commands through it, from whichever silo they came.
-/// At a clean stop every socket is closed, so chargers reconnect to another host at once.
+/// At a clean stop every socket is closed as the stop begins (<see cref="StoppingAsync"/>, before any service stops),
+/// so chargers reconnect to another host at once. Closing them any later would be too late: the web server stops
+/// first and waits for every open request, and a charge point's socket is a request that never ends by itself.
 /// </summary>
 public sealed partial class OcppHost(
     IGrainFactory grains,
     IOptions<OcppPolicy> policy,
-    ILogger<OcppHost> logger) : IOcppHostObserver, IHostedService
+    ILogger<OcppHost> logger) : IOcppHostObserver, IHostedLifecycleService
 {
     private readonly ConcurrentDictionary<string, OcppConnection> _connections = new(StringComparer.Ordinal);
     private readonly object _referenceLock = new();
     private IOcppHostObserver? _reference;
+    private volatile bool _stopping;
 
     /// <summary>How many charge points are connected to this host now.</summary>
     public int Count => _connections.Count;
+
+    /// <summary>True once this host has begun to stop: it takes no new charge point then.</summary>
+    public bool Stopping => _stopping;
 
     public async Task RunAsync(WebSocket socket, string chargePointId, CancellationToken cancellationToken)
     {
@@ -72,11 +78,22 @@ public sealed partial class OcppHost(
             ? connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "The charge point connected elsewhere.")
             : Task.CompletedTask;
 
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        return CloseAllAsync();
+    }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await Task.WhenAll(_connections.Values.Select(c => c.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "The central system host is stopping.")));
+        _stopping = true;
+        await CloseAllAsync();
         lock (_referenceLock)
         {
             if (_reference is not null)
@@ -86,6 +103,11 @@ public sealed partial class OcppHost(
             }
         }
     }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private Task CloseAllAsync() =>
+        Task.WhenAll(_connections.Values.Select(c => c.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "The central system host is stopping.")));
 
     private IOcppHostObserver Reference
     {

@@ -231,5 +231,5 @@ internal static class SharingModel
 
     internal static string Parameters(SharingSolveOptions options, TimeSpan limit) => string.Create(
         CultureInfo.InvariantCulture,
-        $"max_time_in_seconds:{Math.Max(0.01, limit.TotalSeconds):0.###} num_workers:{Math.Max(1, options.Workers)} random_seed:{options.RandomSeed} symmetry_level:0 cp_model_probing_level:0 max_presolve_iterations:1");
+        $"max_time_in_seconds:{Math.Max(0.01, limit.TotalSeconds):0.###} num_workers:{Math.Max(1, options.Workers)} random_seed:{options.RandomSeed} symmetry_level:0 cp_model_probing_level:0 max_presolve_iterations:1 {CpSatParameters.HostOwnsSignals}");
 }

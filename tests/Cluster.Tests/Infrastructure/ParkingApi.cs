@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using Parking.Contracts;
 using Xunit;
@@ -113,6 +114,11 @@ public sealed class ParkingApi : IDisposable
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
                 last = new ReserveAttempt(null, null, null, null, $"{silo}: {exception.GetType().Name}: {exception.Message}");
+                if (exception is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } && attempt + 1 < silos.Count)
+                {
+                    // Nothing listens there any more (a killed silo): the next silo at once, as a load balancer would.
+                    continue;
+                }
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200 * (attempt + 1)), CancellationToken.None);

@@ -52,6 +52,7 @@ public sealed class ReservationLoad(ParkingApi api, Slots slots, IReadOnlyList<s
     private readonly ConcurrentQueue<Acknowledged> _acknowledged = new();
     private readonly ConcurrentDictionary<string, int> _outcomes = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _unexpected = new();
+    private readonly ConcurrentQueue<(DateTimeOffset Sent, DateTimeOffset Answered, bool Acknowledged)> _timings = new();
     private int _sent;
 
     public IReadOnlyCollection<Acknowledged> Acknowledged => _acknowledged;
@@ -63,6 +64,34 @@ public sealed class ReservationLoad(ParkingApi api, Slots slots, IReadOnlyList<s
     public IReadOnlyCollection<string> Unexpected => _unexpected;
 
     public int Sent => _sent;
+
+    /// <summary>
+    /// How the load went through a failure at <paramref name="failedAt"/>: the longest time without any
+    /// acknowledged reservation from a second before it to the end of the load (the stall: when it ends,
+    /// bookings flow again), and the slowest request (sent to final answer, retries included) among those
+    /// in flight at or sent after it.
+    /// </summary>
+    public Stall StallAround(DateTimeOffset failedAt)
+    {
+        var timings = _timings.ToList();
+        var from = failedAt.AddSeconds(-1);
+        var acknowledged = timings.Where(t => t.Acknowledged).Select(t => t.Answered).Order().ToList();
+        var previous = acknowledged.LastOrDefault(a => a <= from, from);
+        var (gapStart, gapEnd) = (previous, previous);
+        foreach (var at in acknowledged.Where(a => a > from))
+        {
+            if (at - previous > gapEnd - gapStart)
+            {
+                (gapStart, gapEnd) = (previous, at);
+            }
+
+            previous = at;
+        }
+
+        var around = timings.Where(t => t.Answered >= failedAt).ToList();
+        var slowest = around.Count == 0 ? TimeSpan.Zero : around.Max(t => t.Answered - t.Sent);
+        return new Stall(gapStart, gapEnd, slowest, acknowledged.Count(a => a > failedAt), timings.Count(t => !t.Acknowledged && t.Answered >= failedAt));
+    }
 
     /// <summary>Runs <paramref name="workers"/> loops until <paramref name="stop"/> or <paramref name="maxRequests"/>, pausing <paramref name="pause"/> between requests.</summary>
     public Task RunAsync(int workers, int maxRequests, TimeSpan pause, CancellationToken stop) =>
@@ -80,9 +109,11 @@ public sealed class ReservationLoad(ParkingApi api, Slots slots, IReadOnlyList<s
             }
 
             var (spaceId, start, end) = slots.Next();
+            var sent = DateTimeOffset.UtcNow;
             var attempt = await api.ReserveAsync(silos, n % silos.Count, resident, spaceId, start, end, $"load-{worker}-{n}", cancellationToken: stop);
             var kind = attempt.Status is { } status ? $"{(int)status}{(attempt.ProblemCode is { } code ? " " + code : "")}" : "no answer";
             _outcomes.AddOrUpdate(kind, 1, (_, c) => c + 1);
+            _timings.Enqueue((sent, attempt.Reservation?.At ?? DateTimeOffset.UtcNow, attempt.Reservation is not null));
             if (attempt.Reservation is { } acknowledged)
             {
                 _acknowledged.Enqueue(acknowledged);
@@ -102,4 +133,14 @@ public sealed class ReservationLoad(ParkingApi api, Slots slots, IReadOnlyList<s
             }
         }
     }
+}
+
+/// <summary>The longest time without an acknowledged reservation around a failure, and the slowest request then.</summary>
+public sealed record Stall(DateTimeOffset LastBefore, DateTimeOffset FlowingAgain, TimeSpan Slowest, int AcknowledgedAfter, int RefusedAfter)
+{
+    public TimeSpan Longest => FlowingAgain - LastBefore;
+
+    public string Describe(DateTimeOffset failedAt) => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"no reservation acknowledged for {Longest.TotalSeconds:F2} s (from {(LastBefore - failedAt).TotalSeconds:+0.00;-0.00} s to {(FlowingAgain - failedAt).TotalSeconds:+0.00;-0.00} s around the kill); slowest request answered after the kill {Slowest.TotalSeconds:F2} s; {AcknowledgedAfter} acknowledged and {RefusedAfter} not after the kill");
 }

@@ -61,6 +61,15 @@ public class PlanPropertyTests
             Respects(instance, ChargingAlgorithms.Get("in-turn").Solve(instance, Budget with { Order = order, MinimumNeedKwh = 5 })));
     }
 
+    [Property(MaxTest = 15)]
+    public bool In_turn_with_a_draw_interval_inside_each_turn_respects_every_limit_in_every_order(int seed)
+    {
+        var instance = RandomInstance(seed, plugged: false, phases: seed % 2 == 0);
+        var drawModel = new InTurnCpSat { DrawWithinTurn = true };
+        return Enum.GetValues<Parking.Domain.Charging.ChargingObjectiveOrder>().All(order =>
+            Respects(instance, drawModel.Solve(instance, Budget with { Order = order, MinimumNeedKwh = 5 })));
+    }
+
     [Property(MaxTest = 25)]
     public bool The_turn_aware_bounds_are_never_below_a_turn_plan(int seed)
     {
