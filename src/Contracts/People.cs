@@ -96,6 +96,12 @@ public sealed record CompoundPersonalDataDto(
 
     /// <summary>Every ballot cast or changed by the person for their household.</summary>
     public IReadOnlyList<BallotAuditEntryDto> Ballots { get; init; } = [];
+
+    /// <summary>
+    /// The credit account of the person's household in the compound: its balance and newest transactions (at most
+    /// 500), as the household's members see it; null when the person belongs to no household there.
+    /// </summary>
+    public CreditAccountDto? HouseholdCredits { get; init; }
 }
 
 /// <summary><c>GET /api/me/export</c>: everything Parking holds about the person (PIPL), as one JSON document.</summary>

@@ -280,6 +280,7 @@ public static class PeopleEndpoints
                 Waitlist = [.. (await RoundEndpoints.Rounds(grains, compoundId).GetWaitlist()).Where(e => e.Asker.ResidentId == person).Select(e => e.ToDto())],
                 VisitorPasses = await VisitorPassesOf(grains, compoundId, record, person, now),
                 Ballots = await BallotsOf(grains, compoundId, record, person),
+                HouseholdCredits = await HouseholdCreditsOf(grains, compoundId, record),
             });
         }
 
@@ -291,6 +292,17 @@ public static class PeopleEndpoints
             compounds);
         var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(export, ExportJson);
         return TypedResults.File(json, "application/json", $"parking-personal-data-{now:yyyyMMdd}.json");
+    }
+
+    /// <summary>The household's credit account (balance and newest transactions), for a person who is its resident.</summary>
+    private static async Task<CreditAccountDto?> HouseholdCreditsOf(IGrainFactory grains, string compoundId, MemberRecord record)
+    {
+        if (record.Memberships.FirstOrDefault(m => m.CompoundId == compoundId)?.HouseholdId is not { } household)
+        {
+            return null;
+        }
+
+        return (await grains.HouseholdLedger(compoundId, household).GetAccount(CreditEndpoints.MaxLimit)).ToDto();
     }
 
     private static async Task<IReadOnlyList<ChargingRequestDto>> ChargingRequestsOf(IGrainFactory grains, string compoundId, string person)

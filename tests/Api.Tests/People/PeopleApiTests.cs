@@ -242,6 +242,13 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         Assert.Equal(charging.Id, Assert.Single(compound.ChargingRequests).Id);
         Assert.Equal(bike.SessionId, Assert.Single(compound.ShelterSessions).SessionId);
         Assert.All(compound.Ballots, b => Assert.Equal("r00031", b.UserId));
+        var household = Assert.Single(export.Memberships).HouseholdId;
+        var credits = Assert.IsType<CreditAccountDto>(compound.HouseholdCredits);
+        Assert.Equal("household:" + household, credits.Account);
+        Assert.Contains(credits.Transactions, t => t.Kind == LedgerKindDto.Grant && t.Credit == credits.Account);
+        var mine = await Ok<CreditAccountDto>(HttpMethod.Get, Path("credits/mine?limit=500"), "r00031");
+        Assert.Equal(mine.Balance, credits.Balance);
+        Assert.Equal(mine.Transactions.Select(t => t.Id), credits.Transactions.Select(t => t.Id));
         Assert.DoesNotContain("r00032", text, StringComparison.Ordinal);
 
         using var left = await Send(HttpMethod.Post, "/api/me/compounds/demo-small/leave", "r00031");
