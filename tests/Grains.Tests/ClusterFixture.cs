@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Configuration;
+using Orleans.Serialization;
 using Orleans.TestingHost;
 using Parking.Domain;
 using Parking.Domain.Layout;
@@ -41,6 +43,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddMemoryGrainStorage(GrainKeys.StorageName);
+
+            // Stored state in Orleans' binary form, as the silo stores it (in memory and in PostgreSQL), not the
+            // memory storage's default JSON: a Domain object keeps its collections in internal fields behind
+            // read-only views, which only the generated codecs see.
+            siloBuilder.Services.AddOptions<MemoryGrainStorageOptions>(GrainKeys.StorageName)
+                .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new StoredStateSerializer(serializer));
             siloBuilder.UseInMemoryReminderService();
             siloBuilder.Services.AddSingleton(new ParkingClock(Clock));
             siloBuilder.Services.AddInMemoryReservationHistory();

@@ -73,9 +73,8 @@ public class SpaceAdminGrainTests(ClusterFixture fixture)
         Assert.Equal(SpaceKind.EV, (await _grains.Compound(compound).GetSpace("A1-001"))?.Kind);
 
         // The space's calendar is stored: new activations of the space and of the lot (which rebuilds its index
-        // from the compound's layout and the spaces) still see the new kind. (The compound is not dropped here:
-        // the test cluster's default JSON storage serializer cannot read a layout back; the silo stores state in
-        // Orleans' binary format.)
+        // from the compound's layout and the spaces) still see the new kind. The test cluster stores state in
+        // Orleans' binary format, as the silo does (ClusterFixture).
         await Deactivate(space);
         await Deactivate(_grains.Lot(compound, "A1"));
         Assert.Equal(SpaceKind.EV, (await space.GetAdmin()).Value?.Definition.Kind);

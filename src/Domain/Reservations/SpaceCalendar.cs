@@ -53,27 +53,31 @@ public sealed record SharingRecord(
 public sealed class SpaceCalendar
 {
     [Id(0)]
-    public SpaceDefinition? Definition { get; set; }
+    public SpaceDefinition? Definition { get; internal set; }
 
     [Id(1)]
-    public bool OutOfService { get; set; }
+    public bool OutOfService { get; internal set; }
 
     [Id(2)]
-    public List<Reservation> Reservations { get; set; } = [];
+    internal List<Reservation> _reservations = [];
+
+    public IReadOnlyList<Reservation> Reservations => _reservations;
 
     [Id(3)]
-    public long Version { get; set; }
+    public long Version { get; internal set; }
 
     /// <summary>For a private space: the hours its owner shares. Others may book it only inside them.</summary>
     [Id(4)]
-    public SharingPlan? Sharing { get; set; }
+    public SharingPlan? Sharing { get; internal set; }
 
     [Id(5)]
-    public SharingRecord SharingRecord { get; set; } = SharingRecord.Empty;
+    public SharingRecord SharingRecord { get; internal set; } = SharingRecord.Empty;
 
     /// <summary>Checked-in reservations whose car stayed past the end, already flagged to staff.</summary>
     [Id(6)]
-    public List<string> Overstays { get; set; } = [];
+    internal List<string> _overstays = [];
+
+    public IReadOnlyList<string> Overstays => _overstays;
 
     /// <summary>How far ahead a snapshot lists a private space's shared windows: the booking horizon and a longest booking.</summary>
     public static readonly TimeSpan SharedLookahead = TimeSpan.FromDays(16);
@@ -117,7 +121,7 @@ public sealed class SpaceCalendar
         }
 
         if (command.RequestId is { } requestId
-            && Reservations.Find(r => r.Id == Reservation.NewId(Definition.SpaceId, requestId)) is { } earlier
+            && _reservations.Find(r => r.Id == Reservation.NewId(Definition.SpaceId, requestId)) is { } earlier
             && earlier.ResidentId == command.ResidentId
             && earlier.Window == command.Window)
         {
@@ -149,7 +153,7 @@ public sealed class SpaceCalendar
             }
         }
 
-        if (Reservations.Any(r => r.HeldWindow is { } held && held.Overlaps(command.Window)))
+        if (_reservations.Any(r => r.HeldWindow is { } held && held.Overlaps(command.Window)))
         {
             return DomainError.Conflict("space-taken", "The space is already reserved for part of that window.");
         }
@@ -172,7 +176,7 @@ public sealed class SpaceCalendar
     /// <summary>Stores a reservation <see cref="Prepare"/> decided, in the same turn of the space.</summary>
     public void Add(Reservation reservation)
     {
-        Reservations.Add(reservation);
+        _reservations.Add(reservation);
         Version++;
     }
 
@@ -199,13 +203,13 @@ public sealed class SpaceCalendar
 
         var broken = new List<Reservation>();
         var late = 0;
-        for (var i = 0; i < Reservations.Count; i++)
+        for (var i = 0; i < _reservations.Count; i++)
         {
-            var reservation = Reservations[i];
+            var reservation = _reservations[i];
             if (reservation.Status == ReservationStatus.Reserved && !plan.Covers(reservation.Window))
             {
                 var cancelled = reservation with { Status = ReservationStatus.Cancelled, EndedAt = now, Revision = reservation.Revision + 1 };
-                Reservations[i] = cancelled;
+                _reservations[i] = cancelled;
                 broken.Add(cancelled);
                 if (reservation.Window.Start < now + notice)
                 {
@@ -270,7 +274,7 @@ public sealed class SpaceCalendar
         {
             // Arriving early takes the space from now on: only if nobody else holds it before our start.
             var early = new TimeWindow(now, reservation.Window.Start);
-            if (Reservations.Any(r => r.Id != reservation.Id && r.HeldWindow is { } held && held.Overlaps(early)))
+            if (_reservations.Any(r => r.Id != reservation.Id && r.HeldWindow is { } held && held.Overlaps(early)))
             {
                 return DomainError.Conflict("space-still-held", "The space is still held by someone else until your window starts.");
             }
@@ -282,10 +286,10 @@ public sealed class SpaceCalendar
     /// <summary>Flags every checked-in car still on the space after its window ended; returns the newly flagged.</summary>
     public IReadOnlyList<Reservation> FlagOverstays(DateTimeOffset now)
     {
-        var flagged = Reservations.Where(r => r.Status == ReservationStatus.CheckedIn && now >= r.Window.End && !Overstays.Contains(r.Id)).ToList();
+        var flagged = _reservations.Where(r => r.Status == ReservationStatus.CheckedIn && now >= r.Window.End && !_overstays.Contains(r.Id)).ToList();
         if (flagged.Count > 0)
         {
-            Overstays.AddRange(flagged.Select(r => r.Id));
+            _overstays.AddRange(flagged.Select(r => r.Id));
             Version++;
         }
 
@@ -294,11 +298,11 @@ public sealed class SpaceCalendar
 
     /// <summary>When the next checked-in car overstays if it does not leave; null if none can.</summary>
     public DateTimeOffset? NextOverstayDeadline() =>
-        Reservations.Where(r => r.Status == ReservationStatus.CheckedIn && !Overstays.Contains(r.Id)).Select(r => (DateTimeOffset?)r.Window.End).Min();
+        _reservations.Where(r => r.Status == ReservationStatus.CheckedIn && !_overstays.Contains(r.Id)).Select(r => (DateTimeOffset?)r.Window.End).Min();
 
     /// <summary>The next booking waiting for this space after an overstaying car, if it starts before <paramref name="horizon"/>.</summary>
     public Reservation? NextWaiting(Reservation overstay, DateTimeOffset horizon) =>
-        Reservations
+        _reservations
             .Where(r => r.Status == ReservationStatus.Reserved && r.Id != overstay.Id && r.Window.Start >= overstay.Window.End && r.Window.Start < horizon)
             .OrderBy(r => r.Window.Start)
             .FirstOrDefault();
@@ -311,7 +315,7 @@ public sealed class SpaceCalendar
             return found;
         }
 
-        Overstays.Remove(reservationId);
+        _overstays.Remove(reservationId);
 
         var reservation = found.Value!;
         return reservation.Status == ReservationStatus.CheckedIn
@@ -323,9 +327,9 @@ public sealed class SpaceCalendar
     public IReadOnlyList<Reservation> ReleaseNoShows(DateTimeOffset now, ReservationPolicy policy)
     {
         List<Reservation>? released = null;
-        for (var i = 0; i < Reservations.Count; i++)
+        for (var i = 0; i < _reservations.Count; i++)
         {
-            var reservation = Reservations[i];
+            var reservation = _reservations[i];
             if (reservation.Status == ReservationStatus.Reserved && now >= reservation.Window.Start + policy.GracePeriod)
             {
                 var noShow = reservation with
@@ -334,7 +338,7 @@ public sealed class SpaceCalendar
                     EndedAt = reservation.Window.Start + policy.GracePeriod,
                     Revision = reservation.Revision + 1,
                 };
-                Reservations[i] = noShow;
+                _reservations[i] = noShow;
                 (released ??= []).Add(noShow);
             }
         }
@@ -352,7 +356,7 @@ public sealed class SpaceCalendar
     public DateTimeOffset? NextNoShowDeadline(ReservationPolicy policy)
     {
         DateTimeOffset? next = null;
-        foreach (var reservation in Reservations)
+        foreach (var reservation in _reservations)
         {
             if (reservation.Status == ReservationStatus.Reserved)
             {
@@ -431,13 +435,13 @@ public sealed class SpaceCalendar
         }
 
         var broken = new List<Reservation>();
-        for (var i = 0; i < Reservations.Count; i++)
+        for (var i = 0; i < _reservations.Count; i++)
         {
-            var reservation = Reservations[i];
+            var reservation = _reservations[i];
             if (reservation.Status == ReservationStatus.Reserved && reservation.Window.End > now)
             {
                 var cancelled = reservation with { Status = ReservationStatus.Cancelled, EndedAt = now, Revision = reservation.Revision + 1 };
-                Reservations[i] = cancelled;
+                _reservations[i] = cancelled;
                 broken.Add(cancelled);
             }
         }
@@ -449,7 +453,7 @@ public sealed class SpaceCalendar
 
     /// <summary>Drops finished reservations that ended long ago, so the calendar stays small.</summary>
     public int Prune(DateTimeOffset now, ReservationPolicy policy) =>
-        Reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < now - policy.SpaceHistory);
+        _reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < now - policy.SpaceHistory);
 
     public SpaceStatus StatusAt(DateTimeOffset now)
     {
@@ -459,7 +463,7 @@ public sealed class SpaceCalendar
         }
 
         var status = SpaceStatus.Free;
-        foreach (var reservation in Reservations)
+        foreach (var reservation in _reservations)
         {
             if (reservation.Status == ReservationStatus.CheckedIn)
             {
@@ -477,7 +481,7 @@ public sealed class SpaceCalendar
 
     /// <summary>The windows in which the space is held from <paramref name="now"/> on, in order.</summary>
     public IReadOnlyList<TimeWindow> HeldFrom(DateTimeOffset now) =>
-        Reservations
+        _reservations
             .Select(r => r.HeldWindow)
             .OfType<TimeWindow>()
             .Where(w => w.End > now)
@@ -499,7 +503,7 @@ public sealed class SpaceCalendar
             return UnknownSpace();
         }
 
-        var reservation = Reservations.Find(r => r.Id == reservationId);
+        var reservation = _reservations.Find(r => r.Id == reservationId);
         if (reservation is null)
         {
             return DomainError.NotFound("reservation-not-found", $"No reservation '{reservationId}'.");
@@ -513,7 +517,7 @@ public sealed class SpaceCalendar
     private Reservation Replace(Reservation current, Reservation next)
     {
         next = next with { Revision = current.Revision + 1 };
-        Reservations[Reservations.IndexOf(current)] = next;
+        _reservations[_reservations.IndexOf(current)] = next;
         Version++;
         return next;
     }

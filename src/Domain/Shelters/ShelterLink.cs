@@ -115,26 +115,34 @@ public sealed class ShelterLinkState
     private const int RejectedKept = 20;
 
     [Id(0)]
-    public DateTimeOffset? LastSeenAt { get; set; }
+    public DateTimeOffset? LastSeenAt { get; internal set; }
 
     [Id(1)]
-    public bool Offline { get; set; }
+    public bool Offline { get; internal set; }
 
     [Id(2)]
-    public List<PendingCommand> Pending { get; set; } = [];
+    internal List<PendingCommand> _pending = [];
+
+    public IReadOnlyList<PendingCommand> Pending => _pending;
 
     [Id(3)]
-    public List<CommandFailure> Failures { get; set; } = [];
+    internal List<CommandFailure> _failures = [];
+
+    public IReadOnlyList<CommandFailure> Failures => _failures;
 
     [Id(4)]
-    public long CommandsIssued { get; set; }
+    public long CommandsIssued { get; internal set; }
 
     [Id(5)]
-    public Dictionary<string, PortRelay> Relays { get; set; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, PortRelay> _relays = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, PortRelay> Relays => _relays;
 
     /// <summary>The last messages refused, newest last: a record for staff, not a change to the shelter.</summary>
     [Id(6)]
-    public List<RejectedMessage> Rejected { get; set; } = [];
+    internal List<RejectedMessage> _rejected = [];
+
+    public IReadOnlyList<RejectedMessage> Rejected => _rejected;
 
     public ControllerStatus Status => LastSeenAt is null ? ControllerStatus.None : Offline ? ControllerStatus.Offline : ControllerStatus.Online;
 
@@ -182,14 +190,14 @@ public sealed class ShelterLinkState
             now,
             now + policy.CommandTimeout,
             action == ShelterCommandAction.AllOff ? [.. ports] : [ports[0]]);
-        Pending.Add(new PendingCommand(command, command.Ports, Sent: false));
+        _pending.Add(new PendingCommand(command, command.Ports, Sent: false));
         return command;
     }
 
     /// <summary>The connection took the command (or could not): a command never sent fails at once.</summary>
     public CommandFailure? Sent(string commandId, bool sent, DateTimeOffset now)
     {
-        var at = Pending.FindIndex(p => p.Command.CommandId == commandId);
+        var at = _pending.FindIndex(p => p.Command.CommandId == commandId);
         if (at < 0)
         {
             return null;
@@ -197,7 +205,7 @@ public sealed class ShelterLinkState
 
         if (sent)
         {
-            Pending[at] = Pending[at] with { Sent = true };
+            _pending[at] = _pending[at] with { Sent = true };
             return null;
         }
 
@@ -208,7 +216,7 @@ public sealed class ShelterLinkState
     public CommandFailure? Acknowledge(CommandAck ack, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(ack);
-        var at = Pending.FindIndex(p => p.Command.CommandId == ack.CommandId);
+        var at = _pending.FindIndex(p => p.Command.CommandId == ack.CommandId);
         if (at < 0)
         {
             // Unknown, already confirmed or already failed: a repeated acknowledgement changes nothing.
@@ -217,7 +225,7 @@ public sealed class ShelterLinkState
 
         if (ack.Ok)
         {
-            Pending.RemoveAt(at);
+            _pending.RemoveAt(at);
             return null;
         }
 
@@ -227,10 +235,10 @@ public sealed class ShelterLinkState
     /// <summary>A port reported its relay: off confirms switch-offs waiting for it, on confirms a switch-on.</summary>
     public void PortReported(string portId, bool on, double powerW, DateTimeOffset now)
     {
-        Relays[portId] = new PortRelay(on, powerW, now);
-        for (var i = Pending.Count - 1; i >= 0; i--)
+        _relays[portId] = new PortRelay(on, powerW, now);
+        for (var i = _pending.Count - 1; i >= 0; i--)
         {
-            var pending = Pending[i];
+            var pending = _pending[i];
             if (pending.Command.SwitchesOff == on || !pending.Unconfirmed.Contains(portId, StringComparer.Ordinal))
             {
                 continue;
@@ -239,11 +247,11 @@ public sealed class ShelterLinkState
             var rest = pending.Unconfirmed.Where(p => p != portId).ToList();
             if (rest.Count == 0)
             {
-                Pending.RemoveAt(i);
+                _pending.RemoveAt(i);
             }
             else
             {
-                Pending[i] = pending with { Unconfirmed = rest };
+                _pending[i] = pending with { Unconfirmed = rest };
             }
         }
     }
@@ -253,9 +261,9 @@ public sealed class ShelterLinkState
     {
         ArgumentNullException.ThrowIfNull(policy);
         var failed = new List<CommandFailure>();
-        for (var i = Pending.Count - 1; i >= 0; i--)
+        for (var i = _pending.Count - 1; i >= 0; i--)
         {
-            if (Pending[i].Command.DueBy <= now)
+            if (_pending[i].Command.DueBy <= now)
             {
                 failed.Insert(0, Fail(i, "no-ack", "The ports were not confirmed in time.", now));
             }
@@ -276,7 +284,7 @@ public sealed class ShelterLinkState
     {
         ArgumentNullException.ThrowIfNull(policy);
         DateTimeOffset? next = !Offline && LastSeenAt is { } seen ? seen + policy.ControllerSilence : null;
-        foreach (var pending in Pending)
+        foreach (var pending in _pending)
         {
             if (next is null || pending.Command.DueBy < next)
             {
@@ -287,27 +295,27 @@ public sealed class ShelterLinkState
         return next;
     }
 
-    public ShelterLinkView View() => new(Status, LastSeenAt, [.. Pending], [.. Failures], CommandsIssued, [.. Rejected]);
+    public ShelterLinkView View() => new(Status, LastSeenAt, [.. _pending], [.. _failures], CommandsIssued, [.. _rejected]);
 
     /// <summary>Records a refused message; it does not count as hearing from the controller.</summary>
     public void Reject(RejectedMessage message)
     {
-        Rejected.Add(message);
-        if (Rejected.Count > RejectedKept)
+        _rejected.Add(message);
+        if (_rejected.Count > RejectedKept)
         {
-            Rejected.RemoveRange(0, Rejected.Count - RejectedKept);
+            _rejected.RemoveRange(0, _rejected.Count - RejectedKept);
         }
     }
 
     private CommandFailure Fail(int at, string reason, string? detail, DateTimeOffset now)
     {
-        var pending = Pending[at];
-        Pending.RemoveAt(at);
+        var pending = _pending[at];
+        _pending.RemoveAt(at);
         var failure = new CommandFailure(pending.Command, pending.Unconfirmed, reason, detail, now);
-        Failures.Add(failure);
-        if (Failures.Count > FailuresKept)
+        _failures.Add(failure);
+        if (_failures.Count > FailuresKept)
         {
-            Failures.RemoveRange(0, Failures.Count - FailuresKept);
+            _failures.RemoveRange(0, _failures.Count - FailuresKept);
         }
 
         return failure;

@@ -17,37 +17,43 @@ public sealed class ShelterState
     private const int AlarmsKept = 20;
 
     [Id(0)]
-    public string? CompoundId { get; set; }
+    public string? CompoundId { get; internal set; }
 
     [Id(1)]
-    public ShelterDefinition? Definition { get; set; }
+    public ShelterDefinition? Definition { get; internal set; }
 
     [Id(2)]
-    public List<ShelterPort> Ports { get; set; } = [];
+    internal List<ShelterPort> _ports = [];
+
+    public IReadOnlyList<ShelterPort> Ports => _ports;
 
     /// <summary>Running sessions and those ended within <see cref="ShelterPolicy.SessionHistory"/>.</summary>
     [Id(3)]
-    public List<ShelterSession> Sessions { get; set; } = [];
+    internal List<ShelterSession> _sessions = [];
+
+    public IReadOnlyList<ShelterSession> Sessions => _sessions;
 
     /// <summary>Recent alarms, oldest first; the last one is in force while it is not cleared.</summary>
     [Id(4)]
-    public List<ShelterAlarm> Alarms { get; set; } = [];
+    internal List<ShelterAlarm> _alarms = [];
+
+    public IReadOnlyList<ShelterAlarm> Alarms => _alarms;
 
     [Id(5)]
-    public long Version { get; set; }
+    public long Version { get; internal set; }
 
     [Id(6)]
-    public long SessionsStarted { get; set; }
+    public long SessionsStarted { get; internal set; }
 
     /// <summary>The shelter's controller fell silent: no new session starts until it reports again.</summary>
     [Id(7)]
-    public bool ControllerOffline { get; set; }
+    public bool ControllerOffline { get; internal set; }
 
     public bool IsConfigured => Definition is not null;
 
-    public ShelterAlarm? ActiveAlarm => Alarms.Count > 0 && Alarms[^1].IsActive ? Alarms[^1] : null;
+    public ShelterAlarm? ActiveAlarm => _alarms.Count > 0 && _alarms[^1].IsActive ? _alarms[^1] : null;
 
-    public IEnumerable<ShelterSession> Running => Sessions.Where(s => s.IsActive);
+    public IEnumerable<ShelterSession> Running => _sessions.Where(s => s.IsActive);
 
     /// <summary>Defines (or redefines) the shelter, keeping ports that still exist; returns false when nothing changed.</summary>
     public bool Configure(string compoundId, ShelterDefinition definition)
@@ -58,11 +64,11 @@ public sealed class ShelterState
             return false;
         }
 
-        var existing = Ports.ToDictionary(p => p.PortId, StringComparer.Ordinal);
+        var existing = _ports.ToDictionary(p => p.PortId, StringComparer.Ordinal);
         var cut = ActiveAlarm is not null;
         CompoundId = compoundId;
         Definition = definition;
-        Ports = [.. definition.PortIds.Select(id => existing.GetValueOrDefault(id) ?? new ShelterPort(id, cut, null, 0, null))];
+        _ports = [.. definition.PortIds.Select(id => existing.GetValueOrDefault(id) ?? new ShelterPort(id, cut, null, 0, null))];
         Version++;
         return true;
     }
@@ -75,7 +81,7 @@ public sealed class ShelterState
     {
         var ended = Running.ToList().Select(s => EndSession(s, SessionEndReason.Staff, now)).ToList();
         Definition = null;
-        Ports = [];
+        _ports = [];
         Version++;
         return ended;
     }
@@ -105,7 +111,7 @@ public sealed class ShelterState
             return DomainError.Conflict("shelter-offline", "The shelter's controller is not reporting, so no port can be switched on; try another shelter.");
         }
 
-        var port = Ports[index];
+        var port = _ports[index];
         if (port.Cut)
         {
             return DomainError.Conflict("port-cut", "The port is cut by an alarm; it stays off until staff clear the alarm.");
@@ -146,8 +152,8 @@ public sealed class ShelterState
             EndReason: null,
             Revision: 1);
         SessionsStarted++;
-        Sessions.Add(session);
-        Ports[index] = port with { SessionId = session.SessionId, PowerW = 0 };
+        _sessions.Add(session);
+        _ports[index] = port with { SessionId = session.SessionId, PowerW = 0 };
         Version++;
         return session;
     }
@@ -180,7 +186,7 @@ public sealed class ShelterState
             return UnknownShelter();
         }
 
-        var session = Sessions.Find(s => s.SessionId == sessionId);
+        var session = _sessions.Find(s => s.SessionId == sessionId);
         if (session is null)
         {
             return DomainError.NotFound("session-not-found", $"No session '{sessionId}' in this shelter.");
@@ -217,12 +223,12 @@ public sealed class ShelterState
             return UnknownPort(portId);
         }
 
-        var port = Ports[index] with { PowerW = report.PowerW, LastReportAt = now };
-        Ports[index] = port;
+        var port = _ports[index] with { PowerW = report.PowerW, LastReportAt = now };
+        _ports[index] = port;
         ShelterSession? ended = null;
-        if (port.SessionId is { } sessionId && Sessions.FindIndex(s => s.SessionId == sessionId) is var at and >= 0)
+        if (port.SessionId is { } sessionId && _sessions.FindIndex(s => s.SessionId == sessionId) is var at and >= 0)
         {
-            var session = Sessions[at];
+            var session = _sessions[at];
             var low = report.PowerW < policy.FullPowerWatts;
             session = session with
             {
@@ -232,11 +238,11 @@ public sealed class ShelterState
                 LowPowerSince = low ? session.LowPowerSince ?? now : null,
                 Revision = session.Revision + 1,
             };
-            Sessions[at] = session;
+            _sessions[at] = session;
             if (IsFull(session, policy, now))
             {
                 ended = EndSession(session, SessionEndReason.Full, now);
-                port = Ports[index];
+                port = _ports[index];
             }
         }
 
@@ -274,14 +280,14 @@ public sealed class ShelterState
         }
 
         var alarm = new ShelterAlarm(reading.Kind, reading.Value, now, null, null);
-        Alarms.Add(alarm);
-        if (Alarms.Count > AlarmsKept)
+        _alarms.Add(alarm);
+        if (_alarms.Count > AlarmsKept)
         {
-            Alarms.RemoveRange(0, Alarms.Count - AlarmsKept);
+            _alarms.RemoveRange(0, _alarms.Count - AlarmsKept);
         }
 
         var cut = Running.ToList().Select(s => EndSession(s, SessionEndReason.Alarm, now)).ToList();
-        Ports = [.. Ports.Select(p => p with { Cut = true, SessionId = null, PowerW = 0 })];
+        _ports = [.. _ports.Select(p => p with { Cut = true, SessionId = null, PowerW = 0 })];
         Version++;
         return new AlarmResult(true, alarm, cut);
     }
@@ -300,8 +306,8 @@ public sealed class ShelterState
         }
 
         var cleared = active with { ClearedAt = now, ClearedBy = staffId };
-        Alarms[^1] = cleared;
-        Ports = [.. Ports.Select(p => p with { Cut = false })];
+        _alarms[^1] = cleared;
+        _ports = [.. _ports.Select(p => p with { Cut = false })];
         Version++;
         return cleared;
     }
@@ -367,7 +373,7 @@ public sealed class ShelterState
     public void Prune(ShelterPolicy policy, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        Sessions.RemoveAll(s => s.EndedAt is { } ended && ended < now - policy.SessionHistory);
+        _sessions.RemoveAll(s => s.EndedAt is { } ended && ended < now - policy.SessionHistory);
     }
 
     public ShelterSnapshot? Snapshot(ShelterPolicy policy, DateTimeOffset now)
@@ -379,17 +385,17 @@ public sealed class ShelterState
         }
 
         var sessions = Running.ToDictionary(s => s.SessionId, StringComparer.Ordinal);
-        var ports = Ports
+        var ports = _ports
             .Select(p => new PortSnapshot(p.PortId, p.Status, p.PowerW, p.SessionId is { } id ? sessions.GetValueOrDefault(id) : null))
             .ToList();
         return new ShelterSnapshot(
             CompoundId!,
             Definition,
             ports,
-            Math.Round(Ports.Sum(p => p.PowerW), 1),
+            Math.Round(_ports.Sum(p => p.PowerW), 1),
             ShelterPower.AllowanceWatts(Definition.PowerLimitKw, sessions.Count, policy),
             ActiveAlarm,
-            Alarms.Count > 0 ? Alarms[^1] : null,
+            _alarms.Count > 0 ? _alarms[^1] : null,
             Version,
             now,
             ControllerOffline);
@@ -407,18 +413,18 @@ public sealed class ShelterState
     private ShelterSession EndSession(ShelterSession session, SessionEndReason reason, DateTimeOffset now)
     {
         var ended = session.End(reason, now);
-        Sessions[Sessions.FindIndex(s => s.SessionId == session.SessionId)] = ended;
+        _sessions[_sessions.FindIndex(s => s.SessionId == session.SessionId)] = ended;
         var index = PortIndex(session.PortId);
-        if (index >= 0 && Ports[index].SessionId == session.SessionId)
+        if (index >= 0 && _ports[index].SessionId == session.SessionId)
         {
-            Ports[index] = Ports[index] with { SessionId = null, PowerW = 0 };
+            _ports[index] = _ports[index] with { SessionId = null, PowerW = 0 };
         }
 
         Version++;
         return ended;
     }
 
-    private int PortIndex(string portId) => Ports.FindIndex(p => p.PortId == portId);
+    private int PortIndex(string portId) => _ports.FindIndex(p => p.PortId == portId);
 
     private static DomainError UnknownShelter() => DomainError.NotFound("shelter-not-found", "No such e-bike shelter.");
 

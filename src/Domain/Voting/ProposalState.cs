@@ -12,24 +12,30 @@ namespace Parking.Domain.Voting;
 public sealed class ProposalState
 {
     [Id(0)]
-    public Proposal? Proposal { get; set; }
+    public Proposal? Proposal { get; internal set; }
 
     /// <summary>Household id → exclusive area (m²), as the layout stood when the proposal was made.</summary>
     [Id(1)]
-    public Dictionary<string, decimal> Electorate { get; set; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, decimal> _electorate = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, decimal> Electorate => _electorate;
 
     [Id(2)]
-    public Dictionary<string, Ballot> Ballots { get; set; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, Ballot> _ballots = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, Ballot> Ballots => _ballots;
 
     [Id(3)]
-    public List<BallotAuditEntry> Audit { get; set; } = [];
+    internal List<BallotAuditEntry> _audit = [];
+
+    public IReadOnlyList<BallotAuditEntry> Audit => _audit;
 
     /// <summary>The result, frozen when the period closed; null before.</summary>
     [Id(4)]
-    public VoteResult? Final { get; set; }
+    public VoteResult? Final { get; internal set; }
 
     [Id(5)]
-    public long Version { get; set; }
+    public long Version { get; internal set; }
 
     public bool Exists => Proposal is not null;
 
@@ -55,7 +61,7 @@ public sealed class ProposalState
         Proposal = new Proposal(
             compoundId, proposalId, draft.Title.Trim(), draft.Description?.Trim() ?? string.Empty,
             draft.ScenarioId.Trim(), draft.ScenarioVersion, draft.Matter, draft.Opens, draft.Closes, createdBy, now);
-        Electorate = electorate;
+        _electorate = electorate;
         Version++;
         return Proposal;
     }
@@ -68,7 +74,7 @@ public sealed class ProposalState
             return refused;
         }
 
-        if (Ballots.ContainsKey(voter.HouseholdId))
+        if (_ballots.ContainsKey(voter.HouseholdId))
         {
             return DomainError.Conflict("already-voted", "Your household has already voted; change its ballot instead.");
         }
@@ -86,7 +92,7 @@ public sealed class ProposalState
             return refused;
         }
 
-        if (!Ballots.TryGetValue(voter.HouseholdId, out var current))
+        if (!_ballots.TryGetValue(voter.HouseholdId, out var current))
         {
             return DomainError.Conflict("not-voted", "Your household has not voted yet; cast its ballot first.");
         }
@@ -96,7 +102,7 @@ public sealed class ProposalState
         return ballot;
     }
 
-    public VoteTally Tally() => VoteTally.Of(Electorate, Ballots.Values);
+    public VoteTally Tally() => VoteTally.Of(_electorate, _ballots.Values);
 
     /// <summary>The result at <paramref name="now"/>: the frozen one once closed, else the live figures.</summary>
     public VoteResult Result(DateTimeOffset now)
@@ -125,7 +131,7 @@ public sealed class ProposalState
         : Proposal.Closes;
 
     public IReadOnlyList<BallotAuditEntry> HistoryOf(string householdId) =>
-        [.. Audit.Where(a => a.HouseholdId == householdId)];
+        [.. _audit.Where(a => a.HouseholdId == householdId)];
 
     private DomainError? Check(Voter voter, DateTimeOffset now)
     {
@@ -144,15 +150,15 @@ public sealed class ProposalState
             return DomainError.Conflict("voting-closed", $"Voting closed at {Proposal.Closes:O}.");
         }
 
-        return Electorate.ContainsKey(voter.HouseholdId)
+        return _electorate.ContainsKey(voter.HouseholdId)
             ? null
             : new DomainError(ErrorKind.Forbidden, "not-in-electorate", $"Household '{voter.HouseholdId}' is not among the owners voting on this proposal.");
     }
 
     private void Record(Ballot ballot, Voter voter, BallotAction action, BallotChoice? previous, DateTimeOffset now)
     {
-        Ballots[ballot.HouseholdId] = ballot;
-        Audit.Add(new BallotAuditEntry(Audit.Count + 1, ballot.HouseholdId, voter.UserId, action, ballot.Choice, previous, now));
+        _ballots[ballot.HouseholdId] = ballot;
+        _audit.Add(new BallotAuditEntry(_audit.Count + 1, ballot.HouseholdId, voter.UserId, action, ballot.Choice, previous, now));
         Version++;
     }
 }

@@ -33,7 +33,7 @@ internal sealed partial class SimulationRun
             .ThenBy(s => s.Definition.ShelterId, StringComparer.Ordinal)
             .Take(SheltersTried))
         {
-            var port = shelter.State.Ports.Find(p => p.Status == PortStatus.Free);
+            var port = shelter.State.Ports.FirstOrDefault(p => p.Status == PortStatus.Free);
             if (port is null)
             {
                 refusal ??= "no-free-port";
@@ -77,7 +77,7 @@ internal sealed partial class SimulationRun
 
     private void OnEbikeFull(EbikeFull e)
     {
-        if (e.Shelter.State.Ports.Find(p => p.PortId == e.PortId)?.SessionId != e.SessionId)
+        if (e.Shelter.State.Ports.FirstOrDefault(p => p.PortId == e.PortId)?.SessionId != e.SessionId)
         {
             return;
         }
