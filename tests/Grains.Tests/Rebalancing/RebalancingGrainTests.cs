@@ -128,9 +128,12 @@ public sealed class RebalancingGrainTests(ClusterFixture fixture)
     {
         var (grain, _) = await NewCompound("rebal-cancel", DemoCompoundSize.Chengshangcheng);
 
-        var started = await grain.Request(Ask with { TimeLimitSeconds = 60 }, "staff01");
+        // The longest job an ask may make (the solve's longest limit, then the longest simulated effect), so the
+        // cancel arrives while it runs: with one simulated day a quiet machine could finish the job first.
+        var started = await grain.Request(Ask with { TimeLimitSeconds = RebalancingChecks.MaxTimeLimitSeconds, Days = RebalancingChecks.MaxDays }, "staff01");
         var cancelled = await grain.Cancel(started.Value!.SuggestionId, "staff01");
 
+        Assert.True(cancelled.IsSuccess, $"cancel refused: {cancelled.Error?.Code} {cancelled.Error?.Message}");
         Assert.Equal(RebalancingStatus.Cancelled, cancelled.Value!.Status);
         Assert.Equal(RebalancingStatus.Cancelled, (await Finished(grain, started.Value.SuggestionId)).Status);
         Assert.Equal("proposal-not-running", (await grain.Cancel(started.Value.SuggestionId, "staff01")).Error!.Code);
