@@ -37,58 +37,26 @@ public class ListenAddressTests
 
     private static async Task AssertListensAsync(Uri address, Action<ProcessStartInfo> choose)
     {
-        var start = new ProcessStartInfo("dotnet")
+        await using var silo = EmbeddedSilo.Start(choose);
+        var (process, output) = (silo.Process, silo.Output);
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(90);
+        HttpStatusCode? status = null;
+        while (DateTimeOffset.UtcNow < deadline && !process.HasExited)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(SiloProcess.AssemblyPath)!,
-        };
-        start.ArgumentList.Add(SiloProcess.AssemblyPath);
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Parking__Seed__Size"] = "Small";
-        start.Environment["Parking__Cluster__SiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
-        start.Environment["Parking__Cluster__GatewayPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
-        start.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "";
-        choose(start);
-
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
-            var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(90);
-            HttpStatusCode? status = null;
-            while (DateTimeOffset.UtcNow < deadline && !process.HasExited)
+            try
             {
-                try
-                {
-                    using var response = await http.GetAsync(new Uri("/health/live", UriKind.Relative));
-                    status = response.StatusCode;
-                    break;
-                }
-                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-                {
-                    await Task.Delay(250);
-                }
+                using var response = await http.GetAsync(new Uri("/health/live", UriKind.Relative));
+                status = response.StatusCode;
+                break;
             }
-
-            Assert.True(status == HttpStatusCode.OK, $"no answer on {address}:\n{string.Join('\n', output.TakeLast(40))}");
-            Assert.Contains(output, line => line.Contains($"Parking is listening on {address.ToString().TrimEnd('/')}", StringComparison.Ordinal));
-        }
-        finally
-        {
-            if (!process.HasExited)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
+                await Task.Delay(250);
             }
         }
+
+        Assert.True(status == HttpStatusCode.OK, $"no answer on {address}:\n{silo.Tail(40)}");
+        Assert.Contains(output, line => line.Contains($"Parking is listening on {address.ToString().TrimEnd('/')}", StringComparison.Ordinal));
     }
 }
