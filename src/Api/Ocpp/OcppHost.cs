@@ -87,13 +87,12 @@ public sealed partial class OcppHost(
     public Task StoppingAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
-        return CloseAllAsync();
+        return Task.WhenAll(_connections.Values.Select(c => c.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "The central system host is stopping.")));
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>The sockets were closed in <see cref="StoppingAsync"/>, which the host always calls first.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping = true;
-        await CloseAllAsync();
         lock (_referenceLock)
         {
             if (_reference is not null)
@@ -102,12 +101,11 @@ public sealed partial class OcppHost(
                 _reference = null;
             }
         }
+
+        return Task.CompletedTask;
     }
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private Task CloseAllAsync() =>
-        Task.WhenAll(_connections.Values.Select(c => c.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "The central system host is stopping.")));
 
     private IOcppHostObserver Reference
     {
