@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Parking.Api.Auth;
 using Parking.Contracts;
 using Parking.Domain.Charging;
+using Parking.Domain.History;
 using Parking.Domain.Rebalancing;
 using Parking.Domain.Reservations;
 using Parking.Grains.Charging;
@@ -50,7 +51,7 @@ public static class DashboardEndpoints
             return Problems.From(Parking.Domain.DomainError.NotFound("compound-not-found", $"No compound '{compoundId}'."));
         }
 
-        var figures = await Read(compound, grains, history, clock, clock.GetUtcNow(), cancellationToken);
+        var figures = await Read(compound, grains, history, clock.GetUtcNow(), cancellationToken);
         return TypedResults.Ok(new CompoundDrillDownDto(
             figures.Summary,
             [.. figures.Lots.OfType<LotOccupancy>().Select(o => new LotDashboardDto(
@@ -99,11 +100,11 @@ public static class DashboardEndpoints
         var home = all.FirstOrDefault(c => c.CompoundId == user.CompoundId);
         var mine = all.Where(c => c.CompoundId == user.CompoundId || (home?.SubDistrictId is { } sub && c.SubDistrictId == sub));
         var now = clock.GetUtcNow();
-        var rows = await Task.WhenAll(mine.Select(c => Read(c, grains, history, clock, now, cancellationToken)));
+        var rows = await Task.WhenAll(mine.Select(c => Read(c, grains, history, now, cancellationToken)));
         return TypedResults.Ok(rows.Select(r => r.Summary).ToArray());
     }
 
-    private static async Task<Figures> Read(CompoundSummary compound, IGrainFactory grains, IReservationHistory history, ParkingClock clock, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<Figures> Read(CompoundSummary compound, IGrainFactory grains, IReservationHistory history, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var id = compound.CompoundId;
         var layout = grains.Compound(id);
@@ -111,11 +112,10 @@ public static class DashboardEndpoints
         var areasTask = layout.GetChargingAreas();
         var sheltersTask = layout.GetShelters();
         var proposalsTask = PendingProposals(id, grains, now);
-        var noShowsTask = SpaceAdminEndpoints.NoShows(id, null, null, grains, history, clock, cancellationToken);
         var occupancies = await Task.WhenAll((await lotsTask).Select(l => grains.Lot(id, l.LotId).GetOccupancy()));
         var views = (await Task.WhenAll((await areasTask).Select(a => grains.ChargingArea(id, a.AreaId).GetView()))).OfType<ChargingAreaView>().ToArray();
         var shelters = (await Task.WhenAll((await sheltersTask).Select(s => grains.Shelter(id, s.ShelterId).GetSnapshot()))).OfType<Parking.Domain.Shelters.ShelterSnapshot>().ToArray();
-        var noShows = (await noShowsTask).Result is Ok<NoShowListDto> ok ? ok.Value!.Items : [];
+        var noShows = await SpaceAdminEndpoints.NoShowItems(id, new ReportPeriod(now - SpaceAdminEndpoints.DefaultNoShowPeriod, now), views, history, cancellationToken);
         var proposals = await proposalsTask;
 
         int Total(SpaceStatus status) => occupancies.Sum(o => o is not null ? Count(o, status) : 0);

@@ -154,21 +154,31 @@ public static class SpaceAdminEndpoints
             return Problems.From(invalid);
         }
 
+        var areas = await grains.Compound(compoundId).GetChargingAreas();
+        var views = await Task.WhenAll(areas.Select(a => grains.ChargingArea(compoundId, a.AreaId).GetView()));
+        var items = await NoShowItems(compoundId, period, views.OfType<ChargingAreaView>(), history, cancellationToken);
+        return TypedResults.Ok(new NoShowListDto(period.From, period.To, items));
+    }
+
+    /// <summary>
+    /// The bookings and charging turns nobody came to that started in <paramref name="period"/>, newest first: the
+    /// reservations from the history, the charging turns from the area views the caller has already read.
+    /// </summary>
+    public static async Task<IReadOnlyList<NoShowItemDto>> NoShowItems(
+        string compoundId, ReportPeriod period, IEnumerable<ChargingAreaView> areas, IReservationHistory history, CancellationToken cancellationToken)
+    {
         var events = await history.Query(compoundId, period.From, period.To, null, cancellationToken);
         var items = ReservationReports.Latest(events)
             .Where(e => e.Kind == ReservationEventKind.NoShow && e.Window.Start >= period.From && e.Window.Start < period.To)
             .Select(e => new NoShowItemDto("reservation", e.ReservationId, e.ResidentId, e.LotId, e.SpaceId, null, null, null, e.Window.Start, e.Window.End, e.At))
             .ToList();
 
-        var areas = await grains.Compound(compoundId).GetChargingAreas();
-        var views = await Task.WhenAll(areas.Select(a => grains.ChargingArea(compoundId, a.AreaId).GetView()));
-        items.AddRange(views
-            .OfType<ChargingAreaView>()
+        items.AddRange(areas
             .SelectMany(v => v.Requests)
             .Where(r => r.Status == ChargingRequestStatus.NoShow && r.Turn is { } turn && turn.Window.Start >= period.From && turn.Window.Start < period.To)
             .Select(r => new NoShowItemDto("charging", r.Id, r.ResidentId, null, r.Turn!.SpaceId, r.AreaId, r.Turn.ChargerId, r.Plate, r.Turn.Window.Start, r.Turn.Window.End, r.EndedAt ?? r.Turn.Window.Start)));
 
-        return TypedResults.Ok(new NoShowListDto(period.From, period.To, [.. items.OrderByDescending(i => i.Start).ThenBy(i => i.Id, StringComparer.Ordinal)]));
+        return [.. items.OrderByDescending(i => i.Start).ThenBy(i => i.Id, StringComparer.Ordinal)];
     }
 
     public static SpaceAdminDto ToDto(this SpaceAdmin admin) => new(
