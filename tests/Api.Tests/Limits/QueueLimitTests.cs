@@ -101,10 +101,15 @@ public sealed class QueueLimitTests
                 response.Dispose();
             }
 
+            // A small compound's solve may prove its optimum well before the time limit, so a proposal can be
+            // ready by the time it is cancelled; the product then refuses the cancel as not running, which is right.
             foreach (var proposal in started)
             {
                 using var cancel = await host.SendAsync(HttpMethod.Post, $"{path}/{proposal.Id}/cancel", "staff01");
-                await ParkingHost.Expect(cancel, HttpStatusCode.OK);
+                if (cancel.StatusCode != HttpStatusCode.OK)
+                {
+                    await ProblemAssert.Expect(cancel, HttpStatusCode.Conflict, "proposal-not-running");
+                }
             }
         }
 
