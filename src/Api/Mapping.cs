@@ -76,6 +76,24 @@ public static class Mapping
 
     public static ShelterControllerStatusDto ToDto(this ControllerStatus value) => (ShelterControllerStatusDto)value;
 
+    public static ChargingPlanStatusDto ToDto(this AreaPlanStatus value) => (ChargingPlanStatusDto)value;
+
+    /// <summary>A vote's status while it waits (scheduled or open); a closed vote is not pending.</summary>
+    public static PendingProposalStatusDto ToPendingDto(this VoteStatus value) => value switch
+    {
+        VoteStatus.Scheduled => PendingProposalStatusDto.Scheduled,
+        VoteStatus.Open => PendingProposalStatusDto.Open,
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "A closed vote is not pending."),
+    };
+
+    /// <summary>A rebalancing suggestion's status while it waits (running or ready); a decided one is not pending.</summary>
+    public static PendingProposalStatusDto ToPendingDto(this RebalancingStatus value) => value switch
+    {
+        RebalancingStatus.Running => PendingProposalStatusDto.Running,
+        RebalancingStatus.Ready => PendingProposalStatusDto.Ready,
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "A decided suggestion is not pending."),
+    };
+
     public static ReservationDto ToDto(this Reservation r) => new(
         r.Id, r.CompoundId, r.LotId, r.SpaceId, r.ResidentId, r.Plate, r.Window.Start, r.Window.End,
         r.Status.ToDto(), r.CreatedAt, r.CheckedInAt, r.EndedAt, r.Revision);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Parking.Contracts;
 
 /// <summary>
@@ -34,7 +36,12 @@ public sealed record ChargerChangeDto(string AreaId, string ChargerId, string Ch
 public sealed record BookingEffectDto(string SpaceId, int ActiveBookings, string Effect);
 
 /// <summary>What the change does to one live charging request (status as the area has it; its charger, if it has a turn).</summary>
-public sealed record ChargingRequestEffectDto(string AreaId, string RequestId, string Status, string? ChargerId, string Effect);
+public sealed record ChargingRequestEffectDto(
+    string AreaId,
+    string RequestId,
+    [property: JsonConverter(typeof(NameWireEnumConverter<ChargingRequestStatusDto>))] ChargingRequestStatusDto Status,
+    string? ChargerId,
+    string Effect);
 
 /// <summary>What the change does to the owner's sharing plan of one removed or re-owned space.</summary>
 public sealed record SharingPlanEffectDto(string SpaceId, string? OwnerHouseholdId, string Effect);
@@ -117,7 +124,7 @@ public sealed record LotDashboardDto(string LotId, string Name, int Spaces, int 
 public sealed record AreaDashboardDto(string AreaId, string Name, double FeedKw, double ChargingKw, int Chargers, int Charging, int Faulted, int Waiting, IReadOnlyList<string> FaultedChargers);
 
 /// <summary>An e-bike shelter: ports, the power drawn now, and the alarm that is on (null when none).</summary>
-public sealed record ShelterDashboardDto(string ShelterId, string Name, int Ports, double PowerW, string? Alarm, DateTimeOffset? AlarmSince);
+public sealed record ShelterDashboardDto(string ShelterId, string Name, int Ports, double PowerW, ShelterAlarmKindDto? Alarm, DateTimeOffset? AlarmSince);
 
 /// <summary>A proposal not yet decided: an owners' vote not closed (<c>vote</c>) or a rebalancing suggestion running or waiting for staff (<c>rebalancing</c>).</summary>
-public sealed record PendingProposalDto(string Kind, string Id, string Title, string Status, DateTimeOffset? Closes);
+public sealed record PendingProposalDto(PendingProposalKindDto Kind, string Id, string Title, PendingProposalStatusDto Status, DateTimeOffset? Closes);

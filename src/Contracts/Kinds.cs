@@ -18,6 +18,53 @@ public sealed class WireEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(
 public sealed class KebabWireEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)
     where TEnum : struct, Enum;
 
+/// <summary>
+/// Writes and reads a Contracts enum as its member name unchanged (<c>Optimal</c>, <c>Scheduled</c>): for the few
+/// fields the API has always written in Pascal case (a charging plan's status, the request status in a re-import
+/// preview). Numbers are refused.
+/// </summary>
+public sealed class NameWireEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(namingPolicy: null, allowIntegerValues: false)
+    where TEnum : struct, Enum;
+
+/// <summary>How an area's last charging plan was made: <c>Empty</c> (nothing to plan), <c>Optimal</c>, <c>Feasible</c>, <c>Fallback</c> (the greedy baseline).</summary>
+[JsonConverter(typeof(NameWireEnumConverter<ChargingPlanStatusDto>))]
+public enum ChargingPlanStatusDto
+{
+    Empty,
+    Optimal,
+    Feasible,
+    Fallback,
+}
+
+/// <summary>What did not show: a <c>reservation</c> nobody checked in to, or a <c>charging</c> turn nobody plugged in to.</summary>
+[JsonConverter(typeof(WireEnumConverter<NoShowKindDto>))]
+public enum NoShowKindDto
+{
+    Reservation,
+    Charging,
+}
+
+/// <summary>Which kind of proposal waits: an owners' <c>vote</c> or a <c>rebalancing</c> suggestion.</summary>
+[JsonConverter(typeof(WireEnumConverter<PendingProposalKindDto>))]
+public enum PendingProposalKindDto
+{
+    Vote,
+    Rebalancing,
+}
+
+/// <summary>
+/// Where a pending proposal stands: a vote <c>scheduled</c> or <c>open</c>, a rebalancing suggestion <c>running</c>
+/// or <c>ready</c> (waiting for staff).
+/// </summary>
+[JsonConverter(typeof(WireEnumConverter<PendingProposalStatusDto>))]
+public enum PendingProposalStatusDto
+{
+    Scheduled,
+    Open,
+    Running,
+    Ready,
+}
+
 /// <summary>What a space is for: <c>standard</c>, <c>ev</c> (a charger beside it), <c>accessible</c>, <c>visitor</c>.</summary>
 [JsonConverter(typeof(WireEnumConverter<SpaceKindDto>))]
 public enum SpaceKindDto

@@ -32,7 +32,7 @@ public sealed record SpaceOwnerBody(string? Ownership, string? HouseholdId);
 /// Start and End are the window or turn; At is when it was released.
 /// </summary>
 public sealed record NoShowItemDto(
-    string Kind,
+    NoShowKindDto Kind,
     string Id,
     string ResidentId,
     string? LotId,

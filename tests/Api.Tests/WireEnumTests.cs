@@ -67,6 +67,8 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
         ["shelter controller status"] = () => All<ControllerStatus, ShelterControllerStatusDto>(v => v.ToDto()),
         ["broken booking reason"] = () => All<BrokenBookingReason, BrokenBookingReasonDto>(Endpoints.SharingEndpoints.ToDto),
         ["rebalancing solve status"] = () => All<RebalancingSolveStatus, RebalancingSolveStatusDto>(Endpoints.RebalancingEndpoints.ToDto),
+        // A plan's status was the planner's enum printed as it is (Optimal, Fallback).
+        ["area plan status"] = () => All<AreaPlanStatus, ChargingPlanStatusDto>(v => v.ToDto(), v => v.ToString()),
     };
 
     // Words the API wrote before these enums existed, spelled out rather than derived, for the kinds and reasons
@@ -124,6 +126,32 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
             Assert.Equal($"\"{old}\"", JsonSerializer.Serialize(dto, dto.GetType()));
             Assert.Equal($"\"{old}\"", JsonSerializer.Serialize(dto, dto.GetType(), ParkingHost.Json));
             Assert.Equal(dto, JsonSerializer.Deserialize($"\"{old}\"", dto.GetType()));
+        }
+    }
+
+    [Fact]
+    public void The_dashboard_kinds_are_written_as_the_words_the_api_wrote_before_them()
+    {
+        // No Domain enum of their own: the API wrote these as literals ("charging", "vote"), and a pending
+        // proposal's status as its vote or rebalancing status in lower case.
+        Assert.Equal(["\"reservation\"", "\"charging\""], Enum.GetValues<NoShowKindDto>().Select(v => JsonSerializer.Serialize(v)));
+        Assert.Equal(["\"vote\"", "\"rebalancing\""], Enum.GetValues<PendingProposalKindDto>().Select(v => JsonSerializer.Serialize(v)));
+        VoteStatus[] pendingVotes = [VoteStatus.Scheduled, VoteStatus.Open];
+        RebalancingStatus[] pendingSuggestions = [RebalancingStatus.Running, RebalancingStatus.Ready];
+        Assert.Equal(
+            [.. pendingVotes.Select(v => v.ToString().ToLowerInvariant()), .. pendingSuggestions.Select(v => v.ToString().ToLowerInvariant())],
+            [.. pendingVotes.Select(v => v.ToPendingDto().WireName()), .. pendingSuggestions.Select(v => v.ToPendingDto().WireName())]);
+        Assert.Contains("\"alarm\":\"smoke\"", JsonSerializer.Serialize(new ShelterDashboardDto("s", "n", 1, 0, AlarmKind.Smoke.ToDto(), null), ParkingHost.Json), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_reimport_preview_writes_the_request_status_as_its_name()
+    {
+        foreach (var status in Enum.GetValues<ChargingRequestStatus>())
+        {
+            var json = JsonSerializer.Serialize(new ChargingRequestEffectDto("a", "r", status.ToDto(), null, "e"), ParkingHost.Json);
+            Assert.Contains($"\"status\":\"{status}\"", json, StringComparison.Ordinal);
+            Assert.Equal(status.ToDto(), JsonSerializer.Deserialize<ChargingRequestEffectDto>(json, ParkingHost.Json)!.Status);
         }
     }
 

@@ -196,7 +196,7 @@ public static class CompoundImportEndpoints
             diff.HouseholdsRemoved,
             [.. preview.Bookings.Select(b => new BookingEffectDto(b.SpaceId, b.ActiveBookings, b.Effect))],
             moved,
-            [.. preview.ChargingRequests.Select(c => new ChargingRequestEffectDto(c.AreaId, c.RequestId, c.Status, c.ChargerId, c.Effect))],
+            [.. preview.ChargingRequests.Select(c => new ChargingRequestEffectDto(c.AreaId, c.RequestId, c.Status.ToDto(), c.ChargerId, c.Effect))],
             [.. preview.SharingPlans.Select(p => new SharingPlanEffectDto(p.SpaceId, p.OwnerHouseholdId, p.Effect))]);
     }
 

@@ -68,7 +68,7 @@ public static class DashboardEndpoints
                 [.. v.Chargers.Where(c => c.Status == ChargerStatus.Faulted).Select(c => c.ChargerId)]))],
             [.. figures.Shelters.Select(s => new ShelterDashboardDto(
                 s.Definition.ShelterId, s.Definition.Name, s.Ports.Count, s.PowerW,
-                s.Alarm is { } alarm ? alarm.Kind.ToString().ToLowerInvariant() : null, s.Alarm?.RaisedAt))],
+                s.Alarm?.Kind.ToDto(), s.Alarm?.RaisedAt))],
             figures.NoShows,
             figures.Proposals));
     }
@@ -153,10 +153,10 @@ public static class DashboardEndpoints
         var ids = await grains.Proposals(compoundId).GetProposalIds();
         var votes = (await Task.WhenAll(ids.Select(p => grains.Proposal(compoundId, p).Get()))).OfType<ProposalView>()
             .Where(v => !v.Result.IsClosed && v.Proposal.Closes > now)
-            .Select(v => new PendingProposalDto("vote", v.Proposal.ProposalId, v.Proposal.Title, v.Result.Status.ToString().ToLowerInvariant(), v.Proposal.Closes));
+            .Select(v => new PendingProposalDto(PendingProposalKindDto.Vote, v.Proposal.ProposalId, v.Proposal.Title, v.Result.Status.ToPendingDto(), v.Proposal.Closes));
         var suggestions = (await grains.Rebalancing(compoundId).List())
             .Where(p => p.Status is RebalancingStatus.Running or RebalancingStatus.Ready)
-            .Select(p => new PendingProposalDto("rebalancing", p.SuggestionId, p.SuggestionId, p.Status.ToString().ToLowerInvariant(), null));
+            .Select(p => new PendingProposalDto(PendingProposalKindDto.Rebalancing, p.SuggestionId, p.SuggestionId, p.Status.ToPendingDto(), null));
         return [.. votes.Concat(suggestions)];
     }
 }

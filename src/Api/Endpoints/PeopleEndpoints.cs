@@ -505,7 +505,9 @@ public static class PeopleEndpoints
     private static JoinRequestDto ToDto(string compoundId, JoinRequest r) =>
         new(r.Id, compoundId, r.PersonId, r.DisplayName, r.HouseholdId, r.BuildingId, r.Note, r.At, r.Status.ToDto(), r.DecidedBy, r.DecidedAt, r.Reason);
 
-    private static AuditEntryDto ToDto(AuditEntry e) => new(e.Sequence, e.At, e.ActorId, e.Action.ToDto(), e.SubjectId, e.HouseholdId, e.Detail);
+    // A role change's detail is the role's wire word (staff, committee), as earlier builds stored it.
+    private static AuditEntryDto ToDto(AuditEntry e) =>
+        new(e.Sequence, e.At, e.ActorId, e.Action.ToDto(), e.SubjectId, e.HouseholdId, e.Role is { } role ? role.ToDto().WireName() : e.Detail);
 
     private static MembershipDto ToDto(CompoundMembership m, string compoundName) =>
         new(m.CompoundId, compoundName, m.Role.ToDto(), m.DisplayName, m.HouseholdId, m.BuildingId);

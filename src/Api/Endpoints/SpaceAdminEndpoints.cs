@@ -170,13 +170,13 @@ public static class SpaceAdminEndpoints
         var events = await history.Query(compoundId, period.From, period.To, null, cancellationToken);
         var items = ReservationReports.Latest(events)
             .Where(e => e.Kind == ReservationEventKind.NoShow && e.Window.Start >= period.From && e.Window.Start < period.To)
-            .Select(e => new NoShowItemDto("reservation", e.ReservationId, e.ResidentId, e.LotId, e.SpaceId, null, null, null, e.Window.Start, e.Window.End, e.At))
+            .Select(e => new NoShowItemDto(NoShowKindDto.Reservation, e.ReservationId, e.ResidentId, e.LotId, e.SpaceId, null, null, null, e.Window.Start, e.Window.End, e.At))
             .ToList();
 
         items.AddRange(areas
             .SelectMany(v => v.Requests)
             .Where(r => r.Status == ChargingRequestStatus.NoShow && r.Turn is { } turn && turn.Window.Start >= period.From && turn.Window.Start < period.To)
-            .Select(r => new NoShowItemDto("charging", r.Id, r.ResidentId, null, r.Turn!.SpaceId, r.AreaId, r.Turn.ChargerId, r.Plate, r.Turn.Window.Start, r.Turn.Window.End, r.EndedAt ?? r.Turn.Window.Start)));
+            .Select(r => new NoShowItemDto(NoShowKindDto.Charging, r.Id, r.ResidentId, null, r.Turn!.SpaceId, r.AreaId, r.Turn.ChargerId, r.Plate, r.Turn.Window.Start, r.Turn.Window.End, r.EndedAt ?? r.Turn.Window.Start)));
 
         return [.. items.OrderByDescending(i => i.Start).ThenBy(i => i.Id, StringComparer.Ordinal)];
     }

@@ -3,15 +3,71 @@ using Parking.Domain.Reservations;
 
 namespace Parking.Domain.Charging;
 
-/// <summary>How the last plan was made.</summary>
+/// <summary>How an area's plan was made.</summary>
+public enum AreaPlanStatus
+{
+    /// <summary>Nothing to plan: no usable charger, or no request open or started.</summary>
+    Empty,
+
+    /// <summary>The planner proved the plan optimal for its objectives.</summary>
+    Optimal,
+
+    /// <summary>A feasible plan found within the budget, not proven optimal.</summary>
+    Feasible,
+
+    /// <summary>The planner failed or ran out of time: the plan is the greedy baseline's, ranked below published turns.</summary>
+    Fallback,
+}
+
+/// <summary>
+/// The stored layout of a <see cref="PlanSummary"/>: the fields and ids of the positional record earlier builds
+/// stored, as its first layer (a positional record's members are written as a base layer of their own, then an empty
+/// layer for the record). The status was the word <c>Optimal</c>, <c>Fallback</c>, ...; it is still read, no longer
+/// written.
+/// </summary>
+[GenerateSerializer]
+public abstract class PlanSummaryLayout
+{
+    [Id(0)] internal string _algorithm = string.Empty;
+    [Id(1)] internal string? _storedStatusWord;
+    [Id(2)] internal DateTimeOffset _plannedAt;
+    [Id(3)] internal TimeSpan _solveTime;
+    [Id(4)] internal int _turns;
+    [Id(5)] internal int _waiting;
+
+    private protected PlanSummaryLayout()
+    {
+    }
+}
+
+/// <summary>How the last plan was made; stored inside the area's snapshot, the status as the enum in the layer after the layout's.</summary>
 [GenerateSerializer, Immutable]
-public sealed record PlanSummary(
-    [Id(0)] string Algorithm,
-    [Id(1)] string Status,
-    [Id(2)] DateTimeOffset PlannedAt,
-    [Id(3)] TimeSpan SolveTime,
-    [Id(4)] int Turns,
-    [Id(5)] int Waiting);
+public sealed class PlanSummary : PlanSummaryLayout
+{
+    // Null in a summary an earlier build stored: it has only the word.
+    [Id(0)] internal AreaPlanStatus? _status;
+
+    public PlanSummary(string algorithm, AreaPlanStatus status, DateTimeOffset plannedAt, TimeSpan solveTime, int turns, int waiting)
+    {
+        (_algorithm, _status, _plannedAt, _solveTime, _turns, _waiting) = (algorithm, status, plannedAt, solveTime, turns, waiting);
+    }
+
+    public string Algorithm => _algorithm;
+
+    public AreaPlanStatus Status =>
+        _status ?? (Enum.TryParse<AreaPlanStatus>(_storedStatusWord, ignoreCase: false, out var word) ? word : AreaPlanStatus.Feasible);
+
+    public DateTimeOffset PlannedAt => _plannedAt;
+
+    public TimeSpan SolveTime => _solveTime;
+
+    public int Turns => _turns;
+
+    public int Waiting => _waiting;
+
+    /// <summary>The same plan with the area's turns and waiting requests counted after it was applied.</summary>
+    public PlanSummary WithCounts(int turns, int waiting) => new(_algorithm, Status, _plannedAt, _solveTime, turns, waiting);
+}
 
 /// <summary>What a change did: the notices drivers must hear, and whether the area must plan again.</summary>
 public sealed record AreaChange(IReadOnlyList<ChargingNotice> Notices, bool Replan)
@@ -47,9 +103,6 @@ public sealed record AreaPlanningInput(
 /// </summary>
 public sealed class ChargingAreaBook
 {
-    /// <summary>The status of a plan the planner could not improve on in time (the greedy baseline's).</summary>
-    public const string FallbackStatus = "Fallback";
-
     private const double KwSlack = 1e-6;
 
     // Power schedules are rounded to the microwatt per turn: a feed shared by many turns may add up a few above it.
@@ -514,7 +567,7 @@ public sealed class ChargingAreaBook
             .Select(r => (Request: r, Turn: Fit(r, r.Turn!, now)))
             .Where(c => c.Turn is not null)
             .ToList();
-        var candidates = summary.Status == FallbackStatus ? [.. published, .. proposed] : proposed.Concat(published).ToList();
+        var candidates = summary.Status == AreaPlanStatus.Fallback ? [.. published, .. proposed] : proposed.Concat(published).ToList();
         var granted = new Dictionary<string, ChargingTurn>(StringComparer.Ordinal);
         foreach (var (request, turn) in candidates)
         {
@@ -544,11 +597,9 @@ public sealed class ChargingAreaBook
             notices.Add(new ChargingNotice(request.Turn is null ? ChargingNoticeKind.TurnScheduled : ChargingNoticeKind.TurnMoved, updated));
         }
 
-        _plan = summary with
-        {
-            Turns = _requests.Count(r => r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging),
-            Waiting = _requests.Count(r => r.Status == ChargingRequestStatus.Waiting),
-        };
+        _plan = summary.WithCounts(
+            turns: _requests.Count(r => r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging),
+            waiting: _requests.Count(r => r.Status == ChargingRequestStatus.Waiting));
         _power = [.. power ?? []];
         _version++;
         return notices;

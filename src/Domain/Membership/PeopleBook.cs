@@ -77,7 +77,11 @@ public enum AuditAction
     RetentionChanged,
 }
 
-/// <summary>One membership change: who did it, when, what, to whom (and of which household).</summary>
+/// <summary>
+/// One membership change: who did it, when, what, to whom (and of which household). A role granted or removed
+/// names the role in <see cref="Role"/>; entries earlier builds stored have it only as the word in
+/// <see cref="Detail"/> (<c>staff</c>, <c>committee</c>).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record AuditEntry(
     [Id(0)] long Sequence,
@@ -86,7 +90,8 @@ public sealed record AuditEntry(
     [Id(3)] AuditAction Action,
     [Id(4)] string? SubjectId,
     [Id(5)] string? HouseholdId,
-    [Id(6)] string? Detail);
+    [Id(6)] string? Detail,
+    [Id(7)] UserRole? Role = null);
 
 /// <summary>What staff may set for a compound's people, and the limits of it.</summary>
 public static class PeopleRules
@@ -214,10 +219,10 @@ public sealed record PeopleBook(
 {
     public static PeopleBook Empty { get; } = new([], [], [], PeopleRules.DefaultRetentionDays, 1);
 
-    public PeopleBook Record(DateTimeOffset now, string actorId, AuditAction action, string? subjectId, string? householdId, string? detail) =>
+    public PeopleBook Record(DateTimeOffset now, string actorId, AuditAction action, string? subjectId, string? householdId, string? detail, UserRole? role = null) =>
         this with
         {
-            Audit = [.. Audit, new AuditEntry(NextSequence, now, actorId, action, subjectId, householdId, detail)],
+            Audit = [.. Audit, new AuditEntry(NextSequence, now, actorId, action, subjectId, householdId, detail, role)],
             NextSequence = NextSequence + 1,
         };
 

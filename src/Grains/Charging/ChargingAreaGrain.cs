@@ -309,7 +309,7 @@ public sealed partial class ChargingAreaGrain(
     private DeadlineWake Wake => _wake ??= new DeadlineWake(this, time, WakeReminder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Planned charging area {AreaKey} with {Algorithm} ({Status}) in {Milliseconds:0} ms: {Turns} turns for {Open} open requests")]
-    private partial void LogPlanned(string areaKey, string algorithm, string status, double milliseconds, int turns, int open);
+    private partial void LogPlanned(string areaKey, string algorithm, AreaPlanStatus status, double milliseconds, int turns, int open);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Committed charging area {AreaKey}: {Replans} re-plans in {PlanMilliseconds:0} ms, then stored and published in {PublishMilliseconds:0} ms")]
     private partial void LogCommitted(string areaKey, int replans, double planMilliseconds, double publishMilliseconds);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Parking.Domain.Charging;
 using Parking.Domain.CompoundFiles;
 using Parking.Domain.Membership;
 using Parking.Grains.Membership;
@@ -17,7 +18,7 @@ public sealed record BookingEffect(
 public sealed record ChargingRequestEffect(
     [property: Id(0)] string AreaId,
     [property: Id(1)] string RequestId,
-    [property: Id(2)] string Status,
+    [property: Id(2)] ChargingRequestStatus Status,
     [property: Id(3)] string? ChargerId,
     [property: Id(4)] string Effect);
 
@@ -117,11 +118,11 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
                 var charger = request.Turn?.ChargerId;
                 if (areaGone)
                 {
-                    effects.Add(new(area.AreaId, request.Id, request.Status.ToString(), charger, "the area leaves the file: the request keeps waiting with no charger to plan it on (staff or the driver cancel it)"));
+                    effects.Add(new(area.AreaId, request.Id, request.Status, charger, "the area leaves the file: the request keeps waiting with no charger to plan it on (staff or the driver cancel it)"));
                 }
                 else if (charger is not null && removed.Contains(charger))
                 {
-                    effects.Add(new(area.AreaId, request.Id, request.Status.ToString(), charger, "its charger leaves the file: back to waiting, re-planned onto the chargers left; the driver is told"));
+                    effects.Add(new(area.AreaId, request.Id, request.Status, charger, "its charger leaves the file: back to waiting, re-planned onto the chargers left; the driver is told"));
                 }
             }
         }

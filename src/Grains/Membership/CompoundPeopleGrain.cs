@@ -211,7 +211,7 @@ public sealed class CompoundPeopleGrain(
         }
 
         var membership = new CompoundMembership(CompoundId, role, name, current?.HouseholdId, current?.BuildingId);
-        await Store(Book.Record(Now, actor.PersonId, AuditAction.RoleGranted, person.Value!, current?.HouseholdId, role.ToString().ToLowerInvariant()));
+        await Store(Book.Record(Now, actor.PersonId, AuditAction.RoleGranted, person.Value!, current?.HouseholdId, null, role));
         await member.Enrol(membership, []);
         return membership;
     }
@@ -237,7 +237,7 @@ public sealed class CompoundPeopleGrain(
             return refused;
         }
 
-        await Store(Book.Record(Now, actor.PersonId, AuditAction.RoleRemoved, person.Value!, current.HouseholdId, current.Role.ToString().ToLowerInvariant()));
+        await Store(Book.Record(Now, actor.PersonId, AuditAction.RoleRemoved, person.Value!, current.HouseholdId, null, current.Role));
         if (current.HouseholdId is not null)
         {
             var resident = current with { Role = UserRole.Resident };

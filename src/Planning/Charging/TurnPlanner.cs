@@ -49,7 +49,7 @@ public static class TurnPlanner
         var stopwatch = Stopwatch.StartNew();
         if (input.Chargers.Count == 0 || (input.Open.Count == 0 && input.Started.Count == 0))
         {
-            return new AreaPlan(new Dictionary<string, PlannedTurn>(), [], new PlanSummary("none", "Empty", input.Now, stopwatch.Elapsed, 0, input.Open.Count));
+            return new AreaPlan(new Dictionary<string, PlannedTurn>(), [], new PlanSummary("none", AreaPlanStatus.Empty, input.Now, stopwatch.Elapsed, 0, input.Open.Count));
         }
 
         var instance = InstanceOf(input, policy, utcOffset);
@@ -75,8 +75,16 @@ public static class TurnPlanner
         }
 
         return new AreaPlan(turns, PowerSchedules.Of(instance, plan),
-            new PlanSummary(plan.Algorithm, plan.Status.ToString(), input.Now, stopwatch.Elapsed, turns.Count, input.Open.Count - turns.Count));
+            new PlanSummary(plan.Algorithm, StatusOf(plan.Status), input.Now, stopwatch.Elapsed, turns.Count, input.Open.Count - turns.Count));
     }
+
+    private static AreaPlanStatus StatusOf(PlanStatus status) => status switch
+    {
+        PlanStatus.Optimal => AreaPlanStatus.Optimal,
+        PlanStatus.Feasible => AreaPlanStatus.Feasible,
+        PlanStatus.Fallback => AreaPlanStatus.Fallback,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
 
     /// <summary>The instance for <paramref name="input"/>, with the quiet hours of <paramref name="policy"/> (if any) as quiet periods.</summary>
     public static ChargingInstance InstanceOf(AreaPlanningInput input, ChargingPolicy? policy, TimeSpan utcOffset)

@@ -195,7 +195,7 @@ public sealed class OperatorScopeTests(ImportHostFixture fixture) : IClassFixtur
 
         // The no-show of the last 24 hours, counted on the row.
         var item = Assert.Single(detail.NoShows, n => n.Id == noShow.Id);
-        Assert.Equal(("reservation", "r00016", "T1-011"), (item.Kind, item.ResidentId, item.SpaceId));
+        Assert.Equal(("reservation", "r00016", "T1-011"), (item.Kind.WireName(), item.ResidentId, item.SpaceId));
         Assert.Equal(detail.NoShows.Count, detail.Summary.NoShows24h);
         Assert.Equal(detail.NoShows.Count, row.NoShows24h);
         Assert.Equal(detail.Proposals.Count, row.PendingProposals);

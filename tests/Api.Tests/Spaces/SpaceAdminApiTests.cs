@@ -152,7 +152,7 @@ public sealed class SpaceAdminApiTests(SpaceAdminHostFixture fixture) : IClassFi
         var list = await _host.GetOkAsync<NoShowListDto>(ParkingHost.CompoundPath("reports/no-shows/list"), Staff);
 
         var item = Assert.Single(list.Items, i => i.Id == noShow.Id);
-        Assert.Equal(("reservation", "r00016", "T1", "T1-011"), (item.Kind, item.ResidentId, item.LotId, item.SpaceId));
+        Assert.Equal(("reservation", "r00016", "T1", "T1-011"), (item.Kind.WireName(), item.ResidentId, item.LotId, item.SpaceId));
         Assert.Equal((noShow.Start, noShow.End), (item.Start, item.End));
         Assert.True(item.At > item.Start && item.At <= _host.Now, $"released at {item.At}");
         Assert.Equal(_host.Now, list.To);

@@ -30,7 +30,7 @@ public class ChargingAreaBookTests
     private static ChargingTurn Turn(string charger, double fromHours, double toHours) =>
         new(charger, new TimeWindow(Now.AddHours(fromHours), Now.AddHours(toHours)));
 
-    private static PlanSummary Summary => new("test", "Optimal", Now, TimeSpan.Zero, 0, 0);
+    private static PlanSummary Summary => new("test", AreaPlanStatus.Optimal, Now, TimeSpan.Zero, 0, 0);
 
     private static ChargingRequest Get(ChargingAreaBook book, string id) => book.Requests.Single(r => r.Id == id);
 
@@ -271,7 +271,7 @@ public class ChargingAreaBookTests
 
         var notices = book.ApplyPlan(
             new Dictionary<string, ChargingTurn> { [first.Id] = Turn("C-1", 3, 4), [second.Id] = Turn("C-2", 1, 2) },
-            Summary with { Status = ChargingAreaBook.FallbackStatus },
+            new PlanSummary("test", AreaPlanStatus.Fallback, Now, TimeSpan.Zero, 0, 0),
             Now);
 
         Assert.Empty(notices);
