@@ -565,6 +565,10 @@ public sealed class ChargingAreaBook
         return notices;
     }
 
+    /// <summary>Drops the finished requests that ended before <paramref name="cutoff"/> (the compound's retention period); returns how many.</summary>
+    public int Forget(DateTimeOffset cutoff) =>
+        _requests.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.CreatedAt) < cutoff && (r.PluggedAt is null || r.UnpluggedAt is not null));
+
     /// <summary>Drops finished requests older than the history the area keeps.</summary>
     public void Prune(DateTimeOffset now, ChargingPolicy policy)
     {

@@ -103,6 +103,27 @@ public sealed partial class ChargingAreaGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>Only ended entries go, so what callers see now does not change; a failed write drops the activation, as elsewhere.</summary>
+    public async Task<int> ForgetBefore(DateTimeOffset cutoff)
+    {
+        var removed = Book.Forget(cutoff);
+        if (removed > 0)
+        {
+            state.State = Book.Snapshot();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+
+        return removed;
+    }
+
     public async Task<Outcome<ChargingRequest>> Submit(string residentId, ChargingRequestDraft draft)
     {
         var advanced = Book.Advance(Now, _policy);

@@ -30,7 +30,7 @@ public interface IChargerGrain : IGrainWithStringKey
 /// One charging area (key: compound/area): the drivers' requests, the plan of turns on its chargers, the
 /// notices to drivers at each step of a turn, and re-planning on every event that changes what is possible.
 /// </summary>
-public interface IChargingAreaGrain : IGrainWithStringKey
+public interface IChargingAreaGrain : IPersonalHistory
 {
     Task<Outcome<ChargingRequest>> Submit(string residentId, ChargingRequestDraft draft);
 

@@ -100,6 +100,17 @@ public sealed class ResidentGrain(
         }
     }
 
+    public async Task<int> ForgetBefore(DateTimeOffset cutoff)
+    {
+        var removed = State.Reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < cutoff);
+        if (removed > 0)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return removed;
+    }
+
     private static Guid RequestIdFor(string residentId, string idempotencyKey) =>
         new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{residentId}\n{idempotencyKey}")).AsSpan(0, 16));
 

@@ -103,6 +103,26 @@ public sealed partial class ParkingSpaceGrain(
         return Calendar.Find(reservationId, actor);
     }
 
+    /// <summary>Only ended entries go, so what callers see now does not change; a failed write drops the activation, as elsewhere.</summary>
+    public async Task<int> ForgetBefore(DateTimeOffset cutoff)
+    {
+        var removed = Calendar.Forget(cutoff);
+        if (removed > 0)
+        {
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+
+        return removed;
+    }
+
     public Task<Outcome<bool>> SetOutOfService(bool outOfService) => Apply(Space.SetOutOfService(outOfService));
 
     public Task<Outcome<SpaceAdmin>> GetAdmin() =>
