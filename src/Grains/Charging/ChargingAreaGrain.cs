@@ -109,16 +109,8 @@ public sealed partial class ChargingAreaGrain(
         var removed = Book.Forget(cutoff);
         if (removed > 0)
         {
-            state.State = Book.Snapshot();
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                DeactivateOnIdle();
-                throw;
-            }
+            // Through the one writer: the planner loop may be storing at the same moment.
+            await Store();
         }
 
         return removed;
