@@ -44,12 +44,15 @@ public abstract class PlanSummaryLayout
 [GenerateSerializer, Immutable]
 public sealed class PlanSummary : PlanSummaryLayout
 {
-    // Null in a summary an earlier build stored: it has only the word.
-    [Id(0)] internal AreaPlanStatus? _status;
+    // The record's own layer held the plan's number (id 6) before the status became an enum.
+    [Id(6)] internal long _number;
 
-    public PlanSummary(string algorithm, AreaPlanStatus status, DateTimeOffset plannedAt, TimeSpan solveTime, int turns, int waiting)
+    // Null in a summary an earlier build stored: it has only the word.
+    [Id(7)] internal AreaPlanStatus? _status;
+
+    public PlanSummary(string algorithm, AreaPlanStatus status, DateTimeOffset plannedAt, TimeSpan solveTime, int turns, int waiting, long number = 0)
     {
-        (_algorithm, _status, _plannedAt, _solveTime, _turns, _waiting) = (algorithm, status, plannedAt, solveTime, turns, waiting);
+        (_algorithm, _status, _plannedAt, _solveTime, _turns, _waiting, _number) = (algorithm, status, plannedAt, solveTime, turns, waiting, number);
     }
 
     public string Algorithm => _algorithm;
@@ -65,8 +68,14 @@ public sealed class PlanSummary : PlanSummaryLayout
 
     public int Waiting => _waiting;
 
-    /// <summary>The same plan with the area's turns and waiting requests counted after it was applied.</summary>
-    public PlanSummary WithCounts(int turns, int waiting) => new(_algorithm, Status, _plannedAt, _solveTime, turns, waiting);
+    /// <summary>
+    /// Which plan of the area this is, counting from 1 (0 in plans stored before the count was kept): the area
+    /// plans changes that arrive during a solve together, so a burst of requests moves it by one or two.
+    /// </summary>
+    public long Number => _number;
+
+    /// <summary>The same plan as the area applied it: its number, and the area's turns and waiting requests counted after it.</summary>
+    public PlanSummary Applied(long number, int turns, int waiting) => new(_algorithm, Status, _plannedAt, _solveTime, turns, waiting, number);
 }
 
 /// <summary>What a change did: the notices drivers must hear, and whether the area must plan again.</summary>
@@ -597,7 +606,8 @@ public sealed class ChargingAreaBook
             notices.Add(new ChargingNotice(request.Turn is null ? ChargingNoticeKind.TurnScheduled : ChargingNoticeKind.TurnMoved, updated));
         }
 
-        _plan = summary.WithCounts(
+        _plan = summary.Applied(
+            number: (_plan?.Number ?? 0) + 1,
             turns: _requests.Count(r => r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging),
             waiting: _requests.Count(r => r.Status == ChargingRequestStatus.Waiting));
         _power = [.. power ?? []];

@@ -41,6 +41,22 @@ public sealed class EarlierPlanSummaryTests
         Assert.Equal(status, ChargingAreaBook.Restore(snapshot, "demo").Plan!.Status);
     }
 
+    [Fact]
+    public void A_plan_stored_with_its_number_in_the_records_own_layer_loads()
+    {
+        // What the build that added the plan's number (97ba965, 4 December 2026) wrote for the same area, plan 42 with
+        // the status Fallback: the number in the record's own layer after its positional members.
+        const string Numbered = "IMABwQEh4CHgIUALY3BzYXRBEUZhbGxiYWNrIYAAKPLroVHfCIEAAAAAAAAAAOCBoCUmAAAAAAABDQEF6Aap4AEdQQlkZW1v6McPAcEBwQHg";
+
+        var snapshot = Storage.Deserialize<ChargingAreaSnapshot>(new BinaryData(Convert.FromBase64String(Numbered)))!;
+
+        var plan = snapshot.Plan!;
+        Assert.Equal(("cpsat", AreaPlanStatus.Fallback, At, 3, 1, 42L), (plan.Algorithm, plan.Status, plan.PlannedAt, plan.Turns, plan.Waiting, plan.Number));
+        Assert.Equal((7L, "demo"), (snapshot.Version, snapshot.CompoundId));
+        var again = Storage.Deserialize<ChargingAreaSnapshot>(Storage.Serialize(snapshot))!;
+        Assert.Equal((AreaPlanStatus.Fallback, 42L), (again.Plan!.Status, again.Plan.Number));
+    }
+
     [Theory]
     [MemberData(nameof(Stored))]
     public void A_plan_written_again_keeps_its_status(string base64, AreaPlanStatus status)
