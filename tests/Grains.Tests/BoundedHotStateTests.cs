@@ -86,6 +86,13 @@ public class BoundedHotStateTests(ClusterFixture fixture, ITestOutputHelper outp
         Assert.Equal(ReservationStatus.Cancelled, again.Value.Reservation.Status);
         var availability = await _grains.Space(_compound, space.SpaceId).GetAvailability();
         Assert.DoesNotContain(availability!.Held, w => w.Overlaps(window));
+
+        // The compound's retention sweep reaches the archive too: with a cutoff after every cancellation, none is left.
+        var cutoff = ClusterFixture.Clock.GetUtcNow().AddSeconds(1);
+        Assert.True(await _grains.Space(_compound, space.SpaceId).ForgetBefore(cutoff) >= Cycles);
+        Assert.True(await resident.ForgetBefore(cutoff) >= Cycles);
+        Assert.Equal("reservation-not-found", (await _grains.Space(_compound, space.SpaceId).GetReservation(made[0], driver)).Error?.Code);
+        Assert.DoesNotContain(await resident.GetReservations(), r => made.Contains(r.Id));
     }
 
     /// <summary>A grain's state as the storage provider holds it, and its size in Orleans' binary form.</summary>

@@ -92,4 +92,42 @@ public sealed class ChargingHistoryTests(PostgresFixture postgres)
         Assert.Single(await history.Query(day with { ResidentId = "r2" }));
         await history.StopAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task Retention_removes_the_compounds_sessions_stopped_before_the_cutoff_and_the_memory_store_agrees()
+    {
+        var connectionString = await postgres.NewMigratedDatabaseAsync();
+        using var history = new PostgresChargingHistory(connectionString, new ReservationHistoryOptions { BatchSize = 2, FirstRetryDelay = TimeSpan.FromMilliseconds(50) }, NullLogger<PostgresChargingHistory>.Instance);
+        var memory = new InMemoryChargingHistory();
+        await history.StartAsync(CancellationToken.None);
+        ChargingSessionRecord[] sessions = [Session("C-1", 1, "r1", 1, 7), Session("C-1", 2, "r2", 5, 12), Session("C-1", 1, "r1", 1, 7) with { CompoundId = "c2" }];
+        foreach (var s in sessions)
+        {
+            history.Append(s);
+            memory.Append(s);
+        }
+
+        await history.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The first session stopped at 03:00, the second at 07:00: a cutoff at 05:00 takes only the first, in c1 only.
+        var cutoff = Day.AddHours(5);
+        Assert.Equal(1, await history.Forget("c1", cutoff));
+        Assert.Equal(1, await memory.Forget("c1", cutoff));
+        var day = new ChargingSessionQuery("c1", Day, Day.AddDays(1));
+        Assert.Equal([sessions[1]], await history.Query(day));
+        Assert.Equal(await memory.Query(day), await history.Query(day));
+        Assert.Single(await history.Query(day with { CompoundId = "c2" }));
+        Assert.Equal(0, await history.Forget("c1", cutoff));
+
+        // Without a declared cutoff, or for a row after it, the table still refuses a delete.
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var delete = new NpgsqlCommand("DELETE FROM charging_session_history", connection);
+        Assert.Contains("append-only", (await Assert.ThrowsAsync<PostgresException>(() => delete.ExecuteNonQueryAsync())).MessageText, StringComparison.Ordinal);
+        await using var declared = new NpgsqlCommand(
+            "BEGIN; SELECT set_config('parking.retention_compound', 'c1', true), set_config('parking.retention_cutoff', '2026-11-23T05:00:00Z', true); DELETE FROM charging_session_history; COMMIT;",
+            connection);
+        Assert.Contains("append-only", (await Assert.ThrowsAsync<PostgresException>(() => declared.ExecuteNonQueryAsync())).MessageText, StringComparison.Ordinal);
+        await history.StopAsync(CancellationToken.None);
+    }
 }

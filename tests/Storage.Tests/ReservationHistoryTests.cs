@@ -86,9 +86,10 @@ public sealed class ReservationHistoryTests(PostgresFixture postgres)
         history.Append(Events[0]);
         await history.FlushAsync().WaitAsync(Wait);
 
-        // The store has no way to change or remove an event (only to put a departed person's pseudonym in), and the
-        // database refuses it too, including a resident id changed for someone who did not leave.
-        Assert.Equal(["Anonymise", "Append", "Query"], typeof(IReservationHistory).GetMethods().Select(m => m.Name).Order(StringComparer.Ordinal));
+        // The store has no way to change an event (only to put a departed person's pseudonym in) or to remove one (but
+        // by the compound's retention period), and the database refuses it too, including a resident id changed for
+        // someone who did not leave.
+        Assert.Equal(["Anonymise", "Append", "Forget", "Query"], typeof(IReservationHistory).GetMethods().Select(m => m.Name).Order(StringComparer.Ordinal));
         foreach (var sql in new[] { "UPDATE reservation_history SET kind = 'cancelled'", "UPDATE reservation_history SET resident_id = 'someone-else'", "DELETE FROM reservation_history", "TRUNCATE reservation_history" })
         {
             var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connectionString, sql));
@@ -159,6 +160,34 @@ public sealed class ReservationHistoryTests(PostgresFixture postgres)
         Assert.DoesNotContain(await history.Query("c1", At(0), At(24), null), e => e.ResidentId == "former-member-ffffffff");
         var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connectionString, "UPDATE reservation_history SET kind = 'cancelled' WHERE resident_id = 'former-member-0a1b2c3d'"));
         Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
+        await history.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Retention_removes_the_compounds_events_wholly_before_the_cutoff_and_the_memory_store_agrees()
+    {
+        var connectionString = await postgres.NewMigratedDatabaseAsync();
+        using var history = NewHistory(connectionString);
+        var memory = new InMemoryReservationHistory(NullLogger<InMemoryReservationHistory>.Instance);
+        await history.StartAsync(CancellationToken.None);
+        foreach (var e in Events.Append(Events[^1] with { CompoundId = "c2" }))
+        {
+            history.Append(e);
+            memory.Append(e);
+        }
+
+        await history.FlushAsync().WaitAsync(Wait);
+
+        // Yesterday's stay (window and events before today) goes; today's events stay, as does c2's copy of it.
+        Assert.Equal(1, await history.Forget("c1", Day));
+        Assert.Equal(1, await memory.Forget("c1", Day));
+        Assert.Equal(Events[..^1], await history.Query("c1", At(-48), At(48), null));
+        Assert.Equal(await memory.Query("c1", At(-48), At(48), null), await history.Query("c1", At(-48), At(48), null));
+        Assert.Single(await history.Query("c2", At(-48), At(48), null));
+
+        // An event before the cutoff of a booking whose window ends after it stays (the booking is not over yet).
+        Assert.Equal(0, await history.Forget("c1", At(10.25)));
+        Assert.Equal(0, await memory.Forget("c1", At(10.25)));
         await history.StopAsync(CancellationToken.None);
     }
 

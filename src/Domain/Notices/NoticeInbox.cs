@@ -62,6 +62,9 @@ public sealed class NoticeInbox
         return true;
     }
 
+    /// <summary>Drops the notices made before <paramref name="cutoff"/> (the compound's retention period); returns how many.</summary>
+    public int Forget(DateTimeOffset cutoff) => _entries.RemoveAll(e => e.Notice.CreatedAt < cutoff);
+
     public InboxEntry? Find(string noticeId) => _entries.FirstOrDefault(e => e.Notice.Id == noticeId);
 
     /// <summary>

@@ -479,6 +479,10 @@ public sealed class SpaceCalendar
     }
 
     /// <summary>Drops finished reservations that ended long ago, so the calendar stays small.</summary>
+    /// <summary>Drops the bookings that ended before <paramref name="cutoff"/> (the compound's retention period); returns how many.</summary>
+    public int Forget(DateTimeOffset cutoff) =>
+        _reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < cutoff);
+
     public int Prune(DateTimeOffset now, ReservationPolicy policy) =>
         _reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < now - policy.SpaceHistory);
 

@@ -369,6 +369,9 @@ public sealed class ShelterState
         return next;
     }
 
+    /// <summary>Drops the sessions that ended before <paramref name="cutoff"/> (the compound's retention period); returns how many.</summary>
+    public int Forget(DateTimeOffset cutoff) => _sessions.RemoveAll(s => s.EndedAt is { } ended && ended < cutoff);
+
     /// <summary>Drops sessions that ended longer ago than <see cref="ShelterPolicy.SessionHistory"/>.</summary>
     public void Prune(ShelterPolicy policy, DateTimeOffset now)
     {

@@ -30,7 +30,7 @@ public interface IChargerGrain : IGrainWithStringKey
 /// One charging area (key: compound/area): the drivers' requests, the plan of turns on its chargers, the
 /// notices to drivers at each step of a turn, and re-planning on every event that changes what is possible.
 /// </summary>
-public interface IChargingAreaGrain : IGrainWithStringKey
+public interface IChargingAreaGrain : IPersonalHistory
 {
     Task<Outcome<ChargingRequest>> Submit(string residentId, ChargingRequestDraft draft);
 
@@ -57,6 +57,13 @@ public interface IChargingAreaGrain : IGrainWithStringKey
 
     /// <summary>Moves the area to the domain clock's now (timers and reminders call it).</summary>
     Task Tick();
+
+    /// <summary>
+    /// Waits until the re-plans asked so far are made (the area plans in the background, after its calls have
+    /// answered), then returns the area as planned; null when there is no such area. Interleaves with other calls.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ChargingAreaView?> WhenPlanned();
 
     /// <summary>Reads the area's definition from the compound's layout again (after a re-import) and re-plans if it changed.</summary>
     Task Reload();

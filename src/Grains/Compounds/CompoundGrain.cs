@@ -35,6 +35,7 @@ public sealed class CompoundGrain(
         state.State.Layout = layout with { LayoutVersion = Math.Max(1, layout.LayoutVersion) };
         await state.WriteStateAsync();
         IndexUsers();
+        await GrainFactory.GetGrain<Membership.IHistoryRetentionGrain>(layout.CompoundId).Arm();
         return true;
     }
 
@@ -57,6 +58,7 @@ public sealed class CompoundGrain(
         state.State.Layout = layout with { LayoutVersion = current + 1 };
         await state.WriteStateAsync();
         IndexUsers();
+        await GrainFactory.GetGrain<Membership.IHistoryRetentionGrain>(layout.CompoundId).Arm();
         return current + 1;
     }
 

@@ -142,7 +142,7 @@ public sealed partial class GateGrain(
 }
 
 /// <summary>The compound's list of gate events for staff to decide (key: compound), newest last.</summary>
-public interface IGateReviewGrain : IGrainWithStringKey
+public interface IGateReviewGrain : IPersonalHistory
 {
     Task Add(GateReview review);
 
@@ -178,6 +178,18 @@ public sealed class GateReviewGrain(
         }
 
         await state.WriteStateAsync();
+    }
+
+    /// <summary>An event (its plate and picture) goes once it happened before the cutoff, decided or not.</summary>
+    public async Task<int> ForgetBefore(DateTimeOffset cutoff)
+    {
+        var removed = state.State.Reviews.RemoveAll(r => r.Event.At < cutoff);
+        if (removed > 0)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return removed;
     }
 
     public Task<IReadOnlyList<GateReview>> List(bool includeResolved) =>

@@ -17,4 +17,7 @@ public interface IChargingHistory
 
     /// <summary>A person left the compound: their sessions, and any recorded later, name <paramref name="pseudonym"/> instead.</summary>
     Task Anonymise(string compoundId, string residentId, string pseudonym, CancellationToken cancellationToken = default);
+
+    /// <summary>The compound's retention period (PIPL): removes the sessions that stopped before <paramref name="cutoff"/>; returns how many went.</summary>
+    Task<int> Forget(string compoundId, DateTimeOffset cutoff, CancellationToken cancellationToken = default);
 }

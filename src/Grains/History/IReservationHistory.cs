@@ -25,4 +25,10 @@ public interface IReservationHistory
     /// <paramref name="pseudonym"/> instead. The events stay (reports still count them), only who is gone.
     /// </summary>
     Task Anonymise(string compoundId, string residentId, string pseudonym, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The compound's retention period (PIPL): removes the events that happened before <paramref name="cutoff"/> of
+    /// bookings whose window also ended before it; returns how many went.
+    /// </summary>
+    Task<int> Forget(string compoundId, DateTimeOffset cutoff, CancellationToken cancellationToken = default);
 }

@@ -69,5 +69,27 @@ public sealed class InMemoryChargingHistory : IChargingHistory
         return Task.CompletedTask;
     }
 
+    public Task<int> Forget(string compoundId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        var removed = 0;
+        lock (_gate)
+        {
+            for (var node = _sessions.First; node is not null;)
+            {
+                var next = node.Next;
+                if (node.Value.CompoundId == compoundId && node.Value.StoppedAt < cutoff)
+                {
+                    _keys.Remove(Key(node.Value));
+                    _sessions.Remove(node);
+                    removed++;
+                }
+
+                node = next;
+            }
+        }
+
+        return Task.FromResult(removed);
+    }
+
     private static (string, string, int, DateTimeOffset) Key(ChargingSessionRecord s) => (s.CompoundId, s.ChargerId, s.TransactionId, s.StartedAt);
 }

@@ -73,6 +73,28 @@ public sealed partial class InMemoryReservationHistory(ILogger<InMemoryReservati
         return Task.CompletedTask;
     }
 
+    public Task<int> Forget(string compoundId, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var kept = _events.Where(e => !(e.CompoundId == compoundId && IsPast(e, cutoff))).ToList();
+            var removed = _events.Count - kept.Count;
+            if (removed > 0)
+            {
+                _events.Clear();
+                foreach (var e in kept)
+                {
+                    _events.Enqueue(e);
+                }
+            }
+
+            return Task.FromResult(removed);
+        }
+    }
+
+    /// <summary>The same rule as the PostgreSQL store's: the event and its booking's window both before the cutoff.</summary>
+    private static bool IsPast(ReservationEvent e, DateTimeOffset cutoff) => e.At < cutoff && e.Window.End < cutoff;
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The in-memory reservation history holds {Capacity} events; the oldest are being dropped")]
     private partial void LogFull(int capacity);
 }

@@ -62,4 +62,39 @@ public static class ReservationArchive
 
         return null;
     }
+
+    /// <summary>
+    /// Drops from the chunks every reservation that ended before <paramref name="cutoff"/> (the compound's retention
+    /// sweep): a chunk left empty is cleared and leaves <paramref name="index"/>, a chunk partly before the cutoff is
+    /// stored again without those. Returns how many reservations went; the caller stores the index when any did.
+    /// </summary>
+    public static async Task<int> ForgetBefore(ArchiveIndex index, Func<int, IReservationArchiveGrain> chunk, DateTimeOffset cutoff)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(chunk);
+        var removed = 0;
+        foreach (var info in index.Chunks.ToList())
+        {
+            var grain = chunk(info.Number);
+            var held = await grain.Get();
+            var kept = held.Where(r => FinishedReservations.EndedAt(r) >= cutoff).ToList();
+            if (kept.Count == held.Count)
+            {
+                continue;
+            }
+
+            removed += held.Count - kept.Count;
+            if (kept.Count == 0)
+            {
+                await grain.Clear();
+                index.Chunks.Remove(info);
+            }
+            else
+            {
+                await grain.Store(kept);
+            }
+        }
+
+        return removed;
+    }
 }

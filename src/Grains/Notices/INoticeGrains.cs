@@ -14,7 +14,7 @@ public sealed record InboxView(
 /// hands it once to each outside channel the user's preferences allow now: every subscribed device by Web
 /// Push, and the compound's webhook relay. The channels report back what happened.
 /// </summary>
-public interface INoticeInboxGrain : IGrainWithStringKey
+public interface INoticeInboxGrain : IPersonalHistory
 {
     Task Deliver(Notice notice);
 

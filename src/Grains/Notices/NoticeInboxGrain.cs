@@ -88,6 +88,13 @@ public sealed class NoticeInboxGrain(
         }
     }
 
+    public async Task<int> ForgetBefore(DateTimeOffset cutoff)
+    {
+        var removed = Inbox.Forget(cutoff);
+        await Store(removed > 0);
+        return removed;
+    }
+
     private static NoticeDelivery Held(string channel, DateTimeOffset now) => new(channel, DeliveryStatus.Held, now, 0, null);
 
     private async Task<bool> Store(bool changed)

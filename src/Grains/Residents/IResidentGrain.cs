@@ -5,7 +5,7 @@ namespace Parking.Grains;
 public sealed record ReserveResult([property: Id(0)] Reservation Reservation, [property: Id(1)] bool Replayed);
 
 /// <summary>A resident (key: compound/resident): their reservations, their limit, their idempotency keys.</summary>
-public interface IResidentGrain : IGrainWithStringKey
+public interface IResidentGrain : IPersonalHistory
 {
     /// <summary>
     /// Reserves a space for this resident. With an idempotency key, a retry of the same request returns

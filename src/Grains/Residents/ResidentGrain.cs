@@ -162,6 +162,20 @@ public sealed partial class ResidentGrain(
         }
     }
 
+    /// <summary>Ended reservations before the cutoff go, from the list and from the archive chunks.</summary>
+    public async Task<int> ForgetBefore(DateTimeOffset cutoff)
+    {
+        var (compoundId, residentId) = CompoundScopedKey.Of(this);
+        var removed = State.Reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < cutoff);
+        removed += await ReservationArchive.ForgetBefore(State.Archive, n => GrainFactory.OfResident(compoundId, residentId, n), cutoff);
+        if (removed > 0)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return removed;
+    }
+
     private static Guid RequestIdFor(string residentId, string idempotencyKey) =>
         new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{residentId}\n{idempotencyKey}")).AsSpan(0, 16));
 

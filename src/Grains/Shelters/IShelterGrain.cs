@@ -6,7 +6,7 @@ namespace Parking.Grains;
 /// One e-bike shelter (key: compound/shelter): the single writer of its ports, sessions and alarms. It
 /// reads its definition (ports, power limit) from the compound's layout when it activates.
 /// </summary>
-public interface IShelterGrain : IGrainWithStringKey
+public interface IShelterGrain : IPersonalHistory
 {
     /// <summary>The shelter as it is now; null when the compound has no such shelter.</summary>
     Task<ShelterSnapshot?> GetSnapshot();

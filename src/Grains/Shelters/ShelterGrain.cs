@@ -70,6 +70,26 @@ public sealed partial class ShelterGrain(
         }
     }
 
+    /// <summary>Only ended entries go, so what callers see now does not change; a failed write drops the activation, as elsewhere.</summary>
+    public async Task<int> ForgetBefore(DateTimeOffset cutoff)
+    {
+        var removed = Shelter.Forget(cutoff);
+        if (removed > 0)
+        {
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+
+        return removed;
+    }
+
     public async Task<ShelterSnapshot?> GetSnapshot()
     {
         await Sweep();

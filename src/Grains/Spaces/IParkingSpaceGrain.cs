@@ -21,7 +21,7 @@ public sealed record SpaceSharing(
     [property: Id(5)] int Booked = 0);
 
 /// <summary>One parking space (key: compound/space): the single writer of its calendar.</summary>
-public interface IParkingSpaceGrain : IGrainWithStringKey
+public interface IParkingSpaceGrain : IPersonalHistory
 {
     Task Configure(SpaceDefinition definition);
 

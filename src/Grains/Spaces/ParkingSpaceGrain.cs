@@ -172,6 +172,40 @@ public sealed partial class ParkingSpaceGrain(
         }
     }
 
+    /// <summary>
+    /// Only ended entries go, from the calendar and from its archive chunks, so what callers see now does not change; a
+    /// failed write of the calendar drops the activation, as elsewhere.
+    /// </summary>
+    public async Task<int> ForgetBefore(DateTimeOffset cutoff)
+    {
+        var removed = Calendar.Forget(cutoff);
+        if (removed > 0)
+        {
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+
+        // And from the archive chunks of finished reservations (their index is written only when one went).
+        if (Calendar.Definition is { } definition)
+        {
+            var archived = await ReservationArchive.ForgetBefore(archive.State, n => GrainFactory.OfSpace(definition.CompoundId, definition.SpaceId, n), cutoff);
+            if (archived > 0)
+            {
+                await archive.WriteStateAsync();
+                removed += archived;
+            }
+        }
+
+        return removed;
+    }
+
     public Task<Outcome<bool>> SetOutOfService(bool outOfService) => Apply(Space.SetOutOfService(outOfService));
 
     public Task<Outcome<SpaceAdmin>> GetAdmin() =>

@@ -49,3 +49,45 @@ internal static class DepartedPeople
         await transaction.CommitAsync(cancellationToken);
     }
 }
+
+/// <summary>
+/// Removes a compound's history rows that lie wholly before its retention cutoff (schema script 0008): the
+/// transaction declares the compound and the cutoff, which the table's trigger checks row by row.
+/// </summary>
+internal static class RetainedHistory
+{
+    public static async Task<int> ForgetAsync(string connectionString, string table, string condition, string compoundId, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var connection = await PostgresConnection.OpenAsync(connectionString, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var declare = new NpgsqlCommand(
+            "SELECT set_config('parking.retention_compound', $1, true), set_config('parking.retention_cutoff', $2::timestamptz::text, true)",
+            connection,
+            transaction))
+        {
+            declare.Parameters.Add(new NpgsqlParameter { Value = compoundId, NpgsqlDbType = NpgsqlDbType.Text });
+            declare.Parameters.Add(new NpgsqlParameter { Value = cutoff.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await declare.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // The table name and condition come from this assembly's own callers, never from input.
+        int removed;
+        await using (var delete = new NpgsqlCommand($"DELETE FROM {table} WHERE compound_id = $1 AND {condition}", connection, transaction))
+        {
+            delete.Parameters.Add(new NpgsqlParameter { Value = compoundId, NpgsqlDbType = NpgsqlDbType.Text });
+            delete.Parameters.Add(new NpgsqlParameter { Value = cutoff.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            removed = await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Who left long ago is no longer needed to pseudonymise rows still arriving.
+        await using (var departed = new NpgsqlCommand("DELETE FROM departed_people WHERE compound_id = $1 AND departed_at < $2", connection, transaction))
+        {
+            departed.Parameters.Add(new NpgsqlParameter { Value = compoundId, NpgsqlDbType = NpgsqlDbType.Text });
+            departed.Parameters.Add(new NpgsqlParameter { Value = cutoff.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await departed.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return removed;
+    }
+}

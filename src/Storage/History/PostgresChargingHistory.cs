@@ -65,6 +65,9 @@ public sealed partial class PostgresChargingHistory : BackgroundService, IChargi
     public Task Anonymise(string compoundId, string residentId, string pseudonym, CancellationToken cancellationToken = default) =>
         DepartedPeople.AnonymiseAsync(_connectionString, "charging_session_history", compoundId, residentId, pseudonym, cancellationToken);
 
+    public Task<int> Forget(string compoundId, DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
+        RetainedHistory.ForgetAsync(_connectionString, "charging_session_history", "stopped_at < $2", compoundId, cutoff, cancellationToken);
+
     public async Task<IReadOnlyList<ChargingSessionRecord>> Query(ChargingSessionQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -96,6 +96,9 @@ public sealed partial class PostgresReservationHistory : BackgroundService, IRes
     public Task Anonymise(string compoundId, string residentId, string pseudonym, CancellationToken cancellationToken = default) =>
         DepartedPeople.AnonymiseAsync(_connectionString, "reservation_history", compoundId, residentId, pseudonym, cancellationToken);
 
+    public Task<int> Forget(string compoundId, DateTimeOffset cutoff, CancellationToken cancellationToken = default) =>
+        RetainedHistory.ForgetAsync(_connectionString, "reservation_history", "at < $2 AND window_end < $2", compoundId, cutoff, cancellationToken);
+
     public async Task<IReadOnlyList<ReservationEvent>> Query(string compoundId, DateTimeOffset from, DateTimeOffset to, string? lotId, CancellationToken cancellationToken = default)
     {
         // The same filter as ReservationEvent.BearsOn, so both stores answer alike.

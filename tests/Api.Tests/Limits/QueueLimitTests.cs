@@ -5,6 +5,9 @@ using Microsoft.Extensions.Options;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
 using Parking.Domain.Charging;
+using Parking.Domain.Layout;
+using Parking.Domain.Rounds;
+using Parking.Domain.Seeding;
 using Parking.Grains.Rebalancing;
 using Xunit;
 
@@ -12,8 +15,8 @@ namespace Parking.Api.Tests.Limits;
 
 /// <summary>
 /// The quotas on what one caller may leave queued in the service: open charging requests per driver and area, and
-/// rebalancing proposals being worked out per compound (waitlist entries per resident are checked in
-/// <c>RoundBookTests</c>: joining the waitlist through the API books at once whenever any space is free). Past each, the answer is
+/// rebalancing proposals being worked out per compound, and waitlist entries per resident (on a kind whose every space
+/// is blocked, since joining the waitlist books at once whenever a space is free). Past each, the answer is
 /// 409 problem details naming the limit, and what the caller had before is exactly what they have after. Each
 /// test runs on a host of its own, so nothing else queues in its compound meanwhile.
 /// </summary>
@@ -33,7 +36,8 @@ public sealed class QueueLimitTests
             await ParkingHost.Expect(accepted, HttpStatusCode.Created);
         }
 
-        var before = await MineAsync(host);
+        // The area plans in the background: compare the requests as planned, before and after the refusal.
+        var before = await PlannedMineAsync(host);
         Assert.Equal(limit, before.Length);
 
         using (var refused = await host.SendAsync(HttpMethod.Post, path, Driver, Body(host, limit)))
@@ -41,7 +45,7 @@ public sealed class QueueLimitTests
             await ProblemAssert.Expect(refused, HttpStatusCode.Conflict, "charging-request-limit");
         }
 
-        Assert.Equal(Describe(before), Describe(await MineAsync(host)));
+        Assert.Equal(Describe(before), Describe(await PlannedMineAsync(host)));
 
         // Withdrawing one frees its place.
         using (var withdrawn = await host.SendAsync(HttpMethod.Delete, $"{path}/{before[0].Id}", Driver))
@@ -55,8 +59,11 @@ public sealed class QueueLimitTests
         static ChargingRequestBody Body(ParkingHost host, int car) =>
             new($"沪E2000{car}", 7, null, null, null, null, host.Now.AddHours(6), true);
 
-        static Task<ChargingRequestDto[]> MineAsync(ParkingHost host) =>
-            host.GetOkAsync<ChargingRequestDto[]>(ParkingHost.CompoundPath("charging/requests/mine"), Driver);
+        static async Task<ChargingRequestDto[]> PlannedMineAsync(ParkingHost host)
+        {
+            await host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath("charging/areas/CA-G1/plan?planned=true"), "staff01");
+            return await host.GetOkAsync<ChargingRequestDto[]>(ParkingHost.CompoundPath("charging/requests/mine"), Driver);
+        }
 
         static string Describe(IEnumerable<ChargingRequestDto> requests) =>
             string.Join("; ", requests.OrderBy(r => r.Id, StringComparer.Ordinal).Select(r => $"{r.Id} {r.Plate} {r.Status.WireName()} {r.EnergyKwh} {r.Departure:O}"));
@@ -127,5 +134,57 @@ public sealed class QueueLimitTests
             await ProblemAssert.Expect(next, HttpStatusCode.Conflict, "rebalancing-busy");
             await Task.Delay(200);
         }
+    }
+
+    [Fact]
+    public async Task A_resident_past_their_waitlist_entries_is_refused_and_keeps_the_ones_they_have()
+    {
+        await using var host = await ParkingHost.StartAsync(ParkingHost.NewClock());
+        var path = ParkingHost.CompoundPath("waitlist");
+        var limit = host.Factory.Services.GetRequiredService<IOptions<RoundPolicy>>().Value.MaxRequestsPerResident;
+
+        // Every accessible space out of service, so no entry can be served at once and each one stays in line.
+        var accessible = DemoCompoundGenerator.Generate(DemoCompoundSize.Small).Lots
+            .SelectMany(l => l.Spaces).Where(s => s.Kind == SpaceKind.Accessible).Select(s => s.SpaceId).ToList();
+        Assert.NotEmpty(accessible);
+        foreach (var space in accessible)
+        {
+            using var blocked = await host.SendAsync(HttpMethod.Put, ParkingHost.CompoundPath($"spaces/{space}/service"), "staff01", new SpaceServiceBody(true));
+            await ParkingHost.Expect(blocked, HttpStatusCode.OK);
+        }
+
+        for (var i = 0; i < limit; i++)
+        {
+            using var joined = await host.SendAsync(HttpMethod.Post, path, Driver, Body(host, i));
+            await ParkingHost.Expect(joined, HttpStatusCode.Created);
+        }
+
+        var before = await MineAsync(host);
+        Assert.Equal(limit, before.Length);
+
+        using (var refused = await host.SendAsync(HttpMethod.Post, path, Driver, Body(host, limit)))
+        {
+            await ProblemAssert.Expect(refused, HttpStatusCode.Conflict, "round-request-limit");
+        }
+
+        Assert.Equal(Describe(before), Describe(await MineAsync(host)));
+
+        // Leaving the waitlist frees a place in it.
+        using (var left = await host.SendAsync(HttpMethod.Delete, $"{path}/{before[0].Id}", Driver))
+        {
+            await ParkingHost.Expect(left, HttpStatusCode.OK);
+        }
+
+        using var again = await host.SendAsync(HttpMethod.Post, path, Driver, Body(host, limit));
+        await ParkingHost.Expect(again, HttpStatusCode.Created);
+
+        static RoundRequestDto Body(ParkingHost host, int day) =>
+            new([new RoundWindowDto(host.Now.AddDays(day + 1), host.Now.AddDays(day + 1).AddHours(2))], null, "accessible", null, null, null);
+
+        static async Task<RoundEntryDto[]> MineAsync(ParkingHost host) =>
+            [.. (await host.GetOkAsync<RoundEntryDto[]>(ParkingHost.CompoundPath("waitlist"), Driver)).Where(e => e.ResidentId == Driver)];
+
+        static string Describe(IEnumerable<RoundEntryDto> entries) =>
+            string.Join("; ", entries.OrderBy(e => e.Id, StringComparer.Ordinal).Select(e => $"{e.Id} {e.Kind.WireName()} {e.Windows[0].Start:O}"));
     }
 }

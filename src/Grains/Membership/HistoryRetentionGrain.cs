@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Parking.Grains.Charging;
+using Parking.Grains.Gates;
+using Parking.Grains.History;
+using Parking.Grains.Notices;
+
+namespace Parking.Grains.Membership;
+
+/// <summary>What one retention sweep of a compound removed, by kind, and the cutoff it used.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RetentionSweep(
+    [property: Id(0)] DateTimeOffset Cutoff,
+    [property: Id(1)] int ReservationEvents,
+    [property: Id(2)] int ChargingSessions,
+    [property: Id(3)] int SpaceBookings,
+    [property: Id(4)] int ResidentBookings,
+    [property: Id(5)] int ChargingRequests,
+    [property: Id(6)] int ShelterSessions,
+    [property: Id(7)] int GateEvents,
+    [property: Id(8)] int Notices);
+
+/// <summary>
+/// A compound's retention of history that names a person (key: compound). A daily Orleans reminder, armed when the
+/// compound's layout is stored, sweeps every store of such history by the period the people book keeps
+/// (<see cref="ICompoundPeopleGrain.GetRetentionDays"/>): the reservation and charging histories, the spaces' and
+/// residents' ended bookings, the charging areas' finished requests, the shelters' sessions, the gate events staff
+/// reviewed (plates) and the people's notices.
+/// </summary>
+public interface IHistoryRetentionGrain : IGrainWithStringKey
+{
+    /// <summary>Registers the daily reminder if it is not registered yet.</summary>
+    Task Arm();
+
+    /// <summary>Sweeps now (what the reminder does).</summary>
+    Task<RetentionSweep> Sweep();
+
+    /// <summary>A person's own grains (resident, notice inbox) stored something here: the sweep reaches them from now on.</summary>
+    [OneWay]
+    Task Track(string personId);
+
+    /// <summary>The person left the compound: the sweep no longer names them.</summary>
+    Task Forget(string personId);
+}
+
+[GenerateSerializer]
+public sealed class HistoryRetentionState
+{
+    /// <summary>People whose resident or inbox grain stored something, besides those the compound file names.</summary>
+    [Id(0)]
+    public HashSet<string> People { get; set; } = new(StringComparer.Ordinal);
+}
+
+public sealed partial class HistoryRetentionGrain(
+    [PersistentState("history-retention", GrainKeys.StorageName)] IPersistentState<HistoryRetentionState> state,
+    IReservationHistory reservations,
+    IChargingHistory charging,
+    ParkingClock time,
+    ILogger<HistoryRetentionGrain> logger) : Grain, IHistoryRetentionGrain, IRemindable
+{
+    public const string Reminder = "history-retention";
+
+    /// <summary>How many grains one sweep asks at once: a Kangcheng-sized compound has 6,000 spaces and 14,000 people.</summary>
+    private const int InFlight = 32;
+
+    private string CompoundId => this.GetPrimaryKeyString();
+
+    public async Task Arm()
+    {
+        if (await this.GetReminder(Reminder) is null)
+        {
+            await this.RegisterOrUpdateReminder(Reminder, TimeSpan.FromHours(1), TimeSpan.FromDays(1));
+        }
+    }
+
+    public async Task Track(string personId)
+    {
+        if (state.State.People.Add(personId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task Forget(string personId)
+    {
+        if (state.State.People.Remove(personId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == Reminder)
+        {
+            await Sweep();
+        }
+    }
+
+    public async Task<RetentionSweep> Sweep()
+    {
+        var days = await GrainFactory.GetGrain<ICompoundPeopleGrain>(CompoundId).GetRetentionDays();
+        var cutoff = time.GetUtcNow().AddDays(-days);
+        var compound = GrainFactory.Compound(CompoundId);
+        var layout = await compound.GetLayout();
+
+        var events = await reservations.Forget(CompoundId, cutoff);
+        var sessions = await charging.Forget(CompoundId, cutoff);
+        var spaces = await ForgetIn(layout?.Lots.SelectMany(l => l.Spaces).Select(s => GrainFactory.Space(CompoundId, s.SpaceId)) ?? [], cutoff);
+        var people = (layout?.Users.Select(u => u.UserId) ?? []).Concat(state.State.People).Distinct(StringComparer.Ordinal).ToList();
+        var residents = await ForgetIn(people.Select(p => GrainFactory.Resident(CompoundId, p)), cutoff);
+        var notices = await ForgetIn(people.Select(p => GrainFactory.GetGrain<INoticeInboxGrain>(GrainKeys.Of(CompoundId, p))), cutoff);
+        var requests = await ForgetIn((layout?.ChargingAreas ?? []).Select(a => GrainFactory.ChargingArea(CompoundId, a.AreaId)), cutoff);
+        var shelters = await ForgetIn((layout?.Shelters ?? []).Select(s => GrainFactory.GetGrain<IShelterGrain>(GrainKeys.Of(CompoundId, s.ShelterId))), cutoff);
+        var gates = await GrainFactory.GetGrain<IGateReviewGrain>(CompoundId).ForgetBefore(cutoff);
+
+        var sweep = new RetentionSweep(cutoff, events, sessions, spaces, residents, requests, shelters, gates, notices);
+        LogSwept(CompoundId, days, cutoff, sweep);
+        return sweep;
+    }
+
+    private static async Task<int> ForgetIn(IEnumerable<IPersonalHistory> grains, DateTimeOffset cutoff)
+    {
+        var removed = 0;
+        foreach (var batch in grains.Chunk(InFlight))
+        {
+            removed += (await Task.WhenAll(batch.Select(g => g.ForgetBefore(cutoff)))).Sum();
+        }
+
+        return removed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention of {CompoundId} ({Days} days, before {Cutoff}): removed {Sweep}")]
+    private partial void LogSwept(string compoundId, int days, DateTimeOffset cutoff, RetentionSweep sweep);
+}
