@@ -85,7 +85,7 @@ public sealed class ResidentGrain(
         }
 
         Prune(now);
-        await state.WriteStateAsync();
+        await Store();
         return new ReserveResult(reservation, Replayed: false);
     }
 
@@ -94,9 +94,38 @@ public sealed class ResidentGrain(
 
     public async Task ReservationUpdated(Reservation reservation)
     {
+        var (compoundId, residentId) = CompoundScopedKey.Of(this);
+        if (!state.RecordExists && !await PersonalRecords.IsMember(GrainFactory, compoundId, residentId))
+        {
+            return;
+        }
+
         if (Upsert(reservation))
         {
-            await state.WriteStateAsync();
+            await Store();
+        }
+    }
+
+    public async Task Depart(string pseudonym)
+    {
+        var (compoundId, residentId) = CompoundScopedKey.Of(this);
+        foreach (var spaceId in State.Reservations.Select(r => r.SpaceId).Distinct(StringComparer.Ordinal))
+        {
+            await GrainFactory.Space(compoundId, spaceId).Anonymise(residentId, pseudonym);
+        }
+
+        _profile = null;
+        await state.ClearStateAsync();
+    }
+
+    private async Task Store()
+    {
+        var first = !state.RecordExists;
+        await state.WriteStateAsync();
+        if (first)
+        {
+            var (compoundId, residentId) = CompoundScopedKey.Of(this);
+            PersonalRecords.Started(GrainFactory, compoundId, residentId);
         }
     }
 

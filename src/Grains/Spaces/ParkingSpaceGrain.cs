@@ -103,6 +103,22 @@ public sealed partial class ParkingSpaceGrain(
         return Calendar.Find(reservationId, actor);
     }
 
+    public async Task Anonymise(string residentId, string pseudonym)
+    {
+        if (Calendar.Anonymise(residentId, pseudonym) > 0)
+        {
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+    }
+
     /// <summary>Only ended entries go, so what callers see now does not change; a failed write drops the activation, as elsewhere.</summary>
     public async Task<int> ForgetBefore(DateTimeOffset cutoff)
     {
