@@ -48,6 +48,7 @@ internal static class SoakPhase
             watchers.Add(await Watcher.ConnectAsync(context.Api.BaseAddress, context.Staff[i % context.Staff.Length], lot, pushWindow, cancellationToken));
         }
 
+        var plansBefore = await PlanNumberAsync(context, area, cancellationToken);
         pushWindow.Open(DateTimeOffset.UtcNow);
         var recorders = Enum.GetValues<Kind>().ToDictionary(k => k, _ => new LatencyRecorder());
         var counts = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
@@ -88,6 +89,14 @@ internal static class SoakPhase
         var (cancelled, failed, _) = await HttpPhases.CancelAsync(context, [.. held], cancellationToken);
         var first = windows[0];
         var last = windows[^1];
+        if (area is not null)
+        {
+            // The area plans in the background and plans the changes that arrive during a solve together.
+            var plansAfter = await PlanNumberAsync(context, area, cancellationToken);
+            var asked = windows.Sum(w => w.Charging.Count);
+            Console.WriteLine($"  charging area {area}: {plansAfter - plansBefore} plans made for {asked:N0} requests asked and withdrawn (each a stored change the area planned)");
+        }
+
         Console.WriteLine($"  watchers lost: {lost}; still held at the end: {held.Count} bookings, cancelled now ({cancelled} ok, {failed} failed); {cpu}");
         Console.WriteLine($"  first window → last: silo memory {first.MemoryMb:N0} → {last.MemoryMb:N0} MB; p99 search {first.Search.P99:F1} → {last.Search.P99:F1} ms, booking {first.Reserve.P99:F1} → {last.Reserve.P99:F1} ms, cancellation {first.Cancel.P99:F1} → {last.Cancel.P99:F1} ms, push {first.Push.P99:F1} → {last.Push.P99:F1} ms");
         var grew = windows.Count >= 2 && (last.MemoryMb > first.MemoryMb * 1.2 || last.Search.P99 > first.Search.P99 * 1.5 || last.Reserve.P99 > first.Reserve.P99 * 1.5);
@@ -178,6 +187,24 @@ internal static class SoakPhase
         var request = await ask.Content.ReadFromJsonAsync<ChargingRequestDto>(Json, stop);
         using var withdraw = await context.Api.SendAsync(HttpMethod.Delete, $"{path}/{request!.Id}", user, null, stop);
         return withdraw.IsSuccessStatusCode ? "ok" : $"withdraw {(int)withdraw.StatusCode}";
+    }
+
+    /// <summary>The number of the area's last plan, once the re-plans asked so far are made (0 with no area or no plan).</summary>
+    private static async Task<long> PlanNumberAsync(BenchContext context, string? area, CancellationToken cancellationToken)
+    {
+        if (area is null)
+        {
+            return 0;
+        }
+
+        using var response = await context.Api.SendAsync(HttpMethod.Get, $"{ParkingApi.CompoundPath}/charging/areas/{area}/plan?planned=true", context.Staff[0], null, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return 0;
+        }
+
+        var plan = await response.Content.ReadFromJsonAsync<ChargingPlanDto>(Json, cancellationToken);
+        return plan?.Plan?.Number ?? 0;
     }
 
     private static async Task<string?> FirstChargingAreaAsync(BenchContext context, CancellationToken cancellationToken)

@@ -86,7 +86,11 @@ public sealed record TimelineTurnDto(
 public sealed record ChargerTimelineDto(ChargerDto Charger, IReadOnlyList<TimelineTurnDto> Turns);
 
 /// <summary>How the last plan was made: the planner, its status (Optimal, Feasible, Fallback), when, and how long it took.</summary>
-public sealed record ChargingPlanSummaryDto(string Algorithm, string Status, DateTimeOffset PlannedAt, double SolveMilliseconds, int Turns, int Waiting);
+public sealed record ChargingPlanSummaryDto(string Algorithm, string Status, DateTimeOffset PlannedAt, double SolveMilliseconds, int Turns, int Waiting)
+{
+    /// <summary>Which plan of the area this is (1 for the first): requests that arrive together are planned together.</summary>
+    public long Number { get; init; }
+}
 
 /// <summary>
 /// An area's plan as a timeline (staff): every charger with its status and its turns (past ones of the

@@ -21,13 +21,16 @@ public static class ChargingEndpoints
         charging.MapPost("/areas/{areaId}/requests", Submit)
             .RequireAuthorization(Policies.Resident)
             .WithSummary("Ask for a charging turn")
-            .WithDescription("Energy as energyKwh, or batteryKwh with currentSocPercent and targetSocPercent; a window from earliestStart (default now) to departure. The answer carries the turn if one was planned at once.");
+            .WithDescription("Energy as energyKwh, or batteryKwh with currentSocPercent and targetSocPercent; a window from earliestStart (default now) to departure. The answer comes when the request is stored, waiting: the area plans in the background (requests arriving together are planned together) and the driver hears of the turn over the hub; GET the request with planned=true to wait for the plan.");
         charging.MapGet("/requests/mine", Mine).WithSummary("My charging requests in every area");
-        charging.MapGet("/areas/{areaId}/requests/{requestId}", Get).WithSummary("One charging request (its driver, or staff)");
+        charging.MapGet("/areas/{areaId}/requests/{requestId}", Get)
+            .WithSummary("One charging request (its driver, or staff)")
+            .WithDescription("planned=true answers once the area has made the re-plans asked so far (at most a solve or two), so a new request shows its turn, or that it waits.");
         charging.MapDelete("/areas/{areaId}/requests/{requestId}", Cancel).WithSummary("Withdraw a charging request (its driver, or staff)");
         charging.MapGet("/areas/{areaId}/plan", Plan)
             .RequireAuthorization(Policies.Staff)
-            .WithSummary("The area's chargers and turns as a timeline (staff)");
+            .WithSummary("The area's chargers and turns as a timeline (staff)")
+            .WithDescription("planned=true answers once the area has made the re-plans asked so far.");
         charging.MapPut("/areas/{areaId}/site-capacity", SetSiteCapacity)
             .RequireAuthorization(Policies.Staff)
             .WithSummary("Change the area's site capacity in kW and re-plan (staff)");
@@ -96,20 +99,34 @@ public static class ChargingEndpoints
         return TypedResults.Ok(requests.SelectMany(r => r).OrderByDescending(r => r.CreatedAt).Select(r => r.ToDto()).ToArray());
     }
 
-    public static Task<Results<Ok<ChargingRequestDto>, ProblemHttpResult>> Get(string compoundId, string areaId, string requestId, HttpContext http, IGrainFactory grains) =>
-        OnRequest(compoundId, areaId, requestId, grains, area => area.GetRequest(requestId, http.CurrentUser().Actor));
+    public static Task<Results<Ok<ChargingRequestDto>, ProblemHttpResult>> Get(string compoundId, string areaId, string requestId, bool? planned, HttpContext http, IGrainFactory grains) =>
+        OnRequest(compoundId, areaId, requestId, grains, async area =>
+        {
+            if (planned == true)
+            {
+                await area.WhenPlanned();
+            }
+
+            return await area.GetRequest(requestId, http.CurrentUser().Actor);
+        });
 
     public static Task<Results<Ok<ChargingRequestDto>, ProblemHttpResult>> Cancel(string compoundId, string areaId, string requestId, HttpContext http, IGrainFactory grains) =>
         OnRequest(compoundId, areaId, requestId, grains, area => area.Cancel(requestId, http.CurrentUser().Actor));
 
-    public static async Task<Results<Ok<ChargingPlanDto>, ProblemHttpResult>> Plan(string compoundId, string areaId, IGrainFactory grains)
+    public static async Task<Results<Ok<ChargingPlanDto>, ProblemHttpResult>> Plan(string compoundId, string areaId, bool? planned, IGrainFactory grains)
     {
         if (!await AreaExists(grains, compoundId, areaId))
         {
             return UnknownArea(areaId);
         }
 
-        var view = await grains.ChargingArea(compoundId, areaId).GetView();
+        var area = grains.ChargingArea(compoundId, areaId);
+        if (planned == true)
+        {
+            await area.WhenPlanned();
+        }
+
+        var view = await area.GetView();
         return view is null ? UnknownArea(areaId) : TypedResults.Ok(view.ToPlanDto());
     }
 

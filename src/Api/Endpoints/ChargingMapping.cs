@@ -32,7 +32,7 @@ public static class ChargingMapping
             view.SiteCapacityKw,
             view.AsOf,
             view.Version,
-            view.Plan is { } p ? new ChargingPlanSummaryDto(p.Algorithm, p.Status, p.PlannedAt, p.SolveTime.TotalMilliseconds, p.Turns, p.Waiting) : null,
+            view.Plan is { } p ? new ChargingPlanSummaryDto(p.Algorithm, p.Status, p.PlannedAt, p.SolveTime.TotalMilliseconds, p.Turns, p.Waiting) { Number = p.Number } : null,
             [.. view.Chargers.Select(c => new ChargerTimelineDto(
                 c.ToDto(view.Requests.FirstOrDefault(r => r.Turn?.ChargerId == c.ChargerId && r.PluggedAt is not null && r.UnpluggedAt is null)?.Id),
                 [.. view.Requests

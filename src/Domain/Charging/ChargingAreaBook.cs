@@ -11,7 +11,17 @@ public sealed record PlanSummary(
     [Id(2)] DateTimeOffset PlannedAt,
     [Id(3)] TimeSpan SolveTime,
     [Id(4)] int Turns,
-    [Id(5)] int Waiting);
+    [Id(5)] int Waiting)
+{
+    // Init-only members are stored in internal fields: the codec is generated in Parking.Grains (InternalsVisibleTo).
+    [Id(6)] internal long _number;
+
+    /// <summary>
+    /// Which plan of the area this is, counting from 1 (0 in plans stored before the count was kept): the area
+    /// plans changes that arrive during a solve together, so a burst of requests moves it by one or two.
+    /// </summary>
+    public long Number { get => _number; init => _number = value; }
+}
 
 /// <summary>What a change did: the notices drivers must hear, and whether the area must plan again.</summary>
 public sealed record AreaChange(IReadOnlyList<ChargingNotice> Notices, bool Replan)
@@ -546,6 +556,7 @@ public sealed class ChargingAreaBook
 
         _plan = summary with
         {
+            Number = (_plan?.Number ?? 0) + 1,
             Turns = _requests.Count(r => r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging),
             Waiting = _requests.Count(r => r.Status == ChargingRequestStatus.Waiting),
         };

@@ -207,7 +207,9 @@ public sealed class HouseholdLedger
 
     /// <summary>
     /// The journal's oldest <paramref name="count"/> transactions are stored in the archive as its next chunk; charges of
-    /// bookings that ended before <paramref name="pruneChargesBefore"/> (they can no longer be refunded) are forgotten.
+    /// bookings that ended before <paramref name="pruneChargesBefore"/> (they can no longer be refunded) are forgotten, and
+    /// so are charges refunded in full (nothing is left to refund), so that a household that books and cancels often
+    /// does not carry every cancelled booking in the state it writes on each charge.
     /// </summary>
     public void Archived(int count, DateTimeOffset pruneChargesBefore)
     {
@@ -215,7 +217,7 @@ public sealed class HouseholdLedger
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _journal.Count);
         _journal.RemoveRange(0, count);
         ArchivedChunks++;
-        foreach (var key in _charges.Where(c => c.Value.WindowEnd < pruneChargesBefore).Select(c => c.Key).ToList())
+        foreach (var key in _charges.Where(c => c.Value.WindowEnd < pruneChargesBefore || (c.Value.Amount > 0 && c.Value.Refunded >= c.Value.Amount)).Select(c => c.Key).ToList())
         {
             _charges.Remove(key);
         }

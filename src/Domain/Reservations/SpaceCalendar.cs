@@ -451,6 +451,33 @@ public sealed class SpaceCalendar
         return broken;
     }
 
+    /// <summary>The oldest finished reservations to move to an archive chunk, once enough have finished; else null.</summary>
+    public IReadOnlyList<Reservation>? ChunkToArchive() => FinishedReservations.ChunkToArchive(_reservations);
+
+    /// <summary>
+    /// <paramref name="chunk"/> (from <see cref="ChunkToArchive"/>) is stored in the archive: it leaves the calendar. The
+    /// calendar's <see cref="Version"/> stays: what holds the space did not change.
+    /// </summary>
+    public void Archived(IReadOnlyList<Reservation> chunk) => FinishedReservations.Remove(_reservations, chunk);
+
+    /// <summary>
+    /// What <see cref="Cancel"/>, <see cref="CheckIn"/> or <see cref="CheckOut"/> answer for a finished reservation that
+    /// was moved to the archive: the same refusal as when it was still in the calendar.
+    /// </summary>
+    public static DomainError Refusal(Reservation archived, Actor actor, bool checkOut)
+    {
+        ArgumentNullException.ThrowIfNull(archived);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.MayActOn(archived))
+        {
+            return DomainError.Forbidden("The reservation belongs to another resident.");
+        }
+
+        return checkOut
+            ? DomainError.Conflict("reservation-not-checked-in", "Only a checked-in reservation can be checked out.")
+            : NotActive(archived);
+    }
+
     /// <summary>Drops finished reservations that ended long ago, so the calendar stays small.</summary>
     /// <summary>
     /// A person left the compound: their bookings here name <paramref name="pseudonym"/> instead, and those that ended

@@ -11,12 +11,17 @@ namespace Parking.Grains.Charging;
 
 /// <summary>
 /// The single writer of one charging area. Every call first moves the area to the domain clock's now (turns
-/// start, no-shows, move notices, turn ends), then does its work; whatever changes what is possible (a new
-/// or cancelled request, a no-show, an early finish, a fault or recovery, a new site capacity) is followed
-/// by a re-plan within the policy's solve budget, run off the grain's scheduler. Turns already started stay
-/// put. After each change the area is stored, drivers hear their notices, staff watching the area get it
-/// whole, and a timer on the domain clock is set for the next thing due; a reminder wakes the area while
-/// turns are pending, should its silo go.
+/// start, no-shows, move notices, turn ends), then does its work, stores it and answers; whatever changes what
+/// is possible (a new or cancelled request, a no-show, an early finish, a fault or recovery, a new site
+/// capacity) asks for a re-plan, which the area's planner loop makes in the background within the policy's
+/// solve budget (the solve off the grain's scheduler, everything else on it). Changes that arrive while a solve
+/// runs are planned together by the next one, so a caller never waits behind re-plans, and a burst of requests
+/// costs one or two solves. A plan is applied to the area as it is when the solve ends (turns for requests
+/// withdrawn meanwhile are dropped, every turn is checked against the chargers and feed of that moment), so
+/// the plan and the turns drivers were told stay one. Turns already started stay put. After each change the
+/// area is stored, drivers hear their notices, staff watching the area get it whole, and a timer on the domain
+/// clock is set for the next thing due; a reminder wakes the area while turns are pending, should its silo go
+/// (and an activation with waiting requests plans again, so a request stored but not yet planned is not lost).
 /// </summary>
 public sealed partial class ChargingAreaGrain(
     [PersistentState("charging-area", GrainKeys.StorageName)] IPersistentState<ChargingAreaSnapshot> state,
@@ -33,6 +38,19 @@ public sealed partial class ChargingAreaGrain(
     private readonly TimeSpan _utcOffset = sharingOptions.Value.UtcOffset;
     private DeadlineWake? _wake;
     private ChargingAreaBook? _book;
+
+    // The planner loop: a re-plan asked while one runs sets the flag, and the loop plans again once for all of them.
+    private bool _replanPending;
+    private Task? _planner;
+    private bool _deactivating;
+
+    // Writes from calls and from the planner loop (which interleaves with calls at its awaits) go one at a time; each
+    // write stores the whole book and publishes every notice gathered before it.
+    private Task? _writing;
+    private readonly List<ChargingNotice> _unpublished = [];
+
+    // Requests stored but not in a plan yet: their drivers hear "waiting" if the next plan has no turn for them.
+    private readonly HashSet<string> _unplanned = new(StringComparer.Ordinal);
 
     /// <summary>The area as callers see it, restored from the stored snapshot when the grain activates.</summary>
     private ChargingAreaBook Book => _book ?? throw new InvalidOperationException("The charging area is not activated.");
@@ -59,6 +77,12 @@ public sealed partial class ChargingAreaGrain(
             await Commit(redefined, force: true);
         }
 
+        if (Book.IsConfigured && Book.Requests.Any(r => r.Status == ChargingRequestStatus.Waiting))
+        {
+            // A request may have been stored and acknowledged just before the last activation ended, unplanned.
+            PlanSoon();
+        }
+
         await ScheduleWake();
     }
 
@@ -73,6 +97,8 @@ public sealed partial class ChargingAreaGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // A solve still running is dropped when it ends; the next activation plans again from what was stored.
+        _deactivating = true;
         _wake?.Stop();
         return Task.CompletedTask;
     }
@@ -83,16 +109,8 @@ public sealed partial class ChargingAreaGrain(
         var removed = Book.Forget(cutoff);
         if (removed > 0)
         {
-            state.State = Book.Snapshot();
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                DeactivateOnIdle();
-                throw;
-            }
+            // Through the one writer: the planner loop may be storing at the same moment.
+            await Store();
         }
 
         return removed;
@@ -108,14 +126,11 @@ public sealed partial class ChargingAreaGrain(
             return outcome;
         }
 
+        // Stored and answered at once, waiting; the planner loop gives it a turn (the driver hears of it), or the
+        // driver hears that it waits.
+        _unplanned.Add(outcome.Value!.Id);
         await Commit(advanced with { Replan = true });
-        var request = Book.Requests.First(r => r.Id == outcome.Value!.Id);
-        if (request.Status == ChargingRequestStatus.Waiting)
-        {
-            GrainFactory.Publish(new ChargingNoticePush(new ChargingNotice(ChargingNoticeKind.Waiting, request)));
-        }
-
-        return request;
+        return Book.Requests.First(r => r.Id == outcome.Value!.Id);
     }
 
     public async Task<Outcome<ChargingRequest>> Cancel(string requestId, Actor actor)
@@ -168,8 +183,7 @@ public sealed partial class ChargingAreaGrain(
         // The feed's safety first: the new capacity is stored and the chargers get the turns they have now, scaled
         // into the new feed, at once; the re-plan (which may take the planner's whole budget) follows with the
         // profiles of the new plan.
-        await Commit(advanced, force: true);
-        await Commit(new AreaChange([], Replan: true));
+        await Commit(advanced with { Replan = true }, force: true);
         return Book.View(Now);
     }
 
@@ -177,13 +191,13 @@ public sealed partial class ChargingAreaGrain(
     {
         var advanced = Book.Advance(Now, _policy);
         var outcome = Book.SetObjective(order, minimumNeedKwh);
-        await Commit(advanced);
         if (!outcome.IsSuccess)
         {
+            await Commit(advanced);
             return outcome.Error!;
         }
 
-        await Commit(new AreaChange([], Replan: true));
+        await Commit(advanced with { Replan = true }, force: true);
         return Book.View(Now);
     }
 
@@ -203,8 +217,7 @@ public sealed partial class ChargingAreaGrain(
             // The feed's safety first, as for a lower site capacity: a charger that draws above its profile (its draw now
             // a fixed load) or went out of service changes what the others may draw at once, so they get the turns they
             // have now, fitted to what is left of the feed, before the planner runs; the new plan's profiles follow.
-            await Commit(change with { Replan = false }, force: true);
-            await Commit(new AreaChange([], Replan: true));
+            await Commit(change, force: true);
         }
         else
         {
@@ -215,6 +228,17 @@ public sealed partial class ChargingAreaGrain(
     }
 
     public async Task Tick() => await Commit(Book.Advance(Now, _policy));
+
+    public async Task<ChargingAreaView?> WhenPlanned()
+    {
+        // Interleaves with other calls: it only waits for the planner loop, then reads.
+        while (_planner is { } planner)
+        {
+            await planner;
+        }
+
+        return Book.IsConfigured ? Book.View(Now) : null;
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -229,8 +253,8 @@ public sealed partial class ChargingAreaGrain(
         new([.. first.Notices, .. second.Notices], first.Replan || second.Replan);
 
     /// <summary>
-    /// Re-plans if asked (and again while a re-plan's own notices, such as a turn that starts at once, call
-    /// for it), stores the area, then tells drivers and staff. Nothing is pushed that was not stored.
+    /// Stores the area with the change's notices and publishes them, and asks the planner loop for a re-plan if the
+    /// change calls for one (without waiting for it). Nothing is pushed that was not stored.
     /// </summary>
     private async Task Commit(AreaChange change, bool force = false)
     {
@@ -239,33 +263,44 @@ public sealed partial class ChargingAreaGrain(
             return;
         }
 
-        var notices = new List<ChargingNotice>(change.Notices);
-        var began = Stopwatch.GetTimestamp();
-        var replans = 0;
+        _unpublished.AddRange(change.Notices);
+        if (change.Notices.Count > 0 || change.Replan || force)
+        {
+            await Store();
+        }
+
         if (change.Replan)
         {
-            notices = Collapse([.. notices, .. await Replan()]);
-            replans++;
-            var after = Book.Advance(Now, _policy);
-            notices.AddRange(after.Notices);
-            if (after.Replan)
-            {
-                notices = Collapse([.. notices, .. await Replan()]);
-                replans++;
-            }
+            PlanSoon();
         }
+    }
 
-        var planned = Stopwatch.GetTimestamp();
-
-        if (notices.Count == 0 && !change.Replan && !force)
+    /// <summary>
+    /// Writes the whole book, then publishes the notices gathered up to the write, the area's view as written and the
+    /// chargers' profiles. One write at a time: the planner loop stores between calls' awaits.
+    /// </summary>
+    private async Task Store()
+    {
+        // Everything here runs on the grain's one thread: the wait ends with no write in flight, and this one is marked at once.
+        while (_writing is { } inFlight)
         {
-            return;
+            await inFlight;
         }
 
-        Book.Prune(Now, _policy);
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writing = written.Task;
+        List<ChargingNotice> notices;
+        ChargingAreaView view;
+        IReadOnlyList<TurnPowerSchedule> power;
+        var began = Stopwatch.GetTimestamp();
         try
         {
+            Book.Prune(Now, _policy);
             state.State = Book.Snapshot();
+            notices = Collapse(_unpublished);
+            _unpublished.Clear();
+            view = Book.View(Now);
+            power = [.. Book.PowerSchedules];
             await state.WriteStateAsync();
         }
         catch (Exception exception)
@@ -276,23 +311,82 @@ public sealed partial class ChargingAreaGrain(
             DeactivateOnIdle();
             throw;
         }
+        finally
+        {
+            _writing = null;
+            written.SetResult();
+        }
 
         foreach (var notice in notices)
         {
             GrainFactory.Publish(new ChargingNoticePush(notice));
         }
 
-        var view = Book.View(Now);
         GrainFactory.Publish(new ChargingAreaChangedPush(view));
 
         // The chargers hear their share of the plan (their charging profiles) from the area's distributor.
-        GrainFactory.GetGrain<Ocpp.IAreaProfilesGrain>(this.GetPrimaryKeyString()).PlanChanged(view, Book.PowerSchedules).Ignore();
-        LogCommitted(this.GetPrimaryKeyString(), replans, Stopwatch.GetElapsedTime(began, planned).TotalMilliseconds, Stopwatch.GetElapsedTime(planned).TotalMilliseconds);
+        GrainFactory.GetGrain<Ocpp.IAreaProfilesGrain>(this.GetPrimaryKeyString()).PlanChanged(view, power).Ignore();
+        LogCommitted(this.GetPrimaryKeyString(), Stopwatch.GetElapsedTime(began).TotalMilliseconds);
         await ScheduleWake();
     }
 
+    /// <summary>Asks for a re-plan: starts the planner loop, or leaves the flag for the loop already running.</summary>
+    private void PlanSoon()
+    {
+        _replanPending = true;
+        _planner ??= PlanWhilePending();
+    }
+
+    /// <summary>
+    /// The planner loop: while a re-plan is asked, take what is open now, solve off the grain's scheduler, apply the
+    /// plan to the area as it is then, and store. Runs on the grain's scheduler between calls; ends when nothing is asked.
+    /// </summary>
+    private async Task PlanWhilePending()
+    {
+        // Leave the call that started the loop first: it answers without waiting for the solve.
+        await Task.Yield();
+        try
+        {
+            while (_replanPending && !_deactivating)
+            {
+                _replanPending = false;
+                var planning = _unplanned.ToList();
+                var notices = new List<ChargingNotice>(await Replan());
+                if (_deactivating)
+                {
+                    return;
+                }
+
+                foreach (var id in planning)
+                {
+                    _unplanned.Remove(id);
+                    if (Book.Requests.FirstOrDefault(r => r.Id == id) is { Status: ChargingRequestStatus.Waiting } waiting)
+                    {
+                        notices.Add(new ChargingNotice(ChargingNoticeKind.Waiting, waiting));
+                    }
+                }
+
+                // A turn the plan starts at once (or a no-show meanwhile) may call for another plan.
+                var after = Book.Advance(Now, _policy);
+                notices.AddRange(after.Notices);
+                _replanPending |= after.Replan;
+                _unpublished.AddRange(notices);
+                await Store();
+            }
+        }
+        catch (Exception exception)
+        {
+            // The write failed (the activation is going) or the planner threw: the next activation plans again.
+            LogPlannerFailed(exception, this.GetPrimaryKeyString());
+        }
+        finally
+        {
+            _planner = null;
+        }
+    }
+
     /// <summary>Several notices about one request in one change: the driver needs the last state of each kind once.</summary>
-    private static List<ChargingNotice> Collapse(List<ChargingNotice> notices)
+    private static List<ChargingNotice> Collapse(IEnumerable<ChargingNotice> notices)
     {
         var result = new List<ChargingNotice>();
         foreach (var notice in notices)
@@ -332,8 +426,11 @@ public sealed partial class ChargingAreaGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Planned charging area {AreaKey} with {Algorithm} ({Status}) in {Milliseconds:0} ms: {Turns} turns for {Open} open requests")]
     private partial void LogPlanned(string areaKey, string algorithm, string status, double milliseconds, int turns, int open);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Committed charging area {AreaKey}: {Replans} re-plans in {PlanMilliseconds:0} ms, then stored and published in {PublishMilliseconds:0} ms")]
-    private partial void LogCommitted(string areaKey, int replans, double planMilliseconds, double publishMilliseconds);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored and published charging area {AreaKey} in {Milliseconds:0} ms")]
+    private partial void LogCommitted(string areaKey, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The planner loop of charging area {AreaKey} stopped; the next activation plans again")]
+    private partial void LogPlannerFailed(Exception exception, string areaKey);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store charging area {AreaKey}; the activation will reload it")]
     private partial void LogWriteFailed(Exception exception, string areaKey);

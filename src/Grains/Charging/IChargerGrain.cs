@@ -58,6 +58,13 @@ public interface IChargingAreaGrain : IPersonalHistory
     /// <summary>Moves the area to the domain clock's now (timers and reminders call it).</summary>
     Task Tick();
 
+    /// <summary>
+    /// Waits until the re-plans asked so far are made (the area plans in the background, after its calls have
+    /// answered), then returns the area as planned; null when there is no such area. Interleaves with other calls.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ChargingAreaView?> WhenPlanned();
+
     /// <summary>Reads the area's definition from the compound's layout again (after a re-import) and re-plans if it changed.</summary>
     Task Reload();
 }

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Parking.Grains.History;
 
 namespace Parking.Grains.Residents;
 
@@ -17,17 +19,24 @@ public sealed class ResidentState
 
     [Id(1)]
     public Dictionary<string, IdempotencyRecord> IdempotencyKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The chunks of finished reservations moved out of <see cref="Reservations"/> (<see cref="FinishedReservations"/>).</summary>
+    [Id(2)]
+    public ArchiveIndex Archive { get; set; } = new();
 }
 
 /// <summary>
 /// Requests of one resident pass through here one at a time, which makes the limit on active
 /// reservations and the idempotency keys exact without locks. The space decides whether the window
-/// is free; this grain decides whether this resident may ask.
+/// is free; this grain decides whether this resident may ask. Its stored list holds the active reservations and the
+/// newest finished ones; older finished ones are in archive chunks until <see cref="ReservationPolicy.ResidentHistory"/>
+/// has passed, so what each booking writes does not grow with the resident's history.
 /// </summary>
-public sealed class ResidentGrain(
+public sealed partial class ResidentGrain(
     [PersistentState("resident", GrainKeys.StorageName)] IPersistentState<ResidentState> state,
     IOptions<ReservationPolicy> policyOptions,
-    ParkingClock time) : Grain, IResidentGrain
+    ParkingClock time,
+    ILogger<ResidentGrain> logger) : Grain, IResidentGrain
 {
     private static readonly TimeSpan KeyRetention = TimeSpan.FromHours(24);
 
@@ -50,7 +59,7 @@ public sealed class ResidentGrain(
                 return new DomainError(ErrorKind.Unprocessable, "idempotency-key-reused", "This Idempotency-Key was used for a different request.", "Idempotency-Key");
             }
 
-            var original = State.Reservations.Find(r => r.Id == earlier.ReservationId);
+            var original = State.Reservations.Find(r => r.Id == earlier.ReservationId) ?? await FindArchived(compoundId, residentId, earlier.ReservationId);
             if (original is not null)
             {
                 return new ReserveResult(original, Replayed: true);
@@ -85,12 +94,29 @@ public sealed class ResidentGrain(
         }
 
         Prune(now);
+        await ArchiveFinished(now);
         await Store();
         return new ReserveResult(reservation, Replayed: false);
     }
 
-    public Task<IReadOnlyList<Reservation>> GetReservations() =>
-        Task.FromResult<IReadOnlyList<Reservation>>([.. State.Reservations.OrderBy(r => r.Window.Start)]);
+    public async Task<IReadOnlyList<Reservation>> GetReservations()
+    {
+        if (State.Archive.Chunks.Count == 0)
+        {
+            return [.. State.Reservations.OrderBy(r => r.Window.Start)];
+        }
+
+        // The archive too, newest revision of each reservation (a late update may have put an archived one back).
+        var (compoundId, residentId) = CompoundScopedKey.Of(this);
+        var chunks = await Task.WhenAll(State.Archive.Chunks.Select(c => GrainFactory.OfResident(compoundId, residentId, c.Number).Get()));
+        return
+        [
+            .. chunks.SelectMany(c => c).Concat(State.Reservations)
+                .GroupBy(r => r.Id, StringComparer.Ordinal)
+                .Select(g => g.MaxBy(r => r.Revision)!)
+                .OrderBy(r => r.Window.Start),
+        ];
+    }
 
     public async Task ReservationUpdated(Reservation reservation)
     {
@@ -102,6 +128,7 @@ public sealed class ResidentGrain(
 
         if (Upsert(reservation))
         {
+            await ArchiveFinished(time.GetUtcNow());
             await Store();
         }
     }
@@ -109,13 +136,19 @@ public sealed class ResidentGrain(
     public async Task Depart(string pseudonym)
     {
         var (compoundId, residentId) = CompoundScopedKey.Of(this);
-        foreach (var spaceId in State.Reservations.Select(r => r.SpaceId).Distinct(StringComparer.Ordinal))
+        foreach (var spaceId in (await GetReservations()).Select(r => r.SpaceId).Distinct(StringComparer.Ordinal))
         {
             await GrainFactory.Space(compoundId, spaceId).Anonymise(residentId, pseudonym);
         }
 
+        foreach (var chunk in State.Archive.Chunks)
+        {
+            await GrainFactory.OfResident(compoundId, residentId, chunk.Number).Clear();
+        }
+
         _profile = null;
         await state.ClearStateAsync();
+        state.State = new ResidentState();
     }
 
     private async Task Store()
@@ -129,9 +162,47 @@ public sealed class ResidentGrain(
         }
     }
 
+    private async Task<Reservation?> FindArchived(string compoundId, string residentId, string reservationId) =>
+        State.Archive.Chunks.Count == 0
+            ? null
+            : await ReservationArchive.Find(State.Archive.Chunks, n => GrainFactory.OfResident(compoundId, residentId, n), reservationId);
+
+    /// <summary>
+    /// Moves the oldest finished reservations to an archive chunk once enough have finished, and clears chunks past
+    /// <see cref="ReservationPolicy.ResidentHistory"/>. The chunk is stored before the list that no longer holds it; a
+    /// failure leaves them in the list until the next write.
+    /// </summary>
+    private async Task ArchiveFinished(DateTimeOffset now)
+    {
+        var (compoundId, residentId) = CompoundScopedKey.Of(this);
+        try
+        {
+            if (FinishedReservations.ChunkToArchive(State.Reservations) is { } chunk)
+            {
+                var number = State.Archive.Next;
+                await GrainFactory.OfResident(compoundId, residentId, number).Store(chunk);
+                State.Archive.Added(number, chunk);
+                FinishedReservations.Remove(State.Reservations, chunk);
+            }
+
+            foreach (var expired in State.Archive.Expired(now - _policy.ResidentHistory))
+            {
+                await GrainFactory.OfResident(compoundId, residentId, expired.Number).Clear();
+                State.Archive.Chunks.Remove(expired);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogArchiveFailed(exception, this.GetPrimaryKeyString());
+        }
+    }
+
+    /// <summary>Ended reservations before the cutoff go, from the list and from the archive chunks.</summary>
     public async Task<int> ForgetBefore(DateTimeOffset cutoff)
     {
+        var (compoundId, residentId) = CompoundScopedKey.Of(this);
         var removed = State.Reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < cutoff);
+        removed += await ReservationArchive.ForgetBefore(State.Archive, n => GrainFactory.OfResident(compoundId, residentId, n), cutoff);
         if (removed > 0)
         {
             await state.WriteStateAsync();
@@ -184,4 +255,7 @@ public sealed class ResidentGrain(
             State.IdempotencyKeys.Remove(key);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not archive the finished reservations of resident {ResidentKey}; they stay in its list until the next write")]
+    private partial void LogArchiveFailed(Exception exception, string residentKey);
 }

@@ -17,6 +17,7 @@ namespace Parking.Grains.Spaces;
 /// </summary>
 public sealed partial class ParkingSpaceGrain(
     [PersistentState("space", GrainKeys.StorageName)] IPersistentState<SpaceCalendar> state,
+    [PersistentState("space-archive", GrainKeys.StorageName)] IPersistentState<ArchiveIndex> archive,
     IOptions<ReservationPolicy> policyOptions,
     IOptions<SharingPolicy> sharingOptions,
     IOptions<CreditPolicy> creditOptions,
@@ -74,7 +75,7 @@ public sealed partial class ParkingSpaceGrain(
     /// <summary>Cancels; the booking is refunded in full if cancelled early enough (<see cref="CreditPolicy.RefundNotice"/>) or by staff.</summary>
     public async Task<Outcome<Reservation>> Cancel(string reservationId, Actor actor)
     {
-        var outcome = await Apply(Space.Cancel(reservationId, actor, Now));
+        var outcome = await OrArchived(await Apply(Space.Cancel(reservationId, actor, Now)), reservationId, actor, checkOut: false);
         if (outcome.Value is { } cancelled && (actor.IsStaff || _credits.RefundsCancellation(cancelled.Window, cancelled.EndedAt ?? Now)))
         {
             await RefundQuietly(cancelled);
@@ -83,12 +84,13 @@ public sealed partial class ParkingSpaceGrain(
         return outcome;
     }
 
-    public Task<Outcome<Reservation>> CheckIn(string reservationId, Actor actor) => Apply(Space.CheckIn(reservationId, actor, Now));
+    public async Task<Outcome<Reservation>> CheckIn(string reservationId, Actor actor) =>
+        await OrArchived(await Apply(Space.CheckIn(reservationId, actor, Now)), reservationId, actor, checkOut: false);
 
     public async Task<Outcome<Reservation>> CheckOut(string reservationId, Actor actor)
     {
         var wasFlagged = Calendar.Overstays.Contains(reservationId);
-        var outcome = await Apply(Space.CheckOut(reservationId, actor, Now));
+        var outcome = await OrArchived(await Apply(Space.CheckOut(reservationId, actor, Now)), reservationId, actor, checkOut: true);
         if (wasFlagged && outcome.Value is { } done)
         {
             GrainFactory.GetGrain<IOverstayRegistryGrain>(done.CompoundId).Clear(done.Id).Ignore();
@@ -100,7 +102,13 @@ public sealed partial class ParkingSpaceGrain(
     public async Task<Outcome<Reservation>> GetReservation(string reservationId, Actor actor)
     {
         await ReleaseNoShows();
-        return Calendar.Find(reservationId, actor);
+        var found = Calendar.Find(reservationId, actor);
+        if (found.Error?.Code == "reservation-not-found" && await FindArchived(reservationId) is { } archived)
+        {
+            return actor.MayActOn(archived) ? archived : DomainError.Forbidden("The reservation belongs to another resident.");
+        }
+
+        return found;
     }
 
     public async Task Anonymise(string residentId, string pseudonym)
@@ -119,7 +127,71 @@ public sealed partial class ParkingSpaceGrain(
         }
     }
 
-    /// <summary>Only ended entries go, so what callers see now does not change; a failed write drops the activation, as elsewhere.</summary>
+    /// <summary>A command the calendar answered "not found" for: if the reservation is in the archive, the refusal it would have had.</summary>
+    private async Task<Outcome<Reservation>> OrArchived(Outcome<Reservation> outcome, string reservationId, Actor actor, bool checkOut) =>
+        outcome.Error?.Code == "reservation-not-found" && await FindArchived(reservationId) is { } archived
+            ? SpaceCalendar.Refusal(archived, actor, checkOut)
+            : outcome;
+
+    private async Task<Reservation?> FindArchived(string reservationId) =>
+        archive.State.Chunks.Count == 0 || Calendar.Definition is not { } definition
+            ? null
+            : await ReservationArchive.Find(archive.State.Chunks, n => GrainFactory.OfSpace(definition.CompoundId, definition.SpaceId, n), reservationId);
+
+    /// <summary>
+    /// Moves the oldest finished reservations to an archive chunk once enough have finished, and clears the chunks past the
+    /// space's history period, so the calendar written on every booking stays bounded. The chunk is stored, then the
+    /// index of chunks (state <c>space-archive</c>, written only here), then the calendar that no longer holds it: a
+    /// failure in between leaves its reservations in the calendar too, to be archived again in a later chunk (a
+    /// reservation found twice is the same finished reservation). A failure here costs nothing but a larger calendar
+    /// until the next write.
+    /// </summary>
+    private async Task ArchiveFinished()
+    {
+        if (Calendar.Definition is not { } definition)
+        {
+            return;
+        }
+
+        try
+        {
+            var index = archive.State;
+            var expired = index.Expired(Now - _policy.SpaceHistory);
+            var chunk = Calendar.ChunkToArchive();
+            if (chunk is null && expired.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var old in expired)
+            {
+                await GrainFactory.OfSpace(definition.CompoundId, definition.SpaceId, old.Number).Clear();
+                index.Chunks.Remove(old);
+            }
+
+            var number = index.Next;
+            if (chunk is not null)
+            {
+                await GrainFactory.OfSpace(definition.CompoundId, definition.SpaceId, number).Store(chunk);
+                index.Added(number, chunk);
+            }
+
+            await archive.WriteStateAsync();
+            if (chunk is not null)
+            {
+                Calendar.Archived(chunk);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogArchiveFailed(exception, this.GetPrimaryKeyString());
+        }
+    }
+
+    /// <summary>
+    /// Only ended entries go, from the calendar and from its archive chunks, so what callers see now does not change; a
+    /// failed write of the calendar drops the activation, as elsewhere.
+    /// </summary>
     public async Task<int> ForgetBefore(DateTimeOffset cutoff)
     {
         var removed = Calendar.Forget(cutoff);
@@ -133,6 +205,17 @@ public sealed partial class ParkingSpaceGrain(
             {
                 DeactivateOnIdle();
                 throw;
+            }
+        }
+
+        // And from the archive chunks of finished reservations (their index is written only when one went).
+        if (Calendar.Definition is { } definition)
+        {
+            var archived = await ReservationArchive.ForgetBefore(archive.State, n => GrainFactory.OfSpace(definition.CompoundId, definition.SpaceId, n), cutoff);
+            if (archived > 0)
+            {
+                await archive.WriteStateAsync();
+                removed += archived;
             }
         }
 
@@ -313,6 +396,7 @@ public sealed partial class ParkingSpaceGrain(
     private async Task Commit(IReadOnlyList<Reservation> changed)
     {
         Calendar.Prune(Now, _policy);
+        await ArchiveFinished();
         try
         {
             await state.WriteStateAsync();
@@ -392,6 +476,9 @@ public sealed partial class ParkingSpaceGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not refund reservation {ReservationId}; retry the refund")]
     private partial void LogRefundFailed(Exception exception, string reservationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not archive the finished reservations of space {SpaceKey}; they stay in its calendar until the next write")]
+    private partial void LogArchiveFailed(Exception exception, string spaceKey);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report space {SpaceKey} to its lot index")]
     private partial void LogLotReportFailed(Exception exception, string spaceKey);

@@ -26,7 +26,11 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
     {
         using var response = await Ask(userId, new ChargingRequestBody(plate ?? "沪E" + userId, energyKwh, null, null, null, null, _host.Now.AddHours(hours), true));
         await ParkingHost.Expect(response, HttpStatusCode.Created);
-        return (await response.Content.ReadFromJsonAsync<ChargingRequestDto>(ParkingHost.Json))!;
+        var stored = (await response.Content.ReadFromJsonAsync<ChargingRequestDto>(ParkingHost.Json))!;
+        Assert.Equal("waiting", stored.Status.WireName());
+
+        // The area plans in the background: the request as planned.
+        return await _host.GetOkAsync<ChargingRequestDto>($"{Requests()}/{stored.Id}?planned=true", userId);
     }
 
     private Task<ChargingRequestDto[]> Mine(string userId) => _host.GetOkAsync<ChargingRequestDto[]>(ParkingHost.CompoundPath("charging/requests/mine"), userId);
@@ -102,7 +106,7 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
             await ProblemAssert.Expect(capacity, HttpStatusCode.BadRequest, "capacity-invalid", "siteCapacityKw");
         }
 
-        var plan = await _host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath($"charging/areas/{Area}/plan"), "staff01");
+        var plan = await _host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath($"charging/areas/{Area}/plan?planned=true"), "staff01");
         Assert.Equal(14, plan.SiteCapacityKw);
     }
 
@@ -110,7 +114,7 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
     public async Task Staff_pick_what_the_areas_plans_put_first_and_bad_values_are_refused_by_field()
     {
         var path = ParkingHost.CompoundPath($"charging/areas/{Area}/objective");
-        var before = await _host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath($"charging/areas/{Area}/plan"), "staff01");
+        var before = await _host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath($"charging/areas/{Area}/plan?planned=true"), "staff01");
         Assert.Equal("least-share-first", before.ObjectiveOrder);
 
         using (var unknown = await _host.SendAsync(HttpMethod.Put, path, "staff01", new ObjectiveBody("most-energy")))
@@ -134,7 +138,7 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
         }
 
         // Refused values changed nothing.
-        Assert.Equal("least-share-first", (await _host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath($"charging/areas/{Area}/plan"), "staff01")).ObjectiveOrder);
+        Assert.Equal("least-share-first", (await _host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath($"charging/areas/{Area}/plan?planned=true"), "staff01")).ObjectiveOrder);
         try
         {
             using var set = await _host.SendAsync(HttpMethod.Put, path, "staff01", new ObjectiveBody("minimum-need-first", 8));
@@ -142,7 +146,7 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
             var answer = (await set.Content.ReadFromJsonAsync<ChargingPlanDto>(ParkingHost.Json))!;
             Assert.Equal(("minimum-need-first", (double?)8), (answer.ObjectiveOrder, answer.MinimumNeedKwh));
 
-            var stored = await _host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath($"charging/areas/{Area}/plan"), "staff02");
+            var stored = await _host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath($"charging/areas/{Area}/plan?planned=true"), "staff02");
             Assert.Equal(("minimum-need-first", (double?)8), (stored.ObjectiveOrder, stored.MinimumNeedKwh));
         }
         finally
@@ -187,7 +191,7 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
     [Fact]
     public async Task Staff_only_endpoints_and_the_area_watch_refuse_residents()
     {
-        using (var plan = await _host.GetAsync(ParkingHost.CompoundPath($"charging/areas/{Area}/plan"), "r00036"))
+        using (var plan = await _host.GetAsync(ParkingHost.CompoundPath($"charging/areas/{Area}/plan?planned=true"), "r00036"))
         {
             Assert.Equal(HttpStatusCode.Forbidden, plan.StatusCode);
         }
@@ -235,7 +239,7 @@ public sealed class ChargingApiTests(SharedHostFixture fixture)
                 a => a.Chargers.Single(c => c.Charger.ChargerId == broken).Charger.Status.WireName() == "faulted",
                 "staff see the faulted charger");
             Assert.DoesNotContain(after.Chargers.Single(c => c.Charger.ChargerId == broken).Turns, t => t.RequestId == request.Id && t.Status.WireName() is "scheduled" or "called");
-            var moved = await _host.GetOkAsync<ChargingRequestDto>($"{Requests()}/{request.Id}", "r00037");
+            var moved = await _host.GetOkAsync<ChargingRequestDto>($"{Requests()}/{request.Id}?planned=true", "r00037");
             Assert.NotEqual(broken, moved.Turn?.ChargerId);
         }
         finally

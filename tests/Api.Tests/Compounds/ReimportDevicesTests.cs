@@ -95,7 +95,7 @@ public sealed class ReimportDevicesTests(ImportHostFixture fixture) : IClassFixt
             Assert.Equal(HttpStatusCode.NotFound, removed.StatusCode);
         }
 
-        var plan = await OkAsync<ChargingPlanDto>("charging/areas/CA-G1/plan", token);
+        var plan = await OkAsync<ChargingPlanDto>("charging/areas/CA-G1/plan?planned=true", token);
         Assert.DoesNotContain(plan.Chargers, c => c.Charger.ChargerId == "C-G1-026");
         Assert.Contains(plan.Chargers, c => c.Charger.ChargerId == "C-G1-026B");
         var shelter = await OkAsync<ShelterDto>("shelters/E01", token);
@@ -213,7 +213,7 @@ public sealed class ReimportDevicesTests(ImportHostFixture fixture) : IClassFixt
         var area = _host.Grains.ChargingArea(compoundId, "CA-G1");
         var submitted = await area.Submit("pg-driver", new ChargingRequestDraft("沪A12345", 7, new Parking.Domain.TimeWindow(_host.Now, _host.Now.AddHours(8)), true));
         Assert.True(submitted.IsSuccess, submitted.Error?.Message);
-        var request = (await area.GetView())!.Requests.Single(r => r.Id == submitted.Value!.Id);
+        var request = (await area.WhenPlanned())!.Requests.Single(r => r.Id == submitted.Value!.Id);
         var turnCharger = Assert.IsType<string>(request.Turn?.ChargerId);
 
         // The next file drops the shared space and the charger of the turn.
@@ -238,7 +238,7 @@ public sealed class ReimportDevicesTests(ImportHostFixture fixture) : IClassFixt
         // Applying ends the plan on the removed space and moves the request off the removed charger.
         Assert.True((await importer.Apply(check.Layout!, preview.LiveVersion)).IsSuccess);
         Assert.Null((await _host.Grains.Space(compoundId, owned.Id).GetSharing()).Value?.Plan);
-        var after = (await area.GetView())!.Requests.Single(r => r.Id == request.Id);
+        var after = (await area.WhenPlanned())!.Requests.Single(r => r.Id == request.Id);
         Assert.NotEqual(turnCharger, after.Turn?.ChargerId);
         Assert.True(after.IsActive);
     }

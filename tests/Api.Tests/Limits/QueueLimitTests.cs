@@ -36,7 +36,8 @@ public sealed class QueueLimitTests
             await ParkingHost.Expect(accepted, HttpStatusCode.Created);
         }
 
-        var before = await MineAsync(host);
+        // The area plans in the background: compare the requests as planned, before and after the refusal.
+        var before = await PlannedMineAsync(host);
         Assert.Equal(limit, before.Length);
 
         using (var refused = await host.SendAsync(HttpMethod.Post, path, Driver, Body(host, limit)))
@@ -44,7 +45,7 @@ public sealed class QueueLimitTests
             await ProblemAssert.Expect(refused, HttpStatusCode.Conflict, "charging-request-limit");
         }
 
-        Assert.Equal(Describe(before), Describe(await MineAsync(host)));
+        Assert.Equal(Describe(before), Describe(await PlannedMineAsync(host)));
 
         // Withdrawing one frees its place.
         using (var withdrawn = await host.SendAsync(HttpMethod.Delete, $"{path}/{before[0].Id}", Driver))
@@ -58,8 +59,11 @@ public sealed class QueueLimitTests
         static ChargingRequestBody Body(ParkingHost host, int car) =>
             new($"沪E2000{car}", 7, null, null, null, null, host.Now.AddHours(6), true);
 
-        static Task<ChargingRequestDto[]> MineAsync(ParkingHost host) =>
-            host.GetOkAsync<ChargingRequestDto[]>(ParkingHost.CompoundPath("charging/requests/mine"), Driver);
+        static async Task<ChargingRequestDto[]> PlannedMineAsync(ParkingHost host)
+        {
+            await host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath("charging/areas/CA-G1/plan?planned=true"), "staff01");
+            return await host.GetOkAsync<ChargingRequestDto[]>(ParkingHost.CompoundPath("charging/requests/mine"), Driver);
+        }
 
         static string Describe(IEnumerable<ChargingRequestDto> requests) =>
             string.Join("; ", requests.OrderBy(r => r.Id, StringComparer.Ordinal).Select(r => $"{r.Id} {r.Plate} {r.Status.WireName()} {r.EnergyKwh} {r.Departure:O}"));

@@ -76,7 +76,8 @@ public sealed class ChargingCardTests(OcppHostFixture fixture)
         const string driver = "r00057";
         using var asked = await _host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath("charging/areas/CA-G1/requests"), driver, new ChargingRequestBody("沪E57", 3, null, null, null, null, _host.Now.AddHours(8), true));
         await ParkingHost.Expect(asked, HttpStatusCode.Created);
-        var request = (await asked.Content.ReadFromJsonAsync<ChargingRequestDto>(ParkingHost.Json))!;
+        var stored = (await asked.Content.ReadFromJsonAsync<ChargingRequestDto>(ParkingHost.Json))!;
+        var request = await _host.GetOkAsync<ChargingRequestDto>(ParkingHost.CompoundPath($"charging/areas/CA-G1/requests/{stored.Id}?planned=true"), driver);
         var startPath = ParkingHost.CompoundPath($"charging/areas/CA-G1/requests/{request.Id}/start");
         try
         {

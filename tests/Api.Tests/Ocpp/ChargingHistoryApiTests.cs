@@ -22,7 +22,8 @@ public sealed class ChargingHistoryApiTests(OcppHostFixture fixture)
         const string driver = "r00052";
         using var asked = await _host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath("charging/areas/CA-G1/requests"), driver, new ChargingRequestBody("沪E52", 4, null, null, null, null, _host.Now.AddHours(8), true));
         await ParkingHost.Expect(asked, HttpStatusCode.Created);
-        var request = (await asked.Content.ReadFromJsonAsync<ChargingRequestDto>(ParkingHost.Json))!;
+        var stored = (await asked.Content.ReadFromJsonAsync<ChargingRequestDto>(ParkingHost.Json))!;
+        var request = await _host.GetOkAsync<ChargingRequestDto>(ParkingHost.CompoundPath($"charging/areas/CA-G1/requests/{stored.Id}?planned=true"), driver);
         var chargerId = request.Turn!.ChargerId;
         if (request.Turn.Start > _host.Now)
         {

@@ -134,7 +134,8 @@ public sealed class OcppCentralSystemTests(OcppHostFixture fixture)
         await using var staff = await _host.ConnectHubAsync("staff01");
         using var asked = await _host.SendAsync(HttpMethod.Post, ParkingHost.CompoundPath("charging/areas/CA-G1/requests"), "r00051", new ChargingRequestBody("沪E51", 5, null, null, null, null, _host.Now.AddHours(8), true));
         await ParkingHost.Expect(asked, HttpStatusCode.Created);
-        var request = (await asked.Content.ReadFromJsonAsync<ChargingRequestDto>(ParkingHost.Json))!;
+        var stored = (await asked.Content.ReadFromJsonAsync<ChargingRequestDto>(ParkingHost.Json))!;
+        var request = await _host.GetOkAsync<ChargingRequestDto>(ParkingHost.CompoundPath($"charging/areas/CA-G1/requests/{stored.Id}?planned=true"), "r00051");
         var turn = request.Turn!;
         var chargerId = turn.ChargerId;
         if (turn.Start > _host.Now)

@@ -46,7 +46,7 @@ public sealed class OcppCrossHostTests
             await ParkingHost.Expect(capacity, HttpStatusCode.OK);
         }
 
-        var plan = await hostB.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath("charging/areas/CA-G1/plan"), "staff01");
+        var plan = await hostB.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath("charging/areas/CA-G1/plan?planned=true"), "staff01");
         var views = await Task.WhenAll(plan.Chargers.Select(c => hostB.GetOkAsync<ChargePointDto>(ParkingHost.CompoundPath($"chargers/{c.Charger.ChargerId}/ocpp"), "staff01")));
         Assert.All(views, v => Assert.True(v.Profile.All(p => p.LimitKw <= 3.5), $"{v.ChargerId}'s profile stays within the 3.5 kW feed"));
     }

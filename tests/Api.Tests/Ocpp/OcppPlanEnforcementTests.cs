@@ -19,7 +19,7 @@ public sealed class OcppPlanEnforcementTests(OcppHostFixture fixture)
 
     private static string OcppPath(string chargerId, string rest = "") => ParkingHost.CompoundPath($"chargers/{chargerId}/ocpp{rest}");
 
-    private Task<ChargingPlanDto> Plan() => _host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath("charging/areas/CA-G1/plan"), "staff01");
+    private Task<ChargingPlanDto> Plan() => _host.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath("charging/areas/CA-G1/plan?planned=true"), "staff01");
 
     [Fact]
     public async Task The_replan_subtracts_a_non_complying_chargers_draw_from_the_feed_for_the_others_until_it_complies()

@@ -172,14 +172,20 @@ public class HouseholdLedgerProperties
 
         var old = new TimeWindow(Now.AddDays(-5), Now.AddDays(-5).AddHours(1));
         ledger.Charge("G1-002.old", Accounts.Compound, 1, old, Grant, Now);
+        var ahead = new TimeWindow(Now.AddDays(5), Now.AddDays(5).AddHours(1));
+        ledger.Charge("G1-003.cancelled", Accounts.Compound, 1, ahead, Grant, Now);
+        ledger.Refund("G1-003.cancelled", Now);
+        ledger.Charge("G1-004.held", Accounts.Compound, 1, ahead, Grant, Now);
         var chunk = ledger.ChunkToArchive();
 
         Assert.NotNull(chunk);
         Assert.Equal(HouseholdLedger.ArchiveChunk, chunk.Count);
         ledger.Archived(chunk.Count, Now.AddDays(-2));
-        Assert.Equal(HouseholdLedger.JournalKept + 2 - HouseholdLedger.ArchiveChunk, ledger.Journal.Count);
+        Assert.Equal(HouseholdLedger.JournalKept + 5 - HouseholdLedger.ArchiveChunk, ledger.Journal.Count);
         Assert.Equal(1, ledger.ArchivedChunks);
-        Assert.Empty(ledger.Charges);
+
+        // Kept: only the charge that can still be refunded.
+        Assert.Equal("G1-004.held", Assert.Single(ledger.Charges).Key);
         Assert.Equal(new SpaceEarnings(HouseholdLedger.JournalKept, HouseholdLedger.JournalKept, 0, 0), ledger.EarningsOf("G1-001"));
     }
 

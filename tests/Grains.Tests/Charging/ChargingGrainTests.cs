@@ -63,10 +63,15 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
         var draft = new ChargingRequestDraft("P-" + resident, energyKwh, new TimeWindow(start, start + window), true);
         var outcome = await Area.Submit(resident, draft);
         Assert.True(outcome.IsSuccess, outcome.Error?.Message);
-        return outcome.Value!;
+        return await Get(outcome.Value!.Id);
     }
 
-    private async Task<ChargingRequest> Get(string id) => (await Area.GetRequest(id, new Actor("staff01", true))).Value!;
+    /// <summary>The request once the area has made the re-plans asked so far (it plans in the background).</summary>
+    private async Task<ChargingRequest> Get(string id)
+    {
+        await Area.WhenPlanned();
+        return (await Area.GetRequest(id, new Actor("staff01", true))).Value!;
+    }
 
     private async Task Report(string chargerId, ChargerStatus status, double power = 0, double? meter = null)
     {
@@ -182,6 +187,37 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
         // One back: planned again.
         await Report(broken, ChargerStatus.Available);
         Assert.Equal(broken, (await Get(request.Id)).Turn?.ChargerId);
+    }
+
+    /// <summary>
+    /// Requests are answered when stored, before any plan, and requests that arrive while the area plans are planned
+    /// together: forty drivers asking at once cost a few solves (not forty), and each of them gets a turn.
+    /// </summary>
+    [Fact]
+    public async Task Many_requests_at_once_are_answered_before_planning_and_planned_together()
+    {
+        await CreateCompound(chargers: 4, siteKw: 28);
+        const int Drivers = 40;
+        var start = Now;
+        var answers = await Task.WhenAll(Enumerable.Range(1, Drivers).Select(i =>
+            Area.Submit($"r{i}", new ChargingRequestDraft($"P-{i}", 1, new TimeWindow(start, start + TimeSpan.FromHours(12)), true))));
+
+        Assert.All(answers, a => Assert.True(a.IsSuccess, a.Error?.Message));
+        Assert.All(answers, a => Assert.Equal(ChargingRequestStatus.Waiting, a.Value!.Status));
+        Assert.All(answers, a => Assert.Null(a.Value!.Turn));
+
+        var view = (await Area.WhenPlanned())!;
+        var planned = view.Requests.Where(r => answers.Any(a => a.Value!.Id == r.Id)).ToList();
+        Assert.Equal(Drivers, planned.Count);
+        Assert.All(planned, r => Assert.True(r.Turn is not null, $"{r.Id} has no turn ({r.Status})"));
+        Assert.NotNull(view.Plan);
+
+        // Each solve plans every change stored before it starts; a solve per request would be forty.
+        Assert.True(view.Plan.Number <= Drivers / 4, $"{view.Plan.Number} solves for {Drivers} requests asked at once");
+        foreach (var request in planned)
+        {
+            await _recorder.WaitFor(request.Id, ChargingNoticeKind.TurnScheduled, PushTimeout);
+        }
     }
 
     [Fact]

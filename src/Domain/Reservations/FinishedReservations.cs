@@ -1,0 +1,78 @@
+namespace Parking.Domain.Reservations;
+
+/// <summary>A chunk of finished reservations moved out of a grain's hot state: its number, and when its newest one ended.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ArchivedChunk([Id(0)] int Number, [Id(1)] DateTimeOffset NewestEnded);
+
+/// <summary>
+/// Where a grain's finished reservations went: the chunks stored (still within its history period) and the number
+/// the next chunk takes. Kept apart from the state written on every booking and written only when a chunk is archived
+/// or dropped.
+/// </summary>
+[GenerateSerializer]
+public sealed class ArchiveIndex
+{
+    [Id(0)]
+    public List<ArchivedChunk> Chunks { get; set; } = [];
+
+    [Id(1)]
+    public int Next { get; set; }
+
+    /// <summary><paramref name="chunk"/> was stored as chunk <paramref name="number"/> (taken from <see cref="Next"/>).</summary>
+    public void Added(int number, IReadOnlyList<Reservation> chunk)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        Chunks.RemoveAll(c => c.Number == number);
+        Chunks.Add(new ArchivedChunk(number, chunk.Max(FinishedReservations.EndedAt)));
+        Next = Math.Max(Next, number + 1);
+    }
+
+    /// <summary>The chunks whose every reservation ended before <paramref name="before"/>: to be dropped.</summary>
+    public IReadOnlyList<ArchivedChunk> Expired(DateTimeOffset before) => [.. Chunks.Where(c => c.NewestEnded < before)];
+}
+
+/// <summary>
+/// Keeps the reservations a grain writes on every change bounded: besides the active ones, only the newest
+/// <see cref="Kept"/> finished ones stay hot. Once <see cref="Kept"/> + <see cref="ChunkSize"/> have finished, the
+/// oldest <see cref="ChunkSize"/> of them go to an archive chunk, stored once and never rewritten, and read only
+/// when someone asks for an old reservation. A chunk is dropped whole once its newest reservation is older than
+/// the grain's history period, so the archive is pruned by date.
+/// </summary>
+public static class FinishedReservations
+{
+    /// <summary>Finished reservations kept hot: a repeated request or a second cancel of a recent one is answered from them.</summary>
+    public const int Kept = 16;
+
+    /// <summary>Finished reservations per archive chunk.</summary>
+    public const int ChunkSize = 32;
+
+    /// <summary>When a reservation stopped holding its space (or its window's end, if it never did).</summary>
+    public static DateTimeOffset EndedAt(Reservation reservation) => reservation.EndedAt ?? reservation.Window.End;
+
+    /// <summary>The oldest <see cref="ChunkSize"/> finished reservations, once more than <see cref="Kept"/> + that many are hot; else null.</summary>
+    public static IReadOnlyList<Reservation>? ChunkToArchive(IReadOnlyList<Reservation> reservations)
+    {
+        ArgumentNullException.ThrowIfNull(reservations);
+        var finished = 0;
+        foreach (var reservation in reservations)
+        {
+            if (!reservation.IsActive)
+            {
+                finished++;
+            }
+        }
+
+        return finished < Kept + ChunkSize
+            ? null
+            : [.. reservations.Where(r => !r.IsActive).OrderBy(EndedAt).ThenBy(r => r.Id, StringComparer.Ordinal).Take(ChunkSize)];
+    }
+
+    /// <summary>Takes the reservations of an archived chunk out of <paramref name="reservations"/> (finished ones only).</summary>
+    public static void Remove(List<Reservation> reservations, IReadOnlyList<Reservation> chunk)
+    {
+        ArgumentNullException.ThrowIfNull(reservations);
+        ArgumentNullException.ThrowIfNull(chunk);
+        var ids = chunk.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        reservations.RemoveAll(r => !r.IsActive && ids.Contains(r.Id));
+    }
+}

@@ -1,0 +1,100 @@
+namespace Parking.Grains.History;
+
+/// <summary>
+/// One chunk of finished reservations moved out of a space's or a resident's hot state (key: compound/owner#number,
+/// see <see cref="ReservationArchive"/>). Written once when the chunk is archived, read when an old reservation is
+/// asked for, cleared when the owner's history period has passed.
+/// </summary>
+public interface IReservationArchiveGrain : IGrainWithStringKey
+{
+    Task Store(IReadOnlyList<Reservation> chunk);
+
+    [ReadOnly]
+    Task<IReadOnlyList<Reservation>> Get();
+
+    Task Clear();
+}
+
+[GenerateSerializer]
+public sealed class ReservationArchiveState
+{
+    [Id(0)]
+    public List<Reservation> Reservations { get; set; } = [];
+}
+
+public sealed class ReservationArchiveGrain(
+    [PersistentState("reservation-archive", GrainKeys.StorageName)] IPersistentState<ReservationArchiveState> state) : Grain, IReservationArchiveGrain
+{
+    public async Task Store(IReadOnlyList<Reservation> chunk)
+    {
+        state.State = new ReservationArchiveState { Reservations = [.. chunk] };
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<Reservation>> Get() => Task.FromResult<IReadOnlyList<Reservation>>(state.State.Reservations);
+
+    public async Task Clear()
+    {
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+}
+
+/// <summary>Where the archive chunks of a space and of a resident live.</summary>
+public static class ReservationArchive
+{
+    public static IReservationArchiveGrain OfSpace(this IGrainFactory grains, string compoundId, string spaceId, int number) =>
+        grains.GetGrain<IReservationArchiveGrain>(GrainKeys.Of(compoundId, $"space#{spaceId}#{number}"));
+
+    public static IReservationArchiveGrain OfResident(this IGrainFactory grains, string compoundId, string residentId, int number) =>
+        grains.GetGrain<IReservationArchiveGrain>(GrainKeys.Of(compoundId, $"resident#{residentId}#{number}"));
+
+    /// <summary>The reservation <paramref name="reservationId"/> in the chunks (newest first), or null.</summary>
+    public static async Task<Reservation?> Find(IReadOnlyList<ArchivedChunk> chunks, Func<int, IReservationArchiveGrain> chunk, string reservationId)
+    {
+        foreach (var info in chunks.OrderByDescending(c => c.Number))
+        {
+            if ((await chunk(info.Number).Get()).FirstOrDefault(r => r.Id == reservationId) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Drops from the chunks every reservation that ended before <paramref name="cutoff"/> (the compound's retention
+    /// sweep): a chunk left empty is cleared and leaves <paramref name="index"/>, a chunk partly before the cutoff is
+    /// stored again without those. Returns how many reservations went; the caller stores the index when any did.
+    /// </summary>
+    public static async Task<int> ForgetBefore(ArchiveIndex index, Func<int, IReservationArchiveGrain> chunk, DateTimeOffset cutoff)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(chunk);
+        var removed = 0;
+        foreach (var info in index.Chunks.ToList())
+        {
+            var grain = chunk(info.Number);
+            var held = await grain.Get();
+            var kept = held.Where(r => FinishedReservations.EndedAt(r) >= cutoff).ToList();
+            if (kept.Count == held.Count)
+            {
+                continue;
+            }
+
+            removed += held.Count - kept.Count;
+            if (kept.Count == 0)
+            {
+                await grain.Clear();
+                index.Chunks.Remove(info);
+            }
+            else
+            {
+                await grain.Store(kept);
+            }
+        }
+
+        return removed;
+    }
+}
