@@ -569,10 +569,21 @@ public sealed class ChargingAreaBook
     public int Forget(DateTimeOffset cutoff) =>
         _requests.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.CreatedAt) < cutoff && (r.PluggedAt is null || r.UnpluggedAt is not null));
 
-    /// <summary>Drops finished requests older than the history the area keeps.</summary>
+    /// <summary>Drops finished requests older than the history the area keeps, and the oldest beyond the number it keeps.</summary>
     public void Prune(DateTimeOffset now, ChargingPolicy policy)
     {
-        _requests.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.CreatedAt) < now - policy.History && (r.PluggedAt is null || r.UnpluggedAt is not null));
+        static bool Finished(ChargingRequest r) => !r.IsActive && (r.PluggedAt is null || r.UnpluggedAt is not null);
+        _requests.RemoveAll(r => Finished(r) && (r.EndedAt ?? r.CreatedAt) < now - policy.History);
+        if (_requests.Count(Finished) > policy.MaxFinishedKept)
+        {
+            var dropped = _requests.Where(Finished)
+                .OrderByDescending(r => r.EndedAt ?? r.CreatedAt)
+                .Skip(Math.Max(0, policy.MaxFinishedKept))
+                .Select(r => r.Id)
+                .ToHashSet(StringComparer.Ordinal);
+            _requests.RemoveAll(r => dropped.Contains(r.Id));
+        }
+
         _power.RemoveAll(p => p.Window.End <= now);
     }
 

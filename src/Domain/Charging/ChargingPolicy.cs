@@ -38,6 +38,13 @@ public sealed class ChargingPolicy
     /// <summary>How long a finished request stays in its area (for "my requests" and the timeline).</summary>
     public TimeSpan History { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// At most this many finished requests stay in their area besides (the newest first), however many ended within
+    /// <see cref="History"/>: the area stores, plans over and pushes its whole book on every change, so its cost must
+    /// not grow with how many drivers asked and withdrew (finished charges are kept by the charging history too).
+    /// </summary>
+    public int MaxFinishedKept { get; set; } = 200;
+
     /// <summary>Start of the quiet hours (compound local time) in which no turn may start or end, because people are asleep; null for none.</summary>
     public TimeOnly? QuietHoursFrom { get; set; }
 

@@ -44,8 +44,8 @@ public sealed partial class ChargingAreaGrain(
     private Task? _planner;
     private bool _deactivating;
 
-    // Writes from calls and from the planner loop (which interleaves with calls at its awaits) go one at a time; each
-    // write stores the whole book and publishes every notice gathered before it.
+    // Writes and reminder updates from calls and from the planner loop (which interleaves with calls at its awaits) go
+    // one at a time; each write stores the whole book and publishes every notice gathered before it.
     private Task? _writing;
     private readonly List<ChargingNotice> _unpublished = [];
 
@@ -77,13 +77,12 @@ public sealed partial class ChargingAreaGrain(
             await Commit(redefined, force: true);
         }
 
+        await Exclusive(ScheduleWake);
         if (Book.IsConfigured && Book.Requests.Any(r => r.Status == ChargingRequestStatus.Waiting))
         {
             // A request may have been stored and acknowledged just before the last activation ended, unplanned.
             PlanSoon();
         }
-
-        await ScheduleWake();
     }
 
     public async Task Reload()
@@ -243,10 +242,13 @@ public sealed partial class ChargingAreaGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         await Tick();
-        if (Book.NextDue(_policy) is null)
+        await Exclusive(async () =>
         {
-            await Wake.Forget();
-        }
+            if (Book.NextDue(_policy) is null)
+            {
+                await Wake.Forget();
+            }
+        });
     }
 
     private static AreaChange Merge(AreaChange first, AreaChange second) =>
@@ -277,30 +279,19 @@ public sealed partial class ChargingAreaGrain(
 
     /// <summary>
     /// Writes the whole book, then publishes the notices gathered up to the write, the area's view as written and the
-    /// chargers' profiles. One write at a time: the planner loop stores between calls' awaits.
+    /// chargers' profiles, and sets the wake-up for the next thing due. One at a time (see <see cref="Exclusive"/>).
     /// </summary>
-    private async Task Store()
+    private Task Store() => Exclusive(async () =>
     {
-        // Everything here runs on the grain's one thread: the wait ends with no write in flight, and this one is marked at once.
-        while (_writing is { } inFlight)
-        {
-            await inFlight;
-        }
-
-        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _writing = written.Task;
-        List<ChargingNotice> notices;
-        ChargingAreaView view;
-        IReadOnlyList<TurnPowerSchedule> power;
         var began = Stopwatch.GetTimestamp();
+        Book.Prune(Now, _policy);
+        state.State = Book.Snapshot();
+        var notices = Collapse(_unpublished);
+        _unpublished.Clear();
+        var view = Book.View(Now);
+        IReadOnlyList<TurnPowerSchedule> power = [.. Book.PowerSchedules];
         try
         {
-            Book.Prune(Now, _policy);
-            state.State = Book.Snapshot();
-            notices = Collapse(_unpublished);
-            _unpublished.Clear();
-            view = Book.View(Now);
-            power = [.. Book.PowerSchedules];
             await state.WriteStateAsync();
         }
         catch (Exception exception)
@@ -310,11 +301,6 @@ public sealed partial class ChargingAreaGrain(
             LogWriteFailed(exception, this.GetPrimaryKeyString());
             DeactivateOnIdle();
             throw;
-        }
-        finally
-        {
-            _writing = null;
-            written.SetResult();
         }
 
         foreach (var notice in notices)
@@ -328,6 +314,32 @@ public sealed partial class ChargingAreaGrain(
         GrainFactory.GetGrain<Ocpp.IAreaProfilesGrain>(this.GetPrimaryKeyString()).PlanChanged(view, power).Ignore();
         LogCommitted(this.GetPrimaryKeyString(), Stopwatch.GetElapsedTime(began).TotalMilliseconds);
         await ScheduleWake();
+    });
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (a write, and the reminder it sets or removes) with no other such work in flight:
+    /// calls and the planner loop interleave at their awaits, and two writes (or two reminder updates) at once would
+    /// conflict. Everything here runs on the grain's one thread, so the wait ends with nothing in flight and the new
+    /// work is marked at once.
+    /// </summary>
+    private async Task Exclusive(Func<Task> work)
+    {
+        while (_writing is { } inFlight)
+        {
+            await inFlight;
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writing = done.Task;
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            _writing = null;
+            done.SetResult();
+        }
     }
 
     /// <summary>Asks for a re-plan: starts the planner loop, or leaves the flag for the loop already running.</summary>

@@ -37,6 +37,28 @@ public class ChargingAreaBookTests
     private static ChargerSnapshot Report(ChargingAreaBook book, string charger, ChargerStatus status, double meter) =>
         book.Chargers[charger] with { Status = status, EnergyMeterKwh = meter };
 
+    /// <summary>Drivers who ask and withdraw all day leave at most the kept number of finished requests in the book, the newest.</summary>
+    [Fact]
+    public void The_book_keeps_a_bounded_number_of_finished_requests_the_newest_first()
+    {
+        var book = NewBook();
+        var policy = new ChargingPolicy { MaxFinishedKept = 3 };
+        var active = Submit(book, "r0", 0, 4, plate: "P-ACTIVE");
+        var ended = new List<string>();
+        for (var i = 1; i <= 6; i++)
+        {
+            var request = Submit(book, $"r{i}", 0, 4, plate: $"P-{i}");
+            Assert.True(book.Cancel(request.Id, new Actor($"r{i}", false), Now.AddMinutes(i)).IsSuccess);
+            ended.Add(request.Id);
+        }
+
+        book.Prune(Now.AddMinutes(10), policy);
+
+        Assert.Equal(4, book.Requests.Count);
+        Assert.Contains(book.Requests, r => r.Id == active.Id);
+        Assert.All(ended.TakeLast(3), id => Assert.Contains(book.Requests, r => r.Id == id));
+    }
+
     [Fact]
     public void The_objective_order_is_kept_in_the_area_and_bad_values_change_nothing()
     {
