@@ -14,7 +14,8 @@ namespace Parking.Bench.Import;
 /// <c>--compounds N</c> adds a sub-district run: N compounds in one silo, Chengshangcheng-sized (900 spaces) with every
 /// thirteenth Kangcheng-sized (6,000 spaces), so 80 compounds hold about 100,000 spaces. After the last import the
 /// bench signs in residents of the largest compound and prints the availability search's p50 and p99 there.
-/// <c>--silo-dll PATH</c> uses a built silo instead of building src/Silo in Release; <c>--validate-only</c> stops
+/// <c>--silo-dll PATH</c> uses a built silo instead of building src/Silo in Release (a relative path is read from the
+/// current directory; a missing file is refused at once, naming the option); <c>--validate-only</c> stops
 /// after the validation runs.
 /// </summary>
 internal static class Program
@@ -25,6 +26,15 @@ internal static class Program
     {
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         var compounds = Option(args, "--compounds") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 0;
+
+        // A relative path is read from the directory the bench was started in, and checked before anything runs.
+        var siloDll = Option(args, "--silo-dll") is { } given ? Path.GetFullPath(given) : null;
+        if (siloDll is not null && !File.Exists(siloDll))
+        {
+            Console.Error.WriteLine($"--silo-dll: no file '{siloDll}' (a relative path is read from {Environment.CurrentDirectory}).");
+            return 2;
+        }
+
         var root = RepositoryRoot();
         var work = Directory.CreateTempSubdirectory("parking-bench-import-");
         try
@@ -55,7 +65,7 @@ internal static class Program
                 return 0;
             }
 
-            var dll = Option(args, "--silo-dll") ?? await BuildSiloAsync(root);
+            var dll = siloDll ?? await BuildSiloAsync(root);
             await ImportInSiloAsync(dll, [kangcheng], "Kangcheng", "target: applied <= 30 s", compounds > 0 ? null : "kangcheng");
 
             if (compounds > 0)

@@ -1,3 +1,5 @@
+using Parking.Grains.Membership;
+
 namespace Parking.Grains;
 
 /// <summary>
@@ -9,4 +11,19 @@ public interface IPersonalHistory : IGrainWithStringKey
 {
     /// <summary>Drops what ended before <paramref name="cutoff"/> and stores the rest; returns how many entries went.</summary>
     Task<int> ForgetBefore(DateTimeOffset cutoff);
+}
+
+/// <summary>
+/// The grains keyed by a person in a compound (their resident grain, their notice inbox) store nothing for someone who
+/// is not a member there: what a person's leaving itself causes (their cancelled bookings, notices) arrives one way
+/// afterwards and must not write their record again.
+/// </summary>
+internal static class PersonalRecords
+{
+    public static async Task<bool> IsMember(IGrainFactory grains, string compoundId, string personId) =>
+        (await grains.GetGrain<IMemberGrain>(personId).Get()).Memberships.Any(m => m.CompoundId == compoundId);
+
+    /// <summary>A person's grain stored its first record: the compound's retention sweep reaches it from now on.</summary>
+    public static void Started(IGrainFactory grains, string compoundId, string personId) =>
+        grains.GetGrain<IHistoryRetentionGrain>(compoundId).Track(personId).Ignore();
 }

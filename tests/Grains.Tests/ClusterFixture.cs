@@ -28,6 +28,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         await Cluster.DeployAsync();
         await Grains.Compound(CompoundId).InitializeLayout(Layout);
+
+        // As an import enrols a compound's people: a person's own grains store only for a member of the compound.
+        await Task.WhenAll(Layout.Users.Select(u => Grains.GetGrain<Parking.Grains.Membership.IMemberGrain>(u.UserId)
+            .Enrol(new Parking.Domain.Membership.CompoundMembership(CompoundId, u.Role, u.DisplayName, u.HouseholdId, u.BuildingId), [])));
         await Task.WhenAll(Layout.Lots.SelectMany(l => l.Spaces).Select(s => Grains.Space(s.CompoundId, s.SpaceId).Configure(s)));
 
         // As the demo seed: private spaces shared round the clock, so tests may book any space.

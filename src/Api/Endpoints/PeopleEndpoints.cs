@@ -454,6 +454,13 @@ public static class PeopleEndpoints
         // The histories keep what happened (reports still count it) under the same pseudonym as the people book.
         await reservations.Anonymise(compoundId, person, pseudonym, cancellationToken);
         await charging.Anonymise(compoundId, person, pseudonym, cancellationToken);
+
+        // No record keyed by the person stays in the compound: the bookings on the spaces take the pseudonym, their
+        // resident record, notices, devices and preferences go. What the leave itself set off (cancellations,
+        // notices) arrives one way later and finds them no longer a member, so it writes nothing back.
+        await grains.Resident(compoundId, person).Depart(pseudonym);
+        await grains.NoticeInbox(compoundId, person).Depart();
+        await grains.GetGrain<IHistoryRetentionGrain>(compoundId).Forget(person);
         return await Me(http, grains);
     }
 

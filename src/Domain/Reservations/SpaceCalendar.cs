@@ -479,6 +479,25 @@ public sealed class SpaceCalendar
     }
 
     /// <summary>Drops finished reservations that ended long ago, so the calendar stays small.</summary>
+    /// <summary>
+    /// A person left the compound: their bookings here name <paramref name="pseudonym"/> instead, and those that ended
+    /// lose the plate too (a car still checked in keeps it, so the gate can let it out). Returns how many changed.
+    /// </summary>
+    public int Anonymise(string residentId, string pseudonym)
+    {
+        var changed = 0;
+        for (var i = 0; i < _reservations.Count; i++)
+        {
+            if (_reservations[i] is { } r && r.ResidentId == residentId)
+            {
+                _reservations[i] = r with { ResidentId = pseudonym, Plate = r.IsActive ? r.Plate : null };
+                changed++;
+            }
+        }
+
+        return changed;
+    }
+
     /// <summary>Drops the bookings that ended before <paramref name="cutoff"/> (the compound's retention period); returns how many.</summary>
     public int Forget(DateTimeOffset cutoff) =>
         _reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < cutoff);

@@ -35,6 +35,12 @@ public interface INoticeInboxGrain : IPersonalHistory
 
     /// <summary>The household the user's token names, so vote notices can reach them.</summary>
     Task SetHousehold(string? householdId);
+
+    /// <summary>
+    /// The person left the compound: their notices, devices and preferences are removed, and so is their entry in the
+    /// compound's notice directory. A notice that arrives later is dropped (<see cref="PersonalRecords"/>).
+    /// </summary>
+    Task Depart();
 }
 
 /// <summary>Turns pushes into notices and delivers them (a stateless worker: one per silo that publishes).</summary>

@@ -60,7 +60,7 @@ public sealed class NoShowWatchGrain(
 
         if (changed)
         {
-            await state.WriteStateAsync();
+            await Store();
             await Schedule();
         }
     }
@@ -83,7 +83,7 @@ public sealed class NoShowWatchGrain(
 
         if (due.Count > 0)
         {
-            await state.WriteStateAsync();
+            await Store();
         }
 
         await Schedule();
@@ -99,6 +99,9 @@ public sealed class NoShowWatchGrain(
 
         await Wake();
     }
+
+    /// <summary>Nothing left to watch leaves no stored record keyed by the person (one who left the compound included).</summary>
+    private Task Store() => Pending.Count == 0 ? state.ClearStateAsync() : state.WriteStateAsync();
 
     private Task Schedule()
     {

@@ -14,6 +14,12 @@ public sealed class NoticeInboxGrain(
 
     public async Task Deliver(Notice notice)
     {
+        var (compoundId, userId) = CompoundScopedKey.Of(this);
+        if (!state.RecordExists && !await PersonalRecords.IsMember(GrainFactory, compoundId, userId))
+        {
+            return;
+        }
+
         if (!Inbox.Add(notice))
         {
             return;
@@ -42,7 +48,7 @@ public sealed class NoticeInboxGrain(
         }
 
         var toRelay = relayed && sends && Inbox.Claim(notice.Id, WebhookRelay.Channel, now);
-        await state.WriteStateAsync();
+        await Write();
 
         var sender = GrainFactory.GetGrain<INoticeSenderGrain>(0);
         foreach (var device in devices)
@@ -67,13 +73,21 @@ public sealed class NoticeInboxGrain(
     public async Task SetPreferences(NoticePreferences preferences)
     {
         Inbox.SetPreferences(preferences);
-        await state.WriteStateAsync();
+        await Write();
     }
 
     public async Task Subscribe(PushSubscriptionKeys subscription)
     {
         Inbox.Subscribe(subscription);
-        await state.WriteStateAsync();
+        await Write();
+    }
+
+    public async Task Depart()
+    {
+        await state.ClearStateAsync();
+        state.State = new NoticeInbox();
+        var (compoundId, userId) = CompoundScopedKey.Of(this);
+        await GrainFactory.GetGrain<INoticeDirectoryGrain>(compoundId).Register(userId, null);
     }
 
     public Task<bool> Unsubscribe(string endpoint) => Store(Inbox.Unsubscribe(endpoint));
@@ -82,7 +96,7 @@ public sealed class NoticeInboxGrain(
     {
         if (Inbox.SetHousehold(householdId))
         {
-            await state.WriteStateAsync();
+            await Write();
             var (compoundId, userId) = CompoundScopedKey.Of(this);
             await GrainFactory.GetGrain<INoticeDirectoryGrain>(compoundId).Register(userId, householdId);
         }
@@ -101,9 +115,20 @@ public sealed class NoticeInboxGrain(
     {
         if (changed)
         {
-            await state.WriteStateAsync();
+            await Write();
         }
 
         return changed;
+    }
+
+    private async Task Write()
+    {
+        var first = !state.RecordExists;
+        await state.WriteStateAsync();
+        if (first)
+        {
+            var (compoundId, userId) = CompoundScopedKey.Of(this);
+            PersonalRecords.Started(GrainFactory, compoundId, userId);
+        }
     }
 }

@@ -19,4 +19,10 @@ public interface IResidentGrain : IPersonalHistory
     /// <summary>A space tells the resident that one of their reservations changed. One-way, so a space never waits on a resident.</summary>
     [OneWay]
     Task ReservationUpdated(Reservation reservation);
+
+    /// <summary>
+    /// The person left the compound: the bookings on the spaces name <paramref name="pseudonym"/> instead, and this
+    /// grain's record is removed. An update that arrives later is dropped (<see cref="PersonalRecords"/>).
+    /// </summary>
+    Task Depart(string pseudonym);
 }

@@ -95,7 +95,7 @@ public sealed partial class ResidentGrain(
 
         Prune(now);
         await ArchiveFinished(now);
-        await state.WriteStateAsync();
+        await Store();
         return new ReserveResult(reservation, Replayed: false);
     }
 
@@ -120,10 +120,45 @@ public sealed partial class ResidentGrain(
 
     public async Task ReservationUpdated(Reservation reservation)
     {
+        var (compoundId, residentId) = CompoundScopedKey.Of(this);
+        if (!state.RecordExists && !await PersonalRecords.IsMember(GrainFactory, compoundId, residentId))
+        {
+            return;
+        }
+
         if (Upsert(reservation))
         {
             await ArchiveFinished(time.GetUtcNow());
-            await state.WriteStateAsync();
+            await Store();
+        }
+    }
+
+    public async Task Depart(string pseudonym)
+    {
+        var (compoundId, residentId) = CompoundScopedKey.Of(this);
+        foreach (var spaceId in (await GetReservations()).Select(r => r.SpaceId).Distinct(StringComparer.Ordinal))
+        {
+            await GrainFactory.Space(compoundId, spaceId).Anonymise(residentId, pseudonym);
+        }
+
+        foreach (var chunk in State.Archive.Chunks)
+        {
+            await GrainFactory.OfResident(compoundId, residentId, chunk.Number).Clear();
+        }
+
+        _profile = null;
+        await state.ClearStateAsync();
+        state.State = new ResidentState();
+    }
+
+    private async Task Store()
+    {
+        var first = !state.RecordExists;
+        await state.WriteStateAsync();
+        if (first)
+        {
+            var (compoundId, residentId) = CompoundScopedKey.Of(this);
+            PersonalRecords.Started(GrainFactory, compoundId, residentId);
         }
     }
 

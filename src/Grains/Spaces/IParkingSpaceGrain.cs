@@ -23,6 +23,9 @@ public sealed record SpaceSharing(
 /// <summary>One parking space (key: compound/space): the single writer of its calendar.</summary>
 public interface IParkingSpaceGrain : IPersonalHistory
 {
+    /// <summary>A person left the compound: their bookings on this space name <paramref name="pseudonym"/> instead.</summary>
+    Task Anonymise(string residentId, string pseudonym);
+
     Task Configure(SpaceDefinition definition);
 
     Task<Outcome<Reservation>> Reserve(ReserveCommand command);

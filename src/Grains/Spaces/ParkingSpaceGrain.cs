@@ -111,6 +111,22 @@ public sealed partial class ParkingSpaceGrain(
         return found;
     }
 
+    public async Task Anonymise(string residentId, string pseudonym)
+    {
+        if (Calendar.Anonymise(residentId, pseudonym) > 0)
+        {
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+    }
+
     /// <summary>A command the calendar answered "not found" for: if the reservation is in the archive, the refusal it would have had.</summary>
     private async Task<Outcome<Reservation>> OrArchived(Outcome<Reservation> outcome, string reservationId, Actor actor, bool checkOut) =>
         outcome.Error?.Code == "reservation-not-found" && await FindArchived(reservationId) is { } archived

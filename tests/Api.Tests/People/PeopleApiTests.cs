@@ -8,7 +8,9 @@ using Parking.Contracts;
 using Parking.Domain.CompoundFiles;
 using Parking.Domain.History;
 using Parking.Domain.Seeding;
+using Parking.Grains;
 using Parking.Grains.History;
+using Parking.Grains.Notices;
 using Xunit;
 
 namespace Parking.Api.Tests.People;
@@ -276,6 +278,71 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         Assert.DoesNotContain(history, e => e.ResidentId == "r00031");
         await ProblemAssert.Expect(await Send(HttpMethod.Post, "/api/me/compounds/demo-small/leave", "r00031"), HttpStatusCode.NotFound, "not-a-member");
     }
+
+    [Fact]
+    public async Task Leaving_clears_the_inbox_devices_and_resident_record_and_what_arrives_later_writes_nothing_back()
+    {
+        const string person = "r00036";
+        await using var pushService = await Notices.LoopbackReceiver.StartAsync();
+        using var browser = new Notices.WebPushReceiver();
+        var endpoint = new Uri(pushService.BaseAddress, $"push/{person}");
+        using (var subscribed = await Send(HttpMethod.Post, Path("notices/push/subscriptions"), person, new PushSubscriptionRequest(endpoint.AbsoluteUri, browser.P256dh, browser.Auth)))
+        {
+            await ParkingHost.Expect(subscribed, HttpStatusCode.Created);
+        }
+
+        var start = _host.Now.AddDays(3);
+        var booking = await Ok<ReservationDto>(HttpMethod.Post, Path("reservations"), person, new ReserveRequest("T1-011", start, start.AddHours(1), null), HttpStatusCode.Created);
+        var inbox = _host.Grains.NoticeInbox(ParkingHost.Compound, person);
+        await inbox.Deliver(Notice(person, "test:before-leave"));
+        await pushService.WaitFor(r => r.Count == 1, "the notice pushed to the device");
+        Assert.NotEmpty((await Ok<InboxDto>(HttpMethod.Get, Path("notices"), person)).Notices);
+        var directory = _host.Grains.GetGrain<INoticeDirectoryGrain>(ParkingHost.Compound);
+        Assert.Contains(person, await directory.HouseholdMembers());
+
+        using (var left = await Send(HttpMethod.Post, $"/api/me/compounds/{ParkingHost.Compound}/leave", person))
+        {
+            await ParkingHost.Expect(left, HttpStatusCode.OK);
+        }
+
+        // Their export shows nothing of the compound; staff see the cancelled booking under a pseudonym.
+        var export = await Ok<PersonalDataExportDto>(HttpMethod.Get, "/api/me/export", person);
+        Assert.DoesNotContain(export.Memberships, m => m.CompoundId == ParkingHost.Compound);
+        Assert.DoesNotContain(export.Compounds, c => c.CompoundId == ParkingHost.Compound);
+        var seen = await Ok<ReservationDto>(HttpMethod.Get, Path($"reservations/{booking.Id}"), Staff);
+        Assert.Equal(ReservationStatusDto.Cancelled, seen.Status);
+        Assert.StartsWith("former-member-", seen.ResidentId, StringComparison.Ordinal);
+        Assert.Null(seen.Plate);
+
+        // What the leave set off arrives one way afterwards, as would a late notice: none of it writes the records back.
+        await inbox.Deliver(Notice(person, "test:after-leave"));
+        var resident = _host.Grains.Resident(ParkingHost.Compound, person);
+        var stored = (await _host.Grains.Space(ParkingHost.Compound, "T1-011").GetReservation(booking.Id, new Parking.Domain.Reservations.Actor(Staff, IsStaff: true))).Value!;
+        await resident.ReservationUpdated(stored with { ResidentId = person, Revision = stored.Revision + 1 });
+        var view = await inbox.Get();
+        Assert.Empty(view.Entries);
+        Assert.Empty(view.Subscriptions);
+        Assert.Empty(await resident.GetReservations());
+        Assert.DoesNotContain(person, await directory.HouseholdMembers());
+        Assert.Single(pushService.Received);
+
+        // Nothing keyed by the person is stored in the compound any more.
+        var storage = _host.Factory.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(Parking.Grains.GrainKeys.StorageName);
+        Assert.False(await Stored<Parking.Domain.Notices.NoticeInbox>(storage, "notice-inbox", inbox), "the notice inbox is still stored");
+        Assert.False(await Stored<Parking.Grains.Residents.ResidentState>(storage, "resident", resident), "the resident record is still stored");
+        Assert.False(await Stored<NoShowWatchState>(storage, "no-show-watch", _host.Grains.GetGrain<INoShowWatchGrain>($"{ParkingHost.Compound}/{person}")), "the no-show watch is still stored");
+    }
+
+    private static async Task<bool> Stored<T>(Orleans.Storage.IGrainStorage storage, string name, Orleans.Runtime.IAddressable grain)
+        where T : new()
+    {
+        var probe = new Orleans.GrainState<T>(new T());
+        await storage.ReadStateAsync(name, Orleans.GrainExtensions.GetGrainId(grain), probe);
+        return probe.RecordExists;
+    }
+
+    private Parking.Domain.Notices.Notice Notice(string person, string id) =>
+        new(id, ParkingHost.Compound, person, Parking.Domain.Notices.NoticeKind.RoundResult, "Test", "A notice made by a test.", "/driver", _host.Now);
 
     [Fact]
     public async Task A_person_of_two_compounds_sees_each_only_in_its_own_context()

@@ -43,7 +43,9 @@ public class RoundTests(ClusterFixture fixture) : IAsyncLifetime
         return outcome.Value!;
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    /// <summary>They are members of the compound, as an invite would make them: a person's grains store only for members.</summary>
+    public Task InitializeAsync() => Task.WhenAll(Enumerable.Range(0, 6).Select(Asker).Select(a => _grains.GetGrain<Parking.Grains.Membership.IMemberGrain>(a.ResidentId)
+        .Enrol(new Parking.Domain.Membership.CompoundMembership(_compound, UserRole.Resident, a.ResidentId, a.HouseholdId), [])));
 
     public async Task DisposeAsync()
     {
