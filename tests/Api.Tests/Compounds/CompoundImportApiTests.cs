@@ -150,21 +150,7 @@ public sealed class CompoundImportApiTests(ImportHostFixture fixture) : IClassFi
     }
 
     /// <summary>A token as an outside issuer would sign it: who the person is, and nothing about their rights.</summary>
-    private static string SubOnlyToken(string subject)
-    {
-        var key = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Convert.FromBase64String(ParkingAppFactory.SigningKey));
-        var now = DateTime.UtcNow;
-        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
-        {
-            Issuer = "parking-silo",
-            Audience = "parking",
-            Subject = new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim("sub", subject)]),
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.AddHours(1),
-            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
-        });
-    }
+    private static string SubOnlyToken(string subject) => PersonTokens.SubOnly(subject);
 
     [Fact]
     public async Task A_token_with_only_sub_gets_exactly_the_rights_stored_for_that_person_in_each_compound()

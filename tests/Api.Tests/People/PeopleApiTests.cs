@@ -45,31 +45,13 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
 
     private static string Path(string relative) => ParkingHost.CompoundPath(relative);
 
-    private static string Token(string subject)
-    {
-        var key = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Convert.FromBase64String(ParkingAppFactory.SigningKey));
-        var now = DateTime.UtcNow;
-        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
-        {
-            Issuer = "parking-silo",
-            Audience = "parking",
-            Subject = new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim("sub", subject)]),
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.AddHours(1),
-            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
-        });
-    }
+    private static string Token(string subject) => PersonTokens.SubOnly(subject);
 
     private Task<HttpResponseMessage> Send(HttpMethod method, string path, string person, object? body = null) =>
-        _host.SendAsync(method, path, userId: null, body: body, bearerToken: Token(person));
+        _host.SendAsPersonAsync(method, path, person, body);
 
-    private async Task<T> Ok<T>(HttpMethod method, string path, string person, object? body = null, HttpStatusCode status = HttpStatusCode.OK)
-    {
-        using var response = await Send(method, path, person, body);
-        await ParkingHost.Expect(response, status);
-        return (await response.Content.ReadFromJsonAsync<T>(ParkingHost.Json))!;
-    }
+    private Task<T> Ok<T>(HttpMethod method, string path, string person, object? body = null, HttpStatusCode status = HttpStatusCode.OK) =>
+        _host.OkAsPersonAsync<T>(method, path, person, body, status);
 
     private Task<InviteDto> Invite(string household, int? days = null) =>
         Ok<InviteDto>(HttpMethod.Post, Path("invites"), Staff, new CreateInviteRequest(household, days), HttpStatusCode.Created);

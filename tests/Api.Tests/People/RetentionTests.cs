@@ -54,32 +54,11 @@ public sealed class RetentionTests(RetentionHostFixture fixture) : IClassFixture
 
     private static string Path(string relative) => ParkingHost.CompoundPath(relative);
 
-    /// <summary>A token with only <c>sub</c>, signed on the real clock, so the host's fake clock can be moved by weeks.</summary>
-    private static string Token(string subject)
-    {
-        var key = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Convert.FromBase64String(ParkingAppFactory.SigningKey));
-        var now = DateTime.UtcNow;
-        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
-        {
-            Issuer = "parking-silo",
-            Audience = "parking",
-            Subject = new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim("sub", subject)]),
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.AddHours(1),
-            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
-        });
-    }
-
     private Task<HttpResponseMessage> Send(HttpMethod method, string path, string person, object? body = null) =>
-        _host.SendAsync(method, path, userId: null, body: body, bearerToken: Token(person));
+        _host.SendAsPersonAsync(method, path, person, body);
 
-    private async Task<T> Ok<T>(HttpMethod method, string path, string person, object? body = null, HttpStatusCode status = HttpStatusCode.OK)
-    {
-        using var response = await Send(method, path, person, body);
-        await ParkingHost.Expect(response, status);
-        return (await response.Content.ReadFromJsonAsync<T>(ParkingHost.Json))!;
-    }
+    private Task<T> Ok<T>(HttpMethod method, string path, string person, object? body = null, HttpStatusCode status = HttpStatusCode.OK) =>
+        _host.OkAsPersonAsync<T>(method, path, person, body, status);
 
     private async Task<HttpStatusCode> Status(string path, string person)
     {
