@@ -45,6 +45,9 @@ public sealed record JoinRequestDto(
 /// <summary>Body of <c>POST .../join-requests/{id}/refuse</c> (and optionally approve): why, for the person.</summary>
 public sealed record DecideJoinRequest(string? Reason);
 
+/// <summary>A staff, committee or operator account of the compound, as the people page lists it.</summary>
+public sealed record RosterEntryDto(string PersonId, UserRoleDto Role, string DisplayName, string? HouseholdId);
+
 /// <summary>Body of <c>PUT .../people/{personId}/role</c>: staff or committee, and the name to show for someone new.</summary>
 public sealed record GrantRoleRequest(string? Role, string? DisplayName);
 

@@ -33,6 +33,9 @@ public static class PeopleEndpoints
         people.MapGet("/join-requests", JoinRequests).RequireAuthorization(Policies.Staff).WithSummary("Requests to join a household, pending first (staff)");
         people.MapPost("/join-requests/{requestId}/approve", Approve).RequireAuthorization(Policies.Staff).WithSummary("Approve a request: the person becomes a resident of the household (staff)");
         people.MapPost("/join-requests/{requestId}/refuse", Refuse).RequireAuthorization(Policies.Staff).WithSummary("Refuse a request, with a reason for the person (staff)");
+        people.MapGet("/people", Roster)
+            .RequireAuthorization(Policies.PeopleManager)
+            .WithSummary("The compound's staff, committee and operator accounts with their roles (staff, operator)");
         people.MapPut("/people/{personId}/role", GrantRole)
             .RequireAuthorization(Policies.PeopleManager)
             .WithSummary("Make a person staff or committee of the compound (staff: committee and staff; operator: both)");
@@ -145,6 +148,10 @@ public static class PeopleEndpoints
         var granted = await grains.People(compoundId).GrantRole(Actor(http), personId, role, body.DisplayName);
         return granted.Value is { } m ? TypedResults.Ok(ToDto(m, await NameOf(grains, compoundId))) : Problems.From(granted.Error!);
     }
+
+    public static async Task<Ok<RosterEntryDto[]>> Roster(string compoundId, IGrainFactory grains) =>
+        TypedResults.Ok((await grains.GetGrain<ICompoundRosterGrain>(compoundId).List())
+            .Select(e => new RosterEntryDto(e.PersonId, e.Role.ToDto(), e.DisplayName, e.HouseholdId)).ToArray());
 
     public static async Task<Results<Ok<MembershipDto>, NoContent, ProblemHttpResult>> RemoveRole(string compoundId, string personId, HttpContext http, IGrainFactory grains)
     {

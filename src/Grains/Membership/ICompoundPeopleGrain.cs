@@ -54,7 +54,8 @@ public interface ICompoundPeopleGrain : IGrainWithStringKey
     /// <summary>The person leaves: their membership goes, and every entry here that names them is anonymised.</summary>
     Task<string> Leave(string personId);
 
-    [ReadOnly]
+    /// <summary>Interleaves with a change in progress (the book is replaced whole): the roster reads it while a role change may wait on it.</summary>
+    [AlwaysInterleave]
     Task<IReadOnlyList<AuditEntry>> GetAudit(int limit);
 
     [ReadOnly]

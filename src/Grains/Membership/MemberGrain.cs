@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 using Parking.Domain.Membership;
 
 namespace Parking.Grains.Membership;
@@ -5,7 +6,11 @@ namespace Parking.Grains.Membership;
 /// <summary>A person (key: their subject, <c>sub</c>, at the identity issuer): memberships, roles and vehicles.</summary>
 public interface IMemberGrain : IGrainWithStringKey
 {
-    [ReadOnly]
+    /// <summary>
+    /// Interleaves with a change in progress (it answers the record as last assigned): the compound's roster, told of a
+    /// role change while this grain waits for it, may read members when it first activates.
+    /// </summary>
+    [AlwaysInterleave]
     Task<MemberRecord> Get();
 
     /// <summary>Joins a compound (or changes the role there) and registers the cars by plate; a bad plate refuses it all.</summary>
@@ -52,11 +57,24 @@ public sealed class MemberGrain(
 
         if (record != state.State.Record)
         {
+            var before = state.State.Record;
             state.State.Record = record;
             await state.WriteStateAsync();
+            await TellRoster(membership.CompoundId, before, record);
         }
 
         return record;
+    }
+
+    /// <summary>The compound's roster hears of every staff, committee or operator role given or taken (never of residents).</summary>
+    private async Task TellRoster(string compoundId, MemberRecord before, MemberRecord after)
+    {
+        var was = before.Memberships.FirstOrDefault(m => m.CompoundId == compoundId);
+        var now = after.Memberships.FirstOrDefault(m => m.CompoundId == compoundId);
+        if (was is { Role: not UserRole.Resident } || now is { Role: not UserRole.Resident })
+        {
+            await GrainFactory.GetGrain<ICompoundRosterGrain>(compoundId).Set(this.GetPrimaryKeyString(), now);
+        }
     }
 
     public Task<Outcome<MemberRecord>> AddCar(string? plate, bool isElectric) => Store(state.State.Record.AddCar(plate, isElectric));
@@ -83,8 +101,10 @@ public sealed class MemberGrain(
         var record = state.State.Record.Leave(compoundId);
         if (record != state.State.Record)
         {
+            var before = state.State.Record;
             state.State.Record = record;
             await state.WriteStateAsync();
+            await TellRoster(compoundId, before, record);
         }
 
         return record;

@@ -58,6 +58,27 @@ public sealed partial class ParkingApi
     public Task<JoinRequestDto> DecideJoinAsync(string requestId, bool approve, string? reason) =>
         SendAsync<JoinRequestDto>(HttpMethod.Post, $"{PeoplePath}/join-requests/{Uri.EscapeDataString(requestId)}/{(approve ? "approve" : "refuse")}", new DecideJoinRequest(reason));
 
+    public Task<RosterEntryDto[]> RosterAsync() => SendAsync<RosterEntryDto[]>(HttpMethod.Get, $"{PeoplePath}/people");
+
+    public Task<MembershipDto> GrantRoleAsync(string personId, string role, string? displayName) =>
+        SendAsync<MembershipDto>(HttpMethod.Put, $"{PeoplePath}/people/{Uri.EscapeDataString(personId)}/role", new GrantRoleRequest(role, displayName));
+
+    /// <summary>Takes a staff or committee role away; the person stays a resident of their household, if they have one.</summary>
+    public async Task RemoveRoleAsync(string personId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"{PeoplePath}/people/{Uri.EscapeDataString(personId)}/role");
+        if (session.Token is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ProblemAsync(response);
+        }
+    }
+
     public Task<AuditEntryDto[]> AuditAsync(int limit = 200) => SendAsync<AuditEntryDto[]>(HttpMethod.Get, $"{PeoplePath}/audit?limit={limit}");
 
     public Task<RetentionDto> RetentionAsync() => SendAsync<RetentionDto>(HttpMethod.Get, $"{PeoplePath}/retention");

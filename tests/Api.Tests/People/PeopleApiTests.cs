@@ -186,6 +186,12 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         Assert.Equal(UserRoleDto.Committee, committee.Role);
         await Ok<MembershipDto>(HttpMethod.Put, Path($"people/{colleague}/role"), Staff, new GrantRoleRequest("staff", "Wu Min"));
         Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, Path("audit"), colleague)).StatusCode);
+        var roster = await Ok<RosterEntryDto[]>(HttpMethod.Get, Path("people"), Staff);
+        Assert.Contains(new RosterEntryDto(member, UserRoleDto.Committee, "Chen Jie", null), roster);
+        Assert.Contains(new RosterEntryDto(colleague, UserRoleDto.Staff, "Wu Min", null), roster);
+        Assert.Contains(roster, e => e is { PersonId: Staff, Role: UserRoleDto.Staff });
+        Assert.DoesNotContain(roster, e => e.Role == UserRoleDto.Resident);
+        await ProblemAssert.Expect(await Send(HttpMethod.Get, Path("people"), "committee01"), HttpStatusCode.Forbidden);
 
         await ProblemAssert.Expect(await Send(HttpMethod.Delete, Path($"people/{colleague}/role"), Staff), HttpStatusCode.Forbidden);
         await ProblemAssert.Expect(await Send(HttpMethod.Put, Path($"people/{Staff}/role"), Staff, new GrantRoleRequest("committee", null)), HttpStatusCode.Forbidden);
@@ -196,6 +202,8 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, Path("audit"), colleague)).StatusCode);
         using var noCommittee = await Send(HttpMethod.Delete, Path($"people/{member}/role"), Staff);
         Assert.Equal(HttpStatusCode.NoContent, noCommittee.StatusCode);
+        roster = await Ok<RosterEntryDto[]>(HttpMethod.Get, Path("people"), "operator01");
+        Assert.DoesNotContain(roster, e => e.PersonId == member || e.PersonId == colleague);
 
         var audit = await Audit("operator01");
         Assert.Contains(audit, e => e is { Action: AuditActionDto.RoleGranted, ActorId: Staff, Detail: "committee" } && e.SubjectId == member);
