@@ -90,20 +90,22 @@ internal sealed class LoadReport(OpenLoad load, SubDistrictOptions options)
 
         var threshold = Math.Max(1_000, 2 * (_steadyBookingP99 ?? 0));
         var bookings = _samples.Where(s => s.Kind == RequestKind.Booking && s.Answered >= killed).ToList();
-        var stalled = bookings.Where(s => s.LatencyMs > threshold).ToList();
+        var stalled = bookings.Where(s => s.LatencyMs > threshold || !s.Ok).ToList();
         var afterOk = bookings.Where(s => s.Ok && s.Sent >= killed).ToList();
         var lastStall = stalled.Count == 0 ? 0 : stalled.Max(s => OpenLoad.Ms(s.Answered - killed)) / 1000;
+        // Flowing again only if bookings were acknowledged after the last stalled one.
+        var flowing = stalled.Count == 0 || bookings.Any(s => s.Ok && OpenLoad.Ms(s.Answered - killed) / 1000 > lastStall);
         var failed = bookings.Where(s => !s.Ok).GroupBy(s => s.Outcome).Select(g => $"{g.Count()} x {g.Key}").ToList();
         var slowest = bookings.Count == 0 ? 0 : bookings.Max(s => s.LatencyMs) / 1000;
         var sentAfter = bookings.Where(s => s.Sent >= killed).OrderBy(s => s.Sent).ToList();
         var firstOk = afterOk.Count == 0 ? double.NaN : afterOk.Min(s => OpenLoad.Ms(s.Answered - killed)) / 1000;
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"  after the kill: {stalled.Count} bookings took longer than {threshold / 1000:F2} s (twice the steady p99, at least 1 s); the last of them answered {lastStall:F2} s after the kill  target <= {3:F0} s"));
+            $"  after the kill: {stalled.Count} bookings took longer than {threshold / 1000:F2} s (twice the steady p99, at least 1 s) or failed; the last of them answered {lastStall:F2} s after the kill{(flowing ? "" : ", and no booking was acknowledged after it: NOT flowing again within the phase")}  target <= 3 s"));
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"    slowest booking answered after the kill {slowest:F2} s; first booking sent after the kill acknowledged {firstOk:F2} s after it; {sentAfter.Count} sent after the kill, {afterOk.Count} acknowledged; not 2xx: {(failed.Count == 0 ? "none" : string.Join(", ", failed))}"));
-        return lastStall;
+        return flowing ? lastStall : null;
     }
 
     public void PrintSummary(double? recovery, double recoveryTarget, double searchTarget, double bookingTarget)
@@ -113,7 +115,7 @@ internal sealed class LoadReport(OpenLoad load, SubDistrictOptions options)
             $"  steady: {_steadyBookingsPerSecond:F0} bookings/s acknowledged of {options.Rate:F0} asked ({(_steadyBookingsPerSecond >= 0.98 * options.Rate ? "rate reached" : "rate NOT reached")}); search p99 {Show(_steadySearchP99)} ms (target <= {searchTarget:F0}: {Met(_steadySearchP99, searchTarget)}), booking p99 {Show(_steadyBookingP99)} ms (target <= {bookingTarget:F0}: {Met(_steadyBookingP99, bookingTarget)})"));
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"  after the kill: search p99 {Show(_afterSearchP99)} ms, booking p99 {Show(_afterBookingP99)} ms; bookings on the moved grains flowing again {(recovery is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) : "n/a")} s after the kill (target <= {recoveryTarget:F0}: {Met(recovery, recoveryTarget)})"));
+            $"  after the kill: search p99 {Show(_afterSearchP99)} ms, booking p99 {Show(_afterBookingP99)} ms; bookings on the moved grains flowing again {(recovery is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) + " s after the kill" : "not within the phase")} (target <= {recoveryTarget:F0} s: {(recovery is null ? "NOT met" : Met(recovery, recoveryTarget))})"));
     }
 
     private static string Show(double? value) => value is { } v ? v.ToString("F1", CultureInfo.InvariantCulture) : "n/a";

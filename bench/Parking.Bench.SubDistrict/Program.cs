@@ -49,6 +49,11 @@ internal static class Program
     {
         var clock = Stopwatch.StartNew();
         var root = SiloProcess.FindRepositoryRoot();
+        if (options.SiloDll is { } dll)
+        {
+            SiloProcess.UseBuild(dll);
+        }
+
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; load average {LoadAverage()} at the start (other processes share these cores)");
         var members = SubDistrictCompounds.Generate(options.Compounds);
         var work = Directory.CreateTempSubdirectory("parking-bench-subdistrict-");
@@ -124,8 +129,9 @@ internal static class Program
                     .Where(s => !string.Equals(s.Ownership, "private", StringComparison.OrdinalIgnoreCase) && !string.Equals(s.Kind, "visitor", StringComparison.OrdinalIgnoreCase))
                     .Select(s => new BookableSpace(c, s.LotId, s.Id)))
                 .ToList();
-            // Interleaved across compounds, so consecutive bookings land in different compounds and lots.
-            var shuffled = bookable.OrderBy(s => HashCode.Combine(s.Compound, s.SpaceId, 17)).ToList();
+            // Shuffled (the same way every run), so consecutive bookings land in different compounds and lots.
+            var shuffled = bookable.ToArray();
+            new Random(17).Shuffle(shuffled);
             var victim = silos[1];
             var load = new OpenLoad(client, drivers, shuffled, compoundIds, options.Rate, options.SearchesPerBooking)
             {
@@ -134,7 +140,7 @@ internal static class Program
             var total = options.WarmUp + options.Steady + options.AfterKill;
             Console.WriteLine(
                 $"Load: open loop, {options.Rate:F0} bookings/s with {options.SearchesPerBooking} searches each ({options.Rate * (1 + options.SearchesPerBooking):F0} requests/s), " +
-                $"across {compoundIds.Count} compounds ({shuffled.Count:N0} bookable spaces, {drivers.Sum(d => d.Count):N0} residents signed in), request n to silo n mod 3; " +
+                $"across {compoundIds.Count} compounds ({shuffled.Length:N0} bookable spaces, {drivers.Sum(d => d.Count):N0} residents signed in), request n to silo n mod 3; " +
                 $"{options.WarmUp.TotalSeconds:F0} s warm-up, {options.Steady.TotalSeconds:F0} s steady, SIGKILL of silo 2 (pid {victim.ProcessId}), {options.AfterKill.TotalSeconds:F0} s after");
             var cpuBefore = CpuNow(silos);
             var deadAt = new TaskCompletionSource<TimeSpan?>();

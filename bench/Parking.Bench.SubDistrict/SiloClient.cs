@@ -14,8 +14,8 @@ internal readonly record struct Answer(int Status, string Body, int Silo, int At
 {
     public bool Ok => Status is >= 200 and < 300;
 
-    /// <summary>"201", "409 space-taken", "503", "no answer"...: the kinds a tally counts.</summary>
-    public string Outcome => Status == 0 ? "no answer" : ProblemCode(Body) is { } code ? $"{Status} {code}" : Status.ToString(CultureInfo.InvariantCulture);
+    /// <summary>"201", "409 space-taken", "503", "no answer (TaskCanceledException)"...: the kinds a tally counts.</summary>
+    public string Outcome => Status == 0 ? $"no answer ({Body[(Body.IndexOf(": ", StringComparison.Ordinal) + 2)..].Split(':')[0]})" : ProblemCode(Body) is { } code ? $"{Status} {code}" : Status.ToString(CultureInfo.InvariantCulture);
 
     public static string? ProblemCode(string body)
     {

@@ -58,6 +58,9 @@ internal sealed class SiloProcess : IAsyncDisposable
         throw new InvalidOperationException($"No Parking.sln in '{Environment.CurrentDirectory}' or above it: run the bench from inside the repository, or pass --url.");
     }
 
+    /// <summary>Starts silos from <paramref name="siloDll"/> (a built Parking.Silo.dll) instead of building src/Silo.</summary>
+    public static void UseBuild(string siloDll) => _built = siloDll;
+
     public static Task<SiloProcess> StartAsync(string repositoryRoot, CancellationToken cancellationToken) =>
         StartAsync(repositoryRoot, new Dictionary<string, string>(), "in-memory storage", cancellationToken);
 
