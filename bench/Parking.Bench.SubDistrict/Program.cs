@@ -43,12 +43,19 @@ internal static class Program
             Console.Error.WriteLine("Interrupted; what the bench started is stopped.");
             return 130;
         }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or HttpRequestException)
+        {
+            Console.Error.WriteLine($"The bench stopped: {exception.Message}");
+            return 1;
+        }
     }
 
     private static async Task<int> RunAsync(SubDistrictOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var root = SiloProcess.FindRepositoryRoot();
+        // Three silos and PostgreSQL start on cores other work may share: allow them time.
+        SiloProcess.ReadyTimeout = TimeSpan.FromMinutes(10);
         if (options.SiloDll is { } dll)
         {
             SiloProcess.UseBuild(dll);

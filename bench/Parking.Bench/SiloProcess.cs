@@ -13,7 +13,8 @@ internal sealed class SiloProcess : IAsyncDisposable
 {
     private const int MaxActivePerResident = 1_000_000;
     private const int KeptOutputLines = 40;
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
+    /// <summary>How long a starting silo may take to answer /health/ready (a bench on a loaded machine may allow more).</summary>
+    public static TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
     private static string? _built;
 
