@@ -133,14 +133,13 @@ internal static class ChargingSuite
     /// <summary>The objectives tried for online, on the capacities where the site binds hardest.</summary>
     private static readonly (string Name, OnlineObjective Objective)[] Variants =
     [
-        ("A (default): quick charge 1e-3, a weight decaying to 0 at departure 1e-3, equal share 1e-6", OnlineObjective.Default),
-        ("B: quick charge, then earliest departure (1e-5), equal share 1e-6 (the default until 2026-12)", new OnlineObjective(Urgency: 1e-5, Decay: 0)),
-        ("C: quick charge, then least laxity (1e-5), equal share 1e-6", new OnlineObjective(Urgency: 1e-5, ByLaxity: true, Decay: 0)),
-        ("D: quick charge, decaying weight 1e-2", new OnlineObjective(Decay: 1e-2)),
-        ("E: quick charge, decaying weight 1e-4", new OnlineObjective(Decay: 1e-4)),
-        ("F: quick charge, decaying weight 1e-1 over time left squared, quick charge 1e-4", new OnlineObjective(QuickCharge: 1e-4, Decay: 1e-1, DecayPower: 2)),
-        ("G: decaying weight and least laxity 1e-5", new OnlineObjective(Urgency: 1e-5, ByLaxity: true)),
-        ("H: no quick charge, decaying weight 1e-3", new OnlineObjective(QuickCharge: 0)),
+        ("A (default): quick charge 1e-3, a weight decaying to 0 at departure 1e-3, equal share 1e-6, least laxity first in the period applied 1e-2 (re-planned every period)", OnlineObjective.Default),
+        ("A0: A without the laxity weight (re-planned at arrivals and departures; the default until 2026-12-04)", new OnlineObjective(LaxityNow: 0)),
+        ("B: quick charge, then earliest departure (1e-5), equal share 1e-6 (the default until 2026-12)", new OnlineObjective(Urgency: 1e-5, Decay: 0, LaxityNow: 0)),
+        ("C: quick charge, then least laxity (1e-5), equal share 1e-6", new OnlineObjective(Urgency: 1e-5, ByLaxity: true, Decay: 0, LaxityNow: 0)),
+        ("D: quick charge, decaying weight 1e-2", new OnlineObjective(Decay: 1e-2, LaxityNow: 0)),
+        ("F: quick charge, decaying weight 1e-1 over time left squared, quick charge 1e-4", new OnlineObjective(QuickCharge: 1e-4, Decay: 1e-1, DecayPower: 2, LaxityNow: 0)),
+        ("L: A with the laxity weight 1e-3", new OnlineObjective(LaxityNow: 1e-3)),
     ];
 
     /// <summary>
@@ -370,7 +369,7 @@ internal static class ChargingSuite
         var fullyServed = leastShare with { Order = Parking.Domain.Charging.ChargingObjectiveOrder.FullyServedFirst };
         var shipped = ChargingAlgorithms.Get("in-turn");
         var drawModel = new InTurnCpSat { DrawWithinTurn = true };
-        var noLpNight = new InTurnCpSat { LpNightHolders = false };
+        var lpNight = new InTurnCpSat { LpNightHolders = true };
         const string DrawModel = " (CP-SAT with a draw interval inside each turn)";
         List<(string Name, IChargingAlgorithm Algorithm, ChargingInstance Instance, SolveOptions Options)> variants =
         [
@@ -379,9 +378,8 @@ internal static class ChargingSuite
             ("in-turn, fully served first", shipped, instance, fullyServed),
             ("in-turn, least share first, one turn per request", shipped, oneTurn, leastShare),
             ("in-turn, fully served first, one turn per request", shipped, oneTurn, fullyServed),
-            ("in-turn, least share first, without the LP's night holders", noLpNight, instance, leastShare),
-            ("in-turn, fully served first, without the LP's night holders", noLpNight, instance, fullyServed),
-            ("in-turn, fully served first, one turn, without the LP's night holders (as before)", noLpNight, oneTurn, fullyServed),
+            ("in-turn, least share first, with the LP's night holders", lpNight, instance, leastShare),
+            ("in-turn, fully served first, with the LP's night holders", lpNight, instance, fullyServed),
             .. NightAlgorithms.Skip(1).Select(n => (n, ChargingAlgorithms.Get(n), instance, leastShare)),
             ("in-turn, no quiet hours", shipped, instance with { QuietPeriods = null }, leastShare),
             ("in-turn, three-phase feed (100 kW per phase)", shipped, threePhase, leastShare),
