@@ -459,6 +459,7 @@ public static class PeopleEndpoints
         // resident record, notices, devices and preferences go. What the leave itself set off (cancellations,
         // notices) arrives one way later and finds them no longer a member, so it writes nothing back.
         await grains.Resident(compoundId, person).Depart(pseudonym);
+        await AnonymiseFinished(grains, compoundId, person, pseudonym);
         await grains.NoticeInbox(compoundId, person).Depart();
         await grains.GetGrain<IHistoryRetentionGrain>(compoundId).Forget(person);
         return await Me(http, grains);
@@ -494,6 +495,23 @@ public static class PeopleEndpoints
             {
                 await grain.StopSession(session.SessionId, actor);
             }
+        }
+    }
+
+    /// <summary>
+    /// The charging areas' finished requests and the shelters' ended sessions stay for staff's view until pruned: they
+    /// take the pseudonym now (plate and bike name gone), not at their pruning or the retention sweep.
+    /// </summary>
+    private static async Task AnonymiseFinished(IGrainFactory grains, string compoundId, string person, string pseudonym)
+    {
+        foreach (var area in await grains.Compound(compoundId).GetChargingAreas())
+        {
+            await grains.ChargingArea(compoundId, area.AreaId).Anonymise(person, pseudonym);
+        }
+
+        foreach (var shelter in await grains.Compound(compoundId).GetShelters())
+        {
+            await grains.Shelter(compoundId, shelter.ShelterId).Anonymise(person, pseudonym);
         }
     }
 

@@ -615,6 +615,31 @@ public sealed class ChargingAreaBook
         return notices;
     }
 
+    /// <summary>
+    /// Puts <paramref name="pseudonym"/> in place of a driver who left the compound on every request of theirs; the plate
+    /// goes too, except on a request whose car is still plugged in. Returns how many requests changed.
+    /// </summary>
+    public int Anonymise(string residentId, string pseudonym)
+    {
+        var changed = 0;
+        for (var i = 0; i < _requests.Count; i++)
+        {
+            if (_requests[i] is { } r && r.ResidentId == residentId)
+            {
+                var plugged = r.PluggedAt is not null && r.UnpluggedAt is null;
+                _requests[i] = r with { ResidentId = pseudonym, Plate = plugged ? r.Plate : string.Empty };
+                changed++;
+            }
+        }
+
+        if (changed > 0)
+        {
+            _version++;
+        }
+
+        return changed;
+    }
+
     /// <summary>Drops the finished requests that ended before <paramref name="cutoff"/> (the compound's retention period); returns how many.</summary>
     public int Forget(DateTimeOffset cutoff) =>
         _requests.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.CreatedAt) < cutoff && (r.PluggedAt is null || r.UnpluggedAt is not null));

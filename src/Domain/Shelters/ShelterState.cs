@@ -369,6 +369,22 @@ public sealed class ShelterState
         return next;
     }
 
+    /// <summary>Puts <paramref name="pseudonym"/> in place of a driver who left the compound on every session of theirs, without the bike's name; returns how many changed.</summary>
+    public int Anonymise(string residentId, string pseudonym)
+    {
+        var changed = 0;
+        for (var i = 0; i < _sessions.Count; i++)
+        {
+            if (_sessions[i] is { } s && s.ResidentId == residentId)
+            {
+                _sessions[i] = s with { ResidentId = pseudonym, Bike = null };
+                changed++;
+            }
+        }
+
+        return changed;
+    }
+
     /// <summary>Drops the sessions that ended before <paramref name="cutoff"/> (the compound's retention period); returns how many.</summary>
     public int Forget(DateTimeOffset cutoff) => _sessions.RemoveAll(s => s.EndedAt is { } ended && ended < cutoff);
 

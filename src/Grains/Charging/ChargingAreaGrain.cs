@@ -115,6 +115,17 @@ public sealed partial class ChargingAreaGrain(
         return removed;
     }
 
+    public async Task<int> Anonymise(string residentId, string pseudonym)
+    {
+        var changed = Book.Anonymise(residentId, pseudonym);
+        if (changed > 0)
+        {
+            await Store();
+        }
+
+        return changed;
+    }
+
     public async Task<Outcome<ChargingRequest>> Submit(string residentId, ChargingRequestDraft draft)
     {
         var advanced = Book.Advance(Now, _policy);

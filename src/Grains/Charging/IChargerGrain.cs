@@ -41,6 +41,12 @@ public interface IChargingAreaGrain : IPersonalHistory
     /// <summary>The requests of one driver in this area, newest first.</summary>
     Task<IReadOnlyList<ChargingRequest>> GetRequestsOf(string residentId);
 
+    /// <summary>
+    /// The driver left the compound: their requests name <paramref name="pseudonym"/> instead, and lose the plate unless
+    /// the car is still plugged in (staff must find it). Returns how many changed.
+    /// </summary>
+    Task<int> Anonymise(string residentId, string pseudonym);
+
     /// <summary>Every charger and request of the area (null when there is no such area).</summary>
     Task<ChargingAreaView?> GetView();
 

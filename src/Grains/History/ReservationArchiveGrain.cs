@@ -64,6 +64,32 @@ public static class ReservationArchive
     }
 
     /// <summary>
+    /// Puts <paramref name="pseudonym"/> in place of a resident who left the compound in every chunk, without the plate
+    /// (archived reservations have all finished); only the chunks that named them are stored again. Returns how many
+    /// reservations changed. The index does not change.
+    /// </summary>
+    public static async Task<int> Anonymise(ArchiveIndex index, Func<int, IReservationArchiveGrain> chunk, string residentId, string pseudonym)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(chunk);
+        var changed = 0;
+        foreach (var info in index.Chunks)
+        {
+            var grain = chunk(info.Number);
+            var held = await grain.Get();
+            if (!held.Any(r => r.ResidentId == residentId))
+            {
+                continue;
+            }
+
+            changed += held.Count(r => r.ResidentId == residentId);
+            await grain.Store([.. held.Select(r => r.ResidentId == residentId ? r with { ResidentId = pseudonym, Plate = null } : r)]);
+        }
+
+        return changed;
+    }
+
+    /// <summary>
     /// Drops from the chunks every reservation that ended before <paramref name="cutoff"/> (the compound's retention
     /// sweep): a chunk left empty is cleared and leaves <paramref name="index"/>, a chunk partly before the cutoff is
     /// stored again without those. Returns how many reservations went; the caller stores the index when any did.

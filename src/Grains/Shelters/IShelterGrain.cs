@@ -23,6 +23,9 @@ public interface IShelterGrain : IPersonalHistory
     /// <summary>A resident's sessions here: running ones and those ended recently, newest first.</summary>
     Task<IReadOnlyList<ShelterSession>> GetSessionsOf(string residentId);
 
+    /// <summary>The driver left the compound: their sessions name <paramref name="pseudonym"/> instead and lose the bike's name. Returns how many changed.</summary>
+    Task<int> Anonymise(string residentId, string pseudonym);
+
     /// <summary>A port's meter reading from the hardware (or the simulator).</summary>
     Task<Outcome<PortReportResult>> ReportPort(string portId, PortReport report);
 

@@ -90,6 +90,25 @@ public sealed partial class ShelterGrain(
         return removed;
     }
 
+    public async Task<int> Anonymise(string residentId, string pseudonym)
+    {
+        var changed = Shelter.Anonymise(residentId, pseudonym);
+        if (changed > 0)
+        {
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+
+        return changed;
+    }
+
     public async Task<ShelterSnapshot?> GetSnapshot()
     {
         await Sweep();

@@ -125,6 +125,12 @@ public sealed partial class ParkingSpaceGrain(
                 throw;
             }
         }
+
+        // And the finished bookings already moved to the archive chunks: staff read those by id too.
+        if (Calendar.Definition is { } definition && archive.State.Chunks.Count > 0)
+        {
+            await ReservationArchive.Anonymise(archive.State, n => GrainFactory.OfSpace(definition.CompoundId, definition.SpaceId, n), residentId, pseudonym);
+        }
     }
 
     /// <summary>A command the calendar answered "not found" for: if the reservation is in the archive, the refusal it would have had.</summary>
