@@ -70,34 +70,13 @@ internal static class Program
 
             if (compounds > 0)
             {
-                var files = new List<string>();
-                var spaces = 0;
-                var households = 0;
-                string? largest = null;
-                for (var i = 1; i <= compounds; i++)
-                {
-                    var big = i % 13 == 0;
-                    var id = string.Create(CultureInfo.InvariantCulture, $"{(big ? "kc" : "cs")}{i:00}");
-                    var file = DemoCompoundGenerator.GenerateFile(big ? DemoCompoundSize.Kangcheng : DemoCompoundSize.Chengshangcheng, seed: 2000 + i);
-                    file = file with { Compound = file.Compound with { Id = id, Name = (big ? "Kangcheng " : "Chengshangcheng ") + id, SubDistrict = "caojiadu" } };
-                    spaces += file.Spaces.Count;
-                    households += file.Households.Count;
-                    if (big)
-                    {
-                        largest ??= id;
-                    }
-
-                    var path = Path.Combine(work.FullName, id + ".json");
-                    await File.WriteAllTextAsync(path, CompoundFileReader.Write(file));
-                    files.Add(path);
-                }
-
-                largest ??= Path.GetFileNameWithoutExtension(files[0]);
-                var kangchengs = files.Count(f => Path.GetFileName(f).StartsWith("kc", StringComparison.Ordinal));
+                var members = SubDistrictCompounds.Generate(compounds);
+                var files = (await SubDistrictCompounds.WriteAsync(members, work.FullName)).ToList();
+                var largest = members.FirstOrDefault(m => m.Large)?.Id ?? members[0].Id;
                 await ImportInSiloAsync(
                     dll,
                     files,
-                    $"sub-district ({compounds} compounds: {compounds - kangchengs} Chengshangcheng-sized, {kangchengs} Kangcheng-sized; {spaces:N0} spaces, {households:N0} households)",
+                    $"sub-district ({SubDistrictCompounds.Describe(members)})",
                     "target: applied <= 10 min within 4 GB",
                     largest);
             }

@@ -13,17 +13,20 @@ internal sealed class SiloProcess : IAsyncDisposable
 {
     private const int MaxActivePerResident = 1_000_000;
     private const int KeptOutputLines = 40;
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
+    /// <summary>How long a starting silo may take to answer /health/ready (a bench on a loaded machine may allow more).</summary>
+    public static TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
     private static string? _built;
 
     private readonly Process _process;
     private readonly Queue<string> _output = new();
     private readonly Lock _outputLock = new();
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
 
-    private SiloProcess(Process process, Uri baseAddress)
+    private SiloProcess(Process process, Uri baseAddress, int siloPort)
     {
         _process = process;
+        SiloPort = siloPort;
         ProcessId = process.Id;
         BaseAddress = baseAddress;
         Cpu = new ProcessCpu(process);
@@ -32,6 +35,9 @@ internal sealed class SiloProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public int ProcessId { get; }
+
+    /// <summary>The Orleans silo port it listens on (an override in the environment wins), as its membership row records it.</summary>
+    public int SiloPort { get; }
 
     /// <summary>The silo's CPU time, for the CPU split of each phase.</summary>
     public ProcessCpu Cpu { get; }
@@ -53,15 +59,27 @@ internal sealed class SiloProcess : IAsyncDisposable
         throw new InvalidOperationException($"No Parking.sln in '{Environment.CurrentDirectory}' or above it: run the bench from inside the repository, or pass --url.");
     }
 
+    /// <summary>Starts silos from <paramref name="siloDll"/> (a built Parking.Silo.dll) instead of building src/Silo.</summary>
+    public static void UseBuild(string siloDll) => _built = siloDll;
+
     public static Task<SiloProcess> StartAsync(string repositoryRoot, CancellationToken cancellationToken) =>
         StartAsync(repositoryRoot, new Dictionary<string, string>(), "in-memory storage", cancellationToken);
 
     /// <param name="environment">Extra environment variables for the silo (e.g. a connection string); they win over the defaults.</param>
     /// <param name="storage">How the silo stores its state, for the start line.</param>
+    public static Task<SiloProcess> StartAsync(
+        string repositoryRoot,
+        IReadOnlyDictionary<string, string> environment,
+        string storage,
+        CancellationToken cancellationToken) =>
+        StartAsync(repositoryRoot, environment, storage, [], cancellationToken);
+
+    /// <param name="arguments">Command-line arguments for the silo before its settings (e.g. <c>import FILE...</c>).</param>
     public static async Task<SiloProcess> StartAsync(
         string repositoryRoot,
         IReadOnlyDictionary<string, string> environment,
         string storage,
+        IReadOnlyList<string> arguments,
         CancellationToken cancellationToken)
     {
         // Built once per bench: a second silo (--compare-settlement) runs the very same build.
@@ -77,6 +95,11 @@ internal sealed class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         var variables = start.Environment;
         variables["ASPNETCORE_ENVIRONMENT"] = "Production";
         variables["DOTNET_ENVIRONMENT"] = "Production";
@@ -100,9 +123,9 @@ internal sealed class SiloProcess : IAsyncDisposable
             variables[name] = value;
         }
 
-        Console.WriteLine($"Starting silo: dotnet {dll} on {baseAddress} (silo port {siloPort}, gateway {gatewayPort}, MaxActivePerResident={MaxActivePerResident}, {storage})");
+        Console.WriteLine($"Starting silo: dotnet {dll}{(arguments.Count > 0 ? $" {arguments[0]} ({arguments.Count - 1} more arguments)" : "")} on {baseAddress} (silo port {siloPort}, gateway {gatewayPort}, MaxActivePerResident={MaxActivePerResident}, {storage})");
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
-        var silo = new SiloProcess(process, baseAddress);
+        var silo = new SiloProcess(process, baseAddress, int.Parse(variables["Parking__Cluster__SiloPort"]!, CultureInfo.InvariantCulture));
         process.OutputDataReceived += (_, e) => silo.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -131,6 +154,38 @@ internal sealed class SiloProcess : IAsyncDisposable
         {
             _process.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The first line the silo writes (stdout or stderr) from now on that <paramref name="match"/> accepts; a
+    /// <see cref="TimeoutException"/> with the recent output after <paramref name="timeout"/>, and an error if the silo exits first.
+    /// </summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_outputLock)
+        {
+            _waiters.Add((match, seen));
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (!seen.Task.IsCompleted)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The silo exited with code {_process.ExitCode}:\n{RecentOutput()}");
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"The silo wrote no awaited line within {timeout.TotalSeconds:0} s:\n{RecentOutput()}");
+            }
+
+            await Task.WhenAny(seen.Task, Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return await seen.Task;
     }
 
     /// <summary>Builds src/Silo in Release (retrying when a concurrent build holds a file) and returns its dll.</summary>
@@ -248,6 +303,15 @@ internal sealed class SiloProcess : IAsyncDisposable
 
         lock (_outputLock)
         {
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Match(line))
+                {
+                    _waiters[i].Seen.TrySetResult(line);
+                    _waiters.RemoveAt(i);
+                }
+            }
+
             _output.Enqueue(line);
             while (_output.Count > KeptOutputLines)
             {

@@ -67,7 +67,7 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
         }
 
         Assert.True(
-            await ReservationChecks.EventuallyAsync(() => warmUp.All(r => watchers.All(w => w.SawHeld(r.SpaceId, r.Start, r.End))), PushTimeout),
+            await ReservationChecks.EventuallyAsync(() => AllSeenAsync(watchers, warmUp), PushTimeout),
             "Warm-up pushes did not reach both watchers.");
         Log(clock, "watchers receive pushes");
 
@@ -131,21 +131,42 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
         Assert.True(beforeKill >= 10, $"Only {beforeKill} reservations were acknowledged before the kill.");
         Assert.True(afterKill >= 5, $"Only {afterKill} load reservations were acknowledged after the kill.");
 
+        // One more reservation in each lot now that the cluster has recovered: its push is the lots' first change
+        // after everything above, so a watcher whose lot was rebuilt on a survivor (a new epoch) learns it from
+        // that push and reloads, as the web app does.
+        var markers = new List<Acknowledged>();
+        foreach (var (spaceId, start, end) in sweepSlots.NextRound().Where(s => s.SpaceId is "G1-001" or "T1-001"))
+        {
+            var attempt = await api.ReserveAsync(survivors, 0, Residents[0], spaceId, start, end, $"marker-{spaceId}", attempts: 3);
+            Assert.True(attempt.Reservation is not null, $"post-recovery reservation on {spaceId}: {attempt.Status} {attempt.Detail}");
+            markers.Add(attempt.Reservation);
+        }
+
         // Pushes: every space got a reservation after the kill, so every space whose grain lived on the
         // victim (which ones is not observable from outside) is among them; both watchers must see each.
-        var pushed = await ReservationChecks.EventuallyAsync(
-            () => sweep.Values.All(r => watchers.All(w => w.SawHeld(r.SpaceId, r.Start, r.End))),
-            PushTimeout);
-        var missing = sweep.Values.SelectMany(r => watchers.Where(w => !w.SawHeld(r.SpaceId, r.Start, r.End)).Select(w => $"{w.Name}: {r.SpaceId}")).ToList();
+        IReadOnlyCollection<Acknowledged> afterRecovery = [.. sweep.Values, .. markers];
+        var pushed = await ReservationChecks.EventuallyAsync(() => AllSeenAsync(watchers, afterRecovery), PushTimeout);
+        var missing = new List<string>();
+        foreach (var r in afterRecovery)
+        {
+            foreach (var w in watchers)
+            {
+                if (!await w.SawHeldAsync(r.SpaceId, r.Start, r.End))
+                {
+                    missing.Add($"{w.Name}: {r.SpaceId}");
+                }
+            }
+        }
+
         foreach (var watcher in watchers)
         {
-            Log(clock, $"{watcher.Name} ({watcher.State}): {watcher.Count} pushes over {watcher.PushesPerSpace.Count} spaces (min {watcher.PushesPerSpace.Values.DefaultIfEmpty().Min()} per space)");
+            Log(clock, $"{watcher.Name} ({watcher.State}): {watcher.Count} pushes over {watcher.PushesPerSpace.Count} spaces (min {watcher.PushesPerSpace.Values.DefaultIfEmpty().Min()} per space), {watcher.Reloads} lot reloads after an epoch change or a gap");
         }
 
         Assert.True(pushed, $"Pushes missing for post-kill reservations: {string.Join("; ", missing)}");
 
         // Every acknowledged reservation (before, during, after the kill) is there; no double booking.
-        IReadOnlyCollection<Acknowledged> all = [.. warmUp, .. load.Acknowledged, .. sweep.Values];
+        IReadOnlyCollection<Acknowledged> all = [.. warmUp, .. load.Acknowledged, .. sweep.Values, .. markers];
         var absent = await ReservationChecks.AllPresentAsync(api, survivors, all);
         Assert.True(absent.Count == 0, $"{absent.Count} of {all.Count} acknowledged reservations are not there after the kill:\n{string.Join("\n", absent.Take(20))}");
         var inconsistent = await ReservationChecks.OccupancyConsistentAsync(api, survivors[0], all);
@@ -166,6 +187,22 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
         Assert.True(inconsistent.Count == 0, string.Join("\n", inconsistent.Take(20)));
         Log(clock, $"all {all.Count} acknowledged reservations found after the restart; occupancy consistent");
         await Task.WhenAll(restarted.Select(s => s.StopAsync(TimeSpan.FromSeconds(30))));
+    }
+
+    private static async Task<bool> AllSeenAsync(IEnumerable<LotWatcher> watchers, IEnumerable<Acknowledged> reservations)
+    {
+        foreach (var r in reservations)
+        {
+            foreach (var w in watchers)
+            {
+                if (!await w.SawHeldAsync(r.SpaceId, r.Start, r.End))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private void Log(Stopwatch clock, string message) => output.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1} s] {message}");

@@ -20,6 +20,39 @@ public sealed class GrainKeyTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_booking_path_helpers_reuse_one_reference_per_key_and_it_reaches_the_same_grain()
+    {
+        var first = _grains.HouseholdLedger("c1", "h-17");
+        Assert.Same(first, _grains.HouseholdLedger("c1", "h-17"));
+        Assert.Same(_grains.Space("c1", "G1-001"), _grains.Space("c1", "G1-001"));
+        Assert.Same(_grains.Resident("c1", "r00012"), _grains.Resident("c1", "r00012"));
+        Assert.Same(_grains.Lot("c1", "G1"), _grains.Lot("c1", "G1"));
+        Assert.NotSame(first, _grains.HouseholdLedger("c1", "h-18"));
+        Assert.Equal(_grains.GetGrain<IHouseholdLedgerGrain>("c1/h-17").GetGrainId(), first.GetGrainId());
+
+        // A reused reference calls the grain as a fresh one does.
+        var spaceId = fixture.Layout.Lots[0].Spaces[0].SpaceId;
+        var reused = _grains.Space(fixture.CompoundId, spaceId);
+        Assert.Same(reused, _grains.Space(fixture.CompoundId, spaceId));
+        Assert.Equal(spaceId, (await reused.GetAvailability())!.Definition.SpaceId);
+    }
+
+    [Fact]
+    public void The_reference_cache_is_bounded_and_starts_afresh_when_full()
+    {
+        var first = _grains.Space("bounded", "s-0");
+        for (var i = 1; i <= GrainKeys.CachedReferences * 4; i++)
+        {
+            _grains.Space("bounded", $"s-{i}");
+        }
+
+        // Emptied once it held its bound, so the first key gets a new (equal) reference.
+        var again = _grains.Space("bounded", "s-0");
+        Assert.NotSame(first, again);
+        Assert.Equal(first.GetGrainId(), again.GetGrainId());
+    }
+
+    [Fact]
     public async Task A_scenario_grain_reads_its_compound_and_id_from_its_key()
     {
         var compoundId = "key-test";

@@ -27,10 +27,14 @@ public sealed partial class ParkingSpaceGrain(
 {
     private const string NoShowReminder = "no-show-sweep";
 
+    /// <summary>How soon a space reports again to a lot that did not take its change (a little beyond failure detection).</summary>
+    private static readonly TimeSpan LotReportRetry = TimeSpan.FromSeconds(2);
+
     private readonly ReservationPolicy _policy = policyOptions.Value;
     private readonly SharingPolicy _sharing = sharingOptions.Value;
     private readonly CreditPolicy _credits = creditOptions.Value;
     private DeadlineWake? _noShowWake;
+    private IGrainTimer? _lotRetry;
 
     private SpaceCalendar Calendar => state.State;
 
@@ -424,13 +428,20 @@ public sealed partial class ParkingSpaceGrain(
         try
         {
             await GrainFactory.Lot(definition.CompoundId, definition.LotId).SpaceChanged(Calendar.Snapshot(Now));
+            _lotRetry?.Dispose();
+            _lotRetry = null;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // The change is stored; the lot index catches up with the next change or when it is rebuilt.
+            // The change is stored, but the lot's index and its watchers have not seen it (its silo died, say). The
+            // space reports its whole picture again shortly, and again until the lot takes it: a report is
+            // idempotent, and a lot rebuilt meanwhile already has this picture and ignores it.
             LogLotReportFailed(exception, this.GetPrimaryKeyString());
+            _lotRetry ??= this.RegisterGrainTimer(RetryReportToLot, new GrainTimerCreationOptions(LotReportRetry, LotReportRetry));
         }
     }
+
+    private Task RetryReportToLot(CancellationToken cancellationToken) => ReportToLot();
 
     /// <summary>
     /// Releases no-shows and flags overstays at their deadline, and wakes the space again if it was

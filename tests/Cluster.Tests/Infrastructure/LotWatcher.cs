@@ -7,13 +7,18 @@ namespace Parking.Cluster.Tests.Infrastructure;
 
 /// <summary>
 /// A SignalR client (the real .NET client, WebSockets) on one silo, watching lots and recording every
-/// lot change it gets (LotChanges batches, taken apart), with a count per space.
+/// lot change it gets (LotChanges batches, taken apart), with a count per space. Like the web app, it follows each
+/// lot's epoch and sequence: a change of another epoch (the lot was rebuilt on another silo) or one that skips a
+/// sequence number means its picture may miss something, and it reloads the lot's occupancy before it next answers.
 /// </summary>
 public sealed class LotWatcher : IAsyncDisposable
 {
     private readonly HubConnection _connection;
     private readonly ConcurrentQueue<LotChangeDto> _received = new();
     private readonly ConcurrentDictionary<string, int> _perSpace = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Guid Epoch, long Sequence)> _position = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _stale = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<SpaceOccupancyDto> _reloaded = new();
 
     private LotWatcher(string name, HubConnection connection)
     {
@@ -25,6 +30,7 @@ public sealed class LotWatcher : IAsyncDisposable
             {
                 _received.Enqueue(change);
                 _perSpace.AddOrUpdate(change.Space.SpaceId, 1, (_, n) => n + 1);
+                Follow(change);
             }
         });
     }
@@ -36,6 +42,9 @@ public sealed class LotWatcher : IAsyncDisposable
     public IReadOnlyDictionary<string, int> PushesPerSpace => _perSpace;
 
     public int Count => _received.Count;
+
+    /// <summary>How many times a lot's occupancy was reloaded because its pushes showed another epoch or a gap.</summary>
+    public int Reloads { get; private set; }
 
     public static async Task<LotWatcher> ConnectAsync(string name, Uri silo, string token, params string[] lots)
     {
@@ -52,7 +61,8 @@ public sealed class LotWatcher : IAsyncDisposable
             await connection.StartAsync();
             foreach (var lot in lots)
             {
-                await connection.InvokeAsync<LotOccupancyDto>(ParkingHub.WatchLot, ParkingApi.Compound, lot);
+                var occupancy = await connection.InvokeAsync<LotOccupancyDto>(ParkingHub.WatchLot, ParkingApi.Compound, lot);
+                watcher._position[lot] = (occupancy.Epoch, occupancy.Sequence);
             }
 
             return watcher;
@@ -64,9 +74,54 @@ public sealed class LotWatcher : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether a push showed <paramref name="spaceId"/> holding exactly <paramref name="start"/>–<paramref name="end"/>.</summary>
-    public bool SawHeld(string spaceId, DateTimeOffset start, DateTimeOffset end) =>
-        _received.Any(c => c.Space.SpaceId == spaceId && c.Space.Held.Any(w => w.Start == start && w.End == end));
+    /// <summary>
+    /// Whether this client's picture shows <paramref name="spaceId"/> holding exactly <paramref name="start"/>–<paramref name="end"/>:
+    /// a push showed it, or a reload its pushes called for did. Reloads the lots whose pushes showed a gap first.
+    /// </summary>
+    public async Task<bool> SawHeldAsync(string spaceId, DateTimeOffset start, DateTimeOffset end)
+    {
+        await CatchUpAsync();
+        return _received.Any(c => c.Space.SpaceId == spaceId && Holds(c.Space, start, end))
+            || _reloaded.Any(s => s.SpaceId == spaceId && Holds(s, start, end));
+    }
+
+    private static bool Holds(SpaceOccupancyDto space, DateTimeOffset start, DateTimeOffset end) =>
+        space.Held.Any(w => w.Start == start && w.End == end);
+
+    /// <summary>Notes a change against the lot's epoch and sequence, as the web app's lot view does.</summary>
+    private void Follow(LotChangeDto change)
+    {
+        if (!_position.TryGetValue(change.LotId, out var known) || _stale.ContainsKey(change.LotId))
+        {
+            return;
+        }
+
+        if (change.Epoch != known.Epoch || change.Sequence > known.Sequence + 1)
+        {
+            _stale[change.LotId] = true;
+        }
+        else if (change.Sequence > known.Sequence)
+        {
+            _position[change.LotId] = (known.Epoch, change.Sequence);
+        }
+    }
+
+    /// <summary>Reloads each lot marked stale (outside the push handler: a hub call from inside it would wait on itself).</summary>
+    private async Task CatchUpAsync()
+    {
+        foreach (var lot in _stale.Keys.ToList())
+        {
+            _stale.TryRemove(lot, out _);
+            var occupancy = await _connection.InvokeAsync<LotOccupancyDto>(ParkingHub.WatchLot, ParkingApi.Compound, lot);
+            _position[lot] = (occupancy.Epoch, occupancy.Sequence);
+            foreach (var space in occupancy.Spaces)
+            {
+                _reloaded.Enqueue(space);
+            }
+
+            Reloads++;
+        }
+    }
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
 }

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Parking.Domain.CompoundFiles;
+using Parking.Domain.Seeding;
+
+namespace Parking.Bench;
+
+/// <summary>
+/// The compounds of a benchmark sub-district: N demo compounds in sub-district <c>caojiadu</c>, Chengshangcheng-sized
+/// (900 spaces, 1,522 households) with every thirteenth Kangcheng-sized (6,000 spaces, 14,000 households), so 80 of
+/// them hold about 100,000 spaces. Compound i is <c>cs{i:00}</c> or <c>kc{i:00}</c>, generated with seed 2000 + i, so
+/// every run builds the same sub-district. Shared as source by bench/Parking.Bench.Import and
+/// bench/Parking.Bench.SubDistrict.
+/// </summary>
+internal static class SubDistrictCompounds
+{
+    /// <summary>One compound of the sub-district: its id, its file and whether it is Kangcheng-sized.</summary>
+    public sealed record Member(string Id, CompoundFile File, bool Large);
+
+    public static IReadOnlyList<Member> Generate(int count)
+    {
+        var members = new List<Member>(count);
+        for (var i = 1; i <= count; i++)
+        {
+            var large = i % 13 == 0;
+            var id = string.Create(CultureInfo.InvariantCulture, $"{(large ? "kc" : "cs")}{i:00}");
+            var file = DemoCompoundGenerator.GenerateFile(large ? DemoCompoundSize.Kangcheng : DemoCompoundSize.Chengshangcheng, seed: 2000 + i);
+            file = file with { Compound = file.Compound with { Id = id, Name = (large ? "Kangcheng " : "Chengshangcheng ") + id, SubDistrict = "caojiadu" } };
+            members.Add(new Member(id, file, large));
+        }
+
+        return members;
+    }
+
+    /// <summary>Writes each compound to <c>{id}.json</c> in <paramref name="directory"/> and returns the paths, in order.</summary>
+    public static async Task<IReadOnlyList<string>> WriteAsync(IReadOnlyList<Member> members, string directory)
+    {
+        var paths = new List<string>(members.Count);
+        foreach (var member in members)
+        {
+            var path = Path.Combine(directory, member.Id + ".json");
+            await File.WriteAllTextAsync(path, CompoundFileReader.Write(member.File));
+            paths.Add(path);
+        }
+
+        return paths;
+    }
+
+    /// <summary>"80 compounds: 74 Chengshangcheng-sized, 6 Kangcheng-sized; 102,600 spaces, 196,628 households".</summary>
+    public static string Describe(IReadOnlyList<Member> members)
+    {
+        var large = members.Count(m => m.Large);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{members.Count} compounds: {members.Count - large} Chengshangcheng-sized, {large} Kangcheng-sized; {members.Sum(m => m.File.Spaces.Count):N0} spaces, {members.Sum(m => m.File.Households.Count):N0} households");
+    }
+}
