@@ -9,11 +9,13 @@ internal static class Checks
 {
     /// <summary>
     /// Every acknowledged reservation read back by its resident (<c>GET .../reservations/{id}</c>, through the
-    /// survivors in turn): 200, the same space and window, still reserved.
+    /// survivors in turn): 200, the same space and window, still reserved. Lost: answered otherwise (404, changed).
+    /// Unverified: no answer or a 5xx within a minute of retries, which says nothing either way.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> AllPresentAsync(SiloClient client, IReadOnlyList<int> survivors, IReadOnlyCollection<Acknowledged> acknowledged, CancellationToken cancellationToken)
+    public static async Task<(IReadOnlyList<string> Lost, IReadOnlyList<string> Unverified)> AllPresentAsync(SiloClient client, IReadOnlyList<int> survivors, IReadOnlyCollection<Acknowledged> acknowledged, CancellationToken cancellationToken)
     {
         var problems = new ConcurrentQueue<string>();
+        var unverified = new ConcurrentQueue<string>();
         var index = 0;
         await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (reservation, token) =>
         {
@@ -29,7 +31,7 @@ internal static class Checks
                 token);
             if (answer.Status != 200)
             {
-                problems.Enqueue($"{reservation.Driver.CompoundId} {reservation.Id} ({reservation.SpaceId} {reservation.Start:O}): {answer.Outcome} {Trim(answer.Body)}");
+                (answer.Status is 0 or >= 500 ? unverified : problems).Enqueue($"{reservation.Driver.CompoundId} {reservation.Id} ({reservation.SpaceId} {reservation.Start:O}): {answer.Outcome} {Trim(answer.Body)}");
                 return;
             }
 
@@ -39,7 +41,7 @@ internal static class Checks
                 problems.Enqueue($"{reservation.Driver.CompoundId} {reservation.Id}: read back as {Trim(answer.Body)}");
             }
         });
-        return [.. problems];
+        return ([.. problems], [.. unverified]);
     }
 
     /// <summary>

@@ -178,12 +178,29 @@ internal static class Program
                 : "  silo 2 not declared dead in the membership table within 90 s of the kill");
             var recovery = report.PrintRecovery();
 
+            // A silo other than the victim may have left too: on a machine that stalls for seconds, the others can vote a
+            // live silo dead (it then stops itself). Say so, and check through whichever silos still run.
+            foreach (var (silo, i) in silos.Select((s, i) => (s, i)).Where(x => x.s != victim && x.s.Process.HasExited))
+            {
+                Console.WriteLine($"  silo {i + 1} (pid {silo.ProcessId}) is gone too: exit code {silo.Process.ExitCode} (not killed by the bench); its last lines:");
+                foreach (var line in silo.RecentOutput().Split('\n').Where(l => !l.StartsWith("   at ", StringComparison.Ordinal)).TakeLast(12))
+                {
+                    Console.WriteLine("    " + (line.Length > 300 ? line[..300] + " ..." : line));
+                }
+            }
+
+            var survivors = silos.Select((s, i) => (s, i)).Where(x => !x.s.Process.HasExited).Select(x => x.i).ToList();
+            if (survivors.Count == 0)
+            {
+                Console.WriteLine("No silo is left to check through.");
+                return 1;
+            }
+
             // Afterwards: every acknowledged reservation through the API, and every lot for double-held windows.
-            var survivors = new List<int> { 0, 2 };
             var checkWatch = Stopwatch.StartNew();
-            var absent = await Checks.AllPresentAsync(client, survivors, load.Acknowledged, cancellationToken);
-            Console.WriteLine($"Check: {load.Acknowledged.Count - absent.Count:N0} of {load.Acknowledged.Count:N0} acknowledged reservations read back through the survivors' API ({checkWatch.Elapsed.TotalSeconds:F1} s); {absent.Count} missing or changed");
-            foreach (var problem in absent.Take(20))
+            var (absent, unverified) = await Checks.AllPresentAsync(client, survivors, load.Acknowledged, cancellationToken);
+            Console.WriteLine($"Check: {load.Acknowledged.Count - absent.Count - unverified.Count:N0} of {load.Acknowledged.Count:N0} acknowledged reservations read back through the API of silos {string.Join(", ", survivors.Select(i => i + 1))} ({checkWatch.Elapsed.TotalSeconds:F1} s); {absent.Count} lost (absent or changed), {unverified.Count} unverified (no answer or 5xx within a minute)");
+            foreach (var problem in absent.Concat(unverified).Take(20))
             {
                 Console.WriteLine("  " + problem);
             }
@@ -195,13 +212,14 @@ internal static class Program
                 Console.WriteLine("  " + problem);
             }
 
-            PrintMemory("at the end (survivors)", [silos[0], silos[2]]);
+            PrintMemory("at the end (survivors)", [.. survivors.Select(i => silos[i])]);
             Console.WriteLine($"Summary ({clock.Elapsed.TotalMinutes:F1} min; load average {LoadAverage()} at the end):");
             Console.WriteLine($"  memory with all spaces active: {string.Join(", ", memory.Select((m, i) => $"silo {i + 1} {Mb(m)} MB"))}  target <= 2 GB per silo: {(memoryMet ? "met" : "NOT met")}");
             report.PrintSummary(recovery, RecoveryTargetSeconds, SearchP99TargetMs, BookingP99TargetMs);
-            Console.WriteLine($"  acknowledged reservations lost: {absent.Count}; double-held or missing in occupancy: {inconsistent.Count}  target: 0 and 0: {(absent.Count == 0 && inconsistent.Count == 0 ? "met" : "NOT met")}");
+            var verdict = absent.Count > 0 || inconsistent.Count > 0 ? "NOT met" : unverified.Count > 0 ? "not verified" : "met";
+            Console.WriteLine($"  acknowledged reservations lost: {absent.Count} (unverified: {unverified.Count}); double-held or missing in occupancy: {inconsistent.Count}  target: 0 and 0: {verdict}");
             Console.WriteLine($"  silo CPU share of the machine: steady {Shares(cpuSteady)}; whole load {Shares(cpuAfter)}");
-            return absent.Count == 0 && inconsistent.Count == 0 ? 0 : 1;
+            return verdict == "met" ? 0 : 1;
         }
         finally
         {

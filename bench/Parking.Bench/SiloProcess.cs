@@ -320,7 +320,8 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private string RecentOutput()
+    /// <summary>The last lines the silo wrote (stdout and stderr), for a failure message.</summary>
+    public string RecentOutput()
     {
         lock (_outputLock)
         {

@@ -1,13 +1,22 @@
+using Microsoft.Extensions.Logging;
+
 namespace Parking.Grains.Notifications;
 
 [StatelessWorker(1)]
 [Reentrant]
-public sealed class PushNotifierGrain : Grain, IPushNotifierGrain
+public sealed partial class PushNotifierGrain(ILogger<PushNotifierGrain> logger) : Grain, IPushNotifierGrain
 {
     /// <summary>How long pushes gather before they go out together: short beside a person's patience, long beside a burst.</summary>
     public static readonly TimeSpan FlushWindow = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>The oldest copy of the hub directory a batch is sent with: older, the batch waits for a fresh one.</summary>
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// From this age the copy is renewed in the background while batches still go out with it, so under a steady flow
+    /// no batch waits for the directory (a batch that waited for it was the slowest 1 % of pushes: one per refresh).
+    /// </summary>
+    private static readonly TimeSpan RenewAfter = TimeSpan.FromSeconds(1.5);
 
     private IReadOnlyList<IHubObserver> _observers = [];
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
@@ -40,12 +49,13 @@ public sealed class PushNotifierGrain : Grain, IPushNotifierGrain
             await Task.Delay(FlushWindow);
 
             // Real time, not the injected clock: a cache's age is not domain time, and tests move that clock.
-            if (_refreshing is null && TimeProvider.System.GetUtcNow() - _refreshedAt > Refresh)
+            var age = TimeProvider.System.GetUtcNow() - _refreshedAt;
+            if (_refreshing is null && age > RenewAfter)
             {
                 _refreshing = RefreshObservers();
             }
 
-            if (_refreshing is { } refreshing)
+            if (age > Refresh && _refreshing is { } refreshing)
             {
                 await refreshing;
             }
@@ -65,14 +75,24 @@ public sealed class PushNotifierGrain : Grain, IPushNotifierGrain
 
     private async Task RefreshObservers()
     {
+        // The copy is as old as the question: a host that registers while it is asked may be missing from the answer.
+        var askedAt = TimeProvider.System.GetUtcNow();
         try
         {
             _observers = await GrainFactory.GetGrain<IHubDirectoryGrain>(0).GetObservers();
-            _refreshedAt = TimeProvider.System.GetUtcNow();
+            _refreshedAt = askedAt;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Batches keep going to the hosts known so far; the next batch asks again.
+            LogRefreshFailed(exception);
         }
         finally
         {
             _refreshing = null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the hub directory; pushes go to the hosts known before")]
+    private partial void LogRefreshFailed(Exception exception);
 }
