@@ -37,6 +37,11 @@ internal static class ChargingSuite
             TimeOfUse(trace);
             return 0;
         }
+        if (args.Contains("--llf-probe"))
+        {
+            LlfProbe(from, days);
+            return 0;
+        }
         if (args.Contains("--dense-only"))
         {
             ok &= DenseReplans(DataFile("acn-caltech-2021-sessions.json"));
@@ -128,14 +133,13 @@ internal static class ChargingSuite
     /// <summary>The objectives tried for online, on the capacities where the site binds hardest.</summary>
     private static readonly (string Name, OnlineObjective Objective)[] Variants =
     [
-        ("A (default): quick charge 1e-3, a weight decaying to 0 at departure 1e-3, equal share 1e-6", OnlineObjective.Default),
-        ("B: quick charge, then earliest departure (1e-5), equal share 1e-6 (the default until 2026-12)", new OnlineObjective(Urgency: 1e-5, Decay: 0)),
-        ("C: quick charge, then least laxity (1e-5), equal share 1e-6", new OnlineObjective(Urgency: 1e-5, ByLaxity: true, Decay: 0)),
-        ("D: quick charge, decaying weight 1e-2", new OnlineObjective(Decay: 1e-2)),
-        ("E: quick charge, decaying weight 1e-4", new OnlineObjective(Decay: 1e-4)),
-        ("F: quick charge, decaying weight 1e-1 over time left squared, quick charge 1e-4", new OnlineObjective(QuickCharge: 1e-4, Decay: 1e-1, DecayPower: 2)),
-        ("G: decaying weight and least laxity 1e-5", new OnlineObjective(Urgency: 1e-5, ByLaxity: true)),
-        ("H: no quick charge, decaying weight 1e-3", new OnlineObjective(QuickCharge: 0)),
+        ("A (default): quick charge 1e-3, a weight decaying to 0 at departure 1e-3, equal share 1e-6, least laxity first in the period applied 1e-2 (re-planned every period)", OnlineObjective.Default),
+        ("A0: A without the laxity weight (re-planned at arrivals and departures; the default until 2026-12-04)", new OnlineObjective(LaxityNow: 0)),
+        ("B: quick charge, then earliest departure (1e-5), equal share 1e-6 (the default until 2026-12)", new OnlineObjective(Urgency: 1e-5, Decay: 0, LaxityNow: 0)),
+        ("C: quick charge, then least laxity (1e-5), equal share 1e-6", new OnlineObjective(Urgency: 1e-5, ByLaxity: true, Decay: 0, LaxityNow: 0)),
+        ("D: quick charge, decaying weight 1e-2", new OnlineObjective(Decay: 1e-2, LaxityNow: 0)),
+        ("F: quick charge, decaying weight 1e-1 over time left squared, quick charge 1e-4", new OnlineObjective(QuickCharge: 1e-4, Decay: 1e-1, DecayPower: 2, LaxityNow: 0)),
+        ("L: A with the laxity weight 1e-3", new OnlineObjective(LaxityNow: 1e-3)),
     ];
 
     /// <summary>
@@ -171,6 +175,40 @@ internal static class ChargingSuite
                 var metrics = ChargingMetrics.Compute(instance, plan, 0);
                 var delivered = plan.EnergyKwh(instance);
                 Console.WriteLine(string.Create(c, $"| {capacity:0} | {name} | {100 * delivered / requested:0.000} | {(delivered > 0 ? metrics.Cost / delivered : 0):0.0000} | {metrics.Cost:0.0} |"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Online beside LLF on one month (<c>--llf-probe --from yyyy-MM-dd --days n</c>), single- and three-phase, at the
+    /// capacities where the site binds: the shipped objective, the one before the laxity weight, and a weaker laxity weight.
+    /// </summary>
+    private static void LlfProbe(DateOnly from, int days)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var trace = Import(DataFile("acn-caltech-2021-sessions.json"), new AcnImportOptions(from, days, 5, 150));
+        var three = ThreePhase(trace);
+        var requested = trace.Requests.Sum(r => r.EnergyKwh);
+        var objectives = new (string, OnlineObjective)[]
+        {
+            ("shipped (least laxity first in the period applied, 1e-2, re-planned every period)", OnlineObjective.Default),
+            ("before (no laxity weight, re-planned at arrivals and departures)", new OnlineObjective(LaxityNow: 0)),
+            ("laxity weight 1e-3", new OnlineObjective(LaxityNow: 1e-3)),
+        };
+        foreach (var capacity in Capacities.Where(k => k <= 50))
+        {
+            foreach (var (label, instance) in new[] { ("1-phase", trace with { SiteCapacityKw = capacity }), ("3-phase", three with { SiteCapacityKw = capacity, PhaseLimitKw = capacity / 3 }) })
+            {
+                var llf = 100 * ChargingAlgorithms.Get("llf").Solve(instance, SolveOptions.Default).EnergyKwh(instance) / requested;
+                var line = string.Create(c, $"{from:yyyy-MM} {label} {capacity:0} kW: llf {llf:0.000}");
+                foreach (var (name, objective) in objectives)
+                {
+                    double online;
+                    try { online = 100 * new OnlineRateAllocation(objective).Solve(instance, SolveOptions.Default).EnergyKwh(instance) / requested; }
+                    catch (InvalidOperationException e) { line += $"; {name} failed: {e.Message}"; continue; }
+                    line += string.Create(c, $"; {name} {online:0.000}{(online < llf - SameEnergyPp ? " *" : "")}");
+                }
+                Console.WriteLine(line);
             }
         }
     }
@@ -325,17 +363,23 @@ internal static class ChargingSuite
             Chargers = [.. instance.Chargers.Select((ch, k) => ch with { Phases = ch.MaxKw > 7 ? "ABC" : (k % 3) switch { 0 => "A", 1 => "B", _ => "C" } })],
             PhaseLimitKw = 100,
         };
+        var oneTurn = instance with { MaxTurnsPerRequest = 1 };
         var leastShare = new SolveOptions(limit, Workers: 2);
         var minimumNeed = leastShare with { Order = Parking.Domain.Charging.ChargingObjectiveOrder.MinimumNeedFirst, MinimumNeedKwh = NightMinimumKwh };
         var fullyServed = leastShare with { Order = Parking.Domain.Charging.ChargingObjectiveOrder.FullyServedFirst };
         var shipped = ChargingAlgorithms.Get("in-turn");
         var drawModel = new InTurnCpSat { DrawWithinTurn = true };
+        var lpNight = new InTurnCpSat { LpNightHolders = true };
         const string DrawModel = " (CP-SAT with a draw interval inside each turn)";
         List<(string Name, IChargingAlgorithm Algorithm, ChargingInstance Instance, SolveOptions Options)> variants =
         [
             ("in-turn, least share first", shipped, instance, leastShare),
             (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served"), shipped, instance, minimumNeed),
             ("in-turn, fully served first", shipped, instance, fullyServed),
+            ("in-turn, least share first, one turn per request", shipped, oneTurn, leastShare),
+            ("in-turn, fully served first, one turn per request", shipped, oneTurn, fullyServed),
+            ("in-turn, least share first, with the LP's night holders", lpNight, instance, leastShare),
+            ("in-turn, fully served first, with the LP's night holders", lpNight, instance, fullyServed),
             .. NightAlgorithms.Skip(1).Select(n => (n, ChargingAlgorithms.Get(n), instance, leastShare)),
             ("in-turn, no quiet hours", shipped, instance with { QuietPeriods = null }, leastShare),
             ("in-turn, three-phase feed (100 kW per phase)", shipped, threePhase, leastShare),
@@ -353,12 +397,13 @@ internal static class ChargingSuite
         }
         var tightClock = Stopwatch.StartNew();
         var tight = withTightBound ? TurnBound.TightUpperBoundKwh(instance, TimeSpan.FromSeconds(120)) ?? double.NaN : double.NaN;
+        var tightOne = withTightBound ? TurnBound.TightUpperBoundKwh(oneTurn, TimeSpan.FromSeconds(120)) ?? double.NaN : double.NaN;
         var tightSeconds = tightClock.Elapsed.TotalSeconds;
         Console.WriteLine();
         Console.WriteLine(string.Create(c,
-            $"In-turn night at the Chengshangcheng scale (synthetic, seed 2026): {instance.Requests.Count} requests, {instance.Chargers.Count} chargers (40 x 7 kW, 20 x 11 kW), {instance.SiteCapacityKw:0} kW site, 18:00-08:00 in {instance.Periods} x 15 min, changeover 15 min, quiet 23:00-06:00, {instance.Requests.Sum(r => r.EnergyKwh):0} kWh requested."));
+            $"In-turn night at the Chengshangcheng scale (synthetic, seed 2026): {instance.Requests.Count} requests, {instance.Chargers.Count} chargers (40 x 7 kW, 20 x 11 kW), {instance.SiteCapacityKw:0} kW site, 18:00-08:00 in {instance.Periods} x 15 min, changeover 15 min, quiet 23:00-06:00, {instance.Requests.Sum(r => r.EnergyKwh):0} kWh requested; up to {instance.MaxTurnsPerRequest} turns per request unless the row says one."));
         Console.WriteLine(string.Create(c,
-            $"Flow bound (ignores turns) {bounds[instance].Flow:0.0} kWh; turn-aware bound (LP relaxation with quiet-hour runs) {bounds[instance].Turn:0.0} kWh in {bounds[instance].Seconds:0.00} s; with turn starts and changeovers {tight:0.0} kWh in {tightSeconds:0.0} s (NaN: not finished within 120 s)."));
+            $"Flow bound (ignores turns) {bounds[instance].Flow:0.0} kWh; turn-aware bound (LP relaxation with quiet-hour runs) {bounds[instance].Turn:0.0} kWh in {bounds[instance].Seconds:0.00} s; with turn starts and changeovers {tight:0.0} kWh in {tightSeconds:0.0} s, {tightOne:0.0} kWh with one turn per request (NaN: not finished within 120 s; the plain turn-aware bound holds for any number of turns)."));
         Console.WriteLine(string.Create(c,
             $"Without quiet hours: flow bound {bounds[noQuiet].Flow:0.0}, turn-aware {bounds[noQuiet].Turn:0.0} kWh; three-phase: flow bound {bounds[threePhase].Flow:0.0}, turn-aware {bounds[threePhase].Turn:0.0} kWh."));
         Console.WriteLine();

@@ -113,9 +113,14 @@ public sealed record PlanFile(string Algorithm, string Status, double SolveSecon
         {
             var session = plan.Session(r.Id)!;
             return new PlanFileSession(r.Id, Math.Round(session.EnergyKwh(instance.PeriodHours), 3), r.EnergyKwh, session.Turn,
-                r.ArrivalPeriod, [.. session.PowerKw.Skip(r.ArrivalPeriod).Take(r.DeparturePeriod - r.ArrivalPeriod).Select(p => Math.Round(p, 3))]);
+                r.ArrivalPeriod, [.. session.PowerKw.Skip(r.ArrivalPeriod).Take(r.DeparturePeriod - r.ArrivalPeriod).Select(p => Math.Round(p, 3))],
+                session.Turns);
         })]);
 }
 
-/// <summary>One session of the plan file; <see cref="PowerKw"/>[k] is the power in period <see cref="FirstPeriod"/> + k.</summary>
-public sealed record PlanFileSession(string Id, double EnergyKwh, double RequestedKwh, ChargingTurn? Turn, int FirstPeriod, IReadOnlyList<double> PowerKw);
+/// <summary>
+/// One session of the plan file; <see cref="PowerKw"/>[k] is the power in period <see cref="FirstPeriod"/> + k.
+/// <see cref="Turn"/> is its first turn and <see cref="Turns"/> all of them (a car may come back for a second turn).
+/// </summary>
+public sealed record PlanFileSession(string Id, double EnergyKwh, double RequestedKwh, ChargingTurn? Turn, int FirstPeriod, IReadOnlyList<double> PowerKw,
+    IReadOnlyList<ChargingTurn>? Turns = null);

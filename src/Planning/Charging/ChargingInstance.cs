@@ -83,6 +83,14 @@ public sealed record ChargingInstance(
     double? PhaseLimitKw = null,
     double? PhaseImbalanceKw = null)
 {
+    /// <summary>
+    /// The most turns one request may be served in (in-turn charging): a car that waits while another holds its charger
+    /// can come back for a second turn later in its stay, on any charger, with the changeover before and after each of
+    /// its turns. 2 by default; 1 gives every request at most one turn. Turns still never start or end inside quiet hours
+    /// (except at the car's own arrival and departure), so nobody moves a car at night.
+    /// </summary>
+    public int MaxTurnsPerRequest { get; init; } = 2;
+
     /// <summary>True when the feed has a per-phase limit or an imbalance limit that plans must respect.</summary>
     public bool HasPhaseLimits => PhaseLimitKw is not null || PhaseImbalanceKw is not null;
 
@@ -142,6 +150,7 @@ public sealed record ChargingInstance(
         if (Periods <= 0) errors.Add(("periods", "must be positive"));
         if (SiteCapacityKw < 0) errors.Add(("siteCapacityKw", "must not be negative"));
         if (ChangeoverPeriods < 0) errors.Add(("changeoverPeriods", "must not be negative"));
+        if (MaxTurnsPerRequest < 1) errors.Add(("maxTurnsPerRequest", "must be at least 1"));
         if (Chargers.Count == 0) errors.Add(("chargers", "at least one charger is needed"));
         if (Chargers.Select(c => c.Id).Distinct().Count() != Chargers.Count) errors.Add(("chargers", "charger ids must be unique"));
         if (Requests.Select(r => r.Id).Distinct().Count() != Requests.Count) errors.Add(("requests", "request ids must be unique"));

@@ -49,7 +49,7 @@ public sealed record ChargingMetrics(
         var sum = shares.Sum();
         var sumSquares = shares.Sum(s => s * s);
         var jain = shares.Count == 0 || sumSquares == 0 ? 1 : sum * sum / (shares.Count * sumSquares);
-        var moves = plan.Sessions.Count(s => s.Turn is not null);
+        var moves = plan.Sessions.Sum(s => s.Turns.Count);
         return new ChargingMetrics(
             energy,
             requested,

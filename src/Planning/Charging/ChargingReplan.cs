@@ -15,7 +15,8 @@ public static class ChargingReplan
         var fixedTurns = (instance.FixedTurns ?? []).ToList();
         foreach (var session in previous.Sessions)
         {
-            if (session.Turn is not { } turn || turn.StartPeriod >= nowPeriod) continue;
+            // The turn started last (a request with several turns keeps the one it is in, or its last one started).
+            if (session.Turns.LastOrDefault(t => t.StartPeriod < nowPeriod) is not { } turn) continue;
             var request = instance.Requests.FirstOrDefault(r => r.Id == session.RequestId);
             if (request is null || fixedTurns.Any(f => f.RequestId == request.Id)) continue;
             var end = Math.Min(turn.EndPeriod, request.DeparturePeriod);

@@ -51,6 +51,13 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
     /// </summary>
     internal bool NightLead { get; init; }
 
+    /// <summary>
+    /// With <see cref="NightSelection"/>: a score per request (the instance's order) that chooses the night's holders
+    /// before the energy they can take through it, such as the turn-aware bound's night occupancies
+    /// (<see cref="TurnBound.NightOccupancy"/>); null to choose by energy alone.
+    /// </summary>
+    internal IReadOnlyList<double>? NightScores { get; init; }
+
     public ChargingPlan Solve(ChargingInstance instance, SolveOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
@@ -229,7 +236,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
                 selections[Math.Max(0, select)] = q;
                 foreach (var i in Enumerable.Range(0, requests.Count)
                              .Where(i => !isFixed.Contains(i) && heldBack[i] < 0 && requests[i].ArrivalPeriod < q.Start && requests[i].DeparturePeriod >= q.Start + 2)
-                             .OrderByDescending(i => NightValue(i, q, need[i])).ThenBy(i => i).Take(chargers.Count))
+                             .OrderByDescending(i => NightScores?[i] ?? 0).ThenByDescending(i => NightValue(i, q, need[i])).ThenBy(i => i).Take(chargers.Count))
                 {
                     heldBack[i] = Math.Max(0, q.Start - lead);
                     nightPriority.Add(i);
@@ -339,7 +346,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
                 .Concat(Enumerable.Range(0, requests.Count).Where(i => !hadTurn[i] && !isFixed.Contains(i) && remaining[i] > 0
                     && requests[i].ArrivalPeriod <= q.Start && requests[i].DeparturePeriod >= q.Start + 2))
                 .Where(i => requests[i].DeparturePeriod > q.Start)
-                .OrderByDescending(i => NightValue(i, q, remaining[i])).ThenBy(i => i)
+                .OrderByDescending(i => NightScores?[i] ?? 0).ThenByDescending(i => NightValue(i, q, remaining[i])).ThenBy(i => i)
                 .Take(slots).ToHashSet();
             foreach (var c in running)
             {

@@ -22,7 +22,7 @@ namespace Parking.Planning.Charging;
 /// <para>
 /// <see cref="UpperBoundKwh"/> is that relaxation (under a second at the Chengshangcheng scale).
 /// <see cref="TightUpperBoundKwh"/> adds, per run, an occupancy with power at most occupancy times the turn's power,
-/// a turn start where occupancy rises (at most one per request, and energy at most the need times the turns
+/// a turn start where occupancy rises (at most <see cref="ChargingInstance.MaxTurnsPerRequest"/> per request, and energy at most the need times the turns
 /// started) and an end where it falls, followed by the changeover: tighter, but a much larger program.
 /// </para>
 /// </summary>
@@ -50,8 +50,21 @@ public static class TurnBound
     /// </summary>
     public static double? TightUpperBoundKwh(ChargingInstance instance, TimeSpan? timeLimit = null) => Solve(instance, timeLimit, tight: true);
 
-    private static double? Solve(ChargingInstance instance, TimeSpan? timeLimit, bool tight, IReadOnlyList<double>? atLeastKwh = null)
+    /// <summary>
+    /// The relaxation's night holders: for each request (in the instance's order), how much of a charger it holds through
+    /// the quiet hours in <see cref="UpperBoundKwh(ChargingInstance, TimeSpan?)"/>'s optimum (its occupancies of runs
+    /// longer than a period, summed over charger classes, weighted by the runs' lengths, over the longest quiet run).
+    /// Null when GLOP fails. Planners use it to choose who holds the chargers at night.
+    /// </summary>
+    internal static double[]? NightOccupancy(ChargingInstance instance, TimeSpan? timeLimit = null)
     {
+        var night = new double[instance.Requests.Count];
+        return Solve(instance, timeLimit, tight: false, nightOccupancy: night) is null ? null : night;
+    }
+
+    private static double? Solve(ChargingInstance instance, TimeSpan? timeLimit, bool tight, IReadOnlyList<double>? atLeastKwh = null, double[]? nightOccupancy = null)
+    {
+        var longRuns = new List<(int Request, Variable X, int Length)>();
         ArgumentNullException.ThrowIfNull(instance);
         var chargers = instance.Chargers;
         var fixedTurns = instance.FixedTurns ?? [];
@@ -80,7 +93,7 @@ public static class TurnBound
             var only = fixedTurn?.ChargerId ?? request.PluggedChargerId;
             var needKwPeriods = request.EnergyKwh / hours;
             var energy = solver.MakeConstraint(Math.Min(needKwPeriods, (atLeastKwh?[i] ?? 0) / hours), needKwPeriods);
-            var starts = tight ? solver.MakeConstraint(0, 1) : null;
+            var starts = tight ? solver.MakeConstraint(0, instance.MaxTurnsPerRequest) : null;
             // Energy only with a turn: sum of power - need x (turns started) <= 0.
             var withTurn = tight ? solver.MakeConstraint(double.NegativeInfinity, 0) : null;
             var from = fixedTurn?.StartPeriod ?? request.ArrivalPeriod;
@@ -102,6 +115,7 @@ public static class TurnBound
                     x[r] = fixedTurn is not null ? solver.MakeNumVar(1, 1, "") : tight || longRun ? solver.MakeNumVar(0, 1, "") : null;
                     // Energy in a long run at most the need times the run's occupancy.
                     var inRun = longRun && x[r] is not null ? solver.MakeConstraint(double.NegativeInfinity, 0) : null;
+                    if (longRun && x[r] is { } held) longRuns.Add((i, held, cuts[r + 1] - cuts[r]));
                     inRun?.SetCoefficient(x[r], -needKwPeriods);
                     for (var t = cuts[r]; t < cuts[r + 1]; t++)
                     {
@@ -161,6 +175,12 @@ public static class TurnBound
         }
         if (timeLimit is { } limitTime) solver.SetTimeLimit((long)limitTime.TotalMilliseconds);
         var status = solver.Solve();
-        return status == Solver.ResultStatus.OPTIMAL ? objective.Value() : null;
+        if (status != Solver.ResultStatus.OPTIMAL) return null;
+        if (nightOccupancy is not null && longRuns.Count > 0)
+        {
+            var longest = longRuns.Max(run => run.Length);
+            foreach (var (i, x, length) in longRuns) nightOccupancy[i] += x.SolutionValue() * length / longest;
+        }
+        return objective.Value();
     }
 }

@@ -120,7 +120,11 @@ public static class TurnPlanner
             input.SiteCapacityKw,
             requests,
             FixedTurns: fixedTurns,
-            QuietPeriods: QuietPeriods(input, periods, policy, utcOffset));
+            QuietPeriods: QuietPeriods(input, periods, policy, utcOffset))
+        {
+            // A driver is told one turn (the area's grains and API keep one per request), so an area plans one.
+            MaxTurnsPerRequest = 1,
+        };
     }
 
     /// <summary>

@@ -19,7 +19,12 @@ internal static class TurnPower
     private const double Margin = 1e-9;
 
     public static double[][] Allocate(
-        ChargingInstance instance, IReadOnlyList<ChargingTurn?> turns, ChargingObjectiveOrder order, double minimumNeedKwh)
+        ChargingInstance instance, IReadOnlyList<ChargingTurn?> turns, ChargingObjectiveOrder order, double minimumNeedKwh) =>
+        Allocate(instance, [.. turns.Select(t => t is null ? (IReadOnlyList<ChargingTurn>)[] : [t])], order, minimumNeedKwh);
+
+    /// <summary>As above, for requests with several turns each (<paramref name="turns"/>[i] are request i's turns, disjoint in time).</summary>
+    public static double[][] Allocate(
+        ChargingInstance instance, IReadOnlyList<IReadOnlyList<ChargingTurn>> turns, ChargingObjectiveOrder order, double minimumNeedKwh)
     {
         var requests = instance.Requests;
         var hours = instance.PeriodHours;
@@ -41,16 +46,18 @@ internal static class TurnPower
         {
             var request = requests[i];
             power[i] = new Variable?[instance.Periods];
-            if (turns[i] is not { } turn || request.EnergyKwh <= 0) continue;
-            var charger = instance.Charger(turn.ChargerId)!;
-            var limit = Math.Max(0, Math.Min(request.MaxKw, charger.MaxKw));
+            if (turns[i].Count == 0 || request.EnergyKwh <= 0) continue;
             var energy = energyRows[i] = solver.MakeConstraint(0, Math.Max(0, request.EnergyKwh - Margin) / hours);
             var target = order == ChargingObjectiveOrder.MinimumNeedFirst && minimumNeedKwh > 0
                 ? Math.Min(request.EnergyKwh, minimumNeedKwh) : request.EnergyKwh;
             var shareRow = shareRows[i] = solver.MakeConstraint(0, double.PositiveInfinity);
             shareRow.SetCoefficient(share, -target / hours);
+            foreach (var turn in turns[i])
             for (var t = Math.Max(0, turn.StartPeriod); t < Math.Min(instance.Periods, turn.EndPeriod); t++)
             {
+                var charger = instance.Charger(turn.ChargerId)!;
+                var limit = Math.Max(0, Math.Min(request.MaxKw, charger.MaxKw));
+                if (power[i][t] is not null) continue;
                 var cap = limit * request.PresentShare(t);
                 if (cap <= Margin) continue;
                 var p = power[i][t] = solver.MakeNumVar(0, cap, "");

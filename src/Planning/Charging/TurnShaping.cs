@@ -77,4 +77,100 @@ internal static class TurnShaping
         }
         return shaped;
     }
+
+    /// <summary>
+    /// Further turns for cars still short after their turn (up to <see cref="ChargingInstance.MaxTurnsPerRequest"/> each):
+    /// the least served car first, each takes the stretch of an idle charger inside its stay where the feed, as powered
+    /// in <paramref name="kw"/>, has the most room left for it. A new turn keeps the changeover from every other turn on
+    /// its charger and from the car's own other turns (it has to be moved), starts and ends only at boundaries a turn may
+    /// use (outside quiet hours, or at the car's arrival or departure), and is worth at least a tenth of a kWh of room.
+    /// Cars plugged into a charger and cars with a started (fixed) turn keep the one turn they have. Returns every
+    /// request's turns in time order; the caller powers them again.
+    /// </summary>
+    public static IReadOnlyList<ChargingTurn>[] AddTurns(ChargingInstance instance, IReadOnlyList<ChargingTurn?> turns, double[][] kw)
+    {
+        var requests = instance.Requests;
+        var result = turns.Select(t => t is null ? new List<ChargingTurn>() : new List<ChargingTurn> { t }).ToArray();
+        if (instance.MaxTurnsPerRequest <= 1 || requests.Count == 0) return result;
+        var hours = instance.PeriodHours;
+        var changeover = instance.ChangeoverPeriods;
+        var fixedIds = (instance.FixedTurns ?? []).Select(f => f.RequestId).ToHashSet(StringComparer.Ordinal);
+        var held = instance.Chargers.ToDictionary(c => c.Id, _ => new List<(int Start, int End)>(), StringComparer.Ordinal);
+        foreach (var list in result)
+            foreach (var turn in list)
+                if (held.TryGetValue(turn.ChargerId, out var on)) on.Add((turn.StartPeriod, turn.EndPeriod));
+        foreach (var f in instance.FixedTurns ?? [])
+            if (held.TryGetValue(f.ChargerId, out var on) && !on.Contains((f.StartPeriod, f.EndPeriod))) on.Add((f.StartPeriod, f.EndPeriod));
+        var used = new double[instance.Periods];
+        var delivered = new double[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+            for (var t = 0; t < instance.Periods; t++)
+            {
+                used[t] += kw[i][t];
+                delivered[i] += kw[i][t] * hours;
+            }
+        bool StartOk(ChargingRequest r, int b) => b == r.ArrivalPeriod || !instance.IsQuietBoundary(b);
+        bool EndOk(ChargingRequest r, int b) => b == r.DeparturePeriod || !instance.IsQuietBoundary(b);
+        for (var round = 1; round < instance.MaxTurnsPerRequest; round++)
+        {
+            var shortOnes = Enumerable.Range(0, requests.Count)
+                .Where(i => requests[i].EnergyKwh > 0 && delivered[i] < requests[i].EnergyKwh - 0.1 && result[i].Count == round
+                    && requests[i].PluggedChargerId is null && !fixedIds.Contains(requests[i].Id))
+                .OrderBy(i => delivered[i] / requests[i].EnergyKwh).ThenBy(i => requests[i].ArrivalPeriod).ToList();
+            foreach (var i in shortOnes)
+            {
+                var request = requests[i];
+                var need = request.EnergyKwh - delivered[i];
+                // Periods the car is free to hold another charger: its stay, away from its own turns by the changeover.
+                var free = new bool[instance.Periods];
+                for (var t = request.ArrivalPeriod; t < Math.Min(instance.Periods, request.DeparturePeriod); t++) free[t] = true;
+                foreach (var own in result[i])
+                    for (var t = Math.Max(0, own.StartPeriod - changeover); t < Math.Min(instance.Periods, own.EndPeriod + changeover); t++) free[t] = false;
+                (ChargingTurn Turn, double Room)? best = null;
+                foreach (var charger in instance.Chargers)
+                {
+                    var limit = Math.Min(request.MaxKw, charger.MaxKw);
+                    if (limit <= 0) continue;
+                    var on = held[charger.Id];
+                    var idle = (bool[])free.Clone();
+                    foreach (var (start, end) in on)
+                        for (var t = Math.Max(0, start - changeover); t < Math.Min(instance.Periods, end + changeover); t++) idle[t] = false;
+                    for (var t = 0; t < instance.Periods;)
+                    {
+                        if (!idle[t]) { t++; continue; }
+                        var stretchEnd = t;
+                        while (stretchEnd < instance.Periods && idle[stretchEnd]) stretchEnd++;
+                        var from = t;
+                        var to = stretchEnd;
+                        while (from < to && !StartOk(request, from)) from++;
+                        while (to > from && !EndOk(request, to)) to--;
+                        if (to > from)
+                        {
+                            var room = 0.0;
+                            for (var u = from; u < to && room < need; u++)
+                                room += Math.Max(0, Math.Min(limit * request.PresentShare(u), instance.CapacityKw(u) - used[u])) * hours;
+                            room = Math.Min(room, need);
+                            if (room >= 0.1 && (best is null || room > best.Value.Room)) best = (new ChargingTurn(charger.Id, from, to), room);
+                        }
+                        t = stretchEnd;
+                    }
+                }
+                if (best is not { } chosen) continue;
+                result[i].Add(chosen.Turn);
+                result[i].Sort((a, b) => a.StartPeriod.CompareTo(b.StartPeriod));
+                held[chosen.Turn.ChargerId].Add((chosen.Turn.StartPeriod, chosen.Turn.EndPeriod));
+                // What the car is expected to draw there, so the next cars see the feed's room that is left.
+                var chosenLimit = Math.Min(request.MaxKw, instance.Charger(chosen.Turn.ChargerId)!.MaxKw);
+                var left = need;
+                for (var u = chosen.Turn.StartPeriod; u < chosen.Turn.EndPeriod && left > 1e-9; u++)
+                {
+                    var draw = Math.Min(Math.Max(0, Math.Min(chosenLimit * request.PresentShare(u), instance.CapacityKw(u) - used[u])), left / hours);
+                    used[u] += draw;
+                    left -= draw * hours;
+                }
+                delivered[i] += need - left;
+            }
+        }
+        return result;
+    }
 }

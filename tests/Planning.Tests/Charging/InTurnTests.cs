@@ -41,6 +41,32 @@ public class InTurnTests
     }
 
     [Fact]
+    public void A_car_comes_back_for_a_second_turn_after_a_short_visitor()
+    {
+        // One 7 kW charger, 8 one-hour periods. "long" stays all evening and needs 6 hours; "short" is there only from
+        // 2 to 4 and needs 2. With one turn each, "long" gets at most 2 hours before "short" or 4 after it (or holds
+        // the charger and leaves "short" with nothing); with two, it charges before and after "short" and both are
+        // served in full, with the changeover of one period around "short"'s turn.
+        var instance = new ChargingInstance(Instances.Evening, 60, 9, [new ChargerSpec("C1", 7)], 7,
+        [
+            new ChargingRequest("long", 0, 9, 35, 7),
+            new ChargingRequest("short", 3, 5, 14, 7),
+        ], ChangeoverPeriods: 1);
+
+        var one = ChargingAlgorithms.Get("in-turn").Solve(instance with { MaxTurnsPerRequest = 1 }, Budget);
+        var two = ChargingAlgorithms.Get("in-turn").Solve(instance, Budget);
+
+        Assert.True(one.EnergyKwh(instance) <= 35 + 1e-6);
+        Assert.Equal(49, two.EnergyKwh(instance), 3);
+        var turns = two.Session("long")!.Turns;
+        Assert.Equal(2, turns.Count);
+        Assert.Equal(two.Session("long")!.Turn, turns[0]);
+        Assert.True(PlanPropertyTests.Respects(instance, two));
+        Assert.True(PlanPropertyTests.Respects(instance with { MaxTurnsPerRequest = 1 }, one));
+        Assert.All(one.Sessions, s => Assert.True(s.Turns.Count <= 1));
+    }
+
+    [Fact]
     public void Moves_no_car_inside_quiet_hours()
     {
         var instance = Instances.ThreeCarsOneCharger(quiet: [new PeriodRange(2, 6)]);

@@ -37,11 +37,29 @@ public class OnlineObjectiveTests
         var instance = AcnImporter.Import(sessions, new AcnImportOptions(new DateOnly(2021, 6, 1), 30, 5, 150)) with { SiteCapacityKw = 10 };
         var llf = ChargingAlgorithms.Get("llf").Solve(instance, SolveOptions.Default).EnergyKwh(instance);
         var online = new OnlineRateAllocation().Solve(instance, SolveOptions.Default).EnergyKwh(instance);
-        var earlier = new OnlineRateAllocation(new OnlineObjective(Urgency: 1e-5, Decay: 0)).Solve(instance, SolveOptions.Default).EnergyKwh(instance);
+        var earlier = new OnlineRateAllocation(new OnlineObjective(Urgency: 1e-5, Decay: 0, LaxityNow: 0)).Solve(instance, SolveOptions.Default).EnergyKwh(instance);
         Assert.True(online >= llf - 1e-6, $"online {online:0.000} kWh, least laxity first {llf:0.000} kWh");
         Assert.True(earlier < llf, $"the earlier objective {earlier:0.000} kWh, least laxity first {llf:0.000} kWh");
         var bound = OfflineOptimum.UpperBoundKwh(instance);
         Assert.True(online <= bound + 1e-3, $"online {online:0.000000} kWh, bound {bound:0.000000} kWh");
+    }
+
+    [Fact]
+    public void In_july_at_30_kW_the_default_delivers_at_least_least_laxity_first_and_the_objective_without_the_laxity_weight_did_not()
+    {
+        // July 2021 of the Caltech trace at 30 kW: a 77 kW car arrives while slow cars that stay longer are still short.
+        // Without the laxity weight the early periods went to the cars leaving first and the slow ones ended short.
+        using var sessions = File.OpenRead(SharedData.File("acn-caltech-2021-sessions.json"));
+        var instance = AcnImporter.Import(sessions, new AcnImportOptions(new DateOnly(2021, 7, 1), 31, 5, 150)) with { SiteCapacityKw = 30 };
+        var llf = ChargingAlgorithms.Get("llf").Solve(instance, SolveOptions.Default).EnergyKwh(instance);
+        var online = new OnlineRateAllocation().Solve(instance, SolveOptions.Default);
+        var before = new OnlineRateAllocation(new OnlineObjective(LaxityNow: 0)).Solve(instance, SolveOptions.Default).EnergyKwh(instance);
+        Assert.True(online.EnergyKwh(instance) >= llf - 1e-6, $"online {online.EnergyKwh(instance):0.000} kWh, least laxity first {llf:0.000} kWh");
+        Assert.True(before < llf, $"without the laxity weight {before:0.000} kWh, least laxity first {llf:0.000} kWh");
+        var bound = OfflineOptimum.UpperBoundKwh(instance);
+        Assert.True(online.EnergyKwh(instance) <= bound + 1e-3, $"online {online.EnergyKwh(instance):0.000000} kWh, bound {bound:0.000000} kWh");
+        for (var t = 0; t < instance.Periods; t++)
+            Assert.True(online.Sessions.Sum(x => x.PowerKw[t]) <= 30 + 1e-6, $"period {t}: {online.Sessions.Sum(x => x.PowerKw[t])} kW on a 30 kW feed");
     }
 
     [Fact]

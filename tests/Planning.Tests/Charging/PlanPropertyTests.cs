@@ -71,9 +71,19 @@ public class PlanPropertyTests
     }
 
     [Property(MaxTest = 25)]
+    public bool In_turn_plans_with_up_to_k_turns_per_request_respect_every_limit_in_every_order(int seed)
+    {
+        // One to three turns per request: no charger held by two cars at once (changeover included), the feed per
+        // period and per phase, every turn inside its car's stay and apart from the car's other turns by the changeover.
+        var instance = RandomInstance(seed, plugged: false, phases: seed % 2 == 0) with { MaxTurnsPerRequest = 1 + (Math.Abs(seed) % 3) };
+        return Enum.GetValues<Parking.Domain.Charging.ChargingObjectiveOrder>().All(order =>
+            Respects(instance, ChargingAlgorithms.Get("in-turn").Solve(instance, Budget with { Order = order, MinimumNeedKwh = 5 })));
+    }
+
+    [Property(MaxTest = 25)]
     public bool The_turn_aware_bounds_are_never_below_a_turn_plan(int seed)
     {
-        var instance = RandomInstance(seed, plugged: false, phases: seed % 3 == 0);
+        var instance = RandomInstance(seed, plugged: false, phases: seed % 3 == 0) with { MaxTurnsPerRequest = 1 + (Math.Abs(seed) % 2) };
         var bound = TurnBound.UpperBoundKwh(instance)!.Value;
         var tight = TurnBound.TightUpperBoundKwh(instance)!.Value;
         var plans = ChargingAlgorithms.Baselines.Append(ChargingAlgorithms.Get("in-turn")).Select(a => a.Solve(instance, Budget));
@@ -129,7 +139,7 @@ public class PlanPropertyTests
             foreach (var session in plan.Sessions)
             {
                 var request = instance.Requests.First(r => r.Id == session.RequestId);
-                var charger = instance.Charger(session.Turn?.ChargerId ?? request.PluggedChargerId);
+                var charger = instance.Charger(session.TurnAt(t)?.ChargerId ?? session.Turn?.ChargerId ?? request.PluggedChargerId);
                 if (charger is null) continue;
                 for (var p = 0; p < 3; p++) load[p] += charger.PhaseShare(p) * session.PowerKw[t];
             }
@@ -153,10 +163,15 @@ public class PlanPropertyTests
             var session = plan.Session(request.Id);
             if (session is null) return false;
             if (session.EnergyKwh(hours) > request.EnergyKwh + Tolerance) return false;
-            var limit = instance.MaxPowerKw(request);
-            if (session.Turn is { } turn)
+            // At most the instance's turns per request, the first one being Turn, in time order, each inside the stay,
+            // and the car's own turns apart by the changeover (it is moved from one charger to the other).
+            var turns = session.Turns;
+            if (turns.Count > instance.MaxTurnsPerRequest || (turns.Count > 0 && turns[0] != session.Turn) || (turns.Count == 0 && session.Turn is not null))
+                return false;
+            for (var k = 1; k < turns.Count; k++)
+                if (turns[k].StartPeriod < turns[k - 1].EndPeriod + instance.ChangeoverPeriods) return false;
+            foreach (var turn in turns)
             {
-                limit = Math.Min(request.MaxKw, instance.Charger(turn.ChargerId)!.MaxKw);
                 if (turn.StartPeriod < request.ArrivalPeriod || turn.EndPeriod > request.DeparturePeriod || turn.StartPeriod >= turn.EndPeriod)
                     return false;
                 if ((turn.StartPeriod != request.ArrivalPeriod && instance.IsQuietBoundary(turn.StartPeriod))
@@ -169,9 +184,10 @@ public class PlanPropertyTests
             for (var t = 0; t < instance.Periods; t++)
             {
                 var kw = session.PowerKw[t];
+                var holding = session.TurnAt(t);
+                var limit = holding is not null ? Math.Min(request.MaxKw, instance.Charger(holding.ChargerId)!.MaxKw) : instance.MaxPowerKw(request);
                 if (kw < -Tolerance || kw > (limit * request.PresentShare(t)) + Tolerance) return false;
-                var inside = session.Turn is { } tr ? t >= tr.StartPeriod && t < tr.EndPeriod
-                    : t >= request.ArrivalPeriod && t < request.DeparturePeriod;
+                var inside = turns.Count > 0 ? holding is not null : t >= request.ArrivalPeriod && t < request.DeparturePeriod;
                 if (!inside && kw > Tolerance) return false;
             }
         }
