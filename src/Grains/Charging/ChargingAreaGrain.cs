@@ -301,18 +301,7 @@ public sealed partial class ChargingAreaGrain(
         _unpublished.Clear();
         var view = Book.View(Now);
         IReadOnlyList<TurnPowerSchedule> power = [.. Book.PowerSchedules];
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception exception)
-        {
-            // The book in memory is ahead of storage: drop this activation so the next one reloads what
-            // was stored, and let the caller see the failure.
-            LogWriteFailed(exception, this.GetPrimaryKeyString());
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrDeactivateAsync(this, exception => LogWriteFailed(exception, this.GetPrimaryKeyString()));
 
         foreach (var notice in notices)
         {

@@ -61,27 +61,6 @@ public sealed record OcppCallResult(
     [property: Id(2)] string? Error,
     [property: Id(3)] bool NotConnected = false);
 
-/// <summary>A charging session as the charge point metered it (OCPP transaction).</summary>
-[GenerateSerializer, Immutable]
-public sealed record ChargeSession(
-    [property: Id(0)] int TransactionId,
-    [property: Id(1)] string IdTag,
-    [property: Id(2)] string? RequestId,
-    [property: Id(3)] DateTimeOffset StartedAt,
-    [property: Id(4)] long MeterStartWh,
-    [property: Id(5)] long LastMeterWh,
-    [property: Id(6)] DateTimeOffset? StoppedAt,
-    [property: Id(7)] string? StopReason)
-{
-    /// <summary>The resident the idTag stands for, when Parking knows it.</summary>
-    [Id(8)]
-    public string? ResidentId { get; init; }
-
-    public bool IsOpen => StoppedAt is null;
-
-    public double EnergyKwh => Math.Round((LastMeterWh - MeterStartWh) / 1000.0, 3);
-}
-
 /// <summary>A charge point as staff see it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ChargePointView(

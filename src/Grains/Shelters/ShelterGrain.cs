@@ -76,15 +76,7 @@ public sealed partial class ShelterGrain(
         var removed = Shelter.Forget(cutoff);
         if (removed > 0)
         {
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                DeactivateOnIdle();
-                throw;
-            }
+            await state.WriteOrDeactivateAsync(this);
         }
 
         return removed;
@@ -95,15 +87,7 @@ public sealed partial class ShelterGrain(
         var changed = Shelter.Anonymise(residentId, pseudonym);
         if (changed > 0)
         {
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                DeactivateOnIdle();
-                throw;
-            }
+            await state.WriteOrDeactivateAsync(this);
         }
 
         return changed;
@@ -203,17 +187,7 @@ public sealed partial class ShelterGrain(
     {
         var now = Now;
         Shelter.Prune(_policy, now);
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception exception)
-        {
-            // Memory is ahead of storage: drop this activation so the next one reloads what was stored.
-            LogWriteFailed(exception, this.GetPrimaryKeyString());
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrDeactivateAsync(this, exception => LogWriteFailed(exception, this.GetPrimaryKeyString()));
 
         if (Shelter.Snapshot(_policy, now) is { } snapshot)
         {

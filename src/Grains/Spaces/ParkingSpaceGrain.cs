@@ -119,15 +119,7 @@ public sealed partial class ParkingSpaceGrain(
     {
         if (Calendar.Anonymise(residentId, pseudonym) > 0)
         {
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                DeactivateOnIdle();
-                throw;
-            }
+            await state.WriteOrDeactivateAsync(this);
         }
 
         // And the finished bookings already moved to the archive chunks: staff read those by id too.
@@ -207,15 +199,7 @@ public sealed partial class ParkingSpaceGrain(
         var removed = Calendar.Forget(cutoff);
         if (removed > 0)
         {
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                DeactivateOnIdle();
-                throw;
-            }
+            await state.WriteOrDeactivateAsync(this);
         }
 
         // And from the archive chunks of finished reservations (their index is written only when one went).
@@ -407,18 +391,9 @@ public sealed partial class ParkingSpaceGrain(
     {
         Calendar.Prune(Now, _policy);
         await ArchiveFinished();
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception exception)
-        {
-            // The calendar in memory is ahead of storage: drop this activation so the next one reloads
-            // what was really stored, and let the caller see the failure. Nothing half-written is kept.
-            LogWriteFailed(exception, this.GetPrimaryKeyString());
-            DeactivateOnIdle();
-            throw;
-        }
+        // The calendar in memory may get ahead of storage: a failed write drops this activation, so the next one
+        // reloads what was really stored, and the caller sees the failure. Nothing half-written is kept.
+        await state.WriteOrDeactivateAsync(this, exception => LogWriteFailed(exception, this.GetPrimaryKeyString()));
 
         // Only what is stored becomes history. Append queues and returns: no I/O is awaited here.
         foreach (var reservation in changed)

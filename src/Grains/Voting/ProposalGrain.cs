@@ -155,17 +155,7 @@ public sealed partial class ProposalGrain(
 
     private async Task Commit()
     {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception exception)
-        {
-            // Memory is ahead of storage: drop this activation so the next one reloads what was stored.
-            LogWriteFailed(exception, this.GetPrimaryKeyString());
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrDeactivateAsync(this, exception => LogWriteFailed(exception, this.GetPrimaryKeyString()));
 
         Publish();
         await Schedule();

@@ -1,0 +1,155 @@
+using Microsoft.Extensions.Logging;
+using Parking.Domain.Charging;
+using Parking.Domain.Ocpp;
+using Parking.Grains.Charging;
+
+namespace Parking.Grains.Ocpp;
+
+/// <summary>Status and life cycle: connections, boots, status notifications, and the charger leaving or rejoining the layout.</summary>
+public sealed partial class ChargePointGrain
+{
+    public async Task Connected(string connectionId, IOcppHostObserver host)
+    {
+        if (S.Host is { } previous && S.ConnectionId != connectionId)
+        {
+            // Taken over: the old socket (another host, or a half-open one) must not keep receiving commands.
+            previous.Drop(ChargePointId, S.ConnectionId!).Ignore();
+        }
+
+        S.ConnectionId = connectionId;
+        S.Host = host;
+        S.LastSeen = Now;
+        foreach (var sent in S.Commands.Where(c => c.Status == OcppCommandStatus.Sent).ToList())
+        {
+            S.Replace(sent with { Status = OcppCommandStatus.Queued });
+        }
+
+        ExpireQueued();
+
+        // What the charger did while offline is unknown: ask for its status and the unit it takes limits in, and
+        // make sure it has its profile.
+        Enqueue("TriggerMessage", OcppCommands.TriggerStatus(), "reconnect");
+        Enqueue("GetConfiguration", OcppCommands.GetRateUnit(), RateUnitOrigin);
+        if (S.Schedule is { } schedule && !S.Commands.Any(c => c.Action == "SetChargingProfile" && !c.IsDone))
+        {
+            Enqueue("SetChargingProfile", OcppCommands.SetChargePointMaxProfile(schedule, S.RateUnit), "plan");
+        }
+
+        await state.WriteStateAsync();
+        DeliverQueued();
+        await ScheduleExpiry();
+    }
+
+    public async Task Disconnected(string connectionId)
+    {
+        if (S.ConnectionId != connectionId)
+        {
+            return;
+        }
+
+        S.ConnectionId = null;
+        S.Host = null;
+        foreach (var sent in S.Commands.Where(c => c.Status == OcppCommandStatus.Sent).ToList())
+        {
+            S.Replace(sent with { Status = OcppCommandStatus.Queued });
+        }
+
+        await state.WriteStateAsync();
+        await ScheduleExpiry();
+    }
+
+    public async Task LayoutChanged()
+    {
+        var (compoundId, chargerId) = Ids;
+        var inLayout = (await GrainFactory.Compound(compoundId).GetChargingAreas()).Any(a => a.Chargers.Any(c => c.ChargerId == chargerId));
+        if (inLayout != S.Retired || (S.Secret is null && S.LastSeen is null))
+        {
+            // Nothing to tell: its standing is unchanged, or no charge point was ever set up for this charger.
+            return;
+        }
+
+        ExpireQueued();
+        if (!inLayout)
+        {
+            // A car still charging is stopped first (its StopTransaction closes the session as usual), then the
+            // charger is taken out of service. Both wait in the queue while the charge point is offline.
+            S.Retired = true;
+            S.Schedule = null;
+            if (S.Sessions.Sessions.FirstOrDefault(x => x.IsOpen) is { } open)
+            {
+                Enqueue("RemoteStopTransaction", OcppCommands.RemoteStop(open.TransactionId), RemovedOrigin);
+            }
+
+            Enqueue("ChangeAvailability", OcppCommands.ChangeAvailability(operative: false), RemovedOrigin);
+            LogRetired(ChargePointId);
+        }
+        else
+        {
+            S.Retired = false;
+            Enqueue("ChangeAvailability", OcppCommands.ChangeAvailability(operative: true), RemovedOrigin);
+        }
+
+        await state.WriteStateAsync();
+        DeliverQueued();
+        await ScheduleExpiry();
+    }
+
+    private async Task<OcppResponse> Boot(BootNotificationRequest boot)
+    {
+        S.Vendor = boot.ChargePointVendor;
+        S.Model = boot.ChargePointModel;
+        S.FirmwareVersion = boot.FirmwareVersion;
+        if (S.Retired)
+        {
+            // Decommissioned: OCPP's Rejected tells the charge point to send nothing but another boot after the interval.
+            return new BootNotificationResponse("Rejected", Now, (int)_policy.PendingRetry.TotalSeconds);
+        }
+
+        var (compoundId, chargerId) = Ids;
+        var bound = (await GrainFactory.Charger(compoundId, chargerId).Get()).IsSuccess;
+        _unboundUntil = bound ? default : Now + _policy.PendingRetry;
+        return bound
+            ? new BootNotificationResponse("Accepted", Now, (int)_policy.HeartbeatInterval.TotalSeconds)
+            : new BootNotificationResponse("Pending", Now, (int)_policy.PendingRetry.TotalSeconds);
+    }
+
+    private async Task<OcppResponse> Status(StatusNotificationRequest status)
+    {
+        if (ChargePointRules.CheckTimestamp(status.Timestamp, Now, "timestamp") is { } late)
+        {
+            return late;
+        }
+
+        if (status.ConnectorId > 1)
+        {
+            return new OcppFault(OcppErrorCodes.PropertyConstraintViolation, $"connectorId {status.ConnectorId} does not exist: this charger has one connector (1), and 0 stands for the whole charger.", "connectorId");
+        }
+
+        var reported = ChargePointRules.ToChargerStatus(status.Status);
+        if (status.ConnectorId == 0)
+        {
+            // The whole charger: only its going out of and back into service changes the connector's picture.
+            var wasDown = S.MainStatus is "Faulted" or "Unavailable";
+            S.MainStatus = status.Status;
+            if (reported is not (ChargerStatus.Faulted or ChargerStatus.Unavailable) && !wasDown)
+            {
+                return new EmptyResponse();
+            }
+
+            if (reported is not (ChargerStatus.Faulted or ChargerStatus.Unavailable))
+            {
+                reported = S.ConnectorStatus is { } connector ? ChargePointRules.ToChargerStatus(connector) : ChargerStatus.Available;
+            }
+        }
+        else
+        {
+            S.ConnectorStatus = status.Status;
+        }
+
+        var fault = await Report(new ChargerReport(reported, reported == ChargerStatus.Charging ? null : 0, null));
+        return fault is null ? new EmptyResponse() : fault;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Charge point {ChargePointId}: its charger left the compound's file; stopped, set Inoperative, boots rejected")]
+    private partial void LogRetired(string chargePointId);
+}
