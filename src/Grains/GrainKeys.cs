@@ -25,7 +25,7 @@ public readonly record struct CompoundScopedKey(string CompoundId, string LocalI
 }
 
 /// <summary>Every grain key starts with the compound id: compounds are tenants.</summary>
-public static class GrainKeys
+public static partial class GrainKeys
 {
     public const string StorageName = "parking";
 

@@ -21,9 +21,9 @@ public interface IPersonalHistory : IGrainWithStringKey
 internal static class PersonalRecords
 {
     public static async Task<bool> IsMember(IGrainFactory grains, string compoundId, string personId) =>
-        (await grains.GetGrain<IMemberGrain>(personId).Get()).Memberships.Any(m => m.CompoundId == compoundId);
+        (await grains.Member(personId).Get()).Memberships.Any(m => m.CompoundId == compoundId);
 
     /// <summary>A person's grain stored its first record: the compound's retention sweep reaches it from now on.</summary>
     public static void Started(IGrainFactory grains, string compoundId, string personId) =>
-        grains.GetGrain<IHistoryRetentionGrain>(compoundId).Track(personId).Ignore();
+        grains.HistoryRetention(compoundId).Track(personId).Ignore();
 }

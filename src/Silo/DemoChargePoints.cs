@@ -28,7 +28,7 @@ public sealed partial class DemoChargePoints(
         var provisioned = 0;
         await Parallel.ForEachAsync(chargers, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (charger, _) =>
         {
-            var grain = grains.GetGrain<IChargePointGrain>(ChargePointIds.Of(demo.CompoundId, charger.ChargerId));
+            var grain = grains.ChargePoint(demo.CompoundId, charger.ChargerId);
             if (!(await grain.Get()).Provisioned && (await grain.SetPassword(ocpp.Value.DemoPassword)).IsSuccess)
             {
                 Interlocked.Increment(ref provisioned);

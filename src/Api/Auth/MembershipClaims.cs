@@ -42,7 +42,7 @@ public sealed class MembershipClaimsTransformation(
         var context = http.HttpContext;
         var requested = context?.GetRouteValue("compoundId") as string
             ?? (context?.Request.Headers[CompoundHeader] is { Count: > 0 } header ? header.ToString() : null);
-        var record = await grains.GetGrain<IMemberGrain>(subject).Get();
+        var record = await grains.Member(subject).Get();
         var membership = await grains.MembershipIn(record, requested);
 
         var identity = new ClaimsIdentity(Marker, CurrentUser.NameClaim, CurrentUser.RoleClaim);

@@ -14,7 +14,7 @@ public static class SubDistrictScope
     public static Task<bool> OperatorMayEnter(this IGrainFactory grains, string homeCompoundId, string compoundId) =>
         string.Equals(homeCompoundId, compoundId, StringComparison.Ordinal)
             ? Task.FromResult(true)
-            : grains.GetGrain<ICompoundDirectoryGrain>(0).SameSubDistrict(homeCompoundId, compoundId);
+            : grains.CompoundDirectory().SameSubDistrict(homeCompoundId, compoundId);
 
     /// <summary>
     /// The membership a person acts in for <paramref name="compoundId"/>, with the operator's scope applied: an operator

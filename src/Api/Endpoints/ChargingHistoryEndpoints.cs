@@ -61,7 +61,7 @@ public static class ChargingHistoryEndpoints
 
         var sessions = await history.Query(new ChargingSessionQuery(compoundId, period.From, period.To, Limit: int.MaxValue), cancellationToken);
         var (chargers, areas) = ChargingEnergyReport.Of(sessions);
-        var currency = sessions.Count > 0 ? sessions[0].Cost.Currency : (await grains.GetGrain<IChargingTariffGrain>(compoundId).Get()).Currency;
+        var currency = sessions.Count > 0 ? sessions[0].Cost.Currency : (await grains.ChargingTariff(compoundId).Get()).Currency;
         return TypedResults.Ok(new ChargingEnergyDto(
             period.From,
             period.To,
@@ -71,7 +71,7 @@ public static class ChargingHistoryEndpoints
     }
 
     public static async Task<Ok<ChargingTariffDto>> Tariff(string compoundId, IGrainFactory grains, IOptions<SharingPolicy> sharing) =>
-        TypedResults.Ok(ToDto(await grains.GetGrain<IChargingTariffGrain>(compoundId).Get(), sharing.Value.UtcOffset));
+        TypedResults.Ok(ToDto(await grains.ChargingTariff(compoundId).Get(), sharing.Value.UtcOffset));
 
     public static async Task<Results<Ok<ChargingTariffDto>, ProblemHttpResult>> SetTariff(
         string compoundId, ChargingTariffDto? body, IGrainFactory grains, IOptions<SharingPolicy> sharing)
@@ -107,7 +107,7 @@ public static class ChargingHistoryEndpoints
         }
 
         var tariff = new TimeOfUseTariff(body.Currency ?? string.Empty, body.PeakPrice!.Value, body.FlatPrice!.Value, body.ValleyPrice!.Value, bands);
-        var outcome = await grains.GetGrain<IChargingTariffGrain>(compoundId).Set(tariff);
+        var outcome = await grains.ChargingTariff(compoundId).Set(tariff);
         return outcome.Value is { } set ? TypedResults.Ok(ToDto(set, sharing.Value.UtcOffset)) : Problems.From(outcome.Error!);
     }
 

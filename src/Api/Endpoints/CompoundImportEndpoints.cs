@@ -34,7 +34,7 @@ public static class CompoundImportEndpoints
     public static async Task<Ok<CompoundSummaryDto[]>> List(HttpContext http, IGrainFactory grains)
     {
         var user = CurrentUser.From(http.User);
-        var all = await grains.GetGrain<ICompoundDirectoryGrain>(0).List();
+        var all = await grains.CompoundDirectory().List();
         var home = user is null ? null : all.FirstOrDefault(c => c.CompoundId == user.CompoundId);
 
         // An operator sees every compound of their own sub-district; anyone else their own compound.
@@ -91,7 +91,7 @@ public static class CompoundImportEndpoints
         // An operator imports into their own sub-district: a new compound must name it, a known one must lie in it.
         if (user.Role == Roles.Operator)
         {
-            var directory = grains.GetGrain<ICompoundDirectoryGrain>(0);
+            var directory = grains.CompoundDirectory();
             var mine = await directory.SubDistrictOf(user.CompoundId);
             var known = (await directory.List()).Any(c => c.CompoundId == layout.CompoundId);
             if (known && !await grains.OperatorMayEnter(user.CompoundId, layout.CompoundId))

@@ -45,7 +45,7 @@ public static class DashboardEndpoints
     public static async Task<Results<Ok<CompoundDrillDownDto>, ProblemHttpResult>> Detail(
         string compoundId, IGrainFactory grains, IReservationHistory history, ParkingClock clock, CancellationToken cancellationToken)
     {
-        var compound = (await grains.GetGrain<ICompoundDirectoryGrain>(0).List()).FirstOrDefault(c => c.CompoundId == compoundId);
+        var compound = (await grains.CompoundDirectory().List()).FirstOrDefault(c => c.CompoundId == compoundId);
         if (compound is null)
         {
             return Problems.From(Parking.Domain.DomainError.NotFound("compound-not-found", $"No compound '{compoundId}'."));
@@ -96,7 +96,7 @@ public static class DashboardEndpoints
             return Problems.Forbidden("The dashboard is for the sub-district operator.");
         }
 
-        var all = await grains.GetGrain<ICompoundDirectoryGrain>(0).List();
+        var all = await grains.CompoundDirectory().List();
         var home = all.FirstOrDefault(c => c.CompoundId == user.CompoundId);
         var mine = all.Where(c => c.CompoundId == user.CompoundId || (home?.SubDistrictId is { } sub && c.SubDistrictId == sub));
         var now = clock.GetUtcNow();

@@ -61,7 +61,7 @@ public static class DevEndpoints
         // operator gets a token for a compound of their own sub-district only.
         if (user is null)
         {
-            var record = await grains.GetGrain<Parking.Grains.Membership.IMemberGrain>(request.UserId).Get();
+            var record = await grains.Member(request.UserId).Get();
             var stored = await grains.MembershipIn(record, compoundId);
             if (stored.Error is { Kind: ErrorKind.Forbidden } refused && record.Memberships.Any(m => m.Role == UserRole.Operator))
             {

@@ -86,7 +86,7 @@ public static class GateEndpoints
         }
 
         var signature = request.Headers[GateSigning.SignatureHeader].ToString();
-        var outcome = await grains.GetGrain<IGateGrain>(GrainKeys.Of(compoundId, gateId)).Handle(gateEvent, signature);
+        var outcome = await grains.Gate(compoundId, gateId).Handle(gateEvent, signature);
         if (outcome.Error is { Code: "request-replayed" } replay)
         {
             return Unauthorized(replay.Code, replay.Message);
@@ -114,7 +114,7 @@ public static class GateEndpoints
             : Problems.From(DomainError.NotFound("no-credentials", $"Gate '{gateId}' has no credentials to revoke."));
 
     public static async Task<Ok<GateReviewDto[]>> Reviews(string compoundId, bool? all, IGrainFactory grains) =>
-        TypedResults.Ok((await grains.GetGrain<IGateReviewGrain>(compoundId).List(all == true)).Select(r => r.ToDto()).ToArray());
+        TypedResults.Ok((await grains.GateReviews(compoundId).List(all == true)).Select(r => r.ToDto()).ToArray());
 
     public static async Task<Results<Ok<GateReviewDto>, ProblemHttpResult>> Decide(
         string compoundId,
@@ -129,7 +129,7 @@ public static class GateEndpoints
             return Problems.Invalid("open", "open is required: true to open the barrier, false to keep it closed.");
         }
 
-        var outcome = await grains.GetGrain<IGateReviewGrain>(compoundId).Resolve(gateId, eventId, open, http.CurrentUser().UserId);
+        var outcome = await grains.GateReviews(compoundId).Resolve(gateId, eventId, open, http.CurrentUser().UserId);
         return outcome.Error is { } error ? Problems.From(error) : TypedResults.Ok(outcome.Value!.ToDto());
     }
 

@@ -67,7 +67,6 @@ public static class PeopleEndpoints
         return app;
     }
 
-    private static ICompoundPeopleGrain People(this IGrainFactory grains, string compoundId) => grains.GetGrain<ICompoundPeopleGrain>(compoundId);
 
     private static PeopleActor Actor(HttpContext http)
     {
@@ -202,7 +201,7 @@ public static class PeopleEndpoints
             return Problems.Forbidden("The token does not say who you are (sub).");
         }
 
-        if (await grains.GetGrain<IInviteCodeGrain>(code.Value!).GetCompound() is not { } compoundId)
+        if (await grains.InviteCode(code.Value!).GetCompound() is not { } compoundId)
         {
             return Problems.From(new DomainError(ErrorKind.NotFound, "invite-not-found", "No invite has that code.", "code"));
         }
@@ -223,7 +222,7 @@ public static class PeopleEndpoints
             return Problems.Forbidden("The token does not say who you are (sub).");
         }
 
-        var compounds = await grains.GetGrain<ICompoundDirectoryGrain>(0).List();
+        var compounds = await grains.CompoundDirectory().List();
         if (compounds.All(c => c.CompoundId != body.CompoundId))
         {
             return Problems.From(new DomainError(ErrorKind.NotFound, "compound-not-found", $"No compound '{body.CompoundId}'.", "compoundId"));
@@ -242,7 +241,7 @@ public static class PeopleEndpoints
             return Problems.Forbidden("The token does not say who you are (sub).");
         }
 
-        var record = await grains.GetGrain<IMemberGrain>(person).Get();
+        var record = await grains.Member(person).Get();
         var names = await Names(grains);
         return TypedResults.Ok(new MeDto(person, [.. record.Memberships.Select(m => ToDto(m, names.GetValueOrDefault(m.CompoundId, m.CompoundId)))], [.. record.Vehicles.Select(ToDto)]));
     }
@@ -261,7 +260,7 @@ public static class PeopleEndpoints
         }
 
         var now = time.GetUtcNow();
-        var record = await grains.GetGrain<IMemberGrain>(person).Get();
+        var record = await grains.Member(person).Get();
         var names = await Names(grains);
         var compounds = new List<CompoundPersonalDataDto>();
         foreach (var compoundId in record.Memberships.Select(m => m.CompoundId).Distinct())
@@ -334,7 +333,7 @@ public static class PeopleEndpoints
             return [];
         }
 
-        var passes = await grains.GetGrain<IVisitorPassGrain>(GrainKeys.Of(compoundId, household)).Get(now);
+        var passes = await grains.VisitorPasses(compoundId, household).Get(now);
         return [.. passes.Passes.Where(p => p.ResidentId == person).Select(p => p.ToDto())];
     }
 
@@ -364,7 +363,7 @@ public static class PeopleEndpoints
             return Problems.Forbidden("The token does not say who you are (sub).");
         }
 
-        var member = grains.GetGrain<IMemberGrain>(person);
+        var member = grains.Member(person);
         var before = await member.Get();
         var added = await member.AddCar(body?.Plate, body?.IsElectric ?? false);
         if (added.Error is { } error)
@@ -389,7 +388,7 @@ public static class PeopleEndpoints
             return Problems.Forbidden("The token does not say who you are (sub).");
         }
 
-        var removed = await grains.GetGrain<IMemberGrain>(person).RemoveCar(plate);
+        var removed = await grains.Member(person).RemoveCar(plate);
         if (removed.Error is { } error)
         {
             return Problems.From(error);
@@ -407,7 +406,7 @@ public static class PeopleEndpoints
             return Problems.Forbidden("The token does not say who you are (sub).");
         }
 
-        var member = grains.GetGrain<IMemberGrain>(person);
+        var member = grains.Member(person);
         var before = await member.Get();
         var added = await member.AddEBike(body?.Label);
         if (added.Error is { } error)
@@ -431,7 +430,7 @@ public static class PeopleEndpoints
             return Problems.Forbidden("The token does not say who you are (sub).");
         }
 
-        var removed = await grains.GetGrain<IMemberGrain>(person).RemoveEBike(label);
+        var removed = await grains.Member(person).RemoveEBike(label);
         if (removed.Error is { } error)
         {
             return Problems.From(error);
@@ -449,7 +448,7 @@ public static class PeopleEndpoints
             return Problems.Forbidden("The token does not say who you are (sub).");
         }
 
-        var record = await grains.GetGrain<IMemberGrain>(person).Get();
+        var record = await grains.Member(person).Get();
         if (record.Memberships.All(m => m.CompoundId != compoundId))
         {
             return Problems.From(DomainError.NotFound("not-a-member", $"You are not a member of compound '{compoundId}'."));
@@ -468,7 +467,7 @@ public static class PeopleEndpoints
         await grains.Resident(compoundId, person).Depart(pseudonym);
         await AnonymiseFinished(grains, compoundId, person, pseudonym);
         await grains.NoticeInbox(compoundId, person).Depart();
-        await grains.GetGrain<IHistoryRetentionGrain>(compoundId).Forget(person);
+        await grains.HistoryRetention(compoundId).Forget(person);
         return await Me(http, grains);
     }
 
@@ -523,7 +522,7 @@ public static class PeopleEndpoints
     }
 
     private static async Task<Dictionary<string, string>> Names(IGrainFactory grains) =>
-        (await grains.GetGrain<ICompoundDirectoryGrain>(0).List()).ToDictionary(c => c.CompoundId, c => c.Name, StringComparer.Ordinal);
+        (await grains.CompoundDirectory().List()).ToDictionary(c => c.CompoundId, c => c.Name, StringComparer.Ordinal);
 
     private static async Task<string> NameOf(IGrainFactory grains, string compoundId) =>
         (await Names(grains)).GetValueOrDefault(compoundId, compoundId);

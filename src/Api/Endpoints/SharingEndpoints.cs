@@ -34,7 +34,7 @@ public static class SharingEndpoints
 
     public static async Task<Ok<OverstayDto[]>> Overstays(string compoundId, IGrainFactory grains)
     {
-        var overstays = await grains.GetGrain<IOverstayRegistryGrain>(compoundId).GetAll();
+        var overstays = await grains.OverstayRegistry(compoundId).GetAll();
         return TypedResults.Ok(overstays.Select(o => new OverstayDto(o.ToDto(), null)).ToArray());
     }
 

@@ -63,7 +63,7 @@ public static class VisitorEndpoints
             return Problems.Forbidden("Visitor passes are booked by residents of a household.");
         }
 
-        var outcome = await grains.GetGrain<IVisitorPassGrain>(GrainKeys.Of(compoundId, household))
+        var outcome = await grains.VisitorPasses(compoundId, household)
             .Book(user.UserId, user.BuildingId, request.Plate, window, request.SpaceId);
         return outcome.Value is { } pass
             ? TypedResults.Created($"/api/compounds/{compoundId}/reservations/{pass.ReservationId}", pass.ToDto())
@@ -77,7 +77,7 @@ public static class VisitorEndpoints
             return Problems.Forbidden("Visitor passes are booked by residents of a household.");
         }
 
-        var passes = await grains.GetGrain<IVisitorPassGrain>(GrainKeys.Of(compoundId, household)).Get(weekOf ?? time.GetUtcNow());
+        var passes = await grains.VisitorPasses(compoundId, household).Get(weekOf ?? time.GetUtcNow());
         return TypedResults.Ok(new VisitorPassesDto(
             [.. passes.Passes.Select(p => p.ToDto())], passes.Week.Start, passes.Week.End, passes.PassesLeft, passes.HoursLeft.TotalHours));
     }

@@ -27,7 +27,7 @@ public sealed partial class HubObserverRegistration(
         {
             try
             {
-                await grains.GetGrain<IHubDirectoryGrain>(0).Register(_hostId, reference);
+                await grains.HubDirectory().Register(_hostId, reference);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -49,7 +49,7 @@ public sealed partial class HubObserverRegistration(
 
         try
         {
-            await grains.GetGrain<IHubDirectoryGrain>(0).Unregister(_hostId).WaitAsync(cancellationToken);
+            await grains.HubDirectory().Unregister(_hostId).WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {

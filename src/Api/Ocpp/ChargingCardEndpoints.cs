@@ -37,7 +37,7 @@ public static partial class ChargingCardEndpoints
     }
 
     public static async Task<Ok<ChargingCardDto[]>> List(string compoundId, IGrainFactory grains) =>
-        TypedResults.Ok((await grains.GetGrain<IChargingCardsGrain>(compoundId).List()).Select(ToDto).ToArray());
+        TypedResults.Ok((await grains.ChargingCards(compoundId).List()).Select(ToDto).ToArray());
 
     public static async Task<Results<Ok<ChargingCardDto>, ProblemHttpResult>> Register(string compoundId, string idTag, ChargingCardBody? body, IGrainFactory grains)
     {
@@ -51,13 +51,13 @@ public static partial class ChargingCardEndpoints
             return Problems.Invalid("residentId", "residentId is required: the resident the card belongs to.", "card-invalid");
         }
 
-        var membership = (await grains.GetGrain<IMemberGrain>(residentId).Get()).In(compoundId);
+        var membership = (await grains.Member(residentId).Get()).In(compoundId);
         if (membership.Value is not { Role: UserRole.Resident })
         {
             return Problems.Invalid("residentId", $"'{residentId}' is not a resident of this compound.", "resident-not-found");
         }
 
-        var card = await grains.GetGrain<IChargingCardsGrain>(compoundId).Register(idTag, residentId, body.Blocked ?? false);
+        var card = await grains.ChargingCards(compoundId).Register(idTag, residentId, body.Blocked ?? false);
         return TypedResults.Ok(ToDto(card));
     }
 
@@ -87,7 +87,7 @@ public static partial class ChargingCardEndpoints
             return Problems.From(DomainError.Conflict("not-plugged-in", "Charging starts from the app once the car is plugged in for its turn."));
         }
 
-        var grain = grains.GetGrain<IChargePointGrain>(ChargePointIds.Of(compoundId, turn.ChargerId));
+        var grain = grains.ChargePoint(compoundId, turn.ChargerId);
         var started = await grain.StartFor(request.Id, user.UserId);
         if (started.Value is not { } command)
         {

@@ -71,7 +71,7 @@ public static class OcppEndpoints
         if (!ChargePointIds.TryParse(chargePointId, out _, out _)
             || BasicCredentials(http.Request) is not ({ } user, { } password)
             || user != chargePointId
-            || !await grains.GetGrain<IChargePointGrain>(chargePointId).Authenticate(password))
+            || !await grains.ChargePoint(chargePointId).Authenticate(password))
         {
             http.Response.Headers.WWWAuthenticate = "Basic realm=\"ocpp\", charset=\"UTF-8\"";
             await Refuse(http, StatusCodes.Status401Unauthorized, "charge-point-unauthorized", "Unknown charge point, or not its password: user is the charge point id, password the one staff set.");
@@ -113,7 +113,7 @@ public static class OcppEndpoints
             return UnknownCharger();
         }
 
-        var view = await grains.GetGrain<IChargePointGrain>(ChargePointIds.Of(compoundId, chargerId)).Get();
+        var view = await grains.ChargePoint(compoundId, chargerId).Get();
         if (!view.Provisioned && !(await grains.Charger(compoundId, chargerId).Get()).IsSuccess)
         {
             return UnknownCharger();
@@ -134,7 +134,7 @@ public static class OcppEndpoints
             return Problems.From(invalid);
         }
 
-        var outcome = await grains.GetGrain<IChargePointGrain>(ChargePointIds.Of(compoundId, chargerId)).SetPassword(body!.Password!);
+        var outcome = await grains.ChargePoint(compoundId, chargerId).SetPassword(body!.Password!);
         return outcome.Value is { } view ? TypedResults.Ok(view.ToDto(time.GetUtcNow())) : Problems.From(outcome.Error!);
     }
 
@@ -157,7 +157,7 @@ public static class OcppEndpoints
             return Problems.From(invalid);
         }
 
-        var grain = grains.GetGrain<IChargePointGrain>(ChargePointIds.Of(compoundId, chargerId));
+        var grain = grains.ChargePoint(compoundId, chargerId);
         if (!(await grain.Get()).Provisioned)
         {
             return Problems.From(DomainError.NotFound("charge-point-not-provisioned", "This charger has no OCPP password yet: set one first (PUT .../ocpp/password)."));

@@ -33,7 +33,7 @@ public sealed partial class OcppHost(
 
     public async Task RunAsync(WebSocket socket, string chargePointId, CancellationToken cancellationToken)
     {
-        var grain = grains.GetGrain<IChargePointGrain>(chargePointId);
+        var grain = grains.ChargePoint(chargePointId);
         using var connection = new OcppConnection(socket, chargePointId, grain, policy.Value.CommandTimeout, logger);
         if (_connections.TryGetValue(chargePointId, out var previous))
         {
@@ -70,7 +70,7 @@ public sealed partial class OcppHost(
             return connection.CallAsync(commandId, action, payloadJson);
         }
 
-        return grains.GetGrain<IChargePointGrain>(chargePointId).CallEnded(commandId, new OcppCallResult(null, null, null, NotConnected: true));
+        return grains.ChargePoint(chargePointId).CallEnded(commandId, new OcppCallResult(null, null, null, NotConnected: true));
     }
 
     public Task Drop(string chargePointId, string connectionId) =>

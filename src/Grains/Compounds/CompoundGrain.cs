@@ -35,7 +35,7 @@ public sealed class CompoundGrain(
         state.State.Layout = layout with { LayoutVersion = Math.Max(1, layout.LayoutVersion) };
         await state.WriteStateAsync();
         IndexUsers();
-        await GrainFactory.GetGrain<Membership.IHistoryRetentionGrain>(layout.CompoundId).Arm();
+        await GrainFactory.HistoryRetention(layout.CompoundId).Arm();
         return true;
     }
 
@@ -58,7 +58,7 @@ public sealed class CompoundGrain(
         state.State.Layout = layout with { LayoutVersion = current + 1 };
         await state.WriteStateAsync();
         IndexUsers();
-        await GrainFactory.GetGrain<Membership.IHistoryRetentionGrain>(layout.CompoundId).Arm();
+        await GrainFactory.HistoryRetention(layout.CompoundId).Arm();
         return current + 1;
     }
 

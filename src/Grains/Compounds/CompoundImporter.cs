@@ -206,7 +206,7 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         // subject at the issuer), so a token that says only who they are gets exactly these rights.
         await Parallel.ForEachAsync(layout.Users, parallel, async (user, _) =>
         {
-            var enrolled = await grains.GetGrain<IMemberGrain>(user.UserId).Enrol(
+            var enrolled = await grains.Member(user.UserId).Enrol(
                 new CompoundMembership(layout.CompoundId, user.Role, user.DisplayName, user.HouseholdId, user.BuildingId),
                 user.Vehicles);
             if (!enrolled.IsSuccess)
@@ -217,11 +217,11 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         var staying = layout.Users.Select(u => u.UserId).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in (live?.Users ?? []).Where(u => !staying.Contains(u.UserId)))
         {
-            await grains.GetGrain<IMemberGrain>(gone.UserId).Leave(layout.CompoundId);
+            await grains.Member(gone.UserId).Leave(layout.CompoundId);
         }
 
         var finalVersion = await compound.GetLayoutVersion();
-        await grains.GetGrain<ICompoundDirectoryGrain>(0).Register(CompoundSummary.Of(layout with { LayoutVersion = finalVersion }));
+        await grains.CompoundDirectory().Register(CompoundSummary.Of(layout with { LayoutVersion = finalVersion }));
         LogApplied(layout.CompoundId, finalVersion, diff.SpacesAdded.Count, diff.SpacesRemoved.Count, diff.SpacesChanged.Count, moved);
         return new ImportOutcome(preview with { Diff = diff }, finalVersion, moved);
     }
@@ -241,7 +241,7 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         // Inoperative, its boots rejected); one that is back is set Operative again.
         await Task.WhenAll(diff.ChargersChanged
             .Where(c => c.Before is null || c.After is null)
-            .Select(c => grains.GetGrain<Parking.Grains.Ocpp.IChargePointGrain>(Parking.Domain.Ocpp.ChargePointIds.Of(compoundId, c.ChargerId)).LayoutChanged()));
+            .Select(c => grains.ChargePoint(compoundId, c.ChargerId).LayoutChanged()));
 
         var before = live.ChargingAreas.ToDictionary(a => a.AreaId, StringComparer.Ordinal);
         var after = layout.ChargingAreas.ToDictionary(a => a.AreaId, StringComparer.Ordinal);

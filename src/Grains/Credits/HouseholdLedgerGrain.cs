@@ -258,7 +258,7 @@ public sealed partial class HouseholdLedgerGrain(
     }
 
     private ILedgerArchiveGrain Archive(int chunk) =>
-        GrainFactory.GetGrain<ILedgerArchiveGrain>(GrainKeys.Of(_compoundId, $"ledger-{_ledger.Account}-{chunk}"));
+        GrainFactory.LedgerArchive(_compoundId, _ledger.Account, chunk);
 
     private async Task WriteOnce()
     {

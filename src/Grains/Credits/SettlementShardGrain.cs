@@ -88,7 +88,7 @@ public sealed partial class SettlementShardGrain(
     }
 
     private ILedgerArchiveGrain Archive(int chunk) =>
-        GrainFactory.GetGrain<ILedgerArchiveGrain>(GrainKeys.Of(_compoundId, $"ledger-{_localId}-{chunk}"));
+        GrainFactory.LedgerArchive(_compoundId, _localId, chunk);
 
     private async Task WriteOnce()
     {

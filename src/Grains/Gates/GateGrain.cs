@@ -115,7 +115,7 @@ public sealed partial class GateGrain(
         if (review)
         {
             var item = new GateReview(GateId, gateEvent, decision, null, null, null);
-            await GrainFactory.GetGrain<IGateReviewGrain>(CompoundId).Add(item);
+            await GrainFactory.GateReviews(CompoundId).Add(item);
             GrainFactory.Publish(new GateReviewPush(CompoundId, item));
         }
 

@@ -44,7 +44,7 @@ public sealed class CompoundPeopleGrain(
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var code = NewCode();
-            if (!await GrainFactory.GetGrain<IInviteCodeGrain>(code).Claim(CompoundId))
+            if (!await GrainFactory.InviteCode(code).Claim(CompoundId))
             {
                 continue;
             }
@@ -98,7 +98,7 @@ public sealed class CompoundPeopleGrain(
             return noName;
         }
 
-        var member = GrainFactory.GetGrain<IMemberGrain>(personId);
+        var member = GrainFactory.Member(personId);
         var record = await member.Get();
         if (record.Memberships.FirstOrDefault(m => m.CompoundId == CompoundId) is { Role: not UserRole.Resident } other)
         {
@@ -138,7 +138,7 @@ public sealed class CompoundPeopleGrain(
             return missing;
         }
 
-        var record = await GrainFactory.GetGrain<IMemberGrain>(personId).Get();
+        var record = await GrainFactory.Member(personId).Get();
         if (record.Memberships.Any(m => m.CompoundId == CompoundId))
         {
             return DomainError.Conflict("already-member", "You already belong to this compound.");
@@ -176,7 +176,7 @@ public sealed class CompoundPeopleGrain(
         var request = state.State.Book.Request(requestId)!;
         if (approve)
         {
-            await GrainFactory.GetGrain<IMemberGrain>(request.PersonId).Enrol(
+            await GrainFactory.Member(request.PersonId).Enrol(
                 new CompoundMembership(CompoundId, UserRole.Resident, request.DisplayName, request.HouseholdId, request.BuildingId), []);
         }
 
@@ -197,7 +197,7 @@ public sealed class CompoundPeopleGrain(
             return refused;
         }
 
-        var member = GrainFactory.GetGrain<IMemberGrain>(person.Value!);
+        var member = GrainFactory.Member(person.Value!);
         var current = (await member.Get()).Memberships.FirstOrDefault(m => m.CompoundId == CompoundId);
         if (current is { Role: UserRole.Operator })
         {
@@ -225,7 +225,7 @@ public sealed class CompoundPeopleGrain(
             return noPerson;
         }
 
-        var member = GrainFactory.GetGrain<IMemberGrain>(person.Value!);
+        var member = GrainFactory.Member(person.Value!);
         var current = (await member.Get()).Memberships.FirstOrDefault(m => m.CompoundId == CompoundId);
         if (current is null or { Role: UserRole.Resident })
         {
@@ -251,13 +251,13 @@ public sealed class CompoundPeopleGrain(
 
     public async Task RecordVehicle(string personId, string plate, bool added)
     {
-        var household = (await GrainFactory.GetGrain<IMemberGrain>(personId).Get()).Memberships.FirstOrDefault(m => m.CompoundId == CompoundId)?.HouseholdId;
+        var household = (await GrainFactory.Member(personId).Get()).Memberships.FirstOrDefault(m => m.CompoundId == CompoundId)?.HouseholdId;
         await Store(Book.Record(Now, personId, added ? AuditAction.VehicleAdded : AuditAction.VehicleRemoved, personId, household, plate));
     }
 
     public async Task<string> Leave(string personId)
     {
-        var member = GrainFactory.GetGrain<IMemberGrain>(personId);
+        var member = GrainFactory.Member(personId);
         var household = (await member.Get()).Memberships.FirstOrDefault(m => m.CompoundId == CompoundId)?.HouseholdId;
 
         // One pseudonym for all of the person's entries: staff still see that they were one person, not who.

@@ -99,7 +99,7 @@ public sealed partial class HistoryRetentionGrain(
 
     public async Task<RetentionSweep> Sweep()
     {
-        var days = await GrainFactory.GetGrain<ICompoundPeopleGrain>(CompoundId).GetRetentionDays();
+        var days = await GrainFactory.People(CompoundId).GetRetentionDays();
         var cutoff = time.GetUtcNow().AddDays(-days);
         var compound = GrainFactory.Compound(CompoundId);
         var layout = await compound.GetLayout();
@@ -109,10 +109,10 @@ public sealed partial class HistoryRetentionGrain(
         var spaces = await ForgetIn(layout?.Lots.SelectMany(l => l.Spaces).Select(s => GrainFactory.Space(CompoundId, s.SpaceId)) ?? [], cutoff);
         var people = (layout?.Users.Select(u => u.UserId) ?? []).Concat(state.State.People).Distinct(StringComparer.Ordinal).ToList();
         var residents = await ForgetIn(people.Select(p => GrainFactory.Resident(CompoundId, p)), cutoff);
-        var notices = await ForgetIn(people.Select(p => GrainFactory.GetGrain<INoticeInboxGrain>(GrainKeys.Of(CompoundId, p))), cutoff);
+        var notices = await ForgetIn(people.Select(p => GrainFactory.NoticeInbox(CompoundId, p)), cutoff);
         var requests = await ForgetIn((layout?.ChargingAreas ?? []).Select(a => GrainFactory.ChargingArea(CompoundId, a.AreaId)), cutoff);
-        var shelters = await ForgetIn((layout?.Shelters ?? []).Select(s => GrainFactory.GetGrain<IShelterGrain>(GrainKeys.Of(CompoundId, s.ShelterId))), cutoff);
-        var gates = await GrainFactory.GetGrain<IGateReviewGrain>(CompoundId).ForgetBefore(cutoff);
+        var shelters = await ForgetIn((layout?.Shelters ?? []).Select(s => GrainFactory.Shelter(CompoundId, s.ShelterId)), cutoff);
+        var gates = await GrainFactory.GateReviews(CompoundId).ForgetBefore(cutoff);
 
         var sweep = new RetentionSweep(cutoff, events, sessions, spaces, residents, requests, shelters, gates, notices);
         LogSwept(CompoundId, days, cutoff, sweep);

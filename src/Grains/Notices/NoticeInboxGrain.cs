@@ -40,7 +40,7 @@ public sealed class NoticeInboxGrain(
             }
         }
 
-        var relay = GrainFactory.GetGrain<IWebhookRelayGrain>(notice.CompoundId);
+        var relay = GrainFactory.WebhookRelay(notice.CompoundId);
         var relayed = await relay.IsConfigured();
         if (relayed && !sends)
         {
@@ -50,7 +50,7 @@ public sealed class NoticeInboxGrain(
         var toRelay = relayed && sends && Inbox.Claim(notice.Id, WebhookRelay.Channel, now);
         await Write();
 
-        var sender = GrainFactory.GetGrain<INoticeSenderGrain>(0);
+        var sender = GrainFactory.NoticeSender();
         foreach (var device in devices)
         {
             sender.SendPush(this.GetPrimaryKeyString(), notice, device).Ignore();
@@ -87,7 +87,7 @@ public sealed class NoticeInboxGrain(
         await state.ClearStateAsync();
         state.State = new NoticeInbox();
         var (compoundId, userId) = CompoundScopedKey.Of(this);
-        await GrainFactory.GetGrain<INoticeDirectoryGrain>(compoundId).Register(userId, null);
+        await GrainFactory.NoticeDirectory(compoundId).Register(userId, null);
     }
 
     public Task<bool> Unsubscribe(string endpoint) => Store(Inbox.Unsubscribe(endpoint));
@@ -98,7 +98,7 @@ public sealed class NoticeInboxGrain(
         {
             await Write();
             var (compoundId, userId) = CompoundScopedKey.Of(this);
-            await GrainFactory.GetGrain<INoticeDirectoryGrain>(compoundId).Register(userId, householdId);
+            await GrainFactory.NoticeDirectory(compoundId).Register(userId, householdId);
         }
     }
 

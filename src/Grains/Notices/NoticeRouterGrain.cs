@@ -20,7 +20,7 @@ public sealed class NoticeRouterGrain(IOptions<SharingPolicy> sharing, ParkingCl
         {
             case ReservationChangedPush changed:
                 var r = changed.Reservation;
-                GrainFactory.GetGrain<INoShowWatchGrain>(GrainKeys.Of(r.CompoundId, r.ResidentId)).Track(r).Ignore();
+                GrainFactory.NoShowWatch(r.CompoundId, r.ResidentId).Track(r).Ignore();
                 break;
             case ProposalChangedPush proposal:
                 var p = proposal.View.Proposal;

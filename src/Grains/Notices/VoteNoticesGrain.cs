@@ -108,7 +108,7 @@ public sealed class VoteNoticesGrain(
     private async Task Tell(Func<ProposalView, string, DateTimeOffset, TimeSpan, Parking.Domain.Notices.Notice> make)
     {
         var view = Notices.Latest!;
-        var members = await GrainFactory.GetGrain<INoticeDirectoryGrain>(view.Proposal.CompoundId).HouseholdMembers();
+        var members = await GrainFactory.NoticeDirectory(view.Proposal.CompoundId).HouseholdMembers();
         var now = time.GetUtcNow();
         foreach (var user in members)
         {

@@ -133,7 +133,7 @@ public sealed class WebhookRelayGrain(
         }
 
         await state.WriteStateAsync();
-        GrainFactory.GetGrain<INoticeSenderGrain>(0).SendWebhook(this.GetPrimaryKeyString(), target, notice).Ignore();
+        GrainFactory.NoticeSender().SendWebhook(this.GetPrimaryKeyString(), target, notice).Ignore();
     }
 
     public async Task Record(string noticeId, NoticeDelivery delivery, int? httpStatus)

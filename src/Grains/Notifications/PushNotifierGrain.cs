@@ -79,7 +79,7 @@ public sealed partial class PushNotifierGrain(ILogger<PushNotifierGrain> logger)
         var askedAt = TimeProvider.System.GetUtcNow();
         try
         {
-            _observers = await GrainFactory.GetGrain<IHubDirectoryGrain>(0).GetObservers();
+            _observers = await GrainFactory.HubDirectory().GetObservers();
             _refreshedAt = askedAt;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -36,7 +36,7 @@ public sealed partial class AreaProfilesGrain(ParkingClock time, ILogger<AreaPro
             }
 
             _sent[schedule.ChargerId] = schedule;
-            changed.Add(GrainFactory.GetGrain<IChargePointGrain>(ChargePointIds.Of(area.CompoundId, schedule.ChargerId)).ApplySchedule(schedule, area.Version));
+            changed.Add(GrainFactory.ChargePoint(area.CompoundId, schedule.ChargerId).ApplySchedule(schedule, area.Version));
         }
 
         await Task.WhenAll(changed);

@@ -96,7 +96,7 @@ public sealed partial class ChargePointGrain
         var (compoundId, chargerId) = Ids;
         var session = stopped.Session;
         var areaId = (await GrainFactory.Charger(compoundId, chargerId).Get()).Value?.AreaId ?? string.Empty;
-        var tariff = await GrainFactory.GetGrain<IChargingTariffGrain>(compoundId).Get();
+        var tariff = await GrainFactory.ChargingTariff(compoundId).Get();
         var cost = tariff.Cost(stopped.Readings, sharingOptions.Value.UtcOffset);
         history.Append(new ChargingSessionRecord(
             compoundId,
@@ -124,7 +124,7 @@ public sealed partial class ChargePointGrain
             return known;
         }
 
-        var card = await GrainFactory.GetGrain<IChargingCardsGrain>(Ids.CompoundId).Find(idTag);
+        var card = await GrainFactory.ChargingCards(Ids.CompoundId).Find(idTag);
         return IdTagAuthorization.OfCard(card?.Blocked, card?.ResidentId);
     }
 

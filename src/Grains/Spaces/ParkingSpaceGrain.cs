@@ -4,6 +4,7 @@ using Orleans.Runtime;
 using Parking.Domain.Credits;
 using Parking.Domain.History;
 using Parking.Domain.Sharing;
+using Parking.Grains.Gates;
 using Parking.Grains.History;
 using Parking.Grains.Notifications;
 
@@ -97,7 +98,7 @@ public sealed partial class ParkingSpaceGrain(
         var outcome = await OrArchived(await Apply(Space.CheckOut(reservationId, actor, Now)), reservationId, actor, checkOut: true);
         if (wasFlagged && outcome.Value is { } done)
         {
-            GrainFactory.GetGrain<IOverstayRegistryGrain>(done.CompoundId).Clear(done.Id).Ignore();
+            GrainFactory.OverstayRegistry(done.CompoundId).Clear(done.Id).Ignore();
         }
 
         return outcome;
@@ -303,11 +304,11 @@ public sealed partial class ParkingSpaceGrain(
         {
             var next = Calendar.NextWaiting(overstay, Now + _sharing.OverstayLookahead);
             LogOverstay(overstay.Id, next?.Id ?? "(none)");
-            GrainFactory.GetGrain<IOverstayRegistryGrain>(overstay.CompoundId).Flag(overstay).Ignore();
+            GrainFactory.OverstayRegistry(overstay.CompoundId).Flag(overstay).Ignore();
             GrainFactory.Publish(new OverstayPush(overstay, next));
             if (next is not null)
             {
-                GrainFactory.GetGrain<ISharingMoverGrain>(0).MoveAway(next, Calendar.Definition!.Kind).Ignore();
+                GrainFactory.SharingMover().MoveAway(next, Calendar.Definition!.Kind).Ignore();
             }
         }
     }
@@ -380,7 +381,7 @@ public sealed partial class ParkingSpaceGrain(
         }
 
         // Moving a driver asks other spaces and the driver's resident grain: not from inside this turn.
-        var mover = GrainFactory.GetGrain<ISharingMoverGrain>(0);
+        var mover = GrainFactory.SharingMover();
         foreach (var cancelled in broken)
         {
             mover.MoveBroken(cancelled, Calendar.Definition!.Kind, reason).Ignore();
@@ -411,7 +412,7 @@ public sealed partial class ParkingSpaceGrain(
             // The gates recognise a booked car by its plate.
             if (reservation.Plate is not null)
             {
-                GrainFactory.GetGrain<Gates.IPlateIndexGrain>(reservation.CompoundId).Track(reservation).Ignore();
+                GrainFactory.PlateIndex(reservation.CompoundId).Track(reservation).Ignore();
             }
         }
 
