@@ -1,8 +1,12 @@
 using System.Net;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Parking.Api.Auth;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
 using Xunit;
@@ -126,6 +130,17 @@ public sealed class AccessTests(SharedHostFixture fixture)
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_silo_checks_bearer_tokens_through_its_cache()
+    {
+        await _host.MineAsync("r00002");
+
+        var jwt = _host.Factory.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+        Assert.NotEmpty(jwt.TokenHandlers);
+        Assert.All(jwt.TokenHandlers, handler => Assert.IsType<ValidatedTokenCache>(handler));
+        Assert.Contains(jwt.TokenHandlers, handler => ((ValidatedTokenCache)handler).Count > 0);
     }
 
     /// <summary>A token signed like the silo's own (same key, issuer and audience) with the claims the API reads.</summary>
