@@ -66,7 +66,7 @@ internal static class ChargingSuite
             TimeOfUse(trace);
             ok &= DenseReplans(path);
         }
-        if (!args.Contains("--no-in-turn")) ok &= InTurnNight(limit, !args.Contains("--no-tight-bound"), int.Parse(Arg(args, "--rows") ?? "99", CultureInfo.InvariantCulture));
+        if (!args.Contains("--no-in-turn")) ok &= InTurnNight(limit, !args.Contains("--no-tight-bound"), int.Parse(Arg(args, "--rows") ?? "99", CultureInfo.InvariantCulture), Arg(args, "--only"), args.Contains("--stability"));
         return ok ? 0 : 1;
     }
 
@@ -348,7 +348,9 @@ internal static class ChargingSuite
     /// <summary>The minimum need per driver of the night's "minimum need first" order (a commute and back).</summary>
     private const double NightMinimumKwh = 8;
 
-    private static bool InTurnNight(TimeSpan limit, bool withTightBound, int rows)
+    /// <param name="only">Runs only the rows whose name contains this text (null: every row).</param>
+    /// <param name="stability">Prints the plan-stability table even when not every row runs.</param>
+    private static bool InTurnNight(TimeSpan limit, bool withTightBound, int rows, string? only = null, bool stability = false)
     {
         var c = CultureInfo.InvariantCulture;
         var instance = ChengshangchengNight();
@@ -412,7 +414,7 @@ internal static class ChargingSuite
         var targets = new List<string>();
         var fair = new List<string>();
         var ok = true;
-        foreach (var (name, algorithm, variant, options) in variants.Take(rows))
+        foreach (var (name, algorithm, variant, options) in variants.Take(rows).Where(v => only is null || v.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
             var clock = Stopwatch.StartNew();
             var plan = algorithm.Solve(variant, options);
@@ -444,7 +446,7 @@ internal static class ChargingSuite
         fair.ForEach(Console.WriteLine);
         Console.WriteLine();
         targets.ForEach(Console.WriteLine);
-        if (rows >= variants.Count) Stability(instance, leastShare);
+        if ((rows >= variants.Count && only is null) || stability) Stability(instance, leastShare);
         return ok;
     }
 
