@@ -16,6 +16,18 @@ public sealed class ArchiveIndex
     [Id(0)]
     internal List<ArchivedChunk> _chunks = [];
 
+    public ArchiveIndex()
+    {
+    }
+
+    /// <summary>An index of chunks already stored (in the order they were added), the next one taking <paramref name="next"/>.</summary>
+    public ArchiveIndex(IEnumerable<ArchivedChunk> chunks, int next)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        _chunks = [.. chunks];
+        Next = next;
+    }
+
     /// <summary>The chunks stored, in the order they were added.</summary>
     public IReadOnlyList<ArchivedChunk> Chunks => _chunks;
 
