@@ -14,12 +14,13 @@ namespace Parking.Silo;
 public sealed partial class DemoChargePoints(
     IGrainFactory grains,
     DemoCompoundInfo demo,
+    DemoSeedingSilo seeding,
     IOptions<OcppPolicy> ocpp,
     ILogger<DemoChargePoints> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!demo.Seeded)
+        if (!demo.Seeded || !seeding.Seeds)
         {
             return;
         }

@@ -29,6 +29,7 @@ public static class DemoCompoundHosting
         var options = builder.Configuration.GetSection(SeedOptions.SectionName).Get<SeedOptions>() ?? new SeedOptions();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new DemoCompoundInfo(DemoCompoundGenerator.CompoundIdFor(options.Size), options.Enabled));
+        builder.Services.AddSingleton<DemoSeedingSilo>();
         builder.Services.AddHostedService<DemoCompoundSeeder>();
         builder.Services.AddHostedService<DemoChargePoints>();
         return builder;
@@ -36,11 +37,40 @@ public static class DemoCompoundHosting
 }
 
 /// <summary>
+/// Whether this silo seeds the demo (compound, proposal, charge point passwords): only a silo that starts
+/// alone in its cluster does. A silo that joins a running cluster leaves seeding to the silos already there;
+/// with in-memory state it must, as the state it would read while the cluster's directory is handed over can
+/// be an empty copy, and seeding over that copy would fail or fork the state.
+/// Decided once, when first asked (by the first seeder, after the silo has joined), so every seeder agrees.
+/// </summary>
+public sealed partial class DemoSeedingSilo(IClusterMembershipService membership, ILocalSiloDetails local, ILogger<DemoSeedingSilo> logger)
+{
+    private readonly Lazy<bool> _seeds = new(() =>
+    {
+        var others = membership.CurrentSnapshot.Members.Values
+            .Count(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress));
+        if (others > 0)
+        {
+            LogJoined(logger, others);
+        }
+
+        return others == 0;
+    });
+
+    public bool Seeds => _seeds.Value;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This silo joined a running cluster ({Others} other active silos); it leaves seeding the demo to them")]
+    private static partial void LogJoined(ILogger logger, int others);
+}
+
+/// <summary>
 /// Loads the demo compound when the silo starts, before the web server takes requests. A compound that
-/// already has a layout (durable storage, second silo) is left as it is.
+/// already has a layout (durable storage) is left as it is, and so is the demo of a cluster this silo joins
+/// (<see cref="DemoSeedingSilo"/>).
 /// </summary>
 public sealed partial class DemoCompoundSeeder(
     IGrainFactory grains,
+    DemoSeedingSilo seeding,
     CompoundImporter importer,
     SeedOptions options,
     IOptions<SharingPolicy> sharing,
@@ -51,7 +81,7 @@ public sealed partial class DemoCompoundSeeder(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.Enabled)
+        if (!options.Enabled || !seeding.Seeds)
         {
             return;
         }

@@ -35,6 +35,7 @@ public static class DemoProposalHosting
 public sealed partial class DemoProposalSeeder(
     IGrainFactory grains,
     DemoCompoundInfo demo,
+    DemoSeedingSilo seeding,
     Microsoft.Extensions.Options.IOptions<DemoProposalOptions> options,
     ParkingClock time,
     ILogger<DemoProposalSeeder> logger) : IHostedService
@@ -45,7 +46,7 @@ public sealed partial class DemoProposalSeeder(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!demo.Seeded || !options.Value.Proposal)
+        if (!demo.Seeded || !options.Value.Proposal || !seeding.Seeds)
         {
             return;
         }

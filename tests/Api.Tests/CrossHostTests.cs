@@ -1,5 +1,7 @@
 using Parking.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Parking.Contracts;
+using Parking.Silo;
 using Xunit;
 
 namespace Parking.Api.Tests;
@@ -25,6 +27,11 @@ public sealed class CrossHostTests
         await using var hostB = await ParkingHost.StartAsync(clock, primarySiloPort: hostA.Factory.SiloPort, expectedHubHosts: 2);
         var silos = await hostA.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
         Assert.Equal(2, silos.Count);
+
+        // The demo is seeded by the silo that started the cluster; B, joining it, reads none of it while the
+        // directory is handed over (with in-memory state such a read can find an empty copy).
+        Assert.True(hostA.Factory.Services.GetRequiredService<DemoSeedingSilo>().Seeds);
+        Assert.False(hostB.Factory.Services.GetRequiredService<DemoSeedingSilo>().Seeds);
 
         // Tokens of one host are good on the other: they share the signing key.
         await using var watcherOnB = await hostB.ConnectHubWithTokenAsync(hostA.TokenFor("r00002"));
