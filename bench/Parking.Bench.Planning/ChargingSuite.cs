@@ -29,6 +29,7 @@ internal static class ChargingSuite
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"Charging planners; {Environment.ProcessorCount} cores (shared with other work: figures are noisy), CP-SAT workers 2."));
         var ok = true;
+        Segments = args.Contains("--segments");
         if (args.Contains("--trace")) InTurnCpSat.Trace = line => Console.Error.WriteLine("  candidate " + line);
         if (args.Contains("--variants-only"))
         {
@@ -66,7 +67,7 @@ internal static class ChargingSuite
             TimeOfUse(trace);
             ok &= DenseReplans(path);
         }
-        if (!args.Contains("--no-in-turn")) ok &= InTurnNight(limit, !args.Contains("--no-tight-bound"), int.Parse(Arg(args, "--rows") ?? "99", CultureInfo.InvariantCulture));
+        if (!args.Contains("--no-in-turn")) ok &= InTurnNight(limit, !args.Contains("--no-tight-bound"), int.Parse(Arg(args, "--rows") ?? "99", CultureInfo.InvariantCulture), Arg(args, "--only"), args.Contains("--stability"));
         return ok ? 0 : 1;
     }
 
@@ -348,7 +349,12 @@ internal static class ChargingSuite
     /// <summary>The minimum need per driver of the night's "minimum need first" order (a commute and back).</summary>
     private const double NightMinimumKwh = 8;
 
-    private static bool InTurnNight(TimeSpan limit, bool withTightBound, int rows)
+    /// <param name="only">Runs only the rows whose name contains this text (null: every row).</param>
+    /// <param name="stability">Prints the plan-stability table even when not every row runs.</param>
+    /// <summary>Set by <c>--segments</c>: each night row also prints its energy before, inside and after the quiet hours.</summary>
+    private static bool Segments { get; set; }
+
+    private static bool InTurnNight(TimeSpan limit, bool withTightBound, int rows, string? only = null, bool stability = false)
     {
         var c = CultureInfo.InvariantCulture;
         var instance = ChengshangchengNight();
@@ -412,7 +418,7 @@ internal static class ChargingSuite
         var targets = new List<string>();
         var fair = new List<string>();
         var ok = true;
-        foreach (var (name, algorithm, variant, options) in variants.Take(rows))
+        foreach (var (name, algorithm, variant, options) in variants.Take(rows).Where(v => only is null || v.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
             var clock = Stopwatch.StartNew();
             var plan = algorithm.Solve(variant, options);
@@ -424,6 +430,15 @@ internal static class ChargingSuite
             var leastOfMinimum = MinimumShare(variant, plan, NightMinimumKwh);
             Console.WriteLine(string.Create(c,
                 $"| {name} | {plan.Status} | {elapsed:0.00} | {m.EnergyPercent:0.0} | {100 * m.LeastShare:0.0} | {100 * leastOfMinimum:0.0} | {m.FullyServedPercent:0.0} | {m.JainFairness:0.000} | {m.Cost:0} | {m.Moves} | {100 * m.GapToBound:0.00} | {turnGap:0.00} |"));
+            if (Segments && variant.QuietPeriods is { Count: > 0 } quiet)
+            {
+                // Where the energy goes: before, inside and after the quiet hours, against the feed there.
+                var (q0, q1) = (quiet[0].Start, quiet[0].End);
+                string Part(int from, int to) => string.Create(c,
+                    $"{plan.Sessions.Sum(x => x.PowerKw.Skip(from).Take(to - from).Sum()) * variant.PeriodHours:0} of {Enumerable.Range(from, to - from).Sum(variant.CapacityKw) * variant.PeriodHours:0} kWh");
+                var holders = plan.Sessions.SelectMany(x => x.Turns).Count(t => t.StartPeriod <= q0 && t.EndPeriod >= q1);
+                Console.Error.WriteLine($"  segments {name}: before quiet {Part(0, q0)}, quiet {Part(q0, q1)}, after {Part(q1, variant.Periods)}; turns held through the quiet hours {holders}");
+            }
             if (!name.StartsWith("in-turn,", StringComparison.Ordinal) || !ReferenceEquals(variant, instance)) continue;
             // The bound among plans at least as fair as this one in its own first objective (every driver at least the
             // least share it reached, of the need or of the minimum need): how much energy that fairness leaves.
@@ -444,7 +459,7 @@ internal static class ChargingSuite
         fair.ForEach(Console.WriteLine);
         Console.WriteLine();
         targets.ForEach(Console.WriteLine);
-        if (rows >= variants.Count) Stability(instance, leastShare);
+        if ((rows >= variants.Count && only is null) || stability) Stability(instance, leastShare);
         return ok;
     }
 

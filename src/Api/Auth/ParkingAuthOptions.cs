@@ -24,5 +24,11 @@ public sealed class ParkingAuthOptions
 
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// How many checked bearer tokens are kept, so the same token is not checked again on every request (until it
+    /// expires, at most 5 minutes: <see cref="ValidatedTokenCache"/>); 0 checks every request.
+    /// </summary>
+    public int ValidatedTokenCache { get; set; } = 10_000;
+
     public bool UsesExternalIssuer => !string.IsNullOrWhiteSpace(Authority);
 }

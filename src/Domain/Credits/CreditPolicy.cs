@@ -25,7 +25,7 @@ public sealed class CreditPolicy
     /// <summary>
     /// Whether a booking's answer waits until the compound's settlement shard has stored its leg (off by default: the leg
     /// is in the payer's stored outbox, so it is delivered afterwards and cannot be lost; staff's ledger summary then
-    /// trails the bookings by a few milliseconds). The owner of a private space is told before the answer either way.
+    /// trails the bookings by up to a few hundred milliseconds: each shard gathers reports for 200 ms per write). The owner of a private space is told before the answer either way.
     /// </summary>
     public bool AwaitSettlement { get; set; }
 

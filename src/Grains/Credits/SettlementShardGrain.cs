@@ -20,7 +20,7 @@ public sealed partial class SettlementShardGrain(
     ILogger<SettlementShardGrain> logger) : Grain, ISettlementShardGrain
 {
     /// <summary>How long a write waits for more reports when no booking waits on it.</summary>
-    public static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(25);
+    public static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(200);
 
     private CompoundSettlement _settlement = null!;
     private GroupCommit _commit = null!;

@@ -90,7 +90,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             var plan = new ChargingPlan(Name, PlanStatus.Feasible,
                 [.. instance.Requests.Select((r, i) => SessionPlan.WithTurns(r.Id, kw[i], all[i]))], flowBound);
             var rank = Rank(instance, plan, order, minimum);
-            Trace?.Invoke($"{label} {clock.Elapsed.TotalSeconds:0.00}s rank {string.Join(" ", rank)}");
+            Note(label, clock.Elapsed, null, $"rank {string.Join(" ", rank)}");
             considered.Add((plan, rank));
             if (bestRank is null || RankComparer.Instance.Compare(rank, bestRank) > 0) (best, bestRank) = (plan, rank);
             return (plan, rank);
@@ -111,32 +111,56 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             if (kept is { } k && sameRequests && allFit && previous.Status != PlanStatus.Fallback)
                 return k.Plan with { SolveTime = clock.Elapsed };
         }
-        var budget = options.TimeLimit * 0.5;
+        // The budget is split up front, and no step starts that would not end inside it: the constant-power seeds (the
+        // plan CP-SAT starts from, weighed as a candidate too, so that what a least share reaches never depends on
+        // CP-SAT finding a solution in its time), the greedy candidates until their share of the budget, CP-SAT until
+        // its own (each of its stages given only what is left), the greedy candidates not yet weighed if CP-SAT ended
+        // early, and a reserve for what follows (powering CP-SAT's turns, putting told turns back).
+        var limit = options.TimeLimit;
+        var reserve = limit * (previous is null ? 0.1 : 0.2);
+        var shareFirst = order != ChargingObjectiveOrder.FullyServedFirst;
+        // The seeds stop at a fifth of the budget (a three-phase feed makes each greedy plan slower); the first is the
+        // most likely best in the order.
+        var seedPlan = previous ?? SeedCandidates(shareFirst).TakeWhile((_, k) => k == 0 || clock.Elapsed < limit * 0.2)
+            .Select(b => b.Solve(instance, SolveOptions.Default, cancellationToken))
+            .OrderByDescending(p => Rank(instance, p, order, minimum), RankComparer.Instance).First();
+        if (limit - reserve - clock.Elapsed > TimeSpan.Zero && previous is null)
+            Consider(seedPlan.Sessions.Select(s => s.Turn).ToArray(), "seed");
         // The turn-aware bound's optimum says who holds the chargers through the quiet hours: the greedy rules with
         // those night holders come first.
-        var night = instance.QuietPeriods is { Count: > 0 } && LpNightHolders ? TurnBound.NightOccupancy(instance, options.TimeLimit * 0.2) : null;
-        foreach (var candidate in (night is null ? [] : NightGuided(night)).Concat(TurnCandidates()))
+        var night = instance.QuietPeriods is { Count: > 0 } && LpNightHolders ? TurnBound.NightOccupancy(instance, limit * 0.2) : null;
+        using var candidates = (night is null ? [] : NightGuided(night)).Concat(TurnCandidates()).GetEnumerator();
+        void Greedy(TimeSpan until)
         {
-            if (clock.Elapsed > budget || cancellationToken.IsCancellationRequested) break;
-            Consider(candidate.Solve(instance, SolveOptions.Default, cancellationToken).Sessions.Select(s => s.Turn).ToArray(), $"{candidate.Name} night {candidate.NightSelection} lead {candidate.NightLead} share {candidate.TargetShare}");
+            while (clock.Elapsed < until && !cancellationToken.IsCancellationRequested && candidates.MoveNext())
+            {
+                var candidate = candidates.Current;
+                Consider(candidate.Solve(instance, SolveOptions.Default, cancellationToken).Sessions.Select(s => s.Turn).ToArray(), $"{candidate.Name} night {candidate.NightSelection} lead {candidate.NightLead} share {candidate.TargetShare}");
+            }
         }
+        // A least share is CP-SAT's to find (the greedy rules rarely give everyone a turn): it gets the larger share.
+        Greedy(limit * (shareFirst ? 0.3 : 0.45));
 
-        // CP-SAT's turns (constant power per turn, least share then energy) with what is left of the budget.
-        var left = (options.TimeLimit - clock.Elapsed) * 0.8;
-        if (left > TimeSpan.FromMilliseconds(300) && !cancellationToken.IsCancellationRequested)
+        // CP-SAT's turns (constant power per turn, least share then energy), until its end of the budget.
+        var cpEnd = limit * (previous is null ? 0.85 : 0.7);
+        if (cpEnd - clock.Elapsed >= MinimumCpSat(limit) && !cancellationToken.IsCancellationRequested)
         {
             // Energy first: the best candidate so far (its cars' energy drawn at full power from plug-in) is a better
             // start than the constant-power seeds; for a least share the seeds, which the model takes as they are, do better.
-            var hint = previous ?? (DrawWithinTurn && order == ChargingObjectiveOrder.FullyServedFirst ? best : null)
-                ?? SeedCandidates().Select(b => b.Solve(instance, options, cancellationToken))
-                    .OrderByDescending(p => Rank(instance, p, order, minimum), RankComparer.Instance).First();
-            // CP-SAT's limit starts once the model is built; what follows it (powering its turns, and when re-planning
-            // the plan with told turns put back) needs the rest.
-            var model = new TurnModel(instance, DrawWithinTurn, order, minimum);
-            left = (options.TimeLimit * (previous is null ? 0.85 : 0.7)) - clock.Elapsed;
-            var solved = left > TimeSpan.FromMilliseconds(200) ? model.Solve(hint, left, options.Workers, cancellationToken) : null;
-            if (solved is not null) Consider(solved.Sessions.Select(s => s.Turn).ToArray(), "cp-sat");
+            var hint = previous ?? (DrawWithinTurn && order == ChargingObjectiveOrder.FullyServedFirst ? best : null) ?? seedPlan;
+            Note("hint", clock.Elapsed, null, $"rank {string.Join(" ", Rank(instance, hint, order, minimum))}");
+            var building = clock.Elapsed;
+            var model = new TurnModel(instance, DrawWithinTurn, order, minimum, Note);
+            var built = clock.Elapsed - building;
+            Note("model built", clock.Elapsed, null, "");
+            // CP-SAT's stages get what is left of its share, or none when too little is. Loading and presolving the model
+            // does not watch the time limit and takes about as long as building it did (seconds for a large re-plan
+            // under load): a stage is started only when that fits too.
+            var solved = cpEnd - clock.Elapsed >= MinimumCpSat(limit) + (2 * built)
+                ? model.Solve(hint, clock, cpEnd - (2 * built), options.Workers, cancellationToken) : null;
+            if (solved is not null && clock.Elapsed < limit - reserve * 0.5) Consider(solved.Sessions.Select(s => s.Turn).ToArray(), "cp-sat");
         }
+        Greedy(limit - reserve);
         if (best is null || RankComparer.Instance.Compare(Rank(instance, fallback, order, minimum), bestRank!) > 0)
             return fallback with { SolveTime = clock.Elapsed };
 
@@ -144,8 +168,9 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         {
             // Something changed: the best plan with told turns put back where their charger is still free for them,
             // then, among the plans not materially worse than the best (a least share within half a point, no driver
-            // fewer fully served, energy within 0.5 %), the one that moves the fewest told turns.
-            Consider(Revert(instance, best.Sessions.Select(s => s.Turn).ToArray(), PreviousTurns(instance, previous)), "best, told turns put back", stable: true);
+            // fewer fully served, energy within <see cref="MoveEnergyTolerance"/>), the one that moves the fewest told turns.
+            if (clock.Elapsed < limit)
+                Consider(Revert(instance, best.Sessions.Select(s => s.Turn).ToArray(), PreviousTurns(instance, previous)), "best, told turns put back", stable: true);
             var top = bestRank!;
             (best, bestRank) = considered
                 .Where(c => !Materially(top, c.Rank, order))
@@ -154,6 +179,25 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 .First();
         }
         return best with { SolveTime = clock.Elapsed };
+    }
+
+    /// <summary>
+    /// A step of a solve as it starts: its name, when it started (from the start of the solve) and, for a CP-SAT stage, the
+    /// time limit it was given. Each CP-SAT stage is given at most what is left of CP-SAT's share of the budget, so
+    /// <c>Started + Limit</c> never passes <see cref="SolveOptions.TimeLimit"/>.
+    /// </summary>
+    public sealed record Step(string Name, TimeSpan Started, TimeSpan? Limit, string Detail);
+
+    /// <summary>Called with each step of a solve (tests check the stages' limits against the budget); null for silence.</summary>
+    public Action<Step>? Observer { get; init; }
+
+    /// <summary>The least time worth giving CP-SAT (loading a 300-request model alone takes a few hundred ms).</summary>
+    private static TimeSpan MinimumCpSat(TimeSpan limit) => TimeSpan.FromMilliseconds(Math.Max(300, limit.TotalMilliseconds * 0.1));
+
+    private void Note(string name, TimeSpan started, TimeSpan? limit, string detail)
+    {
+        Observer?.Invoke(new Step(name, started, limit, detail));
+        Trace?.Invoke($"{name} {started.TotalSeconds:0.00}s{(limit is { } l ? $" limit {l.TotalSeconds:0.00}s" : "")} {detail}");
     }
 
     /// <summary>
@@ -186,6 +230,13 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         return result;
     }
 
+    /// <summary>
+    /// How much more energy (a fraction) a re-plan must bring before drivers already told their turn are moved for it, when
+    /// it is no fairer and serves no more drivers in full: a few percent of a night's energy is not worth telling a
+    /// hundred and seventy drivers another time (seen on the Chengshangcheng night at 0.5 %).
+    /// </summary>
+    internal const double MoveEnergyTolerance = 0.05;
+
     /// <summary>True when <paramref name="better"/> beats <paramref name="than"/> by more than noise, in <paramref name="order"/>.</summary>
     private static bool Materially(double[] better, double[] than, ChargingObjectiveOrder order)
     {
@@ -197,7 +248,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             if (step > (count ? 0.5 : 0.005)) return true;
             if (step < -(count ? 0.5 : 0.005)) return false;
         }
-        return better[energy] > than[energy] * 1.005 + 1e-6;
+        return better[energy] > than[energy] * (1 + MoveEnergyTolerance) + 1e-6;
     }
 
     /// <summary>
@@ -304,11 +355,26 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     /// </summary>
     private static readonly double[] TargetShares = [.. Enumerable.Range(1, 8).Select(k => k * 0.1)];
 
-    private static IEnumerable<GreedyBaseline> SeedCandidates() =>
-        ChargingAlgorithms.Baselines.OfType<GreedyBaseline>()
-            .Select(b => new GreedyBaseline(b.Name, b.Rule) { ConstantPower = true })
-            .Concat(TargetShares.Select(share =>
-                new GreedyBaseline("edf", BaselineRule.EarliestDeadlineFirst) { ConstantPower = true, TargetShare = share }));
+    private static IEnumerable<GreedyBaseline> SeedCandidates(bool shareFirst)
+    {
+        var plain = ChargingAlgorithms.Baselines.OfType<GreedyBaseline>()
+            .Select(b => new GreedyBaseline(b.Name, b.Rule) { ConstantPower = true });
+        var shared = TargetShares.Select(share =>
+            new GreedyBaseline("edf", BaselineRule.EarliestDeadlineFirst) { ConstantPower = true, TargetShare = share });
+        // For a least share, the plans where cars give up their charger at a share come first.
+        return shareFirst ? shared.Concat(plain) : plain.Concat(shared);
+    }
+
+    /// <summary>
+    /// The best constant-power greedy plan in <paramref name="order"/> (the plan CP-SAT starts from). Given the time to
+    /// weigh it, a solve never returns a plan worse in the order than this one once its turns are powered.
+    /// </summary>
+    public static ChargingPlan BestSeed(
+        ChargingInstance instance, ChargingObjectiveOrder order = ChargingObjectiveOrder.LeastShareFirst, double minimumNeedKwh = 0, CancellationToken cancellationToken = default) =>
+        SeedCandidates(order != ChargingObjectiveOrder.FullyServedFirst)
+            .Select(b => b.Solve(instance, SolveOptions.Default, cancellationToken))
+            .OrderByDescending(p => Rank(instance, p, order, minimumNeedKwh), RankComparer.Instance)
+            .First();
 
     /// <summary>The best of the greedy baselines, ranked as in-turn ranks plans in <paramref name="order"/>.</summary>
     public static ChargingPlan BestBaseline(
@@ -399,13 +465,16 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         private long[] _prefix = [];
 
         private readonly bool _shareFirst;
+        private readonly Dictionary<int, long> _anchoredUntil;
+        private readonly Action<string, TimeSpan, TimeSpan?, string> _note;
 
         /// <summary>
         /// The model; its first stage follows <paramref name="order"/>: the least share of each need (least share first), of
         /// min(need, <paramref name="minimumNeedKwh"/>) (minimum need first), or none, energy first (fully served first).
         /// </summary>
-        public TurnModel(ChargingInstance instance, bool drawWithinTurn, ChargingObjectiveOrder order, double minimumNeedKwh)
+        public TurnModel(ChargingInstance instance, bool drawWithinTurn, ChargingObjectiveOrder order, double minimumNeedKwh, Action<string, TimeSpan, TimeSpan?, string> note)
         {
+            _note = note;
             _shareFirst = order != ChargingObjectiveOrder.FullyServedFirst;
             var shareOfWh = (long need) => order == ChargingObjectiveOrder.MinimumNeedFirst && minimumNeedKwh > 0
                 ? Math.Min(need, EnergyUnits.Wh(minimumNeedKwh)) : need;
@@ -419,10 +488,21 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             // for a turn still to come, or a fixed turn starting later, needs its charger as a class of its own. (With
             // a class per running turn, every open request had a candidate turn per running charger: a hundred turns
             // running made the model a hundred times larger.)
+            // The same holds for fixed turns that started later when no other car could hold their charger before them
+            // (in a re-plan, the turns started before now, cars still to come arriving from now on): the charger is
+            // counted in its class as held from period 0 until its last fixed turn and the changeover are over
+            // ("anchored"), while each car still draws only in its own periods. Without this, a re-plan at 20:00 with a
+            // hundred turns started made a class per running charger, and a model CP-SAT could not load in the budget.
             var fixedIds = fixedTurns.Select(f => f.RequestId).ToHashSet(StringComparer.Ordinal);
+            var earliestOther = requests.Where(r => !fixedIds.Contains(r.Id)).Select(r => r.ArrivalPeriod).DefaultIfEmpty(int.MaxValue / 2).Min();
+            var notAnchored = fixedTurns.GroupBy(f => f.ChargerId)
+                .Where(g => g.Max(f => f.StartPeriod) != 0 && earliestOther + 1 + instance.ChangeoverPeriods <= g.Max(f => f.StartPeriod))
+                .Select(g => g.Key).ToList();
             var special = requests.Where(r => !fixedIds.Contains(r.Id)).Select(r => r.PluggedChargerId)
-                .Concat(fixedTurns.Where(f => f.StartPeriod != 0).Select(f => f.ChargerId))
+                .Concat(notAnchored)
                 .OfType<string>().ToHashSet();
+            _anchoredUntil = fixedTurns.Where(f => !special.Contains(f.ChargerId)).GroupBy(f => f.ChargerId)
+                .ToDictionary(g => Array.FindIndex(chargers.ToArray(), c => c.Id == g.Key), g => (long)g.Max(f => f.EndPeriod) + instance.ChangeoverPeriods);
             var classOf = new int[chargers.Count];
             for (var c = 0; c < chargers.Count; c++)
             {
@@ -507,8 +587,8 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                         _model.Add(end == arrival).OnlyEnforceIf(present.Not());
                     }
                     var interval = _model.NewOptionalIntervalVar(start, size, end, present, $"{name}i");
-                    classIntervals[cls].Add(_model.NewOptionalIntervalVar(
-                        start, size + changeover, end + changeover, present, $"{name}ext"));
+                    if (fixedTurn is null || !_anchoredUntil.ContainsKey(c))
+                        classIntervals[cls].Add(_model.NewOptionalIntervalVar(start, size + changeover, end + changeover, present, $"{name}ext"));
                     // What the car draws: its power over a stretch inside the turn (any boundaries: a car may wait
                     // plugged in at 0 kW and stop drawing before it unplugs, quiet hours or not), or the whole turn.
                     IntVar drawStart = start, drawEnd = end, drawSize = size;
@@ -521,13 +601,16 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                         _model.Add(drawEnd <= end);
                         _model.Add(drawStart == arrival).OnlyEnforceIf(present.Not());
                     }
-                    else if (drawWithinTurn)
+                    else if (fixedTurn is not null)
                     {
                         drawStart = _model.NewIntVar(fixedTurn!.StartPeriod, fixedTurn.EndPeriod, $"{name}ds");
                         drawEnd = _model.NewIntVar(fixedTurn.StartPeriod, fixedTurn.EndPeriod, $"{name}de");
                         drawSize = _model.NewIntVar(0, fixedTurn.EndPeriod - fixedTurn.StartPeriod, $"{name}dd");
                     }
-                    var draw = drawWithinTurn ? _model.NewOptionalIntervalVar(drawStart, drawSize, drawEnd, present, $"{name}di") : interval;
+                    // A started (fixed) turn always draws over a stretch of its own: its car's power was modulated, and at full
+                    // power from plug-in a hundred running turns overload the feed in the periods already past, which
+                    // made a re-plan's model infeasible.
+                    var draw = drawWithinTurn || fixedTurn is not null ? _model.NewOptionalIntervalVar(drawStart, drawSize, drawEnd, present, $"{name}di") : interval;
                     site.AddDemand(draw, demandW);
                     if (phaseCumulatives is not null || phaseLoads is not null)
                     {
@@ -581,6 +664,8 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                         for (var q = 0; q < 3; q++)
                             if (p != q) _model.Add(LinearExpr.Sum(phaseLoads[p][t]) - LinearExpr.Sum(phaseLoads[q][t]) <= imbalanceW);
             }
+            foreach (var (c, until) in _anchoredUntil)
+                classIntervals[classOf[c]].Add(_model.NewFixedSizeIntervalVar(0, until, $"held{c}"));
             for (var cls = 0; cls < _classes.Count; cls++)
             {
                 var chargersOfClass = _model.AddCumulative(_classes[cls].Length);
@@ -592,15 +677,19 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         }
 
         /// <summary>Runs the stages; null when not even the first one finds a feasible plan.</summary>
-        public ChargingPlan? Solve(ChargingPlan hint, TimeSpan budget, int workers, CancellationToken cancellationToken)
+        /// <summary>
+        /// Runs the stages, each given a share of what is left until <paramref name="end"/> (on <paramref name="clock"/>, the
+        /// solve's own), none started with less than <see cref="MinimumStage"/> left; null when not even the first one
+        /// finds a feasible plan.
+        /// </summary>
+        public ChargingPlan? Solve(ChargingPlan hint, Stopwatch clock, TimeSpan end, int workers, CancellationToken cancellationToken)
         {
             AddHints(hint);
-            var clock = Stopwatch.StartNew();
             var allOptimal = true;
             double? boundKwh = null;
 
             _model.Maximize(_shareFirst ? _leastShare : LinearExpr.Sum(_delivered));
-            var (status, values) = Run(budget * (_shareFirst ? 0.45 : 0.7), workers, cancellationToken);
+            var (status, values) = Run(_shareFirst ? "least share" : "energy", clock, end, _shareFirst ? 0.45 : 0.7, workers, cancellationToken);
             if (values is null) return null;
             allOptimal &= status == CpSolverStatus.Optimal;
             double? leastShareBound = null;
@@ -612,11 +701,11 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             else boundKwh = values.Bound / 1000.0;
 
             var best = values;
-            if (!cancellationToken.IsCancellationRequested && _shareFirst)
+            if (_shareFirst)
             {
                 UseAsHint(best);
                 _model.Maximize(LinearExpr.Sum(_delivered));
-                var stage2 = Run((budget - clock.Elapsed) * 0.6, workers, cancellationToken);
+                var stage2 = Run("energy", clock, end, 0.6, workers, cancellationToken);
                 if (stage2.Values is not null)
                 {
                     best = stage2.Values;
@@ -625,36 +714,43 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 }
                 else allOptimal = false;
             }
-            else if (_shareFirst) allOptimal = false;
 
-            if (!cancellationToken.IsCancellationRequested && budget - clock.Elapsed > TimeSpan.FromMilliseconds(50))
+            _model.Add(LinearExpr.Sum(_delivered) >= best.Delivered.Sum());
+            UseAsHint(best);
+            _model.Minimize(_cost * (_turns.Count + 1) + _moves);
+            // Cost and fewer turns only break ties among equal energy (and the power program orders periods by price):
+            // not worth a stage that loading the model alone would take most of.
+            var stage3 = end - clock.Elapsed >= TimeSpan.FromSeconds(1)
+                ? Run("cost and moves", clock, end, 1, workers, cancellationToken) : (CpSolverStatus.Unknown, null);
+            if (stage3.Values is not null)
             {
-                _model.Add(LinearExpr.Sum(_delivered) >= best.Delivered.Sum());
-                UseAsHint(best);
-                _model.Minimize(_cost * (_turns.Count + 1) + _moves);
-                var stage3 = Run(budget - clock.Elapsed, workers, cancellationToken);
-                if (stage3.Values is not null)
-                {
-                    best = stage3.Values;
-                    allOptimal &= stage3.Status == CpSolverStatus.Optimal;
-                }
-                else allOptimal = false;
+                best = stage3.Values;
+                allOptimal &= stage3.Status == CpSolverStatus.Optimal;
             }
             else allOptimal = false;
 
             return ToPlan(best, allOptimal ? PlanStatus.Optimal : PlanStatus.Feasible, boundKwh) with { LeastShareBound = leastShareBound };
         }
 
+        /// <summary>The least time a stage is started with (CP-SAT's own floor on a time limit).</summary>
+        public static readonly TimeSpan MinimumStage = TimeSpan.FromMilliseconds(50);
+
         // Probing and symmetry detection took most of a 10 s budget at 300 requests without helping the search.
         private const string SearchParameters = "cp_model_probing_level:0 symmetry_level:0";
 
         private sealed record Values(long LeastShare, long[] Delivered, (int Turn, long Start, long End)[] Turns, double Bound);
 
-        private (CpSolverStatus Status, Values? Values) Run(TimeSpan limit, int workers, CancellationToken cancellationToken)
+        private (CpSolverStatus Status, Values? Values) Run(
+            string stage, Stopwatch clock, TimeSpan end, double share, int workers, CancellationToken cancellationToken)
         {
+            var started = clock.Elapsed;
+            var limit = (end - started) * share;
+            if (limit < MinimumStage || cancellationToken.IsCancellationRequested) return (CpSolverStatus.Unknown, null);
+            _note($"cp-sat {stage}", started, limit, "");
             using var solver = new CpSolver { StringParameters = CpSatParameters.For(limit, workers, SearchParameters) };
             using var registration = cancellationToken.Register(solver.StopSearch);
             var status = solver.Solve(_model);
+            _note($"cp-sat {stage} done", clock.Elapsed, null, $"status {status} objective {solver.ObjectiveValue} bound {solver.BestObjectiveBound} wall {solver.WallTime():0.00}s");
             if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) return (status, null);
             var turns = _turns.Select((t, k) => (k, t)).Where(p => solver.BooleanValue(p.t.Present))
                 .Select(p => (p.k, solver.Value(p.t.Start), solver.Value(p.t.End))).ToArray();
@@ -740,9 +836,24 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             var wh = EnergyUnits.Empty(instance);
             var turns = new ChargingTurn?[instance.Requests.Count];
             var freeAt = new long[instance.Chargers.Count];
+            foreach (var (c, until) in _anchoredUntil) freeAt[c] = until;
             foreach (var (k, start, end) in values.Turns.OrderBy(t => t.Start).ThenBy(t => _turns[t.Turn].Fixed ? 0 : 1).ThenBy(t => t.End))
             {
                 var turn = _turns[k];
+                if (turn.Fixed && _anchoredUntil.ContainsKey(turn.Charger))
+                {
+                    // An anchored charger's fixed turns are its own; its class counted it held until the last one is over.
+                    var j = turn.Request;
+                    turns[j] = new ChargingTurn(instance.Chargers[turn.Charger].Id, (int)start, (int)end);
+                    var left = EnergyUnits.Wh(instance.Requests[j].EnergyKwh);
+                    for (var t = (int)start; t < end && left > 0; t++)
+                    {
+                        var give = Math.Min((long)Math.Floor(turn.WhPerPeriod * instance.Requests[j].PresentShare(t)), left);
+                        wh[j][t] = give;
+                        left -= give;
+                    }
+                    continue;
+                }
                 var members = _classes[turn.Class];
                 // Greedy interval colouring: a charger whose last turn and changeover are over by this start; a fixed
                 // turn keeps its own charger (fixed turns sharing a class start at 0 and are coloured first).
