@@ -44,6 +44,34 @@ public sealed class ClusterOptions
     /// <summary>Missed probes in a row after which a silo suspects another (two suspicions declare it dead).</summary>
     public int MissedProbesLimit { get; set; } = 3;
 
+    /// <summary>
+    /// How long a call between grains waits for its answer before it fails (Orleans' <c>ResponseTimeout</c>; 30 s, as in
+    /// Orleans). A call to a silo that dies does not wait this long: Orleans fails every call waiting on a silo as soon
+    /// as the cluster declares it dead (see <see cref="ProbeTimeout"/>), and the request is answered 503 with
+    /// Retry-After. This bounds only the calls nothing else ends (a grain that hangs, a message lost on the way); lower
+    /// makes such a request fail sooner, but too low fails long operations (a compound import, a plan).
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Refuses settings Orleans would misread, naming the setting and the reason.</summary>
+    public void Validate()
+    {
+        if (ProbeTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{SectionName}:ProbeTimeout must be positive (it is {ProbeTimeout}).");
+        }
+
+        if (MissedProbesLimit < 1)
+        {
+            throw new InvalidOperationException($"{SectionName}:MissedProbesLimit must be at least 1 (it is {MissedProbesLimit}).");
+        }
+
+        if (ResponseTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{SectionName}:ResponseTimeout must be positive (it is {ResponseTimeout}).");
+        }
+    }
+
     public IPAddress AdvertisedAddress => string.IsNullOrWhiteSpace(AdvertisedIp) ? IPAddress.Loopback : IPAddress.Parse(AdvertisedIp);
 }
 
@@ -58,6 +86,7 @@ public static class OrleansHosting
     public static WebApplicationBuilder AddParkingOrleans(this WebApplicationBuilder builder)
     {
         var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
+        cluster.Validate();
         var postgres = PostgresConnection.Resolve(builder.Configuration);
         builder.Services.AddSingleton(ParkingClock.RealTime);
         if (!string.IsNullOrWhiteSpace(postgres))
@@ -94,6 +123,7 @@ public static class OrleansHosting
                 o.ProbeTimeout = cluster.ProbeTimeout;
                 o.NumMissedProbesLimit = cluster.MissedProbesLimit;
             });
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
         });
         return builder;
     }
