@@ -119,9 +119,10 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         var limit = options.TimeLimit;
         var reserve = limit * (previous is null ? 0.1 : 0.2);
         var shareFirst = order != ChargingObjectiveOrder.FullyServedFirst;
-        // The seeds stop at a fifth of the budget (a three-phase feed makes each greedy plan slower); the first is the
-        // most likely best in the order.
-        var seedPlan = previous ?? SeedCandidates(shareFirst).TakeWhile((_, k) => k == 0 || clock.Elapsed < limit * 0.2)
+        // The seeds stop at 30 % of the budget for a least share (they are its best candidates; the greedy ones come
+        // after CP-SAT then), a fifth for fully served first (a three-phase feed makes each greedy plan slower); the
+        // first is the most likely best in the order.
+        var seedPlan = previous ?? SeedCandidates(shareFirst).TakeWhile((_, k) => k == 0 || clock.Elapsed < limit * (shareFirst ? 0.3 : 0.2))
             .Select(b => b.Solve(instance, SolveOptions.Default, cancellationToken))
             .OrderByDescending(p => Rank(instance, p, order, minimum), RankComparer.Instance).First();
         if (limit - reserve - clock.Elapsed > TimeSpan.Zero && previous is null)
@@ -359,7 +360,8 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     {
         var plain = ChargingAlgorithms.Baselines.OfType<GreedyBaseline>()
             .Select(b => new GreedyBaseline(b.Name, b.Rule) { ConstantPower = true });
-        var shared = TargetShares.Select(share =>
+        // Middle shares first: when the budget cuts the seeds short, the extremes are the ones left out.
+        var shared = TargetShares.OrderBy(share => Math.Abs(share - 0.35)).Select(share =>
             new GreedyBaseline("edf", BaselineRule.EarliestDeadlineFirst) { ConstantPower = true, TargetShare = share });
         // For a least share, the plans where cars give up their charger at a share come first.
         return shareFirst ? shared.Concat(plain) : plain.Concat(shared);
