@@ -7,6 +7,7 @@ using Parking.Grains.Membership;
 using Parking.Grains.Notices;
 using Parking.Grains.Notifications;
 using Parking.Grains.Ocpp;
+using Parking.Grains.Rounds;
 using Parking.Grains.Sharing;
 
 namespace Parking.Grains;
@@ -82,4 +83,28 @@ public static partial class GrainKeys
     /// <summary>A chunk of a ledger's archived journal: <paramref name="owner"/> is the household account or the shard's local id.</summary>
     public static ILedgerArchiveGrain LedgerArchive(this IGrainFactory grains, string compoundId, string owner, int chunk) =>
         grains.GetGrain<ILedgerArchiveGrain>(Of(compoundId, $"ledger-{owner}-{chunk}"));
+
+    /// <summary>The staff and committee members of a compound.</summary>
+    public static ICompoundRosterGrain CompoundRoster(this IGrainFactory grains, string compoundId) =>
+        grains.GetGrain<ICompoundRosterGrain>(compoundId);
+
+    /// <summary>A compound's sharing rounds.</summary>
+    public static IRoundGrain Rounds(this IGrainFactory grains, string compoundId) =>
+        grains.GetGrain<IRoundGrain>(compoundId);
+
+    /// <summary>The notices a vote sends (key: compound/proposal).</summary>
+    public static IVoteNoticesGrain VoteNotices(this IGrainFactory grains, string compoundId, string proposalId) =>
+        grains.GetGrain<IVoteNoticesGrain>(Of(compoundId, proposalId));
+
+    /// <summary>Routes pushes to the notices they make (one grain).</summary>
+    public static INoticeRouterGrain NoticeRouter(this IGrainFactory grains) =>
+        grains.GetGrain<INoticeRouterGrain>(0);
+
+    /// <summary>The Web Push key pair the cluster made and keeps (one grain).</summary>
+    public static IVapidKeysGrain VapidKeys(this IGrainFactory grains) =>
+        grains.GetGrain<IVapidKeysGrain>(0);
+
+    /// <summary>The charging profiles of a charging area's chargers (the area's key: compound/area).</summary>
+    public static IAreaProfilesGrain AreaProfiles(this IGrainFactory grains, string compoundId, string areaId) =>
+        grains.GetGrain<IAreaProfilesGrain>(Of(compoundId, areaId));
 }

@@ -81,7 +81,7 @@ public class FinishedReservationsTests
     [Fact]
     public void A_chunk_expires_once_its_newest_reservation_is_older_than_the_history_period()
     {
-        var index = new ArchiveIndex { Chunks = [new(0, Now), new(1, Now.AddHours(1))], Next = 2 };
+        var index = new ArchiveIndex([new(0, Now), new(1, Now.AddHours(1))], next: 2);
 
         Assert.Empty(index.Expired(Now));
         Assert.Equal(0, Assert.Single(index.Expired(Now.AddMinutes(1))).Number);

@@ -149,7 +149,7 @@ public static class PeopleEndpoints
     }
 
     public static async Task<Ok<RosterEntryDto[]>> Roster(string compoundId, IGrainFactory grains) =>
-        TypedResults.Ok((await grains.GetGrain<ICompoundRosterGrain>(compoundId).List())
+        TypedResults.Ok((await grains.CompoundRoster(compoundId).List())
             .Select(e => new RosterEntryDto(e.PersonId, e.Role.ToDto(), e.DisplayName, e.HouseholdId)).ToArray());
 
     public static async Task<Results<Ok<MembershipDto>, NoContent, ProblemHttpResult>> RemoveRole(string compoundId, string personId, HttpContext http, IGrainFactory grains)
@@ -282,8 +282,8 @@ public static class PeopleEndpoints
                 ChargingRequests = await ChargingRequestsOf(grains, compoundId, person),
                 ShelterSessions = await ShelterSessionsOf(grains, compoundId, person, now),
                 Notices = [.. (await grains.NoticeInbox(compoundId, person).Get()).Entries.Reverse().Select(NoticeEndpoints.ToDto)],
-                RoundRequests = [.. (await RoundEndpoints.Rounds(grains, compoundId).GetOpenRound()).Requests.Where(r => r.Asker.ResidentId == person).Select(r => r.ToDto())],
-                Waitlist = [.. (await RoundEndpoints.Rounds(grains, compoundId).GetWaitlist()).Where(e => e.Asker.ResidentId == person).Select(e => e.ToDto())],
+                RoundRequests = [.. (await grains.Rounds(compoundId).GetOpenRound()).Requests.Where(r => r.Asker.ResidentId == person).Select(r => r.ToDto())],
+                Waitlist = [.. (await grains.Rounds(compoundId).GetWaitlist()).Where(e => e.Asker.ResidentId == person).Select(e => e.ToDto())],
                 VisitorPasses = await VisitorPassesOf(grains, compoundId, record, person, now),
                 Ballots = await BallotsOf(grains, compoundId, record, person),
                 HouseholdCredits = await HouseholdCreditsOf(grains, compoundId, record),

@@ -39,7 +39,7 @@ public static class RoundEndpoints
             return Problems.From(invalid);
         }
 
-        var outcome = await Rounds(grains, compoundId).Submit(AskerOf(http), ask.Value!, body!.Round);
+        var outcome = await grains.Rounds(compoundId).Submit(AskerOf(http), ask.Value!, body!.Round);
         return outcome.Value is { } entry
             ? TypedResults.Created($"/api/compounds/{compoundId}/rounds/requests/{entry.Id}", entry.ToDto())
             : Problems.From(outcome.Error!);
@@ -47,21 +47,21 @@ public static class RoundEndpoints
 
     public static async Task<Ok<IReadOnlyList<RoundEntryDto>>> Mine(string compoundId, HttpContext http, IGrainFactory grains)
     {
-        var open = await Rounds(grains, compoundId).GetOpenRound();
+        var open = await grains.Rounds(compoundId).GetOpenRound();
         var me = http.CurrentUser().UserId;
         return TypedResults.Ok<IReadOnlyList<RoundEntryDto>>([.. open.Requests.Where(r => r.Asker.ResidentId == me).Select(r => r.ToDto())]);
     }
 
     public static async Task<Results<Ok<RoundEntryDto>, ProblemHttpResult>> Withdraw(string compoundId, string requestId, HttpContext http, IGrainFactory grains)
     {
-        var outcome = await Rounds(grains, compoundId).Withdraw(requestId, http.CurrentUser().Actor);
+        var outcome = await grains.Rounds(compoundId).Withdraw(requestId, http.CurrentUser().Actor);
         return outcome.Value is { } entry ? TypedResults.Ok(entry.ToDto()) : Problems.From(outcome.Error!);
     }
 
     public static async Task<Ok<OpenRoundDto>> Next(string compoundId, HttpContext http, IGrainFactory grains)
     {
         var user = http.CurrentUser();
-        var open = await Rounds(grains, compoundId).GetOpenRound();
+        var open = await grains.Rounds(compoundId).GetOpenRound();
         var visible = open.Requests.Where(r => user.IsStaff || r.Asker.ResidentId == user.UserId);
         return TypedResults.Ok(new OpenRoundDto(open.Round, open.RunsAt, [.. visible.Select(r => r.ToDto())]));
     }
@@ -69,7 +69,7 @@ public static class RoundEndpoints
     public static async Task<Results<Ok<RoundReportDto>, ProblemHttpResult>> Last(string compoundId, HttpContext http, IGrainFactory grains)
     {
         var user = http.CurrentUser();
-        var report = await Rounds(grains, compoundId).GetLastRound();
+        var report = await grains.Rounds(compoundId).GetLastRound();
         if (report is null)
         {
             return Problems.From(DomainError.NotFound("round-not-run", "No round has run yet."));
@@ -81,11 +81,9 @@ public static class RoundEndpoints
 
     public static async Task<Ok<RoundReportDto>> Run(string compoundId, HttpContext http, IGrainFactory grains)
     {
-        var report = await Rounds(grains, compoundId).Run(http.CurrentUser().UserId);
+        var report = await grains.Rounds(compoundId).Run(http.CurrentUser().UserId);
         return TypedResults.Ok(report.ToDto());
     }
-
-    internal static IRoundGrain Rounds(IGrainFactory grains, string compoundId) => grains.GetGrain<IRoundGrain>(compoundId);
 
     internal static RoundAsker AskerOf(HttpContext http)
     {

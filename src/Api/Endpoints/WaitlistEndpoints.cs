@@ -30,7 +30,7 @@ public static class WaitlistEndpoints
             return Problems.From(invalid);
         }
 
-        var outcome = await RoundEndpoints.Rounds(grains, compoundId).JoinWaitlist(RoundEndpoints.AskerOf(http), ask.Value!);
+        var outcome = await grains.Rounds(compoundId).JoinWaitlist(RoundEndpoints.AskerOf(http), ask.Value!);
         return outcome.Value is { } entry
             ? TypedResults.Created($"/api/compounds/{compoundId}/waitlist/{entry.Id}", entry.ToDto())
             : Problems.From(outcome.Error!);
@@ -39,13 +39,13 @@ public static class WaitlistEndpoints
     public static async Task<Ok<IReadOnlyList<RoundEntryDto>>> List(string compoundId, HttpContext http, IGrainFactory grains)
     {
         var user = http.CurrentUser();
-        var entries = await RoundEndpoints.Rounds(grains, compoundId).GetWaitlist();
+        var entries = await grains.Rounds(compoundId).GetWaitlist();
         return TypedResults.Ok<IReadOnlyList<RoundEntryDto>>([.. entries.Where(e => user.IsStaff || e.Asker.ResidentId == user.UserId).Select(e => e.ToDto())]);
     }
 
     public static async Task<Results<Ok<RoundEntryDto>, ProblemHttpResult>> Leave(string compoundId, string entryId, HttpContext http, IGrainFactory grains)
     {
-        var outcome = await RoundEndpoints.Rounds(grains, compoundId).LeaveWaitlist(entryId, http.CurrentUser().Actor);
+        var outcome = await grains.Rounds(compoundId).LeaveWaitlist(entryId, http.CurrentUser().Actor);
         return outcome.Value is { } entry ? TypedResults.Ok(entry.ToDto()) : Problems.From(outcome.Error!);
     }
 }

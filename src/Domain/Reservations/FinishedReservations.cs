@@ -12,8 +12,24 @@ public sealed record ArchivedChunk([Id(0)] int Number, [Id(1)] DateTimeOffset Ne
 [GenerateSerializer]
 public sealed class ArchiveIndex
 {
+    // Stored in an internal field: the codec is generated in Parking.Grains (InternalsVisibleTo).
     [Id(0)]
-    public List<ArchivedChunk> Chunks { get; set; } = [];
+    internal List<ArchivedChunk> _chunks = [];
+
+    public ArchiveIndex()
+    {
+    }
+
+    /// <summary>An index of chunks already stored (in the order they were added), the next one taking <paramref name="next"/>.</summary>
+    public ArchiveIndex(IEnumerable<ArchivedChunk> chunks, int next)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        _chunks = [.. chunks];
+        Next = next;
+    }
+
+    /// <summary>The chunks stored, in the order they were added.</summary>
+    public IReadOnlyList<ArchivedChunk> Chunks => _chunks;
 
     [Id(1)]
     public int Next { get; set; }
@@ -22,10 +38,13 @@ public sealed class ArchiveIndex
     public void Added(int number, IReadOnlyList<Reservation> chunk)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        Chunks.RemoveAll(c => c.Number == number);
-        Chunks.Add(new ArchivedChunk(number, chunk.Max(FinishedReservations.EndedAt)));
+        _chunks.RemoveAll(c => c.Number == number);
+        _chunks.Add(new ArchivedChunk(number, chunk.Max(FinishedReservations.EndedAt)));
         Next = Math.Max(Next, number + 1);
     }
+
+    /// <summary><paramref name="chunk"/> was cleared from the archive: it leaves the index (the next number stays).</summary>
+    public bool Dropped(ArchivedChunk chunk) => _chunks.Remove(chunk);
 
     /// <summary>The chunks whose every reservation ended before <paramref name="before"/>: to be dropped.</summary>
     public IReadOnlyList<ArchivedChunk> Expired(DateTimeOffset before) => [.. Chunks.Where(c => c.NewestEnded < before)];

@@ -311,7 +311,7 @@ public sealed partial class ChargingAreaGrain(
         GrainFactory.Publish(new ChargingAreaChangedPush(view));
 
         // The chargers hear their share of the plan (their charging profiles) from the area's distributor.
-        GrainFactory.GetGrain<Ocpp.IAreaProfilesGrain>(this.GetPrimaryKeyString()).PlanChanged(view, power).Ignore();
+        GrainFactory.AreaProfiles(CompoundScopedKey.Of(this).CompoundId, CompoundScopedKey.Of(this).LocalId).PlanChanged(view, power).Ignore();
         LogCommitted(this.GetPrimaryKeyString(), Stopwatch.GetElapsedTime(began).TotalMilliseconds);
         await ScheduleWake();
     });

@@ -43,7 +43,22 @@ public interface ICompoundDirectoryGrain : IGrainWithIntegerKey
 public sealed class CompoundDirectoryState
 {
     [Id(0)]
-    public Dictionary<string, CompoundSummary> Compounds { get; set; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, CompoundSummary> _compounds = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, CompoundSummary> Compounds => _compounds;
+
+    /// <summary>Registers the compound as it is now; returns false when it was registered exactly so already.</summary>
+    public bool Register(CompoundSummary compound)
+    {
+        ArgumentNullException.ThrowIfNull(compound);
+        if (_compounds.TryGetValue(compound.CompoundId, out var known) && known == compound)
+        {
+            return false;
+        }
+
+        _compounds[compound.CompoundId] = compound;
+        return true;
+    }
 }
 
 public sealed class CompoundDirectoryGrain(
@@ -52,13 +67,10 @@ public sealed class CompoundDirectoryGrain(
     public async Task Register(CompoundSummary compound)
     {
         ArgumentNullException.ThrowIfNull(compound);
-        if (state.State.Compounds.TryGetValue(compound.CompoundId, out var known) && known == compound)
+        if (state.State.Register(compound))
         {
-            return;
+            await state.WriteStateAsync();
         }
-
-        state.State.Compounds[compound.CompoundId] = compound;
-        await state.WriteStateAsync();
     }
 
     public Task<bool> SameSubDistrict(string homeCompoundId, string compoundId) =>

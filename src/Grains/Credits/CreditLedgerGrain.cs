@@ -31,7 +31,13 @@ public sealed class CreditLedgerGrain(
 public sealed class LedgerArchiveState
 {
     [Id(0)]
-    public List<LedgerTransaction> Transactions { get; set; } = [];
+    internal List<LedgerTransaction> _transactions = [];
+
+    /// <summary>The archived transactions, oldest first.</summary>
+    public IReadOnlyList<LedgerTransaction> Transactions => _transactions;
+
+    /// <summary>The chunk replaces whatever was stored (a chunk is written once; a retry writes the same).</summary>
+    public void Store(IEnumerable<LedgerTransaction> chunk) => _transactions = [.. chunk];
 }
 
 public sealed class LedgerArchiveGrain(
@@ -39,9 +45,9 @@ public sealed class LedgerArchiveGrain(
 {
     public async Task Store(IReadOnlyList<LedgerTransaction> chunk)
     {
-        state.State.Transactions = [.. chunk];
+        state.State.Store(chunk);
         await state.WriteStateAsync();
     }
 
-    public Task<IReadOnlyList<LedgerTransaction>> Get() => Task.FromResult<IReadOnlyList<LedgerTransaction>>(state.State.Transactions);
+    public Task<IReadOnlyList<LedgerTransaction>> Get() => Task.FromResult(state.State.Transactions);
 }

@@ -11,7 +11,20 @@ public sealed class GateState
 {
     /// <summary>Decisions by event id, so a camera's retry gets the same answer and changes nothing twice.</summary>
     [Id(0)]
-    public Dictionary<string, GateDecision> Decisions { get; set; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, GateDecision> _decisions = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, GateDecision> Decisions => _decisions;
+
+    /// <summary>Remembers a decision by its event id; those decided before <paramref name="forgetBefore"/> go.</summary>
+    public void Decided(GateDecision decision, DateTimeOffset forgetBefore)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        _decisions[decision.EventId] = decision;
+        foreach (var old in _decisions.Where(d => d.Value.DecidedAt < forgetBefore).Select(d => d.Key).ToList())
+        {
+            _decisions.Remove(old);
+        }
+    }
 }
 
 /// <summary>An event staff must look at: an unknown or doubtful plate, or a car without a booking while the lots are full.</summary>
@@ -105,11 +118,7 @@ public sealed partial class GateGrain(
         }
 
         var decision = new GateDecision(gateEvent.EventId!, GateId, open, reason, verdict.Reservation?.Id, verdict.Reservation?.SpaceId, review, now);
-        state.State.Decisions[decision.EventId] = decision;
-        foreach (var old in state.State.Decisions.Where(d => d.Value.DecidedAt < now - _policy.EventMemory).Select(d => d.Key).ToList())
-        {
-            state.State.Decisions.Remove(old);
-        }
+        state.State.Decided(decision, now - _policy.EventMemory);
 
         await state.WriteStateAsync();
         if (review)
@@ -157,7 +166,44 @@ public interface IGateReviewGrain : IPersonalHistory
 public sealed class GateReviewState
 {
     [Id(0)]
-    public List<GateReview> Reviews { get; set; } = [];
+    internal List<GateReview> _reviews = [];
+
+    /// <summary>The events on the staff list, oldest first.</summary>
+    public IReadOnlyList<GateReview> Reviews => _reviews;
+
+    /// <summary>An event joins the list; beyond <paramref name="kept"/>, the oldest resolved one goes (the oldest of all when none is).</summary>
+    public void Add(GateReview review, int kept)
+    {
+        ArgumentNullException.ThrowIfNull(review);
+        _reviews.Add(review);
+        if (_reviews.Count > kept)
+        {
+            var resolved = _reviews.FindIndex(r => r.ResolvedAt is not null);
+            _reviews.RemoveAt(resolved >= 0 ? resolved : 0);
+        }
+    }
+
+    /// <summary>Events that happened before <paramref name="cutoff"/> go, decided or not; returns how many.</summary>
+    public int ForgetBefore(DateTimeOffset cutoff) => _reviews.RemoveAll(r => r.Event.At < cutoff);
+
+    /// <summary>Staff decided an event once: refused when it is not on the list or another decided it first.</summary>
+    public Outcome<GateReview> Resolve(string gateId, string eventId, bool open, string staffId, DateTimeOffset now)
+    {
+        var at = _reviews.FindIndex(r => r.GateId == gateId && r.Event.EventId == eventId);
+        if (at < 0)
+        {
+            return DomainError.NotFound("review-not-found", $"No gate event '{eventId}' of gate '{gateId}' on the staff list.");
+        }
+
+        if (_reviews[at].ResolvedAt is not null)
+        {
+            return DomainError.Conflict("review-resolved", "Another member of staff already decided this event.");
+        }
+
+        var resolved = _reviews[at] with { ResolvedBy = staffId, ResolvedOpen = open, ResolvedAt = now };
+        _reviews[at] = resolved;
+        return resolved;
+    }
 }
 
 public sealed class GateReviewGrain(
@@ -169,13 +215,8 @@ public sealed class GateReviewGrain(
     public async Task Add(GateReview review)
     {
         ArgumentNullException.ThrowIfNull(review);
-        state.State.Reviews.Add(review);
-        if (state.State.Reviews.Count > Kept)
-        {
-            // Resolved ones go first; unresolved ones only when there are more than the list keeps.
-            var resolved = state.State.Reviews.FindIndex(r => r.ResolvedAt is not null);
-            state.State.Reviews.RemoveAt(resolved >= 0 ? resolved : 0);
-        }
+        // Resolved ones go first; unresolved ones only when there are more than the list keeps.
+        state.State.Add(review, Kept);
 
         await state.WriteStateAsync();
     }
@@ -183,7 +224,7 @@ public sealed class GateReviewGrain(
     /// <summary>An event (its plate and picture) goes once it happened before the cutoff, decided or not.</summary>
     public async Task<int> ForgetBefore(DateTimeOffset cutoff)
     {
-        var removed = state.State.Reviews.RemoveAll(r => r.Event.At < cutoff);
+        var removed = state.State.ForgetBefore(cutoff);
         if (removed > 0)
         {
             await state.WriteStateAsync();
@@ -197,20 +238,12 @@ public sealed class GateReviewGrain(
 
     public async Task<Outcome<GateReview>> Resolve(string gateId, string eventId, bool open, string staffId)
     {
-        var at = state.State.Reviews.FindIndex(r => r.GateId == gateId && r.Event.EventId == eventId);
-        if (at < 0)
+        var resolved = state.State.Resolve(gateId, eventId, open, staffId, time.GetUtcNow());
+        if (resolved.IsSuccess)
         {
-            return DomainError.NotFound("review-not-found", $"No gate event '{eventId}' of gate '{gateId}' on the staff list.");
+            await state.WriteStateAsync();
         }
 
-        if (state.State.Reviews[at].ResolvedAt is not null)
-        {
-            return DomainError.Conflict("review-resolved", "Another member of staff already decided this event.");
-        }
-
-        var resolved = state.State.Reviews[at] with { ResolvedBy = staffId, ResolvedOpen = open, ResolvedAt = time.GetUtcNow() };
-        state.State.Reviews[at] = resolved;
-        await state.WriteStateAsync();
         return resolved;
     }
 }

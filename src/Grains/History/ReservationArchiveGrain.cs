@@ -19,7 +19,16 @@ public interface IReservationArchiveGrain : IGrainWithStringKey
 public sealed class ReservationArchiveState
 {
     [Id(0)]
-    public List<Reservation> Reservations { get; set; } = [];
+    internal List<Reservation> _reservations = [];
+
+    public ReservationArchiveState()
+    {
+    }
+
+    public ReservationArchiveState(IEnumerable<Reservation> chunk) => _reservations = [.. chunk];
+
+    /// <summary>The chunk's reservations, as they were archived.</summary>
+    public IReadOnlyList<Reservation> Reservations => _reservations;
 }
 
 public sealed class ReservationArchiveGrain(
@@ -27,11 +36,11 @@ public sealed class ReservationArchiveGrain(
 {
     public async Task Store(IReadOnlyList<Reservation> chunk)
     {
-        state.State = new ReservationArchiveState { Reservations = [.. chunk] };
+        state.State = new ReservationArchiveState(chunk);
         await state.WriteStateAsync();
     }
 
-    public Task<IReadOnlyList<Reservation>> Get() => Task.FromResult<IReadOnlyList<Reservation>>(state.State.Reservations);
+    public Task<IReadOnlyList<Reservation>> Get() => Task.FromResult(state.State.Reservations);
 
     public async Task Clear()
     {
@@ -113,7 +122,7 @@ public static class ReservationArchive
             if (kept.Count == 0)
             {
                 await grain.Clear();
-                index.Chunks.Remove(info);
+                index.Dropped(info);
             }
             else
             {

@@ -50,7 +50,7 @@ public sealed partial class LotGrain(ParkingClock time, ILogger<LotGrain> logger
 
         if (Parking.Domain.Rounds.RoundRules.FreesTime(before, snapshot))
         {
-            GrainFactory.GetGrain<Rounds.IRoundGrain>(snapshot.Definition.CompoundId).SpaceFreed(snapshot.Definition.SpaceId).Ignore();
+            GrainFactory.Rounds(snapshot.Definition.CompoundId).SpaceFreed(snapshot.Definition.SpaceId).Ignore();
         }
 
         var change = new LotChange(++_sequence, snapshot);

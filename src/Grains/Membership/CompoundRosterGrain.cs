@@ -29,7 +29,28 @@ public interface ICompoundRosterGrain : IGrainWithStringKey
 public sealed class CompoundRosterState
 {
     [Id(0)]
-    public Dictionary<string, RosterEntry> Entries { get; set; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, RosterEntry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>Staff and committee members by person id.</summary>
+    public IReadOnlyDictionary<string, RosterEntry> Entries => _entries;
+
+    /// <summary>The person's entry from their membership: none when they have no role beyond resident. Returns whether it changed.</summary>
+    public bool Put(string personId, CompoundMembership? membership)
+    {
+        if (membership is null or { Role: UserRole.Resident })
+        {
+            return _entries.Remove(personId);
+        }
+
+        var entry = new RosterEntry(personId, membership.Role, membership.DisplayName, membership.HouseholdId);
+        if (_entries.TryGetValue(personId, out var held) && held == entry)
+        {
+            return false;
+        }
+
+        _entries[personId] = entry;
+        return true;
+    }
 
     /// <summary>Built once from the members themselves (see <c>Build</c>); from then on kept by their changes alone.</summary>
     [Id(1)]
@@ -72,12 +93,12 @@ public sealed class CompoundRosterGrain(
         var named = (await GrainFactory.Compound(CompoundId).GetUsers(null, int.MaxValue))
             .Where(u => u.Role != UserRole.Resident)
             .Select(u => u.UserId);
-        var granted = (await GrainFactory.GetGrain<ICompoundPeopleGrain>(CompoundId).GetAudit(1000))
+        var granted = (await GrainFactory.People(CompoundId).GetAudit(1000))
             .Where(e => e.Action == AuditAction.RoleGranted && e.SubjectId is not null)
             .Select(e => e.SubjectId!);
         foreach (var person in named.Concat(granted).Concat(state.State.Entries.Keys.ToList()).Distinct(StringComparer.Ordinal))
         {
-            var membership = (await GrainFactory.GetGrain<IMemberGrain>(person).Get()).Memberships.FirstOrDefault(m => m.CompoundId == CompoundId);
+            var membership = (await GrainFactory.Member(person).Get()).Memberships.FirstOrDefault(m => m.CompoundId == CompoundId);
             Put(person, membership);
         }
 
@@ -85,20 +106,5 @@ public sealed class CompoundRosterGrain(
         await state.WriteStateAsync();
     }
 
-    private bool Put(string personId, CompoundMembership? membership)
-    {
-        if (membership is null or { Role: UserRole.Resident })
-        {
-            return state.State.Entries.Remove(personId);
-        }
-
-        var entry = new RosterEntry(personId, membership.Role, membership.DisplayName, membership.HouseholdId);
-        if (state.State.Entries.TryGetValue(personId, out var held) && held == entry)
-        {
-            return false;
-        }
-
-        state.State.Entries[personId] = entry;
-        return true;
-    }
+    private bool Put(string personId, CompoundMembership? membership) => state.State.Put(personId, membership);
 }

@@ -48,7 +48,15 @@ public sealed class HistoryRetentionState
 {
     /// <summary>People whose resident or inbox grain stored something, besides those the compound file names.</summary>
     [Id(0)]
-    public HashSet<string> People { get; set; } = new(StringComparer.Ordinal);
+    internal HashSet<string> _people = new(StringComparer.Ordinal);
+
+    public IReadOnlySet<string> People => _people;
+
+    /// <summary>The person stored something; returns whether they were new here.</summary>
+    public bool Track(string personId) => _people.Add(personId);
+
+    /// <summary>The person's records are gone; returns whether they were here.</summary>
+    public bool Forget(string personId) => _people.Remove(personId);
 }
 
 public sealed partial class HistoryRetentionGrain(
@@ -75,7 +83,7 @@ public sealed partial class HistoryRetentionGrain(
 
     public async Task Track(string personId)
     {
-        if (state.State.People.Add(personId))
+        if (state.State.Track(personId))
         {
             await state.WriteStateAsync();
         }
@@ -83,7 +91,7 @@ public sealed partial class HistoryRetentionGrain(
 
     public async Task Forget(string personId)
     {
-        if (state.State.People.Remove(personId))
+        if (state.State.Forget(personId))
         {
             await state.WriteStateAsync();
         }

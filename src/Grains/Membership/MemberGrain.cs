@@ -73,7 +73,7 @@ public sealed class MemberGrain(
         var now = after.Memberships.FirstOrDefault(m => m.CompoundId == compoundId);
         if (was is { Role: not UserRole.Resident } || now is { Role: not UserRole.Resident })
         {
-            await GrainFactory.GetGrain<ICompoundRosterGrain>(compoundId).Set(this.GetPrimaryKeyString(), now);
+            await GrainFactory.CompoundRoster(compoundId).Set(this.GetPrimaryKeyString(), now);
         }
     }
 

@@ -20,7 +20,40 @@ public sealed class NoShowWatchState
 {
     /// <summary>Bookings still reserved whose start is not yet warned of, by id.</summary>
     [Id(0)]
-    public Dictionary<string, Reservation> Pending { get; set; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, Reservation> _pending = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, Reservation> Pending => _pending;
+
+    /// <summary>
+    /// Follows a reservation's latest version: one still reserved and booked before its start is watched (a changed
+    /// window replaces the one held), any other leaves. Returns whether anything changed.
+    /// </summary>
+    public bool Track(Reservation reservation)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        // Only a booking made before its start is warned of: one made after it began is the driver at the gate.
+        var watch = reservation.Status == ReservationStatus.Reserved && reservation.CreatedAt < reservation.Window.Start;
+        var changed = watch ? _pending.TryAdd(reservation.Id, reservation) : _pending.Remove(reservation.Id);
+        if (watch && !changed && _pending[reservation.Id].Window != reservation.Window)
+        {
+            _pending[reservation.Id] = reservation;
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    /// <summary>The watched bookings whose window started by <paramref name="now"/>, taken off the watch.</summary>
+    public IReadOnlyList<Reservation> TakeStarted(DateTimeOffset now)
+    {
+        var due = _pending.Values.Where(r => r.Window.Start <= now).ToList();
+        foreach (var reservation in due)
+        {
+            _pending.Remove(reservation.Id);
+        }
+
+        return due;
+    }
 }
 
 public sealed class NoShowWatchGrain(
@@ -33,7 +66,7 @@ public sealed class NoShowWatchGrain(
 
     private DeadlineWake Deadline => _wake ??= new DeadlineWake(this, time, "no-show-warning");
 
-    private Dictionary<string, Reservation> Pending => state.State.Pending;
+    private IReadOnlyDictionary<string, Reservation> Pending => state.State.Pending;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -49,16 +82,7 @@ public sealed class NoShowWatchGrain(
 
     public async Task Track(Reservation reservation)
     {
-        // Only a booking made before its start is warned of: one made after it began is the driver at the gate.
-        var watch = reservation.Status == ReservationStatus.Reserved && reservation.CreatedAt < reservation.Window.Start;
-        var changed = watch ? Pending.TryAdd(reservation.Id, reservation) : Pending.Remove(reservation.Id);
-        if (watch && !changed && Pending[reservation.Id].Window != reservation.Window)
-        {
-            Pending[reservation.Id] = reservation;
-            changed = true;
-        }
-
-        if (changed)
+        if (state.State.Track(reservation))
         {
             await Store();
             await Schedule();
@@ -69,10 +93,9 @@ public sealed class NoShowWatchGrain(
     {
         var now = time.GetUtcNow();
         var grace = reservations.Value.GracePeriod;
-        var due = Pending.Values.Where(r => r.Window.Start <= now).ToList();
+        var due = state.State.TakeStarted(now);
         foreach (var reservation in due)
         {
-            Pending.Remove(reservation.Id);
             var deadline = reservation.Window.Start + grace;
             if (now < deadline)
             {

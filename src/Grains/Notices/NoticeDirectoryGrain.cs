@@ -7,7 +7,26 @@ public sealed class NoticeDirectoryState
 {
     /// <summary>User → household, for every user whose token named a household when they opened their notices.</summary>
     [Id(0)]
-    public Dictionary<string, string> Households { get; set; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, string> _households = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, string> Households => _households;
+
+    /// <summary>The user belongs to <paramref name="householdId"/>, or to none when null. Returns whether that changed anything.</summary>
+    public bool Register(string userId, string? householdId)
+    {
+        if (householdId is null)
+        {
+            return _households.Remove(userId);
+        }
+
+        if (_households.TryGetValue(userId, out var known) && known == householdId)
+        {
+            return false;
+        }
+
+        _households[userId] = householdId;
+        return true;
+    }
 }
 
 /// <remarks>
@@ -20,15 +39,7 @@ public sealed class NoticeDirectoryGrain(
 {
     public async Task Register(string userId, string? householdId)
     {
-        var changed = householdId is null
-            ? state.State.Households.Remove(userId)
-            : !state.State.Households.TryGetValue(userId, out var known) || known != householdId;
-        if (householdId is not null)
-        {
-            state.State.Households[userId] = householdId;
-        }
-
-        if (changed)
+        if (state.State.Register(userId, householdId))
         {
             await state.WriteStateAsync();
         }

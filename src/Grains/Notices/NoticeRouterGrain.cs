@@ -24,7 +24,7 @@ public sealed class NoticeRouterGrain(IOptions<SharingPolicy> sharing, ParkingCl
                 break;
             case ProposalChangedPush proposal:
                 var p = proposal.View.Proposal;
-                GrainFactory.GetGrain<IVoteNoticesGrain>(GrainKeys.Of(p.CompoundId, p.ProposalId)).Observe(proposal.View).Ignore();
+                GrainFactory.VoteNotices(p.CompoundId, p.ProposalId).Observe(proposal.View).Ignore();
                 break;
         }
 

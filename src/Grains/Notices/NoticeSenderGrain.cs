@@ -33,7 +33,8 @@ public sealed partial class NoticeSenderGrain(IOptions<NoticeOptions> options, I
 
     public async Task SendPush(string inboxKey, Notice notice, PushSubscriptionKeys subscription)
     {
-        var inbox = GrainFactory.GetGrain<INoticeInboxGrain>(inboxKey);
+        var (compoundId, userId) = CompoundScopedKey.Parse(inboxKey);
+        var inbox = GrainFactory.NoticeInbox(compoundId, userId);
         var keys = await Keys();
         using var vapid = new VapidAuthentication(keys.PublicKey, keys.PrivateKey) { Subject = _options.VapidSubject };
         var client = new PushServiceClient(Http) { DefaultAuthentication = vapid, DefaultAuthenticationScheme = VapidAuthenticationScheme.Vapid, AutoRetryAfter = false };
@@ -156,7 +157,7 @@ public sealed partial class NoticeSenderGrain(IOptions<NoticeOptions> options, I
     public static async Task<VapidKeys> VapidKeysOf(NoticeOptions options, IGrainFactory grains) =>
         !string.IsNullOrWhiteSpace(options.VapidPublicKey) && !string.IsNullOrWhiteSpace(options.VapidPrivateKey)
             ? new VapidKeys(options.VapidPublicKey, options.VapidPrivateKey)
-            : await grains.GetGrain<IVapidKeysGrain>(0).Get();
+            : await grains.VapidKeys().Get();
 
     /// <summary>The app's notices page, which records the click as the webhook's and then opens the notice's own page.</summary>
     private string Absolute(Notice notice)

@@ -63,9 +63,37 @@ public sealed class WebhookRelayState
     [Id(1)]
     public WebhookSettings? Settings { get; set; }
 
-    /// <summary>Newest last, bounded to <see cref="WebhookRelay.LogSize"/>.</summary>
     [Id(2)]
-    public List<WebhookDelivery> Log { get; set; } = [];
+    internal List<WebhookDelivery> _log = [];
+
+    /// <summary>Newest last, bounded to <see cref="WebhookRelay.LogSize"/>.</summary>
+    public IReadOnlyList<WebhookDelivery> Log => _log;
+
+    /// <summary>A notice is on its way (pending); the oldest entries go beyond <see cref="WebhookRelay.LogSize"/>.</summary>
+    public void Sending(WebhookDelivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        _log.Add(delivery);
+        if (_log.Count > WebhookRelay.LogSize)
+        {
+            _log.RemoveRange(0, _log.Count - WebhookRelay.LogSize);
+        }
+    }
+
+    /// <summary>How the notice's delivery went; returns the entry as it was before, or null when the log no longer holds it.</summary>
+    public WebhookDelivery? Record(string noticeId, NoticeDelivery delivery, int? httpStatus)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var index = _log.FindIndex(d => d.NoticeId == noticeId);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var entry = _log[index];
+        _log[index] = entry with { Status = delivery.Status, Attempts = delivery.Attempts, At = delivery.At, HttpStatus = httpStatus, Error = delivery.Error };
+        return entry;
+    }
 }
 
 /// <summary>The webhook's wire rules: its headers and how a body is signed.</summary>
@@ -126,11 +154,7 @@ public sealed class WebhookRelayGrain(
             return;
         }
 
-        Current.Log.Add(new WebhookDelivery(notice.Id, notice.UserId, notice.Kind, DeliveryStatus.Pending, 0, time.GetUtcNow(), null, null));
-        if (Current.Log.Count > WebhookRelay.LogSize)
-        {
-            Current.Log.RemoveRange(0, Current.Log.Count - WebhookRelay.LogSize);
-        }
+        Current.Sending(new WebhookDelivery(notice.Id, notice.UserId, notice.Kind, DeliveryStatus.Pending, 0, time.GetUtcNow(), null, null));
 
         await state.WriteStateAsync();
         GrainFactory.NoticeSender().SendWebhook(this.GetPrimaryKeyString(), target, notice).Ignore();
@@ -138,14 +162,11 @@ public sealed class WebhookRelayGrain(
 
     public async Task Record(string noticeId, NoticeDelivery delivery, int? httpStatus)
     {
-        var index = Current.Log.FindIndex(d => d.NoticeId == noticeId);
-        if (index < 0)
+        if (Current.Record(noticeId, delivery, httpStatus) is not { } entry)
         {
             return;
         }
 
-        var entry = Current.Log[index];
-        Current.Log[index] = entry with { Status = delivery.Status, Attempts = delivery.Attempts, At = delivery.At, HttpStatus = httpStatus, Error = delivery.Error };
         await state.WriteStateAsync();
         await GrainFactory.NoticeInbox(this.GetPrimaryKeyString(), entry.UserId).RecordDelivery(noticeId, delivery);
     }

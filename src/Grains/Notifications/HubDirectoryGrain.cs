@@ -6,7 +6,22 @@ namespace Parking.Grains.Notifications;
 public sealed class HubDirectoryState
 {
     [Id(0)]
-    public Dictionary<string, HubRegistration> Hosts { get; set; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, HubRegistration> _hosts = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, HubRegistration> Hosts => _hosts;
+
+    /// <summary>The host registered (again) at <paramref name="seen"/>; registrations not renewed since <paramref name="expiredBefore"/> go.</summary>
+    public void Register(string hostId, IHubObserver observer, DateTimeOffset seen, DateTimeOffset expiredBefore)
+    {
+        _hosts[hostId] = new HubRegistration(observer, seen);
+        foreach (var stale in _hosts.Where(h => h.Value.Seen < expiredBefore).Select(h => h.Key).ToList())
+        {
+            _hosts.Remove(stale);
+        }
+    }
+
+    /// <summary>The host left; returns whether it was registered.</summary>
+    public bool Unregister(string hostId) => _hosts.Remove(hostId);
 }
 
 [GenerateSerializer, Immutable]
@@ -22,18 +37,18 @@ public sealed class HubDirectoryGrain(
 {
     public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(1);
 
-    private Dictionary<string, HubRegistration> Hosts => state.State.Hosts;
+    private IReadOnlyDictionary<string, HubRegistration> Hosts => state.State.Hosts;
 
     public async Task Register(string hostId, IHubObserver observer)
     {
-        Hosts[hostId] = new HubRegistration(observer, TimeProvider.System.GetUtcNow());
-        DropExpired();
+        var now = TimeProvider.System.GetUtcNow();
+        state.State.Register(hostId, observer, now, now - Expiry);
         await state.WriteStateAsync();
     }
 
     public async Task Unregister(string hostId)
     {
-        if (Hosts.Remove(hostId))
+        if (state.State.Unregister(hostId))
         {
             await state.WriteStateAsync();
         }
@@ -43,14 +58,5 @@ public sealed class HubDirectoryGrain(
     {
         var cutoff = TimeProvider.System.GetUtcNow() - Expiry;
         return Task.FromResult<IReadOnlyList<IHubObserver>>([.. Hosts.Values.Where(h => h.Seen >= cutoff).Select(h => h.Observer)]);
-    }
-
-    private void DropExpired()
-    {
-        var cutoff = TimeProvider.System.GetUtcNow() - Expiry;
-        foreach (var stale in Hosts.Where(h => h.Value.Seen < cutoff).Select(h => h.Key).ToList())
-        {
-            Hosts.Remove(stale);
-        }
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class PushNotifierGrain(ILogger<PushNotifierGrain> logger)
         // Drivers' notices also go to their inboxes and phones, whether or not a page is open.
         if (Notices.NoticeTexts.Concerns(push))
         {
-            GrainFactory.GetGrain<Notices.INoticeRouterGrain>(0).Route(push).Ignore();
+            GrainFactory.NoticeRouter().Route(push).Ignore();
         }
 
         _queue.Add(push);

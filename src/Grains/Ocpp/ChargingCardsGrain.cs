@@ -24,7 +24,13 @@ public interface IChargingCardsGrain : IGrainWithStringKey
 [GenerateSerializer]
 public sealed class ChargingCardsState
 {
-    [Id(0)] public Dictionary<string, ChargingCard> Cards { get; set; } = [];
+    [Id(0)] internal Dictionary<string, ChargingCard> _cards = [];
+
+    /// <summary>The cards by their key (the idTag as <see cref="ChargingCardsGrain"/> folds it).</summary>
+    public IReadOnlyDictionary<string, ChargingCard> Cards => _cards;
+
+    /// <summary>The card under <paramref name="key"/> is <paramref name="card"/> from now on.</summary>
+    public void Put(string key, ChargingCard card) => _cards[key] = card;
 }
 
 public sealed class ChargingCardsGrain(
@@ -39,7 +45,7 @@ public sealed class ChargingCardsGrain(
     public async Task<ChargingCard> Register(string idTag, string residentId, bool blocked)
     {
         var card = new ChargingCard(idTag, residentId, blocked, state.State.Cards.GetValueOrDefault(Key(idTag))?.RegisteredAt ?? time.GetUtcNow());
-        state.State.Cards[Key(idTag)] = card;
+        state.State.Put(Key(idTag), card);
         await state.WriteStateAsync();
         return card;
     }

@@ -17,7 +17,32 @@ namespace Parking.Grains.Rebalancing;
 public sealed class RebalancingState
 {
     [Id(0)]
-    public List<RebalancingSuggestion> Suggestions { get; set; } = [];
+    internal List<RebalancingSuggestion> _suggestions = [];
+
+    /// <summary>The suggestions kept, oldest first.</summary>
+    public IReadOnlyList<RebalancingSuggestion> Suggestions => _suggestions;
+
+    /// <summary>The suggestion <paramref name="suggestionId"/>, or null.</summary>
+    public RebalancingSuggestion? Find(string suggestionId) => _suggestions.FirstOrDefault(p => p.SuggestionId == suggestionId);
+
+    /// <summary>A new suggestion; beyond <paramref name="kept"/>, the oldest that is not running goes.</summary>
+    public void Add(RebalancingSuggestion suggestion, int kept)
+    {
+        ArgumentNullException.ThrowIfNull(suggestion);
+        _suggestions.Add(suggestion);
+        while (_suggestions.Count > kept && _suggestions.FindIndex(p => p.Status != RebalancingStatus.Running) is var oldest and >= 0)
+        {
+            _suggestions.RemoveAt(oldest);
+        }
+    }
+
+    /// <summary>A kept suggestion moved on: <paramref name="suggestion"/> takes the place of the one with its id.</summary>
+    public void Replace(RebalancingSuggestion suggestion)
+    {
+        ArgumentNullException.ThrowIfNull(suggestion);
+        var index = _suggestions.FindIndex(p => p.SuggestionId == suggestion.SuggestionId);
+        _suggestions[index] = suggestion;
+    }
 
     [Id(1)]
     public int NextNumber { get; set; } = 1;
@@ -90,8 +115,7 @@ public sealed partial class RebalancingGrain(
         var suggestion = new RebalancingSuggestion(
             string.Create(CultureInfo.InvariantCulture, $"p{State.NextNumber}"), RebalancingLifecycle.Initial, staffId, time.GetUtcNow(), ask);
         State.NextNumber++;
-        State.Suggestions.Add(suggestion);
-        Trim();
+        State.Add(suggestion, MaxKept);
         await state.WriteStateAsync();
 
         var job = new Job();
@@ -309,24 +333,12 @@ public sealed partial class RebalancingGrain(
     private static DomainError NotFound(string suggestionId) =>
         DomainError.NotFound("proposal-not-found", $"No rebalancing proposal '{suggestionId}' in this compound.");
 
-    private RebalancingSuggestion? Find(string suggestionId) => State.Suggestions.FirstOrDefault(p => p.SuggestionId == suggestionId);
+    private RebalancingSuggestion? Find(string suggestionId) => State.Find(suggestionId);
 
     private RebalancingSuggestion WithProgress(RebalancingSuggestion suggestion) =>
         _jobs.TryGetValue(suggestion.SuggestionId, out var job) && suggestion.Status == RebalancingStatus.Running ? suggestion with { Progress = job.Progress } : suggestion;
 
-    private void Replace(RebalancingSuggestion suggestion)
-    {
-        var index = State.Suggestions.FindIndex(p => p.SuggestionId == suggestion.SuggestionId);
-        State.Suggestions[index] = suggestion;
-    }
-
-    private void Trim()
-    {
-        while (State.Suggestions.Count > MaxKept && State.Suggestions.FindIndex(p => p.Status != RebalancingStatus.Running) is var oldest and >= 0)
-        {
-            State.Suggestions.RemoveAt(oldest);
-        }
-    }
+    private void Replace(RebalancingSuggestion suggestion) => State.Replace(suggestion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rebalancing suggestion {SuggestionId} of {CompoundId} failed")]
     private partial void LogJobFailed(Exception exception, string compoundId, string suggestionId);

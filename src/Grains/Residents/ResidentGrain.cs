@@ -15,14 +15,63 @@ public sealed record IdempotencyRecord(
 public sealed class ResidentState
 {
     [Id(0)]
-    public List<Reservation> Reservations { get; set; } = [];
+    internal List<Reservation> _reservations = [];
 
     [Id(1)]
-    public Dictionary<string, IdempotencyRecord> IdempotencyKeys { get; set; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, IdempotencyRecord> _idempotencyKeys = new(StringComparer.Ordinal);
+
+    /// <summary>The active reservations and the newest finished ones, in the order they were first seen.</summary>
+    public IReadOnlyList<Reservation> Reservations => _reservations;
+
+    /// <summary>The requests made with an Idempotency-Key, by key, kept for a day.</summary>
+    public IReadOnlyDictionary<string, IdempotencyRecord> IdempotencyKeys => _idempotencyKeys;
 
     /// <summary>The chunks of finished reservations moved out of <see cref="Reservations"/> (<see cref="FinishedReservations"/>).</summary>
     [Id(2)]
     public ArchiveIndex Archive { get; set; } = new();
+
+    /// <summary>The held reservation <paramref name="reservationId"/>, or null.</summary>
+    public Reservation? Find(string reservationId) => _reservations.Find(r => r.Id == reservationId);
+
+    /// <summary>Keeps the newest revision of a reservation; returns false when nothing changed.</summary>
+    public bool Upsert(Reservation reservation)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        var index = _reservations.FindIndex(r => r.Id == reservation.Id);
+        if (index < 0)
+        {
+            _reservations.Add(reservation);
+            return true;
+        }
+
+        if (_reservations[index].Revision >= reservation.Revision)
+        {
+            return false;
+        }
+
+        _reservations[index] = reservation;
+        return true;
+    }
+
+    /// <summary>The request made with <paramref name="key"/> became <paramref name="record"/>.</summary>
+    public void Remember(string key, IdempotencyRecord record) => _idempotencyKeys[key] = record;
+
+    /// <summary>Finished reservations that ended before <paramref name="finishedBefore"/> and keys made before <paramref name="keysBefore"/> go.</summary>
+    public void Prune(DateTimeOffset finishedBefore, DateTimeOffset keysBefore)
+    {
+        ForgetFinishedBefore(finishedBefore);
+        foreach (var key in _idempotencyKeys.Where(k => k.Value.CreatedAt < keysBefore).Select(k => k.Key).ToList())
+        {
+            _idempotencyKeys.Remove(key);
+        }
+    }
+
+    /// <summary>Drops the finished reservations that ended before <paramref name="cutoff"/>; returns how many went.</summary>
+    public int ForgetFinishedBefore(DateTimeOffset cutoff) =>
+        _reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < cutoff);
+
+    /// <summary>The reservations of an archived chunk leave the list (finished ones only).</summary>
+    public void Archived(IReadOnlyList<Reservation> chunk) => FinishedReservations.Remove(_reservations, chunk);
 }
 
 /// <summary>
@@ -59,7 +108,7 @@ public sealed partial class ResidentGrain(
                 return new DomainError(ErrorKind.Unprocessable, "idempotency-key-reused", "This Idempotency-Key was used for a different request.", "Idempotency-Key");
             }
 
-            var original = State.Reservations.Find(r => r.Id == earlier.ReservationId) ?? await FindArchived(compoundId, residentId, earlier.ReservationId);
+            var original = State.Find(earlier.ReservationId) ?? await FindArchived(compoundId, residentId, earlier.ReservationId);
             if (original is not null)
             {
                 return new ReserveResult(original, Replayed: true);
@@ -87,13 +136,13 @@ public sealed partial class ResidentGrain(
         }
 
         var reservation = outcome.Value!;
-        Upsert(reservation);
+        State.Upsert(reservation);
         if (idempotencyKey is not null)
         {
-            State.IdempotencyKeys[idempotencyKey] = new IdempotencyRecord(reservation.Id, fingerprint, now);
+            State.Remember(idempotencyKey, new IdempotencyRecord(reservation.Id, fingerprint, now));
         }
 
-        Prune(now);
+        State.Prune(now - _policy.ResidentHistory, now - KeyRetention);
         await ArchiveFinished(now);
         await Store();
         return new ReserveResult(reservation, Replayed: false);
@@ -126,7 +175,7 @@ public sealed partial class ResidentGrain(
             return;
         }
 
-        if (Upsert(reservation))
+        if (State.Upsert(reservation))
         {
             await ArchiveFinished(time.GetUtcNow());
             await Store();
@@ -182,13 +231,13 @@ public sealed partial class ResidentGrain(
                 var number = State.Archive.Next;
                 await GrainFactory.OfResident(compoundId, residentId, number).Store(chunk);
                 State.Archive.Added(number, chunk);
-                FinishedReservations.Remove(State.Reservations, chunk);
+                State.Archived(chunk);
             }
 
             foreach (var expired in State.Archive.Expired(now - _policy.ResidentHistory))
             {
                 await GrainFactory.OfResident(compoundId, residentId, expired.Number).Clear();
-                State.Archive.Chunks.Remove(expired);
+                State.Archive.Dropped(expired);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -201,7 +250,7 @@ public sealed partial class ResidentGrain(
     public async Task<int> ForgetBefore(DateTimeOffset cutoff)
     {
         var (compoundId, residentId) = CompoundScopedKey.Of(this);
-        var removed = State.Reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < cutoff);
+        var removed = State.ForgetFinishedBefore(cutoff);
         removed += await ReservationArchive.ForgetBefore(State.Archive, n => GrainFactory.OfResident(compoundId, residentId, n), cutoff);
         if (removed > 0)
         {
@@ -223,36 +272,8 @@ public sealed partial class ResidentGrain(
             var current = await GrainFactory.Space(compoundId, reservation.SpaceId).GetReservation(reservation.Id, me);
             if (current.Value is { } fresh)
             {
-                Upsert(fresh);
+                State.Upsert(fresh);
             }
-        }
-    }
-
-    /// <summary>Keeps the newest revision of a reservation; returns false when nothing changed.</summary>
-    private bool Upsert(Reservation reservation)
-    {
-        var index = State.Reservations.FindIndex(r => r.Id == reservation.Id);
-        if (index < 0)
-        {
-            State.Reservations.Add(reservation);
-            return true;
-        }
-
-        if (State.Reservations[index].Revision >= reservation.Revision)
-        {
-            return false;
-        }
-
-        State.Reservations[index] = reservation;
-        return true;
-    }
-
-    private void Prune(DateTimeOffset now)
-    {
-        State.Reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < now - _policy.ResidentHistory);
-        foreach (var key in State.IdempotencyKeys.Where(k => k.Value.CreatedAt < now - KeyRetention).Select(k => k.Key).ToList())
-        {
-            State.IdempotencyKeys.Remove(key);
         }
     }
 

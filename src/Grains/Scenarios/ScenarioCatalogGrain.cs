@@ -8,13 +8,57 @@ namespace Parking.Grains.Scenarios;
 public sealed class ScenarioCatalogState
 {
     [Id(0)]
-    public List<ScenarioSummary> Scenarios { get; set; } = [];
+    internal List<ScenarioSummary> _scenarios = [];
 
     [Id(1)]
     public int NextNumber { get; set; } = 1;
 
     [Id(2)]
-    public List<SimulationRunSummary> Runs { get; set; } = [];
+    internal List<SimulationRunSummary> _runs = [];
+
+    /// <summary>The compound's scenarios, in the order they were made.</summary>
+    public IReadOnlyList<ScenarioSummary> Scenarios => _scenarios;
+
+    /// <summary>The newest runs, oldest first.</summary>
+    public IReadOnlyList<SimulationRunSummary> Runs => _runs;
+
+    /// <summary>The scenario is as <paramref name="summary"/> says (added when new).</summary>
+    public void Put(ScenarioSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var index = _scenarios.FindIndex(s => s.ScenarioId == summary.ScenarioId);
+        if (index < 0)
+        {
+            _scenarios.Add(summary);
+        }
+        else
+        {
+            _scenarios[index] = summary;
+        }
+    }
+
+    /// <summary>
+    /// The run is as <paramref name="run"/> says; a new one is added and the oldest goes beyond <paramref name="kept"/>.
+    /// Returns whether the run was new.
+    /// </summary>
+    public bool Put(SimulationRunSummary run, int kept)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var index = _runs.FindIndex(r => r.RunId == run.RunId);
+        if (index >= 0)
+        {
+            _runs[index] = run;
+            return false;
+        }
+
+        _runs.Add(run);
+        if (_runs.Count > kept)
+        {
+            _runs.RemoveAt(0);
+        }
+
+        return true;
+    }
 }
 
 /// <summary>
@@ -48,23 +92,14 @@ public sealed class ScenarioCatalogGrain(
         }
 
         State.NextNumber++;
-        State.Scenarios.Add(summary);
+        State.Put(summary);
         await state.WriteStateAsync();
         return summary;
     }
 
     public async Task Updated(ScenarioSummary summary)
     {
-        var index = State.Scenarios.FindIndex(s => s.ScenarioId == summary.ScenarioId);
-        if (index < 0)
-        {
-            State.Scenarios.Add(summary);
-        }
-        else
-        {
-            State.Scenarios[index] = summary;
-        }
-
+        State.Put(summary);
         await state.WriteStateAsync();
     }
 
@@ -90,22 +125,10 @@ public sealed class ScenarioCatalogGrain(
     public async Task RunUpdated(SimulationRunSummary run)
     {
         _admitted.Remove(run.RunId);
-        var index = State.Runs.FindIndex(r => r.RunId == run.RunId);
-        if (index < 0)
-        {
-            State.Runs.Add(run);
-            if (State.Runs.Count > MaxRunsListed)
-            {
-                State.Runs.RemoveAt(0);
-            }
-        }
-        else
-        {
-            State.Runs[index] = run;
-        }
+        var added = State.Put(run, MaxRunsListed);
 
         // Progress of a running run is not worth a write each time: the run grain holds it; the final state is.
-        if (index < 0 || run.Status.IsFinal())
+        if (added || run.Status.IsFinal())
         {
             await state.WriteStateAsync();
         }

@@ -10,7 +10,24 @@ public sealed class ScenarioState
     public ScenarioSummary? Summary { get; set; }
 
     [Id(1)]
-    public List<ScenarioVersion> Versions { get; set; } = [];
+    internal List<ScenarioVersion> _versions = [];
+
+    /// <summary>The saved versions, oldest first.</summary>
+    public IReadOnlyList<ScenarioVersion> Versions => _versions;
+
+    /// <summary>A version was saved as <paramref name="summary"/> says (the first one starts the list).</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Summary))]
+    public void Saved(ScenarioVersion version, ScenarioSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        if (Summary is null)
+        {
+            _versions = [];
+        }
+
+        _versions.Add(version);
+        Summary = summary;
+    }
 }
 
 public sealed class ScenarioGrain(
@@ -36,10 +53,9 @@ public sealed class ScenarioGrain(
             return checkedVersion.Error!;
         }
 
-        State.Versions = [version];
-        State.Summary = new ScenarioSummary(
+        State.Saved(version, new ScenarioSummary(
             Key.CompoundId, ScenarioId, definition.Name.Trim(), definition.Description ?? string.Empty, createdBy, version.SavedAt, origin,
-            1, version.SavedAt, Archived: false, version.ChangesCommonParts, definition.Changes.Count);
+            1, version.SavedAt, Archived: false, version.ChangesCommonParts, definition.Changes.Count));
         await state.WriteStateAsync();
         return State.Summary;
     }
@@ -73,8 +89,7 @@ public sealed class ScenarioGrain(
             return checkedVersion.Error!;
         }
 
-        State.Versions.Add(version);
-        State.Summary = summary with
+        State.Saved(version, summary with
         {
             Name = definition.Name.Trim(),
             Description = definition.Description ?? string.Empty,
@@ -82,7 +97,7 @@ public sealed class ScenarioGrain(
             UpdatedAt = version.SavedAt,
             ChangesCommonParts = version.ChangesCommonParts,
             ChangeCount = definition.Changes.Count,
-        };
+        });
         await state.WriteStateAsync();
         await GrainFactory.ScenarioCatalog(Key.CompoundId).Updated(State.Summary);
         return version;

@@ -8,7 +8,28 @@ namespace Parking.Grains.Sharing;
 public sealed class VisitorPassState
 {
     [Id(0)]
-    public List<VisitorPass> Passes { get; set; } = [];
+    internal List<VisitorPass> _passes = [];
+
+    /// <summary>The household's passes, in the order they were booked.</summary>
+    public IReadOnlyList<VisitorPass> Passes => _passes;
+
+    /// <summary>A new pass; passes whose window ended before <paramref name="endedBefore"/> go.</summary>
+    public void Add(VisitorPass pass, DateTimeOffset endedBefore)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        _passes.Add(pass);
+        _passes.RemoveAll(p => p.Window.End < endedBefore);
+    }
+
+    /// <summary>The pass of reservation <paramref name="reservationId"/> was cancelled: its quota is free again.</summary>
+    public void Cancelled(string reservationId)
+    {
+        var index = _passes.FindIndex(p => p.ReservationId == reservationId);
+        if (index >= 0)
+        {
+            _passes[index] = _passes[index] with { Cancelled = true };
+        }
+    }
 }
 
 public sealed class VisitorPassGrain(
@@ -64,8 +85,7 @@ public sealed class VisitorPassGrain(
             if (made.Value is { } result)
             {
                 var pass = new VisitorPass(result.Reservation.Id, candidate, residentId, plate, window, Cancelled: false);
-                state.State.Passes.Add(pass);
-                state.State.Passes.RemoveAll(p => p.Window.End < time.GetUtcNow() - Retention);
+                state.State.Add(pass, time.GetUtcNow() - Retention);
                 await state.WriteStateAsync();
                 return pass;
             }
@@ -103,9 +123,8 @@ public sealed class VisitorPassGrain(
     {
         var compoundId = CompoundScopedKey.Of(this).CompoundId;
         var changed = false;
-        for (var i = 0; i < state.State.Passes.Count; i++)
+        foreach (var pass in state.State.Passes.ToList())
         {
-            var pass = state.State.Passes[i];
             if (pass.Cancelled || pass.Window.End < time.GetUtcNow())
             {
                 continue;
@@ -114,7 +133,7 @@ public sealed class VisitorPassGrain(
             var current = await GrainFactory.Space(compoundId, pass.SpaceId).GetReservation(pass.ReservationId, new Actor(pass.ResidentId, IsStaff: false));
             if (current.Value?.Status == ReservationStatus.Cancelled)
             {
-                state.State.Passes[i] = pass with { Cancelled = true };
+                state.State.Cancelled(pass.ReservationId);
                 changed = true;
             }
         }

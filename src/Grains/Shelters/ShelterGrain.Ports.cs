@@ -19,7 +19,7 @@ public sealed partial class ShelterGrain
         }
     }
 
-    private IShelterControllerGrain Controller => GrainFactory.GetGrain<IShelterControllerGrain>(this.GetPrimaryKeyString());
+    private IShelterControllerGrain Controller => GrainFactory.ShelterController(CompoundScopedKey.Of(this).CompoundId, CompoundScopedKey.Of(this).LocalId);
 
     private void SwitchPorts(IReadOnlyList<ShelterSession> changed)
     {

@@ -169,7 +169,7 @@ public sealed partial class ParkingSpaceGrain(
             foreach (var old in expired)
             {
                 await GrainFactory.OfSpace(definition.CompoundId, definition.SpaceId, old.Number).Clear();
-                index.Chunks.Remove(old);
+                index.Dropped(old);
             }
 
             var number = index.Next;

@@ -7,10 +7,22 @@ namespace Parking.Grains.Voting;
 public sealed class ProposalIndexState
 {
     [Id(0)]
-    public List<string> ProposalIds { get; set; } = [];
+    internal List<string> _proposalIds = [];
 
     [Id(1)]
-    public long NextId { get; set; }
+    internal long _nextId;
+
+    /// <summary>The proposals made, oldest first.</summary>
+    public IReadOnlyList<string> ProposalIds => _proposalIds;
+
+    /// <summary>The number the last id taken had (0 before any).</summary>
+    public long NextId => _nextId;
+
+    /// <summary>Takes the next proposal id; it is never handed out again, whether the proposal is made or not.</summary>
+    public string TakeId() => $"p{++_nextId}";
+
+    /// <summary>The proposal <paramref name="proposalId"/> was made.</summary>
+    public void Made(string proposalId) => _proposalIds.Add(proposalId);
 }
 
 public sealed class ProposalIndexGrain(
@@ -26,7 +38,7 @@ public sealed class ProposalIndexGrain(
         }
 
         // The id is taken (and stored) before the proposal is made, so a retry after a failure never reuses one.
-        var proposalId = $"p{++state.State.NextId}";
+        var proposalId = state.State.TakeId();
         await state.WriteStateAsync();
         return await Make(proposalId, draft, createdBy);
     }
@@ -41,7 +53,7 @@ public sealed class ProposalIndexGrain(
         var outcome = await GrainFactory.Proposal(this.GetPrimaryKeyString(), proposalId).Create(draft, createdBy);
         if (outcome.IsSuccess)
         {
-            state.State.ProposalIds.Add(proposalId);
+            state.State.Made(proposalId);
             await state.WriteStateAsync();
         }
 

@@ -67,13 +67,15 @@ public sealed class EarlierGateStateTests
     public void Loaded_decisions_store_and_load_again_and_a_new_one_is_stored_without_the_word()
     {
         var state = Read<GateState>(Gate);
-        state.Decisions["e-new"] = new GateDecision("e-new", "north", true, GateReason.ResidentCar, null, null, false, At.AddHours(1));
+        state.Decided(new GateDecision("e-new", "north", true, GateReason.ResidentCar, null, null, false, At.AddHours(1)), DateTimeOffset.MinValue);
 
         var bytes = new StoredStateSerializer(Serializer).Serialize(state);
         var again = new StoredStateSerializer(Serializer).Deserialize<GateState>(bytes)!;
 
         Assert.Equal(state.Decisions.Values.Select(d => (d.EventId, d.Reason, d.Open)), again.Decisions.Values.Select(d => (d.EventId, d.Reason, d.Open)));
-        var fresh = new StoredStateSerializer(Serializer).Serialize(new GateState { Decisions = { ["e-new"] = state.Decisions["e-new"] } });
+        var only = new GateState();
+        only.Decided(state.Decisions["e-new"], DateTimeOffset.MinValue);
+        var fresh = new StoredStateSerializer(Serializer).Serialize(only);
         Assert.DoesNotContain("resident-car", Encoding.UTF8.GetString(fresh.ToArray()), StringComparison.Ordinal);
     }
 }

@@ -144,7 +144,9 @@ public sealed class EarlierRebalancingStateTests
         var ready = Read(ReadyAndRunning).Suggestions[0];
 
         var accepted = ready.MoveTo(RebalancingStatus.Accepted) with { ScenarioId = "sc-9" };
-        var bytes = new StoredStateSerializer(Serializer).Serialize(new RebalancingState { Suggestions = [accepted], NextNumber = 3 });
+        var stored = new RebalancingState { NextNumber = 3 };
+        stored.Add(accepted, kept: int.MaxValue);
+        var bytes = new StoredStateSerializer(Serializer).Serialize(stored);
         var again = new StoredStateSerializer(Serializer).Deserialize<RebalancingState>(bytes)!;
 
         Assert.Equal((RebalancingStatus.Accepted, RebalancingSolveStatus.Feasible, "sc-9"), (again.Suggestions[0].Status, again.Suggestions[0].SolveStatus, again.Suggestions[0].ScenarioId));
