@@ -29,8 +29,17 @@ public sealed record SpaceChangeDto(
     string? OwnerHouseholdBefore,
     string? OwnerHouseholdAfter);
 
-/// <summary>A charger added, removed or changed (change: added, removed, changed).</summary>
-public sealed record ChargerChangeDto(string AreaId, string ChargerId, string Change, double? MaxKwBefore, double? MaxKwAfter);
+/// <summary>What a re-import does to a charger: <c>added</c>, <c>removed</c> or <c>changed</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<ChargerChangeKindDto>))]
+public enum ChargerChangeKindDto
+{
+    Added,
+    Removed,
+    Changed,
+}
+
+/// <summary>A charger added, removed or changed.</summary>
+public sealed record ChargerChangeDto(string AreaId, string ChargerId, ChargerChangeKindDto Change, double? MaxKwBefore, double? MaxKwAfter);
 
 /// <summary>What the change does to the live bookings of one space.</summary>
 public sealed record BookingEffectDto(string SpaceId, int ActiveBookings, string Effect);

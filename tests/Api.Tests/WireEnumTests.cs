@@ -136,6 +136,7 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
         // proposal's status as its vote or rebalancing status in lower case.
         Assert.Equal(["\"reservation\"", "\"charging\""], Enum.GetValues<NoShowKindDto>().Select(v => JsonSerializer.Serialize(v)));
         Assert.Equal(["\"vote\"", "\"rebalancing\""], Enum.GetValues<PendingProposalKindDto>().Select(v => JsonSerializer.Serialize(v)));
+        Assert.Equal(["\"added\"", "\"removed\"", "\"changed\""], Enum.GetValues<ChargerChangeKindDto>().Select(v => JsonSerializer.Serialize(v)));
         VoteStatus[] pendingVotes = [VoteStatus.Scheduled, VoteStatus.Open];
         RebalancingStatus[] pendingSuggestions = [RebalancingStatus.Running, RebalancingStatus.Ready];
         Assert.Equal(

@@ -330,7 +330,7 @@ public static class CompoundImportEndpoints
             [.. diff.SpacesChanged.Where(c => c.Retyped).Select(Change)],
             [.. diff.SpacesChanged.Where(c => c.Reowned).Select(Change)],
             diff.SpacesRedrawn.Count,
-            [.. diff.ChargersChanged.Select(c => new ChargerChangeDto(c.AreaId, c.ChargerId, c.Before is null ? "added" : c.After is null ? "removed" : "changed", c.Before?.MaxKw, c.After?.MaxKw))],
+            [.. diff.ChargersChanged.Select(c => new ChargerChangeDto(c.AreaId, c.ChargerId, c.Before is null ? ChargerChangeKindDto.Added : c.After is null ? ChargerChangeKindDto.Removed : ChargerChangeKindDto.Changed, c.Before?.MaxKw, c.After?.MaxKw))],
             [.. diff.LotsAdded],
             [.. diff.LotsRemoved],
             [.. diff.SheltersChanged],
