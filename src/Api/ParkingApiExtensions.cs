@@ -29,6 +29,7 @@ public static class ParkingApiExtensions
         services.AddSingleton<Ocpp.OcppHost>();
         services.AddHostedService(sp => sp.GetRequiredService<Ocpp.OcppHost>());
         services.AddSingleton<Parking.Grains.Compounds.CompoundImporter>();
+        services.AddSingleton<ImportJobRunner>();
         services.AddHttpContextAccessor();
         services.AddTransient<Microsoft.AspNetCore.Authentication.IClaimsTransformation, MembershipClaimsTransformation>();
         services.AddSingleton<HubObserver>();

@@ -87,6 +87,28 @@ public sealed record ImportReportDto(
     SharingPlanEffectDto[]? SharingPlans = null);
 
 /// <summary>
+/// An import running as a job (<c>POST /api/compounds/imports</c>): <c>State</c> is running, applied, cancelled or
+/// failed; <c>Phase</c>, <c>Done</c> and <c>Total</c> say where it stands (the items of the phase done out of how many);
+/// <c>Committed</c> whether the new layout is stored yet (a job that stops after that leaves the import unfinished on
+/// the compound, to be finished with <c>POST /api/compounds/imports/finish</c>). <c>Report</c> once applied; <c>ErrorCode</c>
+/// and <c>ErrorMessage</c> once cancelled or failed.
+/// </summary>
+public sealed record ImportJobDto(
+    string JobId,
+    string CompoundId,
+    string State,
+    string Phase,
+    int Done,
+    int Total,
+    bool Committed,
+    bool CancelRequested,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    string? ErrorCode,
+    string? ErrorMessage,
+    ImportReportDto? Report);
+
+/// <summary>
 /// One compound on the sub-district operator's dashboard, as of <c>AsOf</c>: its spaces by state now, its chargers
 /// (charging, faulted) against its feed capacity, charging requests waiting, and its open alarms (shelters in alarm,
 /// faulted chargers).

@@ -25,6 +25,10 @@ public static partial class GrainKeys
     public static IInviteCodeGrain InviteCode(this IGrainFactory grains, string code) =>
         grains.GetGrain<IInviteCodeGrain>(code);
 
+    /// <summary>An import job (key: the job's id, a new GUID per job).</summary>
+    public static IImportJobGrain ImportJob(this IGrainFactory grains, string jobId) =>
+        grains.GetGrain<IImportJobGrain>(jobId);
+
     public static IHistoryRetentionGrain HistoryRetention(this IGrainFactory grains, string compoundId) =>
         grains.GetGrain<IHistoryRetentionGrain>(compoundId);
 

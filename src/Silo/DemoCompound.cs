@@ -97,11 +97,17 @@ public sealed partial class DemoCompoundSeeder(
         var layout = check.Layout!;
         if (await grains.Compound(layout.CompoundId).IsInitialized())
         {
+            // A seeding that stopped half-way (the silo went down) is finished; one that finished is left as it is.
+            if (await grains.Compound(layout.CompoundId).GetUnfinishedVersion() is not null)
+            {
+                await importer.Finish(layout.CompoundId, cancellationToken: cancellationToken);
+            }
+
             LogAlreadySeeded(layout.CompoundId);
             return;
         }
 
-        var applied = await importer.Apply(layout, expectedVersion: 0, cancellationToken);
+        var applied = await importer.Apply(layout, expectedVersion: 0, cancellationToken: cancellationToken);
         if (!applied.IsSuccess)
         {
             // Another silo of the cluster imported it first.

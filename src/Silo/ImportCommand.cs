@@ -81,6 +81,20 @@ public static class ImportCommand
         var importer = app.Services.GetRequiredService<CompoundImporter>();
         var watch = Stopwatch.StartNew();
         var applied = await importer.Apply(check.Layout!, expectedVersion: null);
+        if (applied.Error is { Code: "import-unfinished" })
+        {
+            // An earlier import stopped after storing its layout (cancelled, or its host went down): finish it, then this one.
+            Console.WriteLine($"An earlier import of '{check.Layout!.CompoundId}' stopped before it finished: finishing it first.");
+            var finished = await importer.Finish(check.Layout!.CompoundId);
+            if (!finished.IsSuccess)
+            {
+                Console.Error.WriteLine($"Not imported: {finished.Error!.Message}");
+                return 1;
+            }
+
+            applied = await importer.Apply(check.Layout!, expectedVersion: null);
+        }
+
         if (applied.Value is not { } outcome)
         {
             Console.Error.WriteLine($"Not imported: {applied.Error!.Message}");

@@ -28,6 +28,22 @@ public static class CompoundImportEndpoints
             .Accepts<object>("application/json", "multipart/form-data")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        compounds.MapPost("/imports", StartImport)
+            .WithSummary("Apply a compound file as a job that reports its progress and can be cancelled (sub-district operator; staff for their own compound)")
+            .WithDescription("The body is as for /import (JSON or multipart). The file is checked at once (422 with every problem, nothing changed); then 202 with the job, to poll at its Location. expectedVersion as for /import.")
+            .Accepts<object>("application/json", "multipart/form-data")
+            .Produces<ImportJobDto>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        compounds.MapGet("/imports/{jobId}", GetImport)
+            .WithSummary("Where an import job stands: phase, items done out of how many, whether its layout is stored; its report once applied");
+        compounds.MapPost("/imports/{jobId}/cancel", CancelImport)
+            .WithSummary("Ask an import job to stop at its next checkpoint")
+            .WithDescription("Before the job stored the new layout, a cancelled import changes nothing. After (Committed), the compound keeps the import marked unfinished and takes no other import until POST /imports/finish runs its steps again. 409 import-ended when the job has ended.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        compounds.MapPost("/imports/finish", FinishImport)
+            .WithSummary("Finish an import that stopped after storing its layout (cancelled, or its host went down), as a job")
+            .Produces<ImportJobDto>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -53,10 +69,143 @@ public static class CompoundImportEndpoints
         CompoundImporter importer,
         IGrainFactory grains)
     {
+        var admitted = await Admit(http, grains);
+        if (admitted.Problem is { } refused)
+        {
+            return refused;
+        }
+
+        var layout = admitted.Layout!;
+        if (dryRun == true)
+        {
+            var preview = await importer.Preview(layout);
+            return preview.Diff.Problems.Count > 0 ? FileProblems(preview.Diff.Problems) : TypedResults.Ok(Report(preview, dryRun: true, null, 0));
+        }
+
+        var applied = await importer.Apply(layout, expectedVersion, cancellationToken: http.RequestAborted);
+        return applied.Value is { } outcome
+            ? TypedResults.Ok(Report(outcome.Preview, dryRun: false, outcome.LayoutVersion, outcome.BookingsMoved))
+            : Problems.From(applied.Error!);
+    }
+
+    public static async Task<Results<Accepted<ImportJobDto>, ProblemHttpResult>> StartImport(
+        HttpContext http,
+        int? expectedVersion,
+        CompoundImporter importer,
+        ImportJobRunner jobs,
+        IGrainFactory grains)
+    {
+        var admitted = await Admit(http, grains);
+        if (admitted.Problem is { } refused)
+        {
+            return refused;
+        }
+
+        var layout = admitted.Layout!;
+        var jobId = await jobs.Start(
+            layout.CompoundId,
+            admitted.User!.UserId,
+            (progress, stopping) => importer.Apply(layout, expectedVersion, progress, stopping),
+            Applied);
+        return TypedResults.Accepted($"/api/compounds/imports/{jobId}", ImportJobRunner.Dto((await grains.ImportJob(jobId).Get())!));
+    }
+
+    public static async Task<Results<Accepted<ImportJobDto>, ProblemHttpResult>> FinishImport(
+        HttpContext http,
+        string? compound,
+        CompoundImporter importer,
+        ImportJobRunner jobs,
+        IGrainFactory grains)
+    {
+        var user = CurrentUser.From(http.User);
+        if (string.IsNullOrWhiteSpace(compound))
+        {
+            return Problems.Invalid("compound", "Name the compound whose import to finish (?compound=...).", "compound-required");
+        }
+
+        var stored = await grains.Compound(compound).GetLayout();
+        if (user is null || stored is null || !await MayImport(user, stored, grains))
+        {
+            return Problems.Forbidden($"Finishing an import of '{compound}' is for its sub-district's operator, or its staff.");
+        }
+
+        if (await grains.Compound(compound).GetUnfinishedVersion() is null)
+        {
+            return Problems.From(DomainError.Conflict("import-finished", $"Compound '{compound}' has no unfinished import."));
+        }
+
+        var jobId = await jobs.Start(compound, user.UserId, (progress, stopping) => importer.Finish(compound, progress, stopping), Applied);
+        return TypedResults.Accepted($"/api/compounds/imports/{jobId}", ImportJobRunner.Dto((await grains.ImportJob(jobId).Get())!));
+    }
+
+    public static async Task<Results<Ok<ImportJobDto>, ProblemHttpResult>> GetImport(HttpContext http, string jobId, IGrainFactory grains)
+    {
+        var job = await VisibleJob(http, jobId, grains);
+        return job.Value is { } visible ? TypedResults.Ok(ImportJobRunner.Dto(visible)) : Problems.From(job.Error!);
+    }
+
+    public static async Task<Results<Ok<ImportJobDto>, ProblemHttpResult>> CancelImport(HttpContext http, string jobId, IGrainFactory grains)
+    {
+        var job = await VisibleJob(http, jobId, grains);
+        if (job.Value is not { } visible)
+        {
+            return Problems.From(job.Error!);
+        }
+
+        if (visible.State != ImportJobState.Running)
+        {
+            return Problems.From(DomainError.Conflict("import-ended", $"Import job '{jobId}' has already ended ({visible.State.ToString().ToLowerInvariant()})."));
+        }
+
+        var cancelled = await grains.ImportJob(jobId).Cancel();
+        return TypedResults.Ok(ImportJobRunner.Dto(cancelled!));
+    }
+
+    /// <summary>A job is seen by whoever started it, by the compound's staff, and by an operator of its sub-district.</summary>
+    private static async Task<Outcome<ImportJobView>> VisibleJob(HttpContext http, string jobId, IGrainFactory grains)
+    {
+        var user = CurrentUser.From(http.User);
+        var job = await grains.ImportJob(jobId).Get();
+        if (job is null)
+        {
+            return DomainError.NotFound("import-job-not-found", $"No import job '{jobId}'.");
+        }
+
+        if (user is null)
+        {
+            return DomainError.Forbidden("Sign in to see an import job.");
+        }
+
+        if (job.StartedBy == user.UserId)
+        {
+            return job;
+        }
+
+        var stored = await grains.Compound(job.CompoundId).GetLayout();
+        return stored is not null && await MayImport(user, stored, grains)
+            ? job
+            : DomainError.Forbidden($"Import job '{jobId}' is of compound '{job.CompoundId}', which you do not run.");
+    }
+
+    private static async Task<bool> MayImport(CurrentUser user, CompoundLayout layout, IGrainFactory grains) => user.Role switch
+    {
+        Roles.Staff => user.CompoundId == layout.CompoundId,
+        Roles.Operator => user.CompoundId == layout.CompoundId
+            || string.Equals(layout.SubDistrictId, await grains.CompoundDirectory().SubDistrictOf(user.CompoundId), StringComparison.Ordinal),
+        _ => false,
+    };
+
+    private static ImportReportDto Applied(ImportOutcome outcome) => Report(outcome.Preview, dryRun: false, outcome.LayoutVersion, outcome.BookingsMoved);
+
+    private sealed record Admission(CurrentUser? User, CompoundLayout? Layout, ProblemHttpResult? Problem);
+
+    /// <summary>Who may import, the body read and checked (every problem at once), and the compound in the caller's reach.</summary>
+    private static async Task<Admission> Admit(HttpContext http, IGrainFactory grains)
+    {
         var user = CurrentUser.From(http.User);
         if (user is null || user.Role is not (Roles.Operator or Roles.Staff))
         {
-            return Problems.Forbidden("Importing a compound file is for a sub-district operator, or for staff of that compound.");
+            return Refused(Problems.Forbidden("Importing a compound file is for a sub-district operator, or for staff of that compound."));
         }
 
         // A compound file is larger than the API's usual body limit: this endpoint sets its own.
@@ -67,25 +216,25 @@ public static class CompoundImportEndpoints
 
         if (http.Request.ContentLength > MaxFileBytes)
         {
-            return Problems.Invalid("body", $"The file is larger than {MaxFileBytes / (1024 * 1024)} MB.", "file-too-large");
+            return Refused(Problems.Invalid("body", $"The file is larger than {MaxFileBytes / (1024 * 1024)} MB.", "file-too-large"));
         }
 
         var upload = await ReadUpload(http);
         if (upload.Problem is { } unreadable)
         {
-            return unreadable;
+            return Refused(unreadable);
         }
 
         var check = CompoundFileCheck.Run(upload.Json!, upload.Sibling);
         if (!check.IsValid)
         {
-            return FileProblems(check.Problems);
+            return Refused(FileProblems(check.Problems));
         }
 
         var layout = check.Layout!;
         if (user.Role == Roles.Staff && user.CompoundId != layout.CompoundId)
         {
-            return Problems.Forbidden($"Staff import only their own compound '{user.CompoundId}', not '{layout.CompoundId}'.");
+            return Refused(Problems.Forbidden($"Staff import only their own compound '{user.CompoundId}', not '{layout.CompoundId}'."));
         }
 
         // An operator imports into their own sub-district: a new compound must name it, a known one must lie in it.
@@ -96,25 +245,18 @@ public static class CompoundImportEndpoints
             var known = (await directory.List()).Any(c => c.CompoundId == layout.CompoundId);
             if (known && !await grains.OperatorMayEnter(user.CompoundId, layout.CompoundId))
             {
-                return Problems.Forbidden($"Compound '{layout.CompoundId}' is not in your sub-district.");
+                return Refused(Problems.Forbidden($"Compound '{layout.CompoundId}' is not in your sub-district."));
             }
 
             if (!string.Equals(layout.SubDistrictId, mine, StringComparison.Ordinal) && layout.CompoundId != user.CompoundId)
             {
-                return Problems.Forbidden($"compound.subDistrict: '{layout.SubDistrictId}' is not your sub-district '{mine}'.");
+                return Refused(Problems.Forbidden($"compound.subDistrict: '{layout.SubDistrictId}' is not your sub-district '{mine}'."));
             }
         }
 
-        if (dryRun == true)
-        {
-            var preview = await importer.Preview(layout);
-            return preview.Diff.Problems.Count > 0 ? FileProblems(preview.Diff.Problems) : TypedResults.Ok(Report(preview, dryRun: true, null, 0));
-        }
+        return new Admission(user, layout, null);
 
-        var applied = await importer.Apply(layout, expectedVersion, http.RequestAborted);
-        return applied.Value is { } outcome
-            ? TypedResults.Ok(Report(outcome.Preview, dryRun: false, outcome.LayoutVersion, outcome.BookingsMoved))
-            : Problems.From(applied.Error!);
+        static Admission Refused(ProblemHttpResult problem) => new(null, null, problem);
     }
 
     private sealed record Upload(string? Json, Func<string, string?> Sibling, ProblemHttpResult? Problem);

@@ -7,7 +7,15 @@ public sealed class CompoundState
 {
     [Id(0)]
     public CompoundLayout? Layout { get; set; }
+
+    /// <summary>Set while an import's layout is stored but not yet brought into every space, lot, device and member.</summary>
+    [Id(1)]
+    public UnfinishedApply? Unfinished { get; set; }
 }
+
+/// <summary>An apply that stored its layout (at <c>Version</c>) and has not finished: <c>Base</c> is the layout it replaced (null: a new compound).</summary>
+[GenerateSerializer, Immutable]
+public sealed record UnfinishedApply([property: Id(0)] CompoundLayout? Base, [property: Id(1)] int Version);
 
 public sealed class CompoundGrain(
     [PersistentState("compound", GrainKeys.StorageName)] IPersistentState<CompoundState> state) : Grain, ICompoundGrain
@@ -39,7 +47,7 @@ public sealed class CompoundGrain(
         return true;
     }
 
-    public async Task<Outcome<int>> ReplaceLayout(CompoundLayout layout, int expectedVersion)
+    public async Task<Outcome<ApplyStart>> BeginApply(CompoundLayout layout, int expectedVersion)
     {
         ArgumentNullException.ThrowIfNull(layout);
         if (layout.CompoundId != this.GetPrimaryKeyString())
@@ -55,12 +63,38 @@ public sealed class CompoundGrain(
                 $"The layout of '{layout.CompoundId}' is at version {current}, not {expectedVersion}: it changed since the preview. Preview again and apply that.");
         }
 
-        state.State.Layout = layout with { LayoutVersion = current + 1 };
+        if (state.State.Unfinished is { } unfinished)
+        {
+            return DomainError.Conflict(
+                "import-unfinished",
+                $"An import of '{layout.CompoundId}' stored layout version {unfinished.Version} and has not finished (it is still running, or it was cancelled or failed): wait for it, or finish it (POST /api/compounds/imports/finish?compound={layout.CompoundId}), then import again.");
+        }
+
+        var before = state.State.Layout;
+        var stored = layout with { LayoutVersion = current + 1 };
+        state.State.Layout = stored;
+        state.State.Unfinished = new UnfinishedApply(before, current + 1);
         await state.WriteStateAsync();
         IndexUsers();
         await GrainFactory.HistoryRetention(layout.CompoundId).Arm();
-        return current + 1;
+        return new ApplyStart(before, stored);
     }
+
+    public Task<Outcome<ApplyStart>> ResumeApply() =>
+        Task.FromResult<Outcome<ApplyStart>>(state.State is { Unfinished: { } unfinished, Layout: { } layout }
+            ? new ApplyStart(unfinished.Base, layout)
+            : DomainError.Conflict("import-finished", $"Compound '{this.GetPrimaryKeyString()}' has no unfinished import."));
+
+    public async Task FinishApply()
+    {
+        if (state.State.Unfinished is not null)
+        {
+            state.State.Unfinished = null;
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<int?> GetUnfinishedVersion() => Task.FromResult(state.State.Unfinished?.Version);
 
     public Task<int> GetLayoutVersion() => Task.FromResult(state.State.Layout?.LayoutVersion ?? 0);
 

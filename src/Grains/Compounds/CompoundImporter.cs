@@ -50,7 +50,7 @@ public sealed record ImportOutcome(ImportPreview Preview, int LayoutVersion, int
 
 /// <summary>
 /// Brings a checked compound layout into the cluster: the one way compounds come in, whether the demo at start,
-/// the <c>import</c> command or the operator's API. A first import configures every space; a re-import is a layout
+/// the <c>import</c> command or the operator's API (as a job that reports its progress and can be cancelled). A first import configures every space; a re-import is a layout
 /// change that follows the staff-edit rules: a removed space is blocked first (its bookings cancelled, refunded in
 /// full and moved to a free space of the same kind, drivers told), a retyped or re-owned space is redefined
 /// (bookings stay), and the lots rebuild their indexes. The compound's layout version makes two concurrent applies
@@ -60,15 +60,27 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
 {
     private const int Parallelism = 64;
 
-    public async Task<ImportPreview> Preview(CompoundLayout layout)
+    /// <summary>Items between two checkpoints of a parallel phase (spaces configured, people enrolled).</summary>
+    private const int BatchSize = 256;
+
+    /// <summary>Items between two checkpoints of a one-by-one phase (spaces removed or redefined, people leaving).</summary>
+    private const int CheckEvery = 16;
+
+    public Task<ImportPreview> Preview(CompoundLayout layout) => Preview(layout, Checkpoints.None);
+
+    private async Task<ImportPreview> Preview(CompoundLayout layout, Checkpoints run)
     {
         ArgumentNullException.ThrowIfNull(layout);
         var compound = grains.Compound(layout.CompoundId);
         var live = await compound.GetLayout();
         var diff = LayoutDiff.Between(live, layout);
         var bookings = new List<BookingEffect>();
+        var toRead = diff.SpacesRemoved.Count + diff.SpacesChanged.Count;
+        var read = 0;
+        await run.Check(Phases.Preview, read, toRead);
         foreach (var space in diff.SpacesRemoved)
         {
+            await run.Every(Phases.Preview, read++, toRead);
             var admin = await grains.Space(space.CompoundId, space.SpaceId).GetAdmin();
             var active = admin.Value?.Active.Count ?? 0;
             if (active > 0)
@@ -79,6 +91,7 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
 
         foreach (var change in diff.SpacesChanged)
         {
+            await run.Every(Phases.Preview, read++, toRead);
             var admin = await grains.Space(change.After.CompoundId, change.After.SpaceId).GetAdmin();
             var active = admin.Value?.Active.Count ?? 0;
             if (active > 0)
@@ -154,76 +167,213 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
     }
 
     /// <param name="expectedVersion">The version the preview was made at; null applies over whatever is live now.</param>
-    public async Task<Outcome<ImportOutcome>> Apply(CompoundLayout layout, int? expectedVersion, CancellationToken cancellationToken = default)
+    /// <param name="progress">
+    /// Told at each checkpoint where the apply stands; when it answers false the apply stops there and returns
+    /// <c>import-cancelled</c>. Before the layout is stored nothing has changed; after, the compound keeps the apply
+    /// marked unfinished (no other import is taken) until <see cref="Finish"/> runs the steps again.
+    /// </param>
+    public async Task<Outcome<ImportOutcome>> Apply(
+        CompoundLayout layout,
+        int? expectedVersion,
+        Func<ImportStep, Task<bool>>? progress = null,
+        CancellationToken cancellationToken = default)
     {
-        var preview = await Preview(layout);
-        if (preview.Diff.Problems.Count > 0)
+        ArgumentNullException.ThrowIfNull(layout);
+        var run = new Checkpoints(progress, cancellationToken);
+        try
         {
-            var first = preview.Diff.Problems[0];
-            return DomainError.Invalid(first.Place, "layout-change-invalid", string.Join("; ", preview.Diff.Problems));
+            var preview = await Preview(layout, run);
+            if (preview.Diff.Problems.Count > 0)
+            {
+                var first = preview.Diff.Problems[0];
+                return DomainError.Invalid(first.Place, "layout-change-invalid", string.Join("; ", preview.Diff.Problems));
+            }
+
+            await run.Check(Phases.Store, 0, 1);
+            var begun = await grains.Compound(layout.CompoundId).BeginApply(layout, expectedVersion ?? preview.LiveVersion);
+            if (!begun.IsSuccess)
+            {
+                return begun.Error!;
+            }
+
+            run.Committed = true;
+            var (diff, version, moved) = await BringInLine(begun.Value!.Base, begun.Value.Stored, run);
+
+            // The preview may be older than the stored version check: the report has the diff of what was really replaced.
+            return new ImportOutcome(preview with { Diff = diff }, version, moved);
+        }
+        catch (ImportStopped)
+        {
+            return Stopped(layout.CompoundId, run.Committed);
+        }
+    }
+
+    /// <summary>Runs again every step of an apply that stopped after storing its layout (cancelled, or its host failed), and clears its mark.</summary>
+    public async Task<Outcome<ImportOutcome>> Finish(string compoundId, Func<ImportStep, Task<bool>>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var run = new Checkpoints(progress, cancellationToken) { Committed = true };
+        var resumed = await grains.Compound(compoundId).ResumeApply();
+        if (!resumed.IsSuccess)
+        {
+            return resumed.Error!;
         }
 
-        var version = expectedVersion ?? preview.LiveVersion;
-        var compound = grains.Compound(layout.CompoundId);
-        var live = await compound.GetLayout();
-        var stored = await compound.ReplaceLayout(layout, version);
-        if (!stored.IsSuccess)
+        var (before, stored) = (resumed.Value!.Base, resumed.Value.Stored);
+        try
         {
-            return stored.Error!;
+            var (diff, version, moved) = await BringInLine(before, stored, run);
+            return new ImportOutcome(new ImportPreview(stored, diff, before?.LayoutVersion ?? 0, []), version, moved);
         }
+        catch (ImportStopped)
+        {
+            return Stopped(compoundId, committed: true);
+        }
+    }
 
-        // The preview may be older than the stored version check: diff again against what was really replaced.
+    private static DomainError Stopped(string compoundId, bool committed) => DomainError.Conflict(
+        "import-cancelled",
+        committed
+            ? $"The import of '{compoundId}' was cancelled after its layout was stored: the compound keeps it marked unfinished and takes no other import until it is finished (POST /api/compounds/imports/finish?compound={compoundId})."
+            : $"The import of '{compoundId}' was cancelled before its layout was stored: nothing was changed.");
+
+    /// <summary>
+    /// Brings every space, lot, device and member in line with the stored layout, from the layout it replaced. Each
+    /// step may run twice (an unfinished apply is finished by running them all again): configuring a space as it is,
+    /// taking a space already out of the layout out again, redefining as it is, enrolling as enrolled are no-ops.
+    /// </summary>
+    private async Task<(LayoutDiff Diff, int Version, int Moved)> BringInLine(CompoundLayout? live, CompoundLayout layout, Checkpoints run)
+    {
         var diff = LayoutDiff.Between(live, layout);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(diff.SpacesAdded, parallel, async (space, _) => await grains.Space(space.CompoundId, space.SpaceId).Configure(space));
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = run.CancellationToken };
+        foreach (var (batch, done) in Batches(diff.SpacesAdded))
+        {
+            await run.Check(Phases.SpacesAdded, done, diff.SpacesAdded.Count);
+            await Parallel.ForEachAsync(batch, parallel, async (space, _) => await grains.Space(space.CompoundId, space.SpaceId).Configure(space));
+        }
 
         var moved = 0;
+        var removed = 0;
         foreach (var space in diff.SpacesRemoved)
         {
+            await run.Every(Phases.SpacesRemoved, removed++, diff.SpacesRemoved.Count);
             var blocked = await grains.Space(space.CompoundId, space.SpaceId).LeaveLayout();
             moved += blocked.Value?.Cancelled.Count ?? 0;
         }
 
-        foreach (var change in diff.SpacesChanged.Concat(diff.SpacesRedrawn))
+        var redefinitions = diff.SpacesChanged.Concat(diff.SpacesRedrawn).ToList();
+        var redefined = 0;
+        foreach (var change in redefinitions)
         {
+            await run.Every(Phases.SpacesChanged, redefined++, redefinitions.Count);
             var space = grains.Space(change.After.CompoundId, change.After.SpaceId);
             var current = await space.GetAdmin();
-            var redefined = await space.Redefine(change.After, current.Value?.Definition ?? change.Before);
-            if (!redefined.IsSuccess)
+            var outcome = await space.Redefine(change.After, current.Value?.Definition ?? change.Before);
+            if (!outcome.IsSuccess)
             {
-                LogSpaceNotRedefined(change.After.SpaceId, redefined.Error!.Message);
+                LogSpaceNotRedefined(change.After.SpaceId, outcome.Error!.Message);
             }
         }
 
         if (live is not null)
         {
+            await run.Check(Phases.Lots, 0, 1);
             var lots = live.Lots.Select(l => l.LotId).Union(layout.Lots.Select(l => l.LotId), StringComparer.Ordinal);
             await Task.WhenAll(lots.Select(l => grains.Lot(layout.CompoundId, l).Reload()));
+            await run.Check(Phases.Devices, 0, 1);
             await ReloadDevices(live, layout, diff);
         }
 
         // Membership lives in Parking: everyone the file names is enrolled in their own grain (keyed by their
         // subject at the issuer), so a token that says only who they are gets exactly these rights.
-        await Parallel.ForEachAsync(layout.Users, parallel, async (user, _) =>
+        foreach (var (batch, done) in Batches(layout.Users))
         {
-            var enrolled = await grains.Member(user.UserId).Enrol(
-                new CompoundMembership(layout.CompoundId, user.Role, user.DisplayName, user.HouseholdId, user.BuildingId),
-                user.Vehicles);
-            if (!enrolled.IsSuccess)
+            await run.Check(Phases.People, done, layout.Users.Count);
+            await Parallel.ForEachAsync(batch, parallel, async (user, _) =>
             {
-                LogNotEnrolled(user.UserId, enrolled.Error!.Message);
-            }
-        });
+                var enrolled = await grains.Member(user.UserId).Enrol(
+                    new CompoundMembership(layout.CompoundId, user.Role, user.DisplayName, user.HouseholdId, user.BuildingId),
+                    user.Vehicles);
+                if (!enrolled.IsSuccess)
+                {
+                    LogNotEnrolled(user.UserId, enrolled.Error!.Message);
+                }
+            });
+        }
+
         var staying = layout.Users.Select(u => u.UserId).ToHashSet(StringComparer.Ordinal);
-        foreach (var gone in (live?.Users ?? []).Where(u => !staying.Contains(u.UserId)))
+        var leaving = (live?.Users ?? []).Where(u => !staying.Contains(u.UserId)).ToList();
+        var left = 0;
+        foreach (var gone in leaving)
         {
+            await run.Every(Phases.PeopleLeft, left++, leaving.Count);
             await grains.Member(gone.UserId).Leave(layout.CompoundId);
         }
 
+        await run.Check(Phases.Directory, 0, 1);
+        var compound = grains.Compound(layout.CompoundId);
         var finalVersion = await compound.GetLayoutVersion();
         await grains.CompoundDirectory().Register(CompoundSummary.Of(layout with { LayoutVersion = finalVersion }));
+        await compound.FinishApply();
+        await run.Done(Phases.Applied);
         LogApplied(layout.CompoundId, finalVersion, diff.SpacesAdded.Count, diff.SpacesRemoved.Count, diff.SpacesChanged.Count, moved);
-        return new ImportOutcome(preview with { Diff = diff }, finalVersion, moved);
+        return (diff, finalVersion, moved);
+    }
+
+    /// <summary>The items in batches of <see cref="BatchSize"/>, each with how many came before it: a checkpoint between batches.</summary>
+    private static IEnumerable<(IReadOnlyList<T> Batch, int Done)> Batches<T>(IReadOnlyList<T> items)
+    {
+        for (var start = 0; start < items.Count; start += BatchSize)
+        {
+            yield return (items.Skip(start).Take(BatchSize).ToList(), start);
+        }
+    }
+
+    /// <summary>The phases an apply reports, in order.</summary>
+    public static class Phases
+    {
+        public const string Preview = "preview";
+        public const string Store = "store-layout";
+        public const string SpacesAdded = "spaces-added";
+        public const string SpacesRemoved = "spaces-removed";
+        public const string SpacesChanged = "spaces-changed";
+        public const string Lots = "lots";
+        public const string Devices = "devices";
+        public const string People = "people";
+        public const string PeopleLeft = "people-left";
+        public const string Directory = "directory";
+        public const string Applied = "applied";
+    }
+
+    private sealed class ImportStopped() : Exception("The import was cancelled at a checkpoint.");
+
+    /// <summary>Where an apply reports and learns whether to stop; without a listener only the token is checked.</summary>
+    private sealed class Checkpoints(Func<ImportStep, Task<bool>>? progress, CancellationToken cancellationToken)
+    {
+        public static Checkpoints None { get; } = new(null, CancellationToken.None);
+
+        public CancellationToken CancellationToken => cancellationToken;
+
+        public bool Committed { get; set; }
+
+        public async Task Check(string phase, int done, int total)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (progress is not null && !await progress(new ImportStep(phase, done, total, Committed)))
+            {
+                throw new ImportStopped();
+            }
+        }
+
+        /// <summary>A checkpoint every <see cref="CheckEvery"/> items of a one-by-one phase (and at its first).</summary>
+        public Task Every(string phase, int done, int total) => done % CheckEvery == 0 ? Check(phase, done, total) : Task.CompletedTask;
+
+        public async Task Done(string phase)
+        {
+            if (progress is not null)
+            {
+                await progress(new ImportStep(phase, 1, 1, Committed));
+            }
+        }
     }
 
     /// <summary>

@@ -14,6 +14,10 @@ public sealed record LotSummary(
     public IReadOnlyDictionary<SpaceKind, int> SpacesByKind { get; init; } = new Dictionary<SpaceKind, int>();
 }
 
+/// <summary>An apply under way: the layout it replaced (null for a new compound) and the one it stored, with its version.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ApplyStart([property: Id(0)] CompoundLayout? Base, [property: Id(1)] CompoundLayout Stored);
+
 /// <summary>A compound (key: compound id): its layout (buildings, lots, spaces) and its users.</summary>
 public interface ICompoundGrain : IGrainWithStringKey
 {
@@ -24,11 +28,22 @@ public interface ICompoundGrain : IGrainWithStringKey
     Task<bool> IsInitialized();
 
     /// <summary>
-    /// Stores an imported layout if the live one is still at <paramref name="expectedVersion"/> (0: none yet), and
-    /// returns the new version; refuses with <c>layout-changed</c> otherwise, so of two concurrent applies only the
-    /// first wins. Spaces are then brought in line by the importer, outside this grain.
+    /// Stores an imported layout if the live one is still at <paramref name="expectedVersion"/> (0: none yet) and no
+    /// other import is unfinished, and marks the apply unfinished until <see cref="FinishApply"/>; refuses with
+    /// <c>layout-changed</c> or <c>import-unfinished</c> otherwise, so of two concurrent applies only the first wins.
+    /// Spaces, lots, devices and members are then brought in line by the importer, outside this grain.
     /// </summary>
-    Task<Outcome<int>> ReplaceLayout(CompoundLayout layout, int expectedVersion);
+    Task<Outcome<ApplyStart>> BeginApply(CompoundLayout layout, int expectedVersion);
+
+    /// <summary>The stored layout and the one it replaced, to finish an apply that stopped (cancelled or failed).</summary>
+    Task<Outcome<ApplyStart>> ResumeApply();
+
+    /// <summary>Clears the unfinished mark once every step of the apply has run.</summary>
+    Task FinishApply();
+
+    /// <summary>The layout version an unfinished import stored, or null when none is unfinished.</summary>
+    [ReadOnly]
+    Task<int?> GetUnfinishedVersion();
 
     /// <summary>The version of the live layout: 0 before any, then one more for each import and each staff edit.</summary>
     [ReadOnly]

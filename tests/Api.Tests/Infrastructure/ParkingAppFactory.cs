@@ -23,8 +23,15 @@ public sealed class ParkingAppFactory : WebApplicationFactory<Program>
     /// <summary>Base64 of 32 bytes: every host made by the tests shares it, so they accept each other's tokens.</summary>
     public static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)(i * 7)).ToArray());
 
-    public ParkingAppFactory(FakeTimeProvider time, int? primarySiloPort = null, IReadOnlyDictionary<string, string>? settings = null)
+    private readonly Action<IServiceCollection>? _services;
+
+    /// <param name="services">
+    /// Services a test adds to the host, such as a grain call filter that holds one call until the test lets it go
+    /// (to reach a checkpoint of the product deterministically).
+    /// </param>
+    public ParkingAppFactory(FakeTimeProvider time, int? primarySiloPort = null, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         Time = time;
         PrimarySiloPort = primarySiloPort;
         Settings = settings ?? new Dictionary<string, string>();
@@ -91,6 +98,7 @@ public sealed class ParkingAppFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<ParkingClock>();
             services.AddSingleton(new ParkingClock(Time));
+            _services?.Invoke(services);
         });
     }
 }

@@ -55,9 +55,14 @@ public sealed class ParkingHost : IAsyncDisposable
     /// (<paramref name="expectedHubHosts"/> entries), plus the notifiers' cache lifetime, so that no push
     /// published from now on misses a registered host.
     /// </summary>
-    public static async Task<ParkingHost> StartAsync(FakeTimeProvider clock, int? primarySiloPort = null, int expectedHubHosts = 1, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<ParkingHost> StartAsync(
+        FakeTimeProvider clock,
+        int? primarySiloPort = null,
+        int expectedHubHosts = 1,
+        IReadOnlyDictionary<string, string>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
-        var factory = new ParkingAppFactory(clock, primarySiloPort, settings);
+        var factory = new ParkingAppFactory(clock, primarySiloPort, settings, services);
         try
         {
             factory.Start();

@@ -1,0 +1,256 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using Parking.Api.Tests.Infrastructure;
+using Parking.Contracts;
+using Parking.Domain.CompoundFiles;
+using Parking.Domain.Seeding;
+using Parking.Grains;
+using Xunit;
+
+namespace Parking.Api.Tests.Compounds;
+
+/// <summary>
+/// Holds the first call of one method on one grain until the test lets it go: the importer is then inside a phase,
+/// before its next checkpoint, at a point the test chose, so a cancel lands there on every run whatever the machine's speed.
+/// </summary>
+public sealed class CallHold : IIncomingGrainCallFilter
+{
+    private volatile HeldCall? _armed;
+
+    public HeldCall Arm(string method, string grainKey) => _armed = new HeldCall(method, grainKey);
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (_armed is { } hold
+            && context.InterfaceMethod?.Name == hold.Method
+            && context.TargetId.Key.ToString() == hold.GrainKey
+            && hold.Reach())
+        {
+            await hold.Released;
+        }
+
+        await context.Invoke();
+    }
+}
+
+/// <summary>One call a <see cref="CallHold"/> holds: the first of <c>method</c> on the grain keyed <c>grainKey</c>.</summary>
+public sealed class HeldCall(string method, string grainKey)
+{
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string Method => method;
+
+    public string GrainKey => grainKey;
+
+    /// <summary>Completes when the held call arrives.</summary>
+    public Task Reached => _reached.Task;
+
+    public Task Released => _released.Task;
+
+    public bool Reach() => _reached.TrySetResult();
+
+    public void Release() => _released.TrySetResult();
+}
+
+/// <summary>A host of its own with a <see cref="CallHold"/> in its silo: these tests import compounds.</summary>
+public sealed class ImportJobHostFixture : IAsyncLifetime
+{
+    private ParkingHost? _host;
+
+    public CallHold Holds { get; } = new();
+
+    public ParkingHost Host => _host ?? throw new InvalidOperationException("The import job host has not started.");
+
+    public async Task InitializeAsync() =>
+        _host = await ParkingHost.StartAsync(ParkingHost.NewClock(), services: s => s.AddSingleton<IIncomingGrainCallFilter>(Holds));
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+}
+
+public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture<ImportJobHostFixture>
+{
+    private const string Operator = "operator01";
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private readonly ParkingHost _host = fixture.Host;
+
+    /// <summary>The small demo under another id, in the operator's sub-district; it names the demo's people too.</summary>
+    private static CompoundFile Other(string id) =>
+        DemoCompoundGenerator.GenerateFile(DemoCompoundSize.Small) with { Compound = new CompoundEntry(id, "Other Gardens") { SubDistrict = "caojiadu" } };
+
+    private static StringContent Body(CompoundFile file) => new(CompoundFileReader.Write(file), Encoding.UTF8, "application/json");
+
+    private async Task<ImportJobDto> StartJob(CompoundFile file, int expectedVersion)
+    {
+        using var response = await _host.SendAsync(HttpMethod.Post, $"/api/compounds/imports?expectedVersion={expectedVersion}", Operator, Body(file));
+        await ParkingHost.Expect(response, HttpStatusCode.Accepted);
+        var job = (await response.Content.ReadFromJsonAsync<ImportJobDto>(ParkingHost.Json))!;
+        Assert.Equal($"/api/compounds/imports/{job.JobId}", response.Headers.Location?.ToString());
+        return job;
+    }
+
+    private Task<ImportJobDto> Job(string jobId) => _host.GetOkAsync<ImportJobDto>($"/api/compounds/imports/{jobId}", Operator);
+
+    /// <summary>Polls the job as an operator's page would, until it has ended (bounded).</summary>
+    private async Task<ImportJobDto> Ended(string jobId)
+    {
+        var deadline = DateTimeOffset.UtcNow + Bound;
+        while (true)
+        {
+            var job = await Job(jobId);
+            if (job.State != "running")
+            {
+                return job;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Import job {jobId} still running after {Bound}: {job}");
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<HttpStatusCode> StatusAsPerson(string path, string person)
+    {
+        using var response = await _host.SendAsPersonAsync(HttpMethod.Get, path, person);
+        return response.StatusCode;
+    }
+
+    private async Task<string> ApplyNow(CompoundFile file, int expectedVersion, HttpStatusCode expected)
+    {
+        using var response = await _host.SendAsync(HttpMethod.Post, $"/api/compounds/import?dryRun=false&expectedVersion={expectedVersion}", Operator, Body(file));
+        await ParkingHost.Expect(response, expected);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    [Fact]
+    public async Task A_job_cancelled_after_storing_its_layout_leaves_it_unfinished_and_invisible_until_finished()
+    {
+        const string compound = "import-job-late";
+        var file = Other(compound);
+        var held = file.Spaces[20].Id;
+        var hold = fixture.Holds.Arm("Configure", GrainKeys.Of(compound, held));
+
+        var started = await StartJob(file, expectedVersion: 0);
+        Assert.Equal(("running", compound), (started.State, started.CompoundId));
+
+        // The importer is configuring the new spaces (one of them held): it reports where it is. It stops at its
+        // next checkpoint, before enrolling the people, and says so.
+        await hold.Reached.WaitAsync(Bound);
+        var running = await Job(started.JobId);
+        Assert.True(running is { State: "running", Phase: "spaces-added", Done: 0, Total: 40, Committed: true, CancelRequested: false }, running.ToString());
+
+        // A second apply cannot win meanwhile: at the version it previewed the layout has moved, and at the new one an
+        // import is under way.
+        Assert.Contains("layout-changed", await ApplyNow(file, 0, HttpStatusCode.Conflict), StringComparison.Ordinal);
+        Assert.Contains("import-unfinished", await ApplyNow(file, 1, HttpStatusCode.Conflict), StringComparison.Ordinal);
+
+        using (var cancel = await _host.SendAsync(HttpMethod.Post, $"/api/compounds/imports/{started.JobId}/cancel", Operator))
+        {
+            await ParkingHost.Expect(cancel, HttpStatusCode.OK);
+            Assert.True((await cancel.Content.ReadFromJsonAsync<ImportJobDto>(ParkingHost.Json))!.CancelRequested);
+        }
+
+        hold.Release();
+        var cancelled = await Ended(started.JobId);
+        Assert.True(cancelled is { State: "cancelled", ErrorCode: "import-cancelled", Committed: true, Phase: "people", Done: 0, Report: null }, cancelled.ToString());
+        Assert.NotNull(cancelled.EndedAt);
+
+        // The documented state: the layout is stored and marked unfinished; the compound is not listed, nobody is
+        // enrolled in it, and no other import is taken until it is finished.
+        Assert.DoesNotContain(await _host.GetOkAsync<CompoundSummaryDto[]>("/api/compounds", Operator), c => c.CompoundId == compound);
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsPerson($"/api/compounds/{compound}/reservations/mine", "r00005"));
+        Assert.Contains("import-unfinished", await ApplyNow(file, 1, HttpStatusCode.Conflict), StringComparison.Ordinal);
+        using (var again = await _host.SendAsync(HttpMethod.Post, $"/api/compounds/imports/{started.JobId}/cancel", Operator))
+        {
+            await ParkingHost.Expect(again, HttpStatusCode.Conflict);
+        }
+
+        // Residents and staff of another compound may not finish it.
+        using (var refused = await _host.SendAsync(HttpMethod.Post, $"/api/compounds/imports/finish?compound={compound}", "r00001"))
+        {
+            await ParkingHost.Expect(refused, HttpStatusCode.Forbidden);
+        }
+
+        using var finish = await _host.SendAsync(HttpMethod.Post, $"/api/compounds/imports/finish?compound={compound}", Operator);
+        await ParkingHost.Expect(finish, HttpStatusCode.Accepted);
+        var finishing = (await finish.Content.ReadFromJsonAsync<ImportJobDto>(ParkingHost.Json))!;
+        var finished = await Ended(finishing.JobId);
+        Assert.True(finished is { State: "applied", Phase: "applied", Committed: true, ErrorCode: null }, finished.ToString());
+        Assert.NotNull(finished.Report);
+        Assert.True(finished.Report is { Applied: true, LayoutVersion: 1, Spaces: 40 }, finished.Report.ToString());
+        Assert.Equal(40, finished.Report.SpacesAdded.Length);
+
+        Assert.Contains(await _host.GetOkAsync<CompoundSummaryDto[]>("/api/compounds", Operator), c => c is { CompoundId: compound, Spaces: 40, LayoutVersion: 1 });
+        Assert.Equal(HttpStatusCode.OK, await StatusAsPerson($"/api/compounds/{compound}/reservations/mine", "r00005"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsPerson($"/api/compounds/{compound}/spaces/{held}/admin", "staff01"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsPerson($"/api/compounds/{compound}/spaces/{file.Spaces[^1].Id}/admin", "staff01"));
+
+        // Finished: the next import is taken, and there is nothing left to finish.
+        using var nothing = await _host.SendAsync(HttpMethod.Post, $"/api/compounds/imports/finish?compound={compound}", Operator);
+        await ParkingHost.Expect(nothing, HttpStatusCode.Conflict);
+        await ApplyNow(file, 1, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_job_cancelled_before_storing_its_layout_changes_nothing()
+    {
+        const string compound = "import-job-early";
+        var file = Other(compound);
+        await ApplyNow(file, 0, HttpStatusCode.OK);
+        var removed = file.Spaces[7].Id;
+        var changed = file with { Spaces = [.. file.Spaces.Where(s => s.Id != removed)] };
+
+        // The preview reads the removed space's bookings: the importer is held there, before the layout is stored.
+        var hold = fixture.Holds.Arm("GetAdmin", GrainKeys.Of(compound, removed));
+        var started = await StartJob(changed, expectedVersion: 1);
+        await hold.Reached.WaitAsync(Bound);
+        var running = await Job(started.JobId);
+        Assert.True(running is { State: "running", Phase: "preview", Total: 1, Committed: false }, running.ToString());
+
+        using (var cancel = await _host.SendAsync(HttpMethod.Post, $"/api/compounds/imports/{started.JobId}/cancel", Operator))
+        {
+            await ParkingHost.Expect(cancel, HttpStatusCode.OK);
+        }
+
+        hold.Release();
+        var cancelled = await Ended(started.JobId);
+        Assert.True(cancelled is { State: "cancelled", ErrorCode: "import-cancelled", Committed: false, Phase: "store-layout" }, cancelled.ToString());
+
+        // Nothing changed: same version, the space still there, and the next apply is taken at once.
+        Assert.Contains(await _host.GetOkAsync<CompoundSummaryDto[]>("/api/compounds", Operator), c => c is { CompoundId: compound, Spaces: 40, LayoutVersion: 1 });
+        Assert.Equal(HttpStatusCode.OK, await StatusAsPerson($"/api/compounds/{compound}/spaces/{removed}/admin", "staff01"));
+        using (var nothing = await _host.SendAsync(HttpMethod.Post, $"/api/compounds/imports/finish?compound={compound}", Operator))
+        {
+            await ParkingHost.Expect(nothing, HttpStatusCode.Conflict);
+        }
+
+        var applied = await StartJob(changed, expectedVersion: 1);
+        var done = await Ended(applied.JobId);
+        Assert.NotNull(done.Report);
+        Assert.True(done is { State: "applied", Report: { LayoutVersion: 2, Spaces: 39 } }, done.ToString());
+        Assert.Equal([removed], done.Report.SpacesRemoved);
+    }
+
+    [Fact]
+    public async Task A_job_is_seen_and_cancelled_only_by_those_who_run_the_compound()
+    {
+        using var resident = await _host.SendAsync(HttpMethod.Post, "/api/compounds/imports?expectedVersion=0", "r00001", Body(Other("import-job-nobody")));
+        await ParkingHost.Expect(resident, HttpStatusCode.Forbidden);
+
+        var job = await StartJob(Other("import-job-seen"), expectedVersion: 0);
+        using var other = await _host.GetAsync($"/api/compounds/imports/{job.JobId}", "r00001");
+        await ParkingHost.Expect(other, HttpStatusCode.Forbidden);
+        using var unknown = await _host.GetAsync("/api/compounds/imports/no-such-job", Operator);
+        await ParkingHost.Expect(unknown, HttpStatusCode.NotFound);
+        var done = await Ended(job.JobId);
+        Assert.Equal("applied", done.State);
+    }
+}
