@@ -42,21 +42,27 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
+    /// <summary>
+    /// What every test silo runs with: the memory storage under <paramref name="storageName"/> (a test may put it
+    /// behind a wrapper registered under the product's name), in-memory reminders and history, and the given clock.
+    /// </summary>
+    internal static void ConfigureSilo(ISiloBuilder siloBuilder, string storageName, TimeProvider clock)
+    {
+        siloBuilder.AddMemoryGrainStorage(storageName);
+
+        // Stored state in Orleans' binary form, as the silo stores it (in memory and in PostgreSQL), not the
+        // memory storage's default JSON: a Domain object keeps its collections in internal fields behind
+        // read-only views, which only the generated codecs see.
+        siloBuilder.Services.AddOptions<MemoryGrainStorageOptions>(storageName)
+            .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new StoredStateSerializer(serializer));
+        siloBuilder.UseInMemoryReminderService();
+        siloBuilder.Services.AddSingleton(new ParkingClock(clock));
+        siloBuilder.Services.AddInMemoryReservationHistory();
+    }
+
     private sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder)
-        {
-            siloBuilder.AddMemoryGrainStorage(GrainKeys.StorageName);
-
-            // Stored state in Orleans' binary form, as the silo stores it (in memory and in PostgreSQL), not the
-            // memory storage's default JSON: a Domain object keeps its collections in internal fields behind
-            // read-only views, which only the generated codecs see.
-            siloBuilder.Services.AddOptions<MemoryGrainStorageOptions>(GrainKeys.StorageName)
-                .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new StoredStateSerializer(serializer));
-            siloBuilder.UseInMemoryReminderService();
-            siloBuilder.Services.AddSingleton(new ParkingClock(Clock));
-            siloBuilder.Services.AddInMemoryReservationHistory();
-        }
+        public void Configure(ISiloBuilder siloBuilder) => ConfigureSilo(siloBuilder, GrainKeys.StorageName, Clock);
     }
 }
 
