@@ -142,8 +142,8 @@ public sealed class ChargingAreaBook
         _plan = snapshot.Plan;
         _version = snapshot.Version;
         _power = [.. snapshot.PowerSchedules ?? []];
-        // State stored before the order was kept (or an unknown name) plans least share first.
-        _order = ChargingObjectiveOrders.TryParse(snapshot.ObjectiveOrder, out var order) ? order : ChargingObjectiveOrder.LeastShareFirst;
+        // State stored before the order was kept (or under an unknown name or number) plans least share first.
+        _order = snapshot.ObjectiveOrder is { } order && Enum.IsDefined(order) ? order : ChargingObjectiveOrder.LeastShareFirst;
         _minimumNeedKwh = snapshot.MinimumNeedKwh;
         CompoundId = snapshot.CompoundId ?? string.Empty;
     }
@@ -175,7 +175,7 @@ public sealed class ChargingAreaBook
         _definition, _siteCapacityOverrideKw, [.. _requests], new Dictionary<string, ChargerSnapshot>(_chargers, StringComparer.Ordinal), _plan, _version, CompoundId)
     {
         PowerSchedules = [.. _power],
-        ObjectiveOrder = _order.Wire(),
+        ObjectiveOrder = _order,
         MinimumNeedKwh = _minimumNeedKwh,
     };
 
@@ -763,11 +763,20 @@ public sealed record ChargingAreaSnapshot(
     /// <summary>The last plan's power per turn; null in state stored before it was kept.</summary>
     public List<TurnPowerSchedule>? PowerSchedules { get => _powerSchedules; init => _powerSchedules = value; }
 
-    [Id(8)] internal string? _objectiveOrder;
+    // The order was stored as its wire name (id 8) until it became the enum (id 10): the name is still read, never written.
+    [Id(8)] internal string? _objectiveOrderName;
     [Id(9)] internal double? _minimumNeedKwh;
+    [Id(10)] internal ChargingObjectiveOrder? _objectiveOrder;
 
-    /// <summary>The objective order's wire name; null in state stored before it was kept (least share first).</summary>
-    public string? ObjectiveOrder { get => _objectiveOrder; init => _objectiveOrder = value; }
+    /// <summary>
+    /// The objective order; from its wire name in state stored before it was kept as the enum; null in state stored
+    /// before it was kept at all, or under a name this build does not know (least share first).
+    /// </summary>
+    public ChargingObjectiveOrder? ObjectiveOrder
+    {
+        get => _objectiveOrder ?? (ChargingObjectiveOrders.TryParse(_objectiveOrderName, out var order) ? order : null);
+        init => (_objectiveOrder, _objectiveOrderName) = (value, null);
+    }
 
     /// <summary>The minimum need per driver (kWh) of minimum-need-first; null when not set.</summary>
     public double? MinimumNeedKwh { get => _minimumNeedKwh; init => _minimumNeedKwh = value; }

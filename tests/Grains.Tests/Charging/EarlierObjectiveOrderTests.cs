@@ -1,0 +1,56 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Parking.Domain.Charging;
+using Xunit;
+
+namespace Parking.Grains.Tests.Charging;
+
+/// <summary>
+/// A charging area's snapshot as builds before the objective order was stored as the enum kept it: the order's wire
+/// name (id 8). The bytes are what main at dfc6299 (4 December 2026) wrote through the storage serializer for an
+/// otherwise empty area of compound <c>demo</c>, version 7, under each name it knew and one it did not (which it
+/// planned least share first), with a minimum need of 8 kWh for minimum-need-first.
+/// </summary>
+public sealed class EarlierObjectiveOrderTests
+{
+    public static TheoryData<string, string, ChargingObjectiveOrder, double?> Stored() => new()
+    {
+        { "minimum-need-first", "IMABwQEh4CEwATEs1C4dU3RyaW5nQ29tcGFyZXIAAwEB4ODBAQEdQQlkZW1v6McPAUElbWluaW11bS1uZWVkLWZpcnN0gQAAAAAAACBA4A==", ChargingObjectiveOrder.MinimumNeedFirst, 8 },
+        { "fully-served-first", "IMABwQEh4CEwATEs1C4dU3RyaW5nQ29tcGFyZXIAAwEB4ODBAQEdQQlkZW1v6McPAUElZnVsbHktc2VydmVkLWZpcnN0wQHg", ChargingObjectiveOrder.FullyServedFirst, null },
+        { "least-share-first", "IMABwQEh4CEwATEs1C4dU3RyaW5nQ29tcGFyZXIAAwEB4ODBAQEdQQlkZW1v6McPAUEjbGVhc3Qtc2hhcmUtZmlyc3TBAeA=", ChargingObjectiveOrder.LeastShareFirst, null },
+        { "most-cars-first", "IMABwQEh4CEwATEs1C4dU3RyaW5nQ29tcGFyZXIAAwEB4ODBAQEdQQlkZW1v6McPAUEfbW9zdC1jYXJzLWZpcnN0wQHg", ChargingObjectiveOrder.LeastShareFirst, null },
+    };
+
+    private static readonly StoredStateSerializer Storage = new(new ServiceCollection()
+        .AddSerializer(b => b.AddAssembly(typeof(StoredStateSerializer).Assembly))
+        .AddEarlierTypeNames()
+        .BuildServiceProvider()
+        .GetRequiredService<Serializer>());
+
+    [Theory]
+    [MemberData(nameof(Stored))]
+    public void An_area_stored_with_the_orders_name_loads_with_the_order_and_writes_it_back_as_the_enum(
+        string name, string base64, ChargingObjectiveOrder order, double? minimumNeedKwh)
+    {
+        var book = ChargingAreaBook.Restore(Storage.Deserialize<ChargingAreaSnapshot>(new BinaryData(Convert.FromBase64String(base64)))!, "demo");
+
+        Assert.Equal((order, minimumNeedKwh), (book.ObjectiveOrder, book.MinimumNeedKwh));
+        Assert.Equal((7L, "demo"), (book.Version, book.CompoundId));
+
+        var written = Storage.Serialize(book.Snapshot());
+        Assert.DoesNotContain(name, Encoding.UTF8.GetString(written.ToArray()), StringComparison.Ordinal);
+        var again = Storage.Deserialize<ChargingAreaSnapshot>(written)!;
+        Assert.Equal((order, minimumNeedKwh), (again.ObjectiveOrder, again.MinimumNeedKwh));
+        Assert.Equal(order, ChargingAreaBook.Restore(again, "demo").ObjectiveOrder);
+    }
+
+    [Fact]
+    public void An_area_stored_with_no_order_plans_least_share_first()
+    {
+        var snapshot = Storage.Deserialize<ChargingAreaSnapshot>(Storage.Serialize(new ChargingAreaSnapshot()))!;
+
+        Assert.Null(snapshot.ObjectiveOrder);
+        Assert.Equal(ChargingObjectiveOrder.LeastShareFirst, ChargingAreaBook.Restore(snapshot, "demo").ObjectiveOrder);
+    }
+}
