@@ -217,8 +217,9 @@ internal static class TimeIndexedModel
             {
                 if (needUnits[i] <= 0) continue;
                 var f = model.NewBoolVar("");
-                // Fully served: within a unit per period of the need (the powering afterwards closes the rest).
-                var slack = Math.Max(1, (long)Math.Floor(needUnits[i] * (1 - ChargingMetrics.FullShare)));
+                // Fully served: within the metric's share of the need, and a unit per period of the window for the rounding
+                // of power to whole units (the powering afterwards closes the rest).
+                var slack = (long)Math.Floor(needUnits[i] * (1 - ChargingMetrics.FullShare)) + requests[i].DeparturePeriod - requests[i].ArrivalPeriod;
                 model.Add(energy[i] >= needUnits[i] - slack).OnlyEnforceIf(f);
                 model.AddHint(f, hintEnergy[i] >= needUnits[i] - slack);
                 full.Add(f);
