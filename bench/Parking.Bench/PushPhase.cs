@@ -117,7 +117,8 @@ internal sealed class Watcher : IAsyncDisposable
         var counted = false;
         foreach (var change in changes)
         {
-            if (!_window.Accepts(change.ChangedAt))
+            // A lot's restart announcement (its rebuild under a new epoch) is no booking's change: not timed.
+            if (change.IsRestart || !_window.Accepts(change.ChangedAt))
             {
                 continue;
             }

@@ -39,14 +39,35 @@ public sealed record LotOccupancyDto(
     IReadOnlyList<SpaceOccupancyDto> Spaces,
     LotGeometryDto? Geometry = null);
 
-/// <summary>A change of one space, pushed to the lot's watchers and kept for catch-up.</summary>
+/// <summary>
+/// A change of one space, pushed to the lot's watchers and kept for catch-up; or, when <see cref="Kind"/> is
+/// <see cref="LotChangeKinds.Restarted"/>, the lot's announcement that it rebuilt its index under a new
+/// <see cref="Epoch"/> (it was re-activated, say on another silo): <see cref="Space"/> is then null and
+/// <see cref="Sequence"/> is the new epoch's number at the rebuild, taken by no change, so the numbers stay gap-free.
+/// A client that follows epochs reloads the lot on it, as on any change of another epoch.
+/// </summary>
 public sealed record LotChangeDto(
     string CompoundId,
     string LotId,
     Guid Epoch,
     long Sequence,
     DateTimeOffset ChangedAt,
-    SpaceOccupancyDto Space);
+    SpaceOccupancyDto? Space,
+    string Kind = LotChangeKinds.Space)
+{
+    /// <summary>Whether this is a lot's restart announcement rather than a change of a space.</summary>
+    public bool IsRestart => Kind == LotChangeKinds.Restarted;
+}
+
+/// <summary>The kinds of <see cref="LotChangeDto"/> on the wire.</summary>
+public static class LotChangeKinds
+{
+    /// <summary>One space changed; <see cref="LotChangeDto.Space"/> is its new picture.</summary>
+    public const string Space = "space";
+
+    /// <summary>The lot rebuilt its index under a new epoch; reload the lot.</summary>
+    public const string Restarted = "restarted";
+}
 
 /// <summary>
 /// The changes after a sequence number. When <see cref="Complete"/> is false the lot no longer has

@@ -42,7 +42,7 @@ public sealed class CrossHostTests
         var reservation = await hostA.ReserveOkAsync("r00001", "G1-001", start, start.AddHours(1));
 
         var change = await watcherOnB.WaitForLotChangeAsync(
-            c => c.Space.SpaceId == "G1-001" && c.Space.Held.Any(w => w.Start == start),
+            c => c.Space?.SpaceId == "G1-001" && c.Space!.Held.Any(w => w.Start == start),
             "a client on host B watching G1 hears of the reservation made through host A");
         Assert.Equal(before.Epoch, change.Epoch);
         Assert.True(change.Sequence > before.Sequence);

@@ -26,7 +26,7 @@ public sealed class LiveUpdateTests(SharedHostFixture fixture)
         var reservation = await _host.ReserveOkAsync("r00001", "G1-001", start, start.AddHours(1), plate: "沪A12345");
 
         var change = await watcher.WaitForLotChangeAsync(
-            c => c.Space.SpaceId == "G1-001" && c.Space.Held.Any(w => w.Start == start && w.End == start.AddHours(1)),
+            c => c.Space?.SpaceId == "G1-001" && c.Space!.Held.Any(w => w.Start == start && w.End == start.AddHours(1)),
             "r00002 watching G1 hears of r00001's reservation of G1-001");
         Assert.Equal(ParkingHost.Compound, change.CompoundId);
         Assert.Equal("G1", change.LotId);
@@ -52,7 +52,7 @@ public sealed class LiveUpdateTests(SharedHostFixture fixture)
         await Task.WhenAll(spaces.Select((id, i) => _host.ReserveOkAsync(BurstResidents[i], id, start, start.AddHours(1))));
         foreach (var id in spaces)
         {
-            await watcher.WaitForLotChangeAsync(c => c.Space.SpaceId == id && c.Space.Held.Any(w => w.Start == start), $"the watcher hears of {id}");
+            await watcher.WaitForLotChangeAsync(c => c.Space?.SpaceId == id && c.Space!.Held.Any(w => w.Start == start), $"the watcher hears of {id}");
         }
 
         var batches = watcher.LotBatches.Where(b => b.Any(c => c.LotId == "G1" && c.Sequence > before.Sequence)).ToList();
@@ -81,6 +81,58 @@ public sealed class LiveUpdateTests(SharedHostFixture fixture)
         Assert.Equal([(long)1, 2, 3], messages[0].Cast<Parking.Grains.Notifications.LotChangedPush>().Select(c => c.Change.Sequence));
         Assert.Same(reservation, Assert.Single(messages[1]));
         Assert.Equal("B", ((Parking.Grains.Notifications.LotChangedPush)Assert.Single(messages[2])).LotId);
+    }
+
+    [Fact]
+    public void A_lots_restart_comes_before_the_changes_of_its_new_epoch_in_one_message()
+    {
+        var old = Guid.NewGuid();
+        var fresh = Guid.NewGuid();
+        Parking.Grains.Notifications.Push Change(Guid e, long sequence) => new Parking.Grains.Notifications.LotChangedPush("c1", "A", e, new Parking.Grains.LotChange(sequence, null!));
+        var restart = new Parking.Grains.Notifications.LotRestartedPush("c1", "A", fresh, 0, DateTimeOffset.UnixEpoch);
+
+        var messages = Parking.Api.Hubs.HubObserver.Messages([Change(old, 5), Change(fresh, 2), Change(fresh, 1), restart]);
+
+        var message = Assert.Single(messages);
+        Assert.Equal(4, message.Count);
+        Assert.Equal(old, ((Parking.Grains.Notifications.LotChangedPush)message[0]).Epoch);
+        Assert.Same(restart, message[1]);
+        Assert.Equal([(long)1, 2], message.Skip(2).Cast<Parking.Grains.Notifications.LotChangedPush>().Select(c => c.Change.Sequence));
+    }
+
+    [Fact]
+    public async Task A_watcher_hears_at_once_that_a_lot_was_rebuilt_under_a_new_epoch_without_any_booking()
+    {
+        await using var watcher = await _host.ConnectHubAsync("r00004");
+        var before = await watcher.WatchLotAsync("T1");
+
+        // The lot's activation goes away (as when its silo dies or it is deactivated) and comes back on the next call.
+        var lot = Parking.Grains.GrainKeys.Lot(_host.Grains, ParkingHost.Compound, "T1");
+        await lot.Reload();
+        var rebuilt = await lot.GetOccupancy();
+        Assert.NotNull(rebuilt);
+
+        // The watcher hears of the new epoch by itself: no space of the lot changed.
+        var restart = await watcher.WaitForLotChangeAsync(
+            c => c.LotId == "T1" && c.IsRestart && c.Epoch != before.Epoch,
+            "r00004 watching T1 hears that T1 was rebuilt under a new epoch");
+        Assert.Equal(ParkingHost.Compound, restart.CompoundId);
+        Assert.Equal(LotChangeKinds.Restarted, restart.Kind);
+        Assert.Null(restart.Space);
+        Assert.NotEqual(before.Epoch, restart.Epoch);
+        Assert.Equal(0, restart.Sequence);
+
+        // What the announcement names is what a reload gives: the new epoch, numbered on from the announcement.
+        var reloaded = await watcher.WatchLotAsync("T1");
+        Assert.Equal(restart.Epoch, reloaded.Epoch);
+        Assert.True(reloaded.Sequence >= restart.Sequence, $"Sequence {reloaded.Sequence} should not be behind the restart's {restart.Sequence}.");
+        Assert.Equal(before.Spaces.Count, reloaded.Spaces.Count);
+
+        // Catch-up from the old epoch cannot be complete: a client that missed the push reloads as well.
+        var catchUp = await _host.GetOkAsync<Contracts.LotChangesDto>(
+            ParkingHost.CompoundPath($"lots/T1/changes?epoch={before.Epoch}&since={before.Sequence}"), "r00004");
+        Assert.False(catchUp.Complete);
+        Assert.Equal(restart.Epoch, catchUp.Epoch);
     }
 
     [Fact]
@@ -115,14 +167,14 @@ public sealed class LiveUpdateTests(SharedHostFixture fixture)
         Assert.All(missed.Changes, c => Assert.True(c.Sequence > seen.Sequence));
         Assert.Equal(missed.Changes.Select(c => c.Sequence).Order(), missed.Changes.Select(c => c.Sequence));
         Assert.Equal(missed.Sequence, missed.Changes[^1].Sequence);
-        Assert.Contains(missed.Changes, c => c.Space.SpaceId == "G1-013" && c.Space.Held.Any(w => w.Start == start));
-        Assert.Contains(missed.Changes, c => c.Space.SpaceId == "G1-014" && c.Space.Held.Any(w => w.Start == start.AddHours(1)));
+        Assert.Contains(missed.Changes, c => c.Space?.SpaceId == "G1-013" && c.Space!.Held.Any(w => w.Start == start));
+        Assert.Contains(missed.Changes, c => c.Space?.SpaceId == "G1-014" && c.Space!.Held.Any(w => w.Start == start.AddHours(1)));
 
         // Having caught up, the client watches again and is told of later changes live.
         var now = await again.WatchLotAsync("G1");
         Assert.True(now.Sequence >= missed.Sequence);
         await _host.ReserveOkAsync("r00011", "G1-015", start, start.AddHours(1));
-        var live = await again.WaitForLotChangeAsync(c => c.Space.SpaceId == "G1-015", "the reconnected client hears of G1-015");
+        var live = await again.WaitForLotChangeAsync(c => c.Space?.SpaceId == "G1-015", "the reconnected client hears of G1-015");
         Assert.True(live.Sequence > missed.Sequence, $"Live sequence {live.Sequence} should follow {missed.Sequence}.");
 
         // Nothing missed since the latest sequence; an unknown epoch or a future sequence says "reload".

@@ -214,9 +214,9 @@ public sealed class ReservationTests(SharedHostFixture fixture)
         Assert.Equal(start.AddMinutes(15), noShow.EndedAt);
         Assert.True(noShow.Revision > reservation.Revision);
         var change = await watcher.WaitForLotChangeAsync(
-            c => c.Space.SpaceId == space && c.Sequence > before.Sequence && c.Space.Held.Count == 0,
+            c => c.Space?.SpaceId == space && c.Sequence > before.Sequence && c.Space!.Held.Count == 0,
             "the G1 watcher hears that G1-012 is free again");
-        Assert.Equal("free", change.Space.Status.WireName());
+        Assert.Equal("free", change.Space!.Status.WireName());
         await owner.WaitForReservationAsync(r => r.Id == reservation.Id && r.Status.WireName() == "noShow", "the owner hears of the no-show");
         Assert.Contains((await _host.SearchAsync("r00012", _host.Now, start.AddHours(1))).Spaces, s => s.SpaceId == space);
 

@@ -51,7 +51,7 @@ public sealed partial class HubObserver(
         var byLot = new Dictionary<(string CompoundId, string LotId), List<Push>>();
         foreach (var push in pushes)
         {
-            if (push is not LotChangedPush lot)
+            if (Lot(push) is not { } lot)
             {
                 result.Add([push]);
                 continue;
@@ -64,15 +64,20 @@ public sealed partial class HubObserver(
                 result.Add(changes);
             }
 
-            changes.Add(lot);
+            changes.Add(push);
         }
 
         // Calls between grains may overtake each other: put each lot's changes back in sequence (an epoch that came
-        // first stays first; a new epoch means the lot restarted its numbering).
+        // first stays first; a new epoch means the lot restarted its numbering, and its restart announcement, which
+        // carries the number at the rebuild, comes before the epoch's changes).
         foreach (var changes in byLot.Values)
         {
-            var epochs = changes.Cast<LotChangedPush>().Select(c => c.Epoch).Distinct().ToList();
-            var ordered = changes.Cast<LotChangedPush>().OrderBy(c => epochs.IndexOf(c.Epoch)).ThenBy(c => c.Change.Sequence).ToList();
+            var epochs = changes.Select(c => Lot(c)!.Value.Epoch).Distinct().ToList();
+            var ordered = changes
+                .OrderBy(c => epochs.IndexOf(Lot(c)!.Value.Epoch))
+                .ThenBy(c => Lot(c)!.Value.Sequence)
+                .ThenBy(c => c is LotRestartedPush ? 0 : 1)
+                .ToList();
             changes.Clear();
             changes.AddRange(ordered);
         }
@@ -80,11 +85,26 @@ public sealed partial class HubObserver(
         return result;
     }
 
-    private Task Send(IReadOnlyList<Push> message) => message[0] is LotChangedPush first
+    /// <summary>The lot a push is about, with its epoch and number, when it goes to the lot's watchers.</summary>
+    private static (string CompoundId, string LotId, Guid Epoch, long Sequence)? Lot(Push push) => push switch
+    {
+        LotChangedPush c => (c.CompoundId, c.LotId, c.Epoch, c.Change.Sequence),
+        LotRestartedPush r => (r.CompoundId, r.LotId, r.Epoch, r.Sequence),
+        _ => null,
+    };
+
+    private Task Send(IReadOnlyList<Push> message) => Lot(message[0]) is { } first
         ? hub.Clients
             .Group(ParkingHubServer.LotGroup(first.CompoundId, first.LotId))
-            .LotChanges([.. message.Cast<LotChangedPush>().Select(c => c.Change.ToDto(c.CompoundId, c.LotId, c.Epoch))])
+            .LotChanges([.. message.Select(ToLotChangeDto)])
         : Send(message[0]);
+
+    private static LotChangeDto ToLotChangeDto(Push push) => push switch
+    {
+        LotChangedPush c => c.Change.ToDto(c.CompoundId, c.LotId, c.Epoch),
+        LotRestartedPush r => new LotChangeDto(r.CompoundId, r.LotId, r.Epoch, r.Sequence, r.At, null, LotChangeKinds.Restarted),
+        _ => throw new ArgumentException($"{push.GetType().Name} is not a lot's push.", nameof(push)),
+    };
 
     private Task Send(Push push) => push switch
     {

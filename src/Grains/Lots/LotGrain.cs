@@ -7,7 +7,8 @@ namespace Parking.Grains.Lots;
 /// Holds the availability index of one lot in memory. It is derived state, so it is not stored: on
 /// activation it is rebuilt by asking each of the lot's spaces once, and afterwards every space reports
 /// its own changes. Each applied change gets the next sequence number, is kept in a bounded feed for
-/// clients catching up after a reconnect, and is pushed to the lot's watchers.
+/// clients catching up after a reconnect, and is pushed to the lot's watchers. Each activation has its own
+/// epoch and announces it once it is rebuilt (<see cref="LotRestartedPush"/>).
 /// </summary>
 public sealed partial class LotGrain(ParkingClock time, ILogger<LotGrain> logger) : Grain, ILotGrain
 {
@@ -38,6 +39,9 @@ public sealed partial class LotGrain(ParkingClock time, ILogger<LotGrain> logger
         }
 
         LogRebuilt(this.GetPrimaryKeyString(), _index.Count, lot.Spaces.Count);
+
+        // Watchers of an earlier activation hold another epoch: tell them now rather than on the lot's next change.
+        GrainFactory.Publish(new LotRestartedPush(compoundId, lotId, _epoch, _sequence, time.GetUtcNow()));
     }
 
     public Task SpaceChanged(SpaceAvailability snapshot)

@@ -11,6 +11,19 @@ public sealed record LotChangedPush(
     [property: Id(2)] Guid Epoch,
     [property: Id(3)] LotChange Change) : Push;
 
+/// <summary>
+/// A lot rebuilt its index under a new <see cref="Epoch"/> (it was activated again, on this silo or another):
+/// watchers hear of it at once instead of on the lot's next change. <see cref="Sequence"/> is the lot's number at
+/// the rebuild; no change takes it, so the numbers after it stay gap-free.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record LotRestartedPush(
+    [property: Id(0)] string CompoundId,
+    [property: Id(1)] string LotId,
+    [property: Id(2)] Guid Epoch,
+    [property: Id(3)] long Sequence,
+    [property: Id(4)] DateTimeOffset At) : Push;
+
 [GenerateSerializer, Immutable]
 public sealed record ReservationChangedPush([property: Id(0)] Reservation Reservation) : Push;
 

@@ -2,8 +2,9 @@ namespace Parking.Web.Services;
 
 /// <summary>
 /// A watched lot as the page draws it: the occupancy from <c>WatchLot</c> with the pushed changes applied
-/// in order. A change of another epoch, or one that skips a sequence number, means the picture can no
-/// longer be patched: <see cref="Apply"/> says so and the page reloads it.
+/// in order. A change of another epoch (also the lot's "restarted" announcement after it was rebuilt), or one that
+/// skips a sequence number, means the picture can no longer be patched: <see cref="Apply"/> says so and the page
+/// reloads it.
 /// </summary>
 public sealed class LotView
 {
@@ -50,7 +51,14 @@ public sealed class LotView
 
         if (change.Sequence <= Sequence)
         {
+            // Also a restart announcement of the epoch this picture already shows: nothing to do.
             return LotApply.Duplicate;
+        }
+
+        if (change.IsRestart || change.Space is null)
+        {
+            // A restart numbers no change; one ahead of the picture cannot be patched in.
+            return LotApply.Reload;
         }
 
         Sequence = change.Sequence;

@@ -43,7 +43,7 @@ public sealed class WorkLimitTests(SharedHostFixture fixture)
         var start = host.Now.AddHours(5);
         var space = (await host.SearchAsync("r00031", start, start.AddHours(1))).Spaces.First(s => s.LotId == "T1").SpaceId;
         var booked = await host.ReserveOkAsync("r00031", space, start, start.AddHours(1));
-        await staff.WaitForLotChangeAsync(c => c.Space.SpaceId == booked.SpaceId, "the change of a watched lot");
+        await staff.WaitForLotChangeAsync(c => c.Space?.SpaceId == booked.SpaceId, "the change of a watched lot");
 
         // Giving one back frees its place.
         await staff.Connection.InvokeAsync(ParkingHub.UnwatchLot, ParkingHost.Compound, "T1");

@@ -49,7 +49,7 @@ public sealed class SpaceAdminApiTests(SpaceAdminHostFixture fixture) : IClassFi
         var retyped = await PutOk("T1-004", "kind", new SpaceKindBody("accessible"));
 
         Assert.Equal(("T1-004", "accessible"), (retyped.SpaceId, retyped.Kind.WireName()));
-        var change = await staff.WaitForLotChangeAsync(c => c.Space.SpaceId == "T1-004" && c.Space.Kind.WireName() == "accessible", "T1-004 retyped");
+        var change = await staff.WaitForLotChangeAsync(c => c.Space?.SpaceId == "T1-004" && c.Space!.Kind.WireName() == "accessible", "T1-004 retyped");
         Assert.Equal("T1", change.LotId);
         var accessible = await _host.GetOkAsync<AvailabilityResultDto>(
             ParkingHost.CompoundPath($"availability?start={ParkingHost.Q(start)}&end={ParkingHost.Q(start.AddHours(1))}&kind=accessible&limit=100"), "r00011");
@@ -80,7 +80,7 @@ public sealed class SpaceAdminApiTests(SpaceAdminHostFixture fixture) : IClassFi
         Assert.NotEqual("T1-006", notice.Replacement.SpaceId);
         Assert.Equal((start, start.AddHours(2)), (notice.Replacement.Start, notice.Replacement.End));
         Assert.Contains("Staff closed space T1-006", notice.Message, StringComparison.Ordinal);
-        await staff.WaitForLotChangeAsync(c => c.Space.SpaceId == "T1-006" && c.Space.Status.WireName() == "outOfService", "T1-006 out of service");
+        await staff.WaitForLotChangeAsync(c => c.Space?.SpaceId == "T1-006" && c.Space!.Status.WireName() == "outOfService", "T1-006 out of service");
         Assert.DoesNotContain((await _host.SearchAsync("r00013", start, start.AddHours(1))).Spaces, s => s.SpaceId == "T1-006");
         Assert.Equal("cancelled", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{booked.Id}"), "r00012")).Status.WireName());
 

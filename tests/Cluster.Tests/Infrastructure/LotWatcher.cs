@@ -7,7 +7,7 @@ namespace Parking.Cluster.Tests.Infrastructure;
 
 /// <summary>
 /// A SignalR client (the real .NET client, WebSockets) on one silo, watching lots and recording every
-/// lot change it gets (LotChanges batches, taken apart), with a count per space. Like the web app, it follows each
+/// lot change it gets (LotChanges batches, taken apart), with a count per space (a lot's restart announcement names none). Like the web app, it follows each
 /// lot's epoch and sequence: a change of another epoch (the lot was rebuilt on another silo) or one that skips a
 /// sequence number means its picture may miss something, and it reloads the lot's occupancy before it next answers.
 /// </summary>
@@ -29,7 +29,11 @@ public sealed class LotWatcher : IAsyncDisposable
             foreach (var change in changes)
             {
                 _received.Enqueue(change);
-                _perSpace.AddOrUpdate(change.Space.SpaceId, 1, (_, n) => n + 1);
+                if (change.Space is { } space)
+                {
+                    _perSpace.AddOrUpdate(space.SpaceId, 1, (_, n) => n + 1);
+                }
+
                 Follow(change);
             }
         });
@@ -81,7 +85,7 @@ public sealed class LotWatcher : IAsyncDisposable
     public async Task<bool> SawHeldAsync(string spaceId, DateTimeOffset start, DateTimeOffset end)
     {
         await CatchUpAsync();
-        return _received.Any(c => c.Space.SpaceId == spaceId && Holds(c.Space, start, end))
+        return _received.Any(c => c.Space is { } space && space.SpaceId == spaceId && Holds(space, start, end))
             || _reloaded.Any(s => s.SpaceId == spaceId && Holds(s, start, end));
     }
 
