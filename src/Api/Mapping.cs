@@ -18,6 +18,8 @@ public static class Mapping
 
     public static SpaceOwnershipDto ToDto(this SpaceOwnership value) => (SpaceOwnershipDto)value;
 
+    public static TariffLevelDto ToDto(this TariffLevel value) => (TariffLevelDto)value;
+
     public static LotKindDto ToDto(this LotKind value) => (LotKindDto)value;
 
     public static SpaceStatusDto ToDto(this SpaceStatus value) => (SpaceStatusDto)value;

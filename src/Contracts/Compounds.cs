@@ -22,10 +22,10 @@ public sealed record CompoundSummaryDto(
 public sealed record SpaceChangeDto(
     string SpaceId,
     string LotId,
-    string? KindBefore,
-    string? KindAfter,
-    string? OwnershipBefore,
-    string? OwnershipAfter,
+    SpaceKindDto? KindBefore,
+    SpaceKindDto? KindAfter,
+    SpaceOwnershipDto? OwnershipBefore,
+    SpaceOwnershipDto? OwnershipAfter,
     string? OwnerHouseholdBefore,
     string? OwnerHouseholdAfter);
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Parking.Contracts;
 
 /// <summary>Staff set or rotate a charge point's OCPP password (16 to 40 printable ASCII characters).</summary>
@@ -92,14 +94,36 @@ public sealed record ChargingEnergyDto(
     ChargingEnergyTotalDto[] Chargers,
     ChargingEnergyTotalDto[] Areas);
 
-/// <summary>A band of the day (compound local time, <c>HH:mm</c>) from which energy costs the level's price: <c>peak</c>, <c>flat</c> or <c>valley</c>.</summary>
-public sealed record TariffBandDto(string? From, string? Level);
+/// <summary>A price level of the time-of-use tariff: <c>peak</c>, <c>flat</c>, <c>valley</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<TariffLevelDto>))]
+public enum TariffLevelDto
+{
+    Peak,
+    Flat,
+    Valley,
+}
+
+/// <summary>A band of the day (compound local time, <c>HH:mm</c>) from which energy costs the level's price.</summary>
+public sealed record TariffBandDto(string From, TariffLevelDto Level);
 
 /// <summary>
 /// The compound's time-of-use tariff for charging: a price per kWh for each level and the bands of the day, each lasting
 /// until the next one starts (the last one until the first one of the next day).
 /// </summary>
-public sealed record ChargingTariffDto(string? Currency, decimal? PeakPrice, decimal? FlatPrice, decimal? ValleyPrice, TariffBandDto[]? Bands, string? UtcOffset = null);
+public sealed record ChargingTariffDto(string Currency, decimal PeakPrice, decimal FlatPrice, decimal ValleyPrice, TariffBandDto[] Bands, string UtcOffset);
+
+/// <summary>
+/// Body of <c>PUT .../charging/tariff</c>: the same JSON as <see cref="ChargingTariffDto"/> (its <c>utcOffset</c> is
+/// ignored), so a tariff read can be sent back changed. Every part is optional here so the endpoint itself names
+/// what is missing or wrong (<c>peakPrice</c>, <c>bands[i].level</c>) with <c>tariff-invalid</c>.
+/// </summary>
+public sealed record ChargingTariffBody(string? Currency, decimal? PeakPrice, decimal? FlatPrice, decimal? ValleyPrice, TariffBandBody[]? Bands);
+
+/// <summary>
+/// A band in <see cref="ChargingTariffBody"/>: <c>level</c> is one of <see cref="TariffLevelDto"/>'s words. It is read
+/// as text so that an unknown word is refused by the endpoint (400 <c>tariff-invalid</c> naming <c>bands[i].level</c>).
+/// </summary>
+public sealed record TariffBandBody(string? From, string? Level);
 
 /// <summary>Body of <c>PUT .../charging/cards/{idTag}</c>: the resident the card belongs to, and whether it is blocked.</summary>
 public sealed record ChargingCardBody(string? ResidentId, bool? Blocked = null);

@@ -100,8 +100,8 @@ public sealed record RebalancingEditDto(ScenarioChangesDto? Changes);
 /// <summary>Body of <c>POST .../proposals/{p}/accept</c>: an optional name for the scenario.</summary>
 public sealed record RebalancingAcceptDto(string? Name = null);
 
-/// <summary>Answer to an accept: the committee's new scenario.</summary>
-public sealed record RebalancingAcceptedDto(string ProposalId, string ScenarioId);
+/// <summary>Answer to an accept: the suggestion accepted and the committee's new scenario made from it.</summary>
+public sealed record RebalancingAcceptedDto(string SuggestionId, string ScenarioId);
 
 /// <summary>Body of <c>POST .../proposals/{p}/reject</c>.</summary>
 public sealed record RebalancingRejectDto(string? Reason);

@@ -32,6 +32,7 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
     {
         ["space kind"] = () => All<SpaceKind, SpaceKindDto>(v => v.ToDto()),
         ["space ownership"] = () => All<SpaceOwnership, SpaceOwnershipDto>(v => v.ToDto()),
+        ["tariff level"] = () => All<TariffLevel, TariffLevelDto>(v => v.ToDto()),
         ["lot kind"] = () => All<LotKind, LotKindDto>(v => v.ToDto()),
         ["space status"] = () => All<SpaceStatus, SpaceStatusDto>(v => v.ToDto()),
         ["reservation status"] = () => All<ReservationStatus, ReservationStatusDto>(v => v.ToDto()),
@@ -154,6 +155,46 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
             Assert.Contains($"\"status\":\"{status}\"", json, StringComparison.Ordinal);
             Assert.Equal(status.ToDto(), JsonSerializer.Deserialize<ChargingRequestEffectDto>(json, ParkingHost.Json)!.Status);
         }
+    }
+
+    // The shapes these DTOs had while their kinds and levels were strings.
+    private sealed record EarlierSpaceChangeDto(string SpaceId, string LotId, string? KindBefore, string? KindAfter, string? OwnershipBefore, string? OwnershipAfter, string? OwnerHouseholdBefore, string? OwnerHouseholdAfter);
+
+    private sealed record EarlierTariffBandDto(string? From, string? Level);
+
+    private sealed record EarlierChargingTariffDto(string? Currency, decimal? PeakPrice, decimal? FlatPrice, decimal? ValleyPrice, EarlierTariffBandDto[]? Bands, string? UtcOffset = null);
+
+    [Fact]
+    public void A_reimport_space_change_is_written_as_when_its_kinds_were_strings()
+    {
+        foreach (var (before, after) in Enum.GetValues<SpaceKind>().SelectMany(b => Enum.GetValues<SpaceKind>(), (b, a) => (b, a)))
+        {
+            var retyped = new SpaceChangeDto("G1-004", "G1", before.ToDto(), after.ToDto(), null, null, null, null);
+            var earlier = new EarlierSpaceChangeDto("G1-004", "G1", before.Wire(), after.Wire(), null, null, null, null);
+            Assert.Equal(JsonSerializer.Serialize(earlier, ParkingHost.Json), JsonSerializer.Serialize(retyped, ParkingHost.Json));
+            Assert.Equal(retyped, JsonSerializer.Deserialize<SpaceChangeDto>(JsonSerializer.Serialize(earlier, ParkingHost.Json), ParkingHost.Json));
+        }
+
+        foreach (var (before, after) in Enum.GetValues<SpaceOwnership>().SelectMany(b => Enum.GetValues<SpaceOwnership>(), (b, a) => (b, a)))
+        {
+            var reowned = new SpaceChangeDto("G1-004", "G1", null, null, before.ToDto(), after.ToDto(), "H1", null);
+            var earlier = new EarlierSpaceChangeDto("G1-004", "G1", null, null, before.Wire(), after.Wire(), "H1", null);
+            Assert.Equal(JsonSerializer.Serialize(earlier, ParkingHost.Json), JsonSerializer.Serialize(reowned, ParkingHost.Json));
+        }
+    }
+
+    [Fact]
+    public void A_tariff_is_written_as_when_its_levels_were_strings_and_reads_back_as_a_put_body()
+    {
+        var tariff = new ChargingTariffDto("CNY", 1.1m, 0.7m, 0.35m, [new("06:00", TariffLevelDto.Flat), new("08:00", TariffLevelDto.Peak), new("22:00", TariffLevelDto.Valley)], "+08:00");
+        var earlier = new EarlierChargingTariffDto("CNY", 1.1m, 0.7m, 0.35m, [new("06:00", "flat"), new("08:00", "peak"), new("22:00", "valley")], "+08:00");
+        var json = JsonSerializer.Serialize(tariff, ParkingHost.Json);
+        Assert.Equal(JsonSerializer.Serialize(earlier, ParkingHost.Json), json);
+
+        // What GET answers is a PUT body: the same fields and words (utcOffset is not read).
+        var body = JsonSerializer.Deserialize<ChargingTariffBody>(json, ParkingHost.Json)!;
+        Assert.Equal(("CNY", 1.1m, 0.7m, 0.35m), (body.Currency, body.PeakPrice, body.FlatPrice, body.ValleyPrice));
+        Assert.Equal([("06:00", "flat"), ("08:00", "peak"), ("22:00", "valley")], body.Bands!.Select(b => (b.From, b.Level)));
     }
 
     [Fact]

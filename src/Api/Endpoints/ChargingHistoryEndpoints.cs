@@ -74,7 +74,7 @@ public static class ChargingHistoryEndpoints
         TypedResults.Ok(ToDto(await grains.ChargingTariff(compoundId).Get(), sharing.Value.UtcOffset));
 
     public static async Task<Results<Ok<ChargingTariffDto>, ProblemHttpResult>> SetTariff(
-        string compoundId, ChargingTariffDto? body, IGrainFactory grains, IOptions<SharingPolicy> sharing)
+        string compoundId, ChargingTariffBody? body, IGrainFactory grains, IOptions<SharingPolicy> sharing)
     {
         if (body is null)
         {
@@ -158,6 +158,6 @@ public static class ChargingHistoryEndpoints
         t.PeakPrice,
         t.FlatPrice,
         t.ValleyPrice,
-        [.. t.Bands.Select(b => new TariffBandDto(b.From.ToString("HH:mm", CultureInfo.InvariantCulture), b.Level.ToString().ToLowerInvariant()))],
+        [.. t.Bands.Select(b => new TariffBandDto(b.From.ToString("HH:mm", CultureInfo.InvariantCulture), b.Level.ToDto()))],
         (utcOffset < TimeSpan.Zero ? "-" : "+") + utcOffset.ToString(@"hh\:mm", CultureInfo.InvariantCulture));
 }

@@ -345,10 +345,10 @@ public static class CompoundImportEndpoints
     private static SpaceChangeDto Change(SpaceChange c) => new(
         c.After.SpaceId,
         c.After.LotId,
-        c.Retyped ? c.Before.Kind.Wire() : null,
-        c.Retyped ? c.After.Kind.Wire() : null,
-        c.Reowned ? c.Before.Ownership.Wire() : null,
-        c.Reowned ? c.After.Ownership.Wire() : null,
+        c.Retyped ? c.Before.Kind.ToDto() : null,
+        c.Retyped ? c.After.Kind.ToDto() : null,
+        c.Reowned ? c.Before.Ownership.ToDto() : null,
+        c.Reowned ? c.After.Ownership.ToDto() : null,
         c.Reowned ? c.Before.OwnerHouseholdId : null,
         c.Reowned ? c.After.OwnerHouseholdId : null);
 }

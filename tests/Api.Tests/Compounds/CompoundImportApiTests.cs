@@ -126,7 +126,7 @@ public sealed class CompoundImportApiTests(ImportHostFixture fixture) : IClassFi
         var preview = await ImportOk(changed, dryRun: true);
         Assert.Equal(["T1-010"], preview.SpacesRemoved);
         Assert.Equal("T1-004", Assert.Single(preview.SpacesRetyped).SpaceId);
-        Assert.Equal(("standard", "accessible"), (preview.SpacesRetyped[0].KindBefore, preview.SpacesRetyped[0].KindAfter));
+        Assert.Equal(("standard", "accessible"), (preview.SpacesRetyped[0].KindBefore?.WireName(), preview.SpacesRetyped[0].KindAfter?.WireName()));
         var effect = Assert.Single(preview.Bookings, b => b.SpaceId == "T1-010");
         Assert.Equal(1, effect.ActiveBookings);
         Assert.Empty(preview.SpacesAdded);

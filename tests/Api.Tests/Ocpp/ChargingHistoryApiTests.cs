@@ -82,15 +82,15 @@ public sealed class ChargingHistoryApiTests(OcppHostFixture fixture)
     {
         var tariff = await _host.GetOkAsync<ChargingTariffDto>(ParkingHost.CompoundPath("charging/tariff"), "r00053");
         Assert.Equal("CNY", tariff.Currency);
-        Assert.Equal(["flat", "peak", "valley"], tariff.Bands!.Select(b => b.Level).Distinct().Order());
+        Assert.Equal(["flat", "peak", "valley"], tariff.Bands!.Select(b => b.Level.WireName()).Distinct().Order());
         Assert.Equal("+08:00", tariff.UtcOffset);
 
-        using (var unordered = await _host.SendAsync(HttpMethod.Put, ParkingHost.CompoundPath("charging/tariff"), "staff01", tariff with { Bands = [new("08:00", "peak"), new("06:00", "flat")] }))
+        using (var unordered = await _host.SendAsync(HttpMethod.Put, ParkingHost.CompoundPath("charging/tariff"), "staff01", Body(tariff) with { Bands = [new("08:00", "peak"), new("06:00", "flat")] }))
         {
             await ProblemAssert.Expect(unordered, HttpStatusCode.BadRequest, "tariff-invalid", "bands[1].from");
         }
 
-        using (var level = await _host.SendAsync(HttpMethod.Put, ParkingHost.CompoundPath("charging/tariff"), "staff01", tariff with { Bands = [new("08:00", "cheap")] }))
+        using (var level = await _host.SendAsync(HttpMethod.Put, ParkingHost.CompoundPath("charging/tariff"), "staff01", Body(tariff) with { Bands = [new("08:00", "cheap")] }))
         {
             await ProblemAssert.Expect(level, HttpStatusCode.BadRequest, "tariff-invalid", "bands[0].level");
         }
@@ -113,4 +113,8 @@ public sealed class ChargingHistoryApiTests(OcppHostFixture fixture)
             await ParkingHost.Expect(back, HttpStatusCode.OK);
         }
     }
+
+    // A tariff read back as a PUT body, its levels in the words the API writes.
+    private static ChargingTariffBody Body(ChargingTariffDto tariff) =>
+        new(tariff.Currency, tariff.PeakPrice, tariff.FlatPrice, tariff.ValleyPrice, [.. tariff.Bands.Select(b => new TariffBandBody(b.From, b.Level.WireName()))]);
 }

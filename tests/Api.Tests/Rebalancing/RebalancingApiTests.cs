@@ -57,6 +57,7 @@ public sealed class RebalancingApiTests(SharedHostFixture fixture)
         using var accept = await _host.SendAsync(HttpMethod.Post, $"{ProposalsPath}/{proposal.Id}/accept", "staff02", new RebalancingAcceptDto("Rebalanced garage"));
         await ParkingHost.Expect(accept, HttpStatusCode.OK);
         var accepted = (await accept.Content.ReadFromJsonAsync<RebalancingAcceptedDto>(ParkingHost.Json))!;
+        Assert.Equal(proposal.Id, accepted.SuggestionId);
         var scenario = await _host.GetOkAsync<ScenarioDto>(ParkingHost.CompoundPath($"scenarios/{accepted.ScenarioId}"), "committee01");
         Assert.Equal(($"rebalancing:{proposal.Id}", "Rebalanced garage", "staff02"), (scenario.Summary.Origin, scenario.Summary.Name, scenario.Summary.CreatedBy));
         Assert.Equal(proposal.Changes.Spaces!.Select(s => s.SpaceId), scenario.Versions[0].Changes.Spaces!.Select(s => s.SpaceId));
