@@ -377,6 +377,8 @@ internal static class ChargingSuite
         var drawModel = new InTurnCpSat { DrawWithinTurn = true };
         var lpNight = new InTurnCpSat { LpNightHolders = true };
         const string DrawModel = " (CP-SAT with a draw interval inside each turn)";
+        var timeIndexed = new InTurnCpSat { TimeIndexed = true };
+        const string TimeIndexed = " (time-indexed CP-SAT, power per period, k turns in the model)";
         List<(string Name, IChargingAlgorithm Algorithm, ChargingInstance Instance, SolveOptions Options)> variants =
         [
             ("in-turn, least share first", shipped, instance, leastShare),
@@ -392,8 +394,11 @@ internal static class ChargingSuite
             ("in-turn, least share first" + DrawModel, drawModel, instance, leastShare),
             (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served") + DrawModel, drawModel, instance, minimumNeed),
             ("in-turn, fully served first" + DrawModel, drawModel, instance, fullyServed),
+            ("in-turn, least share first" + TimeIndexed, timeIndexed, instance, leastShare),
+            (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served") + TimeIndexed, timeIndexed, instance, minimumNeed),
+            ("in-turn, fully served first" + TimeIndexed, timeIndexed, instance, fullyServed),
         ];
-        var noQuiet = variants[^5].Instance;
+        var noQuiet = variants.First(v => v.Name == "in-turn, no quiet hours").Instance;
         var bounds = new Dictionary<ChargingInstance, (double Flow, double Turn, double Seconds)>(ReferenceEqualityComparer.Instance);
         foreach (var variant in variants.Select(v => v.Instance).Distinct(ReferenceEqualityComparer.Instance).Cast<ChargingInstance>())
         {

@@ -69,7 +69,7 @@ internal static class Program
         try
         {
             var files = await SubDistrictCompounds.WriteAsync(members, work.FullName);
-            Console.WriteLine($"Sub-district: {SubDistrictCompounds.Describe(members)}; {members.Sum(m => m.File.People.Count(p => p.Role == "resident")):N0} residents (one per household in the demo generator)");
+            Console.WriteLine($"Sub-district: {SubDistrictCompounds.Describe(members)}");
 
             postgres = await PostgresServer.StartAsync(durable: true);
             var connectionString = await postgres.CreateDatabaseAsync("parking");

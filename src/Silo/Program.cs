@@ -48,22 +48,45 @@ var app = builder.Build();
 app.MapParkingApi();
 app.MapParkingWeb();
 app.AnnounceAddresses();
-if (import is not null)
+
+// Read before the run: a host that failed to start is disposed, and its services with it.
+var stopping = app.Lifetime.ApplicationStopping;
+try
 {
-    await app.StartAsync();
-    var imported = await ImportCommand.ApplyAsync(app, import);
-    if (imported != 0 || exitAfterImport)
+    if (import is not null)
     {
-        await app.StopAsync();
-        return imported;
+        await app.StartAsync();
+        var imported = await ImportCommand.ApplyAsync(app, import);
+        if (imported != 0 || exitAfterImport)
+        {
+            await app.StopAsync();
+            return imported;
+        }
+
+        await app.WaitForShutdownAsync();
+        return 0;
     }
 
-    await app.WaitForShutdownAsync();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception exception) when (stopping.IsCancellationRequested && StartCancellation.Is(exception))
+{
+    // Ctrl+C (or SIGTERM) while the silo was still starting: the host gave up its start as asked; that is a stop.
+    Console.Error.WriteLine("Parking stopped before it was ready: a stop was asked for while it was starting.");
     return 0;
 }
 
-await app.RunAsync();
-return 0;
-
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;
+
+/// <summary>Tells a start given up because a stop was asked for from a start that failed.</summary>
+internal static class StartCancellation
+{
+    public static bool Is(Exception exception) => exception switch
+    {
+        OperationCanceledException or Orleans.Runtime.OrleansLifecycleCanceledException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.All(Is),
+        _ => false,
+    };
+}

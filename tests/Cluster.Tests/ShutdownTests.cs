@@ -68,4 +68,58 @@ public class ShutdownTests
         Assert.DoesNotContain(output, l => l.Contains("failed to deactivate promptly", StringComparison.Ordinal) || l.Contains("non-graceful", StringComparison.Ordinal));
         Assert.Contains(output, l => l.Contains("Application is shutting down", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// Ctrl+C while the silo is still starting is a stop, not a crash. Before, the host's start, cancelled by the
+    /// stop, escaped <c>Main</c> and the process aborted (exit 134, "Unhandled exception"). To hold the silo in its
+    /// start for as long as the test needs, it is pointed at a primary silo that is not there: it opens its own silo
+    /// port, then waits to join a cluster it cannot reach.
+    /// </summary>
+    [Fact]
+    public async Task Ctrl_C_while_the_silo_is_starting_stops_it_cleanly()
+    {
+        var siloPort = FreePorts.Next();
+        await using var silo = EmbeddedSilo.Start(
+            start =>
+            {
+                start.ArgumentList.Add("--urls");
+                start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePorts.Next()}"));
+                start.Environment["Parking__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+                start.Environment["Parking__Cluster__PrimarySiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
+            },
+            "env", "--default-signal=INT");
+        var process = silo.Process;
+
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(240);
+        var starting = false;
+        while (!starting && DateTimeOffset.UtcNow < deadline && !process.HasExited)
+        {
+            using var probe = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await probe.ConnectAsync(IPAddress.Loopback, siloPort);
+                starting = true;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(250);
+            }
+        }
+
+        Assert.True(starting, $"the silo never opened its silo port:\n{silo.Tail()}");
+        Assert.DoesNotContain(silo.Output, l => l.Contains("Parking is listening on", StringComparison.Ordinal));
+
+        using (var signal = Process.Start(new ProcessStartInfo("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(wait.Token);
+        process.WaitForExit();
+
+        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode} after Ctrl+C while starting:\n{silo.Tail()}");
+        Assert.DoesNotContain(silo.Output, l => l.Contains("Unhandled exception", StringComparison.Ordinal));
+        Assert.Contains(silo.Output, l => l.Contains("Parking stopped before it was ready", StringComparison.Ordinal));
+    }
 }

@@ -27,17 +27,23 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Cluster.DeployAsync();
-        await Grains.Compound(CompoundId).InitializeLayout(Layout);
+        await Seed(Grains, Layout, Clock);
+    }
+
+    /// <summary>Loads a compound as the demo seed does: its layout, its people enrolled, its spaces configured and shared.</summary>
+    internal static async Task Seed(IGrainFactory grains, CompoundLayout layout, TimeProvider clock)
+    {
+        await grains.Compound(layout.CompoundId).InitializeLayout(layout);
 
         // As an import enrols a compound's people: a person's own grains store only for a member of the compound.
-        await Task.WhenAll(Layout.Users.Select(u => Grains.GetGrain<Parking.Grains.Membership.IMemberGrain>(u.UserId)
-            .Enrol(new Parking.Domain.Membership.CompoundMembership(CompoundId, u.Role, u.DisplayName, u.HouseholdId, u.BuildingId), [])));
-        await Task.WhenAll(Layout.Lots.SelectMany(l => l.Spaces).Select(s => Grains.Space(s.CompoundId, s.SpaceId).Configure(s)));
+        await Task.WhenAll(layout.Users.Select(u => grains.GetGrain<Parking.Grains.Membership.IMemberGrain>(u.UserId)
+            .Enrol(new Parking.Domain.Membership.CompoundMembership(layout.CompoundId, u.Role, u.DisplayName, u.HouseholdId, u.BuildingId), [])));
+        await Task.WhenAll(layout.Lots.SelectMany(l => l.Spaces).Select(s => grains.Space(s.CompoundId, s.SpaceId).Configure(s)));
 
         // As the demo seed: private spaces shared round the clock, so tests may book any space.
-        var sharing = Parking.Domain.Sharing.DemoSharing.PlanFor(Clock.GetUtcNow(), new Parking.Domain.Sharing.SharingPolicy())!;
-        await Task.WhenAll(Layout.Lots.SelectMany(l => l.Spaces).Where(s => s.Ownership == SpaceOwnership.Private)
-            .Select(s => Grains.Space(s.CompoundId, s.SpaceId).PublishSharing(sharing, new SharingPublisher("seed", s.OwnerHouseholdId))));
+        var sharing = Parking.Domain.Sharing.DemoSharing.PlanFor(clock.GetUtcNow(), new Parking.Domain.Sharing.SharingPolicy())!;
+        await Task.WhenAll(layout.Lots.SelectMany(l => l.Spaces).Where(s => s.Ownership == SpaceOwnership.Private)
+            .Select(s => grains.Space(s.CompoundId, s.SpaceId).PublishSharing(sharing, new SharingPublisher("seed", s.OwnerHouseholdId))));
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();

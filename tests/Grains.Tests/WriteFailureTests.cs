@@ -6,6 +6,7 @@ using Orleans.Storage;
 using Orleans.TestingHost;
 using Parking.Domain;
 using Parking.Domain.Layout;
+using Parking.Domain.Seeding;
 using Parking.Domain.Voting;
 using Parking.Grains.Voting;
 using Xunit;
@@ -77,10 +78,17 @@ public sealed class WriteFailureFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>The small demo compound, loaded as the shared cluster loads it: for the space and the shelter.</summary>
+    public CompoundLayout Demo { get; } = DemoCompoundGenerator.Generate(DemoCompoundSize.Small);
+
     public FailingWritesStorage Storage =>
         (FailingWritesStorage)((InProcessSiloHandle)Cluster.Primary!).SiloHost!.Services.GetRequiredKeyedService<IGrainStorage>(GrainKeys.StorageName);
 
-    public Task InitializeAsync() => Cluster.DeployAsync();
+    public async Task InitializeAsync()
+    {
+        await Cluster.DeployAsync();
+        await ClusterFixture.Seed(Grains, Demo, Clock);
+    }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
@@ -117,11 +125,10 @@ public sealed class FailingWritesStorage(IGrainStorage inner) : IGrainStorage
 
     /// <summary>What the wrapped storage holds for a grain, read past the counter.</summary>
     public async Task<T> ReadStored<T>(string stateName, GrainId grainId)
-        where T : new()
     {
-        var state = new GrainState<T>(new T());
+        var state = new GrainState<T>();
         await inner.ReadStateAsync(stateName, grainId, state);
-        return state.State!;
+        return state.State ?? throw new InvalidOperationException($"Nothing stored as {stateName} for {grainId}.");
     }
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

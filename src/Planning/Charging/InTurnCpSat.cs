@@ -48,6 +48,20 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     /// </summary>
     public bool LpNightHolders { get; init; }
 
+    /// <summary>
+    /// On, CP-SAT's stage is the time-indexed model with power per period (<see cref="TimeIndexedModel"/>: who holds a
+    /// charger of which class in each period, with up to <see cref="ChargingInstance.MaxTurnsPerRequest"/> turns per
+    /// request inside the model), started from the best candidate so far, instead of the turn model. Off by default (the
+    /// benchmark prints both); instances with cars plugged in, started turns or an imbalance limit use the turn model.
+    /// </summary>
+    public bool TimeIndexed { get; init; }
+
+    /// <summary>
+    /// When set, the time-indexed model stops at this deterministic time (CP-SAT's own units) instead of the wall clock:
+    /// for tests whose answer must not depend on the machine's load. Null (the default) uses the budget.
+    /// </summary>
+    public double? DeterministicLimit { get; init; }
+
     /// <summary>Called with each candidate's label and rank as it is weighed (the bench prints them); null for silence.</summary>
     public static Action<string>? Trace { get; set; }
 
@@ -87,6 +101,10 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 all = [.. all.Select((list, i) => list.Count <= 1 ? list
                     : (IReadOnlyList<ChargingTurn>)[.. list.Select(t => t == shaped[i] ? t : TrimToDraw(instance, instance.Requests[i], t, kw[i])).OfType<ChargingTurn>()])];
             }
+            return Weigh(kw, all, label);
+        }
+        (ChargingPlan Plan, double[] Rank) Weigh(double[][] kw, IReadOnlyList<IReadOnlyList<ChargingTurn>> all, string label)
+        {
             var plan = new ChargingPlan(Name, PlanStatus.Feasible,
                 [.. instance.Requests.Select((r, i) => SessionPlan.WithTurns(r.Id, kw[i], all[i]))], flowBound);
             var rank = Rank(instance, plan, order, minimum);
@@ -144,7 +162,23 @@ public sealed class InTurnCpSat : IChargingAlgorithm
 
         // CP-SAT's turns (constant power per turn, least share then energy), until its end of the budget.
         var cpEnd = limit * (previous is null ? 0.85 : 0.7);
-        if (cpEnd - clock.Elapsed >= MinimumCpSat(limit) && !cancellationToken.IsCancellationRequested)
+        if (TimeIndexed && TimeIndexedModel.Supports(instance) && best is not null)
+        {
+            // The time-indexed model with power per period, started from the best plan so far (k turns inside the model).
+            if (cpEnd - clock.Elapsed >= MinimumCpSat(limit) && !cancellationToken.IsCancellationRequested)
+            {
+                var started = clock.Elapsed;
+                Note("time-indexed cp-sat", started, cpEnd - started, "");
+                var solved = TimeIndexedModel.Solve(instance, best, order, minimum, cpEnd - started, options.Workers, DeterministicLimit,
+                    detail => Note("time-indexed", clock.Elapsed, null, detail), cancellationToken);
+                if (solved is not null && clock.Elapsed < limit - reserve * 0.5)
+                {
+                    var kw = TurnPower.Allocate(instance, solved.Turns, order, minimum);
+                    Weigh(kw, [.. solved.Turns.Select((list, i) => (IReadOnlyList<ChargingTurn>)[.. list.Select(t => TrimToDraw(instance, instance.Requests[i], t, kw[i])).OfType<ChargingTurn>()])], "time-indexed");
+                }
+            }
+        }
+        else if (cpEnd - clock.Elapsed >= MinimumCpSat(limit) && !cancellationToken.IsCancellationRequested)
         {
             // Energy first: the best candidate so far (its cars' energy drawn at full power from plug-in) is a better
             // start than the constant-power seeds; for a least share the seeds, which the model takes as they are, do better.

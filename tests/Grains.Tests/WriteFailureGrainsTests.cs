@@ -1,0 +1,121 @@
+using Parking.Domain;
+using Parking.Domain.Charging;
+using Parking.Domain.Layout;
+using Parking.Domain.Reservations;
+using Parking.Domain.Shelters;
+using Parking.Grains.Charging;
+using Parking.Grains.Shelters;
+using Xunit;
+
+namespace Parking.Grains.Tests;
+
+/// <summary>
+/// The other grains that store through WriteOrDeactivateAsync, each on a write storage refuses (as
+/// <see cref="WriteFailureTests"/> for the proposal): a parking space's cancellation, a shelter's session start and a
+/// charging area's site capacity. The call fails with the storage's error, the next call runs on a fresh activation
+/// (storage read again) that sees only what was stored, and the same command then goes through.
+/// </summary>
+[Collection(WriteFailureCollection.Name)]
+public class WriteFailureGrainsTests(WriteFailureFixture fixture)
+{
+    private static DateTimeOffset Now => WriteFailureFixture.Clock.GetUtcNow();
+
+    private static async Task ExpectRefused(Func<Task> call)
+    {
+        var refused = await Assert.ThrowsAsync<OrleansException>(call);
+        Assert.Contains("WriteStateAsync", refused.Message);
+        Assert.Equal(FailingWritesStorage.Refusal, Assert.IsType<IOException>(refused.InnerException).Message);
+    }
+
+    [Fact]
+    public async Task A_space_whose_cancellation_is_not_stored_still_holds_the_booking_and_cancels_it_on_the_next_call()
+    {
+        var definition = fixture.Demo.Lots.SelectMany(l => l.Spaces).First(s => s.Ownership == SpaceOwnership.Common && s.Kind == SpaceKind.Standard);
+        var resident = fixture.Demo.Users.First(u => u.Role == UserRole.Resident && u.HouseholdId is not null && u.HouseholdId != definition.OwnerHouseholdId).UserId;
+        var window = new TimeWindow(Now.AddHours(5), Now.AddHours(6));
+        var made = await fixture.Grains.Resident(fixture.Demo.CompoundId, resident).Reserve(definition.SpaceId, window, null, null);
+        Assert.True(made.IsSuccess, made.Error?.Message);
+        var reservationId = made.Value!.Reservation.Id;
+
+        var space = fixture.Grains.Space(definition.CompoundId, definition.SpaceId);
+        var grainId = space.GetGrainId();
+        var actor = new Actor(resident, false);
+        var readsBefore = fixture.Storage.Reads(grainId);
+
+        fixture.Storage.FailNextWrite(grainId);
+        await ExpectRefused(() => space.Cancel(reservationId, actor));
+        Assert.Equal(1, fixture.Storage.Refused(grainId));
+
+        // A fresh activation reads the space's two states again: the calendar and the index of its archive chunks.
+        Assert.Equal(ReservationStatus.Reserved, (await space.GetReservation(reservationId, actor)).Value!.Status);
+        Assert.Equal(readsBefore + 2, fixture.Storage.Reads(grainId));
+        Assert.Equal(window, Assert.Single((await space.GetAvailability())!.Held, w => w.Overlaps(window)));
+
+        Assert.Equal(ReservationStatus.Cancelled, (await space.Cancel(reservationId, actor)).Value?.Status);
+        var stored = await fixture.Storage.ReadStored<SpaceCalendar>("space", grainId);
+        Assert.Equal(ReservationStatus.Cancelled, stored.Reservations.Single(r => r.Id == reservationId).Status);
+        Assert.Equal((readsBefore + 2, 1), (fixture.Storage.Reads(grainId), fixture.Storage.Refused(grainId)));
+    }
+
+    [Fact]
+    public async Task A_shelter_whose_session_start_is_not_stored_has_the_port_free_and_starts_it_on_the_next_call()
+    {
+        var definition = fixture.Demo.Shelters[0];
+        var port = definition.PortIds.Last();
+        var resident = fixture.Demo.Users.First(u => u.Role == UserRole.Resident && u.HouseholdId is not null).UserId;
+        var shelter = fixture.Grains.Shelter(fixture.Demo.CompoundId, definition.ShelterId);
+        Assert.NotNull(await shelter.GetSnapshot());
+        var grainId = shelter.GetGrainId();
+        var readsBefore = fixture.Storage.Reads(grainId);
+
+        fixture.Storage.FailNextWrite(grainId);
+        await ExpectRefused(() => shelter.StartSession(new StartSessionCommand(resident, port, null)));
+        Assert.Equal(1, fixture.Storage.Refused(grainId));
+
+        var snapshot = (await shelter.GetSnapshot())!;
+        Assert.Equal(readsBefore + 1, fixture.Storage.Reads(grainId));
+        Assert.Equal(PortStatus.Free, snapshot.Ports.Single(p => p.PortId == port).Status);
+        Assert.Empty(await shelter.GetSessionsOf(resident));
+
+        var started = await shelter.StartSession(new StartSessionCommand(resident, port, null));
+        Assert.True(started.IsSuccess, started.Error?.Message);
+        var stored = await fixture.Storage.ReadStored<ShelterState>("shelter", grainId);
+        Assert.Equal(started.Value!.SessionId, Assert.Single(stored.Sessions, s => s.ResidentId == resident).SessionId);
+        Assert.Equal((readsBefore + 1, 1), (fixture.Storage.Reads(grainId), fixture.Storage.Refused(grainId)));
+
+        Assert.True((await shelter.StopSession(started.Value.SessionId, new Actor(resident, false))).IsSuccess);
+    }
+
+    [Fact]
+    public async Task A_charging_area_whose_new_capacity_is_not_stored_keeps_the_stored_one_and_takes_it_on_the_next_call()
+    {
+        const string compoundId = "write-failure-charging";
+        const string areaId = "CA-W";
+        var layout = new CompoundLayout(compoundId, "Write failure charging", [], [], [], [])
+        {
+            ChargingAreas = [new ChargingAreaDefinition(areaId, "Area", "G1", 22, [new ChargerDefinition("C-W1", "G1-W1", 7), new ChargerDefinition("C-W2", "G1-W2", 7)])],
+        };
+        Assert.True(await fixture.Grains.Compound(compoundId).InitializeLayout(layout));
+        var area = fixture.Grains.ChargingArea(compoundId, areaId);
+        Assert.Equal(22, (await area.GetView())!.SiteCapacityKw);
+
+        // A first change goes through, and its re-plan ends before the write is armed (the planner stores too).
+        Assert.True((await area.SetSiteCapacity(18)).IsSuccess);
+        await area.WhenPlanned();
+        var grainId = area.GetGrainId();
+        var readsBefore = fixture.Storage.Reads(grainId);
+
+        fixture.Storage.FailNextWrite(grainId);
+        await ExpectRefused(() => area.SetSiteCapacity(11));
+        Assert.Equal(1, fixture.Storage.Refused(grainId));
+
+        Assert.Equal(18, (await area.GetView())!.SiteCapacityKw);
+        Assert.Equal(readsBefore + 1, fixture.Storage.Reads(grainId));
+
+        Assert.Equal(11, (await area.SetSiteCapacity(11)).Value!.SiteCapacityKw);
+        await area.WhenPlanned();
+        var stored = await fixture.Storage.ReadStored<ChargingAreaSnapshot>("charging-area", grainId);
+        Assert.Equal(11, stored.SiteCapacityOverrideKw);
+        Assert.Equal((readsBefore + 1, 1), (fixture.Storage.Reads(grainId), fixture.Storage.Refused(grainId)));
+    }
+}
