@@ -27,9 +27,10 @@ internal static class ChargingSuite
         var from = DateOnly.ParseExact(Arg(args, "--from") ?? "2021-06-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var limit = TimeSpan.FromSeconds(double.Parse(Arg(args, "--time-limit") ?? (quick ? "5" : "8"), CultureInfo.InvariantCulture));
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(c, $"Charging planners; {Environment.ProcessorCount} cores (shared with other work: figures are noisy), CP-SAT workers 2."));
+        Console.WriteLine(string.Create(c, $"Charging planners; {Environment.ProcessorCount} cores (shared with other work: figures are noisy), CP-SAT workers {Arg(args, "--workers") ?? "2"}."));
         var ok = true;
         Segments = args.Contains("--segments");
+        NightWorkers = int.Parse(Arg(args, "--workers") ?? "2", CultureInfo.InvariantCulture);
         if (args.Contains("--trace")) InTurnCpSat.Trace = line => Console.Error.WriteLine("  candidate " + line);
         if (args.Contains("--variants-only"))
         {
@@ -354,6 +355,9 @@ internal static class ChargingSuite
     /// <summary>Set by <c>--segments</c>: each night row also prints its energy before, inside and after the quiet hours.</summary>
     private static bool Segments { get; set; }
 
+    /// <summary>CP-SAT's workers on the in-turn night (<c>--workers N</c>, 2 by default: the machine has 2 cores).</summary>
+    private static int NightWorkers { get; set; } = 2;
+
     private static bool InTurnNight(TimeSpan limit, bool withTightBound, int rows, string? only = null, bool stability = false)
     {
         var c = CultureInfo.InvariantCulture;
@@ -370,7 +374,7 @@ internal static class ChargingSuite
             PhaseLimitKw = 100,
         };
         var oneTurn = instance with { MaxTurnsPerRequest = 1 };
-        var leastShare = new SolveOptions(limit, Workers: 2);
+        var leastShare = new SolveOptions(limit, Workers: NightWorkers);
         var minimumNeed = leastShare with { Order = Parking.Domain.Charging.ChargingObjectiveOrder.MinimumNeedFirst, MinimumNeedKwh = NightMinimumKwh };
         var fullyServed = leastShare with { Order = Parking.Domain.Charging.ChargingObjectiveOrder.FullyServedFirst };
         var shipped = ChargingAlgorithms.Get("in-turn");

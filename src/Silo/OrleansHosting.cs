@@ -53,22 +53,59 @@ public sealed class ClusterOptions
     /// </summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Refuses settings Orleans would misread, naming the setting and the reason.</summary>
+    /// <summary>Refuses settings Orleans would misread or fail on later, naming every such setting and the reason at once.</summary>
     public void Validate()
     {
+        var problems = new List<string>();
+        void Port(string name, int? port)
+        {
+            if (port is < IPEndPoint.MinPort + 1 or > IPEndPoint.MaxPort)
+            {
+                problems.Add($"{SectionName}:{name} must be a port from 1 to {IPEndPoint.MaxPort} (it is {port}).");
+            }
+        }
+
+        Port(nameof(SiloPort), SiloPort);
+        Port(nameof(GatewayPort), GatewayPort);
+        Port(nameof(PrimarySiloPort), PrimarySiloPort);
+        if (SiloPort == GatewayPort)
+        {
+            problems.Add($"{SectionName}:{nameof(GatewayPort)} must differ from {nameof(SiloPort)} (both are {SiloPort}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClusterId))
+        {
+            problems.Add($"{SectionName}:{nameof(ClusterId)} must not be empty.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ServiceId))
+        {
+            problems.Add($"{SectionName}:{nameof(ServiceId)} must not be empty.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(AdvertisedIp) && !IPAddress.TryParse(AdvertisedIp, out _))
+        {
+            problems.Add($"{SectionName}:{nameof(AdvertisedIp)} must be an IP address such as 10.0.0.5 (it is '{AdvertisedIp}').");
+        }
+
         if (ProbeTimeout <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException($"{SectionName}:ProbeTimeout must be positive (it is {ProbeTimeout}).");
+            problems.Add($"{SectionName}:{nameof(ProbeTimeout)} must be positive (it is {ProbeTimeout}).");
         }
 
         if (MissedProbesLimit < 1)
         {
-            throw new InvalidOperationException($"{SectionName}:MissedProbesLimit must be at least 1 (it is {MissedProbesLimit}).");
+            problems.Add($"{SectionName}:{nameof(MissedProbesLimit)} must be at least 1 (it is {MissedProbesLimit}).");
         }
 
         if (ResponseTimeout <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException($"{SectionName}:ResponseTimeout must be positive (it is {ResponseTimeout}).");
+            problems.Add($"{SectionName}:{nameof(ResponseTimeout)} must be positive (it is {ResponseTimeout}).");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", problems));
         }
     }
 

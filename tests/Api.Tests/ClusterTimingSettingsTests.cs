@@ -9,7 +9,8 @@ namespace Parking.Api.Tests;
 
 /// <summary>
 /// Failure detection and the call timeout: the documented defaults and an operator's settings reach Orleans as given;
-/// a value Orleans would misread stops the silo at start with the setting named.
+/// a value Orleans would misread or fail on later (a port out of range, an address that is not one) stops the silo at
+/// start with every such setting named.
 /// </summary>
 public class ClusterTimingSettingsTests
 {
@@ -42,11 +43,27 @@ public class ClusterTimingSettingsTests
     [InlineData("ResponseTimeout", "00:00:00")]
     [InlineData("ProbeTimeout", "-00:00:01")]
     [InlineData("MissedProbesLimit", "0")]
+    [InlineData("SiloPort", "0")]
+    [InlineData("GatewayPort", "70000")]
+    [InlineData("PrimarySiloPort", "-5")]
+    [InlineData("AdvertisedIp", "silo-1.local")]
+    [InlineData("ClusterId", " ")]
     public void A_value_Orleans_would_misread_is_refused_by_name(string setting, string value)
     {
         var refused = Assert.Throws<InvalidOperationException>(() => Build($"--Parking:Cluster:{setting}={value}"));
 
         Assert.Contains($"Parking:Cluster:{setting}", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_refused_setting_is_named_at_once()
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => Build(
+            "--Parking:Cluster:AdvertisedIp=300.1.2.3", "--Parking:Cluster:SiloPort=30000", "--Parking:Cluster:ProbeTimeout=00:00:00"));
+
+        Assert.Contains("Parking:Cluster:AdvertisedIp", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Parking:Cluster:GatewayPort must differ from SiloPort", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Parking:Cluster:ProbeTimeout", refused.Message, StringComparison.Ordinal);
     }
 
     private static WebApplication Build(params string[] args)

@@ -172,6 +172,38 @@ public class SpaceCalendarTests
     }
 
     [Fact]
+    public void A_booking_is_warned_of_at_its_start_while_its_grace_runs_and_not_once_checked_in_or_warned()
+    {
+        var calendar = NewCalendar();
+        var absent = Reserve(calendar, "a", Hours(1, 2));
+        var present = Reserve(calendar, "b", Hours(3, 4));
+        var late = Reserve(calendar, "c", Hours(5, 6));
+        Assert.True(calendar.CheckIn(present.Id, new Actor("b", false), Now.AddHours(3), Policy).IsSuccess);
+
+        // Nothing before a start; the next warning is the first start not yet warned through.
+        Assert.Empty(calendar.NoShowWarningsDue(DateTimeOffset.MinValue, Now.AddHours(1) - TimeSpan.FromSeconds(1), Policy));
+        Assert.Equal(Now.AddHours(1), calendar.NextNoShowWarning(DateTimeOffset.MinValue));
+
+        // At the start and until the grace period ends, once per "warned through" mark.
+        Assert.Equal(absent.Id, Assert.Single(calendar.NoShowWarningsDue(DateTimeOffset.MinValue, Now.AddHours(1), Policy)).Id);
+        Assert.Equal(absent.Id, Assert.Single(calendar.NoShowWarningsDue(DateTimeOffset.MinValue, Now.AddHours(1) + Policy.GracePeriod - TimeSpan.FromSeconds(1), Policy)).Id);
+        Assert.Empty(calendar.NoShowWarningsDue(Now.AddHours(1), Now.AddHours(1.1), Policy));
+        Assert.Empty(calendar.NoShowWarningsDue(DateTimeOffset.MinValue, Now.AddHours(1) + Policy.GracePeriod, Policy));
+
+        // A checked-in booking is not warned of; the next warning after the first is the third booking's start.
+        Assert.Empty(calendar.NoShowWarningsDue(Now.AddHours(2), Now.AddHours(3.1), Policy));
+        Assert.Equal(Now.AddHours(5), calendar.NextNoShowWarning(Now.AddHours(1)));
+
+        // A booking made after its window began (within the clock skew allowed) is the driver at the gate: never warned of.
+        var walkInAt = Now.AddHours(7) + TimeSpan.FromSeconds(30);
+        var walkIn = calendar.Reserve(new ReserveCommand("d", Hours(7, 8), null), Policy, walkInAt, Guid.NewGuid());
+        Assert.True(walkIn.IsSuccess, walkIn.Error?.Message);
+        Assert.Empty(calendar.NoShowWarningsDue(Now.AddHours(6), walkInAt, Policy));
+        Assert.Null(calendar.NextNoShowWarning(Now.AddHours(5)));
+        Assert.Equal(late.Id, Assert.Single(calendar.NoShowWarningsDue(Now.AddHours(4), Now.AddHours(5), Policy)).Id);
+    }
+
+    [Fact]
     public void Revisions_grow_with_each_change()
     {
         var calendar = NewCalendar();

@@ -371,6 +371,35 @@ public sealed class SpaceCalendar
         return next;
     }
 
+    /// <summary>
+    /// Whether the driver of <paramref name="reservation"/> is warned when its window starts without them: a booking still
+    /// reserved, made before its start (one made after it began is the driver at the gate).
+    /// </summary>
+    public static bool WarnsOfNoShow(Reservation reservation) =>
+        reservation.Status == ReservationStatus.Reserved && reservation.CreatedAt < reservation.Window.Start;
+
+    /// <summary>
+    /// The bookings to warn of a coming no-show at <paramref name="now"/>: those <see cref="WarnsOfNoShow"/> keeps whose
+    /// window started after <paramref name="warnedThrough"/> and by <paramref name="now"/>, while their grace period runs.
+    /// </summary>
+    public IReadOnlyList<Reservation> NoShowWarningsDue(DateTimeOffset warnedThrough, DateTimeOffset now, ReservationPolicy policy) =>
+        [.. _reservations.Where(r => WarnsOfNoShow(r) && r.Window.Start > warnedThrough && r.Window.Start <= now && now < r.Window.Start + policy.GracePeriod)];
+
+    /// <summary>When the next booking to warn of starts after <paramref name="warnedThrough"/>; null if none.</summary>
+    public DateTimeOffset? NextNoShowWarning(DateTimeOffset warnedThrough)
+    {
+        DateTimeOffset? next = null;
+        foreach (var reservation in _reservations)
+        {
+            if (WarnsOfNoShow(reservation) && reservation.Window.Start > warnedThrough && (next is null || reservation.Window.Start < next))
+            {
+                next = reservation.Window.Start;
+            }
+        }
+
+        return next;
+    }
+
     /// <summary>Blocks or reopens the space. Blocking refuses new reservations; existing ones stay for staff to move.</summary>
     public bool SetOutOfService(bool outOfService)
     {

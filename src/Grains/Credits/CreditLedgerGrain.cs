@@ -28,7 +28,7 @@ public sealed class CreditLedgerGrain(
 }
 
 [GenerateSerializer]
-public sealed class LedgerArchiveState
+public sealed class LedgerArchiveState : IArchiveChunkState<LedgerTransaction>
 {
     [Id(0)]
     internal List<LedgerTransaction> _transactions = [];
@@ -36,18 +36,13 @@ public sealed class LedgerArchiveState
     /// <summary>The archived transactions, oldest first.</summary>
     public IReadOnlyList<LedgerTransaction> Transactions => _transactions;
 
+    IReadOnlyList<LedgerTransaction> IArchiveChunkState<LedgerTransaction>.Items => _transactions;
+
     /// <summary>The chunk replaces whatever was stored (a chunk is written once; a retry writes the same).</summary>
     public void Store(IEnumerable<LedgerTransaction> chunk) => _transactions = [.. chunk];
 }
 
+/// <summary>A chunk of a ledger's journal (state <c>ledger-archive</c>); nothing clears it today.</summary>
 public sealed class LedgerArchiveGrain(
-    [PersistentState("ledger-archive", GrainKeys.StorageName)] IPersistentState<LedgerArchiveState> state) : Grain, ILedgerArchiveGrain
-{
-    public async Task Store(IReadOnlyList<LedgerTransaction> chunk)
-    {
-        state.State.Store(chunk);
-        await state.WriteStateAsync();
-    }
-
-    public Task<IReadOnlyList<LedgerTransaction>> Get() => Task.FromResult(state.State.Transactions);
-}
+    [PersistentState("ledger-archive", GrainKeys.StorageName)] IPersistentState<LedgerArchiveState> state)
+    : ArchiveChunkGrain<LedgerTransaction, LedgerArchiveState>(state), ILedgerArchiveGrain;

@@ -16,38 +16,24 @@ public interface IReservationArchiveGrain : IGrainWithStringKey
 }
 
 [GenerateSerializer]
-public sealed class ReservationArchiveState
+public sealed class ReservationArchiveState : IArchiveChunkState<Reservation>
 {
     [Id(0)]
     internal List<Reservation> _reservations = [];
 
-    public ReservationArchiveState()
-    {
-    }
-
-    public ReservationArchiveState(IEnumerable<Reservation> chunk) => _reservations = [.. chunk];
-
     /// <summary>The chunk's reservations, as they were archived.</summary>
     public IReadOnlyList<Reservation> Reservations => _reservations;
+
+    IReadOnlyList<Reservation> IArchiveChunkState<Reservation>.Items => _reservations;
+
+    /// <summary>The chunk replaces whatever was stored.</summary>
+    public void Store(IEnumerable<Reservation> chunk) => _reservations = [.. chunk];
 }
 
+/// <summary>A chunk of finished reservations (state <c>reservation-archive</c>).</summary>
 public sealed class ReservationArchiveGrain(
-    [PersistentState("reservation-archive", GrainKeys.StorageName)] IPersistentState<ReservationArchiveState> state) : Grain, IReservationArchiveGrain
-{
-    public async Task Store(IReadOnlyList<Reservation> chunk)
-    {
-        state.State = new ReservationArchiveState(chunk);
-        await state.WriteStateAsync();
-    }
-
-    public Task<IReadOnlyList<Reservation>> Get() => Task.FromResult(state.State.Reservations);
-
-    public async Task Clear()
-    {
-        await state.ClearStateAsync();
-        DeactivateOnIdle();
-    }
-}
+    [PersistentState("reservation-archive", GrainKeys.StorageName)] IPersistentState<ReservationArchiveState> state)
+    : ArchiveChunkGrain<Reservation, ReservationArchiveState>(state), IReservationArchiveGrain;
 
 /// <summary>Where the archive chunks of a space and of a resident live.</summary>
 public static class ReservationArchive

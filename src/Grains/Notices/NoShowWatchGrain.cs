@@ -5,8 +5,10 @@ using Parking.Domain.Sharing;
 namespace Parking.Grains.Notices;
 
 /// <summary>
-/// Warns a driver when a booking's window has started and the car is not checked in yet, while the grace
-/// period still runs (key: compound/user). It follows the user's reservations from their pushes.
+/// Warned a driver when a booking's window had started and the car was not checked in yet (key: compound/user),
+/// following the user's reservations from their pushes: a full write of the user's pending bookings per booking and
+/// per cancel. The space now warns of its own bookings at their start (<c>ParkingSpaceGrain</c>), so nothing tracks
+/// here any more; the grain stays so that watches stored by earlier builds still warn at their time, then clear.
 /// </summary>
 public interface INoShowWatchGrain : IGrainWithStringKey
 {

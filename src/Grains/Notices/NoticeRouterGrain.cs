@@ -18,10 +18,6 @@ public sealed class NoticeRouterGrain(IOptions<SharingPolicy> sharing, ParkingCl
 
         switch (push)
         {
-            case ReservationChangedPush changed:
-                var r = changed.Reservation;
-                GrainFactory.NoShowWatch(r.CompoundId, r.ResidentId).Track(r).Ignore();
-                break;
             case ProposalChangedPush proposal:
                 var p = proposal.View.Proposal;
                 GrainFactory.VoteNotices(p.CompoundId, p.ProposalId).Observe(proposal.View).Ignore();

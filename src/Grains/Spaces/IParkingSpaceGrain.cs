@@ -74,7 +74,7 @@ public interface IParkingSpaceGrain : IPersonalHistory
     [AlwaysInterleave]
     Task<Outcome<SpaceSharing>> GetSharing();
 
-    /// <summary>Releases reservations not checked in within the grace period; returns how many.</summary>
+    /// <summary>Releases reservations not checked in within the grace period (returns how many) and warns drivers whose booking started without them.</summary>
     Task<int> ReleaseNoShows();
 
     /// <summary>

@@ -6,6 +6,7 @@ using Parking.Domain.History;
 using Parking.Domain.Sharing;
 using Parking.Grains.Gates;
 using Parking.Grains.History;
+using Parking.Grains.Notices;
 using Parking.Grains.Notifications;
 
 namespace Parking.Grains.Spaces;
@@ -36,6 +37,13 @@ public sealed partial class ParkingSpaceGrain(
     private readonly CreditPolicy _credits = creditOptions.Value;
     private DeadlineWake? _noShowWake;
     private IGrainTimer? _lotRetry;
+
+    /// <summary>
+    /// Bookings that started by this time were warned of a coming no-show by this activation. Held in memory only: a new
+    /// activation warns again of those whose grace still runs, and the inbox takes a notice id once, so nothing is
+    /// written per booking for the warning.
+    /// </summary>
+    private DateTimeOffset _warnedThrough = DateTimeOffset.MinValue;
 
     private SpaceCalendar Calendar => state.State;
 
@@ -294,7 +302,25 @@ public sealed partial class ParkingSpaceGrain(
 
         await Apply(sweep);
         ReportOverstays(sweep.Outcome.Value!);
+        WarnOfNoShows();
+        await ScheduleNoShowSweep();
         return sweep.Changed.Count;
+    }
+
+    /// <summary>
+    /// Warns each driver whose booking has started without them while the grace period runs (one notice per booking,
+    /// sent one way: the inbox keeps it once by its id).
+    /// </summary>
+    private void WarnOfNoShows()
+    {
+        var now = Now;
+        foreach (var reservation in Calendar.NoShowWarningsDue(_warnedThrough, now, _policy))
+        {
+            var notice = NoticeTexts.NoShowWarning(reservation, reservation.Window.Start + _policy.GracePeriod, now, _sharing.UtcOffset);
+            GrainFactory.NoticeInbox(notice.CompoundId, notice.UserId).Deliver(notice).Ignore();
+        }
+
+        _warnedThrough = now;
     }
 
     /// <summary>Staff hear of each overstaying car; the next driver on the space is moved if a space is free, and told either way.</summary>
@@ -325,7 +351,7 @@ public sealed partial class ParkingSpaceGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         await ReleaseNoShows();
-        if (Calendar.NextNoShowDeadline(_policy) is null && Calendar.NextOverstayDeadline() is null)
+        if (NextWake() is null)
         {
             await NoShowWake.Forget();
         }
@@ -445,7 +471,7 @@ public sealed partial class ParkingSpaceGrain(
     private Task RetryReportToLot(CancellationToken cancellationToken) => ReportToLot();
 
     /// <summary>
-    /// Releases no-shows and flags overstays at their deadline, and wakes the space again if it was
+    /// Releases no-shows, flags overstays and warns drivers whose booking started without them, each at its time, and wakes the space again if it was
     /// deactivated or its silo died, so a no-show is never left holding the space.
     /// </summary>
     private DeadlineWake NoShowWake => _noShowWake ??= new DeadlineWake(this, time, NoShowReminder);
@@ -453,8 +479,12 @@ public sealed partial class ParkingSpaceGrain(
     private Task ScheduleNoShowSweep()
     {
         var self = this.AsReference<IParkingSpaceGrain>();
-        return NoShowWake.Schedule(Min(Calendar.NextNoShowDeadline(_policy), Calendar.NextOverstayDeadline()), () => self.ReleaseNoShows());
+        return NoShowWake.Schedule(NextWake(), () => self.ReleaseNoShows());
     }
+
+    /// <summary>The next no-show deadline, overstay or no-show warning of the space; null if nothing is due.</summary>
+    private DateTimeOffset? NextWake() =>
+        Min(Min(Calendar.NextNoShowDeadline(_policy), Calendar.NextOverstayDeadline()), Calendar.NextNoShowWarning(_warnedThrough));
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 

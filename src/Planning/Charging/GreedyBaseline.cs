@@ -16,8 +16,10 @@ public enum BaselineRule
 /// it gives each car present, in the rule's order, all the power it can take until the site is full (round robin:
 /// an equal share, water-filled). With more cars than chargers it hands free chargers to waiting cars in the
 /// rule's order; a car keeps its charger for one contiguous turn until it is full or leaves (round robin: at most
-/// a fair quantum of periods), and no turn starts or ends inside quiet hours except at the car's own arrival or
-/// departure. The changeover gap is kept between two cars on one charger; fixed turns are kept as they are.
+/// a fair quantum of periods, after which it waits for a further turn, up to the instance's
+/// <see cref="ChargingInstance.MaxTurnsPerRequest"/>), and no turn starts or ends inside quiet hours except at the car's
+/// own arrival or departure. The changeover gap is kept between two cars on one charger, and between a car's own turns;
+/// fixed turns are kept as they are.
 /// </summary>
 public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAlgorithm
 {
@@ -58,12 +60,22 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
     /// </summary>
     internal IReadOnlyList<double>? NightScores { get; init; }
 
+    /// <summary>
+    /// Turn mode only: the most turns one car gets; null for the instance's <see cref="ChargingInstance.MaxTurnsPerRequest"/>.
+    /// A car whose turn ends while it still needs energy and is still there (round robin's quantum, a target share, the
+    /// night's holders taking over) waits again, out of the changeover, for a further turn. In-turn's own greedy
+    /// candidates use 1: it shapes their turns and adds further ones itself.
+    /// </summary>
+    internal int? MaxTurns { get; init; }
+
     public ChargingPlan Solve(ChargingInstance instance, SolveOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var clock = Stopwatch.StartNew();
         var (wh, turns) = instance.AllPlugged ? RateMode(instance) : TurnMode(instance, cancellationToken);
-        return EnergyUnits.ToPlan(instance, Name, PlanStatus.Feasible, wh, turns, solveTime: clock.Elapsed);
+        if (turns is null) return EnergyUnits.ToPlan(instance, Name, PlanStatus.Feasible, wh, solveTime: clock.Elapsed);
+        var plan = EnergyUnits.ToPlan(instance, Name, PlanStatus.Feasible, wh, solveTime: clock.Elapsed);
+        return plan with { Sessions = [.. plan.Sessions.Select((session, i) => SessionPlan.WithTurns(session.RequestId, session.PowerKw, turns[i]))] };
     }
 
     private double Priority(ChargingInstance instance, int i, int t, long remaining, long perPeriodWh)
@@ -78,7 +90,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
         };
     }
 
-    private (long[][] Wh, ChargingTurn?[]? Turns) RateMode(ChargingInstance instance)
+    private (long[][] Wh, List<ChargingTurn>[]? Turns) RateMode(ChargingInstance instance)
     {
         var wh = EnergyUnits.Empty(instance);
         var remaining = EnergyFlow.NeedWh(instance);
@@ -180,15 +192,20 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
         }
     }
 
-    private (long[][] Wh, ChargingTurn?[]? Turns) TurnMode(ChargingInstance instance, CancellationToken cancellationToken)
+    private (long[][] Wh, List<ChargingTurn>[]? Turns) TurnMode(ChargingInstance instance, CancellationToken cancellationToken)
     {
         var requests = instance.Requests;
         var chargers = instance.Chargers;
         var wh = EnergyUnits.Empty(instance);
-        var turns = new ChargingTurn?[requests.Count];
+        var turns = requests.Select(_ => new List<ChargingTurn>()).ToArray();
         var remaining = EnergyFlow.NeedWh(instance);
         var need = EnergyFlow.NeedWh(instance);
-        var hadTurn = new bool[requests.Count];
+        // Turns a car has had, when it may start another (out of the changeover after its last), whether it holds one now.
+        var turnsMax = Math.Max(1, MaxTurns ?? instance.MaxTurnsPerRequest);
+        var taken = new int[requests.Count];
+        var readyAt = new int[requests.Count];
+        var holding = new bool[requests.Count];
+        bool MayStart(int i, int t) => taken[i] < turnsMax && readyAt[i] <= t;
         var occupant = Enumerable.Repeat(-1, chargers.Count).ToArray();
         var turnStart = new int[chargers.Count];
         var freeAt = new int[chargers.Count];
@@ -200,7 +217,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
         {
             var c = ChargerIndex(instance, f.ChargerId);
             reservedUntil[c] = Math.Max(reservedUntil[c], f.EndPeriod + instance.ChangeoverPeriods);
-            hadTurn[index[f.RequestId]] = true;
+            taken[index[f.RequestId]] = int.MaxValue;
             fixedEnd[index[f.RequestId]] = f.EndPeriod;
         }
         var isFixed = new HashSet<int>(fixedTurns.Select(f => index[f.RequestId]));
@@ -249,7 +266,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
             cancellationToken.ThrowIfCancellationRequested();
             var quiet = instance.IsQuietBoundary(t);
             var anyWaiting = TargetShare is not null && Enumerable.Range(0, requests.Count).Any(i =>
-                !hadTurn[i] && remaining[i] > 0 && requests[i].ArrivalPeriod <= t && t < requests[i].DeparturePeriod && heldBack[i] <= t);
+                !holding[i] && MayStart(i, t) && remaining[i] > 0 && requests[i].ArrivalPeriod <= t && t < requests[i].DeparturePeriod && heldBack[i] <= t);
             for (var c = 0; c < chargers.Count; c++)
             {
                 var i = occupant[c];
@@ -259,9 +276,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
                         : !quiet && ((remaining[i] <= 0 && t >= nightEnd[i]) || (rule == BaselineRule.RoundRobin && t - turnStart[c] >= quantum)
                             || (anyWaiting && !nightPriority.Contains(i) && TargetShare is { } target && remaining[i] <= need[i] * (1 - target))));
                 if (!end) continue;
-                turns[i] = new ChargingTurn(chargers[c].Id, turnStart[c], t);
-                occupant[c] = -1;
-                freeAt[c] = t + instance.ChangeoverPeriods;
+                EndTurn(c, t);
             }
             if (t == instance.Periods) break;
             if (selections.TryGetValue(t, out var night)) SelectForNight(t, night);
@@ -270,6 +285,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
                 var c = ChargerIndex(instance, f.ChargerId);
                 occupant[c] = index[f.RequestId];
                 turnStart[c] = t;
+                holding[index[f.RequestId]] = true;
             }
             // The chargers free at t, in index order; a car that takes one below is marked as its occupant. With
             // none free nobody waiting can start, so the waiting list is not even sorted.
@@ -279,7 +295,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
                 if (occupant[c] < 0 && freeAt[c] <= t && reservedUntil[c] <= t) free.Add(c);
             }
             IEnumerable<int> waiting = free.Count == 0 ? [] : Enumerable.Range(0, requests.Count)
-                .Where(i => !hadTurn[i] && remaining[i] > 0 && requests[i].ArrivalPeriod <= t && t < requests[i].DeparturePeriod
+                .Where(i => !holding[i] && MayStart(i, t) && remaining[i] > 0 && requests[i].ArrivalPeriod <= t && t < requests[i].DeparturePeriod
                     && (!quiet || t == requests[i].ArrivalPeriod) && heldBack[i] <= t)
                 .OrderBy(i => nightPriority.Contains(i) ? 0 : 1)
                 .ThenBy(i => Priority(instance, i, t, remaining[i], maxPeriodWh[i]))
@@ -317,7 +333,8 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
                 }
                 occupant[best] = i;
                 turnStart[best] = t;
-                hadTurn[i] = true;
+                taken[i]++;
+                holding[i] = true;
             }
             var site = ConstantPower ? long.MaxValue : EnergyUnits.PeriodWh(instance.CapacityKw(t), instance.PeriodHours);
             var charging = Enumerable.Range(0, chargers.Count).Where(c => occupant[c] >= 0)
@@ -336,6 +353,16 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
         }
         return (wh, turns);
 
+        void EndTurn(int c, int t)
+        {
+            var i = occupant[c];
+            turns[i].Add(new ChargingTurn(chargers[c].Id, turnStart[c], t));
+            occupant[c] = -1;
+            holding[i] = false;
+            freeAt[c] = t + instance.ChangeoverPeriods;
+            readyAt[i] = t + instance.ChangeoverPeriods;
+        }
+
         // The holders for the quiet range q: the cars (running or waiting) that can take the most energy through it,
         // one per charger not held by a fixed turn; the other running turns end now.
         void SelectForNight(int t, PeriodRange q)
@@ -343,7 +370,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
             var slots = Enumerable.Range(0, chargers.Count).Count(c => (occupant[c] < 0 || !isFixed.Contains(occupant[c])) && reservedUntil[c] <= q.Start);
             var running = Enumerable.Range(0, chargers.Count).Where(c => occupant[c] >= 0 && !isFixed.Contains(occupant[c])).ToList();
             var pool = running.Select(c => occupant[c])
-                .Concat(Enumerable.Range(0, requests.Count).Where(i => !hadTurn[i] && !isFixed.Contains(i) && remaining[i] > 0
+                .Concat(Enumerable.Range(0, requests.Count).Where(i => !holding[i] && MayStart(i, q.Start) && !isFixed.Contains(i) && remaining[i] > 0
                     && requests[i].ArrivalPeriod <= q.Start && requests[i].DeparturePeriod >= q.Start + 2))
                 .Where(i => requests[i].DeparturePeriod > q.Start)
                 .OrderByDescending(i => NightScores?[i] ?? 0).ThenByDescending(i => NightValue(i, q, remaining[i])).ThenBy(i => i)
@@ -352,9 +379,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
             {
                 var i = occupant[c];
                 if (pool.Contains(i) || turnStart[c] >= t) continue;
-                turns[i] = new ChargingTurn(chargers[c].Id, turnStart[c], t);
-                occupant[c] = -1;
-                freeAt[c] = t + instance.ChangeoverPeriods;
+                EndTurn(c, t);
             }
             foreach (var i in nightPriority.Where(i => !pool.Contains(i)).ToList())
             {
@@ -366,7 +391,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
             {
                 nightPriority.Add(i);
                 nightEnd[i] = q.End + (k++ % Math.Max(1, lead));
-                if (!hadTurn[i]) heldBack[i] = Math.Min(heldBack[i], t);
+                if (!holding[i]) heldBack[i] = Math.Min(heldBack[i], t);
             }
         }
     }

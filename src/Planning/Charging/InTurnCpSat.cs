@@ -364,10 +364,10 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         var rules = ChargingAlgorithms.Baselines.OfType<GreedyBaseline>().Where(b => b.Rule != BaselineRule.RoundRobin).ToList();
         foreach (var lead in new[] { true, false })
         {
-            foreach (var b in rules) yield return new GreedyBaseline(b.Name + " lp-night", b.Rule) { NightSelection = true, NightLead = lead, NightScores = night };
+            foreach (var b in rules) yield return new GreedyBaseline(b.Name + " lp-night", b.Rule) { NightSelection = true, NightLead = lead, NightScores = night, MaxTurns = 1 };
             foreach (var share in new[] { 0.3, 0.5 })
                 foreach (var b in rules)
-                    yield return new GreedyBaseline(b.Name + " lp-night", b.Rule) { NightSelection = true, NightLead = lead, NightScores = night, TargetShare = share };
+                    yield return new GreedyBaseline(b.Name + " lp-night", b.Rule) { NightSelection = true, NightLead = lead, NightScores = night, TargetShare = share, MaxTurns = 1 };
         }
     }
 
@@ -376,10 +376,10 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         var rules = ChargingAlgorithms.Baselines.OfType<GreedyBaseline>().ToList();
         foreach (var (night, lead) in new[] { (true, false), (true, true), (false, false) })
         {
-            foreach (var b in rules) yield return new GreedyBaseline(b.Name, b.Rule) { NightSelection = night, NightLead = lead };
+            foreach (var b in rules) yield return new GreedyBaseline(b.Name, b.Rule) { NightSelection = night, NightLead = lead, MaxTurns = 1 };
             foreach (var share in new[] { 0.3, 0.5, 0.7 })
                 foreach (var b in rules.Where(b => b.Rule != BaselineRule.RoundRobin))
-                    yield return new GreedyBaseline(b.Name, b.Rule) { NightSelection = night, NightLead = lead, TargetShare = share };
+                    yield return new GreedyBaseline(b.Name, b.Rule) { NightSelection = night, NightLead = lead, TargetShare = share, MaxTurns = 1 };
         }
     }
 
@@ -393,10 +393,10 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     private static IEnumerable<GreedyBaseline> SeedCandidates(bool shareFirst)
     {
         var plain = ChargingAlgorithms.Baselines.OfType<GreedyBaseline>()
-            .Select(b => new GreedyBaseline(b.Name, b.Rule) { ConstantPower = true });
+            .Select(b => new GreedyBaseline(b.Name, b.Rule) { ConstantPower = true, MaxTurns = 1 });
         // Middle shares first: when the budget cuts the seeds short, the extremes are the ones left out.
         var shared = TargetShares.OrderBy(share => Math.Abs(share - 0.35)).Select(share =>
-            new GreedyBaseline("edf", BaselineRule.EarliestDeadlineFirst) { ConstantPower = true, TargetShare = share });
+            new GreedyBaseline("edf", BaselineRule.EarliestDeadlineFirst) { ConstantPower = true, TargetShare = share, MaxTurns = 1 });
         // For a least share, the plans where cars give up their charger at a share come first.
         return shareFirst ? shared.Concat(plain) : plain.Concat(shared);
     }
