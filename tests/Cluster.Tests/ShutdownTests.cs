@@ -54,14 +54,7 @@ public class ShutdownTests
         Assert.Contains(output, l => l.Contains("Planned charging area", StringComparison.Ordinal));
         Assert.Contains(output, l => l.Contains("Charge point", StringComparison.Ordinal) && l.Contains("connected", StringComparison.Ordinal));
 
-        using (var signal = Process.Start(new ProcessStartInfo("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
-        {
-            await signal.WaitForExitAsync();
-        }
-
-        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(wait.Token);
-        process.WaitForExit();
+        await CtrlCAsync(process);
 
         Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode} after Ctrl+C:\n{silo.Tail()}");
         Assert.DoesNotContain(output, l => l.Contains("Unhandled exception", StringComparison.Ordinal) || l.Contains("bad_function_call", StringComparison.Ordinal));
@@ -109,6 +102,16 @@ public class ShutdownTests
         Assert.True(starting, $"the silo never opened its silo port:\n{silo.Tail()}");
         Assert.DoesNotContain(silo.Output, l => l.Contains("Parking is listening on", StringComparison.Ordinal));
 
+        await CtrlCAsync(process);
+
+        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode} after Ctrl+C while starting:\n{silo.Tail()}");
+        Assert.DoesNotContain(silo.Output, l => l.Contains("Unhandled exception", StringComparison.Ordinal));
+        Assert.Contains(silo.Output, l => l.Contains("Parking stopped before it was ready", StringComparison.Ordinal));
+    }
+
+    /// <summary>SIGINT to the process, as a terminal's Ctrl+C sends it, then its exit (90 s at most).</summary>
+    private static async Task CtrlCAsync(Process process)
+    {
         using (var signal = Process.Start(new ProcessStartInfo("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
         {
             await signal.WaitForExitAsync();
@@ -117,9 +120,5 @@ public class ShutdownTests
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await process.WaitForExitAsync(wait.Token);
         process.WaitForExit();
-
-        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode} after Ctrl+C while starting:\n{silo.Tail()}");
-        Assert.DoesNotContain(silo.Output, l => l.Contains("Unhandled exception", StringComparison.Ordinal));
-        Assert.Contains(silo.Output, l => l.Contains("Parking stopped before it was ready", StringComparison.Ordinal));
     }
 }

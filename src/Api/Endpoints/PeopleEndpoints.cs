@@ -4,12 +4,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Parking.Api.Auth;
+using Parking.Domain.Gates;
 using Parking.Domain.History;
 using Parking.Grains.Compounds;
 using Parking.Domain.Membership;
 using Parking.Grains.History;
 using Parking.Grains.Membership;
 using Parking.Grains.Notices;
+using Parking.Grains.Ocpp;
 using Parking.Grains.Voting;
 
 namespace Parking.Api.Endpoints;
@@ -454,6 +456,7 @@ public static class PeopleEndpoints
             return Problems.From(DomainError.NotFound("not-a-member", $"You are not a member of compound '{compoundId}'."));
         }
 
+        var plates = await PlatesOf(grains, compoundId, person, record);
         await EndWhatIsLive(grains, compoundId, person);
         var pseudonym = await grains.People(compoundId).Leave(person);
 
@@ -465,7 +468,7 @@ public static class PeopleEndpoints
         // resident record, notices, devices and preferences go. What the leave itself set off (cancellations,
         // notices) arrives one way later and finds them no longer a member, so it writes nothing back.
         await grains.Resident(compoundId, person).Depart(pseudonym);
-        await AnonymiseFinished(grains, compoundId, person, pseudonym);
+        await AnonymiseFinished(grains, compoundId, person, pseudonym, plates);
         await grains.NoticeInbox(compoundId, person).Depart();
         await grains.HistoryRetention(compoundId).Forget(person);
         return await Me(http, grains);
@@ -505,15 +508,43 @@ public static class PeopleEndpoints
     }
 
     /// <summary>
-    /// The charging areas' finished requests and the shelters' ended sessions stay for staff's view until pruned: they
-    /// take the pseudonym now (plate and bike name gone), not at their pruning or the retention sweep.
+    /// The plates that name the person at the gate: their cars' and those of their bookings here (canonical spelling),
+    /// read before the leave cancels the bookings.
     /// </summary>
-    private static async Task AnonymiseFinished(IGrainFactory grains, string compoundId, string person, string pseudonym)
+    private static async Task<HashSet<string>> PlatesOf(IGrainFactory grains, string compoundId, string person, MemberRecord record)
     {
-        foreach (var area in await grains.Compound(compoundId).GetChargingAreas())
+        var plates = record.Vehicles.Where(v => v.Plate is not null).Select(v => v.Plate!.Value.Value).ToHashSet(StringComparer.Ordinal);
+        foreach (var reservation in await grains.Resident(compoundId, person).GetReservations())
+        {
+            if (PlateNumber.Normalize(reservation.Plate) is { } plate)
+            {
+                plates.Add(plate);
+            }
+        }
+
+        return plates;
+    }
+
+    /// <summary>
+    /// What staff still read stays until pruned: the charging areas' finished requests, the charge points' sessions,
+    /// the shelters' ended sessions and the gate events staff decided. It takes the pseudonym now (plate, card, picture
+    /// and bike name gone), not at its pruning or the retention sweep; the person's charging cards go.
+    /// </summary>
+    private static async Task AnonymiseFinished(IGrainFactory grains, string compoundId, string person, string pseudonym, IReadOnlyCollection<string> plates)
+    {
+        var areas = await grains.Compound(compoundId).GetChargingAreas();
+        foreach (var area in areas)
         {
             await grains.ChargingArea(compoundId, area.AreaId).Anonymise(person, pseudonym);
         }
+
+        foreach (var charger in areas.SelectMany(a => a.Chargers))
+        {
+            await grains.ChargePoint(compoundId, charger.ChargerId).Anonymise(person, pseudonym);
+        }
+
+        await grains.ChargingCards(compoundId).Forget(person);
+        await grains.GateReviews(compoundId).Anonymise(plates);
 
         foreach (var shelter in await grains.Compound(compoundId).GetShelters())
         {

@@ -394,6 +394,46 @@ public sealed class ChargePointSessions
     }
 
     /// <summary>
+    /// A resident left the compound: the sessions and issued idTags that name them name <paramref name="pseudonym"/>
+    /// instead, and their ended sessions lose the idTag they started with (a card of theirs is an identifier too). An
+    /// open session keeps its idTag: the charger reports it again when it stops. Returns how many entries changed.
+    /// </summary>
+    public int Anonymise(string residentId, string pseudonym)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(residentId);
+        ArgumentException.ThrowIfNullOrEmpty(pseudonym);
+        var changed = 0;
+        for (var i = 0; i < _sessions.Count; i++)
+        {
+            if (_sessions[i].ResidentId == residentId)
+            {
+                _sessions[i] = _sessions[i] with { ResidentId = pseudonym, IdTag = _sessions[i].IsOpen ? _sessions[i].IdTag : string.Empty };
+                changed++;
+            }
+        }
+
+        foreach (var tag in _idTagResidents.Where(t => t.Value == residentId).Select(t => t.Key).ToList())
+        {
+            _idTagResidents[tag] = pseudonym;
+            changed++;
+        }
+
+        return changed;
+    }
+
+    /// <summary>Ended sessions that stopped before <paramref name="cutoff"/> go, with their readings; returns how many.</summary>
+    public int ForgetBefore(DateTimeOffset cutoff)
+    {
+        var gone = _sessions.Where(s => s.StoppedAt is { } stopped && stopped < cutoff).Select(s => s.TransactionId).ToHashSet();
+        foreach (var transactionId in gone)
+        {
+            _readings.Remove(transactionId);
+        }
+
+        return _sessions.RemoveAll(s => gone.Contains(s.TransactionId));
+    }
+
+    /// <summary>
     /// Power samples against the profile's limit: a draw above it (beyond <see cref="OverdrawToleranceKw"/>) for two
     /// samples in a row makes the charger over-drawing, one within it clears that. The changes, in order.
     /// </summary>

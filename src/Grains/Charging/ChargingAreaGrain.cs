@@ -218,21 +218,13 @@ public sealed partial class ChargingAreaGrain(
             return null;
         }
 
-        var before = Book.Chargers[charger.ChargerId];
         var advanced = Book.Advance(Now, _policy);
         var reported = Book.ChargerReported(charger, Now, _policy);
-        var change = Merge(advanced, reported);
-        if (change.Replan && ((charger.Overdrawing && !before.Overdrawing) || ChargerRules.IsFault(before.Status, charger.Status)))
-        {
-            // The feed's safety first, as for a lower site capacity: a charger that draws above its profile (its draw now
-            // a fixed load) or went out of service changes what the others may draw at once, so they get the turns they
-            // have now, fitted to what is left of the feed, before the planner runs; the new plan's profiles follow.
-            await Commit(change, force: true);
-        }
-        else
-        {
-            await Commit(change, force: true);
-        }
+
+        // Committed at once (forced), whatever the report: a charger that draws above its profile (its draw now a fixed
+        // load) or went out of service changes what the others may draw, so they get the turns they have now, fitted to
+        // what is left of the feed, before the planner runs; the new plan's profiles follow.
+        await Commit(Merge(advanced, reported), force: true);
 
         return Book.Requests.FirstOrDefault(r => r.Turn?.ChargerId == charger.ChargerId && r.PluggedAt is not null && r.UnpluggedAt is null)?.Id;
     }

@@ -160,6 +160,13 @@ public interface IGateReviewGrain : IPersonalHistory
 
     /// <summary>Staff decide an event on the list (open or deny); a second decision is refused.</summary>
     Task<Outcome<GateReview>> Resolve(string gateId, string eventId, bool open, string staffId);
+
+    /// <summary>
+    /// A person left the compound: the decided events of their <paramref name="plates"/> (canonical spelling) keep
+    /// what happened and who decided, without the plate or the picture. An event still waiting for staff keeps them:
+    /// the car stands at the gate. Returns how many events changed.
+    /// </summary>
+    Task<int> Anonymise(IReadOnlyCollection<string> plates);
 }
 
 [GenerateSerializer]
@@ -185,6 +192,25 @@ public sealed class GateReviewState
 
     /// <summary>Events that happened before <paramref name="cutoff"/> go, decided or not; returns how many.</summary>
     public int ForgetBefore(DateTimeOffset cutoff) => _reviews.RemoveAll(r => r.Event.At < cutoff);
+
+    /// <summary>Decided events whose plate (as <see cref="PlateNumber.Normalize"/> spells it) is one of <paramref name="plates"/> lose their plate and picture; returns how many.</summary>
+    public int Anonymise(IReadOnlyCollection<string> plates)
+    {
+        ArgumentNullException.ThrowIfNull(plates);
+        var changed = 0;
+        for (var i = 0; i < _reviews.Count; i++)
+        {
+            var review = _reviews[i];
+            if (review.ResolvedAt is not null && review.Event.Plate.Length > 0
+                && PlateNumber.Normalize(review.Event.Plate) is { } plate && plates.Contains(plate))
+            {
+                _reviews[i] = review with { Event = review.Event with { Plate = string.Empty, Picture = null } };
+                changed++;
+            }
+        }
+
+        return changed;
+    }
 
     /// <summary>Staff decided an event once: refused when it is not on the list or another decided it first.</summary>
     public Outcome<GateReview> Resolve(string gateId, string eventId, bool open, string staffId, DateTimeOffset now)
@@ -231,6 +257,17 @@ public sealed class GateReviewGrain(
         }
 
         return removed;
+    }
+
+    public async Task<int> Anonymise(IReadOnlyCollection<string> plates)
+    {
+        var changed = state.State.Anonymise(plates);
+        if (changed > 0)
+        {
+            await state.WriteOrDeactivateAsync(this);
+        }
+
+        return changed;
     }
 
     public Task<IReadOnlyList<GateReview>> List(bool includeResolved) =>

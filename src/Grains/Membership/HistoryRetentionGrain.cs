@@ -4,6 +4,7 @@ using Parking.Grains.Charging;
 using Parking.Grains.Gates;
 using Parking.Grains.History;
 using Parking.Grains.Notices;
+using Parking.Grains.Ocpp;
 
 namespace Parking.Grains.Membership;
 
@@ -18,14 +19,15 @@ public sealed record RetentionSweep(
     [property: Id(5)] int ChargingRequests,
     [property: Id(6)] int ShelterSessions,
     [property: Id(7)] int GateEvents,
-    [property: Id(8)] int Notices);
+    [property: Id(8)] int Notices,
+    [property: Id(9)] int ChargePointSessions);
 
 /// <summary>
 /// A compound's retention of history that names a person (key: compound). A daily Orleans reminder, armed when the
 /// compound's layout is stored, sweeps every store of such history by the period the people book keeps
 /// (<see cref="ICompoundPeopleGrain.GetRetentionDays"/>): the reservation and charging histories, the spaces' and
 /// residents' ended bookings, the charging areas' finished requests, the shelters' sessions, the gate events staff
-/// reviewed (plates) and the people's notices.
+/// reviewed (plates), the charge points' metered sessions and the people's notices.
 /// </summary>
 public interface IHistoryRetentionGrain : IGrainWithStringKey
 {
@@ -121,8 +123,11 @@ public sealed partial class HistoryRetentionGrain(
         var requests = await ForgetIn((layout?.ChargingAreas ?? []).Select(a => GrainFactory.ChargingArea(CompoundId, a.AreaId)), cutoff);
         var shelters = await ForgetIn((layout?.Shelters ?? []).Select(s => GrainFactory.Shelter(CompoundId, s.ShelterId)), cutoff);
         var gates = await GrainFactory.GateReviews(CompoundId).ForgetBefore(cutoff);
+        var chargePoints = await ForgetIn(
+            (layout?.ChargingAreas ?? []).SelectMany(a => a.Chargers).Select(c => GrainFactory.ChargePoint(CompoundId, c.ChargerId)),
+            cutoff);
 
-        var sweep = new RetentionSweep(cutoff, events, sessions, spaces, residents, requests, shelters, gates, notices);
+        var sweep = new RetentionSweep(cutoff, events, sessions, spaces, residents, requests, shelters, gates, notices, chargePoints);
         LogSwept(CompoundId, days, cutoff, sweep);
         return sweep;
     }

@@ -19,6 +19,9 @@ public interface IChargingCardsGrain : IGrainWithStringKey
 
     /// <summary>Registers a card for a resident, or changes its resident or whether it is blocked.</summary>
     Task<ChargingCard> Register(string idTag, string residentId, bool blocked);
+
+    /// <summary>A resident left the compound: their cards go (a card of theirs no longer starts a charge); returns how many.</summary>
+    Task<int> Forget(string residentId);
 }
 
 [GenerateSerializer]
@@ -31,6 +34,14 @@ public sealed class ChargingCardsState
 
     /// <summary>The card under <paramref name="key"/> is <paramref name="card"/> from now on.</summary>
     public void Put(string key, ChargingCard card) => _cards[key] = card;
+
+    /// <summary>The cards of <paramref name="residentId"/> go; returns how many.</summary>
+    public int Forget(string residentId)
+    {
+        var keys = _cards.Where(c => c.Value.ResidentId == residentId).Select(c => c.Key).ToList();
+        keys.ForEach(k => _cards.Remove(k));
+        return keys.Count;
+    }
 }
 
 public sealed class ChargingCardsGrain(
@@ -48,6 +59,17 @@ public sealed class ChargingCardsGrain(
         state.State.Put(Key(idTag), card);
         await state.WriteStateAsync();
         return card;
+    }
+
+    public async Task<int> Forget(string residentId)
+    {
+        var removed = state.State.Forget(residentId);
+        if (removed > 0)
+        {
+            await state.WriteOrDeactivateAsync(this);
+        }
+
+        return removed;
     }
 
     private static string Key(string idTag) => idTag.ToUpperInvariant();

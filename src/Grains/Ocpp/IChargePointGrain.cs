@@ -100,8 +100,14 @@ public interface IOcppHostObserver : IGrainObserver
 /// One OCPP charge point (key: its charge point id, <c>{compoundId}.{chargerId}</c>): its credentials, its
 /// connection, what it reported, its transactions, and the commands for it. The single writer of all of them.
 /// </summary>
-public interface IChargePointGrain : IGrainWithStringKey
+public interface IChargePointGrain : IPersonalHistory
 {
+    /// <summary>
+    /// A resident left the compound: the sessions kept here and the idTags issued for them name
+    /// <paramref name="pseudonym"/> instead (their ended sessions without the idTag); returns how many entries changed.
+    /// </summary>
+    Task<int> Anonymise(string residentId, string pseudonym);
+
     /// <summary>Sets (or rotates) the charge point's password; the charger must exist in the compound's layout or be known soon.</summary>
     Task<Outcome<ChargePointView>> SetPassword(string password);
 

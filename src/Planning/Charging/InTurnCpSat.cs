@@ -62,6 +62,19 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     /// </summary>
     public double? DeterministicLimit { get; init; }
 
+    /// <summary>
+    /// On, after CP-SAT the best plan so far is repaired by holder swaps (<see cref="RepairPlan"/>)
+    /// until the greedy candidates' end of the budget; a swap is kept only when the plan it gives is better in the area's
+    /// order. Off by default (the benchmark prints both).
+    /// </summary>
+    public bool Repair { get; init; }
+
+    /// <summary>
+    /// With <see cref="Repair"/>, the most swaps weighed (each is shaped and powered by the linear program); null (the
+    /// default) weighs them until the budget. Tests set it so that their answer never depends on the machine's speed.
+    /// </summary>
+    public int? RepairMoves { get; init; }
+
     /// <summary>Called with each candidate's label and rank as it is weighed (the bench prints them); null for silence.</summary>
     public static Action<string>? Trace { get; set; }
 
@@ -91,16 +104,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             // The previous plan's turns stay as they were told (no lengthening, no trimming); only cars without one are fitted in.
             var shaped = TurnShaping.Shape(instance, turns, extend: !stable);
             if (!seen.Add(string.Join(';', shaped.Select(t => t is null ? "-" : $"{t.ChargerId},{t.StartPeriod},{t.EndPeriod}")))) return null;
-            var kw = TurnPower.Allocate(instance, shaped, order, minimum);
-            shaped = Trim(instance, shaped, kw, stable ? turns : null);
-            // Cars still short come back for a further turn where a charger idles and the feed has room.
-            var all = TurnShaping.AddTurns(instance, shaped, kw);
-            if (all.Any(list => list.Count > 1))
-            {
-                kw = TurnPower.Allocate(instance, all, order, minimum);
-                all = [.. all.Select((list, i) => list.Count <= 1 ? list
-                    : (IReadOnlyList<ChargingTurn>)[.. list.Select(t => t == shaped[i] ? t : TrimToDraw(instance, instance.Requests[i], t, kw[i])).OfType<ChargingTurn>()])];
-            }
+            var (kw, all) = PowerShaped(instance, turns, shaped, order, minimum, stable);
             return Weigh(kw, all, label);
         }
         (ChargingPlan Plan, double[] Rank) Weigh(double[][] kw, IReadOnlyList<IReadOnlyList<ChargingTurn>> all, string label)
@@ -195,6 +199,21 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 ? model.Solve(hint, clock, cpEnd - (2 * built), options.Workers, cancellationToken) : null;
             if (solved is not null && clock.Elapsed < limit - reserve * 0.5) Consider(solved.Sessions.Select(s => s.Turn).ToArray(), "cp-sat");
         }
+        if (Repair && previous is null && best is not null)
+        {
+            // Holder swaps on the best plan so far, until the greedy candidates' end of the budget (or RepairMoves).
+            var weighed = 0;
+            var until = limit - reserve;
+            Note("repair", clock.Elapsed, until - clock.Elapsed, "");
+            var swapped = SwapHolders(instance, best, order, minimum,
+                () => clock.Elapsed < until && !cancellationToken.IsCancellationRequested && (RepairMoves is not { } cap || weighed < cap) && ++weighed > 0);
+            if (swapped is not null)
+            {
+                Weigh([.. swapped.Sessions.Select(x => x.PowerKw.ToArray())], [.. swapped.Sessions.Select(x => x.Turns)], "repair: holder swaps");
+                if (clock.Elapsed < until) Consider(swapped.Sessions.Select(x => x.Turn).ToArray(), "repair: holder swaps, powered");
+            }
+            Note("repair done", clock.Elapsed, null, $"weighed {weighed} rank {string.Join(" ", bestRank!)}");
+        }
         Greedy(limit - reserve);
         if (best is null || RankComparer.Instance.Compare(Rank(instance, fallback, order, minimum), bestRank!) > 0)
             return fallback with { SolveTime = clock.Elapsed };
@@ -233,6 +252,145 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     {
         Observer?.Invoke(new Step(name, started, limit, detail));
         Trace?.Invoke($"{name} {started.TotalSeconds:0.00}s{(limit is { } l ? $" limit {l.TotalSeconds:0.00}s" : "")} {detail}");
+    }
+
+    /// <summary>
+    /// Shaped turns powered by the linear program in the order: trimmed to the periods their cars draw in (told turns,
+    /// when <paramref name="stable"/>, kept as they are), then cars still short given a further turn where a charger idles
+    /// and the feed has room, and everything powered again. Returns each request's power per period and its turns.
+    /// </summary>
+    private static (double[][] Kw, IReadOnlyList<ChargingTurn>[] All) PowerShaped(
+        ChargingInstance instance, IReadOnlyList<ChargingTurn?> turns, ChargingTurn?[] shaped, ChargingObjectiveOrder order, double minimum, bool stable)
+    {
+        var kw = TurnPower.Allocate(instance, shaped, order, minimum);
+        shaped = Trim(instance, shaped, kw, stable ? turns : null);
+        // Cars still short come back for a further turn where a charger idles and the feed has room.
+        var all = TurnShaping.AddTurns(instance, shaped, kw);
+        if (all.Any(list => list.Count > 1))
+        {
+            kw = TurnPower.Allocate(instance, all, order, minimum);
+            all = [.. all.Select((list, i) => list.Count <= 1 ? list
+                : (IReadOnlyList<ChargingTurn>)[.. list.Select(t => t == shaped[i] ? t : TrimToDraw(instance, instance.Requests[i], t, kw[i])).OfType<ChargingTurn>()])];
+        }
+        return (kw, all);
+    }
+
+    /// <summary>
+    /// Repairs <paramref name="plan"/> (turns on chargers, as in-turn plans them) by holder swaps: a car without a turn
+    /// takes the turn of a car holding a charger where it is present for the whole turn and the turn's start and end are
+    /// boundaries it may use. A swap is weighed in place: the waiting car draws, in each period of the turn, what the
+    /// holder drew there plus the feed's spare power (only what the holder drew on a feed with phase limits: same
+    /// charger, same phases), within its car's and charger's power and its need; everyone else keeps their power. It is
+    /// kept only when the plan is better in <see cref="SolveOptions.Order"/>. The swapped plan is then shaped and powered
+    /// by the linear program as in-turn's candidates are (cars that gave up their turn fitted in where a charger idles),
+    /// and the better of the two returned. Deterministic: at most <paramref name="maxMoves"/> swaps weighed, in a fixed
+    /// order; never worse in the order than <paramref name="plan"/> (returned as it is when nothing beats it).
+    /// </summary>
+    public static ChargingPlan RepairPlan(ChargingInstance instance, ChargingPlan plan, SolveOptions options, int maxMoves)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxMoves);
+        var (order, minimum) = (options.Order, options.MinimumNeedKwh);
+        var best = plan;
+        var bestRank = Rank(instance, plan, order, minimum);
+        var weighed = 0;
+        var swapped = SwapHolders(instance, plan, order, minimum, () => weighed++ < maxMoves);
+        if (swapped is null) return plan;
+        foreach (var candidate in new[] { swapped, Polish(instance, swapped, order, minimum, plan.Algorithm) })
+        {
+            var rank = Rank(instance, candidate, order, minimum);
+            if (RankComparer.Instance.Compare(rank, bestRank) > 0) (best, bestRank) = (candidate, rank);
+        }
+        return best;
+    }
+
+    /// <summary>The plan's first turns shaped and powered by the linear program, as in-turn's candidates are.</summary>
+    private static ChargingPlan Polish(ChargingInstance instance, ChargingPlan plan, ChargingObjectiveOrder order, double minimum, string algorithm)
+    {
+        var turns = instance.Requests.Select(r => plan.Session(r.Id)?.Turn).ToArray();
+        var (kw, all) = PowerShaped(instance, turns, TurnShaping.Shape(instance, turns), order, minimum, stable: false);
+        return new ChargingPlan(algorithm, PlanStatus.Feasible,
+            [.. instance.Requests.Select((r, i) => SessionPlan.WithTurns(r.Id, kw[i], all[i]))], plan.BoundKwh);
+    }
+
+    /// <summary>
+    /// The holder-swap search (see <see cref="RepairPlan"/>), each swap weighed in place; after an improvement the swaps
+    /// are listed again. Ends when no swap improves or <paramref name="more"/> says stop. Null when no swap improved.
+    /// </summary>
+    private static ChargingPlan? SwapHolders(ChargingInstance instance, ChargingPlan start, ChargingObjectiveOrder order, double minimum, Func<bool> more)
+    {
+        var fixedIds = (instance.FixedTurns ?? []).Select(f => f.RequestId).ToHashSet(StringComparer.Ordinal);
+        var requests = instance.Requests;
+        var hours = instance.PeriodHours;
+        var periods = instance.Periods;
+        var kw = requests.Select(r => start.Session(r.Id) is { } s ? Enumerable.Range(0, periods).Select(t => t < s.PowerKw.Count ? s.PowerKw[t] : 0).ToArray() : new double[periods]).ToArray();
+        var turns = requests.Select(r => start.Session(r.Id)?.Turns ?? []).ToArray();
+        var load = Enumerable.Range(0, periods).Select(t => kw.Sum(k => k[t])).ToArray();
+        ChargingPlan Build() => new(start.Algorithm, PlanStatus.Feasible,
+            [.. requests.Select((r, i) => SessionPlan.WithTurns(r.Id, kw[i].ToArray(), turns[i]))], start.BoundKwh);
+        var bestRank = Rank(instance, start, order, minimum);
+        var improvedOnce = false;
+        while (true)
+        {
+            var got = kw.Select(k => k.Sum() * hours).ToArray();
+            var full = requests.Select((r, i) => r.EnergyKwh <= 0 || got[i] >= ChargingMetrics.FullShare * r.EnergyKwh).ToArray();
+            var swaps = new List<(int A, int B, double[] Give, bool Full, double Gain)>();
+            for (var a = 0; a < requests.Count; a++)
+            {
+                if (turns[a].Count != 1 || fixedIds.Contains(requests[a].Id)) continue;
+                var turn = turns[a][0];
+                if (instance.Charger(turn.ChargerId) is not { } charger) continue;
+                for (var b = 0; b < requests.Count; b++)
+                {
+                    var r = requests[b];
+                    if (turns[b].Count != 0 || r.EnergyKwh <= 0 || fixedIds.Contains(r.Id)) continue;
+                    if (r.ArrivalPeriod > turn.StartPeriod || r.DeparturePeriod < turn.EndPeriod) continue;
+                    if (r.PluggedChargerId is { } plugged && plugged != charger.Id) continue;
+                    if ((turn.StartPeriod != r.ArrivalPeriod && instance.IsQuietBoundary(turn.StartPeriod))
+                        || (turn.EndPeriod != r.DeparturePeriod && instance.IsQuietBoundary(turn.EndPeriod))) continue;
+                    var give = new double[periods];
+                    var left = r.EnergyKwh;
+                    for (var t = turn.StartPeriod; t < turn.EndPeriod && left > 1e-9; t++)
+                    {
+                        var spare = instance.HasPhaseLimits ? 0 : Math.Max(0, instance.CapacityKw(t) - 1e-6 - load[t]);
+                        var kwT = Math.Min(Math.Min(instance.PowerLimitKw(r, t), charger.MaxKw * r.PresentShare(t)), Math.Min(kw[a][t] + spare, left / hours));
+                        give[t] = Math.Max(0, kwT);
+                        left -= give[t] * hours;
+                    }
+                    var gotB = give.Sum() * hours;
+                    var bFull = gotB >= ChargingMetrics.FullShare * r.EnergyKwh;
+                    var fullGain = (bFull ? 1 : 0) - (full[a] ? 1 : 0);
+                    var gain = gotB - got[a];
+                    // Worth weighing: one more driver served in full, or more energy for as many.
+                    if (fullGain > 0 || (fullGain == 0 && gain > 1e-3)) swaps.Add((a, b, give, fullGain > 0, gain));
+                }
+            }
+            var improved = false;
+            foreach (var (a, b, give, _, _) in swaps
+                         .OrderByDescending(s => order == ChargingObjectiveOrder.FullyServedFirst && s.Full)
+                         .ThenByDescending(s => s.Gain).ThenBy(s => s.A).ThenBy(s => s.B))
+            {
+                if (!more()) return improvedOnce ? Build() : null;
+                var (oldA, oldB) = (kw[a], kw[b]);
+                var (turnA, turnB) = (turns[a], turns[b]);
+                kw[a] = new double[periods];
+                kw[b] = give;
+                turns[b] = turns[a];
+                turns[a] = [];
+                var rank = Rank(instance, Build(), order, minimum);
+                if (RankComparer.Instance.Compare(rank, bestRank) > 0)
+                {
+                    for (var t = 0; t < periods; t++) load[t] += give[t] - oldA[t] - oldB[t];
+                    bestRank = rank;
+                    improved = improvedOnce = true;
+                    break;
+                }
+                (kw[a], kw[b], turns[a], turns[b]) = (oldA, oldB, turnA, turnB);
+            }
+            if (!improved) return improvedOnce ? Build() : null;
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using ChargingObjectiveOrder = Parking.Domain.Charging.ChargingObjectiveOrder;
 using Parking.Planning.Charging;
 using Xunit;
 
@@ -208,5 +209,29 @@ public class InTurnTests
         Assert.Equal("in-turn", plan.Algorithm);
         Assert.True(PlanPropertyTests.Respects(instance, plan));
         Assert.Equal(42, plan.EnergyKwh(instance), 6);
+    }
+
+    [Fact]
+    public void Holder_swap_gives_a_waiting_car_the_turn_it_can_finish_in()
+    {
+        // One 7 kW charger for four hours: a car wanting 100 kWh holds it, a car wanting 10 kWh waits. Nobody is served
+        // in full; the small car taking the big one's turn is served in full, so the repair keeps that swap.
+        var instance = new ChargingInstance(Instances.Evening, 60, 4, [new ChargerSpec("C1", 7)], 7,
+            [new ChargingRequest("big", 0, 4, 100, 7), new ChargingRequest("small", 0, 4, 10, 7)]) { MaxTurnsPerRequest = 1 };
+        var input = new ChargingPlan("given", PlanStatus.Feasible,
+        [
+            new SessionPlan("big", [7, 7, 7, 7], new ChargingTurn("C1", 0, 4)),
+            new SessionPlan("small", [0, 0, 0, 0], null),
+        ]);
+        var options = new SolveOptions(TimeSpan.FromMinutes(5), Workers: 1) { Order = ChargingObjectiveOrder.FullyServedFirst };
+
+        var repaired = InTurnCpSat.RepairPlan(instance, input, options, maxMoves: 10);
+
+        Assert.Equal(10, repaired.Session("small")!.EnergyKwh(instance.PeriodHours), 6);
+        Assert.Equal("C1", repaired.Session("small")!.Turn!.ChargerId);
+        Assert.Equal(50, ChargingMetrics.Compute(instance, repaired, 0).FullyServedPercent, 6);
+        // In the least-share order the swap leaves the big car with nothing: the input stays as it was.
+        var unchanged = InTurnCpSat.RepairPlan(instance, input, options with { Order = ChargingObjectiveOrder.LeastShareFirst }, maxMoves: 10);
+        Assert.Same(input, unchanged);
     }
 }

@@ -103,6 +103,66 @@ public class PlanPropertyTests
         return atShares <= plain + Tolerance && plan.EnergyKwh(instance) <= atShares + 1e-3;
     }
 
+    [Property(MaxTest = 30)]
+    public bool Holder_swap_repair_respects_every_limit_and_is_never_worse_in_the_order(int seed)
+    {
+        // The repair starts from each greedy baseline's plan (no solver clock anywhere: the answer never depends on the
+        // machine), in every order, with quiet hours, changeovers, phases and up to k turns per request as drawn.
+        var instance = RandomInstance(seed, plugged: false, phases: seed % 2 == 0) with { MaxTurnsPerRequest = 1 + (Math.Abs(seed) % 2) };
+        foreach (var order in Enum.GetValues<Parking.Domain.Charging.ChargingObjectiveOrder>())
+        {
+            var options = Budget with { Order = order, MinimumNeedKwh = 5 };
+            foreach (var baseline in ChargingAlgorithms.Baselines)
+            {
+                var input = baseline.Solve(instance, SolveOptions.Default);
+                var repaired = InTurnCpSat.RepairPlan(instance, input, options, maxMoves: 40);
+                if (!Respects(instance, repaired)) return false;
+                if (CompareInOrder(instance, repaired, input, order) < 0) return false;
+            }
+        }
+        return true;
+    }
+
+    [Property(MaxTest = 15)]
+    public bool In_turn_with_the_repair_respects_every_limit_in_every_order(int seed)
+    {
+        var instance = RandomInstance(seed, plugged: false, phases: seed % 2 == 0);
+        var repairing = new InTurnCpSat { Repair = true, RepairMoves = 20 };
+        return Enum.GetValues<Parking.Domain.Charging.ChargingObjectiveOrder>().All(order =>
+            Respects(instance, repairing.Solve(instance, Budget with { Order = order, MinimumNeedKwh = 5 })));
+    }
+
+    /// <summary>
+    /// The area's order on two plans (positive when <paramref name="x"/> is better): the least share (of the need, or of
+    /// min(need, 5 kWh)), drivers fully served, energy, lower cost, fewer turns, rounded as in-turn rounds them.
+    /// </summary>
+    internal static int CompareInOrder(ChargingInstance instance, ChargingPlan x, ChargingPlan y, Parking.Domain.Charging.ChargingObjectiveOrder order)
+    {
+        double[] Key(ChargingPlan plan)
+        {
+            var m = ChargingMetrics.Compute(instance, plan, 0);
+            var fully = Math.Round(m.FullyServedPercent * instance.Requests.Count / 100);
+            var least = 1.0;
+            foreach (var r in instance.Requests)
+            {
+                var target = Math.Min(r.EnergyKwh, 5);
+                if (target <= 0) continue;
+                least = Math.Min(least, Math.Min(1, (plan.Session(r.Id)?.EnergyKwh(instance.PeriodHours) ?? 0) / target));
+            }
+            double[] tail = [Math.Round(m.EnergyKwh, 3), -Math.Round(m.Cost, 3), -m.Moves];
+            return order switch
+            {
+                Parking.Domain.Charging.ChargingObjectiveOrder.FullyServedFirst => [fully, .. tail],
+                Parking.Domain.Charging.ChargingObjectiveOrder.MinimumNeedFirst => [Math.Round(least, 4), fully, .. tail],
+                _ => [Math.Round(m.LeastShare, 4), .. tail],
+            };
+        }
+        var (a, b) = (Key(x), Key(y));
+        for (var k = 0; k < a.Length; k++)
+            if (a[k] != b[k]) return a[k].CompareTo(b[k]);
+        return 0;
+    }
+
     internal static ChargingInstance RandomInstance(int seed, bool plugged, bool phases = false)
     {
         var random = new Random(seed);

@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Parking.Api.Tests.Infrastructure;
+using Parking.Contracts;
+using Parking.Grains;
+using Parking.Grains.Gates;
+using Parking.Grains.Membership;
+using Parking.Grains.Ocpp;
+using Xunit;
+
+namespace Parking.Api.Tests.People;
+
+/// <summary>A host of its own: these tests leave the compound, move its clock by a month and use its chargers.</summary>
+public sealed class LeaveDevicesHostFixture : IAsyncLifetime
+{
+    private ParkingHost? _host;
+
+    public ParkingHost Host => _host ?? throw new InvalidOperationException("The host has not started.");
+
+    public async Task InitializeAsync() => _host = await ParkingHost.StartAsync(ParkingHost.NewClock());
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// What the gate and the chargers keep about a person: the gate events staff decided (plate and camera picture), the
+/// charge points' metered sessions and issued idTags, the person's RFID cards. Leaving takes all of it at once; the
+/// retention sweep reaches the charge points' sessions too. Real host, real OCPP client on a WebSocket, signed gate
+/// requests, tokens with only <c>sub</c>.
+/// </summary>
+public sealed class LeaveDevicesTests(LeaveDevicesHostFixture fixture) : IClassFixture<LeaveDevicesHostFixture>
+{
+    private const string Staff = "staff01";
+    private const string Gate = "south";
+    private readonly ParkingHost _host = fixture.Host;
+
+    private static string Path(string relative) => ParkingHost.CompoundPath(relative);
+
+    private Task<T> Ok<T>(HttpMethod method, string path, string person, object? body = null, HttpStatusCode status = HttpStatusCode.OK) =>
+        _host.OkAsPersonAsync<T>(method, path, person, body, status);
+
+    private async Task<string> GateSecret() =>
+        (await Ok<GateCredentialsDto>(HttpMethod.Post, Path($"gates/{Gate}/credentials"), Staff, status: HttpStatusCode.Created)).Secret;
+
+    /// <summary>A camera reading the plate with low confidence: the event goes to staff's list.</summary>
+    private async Task<string> DoubtfulEvent(string secret, string plate)
+    {
+        var eventId = "leave-" + Guid.NewGuid().ToString("N")[..10];
+        var body = new { eventId, direction = "in", plate, plateColour = "green", confidence = 0.5, eventTime = _host.Now, pictureRef = $"cam/{eventId}.jpg" };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, ParkingHost.Json);
+        var path = Path($"gates/{Gate}/events");
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add(GateSigning.TimestampHeader, ts.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(GateSigning.SignatureHeader, GateSigning.Sign(secret, ts, "POST", path, bytes));
+        using var response = await _host.Http.SendAsync(request);
+        await ParkingHost.Expect(response, HttpStatusCode.OK);
+        return eventId;
+    }
+
+    private Task<GateReviewDto> Decide(string eventId, bool open) =>
+        Ok<GateReviewDto>(HttpMethod.Post, Path($"gates/{Gate}/events/{eventId}/decision"), Staff, new GateReviewDecisionRequest(open));
+
+    private async Task<GateReviewDto> Review(string eventId) =>
+        Assert.Single(await Ok<GateReviewDto[]>(HttpMethod.Get, Path("gates/reviews?all=true"), Staff), r => r.EventId == eventId);
+
+    private async Task<string> ChargerOf(int index) =>
+        (await _host.Grains.Compound(ParkingHost.Compound).GetChargingAreas()).Single(a => a.AreaId == "CA-G1").Chargers[index].ChargerId;
+
+    /// <summary>A transaction started with <paramref name="idTag"/> and stopped, as the charger meters it.</summary>
+    private async Task<int> MeteredSession(OcppCharger charger, string chargerId, string idTag)
+    {
+        var meter = (long)Math.Round((await Ok<ChargerDto>(HttpMethod.Get, Path($"chargers/{chargerId}"), Staff)).EnergyMeterKwh * 1000) + 500;
+        var started = await charger.StartAsync(idTag, meter, _host.Now);
+        Assert.Equal("Accepted", started.GetProperty("idTagInfo").GetProperty("status").GetString());
+        var transactionId = started.GetProperty("transactionId").GetInt32();
+        await charger.StopAsync(transactionId, meter + 800, _host.Now);
+        return transactionId;
+    }
+
+    private static async Task<string> StatusOf(OcppCharger charger, string idTag) =>
+        (await charger.CallAsync("Authorize", new JsonObject { ["idTag"] = idTag })).GetProperty("idTagInfo").GetProperty("status").GetString()!;
+
+    private async Task<T> Stored<T>(string name, Orleans.Runtime.IAddressable grain)
+        where T : new()
+    {
+        var storage = _host.Factory.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(GrainKeys.StorageName);
+        var probe = new Orleans.GrainState<T>(new T());
+        await storage.ReadStateAsync(name, Orleans.GrainExtensions.GetGrainId(grain), probe);
+        Assert.True(probe.RecordExists, $"no stored {name} for {Orleans.GrainExtensions.GetGrainId(grain)}");
+        return probe.State!;
+    }
+
+    [Fact]
+    public async Task Leaving_takes_the_plate_and_picture_from_decided_gate_events_and_the_person_from_charge_point_sessions_and_cards_at_once()
+    {
+        const string person = "r00043";
+        const string plate = "沪AD43043";
+        const string other = "沪B61999";
+        const string card = "CARD-LEAVE-43";
+        var household = Assert.Single((await Ok<MeDto>(HttpMethod.Get, "/api/me", person)).Memberships, m => m.CompoundId == ParkingHost.Compound).HouseholdId;
+        await Ok<MeDto>(HttpMethod.Post, "/api/me/vehicles", person, new AddVehicleRequest(plate, true));
+
+        // The gate: two events of the person's plate (one decided, one still waiting for staff), one of another car, decided.
+        var secret = await GateSecret();
+        var decided = await DoubtfulEvent(secret, plate);
+        var waiting = await DoubtfulEvent(secret, plate);
+        var stranger = await DoubtfulEvent(secret, other);
+        await Decide(decided, open: true);
+        await Decide(stranger, open: false);
+
+        // The charger: a card of theirs, a session metered on it.
+        await Ok<ChargingCardDto>(HttpMethod.Put, Path($"charging/cards/{card}"), Staff, new ChargingCardBody(person));
+
+        var chargerId = await ChargerOf(0);
+        await using var charger = await OcppCharger.ConnectAsync(_host, chargerId);
+        await charger.BootAsync();
+        var transactionId = await MeteredSession(charger, chargerId, card);
+        var chargePoint = _host.Grains.ChargePoint(ParkingHost.Compound, chargerId);
+
+        // Before: each of them names the person (so the checks after can fail).
+        Assert.Equal((plate, $"cam/{decided}.jpg"), ((await Review(decided)).Plate, (await Review(decided)).PictureRef));
+        var session = Assert.Single((await chargePoint.Get()).Sessions, s => s.TransactionId == transactionId);
+        Assert.Equal((person, card), (session.ResidentId, session.IdTag));
+        Assert.Contains(await Ok<ChargingCardDto[]>(HttpMethod.Get, Path("charging/cards"), Staff), c => c.IdTag == card && c.ResidentId == person);
+
+        var me = await Ok<MeDto>(HttpMethod.Post, $"/api/me/compounds/{ParkingHost.Compound}/leave", person);
+        Assert.DoesNotContain(me.Memberships, m => m.CompoundId == ParkingHost.Compound);
+
+        // The decided event keeps what happened and who decided, without plate or picture; the waiting one keeps both
+        // (the car stands at the gate); another car's event is untouched.
+        var after = await Review(decided);
+        Assert.Equal((string.Empty, (string?)null), (after.Plate, after.PictureRef));
+        Assert.Equal((Staff, (bool?)true), (after.ResolvedBy, after.ResolvedOpen));
+        Assert.Equal((plate, $"cam/{waiting}.jpg"), ((await Review(waiting)).Plate, (await Review(waiting)).PictureRef));
+        Assert.Equal((other, $"cam/{stranger}.jpg"), ((await Review(stranger)).Plate, (await Review(stranger)).PictureRef));
+        var storedReviews = await Stored<GateReviewState>("gate-reviews", _host.Grains.GateReviews(ParkingHost.Compound));
+        Assert.DoesNotContain(storedReviews.Reviews, r => r.Event.EventId == decided && (r.Event.Plate.Length > 0 || r.Event.Picture is not null));
+
+        // The charge point's session names the people book's pseudonym, without the card; the card is gone and refused.
+        var pseudonym = Assert.Single(
+            await Ok<AuditEntryDto[]>(HttpMethod.Get, Path("audit?limit=1000"), Staff),
+            e => e.Action == AuditActionDto.Left && e.HouseholdId == household && e.SubjectId!.StartsWith("former-member-", StringComparison.Ordinal)).SubjectId!;
+        var anonymised = Assert.Single((await chargePoint.Get()).Sessions, s => s.TransactionId == transactionId);
+        Assert.Equal((pseudonym, string.Empty), (anonymised.ResidentId, anonymised.IdTag));
+        Assert.Equal(0.8, anonymised.EnergyKwh, 3);
+        var storedPoint = await Stored<ChargePointState>("charge-point", chargePoint);
+        Assert.DoesNotContain(storedPoint.Sessions.Sessions, s => s.ResidentId == person || s.IdTag == card);
+        Assert.DoesNotContain(await Ok<ChargingCardDto[]>(HttpMethod.Get, Path("charging/cards"), Staff), c => c.ResidentId == person || c.IdTag == card);
+        Assert.Equal("Invalid", await StatusOf(charger, card));
+    }
+
+    [Fact]
+    public async Task The_retention_sweep_removes_charge_point_sessions_that_stopped_before_the_cutoff()
+    {
+        Assert.Equal(30, (await Ok<RetentionDto>(HttpMethod.Put, Path("retention"), Staff, new RetentionDto(30))).RetentionDays);
+        const string card = "CARD-SWEEP-44";
+        await Ok<ChargingCardDto>(HttpMethod.Put, Path($"charging/cards/{card}"), Staff, new ChargingCardBody("r00044"));
+
+        var chargerId = await ChargerOf(1);
+        await using var charger = await OcppCharger.ConnectAsync(_host, chargerId);
+        await charger.BootAsync();
+        var old = await MeteredSession(charger, chargerId, card);
+        _host.Time.Advance(TimeSpan.FromDays(20));
+        var recent = await MeteredSession(charger, chargerId, card);
+        _host.Time.Advance(TimeSpan.FromDays(11));
+
+        var chargePoint = _host.Grains.ChargePoint(ParkingHost.Compound, chargerId);
+        Assert.Contains((await chargePoint.Get()).Sessions, s => s.TransactionId == old);
+
+        var sweep = await _host.Grains.GetGrain<IHistoryRetentionGrain>(ParkingHost.Compound).Sweep();
+        Assert.True(sweep.ChargePointSessions >= 1, $"the sweep removed {sweep.ChargePointSessions} charge point sessions");
+        var sessions = (await chargePoint.Get()).Sessions;
+        Assert.DoesNotContain(sessions, s => s.TransactionId == old);
+        Assert.Contains(sessions, s => s.TransactionId == recent && s.ResidentId == "r00044");
+        Assert.DoesNotContain((await Stored<ChargePointState>("charge-point", chargePoint)).Sessions.Sessions, s => s.TransactionId == old);
+    }
+}
