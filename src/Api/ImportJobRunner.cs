@@ -73,6 +73,16 @@ public sealed partial class ImportJobRunner(
         }
     }
 
+    /// <summary>A job's state as the API names it.</summary>
+    public static ImportJobStateDto ToDto(ImportJobState state) => state switch
+    {
+        ImportJobState.Running => ImportJobStateDto.Running,
+        ImportJobState.Applied => ImportJobStateDto.Applied,
+        ImportJobState.Cancelled => ImportJobStateDto.Cancelled,
+        ImportJobState.Failed => ImportJobStateDto.Failed,
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown import job state."),
+    };
+
     /// <summary>The job as the API shows it.</summary>
     public static ImportJobDto Dto(ImportJobView job)
     {
@@ -80,7 +90,7 @@ public sealed partial class ImportJobRunner(
         return new ImportJobDto(
             job.JobId,
             job.CompoundId,
-            job.State.ToString().ToLowerInvariant(),
+            ToDto(job.State),
             job.Step.Phase,
             job.Step.Done,
             job.Step.Total,

@@ -96,7 +96,7 @@ public sealed record ImportReportDto(
 public sealed record ImportJobDto(
     string JobId,
     string CompoundId,
-    string State,
+    ImportJobStateDto State,
     string Phase,
     int Done,
     int Total,

@@ -193,6 +193,16 @@ public enum SimulationRunStatusDto
     Failed,
 }
 
+/// <summary>An import job's state: <c>running</c>, <c>applied</c>, <c>cancelled</c>, <c>failed</c>.</summary>
+[JsonConverter(typeof(WireEnumConverter<ImportJobStateDto>))]
+public enum ImportJobStateDto
+{
+    Running,
+    Applied,
+    Cancelled,
+    Failed,
+}
+
 /// <summary>A person's role in a compound: <c>resident</c>, <c>staff</c>, <c>committee</c>, <c>operator</c>.</summary>
 [JsonConverter(typeof(WireEnumConverter<UserRoleDto>))]
 public enum UserRoleDto

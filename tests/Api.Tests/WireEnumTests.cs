@@ -41,6 +41,7 @@ public sealed class WireEnumTests(SharedHostFixture fixture)
         ["port status"] = () => All<PortStatus, PortStatusDto>(v => v.ToDto()),
         ["vote status"] = () => All<VoteStatus, VoteStatusDto>(v => v.ToDto()),
         ["rebalancing status"] = () => All<RebalancingStatus, RebalancingStatusDto>(v => v.ToDto()),
+        ["import job state"] = () => All<Parking.Grains.Compounds.ImportJobState, ImportJobStateDto>(ImportJobRunner.ToDto),
         ["simulation run status"] = () => All<SimulationRunStatus, SimulationRunStatusDto>(Endpoints.ScenarioMapping.ToDto),
         ["gate reason"] = () => All<GateReason, GateReasonDto>(v => v.ToDto(), Kebab),
         ["gate direction"] = () => All<GateDirection, GateDirectionDto>(v => v.ToDto()),

@@ -99,12 +99,16 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         double[]? bestRank = null;
         var considered = new List<(ChargingPlan Plan, double[] Rank)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        // The longest a candidate took to be powered so far: the repair leaves that much for powering its own plan.
+        var longestPowering = TimeSpan.Zero;
         (ChargingPlan Plan, double[] Rank)? Consider(IReadOnlyList<ChargingTurn?> turns, string label, bool stable = false)
         {
             // The previous plan's turns stay as they were told (no lengthening, no trimming); only cars without one are fitted in.
             var shaped = TurnShaping.Shape(instance, turns, extend: !stable);
             if (!seen.Add(string.Join(';', shaped.Select(t => t is null ? "-" : $"{t.ChargerId},{t.StartPeriod},{t.EndPeriod}")))) return null;
+            var powering = clock.Elapsed;
             var (kw, all) = PowerShaped(instance, turns, shaped, order, minimum, stable);
+            if (clock.Elapsed - powering > longestPowering) longestPowering = clock.Elapsed - powering;
             return Weigh(kw, all, label);
         }
         (ChargingPlan Plan, double[] Rank) Weigh(double[][] kw, IReadOnlyList<IReadOnlyList<ChargingTurn>> all, string label)
@@ -205,8 +209,9 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             var weighed = 0;
             var until = limit - reserve;
             Note("repair", clock.Elapsed, until - clock.Elapsed, "");
+            var swapsUntil = until - longestPowering;
             var swapped = SwapHolders(instance, best, order, minimum,
-                () => clock.Elapsed < until && !cancellationToken.IsCancellationRequested && (RepairMoves is not { } cap || weighed < cap) && ++weighed > 0);
+                () => clock.Elapsed < swapsUntil && !cancellationToken.IsCancellationRequested && (RepairMoves is not { } cap || weighed < cap) && ++weighed > 0);
             if (swapped is not null)
             {
                 Weigh([.. swapped.Sessions.Select(x => x.PowerKw.ToArray())], [.. swapped.Sessions.Select(x => x.Turns)], "repair: holder swaps");

@@ -107,7 +107,7 @@ public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture
         while (true)
         {
             var job = await Job(jobId);
-            if (job.State != "running")
+            if (job.State != ImportJobStateDto.Running)
             {
                 return job;
             }
@@ -139,13 +139,13 @@ public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture
         var hold = fixture.Holds.Arm("Configure", GrainKeys.Of(compound, held));
 
         var started = await StartJob(file, expectedVersion: 0);
-        Assert.Equal(("running", compound), (started.State, started.CompoundId));
+        Assert.Equal(("running", compound), (started.State.WireName(), started.CompoundId));
 
         // The importer is configuring the new spaces (one of them held): it reports where it is. It stops at its
         // next checkpoint, before enrolling the people, and says so.
         await hold.Reached.WaitAsync(Bound);
         var running = await Job(started.JobId);
-        Assert.True(running is { State: "running", Phase: "spaces-added", Done: 0, Total: 40, Committed: true, CancelRequested: false }, running.ToString());
+        Assert.True(running is { State: ImportJobStateDto.Running, Phase: "spaces-added", Done: 0, Total: 40, Committed: true, CancelRequested: false }, running.ToString());
 
         // A second apply cannot win meanwhile: at the version it previewed the layout has moved, and at the new one an
         // import is under way.
@@ -160,7 +160,7 @@ public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture
 
         hold.Release();
         var cancelled = await Ended(started.JobId);
-        Assert.True(cancelled is { State: "cancelled", ErrorCode: "import-cancelled", Committed: true, Phase: "people", Done: 0, Report: null }, cancelled.ToString());
+        Assert.True(cancelled is { State: ImportJobStateDto.Cancelled, ErrorCode: "import-cancelled", Committed: true, Phase: "people", Done: 0, Report: null }, cancelled.ToString());
         Assert.NotNull(cancelled.EndedAt);
 
         // The documented state: the layout is stored and marked unfinished; the compound is not listed, nobody is
@@ -183,7 +183,7 @@ public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture
         await ParkingHost.Expect(finish, HttpStatusCode.Accepted);
         var finishing = (await finish.Content.ReadFromJsonAsync<ImportJobDto>(ParkingHost.Json))!;
         var finished = await Ended(finishing.JobId);
-        Assert.True(finished is { State: "applied", Phase: "applied", Committed: true, ErrorCode: null }, finished.ToString());
+        Assert.True(finished is { State: ImportJobStateDto.Applied, Phase: "applied", Committed: true, ErrorCode: null }, finished.ToString());
         Assert.NotNull(finished.Report);
         Assert.True(finished.Report is { Applied: true, LayoutVersion: 1, Spaces: 40 }, finished.Report.ToString());
         Assert.Equal(40, finished.Report.SpacesAdded.Length);
@@ -213,7 +213,7 @@ public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture
         var started = await StartJob(changed, expectedVersion: 1);
         await hold.Reached.WaitAsync(Bound);
         var running = await Job(started.JobId);
-        Assert.True(running is { State: "running", Phase: "preview", Total: 1, Committed: false }, running.ToString());
+        Assert.True(running is { State: ImportJobStateDto.Running, Phase: "preview", Total: 1, Committed: false }, running.ToString());
 
         using (var cancel = await _host.SendAsync(HttpMethod.Post, $"/api/compounds/imports/{started.JobId}/cancel", Operator))
         {
@@ -222,7 +222,7 @@ public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture
 
         hold.Release();
         var cancelled = await Ended(started.JobId);
-        Assert.True(cancelled is { State: "cancelled", ErrorCode: "import-cancelled", Committed: false, Phase: "store-layout" }, cancelled.ToString());
+        Assert.True(cancelled is { State: ImportJobStateDto.Cancelled, ErrorCode: "import-cancelled", Committed: false, Phase: "store-layout" }, cancelled.ToString());
 
         // Nothing changed: same version, the space still there, and the next apply is taken at once.
         Assert.Contains(await _host.GetOkAsync<CompoundSummaryDto[]>("/api/compounds", Operator), c => c is { CompoundId: compound, Spaces: 40, LayoutVersion: 1 });
@@ -235,7 +235,7 @@ public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture
         var applied = await StartJob(changed, expectedVersion: 1);
         var done = await Ended(applied.JobId);
         Assert.NotNull(done.Report);
-        Assert.True(done is { State: "applied", Report: { LayoutVersion: 2, Spaces: 39 } }, done.ToString());
+        Assert.True(done is { State: ImportJobStateDto.Applied, Report: { LayoutVersion: 2, Spaces: 39 } }, done.ToString());
         Assert.Equal([removed], done.Report.SpacesRemoved);
     }
 
@@ -251,6 +251,6 @@ public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture
         using var unknown = await _host.GetAsync("/api/compounds/imports/no-such-job", Operator);
         await ParkingHost.Expect(unknown, HttpStatusCode.NotFound);
         var done = await Ended(job.JobId);
-        Assert.Equal("applied", done.State);
+        Assert.Equal("applied", done.State.WireName());
     }
 }
