@@ -12,22 +12,7 @@ using Xunit;
 namespace Parking.Api.Tests.Compounds;
 
 /// <summary>A host of its own: these tests import compounds and change the demo compound's layout.</summary>
-public sealed class ImportHostFixture : IAsyncLifetime
-{
-    private ParkingHost? _host;
-
-    public ParkingHost Host => _host ?? throw new InvalidOperationException("The import host has not started.");
-
-    public async Task InitializeAsync() => _host = await ParkingHost.StartAsync(ParkingHost.NewClock());
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
-}
+public sealed class ImportHostFixture : OwnHostFixture;
 
 public sealed class CompoundImportApiTests(ImportHostFixture fixture) : IClassFixture<ImportHostFixture>
 {

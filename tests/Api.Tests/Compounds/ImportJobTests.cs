@@ -57,24 +57,12 @@ public sealed class HeldCall(string method, string grainKey)
 }
 
 /// <summary>A host of its own with a <see cref="CallHold"/> in its silo: these tests import compounds.</summary>
-public sealed class ImportJobHostFixture : IAsyncLifetime
+public sealed class ImportJobHostFixture : OwnHostFixture
 {
-    private ParkingHost? _host;
-
     public CallHold Holds { get; } = new();
 
-    public ParkingHost Host => _host ?? throw new InvalidOperationException("The import job host has not started.");
-
-    public async Task InitializeAsync() =>
-        _host = await ParkingHost.StartAsync(ParkingHost.NewClock(), services: s => s.AddSingleton<IIncomingGrainCallFilter>(Holds));
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    protected override Task<ParkingHost> StartAsync() =>
+        ParkingHost.StartAsync(ParkingHost.NewClock(), services: s => s.AddSingleton<IIncomingGrainCallFilter>(Holds));
 }
 
 public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture<ImportJobHostFixture>

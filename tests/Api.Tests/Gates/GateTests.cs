@@ -16,22 +16,7 @@ using Xunit;
 namespace Parking.Api.Tests.Gates;
 
 /// <summary>A host of its own: the gate's decisions change reservations and the compound's staff list.</summary>
-public sealed class GateHostFixture : IAsyncLifetime
-{
-    private ParkingHost? _host;
-
-    public ParkingHost Host => _host ?? throw new InvalidOperationException("The gate host has not started.");
-
-    public async Task InitializeAsync() => _host = await ParkingHost.StartAsync(ParkingHost.NewClock());
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
-}
+public sealed class GateHostFixture : OwnHostFixture;
 
 /// <summary>A gate camera of the small demo compound posting signed events, as a real camera would over HTTP.</summary>
 public sealed class GateTests(GateHostFixture fixture) : IClassFixture<GateHostFixture>

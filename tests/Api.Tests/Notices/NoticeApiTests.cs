@@ -12,22 +12,7 @@ using Xunit;
 namespace Parking.Api.Tests.Notices;
 
 /// <summary>A host of its own: these tests raise an alarm on shelter E01 and set the compound's webhook.</summary>
-public sealed class NoticeHostFixture : IAsyncLifetime
-{
-    private ParkingHost? _host;
-
-    public ParkingHost Host => _host ?? throw new InvalidOperationException("The notice host has not started.");
-
-    public async Task InitializeAsync() => _host = await ParkingHost.StartAsync(ParkingHost.NewClock());
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
-}
+public sealed class NoticeHostFixture : OwnHostFixture;
 
 /// <summary>
 /// Notices end to end: a grain's event becomes a notice in the driver's inbox, goes to a loopback push service

@@ -15,22 +15,7 @@ using Xunit;
 namespace Parking.Api.Tests.People;
 
 /// <summary>A host of its own: these tests leave the compound, move its clock by a month and use its chargers.</summary>
-public sealed class LeaveDevicesHostFixture : IAsyncLifetime
-{
-    private ParkingHost? _host;
-
-    public ParkingHost Host => _host ?? throw new InvalidOperationException("The host has not started.");
-
-    public async Task InitializeAsync() => _host = await ParkingHost.StartAsync(ParkingHost.NewClock());
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
-}
+public sealed class LeaveDevicesHostFixture : OwnHostFixture;
 
 /// <summary>
 /// What the gate and the chargers keep about a person: the gate events staff decided (plate and camera picture), the

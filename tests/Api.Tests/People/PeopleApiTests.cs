@@ -17,24 +17,9 @@ using Xunit;
 namespace Parking.Api.Tests.People;
 
 /// <summary>A host of its own: these tests change who belongs to the demo compound, and move its clock by weeks.</summary>
-public sealed class PeopleHostFixture : IAsyncLifetime
-{
-    private ParkingHost? _host;
-
-    public ParkingHost Host => _host ?? throw new InvalidOperationException("The people host has not started.");
-
-    // Product defaults: a resident who books and cancels some fifty times in a row meets the per-user limit, and the
-    // test's client waits out each 429 as its Retry-After says (PersonTokens.SendAsPersonAsync).
-    public async Task InitializeAsync() => _host = await ParkingHost.StartAsync(ParkingHost.NewClock());
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
-}
+/// <remarks>Product defaults: a resident who books and cancels some fifty times in a row meets the per-user limit, and the
+/// test's client waits out each 429 as its Retry-After says (PersonTokens.SendAsPersonAsync).</remarks>
+public sealed class PeopleHostFixture : OwnHostFixture;
 
 /// <summary>
 /// Invites, join requests, roles, the audit trail, the personal-data export, leaving and retention, through HTTP with

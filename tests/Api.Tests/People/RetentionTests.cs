@@ -19,27 +19,15 @@ namespace Parking.Api.Tests.People;
 /// A host whose grains keep their own history for 60 days (longer than the compound's retention of 30), so that only
 /// the retention sweep can remove an entry: a test of the sweep, not of the grains' own pruning.
 /// </summary>
-public sealed class RetentionHostFixture : IAsyncLifetime
+public sealed class RetentionHostFixture : OwnHostFixture
 {
-    private ParkingHost? _host;
-
-    public ParkingHost Host => _host ?? throw new InvalidOperationException("The retention host has not started.");
-
-    public async Task InitializeAsync() => _host = await ParkingHost.StartAsync(ParkingHost.NewClock(), settings: new Dictionary<string, string>
+    protected override Task<ParkingHost> StartAsync() => ParkingHost.StartAsync(ParkingHost.NewClock(), settings: new Dictionary<string, string>
     {
         ["Parking:Reservations:SpaceHistory"] = "60.00:00:00",
         ["Parking:Reservations:ResidentHistory"] = "60.00:00:00",
         ["Parking:Charging:History"] = "60.00:00:00",
         ["Parking:Shelters:SessionHistory"] = "60.00:00:00",
     });
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
 }
 
 /// <summary>

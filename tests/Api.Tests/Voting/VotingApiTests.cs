@@ -14,22 +14,7 @@ using Xunit;
 namespace Parking.Api.Tests.Voting;
 
 /// <summary>A host of its own: the close test moves its clock past a voting period.</summary>
-public sealed class VotingHostFixture : IAsyncLifetime
-{
-    private ParkingHost? _host;
-
-    public ParkingHost Host => _host ?? throw new InvalidOperationException("The voting host has not started.");
-
-    public async Task InitializeAsync() => _host = await ParkingHost.StartAsync(ParkingHost.NewClock());
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
-}
+public sealed class VotingHostFixture : OwnHostFixture;
 
 /// <summary>
 /// Proposals and ballots over HTTP and the real SignalR client, in the small demo compound (60 households, one
