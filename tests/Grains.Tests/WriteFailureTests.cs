@@ -116,6 +116,7 @@ public sealed class FailingWritesStorage(IGrainStorage inner) : IGrainStorage
     private readonly ConcurrentDictionary<GrainId, int> _armed = new();
     private readonly ConcurrentDictionary<GrainId, int> _refused = new();
     private readonly ConcurrentDictionary<GrainId, int> _reads = new();
+    private readonly ConcurrentDictionary<GrainId, int> _writes = new();
 
     public void FailNextWrite(GrainId grainId) => _armed.AddOrUpdate(grainId, 1, (_, n) => n + 1);
 
@@ -123,12 +124,24 @@ public sealed class FailingWritesStorage(IGrainStorage inner) : IGrainStorage
 
     public int Reads(GrainId grainId) => _reads.GetValueOrDefault(grainId);
 
+    /// <summary>How many writes of a grain reached the wrapped storage.</summary>
+    public int Writes(GrainId grainId) => _writes.GetValueOrDefault(grainId);
+
     /// <summary>What the wrapped storage holds for a grain, read past the counter.</summary>
     public async Task<T> ReadStored<T>(string stateName, GrainId grainId)
     {
         var state = new GrainState<T>();
         await inner.ReadStateAsync(stateName, grainId, state);
         return state.State ?? throw new InvalidOperationException($"Nothing stored as {stateName} for {grainId}.");
+    }
+
+    /// <summary>What the wrapped storage holds for a grain, or a new state when nothing is stored yet.</summary>
+    public async Task<T> ReadStoredOrNew<T>(string stateName, GrainId grainId)
+        where T : new()
+    {
+        var state = new GrainState<T>(new T());
+        await inner.ReadStateAsync(stateName, grainId, state);
+        return state.State ?? new T();
     }
 
     /// <summary>Puts <paramref name="stored"/> in the wrapped storage for a grain, as an earlier build would have left it.</summary>
@@ -149,6 +162,7 @@ public sealed class FailingWritesStorage(IGrainStorage inner) : IGrainStorage
             throw new IOException(Refusal);
         }
 
+        _writes.AddOrUpdate(grainId, 1, (_, n) => n + 1);
         return inner.WriteStateAsync(stateName, grainId, grainState);
     }
 

@@ -190,7 +190,9 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
             }
 
             await run.Check(Phases.Store, 0, 1);
-            var begun = await grains.Compound(layout.CompoundId).BeginApply(layout, expectedVersion ?? preview.LiveVersion);
+            var expected = expectedVersion ?? preview.LiveVersion;
+            await RetainDropped(layout, expected);
+            var begun = await grains.Compound(layout.CompoundId).BeginApply(layout, expected);
             if (!begun.IsSuccess)
             {
                 return begun.Error!;
@@ -205,6 +207,27 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         catch (ImportStopped)
         {
             return Stopped(layout.CompoundId, run.Committed);
+        }
+    }
+
+    /// <summary>
+    /// The retention sweep reaches the people the file names through the layout, and anyone else through its own list:
+    /// the people this file drops go on that list before the layout that drops them is stored (should the store then
+    /// be refused, they are only reached twice). Their records (bookings, notices) stay until retention removes them.
+    /// </summary>
+    private async Task RetainDropped(CompoundLayout layout, int expectedVersion)
+    {
+        var live = await grains.Compound(layout.CompoundId).GetLayout();
+        if (live is null || live.LayoutVersion != expectedVersion)
+        {
+            return;
+        }
+
+        var staying = layout.Users.Select(u => u.UserId).ToHashSet(StringComparer.Ordinal);
+        var dropped = live.Users.Select(u => u.UserId).Where(u => !staying.Contains(u)).ToList();
+        if (dropped.Count > 0)
+        {
+            await grains.HistoryRetention(layout.CompoundId).Retain(dropped);
         }
     }
 

@@ -32,14 +32,31 @@ public sealed record RetentionSweep(
 public interface IHistoryRetentionGrain : IGrainWithStringKey
 {
     /// <summary>Registers the daily reminder if it is not registered yet.</summary>
+    /// <remarks>
+    /// Interleaves: the compound grain calls it while storing a layout, and this grain may at that moment be waiting on
+    /// the compound grain (a sweep reading the layout, a <see cref="Track"/> asking whether the file names a person).
+    /// It touches only the reminder, never the state.
+    /// </remarks>
+    [AlwaysInterleave]
     Task Arm();
 
     /// <summary>Sweeps now (what the reminder does).</summary>
     Task<RetentionSweep> Sweep();
 
-    /// <summary>A person's own grains (resident, notice inbox) stored something here: the sweep reaches them from now on.</summary>
+    /// <summary>
+    /// A person's own grains (resident, notice inbox) stored something here: the sweep reaches them from now on. A
+    /// person the compound file names is reached through the layout and is not written down (a first booking then
+    /// writes nothing here); anyone else (joined by an invite or a request, given a role through the API) is.
+    /// </summary>
     [OneWay]
     Task Track(string personId);
+
+    /// <summary>
+    /// People a re-import is about to drop from the compound file: the sweep keeps reaching their records through this
+    /// grain once the layout no longer names them. Called before the new layout is stored, so no moment exists in which
+    /// neither names them; a person with no records costs a sweep one idle call.
+    /// </summary>
+    Task Retain(IReadOnlyList<string> people);
 
     /// <summary>The person left the compound: the sweep no longer names them.</summary>
     Task Forget(string personId);
@@ -48,7 +65,11 @@ public interface IHistoryRetentionGrain : IGrainWithStringKey
 [GenerateSerializer]
 public sealed class HistoryRetentionState
 {
-    /// <summary>People whose resident or inbox grain stored something, besides those the compound file names.</summary>
+    /// <summary>
+    /// People whose resident or inbox grain stored something and whom the compound file does not name (or no longer
+    /// names: a re-import dropped them). A set stored by an earlier build also holds people the file names, which does no
+    /// harm: the sweep takes each person once.
+    /// </summary>
     [Id(0)]
     internal HashSet<string> _people = new(StringComparer.Ordinal);
 
@@ -85,7 +106,25 @@ public sealed partial class HistoryRetentionGrain(
 
     public async Task Track(string personId)
     {
-        if (state.State.Track(personId))
+        if (state.State.People.Contains(personId) || await GrainFactory.Compound(CompoundId).GetUser(personId) is not null)
+        {
+            return;
+        }
+
+        state.State.Track(personId);
+        await state.WriteStateAsync();
+    }
+
+    public async Task Retain(IReadOnlyList<string> people)
+    {
+        ArgumentNullException.ThrowIfNull(people);
+        var added = 0;
+        foreach (var person in people)
+        {
+            added += state.State.Track(person) ? 1 : 0;
+        }
+
+        if (added > 0)
         {
             await state.WriteStateAsync();
         }
