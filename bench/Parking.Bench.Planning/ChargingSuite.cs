@@ -383,16 +383,16 @@ internal static class ChargingSuite
         const string DrawModel = " (CP-SAT with a draw interval inside each turn)";
         var timeIndexed = new InTurnCpSat { TimeIndexed = true };
         const string TimeIndexed = " (time-indexed CP-SAT, power per period, k turns in the model)";
-        var repaired = new InTurnCpSat { Repair = true };
-        const string Repaired = " (holder-swap repair after CP-SAT)";
+        var unrepaired = new InTurnCpSat { Repair = false };
+        const string Unrepaired = " (without the repair after CP-SAT, as shipped until 2026-12-05)";
         List<(string Name, IChargingAlgorithm Algorithm, ChargingInstance Instance, SolveOptions Options)> variants =
         [
             ("in-turn, least share first", shipped, instance, leastShare),
             (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served"), shipped, instance, minimumNeed),
             ("in-turn, fully served first", shipped, instance, fullyServed),
-            ("in-turn, least share first" + Repaired, repaired, instance, leastShare),
-            (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served") + Repaired, repaired, instance, minimumNeed),
-            ("in-turn, fully served first" + Repaired, repaired, instance, fullyServed),
+            ("in-turn, least share first" + Unrepaired, unrepaired, instance, leastShare),
+            (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served") + Unrepaired, unrepaired, instance, minimumNeed),
+            ("in-turn, fully served first" + Unrepaired, unrepaired, instance, fullyServed),
             ("in-turn, least share first, one turn per request", shipped, oneTurn, leastShare),
             ("in-turn, fully served first, one turn per request", shipped, oneTurn, fullyServed),
             ("in-turn, least share first, with the LP's night holders", lpNight, instance, leastShare),

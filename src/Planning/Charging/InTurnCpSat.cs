@@ -63,11 +63,12 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     public double? DeterministicLimit { get; init; }
 
     /// <summary>
-    /// On, after CP-SAT the best plan so far is repaired by holder swaps (<see cref="RepairPlan"/>)
-    /// until the greedy candidates' end of the budget; a swap is kept only when the plan it gives is better in the area's
-    /// order. Off by default (the benchmark prints both).
+    /// On (the default since 2026-12-05), after CP-SAT the best plan so far is repaired by holder swaps and exchanges
+    /// between two holders (<see cref="RepairPlan"/>) until the greedy candidates' end of the budget; a move is kept only
+    /// when the plan it gives is better in the area's order, so the repair never makes a plan worse in it. Not when
+    /// re-planning (told turns stay). Off, the benchmark's row without it.
     /// </summary>
-    public bool Repair { get; init; }
+    public bool Repair { get; init; } = true;
 
     /// <summary>
     /// With <see cref="Repair"/>, the most swaps weighed (each is shaped and powered by the linear program); null (the
@@ -203,13 +204,14 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 ? model.Solve(hint, clock, cpEnd - (2 * built), options.Workers, cancellationToken) : null;
             if (solved is not null && clock.Elapsed < limit - reserve * 0.5) Consider(solved.Sessions.Select(s => s.Turn).ToArray(), "cp-sat");
         }
-        if (Repair && previous is null && best is not null)
+        var until = limit - reserve;
+        var swapsUntil = until - longestPowering;
+        if (Repair && previous is null && best is not null && swapsUntil - clock.Elapsed >= TurnModel.MinimumStage)
         {
-            // Holder swaps on the best plan so far, until the greedy candidates' end of the budget (or RepairMoves).
+            // Holder swaps and exchanges on the best plan so far, until the greedy candidates' end of the budget (or
+            // RepairMoves), leaving time to power the result once.
             var weighed = 0;
-            var until = limit - reserve;
             Note("repair", clock.Elapsed, until - clock.Elapsed, "");
-            var swapsUntil = until - longestPowering;
             var swapped = SwapHolders(instance, best, order, minimum,
                 () => clock.Elapsed < swapsUntil && !cancellationToken.IsCancellationRequested && (RepairMoves is not { } cap || weighed < cap) && ++weighed > 0);
             if (swapped is not null)
