@@ -76,6 +76,9 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     /// </summary>
     public int? RepairMoves { get; init; }
 
+    /// <summary>The most rounds of the repair in a solve (each from the best plan the last one left).</summary>
+    private const int RepairRounds = 4;
+
     /// <summary>Called with each candidate's label and rank as it is weighed (the bench prints them); null for silence.</summary>
     public static Action<string>? Trace { get; set; }
 
@@ -205,19 +208,23 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             if (solved is not null && clock.Elapsed < limit - reserve * 0.5) Consider(solved.Sessions.Select(s => s.Turn).ToArray(), "cp-sat");
         }
         var until = limit - reserve;
-        var swapsUntil = until - longestPowering;
-        if (Repair && previous is null && best is not null && swapsUntil - clock.Elapsed >= TurnModel.MinimumStage)
+        if (Repair && previous is null && best is not null && until - longestPowering - clock.Elapsed >= TurnModel.MinimumStage)
         {
             // Holder swaps and exchanges on the best plan so far, until the greedy candidates' end of the budget (or
-            // RepairMoves), leaving time to power the result once.
+            // RepairMoves), leaving time to power the result once; again from the best plan after that while a round
+            // improves it (powering moves the draws, so the moves weighed in place change).
             var weighed = 0;
             Note("repair", clock.Elapsed, until - clock.Elapsed, "");
-            var swapped = SwapHolders(instance, best, order, minimum,
-                () => clock.Elapsed < swapsUntil && !cancellationToken.IsCancellationRequested && (RepairMoves is not { } cap || weighed < cap) && ++weighed > 0);
-            if (swapped is not null)
+            for (var round = 0; round < RepairRounds && until - longestPowering - clock.Elapsed >= TurnModel.MinimumStage; round++)
             {
-                Weigh([.. swapped.Sessions.Select(x => x.PowerKw.ToArray())], [.. swapped.Sessions.Select(x => x.Turns)], "repair: holder swaps");
-                if (clock.Elapsed < until) Consider(swapped.Sessions.Select(x => x.Turn).ToArray(), "repair: holder swaps, powered");
+                var swapsUntil = until - longestPowering;
+                var before = bestRank!;
+                var swapped = SwapHolders(instance, best!, order, minimum,
+                    () => clock.Elapsed < swapsUntil && !cancellationToken.IsCancellationRequested && (RepairMoves is not { } cap || weighed < cap) && ++weighed > 0);
+                if (swapped is null) break;
+                Weigh([.. swapped.Sessions.Select(x => x.PowerKw.ToArray())], [.. swapped.Sessions.Select(x => x.Turns)], $"repair round {round}: holder swaps");
+                if (clock.Elapsed < until) Consider(swapped.Sessions.Select(x => x.Turn).ToArray(), $"repair round {round}: holder swaps, powered");
+                if (RankComparer.Instance.Compare(bestRank!, before) <= 0) break;
             }
             Note("repair done", clock.Elapsed, null, $"weighed {weighed} rank {string.Join(" ", bestRank!)}");
         }
