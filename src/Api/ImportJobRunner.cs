@@ -24,8 +24,12 @@ public sealed partial class ImportJobRunner(
     /// <summary>Jobs still running in this host.</summary>
     public int Running => _running.Count;
 
-    /// <summary>Starts <paramref name="apply"/> as a new job and returns its id once the job can be polled.</summary>
-    public async Task<string> Start(
+    /// <summary>
+    /// Starts <paramref name="apply"/> as a new job once it holds the compound's import slot, and returns its id
+    /// (the job can then be polled) with the task that ends with it; or refuses with <c>import-running</c> while
+    /// another job of the compound runs, on any host.
+    /// </summary>
+    public async Task<Outcome<StartedJob>> Start(
         string compoundId,
         string startedBy,
         Func<Func<ImportStep, Task<bool>>, CancellationToken, Task<Outcome<ImportOutcome>>> apply,
@@ -33,14 +37,46 @@ public sealed partial class ImportJobRunner(
     {
         var jobId = Guid.NewGuid().ToString("N");
         var job = grains.ImportJob(jobId);
+
+        // The record first, then the slot: whoever finds this job holding the slot finds it running.
         await job.Start(compoundId, startedBy, clock.GetUtcNow());
-        var run = Task.Run(() => Run(job, jobId, apply, report));
+        var compound = grains.Compound(compoundId);
+        if (await compound.ClaimImport(jobId) is { } refused)
+        {
+            await job.End(ImportJobState.Failed, clock.GetUtcNow(), refused, null);
+            return refused;
+        }
+
+        var run = Task.Run(async () =>
+        {
+            try
+            {
+                return await Run(job, jobId, apply, report);
+            }
+            finally
+            {
+                await Release(compound, jobId);
+            }
+        });
         _running[jobId] = run;
         _ = run.ContinueWith(_ => _running.TryRemove(jobId, out var _), TaskScheduler.Default);
-        return jobId;
+        return new StartedJob(jobId, run);
     }
 
-    private async Task Run(
+    private async Task Release(ICompoundGrain compound, string jobId)
+    {
+        try
+        {
+            await compound.ReleaseImport(jobId);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The slot is then freed when the next claim finds this job ended.
+            LogSlotNotReleased(e, jobId);
+        }
+    }
+
+    private async Task<Outcome<ImportOutcome>> Run(
         IImportJobGrain job,
         string jobId,
         Func<Func<ImportStep, Task<bool>>, CancellationToken, Task<Outcome<ImportOutcome>>> apply,
@@ -58,6 +94,8 @@ public sealed partial class ImportJobRunner(
                 var error = outcome.Error!;
                 await job.End(error.Code == "import-cancelled" ? ImportJobState.Cancelled : ImportJobState.Failed, clock.GetUtcNow(), error, null);
             }
+
+            return outcome;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -70,8 +108,13 @@ public sealed partial class ImportJobRunner(
             {
                 LogJobNotEnded(unreachable, jobId);
             }
+
+            return new DomainError(ErrorKind.Conflict, "import-failed", $"The import stopped: {e.Message}");
         }
     }
+
+    /// <summary>A job that started: its id, and its run, which ends with the apply's outcome once the job has ended.</summary>
+    public sealed record StartedJob(string JobId, Task<Outcome<ImportOutcome>> Completion);
 
     /// <summary>A job's state as the API names it.</summary>
     public static ImportJobStateDto ToDto(ImportJobState state) => state switch
@@ -105,6 +148,9 @@ public sealed partial class ImportJobRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Import job {JobId} failed")]
     private partial void LogJobFailed(Exception error, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import job {JobId} could not give its compound's import slot back")]
+    private partial void LogSlotNotReleased(Exception error, string jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Import job {JobId} failed and its end could not be recorded")]
     private partial void LogJobNotEnded(Exception error, string jobId);

@@ -8,7 +8,8 @@ namespace Parking.Browser.Tests;
 /// The sub-district operator imports a small compound from its files (JSON, households and spaces as CSV) in the
 /// web app: a file with a problem is refused with the problem's place; a good one is previewed and applied, and the
 /// lot is drawn from its geometry. A changed file is previewed as a diff (spaces added, removed, retyped; a charger
-/// changed) and applied, and the map is redrawn from the new outline and spaces.
+/// changed) and applied as an import job, and the map is redrawn from the new outline and spaces. (The job's running
+/// state and Cancel are checked in Web.Tests: a small file applies faster than a browser can see it run.)
 /// </summary>
 [Collection(WebAppCollection.Name)]
 public sealed class ImportTests(WebAppFixture app)
@@ -70,6 +71,7 @@ public sealed class ImportTests(WebAppFixture app)
         await op.Page.Locator("#import-check").ClickAsync();
         await Expect(op.Page.Locator(".import-report[data-dry-run='true'] .import-summary")).ToContainTextAsync("新小区");
         await op.Page.Locator("#import-apply").ClickAsync();
+        await Expect(op.Page.Locator("#import-message")).ToHaveAttributeAsync("data-job", "applied");
         await Expect(op.Page.Locator("#import-message")).ToContainTextAsync("browser-gardens");
         var firstApplied = await op.Page.Locator("#import-message").TextContentAsync();
         var map = op.Page.Locator(".live-lot[data-lot='G1'] svg[data-drawn='geometry']");
@@ -87,9 +89,11 @@ public sealed class ImportTests(WebAppFixture app)
         await Expect(map.Locator("g.space")).ToHaveCountAsync(4);
         Assert.Equal(outlineBefore, await map.Locator("polygon.lot-outline").GetAttributeAsync("points"));
 
-        // Applied: the map is redrawn from the new outline and spaces.
+        // Applied as a job (its progress polled until it ends): the map is redrawn from the new outline and spaces.
         await op.Page.Locator("#import-apply").ClickAsync();
+        await Expect(op.Page.Locator("#import-message")).ToHaveAttributeAsync("data-job", "applied");
         await Expect(op.Page.Locator("#import-message")).ToContainTextAsync("已应用");
+        await Expect(op.Page.Locator("#import-job")).ToHaveCountAsync(0);
         await Expect(op.Page.Locator("#import-message")).Not.ToHaveTextAsync(firstApplied!);
         await Expect(map.Locator("g.space[data-space='G1-005']")).ToHaveCountAsync(1);
         await Expect(map.Locator("g.space[data-space='G1-002']")).ToHaveCountAsync(0);

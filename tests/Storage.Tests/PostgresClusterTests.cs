@@ -130,6 +130,41 @@ public class PostgresClusterTests(PostgresFixture postgres)
         Assert.NotNull(await reminders.ReadRow(GrainId.Create("compoundpeople", layout.CompoundId), Parking.Grains.Membership.CompoundPeopleGrain.RetentionReminder));
     }
 
+    [Fact]
+    public async Task Import_jobs_and_the_compounds_import_slot_survive_a_full_cluster_restart()
+    {
+        var connectionString = await postgres.NewMigratedDatabaseAsync();
+        var serviceId = "jobs-" + Guid.NewGuid().ToString("N")[..8];
+        const string compound = "job-gardens";
+        var at = DateTimeOffset.UtcNow;
+        var step = new Parking.Grains.Compounds.ImportStep("spaces-added", 200, 6000, Committed: true);
+
+        await using (var first = await PostgresCluster.StartAsync(connectionString, serviceId))
+        {
+            var applied = first.Client.ImportJob("job-applied");
+            await applied.Start(compound, "operator01", at);
+            await applied.End(Parking.Grains.Compounds.ImportJobState.Applied, at.AddSeconds(5), null, "{\"layoutVersion\":3}");
+
+            var running = first.Client.ImportJob("job-running");
+            await running.Start(compound, "operator01", at);
+            Assert.True(await running.Report(step));
+            Assert.Null(await first.Client.Compound(compound).ClaimImport("job-running"));
+            await first.StopAllSilosAsync();
+        }
+
+        await using var second = await PostgresCluster.StartAsync(connectionString, serviceId);
+        var ended = await second.Client.ImportJob("job-applied").Get();
+        Assert.True(ended is { State: Parking.Grains.Compounds.ImportJobState.Applied, CompoundId: compound, StartedBy: "operator01", ReportJson: "{\"layoutVersion\":3}" }, ended?.ToString());
+        var still = await second.Client.ImportJob("job-running").Get();
+        Assert.True(still is { State: Parking.Grains.Compounds.ImportJobState.Running } && still.Step == step, still?.ToString());
+
+        // The slot is stored too: another job of the compound is refused while the first one's record says it runs.
+        var refused = await second.Client.Compound(compound).ClaimImport("job-other");
+        Assert.Equal("import-running", refused?.Code);
+        Assert.Contains("job-running", refused!.Message, StringComparison.Ordinal);
+        Assert.Equal("job-running", await second.Client.Compound(compound).GetImportJob());
+    }
+
     private static async Task SeedAsync(IGrainFactory grains, CompoundLayout layout)
     {
         Assert.True(await grains.Compound(layout.CompoundId).InitializeLayout(layout));

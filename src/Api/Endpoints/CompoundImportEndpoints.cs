@@ -24,16 +24,17 @@ public static class CompoundImportEndpoints
             .WithSummary("The compounds the caller may see: all of them for a sub-district operator, else their own");
         compounds.MapPost("/import", Import)
             .WithSummary("Import a compound file: a new compound, or a layout change of an existing one (sub-district operator; staff for their own compound)")
-            .WithDescription("The body is the compound file (docs/compound-file.md). Or a multipart form: part file (the compound file) and the CSV files it names, by file name. dryRun=true checks it and previews the change (spaces added, removed, retyped, re-owned; chargers; effect on live bookings) without changing anything. expectedVersion: the liveVersion of the preview; the apply is refused with 409 layout-changed if the layout moved since. A file with any problem gets 422 with every problem and its place, and changes nothing.")
+            .WithDescription("The body is the compound file (docs/compound-file.md). Or a multipart form: part file (the compound file) and the CSV files it names, by file name. dryRun=true checks it and previews the change (spaces added, removed, retyped, re-owned; chargers; effect on live bookings) without changing anything. expectedVersion: the liveVersion of the preview; the apply is refused with 409 layout-changed if the layout moved since, and with 409 import-running while an import job of the compound runs. A file with any problem gets 422 with every problem and its place, and changes nothing.")
             .Accepts<object>("application/json", "multipart/form-data")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict);
         compounds.MapPost("/imports", StartImport)
             .WithSummary("Apply a compound file as a job that reports its progress and can be cancelled (sub-district operator; staff for their own compound)")
-            .WithDescription("The body is as for /import (JSON or multipart). The file is checked at once (422 with every problem, nothing changed); then 202 with the job, to poll at its Location. expectedVersion as for /import.")
+            .WithDescription("The body is as for /import (JSON or multipart). The file is checked at once (422 with every problem, nothing changed); then 202 with the job, to poll at its Location. expectedVersion as for /import. A compound runs one import at a time: while another job of it runs (an apply or a finish, started on any host), 409 import-running naming that job. The job's record is stored with the grains' state, so its progress and result outlive the host that ran it.")
             .Accepts<object>("application/json", "multipart/form-data")
             .Produces<ImportJobDto>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         compounds.MapGet("/imports/{jobId}", GetImport)
             .WithSummary("Where an import job stands: phase, items done out of how many, whether its layout is stored; its report once applied");
         compounds.MapPost("/imports/{jobId}/cancel", CancelImport)
@@ -42,6 +43,7 @@ public static class CompoundImportEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
         compounds.MapPost("/imports/finish", FinishImport)
             .WithSummary("Finish an import that stopped after storing its layout (cancelled, or its host went down), as a job")
+            .WithDescription("409 import-finished when nothing is unfinished; 409 import-running while another import job of the compound (an apply or another finish) runs.")
             .Produces<ImportJobDto>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
@@ -67,6 +69,7 @@ public static class CompoundImportEndpoints
         bool? dryRun,
         int? expectedVersion,
         CompoundImporter importer,
+        ImportJobRunner jobs,
         IGrainFactory grains)
     {
         var admitted = await Admit(http, grains);
@@ -82,7 +85,24 @@ public static class CompoundImportEndpoints
             return preview.Diff.Problems.Count > 0 ? FileProblems(preview.Diff.Problems) : TypedResults.Ok(Report(preview, dryRun: true, null, 0));
         }
 
-        var applied = await importer.Apply(layout, expectedVersion, cancellationToken: http.RequestAborted);
+        // Applied in this request, but as a job all the same: it holds the compound's import slot, so it and a job
+        // (or another apply) of the same compound cannot run at once.
+        var aborted = http.RequestAborted;
+        var started = await jobs.Start(
+            layout.CompoundId,
+            admitted.User!.UserId,
+            async (progress, stopping) =>
+            {
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
+                return await importer.Apply(layout, expectedVersion, progress, either.Token);
+            },
+            Applied);
+        if (started.Error is { } busy)
+        {
+            return Problems.From(busy);
+        }
+
+        var applied = await started.Value!.Completion;
         return applied.Value is { } outcome
             ? TypedResults.Ok(Report(outcome.Preview, dryRun: false, outcome.LayoutVersion, outcome.BookingsMoved))
             : Problems.From(applied.Error!);
@@ -102,11 +122,16 @@ public static class CompoundImportEndpoints
         }
 
         var layout = admitted.Layout!;
-        var jobId = await jobs.Start(
+        var started = await jobs.Start(
             layout.CompoundId,
             admitted.User!.UserId,
             (progress, stopping) => importer.Apply(layout, expectedVersion, progress, stopping),
             Applied);
+        if (started.Value is not { JobId: var jobId })
+        {
+            return Problems.From(started.Error!);
+        }
+
         return TypedResults.Accepted($"/api/compounds/imports/{jobId}", ImportJobRunner.Dto((await grains.ImportJob(jobId).Get())!));
     }
 
@@ -134,7 +159,12 @@ public static class CompoundImportEndpoints
             return Problems.From(DomainError.Conflict("import-finished", $"Compound '{compound}' has no unfinished import."));
         }
 
-        var jobId = await jobs.Start(compound, user.UserId, (progress, stopping) => importer.Finish(compound, progress, stopping), Applied);
+        var started = await jobs.Start(compound, user.UserId, (progress, stopping) => importer.Finish(compound, progress, stopping), Applied);
+        if (started.Value is not { JobId: var jobId })
+        {
+            return Problems.From(started.Error!);
+        }
+
         return TypedResults.Accepted($"/api/compounds/imports/{jobId}", ImportJobRunner.Dto((await grains.ImportJob(jobId).Get())!));
     }
 

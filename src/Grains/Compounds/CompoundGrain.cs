@@ -11,6 +11,10 @@ public sealed class CompoundState
     /// <summary>Set while an import's layout is stored but not yet brought into every space, lot, device and member.</summary>
     [Id(1)]
     public UnfinishedApply? Unfinished { get; set; }
+
+    /// <summary>The import job that holds the compound's one import slot (see <see cref="ICompoundGrain.ClaimImport"/>).</summary>
+    [Id(2)]
+    public string? ImportJob { get; set; }
 }
 
 /// <summary>An apply that stored its layout (at <c>Version</c>) and has not finished: <c>Base</c> is the layout it replaced (null: a new compound).</summary>
@@ -93,6 +97,40 @@ public sealed class CompoundGrain(
             await state.WriteStateAsync();
         }
     }
+
+    public async Task<DomainError?> ClaimImport(string jobId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        if (state.State.ImportJob is { } holder && holder != jobId)
+        {
+            // The holder's record decides: a job that ended (or was abandoned by its host) no longer holds the slot.
+            if (await GrainFactory.ImportJob(holder).Get() is { State: ImportJobState.Running } running)
+            {
+                return DomainError.Conflict(
+                    "import-running",
+                    $"Import job '{holder}' of '{this.GetPrimaryKeyString()}' is running (phase {running.Step.Phase}): wait for it to end, or cancel it (POST /api/compounds/imports/{holder}/cancel), then try again.");
+            }
+        }
+
+        if (state.State.ImportJob != jobId)
+        {
+            state.State.ImportJob = jobId;
+            await state.WriteStateAsync();
+        }
+
+        return null;
+    }
+
+    public async Task ReleaseImport(string jobId)
+    {
+        if (state.State.ImportJob == jobId)
+        {
+            state.State.ImportJob = null;
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<string?> GetImportJob() => Task.FromResult(state.State.ImportJob);
 
     public Task<int?> GetUnfinishedVersion() => Task.FromResult(state.State.Unfinished?.Version);
 

@@ -41,6 +41,21 @@ public interface ICompoundGrain : IGrainWithStringKey
     /// <summary>Clears the unfinished mark once every step of the apply has run.</summary>
     Task FinishApply();
 
+    /// <summary>
+    /// Takes the compound's one import slot for <paramref name="jobId"/> (stored, so it holds across hosts and
+    /// restarts) and returns null; or refuses with <c>import-running</c> while another job that holds it is still
+    /// running, so of two applies or finishes started at once the second is refused before it does anything. A job
+    /// that ended, or whose host stopped reporting for the job's lease, no longer holds the slot.
+    /// </summary>
+    Task<DomainError?> ClaimImport(string jobId);
+
+    /// <summary>Gives the slot back if <paramref name="jobId"/> holds it.</summary>
+    Task ReleaseImport(string jobId);
+
+    /// <summary>The job holding the import slot, if any (it may have ended without giving it back).</summary>
+    [ReadOnly]
+    Task<string?> GetImportJob();
+
     /// <summary>The layout version an unfinished import stored, or null when none is unfinished.</summary>
     [ReadOnly]
     Task<int?> GetUnfinishedVersion();

@@ -35,10 +35,23 @@ public sealed record ImportJobView(
     [property: Id(8)] DomainError? Error,
     [property: Id(9)] string? ReportJson);
 
+/// <summary>What the grain stores of one import job; <c>LastReportAt</c> tells a live job from one whose host went down.</summary>
+[GenerateSerializer]
+public sealed class ImportJobRecord
+{
+    [Id(0)]
+    public ImportJobView? Job { get; set; }
+
+    [Id(1)]
+    public DateTimeOffset LastReportAt { get; set; }
+}
+
 /// <summary>
 /// One import job (key: a new id per job), so that any API instance can answer its progress and take its cancel:
-/// the importer reports at each checkpoint and learns there whether to stop. Kept in memory on the silo that holds
-/// the job (a job is short-lived; its record goes when the grain is collected, some time after it ended).
+/// the importer reports at each checkpoint and learns there whether to stop. The record is stored (the same
+/// storage as every grain: PostgreSQL in a PostgreSQL deployment), so progress and the result outlive the host that
+/// ran the job. A job that has not reported for <see cref="ImportJobGrain.Lease"/> is taken as abandoned (its host
+/// went down without ending it) and ends as failed with <c>import-abandoned</c> when next read.
 /// </summary>
 public interface IImportJobGrain : IGrainWithStringKey
 {
@@ -50,51 +63,82 @@ public interface IImportJobGrain : IGrainWithStringKey
     /// <summary>Asks the importer to stop at its next checkpoint; null when there is no such job.</summary>
     Task<ImportJobView?> Cancel();
 
-    Task End(ImportJobState state, DateTimeOffset at, DomainError? error, string? reportJson);
+    Task End(ImportJobState ended, DateTimeOffset at, DomainError? error, string? reportJson);
 
-    [ReadOnly]
+    /// <summary>The job; a running one that stopped reporting for longer than the lease is ended as abandoned first.</summary>
     Task<ImportJobView?> Get();
 }
 
-public sealed class ImportJobGrain : Grain, IImportJobGrain
+public sealed class ImportJobGrain(
+    [PersistentState("import-job", GrainKeys.StorageName)] IPersistentState<ImportJobRecord> state,
+    ParkingClock time) : Grain, IImportJobGrain
 {
-    private ImportJobView? _job;
+    /// <summary>
+    /// How long a running job may go without reporting before it counts as abandoned. The importer reports between
+    /// batches of a few hundred grain calls, seconds apart even for the largest compound; a host that went down
+    /// stops reporting for good.
+    /// </summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
-    public Task Start(string compoundId, string startedBy, DateTimeOffset at)
-    {
-        _job ??= new ImportJobView(this.GetPrimaryKeyString(), compoundId, startedBy, at, ImportJobState.Running, new ImportStep("queued", 0, 0, false), false, null, null, null);
-        return Task.CompletedTask;
-    }
+    private ImportJobView? Job => state.State.Job;
 
-    public Task<bool> Report(ImportStep step)
+    public async Task Start(string compoundId, string startedBy, DateTimeOffset at)
     {
-        if (_job is { State: ImportJobState.Running } job)
+        if (Job is not null)
         {
-            _job = job with { Step = step };
+            return;
         }
 
-        return Task.FromResult(_job is { CancelRequested: false });
+        state.State.Job = new ImportJobView(this.GetPrimaryKeyString(), compoundId, startedBy, at, ImportJobState.Running, new ImportStep("queued", 0, 0, false), false, null, null, null);
+        state.State.LastReportAt = time.GetUtcNow();
+        await state.WriteStateAsync();
     }
 
-    public Task<ImportJobView?> Cancel()
+    public async Task<bool> Report(ImportStep step)
     {
-        if (_job is { State: ImportJobState.Running } job)
+        if (Job is { State: ImportJobState.Running } job)
         {
-            _job = job with { CancelRequested = true };
+            state.State.Job = job with { Step = step };
+            state.State.LastReportAt = time.GetUtcNow();
+            await state.WriteStateAsync();
         }
 
-        return Task.FromResult(_job);
+        return Job is { State: ImportJobState.Running, CancelRequested: false };
     }
 
-    public Task End(ImportJobState state, DateTimeOffset at, DomainError? error, string? reportJson)
+    public async Task<ImportJobView?> Cancel()
     {
-        if (_job is { } job)
+        if (Job is { State: ImportJobState.Running, CancelRequested: false } job)
         {
-            _job = job with { State = state, EndedAt = at, Error = error, ReportJson = reportJson };
+            state.State.Job = job with { CancelRequested = true };
+            await state.WriteStateAsync();
         }
 
-        return Task.CompletedTask;
+        return Job;
     }
 
-    public Task<ImportJobView?> Get() => Task.FromResult(_job);
+    public async Task End(ImportJobState ended, DateTimeOffset at, DomainError? error, string? reportJson)
+    {
+        // The first end stands: a job ended as abandoned stays so even if its host comes back and ends it later.
+        if (Job is { State: ImportJobState.Running } job)
+        {
+            state.State.Job = job with { State = ended, EndedAt = at, Error = error, ReportJson = reportJson };
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<ImportJobView?> Get()
+    {
+        var now = time.GetUtcNow();
+        if (Job is { State: ImportJobState.Running } job && now - state.State.LastReportAt > Lease)
+        {
+            await End(
+                ImportJobState.Failed,
+                now,
+                DomainError.Conflict("import-abandoned", $"Import job '{job.JobId}' stopped reporting at {state.State.LastReportAt:u} (its host went down): finish the compound's import (POST /api/compounds/imports/finish?compound={job.CompoundId}) if its layout was stored, or import again."),
+                null);
+        }
+
+        return Job;
+    }
 }

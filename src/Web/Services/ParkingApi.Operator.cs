@@ -12,6 +12,9 @@ public sealed record UploadedFile(string Name, string Text);
 /// <summary>What an import request came back with: the report, or every problem of the file with its place.</summary>
 public sealed record ImportAttempt(ImportReportDto? Report, IReadOnlyList<string> Problems, string? Message, string? Code);
 
+/// <summary>An import job started (<c>Job</c>), or refused before it started (<c>Refused</c>).</summary>
+public sealed record ImportJobStart(ImportJobDto? Job, ImportAttempt? Refused);
+
 /// <summary>The sub-district operator's calls: compounds, importing compound files, the dashboard.</summary>
 public sealed partial class ParkingApi
 {
@@ -34,10 +37,38 @@ public sealed partial class ParkingApi
     /// </summary>
     public async Task<ImportAttempt> ImportAsync(UploadedFile compoundFile, IReadOnlyList<UploadedFile> csvFiles, bool dryRun, int? expectedVersion)
     {
+        var query = dryRun ? "dryRun=true" : "dryRun=false" + (expectedVersion is { } v ? string.Create(CultureInfo.InvariantCulture, $"&expectedVersion={v}") : "");
+        using var response = await SendImportAsync($"api/compounds/import?{query}", compoundFile, csvFiles);
+        return response.IsSuccessStatusCode
+            ? new ImportAttempt(await response.Content.ReadFromJsonAsync<ImportReportDto>(Json), [], null, null)
+            : await RefusedImportAsync(response);
+    }
+
+    /// <summary>
+    /// Starts applying a compound file as a job at the previewed version: the job to follow, or the refusal (every
+    /// problem of the file with its place, or why the compound takes no import now) as problems.
+    /// </summary>
+    public async Task<ImportJobStart> StartImportAsync(UploadedFile compoundFile, IReadOnlyList<UploadedFile> csvFiles, int? expectedVersion)
+    {
+        var query = expectedVersion is { } v ? string.Create(CultureInfo.InvariantCulture, $"?expectedVersion={v}") : "";
+        using var response = await SendImportAsync($"api/compounds/imports{query}", compoundFile, csvFiles);
+        return response.IsSuccessStatusCode
+            ? new ImportJobStart(await response.Content.ReadFromJsonAsync<ImportJobDto>(Json), null)
+            : new ImportJobStart(null, await RefusedImportAsync(response));
+    }
+
+    public Task<ImportJobDto> ImportJobAsync(string jobId) =>
+        SendAsync<ImportJobDto>(HttpMethod.Get, $"api/compounds/imports/{Uri.EscapeDataString(jobId)}");
+
+    /// <summary>Asks the job to stop at its next checkpoint (a job that has ended meanwhile is refused with import-ended).</summary>
+    public Task<ImportJobDto> CancelImportAsync(string jobId) =>
+        SendAsync<ImportJobDto>(HttpMethod.Post, $"api/compounds/imports/{Uri.EscapeDataString(jobId)}/cancel");
+
+    private async Task<HttpResponseMessage> SendImportAsync(string path, UploadedFile compoundFile, IReadOnlyList<UploadedFile> csvFiles)
+    {
         ArgumentNullException.ThrowIfNull(compoundFile);
         ArgumentNullException.ThrowIfNull(csvFiles);
-        var query = dryRun ? "dryRun=true" : "dryRun=false" + (expectedVersion is { } v ? string.Create(CultureInfo.InvariantCulture, $"&expectedVersion={v}") : "");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/compounds/import?{query}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
         if (session.Token is { } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -51,13 +82,11 @@ public sealed partial class ParkingApi
         }
 
         request.Content = form;
-        using var response = await http.SendAsync(request);
-        if (response.IsSuccessStatusCode)
-        {
-            var report = await response.Content.ReadFromJsonAsync<ImportReportDto>(Json);
-            return new ImportAttempt(report, [], null, null);
-        }
+        return await http.SendAsync(request);
+    }
 
+    private static async Task<ImportAttempt> RefusedImportAsync(HttpResponseMessage response)
+    {
         try
         {
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Json);

@@ -135,10 +135,9 @@ public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture
         var running = await Job(started.JobId);
         Assert.True(running is { State: ImportJobStateDto.Running, Phase: "spaces-added", Done: 0, Total: 40, Committed: true, CancelRequested: false }, running.ToString());
 
-        // A second apply cannot win meanwhile: at the version it previewed the layout has moved, and at the new one an
-        // import is under way.
-        Assert.Contains("layout-changed", await ApplyNow(file, 0, HttpStatusCode.Conflict), StringComparison.Ordinal);
-        Assert.Contains("import-unfinished", await ApplyNow(file, 1, HttpStatusCode.Conflict), StringComparison.Ordinal);
+        // A second apply cannot win meanwhile: the running job holds the compound's import slot.
+        Assert.Contains("import-running", await ApplyNow(file, 0, HttpStatusCode.Conflict), StringComparison.Ordinal);
+        Assert.Contains("import-running", await ApplyNow(file, 1, HttpStatusCode.Conflict), StringComparison.Ordinal);
 
         using (var cancel = await _host.SendAsync(HttpMethod.Post, $"/api/compounds/imports/{started.JobId}/cancel", Operator))
         {
@@ -185,6 +184,59 @@ public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture
         using var nothing = await _host.SendAsync(HttpMethod.Post, $"/api/compounds/imports/finish?compound={compound}", Operator);
         await ParkingHost.Expect(nothing, HttpStatusCode.Conflict);
         await ApplyNow(file, 1, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task While_an_import_job_runs_a_second_apply_or_finish_of_its_compound_gets_409_import_running()
+    {
+        const string compound = "import-job-exclusive";
+        var file = Other(compound);
+
+        // The first job is held configuring a space: it has stored the layout and holds the compound's import slot.
+        var first = fixture.Holds.Arm("Configure", GrainKeys.Of(compound, file.Spaces[3].Id));
+        var started = await StartJob(file, expectedVersion: 0);
+        await first.Reached.WaitAsync(Bound);
+
+        await ExpectRunning(await Send(HttpMethod.Post, "/api/compounds/imports?expectedVersion=1", Body(file)), started.JobId);
+        await ExpectRunning(await Send(HttpMethod.Post, $"/api/compounds/imports/finish?compound={compound}"), started.JobId);
+        await ExpectRunning(await Send(HttpMethod.Post, "/api/compounds/import?dryRun=false&expectedVersion=1", Body(file)), started.JobId);
+
+        // Cancelled after storing its layout, the import is unfinished: a finish runs it again, and is held the same way.
+        using (var cancel = await Send(HttpMethod.Post, $"/api/compounds/imports/{started.JobId}/cancel"))
+        {
+            await ParkingHost.Expect(cancel, HttpStatusCode.OK);
+        }
+
+        var second = fixture.Holds.Arm("Configure", GrainKeys.Of(compound, file.Spaces[5].Id));
+        first.Release();
+        Assert.Equal(ImportJobStateDto.Cancelled, (await Ended(started.JobId)).State);
+
+        using var finish = await Send(HttpMethod.Post, $"/api/compounds/imports/finish?compound={compound}");
+        await ParkingHost.Expect(finish, HttpStatusCode.Accepted);
+        var finishing = (await finish.Content.ReadFromJsonAsync<ImportJobDto>(ParkingHost.Json))!;
+        await second.Reached.WaitAsync(Bound);
+
+        // Two finishes at once: the second is refused and names the running one; the first is not disturbed.
+        await ExpectRunning(await Send(HttpMethod.Post, $"/api/compounds/imports/finish?compound={compound}"), finishing.JobId);
+        second.Release();
+        var finished = await Ended(finishing.JobId);
+        Assert.True(finished is { State: ImportJobStateDto.Applied, Report.LayoutVersion: 1 }, finished.ToString());
+
+        // Its slot given back, the next import is taken.
+        await ApplyNow(file, 1, HttpStatusCode.OK);
+    }
+
+    private Task<HttpResponseMessage> Send(HttpMethod method, string path, object? body = null) => _host.SendAsync(method, path, Operator, body);
+
+    private static async Task ExpectRunning(HttpResponseMessage response, string runningJob)
+    {
+        using (response)
+        {
+            await ParkingHost.Expect(response, HttpStatusCode.Conflict);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.Contains("\"code\":\"import-running\"", text, StringComparison.Ordinal);
+            Assert.Contains(runningJob, text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
