@@ -63,17 +63,21 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     public double? DeterministicLimit { get; init; }
 
     /// <summary>
-    /// On, after CP-SAT the best plan so far is repaired by holder swaps (<see cref="RepairPlan"/>)
-    /// until the greedy candidates' end of the budget; a swap is kept only when the plan it gives is better in the area's
-    /// order. Off by default (the benchmark prints both).
+    /// On (the default since 2026-12-05), after CP-SAT the best plan so far is repaired by holder swaps and exchanges
+    /// between two holders (<see cref="RepairPlan"/>) until the greedy candidates' end of the budget; a move is kept only
+    /// when the plan it gives is better in the area's order, so the repair never makes a plan worse in it. Not when
+    /// re-planning (told turns stay). Off, the benchmark's row without it.
     /// </summary>
-    public bool Repair { get; init; }
+    public bool Repair { get; init; } = true;
 
     /// <summary>
     /// With <see cref="Repair"/>, the most swaps weighed (each is shaped and powered by the linear program); null (the
     /// default) weighs them until the budget. Tests set it so that their answer never depends on the machine's speed.
     /// </summary>
     public int? RepairMoves { get; init; }
+
+    /// <summary>The most rounds of the repair in a solve (each from the best plan the last one left).</summary>
+    private const int RepairRounds = 4;
 
     /// <summary>Called with each candidate's label and rank as it is weighed (the bench prints them); null for silence.</summary>
     public static Action<string>? Trace { get; set; }
@@ -203,19 +207,24 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 ? model.Solve(hint, clock, cpEnd - (2 * built), options.Workers, cancellationToken) : null;
             if (solved is not null && clock.Elapsed < limit - reserve * 0.5) Consider(solved.Sessions.Select(s => s.Turn).ToArray(), "cp-sat");
         }
-        if (Repair && previous is null && best is not null)
+        var until = limit - reserve;
+        if (Repair && previous is null && best is not null && until - longestPowering - clock.Elapsed >= TurnModel.MinimumStage)
         {
-            // Holder swaps on the best plan so far, until the greedy candidates' end of the budget (or RepairMoves).
+            // Holder swaps and exchanges on the best plan so far, until the greedy candidates' end of the budget (or
+            // RepairMoves), leaving time to power the result once; again from the best plan after that while a round
+            // improves it (powering moves the draws, so the moves weighed in place change).
             var weighed = 0;
-            var until = limit - reserve;
             Note("repair", clock.Elapsed, until - clock.Elapsed, "");
-            var swapsUntil = until - longestPowering;
-            var swapped = SwapHolders(instance, best, order, minimum,
-                () => clock.Elapsed < swapsUntil && !cancellationToken.IsCancellationRequested && (RepairMoves is not { } cap || weighed < cap) && ++weighed > 0);
-            if (swapped is not null)
+            for (var round = 0; round < RepairRounds && until - longestPowering - clock.Elapsed >= TurnModel.MinimumStage; round++)
             {
-                Weigh([.. swapped.Sessions.Select(x => x.PowerKw.ToArray())], [.. swapped.Sessions.Select(x => x.Turns)], "repair: holder swaps");
-                if (clock.Elapsed < until) Consider(swapped.Sessions.Select(x => x.Turn).ToArray(), "repair: holder swaps, powered");
+                var swapsUntil = until - longestPowering;
+                var before = bestRank!;
+                var swapped = SwapHolders(instance, best!, order, minimum,
+                    () => clock.Elapsed < swapsUntil && !cancellationToken.IsCancellationRequested && (RepairMoves is not { } cap || weighed < cap) && ++weighed > 0);
+                if (swapped is null) break;
+                Weigh([.. swapped.Sessions.Select(x => x.PowerKw.ToArray())], [.. swapped.Sessions.Select(x => x.Turns)], $"repair round {round}: holder swaps");
+                if (clock.Elapsed < until) Consider(swapped.Sessions.Select(x => x.Turn).ToArray(), $"repair round {round}: holder swaps, powered");
+                if (RankComparer.Instance.Compare(bestRank!, before) <= 0) break;
             }
             Note("repair done", clock.Elapsed, null, $"weighed {weighed} rank {string.Join(" ", bestRank!)}");
         }
@@ -335,6 +344,39 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         var load = Enumerable.Range(0, periods).Select(t => kw.Sum(k => k[t])).ToArray();
         ChargingPlan Build() => new(start.Algorithm, PlanStatus.Feasible,
             [.. requests.Select((r, i) => SessionPlan.WithTurns(r.Id, kw[i].ToArray(), turns[i]))], start.BoundKwh);
+        // Whether request r may hold turn: present for all of it, its start and end boundaries it may use (inside quiet
+        // hours only its own arrival or departure), and a plugged car only on its own charger.
+        bool MayTake(ChargingRequest r, ChargingTurn turn) =>
+            r.ArrivalPeriod <= turn.StartPeriod && r.DeparturePeriod >= turn.EndPeriod
+            && (r.PluggedChargerId is not { } plugged || plugged == turn.ChargerId)
+            && (turn.StartPeriod == r.ArrivalPeriod || !instance.IsQuietBoundary(turn.StartPeriod))
+            && (turn.EndPeriod == r.DeparturePeriod || !instance.IsQuietBoundary(turn.EndPeriod));
+        // What r draws in turn: in each period what the old holder drew plus the feed's spare power over baseLoad (only
+        // what the old holder drew on a feed with phase limits), within its car's and charger's power and its need. With
+        // an imbalance limit a phase's load may not fall either: null unless r draws exactly what the old holder drew.
+        double[]? GiveExactly(ChargingRequest r, ChargingTurn turn, double[] oldDraw, double[] baseLoad)
+        {
+            var give = Give(r, turn, oldDraw, baseLoad);
+            return instance.PhaseImbalanceKw is null || Enumerable.Range(0, periods).All(t => Math.Abs(give[t] - oldDraw[t]) <= 1e-9) ? give : null;
+        }
+        double[] Give(ChargingRequest r, ChargingTurn turn, double[] oldDraw, double[] baseLoad)
+        {
+            var charger = instance.Charger(turn.ChargerId)!;
+            var give = new double[periods];
+            var left = r.EnergyKwh;
+            for (var t = turn.StartPeriod; t < turn.EndPeriod && left > 1e-9; t++)
+            {
+                var room = instance.HasPhaseLimits ? oldDraw[t] : Math.Max(0, instance.CapacityKw(t) - 1e-6 - baseLoad[t]);
+                give[t] = Math.Max(0, Math.Min(Math.Min(instance.PowerLimitKw(r, t), charger.MaxKw * r.PresentShare(t)), Math.Min(room, left / hours)));
+                left -= give[t] * hours;
+            }
+            return give;
+        }
+        double Share(int i, double kwh)
+        {
+            var need = order == ChargingObjectiveOrder.MinimumNeedFirst ? Math.Min(requests[i].EnergyKwh, minimum) : requests[i].EnergyKwh;
+            return need <= 0 ? 1 : Math.Min(1, kwh / need);
+        }
         var bestRank = Rank(instance, start, order, minimum);
         var improvedOnce = false;
         while (true)
@@ -351,19 +393,10 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                 {
                     var r = requests[b];
                     if (turns[b].Count != 0 || r.EnergyKwh <= 0 || fixedIds.Contains(r.Id)) continue;
-                    if (r.ArrivalPeriod > turn.StartPeriod || r.DeparturePeriod < turn.EndPeriod) continue;
-                    if (r.PluggedChargerId is { } plugged && plugged != charger.Id) continue;
-                    if ((turn.StartPeriod != r.ArrivalPeriod && instance.IsQuietBoundary(turn.StartPeriod))
-                        || (turn.EndPeriod != r.DeparturePeriod && instance.IsQuietBoundary(turn.EndPeriod))) continue;
-                    var give = new double[periods];
-                    var left = r.EnergyKwh;
-                    for (var t = turn.StartPeriod; t < turn.EndPeriod && left > 1e-9; t++)
-                    {
-                        var spare = instance.HasPhaseLimits ? 0 : Math.Max(0, instance.CapacityKw(t) - 1e-6 - load[t]);
-                        var kwT = Math.Min(Math.Min(instance.PowerLimitKw(r, t), charger.MaxKw * r.PresentShare(t)), Math.Min(kw[a][t] + spare, left / hours));
-                        give[t] = Math.Max(0, kwT);
-                        left -= give[t] * hours;
-                    }
+                    if (!MayTake(r, turn)) continue;
+                    var baseLoad = new double[periods];
+                    for (var t = 0; t < periods; t++) baseLoad[t] = load[t] - kw[a][t];
+                    if (GiveExactly(r, turn, kw[a], baseLoad) is not { } give) continue;
                     var gotB = give.Sum() * hours;
                     var bFull = gotB >= ChargingMetrics.FullShare * r.EnergyKwh;
                     var fullGain = (bFull ? 1 : 0) - (full[a] ? 1 : 0);
@@ -372,22 +405,50 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                     if (fullGain > 0 || (fullGain == 0 && gain > 1e-3)) swaps.Add((a, b, give, fullGain > 0, gain));
                 }
             }
+            // Exchanges between two holders: each takes the other's single turn, where it is present for it and may use
+            // its start and end. Weighed in place like a swap: a draws on b's charger what b drew there plus the feed's
+            // spare power (only what b drew on a feed with phase limits), then b on a's charger likewise, with a's new
+            // draw counted in the feed.
+            var holders = Enumerable.Range(0, requests.Count)
+                .Where(a => turns[a].Count == 1 && requests[a].EnergyKwh > 0 && !fixedIds.Contains(requests[a].Id) && instance.Charger(turns[a][0].ChargerId) is not null)
+                .ToList();
+            var exchanges = new List<(int A, int B, double[] GiveA, double[] GiveB, bool Full, double Gain)>();
+            foreach (var a in holders)
+                foreach (var b in holders)
+                {
+                    if (b <= a || turns[a][0].ChargerId == turns[b][0].ChargerId) continue;
+                    if (!MayTake(requests[a], turns[b][0]) || !MayTake(requests[b], turns[a][0])) continue;
+                    var baseLoad = new double[periods];
+                    for (var t = 0; t < periods; t++) baseLoad[t] = load[t] - kw[a][t] - kw[b][t];
+                    if (GiveExactly(requests[a], turns[b][0], kw[b], baseLoad) is not { } giveA) continue;
+                    for (var t = 0; t < periods; t++) baseLoad[t] += giveA[t];
+                    if (GiveExactly(requests[b], turns[a][0], kw[a], baseLoad) is not { } giveB) continue;
+                    var (gotA, gotB) = (giveA.Sum() * hours, giveB.Sum() * hours);
+                    var fullGain = (gotA >= ChargingMetrics.FullShare * requests[a].EnergyKwh ? 1 : 0) + (gotB >= ChargingMetrics.FullShare * requests[b].EnergyKwh ? 1 : 0)
+                        - (full[a] ? 1 : 0) - (full[b] ? 1 : 0);
+                    var gain = gotA + gotB - got[a] - got[b];
+                    var least = Math.Min(Share(a, gotA), Share(b, gotB)) - Math.Min(Share(a, got[a]), Share(b, got[b]));
+                    if (fullGain > 0 || (fullGain == 0 && (gain > 1e-3 || least > 1e-6)))
+                        exchanges.Add((a, b, giveA, giveB, fullGain > 0, gain));
+                }
             var improved = false;
-            foreach (var (a, b, give, _, _) in swaps
+            var moves = swaps.Select(s => (s.A, s.B, GiveA: (double[]?)null, GiveB: s.Give, s.Full, s.Gain))
+                .Concat(exchanges.Select(e => (e.A, e.B, GiveA: (double[]?)e.GiveA, e.GiveB, e.Full, e.Gain)));
+            foreach (var (a, b, giveA, give, _, _) in moves
                          .OrderByDescending(s => order == ChargingObjectiveOrder.FullyServedFirst && s.Full)
-                         .ThenByDescending(s => s.Gain).ThenBy(s => s.A).ThenBy(s => s.B))
+                         .ThenByDescending(s => s.Gain).ThenBy(s => s.GiveA is null ? 0 : 1).ThenBy(s => s.A).ThenBy(s => s.B))
             {
                 if (!more()) return improvedOnce ? Build() : null;
                 var (oldA, oldB) = (kw[a], kw[b]);
                 var (turnA, turnB) = (turns[a], turns[b]);
-                kw[a] = new double[periods];
+                kw[a] = giveA ?? new double[periods];
                 kw[b] = give;
-                turns[b] = turns[a];
-                turns[a] = [];
+                turns[b] = turnA;
+                turns[a] = giveA is null ? [] : turnB;
                 var rank = Rank(instance, Build(), order, minimum);
                 if (RankComparer.Instance.Compare(rank, bestRank) > 0)
                 {
-                    for (var t = 0; t < periods; t++) load[t] += give[t] - oldA[t] - oldB[t];
+                    for (var t = 0; t < periods; t++) load[t] += give[t] + (giveA?[t] ?? 0) - oldA[t] - oldB[t];
                     bestRank = rank;
                     improved = improvedOnce = true;
                     break;

@@ -62,7 +62,15 @@ public static class TurnBound
         return Solve(instance, timeLimit, tight: false, nightOccupancy: night) is null ? null : night;
     }
 
-    private static double? Solve(ChargingInstance instance, TimeSpan? timeLimit, bool tight, IReadOnlyList<double>? atLeastKwh = null, double[]? nightOccupancy = null)
+    /// <summary>
+    /// The bounds as they were before 2026-12-05, without the cuts that hold a car to one charger at a time (its holds over
+    /// the classes at most one per period, its power at most its car's, power in a long run at most its occupancy times
+    /// the turn's power). The benchmark prints them beside the bounds with the cuts, and tests check those are never
+    /// above these. Null when GLOP fails or does not finish within <paramref name="timeLimit"/>.
+    /// </summary>
+    public static double? WithoutOneChargerCuts(ChargingInstance instance, bool tight, TimeSpan? timeLimit = null) => Solve(instance, timeLimit, tight, coupling: false);
+
+    private static double? Solve(ChargingInstance instance, TimeSpan? timeLimit, bool tight, IReadOnlyList<double>? atLeastKwh = null, double[]? nightOccupancy = null, bool coupling = true)
     {
         var longRuns = new List<(int Request, Variable X, int Length)>();
         ArgumentNullException.ThrowIfNull(instance);
@@ -103,9 +111,22 @@ public static class TurnBound
             for (var b = from + 1; b < to; b++)
                 if (fixedTurn is null && !instance.IsQuietBoundary(b)) cuts.Add(b);
             cuts.Add(to);
-            for (var k = 0; k < classes.Count; k++)
+            // One car, one charger at a time: per period, its holds over the classes at most one and its power over the
+            // classes at most its car's (without these a car may draw from a 7 kW and an 11 kW charger at once).
+            var eligible = Enumerable.Range(0, classes.Count)
+                .Where(k => only is not null ? chargers[classes[k][0]].Id == only && classes[k].Length == 1 : !special.Contains(chargers[classes[k][0]].Id))
+                .ToList();
+            var couple = coupling && eligible.Count > 1;
+            var holdOnce = couple ? new Constraint?[periods] : null;
+            var carPower = couple ? new Constraint?[periods] : null;
+            if (couple)
+                for (var t = from; t < to; t++)
+                {
+                    holdOnce![t] = solver.MakeConstraint(double.NegativeInfinity, 1);
+                    carPower![t] = solver.MakeConstraint(double.NegativeInfinity, request.MaxKw * request.PresentShare(t));
+                }
+            foreach (var k in eligible)
             {
-                if (only is not null ? chargers[classes[k][0]].Id != only || classes[k].Length != 1 : special.Contains(chargers[classes[k][0]].Id)) continue;
                 var charger = chargers[classes[k][0]];
                 var kw = Math.Min(request.MaxKw, charger.MaxKw);
                 var x = new Variable?[cuts.Count - 1];
@@ -119,16 +140,22 @@ public static class TurnBound
                     inRun?.SetCoefficient(x[r], -needKwPeriods);
                     for (var t = cuts[r]; t < cuts[r + 1]; t++)
                     {
-                        if (x[r] is not null) occupancy[k][t].SetCoefficient(x[r], 1);
+                        if (x[r] is not null)
+                        {
+                            occupancy[k][t].SetCoefficient(x[r], 1);
+                            holdOnce?[t]?.SetCoefficient(x[r], 1);
+                        }
                         var cap = kw * request.PresentShare(t);
                         if (cap <= 0) continue;
                         var p = solver.MakeNumVar(0, cap, "");
+                        carPower?[t]?.SetCoefficient(p, 1);
                         if (x[r] is null)
                         {
                             // A one-period run without an occupancy: the request holds at least power / turn's power of a charger.
                             occupancy[k][t].SetCoefficient(p, 1 / cap);
+                            holdOnce?[t]?.SetCoefficient(p, 1 / cap);
                         }
-                        else if (tight && !longRun)
+                        else if ((tight && !longRun) || coupling)
                         {
                             var link = solver.MakeConstraint(double.NegativeInfinity, 0);
                             link.SetCoefficient(p, 1);

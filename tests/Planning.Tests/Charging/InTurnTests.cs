@@ -234,4 +234,31 @@ public class InTurnTests
         var unchanged = InTurnCpSat.RepairPlan(instance, input, options with { Order = ChargingObjectiveOrder.LeastShareFirst }, maxMoves: 10);
         Assert.Same(input, unchanged);
     }
+
+    [Fact]
+    public void Two_holders_exchange_turns_when_both_are_then_served_in_full()
+    {
+        // Three hours on a 7 kW feed, two 7 kW chargers. The car wanting 14 kWh holds C1 for the last hour only (7 kWh);
+        // the car wanting 7 kWh holds C2 for the first two hours and is done after one. Every car holds a turn, so no
+        // waiting car can take one: only an exchange helps, and after it both are served in full.
+        var instance = new ChargingInstance(Instances.Evening, 60, 3, [new ChargerSpec("C1", 7), new ChargerSpec("C2", 7)], 7,
+            [new ChargingRequest("long", 0, 3, 14, 7), new ChargingRequest("short", 0, 3, 7, 7)]) { MaxTurnsPerRequest = 1 };
+        var input = new ChargingPlan("given", PlanStatus.Feasible,
+        [
+            new SessionPlan("long", [0, 0, 7], new ChargingTurn("C1", 2, 3)),
+            new SessionPlan("short", [7, 0, 0], new ChargingTurn("C2", 0, 2)),
+        ]);
+        var options = new SolveOptions(TimeSpan.FromMinutes(5), Workers: 1) { Order = ChargingObjectiveOrder.FullyServedFirst };
+        Assert.Equal(50, ChargingMetrics.Compute(instance, input, 0).FullyServedPercent, 6);
+
+        foreach (var order in new[] { ChargingObjectiveOrder.FullyServedFirst, ChargingObjectiveOrder.LeastShareFirst })
+        {
+            var repaired = InTurnCpSat.RepairPlan(instance, input, options with { Order = order }, maxMoves: 10);
+
+            Assert.True(PlanPropertyTests.Respects(instance, repaired));
+            Assert.Equal(100, ChargingMetrics.Compute(instance, repaired, 0).FullyServedPercent, 6);
+            Assert.Equal(1, ChargingMetrics.Compute(instance, repaired, 0).LeastShare, 6);
+            Assert.Equal(14, repaired.Session("long")!.EnergyKwh(instance.PeriodHours), 4);
+        }
+    }
 }

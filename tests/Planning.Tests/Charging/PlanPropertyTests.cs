@@ -84,10 +84,17 @@ public class PlanPropertyTests
     public bool The_turn_aware_bounds_are_never_below_a_turn_plan(int seed)
     {
         var instance = RandomInstance(seed, plugged: false, phases: seed % 3 == 0) with { MaxTurnsPerRequest = 1 + (Math.Abs(seed) % 2) };
+        // Every plan the planners make (baselines, in-turn, the repair of each baseline) is at most the tight bound, the
+        // tight bound at most the plain one, and each at most the same bound without the one-charger-at-a-time cuts.
         var bound = TurnBound.UpperBoundKwh(instance)!.Value;
         var tight = TurnBound.TightUpperBoundKwh(instance)!.Value;
-        var plans = ChargingAlgorithms.Baselines.Append(ChargingAlgorithms.Get("in-turn")).Select(a => a.Solve(instance, Budget));
-        return tight <= bound + Tolerance && plans.All(p => p.EnergyKwh(instance) <= tight + 1e-4);
+        var oldBound = TurnBound.WithoutOneChargerCuts(instance, tight: false)!.Value;
+        var oldTight = TurnBound.WithoutOneChargerCuts(instance, tight: true)!.Value;
+        var plans = ChargingAlgorithms.Baselines.Append(ChargingAlgorithms.Get("in-turn")).Select(a => a.Solve(instance, Budget)).ToList();
+        plans.AddRange(ChargingAlgorithms.Baselines.Select(b => InTurnCpSat.RepairPlan(instance, b.Solve(instance, SolveOptions.Default),
+            SolveOptions.Default with { Order = Parking.Domain.Charging.ChargingObjectiveOrder.FullyServedFirst }, maxMoves: 20)));
+        return tight <= bound + Tolerance && bound <= oldBound + Tolerance && tight <= oldTight + Tolerance
+            && plans.All(p => p.EnergyKwh(instance) <= tight + 1e-4);
     }
 
     [Property(MaxTest = 25)]
