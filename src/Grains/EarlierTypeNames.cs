@@ -35,8 +35,29 @@ public sealed partial class EarlierTypeNames(TypeResolver resolver) : ITypeConve
         // A round's figures moved from Planning into Domain with them.
         ["Parking.Planning.Sharing.SharingMetrics"] = ("Parking.Domain.Sharing.SharingMetrics", "Parking.Domain"),
 
-        // A rebalancing proposal is called a suggestion (an owners' vote is the proposal).
-        ["Parking.Grains.Rebalancing.RebalancingProposalRecord"] = ("Parking.Grains.Rebalancing.RebalancingSuggestion", "Parking.Grains"),
+        // A rebalancing proposal is called a suggestion (an owners' vote is the proposal); it moved into Domain with
+        // the state that keeps it.
+        ["Parking.Grains.Rebalancing.RebalancingProposalRecord"] = ("Parking.Domain.Rebalancing.RebalancingSuggestion", "Parking.Domain"),
+
+        // Grain states that hold rules became Domain objects, with the records they keep (same fields, same ids).
+        ["Parking.Grains.Residents.ResidentState"] = ("Parking.Domain.Residents.ResidentState", "Parking.Domain"),
+        ["Parking.Grains.Residents.IdempotencyRecord"] = ("Parking.Domain.Residents.IdempotencyRecord", "Parking.Domain"),
+        ["Parking.Grains.Gates.GateState"] = ("Parking.Domain.Gates.GateState", "Parking.Domain"),
+        ["Parking.Grains.Gates.GateReviewState"] = ("Parking.Domain.Gates.GateReviewState", "Parking.Domain"),
+        ["Parking.Grains.Gates.GateReview"] = ("Parking.Domain.Gates.GateReview", "Parking.Domain"),
+        ["Parking.Grains.Scenarios.ScenarioCatalogState"] = ("Parking.Domain.Scenarios.ScenarioCatalogState", "Parking.Domain"),
+        ["Parking.Grains.Scenarios.ScenarioSummary"] = ("Parking.Domain.Scenarios.ScenarioSummary", "Parking.Domain"),
+        ["Parking.Grains.Scenarios.SimulationRunSummary"] = ("Parking.Domain.Scenarios.SimulationRunSummary", "Parking.Domain"),
+        ["Parking.Grains.Scenarios.SimulationRunStatus"] = ("Parking.Domain.Scenarios.SimulationRunStatus", "Parking.Domain"),
+        ["Parking.Grains.Scenarios.SimulationDemandSettings"] = ("Parking.Domain.Scenarios.SimulationDemandSettings", "Parking.Domain"),
+        ["Parking.Grains.Rebalancing.RebalancingState"] = ("Parking.Domain.Rebalancing.RebalancingState", "Parking.Domain"),
+        ["Parking.Grains.Rebalancing.RebalancingSuggestion"] = ("Parking.Domain.Rebalancing.RebalancingSuggestion", "Parking.Domain"),
+        ["Parking.Grains.Rebalancing.SimulatedEffect"] = ("Parking.Domain.Rebalancing.SimulatedEffect", "Parking.Domain"),
+        ["Parking.Grains.Rebalancing.SimulatedFigures"] = ("Parking.Domain.Rebalancing.SimulatedFigures", "Parking.Domain"),
+        ["Parking.Grains.Rounds.RoundState"] = ("Parking.Domain.Rounds.RoundState", "Parking.Domain"),
+        ["Parking.Grains.Rounds.RoundReport"] = ("Parking.Domain.Rounds.RoundReport", "Parking.Domain"),
+        ["Parking.Grains.Rounds.RoundRequestResult"] = ("Parking.Domain.Rounds.RoundRequestResult", "Parking.Domain"),
+        ["Parking.Grains.Rounds.OpenRound"] = ("Parking.Domain.Rounds.OpenRound", "Parking.Domain"),
 
         // A simulation's result moved from Planning into Domain, so that the API reads it without Planning.
         ["Parking.Planning.Simulation.ReasonCount"] = ("Parking.Domain.Simulation.ReasonCount", "Parking.Domain"),

@@ -23,4 +23,23 @@ public static class PersistentStateExtensions
             throw;
         }
     }
+
+    /// <summary>
+    /// Stores a change a Domain method counted (<paramref name="changed"/>: how many items it changed or removed):
+    /// written with <see cref="WriteOrDeactivateAsync{T}"/> only when something changed; returns the count.
+    /// </summary>
+    public static Task<int> WriteIfChangedAsync<T>(this IPersistentState<T> state, IGrainBase grain, int changed) =>
+        WriteIfChangedAsync(changed, () => state.WriteOrDeactivateAsync(grain));
+
+    /// <summary>The same for a grain that stores through its own writer (<paramref name="write"/>): called only when something changed.</summary>
+    public static async Task<int> WriteIfChangedAsync(int changed, Func<Task> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (changed > 0)
+        {
+            await write();
+        }
+
+        return changed;
+    }
 }

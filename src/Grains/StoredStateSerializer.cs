@@ -1,5 +1,6 @@
 using Orleans.Serialization;
 using Orleans.Storage;
+using Parking.Domain.Rounds;
 using Parking.Grains.Rounds;
 
 namespace Parking.Grains;

@@ -12,6 +12,7 @@ using Parking.Domain.Reservations;
 using Parking.Domain.Rounds;
 using Parking.Domain.Shelters;
 using Parking.Domain.Voting;
+using Parking.Domain.Scenarios;
 using Parking.Grains.Scenarios;
 using Xunit;
 

@@ -5,6 +5,7 @@ using Orleans.TestingHost;
 using Parking.Domain;
 using Parking.Domain.Reservations;
 using Parking.Grains.History;
+using Parking.Domain.Residents;
 using Parking.Grains.Residents;
 using Xunit;
 using Xunit.Abstractions;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Parking.Domain.Simulation;
+using Parking.Domain.Scenarios;
 using Parking.Grains.Scenarios;
 
 namespace Parking.Api.Endpoints;

@@ -82,6 +82,35 @@ public sealed class PlanSummary : PlanSummaryLayout
 public sealed record AreaChange(IReadOnlyList<ChargingNotice> Notices, bool Replan)
 {
     public static AreaChange None { get; } = new([], false);
+
+    /// <summary>This change, then <paramref name="next"/>: the notices of both in order, and a re-plan if either asks.</summary>
+    public AreaChange Then(AreaChange next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return new([.. Notices, .. next.Notices], Replan || next.Replan);
+    }
+
+    /// <summary>
+    /// Notices gathered over several changes, as drivers hear them: of several notices of one kind about one request,
+    /// only the last, in the place of the last.
+    /// </summary>
+    public static IReadOnlyList<ChargingNotice> Collapse(IEnumerable<ChargingNotice> notices)
+    {
+        ArgumentNullException.ThrowIfNull(notices);
+        var result = new List<ChargingNotice>();
+        foreach (var notice in notices)
+        {
+            var same = result.FindIndex(n => n.Kind == notice.Kind && n.Request.Id == notice.Request.Id);
+            if (same >= 0)
+            {
+                result.RemoveAt(same);
+            }
+
+            result.Add(notice);
+        }
+
+        return result;
+    }
 }
 
 /// <summary>
@@ -154,6 +183,33 @@ public sealed class ChargingAreaBook
     public double? SiteCapacityOverrideKw => _siteCapacityOverrideKw;
 
     public IReadOnlyList<ChargingRequest> Requests => _requests.AsReadOnly();
+
+    /// <summary>Whether a request still waits for a turn (a stored request a plan has not served yet).</summary>
+    public bool HasWaiting => _requests.Exists(r => r.Status == ChargingRequestStatus.Waiting);
+
+    /// <summary>One driver's requests, newest first.</summary>
+    public IReadOnlyList<ChargingRequest> RequestsOf(string residentId) =>
+        [.. _requests.Where(r => r.ResidentId == residentId).OrderByDescending(r => r.CreatedAt)];
+
+    /// <summary>The request whose car is plugged in at <paramref name="chargerId"/> in its turn now, or null.</summary>
+    public string? PluggedInAt(string chargerId) =>
+        _requests.FirstOrDefault(r => r.Turn?.ChargerId == chargerId && r.PluggedAt is not null && r.UnpluggedAt is null)?.Id;
+
+    /// <summary>
+    /// After a plan: a "waiting" notice for each of <paramref name="requestIds"/> (requests the plan was the first to
+    /// see) that still has no turn, so its driver hears the request waits.
+    /// </summary>
+    public IReadOnlyList<ChargingNotice> StillWaiting(IEnumerable<string> requestIds)
+    {
+        ArgumentNullException.ThrowIfNull(requestIds);
+        return
+        [
+            .. requestIds
+                .Select(id => _requests.FirstOrDefault(r => r.Id == id))
+                .Where(r => r is { Status: ChargingRequestStatus.Waiting })
+                .Select(r => new ChargingNotice(ChargingNoticeKind.Waiting, r!)),
+        ];
+    }
 
     public IReadOnlyDictionary<string, ChargerSnapshot> Chargers => _chargers.AsReadOnly();
 

@@ -1,4 +1,5 @@
 using Parking.Domain.Layout;
+using Parking.Domain.Reservations;
 
 namespace Parking.Domain.Credits;
 
@@ -62,6 +63,17 @@ public sealed class CreditPolicy
 
     /// <summary>The share of the price refunded when the driver cancels at <paramref name="now"/>: all or nothing.</summary>
     public bool RefundsCancellation(TimeWindow window, DateTimeOffset now) => window.Start - now >= RefundNotice;
+
+    /// <summary>
+    /// Whether a booking <paramref name="actor"/> cancelled is refunded: always when staff cancelled it (the driver did
+    /// nothing wrong), else when the driver cancelled at least <see cref="RefundNotice"/> before it started.
+    /// </summary>
+    public bool RefundsCancellation(Reservation cancelled, Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(cancelled);
+        ArgumentNullException.ThrowIfNull(actor);
+        return actor.IsStaff || RefundsCancellation(cancelled.Window, cancelled.EndedAt ?? now);
+    }
 }
 
 /// <summary>Names of ledger accounts.</summary>

@@ -588,10 +588,25 @@ public sealed class SpaceCalendar
             return DomainError.NotFound("reservation-not-found", $"No reservation '{reservationId}'.");
         }
 
+        return Visible(reservation, actor);
+    }
+
+    /// <summary>A reservation of this space (held, or moved to the archive) as <paramref name="actor"/> may see it: their own, or any for staff.</summary>
+    public static Outcome<Reservation> Visible(Reservation reservation, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        ArgumentNullException.ThrowIfNull(actor);
         return actor.MayActOn(reservation)
             ? reservation
             : DomainError.Forbidden("The reservation belongs to another resident.");
     }
+
+    /// <summary>
+    /// When the space must look at itself next: the earliest no-show deadline, overstay deadline or no-show warning
+    /// (warnings up to <paramref name="warnedThrough"/> were given); null when nothing is due.
+    /// </summary>
+    public DateTimeOffset? NextWake(ReservationPolicy policy, DateTimeOffset warnedThrough) =>
+        new[] { NextNoShowDeadline(policy), NextOverstayDeadline(), NextNoShowWarning(warnedThrough) }.Min();
 
     private Reservation Replace(Reservation current, Reservation next)
     {

@@ -78,7 +78,7 @@ public sealed partial class ChargingAreaGrain(
         }
 
         await Exclusive(ScheduleWake);
-        if (Book.IsConfigured && Book.Requests.Any(r => r.Status == ChargingRequestStatus.Waiting))
+        if (Book.IsConfigured && Book.HasWaiting)
         {
             // A request may have been stored and acknowledged just before the last activation ended, unplanned.
             PlanSoon();
@@ -91,7 +91,7 @@ public sealed partial class ChargingAreaGrain(
         var definition = (await GrainFactory.Compound(compoundId).GetChargingAreas()).FirstOrDefault(a => a.AreaId == areaId);
         var advanced = Book.Advance(Now, _policy);
         var redefined = Book.Redefine(definition);
-        await Commit(Merge(advanced, redefined), force: redefined != AreaChange.None);
+        await Commit(advanced.Then(redefined), force: redefined != AreaChange.None);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -103,28 +103,10 @@ public sealed partial class ChargingAreaGrain(
     }
 
     /// <summary>Only ended entries go, so what callers see now does not change; a failed write drops the activation, as elsewhere.</summary>
-    public async Task<int> ForgetBefore(DateTimeOffset cutoff)
-    {
-        var removed = Book.Forget(cutoff);
-        if (removed > 0)
-        {
-            // Through the one writer: the planner loop may be storing at the same moment.
-            await Store();
-        }
+    /// <remarks>Stored through the one writer: the planner loop may be storing at the same moment.</remarks>
+    public Task<int> ForgetBefore(DateTimeOffset cutoff) => PersistentStateExtensions.WriteIfChangedAsync(Book.Forget(cutoff), Store);
 
-        return removed;
-    }
-
-    public async Task<int> Anonymise(string residentId, string pseudonym)
-    {
-        var changed = Book.Anonymise(residentId, pseudonym);
-        if (changed > 0)
-        {
-            await Store();
-        }
-
-        return changed;
-    }
+    public Task<int> Anonymise(string residentId, string pseudonym) => PersistentStateExtensions.WriteIfChangedAsync(Book.Anonymise(residentId, pseudonym), Store);
 
     public async Task<Outcome<ChargingRequest>> Submit(string residentId, ChargingRequestDraft draft)
     {
@@ -149,7 +131,7 @@ public sealed partial class ChargingAreaGrain(
         var outcome = Book.Cancel(requestId, actor, Now);
         if (outcome.IsSuccess)
         {
-            await Commit(Merge(advanced, outcome.Value.Change));
+            await Commit(advanced.Then(outcome.Value.Change));
             return outcome.Value.Request;
         }
 
@@ -166,7 +148,7 @@ public sealed partial class ChargingAreaGrain(
     public async Task<IReadOnlyList<ChargingRequest>> GetRequestsOf(string residentId)
     {
         await Commit(Book.Advance(Now, _policy));
-        return [.. Book.Requests.Where(r => r.ResidentId == residentId).OrderByDescending(r => r.CreatedAt)];
+        return Book.RequestsOf(residentId);
     }
 
     public async Task<ChargingAreaView?> GetView()
@@ -224,9 +206,9 @@ public sealed partial class ChargingAreaGrain(
         // Committed at once (forced), whatever the report: a charger that draws above its profile (its draw now a fixed
         // load) or went out of service changes what the others may draw, so they get the turns they have now, fitted to
         // what is left of the feed, before the planner runs; the new plan's profiles follow.
-        await Commit(Merge(advanced, reported), force: true);
+        await Commit(advanced.Then(reported), force: true);
 
-        return Book.Requests.FirstOrDefault(r => r.Turn?.ChargerId == charger.ChargerId && r.PluggedAt is not null && r.UnpluggedAt is null)?.Id;
+        return Book.PluggedInAt(charger.ChargerId);
     }
 
     public async Task Tick() => await Commit(Book.Advance(Now, _policy));
@@ -253,9 +235,6 @@ public sealed partial class ChargingAreaGrain(
             }
         });
     }
-
-    private static AreaChange Merge(AreaChange first, AreaChange second) =>
-        new([.. first.Notices, .. second.Notices], first.Replan || second.Replan);
 
     /// <summary>
     /// Stores the area with the change's notices and publishes them, and asks the planner loop for a re-plan if the
@@ -289,7 +268,7 @@ public sealed partial class ChargingAreaGrain(
         var began = Stopwatch.GetTimestamp();
         Book.Prune(Now, _policy);
         state.State = Book.Snapshot();
-        var notices = Collapse(_unpublished);
+        var notices = AreaChange.Collapse(_unpublished);
         _unpublished.Clear();
         var view = Book.View(Now);
         IReadOnlyList<TurnPowerSchedule> power = [.. Book.PowerSchedules];
@@ -361,14 +340,8 @@ public sealed partial class ChargingAreaGrain(
                     return;
                 }
 
-                foreach (var id in planning)
-                {
-                    _unplanned.Remove(id);
-                    if (Book.Requests.FirstOrDefault(r => r.Id == id) is { Status: ChargingRequestStatus.Waiting } waiting)
-                    {
-                        notices.Add(new ChargingNotice(ChargingNoticeKind.Waiting, waiting));
-                    }
-                }
+                _unplanned.ExceptWith(planning);
+                notices.AddRange(Book.StillWaiting(planning));
 
                 // A turn the plan starts at once (or a no-show meanwhile) may call for another plan.
                 var after = Book.Advance(Now, _policy);
@@ -387,24 +360,6 @@ public sealed partial class ChargingAreaGrain(
         {
             _planner = null;
         }
-    }
-
-    /// <summary>Several notices about one request in one change: the driver needs the last state of each kind once.</summary>
-    private static List<ChargingNotice> Collapse(IEnumerable<ChargingNotice> notices)
-    {
-        var result = new List<ChargingNotice>();
-        foreach (var notice in notices)
-        {
-            var same = result.FindIndex(n => n.Kind == notice.Kind && n.Request.Id == notice.Request.Id);
-            if (same >= 0)
-            {
-                result.RemoveAt(same);
-            }
-
-            result.Add(notice);
-        }
-
-        return result;
     }
 
     private async Task<IReadOnlyList<ChargingNotice>> Replan()

@@ -6,37 +6,6 @@ using Parking.Grains.Notifications;
 
 namespace Parking.Grains.Gates;
 
-[GenerateSerializer]
-public sealed class GateState
-{
-    /// <summary>Decisions by event id, so a camera's retry gets the same answer and changes nothing twice.</summary>
-    [Id(0)]
-    internal Dictionary<string, GateDecision> _decisions = new(StringComparer.Ordinal);
-
-    public IReadOnlyDictionary<string, GateDecision> Decisions => _decisions;
-
-    /// <summary>Remembers a decision by its event id; those decided before <paramref name="forgetBefore"/> go.</summary>
-    public void Decided(GateDecision decision, DateTimeOffset forgetBefore)
-    {
-        ArgumentNullException.ThrowIfNull(decision);
-        _decisions[decision.EventId] = decision;
-        foreach (var old in _decisions.Where(d => d.Value.DecidedAt < forgetBefore).Select(d => d.Key).ToList())
-        {
-            _decisions.Remove(old);
-        }
-    }
-}
-
-/// <summary>An event staff must look at: an unknown or doubtful plate, or a car without a booking while the lots are full.</summary>
-[GenerateSerializer, Immutable]
-public sealed record GateReview(
-    [property: Id(0)] string GateId,
-    [property: Id(1)] GateEvent Event,
-    [property: Id(2)] GateDecision Decision,
-    [property: Id(3)] string? ResolvedBy,
-    [property: Id(4)] bool? ResolvedOpen,
-    [property: Id(5)] DateTimeOffset? ResolvedAt);
-
 /// <summary>A gate event went to the staff list: for the compound's staff.</summary>
 [GenerateSerializer, Immutable]
 public sealed record GateReviewPush([property: Id(0)] string CompoundId, [property: Id(1)] GateReview Review) : Push;
@@ -89,7 +58,7 @@ public sealed partial class GateGrain(
         }
 
         var now = time.GetUtcNow();
-        if (state.State.Decisions.TryGetValue(gateEvent.EventId ?? string.Empty, out var known))
+        if (state.State.Known(gateEvent.EventId) is { } known)
         {
             return known;
         }
@@ -169,69 +138,6 @@ public interface IGateReviewGrain : IPersonalHistory
     Task<int> Anonymise(IReadOnlyCollection<string> plates);
 }
 
-[GenerateSerializer]
-public sealed class GateReviewState
-{
-    [Id(0)]
-    internal List<GateReview> _reviews = [];
-
-    /// <summary>The events on the staff list, oldest first.</summary>
-    public IReadOnlyList<GateReview> Reviews => _reviews;
-
-    /// <summary>An event joins the list; beyond <paramref name="kept"/>, the oldest resolved one goes (the oldest of all when none is).</summary>
-    public void Add(GateReview review, int kept)
-    {
-        ArgumentNullException.ThrowIfNull(review);
-        _reviews.Add(review);
-        if (_reviews.Count > kept)
-        {
-            var resolved = _reviews.FindIndex(r => r.ResolvedAt is not null);
-            _reviews.RemoveAt(resolved >= 0 ? resolved : 0);
-        }
-    }
-
-    /// <summary>Events that happened before <paramref name="cutoff"/> go, decided or not; returns how many.</summary>
-    public int ForgetBefore(DateTimeOffset cutoff) => _reviews.RemoveAll(r => r.Event.At < cutoff);
-
-    /// <summary>Decided events whose plate (as <see cref="PlateNumber.Normalize"/> spells it) is one of <paramref name="plates"/> lose their plate and picture; returns how many.</summary>
-    public int Anonymise(IReadOnlyCollection<string> plates)
-    {
-        ArgumentNullException.ThrowIfNull(plates);
-        var changed = 0;
-        for (var i = 0; i < _reviews.Count; i++)
-        {
-            var review = _reviews[i];
-            if (review.ResolvedAt is not null && review.Event.Plate.Length > 0
-                && PlateNumber.Normalize(review.Event.Plate) is { } plate && plates.Contains(plate))
-            {
-                _reviews[i] = review with { Event = review.Event with { Plate = string.Empty, Picture = null } };
-                changed++;
-            }
-        }
-
-        return changed;
-    }
-
-    /// <summary>Staff decided an event once: refused when it is not on the list or another decided it first.</summary>
-    public Outcome<GateReview> Resolve(string gateId, string eventId, bool open, string staffId, DateTimeOffset now)
-    {
-        var at = _reviews.FindIndex(r => r.GateId == gateId && r.Event.EventId == eventId);
-        if (at < 0)
-        {
-            return DomainError.NotFound("review-not-found", $"No gate event '{eventId}' of gate '{gateId}' on the staff list.");
-        }
-
-        if (_reviews[at].ResolvedAt is not null)
-        {
-            return DomainError.Conflict("review-resolved", "Another member of staff already decided this event.");
-        }
-
-        var resolved = _reviews[at] with { ResolvedBy = staffId, ResolvedOpen = open, ResolvedAt = now };
-        _reviews[at] = resolved;
-        return resolved;
-    }
-}
-
 public sealed class GateReviewGrain(
     [PersistentState("gate-reviews", GrainKeys.StorageName)] IPersistentState<GateReviewState> state,
     ParkingClock time) : Grain, IGateReviewGrain
@@ -248,27 +154,9 @@ public sealed class GateReviewGrain(
     }
 
     /// <summary>An event (its plate and picture) goes once it happened before the cutoff, decided or not.</summary>
-    public async Task<int> ForgetBefore(DateTimeOffset cutoff)
-    {
-        var removed = state.State.ForgetBefore(cutoff);
-        if (removed > 0)
-        {
-            await state.WriteStateAsync();
-        }
+    public Task<int> ForgetBefore(DateTimeOffset cutoff) => state.WriteIfChangedAsync(this, state.State.ForgetBefore(cutoff));
 
-        return removed;
-    }
-
-    public async Task<int> Anonymise(IReadOnlyCollection<string> plates)
-    {
-        var changed = state.State.Anonymise(plates);
-        if (changed > 0)
-        {
-            await state.WriteOrDeactivateAsync(this);
-        }
-
-        return changed;
-    }
+    public Task<int> Anonymise(IReadOnlyCollection<string> plates) => state.WriteIfChangedAsync(this, state.State.Anonymise(plates));
 
     public Task<IReadOnlyList<GateReview>> List(bool includeResolved) =>
         Task.FromResult<IReadOnlyList<GateReview>>([.. state.State.Reviews.Where(r => includeResolved || r.ResolvedAt is null)]);

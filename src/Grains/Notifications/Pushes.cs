@@ -117,7 +117,7 @@ public static class PushPublishing
 
 /// <summary>A simulation run moved on, finished, failed or was cancelled: for the compound's committee and staff.</summary>
 [GenerateSerializer, Immutable]
-public sealed record SimulationProgressPush([property: Id(0)] Scenarios.SimulationRunSummary Run) : Push;
+public sealed record SimulationProgressPush([property: Id(0)] Domain.Scenarios.SimulationRunSummary Run) : Push;
 
 /// <summary>Something about a charger staff must hear: a command refused or failed, a draw above its profile.</summary>
 [GenerateSerializer, Immutable]

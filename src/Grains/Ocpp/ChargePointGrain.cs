@@ -126,28 +126,11 @@ public sealed partial class ChargePointGrain(
 
     public Task<ChargePointView> Get() => Task.FromResult(View());
 
-    public async Task<int> Anonymise(string residentId, string pseudonym)
-    {
-        var changed = S.Sessions.Anonymise(residentId, pseudonym);
-        if (changed > 0)
-        {
-            await state.WriteOrDeactivateAsync(this);
-        }
-
-        return changed;
-    }
+    public Task<int> Anonymise(string residentId, string pseudonym) =>
+        state.WriteIfChangedAsync(this, S.Sessions.Anonymise(residentId, pseudonym));
 
     /// <summary>The ended sessions (who charged, when, how much) go once they stopped before the cutoff.</summary>
-    public async Task<int> ForgetBefore(DateTimeOffset cutoff)
-    {
-        var removed = S.Sessions.ForgetBefore(cutoff);
-        if (removed > 0)
-        {
-            await state.WriteOrDeactivateAsync(this);
-        }
-
-        return removed;
-    }
+    public Task<int> ForgetBefore(DateTimeOffset cutoff) => state.WriteIfChangedAsync(this, S.Sessions.ForgetBefore(cutoff));
 
     private ChargePointView View() => new(
         ChargePointId,

@@ -61,16 +61,7 @@ public sealed class ChargingCardsGrain(
         return card;
     }
 
-    public async Task<int> Forget(string residentId)
-    {
-        var removed = state.State.Forget(residentId);
-        if (removed > 0)
-        {
-            await state.WriteOrDeactivateAsync(this);
-        }
-
-        return removed;
-    }
+    public Task<int> Forget(string residentId) => state.WriteIfChangedAsync(this, state.State.Forget(residentId));
 
     private static string Key(string idTag) => idTag.ToUpperInvariant();
 }

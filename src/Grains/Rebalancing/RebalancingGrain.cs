@@ -13,41 +13,6 @@ using Parking.Planning.Rebalancing;
 
 namespace Parking.Grains.Rebalancing;
 
-[GenerateSerializer]
-public sealed class RebalancingState
-{
-    [Id(0)]
-    internal List<RebalancingSuggestion> _suggestions = [];
-
-    /// <summary>The suggestions kept, oldest first.</summary>
-    public IReadOnlyList<RebalancingSuggestion> Suggestions => _suggestions;
-
-    /// <summary>The suggestion <paramref name="suggestionId"/>, or null.</summary>
-    public RebalancingSuggestion? Find(string suggestionId) => _suggestions.FirstOrDefault(p => p.SuggestionId == suggestionId);
-
-    /// <summary>A new suggestion; beyond <paramref name="kept"/>, the oldest that is not running goes.</summary>
-    public void Add(RebalancingSuggestion suggestion, int kept)
-    {
-        ArgumentNullException.ThrowIfNull(suggestion);
-        _suggestions.Add(suggestion);
-        while (_suggestions.Count > kept && _suggestions.FindIndex(p => p.Status != RebalancingStatus.Running) is var oldest and >= 0)
-        {
-            _suggestions.RemoveAt(oldest);
-        }
-    }
-
-    /// <summary>A kept suggestion moved on: <paramref name="suggestion"/> takes the place of the one with its id.</summary>
-    public void Replace(RebalancingSuggestion suggestion)
-    {
-        ArgumentNullException.ThrowIfNull(suggestion);
-        var index = _suggestions.FindIndex(p => p.SuggestionId == suggestion.SuggestionId);
-        _suggestions[index] = suggestion;
-    }
-
-    [Id(1)]
-    public int NextNumber { get; set; } = 1;
-}
-
 /// <summary>
 /// A compound's rebalancing suggestions. The solve and the simulations run on the thread pool, never on the
 /// grain's scheduler; their progress is kept in memory and their end comes back to the grain as a turn of
@@ -81,14 +46,8 @@ public sealed partial class RebalancingGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var interrupted = State.Suggestions.Where(p => p.Status == RebalancingStatus.Running).ToList();
-        if (interrupted.Count > 0)
+        if (State.FailInterrupted() > 0)
         {
-            foreach (var suggestion in interrupted)
-            {
-                Replace(suggestion.MoveTo(RebalancingStatus.Failed) with { Note = "The job was cut off (the silo stopped); ask again." });
-            }
-
             await state.WriteStateAsync(cancellationToken);
         }
     }
@@ -112,10 +71,7 @@ public sealed partial class RebalancingGrain(
             return DomainError.Conflict("rebalancing-busy", $"{MaxRunning} proposals are being worked out already; wait for one to finish or cancel it.");
         }
 
-        var suggestion = new RebalancingSuggestion(
-            string.Create(CultureInfo.InvariantCulture, $"p{State.NextNumber}"), RebalancingLifecycle.Initial, staffId, time.GetUtcNow(), ask);
-        State.NextNumber++;
-        State.Add(suggestion, MaxKept);
+        var suggestion = State.Open(ask, staffId, time.GetUtcNow(), MaxKept);
         await state.WriteStateAsync();
 
         var job = new Job();
@@ -134,12 +90,12 @@ public sealed partial class RebalancingGrain(
     public async Task<Outcome<RebalancingSuggestion>> Edit(string suggestionId, LayoutChanges changes, string staffId)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        if (Ready(suggestionId) is { Error: { } error })
+        var ready = State.Decidable(suggestionId);
+        if (ready.Value is not { } suggestion)
         {
-            return error;
+            return ready;
         }
 
-        var suggestion = Find(suggestionId)!;
         var live = await GrainFactory.Compound(CompoundId).GetLayout();
         if (live is null)
         {
@@ -156,34 +112,20 @@ public sealed partial class RebalancingGrain(
         // spaces); a simulation takes minutes, so the simulated effect is only marked stale.
         var (demand, _, _) = await Demand(suggestion.Ask, live, CancellationToken.None);
         var after = await Task.Run(() => Rebalancer.Evaluate(applied.Value!, demand, suggestion.Rules, SolveOptions(suggestion.Ask)));
-        var kept = changes.Spaces.Select(s => s.SpaceId).ToHashSet(StringComparer.Ordinal);
-        var edited = suggestion with
-        {
-            Changes = changes,
-            Retypes = [.. suggestion.Retypes
-                .Select(r => r with { SpaceIds = [.. r.SpaceIds.Where(kept.Contains)] })
-                .Where(r => r.SpaceIds.Count > 0)],
-            After = after,
-            Effect = suggestion.Effect is { } effect ? effect with { Stale = true } : null,
-            EditedBy = staffId,
-            EditedAt = time.GetUtcNow(),
-        };
-        Replace(edited);
-        await state.WriteStateAsync();
-        return edited;
+        return await Store(State.Edit(suggestionId, changes, after, staffId, time.GetUtcNow()));
     }
 
     public async Task<Outcome<string>> Accept(string suggestionId, string staffId, string? name)
     {
-        if (Ready(suggestionId) is { Error: { } error })
+        var ready = State.Decidable(suggestionId);
+        if (ready.Value is not { } suggestion)
         {
-            return error;
+            return ready.Error!;
         }
 
-        var suggestion = Find(suggestionId)!;
         var definition = new ScenarioDefinition(
             string.IsNullOrWhiteSpace(name) ? $"Rebalancing {suggestionId}" : name.Trim(),
-            RebalancingRecords.Describe(suggestion),
+            suggestion.Describe(),
             suggestion.Changes,
             suggestion.Rules);
         var created = await GrainFactory.ScenarioCatalog(CompoundId).Create(definition, staffId, $"rebalancing:{suggestionId}");
@@ -192,40 +134,19 @@ public sealed partial class RebalancingGrain(
             return created.Error!;
         }
 
-        Replace(suggestion.MoveTo(RebalancingStatus.Accepted) with { ScenarioId = scenario.ScenarioId, DecidedBy = staffId, DecidedAt = time.GetUtcNow() });
+        State.Accept(suggestionId, scenario.ScenarioId, staffId, time.GetUtcNow());
         await state.WriteStateAsync();
         return scenario.ScenarioId;
     }
 
-    public async Task<Outcome<RebalancingSuggestion>> Reject(string suggestionId, string reason, string staffId)
-    {
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
-        {
-            return DomainError.Invalid("reason", "invalid-reason", "Say why, in 1 to 500 characters.");
-        }
-
-        if (Ready(suggestionId) is { Error: { } error })
-        {
-            return error;
-        }
-
-        var rejected = Find(suggestionId)!.MoveTo(RebalancingStatus.Rejected) with { RejectReason = reason.Trim(), DecidedBy = staffId, DecidedAt = time.GetUtcNow() };
-        Replace(rejected);
-        await state.WriteStateAsync();
-        return rejected;
-    }
+    public Task<Outcome<RebalancingSuggestion>> Reject(string suggestionId, string reason, string staffId) =>
+        Store(State.Reject(suggestionId, reason, staffId, time.GetUtcNow()));
 
     public async Task<Outcome<RebalancingSuggestion>> Cancel(string suggestionId, string staffId)
     {
-        var suggestion = Find(suggestionId);
-        if (suggestion is null)
+        if (State.Cancellable(suggestionId).Error is { } refused)
         {
-            return NotFound(suggestionId);
-        }
-
-        if (suggestion.Status != RebalancingStatus.Running)
-        {
-            return DomainError.Conflict("proposal-not-running", $"Proposal {suggestionId} is {RebalancingLifecycle.Name(suggestion.Status)}, not running.");
+            return refused;
         }
 
         if (_jobs.TryGetValue(suggestionId, out var job))
@@ -233,10 +154,7 @@ public sealed partial class RebalancingGrain(
             await job.Cancellation.CancelAsync();
         }
 
-        var cancelled = suggestion.MoveTo(RebalancingStatus.Cancelled) with { DecidedBy = staffId, DecidedAt = time.GetUtcNow(), Progress = job?.Progress ?? suggestion.Progress };
-        Replace(cancelled);
-        await state.WriteStateAsync();
-        return cancelled;
+        return await Store(State.Cancel(suggestionId, staffId, time.GetUtcNow(), job?.Progress));
     }
 
     private async Task RunJob(string suggestionId, RebalancingAsk ask, Domain.Layout.CompoundLayout live, Job job)
@@ -283,9 +201,8 @@ public sealed partial class RebalancingGrain(
             job.Cancellation.Dispose();
         }
 
-        if (done is not null && Find(suggestionId) is { Status: RebalancingStatus.Running })
+        if (done is not null && State.Finished(done))
         {
-            Replace(done with { Progress = 1 });
             await state.WriteStateAsync();
         }
     }
@@ -317,28 +234,21 @@ public sealed partial class RebalancingGrain(
 
     private static RebalancingSolveOptions SolveOptions(RebalancingAsk ask) => new() { TimeLimit = TimeSpan.FromSeconds(ask.TimeLimitSeconds), RandomSeed = ask.Seed };
 
-    private Outcome<RebalancingSuggestion> Ready(string suggestionId)
+    /// <summary>Stores the suggestions when the decision changed them (it succeeded); a refusal changed nothing.</summary>
+    private async Task<Outcome<RebalancingSuggestion>> Store(Outcome<RebalancingSuggestion> outcome)
     {
-        var suggestion = Find(suggestionId);
-        if (suggestion is null)
+        if (outcome.IsSuccess)
         {
-            return NotFound(suggestionId);
+            await state.WriteStateAsync();
         }
 
-        return RebalancingLifecycle.CanBeDecided(suggestion.Status)
-            ? suggestion
-            : DomainError.Conflict("proposal-not-ready", $"Proposal {suggestionId} is {RebalancingLifecycle.Name(suggestion.Status)}; only a ready proposal can be edited, accepted or rejected.");
+        return outcome;
     }
-
-    private static DomainError NotFound(string suggestionId) =>
-        DomainError.NotFound("proposal-not-found", $"No rebalancing proposal '{suggestionId}' in this compound.");
 
     private RebalancingSuggestion? Find(string suggestionId) => State.Find(suggestionId);
 
     private RebalancingSuggestion WithProgress(RebalancingSuggestion suggestion) =>
         _jobs.TryGetValue(suggestion.SuggestionId, out var job) && suggestion.Status == RebalancingStatus.Running ? suggestion with { Progress = job.Progress } : suggestion;
-
-    private void Replace(RebalancingSuggestion suggestion) => State.Replace(suggestion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rebalancing suggestion {SuggestionId} of {CompoundId} failed")]
     private partial void LogJobFailed(Exception exception, string compoundId, string suggestionId);

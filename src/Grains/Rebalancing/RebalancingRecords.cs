@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Parking.Domain.Rebalancing;
 using Parking.Planning.Rebalancing;
 
@@ -30,20 +28,4 @@ internal static class RebalancingRecords
             Note = note,
         };
 
-    /// <summary>The scenario's description: what the suggestion changes, in one paragraph the committee can read.</summary>
-    public static string Describe(RebalancingSuggestion suggestion)
-    {
-        var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"Proposed by rebalancing {suggestion.SuggestionId} ({suggestion.CreatedBy}, {suggestion.CreatedAt:yyyy-MM-dd})."));
-        foreach (var r in suggestion.Retypes)
-        {
-            text.Append(CultureInfo.InvariantCulture, $" {r.LotId}: {r.SpaceIds.Count} {r.From} → {r.To} (+{r.ServedGainPerWeek:0} {r.GainUnit}/week).");
-        }
-
-        if (suggestion.Sharing is { } s)
-        {
-            text.Append(CultureInfo.InvariantCulture, $" Private spaces shared {s.From:HH\\:mm}–{s.Until:HH\\:mm} (+{s.ServedGainPerWeek:0} space-hours/week).");
-        }
-
-        return text.ToString();
-    }
 }

@@ -1,78 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Parking.Domain.Residents;
 using Parking.Grains.History;
 
 namespace Parking.Grains.Residents;
-
-[GenerateSerializer, Immutable]
-public sealed record IdempotencyRecord(
-    [property: Id(0)] string ReservationId,
-    [property: Id(1)] string Fingerprint,
-    [property: Id(2)] DateTimeOffset CreatedAt);
-
-[GenerateSerializer]
-public sealed class ResidentState
-{
-    [Id(0)]
-    internal List<Reservation> _reservations = [];
-
-    [Id(1)]
-    internal Dictionary<string, IdempotencyRecord> _idempotencyKeys = new(StringComparer.Ordinal);
-
-    /// <summary>The active reservations and the newest finished ones, in the order they were first seen.</summary>
-    public IReadOnlyList<Reservation> Reservations => _reservations;
-
-    /// <summary>The requests made with an Idempotency-Key, by key, kept for a day.</summary>
-    public IReadOnlyDictionary<string, IdempotencyRecord> IdempotencyKeys => _idempotencyKeys;
-
-    /// <summary>The chunks of finished reservations moved out of <see cref="Reservations"/> (<see cref="FinishedReservations"/>).</summary>
-    [Id(2)]
-    public ArchiveIndex Archive { get; set; } = new();
-
-    /// <summary>The held reservation <paramref name="reservationId"/>, or null.</summary>
-    public Reservation? Find(string reservationId) => _reservations.Find(r => r.Id == reservationId);
-
-    /// <summary>Keeps the newest revision of a reservation; returns false when nothing changed.</summary>
-    public bool Upsert(Reservation reservation)
-    {
-        ArgumentNullException.ThrowIfNull(reservation);
-        var index = _reservations.FindIndex(r => r.Id == reservation.Id);
-        if (index < 0)
-        {
-            _reservations.Add(reservation);
-            return true;
-        }
-
-        if (_reservations[index].Revision >= reservation.Revision)
-        {
-            return false;
-        }
-
-        _reservations[index] = reservation;
-        return true;
-    }
-
-    /// <summary>The request made with <paramref name="key"/> became <paramref name="record"/>.</summary>
-    public void Remember(string key, IdempotencyRecord record) => _idempotencyKeys[key] = record;
-
-    /// <summary>Finished reservations that ended before <paramref name="finishedBefore"/> and keys made before <paramref name="keysBefore"/> go.</summary>
-    public void Prune(DateTimeOffset finishedBefore, DateTimeOffset keysBefore)
-    {
-        ForgetFinishedBefore(finishedBefore);
-        foreach (var key in _idempotencyKeys.Where(k => k.Value.CreatedAt < keysBefore).Select(k => k.Key).ToList())
-        {
-            _idempotencyKeys.Remove(key);
-        }
-    }
-
-    /// <summary>Drops the finished reservations that ended before <paramref name="cutoff"/>; returns how many went.</summary>
-    public int ForgetFinishedBefore(DateTimeOffset cutoff) =>
-        _reservations.RemoveAll(r => !r.IsActive && (r.EndedAt ?? r.Window.End) < cutoff);
-
-    /// <summary>The reservations of an archived chunk leave the list (finished ones only).</summary>
-    public void Archived(IReadOnlyList<Reservation> chunk) => FinishedReservations.Remove(_reservations, chunk);
-}
 
 /// <summary>
 /// Requests of one resident pass through here one at a time, which makes the limit on active
@@ -87,8 +19,6 @@ public sealed partial class ResidentGrain(
     ParkingClock time,
     ILogger<ResidentGrain> logger) : Grain, IResidentGrain
 {
-    private static readonly TimeSpan KeyRetention = TimeSpan.FromHours(24);
-
     private readonly ReservationPolicy _policy = policyOptions.Value;
 
     private CompoundUser? _profile;
@@ -99,27 +29,25 @@ public sealed partial class ResidentGrain(
     {
         var (compoundId, residentId) = CompoundScopedKey.Of(this);
         var now = time.GetUtcNow();
-        var fingerprint = $"{spaceId}|{window.Start:O}|{window.End:O}|{plate}";
+        var fingerprint = ResidentState.Fingerprint(spaceId, window, plate);
 
-        if (idempotencyKey is not null && State.IdempotencyKeys.TryGetValue(idempotencyKey, out var earlier))
+        var replay = State.Replay(idempotencyKey, fingerprint);
+        if (replay.Error is { } reused)
         {
-            if (earlier.Fingerprint != fingerprint)
-            {
-                return new DomainError(ErrorKind.Unprocessable, "idempotency-key-reused", "This Idempotency-Key was used for a different request.", "Idempotency-Key");
-            }
-
-            var original = State.Find(earlier.ReservationId) ?? await FindArchived(compoundId, residentId, earlier.ReservationId);
-            if (original is not null)
-            {
-                return new ReserveResult(original, Replayed: true);
-            }
+            return reused;
         }
 
-        if (Booking.CheckLimit(Booking.CountActive(State.Reservations, now), _policy) is not null)
+        if (replay.Value is { } earlierId
+            && (State.Find(earlierId) ?? await FindArchived(compoundId, residentId, earlierId)) is { } original)
+        {
+            return new ReserveResult(original, Replayed: true);
+        }
+
+        if (Booking.CheckLimit(State.CountActive(now), _policy) is not null)
         {
             // One-way updates from spaces may still be on their way: ask the spaces before refusing.
             await RefreshActive();
-            if (Booking.CheckLimit(Booking.CountActive(State.Reservations, now), _policy) is { } limit)
+            if (Booking.CheckLimit(State.CountActive(now), _policy) is { } limit)
             {
                 return limit;
             }
@@ -136,13 +64,7 @@ public sealed partial class ResidentGrain(
         }
 
         var reservation = outcome.Value!;
-        State.Upsert(reservation);
-        if (idempotencyKey is not null)
-        {
-            State.Remember(idempotencyKey, new IdempotencyRecord(reservation.Id, fingerprint, now));
-        }
-
-        State.Prune(now - _policy.ResidentHistory, now - KeyRetention);
+        State.Booked(reservation, idempotencyKey, fingerprint, now, _policy.ResidentHistory);
         await ArchiveFinished(now);
         await Store();
         return new ReserveResult(reservation, Replayed: false);
@@ -252,12 +174,7 @@ public sealed partial class ResidentGrain(
         var (compoundId, residentId) = CompoundScopedKey.Of(this);
         var removed = State.ForgetFinishedBefore(cutoff);
         removed += await ReservationArchive.ForgetBefore(State.Archive, n => GrainFactory.OfResident(compoundId, residentId, n), cutoff);
-        if (removed > 0)
-        {
-            await state.WriteStateAsync();
-        }
-
-        return removed;
+        return await state.WriteIfChangedAsync(this, removed);
     }
 
     private static Guid RequestIdFor(string residentId, string idempotencyKey) =>

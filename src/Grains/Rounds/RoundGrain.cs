@@ -10,17 +10,6 @@ using Parking.Planning.Sharing;
 
 namespace Parking.Grains.Rounds;
 
-/// <summary>The round grain's stored state: the rounds and the waitlist (a Domain object), and the last round's report.</summary>
-[GenerateSerializer]
-public sealed class RoundState
-{
-    [Id(0)]
-    public RoundBook Book { get; set; } = new();
-
-    [Id(1)]
-    public RoundReport? Last { get; set; }
-}
-
 /// <summary>
 /// The compound's rounds and waitlist, one at a time: a run and a waitlist pass never race each other.
 /// Bookings go through the spaces (the single writers of their calendars, which also charge credits), so a
@@ -128,8 +117,7 @@ public sealed partial class RoundGrain(
             planned.SolveTime,
             results);
 
-        Book.Close(requests, results.Where(r => r.Status == RoundRequestStatus.Waitlisted).Select(r => r.Request), SharingRotation.NextWeights(instance, bookedResult));
-        State.Last = report;
+        State.Ran(report, requests, SharingRotation.NextWeights(instance, bookedResult));
         await state.WriteStateAsync();
         LogRound(report.Round, CompoundId, requests.Count, booked.Count, planned.Status);
 

@@ -28,9 +28,5 @@ public sealed class RoundStateV1
     [Id(5)]
     public long NextId { get; set; }
 
-    public RoundState ToCurrent() => new()
-    {
-        Book = RoundBook.Restore(Round, Requests, Waitlist, Weights, NextId),
-        Last = Last,
-    };
+    public RoundState ToCurrent() => RoundState.Restore(RoundBook.Restore(Round, Requests, Waitlist, Weights, NextId), Last);
 }

@@ -18,22 +18,6 @@ public sealed record ScenarioVersion(
     [property: Id(6)] int ScenarioSpaceCount,
     [property: Id(7)] bool ChangesCommonParts);
 
-/// <summary>A scenario as the catalog lists it: its latest version's name and flags.</summary>
-[GenerateSerializer, Immutable]
-public sealed record ScenarioSummary(
-    [property: Id(0)] string CompoundId,
-    [property: Id(1)] string ScenarioId,
-    [property: Id(2)] string Name,
-    [property: Id(3)] string Description,
-    [property: Id(4)] string CreatedBy,
-    [property: Id(5)] DateTimeOffset CreatedAt,
-    [property: Id(6)] string? Origin,
-    [property: Id(7)] int LatestVersion,
-    [property: Id(8)] DateTimeOffset UpdatedAt,
-    [property: Id(9)] bool Archived,
-    [property: Id(10)] bool ChangesCommonParts,
-    [property: Id(11)] int ChangeCount);
-
 /// <summary>A scenario with every version it has had, oldest first.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ScenarioView(

@@ -1,65 +1,7 @@
-using System.Globalization;
 using Orleans.Runtime;
 using Parking.Domain.Scenarios;
 
 namespace Parking.Grains.Scenarios;
-
-[GenerateSerializer]
-public sealed class ScenarioCatalogState
-{
-    [Id(0)]
-    internal List<ScenarioSummary> _scenarios = [];
-
-    [Id(1)]
-    public int NextNumber { get; set; } = 1;
-
-    [Id(2)]
-    internal List<SimulationRunSummary> _runs = [];
-
-    /// <summary>The compound's scenarios, in the order they were made.</summary>
-    public IReadOnlyList<ScenarioSummary> Scenarios => _scenarios;
-
-    /// <summary>The newest runs, oldest first.</summary>
-    public IReadOnlyList<SimulationRunSummary> Runs => _runs;
-
-    /// <summary>The scenario is as <paramref name="summary"/> says (added when new).</summary>
-    public void Put(ScenarioSummary summary)
-    {
-        ArgumentNullException.ThrowIfNull(summary);
-        var index = _scenarios.FindIndex(s => s.ScenarioId == summary.ScenarioId);
-        if (index < 0)
-        {
-            _scenarios.Add(summary);
-        }
-        else
-        {
-            _scenarios[index] = summary;
-        }
-    }
-
-    /// <summary>
-    /// The run is as <paramref name="run"/> says; a new one is added and the oldest goes beyond <paramref name="kept"/>.
-    /// Returns whether the run was new.
-    /// </summary>
-    public bool Put(SimulationRunSummary run, int kept)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        var index = _runs.FindIndex(r => r.RunId == run.RunId);
-        if (index >= 0)
-        {
-            _runs[index] = run;
-            return false;
-        }
-
-        _runs.Add(run);
-        if (_runs.Count > kept)
-        {
-            _runs.RemoveAt(0);
-        }
-
-        return true;
-    }
-}
 
 /// <summary>
 /// The compound's list of scenarios and runs. It calls a scenario grain only to create it; scenarios and
@@ -79,20 +21,17 @@ public sealed class ScenarioCatalogGrain(
     private string CompoundId => this.GetPrimaryKeyString();
 
     public Task<IReadOnlyList<ScenarioSummary>> List(bool includeArchived) =>
-        Task.FromResult<IReadOnlyList<ScenarioSummary>>(
-            [.. State.Scenarios.Where(s => includeArchived || !s.Archived).OrderByDescending(s => s.CreatedAt).ThenByDescending(s => Number(s.ScenarioId))]);
+        Task.FromResult(State.Listed(includeArchived));
 
     public async Task<Outcome<ScenarioSummary>> Create(ScenarioDefinition definition, string createdBy, string? origin)
     {
-        var scenarioId = string.Create(CultureInfo.InvariantCulture, $"s{State.NextNumber}");
-        var outcome = await GrainFactory.Scenario(CompoundId, scenarioId).Create(definition, createdBy, origin);
+        var outcome = await GrainFactory.Scenario(CompoundId, State.NextScenarioId).Create(definition, createdBy, origin);
         if (outcome.Value is not { } summary)
         {
             return outcome;
         }
 
-        State.NextNumber++;
-        State.Put(summary);
+        State.Created(summary);
         await state.WriteStateAsync();
         return summary;
     }
@@ -105,9 +44,7 @@ public sealed class ScenarioCatalogGrain(
 
     public Task<bool> TryAdmitRun(string runId, int limit)
     {
-        var active = State.Runs.Where(r => !r.Status.IsFinal()).Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
-        active.UnionWith(_admitted);
-        if (active.Count >= limit && !active.Contains(runId))
+        if (!State.MayAdmit(runId, _admitted, limit))
         {
             return Task.FromResult(false);
         }
@@ -137,7 +74,4 @@ public sealed class ScenarioCatalogGrain(
     public Task<IReadOnlyList<SimulationRunSummary>> ListRuns(string? scenarioId) =>
         Task.FromResult<IReadOnlyList<SimulationRunSummary>>(
             [.. Enumerable.Reverse(State.Runs).Where(r => scenarioId is null || r.ScenarioId == scenarioId)]);
-
-    private static int Number(string scenarioId) =>
-        int.TryParse(scenarioId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
 }

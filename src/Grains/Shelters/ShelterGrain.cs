@@ -71,27 +71,9 @@ public sealed partial class ShelterGrain(
     }
 
     /// <summary>Only ended entries go, so what callers see now does not change; a failed write drops the activation, as elsewhere.</summary>
-    public async Task<int> ForgetBefore(DateTimeOffset cutoff)
-    {
-        var removed = Shelter.Forget(cutoff);
-        if (removed > 0)
-        {
-            await state.WriteOrDeactivateAsync(this);
-        }
+    public Task<int> ForgetBefore(DateTimeOffset cutoff) => state.WriteIfChangedAsync(this, Shelter.Forget(cutoff));
 
-        return removed;
-    }
-
-    public async Task<int> Anonymise(string residentId, string pseudonym)
-    {
-        var changed = Shelter.Anonymise(residentId, pseudonym);
-        if (changed > 0)
-        {
-            await state.WriteOrDeactivateAsync(this);
-        }
-
-        return changed;
-    }
+    public Task<int> Anonymise(string residentId, string pseudonym) => state.WriteIfChangedAsync(this, Shelter.Anonymise(residentId, pseudonym));
 
     public async Task<ShelterSnapshot?> GetSnapshot()
     {

@@ -89,7 +89,7 @@ public sealed partial class ParkingSpaceGrain(
     public async Task<Outcome<Reservation>> Cancel(string reservationId, Actor actor)
     {
         var outcome = await OrArchived(await Apply(Space.Cancel(reservationId, actor, Now)), reservationId, actor, checkOut: false);
-        if (outcome.Value is { } cancelled && (actor.IsStaff || _credits.RefundsCancellation(cancelled.Window, cancelled.EndedAt ?? Now)))
+        if (outcome.Value is { } cancelled && _credits.RefundsCancellation(cancelled, actor, Now))
         {
             await RefundQuietly(cancelled);
         }
@@ -118,7 +118,7 @@ public sealed partial class ParkingSpaceGrain(
         var found = Calendar.Find(reservationId, actor);
         if (found.Error?.Code == "reservation-not-found" && await FindArchived(reservationId) is { } archived)
         {
-            return actor.MayActOn(archived) ? archived : DomainError.Forbidden("The reservation belongs to another resident.");
+            return SpaceCalendar.Visible(archived, actor);
         }
 
         return found;
@@ -126,10 +126,7 @@ public sealed partial class ParkingSpaceGrain(
 
     public async Task Anonymise(string residentId, string pseudonym)
     {
-        if (Calendar.Anonymise(residentId, pseudonym) > 0)
-        {
-            await state.WriteOrDeactivateAsync(this);
-        }
+        await state.WriteIfChangedAsync(this, Calendar.Anonymise(residentId, pseudonym));
 
         // And the finished bookings already moved to the archive chunks: staff read those by id too.
         if (Calendar.Definition is { } definition && archive.State.Chunks.Count > 0)
@@ -205,11 +202,7 @@ public sealed partial class ParkingSpaceGrain(
     /// </summary>
     public async Task<int> ForgetBefore(DateTimeOffset cutoff)
     {
-        var removed = Calendar.Forget(cutoff);
-        if (removed > 0)
-        {
-            await state.WriteOrDeactivateAsync(this);
-        }
+        var removed = await state.WriteIfChangedAsync(this, Calendar.Forget(cutoff));
 
         // And from the archive chunks of finished reservations (their index is written only when one went).
         if (Calendar.Definition is { } definition)
@@ -483,10 +476,7 @@ public sealed partial class ParkingSpaceGrain(
     }
 
     /// <summary>The next no-show deadline, overstay or no-show warning of the space; null if nothing is due.</summary>
-    private DateTimeOffset? NextWake() =>
-        Min(Min(Calendar.NextNoShowDeadline(_policy), Calendar.NextOverstayDeadline()), Calendar.NextNoShowWarning(_warnedThrough));
-
-    private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+    private DateTimeOffset? NextWake() => Calendar.NextWake(_policy, _warnedThrough);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reservation {ReservationId} overstays; next booking on the space: {Next}")]
     private partial void LogOverstay(string reservationId, string next);

@@ -10,6 +10,7 @@ using Parking.Contracts;
 using Parking.Domain.Layout;
 using Parking.Domain.Reservations;
 using Parking.Grains;
+using Parking.Domain.Gates;
 using Parking.Grains.Gates;
 using Xunit;
 

@@ -8,6 +8,7 @@ using Parking.Domain.Charging;
 using Parking.Domain.Layout;
 using Parking.Domain.Rounds;
 using Parking.Domain.Seeding;
+using Parking.Domain.Rebalancing;
 using Parking.Grains.Rebalancing;
 using Xunit;
 

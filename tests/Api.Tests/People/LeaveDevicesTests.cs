@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
 using Parking.Grains;
+using Parking.Domain.Gates;
 using Parking.Grains.Gates;
 using Parking.Grains.Membership;
 using Parking.Grains.Ocpp;

@@ -358,7 +358,7 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
         // Nothing keyed by the person is stored in the compound any more.
         var storage = _host.Factory.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(Parking.Grains.GrainKeys.StorageName);
         Assert.False(await Stored<Parking.Domain.Notices.NoticeInbox>(storage, "notice-inbox", inbox), "the notice inbox is still stored");
-        Assert.False(await Stored<Parking.Grains.Residents.ResidentState>(storage, "resident", resident), "the resident record is still stored");
+        Assert.False(await Stored<Parking.Domain.Residents.ResidentState>(storage, "resident", resident), "the resident record is still stored");
         Assert.False(await Stored<NoShowWatchState>(storage, "no-show-watch", _host.Grains.GetGrain<INoShowWatchGrain>($"{ParkingHost.Compound}/{person}")), "the no-show watch is still stored");
     }
 

@@ -32,7 +32,7 @@ public sealed class EarlierGateStateTests
         "wQHBAQEDIYAAWAwKo1HfCIEAAAAAAAAAAODo4EEPc3RhZmYwMQEDIYAA+jtXolHfCIEAAAAAAAAAAODg4OA=";
 
     private static readonly Serializer Serializer = new ServiceCollection()
-        .AddSerializer(b => b.AddAssembly(typeof(GateState).Assembly))
+        .AddSerializer(b => b.AddAssembly(typeof(StoredStateSerializer).Assembly))
         .AddEarlierTypeNames()
         .BuildServiceProvider()
         .GetRequiredService<Serializer>();

@@ -40,7 +40,7 @@ public sealed class EarlierRoundStateTests
         "aW5nLkdyYWluc+Dg4A==";
 
     private static readonly Serializer Serializer = new ServiceCollection()
-        .AddSerializer(b => b.AddAssembly(typeof(RoundState).Assembly))
+        .AddSerializer(b => b.AddAssembly(typeof(StoredStateSerializer).Assembly))
         .AddEarlierTypeNames()
         .BuildServiceProvider()
         .GetRequiredService<Serializer>();

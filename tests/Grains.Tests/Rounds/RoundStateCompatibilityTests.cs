@@ -64,7 +64,7 @@ public class RoundStateCompatibilityTests(ClusterFixture fixture)
     public void A_round_stored_in_todays_layout_still_loads()
     {
         var book = RoundBook.Restore(2, [Entry("r2-1", 2, "ann")], [], new Dictionary<string, double>(StringComparer.Ordinal), 1);
-        var stored = new StoredStateSerializer(Serializer).Serialize(new RoundState { Book = book, Last = Report() });
+        var stored = new StoredStateSerializer(Serializer).Serialize(RoundState.Restore(book, Report()));
 
         var read = new StoredStateSerializer(Serializer).Deserialize<RoundState>(stored)!;
 

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Parking.Domain.Simulation;
+using Parking.Domain.Scenarios;
 using Parking.Grains.Scenarios;
 using Xunit;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Serialization;
+using Parking.Domain.Scenarios;
 using Parking.Grains.Scenarios;
 using Xunit;
 
@@ -15,7 +16,7 @@ public sealed class StoredRunStatusTests
     private static readonly DateTimeOffset At = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
 
     private static readonly Serializer Serializer = new ServiceCollection()
-        .AddSerializer(b => b.AddAssembly(typeof(SimulationRunSummary).Assembly).AddAssembly(typeof(EarlierRunSummary).Assembly))
+        .AddSerializer(b => b.AddAssembly(typeof(StoredStateSerializer).Assembly).AddAssembly(typeof(EarlierRunSummary).Assembly))
         .BuildServiceProvider()
         .GetRequiredService<Serializer>();
 
