@@ -48,6 +48,12 @@ public sealed record DecideJoinRequest(string? Reason);
 /// <summary>A staff, committee or operator account of the compound, as the people page lists it.</summary>
 public sealed record RosterEntryDto(string PersonId, UserRoleDto Role, string DisplayName, string? HouseholdId);
 
+/// <summary>A resident as staff and the operator look them up: name, household and its unit, building, their cars' plates.</summary>
+public sealed record ResidentDto(string PersonId, string DisplayName, string? HouseholdId, string? Unit, string? BuildingId, string[] Plates);
+
+/// <summary>One page of a resident search: <c>Total</c> residents matched, this page's <c>Items</c> (page counts from 1).</summary>
+public sealed record ResidentPageDto(int Total, int Page, int PageSize, ResidentDto[] Items);
+
 /// <summary>Body of <c>PUT .../people/{personId}/role</c>: staff or committee, and the name to show for someone new.</summary>
 public sealed record GrantRoleRequest(string? Role, string? DisplayName);
 

@@ -38,6 +38,10 @@ public static class PeopleEndpoints
         people.MapGet("/people", Roster)
             .RequireAuthorization(Policies.PeopleManager)
             .WithSummary("The compound's staff, committee and operator accounts with their roles (staff, operator)");
+        people.MapGet("/residents", Residents)
+            .RequireAuthorization(Policies.PeopleManager)
+            .WithSummary("The compound's residents, searched by name, unit or plate, a page at a time (staff, operator)")
+            .WithDescription("q: part of a name, a unit or household id, or a plate (case, spaces and the plate's dot ignored; at most 40 characters); page from 1; pageSize 1-200, default 50. Ordered by unit, then name. The committee gets 403: its work needs no resident's name, unit or plate.");
         people.MapPut("/people/{personId}/role", GrantRole)
             .RequireAuthorization(Policies.PeopleManager)
             .WithSummary("Make a person staff or committee of the compound (staff: committee and staff; operator: both)");
@@ -153,6 +157,75 @@ public static class PeopleEndpoints
     public static async Task<Ok<RosterEntryDto[]>> Roster(string compoundId, IGrainFactory grains) =>
         TypedResults.Ok((await grains.CompoundRoster(compoundId).List())
             .Select(e => new RosterEntryDto(e.PersonId, e.Role.ToDto(), e.DisplayName, e.HouseholdId)).ToArray());
+
+    /// <summary>The longest search text taken: a name, a unit or a plate is far shorter.</summary>
+    public const int MaxResidentQuery = 40;
+
+    /// <summary>
+    /// The compound's residents, searched and paged, for its staff and its sub-district's operator. Candidates are the
+    /// residents the compound file names and those who joined since (invites redeemed, requests approved); each row is
+    /// read from the person's member record, so someone who left is never shown and names and plates are as they are now.
+    /// The committee gets 403: proposals, votes and reports need no resident's name, unit or plate (least data).
+    /// </summary>
+    public static async Task<Results<Ok<ResidentPageDto>, ProblemHttpResult>> Residents(string compoundId, string? q, int? page, int? pageSize, IGrainFactory grains)
+    {
+        if (page is < 1)
+        {
+            return Problems.Invalid("page", "page counts from 1.", "page-out-of-range");
+        }
+
+        if (pageSize is < 1 or > 200)
+        {
+            return Problems.Invalid("pageSize", "pageSize must be between 1 and 200.", "page-size-out-of-range");
+        }
+
+        var query = Searchable(q);
+        if (query.Length > MaxResidentQuery)
+        {
+            return Problems.Invalid("q", $"Search for at most {MaxResidentQuery} characters (part of a name, a unit or a plate).", "query-too-long");
+        }
+
+        var (number, size) = (page ?? 1, pageSize ?? 50);
+        var compound = grains.Compound(compoundId);
+        var units = (await compound.GetHouseholds()).ToDictionary(h => h.Id, h => h.Unit, StringComparer.Ordinal);
+        var named = (await compound.GetUsers(UserRole.Resident, int.MaxValue)).Select(u => u.UserId);
+        var joined = (await grains.People(compoundId).GetAudit(1000))
+            .Where(e => e.Action is AuditAction.InviteRedeemed or AuditAction.JoinApproved && e.SubjectId is not null)
+            .Select(e => e.SubjectId!);
+        var candidates = named.Concat(joined).Distinct(StringComparer.Ordinal).ToList();
+
+        // Member records in batches; a compound of 20,000 residents is read in a few hundred milliseconds.
+        var rows = new List<ResidentDto>(candidates.Count);
+        foreach (var batch in candidates.Chunk(256))
+        {
+            var records = await Task.WhenAll(batch.Select(async id => (Id: id, Record: await grains.Member(id).Get())));
+            foreach (var (id, record) in records)
+            {
+                if (record.Memberships.FirstOrDefault(m => m.CompoundId == compoundId) is { Role: UserRole.Resident } membership)
+                {
+                    var unit = membership.HouseholdId is { } household ? units.GetValueOrDefault(household) : null;
+                    var plates = record.Vehicles.Where(v => v.Plate is not null).Select(v => v.Plate!.Value.Value).ToArray();
+                    rows.Add(new ResidentDto(id, membership.DisplayName, membership.HouseholdId, unit, membership.BuildingId, plates));
+                }
+            }
+        }
+
+        var found = rows
+            .Where(r => query.Length == 0
+                || Searchable(r.DisplayName).Contains(query, StringComparison.Ordinal)
+                || (r.Unit is { } unit && Searchable(unit).Contains(query, StringComparison.Ordinal))
+                || (r.HouseholdId is { } household && Searchable(household).Contains(query, StringComparison.Ordinal))
+                || r.Plates.Any(p => Searchable(p).Contains(query, StringComparison.Ordinal)))
+            .OrderBy(r => r.Unit ?? r.HouseholdId ?? "", StringComparer.Ordinal)
+            .ThenBy(r => r.DisplayName, StringComparer.Ordinal)
+            .ThenBy(r => r.PersonId, StringComparer.Ordinal)
+            .ToList();
+        return TypedResults.Ok(new ResidentPageDto(found.Count, number, size, [.. found.Skip((number - 1) * size).Take(size)]));
+    }
+
+    /// <summary>Case, spaces and the dot some write in a plate (沪A·12345) do not matter to a search.</summary>
+    private static string Searchable(string? text) =>
+        string.Concat((text ?? "").Where(c => !char.IsWhiteSpace(c) && c is not ('·' or '.' or '-'))).ToUpperInvariant();
 
     public static async Task<Results<Ok<MembershipDto>, NoContent, ProblemHttpResult>> RemoveRole(string compoundId, string personId, HttpContext http, IGrainFactory grains)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 
 namespace Parking.Web.Services;
@@ -57,6 +58,15 @@ public sealed partial class ParkingApi
 
     public Task<JoinRequestDto> DecideJoinAsync(string requestId, bool approve, string? reason) =>
         SendAsync<JoinRequestDto>(HttpMethod.Post, $"{PeoplePath}/join-requests/{Uri.EscapeDataString(requestId)}/{(approve ? "approve" : "refuse")}", new DecideJoinRequest(reason));
+
+    /// <summary>A page of the residents of a compound (the session's own when none is named) matching <paramref name="query"/>.</summary>
+    public Task<ResidentPageDto> ResidentsAsync(string? query, int page, string? compoundId = null) =>
+        SendAsync<ResidentPageDto>(
+            HttpMethod.Get,
+            string.Create(CultureInfo.InvariantCulture, $"api/compounds/{Uri.EscapeDataString(compoundId ?? Compound)}/residents?q={Uri.EscapeDataString(query ?? "")}&page={page}&pageSize={ResidentPageSize}"));
+
+    /// <summary>Residents shown per page.</summary>
+    public const int ResidentPageSize = 25;
 
     public Task<RosterEntryDto[]> RosterAsync() => SendAsync<RosterEntryDto[]>(HttpMethod.Get, $"{PeoplePath}/people");
 

@@ -134,6 +134,57 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
     }
 
     [Fact]
+    public async Task Staff_search_residents_by_name_unit_or_plate_a_page_at_a_time_and_only_their_own_compounds()
+    {
+        var all = await Ok<ResidentPageDto>(HttpMethod.Get, Path("residents?pageSize=200"), Staff);
+        Assert.True(all.Total > 10, all.ToString());
+        Assert.Equal(all.Total, all.Items.Length);
+        Assert.Contains(all.Items, r => r.PersonId == "r00001");
+        Assert.DoesNotContain(all.Items, r => r.PersonId is Staff or "committee01" or "operator01");
+        Assert.Equal(all.Items.Select(r => r.Unit).Order(StringComparer.Ordinal), all.Items.Select(r => r.Unit));
+
+        // Pages follow each other in the same order.
+        var first = await Ok<ResidentPageDto>(HttpMethod.Get, Path("residents?page=1&pageSize=4"), Staff);
+        var second = await Ok<ResidentPageDto>(HttpMethod.Get, Path("residents?page=2&pageSize=4"), Staff);
+        Assert.Equal((all.Total, 4), (second.Total, second.Items.Length));
+        Assert.Equal(all.Items.Take(8).Select(r => r.PersonId), first.Items.Concat(second.Items).Select(r => r.PersonId));
+
+        // By plate (typed in lower case with a space), by unit, by part of a name.
+        var driver = all.Items.First(r => r.Plates.Length > 0);
+        var plate = driver.Plates[0];
+        var byPlate = await Ok<ResidentPageDto>(HttpMethod.Get, Path($"residents?q={Uri.EscapeDataString(plate[..2] + " " + plate[2..].ToLowerInvariant())}"), Staff);
+        Assert.Contains(byPlate.Items, r => r.PersonId == driver.PersonId);
+        Assert.All(byPlate.Items, r => Assert.Contains(r.Plates, p => p.Replace(" ", "", StringComparison.Ordinal).Contains(plate[2..], StringComparison.OrdinalIgnoreCase)));
+        var byUnit = await Ok<ResidentPageDto>(HttpMethod.Get, Path($"residents?q={Uri.EscapeDataString(driver.Unit!)}"), Staff);
+        Assert.Contains(byUnit.Items, r => r.PersonId == driver.PersonId);
+        Assert.All(byUnit.Items, r => Assert.Equal(driver.Unit, r.Unit));
+
+        // A newcomer is found by name once they joined, and not after they left.
+        var newcomer = NewPerson();
+        var invite = await Invite("H00009");
+        await Ok<MembershipDto>(HttpMethod.Post, "/api/invites/redeem", newcomer, new RedeemInviteRequest(invite.Code, "Gu Xiaoyu"));
+        var joined = await Ok<ResidentPageDto>(HttpMethod.Get, Path("residents?q=xiaoyu"), Staff);
+        Assert.Equal(newcomer, Assert.Single(joined.Items).PersonId);
+        using (var left = await Send(HttpMethod.Post, "/api/me/compounds/demo-small/leave", newcomer))
+        {
+            Assert.True(left.IsSuccessStatusCode, left.StatusCode.ToString());
+        }
+
+        Assert.Empty((await Ok<ResidentPageDto>(HttpMethod.Get, Path("residents?q=xiaoyu"), Staff)).Items);
+
+        // The operator of the sub-district reads it too; residents and the committee do not (least data); staff only their own compound.
+        Assert.Equal(all.Total, (await Ok<ResidentPageDto>(HttpMethod.Get, Path("residents?pageSize=1"), "operator01")).Total);
+        foreach (var person in new[] { "r00001", "committee01" })
+        {
+            await ProblemAssert.Expect(await Send(HttpMethod.Get, Path("residents"), person), HttpStatusCode.Forbidden);
+        }
+
+        await ProblemAssert.Expect(await Send(HttpMethod.Get, "/api/compounds/elsewhere/residents", Staff), HttpStatusCode.Forbidden);
+        await ProblemAssert.Expect(await Send(HttpMethod.Get, Path("residents?pageSize=0"), Staff), HttpStatusCode.BadRequest, "page-size-out-of-range", "pageSize");
+        await ProblemAssert.Expect(await Send(HttpMethod.Get, Path($"residents?q={new string('x', 41)}"), Staff), HttpStatusCode.BadRequest, "query-too-long", "q");
+    }
+
+    [Fact]
     public async Task A_join_request_is_approved_or_refused_by_staff_once()
     {
         var ann = NewPerson();
