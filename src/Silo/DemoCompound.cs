@@ -20,15 +20,16 @@ public sealed class SeedOptions
     public DemoCompoundSize Size { get; set; } = DemoCompoundSize.Chengshangcheng;
 
     public int RandomSeed { get; set; } = 2004;
+
+    /// <summary>Put one open demo proposal to the demo compound's owners, with some ballots cast (<c>Parking:Seed:Proposal</c>); false turns it off.</summary>
+    public bool Proposal { get; set; } = true;
 }
 
 public static class DemoCompoundHosting
 {
     public static WebApplicationBuilder AddDemoCompound(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(SeedOptions.SectionName).Get<SeedOptions>() ?? new SeedOptions();
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new DemoCompoundInfo(DemoCompoundGenerator.CompoundIdFor(options.Size), options.Enabled));
+        // The seed settings themselves are bound once, with the simulation's, in AddDemoSettings.
         builder.Services.AddSingleton<DemoSeedingSilo>();
         builder.Services.AddHostedService<DemoCompoundSeeder>();
         builder.Services.AddHostedService<DemoChargePoints>();

@@ -7,20 +7,10 @@ using Parking.Grains.Voting;
 
 namespace Parking.Silo;
 
-/// <summary>The demo proposal (<c>Parking:Seed:Proposal</c>): on by default when the demo compound is seeded.</summary>
-public sealed class DemoProposalOptions
-{
-    public const string SectionName = "Parking:Seed";
-
-    /// <summary>Put one open demo proposal to the demo compound's owners, with some ballots cast; false turns it off.</summary>
-    public bool Proposal { get; set; } = true;
-}
-
 public static class DemoProposalHosting
 {
     public static WebApplicationBuilder AddDemoProposal(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DemoProposalOptions>().BindConfiguration(DemoProposalOptions.SectionName);
         builder.Services.AddHostedService<DemoProposalSeeder>();
         return builder;
     }
@@ -36,7 +26,7 @@ public sealed partial class DemoProposalSeeder(
     IGrainFactory grains,
     DemoCompoundInfo demo,
     DemoSeedingSilo seeding,
-    Microsoft.Extensions.Options.IOptions<DemoProposalOptions> options,
+    SeedOptions options,
     ParkingClock time,
     ILogger<DemoProposalSeeder> logger) : IHostedService
 {
@@ -46,7 +36,7 @@ public sealed partial class DemoProposalSeeder(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!demo.Seeded || !options.Value.Proposal || !seeding.Seeds)
+        if (!demo.Seeded || !options.Proposal || !seeding.Seeds)
         {
             return;
         }

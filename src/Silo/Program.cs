@@ -37,6 +37,7 @@ builder.AddParkingHistory();
 builder.AddParkingOrleans();
 builder.AddParkingApi();
 builder.AddParkingTelemetry();
+builder.AddDemoSettings();
 builder.AddDemoCompound();
 builder.AddDemoProposal();
 builder.AddShelters();

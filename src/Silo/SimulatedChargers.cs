@@ -13,27 +13,6 @@ using Parking.Grains;
 
 namespace Parking.Silo;
 
-/// <summary>
-/// The simulated charger driver (<c>Parking:Simulation</c>): on by default in the embedded default when the
-/// demo compound is seeded, so the live charging view moves without hardware.
-/// </summary>
-public sealed class ChargerSimulationOptions
-{
-    public const string SectionName = "Parking:Simulation";
-
-    /// <summary>Simulate the demo compound's chargers and drivers; false turns it off.</summary>
-    public bool Chargers { get; set; } = true;
-
-    /// <summary>How often (real time) the simulated chargers report and drivers act.</summary>
-    public TimeSpan ChargerTick { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>Open requests the simulation keeps in each area, as a share of its chargers.</summary>
-    public double RequestsPerCharger { get; set; } = 1.0;
-
-    /// <summary>Share of simulated drivers who never plug in (their turn becomes a no-show).</summary>
-    public double NoShowShare { get; set; } = 0.1;
-}
-
 public static class SimulatedChargersHosting
 {
     /// <summary>
@@ -43,9 +22,6 @@ public static class SimulatedChargersHosting
     /// </summary>
     public static WebApplicationBuilder AddSimulatedChargers(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ChargerSimulationOptions>()
-            .BindConfiguration(ChargerSimulationOptions.SectionName)
-            .OnFirstEmbeddedSiloUnlessSet(builder.Configuration, $"{ChargerSimulationOptions.SectionName}:{nameof(ChargerSimulationOptions.Chargers)}", (o, on) => o.Chargers = on);
         builder.Services.AddHostedService<SimulatedChargers>();
         return builder;
     }
@@ -63,7 +39,7 @@ public static class SimulatedChargersHosting
 public sealed partial class SimulatedChargers(
     IGrainFactory grains,
     DemoCompoundInfo demo,
-    IOptions<ChargerSimulationOptions> options,
+    IOptions<SimulationOptions> options,
     IOptions<OcppPolicy> ocpp,
     IServer server,
     IHostApplicationLifetime lifetime,
@@ -73,7 +49,7 @@ public sealed partial class SimulatedChargers(
     /// <summary>Simulated drivers, each with one car; enough that a driver's earlier request has ended before they ask again.</summary>
     private const int SimulatedDrivers = 500;
 
-    private readonly ChargerSimulationOptions _options = options.Value;
+    private readonly SimulationOptions _options = options.Value;
     private readonly Random _random = new(2004);
     private readonly Dictionary<string, SimulatedChargePoint> _chargePoints = new(StringComparer.Ordinal);
     private int _nextDriver;

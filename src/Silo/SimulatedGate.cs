@@ -14,30 +14,6 @@ using Parking.Grains.Devices;
 
 namespace Parking.Silo;
 
-/// <summary>
-/// The simulated gate camera (<c>Parking:Simulation</c>): on by default for the embedded default's first silo
-/// when the demo compound is seeded, so cars in the demo are checked in and out by the gate.
-/// </summary>
-public sealed class GateSimulationOptions
-{
-    public const string SectionName = "Parking:Simulation";
-
-    /// <summary>Simulate a gate camera and the cars that pass it; false turns it off.</summary>
-    public bool Gate { get; set; } = true;
-
-    /// <summary>The simulated gate's id (its endpoint is <c>.../gates/{GateId}/events</c>).</summary>
-    public string GateId { get; set; } = "main";
-
-    /// <summary>How often (real time) the simulated cars book, arrive and leave.</summary>
-    public TimeSpan GateTick { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>How many simulated cars hold a booking at once.</summary>
-    public int GateCars { get; set; } = 8;
-
-    /// <summary>The chance, each tick, that a car the compound does not know drives up (it lands on the staff list).</summary>
-    public double GateUnknownPlateShare { get; set; } = 0.1;
-}
-
 public static class SimulatedGateHosting
 {
     /// <summary>
@@ -46,9 +22,6 @@ public static class SimulatedGateHosting
     /// </summary>
     public static WebApplicationBuilder AddSimulatedGate(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GateSimulationOptions>()
-            .BindConfiguration(GateSimulationOptions.SectionName)
-            .OnFirstEmbeddedSiloUnlessSet(builder.Configuration, $"{GateSimulationOptions.SectionName}:{nameof(GateSimulationOptions.Gate)}", (o, on) => o.Gate = on);
         builder.Services.AddHostedService<SimulatedGate>();
         return builder;
     }
@@ -65,7 +38,7 @@ public static class SimulatedGateHosting
 public sealed partial class SimulatedGate(
     IGrainFactory grains,
     DemoCompoundInfo demo,
-    IOptions<GateSimulationOptions> options,
+    IOptions<SimulationOptions> options,
     IServer server,
     IHostApplicationLifetime lifetime,
     ParkingClock time,
@@ -73,7 +46,7 @@ public sealed partial class SimulatedGate(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly GateSimulationOptions _options = options.Value;
+    private readonly SimulationOptions _options = options.Value;
     private readonly Random _random = new(2004);
     private readonly List<SimulatedCar> _cars = [];
     private readonly string _run = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));

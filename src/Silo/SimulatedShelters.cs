@@ -9,39 +9,11 @@ using Parking.Grains.Devices;
 
 namespace Parking.Silo;
 
-/// <summary>
-/// The simulated e-bike shelters (<c>Parking:Simulation</c>): on by default in the embedded default when
-/// the demo compound is seeded, so the live shelter view moves without hardware.
-/// </summary>
-public sealed class ShelterSimulationOptions
-{
-    public const string SectionName = "Parking:Simulation";
-
-    /// <summary>
-    /// Simulate e-bikes charging in the demo compound's shelters. Unset, it is on only for the embedded default's
-    /// first silo (as the simulated chargers): with PostgreSQL or on a second local silo every silo would play the
-    /// same controllers and re-issue their credentials under each other.
-    /// </summary>
-    public bool Shelters { get; set; } = true;
-
-    /// <summary>How often (real time) the simulated ports report and residents plug in.</summary>
-    public TimeSpan ShelterTick { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>How many times faster than real time a simulated battery fills, so a charge lasts minutes, not hours.</summary>
-    public double ShelterSpeedUp { get; set; } = 30;
-
-    /// <summary>The share of each shelter's ports the simulation keeps busy.</summary>
-    public double ShelterOccupancy { get; set; } = 0.5;
-}
-
 public static class SimulatedSheltersHosting
 {
     /// <summary>The simulated shelter driver (the shelter rules themselves are bound with the others, <c>AddParkingRules</c>).</summary>
     public static WebApplicationBuilder AddShelters(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ShelterSimulationOptions>()
-            .BindConfiguration(ShelterSimulationOptions.SectionName)
-            .OnFirstEmbeddedSiloUnlessSet(builder.Configuration, $"{ShelterSimulationOptions.SectionName}:{nameof(ShelterSimulationOptions.Shelters)}", (o, on) => o.Shelters = on);
         builder.AddEmbeddedMqttBroker(builder.AddShelterControllers());
         builder.Services.AddHostedService<SimulatedShelters>();
         return builder;
@@ -53,18 +25,18 @@ public static class SimulatedSheltersHosting
 /// would issue them) and a <see cref="SimulatedShelterController"/> that connects to the MQTT broker, reports
 /// telemetry and port states and carries out the commands the shelter sends. Residents (through the shelter
 /// grains, the path the app takes) plug e-bikes into free ports until about
-/// <see cref="ShelterSimulationOptions.ShelterOccupancy"/> of the ports charge. A shelter with an alarm is left
+/// <see cref="SimulationOptions.ShelterOccupancy"/> of the ports charge. A shelter with an alarm is left
 /// alone until staff clear it.
 /// </summary>
 public sealed partial class SimulatedShelters(
     IGrainFactory grains,
     DemoCompoundInfo demo,
-    IOptions<ShelterSimulationOptions> options,
+    IOptions<SimulationOptions> options,
     IServiceProvider services,
     ParkingClock time,
     ILogger<SimulatedShelters> logger) : BackgroundService
 {
-    private readonly ShelterSimulationOptions _options = options.Value;
+    private readonly SimulationOptions _options = options.Value;
     private readonly Random _random = new(2004);
     private readonly List<SimulatedShelterController> _controllers = [];
     private IReadOnlyList<CompoundUser> _residents = [];
