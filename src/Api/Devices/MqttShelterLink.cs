@@ -63,7 +63,7 @@ public sealed partial class MqttShelterLink(
                     var builder = new MqttClientOptionsBuilder()
                         .WithTcpServer(address.Host, address.Port)
                         .WithCredentials(address.Username, address.Password)
-                        .WithClientId($"parking-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48])
+                        .WithClientId(ClientId(Environment.MachineName, Environment.ProcessId, Guid.NewGuid()))
                         .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
                         .WithCleanSession()
                         .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
@@ -225,6 +225,17 @@ public sealed partial class MqttShelterLink(
     private partial void LogRefused(string host, int port, string username, string reason);
 
     /// <summary>A PEM file of one or more certificates.</summary>
+    /// <summary>
+    /// This silo's MQTT client id: unique by its Guid, which comes first, then the host and process for people
+    /// reading the broker's log; at most 48 characters. (Cutting a longer string to 48 used to throw on a host
+    /// whose name and process id were short, e.g. "vm" and a three-digit id, so the link never connected.)
+    /// </summary>
+    public static string ClientId(string machineName, int processId, Guid id)
+    {
+        var clientId = $"parking-{id:N}-{machineName}-{processId}";
+        return clientId.Length <= 48 ? clientId : clientId[..48];
+    }
+
     private static X509Certificate2Collection LoadPem(string path)
     {
         var collection = new X509Certificate2Collection();

@@ -24,6 +24,23 @@ public sealed class MqttBrokerConnectionTests(GateHostFixture fixture) : IClassF
 {
     private readonly ParkingHost _host = fixture.Host;
 
+    [Theory]
+    [InlineData("vm", 846)] // a short host name and a three-digit process id: cutting to 48 threw here, so the link never connected
+    [InlineData("x", 1)]
+    [InlineData("a-build-agent-with-a-very-long-host-name-indeed-0042", 4194303)]
+    public void Each_silo_gets_its_own_MQTT_client_id_of_at_most_48_characters_whatever_its_host(string host, int processId)
+    {
+        var first = MqttShelterLink.ClientId(host, processId, Guid.NewGuid());
+        var second = MqttShelterLink.ClientId(host, processId, Guid.NewGuid());
+
+        Assert.StartsWith("parking-", first, StringComparison.Ordinal);
+        Assert.InRange(first.Length, 1, 48);
+        Assert.InRange(second.Length, 1, 48);
+        // Two silos on hosts with the same long name (or the same silo reconnecting) never share an id, which
+        // would make the broker drop the older connection.
+        Assert.NotEqual(first, second);
+    }
+
     [Fact]
     public async Task The_embedded_broker_refuses_Parkings_client_with_a_wrong_password_and_takes_the_right_one()
     {
