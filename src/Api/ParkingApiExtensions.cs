@@ -22,8 +22,8 @@ public static class ParkingApiExtensions
     public static IHostApplicationBuilder AddParkingApi(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        builder.AddApiSettings();
         services.AddParkingRules();
-        services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();
         services.AddSingleton<Ocpp.OcppHost>();

@@ -53,7 +53,6 @@ public static class RateLimits
 
     public static IServiceCollection AddParkingRequestLimits(this IServiceCollection services)
     {
-        services.AddOptions<RequestLimitOptions>().BindConfiguration(RequestLimitOptions.SectionName);
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<RequestLimitOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
         services.AddRateLimiter(_ => { });

@@ -10,14 +10,13 @@ public static class DeviceHosting
     /// <summary>
     /// The MQTT client of the shelter controllers (<c>Parking:Mqtt</c>). With <c>Parking:Mqtt:Server</c> it
     /// connects to that broker; without it the host must start the embedded broker, which sets the address.
-    /// This is the one place that reads <c>Parking:Mqtt</c>: it binds the options for the services and returns the
-    /// values read, with which the host decides whether to start the embedded broker.
+    /// It takes the settings <see cref="ApiSettings.AddApiSettings"/> read (the options the services get) and returns
+    /// them, with which the host decides whether to start the embedded broker.
     /// </summary>
     public static MqttOptions AddShelterControllers(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.SectionName);
-        var settings = builder.Configuration.GetSection(MqttOptions.SectionName).Get<MqttOptions>() ?? new MqttOptions();
+        var settings = services.MqttSettings();
         if (!settings.Enabled)
         {
             return settings;

@@ -44,9 +44,8 @@ public sealed partial class ChargePointGrain
             CompletedAt = Now,
         };
         S.Replace(done);
-        if (command.Origin == RateUnitOrigin && status == OcppCommandStatus.Accepted && OcppCommands.RateUnitOf(result.PayloadJson) is { } unit && unit != S.RateUnit)
+        if (command.Origin == RateUnitOrigin && status == OcppCommandStatus.Accepted && OcppCommands.RateUnitOf(result.PayloadJson) is { } unit && S.UsesRateUnit(unit))
         {
-            S.RateUnit = unit;
             if (S.Schedule is { } schedule)
             {
                 EnqueueProfiles(schedule);
@@ -118,14 +117,7 @@ public sealed partial class ChargePointGrain
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// When the oldest command kept for an offline charger expires, so staff hear that it failed even if the charger never
-    /// comes back; nothing while it is connected (its commands go out at once) or nothing waits.
-    /// </summary>
-    private DateTimeOffset? OfflineExpiryDue() =>
-        S.Host is null && S.Commands.Where(c => c.Status == OcppCommandStatus.Queued).Select(c => (DateTimeOffset?)c.CreatedAt).Min() is { } oldest
-            ? oldest + _policy.OfflineCommandExpiry
-            : null;
+    private DateTimeOffset? OfflineExpiryDue() => S.OfflineExpiryDue(_policy.OfflineCommandExpiry);
 
     private Task ScheduleExpiry()
     {
@@ -144,27 +136,19 @@ public sealed partial class ChargePointGrain
     /// <summary>Sends every queued command, in order, through the host that holds the socket.</summary>
     private void DeliverQueued()
     {
-        if (S.Host is not { } host)
+        foreach (var command in S.TakeQueued())
         {
-            return;
-        }
-
-        foreach (var command in S.Commands.Where(c => c.Status == OcppCommandStatus.Queued).ToList())
-        {
-            S.Replace(command with { Status = OcppCommandStatus.Sent });
-            host.Call(ChargePointId, command.Id, command.Action, command.PayloadJson).Ignore();
+            S.Host!.Call(ChargePointId, command.Id, command.Action, command.PayloadJson).Ignore();
         }
     }
 
     /// <summary>Fails the commands kept longer than the offline expiry, and tells staff; true if there were any.</summary>
     private bool ExpireQueued()
     {
-        var expired = S.Commands.Where(c => c.Status == OcppCommandStatus.Queued && Now - c.CreatedAt >= _policy.OfflineCommandExpiry).ToList();
-        foreach (var command in expired)
+        var expired = S.ExpireQueued(Now, _policy.OfflineCommandExpiry);
+        foreach (var failed in expired)
         {
-            var failed = command with { Status = OcppCommandStatus.Failed, Error = "The charge point stayed offline; the command expired.", CompletedAt = Now };
-            S.Replace(failed);
-            Alert(ChargerAlertKind.CommandFailed, $"{command.Action} to {ChargePointId} failed: the charge point stayed offline.");
+            Alert(ChargerAlertKind.CommandFailed, $"{failed.Action} to {ChargePointId} failed: the charge point stayed offline.");
             Complete(failed);
         }
 

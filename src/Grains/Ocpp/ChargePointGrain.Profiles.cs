@@ -7,14 +7,11 @@ public sealed partial class ChargePointGrain
 {
     public async Task ApplySchedule(ChargerSchedule schedule, long areaVersion)
     {
-        if (areaVersion < S.ScheduleVersion)
+        if (S.Scheduled(schedule, areaVersion, Now) is not { } changed)
         {
             return;
         }
 
-        S.ScheduleVersion = areaVersion;
-        var changed = !schedule.SameAs(S.Schedule, Now);
-        S.Schedule = schedule;
         var open = S.Sessions.LatestOpen;
         if (changed)
         {
@@ -22,7 +19,7 @@ public sealed partial class ChargePointGrain
         }
 
         if (schedule.SessionRequestId is { } requestId && open is null && S.ConnectorStatus == "Preparing"
-            && !S.Commands.Any(c => c.Action == "RemoteStartTransaction" && !c.IsDone))
+            && !S.HasPending("RemoteStartTransaction"))
         {
             Enqueue("RemoteStartTransaction", OcppCommands.RemoteStart(S.Sessions.IssueIdTag(requestId, schedule.SessionResidentId)), "plan");
         }

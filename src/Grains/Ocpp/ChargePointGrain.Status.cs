@@ -10,18 +10,9 @@ public sealed partial class ChargePointGrain
 {
     public async Task Connected(string connectionId, IOcppHostObserver host)
     {
-        if (S.Host is { } previous && S.ConnectionId != connectionId)
+        if (S.Connected(connectionId, host, Now) is { } takenOver)
         {
-            // Taken over: the old socket (another host, or a half-open one) must not keep receiving commands.
-            previous.Drop(ChargePointId, S.ConnectionId!).Ignore();
-        }
-
-        S.ConnectionId = connectionId;
-        S.Host = host;
-        S.LastSeen = Now;
-        foreach (var sent in S.Commands.Where(c => c.Status == OcppCommandStatus.Sent).ToList())
-        {
-            S.Replace(sent with { Status = OcppCommandStatus.Queued });
+            takenOver.Host.Drop(ChargePointId, takenOver.ConnectionId).Ignore();
         }
 
         ExpireQueued();
@@ -30,7 +21,7 @@ public sealed partial class ChargePointGrain
         // make sure it has its profile.
         Enqueue("TriggerMessage", OcppCommands.TriggerStatus(), "reconnect");
         Enqueue("GetConfiguration", OcppCommands.GetRateUnit(), RateUnitOrigin);
-        if (S.Schedule is { } schedule && !S.Commands.Any(c => c.Action == "SetChargingProfile" && !c.IsDone))
+        if (S.Schedule is { } schedule && !S.HasPending("SetChargingProfile"))
         {
             Enqueue("SetChargingProfile", OcppCommands.SetChargePointMaxProfile(schedule, S.RateUnit), "plan");
         }
@@ -42,16 +33,9 @@ public sealed partial class ChargePointGrain
 
     public async Task Disconnected(string connectionId)
     {
-        if (S.ConnectionId != connectionId)
+        if (!S.Disconnected(connectionId))
         {
             return;
-        }
-
-        S.ConnectionId = null;
-        S.Host = null;
-        foreach (var sent in S.Commands.Where(c => c.Status == OcppCommandStatus.Sent).ToList())
-        {
-            S.Replace(sent with { Status = OcppCommandStatus.Queued });
         }
 
         await state.WriteStateAsync();
@@ -62,7 +46,7 @@ public sealed partial class ChargePointGrain
     {
         var (compoundId, chargerId) = Ids;
         var inLayout = (await GrainFactory.Compound(compoundId).GetChargingAreas()).Any(a => a.Chargers.Any(c => c.ChargerId == chargerId));
-        if (inLayout != S.Retired || (S.Secret is null && S.LastSeen is null))
+        if (!S.StandingChanges(inLayout))
         {
             // Nothing to tell: its standing is unchanged, or no charge point was ever set up for this charger.
             return;
@@ -73,8 +57,7 @@ public sealed partial class ChargePointGrain
         {
             // A car still charging is stopped first (its StopTransaction closes the session as usual), then the
             // charger is taken out of service. Both wait in the queue while the charge point is offline.
-            S.Retired = true;
-            S.Schedule = null;
+            S.Retire();
             if (S.Sessions.Sessions.FirstOrDefault(x => x.IsOpen) is { } open)
             {
                 Enqueue("RemoteStopTransaction", OcppCommands.RemoteStop(open.TransactionId), RemovedOrigin);
@@ -85,7 +68,7 @@ public sealed partial class ChargePointGrain
         }
         else
         {
-            S.Retired = false;
+            S.Restore();
             Enqueue("ChangeAvailability", OcppCommands.ChangeAvailability(operative: true), RemovedOrigin);
         }
 
@@ -96,9 +79,7 @@ public sealed partial class ChargePointGrain
 
     private async Task<OcppResponse> Boot(BootNotificationRequest boot)
     {
-        S.Vendor = boot.ChargePointVendor;
-        S.Model = boot.ChargePointModel;
-        S.FirmwareVersion = boot.FirmwareVersion;
+        S.Booted(boot.ChargePointVendor, boot.ChargePointModel, boot.FirmwareVersion);
         if (S.Retired)
         {
             // Decommissioned: OCPP's Rejected tells the charge point to send nothing but another boot after the interval.
@@ -125,25 +106,9 @@ public sealed partial class ChargePointGrain
             return new OcppFault(OcppErrorCodes.PropertyConstraintViolation, $"connectorId {status.ConnectorId} does not exist: this charger has one connector (1), and 0 stands for the whole charger.", "connectorId");
         }
 
-        var reported = ChargePointRules.ToChargerStatus(status.Status);
-        if (status.ConnectorId == 0)
+        if (S.StatusReported(status.ConnectorId, status.Status) is not { } reported)
         {
-            // The whole charger: only its going out of and back into service changes the connector's picture.
-            var wasDown = S.MainStatus is "Faulted" or "Unavailable";
-            S.MainStatus = status.Status;
-            if (reported is not (ChargerStatus.Faulted or ChargerStatus.Unavailable) && !wasDown)
-            {
-                return new EmptyResponse();
-            }
-
-            if (reported is not (ChargerStatus.Faulted or ChargerStatus.Unavailable))
-            {
-                reported = S.ConnectorStatus is { } connector ? ChargePointRules.ToChargerStatus(connector) : ChargerStatus.Available;
-            }
-        }
-        else
-        {
-            S.ConnectorStatus = status.Status;
+            return new EmptyResponse();
         }
 
         var fault = await Report(new ChargerReport(reported, reported == ChargerStatus.Charging ? null : 0, null));

@@ -72,7 +72,7 @@ public sealed partial class ChargePointGrain(
             return DomainError.Invalid("chargePointId", "charge-point-id", "A charge point id is {compoundId}.{chargerId}.");
         }
 
-        S.Secret = ChargePointSecret.Create(password);
+        S.Provision(ChargePointSecret.Create(password));
         await state.WriteStateAsync();
         return View();
     }
@@ -88,7 +88,7 @@ public sealed partial class ChargePointGrain(
                 : new OcppFault(OcppErrorCodes.ProtocolError, $"Message id '{messageId}' was already used for another {handled.Action} message; use a new id for every CALL.", "messageId");
         }
 
-        S.LastSeen = Now;
+        S.Seen(Now);
         _nothingStored = false;
         var response = request switch
         {
@@ -100,8 +100,8 @@ public sealed partial class ChargePointGrain(
             MeterValuesRequest meter => await Meter(meter),
             StopTransactionRequest stop => await Stop(stop),
             DataTransferRequest => new DataTransferResponse("UnknownVendorId", null),
-            DiagnosticsStatusNotificationRequest diagnostics => Note(() => S.DiagnosticsStatus = diagnostics.Status),
-            FirmwareStatusNotificationRequest firmware => Note(() => S.FirmwareStatus = firmware.Status),
+            DiagnosticsStatusNotificationRequest diagnostics => Note(() => S.DiagnosticsAre(diagnostics.Status)),
+            FirmwareStatusNotificationRequest firmware => Note(() => S.FirmwareIs(firmware.Status)),
             _ => new OcppFault(OcppErrorCodes.NotSupported, $"{action} is not supported by this central system."),
         };
 

@@ -21,6 +21,7 @@ public class NoShowWatchStateTests
         Assert.False(watch.Track(Booking("r3", Hours(1, 2), createdAt: Now.AddHours(1))));
 
         Assert.Equal(["r1"], watch.Pending.Keys);
+        watch.Track(Booking("r4", Hours(3, 4)));
         Assert.Equal(Now.AddHours(1), watch.NextWake);
     }
 

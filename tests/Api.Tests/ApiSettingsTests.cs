@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Parking.Api.Auth;
+using Parking.Api.Devices;
+using Xunit;
+
+namespace Parking.Api.Tests;
+
+/// <summary>
+/// The API's settings are bound in one place and checked before the host serves anything: a value it would misread or
+/// fail on later stops the start with the key and the reason; the documented defaults and a good value pass.
+/// </summary>
+public class ApiSettingsTests
+{
+    [Theory]
+    [InlineData("Parking:Limits:UserBurst", "0")]
+    [InlineData("Parking:Limits:AnonymousRequestsPerSecond", "-1")]
+    [InlineData("Parking:Limits:MaxRequestBodyBytes", "0")]
+    [InlineData("Parking:Auth:SigningKey", "c2hvcnQ=")]
+    [InlineData("Parking:Auth:TokenLifetime", "00:00:00")]
+    [InlineData("Parking:Auth:ValidatedTokenCache", "-1")]
+    [InlineData("Parking:Auth:Authority", "not a url")]
+    public async Task A_bad_value_stops_the_start_naming_its_key(string key, string value)
+    {
+        await using var app = Build($"--{key}={value}");
+
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(key, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Port", "0")]
+    [InlineData("EmbeddedPort", "70000")]
+    public void A_bad_mqtt_value_stops_the_host_as_it_is_composed_naming_its_key(string setting, string value)
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() => Build($"--Parking:Mqtt:{setting}={value}"));
+
+        Assert.Contains($"Parking:Mqtt:{setting}", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_defaults_and_good_values_start_and_each_section_is_bound_once_as_given()
+    {
+        await using var app = Build("--Parking:Limits:UserBurst=7", "--Parking:Mqtt:Port=8883", "--Parking:Mqtt:Enabled=false");
+
+        await app.StartAsync();
+
+        Assert.Equal(7, app.Services.GetRequiredService<IOptions<RequestLimitOptions>>().Value.UserBurst);
+        Assert.Equal(TimeSpan.FromHours(12), app.Services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value.TokenLifetime);
+        var mqtt = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
+        Assert.Equal((8883, false), (mqtt.Port, mqtt.Enabled));
+        await app.StopAsync();
+    }
+
+    private static WebApplication Build(params string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, "--urls=http://127.0.0.1:0"] });
+        builder.AddApiSettings();
+        return builder.Build();
+    }
+}

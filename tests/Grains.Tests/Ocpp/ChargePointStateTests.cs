@@ -1,0 +1,120 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Parking.Domain.Charging;
+using Parking.Grains.Ocpp;
+using Xunit;
+
+namespace Parking.Grains.Tests.Ocpp;
+
+/// <summary>
+/// The charge point's state changes only through its methods: connections, the whole charger's status, the queue of
+/// commands kept for it while offline. Its stored layout is the one the build before that change wrote.
+/// </summary>
+public sealed class ChargePointStateTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 5, 8, 0, 0, TimeSpan.Zero);
+
+    private static readonly StoredStateSerializer Storage = new(new ServiceCollection()
+        .AddSerializer(b => b.AddAssembly(typeof(StoredStateSerializer).Assembly))
+        .AddEarlierTypeNames()
+        .BuildServiceProvider()
+        .GetRequiredService<Serializer>());
+
+    /// <summary>The earlier flat layout of <see cref="EarlierChargePointStateTests"/>.</summary>
+    private const string Stored = "IMABwQHBAUEJQWNtZcEBwQHBAUERQ2hhcmdpbmfBAQEdIQAFIegAGUENQ0FSRC0xwQEhgADIA3PDUd8IgQAAAAAAAAAA4AFCHwECfSGAADDI1MtR3wiBAAAAAAAAAADgQQtMb2NhbEEHYm9i4CDoAB1BCVBUQUdBC3JlcS0xIYAAAFGY3FHfCIEAAAAAAAAAAOABQpwBIsvBAcEBQQdhbm7g4CEAAyHoQAVtMUETSGVhcnRiZWF0QQVmMTEBAUT1F2FQYXJraW5nLkRvbWFpbi5PY3BwLkVtcHR5UmVzcG9uc2UsUGFya2luZy5Eb21haW7o6Ojg4OAhAAMh6EAFYzFBHVRyaWdnZXJNZXNzYWdlQQV7fUETcmVjb25uZWN0IYAAAFGY3FHfCIEAAAAAAAAAAOAJAwlBK3sic3RhdHVzIjoiQWNjZXB0ZWQifcEBIYAAAFGY3FHfCIEAAAAAAAAAAODg4MEBAQMBBQEDITABMSzULh1TdHJpbmdDb21wYXJlcgADAQHgAQPBPcA/4MEBwQEhAQMBHSAABSEggAAAUZjcUd8IgQAAAAAAAAAA4AFCnOjgICCAABrCsN5R3wiBAAAAAAAAAADgASLL6ODg4CE4BQADAQHgAQPBPcBP4EEDQQEB4A==";
+
+    /// <summary>What main at be1d9f8 wrote for the state of <see cref="EarlierChargePointStateTests"/> once loaded (today's layout).</summary>
+    private const string WrittenBefore =
+        "IMABwQHBAUEJQWNtZcEBwQHBAUERQ2hhcmdpbmfBAQEBwQEhAAMh6EAFbTFBE0hlYXJ0YmVhdEEFZjExAQFE9RdhUGFya2luZy5Eb21haW4uT2NwcC5FbXB0eVJlc3BvbnNlLFBhcmtpbmcuRG9tYWlu6Ojo4ODgIQADIehABWMxQR1UcmlnZ2VyTWVzc2FnZUEFe31BE3JlY29ubmVjdCGAAABRmNxR3wiBAAAAAAAAAADgCQMJQSt7InN0YXR1cyI6IkFjY2VwdGVkIn3BASGAAABRmNxR3wiBAAAAAAAAAADg4ODBAQEDAQEBAcEBwQHBAcEBwQFBA0EBASEAHSEABSHoABlBDUNBUkQtMcEBIYAAyANzw1HfCIEAAAAAAAAAAOABQh8BAn0hgAAwyNTLUd8IgQAAAAAAAAAA4EELTG9jYWxBB2JvYuAg6AAdQQlQVEFHQQtyZXEtMSGAAABRmNxR3wiBAAAAAAAAAADgAUKcASLLwQHBAUEHYW5u4OAhAQMBHSAABSEggAAAUZjcUd8IgQAAAAAAAAAA4AFCnOjgICCAABrCsN5R3wiBAAAAAAAAAADgASLL6ODg4CEwATEs1C4dU3RyaW5nQ29tcGFyZXIAAwEB4AEDwYfAieAhOAUAAwEB4AEDwYfAmeABBQED4OA=";
+
+    private static OcppCommandRecord Command(string id, OcppCommandStatus status, DateTimeOffset createdAt) =>
+        new(id, "TriggerMessage", "{}", "test", createdAt, status, null, null, null);
+
+    private sealed class Host : IOcppHostObserver
+    {
+        public Task Call(string chargePointId, string commandId, string action, string payloadJson) => Task.CompletedTask;
+
+        public Task Drop(string chargePointId, string connectionId) => Task.CompletedTask;
+    }
+
+    [Fact]
+    public void Its_fields_are_stored_as_the_build_before_stored_them()
+    {
+        var state = Storage.Deserialize<ChargePointState>(new BinaryData(Convert.FromBase64String(Stored)))!;
+        _ = state.Sessions;
+
+        Assert.Equal(WrittenBefore, Convert.ToBase64String(Storage.Serialize(state).ToArray()));
+    }
+
+    [Fact]
+    public void A_second_socket_takes_over_and_commands_sent_on_the_old_one_are_queued_again()
+    {
+        var state = new ChargePointState();
+        var first = new Host();
+        Assert.Null(state.Connected("s1", first, Now));
+        state.Add(Command("c1", OcppCommandStatus.Queued, Now));
+        Assert.Equal(["c1"], state.TakeQueued().Select(c => c.Id));
+        Assert.Equal(OcppCommandStatus.Sent, state.Command("c1")!.Status);
+
+        var takenOver = state.Connected("s2", new Host(), Now.AddMinutes(1));
+
+        Assert.Equal((first, "s1"), (takenOver!.Value.Host, takenOver.Value.ConnectionId));
+        Assert.Equal(OcppCommandStatus.Queued, state.Command("c1")!.Status);
+        Assert.Null(state.Connected("s2", new Host(), Now.AddMinutes(2)));
+        Assert.Equal(Now.AddMinutes(2), state.LastSeen);
+    }
+
+    [Fact]
+    public void Offline_nothing_is_sent_and_a_command_queued_for_the_expiry_fails()
+    {
+        var state = new ChargePointState();
+        state.Connected("s1", new Host(), Now);
+        Assert.False(state.Disconnected("other"));
+        Assert.True(state.Disconnected("s1"));
+        state.Add(Command("old", OcppCommandStatus.Queued, Now));
+        state.Add(Command("new", OcppCommandStatus.Queued, Now.AddMinutes(30)));
+        var expiry = TimeSpan.FromHours(1);
+
+        Assert.Empty(state.TakeQueued());
+        Assert.Equal(Now + expiry, state.OfflineExpiryDue(expiry));
+        var failed = Assert.Single(state.ExpireQueued(Now + expiry, expiry));
+
+        Assert.Equal(("old", OcppCommandStatus.Failed, Now + expiry), (failed.Id, failed.Status, failed.CompletedAt));
+        Assert.Equal(OcppCommandStatus.Failed, state.Command("old")!.Status);
+        Assert.Equal(Now.AddMinutes(30) + expiry, state.OfflineExpiryDue(expiry));
+        state.Connected("s2", new Host(), Now);
+        Assert.Null(state.OfflineExpiryDue(expiry));
+    }
+
+    [Fact]
+    public void The_whole_charger_matters_only_going_out_of_service_and_coming_back_to_the_connectors_status()
+    {
+        var state = new ChargePointState();
+
+        Assert.Equal(ChargerStatus.Charging, state.StatusReported(1, "Charging"));
+        Assert.Null(state.StatusReported(0, "Available"));
+        Assert.Equal(ChargerStatus.Faulted, state.StatusReported(0, "Faulted"));
+        Assert.Equal(ChargerStatus.Charging, state.StatusReported(0, "Available"));
+        Assert.Equal(("Available", "Charging"), (state.MainStatus, state.ConnectorStatus));
+
+        var fresh = new ChargePointState();
+        Assert.Equal(ChargerStatus.Unavailable, fresh.StatusReported(0, "Unavailable"));
+        Assert.Equal(ChargerStatus.Available, fresh.StatusReported(0, "Available"));
+    }
+
+    [Fact]
+    public void Leaving_the_file_changes_the_standing_only_of_a_charge_point_set_up_and_in_service()
+    {
+        var state = new ChargePointState();
+        Assert.False(state.StandingChanges(inLayout: false));
+
+        state.Seen(Now);
+        Assert.True(state.StandingChanges(inLayout: false));
+        Assert.False(state.StandingChanges(inLayout: true));
+        state.Retire();
+        Assert.True(state.Retired);
+        Assert.True(state.StandingChanges(inLayout: true));
+        state.Restore();
+        Assert.False(state.Retired);
+    }
+}
