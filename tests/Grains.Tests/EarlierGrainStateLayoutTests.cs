@@ -30,6 +30,13 @@ public sealed class EarlierGrainStateLayoutTests
         ["Parking.Grains.Gates.GateReviewState"] = "Parking.Domain.Gates.GateReviewState",
         ["Parking.Grains.Scenarios.ScenarioCatalogState"] = "Parking.Domain.Scenarios.ScenarioCatalogState",
         ["Parking.Grains.Rebalancing.RebalancingState"] = "Parking.Domain.Rebalancing.RebalancingState",
+        ["Parking.Grains.Notices.NoShowWatchState"] = "Parking.Domain.Reservations.NoShowWatchState",
+        ["Parking.Grains.Notices.WebhookRelayState"] = "Parking.Domain.Notices.WebhookRelayState",
+        ["Parking.Grains.Sharing.VisitorPassState"] = "Parking.Domain.Sharing.VisitorPassState",
+        ["Parking.Grains.Voting.ProposalIndexState"] = "Parking.Domain.Voting.ProposalIndexState",
+        ["Parking.Grains.Membership.HistoryRetentionState"] = "Parking.Domain.Membership.HistoryRetentionState",
+        ["Parking.Grains.Membership.CompoundRosterState"] = "Parking.Domain.Membership.CompoundRosterState",
+        ["Parking.Grains.Ocpp.ChargingCardsState"] = "Parking.Domain.Ocpp.ChargingCardsState",
     };
 
     public static TheoryData<string, string, string> Stored() => new()

@@ -172,6 +172,16 @@ public sealed record GateVerdict(GateAction Action, Reservation? Reservation, bo
 /// <summary>The gate's decision, a pure function of the event and what is known of its plate.</summary>
 public static class GateRules
 {
+    /// <summary>
+    /// Whether every lot is full (no space free), from each lot's counts by status: a lot that gives no counts (not
+    /// built yet) takes no car. A car without a booking then goes to staff.
+    /// </summary>
+    public static bool LotsFull(IEnumerable<IReadOnlyDictionary<SpaceStatus, int>?> lots)
+    {
+        ArgumentNullException.ThrowIfNull(lots);
+        return lots.All(counts => counts is null || counts.GetValueOrDefault(SpaceStatus.Free) == 0);
+    }
+
     public static DomainError? Validate(GateEvent e, DateTimeOffset now, GatePolicy policy)
     {
         ArgumentNullException.ThrowIfNull(e);

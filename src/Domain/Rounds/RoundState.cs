@@ -16,6 +16,24 @@ public sealed record RoundRequestResult(
     IReadOnlyList<string> ReservationIds,
     string? Reason)
 {
+    /// <summary>The optimizer gave the request no space: it waits on the list.</summary>
+    public static RoundRequestResult NoSpace(RoundEntry request) =>
+        new(request, RoundRequestStatus.Waitlisted, null, null, 0, [], "no-space");
+
+    /// <summary>The request was booked on the space the optimizer gave it.</summary>
+    public static RoundRequestResult Served(RoundEntry request, string spaceId, string lotId, int walkMeters, IReadOnlyList<string> reservationIds) =>
+        new(request, RoundRequestStatus.Served, spaceId, lotId, walkMeters, reservationIds, null);
+
+    /// <summary>
+    /// The space refused the booking the optimizer planned (raced by a direct booking, or its own rules, e.g. credits):
+    /// the request waits, with the space's reason.
+    /// </summary>
+    public static RoundRequestResult Refused(RoundEntry request, DomainError refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        return new(request, RoundRequestStatus.Waitlisted, null, null, 0, [], refusal.Code);
+    }
+
     [Id(0)] internal RoundEntry _request = Request;
 
     public RoundEntry Request { get => _request; init => _request = value; }
@@ -77,6 +95,22 @@ public sealed record RoundReport(
     TimeSpan SolveTime,
     IReadOnlyList<RoundRequestResult> Results)
 {
+    /// <summary>A round's report from its results: the requests booked are those served.</summary>
+    public static RoundReport Of(
+        string compoundId,
+        int round,
+        DateTimeOffset ranAt,
+        string startedBy,
+        RoundSolveStatus status,
+        SharingMetrics metrics,
+        double hoursBooked,
+        TimeSpan solveTime,
+        IReadOnlyList<RoundRequestResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        return new(compoundId, round, ranAt, startedBy, status, metrics, results.Count(r => r.Status == RoundRequestStatus.Served), hoursBooked, solveTime, results);
+    }
+
     [Id(0)] internal string _compoundId = CompoundId;
 
     public string CompoundId { get => _compoundId; init => _compoundId = value; }

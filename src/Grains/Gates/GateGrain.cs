@@ -110,7 +110,7 @@ public sealed partial class GateGrain(
 
         var lots = await GrainFactory.Compound(CompoundId).GetLots();
         var occupancies = await Task.WhenAll(lots.Select(l => GrainFactory.Lot(CompoundId, l.LotId).GetOccupancy()));
-        var full = occupancies.All(o => o is null || o.Counts.GetValueOrDefault(SpaceStatus.Free) == 0);
+        var full = GateRules.LotsFull(occupancies.Select(o => o?.Counts));
         _lotsFull = (full, real);
         return full;
     }

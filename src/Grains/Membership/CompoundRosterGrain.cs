@@ -3,14 +3,6 @@ using Parking.Domain.Membership;
 
 namespace Parking.Grains.Membership;
 
-/// <summary>One account of a compound that is more than a resident: staff, committee or the sub-district operator.</summary>
-[GenerateSerializer, Immutable]
-public sealed record RosterEntry(
-    [property: Id(0)] string PersonId,
-    [property: Id(1)] UserRole Role,
-    [property: Id(2)] string DisplayName,
-    [property: Id(3)] string? HouseholdId);
-
 /// <summary>
 /// The staff, committee and operator accounts of one compound (key: compound), for the people page. Each person's
 /// <see cref="IMemberGrain"/> is the single writer of their memberships and tells this grain whenever a role other than
@@ -23,38 +15,6 @@ public interface ICompoundRosterGrain : IGrainWithStringKey
 
     /// <summary>The accounts, staff first, then committee, then operators, each by name.</summary>
     Task<IReadOnlyList<RosterEntry>> List();
-}
-
-[GenerateSerializer]
-public sealed class CompoundRosterState
-{
-    [Id(0)]
-    internal Dictionary<string, RosterEntry> _entries = new(StringComparer.Ordinal);
-
-    /// <summary>Staff and committee members by person id.</summary>
-    public IReadOnlyDictionary<string, RosterEntry> Entries => _entries;
-
-    /// <summary>The person's entry from their membership: none when they have no role beyond resident. Returns whether it changed.</summary>
-    public bool Put(string personId, CompoundMembership? membership)
-    {
-        if (membership is null or { Role: UserRole.Resident })
-        {
-            return _entries.Remove(personId);
-        }
-
-        var entry = new RosterEntry(personId, membership.Role, membership.DisplayName, membership.HouseholdId);
-        if (_entries.TryGetValue(personId, out var held) && held == entry)
-        {
-            return false;
-        }
-
-        _entries[personId] = entry;
-        return true;
-    }
-
-    /// <summary>Built once from the members themselves (see <c>Build</c>); from then on kept by their changes alone.</summary>
-    [Id(1)]
-    public bool Built { get; set; }
 }
 
 public sealed class CompoundRosterGrain(
@@ -77,10 +37,7 @@ public sealed class CompoundRosterGrain(
             await Build();
         }
 
-        return [.. state.State.Entries.Values
-            .OrderBy(e => e.Role switch { UserRole.Staff => 0, UserRole.Committee => 1, _ => 2 })
-            .ThenBy(e => e.DisplayName, StringComparer.Ordinal)
-            .ThenBy(e => e.PersonId, StringComparer.Ordinal)];
+        return state.State.Listed();
     }
 
     /// <summary>
@@ -102,7 +59,7 @@ public sealed class CompoundRosterGrain(
             Put(person, membership);
         }
 
-        state.State.Built = true;
+        state.State.MarkBuilt();
         await state.WriteStateAsync();
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Parking.Domain.Membership;
 using Parking.Grains.Charging;
 using Parking.Grains.Gates;
 using Parking.Grains.History;
@@ -62,26 +63,6 @@ public interface IHistoryRetentionGrain : IGrainWithStringKey
     Task Forget(string personId);
 }
 
-[GenerateSerializer]
-public sealed class HistoryRetentionState
-{
-    /// <summary>
-    /// People whose resident or inbox grain stored something and whom the compound file does not name (or no longer
-    /// names: a re-import dropped them). A set stored by an earlier build also holds people the file names, which does no
-    /// harm: the sweep takes each person once.
-    /// </summary>
-    [Id(0)]
-    internal HashSet<string> _people = new(StringComparer.Ordinal);
-
-    public IReadOnlySet<string> People => _people;
-
-    /// <summary>The person stored something; returns whether they were new here.</summary>
-    public bool Track(string personId) => _people.Add(personId);
-
-    /// <summary>The person's records are gone; returns whether they were here.</summary>
-    public bool Forget(string personId) => _people.Remove(personId);
-}
-
 public sealed partial class HistoryRetentionGrain(
     [PersistentState("history-retention", GrainKeys.StorageName)] IPersistentState<HistoryRetentionState> state,
     IReservationHistory reservations,
@@ -118,13 +99,7 @@ public sealed partial class HistoryRetentionGrain(
     public async Task Retain(IReadOnlyList<string> people)
     {
         ArgumentNullException.ThrowIfNull(people);
-        var added = 0;
-        foreach (var person in people)
-        {
-            added += state.State.Track(person) ? 1 : 0;
-        }
-
-        if (added > 0)
+        if (state.State.Retain(people) > 0)
         {
             await state.WriteStateAsync();
         }
@@ -156,7 +131,7 @@ public sealed partial class HistoryRetentionGrain(
         var events = await reservations.Forget(CompoundId, cutoff);
         var sessions = await charging.Forget(CompoundId, cutoff);
         var spaces = await ForgetIn(layout?.Lots.SelectMany(l => l.Spaces).Select(s => GrainFactory.Space(CompoundId, s.SpaceId)) ?? [], cutoff);
-        var people = (layout?.Users.Select(u => u.UserId) ?? []).Concat(state.State.People).Distinct(StringComparer.Ordinal).ToList();
+        var people = state.State.Reached(layout?.Users.Select(u => u.UserId) ?? []);
         var residents = await ForgetIn(people.Select(p => GrainFactory.Resident(CompoundId, p)), cutoff);
         var notices = await ForgetIn(people.Select(p => GrainFactory.NoticeInbox(CompoundId, p)), cutoff);
         var requests = await ForgetIn((layout?.ChargingAreas ?? []).Select(a => GrainFactory.ChargingArea(CompoundId, a.AreaId)), cutoff);

@@ -17,47 +17,6 @@ public interface INoShowWatchGrain : IGrainWithStringKey
     Task Wake();
 }
 
-[GenerateSerializer]
-public sealed class NoShowWatchState
-{
-    /// <summary>Bookings still reserved whose start is not yet warned of, by id.</summary>
-    [Id(0)]
-    internal Dictionary<string, Reservation> _pending = new(StringComparer.Ordinal);
-
-    public IReadOnlyDictionary<string, Reservation> Pending => _pending;
-
-    /// <summary>
-    /// Follows a reservation's latest version: one still reserved and booked before its start is watched (a changed
-    /// window replaces the one held), any other leaves. Returns whether anything changed.
-    /// </summary>
-    public bool Track(Reservation reservation)
-    {
-        ArgumentNullException.ThrowIfNull(reservation);
-        // Only a booking made before its start is warned of: one made after it began is the driver at the gate.
-        var watch = reservation.Status == ReservationStatus.Reserved && reservation.CreatedAt < reservation.Window.Start;
-        var changed = watch ? _pending.TryAdd(reservation.Id, reservation) : _pending.Remove(reservation.Id);
-        if (watch && !changed && _pending[reservation.Id].Window != reservation.Window)
-        {
-            _pending[reservation.Id] = reservation;
-            changed = true;
-        }
-
-        return changed;
-    }
-
-    /// <summary>The watched bookings whose window started by <paramref name="now"/>, taken off the watch.</summary>
-    public IReadOnlyList<Reservation> TakeStarted(DateTimeOffset now)
-    {
-        var due = _pending.Values.Where(r => r.Window.Start <= now).ToList();
-        foreach (var reservation in due)
-        {
-            _pending.Remove(reservation.Id);
-        }
-
-        return due;
-    }
-}
-
 public sealed class NoShowWatchGrain(
     [PersistentState("no-show-watch", GrainKeys.StorageName)] IPersistentState<NoShowWatchState> state,
     IOptions<ReservationPolicy> reservations,
@@ -94,19 +53,14 @@ public sealed class NoShowWatchGrain(
     public async Task Wake()
     {
         var now = time.GetUtcNow();
-        var grace = reservations.Value.GracePeriod;
-        var due = state.State.TakeStarted(now);
-        foreach (var reservation in due)
+        var warn = state.State.Wake(now, reservations.Value.GracePeriod, out var changed);
+        foreach (var (reservation, deadline) in warn)
         {
-            var deadline = reservation.Window.Start + grace;
-            if (now < deadline)
-            {
-                var notice = NoticeTexts.NoShowWarning(reservation, deadline, now, sharing.Value.UtcOffset);
-                GrainFactory.NoticeInbox(notice.CompoundId, notice.UserId).Deliver(notice).Ignore();
-            }
+            var notice = NoticeTexts.NoShowWarning(reservation, deadline, now, sharing.Value.UtcOffset);
+            GrainFactory.NoticeInbox(notice.CompoundId, notice.UserId).Deliver(notice).Ignore();
         }
 
-        if (due.Count > 0)
+        if (changed)
         {
             await Store();
         }
@@ -131,7 +85,6 @@ public sealed class NoShowWatchGrain(
     private Task Schedule()
     {
         var self = this.AsReference<INoShowWatchGrain>();
-        DateTimeOffset? next = Pending.Count == 0 ? null : Pending.Values.Min(r => r.Window.Start);
-        return Deadline.Schedule(next, () => self.Wake());
+        return Deadline.Schedule(state.State.NextWake, () => self.Wake());
     }
 }

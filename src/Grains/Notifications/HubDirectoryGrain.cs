@@ -2,6 +2,11 @@ using Orleans.Runtime;
 
 namespace Parking.Grains.Notifications;
 
+/// <summary>
+/// The web hosts that hold hub connections, each with its observer and when it last renewed. It stays in Grains: it
+/// keeps grain observer references, an Orleans runtime type Domain does not know; the lease rule is Domain's
+/// (<see cref="HostLease"/>).
+/// </summary>
 [GenerateSerializer]
 public sealed class HubDirectoryState
 {
@@ -10,15 +15,18 @@ public sealed class HubDirectoryState
 
     public IReadOnlyDictionary<string, HubRegistration> Hosts => _hosts;
 
-    /// <summary>The host registered (again) at <paramref name="seen"/>; registrations not renewed since <paramref name="expiredBefore"/> go.</summary>
-    public void Register(string hostId, IHubObserver observer, DateTimeOffset seen, DateTimeOffset expiredBefore)
+    /// <summary>The host registered (again) at <paramref name="now"/>; registrations no longer live (<see cref="HostLease"/>) go.</summary>
+    public void Register(string hostId, IHubObserver observer, DateTimeOffset now)
     {
-        _hosts[hostId] = new HubRegistration(observer, seen);
-        foreach (var stale in _hosts.Where(h => h.Value.Seen < expiredBefore).Select(h => h.Key).ToList())
+        _hosts[hostId] = new HubRegistration(observer, now);
+        foreach (var stale in _hosts.Where(h => !HostLease.Live(h.Value.Seen, now)).Select(h => h.Key).ToList())
         {
             _hosts.Remove(stale);
         }
     }
+
+    /// <summary>The observers of the hosts live at <paramref name="now"/>.</summary>
+    public IReadOnlyList<IHubObserver> Live(DateTimeOffset now) => [.. _hosts.Values.Where(h => HostLease.Live(h.Seen, now)).Select(h => h.Observer)];
 
     /// <summary>The host left; returns whether it was registered.</summary>
     public bool Unregister(string hostId) => _hosts.Remove(hostId);
@@ -35,14 +43,11 @@ public sealed record HubRegistration([property: Id(0)] IHubObserver Observer, [p
 public sealed class HubDirectoryGrain(
     [PersistentState("hub-directory", GrainKeys.StorageName)] IPersistentState<HubDirectoryState> state) : Grain, IHubDirectoryGrain
 {
-    public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(1);
-
-    private IReadOnlyDictionary<string, HubRegistration> Hosts => state.State.Hosts;
+    public static readonly TimeSpan Expiry = HostLease.Expiry;
 
     public async Task Register(string hostId, IHubObserver observer)
     {
-        var now = TimeProvider.System.GetUtcNow();
-        state.State.Register(hostId, observer, now, now - Expiry);
+        state.State.Register(hostId, observer, TimeProvider.System.GetUtcNow());
         await state.WriteStateAsync();
     }
 
@@ -54,9 +59,6 @@ public sealed class HubDirectoryGrain(
         }
     }
 
-    public Task<IReadOnlyList<IHubObserver>> GetObservers()
-    {
-        var cutoff = TimeProvider.System.GetUtcNow() - Expiry;
-        return Task.FromResult<IReadOnlyList<IHubObserver>>([.. Hosts.Values.Where(h => h.Seen >= cutoff).Select(h => h.Observer)]);
-    }
+    public Task<IReadOnlyList<IHubObserver>> GetObservers() =>
+        Task.FromResult(state.State.Live(TimeProvider.System.GetUtcNow()));
 }

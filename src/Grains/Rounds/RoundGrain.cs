@@ -82,7 +82,7 @@ public sealed partial class RoundGrain(
             var assignment = planned.Assignments.FirstOrDefault(a => a.RequestId == request.Id);
             if (assignment is null)
             {
-                results.Add(new RoundRequestResult(request, RoundRequestStatus.Waitlisted, null, null, 0, [], "no-space"));
+                results.Add(RoundRequestResult.NoSpace(request));
                 continue;
             }
 
@@ -90,17 +90,16 @@ public sealed partial class RoundGrain(
             if (outcome.Value is { } reservationIds)
             {
                 booked.Add(assignment);
-                results.Add(new RoundRequestResult(request, RoundRequestStatus.Served, assignment.SpaceId, assignment.LotId, assignment.WalkMeters, reservationIds, null));
+                results.Add(RoundRequestResult.Served(request, assignment.SpaceId, assignment.LotId, assignment.WalkMeters, reservationIds));
             }
             else
             {
-                // Raced by a direct booking (or refused by the space's rules, e.g. credits): the request waits.
-                results.Add(new RoundRequestResult(request, RoundRequestStatus.Waitlisted, null, null, 0, [], outcome.Error!.Code));
+                results.Add(RoundRequestResult.Refused(request, outcome.Error!));
             }
         }
 
         var bookedResult = planned with { Assignments = booked };
-        var report = new RoundReport(
+        var report = RoundReport.Of(
             CompoundId,
             Book.Round,
             now,
@@ -112,7 +111,6 @@ public sealed partial class RoundGrain(
                 _ => RoundSolveStatus.Fallback,
             },
             planned.Metrics,
-            booked.Count,
             booked.Sum(a => a.Hours),
             planned.SolveTime,
             results);

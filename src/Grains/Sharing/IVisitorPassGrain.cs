@@ -1,14 +1,6 @@
-namespace Parking.Grains;
+using Parking.Domain.Sharing;
 
-/// <summary>A visitor pass: a reservation of a visitor space for a visitor's plate, booked by a resident of the household.</summary>
-[GenerateSerializer, Immutable]
-public sealed record VisitorPass(
-    [property: Id(0)] string ReservationId,
-    [property: Id(1)] string SpaceId,
-    [property: Id(2)] string ResidentId,
-    [property: Id(3)] string Plate,
-    [property: Id(4)] TimeWindow Window,
-    [property: Id(5)] bool Cancelled);
+namespace Parking.Grains;
 
 /// <summary>The household's passes and what is left of the quota in the week asked about.</summary>
 [GenerateSerializer, Immutable]

@@ -4,34 +4,6 @@ using Parking.Domain.Sharing;
 
 namespace Parking.Grains.Sharing;
 
-[GenerateSerializer]
-public sealed class VisitorPassState
-{
-    [Id(0)]
-    internal List<VisitorPass> _passes = [];
-
-    /// <summary>The household's passes, in the order they were booked.</summary>
-    public IReadOnlyList<VisitorPass> Passes => _passes;
-
-    /// <summary>A new pass; passes whose window ended before <paramref name="endedBefore"/> go.</summary>
-    public void Add(VisitorPass pass, DateTimeOffset endedBefore)
-    {
-        ArgumentNullException.ThrowIfNull(pass);
-        _passes.Add(pass);
-        _passes.RemoveAll(p => p.Window.End < endedBefore);
-    }
-
-    /// <summary>The pass of reservation <paramref name="reservationId"/> was cancelled: its quota is free again.</summary>
-    public void Cancelled(string reservationId)
-    {
-        var index = _passes.FindIndex(p => p.ReservationId == reservationId);
-        if (index >= 0)
-        {
-            _passes[index] = _passes[index] with { Cancelled = true };
-        }
-    }
-}
-
 public sealed class VisitorPassGrain(
     [PersistentState("visitor-passes", GrainKeys.StorageName)] IPersistentState<VisitorPassState> state,
     IOptions<VisitorPolicy> visitorOptions,
@@ -39,7 +11,6 @@ public sealed class VisitorPassGrain(
     ParkingClock time) : Grain, IVisitorPassGrain
 {
     private const int Candidates = 10;
-    private static readonly TimeSpan Retention = TimeSpan.FromDays(14);
 
     private readonly VisitorPolicy _policy = visitorOptions.Value;
     private readonly TimeSpan _offset = sharingOptions.Value.UtcOffset;
@@ -48,7 +19,7 @@ public sealed class VisitorPassGrain(
     {
         var compoundId = CompoundScopedKey.Of(this).CompoundId;
         await RefreshCancellations();
-        if (_policy.Check(Held(), window, _offset) is { } overQuota)
+        if (state.State.Check(_policy, window, _offset) is { } overQuota)
         {
             return overQuota;
         }
@@ -85,7 +56,7 @@ public sealed class VisitorPassGrain(
             if (made.Value is { } result)
             {
                 var pass = new VisitorPass(result.Reservation.Id, candidate, residentId, plate, window, Cancelled: false);
-                state.State.Add(pass, time.GetUtcNow() - Retention);
+                state.State.Booked(pass, time.GetUtcNow());
                 await state.WriteStateAsync();
                 return pass;
             }
@@ -103,17 +74,9 @@ public sealed class VisitorPassGrain(
     public async Task<VisitorPasses> Get(DateTimeOffset weekOf)
     {
         await RefreshCancellations();
-        var week = VisitorPolicy.WeekOf(weekOf, _offset);
-        var inWeek = Held().Where(w => week.Contains(w.Start)).ToList();
-        var hours = inWeek.Aggregate(TimeSpan.Zero, (sum, w) => sum + w.Duration);
-        return new VisitorPasses(
-            [.. state.State.Passes.OrderBy(p => p.Window.Start)],
-            week,
-            Math.Max(0, _policy.PassesPerWeek - inWeek.Count),
-            hours >= _policy.HoursPerWeek ? TimeSpan.Zero : _policy.HoursPerWeek - hours);
+        var quota = state.State.Quota(_policy, weekOf, _offset);
+        return new VisitorPasses([.. state.State.Passes.OrderBy(p => p.Window.Start)], quota.Week, quota.PassesLeft, quota.HoursLeft);
     }
-
-    private IEnumerable<TimeWindow> Held() => state.State.Passes.Where(p => !p.Cancelled).Select(p => p.Window);
 
     private async Task<bool> IsVisitorSpace(string compoundId, string spaceId) =>
         (await GrainFactory.Space(compoundId, spaceId).GetAvailability())?.Definition.Kind == SpaceKind.Visitor;
@@ -123,13 +86,8 @@ public sealed class VisitorPassGrain(
     {
         var compoundId = CompoundScopedKey.Of(this).CompoundId;
         var changed = false;
-        foreach (var pass in state.State.Passes.ToList())
+        foreach (var pass in state.State.Open(time.GetUtcNow()))
         {
-            if (pass.Cancelled || pass.Window.End < time.GetUtcNow())
-            {
-                continue;
-            }
-
             var current = await GrainFactory.Space(compoundId, pass.SpaceId).GetReservation(pass.ReservationId, new Actor(pass.ResidentId, IsStaff: false));
             if (current.Value?.Status == ReservationStatus.Cancelled)
             {

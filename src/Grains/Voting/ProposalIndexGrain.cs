@@ -3,28 +3,6 @@ using Parking.Domain.Voting;
 
 namespace Parking.Grains.Voting;
 
-[GenerateSerializer]
-public sealed class ProposalIndexState
-{
-    [Id(0)]
-    internal List<string> _proposalIds = [];
-
-    [Id(1)]
-    internal long _nextId;
-
-    /// <summary>The proposals made, oldest first.</summary>
-    public IReadOnlyList<string> ProposalIds => _proposalIds;
-
-    /// <summary>The number the last id taken had (0 before any).</summary>
-    public long NextId => _nextId;
-
-    /// <summary>Takes the next proposal id; it is never handed out again, whether the proposal is made or not.</summary>
-    public string TakeId() => $"p{++_nextId}";
-
-    /// <summary>The proposal <paramref name="proposalId"/> was made.</summary>
-    public void Made(string proposalId) => _proposalIds.Add(proposalId);
-}
-
 public sealed class ProposalIndexGrain(
     [PersistentState("proposal-index", GrainKeys.StorageName)] IPersistentState<ProposalIndexState> state,
     ParkingClock time) : Grain, IProposalIndexGrain
@@ -44,9 +22,7 @@ public sealed class ProposalIndexGrain(
     }
 
     public async Task<Outcome<ProposalView>> CreateAs(string proposalId, ProposalDraft draft, string createdBy) =>
-        state.State.ProposalIds.Contains(proposalId)
-            ? DomainError.Conflict("proposal-exists", $"Proposal '{proposalId}' already exists.")
-            : await Make(proposalId, draft, createdBy);
+        state.State.MayMakeAs(proposalId) is { } exists ? exists : await Make(proposalId, draft, createdBy);
 
     private async Task<Outcome<ProposalView>> Make(string proposalId, ProposalDraft draft, string createdBy)
     {
@@ -61,5 +37,5 @@ public sealed class ProposalIndexGrain(
     }
 
     public Task<IReadOnlyList<string>> GetProposalIds() =>
-        Task.FromResult<IReadOnlyList<string>>([.. Enumerable.Reverse(state.State.ProposalIds)]);
+        Task.FromResult(state.State.Newest);
 }
