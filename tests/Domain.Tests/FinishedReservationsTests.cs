@@ -44,6 +44,28 @@ public class FinishedReservationsTests
         Assert.All(archive.Values.SelectMany(c => c), r => Assert.Equal(ReservationStatus.Cancelled, r.Status));
     }
 
+    /// <summary>Every booking writes the hot calendar again: it never carries more than 23 finished reservations (earlier builds: 47).</summary>
+    [Fact]
+    public void A_calendar_writes_at_most_23_finished_reservations_however_many_were_cancelled()
+    {
+        var calendar = SpaceCalendarTests.NewCalendar();
+        var most = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            var start = Now.AddHours(2).AddMinutes(30 * i);
+            var booked = calendar.Reserve(new ReserveCommand("r1", new TimeWindow(start, start.AddMinutes(30)), null), Policy, Now, Guid.NewGuid()).Value!;
+            calendar.Cancel(booked.Id, new Actor("r1", false), Now.AddMinutes(i));
+            if (calendar.ChunkToArchive() is { } chunk)
+            {
+                calendar.Archived(chunk);
+            }
+
+            most = Math.Max(most, calendar.Reservations.Count(r => !r.IsActive));
+        }
+
+        Assert.InRange(most, 1, 23);
+    }
+
     [Fact]
     public void Active_reservations_are_never_archived_and_the_newest_finished_stay()
     {

@@ -24,10 +24,13 @@ public sealed record LedgerLeg([Id(0)] string To, [Id(1)] LedgerTransaction Tran
 /// </remarks>
 public sealed class HouseholdLedger
 {
-    /// <summary>Transactions kept in the hot state before the oldest <see cref="ArchiveChunk"/> of them are archived.</summary>
-    public const int JournalKept = 200;
+    /// <summary>
+    /// Transactions in the hot state at which the oldest <see cref="ArchiveChunk"/> of them are archived: every charge
+    /// writes the whole hot state, so it keeps 16 to 47 transactions (a statement reads older ones from the archive).
+    /// </summary>
+    public const int JournalKept = 48;
 
-    public const int ArchiveChunk = 100;
+    public const int ArchiveChunk = 32;
 
     private readonly List<LedgerTransaction> _journal;
     private readonly Dictionary<string, BookingCharge> _charges;

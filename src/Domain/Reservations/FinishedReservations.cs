@@ -59,11 +59,15 @@ public sealed class ArchiveIndex
 /// </summary>
 public static class FinishedReservations
 {
-    /// <summary>Finished reservations kept hot: a repeated request or a second cancel of a recent one is answered from them.</summary>
-    public const int Kept = 16;
+    /// <summary>
+    /// Finished reservations kept hot: a repeated request or a second cancel of a recent one is answered from them (an
+    /// older one from the archive). Few, because every booking writes them again with the space's calendar and the
+    /// resident's list.
+    /// </summary>
+    public const int Kept = 8;
 
     /// <summary>Finished reservations per archive chunk.</summary>
-    public const int ChunkSize = 32;
+    public const int ChunkSize = 16;
 
     /// <summary>When a reservation stopped holding its space (or its window's end, if it never did).</summary>
     public static DateTimeOffset EndedAt(Reservation reservation) => reservation.EndedAt ?? reservation.Window.End;

@@ -24,6 +24,7 @@ public sealed partial class HouseholdLedgerGrain(
     ParkingClock time,
     ILogger<HouseholdLedgerGrain> logger) : Grain, IHouseholdLedgerGrain
 {
+    /// <summary>Archive chunks read for a statement beyond those its limit needs (chunks of earlier builds may be cleared or larger).</summary>
     public const int ChunksScanned = 5;
     private static readonly TimeSpan ChargeRetention = TimeSpan.FromDays(2);
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
@@ -107,7 +108,8 @@ public sealed partial class HouseholdLedgerGrain(
 
         var found = new List<LedgerTransaction>(Math.Min(limit, 256));
         found.AddRange(Enumerable.Reverse(_ledger.Journal).Take(limit));
-        for (var chunk = _ledger.ArchivedChunks - 1; chunk >= 0 && chunk >= _ledger.ArchivedChunks - ChunksScanned && found.Count < limit; chunk--)
+        var oldest = _ledger.ArchivedChunks - ((limit / HouseholdLedger.ArchiveChunk) + ChunksScanned);
+        for (var chunk = _ledger.ArchivedChunks - 1; chunk >= 0 && chunk >= oldest && found.Count < limit; chunk--)
         {
             found.AddRange(Enumerable.Reverse(await Archive(chunk).Get()).Take(limit - found.Count));
         }

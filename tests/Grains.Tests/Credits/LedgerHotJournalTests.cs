@@ -1,0 +1,70 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using Parking.Domain;
+using Parking.Domain.Credits;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Parking.Grains.Tests.Credits;
+
+/// <summary>
+/// Each charge writes the household's whole ledger state, so its journal of transactions is kept short: older
+/// transactions go to archive chunks, from which the statement still reads them, and no credit is lost on the way.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class LedgerHotJournalTests(ClusterFixture fixture, ITestOutputHelper output)
+{
+    private const string Compound = "ledger-hot-journal";
+    private const int Cycles = 150;
+
+    /// <summary>The most transactions a charge may write: fewer than 48 (earlier builds wrote up to 199).</summary>
+    private const int MostWritten = 47;
+
+    private static readonly TimeWindow Window = new(ClusterFixture.Clock.GetUtcNow().AddDays(3), ClusterFixture.Clock.GetUtcNow().AddDays(3).AddHours(1));
+
+    [Fact]
+    public async Task Many_charges_and_refunds_write_a_short_journal_and_the_statement_still_lists_every_transaction()
+    {
+        var ledger = fixture.Grains.HouseholdLedger(Compound, "h1");
+        var written = new List<(int Journal, int Bytes)>();
+        for (var i = 0; i < Cycles; i++)
+        {
+            var charged = await ledger.Charge($"B1-001.r{i}", Accounts.Compound, 1, Window, LedgerKind.Booking);
+            Assert.True(charged.IsSuccess, charged.Error?.Message);
+            written.Add(await Stored(ledger));
+            Assert.NotNull(await ledger.Refund($"B1-001.r{i}"));
+            written.Add(await Stored(ledger));
+        }
+
+        output.WriteLine($"largest stored ledger: {written.Max(w => w.Journal)} transactions, {written.Max(w => w.Bytes)} bytes; last {written[^1].Journal} transactions, {written[^1].Bytes} bytes");
+        Assert.All(written, w => Assert.InRange(w.Journal, 1, MostWritten));
+
+        // The grant, then a charge and its refund per cycle: every one listed, newest first, none twice, from a fresh activation.
+        await ledger.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var statement = await ledger.GetAccount(500);
+        var expected = 1 + (2 * Cycles);
+        Assert.Equal(Enumerable.Range(1, expected).Reverse().Select(id => (long)id), statement.Transactions.Select(t => t.Id));
+        Assert.Equal(Cycles, statement.Transactions.Count(t => t.Kind == LedgerKind.Refund));
+        Assert.Equal(new CreditPolicy().Grant, statement.Balance);
+
+        // And every credit reached the compound's settlement: the compound got back what it granted, less nothing.
+        Assert.Equal(0, await ledger.DeliverNow());
+        var summary = await fixture.Grains.LedgerSummary(Compound, 10);
+        Assert.Equal(0, summary.Total);
+        Assert.Equal(expected, summary.Transactions);
+    }
+
+    /// <summary>The ledger's state as the storage provider holds it: its journal's length and its size in Orleans' binary form.</summary>
+    private async Task<(int Journal, int Bytes)> Stored(IHouseholdLedgerGrain ledger)
+    {
+        var silo = (InProcessSiloHandle)fixture.Cluster.Primary!;
+        var storage = silo.SiloHost!.Services.GetRequiredKeyedService<IGrainStorage>(GrainKeys.StorageName);
+        var state = new GrainState<HouseholdLedgerSnapshot>(new HouseholdLedgerSnapshot());
+        await storage.ReadStateAsync("household-ledger", ledger.GetGrainId(), state);
+        var serializer = silo.SiloHost.Services.GetRequiredService<Serializer>();
+        return (state.State!.Journal.Count, serializer.SerializeToArray(state.State).Length);
+    }
+}
