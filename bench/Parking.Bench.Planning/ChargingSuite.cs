@@ -32,6 +32,19 @@ internal static class ChargingSuite
         Segments = args.Contains("--segments");
         NightWorkers = int.Parse(Arg(args, "--workers") ?? "2", CultureInfo.InvariantCulture);
         if (args.Contains("--trace")) InTurnCpSat.Trace = line => Console.Error.WriteLine("  candidate " + line);
+        TightSeconds = double.Parse(Arg(args, "--tight-seconds") ?? "120", CultureInfo.InvariantCulture);
+        if (args.Contains("--tight-only"))
+        {
+            // The night's turn-aware bounds alone, the tight one given --tight-seconds (it takes minutes on a loaded machine).
+            var night = ChengshangchengNight();
+            var clock = Stopwatch.StartNew();
+            var plain = TurnBound.UpperBoundKwh(night, TimeSpan.FromSeconds(60));
+            Console.WriteLine(string.Create(c, $"Night: turn-aware bound {plain:0.0} kWh in {clock.Elapsed.TotalSeconds:0.0} s"));
+            clock.Restart();
+            var tightNight = TurnBound.TightUpperBoundKwh(night, TimeSpan.FromSeconds(TightSeconds));
+            Console.WriteLine(string.Create(c, $"Night: with turn starts and changeovers {(tightNight is { } v ? v.ToString("0.0", c) : "not finished")} kWh in {clock.Elapsed.TotalSeconds:0.0} s"));
+            return 0;
+        }
         if (args.Contains("--variants-only"))
         {
             var trace = Import(DataFile("acn-caltech-2021-sessions.json"), new AcnImportOptions(from, days, 5, 150));
@@ -355,6 +368,9 @@ internal static class ChargingSuite
     /// <summary>Set by <c>--segments</c>: each night row also prints its energy before, inside and after the quiet hours.</summary>
     private static bool Segments { get; set; }
 
+    /// <summary>The time given the tight turn-aware bound's linear program (<c>--tight-seconds s</c>, 120 by default).</summary>
+    private static double TightSeconds { get; set; } = 120;
+
     /// <summary>CP-SAT's workers on the in-turn night (<c>--workers N</c>, 2 by default: the machine has 2 cores).</summary>
     private static int NightWorkers { get; set; } = 2;
 
@@ -416,7 +432,7 @@ internal static class ChargingSuite
             bounds[variant] = (OfflineOptimum.UpperBoundKwh(variant), turn, clock.Elapsed.TotalSeconds);
         }
         var tightClock = Stopwatch.StartNew();
-        var tight = withTightBound ? TurnBound.TightUpperBoundKwh(instance, TimeSpan.FromSeconds(120)) ?? double.NaN : double.NaN;
+        var tight = withTightBound ? TurnBound.TightUpperBoundKwh(instance, TimeSpan.FromSeconds(TightSeconds)) ?? double.NaN : double.NaN;
         var tightOne = withTightBound ? TurnBound.TightUpperBoundKwh(oneTurn, TimeSpan.FromSeconds(120)) ?? double.NaN : double.NaN;
         var tightSeconds = tightClock.Elapsed.TotalSeconds;
         // The bounds as they were before the one-charger-at-a-time cuts (2026-12-05), for comparison.
@@ -461,6 +477,12 @@ internal static class ChargingSuite
                     $"{plan.Sessions.Sum(x => x.PowerKw.Skip(from).Take(to - from).Sum()) * variant.PeriodHours:0} of {Enumerable.Range(from, to - from).Sum(variant.CapacityKw) * variant.PeriodHours:0} kWh");
                 var holders = plan.Sessions.SelectMany(x => x.Turns).Count(t => t.StartPeriod <= q0 && t.EndPeriod >= q1);
                 Console.Error.WriteLine($"  segments {name}: before quiet {Part(0, q0)}, quiet {Part(q0, q1)}, after {Part(q1, variant.Periods)}; turns held through the quiet hours {holders}");
+                // Per period: the feed drawn (kW), cars drawing, chargers held; and the cars with no turn at all.
+                var perPeriod = Enumerable.Range(0, variant.Periods).Select(t => string.Create(c,
+                    $"{t}:{plan.Sessions.Sum(x => t < x.PowerKw.Count ? x.PowerKw[t] : 0):0}/{plan.Sessions.Count(x => t < x.PowerKw.Count && x.PowerKw[t] > 1e-9)}/{plan.Sessions.SelectMany(x => x.Turns).Count(u => u.StartPeriod <= t && t < u.EndPeriod)}"));
+                var noTurn = variant.Requests.Count(r => plan.Session(r.Id) is not { } s || s.Turns.Count == 0);
+                var shortAfter = variant.Requests.Count(r => r.DeparturePeriod > q1 && (plan.Session(r.Id)?.EnergyKwh(variant.PeriodHours) ?? 0) < 0.999 * r.EnergyKwh);
+                Console.Error.WriteLine($"  periods kW/drawing/held: {string.Join(' ', perPeriod)}; no turn {noTurn}; short and present after the quiet hours {shortAfter}");
             }
             if (!name.StartsWith("in-turn,", StringComparison.Ordinal) || !ReferenceEquals(variant, instance)) continue;
             // The bound among plans at least as fair as this one in its own first objective (every driver at least the

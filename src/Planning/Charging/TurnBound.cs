@@ -94,6 +94,17 @@ public static class TurnBound
             : null;
         var objective = solver.Objective();
         objective.SetMaximization();
+        // The changeover at the edges of quiet hours (with the one-charger cuts): a charger held through a quiet range
+        // that ends at boundary e is still held, or in its changeover, in period e, so in e a class's night holders
+        // (long runs ending at e) and the cars holding one of its chargers there without being such a holder share its
+        // chargers; likewise in the period before a quiet range starting at s, the cars holding a charger there that do
+        // not keep it through the night and the night holders of runs starting at s (each came to a charger free at s,
+        // so nobody else held it before s). Without these cuts every charger changes hands at 06:00 at no cost.
+        var edges = coupling && changeover > 0
+            ? (instance.QuietPeriods ?? []).Where(q => q.End - q.Start > 1).SelectMany(q => new[] { (Period: q.Start - 1, Boundary: q.Start, AtEnd: false), (Period: q.End, Boundary: q.End, AtEnd: true) })
+                .Where(edge => edge.Period >= 0 && edge.Period < periods).Distinct().ToList()
+            : [];
+        var edgeRows = edges.ToDictionary(edge => edge, _ => classes.Select(cls => solver.MakeConstraint(double.NegativeInfinity, cls.Length)).ToArray());
         for (var i = 0; i < instance.Requests.Count; i++)
         {
             var request = instance.Requests[i];
@@ -130,14 +141,26 @@ public static class TurnBound
                 var charger = chargers[classes[k][0]];
                 var kw = Math.Min(request.MaxKw, charger.MaxKw);
                 var x = new Variable?[cuts.Count - 1];
+                // For the quiet edges' cuts: the request's night run that ends (or starts) at each edge's boundary, and
+                // its power in the edge's period.
+                var nightAt = new Dictionary<(int Period, int Boundary, bool AtEnd), (Variable X, Constraint? InRun)>();
+                var powerAt = new Dictionary<(int Period, int Boundary, bool AtEnd), (Variable P, double Cap)>();
                 for (var r = 0; r < x.Length; r++)
                 {
                     var longRun = cuts[r + 1] - cuts[r] > 1;
                     x[r] = fixedTurn is not null ? solver.MakeNumVar(1, 1, "") : tight || longRun ? solver.MakeNumVar(0, 1, "") : null;
                     // Energy in a long run at most the need times the run's occupancy.
                     var inRun = longRun && x[r] is not null ? solver.MakeConstraint(double.NegativeInfinity, 0) : null;
-                    if (longRun && x[r] is { } held) longRuns.Add((i, held, cuts[r + 1] - cuts[r]));
                     inRun?.SetCoefficient(x[r], -needKwPeriods);
+                    if (longRun && x[r] is { } held)
+                    {
+                        longRuns.Add((i, held, cuts[r + 1] - cuts[r]));
+                        foreach (var edge in edges.Where(edge => edge.Boundary == (edge.AtEnd ? cuts[r + 1] : cuts[r])))
+                        {
+                            nightAt[edge] = (held, inRun);
+                            edgeRows[edge][k].SetCoefficient(held, 1);
+                        }
+                    }
                     for (var t = cuts[r]; t < cuts[r + 1]; t++)
                     {
                         if (x[r] is not null)
@@ -148,6 +171,7 @@ public static class TurnBound
                         var cap = kw * request.PresentShare(t);
                         if (cap <= 0) continue;
                         var p = solver.MakeNumVar(0, cap, "");
+                        foreach (var edge in edges.Where(edge => edge.Period == t)) powerAt[edge] = (p, cap);
                         carPower?[t]?.SetCoefficient(p, 1);
                         if (x[r] is null)
                         {
@@ -170,6 +194,25 @@ public static class TurnBound
                                 if (charger.PhaseShare(q) > 0) phase[t][q].SetCoefficient(p, charger.PhaseShare(q));
                         objective.SetCoefficient(p, hours);
                     }
+                }
+                // Holding a charger of the class in an edge's period: as its night holder, or counted in the edge's row. What
+                // a night holder draws there while it keeps its charger counts in its night run's energy, which is at most
+                // its need times its occupancy: a car holding a charger all night and in the edge period gets at most its
+                // need in all of them (without this, every holder charging fully at night also charged at 23:00 and 06:00).
+                foreach (var (edge, (p, cap)) in powerAt)
+                {
+                    var other = solver.MakeNumVar(0, 1, "");
+                    edgeRows[edge][k].SetCoefficient(other, 1);
+                    var hold = solver.MakeConstraint(double.NegativeInfinity, 0); // p / cap - other - held / cap <= 0
+                    hold.SetCoefficient(p, 1 / cap);
+                    hold.SetCoefficient(other, -1);
+                    if (!nightAt.TryGetValue(edge, out var night)) continue;
+                    var held = solver.MakeNumVar(0, cap, "");
+                    hold.SetCoefficient(held, -1 / cap);
+                    var asHolder = solver.MakeConstraint(double.NegativeInfinity, 0); // held - cap x <= 0
+                    asHolder.SetCoefficient(held, 1);
+                    asHolder.SetCoefficient(night.X, -cap);
+                    night.InRun?.SetCoefficient(held, 1);
                 }
                 if (!tight) continue;
                 // At each cut: a start where occupancy rises, an end where it falls (0 outside the window).

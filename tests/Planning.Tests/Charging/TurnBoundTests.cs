@@ -1,3 +1,4 @@
+using Google.OrTools.LinearSolver;
 using Parking.Planning.Charging;
 using Xunit;
 
@@ -22,5 +23,118 @@ public class TurnBoundTests
         Assert.Equal(14, TurnBound.UpperBoundKwh(instance)!.Value, 6);
         Assert.Equal(14, TurnBound.TightUpperBoundKwh(instance)!.Value, 6);
         Assert.Equal(28, TurnBound.WithoutOneChargerCuts(instance, tight: false)!.Value, 6);
+    }
+
+    /// <summary>
+    /// One 7 kW charger on a 7 kW feed for six hours, quiet hours over periods 1-4 (no turn starts or ends at 2, 3 or 4),
+    /// a changeover of one period. "a" and "b" are there from the start to the end of period 5 and want 7 kWh each; "c"
+    /// comes for period 5 only. Whoever holds the charger through the night blocks it in period 0 (unless it holds it
+    /// then too, its own need already served) and in period 5 (still held, or its changeover); whoever draws in period 0
+    /// without holding the night ends its turn at 1 at the latest, and the changeover leaves the night empty. The best is
+    /// 14 kWh: one car in period 0, another in period 5. The bound without the quiet edges' cuts let a car draw in period
+    /// 0, another hold the night and a third take the charger at 06:00 as if no changeover were needed (21 kWh).
+    /// </summary>
+    [Fact]
+    public void The_changeover_at_the_edges_of_quiet_hours_counts_in_the_bound()
+    {
+        var instance = new ChargingInstance(Instances.Evening, 60, 6, [new ChargerSpec("C1", 7)], 7,
+            [new ChargingRequest("a", 0, 6, 7, 7), new ChargingRequest("b", 0, 6, 7, 7), new ChargingRequest("c", 5, 6, 7, 7)],
+            ChangeoverPeriods: 1, QuietPeriods: [new PeriodRange(1, 5)]);
+        var plan = ChargingAlgorithms.Get("in-turn").Solve(instance, new SolveOptions(TimeSpan.FromSeconds(2)));
+
+        Assert.Equal(14, plan.EnergyKwh(instance), 6);
+        Assert.Equal(14, TurnBound.UpperBoundKwh(instance)!.Value, 6);
+        Assert.Equal(14, TurnBound.TightUpperBoundKwh(instance)!.Value, 6);
+        Assert.Equal(21, TurnBound.WithoutOneChargerCuts(instance, tight: false)!.Value, 6);
+    }
+
+    /// <summary>
+    /// Small nights with quiet hours and a changeover (two or three cars, one or two chargers, four to six periods): every
+    /// one-turn plan is enumerated, each powered for the most energy by a linear program, and the best of them is never
+    /// above the turn-aware bound (which holds for any number of turns, so for one too). Deterministic, no solver clock.
+    /// </summary>
+    [Fact]
+    public void The_bound_is_never_below_the_best_plan_found_by_enumerating_every_turn()
+    {
+        for (var seed = 0; seed < 120; seed++)
+        {
+            var random = new Random(seed);
+            var periods = random.Next(4, 7);
+            double[] kws = [3.7, 7, 11];
+            var chargers = Enumerable.Range(0, random.Next(1, 3)).Select(c => new ChargerSpec($"C{c}", kws[random.Next(3)])).ToList();
+            var requests = Enumerable.Range(0, random.Next(2, 4)).Select(i =>
+            {
+                var arrival = random.Next(0, periods - 1);
+                return new ChargingRequest($"r{i}", arrival, random.Next(arrival + 1, periods + 1), Math.Round(1 + random.NextDouble() * 15, 1), kws[random.Next(3)]);
+            }).ToList();
+            var quietStart = random.Next(0, periods - 1);
+            var instance = new ChargingInstance(Instances.Evening, 60, periods, chargers, Math.Round(3 + random.NextDouble() * 15, 1), requests,
+                ChangeoverPeriods: 1, QuietPeriods: [new PeriodRange(quietStart, random.Next(quietStart + 2, periods + 1))]) with { MaxTurnsPerRequest = 1 };
+
+            var best = BestByEnumeration(instance);
+
+            Assert.True(best <= TurnBound.UpperBoundKwh(instance)!.Value + 1e-6, $"seed {seed}: a plan delivers {best} kWh, above the bound");
+        }
+    }
+
+    private static double BestByEnumeration(ChargingInstance instance)
+    {
+        var requests = instance.Requests;
+        var options = requests.Select(r =>
+        {
+            var list = new List<ChargingTurn?> { null };
+            foreach (var charger in instance.Chargers)
+                for (var start = r.ArrivalPeriod; start < r.DeparturePeriod; start++)
+                    for (var end = start + 1; end <= r.DeparturePeriod; end++)
+                        if ((start == r.ArrivalPeriod || !instance.IsQuietBoundary(start)) && (end == r.DeparturePeriod || !instance.IsQuietBoundary(end)))
+                            list.Add(new ChargingTurn(charger.Id, start, end));
+            return list;
+        }).ToList();
+        var chosen = new ChargingTurn?[requests.Count];
+        var best = 0.0;
+        void Choose(int i)
+        {
+            if (i == requests.Count)
+            {
+                best = Math.Max(best, MostEnergy(instance, chosen));
+                return;
+            }
+            foreach (var turn in options[i])
+            {
+                if (turn is not null && chosen.Take(i).Any(o => o is not null && o.ChargerId == turn.ChargerId
+                        && o.EndPeriod + instance.ChangeoverPeriods > turn.StartPeriod && turn.EndPeriod + instance.ChangeoverPeriods > o.StartPeriod))
+                    continue;
+                chosen[i] = turn;
+                Choose(i + 1);
+            }
+            chosen[i] = null;
+        }
+        Choose(0);
+        return best;
+    }
+
+    /// <summary>The most energy the turns can deliver: each car's power within its car's and charger's, the feed, the needs.</summary>
+    private static double MostEnergy(ChargingInstance instance, ChargingTurn?[] turns)
+    {
+        using var solver = Solver.CreateSolver("GLOP")!;
+        var feed = Enumerable.Range(0, instance.Periods).Select(t => solver.MakeConstraint(0, instance.CapacityKw(t))).ToArray();
+        var objective = solver.Objective();
+        for (var i = 0; i < turns.Length; i++)
+        {
+            if (turns[i] is not { } turn) continue;
+            var request = instance.Requests[i];
+            var need = solver.MakeConstraint(0, request.EnergyKwh / instance.PeriodHours);
+            var kw = Math.Min(request.MaxKw, instance.Charger(turn.ChargerId)!.MaxKw);
+            for (var t = turn.StartPeriod; t < turn.EndPeriod; t++)
+            {
+                var p = solver.MakeNumVar(0, kw, "");
+                feed[t].SetCoefficient(p, 1);
+                need.SetCoefficient(p, 1);
+                objective.SetCoefficient(p, instance.PeriodHours);
+            }
+        }
+        objective.SetMaximization();
+        Assert.Equal(Solver.ResultStatus.OPTIMAL, solver.Solve());
+        return objective.Value();
     }
 }
