@@ -88,6 +88,14 @@ public static partial class GrainKeys
     public static ICompoundRosterGrain CompoundRoster(this IGrainFactory grains, string compoundId) =>
         grains.GetGrain<ICompoundRosterGrain>(compoundId);
 
+    /// <summary>One bucket of a compound's resident index (see <see cref="ResidentIndex"/>).</summary>
+    public static IResidentBucketGrain ResidentBucket(this IGrainFactory grains, string compoundId, int bucket) =>
+        grains.GetGrain<IResidentBucketGrain>(Of(compoundId, $"residents-{bucket}"));
+
+    /// <summary>Whether a compound's resident index is built.</summary>
+    public static IResidentDirectoryGrain ResidentDirectory(this IGrainFactory grains, string compoundId) =>
+        grains.GetGrain<IResidentDirectoryGrain>(compoundId);
+
     /// <summary>A compound's sharing rounds.</summary>
     public static IRoundGrain Rounds(this IGrainFactory grains, string compoundId) =>
         grains.GetGrain<IRoundGrain>(compoundId);

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Parking.Domain;
 using Parking.Domain.CompoundFiles;
+using Parking.Api;
+using Parking.Api.Endpoints;
 using Parking.Grains.Compounds;
 
 namespace Parking.Silo;
@@ -56,11 +59,12 @@ public static class ImportCommand
 
     public static async Task<int> ApplyAsync(WebApplication app, IReadOnlyList<CompoundFileCheck> checks)
     {
+        ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(checks);
         var all = Stopwatch.StartNew();
         foreach (var check in checks)
         {
-            if (await ApplyAsync(app, check) != 0)
+            if (await ApplyAsync(app.Services, check, Console.Out, Console.Error) != 0)
             {
                 return 1;
             }
@@ -74,38 +78,58 @@ public static class ImportCommand
         return 0;
     }
 
-    public static async Task<int> ApplyAsync(WebApplication app, CompoundFileCheck check)
+    /// <summary>Who the import jobs of this command are recorded as started by.</summary>
+    public const string StartedBy = "silo-import-command";
+
+    /// <summary>
+    /// Applies one checked file as an import job, as the API does: it takes the compound's one import slot first, so
+    /// while another import of the compound runs (on any host) it is refused with <c>import-running</c>, naming that
+    /// job, and changes nothing. Returns the exit code (0 applied, 1 not).
+    /// </summary>
+    public static async Task<int> ApplyAsync(IServiceProvider services, CompoundFileCheck check, TextWriter output, TextWriter errors)
     {
-        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(check);
-        var importer = app.Services.GetRequiredService<CompoundImporter>();
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(errors);
+        var importer = services.GetRequiredService<CompoundImporter>();
+        var jobs = services.GetRequiredService<ImportJobRunner>();
+        var layout = check.Layout!;
         var watch = Stopwatch.StartNew();
-        var applied = await importer.Apply(check.Layout!, expectedVersion: null);
+        var applied = await Run(jobs, layout.CompoundId, (progress, stopping) => importer.Apply(layout, null, progress, stopping));
         if (applied.Error is { Code: "import-unfinished" })
         {
             // An earlier import stopped after storing its layout (cancelled, or its host went down): finish it, then this one.
-            Console.WriteLine($"An earlier import of '{check.Layout!.CompoundId}' stopped before it finished: finishing it first.");
-            var finished = await importer.Finish(check.Layout!.CompoundId);
+            output.WriteLine($"An earlier import of '{layout.CompoundId}' stopped before it finished: finishing it first.");
+            var finished = await Run(jobs, layout.CompoundId, (progress, stopping) => importer.Finish(layout.CompoundId, progress, stopping));
             if (!finished.IsSuccess)
             {
-                Console.Error.WriteLine($"Not imported: {finished.Error!.Message}");
+                errors.WriteLine($"Not imported: {finished.Error!.Code}: {finished.Error.Message}");
                 return 1;
             }
 
-            applied = await importer.Apply(check.Layout!, expectedVersion: null);
+            applied = await Run(jobs, layout.CompoundId, (progress, stopping) => importer.Apply(layout, null, progress, stopping));
         }
 
         if (applied.Value is not { } outcome)
         {
-            Console.Error.WriteLine($"Not imported: {applied.Error!.Message}");
+            errors.WriteLine($"Not imported: {applied.Error!.Code}: {applied.Error.Message}");
             return 1;
         }
 
         var diff = outcome.Preview.Diff;
-        Console.WriteLine(
-            $"Imported '{check.Layout!.CompoundId}' at layout version {outcome.LayoutVersion} in {watch.ElapsedMilliseconds} ms: " +
+        output.WriteLine(
+            $"Imported '{layout.CompoundId}' at layout version {outcome.LayoutVersion} in {watch.ElapsedMilliseconds} ms: " +
             $"{diff.SpacesAdded.Count} spaces added, {diff.SpacesRemoved.Count} removed, {diff.SpacesChanged.Count} retyped or re-owned, " +
             $"{diff.ChargersChanged.Count} chargers changed; {outcome.BookingsMoved} bookings moved or refunded.");
         return 0;
+    }
+
+    /// <summary>Runs the apply as a job that holds the slot, and waits for its end; a refused start is its outcome.</summary>
+    private static async Task<Outcome<ImportOutcome>> Run(
+        ImportJobRunner jobs, string compoundId, Func<Func<ImportStep, Task<bool>>, CancellationToken, Task<Outcome<ImportOutcome>>> apply)
+    {
+        var started = await jobs.Start(compoundId, StartedBy, apply, CompoundImportEndpoints.Applied);
+        return started.Value is { } job ? await job.Completion : started.Error!;
     }
 }

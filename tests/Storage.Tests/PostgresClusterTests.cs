@@ -7,6 +7,8 @@ using Parking.Domain.Layout;
 using Parking.Domain.Reservations;
 using Parking.Domain.Seeding;
 using Parking.Grains;
+using Parking.Grains.Membership;
+using Parking.Domain.Membership;
 using Xunit;
 
 namespace Parking.Storage.Tests;
@@ -163,6 +165,31 @@ public class PostgresClusterTests(PostgresFixture postgres)
         Assert.Equal("import-running", refused?.Code);
         Assert.Contains("job-running", refused!.Message, StringComparison.Ordinal);
         Assert.Equal("job-running", await second.Client.Compound(compound).GetImportJob());
+    }
+
+    [Fact]
+    public async Task A_compounds_resident_index_survives_a_full_cluster_restart()
+    {
+        var connectionString = await postgres.NewMigratedDatabaseAsync();
+        var serviceId = "residents-" + Guid.NewGuid().ToString("N")[..8];
+        const string compound = "index-gardens";
+        var none = new HashSet<string>(StringComparer.Ordinal);
+
+        await using (var first = await PostgresCluster.StartAsync(connectionString, serviceId))
+        {
+            // One resident enrols before the first search (the index is then built), one after it with a car.
+            var enrolled = await first.Client.Member("res-early").Enrol(new CompoundMembership(compound, UserRole.Resident, "Early Bird", "H1", "B1"), []);
+            Assert.Null(enrolled.Error);
+            Assert.Equal("res-early", Assert.Single(await ResidentIndex.Search(first.Client, compound, "", none)).PersonId);
+            var late = await first.Client.Member("res-late").Enrol(new CompoundMembership(compound, UserRole.Resident, "Late Comer", "H2", "B2"), [new Vehicle("沪A12345", false)]);
+            Assert.Null(late.Error);
+            await first.StopAllSilosAsync();
+        }
+
+        await using var second = await PostgresCluster.StartAsync(connectionString, serviceId);
+        var all = await ResidentIndex.Search(second.Client, compound, "", none);
+        Assert.Equal(["res-early", "res-late"], all.Select(e => e.PersonId).Order(StringComparer.Ordinal));
+        Assert.Equal("res-late", Assert.Single(await ResidentIndex.Search(second.Client, compound, ResidentIndex.Searchable("沪a 12345"), none)).PersonId);
     }
 
     private static async Task SeedAsync(IGrainFactory grains, CompoundLayout layout)

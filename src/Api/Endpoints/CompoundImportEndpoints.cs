@@ -225,7 +225,8 @@ public static class CompoundImportEndpoints
         _ => false,
     };
 
-    private static ImportReportDto Applied(ImportOutcome outcome) => Report(outcome.Preview, dryRun: false, outcome.LayoutVersion, outcome.BookingsMoved);
+    /// <summary>The report of an applied import, as a job keeps it (also the silo's <c>import</c> command's jobs).</summary>
+    public static ImportReportDto Applied(ImportOutcome outcome) => Report(outcome.Preview, dryRun: false, outcome.LayoutVersion, outcome.BookingsMoved);
 
     private sealed record Admission(CurrentUser? User, CompoundLayout? Layout, ProblemHttpResult? Problem);
 

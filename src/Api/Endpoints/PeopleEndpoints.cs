@@ -162,10 +162,11 @@ public static class PeopleEndpoints
     public const int MaxResidentQuery = 40;
 
     /// <summary>
-    /// The compound's residents, searched and paged, for its staff and its sub-district's operator. Candidates are the
-    /// residents the compound file names and those who joined since (invites redeemed, requests approved); each row is
-    /// read from the person's member record, so someone who left is never shown and names and plates are as they are now.
-    /// The committee gets 403: proposals, votes and reports need no resident's name, unit or plate (least data).
+    /// The compound's residents, searched and paged, for its staff and its sub-district's operator. Rows come from the
+    /// compound's resident index (<see cref="ResidentIndex"/>), which each person's member grain keeps as they join,
+    /// leave or change a name or plate, so someone who left is never shown and names and plates are as they are now;
+    /// units are read from the layout. The committee gets 403: proposals, votes and reports need no resident's name,
+    /// unit or plate (least data).
     /// </summary>
     public static async Task<Results<Ok<ResidentPageDto>, ProblemHttpResult>> Residents(string compoundId, string? q, int? page, int? pageSize, IGrainFactory grains)
     {
@@ -179,53 +180,25 @@ public static class PeopleEndpoints
             return Problems.Invalid("pageSize", "pageSize must be between 1 and 200.", "page-size-out-of-range");
         }
 
-        var query = Searchable(q);
+        var query = ResidentIndex.Searchable(q);
         if (query.Length > MaxResidentQuery)
         {
             return Problems.Invalid("q", $"Search for at most {MaxResidentQuery} characters (part of a name, a unit or a plate).", "query-too-long");
         }
 
         var (number, size) = (page ?? 1, pageSize ?? 50);
-        var compound = grains.Compound(compoundId);
-        var units = (await compound.GetHouseholds()).ToDictionary(h => h.Id, h => h.Unit, StringComparer.Ordinal);
-        var named = (await compound.GetUsers(UserRole.Resident, int.MaxValue)).Select(u => u.UserId);
-        var joined = (await grains.People(compoundId).GetAudit(1000))
-            .Where(e => e.Action is AuditAction.InviteRedeemed or AuditAction.JoinApproved && e.SubjectId is not null)
-            .Select(e => e.SubjectId!);
-        var candidates = named.Concat(joined).Distinct(StringComparer.Ordinal).ToList();
-
-        // Member records in batches; a compound of 20,000 residents is read in a few hundred milliseconds.
-        var rows = new List<ResidentDto>(candidates.Count);
-        foreach (var batch in candidates.Chunk(256))
-        {
-            var records = await Task.WhenAll(batch.Select(async id => (Id: id, Record: await grains.Member(id).Get())));
-            foreach (var (id, record) in records)
-            {
-                if (record.Memberships.FirstOrDefault(m => m.CompoundId == compoundId) is { Role: UserRole.Resident } membership)
-                {
-                    var unit = membership.HouseholdId is { } household ? units.GetValueOrDefault(household) : null;
-                    var plates = record.Vehicles.Where(v => v.Plate is not null).Select(v => v.Plate!.Value.Value).ToArray();
-                    rows.Add(new ResidentDto(id, membership.DisplayName, membership.HouseholdId, unit, membership.BuildingId, plates));
-                }
-            }
-        }
-
-        var found = rows
-            .Where(r => query.Length == 0
-                || Searchable(r.DisplayName).Contains(query, StringComparison.Ordinal)
-                || (r.Unit is { } unit && Searchable(unit).Contains(query, StringComparison.Ordinal))
-                || (r.HouseholdId is { } household && Searchable(household).Contains(query, StringComparison.Ordinal))
-                || r.Plates.Any(p => Searchable(p).Contains(query, StringComparison.Ordinal)))
+        var units = (await grains.Compound(compoundId).GetHouseholds()).ToDictionary(h => h.Id, h => h.Unit, StringComparer.Ordinal);
+        var byUnit = query.Length == 0
+            ? new HashSet<string>(StringComparer.Ordinal)
+            : units.Where(u => ResidentIndex.Searchable(u.Value).Contains(query, StringComparison.Ordinal)).Select(u => u.Key).ToHashSet(StringComparer.Ordinal);
+        var found = (await ResidentIndex.Search(grains, compoundId, query, byUnit))
+            .Select(e => new ResidentDto(e.PersonId, e.DisplayName, e.HouseholdId, e.HouseholdId is { } h ? units.GetValueOrDefault(h) : null, e.BuildingId, [.. e.Plates]))
             .OrderBy(r => r.Unit ?? r.HouseholdId ?? "", StringComparer.Ordinal)
             .ThenBy(r => r.DisplayName, StringComparer.Ordinal)
             .ThenBy(r => r.PersonId, StringComparer.Ordinal)
             .ToList();
         return TypedResults.Ok(new ResidentPageDto(found.Count, number, size, [.. found.Skip((number - 1) * size).Take(size)]));
     }
-
-    /// <summary>Case, spaces and the dot some write in a plate (沪A·12345) do not matter to a search.</summary>
-    private static string Searchable(string? text) =>
-        string.Concat((text ?? "").Where(c => !char.IsWhiteSpace(c) && c is not ('·' or '.' or '-'))).ToUpperInvariant();
 
     public static async Task<Results<Ok<MembershipDto>, NoContent, ProblemHttpResult>> RemoveRole(string compoundId, string personId, HttpContext http, IGrainFactory grains)
     {

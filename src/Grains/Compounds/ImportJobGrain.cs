@@ -1,3 +1,5 @@
+using Orleans.Runtime;
+
 namespace Parking.Grains.Compounds;
 
 /// <summary>
@@ -67,12 +69,27 @@ public interface IImportJobGrain : IGrainWithStringKey
 
     /// <summary>The job; a running one that stopped reporting for longer than the lease is ended as abandoned first.</summary>
     Task<ImportJobView?> Get();
+
+    /// <summary>
+    /// Removes the record of a job that ended at least <see cref="ImportJobGrain.KeptFor"/> ago (its reminder does
+    /// this daily once the job ended); returns whether it did. A running job is never removed.
+    /// </summary>
+    Task<bool> Prune();
 }
 
 public sealed class ImportJobGrain(
     [PersistentState("import-job", GrainKeys.StorageName)] IPersistentState<ImportJobRecord> state,
-    ParkingClock time) : Grain, IImportJobGrain
+    ParkingClock time) : Grain, IImportJobGrain, IRemindable
 {
+    /// <summary>
+    /// How long the record of an ended job is kept: long enough to read what a month's imports did (the report of
+    /// an applied one, the reason of a failed one); the layout itself and the people's audit trail keep what stays.
+    /// </summary>
+    public static readonly TimeSpan KeptFor = TimeSpan.FromDays(30);
+
+    /// <summary>The daily reminder that removes the record once it is older than <see cref="KeptFor"/>.</summary>
+    public const string PruneReminder = "import-job-prune";
+
     /// <summary>
     /// How long a running job may go without reporting before it counts as abandoned. The importer reports between
     /// batches of a few hundred grain calls, seconds apart even for the largest compound; a host that went down
@@ -124,6 +141,38 @@ public sealed class ImportJobGrain(
         {
             state.State.Job = job with { State = ended, EndedAt = at, Error = error, ReportJson = reportJson };
             await state.WriteStateAsync();
+            await this.RegisterOrUpdateReminder(PruneReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
+        }
+    }
+
+    public async Task<bool> Prune()
+    {
+        var expired = Job is { State: not ImportJobState.Running, EndedAt: { } ended } && time.GetUtcNow() - ended >= KeptFor;
+        if (expired)
+        {
+            await state.ClearStateAsync();
+            state.State = new ImportJobRecord();
+        }
+
+        // Also when nothing is stored (an earlier prune whose reminder outlived it).
+        if ((expired || Job is null) && await this.GetReminder(PruneReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        if (expired)
+        {
+            this.DeactivateOnIdle();
+        }
+
+        return expired;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == PruneReminder)
+        {
+            await Prune();
         }
     }
 

@@ -267,6 +267,12 @@ public sealed class CompoundPeopleGrain(
         return pseudonym;
     }
 
+    public Task<IReadOnlyList<string>> GetJoined() =>
+        Task.FromResult<IReadOnlyList<string>>([.. Book.Audit
+            .Where(e => e.Action is AuditAction.InviteRedeemed or AuditAction.JoinApproved && e.SubjectId is not null)
+            .Select(e => e.SubjectId!)
+            .Distinct(StringComparer.Ordinal)]);
+
     public Task<IReadOnlyList<AuditEntry>> GetAudit(int limit) =>
         Task.FromResult<IReadOnlyList<AuditEntry>>([.. Book.Audit.Reverse().Take(Math.Clamp(limit, 1, 1000))]);
 

@@ -58,6 +58,9 @@ public interface ICompoundPeopleGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<IReadOnlyList<AuditEntry>> GetAudit(int limit);
 
+    /// <summary>Everyone the book records as having joined (invite redeemed, request approved), however old the entry.</summary>
+    Task<IReadOnlyList<string>> GetJoined();
+
     [ReadOnly]
     Task<PersonEntries> GetEntriesAbout(string personId);
 

@@ -3,7 +3,11 @@ using Parking.Domain.Membership;
 
 namespace Parking.Grains.Membership;
 
-/// <summary>A person (key: their subject, <c>sub</c>, at the identity issuer): memberships, roles and vehicles.</summary>
+/// <summary>
+/// A person (key: their subject, <c>sub</c>, at the identity issuer): memberships, roles and vehicles. It is the single
+/// writer of both per-compound lists that name people: the roster (roles beyond resident) and the resident index
+/// (residents with their names, households and plates), told after each change is stored.
+/// </summary>
 public interface IMemberGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -61,6 +65,7 @@ public sealed class MemberGrain(
             state.State.Record = record;
             await state.WriteStateAsync();
             await TellRoster(membership.CompoundId, before, record);
+            await ResidentIndex.Tell(GrainFactory, this.GetPrimaryKeyString(), before, record);
         }
 
         return record;
@@ -89,8 +94,10 @@ public sealed class MemberGrain(
     {
         if (changed.Value is { } record && record != state.State.Record)
         {
+            var before = state.State.Record;
             state.State.Record = record;
             await state.WriteStateAsync();
+            await ResidentIndex.Tell(GrainFactory, this.GetPrimaryKeyString(), before, record);
         }
 
         return changed;
@@ -105,6 +112,7 @@ public sealed class MemberGrain(
             state.State.Record = record;
             await state.WriteStateAsync();
             await TellRoster(compoundId, before, record);
+            await ResidentIndex.Tell(GrainFactory, this.GetPrimaryKeyString(), before, record);
         }
 
         return record;

@@ -8,6 +8,7 @@ using Parking.Contracts;
 using Parking.Domain.CompoundFiles;
 using Parking.Domain.Seeding;
 using Parking.Grains;
+using Parking.Grains.Compounds;
 using Xunit;
 
 namespace Parking.Api.Tests.Compounds;
@@ -292,5 +293,96 @@ public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture
         await ParkingHost.Expect(unknown, HttpStatusCode.NotFound);
         var done = await Ended(job.JobId);
         Assert.Equal("applied", done.State.WireName());
+    }
+
+    [Fact]
+    public async Task A_job_whose_host_stopped_reporting_for_five_minutes_ends_as_abandoned_and_frees_the_slot()
+    {
+        const string compound = "import-job-abandoned";
+        var lost = "lost-" + Guid.NewGuid().ToString("N");
+        var job = _host.Grains.ImportJob(lost);
+        var slot = _host.Grains.Compound(compound);
+
+        // A host took the slot, reported once, and went down: nothing reports for this job any more.
+        await job.Start(compound, Operator, _host.Now);
+        Assert.True(await job.Report(new ImportStep("spaces-added", 10, 40, Committed: true)));
+        Assert.Null(await slot.ClaimImport(lost));
+
+        _host.Time.Advance(ImportJobGrain.Lease - TimeSpan.FromSeconds(1));
+        Assert.Equal("import-running", (await slot.ClaimImport("too-early"))?.Code);
+        Assert.Equal(ImportJobState.Running, (await job.Get())!.State);
+
+        _host.Time.Advance(TimeSpan.FromSeconds(2));
+        var next = "next-" + Guid.NewGuid().ToString("N");
+        Assert.Null(await slot.ClaimImport(next));
+        Assert.Equal(next, await slot.GetImportJob());
+        var abandoned = (await job.Get())!;
+        Assert.True(abandoned is { State: ImportJobState.Failed, Error.Code: "import-abandoned" }, abandoned.ToString());
+        Assert.Equal(_host.Now, abandoned.EndedAt);
+
+        // Ended for good: a late report from the host that came back neither revives it nor is taken as going on.
+        Assert.False(await job.Report(new ImportStep("people", 0, 10, Committed: true)));
+        Assert.Equal(ImportJobState.Failed, (await job.Get())!.State);
+        await slot.ReleaseImport(next);
+    }
+
+    [Fact]
+    public async Task The_silo_import_command_takes_the_import_slot_and_reports_import_running_while_another_import_runs()
+    {
+        const string compound = "import-command-busy";
+        var check = CompoundFileCheck.Run(CompoundFileReader.Write(Other(compound)), _ => null);
+        Assert.True(check.IsValid, string.Join("; ", check.Problems));
+
+        // Another import of the compound runs (started through the API on some host): it holds the slot.
+        var holder = "api-job-" + Guid.NewGuid().ToString("N");
+        var running = _host.Grains.ImportJob(holder);
+        await running.Start(compound, Operator, _host.Now);
+        Assert.Null(await _host.Grains.Compound(compound).ClaimImport(holder));
+
+        var (output, errors) = (new StringWriter(), new StringWriter());
+        Assert.Equal(1, await Parking.Silo.ImportCommand.ApplyAsync(_host.Factory.Services, check, output, errors));
+        Assert.Contains("Not imported: import-running", errors.ToString(), StringComparison.Ordinal);
+        Assert.Contains(holder, errors.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, await _host.Grains.Compound(compound).GetLayoutVersion());
+        Assert.Equal(holder, await _host.Grains.Compound(compound).GetImportJob());
+
+        // That import ends: the command's import is taken, applied, and gives the slot back.
+        await running.End(ImportJobState.Applied, _host.Now, null, null);
+        (output, errors) = (new StringWriter(), new StringWriter());
+        Assert.Equal(0, await Parking.Silo.ImportCommand.ApplyAsync(_host.Factory.Services, check, output, errors));
+        Assert.Contains($"Imported '{compound}' at layout version 1", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", errors.ToString());
+        Assert.Equal(1, await _host.Grains.Compound(compound).GetLayoutVersion());
+        Assert.Null(await _host.Grains.Compound(compound).GetImportJob());
+    }
+
+    [Fact]
+    public async Task The_record_of_a_job_that_ended_thirty_days_ago_is_pruned_and_a_newer_or_running_one_is_kept()
+    {
+        const string compound = "import-job-pruned";
+        async Task<IImportJobGrain> EndedAgo(TimeSpan ago)
+        {
+            var job = _host.Grains.ImportJob("ended-" + Guid.NewGuid().ToString("N"));
+            await job.Start(compound, Operator, _host.Now - ago - TimeSpan.FromMinutes(1));
+            await job.End(ImportJobState.Applied, _host.Now - ago, null, "{}");
+            return job;
+        }
+
+        var old = await EndedAgo(ImportJobGrain.KeptFor + TimeSpan.FromMinutes(1));
+        var recent = await EndedAgo(ImportJobGrain.KeptFor - TimeSpan.FromMinutes(1));
+        var running = _host.Grains.ImportJob("running-" + Guid.NewGuid().ToString("N"));
+        await running.Start(compound, Operator, _host.Now);
+
+        Assert.True(await old.Prune());
+        Assert.Null(await old.Get());
+        Assert.False(await recent.Prune());
+        Assert.Equal(ImportJobState.Applied, (await recent.Get())!.State);
+        Assert.False(await running.Prune());
+        Assert.Equal(ImportJobState.Running, (await running.Get())!.State);
+
+        // Gone from storage too: the pruned grain deactivated, so this read is a new activation's (and the API answers 404).
+        Assert.Null(await old.Get());
+        using var gone = await _host.GetAsync($"/api/compounds/imports/{old.GetPrimaryKeyString()}", Operator);
+        await ParkingHost.Expect(gone, HttpStatusCode.NotFound);
     }
 }

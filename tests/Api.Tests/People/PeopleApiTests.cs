@@ -185,6 +185,32 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
     }
 
     [Fact]
+    public async Task A_resident_who_joined_long_ago_is_found_after_a_thousand_later_changes_and_by_a_plate_added_since()
+    {
+        var earlyJoiner = NewPerson();
+        var invite = await Invite("H00012");
+        await Ok<MembershipDto>(HttpMethod.Post, "/api/invites/redeem", earlyJoiner, new RedeemInviteRequest(invite.Code, "Lu Wanqing"));
+
+        // A busy compound: more than a thousand audited changes since the join (cars registered and removed by a
+        // resident, recorded as the vehicle routes record them), so the join is no longer among the newest entries.
+        var people = _host.Grains.People("demo-small");
+        for (var i = 0; i < 1_001; i++)
+        {
+            await people.RecordVehicle("r00001", "e-bike bike " + i, added: i % 2 == 0);
+        }
+
+        Assert.DoesNotContain(await Audit(), e => e.SubjectId == earlyJoiner);
+        var found = await Ok<ResidentPageDto>(HttpMethod.Get, Path("residents?q=wanqing"), Staff);
+        Assert.Equal(earlyJoiner, Assert.Single(found.Items).PersonId);
+        Assert.Equal("H00012", found.Items[0].HouseholdId);
+
+        // A plate registered afterwards is searchable at once.
+        await Ok<MeDto>(HttpMethod.Post, "/api/me/vehicles", earlyJoiner, new AddVehicleRequest("沪B·7Q2K9", false));
+        var byPlate = await Ok<ResidentPageDto>(HttpMethod.Get, Path("residents?q=b7q2k9"), Staff);
+        Assert.Equal(earlyJoiner, Assert.Single(byPlate.Items).PersonId);
+    }
+
+    [Fact]
     public async Task A_join_request_is_approved_or_refused_by_staff_once()
     {
         var ann = NewPerson();
