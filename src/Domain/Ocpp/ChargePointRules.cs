@@ -10,6 +10,19 @@ public static class ChargePointRules
     public static readonly TimeSpan FutureSkew = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// The answer to a boot. A retired charge point is Rejected: OCPP then lets it send nothing but another boot after the
+    /// interval. One the layout does not hold yet (<paramref name="bound"/> false) is Pending, to boot again after
+    /// <see cref="OcppPolicy.PendingRetry"/>; a bound one is Accepted with the heartbeat interval.
+    /// </summary>
+    public static BootNotificationResponse BootAnswer(bool retired, bool bound, DateTimeOffset now, OcppPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return retired ? new BootNotificationResponse("Rejected", now, (int)policy.PendingRetry.TotalSeconds)
+            : bound ? new BootNotificationResponse("Accepted", now, (int)policy.HeartbeatInterval.TotalSeconds)
+            : new BootNotificationResponse("Pending", now, (int)policy.PendingRetry.TotalSeconds);
+    }
+
+    /// <summary>
     /// The charger status an OCPP connector status stands for. Suspended states keep the car on the charger
     /// (it draws nothing now); Reserved is free as far as the plan is concerned.
     /// </summary>

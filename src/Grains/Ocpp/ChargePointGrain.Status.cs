@@ -82,16 +82,13 @@ public sealed partial class ChargePointGrain
         S.Booted(boot.ChargePointVendor, boot.ChargePointModel, boot.FirmwareVersion);
         if (S.Retired)
         {
-            // Decommissioned: OCPP's Rejected tells the charge point to send nothing but another boot after the interval.
-            return new BootNotificationResponse("Rejected", Now, (int)_policy.PendingRetry.TotalSeconds);
+            return ChargePointRules.BootAnswer(retired: true, bound: false, Now, _policy);
         }
 
         var (compoundId, chargerId) = Ids;
         var bound = (await GrainFactory.Charger(compoundId, chargerId).Get()).IsSuccess;
         _unboundUntil = bound ? default : Now + _policy.PendingRetry;
-        return bound
-            ? new BootNotificationResponse("Accepted", Now, (int)_policy.HeartbeatInterval.TotalSeconds)
-            : new BootNotificationResponse("Pending", Now, (int)_policy.PendingRetry.TotalSeconds);
+        return ChargePointRules.BootAnswer(retired: false, bound, Now, _policy);
     }
 
     private async Task<OcppResponse> Status(StatusNotificationRequest status)

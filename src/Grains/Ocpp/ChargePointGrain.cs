@@ -81,11 +81,9 @@ public sealed partial class ChargePointGrain(
 
     public async Task<OcppResponse> Handle(string messageId, string action, string fingerprint, OcppRequest request)
     {
-        if (S.HandledAs(messageId) is { } handled)
+        if (S.Repeated(messageId, action, fingerprint) is { } repeated)
         {
-            return handled.Action == action && handled.Fingerprint == fingerprint
-                ? handled.Response
-                : new OcppFault(OcppErrorCodes.ProtocolError, $"Message id '{messageId}' was already used for another {handled.Action} message; use a new id for every CALL.", "messageId");
+            return repeated;
         }
 
         S.Seen(Now);

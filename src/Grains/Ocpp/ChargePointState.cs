@@ -117,6 +117,18 @@ public sealed class ChargePointState
 
     public HandledMessage? HandledAs(string messageId) => _handled.Find(h => h.MessageId == messageId);
 
+    /// <summary>
+    /// The answer to a CALL whose message id was already answered, null for a new id. The same message again (same
+    /// action, same fingerprint) gets the same answer, so nothing happens twice; another message under a used id is
+    /// refused with a protocol error, and changes nothing.
+    /// </summary>
+    public OcppResponse? Repeated(string messageId, string action, string fingerprint) => HandledAs(messageId) switch
+    {
+        null => null,
+        { } handled when handled.Action == action && handled.Fingerprint == fingerprint => handled.Response,
+        { } handled => new OcppFault(OcppErrorCodes.ProtocolError, $"Message id '{messageId}' was already used for another {handled.Action} message; use a new id for every CALL.", "messageId"),
+    };
+
     /// <summary>Remembers a CALL's answer, forgetting the oldest beyond <see cref="HandledKept"/>.</summary>
     public void Remember(HandledMessage handled)
     {

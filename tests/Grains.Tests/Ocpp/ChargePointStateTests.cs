@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Parking.Domain.Charging;
+using Parking.Domain.Ocpp;
 using Parking.Grains.Ocpp;
 using Xunit;
 
@@ -116,5 +117,22 @@ public sealed class ChargePointStateTests
         Assert.True(state.StandingChanges(inLayout: true));
         state.Restore();
         Assert.False(state.Retired);
+    }
+
+    [Fact]
+    public void A_repeated_message_id_replays_the_same_message_and_refuses_another()
+    {
+        var state = new ChargePointState();
+        var answer = new HeartbeatResponse(Now);
+        state.Remember(new HandledMessage("m1", "Heartbeat", "f1", answer));
+
+        Assert.Null(state.Repeated("m2", "Heartbeat", "f1"));
+        Assert.Same(answer, state.Repeated("m1", "Heartbeat", "f1"));
+        var otherPayload = Assert.IsType<OcppFault>(state.Repeated("m1", "Heartbeat", "f2"));
+        var otherAction = Assert.IsType<OcppFault>(state.Repeated("m1", "Authorize", "f1"));
+        Assert.Equal(OcppErrorCodes.ProtocolError, otherPayload.Code);
+        Assert.Equal(OcppErrorCodes.ProtocolError, otherAction.Code);
+        Assert.Contains("m1", otherAction.Description, StringComparison.Ordinal);
+        Assert.Single(state.Handled);
     }
 }
