@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using Parking.Api.Endpoints;
-using Parking.Domain.Seeding;
 using Parking.Storage;
 
 namespace Parking.Silo;
@@ -9,7 +7,7 @@ namespace Parking.Silo;
 /// The simulated devices of the demo compound (<c>Parking:Simulation</c>): the e-bike shelters, the chargers and
 /// their drivers, and the gate camera. Each is on by default for the embedded default's first silo when the demo
 /// compound is seeded, so the live views move without hardware. One type for the whole section, bound once in
-/// <see cref="DemoSettingsHosting.AddDemoSettings"/>.
+/// <see cref="SiloSettingsHosting.AddSiloSettings"/>.
 /// </summary>
 public sealed class SimulationOptions
 {
@@ -59,21 +57,12 @@ public sealed class SimulationOptions
     public double GateUnknownPlateShare { get; set; } = 0.1;
 }
 
-/// <summary>The one place the demo's settings are bound: <c>Parking:Seed</c> and <c>Parking:Simulation</c>, each once, to one type.</summary>
+/// <summary>The demo's settings, <c>Parking:Seed</c> and <c>Parking:Simulation</c>, are bound with the silo's in <see cref="SiloSettingsHosting.AddSiloSettings"/>.</summary>
 public static class DemoSettingsHosting
 {
     public static WebApplicationBuilder AddDemoSettings(this WebApplicationBuilder builder)
     {
-        // Read now: the demo compound's id is needed while services are registered.
-        var seed = builder.Configuration.GetSection(SeedOptions.SectionName).Get<SeedOptions>() ?? new SeedOptions();
-        builder.Services.AddSingleton(seed);
-        builder.Services.AddSingleton(new DemoCompoundInfo(DemoCompoundGenerator.CompoundIdFor(seed.Size), seed.Enabled));
-
-        builder.Services.AddOptions<SimulationOptions>()
-            .BindConfiguration(SimulationOptions.SectionName)
-            .OnFirstEmbeddedSiloUnlessSet(builder.Configuration, $"{SimulationOptions.SectionName}:{nameof(SimulationOptions.Shelters)}", (o, on) => o.Shelters = on)
-            .OnFirstEmbeddedSiloUnlessSet(builder.Configuration, $"{SimulationOptions.SectionName}:{nameof(SimulationOptions.Chargers)}", (o, on) => o.Chargers = on)
-            .OnFirstEmbeddedSiloUnlessSet(builder.Configuration, $"{SimulationOptions.SectionName}:{nameof(SimulationOptions.Gate)}", (o, on) => o.Gate = on);
+        builder.AddSiloSettings();
         return builder;
     }
 }

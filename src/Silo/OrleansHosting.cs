@@ -122,9 +122,8 @@ public static class OrleansHosting
     /// </summary>
     public static WebApplicationBuilder AddParkingOrleans(this WebApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
-        cluster.Validate();
-        var postgres = PostgresConnection.Resolve(builder.Configuration);
+        var cluster = builder.AddSiloSettings().Cluster;
+        var postgres = builder.AddStorageSettings().ConnectionString;
         builder.Services.AddSingleton(ParkingClock.RealTime);
         if (!string.IsNullOrWhiteSpace(postgres))
         {

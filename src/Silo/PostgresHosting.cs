@@ -10,7 +10,7 @@ public static partial class PostgresHosting
     public static WebApplicationBuilder AddSchemaMigration(this WebApplicationBuilder builder, string connectionString)
     {
         builder.Services.AddSingleton(sp => new SchemaMigrator(connectionString, sp.GetRequiredService<ILogger<SchemaMigrator>>()));
-        builder.Services.AddSingleton(PostgresConnection.Options(builder.Configuration));
+        builder.AddStorageSettings();
         builder.Services.AddHostedService<SchemaMigrationService>();
         return builder;
     }
@@ -36,9 +36,10 @@ public static partial class PostgresHosting
     public static async Task<int> MigrateAsync(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
+        var settings = builder.AddStorageSettings();
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PostgresHosting));
-        var connectionString = PostgresConnection.Resolve(builder.Configuration);
+        var connectionString = settings.ConnectionString;
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             LogNoConnectionString(logger);
@@ -46,7 +47,7 @@ public static partial class PostgresHosting
         }
 
         var applied = await new SchemaMigrator(connectionString, host.Services.GetRequiredService<ILogger<SchemaMigrator>>())
-            .MigrateWithRetryAsync(PostgresConnection.Options(builder.Configuration));
+            .MigrateWithRetryAsync(settings.Postgres);
         LogMigrated(logger, applied.Count);
         return 0;
     }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace Parking.Storage;
@@ -35,26 +34,6 @@ public static class PostgresConnection
     public const string ConnectionStringName = "Parking";
 
     private static readonly string[] PoolSizeKeywords = ["maximum pool size", "max pool size", "maxpoolsize"];
-
-    /// <summary>
-    /// The connection string every part of the silo uses, with the pool bounded by <c>Parking:Postgres:MaxPoolSize</c>;
-    /// null when PostgreSQL is not configured (the embedded default).
-    /// </summary>
-    public static string? Resolve(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var raw = configuration.GetConnectionString(ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return null;
-        }
-
-        var options = Options(configuration);
-        return WithPoolLimit(raw, options.MaxPoolSize);
-    }
-
-    public static PostgresOptions Options(IConfiguration configuration) =>
-        configuration.GetSection(PostgresOptions.SectionName).Get<PostgresOptions>() ?? new PostgresOptions();
 
     /// <summary>Sets the pool limit unless the connection string already names one.</summary>
     public static string WithPoolLimit(string connectionString, int maxPoolSize)

@@ -26,10 +26,10 @@ public class ConnectionBudgetTests
             ["Parking:Postgres:MaxPoolSize"] = "12",
         }).Build();
 
-        Assert.Equal(12, new NpgsqlConnectionStringBuilder(PostgresConnection.Resolve(configured)).MaxPoolSize);
-        Assert.Equal(new PostgresOptions().MaxPoolSize, new NpgsqlConnectionStringBuilder(PostgresConnection.Resolve(defaulted)).MaxPoolSize);
-        Assert.Equal(7, new NpgsqlConnectionStringBuilder(PostgresConnection.Resolve(explicitInString)).MaxPoolSize);
-        Assert.Null(PostgresConnection.Resolve(new ConfigurationBuilder().Build()));
+        Assert.Equal(12, new NpgsqlConnectionStringBuilder(StorageSettings.Read(configured).ConnectionString).MaxPoolSize);
+        Assert.Equal(new PostgresOptions().MaxPoolSize, new NpgsqlConnectionStringBuilder(StorageSettings.Read(defaulted).ConnectionString).MaxPoolSize);
+        Assert.Equal(7, new NpgsqlConnectionStringBuilder(StorageSettings.Read(explicitInString).ConnectionString).MaxPoolSize);
+        Assert.Null(StorageSettings.Read(new ConfigurationBuilder().Build()).ConnectionString);
     }
 
     [Fact]

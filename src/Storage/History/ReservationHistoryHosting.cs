@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,14 +16,15 @@ public static class ReservationHistoryHosting
     public static IHostApplicationBuilder AddParkingHistory(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var connectionString = PostgresConnection.Resolve(builder.Configuration);
+        var settings = builder.AddStorageSettings();
+        var connectionString = settings.ConnectionString;
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             builder.Services.AddInMemoryReservationHistory();
             return builder;
         }
 
-        var options = builder.Configuration.GetSection(ReservationHistoryOptions.SectionName).Get<ReservationHistoryOptions>() ?? new ReservationHistoryOptions();
+        var options = settings.History;
         builder.Services.AddSingleton(sp => new PostgresReservationHistory(connectionString, options, sp.GetRequiredService<ILogger<PostgresReservationHistory>>()));
         builder.Services.AddSingleton<IReservationHistory>(sp => sp.GetRequiredService<PostgresReservationHistory>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresReservationHistory>());

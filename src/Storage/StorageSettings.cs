@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Parking.Storage.History;
+
+namespace Parking.Storage;
+
+/// <summary>
+/// The storage settings a silo runs with, read once: <c>ConnectionStrings:Parking</c> (already bounded by
+/// <c>Parking:Postgres:MaxPoolSize</c>; null for the embedded default), <c>Parking:Postgres</c> and <c>Parking:History</c>.
+/// </summary>
+public sealed record StorageSettings(string? ConnectionString, PostgresOptions Postgres, ReservationHistoryOptions History)
+{
+    /// <summary>
+    /// Reads and checks the storage sections. A value storage would misread or fail on later stops here with an
+    /// <see cref="OptionsValidationException"/> naming every such key and why. The connection string itself is never
+    /// echoed: it may hold a password.
+    /// </summary>
+    public static StorageSettings Read(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var postgres = configuration.GetSection(PostgresOptions.SectionName).Get<PostgresOptions>() ?? new PostgresOptions();
+        var history = configuration.GetSection(ReservationHistoryOptions.SectionName).Get<ReservationHistoryOptions>() ?? new ReservationHistoryOptions();
+        var raw = configuration.GetConnectionString(PostgresConnection.ConnectionStringName);
+        var failures = new List<string>();
+        Check(postgres, failures);
+        Check(history, failures);
+        string? connectionString = null;
+        if (!string.IsNullOrWhiteSpace(raw))
+        {
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(raw);
+                if (postgres.MaxPoolSize >= 1)
+                {
+                    connectionString = PostgresConnection.WithPoolLimit(raw, postgres.MaxPoolSize);
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
+            {
+                failures.Add($"ConnectionStrings:{PostgresConnection.ConnectionStringName} is not a PostgreSQL connection string ({e.Message}).");
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(StorageSettings), failures);
+        }
+
+        return new StorageSettings(connectionString, postgres, history);
+    }
+
+    private static void Check(PostgresOptions options, List<string> failures)
+    {
+        const string section = PostgresOptions.SectionName;
+        if (options.MaxPoolSize < 1)
+        {
+            failures.Add($"{section}:{nameof(options.MaxPoolSize)} must be at least 1 (was {options.MaxPoolSize}).");
+        }
+
+        if (options.StartupRetryLimit < TimeSpan.Zero)
+        {
+            failures.Add($"{section}:{nameof(options.StartupRetryLimit)} must be 0 (no retry) or longer (was {options.StartupRetryLimit}).");
+        }
+
+        if (options.StartupRetryMaxDelay <= TimeSpan.Zero)
+        {
+            failures.Add($"{section}:{nameof(options.StartupRetryMaxDelay)} must be longer than zero (was {options.StartupRetryMaxDelay}).");
+        }
+    }
+
+    private static void Check(ReservationHistoryOptions options, List<string> failures)
+    {
+        const string section = ReservationHistoryOptions.SectionName;
+        if (options.QueueCapacity < 1)
+        {
+            failures.Add($"{section}:{nameof(options.QueueCapacity)} must be at least 1 (was {options.QueueCapacity}).");
+        }
+
+        if (options.BatchSize < 1)
+        {
+            failures.Add($"{section}:{nameof(options.BatchSize)} must be at least 1 (was {options.BatchSize}).");
+        }
+
+        if (options.FirstRetryDelay <= TimeSpan.Zero)
+        {
+            failures.Add($"{section}:{nameof(options.FirstRetryDelay)} must be longer than zero (was {options.FirstRetryDelay}).");
+        }
+
+        if (options.MaxRetryDelay < options.FirstRetryDelay)
+        {
+            failures.Add($"{section}:{nameof(options.MaxRetryDelay)} must be at least {nameof(options.FirstRetryDelay)} (was {options.MaxRetryDelay}, {options.FirstRetryDelay}).");
+        }
+    }
+}
+
+public static class StorageSettingsHosting
+{
+    /// <summary>
+    /// The one place storage settings are bound: reads and checks them (see <see cref="StorageSettings.Read"/>) while the
+    /// host is composed, because whether PostgreSQL is used at all decides what gets registered, and registers the
+    /// instances (<see cref="StorageSettings"/>, <see cref="PostgresOptions"/>, <see cref="ReservationHistoryOptions"/>).
+    /// A second call returns the settings the first one read.
+    /// </summary>
+    public static StorageSettings AddStorageSettings(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.LastOrDefault(d => d.ServiceType == typeof(StorageSettings))?.ImplementationInstance is StorageSettings read)
+        {
+            return read;
+        }
+
+        var settings = StorageSettings.Read(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(settings.Postgres);
+        builder.Services.AddSingleton(settings.History);
+        return settings;
+    }
+}
