@@ -31,24 +31,33 @@ if (args is ["import", .. var importRest])
     args = hostArgs;
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.UseDefaultListenAddress();
-builder.AddParkingHistory();
-builder.AddParkingOrleans();
-builder.AddParkingApi();
-builder.AddParkingTelemetry();
-builder.AddDemoSettings();
-builder.AddDemoCompound();
-builder.AddDemoProposal();
-builder.AddShelters();
-builder.AddSimulatedChargers();
-builder.AddSimulatedGate();
-builder.AddParkingWeb();
+// A setting that is not valid stops the silo here, naming the key and the reason, before anything starts.
+WebApplication app;
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.UseDefaultListenAddress();
+    builder.AddParkingHistory();
+    builder.AddParkingOrleans();
+    builder.AddParkingApi();
+    builder.AddParkingTelemetry();
+    builder.AddDemoSettings();
+    builder.AddDemoCompound();
+    builder.AddDemoProposal();
+    builder.AddShelters();
+    builder.AddSimulatedChargers();
+    builder.AddSimulatedGate();
+    builder.AddParkingWeb();
 
-var app = builder.Build();
-app.MapParkingApi();
-app.MapParkingWeb();
-app.AnnounceAddresses();
+    app = builder.Build();
+    app.MapParkingApi();
+    app.MapParkingWeb();
+    app.AnnounceAddresses();
+}
+catch (Exception exception) when (SettingsRefused.Problems(exception) is { } problems)
+{
+    return SettingsRefused.Report(problems);
+}
 
 // Read before the run: a host that failed to start is disposed, and its services with it.
 var stopping = app.Lifetime.ApplicationStopping;
@@ -71,6 +80,11 @@ try
     await app.RunAsync();
     return 0;
 }
+catch (Exception exception) when (SettingsRefused.Problems(exception) is { } problems)
+{
+    // Checked as the host starts (ValidateOnStart): nothing has started yet either.
+    return SettingsRefused.Report(problems);
+}
 catch (Exception exception) when (stopping.IsCancellationRequested && StartCancellation.Is(exception))
 {
     // Ctrl+C (or SIGTERM) while the silo was still starting: the host gave up its start as asked; that is a stop.
@@ -90,4 +104,34 @@ internal static class StartCancellation
         AggregateException aggregate => aggregate.InnerExceptions.All(Is),
         _ => false,
     };
+}
+
+/// <summary>
+/// Settings refused by their checks (<see cref="Microsoft.Extensions.Options.OptionsValidationException"/>), told as a
+/// person needs it: every key with its reason on the error output and exit code 2, not a stack trace and an abort.
+/// </summary>
+internal static class SettingsRefused
+{
+    public const int ExitCode = 2;
+
+    public static IReadOnlyList<string>? Problems(Exception exception) => exception switch
+    {
+        Microsoft.Extensions.Options.OptionsValidationException invalid => [.. invalid.Failures],
+        AggregateException aggregate when aggregate.InnerExceptions.Count > 0
+            && aggregate.InnerExceptions.All(e => e is Microsoft.Extensions.Options.OptionsValidationException) =>
+            [.. aggregate.InnerExceptions.SelectMany(e => ((Microsoft.Extensions.Options.OptionsValidationException)e).Failures)],
+        _ => null,
+    };
+
+    public static int Report(IReadOnlyList<string> problems)
+    {
+        Console.Error.WriteLine("Parking did not start: a setting is not valid.");
+        foreach (var problem in problems)
+        {
+            Console.Error.WriteLine($"  {problem}");
+        }
+
+        Console.Error.WriteLine("Change it in appsettings.json, an environment variable (Parking__Section__Key) or the command line (--Parking:Section:Key=value), then start again.");
+        return ExitCode;
+    }
 }
