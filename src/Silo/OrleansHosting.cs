@@ -105,7 +105,8 @@ public sealed class ClusterOptions
 
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException(string.Join(" ", problems));
+            throw new Microsoft.Extensions.Options.OptionsValidationException(
+                Microsoft.Extensions.Options.Options.DefaultName, typeof(ClusterOptions), problems);
         }
     }
 

@@ -50,7 +50,7 @@ public class ClusterTimingSettingsTests
     [InlineData("ClusterId", " ")]
     public void A_value_Orleans_would_misread_is_refused_by_name(string setting, string value)
     {
-        var refused = Assert.Throws<InvalidOperationException>(() => Build($"--Parking:Cluster:{setting}={value}"));
+        var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Build($"--Parking:Cluster:{setting}={value}"));
 
         Assert.Contains($"Parking:Cluster:{setting}", refused.Message, StringComparison.Ordinal);
     }
@@ -58,7 +58,7 @@ public class ClusterTimingSettingsTests
     [Fact]
     public void Every_refused_setting_is_named_at_once()
     {
-        var refused = Assert.Throws<InvalidOperationException>(() => Build(
+        var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Build(
             "--Parking:Cluster:AdvertisedIp=300.1.2.3", "--Parking:Cluster:SiloPort=30000", "--Parking:Cluster:ProbeTimeout=00:00:00"));
 
         Assert.Contains("Parking:Cluster:AdvertisedIp", refused.Message, StringComparison.Ordinal);

@@ -44,7 +44,7 @@ public class SiloSettingsTests
     [Fact]
     public void A_bad_cluster_value_stops_the_host_as_it_is_composed_naming_its_key()
     {
-        var refused = Assert.Throws<InvalidOperationException>(() => Compose("--Parking:Cluster:GatewayPort=0"));
+        var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Compose("--Parking:Cluster:GatewayPort=0"));
 
         Assert.Contains("Parking:Cluster:GatewayPort", refused.Message, StringComparison.Ordinal);
     }

@@ -15,6 +15,7 @@ public class SettingsRefusedTests
     [Theory]
     // Checked while the host is composed (the broker's port decides what is registered).
     [InlineData("--Parking:Mqtt:Port=70000", "Parking:Mqtt:Port")]
+    [InlineData("--Parking:Cluster:GatewayPort=0", "Parking:Cluster:GatewayPort")]
     // Checked as the host starts (ValidateOnStart).
     [InlineData("--Parking:Limits:UserBurst=0", "Parking:Limits:UserBurst")]
     public async Task A_setting_that_is_not_valid_stops_the_silo_naming_the_key_with_exit_code_2(string setting, string key)
