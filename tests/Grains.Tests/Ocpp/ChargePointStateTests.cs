@@ -135,4 +135,38 @@ public sealed class ChargePointStateTests
         Assert.Contains("m1", otherAction.Description, StringComparison.Ordinal);
         Assert.Single(state.Handled);
     }
+
+    [Fact]
+    public void A_driver_starts_only_with_the_car_waiting_and_no_transaction_open()
+    {
+        var state = new ChargePointState();
+        Assert.Equal("not-plugged-in", state.DriverStart()?.Code);
+
+        state.StatusReported(1, "Preparing");
+        Assert.Null(state.DriverStart());
+
+        state.Sessions.Start(new StartTransactionRequest(1, "CARD-1", 0, Now, null), new IdTagAuthorization(IdTagAuthorization.Accepted, "ann"), null);
+        Assert.Equal("transaction-running", state.DriverStart()?.Code);
+    }
+
+    [Fact]
+    public void The_plan_starts_its_turn_once_and_stops_a_finished_turns_transaction_once_even_after_the_stop_was_answered()
+    {
+        var state = new ChargePointState();
+        state.StatusReported(1, "Preparing");
+        var turn = new ChargerSchedule("c1", Now, [new SchedulePeriod(0, 7400)], "req-1") { SessionResidentId = "ann" };
+
+        Assert.Equal(new TurnCommand.Start("req-1", "ann"), state.TurnCommand(turn));
+        state.Add(new OcppCommandRecord("s1", "RemoteStartTransaction", OcppCommands.RemoteStart("T1"), "plan", Now, OcppCommandStatus.Sent, null, null, null));
+        Assert.Null(state.TurnCommand(turn));
+
+        var tag = state.Sessions.IssueIdTag("req-1", "ann");
+        var session = state.Sessions.Start(new StartTransactionRequest(1, tag, 0, Now, null), new IdTagAuthorization(IdTagAuthorization.Accepted, "ann"), turn);
+        var over = turn with { SessionRequestId = null };
+        Assert.Null(state.TurnCommand(turn));
+        Assert.Equal(new TurnCommand.Stop(session.TransactionId), state.TurnCommand(over));
+
+        state.Add(new OcppCommandRecord("t1", "RemoteStopTransaction", OcppCommands.RemoteStop(session.TransactionId), "plan", Now, OcppCommandStatus.Accepted, null, null, Now));
+        Assert.Null(state.TurnCommand(over));
+    }
 }
