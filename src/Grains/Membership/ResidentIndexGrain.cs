@@ -109,18 +109,89 @@ public interface IResidentBucketGrain : IGrainWithStringKey
     Task<IReadOnlyList<ResidentEntry>> Find(string query, IReadOnlySet<string> householdsByUnit);
 }
 
+/// <summary>
+/// One bucket of a compound's resident index: the entries it holds and, until the first build seeds it, the people a
+/// change reached first (their entry is newer than a seed's). It changes only through <see cref="Set"/> and
+/// <see cref="Seed"/>; the fields keep the ids and types the bucket was first stored with.
+/// </summary>
 [GenerateSerializer]
 public sealed class ResidentBucketState
 {
-    [Id(0)]
-    public Dictionary<string, ResidentEntry> Entries { get; set; } = new(StringComparer.Ordinal);
+    [Id(0)] internal Dictionary<string, ResidentEntry> _entries = new(StringComparer.Ordinal);
+
+    [Id(1)] internal HashSet<string> _toldBeforeSeed = new(StringComparer.Ordinal);
+
+    [Id(2)] internal bool _seeded;
+
+    public IReadOnlyDictionary<string, ResidentEntry> Entries => _entries;
 
     /// <summary>Until the first build seeds the bucket: people whose change arrived first (their entry is newer than a seed's).</summary>
-    [Id(1)]
-    public HashSet<string> ToldBeforeSeed { get; set; } = new(StringComparer.Ordinal);
+    public IReadOnlySet<string> ToldBeforeSeed => _toldBeforeSeed;
 
-    [Id(2)]
-    public bool Seeded { get; set; }
+    public bool Seeded => _seeded;
+
+    /// <summary>
+    /// The person's entry now (null: not a resident here any more). Returns whether anything changed: the same entry again
+    /// changes nothing once the bucket is seeded or the person was already told of; before the seed it is remembered, so
+    /// the seed does not overwrite it with an older one.
+    /// </summary>
+    public bool Set(string personId, ResidentEntry? entry)
+    {
+        ArgumentNullException.ThrowIfNull(personId);
+        var held = _entries.GetValueOrDefault(personId);
+        if (Equals(held, entry) && (_seeded || _toldBeforeSeed.Contains(personId)))
+        {
+            return false;
+        }
+
+        if (entry is null)
+        {
+            _entries.Remove(personId);
+        }
+        else
+        {
+            _entries[personId] = entry;
+        }
+
+        if (!_seeded)
+        {
+            _toldBeforeSeed.Add(personId);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The first build's entries: each of <paramref name="personIds"/> gets its entry in <paramref name="entries"/> (none:
+    /// not a resident), except people a change told of first. Once only: returns false when already seeded.
+    /// </summary>
+    public bool Seed(IReadOnlyList<string> personIds, IReadOnlyList<ResidentEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(personIds);
+        ArgumentNullException.ThrowIfNull(entries);
+        if (_seeded)
+        {
+            return false;
+        }
+
+        foreach (var person in personIds.Where(p => !_toldBeforeSeed.Contains(p)))
+        {
+            _entries.Remove(person);
+        }
+
+        foreach (var entry in entries.Where(e => !_toldBeforeSeed.Contains(e.PersonId)))
+        {
+            _entries[entry.PersonId] = entry;
+        }
+
+        _seeded = true;
+        _toldBeforeSeed = new(StringComparer.Ordinal);
+        return true;
+    }
+
+    /// <summary>The entries a search finds (<see cref="ResidentEntry.Matches"/>), in no order.</summary>
+    public IReadOnlyList<ResidentEntry> Find(string query, IReadOnlySet<string> householdsByUnit) =>
+        [.. _entries.Values.Where(e => e.Matches(query, householdsByUnit))];
 }
 
 public sealed class ResidentBucketGrain(
@@ -128,56 +199,22 @@ public sealed class ResidentBucketGrain(
 {
     public async Task Set(string personId, ResidentEntry? entry)
     {
-        var held = state.State.Entries.GetValueOrDefault(personId);
-        if (Equals(held, entry) && (state.State.Seeded || state.State.ToldBeforeSeed.Contains(personId)))
+        if (state.State.Set(personId, entry))
         {
-            return;
+            await state.WriteStateAsync();
         }
-
-        if (entry is null)
-        {
-            state.State.Entries.Remove(personId);
-        }
-        else
-        {
-            state.State.Entries[personId] = entry;
-        }
-
-        if (!state.State.Seeded)
-        {
-            state.State.ToldBeforeSeed.Add(personId);
-        }
-
-        await state.WriteStateAsync();
     }
 
     public async Task Seed(IReadOnlyList<string> personIds, IReadOnlyList<ResidentEntry> entries)
     {
-        ArgumentNullException.ThrowIfNull(personIds);
-        ArgumentNullException.ThrowIfNull(entries);
-        if (state.State.Seeded)
+        if (state.State.Seed(personIds, entries))
         {
-            return;
+            await state.WriteStateAsync();
         }
-
-        var told = state.State.ToldBeforeSeed;
-        foreach (var person in personIds.Where(p => !told.Contains(p)))
-        {
-            state.State.Entries.Remove(person);
-        }
-
-        foreach (var entry in entries.Where(e => !told.Contains(e.PersonId)))
-        {
-            state.State.Entries[entry.PersonId] = entry;
-        }
-
-        state.State.Seeded = true;
-        state.State.ToldBeforeSeed = new(StringComparer.Ordinal);
-        await state.WriteStateAsync();
     }
 
     public Task<IReadOnlyList<ResidentEntry>> Find(string query, IReadOnlySet<string> householdsByUnit) =>
-        Task.FromResult<IReadOnlyList<ResidentEntry>>([.. state.State.Entries.Values.Where(e => e.Matches(query, householdsByUnit))]);
+        Task.FromResult(state.State.Find(query, householdsByUnit));
 }
 
 /// <summary>Whether a compound's resident index is built (key: compound); builds it once, on the first search.</summary>
