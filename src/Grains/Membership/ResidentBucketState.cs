@@ -1,0 +1,86 @@
+namespace Parking.Grains.Membership;
+
+/// <summary>
+/// One bucket of a compound's resident index: the entries it holds and, until the first build seeds it, the people a
+/// change reached first (their entry is newer than a seed's). It changes only through <see cref="Set"/> and
+/// <see cref="Seed"/>; the fields keep the ids and types the bucket was first stored with.
+/// </summary>
+[GenerateSerializer]
+public sealed class ResidentBucketState
+{
+    [Id(0)] internal Dictionary<string, ResidentEntry> _entries = new(StringComparer.Ordinal);
+
+    [Id(1)] internal HashSet<string> _toldBeforeSeed = new(StringComparer.Ordinal);
+
+    [Id(2)] internal bool _seeded;
+
+    public IReadOnlyDictionary<string, ResidentEntry> Entries => _entries;
+
+    /// <summary>Until the first build seeds the bucket: people whose change arrived first (their entry is newer than a seed's).</summary>
+    public IReadOnlySet<string> ToldBeforeSeed => _toldBeforeSeed;
+
+    public bool Seeded => _seeded;
+
+    /// <summary>
+    /// The person's entry now (null: not a resident here any more). Returns whether anything changed: the same entry again
+    /// changes nothing once the bucket is seeded or the person was already told of; before the seed it is remembered, so
+    /// the seed does not overwrite it with an older one.
+    /// </summary>
+    public bool Set(string personId, ResidentEntry? entry)
+    {
+        ArgumentNullException.ThrowIfNull(personId);
+        var held = _entries.GetValueOrDefault(personId);
+        if (Equals(held, entry) && (_seeded || _toldBeforeSeed.Contains(personId)))
+        {
+            return false;
+        }
+
+        if (entry is null)
+        {
+            _entries.Remove(personId);
+        }
+        else
+        {
+            _entries[personId] = entry;
+        }
+
+        if (!_seeded)
+        {
+            _toldBeforeSeed.Add(personId);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The first build's entries: each of <paramref name="personIds"/> gets its entry in <paramref name="entries"/> (none:
+    /// not a resident), except people a change told of first. Once only: returns false when already seeded.
+    /// </summary>
+    public bool Seed(IReadOnlyList<string> personIds, IReadOnlyList<ResidentEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(personIds);
+        ArgumentNullException.ThrowIfNull(entries);
+        if (_seeded)
+        {
+            return false;
+        }
+
+        foreach (var person in personIds.Where(p => !_toldBeforeSeed.Contains(p)))
+        {
+            _entries.Remove(person);
+        }
+
+        foreach (var entry in entries.Where(e => !_toldBeforeSeed.Contains(e.PersonId)))
+        {
+            _entries[entry.PersonId] = entry;
+        }
+
+        _seeded = true;
+        _toldBeforeSeed = new(StringComparer.Ordinal);
+        return true;
+    }
+
+    /// <summary>The entries a search finds (<see cref="ResidentEntry.Matches"/>), in no order.</summary>
+    public IReadOnlyList<ResidentEntry> Find(string query, IReadOnlySet<string> householdsByUnit) =>
+        [.. _entries.Values.Where(e => e.Matches(query, householdsByUnit))];
+}
