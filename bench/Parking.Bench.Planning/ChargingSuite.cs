@@ -414,8 +414,8 @@ internal static class ChargingSuite
         const string Unrepaired = " (without the repair after CP-SAT, as shipped until 2026-12-05)";
         var noRepairShare = new InTurnCpSat { RepairShare = 0 };
         const string NoRepairShare = " (repair with what CP-SAT leaves, as shipped until 2026-12-05)";
-        var noMorning = new InTurnCpSat { MorningTurns = false };
-        const string NoMorning = " (repair without the further turns for cars still short)";
+        var morning = new InTurnCpSat { MorningTurns = true };
+        const string Morning = " (repair with further turns for cars still short, branch s11b-planners)";
         List<(string Name, IChargingAlgorithm Algorithm, ChargingInstance Instance, SolveOptions Options)> variants =
         [
             ("in-turn, least share first", shipped, instance, leastShare),
@@ -425,7 +425,7 @@ internal static class ChargingSuite
             (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served") + Unrepaired, unrepaired, instance, minimumNeed),
             ("in-turn, fully served first" + Unrepaired, unrepaired, instance, fullyServed),
             ("in-turn, fully served first" + NoRepairShare, noRepairShare, instance, fullyServed),
-            ("in-turn, fully served first" + NoMorning, noMorning, instance, fullyServed),
+            ("in-turn, fully served first" + Morning, morning, instance, fullyServed),
             ("in-turn, least share first, one turn per request", shipped, oneTurn, leastShare),
             ("in-turn, fully served first, one turn per request", shipped, oneTurn, fullyServed),
             ("in-turn, least share first, with the LP's night holders", lpNight, instance, leastShare),
@@ -447,12 +447,15 @@ internal static class ChargingSuite
         var boundLines = new List<string>();
         string Ended(string what, TurnBound.Result r) => string.Create(c,
             $"{what}: {(r.Kwh is { } v ? v.ToString("0.0", c) + " kWh" : "none")} ({r.Outcome}; {r.Elapsed.TotalSeconds:0.0} s, {r.Rows} rows x {r.Columns} columns)");
-        foreach (var variant in variants.Select(v => v.Instance).Distinct(ReferenceEqualityComparer.Instance).Cast<ChargingInstance>())
+        // Only the instances of the rows printed (and the night's own, for the header).
+        var printed = variants.Take(rows).Where(v => only is null || v.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).Select(v => v.Instance).Prepend(instance);
+        foreach (var variant in printed.Distinct(ReferenceEqualityComparer.Instance).Cast<ChargingInstance>())
         {
             var result = TurnBound.UpperBound(variant, TimeSpan.FromSeconds(BoundSeconds));
             bounds[variant] = (OfflineOptimum.UpperBoundKwh(variant), result.Kwh ?? double.NaN, result.Elapsed.TotalSeconds);
             boundLines.Add(Ended("turn-aware bound, " + variants.First(v => ReferenceEquals(v.Instance, variant)).Name, result));
         }
+        (double Flow, double Turn, double Seconds) Of(ChargingInstance variant) => bounds.TryGetValue(variant, out var b) ? b : (double.NaN, double.NaN, 0);
         var tightClock = Stopwatch.StartNew();
         var tightResult = withTightBound ? TurnBound.TightUpperBound(instance, TimeSpan.FromSeconds(TightSeconds)) : null;
         var tightOneResult = withTightBound ? TurnBound.TightUpperBound(oneTurn, TimeSpan.FromSeconds(TightSeconds)) : null;
@@ -467,7 +470,7 @@ internal static class ChargingSuite
         var (plainTurn, plainSeconds) = (bounds[instance].Turn, bounds[instance].Seconds);
         // The gaps are taken to the tightest turn-aware bound computed for the row's instance.
         if (!double.IsNaN(tight)) bounds[instance] = bounds[instance] with { Turn = Math.Min(bounds[instance].Turn, tight) };
-        if (!double.IsNaN(tightOne)) bounds[oneTurn] = bounds[oneTurn] with { Turn = Math.Min(bounds[oneTurn].Turn, tightOne) };
+        if (!double.IsNaN(tightOne) && bounds.TryGetValue(oneTurn, out var one)) bounds[oneTurn] = one with { Turn = Math.Min(one.Turn, tightOne) };
         Console.WriteLine();
         Console.WriteLine(string.Create(c,
             $"In-turn night at the Chengshangcheng scale (synthetic, seed 2026): {instance.Requests.Count} requests, {instance.Chargers.Count} chargers (40 x 7 kW, 20 x 11 kW), {instance.SiteCapacityKw:0} kW site, 18:00-08:00 in {instance.Periods} x 15 min, changeover 15 min, quiet 23:00-06:00, {instance.Requests.Sum(r => r.EnergyKwh):0} kWh requested; up to {instance.MaxTurnsPerRequest} turns per request unless the row says one."));
@@ -476,7 +479,7 @@ internal static class ChargingSuite
         Console.WriteLine(string.Create(c,
             $"Without the cuts that hold a car to one charger at a time (the bounds before 2026-12-05): turn-aware {oldPlain:0.0} kWh, with turn starts and changeovers {oldTight:0.0} kWh. The gap column below is to the tightest turn-aware bound computed for the row's instance."));
         Console.WriteLine(string.Create(c,
-            $"Without quiet hours: flow bound {bounds[noQuiet].Flow:0.0}, turn-aware {bounds[noQuiet].Turn:0.0} kWh; three-phase: flow bound {bounds[threePhase].Flow:0.0}, turn-aware {bounds[threePhase].Turn:0.0} kWh."));
+            $"Without quiet hours: flow bound {Of(noQuiet).Flow:0.0}, turn-aware {Of(noQuiet).Turn:0.0} kWh; three-phase: flow bound {Of(threePhase).Flow:0.0}, turn-aware {Of(threePhase).Turn:0.0} kWh (NaN: not computed, its rows not printed)."));
         Console.WriteLine(string.Create(c, $"How each turn-aware bound's linear program ended (limit {BoundSeconds:0} s each, --bound-seconds; the tight ones {TightSeconds:0} s, --tight-seconds; a bound not finished leaves its rows with the flow bound):"));
         boundLines.ForEach(line => Console.WriteLine("- " + line));
         Console.WriteLine();

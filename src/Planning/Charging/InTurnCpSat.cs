@@ -88,16 +88,18 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     /// The repair's share of the budget for an order when <see cref="RepairShare"/> is not set: fully served first gains
     /// from the repair's moves and not from CP-SAT's turn model (on the Chengshangcheng night CP-SAT returned its hint, a
     /// constant-power seed well below the greedy candidates), so it gets 40 %; the share orders need CP-SAT for a least
-    /// share and keep the tail.
+    /// share and keep the tail. With <see cref="TimeIndexed"/> the default is 0 (that model starts from the best plan found).
     /// </summary>
     public static double DefaultRepairShare(ChargingObjectiveOrder order) => order == ChargingObjectiveOrder.FullyServedFirst ? 0.4 : 0;
 
     /// <summary>
     /// With <see cref="Repair"/>, when no holder swap or exchange improves a pass, a car still short and present takes a
     /// further turn (up to <see cref="ChargingInstance.MaxTurnsPerRequest"/>) where a charger idles or its holder is done
-    /// (that holder's turn cut to what it needs). On by default; off, the benchmark's row without it.
+    /// (that holder's turn cut to what it needs; the move of the s11b-planners branch). Off by default: on the
+    /// Chengshangcheng night under load, working out the moves slowed each pass of the repair, which then weighed fewer
+    /// swaps and ended no closer to the bound (the benchmark prints both). <see cref="RepairPlan"/> always tries it.
     /// </summary>
-    public bool MorningTurns { get; init; } = true;
+    public bool MorningTurns { get; init; }
 
     /// <summary>The most rounds of the repair in a solve (each from the best plan the last one left).</summary>
     private const int RepairRounds = 4;
@@ -172,7 +174,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         var limit = options.TimeLimit;
         var reserve = limit * (previous is null ? 0.1 : 0.2);
         var shareFirst = order != ChargingObjectiveOrder.FullyServedFirst;
-        var repairShare = Math.Clamp(RepairShare ?? DefaultRepairShare(order), 0, 0.9);
+        var repairShare = Math.Clamp(RepairShare ?? (TimeIndexed ? 0 : DefaultRepairShare(order)), 0, 0.9);
         // The seeds stop at 30 % of the budget for a least share (they are its best candidates; the greedy ones come
         // after CP-SAT then), a fifth for fully served first (a three-phase feed makes each greedy plan slower); the
         // first is the most likely best in the order.
@@ -200,7 +202,9 @@ public sealed class InTurnCpSat : IChargingAlgorithm
 
         // CP-SAT's turns (constant power per turn, least share then energy), until its end of the budget.
         var cpEnd = limit * (previous is null ? Math.Min(0.85, 0.9 - repairShare) : 0.7);
-        if (TimeIndexed && TimeIndexedModel.Supports(instance) && best is not null)
+        if (!cpSatFits)
+            Note("cp-sat skipped", clock.Elapsed, null, $"repair share {repairShare:0.00}");
+        else if (TimeIndexed && TimeIndexedModel.Supports(instance) && best is not null)
         {
             // The time-indexed model with power per period, started from the best plan so far (k turns inside the model).
             if (cpEnd - clock.Elapsed >= MinimumCpSat(limit) && !cancellationToken.IsCancellationRequested)
@@ -405,6 +409,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         }
         var bestRank = Rank(instance, start, order, minimum);
         var improvedOnce = false;
+        var pass = 0;
         while (true)
         {
             var got = kw.Select(k => k.Sum() * hours).ToArray();
@@ -457,41 +462,44 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                     if (fullGain > 0 || (fullGain == 0 && (gain > 1e-3 || least > 1e-6)))
                         exchanges.Add((a, b, giveA, giveB, fullGain > 0, gain));
                 }
-            var improved = false;
             var moves = swaps.Select(s => (s.A, s.B, GiveA: (double[]?)null, GiveB: s.Give, s.Full, s.Gain))
                 .Concat(exchanges.Select(e => (e.A, e.B, GiveA: (double[]?)e.GiveA, e.GiveB, e.Full, e.Gain)));
-            foreach (var (a, b, giveA, give, _, _) in moves
-                         .OrderByDescending(s => order == ChargingObjectiveOrder.FullyServedFirst && s.Full)
-                         .ThenByDescending(s => s.Gain).ThenBy(s => s.GiveA is null ? 0 : 1).ThenBy(s => s.A).ThenBy(s => s.B))
+            // Each kind of move: true when one improved the plan (and was kept), false when none did, null when told to stop.
+            bool? TrySwaps()
             {
-                if (!more()) return improvedOnce ? Build() : null;
-                var (oldA, oldB) = (kw[a], kw[b]);
-                var (turnA, turnB) = (turns[a], turns[b]);
-                kw[a] = giveA ?? new double[periods];
-                kw[b] = give;
-                turns[b] = turnA;
-                turns[a] = giveA is null ? [] : turnB;
-                var rank = Rank(instance, Build(), order, minimum);
-                if (RankComparer.Instance.Compare(rank, bestRank) > 0)
+                foreach (var (a, b, giveA, give, _, _) in moves
+                             .OrderByDescending(s => order == ChargingObjectiveOrder.FullyServedFirst && s.Full)
+                             .ThenByDescending(s => s.Gain).ThenBy(s => s.GiveA is null ? 0 : 1).ThenBy(s => s.A).ThenBy(s => s.B))
                 {
-                    for (var t = 0; t < periods; t++) load[t] += give[t] + (giveA?[t] ?? 0) - oldA[t] - oldB[t];
-                    bestRank = rank;
-                    improved = improvedOnce = true;
-                    break;
+                    if (!more()) return null;
+                    var (oldA, oldB) = (kw[a], kw[b]);
+                    var (turnA, turnB) = (turns[a], turns[b]);
+                    kw[a] = giveA ?? new double[periods];
+                    kw[b] = give;
+                    turns[b] = turnA;
+                    turns[a] = giveA is null ? [] : turnB;
+                    var rank = Rank(instance, Build(), order, minimum);
+                    if (RankComparer.Instance.Compare(rank, bestRank) > 0)
+                    {
+                        for (var t = 0; t < periods; t++) load[t] += give[t] + (giveA?[t] ?? 0) - oldA[t] - oldB[t];
+                        bestRank = rank;
+                        return improvedOnce = true;
+                    }
+                    (kw[a], kw[b], turns[a], turns[b]) = (oldA, oldB, turnA, turnB);
                 }
-                (kw[a], kw[b], turns[a], turns[b]) = (oldA, oldB, turnA, turnB);
+                return false;
             }
-            if (!improved && furtherTurns)
+            // More turns: a car still present and short of its energy (below the instance's turns per request) takes a
+            // further turn where a charger idles, after its earlier holder's turn has ended (or, the holder being done,
+            // from the first boundary it may end at after its last draw), the changeover kept on both sides.
+            bool? TryFurther()
             {
-                // More turns: a car still present and short of its energy (below the instance's turns per request) takes
-                // a further turn where a charger idles, after its earlier holder's turn has ended (or, the holder being done,
-                // from the first boundary it may end at after its last draw), the changeover kept on both sides.
-                var moreTurns = MoreTurns(instance, kw, turns, load, got, full, fixedIds);
-                foreach (var (b, turn, give, cut, _, _) in moreTurns
+                if (!furtherTurns) return false;
+                foreach (var (b, turn, give, cut, _, _) in MoreTurns(instance, kw, turns, load, got, full, fixedIds)
                              .OrderByDescending(m => order == ChargingObjectiveOrder.FullyServedFirst && m.Full)
                              .ThenByDescending(m => m.Gain).ThenBy(m => m.B).ThenBy(m => m.Turn.ChargerId).ThenBy(m => m.Turn.StartPeriod))
                 {
-                    if (!more()) return improvedOnce ? Build() : null;
+                    if (!more()) return null;
                     var oldB = kw[b];
                     var oldTurns = turns.ToArray();
                     kw[b] = [.. oldB.Zip(give, (x, y) => x + y)];
@@ -503,14 +511,20 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                     {
                         for (var t = 0; t < periods; t++) load[t] += give[t];
                         bestRank = rank;
-                        improved = improvedOnce = true;
-                        break;
+                        return improvedOnce = true;
                     }
                     kw[b] = oldB;
                     Array.Copy(oldTurns, turns, turns.Length);
                 }
+                return false;
             }
-            if (!improved) return improvedOnce ? Build() : null;
+            // The kinds take turns going first, so that on a busy machine, where a pass may not reach its end, further
+            // turns are weighed too and not only once no swap improves.
+            var furtherFirst = furtherTurns && pass++ % 2 == 1;
+            var improved = furtherFirst ? TryFurther() : TrySwaps();
+            if (improved == false) improved = furtherFirst ? TrySwaps() : TryFurther();
+            if (improved is null) return improvedOnce ? Build() : null;
+            if (improved == false) return improvedOnce ? Build() : null;
         }
     }
 

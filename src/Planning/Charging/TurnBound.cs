@@ -46,6 +46,20 @@ public static class TurnBound
         return result!;
     }
 
+    /// <summary>
+    /// <see cref="UpperBoundKwh(ChargingInstance, IReadOnlyList{double}, TimeSpan?)"/> with how its linear program ended
+    /// (infeasible when no plan gives every request what it must get).
+    /// </summary>
+    public static Result UpperBound(ChargingInstance instance, IReadOnlyList<double> atLeastKwh, TimeSpan? timeLimit = null)
+    {
+        ArgumentNullException.ThrowIfNull(atLeastKwh);
+        if (atLeastKwh.Count != (instance?.Requests.Count ?? 0))
+            throw new ArgumentException($"atLeastKwh has {atLeastKwh.Count} values for {instance?.Requests.Count} requests.", nameof(atLeastKwh));
+        Result? result = null;
+        Solve(instance!, timeLimit, tight: false, atLeastKwh, report: r => result = r);
+        return result!;
+    }
+
     /// <summary><see cref="TightUpperBoundKwh"/> with how its linear program ended.</summary>
     public static Result TightUpperBound(ChargingInstance instance, TimeSpan? timeLimit = null)
     {
