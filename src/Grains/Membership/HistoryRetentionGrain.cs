@@ -61,6 +61,13 @@ public interface IHistoryRetentionGrain : IGrainWithStringKey
 
     /// <summary>The person left the compound: the sweep no longer names them.</summary>
     Task Forget(string personId);
+
+    /// <summary>
+    /// The people held here (besides those the file names). Interleaves: a sweep may take a while, and this only reads
+    /// the set as it stands.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<string>> GetPeople();
 }
 
 public sealed partial class HistoryRetentionGrain(
@@ -112,6 +119,9 @@ public sealed partial class HistoryRetentionGrain(
             await state.WriteStateAsync();
         }
     }
+
+    public Task<IReadOnlyList<string>> GetPeople() =>
+        Task.FromResult<IReadOnlyList<string>>([.. state.State.People.Order(StringComparer.Ordinal)]);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
