@@ -1,3 +1,4 @@
+using Parking.Domain;
 using Parking.Domain.Ocpp;
 using Parking.Grains.Charging;
 using Parking.Grains.Compounds;
@@ -31,6 +32,13 @@ public static partial class GrainKeys
 
     public static IHistoryRetentionGrain HistoryRetention(this IGrainFactory grains, string compoundId) =>
         grains.GetGrain<IHistoryRetentionGrain>(compoundId);
+
+    /// <summary>The retention list that holds <paramref name="personId"/> if anyone does (key: compound/retention-N).</summary>
+    public static IHistoryRetentionListGrain HistoryRetentionList(this IGrainFactory grains, string compoundId, string personId) =>
+        grains.HistoryRetentionList(compoundId, StableBuckets.Of(personId, HistoryRetentionLists.Count));
+
+    public static IHistoryRetentionListGrain HistoryRetentionList(this IGrainFactory grains, string compoundId, int list) =>
+        grains.GetGrain<IHistoryRetentionListGrain>(Of(compoundId, $"retention-{list}"));
 
     /// <summary>The charge point of a charger (key: <see cref="ChargePointIds.Of"/>).</summary>
     public static IChargePointGrain ChargePoint(this IGrainFactory grains, string compoundId, string chargerId) =>

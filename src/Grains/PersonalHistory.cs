@@ -25,5 +25,5 @@ internal static class PersonalRecords
 
     /// <summary>A person's grain stored its first record: the compound's retention sweep reaches it from now on.</summary>
     public static void Started(IGrainFactory grains, string compoundId, string personId) =>
-        grains.HistoryRetention(compoundId).Track(personId).Ignore();
+        grains.HistoryRetentionList(compoundId, personId).Track(personId).Ignore();
 }

@@ -35,8 +35,7 @@ public class RetentionPeopleTests(RetentionPeopleFixture fixture)
     [Fact]
     public async Task A_first_booking_of_a_person_the_file_names_writes_nothing_to_the_retention_list()
     {
-        var retentionId = Retention.GetGrainId();
-        var writesBefore = fixture.Storage.Writes(retentionId);
+        var writesBefore = RetentionWrites();
         string[] named = ["r00011", "r00012", "r00013", "r00014", "r00015"];
         for (var i = 0; i < named.Length; i++)
         {
@@ -56,7 +55,41 @@ public class RetentionPeopleTests(RetentionPeopleFixture fixture)
         }
 
         // One write for the one person the file does not name; before, every first booking rewrote the whole list.
-        Assert.Equal(1, fixture.Storage.Writes(retentionId) - writesBefore);
+        Assert.Equal(1, RetentionWrites() - writesBefore);
+    }
+
+    [Fact]
+    public async Task People_who_join_without_the_file_are_spread_over_the_lists_so_a_first_record_does_not_rewrite_them_all()
+    {
+        var guests = Enumerable.Range(0, 24).Select(i => $"guest-spread-{i:00}").ToArray();
+        var writesBefore = RetentionWrites();
+        for (var i = 0; i < guests.Length; i++)
+        {
+            await Enrol(guests[i]);
+            await BookAndCancel(guests[i], 20 + i);
+        }
+
+        var lists = new List<IReadOnlySet<string>>();
+        foreach (var guest in guests)
+        {
+            lists.Add(await StoredPeopleOnceTheyHold(guest));
+        }
+
+        // Each person is written once, into one list that holds only people of its own share; before, one list held
+        // all 24 and was written whole 24 times.
+        Assert.Equal(guests.Length, RetentionWrites() - writesBefore);
+        Assert.All(lists, list => Assert.True(list.Count < guests.Length / 2, $"a list holds {list.Count} of {guests.Length} people"));
+        var legacy = await fixture.Storage.ReadStoredOrNew<HistoryRetentionState>(StateName, Retention.GetGrainId());
+        Assert.DoesNotContain(legacy.People, guests.Contains);
+
+        // The sweep reaches every one of them.
+        var days = await _grains.People(Compound).GetRetentionDays();
+        RetentionPeopleFixture.Clock.Advance(TimeSpan.FromDays(days + 1));
+        await Retention.Sweep();
+        foreach (var guest in guests)
+        {
+            Assert.Empty(await _grains.Resident(Compound, guest).GetReservations());
+        }
     }
 
     [Fact]
@@ -109,13 +142,18 @@ public class RetentionPeopleTests(RetentionPeopleFixture fixture)
         Assert.Equal(ReservationStatus.Cancelled, cancelled.Value?.Status);
     }
 
-    /// <summary>The retention list as stored, once it holds <paramref name="person"/> (noted one way; bounded wait, no timing asserted).</summary>
+    /// <summary>Writes to the compound's retention grain and to each of its lists.</summary>
+    private int RetentionWrites() =>
+        fixture.Storage.Writes(Retention.GetGrainId())
+        + HistoryRetentionLists.All(_grains, Compound).Sum(l => fixture.Storage.Writes(l.GetGrainId()));
+
+    /// <summary>The person's retention list as stored, once it holds <paramref name="person"/> (noted one way; bounded wait, no timing asserted).</summary>
     private async Task<IReadOnlySet<string>> StoredPeopleOnceTheyHold(string person)
     {
         var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
         while (true)
         {
-            var stored = await fixture.Storage.ReadStoredOrNew<HistoryRetentionState>(StateName, Retention.GetGrainId());
+            var stored = await fixture.Storage.ReadStoredOrNew<HistoryRetentionState>(StateName, _grains.HistoryRetentionList(Compound, person).GetGrainId());
             if (stored.People.Contains(person))
             {
                 return stored.People;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Parking.Domain;
 using Parking.Domain.Membership;
 using Parking.Grains.Charging;
 using Parking.Grains.Gates;
@@ -47,7 +48,9 @@ public interface IHistoryRetentionGrain : IGrainWithStringKey
     /// <summary>
     /// A person's own grains (resident, notice inbox) stored something here: the sweep reaches them from now on. A
     /// person the compound file names is reached through the layout and is not written down (a first booking then
-    /// writes nothing here); anyone else (joined by an invite or a request, given a role through the API) is.
+    /// writes nothing); anyone else (joined by an invite or a request, given a role through the API) is, in the one of
+    /// the compound's <see cref="HistoryRetentionLists"/> their id hashes to. Their grains tell that list directly; this
+    /// forwards there.
     /// </summary>
     [OneWay]
     Task Track(string personId);
@@ -70,6 +73,10 @@ public interface IHistoryRetentionGrain : IGrainWithStringKey
     Task<IReadOnlyList<string>> GetPeople();
 }
 
+/// <remarks>
+/// Its own stored list is what earlier builds wrote (every such person in one list, written whole at each one's first
+/// record); it is still read by the sweep and still forgets a leaver, and gains no one: new people go to the lists.
+/// </remarks>
 public sealed partial class HistoryRetentionGrain(
     [PersistentState("history-retention", GrainKeys.StorageName)] IPersistentState<HistoryRetentionState> state,
     IReservationHistory reservations,
@@ -92,28 +99,21 @@ public sealed partial class HistoryRetentionGrain(
         }
     }
 
-    public async Task Track(string personId)
-    {
-        if (state.State.People.Contains(personId) || await GrainFactory.Compound(CompoundId).GetUser(personId) is not null)
-        {
-            return;
-        }
+    public Task Track(string personId) =>
+        state.State.People.Contains(personId) ? Task.CompletedTask : GrainFactory.HistoryRetentionList(CompoundId, personId).Track(personId);
 
-        state.State.Track(personId);
-        await state.WriteStateAsync();
-    }
-
-    public async Task Retain(IReadOnlyList<string> people)
+    public Task Retain(IReadOnlyList<string> people)
     {
         ArgumentNullException.ThrowIfNull(people);
-        if (state.State.Retain(people) > 0)
-        {
-            await state.WriteStateAsync();
-        }
+        return Task.WhenAll(people
+            .Where(p => !state.State.People.Contains(p))
+            .GroupBy(p => StableBuckets.Of(p, HistoryRetentionLists.Count))
+            .Select(list => GrainFactory.HistoryRetentionList(CompoundId, list.Key).Retain([.. list])));
     }
 
     public async Task Forget(string personId)
     {
+        await GrainFactory.HistoryRetentionList(CompoundId, personId).Forget(personId);
         if (state.State.Forget(personId))
         {
             await state.WriteStateAsync();
@@ -141,7 +141,8 @@ public sealed partial class HistoryRetentionGrain(
         var events = await reservations.Forget(CompoundId, cutoff);
         var sessions = await charging.Forget(CompoundId, cutoff);
         var spaces = await ForgetIn(layout?.Lots.SelectMany(l => l.Spaces).Select(s => GrainFactory.Space(CompoundId, s.SpaceId)) ?? [], cutoff);
-        var people = state.State.Reached(layout?.Users.Select(u => u.UserId) ?? []);
+        var listed = await Task.WhenAll(HistoryRetentionLists.All(GrainFactory, CompoundId).Select(l => l.GetPeople()));
+        var people = state.State.Reached((layout?.Users.Select(u => u.UserId) ?? []).Concat(listed.SelectMany(l => l)));
         var residents = await ForgetIn(people.Select(p => GrainFactory.Resident(CompoundId, p)), cutoff);
         var notices = await ForgetIn(people.Select(p => GrainFactory.NoticeInbox(CompoundId, p)), cutoff);
         var requests = await ForgetIn((layout?.ChargingAreas ?? []).Select(a => GrainFactory.ChargingArea(CompoundId, a.AreaId)), cutoff);
