@@ -66,8 +66,8 @@ public interface IHistoryRetentionGrain : IGrainWithStringKey
     Task Forget(string personId);
 
     /// <summary>
-    /// The people held here (besides those the file names). Interleaves: a sweep may take a while, and this only reads
-    /// the set as it stands.
+    /// The people the sweep reaches besides those the file names: its lists and what an earlier build stored here.
+    /// Interleaves: a sweep may take a while, and this only reads the lists as they stand.
     /// </summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<string>> GetPeople();
@@ -120,8 +120,11 @@ public sealed partial class HistoryRetentionGrain(
         }
     }
 
-    public Task<IReadOnlyList<string>> GetPeople() =>
-        Task.FromResult<IReadOnlyList<string>>([.. state.State.People.Order(StringComparer.Ordinal)]);
+    public async Task<IReadOnlyList<string>> GetPeople()
+    {
+        var listed = await Task.WhenAll(HistoryRetentionLists.All(GrainFactory, CompoundId).Select(l => l.GetPeople()));
+        return [.. state.State.People.Concat(listed.SelectMany(l => l)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
