@@ -31,6 +31,8 @@ internal static class ChargingSuite
         var ok = true;
         Segments = args.Contains("--segments");
         NightWorkers = int.Parse(Arg(args, "--workers") ?? "2", CultureInfo.InvariantCulture);
+        BoundSeconds = double.Parse(Arg(args, "--bound-seconds") ?? "300", CultureInfo.InvariantCulture);
+        RepairShareArg = Arg(args, "--repair-share") is { } share ? double.Parse(share, CultureInfo.InvariantCulture) : null;
         if (args.Contains("--trace")) InTurnCpSat.Trace = line => Console.Error.WriteLine("  candidate " + line);
         TightSeconds = double.Parse(Arg(args, "--tight-seconds") ?? "120", CultureInfo.InvariantCulture);
         if (args.Contains("--tight-only"))
@@ -374,6 +376,15 @@ internal static class ChargingSuite
     /// <summary>CP-SAT's workers on the in-turn night (<c>--workers N</c>, 2 by default: the machine has 2 cores).</summary>
     private static int NightWorkers { get; set; } = 2;
 
+    /// <summary>
+    /// The time given each plain turn-aware bound's linear program (<c>--bound-seconds s</c>, 300 by default: at load 35 the
+    /// three-phase one did not finish in 60 s).
+    /// </summary>
+    private static double BoundSeconds { get; set; } = 300;
+
+    /// <summary>The repair share of the shipped in-turn rows (<c>--repair-share</c>); null for the planner's default.</summary>
+    private static double? RepairShareArg { get; set; }
+
     private static bool InTurnNight(TimeSpan limit, bool withTightBound, int rows, string? only = null, bool stability = false)
     {
         var c = CultureInfo.InvariantCulture;
@@ -393,7 +404,7 @@ internal static class ChargingSuite
         var leastShare = new SolveOptions(limit, Workers: NightWorkers);
         var minimumNeed = leastShare with { Order = Parking.Domain.Charging.ChargingObjectiveOrder.MinimumNeedFirst, MinimumNeedKwh = NightMinimumKwh };
         var fullyServed = leastShare with { Order = Parking.Domain.Charging.ChargingObjectiveOrder.FullyServedFirst };
-        var shipped = ChargingAlgorithms.Get("in-turn");
+        var shipped = RepairShareArg is null ? ChargingAlgorithms.Get("in-turn") : new InTurnCpSat { RepairShare = RepairShareArg };
         var drawModel = new InTurnCpSat { DrawWithinTurn = true };
         var lpNight = new InTurnCpSat { LpNightHolders = true };
         const string DrawModel = " (CP-SAT with a draw interval inside each turn)";
@@ -401,6 +412,10 @@ internal static class ChargingSuite
         const string TimeIndexed = " (time-indexed CP-SAT, power per period, k turns in the model)";
         var unrepaired = new InTurnCpSat { Repair = false };
         const string Unrepaired = " (without the repair after CP-SAT, as shipped until 2026-12-05)";
+        var noRepairShare = new InTurnCpSat { RepairShare = 0 };
+        const string NoRepairShare = " (repair with what CP-SAT leaves, as shipped until 2026-12-05)";
+        var morning = new InTurnCpSat { MorningTurns = true };
+        const string Morning = " (repair with further turns for cars still short, branch s11b-planners)";
         List<(string Name, IChargingAlgorithm Algorithm, ChargingInstance Instance, SolveOptions Options)> variants =
         [
             ("in-turn, least share first", shipped, instance, leastShare),
@@ -409,6 +424,8 @@ internal static class ChargingSuite
             ("in-turn, least share first" + Unrepaired, unrepaired, instance, leastShare),
             (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served") + Unrepaired, unrepaired, instance, minimumNeed),
             ("in-turn, fully served first" + Unrepaired, unrepaired, instance, fullyServed),
+            ("in-turn, fully served first" + NoRepairShare, noRepairShare, instance, fullyServed),
+            ("in-turn, fully served first" + Morning, morning, instance, fullyServed),
             ("in-turn, least share first, one turn per request", shipped, oneTurn, leastShare),
             ("in-turn, fully served first, one turn per request", shipped, oneTurn, fullyServed),
             ("in-turn, least share first, with the LP's night holders", lpNight, instance, leastShare),
@@ -425,15 +442,27 @@ internal static class ChargingSuite
         ];
         var noQuiet = variants.First(v => v.Name == "in-turn, no quiet hours").Instance;
         var bounds = new Dictionary<ChargingInstance, (double Flow, double Turn, double Seconds)>(ReferenceEqualityComparer.Instance);
-        foreach (var variant in variants.Select(v => v.Instance).Distinct(ReferenceEqualityComparer.Instance).Cast<ChargingInstance>())
+        // Each bound's linear program with how it ended: a bound that did not finish is printed with its reason (and the
+        // rows then take the flow bound), never as a bare NaN.
+        var boundLines = new List<string>();
+        string Ended(string what, TurnBound.Result r) => string.Create(c,
+            $"{what}: {(r.Kwh is { } v ? v.ToString("0.0", c) + " kWh" : "none")} ({r.Outcome}; {r.Elapsed.TotalSeconds:0.0} s, {r.Rows} rows x {r.Columns} columns)");
+        // Only the instances of the rows printed (and the night's own, for the header).
+        var printed = variants.Take(rows).Where(v => only is null || v.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).Select(v => v.Instance).Prepend(instance);
+        foreach (var variant in printed.Distinct(ReferenceEqualityComparer.Instance).Cast<ChargingInstance>())
         {
-            var clock = Stopwatch.StartNew();
-            var turn = TurnBound.UpperBoundKwh(variant, TimeSpan.FromSeconds(60)) ?? double.NaN;
-            bounds[variant] = (OfflineOptimum.UpperBoundKwh(variant), turn, clock.Elapsed.TotalSeconds);
+            var result = TurnBound.UpperBound(variant, TimeSpan.FromSeconds(BoundSeconds));
+            bounds[variant] = (OfflineOptimum.UpperBoundKwh(variant), result.Kwh ?? double.NaN, result.Elapsed.TotalSeconds);
+            boundLines.Add(Ended("turn-aware bound, " + variants.First(v => ReferenceEquals(v.Instance, variant)).Name, result));
         }
+        (double Flow, double Turn, double Seconds) Of(ChargingInstance variant) => bounds.TryGetValue(variant, out var b) ? b : (double.NaN, double.NaN, 0);
         var tightClock = Stopwatch.StartNew();
-        var tight = withTightBound ? TurnBound.TightUpperBoundKwh(instance, TimeSpan.FromSeconds(TightSeconds)) ?? double.NaN : double.NaN;
-        var tightOne = withTightBound ? TurnBound.TightUpperBoundKwh(oneTurn, TimeSpan.FromSeconds(120)) ?? double.NaN : double.NaN;
+        var tightResult = withTightBound ? TurnBound.TightUpperBound(instance, TimeSpan.FromSeconds(TightSeconds)) : null;
+        var tightOneResult = withTightBound ? TurnBound.TightUpperBound(oneTurn, TimeSpan.FromSeconds(TightSeconds)) : null;
+        if (tightResult is not null) boundLines.Add(Ended("with turn starts and changeovers", tightResult));
+        if (tightOneResult is not null) boundLines.Add(Ended("with turn starts and changeovers, one turn per request", tightOneResult));
+        var tight = tightResult?.Kwh ?? double.NaN;
+        var tightOne = tightOneResult?.Kwh ?? double.NaN;
         var tightSeconds = tightClock.Elapsed.TotalSeconds;
         // The bounds as they were before the one-charger-at-a-time cuts (2026-12-05), for comparison.
         var oldPlain = TurnBound.WithoutOneChargerCuts(instance, tight: false, TimeSpan.FromSeconds(60)) ?? double.NaN;
@@ -441,16 +470,18 @@ internal static class ChargingSuite
         var (plainTurn, plainSeconds) = (bounds[instance].Turn, bounds[instance].Seconds);
         // The gaps are taken to the tightest turn-aware bound computed for the row's instance.
         if (!double.IsNaN(tight)) bounds[instance] = bounds[instance] with { Turn = Math.Min(bounds[instance].Turn, tight) };
-        if (!double.IsNaN(tightOne)) bounds[oneTurn] = bounds[oneTurn] with { Turn = Math.Min(bounds[oneTurn].Turn, tightOne) };
+        if (!double.IsNaN(tightOne) && bounds.TryGetValue(oneTurn, out var one)) bounds[oneTurn] = one with { Turn = Math.Min(one.Turn, tightOne) };
         Console.WriteLine();
         Console.WriteLine(string.Create(c,
             $"In-turn night at the Chengshangcheng scale (synthetic, seed 2026): {instance.Requests.Count} requests, {instance.Chargers.Count} chargers (40 x 7 kW, 20 x 11 kW), {instance.SiteCapacityKw:0} kW site, 18:00-08:00 in {instance.Periods} x 15 min, changeover 15 min, quiet 23:00-06:00, {instance.Requests.Sum(r => r.EnergyKwh):0} kWh requested; up to {instance.MaxTurnsPerRequest} turns per request unless the row says one."));
         Console.WriteLine(string.Create(c,
-            $"Flow bound (ignores turns) {bounds[instance].Flow:0.0} kWh; turn-aware bound (LP relaxation with quiet-hour runs) {plainTurn:0.0} kWh in {plainSeconds:0.00} s; with turn starts and changeovers {tight:0.0} kWh in {tightSeconds:0.0} s, {tightOne:0.0} kWh with one turn per request (NaN: not finished within 120 s; the plain turn-aware bound holds for any number of turns)."));
+            $"Flow bound (ignores turns) {bounds[instance].Flow:0.0} kWh; turn-aware bound (LP relaxation with quiet-hour runs) {plainTurn:0.0} kWh in {plainSeconds:0.00} s; with turn starts and changeovers {tight:0.0} kWh in {tightSeconds:0.0} s, {tightOne:0.0} kWh with one turn per request (NaN: not finished, reason below; the plain turn-aware bound holds for any number of turns)."));
         Console.WriteLine(string.Create(c,
             $"Without the cuts that hold a car to one charger at a time (the bounds before 2026-12-05): turn-aware {oldPlain:0.0} kWh, with turn starts and changeovers {oldTight:0.0} kWh. The gap column below is to the tightest turn-aware bound computed for the row's instance."));
         Console.WriteLine(string.Create(c,
-            $"Without quiet hours: flow bound {bounds[noQuiet].Flow:0.0}, turn-aware {bounds[noQuiet].Turn:0.0} kWh; three-phase: flow bound {bounds[threePhase].Flow:0.0}, turn-aware {bounds[threePhase].Turn:0.0} kWh."));
+            $"Without quiet hours: flow bound {Of(noQuiet).Flow:0.0}, turn-aware {Of(noQuiet).Turn:0.0} kWh; three-phase: flow bound {Of(threePhase).Flow:0.0}, turn-aware {Of(threePhase).Turn:0.0} kWh (NaN: not computed, its rows not printed)."));
+        Console.WriteLine(string.Create(c, $"How each turn-aware bound's linear program ended (limit {BoundSeconds:0} s each, --bound-seconds; the tight ones {TightSeconds:0} s, --tight-seconds; a bound not finished leaves its rows with the flow bound):"));
+        boundLines.ForEach(line => Console.WriteLine("- " + line));
         Console.WriteLine();
         Console.WriteLine("| algorithm | status | solve s | energy % | least share % | least share of min(need, 8 kWh) % | fully served % | Jain | cost | moves | gap to flow bound % | gap to turn-aware bound % |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -491,7 +522,7 @@ internal static class ChargingSuite
             {
                 var share = options.Order == Parking.Domain.Charging.ChargingObjectiveOrder.MinimumNeedFirst ? leastOfMinimum : m.LeastShare;
                 var atLeast = variant.Requests.Select(r => 0.999 * share * (options.Order == Parking.Domain.Charging.ChargingObjectiveOrder.MinimumNeedFirst ? Math.Min(r.EnergyKwh, NightMinimumKwh) : r.EnergyKwh)).ToList();
-                var fairBound = TurnBound.UpperBoundKwh(variant, atLeast, TimeSpan.FromSeconds(60)) ?? double.NaN;
+                var fairBound = TurnBound.UpperBoundKwh(variant, atLeast, TimeSpan.FromSeconds(BoundSeconds)) ?? double.NaN;
                 fair.Add(string.Create(c, $"{name}: energy bound with every driver at {100 * share:0.0} % of {(options.Order == Parking.Domain.Charging.ChargingObjectiveOrder.MinimumNeedFirst ? "min(need, 8 kWh)" : "the need")} or more: {fairBound:0.0} kWh; the plan's gap to it {100 * Math.Max(0, fairBound - m.EnergyKwh) / fairBound:0.00} %"));
             }
             if (!ReferenceEquals(algorithm, shipped)) continue;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Parking.Api.Auth;
 using Parking.Api.Devices;
+using Parking.Grains;
 
 namespace Parking.Api;
 
@@ -15,11 +16,20 @@ namespace Parking.Api;
 /// </summary>
 public static class ApiSettings
 {
-    public static IHostApplicationBuilder AddApiSettings(this IHostApplicationBuilder builder)
+    /// <param name="builder">The host being composed.</param>
+    /// <param name="devTokensByDefault">
+    /// Whether <c>Parking:Auth:DevTokens</c> is on when not configured. Dev tokens hand a token for any demo user to
+    /// anyone who asks: fine for the in-memory embedded default, not for a deployment with real data, so a silo on
+    /// PostgreSQL passes false (on only when configured on).
+    /// </param>
+    public static IHostApplicationBuilder AddApiSettings(this IHostApplicationBuilder builder, bool devTokensByDefault = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<ParkingAuthOptions>().BindConfiguration(ParkingAuthOptions.SectionName).ValidateOnStart();
+        services.AddOptions<ParkingAuthOptions>()
+            .Configure(o => o.DevTokens = devTokensByDefault)
+            .BindConfiguration(ParkingAuthOptions.SectionName)
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ParkingAuthOptions>, AuthSettingsCheck>();
         services.AddOptions<RequestLimitOptions>().BindConfiguration(RequestLimitOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RequestLimitOptions>, LimitSettingsCheck>();
@@ -27,10 +37,7 @@ public static class ApiSettings
         // Read while the host is composed (whether to start a broker and a client at all depends on it); that one
         // instance is the options the services get, so it is checked here, before anything starts.
         var mqtt = builder.Configuration.GetSection(MqttOptions.SectionName).Get<MqttOptions>() ?? new MqttOptions();
-        if (new MqttSettingsCheck().Validate(null, mqtt) is { Failed: true } refused)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(MqttOptions), refused.Failures);
-        }
+        Check(mqtt).ThrowIfFailed(typeof(MqttOptions));
 
         services.AddSingleton(Options.Create(mqtt));
         return builder;
@@ -42,49 +49,25 @@ public static class ApiSettings
             ? options.Value
             : throw new InvalidOperationException($"{MqttOptions.SectionName} is read by {nameof(AddApiSettings)}; call it first.");
 
-    private static string Key(string section, string name) => $"{section}:{name}";
-
-    private static ValidateOptionsResult Result(List<string> failures) =>
-        failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-
     private sealed class AuthSettingsCheck : IValidateOptions<ParkingAuthOptions>
     {
         public ValidateOptionsResult Validate(string? name, ParkingAuthOptions options)
         {
-            const string section = ParkingAuthOptions.SectionName;
-            var failures = new List<string>();
-            if (!string.IsNullOrWhiteSpace(options.Authority) && !(Uri.TryCreate(options.Authority, UriKind.Absolute, out var authority)
-                && (authority.Scheme == Uri.UriSchemeHttps || authority.Scheme == Uri.UriSchemeHttp)))
-            {
-                failures.Add($"{Key(section, "Authority")} must be the issuer's absolute http(s) URL (was '{options.Authority}').");
-            }
-
-            if (!string.IsNullOrWhiteSpace(options.SigningKey) && KeyBytes(options.SigningKey) is not >= 32)
-            {
-                failures.Add($"{Key(section, "SigningKey")} must be base64 of at least 32 bytes (an HMAC-SHA256 key); leave it empty for a random key per process.");
-            }
-
-            if (string.IsNullOrWhiteSpace(options.Audience))
-            {
-                failures.Add($"{Key(section, "Audience")} must not be empty.");
-            }
-
-            if (string.IsNullOrWhiteSpace(options.Issuer))
-            {
-                failures.Add($"{Key(section, "Issuer")} must not be empty.");
-            }
-
-            if (options.TokenLifetime <= TimeSpan.Zero)
-            {
-                failures.Add($"{Key(section, "TokenLifetime")} must be longer than zero (was {options.TokenLifetime}).");
-            }
-
-            if (options.ValidatedTokenCache < 0)
-            {
-                failures.Add($"{Key(section, "ValidatedTokenCache")} must be 0 (check every request) or more (was {options.ValidatedTokenCache}).");
-            }
-
-            return Result(failures);
+            var check = new SettingsCheck(ParkingAuthOptions.SectionName);
+            check.That(
+                string.IsNullOrWhiteSpace(options.Authority) || (Uri.TryCreate(options.Authority, UriKind.Absolute, out var authority)
+                    && (authority.Scheme == Uri.UriSchemeHttps || authority.Scheme == Uri.UriSchemeHttp)),
+                nameof(options.Authority),
+                $"be the issuer's absolute http(s) URL (was '{options.Authority}')");
+            check.That(
+                string.IsNullOrWhiteSpace(options.SigningKey) || KeyBytes(options.SigningKey) is >= 32,
+                nameof(options.SigningKey),
+                "be base64 of at least 32 bytes (an HMAC-SHA256 key); leave it empty for a random key per process");
+            check.NotEmpty(nameof(options.Audience), options.Audience);
+            check.NotEmpty(nameof(options.Issuer), options.Issuer);
+            check.LongerThanZero(nameof(options.TokenLifetime), options.TokenLifetime);
+            check.That(options.ValidatedTokenCache >= 0, nameof(options.ValidatedTokenCache), $"be 0 (check every request) or more (was {options.ValidatedTokenCache})");
+            return check.Result();
         }
 
         private static int? KeyBytes(string base64)
@@ -98,45 +81,24 @@ public static class ApiSettings
     {
         public ValidateOptionsResult Validate(string? name, RequestLimitOptions options)
         {
-            const string section = RequestLimitOptions.SectionName;
-            var failures = new List<string>();
-            void AtLeastOne(string key, long value)
-            {
-                if (value < 1)
-                {
-                    failures.Add($"{Key(section, key)} must be at least 1 (was {value}).");
-                }
-            }
-
-            AtLeastOne(nameof(options.UserRequestsPerSecond), options.UserRequestsPerSecond);
-            AtLeastOne(nameof(options.UserBurst), options.UserBurst);
-            AtLeastOne(nameof(options.AnonymousRequestsPerSecond), options.AnonymousRequestsPerSecond);
-            AtLeastOne(nameof(options.AnonymousBurst), options.AnonymousBurst);
-            AtLeastOne(nameof(options.DeviceRequestsPerSecond), options.DeviceRequestsPerSecond);
-            AtLeastOne(nameof(options.DeviceBurst), options.DeviceBurst);
-            AtLeastOne(nameof(options.MaxRequestBodyBytes), options.MaxRequestBodyBytes);
-            AtLeastOne(nameof(options.MaxWatchesPerConnection), options.MaxWatchesPerConnection);
-            return Result(failures);
+            var check = new SettingsCheck(RequestLimitOptions.SectionName);
+            check.AtLeastOne(nameof(options.UserRequestsPerSecond), options.UserRequestsPerSecond);
+            check.AtLeastOne(nameof(options.UserBurst), options.UserBurst);
+            check.AtLeastOne(nameof(options.AnonymousRequestsPerSecond), options.AnonymousRequestsPerSecond);
+            check.AtLeastOne(nameof(options.AnonymousBurst), options.AnonymousBurst);
+            check.AtLeastOne(nameof(options.DeviceRequestsPerSecond), options.DeviceRequestsPerSecond);
+            check.AtLeastOne(nameof(options.DeviceBurst), options.DeviceBurst);
+            check.AtLeastOne(nameof(options.MaxRequestBodyBytes), options.MaxRequestBodyBytes);
+            check.AtLeastOne(nameof(options.MaxWatchesPerConnection), options.MaxWatchesPerConnection);
+            return check.Result();
         }
     }
 
-    private sealed class MqttSettingsCheck : IValidateOptions<MqttOptions>
+    private static SettingsCheck Check(MqttOptions options)
     {
-        public ValidateOptionsResult Validate(string? name, MqttOptions options)
-        {
-            const string section = MqttOptions.SectionName;
-            var failures = new List<string>();
-            if (options.Port is < 1 or > 65535)
-            {
-                failures.Add($"{Key(section, "Port")} must be a TCP port, 1 to 65535 (was {options.Port}).");
-            }
-
-            if (options.EmbeddedPort is < 0 or > 65535)
-            {
-                failures.Add($"{Key(section, "EmbeddedPort")} must be a TCP port, 1 to 65535, or 0 for a free one (was {options.EmbeddedPort}).");
-            }
-
-            return Result(failures);
-        }
+        var check = new SettingsCheck(MqttOptions.SectionName);
+        check.That(options.Port is >= 1 and <= 65535, nameof(options.Port), $"be a TCP port, 1 to 65535 (was {options.Port})");
+        check.That(options.EmbeddedPort is >= 0 and <= 65535, nameof(options.EmbeddedPort), $"be a TCP port, 1 to 65535, or 0 for a free one (was {options.EmbeddedPort})");
+        return check;
     }
 }

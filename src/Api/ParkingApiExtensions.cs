@@ -19,10 +19,12 @@ namespace Parking.Api;
 public static class ParkingApiExtensions
 {
     /// <summary>Adds what the HTTP API and the hub need: the rules' settings, auth, problem details, OpenAPI, SignalR, health.</summary>
-    public static IHostApplicationBuilder AddParkingApi(this IHostApplicationBuilder builder)
+    /// <param name="builder">The host being composed.</param>
+    /// <param name="devTokensByDefault">Whether dev tokens are on when not configured (<see cref="ApiSettings.AddApiSettings"/>).</param>
+    public static IHostApplicationBuilder AddParkingApi(this IHostApplicationBuilder builder, bool devTokensByDefault = true)
     {
         var services = builder.Services;
-        builder.AddApiSettings();
+        builder.AddApiSettings(devTokensByDefault);
         services.AddParkingRules();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DevTokenIssuer>();

@@ -56,58 +56,24 @@ public sealed class ClusterOptions
     /// <summary>Refuses settings Orleans would misread or fail on later, naming every such setting and the reason at once.</summary>
     public void Validate()
     {
-        var problems = new List<string>();
-        void Port(string name, int? port)
-        {
-            if (port is < IPEndPoint.MinPort + 1 or > IPEndPoint.MaxPort)
-            {
-                problems.Add($"{SectionName}:{name} must be a port from 1 to {IPEndPoint.MaxPort} (it is {port}).");
-            }
-        }
+        var check = new SettingsCheck(SectionName);
+        void Port(string name, int? port) =>
+            check.That(port is not (< IPEndPoint.MinPort + 1 or > IPEndPoint.MaxPort), name, $"be a port from 1 to {IPEndPoint.MaxPort} (it is {port})");
 
         Port(nameof(SiloPort), SiloPort);
         Port(nameof(GatewayPort), GatewayPort);
         Port(nameof(PrimarySiloPort), PrimarySiloPort);
-        if (SiloPort == GatewayPort)
-        {
-            problems.Add($"{SectionName}:{nameof(GatewayPort)} must differ from {nameof(SiloPort)} (both are {SiloPort}).");
-        }
-
-        if (string.IsNullOrWhiteSpace(ClusterId))
-        {
-            problems.Add($"{SectionName}:{nameof(ClusterId)} must not be empty.");
-        }
-
-        if (string.IsNullOrWhiteSpace(ServiceId))
-        {
-            problems.Add($"{SectionName}:{nameof(ServiceId)} must not be empty.");
-        }
-
-        if (!string.IsNullOrWhiteSpace(AdvertisedIp) && !IPAddress.TryParse(AdvertisedIp, out _))
-        {
-            problems.Add($"{SectionName}:{nameof(AdvertisedIp)} must be an IP address such as 10.0.0.5 (it is '{AdvertisedIp}').");
-        }
-
-        if (ProbeTimeout <= TimeSpan.Zero)
-        {
-            problems.Add($"{SectionName}:{nameof(ProbeTimeout)} must be positive (it is {ProbeTimeout}).");
-        }
-
-        if (MissedProbesLimit < 1)
-        {
-            problems.Add($"{SectionName}:{nameof(MissedProbesLimit)} must be at least 1 (it is {MissedProbesLimit}).");
-        }
-
-        if (ResponseTimeout <= TimeSpan.Zero)
-        {
-            problems.Add($"{SectionName}:{nameof(ResponseTimeout)} must be positive (it is {ResponseTimeout}).");
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new Microsoft.Extensions.Options.OptionsValidationException(
-                Microsoft.Extensions.Options.Options.DefaultName, typeof(ClusterOptions), problems);
-        }
+        check.That(SiloPort != GatewayPort, nameof(GatewayPort), $"differ from {nameof(SiloPort)} (both are {SiloPort})");
+        check.NotEmpty(nameof(ClusterId), ClusterId);
+        check.NotEmpty(nameof(ServiceId), ServiceId);
+        check.That(
+            string.IsNullOrWhiteSpace(AdvertisedIp) || IPAddress.TryParse(AdvertisedIp, out _),
+            nameof(AdvertisedIp),
+            $"be an IP address such as 10.0.0.5 (it is '{AdvertisedIp}')");
+        check.That(ProbeTimeout > TimeSpan.Zero, nameof(ProbeTimeout), $"be positive (it is {ProbeTimeout})");
+        check.That(MissedProbesLimit >= 1, nameof(MissedProbesLimit), $"be at least 1 (it is {MissedProbesLimit})");
+        check.That(ResponseTimeout > TimeSpan.Zero, nameof(ResponseTimeout), $"be positive (it is {ResponseTimeout})");
+        check.ThrowIfFailed(typeof(ClusterOptions));
     }
 
     public IPAddress AdvertisedAddress => string.IsNullOrWhiteSpace(AdvertisedIp) ? IPAddress.Loopback : IPAddress.Parse(AdvertisedIp);
@@ -130,7 +96,6 @@ public static class OrleansHosting
         {
             // Before UseOrleans, so the schema exists when the providers read their queries at silo start.
             builder.AddSchemaMigration(postgres);
-            builder.DefaultDevTokensOff();
         }
 
         builder.UseOrleans(silo =>

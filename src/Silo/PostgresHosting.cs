@@ -1,4 +1,3 @@
-using Parking.Api.Auth;
 using Parking.Storage;
 
 namespace Parking.Silo;
@@ -12,20 +11,6 @@ public static partial class PostgresHosting
         builder.Services.AddSingleton(sp => new SchemaMigrator(connectionString, sp.GetRequiredService<ILogger<SchemaMigrator>>()));
         builder.AddStorageSettings();
         builder.Services.AddHostedService<SchemaMigrationService>();
-        return builder;
-    }
-
-    /// <summary>
-    /// Dev tokens hand a token for any demo user to anyone who asks: fine for the in-memory embedded
-    /// default, not for a deployment with real data. With PostgreSQL they stay off unless configured on.
-    /// </summary>
-    public static WebApplicationBuilder DefaultDevTokensOff(this WebApplicationBuilder builder)
-    {
-        if (builder.Configuration[$"{ParkingAuthOptions.SectionName}:{nameof(ParkingAuthOptions.DevTokens)}"] is null)
-        {
-            builder.Services.PostConfigure<ParkingAuthOptions>(o => o.DevTokens = false);
-        }
-
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Parking.Api;
 using Parking.Silo;
+using Parking.Storage;
 using Parking.Storage.History;
 
 // `migrate`: apply the PostgreSQL schema and exit (see README, PostgreSQL).
@@ -39,7 +40,8 @@ try
     builder.UseDefaultListenAddress();
     builder.AddParkingHistory();
     builder.AddParkingOrleans();
-    builder.AddParkingApi();
+    // Dev tokens (a token for any demo user to anyone who asks) are on by default only in the in-memory embedded default.
+    builder.AddParkingApi(devTokensByDefault: builder.AddStorageSettings().IsEmbedded);
     builder.AddParkingTelemetry();
     builder.AddDemoSettings();
     builder.AddDemoCompound();

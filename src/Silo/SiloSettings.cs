@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Parking.Api.Endpoints;
 using Parking.Domain.Seeding;
+using Parking.Grains;
 
 namespace Parking.Silo;
 
@@ -27,11 +28,9 @@ public static class SiloSettingsHosting
         var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         cluster.Validate();
         var seed = builder.Configuration.GetSection(SeedOptions.SectionName).Get<SeedOptions>() ?? new SeedOptions();
-        if (!Enum.IsDefined(seed.Size))
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(SeedOptions),
-                [$"{SeedOptions.SectionName}:{nameof(SeedOptions.Size)} must be one of {string.Join(", ", Enum.GetNames<DemoCompoundSize>())} (was {seed.Size})."]);
-        }
+        var seedCheck = new SettingsCheck(SeedOptions.SectionName);
+        seedCheck.That(Enum.IsDefined(seed.Size), nameof(SeedOptions.Size), $"be one of {string.Join(", ", Enum.GetNames<DemoCompoundSize>())} (was {seed.Size})");
+        seedCheck.ThrowIfFailed(typeof(SeedOptions));
 
         var settings = new SiloSettings(cluster, seed);
         builder.Services.AddSingleton(settings);
@@ -53,51 +52,18 @@ public static class SiloSettingsHosting
     {
         public ValidateOptionsResult Validate(string? name, SimulationOptions options)
         {
-            const string section = SimulationOptions.SectionName;
-            var failures = new List<string>();
-            void Positive(string key, TimeSpan value)
-            {
-                if (value <= TimeSpan.Zero)
-                {
-                    failures.Add($"{section}:{key} must be longer than zero (was {value}).");
-                }
-            }
-
-            void Share(string key, double value)
-            {
-                if (!(value is >= 0 and <= 1))
-                {
-                    failures.Add($"{section}:{key} must be a share from 0 to 1 (was {value}).");
-                }
-            }
-
-            Positive(nameof(options.ShelterTick), options.ShelterTick);
-            Positive(nameof(options.ChargerTick), options.ChargerTick);
-            Positive(nameof(options.GateTick), options.GateTick);
-            Share(nameof(options.ShelterOccupancy), options.ShelterOccupancy);
-            Share(nameof(options.NoShowShare), options.NoShowShare);
-            Share(nameof(options.GateUnknownPlateShare), options.GateUnknownPlateShare);
-            if (!(options.ShelterSpeedUp > 0))
-            {
-                failures.Add($"{section}:{nameof(options.ShelterSpeedUp)} must be more than 0 (was {options.ShelterSpeedUp}).");
-            }
-
-            if (!(options.RequestsPerCharger >= 0))
-            {
-                failures.Add($"{section}:{nameof(options.RequestsPerCharger)} must be 0 or more (was {options.RequestsPerCharger}).");
-            }
-
-            if (options.GateCars < 0)
-            {
-                failures.Add($"{section}:{nameof(options.GateCars)} must be 0 or more (was {options.GateCars}).");
-            }
-
-            if (string.IsNullOrWhiteSpace(options.GateId))
-            {
-                failures.Add($"{section}:{nameof(options.GateId)} must not be empty.");
-            }
-
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+            var check = new SettingsCheck(SimulationOptions.SectionName);
+            check.LongerThanZero(nameof(options.ShelterTick), options.ShelterTick);
+            check.LongerThanZero(nameof(options.ChargerTick), options.ChargerTick);
+            check.LongerThanZero(nameof(options.GateTick), options.GateTick);
+            check.Share(nameof(options.ShelterOccupancy), options.ShelterOccupancy);
+            check.Share(nameof(options.NoShowShare), options.NoShowShare);
+            check.Share(nameof(options.GateUnknownPlateShare), options.GateUnknownPlateShare);
+            check.That(options.ShelterSpeedUp > 0, nameof(options.ShelterSpeedUp), $"be more than 0 (was {options.ShelterSpeedUp})");
+            check.That(options.RequestsPerCharger >= 0, nameof(options.RequestsPerCharger), $"be 0 or more (was {options.RequestsPerCharger})");
+            check.That(options.GateCars >= 0, nameof(options.GateCars), $"be 0 or more (was {options.GateCars})");
+            check.NotEmpty(nameof(options.GateId), options.GateId);
+            return check.Result();
         }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Parking.Grains;
 using Parking.Storage.History;
 
 namespace Parking.Storage;
@@ -24,9 +25,9 @@ public sealed record StorageSettings(string? ConnectionString, PostgresOptions P
         var postgres = configuration.GetSection(PostgresOptions.SectionName).Get<PostgresOptions>() ?? new PostgresOptions();
         var history = configuration.GetSection(ReservationHistoryOptions.SectionName).Get<ReservationHistoryOptions>() ?? new ReservationHistoryOptions();
         var raw = configuration.GetConnectionString(PostgresConnection.ConnectionStringName);
-        var failures = new List<string>();
-        Check(postgres, failures);
-        Check(history, failures);
+        var check = new SettingsCheck(PostgresOptions.SectionName);
+        Check(postgres, check);
+        Check(history, check.Section(ReservationHistoryOptions.SectionName));
         string? connectionString = null;
         if (!string.IsNullOrWhiteSpace(raw))
         {
@@ -40,59 +41,33 @@ public sealed record StorageSettings(string? ConnectionString, PostgresOptions P
             }
             catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
             {
-                failures.Add($"ConnectionStrings:{PostgresConnection.ConnectionStringName} is not a PostgreSQL connection string ({e.Message}).");
+                check.Section("ConnectionStrings").Refuse(PostgresConnection.ConnectionStringName, $"is not a PostgreSQL connection string ({e.Message})");
             }
         }
 
-        if (failures.Count > 0)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(StorageSettings), failures);
-        }
-
+        check.ThrowIfFailed(typeof(StorageSettings));
         return new StorageSettings(connectionString, postgres, history);
     }
 
-    private static void Check(PostgresOptions options, List<string> failures)
+    /// <summary>True for the embedded default (no <c>ConnectionStrings:Parking</c>): grain state in memory, no real data.</summary>
+    public bool IsEmbedded => ConnectionString is null;
+
+    private static void Check(PostgresOptions options, SettingsCheck check)
     {
-        const string section = PostgresOptions.SectionName;
-        if (options.MaxPoolSize < 1)
-        {
-            failures.Add($"{section}:{nameof(options.MaxPoolSize)} must be at least 1 (was {options.MaxPoolSize}).");
-        }
-
-        if (options.StartupRetryLimit < TimeSpan.Zero)
-        {
-            failures.Add($"{section}:{nameof(options.StartupRetryLimit)} must be 0 (no retry) or longer (was {options.StartupRetryLimit}).");
-        }
-
-        if (options.StartupRetryMaxDelay <= TimeSpan.Zero)
-        {
-            failures.Add($"{section}:{nameof(options.StartupRetryMaxDelay)} must be longer than zero (was {options.StartupRetryMaxDelay}).");
-        }
+        check.AtLeastOne(nameof(options.MaxPoolSize), options.MaxPoolSize);
+        check.That(options.StartupRetryLimit >= TimeSpan.Zero, nameof(options.StartupRetryLimit), $"be 0 (no retry) or longer (was {options.StartupRetryLimit})");
+        check.LongerThanZero(nameof(options.StartupRetryMaxDelay), options.StartupRetryMaxDelay);
     }
 
-    private static void Check(ReservationHistoryOptions options, List<string> failures)
+    private static void Check(ReservationHistoryOptions options, SettingsCheck check)
     {
-        const string section = ReservationHistoryOptions.SectionName;
-        if (options.QueueCapacity < 1)
-        {
-            failures.Add($"{section}:{nameof(options.QueueCapacity)} must be at least 1 (was {options.QueueCapacity}).");
-        }
-
-        if (options.BatchSize < 1)
-        {
-            failures.Add($"{section}:{nameof(options.BatchSize)} must be at least 1 (was {options.BatchSize}).");
-        }
-
-        if (options.FirstRetryDelay <= TimeSpan.Zero)
-        {
-            failures.Add($"{section}:{nameof(options.FirstRetryDelay)} must be longer than zero (was {options.FirstRetryDelay}).");
-        }
-
-        if (options.MaxRetryDelay < options.FirstRetryDelay)
-        {
-            failures.Add($"{section}:{nameof(options.MaxRetryDelay)} must be at least {nameof(options.FirstRetryDelay)} (was {options.MaxRetryDelay}, {options.FirstRetryDelay}).");
-        }
+        check.AtLeastOne(nameof(options.QueueCapacity), options.QueueCapacity);
+        check.AtLeastOne(nameof(options.BatchSize), options.BatchSize);
+        check.LongerThanZero(nameof(options.FirstRetryDelay), options.FirstRetryDelay);
+        check.That(
+            options.MaxRetryDelay >= options.FirstRetryDelay,
+            nameof(options.MaxRetryDelay),
+            $"be at least {nameof(options.FirstRetryDelay)} (was {options.MaxRetryDelay}, {options.FirstRetryDelay})");
     }
 }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Parking.Api.Auth;
 using Parking.Api.Devices;
+using Parking.Storage;
 using Xunit;
 
 namespace Parking.Api.Tests;
@@ -52,6 +53,26 @@ public class ApiSettingsTests
         var mqtt = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
         Assert.Equal((8883, false), (mqtt.Port, mqtt.Enabled));
         await app.StopAsync();
+    }
+
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData("Host=127.0.0.1;Database=parking", null, false)]
+    [InlineData("Host=127.0.0.1;Database=parking", "true", true)]
+    [InlineData(null, "false", false)]
+    public void Dev_tokens_are_on_unless_configured_off_in_the_embedded_default_and_off_unless_configured_on_with_postgresql(
+        string? connectionString, string? devTokens, bool on)
+    {
+        string[] args = [
+            .. connectionString is null ? Array.Empty<string>() : [$"--ConnectionStrings:Parking={connectionString}"],
+            .. devTokens is null ? Array.Empty<string>() : [$"--Parking:Auth:DevTokens={devTokens}"]];
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+
+        // As the silo composes it (Program.cs): the storage settings say whether this is the embedded default.
+        builder.AddApiSettings(devTokensByDefault: builder.AddStorageSettings().IsEmbedded);
+        using var services = builder.Services.BuildServiceProvider();
+
+        Assert.Equal(on, services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value.DevTokens);
     }
 
     private static WebApplication Build(params string[] args)

@@ -23,6 +23,35 @@ public static class ChargePointRules
     }
 
     /// <summary>
+    /// Whether a driver may start charging now (null when they may): not while a transaction runs (the car is
+    /// charging), and only when the connector reports a car plugged in and waiting (OCPP's Preparing).
+    /// </summary>
+    public static DomainError? DriverStart(bool transactionOpen, string? connectorStatus) =>
+        transactionOpen ? DomainError.Conflict("transaction-running", "The charger already runs a transaction: the car is charging.")
+        : connectorStatus != "Preparing" ? DomainError.Conflict("not-plugged-in", "The charger does not report a plugged-in car waiting to charge; plug the car in first.")
+        : null;
+
+    /// <summary>
+    /// What the area's schedule asks of the charger's transaction, null for nothing. A turn whose car waits plugged in
+    /// (Preparing) and has no transaction yet is started remotely, once (<paramref name="remoteStartPending"/>: a start
+    /// is already on its way). A transaction Parking started for a request the schedule no longer names (the turn is
+    /// over, or the car went) is stopped remotely, once (<paramref name="remoteStopAsked"/>: a stop for it was already
+    /// sent). A transaction begun at the charger without a request is never stopped by the plan.
+    /// </summary>
+    public static TurnCommand? TurnCommand(ChargerSchedule schedule, ChargeSession? open, string? connectorStatus, bool remoteStartPending, bool remoteStopAsked)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (schedule.SessionRequestId is { } requestId && open is null && connectorStatus == "Preparing" && !remoteStartPending)
+        {
+            return new TurnCommand.Start(requestId, schedule.SessionResidentId);
+        }
+
+        return open is { RequestId: not null } && schedule.SessionRequestId != open.RequestId && !remoteStopAsked
+            ? new TurnCommand.Stop(open.TransactionId)
+            : null;
+    }
+
+    /// <summary>
     /// The charger status an OCPP connector status stands for. Suspended states keep the car on the charger
     /// (it draws nothing now); Reserved is free as far as the plan is concerned.
     /// </summary>
@@ -84,4 +113,18 @@ public static class ChargePointRules
 
         return (energy, power, null);
     }
+}
+
+/// <summary>A remote start or stop the plan asks of a charge point (<see cref="ChargePointRules.TurnCommand"/>).</summary>
+public abstract record TurnCommand
+{
+    private TurnCommand()
+    {
+    }
+
+    /// <summary>Start a transaction for the turn of <paramref name="RequestId"/>, the car of <paramref name="ResidentId"/>.</summary>
+    public sealed record Start(string RequestId, string? ResidentId) : TurnCommand;
+
+    /// <summary>Stop transaction <paramref name="TransactionId"/>: its turn is over.</summary>
+    public sealed record Stop(int TransactionId) : TurnCommand;
 }

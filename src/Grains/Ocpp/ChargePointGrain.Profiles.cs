@@ -12,22 +12,20 @@ public sealed partial class ChargePointGrain
             return;
         }
 
-        var open = S.Sessions.LatestOpen;
         if (changed)
         {
             EnqueueProfiles(schedule);
         }
 
-        if (schedule.SessionRequestId is { } requestId && open is null && S.ConnectorStatus == "Preparing"
-            && !S.HasPending("RemoteStartTransaction"))
+        switch (S.TurnCommand(schedule))
         {
-            Enqueue("RemoteStartTransaction", OcppCommands.RemoteStart(S.Sessions.IssueIdTag(requestId, schedule.SessionResidentId)), "plan");
-        }
-        else if (open is not null && open.RequestId is not null && schedule.SessionRequestId != open.RequestId
-            && !S.Commands.Any(c => c.Action == "RemoteStopTransaction" && c.PayloadJson == OcppCommands.RemoteStop(open.TransactionId)))
-        {
-            // The turn is over (or the car went): end the transaction it was charging under.
-            Enqueue("RemoteStopTransaction", OcppCommands.RemoteStop(open.TransactionId), "plan");
+            case TurnCommand.Start start:
+                Enqueue("RemoteStartTransaction", OcppCommands.RemoteStart(S.Sessions.IssueIdTag(start.RequestId, start.ResidentId)), "plan");
+                break;
+            case TurnCommand.Stop stop:
+                // The turn is over (or the car went): end the transaction it was charging under.
+                Enqueue("RemoteStopTransaction", OcppCommands.RemoteStop(stop.TransactionId), "plan");
+                break;
         }
 
         await state.WriteStateAsync();

@@ -14,14 +14,9 @@ public sealed partial class ChargePointGrain
 
     public async Task<Outcome<OcppCommandRecord>> StartFor(string requestId, string residentId)
     {
-        if (Sessions.AnyOpen)
+        if (S.DriverStart() is { } refused)
         {
-            return DomainError.Conflict("transaction-running", "The charger already runs a transaction: the car is charging.");
-        }
-
-        if (S.ConnectorStatus != "Preparing")
-        {
-            return DomainError.Conflict("not-plugged-in", "The charger does not report a plugged-in car waiting to charge; plug the car in first.");
+            return refused;
         }
 
         ExpireQueued();

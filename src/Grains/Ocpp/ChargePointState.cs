@@ -1,3 +1,4 @@
+using Parking.Domain;
 using Parking.Domain.Charging;
 using Parking.Domain.Ocpp;
 
@@ -273,6 +274,20 @@ public sealed class ChargePointState
         }
 
         return !wasDown ? null : _connectorStatus is { } connector ? ChargePointRules.ToChargerStatus(connector) : ChargerStatus.Available;
+    }
+
+    /// <summary>Why a driver may not start charging now, null when they may (<see cref="ChargePointRules.DriverStart"/>).</summary>
+    public DomainError? DriverStart() => ChargePointRules.DriverStart(Sessions.AnyOpen, _connectorStatus);
+
+    /// <summary>
+    /// The remote start or stop <paramref name="schedule"/> asks of the charge point now, null for none
+    /// (<see cref="ChargePointRules.TurnCommand"/>): no second start while one is unanswered, no second stop for a transaction.
+    /// </summary>
+    public TurnCommand? TurnCommand(ChargerSchedule schedule)
+    {
+        var open = Sessions.LatestOpen;
+        var stopAsked = open is not null && _commands.Exists(c => c.Action == "RemoteStopTransaction" && c.PayloadJson == OcppCommands.RemoteStop(open.TransactionId));
+        return ChargePointRules.TurnCommand(schedule, open, _connectorStatus, HasPending("RemoteStartTransaction"), stopAsked);
     }
 
     /// <summary>Whether a command for <paramref name="action"/> is kept and not yet answered.</summary>

@@ -76,6 +76,31 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     /// </summary>
     public int? RepairMoves { get; init; }
 
+    /// <summary>
+    /// The share of the budget kept for the repair (<see cref="Repair"/>) on a first plan: CP-SAT's share ends that much
+    /// earlier (at most at 85 % of the budget, the greedy candidates' reserve of 10 % kept), so the repair is never left
+    /// with only the tail CP-SAT did not use. Null (the default) for the order's own share (<see cref="DefaultRepairShare"/>);
+    /// 0 as shipped until 2026-12-05 (the repair got what CP-SAT left).
+    /// </summary>
+    public double? RepairShare { get; init; }
+
+    /// <summary>
+    /// The repair's share of the budget for an order when <see cref="RepairShare"/> is not set: fully served first gains
+    /// from the repair's moves and not from CP-SAT's turn model (on the Chengshangcheng night CP-SAT returned its hint, a
+    /// constant-power seed well below the greedy candidates), so it gets 40 %; the share orders need CP-SAT for a least
+    /// share and keep the tail. With <see cref="TimeIndexed"/> the default is 0 (that model starts from the best plan found).
+    /// </summary>
+    public static double DefaultRepairShare(ChargingObjectiveOrder order) => order == ChargingObjectiveOrder.FullyServedFirst ? 0.4 : 0;
+
+    /// <summary>
+    /// With <see cref="Repair"/>, when no holder swap or exchange improves a pass, a car still short and present takes a
+    /// further turn (up to <see cref="ChargingInstance.MaxTurnsPerRequest"/>) where a charger idles or its holder is done
+    /// (that holder's turn cut to what it needs; the move of the s11b-planners branch). Off by default: on the
+    /// Chengshangcheng night under load, working out the moves slowed each pass of the repair, which then weighed fewer
+    /// swaps and ended no closer to the bound (the benchmark prints both). <see cref="RepairPlan"/> always tries it.
+    /// </summary>
+    public bool MorningTurns { get; init; }
+
     /// <summary>The most rounds of the repair in a solve (each from the best plan the last one left).</summary>
     private const int RepairRounds = 4;
 
@@ -149,10 +174,13 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         var limit = options.TimeLimit;
         var reserve = limit * (previous is null ? 0.1 : 0.2);
         var shareFirst = order != ChargingObjectiveOrder.FullyServedFirst;
+        var repairShare = Math.Clamp(RepairShare ?? (TimeIndexed ? 0 : DefaultRepairShare(order)), 0, 0.9);
         // The seeds stop at 30 % of the budget for a least share (they are its best candidates; the greedy ones come
         // after CP-SAT then), a fifth for fully served first (a three-phase feed makes each greedy plan slower); the
         // first is the most likely best in the order.
-        var seedPlan = previous ?? SeedCandidates(shareFirst).TakeWhile((_, k) => k == 0 || clock.Elapsed < limit * (shareFirst ? 0.3 : 0.2))
+        // Without time for CP-SAT (fully served first leaves it to the repair) only the first seed is weighed.
+        var cpSatFits = previous is not null || limit * (Math.Min(0.85, 0.9 - repairShare) - (shareFirst ? 0.3 : 0.45)) >= MinimumCpSat(limit);
+        var seedPlan = previous ?? SeedCandidates(shareFirst).TakeWhile((_, k) => k == 0 || clock.Elapsed < limit * (shareFirst ? 0.3 : cpSatFits ? 0.2 : 0))
             .Select(b => b.Solve(instance, SolveOptions.Default, cancellationToken))
             .OrderByDescending(p => Rank(instance, p, order, minimum), RankComparer.Instance).First();
         if (limit - reserve - clock.Elapsed > TimeSpan.Zero && previous is null)
@@ -170,11 +198,13 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             }
         }
         // A least share is CP-SAT's to find (the greedy rules rarely give everyone a turn): it gets the larger share.
-        Greedy(limit * (shareFirst ? 0.3 : 0.45));
+        Greedy(limit * Math.Min(shareFirst ? 0.3 : 0.45, previous is null ? 0.9 - repairShare : 1));
 
         // CP-SAT's turns (constant power per turn, least share then energy), until its end of the budget.
-        var cpEnd = limit * (previous is null ? 0.85 : 0.7);
-        if (TimeIndexed && TimeIndexedModel.Supports(instance) && best is not null)
+        var cpEnd = limit * (previous is null ? Math.Min(0.85, 0.9 - repairShare) : 0.7);
+        if (!cpSatFits)
+            Note("cp-sat skipped", clock.Elapsed, null, $"repair share {repairShare:0.00}");
+        else if (TimeIndexed && TimeIndexedModel.Supports(instance) && best is not null)
         {
             // The time-indexed model with power per period, started from the best plan so far (k turns inside the model).
             if (cpEnd - clock.Elapsed >= MinimumCpSat(limit) && !cancellationToken.IsCancellationRequested)
@@ -219,7 +249,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             {
                 var swapsUntil = until - longestPowering;
                 var before = bestRank!;
-                var swapped = SwapHolders(instance, best!, order, minimum,
+                var swapped = SwapHolders(instance, best!, order, minimum, MorningTurns,
                     () => clock.Elapsed < swapsUntil && !cancellationToken.IsCancellationRequested && (RepairMoves is not { } cap || weighed < cap) && ++weighed > 0);
                 if (swapped is null) break;
                 Weigh([.. swapped.Sessions.Select(x => x.PowerKw.ToArray())], [.. swapped.Sessions.Select(x => x.Turns)], $"repair round {round}: holder swaps");
@@ -310,7 +340,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         var best = plan;
         var bestRank = Rank(instance, plan, order, minimum);
         var weighed = 0;
-        var swapped = SwapHolders(instance, plan, order, minimum, () => weighed++ < maxMoves);
+        var swapped = SwapHolders(instance, plan, order, minimum, furtherTurns: true, () => weighed++ < maxMoves);
         if (swapped is null) return plan;
         foreach (var candidate in new[] { swapped, Polish(instance, swapped, order, minimum, plan.Algorithm) })
         {
@@ -333,7 +363,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     /// The holder-swap search (see <see cref="RepairPlan"/>), each swap weighed in place; after an improvement the swaps
     /// are listed again. Ends when no swap improves or <paramref name="more"/> says stop. Null when no swap improved.
     /// </summary>
-    private static ChargingPlan? SwapHolders(ChargingInstance instance, ChargingPlan start, ChargingObjectiveOrder order, double minimum, Func<bool> more)
+    private static ChargingPlan? SwapHolders(ChargingInstance instance, ChargingPlan start, ChargingObjectiveOrder order, double minimum, bool furtherTurns, Func<bool> more)
     {
         var fixedIds = (instance.FixedTurns ?? []).Select(f => f.RequestId).ToHashSet(StringComparer.Ordinal);
         var requests = instance.Requests;
@@ -379,6 +409,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         }
         var bestRank = Rank(instance, start, order, minimum);
         var improvedOnce = false;
+        var pass = 0;
         while (true)
         {
             var got = kw.Select(k => k.Sum() * hours).ToArray();
@@ -431,32 +462,180 @@ public sealed class InTurnCpSat : IChargingAlgorithm
                     if (fullGain > 0 || (fullGain == 0 && (gain > 1e-3 || least > 1e-6)))
                         exchanges.Add((a, b, giveA, giveB, fullGain > 0, gain));
                 }
-            var improved = false;
             var moves = swaps.Select(s => (s.A, s.B, GiveA: (double[]?)null, GiveB: s.Give, s.Full, s.Gain))
                 .Concat(exchanges.Select(e => (e.A, e.B, GiveA: (double[]?)e.GiveA, e.GiveB, e.Full, e.Gain)));
-            foreach (var (a, b, giveA, give, _, _) in moves
-                         .OrderByDescending(s => order == ChargingObjectiveOrder.FullyServedFirst && s.Full)
-                         .ThenByDescending(s => s.Gain).ThenBy(s => s.GiveA is null ? 0 : 1).ThenBy(s => s.A).ThenBy(s => s.B))
+            // Each kind of move: true when one improved the plan (and was kept), false when none did, null when told to stop.
+            bool? TrySwaps()
             {
-                if (!more()) return improvedOnce ? Build() : null;
-                var (oldA, oldB) = (kw[a], kw[b]);
-                var (turnA, turnB) = (turns[a], turns[b]);
-                kw[a] = giveA ?? new double[periods];
-                kw[b] = give;
-                turns[b] = turnA;
-                turns[a] = giveA is null ? [] : turnB;
-                var rank = Rank(instance, Build(), order, minimum);
-                if (RankComparer.Instance.Compare(rank, bestRank) > 0)
+                foreach (var (a, b, giveA, give, _, _) in moves
+                             .OrderByDescending(s => order == ChargingObjectiveOrder.FullyServedFirst && s.Full)
+                             .ThenByDescending(s => s.Gain).ThenBy(s => s.GiveA is null ? 0 : 1).ThenBy(s => s.A).ThenBy(s => s.B))
                 {
-                    for (var t = 0; t < periods; t++) load[t] += give[t] + (giveA?[t] ?? 0) - oldA[t] - oldB[t];
-                    bestRank = rank;
-                    improved = improvedOnce = true;
-                    break;
+                    if (!more()) return null;
+                    var (oldA, oldB) = (kw[a], kw[b]);
+                    var (turnA, turnB) = (turns[a], turns[b]);
+                    kw[a] = giveA ?? new double[periods];
+                    kw[b] = give;
+                    turns[b] = turnA;
+                    turns[a] = giveA is null ? [] : turnB;
+                    var rank = Rank(instance, Build(), order, minimum);
+                    if (RankComparer.Instance.Compare(rank, bestRank) > 0)
+                    {
+                        for (var t = 0; t < periods; t++) load[t] += give[t] + (giveA?[t] ?? 0) - oldA[t] - oldB[t];
+                        bestRank = rank;
+                        return improvedOnce = true;
+                    }
+                    (kw[a], kw[b], turns[a], turns[b]) = (oldA, oldB, turnA, turnB);
                 }
-                (kw[a], kw[b], turns[a], turns[b]) = (oldA, oldB, turnA, turnB);
+                return false;
             }
-            if (!improved) return improvedOnce ? Build() : null;
+            // More turns: a car still present and short of its energy (below the instance's turns per request) takes a
+            // further turn where a charger idles, after its earlier holder's turn has ended (or, the holder being done,
+            // from the first boundary it may end at after its last draw), the changeover kept on both sides.
+            bool? TryFurther()
+            {
+                if (!furtherTurns) return false;
+                foreach (var (b, turn, give, cut, _, _) in MoreTurns(instance, kw, turns, load, got, full, fixedIds)
+                             .OrderByDescending(m => order == ChargingObjectiveOrder.FullyServedFirst && m.Full)
+                             .ThenByDescending(m => m.Gain).ThenBy(m => m.B).ThenBy(m => m.Turn.ChargerId).ThenBy(m => m.Turn.StartPeriod))
+                {
+                    if (!more()) return null;
+                    var oldB = kw[b];
+                    var oldTurns = turns.ToArray();
+                    kw[b] = [.. oldB.Zip(give, (x, y) => x + y)];
+                    turns[b] = [.. turns[b].Append(turn).OrderBy(x => x.StartPeriod)];
+                    foreach (var (holder, from, to) in cut)
+                        turns[holder] = [.. turns[holder].Select(x => x == from ? to : x)];
+                    var rank = Rank(instance, Build(), order, minimum);
+                    if (RankComparer.Instance.Compare(rank, bestRank) > 0)
+                    {
+                        for (var t = 0; t < periods; t++) load[t] += give[t];
+                        bestRank = rank;
+                        return improvedOnce = true;
+                    }
+                    kw[b] = oldB;
+                    Array.Copy(oldTurns, turns, turns.Length);
+                }
+                return false;
+            }
+            // The kinds take turns going first, so that on a busy machine, where a pass may not reach its end, further
+            // turns are weighed too and not only once no swap improves.
+            var furtherFirst = furtherTurns && pass++ % 2 == 1;
+            var improved = furtherFirst ? TryFurther() : TrySwaps();
+            if (improved == false) improved = furtherFirst ? TrySwaps() : TryFurther();
+            if (improved is null) return improvedOnce ? Build() : null;
+            if (improved == false) return improvedOnce ? Build() : null;
         }
+    }
+
+    /// <summary>
+    /// The further-turn moves of the repair, weighed in place: for each car present and short of its energy with fewer
+    /// than <see cref="ChargingInstance.MaxTurnsPerRequest"/> turns (not fixed; a plugged car only on its own charger),
+    /// the best turn on each charger where it idles: outside every other turn there by the changeover (a holder done
+    /// before its turn ends counted only up to the first boundary it may end at after its last draw: that turn is cut
+    /// there), inside the car's stay and away from its own turns by the changeover, starting and ending at boundaries it
+    /// may use. The car draws, in each period, what its car and charger allow within the feed's spare power and, on a
+    /// feed with per-phase limits, each phase's spare power (none under an imbalance limit, where a phase's load may not
+    /// rise alone), up to its need. Returns the car, the turn, its draw, the holders' turns to cut, whether it is then
+    /// served in full and the energy it gains.
+    /// </summary>
+    private static List<(int B, ChargingTurn Turn, double[] Give, List<(int Holder, ChargingTurn From, ChargingTurn To)> Cut, bool Full, double Gain)> MoreTurns(
+        ChargingInstance instance, double[][] kw, IReadOnlyList<ChargingTurn>[] turns, double[] load, double[] got, bool[] full, HashSet<string> fixedIds)
+    {
+        var moves = new List<(int, ChargingTurn, double[], List<(int, ChargingTurn, ChargingTurn)>, bool, double)>();
+        if (instance.PhaseImbalanceKw is not null) return moves;
+        var requests = instance.Requests;
+        var periods = instance.Periods;
+        var hours = instance.PeriodHours;
+        var changeover = instance.ChangeoverPeriods;
+        bool EndOk(ChargingRequest r, int b) => b == r.DeparturePeriod || !instance.IsQuietBoundary(b);
+        bool StartOk(ChargingRequest r, int b) => b == r.ArrivalPeriod || !instance.IsQuietBoundary(b);
+        // Each turn on each charger as it stands and as far as its holder needs it.
+        var held = instance.Chargers.ToDictionary(c => c.Id, _ => new List<(int Holder, ChargingTurn Turn, int NeededEnd)>(), StringComparer.Ordinal);
+        for (var i = 0; i < requests.Count; i++)
+            foreach (var turn in turns[i])
+            {
+                if (!held.TryGetValue(turn.ChargerId, out var on)) continue;
+                var last = turn.StartPeriod;
+                for (var t = turn.StartPeriod; t < turn.EndPeriod; t++) if (kw[i][t] > 1e-9) last = t + 1;
+                var needed = Math.Max(turn.StartPeriod + 1, last);
+                while (needed < turn.EndPeriod && !EndOk(requests[i], needed)) needed++;
+                if (fixedIds.Contains(requests[i].Id)) needed = turn.EndPeriod;
+                on.Add((i, turn, needed));
+            }
+        foreach (var f in instance.FixedTurns ?? [])
+            if (held.TryGetValue(f.ChargerId, out var on) && !on.Any(h => h.Turn.StartPeriod == f.StartPeriod && h.Turn.ChargerId == f.ChargerId && h.Turn.EndPeriod == f.EndPeriod))
+                on.Add((-1, new ChargingTurn(f.ChargerId, f.StartPeriod, f.EndPeriod), f.EndPeriod));
+        // Each phase's load, from the charger each car holds in each period.
+        var phaseLoad = new double[3, periods];
+        if (instance.PhaseLimitKw is not null)
+            for (var i = 0; i < requests.Count; i++)
+                for (var t = 0; t < periods; t++)
+                {
+                    if (kw[i][t] <= 0) continue;
+                    var at = turns[i].FirstOrDefault(x => x.StartPeriod <= t && t < x.EndPeriod) ?? (turns[i].Count > 0 ? turns[i][0] : null);
+                    if (instance.Charger(at?.ChargerId ?? requests[i].PluggedChargerId) is not { } c) continue;
+                    for (var p = 0; p < 3; p++) phaseLoad[p, t] += c.PhaseShare(p) * kw[i][t];
+                }
+        for (var b = 0; b < requests.Count; b++)
+        {
+            var r = requests[b];
+            if (r.EnergyKwh <= 0 || full[b] || fixedIds.Contains(r.Id) || turns[b].Count >= instance.MaxTurnsPerRequest) continue;
+            var need = r.EnergyKwh - got[b];
+            if (need <= 1e-3) continue;
+            var free = new bool[periods];
+            for (var t = Math.Max(0, r.ArrivalPeriod); t < Math.Min(periods, r.DeparturePeriod); t++) free[t] = true;
+            foreach (var own in turns[b])
+                for (var t = Math.Max(0, own.StartPeriod - changeover); t < Math.Min(periods, own.EndPeriod + changeover); t++) free[t] = false;
+            foreach (var charger in instance.Chargers)
+            {
+                if (r.PluggedChargerId is { } plugged && plugged != charger.Id) continue;
+                var idle = (bool[])free.Clone();
+                foreach (var h in held[charger.Id])
+                    for (var t = Math.Max(0, h.Turn.StartPeriod - changeover); t < Math.Min(periods, h.NeededEnd + changeover); t++) idle[t] = false;
+                (ChargingTurn Turn, double[] Give, double Got)? best = null;
+                for (var t = 0; t < periods;)
+                {
+                    if (!idle[t]) { t++; continue; }
+                    var end = t;
+                    while (end < periods && idle[end]) end++;
+                    var (from, to) = (t, end);
+                    t = end;
+                    while (from < to && !StartOk(r, from)) from++;
+                    while (to > from && !EndOk(r, to)) to--;
+                    if (to <= from) continue;
+                    var give = new double[periods];
+                    var left = need;
+                    for (var u = from; u < to && left > 1e-9; u++)
+                    {
+                        var room = Math.Max(0, instance.CapacityKw(u) - 1e-6 - load[u]);
+                        if (instance.PhaseLimitKw is { } limit)
+                            for (var p = 0; p < 3; p++)
+                                if (charger.PhaseShare(p) > 0) room = Math.Min(room, Math.Max(0, (limit - 1e-6 - phaseLoad[p, u]) / charger.PhaseShare(p)));
+                        give[u] = Math.Max(0, Math.Min(Math.Min(instance.PowerLimitKw(r, u), charger.MaxKw * r.PresentShare(u)), Math.Min(room, left / hours)));
+                        left -= give[u] * hours;
+                    }
+                    var gained = need - left;
+                    if (gained < 1e-3 || (best is { } kept && kept.Got >= gained)) continue;
+                    // Held only as long as it draws (to the first boundary it may end at), so others keep the rest.
+                    var last = from;
+                    for (var u = from; u < to; u++) if (give[u] > 1e-9) last = u + 1;
+                    var until = Math.Max(from + 1, last);
+                    while (until < to && !EndOk(r, until)) until++;
+                    best = (new ChargingTurn(charger.Id, from, until), give, gained);
+                }
+                if (best is not { } chosen) continue;
+                // Holders whose turns the new one needs cut to what they need.
+                var cut = new List<(int, ChargingTurn, ChargingTurn)>();
+                foreach (var h in held[charger.Id])
+                    if (h.Holder >= 0 && h.NeededEnd < h.Turn.EndPeriod
+                        && chosen.Turn.StartPeriod < h.Turn.EndPeriod + changeover && h.Turn.StartPeriod < chosen.Turn.EndPeriod + changeover)
+                        cut.Add((h.Holder, h.Turn, h.Turn with { EndPeriod = h.NeededEnd }));
+                var isFull = got[b] + chosen.Got >= ChargingMetrics.FullShare * r.EnergyKwh;
+                moves.Add((b, chosen.Turn, chosen.Give, cut, isFull, chosen.Got));
+            }
+        }
+        return moves;
     }
 
     /// <summary>

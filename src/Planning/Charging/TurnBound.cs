@@ -32,6 +32,43 @@ public static class TurnBound
     public static double? UpperBoundKwh(ChargingInstance instance, TimeSpan? timeLimit = null) => Solve(instance, timeLimit, tight: false);
 
     /// <summary>
+    /// A bound and how its linear program ended: <see cref="Kwh"/> is null when it did not end optimal, and
+    /// <see cref="Outcome"/> then says why (the time limit reached, GLOP's status), so a report never shows a missing
+    /// bound without its reason.
+    /// </summary>
+    public sealed record Result(double? Kwh, string Outcome, TimeSpan Elapsed, int Rows, int Columns);
+
+    /// <summary><see cref="UpperBoundKwh(ChargingInstance, TimeSpan?)"/> with how its linear program ended.</summary>
+    public static Result UpperBound(ChargingInstance instance, TimeSpan? timeLimit = null)
+    {
+        Result? result = null;
+        Solve(instance, timeLimit, tight: false, report: r => result = r);
+        return result!;
+    }
+
+    /// <summary>
+    /// <see cref="UpperBoundKwh(ChargingInstance, IReadOnlyList{double}, TimeSpan?)"/> with how its linear program ended
+    /// (infeasible when no plan gives every request what it must get).
+    /// </summary>
+    public static Result UpperBound(ChargingInstance instance, IReadOnlyList<double> atLeastKwh, TimeSpan? timeLimit = null)
+    {
+        ArgumentNullException.ThrowIfNull(atLeastKwh);
+        if (atLeastKwh.Count != (instance?.Requests.Count ?? 0))
+            throw new ArgumentException($"atLeastKwh has {atLeastKwh.Count} values for {instance?.Requests.Count} requests.", nameof(atLeastKwh));
+        Result? result = null;
+        Solve(instance!, timeLimit, tight: false, atLeastKwh, report: r => result = r);
+        return result!;
+    }
+
+    /// <summary><see cref="TightUpperBoundKwh"/> with how its linear program ended.</summary>
+    public static Result TightUpperBound(ChargingInstance instance, TimeSpan? timeLimit = null)
+    {
+        Result? result = null;
+        Solve(instance, timeLimit, tight: true, report: r => result = r);
+        return result!;
+    }
+
+    /// <summary>
     /// The bound among plans that give request <c>i</c> at least <paramref name="atLeastKwh"/>[i] (in the instance's
     /// order): the most energy a plan as fair as a given one can deliver, for instance with every driver at least the
     /// least share the plan reached. Null when GLOP fails, finds no such plan or does not finish in time.
@@ -70,8 +107,9 @@ public static class TurnBound
     /// </summary>
     public static double? WithoutOneChargerCuts(ChargingInstance instance, bool tight, TimeSpan? timeLimit = null) => Solve(instance, timeLimit, tight, coupling: false);
 
-    private static double? Solve(ChargingInstance instance, TimeSpan? timeLimit, bool tight, IReadOnlyList<double>? atLeastKwh = null, double[]? nightOccupancy = null, bool coupling = true)
+    private static double? Solve(ChargingInstance instance, TimeSpan? timeLimit, bool tight, IReadOnlyList<double>? atLeastKwh = null, double[]? nightOccupancy = null, bool coupling = true, Action<Result>? report = null)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var longRuns = new List<(int Request, Variable X, int Length)>();
         ArgumentNullException.ThrowIfNull(instance);
         var chargers = instance.Chargers;
@@ -245,7 +283,17 @@ public static class TurnBound
         }
         if (timeLimit is { } limitTime) solver.SetTimeLimit((long)limitTime.TotalMilliseconds);
         var status = solver.Solve();
-        if (status != Solver.ResultStatus.OPTIMAL) return null;
+        if (status != Solver.ResultStatus.OPTIMAL)
+        {
+            // GLOP reports a time limit reached as NOT_SOLVED (or ABNORMAL when it stopped mid-iteration).
+            var limited = timeLimit is { } l && clock.Elapsed >= l * 0.95;
+            var why = status == Solver.ResultStatus.INFEASIBLE ? "infeasible: no plan gives every request what it must get"
+                : limited ? $"not finished within the {timeLimit!.Value.TotalSeconds:0} s limit (GLOP stopped with {status} after {solver.Iterations()} iterations)"
+                : $"GLOP ended with {status} after {clock.Elapsed.TotalSeconds:0.0} s";
+            report?.Invoke(new Result(null, why, clock.Elapsed, solver.NumConstraints(), solver.NumVariables()));
+            return null;
+        }
+        report?.Invoke(new Result(objective.Value(), "optimal", clock.Elapsed, solver.NumConstraints(), solver.NumVariables()));
         if (nightOccupancy is not null && longRuns.Count > 0)
         {
             var longest = longRuns.Max(run => run.Length);

@@ -135,4 +135,119 @@ public sealed class ChargePointStateTests
         Assert.Contains("m1", otherAction.Description, StringComparison.Ordinal);
         Assert.Single(state.Handled);
     }
+
+    [Fact]
+    public void A_driver_starts_only_with_the_car_waiting_and_no_transaction_open()
+    {
+        var state = new ChargePointState();
+        Assert.Equal("not-plugged-in", state.DriverStart()?.Code);
+
+        state.StatusReported(1, "Preparing");
+        Assert.Null(state.DriverStart());
+
+        state.Sessions.Start(new StartTransactionRequest(1, "CARD-1", 0, Now, null), new IdTagAuthorization(IdTagAuthorization.Accepted, "ann"), null);
+        Assert.Equal("transaction-running", state.DriverStart()?.Code);
+    }
+
+    [Fact]
+    public void The_plan_starts_its_turn_once_and_stops_a_finished_turns_transaction_once_even_after_the_stop_was_answered()
+    {
+        var state = new ChargePointState();
+        state.StatusReported(1, "Preparing");
+        var turn = new ChargerSchedule("c1", Now, [new SchedulePeriod(0, 7400)], "req-1") { SessionResidentId = "ann" };
+
+        Assert.Equal(new TurnCommand.Start("req-1", "ann"), state.TurnCommand(turn));
+        state.Add(new OcppCommandRecord("s1", "RemoteStartTransaction", OcppCommands.RemoteStart("T1"), "plan", Now, OcppCommandStatus.Sent, null, null, null));
+        Assert.Null(state.TurnCommand(turn));
+
+        var tag = state.Sessions.IssueIdTag("req-1", "ann");
+        var session = state.Sessions.Start(new StartTransactionRequest(1, tag, 0, Now, null), new IdTagAuthorization(IdTagAuthorization.Accepted, "ann"), turn);
+        var over = turn with { SessionRequestId = null };
+        Assert.Null(state.TurnCommand(turn));
+        Assert.Equal(new TurnCommand.Stop(session.TransactionId), state.TurnCommand(over));
+
+        state.Add(new OcppCommandRecord("t1", "RemoteStopTransaction", OcppCommands.RemoteStop(session.TransactionId), "plan", Now, OcppCommandStatus.Accepted, null, null, Now));
+        Assert.Null(state.TurnCommand(over));
+    }
+
+    [Fact]
+    public void A_closed_socket_sends_its_unanswered_commands_back_to_the_queue()
+    {
+        var state = new ChargePointState();
+        state.Connected("s1", new Host(), Now);
+        state.Add(Command("c1", OcppCommandStatus.Queued, Now));
+        state.TakeQueued();
+
+        state.Disconnected("s1");
+
+        Assert.Equal(OcppCommandStatus.Queued, state.Command("c1")!.Status);
+        Assert.Null(state.Host);
+    }
+
+    [Fact]
+    public void An_older_schedule_is_ignored_and_one_unchanged_sends_nothing_again()
+    {
+        var state = new ChargePointState();
+        var first = new ChargerSchedule("c1", Now, [new SchedulePeriod(0, 7400)], null);
+        var lower = first with { Periods = [new SchedulePeriod(0, 3700)] };
+
+        Assert.True(state.Scheduled(first, 5, Now));
+        Assert.False(state.Scheduled(first, 5, Now));
+        Assert.Null(state.Scheduled(lower, 4, Now));
+        Assert.Equal((first, 5L), (state.Schedule, state.ScheduleVersion));
+        Assert.True(state.Scheduled(lower, 6, Now));
+        Assert.Equal((lower, 6L), (state.Schedule, state.ScheduleVersion));
+
+        state.Retire();
+        Assert.Null(state.Schedule);
+    }
+
+    [Fact]
+    public void A_boot_says_what_the_charge_point_is_and_a_rate_unit_counts_as_a_change_only_when_new()
+    {
+        var state = new ChargePointState();
+        state.Booted("Acme", "AC-22", "1.2.0");
+        Assert.Equal(("Acme", "AC-22", "1.2.0"), (state.Vendor, state.Model, state.FirmwareVersion));
+
+        Assert.False(state.UsesRateUnit("W"));
+        Assert.True(state.UsesRateUnit("A"));
+        Assert.Equal("A", state.RateUnit);
+        Assert.False(state.UsesRateUnit("A"));
+    }
+
+    [Fact]
+    public void It_keeps_the_last_answered_messages_and_commands_and_every_one_not_yet_answered()
+    {
+        var state = new ChargePointState();
+        for (var i = 0; i <= ChargePointState.HandledKept; i++)
+        {
+            state.Remember(new HandledMessage($"m{i}", "Heartbeat", "f", new HeartbeatResponse(Now)));
+        }
+
+        Assert.Equal(ChargePointState.HandledKept, state.Handled.Count);
+        Assert.Null(state.HandledAs("m0"));
+        Assert.NotNull(state.HandledAs($"m{ChargePointState.HandledKept}"));
+
+        state.Add(Command("waiting", OcppCommandStatus.Queued, Now));
+        for (var i = 0; i <= ChargePointState.CommandsKept; i++)
+        {
+            state.Add(Command($"d{i}", OcppCommandStatus.Accepted, Now));
+        }
+
+        Assert.Equal(ChargePointState.CommandsKept + 1, state.Commands.Count);
+        Assert.Null(state.Command("d0"));
+        Assert.NotNull(state.Command("waiting"));
+    }
+
+    [Fact]
+    public void Dropping_queued_commands_leaves_those_already_sent()
+    {
+        var state = new ChargePointState();
+        state.Add(Command("sent", OcppCommandStatus.Sent, Now));
+        state.Add(Command("queued", OcppCommandStatus.Queued, Now));
+
+        state.DropQueued(_ => true);
+
+        Assert.Equal(["sent"], state.Commands.Select(c => c.Id));
+    }
 }

@@ -65,6 +65,31 @@ public class InTurnBudgetTests
         });
     }
 
+    /// <summary>
+    /// Fully served first keeps 40 % of the budget for the repair, which leaves CP-SAT's turn model too little to start
+    /// (on the Chengshangcheng night it only returned its hint, below the greedy candidates): it is skipped whatever the
+    /// machine's speed, and the repair runs. A least share keeps CP-SAT.
+    /// </summary>
+    [Fact]
+    public void Fully_served_first_gives_cp_sats_time_to_the_repair_and_a_least_share_keeps_cp_sat()
+    {
+        var instance = Night(3);
+        var options = new SolveOptions(TimeSpan.FromSeconds(2), Workers: 2);
+        var fullySteps = new List<InTurnCpSat.Step>();
+        var leastSteps = new List<InTurnCpSat.Step>();
+
+        var plan = new InTurnCpSat { Observer = fullySteps.Add }.Solve(instance, options with { Order = ChargingObjectiveOrder.FullyServedFirst });
+        new InTurnCpSat { Observer = leastSteps.Add, RepairMoves = 0 }.Solve(instance, options);
+
+        Assert.True(PlanPropertyTests.Respects(instance, plan));
+        Assert.Contains(fullySteps, s => s.Name == "cp-sat skipped");
+        Assert.DoesNotContain(fullySteps, s => s.Name.StartsWith("cp-sat", StringComparison.Ordinal) && s.Name != "cp-sat skipped");
+        Assert.DoesNotContain(fullySteps, s => s.Name is "hint" or "model built");
+        Assert.DoesNotContain(leastSteps, s => s.Name == "cp-sat skipped");
+        Assert.Equal(0.4, InTurnCpSat.DefaultRepairShare(ChargingObjectiveOrder.FullyServedFirst));
+        Assert.Equal(0, InTurnCpSat.DefaultRepairShare(ChargingObjectiveOrder.LeastShareFirst));
+    }
+
     [Fact]
     public void Without_a_budget_no_cp_sat_stage_starts()
     {

@@ -261,4 +261,38 @@ public class InTurnTests
             Assert.Equal(14, repaired.Session("long")!.EnergyKwh(instance.PeriodHours), 4);
         }
     }
+
+    [Fact]
+    public void A_car_still_short_in_the_morning_takes_a_turn_where_the_night_holder_is_done()
+    {
+        // Eight hours on a 7 kW feed, one 7 kW charger, quiet hours over periods 1-4 (no turn starts or ends at 2, 3 or 4),
+        // a changeover of one period. "night" holds the charger from its arrival to its departure and is done after two
+        // hours; "late" arrives in the night, is not present for that turn (no swap, no exchange) and has no turn, so the
+        // shaping's further turns (for cars with a turn) pass it by. It is served in full only by a turn after the quiet
+        // hours, on the charger the night holder no longer needs (its turn cut at 5, the changeover, then "late").
+        var instance = new ChargingInstance(Instances.Evening, 60, 8, [new ChargerSpec("C1", 7)], 7,
+            [new ChargingRequest("night", 1, 8, 14, 7), new ChargingRequest("late", 3, 8, 7, 7)],
+            ChangeoverPeriods: 1, QuietPeriods: [new PeriodRange(1, 5)]);
+        var input = new ChargingPlan("given", PlanStatus.Feasible,
+        [
+            new SessionPlan("night", [0, 7, 7, 0, 0, 0, 0, 0], new ChargingTurn("C1", 1, 8)),
+            new SessionPlan("late", [0, 0, 0, 0, 0, 0, 0, 0], null),
+        ]);
+        var options = new SolveOptions(TimeSpan.FromMinutes(5), Workers: 1);
+        Assert.True(PlanPropertyTests.Respects(instance, input));
+        Assert.Equal(50, ChargingMetrics.Compute(instance, input, 0).FullyServedPercent, 6);
+
+        foreach (var order in new[] { ChargingObjectiveOrder.FullyServedFirst, ChargingObjectiveOrder.LeastShareFirst, ChargingObjectiveOrder.MinimumNeedFirst })
+        {
+            var repaired = InTurnCpSat.RepairPlan(instance, input, options with { Order = order, MinimumNeedKwh = 5 }, maxMoves: 10);
+
+            Assert.True(PlanPropertyTests.Respects(instance, repaired));
+            Assert.Equal(100, ChargingMetrics.Compute(instance, repaired, 0).FullyServedPercent, 6);
+            Assert.Equal(7, repaired.Session("late")!.EnergyKwh(instance.PeriodHours), 4);
+            // The night holder's turn ends at the quiet hours' end; the late car starts after the changeover.
+            var late = Assert.Single(repaired.Session("late")!.Turns);
+            Assert.True(late.StartPeriod >= 6, $"late starts at {late.StartPeriod}");
+            Assert.Equal(14, repaired.Session("night")!.EnergyKwh(instance.PeriodHours), 4);
+        }
+    }
 }

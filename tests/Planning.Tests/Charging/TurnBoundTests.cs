@@ -26,6 +26,29 @@ public class TurnBoundTests
     }
 
     /// <summary>
+    /// A bound that has no answer says why: two cars that must each get 7 kWh from one 7 kW charger in one hour cannot both,
+    /// so the bound among such plans is infeasible (no value, the reason named); without that demand it is optimal (7 kWh),
+    /// with the program's size.
+    /// </summary>
+    [Fact]
+    public void A_bound_without_a_value_says_why()
+    {
+        var instance = new ChargingInstance(Instances.Evening, 60, 1, [new ChargerSpec("C1", 7)], 7,
+            [new ChargingRequest("a", 0, 1, 7, 7), new ChargingRequest("b", 0, 1, 7, 7)]);
+
+        var refused = TurnBound.UpperBound(instance, [7, 7]);
+        var plain = TurnBound.UpperBound(instance);
+
+        Assert.Null(refused.Kwh);
+        Assert.StartsWith("infeasible", refused.Outcome, StringComparison.Ordinal);
+        Assert.Null(TurnBound.UpperBoundKwh(instance, [7, 7]));
+        Assert.Equal("optimal", plain.Outcome);
+        Assert.Equal(7, plain.Kwh!.Value, 6);
+        Assert.Equal(TurnBound.UpperBoundKwh(instance)!.Value, plain.Kwh.Value, 9);
+        Assert.True(plain.Rows > 0 && plain.Columns > 0);
+    }
+
+    /// <summary>
     /// One 7 kW charger on a 7 kW feed for six hours, quiet hours over periods 1-4 (no turn starts or ends at 2, 3 or 4),
     /// a changeover of one period. "a" and "b" are there from the start to the end of period 5 and want 7 kWh each; "c"
     /// comes for period 5 only. Whoever holds the charger through the night blocks it in period 0 (unless it holds it
