@@ -105,7 +105,7 @@ internal static class ResidentSearchPhase
     private static (string Kind, string Query) Pick(Random random, List<CompoundUser> residents, Dictionary<string, string> units, int pages)
     {
         var person = residents[random.Next(residents.Count)];
-        var plate = person.Vehicles.FirstOrDefault()?.Plate;
+        var plate = person.Vehicles.Count > 0 ? person.Vehicles[0].Plate : null;
         switch (random.Next(5))
         {
             case 0 when plate is not null:
