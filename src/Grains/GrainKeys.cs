@@ -90,8 +90,9 @@ public static partial class GrainKeys
     public static ISettlementShardGrain SettlementShard(this IGrainFactory grains, string compoundId, string householdAccount) =>
         grains.SettlementShard(compoundId, Accounts.SettlementShard(householdAccount, SettlementShards));
 
+    /// <summary>Reused per key, as the other references on the booking path: every background settlement calls one.</summary>
     public static ISettlementShardGrain SettlementShard(this IGrainFactory grains, string compoundId, int shard) =>
-        grains.GetGrain<ISettlementShardGrain>(Of(compoundId, SettlementPrefix + shard.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        grains.Cached<ISettlementShardGrain>(Of(compoundId, SettlementPrefix + shard.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>The shard number in a settlement shard's local id (<c>settlement-n</c>).</summary>
     public static int SettlementShardNumber(string localId) =>

@@ -38,6 +38,17 @@ public sealed class GrainKeyTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public void A_household_ledger_reaches_its_settlement_shard_through_one_reused_reference()
+    {
+        var account = Parking.Domain.Credits.Accounts.Household("h-17");
+        var shard = _grains.SettlementShard("c1", account);
+        Assert.Same(shard, _grains.SettlementShard("c1", account));
+        Assert.Same(shard, _grains.SettlementShard("c1", Parking.Domain.Credits.Accounts.SettlementShard(account, GrainKeys.SettlementShards)));
+        Assert.Equal(_grains.GetGrain<ISettlementShardGrain>(
+            $"c1/settlement-{Parking.Domain.Credits.Accounts.SettlementShard(account, GrainKeys.SettlementShards)}").GetGrainId(), shard.GetGrainId());
+    }
+
+    [Fact]
     public void The_reference_cache_is_bounded_and_starts_afresh_when_full()
     {
         var first = _grains.Space("bounded", "s-0");

@@ -38,11 +38,11 @@ public sealed class LedgerArchiveState : IArchiveChunkState<LedgerTransaction>
 
     IReadOnlyList<LedgerTransaction> IArchiveChunkState<LedgerTransaction>.Items => _transactions;
 
-    /// <summary>The chunk replaces whatever was stored (a chunk is written once; a retry writes the same).</summary>
+    /// <summary>The chunk replaces whatever was stored.</summary>
     public void Store(IEnumerable<LedgerTransaction> chunk) => _transactions = [.. chunk];
 }
 
 /// <summary>A chunk of a ledger's journal (state <c>ledger-archive</c>); nothing clears it today.</summary>
 public sealed class LedgerArchiveGrain(
     [PersistentState("ledger-archive", GrainKeys.StorageName)] IPersistentState<LedgerArchiveState> state)
-    : ArchiveChunkGrain<LedgerTransaction, LedgerArchiveState>(state), ILedgerArchiveGrain;
+    : ArchiveChunkGrain<LedgerTransaction, LedgerArchiveState>(state, static t => (t.DecidedBy, t.Id)), ILedgerArchiveGrain;

@@ -39,6 +39,9 @@ public sealed partial class HouseholdLedgerGrain(
     private bool _settleAgain;
     private string _compoundId = string.Empty;
 
+    // The household's shard never changes: found once per activation, not on every settlement.
+    private ISettlementShardGrain _shard = null!;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = CompoundScopedKey.Of(this);
@@ -46,6 +49,7 @@ public sealed partial class HouseholdLedgerGrain(
         _ledger = state.RecordExists && state.State.Account.Length > 0
             ? HouseholdLedger.Restore(state.State)
             : HouseholdLedger.Empty(Accounts.Household(key.LocalId));
+        _shard = GrainFactory.SettlementShard(_compoundId, _ledger.Account);
         _stored = _ledger.Snapshot();
         _commit = new GroupCommit(WriteOnce, exception =>
         {
@@ -239,8 +243,7 @@ public sealed partial class HouseholdLedgerGrain(
 
     private async Task Settle(IReadOnlyList<LedgerTransaction> decided, long version)
     {
-        var shard = GrainFactory.SettlementShard(_compoundId, _ledger.Account);
-        var stored = await shard.Settle(_ledger.Account, new ReportedBalance(_ledger.Balance, version), decided);
+        var stored = await _shard.Settle(_ledger.Account, new ReportedBalance(_ledger.Balance, version), decided);
         _ledger.Confirmed(Accounts.Compound, stored);
         _reportedVersion = Math.Max(_reportedVersion, version);
     }
@@ -266,10 +269,17 @@ public sealed partial class HouseholdLedgerGrain(
     {
         if (_ledger.ChunkToArchive() is { } chunk)
         {
-            // Archive first: a failure before the state write leaves the chunk in both places, and the next attempt
-            // stores the same chunk under the same number again.
-            await Archive(_ledger.ArchivedChunks).Store(chunk);
-            _ledger.Archived(chunk.Count, time.GetUtcNow() - ChargeRetention);
+            // Archive first, into the newest chunk while it has room: a failure before the state write leaves the
+            // transactions in both places, and the next attempt adds them to the same chunk again (which replaces
+            // them) or stores them under the same new number again.
+            var added = _ledger.ArchivedChunks > 0
+                && await Archive(_ledger.ArchivedChunks - 1).Append(chunk, HouseholdLedger.ArchiveChunkCapacity);
+            if (!added)
+            {
+                await Archive(_ledger.ArchivedChunks).Store(chunk);
+            }
+
+            _ledger.Archived(chunk.Count, time.GetUtcNow() - ChargeRetention, intoNewChunk: !added);
         }
 
         // The storage provider may read the state after its first await; give it a snapshot no call can change.

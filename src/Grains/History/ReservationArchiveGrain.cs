@@ -2,12 +2,15 @@ namespace Parking.Grains.History;
 
 /// <summary>
 /// One chunk of finished reservations moved out of a space's or a resident's hot state (key: compound/owner#number,
-/// see <see cref="ReservationArchive"/>). Written once when the chunk is archived, read when an old reservation is
+/// see <see cref="ReservationArchive"/>). Filled over a few archivings of its owner, read when an old reservation is
 /// asked for, cleared when the owner's history period has passed.
 /// </summary>
 public interface IReservationArchiveGrain : IGrainWithStringKey
 {
     Task Store(IReadOnlyList<Reservation> chunk);
+
+    /// <summary>Adds finished reservations to the chunk if it can take them within <paramref name="capacity"/> (see <see cref="ArchiveChunkGrain{TItem, TState}.Append"/>).</summary>
+    Task<bool> Append(IReadOnlyList<Reservation> reservations, int capacity);
 
     [ReadOnly]
     Task<IReadOnlyList<Reservation>> Get();
@@ -33,7 +36,7 @@ public sealed class ReservationArchiveState : IArchiveChunkState<Reservation>
 /// <summary>A chunk of finished reservations (state <c>reservation-archive</c>).</summary>
 public sealed class ReservationArchiveGrain(
     [PersistentState("reservation-archive", GrainKeys.StorageName)] IPersistentState<ReservationArchiveState> state)
-    : ArchiveChunkGrain<Reservation, ReservationArchiveState>(state), IReservationArchiveGrain;
+    : ArchiveChunkGrain<Reservation, ReservationArchiveState>(state, static r => (r.Id, 0)), IReservationArchiveGrain;
 
 /// <summary>Where the archive chunks of a space and of a resident live.</summary>
 public static class ReservationArchive
@@ -43,6 +46,27 @@ public static class ReservationArchive
 
     public static IReservationArchiveGrain OfResident(this IGrainFactory grains, string compoundId, string residentId, int number) =>
         grains.GetGrain<IReservationArchiveGrain>(GrainKeys.Of(compoundId, $"resident#{residentId}#{number}"));
+
+    /// <summary>
+    /// Stores finished reservations in the archive and notes them in <paramref name="index"/>: in the newest chunk while it
+    /// has room (<see cref="FinishedReservations.ChunkCapacity"/>), else in a new chunk numbered <see cref="ArchiveIndex.Next"/>.
+    /// The caller stores the index, then the state without them; if that fails they are archived again, into the same
+    /// chunk (which replaces them) or a new one (a reservation found twice is the same finished reservation).
+    /// </summary>
+    public static async Task Archive(ArchiveIndex index, Func<int, IReservationArchiveGrain> chunk, IReadOnlyList<Reservation> finished)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(chunk);
+        if (index.Filling is { } filling && await chunk(filling.Number).Append(finished, FinishedReservations.ChunkCapacity))
+        {
+            index.Appended(filling.Number, finished);
+            return;
+        }
+
+        var number = index.Next;
+        await chunk(number).Store(finished);
+        index.Added(number, finished);
+    }
 
     /// <summary>The reservation <paramref name="reservationId"/> in the chunks (newest first), or null.</summary>
     public static async Task<Reservation?> Find(IReadOnlyList<ArchivedChunk> chunks, Func<int, IReservationArchiveGrain> chunk, string reservationId)

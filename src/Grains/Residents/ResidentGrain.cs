@@ -150,9 +150,7 @@ public sealed partial class ResidentGrain(
         {
             if (FinishedReservations.ChunkToArchive(State.Reservations) is { } chunk)
             {
-                var number = State.Archive.Next;
-                await GrainFactory.OfResident(compoundId, residentId, number).Store(chunk);
-                State.Archive.Added(number, chunk);
+                await ReservationArchive.Archive(State.Archive, n => GrainFactory.OfResident(compoundId, residentId, n), chunk);
                 State.Archived(chunk);
             }
 

@@ -147,11 +147,11 @@ public sealed partial class ParkingSpaceGrain(
             : await ReservationArchive.Find(archive.State.Chunks, n => GrainFactory.OfSpace(definition.CompoundId, definition.SpaceId, n), reservationId);
 
     /// <summary>
-    /// Moves the oldest finished reservations to an archive chunk once enough have finished, and clears the chunks past the
-    /// space's history period, so the calendar written on every booking stays bounded. The chunk is stored, then the
-    /// index of chunks (state <c>space-archive</c>, written only here), then the calendar that no longer holds it: a
-    /// failure in between leaves its reservations in the calendar too, to be archived again in a later chunk (a
-    /// reservation found twice is the same finished reservation). A failure here costs nothing but a larger calendar
+    /// Moves the oldest finished reservations to an archive chunk (the newest one while it has room) once enough have
+    /// finished, and clears the chunks past the space's history period, so the calendar written on every booking stays
+    /// bounded. The chunk is stored, then the index of chunks (state <c>space-archive</c>, written only here), then the
+    /// calendar that no longer holds it: a failure in between leaves its reservations in the calendar too, to be
+    /// archived again (see <see cref="ReservationArchive.Archive"/>). A failure here costs nothing but a larger calendar
     /// until the next write.
     /// </summary>
     private async Task ArchiveFinished()
@@ -177,11 +177,9 @@ public sealed partial class ParkingSpaceGrain(
                 index.Dropped(old);
             }
 
-            var number = index.Next;
             if (chunk is not null)
             {
-                await GrainFactory.OfSpace(definition.CompoundId, definition.SpaceId, number).Store(chunk);
-                index.Added(number, chunk);
+                await ReservationArchive.Archive(index, n => GrainFactory.OfSpace(definition.CompoundId, definition.SpaceId, n), chunk);
             }
 
             await archive.WriteStateAsync();
