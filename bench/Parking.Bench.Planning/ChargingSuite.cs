@@ -454,6 +454,10 @@ internal static class ChargingSuite
             var result = TurnBound.UpperBound(variant, TimeSpan.FromSeconds(BoundSeconds));
             bounds[variant] = (OfflineOptimum.UpperBoundKwh(variant), result.Kwh ?? double.NaN, result.Elapsed.TotalSeconds);
             boundLines.Add(Ended("turn-aware bound, " + variants.First(v => ReferenceEquals(v.Instance, variant)).Name, result));
+            // Where the bound's optimum takes its energy, to set beside each plan's periods (--segments).
+            if (Segments && ReferenceEquals(variant, instance) && result.PeriodKw is { } boundKw && instance.QuietPeriods is [var q, ..])
+                Console.Error.WriteLine(string.Create(c,
+                    $"  bound's optimum: before quiet {boundKw.Take(q.Start).Sum() * instance.PeriodHours:0.0}, quiet {boundKw.Skip(q.Start).Take(q.End - q.Start).Sum() * instance.PeriodHours:0.0}, after {boundKw.Skip(q.End).Sum() * instance.PeriodHours:0.0} kWh; kW per period: {string.Join(' ', boundKw.Select((kw, t) => string.Create(c, $"{t}:{kw:0}")))}"));
         }
         (double Flow, double Turn, double Seconds) Of(ChargingInstance variant) => bounds.TryGetValue(variant, out var b) ? b : (double.NaN, double.NaN, 0);
         var tightClock = Stopwatch.StartNew();
@@ -514,6 +518,14 @@ internal static class ChargingSuite
                 var noTurn = variant.Requests.Count(r => plan.Session(r.Id) is not { } s || s.Turns.Count == 0);
                 var shortAfter = variant.Requests.Count(r => r.DeparturePeriod > q1 && (plan.Session(r.Id)?.EnergyKwh(variant.PeriodHours) ?? 0) < 0.999 * r.EnergyKwh);
                 Console.Error.WriteLine($"  periods kW/drawing/held: {string.Join(' ', perPeriod)}; no turn {noTurn}; short and present after the quiet hours {shortAfter}");
+                // In the last periods: cars present and short that hold no charger, by how many turns they have.
+                foreach (var t in new[] { q1, variant.Periods - 2, variant.Periods - 1 })
+                {
+                    var waiting = variant.Requests.Where(r => r.ArrivalPeriod <= t && t < r.DeparturePeriod
+                        && (plan.Session(r.Id)?.EnergyKwh(variant.PeriodHours) ?? 0) < 0.999 * r.EnergyKwh
+                        && !(plan.Session(r.Id)?.Turns.Any(u => u.StartPeriod <= t && t < u.EndPeriod) ?? false)).ToList();
+                    Console.Error.WriteLine(string.Create(c, $"  period {t}: {waiting.Count} cars present, short and holding no charger ({string.Join(", ", waiting.GroupBy(r => plan.Session(r.Id)?.Turns.Count ?? 0).OrderBy(g => g.Key).Select(g => $"{g.Count()} with {g.Key} turns"))}), short {waiting.Sum(r => r.EnergyKwh - (plan.Session(r.Id)?.EnergyKwh(variant.PeriodHours) ?? 0)):0} kWh"));
+                }
             }
             if (!name.StartsWith("in-turn,", StringComparison.Ordinal) || !ReferenceEquals(variant, instance)) continue;
             // The bound among plans at least as fair as this one in its own first objective (every driver at least the

@@ -36,7 +36,12 @@ public static class TurnBound
     /// <see cref="Outcome"/> then says why (the time limit reached, GLOP's status), so a report never shows a missing
     /// bound without its reason.
     /// </summary>
-    public sealed record Result(double? Kwh, string Outcome, TimeSpan Elapsed, int Rows, int Columns);
+    /// <para><see cref="PeriodKw"/>: the optimum's power per period (kW, summed over requests), null without a value;
+    /// set beside a plan's own, it says in which periods the plan leaves energy the bound counts.</para>
+    public sealed record Result(double? Kwh, string Outcome, TimeSpan Elapsed, int Rows, int Columns)
+    {
+        public IReadOnlyList<double>? PeriodKw { get; init; }
+    }
 
     /// <summary><see cref="UpperBoundKwh(ChargingInstance, TimeSpan?)"/> with how its linear program ended.</summary>
     public static Result UpperBound(ChargingInstance instance, TimeSpan? timeLimit = null)
@@ -110,6 +115,7 @@ public static class TurnBound
     private static double? Solve(ChargingInstance instance, TimeSpan? timeLimit, bool tight, IReadOnlyList<double>? atLeastKwh = null, double[]? nightOccupancy = null, bool coupling = true, Action<Result>? report = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var powers = report is null ? null : new List<(int Period, Variable Power)>();
         var longRuns = new List<(int Request, Variable X, int Length)>();
         ArgumentNullException.ThrowIfNull(instance);
         var chargers = instance.Chargers;
@@ -209,6 +215,7 @@ public static class TurnBound
                         var cap = kw * request.PresentShare(t);
                         if (cap <= 0) continue;
                         var p = solver.MakeNumVar(0, cap, "");
+                        powers?.Add((t, p));
                         foreach (var edge in edges.Where(edge => edge.Period == t)) powerAt[edge] = (p, cap);
                         carPower?[t]?.SetCoefficient(p, 1);
                         if (x[r] is null)
@@ -293,7 +300,12 @@ public static class TurnBound
             report?.Invoke(new Result(null, why, clock.Elapsed, solver.NumConstraints(), solver.NumVariables()));
             return null;
         }
-        report?.Invoke(new Result(objective.Value(), "optimal", clock.Elapsed, solver.NumConstraints(), solver.NumVariables()));
+        if (report is not null)
+        {
+            var periodKw = new double[instance.Periods];
+            foreach (var (t, p) in powers!) periodKw[t] += p.SolutionValue();
+            report(new Result(objective.Value(), "optimal", clock.Elapsed, solver.NumConstraints(), solver.NumVariables()) { PeriodKw = periodKw });
+        }
         if (nightOccupancy is not null && longRuns.Count > 0)
         {
             var longest = longRuns.Max(run => run.Length);

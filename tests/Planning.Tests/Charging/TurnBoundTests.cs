@@ -46,6 +46,9 @@ public class TurnBoundTests
         Assert.Equal(7, plain.Kwh!.Value, 6);
         Assert.Equal(TurnBound.UpperBoundKwh(instance)!.Value, plain.Kwh.Value, 9);
         Assert.True(plain.Rows > 0 && plain.Columns > 0);
+        // Its optimum per period: the one hour at 7 kW; none without a value.
+        Assert.Equal([7.0], plain.PeriodKw!.Select(kw => Math.Round(kw, 6)));
+        Assert.Null(refused.PeriodKw);
     }
 
     /// <summary>
