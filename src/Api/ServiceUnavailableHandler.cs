@@ -48,7 +48,7 @@ public sealed partial class ServiceUnavailableHandler(IProblemDetailsService pro
     {
         var field = exception.InnerException is System.Text.Json.JsonException { Path: { Length: > 0 } path }
             ? path.TrimStart('$', '.')
-            : "body";
+            : BoundParameter().Match(exception.Message) is { Success: true } bound ? bound.Groups["name"].Value : "body";
         if (field.Length == 0)
         {
             field = "body";
@@ -62,6 +62,10 @@ public sealed partial class ServiceUnavailableHandler(IProblemDetailsService pro
         problem.Status = exception.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
     }
+
+    /// <summary>A query or route value of the wrong type (page=abc): ASP.NET names the parameter in its message.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "(?:[^"]*\s)?(?<name>[A-Za-z_][A-Za-z0-9_]*)" from""")]
+    private static partial System.Text.RegularExpressions.Regex BoundParameter();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Path} failed because the cluster or storage is unavailable")]
     private partial void LogUnavailable(Exception exception, string path);

@@ -69,6 +69,7 @@ public sealed partial class EarlierTypeNames(TypeResolver resolver) : ITypeConve
         ["Parking.Grains.Membership.HistoryRetentionState"] = ("Parking.Domain.Membership.HistoryRetentionState", "Parking.Domain"),
         ["Parking.Grains.Membership.CompoundRosterState"] = ("Parking.Domain.Membership.CompoundRosterState", "Parking.Domain"),
         ["Parking.Grains.Membership.RosterEntry"] = ("Parking.Domain.Membership.RosterEntry", "Parking.Domain"),
+        ["Parking.Grains.Membership.ResidentEntry"] = ("Parking.Domain.Membership.ResidentEntry", "Parking.Domain"),
         ["Parking.Grains.Ocpp.ChargingCardsState"] = ("Parking.Domain.Ocpp.ChargingCardsState", "Parking.Domain"),
         ["Parking.Grains.Ocpp.ChargingCard"] = ("Parking.Domain.Ocpp.ChargingCard", "Parking.Domain"),
 

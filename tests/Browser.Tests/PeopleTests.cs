@@ -61,6 +61,54 @@ public sealed partial class PeopleTests(WebAppFixture app)
         newcomer.AssertNoErrors();
     }
 
+    [Fact]
+    public async Task Staff_page_through_the_residents_and_find_one_by_a_plate_typed_loosely()
+    {
+        await using var staff = await PageSession.OpenAsync(app);
+        await staff.SignInAsync("staff", "staff01");
+        await staff.Page.GotoAsync("staff/people");
+        var rows = staff.Page.Locator("table.residents tbody tr");
+        var pager = staff.Page.Locator("#residents-page");
+        await Expect(rows).ToHaveCountAsync(25);
+        await Expect(pager).ToHaveTextAsync(PageOne());
+        await Expect(staff.Page.Locator("#residents-previous")).ToBeDisabledAsync();
+        var firstOfPageOne = (await rows.First.GetAttributeAsync("data-person"))!;
+
+        await staff.Page.Locator("#residents-next").ClickAsync();
+        await Expect(pager).ToHaveTextAsync(PageTwo());
+        await Expect(rows.First).Not.ToHaveAttributeAsync("data-person", firstOfPageOne);
+        await Expect(staff.Page.Locator("#residents-previous")).ToBeEnabledAsync();
+
+        // A resident of page two who has a car, found by that plate typed in lower case with a space.
+        var withCar = rows.Filter(new() { Has = staff.Page.Locator("td:nth-child(3)", new() { HasTextRegex = AnyPlate() }) }).First;
+        var person = (await withCar.GetAttributeAsync("data-person"))!;
+        var unit = await withCar.Locator("td:nth-child(2)").InnerTextAsync();
+        var plate = (await withCar.Locator("td:nth-child(3)").InnerTextAsync()).Split(", ")[0];
+        await staff.Page.Locator("#resident-query").FillAsync(plate[..2] + " " + plate[2..].ToLowerInvariant());
+        await staff.Page.Locator("#resident-search-button").ClickAsync();
+
+        var found = staff.Page.Locator($"table.residents tbody tr[data-person='{person}']");
+        await Expect(found).ToBeVisibleAsync();
+        await Expect(found.Locator("td:nth-child(2)")).ToHaveTextAsync(unit);
+        await Expect(pager).ToHaveTextAsync(PageOne());
+        await Expect(staff.Page.Locator("#residents-next")).ToBeDisabledAsync();
+        foreach (var row in await rows.AllAsync())
+        {
+            await Expect(row.Locator("td:nth-child(3)")).ToContainTextAsync(plate);
+        }
+
+        staff.AssertNoErrors();
+    }
+
+    [GeneratedRegex(@"^第 1 页，共 \d+ 页$")]
+    private static partial Regex PageOne();
+
+    [GeneratedRegex(@"^第 2 页，共 \d+ 页$")]
+    private static partial Regex PageTwo();
+
+    [GeneratedRegex(@"\S")]
+    private static partial Regex AnyPlate();
+
     [GeneratedRegex("^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{2}$")]
     private static partial Regex CodePattern();
 }

@@ -159,45 +159,26 @@ public static class PeopleEndpoints
             .Select(e => new RosterEntryDto(e.PersonId, e.Role.ToDto(), e.DisplayName, e.HouseholdId)).ToArray());
 
     /// <summary>The longest search text taken: a name, a unit or a plate is far shorter.</summary>
-    public const int MaxResidentQuery = 40;
+    public const int MaxResidentQuery = ResidentQuery.MaxText;
 
     /// <summary>
     /// The compound's residents, searched and paged, for its staff and its sub-district's operator. Rows come from the
-    /// compound's resident index (<see cref="ResidentIndex"/>), which each person's member grain keeps as they join,
-    /// leave or change a name or plate, so someone who left is never shown and names and plates are as they are now;
-    /// units are read from the layout. The committee gets 403: proposals, votes and reports need no resident's name,
-    /// unit or plate (least data).
+    /// compound's resident index (<see cref="ResidentIndex"/>) alone, which each person's member grain keeps as they
+    /// join, leave or change a name or plate, with their household's unit, so someone who left is never shown and names
+    /// and plates are as they are now; which rows match and in what order is <see cref="ResidentQuery"/>'s rule. The
+    /// committee gets 403: proposals, votes and reports need no resident's name, unit or plate (least data).
     /// </summary>
     public static async Task<Results<Ok<ResidentPageDto>, ProblemHttpResult>> Residents(string compoundId, string? q, int? page, int? pageSize, IGrainFactory grains)
     {
-        if (page is < 1)
+        var query = ResidentQuery.Parse(q, page, pageSize);
+        if (query.Error is { } error)
         {
-            return Problems.Invalid("page", "page counts from 1.", "page-out-of-range");
+            return Problems.From(error);
         }
 
-        if (pageSize is < 1 or > 200)
-        {
-            return Problems.Invalid("pageSize", "pageSize must be between 1 and 200.", "page-size-out-of-range");
-        }
-
-        var query = ResidentIndex.Searchable(q);
-        if (query.Length > MaxResidentQuery)
-        {
-            return Problems.Invalid("q", $"Search for at most {MaxResidentQuery} characters (part of a name, a unit or a plate).", "query-too-long");
-        }
-
-        var (number, size) = (page ?? 1, pageSize ?? 50);
-        var units = (await grains.Compound(compoundId).GetHouseholds()).ToDictionary(h => h.Id, h => h.Unit, StringComparer.Ordinal);
-        var byUnit = query.Length == 0
-            ? new HashSet<string>(StringComparer.Ordinal)
-            : units.Where(u => ResidentIndex.Searchable(u.Value).Contains(query, StringComparison.Ordinal)).Select(u => u.Key).ToHashSet(StringComparer.Ordinal);
-        var found = (await ResidentIndex.Search(grains, compoundId, query, byUnit))
-            .Select(e => new ResidentDto(e.PersonId, e.DisplayName, e.HouseholdId, e.HouseholdId is { } h ? units.GetValueOrDefault(h) : null, e.BuildingId, [.. e.Plates]))
-            .OrderBy(r => r.Unit ?? r.HouseholdId ?? "", StringComparer.Ordinal)
-            .ThenBy(r => r.DisplayName, StringComparer.Ordinal)
-            .ThenBy(r => r.PersonId, StringComparer.Ordinal)
-            .ToList();
-        return TypedResults.Ok(new ResidentPageDto(found.Count, number, size, [.. found.Skip((number - 1) * size).Take(size)]));
+        var found = await ResidentIndex.Search(grains, compoundId, query.Value!);
+        return TypedResults.Ok(new ResidentPageDto(found.Total, found.Page, found.PageSize,
+            [.. found.Items.Select(e => new ResidentDto(e.PersonId, e.DisplayName, e.HouseholdId, e.Unit, e.BuildingId, [.. e.Plates]))]));
     }
 
     public static async Task<Results<Ok<MembershipDto>, NoContent, ProblemHttpResult>> RemoveRole(string compoundId, string personId, HttpContext http, IGrainFactory grains)

@@ -26,6 +26,10 @@ public sealed class CompoundGrain(
 {
     private Dictionary<string, CompoundUser> _users = new(StringComparer.Ordinal);
 
+    /// <summary>Household → unit of the layout's households list <see cref="_unitsOf"/> (rebuilt when the layout changes).</summary>
+    private Dictionary<string, string> _units = new(StringComparer.Ordinal);
+    private IReadOnlyList<Household>? _unitsOf;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         IndexUsers();
@@ -160,6 +164,19 @@ public sealed class CompoundGrain(
         Task.FromResult(state.State.Layout?.Shelters ?? []);
 
     public Task<CompoundUser?> GetUser(string userId) => Task.FromResult(_users.GetValueOrDefault(userId));
+
+    public Task<IReadOnlyDictionary<string, string>> GetUnits(IReadOnlyList<string> householdIds)
+    {
+        ArgumentNullException.ThrowIfNull(householdIds);
+        var households = state.State.Layout?.Households ?? [];
+        if (!ReferenceEquals(_unitsOf, households))
+        {
+            (_unitsOf, _units) = (households, households.ToDictionary(h => h.Id, h => h.Unit, StringComparer.Ordinal));
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, string>>(householdIds.Distinct(StringComparer.Ordinal)
+            .Where(_units.ContainsKey).ToDictionary(h => h, h => _units[h], StringComparer.Ordinal));
+    }
 
     public Task<IReadOnlyList<Household>> GetHouseholds() =>
         Task.FromResult(state.State.Layout?.Households ?? []);

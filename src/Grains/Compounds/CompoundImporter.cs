@@ -323,6 +323,15 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
             });
         }
 
+        // A resident's index entry carries their household's unit: a changed file that renumbers units relabels them.
+        if (live is not null)
+        {
+            var units = layout.Households.ToDictionary(h => h.Id, h => h.Unit, StringComparer.Ordinal);
+            var relabelled = live.Households.Where(h => units.GetValueOrDefault(h.Id) != h.Unit)
+                .ToDictionary(h => h.Id, h => units.GetValueOrDefault(h.Id), StringComparer.Ordinal);
+            await ResidentIndex.UnitsChanged(grains, layout.CompoundId, relabelled);
+        }
+
         var staying = layout.Users.Select(u => u.UserId).ToHashSet(StringComparer.Ordinal);
         var leaving = (live?.Users ?? []).Where(u => !staying.Contains(u.UserId)).ToList();
         var left = 0;

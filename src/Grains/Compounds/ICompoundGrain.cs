@@ -87,6 +87,10 @@ public interface ICompoundGrain : IGrainWithStringKey
     [ReadOnly]
     Task<CompoundUser?> GetUser(string userId);
 
+    /// <summary>The unit of each of these households the layout holds (a household it does not hold is left out).</summary>
+    [ReadOnly]
+    Task<IReadOnlyDictionary<string, string>> GetUnits(IReadOnlyList<string> householdIds);
+
     /// <summary>Every household with its exclusive area: the owners who vote on proposals.</summary>
     [ReadOnly]
     Task<IReadOnlyList<Household>> GetHouseholds();

@@ -64,6 +64,13 @@ public interface IHistoryRetentionGrain : IGrainWithStringKey
 
     /// <summary>The person left the compound: the sweep no longer names them.</summary>
     Task Forget(string personId);
+
+    /// <summary>
+    /// The people the sweep reaches besides those the file names: its lists and what an earlier build stored here.
+    /// Interleaves: a sweep may take a while, and this only reads the lists as they stand.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<string>> GetPeople();
 }
 
 /// <remarks>
@@ -111,6 +118,12 @@ public sealed partial class HistoryRetentionGrain(
         {
             await state.WriteStateAsync();
         }
+    }
+
+    public async Task<IReadOnlyList<string>> GetPeople()
+    {
+        var listed = await Task.WhenAll(HistoryRetentionLists.All(GrainFactory, CompoundId).Select(l => l.GetPeople()));
+        return [.. state.State.People.Concat(listed.SelectMany(l => l)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

@@ -1,9 +1,11 @@
+using Parking.Domain.Membership;
+
 namespace Parking.Grains.Membership;
 
 /// <summary>
 /// One bucket of a compound's resident index: the entries it holds and, until the first build seeds it, the people a
-/// change reached first (their entry is newer than a seed's). It changes only through <see cref="Set"/> and
-/// <see cref="Seed"/>; the fields keep the ids and types the bucket was first stored with.
+/// change reached first (their entry is newer than a seed's). It changes only through <see cref="Set"/>,
+/// <see cref="Seed"/> and <see cref="Relabelled"/>; the fields keep the ids and types the bucket was first stored with.
 /// </summary>
 [GenerateSerializer]
 public sealed class ResidentBucketState
@@ -80,7 +82,23 @@ public sealed class ResidentBucketState
         return true;
     }
 
-    /// <summary>The entries a search finds (<see cref="ResidentEntry.Matches"/>), in no order.</summary>
-    public IReadOnlyList<ResidentEntry> Find(string query, IReadOnlySet<string> householdsByUnit) =>
-        [.. _entries.Values.Where(e => e.Matches(query, householdsByUnit))];
+    /// <summary>
+    /// Held entries whose unit was filled (an earlier build stored none) or changed (a re-import renumbered the household)
+    /// take their new form; entries of people no longer held are ignored. Returns how many were replaced.
+    /// </summary>
+    public int Relabelled(IEnumerable<ResidentEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var replaced = 0;
+        foreach (var entry in entries.Where(e => _entries.ContainsKey(e.PersonId)))
+        {
+            _entries[entry.PersonId] = entry;
+            replaced++;
+        }
+
+        return replaced;
+    }
+
+    /// <summary>The entries a search text (already <see cref="ResidentIndex.Searchable"/>) finds (<see cref="ResidentQuery.Matches(string, ResidentEntry)"/>), in no order.</summary>
+    public IReadOnlyList<ResidentEntry> Find(string text) => [.. _entries.Values.Where(e => ResidentQuery.Matches(text, e))];
 }

@@ -1,46 +1,9 @@
-using System.Text;
+using Parking.Domain;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 using Parking.Domain.Membership;
 
 namespace Parking.Grains.Membership;
-
-/// <summary>One resident of a compound as staff search for them: name, household, building and the plates of their cars.</summary>
-[GenerateSerializer, Immutable]
-public sealed record ResidentEntry(
-    [property: Id(0)] string PersonId,
-    [property: Id(1)] string DisplayName,
-    [property: Id(2)] string? HouseholdId,
-    [property: Id(3)] string? BuildingId,
-    [property: Id(4)] IReadOnlyList<string> Plates)
-{
-    /// <summary>The person's entry in the compound from their record: none unless they are a resident there.</summary>
-    public static ResidentEntry? Of(string personId, string compoundId, MemberRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return record.Memberships.FirstOrDefault(m => m.CompoundId == compoundId) is { Role: UserRole.Resident } m
-            ? new ResidentEntry(personId, m.DisplayName, m.HouseholdId, m.BuildingId,
-                [.. record.Vehicles.Where(v => v.Plate is not null).Select(v => v.Plate!.Value.Value)])
-            : null;
-    }
-
-    /// <summary>Whether a search (already <see cref="ResidentIndex.Searchable"/>) finds this resident; a household listed in
-    /// <paramref name="householdsByUnit"/> (its unit matched, which the layout knows and the index does not) counts too.</summary>
-    public bool Matches(string query, IReadOnlySet<string> householdsByUnit)
-    {
-        ArgumentNullException.ThrowIfNull(householdsByUnit);
-        return query.Length == 0
-            || ResidentIndex.Searchable(DisplayName).Contains(query, StringComparison.Ordinal)
-            || (HouseholdId is { } household && (householdsByUnit.Contains(household) || ResidentIndex.Searchable(household).Contains(query, StringComparison.Ordinal)))
-            || Plates.Any(p => ResidentIndex.Searchable(p).Contains(query, StringComparison.Ordinal));
-    }
-
-    public bool Equals(ResidentEntry? other) =>
-        other is not null && PersonId == other.PersonId && DisplayName == other.DisplayName && HouseholdId == other.HouseholdId
-        && BuildingId == other.BuildingId && Plates.SequenceEqual(other.Plates);
-
-    public override int GetHashCode() => HashCode.Combine(PersonId, DisplayName, HouseholdId, BuildingId, Plates.Count);
-}
 
 /// <summary>
 /// How a compound's residents are indexed for search. The index is cut into a fixed number of buckets by a stable hash
@@ -57,30 +20,36 @@ public static class ResidentIndex
 {
     public const int Buckets = 64;
 
-    /// <summary>Case, spaces and the dot some write in a plate (沪A·12345) do not matter to a search.</summary>
-    public static string Searchable(string? text) =>
-        string.Concat((text ?? "").Where(c => !char.IsWhiteSpace(c) && c is not ('·' or '.' or '-'))).ToUpperInvariant();
+    /// <summary>How a search text is compared (see <see cref="ResidentQuery.Searchable"/>).</summary>
+    public static string Searchable(string? text) => ResidentQuery.Searchable(text);
 
     /// <summary>The person's bucket: FNV-1a over the id's UTF-8 bytes (stable across processes, unlike string hash codes).</summary>
-    public static int BucketOf(string personId)
-    {
-        ArgumentNullException.ThrowIfNull(personId);
-        var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(personId))
-        {
-            hash = unchecked((hash ^ b) * 16777619u);
-        }
+    public static int BucketOf(string personId) => StableBuckets.Of(personId, Buckets);
 
-        return (int)(hash % Buckets);
-    }
-
-    /// <summary>Every resident of the compound the search finds, read from the buckets only (in no order).</summary>
-    public static async Task<IReadOnlyList<ResidentEntry>> Search(IGrainFactory grains, string compoundId, string query, IReadOnlySet<string> householdsByUnit)
+    /// <summary>Every resident of the compound a search text (already <see cref="Searchable"/>) finds, read from the buckets only (in no order).</summary>
+    public static async Task<IReadOnlyList<ResidentEntry>> Search(IGrainFactory grains, string compoundId, string text)
     {
         ArgumentNullException.ThrowIfNull(grains);
         await grains.ResidentDirectory(compoundId).EnsureBuilt();
-        var found = await Task.WhenAll(Enumerable.Range(0, Buckets).Select(b => grains.ResidentBucket(compoundId, b).Find(query, householdsByUnit)));
+        var found = await Task.WhenAll(Enumerable.Range(0, Buckets).Select(b => grains.ResidentBucket(compoundId, b).Find(text)));
         return [.. found.SelectMany(f => f)];
+    }
+
+    /// <summary>The page of the compound's residents a query asks for, ordered as <see cref="ResidentQuery.PageOf"/> says.</summary>
+    public static async Task<ResidentPage> Search(IGrainFactory grains, string compoundId, ResidentQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.PageOf(await Search(grains, compoundId, query.Text));
+    }
+
+    /// <summary>A re-import gave households other units (null: the household left the layout): every bucket relabels its entries.</summary>
+    public static Task UnitsChanged(IGrainFactory grains, string compoundId, IReadOnlyDictionary<string, string?> units)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(units);
+        return units.Count == 0
+            ? Task.CompletedTask
+            : Task.WhenAll(Enumerable.Range(0, Buckets).Select(b => grains.ResidentBucket(compoundId, b).Relabel(units)));
     }
 
     /// <summary>Tells the buckets of every compound where the person's resident entry changed between two records.</summary>
@@ -105,15 +74,55 @@ public interface IResidentBucketGrain : IGrainWithStringKey
     /// <summary>Entries read from the member records when the index is first built, except for people a change told of meanwhile.</summary>
     Task Seed(IReadOnlyList<string> personIds, IReadOnlyList<ResidentEntry> entries);
 
+    /// <summary>Households whose unit changed (null: no longer in the layout); entries of those households take the new unit.</summary>
+    Task Relabel(IReadOnlyDictionary<string, string?> units);
+
+    /// <summary>The entries a search text (already <see cref="ResidentIndex.Searchable"/>) finds; see <see cref="ResidentQuery.Matches(string, ResidentEntry)"/>.</summary>
     [AlwaysInterleave]
-    Task<IReadOnlyList<ResidentEntry>> Find(string query, IReadOnlySet<string> householdsByUnit);
+    Task<IReadOnlyList<ResidentEntry>> Find(string text);
 }
 
 public sealed class ResidentBucketGrain(
     [PersistentState("resident-index", GrainKeys.StorageName)] IPersistentState<ResidentBucketState> state) : Grain, IResidentBucketGrain
 {
+    private string CompoundId => CompoundScopedKey.Of(this).CompoundId;
+
+    /// <summary>Entries stored by an earlier build have no unit: they get it from the layout once, before the first call.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var lacking = state.State.Entries.Values.Where(e => e.LacksUnit).ToList();
+        if (lacking.Count == 0)
+        {
+            return;
+        }
+
+        var filled = await WithUnits(lacking);
+        if (state.State.Relabelled(filled.Where(e => !e.LacksUnit)) > 0)
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The entries with their household's unit as the layout names it (one call to the compound for all of them).</summary>
+    private async Task<IReadOnlyList<ResidentEntry>> WithUnits(IReadOnlyList<ResidentEntry> entries)
+    {
+        var households = entries.Where(e => e.LacksUnit).Select(e => e.HouseholdId!).Distinct(StringComparer.Ordinal).ToList();
+        if (households.Count == 0)
+        {
+            return entries;
+        }
+
+        var units = await GrainFactory.Compound(CompoundId).GetUnits(households);
+        return [.. entries.Select(e => e.LacksUnit && units.GetValueOrDefault(e.HouseholdId!) is { } unit ? e with { Unit = unit } : e)];
+    }
+
     public async Task Set(string personId, ResidentEntry? entry)
     {
+        if (entry is not null)
+        {
+            entry = (await WithUnits([entry]))[0];
+        }
+
         if (state.State.Set(personId, entry))
         {
             await state.WriteStateAsync();
@@ -122,14 +131,33 @@ public sealed class ResidentBucketGrain(
 
     public async Task Seed(IReadOnlyList<string> personIds, IReadOnlyList<ResidentEntry> entries)
     {
-        if (state.State.Seed(personIds, entries))
+        ArgumentNullException.ThrowIfNull(entries);
+        if (state.State.Seeded)
+        {
+            return;
+        }
+
+        var filled = await WithUnits([.. entries.Where(e => !state.State.ToldBeforeSeed.Contains(e.PersonId))]);
+        if (state.State.Seed(personIds, filled))
         {
             await state.WriteStateAsync();
         }
     }
 
-    public Task<IReadOnlyList<ResidentEntry>> Find(string query, IReadOnlySet<string> householdsByUnit) =>
-        Task.FromResult(state.State.Find(query, householdsByUnit));
+    public async Task Relabel(IReadOnlyDictionary<string, string?> units)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        var changed = state.State.Entries.Values
+            .Where(e => e.HouseholdId is { } h && units.TryGetValue(h, out var unit) && unit != e.Unit)
+            .Select(e => e with { Unit = units[e.HouseholdId!] })
+            .ToList();
+        if (state.State.Relabelled(changed) > 0)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<ResidentEntry>> Find(string text) => Task.FromResult(state.State.Find(text));
 }
 
 /// <summary>Whether a compound's resident index is built (key: compound); builds it once, on the first search.</summary>
@@ -152,10 +180,9 @@ public sealed class ResidentDirectoryGrain(
 
     /// <summary>
     /// A compound whose residents were enrolled before the index existed: on its first search the index is seeded from
-    /// the residents the compound file names and those who joined through the API (every invite redeemed and request
-    /// approved the people book still holds), each as their member record shows them now. A change that reached a
-    /// bucket first wins over the seed. Compounds imported since are told by their members as they enrol; the seed
-    /// then only confirms them.
+    /// everyone a record of the compound names, each as their member record shows them now (someone named who is not a
+    /// resident there any more gets no entry). A change that reached a bucket first wins over the seed. Compounds
+    /// imported since are told by their members as they enrol; the seed then only confirms them.
     /// </summary>
     public async Task EnsureBuilt()
     {
@@ -164,9 +191,7 @@ public sealed class ResidentDirectoryGrain(
             return;
         }
 
-        var named = (await GrainFactory.Compound(CompoundId).GetUsers(UserRole.Resident, int.MaxValue)).Select(u => u.UserId);
-        var joined = await GrainFactory.People(CompoundId).GetJoined();
-        var candidates = named.Concat(joined).Distinct(StringComparer.Ordinal).ToList();
+        var candidates = await Candidates();
         var entries = new List<ResidentEntry>(candidates.Count);
         foreach (var batch in candidates.Chunk(256))
         {
@@ -180,5 +205,21 @@ public sealed class ResidentDirectoryGrain(
             GrainFactory.ResidentBucket(CompoundId, b).Seed(byBucket.GetValueOrDefault(b) ?? [], entriesByBucket.GetValueOrDefault(b) ?? [])));
         state.State.Built = true;
         await state.WriteStateAsync();
+    }
+
+    /// <summary>
+    /// Who may be a resident of the compound: those its file names; those who joined through the API while the people
+    /// book still holds the join (the retention sweep prunes it); and, from records the sweep never prunes, everyone whose
+    /// own grains stored something here (the sweep's list of people the file does not name) and everyone who opened
+    /// their notices as a member of a household.
+    /// </summary>
+    private async Task<List<string>> Candidates()
+    {
+        var named = GrainFactory.Compound(CompoundId).GetUsers(UserRole.Resident, int.MaxValue);
+        var joined = GrainFactory.People(CompoundId).GetJoined();
+        var tracked = GrainFactory.HistoryRetention(CompoundId).GetPeople();
+        var households = GrainFactory.NoticeDirectory(CompoundId).HouseholdMembers();
+        await Task.WhenAll(named, joined, tracked, households);
+        return [.. (await named).Select(u => u.UserId).Concat(await joined).Concat(await tracked).Concat(await households).Distinct(StringComparer.Ordinal)];
     }
 }

@@ -185,6 +185,21 @@ public sealed class PeopleApiTests(PeopleHostFixture fixture) : IClassFixture<Pe
     }
 
     [Fact]
+    public async Task A_page_past_the_last_is_empty_and_a_page_that_is_not_a_number_is_refused_naming_page()
+    {
+        var all = await Ok<ResidentPageDto>(HttpMethod.Get, Path("residents?pageSize=200"), Staff);
+
+        // The largest page number once made the rows to skip overflow and showed the first page again.
+        var past = await Ok<ResidentPageDto>(HttpMethod.Get, Path($"residents?page={int.MaxValue}&pageSize=200"), Staff);
+        Assert.Equal((all.Total, int.MaxValue), (past.Total, past.Page));
+        Assert.Empty(past.Items);
+
+        await ProblemAssert.Expect(await Send(HttpMethod.Get, Path("residents?page=0"), Staff), HttpStatusCode.BadRequest, "page-out-of-range", "page");
+        await ProblemAssert.Expect(await Send(HttpMethod.Get, Path("residents?page=two"), Staff), HttpStatusCode.BadRequest, "malformed-request", "page");
+        await ProblemAssert.Expect(await Send(HttpMethod.Get, Path("residents?pageSize=lots"), Staff), HttpStatusCode.BadRequest, "malformed-request", "pageSize");
+    }
+
+    [Fact]
     public async Task A_resident_who_joined_long_ago_is_found_after_a_thousand_later_changes_and_by_a_plate_added_since()
     {
         var earlyJoiner = NewPerson();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Parking.Grains;
+using Parking.Domain.Membership;
 using Parking.Grains.Membership;
 using Xunit;
 
@@ -21,8 +22,6 @@ public sealed class ResidentBucketStateTests
     private static readonly ResidentEntry Ann = new("p1", "Ann Li", "h1", "b1", ["沪A·12345"]);
     private static readonly ResidentEntry AnnMoved = new("p1", "Ann Li", "h9", "b3", ["沪A·12345"]);
     private static readonly ResidentEntry Bob = new("p2", "Bob Wu", "h2", null, []);
-
-    private static readonly IReadOnlySet<string> NoUnits = new HashSet<string>();
 
     [Fact]
     public void A_change_before_the_first_build_wins_over_the_seed_and_the_seed_runs_once()
@@ -61,16 +60,27 @@ public sealed class ResidentBucketStateTests
     }
 
     [Fact]
-    public void A_search_finds_by_name_plate_or_household_and_by_a_unit_the_layout_matched()
+    public void A_search_finds_by_name_plate_household_or_unit()
     {
         var bucket = new ResidentBucketState();
-        bucket.Seed([], [Ann, Bob]);
+        bucket.Seed([], [Ann, Bob with { Unit = "UNIT-7" }]);
 
-        Assert.Equal(["p1"], bucket.Find("ANNLI", NoUnits).Select(e => e.PersonId));
-        Assert.Equal(["p1"], bucket.Find("A12345", NoUnits).Select(e => e.PersonId));
-        Assert.Equal(["p2"], bucket.Find("H2", NoUnits).Select(e => e.PersonId));
-        Assert.Equal(["p2"], bucket.Find("UNIT-7", new HashSet<string> { "h2" }).Select(e => e.PersonId));
-        Assert.Empty(bucket.Find("CAROL", NoUnits));
+        Assert.Equal(["p1"], bucket.Find("ANNLI").Select(e => e.PersonId));
+        Assert.Equal(["p1"], bucket.Find("A12345").Select(e => e.PersonId));
+        Assert.Equal(["p2"], bucket.Find("H2").Select(e => e.PersonId));
+        Assert.Equal(["p2"], bucket.Find("UNIT7").Select(e => e.PersonId));
+        Assert.Empty(bucket.Find("CAROL"));
+    }
+
+    [Fact]
+    public void Relabelling_replaces_held_entries_only()
+    {
+        var bucket = new ResidentBucketState();
+        bucket.Seed([], [Ann]);
+
+        Assert.Equal(1, bucket.Relabelled([Ann with { Unit = "3-101" }, Bob with { Unit = "3-102" }]));
+        Assert.Equal("3-101", bucket.Entries["p1"].Unit);
+        Assert.False(bucket.Entries.ContainsKey("p2"));
     }
 
     [Fact]
