@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Adapter;
+using MQTTnet.Exceptions;
 using MQTTnet.Protocol;
 using Parking.Grains.Shelters;
 
@@ -118,7 +119,15 @@ public sealed partial class MqttShelterLink(
 
         if (client.IsConnected)
         {
-            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+            try
+            {
+                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+            }
+            catch (MqttCommunicationException)
+            {
+                // The broker closed the connection first (the embedded one stops with the same host): there is nobody
+                // left to say goodbye to, and the link's own reference must still be released below.
+            }
         }
 
         grains.DeleteObjectReference<IShelterLink>(_reference);
