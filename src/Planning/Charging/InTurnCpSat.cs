@@ -369,6 +369,23 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         return best;
     }
 
+    /// <summary>
+    /// Turns (one per request, null for none) shaped and powered by the linear program in the options' order, as each of
+    /// in-turn's candidates is: cars without a turn fitted in where a charger idles, turns held while their charger is
+    /// free, trimmed to what their cars draw, further turns for cars still short (and, with <paramref name="morningShift"/>,
+    /// for cars that stay into the morning, see <see cref="MorningShift"/>), and everything powered again.
+    /// </summary>
+    public static ChargingPlan ShapeAndPower(ChargingInstance instance, IReadOnlyList<ChargingTurn?> turns, SolveOptions options, bool morningShift = true)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(turns);
+        ArgumentNullException.ThrowIfNull(options);
+        if (turns.Count != instance.Requests.Count) throw new ArgumentException("One turn (or null) per request is needed.", nameof(turns));
+        var (kw, all) = PowerShaped(instance, turns, TurnShaping.Shape(instance, turns), options.Order, options.MinimumNeedKwh, stable: false, morningShift);
+        return new ChargingPlan("in-turn", PlanStatus.Feasible,
+            [.. instance.Requests.Select((r, i) => SessionPlan.WithTurns(r.Id, kw[i], all[i]))], OfflineOptimum.UpperBoundKwh(instance));
+    }
+
     /// <summary>The plan's first turns shaped and powered by the linear program, as in-turn's candidates are.</summary>
     private static ChargingPlan Polish(ChargingInstance instance, ChargingPlan plan, ChargingObjectiveOrder order, double minimum, string algorithm)
     {
