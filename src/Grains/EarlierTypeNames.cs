@@ -75,6 +75,11 @@ public sealed partial class EarlierTypeNames(TypeResolver resolver) : ITypeConve
         ["Parking.Grains.Compounds.CompoundState"] = ("Parking.Domain.Compounds.CompoundState", "Parking.Domain"),
         ["Parking.Grains.Compounds.UnfinishedApply"] = ("Parking.Domain.Compounds.UnfinishedApply", "Parking.Domain"),
         ["Parking.Grains.ApplyStart"] = ("Parking.Domain.Compounds.ApplyStart", "Parking.Domain"),
+        ["Parking.Grains.Charging.ChargerState"] = ("Parking.Domain.Charging.ChargerState", "Parking.Domain"),
+        ["Parking.Grains.Devices.DeviceCredentialState"] = ("Parking.Domain.Devices.DeviceCredentialState", "Parking.Domain"),
+        ["Parking.Grains.Membership.CompoundPeopleState"] = ("Parking.Domain.Membership.CompoundPeopleState", "Parking.Domain"),
+        ["Parking.Grains.Membership.InviteCodeState"] = ("Parking.Domain.Membership.InviteCodeState", "Parking.Domain"),
+        ["Parking.Grains.Scenarios.SimulationRunState"] = ("Parking.Domain.Scenarios.SimulationRunState", "Parking.Domain"),
 
         // A simulation's result moved from Planning into Domain, so that the API reads it without Planning.
         ["Parking.Planning.Simulation.ReasonCount"] = ("Parking.Domain.Simulation.ReasonCount", "Parking.Domain"),

@@ -29,6 +29,28 @@ public sealed record MemberRecord(
         return this with { Memberships = [.. Memberships.Where(m => m.CompoundId != membership.CompoundId), membership] };
     }
 
+    /// <summary>
+    /// Joins a compound (or changes the role there) and registers the cars by plate; the first bad plate refuses it
+    /// all (field <c>plate</c>), so nothing of it is kept.
+    /// </summary>
+    public Outcome<MemberRecord> Enrol(CompoundMembership membership, IReadOnlyList<Vehicle> vehicles)
+    {
+        ArgumentNullException.ThrowIfNull(vehicles);
+        var record = Join(membership);
+        foreach (var vehicle in vehicles)
+        {
+            var added = record.AddCar(vehicle.Plate, vehicle.IsElectric);
+            if (added.Error is { } error)
+            {
+                return error;
+            }
+
+            record = added.Value!;
+        }
+
+        return record;
+    }
+
     public MemberRecord Leave(string compoundId) =>
         this with { Memberships = [.. Memberships.Where(m => m.CompoundId != compoundId)] };
 

@@ -4,19 +4,6 @@ using Parking.Domain.Charging;
 
 namespace Parking.Grains.Charging;
 
-[GenerateSerializer]
-public sealed class ChargerState
-{
-    [Id(0)]
-    public string? AreaId { get; set; }
-
-    [Id(1)]
-    public ChargerSnapshot? Charger { get; set; }
-
-    [Id(2)]
-    public string? SessionRequestId { get; set; }
-}
-
 /// <summary>
 /// The single writer of one charger's status. It learns where it stands from the compound's layout on first
 /// use, so a charger the layout does not have is refused. An accepted report is stored first, then handed to
@@ -34,31 +21,27 @@ public sealed partial class ChargerGrain(
             return NotFound();
         }
 
-        var current = state.State.Charger!;
-        if (ChargerRules.Validate(current, report) is { } invalid)
+        var reported = state.State.Report(report, time.GetUtcNow());
+        if (reported.Error is { } invalid)
         {
             return invalid;
         }
 
         var (compoundId, _) = CompoundScopedKey.Of(this);
-        var updated = ChargerRules.Apply(current, report, time.GetUtcNow());
-        state.State.Charger = updated;
         await state.WriteStateAsync();
 
-        // Only the register of an idle charger moved (no car of a turn on it): nothing the area plans with changed,
-        // and a plug-in report carries the register the session then counts from. A connected charger's periodic
-        // meter values are mostly of this kind; sending each one on would re-store and re-publish the whole area.
-        if (state.State.SessionRequestId is null && updated with { EnergyMeterKwh = current.EnergyMeterKwh, ReportedAt = current.ReportedAt } == current)
+        // Only the register of an idle charger moved: nothing the area plans with changed, and a plug-in report carries
+        // the register the session then counts from; sending each one on would re-store and re-publish the whole area.
+        if (!reported.Value)
         {
             return View(compoundId);
         }
 
         try
         {
-            var session = await GrainFactory.ChargingArea(compoundId, state.State.AreaId!).ChargerReported(updated);
-            if (session != state.State.SessionRequestId)
+            var session = await GrainFactory.ChargingArea(compoundId, state.State.AreaId!).ChargerReported(state.State.Charger!);
+            if (state.State.SessionIs(session))
             {
-                state.State.SessionRequestId = session;
                 await state.WriteStateAsync();
             }
         }
@@ -78,7 +61,7 @@ public sealed partial class ChargerGrain(
 
     public async Task Reload()
     {
-        if (state.State.Charger is not { } live)
+        if (!state.State.Configured)
         {
             return;
         }
@@ -87,25 +70,16 @@ public sealed partial class ChargerGrain(
         var found = (await GrainFactory.Compound(compoundId).GetChargingAreas())
             .SelectMany(a => a.Chargers.Select(c => (Area: a.AreaId, Charger: c)))
             .FirstOrDefault(x => x.Charger.ChargerId == chargerId);
-        if (found.Charger is { } definition)
+        // Dropped from the file (no definition): the charger is unknown from now on, as if it had never been configured.
+        if (state.State.Reload(found.Area, found.Charger))
         {
-            state.State.AreaId = found.Area;
-            state.State.Charger = live with { SpaceId = definition.SpaceId, MaxKw = definition.MaxKw };
+            await state.WriteStateAsync();
         }
-        else
-        {
-            // Dropped from the file: the charger is unknown from now on, as if it had never been configured.
-            state.State.AreaId = null;
-            state.State.Charger = null;
-            state.State.SessionRequestId = null;
-        }
-
-        await state.WriteStateAsync();
     }
 
     private async Task<bool> EnsureConfigured()
     {
-        if (state.State.Charger is not null)
+        if (state.State.Configured)
         {
             return true;
         }
@@ -115,8 +89,7 @@ public sealed partial class ChargerGrain(
         {
             if (area.Chargers.FirstOrDefault(c => c.ChargerId == chargerId) is { } definition)
             {
-                state.State.AreaId = area.AreaId;
-                state.State.Charger = ChargerSnapshot.New(definition);
+                state.State.Configure(area.AreaId, definition);
                 return true;
             }
         }

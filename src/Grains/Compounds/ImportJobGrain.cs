@@ -37,17 +37,6 @@ public sealed record ImportJobView(
     [property: Id(8)] DomainError? Error,
     [property: Id(9)] string? ReportJson);
 
-/// <summary>What the grain stores of one import job; <c>LastReportAt</c> tells a live job from one whose host went down.</summary>
-[GenerateSerializer]
-public sealed class ImportJobRecord
-{
-    [Id(0)]
-    public ImportJobView? Job { get; set; }
-
-    [Id(1)]
-    public DateTimeOffset LastReportAt { get; set; }
-}
-
 /// <summary>
 /// One import job (key: a new id per job), so that any API instance can answer its progress and take its cancel:
 /// the importer reports at each checkpoint and learns there whether to stop. The record is stored (the same
@@ -81,73 +70,54 @@ public sealed class ImportJobGrain(
     [PersistentState("import-job", GrainKeys.StorageName)] IPersistentState<ImportJobRecord> state,
     ParkingClock time) : Grain, IImportJobGrain, IRemindable
 {
-    /// <summary>
-    /// How long the record of an ended job is kept: long enough to read what a month's imports did (the report of
-    /// an applied one, the reason of a failed one); the layout itself and the people's audit trail keep what stays.
-    /// </summary>
-    public static readonly TimeSpan KeptFor = TimeSpan.FromDays(30);
+    /// <summary>How long the record of an ended job is kept (<see cref="ImportLease.KeptFor"/>).</summary>
+    public static readonly TimeSpan KeptFor = ImportLease.KeptFor;
 
     /// <summary>The daily reminder that removes the record once it is older than <see cref="KeptFor"/>.</summary>
     public const string PruneReminder = "import-job-prune";
 
-    /// <summary>
-    /// How long a running job may go without reporting before it counts as abandoned. The importer reports between
-    /// batches of a few hundred grain calls, seconds apart even for the largest compound; a host that went down
-    /// stops reporting for good.
-    /// </summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
-
-    private ImportJobView? Job => state.State.Job;
+    /// <summary>How long a running job may go without reporting before it counts as abandoned (<see cref="ImportLease.Length"/>).</summary>
+    public static readonly TimeSpan Lease = ImportLease.Length;
 
     public async Task Start(string compoundId, string startedBy, DateTimeOffset at)
     {
-        if (Job is not null)
+        if (state.State.Start(this.GetPrimaryKeyString(), compoundId, startedBy, at, time.GetUtcNow()))
         {
-            return;
+            await state.WriteStateAsync();
         }
-
-        state.State.Job = new ImportJobView(this.GetPrimaryKeyString(), compoundId, startedBy, at, ImportJobState.Running, new ImportStep("queued", 0, 0, false), false, null, null, null);
-        state.State.LastReportAt = time.GetUtcNow();
-        await state.WriteStateAsync();
     }
 
     public async Task<bool> Report(ImportStep step)
     {
-        if (Job is { State: ImportJobState.Running } job)
+        if (state.State.Report(step, time.GetUtcNow()))
         {
-            state.State.Job = job with { Step = step };
-            state.State.LastReportAt = time.GetUtcNow();
             await state.WriteStateAsync();
         }
 
-        return Job is { State: ImportJobState.Running, CancelRequested: false };
+        return state.State.GoesOn;
     }
 
     public async Task<ImportJobView?> Cancel()
     {
-        if (Job is { State: ImportJobState.Running, CancelRequested: false } job)
+        if (state.State.Cancel())
         {
-            state.State.Job = job with { CancelRequested = true };
             await state.WriteStateAsync();
         }
 
-        return Job;
+        return state.State.Job;
     }
 
     public async Task End(ImportJobState ended, DateTimeOffset at, DomainError? error, string? reportJson)
     {
-        // The first end stands: a job ended as abandoned stays so even if its host comes back and ends it later.
-        if (Job is { State: ImportJobState.Running } job)
+        if (state.State.End(ended, at, error, reportJson))
         {
-            state.State.Job = job with { State = ended, EndedAt = at, Error = error, ReportJson = reportJson };
-            await state.WriteStateAsync();
-            await this.RegisterOrUpdateReminder(PruneReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
+            await Ended();
         }
     }
 
     public async Task<bool> Prune()
     {
-        var expired = Job is { State: not ImportJobState.Running, EndedAt: { } ended } && time.GetUtcNow() - ended >= KeptFor;
+        var expired = state.State.Expired(time.GetUtcNow());
         if (expired)
         {
             await state.ClearStateAsync();
@@ -155,7 +125,7 @@ public sealed class ImportJobGrain(
         }
 
         // Also when nothing is stored (an earlier prune whose reminder outlived it).
-        if ((expired || Job is null) && await this.GetReminder(PruneReminder) is { } reminder)
+        if ((expired || state.State.Job is null) && await this.GetReminder(PruneReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
@@ -178,16 +148,17 @@ public sealed class ImportJobGrain(
 
     public async Task<ImportJobView?> Get()
     {
-        var now = time.GetUtcNow();
-        if (Job is { State: ImportJobState.Running } job && now - state.State.LastReportAt > Lease)
+        if (state.State.Abandon(time.GetUtcNow()))
         {
-            await End(
-                ImportJobState.Failed,
-                now,
-                DomainError.Conflict("import-abandoned", $"Import job '{job.JobId}' stopped reporting at {state.State.LastReportAt:u} (its host went down): finish the compound's import (POST /api/compounds/imports/finish?compound={job.CompoundId}) if its layout was stored, or import again."),
-                null);
+            await Ended();
         }
 
-        return Job;
+        return state.State.Job;
+    }
+
+    private async Task Ended()
+    {
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(PruneReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
     }
 }

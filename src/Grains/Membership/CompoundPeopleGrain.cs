@@ -4,13 +4,6 @@ using Parking.Domain.Membership;
 
 namespace Parking.Grains.Membership;
 
-[GenerateSerializer]
-public sealed class CompoundPeopleState
-{
-    [Id(0)]
-    public PeopleBook Book { get; set; } = PeopleBook.Empty;
-}
-
 public sealed class CompoundPeopleGrain(
     [PersistentState("compound-people", GrainKeys.StorageName)] IPersistentState<CompoundPeopleState> state,
     ParkingClock time) : Grain, ICompoundPeopleGrain, IRemindable
@@ -302,10 +295,8 @@ public sealed class CompoundPeopleGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        var pruned = state.State.Book.Prune(Now);
-        if (!ReferenceEquals(pruned, state.State.Book))
+        if (state.State.Prune(Now))
         {
-            state.State.Book = pruned;
             await state.WriteStateAsync();
         }
     }
@@ -314,7 +305,7 @@ public sealed class CompoundPeopleGrain(
     private async Task Store(PeopleBook book)
     {
         var first = !state.RecordExists;
-        state.State.Book = book.Prune(Now);
+        state.State.Keep(book, Now);
         await state.WriteStateAsync();
         if (first)
         {
@@ -341,24 +332,16 @@ public sealed class CompoundPeopleGrain(
         new(RandomNumberGenerator.GetItems<char>(PeopleRules.CodeAlphabet, PeopleRules.CodeLength));
 }
 
-[GenerateSerializer]
-public sealed class InviteCodeState
-{
-    [Id(0)]
-    public string? CompoundId { get; set; }
-}
-
 public sealed class InviteCodeGrain(
     [PersistentState("invite-code", GrainKeys.StorageName)] IPersistentState<InviteCodeState> state) : Grain, IInviteCodeGrain
 {
     public async Task<bool> Claim(string compoundId)
     {
-        if (state.State.CompoundId is not null)
+        if (!state.State.Claim(compoundId))
         {
             return false;
         }
 
-        state.State.CompoundId = compoundId;
         await state.WriteStateAsync();
         return true;
     }

@@ -46,17 +46,10 @@ public sealed class MemberGrain(
 
     public async Task<Outcome<MemberRecord>> Enrol(CompoundMembership membership, IReadOnlyList<Vehicle> vehicles)
     {
-        ArgumentNullException.ThrowIfNull(vehicles);
-        var record = state.State.Record.Join(membership);
-        foreach (var vehicle in vehicles)
+        var enrolled = state.State.Record.Enrol(membership, vehicles);
+        if (enrolled.Value is not { } record)
         {
-            var added = record.AddCar(vehicle.Plate, vehicle.IsElectric);
-            if (added.Error is { } error)
-            {
-                return error;
-            }
-
-            record = added.Value!;
+            return enrolled.Error!;
         }
 
         if (record != state.State.Record)

@@ -14,16 +14,6 @@ using Parking.Planning.Simulation;
 
 namespace Parking.Grains.Scenarios;
 
-[GenerateSerializer]
-public sealed class SimulationRunState
-{
-    [Id(0)]
-    public SimulationRunSummary? Summary { get; set; }
-
-    [Id(1)]
-    public SimulationResult? Result { get; set; }
-}
-
 public sealed partial class SimulationRunGrain(
     [PersistentState("simulation-run", GrainKeys.StorageName)] IPersistentState<SimulationRunState> state,
     IOptions<ReservationPolicy> reservations,
@@ -65,18 +55,18 @@ public sealed partial class SimulationRunGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A run whose worker died with its silo never reports back: say so instead of showing it running forever.
-        if (State.Summary is { } summary && !summary.Status.IsFinal())
+        if (State.Interrupted(time.GetUtcNow()))
         {
-            await Finish(SimulationRunStatus.Failed, "Interrupted: the silo running it stopped. Start it again.");
+            await Finished();
         }
     }
 
     public async Task<Outcome<SimulationRunSummary>> Start(SimulationOrder order)
     {
         ArgumentNullException.ThrowIfNull(order);
-        if (State.Summary is not null)
+        if (State.StartRefused(RunId) is { } exists)
         {
-            return DomainError.Conflict("run-exists", $"Run {RunId} exists already.");
+            return exists;
         }
 
         var catalog = GrainFactory.ScenarioCatalog(Key.CompoundId);
@@ -95,9 +85,9 @@ public sealed partial class SimulationRunGrain(
             return prepared.Error!;
         }
 
-        State.Summary = new SimulationRunSummary(
+        State.Queue(new SimulationRunSummary(
             Key.CompoundId, RunId, order.ScenarioId, order.Version, order.Definition.Name, order.Days, order.Seed, order.Demand,
-            SimulationRunStatus.Queued, order.StartedBy, now, null, 0, 0, note);
+            SimulationRunStatus.Queued, order.StartedBy, now, null, 0, 0, note));
         await state.WriteStateAsync();
         await Report();
 
@@ -107,7 +97,7 @@ public sealed partial class SimulationRunGrain(
         var self = this.AsReference<ISimulationRunGrain>();
         var token = _cancellation.Token;
         _ = Task.Run(() => Work(self, simulation, token), CancellationToken.None);
-        return State.Summary;
+        return State.Summary!;
     }
 
     /// <summary>The simulation's input from the live layout, the rules and the demand, or why the order no longer applies.</summary>
@@ -138,24 +128,20 @@ public sealed partial class SimulationRunGrain(
 
     public async Task<Outcome<SimulationRunSummary>> Cancel(string by)
     {
-        if (State.Summary is not { } summary)
+        var cancelled = State.Cancel(RunId, by, time.GetUtcNow());
+        if (cancelled.Error is { } error)
         {
-            return DomainError.NotFound("run-not-found", $"No run '{RunId}'.");
+            return error;
         }
 
-        if (summary.Status is SimulationRunStatus.Completed or SimulationRunStatus.Failed)
-        {
-            return DomainError.Conflict("run-finished", $"Run {RunId} has {summary.Status.Describe()}; there is nothing to cancel.");
-        }
-
-        if (summary.Status != SimulationRunStatus.Cancelled)
+        if (cancelled.Value)
         {
             if (_cancellation is { } cancellation)
             {
                 await cancellation.CancelAsync();
             }
 
-            await Finish(SimulationRunStatus.Cancelled, string.Create(CultureInfo.InvariantCulture, $"Cancelled by {by} after {summary.DaysDone} of {summary.Days} days; partial results are not kept."));
+            await Finished();
         }
 
         return State.Summary!;
@@ -163,20 +149,16 @@ public sealed partial class SimulationRunGrain(
 
     public async Task Progressed(int day, double fraction)
     {
-        if (State.Summary is not { Status: SimulationRunStatus.Running or SimulationRunStatus.Queued } summary)
+        if (State.Progressed(day, fraction))
         {
-            return;
+            await Report();
         }
-
-        State.Summary = summary with { Status = SimulationRunStatus.Running, DaysDone = day, Fraction = Math.Clamp(fraction, 0, 1) };
-        await Report();
     }
 
     public async Task Running()
     {
-        if (State.Summary is { Status: SimulationRunStatus.Queued } summary)
+        if (State.Running())
         {
-            State.Summary = summary with { Status = SimulationRunStatus.Running };
             await state.WriteStateAsync();
             await Report();
         }
@@ -184,21 +166,17 @@ public sealed partial class SimulationRunGrain(
 
     public async Task Completed(SimulationResult result)
     {
-        if (State.Summary is not { } summary || summary.Status.IsFinal())
+        if (State.Completed(result, time.GetUtcNow()))
         {
-            return;
+            await Finished();
         }
-
-        State.Result = result;
-        State.Summary = summary with { DaysDone = summary.Days, Fraction = 1 };
-        await Finish(SimulationRunStatus.Completed, summary.Note);
     }
 
     public async Task Failed(string reason)
     {
-        if (State.Summary is { } summary && !summary.Status.IsFinal())
+        if (State.Failed(reason, time.GetUtcNow()))
         {
-            await Finish(SimulationRunStatus.Failed, reason);
+            await Finished();
         }
     }
 
@@ -255,15 +233,9 @@ public sealed partial class SimulationRunGrain(
             $"Demand calibrated from {reservationCount} recorded reservations of the last {RecordedWindow.TotalDays} days."));
     }
 
-    private async Task Finish(SimulationRunStatus status, string? note)
+    /// <summary>The run ended (its state says how): the worker's token goes, the end is stored and told.</summary>
+    private async Task Finished()
     {
-        var summary = State.Summary!;
-        State.Summary = summary with { Status = status, FinishedAt = time.GetUtcNow(), Note = note };
-        if (status != SimulationRunStatus.Completed)
-        {
-            State.Result = null;
-        }
-
         _cancellation?.Dispose();
         _cancellation = null;
         await state.WriteStateAsync();
