@@ -69,3 +69,10 @@ public sealed class DeviceCredentialGrain(
 
     public Task<byte[]?> SigningKey() => Task.FromResult(state.State.SigningKey());
 }
+
+
+public static class DeviceCredentialKeys
+{
+    public static IDeviceCredentialGrain DeviceCredential(this IGrainFactory grains, string compoundId, DeviceKind kind, string deviceId) =>
+        grains.GetGrain<IDeviceCredentialGrain>(GrainKeys.Of(compoundId, $"{(kind == DeviceKind.Gate ? "gate" : "shelter")}:{deviceId}"));
+}
