@@ -11,10 +11,13 @@ namespace Parking.Api.Hubs;
 public sealed partial class HubObserver(
     IHubContext<ParkingHubServer, IParkingClient> hub,
     IOptions<SharingPolicy> sharing,
+    IOptions<HubPushOptions> options,
     Microsoft.Extensions.Logging.ILogger<HubObserver> logger) : IHubObserver
 {
     /// <summary>The compound's local time: the times of day in a notice's sentence are read in it.</summary>
     private readonly TimeSpan _utcOffset = sharing.Value.UtcOffset;
+
+    private readonly bool _stageTimes = options.Value.StageTimes;
 
     /// <summary>
     /// Sends a batch on to local clients in its order; one push that fails to send does not hold back the others. A
@@ -24,11 +27,14 @@ public sealed partial class HubObserver(
     public async Task Deliver(IReadOnlyList<Push> pushes)
     {
         ArgumentNullException.ThrowIfNull(pushes);
+
+        // Real time, as the watcher's clock: the stage times of a push measure latency, not domain time.
+        var hostAt = TimeProvider.System.GetUtcNow();
         foreach (var message in Messages(pushes))
         {
             try
             {
-                await Send(message);
+                await Send(message, hostAt);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -93,11 +99,21 @@ public sealed partial class HubObserver(
         _ => null,
     };
 
-    private Task Send(IReadOnlyList<Push> message) => Lot(message[0]) is { } first
-        ? hub.Clients
+    private Task Send(IReadOnlyList<Push> message, DateTimeOffset hostAt)
+    {
+        if (Lot(message[0]) is not { } first)
+        {
+            return Send(message[0]);
+        }
+
+        var sentAt = _stageTimes ? TimeProvider.System.GetUtcNow() : default;
+        return hub.Clients
             .Group(ParkingHubServer.LotGroup(first.CompoundId, first.LotId))
-            .LotChanges([.. message.Select(ToLotChangeDto)])
-        : Send(message[0]);
+            .LotChanges([.. message.Select(p => _stageTimes ? WithTimes(ToLotChangeDto(p), p, hostAt, sentAt) : ToLotChangeDto(p))]);
+    }
+
+    private static LotChangeDto WithTimes(LotChangeDto dto, Push push, DateTimeOffset hostAt, DateTimeOffset sentAt) =>
+        push is LotChangedPush c ? dto with { Times = new PushStageTimesDto(c.PublishedAt, c.FlushedAt, hostAt, sentAt) } : dto;
 
     private static LotChangeDto ToLotChangeDto(Push push) => push switch
     {
