@@ -21,7 +21,8 @@ internal sealed record PushResult(
     LatencySummary Push,
     int Lost,
     IReadOnlyCollection<Confirmed> Confirmed,
-    long Messages = 0)
+    long Messages = 0,
+    PushStages? Stages = null)
 {
     public double DeliveriesPerSecond => Elapsed > TimeSpan.Zero ? Delivered / Elapsed.TotalSeconds : double.NaN;
 
@@ -72,6 +73,9 @@ internal sealed class Watcher : IAsyncDisposable
     public string LotId { get; }
 
     public LatencyRecorder Latencies { get; } = new();
+
+    /// <summary>The same deliveries split by stage, when the silo sends its stage times.</summary>
+    public PushStageRecorder Stages { get; } = new();
 
     public long Delivered => Interlocked.Read(ref _delivered);
 
@@ -124,6 +128,11 @@ internal sealed class Watcher : IAsyncDisposable
             }
 
             Latencies.RecordMilliseconds((received - change.ChangedAt).TotalMilliseconds);
+            if (PushStageSample.From(change, received) is { } stages)
+            {
+                Stages.Record(stages);
+            }
+
             Interlocked.Increment(ref _delivered);
             counted = true;
         }
@@ -211,7 +220,8 @@ internal static class PushPhase
                 LatencyRecorder.Summarize(watchers.Select(w => w.Latencies)),
                 watchers.Count(w => w.Lost),
                 [.. warmed, .. drive.Confirmed],
-                watchers.Sum(w => w.Messages));
+                watchers.Sum(w => w.Messages),
+                PushStageRecorder.Summarize(watchers.Select(w => w.Stages)));
         }
         finally
         {

@@ -117,6 +117,8 @@ internal sealed class SiloProcess : IAsyncDisposable
         variables["Parking__Simulation__Shelters"] = "false";
         variables["Parking__Simulation__Gate"] = "false";
         variables["Logging__LogLevel__Default"] = "Warning";
+        // Each lot change a watcher gets carries the server's stage times, so the push phase can split its latency.
+        variables["Parking__Hub__StageTimes"] = "true";
         variables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         foreach (var (name, value) in environment)
         {

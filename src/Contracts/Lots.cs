@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Parking.Contracts;
 
 public sealed record LotSummaryDto(string LotId, string Name, LotKindDto Kind, int Spaces);
@@ -57,7 +59,21 @@ public sealed record LotChangeDto(
 {
     /// <summary>Whether this is a lot's restart announcement rather than a change of a space.</summary>
     public bool IsRestart => Kind == LotChangeKinds.Restarted;
+
+    /// <summary>
+    /// When the push passed each stage on the server; only when the host is set to send them
+    /// (<c>Parking:Hub:StageTimes</c>, for benchmarks), otherwise absent from the message.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PushStageTimesDto? Times { get; init; }
 }
+
+/// <summary>
+/// The server's clock as a lot's change went out to watchers (the change itself was stored at
+/// <see cref="LotChangeDto.ChangedAt"/>): the lot published it, the notifier flushed the batch holding it, the host
+/// received that batch, and the host handed the lot's message to its watchers' connections.
+/// </summary>
+public sealed record PushStageTimesDto(DateTimeOffset PublishedAt, DateTimeOffset FlushedAt, DateTimeOffset HostAt, DateTimeOffset SentAt);
 
 /// <summary>The kinds of <see cref="LotChangeDto"/> on the wire.</summary>
 public static class LotChangeKinds

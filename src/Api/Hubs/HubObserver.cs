@@ -11,29 +11,60 @@ namespace Parking.Api.Hubs;
 public sealed partial class HubObserver(
     IHubContext<ParkingHubServer, IParkingClient> hub,
     IOptions<SharingPolicy> sharing,
+    IOptions<HubPushOptions> options,
     Microsoft.Extensions.Logging.ILogger<HubObserver> logger) : IHubObserver
 {
     /// <summary>The compound's local time: the times of day in a notice's sentence are read in it.</summary>
     private readonly TimeSpan _utcOffset = sharing.Value.UtcOffset;
 
+    private readonly bool _stageTimes = options.Value.StageTimes;
+
     /// <summary>
-    /// Sends a batch on to local clients in its order; one push that fails to send does not hold back the others. A
-    /// lot's changes in the batch go to its watchers as one message (at the place of the lot's first change), so a
-    /// watcher gets one message per lot per batch however busy the lot is.
+    /// Hands a batch to local clients in its order; one push that fails to send does not hold back the others. A lot's
+    /// changes in the batch go to its watchers as one message (at the place of the lot's first change), so a watcher
+    /// gets one message per lot per batch however busy the lot is.
     /// </summary>
-    public async Task Deliver(IReadOnlyList<Push> pushes)
+    /// <remarks>
+    /// Nothing here waits for a client to take its message. The cluster hands this host its batches one at a time (an
+    /// observer's calls do not interleave), so waiting would let one watcher slow to read hold back every later lot and
+    /// batch for everyone. Each connection keeps its own messages in the order they were handed over (SignalR writes to
+    /// one connection one message at a time, in turn), so a slow watcher delays only itself until it reads or is
+    /// dropped.
+    /// </remarks>
+    public Task Deliver(IReadOnlyList<Push> pushes)
     {
         ArgumentNullException.ThrowIfNull(pushes);
+
+        // Real time, as the watcher's clock: the stage times of a push measure latency, not domain time.
+        var hostAt = TimeProvider.System.GetUtcNow();
         foreach (var message in Messages(pushes))
         {
             try
             {
-                await Send(message);
+                var sending = Send(message, hostAt);
+                if (!sending.IsCompletedSuccessfully)
+                {
+                    ReportFailure(sending, message[0].GetType().Name).Ignore();
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 LogSendFailed(e, message[0].GetType().Name);
             }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task ReportFailure(Task sending, string push)
+    {
+        try
+        {
+            await sending;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogSendFailed(e, push);
         }
     }
 
@@ -93,11 +124,22 @@ public sealed partial class HubObserver(
         _ => null,
     };
 
-    private Task Send(IReadOnlyList<Push> message) => Lot(message[0]) is { } first
-        ? hub.Clients
+    private Task Send(IReadOnlyList<Push> message, DateTimeOffset hostAt)
+    {
+        if (Lot(message[0]) is not { } first)
+        {
+            return Send(message[0]);
+        }
+
+        var sentAt = _stageTimes ? TimeProvider.System.GetUtcNow() : default;
+        return hub.Clients
             .Group(ParkingHubServer.LotGroup(first.CompoundId, first.LotId))
-            .LotChanges([.. message.Select(ToLotChangeDto)])
-        : Send(message[0]);
+            .LotChanges([.. message.Select(p => _stageTimes ? WithTimes(ToLotChangeDto(p), p, hostAt, sentAt) : ToLotChangeDto(p))]);
+    }
+
+    /// <summary>The change as sent, with when its push passed each stage (<see cref="HubPushOptions.StageTimes"/>).</summary>
+    public static LotChangeDto WithTimes(LotChangeDto dto, Push push, DateTimeOffset hostAt, DateTimeOffset sentAt) =>
+        push is LotChangedPush c ? dto with { Times = new PushStageTimesDto(c.PublishedAt, c.FlushedAt, hostAt, sentAt) } : dto;
 
     private static LotChangeDto ToLotChangeDto(Push push) => push switch
     {

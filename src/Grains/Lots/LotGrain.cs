@@ -64,7 +64,11 @@ public sealed partial class LotGrain(ParkingClock time, ILogger<LotGrain> logger
             _feed.Dequeue();
         }
 
-        GrainFactory.Publish(new LotChangedPush(snapshot.Definition.CompoundId, snapshot.Definition.LotId, _epoch, change));
+        // The stage times of a push are real time, as the watcher's clock is: tests move the domain clock.
+        GrainFactory.Publish(new LotChangedPush(snapshot.Definition.CompoundId, snapshot.Definition.LotId, _epoch, change)
+        {
+            PublishedAt = TimeProvider.System.GetUtcNow(),
+        });
         return Task.CompletedTask;
     }
 

@@ -66,9 +66,23 @@ public sealed partial class PushNotifierGrain(ILogger<PushNotifierGrain> logger)
             var batch = _queue;
             _queue = [];
             _flushScheduled = false;
+            StampFlushed(batch);
             foreach (var observer in _observers)
             {
                 observer.Deliver(batch).Ignore();
+            }
+        }
+    }
+
+    /// <summary>Lot changes carry when their batch left, so a push's latency can be split by stage.</summary>
+    private static void StampFlushed(List<Push> batch)
+    {
+        var flushedAt = TimeProvider.System.GetUtcNow();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i] is LotChangedPush change)
+            {
+                batch[i] = change with { FlushedAt = flushedAt };
             }
         }
     }

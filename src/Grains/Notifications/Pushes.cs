@@ -9,7 +9,14 @@ public sealed record LotChangedPush(
     [property: Id(0)] string CompoundId,
     [property: Id(1)] string LotId,
     [property: Id(2)] Guid Epoch,
-    [property: Id(3)] LotChange Change) : Push;
+    [property: Id(3)] LotChange Change) : Push
+{
+    /// <summary>When the lot published the change (real clock, not domain time): the start of its way out.</summary>
+    [Id(4)] public DateTimeOffset PublishedAt { get; init; }
+
+    /// <summary>When the notifier sent the batch holding it on to the hosts (real clock).</summary>
+    [Id(5)] public DateTimeOffset FlushedAt { get; init; }
+}
 
 /// <summary>
 /// A lot rebuilt its index under a new <see cref="Epoch"/> (it was activated again, on this silo or another):
