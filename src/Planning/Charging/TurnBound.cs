@@ -65,11 +65,15 @@ public static class TurnBound
         return result!;
     }
 
-    /// <summary><see cref="TightUpperBoundKwh"/> with how its linear program ended.</summary>
-    public static Result TightUpperBound(ChargingInstance instance, TimeSpan? timeLimit = null)
+    /// <summary>
+    /// <see cref="TightUpperBoundKwh"/> with how its linear program ended. With <paramref name="warmStart"/>, GLOP first
+    /// solves the program with the rows of turn starts, ends and their limits left loose, then tightens them and solves
+    /// again from the basis it ended with (both without presolve, so the second solve keeps the first one's basis).
+    /// </summary>
+    public static Result TightUpperBound(ChargingInstance instance, TimeSpan? timeLimit = null, bool warmStart = false)
     {
         Result? result = null;
-        Solve(instance, timeLimit, tight: true, report: r => result = r);
+        Solve(instance, timeLimit, tight: true, report: r => result = r, warmStart: warmStart);
         return result!;
     }
 
@@ -112,8 +116,10 @@ public static class TurnBound
     /// </summary>
     public static double? WithoutOneChargerCuts(ChargingInstance instance, bool tight, TimeSpan? timeLimit = null) => Solve(instance, timeLimit, tight, coupling: false);
 
-    private static double? Solve(ChargingInstance instance, TimeSpan? timeLimit, bool tight, IReadOnlyList<double>? atLeastKwh = null, double[]? nightOccupancy = null, bool coupling = true, Action<Result>? report = null)
+    private static double? Solve(ChargingInstance instance, TimeSpan? timeLimit, bool tight, IReadOnlyList<double>? atLeastKwh = null, double[]? nightOccupancy = null, bool coupling = true, Action<Result>? report = null, bool warmStart = false)
     {
+        // The rows only the tight bound has (turn starts and ends, their limits), loosened for a first solve when warm starting.
+        var tightRows = new List<Constraint>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var powers = report is null ? null : new List<(int Period, Variable Power)>();
         var longRuns = new List<(int Request, Variable X, int Length)>();
@@ -159,6 +165,7 @@ public static class TurnBound
             var starts = tight ? solver.MakeConstraint(0, instance.MaxTurnsPerRequest) : null;
             // Energy only with a turn: sum of power - need x (turns started) <= 0.
             var withTurn = tight ? solver.MakeConstraint(double.NegativeInfinity, 0) : null;
+            if (tight) tightRows.AddRange([starts!, withTurn!]);
             var from = fixedTurn?.StartPeriod ?? request.ArrivalPeriod;
             var to = fixedTurn?.EndPeriod ?? request.DeparturePeriod;
             // Runs: the boundaries from..to at which the turn may start or end cut the window.
@@ -270,6 +277,7 @@ public static class TurnBound
                     {
                         var start = solver.MakeNumVar(0, 1, "");
                         var rise = solver.MakeConstraint(double.NegativeInfinity, 0); // after - before - start <= 0
+                        tightRows.Add(rise);
                         rise.SetCoefficient(after, 1);
                         if (before is not null) rise.SetCoefficient(before, -1);
                         rise.SetCoefficient(start, -1);
@@ -280,6 +288,7 @@ public static class TurnBound
                     {
                         var end = solver.MakeNumVar(0, 1, "");
                         var fall = solver.MakeConstraint(double.NegativeInfinity, 0); // before - after - end <= 0
+                        tightRows.Add(fall);
                         fall.SetCoefficient(before, 1);
                         if (after is not null) fall.SetCoefficient(after, -1);
                         fall.SetCoefficient(end, -1);
@@ -289,7 +298,23 @@ public static class TurnBound
             }
         }
         if (timeLimit is { } limitTime) solver.SetTimeLimit((long)limitTime.TotalMilliseconds);
-        var status = solver.Solve();
+        Solver.ResultStatus status;
+        var warmNote = "";
+        if (warmStart && tight)
+        {
+            using var parameters = new MPSolverParameters();
+            parameters.SetIntegerParam(MPSolverParameters.IntegerParam.PRESOLVE, (int)MPSolverParameters.PresolveValues.PRESOLVE_OFF);
+            var bounds = tightRows.Select(row => (row.Lb(), row.Ub())).ToList();
+            foreach (var row in tightRows) row.SetBounds(double.NegativeInfinity, double.PositiveInfinity);
+            status = solver.Solve(parameters);
+            var loose = (clock.Elapsed, solver.Iterations(), status == Solver.ResultStatus.OPTIMAL ? objective.Value() : double.NaN);
+            for (var k = 0; k < tightRows.Count; k++) tightRows[k].SetBounds(bounds[k].Item1, bounds[k].Item2);
+            if (timeLimit is { } left) solver.SetTimeLimit((long)Math.Max(1, (left - clock.Elapsed).TotalMilliseconds));
+            status = solver.Solve(parameters);
+            warmNote = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"; warm start: loose {loose.Item3:0.0} kWh in {loose.Elapsed.TotalSeconds:0.0} s ({loose.Item2} iterations), then {solver.Iterations()} iterations");
+        }
+        else status = solver.Solve();
         if (status != Solver.ResultStatus.OPTIMAL)
         {
             // GLOP reports a time limit reached as NOT_SOLVED (or ABNORMAL when it stopped mid-iteration).
@@ -297,14 +322,14 @@ public static class TurnBound
             var why = status == Solver.ResultStatus.INFEASIBLE ? "infeasible: no plan gives every request what it must get"
                 : limited ? $"not finished within the {timeLimit!.Value.TotalSeconds:0} s limit (GLOP stopped with {status} after {solver.Iterations()} iterations)"
                 : $"GLOP ended with {status} after {clock.Elapsed.TotalSeconds:0.0} s";
-            report?.Invoke(new Result(null, why, clock.Elapsed, solver.NumConstraints(), solver.NumVariables()));
+            report?.Invoke(new Result(null, why + warmNote, clock.Elapsed, solver.NumConstraints(), solver.NumVariables()));
             return null;
         }
         if (report is not null)
         {
             var periodKw = new double[instance.Periods];
             foreach (var (t, p) in powers!) periodKw[t] += p.SolutionValue();
-            report(new Result(objective.Value(), "optimal", clock.Elapsed, solver.NumConstraints(), solver.NumVariables()) { PeriodKw = periodKw });
+            report(new Result(objective.Value(), "optimal" + warmNote, clock.Elapsed, solver.NumConstraints(), solver.NumVariables()) { PeriodKw = periodKw });
         }
         if (nightOccupancy is not null && longRuns.Count > 0)
         {
