@@ -81,7 +81,7 @@ public static class ParkingApiExtensions
         var compound = app.MapGroup("/api/compounds/{compoundId}")
             .RequireAuthorization()
             .AddEndpointFilter<CompoundAccessFilter>()
-            .RequireRateLimiting(RateLimits.CallerPolicy)
+            .RequireCallerLimit()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -45,9 +44,6 @@ public sealed class RequestLimitOptions
 
 public static class RateLimits
 {
-    /// <summary>The policy of every person-facing endpoint under <c>/api</c>.</summary>
-    public const string CallerPolicy = "caller";
-
     /// <summary>A policy for device endpoints: partitioned by the route value <c>deviceId</c>, else by address.</summary>
     public const string DevicePolicy = "device";
 
@@ -61,9 +57,7 @@ public static class RateLimits
             var l = limits.Value;
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = WriteProblemAsync;
-            o.AddPolicy(CallerPolicy, context => context.User.FindFirstValue(Auth.CurrentUser.NameClaim) is { Length: > 0 } userId
-                ? Bucket("user:" + userId, l.UserRequestsPerSecond, l.UserBurst)
-                : Bucket("address:" + context.Connection.RemoteIpAddress, l.AnonymousRequestsPerSecond, l.AnonymousBurst));
+            o.GlobalLimiter = new CallerRateLimiter(l, TimeProvider.System);
             o.AddPolicy(DevicePolicy, context => Bucket(
                 context.Request.RouteValues.TryGetValue("deviceId", out var id) && id is string deviceId
                     ? "device:" + deviceId
@@ -73,6 +67,13 @@ public static class RateLimits
         });
         return services;
     }
+
+    /// <summary>
+    /// Every person-facing endpoint under <c>/api</c>: each signed-in user, and each address of anyone not signed in, has
+    /// a budget of requests (<see cref="CallerRateLimiter"/>).
+    /// </summary>
+    public static TBuilder RequireCallerLimit<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerLimited.Instance);
 
     private static RateLimitPartition<string> Bucket(string key, int perSecond, int burst) =>
         RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions

@@ -211,4 +211,16 @@ public sealed class EarlierGrainStateLayoutTests
             .Invoke(Storage, [loaded])!).ToArray();
         Assert.Equal(written, again);
     }
+
+    [Fact]
+    public void An_archive_index_keeps_its_next_number_behind_a_method_and_stores_the_same_bytes()
+    {
+        var written = Convert.FromBase64String((string)Stored().Single(row => (string)row[0] == typeof(Parking.Domain.Reservations.ArchiveIndex).FullName)[2]);
+        var index = Storage.Deserialize<Parking.Domain.Reservations.ArchiveIndex>(new BinaryData(written))!;
+
+        // Only the index's own methods move the next number on; the stored field keeps its id and its value.
+        Assert.False(typeof(Parking.Domain.Reservations.ArchiveIndex).GetProperty(nameof(index.Next))!.SetMethod!.IsPublic);
+        Assert.True(index.Next > index.Chunks.Max(c => c.Number), $"next number {index.Next} came back at or below a stored chunk's");
+        Assert.Equal(written, Storage.Serialize(index).ToArray());
+    }
 }

@@ -59,7 +59,7 @@ public static class PeopleEndpoints
     /// <summary>What a signed-in person does for themselves, in no compound or across all of theirs.</summary>
     public static IEndpointRouteBuilder MapPersonEndpoints(this IEndpointRouteBuilder app)
     {
-        var me = app.MapGroup("/api").WithTags("People").RequireAuthorization().RequireRateLimiting(RateLimits.CallerPolicy);
+        var me = app.MapGroup("/api").WithTags("People").RequireAuthorization().RequireCallerLimit();
         me.MapPost("/invites/redeem", Redeem).WithSummary("Redeem a household invite code: become a resident of that household");
         me.MapPost("/join-requests", AskToJoin).WithSummary("Ask to join a household of a compound; its staff decide");
         me.MapGet("/me", Me).WithSummary("My memberships (one per compound) and vehicles");

@@ -30,14 +30,8 @@ public sealed class HouseholdLedger
     /// </summary>
     public const int JournalKept = 48;
 
-    /// <summary>Transactions archived at a time.</summary>
+    /// <summary>Transactions archived at a time, each batch as a chunk of its own.</summary>
     public const int ArchiveChunk = 32;
-
-    /// <summary>
-    /// Transactions one archive chunk holds: it takes <see cref="ArchiveChunk"/> at a time until full, so a busy household
-    /// activates and stores a new chunk grain once per this many transactions, not once per archiving.
-    /// </summary>
-    public const int ArchiveChunkCapacity = 4 * ArchiveChunk;
 
     private readonly List<LedgerTransaction> _journal;
     private readonly Dictionary<string, BookingCharge> _charges;
@@ -75,7 +69,7 @@ public sealed class HouseholdLedger
     /// <summary>Grows with every change of the balance, so the settlement keeps the newest balance it heard of.</summary>
     public long Version { get; private set; }
 
-    /// <summary>Archive chunks stored, numbered from 0; the newest one may still be filling (see <see cref="ArchiveChunkCapacity"/>).</summary>
+    /// <summary>Archive chunks stored, numbered from 0 (a chunk of an earlier build may hold several batches).</summary>
     public int ArchivedChunks { get; private set; }
 
     /// <summary>Whether what the compound-wide ledger of earlier builds held for this household was taken over.</summary>
@@ -217,22 +211,17 @@ public sealed class HouseholdLedger
     public IReadOnlyList<LedgerTransaction>? ChunkToArchive() => _journal.Count >= JournalKept ? [.. _journal.Take(ArchiveChunk)] : null;
 
     /// <summary>
-    /// The journal's oldest <paramref name="count"/> transactions are stored in the archive, as its next chunk or (not
-    /// <paramref name="intoNewChunk"/>) added to its newest one; charges of
+    /// The journal's oldest <paramref name="count"/> transactions are stored in the archive as its next chunk; charges of
     /// bookings that ended before <paramref name="pruneChargesBefore"/> (they can no longer be refunded) are forgotten, and
     /// so are charges refunded in full (nothing is left to refund), so that a household that books and cancels often
     /// does not carry every cancelled booking in the state it writes on each charge.
     /// </summary>
-    public void Archived(int count, DateTimeOffset pruneChargesBefore, bool intoNewChunk = true)
+    public void Archived(int count, DateTimeOffset pruneChargesBefore)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _journal.Count);
         _journal.RemoveRange(0, count);
-        if (intoNewChunk || ArchivedChunks == 0)
-        {
-            ArchivedChunks++;
-        }
-
+        ArchivedChunks++;
         foreach (var key in _charges.Where(c => c.Value.WindowEnd < pruneChargesBefore || (c.Value.Amount > 0 && c.Value.Refunded >= c.Value.Amount)).Select(c => c.Key).ToList())
         {
             _charges.Remove(key);

@@ -31,8 +31,9 @@ public sealed class ArchiveIndex
     /// <summary>The chunks stored, in the order they were added.</summary>
     public IReadOnlyList<ArchivedChunk> Chunks => _chunks;
 
+    /// <summary>The number the next chunk takes: set when the index is built or a chunk is <see cref="Added"/>, never by hand.</summary>
     [Id(1)]
-    public int Next { get; set; }
+    public int Next { get; internal set; }
 
     /// <summary><paramref name="chunk"/> was stored as chunk <paramref name="number"/> (taken from <see cref="Next"/>).</summary>
     public void Added(int number, IReadOnlyList<Reservation> chunk)
@@ -41,28 +42,6 @@ public sealed class ArchiveIndex
         _chunks.RemoveAll(c => c.Number == number);
         _chunks.Add(new ArchivedChunk(number, chunk.Max(FinishedReservations.EndedAt)));
         Next = Math.Max(Next, number + 1);
-    }
-
-    /// <summary>
-    /// The chunk that the next archiving may add to: the newest one, if it is still in the index (it leaves it when the
-    /// history period drops it, and the next archiving starts a new one).
-    /// </summary>
-    public ArchivedChunk? Filling => _chunks.Count > 0 && _chunks[^1].Number == Next - 1 ? _chunks[^1] : null;
-
-    /// <summary><paramref name="chunk"/> was added to the stored chunk <paramref name="number"/>: its newest end moves on.</summary>
-    public void Appended(int number, IReadOnlyList<Reservation> chunk)
-    {
-        ArgumentNullException.ThrowIfNull(chunk);
-        var newest = chunk.Max(FinishedReservations.EndedAt);
-        var at = _chunks.FindIndex(c => c.Number == number);
-        if (at < 0)
-        {
-            Added(number, chunk);
-        }
-        else if (_chunks[at].NewestEnded < newest)
-        {
-            _chunks[at] = _chunks[at] with { NewestEnded = newest };
-        }
     }
 
     /// <summary><paramref name="chunk"/> was cleared from the archive: it leaves the index (the next number stays).</summary>
@@ -75,8 +54,8 @@ public sealed class ArchiveIndex
 /// <summary>
 /// Keeps the reservations a grain writes on every change bounded: besides the active ones, only the newest
 /// <see cref="Kept"/> finished ones stay hot. Once <see cref="Kept"/> + <see cref="ChunkSize"/> have finished, the
-/// oldest <see cref="ChunkSize"/> of them go to an archive chunk (which takes several such batches, up to
-/// <see cref="ChunkCapacity"/>), read only when someone asks for an old reservation. A chunk is dropped whole once its newest reservation is older than
+/// oldest <see cref="ChunkSize"/> of them go to a new archive chunk, stored once with just them and read only when
+/// someone asks for an old reservation. A chunk is dropped whole once its newest reservation is older than
 /// the grain's history period, so the archive is pruned by date.
 /// </summary>
 public static class FinishedReservations
@@ -90,12 +69,6 @@ public static class FinishedReservations
 
     /// <summary>Finished reservations archived at a time (the hot state holds at most <see cref="Kept"/> + this − 1).</summary>
     public const int ChunkSize = 16;
-
-    /// <summary>
-    /// Finished reservations one archive chunk holds: it takes <see cref="ChunkSize"/> at a time until full, so an owner
-    /// activates and stores a new chunk grain once per this many finished reservations, not once per archiving.
-    /// </summary>
-    public const int ChunkCapacity = 4 * ChunkSize;
 
     /// <summary>When a reservation stopped holding its space (or its window's end, if it never did).</summary>
     public static DateTimeOffset EndedAt(Reservation reservation) => reservation.EndedAt ?? reservation.Window.End;

@@ -45,4 +45,4 @@ public sealed class LedgerArchiveState : IArchiveChunkState<LedgerTransaction>
 /// <summary>A chunk of a ledger's journal (state <c>ledger-archive</c>); nothing clears it today.</summary>
 public sealed class LedgerArchiveGrain(
     [PersistentState("ledger-archive", GrainKeys.StorageName)] IPersistentState<LedgerArchiveState> state)
-    : ArchiveChunkGrain<LedgerTransaction, LedgerArchiveState>(state, static t => (t.DecidedBy, t.Id)), ILedgerArchiveGrain;
+    : ArchiveChunkGrain<LedgerTransaction, LedgerArchiveState>(state), ILedgerArchiveGrain;

@@ -269,17 +269,10 @@ public sealed partial class HouseholdLedgerGrain(
     {
         if (_ledger.ChunkToArchive() is { } chunk)
         {
-            // Archive first, into the newest chunk while it has room: a failure before the state write leaves the
-            // transactions in both places, and the next attempt adds them to the same chunk again (which replaces
-            // them) or stores them under the same new number again.
-            var added = _ledger.ArchivedChunks > 0
-                && await Archive(_ledger.ArchivedChunks - 1).Append(chunk, HouseholdLedger.ArchiveChunkCapacity);
-            if (!added)
-            {
-                await Archive(_ledger.ArchivedChunks).Store(chunk);
-            }
-
-            _ledger.Archived(chunk.Count, time.GetUtcNow() - ChargeRetention, intoNewChunk: !added);
+            // Archive first, as a new chunk holding just this batch: a failure before the state write leaves the
+            // transactions in both places, and the next attempt stores the same chunk under the same number again.
+            await Archive(_ledger.ArchivedChunks).Store(chunk);
+            _ledger.Archived(chunk.Count, time.GetUtcNow() - ChargeRetention);
         }
 
         // The storage provider may read the state after its first await; give it a snapshot no call can change.

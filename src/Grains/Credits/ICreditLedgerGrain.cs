@@ -98,13 +98,10 @@ public sealed record EarlierSettlement(
     [property: Id(0)] IReadOnlyDictionary<string, long> Balances,
     [property: Id(1)] EarlierCompound? Compound);
 
-/// <summary>A chunk of a ledger journal (key: compound/ledger-n, or compound/ledger-household-n), filled over a few archivings and kept.</summary>
+/// <summary>A chunk of a ledger journal (key: compound/ledger-n, or compound/ledger-household-n), stored once with the batch archived and kept.</summary>
 public interface ILedgerArchiveGrain : IGrainWithStringKey
 {
     Task Store(IReadOnlyList<LedgerTransaction> chunk);
-
-    /// <summary>Adds transactions to the chunk if it can take them within <paramref name="capacity"/> (see <see cref="ArchiveChunkGrain{TItem, TState}.Append"/>).</summary>
-    Task<bool> Append(IReadOnlyList<LedgerTransaction> transactions, int capacity);
 
     [ReadOnly]
     Task<IReadOnlyList<LedgerTransaction>> Get();

@@ -2,15 +2,12 @@ namespace Parking.Grains.History;
 
 /// <summary>
 /// One chunk of finished reservations moved out of a space's or a resident's hot state (key: compound/owner#number,
-/// see <see cref="ReservationArchive"/>). Filled over a few archivings of its owner, read when an old reservation is
+/// see <see cref="ReservationArchive"/>). Stored once with the batch its owner archived, read when an old reservation is
 /// asked for, cleared when the owner's history period has passed.
 /// </summary>
 public interface IReservationArchiveGrain : IGrainWithStringKey
 {
     Task Store(IReadOnlyList<Reservation> chunk);
-
-    /// <summary>Adds finished reservations to the chunk if it can take them within <paramref name="capacity"/> (see <see cref="ArchiveChunkGrain{TItem, TState}.Append"/>).</summary>
-    Task<bool> Append(IReadOnlyList<Reservation> reservations, int capacity);
 
     [ReadOnly]
     Task<IReadOnlyList<Reservation>> Get();
@@ -36,7 +33,7 @@ public sealed class ReservationArchiveState : IArchiveChunkState<Reservation>
 /// <summary>A chunk of finished reservations (state <c>reservation-archive</c>).</summary>
 public sealed class ReservationArchiveGrain(
     [PersistentState("reservation-archive", GrainKeys.StorageName)] IPersistentState<ReservationArchiveState> state)
-    : ArchiveChunkGrain<Reservation, ReservationArchiveState>(state, static r => (r.Id, 0)), IReservationArchiveGrain;
+    : ArchiveChunkGrain<Reservation, ReservationArchiveState>(state), IReservationArchiveGrain;
 
 /// <summary>Where the archive chunks of a space and of a resident live.</summary>
 public static class ReservationArchive
@@ -48,21 +45,16 @@ public static class ReservationArchive
         grains.GetGrain<IReservationArchiveGrain>(GrainKeys.Of(compoundId, $"resident#{residentId}#{number}"));
 
     /// <summary>
-    /// Stores finished reservations in the archive and notes them in <paramref name="index"/>: in the newest chunk while it
-    /// has room (<see cref="FinishedReservations.ChunkCapacity"/>), else in a new chunk numbered <see cref="ArchiveIndex.Next"/>.
-    /// The caller stores the index, then the state without them; if that fails they are archived again, into the same
-    /// chunk (which replaces them) or a new one (a reservation found twice is the same finished reservation).
+    /// Stores finished reservations as a new chunk, numbered <see cref="ArchiveIndex.Next"/>, holding just them, and notes
+    /// it in <paramref name="index"/>. Each archiving writes only its own batch (a chunk of an earlier build that held
+    /// several batches is read as before, never added to). The caller stores the index, then the state without them; if
+    /// that fails they are archived again later, in another chunk (a reservation found twice is the same finished
+    /// reservation).
     /// </summary>
     public static async Task Archive(ArchiveIndex index, Func<int, IReservationArchiveGrain> chunk, IReadOnlyList<Reservation> finished)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(chunk);
-        if (index.Filling is { } filling && await chunk(filling.Number).Append(finished, FinishedReservations.ChunkCapacity))
-        {
-            index.Appended(filling.Number, finished);
-            return;
-        }
-
         var number = index.Next;
         await chunk(number).Store(finished);
         index.Added(number, finished);

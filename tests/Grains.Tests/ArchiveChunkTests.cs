@@ -11,17 +11,18 @@ using Xunit;
 namespace Parking.Grains.Tests;
 
 /// <summary>
-/// Owners archive a few finished reservations or transactions at a time (to keep their own writes small), but each
-/// archive chunk takes several such batches before a new chunk grain is started: fewer chunk grains to activate and
-/// store, and still every item archived once and readable.
+/// Owners archive a few finished reservations or transactions at a time (to keep their own writes small), and each
+/// batch is stored as a chunk of its own: an archiving writes only what it moves out, never a chunk that grows with
+/// earlier batches. Every item is archived once and stays readable, and so are chunks an earlier build filled with
+/// several batches.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ArchiveChunkFillTests(ClusterFixture fixture)
+public sealed class ArchiveChunkTests(ClusterFixture fixture)
 {
     private readonly IGrainFactory _grains = fixture.Grains;
 
     [Fact]
-    public async Task A_space_and_a_resident_fill_each_archive_chunk_before_starting_a_new_one()
+    public async Task A_space_and_a_resident_store_each_archived_batch_as_a_chunk_of_its_own()
     {
         const string residentId = "r00070";
         const int cycles = 150;
@@ -40,7 +41,7 @@ public sealed class ArchiveChunkFillTests(ClusterFixture fixture)
             Assert.True((await _grains.Space(compound, space.SpaceId).Cancel(booked.Value.Reservation.Id, driver)).IsSuccess);
         }
 
-        // The space: every finished reservation either hot in its calendar or in exactly one chunk, chunks filled up.
+        // The space: every finished reservation either hot in its calendar or in exactly one chunk, each chunk one batch.
         var spaceIndex = await Stored<ArchiveIndex>("space-archive", _grains.Space(compound, space.SpaceId).GetGrainId());
         var spaceChunks = await Chunks(spaceIndex, n => _grains.OfSpace(compound, space.SpaceId, n));
         var calendar = await Stored<SpaceCalendar>("space", _grains.Space(compound, space.SpaceId).GetGrainId());
@@ -48,7 +49,7 @@ public sealed class ArchiveChunkFillTests(ClusterFixture fixture)
         Assert.Equal(
             made.Order(StringComparer.Ordinal),
             spaceChunks.SelectMany(c => c).Concat(calendar.Reservations).Where(r => r.ResidentId == residentId).Select(r => r.Id).Order(StringComparer.Ordinal));
-        AssertFilled(spaceIndex, spaceChunks, spaceArchived.Count);
+        AssertOneBatchEach(spaceIndex, spaceChunks, spaceArchived.Count);
 
         // The resident: the same for its list.
         var state = await Stored<ResidentState>("resident", resident.GetGrainId());
@@ -56,7 +57,7 @@ public sealed class ArchiveChunkFillTests(ClusterFixture fixture)
         var residentArchived = residentChunks.SelectMany(c => c).Select(r => r.Id).ToList();
         Assert.Equal(residentArchived.Count, residentArchived.Distinct(StringComparer.Ordinal).Count());
         Assert.Subset(made.ToHashSet(StringComparer.Ordinal), residentArchived.ToHashSet(StringComparer.Ordinal));
-        AssertFilled(state.Archive, residentChunks, residentArchived.Count);
+        AssertOneBatchEach(state.Archive, residentChunks, residentArchived.Count);
 
         // And the oldest, in the first chunk, still answers.
         Assert.Equal(ReservationStatus.Cancelled, (await _grains.Space(compound, space.SpaceId).GetReservation(made[0], driver)).Value?.Status);
@@ -64,7 +65,7 @@ public sealed class ArchiveChunkFillTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_household_ledger_fills_each_archive_chunk_before_starting_a_new_one()
+    public async Task A_household_ledger_stores_each_archived_batch_as_a_chunk_of_its_own()
     {
         const string compound = "archive-fill";
         const int cycles = 150;
@@ -83,50 +84,46 @@ public sealed class ArchiveChunkFillTests(ClusterFixture fixture)
 
         // The grant and two transactions a cycle: each archived once, in order, the rest hot.
         Assert.Equal(Enumerable.Range(1, 1 + (2 * cycles)).Select(id => (long)id), archived.Concat(stored.Journal.Select(t => t.Id)));
-        Assert.All(chunks, c => Assert.InRange(c.Count, 1, HouseholdLedger.ArchiveChunkCapacity));
-        Assert.Equal(Chunks(archived.Count, HouseholdLedger.ArchiveChunkCapacity), stored.ArchivedChunks);
-        Assert.InRange(stored.ArchivedChunks, 1, archived.Count / HouseholdLedger.ArchiveChunk / 2);
+        Assert.InRange(stored.ArchivedChunks, 2, int.MaxValue);
+        Assert.All(chunks, c => Assert.Equal(HouseholdLedger.ArchiveChunk, c.Count));
+        Assert.Equal(archived.Count / HouseholdLedger.ArchiveChunk, stored.ArchivedChunks);
         Assert.Equal(1 + (2 * cycles), (await ledger.GetAccount(500)).Transactions.Count);
     }
 
     [Fact]
-    public async Task A_chunk_takes_items_up_to_its_capacity_and_holds_an_item_added_twice_once()
+    public async Task A_chunk_an_earlier_build_filled_with_several_batches_is_read_and_left_as_it_is()
     {
-        var chunk = _grains.LedgerArchive("archive-fill", "append-test", 0);
-        LedgerTransaction[] first = [.. Enumerable.Range(1, 3).Select(Transaction)];
-        LedgerTransaction[] second = [.. Enumerable.Range(4, 3).Select(Transaction)];
+        var compound = fixture.CompoundId;
+        const string spaceId = "archive-earlier";
+        var origin = ClusterFixture.Clock.GetUtcNow().AddDays(-3);
+        var earlier = Enumerable.Range(0, 40).Select(i => Finished($"earlier-{i}", origin.AddMinutes(30 * i))).ToList();
+        var chunk0 = _grains.OfSpace(compound, spaceId, 0);
+        await chunk0.Store(earlier);
+        var index = new ArchiveIndex([new ArchivedChunk(0, earlier.Max(FinishedReservations.EndedAt))], next: 1);
 
-        Assert.True(await chunk.Append(first, capacity: 6));
-        Assert.True(await chunk.Append(first, capacity: 6));
-        Assert.Equal(first, await chunk.Get());
-        Assert.True(await chunk.Append(second, capacity: 6));
-        Assert.False(await chunk.Append([Transaction(7)], capacity: 6));
-        Assert.Equal(first.Concat(second), await chunk.Get());
+        var batch = Enumerable.Range(0, FinishedReservations.ChunkSize).Select(i => Finished($"later-{i}", origin.AddDays(1).AddMinutes(30 * i))).ToList();
+        await ReservationArchive.Archive(index, n => _grains.OfSpace(compound, spaceId, n), batch);
 
-        // Another household's transaction with the same number is another transaction.
-        Assert.True(await chunk.Append([Transaction(1) with { DecidedBy = Accounts.Household("h2") }], capacity: 7));
-        Assert.Equal(7, (await chunk.Get()).Count);
-
-        // An empty chunk takes a batch larger than the capacity whole (a chunk of an earlier, larger size).
-        var empty = _grains.LedgerArchive("archive-fill", "append-test", 1);
-        Assert.True(await empty.Append(first.Concat(second).ToList(), capacity: 2));
-        Assert.Equal(6, (await empty.Get()).Count);
+        Assert.Equal(earlier.Select(r => r.Id), (await chunk0.Get()).Select(r => r.Id));
+        Assert.Equal(batch.Select(r => r.Id), (await _grains.OfSpace(compound, spaceId, 1).Get()).Select(r => r.Id));
+        Assert.Equal([0, 1], index.Chunks.Select(c => c.Number));
+        Assert.Equal(2, index.Next);
+        Assert.Equal("earlier-7", (await ReservationArchive.Find(index.Chunks, n => _grains.OfSpace(compound, spaceId, n), "earlier-7"))?.Id);
+        Assert.Equal("later-3", (await ReservationArchive.Find(index.Chunks, n => _grains.OfSpace(compound, spaceId, n), "later-3"))?.Id);
     }
+
+    private static Reservation Finished(string id, DateTimeOffset start) =>
+        new(id, "archive-earlier", "T1", "archive-earlier", "r00001", null, new TimeWindow(start, start.AddMinutes(30)), ReservationStatus.Cancelled, start.AddMinutes(-30), null, start, 2);
 
     private static LedgerTransaction Transaction(int id) =>
         new(id, ClusterFixture.Clock.GetUtcNow(), LedgerKind.Booking, Accounts.Household("h1"), Accounts.Compound, 1, $"r{id}", Accounts.Household("h1"));
 
-    private static int Chunks(int items, int capacity) => (items + capacity - 1) / capacity;
-
-    /// <summary>Every chunk but the newest is full, none above capacity, the index's newest end matches each chunk.</summary>
-    private static void AssertFilled(ArchiveIndex index, IReadOnlyList<Reservation>[] chunks, int archived)
+    /// <summary>Each chunk holds exactly the one batch it was stored with, and the index's newest end matches each chunk.</summary>
+    private static void AssertOneBatchEach(ArchiveIndex index, IReadOnlyList<Reservation>[] chunks, int archived)
     {
-        Assert.True(archived > FinishedReservations.ChunkCapacity, $"only {archived} archived");
-        Assert.Equal(Chunks(archived, FinishedReservations.ChunkCapacity), index.Chunks.Count);
-
-        // At most half as many chunk grains as archivings (each archiving started its own before).
-        Assert.InRange(index.Chunks.Count, 1, archived / FinishedReservations.ChunkSize / 2);
-        Assert.All(chunks[..^1], c => Assert.Equal(FinishedReservations.ChunkCapacity, c.Count));
+        Assert.True(archived >= 4 * FinishedReservations.ChunkSize, $"only {archived} archived");
+        Assert.Equal(archived / FinishedReservations.ChunkSize, index.Chunks.Count);
+        Assert.All(chunks, c => Assert.Equal(FinishedReservations.ChunkSize, c.Count));
         Assert.All(index.Chunks.Zip(chunks), p => Assert.Equal(p.Second.Max(FinishedReservations.EndedAt), p.First.NewestEnded));
     }
 
