@@ -35,7 +35,7 @@ public static partial class GrainKeys
 
     /// <summary>The retention list that holds <paramref name="personId"/> if anyone does (key: compound/retention-N).</summary>
     public static IHistoryRetentionListGrain HistoryRetentionList(this IGrainFactory grains, string compoundId, string personId) =>
-        grains.HistoryRetentionList(compoundId, StableBuckets.Of(personId, HistoryRetentionLists.Count));
+        grains.HistoryRetentionList(compoundId, HistoryRetentionLists.Of(personId));
 
     public static IHistoryRetentionListGrain HistoryRetentionList(this IGrainFactory grains, string compoundId, int list) =>
         grains.GetGrain<IHistoryRetentionListGrain>(Of(compoundId, $"retention-{list}"));

@@ -483,7 +483,7 @@ public static class PeopleEndpoints
             return Problems.From(DomainError.NotFound("not-a-member", $"You are not a member of compound '{compoundId}'."));
         }
 
-        var plates = await PlatesOf(grains, compoundId, person, record);
+        var plates = await GatePlatesOf(grains, compoundId, person, record);
         await EndWhatIsLive(grains, compoundId, person);
         var pseudonym = await grains.People(compoundId).Leave(person);
 
@@ -550,6 +550,23 @@ public static class PeopleEndpoints
         }
 
         return plates;
+    }
+
+    /// <summary>
+    /// The plates whose decided gate events lose plate and picture when the person leaves: theirs (<see cref="PlatesOf"/>)
+    /// but for a car another resident of the compound has registered too, read from the resident index before the leave
+    /// takes the person's own entry out of it.
+    /// </summary>
+    private static async Task<IReadOnlySet<string>> GatePlatesOf(IGrainFactory grains, string compoundId, string person, MemberRecord record)
+    {
+        var plates = await PlatesOf(grains, compoundId, person, record);
+        var holders = new List<ResidentEntry>();
+        foreach (var plate in plates)
+        {
+            holders.AddRange(await ResidentIndex.Search(grains, compoundId, ResidentIndex.Searchable(plate)));
+        }
+
+        return LeaverPlates.ToAnonymise(person, plates, holders);
     }
 
     /// <summary>

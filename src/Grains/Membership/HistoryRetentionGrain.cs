@@ -107,7 +107,7 @@ public sealed partial class HistoryRetentionGrain(
         ArgumentNullException.ThrowIfNull(people);
         return Task.WhenAll(people
             .Where(p => !state.State.People.Contains(p))
-            .GroupBy(p => StableBuckets.Of(p, HistoryRetentionLists.Count))
+            .GroupBy(HistoryRetentionLists.Of)
             .Select(list => GrainFactory.HistoryRetentionList(CompoundId, list.Key).Retain([.. list])));
     }
 

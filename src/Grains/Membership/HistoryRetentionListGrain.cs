@@ -1,3 +1,4 @@
+using Parking.Domain;
 using Parking.Domain.Membership;
 
 namespace Parking.Grains.Membership;
@@ -10,6 +11,9 @@ public static class HistoryRetentionLists
     /// who joined without the file, is what that write costs: 14,000 such people make lists of about 220.
     /// </summary>
     public const int Count = 64;
+
+    /// <summary>The list a person belongs to: the one place that decides it, for the key and for grouping a batch.</summary>
+    public static int Of(string personId) => StableBuckets.Of(personId, Count);
 
     /// <summary>Every list of the compound.</summary>
     public static IEnumerable<IHistoryRetentionListGrain> All(IGrainFactory grains, string compoundId) =>

@@ -148,6 +148,31 @@ public sealed class LeaveDevicesTests(LeaveDevicesHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_car_two_residents_registered_keeps_its_plate_at_the_gate_until_the_last_of_them_leaves()
+    {
+        const string first = "r00044";
+        const string second = "r00045";
+        const string shared = "沪AD44045";
+        var leave = $"/api/me/compounds/{ParkingHost.Compound}/leave";
+        await Ok<MeDto>(HttpMethod.Post, "/api/me/vehicles", first, new AddVehicleRequest(shared, true));
+        await Ok<MeDto>(HttpMethod.Post, "/api/me/vehicles", second, new AddVehicleRequest(shared, true));
+        var secret = await GateSecret();
+        var before = await DoubtfulEvent(secret, shared);
+        await Decide(before, open: true);
+
+        // The first leaves: the car still names the second at the gate, so the decided event keeps plate and picture.
+        await Ok<MeDto>(HttpMethod.Post, leave, first);
+        Assert.Equal((shared, $"cam/{before}.jpg"), ((await Review(before)).Plate, (await Review(before)).PictureRef));
+
+        // The second, the car's last holder, leaves: both decided events of the plate lose it.
+        var between = await DoubtfulEvent(secret, shared);
+        await Decide(between, open: false);
+        await Ok<MeDto>(HttpMethod.Post, leave, second);
+        Assert.Equal((string.Empty, (string?)null), ((await Review(before)).Plate, (await Review(before)).PictureRef));
+        Assert.Equal((string.Empty, (string?)null), ((await Review(between)).Plate, (await Review(between)).PictureRef));
+    }
+
+    [Fact]
     public async Task The_retention_sweep_removes_charge_point_sessions_that_stopped_before_the_cutoff()
     {
         Assert.Equal(30, (await Ok<RetentionDto>(HttpMethod.Put, Path("retention"), Staff, new RetentionDto(30))).RetentionDays);

@@ -1,0 +1,49 @@
+using Parking.Domain.Gates;
+using Parking.Domain.Membership;
+using Xunit;
+
+namespace Parking.Domain.Tests.Gates;
+
+/// <summary>A leaver's plates stop naming anyone at the gate, except a car another resident has registered too.</summary>
+public class LeaverPlatesTests
+{
+    private static ResidentEntry Resident(string personId, params string[] plates) =>
+        new(personId, personId, "h1", "b1", plates, "1-0101");
+
+    [Fact]
+    public void Plates_only_the_leaver_has_are_all_anonymised()
+    {
+        var plates = LeaverPlates.ToAnonymise("r1", ["沪A12345", "沪AD12345"], [Resident("r1", "沪A12345", "沪AD12345")]);
+
+        Assert.Equal(["沪A12345", "沪AD12345"], plates.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_car_another_resident_registered_keeps_its_plate_while_the_leavers_own_car_loses_it()
+    {
+        var plates = LeaverPlates.ToAnonymise(
+            "r1",
+            ["沪A12345", "沪AD12345"],
+            [Resident("r1", "沪A12345", "沪AD12345"), Resident("r2", "沪AD12345"), Resident("r3", "沪B99999")]);
+
+        Assert.Equal(["沪A12345"], plates);
+    }
+
+    [Fact]
+    public void The_last_holder_of_a_shared_car_takes_its_plate_when_leaving()
+    {
+        // r1 left before: the index no longer holds them, so r2 is the car's only holder.
+        var plates = LeaverPlates.ToAnonymise("r2", ["沪AD12345"], [Resident("r2", "沪AD12345")]);
+
+        Assert.Equal(["沪AD12345"], plates);
+    }
+
+    [Fact]
+    public void A_plate_the_leaver_booked_with_that_another_resident_registered_is_kept()
+    {
+        // A booking's plate names the leaver at the gate too, but it is the other resident's car.
+        var plates = LeaverPlates.ToAnonymise("r1", ["沪C55555"], [Resident("r1"), Resident("r4", "沪C55555")]);
+
+        Assert.Empty(plates);
+    }
+}
