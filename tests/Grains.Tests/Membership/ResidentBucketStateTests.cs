@@ -98,15 +98,15 @@ public sealed class ResidentBucketStateTests
         Assert.Equal(2, first.Count);
         Assert.Equal(Ann, Assert.Single(first.First));
 
-        bucket.Relabelled([Ann with { Unit = "9-0901" }]);
+        bucket.Relabelled([Ann with { Unit = "x-0901" }]);
         Assert.Equal(["p2", "p1"], bucket.Find("").Select(e => e.PersonId));
-        Assert.Equal(["p1"], bucket.Find("90901").Select(e => e.PersonId));
+        Assert.Equal(["p1"], bucket.Find("X0901").Select(e => e.PersonId));
 
         bucket.Set("p2", null);
         Assert.Equal(["p1"], bucket.Find("").Select(e => e.PersonId));
 
         var earlier = new EarlierResidentBucketState { Seeded = true };
-        earlier.Entries["p1"] = Ann with { Unit = "9-0901" };
+        earlier.Entries["p1"] = Ann with { Unit = "x-0901" };
         Assert.Equal(Serializer.SerializeToArray(earlier), Serializer.SerializeToArray(bucket));
     }
 
