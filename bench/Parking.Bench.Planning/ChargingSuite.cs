@@ -414,6 +414,8 @@ internal static class ChargingSuite
         const string Unrepaired = " (without the repair after CP-SAT, as shipped until 2026-12-05)";
         var noRepairShare = new InTurnCpSat { RepairShare = 0 };
         const string NoRepairShare = " (repair with what CP-SAT leaves, as shipped until 2026-12-05)";
+        var noMorningShift = new InTurnCpSat { MorningShift = false, RepairShare = RepairShareArg };
+        const string NoMorningShift = " (further turns only where the feed has room, as shipped until 2026-12-05 noon)";
         var morning = new InTurnCpSat { MorningTurns = true };
         const string Morning = " (repair with further turns for cars still short, branch s11b-planners)";
         List<(string Name, IChargingAlgorithm Algorithm, ChargingInstance Instance, SolveOptions Options)> variants =
@@ -421,6 +423,7 @@ internal static class ChargingSuite
             ("in-turn, least share first", shipped, instance, leastShare),
             (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served"), shipped, instance, minimumNeed),
             ("in-turn, fully served first", shipped, instance, fullyServed),
+            ("in-turn, fully served first" + NoMorningShift, noMorningShift, instance, fullyServed),
             ("in-turn, least share first" + Unrepaired, unrepaired, instance, leastShare),
             (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served") + Unrepaired, unrepaired, instance, minimumNeed),
             ("in-turn, fully served first" + Unrepaired, unrepaired, instance, fullyServed),
@@ -524,6 +527,17 @@ internal static class ChargingSuite
                     var waiting = variant.Requests.Where(r => r.ArrivalPeriod <= t && t < r.DeparturePeriod
                         && (plan.Session(r.Id)?.EnergyKwh(variant.PeriodHours) ?? 0) < 0.999 * r.EnergyKwh
                         && !(plan.Session(r.Id)?.Turns.Any(u => u.StartPeriod <= t && t < u.EndPeriod) ?? false)).ToList();
+                    var present = variant.Requests.Where(r => r.ArrivalPeriod <= t && t < r.DeparturePeriod).ToList();
+                    Console.Error.WriteLine(string.Create(c, $"  period {t}: {present.Count} cars present, {present.Count(r => (plan.Session(r.Id)?.EnergyKwh(variant.PeriodHours) ?? 0) >= 0.999 * r.EnergyKwh)} of them served in full, {present.Count(r => plan.Session(r.Id)?.Turns.Any(u => u.StartPeriod <= t && t < u.EndPeriod) ?? false)} holding a charger"));
+                    bool Night(ChargingRequest r) => plan.Session(r.Id)?.Turns.Any(u => u.StartPeriod <= q0 && u.EndPeriod >= q1) ?? false;
+                    Console.Error.WriteLine(string.Create(c, $"  period {t}: of those served in full {present.Count(r => Night(r) && (plan.Session(r.Id)?.EnergyKwh(variant.PeriodHours) ?? 0) >= 0.999 * r.EnergyKwh)} held a charger through the quiet hours; night holders leave at {string.Join(' ', variant.Requests.Where(Night).GroupBy(r => r.DeparturePeriod).OrderBy(g => g.Key).Select(g => $"{g.Key}x{g.Count()}"))}"));
+                    if (t == variant.Periods - 1 && Environment.GetEnvironmentVariable("PARKING_BENCH_STAYERS") is not null)
+                        foreach (var r in present.OrderBy(r => r.ArrivalPeriod))
+                        {
+                            var kwr = plan.Session(r.Id)?.PowerKw ?? [];
+                            double E(int a, int b) => kwr.Skip(a).Take(b - a).Sum() * variant.PeriodHours;
+                            Console.Error.WriteLine(string.Create(c, $"    {r.Id} {r.ArrivalPeriod}-{r.DeparturePeriod} need {r.EnergyKwh:0.0} max {r.MaxKw:0}: before {E(0, q0):0.0} quiet {E(q0, q1):0.0} after {E(q1, variant.Periods):0.0}; turns {string.Join(' ', plan.Session(r.Id)?.Turns.Select(u => $"{u.ChargerId}@{u.StartPeriod}-{u.EndPeriod}") ?? [])}"));
+                        }
                     Console.Error.WriteLine(string.Create(c, $"  period {t}: {waiting.Count} cars present, short and holding no charger ({string.Join(", ", waiting.GroupBy(r => plan.Session(r.Id)?.Turns.Count ?? 0).OrderBy(g => g.Key).Select(g => $"{g.Count()} with {g.Key} turns"))}), short {waiting.Sum(r => r.EnergyKwh - (plan.Session(r.Id)?.EnergyKwh(variant.PeriodHours) ?? 0)):0} kWh"));
                 }
             }

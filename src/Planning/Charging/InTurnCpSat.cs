@@ -101,6 +101,14 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     /// </summary>
     public bool MorningTurns { get; init; }
 
+    /// <summary>
+    /// On (the default since 2026-12-05, afternoon), every candidate's further turns after the last quiet hours count as
+    /// room the feed left unused later in the morning, and cars that stay hold their charger to their departure while the
+    /// turns are powered again, so the linear program can feed the cars that leave early first and the stayers last
+    /// (<see cref="TurnShaping.AddTurns"/>, <see cref="TurnShaping.ExtendLast"/>). Off, as before.
+    /// </summary>
+    public bool MorningShift { get; init; } = true;
+
     /// <summary>The most rounds of the repair in a solve (each from the best plan the last one left).</summary>
     private const int RepairRounds = 4;
 
@@ -136,7 +144,7 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             var shaped = TurnShaping.Shape(instance, turns, extend: !stable);
             if (!seen.Add(string.Join(';', shaped.Select(t => t is null ? "-" : $"{t.ChargerId},{t.StartPeriod},{t.EndPeriod}")))) return null;
             var powering = clock.Elapsed;
-            var (kw, all) = PowerShaped(instance, turns, shaped, order, minimum, stable);
+            var (kw, all) = PowerShaped(instance, turns, shaped, order, minimum, stable, MorningShift);
             if (clock.Elapsed - powering > longestPowering) longestPowering = clock.Elapsed - powering;
             return Weigh(kw, all, label);
         }
@@ -304,13 +312,24 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     /// and the feed has room, and everything powered again. Returns each request's power per period and its turns.
     /// </summary>
     private static (double[][] Kw, IReadOnlyList<ChargingTurn>[] All) PowerShaped(
-        ChargingInstance instance, IReadOnlyList<ChargingTurn?> turns, ChargingTurn?[] shaped, ChargingObjectiveOrder order, double minimum, bool stable)
+        ChargingInstance instance, IReadOnlyList<ChargingTurn?> turns, ChargingTurn?[] shaped, ChargingObjectiveOrder order, double minimum, bool stable,
+        bool shiftMorning = false)
     {
         var kw = TurnPower.Allocate(instance, shaped, order, minimum);
         shaped = Trim(instance, shaped, kw, stable ? turns : null);
         // Cars still short come back for a further turn where a charger idles and the feed has room.
-        var all = TurnShaping.AddTurns(instance, shaped, kw);
-        if (all.Any(list => list.Count > 1))
+        var all = TurnShaping.AddTurns(instance, shaped, kw, shiftMorning);
+        if (shiftMorning && all.Any(list => list.Count > 1))
+        {
+            // The cars that stay hold their charger to the end again, so that the program can leave the early
+            // periods' feed to the further turns of cars that leave and feed the stayers late; then every turn but a
+            // told one is trimmed to what its car draws.
+            bool Told(int i) => stable && turns[i] is not null;
+            var extended = TurnShaping.ExtendLast(instance, all, Told);
+            kw = TurnPower.Allocate(instance, extended, order, minimum);
+            all = [.. extended.Select((list, i) => (IReadOnlyList<ChargingTurn>)[.. list.Select(t => Told(i) && t == shaped[i] ? t : TrimToDraw(instance, instance.Requests[i], t, kw[i])).OfType<ChargingTurn>()])];
+        }
+        else if (all.Any(list => list.Count > 1))
         {
             kw = TurnPower.Allocate(instance, all, order, minimum);
             all = [.. all.Select((list, i) => list.Count <= 1 ? list
@@ -348,6 +367,23 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             if (RankComparer.Instance.Compare(rank, bestRank) > 0) (best, bestRank) = (candidate, rank);
         }
         return best;
+    }
+
+    /// <summary>
+    /// Turns (one per request, null for none) shaped and powered by the linear program in the options' order, as each of
+    /// in-turn's candidates is: cars without a turn fitted in where a charger idles, turns held while their charger is
+    /// free, trimmed to what their cars draw, further turns for cars still short (and, with <paramref name="morningShift"/>,
+    /// for cars that stay into the morning, see <see cref="MorningShift"/>), and everything powered again.
+    /// </summary>
+    public static ChargingPlan ShapeAndPower(ChargingInstance instance, IReadOnlyList<ChargingTurn?> turns, SolveOptions options, bool morningShift = true)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(turns);
+        ArgumentNullException.ThrowIfNull(options);
+        if (turns.Count != instance.Requests.Count) throw new ArgumentException("One turn (or null) per request is needed.", nameof(turns));
+        var (kw, all) = PowerShaped(instance, turns, TurnShaping.Shape(instance, turns), options.Order, options.MinimumNeedKwh, stable: false, morningShift);
+        return new ChargingPlan("in-turn", PlanStatus.Feasible,
+            [.. instance.Requests.Select((r, i) => SessionPlan.WithTurns(r.Id, kw[i], all[i]))], OfflineOptimum.UpperBoundKwh(instance));
     }
 
     /// <summary>The plan's first turns shaped and powered by the linear program, as in-turn's candidates are.</summary>

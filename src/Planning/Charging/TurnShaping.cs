@@ -87,7 +87,7 @@ internal static class TurnShaping
     /// Cars plugged into a charger and cars with a started (fixed) turn keep the one turn they have. Returns every
     /// request's turns in time order; the caller powers them again.
     /// </summary>
-    public static IReadOnlyList<ChargingTurn>[] AddTurns(ChargingInstance instance, IReadOnlyList<ChargingTurn?> turns, double[][] kw)
+    public static IReadOnlyList<ChargingTurn>[] AddTurns(ChargingInstance instance, IReadOnlyList<ChargingTurn?> turns, double[][] kw, bool shiftMorning = false)
     {
         var requests = instance.Requests;
         var result = turns.Select(t => t is null ? new List<ChargingTurn>() : new List<ChargingTurn> { t }).ToArray();
@@ -111,22 +111,37 @@ internal static class TurnShaping
             }
         bool StartOk(ChargingRequest r, int b) => b == r.ArrivalPeriod || !instance.IsQuietBoundary(b);
         bool EndOk(ChargingRequest r, int b) => b == r.DeparturePeriod || !instance.IsQuietBoundary(b);
+        // After the last quiet hours the feed the plan leaves unused there can be reached by moving what cars that stay
+        // draw into the periods it is unused in: a full feed there still counts as room, up to that unused energy.
+        var morningFrom = shiftMorning && instance.QuietPeriods is { Count: > 0 } quiet ? quiet.Max(q => q.End) : instance.Periods;
+        var morningSpare = 0.0;
+        for (var t = morningFrom; t < instance.Periods; t++) morningSpare += Math.Max(0, instance.CapacityKw(t) - used[t]) * hours;
         for (var round = 1; round < instance.MaxTurnsPerRequest; round++)
         {
             var shortOnes = Enumerable.Range(0, requests.Count)
                 .Where(i => requests[i].EnergyKwh > 0 && delivered[i] < requests[i].EnergyKwh - 0.1 && result[i].Count == round
                     && requests[i].PluggedChargerId is null && !fixedIds.Contains(requests[i].Id))
                 .OrderBy(i => delivered[i] / requests[i].EnergyKwh).ThenBy(i => requests[i].ArrivalPeriod).ToList();
-            foreach (var i in shortOnes)
+            // Then cars served in full that stay into the morning: a turn there lets the program move what they drew
+            // earlier (where the feed was full) into the morning's unused feed, for others to draw earlier.
+            var stayers = morningFrom < instance.Periods
+                ? Enumerable.Range(0, requests.Count)
+                    .Where(i => requests[i].EnergyKwh > 0 && delivered[i] >= requests[i].EnergyKwh - 0.1 && result[i].Count == round
+                        && requests[i].DeparturePeriod > morningFrom && requests[i].PluggedChargerId is null && !fixedIds.Contains(requests[i].Id))
+                    .OrderByDescending(i => requests[i].DeparturePeriod).ThenBy(i => requests[i].ArrivalPeriod).ToList()
+                : [];
+            foreach (var i in shortOnes.Concat(stayers))
             {
                 var request = requests[i];
-                var need = request.EnergyKwh - delivered[i];
+                var served = delivered[i] >= request.EnergyKwh - 0.1;
+                // A car served in full only moves energy: what it drew, into the morning's unused feed.
+                var need = served ? delivered[i] : request.EnergyKwh - delivered[i];
                 // Periods the car is free to hold another charger: its stay, away from its own turns by the changeover.
                 var free = new bool[instance.Periods];
                 for (var t = request.ArrivalPeriod; t < Math.Min(instance.Periods, request.DeparturePeriod); t++) free[t] = true;
                 foreach (var own in result[i])
                     for (var t = Math.Max(0, own.StartPeriod - changeover); t < Math.Min(instance.Periods, own.EndPeriod + changeover); t++) free[t] = false;
-                (ChargingTurn Turn, double Room)? best = null;
+                (ChargingTurn Turn, double Room, double Shifted)? best = null;
                 foreach (var charger in instance.Chargers)
                 {
                     var limit = Math.Min(request.MaxKw, charger.MaxKw);
@@ -147,10 +162,17 @@ internal static class TurnShaping
                         if (to > from)
                         {
                             var room = 0.0;
+                            var shiftable = 0.0;
                             for (var u = from; u < to && room < need; u++)
-                                room += Math.Max(0, Math.Min(limit * request.PresentShare(u), instance.CapacityKw(u) - used[u])) * hours;
+                            {
+                                var direct = served ? 0 : Math.Max(0, Math.Min(limit * request.PresentShare(u), instance.CapacityKw(u) - used[u]));
+                                room += direct * hours;
+                                if (u >= morningFrom) shiftable += Math.Max(0, (limit * request.PresentShare(u)) - direct) * hours;
+                            }
                             room = Math.Min(room, need);
-                            if (room >= 0.1 && (best is null || room > best.Value.Room)) best = (new ChargingTurn(charger.Id, from, to), room);
+                            var shifted = Math.Min(Math.Min(shiftable, morningSpare), need - room);
+                            if (room + shifted >= 0.1 && (best is null || room + shifted > best.Value.Room + best.Value.Shifted))
+                                best = (new ChargingTurn(charger.Id, from, to), room, shifted);
                         }
                         t = stretchEnd;
                     }
@@ -159,6 +181,8 @@ internal static class TurnShaping
                 result[i].Add(chosen.Turn);
                 result[i].Sort((a, b) => a.StartPeriod.CompareTo(b.StartPeriod));
                 held[chosen.Turn.ChargerId].Add((chosen.Turn.StartPeriod, chosen.Turn.EndPeriod));
+                morningSpare = Math.Max(0, morningSpare - chosen.Shifted);
+                if (served) continue;
                 // What the car is expected to draw there, so the next cars see the feed's room that is left.
                 var chosenLimit = Math.Min(request.MaxKw, instance.Charger(chosen.Turn.ChargerId)!.MaxKw);
                 var left = need;
@@ -170,6 +194,41 @@ internal static class TurnShaping
                 }
                 delivered[i] += need - left;
             }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Each request's last turn (fixed turns and those <paramref name="keep"/> marks aside) held on to the right as long
+    /// as its charger is free, up to the car's departure: a car that stays can then draw late what it drew early, leaving
+    /// the early periods' feed to cars that leave. Ends only at boundaries a turn may use; the changeover is kept from
+    /// the next turn on the charger.
+    /// </summary>
+    public static IReadOnlyList<ChargingTurn>[] ExtendLast(ChargingInstance instance, IReadOnlyList<IReadOnlyList<ChargingTurn>> turns, Func<int, bool> keep)
+    {
+        var requests = instance.Requests;
+        var changeover = instance.ChangeoverPeriods;
+        var fixedIds = (instance.FixedTurns ?? []).Select(f => f.RequestId).ToHashSet(StringComparer.Ordinal);
+        var starts = instance.Chargers.ToDictionary(c => c.Id, _ => new List<int>(), StringComparer.Ordinal);
+        foreach (var list in turns)
+            foreach (var turn in list)
+                if (starts.TryGetValue(turn.ChargerId, out var on)) on.Add(turn.StartPeriod);
+        foreach (var f in instance.FixedTurns ?? [])
+            if (starts.TryGetValue(f.ChargerId, out var on)) on.Add(f.StartPeriod);
+        var result = new IReadOnlyList<ChargingTurn>[turns.Count];
+        for (var i = 0; i < turns.Count; i++)
+        {
+            result[i] = turns[i];
+            if (turns[i].Count == 0 || keep(i) || fixedIds.Contains(requests[i].Id)) continue;
+            var request = requests[i];
+            var last = turns[i].MaxBy(t => t.StartPeriod)!;
+            if (!starts.TryGetValue(last.ChargerId, out var others)) continue;
+            var end = Math.Min(request.DeparturePeriod, instance.Periods);
+            foreach (var s in others)
+                if (s >= last.EndPeriod) end = Math.Min(end, s - changeover);
+            while (end > last.EndPeriod && end != request.DeparturePeriod && instance.IsQuietBoundary(end)) end--;
+            if (end <= last.EndPeriod) continue;
+            result[i] = [.. turns[i].Select(t => ReferenceEquals(t, last) ? t with { EndPeriod = end } : t)];
         }
         return result;
     }

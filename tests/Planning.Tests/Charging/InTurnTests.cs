@@ -295,4 +295,35 @@ public class InTurnTests
             Assert.Equal(14, repaired.Session("night")!.EnergyKwh(instance.PeriodHours), 4);
         }
     }
+    [Fact]
+    public void A_car_that_stays_charges_in_the_morning_and_leaves_the_evening_to_a_car_that_leaves()
+    {
+        // Ten hours on a 7 kW feed, two 7 kW chargers, quiet hours over periods 3-6 (no turn starts or ends at 4, 5 or 6),
+        // a changeover of one period. "stay" and "evening" are given the evening (0-2) on the two chargers, then the two
+        // night holders take them from 3 to 7; the evening's 14 kWh cannot serve both (7 + 14 kWh), and only "stay" is
+        // there in the morning. Served in full first, "stay" takes its 7 kWh in the evening and "evening" leaves half
+        // short, unless "stay" also gets a turn in the morning's unused feed: then the program moves its energy there and
+        // gives the evening to "evening", and every car is served in full (its evening turn, now unused, goes).
+        var instance = new ChargingInstance(Instances.Evening, 60, 10, [new ChargerSpec("C1", 7), new ChargerSpec("C2", 7)], 7,
+        [
+            new ChargingRequest("stay", 0, 10, 7, 7),
+            new ChargingRequest("evening", 0, 3, 14, 7),
+            new ChargingRequest("night1", 2, 7, 14, 7),
+            new ChargingRequest("night2", 2, 7, 14, 7),
+        ], ChangeoverPeriods: 1, QuietPeriods: [new PeriodRange(3, 7)]);
+        ChargingTurn?[] turns = [new("C1", 0, 2), new("C2", 0, 2), new("C1", 3, 7), new("C2", 3, 7)];
+        var options = new SolveOptions(TimeSpan.FromMinutes(5), Workers: 1) { Order = ChargingObjectiveOrder.FullyServedFirst };
+
+        var before = InTurnCpSat.ShapeAndPower(instance, turns, options, morningShift: false);
+        var shifted = InTurnCpSat.ShapeAndPower(instance, turns, options);
+
+        Assert.True(PlanPropertyTests.Respects(instance, before));
+        Assert.Equal(42, before.EnergyKwh(instance), 4);
+        Assert.True(PlanPropertyTests.Respects(instance, shifted));
+        Assert.Equal(49, shifted.EnergyKwh(instance), 4);
+        Assert.Equal(100, ChargingMetrics.Compute(instance, shifted, 0).FullyServedPercent, 6);
+        var morning = Assert.Single(shifted.Session("stay")!.Turns);
+        Assert.True(morning.StartPeriod >= 8, $"stay starts at {morning.StartPeriod}");
+        Assert.Equal(14, shifted.Session("evening")!.EnergyKwh(instance.PeriodHours), 4);
+    }
 }
