@@ -72,6 +72,9 @@ public sealed partial class EarlierTypeNames(TypeResolver resolver) : ITypeConve
         ["Parking.Grains.Membership.ResidentEntry"] = ("Parking.Domain.Membership.ResidentEntry", "Parking.Domain"),
         ["Parking.Grains.Ocpp.ChargingCardsState"] = ("Parking.Domain.Ocpp.ChargingCardsState", "Parking.Domain"),
         ["Parking.Grains.Ocpp.ChargingCard"] = ("Parking.Domain.Ocpp.ChargingCard", "Parking.Domain"),
+        ["Parking.Grains.Compounds.CompoundState"] = ("Parking.Domain.Compounds.CompoundState", "Parking.Domain"),
+        ["Parking.Grains.Compounds.UnfinishedApply"] = ("Parking.Domain.Compounds.UnfinishedApply", "Parking.Domain"),
+        ["Parking.Grains.ApplyStart"] = ("Parking.Domain.Compounds.ApplyStart", "Parking.Domain"),
 
         // A simulation's result moved from Planning into Domain, so that the API reads it without Planning.
         ["Parking.Planning.Simulation.ReasonCount"] = ("Parking.Domain.Simulation.ReasonCount", "Parking.Domain"),

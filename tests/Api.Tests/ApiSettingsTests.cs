@@ -24,7 +24,7 @@ public class ApiSettingsTests
     [InlineData("Parking:Auth:Authority", "not a url")]
     public async Task A_bad_value_stops_the_start_naming_its_key(string key, string value)
     {
-        await using var app = Build($"--{key}={value}");
+        await using var app = SettingsHost.WithApiSettings($"--{key}={value}");
 
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
@@ -36,7 +36,7 @@ public class ApiSettingsTests
     [InlineData("EmbeddedPort", "70000")]
     public void A_bad_mqtt_value_stops_the_host_as_it_is_composed_naming_its_key(string setting, string value)
     {
-        var refused = Assert.Throws<OptionsValidationException>(() => Build($"--Parking:Mqtt:{setting}={value}"));
+        var refused = Assert.Throws<OptionsValidationException>(() => SettingsHost.WithApiSettings($"--Parking:Mqtt:{setting}={value}"));
 
         Assert.Contains($"Parking:Mqtt:{setting}", refused.Message, StringComparison.Ordinal);
     }
@@ -44,7 +44,7 @@ public class ApiSettingsTests
     [Fact]
     public async Task The_defaults_and_good_values_start_and_each_section_is_bound_once_as_given()
     {
-        await using var app = Build("--Parking:Limits:UserBurst=7", "--Parking:Mqtt:Port=8883", "--Parking:Mqtt:Enabled=false");
+        await using var app = SettingsHost.WithApiSettings("--Parking:Limits:UserBurst=7", "--Parking:Mqtt:Port=8883", "--Parking:Mqtt:Enabled=false");
 
         await app.StartAsync();
 
@@ -66,19 +66,12 @@ public class ApiSettingsTests
         string[] args = [
             .. connectionString is null ? Array.Empty<string>() : [$"--ConnectionStrings:Parking={connectionString}"],
             .. devTokens is null ? Array.Empty<string>() : [$"--Parking:Auth:DevTokens={devTokens}"]];
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        var builder = SettingsHost.Builder(args);
 
         // As the silo composes it (Program.cs): the storage settings say whether this is the embedded default.
         builder.AddApiSettings(devTokensByDefault: builder.AddStorageSettings().IsEmbedded);
         using var services = builder.Services.BuildServiceProvider();
 
         Assert.Equal(on, services.GetRequiredService<IOptions<ParkingAuthOptions>>().Value.DevTokens);
-    }
-
-    private static WebApplication Build(params string[] args)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, "--urls=http://127.0.0.1:0"] });
-        builder.AddApiSettings();
-        return builder.Build();
     }
 }

@@ -68,7 +68,7 @@ public class ClusterTimingSettingsTests
 
     private static WebApplication Build(params string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        var builder = SettingsHost.Builder(args);
         builder.AddParkingOrleans();
         return builder.Build();
     }

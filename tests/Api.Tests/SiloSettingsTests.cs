@@ -26,7 +26,7 @@ public class SiloSettingsTests
     [InlineData("Parking:Simulation:GateId", " ")]
     public void A_bad_simulation_value_stops_the_start_naming_its_key(string key, string value)
     {
-        using var services = Compose($"--{key}={value}").Services.BuildServiceProvider();
+        using var services = SettingsHost.WithSiloSettings($"--{key}={value}").Services.BuildServiceProvider();
 
         var refused = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<SimulationOptions>>().Value);
 
@@ -36,7 +36,7 @@ public class SiloSettingsTests
     [Fact]
     public void An_unknown_demo_size_stops_the_host_as_it_is_composed_naming_its_key()
     {
-        var refused = Assert.Throws<OptionsValidationException>(() => Compose("--Parking:Seed:Size=42"));
+        var refused = Assert.Throws<OptionsValidationException>(() => SettingsHost.WithSiloSettings("--Parking:Seed:Size=42"));
 
         Assert.Contains("Parking:Seed:Size", refused.Message, StringComparison.Ordinal);
     }
@@ -44,7 +44,7 @@ public class SiloSettingsTests
     [Fact]
     public void A_bad_cluster_value_stops_the_host_as_it_is_composed_naming_its_key()
     {
-        var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Compose("--Parking:Cluster:GatewayPort=0"));
+        var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => SettingsHost.WithSiloSettings("--Parking:Cluster:GatewayPort=0"));
 
         Assert.Contains("Parking:Cluster:GatewayPort", refused.Message, StringComparison.Ordinal);
     }
@@ -52,7 +52,7 @@ public class SiloSettingsTests
     [Fact]
     public void The_defaults_pass_and_are_read_once()
     {
-        var builder = Compose();
+        var builder = SettingsHost.WithSiloSettings();
         var again = builder.AddSiloSettings();
         using var services = builder.Services.BuildServiceProvider();
 
@@ -64,12 +64,5 @@ public class SiloSettingsTests
         var simulation = services.GetRequiredService<IOptions<SimulationOptions>>().Value;
         Assert.Equal(new SimulationOptions().ChargerTick, simulation.ChargerTick);
         Assert.True(simulation.Chargers);
-    }
-
-    private static WebApplicationBuilder Compose(params string[] args)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
-        builder.AddSiloSettings();
-        return builder;
     }
 }

@@ -2,25 +2,6 @@ using Orleans.Runtime;
 
 namespace Parking.Grains.Compounds;
 
-[GenerateSerializer]
-public sealed class CompoundState
-{
-    [Id(0)]
-    public CompoundLayout? Layout { get; set; }
-
-    /// <summary>Set while an import's layout is stored but not yet brought into every space, lot, device and member.</summary>
-    [Id(1)]
-    public UnfinishedApply? Unfinished { get; set; }
-
-    /// <summary>The import job that holds the compound's one import slot (see <see cref="ICompoundGrain.ClaimImport"/>).</summary>
-    [Id(2)]
-    public string? ImportJob { get; set; }
-}
-
-/// <summary>An apply that stored its layout (at <c>Version</c>) and has not finished: <c>Base</c> is the layout it replaced (null: a new compound).</summary>
-[GenerateSerializer, Immutable]
-public sealed record UnfinishedApply([property: Id(0)] CompoundLayout? Base, [property: Id(1)] int Version);
-
 public sealed class CompoundGrain(
     [PersistentState("compound", GrainKeys.StorageName)] IPersistentState<CompoundState> state) : Grain, ICompoundGrain
 {
@@ -38,17 +19,11 @@ public sealed class CompoundGrain(
 
     public async Task<bool> InitializeLayout(CompoundLayout layout)
     {
-        if (state.State.Layout is not null)
+        if (!state.State.Initialize(this.GetPrimaryKeyString(), layout))
         {
             return false;
         }
 
-        if (layout.CompoundId != this.GetPrimaryKeyString())
-        {
-            throw new ArgumentException($"Layout of '{layout.CompoundId}' given to compound '{this.GetPrimaryKeyString()}'.", nameof(layout));
-        }
-
-        state.State.Layout = layout with { LayoutVersion = Math.Max(1, layout.LayoutVersion) };
         await state.WriteStateAsync();
         IndexUsers();
         await GrainFactory.HistoryRetention(layout.CompoundId).Arm();
@@ -57,47 +32,23 @@ public sealed class CompoundGrain(
 
     public async Task<Outcome<ApplyStart>> BeginApply(CompoundLayout layout, int expectedVersion)
     {
-        ArgumentNullException.ThrowIfNull(layout);
-        if (layout.CompoundId != this.GetPrimaryKeyString())
+        var begun = state.State.BeginApply(this.GetPrimaryKeyString(), layout, expectedVersion);
+        if (begun.IsSuccess)
         {
-            return DomainError.Invalid("compound.id", "compound-mismatch", $"The file is of compound '{layout.CompoundId}', not '{this.GetPrimaryKeyString()}'.");
+            await state.WriteStateAsync();
+            IndexUsers();
+            await GrainFactory.HistoryRetention(layout.CompoundId).Arm();
         }
 
-        var current = state.State.Layout?.LayoutVersion ?? 0;
-        if (current != expectedVersion)
-        {
-            return DomainError.Conflict(
-                "layout-changed",
-                $"The layout of '{layout.CompoundId}' is at version {current}, not {expectedVersion}: it changed since the preview. Preview again and apply that.");
-        }
-
-        if (state.State.Unfinished is { } unfinished)
-        {
-            return DomainError.Conflict(
-                "import-unfinished",
-                $"An import of '{layout.CompoundId}' stored layout version {unfinished.Version} and has not finished (it is still running, or it was cancelled or failed): wait for it, or finish it (POST /api/compounds/imports/finish?compound={layout.CompoundId}), then import again.");
-        }
-
-        var before = state.State.Layout;
-        var stored = layout with { LayoutVersion = current + 1 };
-        state.State.Layout = stored;
-        state.State.Unfinished = new UnfinishedApply(before, current + 1);
-        await state.WriteStateAsync();
-        IndexUsers();
-        await GrainFactory.HistoryRetention(layout.CompoundId).Arm();
-        return new ApplyStart(before, stored);
+        return begun;
     }
 
-    public Task<Outcome<ApplyStart>> ResumeApply() =>
-        Task.FromResult<Outcome<ApplyStart>>(state.State is { Unfinished: { } unfinished, Layout: { } layout }
-            ? new ApplyStart(unfinished.Base, layout)
-            : DomainError.Conflict("import-finished", $"Compound '{this.GetPrimaryKeyString()}' has no unfinished import."));
+    public Task<Outcome<ApplyStart>> ResumeApply() => Task.FromResult(state.State.ResumeApply(this.GetPrimaryKeyString()));
 
     public async Task FinishApply()
     {
-        if (state.State.Unfinished is not null)
+        if (state.State.FinishApply())
         {
-            state.State.Unfinished = null;
             await state.WriteStateAsync();
         }
     }
@@ -105,31 +56,28 @@ public sealed class CompoundGrain(
     public async Task<DomainError?> ClaimImport(string jobId)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobId);
-        if (state.State.ImportJob is { } holder && holder != jobId)
+
+        // The holder's record says whether it still runs: a job that ended (or was abandoned by its host) no longer holds the slot.
+        RunningImport? running = null;
+        if (state.State.HolderOtherThan(jobId) is { } holder
+            && await GrainFactory.ImportJob(holder).Get() is { State: ImportJobState.Running } job)
         {
-            // The holder's record decides: a job that ended (or was abandoned by its host) no longer holds the slot.
-            if (await GrainFactory.ImportJob(holder).Get() is { State: ImportJobState.Running } running)
-            {
-                return DomainError.Conflict(
-                    "import-running",
-                    $"Import job '{holder}' of '{this.GetPrimaryKeyString()}' is running (phase {running.Step.Phase}): wait for it to end, or cancel it (POST /api/compounds/imports/{holder}/cancel), then try again.");
-            }
+            running = new RunningImport(holder, job.Step.Phase);
         }
 
-        if (state.State.ImportJob != jobId)
+        var claimed = state.State.ClaimImport(this.GetPrimaryKeyString(), jobId, running);
+        if (claimed.Value)
         {
-            state.State.ImportJob = jobId;
             await state.WriteStateAsync();
         }
 
-        return null;
+        return claimed.Error;
     }
 
     public async Task ReleaseImport(string jobId)
     {
-        if (state.State.ImportJob == jobId)
+        if (state.State.ReleaseImport(jobId))
         {
-            state.State.ImportJob = null;
             await state.WriteStateAsync();
         }
     }
@@ -138,7 +86,7 @@ public sealed class CompoundGrain(
 
     public Task<int?> GetUnfinishedVersion() => Task.FromResult(state.State.Unfinished?.Version);
 
-    public Task<int> GetLayoutVersion() => Task.FromResult(state.State.Layout?.LayoutVersion ?? 0);
+    public Task<int> GetLayoutVersion() => Task.FromResult(state.State.LayoutVersion);
 
     public Task<bool> IsInitialized() => Task.FromResult(state.State.Layout is not null);
 
@@ -193,15 +141,7 @@ public sealed class CompoundGrain(
 
     public async Task UpdateSpace(SpaceDefinition definition)
     {
-        if (state.State.Layout is not { } layout)
-        {
-            throw new InvalidOperationException($"Compound '{this.GetPrimaryKeyString()}' has no layout.");
-        }
-
-        var lots = layout.Lots
-            .Select(l => l.LotId != definition.LotId ? l : l with { Spaces = [.. l.Spaces.Select(s => s.SpaceId == definition.SpaceId ? definition : s)] })
-            .ToArray();
-        state.State.Layout = layout with { Lots = lots, LayoutVersion = layout.LayoutVersion + 1 };
+        state.State.UpdateSpace(this.GetPrimaryKeyString(), definition);
         await state.WriteStateAsync();
     }
 

@@ -14,10 +14,6 @@ public sealed record LotSummary(
     public IReadOnlyDictionary<SpaceKind, int> SpacesByKind { get; init; } = new Dictionary<SpaceKind, int>();
 }
 
-/// <summary>An apply under way: the layout it replaced (null for a new compound) and the one it stored, with its version.</summary>
-[GenerateSerializer, Immutable]
-public sealed record ApplyStart([property: Id(0)] CompoundLayout? Base, [property: Id(1)] CompoundLayout Stored);
-
 /// <summary>A compound (key: compound id): its layout (buildings, lots, spaces) and its users.</summary>
 public interface ICompoundGrain : IGrainWithStringKey
 {
