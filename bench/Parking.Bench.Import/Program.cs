@@ -131,6 +131,7 @@ internal static class Program
 
         Console.WriteLine($"{what}: starting a silo that imports {files.Count} file(s)...");
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo.");
+        Console.WriteLine($"  silo pid {process.Id} (for dotnet-counters or dotnet-trace)");
         var stderr = process.StandardError.ReadToEndAsync();
         var deadline = DateTimeOffset.UtcNow.AddMinutes(20);
         try
@@ -162,7 +163,7 @@ internal static class Program
 
                     if (residentsOf is not null)
                     {
-                        await ResidentSearchPhase.RunAsync(new Uri($"http://127.0.0.1:{port}"), residentsOf);
+                        await ResidentSearchPhase.RunAsync(new Uri($"http://127.0.0.1:{port}"), residentsOf, TraceStarter(process.Id));
                         Console.WriteLine($"  silo memory after the residents searches: {Rss(process.Id) / 1024.0 / 1024.0:F0} MB resident");
                     }
 
@@ -188,8 +189,9 @@ internal static class Program
     }
 
     /// <summary>
-    /// With <c>--trace TOOL OUT</c> (TOOL: a dotnet-trace executable), a CPU-sampling trace of the silo during the
-    /// measured searches, written to OUT (a .nettrace file; <c>dotnet-trace report OUT topN</c> lists the hot methods).
+    /// With <c>--trace TOOL OUT</c> (TOOL: a dotnet-trace executable), a CPU-sampling trace of the silo, with its garbage
+    /// collections, during the measured searches (the availability searches, or the residents searches with
+    /// <c>--residents-only</c>), written to OUT (a .nettrace file; <c>dotnet-trace report OUT topN</c> lists the hot methods).
     /// </summary>
     private static Func<Task<IAsyncDisposable?>>? TraceStarter(int pid)
     {
@@ -205,7 +207,7 @@ internal static class Program
         return async () =>
         {
             var start = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true };
-            foreach (var argument in new[] { "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time", "-o", output })
+            foreach (var argument in new[] { "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time,gc-collect", "-o", output })
             {
                 start.ArgumentList.Add(argument);
             }

@@ -23,7 +23,7 @@ internal static class ResidentSearchPhase
     /// <summary>Each account searches at most this often: the server's default per-user rate is 20 a second.</summary>
     private static readonly TimeSpan Pace = TimeSpan.FromSeconds(1.0 / 16);
 
-    public static async Task RunAsync(Uri server, CompoundLayout layout)
+    public static async Task RunAsync(Uri server, CompoundLayout layout, Func<Task<IAsyncDisposable?>>? measuring = null)
     {
         using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
         var compoundId = layout.CompoundId;
@@ -47,9 +47,14 @@ internal static class ResidentSearchPhase
         var units = layout.Households.ToDictionary(h => h.Id, h => h.Unit, StringComparer.Ordinal);
         var pages = Math.Max(1, residents.Count / 50);
         await RunLoopAsync(http, compoundId, tokens, residents, units, pages, WarmUp, seed: 1);
+        var trace = measuring is null ? null : await measuring();
         var clock = Stopwatch.StartNew();
         var (latencies, failed) = await RunLoopAsync(http, compoundId, tokens, residents, units, pages, Measured, seed: 2);
         var elapsed = clock.Elapsed;
+        if (trace is not null)
+        {
+            await trace.DisposeAsync();
+        }
 
         static double At(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
         var all = latencies.Select(l => l.Ms).Order().ToList();

@@ -63,6 +63,13 @@ public sealed record ResidentEntry(string PersonId, string DisplayName, string? 
 public sealed record ResidentPage(int Total, int Page, int PageSize, IReadOnlyList<ResidentEntry> Items);
 
 /// <summary>
+/// What one part of the index (a bucket) found for a search: how many it holds that match, and the first of them in the
+/// order staff read them, as many as the wanted page can need from any one part (see <see cref="ResidentQuery.Wanted"/>).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ResidentPart([Id(0)] int Count, [Id(1)] IReadOnlyList<ResidentEntry> First);
+
+/// <summary>
 /// What staff search the residents for: part of a name, a household, a unit or a plate, and which page. Made only by
 /// <see cref="Parse"/>, which refuses bad input naming the field; then it decides which residents match and how they
 /// are ordered and paged.
@@ -112,37 +119,125 @@ public sealed record ResidentQuery
         return new ResidentQuery(text, page ?? 1, pageSize ?? DefaultPageSize);
     }
 
+    /// <summary>
+    /// How many of the first matching residents any one part of the index must give for this page: every row up to the
+    /// page's last may come from the same part. A page past <see cref="int.MaxValue"/> rows asks for all.
+    /// </summary>
+    public int Wanted => (int)Math.Min(int.MaxValue, (long)Page * PageSize);
+
+    /// <summary>
+    /// The order staff read residents in: by unit (the household where a unit is unknown), then name, then person id, so a
+    /// resident keeps their place from one page to the next.
+    /// </summary>
+    public static IComparer<ResidentEntry> Order { get; } = Comparer<ResidentEntry>.Create(static (a, b) =>
+    {
+        var byUnit = string.CompareOrdinal(a.Unit ?? a.HouseholdId ?? "", b.Unit ?? b.HouseholdId ?? "");
+        if (byUnit != 0)
+        {
+            return byUnit;
+        }
+
+        var byName = string.CompareOrdinal(a.DisplayName, b.DisplayName);
+        return byName != 0 ? byName : string.CompareOrdinal(a.PersonId, b.PersonId);
+    });
+
+    /// <summary>
+    /// What a search looks in: the name, household, unit and each plate, each <see cref="Searchable"/>, one per line. A
+    /// search text never holds a line break (<see cref="Searchable"/> drops white space), so it is found in the key
+    /// exactly when one of those fields holds it. A part of the index keeps each entry's key, so a search compares
+    /// without writing a string per field.
+    /// </summary>
+    public static string SearchKey(ResidentEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return string.Join('\n', new[] { entry.DisplayName, entry.HouseholdId, entry.Unit }.Concat(entry.Plates).OfType<string>().Select(Searchable));
+    }
+
     /// <summary>Whether a search text (already <see cref="Searchable"/>) finds the resident: by name, household, unit or any plate.</summary>
-    public static bool Matches(string text, ResidentEntry entry)
+    public static bool Matches(string text, ResidentEntry entry) => Matches(text, SearchKey(entry));
+
+    /// <summary>Whether a search text (already <see cref="Searchable"/>) finds the resident whose <see cref="SearchKey"/> this is; empty finds everyone.</summary>
+    public static bool Matches(string text, string searchKey)
     {
         ArgumentNullException.ThrowIfNull(text);
-        ArgumentNullException.ThrowIfNull(entry);
-        return text.Length == 0
-            || Contains(entry.DisplayName, text)
-            || Contains(entry.HouseholdId, text)
-            || Contains(entry.Unit, text)
-            || entry.Plates.Any(p => Contains(p, text));
+        ArgumentNullException.ThrowIfNull(searchKey);
+        return text.Length == 0 || searchKey.Contains(text, StringComparison.Ordinal);
     }
 
     public bool Matches(ResidentEntry entry) => Matches(Text, entry);
 
     /// <summary>
-    /// The wanted page of what was found, ordered by unit (the household where a unit is unknown), then name, then person
-    /// id, so a resident keeps their place from one page to the next. A page past the last is empty.
+    /// What a part of the index holding <paramref name="ordered"/> (in <see cref="Order"/>, each with its
+    /// <see cref="SearchKey"/>) finds for a search text: how many match and the first <paramref name="wanted"/> of them.
     /// </summary>
+    public static ResidentPart PartOf(string text, int wanted, IReadOnlyList<(ResidentEntry Entry, string Key)> ordered)
+    {
+        ArgumentNullException.ThrowIfNull(ordered);
+        var first = new List<ResidentEntry>(Math.Min(Math.Max(wanted, 0), ordered.Count));
+        var count = 0;
+        foreach (var (entry, key) in ordered)
+        {
+            if (Matches(text, key))
+            {
+                if (count < wanted)
+                {
+                    first.Add(entry);
+                }
+
+                count++;
+            }
+        }
+
+        return new ResidentPart(count, first);
+    }
+
+    /// <summary>The wanted page of what was found (in any order), ordered as <see cref="Order"/> says. A page past the last is empty.</summary>
     public ResidentPage PageOf(IEnumerable<ResidentEntry> found)
     {
         ArgumentNullException.ThrowIfNull(found);
-        var ordered = found
-            .OrderBy(e => e.Unit ?? e.HouseholdId ?? "", StringComparer.Ordinal)
-            .ThenBy(e => e.DisplayName, StringComparer.Ordinal)
-            .ThenBy(e => e.PersonId, StringComparer.Ordinal)
-            .ToList();
-        var skip = (long)(Page - 1) * PageSize;
-        IReadOnlyList<ResidentEntry> items = skip >= ordered.Count ? [] : [.. ordered.Skip((int)skip).Take(PageSize)];
-        return new ResidentPage(ordered.Count, Page, PageSize, items);
+        var ordered = found.Order(Order).ToList();
+        return PageOf([new ResidentPart(ordered.Count, ordered)]);
     }
 
-    private static bool Contains(string? field, string text) =>
-        field is not null && Searchable(field).Contains(text, StringComparison.Ordinal);
+    /// <summary>
+    /// The wanted page of what the parts of the index found, each part giving its count and its first
+    /// <see cref="Wanted"/> matches in <see cref="Order"/>: the parts are merged in that order up to the page's last row,
+    /// so no more than a page's worth per part is moved or compared. A page past the last is empty and keeps the total.
+    /// </summary>
+    public ResidentPage PageOf(IReadOnlyList<ResidentPart> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var total = parts.Sum(p => p.Count);
+        var skip = (long)(Page - 1) * PageSize;
+        if (skip >= total)
+        {
+            return new ResidentPage(total, Page, PageSize, []);
+        }
+
+        var heads = new PriorityQueue<(int Part, int At), ResidentEntry>(parts.Count, Order);
+        for (var p = 0; p < parts.Count; p++)
+        {
+            if (parts[p].First.Count > 0)
+            {
+                heads.Enqueue((p, 0), parts[p].First[0]);
+            }
+        }
+
+        var items = new List<ResidentEntry>(PageSize);
+        for (var row = 0L; row < skip + PageSize && heads.TryDequeue(out var head, out var entry); row++)
+        {
+            if (row >= skip)
+            {
+                items.Add(entry);
+            }
+
+            var next = parts[head.Part].First;
+            if (head.At + 1 < next.Count)
+            {
+                heads.Enqueue((head.Part, head.At + 1), next[head.At + 1]);
+            }
+        }
+
+        return new ResidentPage(total, Page, PageSize, items);
+    }
 }

@@ -16,6 +16,10 @@ public sealed class ResidentBucketState
 
     [Id(2)] internal bool _seeded;
 
+    /// <summary>The entries in the order staff read them, each with what a search looks in; made on the first search after a change (not stored).</summary>
+    [NonSerialized]
+    private (ResidentEntry Entry, string Key)[]? _ordered;
+
     public IReadOnlyDictionary<string, ResidentEntry> Entries => _entries;
 
     /// <summary>Until the first build seeds the bucket: people whose change arrived first (their entry is newer than a seed's).</summary>
@@ -51,6 +55,7 @@ public sealed class ResidentBucketState
             _toldBeforeSeed.Add(personId);
         }
 
+        _ordered = null;
         return true;
     }
 
@@ -79,6 +84,7 @@ public sealed class ResidentBucketState
 
         _seeded = true;
         _toldBeforeSeed = new(StringComparer.Ordinal);
+        _ordered = null;
         return true;
     }
 
@@ -93,12 +99,20 @@ public sealed class ResidentBucketState
         foreach (var entry in entries.Where(e => _entries.ContainsKey(e.PersonId)))
         {
             _entries[entry.PersonId] = entry;
+            _ordered = null;
             replaced++;
         }
 
         return replaced;
     }
 
-    /// <summary>The entries a search text (already <see cref="ResidentIndex.Searchable"/>) finds (<see cref="ResidentQuery.Matches(string, ResidentEntry)"/>), in no order.</summary>
-    public IReadOnlyList<ResidentEntry> Find(string text) => [.. _entries.Values.Where(e => ResidentQuery.Matches(text, e))];
+    /// <summary>The entries a search text (already <see cref="ResidentIndex.Searchable"/>) finds (<see cref="ResidentQuery.Matches(string, ResidentEntry)"/>), in the order staff read them.</summary>
+    public IReadOnlyList<ResidentEntry> Find(string text) => Find(text, int.MaxValue).First;
+
+    /// <summary>How many entries a search text finds, and the first <paramref name="wanted"/> of them in the order staff read them (<see cref="ResidentQuery.PartOf"/>).</summary>
+    public ResidentPart Find(string text, int wanted)
+    {
+        _ordered ??= [.. _entries.Values.Order(ResidentQuery.Order).Select(e => (e, ResidentQuery.SearchKey(e)))];
+        return ResidentQuery.PartOf(text, wanted, _ordered);
+    }
 }

@@ -31,16 +31,23 @@ public static class ResidentIndex
     {
         ArgumentNullException.ThrowIfNull(grains);
         await grains.ResidentDirectory(compoundId).EnsureBuilt();
-        var found = await Task.WhenAll(Enumerable.Range(0, Buckets).Select(b => grains.ResidentBucket(compoundId, b).Find(text)));
-        return [.. found.SelectMany(f => f)];
+        return [.. (await Parts(grains, compoundId, text, int.MaxValue)).SelectMany(p => p.First)];
     }
 
-    /// <summary>The page of the compound's residents a query asks for, ordered as <see cref="ResidentQuery.PageOf"/> says.</summary>
+    /// <summary>
+    /// The page of the compound's residents a query asks for, ordered as <see cref="ResidentQuery.Order"/> says: each
+    /// bucket gives its count and only its first matches a page can need, already in order, and they are merged.
+    /// </summary>
     public static async Task<ResidentPage> Search(IGrainFactory grains, string compoundId, ResidentQuery query)
     {
+        ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(query);
-        return query.PageOf(await Search(grains, compoundId, query.Text));
+        await grains.ResidentDirectory(compoundId).EnsureBuilt();
+        return query.PageOf(await Parts(grains, compoundId, query.Text, query.Wanted));
     }
+
+    private static Task<ResidentPart[]> Parts(IGrainFactory grains, string compoundId, string text, int wanted) =>
+        Task.WhenAll(Enumerable.Range(0, Buckets).Select(b => grains.ResidentBucket(compoundId, b).Find(text, wanted)));
 
     /// <summary>A re-import gave households other units (null: the household left the layout): every bucket relabels its entries.</summary>
     public static Task UnitsChanged(IGrainFactory grains, string compoundId, IReadOnlyDictionary<string, string?> units)
@@ -77,9 +84,12 @@ public interface IResidentBucketGrain : IGrainWithStringKey
     /// <summary>Households whose unit changed (null: no longer in the layout); entries of those households take the new unit.</summary>
     Task Relabel(IReadOnlyDictionary<string, string?> units);
 
-    /// <summary>The entries a search text (already <see cref="ResidentIndex.Searchable"/>) finds; see <see cref="ResidentQuery.Matches(string, ResidentEntry)"/>.</summary>
+    /// <summary>
+    /// How many entries a search text (already <see cref="ResidentIndex.Searchable"/>) finds and the first
+    /// <paramref name="wanted"/> of them in the order staff read them; see <see cref="ResidentQuery.PartOf"/>.
+    /// </summary>
     [AlwaysInterleave]
-    Task<IReadOnlyList<ResidentEntry>> Find(string text);
+    Task<ResidentPart> Find(string text, int wanted);
 }
 
 public sealed class ResidentBucketGrain(
@@ -157,7 +167,7 @@ public sealed class ResidentBucketGrain(
         }
     }
 
-    public Task<IReadOnlyList<ResidentEntry>> Find(string text) => Task.FromResult(state.State.Find(text));
+    public Task<ResidentPart> Find(string text, int wanted) => Task.FromResult(state.State.Find(text, wanted));
 }
 
 /// <summary>Whether a compound's resident index is built (key: compound); builds it once, on the first search.</summary>

@@ -89,4 +89,70 @@ public class ResidentQueryTests
         Assert.Empty(past.Items);
         Assert.Equal((3, page), (past.Total, past.Page));
     }
+
+    [Fact]
+    public void A_search_text_is_not_found_across_two_fields()
+    {
+        Assert.True(Query("fang").Matches(Wang));
+        Assert.True(Query("h12").Matches(Wang));
+        Assert.False(Query("fangh12").Matches(Wang));
+        Assert.False(Query("0301沪a").Matches(Wang));
+    }
+
+    [Fact]
+    public void A_part_counts_every_match_and_gives_only_the_first_wanted_in_order()
+    {
+        var ordered = new[] { Wang, Li, NoUnit }.Select(e => (e, ResidentQuery.SearchKey(e))).ToList();
+
+        var part = ResidentQuery.PartOf("", 2, ordered);
+        Assert.Equal(3, part.Count);
+        Assert.Equal(["p-wang", "p-li"], part.First.Select(e => e.PersonId));
+
+        var plates = ResidentQuery.PartOf("12345", 1, ordered);
+        Assert.Equal(2, plates.Count);
+        Assert.Equal(["p-wang"], plates.First.Select(e => e.PersonId));
+        Assert.Equal(0, ResidentQuery.PartOf("nobody", 5, ordered).Count);
+    }
+
+    /// <summary>
+    /// What the buckets give, merged, is the page one sort of everyone found gives (the order written out here as the
+    /// search had it before buckets gave parts): for every page of several sizes and several texts.
+    /// </summary>
+    [Theory]
+    [InlineData("", 1)]
+    [InlineData("", 7)]
+    [InlineData("", 50)]
+    [InlineData("1", 3)]
+    [InlineData("WANG", 4)]
+    [InlineData("沪A", 10)]
+    public void Parts_merged_give_the_page_one_sort_of_everything_found_gives(string text, int pageSize)
+    {
+        var random = new Random(13);
+        string[] names = ["Wang Fang", "Li Lei", "Zhao Min", "Chen Jie", "Wang Wei"];
+        var everyone = Enumerable.Range(0, 120).Select(i => new ResidentEntry(
+            $"p-{random.Next(1000):D3}-{i}",
+            names[random.Next(names.Length)],
+            $"H-{random.Next(30):D2}",
+            null,
+            random.Next(3) == 0 ? [] : [$"沪A{random.Next(100000):D5}"],
+            random.Next(4) == 0 ? null : $"{random.Next(1, 9)}-0{random.Next(1, 4)}01")).ToList();
+        var buckets = everyone.GroupBy(e => StableBuckets.Of(e.PersonId, 7))
+            .Select(b => b.Order(ResidentQuery.Order).Select(e => (e, ResidentQuery.SearchKey(e))).ToList())
+            .ToList();
+        var expected = everyone.Where(e => ResidentQuery.Matches(text, e))
+            .OrderBy(e => e.Unit ?? e.HouseholdId ?? "", StringComparer.Ordinal)
+            .ThenBy(e => e.DisplayName, StringComparer.Ordinal)
+            .ThenBy(e => e.PersonId, StringComparer.Ordinal)
+            .ToList();
+        Assert.NotEmpty(expected);
+
+        for (var page = 1; page <= (expected.Count / pageSize) + 2; page++)
+        {
+            var query = Query(text, page, pageSize);
+            var merged = query.PageOf(buckets.Select(b => ResidentQuery.PartOf(query.Text, query.Wanted, b)).ToList());
+
+            Assert.Equal(expected.Count, merged.Total);
+            Assert.Equal(expected.Skip((page - 1) * pageSize).Take(pageSize).Select(e => e.PersonId), merged.Items.Select(e => e.PersonId));
+        }
+    }
 }

@@ -83,6 +83,33 @@ public sealed class ResidentBucketStateTests
         Assert.False(bucket.Entries.ContainsKey("p2"));
     }
 
+    /// <summary>A bucket keeps its entries in order between searches: every kind of change is seen by the next search, and what it keeps is not stored.</summary>
+    [Fact]
+    public void A_search_after_each_change_sees_it_and_the_order_kept_for_searches_is_not_stored()
+    {
+        var bucket = new ResidentBucketState();
+        Assert.Empty(bucket.Find(""));
+        bucket.Seed([], [Bob]);
+        Assert.Equal(["p2"], bucket.Find("").Select(e => e.PersonId));
+
+        bucket.Set("p1", Ann);
+        Assert.Equal(["p1", "p2"], bucket.Find("").Select(e => e.PersonId));
+        var first = bucket.Find("", 1);
+        Assert.Equal(2, first.Count);
+        Assert.Equal(Ann, Assert.Single(first.First));
+
+        bucket.Relabelled([Ann with { Unit = "x-0901" }]);
+        Assert.Equal(["p2", "p1"], bucket.Find("").Select(e => e.PersonId));
+        Assert.Equal(["p1"], bucket.Find("X0901").Select(e => e.PersonId));
+
+        bucket.Set("p2", null);
+        Assert.Equal(["p1"], bucket.Find("").Select(e => e.PersonId));
+
+        var earlier = new EarlierResidentBucketState { Seeded = true };
+        earlier.Entries["p1"] = Ann with { Unit = "x-0901" };
+        Assert.Equal(Serializer.SerializeToArray(earlier), Serializer.SerializeToArray(bucket));
+    }
+
     [Fact]
     public void It_stores_what_the_bucket_with_public_collections_stored_and_reads_it_back()
     {
