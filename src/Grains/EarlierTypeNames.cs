@@ -80,6 +80,8 @@ public sealed partial class EarlierTypeNames(TypeResolver resolver) : ITypeConve
         ["Parking.Grains.Membership.CompoundPeopleState"] = ("Parking.Domain.Membership.CompoundPeopleState", "Parking.Domain"),
         ["Parking.Grains.Membership.InviteCodeState"] = ("Parking.Domain.Membership.InviteCodeState", "Parking.Domain"),
         ["Parking.Grains.Scenarios.SimulationRunState"] = ("Parking.Domain.Scenarios.SimulationRunState", "Parking.Domain"),
+        ["Parking.Grains.Scenarios.ScenarioState"] = ("Parking.Domain.Scenarios.ScenarioState", "Parking.Domain"),
+        ["Parking.Grains.Scenarios.ScenarioVersion"] = ("Parking.Domain.Scenarios.ScenarioVersion", "Parking.Domain"),
 
         // A simulation's result moved from Planning into Domain, so that the API reads it without Planning.
         ["Parking.Planning.Simulation.ReasonCount"] = ("Parking.Domain.Simulation.ReasonCount", "Parking.Domain"),

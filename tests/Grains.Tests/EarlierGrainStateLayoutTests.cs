@@ -29,6 +29,7 @@ public sealed class EarlierGrainStateLayoutTests
         ["Parking.Grains.Gates.GateState"] = "Parking.Domain.Gates.GateState",
         ["Parking.Grains.Gates.GateReviewState"] = "Parking.Domain.Gates.GateReviewState",
         ["Parking.Grains.Scenarios.ScenarioCatalogState"] = "Parking.Domain.Scenarios.ScenarioCatalogState",
+        ["Parking.Grains.Scenarios.ScenarioState"] = "Parking.Domain.Scenarios.ScenarioState",
         ["Parking.Grains.Rebalancing.RebalancingState"] = "Parking.Domain.Rebalancing.RebalancingState",
         ["Parking.Grains.Notices.NoShowWatchState"] = "Parking.Domain.Reservations.NoShowWatchState",
         ["Parking.Grains.Notices.WebhookRelayState"] = "Parking.Domain.Notices.WebhookRelayState",

@@ -2,22 +2,6 @@ using Parking.Domain.Scenarios;
 
 namespace Parking.Grains.Scenarios;
 
-/// <summary>
-/// One saved version of a scenario: immutable once saved. It records the live layout it was checked against
-/// (its fingerprint and space count) and whether it changes the use of common parts (a vote then needs
-/// three quarters under Art. 278).
-/// </summary>
-[GenerateSerializer, Immutable]
-public sealed record ScenarioVersion(
-    [property: Id(0)] int Number,
-    [property: Id(1)] ScenarioDefinition Definition,
-    [property: Id(2)] string Author,
-    [property: Id(3)] DateTimeOffset SavedAt,
-    [property: Id(4)] string LiveFingerprint,
-    [property: Id(5)] int LiveSpaceCount,
-    [property: Id(6)] int ScenarioSpaceCount,
-    [property: Id(7)] bool ChangesCommonParts);
-
 /// <summary>A scenario with every version it has had, oldest first.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ScenarioView(

@@ -3,33 +3,6 @@ using Parking.Domain.Scenarios;
 
 namespace Parking.Grains.Scenarios;
 
-[GenerateSerializer]
-public sealed class ScenarioState
-{
-    [Id(0)]
-    public ScenarioSummary? Summary { get; set; }
-
-    [Id(1)]
-    internal List<ScenarioVersion> _versions = [];
-
-    /// <summary>The saved versions, oldest first.</summary>
-    public IReadOnlyList<ScenarioVersion> Versions => _versions;
-
-    /// <summary>A version was saved as <paramref name="summary"/> says (the first one starts the list).</summary>
-    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Summary))]
-    public void Saved(ScenarioVersion version, ScenarioSummary summary)
-    {
-        ArgumentNullException.ThrowIfNull(version);
-        if (Summary is null)
-        {
-            _versions = [];
-        }
-
-        _versions.Add(version);
-        Summary = summary;
-    }
-}
-
 public sealed class ScenarioGrain(
     [PersistentState("scenario", GrainKeys.StorageName)] IPersistentState<ScenarioState> state,
     ParkingClock time) : Grain, IScenarioGrain
@@ -42,20 +15,18 @@ public sealed class ScenarioGrain(
 
     public async Task<Outcome<ScenarioSummary>> Create(ScenarioDefinition definition, string createdBy, string? origin)
     {
-        if (State.Summary is not null)
+        if (State.CreateRefused(ScenarioId) is { } refused)
         {
-            return DomainError.Conflict("scenario-exists", $"Scenario {ScenarioId} already exists.");
+            return refused;
         }
 
-        var checkedVersion = await Check(definition, createdBy, 1);
+        var checkedVersion = await Check(definition, createdBy, State.NextVersion);
         if (checkedVersion.Value is not { } version)
         {
             return checkedVersion.Error!;
         }
 
-        State.Saved(version, new ScenarioSummary(
-            Key.CompoundId, ScenarioId, definition.Name.Trim(), definition.Description ?? string.Empty, createdBy, version.SavedAt, origin,
-            1, version.SavedAt, Archived: false, version.ChangesCommonParts, definition.Changes.Count));
+        State.Create(Key.CompoundId, ScenarioId, createdBy, origin, version);
         await state.WriteStateAsync();
         return State.Summary;
     }
@@ -68,36 +39,23 @@ public sealed class ScenarioGrain(
 
     public async Task<Outcome<ScenarioVersion>> Save(ScenarioDefinition definition, string author, int? basedOn)
     {
-        if (State.Summary is not { } summary)
+        if (State.Summary is null)
         {
             return NotFound();
         }
 
-        if (summary.Archived)
+        if (State.SaveRefused(basedOn) is { } refused)
         {
-            return DomainError.Conflict("scenario-archived", $"Scenario {summary.ScenarioId} is archived and takes no new versions; fork a new one.");
+            return refused;
         }
 
-        if (basedOn is { } number && number != summary.LatestVersion)
-        {
-            return DomainError.Conflict("scenario-version-stale", $"Version {number} is not the latest ({summary.LatestVersion}): someone saved in between. Reload and save again.");
-        }
-
-        var checkedVersion = await Check(definition, author, summary.LatestVersion + 1);
+        var checkedVersion = await Check(definition, author, State.NextVersion);
         if (checkedVersion.Value is not { } version)
         {
             return checkedVersion.Error!;
         }
 
-        State.Saved(version, summary with
-        {
-            Name = definition.Name.Trim(),
-            Description = definition.Description ?? string.Empty,
-            LatestVersion = version.Number,
-            UpdatedAt = version.SavedAt,
-            ChangesCommonParts = version.ChangesCommonParts,
-            ChangeCount = definition.Changes.Count,
-        });
+        State.Save(version);
         await state.WriteStateAsync();
         await GrainFactory.ScenarioCatalog(Key.CompoundId).Updated(State.Summary);
         return version;
@@ -105,14 +63,13 @@ public sealed class ScenarioGrain(
 
     public async Task<Outcome<ScenarioSummary>> Archive(string by)
     {
-        if (State.Summary is not { } summary)
+        if (State.Summary is null)
         {
             return NotFound();
         }
 
-        if (!summary.Archived)
+        if (State.Archive(time.GetUtcNow()))
         {
-            State.Summary = summary with { Archived = true, UpdatedAt = time.GetUtcNow() };
             await state.WriteStateAsync();
             await GrainFactory.ScenarioCatalog(Key.CompoundId).Updated(State.Summary);
         }
