@@ -202,6 +202,35 @@ public static class PeopleRules
                 ? "Removing a staff account is for the sub-district operator."
                 : "Only staff of the compound and the sub-district operator manage staff and committee accounts.");
     }
+
+    /// <summary>
+    /// Whether a person whose membership here is <paramref name="current"/> (null: none) may redeem a resident
+    /// invite: staff, committee or the operator would lose that role to it, so they are refused with <c>already-member</c>.
+    /// </summary>
+    public static DomainError? MayRedeem(CompoundMembership? current) =>
+        current is { Role: not UserRole.Resident } other
+            ? DomainError.Conflict("already-member", $"You are already {other.Role.ToString().ToLowerInvariant()} of this compound; a resident invite would take that role away.")
+            : null;
+
+    /// <summary>Whether a person whose membership here is <paramref name="current"/> may ask to join: only someone who does not belong yet.</summary>
+    public static DomainError? MayAskToJoin(CompoundMembership? current) =>
+        current is not null ? DomainError.Conflict("already-member", "You already belong to this compound.") : null;
+
+    /// <summary>Whether a role is granted here to a person whose membership is <paramref name="current"/>: the operator's is set by the sub-district.</summary>
+    public static DomainError? MayGrantTo(CompoundMembership? current) =>
+        current is { Role: UserRole.Operator } ? DomainError.Forbidden("The sub-district operator's role is not changed here.") : null;
+
+    /// <summary>The role a person holds here that may be removed: staff, committee or operator, never a resident's (<c>role-not-found</c>).</summary>
+    public static Outcome<CompoundMembership> RemovableRole(CompoundMembership? current, string personId) =>
+        current is null or { Role: UserRole.Resident }
+            ? new DomainError(ErrorKind.NotFound, "role-not-found", $"'{personId}' holds no staff or committee role in this compound.", "personId")
+            : current;
+
+    /// <summary>A request to join names its household: the id trimmed, or <c>household-required</c>.</summary>
+    public static Outcome<string> HouseholdId(string? householdId) =>
+        string.IsNullOrWhiteSpace(householdId)
+            ? DomainError.Invalid("householdId", "household-required", "householdId is required.")
+            : householdId.Trim();
 }
 
 /// <summary>

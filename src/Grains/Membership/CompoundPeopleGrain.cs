@@ -92,10 +92,9 @@ public sealed class CompoundPeopleGrain(
         }
 
         var member = GrainFactory.Member(personId);
-        var record = await member.Get();
-        if (record.Memberships.FirstOrDefault(m => m.CompoundId == CompoundId) is { Role: not UserRole.Resident } other)
+        if (PeopleRules.MayRedeem(await MembershipOf(member)) is { } notResident)
         {
-            return DomainError.Conflict("already-member", $"You are already {other.Role.ToString().ToLowerInvariant()} of this compound; a resident invite would take that role away.");
+            return notResident;
         }
 
         var redeemed = Book.Redeem(normal.Value!, personId, Now);
@@ -131,10 +130,9 @@ public sealed class CompoundPeopleGrain(
             return missing;
         }
 
-        var record = await GrainFactory.Member(personId).Get();
-        if (record.Memberships.Any(m => m.CompoundId == CompoundId))
+        if (PeopleRules.MayAskToJoin(await MembershipOf(GrainFactory.Member(personId))) is { } alreadyMember)
         {
-            return DomainError.Conflict("already-member", "You already belong to this compound.");
+            return alreadyMember;
         }
 
         var id = Guid.NewGuid().ToString("N")[..12];
@@ -191,10 +189,10 @@ public sealed class CompoundPeopleGrain(
         }
 
         var member = GrainFactory.Member(person.Value!);
-        var current = (await member.Get()).Memberships.FirstOrDefault(m => m.CompoundId == CompoundId);
-        if (current is { Role: UserRole.Operator })
+        var current = await MembershipOf(member);
+        if (PeopleRules.MayGrantTo(current) is { } operatorRole)
         {
-            return DomainError.Forbidden("The sub-district operator's role is not changed here.");
+            return operatorRole;
         }
 
         var name = displayName is null && current is not null ? current.DisplayName : PeopleRules.DisplayName(displayName).Value;
@@ -219,10 +217,10 @@ public sealed class CompoundPeopleGrain(
         }
 
         var member = GrainFactory.Member(person.Value!);
-        var current = (await member.Get()).Memberships.FirstOrDefault(m => m.CompoundId == CompoundId);
-        if (current is null or { Role: UserRole.Resident })
+        var held = PeopleRules.RemovableRole(await MembershipOf(member), person.Value!);
+        if (held.Value is not { } current)
         {
-            return new DomainError(ErrorKind.NotFound, "role-not-found", $"'{person.Value}' holds no staff or committee role in this compound.", "personId");
+            return held.Error!;
         }
 
         if (PeopleRules.MayManage(actor.Role, actor.PersonId, current.Role, remove: true, person.Value!) is { } refused)
@@ -244,14 +242,14 @@ public sealed class CompoundPeopleGrain(
 
     public async Task RecordVehicle(string personId, string plate, bool added)
     {
-        var household = (await GrainFactory.Member(personId).Get()).Memberships.FirstOrDefault(m => m.CompoundId == CompoundId)?.HouseholdId;
+        var household = (await MembershipOf(GrainFactory.Member(personId)))?.HouseholdId;
         await Store(Book.Record(Now, personId, added ? AuditAction.VehicleAdded : AuditAction.VehicleRemoved, personId, household, plate));
     }
 
     public async Task<string> Leave(string personId)
     {
         var member = GrainFactory.Member(personId);
-        var household = (await member.Get()).Memberships.FirstOrDefault(m => m.CompoundId == CompoundId)?.HouseholdId;
+        var household = (await MembershipOf(member))?.HouseholdId;
 
         // One pseudonym for all of the person's entries: staff still see that they were one person, not who.
         var pseudonym = "former-member-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
@@ -315,16 +313,21 @@ public sealed class CompoundPeopleGrain(
 
     private async Task<Outcome<Household>> Household(string? householdId)
     {
-        if (string.IsNullOrWhiteSpace(householdId))
+        var id = PeopleRules.HouseholdId(householdId);
+        if (id.Value is not { } wanted)
         {
-            return DomainError.Invalid("householdId", "household-required", "householdId is required.");
+            return id.Error!;
         }
 
-        var household = (await GrainFactory.Compound(CompoundId).GetHouseholds()).FirstOrDefault(h => h.Id == householdId.Trim());
+        var household = (await GrainFactory.Compound(CompoundId).GetHouseholds()).FirstOrDefault(h => h.Id == wanted);
         return household is null
             ? new DomainError(ErrorKind.NotFound, "household-not-found", $"No household '{householdId}' in compound '{CompoundId}'.", "householdId")
             : household;
     }
+
+    /// <summary>The person's membership of this compound as their member grain keeps it, or null.</summary>
+    private async Task<CompoundMembership?> MembershipOf(IMemberGrain member) =>
+        (await member.Get()).Memberships.FirstOrDefault(m => m.CompoundId == CompoundId);
 
     private InviteView View(HouseholdInvite invite) => new(invite, invite.StatusAt(Now));
 

@@ -32,11 +32,12 @@ public interface IMemberGrain : IGrainWithStringKey
     Task<Outcome<MemberRecord>> RemoveEBike(string? label);
 }
 
+/// <summary>A person's stored record; only the member grain replaces it, with what <see cref="MemberRecord"/>'s methods decided.</summary>
 [GenerateSerializer]
 public sealed class MemberState
 {
     [Id(0)]
-    public MemberRecord Record { get; set; } = MemberRecord.Empty;
+    public MemberRecord Record { get; internal set; } = MemberRecord.Empty;
 }
 
 public sealed class MemberGrain(
