@@ -267,6 +267,17 @@ public sealed record RebalancingSuggestion(
 [GenerateSerializer]
 public sealed class RebalancingState
 {
+    /// <summary>Suggestions worked out at once per compound: the machine's cores are shared with the live planners.</summary>
+    public const int MaxRunning = 2;
+
+    /// <summary>
+    /// Whether another suggestion may be worked out while <paramref name="running"/> are (the grain counts its jobs):
+    /// at <see cref="MaxRunning"/> it is refused with <c>rebalancing-busy</c>.
+    /// </summary>
+    public static DomainError? BusyRefused(int running) => running >= MaxRunning
+        ? DomainError.Conflict("rebalancing-busy", $"{MaxRunning} proposals are being worked out already; wait for one to finish or cancel it.")
+        : null;
+
     [Id(0)]
     internal List<RebalancingSuggestion> _suggestions = [];
 

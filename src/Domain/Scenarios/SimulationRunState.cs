@@ -11,6 +11,33 @@ namespace Parking.Domain.Scenarios;
 [GenerateSerializer]
 public sealed class SimulationRunState
 {
+    /// <summary>
+    /// Runs queued or running at once in one compound: beyond it a start is refused, so one committee cannot queue
+    /// unbounded work (the compound's catalogue counts them, <see cref="ScenarioCatalogState.MayAdmit"/>).
+    /// </summary>
+    public const int MaxActivePerCompound = 4;
+
+    /// <summary>Refused with <c>too-many-runs</c> when the compound's catalogue did not admit the run; null when it did.</summary>
+    public static DomainError? AdmissionRefused(bool admitted) => admitted
+        ? null
+        : DomainError.Conflict(
+            "too-many-runs",
+            string.Create(CultureInfo.InvariantCulture, $"{MaxActivePerCompound} simulations of this compound are queued or running already; wait for one to finish or cancel one."));
+
+    /// <summary>
+    /// Why a run's input could not be made, as the committee should read it: a refusal about the layout (any field
+    /// but the demand's and <c>days</c>) means the live layout moved since the version was saved (a space it changes
+    /// is gone, say), so the version no longer applies and must be saved again (<c>scenario-no-longer-applies</c>,
+    /// same field); any other refusal stands as it is.
+    /// </summary>
+    public static DomainError InputRefused(DomainError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.Field is { } field && !field.StartsWith("demand.", StringComparison.Ordinal) && field != "days"
+            ? DomainError.Conflict("scenario-no-longer-applies", $"The version no longer applies to today's layout ({field}: {error.Message}) Save it again.") with { Field = field }
+            : error;
+    }
+
     [Id(0)]
     public SimulationRunSummary? Summary { get; internal set; }
 

@@ -1,3 +1,5 @@
+using Parking.Domain.Layout;
+
 namespace Parking.Domain.Sharing;
 
 /// <summary>A visitor pass: a reservation of a visitor space for a visitor's plate, booked by a resident of the household.</summary>
@@ -63,6 +65,26 @@ public sealed class VisitorPassState
     {
         ArgumentNullException.ThrowIfNull(policy);
         return policy.Check(Held, window, utcOffset);
+    }
+
+    /// <summary>
+    /// The spaces a pass is tried on, in order: the one the resident named, which must be a visitor space
+    /// (<paramref name="namedKind"/> is its kind, null when there is no such space: <c>not-a-visitor-space</c>), or else
+    /// the free visitor spaces the search found (<paramref name="free"/>; none: <c>no-visitor-space</c>).
+    /// </summary>
+    public static Outcome<IReadOnlyList<string>> Candidates(string? namedSpaceId, SpaceKind? namedKind, IReadOnlyList<string> free)
+    {
+        ArgumentNullException.ThrowIfNull(free);
+        if (namedSpaceId is not null)
+        {
+            return namedKind == SpaceKind.Visitor
+                ? new Outcome<IReadOnlyList<string>>([namedSpaceId], null)
+                : DomainError.Invalid("spaceId", "not-a-visitor-space", "A visitor pass is for a visitor space.");
+        }
+
+        return free.Count == 0
+            ? DomainError.Conflict("no-visitor-space", "No visitor space is free for that window.")
+            : new Outcome<IReadOnlyList<string>>(free, null);
     }
 
     /// <summary>The quota left in the local week that holds <paramref name="weekOf"/>.</summary>

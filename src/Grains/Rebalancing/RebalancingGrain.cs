@@ -30,8 +30,8 @@ public sealed partial class RebalancingGrain(
     ParkingClock time,
     ILogger<RebalancingGrain> logger) : Grain, IRebalancingGrain
 {
-    /// <summary>Jobs at once per compound: the machine's cores are shared with the live planners.</summary>
-    public const int MaxRunning = 2;
+    /// <summary>Jobs at once per compound (<see cref="RebalancingState.MaxRunning"/>).</summary>
+    public const int MaxRunning = RebalancingState.MaxRunning;
 
     // Error codes and messages keep the word "proposal": clients read them (and the routes say proposals).
 
@@ -66,9 +66,9 @@ public sealed partial class RebalancingGrain(
             return invalid;
         }
 
-        if (_jobs.Count >= MaxRunning)
+        if (RebalancingState.BusyRefused(_jobs.Count) is { } busy)
         {
-            return DomainError.Conflict("rebalancing-busy", $"{MaxRunning} proposals are being worked out already; wait for one to finish or cancel it.");
+            return busy;
         }
 
         var suggestion = State.Open(ask, staffId, time.GetUtcNow(), MaxKept);

@@ -38,11 +38,8 @@ public sealed partial class SimulationRunGrain(
     /// </summary>
     private static readonly SemaphoreSlim Workers = new(Math.Max(1, Environment.ProcessorCount / 2));
 
-    /// <summary>
-    /// Runs queued or running at once in one compound: beyond it a start is refused, so one committee cannot
-    /// queue unbounded work. The compound's catalogue admits each start (<see cref="IScenarioCatalogGrain.TryAdmitRun"/>).
-    /// </summary>
-    public const int MaxActiveRunsPerCompound = 4;
+    /// <summary>Runs queued or running at once in one compound (<see cref="SimulationRunState.MaxActivePerCompound"/>).</summary>
+    public const int MaxActiveRunsPerCompound = SimulationRunState.MaxActivePerCompound;
 
     private CancellationTokenSource? _cancellation;
 
@@ -70,11 +67,9 @@ public sealed partial class SimulationRunGrain(
         }
 
         var catalog = GrainFactory.ScenarioCatalog(Key.CompoundId);
-        if (!await catalog.TryAdmitRun(RunId, MaxActiveRunsPerCompound))
+        if (SimulationRunState.AdmissionRefused(await catalog.TryAdmitRun(RunId, MaxActiveRunsPerCompound)) is { } tooMany)
         {
-            return DomainError.Conflict(
-                "too-many-runs",
-                string.Create(CultureInfo.InvariantCulture, $"{MaxActiveRunsPerCompound} simulations of this compound are queued or running already; wait for one to finish or cancel one."));
+            return tooMany;
         }
 
         var now = time.GetUtcNow();
@@ -114,10 +109,7 @@ public sealed partial class SimulationRunGrain(
         var input = SimulationInput.For(live, policies, order.Version == 0 ? null : order.Definition, demand, now, order.Days, order.Seed);
         if (input.Error is { } error)
         {
-            // The live layout moved since the version was saved (a space it changes is gone, say): it must be saved again.
-            return (error.Field is { } field && !field.StartsWith("demand.", StringComparison.Ordinal) && field != "days"
-                ? DomainError.Conflict("scenario-no-longer-applies", $"The version no longer applies to today's layout ({field}: {error.Message}) Save it again.") with { Field = field }
-                : error, note);
+            return (SimulationRunState.InputRefused(error), note);
         }
 
         return (input, note);

@@ -24,12 +24,8 @@ public sealed class VisitorPassGrain(
             return overQuota;
         }
 
-        IReadOnlyList<string> candidates;
-        if (spaceId is not null)
-        {
-            candidates = [spaceId];
-        }
-        else
+        IReadOnlyList<string> free = [];
+        if (spaceId is null)
         {
             var search = await GrainFactory.Availability(compoundId).Search(new AvailabilityQuery(window, SpaceKind.Visitor, buildingId, Candidates));
             if (!search.IsSuccess)
@@ -37,21 +33,18 @@ public sealed class VisitorPassGrain(
                 return search.Error!;
             }
 
-            candidates = [.. search.Value!.Select(s => s.SpaceId)];
-            if (candidates.Count == 0)
-            {
-                return DomainError.Conflict("no-visitor-space", "No visitor space is free for that window.");
-            }
+            free = [.. search.Value!.Select(s => s.SpaceId)];
+        }
+
+        var candidates = VisitorPassState.Candidates(spaceId, spaceId is null ? null : await KindOf(compoundId, spaceId), free);
+        if (candidates.Error is { } none)
+        {
+            return none;
         }
 
         DomainError? last = null;
-        foreach (var candidate in candidates)
+        foreach (var candidate in candidates.Value!)
         {
-            if (spaceId is not null && !await IsVisitorSpace(compoundId, candidate))
-            {
-                return DomainError.Invalid("spaceId", "not-a-visitor-space", "A visitor pass is for a visitor space.");
-            }
-
             var made = await GrainFactory.Resident(compoundId, residentId).Reserve(candidate, window, plate, null);
             if (made.Value is { } result)
             {
@@ -78,8 +71,8 @@ public sealed class VisitorPassGrain(
         return new VisitorPasses([.. state.State.Passes.OrderBy(p => p.Window.Start)], quota.Week, quota.PassesLeft, quota.HoursLeft);
     }
 
-    private async Task<bool> IsVisitorSpace(string compoundId, string spaceId) =>
-        (await GrainFactory.Space(compoundId, spaceId).GetAvailability())?.Definition.Kind == SpaceKind.Visitor;
+    private async Task<SpaceKind?> KindOf(string compoundId, string spaceId) =>
+        (await GrainFactory.Space(compoundId, spaceId).GetAvailability())?.Definition.Kind;
 
     /// <summary>A cancelled pass gives its quota back: ask the passes' spaces, which know.</summary>
     private async Task RefreshCancellations()
