@@ -92,4 +92,17 @@ public sealed record AvailabilityQuery(
     [Id(0)] TimeWindow Window,
     [Id(1)] SpaceKind? Kind,
     [Id(2)] string? NearBuildingId,
-    [Id(3)] int Limit);
+    [Id(3)] int Limit)
+{
+    /// <summary>
+    /// Refused with <c>building-not-found</c> (field <c>nearBuilding</c>) when the query is near a building the compound
+    /// does not have; <paramref name="walkMetersToBuilding"/> is a lot's walk to each of the compound's buildings.
+    /// </summary>
+    public DomainError? NearBuildingRefused(IReadOnlyDictionary<string, int> walkMetersToBuilding)
+    {
+        ArgumentNullException.ThrowIfNull(walkMetersToBuilding);
+        return NearBuildingId is { } building && !walkMetersToBuilding.ContainsKey(building)
+            ? DomainError.Invalid("nearBuilding", "building-not-found", $"No building '{building}' in this compound.")
+            : null;
+    }
+}

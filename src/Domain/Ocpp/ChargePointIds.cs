@@ -24,6 +24,11 @@ public static partial class ChargePointIds
         return true;
     }
 
+    /// <summary>Refused with <c>charge-point-id</c> when <paramref name="chargePointId"/> is not <c>{compoundId}.{chargerId}</c>.</summary>
+    public static DomainError? Refused(string chargePointId) => TryParse(chargePointId, out _, out _)
+        ? null
+        : DomainError.Invalid("chargePointId", "charge-point-id", "A charge point id is {compoundId}.{chargerId}.");
+
     [GeneratedRegex("^[A-Za-z0-9-]{1,64}\\.[A-Za-z0-9-]{1,64}$")]
     private static partial Regex Pattern();
 }

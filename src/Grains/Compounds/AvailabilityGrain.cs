@@ -33,9 +33,9 @@ public sealed class AvailabilityGrain : Grain, IAvailabilityGrain
             return DomainError.NotFound("compound-not-found", $"No compound '{compoundId}'.");
         }
 
-        if (query.NearBuildingId is { } building && !_lots[0].WalkMetersToBuilding.ContainsKey(building))
+        if (query.NearBuildingRefused(_lots[0].WalkMetersToBuilding) is { } unknownBuilding)
         {
-            return DomainError.Invalid("nearBuilding", "building-not-found", $"No building '{building}' in this compound.");
+            return unknownBuilding;
         }
 
         // A search for one kind asks only the lots whose layout has spaces of that kind. Staff retyping a space update

@@ -67,9 +67,9 @@ public sealed partial class ChargePointGrain(
             return invalid;
         }
 
-        if (Ids.CompoundId.Length == 0)
+        if (ChargePointIds.Refused(ChargePointId) is { } badId)
         {
-            return DomainError.Invalid("chargePointId", "charge-point-id", "A charge point id is {compoundId}.{chargerId}.");
+            return badId;
         }
 
         S.Provision(ChargePointSecret.Create(password));
