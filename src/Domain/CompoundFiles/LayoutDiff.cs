@@ -36,6 +36,14 @@ public sealed record LayoutDiff(
         && ChargersChanged.Count == 0 && LotsAdded.Count == 0 && LotsRemoved.Count == 0 && SheltersChanged.Count == 0
         && HouseholdsAdded == 0 && HouseholdsRemoved == 0;
 
+    /// <summary>
+    /// Refused with <c>layout-change-invalid</c> when the change has problems (the field is the first one's place, the
+    /// message names every one); null when it may be applied.
+    /// </summary>
+    public DomainError? Refused() => Problems.Count == 0
+        ? null
+        : DomainError.Invalid(Problems[0].Place, "layout-change-invalid", string.Join("; ", Problems));
+
     /// <summary>The change from <paramref name="before"/> (null: a new compound) to <paramref name="after"/>.</summary>
     public static LayoutDiff Between(CompoundLayout? before, CompoundLayout after)
     {

@@ -183,10 +183,9 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         try
         {
             var preview = await Preview(layout, run);
-            if (preview.Diff.Problems.Count > 0)
+            if (preview.Diff.Refused() is { } invalid)
             {
-                var first = preview.Diff.Problems[0];
-                return DomainError.Invalid(first.Place, "layout-change-invalid", string.Join("; ", preview.Diff.Problems));
+                return invalid;
             }
 
             await run.Check(Phases.Store, 0, 1);

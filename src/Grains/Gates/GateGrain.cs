@@ -36,7 +36,7 @@ public sealed partial class GateGrain(
     private readonly GatePolicy _policy = policyOptions.Value;
 
     /// <summary>Signatures seen, with the real time they expire: replays are a transport matter, not domain time.</summary>
-    private readonly Dictionary<string, DateTimeOffset> _signatures = new(StringComparer.Ordinal);
+    private readonly SignatureReplay _signatures = new();
     private (bool Full, DateTimeOffset At)? _lotsFull;
 
     private string CompoundId => CompoundScopedKey.Of(this).CompoundId;
@@ -46,15 +46,9 @@ public sealed partial class GateGrain(
     public async Task<Outcome<GateDecision>> Handle(GateEvent gateEvent, string signature)
     {
         ArgumentNullException.ThrowIfNull(gateEvent);
-        var real = TimeProvider.System.GetUtcNow();
-        foreach (var expired in _signatures.Where(s => s.Value < real).Select(s => s.Key).ToList())
+        if (_signatures.Receive(signature, TimeProvider.System.GetUtcNow(), 2 * _policy.SignatureWindow) is { } replayed)
         {
-            _signatures.Remove(expired);
-        }
-
-        if (!_signatures.TryAdd(signature, real + (2 * _policy.SignatureWindow)))
-        {
-            return new DomainError(ErrorKind.Forbidden, "request-replayed", "This signed request was already received; a retry must be signed again with a new timestamp.");
+            return replayed;
         }
 
         var now = time.GetUtcNow();
