@@ -16,6 +16,8 @@ public class LayoutDiffRefusalTests
         Assert.Equal(
             (ErrorKind.Validation, "layout-change-invalid", "compound.id: the file is of compound 'c2', not 'c1'; lots[0].spaces[3]: duplicate space id 's4'", "compound.id"),
             (refused.Kind, refused.Code, refused.Message, refused.Field));
+        var one = With(new CompoundFileProblem("lots[1]", "no spaces")).Refused()!;
+        Assert.Equal(("layout-change-invalid", "lots[1]: no spaces", "lots[1]"), (one.Code, one.Message, one.Field));
     }
 
     [Fact]
