@@ -31,6 +31,17 @@ public sealed record ApplyStart(CompoundLayout? Base, CompoundLayout Stored)
 [GenerateSerializer]
 public sealed class CompoundState
 {
+    /// <summary>
+    /// What a cancelled import of <paramref name="compoundId"/> tells: before its layout was stored nothing changed;
+    /// after, the compound keeps the layout marked unfinished and takes no other import until it is finished
+    /// (<see cref="BeginApply"/>'s <c>import-unfinished</c>).
+    /// </summary>
+    public static DomainError ImportCancelled(string compoundId, bool committed) => DomainError.Conflict(
+        "import-cancelled",
+        committed
+            ? $"The import of '{compoundId}' was cancelled after its layout was stored: the compound keeps it marked unfinished and takes no other import until it is finished (POST /api/compounds/imports/finish?compound={compoundId})."
+            : $"The import of '{compoundId}' was cancelled before its layout was stored: nothing was changed.");
+
     [Id(0)]
     public CompoundLayout? Layout { get; internal set; }
 

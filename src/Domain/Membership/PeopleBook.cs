@@ -109,6 +109,12 @@ public static class PeopleRules
     public const string CodeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     public const int CodeLength = 10;
 
+    /// <summary>Fresh codes drawn for one invite before giving up: codes are global, and a drawn one may be taken.</summary>
+    public const int CodeAttempts = 5;
+
+    /// <summary>Every code drawn for an invite was taken already (<see cref="CodeAttempts"/> of them): <c>invite-code-unavailable</c>.</summary>
+    public static DomainError NoFreeCode { get; } = DomainError.Conflict("invite-code-unavailable", "No free invite code was found; try again.");
+
     /// <summary>The code as stored: upper case, without the spaces and dashes a printed slip groups it with.</summary>
     public static Outcome<string> NormaliseCode(string? text)
     {

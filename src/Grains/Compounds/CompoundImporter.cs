@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Parking.Domain.Charging;
 using Parking.Domain.CompoundFiles;
+using Parking.Domain.Compounds;
 using Parking.Domain.Membership;
 using Parking.Grains.Membership;
 
@@ -205,7 +206,7 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         }
         catch (ImportStopped)
         {
-            return Stopped(layout.CompoundId, run.Committed);
+            return CompoundState.ImportCancelled(layout.CompoundId, run.Committed);
         }
     }
 
@@ -248,15 +249,9 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         }
         catch (ImportStopped)
         {
-            return Stopped(compoundId, committed: true);
+            return CompoundState.ImportCancelled(compoundId, committed: true);
         }
     }
-
-    private static DomainError Stopped(string compoundId, bool committed) => DomainError.Conflict(
-        "import-cancelled",
-        committed
-            ? $"The import of '{compoundId}' was cancelled after its layout was stored: the compound keeps it marked unfinished and takes no other import until it is finished (POST /api/compounds/imports/finish?compound={compoundId})."
-            : $"The import of '{compoundId}' was cancelled before its layout was stored: nothing was changed.");
 
     /// <summary>
     /// Brings every space, lot, device and member in line with the stored layout, from the layout it replaced. Each

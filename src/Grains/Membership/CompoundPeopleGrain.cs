@@ -34,7 +34,7 @@ public sealed class CompoundPeopleGrain(
         }
 
         // Codes are global (a person redeems one without naming the compound): claim one no compound holds yet.
-        for (var attempt = 0; attempt < 5; attempt++)
+        for (var attempt = 0; attempt < PeopleRules.CodeAttempts; attempt++)
         {
             var code = NewCode();
             if (!await GrainFactory.InviteCode(code).Claim(CompoundId))
@@ -52,7 +52,7 @@ public sealed class CompoundPeopleGrain(
             return View(state.State.Book.Invite(code)!);
         }
 
-        return DomainError.Conflict("invite-code-unavailable", "No free invite code was found; try again.");
+        return PeopleRules.NoFreeCode;
     }
 
     public Task<IReadOnlyList<InviteView>> GetInvites() =>

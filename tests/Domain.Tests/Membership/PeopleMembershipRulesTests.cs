@@ -74,4 +74,13 @@ public class PeopleMembershipRulesTests
 
         Assert.Equal("H00001", PeopleRules.HouseholdId(" H00001 ").Value);
     }
+
+    [Fact]
+    public void An_invite_gives_up_after_five_codes_drawn_were_all_taken()
+    {
+        Assert.Equal(5, PeopleRules.CodeAttempts);
+        Assert.Equal(
+            (ErrorKind.Conflict, "invite-code-unavailable", "No free invite code was found; try again."),
+            (PeopleRules.NoFreeCode.Kind, PeopleRules.NoFreeCode.Code, PeopleRules.NoFreeCode.Message));
+    }
 }
