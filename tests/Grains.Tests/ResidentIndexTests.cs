@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Orleans;
+using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -150,17 +152,19 @@ public class ResidentIndexTests(ClusterFixture fixture)
     /// <summary>
     /// A resident who joined through an invite long ago, under a build before the index, and has neither booked nor
     /// opened a notice since: only their member record and the people book's join (past retention) name them. The
-    /// index's first build finds them whether the join is still stored (the daily prune has not run yet) or a store of the
-    /// book has pruned it (staff shortened the retention): before the prune drops it, the joiner is told to the index.
-    /// Before, the build read the joins as the book reads after pruning, and missed them in both cases.
+    /// index's first build finds them whether the join is still stored (the daily prune has not run yet), a store of the
+    /// book has pruned it (staff shortened the retention) or the daily reminder has: before a prune drops the join, the
+    /// joiner is told to the index. Before, the build read the joins as the book reads after pruning, and missed them in
+    /// every case.
     /// </summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_resident_whose_join_is_past_retention_and_who_did_nothing_since_is_found_by_the_first_build(bool pruned)
+    [InlineData("stored")]
+    [InlineData("store")]
+    [InlineData("reminder")]
+    public async Task A_resident_whose_join_is_past_retention_and_who_did_nothing_since_is_found_by_the_first_build(string prunedBy)
     {
-        var compound = pruned ? "quiet-joiner-pruned" : "quiet-joiner-expired";
-        var person = pruned ? "p-quiet-pruned" : "p-quiet-expired";
+        var compound = "quiet-joiner-" + prunedBy;
+        var person = "p-quiet-" + prunedBy;
         await fixture.Grains.Compound(compound).InitializeLayout(Layout(compound, new Household("H1", "B01", "1-0101", 90m)));
         await StoreMember(person, new CompoundMembership(compound, UserRole.Resident, "Kong Wen", "H1", "B01"));
         var joinedAt = ClusterFixture.Clock.GetUtcNow().AddDays(-PeopleRules.DefaultRetentionDays - 30);
@@ -169,10 +173,19 @@ public class ResidentIndexTests(ClusterFixture fixture)
         var people = fixture.Grains.People(compound);
         await Storage.WriteStateAsync("compound-people", people.GetGrainId(), new GrainState<CompoundPeopleState>(book));
 
-        if (pruned)
+        if (prunedBy == "store")
         {
             var set = await people.SetRetentionDays(new PeopleActor("staff-1", UserRole.Staff), PeopleRules.MinRetentionDays);
             Assert.True(set.IsSuccess, set.Error?.Message);
+        }
+        else if (prunedBy == "reminder")
+        {
+            await fixture.Grains.GetGrain<IRemindable>(people.GetGrainId())
+                .ReceiveReminder(CompoundPeopleGrain.RetentionReminder, new TickStatus(DateTime.UnixEpoch, TimeSpan.FromDays(1), DateTime.UnixEpoch));
+        }
+
+        if (prunedBy != "stored")
+        {
             var stored = new GrainState<CompoundPeopleState>();
             await Storage.ReadStateAsync("compound-people", people.GetGrainId(), stored);
             Assert.DoesNotContain(stored.State!.Book.Audit, e => e.SubjectId == person);
