@@ -1,9 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans;
+using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Parking.Domain.Layout;
 using Parking.Domain.Membership;
+using Parking.Grains.Compounds;
 using Parking.Grains.Membership;
 using Xunit;
 
@@ -109,5 +113,85 @@ public class ResidentIndexTests(ClusterFixture fixture)
         await ResidentIndex.UnitsChanged(fixture.Grains, compound, new Dictionary<string, string?>(StringComparer.Ordinal) { ["H2"] = "2-0303" });
         Assert.Empty(await ResidentIndex.Search(fixture.Grains, compound, "20202"));
         Assert.Equal("p-new", Assert.Single(await ResidentIndex.Search(fixture.Grains, compound, "20303")).PersonId);
+    }
+
+    /// <summary>
+    /// A compound imported, searched (so its index is built), then re-imported with one household's unit renumbered:
+    /// the importer relabels that household's residents, who are found by the new unit and no longer by the old one;
+    /// the household left as it was keeps its unit. A member's unchanged membership tells the index nothing, so without
+    /// the importer's relabel the old unit would still find them.
+    /// </summary>
+    [Fact]
+    public async Task A_re_import_that_renumbers_a_unit_finds_its_residents_by_the_new_unit_and_not_the_old()
+    {
+        const string compound = "renumbered";
+        var importer = new CompoundImporter(fixture.Grains, NullLogger<CompoundImporter>.Instance);
+        var first = Layout(compound, new Household("H1", "B01", "1-0101", 80m), new Household("H2", "B01", "1-0102", 80m)) with
+        {
+            Users =
+            [
+                new CompoundUser(compound, "p-ren-1", "Lu Ming", UserRole.Resident, "H1", "B01", [new Vehicle("沪C11111", false)]),
+                new CompoundUser(compound, "p-ren-2", "He Jing", UserRole.Resident, "H2", "B01", []),
+            ],
+        };
+        var imported = await importer.Apply(first, expectedVersion: null);
+        Assert.True(imported.IsSuccess, imported.Error?.Message);
+        Assert.Equal("p-ren-1", Assert.Single(await ResidentIndex.Search(fixture.Grains, compound, "10101")).PersonId);
+
+        var renumbered = await importer.Apply(first with { Households = [new Household("H1", "B01", "1-0909", 80m), first.Households[1]] }, expectedVersion: null);
+        Assert.True(renumbered.IsSuccess, renumbered.Error?.Message);
+
+        var byNew = await ResidentIndex.Search(fixture.Grains, compound, ResidentQuery.Parse("1-0909", null, null).Value!);
+        Assert.Equal(1, byNew.Total);
+        Assert.Equal(("p-ren-1", "1-0909"), (byNew.Items[0].PersonId, byNew.Items[0].Unit));
+        Assert.Equal(0, (await ResidentIndex.Search(fixture.Grains, compound, ResidentQuery.Parse("1-0101", null, null).Value!)).Total);
+        Assert.Equal("p-ren-2", Assert.Single(await ResidentIndex.Search(fixture.Grains, compound, "10102")).PersonId);
+        Assert.Equal("1-0909", Assert.Single(await ResidentIndex.Search(fixture.Grains, compound, ResidentIndex.Searchable("沪c 11111"))).Unit);
+    }
+
+    /// <summary>
+    /// A resident who joined through an invite long ago, under a build before the index, and has neither booked nor
+    /// opened a notice since: only their member record and the people book's join (past retention) name them. The
+    /// index's first build finds them whether the join is still stored (the daily prune has not run yet), a store of the
+    /// book has pruned it (staff shortened the retention) or the daily reminder has: before a prune drops the join, the
+    /// joiner is told to the index. Before, the build read the joins as the book reads after pruning, and missed them in
+    /// every case.
+    /// </summary>
+    [Theory]
+    [InlineData("stored")]
+    [InlineData("store")]
+    [InlineData("reminder")]
+    public async Task A_resident_whose_join_is_past_retention_and_who_did_nothing_since_is_found_by_the_first_build(string prunedBy)
+    {
+        var compound = "quiet-joiner-" + prunedBy;
+        var person = "p-quiet-" + prunedBy;
+        await fixture.Grains.Compound(compound).InitializeLayout(Layout(compound, new Household("H1", "B01", "1-0101", 90m)));
+        await StoreMember(person, new CompoundMembership(compound, UserRole.Resident, "Kong Wen", "H1", "B01"));
+        var joinedAt = ClusterFixture.Clock.GetUtcNow().AddDays(-PeopleRules.DefaultRetentionDays - 30);
+        var book = new CompoundPeopleState();
+        book.Keep(PeopleBook.Empty.Record(joinedAt, person, AuditAction.InviteRedeemed, person, "H1", null), joinedAt);
+        var people = fixture.Grains.People(compound);
+        await Storage.WriteStateAsync("compound-people", people.GetGrainId(), new GrainState<CompoundPeopleState>(book));
+
+        if (prunedBy == "store")
+        {
+            var set = await people.SetRetentionDays(new PeopleActor("staff-1", UserRole.Staff), PeopleRules.MinRetentionDays);
+            Assert.True(set.IsSuccess, set.Error?.Message);
+        }
+        else if (prunedBy == "reminder")
+        {
+            await fixture.Grains.GetGrain<IRemindable>(people.GetGrainId())
+                .ReceiveReminder(CompoundPeopleGrain.RetentionReminder, new TickStatus(DateTime.UnixEpoch, TimeSpan.FromDays(1), DateTime.UnixEpoch));
+        }
+
+        if (prunedBy != "stored")
+        {
+            var stored = new GrainState<CompoundPeopleState>();
+            await Storage.ReadStateAsync("compound-people", people.GetGrainId(), stored);
+            Assert.DoesNotContain(stored.State!.Book.Audit, e => e.SubjectId == person);
+        }
+
+        var found = Assert.Single(await ResidentIndex.Search(fixture.Grains, compound, ""));
+        Assert.Equal((person, "Kong Wen", "1-0101"), (found.PersonId, found.DisplayName, found.Unit));
     }
 }

@@ -361,6 +361,23 @@ public sealed record PeopleBook(
             : (this with { RetentionDays = days }).Record(now, actorId, AuditAction.RetentionChanged, null, null, $"{RetentionDays} -> {days} days");
     }
 
+    /// <summary>Everyone the audit shows joining as a resident through the API (an invite redeemed or a request approved), each once.</summary>
+    public IReadOnlyList<string> Joiners =>
+        [.. Audit.Where(e => e.Action is AuditAction.InviteRedeemed or AuditAction.JoinApproved && e.SubjectId is not null)
+            .Select(e => e.SubjectId!)
+            .Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The joiners this book names that <paramref name="next"/> (the book kept after it, pruned) names no more: once a
+    /// join is pruned, nothing the compound keeps names its joiner as a member, so whoever keeps a list of members must
+    /// learn of them first.
+    /// </summary>
+    public IReadOnlyList<string> JoinersDroppedBy(PeopleBook next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return ReferenceEquals(next, this) ? [] : [.. Joiners.Except(next.Joiners, StringComparer.Ordinal)];
+    }
+
     /// <summary>
     /// Drops what names a person and is older than the retention period: audit entries, decided join requests and
     /// invites that stopped being usable. Pending requests and open invites stay whatever their age.

@@ -173,15 +173,40 @@ public sealed record ResidentQuery
     public static ResidentPart PartOf(string text, int wanted, IReadOnlyList<(ResidentEntry Entry, string Key)> ordered)
     {
         ArgumentNullException.ThrowIfNull(ordered);
-        var first = new List<ResidentEntry>(Math.Min(Math.Max(wanted, 0), ordered.Count));
-        var count = 0;
-        foreach (var (entry, key) in ordered)
+        return PartOf(text, wanted, [.. ordered.Select(o => o.Entry)], [.. ordered.Select(o => o.Key)]);
+    }
+
+    /// <summary>
+    /// What a part of the index holding <paramref name="ordered"/> (in <see cref="Order"/>; <paramref name="keys"/> their
+    /// <see cref="SearchKey"/>s, in the same order) finds for a search text: how many match and the first
+    /// <paramref name="wanted"/> of them. When everyone is wanted and every entry is, the part's own array is given as it
+    /// is, not copied: a deep page of everyone wants each part whole. The caller must never change the array afterwards.
+    /// </summary>
+    public static ResidentPart PartOf(string text, int wanted, ResidentEntry[] ordered, string[] keys)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(ordered);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Length != ordered.Length)
         {
-            if (Matches(text, key))
+            throw new ArgumentException("One search key per entry.", nameof(keys));
+        }
+
+        wanted = Math.Max(wanted, 0);
+        if (text.Length == 0)
+        {
+            return new ResidentPart(ordered.Length, wanted >= ordered.Length ? ordered : ordered[..wanted]);
+        }
+
+        var first = new List<ResidentEntry>(Math.Min(wanted, ordered.Length));
+        var count = 0;
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            if (Matches(text, keys[i]))
             {
                 if (count < wanted)
                 {
-                    first.Add(entry);
+                    first.Add(ordered[i]);
                 }
 
                 count++;
@@ -201,8 +226,9 @@ public sealed record ResidentQuery
 
     /// <summary>
     /// The wanted page of what the parts of the index found, each part giving its count and its first
-    /// <see cref="Wanted"/> matches in <see cref="Order"/>: the parts are merged in that order up to the page's last row,
-    /// so no more than a page's worth per part is moved or compared. A page past the last is empty and keeps the total.
+    /// <see cref="Wanted"/> matches in <see cref="Order"/>: the rows before the page are skipped without being walked
+    /// (<see cref="RowsBefore"/>), then the parts are merged in that order for the page's rows only. A page past the last
+    /// is empty and keeps the total.
     /// </summary>
     public ResidentPage PageOf(IReadOnlyList<ResidentPart> parts)
     {
@@ -214,23 +240,20 @@ public sealed record ResidentQuery
             return new ResidentPage(total, Page, PageSize, []);
         }
 
+        var at = RowsBefore(parts, (int)skip);
         var heads = new PriorityQueue<(int Part, int At), ResidentEntry>(parts.Count, Order);
         for (var p = 0; p < parts.Count; p++)
         {
-            if (parts[p].First.Count > 0)
+            if (at[p] < parts[p].First.Count)
             {
-                heads.Enqueue((p, 0), parts[p].First[0]);
+                heads.Enqueue((p, at[p]), parts[p].First[at[p]]);
             }
         }
 
-        var items = new List<ResidentEntry>(PageSize);
-        for (var row = 0L; row < skip + PageSize && heads.TryDequeue(out var head, out var entry); row++)
+        var items = new List<ResidentEntry>(Math.Min(PageSize, total - (int)skip));
+        while (items.Count < PageSize && heads.TryDequeue(out var head, out var entry))
         {
-            if (row >= skip)
-            {
-                items.Add(entry);
-            }
-
+            items.Add(entry);
             var next = parts[head.Part].First;
             if (head.At + 1 < next.Count)
             {
@@ -239,5 +262,126 @@ public sealed record ResidentQuery
         }
 
         return new ResidentPage(total, Page, PageSize, items);
+    }
+
+    /// <summary>
+    /// How many of each part's rows come before row <paramref name="skip"/> of all the parts merged in
+    /// <see cref="Order"/> (the rows sum to <paramref name="skip"/>), found by counting rather than merging: each part's
+    /// rows still undecided form a range; the middle row of the range a weighted median picks is counted against every
+    /// range by binary search, and the rows on the side that the count settles leave their ranges, at least a quarter of
+    /// those undecided each time. Some 15 rounds of 64 binary searches for Kangcheng's deepest page, where a merge walked
+    /// 14,000 rows. Each part's rows must be in <see cref="Order"/> and hold at least its first <paramref name="skip"/>.
+    /// </summary>
+    public static int[] RowsBefore(IReadOnlyList<ResidentPart> parts, int skip)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var lo = new int[parts.Count];
+        var hi = new int[parts.Count];
+        for (var p = 0; p < parts.Count; p++)
+        {
+            hi[p] = Math.Min(parts[p].First.Count, skip);
+        }
+
+        // Rows before lo[p] are known to come before row `skip`, rows from hi[p] on are known not to; `need` more are to be found between.
+        var need = skip;
+        var middles = new List<(ResidentEntry Row, int Weight)>(parts.Count);
+        var below = new int[parts.Count];
+        var upTo = new int[parts.Count];
+        while (need > 0)
+        {
+            middles.Clear();
+            var open = 0L;
+            for (var p = 0; p < parts.Count; p++)
+            {
+                if (lo[p] < hi[p])
+                {
+                    middles.Add((parts[p].First[lo[p] + ((hi[p] - lo[p]) / 2)], hi[p] - lo[p]));
+                    open += hi[p] - lo[p];
+                }
+            }
+
+            if (open <= need)
+            {
+                // Every undecided row comes before (open < need cannot happen when each part holds its first `skip` rows).
+                return hi;
+            }
+
+            middles.Sort((a, b) => Order.Compare(a.Row, b.Row));
+            var pivot = middles[^1].Row;
+            var weight = 0L;
+            foreach (var (row, w) in middles)
+            {
+                weight += w;
+                if (2 * weight >= open)
+                {
+                    pivot = row;
+                    break;
+                }
+            }
+
+            long belowAll = 0, upToAll = 0;
+            for (var p = 0; p < parts.Count; p++)
+            {
+                below[p] = CountBefore(parts[p].First, lo[p], hi[p], pivot, orEqual: false);
+                upTo[p] = CountBefore(parts[p].First, lo[p] + below[p], hi[p], pivot, orEqual: true) + below[p];
+                belowAll += below[p];
+                upToAll += upTo[p];
+            }
+
+            if (upToAll <= need)
+            {
+                // The pivot and every row before it come before row `skip`.
+                for (var p = 0; p < parts.Count; p++)
+                {
+                    lo[p] += upTo[p];
+                }
+
+                need -= (int)upToAll;
+            }
+            else if (belowAll >= need)
+            {
+                // More than `need` rows reach the pivot: it and every row after it do not come before row `skip`.
+                for (var p = 0; p < parts.Count; p++)
+                {
+                    hi[p] = lo[p] + below[p];
+                }
+            }
+            else
+            {
+                // Rows equal to the pivot in Order (two entries of one person, which an index never holds) straddle row
+                // `skip`: the rows before the pivot come before, then as many of the equal rows as are still needed.
+                for (var p = 0; p < parts.Count; p++)
+                {
+                    var taken = Math.Min(upTo[p] - below[p], need - (int)belowAll);
+                    lo[p] += below[p] + taken;
+                    belowAll += taken;
+                }
+
+                return lo;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>How many rows of <paramref name="rows"/>[from..to) (in <see cref="Order"/>) come before <paramref name="pivot"/>, or are equal to it too.</summary>
+    private static int CountBefore(IReadOnlyList<ResidentEntry> rows, int from, int to, ResidentEntry pivot, bool orEqual)
+    {
+        var start = from;
+        while (from < to)
+        {
+            var middle = from + ((to - from) / 2);
+            var order = Order.Compare(rows[middle], pivot);
+            if (order < 0 || (orEqual && order == 0))
+            {
+                from = middle + 1;
+            }
+            else
+            {
+                to = middle;
+            }
+        }
+
+        return from - start;
     }
 }

@@ -258,11 +258,11 @@ public sealed class CompoundPeopleGrain(
         return pseudonym;
     }
 
-    public Task<IReadOnlyList<string>> GetJoined() =>
-        Task.FromResult<IReadOnlyList<string>>([.. Book.Audit
-            .Where(e => e.Action is AuditAction.InviteRedeemed or AuditAction.JoinApproved && e.SubjectId is not null)
-            .Select(e => e.SubjectId!)
-            .Distinct(StringComparer.Ordinal)]);
+    /// <summary>
+    /// The joiners the stored book still names, past retention or not: a join past retention that the daily prune has not
+    /// yet stored away is still the only record of a member (the index's one-time build reads this), and ids go no further.
+    /// </summary>
+    public Task<IReadOnlyList<string>> GetJoined() => Task.FromResult(state.State.Book.Joiners);
 
     public Task<IReadOnlyList<AuditEntry>> GetAudit(int limit) =>
         Task.FromResult<IReadOnlyList<AuditEntry>>([.. Book.Audit.Reverse().Take(Math.Clamp(limit, 1, 1000))]);
@@ -293,17 +293,31 @@ public sealed class CompoundPeopleGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (state.State.Prune(Now))
+        var now = Now;
+        await KeepDroppedJoinersIndexed(state.State.Book.Prune(now));
+        if (state.State.Prune(now))
         {
             await state.WriteStateAsync();
         }
     }
 
+    /// <summary>
+    /// Before the stored book gives way to <paramref name="next"/> (pruned), the joiners it would no longer name go to the
+    /// compound's resident index as their member records show them: a resident who joined before the index existed, and
+    /// who has neither booked nor opened a notice since, is named by nothing else the compound keeps, so the index's
+    /// one-time build could not find them afterwards. (A leaver, whose joins the book anonymises, is told too, then
+    /// taken out of the index by their own leave.)
+    /// </summary>
+    private Task KeepDroppedJoinersIndexed(PeopleBook next) =>
+        Task.WhenAll(state.State.Book.JoinersDroppedBy(next).Select(person => ResidentIndex.Tell(GrainFactory, CompoundId, person)));
+
     /// <summary>Stores the next book, pruned; the first store arms the daily retention reminder.</summary>
     private async Task Store(PeopleBook book)
     {
         var first = !state.RecordExists;
-        state.State.Keep(book, Now);
+        var now = Now;
+        await KeepDroppedJoinersIndexed(book.Prune(now));
+        state.State.Keep(book, now);
         await state.WriteStateAsync();
         if (first)
         {

@@ -16,9 +16,17 @@ public sealed class ResidentBucketState
 
     [Id(2)] internal bool _seeded;
 
-    /// <summary>The entries in the order staff read them, each with what a search looks in; made on the first search after a change (not stored).</summary>
+    /// <summary>
+    /// The entries in the order staff read them, made on the first search after a change (not stored). Never changed in
+    /// place: a search may hand it out whole (<see cref="ResidentQuery.PartOf(string, int, ResidentEntry[], string[])"/>),
+    /// so a change makes a new one.
+    /// </summary>
     [NonSerialized]
-    private (ResidentEntry Entry, string Key)[]? _ordered;
+    private ResidentEntry[]? _ordered;
+
+    /// <summary>What a search looks in for each of <see cref="_ordered"/>, in the same order (<see cref="ResidentQuery.SearchKey"/>).</summary>
+    [NonSerialized]
+    private string[]? _keys;
 
     public IReadOnlyDictionary<string, ResidentEntry> Entries => _entries;
 
@@ -112,7 +120,12 @@ public sealed class ResidentBucketState
     /// <summary>How many entries a search text finds, and the first <paramref name="wanted"/> of them in the order staff read them (<see cref="ResidentQuery.PartOf"/>).</summary>
     public ResidentPart Find(string text, int wanted)
     {
-        _ordered ??= [.. _entries.Values.Order(ResidentQuery.Order).Select(e => (e, ResidentQuery.SearchKey(e)))];
-        return ResidentQuery.PartOf(text, wanted, _ordered);
+        if (_ordered is null || _keys is null)
+        {
+            _ordered = [.. _entries.Values.Order(ResidentQuery.Order)];
+            _keys = Array.ConvertAll(_ordered, ResidentQuery.SearchKey);
+        }
+
+        return ResidentQuery.PartOf(text, wanted, _ordered, _keys);
     }
 }

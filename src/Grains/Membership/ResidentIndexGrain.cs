@@ -59,6 +59,14 @@ public static class ResidentIndex
             : Task.WhenAll(Enumerable.Range(0, Buckets).Select(b => grains.ResidentBucket(compoundId, b).Relabel(units)));
     }
 
+    /// <summary>Tells the person's bucket in the compound their entry as their member record shows it now (none: not a resident there).</summary>
+    public static async Task Tell(IGrainFactory grains, string compoundId, string personId)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        var record = await grains.Member(personId).Get();
+        await grains.ResidentBucket(compoundId, BucketOf(personId)).Set(personId, ResidentEntry.Of(personId, compoundId, record));
+    }
+
     /// <summary>Tells the buckets of every compound where the person's resident entry changed between two records.</summary>
     public static Task Tell(IGrainFactory grains, string personId, MemberRecord before, MemberRecord after)
     {
@@ -219,7 +227,8 @@ public sealed class ResidentDirectoryGrain(
 
     /// <summary>
     /// Who may be a resident of the compound: those its file names; those who joined through the API while the people
-    /// book still holds the join (the retention sweep prunes it); and, from records the sweep never prunes, everyone whose
+    /// book still holds the join (before the retention sweep prunes one, it tells the joiner's entry to their bucket,
+    /// which the seed keeps); and, from records the sweep never prunes, everyone whose
     /// own grains stored something here (the sweep's list of people the file does not name) and everyone who opened
     /// their notices as a member of a household.
     /// </summary>

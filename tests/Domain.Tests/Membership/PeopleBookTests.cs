@@ -132,4 +132,25 @@ public class PeopleBookTests
         Assert.Equal(("former-member-1", "former-member-1", (string?)null), (request.PersonId, request.DisplayName, request.Note));
         Assert.Equal(book.Audit.Count, left.Audit.Count);
     }
+
+    /// <summary>
+    /// A prune (or a leave's anonymising) names the joiners it makes the book forget: ann joined long ago only (her join goes), bob joined long ago
+    /// and again lately (a join of his stays), cy joined lately; a prune that drops nothing names no one.
+    /// </summary>
+    [Fact]
+    public void A_prune_names_the_joiners_whose_every_join_it_drops()
+    {
+        var book = PeopleBook.Empty.SetRetention(30, "staff01", Now).Value!
+            .Record(Now, "ann", AuditAction.InviteRedeemed, "ann", "H00001", null)
+            .Record(Now, "staff01", AuditAction.JoinApproved, "bob", "H00001", null)
+            .Record(Now.AddDays(20), "staff01", AuditAction.JoinApproved, "bob", "H00001", null)
+            .Record(Now.AddDays(20), "cy", AuditAction.InviteRedeemed, "cy", "H00001", null)
+            .Record(Now, "staff01", AuditAction.RoleGranted, "dee", null, "staff", UserRole.Staff);
+
+        Assert.Equal(["ann", "bob", "cy"], book.Joiners);
+        Assert.Equal(["ann"], book.JoinersDroppedBy(book.Prune(Now.AddDays(31))));
+        Assert.Empty(book.JoinersDroppedBy(book.Prune(Now.AddDays(29))));
+        Assert.Equal(["ann", "bob", "cy"], book.JoinersDroppedBy(book.Prune(Now.AddDays(51))).Order(StringComparer.Ordinal));
+        Assert.Equal(["cy"], book.JoinersDroppedBy(book.Anonymise("cy", "former-member-1")));
+    }
 }

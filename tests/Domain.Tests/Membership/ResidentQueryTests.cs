@@ -156,4 +156,99 @@ public class ResidentQueryTests
             Assert.Equal(expected.Skip((page - 1) * pageSize).Take(pageSize).Select(e => e.PersonId), merged.Items.Select(e => e.PersonId));
         }
     }
+
+    /// <summary>Entries in one sort of everything, as the search had it before buckets gave parts.</summary>
+    private static List<ResidentEntry> SortedOnce(IEnumerable<ResidentEntry> entries) =>
+        [.. entries.OrderBy(e => e.Unit ?? e.HouseholdId ?? "", StringComparer.Ordinal)
+            .ThenBy(e => e.DisplayName, StringComparer.Ordinal)
+            .ThenBy(e => e.PersonId, StringComparer.Ordinal)];
+
+    /// <summary>Residents two to a household and 50 households to a building, whose units order them by building.</summary>
+    private static List<ResidentEntry> Residents(int count, int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, count).Select(i => new ResidentEntry(
+            $"p-{i:D5}", $"Name {random.Next(500):D3}", $"H-{i / 2:D5}", null, [], $"{(i / 2) / 50 + 1}-{(i / 2) % 50:D4}"))];
+    }
+
+    /// <summary>Each group in order with its search keys, as a bucket keeps them.</summary>
+    private static List<(ResidentEntry[] Rows, string[] Keys)> Buckets(IEnumerable<IGrouping<int, ResidentEntry>> groups) =>
+        [.. groups.Select(g => g.Order(ResidentQuery.Order).ToArray()).Select(rows => (rows, Array.ConvertAll(rows, ResidentQuery.SearchKey)))];
+
+    private static List<ResidentPart> PartsOf(List<(ResidentEntry[] Rows, string[] Keys)> buckets, ResidentQuery query) =>
+        [.. buckets.Select(b => ResidentQuery.PartOf(query.Text, query.Wanted, b.Rows, b.Keys))];
+
+    /// <summary>
+    /// The rows skipped before a page are exactly the first rows of one sort of everything, for every skip: a count one
+    /// row off in any part (or a part's rows taken from the wrong end) fails here, spread as the buckets spread people or
+    /// skewed so that whole buildings (runs of hundreds of rows) come from one part.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_rows_before_a_page_are_the_first_rows_of_one_sort_for_every_skip(bool skewed)
+    {
+        var everyone = Residents(1_200, 7);
+        var sorted = SortedOnce(everyone);
+        var groups = skewed
+            ? everyone.GroupBy(e => int.Parse(e.Unit![..e.Unit!.IndexOf('-', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture) % 9 == 0 ? 0 : StableBuckets.Of(e.PersonId, 5) + 1)
+            : everyone.GroupBy(e => StableBuckets.Of(e.PersonId, 64));
+        var parts = PartsOf(Buckets(groups), Query(page: 200, pageSize: 200));
+        var rank = sorted.Select((e, i) => (e.PersonId, i)).ToDictionary(r => r.PersonId, r => r.i, StringComparer.Ordinal);
+
+        for (var skip = 0; skip <= everyone.Count; skip++)
+        {
+            var before = ResidentQuery.RowsBefore(parts, skip);
+
+            Assert.Equal(skip, before.Sum());
+            for (var p = 0; p < parts.Count; p++)
+            {
+                var rows = parts[p].First;
+                Assert.True(before[p] == 0 || rank[rows[before[p] - 1].PersonId] < skip, $"skip {skip}: part {p} skips a row after it");
+                Assert.True(before[p] == rows.Count || rank[rows[before[p]].PersonId] >= skip, $"skip {skip}: part {p} keeps a row before it");
+            }
+        }
+    }
+
+    /// <summary>
+    /// At Kangcheng's size (14,000 residents in 64 parts), every page of 50 of everyone and of a text found on many is the
+    /// page one sort of everything gives, down to the last (partly filled) page and the empty one after it.
+    /// </summary>
+    [Theory]
+    [InlineData("", 50)]
+    [InlineData("", 200)]
+    [InlineData("NAME1", 50)]
+    [InlineData("NAME0", 13)]
+    public void Every_page_at_Kangcheng_size_is_the_page_one_sort_gives(string text, int pageSize)
+    {
+        var everyone = Residents(14_000, 13);
+        var expected = SortedOnce(everyone.Where(e => ResidentQuery.Matches(ResidentQuery.Searchable(text), e)));
+        var buckets = Buckets(everyone.GroupBy(e => StableBuckets.Of(e.PersonId, 64)));
+        Assert.True(expected.Count > 1_000);
+
+        for (var page = 1; page <= (expected.Count / pageSize) + 2; page++)
+        {
+            var query = Query(text, page, pageSize);
+            var merged = query.PageOf(PartsOf(buckets, query));
+
+            Assert.Equal(expected.Count, merged.Total);
+            Assert.Equal(expected.Skip((page - 1) * pageSize).Take(pageSize).Select(e => e.PersonId), merged.Items.Select(e => e.PersonId));
+        }
+    }
+
+    /// <summary>A part asked for at least all its rows of everyone gives its own array (nothing copied); asked for fewer, only the first, in order.</summary>
+    [Fact]
+    public void A_part_of_everyone_wanted_whole_is_given_as_it_is_and_otherwise_only_its_first_rows()
+    {
+        var rows = new[] { Wang, Li, NoUnit }.Order(ResidentQuery.Order).ToArray();
+        var keys = Array.ConvertAll(rows, ResidentQuery.SearchKey);
+
+        Assert.Same(rows, ResidentQuery.PartOf("", 3, rows, keys).First);
+        Assert.Same(rows, ResidentQuery.PartOf("", int.MaxValue, rows, keys).First);
+        var two = ResidentQuery.PartOf("", 2, rows, keys);
+        Assert.Equal(3, two.Count);
+        Assert.Equal(rows.Take(2), two.First);
+        Assert.Empty(ResidentQuery.PartOf("", 0, rows, keys).First);
+        Assert.Equal(["p-wang", "p-zhao"], ResidentQuery.PartOf("12345", 5, rows, keys).First.Select(e => e.PersonId).Order(StringComparer.Ordinal));
+    }
 }
