@@ -10,7 +10,7 @@ namespace Parking.Planning.Charging;
 /// Asks a planner of <see cref="ChargingAlgorithms"/> for the turns of an area: builds the instance (periods from
 /// now, usable chargers, the site capacity, started turns as fixed turns, open requests with what they still
 /// need, the policy's quiet hours) and reads each request's turns back as instants: up to the policy's
-/// <see cref="ChargingPolicy.MaxTurnsPerRequest"/> for the area, one for the simulator. A solve gets the policy's
+/// <see cref="ChargingPolicy.MaxTurnsPerRequest"/>, for a live area and for the simulator alike. A solve gets the policy's
 /// budget; if the chosen planner fails, the first-come-first-served baseline plans instead, so a driver always
 /// gets an answer. The charging area grain and the simulator both plan through here.
 /// </summary>
@@ -33,8 +33,8 @@ public static class TurnPlanner
     public const string Fallback = "fcfs";
 
     /// <summary>
-    /// Plans one turn per request (as the simulator's drivers take them) with the policy's quiet hours read at
-    /// <paramref name="utcOffset"/>, the compound's local time.
+    /// Plans one turn per request, whatever the policy's <see cref="ChargingPolicy.MaxTurnsPerRequest"/>, with the
+    /// policy's quiet hours read at <paramref name="utcOffset"/>, the compound's local time.
     /// </summary>
     public static (IReadOnlyDictionary<string, PlannedTurn> Turns, PlanSummary Summary) Plan(
         AreaPlanningInput input,
