@@ -44,7 +44,14 @@ public sealed record ChargingRequestDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset? PluggedAt,
     DateTimeOffset? EndedAt,
-    int Revision);
+    int Revision)
+{
+    /// <summary>
+    /// Every turn of the request still ahead or running, in time order (a car may charge, be moved and come back):
+    /// <see cref="Turn"/> is the first of them; empty when it has none.
+    /// </summary>
+    public IReadOnlyList<ChargingTurnDto> Turns { get; init; } = [];
+}
 
 /// <summary>
 /// A push to a driver about their request. Kind: turnScheduled, turnMoved, plugInNow, chargingStarted,

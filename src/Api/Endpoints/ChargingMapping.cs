@@ -9,7 +9,10 @@ public static class ChargingMapping
     public static ChargingRequestDto ToDto(this ChargingRequest r) => new(
         r.Id, r.CompoundId, r.AreaId, r.ResidentId, r.Plate, r.EnergyKwh, r.Window.Start, r.Window.End, r.CanMove,
         r.Status.ToDto(), r.Turn is { } t ? new ChargingTurnDto(t.ChargerId, t.SpaceId, t.Window.Start, t.Window.End) : null,
-        r.DeliveredKwh, r.CreatedAt, r.PluggedAt, r.EndedAt, r.Revision);
+        r.DeliveredKwh, r.CreatedAt, r.PluggedAt, r.EndedAt, r.Revision)
+    {
+        Turns = [.. r.Turns.Select(t => new ChargingTurnDto(t.ChargerId, t.SpaceId, t.Window.Start, t.Window.End))],
+    };
 
     public static ChargerDto ToDto(this ChargerSnapshot c, string? sessionRequestId) => new(
         c.ChargerId, c.SpaceId, c.MaxKw, c.Status.ToDto(), c.PowerKw, c.EnergyMeterKwh, c.ReportedAt, sessionRequestId);
@@ -36,9 +39,9 @@ public static class ChargingMapping
             [.. view.Chargers.Select(c => new ChargerTimelineDto(
                 c.ToDto(view.Requests.FirstOrDefault(r => r.Turn?.ChargerId == c.ChargerId && r.PluggedAt is not null && r.UnpluggedAt is null)?.Id),
                 [.. view.Requests
-                    .Where(r => r.Turn?.ChargerId == c.ChargerId)
-                    .OrderBy(r => r.Turn!.Window.Start)
-                    .Select(r => new TimelineTurnDto(r.Id, r.ResidentId, r.Plate, r.Status.ToDto(), r.Turn!.Window.Start, r.Turn.Window.End, r.EnergyKwh, r.DeliveredKwh))]))],
+                    .SelectMany(r => r.Turns.Where(t => t.ChargerId == c.ChargerId).Select(t => (Request: r, Turn: t)))
+                    .OrderBy(x => x.Turn.Window.Start)
+                    .Select(x => new TimelineTurnDto(x.Request.Id, x.Request.ResidentId, x.Request.Plate, x.Request.Status.ToDto(), x.Turn.Window.Start, x.Turn.Window.End, x.Request.EnergyKwh, x.Request.DeliveredKwh))]))],
             [.. view.Requests.Where(r => r.Status == ChargingRequestStatus.Waiting).Select(r => r.ToDto())])
         {
             ObjectiveOrder = ChargingObjectiveOrders.Wire(view.ObjectiveOrder),
@@ -56,8 +59,13 @@ public static class ChargingMapping
         var charger = r.Turn?.ChargerId ?? "a charger";
         var start = r.Turn is { } t ? Clock(t.Window.Start, utcOffset) : string.Empty;
         var end = r.Turn is { } u ? Clock(u.Window.End, utcOffset) : string.Empty;
+        var then = string.Concat(r.LaterTurns.Select(l => $" Then charger {l.ChargerId} at {Clock(l.Window.Start, utcOffset)}, until {Clock(l.Window.End, utcOffset)}."));
         return notice.Kind switch
         {
+            ChargingNoticeKind.TurnEnded when notice.EndedTurn is { } ended =>
+                $"Your turn has ended: move {r.Plate} from charger {ended.ChargerId} now. Your next turn: charger {charger} at {start}, until {end}.{then}",
+            ChargingNoticeKind.TurnScheduled or ChargingNoticeKind.TurnMoved or ChargingNoticeKind.TurnEndingSoon when r.LaterTurns.Count > 0 =>
+                MessageOf(notice with { Request = r.WithTurns([r.Turn!]) }, utcOffset) + then,
             ChargingNoticeKind.TurnScheduled => $"Your turn for {r.Plate}: charger {charger} at {start}, until {end}.",
             ChargingNoticeKind.TurnMoved when r.Turn is null => $"The plan changed: no turn for {r.Plate} for now; you will hear when one is free.",
             ChargingNoticeKind.TurnMoved => $"The plan changed: your turn for {r.Plate} is now at charger {charger} at {start}, until {end}.",

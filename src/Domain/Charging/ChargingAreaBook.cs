@@ -131,6 +131,9 @@ public sealed record AreaPlanningInput(
 
     /// <summary>Each driver's minimum need (kWh) for <see cref="ChargingObjectiveOrder.MinimumNeedFirst"/>.</summary>
     public double MinimumNeedKwh { get; init; }
+
+    /// <summary>The last plan's power per turn: what a started turn is still planned to deliver.</summary>
+    public IReadOnlyList<TurnPowerSchedule> Power { get; init; } = [];
 }
 
 /// <summary>
@@ -361,6 +364,7 @@ public sealed class ChargingAreaBook
             var moved = request.Next(ChargingRequestStatus.Waiting) with
             {
                 Turn = null,
+                LaterTurns = [],
                 PluggedAt = null,
                 MeterBase = null,
                 MoveNoticeSent = false,
@@ -368,6 +372,14 @@ public sealed class ChargingAreaBook
             };
             Replace(moved);
             notices.Add(new ChargingNotice(ChargingNoticeKind.ChargerFaulted, moved));
+        }
+
+        // A later turn on the charger goes; the re-plan that follows may give the request another.
+        foreach (var request in _requests.Where(r => r.IsActive && r.LaterTurns.Any(t => t.ChargerId == chargerId)).ToList())
+        {
+            var moved = request.WithTurns([.. request.Turns.Where(t => t.ChargerId != chargerId)]) with { Revision = request.Revision + 1 };
+            Replace(moved);
+            notices.Add(new ChargingNotice(ChargingNoticeKind.TurnMoved, moved));
         }
     }
 
@@ -424,7 +436,7 @@ public sealed class ChargingAreaBook
             return DomainError.Conflict("request-not-active", $"The request is {request.Status} already.");
         }
 
-        var cancelled = request.Next(ChargingRequestStatus.Cancelled) with { EndedAt = now };
+        var cancelled = request.Next(ChargingRequestStatus.Cancelled) with { EndedAt = now, LaterTurns = [] };
         Replace(cancelled);
         return (cancelled, new AreaChange([new ChargingNotice(ChargingNoticeKind.Cancelled, cancelled)], true));
     }
@@ -456,8 +468,8 @@ public sealed class ChargingAreaBook
             var request = _requests[i];
             while (Step(request, now, policy) is { } step)
             {
+                notices.Add(new ChargingNotice(step.Kind, step.Request) { EndedTurn = step.Request.Turn != request.Turn ? request.Turn : null });
                 request = step.Request;
-                notices.Add(new ChargingNotice(step.Kind, request));
                 replan |= step.Replan;
             }
 
@@ -559,9 +571,16 @@ public sealed class ChargingAreaBook
         else if (ChargerRules.IsPlugOut(before.Status, after.Status) && on is not null)
         {
             var unplugged = on with { UnpluggedAt = now };
-            if (on.Status == ChargingRequestStatus.Charging)
+            if (on.Status == ChargingRequestStatus.Charging && on.HasNextTurn)
             {
-                unplugged = unplugged.Next(ChargingRequestStatus.Completed) with { EndedAt = now };
+                // Moved before the turn's end (as the move notice asks): the car comes back for its next turn.
+                unplugged = on.ToNextTurn();
+                notices.Add(new ChargingNotice(ChargingNoticeKind.TurnEnded, unplugged) { EndedTurn = on.Turn });
+                replan = true;
+            }
+            else if (on.Status == ChargingRequestStatus.Charging)
+            {
+                unplugged = unplugged.Next(ChargingRequestStatus.Completed) with { EndedAt = now, LaterTurns = [] };
                 notices.Add(new ChargingNotice(ChargingNoticeKind.Completed, unplugged));
                 replan |= now < on.Turn!.Window.End || AnyWaiting;
             }
@@ -592,72 +611,109 @@ public sealed class ChargingAreaBook
             .ToList();
         return new AreaPlanningInput(now, start, policy.Period, chargers, PlannableKw, started, open)
         {
+            Power = [.. _power],
             Order = _order,
             MinimumNeedKwh = _minimumNeedKwh ?? 0,
         };
     }
 
-    /// <summary>
-    /// Publishes a plan: each open request gets its turn from <paramref name="turns"/> if the turn fits
-    /// (inside its window, on a usable charger, no overlap with a turn kept or accepted on that charger,
-    /// site capacity kept at every instant), else it waits. A driver who cannot come back keeps the charger
-    /// until departure. Returns the notices for the drivers whose turn appeared, moved or went.
-    /// </summary>
+    /// <summary>A plan of one turn per request: <see cref="ApplyPlan(IReadOnlyDictionary{string, IReadOnlyList{ChargingTurn}}, PlanSummary, DateTimeOffset, IReadOnlyList{TurnPowerSchedule}?)"/> with each turn alone.</summary>
     public IReadOnlyList<ChargingNotice> ApplyPlan(IReadOnlyDictionary<string, ChargingTurn> turns, PlanSummary summary, DateTimeOffset now, IReadOnlyList<TurnPowerSchedule>? power = null)
     {
-        // A turn draws what the plan's power schedule gives it (a car may wait plugged in at 0 kW until the feed has
+        ArgumentNullException.ThrowIfNull(turns);
+        return ApplyPlan(turns.ToDictionary(p => p.Key, p => (IReadOnlyList<ChargingTurn>)[p.Value], StringComparer.Ordinal), summary, now, power);
+    }
+
+    /// <summary>
+    /// Publishes a plan: each open request gets its turns from <paramref name="turns"/> (in time order) if its first
+    /// turn fits (inside its window, on a usable charger, no overlap with a turn kept or accepted on that charger,
+    /// site capacity kept at every instant), else it waits; of its later turns it keeps those that fit too. A driver
+    /// who cannot come back keeps the charger until departure, in one turn. The later turns of a request whose car is
+    /// on its charger now stay as they are, while they fit. Returns the notices for the drivers whose turns appeared,
+    /// moved or went.
+    /// </summary>
+    public IReadOnlyList<ChargingNotice> ApplyPlan(IReadOnlyDictionary<string, IReadOnlyList<ChargingTurn>> turns, PlanSummary summary, DateTimeOffset now, IReadOnlyList<TurnPowerSchedule>? power = null)
+    {
+        ArgumentNullException.ThrowIfNull(turns);
+
+        // A turn draws what the plan's power schedule for it gives (a car may wait plugged in at 0 kW until the feed has
         // room), or its charger's rating where the plan gave none.
-        var schedules = (power ?? []).GroupBy(p => p.RequestId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var schedules = (power ?? []).ToLookup(p => p.RequestId, StringComparer.Ordinal);
         Load LoadOf(string requestId, ChargingTurn turn) => new(turn, KwOf(turn.ChargerId),
-            schedules.GetValueOrDefault(requestId) is { } schedule && schedule.ChargerId == turn.ChargerId ? schedule : null);
-        var accepted = _requests
-            .Where(r => r.HasStarted && r.Turn is not null && !IsOverdrawing(r.Turn.ChargerId))
-            .Select(r => LoadOf(r.Id, r.Turn!))
-            .ToList();
+            schedules[requestId].FirstOrDefault(s => s.ChargerId == turn.ChargerId && s.Window.Overlaps(turn.Window)));
+        var notices = new List<ChargingNotice>();
+        var accepted = new List<Load>();
+        foreach (var started in _requests.Where(r => r.HasStarted && r.Turn is not null && !IsOverdrawing(r.Turn.ChargerId)).ToList())
+        {
+            accepted.Add(LoadOf(started.Id, started.Turn!));
+            var later = new List<ChargingTurn>();
+            foreach (var turn in started.LaterTurns)
+            {
+                if (Fit(started, turn, now) is { } fitted && fitted.Window == turn.Window && Fits(accepted, LoadOf(started.Id, fitted)))
+                {
+                    accepted.Add(LoadOf(started.Id, fitted));
+                    later.Add(fitted);
+                }
+            }
+
+            if (!later.SequenceEqual(started.LaterTurns))
+            {
+                var updated = started.WithTurns([started.Turn!, .. later]) with { Revision = started.Revision + 1 };
+                Replace(updated);
+                notices.Add(new ChargingNotice(ChargingNoticeKind.TurnMoved, updated));
+            }
+        }
+
         var open = _requests
             .Where(r => r.Status is ChargingRequestStatus.Waiting or ChargingRequestStatus.Scheduled)
             .ToList();
 
-        // The planner's turns first, then, for requests it left out or whose new turn does not fit, the turn
-        // they already had, if that still fits: a plan that fails a check never takes away more than it must.
+        // The planner's turns first, then, for requests it left out or whose new first turn does not fit, the turns
+        // they already had, if the first still fits: a plan that fails a check never takes away more than it must.
         // A fallback plan (the planner ran out of time) ranks below the turns already published.
         var proposed = open
-            .Select(r => (Request: r, Turn: turns.GetValueOrDefault(r.Id) is { } t ? Fit(r, t, now) : null))
-            .Where(c => c.Turn is not null)
+            .Select(r => (Request: r, Turns: FitAll(r, turns.GetValueOrDefault(r.Id) ?? [], now)))
+            .Where(c => c.Turns.Count > 0)
             .OrderBy(c => c.Request.CanMove)
-            .ThenBy(c => c.Turn!.Window.Start)
+            .ThenBy(c => c.Turns[0].Window.Start)
             .ToList();
         var published = open
             .Where(r => r.Status == ChargingRequestStatus.Scheduled)
-            .Select(r => (Request: r, Turn: Fit(r, r.Turn!, now)))
-            .Where(c => c.Turn is not null)
+            .Select(r => (Request: r, Turns: FitAll(r, r.Turns, now)))
+            .Where(c => c.Turns.Count > 0)
             .ToList();
         var candidates = summary.Status == AreaPlanStatus.Fallback ? [.. published, .. proposed] : proposed.Concat(published).ToList();
-        var granted = new Dictionary<string, ChargingTurn>(StringComparer.Ordinal);
-        foreach (var (request, turn) in candidates)
+        var granted = new Dictionary<string, List<ChargingTurn>>(StringComparer.Ordinal);
+        foreach (var (request, candidate) in candidates)
         {
-            var load = LoadOf(request.Id, turn!);
-            if (granted.ContainsKey(request.Id)
-                || accepted.Any(a => a.Turn.ChargerId == turn!.ChargerId && a.Turn.Window.Overlaps(turn.Window))
-                || PeakWith(accepted, load) > PlannableKw + (load.Schedule is null ? KwSlack : ProfileSlackKw))
+            if (granted.ContainsKey(request.Id) || !Fits(accepted, LoadOf(request.Id, candidate[0])))
             {
                 continue;
             }
 
-            accepted.Add(load);
-            granted[request.Id] = load.Turn;
+            var kept = new List<ChargingTurn>();
+            foreach (var turn in candidate)
+            {
+                var load = LoadOf(request.Id, turn);
+                if (kept.Count == 0 || Fits(accepted, load))
+                {
+                    accepted.Add(load);
+                    kept.Add(turn);
+                }
+            }
+
+            granted[request.Id] = kept;
         }
 
-        var notices = new List<ChargingNotice>();
         foreach (var request in open)
         {
-            var turn = granted.GetValueOrDefault(request.Id);
-            if (turn == request.Turn)
+            var given = granted.GetValueOrDefault(request.Id) ?? [];
+            if (given.SequenceEqual(request.Turns))
             {
                 continue;
             }
 
-            var updated = request.Next(turn is null ? ChargingRequestStatus.Waiting : ChargingRequestStatus.Scheduled) with { Turn = turn };
+            var updated = request.Next(given.Count == 0 ? ChargingRequestStatus.Waiting : ChargingRequestStatus.Scheduled).WithTurns(given);
             Replace(updated);
             notices.Add(new ChargingNotice(request.Turn is null ? ChargingNoticeKind.TurnScheduled : ChargingNoticeKind.TurnMoved, updated));
         }
@@ -669,6 +725,34 @@ public sealed class ChargingAreaBook
         _power = [.. power ?? []];
         _version++;
         return notices;
+    }
+
+    /// <summary>Whether <paramref name="load"/> fits beside the accepted turns: its charger free, the feed kept at every instant.</summary>
+    private bool Fits(List<Load> accepted, Load load) =>
+        !accepted.Any(a => a.Turn.ChargerId == load.Turn.ChargerId && a.Turn.Window.Overlaps(load.Turn.Window))
+        && PeakWith(accepted, load) <= PlannableKw + (load.Schedule is null ? KwSlack : ProfileSlackKw);
+
+    /// <summary>
+    /// The turns of <paramref name="turns"/> that fit the request (see <see cref="Fit"/>), in time order, none
+    /// overlapping the one before; a driver who cannot come back gets the first only (held until departure).
+    /// </summary>
+    private List<ChargingTurn> FitAll(ChargingRequest request, IReadOnlyList<ChargingTurn> turns, DateTimeOffset now)
+    {
+        var result = new List<ChargingTurn>();
+        foreach (var turn in turns.OrderBy(t => t.Window.Start))
+        {
+            if (Fit(request, turn, now) is { } fitted && (result.Count == 0 || fitted.Window.Start >= result[^1].Window.End))
+            {
+                result.Add(fitted);
+            }
+
+            if (!request.CanMove && result.Count > 0)
+            {
+                break;
+            }
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -780,9 +864,12 @@ public sealed class ChargingAreaBook
             case ChargingRequestStatus.Scheduled when r.Turn!.Window.Start <= now:
                 return (r.Next(ChargingRequestStatus.Called), ChargingNoticeKind.PlugInNow, false);
             case ChargingRequestStatus.Called when NoShowDeadline(r.Turn!, policy) <= now:
-                return (r.Next(ChargingRequestStatus.NoShow) with { EndedAt = now }, ChargingNoticeKind.NoShow, true);
+                return (r.Next(ChargingRequestStatus.NoShow) with { EndedAt = now, LaterTurns = [] }, ChargingNoticeKind.NoShow, true);
+            case ChargingRequestStatus.Charging when r.Turn!.Window.End <= now && r.HasNextTurn:
+                // Move the car; it is called again at its next turn.
+                return (r.ToNextTurn(), ChargingNoticeKind.TurnEnded, false);
             case ChargingRequestStatus.Charging when r.Turn!.Window.End <= now:
-                return (r.Next(ChargingRequestStatus.Completed) with { EndedAt = r.Turn.Window.End }, ChargingNoticeKind.TurnEnded, false);
+                return (r.Next(ChargingRequestStatus.Completed) with { EndedAt = r.Turn.Window.End, LaterTurns = [] }, ChargingNoticeKind.TurnEnded, false);
             case ChargingRequestStatus.Charging when !r.MoveNoticeSent && r.Turn!.Window.End - policy.MoveNotice <= now:
                 return (r with { MoveNoticeSent = true, Revision = r.Revision + 1 }, ChargingNoticeKind.TurnEndingSoon, false);
             case ChargingRequestStatus.Waiting when r.Window.End <= now:

@@ -45,6 +45,13 @@ public sealed class ChargingPolicy
     /// </summary>
     public int MaxFinishedKept { get; set; } = 200;
 
+    /// <summary>
+    /// The most turns one request may get (a car charges, is moved, and comes back for another turn later in its stay):
+    /// 2 by default, 1 for one turn per request. Turns never start or end inside the quiet hours but at the car's own
+    /// arrival and departure, so nobody moves a car at night.
+    /// </summary>
+    public int MaxTurnsPerRequest { get; set; } = 2;
+
     /// <summary>Start of the quiet hours (compound local time) in which no turn may start or end, because people are asleep; null for none.</summary>
     public TimeOnly? QuietHoursFrom { get; set; }
 

@@ -76,6 +76,45 @@ public sealed record ChargingRequest(
     [Id(17)] internal DateTimeOffset? _unpluggedAt;
     public DateTimeOffset? UnpluggedAt { get => _unpluggedAt; init => _unpluggedAt = value; }
 
+    // Null in requests stored before a request could have several turns, and whenever it has no turn after Turn.
+    [Id(18)] internal ChargingTurn[]? _laterTurns;
+
+    [Id(19)] internal int _turnsDone;
+
+    /// <summary>The request's turns after <see cref="Turn"/> (the current or next one), in time order; empty for one turn.</summary>
+    public IReadOnlyList<ChargingTurn> LaterTurns
+    {
+        get => _laterTurns ?? [];
+        init => _laterTurns = value is { Count: > 0 } ? [.. value] : null;
+    }
+
+    /// <summary>How many of its turns have ended (the car moved to the next one).</summary>
+    public int TurnsDone { get => _turnsDone; init => _turnsDone = value; }
+
+    /// <summary>Every turn still ahead or running: <see cref="Turn"/>, then <see cref="LaterTurns"/>; empty when it has none.</summary>
+    public IReadOnlyList<ChargingTurn> Turns => Turn is null ? [] : [Turn, .. LaterTurns];
+
+    /// <summary>Whether the request goes on to another turn when its current one ends: it has one and still needs energy.</summary>
+    public bool HasNextTurn => _laterTurns is { Length: > 0 } && RemainingKwh > 0;
+
+    /// <summary>
+    /// The current turn over, the request waits for its next one: scheduled on it, unplugged, the move notice not sent.
+    /// </summary>
+    public ChargingRequest ToNextTurn() => Next(ChargingRequestStatus.Scheduled) with
+    {
+        Turn = LaterTurns[0],
+        LaterTurns = [.. LaterTurns.Skip(1)],
+        TurnsDone = TurnsDone + 1,
+        PluggedAt = null,
+        MeterBase = null,
+        MoveNoticeSent = false,
+        UnpluggedAt = null,
+    };
+
+    /// <summary>The request with <paramref name="turns"/> as its turns (the first as <see cref="Turn"/>), or none.</summary>
+    public ChargingRequest WithTurns(IReadOnlyList<ChargingTurn> turns) =>
+        this with { Turn = turns.Count > 0 ? turns[0] : null, LaterTurns = [.. turns.Skip(1)] };
+
     /// <summary>Still wants or holds a turn.</summary>
     public bool IsActive => Status is ChargingRequestStatus.Waiting or ChargingRequestStatus.Scheduled
         or ChargingRequestStatus.Called or ChargingRequestStatus.Charging;
@@ -134,7 +173,16 @@ public enum ChargingNoticeKind
 [GenerateSerializer, Immutable]
 public sealed record ChargingNotice(
     [Id(0)] ChargingNoticeKind Kind,
-    [Id(1)] ChargingRequest Request);
+    [Id(1)] ChargingRequest Request)
+{
+    [Id(2)] internal ChargingTurn? _endedTurn;
+
+    /// <summary>
+    /// For a turn that ended while the request goes on to its next turn: the turn that ended (the request's
+    /// <see cref="ChargingRequest.Turn"/> is then the next one). Null otherwise.
+    /// </summary>
+    public ChargingTurn? EndedTurn { get => _endedTurn; init => _endedTurn = value; }
+}
 
 public static class ChargingRequests
 {

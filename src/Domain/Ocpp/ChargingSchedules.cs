@@ -81,25 +81,29 @@ public static class ChargingSchedules
         ArgumentNullException.ThrowIfNull(area);
         var start = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), now.Offset);
         var end = start + Horizon;
+        // Every turn of a request (its current one and those after it), with the planner's power for it: the schedule of
+        // the same request and charger over that turn (or the only one on that charger, as for a turn kept from an earlier plan).
         var turns = area.Requests
-            .Where(r => r.Turn is not null
-                && r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging
-                && r.Turn.Window.End > start && r.Turn.Window.Start < end)
+            .Where(r => r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging)
+            .SelectMany(r => r.Turns.Select(t => (Request: r, Turn: t)))
+            .Where(x => x.Turn.Window.End > start && x.Turn.Window.Start < end)
+            .Select(x =>
+            {
+                var same = (power ?? []).Where(p => p.RequestId == x.Request.Id && p.ChargerId == x.Turn.ChargerId).ToList();
+                var planned = same.FirstOrDefault(p => p.Window.Overlaps(x.Turn.Window))
+                    ?? (x.Request.Turns.Count(t => t.ChargerId == x.Turn.ChargerId) == 1 ? same.FirstOrDefault() : null);
+                return (x.Request, x.Turn, Planned: planned);
+            })
             .ToList();
         var definitions = area.Definition.Chargers.ToDictionary(c => c.ChargerId, StringComparer.Ordinal);
         var phasesOf = area.Chargers.ToDictionary(c => c.ChargerId, c => definitions.GetValueOrDefault(c.ChargerId)?.Phase ?? ChargerPhase.Three, StringComparer.Ordinal);
 
-        // The planner's power of a turn counts only while the turn is the one the planner planned (same request, same charger).
-        var planned = (power ?? [])
-            .Where(p => turns.Any(t => t.Id == p.RequestId && t.Turn!.ChargerId == p.ChargerId))
-            .ToDictionary(p => p.RequestId, StringComparer.Ordinal);
-
         var breakpoints = new SortedSet<DateTimeOffset> { start };
         foreach (var turn in turns)
         {
-            breakpoints.Add(Clamp(turn.Turn!.Window.Start, start, end));
+            breakpoints.Add(Clamp(turn.Turn.Window.Start, start, end));
             breakpoints.Add(Clamp(turn.Turn.Window.End, start, end));
-            if (planned.GetValueOrDefault(turn.Id) is { } steps)
+            if (turn.Planned is { } steps)
             {
                 foreach (var step in steps.Steps)
                 {
@@ -115,8 +119,8 @@ public static class ChargingSchedules
         {
             var wanted = area.Chargers.ToDictionary(
                 c => c.ChargerId,
-                c => c.IsUsable && turns.FirstOrDefault(t => t.Turn!.ChargerId == c.ChargerId && t.Turn.Window.Start <= at && t.Turn.Window.End > at) is { } turn
-                    ? Math.Min(c.MaxKw, planned.GetValueOrDefault(turn.Id)?.KwAt(at) ?? c.MaxKw)
+                c => c.IsUsable && turns.Find(t => t.Turn.ChargerId == c.ChargerId && t.Turn.Window.Start <= at && t.Turn.Window.End > at) is { Request: not null } turn
+                    ? Math.Min(c.MaxKw, turn.Planned?.KwAt(at) ?? c.MaxKw)
                     : 0,
                 StringComparer.Ordinal);
             var allowed = WithinFeed(wanted, fixedDraws, phasesOf, area.SiteCapacityKw);

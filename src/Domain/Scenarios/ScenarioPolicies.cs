@@ -53,6 +53,7 @@ public sealed record ScenarioPolicies(
             History = Charging.History,
             QuietHoursFrom = rules.QuietHoursFrom ?? Charging.QuietHoursFrom,
             QuietHoursUntil = rules.QuietHoursUntil ?? Charging.QuietHoursUntil,
+            MaxTurnsPerRequest = Charging.MaxTurnsPerRequest,
         };
         var shelters = new ShelterPolicy
         {

@@ -49,7 +49,11 @@ public sealed record AreaOutcome(
     [Id(5)] double DeliveredKwh,
     [Id(6)] int Requests,
     [Id(7)] int Served,
-    [Id(8)] int Plans);
+    [Id(8)] int Plans)
+{
+    /// <summary>Plug-ins at a later turn of a request: the car was moved after an earlier turn and came back.</summary>
+    [Id(9)] public int Moves { get; init; }
+}
 
 /// <summary>
 /// In-turn charging: requests, those whose car was plugged in (served), refused by reason (no turn before
@@ -67,7 +71,11 @@ public sealed record ChargingOutcome(
     [Id(6)] double RequestedKwh,
     [Id(7)] double DeliveredKwh,
     [Id(8)] double DeliveredPercent,
-    [Id(9)] IReadOnlyList<AreaOutcome> Areas);
+    [Id(9)] IReadOnlyList<AreaOutcome> Areas)
+{
+    /// <summary>Plug-ins at a later turn of a request, over every area (see <see cref="AreaOutcome.Moves"/>).</summary>
+    [Id(10)] public int Moves { get; init; }
+}
 
 /// <summary>One e-bike shelter: ports, sessions started, refused, the share of port-hours in use, sessions that ran through the night.</summary>
 [GenerateSerializer, Immutable]

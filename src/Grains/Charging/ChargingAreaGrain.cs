@@ -368,7 +368,7 @@ public sealed partial class ChargingAreaGrain(
 
         // CP-SAT works on its own threads; keep this grain's scheduler free of the solve.
         var plan = await Task.Run(() => TurnPlanner.PlanArea(input, _policy, _utcOffset));
-        var (turns, summary) = (plan.Turns, plan.Summary);
+        var (turns, summary) = (plan.AllTurns, plan.Summary);
         LogPlanned(this.GetPrimaryKeyString(), summary.Algorithm, summary.Status, summary.SolveTime.TotalMilliseconds, turns.Count, input.Open.Count);
         return Book.ApplyPlan(turns, summary, Now, plan.PowerSchedules);
     }

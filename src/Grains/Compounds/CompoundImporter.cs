@@ -138,6 +138,10 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
                 {
                     effects.Add(new(area.AreaId, request.Id, request.Status, charger, "its charger leaves the file: back to waiting, re-planned onto the chargers left; the driver is told"));
                 }
+                else if (request.LaterTurns.FirstOrDefault(t => removed.Contains(t.ChargerId)) is { } later)
+                {
+                    effects.Add(new(area.AreaId, request.Id, request.Status, later.ChargerId, "the charger of a later turn leaves the file: that turn goes; the driver is told"));
+                }
             }
         }
 

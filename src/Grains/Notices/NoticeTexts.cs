@@ -34,15 +34,18 @@ public static class NoticeTexts
         var charger = r.Turn?.ChargerId ?? "a charger";
         var start = r.Turn is { } t ? Clock(t.Window.Start, utcOffset) : string.Empty;
         var end = r.Turn is { } u ? Clock(u.Window.End, utcOffset) : string.Empty;
+        var then = string.Concat(r.LaterTurns.Select(l => $" Then charger {l.ChargerId} from {Clock(l.Window.Start, utcOffset)} to {Clock(l.Window.End, utcOffset)}."));
         (NoticeKind Kind, string Title, string Body)? text = notice.Kind switch
         {
-            ChargingNoticeKind.TurnScheduled => (NoticeKind.TurnScheduled, "Charging turn scheduled", $"{r.Plate}: charger {charger} from {start} to {end}."),
+            ChargingNoticeKind.TurnEnded when notice.EndedTurn is { } ended => (NoticeKind.MoveCar, "Move the car now",
+                $"Your turn has ended: move {r.Plate} from charger {ended.ChargerId}. Next turn: charger {charger} from {start} to {end}.{then}"),
+            ChargingNoticeKind.TurnScheduled => (NoticeKind.TurnScheduled, "Charging turn scheduled", $"{r.Plate}: charger {charger} from {start} to {end}.{then}"),
+            ChargingNoticeKind.TurnMoved when r.Turn is not null => (NoticeKind.TurnMoved, "Charging turn moved", $"{r.Plate}: now charger {charger} from {start} to {end}.{then}"),
+            ChargingNoticeKind.TurnEndingSoon => (NoticeKind.MoveCar, "Move the car soon", $"Your turn ends at {end}: please move {r.Plate} from charger {charger}.{then}"),
             ChargingNoticeKind.TurnMoved when r.Turn is null => (NoticeKind.TurnMoved, "Charging turn moved", $"No turn for {r.Plate} for now: you will hear when one is free."),
-            ChargingNoticeKind.TurnMoved => (NoticeKind.TurnMoved, "Charging turn moved", $"{r.Plate}: now charger {charger} from {start} to {end}."),
             ChargingNoticeKind.ChargerFaulted => (NoticeKind.TurnMoved, "Charger out of order", $"A new turn is being planned for {r.Plate}."),
             ChargingNoticeKind.PlugInNow => (NoticeKind.PlugInNow, "Plug in now", $"Your turn has started: plug {r.Plate} in at charger {charger}."),
             ChargingNoticeKind.ChargingFinished => (NoticeKind.MoveCar, "Move the car", $"{r.Plate} is charged: please move it from charger {charger}."),
-            ChargingNoticeKind.TurnEndingSoon => (NoticeKind.MoveCar, "Move the car soon", $"Your turn ends at {end}: please move {r.Plate} from charger {charger}."),
             ChargingNoticeKind.TurnEnded => (NoticeKind.MoveCar, "Move the car now", $"Your turn has ended: move {r.Plate} from charger {charger}."),
             ChargingNoticeKind.NoShow => (NoticeKind.NoShowWarning, "Charging turn lost", $"{r.Plate} was not plugged in within the grace period: the turn went to the next driver."),
             _ => null,

@@ -19,7 +19,8 @@ public enum BaselineRule
 /// a fair quantum of periods, after which it waits for a further turn, up to the instance's
 /// <see cref="ChargingInstance.MaxTurnsPerRequest"/>), and no turn starts or ends inside quiet hours except at the car's
 /// own arrival or departure. The changeover gap is kept between two cars on one charger, and between a car's own turns;
-/// fixed turns are kept as they are.
+/// fixed turns are kept as they are, each holding its charger over its own window only: a car may take the charger
+/// before a later fixed turn, and its turn ends in time for it.
 /// </summary>
 public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAlgorithm
 {
@@ -213,13 +214,24 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
         var index = requests.Select((r, i) => (r.Id, i)).ToDictionary(p => p.Id, p => p.i);
         var fixedEnd = new int[requests.Count];
         var reservedUntil = new int[chargers.Count];
+        // Each fixed turn holds its charger over its own window only: from the last boundary outside quiet hours at
+        // least a changeover before it starts (where another car's turn on the charger must have ended) to a
+        // changeover after it ends. Before that a charger holding only a later turn is free to another car.
+        var reserved = chargers.Select(_ => new List<(int From, int Until)>()).ToArray();
         foreach (var f in fixedTurns)
         {
             var c = ChargerIndex(instance, f.ChargerId);
             reservedUntil[c] = Math.Max(reservedUntil[c], f.EndPeriod + instance.ChangeoverPeriods);
+            var from = f.StartPeriod - instance.ChangeoverPeriods;
+            while (from > 0 && instance.IsQuietBoundary(from)) from--;
+            reserved[c].Add((Math.Max(0, from), f.EndPeriod + instance.ChangeoverPeriods));
             taken[index[f.RequestId]] = int.MaxValue;
             fixedEnd[index[f.RequestId]] = f.EndPeriod;
         }
+        bool IsReserved(int c, int t) => reserved[c].Exists(r => r.From <= t && t < r.Until);
+        // The boundary by which a turn starting on charger c at t must end for the next fixed turn there; MaxValue for none.
+        int EndBy(int c, int t) => reserved[c].Where(r => r.From > t).Select(r => r.From).DefaultIfEmpty(int.MaxValue).Min();
+        var endBy = Enumerable.Repeat(int.MaxValue, chargers.Count).ToArray();
         var isFixed = new HashSet<int>(fixedTurns.Select(f => index[f.RequestId]));
         long PerPeriod(int i, int c) => EnergyUnits.PeriodWh(Math.Min(requests[i].MaxKw, chargers[c].MaxKw), instance.PeriodHours);
         long PerPeriodAt(int i, int c, int t) => EnergyUnits.PeriodWh(Math.Min(requests[i].MaxKw, chargers[c].MaxKw) * requests[i].PresentShare(t), instance.PeriodHours);
@@ -273,8 +285,9 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
                 if (i < 0) continue;
                 var end = t == instance.Periods || t >= requests[i].DeparturePeriod
                     || (isFixed.Contains(i) ? t >= fixedEnd[i]
-                        : !quiet && ((remaining[i] <= 0 && t >= nightEnd[i]) || (rule == BaselineRule.RoundRobin && t - turnStart[c] >= quantum)
-                            || (anyWaiting && !nightPriority.Contains(i) && TargetShare is { } target && remaining[i] <= need[i] * (1 - target))));
+                        : t >= endBy[c]
+                            || (!quiet && ((remaining[i] <= 0 && t >= nightEnd[i]) || (rule == BaselineRule.RoundRobin && t - turnStart[c] >= quantum)
+                                || (anyWaiting && !nightPriority.Contains(i) && TargetShare is { } target && remaining[i] <= need[i] * (1 - target)))));
                 if (!end) continue;
                 EndTurn(c, t);
             }
@@ -292,7 +305,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
             free.Clear();
             for (var c = 0; c < chargers.Count; c++)
             {
-                if (occupant[c] < 0 && freeAt[c] <= t && reservedUntil[c] <= t) free.Add(c);
+                if (occupant[c] < 0 && freeAt[c] <= t && !IsReserved(c, t)) free.Add(c);
             }
             IEnumerable<int> waiting = free.Count == 0 ? [] : Enumerable.Range(0, requests.Count)
                 .Where(i => !holding[i] && MayStart(i, t) && remaining[i] > 0 && requests[i].ArrivalPeriod <= t && t < requests[i].DeparturePeriod
@@ -333,6 +346,7 @@ public sealed class GreedyBaseline(string name, BaselineRule rule) : IChargingAl
                 }
                 occupant[best] = i;
                 turnStart[best] = t;
+                endBy[best] = EndBy(best, t);
                 taken[i]++;
                 holding[i] = true;
             }

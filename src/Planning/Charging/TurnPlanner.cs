@@ -9,7 +9,8 @@ namespace Parking.Planning.Charging;
 /// <summary>
 /// Asks a planner of <see cref="ChargingAlgorithms"/> for the turns of an area: builds the instance (periods from
 /// now, usable chargers, the site capacity, started turns as fixed turns, open requests with what they still
-/// need, the policy's quiet hours) and reads each request's turn back as instants. A solve gets the policy's
+/// need, the policy's quiet hours) and reads each request's turns back as instants: up to the policy's
+/// <see cref="ChargingPolicy.MaxTurnsPerRequest"/>, for a live area and for the simulator alike. A solve gets the policy's
 /// budget; if the chosen planner fails, the first-come-first-served baseline plans instead, so a driver always
 /// gets an answer. The charging area grain and the simulator both plan through here.
 /// </summary>
@@ -19,18 +20,29 @@ public static class TurnPlanner
     public sealed record AreaPlan(
         IReadOnlyDictionary<string, PlannedTurn> Turns,
         IReadOnlyList<TurnPowerSchedule> PowerSchedules,
-        PlanSummary Summary);
+        PlanSummary Summary)
+    {
+        /// <summary>Every turn of each open request, in time order (<see cref="Turns"/> holds the first of each).</summary>
+        public IReadOnlyDictionary<string, IReadOnlyList<PlannedTurn>> AllTurns { get; init; } =
+            Turns.ToDictionary(p => p.Key, p => (IReadOnlyList<PlannedTurn>)[p.Value], StringComparer.Ordinal);
+    }
+
+    // A later turn of a started request enters the planner as a fixed turn of a request of its own, under this suffix.
+    private const string LaterTurnMark = "#later";
 
     public const string Fallback = "fcfs";
 
-    /// <summary>Plans with the policy's quiet hours read at <paramref name="utcOffset"/>, the compound's local time.</summary>
+    /// <summary>
+    /// Plans one turn per request, whatever the policy's <see cref="ChargingPolicy.MaxTurnsPerRequest"/>, with the
+    /// policy's quiet hours read at <paramref name="utcOffset"/>, the compound's local time.
+    /// </summary>
     public static (IReadOnlyDictionary<string, PlannedTurn> Turns, PlanSummary Summary) Plan(
         AreaPlanningInput input,
         ChargingPolicy policy,
         TimeSpan utcOffset,
         CancellationToken cancellationToken = default)
     {
-        var plan = PlanArea(input, policy, utcOffset, cancellationToken);
+        var plan = PlanArea(input, policy, utcOffset, 1, cancellationToken);
         return (plan.Turns, plan.Summary);
     }
 
@@ -44,6 +56,17 @@ public static class TurnPlanner
         TimeSpan utcOffset,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(policy);
+        return PlanArea(input, policy, utcOffset, policy.MaxTurnsPerRequest, cancellationToken);
+    }
+
+    private static AreaPlan PlanArea(
+        AreaPlanningInput input,
+        ChargingPolicy policy,
+        TimeSpan utcOffset,
+        int maxTurns,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(policy);
         var stopwatch = Stopwatch.StartNew();
@@ -52,7 +75,7 @@ public static class TurnPlanner
             return new AreaPlan(new Dictionary<string, PlannedTurn>(), [], new PlanSummary("none", AreaPlanStatus.Empty, input.Now, stopwatch.Elapsed, 0, input.Open.Count));
         }
 
-        var instance = InstanceOf(input, policy, utcOffset);
+        var instance = InstanceOf(input, policy, utcOffset, maxTurns);
         var options = new SolveOptions(policy.SolveBudget, null, 2) { Order = input.Order, MinimumNeedKwh = input.MinimumNeedKwh };
         ChargingPlan plan;
         try
@@ -64,18 +87,31 @@ public static class TurnPlanner
             plan = ChargingAlgorithms.Get(Fallback).Solve(instance, options, cancellationToken) with { Status = PlanStatus.Fallback };
         }
 
-        var open = input.Open.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        var turns = new Dictionary<string, PlannedTurn>(StringComparer.Ordinal);
+        // A request that has had turns may get only what is left of its allowance.
+        var open = input.Open.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var turns = new Dictionary<string, IReadOnlyList<PlannedTurn>>(StringComparer.Ordinal);
         foreach (var session in plan.Sessions)
         {
-            if (session.Turn is { } turn && open.Contains(session.RequestId))
+            if (session.Turns.Count > 0 && open.TryGetValue(session.RequestId, out var request))
             {
-                turns[session.RequestId] = new PlannedTurn(turn.ChargerId, new TimeWindow(At(input, turn.StartPeriod), At(input, turn.EndPeriod)));
+                turns[session.RequestId] =
+                [
+                    .. session.Turns
+                        .Take(Math.Max(1, maxTurns - request.TurnsDone))
+                        .Select(turn => new PlannedTurn(turn.ChargerId, new TimeWindow(At(input, turn.StartPeriod), At(input, turn.EndPeriod)))),
+                ];
             }
         }
 
-        return new AreaPlan(turns, PowerSchedules.Of(instance, plan),
-            new PlanSummary(plan.Algorithm, StatusOf(plan.Status), input.Now, stopwatch.Elapsed, turns.Count, input.Open.Count - turns.Count));
+        // The power of a started request's later turn is that request's.
+        var power = PowerSchedules.Of(instance, plan)
+            .Select(p => p.RequestId.IndexOf(LaterTurnMark, StringComparison.Ordinal) is var mark and >= 0 ? p with { RequestId = p.RequestId[..mark] } : p)
+            .ToList();
+        return new AreaPlan(turns.ToDictionary(p => p.Key, p => p.Value[0], StringComparer.Ordinal), power,
+            new PlanSummary(plan.Algorithm, StatusOf(plan.Status), input.Now, stopwatch.Elapsed, turns.Count, input.Open.Count - turns.Count))
+        {
+            AllTurns = turns,
+        };
     }
 
     private static AreaPlanStatus StatusOf(PlanStatus status) => status switch
@@ -87,7 +123,15 @@ public static class TurnPlanner
     };
 
     /// <summary>The instance for <paramref name="input"/>, with the quiet hours of <paramref name="policy"/> (if any) as quiet periods.</summary>
-    public static ChargingInstance InstanceOf(AreaPlanningInput input, ChargingPolicy? policy, TimeSpan utcOffset)
+    public static ChargingInstance InstanceOf(AreaPlanningInput input, ChargingPolicy? policy, TimeSpan utcOffset) =>
+        InstanceOf(input, policy, utcOffset, 1);
+
+    /// <summary>
+    /// As <see cref="InstanceOf(AreaPlanningInput, ChargingPolicy?, TimeSpan)"/>, with up to <paramref name="maxTurns"/>
+    /// turns per request. A started request's later turns stay where they are: each is a fixed turn of a request of
+    /// its own, needing what the request will still need after the turn now running.
+    /// </summary>
+    public static ChargingInstance InstanceOf(AreaPlanningInput input, ChargingPolicy? policy, TimeSpan utcOffset, int maxTurns)
     {
         ArgumentNullException.ThrowIfNull(input);
         var requests = new List<PlanRequest>();
@@ -98,6 +142,16 @@ public static class TurnPlanner
             var end = Math.Max(1, PeriodAtOrAfter(input, turn.Window.End));
             requests.Add(new PlanRequest(started.Id, 0, end, started.RemainingKwh, MaxKwOf(input, turn.ChargerId), turn.ChargerId));
             fixedTurns.Add(new FixedTurn(started.Id, turn.ChargerId, 0, end));
+            var later = started.LaterTurns.Where(t => input.Chargers.Any(c => c.ChargerId == t.ChargerId)).ToList();
+            var left = Math.Max(0, started.RemainingKwh - PlannedKwh(input, started.Id, turn)) / Math.Max(1, later.Count);
+            for (var i = 0; i < later.Count; i++)
+            {
+                var from = Math.Max(0, PeriodAtOrBefore(input, later[i].Window.Start));
+                var to = Math.Max(from + 1, PeriodAtOrAfter(input, later[i].Window.End));
+                var id = $"{started.Id}{LaterTurnMark}{i + 1}";
+                requests.Add(new PlanRequest(id, from, to, left, MaxKwOf(input, later[i].ChargerId), later[i].ChargerId));
+                fixedTurns.Add(new FixedTurn(id, later[i].ChargerId, from, to));
+            }
         }
 
         var strongest = input.Chargers.Max(c => c.MaxKw);
@@ -122,9 +176,21 @@ public static class TurnPlanner
             FixedTurns: fixedTurns,
             QuietPeriods: QuietPeriods(input, periods, policy, utcOffset))
         {
-            // A driver is told one turn (the area's grains and API keep one per request), so an area plans one.
-            MaxTurnsPerRequest = 1,
+            MaxTurnsPerRequest = Math.Max(1, maxTurns),
         };
+    }
+
+    /// <summary>What the last plan gives the started <paramref name="turn"/> from now on (its charger's rating without a plan).</summary>
+    private static double PlannedKwh(AreaPlanningInput input, string requestId, PlannedTurn turn)
+    {
+        var schedule = input.Power.FirstOrDefault(p => p.RequestId == requestId && p.ChargerId == turn.ChargerId && p.Window.Overlaps(turn.Window));
+        var kwh = 0.0;
+        for (var t = input.Start; t < turn.Window.End; t += input.Period)
+        {
+            kwh += (schedule is null ? MaxKwOf(input, turn.ChargerId) : schedule.KwAt(t)) * input.Period.TotalHours;
+        }
+
+        return kwh;
     }
 
     /// <summary>

@@ -3,14 +3,17 @@ using Parking.Domain.Charging;
 using Parking.Domain.Layout;
 using Parking.Planning.Charging;
 using ChargingRequest = Parking.Domain.Charging.ChargingRequest;
+using ChargingTurn = Parking.Domain.Charging.ChargingTurn;
 
 namespace Parking.Planning.Simulation;
 
 /// <summary>
 /// In-turn charging: requests go to the area nearest the driver's building; an area with changes plans once
-/// at the next period boundary through <see cref="TurnPlanner"/>; drivers plug in when called (or do not),
-/// charge at the charger's power until full, and unplug when full (those who can come back, 10 minutes
-/// later) or when the turn ends.
+/// at the next period boundary through <see cref="TurnPlanner"/>, with up to the policy's
+/// <see cref="ChargingPolicy.MaxTurnsPerRequest"/> turns per request as live areas; drivers plug in when called (or
+/// do not), charge at the charger's power until full, and unplug when full (those who can come back, 10 minutes
+/// later) or when the turn ends. A car whose turn ends while it still needs energy is moved and plugged in again at
+/// its next turn: each such plug-in counts as a move.
 /// </summary>
 internal sealed partial class SimulationRun
 {
@@ -114,8 +117,8 @@ internal sealed partial class SimulationRun
         area.PlanAt = null;
         area.Book.Prune(_now, _policies.Charging);
         var input = area.Book.PlanningInput(_now, _policies.Charging);
-        var (turns, summary) = TurnPlanner.Plan(input, _planningPolicy, _offset, _cancellationToken);
-        area.Book.ApplyPlan(turns, summary, _now);
+        var plan = TurnPlanner.PlanArea(input, _planningPolicy, _offset, _cancellationToken);
+        area.Book.ApplyPlan(plan.AllTurns, plan.Summary, _now);
         area.Plans++;
         if (Advance(area))
         {
@@ -164,6 +167,7 @@ internal sealed partial class SimulationRun
     /// <summary>Moves the area to now and acts on every notice as drivers would; true when the area must plan again.</summary>
     private bool Advance(AreaRun area)
     {
+        ReportMeters(area);
         var change = area.Book.Advance(_now, _policies.Charging);
 
         // Cars leave before the next ones plug in: a charger is free only once its car is out.
@@ -172,7 +176,7 @@ internal sealed partial class SimulationRun
             switch (notice.Kind)
             {
                 case ChargingNoticeKind.TurnEnded:
-                    UnplugCar(area, notice.Request);
+                    UnplugCar(area, notice.Request, notice.EndedTurn);
                     break;
                 case ChargingNoticeKind.NoShow:
                     _chargingNoShows++;
@@ -216,6 +220,12 @@ internal sealed partial class SimulationRun
         area.Plugged[chargerId] = plugged;
         area.PowerKw += kw;
         area.PeakKw = Math.Max(area.PeakKw, area.PowerKw);
+        if (request.TurnsDone > 0)
+        {
+            // Back for a later turn: the car was moved after its earlier one.
+            _chargingMoves++;
+            area.Moves++;
+        }
         if (!charge.Served)
         {
             charge.Served = true;
@@ -229,6 +239,25 @@ internal sealed partial class SimulationRun
         if (full < request.Turn.Window.End)
         {
             Queue(full, new ChargerFull(area, chargerId, request.Id));
+        }
+    }
+
+    /// <summary>
+    /// A charger reports its meter as it charges: before the area moves on, each car whose turn ends by now and that
+    /// has a later turn has its energy so far metered, so that the area knows what it still needs at its next turn.
+    /// </summary>
+    private void ReportMeters(AreaRun area)
+    {
+        foreach (var plugged in area.Plugged.Values.Where(p => p.Drawing).ToList())
+        {
+            var request = area.Book.Requests.FirstOrDefault(r => r.Id == plugged.RequestId);
+            if (request is not { Status: ChargingRequestStatus.Charging, Turn: { } turn, LaterTurns.Count: > 0 } || turn.Window.End > _now)
+            {
+                continue;
+            }
+
+            var snapshot = area.Book.Chargers[plugged.ChargerId];
+            area.Book.ChargerReported(snapshot with { EnergyMeterKwh = Math.Round(plugged.MeterAtPlugIn + Taken(plugged), 3), ReportedAt = _now }, _now, _policies.Charging);
         }
     }
 
@@ -269,9 +298,10 @@ internal sealed partial class SimulationRun
         }
     }
 
-    private void UnplugCar(AreaRun area, ChargingRequest request)
+    /// <summary>Unplugs the car of <paramref name="request"/> from <paramref name="ended"/> (a turn just over), else from its turn.</summary>
+    private void UnplugCar(AreaRun area, ChargingRequest request, ChargingTurn? ended = null)
     {
-        if (request.Turn is not { } turn || !area.Plugged.TryGetValue(turn.ChargerId, out var plugged) || plugged.RequestId != request.Id)
+        if ((ended ?? request.Turn) is not { } turn || !area.Plugged.TryGetValue(turn.ChargerId, out var plugged) || plugged.RequestId != request.Id)
         {
             return;
         }
@@ -338,6 +368,8 @@ internal sealed partial class SimulationRun
         public int Served { get; set; }
 
         public int Plans { get; set; }
+
+        public int Moves { get; set; }
     }
 
     private sealed record Plugged(string RequestId, string ChargerId, DateTimeOffset Since, double Kw, double NeedKwh, double MeterAtPlugIn)

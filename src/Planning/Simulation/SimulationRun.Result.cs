@@ -41,7 +41,7 @@ internal sealed partial class SimulationRun
                 Round(a.DeliveredKwh),
                 a.Requests,
                 a.Served,
-                a.Plans))
+                a.Plans) { Moves = a.Moves })
             .ToList();
         var requestedKwh = _areas.Values.Sum(a => a.RequestedKwh);
         var deliveredKwh = _areas.Values.Sum(a => a.DeliveredKwh);
@@ -55,7 +55,10 @@ internal sealed partial class SimulationRun
             Round(requestedKwh),
             Round(deliveredKwh),
             requestedKwh > 0 ? Round(100 * deliveredKwh / requestedKwh) : 0,
-            areas);
+            areas)
+        {
+            Moves = _chargingMoves,
+        };
 
         var hours = (_end - _start).TotalHours;
         var shelters = _shelters.Values

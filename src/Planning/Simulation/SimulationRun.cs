@@ -66,6 +66,7 @@ internal sealed partial class SimulationRun
     private readonly Tally _charging = new();
     private readonly List<double> _chargingWaits = [];
     private int _chargingNoShows;
+    private int _chargingMoves;
 
     // E-bikes
     private readonly Dictionary<string, ShelterRun> _shelters = new(StringComparer.Ordinal);
@@ -229,6 +230,7 @@ internal sealed partial class SimulationRun
         History = live.History,
         QuietHoursFrom = live.QuietHoursFrom,
         QuietHoursUntil = live.QuietHoursUntil,
+        MaxTurnsPerRequest = live.MaxTurnsPerRequest,
     };
 
     private abstract class Event;

@@ -133,6 +133,60 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(ChargingRequestStatus.Called, (await Get(second.Id)).Status);
     }
 
+    /// <summary>
+    /// One 7 kW charger on a 7 kW feed: A stays 90 minutes and needs an hour of it, B is there only for the middle half
+    /// hour and needs all of it. In one turn A would get half its need; the area gives A two turns (before and after
+    /// B), shows both, tells A to move the car when the first ends and calls A again for the second.
+    /// </summary>
+    [Fact]
+    public async Task A_scarce_feed_gives_a_car_two_turns_and_its_driver_is_called_to_each()
+    {
+        await CreateCompound(chargers: 1, siteKw: 7);
+        var period = Policy.Period;
+        var t0 = new DateTimeOffset(Now.UtcTicks - (Now.UtcTicks % period.Ticks), TimeSpan.Zero) + period;
+        var b = await Submit("r2", 3.5, TimeSpan.FromMinutes(30), t0.AddMinutes(30) - Now);
+        var a = await Submit("r1", 7, TimeSpan.FromMinutes(90), t0 - Now);
+        a = await Get(a.Id);
+        TimeWindow[] windows = [new(t0, t0.AddMinutes(30)), new(t0.AddMinutes(60), t0.AddMinutes(90))];
+        Assert.Equal(windows, a.Turns.Select(t => t.Window));
+        Assert.Equal(windows[0], a.Turn!.Window);
+        var view = (await Area.GetView())!;
+        Assert.Equal(windows, view.Requests.Single(r => r.Id == a.Id).Turns.Select(t => t.Window));
+        Assert.Equal(new TimeWindow(t0.AddMinutes(30), t0.AddMinutes(60)), (await Get(b.Id)).Turn!.Window);
+
+        AdvanceTo(t0);
+        await _recorder.WaitFor(a.Id, ChargingNoticeKind.PlugInNow, PushTimeout);
+        await Report("C-T1", ChargerStatus.Preparing, meter: 0);
+        await Report("C-T1", ChargerStatus.Charging, 7, 0);
+        await _recorder.WaitFor(a.Id, ChargingNoticeKind.ChargingStarted, PushTimeout);
+        await Report("C-T1", ChargerStatus.Charging, 7, 3.5);
+
+        AdvanceTo(t0.AddMinutes(30));
+        var ended = await _recorder.WaitFor(a.Id, ChargingNoticeKind.TurnEnded, PushTimeout);
+        Assert.Equal(windows[0], ended.EndedTurn!.Window);
+        Assert.Equal((ChargingRequestStatus.Scheduled, windows[1], 3.5), (ended.Request.Status, ended.Request.Turn!.Window, ended.Request.DeliveredKwh));
+
+        // A's car leaves, B's comes for its half hour.
+        await Report("C-T1", ChargerStatus.Available, meter: 3.5);
+        await _recorder.WaitFor(b.Id, ChargingNoticeKind.PlugInNow, PushTimeout);
+        await Report("C-T1", ChargerStatus.Preparing, meter: 3.5);
+        await Report("C-T1", ChargerStatus.Charging, 7, 3.5);
+        await _recorder.WaitFor(b.Id, ChargingNoticeKind.ChargingStarted, PushTimeout);
+        await Report("C-T1", ChargerStatus.Charging, 7, 7);
+
+        AdvanceTo(t0.AddMinutes(60));
+        await _recorder.WaitFor(b.Id, ChargingNoticeKind.TurnEnded, PushTimeout);
+        var again = await _recorder.WaitFor(
+            n => n.Request.Id == a.Id && n.Kind == ChargingNoticeKind.PlugInNow && n.Request.Turn!.Window == windows[1], "the second plug-in of " + a.Id, PushTimeout);
+        Assert.Equal((ChargingRequestStatus.Called, 1), (again.Request.Status, again.Request.TurnsDone));
+        await Report("C-T1", ChargerStatus.Available, meter: 7);
+        await Report("C-T1", ChargerStatus.Preparing, meter: 7);
+        await Report("C-T1", ChargerStatus.Charging, 7, 7);
+        await _recorder.WaitFor(
+            n => n.Request.Id == a.Id && n.Kind == ChargingNoticeKind.ChargingStarted && n.Request.Turn!.Window == windows[1], "A charging again", PushTimeout);
+        Assert.Equal(ChargingRequestStatus.Charging, (await Get(a.Id)).Status);
+    }
+
     [Fact]
     public async Task A_no_show_gives_the_charger_to_the_next_driver()
     {
@@ -356,12 +410,15 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
             return Task.CompletedTask;
         }
 
-        public async Task<ChargingNotice> WaitFor(string requestId, ChargingNoticeKind kind, TimeSpan timeout)
+        public Task<ChargingNotice> WaitFor(string requestId, ChargingNoticeKind kind, TimeSpan timeout) =>
+            WaitFor(n => n.Request.Id == requestId && n.Kind == kind, $"{kind} for {requestId}", timeout);
+
+        public async Task<ChargingNotice> WaitFor(Predicate<ChargingNotice> match, string what, TimeSpan timeout)
         {
             using var cancel = new CancellationTokenSource(timeout);
             while (true)
             {
-                if (_seen.Find(n => n.Request.Id == requestId && n.Kind == kind) is { } seen)
+                if (_seen.Find(match) is { } seen)
                 {
                     return seen;
                 }
@@ -372,7 +429,7 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
                 }
                 catch (OperationCanceledException)
                 {
-                    throw new TimeoutException($"No {kind} for {requestId} within {timeout}; heard: {string.Join(", ", _seen.Select(n => $"{n.Kind} {n.Request.Id}"))}");
+                    throw new TimeoutException($"No {what} within {timeout}; heard: {string.Join(", ", _seen.Select(n => $"{n.Kind} {n.Request.Id}"))}");
                 }
             }
         }

@@ -33,6 +33,30 @@ public class GreedyTurnsTests
         Assert.True(PlanPropertyTests.Respects(instance with { MaxTurnsPerRequest = 2 }, two));
     }
 
+    [Fact]
+    public void A_later_fixed_turn_holds_its_charger_only_over_its_own_window()
+    {
+        // One 7 kW charger, 8 one-hour periods: a started car's later turn is fixed at 4-8 on C1 (the charger is free
+        // until then). "r" is there 0-6 and needs 42 kWh: first come, first served gives it C1 from 0, and its turn ends
+        // at 4 for the fixed one (28 kWh). Holding C1 from now until 8 would leave "r" nothing.
+        var instance = new ChargingInstance(Instances.Evening, 60, 8, [new ChargerSpec("C1", 7)], 7,
+        [
+            new ChargingRequest("x#later1", 4, 8, 28, 7, "C1"),
+            new ChargingRequest("r", 0, 6, 42, 7),
+        ],
+            FixedTurns: [new FixedTurn("x#later1", "C1", 4, 8)])
+        {
+            MaxTurnsPerRequest = 2,
+        };
+
+        var plan = ChargingAlgorithms.Get("fcfs").Solve(instance, Options);
+
+        Assert.Equal([new ChargingTurn("C1", 0, 4)], plan.Session("r")!.Turns);
+        Assert.Equal(28, plan.Session("r")!.EnergyKwh(instance.PeriodHours), 3);
+        Assert.Equal([new ChargingTurn("C1", 4, 8)], plan.Session("x#later1")!.Turns);
+        Assert.True(PlanPropertyTests.Respects(instance, plan));
+    }
+
     [Property(MaxTest = 50)]
     public bool Every_baseline_with_up_to_k_turns_respects_every_limit(int seed)
     {
