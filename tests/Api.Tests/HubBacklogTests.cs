@@ -34,8 +34,11 @@ public sealed class HubBacklogTests
             await manager.AddToGroupAsync(watcher.Connection.ConnectionId, Group);
         }
 
+        // The socket is cut (the transport's own abort), which ends the hub connection too and lets the client reconnect.
         var dropped = new TaskCompletionSource();
         stalled.Connection.ConnectionAborted.Register(() => dropped.TrySetResult());
+        var cut = new TaskCompletionSource();
+        stalled.Transport.ConnectionClosed.Register(() => cut.TrySetResult());
 
         // The stalled watcher's first message waits for its socket, the next two behind it: three held, the bound.
         var sends = Enumerable.Range(1, 3).Select(i => manager.SendGroupAsync(Group, "LotChanges", [i])).ToList();
@@ -46,7 +49,9 @@ public sealed class HubBacklogTests
 
         // One more than it may hold: that watcher is dropped; the one that reads has had every message.
         _ = manager.SendGroupAsync(Group, "LotChanges", [4]);
+        await cut.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await dropped.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(prompt.Transport.ConnectionClosed.IsCancellationRequested);
         Assert.Equal(4, prompt.MessagesTaken());
 
         // Gone from the group with its connection; the others go on hearing.
@@ -95,11 +100,15 @@ public sealed class HubBacklogTests
             var fromClient = new Pipe();
             var transport = new DuplexPipe(fromClient.Reader, _toClient.Writer);
             var application = new DuplexPipe(_toClient.Reader, fromClient.Writer);
-            Connection = new HubConnectionContext(new DefaultConnectionContext(id, transport, application), new HubConnectionContextOptions(), NullLoggerFactory.Instance)
+            Transport = new DefaultConnectionContext(id, transport, application);
+            Connection = new HubConnectionContext(Transport, new HubConnectionContextOptions(), NullLoggerFactory.Instance)
             {
                 Protocol = new JsonHubProtocol(),
             };
         }
+
+        /// <summary>The connection under the hub's: its socket, as far as this test goes.</summary>
+        public DefaultConnectionContext Transport { get; }
 
         public HubConnectionContext Connection { get; }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace Parking.Api.Hubs;
 /// <summary>
 /// SignalR's in-memory lifetime manager for <see cref="ParkingHubServer"/>, with a bound on what one connection may
 /// hold unsent: past <see cref="HubPushOptions.MaxPendingMessagesPerConnection"/> messages handed over and not yet
-/// written, the connection is aborted. Its client reconnects and catches up by version, as after any gap.
+/// written, the connection's socket is cut. Its client reconnects and catches up by version, as after any gap.
 /// </summary>
 /// <remarks>
 /// SignalR writes to a connection one message at a time: a message handed over while an earlier one waits for the
@@ -163,7 +164,17 @@ public sealed partial class BoundedHubLifetimeManager(
             if (member.TryDrop())
             {
                 LogDropped(logger, member.Connection.ConnectionId, _maxPending);
-                member.Connection.Abort();
+
+                // The socket, not the hub connection: HubConnectionContext.Abort would close with "do not reconnect"
+                // should the client read that far, whereas a cut socket makes the client reconnect and catch up.
+                if (member.Connection.Features.Get<IConnectionLifetimeFeature>() is { } transport)
+                {
+                    transport.Abort();
+                }
+                else
+                {
+                    member.Connection.Abort();
+                }
             }
 
             return null;
