@@ -24,32 +24,9 @@ internal readonly record struct PushStageSample(float Total, float Lot, float Wi
 }
 
 /// <summary>The stage samples of one watcher; merged after the phase.</summary>
-internal sealed class PushStageRecorder
+internal sealed class PushStageRecorder : Recorder<PushStageSample>
 {
-    private readonly List<PushStageSample> _samples = new(capacity: 4096);
-    private readonly Lock _lock = new();
-
-    public void Record(PushStageSample sample)
-    {
-        lock (_lock)
-        {
-            _samples.Add(sample);
-        }
-    }
-
-    public static PushStages Summarize(IEnumerable<PushStageRecorder> recorders)
-    {
-        var all = new List<PushStageSample>();
-        foreach (var recorder in recorders)
-        {
-            lock (recorder._lock)
-            {
-                all.AddRange(recorder._samples);
-            }
-        }
-
-        return PushStages.From(all);
-    }
+    public static PushStages Summarize(IEnumerable<PushStageRecorder> recorders) => PushStages.From(Gather(recorders));
 }
 
 /// <summary>

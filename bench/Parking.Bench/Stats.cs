@@ -3,47 +3,58 @@ using System.Globalization;
 
 namespace Parking.Bench;
 
-/// <summary>Latencies of one worker (or one client), in Stopwatch ticks; merged after the phase.</summary>
-internal sealed class LatencyRecorder
+/// <summary>
+/// Samples of one worker (or one client), recorded while others record theirs into their own recorders and gathered
+/// after the phase: latencies (<see cref="LatencyRecorder"/>) or a push's stage times.
+/// </summary>
+internal abstract class Recorder<T>
 {
-    private readonly List<long> _ticks = new(capacity: 4096);
+    private readonly List<T> _samples = new(capacity: 4096);
     private readonly Lock _lock = new();
 
-    public void Record(long ticks)
+    public void Record(T sample)
     {
         lock (_lock)
         {
-            _ticks.Add(ticks);
+            _samples.Add(sample);
         }
     }
 
     /// <summary>What was recorded since the last drain, forgotten here.</summary>
-    public List<long> Drain()
+    public List<T> Drain()
     {
         lock (_lock)
         {
-            var taken = new List<long>(_ticks);
-            _ticks.Clear();
+            var taken = new List<T>(_samples);
+            _samples.Clear();
             return taken;
         }
     }
 
-    public void RecordMilliseconds(double milliseconds) =>
-        Record((long)(milliseconds * Stopwatch.Frequency / 1000.0));
-
-    public static LatencySummary Summarize(IEnumerable<LatencyRecorder> recorders)
+    /// <summary>Every sample of the recorders, kept in each.</summary>
+    public static List<T> Gather(IEnumerable<Recorder<T>> recorders)
     {
-        var all = new List<long>();
+        ArgumentNullException.ThrowIfNull(recorders);
+        var all = new List<T>();
         foreach (var recorder in recorders)
         {
             lock (recorder._lock)
             {
-                all.AddRange(recorder._ticks);
+                all.AddRange(recorder._samples);
             }
         }
 
-        return LatencySummary.From(all);
+        return all;
     }
+}
+
+/// <summary>Latencies of one worker (or one client), in Stopwatch ticks; merged after the phase.</summary>
+internal sealed class LatencyRecorder : Recorder<long>
+{
+    public void RecordMilliseconds(double milliseconds) =>
+        Record((long)(milliseconds * Stopwatch.Frequency / 1000.0));
+
+    public static LatencySummary Summarize(IEnumerable<LatencyRecorder> recorders) => LatencySummary.From(Gather(recorders));
 }
 
 /// <summary>Percentiles of a set of latencies (nearest rank on the sorted samples), in milliseconds.</summary>

@@ -9,10 +9,10 @@ using Parking.Grains;
 namespace Parking.Api;
 
 /// <summary>
-/// The one place the API layer binds its settings: <c>Parking:Auth</c>, <c>Parking:Limits</c>, <c>Parking:Hub</c> and <c>Parking:Mqtt</c>.
+/// The one place the API layer binds its settings: <c>Parking:Auth</c>, <c>Parking:Limits</c> and <c>Parking:Mqtt</c>.
 /// Each is checked before the host serves anything: a value the API would misread or fail on later stops the start
-/// with an <see cref="OptionsValidationException"/> that names every such key and why (the rules' sections are bound
-/// in Grains, <c>AddParkingRules</c>).
+/// with an <see cref="OptionsValidationException"/> that names every such key and why (the rules' sections and <c>Parking:Hub</c>,
+/// which the grains read too, are bound in Grains, <c>AddParkingRules</c>).
 /// </summary>
 public static class ApiSettings
 {
@@ -33,7 +33,6 @@ public static class ApiSettings
         services.AddSingleton<IValidateOptions<ParkingAuthOptions>, AuthSettingsCheck>();
         services.AddOptions<RequestLimitOptions>().BindConfiguration(RequestLimitOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RequestLimitOptions>, LimitSettingsCheck>();
-        services.AddOptions<Hubs.HubPushOptions>().BindConfiguration(Hubs.HubPushOptions.SectionName);
 
         // Read while the host is composed (whether to start a broker and a client at all depends on it); that one
         // instance is the options the services get, so it is checked here, before anything starts.

@@ -45,6 +45,9 @@ public static class ParkingApiExtensions
         services.AddOpenApi();
         services.AddSignalR();
 
+        // Bounds what one hub connection may hold unsent (Parking:Hub:MaxPendingMessagesPerConnection).
+        services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<ParkingHubServer>, BoundedHubLifetimeManager>();
+
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<ParkingAuthOptions>, SigningKeys>(ConfigureJwtBearer);

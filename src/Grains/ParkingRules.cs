@@ -15,7 +15,7 @@ public static class ParkingRules
 {
     /// <summary>
     /// Binds every rule's section of <c>Parking:*</c> (reservations, charging, sharing, credits, visitors, rounds,
-    /// shelters, notices, gates, OCPP) once; the grains, the API's checks and the simulated devices all read these options.
+    /// shelters, notices, gates, OCPP) and how pushes reach watchers (<c>Parking:Hub</c>) once; the grains, the API's checks and the simulated devices all read these options.
     /// </summary>
     public static IServiceCollection AddParkingRules(this IServiceCollection services)
     {
@@ -29,6 +29,18 @@ public static class ParkingRules
         services.AddOptions<NoticeOptions>().BindConfiguration(NoticeOptions.SectionName);
         services.AddOptions<GatePolicy>().BindConfiguration(GatePolicy.SectionName);
         services.AddOptions<OcppPolicy>().BindConfiguration(OcppPolicy.SectionName);
+        services.AddOptions<Notifications.HubPushOptions>().BindConfiguration(Notifications.HubPushOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Notifications.HubPushOptions>, HubSettingsCheck>();
         return services;
+    }
+
+    private sealed class HubSettingsCheck : Microsoft.Extensions.Options.IValidateOptions<Notifications.HubPushOptions>
+    {
+        public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, Notifications.HubPushOptions options)
+        {
+            var check = new SettingsCheck(Notifications.HubPushOptions.SectionName);
+            check.AtLeastOne(nameof(options.MaxPendingMessagesPerConnection), options.MaxPendingMessagesPerConnection);
+            return check.Result();
+        }
     }
 }

@@ -29,6 +29,11 @@ public class PushTests(ClusterFixture fixture)
             await fixture.Grains.Space(fixture.CompoundId, space.SpaceId).Cancel(made.Id, new Actor("r00046", false));
         }
 
+        // Stage times are off unless set (Parking:Hub:StageTimes): the lot and the notifier stamp nothing.
+        var lotChanges = observer.LotChanges.ToList();
+        Assert.NotEmpty(lotChanges);
+        Assert.All(lotChanges, c => Assert.Equal((default(DateTimeOffset), default(DateTimeOffset)), (c.PublishedAt, c.FlushedAt)));
+
         await directory.Unregister("test-host");
         Assert.DoesNotContain(await directory.GetObservers(), o => o.Equals(reference));
         fixture.Grains.DeleteObjectReference<IHubObserver>(reference);
@@ -64,10 +69,17 @@ public class PushTests(ClusterFixture fixture)
 
     private sealed class RecordingObserver(ChannelWriter<Push> writer) : IHubObserver
     {
+        public System.Collections.Concurrent.ConcurrentQueue<LotChangedPush> LotChanges { get; } = new();
+
         public Task Deliver(IReadOnlyList<Push> pushes)
         {
             foreach (var push in pushes)
             {
+                if (push is LotChangedPush change)
+                {
+                    LotChanges.Enqueue(change);
+                }
+
                 writer.TryWrite(push);
             }
 

@@ -29,7 +29,8 @@ public sealed partial class HubObserver(
     /// observer's calls do not interleave), so waiting would let one watcher slow to read hold back every later lot and
     /// batch for everyone. Each connection keeps its own messages in the order they were handed over (SignalR writes to
     /// one connection one message at a time, in turn), so a slow watcher delays only itself until it reads or is
-    /// dropped.
+    /// dropped: past <see cref="HubPushOptions.MaxPendingMessagesPerConnection"/> unsent messages its connection is
+    /// aborted (<see cref="BoundedHubLifetimeManager"/>), so a watcher that stopped reading cannot gather them without end.
     /// </remarks>
     public Task Deliver(IReadOnlyList<Push> pushes)
     {

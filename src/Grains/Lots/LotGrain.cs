@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Parking.Grains.Notifications;
 
 namespace Parking.Grains.Lots;
@@ -10,9 +11,15 @@ namespace Parking.Grains.Lots;
 /// clients catching up after a reconnect, and is pushed to the lot's watchers. Each activation has its own
 /// epoch and announces it once it is rebuilt (<see cref="LotRestartedPush"/>).
 /// </summary>
-public sealed partial class LotGrain(ParkingClock time, ILogger<LotGrain> logger) : Grain, ILotGrain
+public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions> push, ILogger<LotGrain> logger) : Grain, ILotGrain
 {
     private const int FeedCapacity = 4096;
+
+    /// <summary>
+    /// The real clock, as the watcher's, when changes are to carry their stage times (tests move the domain clock);
+    /// otherwise none, and no clock is read per change.
+    /// </summary>
+    private readonly TimeProvider? _stageClock = push.Value.StageTimes ? TimeProvider.System : null;
 
     private readonly Queue<LotChange> _feed = new();
     private readonly Guid _epoch = Guid.NewGuid();
@@ -64,11 +71,7 @@ public sealed partial class LotGrain(ParkingClock time, ILogger<LotGrain> logger
             _feed.Dequeue();
         }
 
-        // The stage times of a push are real time, as the watcher's clock is: tests move the domain clock.
-        GrainFactory.Publish(new LotChangedPush(snapshot.Definition.CompoundId, snapshot.Definition.LotId, _epoch, change)
-        {
-            PublishedAt = TimeProvider.System.GetUtcNow(),
-        });
+        GrainFactory.Publish(LotChangedPush.Published(snapshot.Definition.CompoundId, snapshot.Definition.LotId, _epoch, change, _stageClock));
         return Task.CompletedTask;
     }
 

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Parking.Grains.Notifications;
 
 [StatelessWorker(1)]
 [Reentrant]
-public sealed partial class PushNotifierGrain(ILogger<PushNotifierGrain> logger) : Grain, IPushNotifierGrain
+public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, ILogger<PushNotifierGrain> logger) : Grain, IPushNotifierGrain
 {
     /// <summary>How long pushes gather before they go out together: short beside a person's patience, long beside a burst.</summary>
     public static readonly TimeSpan FlushWindow = TimeSpan.FromMilliseconds(20);
@@ -17,6 +18,9 @@ public sealed partial class PushNotifierGrain(ILogger<PushNotifierGrain> logger)
     /// no batch waits for the directory (a batch that waited for it was the slowest 1 % of pushes: one per refresh).
     /// </summary>
     private static readonly TimeSpan RenewAfter = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>The real clock when lot changes are to carry their stage times (a bench's setting), otherwise none.</summary>
+    private readonly TimeProvider? _stageClock = options.Value.StageTimes ? TimeProvider.System : null;
 
     private IReadOnlyList<IHubObserver> _observers = [];
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
@@ -66,23 +70,10 @@ public sealed partial class PushNotifierGrain(ILogger<PushNotifierGrain> logger)
             var batch = _queue;
             _queue = [];
             _flushScheduled = false;
-            StampFlushed(batch);
+            LotChangedPush.StampFlushed(batch, _stageClock);
             foreach (var observer in _observers)
             {
                 observer.Deliver(batch).Ignore();
-            }
-        }
-    }
-
-    /// <summary>Lot changes carry when their batch left, so a push's latency can be split by stage.</summary>
-    private static void StampFlushed(List<Push> batch)
-    {
-        var flushedAt = TimeProvider.System.GetUtcNow();
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (batch[i] is LotChangedPush change)
-            {
-                batch[i] = change with { FlushedAt = flushedAt };
             }
         }
     }

@@ -16,6 +16,38 @@ public sealed record LotChangedPush(
 
     /// <summary>When the notifier sent the batch holding it on to the hosts (real clock).</summary>
     [Id(5)] public DateTimeOffset FlushedAt { get; init; }
+
+    /// <summary>
+    /// A lot's change as its lot publishes it. Only with stage times on (<see cref="HubPushOptions.StageTimes"/>) is a
+    /// <paramref name="stageClock"/> given and <see cref="PublishedAt"/> set; otherwise no clock is read.
+    /// </summary>
+    public static LotChangedPush Published(string compoundId, string lotId, Guid epoch, LotChange change, TimeProvider? stageClock) =>
+        stageClock is null
+            ? new LotChangedPush(compoundId, lotId, epoch, change)
+            : new LotChangedPush(compoundId, lotId, epoch, change) { PublishedAt = stageClock.GetUtcNow() };
+
+    /// <summary>
+    /// Stamps the lot changes of a batch with when it leaves for the hosts, in place, when a
+    /// <paramref name="stageClock"/> is given (stage times on). Without one the batch keeps the very instances
+    /// published: no clock read, no copy.
+    /// </summary>
+    public static void StampFlushed(List<Push> batch, TimeProvider? stageClock)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (stageClock is null)
+        {
+            return;
+        }
+
+        var flushedAt = stageClock.GetUtcNow();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i] is LotChangedPush change)
+            {
+                batch[i] = change with { FlushedAt = flushedAt };
+            }
+        }
+    }
 }
 
 /// <summary>

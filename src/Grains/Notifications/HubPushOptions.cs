@@ -1,0 +1,30 @@
+namespace Parking.Grains.Notifications;
+
+/// <summary>
+/// The <c>Parking:Hub</c> settings: how pushes reach the watchers. Bound once for every host with the rules
+/// (<see cref="ParkingRules.AddParkingRules"/>): the grains read <see cref="StageTimes"/> where a push is published and
+/// flushed, the hosts where it is sent.
+/// </summary>
+public sealed class HubPushOptions
+{
+    public const string SectionName = "Parking:Hub";
+
+    /// <summary>The default of <see cref="MaxPendingMessagesPerConnection"/>.</summary>
+    public const int DefaultMaxPendingMessagesPerConnection = 1000;
+
+    /// <summary>
+    /// Whether each lot change a watcher gets carries the server's stage times (<c>times</c>: published, flushed, at
+    /// this host, sent), so a benchmark can split a push's latency by stage. Off by default: the message is then as
+    /// before, and no grain reads the clock or copies a change for it.
+    /// </summary>
+    public bool StageTimes { get; set; }
+
+    /// <summary>
+    /// How many messages a host may hold for one hub connection that does not take them (its socket and buffers full)
+    /// before it drops that connection. Default 1,000: a watcher that reads, even slowly, never comes near it (its
+    /// messages leave as they are written); one that stopped reading but keeps its connection open holds at most this
+    /// many pending sends instead of gathering them without end. The dropped client reconnects and catches up by
+    /// version, as after any gap.
+    /// </summary>
+    public int MaxPendingMessagesPerConnection { get; set; } = DefaultMaxPendingMessagesPerConnection;
+}
