@@ -171,7 +171,11 @@ public sealed record ParkingOutcomeDto(
     double SharedUtilizationPercent);
 
 /// <summary>One charging area: chargers, site capacity, the peak drawn, energy asked and delivered.</summary>
-public sealed record AreaOutcomeDto(string AreaId, int Chargers, double SiteCapacityKw, double PeakKw, double RequestedKwh, double DeliveredKwh, int Requests, int Served, int Plans);
+public sealed record AreaOutcomeDto(string AreaId, int Chargers, double SiteCapacityKw, double PeakKw, double RequestedKwh, double DeliveredKwh, int Requests, int Served, int Plans)
+{
+    /// <summary>Plug-ins at a later turn of a request (the car was moved after an earlier turn).</summary>
+    public int Moves { get; init; }
+}
 
 /// <summary>In-turn charging: requests, served, refused, waits for a turn, energy delivered % of requested, each area.</summary>
 public sealed record ChargingOutcomeDto(
@@ -184,7 +188,11 @@ public sealed record ChargingOutcomeDto(
     double RequestedKwh,
     double DeliveredKwh,
     double DeliveredPercent,
-    IReadOnlyList<AreaOutcomeDto> Areas);
+    IReadOnlyList<AreaOutcomeDto> Areas)
+{
+    /// <summary>Plug-ins at a later turn of a request, over every area.</summary>
+    public int Moves { get; init; }
+}
 
 public sealed record ShelterOutcomeDto(string ShelterId, int Ports, int Sessions, int Refused, double UtilizationPercent, int OvernightSessions);
 

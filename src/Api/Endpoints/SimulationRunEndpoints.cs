@@ -218,7 +218,10 @@ public static class SimulationRunEndpoints
         new ChargingOutcomeDto(
             r.Charging.Requests, r.Charging.Served, Reasons(r.Charging.Refused), r.Charging.NoShows, r.Charging.MeanWaitMinutes, r.Charging.P95WaitMinutes,
             r.Charging.RequestedKwh, r.Charging.DeliveredKwh, r.Charging.DeliveredPercent,
-            [.. r.Charging.Areas.Select(a => new AreaOutcomeDto(a.AreaId, a.Chargers, a.SiteCapacityKw, a.PeakKw, a.RequestedKwh, a.DeliveredKwh, a.Requests, a.Served, a.Plans))]),
+            [.. r.Charging.Areas.Select(a => new AreaOutcomeDto(a.AreaId, a.Chargers, a.SiteCapacityKw, a.PeakKw, a.RequestedKwh, a.DeliveredKwh, a.Requests, a.Served, a.Plans) { Moves = a.Moves })])
+        {
+            Moves = r.Charging.Moves,
+        },
         new EbikeOutcomeDto(
             r.Ebikes.Requests, r.Ebikes.Served, Reasons(r.Ebikes.Refused), r.Ebikes.PortUtilizationPercent, r.Ebikes.OvernightSessions,
             [.. r.Ebikes.Shelters.Select(s => new ShelterOutcomeDto(s.ShelterId, s.Ports, s.Sessions, s.Refused, s.UtilizationPercent, s.OvernightSessions))]),

@@ -51,8 +51,12 @@ public sealed record AreaOutcome(
     [Id(7)] int Served,
     [Id(8)] int Plans)
 {
+    // In an internal field: the codec is generated in Parking.Grains (InternalsVisibleTo), which cannot reach the
+    // private backing field of an init-only property in another assembly.
+    [Id(9)] internal int _moves;
+
     /// <summary>Plug-ins at a later turn of a request: the car was moved after an earlier turn and came back.</summary>
-    [Id(9)] public int Moves { get; init; }
+    public int Moves { get => _moves; init => _moves = value; }
 }
 
 /// <summary>
@@ -73,8 +77,11 @@ public sealed record ChargingOutcome(
     [Id(8)] double DeliveredPercent,
     [Id(9)] IReadOnlyList<AreaOutcome> Areas)
 {
+    // In an internal field, as AreaOutcome's.
+    [Id(10)] internal int _moves;
+
     /// <summary>Plug-ins at a later turn of a request, over every area (see <see cref="AreaOutcome.Moves"/>).</summary>
-    [Id(10)] public int Moves { get; init; }
+    public int Moves { get => _moves; init => _moves = value; }
 }
 
 /// <summary>One e-bike shelter: ports, sessions started, refused, the share of port-hours in use, sessions that ran through the night.</summary>

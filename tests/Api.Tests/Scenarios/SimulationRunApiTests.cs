@@ -78,6 +78,8 @@ public sealed class SimulationRunApiTests(SharedHostFixture fixture)
         Assert.Equal((1, 7, "synthetic"), (liveResult.Result!.Days, liveResult.Result.Seed, liveResult.Result.DemandSource));
         Assert.True(liveResult.Result.Parking.Requests > 0, "A day of demand in the small compound asks for stays.");
         Assert.Equal(24, liveResult.Result.Charts.OccupancyByHour.Count);
+        // Moves (plug-ins at a later turn) are served for the run and for each area; the run's are its areas'.
+        Assert.Equal(liveResult.Result.Charging.Areas.Sum(a => a.Moves), liveResult.Result.Charging.Moves);
 
         var scenarioRun = await StartOk(scenario.Id, 1, new SimulationRunRequestDto(1, 7, null), "staff01");
         var scenarioResult = await Final(scenario.Id, scenarioRun.Id);
