@@ -6,31 +6,29 @@ namespace Parking.Silo;
 public static class Telemetry
 {
     /// <summary>
-    /// Metrics (Orleans' own meter, ASP.NET Core, the runtime) and traces through OpenTelemetry. They are
-    /// exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; without it metrics are still
-    /// collected (for in-process readers) and traces are off.
+    /// Metrics (Orleans' own meter, ASP.NET Core, the runtime) and traces through OpenTelemetry, exported over OTLP
+    /// when OTEL_EXPORTER_OTLP_ENDPOINT is set. Without it neither is registered: nothing in the process reads them
+    /// (health checks, tests and the benches do not), and a meter provider with no exporter only added a listener
+    /// and a hosted service that turned no instrument on. `dotnet-counters` still sees the meters without it, since
+    /// the runtime enables them only while it listens.
     /// </summary>
     public static WebApplicationBuilder AddParkingTelemetry(this WebApplicationBuilder builder)
     {
-        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var telemetry = builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics =>
-            {
-                metrics.AddMeter("Microsoft.Orleans").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
-                if (otlp)
-                {
-                    metrics.AddOtlpExporter();
-                }
-            });
-
-        // Traces cost an activity per request and per grain call: collect them only when they go somewhere.
-        if (otlp)
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            telemetry.WithTracing(tracing => tracing
+            return builder;
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddMeter("Microsoft.Orleans")
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddOtlpExporter())
+            .WithTracing(tracing => tracing
                 .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
                 .AddAspNetCoreInstrumentation()
                 .AddOtlpExporter());
-        }
 
         return builder;
     }
