@@ -28,9 +28,13 @@ public sealed class GateTests(WebAppFixture app) : IDisposable
         // The driver books a space starting in five minutes, giving the plate the camera will read.
         var start = DateTimeOffset.UtcNow.AddMinutes(5);
         var end = start.AddHours(1);
-        var window = $"start={Uri.EscapeDataString(start.ToString("O", CultureInfo.InvariantCulture))}&end={Uri.EscapeDataString(end.ToString("O", CultureInfo.InvariantCulture))}";
-        var free = await api.SendAsync(HttpMethod.Get, $"availability?{window}&kind=standard", Driver);
-        var space = free.GetProperty("spaces")[0];
+        // A space nobody holds for the next 26 hours: the map shows a space "booked" while a hold starts within 24 hours,
+        // and other tests of this app book spaces for tomorrow, so a space free only in this hour may stay "booked".
+        // A search covers at most 24 hours, so two searches.
+        var now = DateTimeOffset.UtcNow;
+        var today = await FreeSpacesAsync(api, now, now.AddHours(24));
+        var tomorrow = (await FreeSpacesAsync(api, now.AddHours(23), now.AddHours(26))).Select(s => s.GetProperty("spaceId").GetString()).ToHashSet();
+        var space = today.First(s => tomorrow.Contains(s.GetProperty("spaceId").GetString()));
         var (spaceId, lotId) = (space.GetProperty("spaceId").GetString()!, space.GetProperty("lotId").GetString()!);
         var booked = await api.SendAsync(HttpMethod.Post, "reservations", Driver, new { spaceId, start, end, plate = Plate });
         var reservationId = booked.GetProperty("id").GetString()!;
@@ -96,6 +100,13 @@ public sealed class GateTests(WebAppFixture app) : IDisposable
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Contains("device-unknown", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         staff.AssertNoErrors();
+    }
+
+    private static async Task<JsonElement[]> FreeSpacesAsync(ApiCalls api, DateTimeOffset start, DateTimeOffset end)
+    {
+        var window = $"start={Uri.EscapeDataString(start.ToString("O", CultureInfo.InvariantCulture))}&end={Uri.EscapeDataString(end.ToString("O", CultureInfo.InvariantCulture))}";
+        var free = await api.SendAsync(HttpMethod.Get, $"availability?{window}&kind=standard&limit=100", Driver);
+        return [.. free.GetProperty("spaces").EnumerateArray()];
     }
 
     /// <summary>Posts an event as a camera does: the JSON body signed with the gate's secret, HMAC-SHA256 over timestamp, method, path and body.</summary>

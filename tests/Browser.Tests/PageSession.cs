@@ -62,6 +62,7 @@ public sealed class PageSession : IAsyncDisposable
     {
         await Page.GotoAsync("/");
         await Page.Locator($"button[data-role='{role}']").ClickAsync();
+        await Page.Locator($"button[data-role='{role}'][aria-pressed='true']").WaitForAsync();
         var listed = Page.Locator($"button[data-user='{userId}']");
         await Page.Locator("button[data-user]").First.WaitForAsync();
         if (await listed.CountAsync() > 0)
@@ -81,7 +82,18 @@ public sealed class PageSession : IAsyncDisposable
             "operator" => "operator",
             _ => "driver",
         };
-        await Page.WaitForURLAsync($"**/{home}", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        try
+        {
+            await Page.WaitForURLAsync($"**/{home}", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        }
+        catch (TimeoutException e)
+        {
+            // Say what the page showed, so a failure here can be told from a slow machine.
+            var shown = await Page.EvaluateAsync<string>(
+                "() => `url ${location.href}; user-id '${document.querySelector('#user-id')?.value}'; error '${document.querySelector('.error')?.textContent ?? ''}'`");
+            throw new TimeoutException($"Signing in as {role} {userId} did not reach /{home}: {shown}. Browser errors: {string.Join(" | ", Errors)}", e);
+        }
+
         await Page.Locator("h1").WaitForAsync();
     }
 

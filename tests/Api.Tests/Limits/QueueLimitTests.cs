@@ -96,10 +96,17 @@ public sealed class QueueLimitTests
                 }
             }
 
-            Assert.Equal(RebalancingGrain.MaxRunning, started.Count);
+            // The requests reach the compound one after another; on a loaded machine a small compound's solve may end
+            // (ready, or failed) before the last of them arrives, and then its place is free again. So: at least the
+            // allowed number started, at least one was refused, and every start beyond the allowed number is matched by
+            // a proposal that had already ended.
+            var listed = await host.GetOkAsync<RebalancingSuggestionDto[]>(path, "staff01");
+            var ended = listed.Count(s => s.Status != RebalancingStatusDto.Running);
+            Assert.InRange(started.Count, RebalancingGrain.MaxRunning, responses.Length - 1);
+            Assert.True(started.Count - RebalancingGrain.MaxRunning <= ended,
+                $"{started.Count} proposals started while at most {RebalancingGrain.MaxRunning} may run, and only {ended} had ended.");
 
             // A refused request left nothing behind: the compound lists only the proposals that started.
-            var listed = await host.GetOkAsync<RebalancingSuggestionDto[]>(path, "staff01");
             Assert.Equal(started.Select(s => s.Id).Order(StringComparer.Ordinal), listed.Select(s => s.Id).Order(StringComparer.Ordinal));
         }
         finally
