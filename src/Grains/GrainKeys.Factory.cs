@@ -106,7 +106,7 @@ public static partial class GrainKeys
 
     /// <summary>A compound's sharing rounds.</summary>
     public static IRoundGrain Rounds(this IGrainFactory grains, string compoundId) =>
-        grains.GetGrain<IRoundGrain>(compoundId);
+        grains.Cached<IRoundGrain>(compoundId);
 
     /// <summary>The notices a vote sends (key: compound/proposal).</summary>
     public static IVoteNoticesGrain VoteNotices(this IGrainFactory grains, string compoundId, string proposalId) =>
@@ -114,7 +114,7 @@ public static partial class GrainKeys
 
     /// <summary>Routes pushes to the notices they make (one grain).</summary>
     public static INoticeRouterGrain NoticeRouter(this IGrainFactory grains) =>
-        grains.GetGrain<INoticeRouterGrain>(0);
+        grains.CachedSingle<INoticeRouterGrain>();
 
     /// <summary>The Web Push key pair the cluster made and keeps (one grain).</summary>
     public static IVapidKeysGrain VapidKeys(this IGrainFactory grains) =>

@@ -1,5 +1,7 @@
 using Parking.Domain.Scenarios;
+using Microsoft.Extensions.DependencyInjection;
 using Parking.Grains.Notices;
+using Parking.Grains.Notifications;
 using Xunit;
 
 namespace Parking.Grains.Tests;
@@ -46,6 +48,28 @@ public sealed class GrainKeyTests(ClusterFixture fixture)
         Assert.Same(shard, _grains.SettlementShard("c1", Parking.Domain.Credits.Accounts.SettlementShard(account, GrainKeys.SettlementShards)));
         Assert.Equal(_grains.GetGrain<ISettlementShardGrain>(
             $"c1/settlement-{Parking.Domain.Credits.Accounts.SettlementShard(account, GrainKeys.SettlementShards)}").GetGrainId(), shard.GetGrainId());
+    }
+
+    [Fact]
+    public async Task The_notifier_the_notice_router_a_compound_and_its_rounds_are_reused_references_that_reach_their_grains()
+    {
+        Assert.Same(_grains.PushNotifier(), _grains.PushNotifier());
+        Assert.Same(_grains.NoticeRouter(), _grains.NoticeRouter());
+        Assert.Same(_grains.Compound("c1"), _grains.Compound("c1"));
+        Assert.Same(_grains.Rounds("c1"), _grains.Rounds("c1"));
+        Assert.NotSame(_grains.Compound("c1"), _grains.Compound("c2"));
+        Assert.Equal(_grains.GetGrain<IPushNotifierGrain>(0).GetGrainId(), _grains.PushNotifier().GetGrainId());
+        Assert.Equal(_grains.GetGrain<INoticeRouterGrain>(0).GetGrainId(), _grains.NoticeRouter().GetGrainId());
+        Assert.Equal(_grains.GetGrain<ICompoundGrain>("c1").GetGrainId(), _grains.Compound("c1").GetGrainId());
+        Assert.Equal(_grains.GetGrain<Parking.Grains.Rounds.IRoundGrain>("c1").GetGrainId(), _grains.Rounds("c1").GetGrainId());
+
+        // Each silo's factory keeps its own: a reference made by one silo's runtime is not handed to another's.
+        var other = ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services.GetRequiredService<IGrainFactory>();
+        Assert.NotSame(_grains.PushNotifier(), other.PushNotifier());
+        Assert.Same(other.PushNotifier(), other.PushNotifier());
+
+        // A reused reference calls the grain as a fresh one does.
+        Assert.Equal(fixture.CompoundId, (await _grains.Compound(fixture.CompoundId).GetLayout())?.CompoundId);
     }
 
     [Fact]

@@ -13,9 +13,13 @@ namespace Parking.Grains.Notices;
 /// </summary>
 public static class NoticeTexts
 {
-    /// <summary>Whether a push can make a notice at all: the notifier asks before paying for a call.</summary>
+    /// <summary>
+    /// Whether a push can make a notice at all: the notifier asks before paying for a call. Of the reservation changes
+    /// only a no-show makes one, so a booking, a cancellation or a check-in (one push each) costs the router no call.
+    /// </summary>
     public static bool Concerns(Push push) => push is ChargingNoticePush or DriverNoticePush or ShelterAlarmPush
-        or RoundResultPush or WaitlistServedPush or ReservationChangedPush or ProposalChangedPush;
+        or RoundResultPush or WaitlistServedPush or ProposalChangedPush
+        or ReservationChangedPush { Reservation.Status: Parking.Domain.Reservations.ReservationStatus.NoShow };
 
     public static IReadOnlyList<Notice> From(Push push, DateTimeOffset now, TimeSpan utcOffset) => push switch
     {

@@ -148,7 +148,7 @@ public interface IPushNotifierGrain : IGrainWithIntegerKey
 public static class PushPublishing
 {
     /// <summary>The notifier (a stateless worker, so key 0 is one activation per silo, not one grain for all).</summary>
-    public static IPushNotifierGrain PushNotifier(this IGrainFactory grains) => grains.GetGrain<IPushNotifierGrain>(0);
+    public static IPushNotifierGrain PushNotifier(this IGrainFactory grains) => grains.CachedSingle<IPushNotifierGrain>();
 
     /// <summary>Hands the push to the notifier; a push that cannot be delivered is dropped, never retried.</summary>
     public static void Publish(this IGrainFactory grains, Push push) => grains.PushNotifier().Publish(push).Ignore();

@@ -37,6 +37,7 @@ public sealed partial class ParkingSpaceGrain(
     private readonly CreditPolicy _credits = creditOptions.Value;
     private DeadlineWake? _noShowWake;
     private IGrainTimer? _lotRetry;
+    private IParkingSpaceGrain? _self;
 
     /// <summary>
     /// Bookings that started by this time were warned of a coming no-show by this activation. Held in memory only: a new
@@ -469,7 +470,8 @@ public sealed partial class ParkingSpaceGrain(
 
     private Task ScheduleNoShowSweep()
     {
-        var self = this.AsReference<IParkingSpaceGrain>();
+        // Made once per activation: every booking schedules, and casting the reference each time showed in the profile.
+        var self = _self ??= this.AsReference<IParkingSpaceGrain>();
         return NoShowWake.Schedule(NextWake(), () => self.ReleaseNoShows());
     }
 
