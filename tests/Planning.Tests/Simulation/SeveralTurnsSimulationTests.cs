@@ -93,6 +93,19 @@ public sealed class SeveralTurnsSimulationTests
         Assert.Equal((42.0, 1), (ruleOfTwo.DeliveredKwh, ruleOfTwo.Moves));
     }
 
+    /// <summary>The run's CSV counts A's move: in the summary and in the charging area's row.</summary>
+    [Fact]
+    public void The_csv_has_the_moves_of_the_run_and_of_each_area()
+    {
+        var lines = RunWithRuleResult(2).ToCsv().Split('\n');
+
+        Assert.Contains("result,charging.moves,1", lines);
+        var header = Array.IndexOf(lines, "scenario,area,chargers,siteCapacityKw,peakKw,requestedKwh,deliveredKwh,requests,served,plans,moves");
+        Assert.True(header >= 0, "the charging areas' table has a moves column");
+        Assert.StartsWith("result,CA1,", lines[header + 1], StringComparison.Ordinal);
+        Assert.EndsWith(",1", lines[header + 1], StringComparison.Ordinal);
+    }
+
     private static ChargingOutcome RunWithRule(int turns) => RunWithRuleResult(turns).Charging;
 
     private static SimulationResult RunWithRuleResult(int turns)
