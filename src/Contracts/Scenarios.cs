@@ -44,6 +44,9 @@ public sealed record ScenarioRulesDto
     /// <summary><c>in-turn</c> (the optimizer), <c>online</c>, <c>offline</c> or a baseline: <c>fcfs</c>, <c>edf</c>, <c>llf</c>, <c>round-robin</c>.</summary>
     public string? ChargingAlgorithm { get; init; }
 
+    /// <summary>The most turns one charging request may get, 1 to 4 (1: one turn per request); null keeps the live policy's.</summary>
+    public int? MaxTurnsPerRequest { get; init; }
+
     public int? ShelterMaxSessionMinutes { get; init; }
 
     public double? ShelterPortMaxWatts { get; init; }

@@ -632,7 +632,22 @@ public sealed class ChargingAreaBook
     /// on its charger now stay as they are, while they fit. Returns the notices for the drivers whose turns appeared,
     /// moved or went.
     /// </summary>
-    public IReadOnlyList<ChargingNotice> ApplyPlan(IReadOnlyDictionary<string, IReadOnlyList<ChargingTurn>> turns, PlanSummary summary, DateTimeOffset now, IReadOnlyList<TurnPowerSchedule>? power = null)
+    public IReadOnlyList<ChargingNotice> ApplyPlan(IReadOnlyDictionary<string, IReadOnlyList<ChargingTurn>> turns, PlanSummary summary, DateTimeOffset now, IReadOnlyList<TurnPowerSchedule>? power = null) =>
+        ApplyPlan(turns, summary, now, power, null);
+
+    /// <summary>
+    /// As <see cref="ApplyPlan(IReadOnlyDictionary{string, IReadOnlyList{ChargingTurn}}, PlanSummary, DateTimeOffset, IReadOnlyList{TurnPowerSchedule}?)"/>,
+    /// and a request whose car is on its charger (or called to it) also gets the new turns of <paramref name="nextTurns"/>
+    /// that fit after the turns it keeps, once the open requests have theirs, so they never push out a turn the plan
+    /// gives someone else. A new turn that starts with the running turn, on its charger, makes that turn longer. The
+    /// driver hears of them as of any moved turn.
+    /// </summary>
+    public IReadOnlyList<ChargingNotice> ApplyPlan(
+        IReadOnlyDictionary<string, IReadOnlyList<ChargingTurn>> turns,
+        PlanSummary summary,
+        DateTimeOffset now,
+        IReadOnlyList<TurnPowerSchedule>? power,
+        IReadOnlyDictionary<string, IReadOnlyList<ChargingTurn>>? nextTurns)
     {
         ArgumentNullException.ThrowIfNull(turns);
 
@@ -643,7 +658,9 @@ public sealed class ChargingAreaBook
             schedules[requestId].FirstOrDefault(s => s.ChargerId == turn.ChargerId && s.Window.Overlaps(turn.Window)));
         var notices = new List<ChargingNotice>();
         var accepted = new List<Load>();
-        foreach (var started in _requests.Where(r => r.HasStarted && r.Turn is not null && !IsOverdrawing(r.Turn.ChargerId)).ToList())
+        var startedRequests = _requests.Where(r => r.HasStarted && r.Turn is not null && !IsOverdrawing(r.Turn.ChargerId)).ToList();
+        var keptLater = new Dictionary<string, List<ChargingTurn>>(StringComparer.Ordinal);
+        foreach (var started in startedRequests)
         {
             accepted.Add(LoadOf(started.Id, started.Turn!));
             var later = new List<ChargingTurn>();
@@ -656,12 +673,7 @@ public sealed class ChargingAreaBook
                 }
             }
 
-            if (!later.SequenceEqual(started.LaterTurns))
-            {
-                var updated = started.WithTurns([started.Turn!, .. later]) with { Revision = started.Revision + 1 };
-                Replace(updated);
-                notices.Add(new ChargingNotice(ChargingNoticeKind.TurnMoved, updated));
-            }
+            keptLater[started.Id] = later;
         }
 
         var open = _requests
@@ -716,6 +728,59 @@ public sealed class ChargingAreaBook
             var updated = request.Next(given.Count == 0 ? ChargingRequestStatus.Waiting : ChargingRequestStatus.Scheduled).WithTurns(given);
             Replace(updated);
             notices.Add(new ChargingNotice(request.Turn is null ? ChargingNoticeKind.TurnScheduled : ChargingNoticeKind.TurnMoved, updated));
+        }
+
+        foreach (var started in startedRequests)
+        {
+            var current = started.Turn!;
+            var later = keptLater[started.Id];
+            if (started.CanMove && nextTurns?.GetValueOrDefault(started.Id) is { Count: > 0 } offered)
+            {
+                foreach (var turn in offered.OrderBy(t => t.Window.Start))
+                {
+                    if (later.Count == 0 && turn.ChargerId == current.ChargerId && turn.Window.Start == current.Window.Start)
+                    {
+                        // The running turn, longer: the car stays where it is.
+                        var end = turn.Window.End < started.Window.End ? turn.Window.End : started.Window.End;
+                        if (end > current.Window.End)
+                        {
+                            var running = LoadOf(started.Id, current);
+                            accepted.Remove(running);
+                            var longer = current with { Window = new TimeWindow(current.Window.Start, end) };
+                            var load = LoadOf(started.Id, longer);
+                            if (Fits(accepted, load))
+                            {
+                                accepted.Add(load);
+                                current = longer;
+                            }
+                            else
+                            {
+                                accepted.Add(running);
+                            }
+                        }
+
+                        continue;
+                    }
+
+                    var last = later.Count > 0 ? later[^1] : current;
+                    if (Fit(started, turn, now) is { } fitted && fitted.Window.Start >= last.Window.End && Fits(accepted, LoadOf(started.Id, fitted)))
+                    {
+                        accepted.Add(LoadOf(started.Id, fitted));
+                        later.Add(fitted);
+                    }
+                }
+            }
+
+            if (current != started.Turn || !later.SequenceEqual(started.LaterTurns))
+            {
+                var updated = started.WithTurns([current, .. later]) with
+                {
+                    Revision = started.Revision + 1,
+                    MoveNoticeSent = started.MoveNoticeSent && current == started.Turn,
+                };
+                Replace(updated);
+                notices.Add(new ChargingNotice(ChargingNoticeKind.TurnMoved, updated));
+            }
         }
 
         _plan = summary.Applied(

@@ -55,7 +55,9 @@ public sealed record LayoutChanges(
 /// local time. <see cref="SharingOwnersShare"/> and the sharing hours describe how many private owners
 /// publish their space, and when, in a simulation (the live platform leaves that to each owner).
 /// </summary>
-[GenerateSerializer, Immutable]
+// Rules left to the live policy are not written, so a scenario stored before a rule was added is stored again byte for
+// byte (every stored rule of it set) and reads the new rule as null.
+[GenerateSerializer, Immutable, OmitDefaultMemberValues]
 public sealed record ScenarioRules
 {
     public static ScenarioRules Live { get; } = new();
@@ -124,6 +126,12 @@ public sealed record ScenarioRules
 
     [Id(18)] internal TimeSpan? _sharingWithdrawalNotice;
     public TimeSpan? SharingWithdrawalNotice { get => _sharingWithdrawalNotice; init => _sharingWithdrawalNotice = value; }
+
+    // Charging, added later: a scenario stored before this field reads it as null (the live policy's number).
+    [Id(19)] internal int? _maxTurnsPerRequest;
+
+    /// <summary>The most turns one charging request may get (1 for one turn per request); null keeps the live policy's.</summary>
+    public int? MaxTurnsPerRequest { get => _maxTurnsPerRequest; init => _maxTurnsPerRequest = value; }
 }
 
 /// <summary>A scenario's content: a name for people, the layout changes and the rule changes against the live compound.</summary>

@@ -53,7 +53,7 @@ public sealed record ScenarioPolicies(
             History = Charging.History,
             QuietHoursFrom = rules.QuietHoursFrom ?? Charging.QuietHoursFrom,
             QuietHoursUntil = rules.QuietHoursUntil ?? Charging.QuietHoursUntil,
-            MaxTurnsPerRequest = Charging.MaxTurnsPerRequest,
+            MaxTurnsPerRequest = rules.MaxTurnsPerRequest ?? Charging.MaxTurnsPerRequest,
         };
         var shelters = new ShelterPolicy
         {
@@ -95,6 +95,9 @@ public sealed record ScenarioPolicies(
 /// <summary>Checks of a scenario's rule changes that need no layout.</summary>
 public static class ScenarioRuleChecks
 {
+    /// <summary>The most turns per charging request a scenario may try: each further turn is another move for the driver and a larger model to solve.</summary>
+    public const int MaxTurnsPerRequestLimit = 4;
+
     /// <summary>Null when every rule change is acceptable, else the first that is not, naming its field.</summary>
     public static DomainError? Validate(ScenarioRules rules)
     {
@@ -118,6 +121,11 @@ public static class ScenarioRuleChecks
         if (rules.BookingHorizon is { } horizon && (horizon < TimeSpan.FromHours(1) || horizon > TimeSpan.FromDays(90)))
         {
             return DomainError.Invalid("rules.bookingHorizon", "rule-out-of-range", "The booking horizon lies between 1 hour and 90 days.");
+        }
+
+        if (rules.MaxTurnsPerRequest is < 1 or > MaxTurnsPerRequestLimit)
+        {
+            return DomainError.Invalid("rules.maxTurnsPerRequest", "rule-out-of-range", $"A charging request may get between 1 and {MaxTurnsPerRequestLimit} turns.");
         }
 
         if ((rules.QuietHoursFrom is null) != (rules.QuietHoursUntil is null))

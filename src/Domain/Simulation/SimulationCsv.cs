@@ -5,7 +5,8 @@ namespace Parking.Domain.Simulation;
 
 /// <summary>
 /// A result as CSV: one table after another, each under a header row and separated by an empty line (summary
-/// metrics; refusals; buildings; charging areas; shelters; occupancy by hour; waits). Numbers use the invariant
+/// metrics; refusals; buildings; charging areas; shelters; occupancy by hour; waits). A result stored before moves
+/// were counted reads them as 0. Numbers use the invariant
 /// culture; text fields are quoted when they need it. The one writer of the file: the command line
 /// (`plan simulate`) and the API's report download (one run, or a comparison) both call it.
 /// </summary>
@@ -25,8 +26,8 @@ public static class SimulationCsv
                 .Concat(r.Result.Ebikes.Refused.Select(x => new object[] { r.Name, "ebike", x.Reason, x.Count }))));
         Table(csv, ["scenario", "building", "households", "requests", "served", "refused", "residentsUnserved", "chargingRequests", "chargingServed"], results.SelectMany(r =>
             r.Result.Buildings.Select(b => new object[] { r.Name, b.BuildingId, b.Households, b.Requests, b.Served, b.Refused, b.ResidentsUnserved, b.ChargingRequests, b.ChargingServed })));
-        Table(csv, ["scenario", "area", "chargers", "siteCapacityKw", "peakKw", "requestedKwh", "deliveredKwh", "requests", "served", "plans"], results.SelectMany(r =>
-            r.Result.Charging.Areas.Select(a => new object[] { r.Name, a.AreaId, a.Chargers, a.SiteCapacityKw, a.PeakKw, a.RequestedKwh, a.DeliveredKwh, a.Requests, a.Served, a.Plans })));
+        Table(csv, ["scenario", "area", "chargers", "siteCapacityKw", "peakKw", "requestedKwh", "deliveredKwh", "requests", "served", "plans", "moves"], results.SelectMany(r =>
+            r.Result.Charging.Areas.Select(a => new object[] { r.Name, a.AreaId, a.Chargers, a.SiteCapacityKw, a.PeakKw, a.RequestedKwh, a.DeliveredKwh, a.Requests, a.Served, a.Plans, a.Moves })));
         Table(csv, ["scenario", "shelter", "ports", "sessions", "refused", "utilizationPercent", "overnightSessions"], results.SelectMany(r =>
             r.Result.Ebikes.Shelters.Select(s => new object[] { r.Name, s.ShelterId, s.Ports, s.Sessions, s.Refused, s.UtilizationPercent, s.OvernightSessions })));
         Table(csv, ["scenario", "hour", "occupancyPercent"], results.SelectMany(r =>
@@ -65,6 +66,7 @@ public static class SimulationCsv
         yield return ("charging.requestedKwh", r.Charging.RequestedKwh);
         yield return ("charging.deliveredKwh", r.Charging.DeliveredKwh);
         yield return ("charging.deliveredPercent", r.Charging.DeliveredPercent);
+        yield return ("charging.moves", r.Charging.Moves);
         yield return ("ebike.requests", r.Ebikes.Requests);
         yield return ("ebike.served", r.Ebikes.Served);
         yield return ("ebike.portUtilizationPercent", r.Ebikes.PortUtilizationPercent);

@@ -370,7 +370,7 @@ public sealed partial class ChargingAreaGrain(
         var plan = await Task.Run(() => TurnPlanner.PlanArea(input, _policy, _utcOffset));
         var (turns, summary) = (plan.AllTurns, plan.Summary);
         LogPlanned(this.GetPrimaryKeyString(), summary.Algorithm, summary.Status, summary.SolveTime.TotalMilliseconds, turns.Count, input.Open.Count);
-        return Book.ApplyPlan(turns, summary, Now, plan.PowerSchedules);
+        return Book.ApplyPlan(turns, summary, Now, plan.PowerSchedules, plan.NextTurns);
     }
 
     /// <summary>A timer on the domain clock for the next thing due, and a reminder while anything is due at all.</summary>

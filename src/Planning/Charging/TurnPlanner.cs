@@ -25,10 +25,21 @@ public static class TurnPlanner
         /// <summary>Every turn of each open request, in time order (<see cref="Turns"/> holds the first of each).</summary>
         public IReadOnlyDictionary<string, IReadOnlyList<PlannedTurn>> AllTurns { get; init; } =
             Turns.ToDictionary(p => p.Key, p => (IReadOnlyList<PlannedTurn>)[p.Value], StringComparer.Ordinal);
+
+        /// <summary>
+        /// New turns for started requests that will still need energy when their turns so far end, in time order. A
+        /// turn that continues the running one on its charger without a break comes as that turn, longer.
+        /// </summary>
+        public IReadOnlyDictionary<string, IReadOnlyList<PlannedTurn>> NextTurns { get; init; } =
+            new Dictionary<string, IReadOnlyList<PlannedTurn>>(StringComparer.Ordinal);
     }
 
     // A later turn of a started request enters the planner as a fixed turn of a request of its own, under this suffix.
     private const string LaterTurnMark = "#later";
+
+    // What a started request will still need after its turns so far enters the planner as an open request of its
+    // own, under this suffix, arriving when those turns end.
+    private const string NextTurnMark = "#next";
 
     public const string Fallback = "fcfs";
 
@@ -103,16 +114,74 @@ public static class TurnPlanner
             }
         }
 
-        // The power of a started request's later turn is that request's.
-        var power = PowerSchedules.Of(instance, plan)
-            .Select(p => p.RequestId.IndexOf(LaterTurnMark, StringComparison.Ordinal) is var mark and >= 0 ? p with { RequestId = p.RequestId[..mark] } : p)
-            .ToList();
+        // The power of a started request's later turn, or of its stand-in, is that request's.
+        var power = PowerSchedules.Of(instance, plan).Select(p => p with { RequestId = OwnerOf(p.RequestId) }).ToList();
+        var next = NextTurnsOf(input, plan, maxTurns, power);
         return new AreaPlan(turns.ToDictionary(p => p.Key, p => p.Value[0], StringComparer.Ordinal), power,
             new PlanSummary(plan.Algorithm, StatusOf(plan.Status), input.Now, stopwatch.Elapsed, turns.Count, input.Open.Count - turns.Count))
         {
             AllTurns = turns,
+            NextTurns = next,
         };
     }
+
+    private static string OwnerOf(string requestId) =>
+        requestId.IndexOf(LaterTurnMark, StringComparison.Ordinal) is var later and >= 0 ? requestId[..later]
+        : requestId.EndsWith(NextTurnMark, StringComparison.Ordinal) ? requestId[..^NextTurnMark.Length]
+        : requestId;
+
+    /// <summary>
+    /// The turns the plan gives each started request's stand-in, as the request's own (no more than it has left of
+    /// <paramref name="maxTurns"/>). One that starts on the running turn's charger right when that turn ends makes the
+    /// running turn longer instead, so the driver need not unplug and plug in again; its power joins the running turn's.
+    /// </summary>
+    private static Dictionary<string, IReadOnlyList<PlannedTurn>> NextTurnsOf(AreaPlanningInput input, ChargingPlan plan, int maxTurns, List<TurnPowerSchedule> power)
+    {
+        var result = new Dictionary<string, IReadOnlyList<PlannedTurn>>(StringComparer.Ordinal);
+        var started = input.Started.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        foreach (var session in plan.Sessions)
+        {
+            if (session.Turns.Count == 0 || !session.RequestId.EndsWith(NextTurnMark, StringComparison.Ordinal)
+                || !started.TryGetValue(OwnerOf(session.RequestId), out var request))
+            {
+                continue;
+            }
+
+            var current = request.Turn!;
+            var runningEnd = Math.Max(1, PeriodAtOrAfter(input, current.Window.End));
+            var given = new List<PlannedTurn>();
+            foreach (var turn in session.Turns.OrderBy(t => t.StartPeriod).Take(TurnsLeft(input, request, maxTurns)))
+            {
+                var window = new TimeWindow(At(input, turn.StartPeriod), At(input, turn.EndPeriod));
+                if (given.Count == 0 && request.LaterTurns.Count == 0 && turn.ChargerId == current.ChargerId && turn.StartPeriod == runningEnd)
+                {
+                    given.Add(current with { Window = new TimeWindow(current.Window.Start, window.End) });
+                    var parts = power.Where(p => p.RequestId == request.Id && p.ChargerId == current.ChargerId).OrderBy(p => p.Window.Start).ToList();
+                    if (parts.FirstOrDefault(p => p.Window.End == window.Start) is { } before && parts.FirstOrDefault(p => p.Window.Start == window.Start) is { } after)
+                    {
+                        power.Remove(before);
+                        power.Remove(after);
+                        power.Add(before with { Window = new TimeWindow(before.Window.Start, after.Window.End), Steps = [.. before.Steps, .. after.Steps] });
+                    }
+                }
+                else
+                {
+                    given.Add(new PlannedTurn(turn.ChargerId, window));
+                }
+            }
+
+            if (given.Count > 0)
+            {
+                result[request.Id] = given;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>How many more turns a started request may get beside the one running and those it already has.</summary>
+    private static int TurnsLeft(AreaPlanningInput input, Parking.Domain.Charging.ChargingRequest started, int maxTurns) =>
+        Math.Max(0, maxTurns - started.TurnsDone - 1 - started.LaterTurns.Count(t => input.Chargers.Any(c => c.ChargerId == t.ChargerId)));
 
     private static AreaPlanStatus StatusOf(PlanStatus status) => status switch
     {
@@ -129,13 +198,16 @@ public static class TurnPlanner
     /// <summary>
     /// As <see cref="InstanceOf(AreaPlanningInput, ChargingPolicy?, TimeSpan)"/>, with up to <paramref name="maxTurns"/>
     /// turns per request. A started request's later turns stay where they are: each is a fixed turn of a request of
-    /// its own, needing what the request will still need after the turn now running.
+    /// its own, needing what the request will still need after the turn now running. A started request that may still
+    /// have more turns and will need more than its turns so far give it (at their chargers' rating) enters as a stand-in
+    /// open request too, present from the end of those turns (the first boundary outside quiet hours) to its departure.
     /// </summary>
     public static ChargingInstance InstanceOf(AreaPlanningInput input, ChargingPolicy? policy, TimeSpan utcOffset, int maxTurns)
     {
         ArgumentNullException.ThrowIfNull(input);
         var requests = new List<PlanRequest>();
         var fixedTurns = new List<FixedTurn>();
+        var strongest = input.Chargers.Count == 0 ? 0 : input.Chargers.Max(c => c.MaxKw);
         foreach (var started in input.Started)
         {
             var turn = started.Turn!;
@@ -152,9 +224,26 @@ public static class TurnPlanner
                 requests.Add(new PlanRequest(id, from, to, left, MaxKwOf(input, later[i].ChargerId), later[i].ChargerId));
                 fixedTurns.Add(new FixedTurn(id, later[i].ChargerId, from, to));
             }
+
+            if (started.CanMove && TurnsLeft(input, started, maxTurns) > 0)
+            {
+                var laterKwh = later.Sum(t => MaxKwOf(input, t.ChargerId) * Math.Max(0, (t.Window.End - t.Window.Start).TotalHours));
+                var need = started.RemainingKwh - PlannedKwh(input, started.Id, turn) - laterKwh;
+                var arrival = PeriodAtOrAfter(input, later.Select(t => t.Window.End).Append(turn.Window.End).Max());
+                var departure = PeriodAtOrBefore(input, started.Window.End);
+                var quiet = QuietPeriods(input, Math.Max(1, departure), policy, utcOffset) ?? [];
+                while (arrival < departure && quiet.Any(q => q.ForbidsBoundary(arrival)))
+                {
+                    arrival++;
+                }
+
+                if (need > EnergyTolerance && departure > arrival)
+                {
+                    requests.Add(new PlanRequest(started.Id + NextTurnMark, arrival, departure, need, strongest));
+                }
+            }
         }
 
-        var strongest = input.Chargers.Max(c => c.MaxKw);
         foreach (var open in input.Open)
         {
             var arrival = PeriodAtOrAfter(input, open.Window.Start < input.Now ? input.Now : open.Window.Start);
@@ -232,6 +321,9 @@ public static class TurnPlanner
 
         return ranges.Count == 0 ? null : ranges;
     }
+
+    // Less than this is rounding, not a need worth moving a car for.
+    private const double EnergyTolerance = 1e-6;
 
     private static DateTimeOffset At(AreaPlanningInput input, int period) => input.Start + (input.Period * period);
 

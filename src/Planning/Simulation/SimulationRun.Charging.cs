@@ -118,7 +118,7 @@ internal sealed partial class SimulationRun
         area.Book.Prune(_now, _policies.Charging);
         var input = area.Book.PlanningInput(_now, _policies.Charging);
         var plan = TurnPlanner.PlanArea(input, _planningPolicy, _offset, _cancellationToken);
-        area.Book.ApplyPlan(plan.AllTurns, plan.Summary, _now);
+        area.Book.ApplyPlan(plan.AllTurns, plan.Summary, _now, null, plan.NextTurns);
         area.Plans++;
         if (Advance(area))
         {

@@ -76,6 +76,8 @@ public sealed class ScenarioApiTests(SharedHostFixture fixture)
         { "quiet-half", "rules.quietHoursUntil", "quiet-hours-half" },
         { "quiet-format", "rules.quietHoursFrom", "invalid-request" },
         { "algorithm", "rules.chargingAlgorithm", "invalid-request" },
+        { "no-turns", "rules.maxTurnsPerRequest", "rule-out-of-range" },
+        { "many-turns", "rules.maxTurnsPerRequest", "rule-out-of-range" },
     };
 
     private static ScenarioBody Bad(string name)
@@ -92,8 +94,22 @@ public sealed class ScenarioApiTests(SharedHostFixture fixture)
             "grace" => new ScenarioBody("x", null, null, rules with { ReservationGraceMinutes = 600 }),
             "quiet-half" => new ScenarioBody("x", null, null, rules with { QuietHoursFrom = "22:00" }),
             "quiet-format" => new ScenarioBody("x", null, null, rules with { QuietHoursFrom = "late", QuietHoursUntil = "06:00" }),
+            "no-turns" => new ScenarioBody("x", null, null, rules with { MaxTurnsPerRequest = 0 }),
+            "many-turns" => new ScenarioBody("x", null, null, rules with { MaxTurnsPerRequest = 5 }),
             _ => new ScenarioBody("x", null, null, rules with { ChargingAlgorithm = "coin-toss" }),
         };
+    }
+
+    /// <summary>The committee sets one turn per charging request in one scenario and leaves it to the live policy in another.</summary>
+    [Fact]
+    public async Task A_scenario_keeps_its_turns_per_request_and_one_without_it_reads_as_none()
+    {
+        var one = await CreateOk("committee01", new ScenarioBody("One turn each", null, null, new ScenarioRulesDto { MaxTurnsPerRequest = 1 }));
+        var live = await CreateOk("committee01", new ScenarioBody("Turns as live", null, null, new ScenarioRulesDto { ChargingAlgorithm = "in-turn" }));
+
+        Assert.Equal(1, Assert.Single(one.Versions).Rules.MaxTurnsPerRequest);
+        Assert.Equal(1, (await _host.GetOkAsync<ScenarioVersionDto>($"{ScenariosPath}/{one.Summary.Id}/versions/1", "committee02")).Rules.MaxTurnsPerRequest);
+        Assert.Null((await _host.GetOkAsync<ScenarioVersionDto>($"{ScenariosPath}/{live.Summary.Id}/versions/1", "committee02")).Rules.MaxTurnsPerRequest);
     }
 
     [Theory]

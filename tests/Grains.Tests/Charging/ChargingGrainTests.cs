@@ -187,6 +187,53 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(ChargingRequestStatus.Charging, (await Get(a.Id)).Status);
     }
 
+    /// <summary>
+    /// One 7 kW charger on a 7 kW feed: A needs 3.5 kWh within two hours and is planned one turn. Its car charges
+    /// slower than planned, so when B's request makes the area plan again, ten minutes before A's turn ends, A will still
+    /// need energy then. B, who arrives before A's turn ends and needs the charger for the whole half hour after it,
+    /// gets that half hour; A is offered a later turn after B, hears of it as of any moved turn, and is told to move the
+    /// car when its first turn ends.
+    /// </summary>
+    [Fact]
+    public async Task A_car_behind_its_plan_while_charging_is_offered_a_later_turn()
+    {
+        await CreateCompound(chargers: 1, siteKw: 7);
+        var period = Policy.Period;
+        var t0 = new DateTimeOffset(Now.UtcTicks - (Now.UtcTicks % period.Ticks), TimeSpan.Zero) + period;
+        var a = await Submit("r1", 3.5, TimeSpan.FromHours(2), t0 - Now);
+        var first = a.Turn!;
+        Assert.Empty(a.LaterTurns);
+
+        AdvanceTo(first.Window.Start);
+        await _recorder.WaitFor(a.Id, ChargingNoticeKind.PlugInNow, PushTimeout);
+        await Report("C-T1", ChargerStatus.Preparing, meter: 0);
+        await Report("C-T1", ChargerStatus.Charging, 2, 0);
+        await _recorder.WaitFor(a.Id, ChargingNoticeKind.ChargingStarted, PushTimeout);
+
+        // Ten minutes before the turn ends the car has taken 0.1 kWh: those ten minutes cannot give it the 3.4 it lacks.
+        AdvanceTo(first.Window.End.AddMinutes(-10));
+        await Report("C-T1", ChargerStatus.Charging, 2, 0.1);
+        var b = await Submit("r2", 3.5, TimeSpan.FromMinutes(35), first.Window.End.AddMinutes(-5) - Now);
+
+        a = await Get(a.Id);
+        Assert.Equal(ChargingRequestStatus.Charging, a.Status);
+        Assert.Equal(first.Window, a.Turn!.Window);
+        var later = Assert.Single(a.LaterTurns);
+        var turnOfB = (await Get(b.Id)).Turn!;
+        Assert.Equal("C-T1", later.ChargerId);
+        Assert.False(later.Window.Overlaps(turnOfB.Window), $"A's later turn {later.Window} and B's turn {turnOfB.Window} share the charger");
+        Assert.True(later.Window.Start >= first.Window.End && later.Window.End <= a.Window.End, $"A's later turn {later.Window} must come after its first and end by its departure");
+        Assert.Equal([first.Window, later.Window], (await Area.GetView())!.Requests.Single(r => r.Id == a.Id).Turns.Select(t => t.Window));
+        var told = await _recorder.WaitFor(
+            n => n.Request.Id == a.Id && n.Kind == ChargingNoticeKind.TurnMoved && n.Request.LaterTurns.Count == 1, "the later turn of " + a.Id, PushTimeout);
+        Assert.Equal(later.Window, told.Request.LaterTurns[0].Window);
+
+        AdvanceTo(first.Window.End);
+        var ended = await _recorder.WaitFor(a.Id, ChargingNoticeKind.TurnEnded, PushTimeout);
+        Assert.Equal(first.Window, ended.EndedTurn!.Window);
+        Assert.Equal((ChargingRequestStatus.Scheduled, later.Window), (ended.Request.Status, ended.Request.Turn!.Window));
+    }
+
     [Fact]
     public async Task A_no_show_gives_the_charger_to_the_next_driver()
     {

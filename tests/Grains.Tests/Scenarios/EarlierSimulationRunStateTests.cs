@@ -84,6 +84,7 @@ result,charging.p95WaitMinutes,3
 result,charging.requestedKwh,50.9
 result,charging.deliveredKwh,50.9
 result,charging.deliveredPercent,100
+result,charging.moves,0
 result,ebike.requests,15
 result,ebike.served,15
 result,ebike.portUtilizationPercent,9.12
@@ -100,8 +101,8 @@ result,B01,20,8,7,1,1,1,1
 result,B02,20,6,6,0,0,0,0
 result,B03,20,7,5,2,2,2,2
 
-scenario,area,chargers,siteCapacityKw,peakKw,requestedKwh,deliveredKwh,requests,served,plans
-result,CA-G1,4,14,14,50.9,50.9,3,3,3
+scenario,area,chargers,siteCapacityKw,peakKw,requestedKwh,deliveredKwh,requests,served,plans,moves
+result,CA-G1,4,14,14,50.9,50.9,3,3,3,0
 
 scenario,shelter,ports,sessions,refused,utilizationPercent,overnightSessions
 result,E01,10,15,0,9.12,0

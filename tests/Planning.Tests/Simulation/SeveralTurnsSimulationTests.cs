@@ -77,4 +77,61 @@ public sealed class SeveralTurnsSimulationTests
         Assert.Equal(1, Assert.Single(two.Areas).Moves);
         Assert.True(two.DeliveredKwh > one.DeliveredKwh);
     }
+
+    /// <summary>
+    /// The same night with the live policy's two turns per request, and the scenario's rule deciding instead: a rule of
+    /// one turn gives what one turn gives, a rule of two what two give, so the committee can compare them.
+    /// </summary>
+    [Fact]
+    public void A_scenario_rule_sets_the_turns_per_request_over_the_live_policy()
+    {
+        var ruleOfOne = RunWithRule(1);
+        var ruleOfTwo = RunWithRule(2);
+
+        Assert.True(ruleOfOne.DeliveredKwh <= 40.84, $"one turn delivered {ruleOfOne.DeliveredKwh} kWh");
+        Assert.Equal(0, ruleOfOne.Moves);
+        Assert.Equal((42.0, 1), (ruleOfTwo.DeliveredKwh, ruleOfTwo.Moves));
+    }
+
+    /// <summary>The run's CSV counts A's move: in the summary and in the charging area's row.</summary>
+    [Fact]
+    public void The_csv_has_the_moves_of_the_run_and_of_each_area()
+    {
+        var lines = RunWithRuleResult(2).ToCsv().Split('\n');
+
+        Assert.Contains("result,charging.moves,1", lines);
+        var header = Array.IndexOf(lines, "scenario,area,chargers,siteCapacityKw,peakKw,requestedKwh,deliveredKwh,requests,served,plans,moves");
+        Assert.True(header >= 0, "the charging areas' table has a moves column");
+        Assert.StartsWith("result,CA1,", lines[header + 1], StringComparison.Ordinal);
+        Assert.EndsWith(",1", lines[header + 1], StringComparison.Ordinal);
+    }
+
+    private static ChargingOutcome RunWithRule(int turns) => RunWithRuleResult(turns).Charging;
+
+    private static SimulationResult RunWithRuleResult(int turns)
+    {
+        var evening = Monday.AddHours(23);
+        var trace = new DemandTrace(
+            Parking: [],
+            Charging:
+            [
+                new ChargingDemand("r1", "H1", "B1", "A1", evening, evening.AddHours(6), 14, CanMove: true, NoShow: false),
+                new ChargingDemand("r2", "H2", "B1", "B2", evening, evening.AddHours(5), 28, CanMove: true, NoShow: false),
+            ],
+            Ebikes: []);
+        var rules = new ScenarioRules
+        {
+            SharingOwnersShare = 0,
+            QuietHoursFrom = new TimeOnly(0, 0),
+            QuietHoursUntil = new TimeOnly(4, 0),
+            ChargingAlgorithm = "in-turn",
+            MaxTurnsPerRequest = turns,
+        };
+        var live = ScenarioPolicies.Defaults() with { Charging = new ChargingPolicy { MaxTurnsPerRequest = 2 } };
+        var input = new SimulationInput(Layout(), live.With(rules), rules, DemandModel.Replay(trace), Monday, 1, 1)
+        {
+            Options = SimulationOptions.Default with { ChargingSolveBudget = TimeSpan.FromSeconds(5) },
+        };
+        return Simulator.Run(input);
+    }
 }

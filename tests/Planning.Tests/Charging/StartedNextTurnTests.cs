@@ -1,0 +1,107 @@
+using Parking.Domain;
+using Parking.Domain.Charging;
+using Parking.Domain.Layout;
+using Parking.Planning.Charging;
+using Xunit;
+
+namespace Parking.Planning.Tests.Charging;
+
+/// <summary>
+/// A car on its charger that its running turn cannot finish: the re-plan offers it more (up to the policy's turns per
+/// request), as a longer turn where its charger stays free and as a later turn where another car needs the charger
+/// next. One 7 kW charger on a 7 kW feed; A needs 7 kWh within two hours and holds the charger for its first half hour.
+/// </summary>
+public sealed class StartedNextTurnTests
+{
+    private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 19, 0, 0, Shanghai);
+
+    private static (ChargingAreaBook Book, Parking.Domain.Charging.ChargingRequest A) StartedA(ChargingPolicy policy)
+    {
+        var book = new ChargingAreaBook { CompoundId = "c" };
+        book.Configure(new ChargingAreaDefinition("A", "Area", "L1", 7, [new ChargerDefinition("C1", "S1", 7)]));
+        var a = Submit(book, "a", 7, 0, 120, policy);
+        IReadOnlyList<Parking.Domain.Charging.ChargingTurn> first = [new("C1", new TimeWindow(Now, Now.AddMinutes(30)))];
+        book.ApplyPlan(new Dictionary<string, IReadOnlyList<Parking.Domain.Charging.ChargingTurn>> { [a.Id] = first }, new PlanSummary("test", AreaPlanStatus.Optimal, Now, TimeSpan.Zero, 0, 0), Now);
+        book.Advance(Now, policy);
+        Assert.Equal(ChargingRequestStatus.Called, book.Requests.Single(r => r.Id == a.Id).Status);
+        return (book, a);
+    }
+
+    private static Parking.Domain.Charging.ChargingRequest Submit(ChargingAreaBook book, string resident, double kwh, int fromMinutes, int toMinutes, ChargingPolicy policy) =>
+        book.Submit(resident, new ChargingRequestDraft("P-" + resident, kwh, new TimeWindow(Now.AddMinutes(fromMinutes), Now.AddMinutes(toMinutes)), true),
+            policy, Now, Guid.NewGuid()).Value!;
+
+    private static IReadOnlyList<ChargingNotice> Replan(ChargingAreaBook book, ChargingPolicy policy)
+    {
+        var plan = TurnPlanner.PlanArea(book.PlanningInput(Now, policy), policy, Shanghai);
+        Assert.DoesNotContain(plan.PowerSchedules, p => p.RequestId.Contains('#', StringComparison.Ordinal));
+        return book.ApplyPlan(plan.AllTurns, plan.Summary, Now, plan.PowerSchedules, plan.NextTurns);
+    }
+
+    [Fact]
+    public void Where_the_charger_stays_free_the_running_turn_is_made_longer()
+    {
+        var policy = new ChargingPolicy { SolveBudget = TimeSpan.FromSeconds(5) };
+        var (book, a) = StartedA(policy);
+
+        var notices = Replan(book, policy);
+
+        var after = book.Requests.Single(r => r.Id == a.Id);
+        Assert.Empty(after.LaterTurns);
+        Assert.Equal("C1", after.Turn!.ChargerId);
+        Assert.Equal(Now, after.Turn.Window.Start);
+        Assert.True(after.Turn.Window.End >= Now.AddMinutes(60), $"A's turn {after.Turn.Window} must last the hour its 7 kWh take");
+        Assert.Contains(notices, n => n.Kind == ChargingNoticeKind.TurnMoved && n.Request.Id == a.Id);
+    }
+
+    [Fact]
+    public void Where_another_car_needs_the_charger_next_a_later_turn_follows_it()
+    {
+        var policy = new ChargingPolicy { SolveBudget = TimeSpan.FromSeconds(5) };
+        var (book, a) = StartedA(policy);
+        var b = Submit(book, "b", 3.5, 30, 60, policy);
+
+        var notices = Replan(book, policy);
+
+        var after = book.Requests.Single(r => r.Id == a.Id);
+        Assert.Equal(new TimeWindow(Now, Now.AddMinutes(30)), after.Turn!.Window);
+        Assert.Equal(new TimeWindow(Now.AddMinutes(30), Now.AddMinutes(60)), book.Requests.Single(r => r.Id == b.Id).Turn!.Window);
+        var later = Assert.Single(after.LaterTurns);
+        Assert.Equal(new TimeWindow(Now.AddMinutes(60), Now.AddMinutes(90)), later.Window);
+        Assert.Contains(notices, n => n.Kind == ChargingNoticeKind.TurnMoved && n.Request.Id == a.Id && n.Request.LaterTurns.Count == 1);
+    }
+
+    [Fact]
+    public void With_one_turn_per_request_the_running_turn_stays_as_it_is()
+    {
+        var policy = new ChargingPolicy { MaxTurnsPerRequest = 1, SolveBudget = TimeSpan.FromSeconds(5) };
+        var (book, a) = StartedA(policy);
+
+        Replan(book, policy);
+
+        Assert.Equal([new TimeWindow(Now, Now.AddMinutes(30))], book.Requests.Single(r => r.Id == a.Id).Turns.Select(t => t.Window));
+    }
+
+    /// <summary>
+    /// Quiet hours from 19:20 (A's turn, fixed earlier, ends inside them at 19:30): no turn may start inside them before
+    /// A leaves at 21:00, so A is offered nothing more.
+    /// </summary>
+    [Fact]
+    public void No_later_turn_starts_inside_quiet_hours()
+    {
+        var policy = new ChargingPolicy
+        {
+            SolveBudget = TimeSpan.FromSeconds(5),
+            QuietHoursFrom = new TimeOnly(19, 20),
+            QuietHoursUntil = new TimeOnly(23, 0),
+        };
+        var (book, a) = StartedA(policy);
+
+        var input = book.PlanningInput(Now, policy);
+        Assert.DoesNotContain(TurnPlanner.InstanceOf(input, policy, Shanghai, 2).Requests, r => r.Id.StartsWith(a.Id + "#", StringComparison.Ordinal));
+        Replan(book, policy);
+
+        Assert.Equal([new TimeWindow(Now, Now.AddMinutes(30))], book.Requests.Single(r => r.Id == a.Id).Turns.Select(t => t.Window));
+    }
+}
