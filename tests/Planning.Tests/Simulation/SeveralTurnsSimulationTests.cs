@@ -34,7 +34,8 @@ public sealed class SeveralTurnsSimulationTests
         };
     }
 
-    private static ChargingOutcome Run(int maxTurns)
+    /// <summary>The night: the live policy's turns per request, and the scenario's rule (null keeps the live one).</summary>
+    private static SimulationResult RunNight(int liveTurns, int? ruleTurns)
     {
         var evening = Monday.AddHours(23);
         var trace = new DemandTrace(
@@ -51,14 +52,17 @@ public sealed class SeveralTurnsSimulationTests
             QuietHoursFrom = new TimeOnly(0, 0),
             QuietHoursUntil = new TimeOnly(4, 0),
             ChargingAlgorithm = "in-turn",
+            MaxTurnsPerRequest = ruleTurns,
         };
-        var policies = (ScenarioPolicies.Defaults() with { Charging = new ChargingPolicy { MaxTurnsPerRequest = maxTurns } }).With(rules);
-        var input = new SimulationInput(Layout(), policies, rules, DemandModel.Replay(trace), Monday, 1, 1)
+        var live = ScenarioPolicies.Defaults() with { Charging = new ChargingPolicy { MaxTurnsPerRequest = liveTurns } };
+        var input = new SimulationInput(Layout(), live.With(rules), rules, DemandModel.Replay(trace), Monday, 1, 1)
         {
             Options = SimulationOptions.Default with { ChargingSolveBudget = TimeSpan.FromSeconds(5) },
         };
-        return Simulator.Run(input).Charging;
+        return Simulator.Run(input);
     }
+
+    private static ChargingOutcome Run(int maxTurns) => RunNight(maxTurns, ruleTurns: null).Charging;
 
     [Fact]
     public void Two_turns_per_request_serve_both_cars_in_full_and_count_the_move()
@@ -108,30 +112,5 @@ public sealed class SeveralTurnsSimulationTests
 
     private static ChargingOutcome RunWithRule(int turns) => RunWithRuleResult(turns).Charging;
 
-    private static SimulationResult RunWithRuleResult(int turns)
-    {
-        var evening = Monday.AddHours(23);
-        var trace = new DemandTrace(
-            Parking: [],
-            Charging:
-            [
-                new ChargingDemand("r1", "H1", "B1", "A1", evening, evening.AddHours(6), 14, CanMove: true, NoShow: false),
-                new ChargingDemand("r2", "H2", "B1", "B2", evening, evening.AddHours(5), 28, CanMove: true, NoShow: false),
-            ],
-            Ebikes: []);
-        var rules = new ScenarioRules
-        {
-            SharingOwnersShare = 0,
-            QuietHoursFrom = new TimeOnly(0, 0),
-            QuietHoursUntil = new TimeOnly(4, 0),
-            ChargingAlgorithm = "in-turn",
-            MaxTurnsPerRequest = turns,
-        };
-        var live = ScenarioPolicies.Defaults() with { Charging = new ChargingPolicy { MaxTurnsPerRequest = 2 } };
-        var input = new SimulationInput(Layout(), live.With(rules), rules, DemandModel.Replay(trace), Monday, 1, 1)
-        {
-            Options = SimulationOptions.Default with { ChargingSolveBudget = TimeSpan.FromSeconds(5) },
-        };
-        return Simulator.Run(input);
-    }
+    private static SimulationResult RunWithRuleResult(int turns) => RunNight(liveTurns: 2, turns);
 }
