@@ -1,4 +1,6 @@
+using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Parking.Domain;
@@ -52,12 +54,12 @@ public sealed class ArchiveChunkTests(ClusterFixture fixture)
         AssertOneBatchEach(spaceIndex, spaceChunks, spaceArchived.Count);
 
         // The resident: the same for its list.
-        var state = await Stored<ResidentState>("resident", resident.GetGrainId());
-        var residentChunks = await Chunks(state.Archive, n => _grains.OfResident(compound, residentId, n));
+        var residentIndex = await Stored<ArchiveIndex>("resident-archive", resident.GetGrainId());
+        var residentChunks = await Chunks(residentIndex, n => _grains.OfResident(compound, residentId, n));
         var residentArchived = residentChunks.SelectMany(c => c).Select(r => r.Id).ToList();
         Assert.Equal(residentArchived.Count, residentArchived.Distinct(StringComparer.Ordinal).Count());
         Assert.Subset(made.ToHashSet(StringComparer.Ordinal), residentArchived.ToHashSet(StringComparer.Ordinal));
-        AssertOneBatchEach(state.Archive, residentChunks, residentArchived.Count);
+        AssertOneBatchEach(residentIndex, residentChunks, residentArchived.Count);
 
         // And the oldest, in the first chunk, still answers.
         Assert.Equal(ReservationStatus.Cancelled, (await _grains.Space(compound, space.SpaceId).GetReservation(made[0], driver)).Value?.Status);
@@ -118,6 +120,48 @@ public sealed class ArchiveChunkTests(ClusterFixture fixture)
     private static LedgerTransaction Transaction(int id) =>
         new(id, ClusterFixture.Clock.GetUtcNow(), LedgerKind.Booking, Accounts.Household("h1"), Accounts.Compound, 1, $"r{id}", Accounts.Household("h1"));
 
+    [Fact]
+    public async Task A_resident_index_stored_inside_the_list_by_an_earlier_build_moves_to_its_own_state_and_still_answers()
+    {
+        const string residentId = "r00072";
+        var compound = fixture.CompoundId;
+        var space = fixture.Layout.Lots.Single(l => l.LotId == "T1").Spaces[7];
+        var resident = _grains.Resident(compound, residentId);
+        var origin = ClusterFixture.Clock.GetUtcNow().AddDays(11);
+        var made = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var start = origin.AddMinutes(30 * i);
+            var booked = await resident.Reserve(space.SpaceId, new TimeWindow(start, start.AddMinutes(30)), null, null);
+            Assert.True(booked.IsSuccess, booked.Error?.Message);
+            made.Add(booked.Value!.Reservation.Id);
+            Assert.True((await _grains.Space(compound, space.SpaceId).Cancel(booked.Value.Reservation.Id, new Actor(residentId, IsStaff: false))).IsSuccess);
+        }
+
+        var first = (await resident.GetReservations()).Single(r => r.Id == made[0]);
+        Assert.Equal(ReservationStatus.Cancelled, first.Status);
+        await resident.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // What an earlier build stored: the first reservation in archive chunk 0, and the index of chunks in the list.
+        await _grains.OfResident(compound, residentId, 0).Store([first]);
+        var storage = Storage();
+        var stored = new GrainState<ResidentState>(new ResidentState());
+        await storage.ReadStateAsync("resident", resident.GetGrainId(), stored);
+        var list = (List<Reservation>)typeof(ResidentState).GetField("_reservations", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(stored.State)!;
+        list.RemoveAll(r => r.Id == made[0]);
+        typeof(ResidentState).GetProperty(nameof(ResidentState.EarlierArchive))!
+            .SetValue(stored.State, new ArchiveIndex([new ArchivedChunk(0, FinishedReservations.EndedAt(first))], next: 1));
+        await storage.WriteStateAsync("resident", resident.GetGrainId(), stored);
+
+        // Read by this build: the archived one is still listed, and the index now lives apart from the list.
+        Assert.Equal(made.Order(StringComparer.Ordinal), (await resident.GetReservations()).Where(r => made.Contains(r.Id)).Select(r => r.Id).Order(StringComparer.Ordinal));
+        var index = await Stored<ArchiveIndex>("resident-archive", resident.GetGrainId());
+        Assert.Equal(0, Assert.Single(index.Chunks).Number);
+        Assert.Equal(1, index.Next);
+        Assert.Empty((await Stored<ResidentState>("resident", resident.GetGrainId())).EarlierArchive.Chunks);
+        Assert.DoesNotContain((await Stored<ResidentState>("resident", resident.GetGrainId())).Reservations, r => r.Id == made[0]);
+    }
+
     /// <summary>Each chunk holds exactly the one batch it was stored with, and the index's newest end matches each chunk.</summary>
     private static void AssertOneBatchEach(ArchiveIndex index, IReadOnlyList<Reservation>[] chunks, int archived)
     {
@@ -133,10 +177,11 @@ public sealed class ArchiveChunkTests(ClusterFixture fixture)
     private async Task<T> Stored<T>(string stateName, GrainId grainId)
         where T : new()
     {
-        var silo = (InProcessSiloHandle)fixture.Cluster.Primary!;
-        var storage = silo.SiloHost!.Services.GetRequiredKeyedService<IGrainStorage>(GrainKeys.StorageName);
         var state = new GrainState<T>(new T());
-        await storage.ReadStateAsync(stateName, grainId, state);
+        await Storage().ReadStateAsync(stateName, grainId, state);
         return state.State!;
     }
+
+    private IGrainStorage Storage() =>
+        ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services.GetRequiredKeyedService<IGrainStorage>(GrainKeys.StorageName);
 }

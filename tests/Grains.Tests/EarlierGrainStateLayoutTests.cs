@@ -49,7 +49,7 @@ public sealed class EarlierGrainStateLayoutTests
         },
         {
             "Parking.Grains.Residents.ResidentState",
-            "Reservations,IdempotencyKeys,Archive.Chunks",
+            "Reservations,IdempotencyKeys,EarlierArchive.Chunks",
             "ICAAAyFAB3MxMUEHczEyQQdzMTNBB3MxNEEHczE1QQdzMTYhIIAArIBJOknfCIEAAAAAAAAAAOAhgADyQ206Sd8IgQAAAAAAAAAA"
             + "4OjgCQMRIYAAfsq0OknfCIEAAAAAAAAAAOAhgAAKUfw6Sd8IgQAAAAAAAAAA4CGAAJbXQztJ3wiBAAAAAAAAAADgAW1BB3MyN+jg"
             + "4CEwATEs1C4dU3RyaW5nQ29tcGFyZXIAAwEB4AEDQQdzMjgg6EAHczMwQQdzMzEhgACALj48Sd8IgQAAAAAAAAAA4ODgISAAAyEA"

@@ -44,9 +44,13 @@ public sealed class ResidentState
     /// <summary>The requests made with an Idempotency-Key, by key, kept for a day.</summary>
     public IReadOnlyDictionary<string, IdempotencyRecord> IdempotencyKeys => _idempotencyKeys;
 
-    /// <summary>The chunks of finished reservations moved out of <see cref="Reservations"/> (<see cref="FinishedReservations"/>).</summary>
+    /// <summary>
+    /// The index of archive chunks as builds before 5 December 2026 stored it, inside this state, so that every booking
+    /// wrote it again. It now lives in a state of its own (the resident grain's <c>resident-archive</c>), written only when
+    /// a chunk is archived or dropped; the grain moves an earlier index there on activation and this stays empty.
+    /// </summary>
     [Id(2)]
-    public ArchiveIndex Archive { get; internal set; } = new();
+    public ArchiveIndex EarlierArchive { get; internal set; } = new();
 
     /// <summary>What identifies a request, so that the same key with another request is told apart from a retry.</summary>
     public static string Fingerprint(string spaceId, TimeWindow window, string? plate) =>

@@ -11,10 +11,12 @@ namespace Parking.Grains.Residents;
 /// reservations and the idempotency keys exact without locks. The space decides whether the window
 /// is free; this grain decides whether this resident may ask. Its stored list holds the active reservations and the
 /// newest finished ones; older finished ones are in archive chunks until <see cref="ReservationPolicy.ResidentHistory"/>
-/// has passed, so what each booking writes does not grow with the resident's history.
+/// has passed, and the index of those chunks is a state of its own (<c>resident-archive</c>), written only when a chunk
+/// is archived or dropped, so what each booking writes does not grow with the resident's history.
 /// </summary>
 public sealed partial class ResidentGrain(
     [PersistentState("resident", GrainKeys.StorageName)] IPersistentState<ResidentState> state,
+    [PersistentState("resident-archive", GrainKeys.StorageName)] IPersistentState<ArchiveIndex> archive,
     IOptions<ReservationPolicy> policyOptions,
     ParkingClock time,
     ILogger<ResidentGrain> logger) : Grain, IResidentGrain
@@ -24,6 +26,27 @@ public sealed partial class ResidentGrain(
     private CompoundUser? _profile;
 
     private ResidentState State => state.State;
+
+    private ArchiveIndex Index => archive.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // An index stored by an earlier build inside the resident's list moves to its own state, once: the index is
+        // written first, then the list without it (should the second write fail, the next activation merges the same
+        // chunks again).
+        if (State.EarlierArchive.Chunks.Count > 0)
+        {
+            var earlier = State.EarlierArchive;
+            archive.State = new ArchiveIndex(
+                Index.Chunks.Concat(earlier.Chunks.Where(c => !Index.Chunks.Any(k => k.Number == c.Number))),
+                Math.Max(Index.Next, earlier.Next));
+            await archive.WriteStateAsync(cancellationToken);
+            State.EarlierArchive = new ArchiveIndex();
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        await base.OnActivateAsync(cancellationToken);
+    }
 
     public async Task<Outcome<ReserveResult>> Reserve(string spaceId, TimeWindow window, string? plate, string? idempotencyKey)
     {
@@ -72,14 +95,14 @@ public sealed partial class ResidentGrain(
 
     public async Task<IReadOnlyList<Reservation>> GetReservations()
     {
-        if (State.Archive.Chunks.Count == 0)
+        if (Index.Chunks.Count == 0)
         {
             return [.. State.Reservations.OrderBy(r => r.Window.Start)];
         }
 
         // The archive too, newest revision of each reservation (a late update may have put an archived one back).
         var (compoundId, residentId) = CompoundScopedKey.Of(this);
-        var chunks = await Task.WhenAll(State.Archive.Chunks.Select(c => GrainFactory.OfResident(compoundId, residentId, c.Number).Get()));
+        var chunks = await Task.WhenAll(Index.Chunks.Select(c => GrainFactory.OfResident(compoundId, residentId, c.Number).Get()));
         return
         [
             .. chunks.SelectMany(c => c).Concat(State.Reservations)
@@ -112,12 +135,14 @@ public sealed partial class ResidentGrain(
             await GrainFactory.Space(compoundId, spaceId).Anonymise(residentId, pseudonym);
         }
 
-        foreach (var chunk in State.Archive.Chunks)
+        foreach (var chunk in Index.Chunks)
         {
             await GrainFactory.OfResident(compoundId, residentId, chunk.Number).Clear();
         }
 
         _profile = null;
+        await archive.ClearStateAsync();
+        archive.State = new ArchiveIndex();
         await state.ClearStateAsync();
         state.State = new ResidentState();
     }
@@ -134,9 +159,9 @@ public sealed partial class ResidentGrain(
     }
 
     private async Task<Reservation?> FindArchived(string compoundId, string residentId, string reservationId) =>
-        State.Archive.Chunks.Count == 0
+        Index.Chunks.Count == 0
             ? null
-            : await ReservationArchive.Find(State.Archive.Chunks, n => GrainFactory.OfResident(compoundId, residentId, n), reservationId);
+            : await ReservationArchive.Find(Index.Chunks, n => GrainFactory.OfResident(compoundId, residentId, n), reservationId);
 
     /// <summary>
     /// Moves the oldest finished reservations to an archive chunk once enough have finished, and clears chunks past
@@ -148,16 +173,28 @@ public sealed partial class ResidentGrain(
         var (compoundId, residentId) = CompoundScopedKey.Of(this);
         try
         {
-            if (FinishedReservations.ChunkToArchive(State.Reservations) is { } chunk)
+            var chunk = FinishedReservations.ChunkToArchive(State.Reservations);
+            var expired = Index.Expired(now - _policy.ResidentHistory);
+            if (chunk is null && expired.Count == 0)
             {
-                await ReservationArchive.Archive(State.Archive, n => GrainFactory.OfResident(compoundId, residentId, n), chunk);
-                State.Archived(chunk);
+                return;
             }
 
-            foreach (var expired in State.Archive.Expired(now - _policy.ResidentHistory))
+            foreach (var old in expired)
             {
-                await GrainFactory.OfResident(compoundId, residentId, expired.Number).Clear();
-                State.Archive.Dropped(expired);
+                await GrainFactory.OfResident(compoundId, residentId, old.Number).Clear();
+                Index.Dropped(old);
+            }
+
+            if (chunk is not null)
+            {
+                await ReservationArchive.Archive(Index, n => GrainFactory.OfResident(compoundId, residentId, n), chunk);
+            }
+
+            await archive.WriteStateAsync();
+            if (chunk is not null)
+            {
+                State.Archived(chunk);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -170,9 +207,13 @@ public sealed partial class ResidentGrain(
     public async Task<int> ForgetBefore(DateTimeOffset cutoff)
     {
         var (compoundId, residentId) = CompoundScopedKey.Of(this);
-        var removed = State.ForgetFinishedBefore(cutoff);
-        removed += await ReservationArchive.ForgetBefore(State.Archive, n => GrainFactory.OfResident(compoundId, residentId, n), cutoff);
-        return await state.WriteIfChangedAsync(this, removed);
+        var archived = await ReservationArchive.ForgetBefore(Index, n => GrainFactory.OfResident(compoundId, residentId, n), cutoff);
+        if (archived > 0)
+        {
+            await archive.WriteStateAsync();
+        }
+
+        return archived + await state.WriteIfChangedAsync(this, State.ForgetFinishedBefore(cutoff));
     }
 
     private static Guid RequestIdFor(string residentId, string idempotencyKey) =>
