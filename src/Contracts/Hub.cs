@@ -28,6 +28,15 @@ public static class ParkingHub
 
     /// <summary>Server method: stop watching a proposal.</summary>
     public const string UnwatchProposal = nameof(UnwatchProposal);
+
+    /// <summary>
+    /// Server method (whoever may see the job: who started it, the compound's staff, an operator of its sub-district):
+    /// start hearing an import job's progress (<see cref="IParkingClient.ImportProgress"/>); returns it as it is now.
+    /// </summary>
+    public const string WatchImport = nameof(WatchImport);
+
+    /// <summary>Server method: stop hearing an import job's progress.</summary>
+    public const string UnwatchImport = nameof(UnwatchImport);
 }
 
 /// <summary>
@@ -89,4 +98,10 @@ public interface IParkingClient
 
     /// <summary>A watched proposal's vote changed: its turnout, and its tallies for the committee (for everyone once closed).</summary>
     Task ProposalChanged(ProposalDto proposal);
+
+    /// <summary>
+    /// A watched import job moved on (its phase, items done), was asked to cancel, or ended (applied with its report,
+    /// cancelled, failed). Sent at each of the importer's checkpoints; the last message has a state other than running.
+    /// </summary>
+    Task ImportProgress(ImportJobDto job);
 }

@@ -192,9 +192,12 @@ public static class CompoundImportEndpoints
     }
 
     /// <summary>A job is seen by whoever started it, by the compound's staff, and by an operator of its sub-district.</summary>
-    private static async Task<Outcome<ImportJobView>> VisibleJob(HttpContext http, string jobId, IGrainFactory grains)
+    private static Task<Outcome<ImportJobView>> VisibleJob(HttpContext http, string jobId, IGrainFactory grains) =>
+        VisibleJob(CurrentUser.From(http.User), jobId, grains);
+
+    /// <summary>The job as <paramref name="user"/> may see it (the same rule for the API and the hub's <c>WatchImport</c>).</summary>
+    public static async Task<Outcome<ImportJobView>> VisibleJob(CurrentUser? user, string jobId, IGrainFactory grains)
     {
-        var user = CurrentUser.From(http.User);
         var job = await grains.ImportJob(jobId).Get();
         if (job is null)
         {

@@ -200,6 +200,9 @@ public sealed partial class HubObserver(
             hub.Clients
                 .Group(ParkingHubServer.ProposalGroup(proposal.View.Proposal.CompoundId, proposal.View.Proposal.ProposalId))
                 .ProposalChanged(proposal.View.ToDto(showTally: false))),
+        ImportJobChangedPush import => hub.Clients
+            .Group(ParkingHubServer.ImportGroup(import.Job.JobId))
+            .ImportProgress(ImportJobRunner.Dto(import.Job)),
         ChargerAlertPush alert => hub.Clients
             .Group(ParkingHubServer.StaffGroup(alert.CompoundId))
             .ChargerAlert(new ChargerAlertDto(alert.ChargerId, Ocpp.OcppEndpoints.ToDto(alert.Kind), alert.Message, alert.At)),

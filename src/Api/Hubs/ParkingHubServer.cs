@@ -33,6 +33,9 @@ public sealed class ParkingHubServer(IGrainFactory grains, Microsoft.Extensions.
     /// <summary>The committee members watching a proposal: they see its tallies while it is open.</summary>
     public static string ProposalCommitteeGroup(string compoundId, string proposalId) => $"proposal-committee:{compoundId}/{proposalId}";
 
+    /// <summary>Whoever watches an import job (job ids are unique across compounds).</summary>
+    public static string ImportGroup(string jobId) => $"import:{jobId}";
+
     public override async Task OnConnectedAsync()
     {
         var user = RequireUser();
@@ -164,6 +167,26 @@ public sealed class ParkingHubServer(IGrainFactory grains, Microsoft.Extensions.
     }
 
     /// <summary>
+    /// Whoever may see the job (who started it, the compound's staff, an operator of its sub-district, as for
+    /// <c>GET /api/compounds/imports/{jobId}</c>): starts pushing its progress to this connection and returns it as it
+    /// is now, read after joining so that no step falls between the two.
+    /// </summary>
+    public async Task<ImportJobDto> WatchImport(string jobId)
+    {
+        var user = RequireUser();
+        var visible = await CompoundImportEndpoints.VisibleJob(user, jobId, grains);
+        if (visible.Error is { } refused)
+        {
+            throw new HubException($"{(refused.Kind == ErrorKind.NotFound ? "Not found" : "Forbidden")}: {refused.Message}");
+        }
+
+        await JoinWatchAsync(ImportGroup(jobId));
+        return ImportJobRunner.Dto(await grains.ImportJob(jobId).Get() ?? visible.Value!);
+    }
+
+    public Task UnwatchImport(string jobId) => LeaveWatchAsync(ImportGroup(jobId));
+
+    /// <summary>
     /// Joins a watched group, refusing past <see cref="RequestLimitOptions.MaxWatchesPerConnection"/>: each
     /// watch costs every change of that lot (or shelter...) a send to this connection. A connection's hub
     /// calls run one at a time, so the set needs no lock.
@@ -174,7 +197,7 @@ public sealed class ParkingHubServer(IGrainFactory grains, Microsoft.Extensions.
         var max = limits.Value.MaxWatchesPerConnection;
         if (!watched.Contains(group) && watched.Count >= max)
         {
-            throw new HubException($"Too many watches: a connection may watch at most {max} lots, shelters, charging areas and proposals at once; unwatch one first.");
+            throw new HubException($"Too many watches: a connection may watch at most {max} lots, shelters, charging areas, proposals and import jobs at once; unwatch one first.");
         }
 
         watched.Add(group);

@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using Parking.Grains.Notifications;
 
 namespace Parking.Grains.Compounds;
 
@@ -84,6 +85,7 @@ public sealed class ImportJobGrain(
         if (state.State.Start(this.GetPrimaryKeyString(), compoundId, startedBy, at, time.GetUtcNow()))
         {
             await state.WriteStateAsync();
+            Told();
         }
     }
 
@@ -92,6 +94,7 @@ public sealed class ImportJobGrain(
         if (state.State.Report(step, time.GetUtcNow()))
         {
             await state.WriteStateAsync();
+            Told();
         }
 
         return state.State.GoesOn;
@@ -102,6 +105,7 @@ public sealed class ImportJobGrain(
         if (state.State.Cancel())
         {
             await state.WriteStateAsync();
+            Told();
         }
 
         return state.State.Job;
@@ -159,6 +163,16 @@ public sealed class ImportJobGrain(
     private async Task Ended()
     {
         await state.WriteStateAsync();
+        Told();
         await this.RegisterOrUpdateReminder(PruneReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
+    }
+
+    /// <summary>Watchers of the job hear where it stands now (stored first, so what they hear is never lost on a restart).</summary>
+    private void Told()
+    {
+        if (state.State.Job is { } job)
+        {
+            GrainFactory.Publish(new ImportJobChangedPush(job));
+        }
     }
 }

@@ -63,6 +63,10 @@ public sealed record LotRestartedPush(
     [property: Id(3)] long Sequence,
     [property: Id(4)] DateTimeOffset At) : Push;
 
+/// <summary>An import job moved on, was asked to cancel or ended: whoever watches the job hears of it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ImportJobChangedPush([property: Id(0)] Parking.Grains.Compounds.ImportJobView Job) : Push;
+
 [GenerateSerializer, Immutable]
 public sealed record ReservationChangedPush([property: Id(0)] Reservation Reservation) : Push;
 

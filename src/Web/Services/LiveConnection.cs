@@ -52,6 +52,8 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
     public event Func<SimulationRunDto, Task>? SimulationProgress;
     public event Func<ProposalDto, Task>? ProposalChanged;
 
+    public event Func<ImportJobDto, Task>? ImportProgress;
+
     public event Func<Task>? Reconnected;
 
     public event Func<ShelterSessionDto, Task>? ShelterSessionChanged;
@@ -91,6 +93,7 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
             connection.On<OverstayDto>(nameof(IParkingClient.Overstay), o => Overstay?.Invoke(o) ?? Task.CompletedTask);
             connection.On<SimulationRunDto>(nameof(IParkingClient.SimulationProgress), r => SimulationProgress?.Invoke(r) ?? Task.CompletedTask);
             connection.On<ProposalDto>(nameof(IParkingClient.ProposalChanged), p => ProposalChanged?.Invoke(p) ?? Task.CompletedTask);
+            connection.On<ImportJobDto>(nameof(IParkingClient.ImportProgress), j => ImportProgress?.Invoke(j) ?? Task.CompletedTask);
             connection.Reconnecting += _ => SetState(LinkState.Reconnecting);
             connection.Reconnected += async _ =>
             {
@@ -158,6 +161,21 @@ public sealed class LiveConnection(Uri hubUrl, Session session) : IAsyncDisposab
         if (_connection is { State: HubConnectionState.Connected } connection && session.User is { } user)
         {
             await connection.InvokeAsync(ParkingHub.UnwatchProposal, user.CompoundId, proposalId);
+        }
+    }
+
+    /// <summary>Starts hearing an import job's progress (<see cref="ImportProgress"/>); returns the job as it is now.</summary>
+    public async Task<ImportJobDto> WatchImportAsync(string jobId)
+    {
+        await EnsureStartedAsync();
+        return await Connection.InvokeAsync<ImportJobDto>(ParkingHub.WatchImport, jobId);
+    }
+
+    public async Task UnwatchImportAsync(string jobId)
+    {
+        if (_connection is { State: HubConnectionState.Connected } connection)
+        {
+            await connection.InvokeAsync(ParkingHub.UnwatchImport, jobId);
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Parking.Api.Tests.Infrastructure;
@@ -278,6 +280,38 @@ public sealed class ImportJobTests(ImportJobHostFixture fixture) : IClassFixture
         Assert.NotNull(done.Report);
         Assert.True(done is { State: ImportJobStateDto.Applied, Report: { LayoutVersion: 2, Spaces: 39 } }, done.ToString());
         Assert.Equal([removed], done.Report.SpacesRemoved);
+    }
+
+    [Fact]
+    public async Task A_job_s_progress_is_pushed_to_a_watcher_who_may_see_it_until_it_ends_and_to_nobody_else()
+    {
+        const string compound = "import-job-pushed";
+        var file = Other(compound);
+        var hold = fixture.Holds.Arm("Configure", GrainKeys.Of(compound, file.Spaces[20].Id));
+        await using var watcher = await HubClient.ConnectAsync(_host.Factory.BaseAddress, await _host.TokenFor(Operator));
+        await using var resident = await HubClient.ConnectAsync(_host.Factory.BaseAddress, await _host.TokenFor("r00001"));
+
+        // Watched while the importer is inside its spaces (one held): the answer is the job as it stands.
+        var started = await StartJob(file, expectedVersion: 0);
+        await hold.Reached.WaitAsync(Bound);
+        var now = await watcher.Connection.InvokeAsync<ImportJobDto>(ParkingHub.WatchImport, started.JobId);
+        Assert.True(now is { State: ImportJobStateDto.Running, Phase: "spaces-added", Total: 40 }, now.ToString());
+
+        // Only those who may see the job may watch it; an unknown job is named as such.
+        var refused = await Assert.ThrowsAsync<HubException>(() => resident.Connection.InvokeAsync<ImportJobDto>(ParkingHub.WatchImport, started.JobId));
+        Assert.Contains("Forbidden", refused.Message, StringComparison.Ordinal);
+        var unknown = await Assert.ThrowsAsync<HubException>(() => watcher.Connection.InvokeAsync<ImportJobDto>(ParkingHub.WatchImport, "no-such-job"));
+        Assert.Contains("Not found", unknown.Message, StringComparison.Ordinal);
+
+        // Let go: every later checkpoint is pushed, the last one the job's end with its report, as the API tells it.
+        hold.Release();
+        var ended = await watcher.WaitForImportAsync(j => j.JobId == started.JobId && j.State != ImportJobStateDto.Running, "the job's end");
+        Assert.True(ended is { State: ImportJobStateDto.Applied, Phase: "applied", Committed: true, ErrorCode: null }, ended.ToString());
+        Assert.True(ended.Report is { Applied: true, Spaces: 40 }, ended.Report?.ToString());
+        var asked = await Job(started.JobId);
+        Assert.Equal((asked.State, asked.Phase, asked.Done, asked.Total, asked.EndedAt), (ended.State, ended.Phase, ended.Done, ended.Total, ended.EndedAt));
+        Assert.Contains(watcher.Received<ImportJobDto>(), j => j.JobId == started.JobId && j.State == ImportJobStateDto.Running && j.Phase != "spaces-added");
+        Assert.Empty(resident.Received<ImportJobDto>());
     }
 
     [Fact]

@@ -37,6 +37,7 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<DriverNoticeDto>(nameof(IParkingClient.DriverNotice), Record);
         connection.On<OverstayDto>(nameof(IParkingClient.Overstay), Record);
         connection.On<ChargerAlertDto>(nameof(IParkingClient.ChargerAlert), Record);
+        connection.On<ImportJobDto>(nameof(IParkingClient.ImportProgress), Record);
     }
 
     public HubConnection Connection { get; }
@@ -90,6 +91,8 @@ public sealed class HubClient : IAsyncDisposable
     public Task<OverstayDto> WaitForOverstayAsync(Func<OverstayDto, bool> match, string what) => WaitFor(match, what);
 
     public Task<ChargerAlertDto> WaitForChargerAlertAsync(Func<ChargerAlertDto, bool> match, string what) => WaitFor(match, what);
+
+    public Task<ImportJobDto> WaitForImportAsync(Func<ImportJobDto, bool> match, string what) => WaitFor(match, what);
 
     public Task<DriverNoticeDto> WaitForDriverNoticeAsync(Func<DriverNoticeDto, bool> match, string what) => WaitFor(match, what);
 
