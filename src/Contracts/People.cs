@@ -54,6 +54,12 @@ public sealed record ResidentDto(string PersonId, string DisplayName, string? Ho
 /// <summary>One page of a resident search: <c>Total</c> residents matched, this page's <c>Items</c> (page counts from 1).</summary>
 public sealed record ResidentPageDto(int Total, int Page, int PageSize, ResidentDto[] Items);
 
+/// <summary>
+/// One compound's answer to a search across the operator's sub-district: how many of its residents match, and the
+/// first of them in the compound's order (the compound's <c>/residents</c> pages through the rest).
+/// </summary>
+public sealed record CompoundResidentsDto(string CompoundId, string Name, int Total, ResidentDto[] First);
+
 /// <summary>Body of <c>PUT .../people/{personId}/role</c>: staff or committee, and the name to show for someone new.</summary>
 public sealed record GrantRoleRequest(string? Role, string? DisplayName);
 

@@ -11,6 +11,8 @@ using Parking.Domain.Reservations;
 using Parking.Grains.Charging;
 using Parking.Grains.Compounds;
 using Parking.Grains.Lots;
+using Parking.Grains.Membership;
+using Parking.Domain.Membership;
 using Parking.Grains.History;
 using Parking.Grains.Voting;
 
@@ -29,7 +31,60 @@ public static class DashboardEndpoints
             .RequireAuthorization()
             .WithSummary("The compounds of the operator's sub-district: spaces by state, chargers, feed capacity, alarms (sub-district operator)")
             .ProducesProblem(StatusCodes.Status403Forbidden);
+        app.MapGet("/api/residents", Residents)
+            .WithTags("People")
+            .RequireAuthorization()
+            .WithSummary("Residents matching a name, unit or plate in every compound of the operator's sub-district: which compounds, how many, the first of each (sub-district operator)")
+            .WithDescription("q: part of a name, a unit or a plate, as for a compound's /residents (required here; at most 40 characters); first: how many rows of each compound to return, 1-50, default 10. Only compounds with a match are listed, by compound id; each compound's /residents pages through all of its matches.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
+    }
+
+    /// <summary>The most rows of one compound a search across the sub-district returns; the compound's own search pages on.</summary>
+    public const int MaxFirstPerCompound = 50;
+
+    /// <summary>
+    /// A search across the operator's own sub-district: each compound's resident index is asked for its first matches
+    /// (the same rule and order as the compound's own search), all at once, and the compounds with a match are listed.
+    /// </summary>
+    public static async Task<Results<Ok<CompoundResidentsDto[]>, ProblemHttpResult>> Residents(HttpContext http, string? q, int? first, IGrainFactory grains)
+    {
+        var user = CurrentUser.From(http.User);
+        if (user is null || user.Role != Roles.Operator)
+        {
+            return Problems.Forbidden("Searching residents across compounds is for the sub-district operator; staff search their own compound's residents.");
+        }
+
+        if (string.IsNullOrEmpty(ResidentQuery.Searchable(q)))
+        {
+            return Problems.Invalid("q", "Give part of a name, a unit or a plate to search the sub-district for.");
+        }
+
+        if (first is < 1 or > MaxFirstPerCompound)
+        {
+            return Problems.Invalid("first", $"first must be between 1 and {MaxFirstPerCompound}.");
+        }
+
+        var query = ResidentQuery.Parse(q, 1, first ?? 10);
+        if (query.Error is { } error)
+        {
+            return Problems.From(error);
+        }
+
+        var all = await grains.CompoundDirectory().List();
+        var home = all.FirstOrDefault(c => c.CompoundId == user.CompoundId);
+        var mine = all.Where(c => c.CompoundId == user.CompoundId || (home?.SubDistrictId is { } sub && c.SubDistrictId == sub)).ToList();
+        var pages = await Task.WhenAll(mine.Select(c => ResidentIndex.Search(grains, c.CompoundId, query.Value!)));
+        return TypedResults.Ok(mine.Zip(pages)
+            .Where(p => p.Second.Total > 0)
+            .OrderBy(p => p.First.CompoundId, StringComparer.Ordinal)
+            .Select(p => new CompoundResidentsDto(
+                p.First.CompoundId,
+                p.First.Name,
+                p.Second.Total,
+                [.. p.Second.Items.Select(e => new ResidentDto(e.PersonId, e.DisplayName, e.HouseholdId, e.Unit, e.BuildingId, [.. e.Plates]))]))
+            .ToArray());
     }
 
     /// <summary>The drill-down into one compound, under the compound's routes (so the operator's sub-district scope applies).</summary>

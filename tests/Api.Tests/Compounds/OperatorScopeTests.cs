@@ -77,6 +77,51 @@ public sealed class OperatorScopeTests(ImportHostFixture fixture) : IClassFixtur
         await _host.SendAsync(HttpMethod.Post, "/api/compounds/import?dryRun=true", user, new StringContent(CompoundFileReader.Write(file), Encoding.UTF8, "application/json"));
 
     [Fact]
+    public async Task An_operator_finds_a_resident_across_the_compounds_of_their_sub_district_and_only_there()
+    {
+        // The same name in a second compound of the operator's sub-district and in a compound of another one.
+        var importer = _host.Factory.Services.GetRequiredService<CompoundImporter>();
+        foreach (var (id, subDistrict, person) in new[] { ("near-search", "caojiadu", "near-lin"), ("far-search", "putuo", "far-lin") })
+        {
+            var file = InSubDistrict(id, subDistrict, []);
+            file = file with { People = [new PersonEntry(person, "Lin Searchable", "resident") { HouseholdId = file.Households[0].Id }, new PersonEntry($"{id}-op", "Operator", "operator")] };
+            var check = CompoundFileCheck.Run(CompoundFileReader.Write(file));
+            Assert.True(check.IsValid, string.Join("; ", check.Problems));
+            Assert.True((await importer.Apply(check.Layout!, expectedVersion: null)).IsSuccess);
+        }
+
+        var token = await TokenAsync(ParkingHost.Compound, Operator);
+        var found = await OkAsync<CompoundResidentsDto[]>("/api/residents?q=lin%20searchable", token);
+        var near = Assert.Single(found);
+        Assert.Equal(("near-search", 1), (near.CompoundId, near.Total));
+        Assert.Equal("near-lin", Assert.Single(near.First).PersonId);
+
+        // A resident of the operator's own compound is found by part of a name too, with the compound's own count.
+        var own = (await OkAsync<ResidentPageDto>($"/api/compounds/{ParkingHost.Compound}/residents?pageSize=1", token)).Items[0];
+        var byName = await OkAsync<CompoundResidentsDto[]>($"/api/residents?q={Uri.EscapeDataString(own.DisplayName)}&first=50", token);
+        var home = Assert.Single(byName, c => c.CompoundId == ParkingHost.Compound);
+        Assert.Contains(home.First, r => r.PersonId == own.PersonId);
+        Assert.Equal((await OkAsync<ResidentPageDto>($"/api/compounds/{ParkingHost.Compound}/residents?q={Uri.EscapeDataString(own.DisplayName)}", token)).Total, home.Total);
+
+        // The other sub-district's operator finds only their own; staff and residents may not search across compounds.
+        var far = Assert.Single(await OkAsync<CompoundResidentsDto[]>("/api/residents?q=lin%20searchable", await TokenAsync("far-search", "far-search-op")));
+        Assert.Equal("far-search", far.CompoundId);
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync("/api/residents?q=lin", await TokenAsync(ParkingHost.Compound, "staff01")));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync("/api/residents?q=lin", await TokenAsync(ParkingHost.Compound, "r00001")));
+
+        // Bad input names its field.
+        using (var empty = await _host.GetAsync("/api/residents?q=%20", null, token))
+        {
+            await ProblemAssert.Expect(empty, HttpStatusCode.BadRequest, field: "q");
+        }
+
+        using (var tooMany = await _host.GetAsync("/api/residents?q=lin&first=51", null, token))
+        {
+            await ProblemAssert.Expect(tooMany, HttpStatusCode.BadRequest, field: "first");
+        }
+    }
+
+    [Fact]
     public async Task An_operator_acts_in_the_compounds_of_their_sub_district_and_is_refused_in_another()
     {
         await ImportFarCompoundAsync();
