@@ -75,6 +75,43 @@ public class SpaceWriteSizeTests(WriteFailureFixture fixture, ITestOutputHelper 
         await AssertEveryBookingHeld(space, made, cancelledId: made[^1].Id);
     }
 
+    [Fact]
+    public async Task A_resident_anonymised_leaves_no_copy_in_the_changes_stored_apart_from_the_calendar()
+    {
+        var demo = fixture.Demo;
+        var definition = demo.Lots.SelectMany(l => l.Spaces).Where(s => s.Ownership == SpaceOwnership.Common && s.Kind == SpaceKind.Standard).SkipLast(1).Last();
+        var drivers = demo.Users
+            .Where(u => u.Role == UserRole.Resident && u.HouseholdId is not null)
+            .GroupBy(u => u.HouseholdId, StringComparer.Ordinal)
+            .Select(g => g.First())
+            .Skip(8)
+            .Take(4)
+            .ToList();
+        var space = fixture.Grains.Space(definition.CompoundId, definition.SpaceId);
+        var grainId = space.GetGrainId();
+        var origin = WriteFailureFixture.Clock.GetUtcNow().AddDays(9);
+        for (var i = 0; i < 40; i++)
+        {
+            var driver = drivers[i % drivers.Count];
+            var start = origin.AddMinutes(30 * i);
+            var booked = await space.Reserve(new ReserveCommand(driver.UserId, new TimeWindow(start, start.AddMinutes(30)), null, Guid.NewGuid(), driver.HouseholdId));
+            Assert.True(booked.IsSuccess, booked.Error?.Message);
+        }
+
+        // The newest bookings, the anonymised driver's among them, are stored apart from the whole calendar.
+        var leaving = drivers[0].UserId;
+        var recent = await fixture.Storage.ReadStoredOrNew<RecentCalendarChanges>("space-recent", grainId);
+        Assert.Contains(recent.Changed, r => r.ResidentId == leaving);
+
+        await space.Anonymise(leaving, "anon-space-write");
+
+        var whole = await fixture.Storage.ReadStored<SpaceCalendar>("space", grainId);
+        recent = await fixture.Storage.ReadStoredOrNew<RecentCalendarChanges>("space-recent", grainId);
+        Assert.DoesNotContain(whole.Reservations, r => r.ResidentId == leaving);
+        Assert.DoesNotContain(recent.Changed, r => r.ResidentId == leaving);
+        Assert.Equal(10, (await StoredCalendar(grainId)).Reservations.Count(r => r.ResidentId == "anon-space-write"));
+    }
+
     private static async Task AssertEveryBookingHeld(IParkingSpaceGrain space, List<Reservation> made, string cancelledId)
     {
         var held = (await space.GetAvailability())!.Held;
