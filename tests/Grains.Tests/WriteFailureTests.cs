@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Runtime;
+using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Parking.Domain;
@@ -100,16 +101,18 @@ public sealed class WriteFailureFixture : IAsyncLifetime
         {
             ClusterFixture.ConfigureSilo(siloBuilder, Inner, Clock);
             siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(
-                GrainKeys.StorageName, (services, _) => new FailingWritesStorage(services.GetRequiredKeyedService<IGrainStorage>(Inner)));
+                GrainKeys.StorageName,
+                (services, _) => new FailingWritesStorage(services.GetRequiredKeyedService<IGrainStorage>(Inner), services.GetRequiredService<Serializer>()));
         }
     }
 }
 
 /// <summary>
 /// Grain storage that passes every call to the storage it wraps, except a write the test has armed for one grain:
-/// that one throws before anything is stored, once. It counts reads per grain, which happen only on activation.
+/// that one throws before anything is stored, once. It counts reads per grain, which happen only on activation, and,
+/// given a serializer, the bytes each grain's writes carry in Orleans' binary form (as a database provider stores them).
 /// </summary>
-public sealed class FailingWritesStorage(IGrainStorage inner) : IGrainStorage
+public sealed class FailingWritesStorage(IGrainStorage inner, Serializer? serializer = null) : IGrainStorage
 {
     public const string Refusal = "The test storage refused this write.";
 
@@ -117,6 +120,7 @@ public sealed class FailingWritesStorage(IGrainStorage inner) : IGrainStorage
     private readonly ConcurrentDictionary<GrainId, int> _refused = new();
     private readonly ConcurrentDictionary<GrainId, int> _reads = new();
     private readonly ConcurrentDictionary<GrainId, int> _writes = new();
+    private readonly ConcurrentDictionary<GrainId, long> _bytes = new();
 
     public void FailNextWrite(GrainId grainId) => _armed.AddOrUpdate(grainId, 1, (_, n) => n + 1);
 
@@ -126,6 +130,13 @@ public sealed class FailingWritesStorage(IGrainStorage inner) : IGrainStorage
 
     /// <summary>How many writes of a grain reached the wrapped storage.</summary>
     public int Writes(GrainId grainId) => _writes.GetValueOrDefault(grainId);
+
+    /// <summary>The bytes of every write of a grain that reached the wrapped storage (with a serializer; else 0).</summary>
+    public long BytesWritten(GrainId grainId) => _bytes.GetValueOrDefault(grainId);
+
+    /// <summary>The size of a state in Orleans' binary form (needs the serializer).</summary>
+    public int SizeOf<T>(T state) =>
+        (serializer ?? throw new InvalidOperationException("This storage was made without a serializer.")).SerializeToArray(state).Length;
 
     /// <summary>What the wrapped storage holds for a grain, read past the counter.</summary>
     public async Task<T> ReadStored<T>(string stateName, GrainId grainId)
@@ -163,6 +174,12 @@ public sealed class FailingWritesStorage(IGrainStorage inner) : IGrainStorage
         }
 
         _writes.AddOrUpdate(grainId, 1, (_, n) => n + 1);
+        if (serializer is not null)
+        {
+            long size = serializer.SerializeToArray(grainState.State).Length;
+            _bytes.AddOrUpdate(grainId, size, (_, n) => n + size);
+        }
+
         return inner.WriteStateAsync(stateName, grainId, grainState);
     }
 

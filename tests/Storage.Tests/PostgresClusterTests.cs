@@ -49,6 +49,48 @@ public class PostgresClusterTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_space_holding_many_bookings_stored_partly_as_recent_changes_reads_every_booking_back_after_a_full_cluster_restart()
+    {
+        var connectionString = await postgres.NewMigratedDatabaseAsync();
+        var serviceId = "recent-" + Guid.NewGuid().ToString("N")[..8];
+        var layout = DemoCompoundGenerator.Generate(DemoCompoundSize.Small);
+        var space = layout.Lots[0].Spaces.Last(s => s.Ownership == SpaceOwnership.Common);
+        var drivers = layout.Users.Where(u => u.Role == UserRole.Resident && u.HouseholdId is not null)
+            .GroupBy(u => u.HouseholdId, StringComparer.Ordinal).Select(g => g.First()).Take(4).ToList();
+        var origin = DateTimeOffset.UtcNow.AddHours(2);
+        var made = new List<Reservation>();
+
+        // Enough bookings that most are stored as changes apart from the whole calendar (state space-recent), then a
+        // cancellation (a change of one already stored).
+        await using (var first = await PostgresCluster.StartAsync(connectionString, serviceId))
+        {
+            await SeedAsync(first.Client, layout);
+            var grain = first.Client.Space(layout.CompoundId, space.SpaceId);
+            for (var i = 0; i < 40; i++)
+            {
+                var driver = drivers[i % drivers.Count];
+                var start = origin.AddMinutes(30 * i);
+                var booked = await grain.Reserve(new ReserveCommand(driver.UserId, new TimeWindow(start, start.AddMinutes(30)), null, Guid.NewGuid(), driver.HouseholdId));
+                Assert.True(booked.IsSuccess, booked.Error?.Message);
+                made.Add(booked.Value!);
+            }
+
+            Assert.Equal(ReservationStatus.Cancelled, (await grain.Cancel(made[^1].Id, Staff)).Value?.Status);
+            await first.StopAllSilosAsync();
+        }
+
+        await using var second = await PostgresCluster.StartAsync(connectionString, serviceId);
+        var space2 = second.Client.Space(layout.CompoundId, space.SpaceId);
+        var held = (await space2.GetAvailability())!.Held;
+        foreach (var reservation in made)
+        {
+            var read = await space2.GetReservation(reservation.Id, Staff);
+            Assert.Equal(reservation.Id == made[^1].Id ? ReservationStatus.Cancelled : ReservationStatus.Reserved, read.Value?.Status);
+            Assert.Equal(reservation.Id != made[^1].Id, held.Contains(reservation.Window));
+        }
+    }
+
+    [Fact]
     public async Task A_write_with_a_stale_etag_fails_and_leaves_the_first_writers_state()
     {
         var connectionString = await postgres.NewMigratedDatabaseAsync();

@@ -173,6 +173,55 @@ public sealed class SpaceCalendar
             Revision: 1);
     }
 
+    /// <summary>
+    /// Applies the changes stored since this whole calendar was (see <see cref="RecentCalendarChanges"/>): each changed
+    /// reservation replaces the one of its id, or is added after the others. Changes made from another whole calendar
+    /// (an earlier one: this one was stored after them) are stale and change nothing. Answers whether they applied.
+    /// </summary>
+    public bool Replay(RecentCalendarChanges changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.BaseVersion != Version)
+        {
+            return false;
+        }
+
+        var positions = new Dictionary<string, int>(_reservations.Count, StringComparer.Ordinal);
+        for (var i = 0; i < _reservations.Count; i++)
+        {
+            positions[_reservations[i].Id] = i;
+        }
+
+        foreach (var reservation in changes.Changed)
+        {
+            if (positions.TryGetValue(reservation.Id, out var at))
+            {
+                _reservations[at] = reservation;
+            }
+            else
+            {
+                positions[reservation.Id] = _reservations.Count;
+                _reservations.Add(reservation);
+            }
+        }
+
+        Version = changes.Version;
+        return true;
+    }
+
+    /// <summary>
+    /// Before the whole calendar is stored: makes its <see cref="Version"/> differ from that of the whole calendar stored
+    /// last (<paramref name="storedVersion"/>) if nothing has bumped it since (an archiving, a pruning, a forgetting), so
+    /// changes stored apart from an earlier whole calendar never apply to this one.
+    /// </summary>
+    public void StoringWhole(long storedVersion)
+    {
+        if (Version <= storedVersion)
+        {
+            Version = storedVersion + 1;
+        }
+    }
+
     /// <summary>Stores a reservation <see cref="Prepare"/> decided, in the same turn of the space.</summary>
     public void Add(Reservation reservation)
     {

@@ -20,6 +20,7 @@ namespace Parking.Grains.Spaces;
 public sealed partial class ParkingSpaceGrain(
     [PersistentState("space", GrainKeys.StorageName)] IPersistentState<SpaceCalendar> state,
     [PersistentState("space-archive", GrainKeys.StorageName)] IPersistentState<ArchiveIndex> archive,
+    [PersistentState("space-recent", GrainKeys.StorageName)] IPersistentState<RecentCalendarChanges> recent,
     IOptions<ReservationPolicy> policyOptions,
     IOptions<SharingPolicy> sharingOptions,
     IOptions<CreditPolicy> creditOptions,
@@ -39,6 +40,9 @@ public sealed partial class ParkingSpaceGrain(
     private IGrainTimer? _lotRetry;
     private IParkingSpaceGrain? _self;
 
+    /// <summary>The whole calendar as storage holds it (state <c>space</c>), to which the changes since are written apart.</summary>
+    private StoredCalendar _stored = null!;
+
     /// <summary>
     /// Bookings that started by this time were warned of a coming no-show by this activation. Held in memory only: a new
     /// activation warns again of those whose grace still runs, and the inbox takes a notice id once, so nothing is
@@ -51,6 +55,17 @@ public sealed partial class ParkingSpaceGrain(
     private ParkingSpace Space => new(state.State, _policy);
 
     private DateTimeOffset Now => time.GetUtcNow();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _stored = StoredCalendar.Of(Calendar);
+        if (recent.RecordExists)
+        {
+            Calendar.Replay(recent.State);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task Configure(SpaceDefinition definition)
     {
@@ -127,7 +142,7 @@ public sealed partial class ParkingSpaceGrain(
 
     public async Task Anonymise(string residentId, string pseudonym)
     {
-        await state.WriteIfChangedAsync(this, Calendar.Anonymise(residentId, pseudonym));
+        await StoreLeavingNoCopy(Calendar.Anonymise(residentId, pseudonym));
 
         // And the finished bookings already moved to the archive chunks: staff read those by id too.
         if (Calendar.Definition is { } definition && archive.State.Chunks.Count > 0)
@@ -201,7 +216,7 @@ public sealed partial class ParkingSpaceGrain(
     /// </summary>
     public async Task<int> ForgetBefore(DateTimeOffset cutoff)
     {
-        var removed = await state.WriteIfChangedAsync(this, Calendar.Forget(cutoff));
+        var removed = await StoreLeavingNoCopy(Calendar.Forget(cutoff));
 
         // And from the archive chunks of finished reservations (their index is written only when one went).
         if (Calendar.Definition is { } definition)
@@ -410,9 +425,7 @@ public sealed partial class ParkingSpaceGrain(
     {
         Calendar.Prune(Now, _policy);
         await ArchiveFinished();
-        // The calendar in memory may get ahead of storage: a failed write drops this activation, so the next one
-        // reloads what was really stored, and the caller sees the failure. Nothing half-written is kept.
-        await state.WriteOrDeactivateAsync(this, exception => LogWriteFailed(exception, this.GetPrimaryKeyString()));
+        await StoreCalendar();
 
         // Only what is stored becomes history. Append queues and returns: no I/O is awaited here.
         foreach (var reservation in changed)
@@ -436,6 +449,49 @@ public sealed partial class ParkingSpaceGrain(
 
         await ScheduleNoShowSweep();
     }
+
+    /// <summary>
+    /// Stores the calendar: only the reservations changed since it was last stored whole (state <c>space-recent</c>),
+    /// while they are few and nothing else changed, else the whole calendar under a version of its own (which makes the
+    /// changes stored before it stale). The calendar in memory may get ahead of storage: a failed write drops this
+    /// activation, so the next one reloads what was really stored, and the caller sees the failure.
+    /// </summary>
+    private async Task StoreCalendar(bool whole = false)
+    {
+        if (!whole && _stored.ChangesTo(Calendar) is { } changes)
+        {
+            recent.State = changes;
+            await recent.WriteOrDeactivateAsync(this, WriteFailed);
+            return;
+        }
+
+        Calendar.StoringWhole(_stored.Version);
+        await state.WriteOrDeactivateAsync(this, WriteFailed);
+        _stored = StoredCalendar.Of(Calendar);
+    }
+
+    /// <summary>
+    /// A resident forgotten or anonymised (<paramref name="changed"/> reservations): the whole calendar is stored, and
+    /// stale changes stored apart (made from an earlier whole calendar, ignored but still in storage) are emptied, so no
+    /// copy of what was removed stays in storage.
+    /// </summary>
+    private async Task<int> StoreLeavingNoCopy(int changed)
+    {
+        if (changed > 0)
+        {
+            await StoreCalendar(whole: true);
+        }
+
+        if (recent.State.Changed.Count > 0 && recent.State.BaseVersion != _stored.Version)
+        {
+            recent.State = new RecentCalendarChanges { BaseVersion = _stored.Version, Version = _stored.Version };
+            await recent.WriteOrDeactivateAsync(this, WriteFailed);
+        }
+
+        return changed;
+    }
+
+    private void WriteFailed(Exception exception) => LogWriteFailed(exception, this.GetPrimaryKeyString());
 
     private async Task ReportToLot()
     {
