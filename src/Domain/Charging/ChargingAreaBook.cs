@@ -159,6 +159,10 @@ public sealed class ChargingAreaBook
     private ChargingObjectiveOrder _order;
     private double? _minimumNeedKwh;
 
+    // When a meter report last found each running car behind its turn and asked for a re-plan. Not stored: after a
+    // restart a car behind may re-plan once more, sooner than the policy's spacing.
+    private readonly Dictionary<string, DateTimeOffset> _behindReplannedAt = new(StringComparer.Ordinal);
+
     public ChargingAreaBook()
         : this(new ChargingAreaSnapshot())
     {
@@ -544,6 +548,12 @@ public sealed class ChargingAreaBook
             return new AreaChange(notices, true);
         }
 
+        if (on is not null && FallenBehind(on, after, now, policy))
+        {
+            _behindReplannedAt[on.Id] = now;
+            replan = true;
+        }
+
         if (ChargerRules.IsRecovery(before.Status, after.Status) || before.Overdrawing != after.Overdrawing)
         {
             replan = true;
@@ -590,6 +600,58 @@ public sealed class ChargingAreaBook
 
         return new AreaChange(notices, replan);
     }
+
+    /// <summary>
+    /// Whether the meter report <paramref name="after"/> shows the car charging in <paramref name="request"/>'s running
+    /// turn cannot get what it still needs by the turn's end at the power it draws now (drawing less than the plan's
+    /// power for now, where the plan gave the turn a power schedule), and the car has not asked for a
+    /// re-plan on that ground within <see cref="ChargingPolicy.BehindReplanEvery"/> (a meter reports every minute or so;
+    /// one re-plan per car per spacing is enough to offer it a longer or a later turn).
+    /// </summary>
+    private bool FallenBehind(ChargingRequest request, ChargerSnapshot after, DateTimeOffset now, ChargingPolicy policy)
+    {
+        if (request.Status != ChargingRequestStatus.Charging || after.Status != ChargerStatus.Charging
+            || request.Turn is not { } turn || turn.Window.End <= now
+            || (_behindReplannedAt.TryGetValue(request.Id, out var last) && now - last < policy.BehindReplanEvery))
+        {
+            return false;
+        }
+
+        var drawKw = Math.Max(0, after.PowerKw);
+        var reachable = drawKw * (turn.Window.End - now).TotalHours;
+        if (_power.FirstOrDefault(p => p.RequestId == request.Id && p.ChargerId == turn.ChargerId && p.Window.Start <= now && now < p.Window.End) is { } planned)
+        {
+            // Measured against the plan: a car the plan keeps low for now (the feed is busy) is not behind for drawing
+            // little, nor is one the plan itself cannot finish; one drawing less than the plan gives it now gets that
+            // share of what the plan gives it until the turn's end.
+            var plannedKw = planned.KwAt(now);
+            if (drawKw >= plannedKw - ProfileSlackKw)
+            {
+                return false;
+            }
+
+            reachable = drawKw / plannedKw * KwhOf(planned, now, turn.Window.End);
+        }
+
+        return request.RemainingKwh - reachable > BehindToleranceKwh;
+    }
+
+    /// <summary>What <paramref name="schedule"/> gives from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    private static double KwhOf(TurnPowerSchedule schedule, DateTimeOffset from, DateTimeOffset to)
+    {
+        var kwh = 0.0;
+        var at = from;
+        foreach (var next in schedule.Steps.Select(s => s.Start).Append(schedule.Window.End).Where(b => b > from && b < to).Order().Append(to))
+        {
+            kwh += schedule.KwAt(at) * (next - at).TotalHours;
+            at = next;
+        }
+
+        return kwh;
+    }
+
+    // A shortfall smaller than this is rounding and meter resolution, not a car behind.
+    private const double BehindToleranceKwh = 0.05;
 
     /// <summary>What to ask the planner now: started turns stay, open requests get their remaining energy and window from now.</summary>
     public AreaPlanningInput PlanningInput(DateTimeOffset now, ChargingPolicy policy)
@@ -865,6 +927,10 @@ public sealed class ChargingAreaBook
         }
 
         _power.RemoveAll(p => p.Window.End <= now);
+        foreach (var id in _behindReplannedAt.Where(p => now - p.Value >= policy.BehindReplanEvery).Select(p => p.Key).ToList())
+        {
+            _behindReplannedAt.Remove(id);
+        }
     }
 
     private ChargingTurn? Fit(ChargingRequest request, ChargingTurn turn, DateTimeOffset now)

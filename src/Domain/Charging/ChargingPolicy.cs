@@ -52,6 +52,13 @@ public sealed class ChargingPolicy
     /// </summary>
     public int MaxTurnsPerRequest { get; set; } = 2;
 
+    /// <summary>
+    /// A meter report showing a charging car cannot get what it still needs by its turn's end at the power it draws asks
+    /// the area to re-plan (to offer it a longer or a later turn), at most once per car in this time, so a meter reporting
+    /// every minute does not re-plan the area every minute.
+    /// </summary>
+    public TimeSpan BehindReplanEvery { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Start of the quiet hours (compound local time) in which no turn may start or end, because people are asleep; null for none.</summary>
     public TimeOnly? QuietHoursFrom { get; set; }
 

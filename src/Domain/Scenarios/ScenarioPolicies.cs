@@ -51,6 +51,7 @@ public sealed record ScenarioPolicies(
             MaxActivePerDriver = Charging.MaxActivePerDriver,
             ClockSkew = Charging.ClockSkew,
             History = Charging.History,
+            BehindReplanEvery = Charging.BehindReplanEvery,
             QuietHoursFrom = rules.QuietHoursFrom ?? Charging.QuietHoursFrom,
             QuietHoursUntil = rules.QuietHoursUntil ?? Charging.QuietHoursUntil,
             MaxTurnsPerRequest = rules.MaxTurnsPerRequest ?? Charging.MaxTurnsPerRequest,

@@ -134,6 +134,7 @@ public static class TurnPlanner
     /// The turns the plan gives each started request's stand-in, as the request's own (no more than it has left of
     /// <paramref name="maxTurns"/>). One that starts on the running turn's charger right when that turn ends makes the
     /// running turn longer instead, so the driver need not unplug and plug in again; its power joins the running turn's.
+    /// A request with no turn left gets only that: a longer turn is no new turn.
     /// </summary>
     private static Dictionary<string, IReadOnlyList<PlannedTurn>> NextTurnsOf(AreaPlanningInput input, ChargingPlan plan, int maxTurns, List<TurnPowerSchedule> power)
     {
@@ -141,7 +142,7 @@ public static class TurnPlanner
         var started = input.Started.ToDictionary(r => r.Id, StringComparer.Ordinal);
         foreach (var session in plan.Sessions)
         {
-            if (session.Turns.Count == 0 || !session.RequestId.EndsWith(NextTurnMark, StringComparison.Ordinal)
+            if (!session.RequestId.EndsWith(NextTurnMark, StringComparison.Ordinal)
                 || !started.TryGetValue(OwnerOf(session.RequestId), out var request))
             {
                 continue;
@@ -149,24 +150,32 @@ public static class TurnPlanner
 
             var current = request.Turn!;
             var runningEnd = Math.Max(1, PeriodAtOrAfter(input, current.Window.End));
+            bool Continues(ChargingTurn turn, int givenSoFar) =>
+                givenSoFar == 0 && request.LaterTurns.Count == 0 && turn.ChargerId == current.ChargerId && turn.StartPeriod == runningEnd;
             var given = new List<PlannedTurn>();
-            foreach (var turn in session.Turns.OrderBy(t => t.StartPeriod).Take(TurnsLeft(input, request, maxTurns)))
+            var turnsLeft = TurnsLeft(input, request, maxTurns);
+            if (turnsLeft == 0)
             {
-                var window = new TimeWindow(At(input, turn.StartPeriod), At(input, turn.EndPeriod));
-                if (given.Count == 0 && request.LaterTurns.Count == 0 && turn.ChargerId == current.ChargerId && turn.StartPeriod == runningEnd)
+                // Without a turn left, only the running turn made longer may be given; the stand-in's other power goes.
+                var first = session.Turns.MinBy(t => t.StartPeriod);
+                var kept = first is not null && Continues(first, 0) ? At(input, first.StartPeriod) : (DateTimeOffset?)null;
+                if (kept is not null)
                 {
-                    given.Add(current with { Window = new TimeWindow(current.Window.Start, window.End) });
-                    var parts = power.Where(p => p.RequestId == request.Id && p.ChargerId == current.ChargerId).OrderBy(p => p.Window.Start).ToList();
-                    if (parts.FirstOrDefault(p => p.Window.End == window.Start) is { } before && parts.FirstOrDefault(p => p.Window.Start == window.Start) is { } after)
-                    {
-                        power.Remove(before);
-                        power.Remove(after);
-                        power.Add(before with { Window = new TimeWindow(before.Window.Start, after.Window.End), Steps = [.. before.Steps, .. after.Steps] });
-                    }
+                    given.Add(Longer(request, current, first!, input, power));
+                }
+
+                power.RemoveAll(p => p.RequestId == request.Id && p.Window.Start >= current.Window.End && p.Window.Start != kept);
+            }
+
+            foreach (var turn in session.Turns.OrderBy(t => t.StartPeriod).Take(turnsLeft))
+            {
+                if (Continues(turn, given.Count))
+                {
+                    given.Add(Longer(request, current, turn, input, power));
                 }
                 else
                 {
-                    given.Add(new PlannedTurn(turn.ChargerId, window));
+                    given.Add(new PlannedTurn(turn.ChargerId, new TimeWindow(At(input, turn.StartPeriod), At(input, turn.EndPeriod))));
                 }
             }
 
@@ -177,6 +186,24 @@ public static class TurnPlanner
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The running turn <paramref name="current"/> made longer by <paramref name="turn"/>, which starts on its charger
+    /// right when it ends; the two power schedules become one.
+    /// </summary>
+    private static PlannedTurn Longer(Parking.Domain.Charging.ChargingRequest request, PlannedTurn current, ChargingTurn turn, AreaPlanningInput input, List<TurnPowerSchedule> power)
+    {
+        var window = new TimeWindow(At(input, turn.StartPeriod), At(input, turn.EndPeriod));
+        var parts = power.Where(p => p.RequestId == request.Id && p.ChargerId == current.ChargerId).OrderBy(p => p.Window.Start).ToList();
+        if (parts.FirstOrDefault(p => p.Window.End == window.Start) is { } before && parts.FirstOrDefault(p => p.Window.Start == window.Start) is { } after)
+        {
+            power.Remove(before);
+            power.Remove(after);
+            power.Add(before with { Window = new TimeWindow(before.Window.Start, after.Window.End), Steps = [.. before.Steps, .. after.Steps] });
+        }
+
+        return current with { Window = new TimeWindow(current.Window.Start, window.End) };
     }
 
     /// <summary>How many more turns a started request may get beside the one running and those it already has.</summary>
@@ -201,6 +228,8 @@ public static class TurnPlanner
     /// its own, needing what the request will still need after the turn now running. A started request that may still
     /// have more turns and will need more than its turns so far give it (at their chargers' rating) enters as a stand-in
     /// open request too, present from the end of those turns (the first boundary outside quiet hours) to its departure.
+    /// One with no turn left (and no later turn) whose running turn will not finish it enters as a stand-in held to its
+    /// charger from that turn's end (unless it ends inside quiet hours): a longer running turn is no new turn.
     /// </summary>
     public static ChargingInstance InstanceOf(AreaPlanningInput input, ChargingPolicy? policy, TimeSpan utcOffset, int maxTurns)
     {
@@ -225,7 +254,20 @@ public static class TurnPlanner
                 fixedTurns.Add(new FixedTurn(id, later[i].ChargerId, from, to));
             }
 
-            if (started.CanMove && TurnsLeft(input, started, maxTurns) > 0)
+            if (started.CanMove && TurnsLeft(input, started, maxTurns) == 0 && later.Count == 0)
+            {
+                // No turn left to give, but making the running turn longer is no new turn: the car stays plugged in where
+                // it is. The stand-in is held to that charger from the running turn's end, so the only turn it can use is
+                // that continuation (one that starts later is dropped in NextTurnsOf).
+                var need = started.RemainingKwh - PlannedKwh(input, started.Id, turn);
+                var departure = PeriodAtOrBefore(input, started.Window.End);
+                var quiet = QuietPeriods(input, Math.Max(1, departure), policy, utcOffset) ?? [];
+                if (need > EnergyTolerance && departure > end && !quiet.Any(q => q.ForbidsBoundary(end)))
+                {
+                    requests.Add(new PlanRequest(started.Id + NextTurnMark, end, departure, need, MaxKwOf(input, turn.ChargerId), turn.ChargerId));
+                }
+            }
+            else if (started.CanMove && TurnsLeft(input, started, maxTurns) > 0)
             {
                 var laterKwh = later.Sum(t => MaxKwOf(input, t.ChargerId) * Math.Max(0, (t.Window.End - t.Window.Start).TotalHours));
                 var need = started.RemainingKwh - PlannedKwh(input, started.Id, turn) - laterKwh;

@@ -228,6 +228,7 @@ internal sealed partial class SimulationRun
         MaxActivePerDriver = live.MaxActivePerDriver,
         ClockSkew = live.ClockSkew,
         History = live.History,
+        BehindReplanEvery = live.BehindReplanEvery,
         QuietHoursFrom = live.QuietHoursFrom,
         QuietHoursUntil = live.QuietHoursUntil,
         MaxTurnsPerRequest = live.MaxTurnsPerRequest,

@@ -211,9 +211,10 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
         await _recorder.WaitFor(a.Id, ChargingNoticeKind.ChargingStarted, PushTimeout);
 
         // Ten minutes before the turn ends the car has taken 0.1 kWh: those ten minutes cannot give it the 3.4 it lacks.
+        // B asks first, so the re-plan that report asks for knows B too.
         AdvanceTo(first.Window.End.AddMinutes(-10));
-        await Report("C-T1", ChargerStatus.Charging, 2, 0.1);
         var b = await Submit("r2", 3.5, TimeSpan.FromMinutes(35), first.Window.End.AddMinutes(-5) - Now);
+        await Report("C-T1", ChargerStatus.Charging, 2, 0.1);
 
         a = await Get(a.Id);
         Assert.Equal(ChargingRequestStatus.Charging, a.Status);
@@ -232,6 +233,61 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
         var ended = await _recorder.WaitFor(a.Id, ChargingNoticeKind.TurnEnded, PushTimeout);
         Assert.Equal(first.Window, ended.EndedTurn!.Window);
         Assert.Equal((ChargingRequestStatus.Scheduled, later.Window), (ended.Request.Status, ended.Request.Turn!.Window));
+    }
+
+    /// <summary>
+    /// One 7 kW charger on a 7 kW feed and nobody else: A needs 3.5 kWh, its half-hour turn at full power. Ten minutes in,
+    /// the meter shows A at 2 kW: the twenty minutes left cannot give it what it lacks, so that report alone re-plans the
+    /// area and A's running turn is made longer (the charger is free after it). A second report two minutes later, still
+    /// behind, does not re-plan again; one ten minutes after the first does.
+    /// </summary>
+    [Fact]
+    public async Task A_meter_report_showing_a_car_behind_its_turn_re_plans_the_area_at_most_once_per_spacing()
+    {
+        await CreateCompound(chargers: 1, siteKw: 7);
+        var period = Policy.Period;
+        var t0 = new DateTimeOffset(Now.UtcTicks - (Now.UtcTicks % period.Ticks), TimeSpan.Zero) + period;
+        var a = await Submit("r1", 3.5, TimeSpan.FromHours(2), t0 - Now);
+        var first = a.Turn!;
+        Assert.Equal(new TimeWindow(t0, t0.AddMinutes(30)), first.Window);
+
+        AdvanceTo(t0);
+        await _recorder.WaitFor(a.Id, ChargingNoticeKind.PlugInNow, PushTimeout);
+        await Report("C-T1", ChargerStatus.Preparing, meter: 0);
+        await Report("C-T1", ChargerStatus.Charging, 7, 0);
+        await _recorder.WaitFor(a.Id, ChargingNoticeKind.ChargingStarted, PushTimeout);
+        await Get(a.Id);
+        var plans = (await Area.GetView())!.Plan!.Number;
+
+        // On plan at 7 kW: no re-plan.
+        AdvanceTo(t0.AddMinutes(5));
+        await Report("C-T1", ChargerStatus.Charging, 7, 0.58);
+        Assert.Equal(first.Window, (await Get(a.Id)).Turn!.Window);
+        Assert.Equal(plans, (await Area.GetView())!.Plan!.Number);
+
+        // Behind: 2 kW for the 20 minutes left gives 0.67 kWh of the 2.75 it lacks.
+        AdvanceTo(t0.AddMinutes(10));
+        await Report("C-T1", ChargerStatus.Charging, 2, 0.75);
+        a = await Get(a.Id);
+        Assert.Equal((ChargingRequestStatus.Charging, "C-T1", t0), (a.Status, a.Turn!.ChargerId, a.Turn.Window.Start));
+        Assert.True(a.Turn.Window.End > first.Window.End, $"A's turn {a.Turn.Window} must be made longer than {first.Window}");
+        Assert.Empty(a.LaterTurns);
+        var replanned = (await Area.GetView())!.Plan!.Number;
+        Assert.True(replanned > plans, $"plan {replanned} after the report, {plans} before");
+        var told = await _recorder.WaitFor(n => n.Request.Id == a.Id && n.Kind == ChargingNoticeKind.TurnMoved, "the longer turn of " + a.Id, PushTimeout);
+        Assert.Equal(a.Turn.Window, told.Request.Turn!.Window);
+
+        // Still behind two minutes later: no second re-plan so soon.
+        AdvanceTo(t0.AddMinutes(12));
+        await Report("C-T1", ChargerStatus.Charging, 1, 0.8);
+        Assert.Equal(a.Turn.Window, (await Get(a.Id)).Turn!.Window);
+        Assert.Equal(replanned, (await Area.GetView())!.Plan!.Number);
+
+        // Ten minutes after the first, behind again: the area re-plans again.
+        AdvanceTo(t0.AddMinutes(20));
+        await Report("C-T1", ChargerStatus.Charging, 1, 0.95);
+        await Get(a.Id);
+        Assert.True((await Area.GetView())!.Plan!.Number > replanned, "a car still behind after the spacing re-plans the area again");
     }
 
     [Fact]

@@ -72,15 +72,61 @@ public sealed class StartedNextTurnTests
         Assert.Contains(notices, n => n.Kind == ChargingNoticeKind.TurnMoved && n.Request.Id == a.Id && n.Request.LaterTurns.Count == 1);
     }
 
+    /// <summary>
+    /// One turn per request: B needs the charger for the half hour after A's turn, so A could only go on in a later turn,
+    /// which it may not have. (The charger's half hour after A's turn goes to B or to A's running turn made longer: both
+    /// deliver the same.)
+    /// </summary>
     [Fact]
-    public void With_one_turn_per_request_the_running_turn_stays_as_it_is()
+    public void With_one_turn_per_request_no_later_turn_is_added()
+    {
+        var policy = new ChargingPolicy { MaxTurnsPerRequest = 1, SolveBudget = TimeSpan.FromSeconds(5) };
+        var (book, a) = StartedA(policy);
+        var b = Submit(book, "b", 3.5, 30, 60, policy);
+
+        Replan(book, policy);
+
+        var after = book.Requests.Single(r => r.Id == a.Id);
+        Assert.Empty(after.LaterTurns);
+        Assert.Equal(("C1", Now), (after.Turn!.ChargerId, after.Turn.Window.Start));
+        if (book.Requests.Single(r => r.Id == b.Id).Turn is { } turnOfB)
+        {
+            Assert.False(turnOfB.Window.Overlaps(after.Turn.Window), $"B's turn {turnOfB.Window} and A's {after.Turn.Window} share the charger");
+        }
+    }
+
+    /// <summary>
+    /// One turn per request, and nobody needs the charger after A: making A's running turn longer is no second turn (the
+    /// car stays plugged in), so A gets the hour its 7 kWh take, with its power joined into one schedule.
+    /// </summary>
+    [Fact]
+    public void With_one_turn_per_request_the_running_turn_is_made_longer_where_the_charger_stays_free()
     {
         var policy = new ChargingPolicy { MaxTurnsPerRequest = 1, SolveBudget = TimeSpan.FromSeconds(5) };
         var (book, a) = StartedA(policy);
 
-        Replan(book, policy);
+        var plan = TurnPlanner.PlanArea(book.PlanningInput(Now, policy), policy, Shanghai);
+        var notices = book.ApplyPlan(plan.AllTurns, plan.Summary, Now, plan.PowerSchedules, plan.NextTurns);
 
-        Assert.Equal([new TimeWindow(Now, Now.AddMinutes(30))], book.Requests.Single(r => r.Id == a.Id).Turns.Select(t => t.Window));
+        var after = book.Requests.Single(r => r.Id == a.Id);
+        Assert.Empty(after.LaterTurns);
+        Assert.Equal(("C1", Now), (after.Turn!.ChargerId, after.Turn.Window.Start));
+        Assert.True(after.Turn.Window.End >= Now.AddMinutes(60), $"A's turn {after.Turn.Window} must last the hour its 7 kWh take");
+        Assert.Equal(1, after.TurnsDone + after.Turns.Count);
+        var power = Assert.Single(plan.PowerSchedules, p => p.RequestId == a.Id);
+        Assert.Equal(after.Turn.Window, power.Window);
+        Assert.Contains(notices, n => n.Kind == ChargingNoticeKind.TurnMoved && n.Request.Id == a.Id);
+    }
+
+    /// <summary>With one turn per request the running turn is made longer only on its own charger, never moved to another.</summary>
+    [Fact]
+    public void With_one_turn_per_request_the_stand_in_is_held_to_the_running_charger()
+    {
+        var policy = new ChargingPolicy { MaxTurnsPerRequest = 1, SolveBudget = TimeSpan.FromSeconds(5) };
+        var (book, a) = StartedA(policy);
+
+        var standIn = Assert.Single(TurnPlanner.InstanceOf(book.PlanningInput(Now, policy), policy, Shanghai, 1).Requests, r => r.Id.StartsWith(a.Id + "#", StringComparison.Ordinal));
+        Assert.Equal(("C1", 6), (standIn.PluggedChargerId, standIn.ArrivalPeriod)); // 19:30 in periods of 5 minutes from 19:00
     }
 
     /// <summary>
@@ -100,6 +146,25 @@ public sealed class StartedNextTurnTests
 
         var input = book.PlanningInput(Now, policy);
         Assert.DoesNotContain(TurnPlanner.InstanceOf(input, policy, Shanghai, 2).Requests, r => r.Id.StartsWith(a.Id + "#", StringComparison.Ordinal));
+        Replan(book, policy);
+
+        Assert.Equal([new TimeWindow(Now, Now.AddMinutes(30))], book.Requests.Single(r => r.Id == a.Id).Turns.Select(t => t.Window));
+    }
+
+    /// <summary>As <see cref="No_later_turn_starts_inside_quiet_hours"/> with one turn per request: A's turn, ending inside quiet hours, is not made longer either.</summary>
+    [Fact]
+    public void With_one_turn_per_request_a_turn_ending_inside_quiet_hours_is_not_made_longer()
+    {
+        var policy = new ChargingPolicy
+        {
+            MaxTurnsPerRequest = 1,
+            SolveBudget = TimeSpan.FromSeconds(5),
+            QuietHoursFrom = new TimeOnly(19, 20),
+            QuietHoursUntil = new TimeOnly(23, 0),
+        };
+        var (book, a) = StartedA(policy);
+
+        Assert.DoesNotContain(TurnPlanner.InstanceOf(book.PlanningInput(Now, policy), policy, Shanghai, 1).Requests, r => r.Id.StartsWith(a.Id + "#", StringComparison.Ordinal));
         Replan(book, policy);
 
         Assert.Equal([new TimeWindow(Now, Now.AddMinutes(30))], book.Requests.Single(r => r.Id == a.Id).Turns.Select(t => t.Window));
