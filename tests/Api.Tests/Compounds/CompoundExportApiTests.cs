@@ -15,11 +15,20 @@ namespace Parking.Api.Tests.Compounds;
 /// </summary>
 public sealed partial class CompoundImportApiTests
 {
-    /// <summary>The small demo under another id, its people renamed with <paramref name="prefix"/>.</summary>
+    /// <summary>
+    /// The published example file (the small demo) under another id, its people renamed with <paramref name="prefix"/>.
+    /// Read from docs/, not made by the code that also exports, so a field the exporter drops cannot vanish from both sides.
+    /// </summary>
     private static CompoundFile OwnPeople(string id, string prefix)
     {
-        var file = Other(id);
-        return file with { People = [.. file.People.Select(p => p with { Id = prefix + p.Id })] };
+        var read = CompoundFileReader.Read(File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "examples", "compound-small.json")));
+        Assert.True(read.IsSuccess, string.Join("; ", read.Problems));
+        var file = read.File!;
+        return file with
+        {
+            Compound = new CompoundEntry(id, "Export Gardens") { SubDistrict = "caojiadu" },
+            People = [.. file.People.Select(p => p with { Id = prefix + p.Id })],
+        };
     }
 
     private async Task<(string Text, CompoundFile File)> ExportOk(string compoundId, string person)
