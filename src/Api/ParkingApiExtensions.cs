@@ -104,6 +104,7 @@ public static class ParkingApiExtensions
         compound.MapRoundEndpoints();
         compound.MapWaitlistEndpoints();
         compound.MapCompoundInfoEndpoints();
+        compound.MapCompoundFileEndpoints();
         compound.MapMySpacesEndpoints();
         compound.MapSpaceAdminEndpoints();
         compound.MapScenarioEndpoints();

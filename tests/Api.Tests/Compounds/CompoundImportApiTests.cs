@@ -14,7 +14,7 @@ namespace Parking.Api.Tests.Compounds;
 /// <summary>A host of its own: these tests import compounds and change the demo compound's layout.</summary>
 public sealed class ImportHostFixture : OwnHostFixture;
 
-public sealed class CompoundImportApiTests(ImportHostFixture fixture) : IClassFixture<ImportHostFixture>
+public sealed partial class CompoundImportApiTests(ImportHostFixture fixture) : IClassFixture<ImportHostFixture>
 {
     private const string Operator = "operator01";
     private readonly ParkingHost _host = fixture.Host;
