@@ -53,6 +53,8 @@ internal sealed class BenchOptions
           --concurrency C    Requests in flight in the search and reservation phases (default 64).
           --clients N        SignalR clients in the push phase (default 1000).
           --push-rate R      Reservations per second in the push phase (default 200).
+          --protocol P       The push phase's hub protocol: json (default, as the web app) or
+                             messagepack.
           --watcher-processes K
                              Hold the push phase's SignalR clients in K child processes of
                              the bench (0 to 64; default 0: in the bench's own process), so
@@ -101,6 +103,9 @@ internal sealed class BenchOptions
     public WatcherGc WatcherGc { get; private set; } = WatcherGc.Workstation;
 
     public int WatcherGen0Megabytes { get; private set; } = 64;
+
+    /// <summary>Whether the push phase's watchers speak the MessagePack hub protocol (JSON otherwise).</summary>
+    public bool MessagePack { get; private set; }
 
     public Phases Phases { get; private set; } = Phases.All;
 
@@ -173,6 +178,14 @@ internal sealed class BenchOptions
                     break;
                 case "--watcher-processes":
                     options.WatcherProcesses = ParseInt(name, Value(args, ref i), 0, 64);
+                    break;
+                case "--protocol":
+                    options.MessagePack = Value(args, ref i).ToLowerInvariant() switch
+                    {
+                        "json" => false,
+                        "messagepack" => true,
+                        var other => throw new ArgumentException($"--protocol takes json or messagepack, not '{other}'."),
+                    };
                     break;
                 case "--watcher-gc":
                     options.WatcherGc = ParseWatcherGc(Value(args, ref i));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Parking.Contracts;
 
 namespace Parking.Bench;
@@ -88,16 +89,22 @@ internal sealed class Watcher : IAsyncDisposable
 
     public bool Lost { get; private set; }
 
-    public static async Task<Watcher> ConnectAsync(Uri baseAddress, Credential user, string lotId, PushWindow window, CancellationToken cancellationToken)
+    /// <param name="messagePack">Speak the MessagePack hub protocol (the server offers it beside the web app's JSON).</param>
+    public static async Task<Watcher> ConnectAsync(Uri baseAddress, Credential user, string lotId, PushWindow window, bool messagePack, CancellationToken cancellationToken)
     {
-        var connection = new HubConnectionBuilder()
+        var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(baseAddress, ParkingHub.Path), HttpTransportType.WebSockets, o =>
             {
                 o.AccessTokenProvider = () => Task.FromResult<string?>(user.Token);
                 o.SkipNegotiation = true;
-            })
-            .Build();
-        var watcher = new Watcher(connection, lotId, window);
+            });
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        var watcher = new Watcher(builder.Build(), lotId, window);
+        var connection = watcher._connection;
         try
         {
             await connection.StartAsync(cancellationToken);
@@ -232,7 +239,8 @@ internal static class PushPhase
         var processes = options.WatcherProcesses == 0
             ? "in the bench's process"
             : $"in {options.WatcherProcesses} watcher processes (GC {options.WatcherGc.ToString().ToLowerInvariant()}, gen0 budget {(options.WatcherGen0Megabytes > 0 ? $"{options.WatcherGen0Megabytes} MB" : "the runtime's")})";
-        return hosts > 1 ? $"{processes}, spread over the hubs of {hosts} hosts" : processes;
+        var protocol = options.MessagePack ? ", MessagePack hub protocol" : string.Empty;
+        return (hosts > 1 ? $"{processes}, spread over the hubs of {hosts} hosts" : processes) + protocol;
     }
 
     /// <summary>
@@ -253,14 +261,14 @@ internal static class PushPhase
             .ToArray();
         if (options.WatcherProcesses == 0)
         {
-            return [new LocalWatchers(new WatcherPlan(hubs, seats))];
+            return [new LocalWatchers(new WatcherPlan(hubs, seats, options.MessagePack))];
         }
 
         var groups = new List<IWatcherGroup>();
         for (var k = 0; k < options.WatcherProcesses; k++)
         {
             var mine = seats.Where((_, i) => i % options.WatcherProcesses == k).ToArray();
-            groups.Add(WatcherProcess.Start(k, new WatcherPlan(hubs, mine), options.WatcherGc, options.WatcherGen0Megabytes));
+            groups.Add(WatcherProcess.Start(k, new WatcherPlan(hubs, mine, options.MessagePack), options.WatcherGc, options.WatcherGen0Megabytes));
         }
 
         return [.. groups];

@@ -9,8 +9,8 @@ namespace Parking.Bench;
 /// <summary>One watcher to connect: which host's hub (index into <see cref="WatcherPlan.Hubs"/>), as whom, watching which lot.</summary>
 internal sealed record WatcherSeat(int Hub, string UserId, string Token, string LotId);
 
-/// <summary>The watchers one group holds, and the hubs they connect to.</summary>
-internal sealed record WatcherPlan(Uri[] Hubs, WatcherSeat[] Seats);
+/// <summary>The watchers one group holds, the hubs they connect to, and whether they speak MessagePack instead of JSON.</summary>
+internal sealed record WatcherPlan(Uri[] Hubs, WatcherSeat[] Seats, bool MessagePack);
 
 /// <summary>How a group's connections went: connected watchers per lot, failures, and the first few errors.</summary>
 internal sealed record ConnectReport(Dictionary<string, long> WatchersPerLot, int Failures, List<string> Errors)
@@ -71,7 +71,7 @@ internal sealed class LocalWatchers(WatcherPlan plan) : IWatcherGroup
             {
                 try
                 {
-                    _watchers.Add(await Watcher.ConnectAsync(plan.Hubs[seat.Hub], new Credential(seat.UserId, seat.Token), seat.LotId, _window, ct));
+                    _watchers.Add(await Watcher.ConnectAsync(plan.Hubs[seat.Hub], new Credential(seat.UserId, seat.Token), seat.LotId, _window, plan.MessagePack, ct));
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
