@@ -13,6 +13,19 @@ internal enum Phases
     All = Search | Reserve | Push,
 }
 
+/// <summary>The garbage collector of the watcher processes.</summary>
+internal enum WatcherGc
+{
+    /// <summary>Workstation GC with background (concurrent) gen2 collections: the runtime's default for a console app.</summary>
+    Workstation,
+
+    /// <summary>Workstation GC without background collections.</summary>
+    NonConcurrent,
+
+    /// <summary>Server GC (a heap per core, adapted to the load by DATAS).</summary>
+    Server,
+}
+
 /// <summary>Command-line options of the benchmark.</summary>
 internal sealed class BenchOptions
 {
@@ -24,14 +37,33 @@ internal sealed class BenchOptions
           --url URL          Target an already running silo (loopback only). Its
                              Parking:Reservations:MaxActivePerResident must be high.
                              Without --url the bench builds src/Silo (Release), starts it
-                             on free loopback ports, and stops it at the end.
-          --silo-pid PID     With --url: the silo's process id, to report its CPU use.
+                             on free loopback ports, and stops it at the end. Give --url
+                             twice for two hosts of one cluster (as --silos 2; the silos
+                             must share Parking:Auth:SigningKey).
+          --silo-pid PID     With --url: the silo's process id, to report its CPU use
+                             (once per --url).
+          --silos N          1 (default) or 2: start N silos forming one cluster on loopback
+                             (the embedded default's second local silo). The push phase
+                             spreads its watchers over both hosts' hubs and sends its
+                             reservations through both in turn; searches and the
+                             reservation phase use the first host.
           --phases LIST      Phases to run, comma-separated: search,reserve,push (default all).
           --runs N           Runs; medians are taken over them (default 3).
           --duration S       Seconds per measured phase (default 10).
           --concurrency C    Requests in flight in the search and reservation phases (default 64).
           --clients N        SignalR clients in the push phase (default 1000).
           --push-rate R      Reservations per second in the push phase (default 200).
+          --protocol P       The push phase's hub protocol: json (default, as the web app) or
+                             messagepack.
+          --watcher-processes K
+                             Hold the push phase's SignalR clients in K child processes of
+                             the bench (0 to 64; default 0: in the bench's own process), so
+                             that one process's GC pause does not stop every watcher.
+          --watcher-gc MODE  The child processes' GC: workstation (default, concurrent),
+                             nonconcurrent (workstation, no background GC) or server.
+          --watcher-gen0-mb M
+                             The child processes' gen0 budget in MB (0 to 1024; default 64;
+                             0 leaves the runtime's own): fewer, not longer, gen0 pauses.
           --residents N      Residents to sign in as (default 1522, all of them: each resident's
                              stored state grows with its reservations, so fewer residents make
                              every reservation's write dearer).
@@ -52,9 +84,28 @@ internal sealed class BenchOptions
           --help             This text.
         """;
 
-    public Uri? Url { get; private set; }
+    /// <summary>The first <c>--url</c>, or null when the bench starts its own silos.</summary>
+    public Uri? Url => Urls.Count > 0 ? Urls[0] : null;
 
-    public int? SiloPid { get; private set; }
+    public List<Uri> Urls { get; } = [];
+
+    /// <summary>The first <c>--silo-pid</c>.</summary>
+    public int? SiloPid => SiloPids.Count > 0 ? SiloPids[0] : null;
+
+    public List<int> SiloPids { get; } = [];
+
+    /// <summary>Silos the bench starts as one cluster (without <c>--url</c>), or hosts given by <c>--url</c>.</summary>
+    public int Silos { get; private set; } = 1;
+
+    /// <summary>Child processes holding the push phase's watchers; 0 keeps them in the bench's own process.</summary>
+    public int WatcherProcesses { get; private set; }
+
+    public WatcherGc WatcherGc { get; private set; } = WatcherGc.Workstation;
+
+    public int WatcherGen0Megabytes { get; private set; } = 64;
+
+    /// <summary>Whether the push phase's watchers speak the MessagePack hub protocol (JSON otherwise).</summary>
+    public bool MessagePack { get; private set; }
 
     public Phases Phases { get; private set; } = Phases.All;
 
@@ -117,10 +168,30 @@ internal sealed class BenchOptions
                     options.CompareSettlement = true;
                     break;
                 case "--url":
-                    options.Url = ParseUrl(Value(args, ref i));
+                    options.Urls.Add(ParseUrl(Value(args, ref i)));
                     break;
                 case "--silo-pid":
-                    options.SiloPid = ParseInt(name, Value(args, ref i), 1, int.MaxValue);
+                    options.SiloPids.Add(ParseInt(name, Value(args, ref i), 1, int.MaxValue));
+                    break;
+                case "--silos":
+                    options.Silos = ParseInt(name, Value(args, ref i), 1, 2);
+                    break;
+                case "--watcher-processes":
+                    options.WatcherProcesses = ParseInt(name, Value(args, ref i), 0, 64);
+                    break;
+                case "--protocol":
+                    options.MessagePack = Value(args, ref i).ToLowerInvariant() switch
+                    {
+                        "json" => false,
+                        "messagepack" => true,
+                        var other => throw new ArgumentException($"--protocol takes json or messagepack, not '{other}'."),
+                    };
+                    break;
+                case "--watcher-gc":
+                    options.WatcherGc = ParseWatcherGc(Value(args, ref i));
+                    break;
+                case "--watcher-gen0-mb":
+                    options.WatcherGen0Megabytes = ParseInt(name, Value(args, ref i), 0, 1024);
                     break;
                 case "--phases":
                     options.Phases = ParsePhases(Value(args, ref i));
@@ -149,6 +220,31 @@ internal sealed class BenchOptions
                 default:
                     throw new ArgumentException($"Unknown option '{name}'. Try --help.");
             }
+        }
+
+        if (options.Urls.Count > 2)
+        {
+            throw new ArgumentException("--url takes at most two hosts (one cluster of two silos).");
+        }
+
+        if (options.Urls.Count > 0 && options.Silos > 1)
+        {
+            throw new ArgumentException("--silos starts the bench's own silos; with --url give each host's --url instead.");
+        }
+
+        if (options.SiloPids.Count > Math.Max(1, options.Urls.Count))
+        {
+            throw new ArgumentException("--silo-pid is given once per --url.");
+        }
+
+        if (options.Urls.Count > 1)
+        {
+            options.Silos = options.Urls.Count;
+        }
+
+        if (options.Silos > 1 && (options.CompareSettlement || options.SoakDuration > TimeSpan.Zero))
+        {
+            throw new ArgumentException("--silos 2 (or two --url) measures one cluster of two silos; it cannot be used with --compare-settlement or --soak-minutes.");
         }
 
         if (options.CompareSettlement && options.SoakDuration > TimeSpan.Zero)
@@ -188,6 +284,14 @@ internal sealed class BenchOptions
 
         return url;
     }
+
+    private static WatcherGc ParseWatcherGc(string text) => text.ToLowerInvariant() switch
+    {
+        "workstation" => WatcherGc.Workstation,
+        "nonconcurrent" => WatcherGc.NonConcurrent,
+        "server" => WatcherGc.Server,
+        _ => throw new ArgumentException($"--watcher-gc takes workstation, nonconcurrent or server, not '{text}'."),
+    };
 
     private static Phases ParsePhases(string text)
     {

@@ -12,7 +12,11 @@ internal sealed record BenchContext(
     Credential[] Residents,
     Credential[] Staff,
     LotSummaryDto[] Lots,
-    BookingPlan Plan);
+    BookingPlan Plan)
+{
+    /// <summary>Every host of the cluster under test (the first is <see cref="Api"/>); the push phase uses them all.</summary>
+    public IReadOnlyList<ParkingApi> Hosts { get; init; } = [Api];
+}
 
 /// <summary>The reservation phase's figures and the confirmed reservations behind them.</summary>
 internal sealed record ReservationPhaseResult(LoadResult Load, IReadOnlyCollection<Confirmed> Confirmed);

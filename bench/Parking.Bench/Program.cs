@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using Parking.Contracts;
 
 namespace Parking.Bench;
@@ -14,6 +15,11 @@ internal static class Program
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        if (args is [WatcherWire.Command, ..])
+        {
+            // A child this bench started to hold some of the push phase's watchers (--watcher-processes).
+            return await WatcherChild.RunAsync(args);
+        }
 
         BenchOptions options;
         try
@@ -48,24 +54,55 @@ internal static class Program
             foreach (var (label, awaitSettlement) in variants)
             {
                 SiloProcess? silo = null;
+                var cluster = new List<SiloProcess>();
                 if (options.Url is null)
                 {
                     var environment = awaitSettlement is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["Parking__Credits__AwaitSettlement"] = awaitSettlement };
+                    if (options.Silos > 1)
+                    {
+                        // One cluster: the same id, and one signing key so that a token of one host is good on the other.
+                        environment["Parking__Cluster__ClusterId"] = string.Create(CultureInfo.InvariantCulture, $"parking-bench-{Environment.ProcessId}");
+                        environment["Parking__Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+                    }
+
                     silo = await SiloProcess.StartAsync(SiloProcess.FindRepositoryRoot(), environment, label is null ? "in-memory storage" : $"in-memory storage, {label}", cancel.Token);
                     silos.Add(silo);
+                    cluster.Add(silo);
+                    for (var k = 1; k < options.Silos; k++)
+                    {
+                        var joining = new Dictionary<string, string>(environment) { ["Parking__Cluster__PrimarySiloPort"] = silo.SiloPort.ToString(CultureInfo.InvariantCulture) };
+                        var next = await SiloProcess.StartAsync(SiloProcess.FindRepositoryRoot(), joining, $"in-memory storage, silo {k + 1} of the cluster", cancel.Token);
+                        silos.Add(next);
+                        cluster.Add(next);
+                    }
                 }
 
                 var target = options.Url ?? silo!.BaseAddress;
-                var externalSilo = options.SiloPid is { } pid && silo is null ? new ProcessCpu(Process.GetProcessById(pid)) : null;
-                if (externalSilo is not null)
+                ProcessCpu? serverCpu = silo?.Cpu;
+                if (silo is null && options.SiloPids.Count > 0)
                 {
-                    owned.Add(externalSilo);
+                    serverCpu = new ProcessCpu([.. options.SiloPids.Select(Process.GetProcessById)]);
+                    owned.Add(serverCpu);
+                }
+                else if (cluster.Count > 1)
+                {
+                    serverCpu = new ProcessCpu([.. cluster.Select(s => Process.GetProcessById(s.ProcessId))]);
+                    owned.Add(serverCpu);
                 }
 
                 Report.Header(options, target, silo is not null);
-                var api = new ParkingApi(target, maxConnections: Math.Max(options.Concurrency * 2, MinPooledConnections));
+                var maxConnections = Math.Max(options.Concurrency * 2, MinPooledConnections);
+                var api = new ParkingApi(target, maxConnections);
                 owned.Add(api);
-                var context = await PrepareAsync(options, api, silo?.Cpu ?? externalSilo, cancel.Token);
+                var hosts = new List<ParkingApi> { api };
+                foreach (var other in options.Urls.Skip(1).Concat(cluster.Skip(1).Select(s => s.BaseAddress)))
+                {
+                    var host = new ParkingApi(other, maxConnections);
+                    owned.Add(host);
+                    hosts.Add(host);
+                }
+
+                var context = await PrepareAsync(options, api, serverCpu, cancel.Token) with { Hosts = hosts };
                 await WarmUpAsync(context, cancel.Token);
                 contexts.Add((label, context));
             }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Parking.Contracts;
 
 namespace Parking.Bench;
@@ -22,12 +23,16 @@ internal sealed record PushResult(
     int Lost,
     IReadOnlyCollection<Confirmed> Confirmed,
     long Messages = 0,
-    PushStages? Stages = null)
+    PushStages? Stages = null,
+    WatcherGcFigures? Gc = null)
 {
     public double DeliveriesPerSecond => Elapsed > TimeSpan.Zero ? Delivered / Elapsed.TotalSeconds : double.NaN;
 
     public double Completeness => Expected > 0 ? (double)Delivered / Expected : double.NaN;
 }
+
+/// <summary>The watchers' garbage collections while the window was open: summed over the processes holding them.</summary>
+internal sealed record WatcherGcFigures(int Processes, GcTally Total, double LongestProcessPauseMilliseconds);
 
 /// <summary>
 /// Which pushes count: only while recording, and only changes committed after the phase started (so
@@ -84,16 +89,22 @@ internal sealed class Watcher : IAsyncDisposable
 
     public bool Lost { get; private set; }
 
-    public static async Task<Watcher> ConnectAsync(Uri baseAddress, Credential user, string lotId, PushWindow window, CancellationToken cancellationToken)
+    /// <param name="messagePack">Speak the MessagePack hub protocol (the server offers it beside the web app's JSON).</param>
+    public static async Task<Watcher> ConnectAsync(Uri baseAddress, Credential user, string lotId, PushWindow window, bool messagePack, CancellationToken cancellationToken)
     {
-        var connection = new HubConnectionBuilder()
+        var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(baseAddress, ParkingHub.Path), HttpTransportType.WebSockets, o =>
             {
                 o.AccessTokenProvider = () => Task.FromResult<string?>(user.Token);
                 o.SkipNegotiation = true;
-            })
-            .Build();
-        var watcher = new Watcher(connection, lotId, window);
+            });
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        var watcher = new Watcher(builder.Build(), lotId, window);
+        var connection = watcher._connection;
         try
         {
             await connection.StartAsync(cancellationToken);
@@ -150,7 +161,6 @@ internal sealed class Watcher : IAsyncDisposable
 /// </summary>
 internal static class PushPhase
 {
-    private const int ConnectParallelism = 32;
     private const int MaxInFlight = 64;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
@@ -159,81 +169,116 @@ internal static class PushPhase
     public static async Task<PushResult> RunAsync(BenchContext context, TimeSpan duration, CancellationToken cancellationToken)
     {
         var options = context.Options;
-        var window = new PushWindow();
-        var watchers = new ConcurrentBag<Watcher>();
-        var connectFailures = 0;
-        var connectClock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, options.Clients),
-            new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken },
-            async (i, ct) =>
-            {
-                var lot = context.Lots[i % context.Lots.Length].LotId;
-                try
-                {
-                    watchers.Add(await Watcher.ConnectAsync(context.Api.BaseAddress, context.Staff[i % context.Staff.Length], lot, window, ct));
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !ct.IsCancellationRequested)
-                {
-                    if (Interlocked.Increment(ref connectFailures) <= 3)
-                    {
-                        Console.WriteLine($"    client {i} could not connect: {exception.GetType().Name}: {exception.Message}");
-                    }
-                }
-            });
-        var connectTime = connectClock.Elapsed;
-        Console.WriteLine($"    {watchers.Count} of {options.Clients} clients connected and watching in {connectTime.TotalSeconds:0.0} s");
-
+        var groups = StartGroups(context);
+        ProcessCpu? helpers = null;
         try
         {
-            var watchersPerLot = watchers.GroupBy(w => w.LotId).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+            var connectClock = Stopwatch.StartNew();
+            var reports = await Task.WhenAll(groups.Select(g => g.ConnectAsync(cancellationToken)));
+            var connectTime = connectClock.Elapsed;
+            foreach (var error in reports.SelectMany(r => r.Errors).Take(3))
+            {
+                Console.WriteLine($"    {error}");
+            }
+
+            var connected = reports.Sum(r => r.Connected);
+            var failures = reports.Sum(r => r.Failures);
+            Console.WriteLine($"    {connected} of {options.Clients} clients connected and watching in {connectTime.TotalSeconds:0.0} s; {Where(options, context.Hosts.Count)}");
+            var watchersPerLot = reports.SelectMany(r => r.WatchersPerLot)
+                .GroupBy(p => p.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Sum(p => p.Value), StringComparer.Ordinal);
+            var children = groups.OfType<WatcherProcess>().ToList();
+            helpers = children.Count > 0 ? new ProcessCpu([.. children.Select(c => Process.GetProcessById(c.ProcessId))]) : null;
 
             // Unmeasured pushes first, so that the clients' receive path is compiled and warm.
             var warmup = TimeSpan.FromSeconds(Math.Min(MaxWarmup.TotalSeconds, options.Warmup.TotalSeconds));
-            var warmed = warmup > TimeSpan.Zero ? (await DriveAsync(context, warmup, watchersPerLot, cancellationToken)).Confirmed : [];
+            var warmed = warmup > TimeSpan.Zero ? (await DriveAsync(context, warmup, watchersPerLot, helpers, cancellationToken)).Confirmed : [];
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
             GC.Collect();
 
-            window.Open(DateTimeOffset.UtcNow);
-            var drive = await DriveAsync(context, duration, watchersPerLot, cancellationToken);
+            var from = DateTimeOffset.UtcNow;
+            await Task.WhenAll(groups.Select(g => g.OpenAsync(from, cancellationToken)));
+            var drive = await DriveAsync(context, duration, watchersPerLot, helpers, cancellationToken);
 
             // Let the last pushes arrive: until every expected delivery is in, or the drain times out.
             var drain = Stopwatch.StartNew();
-            while (watchers.Sum(w => w.Delivered) < drive.Expected && drain.Elapsed < DrainTimeout)
+            while ((await Task.WhenAll(groups.Select(g => g.DeliveredAsync(cancellationToken)))).Sum() < drive.Expected && drain.Elapsed < DrainTimeout)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
             }
 
-            window.Close();
-            var delivered = watchers.Sum(w => w.Delivered);
+            var tallies = await Task.WhenAll(groups.Select(g => g.CloseAsync(cancellationToken)));
             return new PushResult(
                 options.Clients,
-                watchers.Count,
-                connectFailures,
+                (int)connected,
+                failures,
                 connectTime,
                 options.PushRate,
                 drive.Load.Elapsed,
                 drive.Load,
                 drive.Skipped,
                 drive.Expected,
-                delivered,
-                LatencyRecorder.Summarize(watchers.Select(w => w.Latencies)),
-                watchers.Count(w => w.Lost),
+                tallies.Sum(t => t.Delivered),
+                LatencyRecorder.Summarize(tallies.Select(t => t.Latencies)),
+                tallies.Sum(t => t.Lost),
                 [.. warmed, .. drive.Confirmed],
-                watchers.Sum(w => w.Messages),
-                PushStageRecorder.Summarize(watchers.Select(w => w.Stages)));
+                tallies.Sum(t => t.Messages),
+                PushStageRecorder.Summarize(tallies.Select(t => t.Stages)),
+                new WatcherGcFigures(children.Count, tallies.Aggregate(GcTally.None, (sum, t) => sum.Plus(t.Gc)), tallies.Max(t => t.Gc.PauseMilliseconds)));
         }
         finally
         {
-            window.Close();
-            await Parallel.ForEachAsync(watchers, new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism }, async (w, _) => await w.DisposeAsync());
+            helpers?.Dispose();
+            await Task.WhenAll(groups.Select(async g => await g.DisposeAsync()));
         }
+    }
+
+    /// <summary>Where the watchers live and which hubs they use, for the connect line.</summary>
+    private static string Where(BenchOptions options, int hosts)
+    {
+        var processes = options.WatcherProcesses == 0
+            ? "in the bench's process"
+            : $"in {options.WatcherProcesses} watcher processes (GC {options.WatcherGc.ToString().ToLowerInvariant()}, gen0 budget {(options.WatcherGen0Megabytes > 0 ? $"{options.WatcherGen0Megabytes} MB" : "the runtime's")})";
+        var protocol = options.MessagePack ? ", MessagePack hub protocol" : string.Empty;
+        return (hosts > 1 ? $"{processes}, spread over the hubs of {hosts} hosts" : processes) + protocol;
+    }
+
+    /// <summary>
+    /// The watchers' seats: lots in turn, each lot's watchers spread over the hosts' hubs, and the seats dealt to
+    /// <c>--watcher-processes</c> children in turn (or all kept in this process).
+    /// </summary>
+    private static IWatcherGroup[] StartGroups(BenchContext context)
+    {
+        var options = context.Options;
+        var hubs = context.Hosts.Select(h => h.BaseAddress).ToArray();
+        var lots = context.Lots.Length;
+        var seats = Enumerable.Range(0, options.Clients)
+            .Select(i =>
+            {
+                var staff = context.Staff[i % context.Staff.Length];
+                return new WatcherSeat(i / lots % hubs.Length, staff.UserId, staff.Token, context.Lots[i % lots].LotId);
+            })
+            .ToArray();
+        if (options.WatcherProcesses == 0)
+        {
+            return [new LocalWatchers(new WatcherPlan(hubs, seats, options.MessagePack))];
+        }
+
+        var groups = new List<IWatcherGroup>();
+        for (var k = 0; k < options.WatcherProcesses; k++)
+        {
+            var mine = seats.Where((_, i) => i % options.WatcherProcesses == k).ToArray();
+            groups.Add(WatcherProcess.Start(k, new WatcherPlan(hubs, mine, options.MessagePack), options.WatcherGc, options.WatcherGen0Megabytes));
+        }
+
+        return [.. groups];
     }
 
     private sealed record Drive(LoadResult Load, long Skipped, long Expected, IReadOnlyCollection<Confirmed> Confirmed);
 
     /// <summary>Open loop: reservations start on schedule at the target rate, at most <see cref="MaxInFlight"/> at once.</summary>
-    private static async Task<Drive> DriveAsync(BenchContext context, TimeSpan duration, IReadOnlyDictionary<string, long> watchersPerLot, CancellationToken cancellationToken)
+    /// <param name="helpers">The watcher processes, whose CPU counts as the bench's.</param>
+    private static async Task<Drive> DriveAsync(BenchContext context, TimeSpan duration, IReadOnlyDictionary<string, long> watchersPerLot, ProcessCpu? helpers, CancellationToken cancellationToken)
     {
         var rate = context.Options.PushRate;
         var latencies = new LatencyRecorder();
@@ -253,12 +298,15 @@ internal static class PushPhase
                 }
 
                 var resident = context.Residents[(int)(n % context.Residents.Length)];
+
+                // Through the hosts in turn: with two silos, half the changes start on each.
+                var api = context.Hosts[(int)(n % context.Hosts.Count)];
                 var started = Stopwatch.GetTimestamp();
                 RequestOutcome outcome;
                 string? problem;
                 try
                 {
-                    (outcome, var id, problem) = await context.Api.ReserveAsync(resident, booking, cancellationToken);
+                    (outcome, var id, problem) = await api.ReserveAsync(resident, booking, cancellationToken);
                     if (outcome == RequestOutcome.Ok && id is not null)
                     {
                         Interlocked.Add(ref expected, watchersPerLot.GetValueOrDefault(booking.LotId));
@@ -294,7 +342,7 @@ internal static class PushPhase
             }
         }
 
-        var cpuBefore = CpuSample.Take(context.Server);
+        var cpuBefore = CpuSample.Take(context.Server, helpers);
         var clock = Stopwatch.StartNew();
         using (var timer = new PeriodicTimer(Tick))
         {
@@ -320,7 +368,7 @@ internal static class PushPhase
 
         await Task.WhenAll(tasks);
         var elapsed = clock.Elapsed;
-        var cpu = CpuSample.Between(cpuBefore, CpuSample.Take(context.Server));
+        var cpu = CpuSample.Between(cpuBefore, CpuSample.Take(context.Server, helpers));
         var load = new LoadResult(elapsed, ok, conflicts, failed, LatencyRecorder.Summarize([latencies]), problems, cpu);
         return new Drive(load, skipped, Interlocked.Read(ref expected), confirmed);
     }

@@ -106,36 +106,66 @@ internal static class Medians
     }
 }
 
-/// <summary>The CPU time of another process (the silo), read on demand.</summary>
-internal sealed class ProcessCpu(Process process) : IDisposable
+/// <summary>The CPU time of other processes (the silo, or the silos of one cluster), summed and read on demand.</summary>
+internal sealed class ProcessCpu : IDisposable
 {
-    public int ProcessId { get; } = process.Id;
+    private readonly Process[] _processes;
 
-    /// <summary>CPU time the process has used so far (all its threads); null once it has exited.</summary>
-    public TimeSpan? Read()
+    public ProcessCpu(params Process[] processes)
     {
-        try
-        {
-            process.Refresh();
-            return process.HasExited ? null : process.TotalProcessorTime;
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
+        ArgumentOutOfRangeException.ThrowIfZero(processes.Length);
+        _processes = processes;
+        ProcessId = processes[0].Id;
     }
 
-    public void Dispose() => process.Dispose();
+    /// <summary>The first process's id.</summary>
+    public int ProcessId { get; }
+
+    /// <summary>CPU time the processes have used so far (all their threads); null once one of them has exited.</summary>
+    public TimeSpan? Read()
+    {
+        var total = TimeSpan.Zero;
+        foreach (var process in _processes)
+        {
+            try
+            {
+                process.Refresh();
+                if (process.HasExited)
+                {
+                    return null;
+                }
+
+                total += process.TotalProcessorTime;
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                return null;
+            }
+        }
+
+        return total;
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in _processes)
+        {
+            process.Dispose();
+        }
+    }
 }
 
 /// <summary>CPU used by the bench, by the silo and by the whole machine (Linux: /proc/stat) at one instant.</summary>
 internal readonly record struct CpuSample(TimeSpan Wall, TimeSpan Client, TimeSpan? Server, (long Busy, long Total)? Machine)
 {
-    public static CpuSample Take(ProcessCpu? server)
+    public static CpuSample Take(ProcessCpu? server) => Take(server, helpers: null);
+
+    /// <param name="helpers">The bench's own child processes (watchers), counted with the bench.</param>
+    public static CpuSample Take(ProcessCpu? server, ProcessCpu? helpers)
     {
         using var self = Process.GetCurrentProcess();
         var wall = TimeSpan.FromSeconds(Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency);
-        return new CpuSample(wall, self.TotalProcessorTime, server?.Read(), ReadMachine());
+        return new CpuSample(wall, self.TotalProcessorTime + (helpers?.Read() ?? TimeSpan.Zero), server?.Read(), ReadMachine());
     }
 
     public static CpuUse Between(CpuSample before, CpuSample after)

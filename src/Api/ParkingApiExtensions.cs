@@ -43,7 +43,8 @@ public static class ParkingApiExtensions
         services.AddExceptionHandler<ServiceUnavailableHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new EnumNameConverter()));
         services.AddOpenApi();
-        services.AddSignalR();
+        // JSON for the web app; MessagePack beside it for clients that ask (smaller and cheaper to write per watcher).
+        services.AddSignalR().AddMessagePackProtocol();
 
         // Bounds what one hub connection may hold unsent (Parking:Hub:MaxPendingMessagesPerConnection).
         services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<ParkingHubServer>, BoundedHubLifetimeManager>();

@@ -41,6 +41,34 @@ public sealed class LiveUpdateTests(SharedHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_MessagePack_client_hears_of_a_lot_change_as_a_JSON_client_does()
+    {
+        await using var json = await _host.ConnectHubAsync("r00017");
+        await using var messagePack = await _host.ConnectMessagePackHubAsync("r00018");
+        var before = await messagePack.WatchLotAsync("G1");
+        var seenByJson = await json.WatchLotAsync("G1");
+        Assert.Equal(seenByJson.Spaces.Count, before.Spaces.Count);
+        Assert.Equal(seenByJson.Epoch, before.Epoch);
+
+        var start = _host.Now.AddDays(9).AddHours(13);
+        var spaceId = before.Spaces.Where(s => s.Ownership == SpaceOwnershipDto.Common).Skip(1).First().SpaceId;
+        await _host.ReserveOkAsync("r00017", spaceId, start, start.AddHours(1));
+
+        bool Booked(LotChangeDto c) => c.Space?.SpaceId == spaceId && c.Space!.Held.Any(w => w.Start == start && w.End == start.AddHours(1));
+        var overMessagePack = await messagePack.WaitForLotChangeAsync(Booked, "the MessagePack client watching G1 hears of the reservation");
+        var overJson = await json.WaitForLotChangeAsync(Booked, "the JSON client watching G1 hears of the reservation");
+
+        // The same change, field by field, whichever protocol carried it.
+        Assert.Equal((overJson.CompoundId, overJson.LotId, overJson.Epoch, overJson.Sequence, overJson.Kind), (overMessagePack.CompoundId, overMessagePack.LotId, overMessagePack.Epoch, overMessagePack.Sequence, overMessagePack.Kind));
+        Assert.Equal(overJson.ChangedAt, overMessagePack.ChangedAt);
+        Assert.Equal(overJson.Space!.Status, overMessagePack.Space!.Status);
+        Assert.Equal(overJson.Space.Kind, overMessagePack.Space.Kind);
+        Assert.Equal(overJson.Space.Version, overMessagePack.Space.Version);
+        Assert.Equal(overJson.Space.Held.Select(w => (w.Start, w.End)), overMessagePack.Space.Held.Select(w => (w.Start, w.End)));
+        Assert.True(overMessagePack.Sequence > before.Sequence, $"Sequence {overMessagePack.Sequence} should follow {before.Sequence}.");
+    }
+
+    [Fact]
     public async Task A_burst_of_changes_reaches_a_watcher_in_batches_of_one_lot_with_no_gap_in_the_sequence()
     {
         await using var watcher = await _host.ConnectHubAsync("r00003");

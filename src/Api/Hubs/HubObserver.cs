@@ -133,9 +133,12 @@ public sealed partial class HubObserver(
         }
 
         var sentAt = _stageTimes ? TimeProvider.System.GetUtcNow() : default;
+
+        // An array, not a collection expression: the MessagePack protocol writes a hub argument by its runtime type,
+        // and the compiler's own read-only list type is not one it can write (it closed every MessagePack watcher).
         return hub.Clients
             .Group(ParkingHubServer.LotGroup(first.CompoundId, first.LotId))
-            .LotChanges([.. message.Select(p => _stageTimes ? WithTimes(ToLotChangeDto(p), p, hostAt, sentAt) : ToLotChangeDto(p))]);
+            .LotChanges(message.Select(p => _stageTimes ? WithTimes(ToLotChangeDto(p), p, hostAt, sentAt) : ToLotChangeDto(p)).ToArray());
     }
 
     /// <summary>The change as sent, with when its push passed each stage (<see cref="HubPushOptions.StageTimes"/>).</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Parking.Contracts;
 
 namespace Parking.Api.Tests.Infrastructure;
@@ -54,8 +55,10 @@ public sealed class HubClient : IAsyncDisposable
         }
     }
 
-    public static HubConnection Build(Uri baseAddress, string? token) =>
-        new HubConnectionBuilder()
+    /// <param name="messagePack">Speak the MessagePack hub protocol instead of JSON (the web app's).</param>
+    public static HubConnection Build(Uri baseAddress, string? token, bool messagePack = false)
+    {
+        var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(baseAddress, ParkingHub.Path), options =>
             {
                 options.Transports = HttpTransportType.WebSockets;
@@ -63,12 +66,18 @@ public sealed class HubClient : IAsyncDisposable
                 {
                     options.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 }
-            })
-            .Build();
+            });
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
 
-    public static async Task<HubClient> ConnectAsync(Uri baseAddress, string token)
+        return builder.Build();
+    }
+
+    public static async Task<HubClient> ConnectAsync(Uri baseAddress, string token, bool messagePack = false)
     {
-        var client = new HubClient(Build(baseAddress, token));
+        var client = new HubClient(Build(baseAddress, token, messagePack));
         try
         {
             await client.Connection.StartAsync();

@@ -188,6 +188,10 @@ public sealed class ParkingHost : IAsyncDisposable
 
     public Task<HubClient> ConnectHubAsync(string userId) => ConnectHubWithTokenAsync(TokenFor(userId));
 
+    /// <summary>A hub client speaking the MessagePack hub protocol (the server offers it beside JSON).</summary>
+    public async Task<HubClient> ConnectMessagePackHubAsync(string userId) =>
+        await HubClient.ConnectAsync(Factory.BaseAddress, await TokenFor(userId), messagePack: true);
+
     public async Task<HubClient> ConnectHubWithTokenAsync(Task<string> token) =>
         await HubClient.ConnectAsync(Factory.BaseAddress, await token);
 
