@@ -46,8 +46,23 @@ public sealed class OcppCrossHostTests
             await ParkingHost.Expect(capacity, HttpStatusCode.OK);
         }
 
-        var plan = await hostB.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath("charging/areas/CA-G1/plan?planned=true"), "staff01");
-        var views = await Task.WhenAll(plan.Chargers.Select(c => hostB.GetOkAsync<ChargePointDto>(ParkingHost.CompoundPath($"chargers/{c.Charger.ChargerId}/ocpp"), "staff01")));
+        // The area hands its plan to the chargers' profiles one-way (the capacity is acknowledged before they follow):
+        // read them until they have (bounded), then require every one within the new feed.
+        ChargePointDto[] views;
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+        do
+        {
+            var plan = await hostB.GetOkAsync<ChargingPlanDto>(ParkingHost.CompoundPath("charging/areas/CA-G1/plan?planned=true"), "staff01");
+            views = await Task.WhenAll(plan.Chargers.Select(c => hostB.GetOkAsync<ChargePointDto>(ParkingHost.CompoundPath($"chargers/{c.Charger.ChargerId}/ocpp"), "staff01")));
+            if (views.All(v => v.Profile.All(p => p.LimitKw <= 3.5)))
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+        while (DateTimeOffset.UtcNow < deadline);
+
         Assert.All(views, v => Assert.True(v.Profile.All(p => p.LimitKw <= 3.5), $"{v.ChargerId}'s profile stays within the 3.5 kW feed"));
     }
 }
