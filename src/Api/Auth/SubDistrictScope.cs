@@ -10,6 +10,17 @@ namespace Parking.Api.Auth;
 /// </summary>
 public static class SubDistrictScope
 {
+    /// <summary>
+    /// Of the compounds <paramref name="all"/>, those a person whose home is <paramref name="homeCompoundId"/> sees as an
+    /// operator: their own and every other of its sub-district.
+    /// </summary>
+    public static IEnumerable<CompoundSummary> OfOperatorHome(this IReadOnlyList<CompoundSummary> all, string homeCompoundId)
+    {
+        ArgumentNullException.ThrowIfNull(all);
+        var home = all.FirstOrDefault(c => c.CompoundId == homeCompoundId);
+        return all.Where(c => c.CompoundId == homeCompoundId || (home?.SubDistrictId is { } sub && c.SubDistrictId == sub));
+    }
+
     /// <summary>Whether an operator whose home is <paramref name="homeCompoundId"/> may act in <paramref name="compoundId"/>.</summary>
     public static Task<bool> OperatorMayEnter(this IGrainFactory grains, string homeCompoundId, string compoundId) =>
         string.Equals(homeCompoundId, compoundId, StringComparison.Ordinal)

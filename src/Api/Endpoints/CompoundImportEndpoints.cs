@@ -53,12 +53,11 @@ public static class CompoundImportEndpoints
     {
         var user = CurrentUser.From(http.User);
         var all = await grains.CompoundDirectory().List();
-        var home = user is null ? null : all.FirstOrDefault(c => c.CompoundId == user.CompoundId);
 
         // An operator sees every compound of their own sub-district; anyone else their own compound.
-        var visible = all.Where(c => user is not null
-            && (c.CompoundId == user.CompoundId
-                || (user.Role == Roles.Operator && home?.SubDistrictId is { } subDistrict && c.SubDistrictId == subDistrict)));
+        var visible = user is null ? []
+            : user.Role == Roles.Operator ? all.OfOperatorHome(user.CompoundId)
+            : all.Where(c => c.CompoundId == user.CompoundId);
         return TypedResults.Ok(visible
             .Select(c => new CompoundSummaryDto(c.CompoundId, c.Name, c.SubDistrictId, c.Buildings, c.Households, c.Spaces, c.LayoutVersion))
             .ToArray());

@@ -72,9 +72,7 @@ public static class DashboardEndpoints
             return Problems.From(error);
         }
 
-        var all = await grains.CompoundDirectory().List();
-        var home = all.FirstOrDefault(c => c.CompoundId == user.CompoundId);
-        var mine = all.Where(c => c.CompoundId == user.CompoundId || (home?.SubDistrictId is { } sub && c.SubDistrictId == sub)).ToList();
+        var mine = (await grains.CompoundDirectory().List()).OfOperatorHome(user.CompoundId).ToList();
         var pages = await Task.WhenAll(mine.Select(c => ResidentIndex.Search(grains, c.CompoundId, query.Value!)));
         return TypedResults.Ok(mine.Zip(pages)
             .Where(p => p.Second.Total > 0)
@@ -83,7 +81,7 @@ public static class DashboardEndpoints
                 p.First.CompoundId,
                 p.First.Name,
                 p.Second.Total,
-                [.. p.Second.Items.Select(e => new ResidentDto(e.PersonId, e.DisplayName, e.HouseholdId, e.Unit, e.BuildingId, [.. e.Plates]))]))
+                [.. p.Second.Items.Select(PeopleEndpoints.ToDto)]))
             .ToArray());
     }
 
@@ -151,9 +149,7 @@ public static class DashboardEndpoints
             return Problems.Forbidden("The dashboard is for the sub-district operator.");
         }
 
-        var all = await grains.CompoundDirectory().List();
-        var home = all.FirstOrDefault(c => c.CompoundId == user.CompoundId);
-        var mine = all.Where(c => c.CompoundId == user.CompoundId || (home?.SubDistrictId is { } sub && c.SubDistrictId == sub));
+        var mine = (await grains.CompoundDirectory().List()).OfOperatorHome(user.CompoundId);
         var now = clock.GetUtcNow();
         var rows = await Task.WhenAll(mine.Select(c => Read(c, grains, history, now, cancellationToken)));
         return TypedResults.Ok(rows.Select(r => r.Summary).ToArray());

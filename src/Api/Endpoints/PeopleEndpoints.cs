@@ -178,7 +178,14 @@ public static class PeopleEndpoints
 
         var found = await ResidentIndex.Search(grains, compoundId, query.Value!);
         return TypedResults.Ok(new ResidentPageDto(found.Total, found.Page, found.PageSize,
-            [.. found.Items.Select(e => new ResidentDto(e.PersonId, e.DisplayName, e.HouseholdId, e.Unit, e.BuildingId, [.. e.Plates]))]));
+            [.. found.Items.Select(ToDto)]));
+    }
+
+    /// <summary>A resident as the searches answer them (a compound's own, and the operator's across the sub-district).</summary>
+    public static ResidentDto ToDto(ResidentEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new ResidentDto(entry.PersonId, entry.DisplayName, entry.HouseholdId, entry.Unit, entry.BuildingId, [.. entry.Plates]);
     }
 
     public static async Task<Results<Ok<MembershipDto>, NoContent, ProblemHttpResult>> RemoveRole(string compoundId, string personId, HttpContext http, IGrainFactory grains)
