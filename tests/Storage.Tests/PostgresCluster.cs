@@ -5,6 +5,7 @@ using Orleans.TestingHost;
 using Parking.Domain;
 using Parking.Grains;
 using Parking.Grains.History;
+using Parking.Storage.History;
 
 namespace Parking.Storage.Tests;
 
@@ -16,8 +17,15 @@ namespace Parking.Storage.Tests;
 public static class PostgresCluster
 {
     private const string ConnectionStringKey = "ParkingTests:ConnectionString";
+    private const string HistoryKey = "ParkingTests:HistoryInPostgres";
 
-    public static async Task<TestCluster> StartAsync(string connectionString, string serviceId)
+    /// <param name="connectionString">The cluster's database.</param>
+    /// <param name="serviceId">The deployment: clusters started with the same one share state.</param>
+    /// <param name="historyInPostgres">
+    /// Reservation and charging histories in the database too, as a silo with a connection string keeps them (else in
+    /// memory, each silo its own).
+    /// </param>
+    public static async Task<TestCluster> StartAsync(string connectionString, string serviceId, bool historyInPostgres = false)
     {
         // The silos run in this process, and each test's database has a pool of its own: idle connections of clusters
         // that already stopped would otherwise pile up against the server's max_connections as tests follow each other.
@@ -29,6 +37,7 @@ public static class PostgresCluster
         // Membership through the database, not the test cluster's in-memory table: that is what is under test.
         builder.Options.UseTestClusterMembership = false;
         builder.Properties[ConnectionStringKey] = connectionString;
+        builder.Properties[HistoryKey] = historyInPostgres ? "true" : "false";
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         var cluster = builder.Build();
@@ -43,9 +52,17 @@ public static class PostgresCluster
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.UseParkingPostgres(siloBuilder.Configuration[ConnectionStringKey]!, GrainKeys.StorageName);
+            var connectionString = siloBuilder.Configuration[ConnectionStringKey]!;
+            siloBuilder.UseParkingPostgres(connectionString, GrainKeys.StorageName);
             siloBuilder.Services.AddSingleton(ParkingClock.RealTime);
-            siloBuilder.Services.AddInMemoryReservationHistory();
+            if (siloBuilder.Configuration[HistoryKey] == "true")
+            {
+                siloBuilder.Services.AddPostgresHistory(connectionString, new ReservationHistoryOptions());
+            }
+            else
+            {
+                siloBuilder.Services.AddInMemoryReservationHistory();
+            }
         }
     }
 

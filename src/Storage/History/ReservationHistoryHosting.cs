@@ -24,13 +24,25 @@ public static class ReservationHistoryHosting
             return builder;
         }
 
-        var options = settings.History;
-        builder.Services.AddSingleton(sp => new PostgresReservationHistory(connectionString, options, sp.GetRequiredService<ILogger<PostgresReservationHistory>>()));
-        builder.Services.AddSingleton<IReservationHistory>(sp => sp.GetRequiredService<PostgresReservationHistory>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresReservationHistory>());
-        builder.Services.AddSingleton(sp => new PostgresChargingHistory(connectionString, options, sp.GetRequiredService<ILogger<PostgresChargingHistory>>()));
-        builder.Services.AddSingleton<IChargingHistory>(sp => sp.GetRequiredService<PostgresChargingHistory>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresChargingHistory>());
+        builder.Services.AddPostgresHistory(connectionString, settings.History);
         return builder;
+    }
+
+    /// <summary>
+    /// The reservation and charging session histories in PostgreSQL, each a background writer that runs as a hosted
+    /// service.
+    /// </summary>
+    public static IServiceCollection AddPostgresHistory(this IServiceCollection services, string connectionString, ReservationHistoryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(sp => new PostgresReservationHistory(connectionString, options, sp.GetRequiredService<ILogger<PostgresReservationHistory>>()));
+        services.AddSingleton<IReservationHistory>(sp => sp.GetRequiredService<PostgresReservationHistory>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresReservationHistory>());
+        services.AddSingleton(sp => new PostgresChargingHistory(connectionString, options, sp.GetRequiredService<ILogger<PostgresChargingHistory>>()));
+        services.AddSingleton<IChargingHistory>(sp => sp.GetRequiredService<PostgresChargingHistory>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresChargingHistory>());
+        return services;
     }
 }
