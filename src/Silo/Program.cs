@@ -32,6 +32,20 @@ if (args is ["import", .. var importRest])
     args = hostArgs;
 }
 
+// `export COMPOUND [FILE]`: write one live compound as a compound file, then stop (see docs/compound-file.md).
+(string CompoundId, string Path)? export = null;
+if (args is ["export", .. var exportRest])
+{
+    if (ExportCommand.Parse(exportRest) is not { } parsed)
+    {
+        Console.Error.WriteLine(ExportCommand.Usage);
+        return 2;
+    }
+
+    export = (parsed.CompoundId, parsed.Path);
+    args = parsed.HostArgs;
+}
+
 // A setting that is not valid stops the silo here, naming the key and the reason, before anything starts.
 WebApplication app;
 try
@@ -65,6 +79,21 @@ catch (Exception exception) when (SettingsRefused.Problems(exception) is { } pro
 var stopping = app.Lifetime.ApplicationStopping;
 try
 {
+    if (export is { } exporting)
+    {
+        await app.StartAsync();
+        if (app.Services.GetRequiredService<Parking.Storage.StorageSettings>().IsEmbedded)
+        {
+            Console.Error.WriteLine(
+                "Note: with no PostgreSQL connection string this process exports its own in-memory compounds (the seeded demo), " +
+                "not those of another running silo; ask that one with GET /api/compounds/{compoundId}/file.");
+        }
+
+        var exported = await ExportCommand.WriteAsync(app.Services, exporting.CompoundId, exporting.Path, Console.Out, Console.Error);
+        await app.StopAsync();
+        return exported;
+    }
+
     if (import is not null)
     {
         await app.StartAsync();

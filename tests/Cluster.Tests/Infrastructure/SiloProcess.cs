@@ -51,7 +51,11 @@ public sealed class SiloProcess : IAsyncDisposable
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "SiloAssembly").Value!;
 
-    public static SiloProcess Start(string name, string connectionString, string logDirectory)
+    /// <param name="name">The silo's name in logs and messages.</param>
+    /// <param name="connectionString">The cluster's database.</param>
+    /// <param name="logDirectory">Where its log file goes.</param>
+    /// <param name="arguments">The silo's command line (a command such as <c>export</c>); none runs it as a silo that serves.</param>
+    public static SiloProcess Start(string name, string connectionString, string logDirectory, params string[] arguments)
     {
         if (!File.Exists(AssemblyPath))
         {
@@ -70,6 +74,11 @@ public sealed class SiloProcess : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(AssemblyPath)!,
         };
         start.ArgumentList.Add(AssemblyPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         var environment = new Dictionary<string, string>
         {
             ["DOTNET_ENVIRONMENT"] = "Production",
@@ -140,6 +149,22 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"{Name} not ready within {timeout.TotalSeconds} s (last: {last}).\n{Tail()}");
+    }
+
+    /// <summary>Waits for the process to end by itself (a command such as <c>export</c>) and returns its exit code; null if it did not within <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            Write($"--- {Name}: exited with {_process.ExitCode}");
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>SIGKILL to the process and its children (Process.Kill on Linux): no shutdown of any kind.</summary>
