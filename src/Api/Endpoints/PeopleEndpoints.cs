@@ -561,8 +561,9 @@ public static class PeopleEndpoints
 
     /// <summary>
     /// The plates whose decided gate events lose plate and picture when the person leaves: theirs (<see cref="PlatesOf"/>)
-    /// but for a car another resident of the compound has registered too, read from the resident index before the leave
-    /// takes the person's own entry out of it.
+    /// but for a car someone else of the compound has registered too: a resident, read from the resident index before
+    /// the leave takes the person's own entry out of it, or an account of the roster (staff, committee, operators; a few
+    /// records, read whole).
     /// </summary>
     private static async Task<IReadOnlySet<string>> GatePlatesOf(IGrainFactory grains, string compoundId, string person, MemberRecord record)
     {
@@ -573,7 +574,13 @@ public static class PeopleEndpoints
             holders.AddRange(await ResidentIndex.Search(grains, compoundId, ResidentIndex.Searchable(plate)));
         }
 
-        return LeaverPlates.ToAnonymise(person, plates, holders);
+        var accounts = (await grains.CompoundRoster(compoundId).List())
+            .Select(a => a.PersonId)
+            .Where(id => !string.Equals(id, person, StringComparison.Ordinal))
+            .ToList();
+        var records = await Task.WhenAll(accounts.Select(id => grains.Member(id).Get()));
+        var cars = accounts.Zip(records, (id, r) => (id, r.Vehicles.Where(v => v.Plate is not null).Select(v => v.Plate!.Value.Value)));
+        return LeaverPlates.ToAnonymise(person, plates, holders, cars);
     }
 
     /// <summary>

@@ -6,18 +6,26 @@ namespace Parking.Domain.Gates;
 public static class LeaverPlates
 {
     /// <summary>
-    /// The leaver's plates (canonical, as <see cref="PlateNumber.Normalize"/> spells them) that no other resident of the
-    /// compound has registered. A car two residents share (a household's one car, on both their records) still names
-    /// the one who stays, so the gate events of its plate keep it; it goes when the last of them leaves.
+    /// The leaver's plates (canonical, as <see cref="PlateNumber.Normalize"/> spells them) that nobody else of the
+    /// compound has registered. A car two residents share (a household's one car, on both their records), or one a
+    /// resident shares with a member of staff or the committee, still names the one who stays, so the gate events of
+    /// its plate keep it; it goes when the last of them leaves.
     /// </summary>
     /// <param name="leaver">The person who leaves.</param>
     /// <param name="plates">The plates that name the leaver at the gate.</param>
     /// <param name="residents">Residents of the compound as the index holds them (any may be the leaver or not hold these plates).</param>
-    public static IReadOnlySet<string> ToAnonymise(string leaver, IEnumerable<string> plates, IEnumerable<ResidentEntry> residents)
+    /// <param name="accounts">
+    /// The compound's other accounts (staff, committee, operators) with the plates on their records, canonical; the
+    /// leaver among them is ignored.
+    /// </param>
+    public static IReadOnlySet<string> ToAnonymise(
+        string leaver, IEnumerable<string> plates, IEnumerable<ResidentEntry> residents, IEnumerable<(string PersonId, IEnumerable<string> Plates)>? accounts = null)
     {
         ArgumentNullException.ThrowIfNull(plates);
         ArgumentNullException.ThrowIfNull(residents);
         var heldByOthers = residents
+            .Select(r => (r.PersonId, Plates: (IEnumerable<string>)r.Plates))
+            .Concat(accounts ?? [])
             .Where(r => !string.Equals(r.PersonId, leaver, StringComparison.Ordinal))
             .SelectMany(r => r.Plates)
             .ToHashSet(StringComparer.Ordinal);

@@ -173,6 +173,28 @@ public sealed class LeaveDevicesTests(LeaveDevicesHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_car_a_resident_shares_with_a_member_of_staff_keeps_its_plate_at_the_gate_when_the_resident_leaves()
+    {
+        const string person = "r00046";
+        const string shared = "沪AD46046";
+        const string own = "沪A46046";
+        await Ok<MeDto>(HttpMethod.Post, "/api/me/vehicles", person, new AddVehicleRequest(shared, true));
+        await Ok<MeDto>(HttpMethod.Post, "/api/me/vehicles", person, new AddVehicleRequest(own, false));
+        await Ok<MeDto>(HttpMethod.Post, "/api/me/vehicles", Staff, new AddVehicleRequest(shared, true));
+        var secret = await GateSecret();
+        var sharedEvent = await DoubtfulEvent(secret, shared);
+        var ownEvent = await DoubtfulEvent(secret, own);
+        await Decide(sharedEvent, open: true);
+        await Decide(ownEvent, open: true);
+
+        await Ok<MeDto>(HttpMethod.Post, $"/api/me/compounds/{ParkingHost.Compound}/leave", person);
+
+        // The shared car still names the member of staff who stays; the resident's own car names no one any more.
+        Assert.Equal((shared, $"cam/{sharedEvent}.jpg"), ((await Review(sharedEvent)).Plate, (await Review(sharedEvent)).PictureRef));
+        Assert.Equal((string.Empty, (string?)null), ((await Review(ownEvent)).Plate, (await Review(ownEvent)).PictureRef));
+    }
+
+    [Fact]
     public async Task The_retention_sweep_removes_charge_point_sessions_that_stopped_before_the_cutoff()
     {
         Assert.Equal(30, (await Ok<RetentionDto>(HttpMethod.Put, Path("retention"), Staff, new RetentionDto(30))).RetentionDays);

@@ -46,4 +46,16 @@ public class LeaverPlatesTests
 
         Assert.Empty(plates);
     }
+
+    [Fact]
+    public void A_car_a_member_of_staff_registered_keeps_its_plate_but_the_leavers_own_staff_record_does_not()
+    {
+        var plates = LeaverPlates.ToAnonymise(
+            "r1",
+            ["沪A12345", "沪AD12345", "沪B77777"],
+            [Resident("r1", "沪A12345", "沪AD12345", "沪B77777")],
+            [("staff01", ["沪AD12345"]), ("r1", ["沪B77777"]), ("committee01", [])]);
+
+        Assert.Equal(["沪A12345", "沪B77777"], plates.Order(StringComparer.Ordinal));
+    }
 }
