@@ -26,7 +26,12 @@ public sealed record IdempotencyRecord(
 /// One resident's reservations as their grain keeps them: the active ones and the newest finished ones, the
 /// requests made with an Idempotency-Key, and the index of archived chunks. Changes only through its methods.
 /// </summary>
+/// <remarks>
+/// Members at their default are not written, so a list of an earlier build (no <see cref="Version"/>, read as 0) is
+/// stored again byte for byte; its other members are never null.
+/// </remarks>
 [GenerateSerializer]
+[OmitDefaultMemberValues]
 public sealed class ResidentState
 {
     /// <summary>How long a request's Idempotency-Key is remembered.</summary>
@@ -51,6 +56,13 @@ public sealed class ResidentState
     /// </summary>
     [Id(2)]
     public ArchiveIndex EarlierArchive { get; internal set; } = new();
+
+    /// <summary>
+    /// The version of this list as last stored whole (0 for a list stored by a build before 5 December 2026): changes
+    /// stored apart from the list (<see cref="RecentResidentChanges"/>) apply only to the version they were made from.
+    /// </summary>
+    [Id(3)]
+    public long Version { get; internal set; }
 
     /// <summary>What identifies a request, so that the same key with another request is told apart from a retry.</summary>
     public static string Fingerprint(string spaceId, TimeWindow window, string? plate) =>
@@ -132,4 +144,41 @@ public sealed class ResidentState
 
     /// <summary>The reservations of an archived chunk leave the list (finished ones only).</summary>
     public void Archived(IReadOnlyList<Reservation> chunk) => FinishedReservations.Remove(_reservations, chunk);
+
+    /// <summary>The list is about to be stored whole: it gets a version of its own, so changes stored before it are stale.</summary>
+    public void StoringWhole(long storedVersion) => Version = storedVersion + 1;
+
+    /// <summary>
+    /// Applies the changes stored since this whole list was (see <see cref="RecentResidentChanges"/>): each changed
+    /// reservation replaces its earlier revision in place or joins the end, in the order it was stored, and the keys
+    /// join. Changes made from another version of the list are ignored. Answers whether they applied.
+    /// </summary>
+    public bool Replay(RecentResidentChanges changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.BaseVersion != Version)
+        {
+            return false;
+        }
+
+        foreach (var reservation in changes.Changed)
+        {
+            var index = _reservations.FindIndex(r => r.Id == reservation.Id);
+            if (index < 0)
+            {
+                _reservations.Add(reservation);
+            }
+            else
+            {
+                _reservations[index] = reservation;
+            }
+        }
+
+        foreach (var (key, record) in changes.Keys)
+        {
+            _idempotencyKeys[key] = record;
+        }
+
+        return true;
+    }
 }

@@ -12,11 +12,13 @@ namespace Parking.Grains.Residents;
 /// is free; this grain decides whether this resident may ask. Its stored list holds the active reservations and the
 /// newest finished ones; older finished ones are in archive chunks until <see cref="ReservationPolicy.ResidentHistory"/>
 /// has passed, and the index of those chunks is a state of its own (<c>resident-archive</c>), written only when a chunk
-/// is archived or dropped, so what each booking writes does not grow with the resident's history.
+/// is archived or dropped, so what each booking writes does not grow with the resident's history. A booking writes only
+/// what changed since the list was last stored whole (state <c>resident-recent</c>), while that stays small.
 /// </summary>
 public sealed partial class ResidentGrain(
     [PersistentState("resident", GrainKeys.StorageName)] IPersistentState<ResidentState> state,
     [PersistentState("resident-archive", GrainKeys.StorageName)] IPersistentState<ArchiveIndex> archive,
+    [PersistentState("resident-recent", GrainKeys.StorageName)] IPersistentState<RecentResidentChanges> recent,
     IOptions<ReservationPolicy> policyOptions,
     ParkingClock time,
     ILogger<ResidentGrain> logger) : Grain, IResidentGrain
@@ -25,12 +27,21 @@ public sealed partial class ResidentGrain(
 
     private CompoundUser? _profile;
 
+    /// <summary>The whole list as storage holds it (state <c>resident</c>), to which the changes since are written apart.</summary>
+    private StoredResidentList _stored = null!;
+
     private ResidentState State => state.State;
 
     private ArchiveIndex Index => archive.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _stored = StoredResidentList.Of(State);
+        if (recent.RecordExists)
+        {
+            State.Replay(recent.State);
+        }
+
         // An index stored by an earlier build inside the resident's list moves to its own state, once: the index is
         // written first, then the list without it (should the second write fail, the next activation merges the same
         // chunks again).
@@ -42,7 +53,7 @@ public sealed partial class ResidentGrain(
                 Math.Max(Index.Next, earlier.Next));
             await archive.WriteStateAsync(cancellationToken);
             State.EarlierArchive = new ArchiveIndex();
-            await state.WriteStateAsync(cancellationToken);
+            await StoreWhole();
         }
 
         await base.OnActivateAsync(cancellationToken);
@@ -143,20 +154,60 @@ public sealed partial class ResidentGrain(
         _profile = null;
         await archive.ClearStateAsync();
         archive.State = new ArchiveIndex();
+        await recent.ClearStateAsync();
+        recent.State = new RecentResidentChanges();
         await state.ClearStateAsync();
         state.State = new ResidentState();
+        _stored = StoredResidentList.Of(State);
     }
 
+    /// <summary>
+    /// Stores the list: only what changed since it was last stored whole (state <c>resident-recent</c>), while that is
+    /// little and nothing left the list, else the whole list under a version of its own (which makes the changes stored
+    /// before it stale). A failed write drops this activation, so the next one reloads what was really stored.
+    /// </summary>
     private async Task Store()
     {
         var first = !state.RecordExists;
-        await state.WriteStateAsync();
+        if (!first && _stored.ChangesTo(State) is { } changes)
+        {
+            recent.State = changes;
+            await recent.WriteOrDeactivateAsync(this, WriteFailed);
+        }
+        else
+        {
+            await StoreWhole();
+        }
+
         if (first)
         {
             var (compoundId, residentId) = CompoundScopedKey.Of(this);
             PersonalRecords.Started(GrainFactory, compoundId, residentId);
         }
     }
+
+    private async Task StoreWhole()
+    {
+        State.StoringWhole(_stored.Version);
+        await state.WriteOrDeactivateAsync(this, WriteFailed);
+        _stored = StoredResidentList.Of(State);
+    }
+
+    /// <summary>
+    /// Reservations forgotten: the whole list is stored, and changes stored apart before it (stale now, but still in
+    /// storage) are emptied, so no copy of what was forgotten stays.
+    /// </summary>
+    private async Task StoreLeavingNoCopy()
+    {
+        await StoreWhole();
+        if (recent.State.Changed.Count > 0 || recent.State.Keys.Count > 0)
+        {
+            recent.State = new RecentResidentChanges { BaseVersion = _stored.Version };
+            await recent.WriteOrDeactivateAsync(this, WriteFailed);
+        }
+    }
+
+    private void WriteFailed(Exception exception) => LogWriteFailed(exception, this.GetPrimaryKeyString());
 
     private async Task<Reservation?> FindArchived(string compoundId, string residentId, string reservationId) =>
         Index.Chunks.Count == 0
@@ -213,7 +264,7 @@ public sealed partial class ResidentGrain(
             await archive.WriteStateAsync();
         }
 
-        return archived + await state.WriteIfChangedAsync(this, State.ForgetFinishedBefore(cutoff));
+        return archived + await PersistentStateExtensions.WriteIfChangedAsync(State.ForgetFinishedBefore(cutoff), StoreLeavingNoCopy);
     }
 
     private static Guid RequestIdFor(string residentId, string idempotencyKey) =>
@@ -232,6 +283,9 @@ public sealed partial class ResidentGrain(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the reservations of resident {ResidentKey}; the activation will reload them")]
+    private partial void LogWriteFailed(Exception exception, string residentKey);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not archive the finished reservations of resident {ResidentKey}; they stay in its list until the next write")]
     private partial void LogArchiveFailed(Exception exception, string residentKey);
