@@ -6,7 +6,7 @@ using Xunit;
 namespace Parking.Domain.Tests.Layout;
 
 /// <summary>What a charger asks of the layout: its spaces stay EV, its feed carries it alone.</summary>
-public sealed class ChargerRulesTests
+public sealed class ChargerLayoutRulesTests
 {
     private static readonly ChargingAreaDefinition Area = new(
         "CA-1",
