@@ -33,7 +33,8 @@ public static class ChargingEndpoints
             .WithDescription("planned=true answers once the area has made the re-plans asked so far.");
         charging.MapPut("/areas/{areaId}/site-capacity", SetSiteCapacity)
             .RequireAuthorization(Policies.Staff)
-            .WithSummary("Change the area's site capacity in kW and re-plan (staff)");
+            .WithSummary("Change the area's site capacity in kW and re-plan (staff)")
+            .WithDescription("Refused (400 feed-below-charger on siteCapacityKw, naming the charger) below what the area's largest charger draws alone, as the compound file's importer refuses such a feed.");
         charging.MapPut("/areas/{areaId}/objective", SetObjective)
             .RequireAuthorization(Policies.Staff)
             .WithSummary("Choose what the area's plans put first and re-plan (staff)")

@@ -24,7 +24,7 @@ public static class SpaceAdminEndpoints
         spaces.MapGet("/admin", Get).WithSummary("A space as staff manage it: kind, owner, block, active bookings (staff)");
         spaces.MapPut("/kind", SetKind)
             .WithSummary("Retype a space: standard, ev, accessible or visitor (staff)")
-            .WithDescription("Bookings already made stay. Searches and every open lot map see the new kind at once.");
+            .WithDescription("Bookings already made stay. Searches and every open lot map see the new kind at once. An EV space a charger reaches stays EV: retyping it away is refused (409 charger-needs-ev-space, naming kind and the charger).");
         spaces.MapPut("/service", SetService)
             .WithSummary("Block a space (out of service) or reopen it (staff)")
             .WithDescription("Blocking cancels every booking not checked in that has not ended, refunds it in full and books the driver on another free space of the same kind nearest their building, or tells them (DriverNotice, reason blocked). A car checked in stays until it leaves.");
@@ -73,6 +73,11 @@ public static class SpaceAdminEndpoints
         if (current.Value is not { } admin)
         {
             return Problems.From(current.Error!);
+        }
+
+        if (ChargerLayoutRules.Retype(admin.Definition, kind.Value, await grains.Compound(compoundId).GetChargingAreas()) is { } chargerReaches)
+        {
+            return Problems.From(chargerReaches);
         }
 
         var outcome = await grains.Space(compoundId, spaceId).Redefine(SpaceEdits.Retype(admin.Definition, kind.Value), admin.Definition);

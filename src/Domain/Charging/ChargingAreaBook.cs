@@ -457,6 +457,12 @@ public sealed class ChargingAreaBook
             return DomainError.Invalid("siteCapacityKw", "capacity-invalid", "siteCapacityKw is more than 0 and at most 100000.");
         }
 
+        // The importer's rule: a feed that cannot carry one charger alone is refused, so the area's export stays importable.
+        if (ChargerLayoutRules.Feed(_definition, kw, "siteCapacityKw") is { } belowCharger)
+        {
+            return belowCharger;
+        }
+
         _siteCapacityOverrideKw = kw;
         _version++;
         return true;

@@ -46,6 +46,13 @@ public static class CompoundFileRules
 
         private void Add(string place, string message) => problems.Add(new CompoundFileProblem(place, message));
 
+        // The rule staff edits keep too, for a kind the file spells right; a misspelt kind is not EV either (and is
+        // named at its space as well).
+        private static string? NotEv(string spaceId, string kindText) =>
+            SpaceEdits.ParseKind(kindText) is { IsSuccess: true } kind
+                ? ChargerLayoutRules.NotEvSpace(spaceId, kind.Value)
+                : $"space '{spaceId}' is {kindText}, not ev: a charger needs an EV space";
+
         /// <summary>Registers an id in its section, or reports it as a duplicate of the first entry that used it.</summary>
         private bool Unique<T>(Dictionary<string, T> seen, Dictionary<string, string> places, string id, T entry, string place)
         {
@@ -211,17 +218,17 @@ public static class CompoundFileRules
                 }
 
                 var largest = area.Chargers.Count == 0 ? null : area.Chargers.MaxBy(c => c.MaxKw);
-                if (largest is not null && area.FeedKw < largest.MaxKw)
+                if (largest is not null && ChargerLayoutRules.FeedBelowCharger(area.FeedKw, largest.Id, largest.MaxKw) is { } small)
                 {
-                    Add($"{at}.feedKw", string.Create(CultureInfo.InvariantCulture, $"the feed ({area.FeedKw} kW) is smaller than one charger: '{largest.Id}' draws {largest.MaxKw} kW"));
+                    Add($"{at}.feedKw", small);
                 }
 
                 for (var h = 0; largest is not null && h < (area.FeedKwByHour?.Count ?? 0); h++)
                 {
                     var kw = area.FeedKwByHour![h];
-                    if (kw > 0 && kw < largest.MaxKw)
+                    if (kw > 0 && ChargerLayoutRules.FeedBelowCharger(kw, largest!.Id, largest.MaxKw) is { } smallAtHour)
                     {
-                        Add($"{at}.feedKwByHour[{h}]", string.Create(CultureInfo.InvariantCulture, $"the feed ({kw} kW) is smaller than one charger: '{largest.Id}' draws {largest.MaxKw} kW"));
+                        Add($"{at}.feedKwByHour[{h}]", smallAtHour);
                     }
                 }
 
@@ -242,9 +249,9 @@ public static class CompoundFileRules
                         {
                             Add($"{cat}.spaceIds[{s}]", $"no space '{spaceId}'");
                         }
-                        else if (!string.Equals(space.Kind, "ev", StringComparison.OrdinalIgnoreCase))
+                        else if (NotEv(spaceId, space.Kind) is { } notEv)
                         {
-                            Add($"{cat}.spaceIds[{s}]", $"space '{spaceId}' is {space.Kind}, not ev: a charger needs an EV space");
+                            Add($"{cat}.spaceIds[{s}]", notEv);
                         }
                         else if (space.LotId != area.LotId)
                         {

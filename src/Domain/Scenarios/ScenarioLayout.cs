@@ -109,6 +109,11 @@ public static class ScenarioLayout
             target.Chargers.Add(new ChargerDefinition($"{areaId}-{space.SpaceId}", space.SpaceId, change.MaxKw));
         }
 
+        if (ChargerLeftOnNonEvSpace(changes, spaces, removed, areas.Values.SelectMany(a => a.Chargers)) is { } leftOn)
+        {
+            return leftOn;
+        }
+
         var areaCapacities = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < changes.AreaCapacities.Count; i++)
         {
@@ -167,6 +172,33 @@ public static class ScenarioLayout
             ChargingAreas = chargingAreas,
             Shelters = [.. live.Shelters.Select(s => shelters[s.ShelterId])],
         };
+    }
+
+    /// <summary>
+    /// A space retyped away from EV while a charger still reaches it (the charger not removed in the same changes):
+    /// refused on the retype's <c>kind</c>, by the rule staff edits and the importer keep (<see cref="ChargerLayoutRules.NotEvSpace"/>).
+    /// </summary>
+    private static DomainError? ChargerLeftOnNonEvSpace(
+        LayoutChanges changes, Dictionary<string, SpaceDefinition> spaces, HashSet<string> removed, IEnumerable<ChargerDefinition> chargers)
+    {
+        foreach (var charger in chargers)
+        {
+            foreach (var spaceId in ChargerLayoutRules.Reaches(charger))
+            {
+                if (removed.Contains(spaceId) || !spaces.TryGetValue(spaceId, out var space) || ChargerLayoutRules.NotEvSpace(spaceId, space.Kind) is not { } problem)
+                {
+                    continue;
+                }
+
+                var index = changes.Spaces.ToList().FindIndex(c => c.SpaceId == spaceId);
+                return DomainError.Invalid(
+                    index < 0 ? "chargers" : $"{Field("spaces", index)}.kind",
+                    "charger-needs-ev-space",
+                    $"Charger '{charger.ChargerId}' reaches space {spaceId}: {problem}. Remove the charger in the same changes (maxKw 0) or leave the space EV.");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -160,9 +160,12 @@ internal sealed class PreparedRebalancing
         var movable = Enumerable.Range(0, Kinds).Select(_ => new List<SpaceDefinition>()).ToArray();
         double fixedKw = 0, movableKw = 0;
         var sharable = 0;
+        var alsoReached = layout.ChargingAreas.SelectMany(a => a.Chargers).SelectMany(c => c.AlsoReachesSpaceIds).ToHashSet(StringComparer.Ordinal);
         foreach (var space in lot.Spaces.OrderBy(s => s.SpaceId, StringComparer.Ordinal))
         {
-            var isFixed = constraints.FixedSpaceIds.Contains(space.SpaceId);
+            // A space that another space's charger also reaches stays EV (ChargerLayoutRules): retyping it would need that
+            // charger removed too, which is not this space's to give up.
+            var isFixed = constraints.FixedSpaceIds.Contains(space.SpaceId) || alsoReached.Contains(space.SpaceId);
             if (space.Ownership == SpaceOwnership.Private)
             {
                 // Private spaces belong to their household: never retyped, only opened to the pool.

@@ -116,6 +116,25 @@ public class RebalancerTests
     }
 
     [Fact]
+    public void An_ev_space_another_spaces_charger_also_reaches_is_never_given_up()
+    {
+        var layout = Layout(["A"],
+        [
+            Lot("L1", new Dictionary<string, int> { ["A"] = 20 }, [.. Enumerable.Range(1, 6).Select(n => Space("L1", n, SpaceKind.EV))]),
+        ],
+        [new ChargingAreaDefinition("CA-L1", "L1", "L1", 100, [new ChargerDefinition("C1", "L1-06", 7) { AlsoReachesSpaceIds = ["L1-01"] }])]);
+        var demand = new RebalancingDemand([.. AllWeek("A", Need.Standard, 6)], "test");
+        var constraints = new RebalancingConstraints { MaxSpaceChanges = 4, ConsiderSharing = false };
+
+        var proposal = Rebalancer.Suggest(layout, demand, constraints, Quick);
+
+        Assert.NotEmpty(proposal.Changes.Spaces);
+        Assert.DoesNotContain(proposal.Changes.Spaces, c => c.SpaceId == "L1-01");
+        var applied = ScenarioLayout.Apply(layout, proposal.Changes);
+        Assert.True(applied.IsSuccess, applied.Error?.Message);
+    }
+
+    [Fact]
     public void The_same_input_gives_the_same_proposal()
     {
         var (layout, demand, constraints) = Random(7);
