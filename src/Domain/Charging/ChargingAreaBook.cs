@@ -314,7 +314,8 @@ public sealed class ChargingAreaBook
     /// one keeps its live status and meter with its new rating and space; a charger no longer in the file leaves the
     /// area, and every turn on it not yet over (scheduled, called, or charging) goes back to waiting, its driver told
     /// as for a faulted charger, so the re-plan puts it on the chargers that remain. A new feed in the file replaces
-    /// a capacity staff set by hand (the file is the later decision). Null <paramref name="definition"/>: the area
+    /// a capacity staff set by hand (the file is the later decision), and so does the same feed when the file rates a
+    /// charger above the capacity set by hand (<see cref="ChargerLayoutRules.Feed"/>). Null <paramref name="definition"/>: the area
     /// left the file; it keeps its name but no chargers, so nothing more is planned in it.
     /// </summary>
     public AreaChange Redefine(ChargingAreaDefinition? definition)
@@ -330,7 +331,10 @@ public sealed class ChargingAreaBook
             return AreaChange.None;
         }
 
-        if (!current.SameFeedAs(next))
+        // The file's feed carries each of its chargers (the importer checked it); a capacity set by hand no longer does
+        // when the file rates a charger above it, and then goes too, so no re-import leaves a feed the importer refuses.
+        if (!current.SameFeedAs(next)
+            || (_siteCapacityOverrideKw is { } byHand && ChargerLayoutRules.Feed(next, byHand, "siteCapacityKw") is not null))
         {
             _siteCapacityOverrideKw = null;
         }

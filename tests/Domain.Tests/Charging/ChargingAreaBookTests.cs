@@ -395,4 +395,23 @@ public class ChargingAreaBookTests
         Assert.Empty(book.Chargers);
         Assert.Empty(book.PlanningInput(Now, Policy).Chargers);
     }
+
+    [Fact]
+    public void A_reimport_rating_a_charger_above_the_capacity_set_by_hand_gives_the_feed_back_to_the_file()
+    {
+        var book = NewBook(capacityKw: 14, chargers: 2);
+        Assert.True(book.SetSiteCapacity(7).IsSuccess);
+
+        // Same feed, C-2 re-rated to 7.4 kW: the 7 kW set by hand cannot carry it alone, so the file's 14 kW applies.
+        var rerated = new ChargingAreaDefinition("CA-1", "Area", "G1", 14, [new ChargerDefinition("C-1", "G1-001", 7), new ChargerDefinition("C-2", "G1-002", 7.4)]);
+        Assert.True(book.Redefine(rerated).Replan);
+        Assert.Null(book.SiteCapacityOverrideKw);
+        Assert.Equal(14, book.SiteCapacityKw);
+
+        // A capacity set by hand that still carries every charger stays through a re-import with the same feed.
+        Assert.True(book.SetSiteCapacity(8).IsSuccess);
+        var added = rerated with { Chargers = [.. rerated.Chargers, new ChargerDefinition("C-3", "G1-003", 7)] };
+        Assert.True(book.Redefine(added).Replan);
+        Assert.Equal(8, book.SiteCapacityKw);
+    }
 }
