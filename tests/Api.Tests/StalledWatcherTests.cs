@@ -25,13 +25,20 @@ namespace Parking.Api.Tests;
 public sealed class StalledWatcherTests
 {
     /// <summary>
-    /// Lower than the default (1,000) so the backlog reaches it after a few hundred changes rather than thousands; a
-    /// client that reads comes nowhere near either (its messages leave as they are handed over).
+    /// Lower than the default (1,000): pending messages are batches (one per lot per ~20 ms window), so the default
+    /// would take tens of seconds of changes to reach; a client that reads comes nowhere near either, since the test
+    /// lets the lot run at most <see cref="MostAhead"/> changes ahead of the reading watcher.
     /// </summary>
     private const int Bound = 32;
 
-    /// <summary>Far more changes than the socket's buffers and the bound together can hold (a few hundred here).</summary>
-    private const int MostChanges = 30_000;
+    /// <summary>How far the changes may run ahead of what the reading watcher has heard (its backlog stays small).</summary>
+    private const int MostAhead = 256;
+
+    /// <summary>
+    /// Far more changes than the socket's buffers and the bound together can hold: the host's kernel send buffer grows
+    /// to a few MB, so it takes some ten thousand changes here.
+    /// </summary>
+    private const int MostChanges = 60_000;
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
@@ -54,30 +61,36 @@ public sealed class StalledWatcherTests
         // From here the stalled client reads nothing (it only pings, as a live client does, so it is not dropped as silent).
         stalled.StopReadingAndKeepPinging();
 
-        // Staff block and reopen eight spaces of the lot, over and over, until the host drops the stalled watcher.
+        // Staff block and reopen eight spaces of the lot in turn, over and over, until the host drops the stalled
+        // watcher; every MostAhead changes, they wait until the reading watcher has heard them (bounded), so only the
+        // stalled one falls behind however loaded the machine is.
         var spaces = before.Spaces.Where(s => s.Ownership == SpaceOwnershipDto.Common).Take(8).Select(s => s.SpaceId).ToList();
         Assert.Equal(8, spaces.Count);
+        var blocked = new bool[spaces.Count];
         var changes = 0;
         var mostPending = 0;
-        await Task.WhenAll(spaces.Select(async spaceId =>
+        while (!drops.Dropped(stalled.ConnectionId) && changes < MostChanges)
         {
-            var space = host.Grains.Space(ParkingHost.Compound, spaceId);
-            var blocked = false;
-            while (!drops.Dropped(stalled.ConnectionId) && Volatile.Read(ref changes) < MostChanges)
+            var i = changes % spaces.Count;
+            blocked[i] = !blocked[i];
+            var outcome = await host.Grains.Space(ParkingHost.Compound, spaces[i]).SetService(blocked[i]);
+            Assert.True(outcome.IsSuccess, $"{spaces[i]}: {outcome.Error}");
+            changes++;
+            mostPending = Math.Max(mostPending, manager.Pending(stalled.ConnectionId));
+            if (changes % MostAhead == 0)
             {
-                blocked = !blocked;
-                var outcome = await space.SetService(blocked);
-                Assert.True(outcome.IsSuccess, $"{spaceId}: {outcome.Error}");
-                Interlocked.Increment(ref changes);
-                InterlockedMax(ref mostPending, manager.Pending(stalled.ConnectionId));
+                await HeardUpTo(prompt, before.Sequence + changes);
             }
+        }
 
-            if (blocked)
+        for (var i = 0; i < spaces.Count; i++)
+        {
+            if (blocked[i])
             {
-                Assert.True((await space.SetService(false)).IsSuccess);
-                Interlocked.Increment(ref changes);
+                Assert.True((await host.Grains.Space(ParkingHost.Compound, spaces[i]).SetService(false)).IsSuccess);
+                changes++;
             }
-        }));
+        }
 
         // Dropped by the bound, once, with no more held for it than the bound allows.
         var drop = Assert.Single(drops.Messages, m => m.Contains(stalled.ConnectionId, StringComparison.Ordinal));
@@ -95,11 +108,7 @@ public sealed class StalledWatcherTests
         var final = (await host.OccupancyAsync("G1")).Sequence;
         Assert.True(final >= before.Sequence + changes, $"The lot is at {final}, {changes} changes after {before.Sequence}.");
         Assert.True(read.Changes.Count == 0 || read.Changes[^1].Sequence < final, "The dropped watcher should have missed the last changes.");
-        var deadline = DateTimeOffset.UtcNow + Patience;
-        while (!prompt.LotBatches.SelectMany(b => b).Any(c => c.LotId == "G1" && c.Sequence >= final) && DateTimeOffset.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await HeardUpTo(prompt, final);
 
         var heard = prompt.LotBatches.SelectMany(b => b).Where(c => c.LotId == "G1" && c.Sequence > before.Sequence).ToList();
         Assert.All(heard, c => Assert.Equal(before.Epoch, c.Epoch));
@@ -109,18 +118,13 @@ public sealed class StalledWatcherTests
         Assert.Equal(Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Connected, prompt.Connection.State);
     }
 
-    private static void InterlockedMax(ref int target, int value)
+    /// <summary>Waits (bounded) until the watcher has heard G1's change numbered <paramref name="sequence"/> or later.</summary>
+    private static async Task HeardUpTo(HubClient watcher, long sequence)
     {
-        var seen = Volatile.Read(ref target);
-        while (value > seen)
+        var deadline = DateTimeOffset.UtcNow + Patience;
+        while (!watcher.LotBatches.Any(b => b.Any(c => c.LotId == "G1" && c.Sequence >= sequence)) && DateTimeOffset.UtcNow < deadline)
         {
-            var was = Interlocked.CompareExchange(ref target, value, seen);
-            if (was == seen)
-            {
-                return;
-            }
-
-            seen = was;
+            await Task.Delay(50);
         }
     }
 
