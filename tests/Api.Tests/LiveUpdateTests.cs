@@ -69,6 +69,31 @@ public sealed class LiveUpdateTests(SharedHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_MessagePack_client_hears_of_its_own_reservation_and_its_cancellation_as_a_JSON_client_does()
+    {
+        await using var json = await _host.ConnectHubAsync("r00020");
+        await using var messagePack = await _host.ConnectMessagePackHubAsync("r00020");
+        var lot = await json.WatchLotAsync("G1");
+        var spaceId = lot.Spaces.Where(s => s.Ownership == SpaceOwnershipDto.Common).Skip(3).First().SpaceId;
+        var start = _host.Now.AddDays(11).AddHours(15);
+
+        var booked = await _host.ReserveOkAsync("r00020", spaceId, start, start.AddHours(1));
+        var cancelled = await _host.CommandOkAsync("r00020", booked.Id, "cancel");
+
+        // Each revision of the reservation, as each protocol carried it to the same driver, equal field by field.
+        foreach (var expected in new[] { booked, cancelled })
+        {
+            bool Same(ReservationDto r) => r.Id == expected.Id && r.Revision == expected.Revision;
+            var overMessagePack = await messagePack.WaitForReservationAsync(Same, $"the MessagePack client hears revision {expected.Revision} of its reservation");
+            var overJson = await json.WaitForReservationAsync(Same, $"the JSON client hears revision {expected.Revision} of its reservation");
+            Assert.Equal(overJson, overMessagePack);
+            Assert.Equal(expected.Status, overMessagePack.Status);
+        }
+
+        Assert.Equal(ReservationStatusDto.Cancelled, cancelled.Status);
+    }
+
+    [Fact]
     public async Task A_burst_of_changes_reaches_a_watcher_in_batches_of_one_lot_with_no_gap_in_the_sequence()
     {
         await using var watcher = await _host.ConnectHubAsync("r00003");
