@@ -28,6 +28,33 @@ public sealed class StartedNextTurnTests
         return (book, a);
     }
 
+    /// <summary>
+    /// A needs 3.5 kWh, its half-hour turn at the plan's 7 kW: its car plugs in and the meter shows it drawing
+    /// <paramref name="drawKw"/>. Returns what that report asked of the area.
+    /// </summary>
+    private static (ChargingAreaBook Book, Parking.Domain.Charging.ChargingRequest A, AreaChange Report) PluggedA(ChargingPolicy policy, double drawKw, bool withB = false)
+    {
+        var book = new ChargingAreaBook { CompoundId = "c" };
+        book.Configure(new ChargingAreaDefinition("A", "Area", "L1", 7, [new ChargerDefinition("C1", "S1", 7)]));
+        var a = Submit(book, "a", 3.5, 0, 120, policy);
+        if (withB)
+        {
+            Submit(book, "b", 3.5, 30, 60, policy);
+        }
+
+        var window = new TimeWindow(Now, Now.AddMinutes(30));
+        book.ApplyPlan(
+            new Dictionary<string, IReadOnlyList<Parking.Domain.Charging.ChargingTurn>> { [a.Id] = [new("C1", window)] },
+            new PlanSummary("test", AreaPlanStatus.Optimal, Now, TimeSpan.Zero, 0, 0), Now,
+            [new TurnPowerSchedule(a.Id, "C1", window, [new PowerStep(Now, 7)])]);
+        book.Advance(Now, policy);
+        var idle = new ChargerSnapshot("C1", "S1", 7, ChargerStatus.Available, 0, 0, Now);
+        book.ChargerReported(idle with { Status = ChargerStatus.Preparing }, Now, policy);
+        var report = book.ChargerReported(idle with { Status = ChargerStatus.Charging, PowerKw = drawKw }, Now, policy);
+        Assert.Equal(ChargingRequestStatus.Charging, book.Requests.Single(r => r.Id == a.Id).Status);
+        return (book, a, report);
+    }
+
     private static Parking.Domain.Charging.ChargingRequest Submit(ChargingAreaBook book, string resident, double kwh, int fromMinutes, int toMinutes, ChargingPolicy policy) =>
         book.Submit(resident, new ChargingRequestDraft("P-" + resident, kwh, new TimeWindow(Now.AddMinutes(fromMinutes), Now.AddMinutes(toMinutes)), true),
             policy, Now, Guid.NewGuid()).Value!;
@@ -53,6 +80,58 @@ public sealed class StartedNextTurnTests
         Assert.Equal(Now, after.Turn.Window.Start);
         Assert.True(after.Turn.Window.End >= Now.AddMinutes(60), $"A's turn {after.Turn.Window} must last the hour its 7 kWh take");
         Assert.Contains(notices, n => n.Kind == ChargingNoticeKind.TurnMoved && n.Request.Id == a.Id);
+    }
+
+    /// <summary>
+    /// A's car draws half the plan's power from plug-in: the re-plan that report asks for counts the rest of A's turn at
+    /// what the car draws, so A's turn is made long enough for its 3.5 kWh at 3.5 kW (an hour) at once.
+    /// </summary>
+    [Fact]
+    public void A_car_measured_at_half_its_planned_power_gets_a_longer_turn_on_the_first_re_plan()
+    {
+        var policy = new ChargingPolicy { SolveBudget = TimeSpan.FromSeconds(5) };
+        var (book, a, report) = PluggedA(policy, drawKw: 3.5);
+        Assert.True(report.Replan, "a car behind its plan asks for a re-plan");
+
+        var notices = Replan(book, policy);
+
+        var after = book.Requests.Single(r => r.Id == a.Id);
+        Assert.Empty(after.LaterTurns);
+        Assert.Equal(("C1", Now), (after.Turn!.ChargerId, after.Turn.Window.Start));
+        Assert.True(after.Turn.Window.End >= Now.AddMinutes(60), $"A's turn {after.Turn.Window} must last the hour 3.5 kWh take at 3.5 kW");
+        Assert.Contains(notices, n => n.Kind == ChargingNoticeKind.TurnMoved && n.Request.Id == a.Id);
+    }
+
+    /// <summary>
+    /// As above with B needing the charger for the half hour after A's turn: the first re-plan offers A a later turn, after
+    /// B's, long enough for the 1.75 kWh A will lack at 3.5 kW (half an hour).
+    /// </summary>
+    [Fact]
+    public void A_car_measured_at_half_its_planned_power_gets_a_later_turn_on_the_first_re_plan()
+    {
+        var policy = new ChargingPolicy { SolveBudget = TimeSpan.FromSeconds(5) };
+        var (book, a, _) = PluggedA(policy, drawKw: 3.5, withB: true);
+
+        Replan(book, policy);
+
+        var after = book.Requests.Single(r => r.Id == a.Id);
+        Assert.Equal(new TimeWindow(Now, Now.AddMinutes(30)), after.Turn!.Window);
+        var later = Assert.Single(after.LaterTurns);
+        Assert.True(later.Window.Start >= Now.AddMinutes(60) && later.Window.End - later.Window.Start >= TimeSpan.FromMinutes(30),
+            $"A's later turn {later.Window} must follow B's half hour and last the half hour 1.75 kWh take at 3.5 kW");
+    }
+
+    /// <summary>A car drawing what the plan gives it is not cut short by its meter: its half-hour turn stays.</summary>
+    [Fact]
+    public void A_car_drawing_its_planned_power_keeps_its_turn()
+    {
+        var policy = new ChargingPolicy { SolveBudget = TimeSpan.FromSeconds(5) };
+        var (book, a, report) = PluggedA(policy, drawKw: 6.95);
+        Assert.False(report.Replan);
+
+        Replan(book, policy);
+
+        Assert.Equal([new TimeWindow(Now, Now.AddMinutes(30))], book.Requests.Single(r => r.Id == a.Id).Turns.Select(t => t.Window));
     }
 
     [Fact]
