@@ -1,6 +1,7 @@
 using Parking.Domain;
 using Parking.Domain.Charging;
 using Parking.Domain.Layout;
+using Parking.Domain.Reservations;
 using Parking.Planning.Charging;
 using Xunit;
 
@@ -132,6 +133,59 @@ public sealed class StartedNextTurnTests
         Replan(book, policy);
 
         Assert.Equal([new TimeWindow(Now, Now.AddMinutes(30))], book.Requests.Single(r => r.Id == a.Id).Turns.Select(t => t.Window));
+    }
+
+    /// <summary>
+    /// Two 7 kW chargers on a 7 kW feed. The plan gave A (7 kWh within two hours) C1 for its first half hour and C1 again
+    /// after B's half hour there. B cancels, so nobody needs C1 between A's turns: the re-plan joins them into one hold
+    /// of C1 with 0 kW between, A's car stays plugged in, and its driver hears no "move your car" until the hold ends.
+    /// </summary>
+    [Fact]
+    public void A_later_turn_on_the_same_charger_after_a_gap_becomes_one_hold_and_the_car_stays_plugged_in()
+    {
+        var policy = new ChargingPolicy { SolveBudget = TimeSpan.FromSeconds(5) };
+        var book = new ChargingAreaBook { CompoundId = "c" };
+        book.Configure(new ChargingAreaDefinition("A", "Area", "L1", 7, [new ChargerDefinition("C1", "S1", 7), new ChargerDefinition("C2", "S2", 7)]));
+        var a = Submit(book, "a", 7, 0, 120, policy);
+        var b = Submit(book, "b", 3.5, 30, 60, policy);
+        TimeWindow At(int from, int to) => new(Now.AddMinutes(from), Now.AddMinutes(to));
+        book.ApplyPlan(
+            new Dictionary<string, IReadOnlyList<Parking.Domain.Charging.ChargingTurn>>
+            {
+                [a.Id] = [new("C1", At(0, 30)), new("C1", At(60, 90))],
+                [b.Id] = [new("C1", At(30, 60))],
+            },
+            new PlanSummary("test", AreaPlanStatus.Optimal, Now, TimeSpan.Zero, 0, 0), Now,
+            [
+                new TurnPowerSchedule(a.Id, "C1", At(0, 30), [new PowerStep(Now, 7)]),
+                new TurnPowerSchedule(b.Id, "C1", At(30, 60), [new PowerStep(Now.AddMinutes(30), 7)]),
+                new TurnPowerSchedule(a.Id, "C1", At(60, 90), [new PowerStep(Now.AddMinutes(60), 7)]),
+            ]);
+        Assert.Equal([At(0, 30), At(60, 90)], book.Requests.Single(r => r.Id == a.Id).Turns.Select(t => t.Window));
+        book.Advance(Now, policy);
+        var idle = new ChargerSnapshot("C1", "S1", 7, ChargerStatus.Available, 0, 0, Now);
+        book.ChargerReported(idle with { Status = ChargerStatus.Preparing }, Now, policy);
+        book.ChargerReported(idle with { Status = ChargerStatus.Charging, PowerKw = 7 }, Now, policy);
+        Assert.True(book.Cancel(b.Id, new Actor("b", false), Now).IsSuccess);
+
+        var notices = Replan(book, policy);
+
+        var after = book.Requests.Single(r => r.Id == a.Id);
+        Assert.Equal(ChargingRequestStatus.Charging, after.Status);
+        Assert.Equal([("C1", At(0, 90))], after.Turns.Select(t => (t.ChargerId, t.Window)));
+        Assert.Contains(notices, n => n.Kind == ChargingNoticeKind.TurnMoved && n.Request.Id == a.Id && n.Request.LaterTurns.Count == 0);
+        var hold = Assert.Single(book.PlanningInput(Now, policy).Power, p => p.RequestId == a.Id);
+        Assert.Equal(At(0, 90), hold.Window);
+        Assert.Equal((7.0, 0.0, 7.0), (Math.Round(hold.KwAt(Now.AddMinutes(15)), 3), Math.Round(hold.KwAt(Now.AddMinutes(45)), 3), Math.Round(hold.KwAt(Now.AddMinutes(75)), 3)));
+
+        // The driver hears nothing about moving until ten minutes before the hold ends.
+        var heard = new List<(int Minute, ChargingNoticeKind Kind)>();
+        for (var minute = 5; minute <= 90; minute += 5)
+        {
+            heard.AddRange(book.Advance(Now.AddMinutes(minute), policy).Notices.Where(n => n.Request.Id == a.Id).Select(n => (minute, n.Kind)));
+        }
+
+        Assert.Equal(new[] { (80, ChargingNoticeKind.TurnEndingSoon), (90, ChargingNoticeKind.TurnEnded) }, heard);
     }
 
     [Fact]
