@@ -88,14 +88,33 @@ public static class TurnPlanner
 
         var instance = InstanceOf(input, policy, utcOffset, maxTurns);
         var options = new SolveOptions(policy.SolveBudget, null, 2) { Order = input.Order, MinimumNeedKwh = input.MinimumNeedKwh };
-        ChargingPlan plan;
-        try
+        ChargingPlan Solve()
         {
-            plan = ChargingAlgorithms.Get(policy.Algorithm).Solve(instance, options, cancellationToken);
+            try
+            {
+                return ChargingAlgorithms.Get(policy.Algorithm).Solve(instance, options, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                return ChargingAlgorithms.Get(Fallback).Solve(instance, options, cancellationToken) with { Status = PlanStatus.Fallback };
+            }
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+
+        var plan = Solve();
+
+        // A stand-in held to its charger may take only the running turn made longer. A plan that gives one a turn anywhere
+        // else loses that turn (NextTurnsOf drops it) and with it the charger time the turn took from other drivers, so
+        // it is made again without those stand-ins (a second solve, only then).
+        var unusable = instance.Requests
+            .Where(r => r.PluggedChargerId is not null && r.Id.EndsWith(NextTurnMark, StringComparison.Ordinal)
+                && plan.Sessions.FirstOrDefault(s => s.RequestId == r.Id) is { Turns.Count: > 0 } session
+                && !session.Turns.Any(t => t.ChargerId == r.PluggedChargerId && t.StartPeriod == r.ArrivalPeriod))
+            .Select(r => r.Id)
+            .ToHashSet(StringComparer.Ordinal);
+        if (unusable.Count > 0)
         {
-            plan = ChargingAlgorithms.Get(Fallback).Solve(instance, options, cancellationToken) with { Status = PlanStatus.Fallback };
+            instance = instance with { Requests = [.. instance.Requests.Where(r => !unusable.Contains(r.Id))] };
+            plan = Solve();
         }
 
         // A request that has had turns may get only what is left of its allowance.

@@ -144,8 +144,7 @@ public sealed class OneTurnChargingTests(OneTurnFixture fixture) : IAsyncLifetim
         a = await Get(a.Id);
         Assert.Equal((ChargingRequestStatus.Charging, first.Window), (a.Status, a.Turn!.Window));
         Assert.Empty(a.LaterTurns);
-        var turnOfB = (await Get(b!.Id)).Turn!;
-        Assert.Equal(("C-K1", first.Window.End), (turnOfB.ChargerId, turnOfB.Window.Start));
+        Assert.Equal(new TimeWindow(first.Window.End, first.Window.End.AddMinutes(30)), (await Get(b!.Id)).Turn!.Window);
     }
 }
 

@@ -122,6 +122,22 @@ public sealed class StartedNextTurnTests
             $"A's later turn {later.Window} must follow B's half hour and last the half hour 1.75 kWh take at 3.5 kW");
     }
 
+    /// <summary>
+    /// One turn per request, A's car at half power and B needing the half hour after A's turn in full: A's running turn
+    /// cannot be made longer, and B gets its whole half hour (no charger time goes to a turn of A's that A may not have).
+    /// </summary>
+    [Fact]
+    public void With_one_turn_per_request_a_car_behind_takes_no_charger_time_it_cannot_use()
+    {
+        var policy = new ChargingPolicy { MaxTurnsPerRequest = 1, SolveBudget = TimeSpan.FromSeconds(5) };
+        var (book, a, _) = PluggedA(policy, drawKw: 3.5, withB: true);
+
+        Replan(book, policy);
+
+        Assert.Equal([new TimeWindow(Now, Now.AddMinutes(30))], book.Requests.Single(r => r.Id == a.Id).Turns.Select(t => t.Window));
+        Assert.Equal(new TimeWindow(Now.AddMinutes(30), Now.AddMinutes(60)), book.Requests.Single(r => r.Id != a.Id).Turn!.Window);
+    }
+
     /// <summary>A car drawing what the plan gives it is not cut short by its meter: its half-hour turn stays.</summary>
     [Fact]
     public void A_car_drawing_its_planned_power_keeps_its_turn()
