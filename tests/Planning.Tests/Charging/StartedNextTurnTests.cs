@@ -123,14 +123,14 @@ public sealed class StartedNextTurnTests
     }
 
     /// <summary>
-    /// One turn per request, A's car at half power and B needing the half hour after A's turn in full: A's running turn
+    /// One turn per request, A's car at 2 kW of the plan's 7 and B needing the half hour after A's turn in full: A's running turn
     /// cannot be made longer, and B gets its whole half hour (no charger time goes to a turn of A's that A may not have).
     /// </summary>
     [Fact]
     public void With_one_turn_per_request_a_car_behind_takes_no_charger_time_it_cannot_use()
     {
         var policy = new ChargingPolicy { MaxTurnsPerRequest = 1, SolveBudget = TimeSpan.FromSeconds(5) };
-        var (book, a, _) = PluggedA(policy, drawKw: 3.5, withB: true);
+        var (book, a, _) = PluggedA(policy, drawKw: 2, withB: true);
 
         Replan(book, policy);
 
