@@ -360,7 +360,7 @@ public static class TurnPlanner
     /// What the car of a started <paramref name="turn"/> can draw, as its charger's last report shows it: the power it
     /// draws while charging when that is less than it is given now (the plan's power, or the charger's rating without a
     /// plan), for the car then takes all it can; null when the report says nothing of the car (no car plugged in, the
-    /// charger not charging, or the car drawing what it is given).
+    /// charger not charging, nothing drawn yet, or the car drawing what it is given).
     /// </summary>
     private static double? MeasuredKw(AreaPlanningInput input, Parking.Domain.Charging.ChargingRequest started, PlannedTurn turn)
     {
@@ -371,7 +371,8 @@ public static class TurnPlanner
         }
 
         var givenKw = ScheduleOf(input, started.Id, turn) is { } schedule ? schedule.KwAt(input.Now) : charger.MaxKw;
-        return charger.PowerKw < givenKw * (1 - MeterSlack) ? Math.Max(0, charger.PowerKw) : null;
+        // Nothing drawn yet is no measure of the car: a charger says it is charging before its first meter value.
+        return charger.PowerKw > 0 && charger.PowerKw < givenKw * (1 - MeterSlack) ? charger.PowerKw : null;
     }
 
     // A reading this much (a share) below what a car is given is a meter's rounding, not a car drawing less.

@@ -138,6 +138,21 @@ public sealed class StartedNextTurnTests
         Assert.Equal(new TimeWindow(Now.AddMinutes(30), Now.AddMinutes(60)), book.Requests.Single(r => r.Id != a.Id).Turn!.Window);
     }
 
+    /// <summary>
+    /// A charger reports "charging" before its first meter value (OCPP's status notification comes first), so its power
+    /// reads 0: that says nothing of the car, whose half-hour turn stays as planned.
+    /// </summary>
+    [Fact]
+    public void A_car_not_drawing_yet_keeps_its_turn()
+    {
+        var policy = new ChargingPolicy { SolveBudget = TimeSpan.FromSeconds(5) };
+        var (book, a, _) = PluggedA(policy, drawKw: 0);
+
+        Replan(book, policy);
+
+        Assert.Equal([new TimeWindow(Now, Now.AddMinutes(30))], book.Requests.Single(r => r.Id == a.Id).Turns.Select(t => t.Window));
+    }
+
     /// <summary>A car drawing what the plan gives it is not cut short by its meter: its half-hour turn stays.</summary>
     [Fact]
     public void A_car_drawing_its_planned_power_keeps_its_turn()
