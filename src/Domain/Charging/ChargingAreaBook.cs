@@ -789,6 +789,12 @@ public sealed class ChargingAreaBook
             granted[request.Id] = kept;
         }
 
+        var schedulesKept = (power ?? []).ToList();
+        foreach (var id in granted.Keys.ToList())
+        {
+            granted[id] = Held(id, granted[id], accepted, schedulesKept);
+        }
+
         foreach (var request in open)
         {
             var given = granted.GetValueOrDefault(request.Id) ?? [];
@@ -843,6 +849,8 @@ public sealed class ChargingAreaBook
                 }
             }
 
+            var held = Held(started.Id, [current, .. later], accepted, schedulesKept);
+            (current, later) = (held[0], held.Skip(1).ToList());
             if (current != started.Turn || !later.SequenceEqual(started.LaterTurns))
             {
                 var updated = started.WithTurns([current, .. later]) with
@@ -859,9 +867,47 @@ public sealed class ChargingAreaBook
             number: (_plan?.Number ?? 0) + 1,
             turns: _requests.Count(r => r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging),
             waiting: _requests.Count(r => r.Status == ChargingRequestStatus.Waiting));
-        _power = [.. power ?? []];
+        _power = schedulesKept;
         _version++;
         return notices;
+    }
+
+    /// <summary>
+    /// <paramref name="turns"/> (a request's, in time order) with each turn that follows one on the same charger, nobody
+    /// else holding that charger between, joined to it: one hold from plug-in to unplug, its two power schedules joined
+    /// with 0 kW between, so the driver is never told to move the car only to plug it in again where it was. Only turns
+    /// the plan powered are joined, each schedule ending with its turn (without one a turn draws its charger's rating,
+    /// which the gap must not). <paramref name="accepted"/> and <paramref name="power"/> take the hold in place of the two.
+    /// </summary>
+    private List<ChargingTurn> Held(string requestId, List<ChargingTurn> turns, List<Load> accepted, List<TurnPowerSchedule> power)
+    {
+        var result = new List<ChargingTurn>(turns);
+        var i = 0;
+        while (i + 1 < result.Count)
+        {
+            var (first, next) = (result[i], result[i + 1]);
+            var before = power.Find(p => p.RequestId == requestId && p.ChargerId == first.ChargerId && p.Window.End == first.Window.End);
+            var after = power.Find(p => p.RequestId == requestId && p.ChargerId == next.ChargerId && p.Window.Start == next.Window.Start);
+            if (next.ChargerId != first.ChargerId || before is null || after is null || before == after
+                || accepted.Exists(a => a.Turn.ChargerId == first.ChargerId && a.Turn.Window.Start < next.Window.Start && a.Turn.Window.End > first.Window.End))
+            {
+                i++;
+                continue;
+            }
+
+            PowerStep[] gap = first.Window.End < next.Window.Start ? [new PowerStep(first.Window.End, 0)] : [];
+            var schedule = before with { Window = new TimeWindow(before.Window.Start, after.Window.End), Steps = [.. before.Steps, .. gap, .. after.Steps] };
+            var hold = first with { Window = new TimeWindow(first.Window.Start, next.Window.End) };
+            accepted.RemoveAll(a => a.Turn == first || a.Turn == next);
+            accepted.Add(new Load(hold, KwOf(hold.ChargerId), schedule));
+            power.Remove(before);
+            power.Remove(after);
+            power.Add(schedule);
+            result[i] = hold;
+            result.RemoveAt(i + 1);
+        }
+
+        return result;
     }
 
     /// <summary>Whether <paramref name="load"/> fits beside the accepted turns: its charger free, the feed kept at every instant.</summary>

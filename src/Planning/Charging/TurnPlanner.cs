@@ -88,14 +88,33 @@ public static class TurnPlanner
 
         var instance = InstanceOf(input, policy, utcOffset, maxTurns);
         var options = new SolveOptions(policy.SolveBudget, null, 2) { Order = input.Order, MinimumNeedKwh = input.MinimumNeedKwh };
-        ChargingPlan plan;
-        try
+        ChargingPlan Solve()
         {
-            plan = ChargingAlgorithms.Get(policy.Algorithm).Solve(instance, options, cancellationToken);
+            try
+            {
+                return ChargingAlgorithms.Get(policy.Algorithm).Solve(instance, options, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                return ChargingAlgorithms.Get(Fallback).Solve(instance, options, cancellationToken) with { Status = PlanStatus.Fallback };
+            }
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+
+        var plan = Solve();
+
+        // A stand-in held to its charger may take only the running turn made longer. A plan that gives one a turn anywhere
+        // else loses that turn (NextTurnsOf drops it) and with it the charger time the turn took from other drivers, so
+        // it is made again without those stand-ins (a second solve, only then).
+        var unusable = instance.Requests
+            .Where(r => r.PluggedChargerId is not null && r.Id.EndsWith(NextTurnMark, StringComparison.Ordinal)
+                && plan.Sessions.FirstOrDefault(s => s.RequestId == r.Id) is { Turns.Count: > 0 } session
+                && !session.Turns.Any(t => t.ChargerId == r.PluggedChargerId && t.StartPeriod == r.ArrivalPeriod))
+            .Select(r => r.Id)
+            .ToHashSet(StringComparer.Ordinal);
+        if (unusable.Count > 0)
         {
-            plan = ChargingAlgorithms.Get(Fallback).Solve(instance, options, cancellationToken) with { Status = PlanStatus.Fallback };
+            instance = instance with { Requests = [.. instance.Requests.Where(r => !unusable.Contains(r.Id))] };
+            plan = Solve();
         }
 
         // A request that has had turns may get only what is left of its allowance.
@@ -244,7 +263,12 @@ public static class TurnPlanner
             requests.Add(new PlanRequest(started.Id, 0, end, started.RemainingKwh, MaxKwOf(input, turn.ChargerId), turn.ChargerId));
             fixedTurns.Add(new FixedTurn(started.Id, turn.ChargerId, 0, end));
             var later = started.LaterTurns.Where(t => input.Chargers.Any(c => c.ChargerId == t.ChargerId)).ToList();
-            var left = Math.Max(0, started.RemainingKwh - PlannedKwh(input, started.Id, turn)) / Math.Max(1, later.Count);
+
+            // A car its meter shows drawing less than it is given draws no more for the rest of its turn, nor after it.
+            var carKw = MeasuredKw(input, started, turn);
+            var planned = PlannedKwh(input, started.Id, turn, carKw);
+            double AtMost(double kw) => carKw is { } car && car > 0 ? Math.Min(kw, car) : kw;
+            var left = Math.Max(0, started.RemainingKwh - planned) / Math.Max(1, later.Count);
             for (var i = 0; i < later.Count; i++)
             {
                 var from = Math.Max(0, PeriodAtOrBefore(input, later[i].Window.Start));
@@ -259,18 +283,18 @@ public static class TurnPlanner
                 // No turn left to give, but making the running turn longer is no new turn: the car stays plugged in where
                 // it is. The stand-in is held to that charger from the running turn's end, so the only turn it can use is
                 // that continuation (one that starts later is dropped in NextTurnsOf).
-                var need = started.RemainingKwh - PlannedKwh(input, started.Id, turn);
+                var need = started.RemainingKwh - planned;
                 var departure = PeriodAtOrBefore(input, started.Window.End);
                 var quiet = QuietPeriods(input, Math.Max(1, departure), policy, utcOffset) ?? [];
                 if (need > EnergyTolerance && departure > end && !quiet.Any(q => q.ForbidsBoundary(end)))
                 {
-                    requests.Add(new PlanRequest(started.Id + NextTurnMark, end, departure, need, MaxKwOf(input, turn.ChargerId), turn.ChargerId));
+                    requests.Add(new PlanRequest(started.Id + NextTurnMark, end, departure, need, AtMost(MaxKwOf(input, turn.ChargerId)), turn.ChargerId));
                 }
             }
             else if (started.CanMove && TurnsLeft(input, started, maxTurns) > 0)
             {
-                var laterKwh = later.Sum(t => MaxKwOf(input, t.ChargerId) * Math.Max(0, (t.Window.End - t.Window.Start).TotalHours));
-                var need = started.RemainingKwh - PlannedKwh(input, started.Id, turn) - laterKwh;
+                var laterKwh = later.Sum(t => AtMost(MaxKwOf(input, t.ChargerId)) * Math.Max(0, (t.Window.End - t.Window.Start).TotalHours));
+                var need = started.RemainingKwh - planned - laterKwh;
                 var arrival = PeriodAtOrAfter(input, later.Select(t => t.Window.End).Append(turn.Window.End).Max());
                 var departure = PeriodAtOrBefore(input, started.Window.End);
                 var quiet = QuietPeriods(input, Math.Max(1, departure), policy, utcOffset) ?? [];
@@ -281,7 +305,7 @@ public static class TurnPlanner
 
                 if (need > EnergyTolerance && departure > arrival)
                 {
-                    requests.Add(new PlanRequest(started.Id + NextTurnMark, arrival, departure, need, strongest));
+                    requests.Add(new PlanRequest(started.Id + NextTurnMark, arrival, departure, need, AtMost(strongest)));
                 }
             }
         }
@@ -311,18 +335,48 @@ public static class TurnPlanner
         };
     }
 
-    /// <summary>What the last plan gives the started <paramref name="turn"/> from now on (its charger's rating without a plan).</summary>
-    private static double PlannedKwh(AreaPlanningInput input, string requestId, PlannedTurn turn)
+    /// <summary>
+    /// What the started <paramref name="turn"/> will still deliver from now on: in each period, what the last plan gives
+    /// it (its charger's rating without a plan), or what its car was measured drawing (<paramref name="carKw"/>) where
+    /// that is lower.
+    /// </summary>
+    private static double PlannedKwh(AreaPlanningInput input, string requestId, PlannedTurn turn, double? carKw)
     {
-        var schedule = input.Power.FirstOrDefault(p => p.RequestId == requestId && p.ChargerId == turn.ChargerId && p.Window.Overlaps(turn.Window));
+        var schedule = ScheduleOf(input, requestId, turn);
         var kwh = 0.0;
         for (var t = input.Start; t < turn.Window.End; t += input.Period)
         {
-            kwh += (schedule is null ? MaxKwOf(input, turn.ChargerId) : schedule.KwAt(t)) * input.Period.TotalHours;
+            var kw = schedule is null ? MaxKwOf(input, turn.ChargerId) : schedule.KwAt(t);
+            kwh += Math.Min(kw, carKw ?? kw) * input.Period.TotalHours;
         }
 
         return kwh;
     }
+
+    private static TurnPowerSchedule? ScheduleOf(AreaPlanningInput input, string requestId, PlannedTurn turn) =>
+        input.Power.FirstOrDefault(p => p.RequestId == requestId && p.ChargerId == turn.ChargerId && p.Window.Overlaps(turn.Window));
+
+    /// <summary>
+    /// What the car of a started <paramref name="turn"/> can draw, as its charger's last report shows it: the power it
+    /// draws while charging when that is less than it is given now (the plan's power, or the charger's rating without a
+    /// plan), for the car then takes all it can; null when the report says nothing of the car (no car plugged in, the
+    /// charger not charging, nothing drawn yet, or the car drawing what it is given).
+    /// </summary>
+    private static double? MeasuredKw(AreaPlanningInput input, Parking.Domain.Charging.ChargingRequest started, PlannedTurn turn)
+    {
+        if (started.PluggedAt is null || started.UnpluggedAt is not null
+            || input.Chargers.FirstOrDefault(c => c.ChargerId == turn.ChargerId) is not { Status: ChargerStatus.Charging } charger)
+        {
+            return null;
+        }
+
+        var givenKw = ScheduleOf(input, started.Id, turn) is { } schedule ? schedule.KwAt(input.Now) : charger.MaxKw;
+        // Nothing drawn yet is no measure of the car: a charger says it is charging before its first meter value.
+        return charger.PowerKw > 0 && charger.PowerKw < givenKw * (1 - MeterSlack) ? charger.PowerKw : null;
+    }
+
+    // A reading this much (a share) below what a car is given is a meter's rounding, not a car drawing less.
+    private const double MeterSlack = 0.05;
 
     /// <summary>
     /// The policy's quiet hours (local time) as period ranges of the instance: one range per night that meets
