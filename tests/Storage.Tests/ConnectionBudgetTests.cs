@@ -38,11 +38,27 @@ public class ConnectionBudgetTests
         await using var server = await PostgresServer.StartAsync(maxConnections: 8);
         var connectionString = await server.CreateDatabaseAsync("budget");
 
-        // Every connection the server allows is taken, as when other silos' pools hold them all.
+        // Every connection the server allows is taken, as when other silos' pools hold them all. The database was made
+        // over a pooled connection, which would stay idle in this process's pool and could be closed at any moment by
+        // another test clearing every pool (PostgresCluster does), freeing a slot: close it first and see its backend
+        // gone (bounded), so that none but the held connections are left.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(server.AdminConnectionString));
         var held = new List<NpgsqlConnection>();
         Task<IReadOnlyList<string>> migrating;
         try
         {
+            var watcher = new NpgsqlConnection(server.ConnectionString("postgres", maxPoolSize: 1) + ";Pooling=false");
+            await watcher.OpenAsync();
+            held.Add(watcher);
+            var alone = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+            await using (var others = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()", watcher))
+            {
+                while ((long)(await others.ExecuteScalarAsync())! > 0 && DateTimeOffset.UtcNow < alone)
+                {
+                    await Task.Delay(50);
+                }
+            }
+
             while (true)
             {
                 var connection = new NpgsqlConnection(server.ConnectionString("postgres", maxPoolSize: 1) + ";Pooling=false");
