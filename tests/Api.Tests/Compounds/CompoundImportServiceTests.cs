@@ -35,7 +35,7 @@ public sealed partial class CompoundImportApiTests
 
         // The preview says what the block does to the booking, and changes nothing.
         var preview = await ImportOk(blocking, dryRun: true);
-        Assert.Equal([Space], preview.SpacesOutOfService);
+        Assert.Equal([Space], preview.SpacesOutOfService!);
         Assert.Empty(preview.SpacesBackInService!);
         Assert.Empty(preview.SpacesRemoved);
         var effect = Assert.Single(preview.Bookings, b => b.SpaceId == Space);
@@ -45,7 +45,7 @@ public sealed partial class CompoundImportApiTests
         Assert.Equal("reserved", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{booked.Id}"), "r00031")).Status.WireName());
 
         var applied = await ImportOk(blocking, dryRun: false, preview.LiveVersion);
-        Assert.Equal([Space], applied.SpacesOutOfService);
+        Assert.Equal([Space], applied.SpacesOutOfService!);
         Assert.Equal(1, applied.BookingsMoved);
 
         // As a staff block: the booking refunded and cancelled, the driver moved to a space of the same kind and told why.
@@ -69,9 +69,9 @@ public sealed partial class CompoundImportApiTests
         // Putting it back in service reopens it as staff would.
         var reopening = Service(await LiveFile(), Space, outOfService: false);
         var reopenPreview = await ImportOk(reopening, dryRun: true);
-        Assert.Equal([Space], reopenPreview.SpacesBackInService);
+        Assert.Equal([Space], reopenPreview.SpacesBackInService!);
         var reopened = await ImportOk(reopening, dryRun: false, reopenPreview.LiveVersion);
-        Assert.Equal([Space], reopened.SpacesBackInService);
+        Assert.Equal([Space], reopened.SpacesBackInService!);
         Assert.False((await AdminOf(Space)).OutOfService);
         Assert.NotEqual("outOfService", (await _host.SpaceAsync(Space)).Status.WireName());
     }
