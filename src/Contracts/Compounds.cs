@@ -58,6 +58,7 @@ public sealed record SharingPlanEffectDto(string SpaceId, string? OwnerHousehold
 /// <summary>
 /// The preview (dry run) or the result of importing a compound file. <c>LiveVersion</c> is the layout version the
 /// preview was made at: pass it back as <c>expectedVersion</c> to apply exactly what was previewed.
+/// <c>SpacesOutOfService</c>: spaces the file blocks (their bookings in <c>Bookings</c>); <c>SpacesBackInService</c>: spaces it reopens.
 /// </summary>
 public sealed record ImportReportDto(
     string CompoundId,
@@ -84,7 +85,9 @@ public sealed record ImportReportDto(
     BookingEffectDto[] Bookings,
     int BookingsMoved,
     ChargingRequestEffectDto[]? ChargingRequests = null,
-    SharingPlanEffectDto[]? SharingPlans = null);
+    SharingPlanEffectDto[]? SharingPlans = null,
+    string[]? SpacesOutOfService = null,
+    string[]? SpacesBackInService = null);
 
 /// <summary>
 /// An import running as a job (<c>POST /api/compounds/imports</c>): <c>State</c> is running, applied, cancelled or

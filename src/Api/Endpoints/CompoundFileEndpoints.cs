@@ -17,7 +17,7 @@ public static class CompoundFileEndpoints
             .WithTags("Compounds")
             .RequireAuthorization(Policies.PeopleManager)
             .WithSummary("The compound as a compound file of the published version, as it is live now (its staff; the sub-district operator)")
-            .WithDescription("The layout after staff edits (retyped and re-owned spaces, feeds set by hand), the households and everyone who belongs to the compound now with their role, household and cars. No invite codes, join requests, e-bikes or audit trail. The file re-imports (POST /api/compounds/import) to the same layout; with another compound.id it makes a copy. A space's block (out of service) is not part of the file. 404 when the compound has no layout.")
+            .WithDescription("The layout after staff edits (retyped and re-owned spaces, blocked spaces, feeds set by hand), the households and everyone who belongs to the compound now with their role, household and cars. No invite codes, join requests, e-bikes or audit trail. The file re-imports (POST /api/compounds/import) to the same layout; with another compound.id it makes a copy. A space out of service (a staff block) is written with outOfService true, so a re-import keeps it blocked. 404 when the compound has no layout.")
             .Produces<CompoundFile>(StatusCodes.Status200OK, "application/json");
         return compound;
     }

@@ -372,7 +372,9 @@ public static class CompoundImportEndpoints
             [.. preview.Bookings.Select(b => new BookingEffectDto(b.SpaceId, b.ActiveBookings, b.Effect))],
             moved,
             [.. preview.ChargingRequests.Select(c => new ChargingRequestEffectDto(c.AreaId, c.RequestId, c.Status.ToDto(), c.ChargerId, c.Effect))],
-            [.. preview.SharingPlans.Select(p => new SharingPlanEffectDto(p.SpaceId, p.OwnerHouseholdId, p.Effect))]);
+            [.. preview.SharingPlans.Select(p => new SharingPlanEffectDto(p.SpaceId, p.OwnerHouseholdId, p.Effect))],
+            [.. diff.SpacesOutOfService.Select(s => s.SpaceId)],
+            [.. diff.SpacesBackInService.Select(s => s.SpaceId)]);
     }
 
     private static SpaceChangeDto Change(SpaceChange c) => new(

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Parking.Domain.Membership;
 
 namespace Parking.Api.Endpoints;
 
@@ -68,6 +69,19 @@ public static partial class ReservationEndpoints
             return Problems.Invalid("plate", "plate has at most 16 characters.");
         }
 
+        // A plate, when given, is what the gate matches: the one plate rule, kept in its canonical spelling.
+        string? plate = null;
+        if (!string.IsNullOrWhiteSpace(request.Plate))
+        {
+            var parsed = Plate.Parse(request.Plate, "plate");
+            if (parsed.Error is { } badPlate)
+            {
+                return Problems.From(badPlate);
+            }
+
+            plate = parsed.Value.Value;
+        }
+
         if (idempotencyKey is { Length: 0 or > 128 })
         {
             return Problems.Invalid(IdempotencyKeyHeader, "Idempotency-Key has 1 to 128 characters.");
@@ -80,7 +94,7 @@ public static partial class ReservationEndpoints
         }
 
         var user = http.CurrentUser();
-        var outcome = await grains.Resident(compoundId, user.UserId).Reserve(request.SpaceId, window, request.Plate, idempotencyKey);
+        var outcome = await grains.Resident(compoundId, user.UserId).Reserve(request.SpaceId, window, plate, idempotencyKey);
         if (outcome.Value is not { } result)
         {
             return Problems.From(outcome.Error!);

@@ -14,7 +14,7 @@ public static class VisitorEndpoints
         var passes = compound.MapGroup("/visitor-passes").WithTags("Visitor passes").RequireAuthorization(Policies.Resident);
         passes.MapPost("/", Book)
             .WithSummary("Book a visitor space for a visitor's plate and window, within the household's weekly quota")
-            .WithDescription("spaceId is optional: without it, the free visitor space nearest your building. Over quota: 409 visitor-quota.");
+            .WithDescription("plate is a Chinese plate (new-energy plates of 8 characters too; case, spaces and the dot are ignored and the pass keeps the plate's canonical spelling): anything else 400 plate-invalid on plate. spaceId is optional: without it, the free visitor space nearest your building. Over quota: 409 visitor-quota.");
         passes.MapGet("/mine", Mine).WithSummary("My household's visitor passes and the quota left in a week (weekOf, default now)");
         return compound;
     }
@@ -35,6 +35,14 @@ public static class VisitorEndpoints
         if (string.IsNullOrWhiteSpace(request.Plate) || request.Plate.Length > 16)
         {
             return Problems.Invalid("plate", "plate is the visitor's plate, 1 to 16 characters.");
+        }
+
+        // The rule every plate in Parking keeps (a resident's car, a gate's reading): the gate lets the visitor in only
+        // on a plate it can match, so a pass for anything else is refused here rather than failing at the barrier.
+        var plate = VisitorPassState.VisitorPlate(request.Plate);
+        if (plate.Error is { } badPlate)
+        {
+            return Problems.From(badPlate);
         }
 
         if (request.SpaceId is not null && !ReservationEndpoints.IdPattern().IsMatch(request.SpaceId))
@@ -65,7 +73,7 @@ public static class VisitorEndpoints
         }
 
         var outcome = await grains.VisitorPasses(compoundId, household)
-            .Book(user.UserId, user.BuildingId, request.Plate, window, request.SpaceId);
+            .Book(user.UserId, user.BuildingId, plate.Value.Value, window, request.SpaceId);
         return outcome.Value is { } pass
             ? TypedResults.Created($"/api/compounds/{compoundId}/reservations/{pass.ReservationId}", pass.ToDto())
             : Problems.From(outcome.Error!);

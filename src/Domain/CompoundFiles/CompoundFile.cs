@@ -103,6 +103,13 @@ public sealed record SpaceEntry(string Id, string LotId, string Kind, string Own
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? WalkMeters { get; init; }
 
+    /// <summary>
+    /// True: the space is out of service (blocked, as staff block it live); false: in service. Absent: it keeps the
+    /// state it has live (a new space starts in service), so a file that does not speak of blocks reopens none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? OutOfService { get; init; }
+
     [JsonIgnore]
     public string? Origin { get; init; }
 }

@@ -129,12 +129,16 @@ public static class CompoundFileMapping
             ],
             UtcOffsetMinutes = ParseUtcOffset(file.Compound.UtcOffset),
             SubDistrictId = file.Compound.SubDistrict,
+            SpaceService = file.Spaces
+                .Where(s => s.OutOfService is not null)
+                .ToDictionary(s => s.Id, s => s.OutOfService!.Value, StringComparer.Ordinal),
         };
     }
 
     /// <summary>
     /// A live compound as a file. Walking distances are written only where deriving them from the positions would
-    /// give another number, so the file stays small and re-imports to the same layout.
+    /// give another number, so the file stays small and re-imports to the same layout; a space's service only where
+    /// the layout's <see cref="CompoundLayout.SpaceService"/> names it.
     /// </summary>
     public static CompoundFile FromLayout(CompoundLayout layout)
     {
@@ -169,6 +173,7 @@ public static class CompoundFileMapping
                     Position = s.Position ?? default,
                     Heading = s.HeadingDegrees,
                     WalkMeters = s.Position is { } p && Geometry.WalkMeters(l.Entrances, p) == s.WalkOffsetMeters ? null : s.WalkOffsetMeters,
+                    OutOfService = layout.SpaceService.TryGetValue(s.SpaceId, out var outOfService) ? outOfService : null,
                 })),
             ],
             ChargingAreas =

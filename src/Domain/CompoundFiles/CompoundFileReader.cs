@@ -23,6 +23,9 @@ public static class CompoundFileReader
     public const string HouseholdsCsvHeader = "id,buildingId,unit,areaM2,owners";
     public const string SpacesCsvHeader = "id,lotId,label,kind,ownership,ownerHouseholdId,x,y,heading";
 
+    /// <summary>The spaces' header with the optional service column (<c>true</c>, <c>false</c> or empty: as live).</summary>
+    public const string SpacesCsvHeaderWithService = SpacesCsvHeader + ",outOfService";
+
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = false,
@@ -139,7 +142,7 @@ public static class CompoundFileReader
     public static IEnumerable<HouseholdEntry> ReadHouseholdsCsv(string name, string text, List<CompoundFileProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
-        foreach (var (line, cells) in CsvRows(name, text, HouseholdsCsvHeader, problems))
+        foreach (var (line, cells) in CsvRows(name, text, [HouseholdsCsvHeader], problems))
         {
             var origin = $"{name} line {line}";
             if (cells.Count is < 4 or > 5)
@@ -161,16 +164,16 @@ public static class CompoundFileReader
         }
     }
 
-    /// <summary>Spaces from CSV: <c>id,lotId,label,kind,ownership,ownerHouseholdId,x,y,heading</c>.</summary>
+    /// <summary>Spaces from CSV: <c>id,lotId,label,kind,ownership,ownerHouseholdId,x,y,heading</c>, and optionally <c>outOfService</c>.</summary>
     public static IEnumerable<SpaceEntry> ReadSpacesCsv(string name, string text, List<CompoundFileProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
-        foreach (var (line, cells) in CsvRows(name, text, SpacesCsvHeader, problems))
+        foreach (var (line, cells) in CsvRows(name, text, [SpacesCsvHeader, SpacesCsvHeaderWithService], problems))
         {
             var origin = $"{name} line {line}";
-            if (cells.Count is < 8 or > 9)
+            if (cells.Count is < 8 or > 10)
             {
-                problems.Add(new(origin, $"expected the columns {SpacesCsvHeader}, found {cells.Count}"));
+                problems.Add(new(origin, $"expected the columns {SpacesCsvHeader} (and outOfService), found {cells.Count}"));
                 continue;
             }
 
@@ -193,12 +196,25 @@ public static class CompoundFileReader
                 heading = h;
             }
 
+            bool? outOfService = null;
+            if (cells.Count > 9 && cells[9].Length > 0)
+            {
+                if (!bool.TryParse(cells[9], out var blocked))
+                {
+                    problems.Add(new($"{origin} (outOfService)", $"'{cells[9]}' is not true or false (leave it empty to keep the space as it is live)"));
+                    continue;
+                }
+
+                outOfService = blocked;
+            }
+
             yield return new SpaceEntry(cells[0], cells[1], cells[3], cells[4])
             {
                 Label = cells[2].Length > 0 ? cells[2] : null,
                 OwnerHouseholdId = cells[5].Length > 0 ? cells[5] : null,
                 Position = new Layout.Point(x, y),
                 Heading = heading,
+                OutOfService = outOfService,
                 Origin = origin,
             };
         }
@@ -219,18 +235,26 @@ public static class CompoundFileReader
         return text.ToString();
     }
 
-    /// <summary>Spaces as CSV with its header.</summary>
+    /// <summary>Spaces as CSV with its header; the service column only when some space's service is given.</summary>
     public static string WriteSpacesCsv(IEnumerable<SpaceEntry> spaces)
     {
         ArgumentNullException.ThrowIfNull(spaces);
-        var text = new StringBuilder(SpacesCsvHeader).Append('\n');
-        foreach (var s in spaces)
+        var all = spaces.ToList();
+        var service = all.Any(s => s.OutOfService is not null);
+        var text = new StringBuilder(service ? SpacesCsvHeaderWithService : SpacesCsvHeader).Append('\n');
+        foreach (var s in all)
         {
             text.Append(Cell(s.Id)).Append(',').Append(Cell(s.LotId)).Append(',').Append(Cell(s.Label ?? string.Empty)).Append(',')
                 .Append(s.Kind).Append(',').Append(s.Ownership).Append(',').Append(Cell(s.OwnerHouseholdId ?? string.Empty)).Append(',')
                 .Append(s.Position.X.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(s.Position.Y.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(s.Heading?.ToString(CultureInfo.InvariantCulture) ?? string.Empty).Append('\n');
+                .Append(s.Heading?.ToString(CultureInfo.InvariantCulture) ?? string.Empty);
+            if (service)
+            {
+                text.Append(',').Append(s.OutOfService is { } blocked ? (blocked ? "true" : "false") : string.Empty);
+            }
+
+            text.Append('\n');
         }
 
         return text.ToString();
@@ -240,13 +264,13 @@ public static class CompoundFileReader
         value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
     /// <summary>Rows after the header with their 1-based line numbers; quoted cells may hold commas and doubled quotes.</summary>
-    private static IEnumerable<(int Line, List<string> Cells)> CsvRows(string name, string text, string header, List<CompoundFileProblem> problems)
+    private static IEnumerable<(int Line, List<string> Cells)> CsvRows(string name, string text, string[] headers, List<CompoundFileProblem> problems)
     {
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var first = lines.Length > 0 ? lines[0].TrimStart('\uFEFF').Trim() : string.Empty;
-        if (!string.Equals(first.Replace(" ", string.Empty, StringComparison.Ordinal), header, StringComparison.OrdinalIgnoreCase))
+        if (!headers.Any(h => string.Equals(first.Replace(" ", string.Empty, StringComparison.Ordinal), h, StringComparison.OrdinalIgnoreCase)))
         {
-            problems.Add(new($"{name} line 1", $"the header must be {header}"));
+            problems.Add(new($"{name} line 1", $"the header must be {string.Join(" or ", headers)}"));
             yield break;
         }
 

@@ -16,7 +16,8 @@ public sealed record ChargerChange(string AreaId, string ChargerId, ChargerDefin
 /// <summary>
 /// What re-importing a compound file changes in the live layout. Spaces keep their identity by id: a space
 /// missing from the new file is removed (its bookings are moved or refunded as when staff block it), a space
-/// whose kind or owner differs is changed as a staff edit would change it (bookings stay).
+/// whose kind or owner differs is changed as a staff edit would change it (bookings stay), and a space the file
+/// takes out of service is blocked as staff block it (bookings moved or refunded, drivers told).
 /// </summary>
 public sealed record LayoutDiff(
     IReadOnlyList<SpaceDefinition> SpacesAdded,
@@ -31,10 +32,19 @@ public sealed record LayoutDiff(
     int HouseholdsRemoved,
     IReadOnlyList<CompoundFileProblem> Problems)
 {
+    /// <summary>
+    /// Spaces the file takes out of service (<c>"outOfService": true</c>, in service now; a new space so marked too):
+    /// blocked as staff block a space, their bookings moved or refunded and their drivers told.
+    /// </summary>
+    public IReadOnlyList<SpaceDefinition> SpacesOutOfService { get; init; } = [];
+
+    /// <summary>Spaces the file puts back in service (<c>"outOfService": false</c>, out of service now): reopened as staff reopen one.</summary>
+    public IReadOnlyList<SpaceDefinition> SpacesBackInService { get; init; } = [];
+
     public bool IsEmpty =>
         SpacesAdded.Count == 0 && SpacesRemoved.Count == 0 && SpacesChanged.Count == 0 && SpacesRedrawn.Count == 0
         && ChargersChanged.Count == 0 && LotsAdded.Count == 0 && LotsRemoved.Count == 0 && SheltersChanged.Count == 0
-        && HouseholdsAdded == 0 && HouseholdsRemoved == 0;
+        && HouseholdsAdded == 0 && HouseholdsRemoved == 0 && SpacesOutOfService.Count == 0 && SpacesBackInService.Count == 0;
 
     /// <summary>
     /// Refused with <c>layout-change-invalid</c> when the change has problems (the field is the first one's place, the
@@ -45,7 +55,11 @@ public sealed record LayoutDiff(
         : DomainError.Invalid(Problems[0].Place, "layout-change-invalid", string.Join("; ", Problems));
 
     /// <summary>The change from <paramref name="before"/> (null: a new compound) to <paramref name="after"/>.</summary>
-    public static LayoutDiff Between(CompoundLayout? before, CompoundLayout after)
+    /// <param name="outOfServiceNow">
+    /// Which of the spaces <paramref name="after"/> gives a service state (<see cref="CompoundLayout.SpaceService"/>) are
+    /// out of service now, as the spaces say; null: none is.
+    /// </param>
+    public static LayoutDiff Between(CompoundLayout? before, CompoundLayout after, IReadOnlySet<string>? outOfServiceNow = null)
     {
         ArgumentNullException.ThrowIfNull(after);
         var problems = new List<CompoundFileProblem>();
@@ -90,6 +104,29 @@ public sealed record LayoutDiff(
 
         var removed = old.Values.Where(s => !seen.Contains(s.SpaceId)).ToList();
 
+        // A space's service changes only where the file names it and it is not so already (blocking a blocked space,
+        // or reopening an open one, does nothing); a space refused above (moved lot) is not taken.
+        var outOfService = new List<SpaceDefinition>();
+        var backInService = new List<SpaceDefinition>();
+        var refused = problems.Select(p => p.Place).ToHashSet(StringComparer.Ordinal);
+        foreach (var space in after.Lots.SelectMany(l => l.Spaces))
+        {
+            if (!after.SpaceService.TryGetValue(space.SpaceId, out var wanted) || refused.Contains($"spaces '{space.SpaceId}'.lotId"))
+            {
+                continue;
+            }
+
+            var now = outOfServiceNow?.Contains(space.SpaceId) ?? false;
+            if (wanted && !now)
+            {
+                outOfService.Add(space);
+            }
+            else if (!wanted && now)
+            {
+                backInService.Add(space);
+            }
+        }
+
         var oldChargers = (before?.ChargingAreas ?? []).SelectMany(a => a.Chargers.Select(c => (a.AreaId, c))).ToDictionary(x => x.c.ChargerId, StringComparer.Ordinal);
         var chargers = new List<ChargerChange>();
         var seenChargers = new HashSet<string>(StringComparer.Ordinal);
@@ -131,6 +168,10 @@ public sealed record LayoutDiff(
             shelters,
             newHouseholds.Count(h => !oldHouseholds.Contains(h)),
             oldHouseholds.Count(h => !newHouseholds.Contains(h)),
-            problems);
+            problems)
+        {
+            SpacesOutOfService = outOfService,
+            SpacesBackInService = backInService,
+        };
     }
 }

@@ -196,9 +196,10 @@ public static class GateRules
             return DomainError.Invalid("direction", "direction-invalid", "direction is in or out.");
         }
 
-        if (PlateNumber.Normalize(e.Plate) is null)
+        // The one plate rule, as for residents' cars and visitors' passes: the camera's reading must be a plate.
+        if (Membership.Plate.Parse(e.Plate, "plate").Error is { } badPlate)
         {
-            return DomainError.Invalid("plate", "plate-invalid", "plate is a Chinese number plate: a province character, an issuing letter and five characters (沪A12345), or six for a new-energy plate.");
+            return badPlate;
         }
 
         if (!Enum.IsDefined(e.Colour))

@@ -64,8 +64,15 @@ public static class ChargerLayoutRules
     public static DomainError? Feed(ChargingAreaDefinition area, double feedKw, string field)
     {
         ArgumentNullException.ThrowIfNull(area);
-        return Largest(area) is { } largest && FeedBelowCharger(feedKw, largest.ChargerId, largest.MaxKw) is { } problem
+        return Largest(area) is { } largest ? Feed(feedKw, largest.ChargerId, largest.MaxKw, field) : null;
+    }
+
+    /// <summary>
+    /// A feed of <paramref name="feedKw"/> for a charger drawing <paramref name="chargerKw"/>, refused (on
+    /// <paramref name="field"/>, <c>feed-below-charger</c>) when the feed cannot carry it alone.
+    /// </summary>
+    public static DomainError? Feed(double feedKw, string chargerId, double chargerKw, string field) =>
+        FeedBelowCharger(feedKw, chargerId, chargerKw) is { } problem
             ? DomainError.Invalid(field, "feed-below-charger", char.ToUpperInvariant(problem[0]) + problem[1..] + ".")
             : null;
-    }
 }

@@ -145,4 +145,15 @@ public sealed record CompoundLayout(
     /// </summary>
     [Id(10)] internal int _layoutVersion;
     public int LayoutVersion { get => _layoutVersion; init => _layoutVersion = value; }
+
+    /// <summary>
+    /// The service state a compound file gives some of its spaces, by space id: true out of service, false in service;
+    /// a space not named keeps the state it has live. What the file asked, for an import to bring the spaces in line
+    /// with; the live state is each space's own (staff block and reopen it there), and an export reads it from them.
+    /// </summary>
+    [Id(11)] internal IReadOnlyDictionary<string, bool>? _spaceService = EmptyService;
+    // A layout stored before this field existed reads it as null: nothing asked.
+    public IReadOnlyDictionary<string, bool> SpaceService { get => _spaceService ?? EmptyService; init => _spaceService = value; }
+
+    private static readonly IReadOnlyDictionary<string, bool> EmptyService = new Dictionary<string, bool>(StringComparer.Ordinal);
 }

@@ -45,7 +45,9 @@ public readonly record struct Plate([Id(0)] string Value, [Id(1)] PlateKind Kind
         var length = 0;
         foreach (var raw in text)
         {
-            if (raw is ' ' or '·' or '-' or '•' or '\u3000')
+            // Spaces of any kind (a tab or a no-break space pasted from a spreadsheet too) and the separators people
+            // and cameras put between the prefix and the serial are not part of the plate.
+            if (char.IsWhiteSpace(raw) || raw is '·' or '-' or '•' or '.' or '\u30FB')
             {
                 continue;
             }
@@ -55,7 +57,7 @@ public readonly record struct Plate([Id(0)] string Value, [Id(1)] PlateKind Kind
                 return false;
             }
 
-            buffer[length++] = char.ToUpperInvariant(raw);
+            buffer[length++] = char.ToUpperInvariant(HalfWidth(raw));
         }
 
         var chars = buffer[..length];
@@ -110,6 +112,9 @@ public readonly record struct Plate([Id(0)] string Value, [Id(1)] PlateKind Kind
     public bool IsNewEnergy => Kind is PlateKind.NewEnergySmall or PlateKind.NewEnergyLarge;
 
     public override string ToString() => Value ?? string.Empty;
+
+    // A Chinese input method types letters and digits full width (Ａ, １): the same characters as ASCII ones.
+    private static char HalfWidth(char c) => c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c;
 
     // I and O are never issued as letters on a plate: they read as 1 and 0.
     private static bool IsLetter(char c) => c is >= 'A' and <= 'Z' and not 'I' and not 'O';

@@ -132,6 +132,11 @@ public static class ScenarioLayout
             areaCapacities[change.AreaId!] = change.SiteCapacityKw;
         }
 
+        if (FeedBelowCharger(changes, areas, areaCapacities) is { } belowCharger)
+        {
+            return belowCharger;
+        }
+
         var shelters = live.Shelters.ToDictionary(s => s.ShelterId, StringComparer.Ordinal);
         for (var i = 0; i < changes.Shelters.Count; i++)
         {
@@ -195,6 +200,49 @@ public static class ScenarioLayout
                     index < 0 ? "chargers" : $"{Field("spaces", index)}.kind",
                     "charger-needs-ev-space",
                     $"Charger '{charger.ChargerId}' reaches space {spaceId}: {problem}. Remove the charger in the same changes (maxKw 0) or leave the space EV.");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A feed the changes leave below one charger of its area, refused by the rule the live layout keeps
+    /// (<see cref="ChargerLayoutRules.Feed(ChargingAreaDefinition, double, string)"/>, <c>feed-below-charger</c>): on a
+    /// capacity change's <c>siteCapacityKw</c> when it sets the feed too low for the area's chargers after the changes,
+    /// or on a charger change's <c>maxKw</c> when it gives a charger more than its area's feed. Areas the changes do
+    /// not touch are not judged here.
+    /// </summary>
+    private static DomainError? FeedBelowCharger(
+        LayoutChanges changes,
+        Dictionary<string, (ChargingAreaDefinition Area, List<ChargerDefinition> Chargers)> areas,
+        Dictionary<string, double> areaCapacities)
+    {
+        for (var i = 0; i < changes.AreaCapacities.Count; i++)
+        {
+            var change = changes.AreaCapacities[i];
+            var (area, chargers) = areas[change.AreaId];
+            var refused = ChargerLayoutRules.Feed(area with { Chargers = chargers }, change.SiteCapacityKw, $"{Field("areaCapacities", i)}.siteCapacityKw");
+            if (refused is not null)
+            {
+                return refused;
+            }
+        }
+
+        for (var i = 0; i < changes.Chargers.Count; i++)
+        {
+            var change = changes.Chargers[i];
+            var (area, chargers) = areas.Values.FirstOrDefault(a => a.Chargers.Any(c => c.SpaceId == change.SpaceId));
+            if (change.MaxKw == 0 || area is null)
+            {
+                continue;
+            }
+
+            var charger = chargers.First(c => c.SpaceId == change.SpaceId);
+            var feed = areaCapacities.TryGetValue(area.AreaId, out var kw) ? kw : area.SiteCapacityKw;
+            if (ChargerLayoutRules.Feed(feed, charger.ChargerId, charger.MaxKw, $"{Field("chargers", i)}.maxKw") is { } refused)
+            {
+                return refused;
             }
         }
 

@@ -7,7 +7,8 @@ namespace Parking.Grains.Compounds;
 
 /// <summary>
 /// Reads a live compound back out as a compound file (<see cref="CompoundExport"/>): the layout from the compound
-/// grain, each charging area's feed from its grain (staff may have set it by hand), and the people from their own
+/// grain, each charging area's feed from its grain (staff may have set it by hand), which spaces are out of service
+/// from the lots' indexes, and the people from their own
 /// member records. Who may belong: those the last file named, every resident in the compound's resident index (joined
 /// by invite or request too) and every account on its roster (staff, committee, operators given a role since).
 /// </summary>
@@ -47,6 +48,11 @@ public static class CompoundExporter
             people.AddRange(batch.Zip(records));
         }
 
-        return CompoundExport.ToFile(layout, feeds, people);
+        // Blocks are each space's own state; its lot's index holds every space's as the space last reported it (a space
+        // reports to its lot before a block returns), so one read per lot gives them all.
+        var lots = await Task.WhenAll(layout.Lots.Select(l => grains.Lot(compoundId, l.LotId).GetOccupancy()));
+        var outOfService = lots.SelectMany(l => l?.Spaces ?? []).Where(s => s.OutOfService).Select(s => s.Definition.SpaceId).ToList();
+
+        return CompoundExport.ToFile(layout, feeds, people, outOfService);
     }
 }

@@ -54,7 +54,8 @@ public sealed record ImportOutcome(ImportPreview Preview, int LayoutVersion, int
 /// the <c>import</c> command or the operator's API (as a job that reports its progress and can be cancelled). A first import configures every space; a re-import is a layout
 /// change that follows the staff-edit rules: a removed space is blocked first (its bookings cancelled, refunded in
 /// full and moved to a free space of the same kind, drivers told), a retyped or re-owned space is redefined
-/// (bookings stay), and the lots rebuild their indexes. The compound's layout version makes two concurrent applies
+/// (bookings stay), a space the file takes out of service is blocked as staff block it (the same for its bookings)
+/// and one it puts back in service is reopened, and the lots rebuild their indexes. The compound's layout version makes two concurrent applies
 /// of the same preview fail but one.
 /// </summary>
 public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<CompoundImporter> logger)
@@ -74,23 +75,26 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         ArgumentNullException.ThrowIfNull(layout);
         var compound = grains.Compound(layout.CompoundId);
         var live = await compound.GetLayout();
-        var diff = LayoutDiff.Between(live, layout);
+        var diff = LayoutDiff.Between(live, layout, await OutOfServiceNow(live, layout));
         var bookings = new List<BookingEffect>();
-        var toRead = diff.SpacesRemoved.Count + diff.SpacesChanged.Count;
+        var toRead = diff.SpacesRemoved.Count + diff.SpacesChanged.Count + diff.SpacesOutOfService.Count;
         var read = 0;
         await run.Check(Phases.Preview, read, toRead);
-        foreach (var space in diff.SpacesRemoved)
+
+        // A space the file removes or takes out of service is blocked as staff block one: the same effect on its bookings.
+        var blocked = diff.SpacesOutOfService.Select(s => s.SpaceId).ToHashSet(StringComparer.Ordinal);
+        foreach (var space in diff.SpacesRemoved.Concat(diff.SpacesOutOfService))
         {
             await run.Every(Phases.Preview, read++, toRead);
             var admin = await grains.Space(space.CompoundId, space.SpaceId).GetAdmin();
             var active = admin.Value?.Active.Count ?? 0;
             if (active > 0)
             {
-                bookings.Add(new BookingEffect(space.SpaceId, active, "cancelled, refunded in full, and moved to a free space of the same kind where one is free; drivers told"));
+                bookings.Add(new BookingEffect(space.SpaceId, active, blocked.Contains(space.SpaceId) ? BlockedEffect : RemovedEffect));
             }
         }
 
-        foreach (var change in diff.SpacesChanged)
+        foreach (var change in diff.SpacesChanged.Where(c => !blocked.Contains(c.After.SpaceId)))
         {
             await run.Every(Phases.Preview, read++, toRead);
             var admin = await grains.Space(change.After.CompoundId, change.After.SpaceId).GetAdmin();
@@ -106,6 +110,32 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
             ChargingRequests = live is null ? [] : await ChargingEffects(live, layout, diff),
             SharingPlans = await SharingEffects(diff),
         };
+    }
+
+    private const string RemovedEffect = "cancelled, refunded in full, and moved to a free space of the same kind where one is free; drivers told";
+
+    private const string BlockedEffect = "the space goes out of service as by a staff block: bookings not checked in are cancelled, refunded in full, "
+        + "and moved to a free space of the same kind where one is free; drivers told (a car already in stays until it leaves)";
+
+    /// <summary>
+    /// Which of the spaces the file gives a service state are out of service now, as each space says (a staff block
+    /// is the space's own state, not the layout's). A new compound has none; only the spaces the file names are asked.
+    /// </summary>
+    private async Task<IReadOnlySet<string>> OutOfServiceNow(CompoundLayout? live, CompoundLayout layout)
+    {
+        var blocked = new HashSet<string>(StringComparer.Ordinal);
+        if (live is null)
+        {
+            return blocked;
+        }
+
+        foreach (var batch in layout.SpaceService.Keys.Chunk(BatchSize))
+        {
+            var states = await Task.WhenAll(batch.Select(id => grains.Space(layout.CompoundId, id).GetAvailability()));
+            blocked.UnionWith(states.Where(a => a is { OutOfService: true }).Select(a => a!.Definition.SpaceId));
+        }
+
+        return blocked;
     }
 
     /// <summary>
@@ -264,7 +294,7 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
     /// </summary>
     private async Task<(LayoutDiff Diff, int Version, int Moved)> BringInLine(CompoundLayout? live, CompoundLayout layout, Checkpoints run)
     {
-        var diff = LayoutDiff.Between(live, layout);
+        var diff = LayoutDiff.Between(live, layout, await OutOfServiceNow(live, layout));
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = run.CancellationToken };
         foreach (var (batch, done) in Batches(diff.SpacesAdded))
         {
@@ -292,6 +322,22 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
             if (!outcome.IsSuccess)
             {
                 LogSpaceNotRedefined(change.After.SpaceId, outcome.Error!.Message);
+            }
+        }
+
+        // The file's blocks are staff blocks: the same call, so the bookings go the same way (refunded, moved, told).
+        var service = diff.SpacesOutOfService.Select(s => (Space: s, OutOfService: true))
+            .Concat(diff.SpacesBackInService.Select(s => (Space: s, OutOfService: false)))
+            .ToList();
+        var serviced = 0;
+        foreach (var (space, outOfService) in service)
+        {
+            await run.Every(Phases.SpacesService, serviced++, service.Count);
+            var set = await grains.Space(space.CompoundId, space.SpaceId).SetService(outOfService);
+            moved += set.Value?.Cancelled.Count ?? 0;
+            if (!set.IsSuccess)
+            {
+                LogSpaceServiceNotSet(space.SpaceId, set.Error!.Message);
             }
         }
 
@@ -366,6 +412,7 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         public const string SpacesAdded = "spaces-added";
         public const string SpacesRemoved = "spaces-removed";
         public const string SpacesChanged = "spaces-changed";
+        public const string SpacesService = "spaces-service";
         public const string Lots = "lots";
         public const string Devices = "devices";
         public const string People = "people";
@@ -444,4 +491,7 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Space {SpaceId} was not redefined by the import: {Reason}")]
     private partial void LogSpaceNotRedefined(string spaceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Space {SpaceId} was not taken out of or put back in service by the import: {Reason}")]
+    private partial void LogSpaceServiceNotSet(string spaceId, string reason);
 }

@@ -18,6 +18,13 @@ public sealed class VisitorPassGrain(
     public async Task<Outcome<VisitorPass>> Book(string residentId, string? buildingId, string plate, TimeWindow window, string? spaceId)
     {
         var compoundId = CompoundScopedKey.Of(this).CompoundId;
+        var visitorPlate = VisitorPassState.VisitorPlate(plate);
+        if (visitorPlate.Error is { } badPlate)
+        {
+            return badPlate;
+        }
+
+        plate = visitorPlate.Value.Value;
         await RefreshCancellations();
         if (state.State.Check(_policy, window, _offset) is { } overQuota)
         {

@@ -111,6 +111,11 @@ public sealed partial class CompoundImportApiTests
         await Succeeds(HttpMethod.Put, $"/api/compounds/{A}/spaces/G1-003/owner", Staff, new SpaceOwnerBody("private", "H00001"));
         await Succeeds(HttpMethod.Put, $"/api/compounds/{A}/charging/areas/CA-G1/site-capacity", Staff, new SiteCapacityBody(21));
 
+        // Staff take a space out of service, and block and reopen another: only the first is out of service now.
+        await Succeeds(HttpMethod.Put, $"/api/compounds/{A}/spaces/T1-006/service", Staff, new SpaceServiceBody(true));
+        await Succeeds(HttpMethod.Put, $"/api/compounds/{A}/spaces/T1-008/service", Staff, new SpaceServiceBody(true));
+        await Succeeds(HttpMethod.Put, $"/api/compounds/{A}/spaces/T1-008/service", Staff, new SpaceServiceBody(false));
+
         // A newcomer joins a household by invite and registers a car; a resident of the file registers a new-energy car.
         var invite = await _host.OkAsPersonAsync<InviteDto>(HttpMethod.Post, $"/api/compounds/{A}/invites", Staff, new CreateInviteRequest("H00002", 7), HttpStatusCode.Created);
         await Succeeds(HttpMethod.Post, "/api/invites/redeem", "xa-newcomer", new RedeemInviteRequest(invite.Code, "Zhou Min"));
@@ -125,6 +130,7 @@ public sealed partial class CompoundImportApiTests
                 {
                     "G1-005" => s with { Kind = "accessible" },
                     "G1-003" => s with { Ownership = "private", OwnerHouseholdId = "H00001" },
+                    "T1-006" => s with { OutOfService = true },
                     _ => s,
                 }),
             ],
@@ -148,6 +154,8 @@ public sealed partial class CompoundImportApiTests
         var reowned = await _host.OkAsPersonAsync<SpaceAdminDto>(HttpMethod.Get, $"/api/compounds/{B}/spaces/G1-003/admin", Staff);
         Assert.Equal(("private", "H00001"), (reowned.Ownership.WireName(), reowned.OwnerHouseholdId));
         Assert.Equal("accessible", (await _host.OkAsPersonAsync<SpaceAdminDto>(HttpMethod.Get, $"/api/compounds/{B}/spaces/G1-005/admin", Staff)).Kind.WireName());
+        Assert.True((await _host.OkAsPersonAsync<SpaceAdminDto>(HttpMethod.Get, $"/api/compounds/{B}/spaces/T1-006/admin", Staff)).OutOfService);
+        Assert.False((await _host.OkAsPersonAsync<SpaceAdminDto>(HttpMethod.Get, $"/api/compounds/{B}/spaces/T1-008/admin", Staff)).OutOfService);
 
         var (_, exportB) = await ExportOk(B, Operator);
         Assert.Equal((B, "Copy Gardens"), (exportB.Compound.Id, exportB.Compound.Name));

@@ -81,4 +81,34 @@ public sealed class VisitorPassTests(SharedHostFixture fixture)
         Assert.Single((await MineAsync(resident, NextWeek)).Passes);
         await _host.CommandOkAsync(resident, first.ReservationId, "cancel");
     }
+
+    /// <summary>A visitor's plate is checked by the rule residents' cars keep, and the pass keeps its canonical spelling.</summary>
+    [Fact]
+    public async Task A_visitor_plate_follows_the_one_plate_rule_and_a_bad_one_books_nothing()
+    {
+        const string resident = "r00060";
+        var day = NextWeek.AddDays(3);
+        var before = (await MineAsync(resident, NextWeek)).Passes.Count;
+
+        using var crossBorder = await BookAsync(resident, "粤z·1234港", day.AddHours(9), day.AddHours(10));
+        await ParkingHost.Expect(crossBorder, HttpStatusCode.Created);
+        var hongKong = (await crossBorder.Content.ReadFromJsonAsync<VisitorPassDto>(ParkingHost.Json))!;
+        Assert.Equal("粤Z1234港", hongKong.Plate);
+
+        using var green = await BookAsync(resident, " 沪ad 12345", day.AddHours(11), day.AddHours(12));
+        await ParkingHost.Expect(green, HttpStatusCode.Created);
+        var newEnergy = (await green.Content.ReadFromJsonAsync<VisitorPassDto>(ParkingHost.Json))!;
+        Assert.Equal("沪AD12345", newEnergy.Plate);
+        Assert.Equal("沪AD12345", (await _host.GetOkAsync<ReservationDto>(ParkingHost.CompoundPath($"reservations/{newEnergy.ReservationId}"), resident)).Plate);
+
+        foreach (var bad in new[] { "AB-123", "沪AO2345", "沪AI12345" })
+        {
+            using var refused = await BookAsync(resident, bad, day.AddHours(14), day.AddHours(15));
+            await ProblemAssert.Expect(refused, HttpStatusCode.BadRequest, "plate-invalid", "plate");
+        }
+
+        Assert.Equal(before + 2, (await MineAsync(resident, NextWeek)).Passes.Count);
+        await _host.CommandOkAsync(resident, hongKong.ReservationId, "cancel");
+        await _host.CommandOkAsync(resident, newEnergy.ReservationId, "cancel");
+    }
 }

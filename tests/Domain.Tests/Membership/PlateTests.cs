@@ -1,5 +1,7 @@
+using Parking.Domain.Gates;
 using Parking.Domain.Membership;
 using Parking.Domain.Seeding;
+using Parking.Domain.Sharing;
 using Xunit;
 
 namespace Parking.Domain.Tests.Membership;
@@ -14,6 +16,12 @@ public class PlateTests
     [InlineData("粤bfa1234", "粤BFA1234", PlateKind.NewEnergySmall)]
     [InlineData("沪A12345D", "沪A12345D", PlateKind.NewEnergyLarge)]
     [InlineData("苏E1234学", "苏E1234学", PlateKind.Special)]
+    [InlineData("粤Z1234港", "粤Z1234港", PlateKind.Special)]          // Hong Kong cross-border
+    [InlineData("粤z·a123澳", "粤ZA123澳", PlateKind.Special)]         // Macau cross-border, lower case, dotted
+    [InlineData("沪ad 12345", "沪AD12345", PlateKind.NewEnergySmall)]   // 8 characters, lower case
+    [InlineData("\t沪A\u00A012345D\n", "沪A12345D", PlateKind.NewEnergyLarge)] // tab, no-break space, newline
+    [InlineData("沪Ａ１２３４５", "沪A12345", PlateKind.Standard)]        // full-width, as a Chinese input method types it
+    [InlineData("沪A-12345", "沪A12345", PlateKind.Standard)]
     public void Accepts_and_canonicalises(string text, string canonical, PlateKind kind)
     {
         Assert.True(Plate.TryParse(text, out var plate));
@@ -34,6 +42,13 @@ public class PlateTests
     [InlineData("沪A12345X")]      // large new-energy ends in D or F
     [InlineData("沪A123456789")]
     [InlineData("沪1A2345")]       // issuing letter, not digit
+    [InlineData("沪A12O45")]       // O in the serial
+    [InlineData("沪AD1I345")]      // I in a new-energy serial
+    [InlineData("沪AI12345")]      // I is no new-energy class
+    [InlineData("沪AO12345")]      // nor is O
+    [InlineData("粤Z123港")]        // a cross-border plate has four serial characters before its mark
+    [InlineData("粤Z12345港")]      // and no more
+    [InlineData("沪A 1234 5 6")]    // spaces do not hide a seventh serial character
     public void Refuses_what_is_not_a_plate(string? text)
     {
         Assert.False(Plate.TryParse(text, out _));
@@ -58,5 +73,35 @@ public class PlateTests
         var plates = layout.Users.SelectMany(u => u.Vehicles).Select(v => v.Plate).ToList();
         Assert.NotEmpty(plates);
         Assert.All(plates, p => Assert.True(Plate.TryParse(p, out var plate) && plate.Value == p, p));
+    }
+
+    [Fact]
+    public void The_gate_refuses_a_reading_that_is_not_a_plate_by_the_same_rule_and_message()
+    {
+        var at = DateTimeOffset.Parse("2026-03-02T08:00:00+08:00", System.Globalization.CultureInfo.InvariantCulture);
+        var reading = new GateEvent("e-1", GateDirection.In, "沪AI2345", PlateColour.Blue, 0.9, at, null);
+
+        var refused = GateRules.Validate(reading, at, new GatePolicy());
+
+        Assert.NotNull(refused);
+        Assert.Equal(Plate.Parse("沪AI2345", "plate").Error, refused);
+        Assert.Null(GateRules.Validate(reading with { Plate = "沪ad12345" }, at, new GatePolicy()));
+        Assert.Null(GateRules.Validate(reading with { Plate = "粤Z1234港" }, at, new GatePolicy()));
+    }
+
+    [Theory]
+    [InlineData("粤z1234港", "粤Z1234港")]
+    [InlineData(" 沪ad12345 ", "沪AD12345")]
+    public void A_visitor_plate_is_kept_in_its_canonical_spelling(string text, string canonical) =>
+        Assert.Equal(canonical, VisitorPassState.VisitorPlate(text).Value.Value);
+
+    [Theory]
+    [InlineData("AB-123")]
+    [InlineData("沪AO2345")]
+    [InlineData(" ")]
+    public void A_visitor_plate_that_is_not_a_plate_is_refused_on_plate(string text)
+    {
+        var refused = VisitorPassState.VisitorPlate(text).Error;
+        Assert.Equal(("plate", "plate-invalid"), (refused?.Field, refused?.Code));
     }
 }

@@ -60,6 +60,33 @@ public sealed class ScenarioLayoutTests
     }
 
     [Fact]
+    public void A_feed_below_one_charger_is_refused_by_the_live_layouts_rule_on_the_change_that_makes_it()
+    {
+        var area = Live.ChargingAreas[0];
+        var largest = ChargerLayoutRules.Largest(area)!;
+
+        var low = ScenarioLayout.Apply(Live, LayoutChanges.None with { AreaCapacities = [new AreaCapacityChange(area.AreaId, largest.MaxKw - 0.5)] });
+        Assert.Equal(("areaCapacities[0].siteCapacityKw", "feed-below-charger"), (low.Error?.Field, low.Error?.Code));
+        Assert.Equal(ChargerLayoutRules.Feed(area, largest.MaxKw - 0.5, "siteCapacityKw")!.Message, low.Error!.Message);
+        Assert.True(ScenarioLayout.Apply(Live, LayoutChanges.None with { AreaCapacities = [new AreaCapacityChange(area.AreaId, largest.MaxKw)] }).IsSuccess);
+
+        // The same changes may remove the charger that needed more: the feed is judged against the chargers left.
+        var onlyLargest = Live with { ChargingAreas = [area with { Chargers = [largest] }, .. Live.ChargingAreas.Skip(1)] };
+        var withoutIt = ScenarioLayout.Apply(onlyLargest, new LayoutChanges([], [new ChargerChange(largest.SpaceId, 0)], [], [new AreaCapacityChange(area.AreaId, 1)]));
+        Assert.True(withoutIt.IsSuccess, withoutIt.Error?.Message);
+
+        // A charger raised above the feed it shares is refused on its power.
+        var raised = ScenarioLayout.Apply(Live, LayoutChanges.None with { Chargers = [new ChargerChange(largest.SpaceId, area.SiteCapacityKw + 1)] });
+        Assert.Equal(("chargers[0].maxKw", "feed-below-charger"), (raised.Error?.Field, raised.Error?.Code));
+        Assert.Contains($"'{largest.ChargerId}' draws", raised.Error!.Message, StringComparison.Ordinal);
+        Assert.True(ScenarioLayout.Apply(Live, LayoutChanges.None with
+        {
+            Chargers = [new ChargerChange(largest.SpaceId, area.SiteCapacityKw + 1)],
+            AreaCapacities = [new AreaCapacityChange(area.AreaId, area.SiteCapacityKw + 1)],
+        }).IsSuccess);
+    }
+
+    [Fact]
     public void Shelter_ports_and_area_capacity_change_and_bad_values_are_refused()
     {
         var shelter = Live.Shelters[0];
