@@ -36,6 +36,7 @@ public static class ParkingApiExtensions
         services.AddTransient<Microsoft.AspNetCore.Authentication.IClaimsTransformation, MembershipClaimsTransformation>();
         services.AddSingleton<HubObserver>();
         services.AddHostedService<HubObserverRegistration>();
+        services.AddHostedService<WatchedLotKeeper>();
 
         services.AddParkingRequestLimits();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = AddCode);

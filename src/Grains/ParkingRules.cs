@@ -40,6 +40,7 @@ public static class ParkingRules
         {
             var check = new SettingsCheck(Notifications.HubPushOptions.SectionName);
             check.AtLeastOne(nameof(options.MaxPendingMessagesPerConnection), options.MaxPendingMessagesPerConnection);
+            check.LongerThanZero(nameof(options.WatchRefresh), options.WatchRefresh);
             return check.Result();
         }
     }

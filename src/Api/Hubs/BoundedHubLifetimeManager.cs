@@ -114,6 +114,13 @@ public sealed partial class BoundedHubLifetimeManager(
     /// <summary>How many messages the connection holds handed over and not yet written (0 when it is not connected here).</summary>
     public int Pending(string connectionId) => _connections.TryGetValue(connectionId, out var member) ? member.Pending : 0;
 
+    /// <summary>The groups with at least one connection on this host whose names start with <paramref name="prefix"/>.</summary>
+    public IReadOnlyList<string> GroupsStartingWith(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        return [.. _groups.Keys.Where(g => g.StartsWith(prefix, StringComparison.Ordinal))];
+    }
+
     private void Leave(string groupName, string connectionId)
     {
         if (_groups.TryGetValue(groupName, out var members) && members.TryRemove(connectionId, out _) && members.IsEmpty)

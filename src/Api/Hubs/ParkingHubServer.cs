@@ -15,7 +15,25 @@ public sealed class ParkingHubServer(IGrainFactory grains, Microsoft.Extensions.
 {
     public static string UserGroup(string compoundId, string userId) => $"user:{compoundId}/{userId}";
 
-    public static string LotGroup(string compoundId, string lotId) => $"lot:{compoundId}/{lotId}";
+    /// <summary>How every lot's group name starts.</summary>
+    public const string LotGroupPrefix = "lot:";
+
+    public static string LotGroup(string compoundId, string lotId) => $"{LotGroupPrefix}{compoundId}/{lotId}";
+
+    /// <summary>The compound and lot of a lot's group name (<see cref="LotGroup"/>), or null for any other group.</summary>
+    public static (string CompoundId, string LotId)? LotOfGroup(string group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        if (!group.StartsWith(LotGroupPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // Compound ids hold no slash (the first slash of a grain key ends the compound), so the first one splits.
+        var key = group[LotGroupPrefix.Length..];
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash <= 0 || slash == key.Length - 1 ? null : (key[..slash], key[(slash + 1)..]);
+    }
 
     public static string ShelterGroup(string compoundId, string shelterId) => $"shelter:{compoundId}/{shelterId}";
 

@@ -37,6 +37,10 @@ public sealed record LotChanges(
     [property: Id(2)] bool Complete,
     [property: Id(3)] IReadOnlyList<LotChange> Changes);
 
+/// <summary>Where a lot's numbering stands: its epoch (the activation's) and the sequence number of its last change.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LotPosition([property: Id(0)] Guid Epoch, [property: Id(1)] long Sequence);
+
 /// <summary>A lot (key: compound/lot): the availability index of its spaces and their live change feed.</summary>
 public interface ILotGrain : IGrainWithStringKey
 {
@@ -53,4 +57,12 @@ public interface ILotGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<LotChanges> GetChangesSince(Guid epoch, long sequence);
+
+    /// <summary>
+    /// A host with watchers of the lot asks after it (<c>WatchedLotKeeper</c>, every <c>Parking:Hub:WatchRefresh</c>):
+    /// the call alone brings the lot back, on a living silo, when its activation was lost with its silo. Returns where
+    /// its numbering stands; null for a lot the compound does not have.
+    /// </summary>
+    [ReadOnly]
+    Task<LotPosition?> Watched();
 }

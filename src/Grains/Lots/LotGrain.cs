@@ -110,6 +110,9 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
         return Task.FromResult(new LotChanges(_epoch, _sequence, complete, changes));
     }
 
+    public Task<LotPosition?> Watched() =>
+        Task.FromResult(_index is null ? null : new LotPosition(_epoch, _sequence));
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Lot {LotKey} index built from {Known} of {Total} spaces")]
     private partial void LogRebuilt(string lotKey, int known, int total);
 }

@@ -27,4 +27,16 @@ public sealed class HubPushOptions
     /// version, as after any gap.
     /// </summary>
     public int MaxPendingMessagesPerConnection { get; set; } = DefaultMaxPendingMessagesPerConnection;
+
+    /// <summary>The default of <see cref="WatchRefresh"/>.</summary>
+    public static readonly TimeSpan DefaultWatchRefresh = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often each host asks after every lot its connections watch (<c>ILotGrain.Watched</c>). A lot's activation is
+    /// lost with its silo, and an idle lot is called by nobody; this call brings it back on a living silo, where it
+    /// announces its new epoch, so its watchers reload and hear its changes again. Default 5 s: one small call per
+    /// watched lot and host every 5 s, and watchers learn of a lost lot within this much of the cluster noticing the
+    /// dead silo.
+    /// </summary>
+    public TimeSpan WatchRefresh { get; set; } = DefaultWatchRefresh;
 }

@@ -47,6 +47,12 @@ public sealed class LotWatcher : IAsyncDisposable
 
     public int Count => _received.Count;
 
+    /// <summary>Every change of <paramref name="lotId"/> received so far (restart announcements too), in the order they came.</summary>
+    public IReadOnlyList<LotChangeDto> Changes(string lotId) => [.. _received.Where(c => c.LotId == lotId)];
+
+    /// <summary>The epoch and sequence this client's picture of <paramref name="lotId"/> is at.</summary>
+    public (Guid Epoch, long Sequence) Position(string lotId) => _position[lotId];
+
     /// <summary>How many times a lot's occupancy was reloaded because its pushes showed another epoch or a gap.</summary>
     public int Reloads { get; private set; }
 

@@ -202,6 +202,22 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Every line of the log so far.</summary>
+    public IReadOnlyList<string> LogLines()
+    {
+        lock (_logGate)
+        {
+            if (!_closed)
+            {
+                _log.Flush();
+            }
+
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd().Split('\n');
+        }
+    }
+
     /// <summary>The last lines of the log, for failure messages.</summary>
     public string Tail(int lines = 60)
     {
