@@ -186,25 +186,7 @@ public sealed class SpaceCalendar
             return false;
         }
 
-        var positions = new Dictionary<string, int>(_reservations.Count, StringComparer.Ordinal);
-        for (var i = 0; i < _reservations.Count; i++)
-        {
-            positions[_reservations[i].Id] = i;
-        }
-
-        foreach (var reservation in changes.Changed)
-        {
-            if (positions.TryGetValue(reservation.Id, out var at))
-            {
-                _reservations[at] = reservation;
-            }
-            else
-            {
-                positions[reservation.Id] = _reservations.Count;
-                _reservations.Add(reservation);
-            }
-        }
-
+        StoredEntries.Replay(_reservations, changes.Changed, r => r.Id);
         Version = changes.Version;
         return true;
     }
