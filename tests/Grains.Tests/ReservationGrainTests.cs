@@ -175,6 +175,31 @@ public class ReservationGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_resident_lists_its_booking_from_the_answer_and_hears_of_its_cancellation_from_the_space()
+    {
+        var resident = Resident(48);
+        var space = Space("G1", 24);
+        var made = (await resident.Reserve(space.SpaceId, HoursFromNow(20, 21), null, null)).Value!.Reservation;
+
+        // Booked through the resident's grain: listed when the answer comes, without any message from the space.
+        Assert.Equal(ReservationStatus.Reserved, Assert.Single(await resident.GetReservations(), r => r.Id == made.Id).Status);
+
+        // Cancelled at the space: the resident hears of it by a one-way message, a bounded wait.
+        Assert.True((await _grains.Space(_compound, space.SpaceId).Cancel(made.Id, new Actor("r00048", false))).IsSuccess);
+        ReservationStatus? status = null;
+        for (var attempt = 0; attempt < 50 && status != ReservationStatus.Cancelled; attempt++)
+        {
+            status = (await resident.GetReservations()).Single(r => r.Id == made.Id).Status;
+            if (status != ReservationStatus.Cancelled)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.Equal(ReservationStatus.Cancelled, status);
+    }
+
+    [Fact]
     public async Task The_space_releases_a_no_show_by_itself_when_the_grace_period_passes()
     {
         var space = Space("G1", 23);

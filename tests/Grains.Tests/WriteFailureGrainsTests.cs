@@ -59,6 +59,42 @@ public class WriteFailureGrainsTests(WriteFailureFixture fixture)
     }
 
     [Fact]
+    public async Task A_resident_whose_new_booking_is_not_stored_still_lists_it_on_the_next_activation()
+    {
+        // The space does not tell the resident's grain of a booking that grain asked for: should its write fail, the
+        // booking (stored by the space, paid) must still reach the list.
+        var definition = fixture.Demo.Lots.SelectMany(l => l.Spaces).Where(s => s.Ownership == SpaceOwnership.Common && s.Kind == SpaceKind.Standard).Skip(3).First();
+        var resident = fixture.Demo.Users.Where(u => u.Role == UserRole.Resident && u.HouseholdId is not null && u.HouseholdId != definition.OwnerHouseholdId).Skip(20).First().UserId;
+        var grain = fixture.Grains.Resident(fixture.Demo.CompoundId, resident);
+        var window = new TimeWindow(Now.AddHours(30), Now.AddHours(31));
+        var grainId = grain.GetGrainId();
+
+        fixture.Storage.FailNextWrite(grainId);
+        await ExpectRefused(() => grain.Reserve(definition.SpaceId, window, null, null));
+        Assert.Equal(1, fixture.Storage.Refused(grainId));
+        var held = (await fixture.Grains.Space(definition.CompoundId, definition.SpaceId).GetAvailability())!.Held;
+        Assert.Single(held, w => w.Overlaps(window));
+
+        // A fresh activation hears of it one-way: a bounded wait.
+        IReadOnlyList<Reservation> listed = [];
+        for (var attempt = 0; attempt < 50 && !listed.Any(r => r.Window == window); attempt++)
+        {
+            listed = await grain.GetReservations();
+            if (!listed.Any(r => r.Window == window))
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        var booked = Assert.Single(listed, r => r.Window == window);
+        Assert.Equal((definition.SpaceId, ReservationStatus.Reserved), (booked.SpaceId, booked.Status));
+        var stored = await fixture.Storage.ReadStored<Parking.Domain.Residents.ResidentState>("resident", grainId);
+        var recent = await fixture.Storage.ReadStoredOrNew<Parking.Domain.Residents.RecentResidentChanges>("resident-recent", grainId);
+        stored.Replay(recent);
+        Assert.Contains(stored.Reservations, r => r.Id == booked.Id);
+    }
+
+    [Fact]
     public async Task A_shelter_whose_session_start_is_not_stored_has_the_port_free_and_starts_it_on_the_next_call()
     {
         var definition = fixture.Demo.Shelters[0];

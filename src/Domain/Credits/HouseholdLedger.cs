@@ -8,7 +8,11 @@ namespace Parking.Domain.Credits;
 /// so a receiver that remembers the highest id it applied from each sender applies every leg exactly once.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record LedgerLeg([Id(0)] string To, [Id(1)] LedgerTransaction Transaction);
+public sealed record LedgerLeg([Id(0)] string To, [Id(1)] LedgerTransaction Transaction)
+{
+    /// <summary>Names the leg in its sender's outbox: ids are the sender's own, one leg per receiver.</summary>
+    public string Key => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{To} {Transaction.Id}");
+}
 
 /// <summary>
 /// One household's credits: its balance, its newest transactions, the charges it paid (so a cancellation can be
@@ -25,8 +29,9 @@ public sealed record LedgerLeg([Id(0)] string To, [Id(1)] LedgerTransaction Tran
 public sealed class HouseholdLedger
 {
     /// <summary>
-    /// Transactions in the hot state at which the oldest <see cref="ArchiveChunk"/> of them are archived: every charge
-    /// writes the whole hot state, so it keeps 16 to 47 transactions (a statement reads older ones from the archive).
+    /// Transactions in the hot state at which the oldest <see cref="ArchiveChunk"/> of them are archived, so it keeps 16
+    /// to 47 transactions (a statement reads older ones from the archive) and the whole state stays small when it is
+    /// stored whole again (a charge usually stores only what it changed: <see cref="RecentLedgerChanges"/>).
     /// </summary>
     public const int JournalKept = 48;
 
@@ -53,6 +58,7 @@ public sealed class HouseholdLedger
         ArchivedChunks = snapshot.ArchivedChunks;
         Version = snapshot.Version;
         Migrated = snapshot.Migrated;
+        StoredVersion = snapshot.StoredVersion;
     }
 
     /// <summary>The account's name, <c>household:{id}</c>.</summary>
@@ -74,6 +80,15 @@ public sealed class HouseholdLedger
 
     /// <summary>Whether what the compound-wide ledger of earlier builds held for this household was taken over.</summary>
     public bool Migrated { get; private set; }
+
+    /// <summary>
+    /// Grows each time the ledger is stored whole (<see cref="StoringWhole"/>): changes stored apart apply only to the whole
+    /// ledger of the version they were made from.
+    /// </summary>
+    public long StoredVersion { get; private set; }
+
+    /// <summary>The highest transaction id applied from each sender.</summary>
+    public IReadOnlyDictionary<string, long> AppliedFromSenders => _appliedFrom.AsReadOnly();
 
     /// <summary>The newest transactions touching the account, oldest first.</summary>
     public IReadOnlyList<LedgerTransaction> Journal => _journal.AsReadOnly();
@@ -105,7 +120,39 @@ public sealed class HouseholdLedger
         new Dictionary<string, long>(_appliedFrom, StringComparer.Ordinal),
         ArchivedChunks,
         Version,
-        Migrated);
+        Migrated,
+        StoredVersion);
+
+    /// <summary>The ledger is about to be stored whole: it gets a version of its own, so changes stored before it are stale.</summary>
+    public void StoringWhole() => StoredVersion++;
+
+    /// <summary>
+    /// Applies the changes stored since this whole ledger was (see <see cref="RecentLedgerChanges"/>): the figures as they
+    /// were, the transactions that joined the journal, the charges, earnings and applied ids that changed, the legs that
+    /// joined or left the outbox. Changes made from another whole ledger are stale and change nothing. Answers whether
+    /// they applied.
+    /// </summary>
+    public bool Replay(RecentLedgerChanges changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.BaseVersion != StoredVersion)
+        {
+            return false;
+        }
+
+        IsOpen = changes.Opened;
+        Balance = changes.Balance;
+        NextId = changes.NextId;
+        Version = changes.Version;
+        _journal.AddRange(changes.Journal);
+        StoredEntries.Replay(_charges, changes.Charges, []);
+        StoredEntries.Replay(_earnedBySpace, changes.EarnedBySpace, []);
+        StoredEntries.Replay(_appliedFrom, changes.AppliedFrom, []);
+        var left = changes.OutboxLeft.ToHashSet(StringComparer.Ordinal);
+        _outbox.RemoveAll(l => left.Contains(l.Key));
+        StoredEntries.Replay(_outbox, changes.OutboxJoined, l => l.Key);
+        return true;
+    }
 
     public SpaceEarnings EarningsOf(string spaceId) => _earnedBySpace.GetValueOrDefault(spaceId) ?? SpaceEarnings.None;
 
@@ -317,11 +364,12 @@ public sealed record HouseholdLedgerSnapshot(
     [Id(8)] Dictionary<string, long> AppliedFrom,
     [Id(9)] int ArchivedChunks,
     [Id(10)] long Version,
-    [Id(11)] bool Migrated)
+    [Id(11)] bool Migrated,
+    [Id(12)] long StoredVersion = 0)
 {
     /// <summary>What storage starts from for a household never seen (its account is filled in on activation).</summary>
     public HouseholdLedgerSnapshot()
-        : this(string.Empty, false, 0, [], new(StringComparer.Ordinal), new(StringComparer.Ordinal), 1, [], new(StringComparer.Ordinal), 0, 0, false)
+        : this(string.Empty, false, 0, [], new(StringComparer.Ordinal), new(StringComparer.Ordinal), 1, [], new(StringComparer.Ordinal), 0, 0, false, 0)
     {
     }
 

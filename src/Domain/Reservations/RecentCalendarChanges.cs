@@ -38,7 +38,7 @@ public sealed class RecentCalendarChanges
 /// </summary>
 public sealed class StoredCalendar
 {
-    private readonly Dictionary<string, Reservation> _reservations;
+    private readonly StoredEntries<Reservation> _reservations;
     private readonly SpaceDefinition? _definition;
     private readonly bool _outOfService;
     private readonly SharingPlan? _sharing;
@@ -48,12 +48,7 @@ public sealed class StoredCalendar
 
     private StoredCalendar(SpaceCalendar calendar)
     {
-        _reservations = new Dictionary<string, Reservation>(calendar.Reservations.Count, StringComparer.Ordinal);
-        foreach (var reservation in calendar.Reservations)
-        {
-            _reservations[reservation.Id] = reservation;
-        }
-
+        _reservations = StoredEntries.Of(calendar.Reservations, r => r.Id);
         _definition = calendar.Definition;
         _outOfService = calendar.OutOfService;
         _sharing = calendar.Sharing;
@@ -89,30 +84,10 @@ public sealed class StoredCalendar
             return null;
         }
 
+        // Every stored reservation must still be there (a removal is written whole).
         var limit = Math.Min(RecentCalendarChanges.MaxChanges, calendar.Reservations.Count / 4);
-        var changed = new List<Reservation>();
-        var kept = 0;
-        foreach (var reservation in calendar.Reservations)
-        {
-            if (_reservations.TryGetValue(reservation.Id, out var stored))
-            {
-                kept++;
-                if (ReferenceEquals(stored, reservation))
-                {
-                    continue;
-                }
-            }
-
-            changed.Add(reservation);
-            if (changed.Count > limit)
-            {
-                return null;
-            }
-        }
-
-        // Every stored reservation is still there (a removal is written whole).
-        return kept == _reservations.Count
-            ? new RecentCalendarChanges { BaseVersion = _version, Version = calendar.Version, Changed = changed }
+        return _reservations.ChangesTo(calendar.Reservations, limit, EntryChangesAllowed.AddedOrReplaced) is { } changes
+            ? new RecentCalendarChanges { BaseVersion = _version, Version = calendar.Version, Changed = changes.Changed }
             : null;
     }
 }

@@ -17,6 +17,8 @@ public enum SpaceStatus
 /// What one wants of a space: a window for a resident's car. <see cref="RequestId"/>, when given, names
 /// the reservation the request makes, so the same request sent again returns that reservation.
 /// <see cref="HouseholdId"/> is the resident's household: it owns private spaces and pays for bookings.
+/// <see cref="ResidentRecords"/> when the resident's own grain asks and records the reservation from the answer, so the
+/// space need not tell it of the new booking (it still tells of every later change).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ReserveCommand(
@@ -24,7 +26,8 @@ public sealed record ReserveCommand(
     [Id(1)] TimeWindow Window,
     [Id(2)] string? Plate,
     [Id(3)] Guid? RequestId = null,
-    [Id(4)] string? HouseholdId = null);
+    [Id(4)] string? HouseholdId = null,
+    [Id(5)] bool ResidentRecords = false);
 
 /// <summary>What a new sharing plan did: the bookings it broke, and how many of them lay within the notice period.</summary>
 [GenerateSerializer, Immutable]
@@ -186,25 +189,7 @@ public sealed class SpaceCalendar
             return false;
         }
 
-        var positions = new Dictionary<string, int>(_reservations.Count, StringComparer.Ordinal);
-        for (var i = 0; i < _reservations.Count; i++)
-        {
-            positions[_reservations[i].Id] = i;
-        }
-
-        foreach (var reservation in changes.Changed)
-        {
-            if (positions.TryGetValue(reservation.Id, out var at))
-            {
-                _reservations[at] = reservation;
-            }
-            else
-            {
-                positions[reservation.Id] = _reservations.Count;
-                _reservations.Add(reservation);
-            }
-        }
-
+        StoredEntries.Replay(_reservations, changes.Changed, r => r.Id);
         Version = changes.Version;
         return true;
     }

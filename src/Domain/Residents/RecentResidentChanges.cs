@@ -37,19 +37,14 @@ public sealed class RecentResidentChanges
 /// </summary>
 public sealed class StoredResidentList
 {
-    private readonly Dictionary<string, Reservation> _reservations;
-    private readonly Dictionary<string, IdempotencyRecord> _keys;
+    private readonly StoredEntries<Reservation> _reservations;
+    private readonly StoredEntries<KeyValuePair<string, IdempotencyRecord>> _keys;
     private readonly int _earlierArchiveChunks;
 
     private StoredResidentList(ResidentState list)
     {
-        _reservations = new Dictionary<string, Reservation>(list.Reservations.Count, StringComparer.Ordinal);
-        foreach (var reservation in list.Reservations)
-        {
-            _reservations[reservation.Id] = reservation;
-        }
-
-        _keys = new Dictionary<string, IdempotencyRecord>(list.IdempotencyKeys, StringComparer.Ordinal);
+        _reservations = StoredEntries.Of(list.Reservations, r => r.Id);
+        _keys = StoredEntries.Of(list.IdempotencyKeys);
         _earlierArchiveChunks = list.EarlierArchive.Chunks.Count;
         Version = list.Version;
     }
@@ -73,62 +68,24 @@ public sealed class StoredResidentList
     public RecentResidentChanges? ChangesTo(ResidentState list)
     {
         ArgumentNullException.ThrowIfNull(list);
-        if (list.EarlierArchive.Chunks.Count != _earlierArchiveChunks || list.IdempotencyKeys.Count < _keys.Count)
+        if (list.EarlierArchive.Chunks.Count != _earlierArchiveChunks)
         {
             return null;
         }
 
         // Counted over reservations and keys alike: a list holding a day's keys is stored whole less often.
         var limit = Math.Min(RecentResidentChanges.MaxChanges, (list.Reservations.Count + list.IdempotencyKeys.Count) / 4);
-        var changed = new List<Reservation>();
-        var kept = 0;
-        foreach (var reservation in list.Reservations)
-        {
-            if (_reservations.TryGetValue(reservation.Id, out var stored))
-            {
-                kept++;
-                if (ReferenceEquals(stored, reservation))
-                {
-                    continue;
-                }
-            }
-
-            changed.Add(reservation);
-            if (changed.Count > limit)
-            {
-                return null;
-            }
-        }
-
-        if (kept != _reservations.Count)
+        if (_reservations.ChangesTo(list.Reservations, limit, EntryChangesAllowed.AddedOrReplaced) is not { } reservations
+            || _keys.ChangesTo(list.IdempotencyKeys, limit - reservations.Count, EntryChangesAllowed.Added) is not { } keys)
         {
             return null;
         }
 
-        var keys = new Dictionary<string, IdempotencyRecord>(StringComparer.Ordinal);
-        var keptKeys = 0;
-        foreach (var (key, record) in list.IdempotencyKeys)
+        return new RecentResidentChanges
         {
-            if (_keys.TryGetValue(key, out var stored))
-            {
-                if (!ReferenceEquals(stored, record))
-                {
-                    return null;
-                }
-
-                keptKeys++;
-                continue;
-            }
-
-            keys[key] = record;
-            if (changed.Count + keys.Count > limit)
-            {
-                return null;
-            }
-        }
-
-        return keptKeys == _keys.Count
-            ? new RecentResidentChanges { BaseVersion = Version, Changed = changed, Keys = keys }
-            : null;
+            BaseVersion = Version,
+            Changed = reservations.Changed,
+            Keys = new Dictionary<string, IdempotencyRecord>(keys.Changed, StringComparer.Ordinal),
+        };
     }
 }

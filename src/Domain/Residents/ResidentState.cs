@@ -161,23 +161,8 @@ public sealed class ResidentState
             return false;
         }
 
-        foreach (var reservation in changes.Changed)
-        {
-            var index = _reservations.FindIndex(r => r.Id == reservation.Id);
-            if (index < 0)
-            {
-                _reservations.Add(reservation);
-            }
-            else
-            {
-                _reservations[index] = reservation;
-            }
-        }
-
-        foreach (var (key, record) in changes.Keys)
-        {
-            _idempotencyKeys[key] = record;
-        }
+        StoredEntries.Replay(_reservations, changes.Changed, r => r.Id);
+        StoredEntries.Replay(_idempotencyKeys, changes.Keys, []);
 
         return true;
     }

@@ -14,12 +14,15 @@ namespace Parking.Grains.Credits;
 /// </summary>
 /// <remarks>
 /// Reentrant, so two households paying each other at the same moment cannot wait on each other; writes are committed
-/// in groups (<see cref="GroupCommit"/>). The state is bounded: the newest <see cref="HouseholdLedger.JournalKept"/>
-/// transactions, older chunks in archive grains, charges until two days after their booking ended.
+/// in groups (<see cref="GroupCommit"/>). A write stores only what changed since the ledger was last stored whole (state
+/// <c>household-ledger-recent</c>, see <see cref="RecentLedgerChanges"/>) while that is little, else the whole ledger. The
+/// state is bounded: the newest <see cref="HouseholdLedger.JournalKept"/> transactions, older chunks in archive grains,
+/// charges until two days after their booking ended, at most <see cref="RecentLedgerChanges.MaxChanges"/> changes apart.
 /// </remarks>
 [Reentrant]
 public sealed partial class HouseholdLedgerGrain(
     [PersistentState("household-ledger", GrainKeys.StorageName)] IPersistentState<HouseholdLedgerSnapshot> state,
+    [PersistentState("household-ledger-recent", GrainKeys.StorageName)] IPersistentState<RecentLedgerChanges> recent,
     IOptions<CreditPolicy> policyOptions,
     ParkingClock time,
     ILogger<HouseholdLedgerGrain> logger) : Grain, IHouseholdLedgerGrain
@@ -34,7 +37,12 @@ public sealed partial class HouseholdLedgerGrain(
     private GroupCommit _commit = null!;
     private long _reportedVersion = -1;
     private IGrainTimer? _retry;
-    private HouseholdLedgerSnapshot _stored = new();
+
+    /// <summary>The whole ledger as storage holds it (state <c>household-ledger</c>), to which the changes since are written apart.</summary>
+    private StoredLedger _stored = null!;
+
+    /// <summary>The highest id applied from each sender that the last completed write holds.</summary>
+    private Dictionary<string, long> _storedAppliedFrom = new(StringComparer.Ordinal);
     private bool _settling;
     private bool _settleAgain;
     private string _compoundId = string.Empty;
@@ -46,11 +54,18 @@ public sealed partial class HouseholdLedgerGrain(
     {
         var key = CompoundScopedKey.Of(this);
         _compoundId = key.CompoundId;
-        _ledger = state.RecordExists && state.State.Account.Length > 0
-            ? HouseholdLedger.Restore(state.State)
-            : HouseholdLedger.Empty(Accounts.Household(key.LocalId));
+        var whole = state.RecordExists && state.State.Account.Length > 0
+            ? state.State
+            : HouseholdLedgerSnapshot.Empty(Accounts.Household(key.LocalId));
+        _ledger = HouseholdLedger.Restore(whole);
+        _stored = StoredLedger.Of(whole);
+        if (recent.RecordExists)
+        {
+            _ledger.Replay(recent.State);
+        }
+
+        _storedAppliedFrom = new Dictionary<string, long>(_ledger.AppliedFromSenders, StringComparer.Ordinal);
         _shard = GrainFactory.SettlementShard(_compoundId, _ledger.Account);
-        _stored = _ledger.Snapshot();
         _commit = new GroupCommit(WriteOnce, exception =>
         {
             LogWriteFailed(exception, this.GetPrimaryKeyString());
@@ -133,7 +148,7 @@ public sealed partial class HouseholdLedgerGrain(
         }
 
         // What the last completed write holds: legs applied after it started are confirmed by a later answer.
-        return _stored.AppliedFrom.GetValueOrDefault(sender);
+        return _storedAppliedFrom.GetValueOrDefault(sender);
     }
 
     public async Task<int> DeliverNow()
@@ -275,11 +290,24 @@ public sealed partial class HouseholdLedgerGrain(
             _ledger.Archived(chunk.Count, time.GetUtcNow() - ChargeRetention);
         }
 
-        // The storage provider may read the state after its first await; give it a snapshot no call can change.
-        var snapshot = _ledger.Snapshot();
-        state.State = snapshot;
-        await state.WriteStateAsync();
-        _stored = snapshot;
+        // The storage provider may read the state after its first await: it is given changes or a snapshot no call can
+        // change, and what it holds of the applied ids is taken now too.
+        var appliedFrom = new Dictionary<string, long>(_ledger.AppliedFromSenders, StringComparer.Ordinal);
+        if (state.RecordExists && _stored.ChangesTo(_ledger) is { } changes)
+        {
+            recent.State = changes;
+            await recent.WriteStateAsync();
+        }
+        else
+        {
+            _ledger.StoringWhole();
+            var snapshot = _ledger.Snapshot();
+            state.State = snapshot;
+            await state.WriteStateAsync();
+            _stored = StoredLedger.Of(snapshot);
+        }
+
+        _storedAppliedFrom = appliedFrom;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the credit ledger of household {HouseholdKey}; the activation will reload it")]

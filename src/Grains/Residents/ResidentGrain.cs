@@ -91,7 +91,7 @@ public sealed partial class ResidentGrain(
         // reservation, a retry with the same key finds that reservation instead of a conflict with itself.
         var requestId = idempotencyKey is null ? (Guid?)null : RequestIdFor(residentId, idempotencyKey);
         _profile ??= await GrainFactory.Compound(compoundId).GetUser(residentId);
-        var outcome = await GrainFactory.Space(compoundId, spaceId).Reserve(new ReserveCommand(residentId, window, plate, requestId, _profile?.HouseholdId));
+        var outcome = await GrainFactory.Space(compoundId, spaceId).Reserve(new ReserveCommand(residentId, window, plate, requestId, _profile?.HouseholdId, ResidentRecords: true));
         if (!outcome.IsSuccess)
         {
             return outcome.Error!;
@@ -99,8 +99,19 @@ public sealed partial class ResidentGrain(
 
         var reservation = outcome.Value!;
         State.Booked(reservation, idempotencyKey, fingerprint, now, _policy.ResidentHistory);
-        await ArchiveFinished(now);
-        await Store();
+        try
+        {
+            await ArchiveFinished(now);
+            await Store();
+        }
+        catch
+        {
+            // The space does not tell this grain of a booking it asked for. Should the list not be stored, this activation
+            // is dropped: the next one hears of the booking as of any change a space makes (one-way).
+            this.AsReference<IResidentGrain>().ReservationUpdated(reservation).Ignore();
+            throw;
+        }
+
         return new ReserveResult(reservation, Replayed: false);
     }
 

@@ -90,7 +90,9 @@ public sealed partial class ParkingSpaceGrain(
             (await PayerLedger(compoundId, payment.Payer).Charge(payment.ReservationId, payment.Payee, payment.Amount, payment.Window, LedgerKind.Booking)).Error);
         try
         {
-            await Apply(change);
+            // The resident's grain that asked records the new booking from the answer: no update is sent it.
+            var made = command.ResidentRecords && change.Outcome.Value is { Replayed: false } decided ? decided.Reservation.Id : null;
+            await Apply(change, residentKnows: made);
         }
         catch when (change.Outcome.Value is { Replayed: false, Payment: { } paid } made)
         {
@@ -395,11 +397,11 @@ public sealed partial class ParkingSpaceGrain(
         Booked: Calendar.Reservations.Count(r => r.IsActive && r.Window.End > now));
 
     /// <summary>Stores what a decision changed (also when it refused the command but released no-shows), then tells who must hear.</summary>
-    private async Task<Outcome<T>> Apply<T>(SpaceChange<T> change)
+    private async Task<Outcome<T>> Apply<T>(SpaceChange<T> change, string? residentKnows = null)
     {
         if (change.StateChanged)
         {
-            await Commit(change.Changed);
+            await Commit(change.Changed, residentKnows);
         }
 
         return change.Outcome;
@@ -421,7 +423,11 @@ public sealed partial class ParkingSpaceGrain(
         }
     }
 
-    private async Task Commit(IReadOnlyList<Reservation> changed)
+    /// <summary>
+    /// Stores the calendar, then tells the lot, the history, the push hub, the plate index and the residents of the
+    /// changed reservations; not the resident of <paramref name="residentKnows"/>, whose grain made it and records it.
+    /// </summary>
+    private async Task Commit(IReadOnlyList<Reservation> changed, string? residentKnows = null)
     {
         Calendar.Prune(Now, _policy);
         await ArchiveFinished();
@@ -437,7 +443,11 @@ public sealed partial class ParkingSpaceGrain(
 
         foreach (var reservation in changed)
         {
-            GrainFactory.Resident(reservation.CompoundId, reservation.ResidentId).ReservationUpdated(reservation).Ignore();
+            if (!string.Equals(reservation.Id, residentKnows, StringComparison.Ordinal))
+            {
+                GrainFactory.Resident(reservation.CompoundId, reservation.ResidentId).ReservationUpdated(reservation).Ignore();
+            }
+
             GrainFactory.Publish(new ReservationChangedPush(reservation));
 
             // The gates recognise a booked car by its plate.

@@ -192,7 +192,7 @@ public class HouseholdLedgerProperties
     /// <summary>Households and settlement shards exchanging legs as their grains do, with failures injected.</summary>
     private sealed class Network
     {
-        private readonly Dictionary<string, HouseholdLedgerSnapshot> _storedHouseholds = [];
+        private readonly Dictionary<string, LedgerStorage> _storedHouseholds = [];
         private readonly CompoundSettlementSnapshot[] _storedShards;
         private readonly Dictionary<(int Shard, int Chunk), IReadOnlyList<LedgerTransaction>> _archives = [];
 
@@ -203,7 +203,7 @@ public class HouseholdLedgerProperties
             _storedShards = [.. Shards.Select(s => s.Snapshot())];
             foreach (var ledger in Ledgers)
             {
-                _storedHouseholds[ledger.Account] = ledger.Snapshot();
+                _storedHouseholds[ledger.Account] = new LedgerStorage(ledger);
             }
         }
 
@@ -269,9 +269,10 @@ public class HouseholdLedgerProperties
                     break;
             }
 
+            // Every household stores what it changed, as its grain does; what is read back is the ledger itself.
             foreach (var ledger in Ledgers)
             {
-                _storedHouseholds[ledger.Account] = ledger.Snapshot();
+                _storedHouseholds[ledger.Account].Store(ledger);
             }
         }
 
@@ -355,11 +356,11 @@ public class HouseholdLedgerProperties
                     Ledgers[index].Receive(sender.Account, transactions);
                     if (lost)
                     {
-                        Ledgers[index] = HouseholdLedger.Restore(_storedHouseholds[legs.Key]);
+                        Ledgers[index] = _storedHouseholds[legs.Key].Read();
                         continue;
                     }
 
-                    _storedHouseholds[legs.Key] = Ledgers[index].Snapshot();
+                    _storedHouseholds[legs.Key].Store(Ledgers[index]);
                     stored = Ledgers[index].AppliedFrom(sender.Account);
                 }
 
