@@ -134,6 +134,13 @@ public sealed record AreaPlanningInput(
 
     /// <summary>The last plan's power per turn: what a started turn is still planned to deliver.</summary>
     public IReadOnlyList<TurnPowerSchedule> Power { get; init; } = [];
+
+    /// <summary>
+    /// The recent reports of each charging charger, oldest first, since its car plugged in (see
+    /// <see cref="ChargingAreaBook.RecentReadings"/>); a charger without any is read from its last report alone.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<ChargerSnapshot>> Readings { get; init; } =
+        new Dictionary<string, IReadOnlyList<ChargerSnapshot>>(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -162,6 +169,16 @@ public sealed class ChargingAreaBook
     // When a meter report last found each running car behind its turn and asked for a re-plan. Not stored: after a
     // restart a car behind may re-plan once more, sooner than the policy's spacing.
     private readonly Dictionary<string, DateTimeOffset> _behindReplannedAt = new(StringComparer.Ordinal);
+
+    // The recent reports of each charger while it charges one car. Not stored: after a restart the planner reads a
+    // charger's last report alone until new ones come.
+    private readonly Dictionary<string, List<ChargerSnapshot>> _readings = new(StringComparer.Ordinal);
+
+    /// <summary>How far back <see cref="RecentReadings"/> keeps a charger's reports.</summary>
+    public static readonly TimeSpan ReadingsWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>At most this many of a charger's reports are kept (a meter reports every minute or so).</summary>
+    public const int MaxReadings = 9;
 
     public ChargingAreaBook()
         : this(new ChargingAreaSnapshot())
@@ -542,6 +559,7 @@ public sealed class ChargingAreaBook
         var before = _chargers.GetValueOrDefault(after.ChargerId) ?? after with { Status = ChargerStatus.Available };
         _chargers[after.ChargerId] = after;
         _version++;
+        Record(before, after);
 
         var notices = new List<ChargingNotice>();
         var replan = false;
@@ -610,6 +628,35 @@ public sealed class ChargingAreaBook
 
         return new AreaChange(notices, replan);
     }
+
+    /// <summary>
+    /// Keeps <paramref name="after"/> among the charger's recent reports while it charges; a charger that stops charging
+    /// (or starts again: a new car, or the same car after a pause) starts a new list.
+    /// </summary>
+    private void Record(ChargerSnapshot before, ChargerSnapshot after)
+    {
+        if (after.Status != ChargerStatus.Charging)
+        {
+            _readings.Remove(after.ChargerId);
+            return;
+        }
+
+        if (before.Status != ChargerStatus.Charging || !_readings.TryGetValue(after.ChargerId, out var list))
+        {
+            _readings[after.ChargerId] = list = [];
+        }
+
+        list.Add(after);
+        list.RemoveAll(r => r.ReportedAt is { } at && after.ReportedAt is { } latest && at <= latest - ReadingsWindow);
+        if (list.Count > MaxReadings)
+        {
+            list.RemoveRange(0, list.Count - MaxReadings);
+        }
+    }
+
+    /// <summary>The charger's reports kept since it started charging its car, within <see cref="ReadingsWindow"/>, oldest first.</summary>
+    public IReadOnlyList<ChargerSnapshot> RecentReadings(string chargerId) =>
+        _readings.TryGetValue(chargerId, out var list) ? [.. list] : [];
 
     /// <summary>
     /// Whether the meter report <paramref name="after"/> shows the car charging in <paramref name="request"/>'s running
@@ -684,6 +731,7 @@ public sealed class ChargingAreaBook
         return new AreaPlanningInput(now, start, policy.Period, chargers, PlannableKw, started, open)
         {
             Power = [.. _power],
+            Readings = _readings.ToDictionary(p => p.Key, p => (IReadOnlyList<ChargerSnapshot>)[.. p.Value], StringComparer.Ordinal),
             Order = _order,
             MinimumNeedKwh = _minimumNeedKwh ?? 0,
         };
