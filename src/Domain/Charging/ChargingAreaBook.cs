@@ -998,7 +998,7 @@ public sealed class ChargingAreaBook
             foreach (var cut in cuts)
             {
                 var hours = (cut - at).TotalHours;
-                var room = PlannableKw - others.Sum(a => a.KwAt(at)) - ProfileSlackKw;
+                var room = PlannableKw - others.Sum(a => a.KwAt(at));
                 var kw = left > BehindToleranceKwh && hours > 0 ? Math.Max(0, Math.Min(rating, Math.Min(room, left / hours))) : 0;
                 kw = Math.Floor(kw * 1000) / 1000;
                 steps.Add(new PowerStep(at, kw));

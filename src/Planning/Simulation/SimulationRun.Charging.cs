@@ -317,22 +317,27 @@ internal sealed partial class SimulationRun
     }
 
     /// <summary>
-    /// A charger reports its meter as it charges: before the area moves on, each car whose turn ends by now and that
-    /// has a later turn has its energy so far metered, so that the area knows what it still needs at its next turn.
+    /// A charger reports its meter as it charges, as a live charger's meter values come: before the area moves on or
+    /// plans, each car drawing on its charger has its energy so far metered and the power it draws now reported, so
+    /// that the area knows what it still needs (at its next turn, too).
     /// </summary>
     private void ReportMeters(AreaRun area)
     {
         foreach (var plugged in area.Plugged.Values.Where(p => p.Drawing).ToList())
         {
             var request = area.Book.Requests.FirstOrDefault(r => r.Id == plugged.RequestId);
-            if (request is not { Status: ChargingRequestStatus.Charging, Turn: { } turn, LaterTurns.Count: > 0 } || turn.Window.End > _now)
+            if (request is not { Status: ChargingRequestStatus.Charging, Turn: { } turn } || turn.ChargerId != plugged.ChargerId)
             {
                 continue;
             }
 
             var banked = Bank(area, plugged);
             var snapshot = area.Book.Chargers[plugged.ChargerId];
-            area.Book.ChargerReported(snapshot with { EnergyMeterKwh = Math.Round(banked.MeterAtPlugIn + banked.TakenKwh, 3), ReportedAt = _now }, _now, _policies.Charging);
+            var kw = area.Book.DrawOf(plugged.RequestId)?.KwAt(_now) ?? 0;
+            area.Book.ChargerReported(
+                snapshot with { PowerKw = kw, EnergyMeterKwh = Math.Round(banked.MeterAtPlugIn + banked.TakenKwh, 3), ReportedAt = _now },
+                _now,
+                _policies.Charging);
         }
     }
 
