@@ -134,6 +134,13 @@ public sealed record AreaPlanningInput(
 
     /// <summary>The last plan's power per turn: what a started turn is still planned to deliver.</summary>
     public IReadOnlyList<TurnPowerSchedule> Power { get; init; } = [];
+
+    /// <summary>
+    /// The recent reports of each charging charger, oldest first, since its car plugged in (see
+    /// <see cref="ChargingAreaBook.RecentReadings"/>); a charger without any is read from its last report alone.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<ChargerSnapshot>> Readings { get; init; } =
+        new Dictionary<string, IReadOnlyList<ChargerSnapshot>>(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -162,6 +169,16 @@ public sealed class ChargingAreaBook
     // When a meter report last found each running car behind its turn and asked for a re-plan. Not stored: after a
     // restart a car behind may re-plan once more, sooner than the policy's spacing.
     private readonly Dictionary<string, DateTimeOffset> _behindReplannedAt = new(StringComparer.Ordinal);
+
+    // The recent reports of each charger while it charges one car. Not stored: after a restart the planner reads a
+    // charger's last report alone until new ones come.
+    private readonly Dictionary<string, List<ChargerSnapshot>> _readings = new(StringComparer.Ordinal);
+
+    /// <summary>How far back <see cref="RecentReadings"/> keeps a charger's reports.</summary>
+    public static readonly TimeSpan ReadingsWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>At most this many of a charger's reports are kept (a meter reports every minute or so).</summary>
+    public const int MaxReadings = 9;
 
     public ChargingAreaBook()
         : this(new ChargingAreaSnapshot())
@@ -542,6 +559,7 @@ public sealed class ChargingAreaBook
         var before = _chargers.GetValueOrDefault(after.ChargerId) ?? after with { Status = ChargerStatus.Available };
         _chargers[after.ChargerId] = after;
         _version++;
+        Record(before, after);
 
         var notices = new List<ChargingNotice>();
         var replan = false;
@@ -610,6 +628,35 @@ public sealed class ChargingAreaBook
 
         return new AreaChange(notices, replan);
     }
+
+    /// <summary>
+    /// Keeps <paramref name="after"/> among the charger's recent reports while it charges; a charger that stops charging
+    /// (or starts again: a new car, or the same car after a pause) starts a new list.
+    /// </summary>
+    private void Record(ChargerSnapshot before, ChargerSnapshot after)
+    {
+        if (after.Status != ChargerStatus.Charging)
+        {
+            _readings.Remove(after.ChargerId);
+            return;
+        }
+
+        if (before.Status != ChargerStatus.Charging || !_readings.TryGetValue(after.ChargerId, out var list))
+        {
+            _readings[after.ChargerId] = list = [];
+        }
+
+        list.Add(after);
+        list.RemoveAll(r => r.ReportedAt is { } at && after.ReportedAt is { } latest && at <= latest - ReadingsWindow);
+        if (list.Count > MaxReadings)
+        {
+            list.RemoveRange(0, list.Count - MaxReadings);
+        }
+    }
+
+    /// <summary>The charger's reports kept since it started charging its car, within <see cref="ReadingsWindow"/>, oldest first.</summary>
+    public IReadOnlyList<ChargerSnapshot> RecentReadings(string chargerId) =>
+        _readings.TryGetValue(chargerId, out var list) ? [.. list] : [];
 
     /// <summary>
     /// Whether the meter report <paramref name="after"/> shows the car charging in <paramref name="request"/>'s running
@@ -684,6 +731,7 @@ public sealed class ChargingAreaBook
         return new AreaPlanningInput(now, start, policy.Period, chargers, PlannableKw, started, open)
         {
             Power = [.. _power],
+            Readings = _readings.ToDictionary(p => p.Key, p => (IReadOnlyList<ChargerSnapshot>)[.. p.Value], StringComparer.Ordinal),
             Order = _order,
             MinimumNeedKwh = _minimumNeedKwh ?? 0,
         };
@@ -790,9 +838,10 @@ public sealed class ChargingAreaBook
         }
 
         var schedulesKept = (power ?? []).ToList();
+        var gaps = new List<Gap>();
         foreach (var id in granted.Keys.ToList())
         {
-            granted[id] = Held(id, granted[id], accepted, schedulesKept);
+            granted[id] = Held(id, granted[id], accepted, schedulesKept, gaps);
         }
 
         foreach (var request in open)
@@ -849,7 +898,7 @@ public sealed class ChargingAreaBook
                 }
             }
 
-            var held = Held(started.Id, [current, .. later], accepted, schedulesKept);
+            var held = Held(started.Id, [current, .. later], accepted, schedulesKept, gaps);
             (current, later) = (held[0], held.Skip(1).ToList());
             if (current != started.Turn || !later.SequenceEqual(started.LaterTurns))
             {
@@ -863,6 +912,7 @@ public sealed class ChargingAreaBook
             }
         }
 
+        PowerGaps(gaps, accepted, schedulesKept, now);
         _plan = summary.Applied(
             number: (_plan?.Number ?? 0) + 1,
             turns: _requests.Count(r => r.Status is ChargingRequestStatus.Scheduled or ChargingRequestStatus.Called or ChargingRequestStatus.Charging),
@@ -877,9 +927,10 @@ public sealed class ChargingAreaBook
     /// else holding that charger between, joined to it: one hold from plug-in to unplug, its two power schedules joined
     /// with 0 kW between, so the driver is never told to move the car only to plug it in again where it was. Only turns
     /// the plan powered are joined, each schedule ending with its turn (without one a turn draws its charger's rating,
-    /// which the gap must not). <paramref name="accepted"/> and <paramref name="power"/> take the hold in place of the two.
+    /// which the gap must not). <paramref name="accepted"/> and <paramref name="power"/> take the hold in place of the two;
+    /// each gap joins <paramref name="gaps"/>, to be powered (<see cref="PowerGaps"/>) once every turn is in.
     /// </summary>
-    private List<ChargingTurn> Held(string requestId, List<ChargingTurn> turns, List<Load> accepted, List<TurnPowerSchedule> power)
+    private List<ChargingTurn> Held(string requestId, List<ChargingTurn> turns, List<Load> accepted, List<TurnPowerSchedule> power, List<Gap> gaps)
     {
         var result = new List<ChargingTurn>(turns);
         var i = 0;
@@ -903,11 +954,70 @@ public sealed class ChargingAreaBook
             power.Remove(before);
             power.Remove(after);
             power.Add(schedule);
+            if (first.Window.End < next.Window.Start)
+            {
+                gaps.Add(new Gap(requestId, hold, new TimeWindow(first.Window.End, next.Window.Start)));
+            }
+
             result[i] = hold;
             result.RemoveAt(i + 1);
         }
 
         return result;
+    }
+
+    /// <summary>The stretch between two turns of one request joined into one hold, where the car waits plugged in.</summary>
+    private sealed record Gap(string RequestId, ChargingTurn Hold, TimeWindow Window);
+
+    /// <summary>
+    /// Gives each joined hold's gap the power the feed has left there, once every turn of the plan is in (so no turn
+    /// the plan gives anyone is pushed out for it): from the gap's start on, in each stretch where the other turns' draw
+    /// is constant, as much as the charger's rating, the feed left (<see cref="PlannableKw"/> less every other accepted
+    /// turn's draw) and what the car still needs beyond what its schedules give it from now allow. What the plan left
+    /// unused in the gap is what a car that stays plugged in can take; it never takes a share any turn was given.
+    /// </summary>
+    private void PowerGaps(List<Gap> gaps, List<Load> accepted, List<TurnPowerSchedule> power, DateTimeOffset now)
+    {
+        foreach (var gap in gaps)
+        {
+            var request = _requests.Find(r => r.Id == gap.RequestId);
+            var index = accepted.FindIndex(a => a.Turn == gap.Hold);
+            var from = gap.Window.Start < now ? now : gap.Window.Start;
+            if (request is null || index < 0 || accepted[index].Schedule is not { } schedule || from >= gap.Window.End)
+            {
+                continue;
+            }
+
+            var planned = power.Where(p => p.RequestId == gap.RequestId && p.Window.End > now).Sum(p => KwhOf(p, now < p.Window.Start ? p.Window.Start : now, p.Window.End));
+            var left = request.RemainingKwh - planned;
+            var others = accepted.Where((a, i) => i != index && a.Turn.Window.Overlaps(gap.Window)).ToList();
+            var rating = KwOf(gap.Hold.ChargerId);
+            var cuts = others.SelectMany(a => a.Changes()).Where(t => t > from && t < gap.Window.End).Distinct().Order().Append(gap.Window.End);
+            var steps = new List<PowerStep>();
+            var at = from;
+            foreach (var cut in cuts)
+            {
+                var hours = (cut - at).TotalHours;
+                var room = PlannableKw - others.Sum(a => a.KwAt(at));
+                var kw = left > BehindToleranceKwh && hours > 0 ? Math.Max(0, Math.Min(rating, Math.Min(room, left / hours))) : 0;
+                kw = Math.Floor(kw * 1000) / 1000;
+                steps.Add(new PowerStep(at, kw));
+                left -= kw * hours;
+                at = cut;
+            }
+
+            if (steps.All(step => step.Kw <= 0))
+            {
+                continue;
+            }
+
+            // The schedule's own steps before and after the gap stay; the gap's one 0 kW step gives way to the new ones.
+            var before = schedule.Steps.Where(step => step.Start < from).ToList();
+            var after = schedule.Steps.Where(step => step.Start >= gap.Window.End).ToList();
+            var powered = schedule with { Steps = [.. before, .. steps, .. after] };
+            power[power.IndexOf(schedule)] = powered;
+            accepted[index] = accepted[index] with { Schedule = powered };
+        }
     }
 
     /// <summary>Whether <paramref name="load"/> fits beside the accepted turns: its charger free, the feed kept at every instant.</summary>
@@ -1016,23 +1126,33 @@ public sealed class ChargingAreaBook
 
     private bool IsOverdrawing(string chargerId) => _chargers.TryGetValue(chargerId, out var c) && c.Overdrawing;
 
+    /// <summary>
+    /// What the car of <paramref name="requestId"/> may draw in its turn now, as the last plan gives it (the schedule
+    /// the chargers are sent, the charger's rating where the plan gave none); null when the request has no turn.
+    /// </summary>
+    public TurnDraw? DrawOf(string requestId)
+    {
+        if (_requests.Find(r => r.Id == requestId) is not { Turn: { } turn })
+        {
+            return null;
+        }
+
+        return new TurnDraw(turn, KwOf(turn.ChargerId),
+            _power.FirstOrDefault(p => p.RequestId == requestId && p.ChargerId == turn.ChargerId && p.Window.Overlaps(turn.Window)));
+    }
+
     /// <summary>The feed left for planning: the site capacity less what non-complying chargers draw.</summary>
     public double PlannableKw => Math.Max(0, SiteCapacityKw - _chargers.Values.Where(c => c.Overdrawing).Sum(c => c.PowerKw));
 
-    /// <summary>
-    /// A turn's draw over time: its power schedule inside the schedule's window, its charger's rating in the rest of the
-    /// turn (or all of it, without a schedule).
-    /// </summary>
+    /// <summary>A turn's draw over time, as <see cref="TurnDraw"/> reads the plan.</summary>
     private sealed record Load(ChargingTurn Turn, double RatingKw, TurnPowerSchedule? Schedule)
     {
-        public double KwAt(DateTimeOffset instant) =>
-            !Turn.Window.Contains(instant) ? 0
-            : Schedule is { } s && s.Window.Contains(instant) ? Math.Min(RatingKw, s.KwAt(instant))
-            : RatingKw;
+        private TurnDraw Draw => new(Turn, RatingKw, Schedule);
+
+        public double KwAt(DateTimeOffset instant) => Draw.KwAt(instant);
 
         /// <summary>The instants at which the draw may change.</summary>
-        public IEnumerable<DateTimeOffset> Changes() =>
-            Schedule is { } s ? [Turn.Window.Start, s.Window.Start, s.Window.End, .. s.Steps.Select(step => step.Start)] : [Turn.Window.Start];
+        public IEnumerable<DateTimeOffset> Changes() => Draw.Changes();
     }
 
     /// <summary>The highest total power of the accepted turns and <paramref name="load"/> at any instant of its turn.</summary>

@@ -357,22 +357,53 @@ public static class TurnPlanner
         input.Power.FirstOrDefault(p => p.RequestId == requestId && p.ChargerId == turn.ChargerId && p.Window.Overlaps(turn.Window));
 
     /// <summary>
-    /// What the car of a started <paramref name="turn"/> can draw, as its charger's last report shows it: the power it
-    /// draws while charging when that is less than it is given now (the plan's power, or the charger's rating without a
-    /// plan), for the car then takes all it can; null when the report says nothing of the car (no car plugged in, the
-    /// charger not charging, nothing drawn yet, or the car drawing what it is given).
+    /// What the car of a started <paramref name="turn"/> can draw, as its charger's recent reports show it (those of
+    /// <see cref="AreaPlanningInput.Readings"/> since the car plugged in, within <see cref="ChargingAreaBook.ReadingsWindow"/>;
+    /// its last report alone when there are none): each report that shows the car drawing less than it was given then
+    /// (the plan's power at that instant, or now for a report older than the plan's schedule; the charger's rating
+    /// without a plan) counts what it drew, every other
+    /// report counts the car as taking all it was given, and the figure is the median of those (the upper one of an
+    /// even count). So one odd reading, high or low, never reshapes the plan: a car counts as drawing less only when
+    /// most of its recent reports say so. Null when the reports say nothing of the car (no car plugged in, the charger
+    /// not charging, nothing drawn yet, or the car drawing what it is given).
     /// </summary>
-    private static double? MeasuredKw(AreaPlanningInput input, Parking.Domain.Charging.ChargingRequest started, PlannedTurn turn)
+    public static double? MeasuredKw(AreaPlanningInput input, Parking.Domain.Charging.ChargingRequest started, PlannedTurn turn)
     {
-        if (started.PluggedAt is null || started.UnpluggedAt is not null
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(started);
+        ArgumentNullException.ThrowIfNull(turn);
+        if (started.PluggedAt is not { } pluggedAt || started.UnpluggedAt is not null
             || input.Chargers.FirstOrDefault(c => c.ChargerId == turn.ChargerId) is not { Status: ChargerStatus.Charging } charger)
         {
             return null;
         }
 
-        var givenKw = ScheduleOf(input, started.Id, turn) is { } schedule ? schedule.KwAt(input.Now) : charger.MaxKw;
+        var recent = (input.Readings.GetValueOrDefault(charger.ChargerId) ?? [])
+            .Where(r => r.Status == ChargerStatus.Charging && (r.ReportedAt ?? input.Now) >= pluggedAt && (r.ReportedAt ?? input.Now) > input.Now - ChargingAreaBook.ReadingsWindow)
+            .ToList();
+        if (recent.Count == 0)
+        {
+            recent = [charger];
+        }
+
+        // A report from before the last plan's schedule began is read against what the car is given now.
+        var schedule = ScheduleOf(input, started.Id, turn);
+        double GivenAt(DateTimeOffset instant) =>
+            schedule is null ? charger.MaxKw : schedule.KwAt(schedule.Window.Contains(instant) ? instant : input.Now);
+
         // Nothing drawn yet is no measure of the car: a charger says it is charging before its first meter value.
-        return charger.PowerKw > 0 && charger.PowerKw < givenKw * (1 - MeterSlack) ? charger.PowerKw : null;
+        var drawn = recent.Where(r => r.PowerKw > 0).ToList();
+        if (drawn.Count == 0)
+        {
+            return null;
+        }
+
+        var figures = drawn
+            .Select(r => r.PowerKw < GivenAt(r.ReportedAt ?? input.Now) * (1 - MeterSlack) ? r.PowerKw : double.PositiveInfinity)
+            .Order()
+            .ToList();
+        var median = figures[figures.Count / 2];
+        return double.IsPositiveInfinity(median) ? null : median;
     }
 
     // A reading this much (a share) below what a car is given is a meter's rounding, not a car drawing less.

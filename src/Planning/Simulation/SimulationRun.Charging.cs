@@ -11,8 +11,9 @@ namespace Parking.Planning.Simulation;
 /// In-turn charging: requests go to the area nearest the driver's building; an area with changes plans once
 /// at the next period boundary through <see cref="TurnPlanner"/>, with up to the policy's
 /// <see cref="ChargingPolicy.MaxTurnsPerRequest"/> turns per request as live areas; drivers plug in when called (or
-/// do not), charge at the charger's power until full, and unplug when full (those who can come back, 10 minutes
-/// later) or when the turn ends. A car whose turn ends while it still needs energy is moved and plugged in again at
+/// do not), charge at the power the area's plan gives their turn period by period (<see cref="ChargingAreaBook.DrawOf"/>:
+/// the schedule the live area sends the charger, within the charger's rating; a car may wait plugged in at 0 kW) until
+/// full, and unplug when full (those who can come back, 10 minutes later) or when the turn ends. A car whose turn ends while it still needs energy is moved and plugged in again at
 /// its next turn: each such plug-in counts as a move.
 /// </summary>
 internal sealed partial class SimulationRun
@@ -118,8 +119,12 @@ internal sealed partial class SimulationRun
         area.Book.Prune(_now, _policies.Charging);
         var input = area.Book.PlanningInput(_now, _policies.Charging);
         var plan = TurnPlanner.PlanArea(input, _planningPolicy, _offset, _cancellationToken);
-        area.Book.ApplyPlan(plan.AllTurns, plan.Summary, _now, null, plan.NextTurns);
+
+        // What each plugged car took under the last plan is banked before the new plan's power applies.
+        BankAll(area);
+        area.Book.ApplyPlan(plan.AllTurns, plan.Summary, _now, plan.PowerSchedules, plan.NextTurns);
         area.Plans++;
+        ExpectFull(area);
         if (Advance(area))
         {
             PlanSoon(area, after: true);
@@ -167,6 +172,8 @@ internal sealed partial class SimulationRun
     /// <summary>Moves the area to now and acts on every notice as drivers would; true when the area must plan again.</summary>
     private bool Advance(AreaRun area)
     {
+        // Energy is banked under the turns as they were: a turn that ends now hands its request on to the next.
+        BankAll(area);
         ReportMeters(area);
         var change = area.Book.Advance(_now, _policies.Charging);
 
@@ -207,6 +214,8 @@ internal sealed partial class SimulationRun
             return;
         }
 
+        // The charger reports the car drawing what it can take (its rating): what the plan lets it draw is the
+        // profile's business, not the car's limit.
         var kw = snapshot.MaxKw;
         var after = snapshot with { Status = ChargerStatus.Charging, PowerKw = kw, ReportedAt = _now };
         var change = area.Book.ChargerReported(after, _now, _policies.Charging);
@@ -215,11 +224,8 @@ internal sealed partial class SimulationRun
             return;
         }
 
-        var remaining = request.RemainingKwh;
-        var plugged = new Plugged(request.Id, chargerId, _now, kw, remaining, snapshot.EnergyMeterKwh);
+        var plugged = new Plugged(request.Id, chargerId, _now, 0, request.RemainingKwh, snapshot.EnergyMeterKwh);
         area.Plugged[chargerId] = plugged;
-        area.PowerKw += kw;
-        area.PeakKw = Math.Max(area.PeakKw, area.PowerKw);
         if (request.TurnsDone > 0)
         {
             // Back for a later turn: the car was moved after its earlier one.
@@ -235,35 +241,105 @@ internal sealed partial class SimulationRun
             _chargingWaits.Add((_now - charge.Demand.Arrival).TotalMinutes);
         }
 
-        var full = _now + TimeSpan.FromHours(remaining / kw);
-        if (full < request.Turn.Window.End)
+        ExpectFull(area, plugged);
+    }
+
+    /// <summary>
+    /// The energy <paramref name="plugged"/> takes from its last banking to <paramref name="until"/> at the power the
+    /// area's plan gives its turn, at most what it still needs, with the instant it is full (null if not by then).
+    /// With <paramref name="bank"/>, that energy joins the area's per-period tally and the car's own.
+    /// </summary>
+    private (double Kwh, DateTimeOffset? FullAt) Draw(AreaRun area, Plugged plugged, DateTimeOffset until, bool bank)
+    {
+        if (!plugged.Drawing || area.Book.DrawOf(plugged.RequestId) is not { } draw || draw.Turn.ChargerId != plugged.ChargerId)
         {
-            Queue(full, new ChargerFull(area, chargerId, request.Id));
+            return (0, null);
+        }
+
+        var left = plugged.NeedKwh - plugged.TakenKwh;
+        var kwh = 0.0;
+        foreach (var (start, end, kw) in draw.Stretches(plugged.Since, until, _policies.Charging.Period))
+        {
+            if (kw <= 0)
+            {
+                continue;
+            }
+
+            var hours = (end - start).TotalHours;
+            var take = Math.Min(kw * hours, left - kwh);
+            if (bank)
+            {
+                area.Tally(start, _policies.Charging.Period, take, kw);
+            }
+
+            kwh += take;
+            if (kwh >= left - FullTolerance)
+            {
+                return (kwh, start + TimeSpan.FromHours(take / kw));
+            }
+        }
+
+        return (kwh, null);
+    }
+
+    // An energy this close to a car's need is full (rounding).
+    private const double FullTolerance = 1e-9;
+
+    /// <summary>Banks what every plugged car of the area has taken by now.</summary>
+    private void BankAll(AreaRun area)
+    {
+        foreach (var plugged in area.Plugged.Values.ToList())
+        {
+            Bank(area, plugged);
+        }
+    }
+
+    /// <summary>Banks what <paramref name="plugged"/> has taken by now; returns the car as banked.</summary>
+    private Plugged Bank(AreaRun area, Plugged plugged)
+    {
+        var (kwh, _) = Draw(area, plugged, _now, bank: true);
+        var banked = plugged with { Since = _now, TakenKwh = plugged.TakenKwh + kwh };
+        area.Plugged[plugged.ChargerId] = banked;
+        return banked;
+    }
+
+    /// <summary>Expects each drawing car of the area (or only <paramref name="only"/>) full when its plan's power fills it.</summary>
+    private void ExpectFull(AreaRun area, Plugged? only = null)
+    {
+        foreach (var plugged in only is null ? area.Plugged.Values.ToList() : [only])
+        {
+            if (plugged.Drawing && area.Book.DrawOf(plugged.RequestId) is { } draw
+                && Draw(area, plugged, draw.Turn.Window.End, bank: false).FullAt is { } full && full < draw.Turn.Window.End)
+            {
+                Queue(full, new ChargerFull(area, plugged.ChargerId, plugged.RequestId));
+            }
         }
     }
 
     /// <summary>
-    /// A charger reports its meter as it charges: before the area moves on, each car whose turn ends by now and that
-    /// has a later turn has its energy so far metered, so that the area knows what it still needs at its next turn.
+    /// A charger reports its meter as it charges, as a live charger's meter values come: before the area moves on or
+    /// plans, each car drawing on its charger has its energy so far metered and the power it draws now reported, so
+    /// that the area knows what it still needs (at its next turn, too).
     /// </summary>
     private void ReportMeters(AreaRun area)
     {
         foreach (var plugged in area.Plugged.Values.Where(p => p.Drawing).ToList())
         {
             var request = area.Book.Requests.FirstOrDefault(r => r.Id == plugged.RequestId);
-            if (request is not { Status: ChargingRequestStatus.Charging, Turn: { } turn, LaterTurns.Count: > 0 } || turn.Window.End > _now)
+            if (request is not { Status: ChargingRequestStatus.Charging, Turn: { } turn } || turn.ChargerId != plugged.ChargerId)
             {
                 continue;
             }
 
+            var banked = Bank(area, plugged);
             var snapshot = area.Book.Chargers[plugged.ChargerId];
-            area.Book.ChargerReported(snapshot with { EnergyMeterKwh = Math.Round(plugged.MeterAtPlugIn + Taken(plugged), 3), ReportedAt = _now }, _now, _policies.Charging);
+            var kw = area.Book.DrawOf(plugged.RequestId)?.KwAt(_now) ?? 0;
+            area.Book.ChargerReported(
+                snapshot with { PowerKw = kw, EnergyMeterKwh = Math.Round(banked.MeterAtPlugIn + banked.TakenKwh, 3), ReportedAt = _now },
+                _now,
+                _policies.Charging);
         }
     }
-
-    /// <summary>Energy the plugged car has taken by now.</summary>
-    private double Taken(Plugged plugged) =>
-        Math.Min(plugged.NeedKwh, plugged.Kw * (_now - plugged.Since).TotalHours);
 
     private void OnChargerFull(ChargerFull e)
     {
@@ -273,11 +349,17 @@ internal sealed partial class SimulationRun
             return;
         }
 
+        // A plan since may have changed the car's power: full only if it really is by now.
+        plugged = Bank(area, plugged);
+        if (plugged.TakenKwh < plugged.NeedKwh - FullTolerance)
+        {
+            return;
+        }
+
         var meter = plugged.MeterAtPlugIn + plugged.NeedKwh;
         var snapshot = area.Book.Chargers[e.ChargerId];
         area.Book.ChargerReported(snapshot with { Status = ChargerStatus.Finishing, PowerKw = 0, EnergyMeterKwh = Math.Round(meter, 3), ReportedAt = _now }, _now, _policies.Charging);
         area.Plugged[e.ChargerId] = plugged with { Drawing = false };
-        area.PowerKw -= plugged.Kw;
         var charge = _charges[e.RequestId];
         var request = area.Book.Requests.FirstOrDefault(r => r.Id == e.RequestId);
         if (charge.Demand.CanMove && request?.Turn is { } turn && _now + ComeBackAfterFull < turn.Window.End)
@@ -306,12 +388,7 @@ internal sealed partial class SimulationRun
             return;
         }
 
-        var taken = plugged.Drawing ? Taken(plugged) : plugged.NeedKwh;
-        if (plugged.Drawing)
-        {
-            area.PowerKw -= plugged.Kw;
-        }
-
+        var taken = Bank(area, plugged).TakenKwh;
         area.Plugged.Remove(turn.ChargerId);
         area.DeliveredKwh += taken;
         var snapshot = area.Book.Chargers[turn.ChargerId];
@@ -321,8 +398,7 @@ internal sealed partial class SimulationRun
             _policies.Charging);
 
         // The live area re-plans on an early finish only; the run also re-plans when a charger comes free while
-        // cars wait, because a baseline plan can share the feed more finely than ApplyPlan's check (every turn
-        // at its charger's full power) accepts, and the cars it turned away would otherwise wait for nothing.
+        // cars wait, so a car a plan turned away (its turn did not fit beside those kept) does not wait for nothing.
         if (change.Replan || area.Book.Requests.Any(r => r.Status == ChargingRequestStatus.Waiting))
         {
             PlanSoon(area);
@@ -336,9 +412,9 @@ internal sealed partial class SimulationRun
     {
         foreach (var area in _areas.Values)
         {
-            foreach (var plugged in area.Plugged.Values)
+            foreach (var plugged in area.Plugged.Values.ToList())
             {
-                area.DeliveredKwh += plugged.Drawing ? Taken(plugged) : plugged.NeedKwh;
+                area.DeliveredKwh += Bank(area, plugged).TakenKwh;
             }
         }
     }
@@ -355,9 +431,19 @@ internal sealed partial class SimulationRun
 
         public Dictionary<string, Plugged> Plugged { get; } = new(StringComparer.Ordinal);
 
-        public double PowerKw { get; set; }
+        /// <summary>Energy drawn in each period (by its start), all cars together.</summary>
+        public Dictionary<DateTimeOffset, double> PeriodKwh { get; } = [];
 
-        public double PeakKw { get; set; }
+        /// <summary>The highest power drawn, as the average over a period of the energy drawn in it.</summary>
+        public double PeakKw { get; private set; }
+
+        /// <summary>Adds <paramref name="kwh"/> drawn from <paramref name="at"/> to the tally of its period.</summary>
+        public void Tally(DateTimeOffset at, TimeSpan period, double kwh, double kw)
+        {
+            var start = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % period.Ticks), TimeSpan.Zero);
+            var total = PeriodKwh[start] = PeriodKwh.GetValueOrDefault(start) + kwh;
+            PeakKw = Math.Max(PeakKw, total / period.TotalHours);
+        }
 
         public double RequestedKwh { get; set; }
 
@@ -372,7 +458,11 @@ internal sealed partial class SimulationRun
         public int Moves { get; set; }
     }
 
-    private sealed record Plugged(string RequestId, string ChargerId, DateTimeOffset Since, double Kw, double NeedKwh, double MeterAtPlugIn)
+    /// <summary>
+    /// A car on a charger: what it needed at plug-in, and what it had taken by <see cref="Since"/> (its last banking;
+    /// from then on it draws what the area's plan gives its turn).
+    /// </summary>
+    private sealed record Plugged(string RequestId, string ChargerId, DateTimeOffset Since, double TakenKwh, double NeedKwh, double MeterAtPlugIn)
     {
         public bool Drawing { get; init; } = true;
     }

@@ -171,4 +171,41 @@ public sealed class SeveralTurnsTests
         Assert.Equal(5000, schedules.Single(s => s.ChargerId == "C-2").LimitAt(Now.AddHours(3.5)));
         Assert.Equal(0, schedules.Single(s => s.ChargerId == "C-2").LimitAt(Now.AddHours(1.5)));
     }
+
+    /// <summary>
+    /// Two 7 kW chargers. The plan gives A (needing <paramref name="needKwh"/> from 18:00 to 24:00) C-1 from 19:00 to
+    /// 20:00 and again from 21:00 to 22:00 at 7 kW, and B C-2 from 20:00 to 21:00 at 7 kW: nobody needs C-1 between
+    /// A's turns, so they are joined into one hold and A's car waits plugged in. In the gap A gets what the feed has left
+    /// beside B, up to what its two turns leave it short: on a 14 kW feed A short of 7 kWh draws 7 kW there, short of
+    /// 1.75 kWh 1.75 kW; on a 7 kW feed (B takes it all) or with no shortfall, nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(14, 21, 7)]
+    [InlineData(14, 15.75, 1.75)]
+    [InlineData(7, 21, 0)]
+    [InlineData(14, 14, 0)]
+    public void A_joined_hold_gets_the_feed_left_in_its_gap_up_to_what_the_car_still_needs(double feedKw, double needKwh, double gapKw)
+    {
+        var book = NewBook(feedKw, chargers: 2);
+        var a = Submit(book, "a", 0, 6, needKwh);
+        var b = Submit(book, "b", 2, 3, 7);
+        TurnPowerSchedule Power(string id, ChargingTurn turn) => new(id, turn.ChargerId, turn.Window, [new PowerStep(turn.Window.Start, 7)]);
+
+        book.ApplyPlan(
+            Plan((a.Id, [Turn("C-1", 1, 2), Turn("C-1", 3, 4)]), (b.Id, [Turn("C-2", 2, 3)])),
+            Summary, Now,
+            [Power(a.Id, Turn("C-1", 1, 2)), Power(a.Id, Turn("C-1", 3, 4)), Power(b.Id, Turn("C-2", 2, 3))]);
+
+        Assert.Equal([Turn("C-1", 1, 4, "G1-001")], Get(book, a.Id).Turns);
+        var hold = Assert.Single(book.PowerSchedules, p => p.RequestId == a.Id);
+        Assert.Equal(new TimeWindow(Now.AddHours(1), Now.AddHours(4)), hold.Window);
+        Assert.Equal((7.0, gapKw, 7.0), (hold.KwAt(Now.AddHours(1.5)), hold.KwAt(Now.AddHours(2.5)), hold.KwAt(Now.AddHours(3.5))));
+
+        // B's turn keeps its power, and the hold gives A no more than it needs.
+        Assert.Equal(7.0, Assert.Single(book.PowerSchedules, p => p.RequestId == b.Id).KwAt(Now.AddHours(2.5)));
+        var draw = book.DrawOf(a.Id)!;
+        var kwh = draw.Stretches(Now, Now.AddHours(6), Policy.Period).Sum(x => x.Kw * (x.End - x.Start).TotalHours);
+        Assert.True(kwh <= needKwh + 1e-9, $"the hold gives {kwh} kWh for a need of {needKwh}");
+        Assert.Equal(14 + gapKw, kwh, 6);
+    }
 }
