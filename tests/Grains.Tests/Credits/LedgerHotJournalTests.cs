@@ -38,6 +38,11 @@ public sealed class LedgerHotJournalTests(ClusterFixture fixture, ITestOutputHel
             written.Add(await Stored(ledger));
             Assert.NotNull(await ledger.Refund($"B1-001.r{i}"));
             written.Add(await Stored(ledger));
+
+            // The legs owed to the compound leave the state when the compound confirms them, on the ledger's delivery
+            // timer; delivered here each cycle, so what is compared below is what archiving and pruning leave, not when
+            // the timer happened to fire.
+            await ledger.DeliverNow();
         }
 
         output.WriteLine($"largest stored ledger: {written.Max(w => w.Journal)} transactions, {written.Max(w => w.Bytes)} bytes; last {written[^1].Journal} transactions, {written[^1].Bytes} bytes");
