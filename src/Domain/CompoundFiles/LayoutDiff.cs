@@ -56,8 +56,8 @@ public sealed record LayoutDiff(
 
     /// <summary>The change from <paramref name="before"/> (null: a new compound) to <paramref name="after"/>.</summary>
     /// <param name="outOfServiceNow">
-    /// Which of the spaces <paramref name="after"/> gives a service state (<see cref="CompoundLayout.SpaceService"/>) are
-    /// out of service now, as the spaces say; null: none is.
+    /// Which of the spaces <paramref name="after"/> gives a service state (<see cref="CompoundLayout.SpaceService"/>) or
+    /// adds are out of service now, as the spaces say; null: none is.
     /// </param>
     public static LayoutDiff Between(CompoundLayout? before, CompoundLayout after, IReadOnlySet<string>? outOfServiceNow = null)
     {
@@ -105,15 +105,28 @@ public sealed record LayoutDiff(
         var removed = old.Values.Where(s => !seen.Contains(s.SpaceId)).ToList();
 
         // A space's service changes only where the file names it and it is not so already (blocking a blocked space,
-        // or reopening an open one, does nothing); a space refused above (moved lot) is not taken.
+        // or reopening an open one, does nothing); a space refused above (moved lot) is not taken. A space the file
+        // adds and does not name starts in service: one an earlier file removed is still blocked by that removal, and
+        // adding it back reopens it.
         var outOfService = new List<SpaceDefinition>();
         var backInService = new List<SpaceDefinition>();
         var refused = problems.Select(p => p.Place).ToHashSet(StringComparer.Ordinal);
+        var adding = added.Select(s => s.SpaceId).ToHashSet(StringComparer.Ordinal);
         foreach (var space in after.Lots.SelectMany(l => l.Spaces))
         {
-            if (!after.SpaceService.TryGetValue(space.SpaceId, out var wanted) || refused.Contains($"spaces '{space.SpaceId}'.lotId"))
+            if (refused.Contains($"spaces '{space.SpaceId}'.lotId"))
             {
                 continue;
+            }
+
+            if (!after.SpaceService.TryGetValue(space.SpaceId, out var wanted))
+            {
+                if (!adding.Contains(space.SpaceId))
+                {
+                    continue;
+                }
+
+                wanted = false;
             }
 
             var now = outOfServiceNow?.Contains(space.SpaceId) ?? false;

@@ -118,8 +118,9 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         + "and moved to a free space of the same kind where one is free; drivers told (a car already in stays until it leaves)";
 
     /// <summary>
-    /// Which of the spaces the file gives a service state are out of service now, as each space says (a staff block
-    /// is the space's own state, not the layout's). A new compound has none; only the spaces the file names are asked.
+    /// Which of the spaces the file gives a service state, or adds, are out of service now, as each space says (a staff
+    /// block is the space's own state, not the layout's; a space an earlier file removed stays blocked by that removal).
+    /// A new compound has none; only those spaces are asked.
     /// </summary>
     private async Task<IReadOnlySet<string>> OutOfServiceNow(CompoundLayout? live, CompoundLayout layout)
     {
@@ -129,7 +130,11 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
             return blocked;
         }
 
-        foreach (var batch in layout.SpaceService.Keys.Chunk(BatchSize))
+        var known = live.Lots.SelectMany(l => l.Spaces).Select(s => s.SpaceId).ToHashSet(StringComparer.Ordinal);
+        var asked = layout.SpaceService.Keys
+            .Concat(layout.Lots.SelectMany(l => l.Spaces).Select(s => s.SpaceId).Where(id => !known.Contains(id)))
+            .Distinct(StringComparer.Ordinal);
+        foreach (var batch in asked.Chunk(BatchSize))
         {
             var states = await Task.WhenAll(batch.Select(id => grains.Space(layout.CompoundId, id).GetAvailability()));
             blocked.UnionWith(states.Where(a => a is { OutOfService: true }).Select(a => a!.Definition.SpaceId));

@@ -127,6 +127,30 @@ public class SpaceServiceFileTests
         Assert.Equal(["G1-001", "G1-002"], LayoutDiff.Between(null, after).SpacesOutOfService.Select(s => s.SpaceId));
     }
 
+    [Fact]
+    public void A_space_an_earlier_file_removed_comes_back_in_service_when_a_file_adds_it_again_unless_it_says_otherwise()
+    {
+        // The live layout without G1-005 (an earlier file removed it, which left the space blocked).
+        var small = Small();
+        var live = CompoundFileMapping.ToLayout(small with { Spaces = [.. small.Spaces.Where(s => s.Id != "G1-005")] });
+        var blocked = new HashSet<string>(StringComparer.Ordinal) { "G1-005" };
+
+        var diff = LayoutDiff.Between(live, CompoundFileMapping.ToLayout(small), blocked);
+
+        Assert.Equal(["G1-005"], diff.SpacesAdded.Select(s => s.SpaceId));
+        Assert.Equal(["G1-005"], diff.SpacesBackInService.Select(s => s.SpaceId));
+        Assert.Empty(diff.SpacesOutOfService);
+
+        // Added back with outOfService true: it stays blocked, so nothing changes its service.
+        var stillBlocked = LayoutDiff.Between(live, CompoundFileMapping.ToLayout(WithService(small, new Dictionary<string, bool> { ["G1-005"] = true })), blocked);
+        Assert.Empty(stillBlocked.SpacesBackInService);
+        Assert.Empty(stillBlocked.SpacesOutOfService);
+
+        // A space the live layout has and the file does not name keeps whatever state it has.
+        var kept = LayoutDiff.Between(live, CompoundFileMapping.ToLayout(small), new HashSet<string>(StringComparer.Ordinal) { "G1-005", "G1-006" });
+        Assert.DoesNotContain(kept.SpacesBackInService, s => s.SpaceId == "G1-006");
+    }
+
     private static int CountOf(string text, string part)
     {
         var count = 0;
