@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Parking.Domain.Membership;
 using Parking.Domain.Sharing;
 
 namespace Parking.Api.Endpoints;
@@ -39,7 +40,7 @@ public static class VisitorEndpoints
 
         // The rule every plate in Parking keeps (a resident's car, a gate's reading): the gate lets the visitor in only
         // on a plate it can match, so a pass for anything else is refused here rather than failing at the barrier.
-        var plate = VisitorPassState.VisitorPlate(request.Plate);
+        var plate = Plate.Parse(request.Plate, "plate");
         if (plate.Error is { } badPlate)
         {
             return Problems.From(badPlate);

@@ -60,12 +60,6 @@ public sealed class VisitorPassState
     /// <summary>Passes that may still be cancelled: not cancelled yet, window not ended by <paramref name="now"/>.</summary>
     public IReadOnlyList<VisitorPass> Open(DateTimeOffset now) => [.. _passes.Where(p => !p.Cancelled && p.Window.End >= now)];
 
-    /// <summary>
-    /// The visitor's plate by the rule every plate in Parking keeps (<see cref="Membership.Plate"/>: a resident's car, a
-    /// gate's reading), in its canonical spelling; a refusal on <c>plate</c> when it is not a Chinese plate.
-    /// </summary>
-    public static Outcome<Membership.Plate> VisitorPlate(string? text) => Membership.Plate.Parse(text, "plate");
-
     /// <summary>Whether a pass for <paramref name="window"/> fits the quota: null when it does, the refusal otherwise.</summary>
     public DomainError? Check(VisitorPolicy policy, TimeWindow window, TimeSpan utcOffset)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Parking.Domain.Membership;
 using Parking.Domain.Sharing;
 
 namespace Parking.Grains.Sharing;
@@ -18,7 +19,7 @@ public sealed class VisitorPassGrain(
     public async Task<Outcome<VisitorPass>> Book(string residentId, string? buildingId, string plate, TimeWindow window, string? spaceId)
     {
         var compoundId = CompoundScopedKey.Of(this).CompoundId;
-        var visitorPlate = VisitorPassState.VisitorPlate(plate);
+        var visitorPlate = Plate.Parse(plate, "plate");
         if (visitorPlate.Error is { } badPlate)
         {
             return badPlate;

@@ -1,7 +1,6 @@
 using Parking.Domain.Gates;
 using Parking.Domain.Membership;
 using Parking.Domain.Seeding;
-using Parking.Domain.Sharing;
 using Xunit;
 
 namespace Parking.Domain.Tests.Membership;
@@ -93,7 +92,7 @@ public class PlateTests
     [InlineData("粤z1234港", "粤Z1234港")]
     [InlineData(" 沪ad12345 ", "沪AD12345")]
     public void A_visitor_plate_is_kept_in_its_canonical_spelling(string text, string canonical) =>
-        Assert.Equal(canonical, VisitorPassState.VisitorPlate(text).Value.Value);
+        Assert.Equal(canonical, Plate.Parse(text, "plate").Value.Value);
 
     [Theory]
     [InlineData("AB-123")]
@@ -101,7 +100,7 @@ public class PlateTests
     [InlineData(" ")]
     public void A_visitor_plate_that_is_not_a_plate_is_refused_on_plate(string text)
     {
-        var refused = VisitorPassState.VisitorPlate(text).Error;
+        var refused = Plate.Parse(text, "plate").Error;
         Assert.Equal(("plate", "plate-invalid"), (refused?.Field, refused?.Code));
     }
 }
