@@ -38,30 +38,46 @@ public static class DemoCompoundHosting
 }
 
 /// <summary>
-/// Whether this silo seeds the demo (compound, proposal, charge point passwords): only a silo that starts
-/// alone in its cluster does. A silo that joins a running cluster leaves seeding to the silos already there;
-/// with in-memory state it must, as the state it would read while the cluster's directory is handed over can
-/// be an empty copy, and seeding over that copy would fail or fork the state.
-/// Decided once, when first asked (by the first seeder, after the silo has joined), so every seeder agrees.
+/// Whether this silo seeds the demo (compound, proposal, charge point passwords): only the eldest silo of the
+/// cluster does, the one with the earliest start (generation) among the silos joining or active, ties broken by
+/// address so that every silo comes to the same answer. Silos started together agree on one of them; a silo that
+/// joins a running cluster is younger than the silos already there and leaves seeding to them. With in-memory state
+/// it must, as the state it would read while the cluster's directory is handed over can be an empty copy, and
+/// seeding over that copy would fail or fork the state. (Counting "other active silos", as this did before, let
+/// three silos started at once each see another one active, and none seeded.)
+/// Decided once, when first asked (by the first seeder, after the silo has joined), so every seeder of a silo agrees.
 /// </summary>
 public sealed partial class DemoSeedingSilo(IClusterMembershipService membership, ILocalSiloDetails local, ILogger<DemoSeedingSilo> logger)
 {
     private readonly Lazy<bool> _seeds = new(() =>
     {
-        var others = membership.CurrentSnapshot.Members.Values
-            .Count(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress));
-        if (others > 0)
+        var elder = ElderOf(local.SiloAddress, membership.CurrentSnapshot.Members.Values);
+        if (elder is not null)
         {
-            LogJoined(logger, others);
+            LogJoined(logger, elder.ToString());
         }
 
-        return others == 0;
+        return elder is null;
     });
 
     public bool Seeds => _seeds.Value;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "This silo joined a running cluster ({Others} other active silos); it leaves seeding the demo to them")]
-    private static partial void LogJoined(ILogger logger, int others);
+    /// <summary>The eldest silo, joining or active, that started before <paramref name="self"/>; null when it is itself the eldest.</summary>
+    public static SiloAddress? ElderOf(SiloAddress self, IEnumerable<ClusterMember> members) =>
+        members
+            .Where(m => m.Status is SiloStatus.Joining or SiloStatus.Active && !m.SiloAddress.Equals(self) && IsOlder(m.SiloAddress, self))
+            .Select(m => m.SiloAddress)
+            .OrderBy(a => a.Generation)
+            .ThenBy(a => a.Endpoint.ToString(), StringComparer.Ordinal)
+            .FirstOrDefault();
+
+    private static bool IsOlder(SiloAddress candidate, SiloAddress self) =>
+        candidate.Generation != self.Generation
+            ? candidate.Generation < self.Generation
+            : string.CompareOrdinal(candidate.Endpoint.ToString(), self.Endpoint.ToString()) < 0;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Silo {Elder} of this cluster started before this one; seeding the demo is left to it")]
+    private static partial void LogJoined(ILogger logger, string elder);
 }
 
 /// <summary>
