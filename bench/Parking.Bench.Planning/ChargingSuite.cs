@@ -50,6 +50,22 @@ internal static class ChargingSuite
                 Console.WriteLine(Line("with turn starts and changeovers, warm started", TurnBound.TightUpperBound(night, TimeSpan.FromSeconds(TightSeconds), warmStart: true)));
             return 0;
         }
+        if (args.Contains("--fair-only"))
+        {
+            // The night's energy bound among plans as fair as a share order's plan, at a few least shares (of the need, and
+            // of min(need, 8 kWh)), beside the energy bound: what fairness costs by the relaxation's count.
+            var night = ChengshangchengNight();
+            var plain = TurnBound.UpperBound(night, TimeSpan.FromSeconds(BoundSeconds));
+            Console.WriteLine(string.Create(c, $"Night: turn-aware bound {plain.Kwh:0.0} kWh ({plain.Outcome}; {plain.Elapsed.TotalSeconds:0.0} s)"));
+            foreach (var minimum in new[] { false, true })
+                foreach (var least in (Arg(args, "--fair-only") ?? "0.1,0.2,0.327,0.5").Split(',').Select(x => double.Parse(x, c)))
+                {
+                    var r = TurnBound.UpperBound(night, FairFloors(night, least, minimum), TimeSpan.FromSeconds(BoundSeconds));
+                    Console.WriteLine(string.Create(c,
+                        $"Night: every driver at {100 * least:0.0} % of {(minimum ? "min(need, 8 kWh)" : "the need")} or more: {(r.Kwh is { } v ? v.ToString("0.0", c) + " kWh" : "none")} ({r.Outcome}; {r.Elapsed.TotalSeconds:0.0} s)"));
+                }
+            return 0;
+        }
         if (args.Contains("--variants-only"))
         {
             var trace = Import(DataFile("acn-caltech-2021-sessions.json"), new AcnImportOptions(from, days, 5, 150));
@@ -605,6 +621,10 @@ internal static class ChargingSuite
                 $"| {name} | {clock.Elapsed.TotalSeconds:0.00} | {m.EnergyPercent:0.0} | {100 * m.LeastShare:0.0} | {InTurnCpSat.MovedNotifiedTurns(first, plan, now)} |"));
         }
     }
+
+    /// <summary>What each driver gets at least in a plan whose least share (of the need, or of min(need, 8 kWh)) is <paramref name="share"/>, less a hair for rounding.</summary>
+    private static List<double> FairFloors(ChargingInstance instance, double share, bool minimumNeed) =>
+        [.. instance.Requests.Select(r => 0.999 * share * (minimumNeed ? Math.Min(r.EnergyKwh, NightMinimumKwh) : r.EnergyKwh))];
 
     private static double MinimumShare(ChargingInstance instance, ChargingPlan plan, double minimumKwh) =>
         instance.Requests.Where(r => r.EnergyKwh > 0)
