@@ -51,6 +51,41 @@ public class PhaseLimitTests
         Assert.All(same, id => Assert.Equal(ChargingRequestStatus.Scheduled, modulated.Requests.Single(r => r.Id == id).Status));
     }
 
+    /// <summary>
+    /// A joined hold's gap takes no more than its phase has left: a 30 kW feed (10 kW a phase), two 7 kW chargers on L1.
+    /// Car "a" holds C-1 from hour 1 to 4 with a gap from 2 to 3 while "b" charges on C-2 at 7 kW; the feed has 23 kW left
+    /// in the gap but L1 only 3, so the gap gets 3 kW (7 kW, the charger's rating, before).
+    /// </summary>
+    [Fact]
+    public void A_joined_hold_gets_no_more_in_its_gap_than_its_phase_has_left()
+    {
+        var book = new ChargingAreaBook { CompoundId = "c" };
+        book.Configure(new ChargingAreaDefinition("CA-1", "Area", "G1", 30,
+        [
+            new ChargerDefinition("C-1", "G1-001", 7) { Phase = ChargerPhase.L1 },
+            new ChargerDefinition("C-2", "G1-002", 7) { Phase = ChargerPhase.L1 },
+        ]));
+        string Submit(string resident, double from, double to, double kwh) =>
+            book.Submit(resident, new ChargingRequestDraft("P-" + resident, kwh, new TimeWindow(Now.AddHours(from), Now.AddHours(to)), true), Policy, Now, Guid.NewGuid()).Value!.Id;
+        var a = Submit("a", 0, 6, 21);
+        var b = Submit("b", 2, 3, 7);
+        ChargingTurn At(string charger, double from, double to) => new(charger, new TimeWindow(Now.AddHours(from), Now.AddHours(to)));
+        TurnPowerSchedule Power(string id, ChargingTurn turn) => new(id, turn.ChargerId, turn.Window, [new PowerStep(turn.Window.Start, 7)]);
+
+        book.ApplyPlan(
+            new Dictionary<string, IReadOnlyList<ChargingTurn>>(StringComparer.Ordinal)
+            {
+                [a] = [At("C-1", 1, 2), At("C-1", 3, 4)],
+                [b] = [At("C-2", 2, 3)],
+            },
+            Summary, Now,
+            [Power(a, At("C-1", 1, 2)), Power(a, At("C-1", 3, 4)), Power(b, At("C-2", 2, 3))]);
+
+        var hold = Assert.Single(book.PowerSchedules, p => p.RequestId == a);
+        Assert.Equal(new TimeWindow(Now.AddHours(1), Now.AddHours(4)), hold.Window);
+        Assert.Equal((7.0, 3.0, 7.0), (hold.KwAt(Now.AddHours(1.5)), hold.KwAt(Now.AddHours(2.5)), hold.KwAt(Now.AddHours(3.5))));
+    }
+
     /// <summary>An area whose chargers all load three phases has no phase limit for the planner: the total says it all.</summary>
     [Fact]
     public void Three_phase_chargers_leave_the_planner_without_a_phase_limit()
