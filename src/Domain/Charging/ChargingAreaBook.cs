@@ -1,4 +1,5 @@
 using Parking.Domain.Layout;
+using Parking.Domain.Ocpp;
 using Parking.Domain.Reservations;
 
 namespace Parking.Domain.Charging;
@@ -128,6 +129,15 @@ public sealed record AreaPlanningInput(
 {
     /// <summary>What the area's plan puts first (staff's choice).</summary>
     public ChargingObjectiveOrder Order { get; init; }
+
+    /// <summary>The phase each charger loads (three-phase when absent), from the area's definition.</summary>
+    public IReadOnlyDictionary<string, ChargerPhase> Phases { get; init; } = new Dictionary<string, ChargerPhase>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// What each phase may carry for planned turns (the least of the three), or null when every charger loads all three
+    /// phases: the area book refuses turns that would overload a phase, so the plan should keep to it.
+    /// </summary>
+    public double? PhaseLimitKw { get; init; }
 
     /// <summary>Each driver's minimum need (kWh) for <see cref="ChargingObjectiveOrder.MinimumNeedFirst"/>.</summary>
     public double MinimumNeedKwh { get; init; }
@@ -734,6 +744,8 @@ public sealed class ChargingAreaBook
             Readings = _readings.ToDictionary(p => p.Key, p => (IReadOnlyList<ChargerSnapshot>)[.. p.Value], StringComparer.Ordinal),
             Order = _order,
             MinimumNeedKwh = _minimumNeedKwh ?? 0,
+            Phases = chargers.ToDictionary(c => c.ChargerId, c => PhaseOf(c.ChargerId), StringComparer.Ordinal),
+            PhaseLimitKw = PlannablePhaseKw,
         };
     }
 
@@ -973,8 +985,9 @@ public sealed class ChargingAreaBook
     /// Gives each joined hold's gap the power the feed has left there, once every turn of the plan is in (so no turn
     /// the plan gives anyone is pushed out for it): from the gap's start on, in each stretch where the other turns' draw
     /// is constant, as much as the charger's rating, the feed left (<see cref="PlannableKw"/> less every other accepted
-    /// turn's draw) and what the car still needs beyond what its schedules give it from now allow. What the plan left
-    /// unused in the gap is what a car that stays plugged in can take; it never takes a share any turn was given.
+    /// turn's draw, and likewise on each phase it loads) and what the car still needs beyond what its schedules give it
+    /// from now allow. What the plan left unused in the gap is what a car that stays plugged in can take; it never takes
+    /// a share any turn was given.
     /// </summary>
     private void PowerGaps(List<Gap> gaps, List<Load> accepted, List<TurnPowerSchedule> power, DateTimeOffset now)
     {
@@ -999,6 +1012,17 @@ public sealed class ChargingAreaBook
             {
                 var hours = (cut - at).TotalHours;
                 var room = PlannableKw - others.Sum(a => a.KwAt(at));
+                var phase = PhaseOf(gap.Hold.ChargerId);
+                for (var p = 0; p < 3; p++)
+                {
+                    // Each phase the charger loads keeps its own limit too (a single-phase charger takes it all from one).
+                    var share = ChargingSchedules.Share(phase, p);
+                    if (share > 0)
+                    {
+                        room = Math.Min(room, (PhaseRoomKw(p) - others.Sum(a => ChargingSchedules.Share(PhaseOf(a.Turn.ChargerId), p) * a.KwAt(at))) / share);
+                    }
+                }
+
                 var kw = left > BehindToleranceKwh && hours > 0 ? Math.Max(0, Math.Min(rating, Math.Min(room, left / hours))) : 0;
                 kw = Math.Floor(kw * 1000) / 1000;
                 steps.Add(new PowerStep(at, kw));
@@ -1020,10 +1044,56 @@ public sealed class ChargingAreaBook
         }
     }
 
-    /// <summary>Whether <paramref name="load"/> fits beside the accepted turns: its charger free, the feed kept at every instant.</summary>
-    private bool Fits(List<Load> accepted, Load load) =>
-        !accepted.Any(a => a.Turn.ChargerId == load.Turn.ChargerId && a.Turn.Window.Overlaps(load.Turn.Window))
-        && PeakWith(accepted, load) <= PlannableKw + (load.Schedule is null ? KwSlack : ProfileSlackKw);
+    /// <summary>
+    /// Whether <paramref name="load"/> fits beside the accepted turns: its charger free, the feed kept at every instant, in
+    /// total and on each phase (<see cref="PhaseRoomKw"/>), so a plan that overloads one phase while the total looks fine
+    /// loses the turns that would overload it (they wait) rather than have the chargers' profiles scaled down.
+    /// </summary>
+    private bool Fits(List<Load> accepted, Load load)
+    {
+        var slack = load.Schedule is null ? KwSlack : ProfileSlackKw;
+        if (accepted.Any(a => a.Turn.ChargerId == load.Turn.ChargerId && a.Turn.Window.Overlaps(load.Turn.Window))
+            || PeakWith(accepted, load) > PlannableKw + slack)
+        {
+            return false;
+        }
+
+        // With every charger on all three phases each phase carries a third of the total, which the check above keeps.
+        if (PlannablePhaseKw is null)
+        {
+            return true;
+        }
+
+        var phase = PhaseOf(load.Turn.ChargerId);
+        for (var p = 0; p < 3; p++)
+        {
+            if (ChargingSchedules.Share(phase, p) > 0
+                && PeakWith(accepted, load, a => ChargingSchedules.Share(PhaseOf(a.Turn.ChargerId), p)) > PhaseRoomKw(p) + slack)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The phase a charger loads, from the area's definition (three-phase when it does not say).</summary>
+    private ChargerPhase PhaseOf(string chargerId) =>
+        _definition?.Chargers.FirstOrDefault(c => c.ChargerId == chargerId)?.Phase ?? ChargerPhase.Three;
+
+    /// <summary>
+    /// What phase <paramref name="p"/> (0, 1, 2 for L1, L2, L3) has for planned turns: a third of the site capacity, as
+    /// the chargers' profiles count it (<see cref="ChargingSchedules.WithinFeed"/>), less what non-complying chargers draw on it.
+    /// </summary>
+    private double PhaseRoomKw(int p) =>
+        Math.Max(0, (SiteCapacityKw / 3) - _chargers.Values.Where(c => c.Overdrawing).Sum(c => ChargingSchedules.Share(PhaseOf(c.ChargerId), p) * c.PowerKw));
+
+    /// <summary>
+    /// The least room any phase has for planned turns (<see cref="PhaseRoomKw"/>) when one of the area's chargers loads a
+    /// single phase; null when all load three (the total then says it all).
+    /// </summary>
+    public double? PlannablePhaseKw =>
+        _definition?.Chargers.Any(c => c.Phase != ChargerPhase.Three) == true ? Enumerable.Range(0, 3).Min(PhaseRoomKw) : null;
 
     /// <summary>
     /// The turns of <paramref name="turns"/> that fit the request (see <see cref="Fit"/>), in time order, none
@@ -1155,13 +1225,17 @@ public sealed class ChargingAreaBook
         public IEnumerable<DateTimeOffset> Changes() => Draw.Changes();
     }
 
-    /// <summary>The highest total power of the accepted turns and <paramref name="load"/> at any instant of its turn.</summary>
-    private static double PeakWith(List<Load> accepted, Load load)
+    /// <summary>
+    /// The highest total power of the accepted turns and <paramref name="load"/> at any instant of its turn; with
+    /// <paramref name="weight"/>, each turn's power times its weight (its charger's share of one phase).
+    /// </summary>
+    private static double PeakWith(List<Load> accepted, Load load, Func<Load, double>? weight = null)
     {
         var window = load.Turn.Window;
         var overlapping = accepted.Where(a => a.Turn.Window.Overlaps(window)).Append(load).ToList();
+        var weights = overlapping.Select(a => weight?.Invoke(a) ?? 1).ToList();
         var instants = overlapping.SelectMany(a => a.Changes()).Where(window.Contains).Append(window.Start).Distinct();
-        return instants.Max(t => overlapping.Sum(a => a.KwAt(t)));
+        return instants.Max(t => overlapping.Select((a, i) => weights[i] == 0 ? 0 : weights[i] * a.KwAt(t)).Sum());
     }
 
     private static (ChargingRequest Request, ChargingNoticeKind Kind, bool Replan)? Step(ChargingRequest r, DateTimeOffset now, ChargingPolicy policy)

@@ -116,6 +116,20 @@ public static class TurnBound
     /// </summary>
     public static double? WithoutOneChargerCuts(ChargingInstance instance, bool tight, TimeSpan? timeLimit = null) => Solve(instance, timeLimit, tight, coupling: false);
 
+    /// <summary>
+    /// The most energy a request can take outside its long runs (the one-period runs between <paramref name="cuts"/>): in
+    /// each such period its best charger's power for it, within the site's capacity, times the share of the period it is
+    /// present, and never more than its need.
+    /// </summary>
+    private static double OutsideLongRunsKwh(ChargingInstance instance, ChargingRequest request, List<int> cuts, double bestKw)
+    {
+        var kwh = 0.0;
+        for (var r = 0; r + 1 < cuts.Count; r++)
+            if (cuts[r + 1] - cuts[r] == 1)
+                kwh += Math.Min(bestKw, instance.CapacityKw(cuts[r])) * request.PresentShare(cuts[r]) * instance.PeriodHours;
+        return Math.Min(kwh, request.EnergyKwh);
+    }
+
     private static double? Solve(ChargingInstance instance, TimeSpan? timeLimit, bool tight, IReadOnlyList<double>? atLeastKwh = null, double[]? nightOccupancy = null, bool coupling = true, Action<Result>? report = null, bool warmStart = false)
     {
         // The rows only the tight bound has (turn starts and ends, their limits), loosened for a first solve when warm starting.
@@ -178,6 +192,14 @@ public static class TurnBound
             var eligible = Enumerable.Range(0, classes.Count)
                 .Where(k => only is not null ? chargers[classes[k][0]].Id == only && classes[k].Length == 1 : !special.Contains(chargers[classes[k][0]].Id))
                 .ToList();
+            // A floor the car cannot reach outside its long runs makes it hold a charger through one of them: in a plan a
+            // long run is held whole or not at all (no boundary inside it at which a turn may start or end), so the holds
+            // of a request's long runs, summed over runs and classes, are at least one. Without this the relaxation meets
+            // every floor with a sliver of a night charger at no cost in energy, and cannot tell what fairness costs.
+            var mustHold = atLeastKwh is not null && fixedTurn is null && eligible.Count > 0
+                && Math.Min(request.EnergyKwh, atLeastKwh[i]) > OutsideLongRunsKwh(instance, request, cuts, eligible.Max(k => Math.Min(request.MaxKw, chargers[classes[k][0]].MaxKw))) + 1e-9
+                ? solver.MakeConstraint(1, double.PositiveInfinity)
+                : null;
             var couple = coupling && eligible.Count > 1;
             var holdOnce = couple ? new Constraint?[periods] : null;
             var carPower = couple ? new Constraint?[periods] : null;
@@ -205,6 +227,7 @@ public static class TurnBound
                     inRun?.SetCoefficient(x[r], -needKwPeriods);
                     if (longRun && x[r] is { } held)
                     {
+                        mustHold?.SetCoefficient(held, 1);
                         longRuns.Add((i, held, cuts[r + 1] - cuts[r]));
                         foreach (var edge in edges.Where(edge => edge.Boundary == (edge.AtEnd ? cuts[r + 1] : cuts[r])))
                         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Parking.Domain;
 using Parking.Domain.Charging;
+using Parking.Domain.Layout;
 using PlannedTurn = Parking.Domain.Charging.ChargingTurn;
 using PlanRequest = Parking.Planning.Charging.ChargingRequest;
 
@@ -325,15 +326,25 @@ public static class TurnPlanner
             input.Start,
             (int)input.Period.TotalMinutes,
             periods,
-            [.. input.Chargers.Select(c => new ChargerSpec(c.ChargerId, c.MaxKw))],
+            [.. input.Chargers.Select(c => new ChargerSpec(c.ChargerId, c.MaxKw, PhasesOf(input, c.ChargerId)))],
             input.SiteCapacityKw,
             requests,
             FixedTurns: fixedTurns,
-            QuietPeriods: QuietPeriods(input, periods, policy, utcOffset))
+            QuietPeriods: QuietPeriods(input, periods, policy, utcOffset),
+            PhaseLimitKw: input.PhaseLimitKw)
         {
             MaxTurnsPerRequest = Math.Max(1, maxTurns),
         };
     }
+
+    /// <summary>The phases a charger loads, as the planner names them ("A", "B", "C"; null for all three).</summary>
+    private static string? PhasesOf(AreaPlanningInput input, string chargerId) => input.Phases.GetValueOrDefault(chargerId) switch
+    {
+        ChargerPhase.L1 => "A",
+        ChargerPhase.L2 => "B",
+        ChargerPhase.L3 => "C",
+        _ => null,
+    };
 
     /// <summary>
     /// What the started <paramref name="turn"/> will still deliver from now on: in each period, what the last plan gives

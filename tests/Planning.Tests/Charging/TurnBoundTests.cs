@@ -103,7 +103,80 @@ public class TurnBoundTests
         }
     }
 
-    private static double BestByEnumeration(ChargingInstance instance)
+    /// <summary>
+    /// The bound among plans as fair as a least-share-first plan, where the fair optimum is known by hand. One 7 kW charger
+    /// on a 7 kW feed, hourly periods, quiet hours over periods 1-4 (no turn starts or ends at 2, 3 or 4). "a" is there
+    /// from period 0 to the end of period 4 and wants 28 kWh; "b" comes at period 1 and wants 7 kWh. Whoever holds the
+    /// charger through the night keeps it, so there are two plans worth having: "a" all along (28 kWh, "b" gets nothing)
+    /// or "a" in period 0 and "b" through the night (7 + 7 = 14 kWh, least share 25 %). Least share first picks the second;
+    /// among plans giving everyone at least 25 % the most energy is 14 kWh, and the bound says so. Without the rule that a
+    /// car that cannot reach its floor outside the night holds a charger through it, the relaxation gave "b" a quarter of
+    /// the night charger for its 1.75 kWh and "a" the rest: 29.75 kWh, the plain relaxation's figure (the energy optimum is
+    /// 28), so it could not tell what fairness costs.
+    /// </summary>
+    [Fact]
+    public void The_bound_among_plans_as_fair_is_the_fair_optimum()
+    {
+        var instance = new ChargingInstance(Instances.Evening, 60, 5, [new ChargerSpec("C1", 7)], 7,
+            [new ChargingRequest("a", 0, 5, 28, 7), new ChargingRequest("b", 1, 5, 7, 7)],
+            QuietPeriods: [new PeriodRange(1, 5)]) { MaxTurnsPerRequest = 1 };
+        var plan = ChargingAlgorithms.Get("in-turn").Solve(instance, new SolveOptions(TimeSpan.FromSeconds(2)));
+        var least = ChargingMetrics.Compute(instance, plan, 0).LeastShare;
+        double[] floors = [.. instance.Requests.Select(r => least * r.EnergyKwh)];
+
+        Assert.Equal(0.25, least, 6);
+        Assert.Equal(14, plan.EnergyKwh(instance), 6);
+        Assert.Equal(14, BestByEnumeration(instance, floors), 6);
+        Assert.Equal(14, TurnBound.UpperBoundKwh(instance, floors)!.Value, 6);
+        Assert.Equal(29.75, TurnBound.UpperBoundKwh(instance)!.Value, 6);
+    }
+
+    /// <summary>
+    /// The bound among plans as fair is never below the best plan that fair: on small nights with quiet hours and a
+    /// changeover, every one-turn plan is enumerated and powered for the most energy with every driver at least a share of
+    /// their need (10 to 60 %); the best of them never exceeds the bound given those floors, and the bound given floors is
+    /// never above the plain one. Deterministic, no solver clock.
+    /// </summary>
+    [Fact]
+    public void The_bound_among_plans_as_fair_is_never_below_the_best_such_plan()
+    {
+        var tighter = 0;
+        for (var seed = 0; seed < 120; seed++)
+        {
+            var random = new Random(seed);
+            var periods = random.Next(4, 7);
+            double[] kws = [3.7, 7, 11];
+            var chargers = Enumerable.Range(0, random.Next(1, 3)).Select(c => new ChargerSpec($"C{c}", kws[random.Next(3)])).ToList();
+            var requests = Enumerable.Range(0, random.Next(2, 4)).Select(i =>
+            {
+                var arrival = random.Next(0, periods - 1);
+                return new ChargingRequest($"r{i}", arrival, random.Next(arrival + 1, periods + 1), Math.Round(1 + random.NextDouble() * 15, 1), kws[random.Next(3)]);
+            }).ToList();
+            var quietStart = random.Next(0, periods - 1);
+            var instance = new ChargingInstance(Instances.Evening, 60, periods, chargers, Math.Round(3 + random.NextDouble() * 15, 1), requests,
+                ChangeoverPeriods: random.Next(0, 2), QuietPeriods: [new PeriodRange(quietStart, random.Next(quietStart + 2, periods + 1))]) with { MaxTurnsPerRequest = 1 };
+            var share = 0.1 * random.Next(1, 7);
+            double[] floors = [.. requests.Select(r => share * r.EnergyKwh)];
+
+            var best = BestByEnumeration(instance, floors);
+            var bound = TurnBound.UpperBoundKwh(instance, floors);
+            var plain = TurnBound.UpperBoundKwh(instance)!.Value;
+
+            if (best >= 0)
+            {
+                Assert.True(bound is not null, $"seed {seed}: a plan gives everyone {share:0.0} of their need, yet the bound finds none");
+                Assert.True(best <= bound!.Value + 1e-6, $"seed {seed}: a plan as fair delivers {best} kWh, above the bound {bound}");
+            }
+            if (bound is { } b)
+            {
+                Assert.True(b <= plain + 1e-6, $"seed {seed}: the bound given floors {b} is above the plain one {plain}");
+                if (b < plain - 1e-6) tighter++;
+            }
+        }
+        Assert.True(tighter > 0, "no night where fairness costs energy in the bound");
+    }
+
+    private static double BestByEnumeration(ChargingInstance instance, IReadOnlyList<double>? floors = null)
     {
         var requests = instance.Requests;
         var options = requests.Select(r =>
@@ -117,12 +190,12 @@ public class TurnBoundTests
             return list;
         }).ToList();
         var chosen = new ChargingTurn?[requests.Count];
-        var best = 0.0;
+        var best = floors is null ? 0.0 : -1.0;
         void Choose(int i)
         {
             if (i == requests.Count)
             {
-                best = Math.Max(best, MostEnergy(instance, chosen));
+                best = Math.Max(best, MostEnergy(instance, chosen, floors));
                 return;
             }
             foreach (var turn in options[i])
@@ -140,8 +213,10 @@ public class TurnBoundTests
     }
 
     /// <summary>The most energy the turns can deliver: each car's power within its car's and charger's, the feed, the needs.</summary>
-    private static double MostEnergy(ChargingInstance instance, ChargingTurn?[] turns)
+    /// <summary>With <paramref name="floors"/>, each car gets at least its floor (or its need when less); -1 when the turns cannot.</summary>
+    private static double MostEnergy(ChargingInstance instance, ChargingTurn?[] turns, IReadOnlyList<double>? floors = null)
     {
+        if (floors is not null && Enumerable.Range(0, turns.Length).Any(i => turns[i] is null && Math.Min(floors[i], instance.Requests[i].EnergyKwh) > 0)) return -1;
         using var solver = Solver.CreateSolver("GLOP")!;
         var feed = Enumerable.Range(0, instance.Periods).Select(t => solver.MakeConstraint(0, instance.CapacityKw(t))).ToArray();
         var objective = solver.Objective();
@@ -149,7 +224,7 @@ public class TurnBoundTests
         {
             if (turns[i] is not { } turn) continue;
             var request = instance.Requests[i];
-            var need = solver.MakeConstraint(0, request.EnergyKwh / instance.PeriodHours);
+            var need = solver.MakeConstraint(Math.Min(floors?[i] ?? 0, request.EnergyKwh) / instance.PeriodHours, request.EnergyKwh / instance.PeriodHours);
             var kw = Math.Min(request.MaxKw, instance.Charger(turn.ChargerId)!.MaxKw);
             for (var t = turn.StartPeriod; t < turn.EndPeriod; t++)
             {
@@ -160,7 +235,9 @@ public class TurnBoundTests
             }
         }
         objective.SetMaximization();
-        Assert.Equal(Solver.ResultStatus.OPTIMAL, solver.Solve());
+        var status = solver.Solve();
+        if (floors is not null && status == Solver.ResultStatus.INFEASIBLE) return -1;
+        Assert.Equal(Solver.ResultStatus.OPTIMAL, status);
         return objective.Value();
     }
     /// <summary>
