@@ -5,6 +5,7 @@ using Parking.Domain.Reservations;
 using Parking.Domain.Shelters;
 using Parking.Grains.Charging;
 using Parking.Grains.Shelters;
+using Parking.Grains.Spaces;
 using Xunit;
 
 namespace Parking.Grains.Tests;
@@ -92,6 +93,65 @@ public class WriteFailureGrainsTests(WriteFailureFixture fixture)
         var recent = await fixture.Storage.ReadStoredOrNew<Parking.Domain.Residents.RecentResidentChanges>("resident-recent", grainId);
         stored.Replay(recent);
         Assert.Contains(stored.Reservations, r => r.Id == booked.Id);
+    }
+
+    [Fact]
+    public async Task A_booking_whose_answer_is_lost_after_the_space_stored_it_is_listed_by_the_resident_and_counts_against_the_limit()
+    {
+        // The space stores the booking, then its answer to the resident's grain is lost (a timeout). The space sends no
+        // update for a booking the resident's grain asked for, so that grain must ask the space before it answers.
+        var spaces = fixture.Demo.Lots.SelectMany(l => l.Spaces).Where(s => s.Ownership == SpaceOwnership.Common && s.Kind == SpaceKind.Standard).Take(4).ToList();
+        var resident = fixture.Demo.Users.Where(u => u.Role == UserRole.Resident && u.HouseholdId is not null).Skip(30).First().UserId;
+        var grain = fixture.Grains.Resident(fixture.Demo.CompoundId, resident);
+        var window = new TimeWindow(Now.AddHours(40), Now.AddHours(41));
+        var lostOn = fixture.Grains.Space(fixture.Demo.CompoundId, spaces[0].SpaceId);
+
+        fixture.Answers.Lose(lostOn.GetGrainId(), nameof(IParkingSpaceGrain.Reserve));
+        var made = await grain.Reserve(spaces[0].SpaceId, window, null, null);
+
+        Assert.True(made.IsSuccess, made.Error?.Message);
+        var held = await lostOn.GetReservation(made.Value!.Reservation.Id, new Actor(resident, false));
+        Assert.Equal((resident, window, ReservationStatus.Reserved), (held.Value?.ResidentId, held.Value?.Window, held.Value?.Status));
+        Assert.Equal(made.Value.Reservation.Id, Assert.Single(await grain.GetReservations()).Id);
+
+        // It counts: with the limit of 3 active, two more go through and the fourth is refused.
+        for (var i = 1; i <= 2; i++)
+        {
+            var more = await grain.Reserve(spaces[i].SpaceId, window, null, null);
+            Assert.True(more.IsSuccess, more.Error?.Message);
+        }
+
+        var refused = await grain.Reserve(spaces[3].SpaceId, window, null, null);
+        Assert.Equal("reservation-limit", refused.Error?.Code);
+        Assert.DoesNotContain((await fixture.Grains.Space(fixture.Demo.CompoundId, spaces[3].SpaceId).GetAvailability())!.Held, w => w.Overlaps(window));
+
+        // And it is stored with the resident's list.
+        var stored = await fixture.Storage.ReadStored<Parking.Domain.Residents.ResidentState>("resident", grain.GetGrainId());
+        var recent = await fixture.Storage.ReadStoredOrNew<Parking.Domain.Residents.RecentResidentChanges>("resident-recent", grain.GetGrainId());
+        stored.Replay(recent);
+        Assert.Contains(stored.Reservations, r => r.Id == made.Value.Reservation.Id);
+    }
+
+    [Fact]
+    public async Task A_booking_lost_before_the_space_ran_it_fails_and_leaves_the_resident_and_the_space_without_it()
+    {
+        var definition = fixture.Demo.Lots.SelectMany(l => l.Spaces).Where(s => s.Ownership == SpaceOwnership.Common && s.Kind == SpaceKind.Standard).Skip(1).First();
+        var resident = fixture.Demo.Users.Where(u => u.Role == UserRole.Resident && u.HouseholdId is not null).Skip(31).First().UserId;
+        var grain = fixture.Grains.Resident(fixture.Demo.CompoundId, resident);
+        var space = fixture.Grains.Space(fixture.Demo.CompoundId, definition.SpaceId);
+        var window = new TimeWindow(Now.AddHours(44), Now.AddHours(45));
+
+        fixture.Answers.Drop(space.GetGrainId(), nameof(IParkingSpaceGrain.Reserve));
+        var lost = await Assert.ThrowsAsync<TimeoutException>(() => grain.Reserve(definition.SpaceId, window, null, "lost-before"));
+        Assert.Equal(LostAnswers.Message, lost.Message);
+        Assert.Empty(await grain.GetReservations());
+        Assert.DoesNotContain((await space.GetAvailability())!.Held, w => w.Overlaps(window));
+
+        // The same request again (same key) books it once.
+        var again = await grain.Reserve(definition.SpaceId, window, null, "lost-before");
+        Assert.True(again.IsSuccess, again.Error?.Message);
+        Assert.False(again.Value!.Replayed);
+        Assert.Equal(again.Value.Reservation.Id, Assert.Single(await grain.GetReservations()).Id);
     }
 
     [Fact]

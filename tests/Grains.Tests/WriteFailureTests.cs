@@ -85,6 +85,8 @@ public sealed class WriteFailureFixture : IAsyncLifetime
     public FailingWritesStorage Storage =>
         (FailingWritesStorage)((InProcessSiloHandle)Cluster.Primary!).SiloHost!.Services.GetRequiredKeyedService<IGrainStorage>(GrainKeys.StorageName);
 
+    public LostAnswers Answers => ((InProcessSiloHandle)Cluster.Primary!).SiloHost!.Services.GetRequiredService<LostAnswers>();
+
     public async Task InitializeAsync()
     {
         await Cluster.DeployAsync();
@@ -103,6 +105,8 @@ public sealed class WriteFailureFixture : IAsyncLifetime
             siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(
                 GrainKeys.StorageName,
                 (services, _) => new FailingWritesStorage(services.GetRequiredKeyedService<IGrainStorage>(Inner), services.GetRequiredService<Serializer>()));
+            siloBuilder.Services.AddSingleton<LostAnswers>();
+            siloBuilder.Services.AddSingleton<IIncomingGrainCallFilter>(services => services.GetRequiredService<LostAnswers>());
         }
     }
 }
@@ -205,4 +209,38 @@ public sealed class FailingWritesStorage(IGrainStorage inner, Serializer? serial
 public sealed class WriteFailureCollection : ICollectionFixture<WriteFailureFixture>
 {
     public const string Name = "write-failure";
+}
+
+/// <summary>
+/// Fails one call a test arms, to one grain and method, as a call whose answer never came back: after the grain ran it
+/// (<see cref="Lose"/>: what it did stands, the caller gets a timeout) or before (<see cref="Drop"/>: the grain never
+/// ran it). Every other call passes.
+/// </summary>
+public sealed class LostAnswers : IIncomingGrainCallFilter
+{
+    public const string Message = "The test lost this call's answer.";
+
+    private readonly ConcurrentDictionary<(GrainId Grain, string Method), bool> _armed = new();
+
+    /// <summary>The next call of <paramref name="method"/> on the grain runs, then its answer is lost.</summary>
+    public void Lose(GrainId grainId, string method) => _armed[(grainId, method)] = true;
+
+    /// <summary>The next call of <paramref name="method"/> on the grain is lost before the grain runs it.</summary>
+    public void Drop(GrainId grainId, string method) => _armed[(grainId, method)] = false;
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (!_armed.TryRemove((context.TargetId, context.ImplementationMethod.Name), out var ran))
+        {
+            await context.Invoke();
+            return;
+        }
+
+        if (ran)
+        {
+            await context.Invoke();
+        }
+
+        throw new TimeoutException(Message);
+    }
 }

@@ -123,8 +123,11 @@ public sealed class SpaceCalendar
             return UnknownSpace();
         }
 
+        // The id the request names is made once, not once per reservation held (a string per comparison, on every
+        // booking: every resident's request carries an id).
         if (command.RequestId is { } requestId
-            && _reservations.Find(r => r.Id == Reservation.NewId(Definition.SpaceId, requestId)) is { } earlier
+            && Reservation.NewId(Definition.SpaceId, requestId) is var requestedId
+            && _reservations.Find(r => string.Equals(r.Id, requestedId, StringComparison.Ordinal)) is { } earlier
             && earlier.ResidentId == command.ResidentId
             && earlier.Window == command.Window)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Parking.Domain.Residents;
 using Parking.Grains.History;
+using Parking.Grains.Spaces;
 
 namespace Parking.Grains.Residents;
 
@@ -23,6 +24,9 @@ public sealed partial class ResidentGrain(
     ParkingClock time,
     ILogger<ResidentGrain> logger) : Grain, IResidentGrain
 {
+    /// <summary>How often a resident asks a space for a booking whose answer was lost before giving up.</summary>
+    private const int LostAnswerAttempts = 3;
+
     private readonly ReservationPolicy _policy = policyOptions.Value;
 
     private CompoundUser? _profile;
@@ -87,11 +91,30 @@ public sealed partial class ResidentGrain(
             }
         }
 
-        // With a key, the reservation id follows from it: should this grain fail after the space stored the
-        // reservation, a retry with the same key finds that reservation instead of a conflict with itself.
-        var requestId = idempotencyKey is null ? (Guid?)null : RequestIdFor(residentId, idempotencyKey);
+        // The reservation id follows from the request id (with a key, from the key): should this grain fail after the
+        // space stored the reservation, a retry with the same key finds that reservation instead of a conflict with
+        // itself; should the space's answer be lost, this grain asks the space for that id.
+        var requestId = idempotencyKey is null ? Guid.NewGuid() : RequestIdFor(residentId, idempotencyKey);
         _profile ??= await GrainFactory.Compound(compoundId).GetUser(residentId);
-        var outcome = await GrainFactory.Space(compoundId, spaceId).Reserve(new ReserveCommand(residentId, window, plate, requestId, _profile?.HouseholdId, ResidentRecords: true));
+        var space = GrainFactory.Space(compoundId, spaceId);
+        Outcome<Reservation> outcome;
+        try
+        {
+            outcome = await space.Reserve(new ReserveCommand(residentId, window, plate, requestId, _profile?.HouseholdId, ResidentRecords: true));
+        }
+        catch (Exception lost)
+        {
+            // The call did not complete (a timeout, a silo lost, the answer failing on its way back), yet the space may
+            // have stored the booking, and it sends no update for a booking this grain asked for: ask it before answering.
+            if (await AskSpaceAfterLostAnswer(space, Reservation.NewId(spaceId, requestId), residentId, window) is not { } held)
+            {
+                throw;
+            }
+
+            LogAnswerRecovered(lost, this.GetPrimaryKeyString(), held.Id);
+            outcome = held;
+        }
+
         if (!outcome.IsSuccess)
         {
             return outcome.Error!;
@@ -281,6 +304,29 @@ public sealed partial class ResidentGrain(
     private static Guid RequestIdFor(string residentId, string idempotencyKey) =>
         new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{residentId}\n{idempotencyKey}")).AsSpan(0, 16));
 
+    /// <summary>
+    /// What the space holds under the reservation id this grain's request named, when the request's answer was lost:
+    /// the reservation (the space made it), or null (it did not, or it was not for this request). A few attempts, so
+    /// a space moving to another silo after a silo's loss is found at its new home; should none answer, the original
+    /// failure stands, and the caller's retry with the same idempotency key finds the booking.
+    /// </summary>
+    private async Task<Reservation?> AskSpaceAfterLostAnswer(IParkingSpaceGrain space, string reservationId, string residentId, TimeWindow window)
+    {
+        var me = new Actor(residentId, IsStaff: false);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var found = await space.GetReservation(reservationId, me);
+                return found.Value is { } held && held.ResidentId == residentId && held.Window == window ? held : null;
+            }
+            catch (Exception exception) when (attempt < LostAnswerAttempts)
+            {
+                LogAnswerAskFailed(exception, this.GetPrimaryKeyString(), reservationId, attempt);
+            }
+        }
+    }
+
     private async Task RefreshActive()
     {
         var (compoundId, residentId) = CompoundScopedKey.Of(this);
@@ -294,6 +340,12 @@ public sealed partial class ResidentGrain(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The space's answer to a booking of resident {ResidentKey} was lost; the space holds {ReservationId}, which the resident records")]
+    private partial void LogAnswerRecovered(Exception exception, string residentKey, string reservationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Resident {ResidentKey} could not ask the space for {ReservationId} after a lost answer (attempt {Attempt})")]
+    private partial void LogAnswerAskFailed(Exception exception, string residentKey, string reservationId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the reservations of resident {ResidentKey}; the activation will reload them")]
     private partial void LogWriteFailed(Exception exception, string residentKey);
