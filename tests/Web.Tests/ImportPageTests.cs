@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -99,6 +100,45 @@ public sealed class ImportPageTests : BunitContext
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("ol.import-problems li").Count));
         Assert.Contains("spaces[3].lotId: no lot 'G9'", page.Find("ol.import-problems").TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("#import-job"));
+    }
+
+    /// <summary>
+    /// A re-import that only blocks one space and reopens another changes the layout's service, not "nothing": the
+    /// preview lists both as it lists the spaces added and removed, labelled in the page's language.
+    /// </summary>
+    [Theory]
+    [InlineData("en", "Spaces taken out of service (1)", "Spaces back in service (2)")]
+    [InlineData("zh-CN", "停用的车位 (1)", "恢复使用的车位 (2)")]
+    public void A_preview_lists_the_spaces_the_file_takes_out_of_service_and_those_it_puts_back(string culture, string outLabel, string backLabel)
+    {
+        var before = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture);
+            var page = Render<OperatorImport>(p => p.Add(x => x.PollEvery, TimeSpan.Zero));
+            page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("{}", "compound.json"));
+            page.WaitForAssertion(() => Assert.False(page.Find("#import-check").HasAttribute("disabled")));
+            _api.Preview = Report(dryRun: true, null) with
+            {
+                SpacesAdded = [],
+                SpacesRemoved = [],
+                SpacesOutOfService = ["G1-003"],
+                SpacesBackInService = ["G1-004", "G2-001"],
+                Bookings = [new BookingEffectDto("G1-003", 1, "the space goes out of service")],
+            };
+            page.Find("#import-check").Click();
+
+            page.WaitForAssertion(() => Assert.Equal("G1-003", page.Find("[data-diff='out-of-service']").TextContent));
+            Assert.Equal("G1-004, G2-001", page.Find("[data-diff='back-in-service']").TextContent);
+            var labels = page.FindAll("dl.import-diff dt").Select(d => d.TextContent.Trim()).ToList();
+            Assert.Equal([outLabel, backLabel], labels);
+            Assert.Empty(page.FindAll(".import-report p.hint"));
+            Assert.Equal("G1-003", page.Find("table.import-bookings tbody tr").GetAttribute("data-space"));
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = before;
+        }
     }
 
     /// <summary>Answers the page: a preview, a job started (or refused), each poll with what the test writes, a cancel.</summary>

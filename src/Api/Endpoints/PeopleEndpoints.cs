@@ -7,6 +7,7 @@ using Parking.Api.Auth;
 using Parking.Domain.Gates;
 using Parking.Domain.History;
 using Parking.Grains.Compounds;
+using Parking.Grains.Gates;
 using Parking.Domain.Membership;
 using Parking.Grains.History;
 using Parking.Grains.Membership;
@@ -563,15 +564,18 @@ public static class PeopleEndpoints
     /// The plates whose decided gate events lose plate and picture when the person leaves: theirs (<see cref="PlatesOf"/>)
     /// but for a car someone else of the compound has registered too: a resident, read from the resident index before
     /// the leave takes the person's own entry out of it, or an account of the roster (staff, committee, operators; a few
-    /// records, read whole).
+    /// records, read whole); and but for a plate someone else has a live booking with (a visitor another resident
+    /// still expects), read from the gate's plate index.
     /// </summary>
     private static async Task<IReadOnlySet<string>> GatePlatesOf(IGrainFactory grains, string compoundId, string person, MemberRecord record)
     {
         var plates = await PlatesOf(grains, compoundId, person, record);
         var holders = new List<ResidentEntry>();
+        var bookings = new List<(string PersonId, string Plate)>();
         foreach (var plate in plates)
         {
             holders.AddRange(await ResidentIndex.Search(grains, compoundId, ResidentIndex.Searchable(plate)));
+            bookings.AddRange((await grains.PlateIndex(compoundId).BookersOf(plate)).Select(booker => (booker, plate)));
         }
 
         var accounts = (await grains.CompoundRoster(compoundId).List())
@@ -580,7 +584,7 @@ public static class PeopleEndpoints
             .ToList();
         var records = await Task.WhenAll(accounts.Select(id => grains.Member(id).Get()));
         var cars = accounts.Zip(records, (id, r) => (id, r.Vehicles.Where(v => v.Plate is not null).Select(v => v.Plate!.Value.Value)));
-        return LeaverPlates.ToAnonymise(person, plates, holders, cars);
+        return LeaverPlates.ToAnonymise(person, plates, holders, cars, bookings);
     }
 
     /// <summary>

@@ -62,8 +62,11 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
 {
     private const int Parallelism = 64;
 
-    /// <summary>Items between two checkpoints of a parallel phase (spaces configured, people enrolled).</summary>
-    private const int BatchSize = 256;
+    /// <summary>
+    /// Items between two checkpoints of a parallel phase (spaces configured, people enrolled); also the people whose
+    /// resident-index entries are told together, so a bucket is stored at most once per batch.
+    /// </summary>
+    internal const int BatchSize = 256;
 
     /// <summary>Items between two checkpoints of a one-by-one phase (spaces removed or redefined, people leaving).</summary>
     private const int CheckEvery = 16;
@@ -356,13 +359,16 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
         }
 
         // Membership lives in Parking: everyone the file names is enrolled in their own grain (keyed by their
-        // subject at the issuer), so a token that says only who they are gets exactly these rights.
+        // subject at the issuer), so a token that says only who they are gets exactly these rights. The compound's
+        // resident index then hears of the whole batch at once, each bucket stored once for its people of the batch
+        // (one Tell per person would store a bucket once per person). A run stopped between the two tells the batch
+        // again when it is finished: enrolling as enrolled changes nothing, and the index is told of everyone.
         foreach (var (batch, done) in Batches(layout.Users))
         {
             await run.Check(Phases.People, done, layout.Users.Count);
             await Parallel.ForEachAsync(batch, parallel, async (user, _) =>
             {
-                var enrolled = await grains.Member(user.UserId).Enrol(
+                var enrolled = await grains.Member(user.UserId).EnrolByImport(
                     new CompoundMembership(layout.CompoundId, user.Role, user.DisplayName, user.HouseholdId, user.BuildingId),
                     user.Vehicles);
                 if (!enrolled.IsSuccess)
@@ -370,6 +376,7 @@ public sealed partial class CompoundImporter(IGrainFactory grains, ILogger<Compo
                     LogNotEnrolled(user.UserId, enrolled.Error!.Message);
                 }
             });
+            await ResidentIndex.TellMany(grains, layout.CompoundId, batch.Select(u => u.UserId));
         }
 
         // A resident's index entry carries their household's unit: a changed file that renumbers units relabels them.

@@ -22,6 +22,13 @@ public interface IPlateIndexGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<PlateFacts> Lookup(string plate, DateTimeOffset at);
+
+    /// <summary>
+    /// Who has a live booking (reserved or checked in) that names the plate, in any spelling the plate rule reads:
+    /// for example a visitor's car residents booked spaces for. None for a plate no live booking names.
+    /// </summary>
+    [ReadOnly]
+    Task<IReadOnlyList<string>> BookersOf(string plate);
 }
 
 public sealed partial class PlateIndexGrain(
@@ -140,6 +147,11 @@ public sealed partial class PlateIndexGrain(
             _reservations[plate] = list;
         }
     }
+
+    public Task<IReadOnlyList<string>> BookersOf(string plate) =>
+        Task.FromResult<IReadOnlyList<string>>(PlateNumber.Normalize(plate) is { } normalized && _reservations.TryGetValue(normalized, out var held)
+            ? [.. held.Select(r => r.ResidentId).Distinct(StringComparer.Ordinal)]
+            : []);
 
     public Task<PlateFacts> Lookup(string plate, DateTimeOffset at)
     {

@@ -20,6 +20,13 @@ public interface IMemberGrain : IGrainWithStringKey
     /// <summary>Joins a compound (or changes the role there) and registers the cars by plate; a bad plate refuses it all.</summary>
     Task<Outcome<MemberRecord>> Enrol(CompoundMembership membership, IReadOnlyList<Vehicle> vehicles);
 
+    /// <summary>
+    /// As <see cref="Enrol"/>, for an import: the importer tells the compound's own resident index itself, for a batch of
+    /// people at once (<see cref="ResidentIndex.TellMany"/>); the person's other compounds, whose entries a car added
+    /// changes too, are told here as <see cref="Enrol"/> tells them.
+    /// </summary>
+    Task<Outcome<MemberRecord>> EnrolByImport(CompoundMembership membership, IReadOnlyList<Vehicle> vehicles);
+
     Task<MemberRecord> Leave(string compoundId);
 
     /// <summary>Registers a car the person typed; a bad plate is refused (field <c>plate</c>) and changes nothing.</summary>
@@ -45,8 +52,15 @@ public sealed class MemberGrain(
 {
     public Task<MemberRecord> Get() => Task.FromResult(state.State.Record);
 
-    public async Task<Outcome<MemberRecord>> Enrol(CompoundMembership membership, IReadOnlyList<Vehicle> vehicles)
+    public Task<Outcome<MemberRecord>> Enrol(CompoundMembership membership, IReadOnlyList<Vehicle> vehicles) =>
+        Enrol(membership, vehicles, indexToldByCaller: false);
+
+    public Task<Outcome<MemberRecord>> EnrolByImport(CompoundMembership membership, IReadOnlyList<Vehicle> vehicles) =>
+        Enrol(membership, vehicles, indexToldByCaller: true);
+
+    private async Task<Outcome<MemberRecord>> Enrol(CompoundMembership membership, IReadOnlyList<Vehicle> vehicles, bool indexToldByCaller)
     {
+        ArgumentNullException.ThrowIfNull(membership);
         var enrolled = state.State.Record.Enrol(membership, vehicles);
         if (enrolled.Value is not { } record)
         {
@@ -59,7 +73,7 @@ public sealed class MemberGrain(
             state.State.Record = record;
             await state.WriteStateAsync();
             await TellRoster(membership.CompoundId, before, record);
-            await ResidentIndex.Tell(GrainFactory, this.GetPrimaryKeyString(), before, record);
+            await ResidentIndex.Tell(GrainFactory, this.GetPrimaryKeyString(), before, record, indexToldByCaller ? membership.CompoundId : null);
         }
 
         return record;

@@ -8,6 +8,7 @@ using Parking.Api.Tests.Infrastructure;
 using Parking.Contracts;
 using Parking.Grains;
 using Parking.Domain.Gates;
+using Parking.Domain.Reservations;
 using Parking.Grains.Gates;
 using Parking.Grains.Membership;
 using Parking.Grains.Ocpp;
@@ -192,6 +193,60 @@ public sealed class LeaveDevicesTests(LeaveDevicesHostFixture fixture) : IClassF
         // The shared car still names the member of staff who stays; the resident's own car names no one any more.
         Assert.Equal((shared, $"cam/{sharedEvent}.jpg"), ((await Review(sharedEvent)).Plate, (await Review(sharedEvent)).PictureRef));
         Assert.Equal((string.Empty, (string?)null), ((await Review(ownEvent)).Plate, (await Review(ownEvent)).PictureRef));
+    }
+
+    /// <summary>
+    /// A visitor's car that two residents booked a space for: when one of them leaves, their own booking of it is
+    /// cancelled with their other bookings (nothing of theirs stays live), but the other resident still expects the
+    /// visitor, so the plate still names someone who stays: its decided gate events keep plate and picture, and the
+    /// gate still knows the plate for the stayer's booking. When the stayer leaves too, the plate names no one.
+    /// </summary>
+    [Fact]
+    public async Task A_visitor_plate_another_resident_still_has_a_booking_for_keeps_its_plate_at_the_gate_when_one_booker_leaves()
+    {
+        const string leaver = "r00047";
+        const string stayer = "r00048";
+        const string visitor = "沪C47048";
+        var leave = $"/api/me/compounds/{ParkingHost.Compound}/leave";
+        var index = _host.Grains.PlateIndex(ParkingHost.Compound);
+        var early = _host.Now.AddDays(1);
+        var late = early.AddHours(3);
+        var spaces = (await _host.SearchAsync(leaver, early, late.AddHours(1))).Spaces.Where(s => s.Kind.WireName() == "standard").Select(s => s.SpaceId).ToList();
+        var leaversBooking = await _host.ReserveOkAsync(leaver, spaces[0], early, early.AddHours(1), plate: "沪c·47048");
+        var stayersBooking = await _host.ReserveOkAsync(stayer, spaces[1], late, late.AddHours(1), plate: visitor);
+        await WaitUntil(async () => (await index.Lookup(visitor, early)).Arriving?.Id == leaversBooking.Id && (await index.Lookup(visitor, late)).Arriving?.Id == stayersBooking.Id,
+            "the plate index learns of both bookings");
+
+        var secret = await GateSecret();
+        var decided = await DoubtfulEvent(secret, visitor);
+        await Decide(decided, open: true);
+
+        await Ok<MeDto>(HttpMethod.Post, leave, leaver);
+
+        // The leaver's booking is cancelled like their others; the stayer's stands, and the gate expects the visitor for it.
+        var staff = new Actor(Staff, IsStaff: true);
+        Assert.Equal(ReservationStatus.Cancelled, (await _host.Grains.Space(ParkingHost.Compound, leaversBooking.SpaceId).GetReservation(leaversBooking.Id, staff)).Value!.Status);
+        Assert.Equal(ReservationStatus.Reserved, (await _host.Grains.Space(ParkingHost.Compound, stayersBooking.SpaceId).GetReservation(stayersBooking.Id, staff)).Value!.Status);
+        await WaitUntil(async () => (await index.Lookup(visitor, early)).Arriving is null, "the plate index drops the cancelled booking");
+        Assert.Equal(stayersBooking.Id, (await index.Lookup(visitor, late)).Arriving?.Id);
+
+        // The plate still names the stayer, who booked with it: the decided event keeps plate and picture.
+        Assert.Equal((visitor, $"cam/{decided}.jpg"), ((await Review(decided)).Plate, (await Review(decided)).PictureRef));
+
+        // The stayer leaves too (their booking then ends): the plate names no one, its decided events lose it.
+        await Ok<MeDto>(HttpMethod.Post, leave, stayer);
+        Assert.Equal((string.Empty, (string?)null), ((await Review(decided)).Plate, (await Review(decided)).PictureRef));
+    }
+
+    /// <summary>Waits for what a one-way report brings (the plate index hears of bookings that way), at most 10 s.</summary>
+    private static async Task WaitUntil(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Waited 10 s until {what}.");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]

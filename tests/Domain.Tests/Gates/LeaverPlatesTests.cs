@@ -58,4 +58,17 @@ public class LeaverPlatesTests
 
         Assert.Equal(["沪A12345", "沪B77777"], plates.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void A_visitor_plate_another_person_has_a_live_booking_for_is_kept_but_one_only_the_leaver_booked_with_is_not()
+    {
+        // r1 booked spaces for two visitors; r2 expects the first too (their own live booking names its plate).
+        var plates = LeaverPlates.ToAnonymise(
+            "r1",
+            ["沪C47048", "沪C11111"],
+            [Resident("r1"), Resident("r2")],
+            bookings: [("r2", "沪C47048"), ("r1", "沪C11111"), ("r1", "沪C47048")]);
+
+        Assert.Equal(["沪C11111"], plates);
+    }
 }
