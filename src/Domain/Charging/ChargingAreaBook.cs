@@ -180,8 +180,8 @@ public sealed class ChargingAreaBook
     // restart a car behind may re-plan once more, sooner than the policy's spacing.
     private readonly Dictionary<string, DateTimeOffset> _behindReplannedAt = new(StringComparer.Ordinal);
 
-    // The recent reports of each charger while it charges one car. Not stored: after a restart the planner reads a
-    // charger's last report alone until new ones come.
+    // The recent reports of each charger while it charges one car; stored with the area (state stored before they were
+    // kept starts with none: the planner then reads a charger's last report alone until new ones come).
     private readonly Dictionary<string, List<ChargerSnapshot>> _readings = new(StringComparer.Ordinal);
 
     /// <summary>How far back <see cref="RecentReadings"/> keeps a charger's reports.</summary>
@@ -209,6 +209,13 @@ public sealed class ChargingAreaBook
         _order = snapshot.ObjectiveOrder is { } order && Enum.IsDefined(order) ? order : ChargingObjectiveOrder.LeastShareFirst;
         _minimumNeedKwh = snapshot.MinimumNeedKwh;
         CompoundId = snapshot.CompoundId ?? string.Empty;
+        foreach (var (chargerId, readings) in snapshot.Readings ?? [])
+        {
+            if (readings is { Count: > 0 })
+            {
+                _readings[chargerId] = [.. readings];
+            }
+        }
     }
 
     public ChargingAreaDefinition? Definition => _definition;
@@ -267,6 +274,8 @@ public sealed class ChargingAreaBook
         PowerSchedules = [.. _power],
         ObjectiveOrder = _order,
         MinimumNeedKwh = _minimumNeedKwh,
+        // None kept (no charger charging) writes nothing, as state stored before they were kept.
+        Readings = _readings.Count == 0 ? null : _readings.ToDictionary(r => r.Key, r => r.Value.ToList(), StringComparer.Ordinal),
     };
 
     /// <summary>What the area's plans put first when the feed cannot serve everyone (staff's choice; least share first by default).</summary>
@@ -1320,6 +1329,14 @@ public sealed record ChargingAreaSnapshot(
 
     /// <summary>The minimum need per driver (kWh) of minimum-need-first; null when not set.</summary>
     public double? MinimumNeedKwh { get => _minimumNeedKwh; init => _minimumNeedKwh = value; }
+
+    [Id(11)] internal Dictionary<string, List<ChargerSnapshot>>? _readings;
+
+    /// <summary>
+    /// Each charging charger's recent reports (<see cref="ChargingAreaBook.RecentReadings"/>), oldest first; null in
+    /// state stored before they were kept.
+    /// </summary>
+    public Dictionary<string, List<ChargerSnapshot>>? Readings { get => _readings; init => _readings = value; }
 
     /// <summary>An area not configured yet: what storage starts from when nothing was stored.</summary>
     public ChargingAreaSnapshot()

@@ -1,5 +1,8 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
+using Orleans.Storage;
+using Orleans.TestingHost;
 using Parking.Domain;
 using Parking.Domain.Charging;
 using Parking.Domain.Layout;
@@ -475,6 +478,48 @@ public sealed class ChargingGrainTests(ClusterFixture fixture) : IAsyncLifetime
             var at = planned.Start.AddSeconds(period.StartSeconds);
             Assert.True(period.LimitW == after.LimitAt(at), $"at {at:O} the plan gave {period.LimitW} W, the re-activated area {after.LimitAt(at)} W");
         }
+    }
+
+    /// <summary>
+    /// The charger's recent reports are stored with the area: a car that has drawn 3 kW for three minutes, then one
+    /// 7 kW report after the area was deactivated, still reads as drawing 3 kW (the median of the four), where a
+    /// re-activated area that had lost them would read the last report alone.
+    /// </summary>
+    [Fact]
+    public async Task A_re_activated_area_keeps_the_chargers_recent_reports_and_their_median()
+    {
+        await CreateCompound(chargers: 1, siteKw: 7);
+        var request = await Get((await Submit("r1", 7, TimeSpan.FromHours(3))).Id);
+        Assert.NotNull(request.Turn);
+        AdvanceTo(request.Turn.Window.Start);
+        await Report("C-T1", ChargerStatus.Preparing, meter: 100);
+        var meter = 100.0;
+        for (var minute = 0; minute < 3; minute++)
+        {
+            ClusterFixture.Clock.Advance(TimeSpan.FromMinutes(1));
+            meter += 0.05;
+            await Report("C-T1", ChargerStatus.Charging, 3, meter);
+        }
+
+        Assert.Equal(ChargingRequestStatus.Charging, (await Get(request.Id)).Status);
+        await Deactivate(Area);
+
+        ClusterFixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        await Report("C-T1", ChargerStatus.Charging, 7, meter + 0.1);
+        await Area.WhenPlanned();
+
+        var book = ChargingAreaBook.Restore(await StoredArea(), _compoundId);
+        var readings = book.RecentReadings("C-T1");
+        Assert.Equal([3.0, 3, 3, 7], readings.Select(r => r.PowerKw));
+        Assert.Equal(3, MeterReadings.MedianShortfallKw(readings, _ => 7, Now));
+    }
+
+    private async Task<ChargingAreaSnapshot> StoredArea()
+    {
+        var storage = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services.GetRequiredKeyedService<IGrainStorage>(GrainKeys.StorageName);
+        var state = new GrainState<ChargingAreaSnapshot>(new ChargingAreaSnapshot());
+        await storage.ReadStateAsync("charging-area", Area.GetGrainId(), state);
+        return state.State!;
     }
 
     private static async Task Deactivate(IAddressable grain) => await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
