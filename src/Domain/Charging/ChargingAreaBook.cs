@@ -180,8 +180,8 @@ public sealed class ChargingAreaBook
     // restart a car behind may re-plan once more, sooner than the policy's spacing.
     private readonly Dictionary<string, DateTimeOffset> _behindReplannedAt = new(StringComparer.Ordinal);
 
-    // The recent reports of each charger while it charges one car. Not stored: after a restart the planner reads a
-    // charger's last report alone until new ones come.
+    // The recent reports of each charger while it charges one car; stored with the area (state stored before they were
+    // kept starts with none: the planner then reads a charger's last report alone until new ones come).
     private readonly Dictionary<string, List<ChargerSnapshot>> _readings = new(StringComparer.Ordinal);
 
     /// <summary>How far back <see cref="RecentReadings"/> keeps a charger's reports.</summary>
@@ -209,6 +209,13 @@ public sealed class ChargingAreaBook
         _order = snapshot.ObjectiveOrder is { } order && Enum.IsDefined(order) ? order : ChargingObjectiveOrder.LeastShareFirst;
         _minimumNeedKwh = snapshot.MinimumNeedKwh;
         CompoundId = snapshot.CompoundId ?? string.Empty;
+        foreach (var (chargerId, readings) in snapshot.Readings ?? [])
+        {
+            if (readings is { Count: > 0 })
+            {
+                _readings[chargerId] = [.. readings];
+            }
+        }
     }
 
     public ChargingAreaDefinition? Definition => _definition;
@@ -267,6 +274,8 @@ public sealed class ChargingAreaBook
         PowerSchedules = [.. _power],
         ObjectiveOrder = _order,
         MinimumNeedKwh = _minimumNeedKwh,
+        // None kept (no charger charging) writes nothing, as state stored before they were kept.
+        Readings = _readings.Count == 0 ? null : _readings.ToDictionary(r => r.Key, r => r.Value.ToList(), StringComparer.Ordinal),
     };
 
     /// <summary>What the area's plans put first when the feed cannot serve everyone (staff's choice; least share first by default).</summary>
@@ -669,11 +678,17 @@ public sealed class ChargingAreaBook
         _readings.TryGetValue(chargerId, out var list) ? [.. list] : [];
 
     /// <summary>
-    /// Whether the meter report <paramref name="after"/> shows the car charging in <paramref name="request"/>'s running
-    /// turn cannot get what it still needs by the turn's end at the power it draws now (drawing less than the plan's
+    /// Whether, after the meter report <paramref name="after"/>, the car charging in <paramref name="request"/>'s running
+    /// turn cannot get what it still needs by the turn's end at the power it draws (drawing less than the plan's
     /// power for now, where the plan gave the turn a power schedule), and the car has not asked for a
     /// re-plan on that ground within <see cref="ChargingPolicy.BehindReplanEvery"/> (a meter reports every minute or so;
-    /// one re-plan per car per spacing is enough to offer it a longer or a later turn).
+    /// one re-plan per car per spacing is enough to offer it a longer or a later turn). What the car draws is read from
+    /// the charger's recent reports since the car plugged in (<see cref="RecentReadings"/>) as the planner reads them
+    /// (<see cref="MeterReadings.MedianShortfallKw"/>): each report below what the car was given then (the plan's power
+    /// at that instant, or now for a report outside the plan's schedule; the charger's rating without one) counts what
+    /// it drew, every other one counts the car as taking all it is given, and the median decides. So one odd low
+    /// reading does not ask for a re-plan; most of the recent reports showing the car short do. Unlike the planner's
+    /// measure, a report of nothing drawn counts: a car that draws nothing while given power is behind.
     /// </summary>
     private bool FallenBehind(ChargingRequest request, ChargerSnapshot after, DateTimeOffset now, ChargingPolicy policy)
     {
@@ -684,9 +699,19 @@ public sealed class ChargingAreaBook
             return false;
         }
 
-        var drawKw = Math.Max(0, after.PowerKw);
+        var planned = _power.FirstOrDefault(p => p.RequestId == request.Id && p.ChargerId == turn.ChargerId && p.Window.Start <= now && now < p.Window.End);
+        var ratingKw = _definition?.Chargers.FirstOrDefault(c => c.ChargerId == turn.ChargerId)?.MaxKw ?? after.MaxKw;
+        double GivenAt(DateTimeOffset instant) =>
+            planned is null ? ratingKw : planned.KwAt(planned.Window.Contains(instant) ? instant : now);
+
+        var recent = RecentReadings(after.ChargerId)
+            .Where(r => (r.ReportedAt ?? now) >= (request.PluggedAt ?? now) && (r.ReportedAt ?? now) > now - ReadingsWindow)
+            .DefaultIfEmpty(after);
+        var drawKw = MeterReadings.MedianShortfallKw(recent, GivenAt, now) is { } median && !double.IsPositiveInfinity(median)
+            ? median
+            : GivenAt(now);
         var reachable = drawKw * (turn.Window.End - now).TotalHours;
-        if (_power.FirstOrDefault(p => p.RequestId == request.Id && p.ChargerId == turn.ChargerId && p.Window.Start <= now && now < p.Window.End) is { } planned)
+        if (planned is not null)
         {
             // Measured against the plan: a car the plan keeps low for now (the feed is busy) is not behind for drawing
             // little, nor is one the plan itself cannot finish; one drawing less than the plan gives it now gets that
@@ -1304,6 +1329,14 @@ public sealed record ChargingAreaSnapshot(
 
     /// <summary>The minimum need per driver (kWh) of minimum-need-first; null when not set.</summary>
     public double? MinimumNeedKwh { get => _minimumNeedKwh; init => _minimumNeedKwh = value; }
+
+    [Id(11)] internal Dictionary<string, List<ChargerSnapshot>>? _readings;
+
+    /// <summary>
+    /// Each charging charger's recent reports (<see cref="ChargingAreaBook.RecentReadings"/>), oldest first; null in
+    /// state stored before they were kept.
+    /// </summary>
+    public Dictionary<string, List<ChargerSnapshot>>? Readings { get => _readings; init => _readings = value; }
 
     /// <summary>An area not configured yet: what storage starts from when nothing was stored.</summary>
     public ChargingAreaSnapshot()

@@ -5,9 +5,10 @@ using Xunit;
 namespace Parking.Domain.Tests.Charging;
 
 /// <summary>
-/// A meter report that shows the car on a charger cannot get what it still needs by its turn's end, at the power it
-/// draws now, asks for a re-plan; at most once per car per <see cref="ChargingPolicy.BehindReplanEvery"/>. One 7 kW
-/// charger; the car needs 7 kWh in its hour-long turn from 18:00.
+/// Meter reports that show the car on a charger cannot get what it still needs by its turn's end, at the power it
+/// draws (the median of its recent reports, read as the planner reads them), ask for a re-plan; at most once per car
+/// per <see cref="ChargingPolicy.BehindReplanEvery"/>. One 7 kW charger; the car needs 7 kWh in its hour-long turn
+/// from 18:00. Each report carries its time.
 /// </summary>
 public sealed class BehindReplanTests
 {
@@ -21,13 +22,16 @@ public sealed class BehindReplanTests
         var request = book.Submit("r1", new ChargingRequestDraft("P-1", 7, new TimeWindow(Now, Now.AddHours(4)), true), Policy, Now, Guid.NewGuid()).Value!;
         book.ApplyPlan(new Dictionary<string, ChargingTurn> { [request.Id] = new("C-1", new TimeWindow(Now, Now.AddHours(1))) }, new PlanSummary("test", AreaPlanStatus.Optimal, Now, TimeSpan.Zero, 0, 0), Now);
         book.Advance(Now, Policy);
-        book.ChargerReported(Meter(book, ChargerStatus.Preparing, 0, 100), Now, Policy);
+        book.ChargerReported(Meter(book, ChargerStatus.Preparing, 0, 100, Now), Now, Policy);
         Assert.Equal(ChargingRequestStatus.Charging, book.Requests.Single().Status);
         return (book, request.Id);
     }
 
-    private static ChargerSnapshot Meter(ChargingAreaBook book, ChargerStatus status, double kw, double meter) =>
-        book.Chargers["C-1"] with { Status = status, PowerKw = kw, EnergyMeterKwh = meter };
+    private static ChargerSnapshot Meter(ChargingAreaBook book, ChargerStatus status, double kw, double meter, DateTimeOffset at) =>
+        book.Chargers["C-1"] with { Status = status, PowerKw = kw, EnergyMeterKwh = meter, ReportedAt = at };
+
+    private static bool Report(ChargingAreaBook book, double kw, double meter, DateTimeOffset at, ChargingPolicy policy) =>
+        book.ChargerReported(Meter(book, ChargerStatus.Charging, kw, meter, at), at, policy).Replan;
 
     [Fact]
     public void A_car_on_plan_does_not_re_plan_and_one_behind_does_once_per_spacing()
@@ -35,14 +39,16 @@ public sealed class BehindReplanTests
         var (book, _) = Charging();
 
         // 7 kW for the hour: on plan.
-        Assert.False(book.ChargerReported(Meter(book, ChargerStatus.Charging, 7, 100), Now, Policy).Replan);
-        Assert.False(book.ChargerReported(Meter(book, ChargerStatus.Charging, 7, 103.5), Now.AddMinutes(30), Policy).Replan);
+        Assert.False(Report(book, 7, 100, Now, Policy));
+        Assert.False(Report(book, 7, 103.5, Now.AddMinutes(30), Policy));
 
-        // 3 kW for the 20 minutes left gives 1 of the 2.5 kWh it lacks.
-        Assert.True(book.ChargerReported(Meter(book, ChargerStatus.Charging, 3, 104.5), Now.AddMinutes(40), Policy).Replan);
-        Assert.False(book.ChargerReported(Meter(book, ChargerStatus.Charging, 3, 104.6), Now.AddMinutes(41), Policy).Replan);
-        Assert.False(book.ChargerReported(Meter(book, ChargerStatus.Charging, 3, 104.9), Now.AddMinutes(49), Policy).Replan);
-        Assert.True(book.ChargerReported(Meter(book, ChargerStatus.Charging, 3, 105), Now.AddMinutes(50), Policy).Replan);
+        // 3 kW for the 20 minutes left gives 1 of the 2.3 kWh it lacks (7 kW would give 2.33): one such report beside
+        // the 7 kW one is not yet the car's draw; a second is (two of the three within the window).
+        Assert.False(Report(book, 3, 104.7, Now.AddMinutes(40), Policy));
+        Assert.True(Report(book, 3, 104.75, Now.AddMinutes(41), Policy));
+        Assert.False(Report(book, 3, 104.8, Now.AddMinutes(42), Policy));
+        Assert.False(Report(book, 3, 105.15, Now.AddMinutes(50), Policy));
+        Assert.True(Report(book, 3, 105.2, Now.AddMinutes(51), Policy));
     }
 
     [Fact]
@@ -51,15 +57,16 @@ public sealed class BehindReplanTests
         var (book, _) = Charging();
         var policy = new ChargingPolicy { BehindReplanEvery = TimeSpan.FromMinutes(2) };
 
-        Assert.True(book.ChargerReported(Meter(book, ChargerStatus.Charging, 3, 101), Now.AddMinutes(10), policy).Replan);
-        Assert.False(book.ChargerReported(Meter(book, ChargerStatus.Charging, 3, 101.05), Now.AddMinutes(11), policy).Replan);
-        Assert.True(book.ChargerReported(Meter(book, ChargerStatus.Charging, 3, 101.1), Now.AddMinutes(12), policy).Replan);
+        // The first report since plug-in is all there is to read.
+        Assert.True(Report(book, 3, 101, Now.AddMinutes(10), policy));
+        Assert.False(Report(book, 3, 101.05, Now.AddMinutes(11), policy));
+        Assert.True(Report(book, 3, 101.1, Now.AddMinutes(12), policy));
 
-        // Back at full power with what is left within reach: nothing to re-plan for.
-        Assert.False(book.ChargerReported(Meter(book, ChargerStatus.Charging, 7, 102.5), Now.AddMinutes(20), policy).Replan);
+        // Back at full power (the 3 kW reports out of the window) with what is left within reach: nothing to re-plan for.
+        Assert.False(Report(book, 7, 103.7, Now.AddMinutes(30), policy));
 
         // A car that is full draws little and needs nothing more.
-        Assert.False(book.ChargerReported(Meter(book, ChargerStatus.Charging, 0.2, 107), Now.AddMinutes(55), policy).Replan);
+        Assert.False(Report(book, 0.2, 107, Now.AddMinutes(55), policy));
     }
 
     /// <summary>
@@ -77,10 +84,44 @@ public sealed class BehindReplanTests
         TurnPowerSchedule[] power = [new(request.Id, "C-1", turn, [new(Now, 0), new(Now.AddMinutes(30), 7)])];
         book.ApplyPlan(new Dictionary<string, ChargingTurn> { [request.Id] = new("C-1", turn) }, new PlanSummary("test", AreaPlanStatus.Optimal, Now, TimeSpan.Zero, 0, 0), Now, power);
         book.Advance(Now, Policy);
-        book.ChargerReported(Meter(book, ChargerStatus.Preparing, 0, 100), Now, Policy);
+        book.ChargerReported(Meter(book, ChargerStatus.Preparing, 0, 100, Now), Now, Policy);
 
-        Assert.False(book.ChargerReported(Meter(book, ChargerStatus.Charging, 0, 100), Now.AddMinutes(10), Policy).Replan);
-        Assert.False(book.ChargerReported(Meter(book, ChargerStatus.Charging, 7, 100), Now.AddMinutes(30), Policy).Replan);
-        Assert.True(book.ChargerReported(Meter(book, ChargerStatus.Charging, 3, 100.5), Now.AddMinutes(35), Policy).Replan);
+        Assert.False(Report(book, 0, 100, Now.AddMinutes(10), Policy));
+        Assert.False(Report(book, 7, 100, Now.AddMinutes(30), Policy));
+        Assert.False(Report(book, 3, 100.5, Now.AddMinutes(35), Policy));
+        Assert.True(Report(book, 3, 100.55, Now.AddMinutes(36), Policy));
+    }
+
+    /// <summary>
+    /// Minute-by-minute reports of a car that needs 6 kWh in its hour on a 7 kW charger: a single 2 kW reading among
+    /// full-power ones asks nothing (the last report alone would have); a sustained 3 kW draw asks once most of the
+    /// reports kept (nine at most) show it.
+    /// </summary>
+    [Fact]
+    public void One_odd_low_reading_asks_nothing_and_a_sustained_shortfall_does()
+    {
+        var book = new ChargingAreaBook { CompoundId = "c" };
+        book.Configure(new ChargingAreaDefinition("CA-1", "Area", "G1", 7, [new ChargerDefinition("C-1", "G1-001", 7)]));
+        var request = book.Submit("r1", new ChargingRequestDraft("P-1", 6, new TimeWindow(Now, Now.AddHours(4)), true), Policy, Now, Guid.NewGuid()).Value!;
+        book.ApplyPlan(new Dictionary<string, ChargingTurn> { [request.Id] = new("C-1", new TimeWindow(Now, Now.AddHours(1))) }, new PlanSummary("test", AreaPlanStatus.Optimal, Now, TimeSpan.Zero, 0, 0), Now);
+        book.Advance(Now, Policy);
+        book.ChargerReported(Meter(book, ChargerStatus.Preparing, 0, 100, Now), Now, Policy);
+
+        var meter = 100.0;
+        var asked = new List<int>();
+        for (var minute = 1; minute <= 40; minute++)
+        {
+            var kw = minute == 12 ? 2 : minute >= 25 ? 3 : 7;
+            meter += kw / 60.0;
+            if (Report(book, kw, meter, Now.AddMinutes(minute), Policy))
+            {
+                asked.Add(minute);
+            }
+        }
+
+        // The dip at 12 asks nothing; from 25 at 3 kW, the fifth such report (29) is the nine kept's median, and the
+        // policy's ten-minute spacing allows the next at 39.
+        Assert.Equal([29, 39], asked);
+        Assert.Equal(ChargingRequestStatus.Charging, book.Requests.Single().Status);
     }
 }

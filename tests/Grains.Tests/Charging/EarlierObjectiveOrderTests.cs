@@ -53,4 +53,23 @@ public sealed class EarlierObjectiveOrderTests
         Assert.Null(snapshot.ObjectiveOrder);
         Assert.Equal(ChargingObjectiveOrder.LeastShareFirst, ChargingAreaBook.Restore(snapshot, "demo").ObjectiveOrder);
     }
+
+    /// <summary>
+    /// The chargers' recent reports (id 11) came later than these bytes: such a state loads with none kept, and one
+    /// written now carries them through the storage serializer.
+    /// </summary>
+    [Fact]
+    public void An_area_stored_before_the_recent_reports_were_kept_loads_with_none_and_they_are_written_now()
+    {
+        var earlier = Storage.Deserialize<ChargingAreaSnapshot>(new BinaryData(Convert.FromBase64String((string)Stored().First()[1])))!;
+        Assert.Null(earlier.Readings);
+        Assert.Empty(ChargingAreaBook.Restore(earlier, "demo").RecentReadings("C-1"));
+
+        var at = new DateTimeOffset(2026, 12, 6, 6, 0, 0, TimeSpan.Zero);
+        var report = new ChargerSnapshot("C-1", "G1-001", 7, ChargerStatus.Charging, 3, 100, at);
+        var snapshot = new ChargingAreaSnapshot { Readings = new() { ["C-1"] = [report, report with { PowerKw = 7, ReportedAt = at.AddMinutes(1) }] } };
+        var again = ChargingAreaBook.Restore(Storage.Deserialize<ChargingAreaSnapshot>(Storage.Serialize(snapshot))!, "demo");
+        Assert.Equal([3.0, 7], again.RecentReadings("C-1").Select(r => r.PowerKw));
+        Assert.Equal(at.AddMinutes(1), again.RecentReadings("C-1")[1].ReportedAt);
+    }
 }
