@@ -409,16 +409,10 @@ public static class TurnPlanner
             return null;
         }
 
-        var figures = drawn
-            .Select(r => r.PowerKw < GivenAt(r.ReportedAt ?? input.Now) * (1 - MeterSlack) ? r.PowerKw : double.PositiveInfinity)
-            .Order()
-            .ToList();
-        var median = figures[figures.Count / 2];
-        return double.IsPositiveInfinity(median) ? null : median;
+        // The book's behind-plan trigger reads the reports by the same rule.
+        var median = MeterReadings.MedianShortfallKw(drawn, GivenAt, input.Now);
+        return median is { } kw && !double.IsPositiveInfinity(kw) ? kw : null;
     }
-
-    // A reading this much (a share) below what a car is given is a meter's rounding, not a car drawing less.
-    private const double MeterSlack = 0.05;
 
     /// <summary>
     /// The policy's quiet hours (local time) as period ranges of the instance: one range per night that meets
