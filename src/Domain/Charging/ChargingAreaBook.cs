@@ -176,8 +176,8 @@ public sealed class ChargingAreaBook
     private ChargingObjectiveOrder _order;
     private double? _minimumNeedKwh;
 
-    // When a meter report last found each running car behind its turn and asked for a re-plan. Not stored: after a
-    // restart a car behind may re-plan once more, sooner than the policy's spacing.
+    // When a meter report last found each running car behind its turn and asked for a re-plan; stored with the area, so
+    // a restart does not let a car behind re-plan sooner than the policy's spacing.
     private readonly Dictionary<string, DateTimeOffset> _behindReplannedAt = new(StringComparer.Ordinal);
 
     // The recent reports of each charger while it charges one car; stored with the area (state stored before they were
@@ -215,6 +215,11 @@ public sealed class ChargingAreaBook
             {
                 _readings[chargerId] = [.. readings];
             }
+        }
+
+        foreach (var (requestId, at) in snapshot.BehindReplannedAt ?? [])
+        {
+            _behindReplannedAt[requestId] = at;
         }
     }
 
@@ -276,6 +281,8 @@ public sealed class ChargingAreaBook
         MinimumNeedKwh = _minimumNeedKwh,
         // None kept (no charger charging) writes nothing, as state stored before they were kept.
         Readings = _readings.Count == 0 ? null : _readings.ToDictionary(r => r.Key, r => r.Value.ToList(), StringComparer.Ordinal),
+        // Likewise none (no car re-planned for within the spacing) writes nothing.
+        BehindReplannedAt = _behindReplannedAt.Count == 0 ? null : new Dictionary<string, DateTimeOffset>(_behindReplannedAt, StringComparer.Ordinal),
     };
 
     /// <summary>What the area's plans put first when the feed cannot serve everyone (staff's choice; least share first by default).</summary>
@@ -1337,6 +1344,14 @@ public sealed record ChargingAreaSnapshot(
     /// state stored before they were kept.
     /// </summary>
     public Dictionary<string, List<ChargerSnapshot>>? Readings { get => _readings; init => _readings = value; }
+
+    [Id(12)] internal Dictionary<string, DateTimeOffset>? _behindReplannedAt;
+
+    /// <summary>
+    /// When a meter report last found each running car behind its turn and asked for a re-plan (within the policy's
+    /// spacing); null in state stored before it was kept, or when there is none.
+    /// </summary>
+    public Dictionary<string, DateTimeOffset>? BehindReplannedAt { get => _behindReplannedAt; init => _behindReplannedAt = value; }
 
     /// <summary>An area not configured yet: what storage starts from when nothing was stored.</summary>
     public ChargingAreaSnapshot()

@@ -51,6 +51,31 @@ public sealed class BehindReplanTests
         Assert.True(Report(book, 3, 105.2, Now.AddMinutes(51), Policy));
     }
 
+    /// <summary>
+    /// The area is stored and restored (a restart, or its grain re-activated elsewhere) right after a car behind asked
+    /// for a re-plan: the restored area still knows when it asked, so the next low report within the spacing asks
+    /// nothing, and one after the spacing does.
+    /// </summary>
+    [Fact]
+    public void A_restored_area_keeps_the_spacing_of_a_car_that_just_asked()
+    {
+        var (book, _) = Charging();
+        Assert.False(Report(book, 7, 100, Now, Policy));
+        Assert.False(Report(book, 7, 103.5, Now.AddMinutes(30), Policy));
+        Assert.False(Report(book, 3, 104.7, Now.AddMinutes(40), Policy));
+        Assert.True(Report(book, 3, 104.75, Now.AddMinutes(41), Policy));
+
+        var restored = ChargingAreaBook.Restore(book.Snapshot(), "c");
+        Assert.Equal(Now.AddMinutes(41), Assert.Single(restored.Snapshot().BehindReplannedAt!).Value);
+        Assert.False(Report(restored, 3, 104.8, Now.AddMinutes(42), Policy));
+        Assert.False(Report(restored, 3, 105.15, Now.AddMinutes(50), Policy));
+        Assert.True(Report(restored, 3, 105.2, Now.AddMinutes(51), Policy));
+
+        // Once the spacing has passed with nothing asked, the record goes and an idle area stores none.
+        restored.Prune(Now.AddMinutes(62), Policy);
+        Assert.Null(restored.Snapshot().BehindReplannedAt);
+    }
+
     [Fact]
     public void The_spacing_is_the_policys_and_a_car_that_catches_up_asks_nothing()
     {

@@ -72,4 +72,21 @@ public sealed class EarlierObjectiveOrderTests
         Assert.Equal([3.0, 7], again.RecentReadings("C-1").Select(r => r.PowerKw));
         Assert.Equal(at.AddMinutes(1), again.RecentReadings("C-1")[1].ReportedAt);
     }
+
+    /// <summary>
+    /// When each car behind last asked for a re-plan (id 12) came later still: the earlier bytes load with none, and
+    /// the record written now comes back through the storage serializer.
+    /// </summary>
+    [Fact]
+    public void An_area_stored_before_the_re_plan_spacing_was_kept_loads_with_none_and_it_is_written_now()
+    {
+        var earlier = Storage.Deserialize<ChargingAreaSnapshot>(new BinaryData(Convert.FromBase64String((string)Stored().First()[1])))!;
+        Assert.Null(earlier.BehindReplannedAt);
+        Assert.Null(ChargingAreaBook.Restore(earlier, "demo").Snapshot().BehindReplannedAt);
+
+        var at = new DateTimeOffset(2026, 12, 6, 6, 0, 0, TimeSpan.Zero);
+        var snapshot = new ChargingAreaSnapshot { BehindReplannedAt = new() { ["CR-1"] = at } };
+        var again = ChargingAreaBook.Restore(Storage.Deserialize<ChargingAreaSnapshot>(Storage.Serialize(snapshot))!, "demo");
+        Assert.Equal(at, again.Snapshot().BehindReplannedAt!["CR-1"]);
+    }
 }
