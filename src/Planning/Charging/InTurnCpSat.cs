@@ -1218,8 +1218,9 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             else boundKwh = values.Bound / 1000.0;
 
             var best = values;
-            // The least share alone: its turns are powered by the linear program, and energy is the floor turns' to find.
-            if (_shareFirst && shareOnly)
+            // The least share alone, unless proven (then the energy stage is quick, and on small nights it beats the greedy
+            // plans the floor turns start from): its turns are powered by the linear program, and energy is the floor turns' to find.
+            if (_shareFirst && shareOnly && status != CpSolverStatus.Optimal)
                 return ToPlan(best, PlanStatus.Feasible, null) with { LeastShareBound = leastShareBound };
             if (_shareFirst)
             {
