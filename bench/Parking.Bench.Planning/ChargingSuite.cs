@@ -435,6 +435,8 @@ internal static class ChargingSuite
         const string NoRepairShare = " (repair with what CP-SAT leaves, as shipped until 2026-12-05)";
         var noMorningShift = new InTurnCpSat { MorningShift = false, RepairShare = RepairShareArg };
         const string NoMorningShift = " (further turns only where the feed has room, as shipped until 2026-12-05 noon)";
+        var noFloorTurns = new InTurnCpSat { FloorTurns = false, RepairShare = RepairShareArg };
+        const string NoFloorTurns = " (without the floor turns, as shipped until session 21)";
         var morning = new InTurnCpSat { MorningTurns = true };
         const string Morning = " (repair with further turns for cars still short, branch s11b-planners)";
         List<(string Name, IChargingAlgorithm Algorithm, ChargingInstance Instance, SolveOptions Options)> variants =
@@ -461,6 +463,8 @@ internal static class ChargingSuite
             ("in-turn, least share first" + TimeIndexed, timeIndexed, instance, leastShare),
             (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served") + TimeIndexed, timeIndexed, instance, minimumNeed),
             ("in-turn, fully served first" + TimeIndexed, timeIndexed, instance, fullyServed),
+            ("in-turn, least share first" + NoFloorTurns, noFloorTurns, instance, leastShare),
+            (string.Create(c, $"in-turn, minimum need ({NightMinimumKwh:0} kWh) first, then fully served") + NoFloorTurns, noFloorTurns, instance, minimumNeed),
         ];
         var noQuiet = variants.First(v => v.Name == "in-turn, no quiet hours").Instance;
         var bounds = new Dictionary<ChargingInstance, (double Flow, double Turn, double Seconds)>(ReferenceEqualityComparer.Instance);

@@ -139,6 +139,9 @@ public sealed record AreaPlanningInput(
     /// </summary>
     public double? PhaseLimitKw { get; init; }
 
+    /// <summary>The most one phase may carry above another (kW), or null: the area book refuses turns that would exceed it.</summary>
+    public double? PhaseImbalanceKw { get; init; }
+
     /// <summary>Each driver's minimum need (kWh) for <see cref="ChargingObjectiveOrder.MinimumNeedFirst"/>.</summary>
     public double MinimumNeedKwh { get; init; }
 
@@ -334,9 +337,18 @@ public sealed class ChargingAreaBook
 
     public double SiteCapacityKw => _siteCapacityOverrideKw ?? Definition?.SiteCapacityKw ?? 0;
 
-    /// <summary>Defines the area; chargers it did not know start as available. Returns false when nothing changed.</summary>
+    /// <summary>
+    /// Defines the area; chargers it did not know start as available. Returns false when nothing changed. Phase
+    /// settings out of range (<see cref="ChargerLayoutRules.Phases"/>) are refused, naming the field, and change nothing.
+    /// </summary>
     public bool Configure(ChargingAreaDefinition definition)
     {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (ChargerLayoutRules.Phases(definition) is { } bad)
+        {
+            throw new ArgumentException(bad.Message, bad.Field);
+        }
+
         if (_definition == definition)
         {
             return false;
@@ -363,6 +375,11 @@ public sealed class ChargingAreaBook
     /// </summary>
     public AreaChange Redefine(ChargingAreaDefinition? definition)
     {
+        if (definition is not null && ChargerLayoutRules.Phases(definition) is { } bad)
+        {
+            throw new ArgumentException(bad.Message, bad.Field);
+        }
+
         if (_definition is not { } current)
         {
             return definition is not null && Configure(definition) ? new AreaChange([], true) : AreaChange.None;
@@ -778,6 +795,7 @@ public sealed class ChargingAreaBook
             MinimumNeedKwh = _minimumNeedKwh ?? 0,
             Phases = chargers.ToDictionary(c => c.ChargerId, c => PhaseOf(c.ChargerId), StringComparer.Ordinal),
             PhaseLimitKw = PlannablePhaseKw,
+            PhaseImbalanceKw = PhaseImbalanceKw,
         };
     }
 
@@ -1090,7 +1108,8 @@ public sealed class ChargingAreaBook
             return false;
         }
 
-        // With every charger on all three phases each phase carries a third of the total, which the check above keeps.
+        // With every charger on all three phases each phase carries a third of the total, which the check above keeps
+        // (unless the area sets a phase limit below that third).
         if (PlannablePhaseKw is null)
         {
             return true;
@@ -1106,6 +1125,23 @@ public sealed class ChargingAreaBook
             }
         }
 
+        // The imbalance limit: no phase may carry more than that above another at any instant of the turn (a turn on all
+        // three phases changes no difference; one on a single phase raises its own above the other two).
+        if (_definition?.PhaseImbalanceKw is { } imbalance)
+        {
+            for (var p = 0; p < 3; p++)
+            {
+                for (var q = 0; q < 3; q++)
+                {
+                    if (p != q && ChargingSchedules.Share(phase, p) > ChargingSchedules.Share(phase, q)
+                        && PeakWith(accepted, load, a => ChargingSchedules.Share(PhaseOf(a.Turn.ChargerId), p) - ChargingSchedules.Share(PhaseOf(a.Turn.ChargerId), q)) > imbalance + slack)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
         return true;
     }
 
@@ -1114,18 +1150,23 @@ public sealed class ChargingAreaBook
         _definition?.Chargers.FirstOrDefault(c => c.ChargerId == chargerId)?.Phase ?? ChargerPhase.Three;
 
     /// <summary>
-    /// What phase <paramref name="p"/> (0, 1, 2 for L1, L2, L3) has for planned turns: a third of the site capacity, as
-    /// the chargers' profiles count it (<see cref="ChargingSchedules.WithinFeed"/>), less what non-complying chargers draw on it.
+    /// What phase <paramref name="p"/> (0, 1, 2 for L1, L2, L3) has for planned turns: the area's phase limit (a third of
+    /// the site capacity unless it sets one), as the chargers' profiles count it (<see cref="ChargingSchedules.WithinFeed"/>),
+    /// less what non-complying chargers draw on it.
     /// </summary>
     private double PhaseRoomKw(int p) =>
-        Math.Max(0, (SiteCapacityKw / 3) - _chargers.Values.Where(c => c.Overdrawing).Sum(c => ChargingSchedules.Share(PhaseOf(c.ChargerId), p) * c.PowerKw));
+        Math.Max(0, (_definition?.PhaseCapacityKw(SiteCapacityKw) ?? SiteCapacityKw / 3) - _chargers.Values.Where(c => c.Overdrawing).Sum(c => ChargingSchedules.Share(PhaseOf(c.ChargerId), p) * c.PowerKw));
 
     /// <summary>
     /// The least room any phase has for planned turns (<see cref="PhaseRoomKw"/>) when one of the area's chargers loads a
-    /// single phase; null when all load three (the total then says it all).
+    /// single phase or the area sets a phase limit or an imbalance limit; null otherwise (the total then says it all).
     /// </summary>
     public double? PlannablePhaseKw =>
-        _definition?.Chargers.Any(c => c.Phase != ChargerPhase.Three) == true ? Enumerable.Range(0, 3).Min(PhaseRoomKw) : null;
+        _definition is { } area && (area.Chargers.Any(c => c.Phase != ChargerPhase.Three) || area.PhaseLimitKw is not null || area.PhaseImbalanceKw is not null)
+            ? Enumerable.Range(0, 3).Min(PhaseRoomKw) : null;
+
+    /// <summary>The area's limit on how much one phase may carry above another (kW); null for none.</summary>
+    public double? PhaseImbalanceKw => _definition?.PhaseImbalanceKw;
 
     /// <summary>
     /// The turns of <paramref name="turns"/> that fit the request (see <see cref="Fit"/>), in time order, none

@@ -120,6 +120,14 @@ public sealed record ChargingAreaEntry(string Id, string Name, string LotId, dou
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<double>? FeedKwByHour { get; init; }
 
+    /// <summary>The most one phase may carry (kW); absent for a third of the feed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? PhaseLimitKw { get; init; }
+
+    /// <summary>The most one phase may carry above another (kW); absent for no such limit.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? PhaseImbalanceKw { get; init; }
+
     public IReadOnlyList<ChargerEntry> Chargers { get; init; } = [];
 }
 

@@ -108,6 +108,8 @@ public static class CompoundFileMapping
                     ])
                 {
                     SiteCapacityKwByHour = a.FeedKwByHour,
+                    PhaseLimitKw = a.PhaseLimitKw,
+                    PhaseImbalanceKw = a.PhaseImbalanceKw,
                 }),
             ],
             Shelters =
@@ -181,6 +183,8 @@ public static class CompoundFileMapping
                 .. layout.ChargingAreas.Select(a => new ChargingAreaEntry(a.AreaId, a.Name, a.LotId, a.SiteCapacityKw)
                 {
                     FeedKwByHour = a.SiteCapacityKwByHour,
+                    PhaseLimitKw = a.PhaseLimitKw,
+                    PhaseImbalanceKw = a.PhaseImbalanceKw,
                     Chargers = [.. a.Chargers.Select(c => new ChargerEntry(c.ChargerId, c.MaxKw, [c.SpaceId, .. c.AlsoReachesSpaceIds]) { Phase = WirePhase(c.Phase) })],
                 }),
             ],

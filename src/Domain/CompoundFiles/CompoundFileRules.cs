@@ -223,6 +223,16 @@ public static class CompoundFileRules
                     Add($"{at}.feedKw", small);
                 }
 
+                var phases = new ChargingAreaDefinition(area.Id, area.Name, area.LotId, area.FeedKw, [])
+                {
+                    PhaseLimitKw = area.PhaseLimitKw,
+                    PhaseImbalanceKw = area.PhaseImbalanceKw,
+                };
+                if (ChargerLayoutRules.Phases(phases, at) is { } badPhases)
+                {
+                    Add(badPhases.Field!, badPhases.Message);
+                }
+
                 for (var h = 0; largest is not null && h < (area.FeedKwByHour?.Count ?? 0); h++)
                 {
                     var kw = area.FeedKwByHour![h];

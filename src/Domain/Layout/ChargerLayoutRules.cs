@@ -68,6 +68,31 @@ public static class ChargerLayoutRules
     }
 
     /// <summary>
+    /// The area's phase settings, refused on the field that is wrong: a phase limit (<c>phaseLimitKw</c>) must be a
+    /// positive number of kW no larger than the feed (one phase cannot carry more than all three); an imbalance limit
+    /// (<c>phaseImbalanceKw</c>) a number of kW, zero or more. <paramref name="at"/> prefixes the field's name (the area's
+    /// place in a file), empty for none.
+    /// </summary>
+    public static DomainError? Phases(ChargingAreaDefinition area, string at = "")
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        var prefix = at.Length == 0 ? "" : at + ".";
+        if (area.PhaseLimitKw is { } limit && (!double.IsFinite(limit) || limit <= 0 || limit > area.SiteCapacityKw))
+        {
+            return DomainError.Invalid(prefix + "phaseLimitKw", "phase-limit-out-of-range", string.Create(CultureInfo.InvariantCulture,
+                $"Area {area.AreaId}: the phase limit must be more than 0 kW and at most the feed ({area.SiteCapacityKw} kW); it is {limit} kW."));
+        }
+
+        if (area.PhaseImbalanceKw is { } imbalance && (!double.IsFinite(imbalance) || imbalance < 0))
+        {
+            return DomainError.Invalid(prefix + "phaseImbalanceKw", "phase-imbalance-out-of-range", string.Create(CultureInfo.InvariantCulture,
+                $"Area {area.AreaId}: the phase imbalance limit must be 0 kW or more; it is {imbalance} kW."));
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// A feed of <paramref name="feedKw"/> for a charger drawing <paramref name="chargerKw"/>, refused (on
     /// <paramref name="field"/>, <c>feed-below-charger</c>) when the feed cannot carry it alone.
     /// </summary>

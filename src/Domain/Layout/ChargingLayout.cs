@@ -52,12 +52,27 @@ public sealed record ChargingAreaDefinition(
     [Id(5)] internal IReadOnlyList<double>? _siteCapacityKwByHour;
     public IReadOnlyList<double>? SiteCapacityKwByHour { get => _siteCapacityKwByHour; init => _siteCapacityKwByHour = value; }
 
+    /// <summary>
+    /// The most one phase of the feed may carry (kW); null for a third of <see cref="SiteCapacityKw"/>, the share a
+    /// balanced three-phase feed gives each phase. <see cref="ChargerLayoutRules.Phases"/> says what is valid.
+    /// </summary>
+    [Id(6)] internal double? _phaseLimitKw;
+    public double? PhaseLimitKw { get => _phaseLimitKw; init => _phaseLimitKw = value; }
+
+    /// <summary>The most one phase may carry above another at any instant (kW); null for no such limit.</summary>
+    [Id(7)] internal double? _phaseImbalanceKw;
+    public double? PhaseImbalanceKw { get => _phaseImbalanceKw; init => _phaseImbalanceKw = value; }
+
+    /// <summary>What each phase may carry: <see cref="PhaseLimitKw"/>, or a third of <paramref name="siteCapacityKw"/>.</summary>
+    public double PhaseCapacityKw(double siteCapacityKw) => PhaseLimitKw ?? siteCapacityKw / 3;
+
     /// <summary>Whether the feed (flat and by hour) is the same as <paramref name="other"/>'s.</summary>
     public bool SameFeedAs(ChargingAreaDefinition other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return SiteCapacityKw.Equals(other.SiteCapacityKw)
-            && (SiteCapacityKwByHour ?? []).SequenceEqual(other.SiteCapacityKwByHour ?? []);
+            && (SiteCapacityKwByHour ?? []).SequenceEqual(other.SiteCapacityKwByHour ?? [])
+            && Nullable.Equals(PhaseLimitKw, other.PhaseLimitKw) && Nullable.Equals(PhaseImbalanceKw, other.PhaseImbalanceKw);
     }
 
     /// <summary>

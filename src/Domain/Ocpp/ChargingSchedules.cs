@@ -123,7 +123,7 @@ public static class ChargingSchedules
                     ? Math.Min(c.MaxKw, turn.Planned?.KwAt(at) ?? c.MaxKw)
                     : 0,
                 StringComparer.Ordinal);
-            var allowed = WithinFeed(wanted, fixedDraws, phasesOf, area.SiteCapacityKw);
+            var allowed = WithinFeed(wanted, fixedDraws, phasesOf, area.SiteCapacityKw, area.Definition.PhaseLimitKw);
             foreach (var (chargerId, kw) in allowed)
             {
                 var limitW = (int)Math.Floor(kw * 1000);
@@ -148,13 +148,15 @@ public static class ChargingSchedules
 
     /// <summary>
     /// Scales the wanted limits of one instant so that, with the fixed draws of non-complying chargers, neither the
-    /// site capacity nor any phase's third of it is exceeded. A charger with a fixed draw gets at most that draw.
+    /// site capacity nor any phase's limit (<paramref name="phaseLimitKw"/>, a third of the site capacity when null) is
+    /// exceeded. A charger with a fixed draw gets at most that draw.
     /// </summary>
     public static IReadOnlyDictionary<string, double> WithinFeed(
         IReadOnlyDictionary<string, double> wanted,
         IReadOnlyDictionary<string, double> fixedDraws,
         IReadOnlyDictionary<string, ChargerPhase> phases,
-        double siteCapacityKw)
+        double siteCapacityKw,
+        double? phaseLimitKw = null)
     {
         ArgumentNullException.ThrowIfNull(wanted);
         ArgumentNullException.ThrowIfNull(fixedDraws);
@@ -164,7 +166,7 @@ public static class ChargingSchedules
         var room = Math.Max(0, siteCapacityKw - fixedDraws.Values.Sum());
         var totalScale = total > room + KwSlack ? room / total : 1;
 
-        var phaseCap = siteCapacityKw / 3;
+        var phaseCap = phaseLimitKw ?? siteCapacityKw / 3;
         var phaseScale = new double[3];
         for (var p = 0; p < 3; p++)
         {

@@ -109,6 +109,22 @@ public sealed class InTurnCpSat : IChargingAlgorithm
     /// </summary>
     public bool MorningShift { get; init; } = true;
 
+    /// <summary>
+    /// On (the default since session 21), a share order's first plan also weighs the plans that deliver most energy with
+    /// short turns carved for the drivers they leave below the least share found (<see cref="Charging.FloorTurns"/>).
+    /// Off, as before (the benchmark prints both).
+    /// </summary>
+    public bool FloorTurns { get; init; } = true;
+
+    /// <summary>The share of the budget kept for <see cref="FloorTurns"/> (CP-SAT's share ends that much earlier).</summary>
+    private const double FloorTurnsShare = 0.4;
+
+    /// <summary>How many of the plans delivering most energy <see cref="FloorTurns"/> starts from.</summary>
+    private const int FloorStarts = 3;
+
+    /// <summary>The most rounds of carving (each powered once with the floors) from one plan.</summary>
+    private const int FloorRounds = 30;
+
     /// <summary>The most rounds of the repair in a solve (each from the best plan the last one left).</summary>
     private const int RepairRounds = 4;
 
@@ -159,6 +175,27 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             return (plan, rank);
         }
 
+        // The least share found so far, kept as a floor under every driver, on the turns of the plans that deliver most
+        // energy with short turns carved for the drivers they leave below it (see FloorTurns).
+        void RaiseToFloors(TimeSpan end)
+        {
+            var least = bestRank![0];
+            if (least <= 0) return;
+            var floors = instance.Requests.Select(r => least * (order == ChargingObjectiveOrder.MinimumNeedFirst && minimum > 0 ? Math.Min(r.EnergyKwh, minimum) : r.EnergyKwh)).ToArray();
+            var energyAt = order == ChargingObjectiveOrder.MinimumNeedFirst ? 2 : 1;
+            var starts = considered.OrderByDescending(c => c.Rank[energyAt]).Take(FloorStarts).ToList();
+            Note("floor turns", clock.Elapsed, end - clock.Elapsed, $"least share {least} from {starts.Count} plans");
+            foreach (var (from, k) in starts.Select((c, k) => (c.Plan, k)))
+            {
+                if (end - clock.Elapsed < 2 * longestPowering || cancellationToken.IsCancellationRequested) break;
+                var stop = end - longestPowering;
+                var raised = Charging.FloorTurns.Raise(instance, [.. from.Sessions.Select(x => x.Turns)], floors, FloorRounds,
+                    () => clock.Elapsed < stop && !cancellationToken.IsCancellationRequested);
+                var kw = TurnPower.Allocate(instance, raised, order, minimum);
+                Weigh(kw, [.. raised.Select((list, i) => (IReadOnlyList<ChargingTurn>)[.. list.Select(t => TrimToDraw(instance, instance.Requests[i], t, kw[i])).OfType<ChargingTurn>()])], $"floor turns from plan {k}");
+            }
+        }
+
         // Re-planning: drivers already told their turn keep it when nothing real changed (the same requests, every
         // told turn still inside its car's window on a charger that is still there), even if a new search might find a
         // slightly better plan: a better search is not a reason to move a driver. A previous plan that was only the
@@ -183,6 +220,9 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         var reserve = limit * (previous is null ? 0.1 : 0.2);
         var shareFirst = order != ChargingObjectiveOrder.FullyServedFirst;
         var repairShare = Math.Clamp(RepairShare ?? (TimeIndexed ? 0 : DefaultRepairShare(order)), 0, 0.9);
+        // A share order's first plan keeps a share of the budget for the floor turns (CP-SAT then only finds the least share).
+        var floors = FloorTurns && shareFirst && previous is null && !TimeIndexed;
+        repairShare = Math.Min(0.9, repairShare + (floors ? FloorTurnsShare : 0));
         // The seeds stop at 30 % of the budget for a least share (they are its best candidates; the greedy ones come
         // after CP-SAT then), a fifth for fully served first (a three-phase feed makes each greedy plan slower); the
         // first is the most likely best in the order.
@@ -242,10 +282,12 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             // does not watch the time limit and takes about as long as building it did (seconds for a large re-plan
             // under load): a stage is started only when that fits too.
             var solved = cpEnd - clock.Elapsed >= MinimumCpSat(limit) + (2 * built)
-                ? model.Solve(hint, clock, cpEnd - (2 * built), options.Workers, cancellationToken) : null;
+                ? model.Solve(hint, clock, cpEnd - (2 * built), options.Workers, cancellationToken, shareOnly: floors) : null;
             if (solved is not null && clock.Elapsed < limit - reserve * 0.5) Consider(solved.Sessions.Select(s => s.Turn).ToArray(), "cp-sat");
         }
         var until = limit - reserve;
+        if (floors && best is not null && !cancellationToken.IsCancellationRequested)
+            RaiseToFloors(until);
         if (Repair && previous is null && best is not null && until - longestPowering - clock.Elapsed >= TurnModel.MinimumStage)
         {
             // Holder swaps and exchanges on the best plan so far, until the greedy candidates' end of the budget (or
@@ -1157,14 +1199,14 @@ public sealed class InTurnCpSat : IChargingAlgorithm
         /// solve's own), none started with less than <see cref="MinimumStage"/> left; null when not even the first one
         /// finds a feasible plan.
         /// </summary>
-        public ChargingPlan? Solve(ChargingPlan hint, Stopwatch clock, TimeSpan end, int workers, CancellationToken cancellationToken)
+        public ChargingPlan? Solve(ChargingPlan hint, Stopwatch clock, TimeSpan end, int workers, CancellationToken cancellationToken, bool shareOnly = false)
         {
             AddHints(hint);
             var allOptimal = true;
             double? boundKwh = null;
 
             _model.Maximize(_shareFirst ? _leastShare : LinearExpr.Sum(_delivered));
-            var (status, values) = Run(_shareFirst ? "least share" : "energy", clock, end, _shareFirst ? 0.45 : 0.7, workers, cancellationToken);
+            var (status, values) = Run(_shareFirst ? "least share" : "energy", clock, end, _shareFirst ? (shareOnly ? 1 : 0.45) : 0.7, workers, cancellationToken);
             if (values is null) return null;
             allOptimal &= status == CpSolverStatus.Optimal;
             double? leastShareBound = null;
@@ -1176,6 +1218,10 @@ public sealed class InTurnCpSat : IChargingAlgorithm
             else boundKwh = values.Bound / 1000.0;
 
             var best = values;
+            // The least share alone, unless proven (then the energy stage is quick, and on small nights it beats the greedy
+            // plans the floor turns start from): its turns are powered by the linear program, and energy is the floor turns' to find.
+            if (_shareFirst && shareOnly && status != CpSolverStatus.Optimal)
+                return ToPlan(best, PlanStatus.Feasible, null) with { LeastShareBound = leastShareBound };
             if (_shareFirst)
             {
                 UseAsHint(best);

@@ -331,7 +331,8 @@ public static class TurnPlanner
             requests,
             FixedTurns: fixedTurns,
             QuietPeriods: QuietPeriods(input, periods, policy, utcOffset),
-            PhaseLimitKw: input.PhaseLimitKw)
+            PhaseLimitKw: input.PhaseLimitKw,
+            PhaseImbalanceKw: input.PhaseImbalanceKw)
         {
             MaxTurnsPerRequest = Math.Max(1, maxTurns),
         };

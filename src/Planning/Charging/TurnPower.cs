@@ -24,7 +24,22 @@ internal static class TurnPower
 
     /// <summary>As above, for requests with several turns each (<paramref name="turns"/>[i] are request i's turns, disjoint in time).</summary>
     public static double[][] Allocate(
-        ChargingInstance instance, IReadOnlyList<IReadOnlyList<ChargingTurn>> turns, ChargingObjectiveOrder order, double minimumNeedKwh)
+        ChargingInstance instance, IReadOnlyList<IReadOnlyList<ChargingTurn>> turns, ChargingObjectiveOrder order, double minimumNeedKwh) =>
+        Allocate(instance, turns, order, minimumNeedKwh, null, null);
+
+    /// <summary>
+    /// Energy (cheaper, then earlier periods first among equals) for the given turns with a floor per request
+    /// (<paramref name="floorsKwh"/>, kWh): a floor the turns cannot meet is met as far as they allow, at a price of a
+    /// hundred times the energy, and what is still missing is written to <paramref name="shortKwh"/> (a request without
+    /// a turn misses its whole floor). Tells which drivers the turns leave below a least share, and by how much.
+    /// </summary>
+    public static double[][] AllocateToFloors(
+        ChargingInstance instance, IReadOnlyList<IReadOnlyList<ChargingTurn>> turns, IReadOnlyList<double> floorsKwh, double[] shortKwh) =>
+        Allocate(instance, turns, ChargingObjectiveOrder.FullyServedFirst, 0, floorsKwh, shortKwh);
+
+    private static double[][] Allocate(
+        ChargingInstance instance, IReadOnlyList<IReadOnlyList<ChargingTurn>> turns, ChargingObjectiveOrder order, double minimumNeedKwh,
+        IReadOnlyList<double>? floorsKwh, double[]? shortKwh)
     {
         var requests = instance.Requests;
         var hours = instance.PeriodHours;
@@ -69,6 +84,28 @@ internal static class TurnPower
                 // Energy first; among equal energy cheaper periods, then earlier ones.
                 objective.SetCoefficient(p, hours * (1 - (maxPrice > 0 ? 1e-4 * instance.Price(t) / maxPrice : 0) - (1e-6 * t / instance.Periods)));
             }
+        }
+        if (floorsKwh is not null)
+        {
+            // Each floor with a slack that costs a hundred times the energy it stands for; floors above the need are the need.
+            var slack = new Variable?[requests.Count];
+            for (var i = 0; i < requests.Count; i++)
+            {
+                var floor = Math.Min(floorsKwh[i], requests[i].EnergyKwh);
+                shortKwh![i] = Math.Max(0, floor);
+                if (floor <= 0 || energyRows[i] is null) continue;
+                var s = slack[i] = solver.MakeNumVar(0, floor / hours, "");
+                var row = solver.MakeConstraint(Math.Max(0, floor - Margin) / hours, double.PositiveInfinity);
+                row.SetCoefficient(s, 1);
+                foreach (var p in power[i].OfType<Variable>()) row.SetCoefficient(p, 1);
+                objective.SetCoefficient(s, -100 * hours);
+            }
+            objective.SetMaximization();
+            if (!any || solver.Solve() is not Solver.ResultStatus.OPTIMAL) return kw;
+            for (var i = 0; i < requests.Count; i++)
+                if (slack[i] is { } s) shortKwh![i] = Math.Max(0, s.SolutionValue() * hours);
+                else if (energyRows[i] is not null) shortKwh![i] = 0;
+            return Read(instance, power, kw);
         }
         if (!any) return kw;
         if (phaseLoad is not null)
@@ -145,6 +182,14 @@ internal static class TurnPower
             foreach (var row in energyRows) row?.SetLb(0);
             if (solver.Solve() is not Solver.ResultStatus.OPTIMAL) return kw;
         }
+        return Read(instance, power, kw);
+    }
+
+    /// <summary>The program's powers, clamped and scaled back onto every power, need and period's capacity.</summary>
+    private static double[][] Read(ChargingInstance instance, Variable?[][] power, double[][] kw)
+    {
+        var requests = instance.Requests;
+        var hours = instance.PeriodHours;
         for (var i = 0; i < requests.Count; i++)
         {
             for (var t = 0; t < instance.Periods; t++)
