@@ -63,6 +63,9 @@ internal static class Program
                         // One cluster: the same id, and one signing key so that a token of one host is good on the other.
                         environment["Parking__Cluster__ClusterId"] = string.Create(CultureInfo.InvariantCulture, $"parking-bench-{Environment.ProcessId}");
                         environment["Parking__Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+                        // Grain state where every silo of the cluster reads it (the memory storage's grains).
+                        environment["Parking__Cluster__InProcessStorage"] = "false";
                     }
 
                     silo = await SiloProcess.StartAsync(SiloProcess.FindRepositoryRoot(), environment, label is null ? "in-memory storage" : $"in-memory storage, {label}", cancel.Token);

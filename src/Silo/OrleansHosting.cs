@@ -1,5 +1,6 @@
 using System.Net;
 using Orleans.Configuration;
+using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Parking.Domain;
@@ -22,6 +23,14 @@ public sealed class ClusterOptions
 
     /// <summary>The silo port of the first silo, for a second silo on the same machine to join; empty for the first.</summary>
     public int? PrimarySiloPort { get; set; }
+
+    /// <summary>
+    /// Embedded default only: the first silo keeps grain state in its own memory (<see cref="InProcessGrainStorage"/>)
+    /// instead of in Orleans' memory storage grains, which saves a grain call on every write. No other silo can read that
+    /// state, so set it to false on the first silo of a local cluster of several; a silo that joins another
+    /// (<see cref="PrimarySiloPort"/>) always uses the memory storage grains.
+    /// </summary>
+    public bool InProcessStorage { get; set; } = true;
 
     public string ClusterId { get; set; } = "parking-dev";
 
@@ -138,11 +147,44 @@ public static class OrleansHosting
             primarySiloEndpoint: cluster.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null,
             serviceId: cluster.ServiceId,
             clusterId: cluster.ClusterId);
-        silo.AddMemoryGrainStorage(GrainKeys.StorageName);
+        if (cluster.InProcessStorage && cluster.PrimarySiloPort is null)
+        {
+            silo.Services.AddKeyedSingleton<IGrainStorage>(GrainKeys.StorageName, (services, _) =>
+                new InProcessGrainStorage(
+                    new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+                    new SiloCount(services.GetRequiredService<IClusterMembershipService>()).Current));
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage(GrainKeys.StorageName);
 
-        // Orleans' binary serializer for stored state: the default (JSON) took half the CPU of a reservation.
-        silo.Services.AddOptions<MemoryGrainStorageOptions>(GrainKeys.StorageName)
-            .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            // Orleans' binary serializer for stored state: the default (JSON) took half the CPU of a reservation.
+            silo.Services.AddOptions<MemoryGrainStorageOptions>(GrainKeys.StorageName)
+                .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        }
+
         silo.UseInMemoryReminderService();
+    }
+
+    /// <summary>How many silos are joining or active in the cluster, counted again only when the membership changes.</summary>
+    private sealed class SiloCount(IClusterMembershipService membership)
+    {
+        private Counted _last = new(MembershipVersion.MinValue, 1);
+
+        public int Current()
+        {
+            var snapshot = membership.CurrentSnapshot;
+            var last = _last;
+            if (snapshot.Version == last.Version)
+            {
+                return last.Count;
+            }
+
+            var count = snapshot.Members.Values.Count(m => m.Status is SiloStatus.Joining or SiloStatus.Active);
+            _last = new Counted(snapshot.Version, count);
+            return count;
+        }
+
+        private sealed record Counted(MembershipVersion Version, int Count);
     }
 }

@@ -20,7 +20,7 @@ public sealed class CrossHostTests
     public async Task Reservation_made_through_host_A_reaches_a_client_watching_on_host_B()
     {
         var clock = ParkingHost.NewClock();
-        await using var hostA = await ParkingHost.StartAsync(clock);
+        await using var hostA = await ParkingHost.StartAsync(clock, settings: ParkingHost.Joinable);
 
         // Waits until both hosts' hub observers are listed by the cluster's hub directory: when B joins,
         // the directory grain may be re-activated empty and A is back only after its next refresh.

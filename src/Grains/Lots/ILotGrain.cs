@@ -44,7 +44,11 @@ public sealed record LotPosition([property: Id(0)] Guid Epoch, [property: Id(1)]
 /// <summary>A lot (key: compound/lot): the availability index of its spaces and their live change feed.</summary>
 public interface ILotGrain : IGrainWithStringKey
 {
-    Task SpaceChanged(SpaceAvailability snapshot);
+    /// <summary>
+    /// A space's new picture. <paramref name="alongside"/>: pushes the space would publish right after (its changed
+    /// reservations), which the lot hands the notifier together with its own change, in one message instead of two.
+    /// </summary>
+    Task SpaceChanged(SpaceAvailability snapshot, IReadOnlyList<Notifications.Push> alongside);
 
     /// <summary>The lot's spaces changed (a re-import): rebuild the index from the compound's layout on the next call.</summary>
     Task Reload();

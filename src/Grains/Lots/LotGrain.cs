@@ -51,11 +51,12 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
         GrainFactory.Publish(new LotRestartedPush(compoundId, lotId, _epoch, _sequence, time.GetUtcNow()));
     }
 
-    public Task SpaceChanged(SpaceAvailability snapshot)
+    public Task SpaceChanged(SpaceAvailability snapshot, IReadOnlyList<Push> alongside)
     {
         var before = _index?.Get(snapshot.Definition.SpaceId);
         if (_index is null || !_index.Apply(snapshot))
         {
+            GrainFactory.PublishAll(alongside);
             return Task.CompletedTask;
         }
 
@@ -71,7 +72,9 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
             _feed.Dequeue();
         }
 
-        GrainFactory.Publish(LotChangedPush.Published(snapshot.Definition.CompoundId, snapshot.Definition.LotId, _epoch, change, _stageClock));
+        // The lot's change first, then what the space sent along: the order the space published them in before.
+        var published = LotChangedPush.Published(snapshot.Definition.CompoundId, snapshot.Definition.LotId, _epoch, change, _stageClock);
+        GrainFactory.PublishAll(alongside.Count == 0 ? [published] : [published, .. alongside]);
         return Task.CompletedTask;
     }
 

@@ -28,6 +28,16 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
     private List<Push> _queue = [];
     private bool _flushScheduled;
 
+    public Task PublishAll(IReadOnlyList<Push> pushes)
+    {
+        foreach (var push in pushes)
+        {
+            Publish(push);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task Publish(Push push)
     {
         // Drivers' notices also go to their inboxes and phones, whether or not a page is open.

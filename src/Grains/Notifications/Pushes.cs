@@ -146,6 +146,10 @@ public interface IPushNotifierGrain : IGrainWithIntegerKey
 {
     [OneWay]
     Task Publish(Push push);
+
+    /// <summary>Several pushes in one message, in this order.</summary>
+    [OneWay]
+    Task PublishAll(IReadOnlyList<Push> pushes);
 }
 
 /// <summary>The one way grains send a push: to the notifier on this silo, without waiting for delivery.</summary>
@@ -156,6 +160,19 @@ public static class PushPublishing
 
     /// <summary>Hands the push to the notifier; a push that cannot be delivered is dropped, never retried.</summary>
     public static void Publish(this IGrainFactory grains, Push push) => grains.PushNotifier().Publish(push).Ignore();
+
+    /// <summary>Hands several pushes to the notifier in one message (none: nothing is sent).</summary>
+    public static void PublishAll(this IGrainFactory grains, IReadOnlyList<Push> pushes)
+    {
+        if (pushes.Count == 1)
+        {
+            grains.Publish(pushes[0]);
+        }
+        else if (pushes.Count > 1)
+        {
+            grains.PushNotifier().PublishAll(pushes).Ignore();
+        }
+    }
 }
 
 /// <summary>A simulation run moved on, finished, failed or was cancelled: for the compound's committee and staff.</summary>

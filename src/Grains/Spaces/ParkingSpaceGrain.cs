@@ -439,7 +439,8 @@ public sealed partial class ParkingSpaceGrain(
             history.Append(ReservationEvent.Of(reservation));
         }
 
-        await ReportToLot();
+        // The changed reservations' pushes go with the report to the lot, which hands them to the notifier with its own.
+        await ReportToLot([.. changed.Select(r => (Push)new ReservationChangedPush(r))]);
 
         foreach (var reservation in changed)
         {
@@ -447,8 +448,6 @@ public sealed partial class ParkingSpaceGrain(
             {
                 GrainFactory.Resident(reservation.CompoundId, reservation.ResidentId).ReservationUpdated(reservation).Ignore();
             }
-
-            GrainFactory.Publish(new ReservationChangedPush(reservation));
 
             // The gates recognise a booked car by its plate.
             if (reservation.Plate is not null)
@@ -503,21 +502,28 @@ public sealed partial class ParkingSpaceGrain(
 
     private void WriteFailed(Exception exception) => LogWriteFailed(exception, this.GetPrimaryKeyString());
 
-    private async Task ReportToLot()
+    /// <summary>
+    /// Reports the space's picture to its lot, with <paramref name="pushes"/> for the lot to publish alongside its own
+    /// change; should the lot not take the report, the space publishes them itself.
+    /// </summary>
+    private async Task ReportToLot(IReadOnlyList<Push>? pushes = null)
     {
         if (Calendar.Definition is not { } definition)
         {
+            GrainFactory.PublishAll(pushes ?? []);
             return;
         }
 
         try
         {
-            await GrainFactory.Lot(definition.CompoundId, definition.LotId).SpaceChanged(Calendar.Snapshot(Now));
+            await GrainFactory.Lot(definition.CompoundId, definition.LotId).SpaceChanged(Calendar.Snapshot(Now), pushes ?? []);
             _lotRetry?.Dispose();
             _lotRetry = null;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            GrainFactory.PublishAll(pushes ?? []);
+
             // The change is stored, but the lot's index and its watchers have not seen it (its silo died, say). The
             // space reports its whole picture again shortly, and again until the lot takes it: a report is
             // idempotent, and a lot rebuilt meanwhile already has this picture and ignores it.

@@ -43,6 +43,9 @@ public sealed class ParkingHost : IAsyncDisposable
 
     public IGrainFactory Grains => Factory.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The settings of a host another will join: grain state in the memory storage's grains, which every silo reads.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Joinable = new Dictionary<string, string> { ["Parking:Cluster:InProcessStorage"] = "false" };
+
     /// <summary>A fake clock a few hours behind the real one, on a whole minute, so it can be moved forward without tokens looking "not yet valid".</summary>
     public static FakeTimeProvider NewClock()
     {

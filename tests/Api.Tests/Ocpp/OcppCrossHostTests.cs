@@ -16,7 +16,7 @@ public sealed class OcppCrossHostTests
     {
         const double Feed = 7;
         var clock = ParkingHost.NewClock();
-        await using var hostA = await ParkingHost.StartAsync(clock);
+        await using var hostA = await ParkingHost.StartAsync(clock, settings: ParkingHost.Joinable);
         await using var hostB = await ParkingHost.StartAsync(clock, primarySiloPort: hostA.Factory.SiloPort, expectedHubHosts: 2);
         var chargerId = (await hostA.Grains.Compound(ParkingHost.Compound).GetChargingAreas()).Single(a => a.AreaId == "CA-G1").Chargers[0].ChargerId;
 
