@@ -41,6 +41,11 @@ public static class ParkingRules
             var check = new SettingsCheck(Notifications.HubPushOptions.SectionName);
             check.AtLeastOne(nameof(options.MaxPendingMessagesPerConnection), options.MaxPendingMessagesPerConnection);
             check.LongerThanZero(nameof(options.WatchRefresh), options.WatchRefresh);
+            check.LongerThanZero(nameof(options.FlushWindow), options.FlushWindow);
+            check.That(
+                options.FlushWindow <= Notifications.HubPushOptions.MaxFlushWindow,
+                nameof(options.FlushWindow),
+                $"be at most {Notifications.HubPushOptions.MaxFlushWindow} (was {options.FlushWindow})");
             return check.Result();
         }
     }

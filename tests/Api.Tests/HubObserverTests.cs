@@ -20,32 +20,59 @@ public sealed class HubObserverTests
     private static readonly Guid Epoch = Guid.NewGuid();
 
     [Fact]
-    public void A_watcher_slow_to_read_holds_back_neither_the_other_lots_nor_the_next_batch()
+    public async Task A_watcher_slow_to_read_holds_back_neither_the_other_lots_nor_the_next_batch()
     {
-        var hub = new PendingHub();
+        using var hub = new PendingHub();
         var observer = Observer(hub, stageTimes: false);
 
         var first = observer.Deliver([Restart("A", 1), Restart("B", 1)]);
         var second = observer.Deliver([Restart("A", 2)]);
 
-        // Both batches are handed over although no send has finished, in publish order, each lot's own message.
+        // Both batches are taken at once, and all of them handed over although no send has finished, each lot's in order.
         Assert.True(first.IsCompletedSuccessfully);
         Assert.True(second.IsCompletedSuccessfully);
-        Assert.Equal(["lot:c1/A 1", "lot:c1/B 1", "lot:c1/A 2"], hub.Sent.Select(s => $"{s.Group} {s.Changes.Single().Sequence}"));
+        await hub.SentAll(3);
+        Assert.Equal([1, 2], hub.SentTo("A"));
+        Assert.Equal([1], hub.SentTo("B"));
     }
 
     [Fact]
-    public void A_lots_message_carries_the_stage_times_only_when_the_host_is_set_to_send_them()
+    public async Task Batches_that_come_while_the_host_is_sending_go_out_after_it_as_one_message_per_lot()
+    {
+        using var hub = new PendingHub(holdFirstSend: true);
+        var observer = Observer(hub, stageTimes: false);
+
+        // The first batch's first send is held, as a host still writing to its connections is busy.
+        var first = Task.Run(() => observer.Deliver([Restart("A", 1), Restart("B", 1)]));
+        await hub.FirstSendStarted();
+        var second = observer.Deliver([Restart("A", 2), Restart("B", 2)]);
+        var third = observer.Deliver([Restart("A", 3)]);
+
+        // Taken at once, not queued behind the held send.
+        Assert.True(second.IsCompletedSuccessfully);
+        Assert.True(third.IsCompletedSuccessfully);
+        hub.ReleaseFirstSend();
+        await first;
+        await hub.SentAll(5);
+
+        // The first batch as it was; the two that waited go out together: lot A's changes of both in one message, in order.
+        Assert.Equal(["lot:c1/A 1", "lot:c1/B 1", "lot:c1/A 2,3", "lot:c1/B 2"], hub.Messages());
+    }
+
+    [Fact]
+    public async Task A_lots_message_carries_the_stage_times_only_when_the_host_is_set_to_send_them()
     {
         var published = DateTimeOffset.UnixEpoch.AddSeconds(1);
         var flushed = published.AddMilliseconds(20);
         var change = new LotChangedPush("c1", "A", Epoch, new Parking.Grains.LotChange(3, null!)) { PublishedAt = published, FlushedAt = flushed };
-        var timed = new PendingHub();
-        var plain = new PendingHub();
+        using var timed = new PendingHub();
+        using var plain = new PendingHub();
 
         // A restart carries no times (it is no stored change); the hub maps a change's space, so only the times are checked here.
-        Observer(timed, stageTimes: true).Deliver([Restart("A", 1)]);
-        Observer(plain, stageTimes: false).Deliver([Restart("A", 1)]);
+        await Observer(timed, stageTimes: true).Deliver([Restart("A", 1)]);
+        await Observer(plain, stageTimes: false).Deliver([Restart("A", 1)]);
+        await timed.SentAll(1);
+        await plain.SentAll(1);
         Assert.Null(timed.Sent.Single().Changes.Single().Times);
         Assert.Null(plain.Sent.Single().Changes.Single().Times);
 
@@ -65,14 +92,67 @@ public sealed class HubObserverTests
         Options.Create(new HubPushOptions { StageTimes = stageTimes }),
         NullLogger<HubObserver>.Instance);
 
-    /// <summary>A hub whose sends never finish; it records what it was handed, in order.</summary>
-    private sealed class PendingHub : IHubContext<ParkingHubServer, IParkingClient>
+    /// <summary>
+    /// A hub whose sends never finish; it records what it was handed, in order. Held, its first send does not return
+    /// until released, as a host busy writing a batch to its connections.
+    /// </summary>
+    private sealed class PendingHub(bool holdFirstSend = false) : IHubContext<ParkingHubServer, IParkingClient>, IDisposable
     {
-        public List<(string Group, IReadOnlyList<LotChangeDto> Changes)> Sent { get; } = [];
+        private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+        private readonly List<(string Group, IReadOnlyList<LotChangeDto> Changes)> _sent = [];
+        private readonly TaskCompletionSource _firstStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ManualResetEventSlim _release = new(!holdFirstSend);
+
+        public List<(string Group, IReadOnlyList<LotChangeDto> Changes)> Sent
+        {
+            get
+            {
+                lock (_sent)
+                {
+                    return [.. _sent];
+                }
+            }
+        }
 
         public IHubClients<IParkingClient> Clients => new PendingClients(this);
 
         public IGroupManager Groups => throw new NotSupportedException();
+
+        public void Record(string group, IReadOnlyList<LotChangeDto> changes)
+        {
+            bool first;
+            lock (_sent)
+            {
+                first = _sent.Count == 0;
+                _sent.Add((group, changes));
+            }
+
+            if (first)
+            {
+                _firstStarted.TrySetResult();
+                _release.Wait(Bound);
+            }
+        }
+
+        public Task FirstSendStarted() => _firstStarted.Task.WaitAsync(Bound);
+
+        public void ReleaseFirstSend() => _release.Set();
+
+        /// <summary>Waits (bounded) until <paramref name="changes"/> lot changes were handed over in all.</summary>
+        public async Task SentAll(int changes)
+        {
+            using var timeout = new CancellationTokenSource(Bound);
+            while (Sent.Sum(s => s.Changes.Count) < changes)
+            {
+                await Task.Delay(10, timeout.Token);
+            }
+        }
+
+        public long[] SentTo(string lot) => [.. Sent.Where(s => s.Group == $"lot:c1/{lot}").SelectMany(s => s.Changes).Select(c => c.Sequence)];
+
+        public string[] Messages() => [.. Sent.Select(s => $"{s.Group} {string.Join(",", s.Changes.Select(c => c.Sequence))}")];
+
+        public void Dispose() => _release.Dispose();
     }
 
     private sealed class PendingClients(PendingHub hub) : IHubClients<IParkingClient>
@@ -115,7 +195,7 @@ public sealed class HubObserverTests
         {
             if (targetMethod?.Name == nameof(IParkingClient.LotChanges) && args?[0] is IReadOnlyList<LotChangeDto> changes)
             {
-                _hub!.Sent.Add((_group, changes));
+                _hub!.Record(_group, changes);
             }
 
             return new TaskCompletionSource().Task;

@@ -19,42 +19,101 @@ public sealed partial class HubObserver(
 
     private readonly bool _stageTimes = options.Value.StageTimes;
 
+    /// <summary>Guards <see cref="_pending"/>, <see cref="_arrived"/> and <see cref="_sending"/>.</summary>
+    private readonly Lock _gate = new();
+
+    /// <summary>The pushes handed to this host and not yet sent, in the order they came.</summary>
+    private List<Push> _pending = [];
+
+    /// <summary>When each pending lot change reached this host (stage times on only; by reference, as records compare by value).</summary>
+    private Dictionary<Push, DateTimeOffset> _arrived = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Whether a sender is at work; at most one is, so every connection gets its messages in order.</summary>
+    private bool _sending;
+
     /// <summary>
-    /// Hands a batch to local clients in its order; one push that fails to send does not hold back the others. A lot's
-    /// changes in the batch go to its watchers as one message (at the place of the lot's first change), so a watcher
-    /// gets one message per lot per batch however busy the lot is.
+    /// Takes a batch for local clients and returns at once; one sender hands the pushes to the hub in their order. What
+    /// arrives while the sender is busy goes out together when it is free again: each lot's changes of every batch that
+    /// waited become one message to its watchers (at the place of the lot's first change), so a watcher gets at most one
+    /// message per lot per round of the sender however busy the lot is, and a host that falls behind catches up in
+    /// fewer, larger messages instead of queueing one per batch. When the host keeps up, every batch goes out as it
+    /// comes. One push that fails to send does not hold back the others.
     /// </summary>
     /// <remarks>
     /// Nothing here waits for a client to take its message. The cluster hands this host its batches one at a time (an
-    /// observer's calls do not interleave), so waiting would let one watcher slow to read hold back every later lot and
-    /// batch for everyone. Each connection keeps its own messages in the order they were handed over (SignalR writes to
-    /// one connection one message at a time, in turn), so a slow watcher delays only itself until it reads or is
-    /// dropped: past <see cref="HubPushOptions.MaxPendingMessagesPerConnection"/> unsent messages its connection is
-    /// aborted (<see cref="BoundedHubLifetimeManager"/>), so a watcher that stopped reading cannot gather them without end.
+    /// observer's calls do not interleave), so sending inside this call would queue every later batch behind this one's
+    /// sends to all watchers (with 1,000 watchers, a thousand socket writes), and waiting for clients would let one
+    /// watcher slow to read hold back every later lot and batch for everyone. Each connection keeps its own messages in
+    /// the order they were handed over (SignalR writes to one connection one message at a time, in turn), so a slow
+    /// watcher delays only itself until it reads or is dropped: past
+    /// <see cref="HubPushOptions.MaxPendingMessagesPerConnection"/> unsent messages its connection is aborted
+    /// (<see cref="BoundedHubLifetimeManager"/>), so a watcher that stopped reading cannot gather them without end.
     /// </remarks>
     public Task Deliver(IReadOnlyList<Push> pushes)
     {
         ArgumentNullException.ThrowIfNull(pushes);
 
         // Real time, as the watcher's clock: the stage times of a push measure latency, not domain time.
-        var hostAt = TimeProvider.System.GetUtcNow();
-        foreach (var message in Messages(pushes))
+        var hostAt = _stageTimes ? TimeProvider.System.GetUtcNow() : default;
+        lock (_gate)
         {
-            try
+            _pending.AddRange(pushes);
+            if (_stageTimes)
             {
-                var sending = Send(message, hostAt);
-                if (!sending.IsCompletedSuccessfully)
+                foreach (var push in pushes)
                 {
-                    ReportFailure(sending, message[0].GetType().Name).Ignore();
+                    _arrived[push] = hostAt;
                 }
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+
+            if (_sending)
             {
-                LogSendFailed(e, message[0].GetType().Name);
+                return Task.CompletedTask;
             }
+
+            _sending = true;
         }
 
+        // The sender runs on the thread pool, not in this call: the next batch is taken while this one is sent.
+        ThreadPool.UnsafeQueueUserWorkItem(static observer => observer.SendPending(), this, preferLocal: false);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Sends what is pending, round after round, until nothing is left.</summary>
+    private void SendPending()
+    {
+        while (true)
+        {
+            List<Push> pushes;
+            Dictionary<Push, DateTimeOffset> arrived;
+            lock (_gate)
+            {
+                if (_pending.Count == 0)
+                {
+                    _sending = false;
+                    return;
+                }
+
+                (pushes, _pending) = (_pending, []);
+                (arrived, _arrived) = (_arrived, _stageTimes ? new(ReferenceEqualityComparer.Instance) : _arrived);
+            }
+
+            foreach (var message in Messages(pushes))
+            {
+                try
+                {
+                    var sending = Send(message, arrived);
+                    if (!sending.IsCompletedSuccessfully)
+                    {
+                        ReportFailure(sending, message[0].GetType().Name).Ignore();
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    LogSendFailed(e, message[0].GetType().Name);
+                }
+            }
+        }
     }
 
     private async Task ReportFailure(Task sending, string push)
@@ -125,7 +184,7 @@ public sealed partial class HubObserver(
         _ => null,
     };
 
-    private Task Send(IReadOnlyList<Push> message, DateTimeOffset hostAt)
+    private Task Send(IReadOnlyList<Push> message, Dictionary<Push, DateTimeOffset> arrived)
     {
         if (Lot(message[0]) is not { } first)
         {
@@ -138,7 +197,7 @@ public sealed partial class HubObserver(
         // and the compiler's own read-only list type is not one it can write (it closed every MessagePack watcher).
         return hub.Clients
             .Group(ParkingHubServer.LotGroup(first.CompoundId, first.LotId))
-            .LotChanges(message.Select(p => _stageTimes ? WithTimes(ToLotChangeDto(p), p, hostAt, sentAt) : ToLotChangeDto(p)).ToArray());
+            .LotChanges(message.Select(p => _stageTimes ? WithTimes(ToLotChangeDto(p), p, arrived.GetValueOrDefault(p), sentAt) : ToLotChangeDto(p)).ToArray());
     }
 
     /// <summary>The change as sent, with when its push passed each stage (<see cref="HubPushOptions.StageTimes"/>).</summary>

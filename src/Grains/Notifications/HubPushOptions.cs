@@ -9,6 +9,12 @@ public sealed class HubPushOptions
 {
     public const string SectionName = "Parking:Hub";
 
+    /// <summary>The default of <see cref="FlushWindow"/>.</summary>
+    public static readonly TimeSpan DefaultFlushWindow = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The longest <see cref="FlushWindow"/> accepted: beyond it a map would visibly lag its lot.</summary>
+    public static readonly TimeSpan MaxFlushWindow = TimeSpan.FromSeconds(1);
+
     /// <summary>The default of <see cref="MaxPendingMessagesPerConnection"/>.</summary>
     public const int DefaultMaxPendingMessagesPerConnection = 1000;
 
@@ -18,6 +24,15 @@ public sealed class HubPushOptions
     /// before, and no grain reads the clock or copies a change for it.
     /// </summary>
     public bool StageTimes { get; set; }
+
+    /// <summary>
+    /// How often at most a silo's notifier sends its gathered pushes to the hosts as one batch. A push published when
+    /// no batch has left for a whole window goes at once (a quiet lot's change waits for nobody); one published sooner
+    /// after the last batch waits for the rest of that window and leaves with whatever else came meanwhile, so under
+    /// load batches leave once per window and a watcher gets one message per lot per batch. Default 20 ms: short
+    /// beside a person's patience, long beside a burst of bookings. From above zero up to <see cref="MaxFlushWindow"/>.
+    /// </summary>
+    public TimeSpan FlushWindow { get; set; } = DefaultFlushWindow;
 
     /// <summary>
     /// How many messages a host may hold for one hub connection that does not take them (its socket and buffers full)

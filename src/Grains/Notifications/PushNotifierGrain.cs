@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -7,8 +8,8 @@ namespace Parking.Grains.Notifications;
 [Reentrant]
 public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, ILogger<PushNotifierGrain> logger) : Grain, IPushNotifierGrain
 {
-    /// <summary>How long pushes gather before they go out together: short beside a person's patience, long beside a burst.</summary>
-    public static readonly TimeSpan FlushWindow = TimeSpan.FromMilliseconds(20);
+    /// <summary>How often at most a batch leaves (<see cref="HubPushOptions.FlushWindow"/>).</summary>
+    private readonly TimeSpan _flushWindow = options.Value.FlushWindow;
 
     /// <summary>The oldest copy of the hub directory a batch is sent with: older, the batch waits for a fresh one.</summary>
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
@@ -27,6 +28,9 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
     private Task? _refreshing;
     private List<Push> _queue = [];
     private bool _flushScheduled;
+
+    /// <summary>When the last batch left (a <see cref="Stopwatch"/> timestamp), or 0 before the first.</summary>
+    private long _lastFlush;
 
     public Task PublishAll(IReadOnlyList<Push> pushes)
     {
@@ -50,17 +54,33 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
         if (!_flushScheduled)
         {
             _flushScheduled = true;
-            FlushLater().Ignore();
+            FlushLater(_lastFlush == 0 ? TimeSpan.Zero : FlushDelay(Stopwatch.GetElapsedTime(_lastFlush), _flushWindow)).Ignore();
         }
 
         return Task.CompletedTask;
     }
 
-    private async Task FlushLater()
+    /// <summary>
+    /// How long a batch begun now gathers: the rest of the window since the last batch left, so that batches leave at
+    /// most one per window however busy the lots are, and nothing once a whole window has passed, so that a change after
+    /// a quiet spell goes out at once instead of waiting a window for company that is not coming.
+    /// </summary>
+    public static TimeSpan FlushDelay(TimeSpan sinceLastFlush, TimeSpan window) =>
+        sinceLastFlush >= window ? TimeSpan.Zero : window - sinceLastFlush;
+
+    private async Task FlushLater(TimeSpan delay)
     {
         try
         {
-            await Task.Delay(FlushWindow);
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay);
+            }
+            else
+            {
+                // Behind the calls already queued to this activation: pushes published together still go together.
+                await Task.Yield();
+            }
 
             // Real time, not the injected clock: a cache's age is not domain time, and tests move that clock.
             var age = TimeProvider.System.GetUtcNow() - _refreshedAt;
@@ -80,6 +100,7 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
             var batch = _queue;
             _queue = [];
             _flushScheduled = false;
+            _lastFlush = Stopwatch.GetTimestamp();
             LotChangedPush.StampFlushed(batch, _stageClock);
             foreach (var observer in _observers)
             {

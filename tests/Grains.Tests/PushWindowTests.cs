@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using Parking.Grains.Notifications;
+using Xunit;
+
+namespace Parking.Grains.Tests;
+
+/// <summary>
+/// The notifier's window (<see cref="HubPushOptions.FlushWindow"/>): as the rules bind it (a default, a set value, a value
+/// out of range refused with its key), how long a batch gathers after the last one left, and on a silo of its own, that
+/// a quiet notifier's lone change leaves without waiting for the window while the changes right after it wait for it.
+/// </summary>
+[Collection(PushWindowCollection.Name)]
+public sealed class PushWindowTests(PushWindowFixture fixture)
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(20);
+
+    [Fact]
+    public void A_batch_begun_within_a_window_of_the_last_waits_out_the_rest_of_that_window()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(20), PushNotifierGrain.FlushDelay(TimeSpan.Zero, Window));
+        Assert.Equal(TimeSpan.FromMilliseconds(15), PushNotifierGrain.FlushDelay(TimeSpan.FromMilliseconds(5), Window));
+        Assert.Equal(TimeSpan.FromTicks(1), PushNotifierGrain.FlushDelay(Window - TimeSpan.FromTicks(1), Window));
+    }
+
+    [Fact]
+    public void A_batch_begun_a_window_or_more_after_the_last_leaves_at_once()
+    {
+        Assert.Equal(TimeSpan.Zero, PushNotifierGrain.FlushDelay(Window, Window));
+        Assert.Equal(TimeSpan.Zero, PushNotifierGrain.FlushDelay(TimeSpan.FromMinutes(5), Window));
+    }
+
+    [Fact]
+    public void Unset_the_window_is_the_default_of_20_ms()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(20), Options().FlushWindow);
+        Assert.Equal(HubPushOptions.DefaultFlushWindow, Options().FlushWindow);
+    }
+
+    [Fact]
+    public void A_window_that_is_set_is_the_one_the_notifier_reads()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(40), Options(("Parking:Hub:FlushWindow", "00:00:00.040")).FlushWindow);
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:00:00.010")]
+    [InlineData("00:00:01.001")]
+    public void A_window_out_of_range_is_refused_naming_its_key(string window)
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() => Options(("Parking:Hub:FlushWindow", window)));
+
+        Assert.Contains("Parking:Hub:FlushWindow", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_quiet_notifiers_lone_change_leaves_at_once_and_the_changes_right_after_it_wait_for_the_window()
+    {
+        var observer = new BatchObserver();
+        var reference = fixture.Grains.CreateObjectReference<IHubObserver>(observer);
+        await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Register("window-test", reference);
+        var notifier = fixture.Grains.PushNotifier();
+
+        // Nothing else publishes on this silo: the first change finds the notifier quiet.
+        await notifier.Publish(Change(1));
+        var lone = Assert.Single(await observer.Next());
+        await notifier.Publish(Change(2));
+        await notifier.Publish(Change(3));
+        var next = await observer.Next();
+
+        // By the changes' own stamps (the silo's stage times): the lone change's batch left before a window had passed
+        // since it was published; the two published right after it left together, a window after the lone one.
+        var first = Assert.IsType<LotChangedPush>(lone);
+        Assert.True(first.FlushedAt - first.PublishedAt < PushWindowFixture.Window, $"published {first.PublishedAt:O}, flushed {first.FlushedAt:O}");
+        // One-way calls may overtake each other on their way to the notifier: the two may come in either order.
+        Assert.Equal([2L, 3L], next.OfType<LotChangedPush>().Select(c => c.Change.Sequence).Order());
+        var second = next.OfType<LotChangedPush>().MaxBy(c => c.PublishedAt)!;
+        Assert.True(second.PublishedAt < first.FlushedAt + PushWindowFixture.Window, "the second change was published within the window");
+
+        // A timer may fire up to a millisecond early at its resolution.
+        Assert.True(second.FlushedAt >= first.FlushedAt + PushWindowFixture.Window - TimeSpan.FromMilliseconds(2), $"first flushed {first.FlushedAt:O}, second {second.FlushedAt:O}");
+
+        await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Unregister("window-test");
+        fixture.Grains.DeleteObjectReference<IHubObserver>(reference);
+    }
+
+    private static LotChangedPush Change(long sequence) =>
+        LotChangedPush.Published("c1", "A", Guid.Empty, new LotChange(sequence, null!), TimeProvider.System);
+
+    private static HubPushOptions Options(params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build();
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddParkingRules();
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<HubPushOptions>>().Value;
+    }
+
+    /// <summary>Records each batch the notifier sends, as a host would get it.</summary>
+    private sealed class BatchObserver : IHubObserver
+    {
+        private readonly BlockingCollection<IReadOnlyList<Push>> _batches = [];
+
+        public Task Deliver(IReadOnlyList<Push> pushes)
+        {
+            _batches.Add(pushes);
+            return Task.CompletedTask;
+        }
+
+        /// <summary>The next batch, waited for at most 20 s.</summary>
+        public Task<IReadOnlyList<Push>> Next() => Task.Run(() =>
+            _batches.TryTake(out var batch, TimeSpan.FromSeconds(20)) ? batch : throw new TimeoutException("no batch came"));
+    }
+}
+
+/// <summary>One silo with stage times on and a window of a second, so a batch that waited for it shows in its stamps.</summary>
+public sealed class PushWindowFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+
+    public TestCluster Cluster { get; } = new TestClusterBuilder(1)
+        .ConfigureHostConfiguration(settings => settings.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{HubPushOptions.SectionName}:{nameof(HubPushOptions.FlushWindow)}"] = Window.ToString(),
+            [$"{HubPushOptions.SectionName}:{nameof(HubPushOptions.StageTimes)}"] = "true",
+        }))
+        .AddSiloBuilderConfigurator<SiloConfigurator>()
+        .Build();
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync() => await Cluster.DeployAsync();
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            ClusterFixture.ConfigureSilo(siloBuilder, GrainKeys.StorageName, new FakeTimeProvider());
+            siloBuilder.Services.AddParkingRules();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PushWindowCollection : ICollectionFixture<PushWindowFixture>
+{
+    public const string Name = "push-window";
+}
