@@ -42,4 +42,36 @@ public sealed class AreaPhaseTests
         var energy = plan.PowerSchedules.Sum(p => Enumerable.Range(0, 24).Select(k => Now.AddMinutes(5 * k)).Sum(at => p.Window.Contains(at) ? p.KwAt(at) / 12 : 0));
         Assert.Equal(34, energy, 2);
     }
+
+    /// <summary>
+    /// The same area with its own limits: 20 kW a phase and at most 8 kW between any two phases. With L3 empty, L1 and L2
+    /// may carry 8 kW each; the planner is told the imbalance limit, so the two L1 cars share 8 kW and the L2 car takes
+    /// its 7 kW: every turn is accepted, and the plan delivers (8 + 7) x 2 = 30 kWh. Told only the phase limit, it gave
+    /// both L1 cars 7 kW and the book left one waiting.
+    /// </summary>
+    [Fact]
+    public void The_area_plan_keeps_the_area_imbalance_limit_so_the_book_accepts_every_turn()
+    {
+        var policy = new ChargingPolicy { SolveBudget = TimeSpan.FromSeconds(5) };
+        var book = new ChargingAreaBook { CompoundId = "c" };
+        book.Configure(new ChargingAreaDefinition("A", "Area", "L1", 30,
+        [
+            new ChargerDefinition("C1", "S1", 7) { Phase = ChargerPhase.L1 },
+            new ChargerDefinition("C2", "S2", 7) { Phase = ChargerPhase.L1 },
+            new ChargerDefinition("C3", "S3", 7) { Phase = ChargerPhase.L2 },
+        ])
+        { PhaseLimitKw = 20, PhaseImbalanceKw = 8 });
+        var ids = Enumerable.Range(1, 3).Select(i => book.Submit($"r{i}", new ChargingRequestDraft($"P-{i}", 14, new TimeWindow(Now, Now.AddHours(2)), true),
+            policy, Now, Guid.NewGuid()).Value!.Id).ToList();
+
+        var plan = TurnPlanner.PlanArea(book.PlanningInput(Now, policy), policy, Shanghai);
+        book.ApplyPlan(plan.AllTurns, plan.Summary, Now, plan.PowerSchedules);
+
+        Assert.All(ids, id => Assert.Equal(ChargingRequestStatus.Scheduled, book.Requests.Single(r => r.Id == id).Status));
+        var onL1 = plan.PowerSchedules.Where(p => p.ChargerId is "C1" or "C2").ToList();
+        for (var at = Now; at < Now.AddHours(2); at = at.AddMinutes(5))
+            Assert.True(onL1.Sum(p => p.Window.Contains(at) ? p.KwAt(at) : 0) <= 8 + 1e-3, $"L1 carries more than 8 kW at {at:HH:mm}");
+        var energy = plan.PowerSchedules.Sum(p => Enumerable.Range(0, 24).Select(k => Now.AddMinutes(5 * k)).Sum(at => p.Window.Contains(at) ? p.KwAt(at) / 12 : 0));
+        Assert.Equal(30, energy, 2);
+    }
 }
