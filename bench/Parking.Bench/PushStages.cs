@@ -42,6 +42,7 @@ internal sealed record PushStages(int Count, IReadOnlyList<(string Stage, double
         ("flushed -> at the host", s => s.ToHost),
         ("at the host -> sent by the hub", s => s.Hub),
         ("sent -> received by the watcher", s => s.Wire),
+        ("server: stored -> sent by the hub", s => s.Lot + s.Window + s.ToHost + s.Hub),
     ];
 
     public static PushStages From(List<PushStageSample> samples)
