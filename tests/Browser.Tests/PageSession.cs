@@ -84,7 +84,10 @@ public sealed class PageSession : IAsyncDisposable
         };
         try
         {
-            await Page.WaitForURLAsync($"**/{home}", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+            // The app moves to its home page inside the document (history API); a wait for a navigation event can miss
+            // one that lands between the click and the wait (seen once in CI: the page showed /driver, the wait timed
+            // out), so poll where the document is instead.
+            await Page.WaitForFunctionAsync("home => location.pathname.endsWith('/' + home)", home);
         }
         catch (TimeoutException e)
         {
