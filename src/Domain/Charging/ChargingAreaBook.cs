@@ -337,6 +337,15 @@ public sealed class ChargingAreaBook
 
     public double SiteCapacityKw => _siteCapacityOverrideKw ?? Definition?.SiteCapacityKw ?? 0;
 
+    /// <summary>Phase settings out of range (<see cref="ChargerLayoutRules.Phases"/>) are refused, naming the field.</summary>
+    private static void RefuseBadPhases(ChargingAreaDefinition definition)
+    {
+        if (ChargerLayoutRules.Phases(definition) is { } bad)
+        {
+            throw new ArgumentException(bad.Message, bad.Field);
+        }
+    }
+
     /// <summary>
     /// Defines the area; chargers it did not know start as available. Returns false when nothing changed. Phase
     /// settings out of range (<see cref="ChargerLayoutRules.Phases"/>) are refused, naming the field, and change nothing.
@@ -344,10 +353,7 @@ public sealed class ChargingAreaBook
     public bool Configure(ChargingAreaDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        if (ChargerLayoutRules.Phases(definition) is { } bad)
-        {
-            throw new ArgumentException(bad.Message, bad.Field);
-        }
+        RefuseBadPhases(definition);
 
         if (_definition == definition)
         {
@@ -375,9 +381,9 @@ public sealed class ChargingAreaBook
     /// </summary>
     public AreaChange Redefine(ChargingAreaDefinition? definition)
     {
-        if (definition is not null && ChargerLayoutRules.Phases(definition) is { } bad)
+        if (definition is not null)
         {
-            throw new ArgumentException(bad.Message, bad.Field);
+            RefuseBadPhases(definition);
         }
 
         if (_definition is not { } current)
@@ -1149,13 +1155,16 @@ public sealed class ChargingAreaBook
     private ChargerPhase PhaseOf(string chargerId) =>
         _definition?.Chargers.FirstOrDefault(c => c.ChargerId == chargerId)?.Phase ?? ChargerPhase.Three;
 
+    /// <summary>What each phase of the feed may carry: the area's phase limit, or a third of the site capacity.</summary>
+    private double PhaseCapacityKw => _definition?.PhaseCapacityKw(SiteCapacityKw) ?? SiteCapacityKw / 3;
+
     /// <summary>
     /// What phase <paramref name="p"/> (0, 1, 2 for L1, L2, L3) has for planned turns: the area's phase limit (a third of
     /// the site capacity unless it sets one), as the chargers' profiles count it (<see cref="ChargingSchedules.WithinFeed"/>),
     /// less what non-complying chargers draw on it.
     /// </summary>
     private double PhaseRoomKw(int p) =>
-        Math.Max(0, (_definition?.PhaseCapacityKw(SiteCapacityKw) ?? SiteCapacityKw / 3) - _chargers.Values.Where(c => c.Overdrawing).Sum(c => ChargingSchedules.Share(PhaseOf(c.ChargerId), p) * c.PowerKw));
+        Math.Max(0, PhaseCapacityKw - _chargers.Values.Where(c => c.Overdrawing).Sum(c => ChargingSchedules.Share(PhaseOf(c.ChargerId), p) * c.PowerKw));
 
     /// <summary>
     /// The least room any phase has for planned turns (<see cref="PhaseRoomKw"/>) when one of the area's chargers loads a
