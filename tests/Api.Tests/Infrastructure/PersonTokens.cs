@@ -29,26 +29,9 @@ public static class PersonTokens
         });
     }
 
-    /// <summary>Sends as <paramref name="person"/> with a <c>sub</c>-only token.</summary>
-    /// <remarks>
-    /// Waits out a 429 as its Retry-After says and sends again, as a careful client does, so a test that makes many
-    /// requests in a row runs at the product's own per-user limit. A body given as <see cref="HttpContent"/> is sent once.
-    /// </remarks>
-    public static async Task<HttpResponseMessage> SendAsPersonAsync(this ParkingHost host, HttpMethod method, string path, string person, object? body = null)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var response = await host.SendAsync(method, path, userId: null, body: body, bearerToken: SubOnly(person));
-            if (response.StatusCode != HttpStatusCode.TooManyRequests || body is HttpContent || attempt == 30)
-            {
-                return response;
-            }
-
-            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
-            response.Dispose();
-            await Task.Delay(wait);
-        }
-    }
+    /// <summary>Sends as <paramref name="person"/> with a <c>sub</c>-only token (waiting out a 429 as <see cref="ParkingHost.SendAsync"/> does).</summary>
+    public static Task<HttpResponseMessage> SendAsPersonAsync(this ParkingHost host, HttpMethod method, string path, string person, object? body = null) =>
+        host.SendAsync(method, path, userId: null, body: body, bearerToken: SubOnly(person));
 
     /// <summary>Sends as <paramref name="person"/>, expects <paramref name="status"/> and reads the body.</summary>
     public static async Task<T> OkAsPersonAsync<T>(this ParkingHost host, HttpMethod method, string path, string person, object? body = null, HttpStatusCode status = HttpStatusCode.OK)
