@@ -19,29 +19,8 @@ public sealed class AreaPhaseTests
     /// turn, L1 never carries more than 10 kW, and the plan delivers the most there is, 10 + 10 + 14 = 34 kWh.
     /// </summary>
     [Fact]
-    public void The_area_plan_shares_a_phase_so_the_book_accepts_every_turn()
-    {
-        var policy = new ChargingPolicy { SolveBudget = TimeSpan.FromSeconds(5) };
-        var book = new ChargingAreaBook { CompoundId = "c" };
-        book.Configure(new ChargingAreaDefinition("A", "Area", "L1", 30,
-        [
-            new ChargerDefinition("C1", "S1", 7) { Phase = ChargerPhase.L1 },
-            new ChargerDefinition("C2", "S2", 7) { Phase = ChargerPhase.L1 },
-            new ChargerDefinition("C3", "S3", 7) { Phase = ChargerPhase.L2 },
-        ]));
-        var ids = Enumerable.Range(1, 3).Select(i => book.Submit($"r{i}", new ChargingRequestDraft($"P-{i}", 14, new TimeWindow(Now, Now.AddHours(2)), true),
-            policy, Now, Guid.NewGuid()).Value!.Id).ToList();
-
-        var plan = TurnPlanner.PlanArea(book.PlanningInput(Now, policy), policy, Shanghai);
-        book.ApplyPlan(plan.AllTurns, plan.Summary, Now, plan.PowerSchedules);
-
-        Assert.All(ids, id => Assert.Equal(ChargingRequestStatus.Scheduled, book.Requests.Single(r => r.Id == id).Status));
-        var onL1 = plan.PowerSchedules.Where(p => p.ChargerId is "C1" or "C2").ToList();
-        for (var at = Now; at < Now.AddHours(2); at = at.AddMinutes(5))
-            Assert.True(onL1.Sum(p => p.Window.Contains(at) ? p.KwAt(at) : 0) <= 10 + 1e-3, $"L1 carries more than 10 kW at {at:HH:mm}");
-        var energy = plan.PowerSchedules.Sum(p => Enumerable.Range(0, 24).Select(k => Now.AddMinutes(5 * k)).Sum(at => p.Window.Contains(at) ? p.KwAt(at) / 12 : 0));
-        Assert.Equal(34, energy, 2);
-    }
+    public void The_area_plan_shares_a_phase_so_the_book_accepts_every_turn() =>
+        PlanEveryTurnWithin(Area(), l1LimitKw: 10, expectedKwh: 34);
 
     /// <summary>
     /// The same area with its own limits: 20 kW a phase and at most 8 kW between any two phases. With L3 empty, L1 and L2
@@ -50,17 +29,27 @@ public sealed class AreaPhaseTests
     /// both L1 cars 7 kW and the book left one waiting.
     /// </summary>
     [Fact]
-    public void The_area_plan_keeps_the_area_imbalance_limit_so_the_book_accepts_every_turn()
+    public void The_area_plan_keeps_the_area_imbalance_limit_so_the_book_accepts_every_turn() =>
+        PlanEveryTurnWithin(Area() with { PhaseLimitKw = 20, PhaseImbalanceKw = 8 }, l1LimitKw: 8, expectedKwh: 30);
+
+    /// <summary>A 30 kW feed, two single-phase 7 kW chargers on L1 and one on L2.</summary>
+    private static ChargingAreaDefinition Area() => new("A", "Area", "L1", 30,
+    [
+        new ChargerDefinition("C1", "S1", 7) { Phase = ChargerPhase.L1 },
+        new ChargerDefinition("C2", "S2", 7) { Phase = ChargerPhase.L1 },
+        new ChargerDefinition("C3", "S3", 7) { Phase = ChargerPhase.L2 },
+    ]);
+
+    /// <summary>
+    /// Three cars there for two hours wanting 14 kWh each, planned and applied to the area's book: every request is
+    /// scheduled, the two chargers on L1 never carry more than <paramref name="l1LimitKw"/> together, and the plan
+    /// delivers <paramref name="expectedKwh"/>.
+    /// </summary>
+    private static void PlanEveryTurnWithin(ChargingAreaDefinition area, double l1LimitKw, double expectedKwh)
     {
         var policy = new ChargingPolicy { SolveBudget = TimeSpan.FromSeconds(5) };
         var book = new ChargingAreaBook { CompoundId = "c" };
-        book.Configure(new ChargingAreaDefinition("A", "Area", "L1", 30,
-        [
-            new ChargerDefinition("C1", "S1", 7) { Phase = ChargerPhase.L1 },
-            new ChargerDefinition("C2", "S2", 7) { Phase = ChargerPhase.L1 },
-            new ChargerDefinition("C3", "S3", 7) { Phase = ChargerPhase.L2 },
-        ])
-        { PhaseLimitKw = 20, PhaseImbalanceKw = 8 });
+        book.Configure(area);
         var ids = Enumerable.Range(1, 3).Select(i => book.Submit($"r{i}", new ChargingRequestDraft($"P-{i}", 14, new TimeWindow(Now, Now.AddHours(2)), true),
             policy, Now, Guid.NewGuid()).Value!.Id).ToList();
 
@@ -70,8 +59,8 @@ public sealed class AreaPhaseTests
         Assert.All(ids, id => Assert.Equal(ChargingRequestStatus.Scheduled, book.Requests.Single(r => r.Id == id).Status));
         var onL1 = plan.PowerSchedules.Where(p => p.ChargerId is "C1" or "C2").ToList();
         for (var at = Now; at < Now.AddHours(2); at = at.AddMinutes(5))
-            Assert.True(onL1.Sum(p => p.Window.Contains(at) ? p.KwAt(at) : 0) <= 8 + 1e-3, $"L1 carries more than 8 kW at {at:HH:mm}");
+            Assert.True(onL1.Sum(p => p.Window.Contains(at) ? p.KwAt(at) : 0) <= l1LimitKw + 1e-3, $"L1 carries more than {l1LimitKw} kW at {at:HH:mm}");
         var energy = plan.PowerSchedules.Sum(p => Enumerable.Range(0, 24).Select(k => Now.AddMinutes(5 * k)).Sum(at => p.Window.Contains(at) ? p.KwAt(at) / 12 : 0));
-        Assert.Equal(30, energy, 2);
+        Assert.Equal(expectedKwh, energy, 2);
     }
 }
