@@ -5,11 +5,15 @@ using Parking.Domain.Layout;
 
 namespace Parking.Bench.Postgres;
 
-/// <summary>Where the requests go: every space alike, or 90% of them to 10% of the spaces.</summary>
+/// <summary>
+/// Where the requests go: every space alike, or 90% of them to 10% of the spaces (each reservation followed by nine
+/// searches); or reservations alone, on every space alike, which is what the write ceiling is set against.
+/// </summary>
 internal enum Workload
 {
     Uniform,
     HotSpot,
+    Alone,
 }
 
 /// <summary>The implementation under test.</summary>
@@ -54,7 +58,8 @@ internal sealed record MixedResult(
 }
 
 /// <summary>
-/// The mixed workload: each worker sends one reservation, then nine availability searches, and again.
+/// The mixed workload: each worker sends one reservation, then nine availability searches, and again
+/// (<see cref="Workload.Alone"/>: reservations only).
 /// A reservation asks for a random space (uniform, or 90% of the time one of the 10% "hot" spaces) and
 /// a window of 30 minutes to 2 hours inside a one-day band; searches ask for windows inside the same
 /// band (length, kind and building at random). Each (workload, run) has its own band, and both paths
@@ -99,6 +104,7 @@ internal sealed class MixedLoad(CompoundLayout layout, DateTimeOffset now)
         var searchProblems = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var confirmed = new ConcurrentQueue<Confirmed>();
         long reserved = 0, conflicts = 0, reserveFailed = 0, searched = 0, searchFailed = 0;
+        var cycle = workload == Workload.Alone ? 1 : SearchesPerReservation + 1;
 
         GC.Collect();
         var pgBefore = postgres.Read();
@@ -113,7 +119,7 @@ internal sealed class MixedLoad(CompoundLayout layout, DateTimeOffset now)
                 var n = sent[worker]++;
                 var user = residents[(int)((worker + (n * concurrency)) % residents.Length)];
                 var started = Stopwatch.GetTimestamp();
-                if (n % (SearchesPerReservation + 1) == 0)
+                if (n % cycle == 0)
                 {
                     var booking = NextReservation(random, workload, band);
                     RequestOutcome outcome;

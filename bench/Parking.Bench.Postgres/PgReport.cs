@@ -78,11 +78,16 @@ internal static class PgReport
             Target($"grain / baseline reservations/s, {workload}", ratio, BaselineRatioTarget, judged: workload == Workload.HotSpot);
         }
 
-        foreach (var workload in new[] { Workload.HotSpot, Workload.Uniform })
+        // Issue 17 sets the ceiling's target for reservations alone: in the mixed workloads nine searches share every
+        // reservation's CPU, so their reservations/s say as much about the searches as about the writes.
+        foreach (var workload in new[] { Workload.Alone, Workload.HotSpot, Workload.Uniform })
         {
-            Target($"grain reservations/s / write ceiling, {workload}", Grain(workload, r => r.ReservationsPerSecond) / ceiling, CeilingRatioTarget, judged: true);
-            Target($"grain created (201)/s / write ceiling, {workload}", Grain(workload, r => r.CreatedPerSecond) / ceiling, CeilingRatioTarget, judged: true);
+            var judged = workload == Workload.Alone;
+            Target($"grain reservations/s / write ceiling, {workload}", Grain(workload, r => r.ReservationsPerSecond) / ceiling, CeilingRatioTarget, judged);
+            Target($"grain created (201)/s / write ceiling, {workload}", Grain(workload, r => r.CreatedPerSecond) / ceiling, CeilingRatioTarget, judged);
         }
+
+        Target("grain / baseline reservations/s, Alone", Grain(Workload.Alone, r => r.ReservationsPerSecond) / Base(Workload.Alone, r => r.ReservationsPerSecond), BaselineRatioTarget, judged: false);
 
         foreach (var path in Enum.GetValues<PathKind>())
         {

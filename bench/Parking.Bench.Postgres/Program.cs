@@ -87,7 +87,7 @@ internal static class Program
             var context = new BenchContext(BenchOptions.Parse([]), grainApi, silo.Cpu, residents, staff, lots, new BookingPlan([.. layout.Lots.SelectMany(l => l.Spaces).Where(s => s.Ownership != SpaceOwnership.Private).Select(s => (s.LotId, s.SpaceId))], now));
             var load = new MixedLoad(layout, now);
             Console.WriteLine($"Signed in {residents.Length} residents (the silo's tokens, accepted by both services); {load}.");
-            Console.WriteLine($"Each worker sends 1 reservation then {MixedLoad.SearchesPerReservation} searches, {options.Concurrency} workers, the same seeded request streams on both paths.");
+            Console.WriteLine($"Each worker sends 1 reservation then {MixedLoad.SearchesPerReservation} searches (Uniform, HotSpot) or reservations only (Alone), {options.Concurrency} workers, the same seeded request streams on both paths.");
 
             Target[] targets = [new(PathKind.Grain, grainApi, silo.Cpu), new(PathKind.Baseline, baselineApi, baseline.Cpu)];
             async Task<MixedResult> PhaseAsync(Target target, Workload workload, int run, TimeSpan duration)
