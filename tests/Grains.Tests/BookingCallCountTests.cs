@@ -62,7 +62,7 @@ public abstract class BookingCallCountTests(BookingCallsFixture fixture, ITestOu
         // notifier with the lot's change and the reservation's (two before session 21: the space sent its own). The push
         // notifier's refresh of its hub directory, every 2 s whatever happens, may fall in and is not the booking's.
         Assert.Equal(
-            ["HouseholdLedgerGrain.Charge", "LotGrain.SpaceChanged", "ParkingSpaceGrain.Reserve", "PushNotifierGrain.PublishAll", "ResidentGrain.Reserve", "SettlementShardGrain.Settle"],
+            ["HouseholdLedgerGrain.Charge", "LotGrain.SpaceChanged", "ParkingSpaceGrain.Reserve", "PushNotifierGrain.PublishAll", "ResidentGrain.Reserve", "SettlementShardGrain.SettleAll"],
             Calls(all).Where(c => !c.StartsWith("MemoryStorage", StringComparison.Ordinal) && !c.StartsWith("HubDirectoryGrain", StringComparison.Ordinal)));
 
         // Three states written before the answer (the short lists here are stored whole), the shard's after it.
