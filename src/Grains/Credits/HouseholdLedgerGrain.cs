@@ -47,8 +47,8 @@ public sealed partial class HouseholdLedgerGrain(
     private bool _settleAgain;
     private string _compoundId = string.Empty;
 
-    // The household's shard never changes: found once per activation, not on every settlement.
-    private ISettlementShardGrain _shard = null!;
+    // The silo's messenger to the settlement shards: this household's reports go with those of the silo's other households.
+    private SettlementBatcher _settlement = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -65,7 +65,7 @@ public sealed partial class HouseholdLedgerGrain(
         }
 
         _storedAppliedFrom = new Dictionary<string, long>(_ledger.AppliedFromSenders, StringComparer.Ordinal);
-        _shard = GrainFactory.SettlementShard(_compoundId, _ledger.Account);
+        _settlement = SettlementBatcher.Of(GrainFactory);
         _commit = new GroupCommit(WriteOnce, exception =>
         {
             LogWriteFailed(exception, this.GetPrimaryKeyString());
@@ -258,7 +258,7 @@ public sealed partial class HouseholdLedgerGrain(
 
     private async Task Settle(IReadOnlyList<LedgerTransaction> decided, long version)
     {
-        var stored = await _shard.Settle(_ledger.Account, new ReportedBalance(_ledger.Balance, version), decided);
+        var stored = await _settlement.Settle(_compoundId, new SettlementReport(_ledger.Account, new ReportedBalance(_ledger.Balance, version), decided));
         _ledger.Confirmed(Accounts.Compound, stored);
         _reportedVersion = Math.Max(_reportedVersion, version);
     }

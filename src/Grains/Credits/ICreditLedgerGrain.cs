@@ -28,6 +28,13 @@ public sealed record SettlementView(
     [property: Id(3)] long Transactions,
     [property: Id(4)] IReadOnlyList<LedgerTransaction> Recent);
 
+/// <summary>What one household reports to its settlement shard: its balance at a version, and the transactions it decided.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SettlementReport(
+    [property: Id(0)] string Household,
+    [property: Id(1)] ReportedBalance Balance,
+    [property: Id(2)] IReadOnlyList<LedgerTransaction> Decided);
+
 /// <summary>
 /// One household's credits (key: compound/household-id): the single writer of its balance, so a charge checks and
 /// debits in one step. Spaces charge and refund bookings here; the other side of each transaction (the owner of a
@@ -63,12 +70,16 @@ public interface IHouseholdLedgerGrain : IGrainWithStringKey
 
 /// <summary>
 /// One shard of a compound's settlement (key: compound/settlement-n): the compound's account as its households moved it,
-/// their reported balances, the count and the newest of their transactions. Households report after each change.
+/// their reported balances, the count and the newest of their transactions. Households report after each change,
+/// a silo's households together.
 /// </summary>
 public interface ISettlementShardGrain : IGrainWithStringKey
 {
-    /// <summary>Settles a household's report; answers the highest transaction id of that household it has stored.</summary>
-    Task<long> Settle(string household, ReportedBalance balance, IReadOnlyList<LedgerTransaction> decided);
+    /// <summary>
+    /// Settles households' reports, in order (a silo's households report together, see <c>SettlementBatcher</c>); answers,
+    /// for each report, the highest transaction id of its household that a completed write holds.
+    /// </summary>
+    Task<IReadOnlyList<long>> SettleAll(IReadOnlyList<SettlementReport> reports);
 
     [ReadOnly]
     Task<SettlementView> GetView(int limit);

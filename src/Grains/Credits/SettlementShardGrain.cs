@@ -56,16 +56,22 @@ public sealed partial class SettlementShardGrain(
         }
     }
 
-    public async Task<long> Settle(string household, ReportedBalance balance, IReadOnlyList<LedgerTransaction> decided)
+    public async Task<IReadOnlyList<long>> SettleAll(IReadOnlyList<SettlementReport> reports)
     {
-        if (_settlement.Settle(household, balance, decided) || _commit.Writing)
+        var changed = false;
+        foreach (var report in reports)
+        {
+            changed |= _settlement.Settle(report.Household, report.Balance, report.Decided);
+        }
+
+        if (changed || _commit.Writing)
         {
             await _commit.Save();
         }
 
         // What the last completed write holds, not what is in memory: a report applied after that write started must
         // stay in its household's outbox until a write holds it too.
-        return _stored.AppliedFrom.GetValueOrDefault(household);
+        return [.. reports.Select(r => _stored.AppliedFrom.GetValueOrDefault(r.Household))];
     }
 
     public async Task<SettlementView> GetView(int limit)
