@@ -180,14 +180,21 @@ internal static class Program
 
             // A silo other than the victim may have left too: on a machine that stalls for seconds, the others can vote a
             // live silo dead (it then stops itself). Say so, and check through whichever silos still run.
-            foreach (var (silo, i) in silos.Select((s, i) => (s, i)).Where(x => x.s != victim && x.s.Process.HasExited))
+            var gone = new HashSet<SiloProcess> { victim };
+            void ReportGone(string when)
             {
-                Console.WriteLine($"  silo {i + 1} (pid {silo.ProcessId}) is gone too: exit code {silo.Process.ExitCode} (not killed by the bench); its last lines:");
-                foreach (var line in silo.RecentOutput().Split('\n').Where(l => !l.StartsWith("   at ", StringComparison.Ordinal)).TakeLast(12))
+                foreach (var (silo, i) in silos.Select((s, i) => (s, i)).Where(x => !gone.Contains(x.s) && x.s.Process.HasExited))
                 {
-                    Console.WriteLine("    " + (line.Length > 300 ? line[..300] + " ..." : line));
+                    gone.Add(silo);
+                    Console.WriteLine($"  silo {i + 1} (pid {silo.ProcessId}) is gone too ({when}): exit code {silo.Process.ExitCode} (not killed by the bench); its last lines:");
+                    foreach (var line in silo.RecentOutput().Split('\n').Where(l => !l.StartsWith("   at ", StringComparison.Ordinal)).TakeLast(12))
+                    {
+                        Console.WriteLine("    " + (line.Length > 300 ? line[..300] + " ..." : line));
+                    }
                 }
             }
+
+            ReportGone("after the load");
 
             var survivors = silos.Select((s, i) => (s, i)).Where(x => !x.s.Process.HasExited).Select(x => x.i).ToList();
             if (survivors.Count == 0)
@@ -212,6 +219,8 @@ internal static class Program
                 Console.WriteLine("  " + problem);
             }
 
+            // On a machine loaded far past its cores, the survivors can vote each other dead during the checks.
+            ReportGone("during the checks");
             PrintMemory("at the end (survivors)", [.. survivors.Select(i => silos[i])]);
             Console.WriteLine($"Summary ({clock.Elapsed.TotalMinutes:F1} min; load average {LoadAverage()} at the end):");
             Console.WriteLine($"  memory with all spaces active: {string.Join(", ", memory.Select((m, i) => $"silo {i + 1} {Mb(m)} MB"))}  target <= 2 GB per silo: {(memoryMet ? "met" : "NOT met")}");
