@@ -53,12 +53,16 @@ internal sealed class OpenLoad(
     private static readonly string?[] Kinds = [null, null, null, "standard", "standard", "ev", "accessible"];
     private const int SearchStartSlots = (14 * 48) - 20;
 
+    /// <summary>How many distinct searches the load builds before it starts and then sends in turn.</summary>
+    private const int PreparedSearches = 8192;
+
     private readonly ConcurrentQueue<Sample> _samples = new();
     private readonly ConcurrentQueue<Acknowledged> _acknowledged = new();
     private readonly DateTimeOffset _origin = NextHour(DateTimeOffset.UtcNow).AddHours(1);
     private int _inFlight;
     private long _notSent;
     private long _bookings = -1;
+    private PreparedSearch[]? _searches;
 
     public IReadOnlyCollection<Sample> Samples => _samples;
 
@@ -80,6 +84,7 @@ internal sealed class OpenLoad(
     /// <summary>Runs the load for <paramref name="duration"/>, then waits for the answers still outstanding (up to a minute).</summary>
     public async Task RunAsync(TimeSpan duration, Func<Task> kill, CancellationToken cancellationToken)
     {
+        _searches ??= PrepareSearches();
         var perRequest = 1.0 / (bookingsPerSecond * (1 + searchesPerBooking));
         var total = (long)(duration.TotalSeconds / perRequest);
         var start = Stopwatch.GetTimestamp();
@@ -151,8 +156,9 @@ internal sealed class OpenLoad(
                 HttpMethod.Post,
                 $"/api/compounds/{driver.CompoundId}/reservations",
                 driver.Token,
-                new ReserveRequest(space.SpaceId, windowStart, windowStart.AddMinutes(30), null),
+                JsonSerializer.SerializeToUtf8Bytes(new ReserveRequest(space.SpaceId, windowStart, windowStart.AddMinutes(30), null), SiloClient.Json),
                 string.Create(CultureInfo.InvariantCulture, $"sub-{b}"),
+                keepBody: true,
                 TimeSpan.FromSeconds(30),
                 cancellationToken);
             var answered = Stopwatch.GetTimestamp() - start;
@@ -174,7 +180,37 @@ internal sealed class OpenLoad(
     {
         try
         {
-            var random = new Random(unchecked((int)n * 7919));
+            var search = _searches![(int)(n % PreparedSearches)];
+            var sent = Stopwatch.GetTimestamp() - start;
+            var answer = await client.SendAsync(
+                (int)(n % client.Silos.Count),
+                HttpMethod.Get,
+                search.Path,
+                search.Token,
+                json: null,
+                idempotencyKey: null,
+                keepBody: false,
+                TimeSpan.FromSeconds(30),
+                cancellationToken);
+            _samples.Enqueue(new Sample(RequestKind.Search, due, sent, Stopwatch.GetTimestamp() - start, answer.Silo, answer.Outcome, answer.Ok, answer.Attempts));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    /// <summary>
+    /// The searches the load sends in turn, built before it starts so that sending one costs the bench no more than
+    /// the request itself: a random compound, one of its residents, a window over the next two weeks of varied length,
+    /// sometimes a kind, the resident's building as the nearest one.
+    /// </summary>
+    private PreparedSearch[] PrepareSearches()
+    {
+        var random = new Random(7919);
+        var searches = new PreparedSearch[PreparedSearches];
+        for (var i = 0; i < searches.Length; i++)
+        {
             var compound = random.Next(compoundIds.Count);
             var pool = drivers[compound];
             var driver = pool[random.Next(pool.Count)];
@@ -193,23 +229,13 @@ internal sealed class OpenLoad(
                 query += "&nearBuilding=" + Uri.EscapeDataString(building);
             }
 
-            var sent = Stopwatch.GetTimestamp() - start;
-            var answer = await client.SendAsync(
-                (int)(n % client.Silos.Count),
-                HttpMethod.Get,
-                $"/api/compounds/{compoundIds[compound]}/availability?{query}",
-                driver.Token,
-                null,
-                null,
-                TimeSpan.FromSeconds(30),
-                cancellationToken);
-            _samples.Enqueue(new Sample(RequestKind.Search, due, sent, Stopwatch.GetTimestamp() - start, answer.Silo, answer.Outcome, answer.Ok, answer.Attempts));
+            searches[i] = new PreparedSearch($"/api/compounds/{compoundIds[compound]}/availability?{query}", driver.Token);
         }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-        }
+
+        return searches;
     }
+
+    private sealed record PreparedSearch(string Path, string Token);
 
     private static DateTimeOffset NextHour(DateTimeOffset now) =>
         new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(1);

@@ -180,14 +180,21 @@ internal static class Program
 
             // A silo other than the victim may have left too: on a machine that stalls for seconds, the others can vote a
             // live silo dead (it then stops itself). Say so, and check through whichever silos still run.
-            foreach (var (silo, i) in silos.Select((s, i) => (s, i)).Where(x => x.s != victim && x.s.Process.HasExited))
+            var gone = new HashSet<SiloProcess> { victim };
+            void ReportGone(string when)
             {
-                Console.WriteLine($"  silo {i + 1} (pid {silo.ProcessId}) is gone too: exit code {silo.Process.ExitCode} (not killed by the bench); its last lines:");
-                foreach (var line in silo.RecentOutput().Split('\n').Where(l => !l.StartsWith("   at ", StringComparison.Ordinal)).TakeLast(12))
+                foreach (var (silo, i) in silos.Select((s, i) => (s, i)).Where(x => !gone.Contains(x.s) && x.s.Process.HasExited))
                 {
-                    Console.WriteLine("    " + (line.Length > 300 ? line[..300] + " ..." : line));
+                    gone.Add(silo);
+                    Console.WriteLine($"  silo {i + 1} (pid {silo.ProcessId}) is gone too ({when}): exit code {silo.Process.ExitCode} (not killed by the bench); its last lines:");
+                    foreach (var line in silo.RecentOutput().Split('\n').Where(l => !l.StartsWith("   at ", StringComparison.Ordinal)).TakeLast(12))
+                    {
+                        Console.WriteLine("    " + (line.Length > 300 ? line[..300] + " ..." : line));
+                    }
                 }
             }
+
+            ReportGone("after the load");
 
             var survivors = silos.Select((s, i) => (s, i)).Where(x => !x.s.Process.HasExited).Select(x => x.i).ToList();
             if (survivors.Count == 0)
@@ -212,13 +219,15 @@ internal static class Program
                 Console.WriteLine("  " + problem);
             }
 
+            // On a machine loaded far past its cores, the survivors can vote each other dead during the checks.
+            ReportGone("during the checks");
             PrintMemory("at the end (survivors)", [.. survivors.Select(i => silos[i])]);
             Console.WriteLine($"Summary ({clock.Elapsed.TotalMinutes:F1} min; load average {LoadAverage()} at the end):");
             Console.WriteLine($"  memory with all spaces active: {string.Join(", ", memory.Select((m, i) => $"silo {i + 1} {Mb(m)} MB"))}  target <= 2 GB per silo: {(memoryMet ? "met" : "NOT met")}");
             report.PrintSummary(recovery, RecoveryTargetSeconds, SearchP99TargetMs, BookingP99TargetMs);
             var verdict = absent.Count > 0 || inconsistent.Count > 0 ? "NOT met" : unverified.Count > 0 ? "not verified" : "met";
             Console.WriteLine($"  acknowledged reservations lost: {absent.Count} (unverified: {unverified.Count}); double-held or missing in occupancy: {inconsistent.Count}  target: 0 and 0: {verdict}");
-            Console.WriteLine($"  silo CPU share of the machine: steady {Shares(cpuSteady)}; whole load {Shares(cpuAfter)}");
+            Console.WriteLine($"  CPU share of the machine: steady {Shares(cpuSteady)}; whole load {Shares(cpuAfter)}");
             return verdict == "met" ? 0 : 1;
         }
         finally
@@ -349,8 +358,12 @@ internal static class Program
         }
     }
 
-    private static (TimeSpan Wall, TimeSpan?[] Silos) CpuNow(IReadOnlyList<SiloProcess> silos) =>
-        (Stopwatch.GetElapsedTime(0), [.. silos.Select(s => s.Cpu.Read())]);
+    /// <summary>Each silo's CPU so far and, last, the bench's own (it shares the cores: when it takes much, it is the bottleneck).</summary>
+    private static (TimeSpan Wall, TimeSpan?[] Silos) CpuNow(IReadOnlyList<SiloProcess> silos)
+    {
+        using var self = Process.GetCurrentProcess();
+        return (Stopwatch.GetElapsedTime(0), [.. silos.Select(s => s.Cpu.Read()), self.TotalProcessorTime]);
+    }
 
     /// <summary>Each silo's CPU between two readings, as a share of the machine's cores; NaN for a silo gone by then.</summary>
     private static double[] CpuShare((TimeSpan Wall, TimeSpan?[] Silos) before, (TimeSpan Wall, TimeSpan?[] Silos) after)
@@ -360,5 +373,6 @@ internal static class Program
     }
 
     private static string Shares(double[]? shares) =>
-        shares is null ? "n/a" : string.Join(", ", shares.Select((s, i) => double.IsNaN(s) ? $"silo {i + 1} n/a (killed)" : $"silo {i + 1} {s * 100:F0} %"));
+        shares is null ? "n/a" : string.Join(", ", shares.Select((s, i) =>
+            i == shares.Length - 1 ? $"the bench itself {s * 100:F0} %" : double.IsNaN(s) ? $"silo {i + 1} n/a (killed)" : $"silo {i + 1} {s * 100:F0} %"));
 }

@@ -22,6 +22,7 @@ public class ClusterTimingSettingsTests
         var membership = app.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(1), membership.ProbeTimeout);
         Assert.Equal(3, membership.NumMissedProbesLimit);
+        Assert.Equal(TimeSpan.FromSeconds(4), membership.MaxProbeTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), app.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout);
     }
 
@@ -31,11 +32,13 @@ public class ClusterTimingSettingsTests
         await using var app = Build(
             "--Parking:Cluster:ResponseTimeout=00:00:07",
             "--Parking:Cluster:ProbeTimeout=00:00:02",
-            "--Parking:Cluster:MissedProbesLimit=4");
+            "--Parking:Cluster:MissedProbesLimit=4",
+            "--Parking:Cluster:MaxProbeTimeout=00:00:03");
 
         var membership = app.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(2), membership.ProbeTimeout);
         Assert.Equal(4, membership.NumMissedProbesLimit);
+        Assert.Equal(TimeSpan.FromSeconds(3), membership.MaxProbeTimeout);
         Assert.Equal(TimeSpan.FromSeconds(7), app.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout);
     }
 
@@ -43,6 +46,7 @@ public class ClusterTimingSettingsTests
     [InlineData("ResponseTimeout", "00:00:00")]
     [InlineData("ProbeTimeout", "-00:00:01")]
     [InlineData("MissedProbesLimit", "0")]
+    [InlineData("MaxProbeTimeout", "00:00:00.500")]
     [InlineData("SiloPort", "0")]
     [InlineData("GatewayPort", "70000")]
     [InlineData("PrimarySiloPort", "-5")]
