@@ -309,7 +309,9 @@ internal static class PushPhase
             .Select(i =>
             {
                 var staff = context.Staff[i % context.Staff.Length];
-                return new WatcherSeat(i / lots % hubs.Length, staff.UserId, staff.Token, context.Lots[i % lots].LotId, i % options.StageSample == 0);
+                // The i-th watcher of its lot is on hub (i % hubs); every StageSample-th of each lot on each hub reads stage times.
+                var ofLot = i / lots;
+                return new WatcherSeat(ofLot % hubs.Length, staff.UserId, staff.Token, context.Lots[i % lots].LotId, ofLot / hubs.Length % options.StageSample == 0);
             })
             .ToArray();
         if (options.WatcherProcesses == 0)
