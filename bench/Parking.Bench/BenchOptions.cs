@@ -61,6 +61,10 @@ internal sealed class BenchOptions
                              that one process's GC pause does not stop every watcher.
           --watcher-gc MODE  The child processes' GC: workstation (default, concurrent),
                              nonconcurrent (workstation, no background GC) or server.
+          --stage-sample K   Every K-th watcher reads the server's stage times of each change
+                             (1 to 1000; default 10; 1: every watcher, as before session 22);
+                             the others read only when each change was stored, which keeps the
+                             watchers' own work per message small.
           --watcher-gen0-mb M
                              The child processes' gen0 budget in MB (0 to 1024; default 64;
                              0 leaves the runtime's own): fewer, not longer, gen0 pauses.
@@ -103,6 +107,9 @@ internal sealed class BenchOptions
     public WatcherGc WatcherGc { get; private set; } = WatcherGc.Workstation;
 
     public int WatcherGen0Megabytes { get; private set; } = 64;
+
+    /// <summary>Every this many watchers, one reads the stage times of its changes (the others only the commit time).</summary>
+    public int StageSample { get; private set; } = 10;
 
     /// <summary>Whether the push phase's watchers speak the MessagePack hub protocol (JSON otherwise).</summary>
     public bool MessagePack { get; private set; }
@@ -192,6 +199,9 @@ internal sealed class BenchOptions
                     break;
                 case "--watcher-gen0-mb":
                     options.WatcherGen0Megabytes = ParseInt(name, Value(args, ref i), 0, 1024);
+                    break;
+                case "--stage-sample":
+                    options.StageSample = ParseInt(name, Value(args, ref i), 1, 1000);
                     break;
                 case "--phases":
                     options.Phases = ParsePhases(Value(args, ref i));

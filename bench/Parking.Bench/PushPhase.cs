@@ -49,7 +49,28 @@ internal sealed class PushWindow
     public bool Accepts(DateTimeOffset changedAt) => changedAt.UtcTicks >= Volatile.Read(ref _fromUtcTicks);
 }
 
-/// <summary>One SignalR client watching one lot; it times every lot change it receives (they come in LotChanges batches).</summary>
+/// <summary>
+/// What a watcher reads of a lot change (the wire's <c>LotChangeDto</c> without the space's picture, which the hub
+/// protocol skips unread): its kind and when it was stored. The bench times pushes, so decoding each space's held
+/// windows and labels, a thousand times per change, would be the watchers' own cost measured as the server's.
+/// Public, as the MessagePack protocol builds its readers for public types only.
+/// </summary>
+public sealed record WatchedChange(string? Kind, DateTimeOffset ChangedAt)
+{
+    public bool IsRestart => Kind == LotChangeKinds.Restarted;
+}
+
+/// <summary>A lot change as a stage-sampling watcher reads it: also the server's stage times, when it sends them.</summary>
+public sealed record TimedWatchedChange(string? Kind, DateTimeOffset ChangedAt, PushStageTimesDto? Times)
+{
+    public bool IsRestart => Kind == LotChangeKinds.Restarted;
+}
+
+/// <summary>
+/// One SignalR client watching one lot; it times every lot change it receives (they come in LotChanges batches). A
+/// sample of the watchers (<c>--stage-sample</c>) also reads each change's stage times; the rest read only its kind
+/// and commit time, so that 1,000 clients on the server's cores cost as little per message as a real client can.
+/// </summary>
 internal sealed class Watcher : IAsyncDisposable
 {
     private readonly HubConnection _connection;
@@ -58,12 +79,20 @@ internal sealed class Watcher : IAsyncDisposable
     private long _messages;
     private volatile bool _closing;
 
-    private Watcher(HubConnection connection, string lotId, PushWindow window)
+    private Watcher(HubConnection connection, string lotId, bool stages, PushWindow window)
     {
         _connection = connection;
         _window = window;
         LotId = lotId;
-        _connection.On<LotChangeDto[]>(nameof(IParkingClient.LotChanges), OnLotChanges);
+        if (stages)
+        {
+            _connection.On<TimedWatchedChange[]>(nameof(IParkingClient.LotChanges), OnTimedLotChanges);
+        }
+        else
+        {
+            _connection.On<WatchedChange[]>(nameof(IParkingClient.LotChanges), OnLotChanges);
+        }
+
         _connection.Closed += _ =>
         {
             if (!_closing)
@@ -79,7 +108,7 @@ internal sealed class Watcher : IAsyncDisposable
 
     public LatencyRecorder Latencies { get; } = new();
 
-    /// <summary>The same deliveries split by stage, when the silo sends its stage times.</summary>
+    /// <summary>The same deliveries split by stage, when this watcher samples stages and the silo sends its stage times.</summary>
     public PushStageRecorder Stages { get; } = new();
 
     public long Delivered => Interlocked.Read(ref _delivered);
@@ -89,8 +118,9 @@ internal sealed class Watcher : IAsyncDisposable
 
     public bool Lost { get; private set; }
 
+    /// <param name="stages">Read the stage times of each change (a sample of the watchers does).</param>
     /// <param name="messagePack">Speak the MessagePack hub protocol (the server offers it beside the web app's JSON).</param>
-    public static async Task<Watcher> ConnectAsync(Uri baseAddress, Credential user, string lotId, PushWindow window, bool messagePack, CancellationToken cancellationToken)
+    public static async Task<Watcher> ConnectAsync(Uri baseAddress, Credential user, string lotId, bool stages, PushWindow window, bool messagePack, CancellationToken cancellationToken)
     {
         var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(baseAddress, ParkingHub.Path), HttpTransportType.WebSockets, o =>
@@ -103,7 +133,7 @@ internal sealed class Watcher : IAsyncDisposable
             builder.AddMessagePackProtocol();
         }
 
-        var watcher = new Watcher(builder.Build(), lotId, window);
+        var watcher = new Watcher(builder.Build(), lotId, stages, window);
         var connection = watcher._connection;
         try
         {
@@ -125,11 +155,11 @@ internal sealed class Watcher : IAsyncDisposable
     }
 
     /// <summary>One lot's changes of one batch: each is timed, so waiting in the batch counts in its latency.</summary>
-    private void OnLotChanges(LotChangeDto[] changes)
+    private void OnLotChanges(WatchedChange[] changes)
     {
         // Receive time minus the server's commit time, both read from this machine's clock.
         var received = DateTimeOffset.UtcNow;
-        var counted = false;
+        var counted = 0;
         foreach (var change in changes)
         {
             // A lot's restart announcement (its rebuild under a new epoch) is no booking's change: not timed.
@@ -139,17 +169,40 @@ internal sealed class Watcher : IAsyncDisposable
             }
 
             Latencies.RecordMilliseconds((received - change.ChangedAt).TotalMilliseconds);
-            if (PushStageSample.From(change, received) is { } stages)
+            counted++;
+        }
+
+        Count(counted);
+    }
+
+    private void OnTimedLotChanges(TimedWatchedChange[] changes)
+    {
+        var received = DateTimeOffset.UtcNow;
+        var counted = 0;
+        foreach (var change in changes)
+        {
+            if (change.IsRestart || !_window.Accepts(change.ChangedAt))
+            {
+                continue;
+            }
+
+            Latencies.RecordMilliseconds((received - change.ChangedAt).TotalMilliseconds);
+            if (PushStageSample.From(change.ChangedAt, change.Times, received) is { } stages)
             {
                 Stages.Record(stages);
             }
 
-            Interlocked.Increment(ref _delivered);
-            counted = true;
+            counted++;
         }
 
-        if (counted)
+        Count(counted);
+    }
+
+    private void Count(int changes)
+    {
+        if (changes > 0)
         {
+            Interlocked.Add(ref _delivered, changes);
             Interlocked.Increment(ref _messages);
         }
     }
@@ -256,7 +309,9 @@ internal static class PushPhase
             .Select(i =>
             {
                 var staff = context.Staff[i % context.Staff.Length];
-                return new WatcherSeat(i / lots % hubs.Length, staff.UserId, staff.Token, context.Lots[i % lots].LotId);
+                // The i-th watcher of its lot is on hub (i % hubs); every StageSample-th of each lot on each hub reads stage times.
+                var ofLot = i / lots;
+                return new WatcherSeat(ofLot % hubs.Length, staff.UserId, staff.Token, context.Lots[i % lots].LotId, ofLot / hubs.Length % options.StageSample == 0);
             })
             .ToArray();
         if (options.WatcherProcesses == 0)

@@ -10,11 +10,11 @@ namespace Parking.Bench;
 /// </summary>
 internal readonly record struct PushStageSample(float Total, float Lot, float Window, float ToHost, float Hub, float Wire)
 {
-    public static PushStageSample? From(LotChangeDto change, DateTimeOffset received) => change.Times is not { } t
+    public static PushStageSample? From(DateTimeOffset changedAt, PushStageTimesDto? times, DateTimeOffset received) => times is not { } t
         ? null
         : new PushStageSample(
-            Ms(received - change.ChangedAt),
-            Ms(t.PublishedAt - change.ChangedAt),
+            Ms(received - changedAt),
+            Ms(t.PublishedAt - changedAt),
             Ms(t.FlushedAt - t.PublishedAt),
             Ms(t.HostAt - t.FlushedAt),
             Ms(t.SentAt - t.HostAt),

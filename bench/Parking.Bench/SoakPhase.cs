@@ -45,7 +45,7 @@ internal static class SoakPhase
         for (var i = 0; i < watcherCount; i++)
         {
             var lot = context.Lots[i % context.Lots.Length].LotId;
-            watchers.Add(await Watcher.ConnectAsync(context.Api.BaseAddress, context.Staff[i % context.Staff.Length], lot, pushWindow, context.Options.MessagePack, cancellationToken));
+            watchers.Add(await Watcher.ConnectAsync(context.Api.BaseAddress, context.Staff[i % context.Staff.Length], lot, stages: false, pushWindow, context.Options.MessagePack, cancellationToken));
         }
 
         var plansBefore = await PlanNumberAsync(context, area, cancellationToken);

@@ -6,8 +6,11 @@ using System.Threading.Channels;
 
 namespace Parking.Bench;
 
-/// <summary>One watcher to connect: which host's hub (index into <see cref="WatcherPlan.Hubs"/>), as whom, watching which lot.</summary>
-internal sealed record WatcherSeat(int Hub, string UserId, string Token, string LotId);
+/// <summary>
+/// One watcher to connect: which host's hub (index into <see cref="WatcherPlan.Hubs"/>), as whom, watching which lot,
+/// and whether it reads the server's stage times of its changes (a sample of the watchers does).
+/// </summary>
+internal sealed record WatcherSeat(int Hub, string UserId, string Token, string LotId, bool Stages = true);
 
 /// <summary>The watchers one group holds, the hubs they connect to, and whether they speak MessagePack instead of JSON.</summary>
 internal sealed record WatcherPlan(Uri[] Hubs, WatcherSeat[] Seats, bool MessagePack);
@@ -71,7 +74,7 @@ internal sealed class LocalWatchers(WatcherPlan plan) : IWatcherGroup
             {
                 try
                 {
-                    _watchers.Add(await Watcher.ConnectAsync(plan.Hubs[seat.Hub], new Credential(seat.UserId, seat.Token), seat.LotId, _window, plan.MessagePack, ct));
+                    _watchers.Add(await Watcher.ConnectAsync(plan.Hubs[seat.Hub], new Credential(seat.UserId, seat.Token), seat.LotId, seat.Stages, _window, plan.MessagePack, ct));
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !ct.IsCancellationRequested)
                 {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parking.Domain.Charging;
 using Parking.Domain.Credits;
 using Parking.Domain.Gates;
@@ -31,6 +32,7 @@ public static class ParkingRules
         services.AddOptions<OcppPolicy>().BindConfiguration(OcppPolicy.SectionName);
         services.AddOptions<Notifications.HubPushOptions>().BindConfiguration(Notifications.HubPushOptions.SectionName).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Notifications.HubPushOptions>, HubSettingsCheck>();
+        services.TryAddSingleton<Notifications.LocalHubObserver>();
         return services;
     }
 

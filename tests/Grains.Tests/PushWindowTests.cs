@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 using Parking.Grains.Notifications;
 using Xunit;
@@ -12,7 +13,8 @@ namespace Parking.Grains.Tests;
 /// <summary>
 /// The notifier's window (<see cref="HubPushOptions.FlushWindow"/>): as the rules bind it (a default, a set value, a value
 /// out of range refused with its key), how long a batch gathers after the last one left, and on a silo of its own, that
-/// a quiet notifier's lone change leaves without waiting for the window while the changes right after it wait for it.
+/// a quiet notifier's lone change leaves without waiting for the window while the changes right after it wait for it,
+/// and that the host in the silo's own process gets its batches by a direct call (<see cref="LocalHubObserver"/>).
 /// </summary>
 [Collection(PushWindowCollection.Name)]
 public sealed class PushWindowTests(PushWindowFixture fixture)
@@ -67,8 +69,7 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
         var notifier = fixture.Grains.PushNotifier();
 
         // A first batch waits for the notifier's copy of the hub directory and for code run the first time: warm them.
-        await notifier.Publish(Change(0));
-        var warm = Assert.IsType<LotChangedPush>(Assert.Single(await observer.Next()));
+        var warm = Assert.IsType<LotChangedPush>(Assert.Single(await FirstBatch(notifier, observer)));
 
         // Nothing else publishes on this silo: once a whole window has passed since that batch left (by its own stamp,
         // on the same clock), the next change finds the notifier quiet.
@@ -102,6 +103,82 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
         fixture.Grains.DeleteObjectReference<IHubObserver>(reference);
     }
 
+    [Fact]
+    public async Task The_host_in_the_silos_own_process_gets_its_batches_on_the_notifiers_turn_not_through_the_cluster()
+    {
+        // A host in the silo's process, as the web host registers itself: its observer object, its reference in the
+        // directory, and the pair made known to the silo's notifier.
+        var silo = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services;
+        var observer = new BatchObserver(silo.GetRequiredService<IGrainContextAccessor>());
+        var reference = silo.GetRequiredService<IGrainFactory>().CreateObjectReference<IHubObserver>(observer);
+        var local = silo.GetRequiredService<LocalHubObserver>();
+        local.Set(reference, observer);
+        await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Register("local-test", reference);
+        try
+        {
+            var batch = await FirstBatch(fixture.Grains.PushNotifier(), observer);
+            Assert.IsType<LotChangedPush>(Assert.Single(batch));
+
+            // Called directly by the notifier, on its own turn: through the cluster the observer would run in the
+            // turn of the reference's own (client) context instead.
+            Assert.IsType<PushNotifierGrain>(observer.CalledIn?.GrainInstance);
+        }
+        finally
+        {
+            local.Clear(reference);
+            await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Unregister("local-test");
+            silo.GetRequiredService<IGrainFactory>().DeleteObjectReference<IHubObserver>(reference);
+        }
+    }
+
+    [Fact]
+    public void A_host_the_process_does_not_hold_is_called_by_its_reference()
+    {
+        var local = new LocalHubObserver();
+        var mine = new BatchObserver();
+        var mineReference = fixture.Grains.CreateObjectReference<IHubObserver>(mine);
+        var other = fixture.Grains.CreateObjectReference<IHubObserver>(new BatchObserver());
+        try
+        {
+            Assert.Same(other, local.For(other));
+            local.Set(mineReference, mine);
+            Assert.Same(mine, local.For(mineReference));
+            Assert.Same(other, local.For(other));
+            local.Clear(mineReference);
+            Assert.Same(mineReference, local.For(mineReference));
+        }
+        finally
+        {
+            fixture.Grains.DeleteObjectReference<IHubObserver>(mineReference);
+            fixture.Grains.DeleteObjectReference<IHubObserver>(other);
+        }
+    }
+
+    /// <summary>
+    /// The first batch a newly registered host gets. The notifier's copy of the directory may predate the host (an
+    /// earlier test on this silo left it fresh): a change published before the copy is renewed never reaches the host,
+    /// so one is published again until a batch comes; any batch still on its way after that is let go.
+    /// </summary>
+    private static async Task<IReadOnlyList<Push>> FirstBatch(IPushNotifierGrain notifier, BatchObserver observer)
+    {
+        // Long enough for a window and a renewal of the copy (2 s), so that a change that can come has come.
+        var patience = PushWindowFixture.Window + TimeSpan.FromSeconds(3);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await notifier.Publish(Change(0));
+            if (await observer.Next(patience) is { } batch)
+            {
+                while (await observer.Next(PushWindowFixture.Window + TimeSpan.FromMilliseconds(500)) is not null)
+                {
+                }
+
+                return batch;
+            }
+        }
+
+        throw new TimeoutException("no batch came");
+    }
+
     private static LotChangedPush Change(long sequence) =>
         LotChangedPush.Published("c1", "A", Guid.Empty, new LotChange(sequence, null!), TimeProvider.System);
 
@@ -117,13 +194,17 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
         return provider.GetRequiredService<IOptions<HubPushOptions>>().Value;
     }
 
-    /// <summary>Records each batch the notifier sends, as a host would get it.</summary>
-    private sealed class BatchObserver : IHubObserver
+    /// <summary>Records each batch the notifier sends, as a host would get it, and in whose turn it was called.</summary>
+    private sealed class BatchObserver(IGrainContextAccessor? contexts = null) : IHubObserver
     {
         private readonly BlockingCollection<IReadOnlyList<Push>> _batches = [];
 
+        /// <summary>The grain context the last batch was delivered in (with a silo's accessor of the running context).</summary>
+        public IGrainContext? CalledIn { get; private set; }
+
         public Task Deliver(IReadOnlyList<Push> pushes)
         {
+            CalledIn = contexts?.GrainContext;
             _batches.Add(pushes);
             return Task.CompletedTask;
         }
@@ -131,6 +212,10 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
         /// <summary>The next batch, waited for at most 20 s.</summary>
         public Task<IReadOnlyList<Push>> Next() => Task.Run(() =>
             _batches.TryTake(out var batch, TimeSpan.FromSeconds(20)) ? batch : throw new TimeoutException("no batch came"));
+
+        /// <summary>The next batch, or null when none came within <paramref name="wait"/>.</summary>
+        public Task<IReadOnlyList<Push>?> Next(TimeSpan wait) => Task.Run(() =>
+            _batches.TryTake(out var batch, wait) ? batch : null);
     }
 }
 

@@ -11,6 +11,7 @@ namespace Parking.Api.Hubs;
 public sealed partial class HubObserverRegistration(
     IGrainFactory grains,
     HubObserver observer,
+    LocalHubObserver local,
     ILogger<HubObserverRegistration> logger) : BackgroundService
 {
     private static readonly TimeSpan Refresh = HubDirectoryGrain.Expiry / 3;
@@ -22,6 +23,9 @@ public sealed partial class HubObserverRegistration(
     {
         var reference = grains.CreateObjectReference<IHubObserver>(observer);
         _reference = reference;
+
+        // This silo's notifier calls this host's observer directly (same process) once the directory lists it.
+        local.Set(reference, observer);
         using var timer = new PeriodicTimer(Refresh);
         do
         {
@@ -57,6 +61,7 @@ public sealed partial class HubObserverRegistration(
             LogRegistrationFailed(exception, _hostId);
         }
 
+        local.Clear(reference);
         grains.DeleteObjectReference<IHubObserver>(reference);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,9 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
     private readonly TimeProvider? _stageClock = options.Value.StageTimes ? TimeProvider.System : null;
 
     private IReadOnlyList<IHubObserver> _observers = [];
+
+    /// <summary>The host in this process, called directly instead of through the cluster (none on a silo without one).</summary>
+    private LocalHubObserver? _local;
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
     private Task? _refreshing;
     private List<Push> _queue = [];
@@ -31,6 +35,12 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
 
     /// <summary>When the last batch left (a <see cref="Stopwatch"/> timestamp), or 0 before the first.</summary>
     private long _lastFlush;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _local = ServiceProvider.GetService<LocalHubObserver>();
+        return base.OnActivateAsync(cancellationToken);
+    }
 
     public Task PublishAll(IReadOnlyList<Push> pushes)
     {
@@ -100,11 +110,14 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
             var batch = _queue;
             _queue = [];
             _flushScheduled = false;
-            _lastFlush = Stopwatch.GetTimestamp();
             LotChangedPush.StampFlushed(batch, _stageClock);
+
+            // After the stamp: the next batch's window counts from no earlier than the time this batch carries.
+            _lastFlush = Stopwatch.GetTimestamp();
             foreach (var observer in _observers)
             {
-                observer.Deliver(batch).Ignore();
+                // This process's host by a direct call (it takes the batch and returns), the others through the cluster.
+                (_local?.For(observer) ?? observer).Deliver(batch).Ignore();
             }
         }
     }
