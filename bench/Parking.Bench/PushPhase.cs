@@ -162,31 +162,24 @@ internal sealed class Watcher : IAsyncDisposable
         var counted = 0;
         foreach (var change in changes)
         {
-            // A lot's restart announcement (its rebuild under a new epoch) is no booking's change: not timed.
-            if (change.IsRestart || !_window.Accepts(change.ChangedAt))
-            {
-                continue;
-            }
-
-            Latencies.RecordMilliseconds((received - change.ChangedAt).TotalMilliseconds);
-            counted++;
+            counted += Time(change.IsRestart, change.ChangedAt, received) ? 1 : 0;
         }
 
         Count(counted);
     }
 
+    /// <summary>As <see cref="OnLotChanges"/>, and each timed change's stages too.</summary>
     private void OnTimedLotChanges(TimedWatchedChange[] changes)
     {
         var received = DateTimeOffset.UtcNow;
         var counted = 0;
         foreach (var change in changes)
         {
-            if (change.IsRestart || !_window.Accepts(change.ChangedAt))
+            if (!Time(change.IsRestart, change.ChangedAt, received))
             {
                 continue;
             }
 
-            Latencies.RecordMilliseconds((received - change.ChangedAt).TotalMilliseconds);
             if (PushStageSample.From(change.ChangedAt, change.Times, received) is { } stages)
             {
                 Stages.Record(stages);
@@ -196,6 +189,21 @@ internal sealed class Watcher : IAsyncDisposable
         }
 
         Count(counted);
+    }
+
+    /// <summary>
+    /// Records a change's latency unless it is a lot's restart announcement (its rebuild under a new epoch, no booking's
+    /// change) or stored before the counting began; answers whether it was recorded.
+    /// </summary>
+    private bool Time(bool isRestart, DateTimeOffset changedAt, DateTimeOffset received)
+    {
+        if (isRestart || !_window.Accepts(changedAt))
+        {
+            return false;
+        }
+
+        Latencies.RecordMilliseconds((received - changedAt).TotalMilliseconds);
+        return true;
     }
 
     private void Count(int changes)
