@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 using Parking.Contracts;
 
@@ -20,6 +21,7 @@ internal sealed record PushResult(
     long Expected,
     long Delivered,
     LatencySummary Push,
+    LatencySummary Handled,
     int Lost,
     IReadOnlyCollection<Confirmed> Confirmed,
     long Messages = 0,
@@ -75,13 +77,15 @@ internal sealed class Watcher : IAsyncDisposable
 {
     private readonly HubConnection _connection;
     private readonly PushWindow _window;
+    private readonly ReadStampingProtocol _reads;
     private long _delivered;
     private long _messages;
     private volatile bool _closing;
 
-    private Watcher(HubConnection connection, string lotId, bool stages, PushWindow window)
+    private Watcher(HubConnection connection, ReadStampingProtocol reads, string lotId, bool stages, PushWindow window)
     {
         _connection = connection;
+        _reads = reads;
         _window = window;
         LotId = lotId;
         if (stages)
@@ -106,7 +110,11 @@ internal sealed class Watcher : IAsyncDisposable
 
     public string LotId { get; }
 
+    /// <summary>Stored -> the message taken off the connection, before parsing (<see cref="ReadStampingProtocol"/>): the push's latency.</summary>
     public LatencyRecorder Latencies { get; } = new();
+
+    /// <summary>Stored -> the watcher's handler, after parsing and the handler's turn: the watcher's own work included.</summary>
+    public LatencyRecorder Handled { get; } = new();
 
     /// <summary>The same deliveries split by stage, when this watcher samples stages and the silo sends its stage times.</summary>
     public PushStageRecorder Stages { get; } = new();
@@ -128,12 +136,11 @@ internal sealed class Watcher : IAsyncDisposable
                 o.AccessTokenProvider = () => Task.FromResult<string?>(user.Token);
                 o.SkipNegotiation = true;
             });
-        if (messagePack)
-        {
-            builder.AddMessagePackProtocol();
-        }
-
-        var watcher = new Watcher(builder.Build(), lotId, stages, window);
+        // JSON or MessagePack, wrapped to note when each message is read; registered last, so the connection takes it
+        // (the builder registers JSON first by itself).
+        var reads = new ReadStampingProtocol(messagePack ? new MessagePackHubProtocol() : new JsonHubProtocol());
+        builder.Services.AddSingleton<IHubProtocol>(reads);
+        var watcher = new Watcher(builder.Build(), reads, lotId, stages, window);
         var connection = watcher._connection;
         try
         {
@@ -157,12 +164,13 @@ internal sealed class Watcher : IAsyncDisposable
     /// <summary>One lot's changes of one batch: each is timed, so waiting in the batch counts in its latency.</summary>
     private void OnLotChanges(WatchedChange[] changes)
     {
-        // Receive time minus the server's commit time, both read from this machine's clock.
-        var received = DateTimeOffset.UtcNow;
+        // Read and handled times minus the server's commit time, all read from this machine's clock.
+        var handled = DateTimeOffset.UtcNow;
+        var read = _reads.TakeReadAt(handled);
         var counted = 0;
         foreach (var change in changes)
         {
-            counted += Time(change.IsRestart, change.ChangedAt, received) ? 1 : 0;
+            counted += Time(change.IsRestart, change.ChangedAt, read, handled) ? 1 : 0;
         }
 
         Count(counted);
@@ -171,16 +179,17 @@ internal sealed class Watcher : IAsyncDisposable
     /// <summary>As <see cref="OnLotChanges"/>, and each timed change's stages too.</summary>
     private void OnTimedLotChanges(TimedWatchedChange[] changes)
     {
-        var received = DateTimeOffset.UtcNow;
+        var handled = DateTimeOffset.UtcNow;
+        var read = _reads.TakeReadAt(handled);
         var counted = 0;
         foreach (var change in changes)
         {
-            if (!Time(change.IsRestart, change.ChangedAt, received))
+            if (!Time(change.IsRestart, change.ChangedAt, read, handled))
             {
                 continue;
             }
 
-            if (PushStageSample.From(change.ChangedAt, change.Times, received) is { } stages)
+            if (PushStageSample.From(change.ChangedAt, change.Times, read, handled) is { } stages)
             {
                 Stages.Record(stages);
             }
@@ -195,14 +204,15 @@ internal sealed class Watcher : IAsyncDisposable
     /// Records a change's latency unless it is a lot's restart announcement (its rebuild under a new epoch, no booking's
     /// change) or stored before the counting began; answers whether it was recorded.
     /// </summary>
-    private bool Time(bool isRestart, DateTimeOffset changedAt, DateTimeOffset received)
+    private bool Time(bool isRestart, DateTimeOffset changedAt, DateTimeOffset read, DateTimeOffset handled)
     {
         if (isRestart || !_window.Accepts(changedAt))
         {
             return false;
         }
 
-        Latencies.RecordMilliseconds((received - changedAt).TotalMilliseconds);
+        Latencies.RecordMilliseconds((read - changedAt).TotalMilliseconds);
+        Handled.RecordMilliseconds((handled - changedAt).TotalMilliseconds);
         return true;
     }
 
@@ -281,6 +291,7 @@ internal static class PushPhase
                 drive.Expected,
                 tallies.Sum(t => t.Delivered),
                 LatencyRecorder.Summarize(tallies.Select(t => t.Latencies)),
+                LatencyRecorder.Summarize(tallies.Select(t => t.Handled)),
                 tallies.Sum(t => t.Lost),
                 [.. warmed, .. drive.Confirmed],
                 tallies.Sum(t => t.Messages),

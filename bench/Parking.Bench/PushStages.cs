@@ -6,19 +6,21 @@ namespace Parking.Bench;
 /// <summary>
 /// One lot change's way to a watcher, in milliseconds per stage (from the server's stage times, sent when the silo
 /// runs with <c>Parking:Hub:StageTimes</c>): stored → published by the lot → flushed by the notifier → at the host →
-/// sent by the hub → received by the watcher.
+/// sent by the hub → read off the watcher's connection (before parsing) → handled by the watcher. <see cref="Total"/>
+/// ends where the message was read, as the push's latency does.
 /// </summary>
-internal readonly record struct PushStageSample(float Total, float Lot, float Window, float ToHost, float Hub, float Wire)
+internal readonly record struct PushStageSample(float Total, float Lot, float Window, float ToHost, float Hub, float Wire, float Parse)
 {
-    public static PushStageSample? From(DateTimeOffset changedAt, PushStageTimesDto? times, DateTimeOffset received) => times is not { } t
+    public static PushStageSample? From(DateTimeOffset changedAt, PushStageTimesDto? times, DateTimeOffset read, DateTimeOffset handled) => times is not { } t
         ? null
         : new PushStageSample(
-            Ms(received - changedAt),
+            Ms(read - changedAt),
             Ms(t.PublishedAt - changedAt),
             Ms(t.FlushedAt - t.PublishedAt),
             Ms(t.HostAt - t.FlushedAt),
             Ms(t.SentAt - t.HostAt),
-            Ms(received - t.SentAt));
+            Ms(read - t.SentAt),
+            Ms(handled - read));
 
     private static float Ms(TimeSpan span) => (float)span.TotalMilliseconds;
 }
@@ -41,7 +43,8 @@ internal sealed record PushStages(int Count, IReadOnlyList<(string Stage, double
         ("published -> flushed by the notifier", s => s.Window),
         ("flushed -> at the host", s => s.ToHost),
         ("at the host -> sent by the hub", s => s.Hub),
-        ("sent -> received by the watcher", s => s.Wire),
+        ("sent -> read by the watcher", s => s.Wire),
+        ("read -> handled (watcher parses)", s => s.Parse),
         ("server: stored -> sent by the hub", s => s.Lot + s.Window + s.ToHost + s.Hub),
     ];
 

@@ -65,6 +65,7 @@ internal static class Report
     public static void Push(PushResult r)
     {
         Console.WriteLine($"  push          p50 {Ms(r.Push.P50)}  p90 {Ms(r.Push.P90)}  p99 {Ms(r.Push.P99)}  max {Ms(r.Push.Max)}  over {N(r.Delivered)} deliveries ({Rate(r.DeliveriesPerSecond)}/s) in {N(r.Messages)} LotChanges messages");
+        Console.WriteLine($"    (stored -> read off the watcher's connection, before parsing; to the watcher's handler, parsing and its turn included: p50 {Ms(r.Handled.P50)}  p99 {Ms(r.Handled.P99)})");
         Console.WriteLine($"    {r.Connected} clients ({r.ConnectFailures} failed, {r.Lost} lost); reservations at {r.TargetRate:0.#}/s: {N(r.Reservations.Ok)} created, {N(r.Reservations.Conflicts)} conflicts, {N(r.Reservations.Failed)} failed, {N(r.Skipped)} skipped (too many in flight); POST latency {Latency(r.Reservations.Latency)}");
         Console.WriteLine($"    deliveries {N(r.Delivered)} of {N(r.Expected)} expected ({r.Completeness:P1})  {r.Reservations.Cpu}{Contention(r.Reservations.Cpu)}{Problems(r.Reservations)}");
         if (r.Gc is { } gc)

@@ -223,6 +223,12 @@ internal static class SoakPhase
     {
         var summaries = recorders.ToDictionary(r => r.Key, r => LatencySummary.From(r.Value.Drain()));
         var push = LatencySummary.From(watchers.SelectMany(w => w.Latencies.Drain()).ToList());
+        foreach (var watcher in watchers)
+        {
+            // Not reported here; drained so that a long soak does not keep every sample.
+            watcher.Handled.Drain();
+        }
+
         var tally = counts.ToArray();
         counts.Clear();
         double memory = double.NaN;

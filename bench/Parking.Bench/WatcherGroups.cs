@@ -34,7 +34,7 @@ internal sealed record GcTally(int Gen0, int Gen1, int Gen2, double PauseMillise
 }
 
 /// <summary>What a group's watchers received while the window was open.</summary>
-internal sealed record WatcherTally(LatencyRecorder Latencies, PushStageRecorder Stages, long Delivered, long Messages, int Lost, GcTally Gc);
+internal sealed record WatcherTally(LatencyRecorder Latencies, LatencyRecorder Handled, PushStageRecorder Stages, long Delivered, long Messages, int Lost, GcTally Gc);
 
 /// <summary>
 /// Watchers held together (in the bench's process, or in one child process): connected, told when to start
@@ -107,13 +107,19 @@ internal sealed class LocalWatchers(WatcherPlan plan) : IWatcherGroup
             latencies.Record(sample);
         }
 
+        var handled = new LatencyRecorder();
+        foreach (var sample in LatencyRecorder.Gather(_watchers.Select(w => w.Handled)))
+        {
+            handled.Record(sample);
+        }
+
         var stages = new PushStageRecorder();
         foreach (var sample in PushStageRecorder.Gather(_watchers.Select(w => w.Stages)))
         {
             stages.Record(sample);
         }
 
-        return Task.FromResult(new WatcherTally(latencies, stages, _watchers.Sum(w => w.Delivered), _watchers.Sum(w => w.Messages), _watchers.Count(w => w.Lost), gc));
+        return Task.FromResult(new WatcherTally(latencies, handled, stages, _watchers.Sum(w => w.Delivered), _watchers.Sum(w => w.Messages), _watchers.Count(w => w.Lost), gc));
     }
 
     public async ValueTask DisposeAsync()
@@ -142,11 +148,14 @@ internal static class WatcherWire
     public static void WriteSamples(string path, WatcherTally tally)
     {
         using var writer = new BinaryWriter(File.Create(path));
-        var latencies = LatencyRecorder.Gather([tally.Latencies]);
-        writer.Write(latencies.Count);
-        foreach (var ticks in latencies)
+        foreach (var recorder in new[] { tally.Latencies, tally.Handled })
         {
-            writer.Write(LatencySummary.ToMilliseconds(ticks));
+            var latencies = LatencyRecorder.Gather([recorder]);
+            writer.Write(latencies.Count);
+            foreach (var ticks in latencies)
+            {
+                writer.Write(LatencySummary.ToMilliseconds(ticks));
+            }
         }
 
         var stages = PushStageRecorder.Gather([tally.Stages]);
@@ -159,10 +168,11 @@ internal static class WatcherWire
             writer.Write(s.ToHost);
             writer.Write(s.Hub);
             writer.Write(s.Wire);
+            writer.Write(s.Parse);
         }
     }
 
-    public static (LatencyRecorder Latencies, PushStageRecorder Stages) ReadSamples(string path)
+    public static (LatencyRecorder Latencies, LatencyRecorder Handled, PushStageRecorder Stages) ReadSamples(string path)
     {
         using var reader = new BinaryReader(File.OpenRead(path));
         var latencies = new LatencyRecorder();
@@ -171,13 +181,19 @@ internal static class WatcherWire
             latencies.RecordMilliseconds(reader.ReadDouble());
         }
 
+        var handled = new LatencyRecorder();
+        for (var n = reader.ReadInt32(); n > 0; n--)
+        {
+            handled.RecordMilliseconds(reader.ReadDouble());
+        }
+
         var stages = new PushStageRecorder();
         for (var n = reader.ReadInt32(); n > 0; n--)
         {
-            stages.Record(new PushStageSample(reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle()));
+            stages.Record(new PushStageSample(reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle()));
         }
 
-        return (latencies, stages);
+        return (latencies, handled, stages);
     }
 }
 
@@ -341,8 +357,8 @@ internal sealed class WatcherProcess : IWatcherGroup
             await SendAsync($"close {path}");
             var tally = JsonSerializer.Deserialize<ChildTally>(await AnswerAsync("closed", AnswerTimeout, cancellationToken), WatcherWire.Json)
                 ?? throw new InvalidOperationException($"Watcher process {_index} sent an empty tally.");
-            var (latencies, stages) = WatcherWire.ReadSamples(path);
-            return new WatcherTally(latencies, stages, tally.Delivered, tally.Messages, tally.Lost, tally.Gc);
+            var (latencies, handled, stages) = WatcherWire.ReadSamples(path);
+            return new WatcherTally(latencies, handled, stages, tally.Delivered, tally.Messages, tally.Lost, tally.Gc);
         }
         finally
         {
