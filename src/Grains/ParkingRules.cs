@@ -43,6 +43,10 @@ public static class ParkingRules
             var check = new SettingsCheck(Notifications.HubPushOptions.SectionName);
             check.AtLeastOne(nameof(options.MaxPendingMessagesPerConnection), options.MaxPendingMessagesPerConnection);
             check.LongerThanZero(nameof(options.WatchRefresh), options.WatchRefresh);
+            check.That(
+                options.Senders is >= 1 and <= Notifications.HubPushOptions.MaxSenders,
+                nameof(options.Senders),
+                $"be from 1 to {Notifications.HubPushOptions.MaxSenders} (was {options.Senders})");
             check.LongerThanZero(nameof(options.FlushWindow), options.FlushWindow);
             check.That(
                 options.FlushWindow <= Notifications.HubPushOptions.MaxFlushWindow,

@@ -40,7 +40,7 @@ public sealed class HubObserverTests
     public async Task Batches_that_come_while_the_host_is_sending_go_out_after_it_as_one_message_per_lot()
     {
         using var hub = new PendingHub(holdFirstSend: true);
-        var observer = Observer(hub, stageTimes: false);
+        var observer = Observer(hub, stageTimes: false, senders: 1);
 
         // The first batch's first send is held, as a host still writing to its connections is busy.
         var first = Task.Run(() => observer.Deliver([Restart("A", 1), Restart("B", 1)]));
@@ -57,6 +57,50 @@ public sealed class HubObserverTests
 
         // The first batch as it was; the two that waited go out together: lot A's changes of both in one message, in order.
         Assert.Equal(["lot:c1/A 1", "lot:c1/B 1", "lot:c1/A 2,3", "lot:c1/B 2"], hub.Messages());
+    }
+
+    [Fact]
+    public async Task With_two_senders_a_lot_whose_send_is_held_holds_back_not_the_other_lot_of_its_round()
+    {
+        using var hub = new PendingHub(holdFirstSend: true);
+        var observer = Observer(hub, stageTimes: false, senders: 2);
+
+        // Whichever lot's send starts first is held, as a send still writing to a thousand connections; the other lot of
+        // the same round is handed over meanwhile by the second sender (with one sender it would wait for the release).
+        var first = Task.Run(() => observer.Deliver([Restart("A", 1), Restart("B", 1)]));
+        await hub.FirstSendStarted();
+        await hub.SentAll(2);
+
+        // Batches that come meanwhile wait for the whole round, then go out as one message per lot, each lot in order.
+        var second = observer.Deliver([Restart("A", 2), Restart("B", 2)]);
+        var third = observer.Deliver([Restart("A", 3)]);
+        Assert.True(second.IsCompletedSuccessfully);
+        Assert.True(third.IsCompletedSuccessfully);
+        hub.ReleaseFirstSend();
+        await first;
+        await hub.SentAll(5);
+        Assert.Equal([1, 2, 3], hub.SentTo("A"));
+        Assert.Equal([1, 2], hub.SentTo("B"));
+        Assert.Equal(["lot:c1/A 1", "lot:c1/A 2,3", "lot:c1/B 1", "lot:c1/B 2"], hub.Messages().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_rounds_lots_are_dealt_to_the_senders_in_turn_and_every_other_push_to_the_first_in_its_order()
+    {
+        var alert1 = new ChargerAlertPush("c1", "ch1", default, "one", DateTimeOffset.UnixEpoch);
+        var alert2 = alert1 with { Message = "two" };
+        IReadOnlyList<IReadOnlyList<Push>> messages = [[Restart("A", 1)], [alert1], [Restart("B", 1)], [Restart("C", 1)], [alert2]];
+
+        var lanes = HubObserver.Lanes(messages, 2);
+
+        Assert.Equal(2, lanes.Count);
+        Assert.Equal([messages[0], messages[1], messages[3], messages[4]], lanes[0]);
+        Assert.Equal([messages[2]], lanes[1]);
+        Assert.Equal([messages], HubObserver.Lanes(messages, 1));
+
+        // No more lanes than messages, and none left empty.
+        Assert.Single(HubObserver.Lanes([[Restart("A", 1)]], 4));
+        Assert.Equal(2, HubObserver.Lanes([[Restart("A", 1)], [Restart("B", 1)]], 8).Count);
     }
 
     [Fact]
@@ -86,10 +130,10 @@ public sealed class HubObserverTests
 
     private static LotRestartedPush Restart(string lot, long sequence) => new("c1", lot, Epoch, sequence, DateTimeOffset.UnixEpoch);
 
-    private static HubObserver Observer(PendingHub hub, bool stageTimes) => new(
+    private static HubObserver Observer(PendingHub hub, bool stageTimes, int senders = HubPushOptions.DefaultSenders) => new(
         hub,
         Options.Create(new SharingPolicy()),
-        Options.Create(new HubPushOptions { StageTimes = stageTimes }),
+        Options.Create(new HubPushOptions { StageTimes = stageTimes, Senders = senders }),
         NullLogger<HubObserver>.Instance);
 
     /// <summary>

@@ -61,6 +61,26 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
     }
 
     [Fact]
+    public void Unset_a_host_sends_each_round_with_two_senders_and_a_set_number_is_the_one_it_reads()
+    {
+        Assert.Equal(2, Options().Senders);
+        Assert.Equal(1, Options(("Parking:Hub:Senders", "1")).Senders);
+        Assert.Equal(HubPushOptions.MaxSenders, Options(("Parking:Hub:Senders", "64")).Senders);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("65")]
+    public void A_number_of_senders_out_of_range_is_refused_naming_its_key(string senders)
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() => Options(("Parking:Hub:Senders", senders)));
+
+        Assert.Contains("Parking:Hub:Senders", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"was {senders}", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_quiet_notifiers_lone_change_leaves_at_once_and_the_changes_right_after_it_wait_for_the_window()
     {
         var observer = new BatchObserver();

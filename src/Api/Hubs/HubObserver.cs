@@ -19,6 +19,9 @@ public sealed partial class HubObserver(
 
     private readonly bool _stageTimes = options.Value.StageTimes;
 
+    /// <summary>How many senders share a round's messages (<see cref="HubPushOptions.Senders"/>).</summary>
+    private readonly int _senders = options.Value.Senders;
+
     /// <summary>Guards <see cref="_pending"/>, <see cref="_arrived"/> and <see cref="_sending"/>.</summary>
     private readonly Lock _gate = new();
 
@@ -75,12 +78,16 @@ public sealed partial class HubObserver(
         }
 
         // The sender runs on the thread pool, not in this call: the next batch is taken while this one is sent.
-        ThreadPool.UnsafeQueueUserWorkItem(static observer => observer.SendPending(), this, preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(static observer => observer.SendPending().Ignore(), this, preferLocal: false);
         return Task.CompletedTask;
     }
 
-    /// <summary>Sends what is pending, round after round, until nothing is left.</summary>
-    private void SendPending()
+    /// <summary>
+    /// Sends what is pending, round after round, until nothing is left. A round's messages are shared among
+    /// <see cref="HubPushOptions.Senders"/> lanes that hand them over side by side, and the next round waits for all of
+    /// them: each lot has one message per round, so its messages still leave in order.
+    /// </summary>
+    private async Task SendPending()
     {
         while (true)
         {
@@ -98,20 +105,79 @@ public sealed partial class HubObserver(
                 (arrived, _arrived) = (_arrived, _stageTimes ? new(ReferenceEqualityComparer.Instance) : _arrived);
             }
 
-            foreach (var message in Messages(pushes))
+            var lanes = Lanes(Messages(pushes), _senders);
+            if (lanes.Count == 1)
             {
-                try
+                SendAll(lanes[0], arrived);
+                continue;
+            }
+
+            // The other lanes on the thread pool, the first on this thread; the round ends when every lane handed its
+            // messages over (not when the watchers took them: nothing here waits for a client).
+            var others = new Task[lanes.Count - 1];
+            for (var i = 1; i < lanes.Count; i++)
+            {
+                var lane = lanes[i];
+                others[i - 1] = Task.Run(() => SendAll(lane, arrived));
+            }
+
+            SendAll(lanes[0], arrived);
+            await Task.WhenAll(others);
+        }
+    }
+
+    /// <summary>
+    /// A round's messages dealt to at most <paramref name="senders"/> lanes: each lot's message to the next lane in turn,
+    /// every other push to the first lane, in their order (a driver's pushes keep their order among themselves). Lanes
+    /// left empty are left out, so a round of one message has one lane.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<IReadOnlyList<Push>>> Lanes(IReadOnlyList<IReadOnlyList<Push>> messages, int senders)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentOutOfRangeException.ThrowIfLessThan(senders, 1);
+        if (senders == 1 || messages.Count <= 1)
+        {
+            return [messages];
+        }
+
+        var lanes = new List<IReadOnlyList<Push>>[Math.Min(senders, messages.Count)];
+        for (var i = 0; i < lanes.Length; i++)
+        {
+            lanes[i] = [];
+        }
+
+        var next = 0;
+        foreach (var message in messages)
+        {
+            if (Lot(message[0]) is null)
+            {
+                lanes[0].Add(message);
+                continue;
+            }
+
+            lanes[next].Add(message);
+            next = (next + 1) % lanes.Length;
+        }
+
+        return [.. lanes.Where(l => l.Count > 0)];
+    }
+
+    /// <summary>Hands each message to the hub in turn; one that fails to send does not hold back the others.</summary>
+    private void SendAll(IReadOnlyList<IReadOnlyList<Push>> messages, Dictionary<Push, DateTimeOffset> arrived)
+    {
+        foreach (var message in messages)
+        {
+            try
+            {
+                var sending = Send(message, arrived);
+                if (!sending.IsCompletedSuccessfully)
                 {
-                    var sending = Send(message, arrived);
-                    if (!sending.IsCompletedSuccessfully)
-                    {
-                        ReportFailure(sending, message[0].GetType().Name).Ignore();
-                    }
+                    ReportFailure(sending, message[0].GetType().Name).Ignore();
                 }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    LogSendFailed(e, message[0].GetType().Name);
-                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogSendFailed(e, message[0].GetType().Name);
             }
         }
     }

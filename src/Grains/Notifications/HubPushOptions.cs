@@ -43,6 +43,22 @@ public sealed class HubPushOptions
     /// </summary>
     public int MaxPendingMessagesPerConnection { get; set; } = DefaultMaxPendingMessagesPerConnection;
 
+    /// <summary>The default of <see cref="Senders"/>.</summary>
+    public const int DefaultSenders = 2;
+
+    /// <summary>The most <see cref="Senders"/> accepted.</summary>
+    public const int MaxSenders = 64;
+
+    /// <summary>
+    /// How many senders a host uses for one round of messages: each lot's message of the round goes to one of them in
+    /// turn (other pushes all to the first, in their order), they hand their messages to the watchers' connections side
+    /// by side, and the next round starts once all of them are done, so each lot's messages still leave in order. A
+    /// round's sends are a socket write per watcher of every lot that changed (a thousand and more at a thousand
+    /// watchers); one sender makes the last lot's watchers wait for every other lot's writes, where two cores could
+    /// share them. Default 2; 1 sends a round on one thread, as before. From 1 to <see cref="MaxSenders"/>.
+    /// </summary>
+    public int Senders { get; set; } = DefaultSenders;
+
     /// <summary>The default of <see cref="WatchRefresh"/>.</summary>
     public static readonly TimeSpan DefaultWatchRefresh = TimeSpan.FromSeconds(5);
 
