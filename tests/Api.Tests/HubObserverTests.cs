@@ -69,7 +69,7 @@ public sealed class HubObserverTests
         // the same round is handed over meanwhile by the second sender (with one sender it would wait for the release).
         var first = Task.Run(() => observer.Deliver([Restart("A", 1), Restart("B", 1)]));
         await hub.FirstSendStarted();
-        await hub.SentAll(2);
+        await hub.SentAll(2, bound: PendingHub.HoldBound / 2);
 
         // Batches that come meanwhile wait for the whole round, then go out as one message per lot, each lot in order.
         var second = observer.Deliver([Restart("A", 2), Restart("B", 2)]);
@@ -143,6 +143,9 @@ public sealed class HubObserverTests
     private sealed class PendingHub(bool holdFirstSend = false) : IHubContext<ParkingHubServer, IParkingClient>, IDisposable
     {
         private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+        /// <summary>How long a held send waits for its release at most (a bound, so a failing test ends).</summary>
+        public static TimeSpan HoldBound => Bound;
         private readonly List<(string Group, IReadOnlyList<LotChangeDto> Changes)> _sent = [];
         private readonly TaskCompletionSource _firstStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly ManualResetEventSlim _release = new(!holdFirstSend);
@@ -183,9 +186,9 @@ public sealed class HubObserverTests
         public void ReleaseFirstSend() => _release.Set();
 
         /// <summary>Waits (bounded) until <paramref name="changes"/> lot changes were handed over in all.</summary>
-        public async Task SentAll(int changes)
+        public async Task SentAll(int changes, TimeSpan? bound = null)
         {
-            using var timeout = new CancellationTokenSource(Bound);
+            using var timeout = new CancellationTokenSource(bound ?? Bound);
             while (Sent.Sum(s => s.Changes.Count) < changes)
             {
                 await Task.Delay(10, timeout.Token);
