@@ -9,7 +9,9 @@ namespace Parking.Grains;
 /// about two of every three calls on the booking path left the silo. The silo is chosen by rendezvous hashing of the
 /// compound id (the part of the grain key before the first slash, see <see cref="CompoundScopedKey"/>) over the silos
 /// that can host the grain: every silo picks the same one from the same membership, and when a silo leaves only the
-/// compounds it hosted move (each to the survivor that scores next), the others stay where they are.
+/// compounds it hosted move (each to the survivor that scores next), the others stay where they are. The director
+/// may also be told to place at random (the silo's default, <c>Parking:Cluster:Placement</c>): with few compounds per
+/// silo, whole compounds share the silos unevenly.
 /// </summary>
 [Serializable]
 [GenerateSerializer]

@@ -73,12 +73,13 @@ public sealed class ClusterOptions
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Where a compound's grains (spaces, lots, residents, household ledgers, the compound) are activated:
-    /// <see cref="GrainPlacement.Compound"/> (the default) puts all of one compound's on one silo, chosen by its id,
-    /// so a booking's calls stay in one process; <see cref="GrainPlacement.Random"/> spreads them over the silos as
-    /// Orleans does by default (every call on a booking's path then leaves the silo two times in three with three silos).
+    /// Where a compound's grains (spaces, lots, residents, household ledgers, settlement shards, the compound) are
+    /// activated: <see cref="GrainPlacement.Random"/> (the default) spreads each over the silos at random, so the silos
+    /// share the work evenly; <see cref="GrainPlacement.Compound"/> puts all of one compound's on one silo, chosen by its
+    /// id, so a booking's calls stay in one process, at the price of an uneven share when there are few compounds per
+    /// silo. Measured at 3 compounds on a shared machine (docs/credits.md, session 23), random did as well or better.
     /// </summary>
-    public GrainPlacement Placement { get; set; } = GrainPlacement.Compound;
+    public GrainPlacement Placement { get; set; } = GrainPlacement.Random;
 
     /// <summary>
     /// Which grain directory finds a grain's activation (PostgreSQL clusters only; the embedded default has one silo).
@@ -125,11 +126,11 @@ public sealed class ClusterOptions
 /// <summary>How a compound's grains are spread over the silos (<see cref="ClusterOptions.Placement"/>).</summary>
 public enum GrainPlacement
 {
+    /// <summary>Each grain on a silo at random.</summary>
+    Random,
+
     /// <summary>All of one compound's grains on one silo, chosen by the compound id (<see cref="CompoundPlacement"/>).</summary>
     Compound,
-
-    /// <summary>Each grain on a silo at random, as Orleans places grains by default.</summary>
-    Random,
 }
 
 /// <summary>The grain directory of a PostgreSQL cluster (<see cref="ClusterOptions.GrainDirectory"/>).</summary>
