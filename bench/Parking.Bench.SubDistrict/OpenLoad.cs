@@ -34,7 +34,7 @@ internal readonly record struct Sample(RequestKind Kind, long Due, long Sent, lo
 /// sent then whatever the answers to earlier ones (no request waits for another); every (1 + searches)-th request is a
 /// booking, the others availability searches. Bookings take distinct (space, 30-minute window) slots spread over every
 /// compound's bookable spaces, so a refusal can only come from a failure, never from a competing booking; searches ask
-/// a random compound for varied windows, kinds and nearest buildings. Request n goes to silo n mod silos (and on to the
+/// a random compound for varied windows, kinds and nearest buildings. Search n goes to silo n mod silos, booking b to silo b mod silos (and on to the
 /// next on failure: <see cref="SiloClient"/>). At <see cref="KillAt"/> the load calls the kill action once and goes on.
 /// Requests beyond <see cref="MaxInFlight"/> outstanding are not sent and counted, so a load the machine cannot carry
 /// shows as such instead of queueing without bound.
@@ -151,8 +151,10 @@ internal sealed class OpenLoad(
             var pool = drivers[space.Compound];
             var driver = pool[(int)(slot + b) % pool.Count];
             var sent = Stopwatch.GetTimestamp() - start;
+            // Booking b to silo b mod silos (not request n's): with searches per booking a multiple of silos less one,
+            // n mod silos would send every booking to the same silo.
             var answer = await client.SendAsync(
-                (int)(n % client.Silos.Count),
+                (int)(b % client.Silos.Count),
                 HttpMethod.Post,
                 $"/api/compounds/{driver.CompoundId}/reservations",
                 driver.Token,

@@ -61,6 +61,8 @@ internal static class Program
             SiloProcess.UseBuild(dll);
         }
 
+        SiloProcess.LogDirectory = options.SiloLogs;
+
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; load average {LoadAverage()} at the start (other processes share these cores)");
         var members = SubDistrictCompounds.Generate(options.Compounds);
         var work = Directory.CreateTempSubdirectory("parking-bench-subdistrict-");
@@ -86,9 +88,13 @@ internal static class Program
                 ["Parking__Limits__AnonymousRequestsPerSecond"] = "100000",
                 ["Parking__Limits__AnonymousBurst"] = "100000",
             };
+            foreach (var (name, value) in options.SiloEnvironment)
+            {
+                environment[name] = value;
+            }
 
-            // Two silos first, then the one that imports, so the cluster has all three while the compounds are placed.
-            for (var i = 0; i < 2; i++)
+            // The other silos first, then the one that imports, so the cluster has all of them while the compounds are placed.
+            for (var i = 0; i < options.Silos - 1; i++)
             {
                 silos.Add(await SiloProcess.StartAsync(root, environment, "PostgreSQL", cancellationToken));
             }
@@ -139,16 +145,17 @@ internal static class Program
             // Shuffled (the same way every run), so consecutive bookings land in different compounds and lots.
             var shuffled = bookable.ToArray();
             new Random(17).Shuffle(shuffled);
-            var victim = silos[1];
+            // With one silo there is nothing to fail over to: no kill, the after-kill phase is more of the same load.
+            var victim = silos[Math.Min(1, silos.Count - 1)];
             var load = new OpenLoad(client, drivers, shuffled, compoundIds, options.Rate, options.SearchesPerBooking)
             {
-                KillAt = options.WarmUp + options.Steady,
+                KillAt = silos.Count > 1 ? options.WarmUp + options.Steady : null,
             };
             var total = options.WarmUp + options.Steady + options.AfterKill;
             Console.WriteLine(
                 $"Load: open loop, {options.Rate:F0} bookings/s with {options.SearchesPerBooking} searches each ({options.Rate * (1 + options.SearchesPerBooking):F0} requests/s), " +
-                $"across {compoundIds.Count} compounds ({shuffled.Length:N0} bookable spaces, {drivers.Sum(d => d.Count):N0} residents signed in), request n to silo n mod 3; " +
-                $"{options.WarmUp.TotalSeconds:F0} s warm-up, {options.Steady.TotalSeconds:F0} s steady, SIGKILL of silo 2 (pid {victim.ProcessId}), {options.AfterKill.TotalSeconds:F0} s after");
+                $"across {compoundIds.Count} compounds ({shuffled.Length:N0} bookable spaces, {drivers.Sum(d => d.Count):N0} residents signed in), search n to silo n mod {silos.Count}, booking b to silo b mod {silos.Count}; " +
+                $"{options.WarmUp.TotalSeconds:F0} s warm-up, {options.Steady.TotalSeconds:F0} s steady, {(silos.Count > 1 ? $"SIGKILL of silo 2 (pid {victim.ProcessId})" : "no kill (one silo)")}, {options.AfterKill.TotalSeconds:F0} s after");
             var cpuBefore = CpuNow(silos);
             var deadAt = new TaskCompletionSource<TimeSpan?>();
             var loadClock = Stopwatch.StartNew();

@@ -14,6 +14,9 @@ internal sealed record SubDistrictOptions
           --steady S           seconds of the measured steady phase (default 60)
           --after-kill S       seconds of load after one silo is SIGKILLed (default 30)
           --silo-dll PATH      a built Parking.Silo.dll instead of building src/Silo in Release
+          --silos N            silos in the cluster (default 3); with 1 there is no kill, for the cost of the cluster itself
+          --silo-logs DIR      write each silo's whole output to DIR (one file per silo process)
+          --silo-env K=V       an extra environment variable for every silo (repeatable), for experiments
         """;
 
     public int Compounds { get; init; } = 80;
@@ -29,6 +32,12 @@ internal sealed record SubDistrictOptions
     public TimeSpan AfterKill { get; init; } = TimeSpan.FromSeconds(30);
 
     public string? SiloDll { get; init; }
+
+    public int Silos { get; init; } = 3;
+
+    public string? SiloLogs { get; init; }
+
+    public IReadOnlyDictionary<string, string> SiloEnvironment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The options, or the reason they were refused (null options and a message; "help" for --help).</summary>
     public static (SubDistrictOptions? Options, string? Error) Parse(string[] args)
@@ -73,6 +82,21 @@ internal sealed record SubDistrictOptions
                     var path = Path.GetFullPath(value);
                     error = File.Exists(path) ? null : $"--silo-dll: no file '{path}' (a relative path is read from {Environment.CurrentDirectory}).";
                     options = options with { SiloDll = path };
+                    break;
+                case "--silos":
+                    options = options with { Silos = Whole(name, value, 1, 5, ref error) };
+                    break;
+                case "--silo-logs":
+                    options = options with { SiloLogs = Path.GetFullPath(value) };
+                    break;
+                case "--silo-env":
+                    var equals = value.IndexOf('=', StringComparison.Ordinal);
+                    error = equals > 0 ? null : $"--silo-env: '{value}' is not NAME=VALUE.";
+                    if (error is null)
+                    {
+                        options = options with { SiloEnvironment = new Dictionary<string, string>(options.SiloEnvironment) { [value[..equals]] = value[(equals + 1)..] } };
+                    }
+
                     break;
                 default:
                     error = $"{name}: unknown option.";

@@ -18,6 +18,11 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     private static string? _built;
 
+    /// <summary>A directory each silo's whole output is also written to (one file per silo); null: only the last lines are kept.</summary>
+    public static string? LogDirectory { get; set; }
+
+    private StreamWriter? _log;
+
     private readonly Process _process;
     private readonly Queue<string> _output = new();
     private readonly Lock _outputLock = new();
@@ -128,6 +133,12 @@ internal sealed class SiloProcess : IAsyncDisposable
         Console.WriteLine($"Starting silo: dotnet {dll}{(arguments.Count > 0 ? $" {arguments[0]} ({arguments.Count - 1} more arguments)" : "")} on {baseAddress} (silo port {siloPort}, gateway {gatewayPort}, MaxActivePerResident={MaxActivePerResident}, {storage})");
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
         var silo = new SiloProcess(process, baseAddress, int.Parse(variables["Parking__Cluster__SiloPort"]!, CultureInfo.InvariantCulture));
+        if (LogDirectory is { } logs)
+        {
+            Directory.CreateDirectory(logs);
+            silo._log = new StreamWriter(Path.Combine(logs, string.Create(CultureInfo.InvariantCulture, $"silo-{process.Id}.log")), append: true) { AutoFlush = true };
+        }
+
         process.OutputDataReceived += (_, e) => silo.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -155,6 +166,11 @@ internal sealed class SiloProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            lock (_outputLock)
+            {
+                _log?.Dispose();
+                _log = null;
+            }
         }
     }
 
@@ -305,6 +321,7 @@ internal sealed class SiloProcess : IAsyncDisposable
 
         lock (_outputLock)
         {
+            _log?.WriteLine(line);
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {
                 if (_waiters[i].Match(line))

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -18,7 +19,7 @@ public sealed partial class ServiceUnavailableHandler(IProblemDetailsService pro
             return await WriteMalformed(httpContext, badRequest);
         }
 
-        if (exception is not (OrleansException or TimeoutException or SiloUnavailableException))
+        if (!IsUnavailable(exception, httpContext.RequestAborted))
         {
             return false;
         }
@@ -39,6 +40,23 @@ public sealed partial class ServiceUnavailableHandler(IProblemDetailsService pro
             },
         });
     }
+
+    /// <summary>
+    /// Whether the request failed because the cluster or its storage could not answer, not because of the request: an
+    /// Orleans failure (a silo gone, a message rejected, a grain's state conflict after a move), a timeout, the
+    /// database unreachable, or a call cancelled by the cluster (not by the client hanging up, whose request has no
+    /// answer anyway). The same found inside another exception (an activation that failed on one of these, an
+    /// aggregate of parallel calls that all failed so) counts too: after a silo was killed, such wrapped failures
+    /// escaped as 500.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception, CancellationToken requestAborted) => exception switch
+    {
+        OrleansException or TimeoutException or DbException => true,
+        OperationCanceledException => !requestAborted.IsCancellationRequested,
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(e => IsUnavailable(e, requestAborted)),
+        { InnerException: { } inner } => IsUnavailable(inner, requestAborted),
+        _ => false,
+    };
 
     /// <summary>
     /// A body that is not JSON, or a value of the wrong type, fails binding before the endpoint runs:

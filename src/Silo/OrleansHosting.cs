@@ -72,6 +72,25 @@ public sealed class ClusterOptions
     /// </summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Where a compound's grains (spaces, lots, residents, household ledgers, settlement shards, the compound) are
+    /// activated: <see cref="GrainPlacement.Random"/> (the default) spreads each over the silos at random, so the silos
+    /// share the work evenly; <see cref="GrainPlacement.Compound"/> puts all of one compound's on one silo, chosen by its
+    /// id, so a booking's calls stay in one process, at the price of an uneven share when there are few compounds per
+    /// silo. Measured at 3 compounds on a shared machine (docs/credits.md, session 23), random did as well or better.
+    /// </summary>
+    public GrainPlacement Placement { get; set; } = GrainPlacement.Random;
+
+    /// <summary>
+    /// Which grain directory finds a grain's activation (PostgreSQL clusters only; the embedded default has one silo).
+    /// <see cref="ClusterDirectory.Local"/>: Orleans' default, a hash ring of partitions without replicas; when a silo dies,
+    /// the survivors also drop every activation whose entry that silo's partition held (about a third of theirs with three
+    /// silos), and a request caught in the middle of such a drop waits out the deactivation. <see cref="ClusterDirectory.Distributed"/>:
+    /// Orleans' strongly consistent directory (marked experimental in Orleans 10), whose survivors recover the dead silo's
+    /// ranges from their own activations instead of dropping them.
+    /// </summary>
+    public ClusterDirectory GrainDirectory { get; set; } = ClusterDirectory.Local;
+
     /// <summary>Refuses settings Orleans would misread or fail on later, naming every such setting and the reason at once.</summary>
     public void Validate()
     {
@@ -96,10 +115,32 @@ public sealed class ClusterOptions
             nameof(MaxProbeTimeout),
             $"be at least {nameof(ProbeTimeout)} ({ProbeTimeout}) or empty (it is {MaxProbeTimeout})");
         check.That(ResponseTimeout > TimeSpan.Zero, nameof(ResponseTimeout), $"be positive (it is {ResponseTimeout})");
+        check.That(Enum.IsDefined(Placement), nameof(Placement), $"be {GrainPlacement.Compound} or {GrainPlacement.Random} (it is {(int)Placement})");
+        check.That(Enum.IsDefined(GrainDirectory), nameof(GrainDirectory), $"be {ClusterDirectory.Local} or {ClusterDirectory.Distributed} (it is {(int)GrainDirectory})");
         check.ThrowIfFailed(typeof(ClusterOptions));
     }
 
     public IPAddress AdvertisedAddress => string.IsNullOrWhiteSpace(AdvertisedIp) ? IPAddress.Loopback : IPAddress.Parse(AdvertisedIp);
+}
+
+/// <summary>How a compound's grains are spread over the silos (<see cref="ClusterOptions.Placement"/>).</summary>
+public enum GrainPlacement
+{
+    /// <summary>Each grain on a silo at random.</summary>
+    Random,
+
+    /// <summary>All of one compound's grains on one silo, chosen by the compound id (<see cref="CompoundPlacement"/>).</summary>
+    Compound,
+}
+
+/// <summary>The grain directory of a PostgreSQL cluster (<see cref="ClusterOptions.GrainDirectory"/>).</summary>
+public enum ClusterDirectory
+{
+    /// <summary>Orleans' default in-cluster directory.</summary>
+    Local,
+
+    /// <summary>Orleans' strongly consistent distributed directory.</summary>
+    Distributed,
 }
 
 public static class OrleansHosting
@@ -140,6 +181,12 @@ public static class OrleansHosting
                 var address = cluster.AdvertisedAddress;
                 silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
                 silo.UseParkingPostgres(postgres, GrainKeys.StorageName);
+                if (cluster.GrainDirectory == ClusterDirectory.Distributed)
+                {
+#pragma warning disable ORLEANSEXP003 // Experimental in Orleans 10: chosen by setting, see ClusterOptions.GrainDirectory.
+                    silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
+                }
             }
 
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMinutes(1));
@@ -153,6 +200,7 @@ public static class OrleansHosting
                 }
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+            silo.AddPlacementDirector<CompoundPlacement>(_ => new CompoundPlacementDirector(byCompound: cluster.Placement == GrainPlacement.Compound));
         });
         return builder;
     }

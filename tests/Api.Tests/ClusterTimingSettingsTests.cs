@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Parking.Grains;
 using Parking.Silo;
 using Xunit;
 
@@ -52,11 +53,26 @@ public class ClusterTimingSettingsTests
     [InlineData("PrimarySiloPort", "-5")]
     [InlineData("AdvertisedIp", "silo-1.local")]
     [InlineData("ClusterId", " ")]
+    [InlineData("Placement", "7")]
+    [InlineData("GrainDirectory", "5")]
     public void A_value_Orleans_would_misread_is_refused_by_name(string setting, string value)
     {
         var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Build($"--Parking:Cluster:{setting}={value}"));
 
         Assert.Contains($"Parking:Cluster:{setting}", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_compounds_grains_are_placed_at_random_by_default_and_together_when_asked()
+    {
+        await using var byDefault = Build();
+        await using var together = Build("--Parking:Cluster:Placement=Compound");
+
+        Assert.False(Director(byDefault).ByCompound);
+        Assert.True(Director(together).ByCompound);
+
+        static CompoundPlacementDirector Director(WebApplication app) =>
+            Assert.IsType<CompoundPlacementDirector>(app.Services.GetRequiredKeyedService<Orleans.Runtime.Placement.IPlacementDirector>(typeof(CompoundPlacement)));
     }
 
     [Fact]

@@ -64,6 +64,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         siloBuilder.UseInMemoryReminderService();
         siloBuilder.Services.AddSingleton(new ParkingClock(clock));
         siloBuilder.Services.AddInMemoryReservationHistory();
+        siloBuilder.AddPlacementDirector<CompoundPlacement, CompoundPlacementDirector>();
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator

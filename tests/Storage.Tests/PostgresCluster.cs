@@ -54,6 +54,7 @@ public static class PostgresCluster
         {
             var connectionString = siloBuilder.Configuration[ConnectionStringKey]!;
             siloBuilder.UseParkingPostgres(connectionString, GrainKeys.StorageName);
+            siloBuilder.AddPlacementDirector<CompoundPlacement, CompoundPlacementDirector>();
             siloBuilder.Services.AddSingleton(ParkingClock.RealTime);
             if (siloBuilder.Configuration[HistoryKey] == "true")
             {

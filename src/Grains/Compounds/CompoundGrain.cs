@@ -2,6 +2,7 @@ using Orleans.Runtime;
 
 namespace Parking.Grains.Compounds;
 
+[CompoundPlacement]
 public sealed class CompoundGrain(
     [PersistentState("compound", GrainKeys.StorageName)] IPersistentState<CompoundState> state) : Grain, ICompoundGrain
 {

@@ -20,6 +20,7 @@ namespace Parking.Grains.Credits;
 /// charges until two days after their booking ended, at most <see cref="RecentLedgerChanges.MaxChanges"/> changes apart.
 /// </remarks>
 [Reentrant]
+[CompoundPlacement]
 public sealed partial class HouseholdLedgerGrain(
     [PersistentState("household-ledger", GrainKeys.StorageName)] IPersistentState<HouseholdLedgerSnapshot> state,
     [PersistentState("household-ledger-recent", GrainKeys.StorageName)] IPersistentState<RecentLedgerChanges> recent,

@@ -14,6 +14,7 @@ namespace Parking.Grains.Credits;
 /// archive chunks.
 /// </summary>
 [Reentrant]
+[CompoundPlacement]
 public sealed partial class SettlementShardGrain(
     [PersistentState("settlement", GrainKeys.StorageName)] IPersistentState<CompoundSettlementSnapshot> state,
     IOptions<CreditPolicy> policyOptions,

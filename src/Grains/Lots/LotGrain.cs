@@ -11,6 +11,7 @@ namespace Parking.Grains.Lots;
 /// clients catching up after a reconnect, and is pushed to the lot's watchers. Each activation has its own
 /// epoch and announces it once it is rebuilt (<see cref="LotRestartedPush"/>).
 /// </summary>
+[CompoundPlacement]
 public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions> push, ILogger<LotGrain> logger) : Grain, ILotGrain
 {
     private const int FeedCapacity = 4096;

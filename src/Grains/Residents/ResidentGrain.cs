@@ -16,6 +16,7 @@ namespace Parking.Grains.Residents;
 /// is archived or dropped, so what each booking writes does not grow with the resident's history. A booking writes only
 /// what changed since the list was last stored whole (state <c>resident-recent</c>), while that stays small.
 /// </summary>
+[CompoundPlacement]
 public sealed partial class ResidentGrain(
     [PersistentState("resident", GrainKeys.StorageName)] IPersistentState<ResidentState> state,
     [PersistentState("resident-archive", GrainKeys.StorageName)] IPersistentState<ArchiveIndex> archive,

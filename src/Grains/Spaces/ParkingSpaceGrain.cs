@@ -17,6 +17,7 @@ namespace Parking.Grains.Spaces;
 /// change it persists the calendar, then reports the new availability to its lot (the index and the
 /// lot's watchers) and the changed reservations to their residents and to the history.
 /// </summary>
+[CompoundPlacement]
 public sealed partial class ParkingSpaceGrain(
     [PersistentState("space", GrainKeys.StorageName)] IPersistentState<SpaceCalendar> state,
     [PersistentState("space-archive", GrainKeys.StorageName)] IPersistentState<ArchiveIndex> archive,
