@@ -55,6 +55,7 @@ public static class PostgresCluster
             var connectionString = siloBuilder.Configuration[ConnectionStringKey]!;
             siloBuilder.UseParkingPostgres(connectionString, GrainKeys.StorageName);
             siloBuilder.Services.AddSingleton(ParkingClock.RealTime);
+            siloBuilder.Services.AddParkingSiloServices();
             if (siloBuilder.Configuration[HistoryKey] == "true")
             {
                 siloBuilder.Services.AddPostgresHistory(connectionString, new ReservationHistoryOptions());
