@@ -23,14 +23,14 @@ public sealed class InProcessGrainStorage(IGrainStorageSerializer serializer, Fu
     /// <summary>The ETag a cleared state is remembered with: a later first write (no ETag) is accepted, as in the memory storage.</summary>
     private const string ClearedTag = "";
 
-    private readonly ConcurrentDictionary<(string State, GrainId Grain), Entry> _entries = new();
+    private readonly ConcurrentDictionary<(string State, GrainId Grain), Slot> _entries = new();
     private long _nextTag;
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
         OneSilo();
-        if (_entries.TryGetValue((stateName, grainId), out var entry) && entry.Data is { } data)
+        if (_entries.TryGetValue((stateName, grainId), out var slot) && Volatile.Read(ref slot.Current) is { Data: { } data } entry)
         {
             grainState.State = serializer.Deserialize<T>(data) ?? Activator.CreateInstance<T>();
             grainState.ETag = entry.ETag;
@@ -62,34 +62,33 @@ public sealed class InProcessGrainStorage(IGrainStorageSerializer serializer, Fu
         return Task.CompletedTask;
     }
 
-    /// <summary>Replaces the entry if the caller's ETag is the stored one (the memory storage's rules), else throws.</summary>
+    /// <summary>
+    /// Replaces the entry if the caller's ETag is the stored one (the memory storage's rules), else throws. Without a
+    /// lock: each key's slot is swapped by compare-and-exchange, so writes of different grains never wait for each
+    /// other (the dictionary's striped locks, taken on every update, showed as spinning in a profile of bookings).
+    /// </summary>
     private void Swap((string, GrainId) key, string? expected, Entry next)
     {
+        // Nothing stored yet: any write is taken, as the memory storage takes it. GetOrAdd locks only to add a key.
+        var slot = _entries.GetOrAdd(key, static _ => new Slot());
         while (true)
         {
-            if (!_entries.TryGetValue(key, out var current))
+            var current = Volatile.Read(ref slot.Current);
+            if (current is not null)
             {
-                // Nothing stored yet: any write is taken, as the memory storage takes it.
-                if (_entries.TryAdd(key, next))
+                var matches = expected == current.ETag
+                    || (current.ETag == ClearedTag && expected is null)
+                    || expected == "*";
+                if (!matches)
                 {
-                    return;
+                    throw new InconsistentStateException(
+                        $"The stored state {key.Item1} of {key.Item2} has changed since it was read (ETag {current.ETag}, this write had {expected ?? "none"}).",
+                        current.ETag,
+                        expected ?? string.Empty);
                 }
-
-                continue;
             }
 
-            var matches = expected == current.ETag
-                || (current.ETag == ClearedTag && expected is null)
-                || expected == "*";
-            if (!matches)
-            {
-                throw new InconsistentStateException(
-                    $"The stored state {key.Item1} of {key.Item2} has changed since it was read (ETag {current.ETag}, this write had {expected ?? "none"}).",
-                    current.ETag,
-                    expected ?? string.Empty);
-            }
-
-            if (_entries.TryUpdate(key, next, current))
+            if (ReferenceEquals(Interlocked.CompareExchange(ref slot.Current, next, current), current))
             {
                 return;
             }
@@ -107,4 +106,10 @@ public sealed class InProcessGrainStorage(IGrainStorageSerializer serializer, Fu
     }
 
     private sealed record Entry(BinaryData? Data, string ETag);
+
+    /// <summary>Where one state of one grain is kept: its current entry, null until the first write or clear.</summary>
+    private sealed class Slot
+    {
+        public Entry? Current;
+    }
 }

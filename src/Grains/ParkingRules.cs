@@ -32,6 +32,17 @@ public static class ParkingRules
         services.AddOptions<OcppPolicy>().BindConfiguration(OcppPolicy.SectionName);
         services.AddOptions<Notifications.HubPushOptions>().BindConfiguration(Notifications.HubPushOptions.SectionName).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Notifications.HubPushOptions>, HubSettingsCheck>();
+        return services.AddParkingSiloServices();
+    }
+
+    /// <summary>
+    /// The per-silo services the grains take by their constructors: the messenger to the settlement shards and the
+    /// hook for a hub host in the silo's own process (unset, and so unused, where the silo has none). Part of
+    /// <see cref="AddParkingRules"/>; test silos that bind no rules add these alone.
+    /// </summary>
+    public static IServiceCollection AddParkingSiloServices(this IServiceCollection services)
+    {
+        services.TryAddSingleton<Credits.SettlementBatcher>();
         services.TryAddSingleton<Notifications.LocalHubObserver>();
         return services;
     }

@@ -50,7 +50,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>
     /// What every test silo runs with: the memory storage under <paramref name="storageName"/> (a test may put it
-    /// behind a wrapper registered under the product's name), in-memory reminders and history, and the given clock.
+    /// behind a wrapper registered under the product's name), in-memory reminders and history, the given clock, and the
+    /// per-silo services the grains take by their constructors.
     /// </summary>
     internal static void ConfigureSilo(ISiloBuilder siloBuilder, string storageName, TimeProvider clock)
     {
@@ -65,6 +66,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         siloBuilder.Services.AddSingleton(new ParkingClock(clock));
         siloBuilder.Services.AddInMemoryReservationHistory();
         siloBuilder.AddPlacementDirector<CompoundPlacement, CompoundPlacementDirector>();
+
+        // The per-silo services the grains take (the product's silo has them from AddParkingRules).
+        siloBuilder.Services.AddParkingSiloServices();
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator

@@ -66,6 +66,50 @@ public class InProcessGrainStorageTests(InProcessStorageCallsFixture fixture)
     }
 
     [Fact]
+    public async Task Of_writers_racing_with_the_same_etag_exactly_one_is_stored_and_the_others_are_refused()
+    {
+        var storage = NewStorage();
+        var first = new GrainState<List<string>>(["first"]);
+        await storage.WriteStateAsync("list", Grain, first);
+
+        // Sixteen writers on the thread pool, each holding the ETag of the first write, while other grains write too.
+        var racers = Enumerable.Range(0, 16).Select(i => new GrainState<List<string>>([$"racer {i}"]) { ETag = first.ETag }).ToList();
+        using var start = new ManualResetEventSlim();
+        var attempts = racers.Select(r => Task.Run(async () =>
+        {
+            start.Wait();
+            try
+            {
+                await storage.WriteStateAsync("list", Grain, r);
+                return true;
+            }
+            catch (InconsistentStateException)
+            {
+                return false;
+            }
+        })).ToList();
+        var others = Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            await storage.WriteStateAsync("list", GrainId.Create("test", $"other-{i}"), new GrainState<List<string>>([$"other {i}"]));
+        })).ToList();
+        start.Set();
+        var won = await Task.WhenAll(attempts);
+        await Task.WhenAll(others);
+
+        var winner = Assert.Single(racers.Where((_, i) => won[i]));
+        var read = new GrainState<List<string>>([]);
+        await storage.ReadStateAsync("list", Grain, read);
+        Assert.Equal(winner.State, read.State);
+        Assert.Equal(winner.ETag, read.ETag);
+        for (var i = 0; i < 16; i++)
+        {
+            await storage.ReadStateAsync("list", GrainId.Create("test", $"other-{i}"), read);
+            Assert.Equal([$"other {i}"], read.State);
+        }
+    }
+
+    [Fact]
     public async Task A_cleared_state_reads_as_absent_and_takes_a_new_first_write()
     {
         var storage = NewStorage();

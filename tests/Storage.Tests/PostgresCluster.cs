@@ -56,6 +56,7 @@ public static class PostgresCluster
             siloBuilder.UseParkingPostgres(connectionString, GrainKeys.StorageName);
             siloBuilder.AddPlacementDirector<CompoundPlacement, CompoundPlacementDirector>();
             siloBuilder.Services.AddSingleton(ParkingClock.RealTime);
+            siloBuilder.Services.AddParkingSiloServices();
             if (siloBuilder.Configuration[HistoryKey] == "true")
             {
                 siloBuilder.Services.AddPostgresHistory(connectionString, new ReservationHistoryOptions());

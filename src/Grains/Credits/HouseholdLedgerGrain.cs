@@ -26,6 +26,7 @@ public sealed partial class HouseholdLedgerGrain(
     [PersistentState("household-ledger-recent", GrainKeys.StorageName)] IPersistentState<RecentLedgerChanges> recent,
     IOptions<CreditPolicy> policyOptions,
     ParkingClock time,
+    SettlementBatcher settlement,
     ILogger<HouseholdLedgerGrain> logger) : Grain, IHouseholdLedgerGrain
 {
     /// <summary>Archive chunks read for a statement beyond those its limit needs (chunks of earlier builds may be cleared or larger).</summary>
@@ -48,9 +49,6 @@ public sealed partial class HouseholdLedgerGrain(
     private bool _settleAgain;
     private string _compoundId = string.Empty;
 
-    // The silo's messenger to the settlement shards: this household's reports go with those of the silo's other households.
-    private SettlementBatcher _settlement = null!;
-
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = CompoundScopedKey.Of(this);
@@ -66,7 +64,6 @@ public sealed partial class HouseholdLedgerGrain(
         }
 
         _storedAppliedFrom = new Dictionary<string, long>(_ledger.AppliedFromSenders, StringComparer.Ordinal);
-        _settlement = SettlementBatcher.Of(GrainFactory);
         _commit = new GroupCommit(WriteOnce, exception =>
         {
             LogWriteFailed(exception, this.GetPrimaryKeyString());
@@ -259,7 +256,7 @@ public sealed partial class HouseholdLedgerGrain(
 
     private async Task Settle(IReadOnlyList<LedgerTransaction> decided, long version)
     {
-        var stored = await _settlement.Settle(_compoundId, new SettlementReport(_ledger.Account, new ReportedBalance(_ledger.Balance, version), decided));
+        var stored = await settlement.Settle(_compoundId, new SettlementReport(_ledger.Account, new ReportedBalance(_ledger.Balance, version), decided));
         _ledger.Confirmed(Accounts.Compound, stored);
         _reportedVersion = Math.Max(_reportedVersion, version);
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Parking.Domain.Credits;
 
 namespace Parking.Grains.Credits;
@@ -14,29 +13,18 @@ namespace Parking.Grains.Credits;
 /// <remarks>
 /// Only a messenger: a household forgets its legs when the shard's answer says a completed write holds them, as when it
 /// called the shard itself, and a failed call fails every report it carried, so each household retries on its own timer.
-/// Kept per grain factory (one per silo, also when several silos share a test process) and needs no registration.
+/// A singleton of the silo's services (<c>AddParkingRules</c>; test silos register it themselves), so each silo has
+/// its own, also when several silos share a test process.
 /// </remarks>
-internal sealed class SettlementBatcher
+public sealed class SettlementBatcher(IGrainFactory grains)
 {
     /// <summary>Reports carried by one call at most; more wait for the next.</summary>
     public const int MaxBatch = 256;
 
-    private static readonly ConditionalWeakTable<IGrainFactory, SettlementBatcher> BySilo = new();
-
     private readonly ConcurrentDictionary<(string CompoundId, int Shard), Batches<SettlementReport, long>> _shards = new();
-    private readonly IGrainFactory _grains;
-
-    private SettlementBatcher(IGrainFactory grains) => _grains = grains;
-
-    /// <summary>The batcher of the silo whose grains use <paramref name="grains"/>.</summary>
-    public static SettlementBatcher Of(IGrainFactory grains)
-    {
-        ArgumentNullException.ThrowIfNull(grains);
-        return BySilo.GetValue(grains, static g => new SettlementBatcher(g));
-    }
 
     /// <summary>Reports to the household's shard; answers the highest id of the household's transactions the shard has stored.</summary>
-    public Task<long> Settle(string compoundId, SettlementReport report)
+    internal Task<long> Settle(string compoundId, SettlementReport report)
     {
         var shard = Accounts.SettlementShard(report.Household, GrainKeys.SettlementShards);
         var batches = _shards.GetOrAdd(
@@ -44,7 +32,7 @@ internal sealed class SettlementBatcher
             static (key, grains) => new Batches<SettlementReport, long>(
                 reports => grains.SettlementShard(key.CompoundId, key.Shard).SettleAll(reports),
                 MaxBatch),
-            _grains);
+            grains);
         return batches.Add(report);
     }
 }

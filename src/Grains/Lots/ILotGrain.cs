@@ -47,8 +47,10 @@ public interface ILotGrain : IGrainWithStringKey
     /// <summary>
     /// A space's new picture. <paramref name="alongside"/>: pushes the space would publish right after (its changed
     /// reservations), which the lot hands the notifier together with its own change, in one message instead of two.
+    /// Marked immutable (callers build it for the call and never change it), so a call within the silo does not copy
+    /// it: a list typed by its interface was copied on every booking, its copier looked up for the runtime type each time.
     /// </summary>
-    Task SpaceChanged(SpaceAvailability snapshot, IReadOnlyList<Notifications.Push> alongside);
+    Task SpaceChanged(SpaceAvailability snapshot, [Immutable] IReadOnlyList<Notifications.Push> alongside);
 
     /// <summary>The lot's spaces changed (a re-import): rebuild the index from the compound's layout on the next call.</summary>
     Task Reload();

@@ -7,7 +7,8 @@ namespace Parking.Grains.Notifications;
 
 [StatelessWorker(1)]
 [Reentrant]
-public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, ILogger<PushNotifierGrain> logger) : Grain, IPushNotifierGrain
+public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, LocalHubObserver local, ILogger<PushNotifierGrain> logger)
+    : Grain, IPushNotifierGrain
 {
     /// <summary>How often at most a batch leaves (<see cref="HubPushOptions.FlushWindow"/>).</summary>
     private readonly TimeSpan _flushWindow = options.Value.FlushWindow;
@@ -26,8 +27,6 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
 
     private IReadOnlyList<IHubObserver> _observers = [];
 
-    /// <summary>The host in this process, called directly instead of through the cluster (none on a silo without one).</summary>
-    private LocalHubObserver? _local;
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
     private Task? _refreshing;
     private List<Push> _queue = [];
@@ -35,12 +34,6 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
 
     /// <summary>When the last batch left (a <see cref="Stopwatch"/> timestamp), or 0 before the first.</summary>
     private long _lastFlush;
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _local = ServiceProvider.GetService<LocalHubObserver>();
-        return base.OnActivateAsync(cancellationToken);
-    }
 
     public Task PublishAll(IReadOnlyList<Push> pushes)
     {
@@ -117,7 +110,7 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
             foreach (var observer in _observers)
             {
                 // This process's host by a direct call (it takes the batch and returns), the others through the cluster.
-                (_local?.For(observer) ?? observer).Deliver(batch).Ignore();
+                local.For(observer).Deliver(batch).Ignore();
             }
         }
     }

@@ -147,9 +147,9 @@ public interface IPushNotifierGrain : IGrainWithIntegerKey
     [OneWay]
     Task Publish(Push push);
 
-    /// <summary>Several pushes in one message, in this order.</summary>
+    /// <summary>Several pushes in one message, in this order (not copied within the silo: callers build the list for the call).</summary>
     [OneWay]
-    Task PublishAll(IReadOnlyList<Push> pushes);
+    Task PublishAll([Immutable] IReadOnlyList<Push> pushes);
 }
 
 /// <summary>The one way grains send a push: to the notifier on this silo, without waiting for delivery.</summary>
