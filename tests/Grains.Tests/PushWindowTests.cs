@@ -61,10 +61,10 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
     }
 
     [Fact]
-    public void Unset_a_host_sends_each_round_with_two_senders_and_a_set_number_is_the_one_it_reads()
+    public void Unset_a_host_sends_each_round_with_one_sender_and_a_set_number_is_the_one_it_reads()
     {
-        Assert.Equal(2, Options().Senders);
-        Assert.Equal(1, Options(("Parking:Hub:Senders", "1")).Senders);
+        Assert.Equal(1, Options().Senders);
+        Assert.Equal(2, Options(("Parking:Hub:Senders", "2")).Senders);
         Assert.Equal(HubPushOptions.MaxSenders, Options(("Parking:Hub:Senders", "64")).Senders);
     }
 

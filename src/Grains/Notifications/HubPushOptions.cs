@@ -44,7 +44,7 @@ public sealed class HubPushOptions
     public int MaxPendingMessagesPerConnection { get; set; } = DefaultMaxPendingMessagesPerConnection;
 
     /// <summary>The default of <see cref="Senders"/>.</summary>
-    public const int DefaultSenders = 2;
+    public const int DefaultSenders = 1;
 
     /// <summary>The most <see cref="Senders"/> accepted.</summary>
     public const int MaxSenders = 64;
@@ -55,7 +55,8 @@ public sealed class HubPushOptions
     /// by side, and the next round starts once all of them are done, so each lot's messages still leave in order. A
     /// round's sends are a socket write per watcher of every lot that changed (a thousand and more at a thousand
     /// watchers); one sender makes the last lot's watchers wait for every other lot's writes, where two cores could
-    /// share them. Default 2; 1 sends a round on one thread, as before. From 1 to <see cref="MaxSenders"/>.
+    /// share them. Default 1 (a round on one thread): on the 2-core machine two senders were not faster at the p99 in
+    /// two quiet alternated pairs (docs/credits.md). From 1 to <see cref="MaxSenders"/>.
     /// </summary>
     public int Senders { get; set; } = DefaultSenders;
 
