@@ -3,7 +3,9 @@ using Parking.Domain.Charging;
 using Parking.Domain.Layout;
 using Parking.Domain.Reservations;
 using Parking.Domain.Shelters;
+using Orleans.Core.Internal;
 using Parking.Grains.Charging;
+using Parking.Grains.Lots;
 using Parking.Grains.Shelters;
 using Parking.Grains.Spaces;
 using Xunit;
@@ -57,6 +59,39 @@ public class WriteFailureGrainsTests(WriteFailureFixture fixture)
         var stored = await fixture.Storage.ReadStored<SpaceCalendar>("space", grainId);
         Assert.Equal(ReservationStatus.Cancelled, stored.Reservations.Single(r => r.Id == reservationId).Status);
         Assert.Equal((readsBefore + 3, 1), (fixture.Storage.Reads(grainId), fixture.Storage.Refused(grainId)));
+    }
+
+    [Fact]
+    public async Task A_space_whose_lot_never_heard_of_a_stored_booking_reports_it_when_it_activates_again()
+    {
+        // As when a space's silo dies between storing a booking and reporting it: the report is lost, and with the
+        // activation goes the timer that would have sent it again. The lot, alive elsewhere, keeps its old picture.
+        var definition = fixture.Demo.Lots.SelectMany(l => l.Spaces).Where(s => s.Ownership == SpaceOwnership.Common && s.Kind == SpaceKind.Standard).Skip(2).First();
+        var resident = fixture.Demo.Users.Where(u => u.Role == UserRole.Resident && u.HouseholdId is not null && u.HouseholdId != definition.OwnerHouseholdId).Skip(32).First().UserId;
+        var lot = fixture.Grains.Lot(definition.CompoundId, definition.LotId);
+        var space = fixture.Grains.Space(definition.CompoundId, definition.SpaceId);
+        var window = new TimeWindow(Now.AddHours(50), Now.AddHours(51));
+        async Task<bool> LotHolds() => (await lot.GetOccupancy())!.Spaces.Single(s => s.Definition.SpaceId == definition.SpaceId).Held.Any(w => w.Overlaps(window));
+        Assert.False(await LotHolds());
+
+        fixture.Answers.Drop(lot.GetGrainId(), nameof(ILotGrain.SpaceChanged));
+        var made = await fixture.Grains.Resident(definition.CompoundId, resident).Reserve(definition.SpaceId, window, null, null);
+        Assert.True(made.IsSuccess, made.Error?.Message);
+        await space.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // The space's next activation tells the lot what it stored (one-way: a bounded wait).
+        Assert.Single((await space.GetAvailability())!.Held, w => w.Overlaps(window));
+        var held = false;
+        for (var attempt = 0; attempt < 100 && !held; attempt++)
+        {
+            held = await LotHolds();
+            if (!held)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.True(held, "the lot's occupancy does not hold the booking the space stored");
     }
 
     [Fact]

@@ -65,6 +65,17 @@ public sealed partial class ParkingSpaceGrain(
             Calendar.Replay(recent.State);
         }
 
+        if (Calendar.Definition is not null)
+        {
+            // What storage holds may be news to the lot: an earlier activation can have stored a change and died (its
+            // silo killed) before its report reached the lot, and the lot, still alive, rebuilds from its spaces only
+            // when it activates itself. So a space tells its lot its stored picture once it is active (a report the
+            // lot already has is ignored by version). From a timer, not awaited here: a lot rebuilding calls its
+            // spaces, and would wait on this activation while it waited on the lot. Retried as any report the lot did
+            // not take.
+            _lotRetry = this.RegisterGrainTimer(RetryReportToLot, new GrainTimerCreationOptions(TimeSpan.Zero, LotReportRetry));
+        }
+
         return Task.CompletedTask;
     }
 
