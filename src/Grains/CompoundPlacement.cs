@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Placement;
+using Orleans.Hosting;
 using Orleans.Runtime.Placement;
 
 namespace Parking.Grains;
@@ -9,9 +11,10 @@ namespace Parking.Grains;
 /// about two of every three calls on the booking path left the silo. The silo is chosen by rendezvous hashing of the
 /// compound id (the part of the grain key before the first slash, see <see cref="CompoundScopedKey"/>) over the silos
 /// that can host the grain: every silo picks the same one from the same membership, and when a silo leaves only the
-/// compounds it hosted move (each to the survivor that scores next), the others stay where they are. The director
-/// may also be told to place at random (the silo's default, <c>Parking:Cluster:Placement</c>): with few compounds per
-/// silo, whole compounds share the silos unevenly.
+/// compounds it hosted move (each to the survivor that scores next), the others stay where they are. Whether a silo
+/// places these grains by compound or leaves them to Orleans' random placement is its choice
+/// (<see cref="CompoundPlacementRegistration.AddCompoundPlacement"/>; <c>Parking:Cluster:Placement</c>, random by
+/// default): with few compounds per silo, whole compounds share the silos unevenly.
 /// </summary>
 [Serializable]
 [GenerateSerializer]
@@ -32,20 +35,13 @@ public sealed class CompoundPlacementAttribute : PlacementAttribute
     }
 }
 
-/// <summary>
-/// Chooses the silo of a <see cref="CompoundPlacement"/> grain: the compound's highest-scoring compatible silo; or, with
-/// <paramref name="byCompound"/> false, any compatible silo at random (Orleans' own default placement), to compare.
-/// </summary>
-public sealed class CompoundPlacementDirector(bool byCompound = true) : IPlacementDirector
+/// <summary>Chooses the silo of a <see cref="CompoundPlacement"/> grain: the compound's highest-scoring compatible silo.</summary>
+public sealed class CompoundPlacementDirector : IPlacementDirector
 {
-    /// <summary>Whether grains follow their compound (else: at random).</summary>
-    public bool ByCompound => byCompound;
-
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var silos = context.GetCompatibleSilos(target);
-        return Task.FromResult(byCompound || silos.Length == 0 ? Choose(CompoundOf(target.GrainIdentity), silos) : silos[Random.Shared.Next(silos.Length)]);
+        return Task.FromResult(Choose(CompoundOf(target.GrainIdentity), context.GetCompatibleSilos(target)));
     }
 
     /// <summary>The compound a grain belongs to: its key up to the first slash (a compound's own grain: the whole key).</summary>
@@ -61,13 +57,16 @@ public sealed class CompoundPlacementDirector(bool byCompound = true) : IPlaceme
         }
 
         var best = silos[0];
-        var bestScore = 0UL;
-        foreach (var silo in silos)
+        var bestName = best.ToParsableString();
+        var bestScore = Score(compoundId, bestName);
+        for (var i = 1; i < silos.Count; i++)
         {
-            var score = Score(compoundId, silo.ToParsableString());
-            if (score > bestScore || (score == bestScore && string.CompareOrdinal(silo.ToParsableString(), best.ToParsableString()) < 0))
+            var name = silos[i].ToParsableString();
+            var score = Score(compoundId, name);
+            if (score > bestScore || (score == bestScore && string.CompareOrdinal(name, bestName) < 0))
             {
-                best = silo;
+                best = silos[i];
+                bestName = name;
                 bestScore = score;
             }
         }
@@ -97,5 +96,21 @@ public sealed class CompoundPlacementDirector(bool byCompound = true) : IPlaceme
         hash *= 0xc4ceb9fe1a85ec53UL;
         hash ^= hash >> 33;
         return hash;
+    }
+}
+
+/// <summary>How a silo places <see cref="CompoundPlacement"/> grains; the product's silo and the test silos register it here alike.</summary>
+public static class CompoundPlacementRegistration
+{
+    /// <summary>
+    /// Places a compound's grains by compound (<see cref="CompoundPlacementDirector"/>) when <paramref name="byCompound"/>,
+    /// else hands them to the director Orleans uses for <see cref="RandomPlacement"/>, so that the default is Orleans' own.
+    /// </summary>
+    public static ISiloBuilder AddCompoundPlacement(this ISiloBuilder silo, bool byCompound)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        return byCompound
+            ? silo.AddPlacementDirector<CompoundPlacement, CompoundPlacementDirector>()
+            : silo.AddPlacementDirector<CompoundPlacement>(services => services.GetRequiredKeyedService<IPlacementDirector>(typeof(RandomPlacement)));
     }
 }

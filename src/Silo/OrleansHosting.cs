@@ -200,7 +200,7 @@ public static class OrleansHosting
                 }
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
-            silo.AddPlacementDirector<CompoundPlacement>(_ => new CompoundPlacementDirector(byCompound: cluster.Placement == GrainPlacement.Compound));
+            silo.AddCompoundPlacement(byCompound: cluster.Placement == GrainPlacement.Compound);
         });
         return builder;
     }

@@ -11,12 +11,30 @@ using Xunit;
 
 namespace Parking.Grains.Tests;
 
-/// <summary>A two-silo test cluster with the small demo compound loaded and a clock the tests move.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+/// <summary>
+/// A two-silo test cluster with the small demo compound loaded and a clock the tests move; its silos place a compound's
+/// grains as the product's silo does by default (at random), unless built by <see cref="CompoundPlacedClusterFixture"/>.
+/// </summary>
+public class ClusterFixture : IAsyncLifetime
 {
     public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero));
 
-    public TestCluster Cluster { get; } = new TestClusterBuilder(2).AddSiloBuilderConfigurator<SiloConfigurator>().Build();
+    /// <summary>The test cluster's property that asks its silos to place a compound's grains together.</summary>
+    private const string ByCompoundKey = "Parking:Test:PlaceByCompound";
+
+    public ClusterFixture()
+        : this(byCompound: false)
+    {
+    }
+
+    protected ClusterFixture(bool byCompound)
+    {
+        var builder = new TestClusterBuilder(2).AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.Properties[ByCompoundKey] = byCompound ? "true" : "false";
+        Cluster = builder.Build();
+    }
+
+    public TestCluster Cluster { get; }
 
     public IGrainFactory Grains => Cluster.Client;
 
@@ -51,7 +69,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>
     /// What every test silo runs with: the memory storage under <paramref name="storageName"/> (a test may put it
     /// behind a wrapper registered under the product's name), in-memory reminders and history, the given clock, and the
-    /// per-silo services the grains take by their constructors.
+    /// per-silo services the grains take by their constructors, and a compound's grains placed at random as the
+    /// product's silo places them by default (by compound when the cluster's builder asked for it).
     /// </summary>
     internal static void ConfigureSilo(ISiloBuilder siloBuilder, string storageName, TimeProvider clock)
     {
@@ -65,7 +84,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         siloBuilder.UseInMemoryReminderService();
         siloBuilder.Services.AddSingleton(new ParkingClock(clock));
         siloBuilder.Services.AddInMemoryReservationHistory();
-        siloBuilder.AddPlacementDirector<CompoundPlacement, CompoundPlacementDirector>();
+        siloBuilder.AddCompoundPlacement(byCompound: siloBuilder.Configuration[ByCompoundKey] == "true");
 
         // The per-silo services the grains take (the product's silo has them from AddParkingRules).
         siloBuilder.Services.AddParkingSiloServices();
@@ -76,6 +95,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder) => ConfigureSilo(siloBuilder, GrainKeys.StorageName, Clock);
     }
 }
+
+/// <summary>The same two-silo cluster with a compound's grains placed together (<c>Parking:Cluster:Placement=Compound</c>).</summary>
+public sealed class CompoundPlacedClusterFixture() : ClusterFixture(byCompound: true);
 
 [CollectionDefinition(Name)]
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>

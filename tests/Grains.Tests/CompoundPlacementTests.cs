@@ -10,10 +10,9 @@ namespace Parking.Grains.Tests;
 /// <summary>
 /// A compound's grains on one silo: the rendezvous choice itself (the same from any list order, only a leaving silo's
 /// compounds move, compounds spread over the silos), and on the two-silo test cluster, every grain a booking and a
-/// search activate (resident, space, household ledger, lot, compound) found on one silo.
+/// search activate (resident, space, household ledger, lot, compound) found on one silo when the silos place by compound.
 /// </summary>
-[Collection(ClusterCollection.Name)]
-public class CompoundPlacementTests(ClusterFixture fixture)
+public class CompoundPlacementTests(CompoundPlacedClusterFixture fixture) : IClassFixture<CompoundPlacedClusterFixture>
 {
     private static readonly SiloAddress[] Silos = [.. Enumerable.Range(0, 3).Select(i => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111 + i), 1_000 + i))];
 

@@ -54,7 +54,7 @@ public static class PostgresCluster
         {
             var connectionString = siloBuilder.Configuration[ConnectionStringKey]!;
             siloBuilder.UseParkingPostgres(connectionString, GrainKeys.StorageName);
-            siloBuilder.AddPlacementDirector<CompoundPlacement, CompoundPlacementDirector>();
+            siloBuilder.AddCompoundPlacement(byCompound: false);
             siloBuilder.Services.AddSingleton(ParkingClock.RealTime);
             siloBuilder.Services.AddParkingSiloServices();
             if (siloBuilder.Configuration[HistoryKey] == "true")
