@@ -29,6 +29,13 @@ public sealed class PostgresOptions
     /// </summary>
     public int MaxAutoPrepare { get; set; } = 32;
 
+    /// <summary>
+    /// Whether a connection's session is reset each time it goes back to the pool (Npgsql's default). Off: nothing in a
+    /// silo changes a session's state, and the reset ran before nearly every statement. A <c>No Reset On Close</c> written
+    /// in the connection string itself wins over this.
+    /// </summary>
+    public bool ResetOnClose { get; set; }
+
     /// <summary>How long a starting silo keeps retrying a server it cannot reach (or that has no free connection) before it gives up.</summary>
     public TimeSpan StartupRetryLimit { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -58,13 +65,14 @@ public static class PostgresConnection
     }
 
     /// <summary>
-    /// Sets automatic preparation (see <see cref="PostgresOptions.MaxAutoPrepare"/>) and turns off the session reset a
-    /// pooled connection gets each time it is handed back, each unless the connection string already names it. Orleans
+    /// Sets automatic preparation (see <see cref="PostgresOptions.MaxAutoPrepare"/>) and, unless asked for
+    /// (<see cref="PostgresOptions.ResetOnClose"/>), turns off the session reset a pooled connection gets each time it is
+    /// handed back, each unless the connection string already names it. Orleans
     /// opens a connection for every statement, so the reset ran before nearly every statement (DISCARD ALL, or seven
     /// statements once anything is prepared, since DISCARD ALL would drop the prepared ones). Nothing here changes a session's state: no SET, no
     /// temporary tables, locks only within a transaction, and Npgsql still rolls back a transaction left open.
     /// </summary>
-    public static string Tuned(string connectionString, int maxAutoPrepare)
+    public static string Tuned(string connectionString, int maxAutoPrepare, bool resetOnClose = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxAutoPrepare);
         var tuned = new NpgsqlConnectionStringBuilder(connectionString);
@@ -75,7 +83,7 @@ public static class PostgresConnection
 
         if (!Names(connectionString, NoResetKeywords))
         {
-            tuned.NoResetOnClose = true;
+            tuned.NoResetOnClose = !resetOnClose;
         }
 
         return tuned.ConnectionString;

@@ -41,7 +41,7 @@ public sealed record StorageSettings(string? ConnectionString, PostgresOptions P
 
                 if (connectionString is not null && postgres.MaxAutoPrepare >= 0)
                 {
-                    connectionString = PostgresConnection.Tuned(connectionString, postgres.MaxAutoPrepare);
+                    connectionString = PostgresConnection.Tuned(connectionString, postgres.MaxAutoPrepare, postgres.ResetOnClose);
                 }
             }
             catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)

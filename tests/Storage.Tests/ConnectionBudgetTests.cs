@@ -44,11 +44,12 @@ public class ConnectionBudgetTests
         Assert.Equal(0, AutoPrepare(("ConnectionStrings:Parking", "Host=db;Username=parking"), ("Parking:Postgres:MaxAutoPrepare", "0")));
         Assert.Equal(5, AutoPrepare(("ConnectionStrings:Parking", "Host=db;Username=parking;Max Auto Prepare=5"), ("Parking:Postgres:MaxAutoPrepare", "40")));
 
-        static bool NoReset(string connectionString) =>
+        static bool NoReset(string connectionString, string? resetOnClose = null) =>
             new NpgsqlConnectionStringBuilder(StorageSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(
-                [KeyValuePair.Create("ConnectionStrings:Parking", (string?)connectionString)]).Build()).ConnectionString).NoResetOnClose;
+                [KeyValuePair.Create("ConnectionStrings:Parking", (string?)connectionString), KeyValuePair.Create("Parking:Postgres:ResetOnClose", resetOnClose)]).Build()).ConnectionString).NoResetOnClose;
 
         Assert.True(NoReset("Host=db;Username=parking"));
+        Assert.False(NoReset("Host=db;Username=parking", resetOnClose: "true"));
         Assert.False(NoReset("Host=db;Username=parking;No Reset On Close=false"));
     }
 
