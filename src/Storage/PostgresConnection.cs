@@ -67,10 +67,10 @@ public static class PostgresConnection
     /// <summary>
     /// Sets automatic preparation (see <see cref="PostgresOptions.MaxAutoPrepare"/>) and, unless asked for
     /// (<see cref="PostgresOptions.ResetOnClose"/>), turns off the session reset a pooled connection gets each time it is
-    /// handed back, each unless the connection string already names it. Orleans
-    /// opens a connection for every statement, so the reset ran before nearly every statement (DISCARD ALL, or seven
-    /// statements once anything is prepared, since DISCARD ALL would drop the prepared ones). Nothing here changes a session's state: no SET, no
-    /// temporary tables, locks only within a transaction, and Npgsql still rolls back a transaction left open.
+    /// handed back, each unless the connection string already names it. Orleans opens a connection for every statement,
+    /// so the reset ran before nearly every statement (DISCARD ALL, or seven statements once anything is prepared, since
+    /// DISCARD ALL would drop the prepared ones). Nothing in a silo changes a session's state: no SET, no temporary
+    /// tables, locks only within a transaction, and Npgsql still rolls back a transaction left open.
     /// </summary>
     public static string Tuned(string connectionString, int maxAutoPrepare, bool resetOnClose = false)
     {
