@@ -53,7 +53,7 @@ public static partial class GrainKeys
     /// <summary>How many references of one grain interface a factory keeps before it starts its cache afresh.</summary>
     public const int CachedReferences = 8192;
 
-    private static readonly ConditionalWeakTable<IGrainFactory, ConcurrentDictionary<(Type Interface, string Key), IAddressable>> References = new();
+    private static readonly ConditionalWeakTable<IGrainFactory, ReferenceCache> References = new();
 
     /// <summary>
     /// The reference to a grain on the booking path, made once per factory and key and then reused. Making a reference
@@ -66,20 +66,35 @@ public static partial class GrainKeys
         where T : IGrainWithStringKey
     {
         ArgumentNullException.ThrowIfNull(grains);
-        var cache = References.GetValue(grains, static _ => new ConcurrentDictionary<(Type, string), IAddressable>());
-        if (cache.TryGetValue((typeof(T), key), out var known))
+        var cache = References.GetValue(grains, static _ => new ReferenceCache());
+        if (cache.Entries.TryGetValue((typeof(T), key), out var known))
         {
             return (T)known;
         }
 
-        if (cache.Count >= CachedReferences * 4)
+        // Counted apart: a concurrent dictionary's Count takes every one of its locks, and threads missing at the same
+        // time (a silo's first bookings) queued on them.
+        if (Volatile.Read(ref cache.Added) >= CachedReferences * 4)
         {
-            cache.Clear();
+            cache.Entries.Clear();
+            Volatile.Write(ref cache.Added, 0);
         }
 
         var made = grains.GetGrain<T>(key);
-        cache.TryAdd((typeof(T), key), made);
+        if (cache.Entries.TryAdd((typeof(T), key), made))
+        {
+            Interlocked.Increment(ref cache.Added);
+        }
+
         return made;
+    }
+
+    private sealed class ReferenceCache
+    {
+        public readonly ConcurrentDictionary<(Type Interface, string Key), IAddressable> Entries = new();
+
+        /// <summary>Keys added since the cache was last emptied (about its size; a bound, not an exact count).</summary>
+        public int Added;
     }
 
     /// <summary>

@@ -38,6 +38,11 @@ public sealed record StorageSettings(string? ConnectionString, PostgresOptions P
                 {
                     connectionString = PostgresConnection.WithPoolLimit(raw, postgres.MaxPoolSize);
                 }
+
+                if (connectionString is not null && postgres.MaxAutoPrepare >= 0)
+                {
+                    connectionString = PostgresConnection.Tuned(connectionString, postgres.MaxAutoPrepare, postgres.ResetOnClose);
+                }
             }
             catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
             {
@@ -55,6 +60,7 @@ public sealed record StorageSettings(string? ConnectionString, PostgresOptions P
     private static void Check(PostgresOptions options, SettingsCheck check)
     {
         check.AtLeastOne(nameof(options.MaxPoolSize), options.MaxPoolSize);
+        check.That(options.MaxAutoPrepare is >= 0 and <= 1000, nameof(options.MaxAutoPrepare), $"be 0 (no automatic preparation) to 1000 (was {options.MaxAutoPrepare})");
         check.That(options.StartupRetryLimit >= TimeSpan.Zero, nameof(options.StartupRetryLimit), $"be 0 (no retry) or longer (was {options.StartupRetryLimit})");
         check.LongerThanZero(nameof(options.StartupRetryMaxDelay), options.StartupRetryMaxDelay);
     }

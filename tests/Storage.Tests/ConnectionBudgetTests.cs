@@ -33,6 +33,27 @@ public class ConnectionBudgetTests
     }
 
     [Fact]
+    public void Automatic_preparation_is_on_by_default_unless_configured_or_named_in_the_connection_string()
+    {
+        static int AutoPrepare(params (string Key, string Value)[] values) =>
+            new NpgsqlConnectionStringBuilder(StorageSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(
+                values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build()).ConnectionString).MaxAutoPrepare;
+
+        Assert.Equal(new PostgresOptions().MaxAutoPrepare, AutoPrepare(("ConnectionStrings:Parking", "Host=db;Username=parking")));
+        Assert.True(new PostgresOptions().MaxAutoPrepare > 0);
+        Assert.Equal(0, AutoPrepare(("ConnectionStrings:Parking", "Host=db;Username=parking"), ("Parking:Postgres:MaxAutoPrepare", "0")));
+        Assert.Equal(5, AutoPrepare(("ConnectionStrings:Parking", "Host=db;Username=parking;Max Auto Prepare=5"), ("Parking:Postgres:MaxAutoPrepare", "40")));
+
+        static bool NoReset(string connectionString, string? resetOnClose = null) =>
+            new NpgsqlConnectionStringBuilder(StorageSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(
+                [KeyValuePair.Create("ConnectionStrings:Parking", (string?)connectionString), KeyValuePair.Create("Parking:Postgres:ResetOnClose", resetOnClose)]).Build()).ConnectionString).NoResetOnClose;
+
+        Assert.True(NoReset("Host=db;Username=parking"));
+        Assert.False(NoReset("Host=db;Username=parking", resetOnClose: "true"));
+        Assert.False(NoReset("Host=db;Username=parking;No Reset On Close=false"));
+    }
+
+    [Fact]
     public async Task A_starting_silo_waits_for_a_free_connection_instead_of_failing_and_then_migrates()
     {
         await using var server = await PostgresServer.StartAsync(maxConnections: 8);

@@ -14,6 +14,7 @@ public class StorageSettingsTests
 {
     [Theory]
     [InlineData("Parking:Postgres:MaxPoolSize", "0")]
+    [InlineData("Parking:Postgres:MaxAutoPrepare", "-1")]
     [InlineData("Parking:Postgres:StartupRetryLimit", "-00:00:01")]
     [InlineData("Parking:Postgres:StartupRetryMaxDelay", "00:00:00")]
     [InlineData("Parking:History:QueueCapacity", "0")]

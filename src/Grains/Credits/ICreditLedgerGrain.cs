@@ -77,9 +77,11 @@ public interface ISettlementShardGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Settles households' reports, in order (a silo's households report together, see <c>SettlementBatcher</c>); answers,
-    /// for each report, the highest transaction id of its household that a completed write holds.
+    /// for each report, the highest transaction id of its household that a completed write holds. The reports are not
+    /// copied within a silo (<c>[Immutable]</c>): the batcher builds the list, and each report's transactions, for this
+    /// call alone and never changes them afterwards.
     /// </summary>
-    Task<IReadOnlyList<long>> SettleAll(IReadOnlyList<SettlementReport> reports);
+    Task<IReadOnlyList<long>> SettleAll([Immutable] IReadOnlyList<SettlementReport> reports);
 
     [ReadOnly]
     Task<SettlementView> GetView(int limit);

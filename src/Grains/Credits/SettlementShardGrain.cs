@@ -57,7 +57,7 @@ public sealed partial class SettlementShardGrain(
         }
     }
 
-    public async Task<IReadOnlyList<long>> SettleAll(IReadOnlyList<SettlementReport> reports)
+    public async Task<IReadOnlyList<long>> SettleAll([Immutable] IReadOnlyList<SettlementReport> reports)
     {
         var changed = false;
         foreach (var report in reports)
