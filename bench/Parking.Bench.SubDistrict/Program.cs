@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
+using Parking.Bench.Postgres;
 using Parking.Testing;
 
 namespace Parking.Bench.SubDistrict;
@@ -157,6 +158,8 @@ internal static class Program
                 $"across {compoundIds.Count} compounds ({shuffled.Length:N0} bookable spaces, {drivers.Sum(d => d.Count):N0} residents signed in), search n to silo n mod {silos.Count}, booking b to silo b mod {silos.Count}; " +
                 $"{options.WarmUp.TotalSeconds:F0} s warm-up, {options.Steady.TotalSeconds:F0} s steady, {(silos.Count > 1 ? $"SIGKILL of silo 2 (pid {victim.ProcessId})" : "no kill (one silo)")}, {options.AfterKill.TotalSeconds:F0} s after");
             var cpuBefore = CpuNow(silos);
+            var postgresCpu = new PostgresCpu(postgres.PostmasterPid);
+            var (machineBefore, postgresBefore) = (MachineTicks(), postgresCpu.Read());
             var deadAt = new TaskCompletionSource<TimeSpan?>();
             var loadClock = Stopwatch.StartNew();
             DateTimeOffset? killedAt = null;
@@ -167,6 +170,7 @@ internal static class Program
                 {
                     cpuSteady = CpuShare(cpuBefore, CpuNow(silos));
                     Console.WriteLine($"  steady phase over; load average {LoadAverage()}");
+                    Console.WriteLine($"  the machine over warm-up and steady phase: {MachineShares(machineBefore, MachineTicks(), postgresCpu.Read() - postgresBefore)}");
                     PrintMemory("after the steady phase", silos);
                     killedAt = DateTimeOffset.UtcNow;
                     victim.Process.Kill(entireProcessTree: true);
@@ -363,6 +367,40 @@ internal static class Program
         {
             return "unknown";
         }
+    }
+
+    /// <summary>The machine's CPU ticks since boot from /proc/stat: busy (user, nice, system, irq, softirq, steal), idle, iowait.</summary>
+    private static (long Busy, long Idle, long IoWait)? MachineTicks()
+    {
+        try
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+                .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7], fields[3], fields[4]);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// How busy the whole machine was between two readings, and PostgreSQL's share: whether the silos wait on an idle
+    /// machine (blocking, timeouts) or on cores every process is queued for; iowait shows waits for the disk (fsync).
+    /// </summary>
+    private static string MachineShares((long Busy, long Idle, long IoWait)? before, (long Busy, long Idle, long IoWait)? after, TimeSpan postgres)
+    {
+        if (before is not { } b || after is not { } a)
+        {
+            return "no /proc/stat";
+        }
+
+        var total = (double)(a.Busy - b.Busy + a.Idle - b.Idle + a.IoWait - b.IoWait);
+        var wall = total / 100 / Environment.ProcessorCount;
+        return total <= 0
+            ? "no ticks"
+            : $"busy {(a.Busy - b.Busy) / total * 100:F0} %, idle {(a.Idle - b.Idle) / total * 100:F0} %, iowait {(a.IoWait - b.IoWait) / total * 100:F0} %; " +
+              $"PostgreSQL {postgres.TotalSeconds / wall / Environment.ProcessorCount * 100:F0} % of the machine";
     }
 
     /// <summary>Each silo's CPU so far and, last, the bench's own (it shares the cores: when it takes much, it is the bottleneck).</summary>

@@ -1,4 +1,5 @@
 using Parking.Domain;
+using Parking.Domain.Availability;
 using Parking.Domain.Charging;
 using Parking.Domain.Layout;
 using Parking.Domain.Reservations;
@@ -92,6 +93,57 @@ public class WriteFailureGrainsTests(WriteFailureFixture fixture)
         }
 
         Assert.True(held, "the lot's occupancy does not hold the booking the space stored");
+    }
+
+    [Fact]
+    public async Task A_lot_rebuilding_behind_a_space_slow_to_activate_answers_searches_and_takes_bookings_meanwhile()
+    {
+        // As after a silo's death: the lot activates again while one of its spaces waits for its states behind a long
+        // storage queue. The lot must not hold its searches, nor the reports that bookings of its other spaces await.
+        var lotDefinition = fixture.Demo.Lots.Last(l => l.Spaces.Count(s => s.Ownership == SpaceOwnership.Common && s.Kind == SpaceKind.Standard) >= 2);
+        var common = lotDefinition.Spaces.Where(s => s.Ownership == SpaceOwnership.Common && s.Kind == SpaceKind.Standard).ToList();
+        var (slow, other) = (common[^1], common[^2]);
+        var resident = fixture.Demo.Users.Where(u => u.Role == UserRole.Resident && u.HouseholdId is not null && u.HouseholdId != other.OwnerHouseholdId).Skip(40).First().UserId;
+        var lot = fixture.Grains.Lot(lotDefinition.CompoundId, lotDefinition.LotId);
+        var slowSpace = fixture.Grains.Space(slow.CompoundId, slow.SpaceId);
+        var window = new TimeWindow(Now.AddHours(70), Now.AddHours(71));
+        var query = new AvailabilityQuery(window, SpaceKind.Standard, null, 1_000);
+        Assert.Contains(await lot.Search(query), f => f.SpaceId == slow.SpaceId);
+
+        await slowSpace.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var release = fixture.Storage.HoldReads(slowSpace.GetGrainId());
+        try
+        {
+            await lot.Reload();
+
+            // Answered at once from the spaces heard from so far, never the slow one, whose picture the new activation
+            // lacks; the others come in meanwhile (a bounded wait).
+            var during = await lot.Search(query).WaitAsync(TimeSpan.FromSeconds(10));
+            for (var attempt = 0; attempt < 100 && !during.Any(f => f.SpaceId == other.SpaceId); attempt++)
+            {
+                Assert.DoesNotContain(during, f => f.SpaceId == slow.SpaceId);
+                await Task.Delay(100);
+                during = await lot.Search(query).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+
+            Assert.Contains(during, f => f.SpaceId == other.SpaceId);
+            Assert.DoesNotContain(during, f => f.SpaceId == slow.SpaceId);
+
+            // A booking of another space reports to the rebuilding lot and is answered; the lot then never offers it.
+            var made = await fixture.Grains.Resident(lotDefinition.CompoundId, resident).Reserve(other.SpaceId, window, null, null).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(made.IsSuccess, made.Error?.Message);
+            Assert.DoesNotContain(await lot.Search(query).WaitAsync(TimeSpan.FromSeconds(10)), f => f.SpaceId == other.SpaceId);
+        }
+        finally
+        {
+            release();
+        }
+
+        // Once the slow space answers, the lot's picture is whole, the booking in it.
+        var occupancy = await lot.GetOccupancy().WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(lotDefinition.Spaces.Count, occupancy!.Spaces.Count);
+        Assert.Contains(occupancy.Spaces.Single(s => s.Definition.SpaceId == other.SpaceId).Held, w => w.Overlaps(window));
+        Assert.Contains(await lot.Search(query), f => f.SpaceId == slow.SpaceId);
     }
 
     [Fact]

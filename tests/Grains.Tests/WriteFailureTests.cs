@@ -125,6 +125,7 @@ public sealed class FailingWritesStorage(IGrainStorage inner, Serializer? serial
     private readonly ConcurrentDictionary<GrainId, int> _reads = new();
     private readonly ConcurrentDictionary<GrainId, int> _writes = new();
     private readonly ConcurrentDictionary<GrainId, long> _bytes = new();
+    private readonly ConcurrentDictionary<GrainId, Task> _held = new();
 
     public void FailNextWrite(GrainId grainId) => _armed.AddOrUpdate(grainId, 1, (_, n) => n + 1);
 
@@ -163,10 +164,30 @@ public sealed class FailingWritesStorage(IGrainStorage inner, Serializer? serial
     public Task WriteStored<T>(string stateName, GrainId grainId, T stored) =>
         inner.WriteStateAsync(stateName, grainId, new GrainState<T>(stored));
 
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    /// <summary>
+    /// Holds every read of a grain (so its activation) until the returned action is called: a storage whose queue is
+    /// thousands of reads deep, as after a silo's death, seen from one grain.
+    /// </summary>
+    public Action HoldReads(GrainId grainId)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _held[grainId] = gate.Task;
+        return () =>
+        {
+            _held.TryRemove(grainId, out _);
+            gate.TrySetResult();
+        };
+    }
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         _reads.AddOrUpdate(grainId, 1, (_, n) => n + 1);
-        return inner.ReadStateAsync(stateName, grainId, grainState);
+        if (_held.TryGetValue(grainId, out var held))
+        {
+            await held;
+        }
+
+        await inner.ReadStateAsync(stateName, grainId, grainState);
     }
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

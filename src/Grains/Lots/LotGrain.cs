@@ -10,11 +10,27 @@ namespace Parking.Grains.Lots;
 /// its own changes. Each applied change gets the next sequence number, is kept in a bounded feed for
 /// clients catching up after a reconnect, and is pushed to the lot's watchers. Each activation has its own
 /// epoch and announces it once it is rebuilt (<see cref="LotRestartedPush"/>).
+/// <para>
+/// The rebuild runs behind the activation, not in it, and asks a bounded number of spaces at a time. After a silo
+/// dies, every lot it held and every one of its spaces activate again at once, each space reading its states from
+/// storage: a lot that awaited all of that in its activation held every search and every booking's report for as long
+/// (beyond the 30-s response timeout in the sub-district bench), and asking all spaces at once queued the reads of the
+/// bookings' own spaces behind thousands of others. Meanwhile a search is answered from the spaces heard from so far:
+/// each picture the index holds is the space's own latest, so a partial index may offer fewer spaces but never a held
+/// window. Reports arriving meanwhile go into the index unnumbered; the epoch's numbering starts when the rebuild ends
+/// and its announcement tells watchers to reload. The occupancy (a whole picture) waits for the rebuild.
+/// </para>
 /// </summary>
 [CompoundPlacement]
 public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions> push, ILogger<LotGrain> logger) : Grain, ILotGrain
 {
     private const int FeedCapacity = 4096;
+
+    /// <summary>Spaces asked at once while the index is rebuilt.</summary>
+    internal const int RebuildConcurrency = 8;
+
+    /// <summary>How soon the rebuild asks again the spaces that did not answer (their silo lost, say).</summary>
+    private static readonly TimeSpan RebuildRetry = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The real clock, as the watcher's, when changes are to carry their stage times (tests move the domain clock);
@@ -27,6 +43,12 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
     private LotIndex? _index;
     private long _sequence;
 
+    /// <summary>Ends when every space of the lot has answered once (<see cref="Rebuild"/>).</summary>
+    private Task _rebuilt = Task.CompletedTask;
+
+    private bool _rebuilding;
+    private bool _deactivating;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var (compoundId, lotId) = CompoundScopedKey.Of(this);
@@ -37,16 +59,70 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
         }
 
         _index = new LotIndex(lot);
-        var snapshots = await Task.WhenAll(lot.Spaces.Select(s => GrainFactory.Space(compoundId, s.SpaceId).GetAvailability()));
-        foreach (var snapshot in snapshots)
+        _rebuilding = true;
+
+        // Not awaited: its turns run on this activation between the calls it serves (see the class's remarks).
+        _rebuilt = Rebuild(compoundId, lotId, _index);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deactivating = true;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Asks every space of the lot for its picture, <see cref="RebuildConcurrency"/> at a time, and again after a pause
+    /// those that failed, until each has answered once; then the epoch's numbering starts and watchers hear of it.
+    /// </summary>
+    private async Task Rebuild(string compoundId, string lotId, LotIndex index)
+    {
+        try
         {
-            if (snapshot is not null)
+            IReadOnlyList<SpaceDefinition> pending = index.Lot.Spaces;
+            while (pending.Count > 0 && !_deactivating)
             {
-                _index.Apply(snapshot);
+                var queue = new Queue<SpaceDefinition>(pending);
+                var failed = new List<SpaceDefinition>();
+                await Task.WhenAll(Enumerable.Range(0, Math.Min(RebuildConcurrency, queue.Count)).Select(_ => AskSpaces(queue, failed)));
+                pending = failed;
+                if (pending.Count > 0 && !_deactivating)
+                {
+                    LogRebuildRetry(this.GetPrimaryKeyString(), pending.Count, index.Lot.Spaces.Count);
+                    await Task.Delay(RebuildRetry);
+                }
+            }
+
+            async Task AskSpaces(Queue<SpaceDefinition> queue, List<SpaceDefinition> failed)
+            {
+                // One activation runs one turn at a time, so the workers share the queue without a lock.
+                while (!_deactivating && queue.TryDequeue(out var space))
+                {
+                    try
+                    {
+                        if (await GrainFactory.Space(compoundId, space.SpaceId).GetAvailability() is { } snapshot)
+                        {
+                            index.Apply(snapshot);
+                        }
+                    }
+                    catch (Exception exception) when (exception is not OutOfMemoryException)
+                    {
+                        failed.Add(space);
+                    }
+                }
             }
         }
+        finally
+        {
+            _rebuilding = false;
+        }
 
-        LogRebuilt(this.GetPrimaryKeyString(), _index.Count, lot.Spaces.Count);
+        if (_deactivating)
+        {
+            return;
+        }
+
+        LogRebuilt(this.GetPrimaryKeyString(), index.Count, index.Lot.Spaces.Count);
 
         // Watchers of an earlier activation hold another epoch: tell them now rather than on the lot's next change.
         GrainFactory.Publish(new LotRestartedPush(compoundId, lotId, _epoch, _sequence, time.GetUtcNow()));
@@ -64,6 +140,13 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
         if (Parking.Domain.Rounds.RoundRules.FreesTime(before, snapshot))
         {
             GrainFactory.Rounds(snapshot.Definition.CompoundId).SpaceFreed(snapshot.Definition.SpaceId).Ignore();
+        }
+
+        if (_rebuilding)
+        {
+            // Part of the picture the rebuild's announcement tells watchers to reload; numbering starts after it.
+            GrainFactory.PublishAll(alongside);
+            return Task.CompletedTask;
         }
 
         var change = new LotChange(++_sequence, snapshot);
@@ -89,21 +172,22 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
     public Task<IReadOnlyList<AvailableSpace>> Search(AvailabilityQuery query) =>
         Task.FromResult(_index?.Search(query) ?? []);
 
-    public Task<LotOccupancy?> GetOccupancy()
+    public async Task<LotOccupancy?> GetOccupancy()
     {
         if (_index is null)
         {
-            return Task.FromResult<LotOccupancy?>(null);
+            return null;
         }
 
+        // A whole picture: the occupancy is what watchers number their changes from, and staff count from.
+        await _rebuilt;
         var now = time.GetUtcNow();
         var lot = _index.Lot;
-        return Task.FromResult<LotOccupancy?>(new LotOccupancy(
-            lot.CompoundId, lot.LotId, lot.Name, _epoch, _sequence, now, _index.All(), _index.CountByStatus(now))
+        return new LotOccupancy(lot.CompoundId, lot.LotId, lot.Name, _epoch, _sequence, now, _index.All(), _index.CountByStatus(now))
         {
             Outline = lot.Outline,
             Entrances = lot.Entrances,
-        });
+        };
     }
 
     public Task<LotChanges> GetChangesSince(Guid epoch, long sequence)
@@ -119,4 +203,7 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lot {LotKey} index built from {Known} of {Total} spaces")]
     private partial void LogRebuilt(string lotKey, int known, int total);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lot {LotKey}: {Failed} of {Total} spaces did not answer its rebuild; asking them again")]
+    private partial void LogRebuildRetry(string lotKey, int failed, int total);
 }
