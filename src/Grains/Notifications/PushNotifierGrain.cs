@@ -29,17 +29,34 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
 
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
     private Task? _refreshing;
-    private List<Push> _queue = [];
-    private bool _flushScheduled;
 
-    /// <summary>When the last batch left (a <see cref="Stopwatch"/> timestamp), or 0 before the first.</summary>
-    private long _lastFlush;
+    /// <summary>Pushes that leave on this activation's next turn: changes of quiet lots, and what goes with them.</summary>
+    private List<Push> _now = [];
+    private bool _nowScheduled;
+
+    /// <summary>Pushes that wait for the rest of a window: changes of lots that had a batch within the last window.</summary>
+    private List<Push> _later = [];
+    private bool _laterScheduled;
+
+    /// <summary>The lots with a change in <see cref="_later"/>: their next changes join it, so each lot's changes keep their order.</summary>
+    private readonly HashSet<(string CompoundId, string LotId)> _laterLots = [];
+
+    /// <summary>Whether <see cref="_later"/> holds a push that is not a lot's: then every such push joins it, keeping their order.</summary>
+    private bool _laterHoldsOthers;
+
+    /// <summary>When each lot's last batch left (a <see cref="Stopwatch"/> timestamp); lots quiet for a window are let go.</summary>
+    private readonly Dictionary<(string CompoundId, string LotId), long> _lotFlushedAt = [];
+
+    /// <summary>How many lots <see cref="_lotFlushedAt"/> held after it was last pruned: it is pruned again at twice as many.</summary>
+    private int _prunedTo;
 
     public Task PublishAll(IReadOnlyList<Push> pushes)
     {
+        // What a lot's change carries along (a driver's reservation) leaves with it, after it, as the lot published them.
+        var withLater = false;
         foreach (var push in pushes)
         {
-            Publish(push);
+            withLater = Publish(push, withLater);
         }
 
         return Task.CompletedTask;
@@ -47,31 +64,76 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
 
     public Task Publish(Push push)
     {
+        Publish(push, alongsideLater: false);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Queues <paramref name="push"/> now or for later; true when it went to the later batch.</summary>
+    private bool Publish(Push push, bool alongsideLater)
+    {
         // Drivers' notices also go to their inboxes and phones, whether or not a page is open.
         if (Notices.NoticeTexts.Concerns(push))
         {
             GrainFactory.NoticeRouter().Route(push).Ignore();
         }
 
-        _queue.Add(push);
-        if (!_flushScheduled)
+        var later = Lot(push) is { } lot
+            ? _laterLots.Contains(lot) || (_lotFlushedAt.TryGetValue(lot, out var flushedAt) && FlushDelay(Stopwatch.GetElapsedTime(flushedAt), _flushWindow) > TimeSpan.Zero)
+            : alongsideLater || _laterHoldsOthers;
+        if (!later)
         {
-            _flushScheduled = true;
-            FlushLater(_lastFlush == 0 ? TimeSpan.Zero : FlushDelay(Stopwatch.GetElapsedTime(_lastFlush), _flushWindow)).Ignore();
+            _now.Add(push);
+            if (!_nowScheduled)
+            {
+                _nowScheduled = true;
+                FlushLater(TimeSpan.Zero, later: false).Ignore();
+            }
+
+            return false;
         }
 
-        return Task.CompletedTask;
+        _later.Add(push);
+        if (Lot(push) is { } waiting)
+        {
+            _laterLots.Add(waiting);
+        }
+        else
+        {
+            _laterHoldsOthers = true;
+        }
+
+        if (!_laterScheduled)
+        {
+            _laterScheduled = true;
+
+            // The rest of the window of the lot that made the batch wait; a lot that joins it leaves with it.
+            var delay = Lot(push) is { } first && _lotFlushedAt.TryGetValue(first, out var since)
+                ? FlushDelay(Stopwatch.GetElapsedTime(since), _flushWindow)
+                : _flushWindow;
+            FlushLater(delay, later: true).Ignore();
+        }
+
+        return true;
     }
 
     /// <summary>
-    /// How long a batch begun now gathers: the rest of the window since the last batch left, so that batches leave at
-    /// most one per window however busy the lots are, and nothing once a whole window has passed, so that a change after
-    /// a quiet spell goes out at once instead of waiting a window for company that is not coming.
+    /// How long a lot's change waits when the lot's last batch left <paramref name="sinceLastFlush"/> ago: the rest of
+    /// the window, so that a lot's changes leave at most one batch per window however busy the lot is, and nothing
+    /// once a whole window has passed, so that a quiet lot's change goes out at once instead of waiting a window for
+    /// company that is not coming.
     /// </summary>
     public static TimeSpan FlushDelay(TimeSpan sinceLastFlush, TimeSpan window) =>
         sinceLastFlush >= window ? TimeSpan.Zero : window - sinceLastFlush;
 
-    private async Task FlushLater(TimeSpan delay)
+    /// <summary>The lot a push goes to the watchers of, or none for every other push.</summary>
+    private static (string CompoundId, string LotId)? Lot(Push push) => push switch
+    {
+        LotChangedPush c => (c.CompoundId, c.LotId),
+        LotRestartedPush r => (r.CompoundId, r.LotId),
+        _ => null,
+    };
+
+    private async Task FlushLater(TimeSpan delay, bool later)
     {
         try
         {
@@ -99,19 +161,55 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
         }
         finally
         {
-            // Everything queued so far goes in this batch; what arrives from now on schedules the next one.
-            var batch = _queue;
-            _queue = [];
-            _flushScheduled = false;
+            // Everything queued so far goes in this batch; what arrives from now on is queued anew.
+            List<Push> batch;
+            if (later)
+            {
+                (batch, _later) = (_later, []);
+                _laterScheduled = false;
+                _laterLots.Clear();
+                _laterHoldsOthers = false;
+            }
+            else
+            {
+                (batch, _now) = (_now, []);
+                _nowScheduled = false;
+            }
+
             LotChangedPush.StampFlushed(batch, _stageClock);
 
-            // After the stamp: the next batch's window counts from no earlier than the time this batch carries.
-            _lastFlush = Stopwatch.GetTimestamp();
+            // After the stamp: each lot's next window counts from no earlier than the time this batch carries.
+            Flushed(batch, Stopwatch.GetTimestamp());
             foreach (var observer in _observers)
             {
                 // This process's host by a direct call (it takes the batch and returns), the others through the cluster.
                 local.For(observer).Deliver(batch).Ignore();
             }
+        }
+    }
+
+    /// <summary>Notes when the batch's lots last left; lots quiet for a whole window are forgotten once there are many.</summary>
+    private void Flushed(List<Push> batch, long at)
+    {
+        foreach (var push in batch)
+        {
+            if (Lot(push) is { } lot)
+            {
+                _lotFlushedAt[lot] = at;
+            }
+        }
+
+        if (_lotFlushedAt.Count > Math.Max(64, 2 * _prunedTo))
+        {
+            foreach (var (lot, flushedAt) in _lotFlushedAt)
+            {
+                if (Stopwatch.GetElapsedTime(flushedAt, at) >= _flushWindow)
+                {
+                    _lotFlushedAt.Remove(lot);
+                }
+            }
+
+            _prunedTo = _lotFlushedAt.Count;
         }
     }
 
