@@ -220,6 +220,51 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
     }
 
     [Fact]
+    public async Task The_host_in_the_silos_own_process_gets_each_change_at_once_while_another_host_gets_a_busy_lots_changes_gathered()
+    {
+        var silo = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services;
+        var mine = new BatchObserver();
+        var mineReference = silo.GetRequiredService<IGrainFactory>().CreateObjectReference<IHubObserver>(mine);
+        var local = silo.GetRequiredService<LocalHubObserver>();
+        local.Set(mineReference, mine);
+        var other = new BatchObserver();
+        var otherReference = fixture.Grains.CreateObjectReference<IHubObserver>(other);
+        await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Register("local-now-test", mineReference);
+        await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Register("other-window-test", otherReference);
+        var notifier = fixture.Grains.PushNotifier();
+        try
+        {
+            // Both hosts known to the notifier; then a change of a lot of this test's own, which both get.
+            await FirstBatch(notifier, mine);
+            await FirstBatch(notifier, other);
+            while (await mine.Next(PushWindowFixture.Window + TimeSpan.FromMilliseconds(500)) is not null)
+            {
+            }
+
+            var busy = $"busy-{Guid.NewGuid():N}";
+            await notifier.Publish(Change(1, busy));
+            Assert.Equal([busy], LotsOf(await mine.Next()));
+            Assert.Equal([busy], LotsOf(await other.Next()));
+
+            // The lot's next change reaches this process's host on its own, before the third is even published; the
+            // other host gets both within the lot's window, as one batch.
+            await notifier.Publish(Change(2, busy));
+            Assert.Equal([2L], (await mine.Next()).OfType<LotChangedPush>().Select(c => c.Change.Sequence));
+            await notifier.Publish(Change(3, busy));
+            Assert.Equal([3L], (await mine.Next()).OfType<LotChangedPush>().Select(c => c.Change.Sequence));
+            Assert.Equal([2L, 3L], (await other.Next()).OfType<LotChangedPush>().Select(c => c.Change.Sequence).Order());
+        }
+        finally
+        {
+            local.Clear(mineReference);
+            await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Unregister("local-now-test");
+            await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Unregister("other-window-test");
+            silo.GetRequiredService<IGrainFactory>().DeleteObjectReference<IHubObserver>(mineReference);
+            fixture.Grains.DeleteObjectReference<IHubObserver>(otherReference);
+        }
+    }
+
+    [Fact]
     public void A_host_the_process_does_not_hold_is_called_by_its_reference()
     {
         var local = new LocalHubObserver();

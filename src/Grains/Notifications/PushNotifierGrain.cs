@@ -30,7 +30,15 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
     private Task? _refreshing;
 
-    /// <summary>Pushes that leave on this activation's next turn: changes of quiet lots, and what goes with them.</summary>
+    /// <summary>
+    /// Every push, in order, for the host in this silo's own process: they leave on this activation's next turn. That
+    /// host gathers by itself what comes while it is sending (each lot's changes become one message per round), so a
+    /// window would only add its wait: it coalesces exactly while a send is in flight.
+    /// </summary>
+    private List<Push> _local = [];
+    private bool _localScheduled;
+
+    /// <summary>Pushes for the other hosts that leave on this activation's next turn: changes of quiet lots, and what goes with them.</summary>
     private List<Push> _now = [];
     private bool _nowScheduled;
 
@@ -75,6 +83,13 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
         if (Notices.NoticeTexts.Concerns(push))
         {
             GrainFactory.NoticeRouter().Route(push).Ignore();
+        }
+
+        _local.Add(push);
+        if (!_localScheduled)
+        {
+            _localScheduled = true;
+            FlushLocal().Ignore();
         }
 
         var later = Lot(push) is { } lot
@@ -176,14 +191,51 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
                 _nowScheduled = false;
             }
 
-            LotChangedPush.StampFlushed(batch, _stageClock);
+            var others = _observers.Where(o => !local.IsLocal(o)).ToList();
+            if (others.Count > 0)
+            {
+                LotChangedPush.StampFlushed(batch, _stageClock);
+            }
 
             // After the stamp: each lot's next window counts from no earlier than the time this batch carries.
             Flushed(batch, Stopwatch.GetTimestamp());
-            foreach (var observer in _observers)
+            foreach (var observer in others)
             {
-                // This process's host by a direct call (it takes the batch and returns), the others through the cluster.
-                local.For(observer).Deliver(batch).Ignore();
+                // The other hosts through the cluster; this process's own gets every push from FlushLocal.
+                observer.Deliver(batch).Ignore();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Hands every push queued so far to the host in this process, on the next turn: by a direct call (it takes the batch
+    /// and returns), once the directory lists it, as any other host.
+    /// </summary>
+    private async Task FlushLocal()
+    {
+        try
+        {
+            // Behind the calls already queued to this activation: pushes published together still go together.
+            await Task.Yield();
+            var age = TimeProvider.System.GetUtcNow() - _refreshedAt;
+            if (_refreshing is null && age > RenewAfter)
+            {
+                _refreshing = RefreshObservers();
+            }
+
+            if (age > Refresh && _refreshing is { } refreshing)
+            {
+                await refreshing;
+            }
+        }
+        finally
+        {
+            (var batch, _local) = (_local, []);
+            _localScheduled = false;
+            if (local.Instance is { } host && _observers.Any(local.IsLocal))
+            {
+                LotChangedPush.StampFlushed(batch, _stageClock);
+                host.Deliver(batch).Ignore();
             }
         }
     }
