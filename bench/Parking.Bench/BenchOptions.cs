@@ -59,15 +59,19 @@ internal sealed class BenchOptions
                              Hold the push phase's SignalR clients in K child processes of
                              the bench (0 to 64; default 0: in the bench's own process), so
                              that one process's GC pause does not stop every watcher.
-          --watcher-gc MODE  The child processes' GC: workstation (default, concurrent),
-                             nonconcurrent (workstation, no background GC) or server.
+          --watcher-gc MODE  The GC of the processes holding the watchers (the children, or
+                             with K = 0 the bench's own, which starts itself again with it):
+                             workstation (default, concurrent), nonconcurrent (workstation, no
+                             background GC) or server.
           --stage-sample K   Every K-th watcher reads the server's stage times of each change
                              (1 to 1000; default 10; 1: every watcher, as before session 22);
                              the others read only when each change was stored, which keeps the
                              watchers' own work per message small.
           --watcher-gen0-mb M
-                             The child processes' gen0 budget in MB (0 to 1024; default 64;
-                             0 leaves the runtime's own): fewer, not longer, gen0 pauses.
+                             The gen0 budget in MB of the processes holding the watchers (the
+                             children, or the bench's own as above; 0 to 1024; default 64; 0
+                             leaves the runtime's own and the bench is not started again):
+                             fewer, not longer, gen0 pauses.
           --residents N      Residents to sign in as (default 1522, all of them: each resident's
                              stored state grows with its reservations, so fewer residents make
                              every reservation's write dearer).

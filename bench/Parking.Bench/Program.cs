@@ -39,6 +39,12 @@ internal static class Program
             return 0;
         }
 
+        if (WatcherGcSettings.ShouldRestart(options))
+        {
+            // The push phase's watchers stay in this process: it gets their GC settings, as a watcher child would.
+            return await WatcherGcSettings.RestartAsync(args, options);
+        }
+
         using var cancel = new CancellationTokenSource();
         using var interrupt = ChildProcesses.CancelOnInterrupt(cancel);
 

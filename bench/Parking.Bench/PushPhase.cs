@@ -308,9 +308,10 @@ internal static class PushPhase
     /// <summary>Where the watchers live and which hubs they use, for the connect line.</summary>
     private static string Where(BenchOptions options, int hosts)
     {
+        var gc = $"GC {options.WatcherGc.ToString().ToLowerInvariant()}, gen0 budget {(options.WatcherGen0Megabytes > 0 ? $"{options.WatcherGen0Megabytes} MB" : "the runtime's")}";
         var processes = options.WatcherProcesses == 0
-            ? "in the bench's process"
-            : $"in {options.WatcherProcesses} watcher processes (GC {options.WatcherGc.ToString().ToLowerInvariant()}, gen0 budget {(options.WatcherGen0Megabytes > 0 ? $"{options.WatcherGen0Megabytes} MB" : "the runtime's")})";
+            ? Environment.GetEnvironmentVariable(WatcherGcSettings.Applied) is null ? "in the bench's process (the runtime's GC settings)" : $"in the bench's process ({gc})"
+            : $"in {options.WatcherProcesses} watcher processes ({gc})";
         var protocol = options.MessagePack ? ", MessagePack hub protocol" : string.Empty;
         return (hosts > 1 ? $"{processes}, spread over the hubs of {hosts} hosts" : processes) + protocol;
     }

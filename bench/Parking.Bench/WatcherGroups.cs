@@ -307,13 +307,7 @@ internal sealed class WatcherProcess : IWatcherGroup
         start.ArgumentList.Add(WatcherWire.Command);
         start.ArgumentList.Add("--parent");
         start.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        start.Environment["DOTNET_gcServer"] = gc == WatcherGc.Server ? "1" : "0";
-        start.Environment["DOTNET_gcConcurrent"] = gc == WatcherGc.NonConcurrent ? "0" : "1";
-        if (gen0Megabytes > 0)
-        {
-            // The runtime reads GC settings from the environment as hexadecimal numbers.
-            start.Environment["DOTNET_GCgen0size"] = ((long)gen0Megabytes << 20).ToString("x", CultureInfo.InvariantCulture);
-        }
+        WatcherGcSettings.Apply(start.Environment, gc, gen0Megabytes);
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a watcher process.");
         var child = new WatcherProcess(process, index);

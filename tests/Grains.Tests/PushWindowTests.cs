@@ -14,7 +14,9 @@ namespace Parking.Grains.Tests;
 /// The notifier's window (<see cref="HubPushOptions.FlushWindow"/>): as the rules bind it (a default, a set value, a value
 /// out of range refused with its key), how long a batch gathers after the last one left, and on a silo of its own, that
 /// a quiet notifier's lone change leaves without waiting for the window while the changes right after it wait for it,
-/// and that the host in the silo's own process gets its batches by a direct call (<see cref="LocalHubObserver"/>).
+/// that the window is each lot's own (a quiet lot's change leaves at once beside a busy lot, whose changes still
+/// gather, in order, with what came along), and that the host in the silo's own process gets its batches by a direct
+/// call (<see cref="LocalHubObserver"/>).
 /// </summary>
 [Collection(PushWindowCollection.Name)]
 public sealed class PushWindowTests(PushWindowFixture fixture)
@@ -124,6 +126,72 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
     }
 
     [Fact]
+    public async Task A_quiet_lots_change_leaves_at_once_while_a_busy_lots_next_change_waits_for_its_window()
+    {
+        var observer = new BatchObserver();
+        var reference = fixture.Grains.CreateObjectReference<IHubObserver>(observer);
+        await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Register("quiet-lot-test", reference);
+        var notifier = fixture.Grains.PushNotifier();
+        try
+        {
+            await FirstBatch(notifier, observer);
+
+            // Lot A gets a batch of its own, so its next change comes within its window.
+            var busy = $"busy-{Guid.NewGuid():N}";
+            var quiet = $"quiet-{Guid.NewGuid():N}";
+            await notifier.Publish(Change(1, busy));
+            Assert.Equal([busy], LotsOf(await observer.Next()));
+
+            // The quiet lot first, then the busy lot's next change: the quiet lot's change does not wait for the busy
+            // lot's window (with one window for the whole notifier, both left in one batch when it ended).
+            await notifier.Publish(Change(1, quiet));
+            await notifier.Publish(Change(2, busy));
+            var first = await observer.Next();
+            var second = await observer.Next();
+
+            Assert.Equal([quiet], LotsOf(first));
+            Assert.Equal([busy], LotsOf(second));
+            Assert.Equal(2L, Assert.IsType<LotChangedPush>(Assert.Single(second)).Change.Sequence);
+        }
+        finally
+        {
+            await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Unregister("quiet-lot-test");
+            fixture.Grains.DeleteObjectReference<IHubObserver>(reference);
+        }
+    }
+
+    [Fact]
+    public async Task A_busy_lots_changes_within_its_window_leave_together_in_order_with_what_came_along()
+    {
+        var observer = new BatchObserver();
+        var reference = fixture.Grains.CreateObjectReference<IHubObserver>(observer);
+        await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Register("busy-lot-test", reference);
+        var notifier = fixture.Grains.PushNotifier();
+        try
+        {
+            await FirstBatch(notifier, observer);
+            var busy = $"busy-{Guid.NewGuid():N}";
+            await notifier.Publish(Change(1, busy));
+            Assert.Equal([busy], LotsOf(await observer.Next()));
+
+            // Two more changes within the lot's window, the second with another push along (in one call, as a lot
+            // publishes them): they wait, and leave as one batch, the other push after its lot's change.
+            var along = new ImportJobChangedPush(null!);
+            await notifier.PublishAll([Change(2, busy), Change(3, busy), along]);
+            var batch = await observer.Next();
+
+            Assert.Equal([2L, 3L], batch.OfType<LotChangedPush>().Select(c => c.Change.Sequence));
+            Assert.IsType<ImportJobChangedPush>(batch[^1]);
+            Assert.Equal(3, batch.Count);
+        }
+        finally
+        {
+            await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Unregister("busy-lot-test");
+            fixture.Grains.DeleteObjectReference<IHubObserver>(reference);
+        }
+    }
+
+    [Fact]
     public async Task The_host_in_the_silos_own_process_gets_its_batches_on_the_notifiers_turn_not_through_the_cluster()
     {
         // A host in the silo's process, as the web host registers itself: its observer object, its reference in the
@@ -148,6 +216,51 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
             local.Clear(reference);
             await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Unregister("local-test");
             silo.GetRequiredService<IGrainFactory>().DeleteObjectReference<IHubObserver>(reference);
+        }
+    }
+
+    [Fact]
+    public async Task The_host_in_the_silos_own_process_gets_each_change_at_once_while_another_host_gets_a_busy_lots_changes_gathered()
+    {
+        var silo = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services;
+        var mine = new BatchObserver();
+        var mineReference = silo.GetRequiredService<IGrainFactory>().CreateObjectReference<IHubObserver>(mine);
+        var local = silo.GetRequiredService<LocalHubObserver>();
+        local.Set(mineReference, mine);
+        var other = new BatchObserver();
+        var otherReference = fixture.Grains.CreateObjectReference<IHubObserver>(other);
+        await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Register("local-now-test", mineReference);
+        await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Register("other-window-test", otherReference);
+        var notifier = fixture.Grains.PushNotifier();
+        try
+        {
+            // Both hosts known to the notifier; then a change of a lot of this test's own, which both get.
+            await FirstBatch(notifier, mine);
+            await FirstBatch(notifier, other);
+            while (await mine.Next(PushWindowFixture.Window + TimeSpan.FromMilliseconds(500)) is not null)
+            {
+            }
+
+            var busy = $"busy-{Guid.NewGuid():N}";
+            await notifier.Publish(Change(1, busy));
+            Assert.Equal([busy], LotsOf(await mine.Next()));
+            Assert.Equal([busy], LotsOf(await other.Next()));
+
+            // The lot's next change reaches this process's host on its own, before the third is even published; the
+            // other host gets both within the lot's window, as one batch.
+            await notifier.Publish(Change(2, busy));
+            Assert.Equal([2L], (await mine.Next()).OfType<LotChangedPush>().Select(c => c.Change.Sequence));
+            await notifier.Publish(Change(3, busy));
+            Assert.Equal([3L], (await mine.Next()).OfType<LotChangedPush>().Select(c => c.Change.Sequence));
+            Assert.Equal([2L, 3L], (await other.Next()).OfType<LotChangedPush>().Select(c => c.Change.Sequence).Order());
+        }
+        finally
+        {
+            local.Clear(mineReference);
+            await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Unregister("local-now-test");
+            await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Unregister("other-window-test");
+            silo.GetRequiredService<IGrainFactory>().DeleteObjectReference<IHubObserver>(mineReference);
+            fixture.Grains.DeleteObjectReference<IHubObserver>(otherReference);
         }
     }
 
@@ -199,8 +312,11 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
         throw new TimeoutException("no batch came");
     }
 
-    private static LotChangedPush Change(long sequence) =>
-        LotChangedPush.Published("c1", "A", Guid.Empty, new LotChange(sequence, null!), TimeProvider.System);
+    private static LotChangedPush Change(long sequence, string lot = "A") =>
+        LotChangedPush.Published("c1", lot, Guid.Empty, new LotChange(sequence, null!), TimeProvider.System);
+
+    private static string[] LotsOf(IReadOnlyList<Push> batch) =>
+        [.. batch.Select(p => Assert.IsType<LotChangedPush>(p).LotId)];
 
     private static HubPushOptions Options(params (string Key, string Value)[] settings)
     {

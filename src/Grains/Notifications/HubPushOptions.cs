@@ -26,11 +26,14 @@ public sealed class HubPushOptions
     public bool StageTimes { get; set; }
 
     /// <summary>
-    /// How often at most a silo's notifier sends its gathered pushes to the hosts as one batch. A push published when
-    /// no batch has left for a whole window goes at once (a quiet lot's change waits for nobody); one published sooner
-    /// after the last batch waits for the rest of that window and leaves with whatever else came meanwhile, so under
-    /// load batches leave once per window and a watcher gets one message per lot per batch. Default 20 ms: short
-    /// beside a person's patience, long beside a burst of bookings. From above zero up to <see cref="MaxFlushWindow"/>.
+    /// How often at most a silo's notifier sends one lot's changes to the hosts. A lot's change goes at once when no
+    /// batch carried that lot within the last window (a quiet lot's change waits for nobody, however busy the other
+    /// lots are); one that comes sooner waits for the rest of that lot's window and leaves with whatever else came
+    /// meanwhile, so under load a watcher gets at most about one message per lot per window. Pushes that are not a
+    /// lot's go at once, unless one is already waiting (they keep their order) or they came with a lot's change that
+    /// waits (they leave after it). Each host merges further what reaches it while its sender is busy. Default 20 ms:
+    /// short beside a person's patience, long beside a burst of bookings. From above zero up to
+    /// <see cref="MaxFlushWindow"/>.
     /// </summary>
     public TimeSpan FlushWindow { get; set; } = DefaultFlushWindow;
 

@@ -37,6 +37,16 @@ public sealed class LocalHubObserver
         }
     }
 
+    /// <summary>Whether <paramref name="registered"/> is this process's own host.</summary>
+    public bool IsLocal(IHubObserver registered)
+    {
+        ArgumentNullException.ThrowIfNull(registered);
+        return _entry is { } entry && entry.Id == registered.GetGrainId();
+    }
+
+    /// <summary>This process's own host, when it observes.</summary>
+    public IHubObserver? Instance => _entry?.Instance;
+
     /// <summary>Whom to call for a host the directory lists: this process's own observer object when it is this host, otherwise the reference.</summary>
     public IHubObserver For(IHubObserver registered)
     {

@@ -29,17 +29,42 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
 
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
     private Task? _refreshing;
-    private List<Push> _queue = [];
-    private bool _flushScheduled;
 
-    /// <summary>When the last batch left (a <see cref="Stopwatch"/> timestamp), or 0 before the first.</summary>
-    private long _lastFlush;
+    /// <summary>
+    /// Every push, in order, for the host in this silo's own process: they leave on this activation's next turn. That
+    /// host gathers by itself what comes while it is sending (each lot's changes become one message per round), so a
+    /// window would only add its wait: it coalesces exactly while a send is in flight.
+    /// </summary>
+    private List<Push> _local = [];
+    private bool _localScheduled;
+
+    /// <summary>Pushes for the other hosts that leave on this activation's next turn: changes of quiet lots, and what goes with them.</summary>
+    private List<Push> _now = [];
+    private bool _nowScheduled;
+
+    /// <summary>Pushes that wait for the rest of a window: changes of lots that had a batch within the last window.</summary>
+    private List<Push> _later = [];
+    private bool _laterScheduled;
+
+    /// <summary>The lots with a change in <see cref="_later"/>: their next changes join it, so each lot's changes keep their order.</summary>
+    private readonly HashSet<(string CompoundId, string LotId)> _laterLots = [];
+
+    /// <summary>Whether <see cref="_later"/> holds a push that is not a lot's: then every such push joins it, keeping their order.</summary>
+    private bool _laterHoldsOthers;
+
+    /// <summary>When each lot's last batch left (a <see cref="Stopwatch"/> timestamp); lots quiet for a window are let go.</summary>
+    private readonly Dictionary<(string CompoundId, string LotId), long> _lotFlushedAt = [];
+
+    /// <summary>How many lots <see cref="_lotFlushedAt"/> held after it was last pruned: it is pruned again at twice as many.</summary>
+    private int _prunedTo;
 
     public Task PublishAll(IReadOnlyList<Push> pushes)
     {
+        // What a lot's change carries along (a driver's reservation) leaves with it, after it, as the lot published them.
+        var withLater = false;
         foreach (var push in pushes)
         {
-            Publish(push);
+            withLater = Publish(push, withLater);
         }
 
         return Task.CompletedTask;
@@ -47,31 +72,83 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
 
     public Task Publish(Push push)
     {
+        Publish(push, alongsideLater: false);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Queues <paramref name="push"/> now or for later; true when it went to the later batch.</summary>
+    private bool Publish(Push push, bool alongsideLater)
+    {
         // Drivers' notices also go to their inboxes and phones, whether or not a page is open.
         if (Notices.NoticeTexts.Concerns(push))
         {
             GrainFactory.NoticeRouter().Route(push).Ignore();
         }
 
-        _queue.Add(push);
-        if (!_flushScheduled)
+        _local.Add(push);
+        if (!_localScheduled)
         {
-            _flushScheduled = true;
-            FlushLater(_lastFlush == 0 ? TimeSpan.Zero : FlushDelay(Stopwatch.GetElapsedTime(_lastFlush), _flushWindow)).Ignore();
+            _localScheduled = true;
+            FlushLocal().Ignore();
         }
 
-        return Task.CompletedTask;
+        var later = Lot(push) is { } lot
+            ? _laterLots.Contains(lot) || (_lotFlushedAt.TryGetValue(lot, out var flushedAt) && FlushDelay(Stopwatch.GetElapsedTime(flushedAt), _flushWindow) > TimeSpan.Zero)
+            : alongsideLater || _laterHoldsOthers;
+        if (!later)
+        {
+            _now.Add(push);
+            if (!_nowScheduled)
+            {
+                _nowScheduled = true;
+                FlushLater(TimeSpan.Zero, later: false).Ignore();
+            }
+
+            return false;
+        }
+
+        _later.Add(push);
+        if (Lot(push) is { } waiting)
+        {
+            _laterLots.Add(waiting);
+        }
+        else
+        {
+            _laterHoldsOthers = true;
+        }
+
+        if (!_laterScheduled)
+        {
+            _laterScheduled = true;
+
+            // The rest of the window of the lot that made the batch wait; a lot that joins it leaves with it.
+            var delay = Lot(push) is { } first && _lotFlushedAt.TryGetValue(first, out var since)
+                ? FlushDelay(Stopwatch.GetElapsedTime(since), _flushWindow)
+                : _flushWindow;
+            FlushLater(delay, later: true).Ignore();
+        }
+
+        return true;
     }
 
     /// <summary>
-    /// How long a batch begun now gathers: the rest of the window since the last batch left, so that batches leave at
-    /// most one per window however busy the lots are, and nothing once a whole window has passed, so that a change after
-    /// a quiet spell goes out at once instead of waiting a window for company that is not coming.
+    /// How long a lot's change waits when the lot's last batch left <paramref name="sinceLastFlush"/> ago: the rest of
+    /// the window, so that a lot's changes leave at most one batch per window however busy the lot is, and nothing
+    /// once a whole window has passed, so that a quiet lot's change goes out at once instead of waiting a window for
+    /// company that is not coming.
     /// </summary>
     public static TimeSpan FlushDelay(TimeSpan sinceLastFlush, TimeSpan window) =>
         sinceLastFlush >= window ? TimeSpan.Zero : window - sinceLastFlush;
 
-    private async Task FlushLater(TimeSpan delay)
+    /// <summary>The lot a push goes to the watchers of, or none for every other push.</summary>
+    private static (string CompoundId, string LotId)? Lot(Push push) => push switch
+    {
+        LotChangedPush c => (c.CompoundId, c.LotId),
+        LotRestartedPush r => (r.CompoundId, r.LotId),
+        _ => null,
+    };
+
+    private async Task FlushLater(TimeSpan delay, bool later)
     {
         try
         {
@@ -99,19 +176,92 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
         }
         finally
         {
-            // Everything queued so far goes in this batch; what arrives from now on schedules the next one.
-            var batch = _queue;
-            _queue = [];
-            _flushScheduled = false;
-            LotChangedPush.StampFlushed(batch, _stageClock);
-
-            // After the stamp: the next batch's window counts from no earlier than the time this batch carries.
-            _lastFlush = Stopwatch.GetTimestamp();
-            foreach (var observer in _observers)
+            // Everything queued so far goes in this batch; what arrives from now on is queued anew.
+            List<Push> batch;
+            if (later)
             {
-                // This process's host by a direct call (it takes the batch and returns), the others through the cluster.
-                local.For(observer).Deliver(batch).Ignore();
+                (batch, _later) = (_later, []);
+                _laterScheduled = false;
+                _laterLots.Clear();
+                _laterHoldsOthers = false;
             }
+            else
+            {
+                (batch, _now) = (_now, []);
+                _nowScheduled = false;
+            }
+
+            var others = _observers.Where(o => !local.IsLocal(o)).ToList();
+            if (others.Count > 0)
+            {
+                LotChangedPush.StampFlushed(batch, _stageClock);
+            }
+
+            // After the stamp: each lot's next window counts from no earlier than the time this batch carries.
+            Flushed(batch, Stopwatch.GetTimestamp());
+            foreach (var observer in others)
+            {
+                // The other hosts through the cluster; this process's own gets every push from FlushLocal.
+                observer.Deliver(batch).Ignore();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Hands every push queued so far to the host in this process, on the next turn: by a direct call (it takes the batch
+    /// and returns), once the directory lists it, as any other host.
+    /// </summary>
+    private async Task FlushLocal()
+    {
+        try
+        {
+            // Behind the calls already queued to this activation: pushes published together still go together.
+            await Task.Yield();
+            var age = TimeProvider.System.GetUtcNow() - _refreshedAt;
+            if (_refreshing is null && age > RenewAfter)
+            {
+                _refreshing = RefreshObservers();
+            }
+
+            if (age > Refresh && _refreshing is { } refreshing)
+            {
+                await refreshing;
+            }
+        }
+        finally
+        {
+            (var batch, _local) = (_local, []);
+            _localScheduled = false;
+            if (local.Instance is { } host && _observers.Any(local.IsLocal))
+            {
+                LotChangedPush.StampFlushed(batch, _stageClock);
+                host.Deliver(batch).Ignore();
+            }
+        }
+    }
+
+    /// <summary>Notes when the batch's lots last left; lots quiet for a whole window are forgotten once there are many.</summary>
+    private void Flushed(List<Push> batch, long at)
+    {
+        foreach (var push in batch)
+        {
+            if (Lot(push) is { } lot)
+            {
+                _lotFlushedAt[lot] = at;
+            }
+        }
+
+        if (_lotFlushedAt.Count > Math.Max(64, 2 * _prunedTo))
+        {
+            foreach (var (lot, flushedAt) in _lotFlushedAt)
+            {
+                if (Stopwatch.GetElapsedTime(flushedAt, at) >= _flushWindow)
+                {
+                    _lotFlushedAt.Remove(lot);
+                }
+            }
+
+            _prunedTo = _lotFlushedAt.Count;
         }
     }
 

@@ -116,7 +116,7 @@ public sealed record OverstayPush(
 /// <summary>Implemented by every host that serves SignalR clients; it forwards pushes to its local hub.</summary>
 public interface IHubObserver : IGrainObserver
 {
-    /// <summary>The pushes a notifier gathered in one short window, in the order they were published.</summary>
+    /// <summary>The pushes a notifier sends together (at once, or gathered for a window), in the order they were published.</summary>
     [OneWay]
     Task Deliver(IReadOnlyList<Push> pushes);
 }
@@ -139,8 +139,9 @@ public interface IHubDirectoryGrain : IGrainWithIntegerKey
 /// <summary>
 /// Fans a push out to every registered host. A stateless worker: an activation on every silo that
 /// publishes, each with a cached copy of the directory, so publishing never funnels through one grain.
-/// Pushes are gathered for a few milliseconds and sent to each host as one message (the GPSTracker
-/// sample's queue and flush), so a burst of changes costs each host one call, not one per change.
+/// A quiet lot's change leaves at once; a busy lot's changes are gathered for the rest of its window
+/// (<see cref="HubPushOptions.FlushWindow"/>) and sent to each host as one message (the GPSTracker sample's queue and
+/// flush), so a burst of changes costs each host one call per window, not one per change.
 /// </summary>
 public interface IPushNotifierGrain : IGrainWithIntegerKey
 {
