@@ -118,8 +118,9 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
         var second = next.OfType<LotChangedPush>().MaxBy(c => c.PublishedAt)!;
         Assert.True(second.PublishedAt < first.FlushedAt + PushWindowFixture.Window, "the second change was published within the window");
 
-        // A timer may fire up to a millisecond early at its resolution.
-        Assert.True(second.FlushedAt >= first.FlushedAt + PushWindowFixture.Window - TimeSpan.FromMilliseconds(2), $"first flushed {first.FlushedAt:O}, second {second.FlushedAt:O}");
+        // A window of a second, not nothing: the notifier's timer counts whole milliseconds on the monotonic clock while
+        // the stamps read the wall clock, so allow it to seem a few milliseconds early (one CI run saw 2.3 ms).
+        Assert.True(second.FlushedAt >= first.FlushedAt + PushWindowFixture.Window - TimeSpan.FromMilliseconds(20), $"first flushed {first.FlushedAt:O}, second {second.FlushedAt:O}");
 
         await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Unregister("window-test");
         fixture.Grains.DeleteObjectReference<IHubObserver>(reference);
@@ -355,7 +356,7 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
     }
 }
 
-/// <summary>One silo with stage times on and a window of a second, so a batch that waited for it shows in its stamps.</summary>
+/// <summary>One silo with stage times on and a window of a second (the longest allowed), so a batch that waited for it shows in its stamps.</summary>
 public sealed class PushWindowFixture : IAsyncLifetime
 {
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(1);

@@ -15,7 +15,8 @@ namespace Parking.Grains.Lots;
 /// dies, every lot it held and every one of its spaces activate again at once, each space reading its states from
 /// storage: a lot that awaited all of that in its activation held every search and every booking's report for as long
 /// (beyond the 30-s response timeout in the sub-district bench), and asking all spaces at once queued the reads of the
-/// bookings' own spaces behind thousands of others. Meanwhile a search is answered from the spaces heard from so far:
+/// bookings' own spaces behind thousands of others. A search waits for the rebuild up to
+/// <see cref="SearchWaitsForRebuild"/> (an ordinary activation is done by then), then is answered from the spaces heard from so far:
 /// each picture the index holds is the space's own latest, so a partial index may offer fewer spaces but never a held
 /// window. Reports arriving meanwhile go into the index unnumbered; the epoch's numbering starts when the rebuild ends
 /// and its announcement tells watchers to reload. The occupancy (a whole picture) waits for the rebuild.
@@ -28,6 +29,9 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
 
     /// <summary>Spaces asked at once while the index is rebuilt.</summary>
     internal const int RebuildConcurrency = 8;
+
+    /// <summary>How long a search waits for a rebuilding lot before it is answered from the spaces heard from so far.</summary>
+    internal static readonly TimeSpan SearchWaitsForRebuild = TimeSpan.FromSeconds(2);
 
     /// <summary>How soon the rebuild asks again the spaces that did not answer (their silo lost, say).</summary>
     private static readonly TimeSpan RebuildRetry = TimeSpan.FromSeconds(1);
@@ -169,8 +173,18 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<AvailableSpace>> Search(AvailabilityQuery query) =>
-        Task.FromResult(_index?.Search(query) ?? []);
+    public async Task<IReadOnlyList<AvailableSpace>> Search(AvailabilityQuery query)
+    {
+        // A lot that has just activated usually rebuilds in a moment: wait for it, so that an ordinary activation (the
+        // first search of the day, a lot idle for a while) answers from the whole picture; after a silo's loss, when
+        // the rebuild takes long, answer from the spaces heard from so far rather than hold the caller.
+        if (!_rebuilt.IsCompleted)
+        {
+            await Task.WhenAny(_rebuilt, Task.Delay(SearchWaitsForRebuild));
+        }
+
+        return _index?.Search(query) ?? [];
+    }
 
     public async Task<LotOccupancy?> GetOccupancy()
     {
