@@ -162,17 +162,7 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
                 await Task.Yield();
             }
 
-            // Real time, not the injected clock: a cache's age is not domain time, and tests move that clock.
-            var age = TimeProvider.System.GetUtcNow() - _refreshedAt;
-            if (_refreshing is null && age > RenewAfter)
-            {
-                _refreshing = RefreshObservers();
-            }
-
-            if (age > Refresh && _refreshing is { } refreshing)
-            {
-                await refreshing;
-            }
+            await ObserversFresh();
         }
         finally
         {
@@ -208,6 +198,22 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
     }
 
     /// <summary>
+    /// Starts renewing the notifier's copy of the hub directory once it is old, and waits for the renewal only when the
+    /// copy is too old to send by.
+    /// </summary>
+    private Task ObserversFresh()
+    {
+        // Real time, not the injected clock: a cache's age is not domain time, and tests move that clock.
+        var age = TimeProvider.System.GetUtcNow() - _refreshedAt;
+        if (_refreshing is null && age > RenewAfter)
+        {
+            _refreshing = RefreshObservers();
+        }
+
+        return age > Refresh && _refreshing is { } refreshing ? refreshing : Task.CompletedTask;
+    }
+
+    /// <summary>
     /// Hands every push queued so far to the host in this process, on the next turn: by a direct call (it takes the batch
     /// and returns), once the directory lists it, as any other host.
     /// </summary>
@@ -217,16 +223,7 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
         {
             // Behind the calls already queued to this activation: pushes published together still go together.
             await Task.Yield();
-            var age = TimeProvider.System.GetUtcNow() - _refreshedAt;
-            if (_refreshing is null && age > RenewAfter)
-            {
-                _refreshing = RefreshObservers();
-            }
-
-            if (age > Refresh && _refreshing is { } refreshing)
-            {
-                await refreshing;
-            }
+            await ObserversFresh();
         }
         finally
         {
