@@ -147,6 +147,43 @@ public class WriteFailureGrainsTests(WriteFailureFixture fixture)
     }
 
     [Fact]
+    public async Task A_booking_reports_to_a_rebuilding_lot_while_a_read_waits_there_for_the_rebuild()
+    {
+        // Staff's occupancy view (like a search, for up to 2 s) waits in the lot for its rebuild, which waits for a
+        // space slow to load. A booking of another space waits for its report to the lot: the report must not queue
+        // behind the waiting read, or the booking, the read and the rebuild wait for each other.
+        var lotDefinition = fixture.Demo.Lots.First(l => l.Spaces.Count(s => s.Ownership == SpaceOwnership.Common && s.Kind == SpaceKind.Standard) >= 4);
+        var common = lotDefinition.Spaces.Where(s => s.Ownership == SpaceOwnership.Common && s.Kind == SpaceKind.Standard).ToList();
+        var (slow, other) = (common[^3], common[^4]);
+        var resident = fixture.Demo.Users.Where(u => u.Role == UserRole.Resident && u.HouseholdId is not null && u.HouseholdId != other.OwnerHouseholdId).Skip(41).First().UserId;
+        var lot = fixture.Grains.Lot(lotDefinition.CompoundId, lotDefinition.LotId);
+        var slowSpace = fixture.Grains.Space(slow.CompoundId, slow.SpaceId);
+        var window = new TimeWindow(Now.AddHours(74), Now.AddHours(75));
+        Assert.NotNull(await lot.GetOccupancy());
+
+        await slowSpace.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var release = fixture.Storage.HoldReads(slowSpace.GetGrainId());
+        Task<LotOccupancy?> occupancy;
+        try
+        {
+            await lot.Reload();
+            occupancy = lot.GetOccupancy();
+
+            var made = await fixture.Grains.Resident(lotDefinition.CompoundId, resident).Reserve(other.SpaceId, window, null, null).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(made.IsSuccess, made.Error?.Message);
+            Assert.False(occupancy.IsCompleted, "the occupancy view waits for the slow space's picture");
+        }
+        finally
+        {
+            release();
+        }
+
+        var whole = await occupancy.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(lotDefinition.Spaces.Count, whole!.Spaces.Count);
+        Assert.Contains(whole.Spaces.Single(s => s.Definition.SpaceId == other.SpaceId).Held, w => w.Overlaps(window));
+    }
+
+    [Fact]
     public async Task A_resident_whose_new_booking_is_not_stored_still_lists_it_on_the_next_activation()
     {
         // The space does not tell the resident's grain of a booking that grain asked for: should its write fail, the
