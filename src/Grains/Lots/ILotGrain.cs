@@ -53,7 +53,7 @@ public interface ILotGrain : IGrainWithStringKey
     /// Interleaves with every other call (it has no await, so it still runs whole): a booking's space waits for this
     /// report before it answers, and while the lot rebuilds its searches and occupancy reads wait for the rebuild, which
     /// asks the very spaces that are waiting here. Queued behind those reads, the report and the rebuild waited for each
-    /// other until the 30-s response timeout (1,252 reports in one sub-district run after a silo kill).
+    /// other until the 30-s response timeout (313 reports in one sub-district run after a silo kill).
     /// </para>
     /// </summary>
     [AlwaysInterleave]
