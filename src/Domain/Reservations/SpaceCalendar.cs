@@ -596,13 +596,52 @@ public sealed class SpaceCalendar
     }
 
     /// <summary>The windows in which the space is held from <paramref name="now"/> on, in order.</summary>
-    public IReadOnlyList<TimeWindow> HeldFrom(DateTimeOffset now) =>
-        _reservations
-            .Select(r => r.HeldWindow)
-            .OfType<TimeWindow>()
-            .Where(w => w.End > now)
-            .OrderBy(w => w.Start)
-            .ToArray();
+    /// <remarks>
+    /// Built on every report to the lot, so once per booking, over every reservation the calendar holds: one array
+    /// and nothing else (the query it replaced boxed each window and buffered them again to sort). Held windows do
+    /// not overlap, so no two share a start and the order is the one the query gave.
+    /// </remarks>
+    public IReadOnlyList<TimeWindow> HeldFrom(DateTimeOffset now)
+    {
+        var count = 0;
+        foreach (var reservation in _reservations)
+        {
+            if (reservation.HeldWindow is { } held && held.End > now)
+            {
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var windows = new TimeWindow[count];
+        var at = 0;
+        foreach (var reservation in _reservations)
+        {
+            if (reservation.HeldWindow is { } held && held.End > now)
+            {
+                windows[at++] = held;
+            }
+        }
+
+        Array.Sort(windows, ByStart.Instance);
+        return windows;
+    }
+
+    /// <summary>Orders windows by start (then end), without allocating a comparer per call.</summary>
+    private sealed class ByStart : IComparer<TimeWindow>
+    {
+        public static readonly ByStart Instance = new();
+
+        public int Compare(TimeWindow x, TimeWindow y)
+        {
+            var byStart = x.Start.CompareTo(y.Start);
+            return byStart != 0 ? byStart : x.End.CompareTo(y.End);
+        }
+    }
 
     public SpaceAvailability Snapshot(DateTimeOffset now) =>
         new(Definition!, OutOfService, HeldFrom(now), StatusAt(now), Version, now)
