@@ -13,7 +13,8 @@ namespace Parking.Grains.Tests;
 /// <summary>
 /// A hub host whose silo died: once the cluster has declared that silo dead, the notifier sends it nothing more,
 /// although the hub directory still lists it (its lease runs a minute); the other hosts still get every batch. Before,
-/// each batch went to the dead host too, and the runtime retried every one of those calls in vain.
+/// the notifier called the dead host too: here that call failed at once, before it left the notifier (nothing was
+/// recorded), and took the rest of the batch's hosts with it, so the live host listed after it got nothing at all.
 /// </summary>
 [Collection(DeadHubHostCollection.Name)]
 public sealed class DeadHubHostTests(DeadHubHostFixture fixture)

@@ -202,8 +202,17 @@ public sealed partial class PushNotifierGrain(
             Flushed(batch, _clock.GetTimestamp());
             foreach (var observer in others)
             {
-                // The other hosts through the cluster; this process's own gets every push from FlushLocal.
-                observer.Deliver(batch).Ignore();
+                // The other hosts through the cluster; this process's own gets every push from FlushLocal. A call that
+                // fails at once (as one to the host of a silo declared dead did, in DeadHubHostTests) must not keep
+                // the batch from the hosts after it in the list.
+                try
+                {
+                    observer.Deliver(batch).Ignore();
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogDeliverFailed(exception, observer.GetGrainId());
+                }
             }
         }
     }
@@ -338,6 +347,9 @@ public sealed partial class PushNotifierGrain(
             _refreshing = null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send a batch of pushes to hub host {Host}; the other hosts still get it")]
+    private partial void LogDeliverFailed(Exception exception, GrainId host);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the hub directory; pushes go to the hosts known before")]
     private partial void LogRefreshFailed(Exception exception);
