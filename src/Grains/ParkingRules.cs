@@ -36,14 +36,16 @@ public static class ParkingRules
     }
 
     /// <summary>
-    /// The per-silo services the grains take by their constructors: the messenger to the settlement shards and the
-    /// hook for a hub host in the silo's own process (unset, and so unused, where the silo has none). Part of
+    /// The per-silo services the grains take by their constructors: the messenger to the settlement shards, the
+    /// hook for a hub host in the silo's own process (unset, and so unused, where the silo has none) and the clock of
+    /// the notifier's window (the real one). Part of
     /// <see cref="AddParkingRules"/>; test silos that bind no rules add these alone.
     /// </summary>
     public static IServiceCollection AddParkingSiloServices(this IServiceCollection services)
     {
         services.TryAddSingleton<Credits.SettlementBatcher>();
         services.TryAddSingleton<Notifications.LocalHubObserver>();
+        services.TryAddSingleton(Notifications.PushWindowClock.System);
         return services;
     }
 

@@ -12,8 +12,9 @@ namespace Parking.Grains.Tests;
 
 /// <summary>
 /// The notifier's window (<see cref="HubPushOptions.FlushWindow"/>): as the rules bind it (a default, a set value, a value
-/// out of range refused with its key), how long a batch gathers after the last one left, and on a silo of its own, that
-/// a quiet notifier's lone change leaves without waiting for the window while the changes right after it wait for it,
+/// out of range refused with its key), how long a batch gathers after the last one left, and on a silo of its own whose
+/// window's clock the tests move (so they assert which changes leave together and in what order, never wall-clock
+/// gaps), that a quiet notifier's lone change leaves without waiting for the window while the changes right after it wait for it,
 /// that the window is each lot's own (a quiet lot's change leaves at once beside a busy lot, whose changes still
 /// gather, in order, with what came along), and that the host in the silo's own process gets its batches by a direct
 /// call (<see cref="LocalHubObserver"/>).
@@ -89,41 +90,36 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
         var reference = fixture.Grains.CreateObjectReference<IHubObserver>(observer);
         await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Register("window-test", reference);
         var notifier = fixture.Grains.PushNotifier();
-
-        // A first batch waits for the notifier's copy of the hub directory and for code run the first time: warm them.
-        var warm = Assert.IsType<LotChangedPush>(Assert.Single(await FirstBatch(notifier, observer)));
-
-        // Nothing else publishes on this silo: once a whole window has passed since that batch left (by its own stamp,
-        // on the same clock), the next change finds the notifier quiet.
-        using (var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        try
         {
-            while (DateTimeOffset.UtcNow < warm.FlushedAt + PushWindowFixture.Window)
-            {
-                await Task.Delay(20, quiet.Token);
-            }
+            // A first batch waits for the notifier's copy of the hub directory: warm it. Then a whole window passes by
+            // the window's clock, which only this test moves: the next change finds the notifier quiet.
+            await FirstBatch(notifier, observer);
+            PushWindowFixture.WholeWindowPasses();
+
+            // The lone change comes while the window's clock stands still: it waited for no window.
+            var lot = $"lot-{Guid.NewGuid():N}";
+            await notifier.Publish(Change(1, lot));
+            var lone = Sequences(await observer.Next());
+            Assert.Equal([1L], lone);
+
+            // The two right after it are within its lot's window, so they wait: each goes with a change of a quiet lot
+            // in the same message, which leaves at once, alone (so the test knows the message arrived: a one-way call
+            // may overtake another). Only once the window has passed do both leave, as one batch (without the window,
+            // 2 would have left at once with the first quiet lot's change, as the lone change did).
+            await notifier.PublishAll([Change(2, lot), Change(1, $"quiet-{Guid.NewGuid():N}")]);
+            Assert.Single(await observer.Next());
+            await notifier.PublishAll([Change(3, lot), Change(1, $"quiet-{Guid.NewGuid():N}")]);
+            Assert.Single(await observer.Next());
+            PushWindowFixture.WholeWindowPasses();
+            var together = Sequences(await observer.Next());
+            Assert.Equal([2L, 3L], together);
         }
-
-        await notifier.Publish(Change(1));
-        var lone = Assert.Single(await observer.Next());
-        await notifier.Publish(Change(2));
-        await notifier.Publish(Change(3));
-        var next = await observer.Next();
-
-        // By the changes' own stamps (the silo's stage times): the lone change's batch left before a window had passed
-        // since it was published; the two published right after it left together, a window after the lone one.
-        var first = Assert.IsType<LotChangedPush>(lone);
-        Assert.True(first.FlushedAt - first.PublishedAt < PushWindowFixture.Window, $"published {first.PublishedAt:O}, flushed {first.FlushedAt:O}");
-        // One-way calls may overtake each other on their way to the notifier: the two may come in either order.
-        Assert.Equal([2L, 3L], next.OfType<LotChangedPush>().Select(c => c.Change.Sequence).Order());
-        var second = next.OfType<LotChangedPush>().MaxBy(c => c.PublishedAt)!;
-        Assert.True(second.PublishedAt < first.FlushedAt + PushWindowFixture.Window, "the second change was published within the window");
-
-        // A window of a second, not nothing: the notifier's timer counts whole milliseconds on the monotonic clock while
-        // the stamps read the wall clock, so allow it to seem a few milliseconds early (one CI run saw 2.3 ms).
-        Assert.True(second.FlushedAt >= first.FlushedAt + PushWindowFixture.Window - TimeSpan.FromMilliseconds(20), $"first flushed {first.FlushedAt:O}, second {second.FlushedAt:O}");
-
-        await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Unregister("window-test");
-        fixture.Grains.DeleteObjectReference<IHubObserver>(reference);
+        finally
+        {
+            await fixture.Grains.GetGrain<IHubDirectoryGrain>(0).Unregister("window-test");
+            fixture.Grains.DeleteObjectReference<IHubObserver>(reference);
+        }
     }
 
     [Fact]
@@ -137,20 +133,21 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
         {
             await FirstBatch(notifier, observer);
 
-            // Lot A gets a batch of its own, so its next change comes within its window.
+            // The busy lot gets a batch of its own, so its next change comes within its window (the window's clock
+            // stands still until this test moves it).
             var busy = $"busy-{Guid.NewGuid():N}";
             var quiet = $"quiet-{Guid.NewGuid():N}";
             await notifier.Publish(Change(1, busy));
             Assert.Equal([busy], LotsOf(await observer.Next()));
 
-            // The quiet lot first, then the busy lot's next change: the quiet lot's change does not wait for the busy
-            // lot's window (with one window for the whole notifier, both left in one batch when it ended).
-            await notifier.Publish(Change(1, quiet));
-            await notifier.Publish(Change(2, busy));
-            var first = await observer.Next();
+            // The busy lot's next change and a quiet lot's, in one message (one-way calls may overtake each other):
+            // the quiet lot's change comes with the clock still (with one window for the whole notifier, it waited for
+            // the busy lot's window); the busy lot's change only once its window has passed, alone.
+            await notifier.PublishAll([Change(2, busy), Change(1, quiet)]);
+            Assert.Equal([quiet], LotsOf(await observer.Next()));
+            PushWindowFixture.WholeWindowPasses();
             var second = await observer.Next();
 
-            Assert.Equal([quiet], LotsOf(first));
             Assert.Equal([busy], LotsOf(second));
             Assert.Equal(2L, Assert.IsType<LotChangedPush>(Assert.Single(second)).Change.Sequence);
         }
@@ -176,9 +173,12 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
             Assert.Equal([busy], LotsOf(await observer.Next()));
 
             // Two more changes within the lot's window, the second with another push along (in one call, as a lot
-            // publishes them): they wait, and leave as one batch, the other push after its lot's change.
+            // publishes them): they wait, and leave as one batch when the window ends, the other push after its lot's
+            // change. A quiet lot's change in the same message leaves at once: then the message has arrived.
             var along = new ImportJobChangedPush(null!);
-            await notifier.PublishAll([Change(2, busy), Change(3, busy), along]);
+            await notifier.PublishAll([Change(2, busy), Change(3, busy), along, Change(1, $"quiet-{Guid.NewGuid():N}")]);
+            Assert.Single(await observer.Next());
+            PushWindowFixture.WholeWindowPasses();
             var batch = await observer.Next();
 
             Assert.Equal([2L, 3L], batch.OfType<LotChangedPush>().Select(c => c.Change.Sequence));
@@ -238,7 +238,7 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
             // Both hosts known to the notifier; then a change of a lot of this test's own, which both get.
             await FirstBatch(notifier, mine);
             await FirstBatch(notifier, other);
-            while (await mine.Next(PushWindowFixture.Window + TimeSpan.FromMilliseconds(500)) is not null)
+            while (await mine.Next(TimeSpan.FromMilliseconds(500)) is not null)
             {
             }
 
@@ -247,13 +247,15 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
             Assert.Equal([busy], LotsOf(await mine.Next()));
             Assert.Equal([busy], LotsOf(await other.Next()));
 
-            // The lot's next change reaches this process's host on its own, before the third is even published; the
-            // other host gets both within the lot's window, as one batch.
+            // The lot's next change reaches this process's host on its own while the window's clock stands still, before
+            // the third is even published; the other host gets both, as one batch, once the lot's window has passed.
             await notifier.Publish(Change(2, busy));
             Assert.Equal([2L], (await mine.Next()).OfType<LotChangedPush>().Select(c => c.Change.Sequence));
             await notifier.Publish(Change(3, busy));
             Assert.Equal([3L], (await mine.Next()).OfType<LotChangedPush>().Select(c => c.Change.Sequence));
-            Assert.Equal([2L, 3L], (await other.Next()).OfType<LotChangedPush>().Select(c => c.Change.Sequence).Order());
+            PushWindowFixture.WholeWindowPasses();
+            var gathered = Sequences(await other.Next());
+            Assert.Equal([2L, 3L], gathered);
         }
         finally
         {
@@ -291,18 +293,20 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
     /// <summary>
     /// The first batch a newly registered host gets. The notifier's copy of the directory may predate the host (an
     /// earlier test on this silo left it fresh): a change published before the copy is renewed never reaches the host,
-    /// so one is published again until a batch comes; any batch still on its way after that is let go.
+    /// so one is published again until a batch comes, each time followed by a whole window on the window's clock (a
+    /// change of a lot that just had a batch waits for it); any batch still on its way after that is let go.
     /// </summary>
     private static async Task<IReadOnlyList<Push>> FirstBatch(IPushNotifierGrain notifier, BatchObserver observer)
     {
-        // Long enough for a window and a renewal of the copy (2 s), so that a change that can come has come.
-        var patience = PushWindowFixture.Window + TimeSpan.FromSeconds(3);
+        // Long enough for a renewal of the copy (2 s of real time), so that a change that can come has come.
+        var patience = TimeSpan.FromSeconds(3);
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            await notifier.Publish(Change(0));
+            await notifier.Publish(Change(0, WarmUpLot));
+            PushWindowFixture.WholeWindowPasses();
             if (await observer.Next(patience) is { } batch)
             {
-                while (await observer.Next(PushWindowFixture.Window + TimeSpan.FromMilliseconds(500)) is not null)
+                while (await observer.Next(TimeSpan.FromMilliseconds(500)) is not null)
                 {
                 }
 
@@ -313,7 +317,13 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
         throw new TimeoutException("no batch came");
     }
 
-    private static LotChangedPush Change(long sequence, string lot = "A") =>
+    private static long[] Sequences(IReadOnlyList<Push> batch) =>
+        [.. batch.Select(p => Assert.IsType<LotChangedPush>(p).Change.Sequence)];
+
+    /// <summary>The lot of the changes <see cref="FirstBatch"/> publishes.</summary>
+    private const string WarmUpLot = "warm-up";
+
+    private static LotChangedPush Change(long sequence, string lot) =>
         LotChangedPush.Published("c1", lot, Guid.Empty, new LotChange(sequence, null!), TimeProvider.System);
 
     private static string[] LotsOf(IReadOnlyList<Push> batch) =>
@@ -347,8 +357,23 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
         }
 
         /// <summary>The next batch, waited for at most 20 s.</summary>
-        public Task<IReadOnlyList<Push>> Next() => Task.Run(() =>
-            _batches.TryTake(out var batch, TimeSpan.FromSeconds(20)) ? batch : throw new TimeoutException("no batch came"));
+        /// <summary>
+        /// The next batch of the test's own pushes, waited for at most 20 s: the changes <see cref="FirstBatch"/> publishes
+        /// to warm the notifier (of lot <see cref="WarmUpLot"/>) are left out, as a batch of nothing else.
+        /// </summary>
+        public Task<IReadOnlyList<Push>> Next() => Task.Run<IReadOnlyList<Push>>(() =>
+        {
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            while (true)
+            {
+                var batch = _batches.Take(patience.Token);
+                List<Push> own = [.. batch.Where(p => p is not LotChangedPush { LotId: WarmUpLot })];
+                if (own.Count > 0)
+                {
+                    return own;
+                }
+            }
+        });
 
         /// <summary>The next batch, or null when none came within <paramref name="wait"/>.</summary>
         public Task<IReadOnlyList<Push>?> Next(TimeSpan wait) => Task.Run(() =>
@@ -356,16 +381,25 @@ public sealed class PushWindowTests(PushWindowFixture fixture)
     }
 }
 
-/// <summary>One silo with stage times on and a window of a second (the longest allowed), so a batch that waited for it shows in its stamps.</summary>
+/// <summary>
+/// One silo whose notifier times its window of a second by a clock that only the tests move: a change that waits for
+/// the window leaves when a test lets a whole window pass, and one that leaves at once comes while the clock stands
+/// still, so the tests see which changes leave together, and in what order, without reading the wall clock.
+/// </summary>
 public sealed class PushWindowFixture : IAsyncLifetime
 {
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+
+    /// <summary>The clock of the notifier's window (one silo, one fixture in the process).</summary>
+    private static readonly FakeTimeProvider WindowClock = new();
+
+    /// <summary>A whole window passes on the window's clock: every change that waits for its lot's window leaves.</summary>
+    public static void WholeWindowPasses() => WindowClock.Advance(Window);
 
     public TestCluster Cluster { get; } = new TestClusterBuilder(1)
         .ConfigureHostConfiguration(settings => settings.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{HubPushOptions.SectionName}:{nameof(HubPushOptions.FlushWindow)}"] = Window.ToString(),
-            [$"{HubPushOptions.SectionName}:{nameof(HubPushOptions.StageTimes)}"] = "true",
         }))
         .AddSiloBuilderConfigurator<SiloConfigurator>()
         .Build();
@@ -382,6 +416,7 @@ public sealed class PushWindowFixture : IAsyncLifetime
         {
             ClusterFixture.ConfigureSilo(siloBuilder, GrainKeys.StorageName, new FakeTimeProvider());
             siloBuilder.Services.AddParkingRules();
+            siloBuilder.Services.AddSingleton(new PushWindowClock(WindowClock));
         }
     }
 }

@@ -44,6 +44,9 @@ public sealed class LocalHubObserver
         return _entry is { } entry && entry.Id == registered.GetGrainId();
     }
 
+    /// <summary>What <see cref="Set"/> last made known, as an opaque token: another one means the host changed.</summary>
+    public object? Token => _entry;
+
     /// <summary>This process's own host, when it observes.</summary>
     public IHubObserver? Instance => _entry?.Instance;
 

@@ -1,15 +1,23 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace Parking.Grains.Notifications;
 
 [StatelessWorker(1)]
 [Reentrant]
-public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, LocalHubObserver local, ILogger<PushNotifierGrain> logger)
+public sealed partial class PushNotifierGrain(
+    IOptions<HubPushOptions> options,
+    LocalHubObserver local,
+    IClusterMembershipService membership,
+    PushWindowClock windowClock,
+    ILogger<PushNotifierGrain> logger)
     : Grain, IPushNotifierGrain
 {
+    /// <summary>The clock of the window: when each lot's batch left and how long a change waits for the rest of it.</summary>
+    private readonly TimeProvider _clock = windowClock.Time;
+
     /// <summary>How often at most a batch leaves (<see cref="HubPushOptions.FlushWindow"/>).</summary>
     private readonly TimeSpan _flushWindow = options.Value.FlushWindow;
 
@@ -26,6 +34,9 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
     private readonly TimeProvider? _stageClock = options.Value.StageTimes ? TimeProvider.System : null;
 
     private IReadOnlyList<IHubObserver> _observers = [];
+
+    /// <summary>Whom the batches go to, worked out from <see cref="_observers"/> once per copy, not per batch.</summary>
+    private Recipients _recipients = Recipients.None;
 
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
     private Task? _refreshing;
@@ -52,7 +63,7 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
     /// <summary>Whether <see cref="_later"/> holds a push that is not a lot's: then every such push joins it, keeping their order.</summary>
     private bool _laterHoldsOthers;
 
-    /// <summary>When each lot's last batch left (a <see cref="Stopwatch"/> timestamp); lots quiet for a window are let go.</summary>
+    /// <summary>When each lot's last batch left (a timestamp of <see cref="_clock"/>); lots quiet for a window are let go.</summary>
     private readonly Dictionary<(string CompoundId, string LotId), long> _lotFlushedAt = [];
 
     /// <summary>How many lots <see cref="_lotFlushedAt"/> held after it was last pruned: it is pruned again at twice as many.</summary>
@@ -93,7 +104,7 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
         }
 
         var later = Lot(push) is { } lot
-            ? _laterLots.Contains(lot) || (_lotFlushedAt.TryGetValue(lot, out var flushedAt) && FlushDelay(Stopwatch.GetElapsedTime(flushedAt), _flushWindow) > TimeSpan.Zero)
+            ? _laterLots.Contains(lot) || (_lotFlushedAt.TryGetValue(lot, out var flushedAt) && FlushDelay(_clock.GetElapsedTime(flushedAt), _flushWindow) > TimeSpan.Zero)
             : alongsideLater || _laterHoldsOthers;
         if (!later)
         {
@@ -123,7 +134,7 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
 
             // The rest of the window of the lot that made the batch wait; a lot that joins it leaves with it.
             var delay = Lot(push) is { } first && _lotFlushedAt.TryGetValue(first, out var since)
-                ? FlushDelay(Stopwatch.GetElapsedTime(since), _flushWindow)
+                ? FlushDelay(_clock.GetElapsedTime(since), _flushWindow)
                 : _flushWindow;
             FlushLater(delay, later: true).Ignore();
         }
@@ -154,7 +165,7 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
         {
             if (delay > TimeSpan.Zero)
             {
-                await Task.Delay(delay);
+                await Task.Delay(delay, _clock);
             }
             else
             {
@@ -181,18 +192,27 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
                 _nowScheduled = false;
             }
 
-            var others = _observers.Where(o => !local.IsLocal(o)).ToList();
+            var others = Current().Others;
             if (others.Count > 0)
             {
                 LotChangedPush.StampFlushed(batch, _stageClock);
             }
 
             // After the stamp: each lot's next window counts from no earlier than the time this batch carries.
-            Flushed(batch, Stopwatch.GetTimestamp());
+            Flushed(batch, _clock.GetTimestamp());
             foreach (var observer in others)
             {
-                // The other hosts through the cluster; this process's own gets every push from FlushLocal.
-                observer.Deliver(batch).Ignore();
+                // The other hosts through the cluster; this process's own gets every push from FlushLocal. A call that
+                // fails at once (as one to the host of a silo declared dead did, in DeadHubHostTests) must not keep
+                // the batch from the hosts after it in the list.
+                try
+                {
+                    observer.Deliver(batch).Ignore();
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogDeliverFailed(exception, observer.GetGrainId());
+                }
             }
         }
     }
@@ -229,7 +249,7 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
         {
             (var batch, _local) = (_local, []);
             _localScheduled = false;
-            if (local.Instance is { } host && _observers.Any(local.IsLocal))
+            if (local.Instance is { } host && Current().ListsLocal)
             {
                 LotChangedPush.StampFlushed(batch, _stageClock);
                 host.Deliver(batch).Ignore();
@@ -252,7 +272,7 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
         {
             foreach (var (lot, flushedAt) in _lotFlushedAt)
             {
-                if (Stopwatch.GetElapsedTime(flushedAt, at) >= _flushWindow)
+                if (_clock.GetElapsedTime(flushedAt, at) >= _flushWindow)
                 {
                     _lotFlushedAt.Remove(lot);
                 }
@@ -260,6 +280,52 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
 
             _prunedTo = _lotFlushedAt.Count;
         }
+    }
+
+    /// <summary>
+    /// Whom the batches go to by the current copy of the directory: the hosts of other processes, except those whose
+    /// silo the cluster has declared dead (a dead host's observer cannot answer, and each one-way call to it was
+    /// retried by the runtime in vain until the host's lease ran out, a minute later), and whether the copy lists this
+    /// process's own host. Worked out again only when the copy, the cluster's membership or this process's host
+    /// changes, so a batch costs no pass over the directory.
+    /// </summary>
+    private Recipients Current()
+    {
+        var version = membership.CurrentSnapshot.Version;
+        var localEntry = local.Token;
+        var cached = _recipients;
+        if (ReferenceEquals(cached.Copy, _observers) && cached.Membership == version && ReferenceEquals(cached.LocalEntry, localEntry))
+        {
+            return cached;
+        }
+
+        var snapshot = membership.CurrentSnapshot;
+        var others = new List<IHubObserver>(_observers.Count);
+        var listsLocal = false;
+        foreach (var observer in _observers)
+        {
+            if (local.IsLocal(observer))
+            {
+                listsLocal = true;
+            }
+            else if (HubHostSilo.Of(observer) is not { } silo || snapshot.GetSiloStatus(silo) != SiloStatus.Dead)
+            {
+                others.Add(observer);
+            }
+        }
+
+        _recipients = new Recipients(_observers, snapshot.Version, localEntry, others, listsLocal);
+        return _recipients;
+    }
+
+    private sealed record Recipients(
+        IReadOnlyList<IHubObserver> Copy,
+        MembershipVersion Membership,
+        object? LocalEntry,
+        IReadOnlyList<IHubObserver> Others,
+        bool ListsLocal)
+    {
+        public static readonly Recipients None = new([], MembershipVersion.MinValue, null, [], false);
     }
 
     private async Task RefreshObservers()
@@ -281,6 +347,9 @@ public sealed partial class PushNotifierGrain(IOptions<HubPushOptions> options, 
             _refreshing = null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send a batch of pushes to hub host {Host}; the other hosts still get it")]
+    private partial void LogDeliverFailed(Exception exception, GrainId host);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the hub directory; pushes go to the hosts known before")]
     private partial void LogRefreshFailed(Exception exception);
