@@ -127,9 +127,13 @@ internal sealed class LoadReport(OpenLoad load, SubDistrictOptions options)
         var inFlightBad = inFlight.Count(s => Bad(s, bound));
         var afterOk = sentAfter.Where(s => s.Ok).ToList();
         var firstOk = afterOk.Count == 0 ? double.NaN : afterOk.Min(s => OpenLoad.Ms(s.Answered - killed)) / 1000;
-        Console.WriteLine(string.Create(
-            CultureInfo.InvariantCulture,
-            $"  after the kill: bookings flowing again {flowSeconds:F2} s after the kill: every booking sent after that was acknowledged within {bound / 1000:F2} s (the fixed bound, --flowing-bound), {rateAfterFlow:F0}/s over the {left:F1} s left of {options.Rate:F0}/s asked{(flowing ? "" : $": NOT flowing again within the phase (needs at least {FlowingMargin.TotalSeconds:F0} s left and 98 % of the asked rate)")}  target <= 3 s"));
+        Console.WriteLine(flowing
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"  after the kill: bookings flowing again {flowSeconds:F2} s after the kill: every booking sent after that was acknowledged within {bound / 1000:F2} s (the fixed bound, --flowing-bound), {rateAfterFlow:F0}/s over the {left:F1} s left of {options.Rate:F0}/s asked  target <= 3 s")
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"  after the kill: bookings NOT flowing again within the phase: the last booking that failed or took longer than {bound / 1000:F2} s (the fixed bound, --flowing-bound) was sent {flowSeconds:F2} s after the kill, and flowing needs at least {FlowingMargin.TotalSeconds:F0} s of the phase after it with 98 % of the asked {options.Rate:F0}/s acknowledged within the bound ({rateAfterFlow:F0}/s)  target <= 3 s"));
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"    {badAfter.Count} of {sentAfter.Count} bookings sent after the kill failed or took longer than the bound; of {inFlight.Count} in flight at the kill, {inFlightBad}; acknowledged within the bound per second after the kill: {string.Join(' ', perSecond.Take(40))}"));
