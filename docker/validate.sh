@@ -210,11 +210,20 @@ if ((publish)); then
   section "publish and start the silo (embedded default)"
   out_dir=/tmp/parking-publish
   rm -rf "$out_dir"
-  if dotnet publish src/Silo/Parking.Silo.csproj -c Release -o "$out_dir" -p:UseAppHost=false -nologo -v quiet >/tmp/parking-publish.log 2>&1; then
-    pass "dotnet publish src/Silo -c Release -o $out_dir ($(du -sh "$out_dir" | cut -f1))"
+  rid=linux-$([[ "$(uname -m)" == aarch64 ]] && echo arm64 || echo x64)
+  if dotnet publish src/Silo/Parking.Silo.csproj -c Release -r "$rid" --self-contained false -o "$out_dir" -p:UseAppHost=false -nologo -v quiet >/tmp/parking-publish.log 2>&1; then
+    pass "dotnet publish src/Silo -c Release -r $rid -o $out_dir ($(du -sh "$out_dir" | cut -f1))"
   else
     fail "dotnet publish failed (see /tmp/parking-publish.log):"; tail -n 20 /tmp/parking-publish.log
   fi
+  # A ReadyToRun image carries the READYTORUN header's signature ("RTR"); an IL-only one does not.
+  for dll in Parking.Silo.dll Parking.Grains.dll Parking.Domain.dll; do
+    if [[ -f "$out_dir/$dll" ]] && python3 -c "import sys; sys.exit(0 if b'RTR\x00' in open(sys.argv[1], 'rb').read() else 1)" "$out_dir/$dll"; then
+      pass "$dll is precompiled (ReadyToRun)"
+    else
+      fail "$dll is not precompiled (ReadyToRun): PublishReadyToRun in src/Silo/Parking.Silo.csproj?"
+    fi
+  done
   if [[ -f "$out_dir/Parking.Silo.dll" ]]; then
     url=http://127.0.0.1:5123
     log=/tmp/parking-silo.log

@@ -13,6 +13,7 @@ internal sealed record SubDistrictOptions
           --warmup S           seconds of load before the measured phases (default 5)
           --steady S           seconds of the measured steady phase (default 60)
           --after-kill S       seconds of load after one silo is SIGKILLed (default 30)
+          --flowing-bound S    after the kill, bookings flow again once every booking is acknowledged within S s (default 1)
           --silo-dll PATH      a built Parking.Silo.dll instead of building src/Silo in Release
           --silos N            silos in the cluster (default 3); with 1 there is no kill, for the cost of the cluster itself
           --silo-logs DIR      write each silo's whole output to DIR (one file per silo process)
@@ -30,6 +31,9 @@ internal sealed record SubDistrictOptions
     public TimeSpan Steady { get; init; } = TimeSpan.FromSeconds(60);
 
     public TimeSpan AfterKill { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The fixed bound of the flowing-again measure: a booking answered 2xx within it succeeded.</summary>
+    public TimeSpan FlowingBound { get; init; } = TimeSpan.FromSeconds(1);
 
     public string? SiloDll { get; init; }
 
@@ -77,6 +81,9 @@ internal sealed record SubDistrictOptions
                     break;
                 case "--after-kill":
                     options = options with { AfterKill = TimeSpan.FromSeconds(Number(name, value, 1, 3_600, ref error)) };
+                    break;
+                case "--flowing-bound":
+                    options = options with { FlowingBound = TimeSpan.FromSeconds(Number(name, value, 0.01, 60, ref error)) };
                     break;
                 case "--silo-dll":
                     var path = Path.GetFullPath(value);

@@ -47,10 +47,13 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
     private LotIndex? _index;
     private long _sequence;
 
-    /// <summary>Ends when every space of the lot has answered once (<see cref="Rebuild"/>).</summary>
+    /// <summary>
+    /// Ends when every space of the lot has answered once (<see cref="Rebuild"/>); until then the lot is rebuilding.
+    /// Rebuild's synchronous start runs before this field is assigned, but no other turn of the activation runs
+    /// within it, so every call sees the rebuild's own task here.
+    /// </summary>
     private Task _rebuilt = Task.CompletedTask;
 
-    private bool _rebuilding;
     private bool _deactivating;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -63,7 +66,6 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
         }
 
         _index = new LotIndex(lot);
-        _rebuilding = true;
 
         // Not awaited: its turns run on this activation between the calls it serves (see the class's remarks).
         _rebuilt = Rebuild(compoundId, lotId, _index);
@@ -81,44 +83,37 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
     /// </summary>
     private async Task Rebuild(string compoundId, string lotId, LotIndex index)
     {
-        try
+        IReadOnlyList<SpaceDefinition> pending = index.Lot.Spaces;
+        while (pending.Count > 0 && !_deactivating)
         {
-            IReadOnlyList<SpaceDefinition> pending = index.Lot.Spaces;
-            while (pending.Count > 0 && !_deactivating)
+            var queue = new Queue<SpaceDefinition>(pending);
+            var failed = new List<SpaceDefinition>();
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(RebuildConcurrency, queue.Count)).Select(_ => AskSpaces(queue, failed)));
+            pending = failed;
+            if (pending.Count > 0 && !_deactivating)
             {
-                var queue = new Queue<SpaceDefinition>(pending);
-                var failed = new List<SpaceDefinition>();
-                await Task.WhenAll(Enumerable.Range(0, Math.Min(RebuildConcurrency, queue.Count)).Select(_ => AskSpaces(queue, failed)));
-                pending = failed;
-                if (pending.Count > 0 && !_deactivating)
-                {
-                    LogRebuildRetry(this.GetPrimaryKeyString(), pending.Count, index.Lot.Spaces.Count);
-                    await Task.Delay(RebuildRetry);
-                }
-            }
-
-            async Task AskSpaces(Queue<SpaceDefinition> queue, List<SpaceDefinition> failed)
-            {
-                // One activation runs one turn at a time, so the workers share the queue without a lock.
-                while (!_deactivating && queue.TryDequeue(out var space))
-                {
-                    try
-                    {
-                        if (await GrainFactory.Space(compoundId, space.SpaceId).GetAvailability() is { } snapshot)
-                        {
-                            index.Apply(snapshot);
-                        }
-                    }
-                    catch (Exception exception) when (exception is not OutOfMemoryException)
-                    {
-                        failed.Add(space);
-                    }
-                }
+                LogRebuildRetry(this.GetPrimaryKeyString(), pending.Count, index.Lot.Spaces.Count);
+                await Task.Delay(RebuildRetry);
             }
         }
-        finally
+
+        async Task AskSpaces(Queue<SpaceDefinition> queue, List<SpaceDefinition> failed)
         {
-            _rebuilding = false;
+            // One activation runs one turn at a time, so the workers share the queue without a lock.
+            while (!_deactivating && queue.TryDequeue(out var space))
+            {
+                try
+                {
+                    if (await GrainFactory.Space(compoundId, space.SpaceId).GetAvailability() is { } snapshot)
+                    {
+                        index.Apply(snapshot);
+                    }
+                }
+                catch (Exception exception) when (exception is not OutOfMemoryException)
+                {
+                    failed.Add(space);
+                }
+            }
         }
 
         if (_deactivating)
@@ -146,7 +141,7 @@ public sealed partial class LotGrain(ParkingClock time, IOptions<HubPushOptions>
             GrainFactory.Rounds(snapshot.Definition.CompoundId).SpaceFreed(snapshot.Definition.SpaceId).Ignore();
         }
 
-        if (_rebuilding)
+        if (!_rebuilt.IsCompleted)
         {
             // Part of the picture the rebuild's announcement tells watchers to reload; numbering starts after it.
             GrainFactory.PublishAll(alongside);
