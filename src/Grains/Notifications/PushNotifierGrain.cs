@@ -291,15 +291,14 @@ public sealed partial class PushNotifierGrain(
     /// </summary>
     private Recipients Current()
     {
-        var version = membership.CurrentSnapshot.Version;
+        var snapshot = membership.CurrentSnapshot;
         var localEntry = local.Token;
         var cached = _recipients;
-        if (ReferenceEquals(cached.Copy, _observers) && cached.Membership == version && ReferenceEquals(cached.LocalEntry, localEntry))
+        if (ReferenceEquals(cached.Copy, _observers) && cached.Membership == snapshot.Version && ReferenceEquals(cached.LocalEntry, localEntry))
         {
             return cached;
         }
 
-        var snapshot = membership.CurrentSnapshot;
         var others = new List<IHubObserver>(_observers.Count);
         var listsLocal = false;
         foreach (var observer in _observers)
