@@ -29,7 +29,7 @@ public sealed class CommitteeTests(WebAppFixture app)
         await committee.Page.Locator("li[data-run] input[type=checkbox]").Nth(1).CheckAsync();
         await committee.Page.Locator("#compare").ClickAsync();
 
-        await committee.Page.WaitForURLAsync("**/committee/compare?runs=*");
+        await committee.WaitForLocationAsync(@"/committee/compare\?runs=.", "Comparing two runs");
         await Expect(committee.Page.Locator("table.comparison thead th")).ToHaveCountAsync(3);
         await Expect(committee.Page.Locator("path.series")).ToHaveCountAsync(2);
         await Expect(committee.Page.Locator("#csv")).ToHaveAttributeAsync("download", "simulation-comparison.csv");

@@ -82,22 +82,29 @@ public sealed class PageSession : IAsyncDisposable
             "operator" => "operator",
             _ => "driver",
         };
+        await WaitForLocationAsync("/" + home + "$", $"Signing in as {role} {userId}");
+        await Page.Locator("h1").WaitForAsync();
+    }
+
+    /// <summary>
+    /// Waits until the document's path and query (<c>location.pathname + location.search</c>) match
+    /// <paramref name="pattern"/>, a JavaScript regular expression. The app moves between its pages inside the document
+    /// (history API), and a wait for a navigation event can miss a move that lands between the click and the wait (seen
+    /// twice in CI: the page had moved, the wait timed out), so this polls where the document is instead. On a timeout it
+    /// says what the page showed, so a failure can be told from a slow machine.
+    /// </summary>
+    public async Task WaitForLocationAsync(string pattern, string what)
+    {
         try
         {
-            // The app moves to its home page inside the document (history API); a wait for a navigation event can miss
-            // one that lands between the click and the wait (seen once in CI: the page showed /driver, the wait timed
-            // out), so poll where the document is instead.
-            await Page.WaitForFunctionAsync("home => location.pathname.endsWith('/' + home)", home);
+            await Page.WaitForFunctionAsync("p => new RegExp(p).test(location.pathname + location.search)", pattern);
         }
         catch (TimeoutException e)
         {
-            // Say what the page showed, so a failure here can be told from a slow machine.
             var shown = await Page.EvaluateAsync<string>(
                 "() => `url ${location.href}; user-id '${document.querySelector('#user-id')?.value}'; error '${document.querySelector('.error')?.textContent ?? ''}'`");
-            throw new TimeoutException($"Signing in as {role} {userId} did not reach /{home}: {shown}. Browser errors: {string.Join(" | ", Errors)}", e);
+            throw new TimeoutException($"{what} did not reach {pattern}: {shown}. Browser errors: {string.Join(" | ", Errors)}", e);
         }
-
-        await Page.Locator("h1").WaitForAsync();
     }
 
     public async Task ScreenshotAsync(string name) =>

@@ -38,11 +38,11 @@ public sealed partial class PeopleTests(WebAppFixture app)
         await using var newcomer = await PageSession.OpenAsync(app);
         await newcomer.Page.GotoAsync("/");
         await newcomer.Page.Locator("#sign-in-newcomer").ClickAsync();
-        await newcomer.Page.WaitForURLAsync("**/welcome");
+        await newcomer.WaitForLocationAsync("/welcome$", "The newcomer's sign-in");
         await newcomer.Page.Locator("#invite-code").FillAsync(code.ToLowerInvariant());
         await newcomer.Page.Locator("#redeem-name").FillAsync("张伟");
         await newcomer.Page.Locator("#redeem-button").ClickAsync();
-        await newcomer.Page.WaitForURLAsync("**/driver");
+        await newcomer.WaitForLocationAsync("/driver$", "Redeeming the invite");
 
         await newcomer.Page.GotoAsync("me");
         await Expect(newcomer.Page.Locator("table.memberships tr[data-compound]")).ToContainTextAsync("H00050");
@@ -52,7 +52,7 @@ public sealed partial class PeopleTests(WebAppFixture app)
         await using var late = await PageSession.OpenAsync(app);
         await late.Page.GotoAsync("/");
         await late.Page.Locator("#sign-in-newcomer").ClickAsync();
-        await late.Page.WaitForURLAsync("**/welcome");
+        await late.WaitForLocationAsync("/welcome$", "The late newcomer's sign-in");
         await late.Page.Locator("#invite-code").FillAsync(code);
         await late.Page.Locator("#redeem-name").FillAsync("李娜");
         await late.Page.Locator("#redeem-button").ClickAsync();

@@ -95,7 +95,7 @@ public sealed class StaffPagesTests(WebAppFixture app, ITestOutputHelper output)
         foreach (var (path, shot) in new[] { ("staff/incidents", "staff-incidents-phone"), ("staff/shelters", "staff-shelters-phone"), ("staff", "staff-map-phone") })
         {
             await staff.Page.Locator($"nav a[href='{path}']").ClickAsync();
-            await staff.Page.WaitForURLAsync($"**/{path}");
+            await staff.WaitForLocationAsync($"/{path}$", "The staff menu");
             await Expect(staff.Page.Locator("main .card").First).ToBeVisibleAsync();
             if (path == "staff/incidents")
             {
