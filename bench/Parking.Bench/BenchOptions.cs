@@ -76,8 +76,9 @@ internal sealed class BenchOptions
                              stored state grows with its reservations, so fewer residents make
                              every reservation's write dearer).
           --warmup S         Unreported load before run 1: S seconds of searches, then S of
-                             reservations; each push phase also warms its clients for up to
-                             2 s (default 5).
+                             reservations; the push phase of run 1 then warms the push path
+                             (silo and watchers) for as long as a run, later ones for up to
+                             2 s; 0 for no warm-up at all (default 5).
           --compare-settlement
                              Start two silos, A (Parking:Credits:AwaitSettlement=true: a booking
                              waits until the settlement shard stored its leg) and B (the default:

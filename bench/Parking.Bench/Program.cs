@@ -255,7 +255,7 @@ internal static class Program
         if (options.Phases.HasFlag(Phases.Push))
         {
             GC.Collect();
-            push = await PushPhase.RunAsync(context, options.Duration, cancellationToken);
+            push = await PushPhase.RunAsync(context, options.Duration, PushPhase.WarmupFor(options, run), cancellationToken);
             Report.Push(push);
             Console.WriteLine($"    {Format.LoadAverage()}");
             if (options.Cleanup)
