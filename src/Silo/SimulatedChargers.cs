@@ -61,6 +61,10 @@ public sealed partial class SimulatedChargers(
             return;
         }
 
+        // The simulation ends as the host's stop begins, before the web server and the silo stop, so that none of its
+        // calls reaches a silo that is already leaving (where placement retried them with a warning each time).
+        using var stopping = SimulationStop.Link(lifetime, stoppingToken);
+        stoppingToken = stopping.Token;
         try
         {
             await WhenStarted(stoppingToken);
@@ -69,6 +73,7 @@ public sealed partial class SimulatedChargers(
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
 
+            stoppingToken.ThrowIfCancellationRequested();
             var centralSystem = CentralSystemAddress();
             LogStarted(demo.CompoundId, centralSystem);
             using var timer = new PeriodicTimer(_options.ChargerTick);
@@ -76,11 +81,12 @@ public sealed partial class SimulatedChargers(
             {
                 foreach (var area in await grains.Compound(demo.CompoundId).GetChargingAreas())
                 {
+                    stoppingToken.ThrowIfCancellationRequested();
                     try
                     {
                         await Step(area, centralSystem, stoppingToken);
                     }
-                    catch (Exception exception) when (exception is not OperationCanceledException)
+                    catch (Exception exception) when (exception is not OperationCanceledException && !stoppingToken.IsCancellationRequested)
                     {
                         LogStepFailed(exception, area.AreaId);
                     }
@@ -88,8 +94,9 @@ public sealed partial class SimulatedChargers(
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
+            // Stopping: whatever failed was cut off by the stop, not a fault of the simulation.
         }
         finally
         {
@@ -122,6 +129,7 @@ public sealed partial class SimulatedChargers(
     private async Task Step(ChargingAreaDefinition definition, Uri centralSystem, CancellationToken stoppingToken)
     {
         var area = grains.ChargingArea(demo.CompoundId, definition.AreaId);
+        stoppingToken.ThrowIfCancellationRequested();
         if (await area.GetView() is not { } view)
         {
             return;
@@ -147,20 +155,20 @@ public sealed partial class SimulatedChargers(
                 var due = view.Requests.FirstOrDefault(r => r.Turn?.ChargerId == charger.ChargerId && r.Status == ChargingRequestStatus.Called);
                 await chargePoint.Drive(charger, on, due is not null && !NeverComes(due), now, stoppingToken);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception exception) when (exception is not OperationCanceledException && !stoppingToken.IsCancellationRequested)
             {
                 LogChargePointFailed(chargePoint.ChargePointId, exception.Message);
             }
         }
 
-        await TopUp(area, view, now);
+        await TopUp(area, view, now, stoppingToken);
     }
 
     private bool NeverComes(ChargingRequest request) =>
         (uint)StringComparer.Ordinal.GetHashCode(request.Id) % 1000 < _options.NoShowShare * 1000;
 
     /// <summary>Keeps the area's open requests at the configured share of its chargers.</summary>
-    private async Task TopUp(Grains.Charging.IChargingAreaGrain area, ChargingAreaView view, DateTimeOffset now)
+    private async Task TopUp(Grains.Charging.IChargingAreaGrain area, ChargingAreaView view, DateTimeOffset now, CancellationToken stoppingToken)
     {
         var open = view.Requests.Count(r => r.Status is ChargingRequestStatus.Waiting or ChargingRequestStatus.Scheduled);
         var wanted = (int)Math.Ceiling(view.Chargers.Count * _options.RequestsPerCharger);
@@ -175,6 +183,7 @@ public sealed partial class SimulatedChargers(
             }
 
             var start = now.AddMinutes(_random.Next(0, 120));
+            stoppingToken.ThrowIfCancellationRequested();
             var draft = new ChargingRequestDraft(plate, _random.Next(8, 31), new TimeWindow(start, start.AddHours(_random.Next(3, 11))), _random.NextDouble() < 0.8);
             var outcome = await area.Submit(string.Create(CultureInfo.InvariantCulture, $"sim-{driver:0000}"), draft);
             if (outcome.IsSuccess)

@@ -62,6 +62,9 @@ public sealed partial class SimulatedGate(
             return;
         }
 
+        // Ends as the host's stop begins, before the web server it posts to and the silo stop (SimulationStop).
+        using var stopping = SimulationStop.Link(lifetime, stoppingToken);
+        stoppingToken = stopping.Token;
         try
         {
             await WhenStarted(stoppingToken);
@@ -86,15 +89,16 @@ public sealed partial class SimulatedGate(
                 {
                     await Tick(http, stoppingToken);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception exception) when (exception is not OperationCanceledException && !stoppingToken.IsCancellationRequested)
                 {
                     LogTickFailed(exception);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
+            // Stopping: a post or call cut off by the stop is not a fault of the simulation.
         }
     }
 

@@ -33,6 +33,7 @@ public sealed partial class SimulatedShelters(
     DemoCompoundInfo demo,
     IOptions<SimulationOptions> options,
     IServiceProvider services,
+    IHostApplicationLifetime lifetime,
     ParkingClock time,
     ILogger<SimulatedShelters> logger) : BackgroundService
 {
@@ -49,6 +50,9 @@ public sealed partial class SimulatedShelters(
             return;
         }
 
+        // Ends as the host's stop begins, before the broker and the silo stop (SimulationStop).
+        using var stopping = SimulationStop.Link(lifetime, stoppingToken);
+        stoppingToken = stopping.Token;
         try
         {
             while (!await grains.Compound(demo.CompoundId).IsInitialized())
@@ -66,6 +70,7 @@ public sealed partial class SimulatedShelters(
             var address = await broker.Address.WaitAsync(stoppingToken);
             foreach (var shelter in shelters)
             {
+                stoppingToken.ThrowIfCancellationRequested();
                 var secret = await grains.DeviceCredential(demo.CompoundId, DeviceKind.ShelterController, shelter.ShelterId).Issue();
                 var controller = new SimulatedShelterController(demo.CompoundId, shelter.ShelterId, [.. shelter.PortIds], _options.ShelterSpeedUp, new Random(_random.Next()));
                 try
@@ -73,7 +78,7 @@ public sealed partial class SimulatedShelters(
                     await controller.ConnectAsync(address, secret.Secret, stoppingToken);
                     _controllers.Add(controller);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception exception) when (exception is not OperationCanceledException && !stoppingToken.IsCancellationRequested)
                 {
                     // One controller that cannot connect must not take the silo down; the shelter shows it offline.
                     LogConnectFailed(exception, shelter.ShelterId);
@@ -103,7 +108,7 @@ public sealed partial class SimulatedShelters(
                     {
                         await Tick(shelters[i], _controllers[i], elapsed, plugIn: !first, stoppingToken);
                     }
-                    catch (Exception exception) when (exception is not OperationCanceledException)
+                    catch (Exception exception) when (exception is not OperationCanceledException && !stoppingToken.IsCancellationRequested)
                     {
                         LogTickFailed(exception, shelters[i].ShelterId);
                     }
@@ -113,8 +118,9 @@ public sealed partial class SimulatedShelters(
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
+            // Stopping: a call cut off by the stop is not a fault of the simulation.
         }
         finally
         {

@@ -109,6 +109,59 @@ public class ShutdownTests
         Assert.Contains(silo.Output, l => l.Contains("Parking stopped before it was ready", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Ctrl+C the moment the silo is ready, while its simulated chargers, gate and shelters are still connecting and
+    /// booking: the simulations stop as the host's stop begins, so none of their calls reaches the web server or the
+    /// silo after that. Before, the gate posted to a web server already closed and the chargers called a silo already
+    /// leaving its cluster, each failure logged as a warning with its stack ("Simulated gate step failed", placement's
+    /// "No active nodes are compatible with grain ...").
+    /// </summary>
+    [Fact]
+    public async Task Ctrl_C_as_soon_as_ready_stops_the_simulations_before_the_silo()
+    {
+        var address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePorts.Next()}/"));
+        await using var silo = EmbeddedSilo.Start(
+            start =>
+            {
+                start.ArgumentList.Add("--urls");
+                start.ArgumentList.Add(address.ToString().TrimEnd('/'));
+                // Every simulated device ticks often, so that some call of each is due while the host stops.
+                start.Environment["Parking__Simulation__GateTick"] = "00:00:00.2";
+                start.Environment["Parking__Simulation__ChargerTick"] = "00:00:00.2";
+            },
+            "env", "--default-signal=INT");
+        var (process, output) = (silo.Process, silo.Output);
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(240);
+        var ready = false;
+        while (!ready && DateTimeOffset.UtcNow < deadline && !process.HasExited)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                ready = response.StatusCode == HttpStatusCode.OK;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            if (!ready)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.True(ready, $"the silo never became ready:\n{silo.Tail()}");
+        await CtrlCAsync(process);
+
+        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode} after Ctrl+C:\n{silo.Tail()}");
+        var stopAt = output.ToList().FindIndex(l => l.Contains("Application is shutting down", StringComparison.Ordinal));
+        Assert.True(stopAt >= 0, $"no stop in the log:\n{silo.Tail()}");
+        var afterStop = output.Skip(stopAt).ToList();
+        Assert.DoesNotContain(afterStop, l => l.Contains("No active nodes are compatible", StringComparison.Ordinal));
+        Assert.DoesNotContain(afterStop, l => l.Contains("Simulated", StringComparison.Ordinal) && (l.Contains("failed", StringComparison.Ordinal) || l.Contains("could not", StringComparison.Ordinal)));
+    }
+
     /// <summary>SIGINT to the process, as a terminal's Ctrl+C sends it, then its exit (90 s at most).</summary>
     private static async Task CtrlCAsync(Process process)
     {

@@ -12,6 +12,7 @@ public sealed partial class HubObserverRegistration(
     IGrainFactory grains,
     HubObserver observer,
     LocalHubObserver local,
+    IHostApplicationLifetime lifetime,
     ILogger<HubObserverRegistration> logger) : BackgroundService
 {
     private static readonly TimeSpan Refresh = HubDirectoryGrain.Expiry / 3;
@@ -29,6 +30,13 @@ public sealed partial class HubObserverRegistration(
         using var timer = new PeriodicTimer(Refresh);
         do
         {
+            // Once the host's stop has begun the entry is about to be removed: no renewal races the removal, and no call
+            // goes to a silo that may already be leaving.
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                return;
+            }
+
             try
             {
                 await grains.HubDirectory().Register(_hostId, reference);
@@ -55,9 +63,14 @@ public sealed partial class HubObserverRegistration(
         {
             await grains.HubDirectory().Unregister(_hostId).WaitAsync(cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Past the host's stop deadline the entry is left to expire: failing here would turn a slow stop into a crash.
+            // Past the host's stop deadline the entry is left to expire (a minute): a slow stop, not a fault.
+            LogLeftToExpire(_hostId);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Failing here would turn a stop into a crash; the entry expires by itself.
             LogRegistrationFailed(exception, _hostId);
         }
 
@@ -67,4 +80,7 @@ public sealed partial class HubObserverRegistration(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not update hub directory entry for host {HostId}")]
     private partial void LogRegistrationFailed(Exception exception, string hostId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The stop's deadline passed before the hub directory entry of host {HostId} was removed; it expires by itself")]
+    private partial void LogLeftToExpire(string hostId);
 }
