@@ -13,8 +13,8 @@ namespace Parking.Grains;
 /// that can host the grain: every silo picks the same one from the same membership, and when a silo leaves only the
 /// compounds it hosted move (each to the survivor that scores next), the others stay where they are. Whether a silo
 /// places these grains by compound or leaves them to Orleans' random placement is its choice
-/// (<see cref="CompoundPlacementRegistration.AddCompoundPlacement"/>; <c>Parking:Cluster:Placement</c>, random by
-/// default): with few compounds per silo, whole compounds share the silos unevenly.
+/// (<see cref="CompoundPlacementRegistration.AddCompoundPlacement"/>; <c>Parking:Cluster:Placement</c>, by compound
+/// by default): with few compounds per silo, whole compounds share the silos unevenly.
 /// </summary>
 [Serializable]
 [GenerateSerializer]

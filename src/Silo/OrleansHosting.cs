@@ -73,13 +73,16 @@ public sealed class ClusterOptions
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Where a compound's grains (spaces, lots, residents, household ledgers, settlement shards, the compound) are
-    /// activated: <see cref="GrainPlacement.Random"/> (the default) spreads each over the silos at random, so the silos
-    /// share the work evenly; <see cref="GrainPlacement.Compound"/> puts all of one compound's on one silo, chosen by its
-    /// id, so a booking's calls stay in one process, at the price of an uneven share when there are few compounds per
-    /// silo. Measured at 3 compounds on a shared machine (docs/credits.md, session 23), random did as well or better.
+    /// Where a compound's grains (spaces, lots, residents, household ledgers, settlement shards, archives, the compound)
+    /// are activated: <see cref="GrainPlacement.Compound"/> (the default) puts all of one compound's on one silo, chosen
+    /// by its id, so a booking's and a search's grain calls stay in one process and a request crosses silos at most once
+    /// (from the silo that took it to its compound's); the price is that a compound is the unit of balance: a busy
+    /// compound loads one silo, and the shares are as even as the hash deals compounds out (80 compounds over three
+    /// silos: 27 each, give or take 4, one standard deviation; with 8, one silo may well get 4 and another 1). <see cref="GrainPlacement.Random"/> spreads each grain over the silos at random:
+    /// even shares whatever the compounds, but about two of every three calls of a booking leave the silo. With one silo
+    /// the two are the same. Measured in docs/credits.md (session 26).
     /// </summary>
-    public GrainPlacement Placement { get; set; } = GrainPlacement.Random;
+    public GrainPlacement Placement { get; set; } = GrainPlacement.Compound;
 
     /// <summary>
     /// Which grain directory finds a grain's activation (PostgreSQL clusters only; the embedded default has one silo).

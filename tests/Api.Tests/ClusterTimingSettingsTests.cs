@@ -63,14 +63,15 @@ public class ClusterTimingSettingsTests
     }
 
     [Fact]
-    public async Task A_compounds_grains_are_placed_at_random_by_default_and_together_when_asked()
+    public async Task A_compounds_grains_are_placed_together_by_default_and_at_random_when_asked()
     {
         await using var byDefault = Build();
-        await using var together = Build("--Parking:Cluster:Placement=Compound");
+        await using var atRandom = Build("--Parking:Cluster:Placement=Random");
 
-        // By default the director Orleans uses for its own random placement, the very same instance.
-        Assert.Same(Director(byDefault, typeof(Orleans.Runtime.RandomPlacement)), Director(byDefault, typeof(CompoundPlacement)));
-        Assert.IsType<CompoundPlacementDirector>(Director(together, typeof(CompoundPlacement)));
+        Assert.IsType<CompoundPlacementDirector>(Director(byDefault, typeof(CompoundPlacement)));
+
+        // At random: the director Orleans uses for its own random placement, the very same instance.
+        Assert.Same(Director(atRandom, typeof(Orleans.Runtime.RandomPlacement)), Director(atRandom, typeof(CompoundPlacement)));
 
         static Orleans.Runtime.Placement.IPlacementDirector Director(WebApplication app, Type strategy) =>
             app.Services.GetRequiredKeyedService<Orleans.Runtime.Placement.IPlacementDirector>(strategy);

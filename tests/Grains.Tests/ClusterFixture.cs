@@ -13,7 +13,9 @@ namespace Parking.Grains.Tests;
 
 /// <summary>
 /// A two-silo test cluster with the small demo compound loaded and a clock the tests move; its silos place a compound's
-/// grains as the product's silo does by default (at random), unless built by <see cref="CompoundPlacedClusterFixture"/>.
+/// grains at random (the product's <c>Parking:Cluster:Placement=Random</c>, not its default), so that the tests' calls
+/// cross between the silos and every message a booking sends is serialised; <see cref="CompoundPlacedClusterFixture"/>
+/// places them as the product's silo does by default.
 /// </summary>
 public class ClusterFixture : IAsyncLifetime
 {
@@ -69,8 +71,8 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>
     /// What every test silo runs with: the memory storage under <paramref name="storageName"/> (a test may put it
     /// behind a wrapper registered under the product's name), in-memory reminders and history, the given clock, and the
-    /// per-silo services the grains take by their constructors, and a compound's grains placed at random as the
-    /// product's silo places them by default (by compound when the cluster's builder asked for it).
+    /// per-silo services the grains take by their constructors, and a compound's grains placed at random (by compound,
+    /// the product's default, when the cluster's builder asked for it).
     /// </summary>
     internal static void ConfigureSilo(ISiloBuilder siloBuilder, string storageName, TimeProvider clock)
     {

@@ -2,7 +2,11 @@ using System.Net;
 using Orleans.Runtime;
 using Parking.Domain;
 using Parking.Domain.Availability;
+using Parking.Domain.Gates;
 using Parking.Domain.Layout;
+using Parking.Grains.Gates;
+using Parking.Grains.History;
+using Parking.Grains.Notices;
 using Xunit;
 
 namespace Parking.Grains.Tests;
@@ -81,5 +85,39 @@ public class CompoundPlacementTests(CompoundPlacedClusterFixture fixture) : ICla
         Assert.Contains(ofCompound, s => s.GrainId.Key.ToString() == GrainKeys.Of(layout.CompoundId, space.LotId));
         var expected = CompoundPlacementDirector.Choose(layout.CompoundId, hosts);
         Assert.All(ofCompound, s => Assert.Equal(expected, s.SiloAddress));
+    }
+    [Fact]
+    public async Task The_grains_a_booking_reaches_beyond_its_own_path_are_on_the_silo_of_their_compound_too()
+    {
+        // The archives a booking rolls finished reservations and charges into, a driver's inbox, and the compound's plate
+        // index, rounds and overstay list, for a dozen compounds (most need no layout), so that random placement over two
+        // silos would put some on the wrong one.
+        var compounds = Enumerable.Range(1, 12).Select(i => $"placed{i:00}").ToList();
+        var grains = fixture.Grains;
+        foreach (var compound in compounds)
+        {
+            Assert.Empty(await grains.OfResident(compound, "r1", 1).Get());
+            Assert.Empty(await grains.OfSpace(compound, "s1", 1).Get());
+            Assert.Empty(await grains.LedgerArchive(compound, "h1", 1).Get());
+            Assert.Empty((await grains.NoticeInbox(compound, "u1").Get()).Entries);
+        }
+
+        var layout = fixture.Layout;
+        Assert.Equal(PlateFacts.Unknown, await grains.PlateIndex(layout.CompoundId).Lookup("?", ClusterFixture.Clock.GetUtcNow()));
+        await grains.Rounds(layout.CompoundId).GetOpenRound();
+        Assert.Empty(await grains.OverstayRegistry(layout.CompoundId).GetAll());
+
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
+        Assert.Equal(2, hosts.Length);
+        string[] types = [".ReservationArchiveGrain", ".LedgerArchiveGrain", ".NoticeInboxGrain", ".PlateIndexGrain", ".RoundGrain", ".OverstayRegistryGrain"];
+        var placed = (await management.GetDetailedGrainStatistics())
+            .Where(s => types.Any(type => s.GrainType.Contains(type, StringComparison.Ordinal)))
+            .Where(s => compounds.Contains(CompoundPlacementDirector.CompoundOf(s.GrainId)) || CompoundPlacementDirector.CompoundOf(s.GrainId) == layout.CompoundId)
+            .ToList();
+
+        // Every grain asked for above is among them (4 per compound, 3 of the demo compound's), so the check is not passed by an empty list.
+        Assert.True(placed.Count >= (4 * compounds.Count) + 3, $"{placed.Count} grains found");
+        Assert.All(placed, s => Assert.Equal(CompoundPlacementDirector.Choose(CompoundPlacementDirector.CompoundOf(s.GrainId), hosts), s.SiloAddress));
     }
 }

@@ -43,6 +43,7 @@ public sealed class LedgerArchiveState : IArchiveChunkState<LedgerTransaction>
 }
 
 /// <summary>A chunk of a ledger's journal (state <c>ledger-archive</c>); nothing clears it today.</summary>
+[CompoundPlacement]
 public sealed class LedgerArchiveGrain(
     [PersistentState("ledger-archive", GrainKeys.StorageName)] IPersistentState<LedgerArchiveState> state)
     : ArchiveChunkGrain<LedgerTransaction, LedgerArchiveState>(state), ILedgerArchiveGrain;

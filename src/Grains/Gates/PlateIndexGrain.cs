@@ -31,6 +31,7 @@ public interface IPlateIndexGrain : IGrainWithStringKey
     Task<IReadOnlyList<string>> BookersOf(string plate);
 }
 
+[CompoundPlacement]
 public sealed partial class PlateIndexGrain(
     IOptions<ReservationPolicy> reservationPolicy,
     ILogger<PlateIndexGrain> logger) : Grain, IPlateIndexGrain

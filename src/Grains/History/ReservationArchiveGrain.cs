@@ -31,6 +31,7 @@ public sealed class ReservationArchiveState : IArchiveChunkState<Reservation>
 }
 
 /// <summary>A chunk of finished reservations (state <c>reservation-archive</c>).</summary>
+[CompoundPlacement]
 public sealed class ReservationArchiveGrain(
     [PersistentState("reservation-archive", GrainKeys.StorageName)] IPersistentState<ReservationArchiveState> state)
     : ArchiveChunkGrain<Reservation, ReservationArchiveState>(state), IReservationArchiveGrain;

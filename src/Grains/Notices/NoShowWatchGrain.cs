@@ -17,6 +17,7 @@ public interface INoShowWatchGrain : IGrainWithStringKey
     Task Wake();
 }
 
+[CompoundPlacement]
 public sealed class NoShowWatchGrain(
     [PersistentState("no-show-watch", GrainKeys.StorageName)] IPersistentState<NoShowWatchState> state,
     IOptions<ReservationPolicy> reservations,

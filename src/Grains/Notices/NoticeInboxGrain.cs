@@ -5,6 +5,7 @@ using Parking.Domain.Sharing;
 
 namespace Parking.Grains.Notices;
 
+[CompoundPlacement]
 public sealed class NoticeInboxGrain(
     [PersistentState("notice-inbox", GrainKeys.StorageName)] IPersistentState<NoticeInbox> state,
     IOptions<SharingPolicy> sharing,

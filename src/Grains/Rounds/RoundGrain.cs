@@ -15,6 +15,7 @@ namespace Parking.Grains.Rounds;
 /// Bookings go through the spaces (the single writers of their calendars, which also charge credits), so a
 /// booking a direct reservation raced in the meantime is refused there and the request waits instead.
 /// </summary>
+[CompoundPlacement]
 public sealed partial class RoundGrain(
     [PersistentState("rounds", GrainKeys.StorageName)] IPersistentState<RoundState> state,
     IOptions<RoundPolicy> roundOptions,

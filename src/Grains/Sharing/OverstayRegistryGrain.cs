@@ -4,6 +4,7 @@ namespace Parking.Grains.Sharing;
 /// The compound's list of overstaying cars. Derived state, in memory only: a space flags a car once, so
 /// after this grain is lost the list shows only cars flagged since; the space's calendar keeps the flag.
 /// </summary>
+[CompoundPlacement]
 public sealed class OverstayRegistryGrain : Grain, IOverstayRegistryGrain
 {
     private readonly Dictionary<string, Reservation> _overstays = new(StringComparer.Ordinal);
