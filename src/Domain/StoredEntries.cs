@@ -61,7 +61,7 @@ public sealed class StoredEntries<TItem>
     public EntryChanges<TItem>? ChangesTo(IEnumerable<TItem> current, int budget, EntryChangesAllowed allowed)
     {
         ArgumentNullException.ThrowIfNull(current);
-        var changed = new List<TItem>();
+        List<TItem>? changed = null;
         var kept = 0;
         foreach (var entry in current)
         {
@@ -83,6 +83,7 @@ public sealed class StoredEntries<TItem>
                 return null;
             }
 
+            changed ??= [];
             changed.Add(entry);
             if (changed.Count > budget)
             {
@@ -90,6 +91,7 @@ public sealed class StoredEntries<TItem>
             }
         }
 
+        changed ??= [];
         if (kept == _entries.Count)
         {
             return new EntryChanges<TItem>(changed, []);
@@ -100,14 +102,35 @@ public sealed class StoredEntries<TItem>
             return null;
         }
 
-        var present = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in current)
+        // The keys still present, in a set this thread keeps for the next call (nothing here yields), so a write after
+        // legs were confirmed does not build a set of every entry.
+        var present = _present ??= new HashSet<string>(StringComparer.Ordinal);
+        try
         {
-            present.Add(_keyOf(entry));
-        }
+            foreach (var entry in current)
+            {
+                present.Add(_keyOf(entry));
+            }
 
-        return new EntryChanges<TItem>(changed, [.. _entries.Keys.Where(k => !present.Contains(k))]);
+            var removed = new List<string>(_entries.Count - kept);
+            foreach (var key in _entries.Keys)
+            {
+                if (!present.Contains(key))
+                {
+                    removed.Add(key);
+                }
+            }
+
+            return new EntryChanges<TItem>(changed, removed);
+        }
+        finally
+        {
+            present.Clear();
+        }
     }
+
+    [ThreadStatic]
+    private static HashSet<string>? _present;
 }
 
 /// <summary>Makes <see cref="StoredEntries{TItem}"/> and applies the changes they gave.</summary>

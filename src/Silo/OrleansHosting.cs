@@ -220,7 +220,7 @@ public static class OrleansHosting
         {
             silo.Services.AddKeyedSingleton<IGrainStorage>(GrainKeys.StorageName, (services, _) =>
                 new InProcessGrainStorage(
-                    new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+                    new StoredStateSerializer(services.GetRequiredService<Serializer>()),
                     new SiloCount(services.GetRequiredService<IClusterMembershipService>()).Current));
         }
         else
@@ -229,7 +229,7 @@ public static class OrleansHosting
 
             // Orleans' binary serializer for stored state: the default (JSON) took half the CPU of a reservation.
             silo.Services.AddOptions<MemoryGrainStorageOptions>(GrainKeys.StorageName)
-                .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+                .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new StoredStateSerializer(serializer));
         }
 
         silo.UseInMemoryReminderService();

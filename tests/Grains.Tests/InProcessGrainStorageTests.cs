@@ -45,6 +45,35 @@ public class InProcessGrainStorageTests(InProcessStorageCallsFixture fixture)
     }
 
     [Fact]
+    public async Task A_write_allocates_one_copy_of_the_serialized_state_and_little_else()
+    {
+        var storage = NewStorage();
+        var grain = GrainId.Create("test", "allocation");
+        // Numbers, not strings: the serializer's own table of the references it wrote grows with the strings of a state.
+        var state = new GrainState<List<long>>([.. Enumerable.Range(0, 5_000).Select(i => long.MaxValue - i)]);
+
+        // The first write warms the serializer's session and buffer pools and adds the grain's slot.
+        await storage.WriteStateAsync("list", grain, state);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        await storage.WriteStateAsync("list", grain, state);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        var size = fixture.Services.GetRequiredService<Serializer>().SerializeToArray(state.State).Length;
+        Assert.InRange(size, 40_000, 50_000);
+
+        // One array of the serialized size, and a few small objects (the entry, the ETag, the BinaryData); writing into a
+        // new growing array each time took about three times the size.
+        Assert.InRange(allocated, size, size + 1_024);
+
+        // The copy stored is the state as written: a later change of the grain's list does not reach it.
+        state.State!.Clear();
+        var read = new GrainState<List<long>>([]);
+        await storage.ReadStateAsync("list", grain, read);
+        Assert.Equal(5_000, read.State!.Count);
+        Assert.Equal(long.MaxValue - 4_999, read.State[^1]);
+    }
+
+    [Fact]
     public async Task A_writer_holding_an_old_etag_is_refused_and_changes_nothing()
     {
         var storage = NewStorage();

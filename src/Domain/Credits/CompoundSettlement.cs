@@ -33,6 +33,7 @@ public sealed class CompoundSettlement
         Transactions = snapshot.Transactions;
         Migrated = snapshot.Migrated;
         ArchivedRecent = snapshot.ArchivedRecent;
+        StoredVersion = snapshot.StoredVersion;
     }
 
     /// <summary>This shard's part of the compound's account.</summary>
@@ -46,7 +47,16 @@ public sealed class CompoundSettlement
     /// <summary>Chunks of <see cref="RecentChunk"/> older transactions stored in archives (number n is the n-th oldest).</summary>
     public int ArchivedRecent { get; private set; }
 
+    /// <summary>
+    /// Grows each time the shard is stored whole (<see cref="StoringWhole"/>): changes stored apart apply only to the whole
+    /// settlement of the version they were made from.
+    /// </summary>
+    public long StoredVersion { get; private set; }
+
     public IReadOnlyDictionary<string, ReportedBalance> Households => _households.AsReadOnly();
+
+    /// <summary>The highest transaction id settled from each household.</summary>
+    public IReadOnlyDictionary<string, long> AppliedFromHouseholds => _appliedFrom.AsReadOnly();
 
     /// <summary>The newest transactions not yet archived, oldest first (at most about <see cref="RecentHot"/>).</summary>
     public IReadOnlyList<LedgerTransaction> Recent => _recent.AsReadOnly();
@@ -67,7 +77,32 @@ public sealed class CompoundSettlement
         CompoundBalance,
         Transactions,
         Migrated,
-        ArchivedRecent);
+        ArchivedRecent,
+        StoredVersion);
+
+    /// <summary>The shard is about to be stored whole: it gets a version of its own, so changes stored before it are stale.</summary>
+    public void StoringWhole() => StoredVersion++;
+
+    /// <summary>
+    /// Applies the changes stored since this whole settlement was (see <see cref="RecentSettlementChanges"/>): the figures
+    /// as they were, the balances and applied ids that changed, the transactions that joined the recent list. Changes made
+    /// from another whole settlement are stale and change nothing. Answers whether they applied.
+    /// </summary>
+    public bool Replay(RecentSettlementChanges changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.BaseVersion != StoredVersion)
+        {
+            return false;
+        }
+
+        CompoundBalance = changes.CompoundBalance;
+        Transactions = changes.Transactions;
+        StoredEntries.Replay(_households, changes.Households, []);
+        StoredEntries.Replay(_appliedFrom, changes.AppliedFrom, []);
+        _recent.AddRange(changes.Recent);
+        return true;
+    }
 
     /// <summary>The highest transaction id settled from <paramref name="household"/> (0: none).</summary>
     public long AppliedFrom(string household) => _appliedFrom.GetValueOrDefault(household);
@@ -160,7 +195,8 @@ public sealed record CompoundSettlementSnapshot(
     [Id(3)] long CompoundBalance,
     [Id(4)] long Transactions,
     [Id(5)] bool Migrated,
-    [Id(6)] int ArchivedRecent = 0)
+    [Id(6)] int ArchivedRecent = 0,
+    [Id(7)] long StoredVersion = 0)
 {
     public CompoundSettlementSnapshot()
         : this(new(StringComparer.Ordinal), new(StringComparer.Ordinal), [], 0, 0, false)

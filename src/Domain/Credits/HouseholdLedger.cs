@@ -10,8 +10,17 @@ namespace Parking.Domain.Credits;
 [GenerateSerializer, Immutable]
 public sealed record LedgerLeg([Id(0)] string To, [Id(1)] LedgerTransaction Transaction)
 {
+    /// <summary>The <see cref="Key"/>, made on first use and kept: every write of the ledger asks each leg of its outbox for it.</summary>
+    private string? _key;
+
     /// <summary>Names the leg in its sender's outbox: ids are the sender's own, one leg per receiver.</summary>
-    public string Key => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{To} {Transaction.Id}");
+    public string Key => _key ??= string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{To} {Transaction.Id}");
+
+    /// <summary>Legs are equal by receiver and transaction, whether or not their key was made yet.</summary>
+    public bool Equals(LedgerLeg? other) =>
+        other is not null && (ReferenceEquals(this, other) || (To == other.To && Transaction == other.Transaction));
+
+    public override int GetHashCode() => HashCode.Combine(To, Transaction);
 }
 
 /// <summary>

@@ -11,12 +11,14 @@ namespace Parking.Grains.Credits;
 /// go out together in the next one; when bookings do not wait for the settlement (<see cref="CreditPolicy.AwaitSettlement"/>
 /// off), each write also gathers reports for <see cref="GatherTime"/> first. The state grows with the shard's
 /// households, not with history: the newest transactions beyond <see cref="CompoundSettlement.RecentHot"/> go to
-/// archive chunks.
+/// archive chunks. A write stores only what changed since the shard was last stored whole (state
+/// <c>settlement-recent</c>, see <see cref="RecentSettlementChanges"/>) while that is little, else the whole shard.
 /// </summary>
 [Reentrant]
 [CompoundPlacement]
 public sealed partial class SettlementShardGrain(
     [PersistentState("settlement", GrainKeys.StorageName)] IPersistentState<CompoundSettlementSnapshot> state,
+    [PersistentState("settlement-recent", GrainKeys.StorageName)] IPersistentState<RecentSettlementChanges> recent,
     IOptions<CreditPolicy> policyOptions,
     ILogger<SettlementShardGrain> logger) : Grain, ISettlementShardGrain
 {
@@ -27,7 +29,12 @@ public sealed partial class SettlementShardGrain(
     private GroupCommit _commit = null!;
     private string _compoundId = string.Empty;
     private string _localId = string.Empty;
-    private CompoundSettlementSnapshot _stored = new();
+
+    /// <summary>The whole shard as storage holds it (state <c>settlement</c>), to which the changes since are written apart.</summary>
+    private StoredSettlement _stored = null!;
+
+    /// <summary>The highest transaction id settled from each household that the last completed write holds.</summary>
+    private Dictionary<string, long> _storedAppliedFrom = new(StringComparer.Ordinal);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -35,7 +42,13 @@ public sealed partial class SettlementShardGrain(
         _compoundId = key.CompoundId;
         _localId = key.LocalId;
         _settlement = CompoundSettlement.Restore(state.State);
-        _stored = state.State;
+        _stored = StoredSettlement.Of(state.State);
+        if (recent.RecordExists)
+        {
+            _settlement.Replay(recent.State);
+        }
+
+        _storedAppliedFrom = new Dictionary<string, long>(_settlement.AppliedFromHouseholds, StringComparer.Ordinal);
         _commit = new GroupCommit(
             WriteOnce,
             exception =>
@@ -72,7 +85,7 @@ public sealed partial class SettlementShardGrain(
 
         // What the last completed write holds, not what is in memory: a report applied after that write started must
         // stay in its household's outbox until a write holds it too.
-        return [.. reports.Select(r => _stored.AppliedFrom.GetValueOrDefault(r.Household))];
+        return [.. reports.Select(r => _storedAppliedFrom.GetValueOrDefault(r.Household))];
     }
 
     public async Task<SettlementView> GetView(int limit)
@@ -107,10 +120,26 @@ public sealed partial class SettlementShardGrain(
             _settlement.Archived(chunk.Count);
         }
 
-        var snapshot = _settlement.Snapshot();
-        state.State = snapshot;
-        await state.WriteStateAsync();
-        _stored = snapshot;
+        // The storage provider may read the state after its first await: it is given changes or a snapshot no report
+        // can change.
+        if (state.RecordExists && _stored.ChangesTo(_settlement) is { } changes)
+        {
+            recent.State = changes;
+            await recent.WriteStateAsync();
+            foreach (var (household, applied) in changes.AppliedFrom)
+            {
+                _storedAppliedFrom[household] = applied;
+            }
+        }
+        else
+        {
+            _settlement.StoringWhole();
+            var snapshot = _settlement.Snapshot();
+            state.State = snapshot;
+            await state.WriteStateAsync();
+            _stored = StoredSettlement.Of(snapshot);
+            _storedAppliedFrom = new Dictionary<string, long>(snapshot.AppliedFrom, StringComparer.Ordinal);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the settlement shard {ShardKey}; the activation will reload it")]

@@ -76,6 +76,38 @@ public class RecentLedgerChangesTests
     }
 
     [Fact]
+    public void Finding_a_bookings_changes_costs_no_more_with_many_legs_in_transit_than_with_few()
+    {
+        // What ChangesTo allocates for one more booking, over a ledger stored whole with some legs still in its outbox.
+        static long Allocated(int legs)
+        {
+            var ledger = HouseholdLedger.Empty(Me);
+            for (var i = 0; i < legs; i++)
+            {
+                Assert.True(ledger.Charge($"G1-001.t{i}", Accounts.Compound, 1, Window, Grant, Now).IsSuccess);
+            }
+
+            ledger.StoringWhole();
+            var stored = StoredLedger.Of(ledger.Snapshot());
+            Assert.True(ledger.Charge("G1-001.next", Accounts.Compound, 1, Window, Grant, Now).IsSuccess);
+            Assert.NotNull(stored.ChangesTo(ledger));
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var changes = stored.ChangesTo(ledger);
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(["G1-001.next"], changes!.Journal.Select(t => t.Reference));
+            Assert.Single(changes.OutboxJoined);
+            return allocated;
+        }
+
+        var few = Allocated(5);
+        var many = Allocated(65);
+
+        // Sixty legs more: the same few lists and dictionaries of the one booking's changes. Each leg's key was made
+        // again on every call before (a string per leg: 2,880 bytes more here).
+        Assert.InRange(many - few, -256, 256);
+    }
+
+    [Fact]
     public void Changes_made_from_an_earlier_whole_ledger_are_stale_and_change_nothing()
     {
         var ledger = HouseholdLedger.Empty(Me);
