@@ -22,7 +22,7 @@ public sealed class StoredStateSerializer(Serializer serializer) : IGrainStorage
 {
     private readonly OrleansGrainStorageSerializer _current = new(serializer);
 
-        /// <summary>A thread's buffer is kept for its next write only up to this capacity, so one large state does not pin memory.</summary>
+    /// <summary>A thread's buffer is kept for its next write only up to this capacity, so one large state does not pin memory.</summary>
     private const int KeptBuffer = 1 << 20;
 
     [ThreadStatic]

@@ -78,9 +78,10 @@ public sealed class ClusterOptions
     /// by its id, so a booking's and a search's grain calls stay in one process and a request crosses silos at most once
     /// (from the silo that took it to its compound's); the price is that a compound is the unit of balance: a busy
     /// compound loads one silo, and the shares are as even as the hash deals compounds out (80 compounds over three
-    /// silos: 27 each, give or take 4, one standard deviation; with 8, one silo may well get 4 and another 1). <see cref="GrainPlacement.Random"/> spreads each grain over the silos at random:
-    /// even shares whatever the compounds, but about two of every three calls of a booking leave the silo. With one silo
-    /// the two are the same. Measured in docs/credits.md (session 26).
+    /// silos: 27 each, give or take 4, one standard deviation; with 8, one silo may well get 4 and another 1).
+    /// <see cref="GrainPlacement.Random"/> spreads each grain over the silos at random: even shares whatever the
+    /// compounds, but about two of every three calls of a booking leave the silo. With one silo the two are the same.
+    /// Measured in docs/credits.md (session 26).
     /// </summary>
     public GrainPlacement Placement { get; set; } = GrainPlacement.Compound;
 
