@@ -81,7 +81,6 @@ public sealed partial class SimulatedChargers(
             {
                 foreach (var area in await grains.Compound(demo.CompoundId).GetChargingAreas())
                 {
-                    stoppingToken.ThrowIfCancellationRequested();
                     try
                     {
                         await Step(area, centralSystem, stoppingToken);
