@@ -16,6 +16,15 @@ internal sealed record LoadResult(
     IReadOnlyDictionary<string, long> Problems,
     CpuUse Cpu)
 {
+    /// <summary>What the slowest requests were made of (null for phases that do not record it).</summary>
+    public TailMakeup? Tail { get; init; }
+
+    /// <summary>The bench's own garbage collections during the phase (they stop every request it times).</summary>
+    public GcUse? BenchGc { get; init; }
+
+    /// <summary>When the phase started (UTC), to match it with what was recorded on the silo meanwhile.</summary>
+    public DateTimeOffset? Started { get; init; }
+
     public long Requests => Ok + Conflicts + Failed;
 
     public double OkPerSecond => Elapsed > TimeSpan.Zero ? Ok / Elapsed.TotalSeconds : double.NaN;
@@ -37,16 +46,20 @@ internal static class ClosedLoop
         CancellationToken cancellationToken)
     {
         var recorders = Enumerable.Range(0, concurrency).Select(_ => new LatencyRecorder()).ToArray();
+        var answered = Enumerable.Range(0, concurrency).Select(_ => new AnsweredRecorder()).ToArray();
         var problems = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         long ok = 0, conflicts = 0, failed = 0;
 
         var cpuBefore = CpuSample.Take(server);
+        var gcBefore = GcUse.Now();
+        var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var deadline = clock.Elapsed + duration;
 
         async Task Worker(int worker)
         {
             var recorder = recorders[worker];
+            var times = answered[worker];
             while (clock.Elapsed < deadline && !cancellationToken.IsCancellationRequested)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -65,7 +78,9 @@ internal static class ClosedLoop
                     return;
                 }
 
-                recorder.Record(Stopwatch.GetTimestamp() - started);
+                var read = Stopwatch.GetTimestamp();
+                recorder.Record(read - started);
+                times.Record(new Answered(started, read));
                 switch (done.Outcome)
                 {
                     case RequestOutcome.Ok:
@@ -88,7 +103,13 @@ internal static class ClosedLoop
 
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w), cancellationToken)));
         var elapsed = clock.Elapsed;
+        var gc = GcUse.Between(gcBefore, GcUse.Now());
         var cpu = CpuSample.Between(cpuBefore, CpuSample.Take(server));
-        return new LoadResult(elapsed, ok, conflicts, failed, LatencyRecorder.Summarize(recorders), problems, cpu);
+        return new LoadResult(elapsed, ok, conflicts, failed, LatencyRecorder.Summarize(recorders), problems, cpu)
+        {
+            Tail = TailMakeup.From(Recorder<Answered>.Gather(answered)),
+            BenchGc = gc,
+            Started = startedAt,
+        };
     }
 }

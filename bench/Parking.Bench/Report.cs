@@ -52,10 +52,10 @@ internal static class Report
     private const double ContentionWarning = 0.10;
 
     public static void Search(LoadResult r) =>
-        Console.WriteLine($"  searches      {Rate(r.OkPerSecond),10}/s  ({N(r.Ok)} ok, {N(r.Failed)} failed in {r.Elapsed.TotalSeconds:0.0} s)  latency {Latency(r.Latency)}\n    {r.Cpu}; {CostPerRequest(r)}{Contention(r.Cpu)}{Problems(r)}");
+        Console.WriteLine($"  searches      {Rate(r.OkPerSecond),10}/s  ({N(r.Ok)} ok, {N(r.Failed)} failed in {r.Elapsed.TotalSeconds:0.0} s)  latency {Latency(r.Latency)}\n    {r.Cpu}; {CostPerRequest(r)}{Contention(r.Cpu)}{Problems(r)}{Tail(r)}");
 
     public static void Reservations(LoadResult r) =>
-        Console.WriteLine($"  reservations  {Rate(r.OkPerSecond),10}/s  ({N(r.Ok)} created (201), {N(r.Conflicts)} conflicts (409), {N(r.Failed)} failed in {r.Elapsed.TotalSeconds:0.0} s)  latency {Latency(r.Latency)}\n    {r.Cpu}; {CostPerRequest(r)}{Contention(r.Cpu)}{Problems(r)}");
+        Console.WriteLine($"  reservations  {Rate(r.OkPerSecond),10}/s  ({N(r.Ok)} created (201), {N(r.Conflicts)} conflicts (409), {N(r.Failed)} failed in {r.Elapsed.TotalSeconds:0.0} s)  latency {Latency(r.Latency)}\n    {r.Cpu}; {CostPerRequest(r)}{Contention(r.Cpu)}{Problems(r)}{Tail(r)}");
 
     public static void Check(BookingCheck check) => Console.WriteLine($"    double-booking check: {check}");
 
@@ -102,6 +102,8 @@ internal static class Report
             Line("reservations/s (201)", Rate(reservations), PerRun(r => Rate(r.Reservations!.OkPerSecond)));
             Line("reservation latency p50", Ms(Median(r => r.Reservations?.Latency.P50)), PerRun(r => Ms(r.Reservations!.Latency.P50)));
             Line("reservation latency p99", Ms(reservationP99), PerRun(r => Ms(r.Reservations!.Latency.P99)));
+            Line("reservation p99, stalls taken out", Ms(Median(r => r.Reservations?.Tail?.P99WithoutStallsMilliseconds)), PerRun(r => Ms(r.Reservations!.Tail?.P99WithoutStallsMilliseconds ?? double.NaN)));
+            Line("reservation phase stalled", Percent(Median(r => StalledShare(r.Reservations))), PerRun(r => Percent(StalledShare(r.Reservations))));
             Line("silo CPU per reservation", Micros(Median(r => r.Reservations is { } x ? Microseconds(x, x.Cpu.Server) : null)), PerRun(r => Micros(Microseconds(r.Reservations!, r.Reservations!.Cpu.Server))));
             Line("reservation conflicts (409)", N((long)Median(r => r.Reservations?.Conflicts)), PerRun(r => N(r.Reservations!.Conflicts)));
             Line("double-booking check", runs.All(r => r.Check?.Passed != false) ? "PASS" : "FAIL", PerRun(r => r.Check!.Passed ? "PASS" : "FAIL"));
@@ -191,6 +193,27 @@ internal static class Report
 
     private static string Latency(LatencySummary s) =>
         $"p50 {Ms(s.P50)} p90 {Ms(s.P90)} p99 {Ms(s.P99)} max {Ms(s.Max)}";
+
+    /// <summary>The share of a phase's time in which no request was answered.</summary>
+    private static double StalledShare(LoadResult? r) =>
+        r?.Tail is { } tail ? tail.StalledMilliseconds / r.Elapsed.TotalMilliseconds : double.NaN;
+
+    private static string Tail(LoadResult r)
+    {
+        var text = r.Started is { } started ? $"\n    from {started:HH:mm:ss.f} UTC for {r.Elapsed.TotalSeconds:0.0} s" : string.Empty;
+        if (r.Tail is { } t)
+        {
+            text += $"\n    stalls (no answer for >= {Ms(t.ThresholdMilliseconds)}): {N(t.Stalls)}, {Ms(t.StalledMilliseconds)} in all, longest {Ms(t.LongestMilliseconds)}; "
+                + $"of a request's latency in stalls: mean {Ms(t.MeanStalledMilliseconds)}, at or over p99 {Ms(t.TailStalledMilliseconds)} of {Ms(t.TailMilliseconds)}; p99 with stalls taken out {Ms(t.P99WithoutStallsMilliseconds)}";
+        }
+
+        if (r.BenchGc is { } gc)
+        {
+            text += $"\n    bench GC: {N(gc.Collections)} collections (gen1 {N(gc.Gen1)}, gen2 {N(gc.Gen2)}), paused {Ms(gc.PauseMilliseconds)}";
+        }
+
+        return text;
+    }
 
     private static string Problems(LoadResult r) =>
         r.Problems.Count == 0 ? string.Empty : $"\n    non-2xx: {string.Join(", ", r.Problems.OrderByDescending(p => p.Value).Take(5).Select(p => $"{p.Key} x{N(p.Value)}"))}";

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Parking.Api.Auth;
 
@@ -15,16 +16,77 @@ public sealed record CurrentUser(string UserId, string CompoundId, string Role, 
 
     public Actor Actor => new(UserId, IsStaff);
 
+    /// <remarks>
+    /// Every request reads its user here (the compound access filter, then the endpoint), so the five claims are found
+    /// in one pass over each identity's claims: asking for each by type walked the claims five times, and each ask of
+    /// the token handler's identity allocated a predicate and an enumerator. The result is the one asking each by type
+    /// gives: the first identity holding a claim of that type, its first such claim, compared as that identity compares
+    /// claim types (exactly for the token handler's case-sensitive identity, ignoring case for a plain one); an identity
+    /// of any other kind is asked by type, as before.
+    /// </remarks>
     public static CurrentUser? From(ClaimsPrincipal principal)
     {
-        var userId = principal.FindFirstValue(NameClaim);
-        var compoundId = principal.FindFirstValue(ParkingClaims.Compound);
-        var role = principal.FindFirstValue(RoleClaim);
+        ArgumentNullException.ThrowIfNull(principal);
+        string? userId = null, compoundId = null, role = null, buildingId = null, householdId = null;
+        foreach (var identity in principal.Identities)
+        {
+            if (identity is null)
+            {
+                continue;
+            }
+
+            var type = identity.GetType();
+            if (type != typeof(ClaimsIdentity) && type != typeof(CaseSensitiveClaimsIdentity))
+            {
+                userId ??= identity.FindFirst(NameClaim)?.Value;
+                compoundId ??= identity.FindFirst(ParkingClaims.Compound)?.Value;
+                role ??= identity.FindFirst(RoleClaim)?.Value;
+                buildingId ??= identity.FindFirst(ParkingClaims.Building)?.Value;
+                householdId ??= identity.FindFirst(ParkingClaims.Household)?.Value;
+                continue;
+            }
+
+            // Claims of this identity found now, so that an earlier identity's claim of the same type still wins.
+            string? sub = null, compound = null, roleHere = null, building = null, household = null;
+            var comparison = type == typeof(CaseSensitiveClaimsIdentity) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+            foreach (var claim in identity.Claims)
+            {
+                if (claim is null)
+                {
+                    continue;
+                }
+
+                if (string.Equals(claim.Type, NameClaim, comparison))
+                {
+                    sub ??= claim.Value;
+                }
+                else if (string.Equals(claim.Type, ParkingClaims.Compound, comparison))
+                {
+                    compound ??= claim.Value;
+                }
+                else if (string.Equals(claim.Type, RoleClaim, comparison))
+                {
+                    roleHere ??= claim.Value;
+                }
+                else if (string.Equals(claim.Type, ParkingClaims.Building, comparison))
+                {
+                    building ??= claim.Value;
+                }
+                else if (string.Equals(claim.Type, ParkingClaims.Household, comparison))
+                {
+                    household ??= claim.Value;
+                }
+            }
+
+            userId ??= sub;
+            compoundId ??= compound;
+            role ??= roleHere;
+            buildingId ??= building;
+            householdId ??= household;
+        }
+
         return userId is null || compoundId is null || role is null
             ? null
-            : new CurrentUser(userId, compoundId, role, principal.FindFirstValue(ParkingClaims.Building))
-            {
-                HouseholdId = principal.FindFirstValue(ParkingClaims.Household),
-            };
+            : new CurrentUser(userId, compoundId, role, buildingId) { HouseholdId = householdId };
     }
 }
