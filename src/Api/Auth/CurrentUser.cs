@@ -46,8 +46,7 @@ public sealed record CurrentUser(string UserId, string CompoundId, string Role, 
                 continue;
             }
 
-            // Claims of this identity found now, so that an earlier identity's claim of the same type still wins.
-            string? sub = null, compound = null, roleHere = null, building = null, household = null;
+            // The first claim of each type wins, an earlier identity's before this one's.
             var comparison = type == typeof(CaseSensitiveClaimsIdentity) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
             foreach (var claim in identity.Claims)
             {
@@ -58,31 +57,25 @@ public sealed record CurrentUser(string UserId, string CompoundId, string Role, 
 
                 if (string.Equals(claim.Type, NameClaim, comparison))
                 {
-                    sub ??= claim.Value;
+                    userId ??= claim.Value;
                 }
                 else if (string.Equals(claim.Type, ParkingClaims.Compound, comparison))
                 {
-                    compound ??= claim.Value;
+                    compoundId ??= claim.Value;
                 }
                 else if (string.Equals(claim.Type, RoleClaim, comparison))
                 {
-                    roleHere ??= claim.Value;
+                    role ??= claim.Value;
                 }
                 else if (string.Equals(claim.Type, ParkingClaims.Building, comparison))
                 {
-                    building ??= claim.Value;
+                    buildingId ??= claim.Value;
                 }
                 else if (string.Equals(claim.Type, ParkingClaims.Household, comparison))
                 {
-                    household ??= claim.Value;
+                    householdId ??= claim.Value;
                 }
             }
-
-            userId ??= sub;
-            compoundId ??= compound;
-            role ??= roleHere;
-            buildingId ??= building;
-            householdId ??= household;
         }
 
         return userId is null || compoundId is null || role is null
