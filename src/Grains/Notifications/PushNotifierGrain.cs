@@ -21,25 +21,14 @@ public sealed partial class PushNotifierGrain(
     /// <summary>How often at most a batch leaves (<see cref="HubPushOptions.FlushWindow"/>).</summary>
     private readonly TimeSpan _flushWindow = options.Value.FlushWindow;
 
-    /// <summary>The oldest copy of the hub directory a batch is sent with: older, the batch waits for a fresh one.</summary>
-    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
-
-    /// <summary>
-    /// From this age the copy is renewed in the background while batches still go out with it, so under a steady flow
-    /// no batch waits for the directory (a batch that waited for it was the slowest 1 % of pushes: one per refresh).
-    /// </summary>
-    private static readonly TimeSpan RenewAfter = TimeSpan.FromSeconds(1.5);
-
     /// <summary>The real clock when lot changes are to carry their stage times (a bench's setting), otherwise none.</summary>
     private readonly TimeProvider? _stageClock = options.Value.StageTimes ? TimeProvider.System : null;
 
-    private IReadOnlyList<IHubObserver> _observers = [];
+    /// <summary>The notifier's copy of the hub directory (made on first use: it reads through this grain's factory).</summary>
+    private HubDirectoryCopy? _directory;
 
-    /// <summary>Whom the batches go to, worked out from <see cref="_observers"/> once per copy, not per batch.</summary>
+    /// <summary>Whom the batches go to, worked out from the directory's copy once per copy, not per batch.</summary>
     private Recipients _recipients = Recipients.None;
-
-    private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
-    private Task? _refreshing;
 
     /// <summary>
     /// Every push, in order, for the host in this silo's own process: they leave on this activation's next turn. That
@@ -217,21 +206,15 @@ public sealed partial class PushNotifierGrain(
         }
     }
 
-    /// <summary>
-    /// Starts renewing the notifier's copy of the hub directory once it is old, and waits for the renewal only when the
-    /// copy is too old to send by.
-    /// </summary>
-    private Task ObserversFresh()
-    {
-        // Real time, not the injected clock: a cache's age is not domain time, and tests move that clock.
-        var age = TimeProvider.System.GetUtcNow() - _refreshedAt;
-        if (_refreshing is null && age > RenewAfter)
-        {
-            _refreshing = RefreshObservers();
-        }
+    /// <summary>What a batch waits for before it reads whom to go to: see <see cref="HubDirectoryCopy.Fresh"/>.</summary>
+    private Task ObserversFresh() => Directory.Fresh();
 
-        return age > Refresh && _refreshing is { } refreshing ? refreshing : Task.CompletedTask;
-    }
+    private HubDirectoryCopy Directory => _directory ??= new HubDirectoryCopy(
+        () => GrainFactory.HubDirectory().GetObservers(),
+        TimeProvider.System)
+    {
+        Failed = LogRefreshFailed,
+    };
 
     /// <summary>
     /// Hands every push queued so far to the host in this process, on the next turn: by a direct call (it takes the batch
@@ -293,15 +276,16 @@ public sealed partial class PushNotifierGrain(
     {
         var snapshot = membership.CurrentSnapshot;
         var localEntry = local.Token;
+        var observers = Directory.Observers;
         var cached = _recipients;
-        if (ReferenceEquals(cached.Copy, _observers) && cached.Membership == snapshot.Version && ReferenceEquals(cached.LocalEntry, localEntry))
+        if (ReferenceEquals(cached.Copy, observers) && cached.Membership == snapshot.Version && ReferenceEquals(cached.LocalEntry, localEntry))
         {
             return cached;
         }
 
-        var others = new List<IHubObserver>(_observers.Count);
+        var others = new List<IHubObserver>(observers.Count);
         var listsLocal = false;
-        foreach (var observer in _observers)
+        foreach (var observer in observers)
         {
             if (local.IsLocal(observer))
             {
@@ -313,7 +297,7 @@ public sealed partial class PushNotifierGrain(
             }
         }
 
-        _recipients = new Recipients(_observers, snapshot.Version, localEntry, others, listsLocal);
+        _recipients = new Recipients(observers, snapshot.Version, localEntry, others, listsLocal);
         return _recipients;
     }
 
@@ -325,26 +309,6 @@ public sealed partial class PushNotifierGrain(
         bool ListsLocal)
     {
         public static readonly Recipients None = new([], MembershipVersion.MinValue, null, [], false);
-    }
-
-    private async Task RefreshObservers()
-    {
-        // The copy is as old as the question: a host that registers while it is asked may be missing from the answer.
-        var askedAt = TimeProvider.System.GetUtcNow();
-        try
-        {
-            _observers = await GrainFactory.HubDirectory().GetObservers();
-            _refreshedAt = askedAt;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // Batches keep going to the hosts known so far; the next batch asks again.
-            LogRefreshFailed(exception);
-        }
-        finally
-        {
-            _refreshing = null;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send a batch of pushes to hub host {Host}; the other hosts still get it")]

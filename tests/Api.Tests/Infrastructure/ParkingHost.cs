@@ -20,7 +20,7 @@ public sealed class ParkingHost : IAsyncDisposable
 {
     public const string Compound = "demo-small";
 
-    /// <summary>How long a silo's push notifier trusts its copy of the hub directory (PushNotifierGrain.Refresh is 2 s).</summary>
+    /// <summary>How long a silo's push notifier trusts its copy of the hub directory (HubDirectoryCopy.MaxAge is 2 s).</summary>
     private static readonly TimeSpan NotifierCacheLifetime = TimeSpan.FromSeconds(2.5);
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
