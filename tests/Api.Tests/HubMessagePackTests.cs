@@ -87,7 +87,8 @@ public sealed class HubMessagePackTests(SharedHostFixture fixture)
         }, state: listener);
         try
         {
-            await connection.StartAsync();
+            // Set up on the server too: a group join before the server has registered the connection is dropped.
+            await HubClient.StartAsync(connection);
             return listener;
         }
         catch

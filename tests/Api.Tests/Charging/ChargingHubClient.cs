@@ -23,7 +23,7 @@ public sealed class ChargingHubClient : IAsyncDisposable
     public static async Task<ChargingHubClient> ConnectAsync(ParkingHost host, string userId)
     {
         var client = new ChargingHubClient(HubClient.Build(host.Factory.BaseAddress, await host.TokenFor(userId)));
-        await client.Connection.StartAsync();
+        await HubClient.StartAsync(client.Connection);
         return client;
     }
 

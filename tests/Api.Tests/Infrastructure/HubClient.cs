@@ -75,12 +75,25 @@ public sealed class HubClient : IAsyncDisposable
         return builder.Build();
     }
 
+    /// <summary>
+    /// Starts the connection and returns once the server has set it up: the client's start ends with the server's
+    /// handshake answer, which the server sends before it registers the connection and runs the hub's
+    /// <c>OnConnectedAsync</c> (which joins the user's groups), so a push sent right after the start could find the
+    /// connection in none of them. A hub call is answered only after both, so one round trip closes the gap.
+    /// </summary>
+    public static async Task StartAsync(HubConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await connection.StartAsync();
+        await connection.InvokeAsync(ParkingHub.UnwatchImport, "no-such-job");
+    }
+
     public static async Task<HubClient> ConnectAsync(Uri baseAddress, string token, bool messagePack = false)
     {
         var client = new HubClient(Build(baseAddress, token, messagePack));
         try
         {
-            await client.Connection.StartAsync();
+            await StartAsync(client.Connection);
             return client;
         }
         catch
