@@ -1,6 +1,10 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using Parking.Contracts;
 using Parking.Web.Components;
 using Parking.Web.Services;
 
@@ -105,5 +109,44 @@ public sealed class LocalDisplayTests : BunitContext
         Assert.Equal("12,345", In(culture, () => LocalDisplay.Number(12345)));
     }
 
+    [Fact]
+    public async Task The_compounds_offset_is_read_once_signed_in_even_after_a_page_asked_before_sign_in()
+    {
+        // A page that asks before the session is signed in fails at once (no compound to ask about), before the read's
+        // first await; the next page must still ask, and once read, no page asks again.
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        var session = new Session(JSInterop.JSRuntime);
+        var server = new InfoApi();
+        var api = new ParkingApi(new HttpClient(server) { BaseAddress = new Uri("http://localhost/") }, session);
+
+        await _display.EnsureLoadedAsync(api);
+        Assert.Equal(LocalDisplay.DefaultOffset, _display.Offset);
+        Assert.Equal(0, server.Asked);
+
+        await session.SignInAsync(new DevTokenResponse("token", Instant.AddHours(1), new UserDto("c", "staff01", "Staff", Roles.Staff, null, null, [])));
+        await _display.EnsureLoadedAsync(api);
+        await _display.EnsureLoadedAsync(api);
+
+        Assert.Equal(TimeSpan.FromHours(9), _display.Offset);
+        Assert.Equal("JPY", _display.Currency);
+        Assert.Equal(1, server.Asked);
+    }
+
     private static int Count(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+
+    /// <summary>Answers the compound's info (UTC+9, yen, unlike the defaults) and counts the questions.</summary>
+    private sealed class InfoApi : HttpMessageHandler
+    {
+        public int Asked { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Asked++;
+            Assert.Equal("/api/compounds/c/info", request.RequestUri!.AbsolutePath);
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = JsonContent.Create(new CompoundInfoDto("c", "+09:00", 540, "JPY"), options: JsonSerializerOptions.Web),
+            });
+        }
+    }
 }

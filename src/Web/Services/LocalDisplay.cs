@@ -12,7 +12,11 @@ public sealed class LocalDisplay
     /// <summary>The demo compounds' offset (UTC+8), used until the compound's own is known.</summary>
     public static readonly TimeSpan DefaultOffset = TimeSpan.FromHours(8);
 
+    /// <summary>The read under way, or the last one once done.</summary>
     private Task? _loading;
+
+    /// <summary>Whether a read succeeded: until one has, each page asks again.</summary>
+    private bool _loaded;
 
     public TimeSpan Offset { get; private set; } = DefaultOffset;
 
@@ -23,7 +27,15 @@ public sealed class LocalDisplay
     public Task EnsureLoadedAsync(ParkingApi api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        return _loading ??= LoadAsync(api);
+
+        // A finished read that failed is asked again. The read never clears its own mark: one that fails before its
+        // first await (not signed in yet) would clear it before this method stored it, and no page would ask again.
+        if (_loading is not { } loading || (loading.IsCompleted && !_loaded))
+        {
+            _loading = loading = LoadAsync(api);
+        }
+
+        return loading;
     }
 
     public void Use(TimeSpan offset, string currency = "CNY")
@@ -74,11 +86,11 @@ public sealed class LocalDisplay
         {
             var info = await api.CompoundInfoAsync();
             Use(TimeSpan.FromMinutes(info.UtcOffsetMinutes), info.Currency);
+            _loaded = true;
         }
         catch (Exception e) when (e is ApiProblemException or HttpRequestException or InvalidOperationException)
         {
-            // Keep the default and try again on the next page.
-            _loading = null;
+            // Keep the default; the next page asks again.
         }
     }
 }
