@@ -119,6 +119,43 @@ public sealed class ArchiveChunkTests(ClusterFixture fixture)
         Assert.Equal("later-3", (await ReservationArchive.Find(index.Chunks, n => _grains.OfSpace(compound, spaceId, n), "later-3"))?.Id);
     }
 
+    [Fact]
+    public async Task A_stored_chunk_leaves_memory_and_still_answers_from_storage()
+    {
+        // Chunks are stored on the owners' write paths and read rarely: one that stayed active would hold its items in
+        // memory for the collection age (minutes), thousands of chunks under a steady flow of bookings.
+        var compound = fixture.CompoundId;
+        var origin = ClusterFixture.Clock.GetUtcNow().AddDays(-2);
+        var reservations = Enumerable.Range(0, 5).Select(i => Finished($"leaves-{i}", origin.AddMinutes(30 * i))).ToList();
+        var spaceChunk = _grains.OfSpace(compound, "archive-leaves", 0);
+        var ledgerChunk = _grains.LedgerArchive(compound, "h-archive-leaves", 0);
+
+        await spaceChunk.Store(reservations);
+        await ledgerChunk.Store([Transaction(1), Transaction(2)]);
+
+        Assert.True(await Deactivated(spaceChunk.GetGrainId()), "the reservation chunk is still active after it was stored");
+        Assert.True(await Deactivated(ledgerChunk.GetGrainId()), "the ledger chunk is still active after it was stored");
+        Assert.Equal(reservations.Select(r => r.Id), (await spaceChunk.Get()).Select(r => r.Id));
+        Assert.Equal([1L, 2L], (await ledgerChunk.Get()).Select(t => t.Id));
+    }
+
+    /// <summary>Whether the grain's activation is gone from every silo, asked again for up to 10 s (deactivation follows the call).</summary>
+    private async Task<bool> Deactivated(GrainId grain)
+    {
+        var management = _grains.GetGrain<IManagementGrain>(0);
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            if (!(await management.GetDetailedGrainStatistics()).Any(s => s.GrainId == grain))
+            {
+                return true;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return false;
+    }
+
     private static Reservation Finished(string id, DateTimeOffset start) =>
         new(id, "archive-earlier", "T1", "archive-earlier", "r00001", null, new TimeWindow(start, start.AddMinutes(30)), ReservationStatus.Cancelled, start.AddMinutes(-30), null, start, 2);
 
