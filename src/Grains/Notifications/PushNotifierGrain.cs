@@ -162,7 +162,7 @@ public sealed partial class PushNotifierGrain(
                 await Task.Yield();
             }
 
-            await ObserversFresh();
+            await Directory.Fresh();
         }
         finally
         {
@@ -206,9 +206,6 @@ public sealed partial class PushNotifierGrain(
         }
     }
 
-    /// <summary>What a batch waits for before it reads whom to go to: see <see cref="HubDirectoryCopy.Fresh"/>.</summary>
-    private Task ObserversFresh() => Directory.Fresh();
-
     private HubDirectoryCopy Directory => _directory ??= new HubDirectoryCopy(
         () => GrainFactory.HubDirectory().GetObservers(),
         TimeProvider.System)
@@ -226,7 +223,7 @@ public sealed partial class PushNotifierGrain(
         {
             // Behind the calls already queued to this activation: pushes published together still go together.
             await Task.Yield();
-            await ObserversFresh();
+            await Directory.Fresh();
         }
         finally
         {

@@ -12,11 +12,8 @@ public sealed class LocalDisplay
     /// <summary>The demo compounds' offset (UTC+8), used until the compound's own is known.</summary>
     public static readonly TimeSpan DefaultOffset = TimeSpan.FromHours(8);
 
-    /// <summary>The read under way, or the last one once done.</summary>
-    private Task? _loading;
-
-    /// <summary>Whether a read succeeded: until one has, each page asks again.</summary>
-    private bool _loaded;
+    /// <summary>The read under way, or the last one once done: true when it succeeded (until one has, each page asks again).</summary>
+    private Task<bool>? _loading;
 
     public TimeSpan Offset { get; private set; } = DefaultOffset;
 
@@ -30,7 +27,7 @@ public sealed class LocalDisplay
 
         // A finished read that failed is asked again. The read never clears its own mark: one that fails before its
         // first await (not signed in yet) would clear it before this method stored it, and no page would ask again.
-        if (_loading is not { } loading || (loading.IsCompleted && !_loaded))
+        if (_loading is not { } loading || (loading.IsCompleted && loading is not { IsCompletedSuccessfully: true, Result: true }))
         {
             _loading = loading = LoadAsync(api);
         }
@@ -80,17 +77,18 @@ public sealed class LocalDisplay
         return amount.ToString("C", numbers);
     }
 
-    private async Task LoadAsync(ParkingApi api)
+    /// <summary>Reads the compound's offset and currency; false when it could not (the defaults stay).</summary>
+    private async Task<bool> LoadAsync(ParkingApi api)
     {
         try
         {
             var info = await api.CompoundInfoAsync();
             Use(TimeSpan.FromMinutes(info.UtcOffsetMinutes), info.Currency);
-            _loaded = true;
+            return true;
         }
         catch (Exception e) when (e is ApiProblemException or HttpRequestException or InvalidOperationException)
         {
-            // Keep the default; the next page asks again.
+            return false;
         }
     }
 }
