@@ -26,7 +26,19 @@ public sealed class PageSession : IAsyncDisposable
         {
             if (response.Status >= 400)
             {
-                Record($"response: {response.Request.Method} {response.Url} {response.Status} {await response.TextAsync()}");
+                // An async event handler: an exception here would end the test process. The page may close before its
+                // body is read (a test ends while a refused request's answer is still arriving): record it without one.
+                string body;
+                try
+                {
+                    body = await response.TextAsync();
+                }
+                catch (Exception exception) when (exception is PlaywrightException or TargetClosedException)
+                {
+                    body = "(body not read: the page closed)";
+                }
+
+                Record($"response: {response.Request.Method} {response.Url} {response.Status} {body}");
             }
         };
         page.RequestFailed += (_, request) => Record($"request failed: {request.Method} {request.Url} {request.Failure}");
