@@ -33,7 +33,7 @@ public sealed class PageSession : IAsyncDisposable
                 {
                     body = await response.TextAsync();
                 }
-                catch (Exception exception) when (exception is PlaywrightException or TargetClosedException)
+                catch (PlaywrightException)
                 {
                     body = "(body not read: the page closed)";
                 }
